@@ -708,28 +708,6 @@ static bool holds_hotplug_long(const struct hmfs_change *ch)
 	return waits_guest(ch) || ch->op == HMFS_CH_DEVICE_DEL;
 }
 
-/*
- * /proc/iomem and /sys/firmware/memmap during such a change (usereye10
- * U5's rest): 6.12's r_show() walks the resource tree under resource_lock
- * alone (kernel/resource.c), and firmware/memmap is kernfs's listing of
- * the entries' kobjects, each file a show() of its entry's fields, which
- * drivers/firmware/memmap.c changes under map_entries_lock: neither waits
- * for device_hotplug_lock, which an offline holds while it loops, so a
- * guest's `cat /proc/iomem` or `ls /sys/firmware/memmap` answers; the
- * engine's hotmem_iomem() and hotmem_firmware_map() take it.  An offline
- * changes neither, nor does an eject until its removal, so both as they
- * were before the change are what the kernel's reader sees: copied here,
- * under change_lock, and shown while the change runs -- until a block's
- * REMOVE (hmfs_maps_snap_stale(), from the engine's callback: the
- * removal's firmware_map_remove() and release of the resource follow),
- * after which readers wait for the removal as before.  Copied again only
- * when a change that may have moved a resource or an entry ran since
- * (maps_gen: every change but an offline, the drivers' work after one, an
- * undo): a series of offlines walks the engine once.  maps_snap_lock is
- * held across the copy and across each reader's walk, so a reader that
- * found no copy standing ends its walk before the change starts.  No
- * memory for a copy: readers wait as before.
- */
 /* the engine's answers, as one signature for snap_list() */
 static size_t engine_iomem(struct hotmem *hm, void *ents, size_t max)
 {
@@ -766,6 +744,28 @@ static bool snap_list(struct hotmem *hm, size_t (*get)(struct hotmem *, void *, 
 	return true;
 }
 
+/*
+ * /proc/iomem and /sys/firmware/memmap during such a change (usereye10
+ * U5's rest): 6.12's r_show() walks the resource tree under resource_lock
+ * alone (kernel/resource.c), and firmware/memmap is kernfs's listing of
+ * the entries' kobjects, each file a show() of its entry's fields, which
+ * drivers/firmware/memmap.c changes under map_entries_lock: neither waits
+ * for device_hotplug_lock, which an offline holds while it loops, so a
+ * guest's `cat /proc/iomem` or `ls /sys/firmware/memmap` answers; the
+ * engine's hotmem_iomem() and hotmem_firmware_map() take it.  An offline
+ * changes neither, nor does an eject until its removal, so both as they
+ * were before the change are what the kernel's reader sees: copied here,
+ * under change_lock, and shown while the change runs -- until a block's
+ * REMOVE (hmfs_maps_snap_stale(), from the engine's callback: the
+ * removal's firmware_map_remove() and release of the resource follow),
+ * after which readers wait for the removal as before.  Copied again only
+ * when a change that may have moved a resource or an entry ran since
+ * (maps_gen: every change but an offline, the drivers' work after one, an
+ * undo): a series of offlines walks the engine once.  maps_snap_lock is
+ * held across the copy and across each reader's walk, so a reader that
+ * found no copy standing ends its walk before the change starts.  No
+ * memory for a copy: readers wait as before.
+ */
 static bool snap_iomem(struct hmfs_ctx *ctx)
 {
 	void *e;

@@ -876,16 +876,6 @@ static int kmem_collect(void *arg, const struct hotmem_kmem_alloc *a)
 }
 
 /*
- * A rewind to a mark the log no longer reaches (it was lost past
- * KMEM_LOG_MAX entries: ~1000 ticks of a heavy kernel) goes back to the
- * list as it was at the mark, from the copy the mark made: the same
- * allocations at the same pages in the same order, MemFree as before,
- * the invariants hold.  It was -EOVERFLOW with the change's allocations
- * left where it put them (hotmemfs: the undo of a change whose save
- * failed could not take them back).  An older mark, of which no copy is
- * kept, is still -EOVERFLOW with nothing changed.
- */
-/*
  * A position the log no longer holds (dropped past it, as a lost log
  * found again is) is -EOVERFLOW, not walked from the log's first entry:
  * hotmemfs's state file counted end - from as entries its record had
@@ -916,6 +906,16 @@ static void test_walk_from_a_dropped_position(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A rewind to a mark the log no longer reaches (it was lost past
+ * KMEM_LOG_MAX entries: ~1000 ticks of a heavy kernel) goes back to the
+ * list as it was at the mark, from the copy the mark made: the same
+ * allocations at the same pages in the same order, MemFree as before,
+ * the invariants hold.  It was -EOVERFLOW with the change's allocations
+ * left where it put them (hotmemfs: the undo of a change whose save
+ * failed could not take them back).  An older mark, of which no copy is
+ * kept, is still -EOVERFLOW with nothing changed.
+ */
 static void test_rewind_past_a_lost_log(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
