@@ -993,6 +993,13 @@ void hotmem_kmem_log_start(struct hotmem *hm);
  */
 unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng);
 /*
+ * the log's end now, as a mark's, but no mark: the copy a pending mark
+ * took (for a rewind once the log is lost) is kept (reread21b K1: a
+ * record that carried a lost log read its new end with a mark, and the
+ * rollback of that very record found the change's copy gone)
+ */
+unsigned long hotmem_kmem_log_end(struct hotmem *hm);
+/*
  * the log's entries from position @from on, in order; *@end: the log's
  * end; -EOVERFLOW: it was too long and is lost, or @from is before the
  * entries still held (hotmem_kmem_log_drop()): take hotmem_kmem_walk()

@@ -496,6 +496,16 @@ unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng)
 	return end;
 }
 
+unsigned long hotmem_kmem_log_end(struct hotmem *hm)
+{
+	unsigned long end;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	end = hm->kmem.log_first + hm->kmem.log_used;
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return end;
+}
+
 int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb cb, void *arg,
 			 uint64_t *rng, unsigned long *end)
 {

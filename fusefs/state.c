@@ -2303,7 +2303,7 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 		if (kmem) {
 			if (kmem_end == ULONG_MAX) { /* the log lost, found again */
 				hotmem_kmem_log_drop(ctx->hm, ULONG_MAX);
-				kmem_end = hotmem_kmem_log_mark(ctx->hm, &(uint64_t){ 0 });
+				kmem_end = hotmem_kmem_log_end(ctx->hm); /* not a mark: its copy is the undo's */
 			}
 			ctx->kmem_sent = kmem_end;
 			ctx->kmem_in_base = 0;
