@@ -68,6 +68,7 @@ static inline void fuzz_ctx_free(struct hmfs_ctx *ctx)
 	}
 	hmfs_evtab_free(ctx);
 	hmfs_dev_free_all(ctx);
+	hmfs_maps_snap_free(ctx); /* a change's copy of /proc/iomem and firmware/memmap */
 	hmfs_tree_free(ctx);
 	hotmem_destroy(ctx->hm);
 	free(ctx);
