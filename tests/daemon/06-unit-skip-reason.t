@@ -13,7 +13,7 @@ HOTMEM_TEST_NO_SHM=1 CMOCKA_MESSAGE_OUTPUT=TAP "$unit" >"$TMP/out" 2>&1
 rc=$?
 grep "test_listing_order_verified" "$TMP/out" | sed 's/^/# /'
 is "$rc" 0 "test_online exits 0 with a check skipped"
-check "the skip: ok N - test_listing_order_verified # SKIP no /dev/shm" \
+check "the skip: ok N - test_listing_order_verified (hash) SKIP no /dev/shm" \
 	grep -qE '^ok [0-9]+ - test_listing_order_verified # SKIP no /dev/shm$' "$TMP/out"
 is "$(grep -c '^not ok' "$TMP/out")" 0 "no not ok line"
 mkdir -p "$TMP/logs" && cp "$TMP/out" "$TMP/logs/tests%daemon%test_online.tap"

@@ -25,7 +25,7 @@ grep "test_poison_elsewhere_reads_no_memmap" "$tmp/out" | sed 's/^/# /'
 ok $? "test_memory_failure exits 0 with a check skipped (rc $rc)"
 why='no userfaultfd or pagemap here: the host faults around, reads do not show'
 grep -qxE "ok [0-9]+ - test_poison_elsewhere_reads_no_memmap # SKIP $why" "$tmp/out"
-ok $? "the skip: ok N - test_poison_elsewhere_reads_no_memmap # SKIP $why"
+ok $? "the skip: ok N - test_poison_elsewhere_reads_no_memmap (hash) SKIP $why"
 ! grep -q '^not ok' "$tmp/out"
 ok $? "no not ok line"
 mkdir -p "$tmp/logs" && cp "$tmp/out" "$tmp/logs/tests%engine%test_memory_failure.tap"
