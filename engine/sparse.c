@@ -41,16 +41,23 @@ struct mem_section *__pfn_to_section(struct hotmem *hm, unsigned long pfn)
  * prefetcher sets SECTION_MEMMAP_RESIDENT beside the onlining thread:
  * READ_ONCE here, each change one atomic RMW (section_flags_set()/_clear()),
  * so that no reader sees a torn word and no concurrent bit is lost.  (6.12
- * reads it plainly; pfn_valid() under rcu_read_lock_sched().)
+ * reads it plainly; pfn_valid() under rcu_read_lock_sched().)  Acquire and
+ * release: a walker that finds a section online (pfn_to_online_page())
+ * reads struct pages an online initialised before online_mem_sections()
+ * set the bit, and may hold another zone's lock than the online took
+ * (zones overlap: pagetypeinfo's count_blocks() reads a Movable block in
+ * Normal's span under Normal's lock) -- the bit is then what orders the
+ * memmap's init before the read (TSan, test_stress, CI of 83ea6806: not
+ * reproduced since).  Free on x86: a plain load, the same locked RMW.
  */
 static unsigned long section_flags(const struct mem_section *ms)
 {
-	return READ_ONCE(ms->section_mem_map);
+	return __atomic_load_n(&ms->section_mem_map, __ATOMIC_ACQUIRE);
 }
 
 static void section_flags_set(struct mem_section *ms, unsigned long flags)
 {
-	__atomic_fetch_or(&ms->section_mem_map, flags, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&ms->section_mem_map, flags, __ATOMIC_RELEASE);
 }
 
 void section_flags_clear(struct mem_section *ms, unsigned long flags)
