@@ -99,3 +99,8 @@ size_t hotmem_firmware_map(struct hotmem *hm, struct hm_fwmap_entry *ents, size_
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return n;
 }
+
+uint64_t hotmem_maps_gen(struct hotmem *hm)
+{
+	return atomic_load_explicit(&hm->maps_gen, memory_order_acquire);
+}

@@ -511,6 +511,15 @@ struct hm_fwmap_entry {
 };
 size_t hotmem_firmware_map(struct hotmem *hm, struct hm_fwmap_entry *ents, size_t max);
 
+/*
+ * A count that moves whenever hotmem_iomem()'s or hotmem_firmware_map()'s
+ * answer may have (memory added or removed, a virtio-mem device's region
+ * come or gone) and at no other change: onlines and offlines leave it.  A
+ * front end that keeps a copy of both takes it again only when it moved.
+ * Needs no lock.
+ */
+uint64_t hotmem_maps_gen(struct hotmem *hm);
+
 /* ------------------------------------------------------------------ */
 /* virtio-mem: the guest's driver (drivers/virtio/virtio_mem.c)         */
 /* ------------------------------------------------------------------ */

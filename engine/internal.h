@@ -788,6 +788,15 @@ struct hotmem {
 	struct firmware_map_entry *fw_map;
 	unsigned long fw_map_cap, fw_map_used, fw_map_boot_nr;
 	unsigned int fw_map_entries_nr;
+	/*
+	 * hotmem's own, not the kernel's: counts the changes of what
+	 * /proc/iomem and /sys/firmware/memmap show (a resource inserted,
+	 * shrunk, split or released; a virtio-mem region; a firmware map
+	 * entry), so that a front end's copy of them is taken again only
+	 * when they moved, not at every change (hotmem_maps_gen()).  Written
+	 * under device_hotplug_lock, read with none.
+	 */
+	_Atomic uint64_t maps_gen;
 
 	/* accounting */
 	atomic_long totalram_pages;
@@ -1328,6 +1337,12 @@ void firmware_map_destroy(struct hotmem *hm);
 void virtio_mem_destroy_all(struct hotmem *hm);
 /* under device_hotplug_lock: the drivers' block states agree with the memory blocks */
 int virtio_mem_check_invariants(struct hotmem *hm, char *err, size_t errlen);
+/* /proc/iomem or firmware/memmap changed (hotmem.maps_gen); device_hotplug_lock held */
+static inline void maps_changed(struct hotmem *hm)
+{
+	atomic_fetch_add_explicit(&hm->maps_gen, 1, memory_order_release);
+}
+
 /* hotmem_iomem() by the O(n^2) walk it replaced: its fallback, and the tests' reference */
 size_t hm_iomem_slow(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max);
 

@@ -1526,6 +1526,7 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 	/* create new memmap entry: "System RAM" only, not driver-managed memory */
 	if (!name)
 		firmware_map_add_hotplug(hm, start, start + size);
+	maps_changed(hm);
 	mem_hotplug_done(hm);
 
 	online_new_blocks(hm, start, size);
@@ -1726,6 +1727,7 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 		try_offline_node(hm, res->nid);
 		hm_free(hm, res, sizeof(*res));
 	}
+	maps_changed(hm);
 	mem_hotplug_done(hm);
 	return ret;
 }

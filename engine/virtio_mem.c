@@ -1811,6 +1811,7 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	for (pp = &hm->virtio_mem_devices; *pp; pp = &(*pp)->next)
 		;
 	*pp = vm;
+	maps_changed(hm); /* its region in /proc/iomem */
 	register_memory_notifier(hm, &vm->memory_notifier);
 	pr_info(hm, "virtio_mem virtio%d: start address: %#llx", vm->index,
 		(unsigned long long)addr);
@@ -1855,6 +1856,7 @@ static void virtio_mem_unlink(struct virtio_mem *vm)
 			break;
 		}
 	}
+	maps_changed(hm);
 	if (!hm->virtio_mem_devices)
 		restore_online_page_callback(hm, virtio_mem_online_page_cb);
 }

@@ -740,15 +740,16 @@ struct hmfs_ctx {
 	 * engine's device_hotplug_lock for long (machine.c maps_snap_take()):
 	 * the kernel's readers take resource_lock or nothing, never
 	 * device_hotplug_lock, and an offline or an eject before its removal
-	 * changes neither.  The copies, their generation and maps_snap_stands
-	 * under maps_snap_lock; maps_gen under change_lock; maps_snap_stale
-	 * (a block's REMOVE came: the removal goes on) atomic.
+	 * changes neither.  The copies, the engine's hotmem_maps_gen() they
+	 * were taken at (UINT64_MAX: none) and maps_snap_stands under
+	 * maps_snap_lock; maps_snap_stale (a block's REMOVE came: the removal
+	 * goes on) atomic.
 	 */
 	pthread_mutex_t maps_snap_lock;
 	struct hm_iomem_entry *iomem_snap;
 	struct hm_fwmap_entry *fwmap_snap;
 	size_t iomem_snap_n, fwmap_snap_n;
-	uint64_t maps_gen, maps_snap_gen;
+	uint64_t maps_snap_gen;
 	bool maps_snap_stands, maps_snap_stale;
 
 	/* control socket */

@@ -455,7 +455,6 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 {
 	char e[512] = "";
 
-	ctx->maps_gen++; /* an undo may move a resource: maps_snap_take() copies again */
 	undo(ctx, ch, sv->pre, added, e, sizeof(e));
 	hmfs_state_undo_end(ctx); /* the kernel's allocations: the rewind's owed pages taken */
 	if (!hmfs_state_pre_matches(ctx, sv)) {
@@ -531,7 +530,6 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
-	ctx->maps_gen++; /* it may add or remove memory: maps_snap_take() copies again */
 	if (!apply(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen)) {
 		sret = hmfs_state_append(ctx, &drun->sv);
 		if (sret)
@@ -759,9 +757,11 @@ static bool snap_list(struct hotmem *hm, size_t (*get)(struct hotmem *, void *, 
  * REMOVE (hmfs_maps_snap_stale(), from the engine's callback: the
  * removal's firmware_map_remove() and release of the resource follow),
  * after which readers wait for the removal as before.  Copied again only
- * when a change that may have moved a resource or an entry ran since
- * (maps_gen: every change but an offline, the drivers' work after one, an
- * undo): a series of offlines walks the engine once.  maps_snap_lock is
+ * when the engine says either moved since (hotmem_maps_gen(): memory
+ * added or removed, a virtio-mem region come or gone; never an online or
+ * an offline): an online/offline storm walks the engine once, not once a
+ * cycle, and a change on a machine of 131072 blocks copies nothing of
+ * it unless its resources moved (#15's O(change)).  maps_snap_lock is
  * held across the copy and across each reader's walk, so a reader that
  * found no copy standing ends its walk before the change starts.  No
  * memory for a copy: readers wait as before.
@@ -788,15 +788,19 @@ static bool snap_fwmap(struct hmfs_ctx *ctx)
 
 static void maps_snap_take(struct hmfs_ctx *ctx)
 {
+	uint64_t gen = hotmem_maps_gen(ctx->hm);
+
 	pthread_mutex_lock(&ctx->maps_snap_lock);
-	if (ctx->maps_snap_gen == ctx->maps_gen)
+	if (ctx->maps_snap_gen == gen)
 		goto stands;
 	hmfs_maps_snap_free(ctx);
-	if (!snap_iomem(ctx) || !snap_fwmap(ctx)) {
+	ctx->maps_snap_gen = UINT64_MAX;
+	/* moved while copied (no change but under change_lock should): not a copy of one moment */
+	if (!snap_iomem(ctx) || !snap_fwmap(ctx) || hotmem_maps_gen(ctx->hm) != gen) {
 		hmfs_maps_snap_free(ctx);
 		goto out;
 	}
-	ctx->maps_snap_gen = ctx->maps_gen;
+	ctx->maps_snap_gen = gen;
 stands:
 	__atomic_store_n(&ctx->maps_snap_stale, false, __ATOMIC_RELAXED);
 	ctx->maps_snap_stands = true;
@@ -957,8 +961,6 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	run.sv.undo = undo_unsynced;
 	if (holds_hotplug_long(ch))
 		maps_snap_take(ctx);
-	if (!waits_guest(ch)) /* it may move a resource */
-		ctx->maps_gen++;
 	if (waits_guest(ch))
 		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
 	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
@@ -1035,7 +1037,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
 	pthread_mutex_init(&ctx->maps_snap_lock, NULL);
-	ctx->maps_gen = 1; /* no copy yet */
+	ctx->maps_snap_gen = UINT64_MAX; /* no copy yet */
 	pthread_mutex_init(&ctx->end_lock, NULL);
 	pthread_cond_init(&ctx->end_cond, NULL);
 	pthread_mutex_init(&ctx->retired_lock, NULL);

@@ -1562,9 +1562,84 @@ static void test_iomem_sorted_as_the_slow_walk(void **state)
 	hotmem_destroy(hm);
 }
 
+/* both lists as they are, and hotmem_maps_gen() read before them */
+struct maps_seen {
+	uint64_t gen;
+	struct hm_iomem_entry io[64];
+	struct hm_fwmap_entry fw[64];
+	size_t nio, nfw;
+};
+
+static void maps_look(struct hotmem *hm, struct maps_seen *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->gen = hotmem_maps_gen(hm);
+	m->nio = hotmem_iomem(hm, m->io, 64);
+	m->nfw = hotmem_firmware_map(hm, m->fw, 64);
+	assert_true(m->nio <= 64 && m->nfw <= 64);
+}
+
+static bool maps_same(const struct maps_seen *a, const struct maps_seen *b)
+{
+	return a->nio == b->nio && a->nfw == b->nfw && !memcmp(a->io, b->io, sizeof(a->io)) &&
+	       !memcmp(a->fw, b->fw, sizeof(a->fw));
+}
+
+/*
+ * hotmem_maps_gen(): a front end keeps its copy of /proc/iomem and
+ * firmware/memmap while the count stands, so every change of either must
+ * move it (a DIMM, a removal of part of one, a virtio-mem device, its
+ * plug and unplug), and onlines and offlines must not (hotmemfs would copy
+ * both lists once an online/offline cycle, O(machine) on 131072 blocks).
+ */
+static void test_maps_gen_moves_with_the_maps_only(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hotmem_virtio_mem *vm = NULL;
+	struct maps_seen was, now;
+	unsigned int moved = 0;
+
+	(void)state;
+	maps_look(hm, &was);
+#define STEP(call, expect_move)                                                                  \
+	do {                                                                                     \
+		call;                                                                            \
+		maps_look(hm, &now);                                                             \
+		/* the lists changed: the count moved; the count stands: they are the same */  \
+		if (!maps_same(&was, &now))                                                      \
+			assert_true(now.gen != was.gen);                                         \
+		if (now.gen == was.gen)                                                          \
+			assert_true(maps_same(&was, &now));                                      \
+		assert_int_equal(now.gen != was.gen, (expect_move));                             \
+		moved += now.gen != was.gen;                                                     \
+		was = now;                                                                       \
+	} while (0)
+	STEP(assert_int_equal(hotmem_add_memory(hm, 0, 4 * GiB, 384 * MiB, 0, -1), 0), true);
+	STEP(assert_int_equal(hotmem_add_memory(hm, 0, 4 * GiB, 128 * MiB, 0, -1), -EEXIST), false);
+	for (int i = 0; i < 3; i++) {
+		STEP(assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0), false);
+		STEP(assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0), false);
+	}
+	STEP(assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_ONLINE), 0), false);
+	STEP(assert_int_equal(hotmem_remove_memory(hm, 4 * GiB + 256 * MiB, 128 * MiB), -EBUSY), false);
+	/* the middle block: the resource splits in two, the firmware entry (not exact) stays */
+	STEP(assert_int_equal(hotmem_remove_memory(hm, 4 * GiB + 128 * MiB, 128 * MiB), 0), true);
+	STEP(assert_int_equal(hotmem_virtio_mem_probe(hm, 0, 8 * GiB, 1 * GiB, 2 * MiB, &vm), 0),
+	     true);
+	STEP(assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0), true);
+	STEP(assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0), false);
+	STEP(assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), 0), true);
+	STEP(assert_int_equal(hotmem_virtio_mem_remove(vm), 0), true);
+#undef STEP
+	assert_int_equal(moved, 6);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_maps_gen_moves_with_the_maps_only),
 		cmocka_unit_test(test_refresh_config_lines),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
