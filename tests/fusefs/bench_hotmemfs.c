@@ -957,6 +957,120 @@ static void small_lsmem(const struct fs *f, const struct fs *u, bool uring)
 	report_ratio("lsmem_uring_vs_devfuse", &s[2], &s[1], 1e3, "ms", "informational", 0);
 }
 
+/*
+ * What a FUSE request costs the host before either side does any work:
+ * it wakes the server, another process, and its reply wakes the reader
+ * back -- two switches of address space a request, which a real sysfs
+ * read never makes.  Measured as a pipe round trip between two threads
+ * (no switch of address space) and between two processes, both pinned to
+ * one CPU (no idle CPU's wake-up in it), NR_BATCH batches of 2000 each:
+ * half the difference of the medians is one switch of address space.  On
+ * a host that virtualises page tables in software (a PVM guest: "Hypervisor
+ * detected: PVM" in dmesg, shadow paging) that switch is an exit to the
+ * hypervisor, ~10 us against well under 1 us under hardware paging, and it
+ * sets the floor of every ratio of a FUSE figure to the real sysfs here.
+ */
+struct pipe_pair {
+	int to[2], from[2];
+	int n;
+};
+
+static void pipe_echo(struct pipe_pair *pp)
+{
+	char c;
+
+	for (int i = 0; i < pp->n; i++)
+		if (read(pp->to[0], &c, 1) != 1 || write(pp->from[1], &c, 1) != 1)
+			return;
+}
+
+static void *pipe_echo_thread(void *arg)
+{
+	pipe_echo(arg);
+	return NULL;
+}
+
+/* one batch: the round trip's mean in us, or -1 */
+static double pipe_rtt_us(bool processes, int cpu)
+{
+	struct pipe_pair pp = { .n = 2000 };
+	bool started;
+	cpu_set_t set;
+	pthread_t th;
+	pid_t pid = -1;
+	double t0, us = -1;
+	char c = 'x';
+	int i;
+
+	if (pipe(pp.to))
+		return -1;
+	if (pipe(pp.from)) {
+		close(pp.to[0]);
+		close(pp.to[1]);
+		return -1;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set); /* inherited by the thread or the child */
+	if (processes) {
+		pid = fork();
+		if (pid == 0) {
+			close(pp.to[1]); /* so that it sees EOF when the parent stops early */
+			close(pp.from[0]);
+			pipe_echo(&pp);
+			_exit(0);
+		}
+		started = pid > 0;
+	} else {
+		started = !pthread_create(&th, NULL, pipe_echo_thread, &pp);
+	}
+	if (started) {
+		t0 = now();
+		for (i = 0; i < pp.n; i++)
+			if (write(pp.to[1], &c, 1) != 1 || read(pp.from[0], &c, 1) != 1)
+				break;
+		if (i == pp.n)
+			us = (now() - t0) * 1e6 / pp.n;
+	}
+	close(pp.to[1]); /* an echo that still reads sees EOF */
+	if (started && processes)
+		waitpid(pid, NULL, 0);
+	else if (started)
+		pthread_join(th, NULL);
+	close(pp.to[0]);
+	close(pp.from[0]);
+	close(pp.from[1]);
+	return us;
+}
+
+static void bench_switch(void)
+{
+	double th[NR_BATCH], pr[NR_BATCH], mt, mp;
+	cpu_set_t all;
+	int cpu = sched_getcpu();
+
+	if (sched_getaffinity(0, sizeof(all), &all))
+		CPU_ZERO(&all);
+	for (int b = 0; b < NR_BATCH; b++) {
+		th[b] = pipe_rtt_us(false, cpu < 0 ? 0 : cpu);
+		pr[b] = pipe_rtt_us(true, cpu < 0 ? 0 : cpu);
+		if (th[b] < 0 || pr[b] < 0) {
+			printf("# pipe round trips failed; switch costs skipped\n");
+			sched_setaffinity(0, sizeof(all), &all);
+			return;
+		}
+	}
+	sched_setaffinity(0, sizeof(all), &all);
+	mt = median(th, NR_BATCH);
+	mp = median(pr, NR_BATCH);
+	printf("# a pipe round trip on one CPU: %.2f us between two threads, %.2f us between two processes (medians of %d x 2000); each FUSE request switches address space twice\n",
+	       mt, mp, NR_BATCH);
+	report("host_pipe_rtt_threads_us", mt, "us", "informational: no switch of address space", true);
+	report("host_pipe_rtt_processes_us", mp, "us", "informational: two switches of address space", true);
+	report("host_mm_switch_us", (mp - mt) / 2, "us",
+	       "informational: one switch of address space; a FUSE request makes two", true);
+}
+
 static void bench_small(const char *build)
 {
 	const char *real = "/sys/devices/system/memory/memory1/state";
@@ -988,6 +1102,7 @@ static void bench_small(const char *build)
 	bench_floor(build, emu_state);
 	bench_one_cpu(&f, real, emu_state);
 	fs_stop(&f);
+	bench_switch();
 }
 
 static void bench_huge(const char *build)
