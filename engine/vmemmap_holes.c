@@ -645,9 +645,19 @@ static int holes_write_in_place(struct hotmem *hm, unsigned long section_nr, uns
 static bool holes_prefill_page(struct hotmem *hm, unsigned long section_nr, unsigned long i,
 			       const struct page *src)
 {
-	int ret = holes_uffd_copy(hm, (uintptr_t)pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
-					      i * PAGE_SIZE, src);
+	const uintptr_t dst = (uintptr_t)pfn_to_page(hm, section_nr_to_pfn(section_nr)) +
+			      i * PAGE_SIZE;
+	int ret = holes_uffd_copy(hm, dst, src);
 
+	/*
+	 * Touched here, on the prefetcher's CPU: where the host virtualises
+	 * page tables in software (PVM) the ioctl's mapping reaches the
+	 * shadow page table only at a first access, an exit to the
+	 * hypervisor the onlining thread paid at each head (docs/engine.md
+	 * "Two init threads", 2026-12-01).  Free under hardware paging.
+	 */
+	if (!ret)
+		(void)*(volatile const unsigned char *)dst;
 	return !ret || ret == EEXIST;
 }
 
