@@ -281,7 +281,8 @@ static bool required(const struct hmt_cmp_opts *o, const char *ev)
 {
 	size_t l = strlen(ev);
 
-	for (const char *p = o->require; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+	for (const char *p = o->require; p && *p;
+	     p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
 		if (strcspn(p, ",") == l && !strncmp(p, ev, l))
 			return true;
 	return false;
@@ -293,8 +294,8 @@ static bool required(const struct hmt_cmp_opts *o, const char *ev)
  * difference -- and so when --require names it and @other lacks it
  * altogether (check_required() counts that one).
  */
-static const char *absent_why(const struct hmt_trace *other, bool kother,
-			      const struct hmt_rec *r, const struct hmt_cmp_opts *o)
+static const char *absent_why(const struct hmt_trace *other, bool kother, const struct hmt_rec *r,
+			      const struct hmt_cmp_opts *o)
 {
 	const char *action = keyed_by_extra(r) ? hmu_mem_action_name(r->extra) : NULL;
 
@@ -310,8 +311,8 @@ static const char *absent_why(const struct hmt_trace *other, bool kother,
  * it altogether (check_required() counts that one).
  */
 static void only_step(const struct hmt_trace *t, const struct hmt_trace *other,
-		      const struct hmt_rec *r, const char *why, struct hmt_only *only,
-		      int *ndiff, const struct hmt_cmp_opts *o)
+		      const struct hmt_rec *r, const char *why, struct hmt_only *only, int *ndiff,
+		      const struct hmt_cmp_opts *o)
 {
 	char buf[32];
 	const char *key = key_suffix(r, buf, sizeof(buf));
@@ -362,7 +363,8 @@ static long filter_common(const struct hmt_trace *t, const struct hmt_trace *oth
 		if (first && common)
 			only->common++;
 		else if (first && o->strict)
-			only->missing++, add_name(only->missing_evs, sizeof(only->missing_evs), r->ev);
+			only->missing++,
+				add_name(only->missing_evs, sizeof(only->missing_evs), r->ev);
 		else if (first)
 			only_step(t, other, r, why, only, ndiff, o);
 	}
@@ -401,8 +403,7 @@ static long long rel_extra(const struct hmt_rec *r, unsigned long long base)
  * @pfn relative to the trace's base, signed: a zone's range or a boot
  * block below the hot-added memory is "-0xff000", not 2^64 - 0xff000.
  */
-static const char *rel_pfn(unsigned long long pfn, unsigned long long base, char *buf,
-			   size_t len)
+static const char *rel_pfn(unsigned long long pfn, unsigned long long base, char *buf, size_t len)
 {
 	if (pfn >= base)
 		snprintf(buf, len, "+%#llx", pfn - base);
@@ -595,7 +596,8 @@ static void compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b
 		dfa = x->memfree - xp->memfree;
 		dfb = y->memfree - yp->memfree;
 		if (dta != dtb && report(++*ndiff, o))
-			fprintf(o->out, "meminfo %s (from %s): MemTotal change %+lld kB != %+lld kB\n",
+			fprintf(o->out,
+				"meminfo %s (from %s): MemTotal change %+lld kB != %+lld kB\n",
 				x->phase, xp->phase, dta, dtb);
 		if (llabs(dfa - dfb) > o->memfree_tol_kb) {
 			step_off = true;
@@ -615,8 +617,8 @@ static void compare_meminfo(const struct hmt_trace *a, const struct hmt_trace *b
 		fprintf(o->out,
 			"meminfo %s (from %s, %zu steps in all): MemFree(+PcpFree) change %+lld kB != %+lld kB "
 			"(tolerance %lld kB = %lld x sqrt(%zu): each step within, a drift)\n",
-			xp->phase, x0->phase, steps, xp->memfree - x0->memfree, yp->memfree - y0->memfree,
-			tol, o->memfree_tol_kb, steps);
+			xp->phase, x0->phase, steps, xp->memfree - x0->memfree,
+			yp->memfree - y0->memfree, tol, o->memfree_tol_kb, steps);
 }
 
 /* ---- required steps: both traces must have them ------------------ */
@@ -636,7 +638,10 @@ static void check_required(const struct hmt_trace *a, const struct hmt_trace *b,
 
 		if (len && !(in_a && in_b) && report(++*ndiff, o))
 			fprintf(o->out, "compare: required step %.*s missing from %s\n", (int)len,
-				p, in_a ? b->name : in_b ? a->name : "both traces");
+				p,
+				in_a ? b->name :
+				in_b ? a->name :
+				       "both traces");
 		p += len + (p[len] == ',');
 	}
 }
@@ -660,9 +665,12 @@ static int check_truncated(const struct hmt_trace *a, const struct hmt_only *oa,
 	if (!ns || ns * 2 >= nl)
 		return 0;
 	if (o->strict || report(ndiff + 1, o))
-		fprintf(o->out, "compare: %s has %zu events, %s %zu%s: fewer than half, a truncated recording?%s\n",
+		fprintf(o->out,
+			"compare: %s has %zu events, %s %zu%s: fewer than half, a truncated recording?%s\n",
 			s->name, ns, l->name, nl,
-			oa->expected_events + ob->expected_events ? " (steps not compared left out)" : "",
+			oa->expected_events + ob->expected_events ?
+				" (steps not compared left out)" :
+				"",
 			o->strict ? "" : " (a difference)");
 	return !o->strict;
 }
@@ -673,8 +681,9 @@ static void summary_side(FILE *f, const struct hmt_trace *t, const struct hmt_on
 	if (only->missing)
 		fprintf(f, "; %zu step%s only in %s: %s -- %s", only->missing,
 			only->missing == 1 ? "" : "s", t->name, only->missing_evs,
-			o->strict ? "compared event by event (--strict)" :
-			only->missing == 1 ? "a difference" : "differences");
+			o->strict	   ? "compared event by event (--strict)" :
+			only->missing == 1 ? "a difference" :
+					     "differences");
 	if (only->expected)
 		fprintf(f, "; %zu step%s only in %s, not compared: expected on %s (%s)",
 			only->expected, only->expected == 1 ? "" : "s", t->name, only->list,
@@ -686,8 +695,8 @@ static void summary(int ndiff, const struct hmt_trace *a, const struct hmt_only 
 		    const struct hmt_trace *b, const struct hmt_only *ob,
 		    const struct hmt_cmp_opts *o)
 {
-	fprintf(o->out, "compare: %d difference%s in %zu common step%s", ndiff, ndiff == 1 ? "" : "s",
-		oa->common, oa->common == 1 ? "" : "s");
+	fprintf(o->out, "compare: %d difference%s in %zu common step%s", ndiff,
+		ndiff == 1 ? "" : "s", oa->common, oa->common == 1 ? "" : "s");
 	summary_side(o->out, a, oa, o);
 	summary_side(o->out, b, ob, o);
 	fputc('\n', o->out);
@@ -705,23 +714,27 @@ static const char *kernel_list(const struct hmt_trace *t, const struct hmt_cmp_o
 	if (!kernel_trace(t))
 		return o->kernel ? o->kernel : HMT_CMP_KERNEL; /* not used: no list applies */
 	if (o->kernel) {
-		fprintf(o->out, "compare: %s: kernel %s (--kernel%s%s): %s's list of steps it does not show\n",
+		fprintf(o->out,
+			"compare: %s: kernel %s (--kernel%s%s): %s's list of steps it does not show\n",
 			t->name, o->kernel_arg ? o->kernel_arg : o->kernel,
 			rel[0] ? "; its header says " : "", rel, o->kernel);
 		return o->kernel;
 	}
 	if (list) {
-		fprintf(o->out, "compare: %s: kernel %s (its header): %s's list of steps it does not show\n",
+		fprintf(o->out,
+			"compare: %s: kernel %s (its header): %s's list of steps it does not show\n",
 			t->name, rel, list);
 		return list;
 	}
 	if (rel[0])
-		fprintf(o->out, "compare: %s: kernel %s (its header) has no list (6.1 or newer: %s): "
-				"%s's (the default; --kernel VERSION says another)\n",
+		fprintf(o->out,
+			"compare: %s: kernel %s (its header) has no list (6.1 or newer: %s): "
+			"%s's (the default; --kernel VERSION says another)\n",
 			t->name, rel, hmt_absent_lists(), HMT_CMP_KERNEL);
 	else
-		fprintf(o->out, "compare: %s: kernel release not recorded (a trace without a header): "
-				"%s's list (the default; --kernel VERSION says another)\n",
+		fprintf(o->out,
+			"compare: %s: kernel release not recorded (a trace without a header): "
+			"%s's list (the default; --kernel VERSION says another)\n",
 			t->name, HMT_CMP_KERNEL);
 	return HMT_CMP_KERNEL;
 }
@@ -772,8 +785,9 @@ int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_o
 		 * step: "0 differences" passed a CI gate on nothing (usereye8 #6).
 		 * Their meminfo records alone are something compared.
 		 */
-		fprintf(o.out, "compare: nothing to compare: neither trace has an event (was anything "
-			       "traced? --emulator PID, the kernel's probes: see hotmem-trace's ready: line)\n");
+		fprintf(o.out,
+			"compare: nothing to compare: neither trace has an event (was anything "
+			"traced? --emulator PID, the kernel's probes: see hotmem-trace's ready: line)\n");
 		ndiff++;
 	}
 	if (o.max_report && ndiff > o.max_report)
@@ -847,9 +861,9 @@ static int check_require_names(const char *list)
 			if (d < best)
 				best = d, near = hmt_fn_name(fn);
 		}
-		fprintf(stderr, "hotmem-trace compare: --require %.*s: no such step%s%s%s\n", (int)len,
-			p, near ? " (" : " (see hotmem-trace(8) USDT PROBES)", near ? near : "",
-			near ? "?)" : "");
+		fprintf(stderr, "hotmem-trace compare: --require %.*s: no such step%s%s%s\n",
+			(int)len, p, near ? " (" : " (see hotmem-trace(8) USDT PROBES)",
+			near ? near : "", near ? "?)" : "");
 		return -EINVAL;
 	}
 	return 0;
@@ -857,18 +871,20 @@ static int check_require_names(const char *list)
 
 static void compare_usage(FILE *f)
 {
-	fprintf(f, "usage: hotmem-trace compare [--strict] [--require EV[,EV...]] [--kernel VERSION]\n"
-		   "                            [--memfree-tolerance KB] [--max N] TRACE_A TRACE_B\n"
-		   "exit status: 0 same, 1 different, 2 error\n"
-		   "A step only one trace has is a difference, but for the steps a kernel trace\n"
-		   "of VERSION does not show (inlined): listed, not compared.  VERSION: --kernel's,\n"
-		   "else the trace's header's (the release it was taken on), else " HMT_CMP_KERNEL ".\n"
-		   "  -s, --strict                 every step and extra compared, event by event\n"
-		   "  -r, --require EV[,EV...]     steps both traces must have\n"
-		   "  -k, --kernel VERSION         the kernel trace's kernel version\n"
-		   "  -t, --memfree-tolerance KB   MemFree changes may differ by KB (default 4096)\n"
-		   "  -m, --max N                  print at most N differences (0: all)\n"
-		   "  -h, --help                   this text\n");
+	fprintf(f,
+		"usage: hotmem-trace compare [--strict] [--require EV[,EV...]] [--kernel VERSION]\n"
+		"                            [--memfree-tolerance KB] [--max N] TRACE_A TRACE_B\n"
+		"exit status: 0 same, 1 different, 2 error\n"
+		"A step only one trace has is a difference, but for the steps a kernel trace\n"
+		"of VERSION does not show (inlined): listed, not compared.  VERSION: --kernel's,\n"
+		"else the trace's header's (the release it was taken on), else " HMT_CMP_KERNEL
+		".\n"
+		"  -s, --strict                 every step and extra compared, event by event\n"
+		"  -r, --require EV[,EV...]     steps both traces must have\n"
+		"  -k, --kernel VERSION         the kernel trace's kernel version\n"
+		"  -t, --memfree-tolerance KB   MemFree changes may differ by KB (default 4096)\n"
+		"  -m, --max N                  print at most N differences (0: all)\n"
+		"  -h, --help                   this text\n");
 }
 
 int hmt_compare_main(int argc, char **argv)
@@ -892,7 +908,8 @@ int hmt_compare_main(int argc, char **argv)
 			o.strict = true;
 			break;
 		case 't':
-			if (parse_count("--memfree-tolerance", optarg, LLONG_MAX, &o.memfree_tol_kb))
+			if (parse_count("--memfree-tolerance", optarg, LLONG_MAX,
+					&o.memfree_tol_kb))
 				return 2;
 			break;
 		case 'm':
