@@ -2306,6 +2306,7 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 	hmfs_tree_free(ctx);
 	if (ctx->hm)
 		hotmem_destroy(ctx->hm);
+	pthread_mutex_destroy(&ctx->nodelink_lock); /* nodelink.c's: no session, no engine left */
 	hmfs_state_close(ctx);
 }
 
