@@ -14,10 +14,7 @@
 # PNP0C80:00/'s first listing (its READDIRPLUS answered: the slot empty,
 # no physical_node; the copy-out of its first entry faulting).
 . "$(dirname "$0")/lib.sh"
-require_env
-require_uffd
-need_tool python3 python3
-M=$MNT/sys/devices/system/memory
+require_listing_fence
 S=$MNT/sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00
 
 mount_fs "hotmemfs mounts" --state none

@@ -13,10 +13,7 @@
 # first entry faulting).  memory/ is not looked at while the notifier waits
 # for it: a lookup there would queue behind the notifier's exclusive wait.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_uffd
-need_tool python3 python3
-M=$MNT/sys/devices/system/memory
+require_listing_fence
 
 mount_numa2_probe "hotmemfs mounts numa2 with probe" add-fence
 uevents_start 120

@@ -422,6 +422,17 @@ require_uffd() {
 	[ "$(uname -m)" = x86_64 ] || skip_all "uffd_hold.py knows x86_64's syscall numbers only"
 }
 
+# require_listing_fence: what a test of a listing fence needs -- a reader
+# held inside a directory's first listing (hold_first_listing,
+# tests/fusefs/uffd_hold.py) while the notifier drops it: require_env's,
+# userfaultfd, python3; M is the mount's memory/ (tests/fusefs/240, 241)
+require_listing_fence() {
+	require_env
+	require_uffd
+	need_tool python3 python3
+	M=$MNT/sys/devices/system/memory
+}
+
 # holder_release: hold_dir's reader lets go and exits (0)
 holder_release() {
 	kill -USR1 "$HOLDER"
