@@ -579,6 +579,24 @@ struct kmem_log_entry {
 	struct hotmem_kmem_alloc a;
 	unsigned long idx;
 };
+/*
+ * A free block of pageblocks claimed for another migratetype by
+ * __rmqueue_fallback() (6.12 steal_suitable_fallback(): "Take ownership
+ * for orders >= pageblock_order"): what unclaim_pageblocks() needs to
+ * give it back
+ */
+struct pageblock_claim {
+	unsigned long pfn;		/* the free block's head */
+	unsigned char order;		/* its order, >= pageblock_order */
+	unsigned char from, to;		/* the list it left, the type claimed */
+	bool claimed;			/* a claim was made */
+	unsigned char old_mt[MAX_ORDER_NR_PAGES / pageblock_nr_pages];	/* each pageblock's */
+};
+/* pageblocks an allocation claimed (kmem_claim_log()), at the log position of that allocation */
+struct kmem_claim {
+	unsigned long pos;
+	struct pageblock_claim c;
+};
 
 struct hm_workload_entry {
 	unsigned long pfn;	/* ULONG_MAX: free slot */
@@ -868,6 +886,15 @@ struct hotmem {
 		struct kmem_alloc *snap;
 		unsigned long snap_cap, snap_used, snap_at;
 		bool snap_ok;
+		/*
+		 * the pageblocks the allocations claimed while logging, in
+		 * order (their positions only grow): a rewind gives back
+		 * those at and after its position (kmem_unclaim_from()); a
+		 * drop forgets those before.  Those before claims_from were
+		 * lost (no room): a rewind past it says they stay.
+		 */
+		struct kmem_claim *claims;
+		unsigned long claims_cap, claims_used, claims_from;
 	} kmem;
 	/* a restore's memmap places (hotmem_memmap_restore_begin()), under device_hotplug_lock */
 	struct hotmem_memmap_at *memmap_want;
@@ -1170,6 +1197,7 @@ void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pf
 void split_free_block_around(struct hotmem *hm, struct zone *z, unsigned long head,
 			     unsigned int o, unsigned long pfn, unsigned int order);
 void __free_pages(struct hotmem *hm, struct page *page, unsigned int order);
+void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c);
 /* what __alloc_pages() derives from a gfp mask, nodemask and node */
 struct alloc_context {
 	int nid;		/* preferred node: its zonelist */
@@ -1177,6 +1205,7 @@ struct alloc_context {
 	int highest_zoneidx;	/* gfp_zone() */
 	int migratetype;	/* gfp_migratetype() */
 	bool ignore_wmark;	/* ALLOC_NO_WATERMARKS */
+	struct pageblock_claim *claim;	/* told of a claim (kmem.c's log); NULL: none */
 };
 struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 			   const struct alloc_context *ac);

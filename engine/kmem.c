@@ -132,6 +132,41 @@ static void kmem_log(struct hotmem *hm, const struct kmem_alloc *a, bool freed, 
 }
 
 /*
+ * A pageblock claim of an allocation while logging (6.12
+ * steal_suitable_fallback() changed the pageblocks' migratetype: the
+ * kernel gives it back only when another type's fallback claims it), at
+ * the position the allocation's entry takes: a rewind past that
+ * position gives it back (kmem_unclaim_from()), or /proc/pagetypeinfo
+ * would differ from before the change the rewind undoes.  Bookkeeping
+ * as the log's, never a fault point; full (a claim is a pageblock: as
+ * many as KMEM_LOG_MAX since the last drop is 128 GiB of the kernel's)
+ * or out of memory, those held are forgotten and claims_from says where
+ * the claims are whole again.
+ */
+static void kmem_claim_log(struct hotmem *hm, const struct pageblock_claim *c)
+{
+	const unsigned long pos = hm->kmem.log_first + hm->kmem.log_used;
+
+	if (hm->kmem.claims_used == hm->kmem.claims_cap &&
+	    (hm->kmem.claims_cap >= KMEM_LOG_MAX ||
+	     hm_array_resize_noinject(hm, (void **)&hm->kmem.claims, &hm->kmem.claims_cap,
+				      hm->kmem.claims_used, sizeof(*hm->kmem.claims),
+				      hm->kmem.claims_cap ? hm->kmem.claims_cap * 2 : 16))) {
+		hm->kmem.claims_used = 0;
+		hm->kmem.claims_from = pos + 1;
+		return;
+	}
+	hm->kmem.claims[hm->kmem.claims_used++] = (struct kmem_claim){ .pos = pos, .c = *c };
+}
+
+/* the claims at and after position @to given back, newest first (each undoes its own) */
+static void kmem_unclaim_from(struct hotmem *hm, unsigned long to)
+{
+	while (hm->kmem.claims_used && hm->kmem.claims[hm->kmem.claims_used - 1].pos >= to)
+		unclaim_pageblocks(hm, &hm->kmem.claims[--hm->kmem.claims_used].c);
+}
+
+/*
  * A background allocation (kmem_tick()) is other processes' work, which
  * the kernel's per-task fail-nth (/proc/PID/fail-nth, 6.12
  * should_fail_ex(): current->fail_nth) never counts: past
@@ -172,14 +207,19 @@ static int kmem_alloc(struct hotmem *hm, int nid, int site, unsigned int order, 
 		      bool background)
 {
 	const struct kmem_site_desc *d = &kmem_sites[site];
+	struct pageblock_claim claim = { .claimed = false };
 	const struct alloc_context ac = {
 		.nid = nid,
 		.highest_zoneidx = ZONE_NORMAL,
 		.migratetype = d->migratetype,
+		/* a front end that may rewind: told which pageblocks it claims */
+		.claim = hm->kmem.logging ? &claim : NULL,
 	};
 	struct page *page = __alloc_pages(hm, order, &ac);
 	unsigned long pfn;
 
+	if (claim.claimed)
+		kmem_claim_log(hm, &claim);
 	if (!page)
 		return -ENOMEM;
 	pfn = page_to_pfn(hm, page);
@@ -407,6 +447,9 @@ void kmem_destroy(struct hotmem *hm)
 	free(hm->kmem.snap);
 	hm->kmem.snap = NULL;
 	hm->kmem.snap_cap = hm->kmem.snap_used = 0;
+	hm_free(hm, hm->kmem.claims, hm->kmem.claims_cap * sizeof(*hm->kmem.claims));
+	hm->kmem.claims = NULL;
+	hm->kmem.claims_cap = hm->kmem.claims_used = 0;
 }
 
 /* ---- across a restart: the front end's state file ------------------------ */
@@ -453,6 +496,7 @@ void hotmem_kmem_log_start(struct hotmem *hm)
 	hm->kmem.log_first += hm->kmem.log_used + hm->kmem.log_lost;
 	hm->kmem.log_lost = false;
 	hm->kmem.log_used = 0;
+	hm->kmem.claims_used = 0;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }
 
@@ -530,6 +574,26 @@ int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb c
 	return ret;
 }
 
+/*
+ * The claims before position @to forgotten (ULONG_MAX: all), but those
+ * a rewind to the last mark's copy still gives back
+ * (kmem_rewind_to_snapshot() goes back to it past any drop: a lost log
+ * found again is dropped whole while the change's record is pending)
+ */
+static void kmem_claims_drop(struct hotmem *hm, unsigned long to)
+{
+	unsigned long n = 0;
+
+	if (hm->kmem.snap_ok && hm->kmem.snap_at < to)
+		to = hm->kmem.snap_at;
+
+	while (n < hm->kmem.claims_used && hm->kmem.claims[n].pos < to)
+		n++;
+	memmove(hm->kmem.claims, hm->kmem.claims + n,
+		(hm->kmem.claims_used - n) * sizeof(*hm->kmem.claims));
+	hm->kmem.claims_used -= n;
+}
+
 void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 {
 	unsigned long n;
@@ -548,6 +612,7 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 		hm->kmem.log_used -= n;
 		hm->kmem.log_first += n;
 	}
+	kmem_claims_drop(hm, to);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }
 
@@ -677,13 +742,19 @@ int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
 		/* the log does not reach back: the mark's copy, or -EOVERFLOW */
 		ret = kmem_rewind_to_snapshot(hm, to);
 	} else {
+		/* each entry's claims right after it: the block is whole again, as they took it */
 		while (hm->kmem.log_used > to - hm->kmem.log_first &&
 		       !(ret = kmem_unlog(hm, &hm->kmem.log[hm->kmem.log_used - 1])))
-			hm->kmem.log_used--;
+			kmem_unclaim_from(hm, hm->kmem.log_first + --hm->kmem.log_used);
 	}
-	/* the next tick frees what it would have without the change */
-	if (!ret)
+	if (!ret) {
+		kmem_unclaim_from(hm, to);
+		if (to < hm->kmem.claims_from)
+			pr_warn(hm, "kmem: pageblocks the kernel's allocations claimed since position %lu may keep the migratetype they claimed (the record of claims before %lu was lost)",
+				to, hm->kmem.claims_from);
+		/* the next tick frees what it would have without the change */
 		hm->kmem.rng = rng;
+	}
 	/* the undo's own operations allocate nothing (its ticks, a zone's pagesets) */
 	hm->kmem.paused = true;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);

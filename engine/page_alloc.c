@@ -776,13 +776,35 @@ static const int fallbacks[MIGRATE_PCPTYPES][2] = {
 };
 
 /*
+ * What a claim changed, for @claim's asker (kmem.c: the rewind of the
+ * kernel's allocations gives it back, unclaim_pageblocks()): the free
+ * block, the list it left and each pageblock's migratetype before.
+ */
+static void note_claim(struct hotmem *hm, struct pageblock_claim *claim, unsigned long pfn,
+		       unsigned int order, int from, int to)
+{
+	*claim = (struct pageblock_claim){ .pfn = pfn, .order = (unsigned char)order,
+					   .from = (unsigned char)from, .to = (unsigned char)to,
+					   .claimed = true };
+	for (unsigned long i = 0; i < (1UL << order) / pageblock_nr_pages; i++)
+		claim->old_mt[i] =
+			(unsigned char)get_pfnblock_migratetype(hm, pfn + i * pageblock_nr_pages);
+}
+
+/*
  * __rmqueue_fallback(): take the largest block of another type; a whole
  * pageblock is claimed for the new type, a smaller piece is only borrowed
  * and leaves a mixed pageblock behind — which is how unmovable pages end up
- * where offlining later trips over them.
+ * where offlining later trips over them.  The claim is 6.12
+ * steal_suitable_fallback()'s "Take ownership for orders >=
+ * pageblock_order" (try_to_claim_block() from 6.15): change_pageblock_range()
+ * of the whole free block.  Its sub-pageblock claim (a block at least half
+ * free or alike) is not modelled: a smaller piece is always borrowed.
+ * @claim (NULL: nobody asks) is told what a claim changed.
  */
 static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
-				       unsigned int order, int start_mt)
+				       unsigned int order, int start_mt,
+				       struct pageblock_claim *claim)
 {
 	for (int o = MAX_PAGE_ORDER; o >= (int)order; o--) {
 		for (int f = 0; f < 2; f++) {
@@ -796,6 +818,8 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 			page = container_of(l->next, struct page, lru);
 			pfn = page_to_pfn(hm, page);
 			if (o >= pageblock_order) {
+				if (claim)
+					note_claim(hm, claim, pfn, (unsigned int)o, mt, start_mt);
 				for (unsigned long b = pfn; b < pfn + (1UL << o);
 				     b += pageblock_nr_pages)
 					set_pageblock_migratetype(hm, b, start_mt);
@@ -809,6 +833,74 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 		}
 	}
 	return NULL;
+}
+
+/* the claim's pageblock @i given back when it is still the claim's: true; zone->lock held */
+static bool unclaim_one(struct hotmem *hm, const struct pageblock_claim *c, unsigned long i)
+{
+	const unsigned long pb = c->pfn + i * pageblock_nr_pages;
+
+	if (get_pfnblock_migratetype(hm, pb) != c->to)
+		return false;
+	set_pageblock_migratetype(hm, pb, c->old_mt[i]);
+	return true;
+}
+
+/*
+ * A claim (note_claim()) taken back: each of its pageblocks still of the
+ * claimed type gets its migratetype from before (one claimed again by
+ * another allocation keeps that; a block offline now gets its type from
+ * the online that brings it back, memmap_init_range()), and the free
+ * pages follow.  A block free whole again, as the claim took it, goes
+ * back to the head of the list it left -- where __rmqueue_fallback()
+ * took it from, so the free lists are as before; a block something else
+ * holds pages of has its free pages moved as move_freepages_block()
+ * moves them (an isolated pageblock's stay on MIGRATE_ISOLATE: its
+ * unisolation moves them by the type given back).  A memmap the host
+ * will not map again keeps its free pages where they are (the types are
+ * in the section's usemap, not in it).  No kernel does this: it is
+ * kmem.c's rewind of a change the state file could not save.  Under
+ * device_hotplug_lock; the types change under the zone's lock, as the
+ * claim changed them and as /proc/pagetypeinfo reads them.
+ */
+void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c)
+{
+	const unsigned long nr = (1UL << c->order) / pageblock_nr_pages;
+	/* one free block: one section, online or not as a whole, one zone */
+	struct page *page = pfn_to_online_page(hm, c->pfn), *hp;
+	bool all = true, mapped;
+	struct zone *z;
+
+	if (!page)
+		return;
+	z = page_zone(hm, page);
+	/*
+	 * the free pages' struct pages are written: mapped first, as
+	 * take_block_off_buddy(); the rewind holds device_hotplug_lock, not
+	 * mem_hotplug_lock: the _excl form keeps the workload's readers out
+	 */
+	mapped = !vmemmap_remap_lost_excl(hm, ALIGN_DOWN(c->pfn, MAX_ORDER_NR_PAGES),
+					  MAX_ORDER_NR_PAGES);
+	pthread_mutex_lock(&z->lock);
+	for (unsigned long i = 0; i < nr; i++)
+		all &= unclaim_one(hm, c, i);
+	if (!mapped)
+		goto out;
+	hp = free_block_holding(hm, c->pfn);
+	if (all && hp == page && buddy_order(hp) == c->order &&
+	    (int)READ_ONCE(hp->index) == c->to) {
+		del_page_from_free_list(z, hp, c->order);
+		add_to_free_list(z, hp, c->order, c->from, false);
+		goto out;
+	}
+	for (unsigned long i = 0; i < nr; i++) {
+		const unsigned long pb = c->pfn + i * pageblock_nr_pages;
+
+		if (!get_pageblock_isolate(hm, pb))
+			move_freepages_block(hm, z, pb, get_pfnblock_migratetype(hm, pb));
+	}
+out:
+	pthread_mutex_unlock(&z->lock);
 }
 
 /* x86_64's sysctl_lowmem_reserve_ratio[] (6.12): DMA, DMA32, Normal; Movable, Device 0 */
@@ -872,8 +964,10 @@ static bool zone_watermark_ok(struct zone *z, unsigned int order, int highest_zo
 	return free > (long)zone_min_mark(z, highest_zoneidx);
 }
 
-struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
-			      int mt, bool ignore_wmark, int highest_zoneidx)
+/* alloc_pages_zone() telling @claim (NULL: nobody asks) of a pageblock claim */
+static struct page *alloc_pages_zone_claim(struct hotmem *hm, struct zone *z, unsigned int order,
+					   int mt, bool ignore_wmark, int highest_zoneidx,
+					   struct pageblock_claim *claim)
 {
 	struct page *page = NULL;
 
@@ -881,7 +975,7 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 	if (ignore_wmark || zone_watermark_ok(z, order, highest_zoneidx)) {
 		page = __rmqueue_smallest(z, order, mt);
 		if (!page)
-			page = __rmqueue_fallback(hm, z, order, mt);
+			page = __rmqueue_fallback(hm, z, order, mt, claim);
 	}
 	pthread_mutex_unlock(&z->lock);
 	if (page) {
@@ -893,6 +987,12 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 		count_vm_events(hm, HM_PGALLOC + zone_idx(z), 1UL << order);
 	}
 	return page;
+}
+
+struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
+			      int mt, bool ignore_wmark, int highest_zoneidx)
+{
+	return alloc_pages_zone_claim(hm, z, order, mt, ignore_wmark, highest_zoneidx, NULL);
 }
 
 /*
@@ -972,8 +1072,9 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 				continue;
 			if (!preferred)
 				preferred = z;
-			page = alloc_pages_zone(hm, z, order, ac->migratetype, ac->ignore_wmark,
-						ac->highest_zoneidx);
+			page = alloc_pages_zone_claim(hm, z, order, ac->migratetype,
+						      ac->ignore_wmark, ac->highest_zoneidx,
+						      ac->claim);
 			if (page) {
 				zone_statistics(hm, preferred, z);
 				return page;
