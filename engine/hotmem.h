@@ -489,7 +489,12 @@ int hotmem_unregister_memory_group(struct hotmem *hm, int group);
  * "System RAM"), each hot-added range ("System RAM"; a virtio-mem
  * device's region "virtioN" with its "System RAM (virtio_mem)" children,
  * merged as MHP_MERGE_RESOURCE merges them), in address order.  Fills up
- * to @max entries and returns how many there are.
+ * to @max entries and returns how many there are -- when they do not
+ * fit, a number above @max that may count more than there are (the
+ * entries past @max are counted before their merge, having nowhere to
+ * merge into): a second call with that many slots fills them all and
+ * returns the exact count.  A caller grows its array while the answer
+ * is above @max (fusefs attrs.c show_iomem(), machine.c snap_list()).
  */
 struct hm_iomem_entry {
 	uint64_t start, end;	/* inclusive, as /proc/iomem prints */
@@ -1035,8 +1040,11 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to);
  * an allocation could not be freed (its memmap unmapped); what was
  * taken back stays (from the copy: nothing changed).  The free lists'
  * order is not rewound: the allocations after are at the same pages
- * all the same (test_kmem's test_rewind_leaves_later_allocations_as_without).  The kernel never undoes: this is the state file's
- * own transaction (docs/hotmemfs.md).
+ * all the same (test_kmem's test_rewind_leaves_later_allocations_as_without).
+ * The pageblocks the change's allocations claimed for their migratetype
+ * are given back, so /proc/pagetypeinfo is as before (docs/engine.md).
+ * The kernel never undoes: this is the state file's own transaction
+ * (docs/hotmemfs.md).
  */
 int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng);
 void hotmem_kmem_log_rewind_end(struct hotmem *hm, unsigned long *moved);
