@@ -702,7 +702,8 @@ static int qom_device(struct hmfs_ctx *ctx, const char *asked, bool at_periphera
  * raises it again ({} again: the DIMM has no pending_deleted_event, that
  * is PCI's), as a DIMM the guest refused may be asked for again.  -1: not
  * a DIMM (a virtio-mem device's device_del answers here and now, as
- * QEMU's virtio_mem_unplug_request_check() refusal does; no device:
+ * QEMU's virtio_mem_unplug_request_check() refusal does, its removal
+ * queued behind a guest's offline: hmfs_dev_del_request(); no device:
  * DeviceNotFound).
  */
 static int dimm_unplug_request(struct hmfs_ctx *ctx, const char *id, struct cmd_result *r)
@@ -759,6 +760,16 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		ret = dimm_unplug_request(ctx, ch.dev.id, r);
 		if (ret != -1) /* -1: no DIMM of that id, hmfs_change() says */
 			return ret;
+		/* a virtio-mem device's, behind a guest's offline: {} now, the removal queued */
+		ret = hmfs_dev_del_request(ctx, ch.dev.id, r->err, ERRLEN);
+		if (!ret) {
+			r->ret = json_object_new_object();
+			r->raised = true;
+			return 0;
+		}
+		if (ret != -EAGAIN)
+			return ret;
+		r->err[0] = '\0';
 	}
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret == -ENODEV) /* dev.c: no such device */

@@ -1511,6 +1511,42 @@ static bool vmem_resize_queued(struct hmfs_ctx *ctx)
 	return true;
 }
 
+/*
+ * A QMP device_del accepted behind a guest's offline
+ * (hmfs_dev_del_request()), made the change it is once change_lock is
+ * free: QEMU's guest ejects the PCI device when it gets to it, and
+ * DEVICE_DELETED follows the removal (hmfs_change()).  The check runs
+ * again there, on the host's figures then: refused (memory plugged by a
+ * qom-set since, which hotmem's guest cannot remove with it; hotmemfs
+ * frozen), the device stays and the log says why.  dev_lock held, let go
+ * meanwhile (change_lock is taken before it).
+ */
+static bool vmem_del_queued(struct hmfs_ctx *ctx)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
+	char id[sizeof(ctx->devs->id)], err[512] = "";
+	struct hmfs_dev *d;
+	int ret;
+
+	for (d = ctx->devs; d && !d->del_queued; d = d->next)
+		;
+	if (!d)
+		return false;
+	snprintf(id, sizeof(id), "%s", d->id);
+	ch.dev.id = id;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	ret = hmfs_change(ctx, &ch, err, sizeof(err));
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d) /* refused: not tried again (else the thread would try it for ever) */
+		d->del_queued = false;
+	/* -ENODEV: a device_del with "wait" removed it meanwhile */
+	if (ret && ret != -ENODEV)
+		fprintf(stderr, "hotmemfs: %s: the queued device_del: %s\n", id,
+			err[0] ? err : strerror(-ret));
+	return true;
+}
+
 static void *vmem_timer_main(void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
@@ -1520,7 +1556,7 @@ static void *vmem_timer_main(void *arg)
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	while (!ctx->vmem_timer_stop) {
-		if (vmem_resize_queued(ctx))
+		if (vmem_resize_queued(ctx) || vmem_del_queued(ctx))
 			continue;
 		if (!vmem_timer_next(ctx, &at)) {
 			pthread_cond_wait(&ctx->vmem_timer_cond, &ctx->dev_lock);
@@ -2092,14 +2128,60 @@ int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t
 	return ret;
 }
 
-/* the device_del of a virtio-mem device: refused (nothing changed) or gone */
+/*
+ * QEMU's device_del of a virtio-mem-pci device (qdev_unplug() ->
+ * virtio_md_pci_unplug_request(), 9.2) makes its check and raises the
+ * PCI hot-unplug request: {} at once, the guest's eject of the device
+ * later, and DEVICE_DELETED as the device goes.  hotmemfs runs the
+ * removal as a change before its reply while nothing holds change_lock
+ * long (-EAGAIN here); behind a guest's offline that loops it waited for
+ * that offline, which QEMU never does: then the removal is queued for the
+ * timers' thread (vmem_del_queued()).  A second request while one is
+ * queued is raised again, {} (since QEMU 8.0 acpi-pcihp's pending delete
+ * expires after 1 ms).  Not queued in a frozen hotmemfs: the change's
+ * refusal answers, as for every change then.  Not saved: a kill -9
+ * before the removal loses the request, as it loses a DIMM's eject
+ * request (acpi.c); the removal itself is journaled as any device_del.
+ */
+int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+	int ret = -EAGAIN;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (!d || d->type != HMFS_VIRTIO_MEM || !d->vm)
+		goto out;
+	ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
+	if (ret || d->del_queued)
+		goto out;
+	if (!ctx->vmem_timer_started || __atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) ||
+	    !__atomic_load_n(&ctx->change_waits_guest, __ATOMIC_ACQUIRE)) {
+		ret = -EAGAIN;
+		goto out;
+	}
+	d->del_queued = true;
+	pthread_cond_broadcast(&ctx->vmem_timer_cond);
+out:
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
+/*
+ * The device_del of a virtio-mem device: refused (nothing changed) or
+ * gone.  Its check is hmfs_dev_del_refused()'s, with the same figures:
+ * QEMU's virtio_mem_unplug_request_check() (hw/virtio/virtio-mem.c, 9.2)
+ * reads vmem->size and vmem->requested_size, the host's, which a qom-set
+ * sets at once (virtio_mem_set_requested_size()), queued for the guest's
+ * driver or not.  It read the driver's copy (vi.requested_size), which a
+ * qom-set queued behind a guest's offline has not reached yet: the early
+ * check and this one could disagree (reread21 H10).
+ */
 static int vmem_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
 {
-	struct hm_virtio_mem_info vi;
 	int ret;
 
-	hotmem_virtio_mem_info(d->vm, &vi);
-	ret = vmem_del_check(ctx, d, vi.requested_size, err, errlen);
+	ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
 	if (ret)
 		return ret;
 	ret = hotmem_virtio_mem_remove(d->vm);

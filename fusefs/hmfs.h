@@ -400,6 +400,12 @@ struct hmfs_dev {
 	 */
 	bool resize_queued;
 	uint64_t queued_requested, queued_gen;
+	/*
+	 * virtio-mem: a QMP device_del accepted behind a guest's offline
+	 * (hmfs_dev_del_request()): answered {}, the removal queued for the
+	 * timers' thread, DEVICE_DELETED once it is done, as QEMU's
+	 */
+	bool del_queued;
 	unsigned int retry_ms;
 	struct timespec retry_at;
 	struct hmfs_dev *next;
@@ -1512,6 +1518,14 @@ const char *hmfs_dev_type_driver(enum hmfs_dev_type type);
 int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
 		 int ost_source, int *ost_slot, char *err, size_t errlen);
+/*
+ * QMP device_del of a virtio-mem device (QEMU's, no "wait"): QEMU's check
+ * (hmfs_dev_del_refused()), then, behind a change that waits for the
+ * guest, the removal queued for dev.c's timers' thread: 0 (answer {}),
+ * -EBUSY with @err (refused), -EAGAIN (not a virtio-mem device, or no
+ * guest's offline in the way: run the device_del as a change now)
+ */
+int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
 /*

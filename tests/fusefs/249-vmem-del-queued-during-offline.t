@@ -1,0 +1,68 @@
+#!/bin/bash
+# fmend6's leftover: a virtio-mem device_del that QEMU's check accepts
+# (nothing plugged, requested-size 0) waited behind a guest user's `echo
+# offline > memoryN/state` looping on pinned pages (6.12's offline_pages()
+# until a signal) before it answered.  QEMU's device_del of a
+# virtio-mem-pci device makes its check, raises the PCI unplug request and
+# returns {} at once; the guest ejects the device later and DEVICE_DELETED
+# follows.  hotmemfs now answers {} at once there and queues the removal
+# (dev.c hmfs_dev_del_request()), which runs once the offline is over,
+# journaled, then DEVICE_DELETED.  Each answer is checked to come while
+# the offline still loops (memory33 going-offline, its writer alive), not
+# by a time; a device_del not answered within 30 s fails.  A second one
+# while the first is queued answers {} too (the request raised again).
+# Not vmem_offline_loops (lib.sh): vm1 is added before the offline starts.
+# Without the queue (ctl.c's hmfs_dev_del_request() call) checks 6-10 fail.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+del() { "$HMCTL" -s "$CTL" raw '{"execute":"device_del","arguments":{"id":"vm1"}}'; }
+listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
+
+start_fs --fresh
+tap_ok $? "hotmemfs mounts (a state file)"
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
+	ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=0 >/dev/null
+tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33), and a vm1 with nothing plugged"
+for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
+ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
+tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
+"$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
+EV=$!
+follow_wait 1 "hotmemctl events follows"
+(echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
+OFF=$!
+block_state_wait 33 going-offline
+tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
+
+in_background del1 del
+answered_within del1 30
+tap_ok $? "QMP device_del vm1 answers"
+is "$(cat "$TMP/del1.out")" '{"return":{}}' "... {} (QEMU's check passes: nothing plugged, requested-size 0)"
+looping
+tap_ok $? "... while the offline still loops"
+in_background del2 del
+answered_within del2 30 && [ "$(cat "$TMP/del2.out")" = '{"return":{}}' ] && looping
+tap_ok $? "a second device_del vm1 answers {} too, at once (the request raised again)"
+listed vm1 && ! grep -q "DEVICE_DELETED vm1" "$TMP/ev.txt"
+tap_ok $? "vm1 still listed, no DEVICE_DELETED yet: the guest has not ejected it"
+
+ctl free-all >/dev/null
+wait "$OFF"
+tap_ok $? "the pins freed: the guest's offline of memory33 ends well"
+ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm1 /machine/peripheral/vm1" 1
+tap_ok $? "... the queued removal runs: DEVICE_DELETED vm1"
+is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once"
+listed vm1
+tap_ok $((!$?)) "vm1 is no longer listed"
+listed vm0
+tap_ok $? "vm0 stays"
+kill "$EV"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+kill9_fs
+mount_fs "kill -9, restart from the state file"
+listed vm1
+tap_ok $((!$?)) "the removal was journaled: vm1 still gone"
+stop_fs
+done_testing
