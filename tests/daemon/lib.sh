@@ -181,3 +181,66 @@ wait_for() {
 	for ((i = 0; i < t * 50; i++)); do "$@" && return 0; sleep 0.02; done
 	return 1
 }
+
+# The directories hotmemd lists, from a hotmemfs started with -d:
+# libfuse's log of every request ("unique: U, opcode: READDIRPLUS (44),
+# nodeid: I, ...", I the directory's inode number, which stat says) --
+# hotmemfs's count, not hotmemd's (tests/daemon/90, 92: a bound from
+# hotmemd's own count of its reads grew with any read it added, reread21
+# H7).  fuse_log_mark LOG: a window's edge in LOG (its lines so far).
+fuse_log_mark() { wc -l <"$1"; }
+# fuse_dir_lists LOG FROM TO MEM: the READDIRPLUS of LOG's lines FROM+1 to
+# TO by directory, "NAME N" lines: "memory/" (MEM), "memoryK" (MEM's
+# memoryK/), "other" (any other directory); and "all N"
+fuse_dir_lists() {
+	sed -n "$(($2 + 1)),$3p" "$1" |
+		sed -n 's/.*opcode: READDIRPLUS ([0-9]*), nodeid: \([0-9]*\),.*/\1/p' >"$TMP/lists.ids"
+	stat -c '%i %n' "$4" "$4"/memory[0-9]* >"$TMP/lists.inos" || return 1
+	python3 - "$TMP/lists.ids" "$TMP/lists.inos" "$4" <<'PY'
+import collections, os, sys
+names = {}
+for l in open(sys.argv[2]):
+    ino, path = l.split(None, 1)
+    path = path.rstrip("\n")
+    names[ino] = "memory/" if path == sys.argv[3] else os.path.basename(path)
+n = collections.Counter(names.get(i.strip(), "other") for i in open(sys.argv[1]))
+for k in sorted(n):
+    print(k, n[k])
+print("all", sum(n.values()))
+PY
+}
+# fuse_lists_within LISTS WAITED WALKS TOTAL: fuse_dir_lists's LISTS as an
+# ADD's link waits cost (the FUSE request log of 2026-12-01, 46b92477; with
+# hotmemfs's link event delayed 100 ms, every ADD waiting: 3 each): a
+# block's memoryK/ listed once (its ADD's listing stops at its node link),
+# three times if hotmemd said it waited for its node link (WAITED: their
+# ids; the listing without the link read to its end, its empty READDIRPLUS
+# too, and listed again at the settle once the link is there: a settle
+# before it is answered by the kernel's listing cache); memory/ never;
+# other directories -- the ACPI devices -- twice a walk at most (WALKS:
+# hotmemd's "ACPI memory devices looked at"; a listing to its end) and
+# once for the first block met without a firmware_node
+# (hmd_acpi_memory_devices(), not said).  TOTAL: the READDIRPLUS that
+# hotmemfs's status counted over the same window, which the log must hold
+# all of (a log that says nothing passes nothing).  Each excess said.
+fuse_lists_within() {
+	python3 - "$@" <<'PY'
+import sys
+lists = {k: int(v) for k, v in (l.split() for l in open(sys.argv[1]))}
+waited = {"memory" + l.strip() for l in open(sys.argv[2]) if l.strip()}
+walks, total = int(sys.argv[3]), int(sys.argv[4])
+bad = []
+if lists.get("all", 0) != total:
+    bad.append("the FUSE log holds %d READDIRPLUS, hotmemfs counted %d" % (lists.get("all", 0), total))
+if lists.get("memory/", 0):
+    bad.append("memory/ listed %d times" % lists["memory/"])
+for k, v in sorted(lists.items()):
+    if k.startswith("memory") and k != "memory/" and v > (3 if k in waited else 1):
+        bad.append("%s/ listed %d times%s" % (k, v, ", it waited for its node link" if k in waited else ""))
+if lists.get("other", 0) > 2 * walks + 1:
+    bad.append("other directories listed %d times, %d walks of the ACPI devices" % (lists["other"], walks))
+for b in bad:
+    print("#   " + b)
+sys.exit(1 if bad else 0)
+PY
+}
