@@ -50,33 +50,12 @@ fuse_binding_race() {
 # waits for its firmware_node walks the ACPI devices (a READDIRPLUS).
 # How often a settle meets a block still without its link is the load's:
 # not bounded by a number an ADD (FUSE_NODE_RACE_MAX 2 was reached,
-# 2.000, at load ~9 on 2026-12-01), but by what hotmemd says those waits
-# read (link_reads): each read is one READDIRPLUS at most (none where the
-# kernel's listing cache answers), so any READDIRPLUS a wait did not
-# cost -- a relisting of memory/, of a block not waiting -- fails
+# 2.000, at load ~9 on 2026-12-01), but directory by directory from
+# hotmemfs's own FUSE request log (tests/daemon/lib.sh fuse_dir_lists,
+# fuse_lists_within): any READDIRPLUS a wait did not cost -- a relisting
+# of memory/, of a block not waiting -- fails
 fuse_node_race() {
 	awk '$1 == "READDIRPLUS" { r = $2 - 1 } END { printf "%.3f\n", (r > 0 ? r : 0) }' "$1"
-}
-# fuse_node_race_within FILE N READS: fuse_node_race's READDIRPLUS over N
-# ADDs at most READS (link_reads's growth over the same window)
-fuse_node_race_within() {
-	python3 -c 'import sys; sys.exit(round(float(sys.argv[1]) * int(sys.argv[2])) > int(sys.argv[3]))' \
-		"$(fuse_node_race "$1")" "$2" "$3"
-}
-# link_reads: the directory reads hotmemd's link waits made so far, from a
-# SIGUSR1's status ("status: link waits: N ... M ..."), N + M; needs $dpid,
-# $log and settle.sh's lines.  Read before a window's first fuse_ops and
-# after its last: a read between the two counts, the safe side.
-link_reads() {
-	local l
-	l=$(lines)
-	kill -USR1 "$dpid" || return 1
-	wait_for 10 link_reads_line "$l" >/dev/null && link_reads_line "$l"
-}
-link_reads_line() {
-	tail -n "+$1" "$log" |
-		sed -n 's/.*status: link waits: \([0-9]*\) directory reads.*, \([0-9]*\) of the ACPI.*/\1 \2/p' |
-		awk '{ print $1 + $2 }' | grep -m 1 .
 }
 # fuse_own FILE: FILE's total without fuse_binding_race's
 fuse_own() {
