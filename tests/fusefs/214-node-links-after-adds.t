@@ -20,10 +20,7 @@
 # dax/kmem has no device in hotmemfs; it would add through
 # add_memory_driver_managed(), virtio-mem's path, checked in 1.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_uffd
-need_tool python3 python3
-M=$MNT/sys/devices/system/memory
+require_listing_fence
 N=$MNT/sys/devices/system/node
 mount_numa2_probe "hotmemfs mounts numa2 (nodes 0-1 with memory, 4 possible) with probe" nodeorder
 

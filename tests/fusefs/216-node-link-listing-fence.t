@@ -20,10 +20,7 @@
 # (without the fence it had one at once: check 10 failed).  Let the second
 # go: the write replies and memory128/ lists node0.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_uffd
-need_tool python3 python3
-M=$MNT/sys/devices/system/memory
+require_listing_fence
 N=$MNT/sys/devices/system/node
 mount_numa2_probe "hotmemfs mounts numa2 with probe" nodelink-fence
 

@@ -425,7 +425,8 @@ require_uffd() {
 # require_listing_fence: what a test of a listing fence needs -- a reader
 # held inside a directory's first listing (hold_first_listing,
 # tests/fusefs/uffd_hold.py) while the notifier drops it: require_env's,
-# userfaultfd, python3; M is the mount's memory/ (tests/fusefs/240, 241)
+# userfaultfd, python3; M is the mount's memory/ (tests/fusefs/214, 216,
+# 240, 241)
 require_listing_fence() {
 	require_env
 	require_uffd
