@@ -1301,6 +1301,36 @@ out:
 	return ret;
 }
 
+/*
+ * Will @ch's driver run unplug?  A resize to less than is plugged (the
+ * queued one's value: the last queued, as hmfs_dev_set_queued() takes
+ * it), or the retry timers' run of a device above its requested-size.
+ * Such a run takes online memory's pages (6.12 virtio_mem_fake_offline():
+ * alloc_contig_range(), retried while pages will not move), then offlines
+ * and removes a memory block left with nothing plugged, all under
+ * device_hotplug_lock, for as long as the pages take (up to
+ * HMFS_EJECT_SECONDS a block here).  Under change_lock (the caller's).
+ */
+bool hmfs_dev_may_unplug(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
+{
+	struct hm_virtio_mem_info vi;
+	bool unplug = false;
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	if (ch->op == HMFS_CH_DEVICE_RESIZE) {
+		d = dev_find(ctx, ch->dev.id);
+		if (d && d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi))
+			unplug = (ch->queued ? hmfs_dev_host_requested(d) : ch->dev.requested) <
+				 vi.plugged_size;
+	}
+	for (size_t i = 0; ch->op == HMFS_CH_DRIVER_RETRY && i < ch->nr_due && !unplug; i++)
+		unplug = !hotmem_virtio_mem_info(ch->due[i]->vm, &vi) &&
+			 vi.plugged_size > vi.requested_size;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return unplug;
+}
+
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen)
 {

@@ -1539,6 +1539,12 @@ int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
 			     size_t errlen);
 /* the queued change's apply(): the value queued last, if any is left (0: none, nothing done) */
 int hmfs_dev_set_queued(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/*
+ * @ch (a resize, the retry timers' run) will have a virtio-mem driver
+ * unplug, taking online memory's pages for as long as they take (machine.c
+ * holds_hotplug_long()); under change_lock
+ */
+bool hmfs_dev_may_unplug(struct hmfs_ctx *ctx, const struct hmfs_change *ch);
 /* the host's requested-size of @d (dev_lock held): a queued qom-set's, else the device's */
 uint64_t hmfs_dev_host_requested(const struct hmfs_dev *d);
 /* a virtio-mem device's plugged and requested size: -ENOENT if @id is none */

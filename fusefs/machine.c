@@ -698,12 +698,16 @@ static bool guest_holds_change(void *arg)
 
 /*
  * A change that may hold the engine's device_hotplug_lock for long: an
- * offline that loops (waits_guest()) and a DIMM's eject, which offlines
- * its blocks (dev.c dimm_del(): up to its 40 s bound on a stuck block)
+ * offline that loops (waits_guest()), a DIMM's eject, which offlines
+ * its blocks (dev.c dimm_del(): up to its 40 s bound on a stuck block),
+ * and a virtio-mem driver run that unplugs (a shrink, the retry timers'
+ * run of a device above its requested-size: dev.c hmfs_dev_may_unplug(),
+ * taking online memory's pages up to the same bounds).  Asked once a
+ * change, before it runs (its sizes move).
  */
-static bool holds_hotplug_long(const struct hmfs_change *ch)
+static bool holds_hotplug_long(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 {
-	return waits_guest(ch) || ch->op == HMFS_CH_DEVICE_DEL;
+	return waits_guest(ch) || ch->op == HMFS_CH_DEVICE_DEL || hmfs_dev_may_unplug(ctx, ch);
 }
 
 /* the engine's answers, as one signature for snap_list() */
@@ -919,7 +923,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
 	struct hmfs_save ksv = { 0 }; /* the kernel's allocations' own record (state.c) */
 	struct hmfs_change fired;
-	bool ends;
+	bool ends, long_hold;
 	int ret, sret;
 
 	if (!err || !errlen) {
@@ -959,14 +963,15 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	}
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
-	if (holds_hotplug_long(ch))
+	long_hold = holds_hotplug_long(ctx, ch);
+	if (long_hold)
 		maps_snap_take(ctx);
 	if (waits_guest(ch))
 		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
 	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
 	if (waits_guest(ch))
 		__atomic_store_n(&ctx->change_waits_guest, false, __ATOMIC_RELEASE);
-	if (holds_hotplug_long(ch))
+	if (long_hold)
 		maps_snap_drop(ctx);
 	if (ret < 0 && !may_progress(ctx, ch)) {
 		/* refused, but the kernel's allocations moved before it (kmem_tick()): kept */
