@@ -1317,6 +1317,9 @@ bool hmfs_dev_may_unplug(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 	bool unplug = false;
 	struct hmfs_dev *d;
 
+	/* asked at every change: an online's or a chmod's takes no lock */
+	if (ch->op != HMFS_CH_DEVICE_RESIZE && ch->op != HMFS_CH_DRIVER_RETRY)
+		return false;
 	pthread_mutex_lock(&ctx->dev_lock);
 	if (ch->op == HMFS_CH_DEVICE_RESIZE) {
 		d = dev_find(ctx, ch->dev.id);
