@@ -1236,6 +1236,50 @@ static json_object *memmap_json(struct hmfs_ctx *ctx)
 	return a;
 }
 
+/*
+ * A virtio-mem driver's plugging adds memory blocks too, whose memmaps
+ * the buddy gives as a DIMM's: its "device" record carries those of its
+ * ranges' sections (reread21 H9: without them a restart before the next
+ * whole save put them where the buddy puts them).  The engine walks
+ * every section (no walk of a range): a record of the driver's is O(the
+ * section table's slots), each a pointer test, no JSON but its own.
+ */
+struct memmap_in {
+	json_object *a, *ranges;
+	uint64_t block_size;
+};
+
+/* is the block of the section at @pfn in one of @ranges ([first, count] of blocks)? */
+static bool section_in_ranges(json_object *ranges, uint64_t block_size, uint64_t pfn)
+{
+	uint64_t id = (pfn << 12) / block_size, f, e;
+
+	for (size_t i = 0; i < json_object_array_length(ranges); i++)
+		if (hmfs_json_range(ranges, i, &f, &e) && f <= id && id < e)
+			return true;
+	return false;
+}
+
+static int memmap_entry_in(void *arg, const struct hotmem_memmap_at *at)
+{
+	struct memmap_in *in = arg;
+
+	if (!section_in_ranges(in->ranges, in->block_size, at->section_pfn))
+		return 0;
+	return memmap_entry_add(in->a, at);
+}
+
+static json_object *memmap_ranges_json(struct hmfs_ctx *ctx, json_object *ranges)
+{
+	struct memmap_in in = { json_object_new_array(), ranges, ctx->block_size };
+
+	if (in.a && hotmem_memmap_walk(ctx->hm, memmap_entry_in, &in)) {
+		json_object_put(in.a);
+		return NULL;
+	}
+	return in.a;
+}
+
 /* the file's places, kept for the adds that follow (a malformed entry: left out) */
 static void restore_memmap_begin(struct hmfs_ctx *ctx, json_object *memmap)
 {
@@ -2790,8 +2834,11 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
  * A change within virtio-mem devices: those devices and their blocks'
  * runs, as a "device" record (a restore puts the devices in place of
  * those with their ids, cuts @ranges out of the saved runs and puts
- * these in); saved's "devices" and "blocks" are stale after it, as its
- * "blocks" after a "run".  A record has no "iattrs": when what those
+ * these in), with the memmaps from system RAM of its ranges' sections
+ * ("memmap", as a DIMM's add has them in its "set": cut out of the
+ * saved ones and put in the same way); saved's "devices", "blocks" and
+ * "memmap" are stale after it, as its "blocks" after a "run".  A record
+ * has no "iattrs": when what those
  * blocks and their nodes keep changed too (the driver unplugged a
  * chmodded block, whose next incarnation keeps nothing), the change is a
  * "set" of every key that differs, "iattrs" with them -- else a restart
@@ -2800,7 +2847,7 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
 	/* every key the change may touch, "hugetlb" with them (change_keys[]): each made once */
-	json_object *now = part_pre(ctx, sv), *rec, *devs;
+	json_object *now = part_pre(ctx, sv), *rec, *devs, *memmap;
 	int ret = 0;
 
 	/* and "params": an online the driver's work did may raise policy_zone */
@@ -2812,14 +2859,21 @@ static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	devs = json_object_object_get(now, "devices");
 	if (key_as_before(now, sv, "devices") && key_as_before(now, sv, "blocks"))
 		goto out; /* nothing changed: the file holds it */
+	memmap = memmap_ranges_json(ctx, sv->ranges);
+	if (!memmap) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	rec = json_object_new_object();
 	json_object_object_add(rec, "ranges", json_object_get(sv->ranges));
 	json_object_object_add(rec, "devices", json_object_get(devs));
 	json_object_object_add(rec, "blocks", json_object_get(json_object_object_get(now, "blocks")));
+	/* where the memmaps of its blocks from system RAM are, as a "set" of "memmap" says */
+	json_object_object_add(rec, "memmap", memmap);
 	ret = append_record(ctx, sv, "device", rec);
 	json_object_put(rec);
 	if (!ret)
-		blocks_stale(ctx, 1u << KEY_DEVICES | 1u << KEY_BLOCKS);
+		blocks_stale(ctx, 1u << KEY_DEVICES | 1u << KEY_BLOCKS | 1u << KEY_MEMMAP);
 out:
 	json_object_put(now);
 	return ret;
@@ -3528,6 +3582,7 @@ struct patches {
 	size_t order; /* of the next record */
 	struct kmem_replay kr; /* the "kmem" ops' list and its pfn index */
 	bool after_base; /* the record now is the first after the state file's */
+	uint64_t block_size; /* the machine's (a "device" record's "memmap" sections' blocks) */
 };
 
 static int patch_add(struct patches *ps, json_object *run)
@@ -3909,22 +3964,83 @@ static bool has_device(json_object *m, const char *id)
 	return false;
 }
 
+/* a "device" record's "memmap": [section pfn, memmap pfn] each, every section in its @ranges */
+static bool memmap_record_ok(json_object *memmap, json_object *ranges, uint64_t block_size)
+{
+	if (!json_object_is_type(memmap, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(memmap); i++) {
+		json_object *e = json_object_array_get_idx(memmap, i);
+
+		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) != 2 ||
+		    !json_object_is_type(json_object_array_get_idx(e, 0), json_type_int) ||
+		    !json_object_is_type(json_object_array_get_idx(e, 1), json_type_int) ||
+		    !section_in_ranges(ranges, block_size,
+				       (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0))))
+			return false;
+	}
+	return true;
+}
+
+static uint64_t memmap_section(json_object *e)
+{
+	return (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0));
+}
+
+static int memmap_cmp(const void *a, const void *b)
+{
+	uint64_t x = memmap_section(*(json_object *const *)a);
+	uint64_t y = memmap_section(*(json_object *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * @m's "memmap" with the sections of @ranges cut out and the record's
+ * @memmap put in, in section order as a whole save writes them (a file
+ * from before "memmap": the record's alone, the others where the buddy
+ * puts them, as before)
+ */
+static void memmap_put(json_object *m, json_object *memmap, json_object *ranges,
+		       uint64_t block_size)
+{
+	json_object *old = hmfs_json_get(m, "memmap", json_type_array), *out = json_object_new_array();
+
+	for (size_t i = 0; old && i < json_object_array_length(old); i++) {
+		json_object *e = json_object_array_get_idx(old, i);
+
+		/* a malformed one goes (the restore leaves it out: restore_memmap_begin()) */
+		if (json_object_is_type(e, json_type_array) &&
+		    !section_in_ranges(ranges, block_size, memmap_section(e)))
+			json_object_array_add(out, json_object_get(e));
+	}
+	for (size_t i = 0; i < json_object_array_length(memmap); i++)
+		json_object_array_add(out, json_object_get(json_object_array_get_idx(memmap, i)));
+	json_object_array_sort(out, memmap_cmp);
+	json_object_object_add(m, "memmap", out);
+}
+
 /*
  * A change within virtio-mem devices: its "devices" take the place of
  * the machine's of the same ids, and the blocks of its "ranges" are its
  * "blocks" (each run inside one of them), merged with the other records
- * at the end (pending_merge()).
+ * at the end (pending_merge()); its "memmap" (a record from before it
+ * has none: the file's stay) in place of the file's in its ranges, at
+ * once -- only a "set" of "memmap" and these change it, in their order.
  */
 static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *ranges = hmfs_json_get(rec, "ranges", json_type_array);
 	json_object *devs = hmfs_json_get(rec, "devices", json_type_array);
 	json_object *blocks = hmfs_json_get(rec, "blocks", json_type_array);
+	json_object *memmap = hmfs_json_member(rec, "memmap");
 	size_t order = ps->order++;
 	uint64_t f, e;
 	int ret = 0;
 
 	if (!ranges || !devs || !blocks)
+		return -EUCLEAN;
+	if (memmap && !memmap_record_ok(memmap, ranges, ps->block_size))
 		return -EUCLEAN;
 	for (size_t i = 0; i < json_object_array_length(blocks); i++)
 		if (!run_in_ranges(json_object_array_get_idx(blocks, i), ranges))
@@ -3944,6 +4060,8 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 			ret = range_put(m, ps, f, e, order, blocks);
 	if (ret)
 		return ret;
+	if (memmap)
+		memmap_put(m, memmap, ranges, ps->block_size);
 	if (!ps->devices)
 		ps->devices = json_object_new_object();
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
@@ -4348,7 +4466,7 @@ static int replay_journal(struct hmfs_ctx *ctx, json_object *root, json_object *
 			  size_t errlen)
 {
 	uint64_t seq = u64(root, "seq"), fileseq = seq, prev = 0, n = 0;
-	struct patches ps = { 0 };
+	struct patches ps = { .block_size = ctx->block_size };
 	char *text = NULL, *line, *next;
 	size_t good = 0, good_kmem = 0;
 	int ret;
