@@ -2067,6 +2067,47 @@ static bool prepare_iattr(struct hmfs_ctx *ctx, const struct hmfs_change *ch, st
 	return true;
 }
 
+/* a record that carries a mark (its undo's rewind) waits for its fdatasync */
+static bool marked_record_waits(struct hmfs_ctx *ctx)
+{
+	bool waits = false;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	for (const struct hmfs_save *p = ctx->journal_pending; p && !waits; p = p->next)
+		waits = p->kmem_marked;
+	pthread_mutex_unlock(&ctx->journal_lock);
+	return waits;
+}
+
+/*
+ * Where an undo of @ch rewinds the kernel's allocations to (kmem_rewind()):
+ * the log's end and the generator.  A mark also copies the list, for a
+ * rewind once the log is lost (past 65536 entries), and the engine keeps
+ * one copy, the last mark's.  The virtio-mem driver's work after a block's
+ * change (machine.c driver_retry(), not a retry timer's run: ch->timer) is
+ * prepared right after that change's record, which waits for the same
+ * fdatasync: its mark took the place of the change's copy, and a rollback
+ * of both (the driver's record undone first, from its log, then the
+ * change's) found the change's copy gone when the change itself lost the
+ * log (the record carried the list whole and dropped it): the change's
+ * allocations stayed (reread21b K1's second half).  So the driver's mark
+ * copies nothing while a marked record waits: the change's copy also
+ * takes back what the driver's work allocated, past a lost log; only the
+ * driver's own undo past a log lost in its own run (its append failed,
+ * the change's record kept) finds no copy, and says so.
+ */
+static unsigned long kmem_mark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
+			       uint64_t *rng)
+{
+	unsigned long end;
+
+	if (ch->op != HMFS_CH_DRIVER_RETRY || ch->timer || !marked_record_waits(ctx))
+		return hotmem_kmem_log_mark(ctx->hm, rng);
+	/* the end and generator alone: a walk of no entries (lost or not, it sets them) */
+	hotmem_kmem_log_walk(ctx->hm, ctx->kmem_sent, NULL, NULL, rng, &end);
+	return end;
+}
+
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv)
 {
 	json_object *run;
@@ -2075,10 +2116,9 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 				  .keys = op_keys(ch->op) };
 	if (!sv->active)
 		return;
-	/* where an undo rewinds the kernel's allocations to (kmem_rewind()) */
 	if (ctx->kmem_logging) {
 		sv->kmem_marked = true;
-		sv->kmem_mark = hotmem_kmem_log_mark(ctx->hm, &sv->kmem_rng);
+		sv->kmem_mark = kmem_mark(ctx, ch, &sv->kmem_rng);
 	}
 	sv->ranges = device_ranges(ctx, ch);
 	if (sv->ranges) {

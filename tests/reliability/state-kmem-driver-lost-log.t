@@ -1,0 +1,68 @@
+#!/bin/bash
+# An online after which the virtio-mem driver plugs more is two records
+# (the block's run, then the driver's "device" record), each prepared
+# with a mark of the kernel's allocations' log; the engine keeps one copy
+# of the list, the last mark's, for a rewind once the log is lost.  When
+# the online's own change lost the log (its first growth refused: the
+# record carried the list whole and dropped it) and the fdatasync of both
+# records fails, the rollback undoes the driver's record (rewound from
+# its log), then the online's, which needs its mark's copy: the driver's
+# mark had taken its place, the rewind was refused (EOVERFLOW) and the
+# online's allocations stayed (reread21b K1's second half).  Now the
+# driver's mark copies nothing while the online's record waits: the
+# machine and the kernel's pages are as before the online, and a restart
+# after kill -9 shows the same.  calloc_shim.so (built here) refuses the
+# log's first growth, calloc(1, 64 entries x 32 bytes), once: a new
+# hotmemfs's log has no room yet, the online's tick is its first entry.
+. "$(dirname "$0")/lib.sh"
+require_env
+require_shim
+ldd "$HMFS" | grep -qE 'lib(asan|tsan|lsan)' &&
+	skip_all "a sanitized hotmemfs: the shim's calloc() would hand out memory the sanitizer does not know"
+CALLOC_SHIM=$TMP/calloc_shim.so
+"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
+	"$HOTMEM_SRC/tests/reliability/calloc_shim.c" -o "$CALLOC_SHIM" 2>"$TMP/cc.err" ||
+	if need_strict; then
+		need_end_fail "calloc_shim.so builds (make check has the compiler): $(head -1 "$TMP/cc.err")"
+	else
+		skip_all "cannot build calloc_shim.so: $(head -1 "$TMP/cc.err")"
+	fi
+export HOTMEM_TEST_CALLOC_FAIL=$TMP/calloc HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+OPTS=(--profile qemu-512m)
+start() { LD_PRELOAD="$SHIM $CALLOC_SHIM" start_fs_netns "${OPTS[@]}" "$@"; }
+frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
+vm_first() { ctl --json status | python3 -c 'import json,sys; print([d["memaddr"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0] // (128 << 20))'; }
+
+start --fresh
+tap_ok $? "hotmemfs mounts qemu-512m (kernel_alloc default) with a fresh state file and the shims"
+ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=1152M >/dev/null
+tap_ok $? "virtio-mem vm0, 2G region, requested 1152M"
+V=$(vm_first)
+is "$(plugged)" $((1 << 30)) "... 1G plugged (memory$V on), the driver waits for an online"
+stop_fs
+start
+tap_ok $? "restart: a new hotmemfs, whose log of the kernel's allocations has no room yet"
+EXPECT=$(snapshot)
+before=$(kernel_pages --memfree 0 1 2 3)
+echo "1 2048" >"$TMP/calloc"
+: >"$TMP/fail"
+echo online_movable >"$M/memory$V/state" 2>/dev/null
+tap_ok $((! $?)) "memory$V's online_movable is refused, its fdatasync failing"
+rm -f "$TMP/fail"
+[ ! -e "$TMP/calloc" ]
+tap_ok $? "... its tick lost the log (the log's first growth refused: the shim's file taken)"
+grep -q "undoing the changes not yet saved" "$TMP/hotmemfs.log"
+tap_ok $? "... the online and the driver's plugging after it are rolled back"
+is "$(grep -c "cannot take back the kernel's allocations" "$TMP/hotmemfs.log")" 0 \
+	"... each undo takes back the kernel's allocations (the online's from its mark's copy)"
+is "$(frozen)" 0 "... hotmemfs is not frozen"
+same_text "$(snapshot)" "$EXPECT" "... the machine as before the online"
+same_text "$(kernel_pages --memfree 0 1 2 3)" "$before" "... the kernel's pages too"
+kill9_fs
+start
+tap_ok $? "restart after kill -9"
+same_text "$(kernel_pages --memfree 0 1 2 3)" "$before" "... the same kernel pages"
+echo online_movable >"$M/memory$V/state"
+tap_ok $? "memory$V's online is taken now"
+is "$(plugged)" $((1152 << 20)) "... and the driver plugs one block more"
+done_testing
