@@ -1012,6 +1012,7 @@ ssize_t hmfs_xattr_list(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool tr
 #define HMFS_RUN_BY_GROUP (1u << 1)
 #define HMFS_RUN_GOING_OFFLINE_IS_ONLINE (1u << 2) /* as acknowledged: an offline may fail */
 #define HMFS_RUN_HWPOISON_ALONE (1u << 3) /* a block holding hwpoisoned pages is a run of its own */
+#define HMFS_RUN_ONLINE_APART (1u << 4) /* the state file's: blocks onlined by `online` a run apart */
 typedef void (*hmfs_run_fn)(void *arg, const struct hm_block_info *first, unsigned long count);
 void hmfs_block_runs(struct hmfs_ctx *ctx, unsigned int flags, hmfs_run_fn fn, void *arg);
 /* the same, of the blocks [from, end) only */

@@ -297,6 +297,18 @@ static void add_run(void *arg, const struct hm_block_info *bi, unsigned long cou
 	if (status)
 		json_object_object_add(run, "node", json_object_new_int(bi->nid));
 	json_object_object_add(run, "zone", json_object_new_string(hmu_zone_name(bi->zone)));
+	/*
+	 * the state file: a block onlined by `online` (the default zone's
+	 * rule, which explain's zone line names), so that a restore onlines
+	 * it so again (hotmem_block_restore_online()); runs split by it
+	 * (HMFS_RUN_ONLINE_APART).  online_kernel's and online_movable's
+	 * are their zone's own rule, which a restore by zone takes: nothing
+	 * said, a record no longer for them (a journal's zeros ahead hold
+	 * as many records)
+	 */
+	if (!status && bi->online_type == HM_MMOP_ONLINE)
+		json_object_object_add(run, "online-type",
+				       json_object_new_string(hmu_online_type_name(bi->online_type)));
 	if (status) {
 		json_object_object_add(run, "group", json_object_new_int(bi->group));
 		json_object_object_add(run, "boot", json_object_new_boolean(bi->boot));
@@ -311,7 +323,7 @@ static void add_run(void *arg, const struct hm_block_info *bi, unsigned long cou
  * Status: blocks as lsmem shows them, runs of same state, node, zone and
  * group, a block holding hwpoisoned pages alone (hotmemctl map and status
  * mark it: an offline one cannot come online).  State file: runs of same
- * state and zone (32768 blocks stay small), a block caught mid-offline
+ * state and zone, those onlined by `online` apart (32768 blocks stay small), a block caught mid-offline
  * saved online, in its zone: what the client was last told; the offline
  * may still fail (EBUSY, EINTR), and when it succeeds its own save
  * records offline (#16.5).
@@ -321,7 +333,8 @@ json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 	struct runs r = { json_object_new_array(), view };
 
 	hmfs_block_runs(ctx,
-			view == HMFS_VIEW_STATE ? HMFS_RUN_GOING_OFFLINE_IS_ONLINE :
+			view == HMFS_VIEW_STATE ? HMFS_RUN_GOING_OFFLINE_IS_ONLINE |
+							  HMFS_RUN_ONLINE_APART :
 						  HMFS_RUN_BY_NODE | HMFS_RUN_BY_GROUP |
 								  HMFS_RUN_HWPOISON_ALONE,
 			add_run, &r);
@@ -333,7 +346,8 @@ void hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned 
 {
 	struct runs r = { a, HMFS_VIEW_STATE };
 
-	hmfs_block_runs_in(ctx, HMFS_RUN_GOING_OFFLINE_IS_ONLINE, from, end, add_run, &r);
+	hmfs_block_runs_in(ctx, HMFS_RUN_GOING_OFFLINE_IS_ONLINE | HMFS_RUN_ONLINE_APART, from,
+			   end, add_run, &r);
 }
 
 json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id)

@@ -3395,6 +3395,26 @@ static int online_type_for_zone(const char *zone)
 }
 
 /*
+ * Run @r's block @id online as saved: as its "online-type" (`online`,
+ * the default zone's rule) when that gives its zone again
+ * (hotmem_block_restore_online(), so that explain's zone line names the
+ * rule it was onlined by), else into its zone; a run without one
+ * (online_kernel's, online_movable's: their zone's own rule; a file from
+ * before 2026-12-01) by its zone alone.
+ */
+static int restore_online(struct hmfs_ctx *ctx, unsigned long id, json_object *r)
+{
+	const char *zone = str(r, "zone");
+	json_object *t = hmfs_json_get(r, "online-type", json_type_string);
+	int type = t ? hmu_online_type_from_str(json_object_get_string(t)) : -1;
+	int zid = hmu_zone_from_name(zone, strlen(zone));
+
+	if (type > HM_MMOP_OFFLINE && zid >= 0)
+		return hotmem_block_restore_online(ctx->hm, id, type, zid);
+	return hotmem_block_set_state(ctx->hm, id, online_type_for_zone(zone));
+}
+
+/*
  * A block to change in pass 0 (offline: it should be offline, or is
  * online in another zone than saved) or pass 1 (online into its zone).
  */
@@ -3441,9 +3461,8 @@ void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
 				if (hotmem_block_info(ctx->hm, id, &bi) ||
 				    !restore_needed(&bi, r, pass))
 					continue;
-				ret = hotmem_block_set_state(ctx->hm, id,
-							     pass ? online_type_for_zone(str(r, "zone")) :
-								    HM_MMOP_OFFLINE);
+				ret = pass ? restore_online(ctx, id, r) :
+					     hotmem_block_set_state(ctx->hm, id, HM_MMOP_OFFLINE);
 				if (ret)
 					fprintf(stderr, "hotmemfs: restore: memory%llu %s: %s\n",
 						(unsigned long long)id, pass ? "online" : "offline",

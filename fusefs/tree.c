@@ -2215,7 +2215,9 @@ static bool same_run(const struct hm_block_info *a, const struct hm_block_info *
 	return b->id == a->id + 1 && b->state == a->state && b->zone == a->zone &&
 	       (!(flags & HMFS_RUN_BY_NODE) || b->nid == a->nid) &&
 	       (!(flags & HMFS_RUN_BY_GROUP) || b->group == a->group) &&
-	       (!(flags & HMFS_RUN_HWPOISON_ALONE) || (!a->nr_hwpoison && !b->nr_hwpoison));
+	       (!(flags & HMFS_RUN_HWPOISON_ALONE) || (!a->nr_hwpoison && !b->nr_hwpoison)) &&
+	       (!(flags & HMFS_RUN_ONLINE_APART) ||
+		(b->online_type == HM_MMOP_ONLINE) == (a->online_type == HM_MMOP_ONLINE));
 }
 
 void hmfs_block_runs_in(struct hmfs_ctx *ctx, unsigned int flags, unsigned long from,
