@@ -826,10 +826,24 @@ static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *
  * on a large machine, and on a full disk refused every change at once
  * where deltas still fitted the journal's zeros ahead (reread19-fusefs
  * F3).  Either way the next record applies onto the older file, never
- * "based" on this one.  Under change_lock.
+ * "based" on this one.
+ *
+ * @renamed: it failed after its rename (the directory's fsync()), so
+ * the new file IS the file: a restart reads it, and only a crash of the
+ * host before the directory reached the disk brings the old one back,
+ * whose journal keeps every record (nothing was settled).  "based"
+ * stands then: onto this file the next record's first entries are
+ * skipped, onto the old one (not the first record after it) applied.
+ * Counted as not written, the next record went without "based", and a
+ * restart replayed those entries onto the file that held them already:
+ * a free of a pfn allocated again later in them moved it to the list's
+ * end (reread21 H8).  A save that started the log still sends the list
+ * whole, right onto either file.  Under change_lock.
  */
-static void kmem_base_lost(struct hmfs_ctx *ctx, bool started_log)
+static void kmem_base_lost(struct hmfs_ctx *ctx, bool started_log, bool renamed)
 {
+	if (renamed && !started_log)
+		return;
 	if (ctx->kmem_logging && started_log)
 		ctx->kmem_whole_next = true;
 	ctx->kmem_in_base = 0;
@@ -1713,13 +1727,16 @@ static int settle_journal(struct hmfs_ctx *ctx, const struct snapshot *s)
  */
 static int compact_held(struct hmfs_ctx *ctx, bool *kept)
 {
+	bool renamed = false;
 	struct snapshot s;
 	int ret;
 
 	take_snapshot(ctx, &s);
-	ret = write_snapshot(ctx, &s, kept);
+	ret = write_snapshot(ctx, &s, &renamed);
+	if (kept && renamed)
+		*kept = true;
 	if (ret) {
-		kmem_base_lost(ctx, s.started_log);
+		kmem_base_lost(ctx, s.started_log, renamed);
 		json_object_put(s.m);
 		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
 			strerror(-ret));
@@ -1753,6 +1770,7 @@ static int compact(struct hmfs_ctx *ctx, bool *kept)
  */
 static void compact_background(struct hmfs_ctx *ctx)
 {
+	bool renamed = false;
 	struct snapshot s;
 	int ret, wret;
 
@@ -1764,16 +1782,20 @@ static void compact_background(struct hmfs_ctx *ctx)
 	take_snapshot(ctx, &s);
 	pthread_mutex_lock(&ctx->compact_lock);
 	pthread_mutex_unlock(&ctx->change_lock);
-	ret = wret = write_snapshot(ctx, &s, NULL);
+	ret = wret = write_snapshot(ctx, &s, &renamed);
 	if (!ret)
 		ret = settle_journal(ctx, &s);
 	pthread_mutex_unlock(&ctx->compact_lock);
 	json_object_put(s.m);
 	count_save(ctx, ret);
-	/* the file not written (a failed settle_journal(): it stands, "based" holds) */
+	/*
+	 * The file not written (a failed settle_journal(): it stands, "based"
+	 * holds), or renamed into place but its directory not synced: it is
+	 * the file, the journal not settled (kmem_base_lost())
+	 */
 	if (wret) {
 		pthread_mutex_lock(&ctx->change_lock);
-		kmem_base_lost(ctx, s.started_log);
+		kmem_base_lost(ctx, s.started_log, renamed);
 		pthread_mutex_unlock(&ctx->change_lock);
 	}
 	pthread_mutex_lock(&ctx->journal_lock);
