@@ -1573,8 +1573,12 @@ static bool vmem_del_queued(struct hmfs_ctx *ctx)
 	d = dev_find(ctx, id);
 	if (d) /* refused: not tried again (else the thread would try it for ever) */
 		d->del_queued = false;
-	/* -ENODEV: a device_del with "wait" removed it meanwhile */
-	if (ret && ret != -ENODEV)
+	/*
+	 * -ENODEV: a device_del with "wait" removed it meanwhile, and a
+	 * device of the same id added since is another, not taken
+	 * (del_request_owns())
+	 */
+	if (ret)
 		fprintf(stderr, "hotmemfs: %s: the queued device_del: %s\n", id,
 			err[0] ? err : strerror(-ret));
 	return true;
@@ -1587,6 +1591,8 @@ static void *vmem_timer_main(void *arg)
 	char err[512];
 	int ret;
 
+	/* named for ps -L and gdb (and a test's shim: tests/fusefs/251) */
+	pthread_setname_np(pthread_self(), "hotmemfs-vmem");
 	pthread_mutex_lock(&ctx->dev_lock);
 	while (!ctx->vmem_timer_stop) {
 		if (vmem_resize_queued(ctx) || vmem_del_queued(ctx))
@@ -2476,6 +2482,22 @@ int hmfs_dev_dimm_in_slot_nowait(struct hmfs_ctx *ctx, int slot, char *id, size_
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Whether a removal may take @d: the queued device_del's (run by the
+ * timers' thread, vmem_del_queued()) only while @d still carries its
+ * request.  QEMU's device_del names the DeviceState itself, whose pending
+ * unplug request is that object's (qdev_unplug(), 9.2): once a device_del
+ * with "wait" removed the device, a device_add of the same id makes a new
+ * object with no request, which the queued removal, looking the id up at
+ * its change, would otherwise take.  dev_lock held.
+ */
+static bool del_request_owns(const struct hmfs_ctx *ctx, const struct hmfs_dev *d)
+{
+	if (!ctx->vmem_timer_started || !pthread_equal(pthread_self(), ctx->vmem_timer))
+		return true;
+	return d->type != HMFS_VIRTIO_MEM || d->del_queued;
+}
+
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
 		 int ost_source, int *ost_slot, char *err, size_t errlen)
 {
@@ -2498,6 +2520,11 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 	if (!d) {
 		/* ctl.c says QEMU's DeviceNotFound, naming the device as it was asked for */
 		hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
+		ret = -ENODEV;
+		goto out;
+	}
+	if (!del_request_owns(ctx, d)) {
+		snprintf(err, errlen, "the device '%s' the queued device_del was for is gone", id);
 		ret = -ENODEV;
 		goto out;
 	}
