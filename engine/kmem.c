@@ -402,10 +402,16 @@ void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
  * left unmapped (vmemmap_lost(), another zone's memory may hold it) is
  * mapped again first.  While the host refuses, the allocation is kept
  * (the zone's or node's next emptying frees it) and the log says so.
+ * @excl: the caller holds device_hotplug_lock but not mem_hotplug_lock
+ * (the rewind, the restore): vmemmap_remap_lost_excl() keeps the
+ * workload's readers out of the memmap while it is mapped again.
  */
-static bool kmem_mapped(struct hotmem *hm, const struct kmem_alloc *a)
+static bool kmem_mapped(struct hotmem *hm, const struct kmem_alloc *a, bool excl)
 {
-	if (a->owed || !memmap_unmapped(hm, a->pfn) || !vmemmap_remap_lost(hm, a->pfn, 1UL << a->order))
+	const unsigned long nr = 1UL << a->order;
+
+	if (a->owed || !memmap_unmapped(hm, a->pfn) ||
+	    !(excl ? vmemmap_remap_lost_excl(hm, a->pfn, nr) : vmemmap_remap_lost(hm, a->pfn, nr)))
 		return true;
 	pr_warn(hm, "kmem: %s at pfn %#lx is kept until its memmap is mapped again "
 		    "(the host refused to map it back: vm.max_map_count)",
@@ -429,7 +435,7 @@ void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
 			  (node_now_empty && (a->site == KMEM_KSWAPD || a->site == KMEM_KCOMPACTD) &&
 			   a->owner == nid);
 
-		if (go && kmem_mapped(hm, a))
+		if (go && kmem_mapped(hm, a, false))
 			kmem_free_at(hm, i);	/* the last one moved here: look again */
 		else
 			i++;
@@ -618,9 +624,27 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 
 static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order);
 
+/* @pfn's 2^@order pages an aligned block whose first and last pages are online */
+static bool block_online(struct hotmem *hm, unsigned long pfn, unsigned int order)
+{
+	return IS_ALIGNED(pfn, 1UL << order) && pfn_to_online_page(hm, pfn) &&
+	       pfn_to_online_page(hm, pfn + (1UL << order) - 1);
+}
+
+static int take_mapped_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order);
+
+/*
+ * From an add's vmemmap_alloc_pages() (a restore's memmap at its old
+ * block): mem_hotplug_lock is held for writing, which keeps the
+ * workload's readers of the memmap out already; the plain remap
+ */
 int kmem_take_block(struct hotmem *hm, unsigned long pfn, unsigned int order)
 {
-	return take_block_off_buddy(hm, pfn, order);
+	if (!block_online(hm, pfn, order))
+		return -EBUSY;
+	if (vmemmap_remap_lost(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
+		return -ENOMEM;
+	return take_mapped_block_off_buddy(hm, pfn, order);
 }
 
 /*
@@ -639,7 +663,7 @@ static int kmem_unlog(struct hotmem *hm, const struct kmem_log_entry *e)
 		a = hm->kmem.used ? &hm->kmem.allocs[hm->kmem.used - 1] : NULL;
 		if (!a || a->pfn != e->a.pfn || a->site != e->a.site)
 			return -EINVAL; /* the log and the list disagree: cannot be */
-		if (!kmem_mapped(hm, a))
+		if (!kmem_mapped(hm, a, true))
 			return -EBUSY;
 		if (a->background)
 			hm->kmem.nr_background--;
@@ -698,7 +722,7 @@ static int kmem_rewind_to_snapshot(struct hotmem *hm, unsigned long to)
 		return -EOVERFLOW;
 	for (unsigned long i = 0; i < hm->kmem.used; i++)
 		if (kmem_find_same(snap, n, &hm->kmem.allocs[i]) == n &&
-		    !kmem_mapped(hm, &hm->kmem.allocs[i]))
+		    !kmem_mapped(hm, &hm->kmem.allocs[i], true))
 			return -EBUSY;
 	out = malloc((n ? n : 1) * sizeof(*out));
 	if (!out)
@@ -811,6 +835,25 @@ void hotmem_kmem_pause(struct hotmem *hm, bool pause)
  */
 static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order)
 {
+	if (!block_online(hm, pfn, order))
+		return -EBUSY;
+	/*
+	 * a memmap the host left unmapped is mapped first (as
+	 * alloc_contig_range()): the whole max-order block's, whose heads
+	 * free_block_holding() reads.  The rewind, its end and the restore
+	 * hold device_hotplug_lock, not mem_hotplug_lock: the _excl form
+	 * keeps the workload's readers (hotmem_alloc_page_at(),
+	 * hotmem_free_page(), explain) out while the memmap is remapped and
+	 * its free pages go back on their lists, as unclaim_pageblocks() does
+	 */
+	if (vmemmap_remap_lost_excl(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
+		return -ENOMEM;
+	return take_mapped_block_off_buddy(hm, pfn, order);
+}
+
+/* take_block_off_buddy() once the max-order block's memmap is mapped */
+static int take_mapped_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order)
+{
 	struct page *page = pfn_to_online_page(hm, pfn), *hp;
 	unsigned long head, end = pfn + (1UL << order);
 	struct zone *z;
@@ -818,13 +861,6 @@ static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned i
 
 	if (!page || !IS_ALIGNED(pfn, 1UL << order) || !pfn_to_online_page(hm, end - 1))
 		return -EBUSY;
-	/*
-	 * a memmap the host left unmapped is mapped first (as
-	 * alloc_contig_range()): the whole max-order block's, whose heads
-	 * free_block_holding() reads
-	 */
-	if (vmemmap_remap_lost(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
-		return -ENOMEM;
 	z = page_zone(hm, page);
 	if (zone_idx(z) > ZONE_NORMAL || page_zone(hm, pfn_to_page(hm, end - 1)) != z)
 		return -EBUSY;
@@ -890,7 +926,7 @@ void hotmem_kmem_restore_begin(struct hotmem *hm)
 {
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	for (unsigned long i = hm->kmem.used; i-- > 0;)
-		if (kmem_mapped(hm, &hm->kmem.allocs[i]))
+		if (kmem_mapped(hm, &hm->kmem.allocs[i], true))
 			kmem_free_at(hm, i);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }
