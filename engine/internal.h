@@ -895,6 +895,15 @@ struct hotmem {
 		 */
 		struct kmem_claim *claims;
 		unsigned long claims_cap, claims_used, claims_from;
+		/*
+		 * the pageblocks a memmap from system RAM claimed, by the
+		 * memmap's pfn (kmem_memmap_claimed()), until it is freed;
+		 * rewinding: a rewind is under way (hotmem_kmem_log_rewind()
+		 * to _rewind_end()), its undo's frees give them back
+		 */
+		struct kmem_claim *memmap_claims;
+		unsigned long memmap_claims_cap, memmap_claims_used;
+		bool rewinding;
 	} kmem;
 	/* a restore's memmap places (hotmem_memmap_restore_begin()), under device_hotplug_lock */
 	struct hotmem_memmap_at *memmap_want;
@@ -1198,6 +1207,8 @@ void split_free_block_around(struct hotmem *hm, struct zone *z, unsigned long he
 			     unsigned int o, unsigned long pfn, unsigned int order);
 void __free_pages(struct hotmem *hm, struct page *page, unsigned int order);
 void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c);
+void kmem_memmap_claimed(struct hotmem *hm, unsigned long pfn, const struct pageblock_claim *c);
+void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, bool undo);
 /* what __alloc_pages() derives from a gfp mask, nodemask and node */
 struct alloc_context {
 	int nid;		/* preferred node: its zonelist */

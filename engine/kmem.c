@@ -167,6 +167,62 @@ static void kmem_unclaim_from(struct hotmem *hm, unsigned long to)
 }
 
 /*
+ * A memmap from system RAM (vmemmap_alloc_pages(): GFP_KERNEL, order 9
+ * or a base page) that claimed pageblocks on its way (6.12
+ * __rmqueue_fallback() -> steal_suitable_fallback()), kept by the
+ * memmap's pfn until it is freed (kmem_memmap_freed()).  Not in the log:
+ * a memmap is no kmem allocation and a mark's position cannot tell a
+ * claim just before it from one just after.  Bookkeeping, never a fault
+ * point; no room: forgotten, the claim stays as the kernel keeps it.
+ * Under device_hotplug_lock (an add).
+ */
+void kmem_memmap_claimed(struct hotmem *hm, unsigned long pfn, const struct pageblock_claim *c)
+{
+	if (hm->kmem.memmap_claims_used == hm->kmem.memmap_claims_cap &&
+	    hm_array_resize_noinject(hm, (void **)&hm->kmem.memmap_claims,
+				     &hm->kmem.memmap_claims_cap, hm->kmem.memmap_claims_used,
+				     sizeof(*hm->kmem.memmap_claims),
+				     hm->kmem.memmap_claims_cap ? hm->kmem.memmap_claims_cap * 2 : 8)) {
+		pr_warn(hm, "kmem: the pageblocks the memmap at pfn %#lx claimed are not recorded (no memory): an undo of its add leaves them claimed",
+			pfn);
+		return;
+	}
+	hm->kmem.memmap_claims[hm->kmem.memmap_claims_used++] =
+		(struct kmem_claim){ .pos = pfn, .c = *c };
+}
+
+/*
+ * The memmap at @pfn freed (its pages on the free lists again): its
+ * claim forgotten, and given back when @undo or a rewind is under way --
+ * hotmem's own rollback (a failed add's unwind, the state file's undo of
+ * an unsaved change), which must leave the machine as before.  A real
+ * removal keeps it: the kernel's __free_one_page() frees into the
+ * pageblock's migratetype as it is now (6.12 free_pcppages_bulk() and
+ * free_one_page() take get_pfnblock_migratetype()) and nothing sets it
+ * back but another type's fallback claiming it.
+ */
+void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, bool undo)
+{
+	struct kmem_claim *k = hm->kmem.memmap_claims;
+	unsigned long n = hm->kmem.memmap_claims_used, i;
+
+	for (i = 0; i < n && k[i].pos != pfn; i++)
+		;
+	if (i == n)
+		return;
+	if (undo || hm->kmem.rewinding)
+		unclaim_pageblocks(hm, &k[i].c);
+	/* the newest claims are given back first: keep the order */
+	memmove(k + i, k + i + 1, (n - i - 1) * sizeof(*k));
+	/* none left: the record goes, a failed add leaves the metadata as it was */
+	if (!--hm->kmem.memmap_claims_used) {
+		hm_free(hm, k, hm->kmem.memmap_claims_cap * sizeof(*k));
+		hm->kmem.memmap_claims = NULL;
+		hm->kmem.memmap_claims_cap = 0;
+	}
+}
+
+/*
  * A background allocation (kmem_tick()) is other processes' work, which
  * the kernel's per-task fail-nth (/proc/PID/fail-nth, 6.12
  * should_fail_ex(): current->fail_nth) never counts: past
@@ -456,6 +512,10 @@ void kmem_destroy(struct hotmem *hm)
 	hm_free(hm, hm->kmem.claims, hm->kmem.claims_cap * sizeof(*hm->kmem.claims));
 	hm->kmem.claims = NULL;
 	hm->kmem.claims_cap = hm->kmem.claims_used = 0;
+	hm_free(hm, hm->kmem.memmap_claims,
+		hm->kmem.memmap_claims_cap * sizeof(*hm->kmem.memmap_claims));
+	hm->kmem.memmap_claims = NULL;
+	hm->kmem.memmap_claims_cap = hm->kmem.memmap_claims_used = 0;
 }
 
 /* ---- across a restart: the front end's state file ------------------------ */
@@ -781,6 +841,8 @@ int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
 	}
 	/* the undo's own operations allocate nothing (its ticks, a zone's pagesets) */
 	hm->kmem.paused = true;
+	/* and the memmaps its removals free give back their claims (kmem_memmap_freed()) */
+	hm->kmem.rewinding = true;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
 }
@@ -801,6 +863,7 @@ void hotmem_kmem_log_rewind_end(struct hotmem *hm, unsigned long *moved)
 	*moved = 0;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	hm->kmem.paused = false;
+	hm->kmem.rewinding = false;
 	for (unsigned long i = 0; hm->kmem.nr_owed && i < hm->kmem.used;) {
 		struct kmem_alloc *a = &hm->kmem.allocs[i];
 

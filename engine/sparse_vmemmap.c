@@ -72,11 +72,24 @@ static unsigned long memmap_wanted(struct hotmem *hm, unsigned long section_nr)
 /*
  * vmemmap_alloc_block(): GFP_KERNEL memory of the node, never ZONE_MOVABLE;
  * at a restore, @want's block when it is free and online (the block the
- * buddy gave this memmap before the restart: the state's, not a new choice)
+ * buddy gave this memmap before the restart: the state's, not a new choice).
+ * @claim (NULL: nobody asks) is told of the pageblocks the allocation
+ * claimed: an unmovable one that finds no unmovable free page takes a
+ * whole free block of another type (6.12 __rmqueue_fallback() ->
+ * steal_suitable_fallback(), "Take ownership for orders >=
+ * pageblock_order"), which outlives the memmap's free in the kernel
+ * (kmem_memmap_freed())
  */
 static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned int order,
-					 unsigned long want)
+					 unsigned long want, struct pageblock_claim *claim)
 {
+	/* alloc_pages_node(nid, GFP_KERNEL, order) */
+	const struct alloc_context ac = {
+		.nid = nid,
+		.highest_zoneidx = ZONE_NORMAL,
+		.migratetype = MIGRATE_UNMOVABLE,
+		.claim = claim,
+	};
 	struct page *page;
 
 	/* alloc_pages_node()'s fault point: should_fail_alloc_page() */
@@ -85,7 +98,7 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 	if (want && !kmem_take_block(hm, want, order))
 		page = pfn_to_page(hm, want);
 	else
-		page = alloc_pages_node(hm, nid, order, false, false);
+		page = __alloc_pages(hm, order, &ac);
 	if (!page) {
 		/* vmemmap_alloc_block(): warn_alloc() once per boot */
 		if (!hm->vmemmap_warned) {
@@ -206,7 +219,7 @@ static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_n
 			pfn = altmap_alloc_block_buf(altmap, 1);
 			src = VMEMMAP_ALTMAP;
 		} else {
-			pfn = vmemmap_alloc_pages(hm, nid, 0, 0);
+			pfn = vmemmap_alloc_pages(hm, nid, 0, 0, NULL);
 			src = VMEMMAP_BUDDY;
 		}
 		if (!pfn)
@@ -236,6 +249,7 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 				      int nid, struct vmem_altmap *altmap)
 {
 	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	struct pageblock_claim claim = { .claimed = false };
 	unsigned long pfn;
 	int src, ret = 0;
 	HM_TRACE_FN(hm, vmemmap_populate_hugepages, &ret, section_nr_to_pfn(section_nr),
@@ -252,19 +266,26 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 			src = VMEMMAP_ALTMAP;
 		} else {
 			pfn = vmemmap_alloc_pages(hm, nid, pageblock_order,
-						  memmap_wanted(hm, section_nr));
+						  memmap_wanted(hm, section_nr), &claim);
 			src = VMEMMAP_BUDDY;
 		}
 		if (pfn) {
 			if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), pfn,
 						PMD_SIZE, false)) {
 				physmem_reserve_hole(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE);
-				if (altmap)
+				if (altmap) {
 					vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
-				else
+				} else {
 					free_vmemmap_pages(hm, pfn, pageblock_order, src);
+					/* the add fails: hotmem's own unwind gives the claim back */
+					if (claim.claimed)
+						unclaim_pageblocks(hm, &claim);
+				}
 				return ret = -ENOMEM;
 			}
+			/* a removal now keeps it; an undo gives it back (kmem_memmap_freed()) */
+			if (claim.claimed)
+				kmem_memmap_claimed(hm, pfn, &claim);
 			vm->pmd_pfn = pfn;
 			vm->pmd_src = src;
 			account_memmap(hm, SECTION_MEMMAP_PAGES, src);
@@ -369,6 +390,8 @@ static void vmemmap_free_pmd(struct hotmem *hm, unsigned long section_nr,
 	if (vm->pmd_src == VMEMMAP_ALTMAP && altmap)
 		vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
 	free_vmemmap_pages(hm, vm->pmd_pfn, pageblock_order, vm->pmd_src);
+	if (vm->pmd_src == VMEMMAP_BUDDY)
+		kmem_memmap_freed(hm, vm->pmd_pfn, false);
 	account_memmap(hm, -(long)SECTION_MEMMAP_PAGES, vm->pmd_src);
 	vmemmap_holes_forget(hm, section_nr);
 	vm->pmd_src = VMEMMAP_NONE;
@@ -1286,7 +1309,7 @@ static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
 		if (VMEMMAP_PTE_SRC(vm->pte[i0 + n]) != VMEMMAP_SHARED)
 			continue;
-		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0);
+		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0, NULL);
 		if (!pfns[n])
 			goto err_free;
 	}
@@ -1428,6 +1451,7 @@ static int vmemmap_move(struct hotmem *hm, unsigned long section_nr, unsigned lo
 	page->mapping = to;
 	page->private = pageblock_order;
 	free_vmemmap_pages(hm, from, pageblock_order, VMEMMAP_BUDDY);
+	kmem_memmap_freed(hm, from, false);
 	return ret;
 }
 

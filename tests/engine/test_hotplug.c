@@ -1471,6 +1471,136 @@ static void test_every_hot_add_allocation_failure_rolls_back_new_root(void **sta
 	every_hot_add_allocation_failure_rolls_back_at((uint64_t)section_nr_to_pfn(nr) << 12);
 }
 
+/* the pageblocks of boot memory and DIMMs below DIMM + 2 GiB */
+#define CLAIM_VIEW_BLOCKS (((DIMM + 2048 * MiB) >> HM_PAGE_SHIFT) / HM_PAGEBLOCK_NR_PAGES)
+
+/* /proc/pagetypeinfo of node 0's zones and each online pageblock's migratetype */
+struct claim_view {
+	struct hm_pagetype_info pi[HM_MAX_NR_ZONES];
+	unsigned char mt[CLAIM_VIEW_BLOCKS];
+};
+
+static void claim_view_take(struct hotmem *hm, struct claim_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+		hotmem_zone_pagetype_info(hm, 0, zid, &v->pi[zid]);
+	for (unsigned long b = 0; b < CLAIM_VIEW_BLOCKS; b++) {
+		unsigned long pfn = b * HM_PAGEBLOCK_NR_PAGES;
+
+		v->mt[b] = pfn_to_online_page(hm, pfn) ?
+			(unsigned char)get_pfnblock_migratetype(hm, pfn) : 0xff;
+	}
+}
+
+static unsigned long claim_view_unmovable_blocks(const struct claim_view *v)
+{
+	unsigned long n = 0;
+
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+		n += v->pi[zid].nr_blocks[HM_MT_UNMOVABLE];
+	return n;
+}
+
+/* the zone a GFP_KERNEL allocation on node 0 tries first has an unmovable free block of order >= 9 */
+static bool unmovable_block_free(struct hotmem *hm)
+{
+	for (int zid = ZONE_NORMAL; zid >= 0; zid--) {
+		struct hm_pagetype_info pi;
+
+		if (!zone_managed_pages(&NODE_DATA(hm, 0)->node_zones[zid]))
+			continue;
+		assert_int_equal(hotmem_zone_pagetype_info(hm, 0, zid, &pi), 0);
+		for (int o = HM_PAGEBLOCK_ORDER; o <= HM_MAX_PAGE_ORDER; o++)
+			if (pi.nr_free[HM_MT_UNMOVABLE][o])
+				return true;
+		return false;
+	}
+	return false;
+}
+
+/* the last fault injected was named @attr (6.12 fail_dump()'s "name %s") */
+static bool last_fault_was(struct hotmem *hm, const char *attr)
+{
+	static char log[1 << 20];
+	char want[64];
+	const char *p, *last = NULL;
+
+	hotmem_dmesg(hm, log, sizeof(log));
+	for (p = log; (p = strstr(p, "FAULT_INJECTION: forcing a failure.")); p++)
+		last = p;
+	snprintf(want, sizeof(want), "name %s,", attr);
+	p = last ? strstr(last, "name ") : NULL;
+	return p && !strncmp(p, want, strlen(want));
+}
+
+/*
+ * A DIMM's memmap from system RAM is an unmovable order-9 allocation
+ * (vmemmap_alloc_block()); with no unmovable free block of that order it
+ * claims a free block of another type (6.12 __rmqueue_fallback() ->
+ * steal_suitable_fallback()).  The host refusing the memmap's mapping
+ * fails the add: its unwind is hotmem's own and gives the claim back, so
+ * /proc/pagetypeinfo and every pageblock's migratetype read as before.
+ * A removal keeps the claim, as the kernel's free does (free_one_page()
+ * frees into the pageblock's migratetype as it is now).
+ */
+static void test_refused_add_gives_back_its_memmaps_claim(void **state)
+{
+	static struct claim_view before, after;
+	unsigned long refused = 0;
+
+	(void)state;
+	/* the same boot each time: the nth fault point is the same one */
+	for (unsigned long nth = 1;; nth++) {
+		struct hotmem *hm = boot("default", IDLE_KERNEL);
+		uint64_t at = DIMM;
+		bool reached;
+		int ret;
+
+		/* DIMMs until the next memmap cannot come from an unmovable block */
+		while (unmovable_block_free(hm)) {
+			assert_true(at < DIMM + 1536 * MiB);
+			assert_int_equal(hotmem_add_memory(hm, 0, at, 128 * MiB, 0, -1), 0);
+			at += 128 * MiB;
+		}
+		claim_view_take(hm, &before);
+		hotmem_fail_nth_alloc(hm, nth);
+		ret = hotmem_add_memory(hm, 0, at, 128 * MiB, 0, -1);
+		hotmem_fail_nth_alloc(hm, 0);
+		reached = hotmem_fault_injected(hm) > 0;
+		check(hm);
+		if (ret && last_fault_was(hm, "host_mmap")) {
+			claim_view_take(hm, &after);
+			for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+				assert_memory_equal(before.pi[zid].nr_blocks,
+						    after.pi[zid].nr_blocks,
+						    sizeof(before.pi[zid].nr_blocks));
+				assert_memory_equal(before.pi[zid].nr_free, after.pi[zid].nr_free,
+						    sizeof(before.pi[zid].nr_free));
+			}
+			assert_memory_equal(before.mt, after.mt, sizeof(before.mt));
+			refused++;
+		}
+		if (!reached) {
+			/* the add claimed a block, and its removal keeps it */
+			assert_int_equal(ret, 0);
+			claim_view_take(hm, &after);
+			assert_true(claim_view_unmovable_blocks(&after) >
+				    claim_view_unmovable_blocks(&before));
+			assert_int_equal(hotmem_remove_memory(hm, at, 128 * MiB), 0);
+			claim_view_take(hm, &after);
+			assert_true(claim_view_unmovable_blocks(&after) >
+				    claim_view_unmovable_blocks(&before));
+			check(hm);
+			hotmem_destroy(hm);
+			break;
+		}
+		hotmem_destroy(hm);
+	}
+	/* the direct map's mapping and the memmap's */
+	assert_true(refused >= 2);
+}
+
 static void test_subsections_are_tracked(void **state)
 {
 	struct hotmem *hm = boot("default", NULL);
@@ -2105,6 +2235,7 @@ int main(void)
 		cmocka_unit_test(test_fragmented_memory_falls_back_to_base_pages),
 		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back),
 		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back_new_root),
+		cmocka_unit_test(test_refused_add_gives_back_its_memmaps_claim),
 		cmocka_unit_test(test_subsections_are_tracked),
 		cmocka_unit_test(test_add_beyond_host_mappings_fails_up_front),
 		cmocka_unit_test(test_cpu_nodes_decide_has_cpu),

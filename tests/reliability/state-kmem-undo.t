@@ -35,6 +35,25 @@ same_text "$(snapshot)" "$EXPECT" "... the machine as before the online"
 same_text "$(kernel_pages --memfree 0 1 2 3 33)" "$before" "... the kernel's pages too: the change's allocations taken back"
 echo online >"$M/memory33/state"
 tap_ok $? "the next online of memory33 is taken"
+# A refused device_add: the DIMM's memmaps come from system RAM, unmovable
+# order-9 allocations, which claim a movable free block when no unmovable
+# one is left (6.12 steal_suitable_fallback()).  Its undo removes the DIMM
+# and gives the claims back: /proc/pagetypeinfo byte for byte as before.
+unmovable_blocks() { awk '/^Number of blocks type/ { b = 1; next } b && /^Node/ { n += $5 } END { print n + 0 }' "$MNT/proc/pagetypeinfo"; }
+PTI=$(cat "$MNT/proc/pagetypeinfo")
+ub=$(unmovable_blocks)
+EXPECT=$(snapshot)
+: >"$TMP/fail"
+ctl device_add pc-dimm size=1G id=dimm2 >/dev/null 2>&1
+tap_ok $((! $?)) "a second 1G DIMM's device_add is refused, its fdatasync() failing"
+rm "$TMP/fail"
+is "$(frozen)" 0 "... undone: hotmemfs is not frozen"
+same_text "$(snapshot)" "$EXPECT" "... the machine as before the device_add"
+same_text "$(cat "$MNT/proc/pagetypeinfo")" "$PTI" "... /proc/pagetypeinfo byte for byte as before: the memmaps' claims given back"
+ctl device_add pc-dimm size=1G id=dimm2 >/dev/null
+tap_ok $? "the device_add again, taken"
+[ "$(unmovable_blocks)" -gt "$ub" ]
+tap_ok $? "... its memmaps claimed pageblocks ($ub unmovable before, $(unmovable_blocks) now): what the undo above gave back"
 before=$(kernel_pages --memfree 0 1 2 3 33)
 kill9_fs
 LD_PRELOAD=$SHIM start_fs_netns "${OPTS[@]}"
