@@ -1080,6 +1080,9 @@ struct hotmem_memmap_at {
 };
 typedef int (*hotmem_memmap_cb)(void *arg, const struct hotmem_memmap_at *at);
 int hotmem_memmap_walk(struct hotmem *hm, hotmem_memmap_cb cb, void *arg);
+/* the same for the sections of [@start_pfn, @end_pfn) only: O(the range), not O(the machine) */
+int hotmem_memmap_walk_range(struct hotmem *hm, uint64_t start_pfn, uint64_t end_pfn,
+			     hotmem_memmap_cb cb, void *arg);
 int hotmem_memmap_restore_begin(struct hotmem *hm, const struct hotmem_memmap_at *at, size_t n);
 unsigned long hotmem_memmap_restore_end(struct hotmem *hm);
 /*

@@ -1365,12 +1365,20 @@ int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 /* A restore's memmap places (hotmem_memmap_restore_begin())           */
 /* ------------------------------------------------------------------ */
 
-int hotmem_memmap_walk(struct hotmem *hm, hotmem_memmap_cb cb, void *arg)
+int hotmem_memmap_walk_range(struct hotmem *hm, uint64_t start_pfn, uint64_t end_pfn,
+			     hotmem_memmap_cb cb, void *arg)
 {
+	const unsigned long nr_all = nr_mem_sections(hm);
+	unsigned long first = start_pfn / PAGES_PER_SECTION;
+	unsigned long end = end_pfn / PAGES_PER_SECTION + !!(end_pfn % PAGES_PER_SECTION);
 	int ret = 0;
 
+	if (end_pfn < start_pfn)
+		return 0;
+	if (end > nr_all)
+		end = nr_all;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	for (unsigned long nr = 0; !ret && nr < nr_mem_sections(hm); nr++) {
+	for (unsigned long nr = first; !ret && nr < end; nr++) {
 		const struct mem_section *ms = __nr_to_section(hm, nr);
 		struct hotmem_memmap_at at;
 
@@ -1381,6 +1389,11 @@ int hotmem_memmap_walk(struct hotmem *hm, hotmem_memmap_cb cb, void *arg)
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
+}
+
+int hotmem_memmap_walk(struct hotmem *hm, hotmem_memmap_cb cb, void *arg)
+{
+	return hotmem_memmap_walk_range(hm, 0, UINT64_MAX, cb, arg);
 }
 
 static int memmap_at_cmp(const void *a, const void *b)

@@ -1254,15 +1254,10 @@ static json_object *memmap_json(struct hmfs_ctx *ctx)
  * A virtio-mem driver's plugging adds memory blocks too, whose memmaps
  * the buddy gives as a DIMM's: its "device" record carries those of its
  * ranges' sections (reread21 H9: without them a restart before the next
- * whole save put them where the buddy puts them).  The engine walks
- * every section (no walk of a range): a record of the driver's is O(the
- * section table's slots), each a pointer test, no JSON but its own.
+ * whole save put them where the buddy puts them), each range walked
+ * alone (hotmem_memmap_walk_range()): a record of the driver's is
+ * O(its ranges), not O(the machine's section table).
  */
-struct memmap_in {
-	json_object *a, *ranges;
-	uint64_t block_size;
-};
-
 /* is the block of the section at @pfn in one of @ranges ([first, count] of blocks)? */
 static bool section_in_ranges(json_object *ranges, uint64_t block_size, uint64_t pfn)
 {
@@ -1274,24 +1269,22 @@ static bool section_in_ranges(json_object *ranges, uint64_t block_size, uint64_t
 	return false;
 }
 
-static int memmap_entry_in(void *arg, const struct hotmem_memmap_at *at)
-{
-	struct memmap_in *in = arg;
-
-	if (!section_in_ranges(in->ranges, in->block_size, at->section_pfn))
-		return 0;
-	return memmap_entry_add(in->a, at);
-}
-
 static json_object *memmap_ranges_json(struct hmfs_ctx *ctx, json_object *ranges)
 {
-	struct memmap_in in = { json_object_new_array(), ranges, ctx->block_size };
+	const uint64_t block_pages = ctx->block_size >> 12;
+	json_object *a = json_object_new_array();
+	uint64_t f, e;
 
-	if (in.a && hotmem_memmap_walk(ctx->hm, memmap_entry_in, &in)) {
-		json_object_put(in.a);
-		return NULL;
+	for (size_t i = 0; a && i < json_object_array_length(ranges); i++) {
+		if (!hmfs_json_range(ranges, i, &f, &e))
+			continue;
+		if (hotmem_memmap_walk_range(ctx->hm, f * block_pages, e * block_pages,
+					     memmap_entry_add, a)) {
+			json_object_put(a);
+			return NULL;
+		}
 	}
-	return in.a;
+	return a;
 }
 
 /* the file's places, kept for the adds that follow (a malformed entry: left out) */

@@ -1011,11 +1011,68 @@ static void test_callback_in_memmap_init_thread_reads_page(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+struct memmap_seen {
+	struct hotmem_memmap_at at[64];
+	size_t n;
+};
+
+static int memmap_seen_add(void *arg, const struct hotmem_memmap_at *at)
+{
+	struct memmap_seen *m = arg;
+
+	assert_true(m->n < 64);
+	m->at[m->n++] = *at;
+	return 0;
+}
+
+/*
+ * hotmem_memmap_walk_range(): the memmaps from system RAM of a range's
+ * sections only, as the whole walk has them (the state file's virtio-mem
+ * record walks its ranges alone: O(the range), not O(the machine))
+ */
+static void test_memmap_walk_range_is_the_whole_walk_cut(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	const uint64_t dimm = 4ULL << 30, spp = (128ULL << 20) >> 12;
+	struct memmap_seen all = { .n = 0 }, part = { .n = 0 }, none = { .n = 0 };
+	size_t want = 0;
+
+	(void)state;
+	for (int d = 0; d < 3; d++)
+		assert_int_equal(hotmem_add_memory(hm, 0, dimm + (uint64_t)d * (512ULL << 20),
+						   512ULL << 20, 0, -1), 0);
+	assert_int_equal(hotmem_memmap_walk(hm, memmap_seen_add, &all), 0);
+	assert_true(all.n >= 12);
+	/* the second DIMM's sections, its first and last cut by a pfn inside each */
+	assert_int_equal(hotmem_memmap_walk_range(hm, (dimm >> 12) + 4 * spp + 1,
+						  (dimm >> 12) + 8 * spp - 1, memmap_seen_add, &part),
+			 0);
+	for (size_t i = 0; i < all.n; i++) {
+		uint64_t s = all.at[i].section_pfn;
+
+		if (s >= (dimm >> 12) + 4 * spp && s < (dimm >> 12) + 8 * spp)
+			assert_memory_equal(&part.at[want++], &all.at[i], sizeof(all.at[i]));
+	}
+	assert_int_equal(part.n, 4);
+	assert_int_equal(want, part.n);
+	/* empty, reversed, and past the machine's end */
+	assert_int_equal(hotmem_memmap_walk_range(hm, dimm >> 12, dimm >> 12, memmap_seen_add, &none), 0);
+	assert_int_equal(none.n, 0);
+	assert_int_equal(hotmem_memmap_walk_range(hm, (dimm >> 12) + 8 * spp, dimm >> 12,
+						  memmap_seen_add, &none), 0);
+	assert_int_equal(none.n, 0);
+	assert_int_equal(hotmem_memmap_walk_range(hm, UINT64_MAX - 1, UINT64_MAX, memmap_seen_add,
+						  &none), 0);
+	assert_int_equal(none.n, 0);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
 	static struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_callback_in_memmap_init_thread_reads_page),
+		cmocka_unit_test(test_memmap_walk_range_is_the_whole_walk_cut),
 		cmocka_unit_test(test_contig_zones_defaults_and_valid_zones),
 		cmocka_unit_test(test_movable_node_prefers_movable),
 		cmocka_unit_test(test_auto_movable_ratio_301_allows_24g_on_8g),
