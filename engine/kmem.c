@@ -143,10 +143,8 @@ static void kmem_log(struct hotmem *hm, const struct kmem_alloc *a, bool freed, 
  * or out of memory, those held are forgotten and claims_from says where
  * the claims are whole again.
  */
-static void kmem_claim_log(struct hotmem *hm, const struct pageblock_claim *c)
+static void kmem_claim_log(struct hotmem *hm, const struct pageblock_claim *c, unsigned long pos)
 {
-	const unsigned long pos = hm->kmem.log_first + hm->kmem.log_used;
-
 	if (hm->kmem.claims_used == hm->kmem.claims_cap &&
 	    (hm->kmem.claims_cap >= KMEM_LOG_MAX ||
 	     hm_array_resize_noinject(hm, (void **)&hm->kmem.claims, &hm->kmem.claims_cap,
@@ -271,20 +269,32 @@ static int kmem_alloc(struct hotmem *hm, int nid, int site, unsigned int order, 
 		/* a front end that may rewind: told which pageblocks it claims */
 		.claim = hm->kmem.logging ? &claim : NULL,
 	};
+	/* the position this allocation's log entry takes (kmem_record()) */
+	const unsigned long pos = hm->kmem.log_first + hm->kmem.log_used;
 	struct page *page = __alloc_pages(hm, order, &ac);
 	unsigned long pfn;
 
-	if (claim.claimed)
-		kmem_claim_log(hm, &claim);
 	if (!page)
-		return -ENOMEM;
+		goto fail;
 	pfn = page_to_pfn(hm, page);
 	if (owner >= KMEM_OWNER_NONE && kmem_record(hm, pfn, order, site, owner, background)) {
 		__free_pages(hm, page, order);
-		return -ENOMEM;
+		goto fail;
 	}
+	/*
+	 * Kept at its allocation's entry only once that entry is there: a
+	 * claim logged at a position no entry took outlived its change and
+	 * was given back by the next change's rewind (reread22 R1)
+	 */
+	if (claim.claimed)
+		kmem_claim_log(hm, &claim, pos);
 	kmem_mark(hm, page, pfn, order, site);
 	return 0;
+fail:
+	/* the failed allocation leaves nothing, the pageblocks it claimed neither */
+	if (claim.claimed)
+		unclaim_pageblocks(hm, &claim);
+	return -ENOMEM;
 }
 
 /* @page's 2^@order pages the kernel's, of @site: explain names it, meminfo counts it */
