@@ -899,11 +899,13 @@ struct hotmem {
 		 * the pageblocks a memmap from system RAM claimed, by the
 		 * memmap's pfn (kmem_memmap_claimed()), until it is freed;
 		 * rewinding: a rewind is under way (hotmem_kmem_log_rewind()
-		 * to _rewind_end()), its undo's frees give them back
+		 * to _rewind_end()), its undo's frees give them back;
+		 * unwinding_add: a failed add takes back what it had added
+		 * (memory_hotplug.c add_unwind()), whose frees give them back too
 		 */
 		struct kmem_claim *memmap_claims;
 		unsigned long memmap_claims_cap, memmap_claims_used;
-		bool rewinding;
+		bool rewinding, unwinding_add;
 	} kmem;
 	/* a restore's memmap places (hotmem_memmap_restore_begin()), under device_hotplug_lock */
 	struct hotmem_memmap_at *memmap_want;

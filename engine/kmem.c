@@ -208,7 +208,7 @@ void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, bool undo)
 		;
 	if (i == n)
 		return;
-	if (undo || hm->kmem.rewinding)
+	if (undo || hm->kmem.rewinding || hm->kmem.unwinding_add)
 		unclaim_pageblocks(hm, &k[i].c);
 	/* the newest claims are given back first: keep the order */
 	memmove(k + i, k + i + 1, (n - i - 1) * sizeof(*k));

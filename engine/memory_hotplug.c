@@ -1256,6 +1256,23 @@ static void __remove_pages(struct hotmem *hm, unsigned long pfn, unsigned long n
 	}
 }
 
+/*
+ * A failed add's own unwind (hotmem's: the kernel leaves a half-done
+ * __add_pages() as it is): the memmaps it frees give back the pageblocks
+ * their allocations claimed (kmem_memmap_freed()), so that the refused
+ * add leaves /proc/pagetypeinfo as it was; a removal keeps them, as the
+ * kernel's free does.  device_hotplug_lock held.
+ */
+static void add_unwind_begin(struct hotmem *hm)
+{
+	hm->kmem.unwinding_add = true;
+}
+
+static void add_unwind_end(struct hotmem *hm)
+{
+	hm->kmem.unwinding_add = false;
+}
+
 static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
 		       unsigned long nr_pages, struct vmem_altmap *altmap)
 {
@@ -1281,8 +1298,11 @@ static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
 		cur += cur_nr;
 	}
 	/* unlike the kernel, take back the sections already added */
-	if (err && cur > pfn)
+	if (err && cur > pfn) {
+		add_unwind_begin(hm);
 		__remove_pages(hm, pfn, cur - pfn, altmap);
+		add_unwind_end(hm);
+	}
 	return err;
 }
 
@@ -1508,7 +1528,9 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 			goto error;
 		ret = create_memory_block_devices(hm, start, size, nid, NULL, group_id);
 		if (ret) {
+			add_unwind_begin(hm);
 			arch_remove_memory(hm, start, size, NULL);
+			add_unwind_end(hm);
 			goto error;
 		}
 	}
