@@ -12,7 +12,7 @@
 # by a time; a device_del not answered within 30 s fails.  A second one
 # while the first is queued answers {} too (the request raised again).
 # Not vmem_offline_loops (lib.sh): vm1 is added before the offline starts.
-# Without the queue (ctl.c's hmfs_dev_del_request() call) checks 6-10 fail.
+# Without the queue (ctl.c's hmfs_dev_del_request() call) checks 6, 7 and 9 fail.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
