@@ -770,6 +770,9 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		if (ret != -EAGAIN)
 			return ret;
 		r->err[0] = '\0';
+	} else {
+		/* a queued QMP device_del of it is this one's now (dev.c) */
+		hmfs_dev_del_take_over(ctx, ch.dev.id);
 	}
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret == -ENODEV) /* dev.c: no such device */

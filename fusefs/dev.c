@@ -2207,6 +2207,26 @@ out:
 }
 
 /*
+ * hotmem's device_del with "wait" of @id takes a queued removal of it
+ * over (reread22 R6): both waited for change_lock behind the guest's
+ * offline, and when the timers' thread's removal came first the waiting
+ * command found no device and answered DeviceNotFound for a device it
+ * had asked to remove and that was gone.  The queued one, cleared, is no
+ * longer run, or finds its request gone (del_request_owns()) if the timers'
+ * thread had already taken the id.
+ */
+void hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id)
+{
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d)
+		d->del_queued = false;
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+/*
  * The device_del of a virtio-mem device: refused (nothing changed) or
  * gone.  Its check is hmfs_dev_del_refused()'s, with the same figures:
  * QEMU's virtio_mem_unplug_request_check() (hw/virtio/virtio-mem.c, 9.2)

@@ -1527,6 +1527,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
  * guest's offline in the way: run the device_del as a change now)
  */
 int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+void hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
 /*
