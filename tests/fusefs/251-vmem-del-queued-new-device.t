@@ -81,19 +81,7 @@ file_wait() {
 }
 
 LD_PRELOAD=$SHIM mount_fs "hotmemfs mounts with a state file (thread_hold.so)" --fresh
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
-	ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=0 >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33), and a vm1 with nothing plugged"
-for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
-ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
-"$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
-EV=$!
-follow_wait 1 "hotmemctl events follows"
-(echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
-OFF=$!
-block_state_wait 33 going-offline
-tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
+vmem_del_offline_loops
 
 touch "$TMP/hold"
 is "$("$HMCTL" -s "$CTL" raw '{"execute":"device_del","arguments":{"id":"vm1"}}')" \

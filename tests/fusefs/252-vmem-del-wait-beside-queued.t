@@ -9,7 +9,7 @@
 # hmfs_dev_del_take_over()): it answers "removed", DEVICE_DELETED comes
 # once.  Which one took change_lock first was the mutex's choice; the
 # timers' thread, waiting since the QMP device_del, usually: without the
-# take-over checks 6-7 failed in 5 runs of 5.
+# take-over checks 7-8 failed in 5 runs of 5.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -18,18 +18,7 @@ listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
 
 start_fs --fresh
 tap_ok $? "hotmemfs mounts (a state file)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
-	ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=0 >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33), and a vm1 with nothing plugged"
-for b in 32 33; do echo online_movable >"$M/memory$b/state"; done
-ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
-"$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
-EV=$!
-follow_wait 1 "hotmemctl events follows"
-(echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
-OFF=$!
-block_state_wait 33 going-offline
+vmem_del_offline_loops
 in_background del1 del
 answered_within del1 30 && [ "$(cat "$TMP/del1.out")" = '{"return":{}}' ]
 tap_ok $? "QMP device_del vm1 answers {} behind the looping offline (the removal queued)"

@@ -342,11 +342,17 @@ answered_within() {
 # (OFF: its job; `ctl free-all` lets it end): four TAP lines.  looping: 0
 # while that offline still loops (tests/fusefs/230, 233, 243: duplicates D1)
 vmem_offline_loops() {
-	local m=$MNT/sys/devices/system/memory
 	start_fs --fresh --state none
 	tap_ok $? "hotmemfs mounts $1"
 	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
 	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
+	memory33_offline_loops
+}
+# memory33_offline_loops: vm0's memory32-33 online movable, 40000 movable
+# pages and 100 pinned ones after them, and the guest's offline of
+# memory33 looping on them (OFF): two TAP lines
+memory33_offline_loops() {
+	local m=$MNT/sys/devices/system/memory
 	for b in 32 33; do echo online_movable >"$m/memory$b/state"; done
 	ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
 	tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
@@ -354,6 +360,19 @@ vmem_offline_loops() {
 	OFF=$!
 	block_state_wait 33 going-offline
 	tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
+}
+# vmem_del_offline_loops: on a mounted hotmemfs, a virtio-mem vm0 of 1G
+# with 256M plugged and a vm1 with nothing (so QEMU's device_del check
+# passes), hotmemctl events followed into $TMP/ev.txt (EV), then
+# memory33_offline_loops: five TAP lines (tests/fusefs/249, 251, 252)
+vmem_del_offline_loops() {
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
+		ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=0 >/dev/null
+	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33), and a vm1 with nothing plugged"
+	"$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
+	EV=$!
+	follow_wait 1 "hotmemctl events follows"
+	memory33_offline_loops
 }
 looping() { block_state_wait 33 going-offline && kill -0 "$OFF" 2>/dev/null; }
 
