@@ -222,6 +222,35 @@ held_wait() {
 # require_shim: sync_shim.so built (tests/need.sh need_built: a skip by
 # hand, a failure under make check, which builds it)
 require_shim() { need_built "$SHIM"; }
+# memmap_view BLOCK...: where each BLOCK's memmaps from system RAM are
+# (explain --all), MemFree per node and zoneinfo's free pages: what a
+# restart must bring back (tests/reliability/restart-memmap*.t)
+memmap_view() {
+	local b
+	for b in "$@"; do
+		[ -e "$M/memory$b" ] || continue
+		echo "== memory$b"
+		ctl explain "$b" --all | grep 'from system RAM'
+	done
+	grep -h MemFree "$MNT"/sys/devices/system/node/node*/meminfo
+	grep -E '^Node|^ +pages free' "$MNT/proc/zoneinfo"
+}
+# require_calloc_shim: tests/reliability/calloc_shim.c built into
+# $CALLOC_SHIM (its calloc() fails once at $HOTMEM_TEST_CALLOC_FAIL's
+# size): a skip for a sanitized hotmemfs (the sanitizer's calloc would
+# be bypassed) or, by hand, without a compiler; a failure under make check
+require_calloc_shim() {
+	ldd "$HMFS" | grep -qE 'lib(asan|tsan|lsan)' &&
+		skip_all "a sanitized hotmemfs: the shim's calloc() would hand out memory the sanitizer does not know"
+	CALLOC_SHIM=$TMP/calloc_shim.so
+	"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
+		"$HOTMEM_SRC/tests/reliability/calloc_shim.c" -o "$CALLOC_SHIM" 2>"$TMP/cc.err" && return 0
+	if need_strict; then
+		need_end_fail "calloc_shim.so builds (make check has the compiler): $(head -1 "$TMP/cc.err")"
+	else
+		skip_all "cannot build calloc_shim.so: $(head -1 "$TMP/cc.err")"
+	fi
+}
 # plugged [ID]: the plugged-size of virtio-mem device ID (vm0), in bytes
 plugged() {
 	ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == sys.argv[1]][0])' "${1:-vm0}"

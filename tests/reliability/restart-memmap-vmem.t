@@ -15,19 +15,7 @@ require_env
 OPTS=(--profile qemu-512m)
 # vm0's first block
 vm_first() { ctl --json status | python3 -c 'import json,sys; s=json.load(sys.stdin); print([d["memaddr"] for d in s["devices"] if d["id"] == "vm0"][0] // (128 << 20))'; }
-memmaps() {
-	local b
-	for b in 0 1 2 3 32 33 $(seq "$V" $((V + 15))); do
-		[ -e "$M/memory$b" ] || continue
-		echo "== memory$b"
-		ctl explain "$b" --all | grep 'from system RAM'
-	done
-}
-view() {
-	memmaps
-	grep -h MemFree "$MNT"/sys/devices/system/node/node*/meminfo
-	grep -E '^Node|^ +pages free' "$MNT/proc/zoneinfo"
-}
+view() { memmap_view 0 1 2 3 32 33 $(seq "$V" $((V + 15))); }
 # the journal's last record's kind and its "memmap"'s length ("device 1")
 last_record() {
 	journal_text | tail -n 1 | python3 -c '

@@ -12,19 +12,7 @@
 require_env
 # the default kernel_alloc, as a guest's
 OPTS=(--profile qemu-512m)
-memmaps() {
-	local b
-	for b in $(seq 0 3) $(seq 32 39); do
-		[ -e "$M/memory$b" ] || continue
-		echo "== memory$b"
-		ctl explain "$b" --all | grep 'from system RAM'
-	done
-}
-view() {
-	memmaps
-	grep -h MemFree "$MNT"/sys/devices/system/node/node*/meminfo
-	grep -E '^Node|^ +pages free' "$MNT/proc/zoneinfo"
-}
+view() { memmap_view $(seq 0 3) $(seq 32 39); }
 
 start_fs_netns "${OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"

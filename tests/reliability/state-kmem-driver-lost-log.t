@@ -17,16 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
-ldd "$HMFS" | grep -qE 'lib(asan|tsan|lsan)' &&
-	skip_all "a sanitized hotmemfs: the shim's calloc() would hand out memory the sanitizer does not know"
-CALLOC_SHIM=$TMP/calloc_shim.so
-"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
-	"$HOTMEM_SRC/tests/reliability/calloc_shim.c" -o "$CALLOC_SHIM" 2>"$TMP/cc.err" ||
-	if need_strict; then
-		need_end_fail "calloc_shim.so builds (make check has the compiler): $(head -1 "$TMP/cc.err")"
-	else
-		skip_all "cannot build calloc_shim.so: $(head -1 "$TMP/cc.err")"
-	fi
+require_calloc_shim
 export HOTMEM_TEST_CALLOC_FAIL=$TMP/calloc HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 OPTS=(--profile qemu-512m)
 start() { LD_PRELOAD="$SHIM $CALLOC_SHIM" start_fs_netns "${OPTS[@]}" "$@"; }
