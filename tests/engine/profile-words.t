@@ -17,9 +17,12 @@ printf 'bogus_key = 1\n' >"$tmp/bad.conf"
 check() {
 	local hm fs rc1 rc2
 	hm=$("$B/hotmem" --profile "$2" status 2>&1 >/dev/null); rc1=$?
-	# -S none: never the host's default state file (/var/lib/hotmem), even for a start refused
+	# -S none: never the host's default state file (/var/lib/hotmem), even for a start refused;
+	# --control: nor the host's /run/hotmem, whose making a first start on a fresh host says
+	# on stderr before a boot refused (the fresh-clone CI of 2026-12-01, check 7)
 	# bounded: a profile taken by mistake mounts and would serve forever
-	fs=$(timeout 60 "$B/hotmemfs" -S none --profile "$2" "$tmp/mnt" 2>&1 >/dev/null); rc2=$?
+	fs=$(timeout 60 "$B/hotmemfs" -S none --control "$tmp/ctl.sock" --profile "$2" "$tmp/mnt" \
+		2>&1 >/dev/null); rc2=$?
 	if [ $rc1 -ne 0 ] && [ $rc2 -ne 0 ] && [ "$hm" = "hotmem: $3" ] && [ "$fs" = "hotmemfs: $3" ]; then
 		ok "$1: both say '$3'"
 	else
