@@ -364,7 +364,7 @@ memory33_offline_loops() {
 # vmem_del_offline_loops: on a mounted hotmemfs, a virtio-mem vm0 of 1G
 # with 256M plugged and a vm1 with nothing (so QEMU's device_del check
 # passes), hotmemctl events followed into $TMP/ev.txt (EV), then
-# memory33_offline_loops: five TAP lines (tests/fusefs/249, 251, 252)
+# memory33_offline_loops: four TAP lines (tests/fusefs/249, 251, 252)
 vmem_del_offline_loops() {
 	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
 		ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=0 >/dev/null
