@@ -1163,8 +1163,6 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 
 	if (o->state)
 		mkdir_parent("state file", o->state);
-	if (ctx->ctl_path[0])
-		mkdir_parent("control socket", ctx->ctl_path);
 	/* before --fresh removes anything: it may be another hotmemfs's file */
 	if (o->state) {
 		ret = hmfs_state_open(ctx, o->state, err, sizeof(err));
@@ -1190,6 +1188,9 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 	*refused = ret;
 	if (!ret)
 		ret = boot(ctx, parsed);
+	/* only for a machine that booted: a refused boot leaves no /run/hotmem made */
+	if (!ret && ctx->ctl_path[0])
+		mkdir_parent("control socket", ctx->ctl_path);
 	/* after the options' own errors, before anything is restored or mounted */
 	if (!ret)
 		ret = refuse_live_socket(ctx->ctl_path);

@@ -60,4 +60,11 @@ timeout 60 "$B/hotmemfs" -S "$tmp/sd/st" --profile nope "$tmp/mnt" 2>/dev/null
 timeout 60 "$B/hotmemfs" -S "$tmp/sd/st" --cmdline memhp_default_state=bogus "$tmp/mnt" 2>/dev/null
 [ ! -e "$tmp/sd" ] && ok "a refused --profile or --cmdline leaves the state file's place untouched" ||
 	notok "a refused --profile or --cmdline leaves the state file's place untouched" "$(ls -la "$tmp/sd")"
+# a machine the profile cannot boot: its control socket's directory is not made
+# either (the default /run/hotmem; it was, and said so on stderr, before the boot)
+timeout 60 "$B/hotmemfs" -S none --control "$tmp/cd/ctl.sock" --profile "$tmp/twice.conf" \
+	"$tmp/mnt" 2>"$tmp/cd.err"
+[ ! -e "$tmp/cd" ] && ! grep -q "directory" "$tmp/cd.err" &&
+	ok "a boot refused leaves the control socket's directory unmade" ||
+	notok "a boot refused leaves the control socket's directory unmade" "$(cat "$tmp/cd.err")"
 echo "1..$n"
