@@ -665,6 +665,9 @@ static void kmem_claims_drop(struct hotmem *hm, unsigned long to)
 
 	while (n < hm->kmem.claims_used && hm->kmem.claims[n].pos < to)
 		n++;
+	/* none: the array may be NULL still, memmove()'s pointers must not (UBSan) */
+	if (!n)
+		return;
 	memmove(hm->kmem.claims, hm->kmem.claims + n,
 		(hm->kmem.claims_used - n) * sizeof(*hm->kmem.claims));
 	hm->kmem.claims_used -= n;
