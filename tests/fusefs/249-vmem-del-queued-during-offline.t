@@ -16,8 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
-del() { "$HMCTL" -s "$CTL" raw '{"execute":"device_del","arguments":{"id":"vm1"}}'; }
-listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
+del() { qmp_del vm1; }
 
 start_fs --fresh
 tap_ok $? "hotmemfs mounts (a state file)"
@@ -32,7 +31,7 @@ tap_ok $? "... while the offline still loops"
 in_background del2 del
 answered_within del2 30 && [ "$(cat "$TMP/del2.out")" = '{"return":{}}' ] && looping
 tap_ok $? "a second device_del vm1 answers {} too, at once (the request raised again)"
-listed vm1 && ! grep -q "DEVICE_DELETED vm1" "$TMP/ev.txt"
+dev_listed vm1 && ! grep -q "DEVICE_DELETED vm1" "$TMP/ev.txt"
 tap_ok $? "vm1 still listed, no DEVICE_DELETED yet: the guest has not ejected it"
 
 ctl free-all >/dev/null
@@ -41,16 +40,16 @@ tap_ok $? "the pins freed: the guest's offline of memory33 ends well"
 ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm1 /machine/peripheral/vm1" 1
 tap_ok $? "... the queued removal runs: DEVICE_DELETED vm1"
 is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once"
-listed vm1
+dev_listed vm1
 tap_ok $((!$?)) "vm1 is no longer listed"
-listed vm0
+dev_listed vm0
 tap_ok $? "vm0 stays"
 kill "$EV"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 kill9_fs
 mount_fs "kill -9, restart from the state file"
-listed vm1
+dev_listed vm1
 tap_ok $((!$?)) "the removal was journaled: vm1 still gone"
 stop_fs
 done_testing

@@ -70,7 +70,6 @@ EOF2
 	fi
 export HOTMEM_TEST_THREAD_HOLD=$TMP/hold
 M=$MNT/sys/devices/system/memory
-listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
 # file_wait FILE: until FILE exists (bounded, 30 s: a failure, not a speed)
 file_wait() {
 	for _ in $(seq 600); do
@@ -101,7 +100,7 @@ for _ in $(seq 600); do
 	[ "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" -ge 2 ] && break
 	sleep 0.05
 done
-listed vm1
+dev_listed vm1
 tap_ok $? "the queued removal let go: the new vm1 stays"
 is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... one DEVICE_DELETED vm1 (the waiting device_del's)"
 kill "$EV"
@@ -109,7 +108,7 @@ ctl check >/dev/null
 tap_ok $? "invariants hold"
 kill9_fs
 mount_fs "kill -9, restart from the state file"
-listed vm1
+dev_listed vm1
 tap_ok $? "the new vm1 is still there"
 stop_fs
 done_testing

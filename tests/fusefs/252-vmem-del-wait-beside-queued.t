@@ -13,8 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
-del() { "$HMCTL" -s "$CTL" raw '{"execute":"device_del","arguments":{"id":"vm1"}}'; }
-listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
+del() { qmp_del vm1; }
 
 start_fs --fresh
 tap_ok $? "hotmemfs mounts (a state file)"
@@ -35,8 +34,8 @@ ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm1 /machine/peripheral/vm1" 1
 tap_ok $? "DEVICE_DELETED vm1"
 sleep 0.2
 is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once"
-listed vm1
-tap_ok $((!$?)) "vm1 is no longer listed; vm0 stays: $(listed vm0 && echo yes)"
+dev_listed vm1
+tap_ok $((!$?)) "vm1 is no longer listed; vm0 stays: $(dev_listed vm0 && echo yes)"
 kill "$EV"
 ctl check >/dev/null
 tap_ok $? "invariants hold"

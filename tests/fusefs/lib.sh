@@ -361,6 +361,10 @@ memory33_offline_loops() {
 	block_state_wait 33 going-offline
 	tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
 }
+# qmp_del ID: QEMU's device_del of ID (no "wait"), its reply on stdout;
+# dev_listed ID: 0 while query-memory-devices lists ID (tests/fusefs/249, 251, 252)
+qmp_del() { "$HMCTL" -s "$CTL" raw "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$1\"}}"; }
+dev_listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
 # vmem_del_offline_loops: on a mounted hotmemfs, a virtio-mem vm0 of 1G
 # with 256M plugged and a vm1 with nothing (so QEMU's device_del check
 # passes), hotmemctl events followed into $TMP/ev.txt (EV), then
