@@ -141,18 +141,21 @@ struct virtio_mem {
  * offline` looped on pinned pages (usereye10 U5: query-memory-devices,
  * hotmemctl status/devices/map, for ever without `timeout`).  A run under
  * way shows the state its last request left (each request publishes).
+ *
+ * Its state arrays hold every usable block of the region from the probe
+ * on (virtio_mem_pub_alloc()), as QEMU's realize sizes the device's
+ * bitmap once: a publish never allocates, so it is never behind the
+ * driver.  A copy that grew at publish time could fail to, and then kept
+ * its last whole sizes: a run that plugged read as one that changed
+ * nothing, and a kill -9 lost the plug (reread21b K6).
  */
 struct virtio_mem_pub {
 	pthread_mutex_t lock;
 	struct hm_virtio_mem_info info;	/* the sizes: each writer's, the notifier's */
-	/* the sizes as of the last whole copy: what a failed growth leaves (reread19-engine E1) */
-	struct hm_virtio_mem_info whole_info;
-	/* the last copy could not grow: no sizes published until one does (virtio_mem_info_behind()) */
-	bool behind;
-	/* the plugged blocks: a copy of the driver, its state arrays the copy's own */
+	/* the plugged blocks: a copy of the driver, its state arrays the copy's own (in @states) */
 	struct virtio_mem vm;
 	uint8_t *mb_states, *sb_states, *bb_states;
-	size_t mb_cap, sb_cap, bb_cap;
+	uint8_t states[];
 };
 
 static void virtio_mem_publish_info(struct virtio_mem *vm);
@@ -1615,9 +1618,6 @@ static void virtio_mem_free(struct virtio_mem *vm)
 	vm->bbm.next_bb_id = vm->bbm.first_bb_id;
 	virtio_mem_release_states(vm);
 	if (vm->pub) {
-		free(vm->pub->mb_states);
-		free(vm->pub->sb_states);
-		free(vm->pub->bb_states);
 		pthread_mutex_destroy(&vm->pub->lock);
 		free(vm->pub);
 	}
@@ -1699,6 +1699,33 @@ static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 	if (rc < 0)
 		return rc;
 	vm->mgid = rc;
+	return 0;
+}
+
+/*
+ * The readers' copy (struct virtio_mem_pub), its state arrays sized for
+ * every usable block of the region (virtio_mem_init_hotplug()'s bounds),
+ * as QEMU's virtio_mem_device_realize() allocates the device's bitmap
+ * once: hotmem's own memory, not the guest kernel's (no fault injection),
+ * taken while a failure can still refuse the device (-ENOMEM), so that
+ * no publish ever needs to grow it (virtio_mem_publish()).  One byte a
+ * sub-block, as the driver's: a 1 TiB region of 2 MiB sub-blocks is
+ * 512 KiB, of which a publish touches the prepared blocks only.
+ */
+static int virtio_mem_pub_alloc(struct virtio_mem *vm)
+{
+	const size_t nr_mb = vm->in_sbm ? vm->sbm.last_usable_mb_id - vm->sbm.first_mb_id + 1 : 0;
+	const size_t nr_sb = nr_mb * vm->sbm.sbs_per_mb;
+	const size_t nr_bb = vm->in_sbm ? 0 : vm->bbm.last_usable_bb_id - vm->bbm.first_bb_id + 1;
+	struct virtio_mem_pub *p = calloc(1, sizeof(*p) + nr_mb + nr_sb + nr_bb);
+
+	if (!p)
+		return -ENOMEM;
+	pthread_mutex_init(&p->lock, NULL);
+	p->mb_states = p->states;
+	p->sb_states = p->mb_states + nr_mb;
+	p->bb_states = p->sb_states + nr_sb;
+	vm->pub = p;
 	return 0;
 }
 
@@ -1784,17 +1811,13 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	vm->device_block_size = device_block_size;
 	vm->resource_name = "System RAM (virtio_mem)";
 	vm->memory_notifier = (struct notifier_block){ virtio_mem_memory_notifier_cb, vm, NULL };
-	/* hotmem's own, not the guest kernel's: no fault injection */
-	vm->pub = calloc(1, sizeof(*vm->pub));
-	if (!vm->pub) {
-		rc = -ENOMEM;
-		goto out_free;
-	}
-	pthread_mutex_init(&vm->pub->lock, NULL);
 
 	rc = virtio_mem_init_hotplug(vm);
 	if (rc)
 		goto out_free;
+	rc = virtio_mem_pub_alloc(vm);
+	if (rc)
+		goto out_unregister;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	vm->index = virtio_mem_next_index(hm);
 	virtio_mem_warn_alignment(vm);
@@ -1839,6 +1862,7 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 
 out_group:
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+out_unregister:
 	hotmem_unregister_memory_group(hm, vm->mgid);
 out_free:
 	virtio_mem_free(vm);
@@ -2142,30 +2166,6 @@ static void virtio_mem_fill_info(struct virtio_mem *vm, struct hm_virtio_mem_inf
 	};
 }
 
-/*
- * The readers' info while their copy of the blocks is behind (@p->lock
- * held): the live @info, but for the fields the plugged blocks pair with,
- * which stay those of the last whole copy (whole_info).  The others --
- * requested_size, work_pending, busy_pfn/err, last_err, offline_blocked,
- * broken, the armed injections -- no plugged block pairs with: the live
- * ones (held back too, a front end decided on the old request and the old
- * breakage: review reread21 H5).  plugged_size and added_size still read
- * as the copy's until one grows: a caller comparing them across a run
- * sees no change then.
- */
-static void virtio_mem_info_behind(const struct virtio_mem_pub *p,
-				   struct hm_virtio_mem_info *info)
-{
-	const struct hm_virtio_mem_info *w = &p->whole_info;
-
-	info->plugged_size = w->plugged_size;
-	info->added_size = w->added_size;
-	info->offline_size = w->offline_size;
-	info->sb_size = w->sb_size;
-	info->first_mb_id = w->first_mb_id;
-	info->last_usable_mb_id = w->last_usable_mb_id;
-}
-
 /* the readers' sizes (device_hotplug_lock held): cheap, the memory notifier's */
 static void virtio_mem_publish_info(struct virtio_mem *vm)
 {
@@ -2174,28 +2174,8 @@ static void virtio_mem_publish_info(struct virtio_mem *vm)
 
 	virtio_mem_fill_info(vm, &info);
 	pthread_mutex_lock(&p->lock);
-	if (p->behind)
-		virtio_mem_info_behind(p, &info);
 	p->info = info;
 	pthread_mutex_unlock(&p->lock);
-}
-
-/* the copy's @buf grown to hold @n bytes (contents kept): false if it could not grow */
-static bool virtio_mem_pub_grow(uint8_t **buf, size_t *cap, size_t n)
-{
-	size_t ncap = *cap ? *cap : 64;
-	uint8_t *b;
-
-	if (n <= *cap)
-		return true;
-	while (ncap < n)
-		ncap *= 2;
-	b = realloc(*buf, ncap);
-	if (!b)
-		return false;
-	*buf = b;
-	*cap = ncap;
-	return true;
 }
 
 static void virtio_mem_pub_copy(uint8_t *buf, const uint8_t *src, size_t n)
@@ -2209,16 +2189,12 @@ static void virtio_mem_pub_copy(uint8_t *buf, const uint8_t *src, size_t n)
  * by each writer before it lets go (virtio_mem_unlock()).  The state
  * arrays are copied only when a state or their bounds changed
  * (states_unpublished): O(prepared blocks), as the request that changed
- * them; a writer that changed none copies the struct alone.  All three
- * arrays grow first and are copied only once all three have grown: a
- * later one that could not grow leaves the whole last copy (struct,
- * arrays, which only grew, and the sizes it was made with) and the next
- * writer tries again (states_unpublished stays set).  Copying each as it
- * grew mixed the new mb_states with the old struct and sb_states (review
- * reread18 F3); publishing the new sizes anyway paired plugged_size with
- * the old plugged blocks (reread19-engine E1).  Until a copy grows, the
- * notifier publishes no sizes either (p->behind): the fields no block
- * pairs with are published all the same (virtio_mem_info_behind()).
+ * them; a writer that changed none copies the struct alone.  No
+ * allocation: the copy's arrays hold the whole region since the probe
+ * (virtio_mem_pub_alloc()), and no block is prepared past it
+ * (virtio_mem_sbm_prepare_next_mb()'s -ENOSPC), so the sizes and the
+ * plugged blocks published are always the driver's, together (review
+ * reread18 F3, reread19-engine E1, reread21b K6).
  */
 static void virtio_mem_publish(struct virtio_mem *vm)
 {
@@ -2230,22 +2206,13 @@ static void virtio_mem_publish(struct virtio_mem *vm)
 
 	virtio_mem_fill_info(vm, &info);
 	pthread_mutex_lock(&p->lock);
-	if (vm->states_unpublished &&
-	    virtio_mem_pub_grow(&p->mb_states, &p->mb_cap, nb_mb) &&
-	    virtio_mem_pub_grow(&p->sb_states, &p->sb_cap, nb_sb) &&
-	    virtio_mem_pub_grow(&p->bb_states, &p->bb_cap, nb_bb)) {
+	if (vm->states_unpublished) {
 		virtio_mem_pub_copy(p->mb_states, vm->sbm.mb_states, nb_mb);
 		virtio_mem_pub_copy(p->sb_states, vm->sbm.sb_states, nb_sb);
 		virtio_mem_pub_copy(p->bb_states, vm->bbm.bb_states, nb_bb);
 		vm->states_unpublished = false;
 	}
-	p->behind = vm->states_unpublished;
-	if (!p->behind) {
-		memcpy(&p->vm, vm, offsetof(struct virtio_mem, pub));
-		p->whole_info = info;
-	} else {
-		virtio_mem_info_behind(p, &info);
-	}
+	memcpy(&p->vm, vm, offsetof(struct virtio_mem, pub));
 	p->info = info;
 	p->vm.sbm.mb_states = p->mb_states;
 	p->vm.sbm.sb_states = p->sb_states;

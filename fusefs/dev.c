@@ -836,30 +836,6 @@ static uint64_t vmem_plugged(const struct hmfs_dev *d)
 }
 
 /*
- * The plugged size after a run of the driver's work, the engine's own:
- * the readers' copy (hotmem_virtio_mem_info()) keeps the plugged blocks
- * and sizes of its last whole copy while it cannot grow (engine
- * virtio_mem_publish(): p->behind, reread21 H5), so a run that plugged
- * or unplugged read as one that changed nothing -- no record, and a
- * kill -9 lost what it did (reread21b K6).  A run that looks unchanged
- * has the engine publish once more: every writer's unlock copies the
- * driver's state (virtio_mem_unlock()), and a config read after the run
- * is a writer with nothing to do (the run read the config already).  Not
- * for a device broken before the run: its run read nothing, and a config
- * change since would be said by the read (6.12 reads none while broken).
- * A copy that cannot grow again still reads as before.
- */
-static uint64_t vmem_plugged_after(const struct hmfs_dev *d, uint64_t before, bool was_broken)
-{
-	uint64_t after = vmem_plugged(d);
-
-	if (after != before || was_broken)
-		return after;
-	hotmem_virtio_mem_config_read(d->vm);
-	return vmem_plugged(d);
-}
-
-/*
  * The guest's driver works toward the requested-size the device has
  * (virtio_mem_config_changed() queues its work).  Not under dev_lock: a
  * shrink may take HMFS_EJECT_SECONDS, and the device cannot go meanwhile
@@ -873,10 +849,9 @@ static void vmem_run_driver(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
 	struct eject_deadline end;
 	const struct hotmem_task task = deadline_task(&end, &ctx->stopping);
-	struct hm_virtio_mem_info vi = { 0 };
-	const uint64_t before = hotmem_virtio_mem_info(d->vm, &vi) ? 0 : vi.plugged_size;
+	const uint64_t before = vmem_plugged(d);
 	const int rc = hotmem_virtio_mem_retry(d->vm, &task);
-	const uint64_t after = vmem_plugged_after(d, before, vi.broken);
+	const uint64_t after = vmem_plugged(d);
 
 	/* QEMU's MEMORY_DEVICE_SIZE_CHANGE: the guest's requests moved the plugged size */
 	if (after != before)
@@ -1435,8 +1410,9 @@ void hmfs_dev_due_free(struct hmfs_change *retry)
  * an earlier run, fully unplugged, whose removal was refused then:
  * virtio_mem_cleanup_pending_mb()).  Not under dev_lock, as
  * vmem_run_driver(): the device list changes only under change_lock,
- * which the caller holds (hmfs_change()).  The sizes after are the
- * engine's own, not a readers' copy left behind (vmem_plugged_after()).
+ * which the caller holds (hmfs_change()).  The sizes compared are the
+ * readers' copy, which every run of the engine's publishes whole before
+ * it lets go (virtio_mem_publish(): never behind, reread21b K6).
  */
 bool hmfs_dev_retry(struct hmfs_ctx *ctx, const struct hmfs_change *retry)
 {

@@ -1433,73 +1433,119 @@ static void test_plugged_not_added_unplugged_first(void **state)
 }
 
 /*
- * realloc() seen (-Wl,--wrap=realloc, engine.mk): the engine's one caller
- * is virtio_mem_publish(), growing the readers' copy.  Armed, the next
- * call fails.
+ * realloc() and calloc() seen (-Wl,--wrap, engine.mk).  realloc armed
+ * (realloc_fail), every call fails and is counted: the readers' copy grew
+ * by it at publish time (virtio_mem_publish() until reread21b K6).
+ * calloc armed (calloc_fail_from), the next call of at least that many
+ * bytes fails: the readers' copy made at the probe, the only one that
+ * large in these tests.
  */
-static int realloc_fail_next, realloc_failed;
+static int realloc_fail, realloc_failed;
+static size_t calloc_fail_from;
+static int calloc_failed;
 
 void *__real_realloc(void *p, size_t n);
 void *__wrap_realloc(void *p, size_t n);
 void *__wrap_realloc(void *p, size_t n)
 {
-	if (realloc_fail_next) {
-		realloc_fail_next = 0;
+	if (realloc_fail) {
 		realloc_failed++;
 		return NULL;
 	}
 	return __real_realloc(p, n);
 }
 
+void *__real_calloc(size_t nmemb, size_t size);
+void *__wrap_calloc(size_t nmemb, size_t size);
+void *__wrap_calloc(size_t nmemb, size_t size)
+{
+	if (calloc_fail_from && nmemb * size >= calloc_fail_from) {
+		calloc_fail_from = 0;
+		calloc_failed++;
+		return NULL;
+	}
+	return __real_calloc(nmemb, size);
+}
+
+/* the wraps disarmed after a test, a failed one's too (cmocka's teardown) */
+static int wraps_off(void **state)
+{
+	(void)state;
+	realloc_fail = 0;
+	calloc_fail_from = 0;
+	return 0;
+}
+
 /*
- * The readers' copy is one state of the driver, never parts of two: a
- * request that fills memory32 (64 sub-blocks of 2 MiB, half plugged) and
- * plugs half of memory33 grows the copy's sub-block array (64 -> 128)
- * but not its block array (64).  That growth failing, the copy took the
- * new block states (memory32 fully plugged) with the old sub-blocks
- * (half plugged) (review reread18 F3), and then the new sizes (192 MiB
- * plugged) with the old blocks (reread19-engine E1); now it keeps the
- * whole last copy, sizes too, until the next writer
- * (hotmem_check_invariants() checks the copy and its plugged_size).
+ * The readers' copy is the driver's state after every writer, sizes and
+ * plugged blocks together: it is made for the whole region at the probe
+ * and never grows (reread21b K6).  A copy that grew at publish time and
+ * could not kept its last whole sizes (p->behind): a run that plugged
+ * read as one that changed nothing, its record was never written and a
+ * kill -9 lost the plug.  Every realloc() failing, a request that fills
+ * memory32 and plugs half of memory33 (the sub-block array past its
+ * first 64), then one that plugs the whole region (8 memory blocks),
+ * each reads at once as the driver has it.  Fails without the
+ * copy made at the probe: the readers still saw 64 MiB (1 of 6 checks).
  */
-static void test_readers_copy_whole_when_it_cannot_grow(void **state)
+static void test_readers_copy_never_behind(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
-	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB), *vm2 = NULL;
 
 	(void)state;
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 64 * MiB, NULL), 0);
-	assert_true(hotmem_virtio_mem_block_plugged(vm, 31));
-	assert_false(hotmem_virtio_mem_block_plugged(vm, 32));
 	check(hm);
 	realloc_failed = 0;
-	realloc_fail_next = 1;
+	realloc_fail = 1;
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 192 * MiB, NULL), 0);
-	assert_int_equal(realloc_failed, 1);
-	/* the readers still see the last whole copy: its sizes, memory32 half plugged */
-	assert_int_equal(info(vm).plugged_size, 64 * MiB);
-	assert_true(hotmem_virtio_mem_block_plugged(vm, 31));
-	assert_false(hotmem_virtio_mem_block_plugged(vm, 32));
-	/*
-	 * What no plugged block pairs with reads live (review reread21 H5):
-	 * the request, and an injection armed by a writer whose growth fails
-	 * again (held back, it read none armed)
-	 */
-	assert_int_equal(info(vm).requested_size, 192 * MiB);
-	realloc_fail_next = 1;
-	assert_int_equal(hotmem_virtio_mem_inject_response(vm, true, HM_VIRTIO_MEM_RESP_BUSY, 2), 0);
-	assert_int_equal(realloc_failed, 2);
-	assert_int_equal(info(vm).inject_resp[1], HM_VIRTIO_MEM_RESP_BUSY);
-	assert_int_equal(info(vm).inject_count[1], 2);
-	assert_int_equal(info(vm).plugged_size, 64 * MiB);
-	assert_false(hotmem_virtio_mem_block_plugged(vm, 32));
-	check(hm);
-	assert_int_equal(hotmem_virtio_mem_inject_response(vm, true, HM_VIRTIO_MEM_RESP_ACK, 0), 0);
-	/* the next writer publishes all of it */
-	hotmem_virtio_mem_config_read(vm);
 	assert_int_equal(info(vm).plugged_size, 192 * MiB);
 	assert_true(hotmem_virtio_mem_block_plugged(vm, 95));
 	assert_false(hotmem_virtio_mem_block_plugged(vm, 96));
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 1 * GiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 1 * GiB);
+	assert_true(hotmem_virtio_mem_block_plugged(vm, 511));
+	/* an undo's exact unplug and plug-back (hotmemfs dev.c vmem_blocks(): reread22 R8) */
+	assert_int_equal(hotmem_virtio_mem_unplug_exact(vm, 448, 64), 0);
+	assert_int_equal(info(vm).plugged_size, 896 * MiB);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm, 448, 64), 0);
+	assert_int_equal(info(vm).plugged_size, 1 * GiB);
+	/* a device brought back whole (hotmemfs machine.c device_back()): a new copy */
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM + 2 * GiB, 1 * GiB, 2 * MiB, &vm2), 0);
+	assert_int_equal(hotmem_virtio_mem_restore_plugged(vm2, 0, 192), 0);
+	assert_int_equal(info(vm2).plugged_size, 384 * MiB);
+	assert_true(hotmem_virtio_mem_block_plugged(vm2, 191));
+	realloc_fail = 0;
+	assert_int_equal(realloc_failed, 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The copy's memory is taken at the probe, where a failure still refuses
+ * the device: -ENOMEM, and nothing of it stays (its region free for the
+ * next probe, which plugs; no log of a device).
+ */
+static void test_probe_refused_without_its_copy(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = NULL;
+	static char log[HM_DMESG_SIZE];
+
+	(void)state;
+	/* 32 GiB of 2 MiB sub-blocks: the copy's 16384 bytes, more than any other calloc here */
+	calloc_failed = 0;
+	calloc_fail_from = 16384;
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM, 32 * GiB, 2 * MiB, &vm), -ENOMEM);
+	assert_int_equal(calloc_failed, 1);
+	assert_null(vm);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_null(strstr(log, "virtio_mem virtio0"));
+	check(hm);
+	vm = probe(hm, 32 * GiB, 2 * MiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	assert_true(hotmem_virtio_mem_block_plugged(vm, 127));
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -1677,7 +1723,8 @@ int main(void)
 		cmocka_unit_test(test_device_nack_starts_over),
 		cmocka_unit_test(test_device_error_marks_broken),
 		cmocka_unit_test(test_plugged_not_added_unplugged_first),
-		cmocka_unit_test(test_readers_copy_whole_when_it_cannot_grow),
+		cmocka_unit_test_teardown(test_readers_copy_never_behind, wraps_off),
+		cmocka_unit_test_teardown(test_probe_refused_without_its_copy, wraps_off),
 		cmocka_unit_test(test_iomem_sorted_as_the_slow_walk),
 	};
 
