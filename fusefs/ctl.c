@@ -742,6 +742,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL };
 	char key[sizeof(((struct hmfs_dev *)0)->id)];
+	uint64_t held = 0;
 	const char *asked;
 	int ret, wait;
 
@@ -771,10 +772,12 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 			return ret;
 		r->err[0] = '\0';
 	} else {
-		/* a queued QMP device_del of it is this one's now (dev.c) */
-		hmfs_dev_del_take_over(ctx, ch.dev.id);
+		/* the device's request is this one's while it waits, a queued QMP one's too (dev.c) */
+		held = hmfs_dev_del_take_over(ctx, ch.dev.id);
 	}
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
+	if (held)
+		hmfs_dev_del_wait_end(ctx, ch.dev.id, held);
 	if (ret == -ENODEV) /* dev.c: no such device */
 		return device_not_found(r, asked);
 	if (ret)

@@ -59,10 +59,12 @@ static struct hmfs_dev *dev_find(struct hmfs_ctx *ctx, const char *id)
 	return NULL;
 }
 
+/* a new device object into the list, with its own number (incarnation) */
 static void dev_link(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
 	struct hmfs_dev **p = &ctx->devs;
 
+	d->incarnation = ++ctx->dev_incarnations;
 	while (*p)
 		p = &(*p)->next;
 	*p = d;
@@ -1521,6 +1523,21 @@ static bool vmem_resize_queued(struct hmfs_ctx *ctx)
 }
 
 /*
+ * @owner's device_del request for device object @incarnation of @id is
+ * over (the removal done, or refused: not tried again): the object, if
+ * still there and still @owner's, has none.  A request taken over since
+ * is its new owner's to end.  dev_lock held.
+ */
+static void del_request_end(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
+			    enum hmfs_del_request owner)
+{
+	struct hmfs_dev *d = dev_find(ctx, id);
+
+	if (d && d->incarnation == incarnation && d->del_request == owner)
+		d->del_request = HMFS_DEL_NONE;
+}
+
+/*
  * A QMP device_del accepted behind a guest's offline
  * (hmfs_dev_del_request()), made the change it is once change_lock is
  * free: QEMU's guest ejects the PCI device when it gets to it, and
@@ -1537,26 +1554,31 @@ static bool vmem_del_queued(struct hmfs_ctx *ctx)
 	struct hmfs_dev *d;
 	int ret;
 
-	for (d = ctx->devs; d && !d->del_queued; d = d->next)
+	for (d = ctx->devs; d && d->del_request != HMFS_DEL_QUEUED; d = d->next)
 		;
 	if (!d)
 		return false;
 	snprintf(id, sizeof(id), "%s", d->id);
 	ch.dev.id = id;
+	ch.dev.incarnation = d->incarnation; /* this object's request (del_request_owns()) */
+	ctx->del_running = d->incarnation;
 	pthread_mutex_unlock(&ctx->dev_lock);
 	ret = hmfs_change(ctx, &ch, err, sizeof(err));
 	pthread_mutex_lock(&ctx->dev_lock);
-	d = dev_find(ctx, id);
-	if (d) /* refused: not tried again (else the thread would try it for ever) */
-		d->del_queued = false;
+	/* refused: not tried again (else the thread would try it for ever) */
+	del_request_end(ctx, id, ch.dev.incarnation, HMFS_DEL_QUEUED);
 	/*
-	 * -ENODEV: a device_del with "wait" removed it meanwhile, and a
-	 * device of the same id added since is another, not taken
-	 * (del_request_owns())
+	 * Taken over by a device_del with "wait" (del_running cleared), the
+	 * waiting one says how its removal went, whichever ran first: this
+	 * one found the device still there (-EALREADY) or gone.  A device of
+	 * the same id added since is another, never taken (-ENODEV): said.
 	 */
-	if (ret)
+	d = dev_find(ctx, id);
+	if (ret && (ctx->del_running == ch.dev.incarnation ||
+		    (d && d->incarnation != ch.dev.incarnation)))
 		fprintf(stderr, "hotmemfs: %s: the queued device_del: %s\n", id,
 			err[0] ? err : strerror(-ret));
+	ctx->del_running = 0;
 	return true;
 }
 
@@ -2168,14 +2190,14 @@ int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t
 	if (!d || d->type != HMFS_VIRTIO_MEM || !d->vm)
 		goto out;
 	ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
-	if (ret || d->del_queued)
+	if (ret || d->del_request != HMFS_DEL_NONE) /* pending (queued, or waited for): raised again */
 		goto out;
 	if (!ctx->vmem_timer_started || __atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) ||
 	    !__atomic_load_n(&ctx->change_waits_guest, __ATOMIC_ACQUIRE)) {
 		ret = -EAGAIN;
 		goto out;
 	}
-	d->del_queued = true;
+	d->del_request = HMFS_DEL_QUEUED;
 	pthread_cond_broadcast(&ctx->vmem_timer_cond);
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
@@ -2183,22 +2205,41 @@ out:
 }
 
 /*
- * hotmem's device_del with "wait" of @id takes a queued removal of it
- * over (reread22 R6): both waited for change_lock behind the guest's
- * offline, and when the timers' thread's removal came first the waiting
- * command found no device and answered DeviceNotFound for a device it
- * had asked to remove and that was gone.  The queued one, cleared, is no
- * longer run, or finds its request gone (del_request_owns()) if the timers'
- * thread had already taken the id.
+ * hotmem's device_del with "wait" of virtio-mem device @id holds the
+ * device's request for as long as it waits, a queued one taken over
+ * (reread22 R6): both waited for change_lock behind the guest's offline,
+ * and when the timers' thread's removal came first the waiting command
+ * found no device and answered DeviceNotFound for a device it had asked
+ * to remove and that was gone.  The queued one is no longer run, or, if
+ * the timers' thread had taken it already, finds it taken over
+ * (del_request_owns(): -EALREADY) or gone, and logs nothing (del_running).  A QMP device_del
+ * meanwhile finds the request pending and answers {} without queueing
+ * another (hmfs_dev_del_request()), which would again have run first.
+ * Returns the device object's incarnation for hmfs_dev_del_wait_end(),
+ * 0 when @id is no virtio-mem device.
  */
-void hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id)
+uint64_t hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id)
 {
 	struct hmfs_dev *d;
+	uint64_t incarnation = 0;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d)
-		d->del_queued = false;
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm) {
+		d->del_request = HMFS_DEL_WAITED;
+		incarnation = d->incarnation;
+		if (ctx->del_running == incarnation) /* the timers' thread's, in flight: says nothing */
+			ctx->del_running = 0;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return incarnation;
+}
+
+/* the waiting device_del is over: a device it left (refused) holds no request */
+void hmfs_dev_del_wait_end(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation)
+{
+	pthread_mutex_lock(&ctx->dev_lock);
+	del_request_end(ctx, id, incarnation, HMFS_DEL_WAITED);
 	pthread_mutex_unlock(&ctx->dev_lock);
 }
 
@@ -2479,23 +2520,35 @@ int hmfs_dev_dimm_in_slot_nowait(struct hmfs_ctx *ctx, int slot, char *id, size_
 }
 
 /*
- * Whether a removal may take @d: the queued device_del's (run by the
- * timers' thread, vmem_del_queued()) only while @d still carries its
- * request.  QEMU's device_del names the DeviceState itself, whose pending
- * unplug request is that object's (qdev_unplug(), 9.2): once a device_del
- * with "wait" removed the device, a device_add of the same id makes a new
- * object with no request, which the queued removal, looking the id up at
- * its change, would otherwise take.  dev_lock held.
+ * Whether a removal may take @d, the one place that says it: a
+ * device_del by id (@incarnation 0: a user's, a waiting one's, an undo's)
+ * takes what the id names now; a queued one (vmem_del_queued()) only
+ * device object @incarnation while it still carries that queued request.
+ * QEMU's device_del names the DeviceState itself, whose pending unplug
+ * request is that object's (qdev_unplug(), 9.2): once a device_del with
+ * "wait" removed the device, a device_add of the same id makes a new
+ * object with no request (-ENODEV: gone), which the queued removal,
+ * looking the id up at its change, would otherwise take; a device_del
+ * with "wait" that took the request over removes the device itself
+ * (-EALREADY).  dev_lock held.
  */
-static bool del_request_owns(const struct hmfs_ctx *ctx, const struct hmfs_dev *d)
+static int del_request_owns(const struct hmfs_dev *d, uint64_t incarnation, char *err,
+			    size_t errlen)
 {
-	if (!ctx->vmem_timer_started || !pthread_equal(pthread_self(), ctx->vmem_timer))
-		return true;
-	return d->type != HMFS_VIRTIO_MEM || d->del_queued;
+	if (!incarnation || (d->incarnation == incarnation && d->del_request == HMFS_DEL_QUEUED))
+		return 0;
+	if (d->incarnation == incarnation) {
+		snprintf(err, errlen, "the queued device_del of '%s' was taken over by a device_del that waits",
+			 d->id);
+		return -EALREADY;
+	}
+	snprintf(err, errlen, "the device '%s' the queued device_del was for is gone", d->id);
+	return -ENODEV;
 }
 
-int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
-		 int ost_source, int *ost_slot, char *err, size_t errlen)
+int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
+		 const struct hotmem_task *task, int ost_source, int *ost_slot, char *err,
+		 size_t errlen)
 {
 	struct hmfs_dev *d;
 	bool snap;
@@ -2519,11 +2572,9 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
 		ret = -ENODEV;
 		goto out;
 	}
-	if (!del_request_owns(ctx, d)) {
-		snprintf(err, errlen, "the device '%s' the queued device_del was for is gone", id);
-		ret = -ENODEV;
+	ret = del_request_owns(d, incarnation, err, errlen);
+	if (ret)
 		goto out;
-	}
 	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, ost_source, err, errlen) :
 					vmem_del(ctx, d, err, errlen);
 	if (!ret && d->type == HMFS_PC_DIMM && ost_source)
@@ -2558,7 +2609,7 @@ int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, siz
 
 	if (!hmfs_dev_sizes(ctx, id, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
 		ret = hmfs_dev_set_requested(ctx, id, 0, err, errlen);
-	return ret ? ret : hmfs_dev_del(ctx, id, NULL, 0, &(int){ 0 }, err, errlen);
+	return ret ? ret : hmfs_dev_del(ctx, id, 0, NULL, 0, &(int){ 0 }, err, errlen);
 }
 
 /* the id of the pc-dimm in ACPI slot @slot (the guest's eject names a slot), or -ENODEV */

@@ -401,11 +401,20 @@ struct hmfs_dev {
 	bool resize_queued;
 	uint64_t queued_requested, queued_gen;
 	/*
-	 * virtio-mem: a QMP device_del accepted behind a guest's offline
-	 * (hmfs_dev_del_request()): answered {}, the removal queued for the
-	 * timers' thread, DEVICE_DELETED once it is done, as QEMU's
+	 * this device object's number (dev.c dev_link(): ctx->dev_incarnations,
+	 * never reused), which a device added later under the same id does not
+	 * carry: QEMU's device_del names the DeviceState, not its id
 	 */
-	bool del_queued;
+	uint64_t incarnation;
+	/*
+	 * virtio-mem: the device_del request pending for this object, under
+	 * dev_lock (dev.c del_request_owns()): a QMP device_del accepted
+	 * behind a guest's offline (hmfs_dev_del_request()), answered {}, its
+	 * removal queued for the timers' thread, DEVICE_DELETED once it is
+	 * done, as QEMU's; or a hotmemctl device_del that waits holds it
+	 * (hmfs_dev_del_take_over()), a queued one taken over
+	 */
+	enum hmfs_del_request { HMFS_DEL_NONE, HMFS_DEL_QUEUED, HMFS_DEL_WAITED } del_request;
 	unsigned int retry_ms;
 	struct timespec retry_at;
 	struct hmfs_dev *next;
@@ -732,6 +741,13 @@ struct hmfs_ctx {
 	 * "params"), atomic (dev.c hmfs_dev_anon_count())
 	 */
 	unsigned int anon_count;
+	/*
+	 * under dev_lock: the device objects made so far (struct hmfs_dev
+	 * incarnation); the one whose queued device_del the timers' thread
+	 * runs (dev.c vmem_del_queued()), 0 once a device_del that waits took
+	 * it over (hmfs_dev_del_take_over()) or none runs
+	 */
+	uint64_t dev_incarnations, del_running;
 	/* the virtio-mem retry timers' thread (dev.c), under dev_lock */
 	pthread_cond_t vmem_timer_cond;
 	pthread_t vmem_timer;
@@ -1212,6 +1228,11 @@ struct hmfs_change {
 		 * own eject (acpi.c) says ACPI_OST_EC_OSPM_EJECT
 		 */
 		int ost_source;
+		/*
+		 * device_del queued (dev.c vmem_del_queued()): the device object
+		 * its request is for (struct hmfs_dev incarnation); 0: @id's now
+		 */
+		uint64_t incarnation;
 	} dev;
 	/* the client's signal (a FUSE interrupt): ends an offline that loops */
 	const struct hotmem_task *task;
@@ -1509,16 +1530,19 @@ int hmfs_dev_dimm_in_slot_nowait(struct hmfs_ctx *ctx, int slot, char *id, size_
 const char *hmfs_dev_driver(struct hmfs_ctx *ctx, const char *id);
 /* the same of a device of type @type (json.c, dev_lock held) */
 const char *hmfs_dev_type_driver(enum hmfs_dev_type type);
+/* a virtio-mem device_del QEMU's check refuses, said without waiting: -EBUSY, or 0 */
+int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 /*
  * device_del: a pc-dimm's the guest's ACPI eject, its _OST sent as source
  * @ost_source (0: none, an undo's or a restore's own removal); when it
  * removed the DIMM, *@ost_slot is its slot, whose result's _OST waits
- * for hmfs_acpi_eject_end() (-1 otherwise).
+ * for hmfs_acpi_eject_end() (-1 otherwise).  @incarnation: a queued
+ * request's device object (0: whichever @id names now); another object,
+ * -ENODEV; its request taken over, -EALREADY.
  */
-/* a virtio-mem device_del QEMU's check refuses, said without waiting: -EBUSY, or 0 */
-int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
-int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task *task,
-		 int ost_source, int *ost_slot, char *err, size_t errlen);
+int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
+		 const struct hotmem_task *task, int ost_source, int *ost_slot, char *err,
+		 size_t errlen);
 /*
  * QMP device_del of a virtio-mem device (QEMU's, no "wait"): QEMU's check
  * (hmfs_dev_del_refused()), then, behind a change that waits for the
@@ -1527,7 +1551,13 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, const struct hotmem_task 
  * guest's offline in the way: run the device_del as a change now)
  */
 int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
-void hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id);
+/*
+ * hotmemctl device_del (wait) of virtio-mem device @id holds its request
+ * (a queued one taken over) until hmfs_dev_del_wait_end(@id, the number
+ * returned: its incarnation, 0 when @id is no virtio-mem device)
+ */
+uint64_t hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id);
+void hmfs_dev_del_wait_end(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation);
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen);
 /*

@@ -379,6 +379,43 @@ vmem_del_offline_loops() {
 	memory33_offline_loops
 }
 looping() { block_state_wait 33 going-offline && kill -0 "$OFF" 2>/dev/null; }
+# vmem_del_wait_beside_queued: hotmemfs mounted with a state file,
+# vmem_del_offline_loops, a QMP device_del vm1 queued behind the offline
+# (answered {}), and a `hotmemctl device_del vm1` (wait) started beside it
+# (WAITER; its output in $TMP/wait.out): six TAP lines (tests/fusefs/252, 253)
+vmem_del_wait_beside_queued() {
+	start_fs --fresh
+	tap_ok $? "hotmemfs mounts (a state file)"
+	vmem_del_offline_loops
+	in_background del1 qmp_del vm1
+	answered_within del1 30 && [ "$(cat "$TMP/del1.out")" = '{"return":{}}' ]
+	tap_ok $? "QMP device_del vm1 answers {} behind the looping offline (the removal queued)"
+	"$HMCTL" -s "$CTL" device_del vm1 >"$TMP/wait.out" 2>&1 &
+	WAITER=$!
+	sleep 0.5 # the waiting command has taken the request (no event says so; more sleep only helps)
+}
+# vmem_del_waiter_removes: the pins freed, the offline ends, and the
+# waiting device_del (WAITER) removed vm1, once, the queued removal it
+# took over silent: seven TAP lines (tests/fusefs/252, 253)
+vmem_del_waiter_removes() {
+	ctl free-all >/dev/null
+	wait "$OFF"
+	wait "$WAITER"
+	tap_ok $? "hotmemctl device_del vm1 (wait), beside the queued one, ends well ($(tr '\n' ' ' <"$TMP/wait.out"))"
+	grep -q "removed" "$TMP/wait.out"
+	tap_ok $? "... it says vm1 was removed, not that it was not found"
+	ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm1 /machine/peripheral/vm1" 1
+	tap_ok $? "DEVICE_DELETED vm1"
+	sleep 0.2
+	is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once"
+	dev_listed vm1
+	tap_ok $((!$?)) "vm1 is no longer listed; vm0 stays: $(dev_listed vm0 && echo yes)"
+	grep "the queued device_del" "$TMP/hotmemfs.log" | sed 's/^/# /'
+	tap_ok $((!${PIPESTATUS[0]})) "the queued removal, taken over, logs nothing (not that vm1 is gone)"
+	kill "$EV"
+	ctl check >/dev/null
+	tap_ok $? "invariants hold"
+}
 
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
 # (an offline looping: going-offline; ended: online offline), 1 after 30 s.
