@@ -310,6 +310,16 @@ in_fuse_write() {
 	return 1
 }
 
+# file_wait FILE: 0 once FILE exists (a shim's PATH.held: it holds a
+# thread), 1 after 30 s (a bound for a failure, not a speed)
+file_wait() {
+	for _ in $(seq 600); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # in_background NAME CMD...: CMD runs in the background, its stdout in
 # $TMP/NAME.out, stderr in $TMP/NAME.err, its exit status in $TMP/NAME.rc
 # once it ends (BG: its job).  For a request that may wait in the kernel
@@ -360,6 +370,22 @@ memory33_offline_loops() {
 	OFF=$!
 	block_state_wait 33 going-offline
 	tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
+}
+# require_preload_shim NAME: tests/reliability/NAME.c, an LD_PRELOAD shim
+# of hotmemfs's libc calls (alloc_shim: an allocation fails; thread_hold:
+# the timers' thread held at a mutex), built into $TMP/NAME.so: a skip for
+# a sanitized hotmemfs (the sanitizer's own calls would be bypassed) or,
+# by hand, without a compiler; a failure under make check
+require_preload_shim() {
+	ldd "$HMFS" | grep -qE 'lib(asan|tsan|lsan)' &&
+		skip_all "a sanitized hotmemfs: $1.so would bypass the sanitizer's own calls"
+	"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
+		"$HOTMEM_SRC/tests/reliability/$1.c" -o "$TMP/$1.so" -ldl 2>"$TMP/cc.err" && return 0
+	if need_strict; then
+		need_end_fail "$1.so builds (make check has the compiler): $(head -1 "$TMP/cc.err")"
+	else
+		skip_all "cannot build $1.so: $(head -1 "$TMP/cc.err")"
+	fi
 }
 # qmp_del ID: QEMU's device_del of ID (no "wait"), its reply on stdout;
 # dev_listed ID: 0 while query-memory-devices lists ID (tests/fusefs/249, 251, 252)

@@ -211,14 +211,8 @@ refused() {
 	mountpoint -q "$MNT" && umount -l "$MNT"
 }
 # held_wait: the shim holds an fdatasync() ($TMP/hold.held, with
-# HOTMEM_TEST_SYNC_HOLD=$TMP/hold), 10 s at most; else false
-held_wait() {
-	for _ in $(seq 200); do
-		[ -e "$TMP/hold.held" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+# HOTMEM_TEST_SYNC_HOLD=$TMP/hold), 30 s at most; else false
+held_wait() { file_wait "$TMP/hold.held"; }
 # require_shim: sync_shim.so built (tests/need.sh need_built: a skip by
 # hand, a failure under make check, which builds it)
 require_shim() { need_built "$SHIM"; }
@@ -234,22 +228,6 @@ memmap_view() {
 	done
 	grep -h MemFree "$MNT"/sys/devices/system/node/node*/meminfo
 	grep -E '^Node|^ +pages free' "$MNT/proc/zoneinfo"
-}
-# require_calloc_shim: tests/reliability/calloc_shim.c built into
-# $CALLOC_SHIM (its calloc() fails once at $HOTMEM_TEST_CALLOC_FAIL's
-# size): a skip for a sanitized hotmemfs (the sanitizer's calloc would
-# be bypassed) or, by hand, without a compiler; a failure under make check
-require_calloc_shim() {
-	ldd "$HMFS" | grep -qE 'lib(asan|tsan|lsan)' &&
-		skip_all "a sanitized hotmemfs: the shim's calloc() would hand out memory the sanitizer does not know"
-	CALLOC_SHIM=$TMP/calloc_shim.so
-	"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
-		"$HOTMEM_SRC/tests/reliability/calloc_shim.c" -o "$CALLOC_SHIM" 2>"$TMP/cc.err" && return 0
-	if need_strict; then
-		need_end_fail "calloc_shim.so builds (make check has the compiler): $(head -1 "$TMP/cc.err")"
-	else
-		skip_all "cannot build calloc_shim.so: $(head -1 "$TMP/cc.err")"
-	fi
 }
 # plugged [ID]: the plugged-size of virtio-mem device ID (vm0), in bytes
 plugged() {

@@ -6,24 +6,24 @@
 # writer gets ENOMEM, the machine as before); `hotmemctl save` fails,
 # the journal keeping every record.  After kill -9 the chmods are back.
 # The failure is certain, not a guess at which allocation runs out:
-# calloc_shim.so (built here) fails the snapshot's calloc(entries + 1,
+# alloc_shim.so (built here) fails the snapshot's calloc(entries + 1,
 # sizeof(struct iattr_snap)) once.  The engine's `hotmemctl fail-nth-alloc`
 # reaches only the engine's allocations, not hotmemfs's.
 . "$(dirname "$0")/lib.sh"
 require_env
-require_calloc_shim
-export HOTMEM_TEST_CALLOC_FAIL=$TMP/calloc
+require_preload_shim alloc_shim
+export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc
 A=$M/auto_online_blocks
 FILES=()
 for b in 0 1 2 3; do FILES+=("$M/memory$b/state" "$M/memory$b/online"); done
 FILES+=("$M/memory0/valid_zones" "$M/memory1/valid_zones")
 modes() { stat -c %a "${FILES[@]}" | sort | uniq -c | xargs; }
 # the snapshot's calloc(): ten entries and the one past them, 16 bytes each (64-bit)
-fail_snapshot() { echo "$((${#FILES[@]} + 1)) 16" >"$TMP/calloc"; }
+fail_snapshot() { echo "calloc 1 $((${#FILES[@]} + 1)) 16" >"$TMP/calloc"; }
 failed_saves() { grep -c "saving state to $1: Cannot allocate memory" "$TMP/hotmemfs.log"; }
 
-LD_PRELOAD=$CALLOC_SHIM start_fs_netns "${STATE_OPTS[@]}" --fresh
-tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file (calloc_shim.so)"
+LD_PRELOAD=$TMP/alloc_shim.so start_fs_netns "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file (alloc_shim.so)"
 chmod 600 "${FILES[@]}"
 is "$(modes)" "${#FILES[@]} 600" "ten files chmod 600 (acknowledged: journal records)"
 ctl save >/dev/null

@@ -11,16 +11,16 @@
 # online's allocations stayed (reread21b K1's second half).  Now the
 # driver's mark copies nothing while the online's record waits: the
 # machine and the kernel's pages are as before the online, and a restart
-# after kill -9 shows the same.  calloc_shim.so (built here) refuses the
+# after kill -9 shows the same.  alloc_shim.so (built here) refuses the
 # log's first growth, calloc(1, 64 entries x 32 bytes), once: a new
 # hotmemfs's log has no room yet, the online's tick is its first entry.
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
-require_calloc_shim
-export HOTMEM_TEST_CALLOC_FAIL=$TMP/calloc HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_preload_shim alloc_shim
+export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 OPTS=(--profile qemu-512m)
-start() { LD_PRELOAD="$SHIM $CALLOC_SHIM" start_fs_netns "${OPTS[@]}" "$@"; }
+start() { LD_PRELOAD="$SHIM $TMP/alloc_shim.so" start_fs_netns "${OPTS[@]}" "$@"; }
 frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
 vm_first() { ctl --json status | python3 -c 'import json,sys; print([d["memaddr"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0] // (128 << 20))'; }
 
@@ -35,7 +35,7 @@ start
 tap_ok $? "restart: a new hotmemfs, whose log of the kernel's allocations has no room yet"
 EXPECT=$(snapshot)
 before=$(kernel_pages --memfree 0 1 2 3)
-echo "1 2048" >"$TMP/calloc"
+echo "calloc 1 1 2048" >"$TMP/calloc"
 : >"$TMP/fail"
 echo online_movable >"$M/memory$V/state" 2>/dev/null
 tap_ok $((! $?)) "memory$V's online_movable is refused, its fdatasync failing"

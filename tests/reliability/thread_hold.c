@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * LD_PRELOAD shim: hotmemfs's virtio-mem timers' thread (named
+ * hotmemfs-vmem, dev.c vmem_timer_main()) held at a mutex on demand, so
+ * that which of two changes takes change_lock first is certain, not the
+ * mutex's choice.  Built by the test (tests/fusefs/lib.sh
+ * require_preload_shim), preloaded into an unsanitized hotmemfs only: a
+ * sanitizer's own pthread_mutex_lock() would be bypassed.
+ *
+ *   HOTMEM_TEST_THREAD_HOLD=PATH  a pthread_mutex_lock() by that thread
+ *                                 while PATH exists waits (PATH.held
+ *                                 created) until PATH is gone, then locks
+ *   HOTMEM_TEST_THREAD_HOLD_CONTENDED=1  only one it would wait for:
+ *                                 a mutex another thread holds (its
+ *                                 pthread_mutex_trylock() fails), such as
+ *                                 change_lock behind a guest's looping
+ *                                 offline; the short ones before it (its
+ *                                 change's early check's dev_lock) pass
+ *
+ * Users: tests/fusefs/251 (the first lock after the queued removal took
+ * its id), 267 (contended: the queued removal past its early check).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static __thread int is_timer = -1;
+
+static void hold(const char *path)
+{
+	const struct timespec ms = { .tv_nsec = 1000 * 1000 };
+	char held[4096];
+	int fd;
+
+	snprintf(held, sizeof(held), "%s.held", path);
+	fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	while (!access(path, F_OK))
+		nanosleep(&ms, NULL);
+}
+
+int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	static int (*real)(pthread_mutex_t *);
+	const char *path = getenv("HOTMEM_TEST_THREAD_HOLD");
+	char name[16] = "";
+	int ret;
+
+	if (!real)
+		real = (int (*)(pthread_mutex_t *))dlsym(RTLD_NEXT, "pthread_mutex_lock");
+	if (path && is_timer < 0) {
+		pthread_getname_np(pthread_self(), name, sizeof(name));
+		is_timer = !strcmp(name, "hotmemfs-vmem");
+	}
+	if (!path || is_timer != 1 || access(path, F_OK))
+		return real(m);
+	if (getenv("HOTMEM_TEST_THREAD_HOLD_CONTENDED")) {
+		ret = pthread_mutex_trylock(m);
+		if (ret != EBUSY) /* taken: none to wait for; an error: the real one's */
+			return ret ? real(m) : 0;
+	}
+	hold(path);
+	return real(m);
+}
