@@ -44,11 +44,7 @@ done
 dev_listed vm1
 tap_ok $? "the queued removal let go: the new vm1 stays"
 is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... one DEVICE_DELETED vm1 (the waiting device_del's)"
-kill "$EV"
-ctl check >/dev/null
-tap_ok $? "invariants hold"
-kill9_fs
-mount_fs "kill -9, restart from the state file"
+vmem_del_kill9_restart
 dev_listed vm1
 tap_ok $? "the new vm1 is still there"
 stop_fs

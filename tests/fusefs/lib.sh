@@ -391,11 +391,14 @@ require_preload_shim() {
 # dev_listed ID: 0 while query-memory-devices lists ID (tests/fusefs/249, 251, 252)
 qmp_del() { "$HMCTL" -s "$CTL" raw "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$1\"}}"; }
 dev_listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
-# vmem_del_offline_loops: on a mounted hotmemfs, a virtio-mem vm0 of 1G
-# with 256M plugged and a vm1 with nothing (so QEMU's device_del check
-# passes), hotmemctl events followed into $TMP/ev.txt (EV), then
-# memory33_offline_loops: four TAP lines (tests/fusefs/249, 251, 252)
+# vmem_del_offline_loops [HOTMEMFS-OPTIONS...]: with options, hotmemfs
+# mounted with them first (mount_fs: one TAP line more); then on the
+# mounted hotmemfs a virtio-mem vm0 of 1G with 256M plugged and a vm1 with
+# nothing (so QEMU's device_del check passes), hotmemctl events followed
+# into $TMP/ev.txt (EV), then memory33_offline_loops: four TAP lines
+# (tests/fusefs/249, 251, 252)
 vmem_del_offline_loops() {
+	[ $# -eq 0 ] || mount_fs "hotmemfs mounts ($*)" "$@"
 	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
 		ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=0 >/dev/null
 	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33), and a vm1 with nothing plugged"
@@ -403,6 +406,17 @@ vmem_del_offline_loops() {
 	EV=$!
 	follow_wait 1 "hotmemctl events follows"
 	memory33_offline_loops
+}
+# vmem_del_kill9_restart: the end of vmem_del_offline_loops's test with a
+# state file: the events' follower (EV) ended, the invariants checked,
+# hotmemfs killed with SIGKILL and mounted again from its state file: two
+# TAP lines (tests/fusefs/249, 251: duplicates D16)
+vmem_del_kill9_restart() {
+	kill "$EV"
+	ctl check >/dev/null
+	tap_ok $? "invariants hold"
+	kill9_fs
+	mount_fs "kill -9, restart from the state file"
 }
 looping() { block_state_wait 33 going-offline && kill -0 "$OFF" 2>/dev/null; }
 # vmem_del_wait_beside_queued: hotmemfs mounted with a state file,
