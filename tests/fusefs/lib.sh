@@ -396,7 +396,7 @@ dev_listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
 # mounted hotmemfs a virtio-mem vm0 of 1G with 256M plugged and a vm1 with
 # nothing (so QEMU's device_del check passes), hotmemctl events followed
 # into $TMP/ev.txt (EV), then memory33_offline_loops: four TAP lines
-# (tests/fusefs/249, 251, 252)
+# (tests/fusefs/249, 251, 252, 267)
 vmem_del_offline_loops() {
 	[ $# -eq 0 ] || mount_fs "hotmemfs mounts ($*)" "$@"
 	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
