@@ -495,6 +495,9 @@ static int undo_unsynced(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 	return unsaved(ctx, run->ch, sv, run->added, sret, run->err, run->errlen);
 }
 
+static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added,
+		      size_t addedlen, int *ost_slot, char *err, size_t errlen);
+
 /*
  * Memory came online or went offline: a virtio-mem driver below its
  * threshold adds more, one whose notifier queued its work on the offline
@@ -533,7 +536,7 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
-	if (!apply(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen)) {
+	if (!apply_held(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen)) {
 		sret = hmfs_state_append(ctx, &drun->sv);
 		if (sret)
 			unsaved(ctx, retry, &drun->sv, "", sret, drun->err, drun->errlen);
@@ -822,6 +825,34 @@ static void maps_snap_drop(struct hmfs_ctx *ctx)
 	pthread_mutex_unlock(&ctx->maps_snap_lock);
 }
 
+/*
+ * apply() with what a change that waits or holds hotplug long needs
+ * around it: the guest-waits mark a qom-set or a device_del behind it
+ * reads (change_waits_guest), and the readers' copy of /proc/iomem and
+ * firmware/memmap (holds_hotplug_long(), asked once before it runs: its
+ * sizes move).  Both the client's change and the drivers' work after an
+ * online (driver_retry(): the unplug a busy shrink left, which takes
+ * online memory's pages as the retry timers' run does) -- the second
+ * went without the copy, and a `cat /proc/iomem` waited for it.
+ */
+static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added,
+		      size_t addedlen, int *ost_slot, char *err, size_t errlen)
+{
+	bool long_hold = holds_hotplug_long(ctx, ch);
+	int ret;
+
+	if (long_hold)
+		maps_snap_take(ctx);
+	if (waits_guest(ch))
+		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
+	ret = apply(ctx, ch, added, addedlen, ost_slot, err, errlen);
+	if (waits_guest(ch))
+		__atomic_store_n(&ctx->change_waits_guest, false, __ATOMIC_RELEASE);
+	if (long_hold)
+		maps_snap_drop(ctx);
+	return ret;
+}
+
 /* the copy stands for the engine (maps_snap_lock held) */
 static bool maps_snap_stands(struct hmfs_ctx *ctx)
 {
@@ -926,7 +957,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
 	struct hmfs_save ksv = { 0 }; /* the kernel's allocations' own record (state.c) */
 	struct hmfs_change fired;
-	bool ends, long_hold;
+	bool ends;
 	int ret, sret;
 
 	if (!err || !errlen) {
@@ -966,16 +997,7 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	}
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
-	long_hold = holds_hotplug_long(ctx, ch);
-	if (long_hold)
-		maps_snap_take(ctx);
-	if (waits_guest(ch))
-		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
-	ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
-	if (waits_guest(ch))
-		__atomic_store_n(&ctx->change_waits_guest, false, __ATOMIC_RELEASE);
-	if (long_hold)
-		maps_snap_drop(ctx);
+	ret = apply_held(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
 	if (ret < 0 && !may_progress(ctx, ch)) {
 		/* refused, but the kernel's allocations moved before it (kmem_tick()): kept */
 		hmfs_state_append_kmem(ctx, &ksv);
@@ -1060,3 +1082,4 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	ctx->sink.nl_fd = ctx->sink.dgram_fd = -1;
 	clock_gettime(CLOCK_REALTIME, &ctx->mount_time);
 }
+

@@ -1,0 +1,60 @@
+#!/bin/bash
+# testdebt item 3 (468c48d2, e51b6f9d): the virtio-mem drivers' work after
+# an online (machine.c driver_retry()) ran with no copy of /proc/iomem and
+# firmware/memmap: an online of a block of a device a busy shrink left
+# above its requested-size runs the unplug its MEM_ONLINE queued (6.12
+# virtio_mem_memory_notifier_cb() -> virtio_mem_retry()), online memory
+# too, which takes a block's pages (alloc_contig_range(), hotmem's bound
+# 10 s a block) under device_hotplug_lock, and a guest's `cat /proc/iomem`
+# waited for it -- the retry timers' run of the same work answered from
+# the copy since e51b6f9d (hmfs_change()), this one not.  The kernel's
+# r_show() takes resource_lock alone.  Now driver_retry() asks
+# holds_hotplug_long() as every change does.  The answer is checked to come
+# while the unplug still takes memory33's pages (isolated in
+# /proc/pagetypeinfo, the online's write not answered), not by a time; a
+# read not answered within 30 s fails.  Without the copy in
+# driver_retry() checks 9 and 10 fail (2 of 12: the read waited for the
+# unplug, and saw memory32 removed).
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+# isolated pageblocks of ZONE_MOVABLE (pagetypeinfo's Isolate column), as in 250
+isolated() {
+	timeout 20 awk '/^Node +[0-9]+, zone +Movable +[0-9]/ { n += $NF } END { print n + 0 }' \
+		"$MNT/proc/pagetypeinfo"
+}
+unplugging() { [ ! -s "$TMP/online.rc" ] && [ "$(isolated)" -gt 0 ]; }
+plugged() { ctl qom-get vm0 size 2>&1; }
+
+mount_fs "hotmemfs mounts" --fresh --state none
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
+tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33, offline)"
+echo online_movable >"$M/memory33/state" &&
+	ctl alloc movable 20000 >/dev/null && ctl alloc pinned 100 >/dev/null
+tap_ok $? "memory33 online movable, movable pages and 100 pinned ones in it (memory33 stuck)"
+ctl vmem-inject vm0 unplug BUSY >/dev/null && ctl set-size vm0 0 >/dev/null 2>&1
+is "$(plugged)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: still 256M plugged"
+before=$(cat "$MNT/proc/iomem")
+grep -q "virtio0" <<<"$before"
+tap_ok $? "/proc/iomem before: vm0's region"
+is "$(isolated)" 0 "no pageblock isolated before the online"
+
+# memory32's MEM_ONLINE queues the driver's unplug (above requested-size)
+in_background online sh -c "echo online_movable >'$M/memory32/state'"
+for _ in $(seq 600); do unplugging && break; sleep 0.05; done
+unplugging
+tap_ok $? "online_movable memory32: the driver's work after it takes memory33's pages (isolated), they will not go"
+in_background during cat "$MNT/proc/iomem"
+answered_within during 30
+tap_ok $? "/proc/iomem answers"
+unplugging
+tap_ok $? "... while the unplug still runs"
+is "$(cat "$TMP/during.out")" "$before" "... the resource tree as before the unplug"
+
+answered_within online 120
+tap_ok $? "the online ends well, the unplug at its bound (memory33's pinned pages stay)"
+ctl free-all >/dev/null
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+stop_fs
+done_testing
