@@ -1230,6 +1230,15 @@ void hmfs_events_init(struct hmfs_ctx *ctx)
 	pthread_condattr_destroy(&a);
 }
 
+/* hmfs_events_init()'s, undone in reverse (hmfs_ctx_destroy()) */
+void hmfs_events_fini(struct hmfs_ctx *ctx)
+{
+	pthread_cond_destroy(&ctx->q_cond);
+	pthread_cond_destroy(&ctx->q_settled);
+	pthread_mutex_destroy(&ctx->kernel_lock);
+	hmfs_nodelink_fini(ctx);
+}
+
 /* CLOCK_MONOTONIC now + @ms: the deadline every timed wait of hotmemfs's threads takes */
 void hmfs_deadline_after(struct timespec *ts, long ms)
 {

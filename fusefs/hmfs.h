@@ -1049,6 +1049,7 @@ bool hmfs_went(struct hmfs_ctx *ctx, const struct hmfs_node *n, uint64_t key);
 
 /* incarn.c */
 void hmfs_inc_init(struct hmfs_ctx *ctx);
+void hmfs_inc_fini(struct hmfs_ctx *ctx);
 void hmfs_inc_free(struct hmfs_ctx *ctx);
 /* @id's present key: @id until it first went */
 uint64_t hmfs_inc_key(struct hmfs_ctx *ctx, enum hmfs_inc_kind kind, unsigned long id);
@@ -1267,6 +1268,8 @@ size_t hmfs_firmware_map(struct hmfs_ctx *ctx, struct hm_fwmap_entry *ents, size
 void hmfs_maps_snap_stale(struct hmfs_ctx *ctx);
 void hmfs_maps_snap_free(struct hmfs_ctx *ctx);
 void hmfs_ctx_init(struct hmfs_ctx *ctx);
+/* its locks destroyed, in reverse, once nothing can take them */
+void hmfs_ctx_destroy(struct hmfs_ctx *ctx);
 /* retire page @pfn (@hard: memory_failure()), kept for the state file: 0 or -errno */
 /*
  * @count_as (HM_MF_*): a restart's replay of a hard one counts the outcome
@@ -1376,6 +1379,7 @@ void hmfs_notify_block(struct hmfs_ctx *ctx, unsigned long id, enum hm_uevent_ac
 		       uint64_t gone_key);
 /* hmfs_ctx_init(): the notifier's condition variables */
 void hmfs_events_init(struct hmfs_ctx *ctx);
+void hmfs_events_fini(struct hmfs_ctx *ctx);
 int hmfs_events_start(struct hmfs_ctx *ctx);
 /*
  * `udevadm settle` for the notifier: once every event queued before the
@@ -1434,6 +1438,7 @@ bool hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot, unsigned long gen);
  * fence); whether @id waits (the tree shows it under no node)
  */
 void hmfs_nodelink_init(struct hmfs_ctx *ctx);
+void hmfs_nodelink_fini(struct hmfs_ctx *ctx);
 void hmfs_nodelink_free(struct hmfs_ctx *ctx);
 void hmfs_nodelink_hold(struct hmfs_ctx *ctx, unsigned long id);
 uint64_t hmfs_nodelink_seq(struct hmfs_ctx *ctx);

@@ -216,6 +216,12 @@ void hmfs_inc_init(struct hmfs_ctx *ctx)
 	ctx->inc[HMFS_INC_NODE].limit = HMFS_NODE_KEY_LIMIT;
 }
 
+/* hmfs_inc_init()'s lock (hmfs_ctx_destroy()); the tables are hmfs_inc_free()'s */
+void hmfs_inc_fini(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_destroy(&ctx->inc_lock);
+}
+
 void hmfs_inc_free(struct hmfs_ctx *ctx)
 {
 	for (int k = 0; k < HMFS_INC_KINDS; k++) {

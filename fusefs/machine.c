@@ -1083,3 +1083,34 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	clock_gettime(CLOCK_REALTIME, &ctx->mount_time);
 }
 
+/*
+ * The context's locks and condition variables, destroyed in the reverse
+ * order of hmfs_ctx_init(), once nothing can take them: hotmemfs's
+ * teardown (main.c) after the session, every thread, the engine and the
+ * state file are gone.  Exactly those hmfs_ctx_init() made, which are all
+ * of them: its inits cannot fail (glibc's for default attributes, and
+ * for CLOCK_MONOTONIC conditions, return 0 always), so there is no
+ * partial init to unwind.  f26b55b2 destroyed nodelink_lock alone.
+ */
+void hmfs_ctx_destroy(struct hmfs_ctx *ctx)
+{
+	pthread_cond_destroy(&ctx->compact_cond);
+	pthread_mutex_destroy(&ctx->compact_lock);
+	pthread_cond_destroy(&ctx->journal_cond);
+	pthread_mutex_destroy(&ctx->journal_lock);
+	pthread_mutex_destroy(&ctx->save_lock);
+	pthread_mutex_destroy(&ctx->retired_lock);
+	pthread_cond_destroy(&ctx->end_cond);
+	pthread_mutex_destroy(&ctx->end_lock);
+	pthread_mutex_destroy(&ctx->maps_snap_lock);
+	pthread_mutex_destroy(&ctx->change_lock);
+	pthread_cond_destroy(&ctx->conns_cond);
+	pthread_mutex_destroy(&ctx->sub_lock);
+	pthread_mutex_destroy(&ctx->dev_snap_lock);
+	pthread_mutex_destroy(&ctx->dev_lock);
+	hmfs_events_fini(ctx);
+	pthread_mutex_destroy(&ctx->q_lock);
+	pthread_mutex_destroy(&ctx->iattr_lock);
+	hmfs_inc_fini(ctx);
+	pthread_mutex_destroy(&ctx->poll_lock);
+}

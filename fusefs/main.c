@@ -1996,6 +1996,14 @@ static void stopper_init(struct stopper *st, struct hmfs_ctx *ctx, long wait_ms)
 	pthread_condattr_destroy(&a);
 }
 
+/* stopper_init()'s, undone in reverse: every thread that took them is joined (stopper_end()) */
+static void stopper_fini(struct stopper *st)
+{
+	pthread_cond_destroy(&st->cond);
+	pthread_mutex_destroy(&st->mount_lock);
+	pthread_mutex_destroy(&st->lock);
+}
+
 static int stopper_start(struct stopper *st)
 {
 	int ret;
@@ -2307,8 +2315,10 @@ static void teardown(struct hmfs_ctx *ctx, struct stopper *st)
 	hmfs_tree_free(ctx);
 	if (ctx->hm)
 		hotmem_destroy(ctx->hm);
-	pthread_mutex_destroy(&ctx->nodelink_lock); /* nodelink.c's: no session, no engine left */
 	hmfs_state_close(ctx);
+	/* no session, no thread, no engine, no state file left: nothing takes them */
+	stopper_fini(st);
+	hmfs_ctx_destroy(ctx);
 }
 
 /*

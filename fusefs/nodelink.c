@@ -174,12 +174,17 @@ bool hmfs_nodelink_waits(struct hmfs_ctx *ctx, unsigned long id)
  * nodelink_lock lives as long as the context: hmfs_nodelink_free() runs at
  * the notifier's stop, while the session still serves look-ups (tree.c,
  * hmfs_nodelink_waits()) and writes (dev.c, hmfs_nodelink_now()); hotmemfs's
- * teardown (main.c) destroys it once the session and the engine are gone,
- * test_nodelink.c's teardown after its free
+ * teardown (main.c, hmfs_ctx_destroy()) destroys it once the session and
+ * the engine are gone, test_nodelink.c's teardown after its free
  */
 void hmfs_nodelink_init(struct hmfs_ctx *ctx)
 {
 	pthread_mutex_init(&ctx->nodelink_lock, NULL);
+}
+
+void hmfs_nodelink_fini(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_destroy(&ctx->nodelink_lock);
 }
 
 /* at the notifier's stop: nothing delivers a link event now, every block held is linked */

@@ -1065,4 +1065,12 @@ void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s)
 		s->path_claim_fd[i] = s->path_holder_fd[i] = -1;
 	}
 	s->nl_fd = s->dgram_fd = s->ns_lock_fd = s->claim_stop_fd = -1;
+	/*
+	 * hmfs_uevent_sink_init()'s, in reverse: the flusher is joined
+	 * (backlog_stop()) and hotmemfs's teardown sends nothing after this.
+	 * A sink never initialised is all zeroes, PTHREAD_MUTEX_INITIALIZER's
+	 * and PTHREAD_COND_INITIALIZER's, which backlog_stop() took already.
+	 */
+	pthread_cond_destroy(&s->backlog_cond);
+	pthread_mutex_destroy(&s->backlog_lock);
 }
