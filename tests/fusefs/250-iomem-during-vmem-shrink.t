@@ -16,13 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
-# isolated pageblocks of ZONE_MOVABLE (pagetypeinfo's block counts, the
-# Isolate column): alloc_contig_range() isolates the range it takes
-isolated() {
-	timeout 20 awk '/^Node +[0-9]+, zone +Movable +[0-9]/ { n += $NF } END { print n + 0 }' \
-		"$MNT/proc/pagetypeinfo"
-}
-shrinking() { [ ! -s "$TMP/shrink.rc" ] && [ "$(isolated)" -gt 0 ]; }
+shrinking() { [ ! -s "$TMP/shrink.rc" ] && [ "$(movable_isolated)" -gt 0 ]; }
 
 start_fs --fresh --state none
 tap_ok $? "hotmemfs mounts"
@@ -34,7 +28,7 @@ tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 st
 before=$(cat "$MNT/proc/iomem")
 grep -q "virtio0" <<<"$before"
 tap_ok $? "/proc/iomem before: vm0's region"
-is "$(isolated)" 0 "no pageblock isolated before the shrink"
+is "$(movable_isolated)" 0 "no pageblock isolated before the shrink"
 
 in_background shrink ctl set-size vm0 0
 for _ in $(seq 600); do shrinking && break; sleep 0.05; done

@@ -18,12 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
-# isolated pageblocks of ZONE_MOVABLE (pagetypeinfo's Isolate column), as in 250
-isolated() {
-	timeout 20 awk '/^Node +[0-9]+, zone +Movable +[0-9]/ { n += $NF } END { print n + 0 }' \
-		"$MNT/proc/pagetypeinfo"
-}
-unplugging() { [ ! -s "$TMP/online.rc" ] && [ "$(isolated)" -gt 0 ]; }
+unplugging() { [ ! -s "$TMP/online.rc" ] && [ "$(movable_isolated)" -gt 0 ]; }
 plugged() { ctl qom-get vm0 size 2>&1; }
 
 mount_fs "hotmemfs mounts" --fresh --state none
@@ -37,7 +32,7 @@ is "$(plugged)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: s
 before=$(cat "$MNT/proc/iomem")
 grep -q "virtio0" <<<"$before"
 tap_ok $? "/proc/iomem before: vm0's region"
-is "$(isolated)" 0 "no pageblock isolated before the online"
+is "$(movable_isolated)" 0 "no pageblock isolated before the online"
 
 # memory32's MEM_ONLINE queues the driver's unplug (above requested-size)
 in_background online sh -c "echo online_movable >'$M/memory32/state'"

@@ -457,6 +457,15 @@ vmem_del_waiter_removes() {
 	tap_ok $? "invariants hold"
 }
 
+# movable_isolated: the isolated pageblocks of ZONE_MOVABLE (pagetypeinfo's
+# block counts, the Isolate column): alloc_contig_range() isolates the
+# range a virtio-mem unplug takes (tests/fusefs/250, 268); each read
+# bounded (20 s)
+movable_isolated() {
+	timeout 20 awk '/^Node +[0-9]+, zone +Movable +[0-9]/ { n += $NF } END { print n + 0 }' \
+		"$MNT/proc/pagetypeinfo"
+}
+
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
 # (an offline looping: going-offline; ended: online offline), 1 after 30 s.
 # Each read is bounded too (20 s): one that waits for the running offline

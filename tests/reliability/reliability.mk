@@ -50,7 +50,7 @@ endif
 
 # state-group-commit.t's LD_PRELOAD shim: fdatasync() slowed or failed on
 # demand.  Never sanitized: it is preloaded into any hotmemfs build.
-$(BUILD)/tests/reliability/sync_shim.so: tests/reliability/sync_shim.c
+$(BUILD)/tests/reliability/sync_shim.so: tests/reliability/sync_shim.c tests/reliability/shim_hold.h
 	@mkdir -p $(dir $@)
 	$(if $(filter 1,$(V)),,@echo "  CC      $<";)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror \
 		-D_GNU_SOURCE -fPIC -shared $< -o $@ -ldl

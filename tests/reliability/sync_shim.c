@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shim_hold.h"
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *real(const char *name)
@@ -85,20 +87,6 @@ static char take_char(const char *path)
 	return c;
 }
 
-static void hold(const char *path)
-{
-	char held[4096];
-	int fd;
-
-	snprintf(held, sizeof(held), "%s.held", path);
-	fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		close(fd);
-	while (!access(path, F_OK))
-		usleep(10000);
-	unlink(held);
-}
-
 int fdatasync(int fd)
 {
 	static int (*next)(int);
@@ -109,7 +97,7 @@ int fdatasync(int fd)
 	if (!next)
 		next = (int (*)(int))real("fdatasync");
 	if (held)
-		hold(held);
+		shim_hold(held);
 	if (delay)
 		usleep((useconds_t)strtoul(delay, NULL, 10));
 	if (fail && !access(fail, F_OK)) {
@@ -135,6 +123,6 @@ int fsync(int fd)
 		return -1;
 	}
 	if (S_ISREG(st.st_mode) && held)
-		hold(held);
+		shim_hold(held);
 	return next(fd);
 }

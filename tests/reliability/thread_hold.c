@@ -17,6 +17,7 @@
  *                                 offline; the short ones before it (its
  *                                 change's early check's dev_lock) pass
  *
+ * The hold is tests/reliability/shim_hold.h, sync_shim.c's too.
  * Users: tests/fusefs/251 (the first lock after the queued removal took
  * its id), 267 (contended: the queued removal past its early check).
  */
@@ -27,24 +28,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "shim_hold.h"
+
 static __thread int is_timer = -1;
-
-static void hold(const char *path)
-{
-	const struct timespec ms = { .tv_nsec = 1000 * 1000 };
-	char held[4096];
-	int fd;
-
-	snprintf(held, sizeof(held), "%s.held", path);
-	fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		close(fd);
-	while (!access(path, F_OK))
-		nanosleep(&ms, NULL);
-}
 
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
@@ -66,6 +54,6 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 		if (ret != EBUSY) /* taken: none to wait for; an error: the real one's */
 			return ret ? real(m) : 0;
 	}
-	hold(path);
+	shim_hold(path);
 	return real(m);
 }
