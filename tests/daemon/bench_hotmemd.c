@@ -21,7 +21,9 @@
  * the bottom, on the state file's filesystem (/tmp): a journal record's
  * fdatasync() written in place over zeros, as hotmemfs does, against
  * appended (journal_fdatasync_in_place_us, _vs_append).
- * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.
+ * Prints "NAME VALUE UNIT (goal ...)" and BENCH {json} lines.  One part
+ * alone: bench_hotmemd fake | hotmemfs | statefile | background | sync
+ * (the fake sysroot, the three hotmemfs runs, the journal's fdatasync).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -762,10 +764,17 @@ static int hotmemfs_bench_one(const char *fs_exe, bool state, bool background)
 	return r;
 }
 
-static int hotmemfs_bench(void)
+/* a part of the program's, @name, is to run: every part when none was asked for (@only NULL) */
+static bool part_on(const char *only, const char *name)
+{
+	return !only || !strcmp(only, name);
+}
+
+static int hotmemfs_bench(const char *only)
 {
 	const char *build = getenv("HOTMEM_BUILD") ?: "build";
 	char fs_exe[PATH_MAX], ctl_exe[PATH_MAX];
+	int r = 0;
 
 	snprintf(fs_exe, sizeof(fs_exe), "%s/hotmemfs", build);
 	snprintf(ctl_exe, sizeof(ctl_exe), "%s/hotmemctl", build);
@@ -774,17 +783,22 @@ static int hotmemfs_bench(void)
 		printf("# hotmemfs not built (or no root, /dev/fuse): figures above are the fake sysroot only\n");
 		return 0;
 	}
-	return hotmemfs_bench_one(fs_exe, false, false) | hotmemfs_bench_one(fs_exe, true, false) |
-	       hotmemfs_bench_one(fs_exe, true, true);
+	if (part_on(only, "hotmemfs"))
+		r |= hotmemfs_bench_one(fs_exe, false, false);
+	if (part_on(only, "statefile"))
+		r |= hotmemfs_bench_one(fs_exe, true, false);
+	if (part_on(only, "background"))
+		r |= hotmemfs_bench_one(fs_exe, true, true);
+	return r;
 }
 
-int main(int argc, char **argv)
+/* hotmemd's own cost: the fake sysroot of plain files; 0, or 1 (said why) */
+static int fake_bench(void)
 {
 	struct bench b = { .pid = -1, .fd = -1, .ino = -1 };
 	char cmd[128];
 	int r = 1;
 
-	bench_no_args(argc, argv, "bench_hotmemd");
 	if (setup(&b) || start_daemon(&b)) {
 		fprintf(stderr, "bench_hotmemd: setup failed: %s\n", strerror(errno));
 		goto out;
@@ -803,9 +817,27 @@ out:
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", b.root);
 	if (b.root[0] && system(cmd))
 		r = 1;
-	if (!r && hotmemfs_bench())
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	/* one part alone (#15 goal 1's figure: bench_hotmemd hotmemfs), none: every part */
+	const char *only = argc > 1 ? argv[1] : NULL;
+	const char *usage = "[fake|hotmemfs|statefile|background|sync] (one part; none: every part)";
+	int r = 0;
+
+	if (only && strcmp(only, "fake") && strcmp(only, "hotmemfs") && strcmp(only, "statefile") &&
+	    strcmp(only, "background") && strcmp(only, "sync"))
+		bench_refuse_arg("bench_hotmemd", only, usage);
+	if (argc > 2)
+		bench_refuse_arg("bench_hotmemd", argv[2], usage);
+	if (part_on(only, "fake"))
+		r = fake_bench();
+	/* as before: the hotmemfs figures only after the fake sysroot's went well */
+	if (!r && hotmemfs_bench(only))
 		r = 1;
-	if (journal_sync_bench()) {
+	if (part_on(only, "sync") && journal_sync_bench()) {
 		fprintf(stderr, "bench_hotmemd: journal sync: %s\n", strerror(errno));
 		r = 1;
 	}
