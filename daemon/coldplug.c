@@ -404,8 +404,11 @@ static void block_added(struct hmd *d, unsigned long id)
 	b->present = true;
 	b->boot = false; /* it arrived after boot */
 	b->attempts = 0;
-	/* its firmware_node as its listing shows it: none before the DIMM's binding */
-	linked = hmd_block_node(d, id, b, true);
+	/*
+	 * its node link looked up by name, else listed (its firmware_node as
+	 * the listing shows it: none before the DIMM's binding)
+	 */
+	linked = hmd_block_node_probe(d, id, b) || hmd_block_node(d, id, b, true);
 	hmd_block_joined(d, id);
 	hmd_block_account(d, id, 1);
 	if (kernel_onlines(d, false, val, sizeof(val))) {

@@ -434,6 +434,8 @@ unsigned long hmd_count_new(struct hmd *d, unsigned long *first);
 /* linkwait.c: a new block waits for the links the kernel makes after its ADD */
 /* block @id's node from its nodeK link into @b (@fw: its firmware_node as listed); false: none yet */
 bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool fw);
+/* at an ADD: block @id's node link looked up by name (the node of the block below); false: list */
+bool hmd_block_node_probe(struct hmd *d, unsigned long id, struct hmd_block *b);
 /* whether offline block @id waits for a link (its node link too if @node_missing) */
 bool hmd_link_wait(struct hmd *d, unsigned long id, bool node_missing, bool at_add);
 void hmd_link_wait_clear(struct hmd *d, struct hmd_block *b);

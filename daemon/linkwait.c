@@ -16,8 +16,10 @@
  * one count of the waiting blocks, one settle pass, one deadline.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -67,6 +69,37 @@ bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool f
 		d->node_links = true;
 	/* a block gone (its directory unlistable) has no link to wait for */
 	return nid != -ENODATA;
+}
+
+/*
+ * At an ADD, block @id's node link looked up by name before any listing:
+ * the node of the block below it, when that one's link was read.  One
+ * LOOKUP where the listing of memoryN/ is a READDIRPLUS whose reply makes
+ * the kernel build an inode for each of its ~13 entries (76 us of an
+ * 87 us listing on hotmemfs, 2026-12-01; docs/hotmemd.md "Where an
+ * ADD's time goes").  A miss -- another node, no link yet (6.12 links
+ * after the ADDs), no block below -- lists as before; so does a sysroot
+ * whose listing order is not known yet (the listing finds it out).  A
+ * hit leaves the firmware_node unread, read when first asked for.
+ */
+bool hmd_block_node_probe(struct hmd *d, unsigned long id, struct hmd_block *b)
+{
+	const struct hmd_block *below = id ? hmd_block_find(d, id - 1) : NULL;
+	char path[64];
+	struct stat st;
+	int nid;
+
+	if (!below || below->nid_guessed || !d->node_links ||
+	    d->listing_order == HMD_ORDER_UNKNOWN)
+		return false;
+	nid = below->nid;
+	snprintf(path, sizeof(path), "memory%lu/node%d", id, nid);
+	if (fstatat(d->memdir_fd, path, &st, AT_SYMLINK_NOFOLLOW))
+		return false;
+	b->fwnode = HMD_FWNODE_UNREAD;
+	b->nid = nid;
+	b->nid_guessed = false;
+	return true;
 }
 
 #define WORD_BITS (8 * sizeof(unsigned long))

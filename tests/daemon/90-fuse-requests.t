@@ -130,8 +130,11 @@ delta "$TMP/a0" "$TMP/a1" "$n" >"$TMP/add"
 # only when online memory outside the virtio-mem groups read may be a
 # device's (dyngroups.c hmd_dyn_group()): an ADD that comes before its
 # DIMM's binding still reads it, to tell a virtio-mem block (11.51 at load
-# 11, READ 3.50 an ADD where it was 4.00).  12.5 for the rest: a request
-# more every ADD still fails
+# 11, READ 3.50 an ADD where it was 4.00).  12 since 2026-12-01: the
+# ADD's node link looked up by name (the node of the block below), not
+# listed -- LOOKUP 5 (memoryN, its nodeK, firmware_node, state, memory(N+1)),
+# READDIRPLUS 0, a median 18 us less (docs/hotmemd.md "Where an ADD's time
+# goes").  12.5 for the rest: a request more every ADD still fails
 race=$(fuse_binding_race "$TMP/add")
 # A block's node link comes after its ADD too, as 6.12 add_memory_resource()
 # makes it (register_memory_blocks_under_node_hotplug() after
