@@ -15,11 +15,8 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
-need_tool python3 python3
 . "$(dirname "$0")/fs_start.sh"
-mnt=$TMP/m ctl=$TMP/m.sock sock=$TMP/uevent.sock fslog=$TMP/m.log
-mem=$mnt/sys/devices/system/memory
-check "hotmemfs mounts (-d: its FUSE request log)" fs_start m -u "$sock" -d || done_testing
+fs_start_fuse_log
 hotmemd_on_sock --log-level debug --node-policy 1=offline
 . "$(dirname "$0")/settle.sh"
 has_added() { [ -n "$(added "$1")" ]; }

@@ -12,13 +12,8 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_hotmemfs_in_netns "$@"
-need_tool python3 python3
-# hotmemfs with -d: libfuse's log of every request, the directory each
-# READDIRPLUS lists (fuse_dir_lists) -- hotmemfs's count, not hotmemd's
 . "$(dirname "$0")/fs_start.sh"
-mnt=$TMP/m ctl=$TMP/m.sock sock=$TMP/uevent.sock fslog=$TMP/m.log
-mem=$mnt/sys/devices/system/memory
-check "hotmemfs mounts (-d: its FUSE request log)" fs_start m -u "$sock" -d || done_testing
+fs_start_fuse_log
 
 . "$(dirname "$0")/fuse_counts.sh"
 ops() { fuse_ops "$ctl"; }

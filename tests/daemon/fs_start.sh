@@ -40,3 +40,14 @@ block_zones() {
 		fi
 	done
 }
+# fs_start_fuse_log: hotmemfs "m" with -d -- libfuse's log of every
+# request, the directory each READDIRPLUS lists (fuse_dir_lists):
+# hotmemfs's count, not hotmemd's -- its uevents to $sock; sets mnt, ctl,
+# sock, fslog and mem; the test ends there if it does not mount.  python3
+# reads the log (fuse_dir_lists)
+fs_start_fuse_log() {
+	need_tool python3 python3
+	mnt=$TMP/m ctl=$TMP/m.sock sock=$TMP/uevent.sock fslog=$TMP/m.log
+	mem=$mnt/sys/devices/system/memory
+	check "hotmemfs mounts (-d: its FUSE request log)" fs_start m -u "$sock" -d || done_testing
+}
