@@ -8,7 +8,7 @@ JSONC_LIBS       := $(shell pkg-config --libs json-c)
 
 # Engine-free pieces: unit-tested on their own, shared by both binaries;
 # the kernel's strings and parsers come from engine/uapi (libhmuapi.a).
-HMFS_CORE_OBJS := $(addprefix $(BUILD)/fusefs/,sysfs_parse.o uevent.o netns_owner.o ctlargs.o)
+HMFS_CORE_OBJS := $(addprefix $(BUILD)/fusefs/,sysfs_parse.o uevent.o netns_owner.o ctlargs.o crc32.o)
 HMFS_OBJS := $(HMFS_CORE_OBJS) \
 	$(addprefix $(BUILD)/fusefs/,tree.o incarn.o htab.o nodelink.o nodecpu.o acpi.o iattr.o attrs.o vmstat.o pagetypeinfo.o machine.o json.o fs.o uring.o events.o dev.o ctl.o qmp.o \
 		ctlsock.o qmpread.o state.o main.o)

@@ -1924,7 +1924,7 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
 			   char *err, size_t errlen);
 
-/* the state file's checksum (CRC-32, IEEE) */
-uint32_t hmfs_crc32(const char *s, size_t len);
+/* the state file's checksum (CRC-32, IEEE): crc32.c */
+#include "crc32.h"
 
 #endif /* HMFS_H */

@@ -58,18 +58,6 @@
  */
 #define HMFS_JOURNAL_CHUNK (16 << 10)
 
-uint32_t hmfs_crc32(const char *s, size_t len)
-{
-	uint32_t crc = 0xffffffffu;
-
-	for (size_t i = 0; i < len; i++) {
-		crc ^= (unsigned char)s[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
-	}
-	return ~crc;
-}
-
 static uint32_t machine_crc(json_object *m)
 {
 	const char *s = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);

@@ -22,7 +22,8 @@ FUZZ_HMFS_PROGS := $(FUZZ_HMFS_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_HMFS_CFLAGS := $(FUZZ_CFLAGS) -fno-sanitize-recover=undefined -D_FILE_OFFSET_BITS=64 \
 	-Ifusefs $(shell pkg-config --cflags fuse3 json-c 2>/dev/null)
 FUZZ_HMFS_LIBS := $(shell pkg-config --libs fuse3 json-c 2>/dev/null) -lm
-FUZZ_HMFS_CORE := $(addprefix $(FUZZ_DIR)/fusefs/,sysfs_parse.o uevent.o netns_owner.o ctlargs.o)
+# fusefs.mk's engine-free pieces, from its list (crc32.o came after this one was written out)
+FUZZ_HMFS_CORE := $(patsubst $(BUILD)/fusefs/%,$(FUZZ_DIR)/fusefs/%,$(HMFS_CORE_OBJS))
 # engine/uapi: inside FUZZ_ENGINE_OBJS already; the engine-free harnesses add it
 FUZZ_UAPI_OBJS := $(HMUAPI_SRCS:engine/%.c=$(FUZZ_DIR)/engine/%.o)
 # hotmemfs's own objects but main and the control socket: from fusefs.mk's
