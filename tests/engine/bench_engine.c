@@ -168,6 +168,20 @@ static void *host_memset_worker(void *arg)
 	return NULL;
 }
 
+/* @fn(@own) on this thread, and with @threads 2 @fn(@other) beside it: the time both took, us */
+static double host_split_us(void *(*fn)(void *), void *own, void *other, unsigned int threads)
+{
+	pthread_t t;
+	double t0 = now_us();
+
+	if (threads > 1 && pthread_create(&t, NULL, fn, other))
+		exit(1);
+	fn(own);
+	if (threads > 1)
+		pthread_join(t, NULL);
+	return now_us() - t0;
+}
+
 /*
  * The host's own reference for the parallel online: writing the same
  * amount of fresh memfd memory (64 blocks' memmaps, or their first 2 MiB
@@ -181,18 +195,11 @@ static double host_memset_us(size_t size, unsigned int threads)
 	int fd;
 	char *p = bench_memfd_map("bench-par", size, &fd);
 	struct host_memset m[2];
-	pthread_t t;
-	double t0, us;
+	double us;
 
 	m[0] = (struct host_memset){ p, threads > 1 ? size / 2 : size };
 	m[1] = (struct host_memset){ p + size / 2, size / 2 };
-	t0 = now_us();
-	if (threads > 1 && pthread_create(&t, NULL, host_memset_worker, &m[1]))
-		exit(1);
-	host_memset_worker(&m[0]);
-	if (threads > 1)
-		pthread_join(t, NULL);
-	us = now_us() - t0;
+	us = host_split_us(host_memset_worker, &m[0], &m[1], threads);
 	bench_memfd_unmap(p, size, fd);
 	return us;
 }
@@ -256,8 +263,7 @@ static double host_uffd_copy_us(uint64_t block, unsigned int threads)
 	};
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	pthread_t t;
-	double t0, us;
+	double us;
 	int fd;
 
 	c[0].uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
@@ -272,13 +278,7 @@ static double host_uffd_copy_us(uint64_t block, unsigned int threads)
 	}
 	c[1] = c[0];
 	c[1].first = 1;
-	t0 = now_us();
-	if (threads > 1 && pthread_create(&t, NULL, host_uffd_copy_worker, &c[1]))
-		exit(1);
-	host_uffd_copy_worker(&c[0]);
-	if (threads > 1)
-		pthread_join(t, NULL);
-	us = now_us() - t0;
+	us = host_split_us(host_uffd_copy_worker, &c[0], &c[1], threads);
 	bench_memfd_unmap(c[0].p, 64 * memmap, fd);
 	close(c[0].uffd);
 	return us;
