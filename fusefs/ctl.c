@@ -555,8 +555,12 @@ static int device_add_set(struct hmfs_ctx *ctx, json_object *args, struct hmfs_c
 		return -EINVAL;
 	}
 	ch->dev.slot = (int)slot;
-	ret = hmfs_change(ctx, ch, r->err, ERRLEN);
-	return ret;
+	/* behind a guest's offline, QEMU's side alone, the guest's probe queued (dev.c) */
+	ret = hmfs_dev_add_request(ctx, ch, r->err, ERRLEN);
+	if (ret != -EAGAIN)
+		return ret;
+	r->err[0] = '\0';
+	return hmfs_change(ctx, ch, r->err, ERRLEN);
 }
 
 static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)

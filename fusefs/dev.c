@@ -228,10 +228,14 @@ static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t 
  * virtio-mem device's size in the device memory region): the engine only
  * knows the plugged part, so regions of other devices are skipped here,
  * and the region itself is checked as QEMU's memory_device_get_free_addr()
- * checks it.
+ * checks it.  @qemu_view: QEMU's own view alone (QEMU 9.x
+ * memory_device_get_free_addr() walks its device list within the device
+ * memory region, nothing of the guest's): the engine's free ranges are
+ * not asked, as hotmem_find_free_range() waits for device_hotplug_lock
+ * (hmfs_dev_add_request(), behind a guest's offline).
  */
 static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bool have_addr,
-		 uint64_t align, bool put_back, char *err, size_t errlen)
+		 uint64_t align, bool put_back, bool qemu_view, char *err, size_t errlen)
 {
 	uint64_t base, end, addable, used = 0, min;
 	uint64_t size = (self->size + ctx->block_size - 1) & ~(ctx->block_size - 1);
@@ -280,7 +284,8 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 	for (;;) {
 		/* memory_device_get_free_addr(): aligned to the device's alignment */
 		min = (min + align - 1) & ~(align - 1);
-		ret = hotmem_find_free_range(ctx->hm, size, min, addr);
+		*addr = min;
+		ret = qemu_view ? 0 : hotmem_find_free_range(ctx->hm, size, min, addr);
 		if (!ret && *addr % align) {
 			min = *addr;
 			continue;
@@ -582,7 +587,8 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	if (ret < 0)
 		return ret;
 	d->slot = ret;
-	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, refused != NULL, err, errlen);
+	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, refused != NULL, false, err,
+		    errlen);
 	if (ret)
 		return ret;
 	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
@@ -669,15 +675,14 @@ static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, ch
 }
 
 /*
- * virtio_mem_device_realize()'s checks, the place in the device memory
- * region, then the guest's driver probes (it refuses a region meeting
- * memory: virtio_mem_create_resource()).  Nothing is plugged yet.
- * @put_back: a state file's device (place()).
+ * virtio_mem_device_realize()'s checks and the place in the device memory
+ * region: QEMU's side of a device_add (@qemu_view: place()'s).  @put_back:
+ * a state file's device (place()).
  */
-static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, uint64_t requested,
-		    bool put_back, char *err, size_t errlen)
+static int vmem_realize(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
+			uint64_t requested, bool put_back, bool qemu_view, char *err,
+			size_t errlen)
 {
-	struct hm_virtio_mem_info vi;
 	uint64_t align;
 	int ret;
 
@@ -686,9 +691,20 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 		return ret;
 	/* placed in whole memory blocks too: the driver adds only those */
 	align = d->block_size > ctx->block_size ? d->block_size : ctx->block_size;
-	ret = place(ctx, d, &d->addr, have_addr, align, put_back, err, errlen);
-	if (ret)
-		return ret;
+	return place(ctx, d, &d->addr, have_addr, align, put_back, qemu_view, err, errlen);
+}
+
+/*
+ * The guest's driver probes the device QEMU realized (it refuses a region
+ * meeting memory: virtio_mem_create_resource()), with the host's
+ * requested-size @requested.  Nothing is plugged yet.
+ */
+static int vmem_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t requested, char *err,
+		      size_t errlen)
+{
+	struct hm_virtio_mem_info vi;
+	int ret;
+
 	ret = hotmem_virtio_mem_probe(ctx->hm, d->node, d->addr, d->size, d->block_size, &d->vm);
 	if (ret) {
 		snprintf(err, errlen, "virtio_mem: probe of [0x%llx-0x%llx] failed: %s%s",
@@ -711,6 +727,15 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
 			 (unsigned long long)requested, strerror(-ret));
 	}
 	return ret;
+}
+
+/* QEMU's side, then the guest's probe, before the reply (hmfs_dev_add()) */
+static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, uint64_t requested,
+		    bool put_back, char *err, size_t errlen)
+{
+	int ret = vmem_realize(ctx, d, have_addr, requested, put_back, false, err, errlen);
+
+	return ret ? ret : vmem_probe(ctx, d, requested, err, errlen);
 }
 
 /*
@@ -1083,6 +1108,31 @@ int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, v
 	return ret;
 }
 
+/* a device of model @m with QEMU's properties, listed (dev_lock held); NULL: no memory */
+static struct hmfs_dev *dev_new(struct hmfs_ctx *ctx, const struct dev_model *m, const char *id,
+				uint64_t size, int node, uint64_t addr, uint64_t block_size,
+				int memmap, int slot)
+{
+	struct hmfs_dev *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->type = m->type;
+	d->node = node;
+	d->size = size;
+	d->addr = addr;
+	d->block_size = block_size;
+	d->memmap_on_memory = memmap != 0;
+	d->slot = d->type == HMFS_PC_DIMM ? slot : -1;
+	if (id)
+		snprintf(d->id, sizeof(d->id), "%s", id);
+	else
+		hmfs_dev_anon_id(ctx, d->id, sizeof(d->id));
+	anon_seen(ctx, d->id);
+	dev_link(ctx, d);
+	return d;
+}
+
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,
 		 int slot, const struct hmfs_dev_refusal *refused, char *new_id,
@@ -1111,24 +1161,11 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	ret = check_common(ctx, m, id, size, node, addr, have_addr, err, errlen);
 	if (ret)
 		goto out;
-	d = calloc(1, sizeof(*d));
+	d = dev_new(ctx, m, id, size, node, addr, block_size, memmap, slot);
 	if (!d) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	d->type = m->type;
-	d->node = node;
-	d->size = size;
-	d->addr = addr;
-	d->block_size = block_size;
-	d->memmap_on_memory = memmap != 0;
-	d->slot = d->type == HMFS_PC_DIMM ? slot : -1;
-	if (id)
-		snprintf(d->id, sizeof(d->id), "%s", id);
-	else
-		hmfs_dev_anon_id(ctx, d->id, sizeof(d->id));
-	anon_seen(ctx, d->id);
-	dev_link(ctx, d);
 	if (d->type == HMFS_PC_DIMM)
 		ret = dimm_add(ctx, d, have_addr, refused, err, errlen);
 	else
@@ -1264,14 +1301,16 @@ static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vme
 		pthread_cond_broadcast(&ctx->vmem_timer_cond);
 		goto out;
 	}
-	if (!ret)
+	/* a device the guest has not probed (d->probe_queued, or refused): the host's value alone */
+	if (!ret && d->vm)
 		ret = hotmem_virtio_mem_update_config(d->vm, req);
 	if (ret)
 		goto out;
 	d->requested = req;
 	d->resize_queued = false;
 	pthread_mutex_unlock(&ctx->dev_lock);
-	vmem_run_driver(ctx, d);
+	if (d->vm)
+		vmem_run_driver(ctx, d);
 	return 0;
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
@@ -1582,6 +1621,43 @@ static bool vmem_del_queued(struct hmfs_ctx *ctx)
 	return true;
 }
 
+/*
+ * The guest's probe of a device QEMU's device_add listed behind a guest's
+ * offline (hmfs_dev_add_request()), made the change it is once change_lock
+ * is free: the virtio-mem driver probes the PCI device the hotplug event
+ * announced (6.12 virtio_mem_probe()), then works toward requested-size.
+ * Refused (the region meets memory, no memory for the driver, hotmemfs
+ * frozen), the device stays QEMU's, listed, unprobed, and the log says why,
+ * as the guest's dmesg would; not tried again.  A device_del since took
+ * the device and its probe (hmfs_dev_probe_queued(): its incarnation).
+ * dev_lock held, let go meanwhile (change_lock is taken before it).
+ */
+static bool vmem_probe_queued(struct hmfs_ctx *ctx)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD, .queued = true };
+	char id[sizeof(ctx->devs->id)], err[512] = "";
+	struct hmfs_dev *d;
+	int ret;
+
+	for (d = ctx->devs; d && !d->probe_queued; d = d->next)
+		;
+	if (!d)
+		return false;
+	snprintf(id, sizeof(id), "%s", d->id);
+	ch.dev.id = id;
+	ch.dev.incarnation = d->incarnation;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	ret = hmfs_change(ctx, &ch, err, sizeof(err));
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->incarnation == ch.dev.incarnation)
+		d->probe_queued = false; /* refused before it ran (frozen): not tried again */
+	if (ret && ret != -ENODEV)
+		fprintf(stderr, "hotmemfs: %s: the queued device_add's probe: %s\n", id,
+			err[0] ? err : strerror(-ret));
+	return true;
+}
+
 static void *vmem_timer_main(void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
@@ -1593,7 +1669,7 @@ static void *vmem_timer_main(void *arg)
 	pthread_setname_np(pthread_self(), "hotmemfs-vmem");
 	pthread_mutex_lock(&ctx->dev_lock);
 	while (!ctx->vmem_timer_stop) {
-		if (vmem_resize_queued(ctx) || vmem_del_queued(ctx))
+		if (vmem_resize_queued(ctx) || vmem_del_queued(ctx) || vmem_probe_queued(ctx))
 			continue;
 		if (!vmem_timer_next(ctx, &at)) {
 			pthread_cond_wait(&ctx->vmem_timer_cond, &ctx->dev_lock);
@@ -2119,10 +2195,12 @@ static void vmem_del_hint(struct hmfs_ctx *ctx, const struct hmfs_dev *d,
 static int vmem_del_check(struct hmfs_ctx *ctx, const struct hmfs_dev *d, uint64_t requested,
 			  char *err, size_t errlen)
 {
-	struct hm_virtio_mem_info vi;
+	struct hm_virtio_mem_info vi = { 0 };
 	char hint[400];
 
-	hotmem_virtio_mem_info(d->vm, &vi);
+	/* not probed by the guest (hmfs_dev_add_request()): nothing plugged */
+	if (d->vm)
+		hotmem_virtio_mem_info(d->vm, &vi);
 	if (vi.plugged_size) {
 		vmem_del_hint(ctx, d, &vi, requested, hint, sizeof(hint));
 		snprintf(err, errlen,
@@ -2159,7 +2237,7 @@ int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_VIRTIO_MEM && d->vm)
+	if (d && d->type == HMFS_VIRTIO_MEM)
 		ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
@@ -2187,7 +2265,7 @@ int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (!d || d->type != HMFS_VIRTIO_MEM || !d->vm)
+	if (!d || d->type != HMFS_VIRTIO_MEM)
 		goto out;
 	ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
 	if (ret || d->del_request != HMFS_DEL_NONE) /* pending (queued, or waited for): raised again */
@@ -2199,6 +2277,85 @@ int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t
 	}
 	d->del_request = HMFS_DEL_QUEUED;
 	pthread_cond_broadcast(&ctx->vmem_timer_cond);
+out:
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
+/*
+ * Behind a guest's offline that loops (change_lock held, the engine's
+ * device_hotplug_lock with it) QEMU's device_add of a virtio-mem-pci
+ * device waited for that offline: its placement asked the engine's free
+ * ranges and the guest's probe needs device_hotplug_lock.  QEMU's does
+ * not wait for the guest (qdev_device_add(), 9.x): it realizes the device,
+ * places it from its own device list within the device memory region
+ * (memory_device_get_free_addr()), plugs it (the PCI hotplug event) and
+ * returns {}; the guest's driver probes later.  So here: QEMU's checks and
+ * place() in QEMU's view, the device listed at once (query-memory-devices,
+ * plugged-size 0), and the probe queued for the timers' thread
+ * (vmem_probe_queued()), as a queued device_del.  Only then: otherwise the
+ * device_add runs as a change before its reply, as before (one path to
+ * the guest's probe while nothing holds it long).  Not with a state file:
+ * an acknowledged device_add must survive kill -9, and its record is
+ * journaled under change_lock (state.c), as a qom-set's (resize_or_queue()).
+ */
+static bool add_queues(struct hmfs_ctx *ctx, const struct dev_model *m)
+{
+	return m && m->type == HMFS_VIRTIO_MEM && !ctx->state_path[0] &&
+	       ctx->vmem_timer_started && !__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&ctx->change_waits_guest, __ATOMIC_ACQUIRE);
+}
+
+int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
+			 size_t errlen)
+{
+	const struct dev_model *m = dev_model_find(ch->dev.driver);
+	struct hmfs_dev *d;
+	int ret = -EAGAIN;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	if (!add_queues(ctx, m))
+		goto out;
+	ret = check_common(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,
+			   ch->dev.have_addr, err, errlen);
+	if (ret)
+		goto out;
+	d = dev_new(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,
+		    ch->dev.block_size, ch->dev.memmap, ch->dev.slot);
+	if (!d) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = vmem_realize(ctx, d, ch->dev.have_addr, ch->dev.requested, false, true, err, errlen);
+	if (ret) {
+		dev_unlink(ctx, d);
+		dev_free(d);
+		goto out;
+	}
+	d->requested = ch->dev.requested;
+	d->probe_queued = true;
+	if (ch->dev.new_id)
+		snprintf(ch->dev.new_id, ch->dev.new_id_len, "%s", d->id);
+	pthread_cond_broadcast(&ctx->vmem_timer_cond);
+out:
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
+int hmfs_dev_probe_queued(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
+			  char *added, size_t addedlen, char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+	int ret = -ENODEV;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (!d || d->incarnation != incarnation || !d->probe_queued)
+		goto out; /* removed by a device_del since: its probe went with it */
+	d->probe_queued = false;
+	ret = vmem_probe(ctx, d, hmfs_dev_host_requested(d), err, errlen);
+	if (!ret)
+		snprintf(added, addedlen, "%s", d->id);
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
@@ -2225,7 +2382,7 @@ uint64_t hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id)
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_VIRTIO_MEM && d->vm) {
+	if (d && d->type == HMFS_VIRTIO_MEM) {
 		d->del_request = HMFS_DEL_WAITED;
 		incarnation = d->incarnation;
 		if (ctx->del_running == incarnation) /* the timers' thread's, in flight: says nothing */
@@ -2258,7 +2415,7 @@ static int vmem_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t 
 	int ret;
 
 	ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
-	if (ret)
+	if (ret || !d->vm) /* not probed: QEMU's device alone goes, its queued probe with it */
 		return ret;
 	ret = hotmem_virtio_mem_remove(d->vm);
 	if (ret)

@@ -415,6 +415,14 @@ struct hmfs_dev {
 	 * (hmfs_dev_del_take_over()), a queued one taken over
 	 */
 	enum hmfs_del_request { HMFS_DEL_NONE, HMFS_DEL_QUEUED, HMFS_DEL_WAITED } del_request;
+	/*
+	 * virtio-mem: QEMU's device_add answered behind a guest's offline
+	 * (hmfs_dev_add_request()): the device is QEMU's (listed, placed,
+	 * @vm NULL), the guest's driver has not probed it yet; the probe
+	 * queued for the timers' thread (dev.c vmem_probe_queued()), under
+	 * dev_lock.  A probe that failed leaves it false and @vm NULL.
+	 */
+	bool probe_queued;
 	unsigned int retry_ms;
 	struct timespec retry_at;
 	struct hmfs_dev *next;
@@ -1245,7 +1253,11 @@ struct hmfs_change {
 	size_t nr_due;
 	/* HMFS_CH_DRIVER_RETRY: the retry timers' (their devices found under change_lock), not a block's */
 	bool timer;
-	/* HMFS_CH_DEVICE_RESIZE: a queued qom-set's (dev.c), which waits for change_lock */
+	/*
+	 * HMFS_CH_DEVICE_RESIZE: a queued qom-set's (dev.c), which waits for
+	 * change_lock; HMFS_CH_DEVICE_ADD: the guest's probe of a device QEMU
+	 * added already (dev.id, dev.incarnation: dev.c vmem_probe_queued())
+	 */
 	bool queued;
 	const struct hmfs_iattr_change *iattr;
 	long *done; /* HMFS_CH_HUGETLB: the pages added or freed (may be NULL) */
@@ -1556,6 +1568,17 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
  * guest's offline in the way: run the device_del as a change now)
  */
 int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/*
+ * QEMU's device_add of a virtio-mem-pci device behind a guest's offline
+ * that holds change_lock: QEMU's checks and placement alone, the device
+ * listed and the guest's probe queued (0: *@ch's new_id set), or QEMU's
+ * refusal; -EAGAIN: not queued, the caller runs the change as before
+ */
+int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
+			 size_t errlen);
+/* the queued probe of device object @incarnation of @id (a change's apply()): its id in @added */
+int hmfs_dev_probe_queued(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
+			  char *added, size_t addedlen, char *err, size_t errlen);
 /*
  * hotmemctl device_del (wait) of virtio-mem device @id holds its request
  * (a queued one taken over) until hmfs_dev_del_wait_end(@id, the number

@@ -144,7 +144,10 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return n < 0 ? (int)n : 0; /* fewer than asked is no error */
 	}
 	case HMFS_CH_DEVICE_ADD: {
-		int ret = hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
+		int ret = ch->queued ? /* QEMU listed it already: the guest's probe (dev.c) */
+			hmfs_dev_probe_queued(ctx, ch->dev.id, ch->dev.incarnation, added,
+					      addedlen, err, errlen) :
+			hmfs_dev_add(ctx, ch->dev.driver, ch->dev.id, ch->dev.size, ch->dev.node,
 				       ch->dev.addr, ch->dev.have_addr, ch->dev.requested,
 				       ch->dev.block_size, ch->dev.memmap, ch->dev.slot, NULL, added,
 				       addedlen, err, errlen);
