@@ -477,7 +477,7 @@ static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 					    "retry-in-ms", "retry-errno", "broken", "broken-errno",
 					    "plug-stopped", "offline-size", "offline-threshold", "slot",
 					    "guest-refused", "guest-refused-why", "mode", "big-block-size",
-					    "subblock-size" };
+					    "subblock-size", "guest-probe" };
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *d = dev_by_id(devs, id);
 	json_object *o = json_object_new_object(), *blocks = json_object_new_array(), *v;
 	uint64_t addr, size;

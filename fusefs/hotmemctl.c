@@ -1133,6 +1133,16 @@ static void print_plug_short(json_object *r)
 	const char *e = get(r, "retry-errno") ? gs(r, "retry-errno") : "";
 	char s1[32], s2[32];
 
+	/* no driver yet: a device_add answered behind a guest's offline (hotmemfs's dev.c) */
+	if (get(r, "guest-probe") && !strcmp(gs(r, "guest-probe"), "queued")) {
+		printf(": the guest's driver has not probed it yet (behind a guest's offline: it "
+		       "probes and plugs once that is over)");
+		return;
+	}
+	if (get(r, "guest-probe")) {
+		printf(": the guest's driver refused the device (hotmemfs's log says why)");
+		return;
+	}
 	if (print_whole_units(r, gu(r, "requested-size") - gu(r, "plugged-size"), "plugs"))
 		return;
 	if (!strcmp(e, "ETXTBSY"))

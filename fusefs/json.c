@@ -117,6 +117,16 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	json_object_object_add(o, "plugged-size", json_object_new_uint64(vi.plugged_size));
 	json_object_object_add(o, "max-size", json_object_new_uint64(d->size));
 	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
+	/*
+	 * QEMU's device the guest's driver has not probed (hotmem's own):
+	 * queued behind a guest's offline, or refused (dev.c
+	 * hmfs_dev_add_request(), vmem_probe_queued()); no driver to say more
+	 */
+	if (!d->vm) {
+		json_object_object_add(o, "guest-probe",
+				       json_object_new_string(d->probe_queued ? "queued" : "refused"));
+		return;
+	}
 	/* the guest's driver, as its dmesg says */
 	json_object_object_add(o, "mode", json_object_new_string(vi.sbm ? "sbm" : "bbm"));
 	json_object_object_add(o, vi.sbm ? "subblock-size" : "big-block-size",

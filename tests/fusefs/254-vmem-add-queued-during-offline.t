@@ -14,7 +14,9 @@
 # device_add still waits: its record is journaled under change_lock).
 # The answer is checked to come while the offline still loops, not by a
 # time; one not answered within 30 s fails.  Without the queue (ctl.c's
-# hmfs_dev_add_request() call) checks 5, 6, 8 and 9 fail.
+# hmfs_dev_add_request() call) checks 5, 6, 8-11 fail; check 11 (what
+# hotmemctl says of a device not probed yet) fails without the
+# "guest-probe" status key (json.c).
 . "$(dirname "$0")/lib.sh"
 require_env
 add() {
@@ -36,12 +38,19 @@ tap_ok $? "... while the offline still loops"
 dev_listed vm1
 tap_ok $? "vm1 is listed at once (QEMU's device)"
 is "$(plugged vm1)" 0 "... nothing plugged yet: the guest has not probed it"
+in_background add2 ctl device_add virtio-mem-pci id=vm2 size=1G requested-size=128M
+answered_within add2 30 && looping
+tap_ok $? "hotmemctl device_add vm2 answers at once too"
+grep -q "vm2: requested 128M, plugged 0: the guest's driver has not probed it yet" "$TMP/add2.out"
+tap_ok $? "... and says the guest has not probed it yet ($(tail -1 "$TMP/add2.out"))"
 
 ctl free-all >/dev/null
 wait "$OFF"
 tap_ok $? "the pins freed: the guest's offline of memory33 ends well"
 for _ in $(seq 400); do [ "$(plugged vm1)" = 134217728 ] && break; sleep 0.05; done
 is "$(plugged vm1)" 134217728 "the queued probe ran after the offline: vm1's 128M plugged"
+for _ in $(seq 400); do [ "$(plugged vm2)" = 134217728 ] && break; sleep 0.05; done
+is "$(plugged vm2)" 134217728 "... and vm2's"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs
