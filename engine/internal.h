@@ -1209,8 +1209,12 @@ void split_free_block_around(struct hotmem *hm, struct zone *z, unsigned long he
 			     unsigned int o, unsigned long pfn, unsigned int order);
 void __free_pages(struct hotmem *hm, struct page *page, unsigned int order);
 void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c);
+void unclaim_pageblocks_remap_held(struct hotmem *hm, const struct pageblock_claim *c);
 void kmem_memmap_claimed(struct hotmem *hm, unsigned long pfn, const struct pageblock_claim *c);
-void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, bool undo);
+/* how a memmap page was freed (kmem_memmap_freed()) */
+#define MEMMAP_FREE_UNDO	1U	/* hotmem's own rollback of what it just did */
+#define MEMMAP_FREE_REMAP_HELD	2U	/* under vmemmap_remap_lock for writing (HVO) */
+void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, unsigned int how);
 /* what __alloc_pages() derives from a gfp mask, nodemask and node */
 struct alloc_context {
 	int nid;		/* preferred node: its zonelist */

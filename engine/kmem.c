@@ -191,15 +191,17 @@ void kmem_memmap_claimed(struct hotmem *hm, unsigned long pfn, const struct page
 
 /*
  * The memmap at @pfn freed (its pages on the free lists again): its
- * claim forgotten, and given back when @undo or a rewind is under way --
- * hotmem's own rollback (a failed add's unwind, the state file's undo of
- * an unsaved change), which must leave the machine as before.  A real
+ * claim forgotten, and given back when @how has MEMMAP_FREE_UNDO or a
+ * rewind is under way -- hotmem's own rollback (a failed add's unwind,
+ * the state file's undo of an unsaved change), which must leave the
+ * machine as before (MEMMAP_FREE_REMAP_HELD: HVO's, which holds
+ * vmemmap_remap_lock for writing, unclaim_pageblocks_remap_held()).  A real
  * removal keeps it: the kernel's __free_one_page() frees into the
  * pageblock's migratetype as it is now (6.12 free_pcppages_bulk() and
  * free_one_page() take get_pfnblock_migratetype()) and nothing sets it
  * back but another type's fallback claiming it.
  */
-void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, bool undo)
+void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, unsigned int how)
 {
 	struct kmem_claim *k = hm->kmem.memmap_claims;
 	unsigned long n = hm->kmem.memmap_claims_used, i;
@@ -208,8 +210,12 @@ void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, bool undo)
 		;
 	if (i == n)
 		return;
-	if (undo || hm->kmem.rewinding || hm->kmem.unwinding_add)
-		unclaim_pageblocks(hm, &k[i].c);
+	if (how & MEMMAP_FREE_UNDO || hm->kmem.rewinding || hm->kmem.unwinding_add) {
+		if (how & MEMMAP_FREE_REMAP_HELD)
+			unclaim_pageblocks_remap_held(hm, &k[i].c);
+		else
+			unclaim_pageblocks(hm, &k[i].c);
+	}
 	/* the newest claims are given back first: keep the order */
 	memmove(k + i, k + i + 1, (n - i - 1) * sizeof(*k));
 	/* none left: the record goes, a failed add leaves the metadata as it was */

@@ -863,9 +863,11 @@ static bool unclaim_one(struct hotmem *hm, const struct pageblock_claim *c, unsi
  * device_hotplug_lock; the types change under the zone's lock, as the
  * claim changed them and as /proc/pagetypeinfo reads them.
  */
-void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c)
+static void __unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c,
+				 bool remap_held)
 {
 	const unsigned long nr = (1UL << c->order) / pageblock_nr_pages;
+	const unsigned long first = ALIGN_DOWN(c->pfn, MAX_ORDER_NR_PAGES);
 	/* one free block: one section, online or not as a whole, one zone */
 	struct page *page = pfn_to_online_page(hm, c->pfn), *hp;
 	bool all = true, mapped;
@@ -878,9 +880,10 @@ void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c)
 	 * the free pages' struct pages are written: mapped first, as
 	 * take_block_off_buddy(); the rewind holds device_hotplug_lock, not
 	 * mem_hotplug_lock: the _excl form keeps the workload's readers out
+	 * (HVO holds its write side already: the plain form)
 	 */
-	mapped = !vmemmap_remap_lost_excl(hm, ALIGN_DOWN(c->pfn, MAX_ORDER_NR_PAGES),
-					  MAX_ORDER_NR_PAGES);
+	mapped = !(remap_held ? vmemmap_remap_lost(hm, first, MAX_ORDER_NR_PAGES) :
+				vmemmap_remap_lost_excl(hm, first, MAX_ORDER_NR_PAGES));
 	pthread_mutex_lock(&z->lock);
 	for (unsigned long i = 0; i < nr; i++)
 		all &= unclaim_one(hm, c, i);
@@ -901,6 +904,17 @@ void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c)
 	}
 out:
 	pthread_mutex_unlock(&z->lock);
+}
+
+void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c)
+{
+	__unclaim_pageblocks(hm, c, false);
+}
+
+/* the same by a caller that holds vmemmap_remap_lock for writing (HVO's remaps) */
+void unclaim_pageblocks_remap_held(struct hotmem *hm, const struct pageblock_claim *c)
+{
+	__unclaim_pageblocks(hm, c, true);
 }
 
 /* x86_64's sysctl_lowmem_reserve_ratio[] (6.12): DMA, DMA32, Normal; Movable, Device 0 */

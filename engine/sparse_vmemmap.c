@@ -128,8 +128,14 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 	return page_to_pfn(hm, page);
 }
 
+/*
+ * A memmap's pages freed.  One from system RAM forgets the pageblocks its
+ * allocation claimed, and gives them back when @how says MEMMAP_FREE_UNDO
+ * (hotmem's own rollback of what it just did) or a rewind or a failed
+ * add's unwind is under way (kmem_memmap_freed()).
+ */
 static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned int order,
-			       int src)
+			       int src, unsigned int how)
 {
 	struct page *page = pfn_to_page(hm, pfn);
 
@@ -140,6 +146,7 @@ static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned in
 		page->mapping = 0;
 		page->private = 0;
 		__free_pages(hm, page, order);
+		kmem_memmap_freed(hm, pfn, how);
 		break;
 	case VMEMMAP_BOOT:
 		/* free_bootmem_page(): boot memmap becomes ordinary memory */
@@ -153,6 +160,34 @@ static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned in
 	default:
 		break;
 	}
+}
+
+/*
+ * A memmap allocation from system RAM its caller could not use (the host
+ * refused its mapping, or a later one of the same operation failed):
+ * freed, and the pageblocks it claimed on its way given back at once --
+ * the operation fails and leaves /proc/pagetypeinfo as it was
+ * (@remap_held: HVO's, under vmemmap_remap_lock for writing)
+ */
+static void vmemmap_alloc_undo(struct hotmem *hm, unsigned long pfn, unsigned int order,
+			       const struct pageblock_claim *claim, bool remap_held)
+{
+	free_vmemmap_pages(hm, pfn, order, VMEMMAP_BUDDY,
+			   MEMMAP_FREE_UNDO | (remap_held ? MEMMAP_FREE_REMAP_HELD : 0));
+	if (!claim->claimed)
+		return;
+	if (remap_held)
+		unclaim_pageblocks_remap_held(hm, claim);
+	else
+		unclaim_pageblocks(hm, claim);
+}
+
+/* a memmap allocation from system RAM in use: the pageblocks it claimed kept by its pfn */
+static void vmemmap_alloc_keep(struct hotmem *hm, unsigned long pfn,
+			       const struct pageblock_claim *claim)
+{
+	if (claim->claimed)
+		kmem_memmap_claimed(hm, pfn, claim);
 }
 
 static void account_memmap(struct hotmem *hm, long pages, int src)
@@ -184,15 +219,64 @@ int vmemmap_populate_boot(struct hotmem *hm, unsigned long section_nr,
 }
 
 /*
+ * One vmemmap page @i of a section on its own page: from the altmap, or a
+ * base page of system RAM (vmemmap_alloc_block_buf() ->
+ * vmemmap_alloc_block(), GFP_KERNEL order 0), which claims pageblocks as
+ * the PMD's order-9 block does when no unmovable free page is left (6.12
+ * __rmqueue_fallback() -> steal_suitable_fallback()): kept by the page's
+ * pfn, given back by hotmem's own rollbacks as the PMD's
+ * (kmem_memmap_freed()).  0 or -ENOMEM, nothing left.
+ */
+static int vmemmap_populate_pte(struct hotmem *hm, unsigned long section_nr,
+				struct vmemmap_pmd *vm, unsigned long i, int nid,
+				struct vmem_altmap *altmap)
+{
+	struct pageblock_claim claim = { .claimed = false };
+	unsigned long pfn;
+	int src;
+
+	if (altmap) {
+		pfn = altmap_alloc_block_buf(altmap, 1);
+		src = VMEMMAP_ALTMAP;
+	} else {
+		pfn = vmemmap_alloc_pages(hm, nid, 0, 0, &claim);
+		src = VMEMMAP_BUDDY;
+	}
+	if (!pfn)
+		return -ENOMEM;
+	if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), pfn, PAGE_SIZE, false)) {
+		physmem_reserve_hole(hm, vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
+		if (altmap)
+			vmem_altmap_free(altmap, 1);
+		else
+			vmemmap_alloc_undo(hm, pfn, 0, &claim, false);
+		return -ENOMEM;
+	}
+	vmemmap_alloc_keep(hm, pfn, &claim);
+	vm->pte[i] = VMEMMAP_PTE(pfn, src);
+	account_memmap(hm, 1, src);
+	return 0;
+}
+
+static void vmemmap_free_pte(struct hotmem *hm, unsigned long section_nr,
+			     struct vmemmap_pmd *vm, unsigned long i,
+			     struct vmem_altmap *altmap, bool undo);
+
+/*
  * vmemmap_populate_basepages() for vmemmap pages [i0, i1) of a section.
  * Traced as the kernel's (start, end) vmemmap addresses read: the pfns
- * whose struct pages they hold.
+ * whose struct pages they hold.  A page that cannot be had fails it, and
+ * the pages this call mapped go again, newest first (each claim given
+ * back once the pages after it are free): hotmem's unwind, the kernel's
+ * leaves them to section_deactivate().
  */
 static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_nr,
 				      unsigned long i0, unsigned long i1, int nid,
 				      struct vmem_altmap *altmap)
 {
 	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	bool mine[PTRS_PER_PTE] = { false };	/* the pages this call mapped */
+	unsigned long i;
 	int ret = 0;
 	HM_TRACE_FN(hm, vmemmap_populate_basepages, &ret,
 		    section_nr_to_pfn(section_nr) + i0 * PFNS_PER_VMEMMAP_PAGE,
@@ -209,34 +293,21 @@ static int vmemmap_populate_basepages(struct hotmem *hm, unsigned long section_n
 		if (!vm->pte)
 			return ret = -ENOMEM;
 	}
-	for (unsigned long i = i0; i < i1; i++) {
-		unsigned long pfn;
-		int src;
-
+	for (i = i0; i < i1; i++) {
 		if (vm->pte[i])
 			continue;
-		if (altmap) {
-			pfn = altmap_alloc_block_buf(altmap, 1);
-			src = VMEMMAP_ALTMAP;
-		} else {
-			pfn = vmemmap_alloc_pages(hm, nid, 0, 0, NULL);
-			src = VMEMMAP_BUDDY;
-		}
-		if (!pfn)
-			return ret = -ENOMEM;
-		if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, i), pfn,
-					PAGE_SIZE, false)) {
-			physmem_reserve_hole(hm, vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
-			if (altmap)
-				vmem_altmap_free(altmap, 1);
-			else
-				free_vmemmap_pages(hm, pfn, 0, src);
-			return ret = -ENOMEM;
-		}
-		vm->pte[i] = VMEMMAP_PTE(pfn, src);
-		account_memmap(hm, 1, src);
+		ret = vmemmap_populate_pte(hm, section_nr, vm, i, nid, altmap);
+		if (ret)
+			goto unwind;
+		mine[i] = true;
 	}
 	return 0;
+
+unwind:
+	while (i-- > i0)
+		if (mine[i])
+			vmemmap_free_pte(hm, section_nr, vm, i, altmap, true);
+	return ret;
 }
 
 /*
@@ -273,19 +344,15 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 			if (physmem_map_vmemmap(hm, vmemmap_vaddr(hm, section_nr, 0), pfn,
 						PMD_SIZE, false)) {
 				physmem_reserve_hole(hm, vmemmap_vaddr(hm, section_nr, 0), PMD_SIZE);
-				if (altmap) {
+				/* the add fails: hotmem's own unwind gives the claim back */
+				if (altmap)
 					vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
-				} else {
-					free_vmemmap_pages(hm, pfn, pageblock_order, src);
-					/* the add fails: hotmem's own unwind gives the claim back */
-					if (claim.claimed)
-						unclaim_pageblocks(hm, &claim);
-				}
+				else
+					vmemmap_alloc_undo(hm, pfn, pageblock_order, &claim, false);
 				return ret = -ENOMEM;
 			}
 			/* a removal now keeps it; an undo gives it back (kmem_memmap_freed()) */
-			if (claim.claimed)
-				kmem_memmap_claimed(hm, pfn, &claim);
+			vmemmap_alloc_keep(hm, pfn, &claim);
 			vm->pmd_pfn = pfn;
 			vm->pmd_src = src;
 			account_memmap(hm, SECTION_MEMMAP_PAGES, src);
@@ -362,9 +429,10 @@ static bool vmemmap_unmap_refused(struct hotmem *hm, unsigned long section_nr, u
 	return keep;
 }
 
+/* vmemmap page @i unmapped and freed; @undo: hotmem's own rollback (MEMMAP_FREE_UNDO) */
 static void vmemmap_free_pte(struct hotmem *hm, unsigned long section_nr,
 			     struct vmemmap_pmd *vm, unsigned long i,
-			     struct vmem_altmap *altmap)
+			     struct vmem_altmap *altmap, bool undo)
 {
 	unsigned long pte = vm->pte[i];
 	int src = VMEMMAP_PTE_SRC(pte);
@@ -376,7 +444,7 @@ static void vmemmap_free_pte(struct hotmem *hm, unsigned long section_nr,
 		return;
 	if (src == VMEMMAP_ALTMAP && altmap)
 		vmem_altmap_free(altmap, 1);
-	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(pte), 0, src);
+	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(pte), 0, src, undo ? MEMMAP_FREE_UNDO : 0);
 	account_memmap(hm, -1, src);
 	vm->pte[i] = 0;
 }
@@ -389,9 +457,7 @@ static void vmemmap_free_pmd(struct hotmem *hm, unsigned long section_nr,
 		return;
 	if (vm->pmd_src == VMEMMAP_ALTMAP && altmap)
 		vmem_altmap_free(altmap, SECTION_MEMMAP_PAGES);
-	free_vmemmap_pages(hm, vm->pmd_pfn, pageblock_order, vm->pmd_src);
-	if (vm->pmd_src == VMEMMAP_BUDDY)
-		kmem_memmap_freed(hm, vm->pmd_pfn, false);
+	free_vmemmap_pages(hm, vm->pmd_pfn, pageblock_order, vm->pmd_src, 0);
 	account_memmap(hm, -(long)SECTION_MEMMAP_PAGES, vm->pmd_src);
 	vmemmap_holes_forget(hm, section_nr);
 	vm->pmd_src = VMEMMAP_NONE;
@@ -423,7 +489,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 		bool empty = true;
 
 		for (unsigned long i = i0; i < i1; i++)
-			vmemmap_free_pte(hm, section_nr, vm, i, altmap);
+			vmemmap_free_pte(hm, section_nr, vm, i, altmap, false);
 		for (unsigned long i = 0; i < PTRS_PER_PTE && empty; i++)
 			empty = !vm->pte[i];
 		if (empty) {
@@ -1111,13 +1177,19 @@ bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn)
 	return false;
 }
 
-/* a tail now on the head's vmemmap page: its own page goes (free_vmemmap_page_list()) */
+/*
+ * a tail now on the head's vmemmap page: its own page goes
+ * (free_vmemmap_page_list()); @undo: a refused restore puts back the
+ * tails it had restored, whose fresh pages' claims go back with them.
+ * Under vmemmap_remap_lock for writing (hvo_remap_locked()).
+ */
 static void hvo_free_tail(struct hotmem *hm, struct vmemmap_pmd *vm, unsigned long i,
-			  unsigned long keep)
+			  unsigned long keep, bool undo)
 {
 	unsigned long old = vm->pte[i];
 
-	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_PTE_SRC(old));
+	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_PTE_SRC(old),
+			   MEMMAP_FREE_REMAP_HELD | (undo ? MEMMAP_FREE_UNDO : 0));
 	account_memmap(hm, -1, VMEMMAP_PTE_SRC(old));
 	atomic_fetch_add(&hm->hvo_saved_pages, 1);
 	vm->pte[i] = VMEMMAP_PTE(keep, VMEMMAP_SHARED);
@@ -1153,7 +1225,7 @@ static int vmemmap_remap_restore(struct hotmem *hm, unsigned long section_nr,
 		/* mapped still: the old mapping, the head's page; else map it there */
 		if (physmem_is_mapped(va, PAGE_SIZE) ||
 		    !vmemmap_map_page(hm, section_nr, i, keep, true)) {
-			hvo_free_tail(hm, vm, i, keep);
+			hvo_free_tail(hm, vm, i, keep, false);
 			alone++;
 			continue;
 		}
@@ -1206,7 +1278,7 @@ static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 					true))
 			goto err_remap;
 	for (i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++)
-		hvo_free_tail(hm, vm, i, keep);
+		hvo_free_tail(hm, vm, i, keep, false);
 	return 0;
 
 err_remap:
@@ -1266,7 +1338,7 @@ static unsigned long hvo_unrestore(struct hotmem *hm, unsigned long section_nr,
 		if (!(restored >> n & 1))
 			continue;
 		if (!vmemmap_map_page(hm, section_nr, i, keep, true)) {
-			hvo_free_tail(hm, vm, i, keep);
+			hvo_free_tail(hm, vm, i, keep, true);
 			continue;
 		}
 		alone++;
@@ -1279,6 +1351,15 @@ static unsigned long hvo_unrestore(struct hotmem *hm, unsigned long section_nr,
 	return alone;
 }
 
+/* the restore's fresh pages [1, @n) not mapped, newest first, their claims given back */
+static void hvo_restore_free(struct hotmem *hm, const unsigned long *pfns,
+			     const struct pageblock_claim *claims, unsigned long n)
+{
+	while (n-- > 1)
+		if (pfns[n])
+			vmemmap_alloc_undo(hm, pfns[n], 0, &claims[n], true);
+}
+
 /*
  * hugetlb_vmemmap_restore_folio() -> vmemmap_remap_alloc(): fresh pages
  * for the tails that share the head's vmemmap page (-ENOMEM without), then
@@ -1286,7 +1367,13 @@ static unsigned long hvo_unrestore(struct hotmem *hm, unsigned long section_nr,
  * cannot fail past the allocation; here the host may refuse a remap, and
  * the tails restored before it go back onto the head's page
  * (hvo_unrestore()): -ENOMEM, and the huge page optimised as it was --
- * unless the host refuses that too.
+ * unless the host refuses that too.  Each fresh page is GFP_KERNEL order
+ * 0 (alloc_vmemmap_page_list()), which claims pageblocks when no
+ * unmovable free page is left (6.12 __rmqueue_fallback() ->
+ * steal_suitable_fallback()): kept by the page's pfn once it is mapped
+ * (a later optimisation frees it as the kernel does, keeping the claim;
+ * a rewind's gives it back, kmem_memmap_freed()), given back with the
+ * page when the restore fails.
  */
 static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 {
@@ -1295,6 +1382,7 @@ static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	unsigned long i0 = hvo_first_vmemmap_page(head_pfn);
 	unsigned long pfns[HVO_VMEMMAP_PAGES] = { 0 };
+	struct pageblock_claim claims[HVO_VMEMMAP_PAGES] = { { .claimed = false } };
 	unsigned long n, restored = 0, alone;
 	bool lost = false;
 	int ret;
@@ -1309,7 +1397,7 @@ static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
 		if (VMEMMAP_PTE_SRC(vm->pte[i0 + n]) != VMEMMAP_SHARED)
 			continue;
-		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0, NULL);
+		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claims[n]);
 		if (!pfns[n])
 			goto err_free;
 	}
@@ -1328,6 +1416,7 @@ static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 		if (vmemmap_map_page(hm, section_nr, i, pfns[n], false))
 			goto err_remap;
 		vm->pte[i] = VMEMMAP_PTE(pfns[n], VMEMMAP_BUDDY);
+		vmemmap_alloc_keep(hm, pfns[n], &claims[n]);
 		pfns[n] = 0;
 		restored |= 1UL << n;
 		account_memmap(hm, 1, VMEMMAP_BUDDY);
@@ -1342,17 +1431,17 @@ err_remap:
 		vmemmap_pte_lost(hm, section_nr, i0 + n);
 		lost = true;
 	}
+	/* newest first: the pages not mapped, then the tails restored before (their claims too) */
+	hvo_restore_free(hm, pfns, claims, HVO_VMEMMAP_PAGES);
 	alone = hvo_unrestore(hm, section_nr, i0, restored, VMEMMAP_PTE_PFN(vm->pte[i0]), &lost);
 	if (lost)
 		vmemmap_lost(hm, section_nr, "HugeTLB tail vmemmap pages");
 	pr_warn(hm, "HugeTLB: the host refused to restore vmemmap page %lu of section %lu "
 		    "(vm.max_map_count): the huge page at pfn %#lx stays optimised%s",
 		i0 + n, section_nr, head_pfn, alone ? " in part" : "");
-	n = HVO_VMEMMAP_PAGES;
+	return -ENOMEM;
 err_free:
-	while (--n >= 1)
-		if (pfns[n])
-			free_vmemmap_pages(hm, pfns[n], 0, VMEMMAP_BUDDY);
+	hvo_restore_free(hm, pfns, claims, n);
 	return -ENOMEM;
 }
 
@@ -1463,8 +1552,7 @@ static int vmemmap_move(struct hotmem *hm, unsigned long section_nr, unsigned lo
 	set_page_flag(page, PG_vmemmap);
 	page->mapping = to;
 	page->private = pageblock_order;
-	free_vmemmap_pages(hm, from, pageblock_order, VMEMMAP_BUDDY);
-	kmem_memmap_freed(hm, from, false);
+	free_vmemmap_pages(hm, from, pageblock_order, VMEMMAP_BUDDY, 0);
 	return ret;
 }
 

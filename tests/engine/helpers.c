@@ -374,3 +374,62 @@ int refuse_uffdio_copy(bool and_pwrite, bool all_threads)
 				    &prog);
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
+
+void claim_view_take(struct hotmem *hm, struct claim_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+		hotmem_zone_pagetype_info(hm, 0, zid, &v->pi[zid]);
+	for (unsigned long b = 0; b < CLAIM_VIEW_BLOCKS; b++) {
+		unsigned long pfn = b * HM_PAGEBLOCK_NR_PAGES;
+
+		v->mt[b] = pfn_to_online_page(hm, pfn) ?
+			(unsigned char)get_pfnblock_migratetype(hm, pfn) : 0xff;
+	}
+}
+
+/* each zone on its own, so that a failure names it */
+void claim_view_assert_same(const struct claim_view *a, const struct claim_view *b)
+{
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		assert_memory_equal(a->pi[zid].nr_blocks, b->pi[zid].nr_blocks,
+				    sizeof(a->pi[zid].nr_blocks));
+		assert_memory_equal(a->pi[zid].nr_free, b->pi[zid].nr_free,
+				    sizeof(a->pi[zid].nr_free));
+	}
+	assert_memory_equal(a->mt, b->mt, sizeof(a->mt));
+}
+
+unsigned long claim_view_unmovable_blocks(const struct claim_view *v)
+{
+	unsigned long n = 0;
+
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+		n += v->pi[zid].nr_blocks[HM_MT_UNMOVABLE];
+	return n;
+}
+
+unsigned long take_kernel_free_pages(struct hotmem *hm)
+{
+	struct pglist_data *pgdat = NODE_DATA(hm, 0);
+	unsigned long taken = 0;
+
+	for (int zid = 0; zid < ZONE_MOVABLE; zid++) {
+		struct zone *z = &pgdat->node_zones[zid];
+		struct hm_pagetype_info pi;
+
+		for (unsigned long pfn = ALIGN_DOWN(z->zone_start_pfn, HM_PAGEBLOCK_NR_PAGES);
+		     zone_managed_pages(z) && pfn < zone_end_pfn(z); pfn++) {
+			if (!pfn_to_online_page(hm, pfn) || page_zone(hm, pfn_to_page(hm, pfn)) != z ||
+			    get_pfnblock_migratetype(hm, pfn) == MIGRATE_MOVABLE)
+				continue;
+			taken += !hotmem_alloc_page_at(hm, pfn, HM_ALLOC_UNMOVABLE, NULL);
+		}
+		assert_int_equal(hotmem_zone_pagetype_info(hm, 0, zid, &pi), 0);
+		for (int o = 0; o <= HM_MAX_PAGE_ORDER; o++) {
+			assert_int_equal(pi.nr_free[HM_MT_UNMOVABLE][o], 0);
+			assert_int_equal(pi.nr_free[HM_MT_RECLAIMABLE][o], 0);
+		}
+	}
+	return taken;
+}

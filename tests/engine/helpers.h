@@ -86,6 +86,30 @@ void assert_normal_span_back(struct hotmem *hm, int nid, unsigned long id);
 struct hotmem *hvo_lose_memmap_at(struct hotmem *hm, int nid, unsigned long section_nr,
 				  unsigned long more);
 
+/* the pageblocks of boot memory and DIMMs below 6 GiB (DIMMs at 4 GiB: HVO_DIMM) */
+#define CLAIM_VIEW_BLOCKS ((6 * GiB >> HM_PAGE_SHIFT) / HM_PAGEBLOCK_NR_PAGES)
+
+/*
+ * /proc/pagetypeinfo of node 0's zones and each online pageblock's
+ * migratetype: what a pageblock claim (6.12 steal_suitable_fallback())
+ * changes and hotmem's rollbacks give back
+ */
+struct claim_view {
+	struct hm_pagetype_info pi[HM_MAX_NR_ZONES];
+	unsigned char mt[CLAIM_VIEW_BLOCKS];
+};
+void claim_view_take(struct hotmem *hm, struct claim_view *v);
+void claim_view_assert_same(const struct claim_view *a, const struct claim_view *b);
+unsigned long claim_view_unmovable_blocks(const struct claim_view *v);
+/*
+ * Every free page of node 0's pageblocks not MIGRATE_MOVABLE below
+ * ZONE_MOVABLE taken (the workload's, unmovable; their number returned,
+ * 0 on an idle kernel's boot, which leaves none):
+ * the next GFP_KERNEL allocation finds no unmovable or reclaimable free
+ * page and claims a free block of another type (__rmqueue_fallback())
+ */
+unsigned long take_kernel_free_pages(struct hotmem *hm);
+
 /*
  * A refused remap's window: a thread explains memory @id all along, as
  * hotmemfs's threads do without device_hotplug_lock, and at each refused

@@ -1471,37 +1471,6 @@ static void test_every_hot_add_allocation_failure_rolls_back_new_root(void **sta
 	every_hot_add_allocation_failure_rolls_back_at((uint64_t)section_nr_to_pfn(nr) << 12);
 }
 
-/* the pageblocks of boot memory and DIMMs below DIMM + 2 GiB */
-#define CLAIM_VIEW_BLOCKS (((DIMM + 2048 * MiB) >> HM_PAGE_SHIFT) / HM_PAGEBLOCK_NR_PAGES)
-
-/* /proc/pagetypeinfo of node 0's zones and each online pageblock's migratetype */
-struct claim_view {
-	struct hm_pagetype_info pi[HM_MAX_NR_ZONES];
-	unsigned char mt[CLAIM_VIEW_BLOCKS];
-};
-
-static void claim_view_take(struct hotmem *hm, struct claim_view *v)
-{
-	memset(v, 0, sizeof(*v));
-	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
-		hotmem_zone_pagetype_info(hm, 0, zid, &v->pi[zid]);
-	for (unsigned long b = 0; b < CLAIM_VIEW_BLOCKS; b++) {
-		unsigned long pfn = b * HM_PAGEBLOCK_NR_PAGES;
-
-		v->mt[b] = pfn_to_online_page(hm, pfn) ?
-			(unsigned char)get_pfnblock_migratetype(hm, pfn) : 0xff;
-	}
-}
-
-static unsigned long claim_view_unmovable_blocks(const struct claim_view *v)
-{
-	unsigned long n = 0;
-
-	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
-		n += v->pi[zid].nr_blocks[HM_MT_UNMOVABLE];
-	return n;
-}
-
 /* the zone a GFP_KERNEL allocation on node 0 tries first has an unmovable free block of order >= 9 */
 static bool unmovable_block_free(struct hotmem *hm)
 {
@@ -1571,14 +1540,7 @@ static void test_refused_add_gives_back_its_memmaps_claim(void **state)
 		check(hm);
 		if (ret) {
 			claim_view_take(hm, &after);
-			for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
-				assert_memory_equal(before.pi[zid].nr_blocks,
-						    after.pi[zid].nr_blocks,
-						    sizeof(before.pi[zid].nr_blocks));
-				assert_memory_equal(before.pi[zid].nr_free, after.pi[zid].nr_free,
-						    sizeof(before.pi[zid].nr_free));
-			}
-			assert_memory_equal(before.mt, after.mt, sizeof(before.mt));
+			claim_view_assert_same(&before, &after);
 			refused += last_fault_was(hm, "host_mmap");
 		}
 		if (!reached) {
@@ -1599,6 +1561,108 @@ static void test_refused_add_gives_back_its_memmaps_claim(void **state)
 	}
 	/* the direct map's mapping and the memmap's */
 	assert_true(refused >= 2);
+}
+
+/*
+ * A memmap in base pages (a subsection's, x86's vmemmap_populate() for
+ * less than a section; or a PMD's fallback, 6.12
+ * vmemmap_populate_hugepages() -> vmemmap_populate_basepages()) is
+ * GFP_KERNEL order 0 a page: with no unmovable or reclaimable free page
+ * left, the first claims a free max-order block of another type
+ * (__rmqueue_fallback() -> steal_suitable_fallback()) and the next come
+ * from it.  An add that fails at any point after it (the next page
+ * refused) gives the claim back with the pages it mapped, newest first:
+ * /proc/pagetypeinfo and every pageblock's type as before.  The add that
+ * goes through claimed, and its removal keeps the claim, as the
+ * kernel's free does.
+ */
+static void test_refused_subsection_add_gives_back_its_base_pages_claim(void **state)
+{
+	static struct claim_view before, after;
+	const unsigned long pfn = (DIMM >> 12) + 3 * 512;
+	unsigned long refused = 0;
+
+	(void)state;
+	for (unsigned long nth = 1;; nth++) {
+		struct hotmem *hm = boot("default", IDLE_KERNEL);
+		bool reached;
+		int ret;
+
+		assert_int_equal(sparse_index_init(hm, pfn_to_section_nr(pfn)), 0);
+		take_kernel_free_pages(hm);
+		claim_view_take(hm, &before);
+		hotmem_fail_nth_alloc(hm, nth);
+		ret = sparse_add_section(hm, 0, pfn, 512, NULL);
+		hotmem_fail_nth_alloc(hm, 0);
+		reached = hotmem_fault_injected(hm) > 0;
+		claim_view_take(hm, &after);
+		if (reached) {
+			assert_int_equal(ret, -ENOMEM);
+			assert_false(pfn_valid(hm, pfn));
+			claim_view_assert_same(&before, &after);
+			refused++;
+			hotmem_destroy(hm);
+			continue;
+		}
+		assert_int_equal(ret, 0);
+		assert_true(claim_view_unmovable_blocks(&after) >
+			    claim_view_unmovable_blocks(&before));
+		sparse_remove_section(hm, pfn, 512, NULL);
+		claim_view_take(hm, &after);
+		assert_true(claim_view_unmovable_blocks(&after) >
+			    claim_view_unmovable_blocks(&before));
+		check(hm);
+		hotmem_destroy(hm);
+		break;
+	}
+	/* the pte table's, then each of the 8 base pages' (the first one claims) */
+	assert_true(refused >= 8);
+}
+
+/*
+ * The same memmap in base pages as a PMD's fallback (its order-9
+ * allocation refused), of an add a state file's undo takes back: the
+ * rewind of the kernel's allocations (hotmem_kmem_log_rewind()) and
+ * then the removal give back what the base pages claimed, as for a PMD
+ * memmap (kmem_memmap_freed())
+ */
+static void test_rewound_add_gives_back_its_base_pages_claim(void **state)
+{
+	static struct claim_view before, after;
+	bool found = false;
+
+	(void)state;
+	for (unsigned long nth = 1; !found; nth++) {
+		struct hotmem *hm = boot("default", IDLE_KERNEL);
+		unsigned long mark, moved;
+		bool huge = true;
+		uint64_t rng;
+
+		assert_true(nth < 64);
+		take_kernel_free_pages(hm);
+		claim_view_take(hm, &before);
+		hotmem_kmem_log_start(hm);
+		mark = hotmem_kmem_log_mark(hm, &rng);
+		hotmem_fail_nth_alloc(hm, nth);
+		if (!hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1))
+			assert_int_equal(hotmem_section_state(hm, DIMM >> 27, NULL, NULL, &huge,
+							      NULL), 0);
+		hotmem_fail_nth_alloc(hm, 0);
+		/* the fault was the PMD's: the add went on in base pages */
+		found = !huge && hotmem_fault_injected(hm) == 1;
+		if (found) {
+			claim_view_take(hm, &after);
+			assert_true(claim_view_unmovable_blocks(&after) >
+				    claim_view_unmovable_blocks(&before));
+			assert_int_equal(hotmem_kmem_log_rewind(hm, mark, rng), 0);
+			assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+			hotmem_kmem_log_rewind_end(hm, &moved);
+			claim_view_take(hm, &after);
+			claim_view_assert_same(&before, &after);
+			check(hm);
+		}
+		hotmem_destroy(hm);
+	}
 }
 
 static void test_subsections_are_tracked(void **state)
@@ -2236,6 +2300,8 @@ int main(void)
 		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back),
 		cmocka_unit_test(test_every_hot_add_allocation_failure_rolls_back_new_root),
 		cmocka_unit_test(test_refused_add_gives_back_its_memmaps_claim),
+		cmocka_unit_test(test_refused_subsection_add_gives_back_its_base_pages_claim),
+		cmocka_unit_test(test_rewound_add_gives_back_its_base_pages_claim),
 		cmocka_unit_test(test_subsections_are_tracked),
 		cmocka_unit_test(test_add_beyond_host_mappings_fails_up_front),
 		cmocka_unit_test(test_cpu_nodes_decide_has_cpu),

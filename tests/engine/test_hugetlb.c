@@ -986,6 +986,85 @@ static void test_hvo_restore_refused_leaves_the_huge_page_optimised(void **state
 	assert_true(refused > 0);
 }
 
+/*
+ * Freeing an optimised huge page restores its tails' vmemmap on fresh
+ * pages (6.12 hugetlb_vmemmap_restore_folio() -> alloc_vmemmap_page_list(),
+ * GFP_KERNEL order 0): with no unmovable or reclaimable free page left,
+ * the first claims a free max-order block of another type
+ * (__rmqueue_fallback() -> steal_suitable_fallback()) and the others come
+ * from it.  A restore that fails at any point after it (the next page
+ * refused, a remap refused by the host) gives the claim back with the
+ * pages: /proc/pagetypeinfo and every pageblock's type as before.  The
+ * free that goes through keeps it, as the kernel does.
+ */
+static void test_hvo_restore_refused_gives_back_its_claim(void **state)
+{
+	static struct claim_view before, after;
+	struct hotmem *hm = hvo_block_online(true);
+	unsigned long refused = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	assert_int_equal(hvo_saved(hm), 7);
+	take_kernel_free_pages(hm);
+	claim_view_take(hm, &before);
+	for (unsigned long nth = 1;; nth++) {
+		long freed;
+
+		hotmem_fail_nth_alloc(hm, nth);
+		freed = hotmem_hugetlb_free(hm, 1);
+		hotmem_fail_nth_alloc(hm, 0);
+		check(hm);
+		claim_view_take(hm, &after);
+		if (freed == 1)
+			break;
+		assert_int_equal(freed, -ENOMEM);
+		assert_int_equal(hvo_saved(hm), 7);
+		claim_view_assert_same(&before, &after);
+		refused++;
+	}
+	assert_int_equal(hvo_saved(hm), 0);
+	assert_true(claim_view_unmovable_blocks(&after) > claim_view_unmovable_blocks(&before));
+	/* each tail's page (the first claims), then each remap */
+	assert_true(refused >= 7);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The same restore's claim, of a free a state file's undo takes back:
+ * the rewind of the kernel's allocations (hotmem_kmem_log_rewind()) and
+ * the huge page allocated again, optimised, whose tails' pages go back
+ * with the claim (kmem_memmap_freed())
+ */
+static void test_rewound_hvo_restore_gives_back_its_claim(void **state)
+{
+	static struct claim_view before, after;
+	struct hotmem *hm = hvo_block_online(true);
+	unsigned long mark, moved, head;
+	uint64_t rng;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	head = hm->hugetlb_pool[0].pfn;
+	take_kernel_free_pages(hm);
+	claim_view_take(hm, &before);
+	hotmem_kmem_log_start(hm);
+	mark = hotmem_kmem_log_mark(hm, &rng);
+	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
+	claim_view_take(hm, &after);
+	assert_true(claim_view_unmovable_blocks(&after) > claim_view_unmovable_blocks(&before));
+	assert_int_equal(hotmem_kmem_log_rewind(hm, mark, rng), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	hotmem_kmem_log_rewind_end(hm, &moved);
+	/* the same huge page, its tails' restored pages freed again */
+	assert_int_equal(hm->hugetlb_pool[0].pfn, head);
+	assert_int_equal(hvo_saved(hm), 7);
+	claim_view_take(hm, &after);
+	claim_view_assert_same(&before, &after);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 struct hvo_excl {
 	struct hotmem *hm;
 	int seen, shared;
@@ -1728,6 +1807,8 @@ int main(void)
 		cmocka_unit_test(test_hvo_refused_half_way_leaves_the_huge_page_whole),
 		cmocka_unit_test(test_hvo_undo_refused_says_what_it_left),
 		cmocka_unit_test(test_hvo_restore_refused_leaves_the_huge_page_optimised),
+		cmocka_unit_test(test_hvo_restore_refused_gives_back_its_claim),
+		cmocka_unit_test(test_rewound_hvo_restore_gives_back_its_claim),
 		cmocka_unit_test(test_hvo_cap_counts_the_undo),
 		cmocka_unit_test(test_hvo_excludes_the_workload_while_it_unshares),
 		cmocka_unit_test(test_hvo_lost_tail_is_reserved_and_never_read),
