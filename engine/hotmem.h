@@ -1003,14 +1003,17 @@ void hotmem_kmem_log_start(struct hotmem *hm);
 /*
  * The log's entries have positions that only grow: the log's end now
  * (where the next entry goes) and the generator's state with it, for a
- * rewind to this point (hotmem_kmem_log_rewind())
+ * rewind to this point (hotmem_kmem_log_rewind()).  Each mark copies the
+ * list (a few hundred entries; a mark that finds it as the last copy at
+ * the same position shares that one), for a rewind to it once the log is
+ * lost: kept until hotmem_kmem_log_drop() past its position or a rewind
+ * to it or before; at most 64 marks' copies, the oldest going first.
  */
 unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng);
 /*
- * the log's end now, as a mark's, but no mark: the copy a pending mark
- * took (for a rewind once the log is lost) is kept (reread21b K1: a
- * record that carried a lost log read its new end with a mark, and the
- * rollback of that very record found the change's copy gone)
+ * the log's end now, as a mark's, but no mark: nothing copied (reread21b
+ * K1: a record that carried a lost log reads its new end, no rewind goes
+ * there)
  */
 unsigned long hotmem_kmem_log_end(struct hotmem *hm);
 /*
@@ -1021,7 +1024,12 @@ unsigned long hotmem_kmem_log_end(struct hotmem *hm);
  */
 int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb cb, void *arg,
 			 uint64_t *rng, unsigned long *end);
-/* the entries before position @to forgotten (ULONG_MAX: all, and a lost log found again) */
+/*
+ * the entries before position @to forgotten, and the copies of the marks
+ * before it (no rewind goes there: a front end's changes before @to are
+ * durable); ULONG_MAX: every entry, a lost log found again, the marks'
+ * copies kept (a rewind past the lost log needs them)
+ */
 void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to);
 /*
  * A front end's change not saved, undone: the log's entries from @to on
@@ -1033,10 +1041,12 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to);
  * cannot be taken yet: it is owed, taken in _rewind_end() once the undo
  * onlined it again (*@moved: those allocated elsewhere instead).
  * When the log was lost (past 65536 entries) or does not reach back to
- * @to, and @to is the last mark, the list goes back to the copy that
- * mark made (hotmem_kmem_log_mark() copies it: a few hundred entries):
- * the same allocations at the same pages in the same order.
- * -EOVERFLOW: an older mark past a lost log, nothing changed; -EBUSY:
+ * @to, the list goes back to the copy @to's mark made
+ * (hotmem_kmem_log_mark()): the same allocations at the same pages in
+ * the same order.  Each change's mark has its own, so a front end that
+ * rewinds several changes, newest first, takes back each one's.  The
+ * copies of the marks after @to go, and @to's (its change is undone).
+ * -EOVERFLOW: no copy of @to past a lost log, nothing changed; -EBUSY:
  * an allocation could not be freed (its memmap unmapped); what was
  * taken back stays (from the copy: nothing changed).  The free lists'
  * order is not rewound: the allocations after are at the same pages

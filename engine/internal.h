@@ -592,6 +592,19 @@ struct pageblock_claim {
 	bool claimed;			/* a claim was made */
 	unsigned char old_mt[MAX_ORDER_NR_PAGES / pageblock_nr_pages];	/* each pageblock's */
 };
+/*
+ * The list as a mark found it (kmem_copy.c), for a rewind to that mark
+ * past a lost log: @refs marks at @at found this list; !@ok, no state to
+ * go back to (no memory for it, or a rewind was under way)
+ */
+struct kmem_copy {
+	struct kmem_alloc *allocs;
+	unsigned long used, at;
+	unsigned int refs;
+	bool ok;
+};
+/* the copies kept at most: as many changes waiting for one fdatasync() */
+#define KMEM_COPIES_MAX	64
 /* pageblocks an allocation claimed (kmem_claim_log()), at the log position of that allocation */
 struct kmem_claim {
 	unsigned long pos;
@@ -879,13 +892,12 @@ struct hotmem {
 		bool logging, log_lost;	/* lost: too long, the front end takes all */
 		bool paused;		/* a restore: nothing allocated (hotmem_kmem_pause()) */
 		/*
-		 * the list at the last hotmem_kmem_log_mark() (its position
-		 * snap_at, valid when snap_ok): a rewind to it when the log
-		 * was lost meanwhile goes back to this copy instead
+		 * the list at each hotmem_kmem_log_mark() a front end may
+		 * still rewind to, oldest first (kmem_copy.c): a rewind to
+		 * one when the log was lost meanwhile goes back to its copy
 		 */
-		struct kmem_alloc *snap;
-		unsigned long snap_cap, snap_used, snap_at;
-		bool snap_ok;
+		struct kmem_copy copies[KMEM_COPIES_MAX];
+		unsigned int nr_copies;
 		/*
 		 * the pageblocks the allocations claimed while logging, in
 		 * order (their positions only grow): a rewind gives back
@@ -1215,6 +1227,13 @@ void kmem_memmap_claimed(struct hotmem *hm, unsigned long pfn, const struct page
 #define MEMMAP_FREE_UNDO	1U	/* hotmem's own rollback of what it just did */
 #define MEMMAP_FREE_REMAP_HELD	2U	/* under vmemmap_remap_lock for writing (HVO) */
 void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, unsigned int how);
+/* kmem_copy.c: the list at each mark still pending, under device_hotplug_lock */
+void kmem_copy_push(struct hotmem *hm, unsigned long at);
+struct kmem_copy *kmem_copy_find(struct hotmem *hm, unsigned long at);
+void kmem_copies_rewound(struct hotmem *hm, unsigned long to);
+void kmem_copies_drop(struct hotmem *hm, unsigned long to);
+unsigned long kmem_copies_oldest(struct hotmem *hm);
+void kmem_copies_free(struct hotmem *hm);
 /* what __alloc_pages() derives from a gfp mask, nodemask and node */
 struct alloc_context {
 	int nid;		/* preferred node: its zonelist */

@@ -522,9 +522,7 @@ void kmem_destroy(struct hotmem *hm)
 	hm_free(hm, hm->kmem.log, hm->kmem.log_cap * sizeof(*hm->kmem.log));
 	hm->kmem.log = NULL;
 	hm->kmem.log_cap = hm->kmem.log_used = 0;
-	free(hm->kmem.snap);
-	hm->kmem.snap = NULL;
-	hm->kmem.snap_cap = hm->kmem.snap_used = 0;
+	kmem_copies_free(hm);
 	hm_free(hm, hm->kmem.claims, hm->kmem.claims_cap * sizeof(*hm->kmem.claims));
 	hm->kmem.claims = NULL;
 	hm->kmem.claims_cap = hm->kmem.claims_used = 0;
@@ -579,35 +577,9 @@ void hotmem_kmem_log_start(struct hotmem *hm)
 	hm->kmem.log_lost = false;
 	hm->kmem.log_used = 0;
 	hm->kmem.claims_used = 0;
+	/* no mark before is rewound to */
+	kmem_copies_free(hm);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
-}
-
-/*
- * The list as it is at a mark, for a rewind past a lost log: a few
- * hundred entries at most (background_cap, the zones' pagesets, the
- * nodes' kthreads), copied at each mark.  The front end's bookkeeping,
- * not the machine's: plain realloc; without it, no copy (such a rewind
- * fails as before, and says so).
- */
-static void kmem_snapshot(struct hotmem *hm, unsigned long at)
-{
-	unsigned long used = hm->kmem.used;
-
-	hm->kmem.snap_ok = false;
-	if (used > hm->kmem.snap_cap) {
-		struct kmem_alloc *n = realloc(hm->kmem.snap, used * sizeof(*n));
-
-		if (!n)
-			return;
-		hm->kmem.snap = n;
-		hm->kmem.snap_cap = used;
-	}
-	if (used)
-		memcpy(hm->kmem.snap, hm->kmem.allocs, used * sizeof(*hm->kmem.snap));
-	hm->kmem.snap_used = used;
-	hm->kmem.snap_at = at;
-	/* a rewind under way (owed pages) is no state to go back to */
-	hm->kmem.snap_ok = !hm->kmem.nr_owed;
 }
 
 unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng)
@@ -617,7 +589,8 @@ unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng)
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	*rng = hm->kmem.rng;
 	end = hm->kmem.log_first + hm->kmem.log_used;
-	kmem_snapshot(hm, end);
+	/* for a rewind to it past a lost log, kept until dropped (kmem_copy.c) */
+	kmem_copy_push(hm, end);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return end;
 }
@@ -658,16 +631,16 @@ int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb c
 
 /*
  * The claims before position @to forgotten (ULONG_MAX: all), but those
- * a rewind to the last mark's copy still gives back
- * (kmem_rewind_to_snapshot() goes back to it past any drop: a lost log
- * found again is dropped whole while the change's record is pending)
+ * a rewind to a mark's copy still gives back (kmem_rewind_to_copy()
+ * goes back to one past any drop: a lost log found again is dropped
+ * whole while the changes' records are pending)
  */
 static void kmem_claims_drop(struct hotmem *hm, unsigned long to)
 {
 	unsigned long n = 0;
 
-	if (hm->kmem.snap_ok && hm->kmem.snap_at < to)
-		to = hm->kmem.snap_at;
+	if (kmem_copies_oldest(hm) < to)
+		to = kmem_copies_oldest(hm);
 
 	while (n < hm->kmem.claims_used && hm->kmem.claims[n].pos < to)
 		n++;
@@ -689,7 +662,8 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 		hm->kmem.log_first += hm->kmem.log_used + hm->kmem.log_lost;
 		hm->kmem.log_used = 0;
 		hm->kmem.log_lost = false;
-	} else if (to > hm->kmem.log_first) {
+	} else if (to > hm->kmem.log_first && hm->kmem.log_used) {
+		/* (none held: the log may be NULL still, memmove()'s pointers must not) */
 		n = to - hm->kmem.log_first < hm->kmem.log_used ? to - hm->kmem.log_first :
 								  hm->kmem.log_used;
 		memmove(hm->kmem.log, hm->kmem.log + n,
@@ -697,6 +671,9 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 		hm->kmem.log_used -= n;
 		hm->kmem.log_first += n;
 	}
+	/* the marks before @to are no front end's to rewind to: their copies go */
+	if (to != ULONG_MAX)
+		kmem_copies_drop(hm, to);
 	kmem_claims_drop(hm, to);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }
@@ -787,17 +764,18 @@ static unsigned long kmem_find_same(const struct kmem_alloc *a, unsigned long n,
  * those freed since taken again at their pages (owed when not free and
  * online now, as kmem_unlog()'s), in the copy's order.  O(n^2) in the
  * list, a few hundred entries.  -EOVERFLOW, nothing changed: no copy of
- * that mark (a later mark, or its copy could not be made), -EBUSY: an
- * allocation's memmap is unmapped (it cannot be freed).
+ * that mark (dropped: its change's record was durable, or more than
+ * KMEM_COPIES_MAX marks came after it; or its copy could not be made),
+ * -EBUSY: an allocation's memmap is unmapped (it cannot be freed).
  */
-static int kmem_rewind_to_snapshot(struct hotmem *hm, unsigned long to)
+static int kmem_rewind_to_copy(struct hotmem *hm, unsigned long to)
 {
-	const struct kmem_alloc *snap = hm->kmem.snap;
-	const unsigned long n = hm->kmem.snap_used;
+	const struct kmem_copy *c = kmem_copy_find(hm, to);
+	const struct kmem_alloc *snap = c ? c->allocs : NULL;
+	const unsigned long n = c ? c->used : 0;
 	struct kmem_alloc *out;
 
-	if (!hm->kmem.snap_ok || hm->kmem.snap_at != to || hm->kmem.nr_owed ||
-	    n > hm->kmem.cap)
+	if (!c || !c->ok || hm->kmem.nr_owed || n > hm->kmem.cap)
 		return -EOVERFLOW;
 	for (unsigned long i = 0; i < hm->kmem.used; i++)
 		if (kmem_find_same(snap, n, &hm->kmem.allocs[i]) == n &&
@@ -826,7 +804,9 @@ static int kmem_rewind_to_snapshot(struct hotmem *hm, unsigned long to)
 			hm->kmem.nr_owed++;
 		}
 	}
-	memcpy(hm->kmem.allocs, out, n * sizeof(*out));
+	/* none: the array may be NULL still, memcpy()'s pointers must not (UBSan) */
+	if (n)
+		memcpy(hm->kmem.allocs, out, n * sizeof(*out));
 	free(out);
 	hm->kmem.used = n;
 	hm->kmem.nr_background = 0;
@@ -837,13 +817,15 @@ static int kmem_rewind_to_snapshot(struct hotmem *hm, unsigned long to)
 
 int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
 {
+	bool from_copy;
 	int ret = 0;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	if (hm->kmem.log_lost || to < hm->kmem.log_first ||
-	    to > hm->kmem.log_first + hm->kmem.log_used) {
+	from_copy = hm->kmem.log_lost || to < hm->kmem.log_first ||
+		    to > hm->kmem.log_first + hm->kmem.log_used;
+	if (from_copy) {
 		/* the log does not reach back: the mark's copy, or -EOVERFLOW */
-		ret = kmem_rewind_to_snapshot(hm, to);
+		ret = kmem_rewind_to_copy(hm, to);
 	} else {
 		/* each entry's claims right after it: the block is whole again, as they took it */
 		while (hm->kmem.log_used > to - hm->kmem.log_first &&
@@ -858,6 +840,13 @@ int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
 		/* the next tick frees what it would have without the change */
 		hm->kmem.rng = rng;
 	}
+	/*
+	 * the marks past @to are gone with their changes, @to's change too,
+	 * and their positions are the log's again -- unless nothing changed
+	 * (no copy, or one that could not be gone back to)
+	 */
+	if (!ret || !from_copy)
+		kmem_copies_rewound(hm, to);
 	/* the undo's own operations allocate nothing (its ticks, a zone's pagesets) */
 	hm->kmem.paused = true;
 	/* and the memmaps its removals free give back their claims (kmem_memmap_freed()) */

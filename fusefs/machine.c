@@ -533,9 +533,9 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 	 * needs: a one-block change's keeps its block's run, this one the due
 	 * devices, their blocks' runs and what those blocks keep
 	 * (device_ranges(), state.c).  Its mark of the kernel's allocations'
-	 * log copies no list while the change's record waits: the change's
-	 * copy is the one a rollback of both needs past a lost log (state.c
-	 * kmem_mark(), reread21b K1's second half).
+	 * log copies the list as the change's did, and the engine keeps both:
+	 * a rollback of both past a lost log takes each one's back from its
+	 * own copy (state.c hmfs_state_prepare(), reread21b K1's second half).
 	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;

@@ -2070,47 +2070,6 @@ static bool prepare_iattr(struct hmfs_ctx *ctx, const struct hmfs_change *ch, st
 	return true;
 }
 
-/* a record that carries a mark (its undo's rewind) waits for its fdatasync */
-static bool marked_record_waits(struct hmfs_ctx *ctx)
-{
-	bool waits = false;
-
-	pthread_mutex_lock(&ctx->journal_lock);
-	for (const struct hmfs_save *p = ctx->journal_pending; p && !waits; p = p->next)
-		waits = p->kmem_marked;
-	pthread_mutex_unlock(&ctx->journal_lock);
-	return waits;
-}
-
-/*
- * Where an undo of @ch rewinds the kernel's allocations to (kmem_rewind()):
- * the log's end and the generator.  A mark also copies the list, for a
- * rewind once the log is lost (past 65536 entries), and the engine keeps
- * one copy, the last mark's.  The virtio-mem driver's work after a block's
- * change (machine.c driver_retry(), not a retry timer's run: ch->timer) is
- * prepared right after that change's record, which waits for the same
- * fdatasync: its mark took the place of the change's copy, and a rollback
- * of both (the driver's record undone first, from its log, then the
- * change's) found the change's copy gone when the change itself lost the
- * log (the record carried the list whole and dropped it): the change's
- * allocations stayed (reread21b K1's second half).  So the driver's mark
- * copies nothing while a marked record waits: the change's copy also
- * takes back what the driver's work allocated, past a lost log; only the
- * driver's own undo past a log lost in its own run (its append failed,
- * the change's record kept) finds no copy, and says so.
- */
-static unsigned long kmem_mark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
-			       uint64_t *rng)
-{
-	unsigned long end;
-
-	if (ch->op != HMFS_CH_DRIVER_RETRY || ch->timer || !marked_record_waits(ctx))
-		return hotmem_kmem_log_mark(ctx->hm, rng);
-	/* the end and generator alone: a walk of no entries (lost or not, it sets them) */
-	hotmem_kmem_log_walk(ctx->hm, ctx->kmem_sent, NULL, NULL, rng, &end);
-	return end;
-}
-
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv)
 {
 	json_object *run;
@@ -2119,9 +2078,22 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 				  .keys = op_keys(ch->op) };
 	if (!sv->active)
 		return;
+	/*
+	 * Where an undo rewinds the kernel's allocations to (kmem_rewind()):
+	 * the log's end and the generator.  The mark copies the list, for a
+	 * rewind once the log is lost (past 65536 entries, or its growth
+	 * refused), and the engine keeps each mark's copy until the records
+	 * before it are durable (kmem_log_trim()): a rollback of several
+	 * records takes back each change's allocations past a lost log from
+	 * its own mark's copy.  With one copy, the last mark's, a later
+	 * change waiting for the same fdatasync() took the place of the
+	 * earlier's, and only the newest change's were taken back -- the
+	 * virtio-mem driver's work after a block's change (machine.c
+	 * driver_retry()) among them (reread21b K1's second half).
+	 */
 	if (ctx->kmem_logging) {
 		sv->kmem_marked = true;
-		sv->kmem_mark = kmem_mark(ctx, ch, &sv->kmem_rng);
+		sv->kmem_mark = hotmem_kmem_log_mark(ctx->hm, &sv->kmem_rng);
 	}
 	sv->ranges = device_ranges(ctx, ch);
 	if (sv->ranges) {
@@ -2298,7 +2270,9 @@ static bool background_sync(struct hmfs_ctx *ctx)
  * The engine's log keeps the kernel's allocations' changes until the
  * records carrying them are durable: a record an fdatasync() lost is
  * undone (rollback()), and its undo rewinds them (kmem_rewind()).  The
- * entries before the oldest record still waiting go.  Under change_lock.
+ * entries before the oldest record still waiting go, and the copies of
+ * the list the marks before it made (hotmem_kmem_log_mark()): a durable
+ * record's, or a change's that made none.  Under change_lock.
  */
 static void kmem_log_trim(struct hmfs_ctx *ctx)
 {
@@ -2307,9 +2281,13 @@ static void kmem_log_trim(struct hmfs_ctx *ctx)
 	if (!ctx->kmem_logging)
 		return;
 	pthread_mutex_lock(&ctx->journal_lock);
-	for (const struct hmfs_save *p = ctx->journal_pending; p; p = p->next)
+	for (const struct hmfs_save *p = ctx->journal_pending; p; p = p->next) {
 		if (p->kmem_from < keep)
 			keep = p->kmem_from;
+		/* its undo rewinds to its mark (not after its record's first entry) */
+		if (p->kmem_marked && p->kmem_mark < keep)
+			keep = p->kmem_mark;
+	}
 	pthread_mutex_unlock(&ctx->journal_lock);
 	hotmem_kmem_log_drop(ctx->hm, keep);
 }

@@ -963,8 +963,9 @@ static void test_walk_from_a_dropped_position(void **state)
  * allocations at the same pages in the same order, MemFree as before,
  * the invariants hold.  It was -EOVERFLOW with the change's allocations
  * left where it put them (hotmemfs: the undo of a change whose save
- * failed could not take them back).  An older mark, of which no copy is
- * kept, is still -EOVERFLOW with nothing changed.
+ * failed could not take them back).  An older mark whose copy was
+ * dropped (its change's record durable) is still -EOVERFLOW with nothing
+ * changed.
  */
 static void test_rewind_past_a_lost_log(void **state)
 {
@@ -995,11 +996,12 @@ static void test_rewind_past_a_lost_log(void **state)
 	assert_false(kmem_after.n == kmem_before.n &&
 		     !memcmp(kmem_after.a, kmem_before.a, kmem_before.n * sizeof(kmem_before.a[0])));
 	/*
-	 * an older mark than the copy's: refused, nothing changed -- the
+	 * an older mark whose copy is gone: refused, nothing changed -- the
 	 * list, the generator, the free lists and the pageblocks as they
 	 * were just before (reread K10: it only asked that the list was not
 	 * the copy's, which a rewind that freed some of it would pass)
 	 */
+	hotmem_kmem_log_drop(hm, mark);
 	view_take(hm, &view_before);
 	assert_int_equal(hotmem_kmem_log_rewind(hm, old, rng_old), -EOVERFLOW);
 	hotmem_kmem_log_rewind_end(hm, &moved);
@@ -1028,6 +1030,96 @@ static void test_rewind_past_a_lost_log(void **state)
 	view_take(hm, &view_after);
 	view_assert_same(&view_after, &view_mark);
 	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * Two changes waiting for one fdatasync() (hotmemfs's state file), the
+ * first of which lost the log (1500 ticks of a heavy kernel) and whose
+ * record carried the list whole (the log dropped, found again): their
+ * rollback rewinds the second from the log, then the first from its own
+ * mark's copy -- the list, generator, MemFree and pageblocks as at each
+ * mark.  With one copy, the last mark's, the first's rewind was
+ * -EOVERFLOW and its 1500 ticks' allocations stayed.
+ */
+static void test_rewind_of_two_marks_past_a_lost_log(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
+	unsigned long first, second, moved;
+	uint64_t rng_first, rng_second;
+	static struct machine_view view_first, view_second;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	hotmem_kmem_log_start(hm);
+	first = hotmem_kmem_log_mark(hm, &rng_first);
+	view_take(hm, &view_first);
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (int i = 0; i < 1500; i++)
+		kmem_tick(hm);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	hotmem_kmem_log_drop(hm, ULONG_MAX);
+	second = hotmem_kmem_log_mark(hm, &rng_second);
+	assert_true(second > first);
+	view_take(hm, &view_second);
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (int i = 0; i < 5; i++)
+		kmem_tick(hm);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* newest first: the second from the log, the first from its copy */
+	assert_int_equal(hotmem_kmem_log_rewind(hm, second, rng_second), 0);
+	hotmem_kmem_log_rewind_end(hm, &moved);
+	assert_int_equal(moved, 0);
+	view_take(hm, &view_after);
+	view_assert_same(&view_after, &view_second);
+	assert_int_equal(hotmem_kmem_log_rewind(hm, first, rng_first), 0);
+	hotmem_kmem_log_rewind_end(hm, &moved);
+	assert_int_equal(moved, 0);
+	view_take(hm, &view_after);
+	view_assert_same(&view_after, &view_first);
+	check(hm);
+	/* each copy went with its rewind: none left to go back to */
+	assert_int_equal(hotmem_kmem_log_rewind(hm, first, rng_first), -EOVERFLOW);
+	hotmem_kmem_log_rewind_end(hm, &moved);
+	hotmem_destroy(hm);
+}
+
+/*
+ * A copy a mark makes is kept until a drop past it (the change's record
+ * durable), and at most KMEM_COPIES_MAX: more marks than that drop the
+ * oldest, whose rewind past a lost log is then refused; a mark that
+ * finds the list as the last one did shares its copy
+ */
+static void test_mark_copies_are_bounded(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
+	unsigned long marks[KMEM_COPIES_MAX + 1];
+	uint64_t rng;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	hotmem_kmem_log_start(hm);
+	/* the same list twice: one copy */
+	hotmem_kmem_log_mark(hm, &rng);
+	hotmem_kmem_log_mark(hm, &rng);
+	assert_int_equal(hm->kmem.nr_copies, 1);
+	assert_int_equal(hm->kmem.copies[0].refs, 2);
+	for (unsigned int i = 0; i <= KMEM_COPIES_MAX; i++) {
+		pthread_mutex_lock(&hm->device_hotplug_lock);
+		kmem_tick(hm);
+		pthread_mutex_unlock(&hm->device_hotplug_lock);
+		marks[i] = hotmem_kmem_log_mark(hm, &rng);
+	}
+	assert_int_equal(hm->kmem.nr_copies, KMEM_COPIES_MAX);
+	assert_null(kmem_copy_find(hm, marks[0]));
+	assert_non_null(kmem_copy_find(hm, marks[1]));
+	/* durable up to the 10th mark: the copies before it go */
+	hotmem_kmem_log_drop(hm, marks[10]);
+	assert_int_equal(hm->kmem.nr_copies, KMEM_COPIES_MAX - 9);
+	assert_null(kmem_copy_find(hm, marks[9]));
+	assert_int_equal(hm->kmem.copies[0].at, marks[10]);
 	hotmem_destroy(hm);
 }
 
@@ -1170,6 +1262,8 @@ int main(void)
 		cmocka_unit_test(test_memmap_restored_at_its_pages),
 		cmocka_unit_test(test_walk_from_a_dropped_position),
 		cmocka_unit_test(test_rewind_past_a_lost_log),
+		cmocka_unit_test(test_rewind_of_two_marks_past_a_lost_log),
+		cmocka_unit_test(test_mark_copies_are_bounded),
 		cmocka_unit_test(test_rewind_leaves_later_allocations_as_without),
 		cmocka_unit_test(test_rewind_gives_back_the_claimed_pageblocks),
 	};

@@ -8,8 +8,9 @@
 # records fails, the rollback undoes the driver's record (rewound from
 # its log), then the online's, which needs its mark's copy: the driver's
 # mark had taken its place, the rewind was refused (EOVERFLOW) and the
-# online's allocations stayed (reread21b K1's second half).  Now the
-# driver's mark copies nothing while the online's record waits: the
+# online's allocations stayed (reread21b K1's second half).  Now each
+# mark keeps its own copy until the records before it are durable
+# (engine/kmem_copy.c; the driver's mark copied nothing until then): the
 # machine and the kernel's pages are as before the online, and a restart
 # after kill -9 shows the same.  alloc_shim.so (built here) refuses the
 # log's first growth, calloc(1, 64 entries x 32 bytes), once: a new
