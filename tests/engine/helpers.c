@@ -409,6 +409,14 @@ unsigned long claim_view_unmovable_blocks(const struct claim_view *v)
 	return n;
 }
 
+void assert_claimed_since(struct hotmem *hm, const struct claim_view *before)
+{
+	struct claim_view now;
+
+	claim_view_take(hm, &now);
+	assert_true(claim_view_unmovable_blocks(&now) > claim_view_unmovable_blocks(before));
+}
+
 unsigned long take_kernel_free_pages(struct hotmem *hm)
 {
 	struct pglist_data *pgdat = NODE_DATA(hm, 0);

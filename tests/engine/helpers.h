@@ -101,6 +101,8 @@ struct claim_view {
 void claim_view_take(struct hotmem *hm, struct claim_view *v);
 void claim_view_assert_same(const struct claim_view *a, const struct claim_view *b);
 unsigned long claim_view_unmovable_blocks(const struct claim_view *v);
+/* the machine now has more unmovable pageblocks than @before: a claim was made and kept */
+void assert_claimed_since(struct hotmem *hm, const struct claim_view *before);
 /*
  * Every free page of node 0's pageblocks not MIGRATE_MOVABLE below
  * ZONE_MOVABLE taken (the workload's, unmovable; their number returned,

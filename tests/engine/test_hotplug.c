@@ -1546,13 +1546,9 @@ static void test_refused_add_gives_back_its_memmaps_claim(void **state)
 		if (!reached) {
 			/* the add claimed a block, and its removal keeps it */
 			assert_int_equal(ret, 0);
-			claim_view_take(hm, &after);
-			assert_true(claim_view_unmovable_blocks(&after) >
-				    claim_view_unmovable_blocks(&before));
+			assert_claimed_since(hm, &before);
 			assert_int_equal(hotmem_remove_memory(hm, at, 128 * MiB), 0);
-			claim_view_take(hm, &after);
-			assert_true(claim_view_unmovable_blocks(&after) >
-				    claim_view_unmovable_blocks(&before));
+			assert_claimed_since(hm, &before);
 			check(hm);
 			hotmem_destroy(hm);
 			break;
@@ -1605,12 +1601,9 @@ static void test_refused_subsection_add_gives_back_its_base_pages_claim(void **s
 			continue;
 		}
 		assert_int_equal(ret, 0);
-		assert_true(claim_view_unmovable_blocks(&after) >
-			    claim_view_unmovable_blocks(&before));
+		assert_claimed_since(hm, &before);
 		sparse_remove_section(hm, pfn, 512, NULL);
-		claim_view_take(hm, &after);
-		assert_true(claim_view_unmovable_blocks(&after) >
-			    claim_view_unmovable_blocks(&before));
+		assert_claimed_since(hm, &before);
 		check(hm);
 		hotmem_destroy(hm);
 		break;
@@ -1651,9 +1644,7 @@ static void test_rewound_add_gives_back_its_base_pages_claim(void **state)
 		/* the fault was the PMD's: the add went on in base pages */
 		found = !huge && hotmem_fault_injected(hm) == 1;
 		if (found) {
-			claim_view_take(hm, &after);
-			assert_true(claim_view_unmovable_blocks(&after) >
-				    claim_view_unmovable_blocks(&before));
+			assert_claimed_since(hm, &before);
 			assert_int_equal(hotmem_kmem_log_rewind(hm, mark, rng), 0);
 			assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
 			hotmem_kmem_log_rewind_end(hm, &moved);

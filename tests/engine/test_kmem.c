@@ -925,6 +925,39 @@ static void view_assert_same(const struct machine_view *a, const struct machine_
 	assert_memory_equal(a->mt, b->mt, sizeof(a->mt));
 }
 
+/* @n operations' background allocations (kmem_tick()), as the engine makes them */
+static void kmem_ticks(struct hotmem *hm, int n)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (int i = 0; i < n; i++)
+		kmem_tick(hm);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+}
+
+/* a heavy kernel on qemu-512m with memory32 online in Normal, its log kept (as hotmemfs's) */
+static struct hotmem *heavy_kernel_logging(void)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
+
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	hotmem_kmem_log_start(hm);
+	return hm;
+}
+
+/* a rewind to @mark that moves nothing elsewhere, and leaves the machine as @want */
+static void rewind_to(struct hotmem *hm, unsigned long mark, uint64_t rng,
+		      const struct machine_view *want)
+{
+	unsigned long moved;
+
+	assert_int_equal(hotmem_kmem_log_rewind(hm, mark, rng), 0);
+	hotmem_kmem_log_rewind_end(hm, &moved);
+	assert_int_equal(moved, 0);
+	view_take(hm, &view_after);
+	view_assert_same(&view_after, want);
+}
+
 /*
  * A position the log no longer holds (dropped past it, as a lost log
  * found again is) is -EOVERFLOW, not walked from the log's first entry:
@@ -934,14 +967,11 @@ static void view_assert_same(const struct machine_view *a, const struct machine_
  */
 static void test_walk_from_a_dropped_position(void **state)
 {
-	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
+	struct hotmem *hm = heavy_kernel_logging();
 	unsigned long old, now, end;
 	uint64_t rng;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
-	hotmem_kmem_log_start(hm);
 	old = hotmem_kmem_log_mark(hm, &rng);
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	kmem_tick(hm);
@@ -969,14 +999,11 @@ static void test_walk_from_a_dropped_position(void **state)
  */
 static void test_rewind_past_a_lost_log(void **state)
 {
-	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
+	struct hotmem *hm = heavy_kernel_logging();
 	unsigned long old, mark, end, moved, free_kb;
 	uint64_t rng, rng_old, r;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
-	hotmem_kmem_log_start(hm);
 	old = hotmem_kmem_log_mark(hm, &rng_old);
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	kmem_tick(hm);
@@ -1044,40 +1071,23 @@ static void test_rewind_past_a_lost_log(void **state)
  */
 static void test_rewind_of_two_marks_past_a_lost_log(void **state)
 {
-	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
+	struct hotmem *hm = heavy_kernel_logging();
 	unsigned long first, second, moved;
 	uint64_t rng_first, rng_second;
 	static struct machine_view view_first, view_second;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
-	hotmem_kmem_log_start(hm);
 	first = hotmem_kmem_log_mark(hm, &rng_first);
 	view_take(hm, &view_first);
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	for (int i = 0; i < 1500; i++)
-		kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kmem_ticks(hm, 1500);
 	hotmem_kmem_log_drop(hm, ULONG_MAX);
 	second = hotmem_kmem_log_mark(hm, &rng_second);
 	assert_true(second > first);
 	view_take(hm, &view_second);
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	for (int i = 0; i < 5; i++)
-		kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kmem_ticks(hm, 5);
 	/* newest first: the second from the log, the first from its copy */
-	assert_int_equal(hotmem_kmem_log_rewind(hm, second, rng_second), 0);
-	hotmem_kmem_log_rewind_end(hm, &moved);
-	assert_int_equal(moved, 0);
-	view_take(hm, &view_after);
-	view_assert_same(&view_after, &view_second);
-	assert_int_equal(hotmem_kmem_log_rewind(hm, first, rng_first), 0);
-	hotmem_kmem_log_rewind_end(hm, &moved);
-	assert_int_equal(moved, 0);
-	view_take(hm, &view_after);
-	view_assert_same(&view_after, &view_first);
+	rewind_to(hm, second, rng_second, &view_second);
+	rewind_to(hm, first, rng_first, &view_first);
 	check(hm);
 	/* each copy went with its rewind: none left to go back to */
 	assert_int_equal(hotmem_kmem_log_rewind(hm, first, rng_first), -EOVERFLOW);
@@ -1093,23 +1103,18 @@ static void test_rewind_of_two_marks_past_a_lost_log(void **state)
  */
 static void test_mark_copies_are_bounded(void **state)
 {
-	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
+	struct hotmem *hm = heavy_kernel_logging();
 	unsigned long marks[KMEM_COPIES_MAX + 1];
 	uint64_t rng;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
-	hotmem_kmem_log_start(hm);
 	/* the same list twice: one copy */
 	hotmem_kmem_log_mark(hm, &rng);
 	hotmem_kmem_log_mark(hm, &rng);
 	assert_int_equal(hm->kmem.nr_copies, 1);
 	assert_int_equal(hm->kmem.copies[0].refs, 2);
 	for (unsigned int i = 0; i <= KMEM_COPIES_MAX; i++) {
-		pthread_mutex_lock(&hm->device_hotplug_lock);
-		kmem_tick(hm);
-		pthread_mutex_unlock(&hm->device_hotplug_lock);
+		kmem_ticks(hm, 1);
 		marks[i] = hotmem_kmem_log_mark(hm, &rng);
 	}
 	assert_int_equal(hm->kmem.nr_copies, KMEM_COPIES_MAX);
@@ -1145,15 +1150,12 @@ static unsigned long normal_blocks(struct hotmem *hm, int mt)
  */
 static void test_rewind_gives_back_the_claimed_pageblocks(void **state)
 {
-	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=heavy");
-	unsigned long mark, moved, unmovable;
+	struct hotmem *hm = heavy_kernel_logging();
+	unsigned long mark, unmovable;
 	uint64_t rng;
 	int ticks = 0;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
-	hotmem_kmem_log_start(hm);
 	mark = hotmem_kmem_log_mark(hm, &rng);
 	view_take(hm, &view_before);
 	unmovable = normal_blocks(hm, HM_MT_UNMOVABLE);
@@ -1166,15 +1168,8 @@ static void test_rewind_gives_back_the_claimed_pageblocks(void **state)
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	assert_true(normal_blocks(hm, HM_MT_UNMOVABLE) > unmovable);
 	/* and a few more, so that the claim is not the log's last entry */
-	pthread_mutex_lock(&hm->device_hotplug_lock);
-	for (int i = 0; i < 3; i++)
-		kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	assert_int_equal(hotmem_kmem_log_rewind(hm, mark, rng), 0);
-	hotmem_kmem_log_rewind_end(hm, &moved);
-	assert_int_equal(moved, 0);
-	view_take(hm, &view_after);
-	view_assert_same(&view_after, &view_before);
+	kmem_ticks(hm, 3);
+	rewind_to(hm, mark, rng, &view_before);
 	check(hm);
 	hotmem_destroy(hm);
 }
