@@ -1650,8 +1650,15 @@ static bool vmem_probe_queued(struct hmfs_ctx *ctx)
 	ret = hmfs_change(ctx, &ch, err, sizeof(err));
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->incarnation == ch.dev.incarnation)
-		d->probe_queued = false; /* refused before it ran (frozen): not tried again */
+	if (d && d->incarnation == ch.dev.incarnation && d->probe_queued) {
+		/*
+		 * refused before the probe ran (hotmemfs frozen): dropped, not
+		 * tried again, as a queued device_del; the guest never saw it,
+		 * so "stopped", not "refused" (json.c)
+		 */
+		d->probe_queued = false;
+		d->probe_stopped = true;
+	}
 	if (ret && ret != -ENODEV)
 		fprintf(stderr, "hotmemfs: %s: the queued device_add's probe: %s\n", id,
 			err[0] ? err : strerror(-ret));

@@ -420,9 +420,11 @@ struct hmfs_dev {
 	 * (hmfs_dev_add_request()): the device is QEMU's (listed, placed,
 	 * @vm NULL), the guest's driver has not probed it yet; the probe
 	 * queued for the timers' thread (dev.c vmem_probe_queued()), under
-	 * dev_lock.  A probe that failed leaves it false and @vm NULL.
+	 * dev_lock.  A probe that failed leaves it false and @vm NULL;
+	 * @probe_stopped when it never ran (the change refused before it:
+	 * hotmemfs frozen), dropped as a queued device_del is.
 	 */
-	bool probe_queued;
+	bool probe_queued, probe_stopped;
 	unsigned int retry_ms;
 	struct timespec retry_at;
 	struct hmfs_dev *next;

@@ -1139,6 +1139,11 @@ static void print_plug_short(json_object *r)
 		       "probes and plugs once that is over)");
 		return;
 	}
+	if (get(r, "guest-probe") && !strcmp(gs(r, "guest-probe"), "stopped")) {
+		printf(": the guest's driver never probed it (hotmemfs stopped taking changes first: "
+		       "its log says why)");
+		return;
+	}
 	if (get(r, "guest-probe")) {
 		printf(": the guest's driver refused the device (hotmemfs's log says why)");
 		return;

@@ -119,12 +119,15 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
 	/*
 	 * QEMU's device the guest's driver has not probed (hotmem's own):
-	 * queued behind a guest's offline, or refused (dev.c
-	 * hmfs_dev_add_request(), vmem_probe_queued()); no driver to say more
+	 * queued behind a guest's offline, refused by the guest, or stopped
+	 * before it ran, hotmemfs frozen (dev.c hmfs_dev_add_request(),
+	 * vmem_probe_queued()); no driver to say more
 	 */
 	if (!d->vm) {
-		json_object_object_add(o, "guest-probe",
-				       json_object_new_string(d->probe_queued ? "queued" : "refused"));
+		const char *probe = d->probe_queued  ? "queued" :
+				    d->probe_stopped ? "stopped" : "refused";
+
+		json_object_object_add(o, "guest-probe", json_object_new_string(probe));
 		return;
 	}
 	/* the guest's driver, as its dmesg says */
