@@ -2306,10 +2306,19 @@ out:
  * an acknowledged device_add must survive kill -9, and its record is
  * journaled under change_lock (state.c), as a qom-set's (resize_or_queue()).
  */
-static bool add_queues(struct hmfs_ctx *ctx, const struct dev_model *m)
+static bool add_may_queue(struct hmfs_ctx *ctx, const struct dev_model *m)
 {
+	/*
+	 * Read without dev_lock, so that a pc-dimm's device_add (or any while
+	 * no change holds the guest) does not take it only to be told
+	 * -EAGAIN: the model table is constant, the state file's path is set
+	 * before hotmemfs serves (hmfs_state_open()), and frozen and
+	 * change_waits_guest are atomics written without dev_lock, which
+	 * never ordered them.  vmem_timer_started is a plain flag written
+	 * under dev_lock: the caller reads it under dev_lock.
+	 */
 	return m && m->type == HMFS_VIRTIO_MEM && !ctx->state_path[0] &&
-	       ctx->vmem_timer_started && !__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&ctx->change_waits_guest, __ATOMIC_ACQUIRE);
 }
 
@@ -2320,8 +2329,10 @@ int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, cha
 	struct hmfs_dev *d;
 	int ret = -EAGAIN;
 
+	if (!add_may_queue(ctx, m))
+		return -EAGAIN;
 	pthread_mutex_lock(&ctx->dev_lock);
-	if (!add_queues(ctx, m))
+	if (!ctx->vmem_timer_started)
 		goto out;
 	ret = check_common(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,
 			   ch->dev.have_addr, err, errlen);
