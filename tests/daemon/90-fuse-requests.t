@@ -89,8 +89,10 @@ read -r asked0 skipped0 <<<"$(ticks)"
 h0=$(lines)
 ops >"$TMP/a0"
 fl0=$(fuse_log_mark "$fslog")
+echo "$fl0" >"$TMP/marks" # each ADD's window of the FUSE log (fuse_add_lookups)
 for ((i = 1; i <= n; i++)); do
 	dimm_settled "s$i" || break
+	fuse_log_mark "$fslog" >>"$TMP/marks"
 	s=$i
 done
 # the sysroot watch's first tick after the last online (within 3 s): it
@@ -130,7 +132,9 @@ delta "$TMP/a0" "$TMP/a1" "$n" >"$TMP/add"
 # listed -- LOOKUP 5 (memoryN, its nodeK, firmware_node, state, memory(N+1)),
 # READDIRPLUS 0, a median 18 us less (docs/hotmemd.md "Where an ADD's time
 # goes").  12.5 for the rest: a request more every ADD still fails
-race=$(fuse_binding_race "$TMP/add")
+# The ADD's own LOOKUPs from the FUSE log, not a figure (fuse_add_lookups)
+lookups=$(fuse_add_lookups "$fslog" "$TMP/marks" "$mem")
+race=$(fuse_binding_race "$TMP/add" "$lookups")
 # A block's node link comes after its ADD too, as 6.12 add_memory_resource()
 # makes it (register_memory_blocks_under_node_hotplug() after
 # create_memory_block_devices() sent the ADDs; hotmemfs since the link
@@ -161,9 +165,9 @@ readdirplus=$(($(rdp "$TMP/a1") - $(rdp "$TMP/a0")))
 statfs_in() { awk '$1 == "STATFS" { v = $2 } END { print v + 0 }' "$1"; }
 statfs=$(($(statfs_in "$TMP/a1") - $(statfs_in "$TMP/a0")))
 grep -v '^total\|^STATFS' "$TMP/add" >"$TMP/add.own"
-awk -v a="$(fuse_own "$TMP/add")" -v r="$node_race" -v s="$statfs" -v n="$n" \
+awk -v a="$(fuse_own "$TMP/add" "$lookups")" -v r="$node_race" -v s="$statfs" -v n="$n" \
 	'BEGIN { printf "own %.3f\n", a - r - s / n }' >>"$TMP/add.own"
-at_most "an ADD uevent, its decision, write and settle ($n single DIMMs; $race more meeting the binding, $node_race before the node link)" "$TMP/add.own" own 12.5
+at_most "an ADD uevent, its decision, write and settle ($n single DIMMs, $lookups LOOKUPs its own; $race more meeting the binding, $node_race before the node link)" "$TMP/add.own" own 12.5
 check "... meeting the binding: $race requests an ADD more, at most $FUSE_RACE_MAX" \
 	python3 -c 'import sys; sys.exit(float(sys.argv[1]) > float(sys.argv[2]))' "$race" "$FUSE_RACE_MAX"
 sed 's/^/# READDIRPLUS of /' "$TMP/lists"

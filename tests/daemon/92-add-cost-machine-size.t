@@ -64,18 +64,22 @@ adds() {
 	from=$(lines)
 	ops >"$TMP/$1.a"
 	fl0=$(fuse_log_mark "$fslog")
+	echo "$fl0" >"$TMP/$1.marks" # each ADD's window (fuse_add_lookups)
 	for ((i = 1; i <= n; i++)); do
 		dimm_settled "$1$i" || return 1
+		fuse_log_mark "$fslog" >>"$TMP/$1.marks"
 	done
 	fl1=$(fuse_log_mark "$fslog")
 	ops >"$TMP/$1.b"
 	delta "$TMP/$1.a" "$TMP/$1.b" "$n" >"$TMP/$1"
 	tail -n "+$from" "$log" >"$TMP/$1.log"
 	fuse_dir_lists "$fslog" "$fl0" "$fl1" "$mem" >"$TMP/$1.lists" || return 1
+	# after the window: its stat of memory/'s blocks lists memory/
+	fuse_add_lookups "$fslog" "$TMP/$1.marks" "$mem" >"$TMP/$1.lookups" || return 1
 	sed -n 's/.*memory\([0-9]*\): no node link yet.*/\1/p' "$TMP/$1.log" | sort -u >"$TMP/$1.waited"
 	grep -c "ACPI memory devices looked at" "$TMP/$1.log" >"$TMP/$1.walks"
 	sed 's/^/# READDIRPLUS of /' "$TMP/$1.lists" | grep -v '^# READDIRPLUS of memory[0-9]* 1$'
-	echo "# $(blocks) blocks, FUSE requests an ADD:"
+	echo "# $(blocks) blocks, $(cat "$TMP/$1.lookups") LOOKUPs an ADD its own (fuse_add_lookups), FUSE requests an ADD:"
 	sed 's/^/# /' "$TMP/$1"
 }
 offline_on_node0() { grep -lx offline "$mem"/node0/memory*/state 2>/dev/null | wc -l; }
@@ -115,7 +119,7 @@ ok_count() { python3 -c 'import sys; sys.exit(not eval(sys.argv[1]))' "$1"; }
 # node link, memory/ never, the ACPI devices twice a walk), not by
 # hotmemd's own count of its waits' reads, which a listing again during
 # a wait grew too (reread21 H7)
-race() { fuse_binding_race "$TMP/$1"; }
+race() { fuse_binding_race "$TMP/$1" "$(cat "$TMP/$1.lookups")"; }
 nrace() { fuse_node_race "$TMP/$1"; }
 rdp() { awk '$1 == "READDIRPLUS" { v = $2 } END { print v + 0 }' "$1"; }
 nrace_ok() {
@@ -123,7 +127,7 @@ nrace_ok() {
 		$(($(rdp "$TMP/$1.b") - $(rdp "$TMP/$1.a")))
 }
 waits() { echo "$(wc -l <"$TMP/$1.waited") waited for their node link, $(cat "$TMP/$1.walks") ACPI walks"; }
-own() { awk -v a="$(fuse_own "$TMP/$1")" -v r="$(nrace "$1")" 'BEGIN { printf "%.3f\n", a - r }'; }
+own() { awk -v a="$(fuse_own "$TMP/$1" "$(cat "$TMP/$1.lookups")")" -v r="$(nrace "$1")" 'BEGIN { printf "%.3f\n", a - r }'; }
 
 # 15 on 2026-11-30 at either size (the ADD's own 14 and a GETATTR of
 # memory/ after hotmemfs invalidated it; docs/hotmemd.md "FUSE requests a

@@ -26,20 +26,53 @@ for k in sorted(b):
 print("total %.2f" % (tot / n))
 EOF
 }
-# fuse_binding_race FILE: of fuse_delta's per-ADD counts in FILE, what the
-# ADDs that met their DIMM's binding halfway asked more: the kernel binds a
-# DIMM after __add_memory() (acpi_memory_enable_device()), hotmemfs too
-# since bc9f32fd, and under load hotmemd often takes an ADD first; it then
-# reads memoryN/'s firmware_node again, a GETATTR of memoryN/ and one or
-# two LOOKUPs more.  Counted above an ADD's own GETATTR and 2 LOOKUPs, the
-# LOOKUPs at most two a GETATTR (0-5 of 8 ADDs raced at load 12-17: up to
-# 1.87 an ADD).  FUSE_RACE_MAX: what the tests forgive, 6 ADDs of 8 at 3
-# each -- a GETATTR and two LOOKUPs more at EVERY ADD (3.0) still fails
-# (finalJ J3); the log cannot count the races: an ADD whose listing the
-# binding invalidated asks its 2 more without hotmemd noticing.
+# fuse_add_lookups LOG MARKS MEM: the LOOKUPs an ADD makes of its own,
+# from hotmemfs's FUSE request log (LOG, -d) cut into one window an ADD at
+# MARKS's line numbers (fuse_log_mark before the first ADD and after each,
+# one a line): their mean over the windows without a GETATTR of a block's
+# memoryK/ (MEM's), which an ADD that met its DIMM's binding asks
+# (fuse_binding_race); if every window has one, the fewest of any (fewer
+# races counted, never more).  Derived, not written down: 2 until
+# 995d140e (memoryN, memory(N+1)), 5 since (its nodeK, firmware_node and
+# state looked up by name), one fewer when there is no block below to
+# guess the node from (docs/hotmemd.md "Where an ADD's time goes")
+fuse_add_lookups() {
+	stat -c '%i' "$3"/memory[0-9]* >"$TMP/lookups.inos" || return 1
+	python3 - "$1" "$2" "$TMP/lookups.inos" <<'PY'
+import re, sys
+lines = open(sys.argv[1], errors="replace").read().split("\n")
+marks = [int(l) for l in open(sys.argv[2]) if l.strip()]
+dirs = {l.strip() for l in open(sys.argv[3])}
+req = re.compile(r"opcode: (LOOKUP|GETATTR) \(\d+\), nodeid: (\d+),")
+clean, every = [], []
+for a, b in zip(marks, marks[1:]):
+    found = [m.groups() for m in map(req.search, lines[a:b]) if m]
+    lookups = sum(op == "LOOKUP" for op, _ in found)
+    every.append(lookups)
+    if not any(op == "GETATTR" and node in dirs for op, node in found):
+        clean.append(lookups)
+if not every:
+    sys.exit("no ADD windows in " + sys.argv[2])
+print("%.3f" % (sum(clean) / len(clean) if clean else min(every)))
+PY
+}
+# fuse_binding_race FILE OWN: of fuse_delta's per-ADD counts in FILE, what
+# the ADDs that met their DIMM's binding halfway asked more: the kernel
+# binds a DIMM after __add_memory() (acpi_memory_enable_device()),
+# hotmemfs too since bc9f32fd, and under load hotmemd often takes an ADD
+# first; it then reads memoryN/'s firmware_node again, a GETATTR of
+# memoryN/ and one or two LOOKUPs more.  Counted above an ADD's own
+# GETATTR and its OWN LOOKUPs (fuse_add_lookups: counted as 2 until
+# 2026-12-01, when an ADD made 5, so that any GETATTR more was taken for
+# a race with two LOOKUPs, hiding own requests), the LOOKUPs at most two
+# a GETATTR (0-5 of 8 ADDs raced at load 12-17: up to 1.87 an ADD).
+# FUSE_RACE_MAX: what the tests forgive, 6 ADDs of 8 at 3 each -- a
+# GETATTR and two LOOKUPs more at EVERY ADD (3.0) still fails (finalJ
+# J3); the log cannot count the races: an ADD whose listing the binding
+# invalidated asks its 2 more without hotmemd noticing.
 FUSE_RACE_MAX=2.25
 fuse_binding_race() {
-	awk '$1 == "GETATTR" { g = $2 - 1 } $1 == "LOOKUP" { l = $2 - 2 }
+	awk -v own="$2" '$1 == "GETATTR" { g = $2 - 1 } $1 == "LOOKUP" { l = $2 - own }
 	END { if (g < 0) g = 0; if (l < 0) l = 0; if (l > 2 * g) l = 2 * g; printf "%.3f\n", g + l }' "$1"
 }
 # fuse_node_race FILE: of fuse_delta's per-ADD counts in FILE, the
@@ -57,7 +90,7 @@ fuse_binding_race() {
 fuse_node_race() {
 	awk '$1 == "READDIRPLUS" { r = $2 - 1 } END { printf "%.3f\n", (r > 0 ? r : 0) }' "$1"
 }
-# fuse_own FILE: FILE's total without fuse_binding_race's
+# fuse_own FILE OWN: FILE's total without fuse_binding_race's
 fuse_own() {
-	awk -v r="$(fuse_binding_race "$1")" '$1 == "total" { printf "%.3f\n", $2 - r }' "$1"
+	awk -v r="$(fuse_binding_race "$1" "$2")" '$1 == "total" { printf "%.3f\n", $2 - r }' "$1"
 }
