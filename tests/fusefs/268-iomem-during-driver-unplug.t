@@ -13,8 +13,10 @@
 # while the unplug still takes memory33's pages (isolated in
 # /proc/pagetypeinfo, the online's write not answered), not by a time; a
 # read not answered within 30 s fails.  Without the copy in
-# driver_retry() checks 9 and 10 fail (2 of 12: the read waited for the
-# unplug, and saw memory32 removed).
+# driver_retry() check 10 fails (the read waited for the unplug, and saw
+# memory32 removed), and check 9 most runs (the read and the write are
+# answered together then).  A read made only after the drivers' work ended
+# shows nothing: checks 9-10 skip, saying so.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -39,12 +41,24 @@ in_background online sh -c "echo online_movable >'$M/memory32/state'"
 for _ in $(seq 600); do unplugging && break; sleep 0.05; done
 unplugging
 tap_ok $? "online_movable memory32: the driver's work after it takes memory33's pages (isolated), they will not go"
-in_background during cat "$MNT/proc/iomem"
+# whether the online's write (which waits for its drivers' work, ~150 ms
+# here) was answered is looked at in the reader's own shell, just before
+# its read and just after: a poll of the test's own (50 ms steps, two FUSE
+# reads) outlived the unplug on a loaded host (fresh-clone CI, 2026-12-01)
+when() { if [ -s "$TMP/online.rc" ]; then echo "$1"; else echo "$2"; fi; }
+in_background during sh -c "$(declare -f when); TMP='$TMP'
+	when late in-time >'$TMP/during.issued'
+	cat '$MNT/proc/iomem'; r=\$?
+	when after during >'$TMP/during.when'; exit \$r"
 answered_within during 30
 tap_ok $? "/proc/iomem answers"
-unplugging
-tap_ok $? "... while the unplug still runs"
-is "$(cat "$TMP/during.out")" "$before" "... the resource tree as before the unplug"
+if [ "$(cat "$TMP/during.issued")" = late ]; then
+	ok "# SKIP the online's drivers' work ended before the read was made (a loaded host): nothing shown this run"
+	ok "# SKIP (the same)"
+else
+	is "$(cat "$TMP/during.when")" during "... before the online's write, which waits for its drivers' unplug"
+	is "$(cat "$TMP/during.out")" "$before" "... the resource tree as before the unplug"
+fi
 
 answered_within online 120
 tap_ok $? "the online ends well, the unplug at its bound (memory33's pinned pages stay)"
