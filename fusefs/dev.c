@@ -2402,6 +2402,7 @@ uint64_t hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id)
 	d = dev_find(ctx, id);
 	if (d && d->type == HMFS_VIRTIO_MEM) {
 		d->del_request = HMFS_DEL_WAITED;
+		d->del_waiters++;
 		incarnation = d->incarnation;
 		if (ctx->del_running == incarnation) /* the timers' thread's, in flight: says nothing */
 			ctx->del_running = 0;
@@ -2410,11 +2411,21 @@ uint64_t hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id)
 	return incarnation;
 }
 
-/* the waiting device_del is over: a device it left (refused) holds no request */
+/*
+ * The waiting device_del is over: a device it left (refused) holds no
+ * request once no other device_del (wait) of that same object still
+ * waits.  Ended by the first of two, a QMP device_del meanwhile queued
+ * again, the timers' thread could remove the device first and the second
+ * waiter answer DeviceNotFound (reread22 R6 again: reread23a R2).
+ */
 void hmfs_dev_del_wait_end(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation)
 {
+	struct hmfs_dev *d;
+
 	pthread_mutex_lock(&ctx->dev_lock);
-	del_request_end(ctx, id, incarnation, HMFS_DEL_WAITED);
+	d = dev_find(ctx, id);
+	if (d && d->incarnation == incarnation && d->del_waiters && !--d->del_waiters)
+		del_request_end(ctx, id, incarnation, HMFS_DEL_WAITED);
 	pthread_mutex_unlock(&ctx->dev_lock);
 }
 

@@ -416,6 +416,12 @@ struct hmfs_dev {
 	 */
 	enum hmfs_del_request { HMFS_DEL_NONE, HMFS_DEL_QUEUED, HMFS_DEL_WAITED } del_request;
 	/*
+	 * the hotmemctl device_dels (wait) of this object waiting now, under
+	 * dev_lock: the request is WAITED until the last of them ends
+	 * (hmfs_dev_del_wait_end()), not the first (reread23a R2)
+	 */
+	unsigned int del_waiters;
+	/*
 	 * virtio-mem: QEMU's device_add answered behind a guest's offline
 	 * (hmfs_dev_add_request()): the device is QEMU's (listed, placed,
 	 * @vm NULL), the guest's driver has not probed it yet; the probe

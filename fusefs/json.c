@@ -118,6 +118,16 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	json_object_object_add(o, "max-size", json_object_new_uint64(d->size));
 	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
 	/*
+	 * a device_del pending for it (hotmem's own, dev.c del_request):
+	 * a QMP one queued behind a guest's offline, or held by the
+	 * hotmemctl device_del(s) waiting, how many
+	 */
+	if (d->del_request != HMFS_DEL_NONE)
+		json_object_object_add(o, "device-del", json_object_new_string(
+				d->del_request == HMFS_DEL_QUEUED ? "queued" : "waited"));
+	if (d->del_waiters)
+		json_object_object_add(o, "device-del-waiters", json_object_new_int(d->del_waiters));
+	/*
 	 * QEMU's device the guest's driver has not probed (hotmem's own):
 	 * queued behind a guest's offline, refused by the guest, or stopped
 	 * before it ran, hotmemfs frozen (dev.c hmfs_dev_add_request(),

@@ -419,6 +419,25 @@ vmem_del_kill9_restart() {
 	mount_fs "kill -9, restart from the state file"
 }
 looping() { block_state_wait 33 going-offline && kill -0 "$OFF" 2>/dev/null; }
+# dev_del_pending ID: the device_del pending for virtio-mem device ID as
+# `status --json` says it ("queued", "waited N": N hotmemctl device_dels
+# waiting; "none")
+dev_del_pending() {
+	ctl -j status | python3 -c 'import json,sys
+d=[d for d in json.load(sys.stdin)["devices"] if d["id"] == sys.argv[1]][0]
+w=d.get("device-del-waiters")
+print(d.get("device-del", "none") + (" %d" % w if w else ""))' "$1"
+}
+# dev_del_pending_wait ID WANT: 0 once dev_del_pending ID says WANT (a
+# hotmemctl device_del has taken the request: dev.c
+# hmfs_dev_del_take_over()), 1 after 30 s (a bound for a failure)
+dev_del_pending_wait() {
+	for _ in $(seq 600); do
+		[ "$(dev_del_pending "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 # vmem_del_wait_beside_queued: hotmemfs mounted with a state file,
 # vmem_del_offline_loops, a QMP device_del vm1 queued behind the offline
 # (answered {}), and a `hotmemctl device_del vm1` (wait) started beside it
