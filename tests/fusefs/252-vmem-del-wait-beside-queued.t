@@ -9,9 +9,9 @@
 # hmfs_dev_del_take_over()): it answers "removed", DEVICE_DELETED comes
 # once.  Which one took change_lock first was the mutex's choice; the
 # timers' thread, waiting since the QMP device_del, usually: without the
-# take-over checks 7-8 failed in 5 runs of 5.  The queued removal, taken
+# take-over checks 8-9 failed in 5 runs of 5.  The queued removal, taken
 # over, logs nothing (dev.c del_request_owns(): -EALREADY); it logged that
-# vm1 was gone, before the waiting command removed it: check 12 fails
+# vm1 was gone, before the waiting command removed it: check 13 fails
 # with d18d5fd5's take-over.
 . "$(dirname "$0")/lib.sh"
 require_env

@@ -441,7 +441,8 @@ dev_del_pending_wait() {
 # vmem_del_wait_beside_queued: hotmemfs mounted with a state file,
 # vmem_del_offline_loops, a QMP device_del vm1 queued behind the offline
 # (answered {}), and a `hotmemctl device_del vm1` (wait) started beside it
-# (WAITER; its output in $TMP/wait.out): six TAP lines (tests/fusefs/252, 253)
+# (WAITER; its output in $TMP/wait.out), which has taken the request over
+# (status --json: dev_del_pending_wait): seven TAP lines (tests/fusefs/252, 253)
 vmem_del_wait_beside_queued() {
 	start_fs --fresh
 	tap_ok $? "hotmemfs mounts (a state file)"
@@ -451,7 +452,8 @@ vmem_del_wait_beside_queued() {
 	tap_ok $? "QMP device_del vm1 answers {} behind the looping offline (the removal queued)"
 	"$HMCTL" -s "$CTL" device_del vm1 >"$TMP/wait.out" 2>&1 &
 	WAITER=$!
-	sleep 0.5 # the waiting command has taken the request (no event says so; more sleep only helps)
+	dev_del_pending_wait vm1 "waited 1"
+	tap_ok $? "hotmemctl device_del vm1 (wait) takes the queued request over ($(dev_del_pending vm1))"
 }
 # vmem_del_waiter_removes: the pins freed, the offline ends, and the
 # waiting device_del (WAITER) removed vm1, once, the queued removal it
@@ -465,8 +467,11 @@ vmem_del_waiter_removes() {
 	tap_ok $? "... it says vm1 was removed, not that it was not found"
 	ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm1 /machine/peripheral/vm1" 1
 	tap_ok $? "DEVICE_DELETED vm1"
-	sleep 0.2
-	is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once"
+	# a later device's DEVICE_DELETED: every event before it has arrived
+	ctl device_add virtio-mem-pci id=vm2 size=128M requested-size=0 >/dev/null &&
+		ctl device_del vm2 >/dev/null && ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm2 " 1 ||
+		diag "no DEVICE_DELETED of a vm2 added and removed after it"
+	is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once (up to a later vm2's DEVICE_DELETED)"
 	dev_listed vm1
 	tap_ok $((!$?)) "vm1 is no longer listed; vm0 stays: $(dev_listed vm0 && echo yes)"
 	grep "the queued device_del" "$TMP/hotmemfs.log" | sed 's/^/# /'
