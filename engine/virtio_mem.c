@@ -155,6 +155,19 @@ struct virtio_mem_pub {
 	/* the plugged blocks: a copy of the driver, its state arrays the copy's own (in @states) */
 	struct virtio_mem vm;
 	uint8_t *mb_states, *sb_states, *bb_states;
+	/*
+	 * the arrays' lengths: the whole region's usable blocks at the probe
+	 * (virtio_mem_pub_alloc()), never a usable region's that can grow.
+	 * 6.12's virtio_mem_refresh_config() recomputes last_usable_mb_id from
+	 * usable_region_size at every config change (QEMU grows it:
+	 * virtio_mem_resize_usable_region()); hotmem fixes last_usable from
+	 * region_size once.  Should hotmem ever model usable_region_size, the
+	 * copy must still be sized from region_size: virtio_mem_publish()
+	 * checks the bound and refuses to write past it (reread23a R7).
+	 */
+	size_t nr_mb, nr_sb, nr_bb;
+	/* a publish found the driver past the bounds: not published, said by the invariants */
+	bool outgrown;
 	uint8_t states[];
 };
 
@@ -1722,6 +1735,9 @@ static int virtio_mem_pub_alloc(struct virtio_mem *vm)
 	if (!p)
 		return -ENOMEM;
 	pthread_mutex_init(&p->lock, NULL);
+	p->nr_mb = nr_mb;
+	p->nr_sb = nr_sb;
+	p->nr_bb = nr_bb;
 	p->mb_states = p->states;
 	p->sb_states = p->mb_states + nr_mb;
 	p->bb_states = p->sb_states + nr_sb;
@@ -1957,8 +1973,15 @@ static int virtio_mem_check_pub(struct virtio_mem *vm, char *err, size_t errlen)
 	int rc = 0;
 
 	pthread_mutex_lock(&p->lock);
+	if (p->outgrown) { /* virtio_mem_publish(): the copy is behind the driver */
+		snprintf(err, errlen,
+			 "virtio_mem virtio%d: the driver's blocks outgrew the readers' copy "
+			 "(%zu/%zu/%zu memory/sub/big blocks): not published since",
+			 vm->index, p->nr_mb, p->nr_sb, p->nr_bb);
+		rc = -EINVAL;
+	}
 	/* the sizes are the copy's: a reader pairs plugged_size with its plugged blocks */
-	if (p->info.plugged_size != c->plugged_size) {
+	if (!rc && p->info.plugged_size != c->plugged_size) {
 		snprintf(err, errlen,
 			 "virtio_mem virtio%d: the readers' copy says %llu bytes plugged, "
 			 "its plugged blocks are of %llu", vm->index,
@@ -2206,6 +2229,20 @@ static void virtio_mem_publish(struct virtio_mem *vm)
 
 	virtio_mem_fill_info(vm, &info);
 	pthread_mutex_lock(&p->lock);
+	/*
+	 * WARN_ON: the driver past the copy's bounds (the whole region's) is
+	 * a hotmem bug; the copy stays as it was, whole, rather than be
+	 * overrun, and hotmem_check_invariants() fails from now on
+	 */
+	if (nb_mb > p->nr_mb || nb_sb > p->nr_sb || nb_bb > p->nr_bb) {
+		if (!p->outgrown)
+			pr_warn(vm->hm, "WARNING: virtio_mem virtio%d: %zu/%zu/%zu memory/sub/big blocks "
+				"past the readers' copy's %zu/%zu/%zu: not published", vm->index,
+				nb_mb, nb_sb, nb_bb, p->nr_mb, p->nr_sb, p->nr_bb);
+		p->outgrown = true;
+		pthread_mutex_unlock(&p->lock);
+		return;
+	}
 	if (vm->states_unpublished) {
 		virtio_mem_pub_copy(p->mb_states, vm->sbm.mb_states, nb_mb);
 		virtio_mem_pub_copy(p->sb_states, vm->sbm.sb_states, nb_sb);
