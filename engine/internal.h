@@ -487,6 +487,8 @@ struct memory_block {
 	enum hm_offline_cause offline_cause;
 	const char *zone_rule;		/* why its zone (explain); NULL: offline */
 	int zone_rule_type;		/* the online type zone_rule is of (a restore's) */
+	/* explains of it under way (explain.c): an online's memmap init waits them out */
+	_Atomic unsigned int walkers;
 };
 
 /* an iomem "System RAM" resource added by add_memory() */

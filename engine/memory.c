@@ -297,6 +297,25 @@ void remove_memory_block_devices(struct hotmem *hm, unsigned long start,
 /* online / offline of one block                                       */
 /* ------------------------------------------------------------------ */
 
+/*
+ * An explain that loaded the block's state before its last offline may
+ * still be reading its struct pages (explain.c takes no hotplug lock: a
+ * reader never waits for a looping offline); the memmap init that
+ * follows would write them under it -- in the kernel a pfn walker's
+ * racy read, tolerated (pfn_to_online_page() "can race with memory
+ * offlining"), here a data race (TSan, test_online's
+ * refusal_never_read_by_explain, 2026-12-01).  Its walk is bounded: the
+ * online waits it out, which gives the walk's reads a happens-before to
+ * the writes (the walker's decrement, seq_cst, against this load).  A
+ * walker counts itself before it loads the state (explain_block()), so
+ * one that comes now sees the block offline and reads no page of it.
+ */
+static void memory_block_wait_walkers(struct memory_block *mem)
+{
+	while (atomic_load(&mem->walkers))
+		sched_yield();
+}
+
 int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 {
 	unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
@@ -324,6 +343,7 @@ int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 	if (ret)
 		return ret;
 	mem_hotplug_begin(hm);
+	memory_block_wait_walkers(mem);
 	if (nr_vmemmap_pages) {
 		ret = mhp_init_memmap_on_memory(hm, start_pfn, nr_vmemmap_pages, zone);
 		if (ret)
