@@ -502,6 +502,26 @@ static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *
 		      size_t addedlen, int *ost_slot, char *err, size_t errlen);
 
 /*
+ * The drivers' work in the writer's thread, named "hotmemfs-driver" while
+ * it runs: 6.12 runs it in a kworker (virtio_mem_run_wq() on
+ * system_freezable_wq), and `top -H`, a debugger or a test's preload
+ * shim (tests/reliability/thread_hold.c, tests/fusefs/268) tell it from
+ * the client's change by the name.  The FUSE worker's own name back after.
+ */
+static int driver_apply(struct hmfs_ctx *ctx, const struct hmfs_change *retry,
+			struct change_run *drun)
+{
+	char name[16] = "";
+	int ret;
+
+	pthread_getname_np(pthread_self(), name, sizeof(name));
+	pthread_setname_np(pthread_self(), "hotmemfs-driver");
+	ret = apply_held(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen);
+	pthread_setname_np(pthread_self(), name);
+	return ret;
+}
+
+/*
  * Memory came online or went offline: a virtio-mem driver below its
  * threshold adds more, one whose notifier queued its work on the offline
  * of its block (virtio_mem.unplug_online off) unplugs it.  That is the
@@ -539,7 +559,7 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
-	if (!apply_held(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen)) {
+	if (!driver_apply(ctx, retry, drun)) {
 		sret = hmfs_state_append(ctx, &drun->sv);
 		if (sret)
 			unsaved(ctx, retry, &drun->sv, "", sret, drun->err, drun->errlen);

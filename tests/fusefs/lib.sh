@@ -373,7 +373,7 @@ memory33_offline_loops() {
 }
 # require_preload_shim NAME: tests/reliability/NAME.c, an LD_PRELOAD shim
 # of hotmemfs's libc calls (alloc_shim: an allocation fails; thread_hold:
-# the timers' thread held at a mutex), built into $TMP/NAME.so: a skip for
+# a named thread held at a mutex or rwlock), built into $TMP/NAME.so: a skip for
 # a sanitized hotmemfs (the sanitizer's own calls would be bypassed) or,
 # by hand, without a compiler; a failure under make check
 require_preload_shim() {

@@ -17,14 +17,25 @@
  *                                 offline; the short ones before it (its
  *                                 change's early check's dev_lock) pass
  *
+ *   HOTMEM_TEST_THREAD_HOLD_NAME=NAME  the thread so named, not
+ *                                 hotmemfs-vmem (its name asked at each
+ *                                 call while PATH exists: a name it takes
+ *                                 for a while, machine.c driver_apply()'s
+ *                                 hotmemfs-driver, is seen)
+ *   HOTMEM_TEST_THREAD_HOLD_WRLOCK=1  at pthread_rwlock_wrlock() instead
+ *                                 (the engine's mem_hotplug_begin(), taken
+ *                                 under device_hotplug_lock)
+ *
  * The hold is tests/reliability/shim_hold.h, sync_shim.c's too.
  * Users: tests/fusefs/251 (the first lock after the queued removal took
- * its id), 267 (contended: the queued removal past its early check).
+ * its id), 267 (contended: the queued removal past its early check), 268
+ * (the drivers' work after an online, at its first mem_hotplug_begin()).
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,20 +45,31 @@
 
 static __thread int is_timer = -1;
 
+/* the thread to hold, while PATH exists: a name asked for is asked at each call */
+static bool held_thread(const char *path)
+{
+	const char *want = getenv("HOTMEM_TEST_THREAD_HOLD_NAME");
+	char name[16] = "";
+
+	if (!path || (!want && !is_timer) || access(path, F_OK))
+		return false;
+	if (want || is_timer < 0) {
+		pthread_getname_np(pthread_self(), name, sizeof(name));
+		if (!want)
+			is_timer = !strcmp(name, "hotmemfs-vmem");
+	}
+	return want ? !strcmp(name, want) : is_timer;
+}
+
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
 	static int (*real)(pthread_mutex_t *);
 	const char *path = getenv("HOTMEM_TEST_THREAD_HOLD");
-	char name[16] = "";
 	int ret;
 
 	if (!real)
 		real = (int (*)(pthread_mutex_t *))dlsym(RTLD_NEXT, "pthread_mutex_lock");
-	if (path && is_timer < 0) {
-		pthread_getname_np(pthread_self(), name, sizeof(name));
-		is_timer = !strcmp(name, "hotmemfs-vmem");
-	}
-	if (!path || is_timer != 1 || access(path, F_OK))
+	if (getenv("HOTMEM_TEST_THREAD_HOLD_WRLOCK") || !held_thread(path))
 		return real(m);
 	if (getenv("HOTMEM_TEST_THREAD_HOLD_CONTENDED")) {
 		ret = pthread_mutex_trylock(m);
@@ -56,4 +78,16 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 	}
 	shim_hold(path);
 	return real(m);
+}
+
+int pthread_rwlock_wrlock(pthread_rwlock_t *l)
+{
+	static int (*real)(pthread_rwlock_t *);
+	const char *path = getenv("HOTMEM_TEST_THREAD_HOLD");
+
+	if (!real)
+		real = (int (*)(pthread_rwlock_t *))dlsym(RTLD_NEXT, "pthread_rwlock_wrlock");
+	if (getenv("HOTMEM_TEST_THREAD_HOLD_WRLOCK") && held_thread(path))
+		shim_hold(path);
+	return real(l);
 }
