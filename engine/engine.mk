@@ -54,8 +54,9 @@ $(BUILD)/tests/engine/test_hotplug: ALL_LDFLAGS += -Wl,--wrap=physmem_private_pa
 $(BUILD)/tests/engine/test_hugetlb: ALL_LDFLAGS += -Wl,--wrap=put_lost_memmap_back \
 	-Wl,--wrap=physmem_write -Wl,--wrap=dissolve_free_hugetlb_folio
 
-# test_virtio_mem: no publish grows the readers' copy (realloc), the probe makes it (calloc)
-$(BUILD)/tests/engine/test_virtio_mem: ALL_LDFLAGS += -Wl,--wrap=realloc -Wl,--wrap=calloc
+# test_virtio_mem: no publish allocates (malloc, calloc, realloc; dladdr() tells the kernel
+# model's kmalloc()s by their caller: -rdynamic), the probe makes the readers' copy (calloc)
+$(BUILD)/tests/engine/test_virtio_mem: ALL_LDFLAGS += -Wl,--wrap=malloc -Wl,--wrap=realloc -Wl,--wrap=calloc -rdynamic
 
 # the internal archive: the benchmark times hm_trace(), a probe site, too
 ENGINE_BENCH := $(BUILD)/tests/engine/bench_engine
