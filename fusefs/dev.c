@@ -2441,9 +2441,21 @@ void hmfs_dev_del_wait_end(struct hmfs_ctx *ctx, const char *id, uint64_t incarn
  */
 static int vmem_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
 {
+	char why[512];
 	int ret;
 
 	ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
+	/*
+	 * The timers' thread's queued removal (del_running, dev_lock held):
+	 * its log says this check refused it, at its change, not the early
+	 * one before change_lock (machine.c hmfs_change()) -- the host's
+	 * figure may have moved between them.  Its @err goes to the log
+	 * only (vmem_del_queued()); a QMP reply keeps QEMU's words.
+	 */
+	if (ret && ctx->del_running == d->incarnation) {
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "at its change: %s", why);
+	}
 	if (ret || !d->vm) /* not probed: QEMU's device alone goes, its queued probe with it */
 		return ret;
 	ret = hotmem_virtio_mem_remove(d->vm);

@@ -10,12 +10,18 @@
 # removal, and the order is certain, not the mutex's: thread_hold.so
 # (tests/reliability/thread_hold.c, HOTMEM_TEST_THREAD_HOLD_CONTENDED)
 # holds the timers' thread at the first lock it would wait for --
-# change_lock, past the removal's early check (dev_lock, not contended) --
+# change_lock, past the removal's early check (dev_lock, which the thread
+# itself let go before its change: passed even if a reader holds it) --
 # until $TMP/hold is gone, so the qom-set is queued after that check and
 # before the removal's change.  No state file: with one a qom-set waits
 # for change_lock instead of being queued (machine.c resize_or_queue()).
 # With vmem_del() reading vi.requested_size again checks 11-13 fail (3 of
 # 14: vm1 removed, DEVICE_DELETED vm1, the queued resize finds no device).
+# Check 11 wants vmem_del()'s own words ("at its change: "): were the hold
+# at the early check's dev_lock instead (a reader holding it then, before
+# the shim passed the thread's own), the early check would refuse with
+# the host's figure before vmem_del() ran, and 11-13 passed without H10
+# (reread23a R4); such a run now fails 11.
 . "$(dirname "$0")/lib.sh"
 require_env
 require_preload_shim thread_hold
@@ -41,9 +47,9 @@ for _ in $(seq 600); do
 	[ "$(logged)" -gt 0 ] || grep -q "DEVICE_DELETED vm1 " "$TMP/ev.txt" && break
 	sleep 0.05
 done
-grep -q "vm1: the queued device_del: virtio-mem device cannot get unplugged while 'requested-size' != '0'" \
+grep -q "vm1: the queued device_del: at its change: virtio-mem device cannot get unplugged while 'requested-size' != '0'" \
 	"$TMP/hotmemfs.log"
-tap_ok $? "the queued removal is refused at its change: the host's requested-size is 128M"
+tap_ok $? "the queued removal is refused at its change (vmem_del(), not the early check): the host's requested-size is 128M"
 dev_listed vm1 && ! grep -q "DEVICE_DELETED vm1 " "$TMP/ev.txt"
 tap_ok $? "... vm1 stays, no DEVICE_DELETED vm1"
 for _ in $(seq 600); do

@@ -14,8 +14,12 @@
  *                                 a mutex another thread holds (its
  *                                 pthread_mutex_trylock() fails), such as
  *                                 change_lock behind a guest's looping
- *                                 offline; the short ones before it (its
- *                                 change's early check's dev_lock) pass
+ *                                 offline; the short ones before it pass,
+ *                                 and so does one the thread itself
+ *                                 unlocked while PATH existed (dev_lock:
+ *                                 the timers' thread lets it go before its
+ *                                 change, whose early check takes it again,
+ *                                 contended or not: reread23a R4)
  *
  *   HOTMEM_TEST_THREAD_HOLD_NAME=NAME  the thread so named, not
  *                                 hotmemfs-vmem (its name asked at each
@@ -61,6 +65,30 @@ static bool held_thread(const char *path)
 	return want ? !strcmp(name, want) : is_timer;
 }
 
+/* the mutexes the held thread unlocked while PATH existed (CONTENDED passes them) */
+static __thread pthread_mutex_t *unlocked[8];
+static __thread unsigned int nr_unlocked;
+
+static bool unlocked_here(const pthread_mutex_t *m)
+{
+	for (unsigned int i = 0; i < nr_unlocked && i < 8; i++)
+		if (unlocked[i] == m)
+			return true;
+	return false;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	static int (*real)(pthread_mutex_t *);
+
+	if (!real)
+		real = (int (*)(pthread_mutex_t *))dlsym(RTLD_NEXT, "pthread_mutex_unlock");
+	if (getenv("HOTMEM_TEST_THREAD_HOLD_CONTENDED") &&
+	    held_thread(getenv("HOTMEM_TEST_THREAD_HOLD")) && !unlocked_here(m))
+		unlocked[nr_unlocked++ % 8] = m;
+	return real(m);
+}
+
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
 	static int (*real)(pthread_mutex_t *);
@@ -72,6 +100,8 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 	if (getenv("HOTMEM_TEST_THREAD_HOLD_WRLOCK") || !held_thread(path))
 		return real(m);
 	if (getenv("HOTMEM_TEST_THREAD_HOLD_CONTENDED")) {
+		if (unlocked_here(m))
+			return real(m);
 		ret = pthread_mutex_trylock(m);
 		if (ret != EBUSY) /* taken: none to wait for; an error: the real one's */
 			return ret ? real(m) : 0;
