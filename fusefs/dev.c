@@ -1562,18 +1562,17 @@ static bool vmem_resize_queued(struct hmfs_ctx *ctx)
 }
 
 /*
- * @owner's device_del request for device object @incarnation of @id is
- * over (the removal done, or refused: not tried again): the object, if
- * still there and still @owner's, has none.  A request taken over since
- * is its new owner's to end.  dev_lock held.
+ * The queued device_del of device object @incarnation of @id is over (the
+ * removal done, or refused: not tried again): the object, if still there,
+ * has none.  One taken over since is its waiters' (del_waiters).
+ * dev_lock held.
  */
-static void del_request_end(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
-			    enum hmfs_del_request owner)
+static void del_queued_end(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation)
 {
 	struct hmfs_dev *d = dev_find(ctx, id);
 
-	if (d && d->incarnation == incarnation && d->del_request == owner)
-		d->del_request = HMFS_DEL_NONE;
+	if (d && d->incarnation == incarnation)
+		d->del_queued = false;
 }
 
 /*
@@ -1593,7 +1592,7 @@ static bool vmem_del_queued(struct hmfs_ctx *ctx)
 	struct hmfs_dev *d;
 	int ret;
 
-	for (d = ctx->devs; d && d->del_request != HMFS_DEL_QUEUED; d = d->next)
+	for (d = ctx->devs; d && !d->del_queued; d = d->next)
 		;
 	if (!d)
 		return false;
@@ -1605,7 +1604,7 @@ static bool vmem_del_queued(struct hmfs_ctx *ctx)
 	ret = hmfs_change(ctx, &ch, err, sizeof(err));
 	pthread_mutex_lock(&ctx->dev_lock);
 	/* refused: not tried again (else the thread would try it for ever) */
-	del_request_end(ctx, id, ch.dev.incarnation, HMFS_DEL_QUEUED);
+	del_queued_end(ctx, id, ch.dev.incarnation);
 	/*
 	 * Taken over by a device_del with "wait" (del_running cleared), the
 	 * waiting one says how its removal went, whichever ran first: this
@@ -2275,14 +2274,14 @@ int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t
 	if (!d || d->type != HMFS_VIRTIO_MEM)
 		goto out;
 	ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
-	if (ret || d->del_request != HMFS_DEL_NONE) /* pending (queued, or waited for): raised again */
+	if (ret || d->del_queued || d->del_waiters) /* pending (queued, or waited for): raised again */
 		goto out;
 	if (!ctx->vmem_timer_started || __atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) ||
 	    !__atomic_load_n(&ctx->change_waits_guest, __ATOMIC_ACQUIRE)) {
 		ret = -EAGAIN;
 		goto out;
 	}
-	d->del_request = HMFS_DEL_QUEUED;
+	d->del_queued = true;
 	pthread_cond_broadcast(&ctx->vmem_timer_cond);
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
@@ -2401,7 +2400,7 @@ uint64_t hmfs_dev_del_take_over(struct hmfs_ctx *ctx, const char *id)
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	if (d && d->type == HMFS_VIRTIO_MEM) {
-		d->del_request = HMFS_DEL_WAITED;
+		d->del_queued = false;
 		d->del_waiters++;
 		incarnation = d->incarnation;
 		if (ctx->del_running == incarnation) /* the timers' thread's, in flight: says nothing */
@@ -2424,8 +2423,8 @@ void hmfs_dev_del_wait_end(struct hmfs_ctx *ctx, const char *id, uint64_t incarn
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->incarnation == incarnation && d->del_waiters && !--d->del_waiters)
-		del_request_end(ctx, id, incarnation, HMFS_DEL_WAITED);
+	if (d && d->incarnation == incarnation && d->del_waiters)
+		d->del_waiters--;
 	pthread_mutex_unlock(&ctx->dev_lock);
 }
 
@@ -2733,7 +2732,7 @@ int hmfs_dev_dimm_in_slot_nowait(struct hmfs_ctx *ctx, int slot, char *id, size_
 static int del_request_owns(const struct hmfs_dev *d, uint64_t incarnation, char *err,
 			    size_t errlen)
 {
-	if (!incarnation || (d->incarnation == incarnation && d->del_request == HMFS_DEL_QUEUED))
+	if (!incarnation || (d->incarnation == incarnation && d->del_queued))
 		return 0;
 	if (d->incarnation == incarnation) {
 		snprintf(err, errlen, "the queued device_del of '%s' was taken over by a device_del that waits",

@@ -411,15 +411,13 @@ struct hmfs_dev {
 	 * dev_lock (dev.c del_request_owns()): a QMP device_del accepted
 	 * behind a guest's offline (hmfs_dev_del_request()), answered {}, its
 	 * removal queued for the timers' thread, DEVICE_DELETED once it is
-	 * done, as QEMU's; or a hotmemctl device_del that waits holds it
-	 * (hmfs_dev_del_take_over()), a queued one taken over
+	 * done, as QEMU's (del_queued); or held by the hotmemctl device_dels
+	 * that wait, how many (del_waiters: hmfs_dev_del_take_over(), a queued
+	 * one taken over).  The request is theirs until the last of them ends
+	 * (hmfs_dev_del_wait_end()), not the first (reread23a R2).  At most
+	 * one of the two is set.
 	 */
-	enum hmfs_del_request { HMFS_DEL_NONE, HMFS_DEL_QUEUED, HMFS_DEL_WAITED } del_request;
-	/*
-	 * the hotmemctl device_dels (wait) of this object waiting now, under
-	 * dev_lock: the request is WAITED until the last of them ends
-	 * (hmfs_dev_del_wait_end()), not the first (reread23a R2)
-	 */
+	bool del_queued;
 	unsigned int del_waiters;
 	/*
 	 * virtio-mem: QEMU's device_add answered behind a guest's offline

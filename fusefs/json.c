@@ -118,13 +118,13 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	json_object_object_add(o, "max-size", json_object_new_uint64(d->size));
 	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
 	/*
-	 * a device_del pending for it (hotmem's own, dev.c del_request):
+	 * a device_del pending for it (hotmem's own, dev.c del_queued, del_waiters):
 	 * a QMP one queued behind a guest's offline, or held by the
 	 * hotmemctl device_del(s) waiting, how many
 	 */
-	if (d->del_request != HMFS_DEL_NONE)
+	if (d->del_queued || d->del_waiters)
 		json_object_object_add(o, "device-del", json_object_new_string(
-				d->del_request == HMFS_DEL_QUEUED ? "queued" : "waited"));
+				d->del_queued ? "queued" : "waited"));
 	if (d->del_waiters)
 		json_object_object_add(o, "device-del-waiters", json_object_new_int(d->del_waiters));
 	/*
