@@ -16,11 +16,23 @@
 hm_say() { echo "$SAY $*"; }
 
 # PcpFree: kB on the per-cpu page lists (/proc/zoneinfo "count:"), free
-# pages MemFree does not count until they are drained (offline_pages does)
+# pages MemFree does not count until they are drained (offline_pages does).
+# MemFree is taken from the same read of zoneinfo (its zones' "pages free",
+# the counter meminfo's MemFree sums): read from meminfo by one process and
+# the lists from zoneinfo by the next, a drain in between (6.7+'s
+# decay_pcp_high() from the vmstat worker, once a second, frees up to
+# batch << PCP_BATCH_SCALE_MAX = 2016 pages at once) was counted in neither:
+# the likeliest reading of a CI guest whose "boot" came out 7 MB short
+# (2026-12-01).  meminfo's MemFree only when zoneinfo cannot be read.
 hm_meminfo() {
 	_t=$(awk '/^MemTotal:/ {print $2}' "$P/meminfo")
-	_f=$(awk '/^MemFree:/ {print $2}' "$P/meminfo")
-	_p=$(awk '/^ *count:/ {s += $2} END {printf "%.0f\n", s * 4}' "$P/zoneinfo" 2>/dev/null)
+	_fp=$(awk '/^ *pages free/ {f += $3; n++} /^ *count:/ {p += $2}
+		   END {if (n) printf "%.0f %.0f\n", f * 4, p * 4}' "$P/zoneinfo" 2>/dev/null)
+	if [ -n "$_fp" ]; then
+		_f=${_fp% *} _p=${_fp#* }
+	else
+		_f=$(awk '/^MemFree:/ {print $2}' "$P/meminfo") _p=0
+	fi
 	echo "{\"src\":\"$SRC\",\"ev\":\"meminfo\",\"phase\":\"$1\",\"MemTotal\":$_t,\"MemFree\":$_f,\"PcpFree\":${_p:-0}}" >> "$MEMINFO_OUT"
 }
 
