@@ -778,10 +778,22 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	} else {
 		/* the device's request is this one's while it waits, a queued QMP one's too (dev.c) */
 		held = hmfs_dev_del_take_over(ctx, ch.dev.id);
+		ch.dev.incarnation = held;
+		ch.dev.held = held != 0;
 	}
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (held)
 		hmfs_dev_del_wait_end(ctx, ch.dev.id, held);
+	/*
+	 * The device it held the request of went meanwhile, removed by
+	 * another device_del (wait) of it that also passed QEMU's check
+	 * before change_lock: QEMU answers a second device_del of a PCI
+	 * device being removed {} (9.2 qmp_device_del(): acpi-pcihp's pending
+	 * delete expires after 1 ms, since 8.0.1), and DEVICE_DELETED, the
+	 * one this one waits for, came: removed, not "not found"
+	 */
+	if (ret == -ENODEV && held)
+		ret = 0;
 	if (ret == -ENODEV) /* dev.c: no such device */
 		return device_not_found(r, asked);
 	if (ret)

@@ -2727,13 +2727,20 @@ int hmfs_dev_dimm_in_slot_nowait(struct hmfs_ctx *ctx, int slot, char *id, size_
  * object with no request (-ENODEV: gone), which the queued removal,
  * looking the id up at its change, would otherwise take; a device_del
  * with "wait" that took the request over removes the device itself
- * (-EALREADY).  dev_lock held.
+ * (-EALREADY).  A device_del with "wait" (@held) removes the object it
+ * holds the request of, never one added under its id since: that one
+ * gone (removed by a device_del beside it), -ENODEV, which ctl.c answers
+ * as its removal done.  dev_lock held.
  */
-static int del_request_owns(const struct hmfs_dev *d, uint64_t incarnation, char *err,
-			    size_t errlen)
+static int del_request_owns(const struct hmfs_dev *d, uint64_t incarnation, bool held,
+			    char *err, size_t errlen)
 {
-	if (!incarnation || (d->incarnation == incarnation && d->del_queued))
+	if (!incarnation || (d->incarnation == incarnation && (d->del_queued || held)))
 		return 0;
+	if (held) { /* its object gone since, removed by another device_del: ctl.c says so */
+		hmfs_qemu_error(err, errlen, "Device '%s' not found", d->id);
+		return -ENODEV;
+	}
 	if (d->incarnation == incarnation) {
 		snprintf(err, errlen, "the queued device_del of '%s' was taken over by a device_del that waits",
 			 d->id);
@@ -2743,7 +2750,7 @@ static int del_request_owns(const struct hmfs_dev *d, uint64_t incarnation, char
 	return -ENODEV;
 }
 
-int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
+int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation, bool held,
 		 const struct hotmem_task *task, int ost_source, int *ost_slot, char *err,
 		 size_t errlen)
 {
@@ -2769,7 +2776,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
 		ret = -ENODEV;
 		goto out;
 	}
-	ret = del_request_owns(d, incarnation, err, errlen);
+	ret = del_request_owns(d, incarnation, held, err, errlen);
 	if (ret)
 		goto out;
 	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, ost_source, err, errlen) :
@@ -2806,7 +2813,7 @@ int hmfs_dev_unplug_and_del(struct hmfs_ctx *ctx, const char *id, char *err, siz
 
 	if (!hmfs_dev_sizes(ctx, id, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
 		ret = hmfs_dev_set_requested(ctx, id, 0, err, errlen);
-	return ret ? ret : hmfs_dev_del(ctx, id, 0, NULL, 0, &(int){ 0 }, err, errlen);
+	return ret ? ret : hmfs_dev_del(ctx, id, 0, false, NULL, 0, &(int){ 0 }, err, errlen);
 }
 
 /* the id of the pc-dimm in ACPI slot @slot (the guest's eject names a slot), or -ENODEV */

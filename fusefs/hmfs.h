@@ -1248,6 +1248,12 @@ struct hmfs_change {
 		 * its request is for (struct hmfs_dev incarnation); 0: @id's now
 		 */
 		uint64_t incarnation;
+		/*
+		 * device_del with "wait" (ctl.c): @incarnation is the object it
+		 * holds the request of (hmfs_dev_del_take_over()), the one it
+		 * removes, never a device added under @id since
+		 */
+		bool held;
 	} dev;
 	/* the client's signal (a FUSE interrupt): ends an offline that loops */
 	const struct hotmem_task *task;
@@ -1560,10 +1566,11 @@ int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t
  * @ost_source (0: none, an undo's or a restore's own removal); when it
  * removed the DIMM, *@ost_slot is its slot, whose result's _OST waits
  * for hmfs_acpi_eject_end() (-1 otherwise).  @incarnation: a queued
- * request's device object (0: whichever @id names now); another object,
- * -ENODEV; its request taken over, -EALREADY.
+ * request's device object (0: whichever @id names now), or with @held
+ * the object a device_del with "wait" holds; another object, -ENODEV; a
+ * queued request taken over, -EALREADY.
  */
-int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
+int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation, bool held,
 		 const struct hotmem_task *task, int ost_source, int *ost_slot, char *err,
 		 size_t errlen);
 /*

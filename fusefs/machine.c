@@ -157,8 +157,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return ret;
 	}
 	case HMFS_CH_DEVICE_DEL:
-		return hmfs_dev_del(ctx, ch->dev.id, ch->dev.incarnation, ch->task, eject_source(ch),
-				    ost_slot, err, errlen);
+		return hmfs_dev_del(ctx, ch->dev.id, ch->dev.incarnation, ch->dev.held, ch->task,
+				    eject_source(ch), ost_slot, err, errlen);
 	case HMFS_CH_DEVICE_RESIZE:
 		if (ch->queued) /* the value queued last, taken now (dev.c vmem_set()) */
 			return hmfs_dev_set_queued(ctx, ch->dev.id, err, errlen);
