@@ -402,8 +402,8 @@ int hmt_format_json_header(const char *kernel_release, const char *engine, char 
 
 void hmt_print_table_header(FILE *f)
 {
-	fprintf(f, "%-12s %-8s %-28s %-5s %12s %9s %4s %-8s %7s %s\n", "TIME(s)", "SRC", "EVENT",
-		"PHASE", "START_PFN", "NR_PAGES", "NID", "ZONE", "RET", "EXTRA");
+	fprintf(f, "%-12s %-8s %-*s %-5s %12s %9s %4s %-8s %7s %s\n", "TIME(s)", "SRC",
+		HMU_TRACE_EVENT_WIDTH, "EVENT", "PHASE", "START_PFN", "NR_PAGES", "NID", "ZONE", "RET", "EXTRA");
 }
 
 /* an errno by name, as the kernel's source spells it ("-EBUSY"), else the number */
@@ -427,10 +427,10 @@ int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 	if (e->phase == HMT_EXIT)
 		table_ret(e->ret, ret, sizeof(ret));
 	hmu_trace_extra(hmt_fn_name(e->fn), (long long)e->extra, extra, sizeof(extra));
-	n = snprintf(buf, len, "%5llu.%06llu %-8s %-28s %-5s %#12llx %9llu %4d %-8s %7s %s",
+	n = snprintf(buf, len, "%5llu.%06llu %-8s %-*s %-5s %#12llx %9llu %4d %-8s %7s %s",
 		     (unsigned long long)(ts / 1000000000ULL),
 		     (unsigned long long)(ts % 1000000000ULL / 1000), hmt_src_name(e->src),
-		     hmt_fn_name(e->fn), e->phase == HMT_ENTER ? ">" : "<",
+		     HMU_TRACE_EVENT_WIDTH, hmt_fn_name(e->fn), e->phase == HMT_ENTER ? ">" : "<",
 		     (unsigned long long)e->start_pfn, (unsigned long long)e->nr_pages, e->nid,
 		     zone ? zone : "-", ret, extra);
 	return n < 0 || (size_t)n >= len ? -1 : n;

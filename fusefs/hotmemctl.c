@@ -826,7 +826,7 @@ static void print_trace(json_object *d)
 			snprintf(ret, sizeof(ret), "%lld", r);
 	}
 	hmu_trace_extra(ev, extra, ex, sizeof(ex));
-	printf("%-28s %-5s %#12llx %9llu %4lld %-8s %7s %s\n", ev,
+	printf("%-*s %-5s %#12llx %9llu %4lld %-8s %7s %s\n", HMU_TRACE_EVENT_WIDTH, ev,
 	       strcmp(gs(d, "phase"), "exit") ? ">" : "<", (unsigned long long)gu(d, "start_pfn"),
 	       (unsigned long long)gu(d, "nr_pages"),
 	       (long long)json_object_get_int64(get(d, "nid")),

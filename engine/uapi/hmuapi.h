@@ -81,6 +81,12 @@ int hmu_mem_action_from_name(const char *name);
  * (engine/hotmem_probes.h says what each is).  @fn is the step's name.
  */
 void hmu_trace_extra(const char *fn, long long extra, char *buf, size_t len);
+/*
+ * The EVENT column's width in those tables: the longest step's name,
+ * create_altmaps_and_memory_blocks and remove_memory_blocks_and_altmaps
+ * (6.12), 32 characters (tests/bpf/test_event.c checks every step fits).
+ */
+#define HMU_TRACE_EVENT_WIDTH 32
 
 /* ---- lib/string.c ----------------------------------------------------- */
 /* sysfs_streq(): equal, allowing one trailing '\n' on either side */

@@ -23,8 +23,8 @@ ev() {	# ts ev phase start_pfn nr_pages zone
 } > "$D/good.jsonl"
 # what hotmem-trace -o FILE writes without --json (docs/hotmem-trace.md)
 cat > "$D/table.txt" <<'TABLE'
-TIME(s)      SRC      EVENT                        PHASE    START_PFN  NR_PAGES  NID ZONE         RET EXTRA
-    0.003596 emulator online_pages                 <         0x100000     32768    0 Movable        0 0
+TIME(s)      SRC      EVENT                            PHASE    START_PFN  NR_PAGES  NID ZONE         RET EXTRA
+    0.003596 emulator online_pages                     <         0x100000     32768    0 Movable        0 0
 TABLE
 printf '\ngarbage\n' > "$D/garbage.jsonl"
 

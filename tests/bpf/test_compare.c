@@ -549,8 +549,8 @@ static void test_header_release(void **state)
 static void test_not_a_trace(void **state)
 {
 	static const char table[] =
-		"TIME(s)      SRC      EVENT                        PHASE    START_PFN  NR_PAGES  NID ZONE         RET EXTRA\n"
-		"    0.003596 emulator online_pages                 <         0x100000     32768    0 Movable        0 0\n";
+		"TIME(s)      SRC      EVENT                            PHASE    START_PFN  NR_PAGES  NID ZONE         RET EXTRA\n"
+		"    0.003596 emulator online_pages                     <         0x100000     32768    0 Movable        0 0\n";
 	static const char other_json[] = "\n{\"MemTotal\":1}\n";
 	static const struct {
 		const char *text;

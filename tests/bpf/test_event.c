@@ -5,12 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "event.h"
 #include "hotmem.h" /* HM_MEM_*: the engine's actions, the schema's */
 #include "jsonl.h"
+#include "uapi/hmuapi.h"
 
 /* bpf/ cannot include the engine: its enum hmt_mem_action is held to it here */
 #define SAME(a) ((int)(a) == (int)(HM_##a))
@@ -130,6 +132,39 @@ static void test_table(void **state)
 	e.extra = 0x110000;
 	assert_true(hmt_format_table(&e, 0, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, " 0 0x110000"));
+}
+
+/*
+ * The table's columns line up for every step: each name fits EVENT's
+ * width, and each row's PHASE sits under the header's.  The EVENT column
+ * was 28 wide, and mhp_supports_memmap_on_memory (29) and 6.12's
+ * create_altmaps_and_memory_blocks (32) pushed the rest of their rows
+ * right.
+ */
+static void test_table_columns_line_up(void **state)
+{
+	struct hmt_event e = sample();
+	char head[256] = "", buf[256];
+	FILE *f = fmemopen(head, sizeof(head), "w");
+	const char *phase;
+
+	(void)state;
+	assert_non_null(f);
+	hmt_print_table_header(f);
+	fclose(f);
+	phase = strstr(head, "PHASE");
+	assert_non_null(phase);
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
+		size_t at = (size_t)(phase - head);
+
+		assert_true(strlen(hmt_fn_name(fn)) <= HMU_TRACE_EVENT_WIDTH);
+		e.fn = fn;
+		e.phase = fn % 2 ? HMT_EXIT : HMT_ENTER;
+		assert_true(hmt_format_table(&e, 0, buf, sizeof(buf)) > (int)at);
+		if (buf[at - 1] != ' ' || (buf[at] != '>' && buf[at] != '<'))
+			fail_msg("%s: PHASE not at column %zu: \"%s\" under \"%s\"", hmt_fn_name(fn), at,
+				 buf, head);
+	}
 }
 
 /* memory_notify's action by name: table column and JSON beside the number */
@@ -462,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_too_small_buffers),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_columns_line_up),
 		cmocka_unit_test(test_notify_action_named),
 		cmocka_unit_test(test_block_steps),
 		cmocka_unit_test(test_record_batch),
