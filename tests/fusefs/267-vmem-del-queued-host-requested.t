@@ -15,16 +15,23 @@
 # until $TMP/hold is gone, so the qom-set is queued after that check and
 # before the removal's change.  No state file: with one a qom-set waits
 # for change_lock instead of being queued (machine.c resize_or_queue()).
-# With vmem_del() reading vi.requested_size again checks 11-13 fail (3 of
-# 14: vm1 removed, DEVICE_DELETED vm1, the queued resize finds no device).
-# Check 11 wants vmem_del()'s own words ("at its change: "): were the hold
+# With vmem_del() reading vi.requested_size again checks 12-14 fail (3 of
+# 15: vm1 removed, DEVICE_DELETED vm1, the queued resize finds no device).
+# Check 12 wants vmem_del()'s own words ("at its change: "): were the hold
 # at the early check's dev_lock instead (a reader holding it then, before
 # the shim passed the thread's own), the early check would refuse with
-# the host's figure before vmem_del() ran, and 11-13 passed without H10
-# (reread23a R4); such a run now fails 11.
+# the host's figure before vmem_del() ran, and 12-14 passed without H10
+# (reread23a R4); such a run now fails 12.  Check 8 says where the hold
+# landed (the held thread's stack, $TMP/hold.where): in the queued
+# removal's change (vmem_del_queued()) at change_lock (lock_change()).  A
+# retry timer's run (vmem_timer_run(), whose change takes change_lock too)
+# held there instead -- a timer armed and expired meanwhile -- or the
+# early check's dev_lock fail it, where the rest could pass without what
+# they mean happening in their order.
 . "$(dirname "$0")/lib.sh"
 require_env
 require_preload_shim thread_hold
+need_tool addr2line binutils
 export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
 M128=134217728
 logged() { grep -c "vm1: the queued device_del" "$TMP/hotmemfs.log"; }
@@ -36,6 +43,10 @@ touch "$TMP/hold"
 is "$(qmp_del vm1)" '{"return":{}}' "QMP device_del vm1 answers {} at once (nothing plugged, nothing requested), the removal queued"
 file_wait "$TMP/hold.held"
 tap_ok $? "... the timers' thread took it past its early check and is held at change_lock (thread_hold.so)"
+held_stack >"$TMP/held.txt"
+grep -qx vmem_del_queued "$TMP/held.txt" && grep -qx lock_change "$TMP/held.txt"
+tap_ok $? "... held in the queued removal's change at change_lock (vmem_del_queued(), lock_change()), not in a retry timer's run nor at the early check" ||
+	diag "held in: $(tr '\n' ' ' <"$TMP/held.txt")"
 ctl set-size vm1 128M >/dev/null
 tap_ok $? "qom-set vm1 requested-size 128M answers at once, queued behind the offline too"
 is "$(ctl qom-get vm1 requested-size)" $M128 "... the host's requested-size is 128M"

@@ -320,6 +320,20 @@ file_wait() {
 	return 1
 }
 
+# held_stack: the functions the thread thread_hold.so holds is in, the
+# innermost first, inlined ones too ($TMP/hold.where, which the shim
+# writes before $TMP/hold.held: hotmemfs's frames, addr2line -i; a return
+# address less one is inside its call); held_tid: that thread's id.  A
+# test checks its hold landed where it means, not at an earlier lock of
+# the same thread (tests/fusefs/267, 268; the test needs addr2line).
+held_stack() {
+	local off
+	sed -n 's/.*hotmemfs(+\(0x[0-9a-f]*\)).*/\1/p' "$TMP/hold.where" |
+		while read -r off; do printf '%x\n' $((off - 1)); done |
+		addr2line -f -i -e "$HMFS" | sed -n 'p;n'
+}
+held_tid() { sed -n 's/^tid //p' "$TMP/hold.where"; }
+
 # in_background NAME CMD...: CMD runs in the background, its stdout in
 # $TMP/NAME.out, stderr in $TMP/NAME.err, its exit status in $TMP/NAME.rc
 # once it ends (BG: its job).  For a request that may wait in the kernel

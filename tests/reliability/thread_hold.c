@@ -30,6 +30,13 @@
  *                                 (the engine's mem_hotplug_begin(), taken
  *                                 under device_hotplug_lock)
  *
+ * Where it held: PATH.where, written before PATH.held, says the held
+ * thread's id ("tid N") and its stack (backtrace_symbols_fd(): a frame of
+ * hotmemfs's as "hotmemfs(+0xOFFSET)"), for the test to check that the
+ * hold landed where it means (tests/fusefs/lib.sh held_where, held_in):
+ * a hold elsewhere -- another lock of the same thread first -- would let
+ * the test pass without what it tests happening in its order.
+ *
  * The hold is tests/reliability/shim_hold.h, sync_shim.c's too.
  * Users: tests/fusefs/251 (the first lock after the queued removal took
  * its id), 267 (contended: the queued removal past its early check), 268
@@ -37,12 +44,14 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shim_hold.h"
@@ -63,6 +72,42 @@ static bool held_thread(const char *path)
 			is_timer = !strcmp(name, "hotmemfs-vmem");
 	}
 	return want ? !strcmp(name, want) : is_timer;
+}
+
+/*
+ * backtrace()'s first call loads the unwinder (dlopen(), malloc()): done
+ * here, at load, so that the held thread's own call takes no lock
+ */
+__attribute__((constructor)) static void where_prime(void)
+{
+	void *frame;
+
+	if (getenv("HOTMEM_TEST_THREAD_HOLD"))
+		backtrace(&frame, 1);
+}
+
+/* PATH.where: the held thread's id and stack, whole before PATH.held is made */
+static void hold_where(const char *path)
+{
+	void *frames[64];
+	char where[4096];
+	int fd, n;
+
+	snprintf(where, sizeof(where), "%s.where", path);
+	fd = open(where, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	dprintf(fd, "tid %ld\n", (long)syscall(SYS_gettid));
+	n = backtrace(frames, 64);
+	backtrace_symbols_fd(frames, n, fd);
+	close(fd);
+}
+
+/* held where PATH.where says, until PATH is gone */
+static void hold(const char *path)
+{
+	hold_where(path);
+	shim_hold(path);
 }
 
 /* the mutexes the held thread unlocked while PATH existed (CONTENDED passes them) */
@@ -106,7 +151,7 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 		if (ret != EBUSY) /* taken: none to wait for; an error: the real one's */
 			return ret ? real(m) : 0;
 	}
-	shim_hold(path);
+	hold(path);
 	return real(m);
 }
 
@@ -118,6 +163,6 @@ int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 	if (!real)
 		real = (int (*)(pthread_rwlock_t *))dlsym(RTLD_NEXT, "pthread_rwlock_wrlock");
 	if (getenv("HOTMEM_TEST_THREAD_HOLD_WRLOCK") && held_thread(path))
-		shim_hold(path);
+		hold(path);
 	return real(l);
 }
