@@ -13,15 +13,25 @@
 # drivers' work is held, not by a time: thread_hold.so (tests/reliability/
 # thread_hold.c) holds the writer's thread while it runs that work (named
 # hotmemfs-driver then, machine.c driver_apply()) at its first
-# mem_hotplug_begin(), under device_hotplug_lock, until the read was
-# answered; a read not answered within 30 s fails.  Without the copy in
-# driver_retry() (apply() for apply_held()) check 7 fails: the read waits
-# for device_hotplug_lock, which the held work keeps.
+# pthread_rwlock_wrlock(), under device_hotplug_lock (the unplug of online
+# memory's vmemmap_remap_lost_excl(), not mem_hotplug_begin() as said
+# before: the stack showed it), until the read was answered; a read not answered within 30 s fails.  Without the copy in
+# driver_retry() (apply() for apply_held()) check 8 fails: the read waits
+# for device_hotplug_lock, which the held work keeps.  Its answer is the
+# tree as before the work, checked with it: a separate check passed
+# without the copy too (the read answered after the work, which then had
+# unplugged nothing).  Check 7 says where the hold landed (the held
+# thread's stack: driver_apply(), virtio_mem_run_locked()); 10 and 12 that the
+# worker is named hotmemfs-driver while it runs the drivers' work and has
+# its own name back after (8d6f93e4).
 . "$(dirname "$0")/lib.sh"
 require_env
 require_preload_shim thread_hold
+need_tool addr2line binutils
 M=$MNT/sys/devices/system/memory
 plugged() { ctl qom-get vm0 size 2>&1; }
+# the held worker's name ("gone": the thread has ended)
+held_comm() { cat "/proc/$FS_PID/task/$(held_tid)/comm" 2>/dev/null || echo gone; }
 
 HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_NAME=hotmemfs-driver \
 	HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
@@ -42,18 +52,25 @@ tap_ok $? "/proc/iomem before: vm0's region"
 : >"$TMP/hold"
 in_background online sh -c "echo online_movable >'$M/memory32/state'"
 file_wait "$TMP/hold.held"
-tap_ok $? "online_movable memory32: the drivers' work after it is held at its first mem_hotplug_begin() (thread_hold.so)"
+tap_ok $? "online_movable memory32: the drivers' work after it is held at its first write lock (thread_hold.so)"
+held_stack >"$TMP/held.txt"
+grep -qx driver_apply "$TMP/held.txt" && grep -qx virtio_mem_run_locked "$TMP/held.txt"
+tap_ok $? "... held in the drivers' work (driver_apply()), under device_hotplug_lock (virtio_mem_run_locked())" ||
+	diag "held in: $(tr '\n' ' ' <"$TMP/held.txt")"
 in_background during cat "$MNT/proc/iomem"
-answered_within during 30
-tap_ok $? "/proc/iomem answers while the drivers' work holds device_hotplug_lock"
+answered_within during 30 && [ "$(cat "$TMP/during.out")" = "$before" ]
+tap_ok $? "/proc/iomem answers while the drivers' work holds device_hotplug_lock, the resource tree as before the unplug" ||
+	diag "the read: $(tr '\n' '|' <"$TMP/during.out")"
 [ ! -s "$TMP/online.rc" ] && [ -e "$TMP/hold.held" ]
 tap_ok $? "... the online's write, which waits for its drivers' work, not answered yet"
+is "$(held_comm)" hotmemfs-driver "... the FUSE worker running the drivers' work is named hotmemfs-driver meanwhile"
 rm -f "$TMP/hold"
 answered_within during 30
-is "$(cat "$TMP/during.out")" "$before" "... the resource tree as before the unplug"
 
 answered_within online 120
 tap_ok $? "the online ends well, the unplug at its bound (memory33's pinned pages stay)"
+[ "$(held_comm)" != hotmemfs-driver ] && ! grep -qx hotmemfs-driver /proc/"$FS_PID"/task/*/comm
+tap_ok $? "... its drivers' work done, the worker has its own name back ($(held_comm)): no thread is hotmemfs-driver"
 ctl free-all >/dev/null
 ctl check >/dev/null
 tap_ok $? "invariants hold"

@@ -27,8 +27,9 @@
  *                                 for a while, machine.c driver_apply()'s
  *                                 hotmemfs-driver, is seen)
  *   HOTMEM_TEST_THREAD_HOLD_WRLOCK=1  at pthread_rwlock_wrlock() instead
- *                                 (the engine's mem_hotplug_begin(), taken
- *                                 under device_hotplug_lock)
+ *                                 (the engine's write locks, taken under
+ *                                 device_hotplug_lock: mem_hotplug_begin(),
+ *                                 vmemmap_remap_lost_excl())
  *
  * Where it held: PATH.where, written before PATH.held, says the held
  * thread's id ("tid N") and its stack (backtrace_symbols_fd(): a frame of
@@ -40,7 +41,8 @@
  * The hold is tests/reliability/shim_hold.h, sync_shim.c's too.
  * Users: tests/fusefs/251 (the first lock after the queued removal took
  * its id), 267 (contended: the queued removal past its early check), 268
- * (the drivers' work after an online, at its first mem_hotplug_begin()).
+ * (the drivers' work after an online, at its first write lock: the
+ * unplug's vmemmap_remap_lost_excl()).
  */
 #include <dlfcn.h>
 #include <errno.h>
