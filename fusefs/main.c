@@ -393,22 +393,29 @@ out:
  * are the changes acknowledged since the last compaction).  By hand:
  * --fresh.  Under systemd ($INVOCATION_ID) --fresh would go in
  * HOTMEMFS_OPTS and, left there, delete the state file on every later
- * start: say the mv instead.
+ * start: say the mv instead.  @journal: PATH.journal was there before
+ * this start -- one it made goes at its exit (start_unmake_files()), and
+ * a `mv` of it would fail.
  */
-static void say_way_out(const char *path)
+static void say_way_out(const char *path, bool journal)
 {
+	char mv_journal[2 * PATH_MAX + 40] = "";
+
+	if (journal)
+		snprintf(mv_journal, sizeof(mv_journal), " && mv %s.journal %s.journal.bad", path,
+			 path);
 	if (getenv("INVOCATION_ID"))
 		fprintf(stderr,
-			"hotmemfs: move the file away with its journal: mv %s %s.bad && "
-			"mv %s.journal %s.journal.bad && "
+			"hotmemfs: move the file away%s: mv %s %s.bad%s && "
 			"systemctl restart hotmemfs (never --fresh in HOTMEMFS_OPTS: each later start "
 			"would delete the state file)\n",
-			path, path, path, path);
+			journal ? " with its journal" : "", path, path, mv_journal);
 	else
 		fprintf(stderr,
-			"hotmemfs: move the file away with its journal (mv %s %s.bad && "
-			"mv %s.journal %s.journal.bad) or start with --fresh (which deletes both)\n",
-			path, path, path, path);
+			"hotmemfs: move the file away%s (mv %s %s.bad%s) or start with "
+			"--fresh (which deletes %s)\n",
+			journal ? " with its journal" : "", path, path, mv_journal,
+			journal ? "both" : "it");
 }
 
 /*
@@ -456,20 +463,27 @@ static void say_journal_way_out(const char *path, const struct hmfs_journal_dama
 				  "hotmemfs: or start anew with --fresh (which deletes both files)\n");
 }
 
-/* @d: the journal's damage when it was the journal that was refused (NULL: not loaded) */
-static void refuse_state(const char *err, const char *path, const struct hmfs_journal_damage *d)
+/*
+ * @d: the journal's damage when it was the journal that was refused (NULL: not
+ * loaded); @journal: PATH.journal was there before this start (say_way_out())
+ */
+static void refuse_state(const char *err, const char *path, const struct hmfs_journal_damage *d,
+			 bool journal)
 {
 	fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start\n", err);
 	if (path && d && (d->record || d->lost))
 		say_journal_way_out(path, d);
 	else if (path)
-		say_way_out(path);
+		say_way_out(path, journal);
 	else
 		fprintf(stderr, "hotmemfs: move the file away or start with --fresh\n");
 }
 
-/* Settle which machine to boot: the state file's, unless told otherwise. */
-static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
+/*
+ * Settle which machine to boot: the state file's, unless told otherwise.
+ * @journal: PATH.journal was there before this start (say_way_out()).
+ */
+static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journal)
 {
 	char sprof[PATH_MAX] = "", scmd[1024] = "", err[STATE_ERRLEN], canon[PATH_MAX];
 	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
@@ -479,7 +493,7 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 						err, sizeof(err)) :
 			 -ENOENT;
 	if (ret && ret != -ENOENT) {
-		refuse_state(err, o->state, NULL);
+		refuse_state(err, o->state, NULL, journal);
 		return ret;
 	}
 	snprintf(ctx->profile, sizeof(ctx->profile), "%s",
@@ -495,7 +509,7 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o)
 			"hotmemfs: state file %s belongs to --profile '%s' --cmdline '%s'\n"
 			"hotmemfs: refusing to restore it onto a different machine; use the same options%s, or\n",
 			o->state, sprof, scmd, getenv("INVOCATION_ID") ? " (HOTMEMFS_OPTS)" : "");
-		say_way_out(o->state);
+		say_way_out(o->state, journal);
 		return -EINVAL;
 	}
 	return 0;
@@ -644,19 +658,43 @@ static int refuse_foreign_files(const struct opts *o, const char *ctl_path)
 }
 
 /*
+ * What a start made on the file system before its first save: the
+ * directories mkdir_parent() made for the state file and the control
+ * socket, and the state file's lock and journal where they were not
+ * there (hmfs_state_open() creates them).  A start that fails before
+ * that save -- a machine that cannot boot, a refused restore, a mount
+ * refused -- takes them away again (start_unmake_files(),
+ * start_unmake_dirs()): it leaves the file system as it was, where a
+ * unit restarting on a bad profile made a state directory every try.
+ */
+struct made_dir {
+	const char *what;	/* whose directory, for the log */
+	char path[PATH_MAX];	/* the deepest directory made */
+	size_t top;		/* the topmost one made ends there; 0: none made */
+};
+
+struct start_made {
+	struct made_dir state_dir, ctl_dir;
+	char lock[PATH_MAX], journal[PATH_MAX]; /* made by this start; "": not */
+};
+
+/*
  * mkdir -p of @path's directory: /var/lib/hotmem and /run/hotmem may not
  * exist yet (by hand; hotmemfs.service's StateDirectory= and
  * RuntimeDirectory= make them).  Said when it made one: a mistyped -S
  * directory made a new machine there without a word but the start line's
- * "new", while the real state file waited elsewhere (usereye7 #8).
+ * "new", while the real state file waited elsewhere (usereye7 #8).  What
+ * it made in @made, for a failed start to take away.
  */
-static void mkdir_parent(const char *what, const char *path)
+static void mkdir_parent(const char *what, const char *path, struct made_dir *made)
 {
-	char buf[PATH_MAX];
+	char *buf = made->path;
 	size_t first = 0; /* the end of the topmost directory made, 0: none */
 	char *slash, c;
 
-	snprintf(buf, sizeof(buf), "%s", path);
+	made->what = what;
+	made->top = 0;
+	snprintf(buf, sizeof(made->path), "%s", path);
 	slash = strrchr(buf, '/');
 	if (!slash || slash == buf)
 		return;
@@ -672,6 +710,7 @@ static void mkdir_parent(const char *what, const char *path)
 		if (!c)
 			break;
 	}
+	made->top = first;
 	if (!first)
 		return;
 	if (!buf[first])
@@ -681,6 +720,60 @@ static void mkdir_parent(const char *what, const char *path)
 		fprintf(stderr, "hotmemfs: created the %s's directory %s (from %.*s on: it did not "
 				"exist)\n",
 			what, buf, (int)first, buf);
+}
+
+/*
+ * The directories mkdir_parent() made, deepest first, up to the topmost
+ * it made, said as their making was; one not empty (something else put
+ * there since) stays, and the ones above it
+ */
+static void unmake_dir(struct made_dir *made)
+{
+	char *slash;
+
+	if (!made->top)
+		return;
+	while (!rmdir(made->path)) {
+		if (strlen(made->path) <= made->top) {
+			fprintf(stderr, "hotmemfs: removed the %s's directory %s again: the start "
+					"failed\n", made->what, made->path);
+			break;
+		}
+		slash = strrchr(made->path, '/');
+		*slash = '\0';
+	}
+	made->top = 0;
+}
+
+/* @path@suffix in @made when it is not there: the start makes it */
+static void note_unmade(char *made, size_t len, const char *path, const char *suffix)
+{
+	struct stat st;
+
+	snprintf(made, len, "%s%s", path, suffix);
+	if (!lstat(made, &st) || errno != ENOENT)
+		made[0] = '\0';
+}
+
+/*
+ * The state file's journal and lock this failed start made, while it
+ * holds the lock (before teardown() lets it go): no other hotmemfs has
+ * them open meanwhile.  Nothing in the journal was acknowledged: no
+ * change is served before the first save.
+ */
+static void start_unmake_files(const struct hmfs_ctx *ctx, const struct start_made *made)
+{
+	if (made->journal[0] && ctx->journal_fd >= 0)
+		unlink(made->journal);
+	if (made->lock[0] && ctx->state_lockfd >= 0)
+		unlink(made->lock);
+}
+
+/* the directories this failed start made, once teardown() closed what is in them */
+static void start_unmake_dirs(struct start_made *made)
+{
+	unmake_dir(&made->ctl_dir);
+	unmake_dir(&made->state_dir);
 }
 
 /*
@@ -1156,15 +1249,17 @@ static int refuse_paths_inside(const struct opts *o, const char *ctl_path)
 
 /* the state file opened, the machine chosen and booted, its tree made */
 static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
-			   const struct parsed_profile *parsed, bool *refused)
+			   const struct parsed_profile *parsed, struct start_made *made,
+			   bool *refused)
 {
 	char err[STATE_ERRLEN] = "";
 	int ret;
 
-	if (o->state)
-		mkdir_parent("state file", o->state);
 	/* before --fresh removes anything: it may be another hotmemfs's file */
 	if (o->state) {
+		mkdir_parent("state file", o->state, &made->state_dir);
+		note_unmade(made->lock, sizeof(made->lock), o->state, ".lock");
+		note_unmade(made->journal, sizeof(made->journal), o->state, ".journal");
 		ret = hmfs_state_open(ctx, o->state, err, sizeof(err));
 		if (ret) {
 			fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start\n", err);
@@ -1184,13 +1279,13 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 		*refused = true;
 		return ret;
 	}
-	ret = choose_machine(ctx, o);
+	ret = choose_machine(ctx, o, !made->journal[0]);
 	*refused = ret;
 	if (!ret)
 		ret = boot(ctx, parsed);
 	/* only for a machine that booted: a refused boot leaves no /run/hotmem made */
 	if (!ret && ctx->ctl_path[0])
-		mkdir_parent("control socket", ctx->ctl_path);
+		mkdir_parent("control socket", ctx->ctl_path, &made->ctl_dir);
 	/* after the options' own errors, before anything is restored or mounted */
 	if (!ret)
 		ret = refuse_live_socket(ctx->ctl_path);
@@ -1223,7 +1318,8 @@ static int refuse_io_uring(const struct opts *o)
 	return ret;
 }
 
-static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool *refused)
+static int prepare(struct hmfs_ctx *ctx, const struct opts *o, struct start_made *made,
+		   bool *found, bool *refused)
 {
 	struct parsed_profile *parsed = NULL;
 	char err[STATE_ERRLEN] = "";
@@ -1251,7 +1347,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	}
 	if (ret)
 		return ret;
-	ret = prepare_machine(ctx, o, parsed, refused);
+	ret = prepare_machine(ctx, o, parsed, made, refused);
 	free(parsed);
 	if (ret)
 		return ret;
@@ -1266,7 +1362,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, bool *found, bool
 	ret = hmfs_state_load(ctx, found, err, sizeof(err));
 	hotmem_host_reserve_suspend(ctx->hm, false);
 	if (ret) {
-		refuse_state(err, ctx->state_path, &ctx->journal_damage);
+		refuse_state(err, ctx->state_path, &ctx->journal_damage, !made->journal[0]);
 		*refused = true;
 		return ret;
 	}
@@ -2382,10 +2478,11 @@ static void stderr_for_journal(void)
 
 int main(int argc, char **argv)
 {
+	struct start_made made = { 0 };
 	struct fuse_session *se;
 	struct stopper st;
 	struct hmfs_ctx ctx;
-	bool restored = false, refused = false, named;
+	bool restored = false, refused = false, saved = false, named;
 	struct opts o;
 	int ret, ret_save;
 
@@ -2396,7 +2493,7 @@ int main(int argc, char **argv)
 	stop_signals_block();
 	hmfs_ctx_init(&ctx);
 	stopper_init(&st, &ctx, o.stop_wait_ms);
-	ret = prepare(&ctx, &o, &restored, &refused);
+	ret = prepare(&ctx, &o, &made, &restored, &refused);
 	if (ret)
 		goto out;
 	se = mount_fs(&ctx, &o);
@@ -2417,6 +2514,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	hmfs_state_save(&ctx);
+	saved = true; /* what the start made is the machine's now */
 	/* the state file named always: the default one is the system's (usereye #14) */
 	/* the profile's name, as hotmemctl status, its file's path after it where they differ */
 	named = ctx.cfg.name[0] && strcmp(ctx.cfg.name, ctx.profile);
@@ -2462,6 +2560,10 @@ int main(int argc, char **argv)
 	/* read by watch_main() too */
 	__atomic_store_n(&st.saved, ret_save ? ret_save : 1, __ATOMIC_RELEASE);
 out:
+	if (ret && !saved)
+		start_unmake_files(&ctx, &made);
 	teardown(&ctx, &st);
+	if (ret && !saved)
+		start_unmake_dirs(&made);
 	return ret ? (refused ? EXIT_REFUSED : 1) : 0;
 }
