@@ -92,6 +92,7 @@ struct hmd {
 	const char *config_path;
 	bool config_explicit;
 	bool oneshot;
+	bool state_dir_made; /* this start made the state dir (statelock.c) */
 
 	/* the sysroot */
 	int memdir_fd; /* DIR/sys/devices/system/memory */
@@ -410,6 +411,8 @@ void hmd_sysroot_unwatch(struct hmd *d);
 void hmd_sysroot_watch(struct hmd *d);
 /* statelock.c: STATE_DIR/hotmemd.lock held for life; -EBUSY: another hotmemd has it (said) */
 int hmd_state_lock(struct hmd *d);
+/* a start refused after hmd_state_lock(): the state dir removed if it made it, empty */
+void hmd_state_dir_unmake(struct hmd *d);
 /* the state dir made if missing: 0 or -errno (errno kept for %m) */
 int hmd_state_dir_make(struct hmd *d);
 

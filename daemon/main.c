@@ -387,8 +387,10 @@ static int run_daemon(struct hmd *d)
 	if (hmd_state_lock(d))
 		return 1;
 	r = setup_sources(d);
-	if (r < 0)
+	if (r < 0) {
+		hmd_state_dir_unmake(d); /* refused before anything was decided */
 		return 1;
+	}
 	r = hmd_coldplug(d, true);
 	if (r == -EINTR) {
 		/* what on_signal() does once the loop runs */

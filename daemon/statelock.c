@@ -51,10 +51,17 @@ static long flock_holder(int fd)
 	return pid;
 }
 
-/* the one place the state dir is made: the lock's, and boot-blocks' record (bootblocks.c) */
+/*
+ * the one place the state dir is made: the lock's, and boot-blocks' record
+ * (bootblocks.c); state_dir_made says this hotmemd made it
+ */
 int hmd_state_dir_make(struct hmd *d)
 {
-	return mkdir(d->cfg.state_dir, 0755) && errno != EEXIST ? -errno : 0;
+	if (!mkdir(d->cfg.state_dir, 0755)) {
+		d->state_dir_made = true;
+		return 0;
+	}
+	return errno != EEXIST ? -errno : 0;
 }
 
 int hmd_state_lock(struct hmd *d)
@@ -92,4 +99,21 @@ unlocked:
 	hmd_log(d, LOG_WARNING, "cannot lock state dir %s (%m): a second hotmemd on it would not be refused",
 		dir);
 	return 0;
+}
+
+/*
+ * A start refused after the lock (its uevent socket, hmd_state_lock()'s
+ * caller) leaves the file system as it was: the state dir it made goes,
+ * if still empty (the lock is on the directory itself, no file in it;
+ * boot-blocks is written by the coldplug, after).  The lock's descriptor
+ * stays open until exit: a directory removed may still be locked.
+ */
+void hmd_state_dir_unmake(struct hmd *d)
+{
+	if (!d->state_dir_made)
+		return;
+	d->state_dir_made = false;
+	if (!rmdir(d->cfg.state_dir))
+		hmd_log(d, LOG_INFO, "state dir %s removed again: the start was refused",
+			d->cfg.state_dir);
 }
