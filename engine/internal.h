@@ -1359,6 +1359,7 @@ int create_memory_block_devices(struct hotmem *hm, unsigned long start,
 				struct vmem_altmap *altmap, int group);
 void register_memory_blocks_under_node_hotplug(struct hotmem *hm, int nid, uint64_t start,
 					       uint64_t size);
+struct vmem_altmap *memory_block_take_altmap(struct hotmem *hm, struct memory_block *mem);
 void remove_memory_block_devices(struct hotmem *hm, unsigned long start,
 				 unsigned long size);
 int memory_block_online(struct hotmem *hm, struct memory_block *mem);

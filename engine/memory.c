@@ -281,6 +281,25 @@ static void unregister_memory_block_under_nodes(struct hotmem *hm, unsigned long
 	pthread_rwlock_unlock(&hm->blocks_lock);
 }
 
+/*
+ * remove_memory_blocks_and_altmaps()'s "mem->altmap = NULL" (6.12), under
+ * blocks_lock for writing: hotmem_block_info() reads the altmap holding
+ * it for reading, without device_hotplug_lock (a stat of memoryN/ beside
+ * the removal: a data race, TSan, test_hotplug's
+ * block_info_beside_the_removal_of_its_altmap).  The altmap itself is
+ * freed only once the block has left the table.
+ */
+struct vmem_altmap *memory_block_take_altmap(struct hotmem *hm, struct memory_block *mem)
+{
+	struct vmem_altmap *altmap;
+
+	pthread_rwlock_wrlock(&hm->blocks_lock);
+	altmap = mem->altmap;
+	mem->altmap = NULL;
+	pthread_rwlock_unlock(&hm->blocks_lock);
+	return altmap;
+}
+
 void remove_memory_block_devices(struct hotmem *hm, unsigned long start,
 				 unsigned long size)
 {

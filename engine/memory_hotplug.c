@@ -1342,10 +1342,8 @@ static void remove_memory_blocks_and_altmaps(struct hotmem *hm, uint64_t start,
 
 	for (uint64_t cur = start; cur < start + size; cur += bs) {
 		struct memory_block *mem = phys_to_memory_block(hm, cur);
-		struct vmem_altmap *altmap = mem ? mem->altmap : NULL;
+		struct vmem_altmap *altmap = mem ? memory_block_take_altmap(hm, mem) : NULL;
 
-		if (mem)
-			mem->altmap = NULL;
 		remove_memory_block_devices(hm, cur, bs);
 		arch_remove_memory(hm, cur, bs, altmap);
 		hm_free(hm, altmap, sizeof(*altmap));

@@ -2245,6 +2245,75 @@ static void test_page_reader_beside_a_removal_never_reads_its_memmap(void **stat
 	hotmem_destroy(hm);
 }
 
+/*
+ * hotmem_block_info() (every stat of memoryN/ in hotmemfs, no hotplug
+ * lock) read the block's altmap while the removal of its memmap_on_memory
+ * block took it away (remove_memory_blocks_and_altmaps()'s mem->altmap =
+ * NULL) under no lock the reader takes: a data race, which TSan reports
+ * (make tsan-build, tests/reliability/tsan.t).  Certain, not timed: at the
+ * removal's start the reader is let make two more reads, counted with a
+ * relaxed atomic (no happens-before for TSan), before the removal goes on
+ * to take the altmap.  Without TSan it checks what the reader may see.
+ */
+struct info_reader {
+	struct hotmem *hm;
+	_Atomic unsigned long reads;
+	_Atomic bool stop;
+	int bad;	/* a read neither 0 nor -ENOENT, or a wrong nr_vmemmap_pages */
+};
+
+static void *info_read(void *arg)
+{
+	struct info_reader *r = arg;
+
+	while (!atomic_load(&r->stop)) {
+		struct hm_block_info bi;
+		int ret = hotmem_block_info(r->hm, 32, &bi);
+
+		if ((ret && ret != -ENOENT) || (!ret && bi.nr_vmemmap_pages != 512 &&
+						bi.nr_vmemmap_pages != 0))
+			r->bad++;
+		atomic_fetch_add_explicit(&r->reads, 1, memory_order_relaxed);
+	}
+	return NULL;
+}
+
+static void reads_at_altmap_removal(const struct hm_event *ev, void *arg)
+{
+	struct info_reader *r = arg;
+	unsigned long seen;
+
+	if (ev->type != HM_EV_TRACE || ev->exit || strcmp(ev->fn, "remove_memory_blocks_and_altmaps"))
+		return;
+	seen = atomic_load_explicit(&r->reads, memory_order_relaxed);
+	while (atomic_load_explicit(&r->reads, memory_order_relaxed) < seen + 2)
+		sched_yield();
+}
+
+static void test_block_info_beside_the_removal_of_its_altmap(void **state)
+{
+	struct hotmem *hm = boot("default", "memory_hotplug.memmap_on_memory=1 " IDLE_KERNEL);
+	struct info_reader r = { .hm = hm };
+	pthread_t t;
+	int slot;
+
+	(void)state;
+	slot = hotmem_subscribe(hm, reads_at_altmap_removal, &r);
+	assert_true(slot >= 0);
+	assert_int_equal(pthread_create(&t, NULL, info_read, &r), 0);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+		assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	}
+	atomic_store(&r.stop, true);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	hotmem_unsubscribe(hm, slot);
+	assert_int_equal(r.bad, 0);
+	assert_true(atomic_load(&r.reads) >= 6);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
@@ -2300,6 +2369,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_node_not_possible_is_refused),
 		cmocka_unit_test(test_cpuless_node_stays_while_its_boot_memory_does),
 		cmocka_unit_test(test_page_reader_beside_a_removal_never_reads_its_memmap),
+		cmocka_unit_test(test_block_info_beside_the_removal_of_its_altmap),
 	};
 
 	skip_register_tests(tests);
