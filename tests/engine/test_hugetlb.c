@@ -1149,15 +1149,22 @@ static long pageset_in(struct hotmem *hm, unsigned long nr)
 /*
  * memory32 online Normal holds ZONE_MOVABLE's pageset (memory33's), then
  * HVO's refused unshare loses memory32's whole memmap: ZONE_MOVABLE is
- * filled meanwhile so that the huge page comes from memory32.
+ * filled meanwhile so that the huge page comes from memory32.  With
+ * @mark, the kernel's allocations' log is started and marked at *@mark
+ * (with *@rng) before memory33's online: the pageset's allocation is
+ * rewound from there.
  */
-static struct hotmem *lost_memmap_holding_a_pageset(void)
+static struct hotmem *lost_memmap_holding_a_logged_pageset(unsigned long *mark, uint64_t *rng)
 {
 	struct hotmem *hm = hvo_block_online_as("hugetlb_free_vmemmap=on hotmem.kernel_alloc=default",
 						HM_MMOP_ONLINE_KERNEL, false);
 	static unsigned long h[32768];
 	struct hm_zone_info zi;
 
+	if (mark) {
+		hotmem_kmem_log_start(hm);
+		*mark = hotmem_kmem_log_mark(hm, rng);
+	}
 	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM + 128 * MiB, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_true(pageset_in(hm, 32) >= 0);
@@ -1169,6 +1176,11 @@ static struct hotmem *lost_memmap_holding_a_pageset(void)
 	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0].pfn), 32);
 	hotmem_free_all(hm);
 	return hm;
+}
+
+static struct hotmem *lost_memmap_holding_a_pageset(void)
+{
+	return lost_memmap_holding_a_logged_pageset(NULL, NULL);
 }
 
 /*
@@ -1446,6 +1458,51 @@ static void test_lost_memmap_put_back_races_alloc_at(void **state)
 		check(hm);
 		hotmem_destroy(hm);
 	}
+}
+
+/*
+ * 18782be5: the rewind of the kernel's allocations (kmem_unlog()) and a
+ * restore's begin (hotmem_kmem_restore_begin()) map a lost memmap again
+ * holding device_hotplug_lock, not mem_hotplug_lock: vmemmap_remap_lost_excl()
+ * keeps out the readers that hold vmemmap_remap_lock's read side
+ * (hotmem_alloc_page_at(), hotmem_free_page(), explain) while the
+ * memmap's free pages go back on their lists.  Here ZONE_MOVABLE's
+ * pageset lies in memory32's lost memmap: freeing it (the rewind of its
+ * allocation, or the restore's begin) maps the memmap first, and at the
+ * put back (--wrap) a reader could not take the read side: certain,
+ * whatever a racer's timing.  With the plain vmemmap_remap_lost(), as
+ * before 18782be5, unguarded is 1.
+ */
+static void assert_pageset_freed_guarded(struct hotmem *hm)
+{
+	assert_false(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
+	assert_true(pageset_in(hm, 32) < 0);
+	assert_int_equal(put_back.calls, 1);
+	assert_int_equal(put_back.said_mapped, 0);
+	assert_int_equal(put_back.unguarded, 0);
+}
+
+static void test_kmem_rewind_and_restore_keep_readers_out_of_a_lost_memmap(void **state)
+{
+	unsigned long mark, moved = 0;
+	uint64_t rng;
+	struct hotmem *hm = lost_memmap_holding_a_logged_pageset(&mark, &rng);
+
+	(void)state;
+	assert_true(pageset_in(hm, 32) >= 0);
+	put_back = (typeof(put_back)){ .on = true, .hm = hm };
+	assert_int_equal(hotmem_kmem_log_rewind(hm, mark, rng), 0);
+	put_back.on = false;
+	assert_pageset_freed_guarded(hm);
+	hotmem_kmem_log_rewind_end(hm, &moved);
+	hotmem_destroy(hm);
+
+	hm = lost_memmap_holding_a_pageset();
+	put_back = (typeof(put_back)){ .on = true, .hm = hm };
+	hotmem_kmem_restore_begin(hm);
+	put_back.on = false;
+	assert_pageset_freed_guarded(hm);
+	hotmem_destroy(hm);
 }
 
 /*
@@ -1820,6 +1877,7 @@ int main(void)
 		cmocka_unit_test(test_lost_memmap_pageset_freed_by_offline),
 		cmocka_unit_test(test_lost_memmap_read_by_shrink_zone_span),
 		cmocka_unit_test(test_lost_memmap_put_back_races_alloc_at),
+		cmocka_unit_test(test_kmem_rewind_and_restore_keep_readers_out_of_a_lost_memmap),
 		cmocka_unit_test(test_lost_memmap_copy_write_refused),
 		cmocka_unit_test(test_lost_memmap_copy_write_partial),
 		cmocka_unit_test(test_lost_memmap_copy_write_partial_undo_partial),
