@@ -1003,7 +1003,9 @@ void hotmem_kmem_log_start(struct hotmem *hm);
 /*
  * The log's entries have positions that only grow: the log's end now
  * (where the next entry goes) and the generator's state with it, for a
- * rewind to this point (hotmem_kmem_log_rewind()).  Each mark copies the
+ * rewind to this point (hotmem_kmem_log_rewind()).  A lost log's
+ * entries are not kept but take their positions all the same: two marks
+ * with a change between them are never at one position.  Each mark copies the
  * list (a few hundred entries; a mark that finds it as the last copy at
  * the same position shares that one), for a rewind to it once the log is
  * lost: kept until hotmem_kmem_log_drop() past its position or a rewind
@@ -1043,9 +1045,12 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to);
  * When the log was lost (past 65536 entries) or does not reach back to
  * @to, the list goes back to the copy @to's mark made
  * (hotmem_kmem_log_mark()): the same allocations at the same pages in
- * the same order.  Each change's mark has its own, so a front end that
- * rewinds several changes, newest first, takes back each one's.  The
- * copies of the marks after @to go, and @to's (its change is undone).
+ * the same order.  Each change's mark has its own, at its own position,
+ * so a front end that rewinds several changes, newest first, takes back
+ * each one's; a rewind to an older mark first takes the newer changes
+ * with it, as with the log held, and a rewind to one of their marks is
+ * then -EOVERFLOW.  The copies of the marks after @to go, and @to's
+ * (its change is undone).
  * -EOVERFLOW: no copy of @to past a lost log, nothing changed; -EBUSY:
  * an allocation could not be freed (its memmap unmapped); what was
  * taken back stays (from the copy: nothing changed).  The free lists'

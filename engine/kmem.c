@@ -111,8 +111,20 @@ static void kmem_log(struct hotmem *hm, const struct kmem_alloc *a, bool freed, 
 {
 	struct kmem_log_entry *e;
 
-	if (!hm->kmem.logging || hm->kmem.log_lost)
+	if (!hm->kmem.logging)
 		return;
+	/*
+	 * Lost: the entry is not kept, but takes its position all the same,
+	 * so that the log's end goes on moving.  Two marks with a change
+	 * between them are then never at one position, and a rewind finds
+	 * its own mark's copy whatever the order of the rewinds (reread23a
+	 * R12: at one position, the newest copy was taken, another
+	 * change's).
+	 */
+	if (hm->kmem.log_lost) {
+		hm->kmem.log_first++;
+		return;
+	}
 	if (hm->kmem.log_used == hm->kmem.log_cap &&
 	    (hm->kmem.log_cap >= KMEM_LOG_MAX ||
 	     hm_array_resize_noinject(hm, (void **)&hm->kmem.log, &hm->kmem.log_cap,

@@ -14,8 +14,12 @@
  *
  * The copies are in the order of their marks, whose positions never go
  * down (a rewind takes those past its position away): the oldest first.
- * A mark that finds the list as the newest copy has it, at the same
- * position, counts one more on that copy.  At most KMEM_COPIES_MAX: past
+ * A lost log's entries take their positions all the same (kmem.c
+ * kmem_log()), so marks with a change between them are at different
+ * positions and a rewind finds its own mark's copy, in whatever order
+ * the rewinds come (reread23a R12).  A mark that finds the list as the
+ * newest copy has it, at the same position, counts one more on that
+ * copy.  At most KMEM_COPIES_MAX: past
  * that the oldest goes (a rewind to it past a lost log is refused and
  * says so), and a front end frees those before its oldest pending
  * change's with hotmem_kmem_log_drop().  The front end's bookkeeping,
@@ -28,7 +32,7 @@
 
 #include "internal.h"
 
-/* the newest copy of the list at position @at, or NULL */
+/* the copy of the list at position @at (marks there share it), or NULL */
 struct kmem_copy *kmem_copy_find(struct hotmem *hm, unsigned long at)
 {
 	for (unsigned int i = hm->kmem.nr_copies; i-- > 0;)

@@ -1096,6 +1096,39 @@ static void test_rewind_of_two_marks_past_a_lost_log(void **state)
 }
 
 /*
+ * Two marks made while the log is lost, a change between them, each
+ * with its own copy: the older one's rewind first (out of the newest
+ * first order hotmemfs keeps) goes back to its own mark's list, and
+ * takes the newer change with it, whose rewind is then refused
+ * (-EOVERFLOW), as with the log held.  Copies were found by position
+ * and the lost log's end stood still: both marks were at one position,
+ * and the older rewind took the newer copy, the newer change's list
+ * (reread23a R12).
+ */
+static void test_rewind_of_the_older_of_two_marks_while_lost(void **state)
+{
+	struct hotmem *hm = heavy_kernel_logging();
+	unsigned long older, newer, moved;
+	uint64_t rng_older, rng_newer;
+	static struct machine_view view_older;
+
+	(void)state;
+	kmem_ticks(hm, 1500);
+	older = hotmem_kmem_log_mark(hm, &rng_older);
+	view_take(hm, &view_older);
+	kmem_ticks(hm, 5);
+	newer = hotmem_kmem_log_mark(hm, &rng_newer);
+	kmem_ticks(hm, 5);
+	rewind_to(hm, older, rng_older, &view_older);
+	check(hm);
+	assert_int_equal(hotmem_kmem_log_rewind(hm, newer, rng_newer), -EOVERFLOW);
+	hotmem_kmem_log_rewind_end(hm, &moved);
+	view_take(hm, &view_after);
+	view_assert_same(&view_after, &view_older);
+	hotmem_destroy(hm);
+}
+
+/*
  * A copy a mark makes is kept until a drop past it (the change's record
  * durable), and at most KMEM_COPIES_MAX: more marks than that drop the
  * oldest, whose rewind past a lost log is then refused; a mark that
@@ -1258,6 +1291,7 @@ int main(void)
 		cmocka_unit_test(test_walk_from_a_dropped_position),
 		cmocka_unit_test(test_rewind_past_a_lost_log),
 		cmocka_unit_test(test_rewind_of_two_marks_past_a_lost_log),
+		cmocka_unit_test(test_rewind_of_the_older_of_two_marks_while_lost),
 		cmocka_unit_test(test_mark_copies_are_bounded),
 		cmocka_unit_test(test_rewind_leaves_later_allocations_as_without),
 		cmocka_unit_test(test_rewind_gives_back_the_claimed_pageblocks),
