@@ -383,10 +383,46 @@ static void poison_block32(struct hotmem *hm)
 }
 
 /*
- * 8 blocks onlined and offlined 8 times each, Movable and Normal above the
- * first; @poison: a page of that first block poisoned before
+ * hotmemfs's state file around each change: a mark of the kernel's
+ * allocations' log before it (each copies the list: kmem_copy.c), or
+ * the log's end alone (@log), and its record made durable after it (the
+ * log, and the copies, dropped up to there).  *@mark_us: the marks' time
+ * alone.
  */
-static double storm_poisoned_us(const char *cmdline, bool poison)
+struct storm_marks {
+	bool log, on;		/* the log kept; each operation marked too */
+	double mark_us;
+	unsigned long nr_marks;
+};
+
+static int storm_set_state(struct hotmem *hm, unsigned long id, int type, struct storm_marks *m)
+{
+	unsigned long pos = 0;
+	uint64_t rng;
+	double t0;
+	int ret;
+
+	if (m->on) {
+		t0 = now_us();
+		pos = hotmem_kmem_log_mark(hm, &rng);
+		m->mark_us += now_us() - t0;
+		m->nr_marks++;
+	} else if (m->log) {
+		pos = hotmem_kmem_log_end(hm);
+	}
+	ret = hotmem_block_set_state(hm, id, type);
+	if (m->on || m->log)
+		hotmem_kmem_log_drop(hm, pos);
+	return ret;
+}
+
+/*
+ * 8 blocks onlined and offlined 8 times each, Movable and Normal above the
+ * first; @poison: a page of that first block poisoned before; @m: the
+ * kernel's allocations' log kept (started after the first online), each
+ * operation marked
+ */
+static double storm_poisoned_us(const char *cmdline, bool poison, struct storm_marks *m)
 {
 	struct hotmem *hm = boot("qemu-512m", cmdline, 1);
 	double t0, t;
@@ -396,14 +432,16 @@ static double storm_poisoned_us(const char *cmdline, bool poison)
 		exit(1);
 	if (poison)
 		poison_block32(hm);
+	if (m->log || m->on)
+		hotmem_kmem_log_start(hm);
 	t0 = now_us();
 	for (int round = 0; round < 8; round++) {
 		for (unsigned long id = 33; id < 41; id++)
-			if (hotmem_block_set_state(hm, id, id % 2 ? HM_MMOP_ONLINE_MOVABLE :
-								    HM_MMOP_ONLINE))
+			if (storm_set_state(hm, id, id % 2 ? HM_MMOP_ONLINE_MOVABLE : HM_MMOP_ONLINE,
+					    m))
 				exit(1);
 		for (unsigned long id = 33; id < 41; id++)
-			if (hotmem_block_set_state(hm, id, HM_MMOP_OFFLINE))
+			if (storm_set_state(hm, id, HM_MMOP_OFFLINE, m))
 				exit(1);
 	}
 	t = now_us() - t0;
@@ -413,7 +451,9 @@ static double storm_poisoned_us(const char *cmdline, bool poison)
 
 static double storm_us(const char *cmdline)
 {
-	return storm_poisoned_us(cmdline, false);
+	struct storm_marks none = { .on = false };
+
+	return storm_poisoned_us(cmdline, false, &none);
 }
 
 /*
@@ -427,8 +467,10 @@ static void bench_poison_storm(void)
 	double none[9], one[9], r;
 
 	for (int i = 0; i < 9; i++) {
-		none[i] = storm_poisoned_us("hotmem.kernel_alloc=default", false);
-		one[i] = storm_poisoned_us("hotmem.kernel_alloc=default", true);
+		struct storm_marks m = { .on = false };
+
+		none[i] = storm_poisoned_us("hotmem.kernel_alloc=default", false, &m);
+		one[i] = storm_poisoned_us("hotmem.kernel_alloc=default", true, &m);
 	}
 	r = median(one, 9) / median(none, 9);
 	printf("# online/offline storm, 128 operations: no page poisoned %.1f ms, one elsewhere "
@@ -448,6 +490,30 @@ static void bench_kmem_storm(void)
 	printf("# online/offline storm, 128 operations: kernel allocations off %.1f ms, default %.1f ms\n",
 	       median(off, 5) / 1000, median(on, 5) / 1000);
 	figure("storm_kernel_alloc_default_vs_off", r, "x", "<= 1.10", r <= 1.10);
+}
+
+/*
+ * The storm of a heavy kernel (the longest list: a few hundred entries)
+ * with each operation marked as hotmemfs's state file marks it, against
+ * none: what the marks' copies of the list cost (0b0e17f7: a malloc and a
+ * copy each, under device_hotplug_lock).  Informational.
+ */
+static void bench_kmem_marks(void)
+{
+	double none[9], marked[9], per_mark[9], share[9];
+
+	for (int i = 0; i < 9; i++) {
+		struct storm_marks logged = { .log = true }, on = { .on = true };
+
+		none[i] = storm_poisoned_us("hotmem.kernel_alloc=heavy", false, &logged);
+		marked[i] = storm_poisoned_us("hotmem.kernel_alloc=heavy", false, &on);
+		per_mark[i] = on.mark_us / (double)on.nr_marks;
+		share[i] = on.mark_us * 100 / marked[i];
+	}
+	printf("# online/offline storm of a heavy kernel, its log kept, 128 operations: unmarked %.2f ms, each marked %.2f ms\n",
+	       median(none, 9) / 1000, median(marked, 9) / 1000);
+	figure("kmem_mark_us", median(per_mark, 9), "us a mark", "informational", true);
+	figure("kmem_mark_storm_share", median(share, 9), "%", "informational", true);
 }
 
 static void count_trace(const struct hm_event *ev, void *arg)
@@ -1152,6 +1218,7 @@ static const struct {
 	{ "storm", bench_storm },
 	{ "untraced_probes", bench_untraced_probes },
 	{ "kmem_storm", bench_kmem_storm },
+	{ "kmem_marks", bench_kmem_marks },
 	{ "poison_storm", bench_poison_storm },
 	{ "reshare", bench_reshare },
 	{ "reshare_skip", bench_reshare_skip },
