@@ -498,75 +498,6 @@ static int undo_unsynced(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 	return unsaved(ctx, run->ch, sv, run->added, sret, run->err, run->errlen);
 }
 
-static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added,
-		      size_t addedlen, int *ost_slot, char *err, size_t errlen);
-
-/*
- * The drivers' work in the writer's thread, named "hotmemfs-driver" while
- * it runs: 6.12 runs it in a kworker (virtio_mem_run_wq() on
- * system_freezable_wq), and `top -H`, a debugger or a test's preload
- * shim (tests/reliability/thread_hold.c, tests/fusefs/268) tell it from
- * the client's change by the name.  The FUSE worker's own name back after.
- */
-static int driver_apply(struct hmfs_ctx *ctx, const struct hmfs_change *retry,
-			struct change_run *drun)
-{
-	char name[16] = "";
-	int ret;
-
-	pthread_getname_np(pthread_self(), name, sizeof(name));
-	pthread_setname_np(pthread_self(), "hotmemfs-driver");
-	ret = apply_held(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen);
-	pthread_setname_np(pthread_self(), name);
-	return ret;
-}
-
-/*
- * Memory came online or went offline: a virtio-mem driver below its
- * threshold adds more, one whose notifier queued its work on the offline
- * of its block (virtio_mem.unplug_online off) unplugs it.  That is the
- * driver's work, not the client's change, but it is saved and undone
- * like one (@drun, its own record after the client's): a change whose
- * record is lost to a failed fdatasync leaves no plugging or unplugging
- * behind, and its undo finds the devices as before.  The machine before
- * it is kept only when a device's work is due (hmfs_dev_due()):
- * the one-block records stay O(change) otherwise.
- */
-static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
-			 struct hmfs_change *retry)
-{
-	/* which devices: asked once, for the record's ranges, @pre and the run alike */
-	int due = hmfs_dev_due(ctx, retry), sret;
-
-	if (due < 0)
-		fprintf(stderr, "hotmemfs: the virtio-mem drivers' work after memory%lu's %s not run: %s\n",
-			retry->id, retry->value ? "online" : "offline", strerror(-due));
-	if (due <= 0)
-		return;
-	/*
-	 * A @pre of its own, needed beside the client's change's (both
-	 * prepares run): the driver's work is a record of its own, and its
-	 * undo (a failed append here, or rollback() of both records, newest
-	 * first) goes back to the machine after the client's change, not
-	 * before it -- only this prepare, taken after the change was applied,
-	 * has that machine.  Nor does the client's @pre hold what this undo
-	 * needs: a one-block change's keeps its block's run, this one the due
-	 * devices, their blocks' runs and what those blocks keep
-	 * (device_ranges(), state.c).  Its mark of the kernel's allocations'
-	 * log copies the list as the change's did, and the engine keeps both:
-	 * a rollback of both past a lost log takes each one's back from its
-	 * own copy (state.c hmfs_state_prepare(), reread21b K1's second half).
-	 */
-	hmfs_state_prepare(ctx, retry, &drun->sv);
-	drun->sv.undo = undo_unsynced;
-	if (!driver_apply(ctx, retry, drun)) {
-		sret = hmfs_state_append(ctx, &drun->sv);
-		if (sret)
-			unsaved(ctx, retry, &drun->sv, "", sret, drun->err, drun->errlen);
-	}
-	hmfs_dev_due_free(retry);
-}
-
 /*
  * change_lock for a change that has a signal (@task: a FUSE writer's
  * interrupt, a control command's timeout or hang-up), as 6.12's
@@ -874,6 +805,72 @@ static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *
 	if (long_hold)
 		maps_snap_drop(ctx);
 	return ret;
+}
+
+/*
+ * The drivers' work in the writer's thread, named "hotmemfs-driver" while
+ * it runs: 6.12 runs it in a kworker (virtio_mem_run_wq() on
+ * system_freezable_wq), and `top -H`, a debugger or a test's preload
+ * shim (tests/reliability/thread_hold.c, tests/fusefs/268) tell it from
+ * the client's change by the name.  The FUSE worker's own name back after.
+ */
+static int driver_apply(struct hmfs_ctx *ctx, const struct hmfs_change *retry,
+			struct change_run *drun)
+{
+	char name[16] = "";
+	int ret;
+
+	pthread_getname_np(pthread_self(), name, sizeof(name));
+	pthread_setname_np(pthread_self(), "hotmemfs-driver");
+	ret = apply_held(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen);
+	pthread_setname_np(pthread_self(), name);
+	return ret;
+}
+
+/*
+ * Memory came online or went offline: a virtio-mem driver below its
+ * threshold adds more, one whose notifier queued its work on the offline
+ * of its block (virtio_mem.unplug_online off) unplugs it.  That is the
+ * driver's work, not the client's change, but it is saved and undone
+ * like one (@drun, its own record after the client's): a change whose
+ * record is lost to a failed fdatasync leaves no plugging or unplugging
+ * behind, and its undo finds the devices as before.  The machine before
+ * it is kept only when a device's work is due (hmfs_dev_due()):
+ * the one-block records stay O(change) otherwise.
+ */
+static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
+			 struct hmfs_change *retry)
+{
+	/* which devices: asked once, for the record's ranges, @pre and the run alike */
+	int due = hmfs_dev_due(ctx, retry), sret;
+
+	if (due < 0)
+		fprintf(stderr, "hotmemfs: the virtio-mem drivers' work after memory%lu's %s not run: %s\n",
+			retry->id, retry->value ? "online" : "offline", strerror(-due));
+	if (due <= 0)
+		return;
+	/*
+	 * A @pre of its own, needed beside the client's change's (both
+	 * prepares run): the driver's work is a record of its own, and its
+	 * undo (a failed append here, or rollback() of both records, newest
+	 * first) goes back to the machine after the client's change, not
+	 * before it -- only this prepare, taken after the change was applied,
+	 * has that machine.  Nor does the client's @pre hold what this undo
+	 * needs: a one-block change's keeps its block's run, this one the due
+	 * devices, their blocks' runs and what those blocks keep
+	 * (device_ranges(), state.c).  Its mark of the kernel's allocations'
+	 * log copies the list as the change's did, and the engine keeps both:
+	 * a rollback of both past a lost log takes each one's back from its
+	 * own copy (state.c hmfs_state_prepare(), reread21b K1's second half).
+	 */
+	hmfs_state_prepare(ctx, retry, &drun->sv);
+	drun->sv.undo = undo_unsynced;
+	if (!driver_apply(ctx, retry, drun)) {
+		sret = hmfs_state_append(ctx, &drun->sv);
+		if (sret)
+			unsaved(ctx, retry, &drun->sv, "", sret, drun->err, drun->errlen);
+	}
+	hmfs_dev_due_free(retry);
 }
 
 /* the copy stands for the engine (maps_snap_lock held) */
