@@ -172,8 +172,8 @@ static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned in
 static void vmemmap_alloc_undo(struct hotmem *hm, unsigned long pfn, unsigned int order,
 			       const struct pageblock_claim *claim, bool remap_held)
 {
-	free_vmemmap_pages(hm, pfn, order, VMEMMAP_BUDDY,
-			   MEMMAP_FREE_UNDO | (remap_held ? MEMMAP_FREE_REMAP_HELD : 0));
+	/* its claim is not recorded yet (vmemmap_alloc_keep()): given back here */
+	free_vmemmap_pages(hm, pfn, order, VMEMMAP_BUDDY, 0);
 	if (!claim->claimed)
 		return;
 	if (remap_held)
