@@ -90,6 +90,43 @@ fuse_binding_race() {
 fuse_node_race() {
 	awk '$1 == "READDIRPLUS" { r = $2 - 1 } END { printf "%.3f\n", (r > 0 ? r : 0) }' "$1"
 }
+# fuse_add_own LOG MARKS MEM ADDS WAITED: an ADD's own requests from
+# hotmemfs's FUSE request log (LOG, -d) cut into one window an ADD at
+# MARKS's line numbers (fuse_add_lookups's): the mean of the windows whose
+# ADD neither waited for a link (WAITED: block ids hotmemd said so of;
+# ADDS: each window's block, in order) nor met its DIMM's binding (a
+# GETATTR of a block's memoryK/, MEM's), how many those are, and each
+# window's count (w: waited, r: raced); if none is clean, the fewest of
+# any window (never more than an ADD's own).  Both
+# cost the load's requests more, which whole counts took for the ADD's
+# own: 12.75 an ADD on 4122 blocks against 12.00 on 17 at load 5.5 on
+# 2026-12-01, two of eight waiting for their node link, where each such
+# ADD cost 4 requests more (a GETATTR, READs of the settle's decision,
+# a LOOKUP fewer).
+fuse_add_own() {
+	stat -c '%i' "$3"/memory[0-9]* >"$TMP/own.inos" || return 1
+	python3 - "$1" "$2" "$TMP/own.inos" "$4" "$5" <<'PY'
+import re, sys
+lines = open(sys.argv[1], errors="replace").read().split("\n")
+marks = [int(l) for l in open(sys.argv[2]) if l.strip()]
+dirs = {l.strip() for l in open(sys.argv[3])}
+adds = [l.strip() for l in open(sys.argv[4]) if l.strip()]
+waited = {l.strip() for l in open(sys.argv[5]) if l.strip()}
+req = re.compile(r"opcode: (\w+) \(\d+\), nodeid: (\d+),")
+clean, every, said = [], [], []
+for k, (a, b) in enumerate(zip(marks, marks[1:])):
+    found = [m.groups() for m in map(req.search, lines[a:b]) if m]
+    every.append(len(found))
+    raced = any(op == "GETATTR" and node in dirs for op, node in found)
+    wait = k >= len(adds) or adds[k] in waited
+    said.append("%d%s%s" % (len(found), "w" if wait else "", "r" if raced else ""))
+    if not raced and not wait:
+        clean.append(len(found))
+if not every:
+    sys.exit("no ADD windows in " + sys.argv[2])
+print("%.3f %d %s" % (sum(clean) / len(clean) if clean else min(every), len(clean), ",".join(said)))
+PY
+}
 # fuse_own FILE OWN: FILE's total without fuse_binding_race's
 fuse_own() {
 	awk -v r="$(fuse_binding_race "$1" "$2")" '$1 == "total" { printf "%.3f\n", $2 - r }' "$1"
