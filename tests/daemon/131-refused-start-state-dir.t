@@ -8,11 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 
+# a sysroot with no block: the start is refused before it looks at any
 root=$TMP/root
 mk_sysroot "$root"
-mk_blocks "$root" 0 3 online Normal
-zone_add "$root" 0 Normal 131072
-zone_add "$root" 0 Movable 0
 
 # refused STATE-DIR: hotmemd on STATE-DIR with a uevent socket in a
 # directory that does not exist; its exit status, its log in $TMP/out
