@@ -464,15 +464,14 @@ static int explain_block(struct hotmem *hm, unsigned long id, uint64_t from_pfn,
 	}
 	/* from the block's first pfn unless asked further: "from" says where the list starts */
 	ex->from_pfn = max(from_pfn, (uint64_t)section_nr_to_pfn(mem->start_section_nr));
-	/* counted before the state is loaded: an online's memmap init waits for us (memory.c) */
-	atomic_fetch_add(&mem->walkers, 1);
-	ex->state = atomic_load(&mem->state);
+	/* an online's memmap init waits for us (memory.c) */
+	ex->state = memory_block_walk_begin(mem);
 	ex->nid = mem->nid;
 	if (page_only)
 		explain_listing(hm, mem, ex);
 	else
 		explain_whole(hm, mem, ex);
-	atomic_fetch_sub(&mem->walkers, 1);
+	memory_block_walk_end(mem);
 out:
 	pthread_rwlock_unlock(&hm->blocks_lock);
 	return ret;

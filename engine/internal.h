@@ -487,7 +487,10 @@ struct memory_block {
 	enum hm_offline_cause offline_cause;
 	const char *zone_rule;		/* why its zone (explain); NULL: offline */
 	int zone_rule_type;		/* the online type zone_rule is of (a restore's) */
-	/* explains of it under way (explain.c): an online's memmap init waits them out */
+	/*
+	 * lock-free walkers of its struct pages under way (explain:
+	 * memory_block_walk_begin()): an online's memmap init waits them out
+	 */
 	_Atomic unsigned int walkers;
 };
 
@@ -1360,6 +1363,8 @@ int create_memory_block_devices(struct hotmem *hm, unsigned long start,
 void register_memory_blocks_under_node_hotplug(struct hotmem *hm, int nid, uint64_t start,
 					       uint64_t size);
 struct vmem_altmap *memory_block_take_altmap(struct hotmem *hm, struct memory_block *mem);
+int memory_block_walk_begin(struct memory_block *mem);
+void memory_block_walk_end(struct memory_block *mem);
 void remove_memory_block_devices(struct hotmem *hm, unsigned long start,
 				 unsigned long size);
 int memory_block_online(struct hotmem *hm, struct memory_block *mem);

@@ -335,6 +335,25 @@ static void memory_block_wait_walkers(struct memory_block *mem)
 		sched_yield();
 }
 
+/*
+ * A lock-free walker of @mem's struct pages (explain) counts itself, then
+ * loads the block's state, both seq_cst and in this order: an online
+ * either sees it counted and waits it out (memory_block_wait_walkers()),
+ * or missed it, and then the state it loads is the block's offline (or
+ * later), by which it reads no page the online writes.  The one path for
+ * any such walker, so that the order is kept.
+ */
+int memory_block_walk_begin(struct memory_block *mem)
+{
+	atomic_fetch_add(&mem->walkers, 1);
+	return atomic_load(&mem->state);
+}
+
+void memory_block_walk_end(struct memory_block *mem)
+{
+	atomic_fetch_sub(&mem->walkers, 1);
+}
+
 int memory_block_online(struct hotmem *hm, struct memory_block *mem)
 {
 	unsigned long start_pfn = section_nr_to_pfn(mem->start_section_nr);
