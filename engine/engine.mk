@@ -50,9 +50,9 @@ $(ENGINE_TESTS): $(BUILD)/tests/engine/%: $(BUILD)/tests/engine/%.o \
 # test_hotplug sees vmemmap_reshare()'s walk of the host's page tables (cmocka's --wrap)
 $(BUILD)/tests/engine/test_hotplug: ALL_LDFLAGS += -Wl,--wrap=physmem_private_pages
 # test_hugetlb sees a lost memmap's put back, and refuses its copy's write back (or half-writes it);
-# it allocates right after memory_failure()'s dissolve
+# it allocates right after memory_failure()'s dissolve, and sees a freed huge page's tails' init
 $(BUILD)/tests/engine/test_hugetlb: ALL_LDFLAGS += -Wl,--wrap=put_lost_memmap_back \
-	-Wl,--wrap=physmem_write -Wl,--wrap=dissolve_free_hugetlb_folio
+	-Wl,--wrap=physmem_write -Wl,--wrap=dissolve_free_hugetlb_folio -Wl,--wrap=memmap_init_range
 
 # test_virtio_mem: no publish allocates (malloc, calloc, realloc; dladdr() tells the kernel
 # model's kmalloc()s by their caller: -rdynamic), the probe makes the readers' copy (calloc)

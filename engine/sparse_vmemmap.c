@@ -1445,9 +1445,33 @@ err_free:
 	return -ENOMEM;
 }
 
-int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
+/*
+ * update_and_free_hugetlb_folio()'s restore: the huge page's vmemmap
+ * restored and, if it was optimised, the struct pages past the head's
+ * own vmemmap page initialised again (memmap_init_range(): node @nid, the
+ * head's zone), under one hold of vmemmap_remap_lock for writing.
+ * explain walks a block's struct pages holding it for reading and no
+ * hotplug lock: with the init after the lock was let go, one that met
+ * the head no longer a huge page read the tails while they were written
+ * whole (TSan, test_hugetlb with explain_pages not suppressed: as the
+ * online's memmap init against explain, c6ee37b1).  A reader never waits
+ * for more than this one page's restore.
+ */
+int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn, int nid)
 {
-	return hvo_remap_locked(hm, head_pfn, __hugetlb_vmemmap_restore);
+	const unsigned long kept = PAGE_SIZE / sizeof(struct page);
+	bool optimized;
+	int ret;
+
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	optimized = vmemmap_is_optimized(hm, head_pfn);
+	ret = __hugetlb_vmemmap_restore(hm, head_pfn);
+	/* it maps a memmap the host left unmapped first: the head is read after it */
+	if (!ret && optimized)
+		memmap_init_range(hm, head_pfn + kept, pageblock_nr_pages - kept, nid,
+				  page_zonenum(pfn_to_page(hm, head_pfn)), 0, 0);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */

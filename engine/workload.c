@@ -657,17 +657,12 @@ static int free_huge_page(struct hotmem *hm, unsigned long idx)
 	const struct hugetlb_pool_page hp = hm->hugetlb_pool[idx];
 	unsigned long pfn = hp.pfn;
 	struct page *page = pfn_to_page(hm, pfn);
-	const unsigned long kept = PAGE_SIZE / sizeof(struct page);
-	bool optimized = vmemmap_is_optimized(hm, pfn);
-	int zid, ret;
+	int ret;
 
-	/* it maps a memmap the host left unmapped first: the head is read after it */
-	ret = hugetlb_vmemmap_restore(hm, pfn);
+	/* the tails initialised there too, no explain in (sparse_vmemmap.c) */
+	ret = hugetlb_vmemmap_restore(hm, pfn, hp.nid);
 	if (ret)
 		return ret;
-	zid = page_zonenum(page);
-	if (optimized)
-		memmap_init_range(hm, pfn + kept, pageblock_nr_pages - kept, hp.nid, zid, 0, 0);
 	/* closed up, not the last moved in: each node's pages stay oldest first */
 	hm->hugetlb_nr--;
 	memmove(&hm->hugetlb_pool[idx], &hm->hugetlb_pool[idx + 1],
