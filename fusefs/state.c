@@ -3017,8 +3017,13 @@ int hmfs_state_save(struct hmfs_ctx *ctx)
 
 /* ---- loading ----------------------------------------------------------- */
 
-/* @size bytes from the start of @fd (fewer if it is shorter now), NUL-terminated */
-static int read_text(int fd, size_t size, char **text)
+/*
+ * @size bytes from the start of @fd (fewer if it is shorter now),
+ * NUL-terminated; *@lenp (if given): the bytes read, NULs inside
+ * included, so that a NUL-filled tail (a crash's size-without-data) is
+ * seen by the parse, not cut off by strlen()
+ */
+static int read_text(int fd, size_t size, char **text, size_t *lenp)
 {
 	char *buf = malloc(size + 1);
 	size_t len = 0;
@@ -3036,6 +3041,8 @@ static int read_text(int fd, size_t size, char **text)
 	}
 	buf[len] = '\0';
 	*text = buf;
+	if (lenp)
+		*lenp = len;
 	return 0;
 }
 
@@ -3043,7 +3050,7 @@ static int read_text(int fd, size_t size, char **text)
  * The whole file, opened without following a symlink and without
  * blocking on a FIFO (a FIFO there hung the start), checked to be ours.
  */
-static int slurp(const char *path, char **text, char *err, size_t errlen)
+static int slurp(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd, ret;
@@ -3065,17 +3072,21 @@ static int slurp(const char *path, char **text, char *err, size_t errlen)
 		ret = -EFBIG;
 		goto out;
 	}
-	ret = read_text(fd, (size_t)st.st_size, text);
+	ret = read_text(fd, (size_t)st.st_size, text, len);
 out:
 	close(fd);
 	return ret;
 }
 
-/* exactly one JSON value: trailing garbage means a damaged file */
-static json_object *parse_one(const char *text, char *why, size_t whylen)
+/*
+ * Exactly one JSON value in @len bytes: trailing garbage means a damaged
+ * file, a NUL byte too (the tokener stops at one, and strlen() would
+ * have hidden whatever follows it)
+ */
+static json_object *parse_one(const char *text, size_t len, char *why, size_t whylen)
 {
 	json_tokener *tok = json_tokener_new();
-	size_t len = strlen(text), end;
+	size_t end;
 	json_object *r;
 
 	if (!tok)
@@ -3089,7 +3100,7 @@ static json_object *parse_one(const char *text, char *why, size_t whylen)
 			 e == json_tokener_continue ? "it ends too early" :
 						      json_tokener_error_desc(e));
 	} else {
-		while (end < len && strchr(" \t\r\n", text[end]))
+		while (end < len && text[end] && strchr(" \t\r\n", text[end]))
 			end++;
 		if (end < len) {
 			snprintf(why, whylen, "garbage after the JSON at byte %zu", end);
@@ -3107,12 +3118,13 @@ static int read_state(const char *path, json_object **root, json_object **machin
 {
 	json_object *r, *m, *f, *v, *c;
 	char *text = NULL, why[256];
+	size_t len;
 	int ret;
 
-	ret = slurp(path, &text, err, errlen);
+	ret = slurp(path, &text, &len, err, errlen);
 	if (ret)
 		return ret;
-	r = parse_one(text, why, sizeof(why));
+	r = parse_one(text, len, why, sizeof(why));
 	free(text);
 	if (!r) {
 		snprintf(err, errlen, "state file %s is damaged (%s)", path, why);
@@ -3743,7 +3755,7 @@ static int read_journal(struct hmfs_ctx *ctx, char **text, char *err, size_t err
 			 ctx->state_path, (long long)st.st_size, HMFS_STATE_MAX);
 		return -EFBIG;
 	}
-	return read_text(ctx->journal_fd, (size_t)st.st_size, text);
+	return read_text(ctx->journal_fd, (size_t)st.st_size, text, NULL);
 }
 
 /* [*first, *end) of range @i of @ranges ([first, count] arrays): false if malformed */

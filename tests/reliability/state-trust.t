@@ -3,7 +3,7 @@
 # Low): a symlink planted at its temporary file by another user must not
 # make root write through it, at start or later; a state file owned by
 # another user, a FIFO at its path (it hung the start), trailing garbage
-# after its JSON and a block size of 0 are refused with a clear message.
+# after its JSON (a NUL byte too) and a block size of 0 are refused with a clear message.
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool setpriv util-linux
@@ -78,6 +78,10 @@ rm -f "$STATE"
 cp "$TMP/good.state" "$STATE"
 echo '{"more": 1}' >>"$STATE"
 refused "garbage after the JSON" "a state file with trailing garbage"
+# a crash's size-without-data: zeros after the JSON, whatever follows them (abuse24 A1)
+cp "$TMP/good.state" "$STATE"
+printf '\0garbage' >>"$STATE"
+refused "garbage after the JSON at byte $(($(stat -c %s "$TMP/good.state")))" "a state file with a NUL byte after its JSON"
 cp "$TMP/good.state" "$STATE"
 rewrite 'm["block-size"] = 0'
 refused "block size 0x0" "a state file with block-size 0"
