@@ -24,9 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "export.h"
+
+#ifndef FUSE_SUPER_MAGIC
+#define FUSE_SUPER_MAGIC 0x65735546 /* include/uapi/linux/magic.h */
+#endif
 
 static const char *const trees[] = {
 	"sys/devices/system/memory",
@@ -171,12 +176,34 @@ static int copy_tree(const char *src_root, const char *dst_root, const char *rel
 	return ret;
 }
 
+/*
+ * The mount hotmemfs reported, as this process sees it: its memory tree
+ * there, on a FUSE filesystem.  From another mount namespace (hotmem-enter's,
+ * a service's PrivateMounts=) the mountpoint is a plain directory: every
+ * tree skipped as "older hotmemfs", nothing copied, and the export said it
+ * had succeeded (abuse24 A2).
+ */
+static int mount_seen(const char *mountpoint)
+{
+	char path[PATH_MAX];
+	struct statfs sf;
+
+	snprintf(path, sizeof(path), "%s/%s", mountpoint, trees[0]);
+	if (statfs(path, &sf))
+		return errno == ENOTDIR ? -ENOENT : -errno;
+	return (unsigned long)sf.f_type == FUSE_SUPER_MAGIC ? 0 : -EXDEV;
+}
+
 int hmfs_export(const char *mountpoint, const char *dir, struct hmfs_export *ex)
 {
 	char path[PATH_MAX];
 	int ret;
 
 	memset(ex, 0, sizeof(*ex));
+	/* before DIR is looked at or made: a failed export leaves nothing */
+	ret = mount_seen(mountpoint);
+	if (ret)
+		return ret;
 	/* never mix two machines: the memory directory must be new */
 	snprintf(path, sizeof(path), "%s/%s", dir, trees[0]);
 	if (!access(path, F_OK))

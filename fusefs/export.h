@@ -10,8 +10,10 @@ struct hmfs_export {
 
 /*
  * Copy MOUNTPOINT/sys/devices/system/memory (and node/, the memory_hotplug
- * parameters) to DIR/sys/...; -EEXIST if DIR already holds a memory
- * directory, else 0 or the first -errno.
+ * parameters) to DIR/sys/...; -ENOENT if MOUNTPOINT has no memory
+ * directory, -EXDEV if it has one not on a FUSE filesystem (either way:
+ * not hotmemfs's mount as this process sees it, DIR untouched); -EEXIST
+ * if DIR already holds a memory directory, else 0 or the first -errno.
  */
 int hmfs_export(const char *mountpoint, const char *dir, struct hmfs_export *ex);
 

@@ -1436,6 +1436,15 @@ static int export_machine(struct cli *c, json_object *status)
 		return 1;
 	}
 	ret = hmfs_export(mnt, c->export_dir, &ex);
+	if (ret == -ENOENT || ret == -EXDEV) {
+		fprintf(stderr,
+			"hotmemctl: export: %s is not hotmemfs's mount in this mount namespace (%s): "
+			"hotmemfs is mounted in another one or was unmounted; run hotmemctl export there "
+			"(e.g. inside hotmem-enter); nothing exported\n",
+			mnt, ret == -ENOENT ? "no sys/devices/system/memory there" :
+					      "its sys/devices/system/memory is not on FUSE");
+		return 1;
+	}
 	if (ret == -EEXIST) {
 		fprintf(stderr, "hotmemctl: export: %s/sys/devices/system/memory exists already\n",
 			c->export_dir);
