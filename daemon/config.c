@@ -363,12 +363,17 @@ static int node_section(const char *section)
 	return nid;
 }
 
+static bool main_section(const char *section)
+{
+	return !section || !*section || !strcmp(section, CFG_SECTION);
+}
+
 int hmd_config_set(struct hmd_config *cfg, const char *section, const char *key, const char *value,
 		   char *err, size_t errlen)
 {
 	int nid;
 
-	if (!section || !*section || !strcmp(section, CFG_SECTION))
+	if (main_section(section))
 		return set_main_key(cfg, key, value, err, errlen);
 	nid = node_section(section);
 	if (nid < 0)
@@ -379,9 +384,38 @@ int hmd_config_set(struct hmd_config *cfg, const char *section, const char *key,
 	return set_policy(&cfg->node_policy[nid], value, true, err, errlen);
 }
 
+/*
+ * Where the keys the load's cross-check compares were set last: a file's
+ * "FILE:LINE", "command line", or "" (the default).  The check's error
+ * names each value's origin: blaming the file for what the command line
+ * set misled (abuse24 A7).
+ */
+struct origins {
+	char retry_initial_ms[HMD_PATH_MAX + 16];
+	char retry_max_ms[HMD_PATH_MAX + 16];
+};
+
+static void note_origin(struct origins *o, const char *section, const char *key, const char *where,
+			int line)
+{
+	char *to = NULL;
+
+	if (!main_section(section))
+		return;
+	if (hmu_parameq(key, "retry_initial_ms"))
+		to = o->retry_initial_ms;
+	else if (hmu_parameq(key, "retry_max_ms"))
+		to = o->retry_max_ms;
+	if (to && line)
+		snprintf(to, sizeof(o->retry_initial_ms), "%s:%d", where, line);
+	else if (to)
+		snprintf(to, sizeof(o->retry_initial_ms), "%s", where);
+}
+
 /* One file being parsed. */
 struct parse_state {
 	struct hmd_config *cfg;
+	struct origins *origins;
 	const char *file;
 	FILE *f;
 	int line; /* lines the reader returned so far */
@@ -441,14 +475,16 @@ static int handler(void *user, const char *section, const char *name, const char
 		add_error(ps, ps->line, reason);
 		return 0;
 	}
+	note_origin(ps->origins, section, name, ps->file, ps->line);
 	return 1;
 }
 
-static int parse_file(struct hmd_config *cfg, const char *path, bool must_exist, char *err,
-		      size_t errlen)
+static int parse_file(struct hmd_config *cfg, struct origins *origins, const char *path,
+		      bool must_exist, char *err, size_t errlen)
 {
 	struct parse_state ps = {
 		.cfg = cfg,
+		.origins = origins,
 		.file = path,
 		.err = err,
 		.errlen = errlen,
@@ -478,7 +514,8 @@ static int conf_filter(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".conf");
 }
 
-static int parse_dropins(struct hmd_config *cfg, const char *path, char *err, size_t errlen)
+static int parse_dropins(struct hmd_config *cfg, struct origins *origins, const char *path,
+			 char *err, size_t errlen)
 {
 	char dir[HMD_PATH_MAX + 8], file[2 * HMD_PATH_MAX + 16];
 	struct dirent **list;
@@ -490,7 +527,7 @@ static int parse_dropins(struct hmd_config *cfg, const char *path, char *err, si
 		return 0; /* no drop-in directory */
 	for (i = 0; i < n; i++) {
 		snprintf(file, sizeof(file), "%s/%s", dir, list[i]->d_name);
-		if (parse_file(cfg, file, true, err, errlen))
+		if (parse_file(cfg, origins, file, true, err, errlen))
 			r = -1;
 		free(list[i]);
 	}
@@ -498,7 +535,8 @@ static int parse_dropins(struct hmd_config *cfg, const char *path, char *err, si
 	return r;
 }
 
-static int apply_cli(struct hmd_config *cfg, const struct hmd_cli *cli, char *err, size_t errlen)
+static int apply_cli(struct hmd_config *cfg, struct origins *origins, const struct hmd_cli *cli,
+		     char *err, size_t errlen)
 {
 	char section[16], reason[256];
 	const char *key, *dot;
@@ -519,29 +557,42 @@ static int apply_cli(struct hmd_config *cfg, const struct hmd_cli *cli, char *er
 			snprintf(err + n, errlen - n, "command line: %s: %s\n", cli->key[i],
 				 reason);
 			r = -1;
+		} else {
+			note_origin(origins, section, key, "command line", 0);
 		}
 	}
 	return r;
 }
 
+/* the settings no one key can refuse alone; each value said with its origin */
+static int cross_check(const struct hmd_config *cfg, const struct origins *o, char *err,
+		       size_t errlen)
+{
+	if (cfg->retry_initial_ms <= cfg->retry_max_ms)
+		return 0;
+	snprintf(err, errlen,
+		 "retry_initial_ms %u (%s) > retry_max_ms %u (%s): the first backoff cannot be above its cap\n",
+		 cfg->retry_initial_ms, *o->retry_initial_ms ? o->retry_initial_ms : "default",
+		 cfg->retry_max_ms, *o->retry_max_ms ? o->retry_max_ms : "default");
+	return -1;
+}
+
 int hmd_config_load(struct hmd_config *cfg, const char *path, bool must_exist,
 		    const struct hmd_cli *cli, char *err, size_t errlen)
 {
+	struct origins origins = { "", "" };
 	int r = 0;
 
 	err[0] = '\0';
 	hmd_config_defaults(cfg);
-	if (parse_file(cfg, path, must_exist, err, errlen))
+	if (parse_file(cfg, &origins, path, must_exist, err, errlen))
 		r = -1;
-	if (parse_dropins(cfg, path, err, errlen))
+	if (parse_dropins(cfg, &origins, path, err, errlen))
 		r = -1;
-	if (apply_cli(cfg, cli, err, errlen))
+	if (apply_cli(cfg, &origins, cli, err, errlen))
 		r = -1;
-	if (!r && cfg->retry_initial_ms > cfg->retry_max_ms) {
-		snprintf(err, errlen, "%s: retry_initial_ms %u > retry_max_ms %u\n", path,
-			 cfg->retry_initial_ms, cfg->retry_max_ms);
-		r = -1;
-	}
+	if (!r)
+		r = cross_check(cfg, &origins, err, errlen);
 	return r;
 }
 

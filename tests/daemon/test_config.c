@@ -280,6 +280,40 @@ static void test_dash_underscore_keys(void **state)
 	assert_int_equal(hmd_config_set(&cfg, NULL, "retry", "1", err, sizeof(err)), -1);
 }
 
+/*
+ * retry_initial_ms above retry_max_ms is refused after every source is
+ * read; the error says where each value came from (abuse24 A7): it named
+ * the configuration file for what the command line and the default set.
+ */
+static void test_cross_check_says_origins(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_cli cli = { .n = 1, .key = { "retry-initial-ms" }, .value = { "2000" } };
+	struct hmd_config cfg;
+	char err[HMD_ERR_MAX], want[512], path[200];
+
+	assert_int_equal(hmd_config_load(&cfg, f->conf, false, &cli, err, sizeof(err)), -1);
+	assert_string_equal(err, "retry_initial_ms 2000 (command line) > retry_max_ms 1000 (default): "
+				 "the first backoff cannot be above its cap\n");
+
+	write_file(f->conf, "[hotmemd]\nretry_max_ms = 500\nretry_initial_ms = 5\n");
+	assert_int_equal(mkdir(f->dropins, 0755), 0);
+	snprintf(path, sizeof(path), "%s/10-x.conf", f->dropins);
+	write_file(path, "# later than the file\nretry_max_ms = 40\n");
+	cli.key[0] = "hotmemd.retry_initial_ms";
+	cli.value[0] = "50";
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, &cli, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "retry_initial_ms 50 (command line) > retry_max_ms 40 (%s:2): "
+		 "the first backoff cannot be above its cap\n", path);
+	assert_string_equal(err, want);
+
+	write_file(path, "retry_initial_ms = 600\n");
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "retry_initial_ms 600 (%s:1) > retry_max_ms 500 (%s:2): "
+		 "the first backoff cannot be above its cap\n", path, f->conf);
+	assert_string_equal(err, want);
+}
+
 static void test_dump_roundtrip(void **state)
 {
 	struct fixture *f = *state;
@@ -312,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_refusal_names_choices),
 		cmocka_unit_test_setup_teardown(test_dash_underscore_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cross_check_says_origins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_roundtrip, setup, teardown),
 	};
 
