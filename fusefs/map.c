@@ -57,14 +57,34 @@ static const char *const dev_fill[] = { "#3949ab", "#00897b", "#8c564b", "#82771
 					"#e377c2", "#546e7a" };
 #define NR_DEV_FILL (sizeof(dev_fill) / sizeof(dev_fill[0]))
 
+/* a block kind's letter (the hwpoison row's 'x' is one): never a device's */
+static bool class_glyph(char ch)
+{
+	for (int c = 0; c < HMFS_MAP_NR_CLASS; c++)
+		if (classes[c].glyph == ch)
+			return true;
+	return false;
+}
+
 /*
- * a-z, A-Z, then a-z again: neighbours always differ (past 52 devices
- * all were '#'; usereye4 #30), the legend's line gives each run's letters
+ * a-z, A-Z without the block kinds' letters (d D M N o V x), then round
+ * again: one legend never has one letter for a block kind and a device
+ * (the 4th device was 'd', DMA32's; abuse24 A7), neighbours always differ
+ * (past 52 devices all were '#'; usereye4 #30), the legend's line gives
+ * each run's letters
  */
 static char dev_letter(size_t i)
 {
-	i %= 52;
-	return i < 26 ? (char)('a' + i) : (char)('A' + i - 26);
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t n = 0;
+	const char *p;
+
+	for (p = letters; *p; p++)
+		n += !class_glyph(*p);
+	i %= n;
+	for (p = letters;; p++)
+		if (!class_glyph(*p) && !i--)
+			return *p;
 }
 
 /*
