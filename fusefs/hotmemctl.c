@@ -570,6 +570,38 @@ static void size_col(uint64_t bytes, char *buf, size_t len)
 	hmfs_size_str(bytes, buf, len);
 }
 
+/* @bytes in unit 1 << (10 * @u) (B, K, M, ...), one decimal, rounded to the nearest */
+static void size_in_unit(uint64_t bytes, int u, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	const uint64_t unit = 1ULL << (10 * u);
+	uint64_t whole = bytes / unit, tenths = (bytes % unit * 10 + unit / 2) / unit;
+
+	if (!u) {
+		snprintf(buf, len, "%lluB", (unsigned long long)bytes);
+		return;
+	}
+	whole += tenths / 10;
+	snprintf(buf, len, "%llu.%llu%c", (unsigned long long)whole,
+		 (unsigned long long)(tenths % 10), units[u]);
+}
+
+/*
+ * Two sizes one line compares (status's total and free memory) in one
+ * unit, the largest in which @a is 10 or more, rounded to one decimal:
+ * "total 1783.6M, free 1695.8M".  size_col()'s exact sizes chose each
+ * number's unit alone: "total 1826424K, free 1736.5M" (abuse24 A7)
+ */
+static void size_pair(uint64_t a, uint64_t b, char *sa, char *sb, size_t len)
+{
+	int u = 0;
+
+	while (u < 6 && a >> (10 * (u + 1)) >= 10)
+		u++;
+	size_in_unit(a, u, sa, len);
+	size_in_unit(b, u, sb, len);
+}
+
 /*
  * The profile's name (docs/profile.md: "shown in status output", as
  * `hotmem status` and hotmemfs's start line show it), its file's path
@@ -596,8 +628,7 @@ static void print_status(json_object *r)
 	print_machine(m);
 	printf("Blocks:     %llu x %s   auto_online_blocks: %s\n",
 	       (unsigned long long)gu(m, "blocks"), s1, gs(m, "auto-online"));
-	size_col(gu(m, "total-pages") << 12, s1, sizeof(s1));
-	size_col(gu(m, "free-pages") << 12, s2, sizeof(s2));
+	size_pair(gu(m, "total-pages") << 12, gu(m, "free-pages") << 12, s1, s2, sizeof(s1));
 	printf("Memory:     total %s, free %s\n", s1, s2);
 	print_uevents(get(r, "uevents"));
 	print_injections(get(r, "injections"));
