@@ -1514,12 +1514,20 @@ static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count)
 
 /*
  * soft_offline_page_store() / hard_offline_page_store(): a physical
- * address; the retirement is a change, kept in the state file
+ * address; the retirement is a change, kept in the state file.  Behind a
+ * change that holds change_lock (a guest's offline looping on pinned
+ * pages) a hard offline ends at its writer's signal (@task: EINTR,
+ * nothing retired): 6.12's memory_failure() takes mf_mutex, not the
+ * hotplug locks the offline holds, so the kernel's writer never waits
+ * for it at all.  A soft offline waits as the kernel's does:
+ * soft_offline_page() takes get_online_mems(), an uninterruptible wait
+ * behind the offline's mem_hotplug_begin().
  */
 static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, const char *buf,
-				    size_t count)
+				    size_t count, const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_MEMORY_FAILURE, .value = a == A_HARD_OFFLINE };
+	struct hmfs_change ch = { .op = HMFS_CH_MEMORY_FAILURE, .value = a == A_HARD_OFFLINE,
+				  .task = a == A_HARD_OFFLINE ? task : NULL };
 	unsigned long long phys;
 
 	if (hmu_kstrtoull(buf, 0, &phys) < 0)
@@ -1528,10 +1536,15 @@ static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, cons
 	return store_change(ctx, &ch, count);
 }
 
-/* DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno */
-static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, size_t count)
+/*
+ * DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno.
+ * The kernel's is a plain value (lib/notifier-error-inject.c), no lock:
+ * a writer waiting for change_lock ends at its signal (@task, EINTR).
+ */
+static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, size_t count,
+			    const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_NOTIFIER_ERROR };
+	struct hmfs_change ch = { .op = HMFS_CH_NOTIFIER_ERROR, .task = task };
 	size_t n = count < 23 ? count : 23; /* simple_attr's set_buf[24] */
 	char tmp[24];
 	long long v;
@@ -1670,10 +1683,17 @@ static ssize_t store_node_reclaim(const char *buf, size_t count)
  */
 _Static_assert(sizeof(unsigned long) == sizeof(unsigned long long), "kstrtoul() is kstrtoull()");
 
+/*
+ * @task: the writer's signal ends its wait for change_lock (EINTR, the
+ * pool as it was), as 6.12's set_max_huge_pages() stops growing the pool
+ * at a signal_pending(); the kernel's takes h->resize_lock and
+ * hugetlb_lock, never the hotplug locks a looping offline holds.
+ */
 static ssize_t store_pool_count(struct hmfs_ctx *ctx, int nid, unsigned long long v,
-				size_t count)
+				size_t count, const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_NODE_HUGEPAGES, .id = (unsigned long)nid };
+	struct hmfs_change ch = { .op = HMFS_CH_NODE_HUGEPAGES, .id = (unsigned long)nid,
+				  .task = task };
 
 	/* ULONG_MAX asks for all the pool can have: so does the widest count a change holds */
 	ch.value = v > LLONG_MAX ? LLONG_MAX : (long long)v;
@@ -1687,12 +1707,13 @@ static ssize_t store_pool_count(struct hmfs_ctx *ctx, int nid, unsigned long lon
  * mempolicy is a host task's, unknown here, so the default policy's
  * N_MEMORY, as a task without one gets).
  */
-static ssize_t store_hugepages(struct hmfs_ctx *ctx, int nid, const char *buf, size_t count)
+static ssize_t store_hugepages(struct hmfs_ctx *ctx, int nid, const char *buf, size_t count,
+			       const struct hotmem_task *task)
 {
 	unsigned long long v;
 	int ret = hmu_kstrtoull(buf, 10, &v);
 
-	return ret ? ret : store_pool_count(ctx, nid, v, count);
+	return ret ? ret : store_pool_count(ctx, nid, v, count, task);
 }
 
 /*
@@ -1725,12 +1746,13 @@ static int sysctl_get_ulong(const char *buf, size_t count, unsigned long long *v
 }
 
 /* hugetlb_sysctl_handler(), hugetlb_mempolicy_sysctl_handler(): the global pool */
-static ssize_t store_sysctl_hugepages(struct hmfs_ctx *ctx, const char *buf, size_t count)
+static ssize_t store_sysctl_hugepages(struct hmfs_ctx *ctx, const char *buf, size_t count,
+				      const struct hotmem_task *task)
 {
 	unsigned long long v;
 	int ret = sysctl_get_ulong(buf, count, &v);
 
-	return ret ? ret : store_pool_count(ctx, POOL_GLOBAL, v, count);
+	return ret ? ret : store_pool_count(ctx, POOL_GLOBAL, v, count, task);
 }
 
 /*
@@ -1739,12 +1761,14 @@ static ssize_t store_sysctl_hugepages(struct hmfs_ctx *ctx, const char *buf, siz
  * proc_doulongvec_minmax()), 6.12 mm/hugetlb.c: EINVAL only for a
  * gigantic hstate, which the 2 MiB one is not; any count is stored
  * (`sysctl -p` writes 0).  Through hmfs_change(): a parameter of the
- * state file, so an acknowledged count survives kill -9.
+ * state file, so an acknowledged count survives kill -9.  The kernel's
+ * takes hugetlb_lock around the one assignment: a writer waiting for
+ * change_lock ends at its signal (@task, EINTR, the count as it was).
  */
 static ssize_t store_hugetlb_overcommit(struct hmfs_ctx *ctx, bool sysctl, const char *buf,
-					size_t count)
+					size_t count, const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB_OVERCOMMIT };
+	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB_OVERCOMMIT, .task = task };
 	unsigned long long v;
 	int ret = sysctl ? sysctl_get_ulong(buf, count, &v) : hmu_kstrtoull(buf, 10, &v);
 
@@ -1790,21 +1814,22 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 	case A_N_RECLAIM:
 		return store_node_reclaim(buf, count);
 	case A_N_HP_NR:
-		return store_hugepages(ctx, (int)n->id, buf, count);
+		return store_hugepages(ctx, (int)n->id, buf, count, task);
 	case A_HP_NR:
 	case A_HP_NR_MEMPOLICY:
-		return store_hugepages(ctx, POOL_GLOBAL, buf, count);
+		return store_hugepages(ctx, POOL_GLOBAL, buf, count, task);
 	case A_SYSCTL_NR_HUGEPAGES:
 	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
-		return store_sysctl_hugepages(ctx, buf, count);
+		return store_sysctl_hugepages(ctx, buf, count, task);
 	case A_HP_OVERCOMMIT:
 	case A_SYSCTL_NR_OVERCOMMIT:
-		return store_hugetlb_overcommit(ctx, n->attr == A_SYSCTL_NR_OVERCOMMIT, buf, count);
+		return store_hugetlb_overcommit(ctx, n->attr == A_SYSCTL_NR_OVERCOMMIT, buf, count,
+						task);
 	case A_PROBE:
 		return store_probe(ctx, buf, count);
 	case A_SOFT_OFFLINE:
 	case A_HARD_OFFLINE:
-		return store_memory_failure(ctx, n->attr, buf, count);
+		return store_memory_failure(ctx, n->attr, buf, count, task);
 	case A_PWR_AUTOSUSPEND:
 		return -EIO;
 	case A_PWR_CONTROL: {
@@ -1828,9 +1853,9 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 	case A_P_VMEM_UNPLUG_ONLINE:
 		return store_param(ctx, n->attr, buf, count);
 	case A_INJ_GOING_ONLINE:
-		return store_inject(ctx, HM_MEM_GOING_ONLINE, buf, count);
+		return store_inject(ctx, HM_MEM_GOING_ONLINE, buf, count, task);
 	case A_INJ_GOING_OFFLINE:
-		return store_inject(ctx, HM_MEM_GOING_OFFLINE, buf, count);
+		return store_inject(ctx, HM_MEM_GOING_OFFLINE, buf, count, task);
 	case A_B_STATE:
 	case A_B_ONLINE:
 	case A_B_UEVENT:
