@@ -967,6 +967,23 @@ static int resize_or_queue(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 	return ret ? ret : 1;
 }
 
+/*
+ * A value the engine keeps lock-free, with no state file to journal it:
+ * nr_overcommit_hugepages (6.12 hugetlb_overcommit_handler() and
+ * nr_overcommit_hugepages_store(): one assignment under hugetlb_lock) and
+ * a notifier-error-inject error (lib/notifier-error-inject.c: a debugfs
+ * errno value, no lock).  Neither takes a hotplug lock in the kernel, so
+ * neither waits for change_lock, which a guest's looping offline holds
+ * (abuse24 A3): set at once, nothing to record or undo.  With a state
+ * file the change is journaled, in order, under change_lock: it waits
+ * (interruptibly, the writer's task).
+ */
+static bool lock_free_value(const struct hmfs_ctx *ctx, const struct hmfs_change *ch)
+{
+	return !ctx->state_path[0] &&
+	       (ch->op == HMFS_CH_HUGETLB_OVERCOMMIT || ch->op == HMFS_CH_NOTIFIER_ERROR);
+}
+
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
 	/* the driver's work after block ch->id's online (.value) or offline */
@@ -985,6 +1002,10 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		run.errlen = sizeof(e);
 	}
 	run.err[0] = '\0';
+	if (lock_free_value(ctx, ch)) {
+		ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
+		return ret < 0 ? ret : 0;
+	}
 	/* QEMU's host-side check first: never behind the guest (dev.c) */
 	if (ch->op == HMFS_CH_DEVICE_DEL && !ch->timer) {
 		ret = hmfs_dev_del_refused(ctx, ch->dev.id, run.err, run.errlen);
