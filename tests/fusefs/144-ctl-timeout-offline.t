@@ -9,9 +9,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-start_fs --fresh
-tap_ok $? "hotmemfs mounts"
-pinned_dimm
+start_pinned_dimm
 timeout 60 "$HMCTL" -s "$CTL" -t 1 offline 33 >"$TMP/out" 2>"$TMP/err"
 is "$?" 1 "-t 1 offline 33: -t ran out, exit 1"
 is "$(cat "$TMP/out" "$TMP/err")" \

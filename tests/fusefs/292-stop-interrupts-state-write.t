@@ -9,9 +9,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-start_fs --fresh
-tap_ok $? "hotmemfs mounts"
-pinned_dimm
+start_pinned_dimm
 # the writer: bash's echo, one write(2), no retry on EINTR; what it says
 ( LC_ALL=C exec bash -c 'echo offline >"$1" && echo written' sh "$M/memory33/state" ) \
 	>"$TMP/writer.out" 2>&1 &

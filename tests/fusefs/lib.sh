@@ -892,6 +892,13 @@ pinned_dimm() {
 	ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
 	tap_ok $? "d1: movable pages in memory32-33, 100 pinned ones after them"
 }
+# start_pinned_dimm: hotmemfs mounted on a fresh machine, then
+# pinned_dimm (two TAP lines; tests/fusefs/144, 292)
+start_pinned_dimm() {
+	start_fs --fresh
+	tap_ok $? "hotmemfs mounts"
+	pinned_dimm
+}
 # node2_with_memory: pc-dimm n1 on node 2, its first block ($blk)
 # online_movable, so that node2 has hugepages/ (two TAP lines)
 node2_with_memory() {
