@@ -407,8 +407,8 @@ int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 		      unsigned int mhp_flags, int group);
 /*
  * remove_memory(): any block-aligned part of added memory whose blocks are
- * all offline; -EBUSY when one is online, -EINVAL when the range is not
- * block-aligned inside one added range.
+ * all offline; -EBUSY when one is online (checked first, as the kernel's),
+ * -EINVAL when the range is not block-aligned inside one added range.
  */
 int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size);
 /*

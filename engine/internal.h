@@ -444,8 +444,29 @@ struct mem_section {
 	struct vmemmap_pmd vmemmap;
 };
 
-/* SPARSEMEM_EXTREME: roots of SECTIONS_PER_ROOT sections, allocated on use */
-#define SECTIONS_PER_ROOT	(PAGE_SIZE / sizeof(struct mem_section))
+/*
+ * SPARSEMEM_EXTREME: roots of SECTIONS_PER_ROOT sections, allocated on
+ * use.  The kernel's is PAGE_SIZE / sizeof(struct mem_section), a power of
+ * two because its mem_section is one (include/linux/mmzone.h: "mem_section
+ * must be a power-of-2 in size for the calculation and use of
+ * SECTION_ROOT_MASK to make sense").  Ours holds the vmemmap's model too
+ * (120 bytes), so a root is the most sections of a power of two that fit
+ * in a page: 32.  At 34 (4096 / 120), a walk skipping an absent root with
+ * ALIGN() (a mask) jumped past the next root's first sections, and
+ * vmemmap_holes_end() left their holes unfilled for good.
+ */
+#define SECTIONS_PER_ROOT	32UL
+#define SECTION_ROOT_MASK	(SECTIONS_PER_ROOT - 1)
+_Static_assert((SECTIONS_PER_ROOT & SECTION_ROOT_MASK) == 0, "a root: a power of two of sections");
+_Static_assert(SECTIONS_PER_ROOT * sizeof(struct mem_section) <= PAGE_SIZE &&
+		       2 * SECTIONS_PER_ROOT * sizeof(struct mem_section) > PAGE_SIZE,
+	       "a root: the most sections of a power of two that fit in a page");
+
+/* the last section of @nr's root: where a walk goes on from past an absent root */
+static inline unsigned long section_root_last(unsigned long nr)
+{
+	return nr | SECTION_ROOT_MASK;
+}
 
 /* ------------------------------------------------------------------ */
 /* memory_hotplug / drivers/base/memory.c                              */

@@ -186,7 +186,7 @@ static int check_vmemmap(struct hotmem *hm, char *err, size_t errlen)
 		struct vmemmap_pmd *vm;
 
 		if (!ms) {
-			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
+			nr = section_root_last(nr);
 			continue;
 		}
 		vm = &ms->vmemmap;
@@ -247,7 +247,7 @@ static int check_memmaps_mapped(struct hotmem *hm, char *err, size_t errlen)
 		const struct mem_section *ms = __nr_to_section(hm, nr);
 
 		if (!ms) {
-			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
+			nr = section_root_last(nr);
 			continue;
 		}
 		if (online_section(ms) && section_memmap_unmapped(ms))
@@ -299,7 +299,7 @@ static int check_online_memmaps(struct hotmem *hm, char *err, size_t errlen)
 		int ret;
 
 		if (!ms) {
-			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
+			nr = section_root_last(nr);
 			continue;
 		}
 		/* a memmap in the memfd it describes (a RAM one's reads would map its template) */

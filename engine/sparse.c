@@ -26,7 +26,7 @@ struct mem_section *__nr_to_section(struct hotmem *hm, unsigned long nr)
 	if (root >= hm->nr_section_roots)
 		return NULL;
 	r = __atomic_load_n(&hm->mem_section[root], __ATOMIC_ACQUIRE);
-	return r ? &r[nr % SECTIONS_PER_ROOT] : NULL;
+	return r ? &r[nr & SECTION_ROOT_MASK] : NULL;
 }
 
 struct mem_section *__pfn_to_section(struct hotmem *hm, unsigned long pfn)

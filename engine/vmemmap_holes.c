@@ -923,7 +923,7 @@ int vmemmap_holes_end(struct hotmem *hm)
 	for (unsigned long nr = 0;
 	     __atomic_load_n(&hm->holes_running, __ATOMIC_ACQUIRE) && nr < nr_mem_sections(hm); nr++) {
 		if (!__nr_to_section(hm, nr)) {
-			nr = ALIGN(nr + 1, SECTIONS_PER_ROOT) - 1;
+			nr = section_root_last(nr);
 			continue;
 		}
 		if (vmemmap_holes_fill(hm, nr))
