@@ -1830,6 +1830,8 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	int node;
 
 	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB, .done = &n };
+	struct ctl_signal sig;
+	const struct hotmem_task task = { ctl_signal_pending, &sig };
 	char err[400] = "";
 	int ret;
 
@@ -1839,8 +1841,23 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	/* the pool is in the state file: saved, and undone when its save fails (review8 #2) */
 	ch.value = pages;
 	ch.dev.node = node;
+	/*
+	 * Its wait for change_lock behind a guest's looping offline ends at
+	 * the client's hang-up (its -t ran out) or hotmemfs's stop, nothing
+	 * changed, as a FUSE writer's at its interrupt: the client that gave
+	 * up left its control slot taken and the pool changed after all once
+	 * the offline ended (abuse24 A3)
+	 */
+	ctl_signal_init(&sig, ctx, r->client, 0);
+	ch.task = &task;
 	n = 0;
 	ret = hmfs_change(ctx, &ch, err, sizeof(err));
+	if (ret == -EINTR && sig.why) {
+		snprintf(r->err, ERRLEN,
+			 "hugetlb: interrupted (%s) while waiting for another change to the machine "
+			 "(a looping offline?): nothing done, the pool left as it was", sig.why);
+		return ret;
+	}
 	if (ret < 0) {
 		hugetlb_error(ctx, node, pages, ret, err, r);
 		return ret;

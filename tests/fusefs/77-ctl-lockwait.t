@@ -13,21 +13,6 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-clients() {
-	"$HMCTL" -s "$CTL" -t 10 --json status 2>/dev/null |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["clients"])'
-}
-# the control clients once hotmemfs saw the given-up ones go (bounded: 20 s)
-clients_settled() {
-	local n
-	for _ in $(seq 400); do
-		n=$(clients)
-		[ "$n" = "$1" ] && break
-		sleep 0.05
-	done
-	echo "$n"
-}
-
 mount_fs "hotmemfs mounts" --profile qemu-512m --cmdline hotmem.kernel_alloc=off
 ctl device_add pc-dimm id=d1 size=256M >/dev/null && ctl online 32 online_movable >/dev/null &&
 	ctl alloc pinned 3 >/dev/null && ctl online 33 online_movable >/dev/null

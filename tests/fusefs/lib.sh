@@ -359,6 +359,24 @@ answered_within() {
 	[ "$(cat "$TMP/$1.rc" 2>/dev/null)" = "${3:-0}" ]
 }
 
+# clients: the control clients hotmemfs counts (`status --json`, its own
+# one among them); clients_settled N: that count once it is N (hotmemfs
+# saw clients that gave up go), or what it is after 20 s (a bound for a
+# failure, not a speed: tests/fusefs/77, 287)
+clients() {
+	"$HMCTL" -s "$CTL" -t 10 --json status 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["clients"])'
+}
+clients_settled() {
+	local n
+	for _ in $(seq 400); do
+		n=$(clients)
+		[ "$n" = "$1" ] && break
+		sleep 0.05
+	done
+	echo "$n"
+}
+
 # vmem_offline_loops WHY: hotmemfs mounted with no state file ("hotmemfs
 # mounts WHY"), a virtio-mem vm0 of 1G, 256M plugged (memory32-33) and
 # online movable, 40000 movable pages and 100 pinned ones after them, and
