@@ -81,8 +81,7 @@ adds() {
 	# after the window: its stat of memory/'s blocks lists memory/
 	fuse_add_lookups "$fslog" "$TMP/$1.marks" "$mem" >"$TMP/$1.lookups" || return 1
 	sed -n 's/.*memory\([0-9]*\): no node link yet.*/\1/p' "$TMP/$1.log" | sort -u >"$TMP/$1.waited"
-	sed -n 's/.*memory\([0-9]*\): no \(node link\|firmware_node\) yet.*/\1/p' "$TMP/$1.log" |
-		sort -u >"$TMP/$1.waits"
+	fuse_link_waits "$TMP/$1.log" >"$TMP/$1.waits"
 	fuse_add_own "$fslog" "$TMP/$1.marks" "$mem" "$TMP/$1.adds" "$TMP/$1.waits" >"$TMP/$1.own" ||
 		return 1
 	grep -c "ACPI memory devices looked at" "$TMP/$1.log" >"$TMP/$1.walks"

@@ -102,7 +102,10 @@ fuse_node_race() {
 # own: 12.75 an ADD on 4122 blocks against 12.00 on 17 at load 5.5 on
 # 2026-12-01, two of eight waiting for their node link, where each such
 # ADD cost 4 requests more (a GETATTR, READs of the settle's decision,
-# a LOOKUP fewer).
+# a LOOKUP fewer).  A STATFS is not counted: the sysroot watch's tick
+# asks it (every 3 s, none after a tick that saw a block onlined), and
+# under load a tick falls inside an ADD's window (90 counts them against
+# the ticks).
 fuse_add_own() {
 	stat -c '%i' "$3"/memory[0-9]* >"$TMP/own.inos" || return 1
 	python3 - "$1" "$2" "$TMP/own.inos" "$4" "$5" <<'PY'
@@ -116,6 +119,7 @@ req = re.compile(r"opcode: (\w+) \(\d+\), nodeid: (\d+),")
 clean, every, said = [], [], []
 for k, (a, b) in enumerate(zip(marks, marks[1:])):
     found = [m.groups() for m in map(req.search, lines[a:b]) if m]
+    found = [(op, node) for op, node in found if op != "STATFS"]
     every.append(len(found))
     raced = any(op == "GETATTR" and node in dirs for op, node in found)
     wait = k >= len(adds) or adds[k] in waited
@@ -127,7 +131,9 @@ if not every:
 print("%.3f %d %s" % (sum(clean) / len(clean) if clean else min(every), len(clean), ",".join(said)))
 PY
 }
-# fuse_own FILE OWN: FILE's total without fuse_binding_race's
-fuse_own() {
-	awk -v r="$(fuse_binding_race "$1" "$2")" '$1 == "total" { printf "%.3f\n", $2 - r }' "$1"
+# fuse_link_waits FILE: the blocks hotmemd's debug log FILE says waited
+# for a link (its node link or its firmware_node), one id a line, for
+# fuse_add_own's WAITED
+fuse_link_waits() {
+	sed -n 's/.*memory\([0-9]*\): no \(node link\|firmware_node\) yet.*/\1/p' "$1" | sort -u
 }
