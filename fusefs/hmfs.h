@@ -817,6 +817,7 @@ struct hmfs_ctx {
 	char state_path[PATH_MAX];
 	int state_dirfd; /* its directory: temp file, rename, fsync by it */
 	int state_lockfd; /* PATH.lock, write-locked while we live */
+	bool fresh_aside; /* --fresh set the old state aside, not yet saved anew */
 	/*
 	 * PATH.journal: records of what changed since the state file was
 	 * written whole (compaction), each fdatasync()ed before the change
@@ -1814,10 +1815,20 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 void hmfs_state_stop_threads(struct hmfs_ctx *ctx);
 void hmfs_state_close(struct hmfs_ctx *ctx);
 /*
- * --fresh: remove the state file (we hold the lock) and empty its journal;
- * -EINVAL, nothing removed, when its path is not a regular file
+ * --fresh: the state file and its journal set aside (we hold the lock),
+ * a new empty journal opened: PATH.fresh-aside and
+ * PATH.journal.fresh-aside until the new machine's first save
+ * (hmfs_state_drop_aside()) or a failure before it
+ * (hmfs_state_put_back()); a start killed meanwhile leaves them to the
+ * next one's hmfs_state_open().  No state file: the journal emptied.
+ * -EINVAL, nothing moved, when its path is not a regular file; another
+ * error, nothing moved, @err says it.
  */
-int hmfs_state_remove(struct hmfs_ctx *ctx);
+int hmfs_state_set_aside(struct hmfs_ctx *ctx, char *err, size_t errlen);
+/* the new machine saved: the old state --fresh set aside removed */
+void hmfs_state_drop_aside(struct hmfs_ctx *ctx);
+/* the start failed before its first save: the old state put back, under the lock */
+void hmfs_state_put_back(struct hmfs_ctx *ctx);
 /* what an lstat()'s @mode is, for a message: "a FIFO", "a character device", ... */
 const char *hmfs_file_type(mode_t mode);
 /* save now (the control socket's `save`, startup); takes change_lock */

@@ -1266,7 +1266,8 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 			return ret;
 		}
 	}
-	ret = o->fresh ? hmfs_state_remove(ctx) : 0;
+	/* aside until the new machine is saved: a start failing before puts it back */
+	ret = o->fresh ? hmfs_state_set_aside(ctx, err, sizeof(err)) : 0;
 	/* not a regular file (put there since the start's check): its type said */
 	if (ret == -EINVAL && refuse_foreign_file("state file", o->state, S_IFREG)) {
 		*refused = true;
@@ -1274,8 +1275,8 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 	}
 	if (ret) {
 		/* booting anew beside the old file would restore it at the next start */
-		fprintf(stderr, "hotmemfs: --fresh: removing the state file %s: %s\n"
-				"hotmemfs: refusing to start\n", o->state, strerror(-ret));
+		fprintf(stderr, "hotmemfs: --fresh: setting the state file %s aside: %s\n"
+				"hotmemfs: refusing to start\n", o->state, err);
 		*refused = true;
 		return ret;
 	}
@@ -2513,7 +2514,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path, strerror(-ret));
 		goto out;
 	}
-	hmfs_state_save(&ctx);
+	/* a first save that failed keeps --fresh's old state: the next start settles it */
+	if (!hmfs_state_save(&ctx))
+		hmfs_state_drop_aside(&ctx);
 	saved = true; /* what the start made is the machine's now */
 	/* the state file named always: the default one is the system's (usereye #14) */
 	/* the profile's name, as hotmemctl status, its file's path after it where they differ */
@@ -2560,8 +2563,10 @@ int main(int argc, char **argv)
 	/* read by watch_main() too */
 	__atomic_store_n(&st.saved, ret_save ? ret_save : 1, __ATOMIC_RELEASE);
 out:
-	if (ret && !saved)
+	if (ret && !saved) {
+		hmfs_state_put_back(&ctx);
 		start_unmake_files(&ctx, &made);
+	}
 	teardown(&ctx, &st);
 	if (ret && !saved)
 		start_unmake_dirs(&made);

@@ -354,6 +354,188 @@ static int open_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * --fresh boots anew, yet the start can still fail after it (a profile's
+ * bad words, a refused boot, a control socket that cannot be bound), and
+ * a failed start leaves the file system as it was: the old state file and
+ * its journal are set aside as PATH.fresh-aside and
+ * PATH.journal.fresh-aside, a new empty journal opened, until the new
+ * machine's first save (hmfs_state_drop_aside()); a failure before it
+ * puts them back (hmfs_state_put_back()).  The state file goes aside
+ * first and comes back last, so that a crash at any instant leaves the
+ * next start (settle_aside()) one rule: PATH.fresh-aside without PATH is
+ * the old machine, never replaced (put back, with its journal); beside
+ * PATH it is what the saved new machine replaced (removed).
+ */
+#define FRESH_ASIDE ".fresh-aside"
+#define JOURNAL_ASIDE ".journal.fresh-aside"
+
+static int rename_sibling(struct hmfs_ctx *ctx, const char *from, const char *to)
+{
+	char a[PATH_MAX + 32], b[PATH_MAX + 32];
+
+	sibling(ctx, from, a, sizeof(a));
+	sibling(ctx, to, b, sizeof(b));
+	return renameat(ctx->state_dirfd, a, ctx->state_dirfd, b) ? -errno : 0;
+}
+
+static int unlink_sibling(struct hmfs_ctx *ctx, const char *suffix)
+{
+	char name[PATH_MAX + 32];
+
+	sibling(ctx, suffix, name, sizeof(name));
+	return unlinkat(ctx->state_dirfd, name, 0) && errno != ENOENT ? -errno : 0;
+}
+
+/* PATH@suffix: 1 there (ours), 0 not there; refused when not ours */
+static int aside_there(struct hmfs_ctx *ctx, const char *suffix, char *err, size_t errlen)
+{
+	char name[PATH_MAX + 32], path[PATH_MAX + 32];
+	struct stat st;
+	int ret;
+
+	sibling(ctx, suffix, name, sizeof(name));
+	snprintf(path, sizeof(path), "%s%s", ctx->state_path, suffix);
+	if (fstatat(ctx->state_dirfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (errno == ENOENT)
+			return 0;
+		ret = -errno;
+		snprintf(err, errlen, "--fresh's old state %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = check_ours(&st, path, "--fresh's old state", err, errlen);
+	return ret ? ret : 1;
+}
+
+/*
+ * A --fresh start that ended without its own way back (killed): before
+ * its first save the old machine comes back, after it the old files go.
+ * Under the lock, before the journal is opened.
+ */
+static int settle_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	int state = aside_there(ctx, FRESH_ASIDE, err, errlen), journal = 0, ret;
+	struct stat st;
+
+	if (state >= 0)
+		journal = aside_there(ctx, JOURNAL_ASIDE, err, errlen);
+	if (state < 0 || journal < 0)
+		return state < 0 ? state : journal;
+	if (!state && !journal)
+		return 0;
+	if (state && fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st,
+			     AT_SYMLINK_NOFOLLOW) && errno == ENOENT) {
+		ret = journal ? rename_sibling(ctx, JOURNAL_ASIDE, ".journal") : 0;
+		if (!ret)
+			ret = rename_sibling(ctx, FRESH_ASIDE, "");
+		if (ret) {
+			snprintf(err, errlen, "putting back %s%s, which a --fresh start that never saved set aside: %s",
+				 ctx->state_path, FRESH_ASIDE, strerror(-ret));
+			return ret;
+		}
+		fsync(ctx->state_dirfd);
+		fprintf(stderr, "hotmemfs: %s%s put back as %s: the --fresh start that set it aside ended before its new machine was saved\n",
+			ctx->state_path, FRESH_ASIDE, ctx->state_path);
+		return 0;
+	}
+	ret = unlink_sibling(ctx, JOURNAL_ASIDE);
+	if (!ret)
+		ret = unlink_sibling(ctx, FRESH_ASIDE);
+	if (ret) {
+		snprintf(err, errlen, "removing %s%s, which a saved --fresh start replaced: %s",
+			 ctx->state_path, FRESH_ASIDE, strerror(-ret));
+		return ret;
+	}
+	fprintf(stderr, "hotmemfs: removed %s%s: the --fresh start that set it aside saved its new machine\n",
+		ctx->state_path, FRESH_ASIDE);
+	return 0;
+}
+
+/* no state file: a journal without records (keep_orphaned_journal() kept any) emptied */
+static int empty_alone_journal(struct hmfs_ctx *ctx)
+{
+	if (ctx->journal_fd >= 0 && ftruncate(ctx->journal_fd, 0))
+		return -errno;
+	ctx->journal_size = 0;
+	return 0;
+}
+
+int hmfs_state_set_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	int old_fd = ctx->journal_fd, ret;
+	struct stat st;
+
+	if (!ctx->state_path[0])
+		return 0;
+	if (fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW)) {
+		ret = errno == ENOENT ? empty_alone_journal(ctx) : -errno;
+		goto said;
+	}
+	/*
+	 * Only a state file: main.c refused anything else at start, and a
+	 * device node or FIFO put there since stays too (usereye7 #7: --fresh
+	 * unlinked -S /dev/null and wrote a state file in its place)
+	 */
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	ret = rename_sibling(ctx, "", FRESH_ASIDE);
+	if (ret)
+		goto said;
+	ret = rename_sibling(ctx, ".journal", JOURNAL_ASIDE);
+	if (ret)
+		goto put_state;
+	ctx->journal_fd = -1;
+	/*
+	 * The renames are not synced here: the first save's own rename and
+	 * directory sync come after them, and until then a crash leaves the
+	 * old names or the aside ones, which settle_aside() takes either way
+	 */
+	ret = open_journal(ctx, err, errlen);
+	if (ret)
+		goto put_journal;
+	close(old_fd);
+	ctx->fresh_aside = true;
+	return 0;
+put_journal:
+	if (ctx->journal_fd >= 0)
+		close(ctx->journal_fd);
+	ctx->journal_fd = old_fd;
+	rename_sibling(ctx, JOURNAL_ASIDE, ".journal");
+put_state:
+	rename_sibling(ctx, FRESH_ASIDE, "");
+said:
+	if (ret && !err[0])
+		snprintf(err, errlen, "%s", strerror(-ret));
+	return ret;
+}
+
+void hmfs_state_drop_aside(struct hmfs_ctx *ctx)
+{
+	if (!ctx->fresh_aside)
+		return;
+	ctx->fresh_aside = false;
+	/* not removed: the next start's settle_aside() removes them, PATH being there */
+	if (unlink_sibling(ctx, JOURNAL_ASIDE) || unlink_sibling(ctx, FRESH_ASIDE))
+		fprintf(stderr, "hotmemfs: --fresh: removing the old state %s%s: %s (the next start removes it)\n",
+			ctx->state_path, FRESH_ASIDE, strerror(errno));
+}
+
+void hmfs_state_put_back(struct hmfs_ctx *ctx)
+{
+	if (!ctx->fresh_aside)
+		return;
+	ctx->fresh_aside = false;
+	/* the journal first: PATH back last, the old machine whole again */
+	if (rename_sibling(ctx, JOURNAL_ASIDE, ".journal") || rename_sibling(ctx, FRESH_ASIDE, "")) {
+		fprintf(stderr, "hotmemfs: --fresh: putting the old state %s%s back: %s (the next start puts it back)\n",
+			ctx->state_path, FRESH_ASIDE, strerror(errno));
+		return;
+	}
+	fsync(ctx->state_dirfd);
+	fprintf(stderr, "hotmemfs: --fresh: the state file %s put back as it was: the start failed\n",
+		ctx->state_path);
+}
+
 static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen);
 
 int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen)
@@ -378,6 +560,8 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 		ret = clear_tmp(ctx, ".tmp", err, errlen);
 	if (!ret)
 		ret = clear_tmp(ctx, ".journal.tmp", err, errlen);
+	if (!ret)
+		ret = settle_aside(ctx, err, errlen);
 	if (!ret)
 		ret = open_journal(ctx, err, errlen);
 	if (!ret)
@@ -436,28 +620,6 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 	if (ctx->state_dirfd >= 0)
 		close(ctx->state_dirfd);
 	ctx->state_lockfd = ctx->state_dirfd = -1;
-}
-
-int hmfs_state_remove(struct hmfs_ctx *ctx)
-{
-	struct stat st;
-
-	if (!ctx->state_path[0])
-		return 0;
-	/*
-	 * Only a state file: main.c refused anything else at start, and a
-	 * device node or FIFO put there since stays too (usereye7 #7: --fresh
-	 * unlinked -S /dev/null and wrote a state file in its place)
-	 */
-	if (!fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW) &&
-	    !S_ISREG(st.st_mode))
-		return -EINVAL;
-	if (ctx->journal_fd >= 0 && ftruncate(ctx->journal_fd, 0))
-		return -errno;
-	ctx->journal_size = 0;
-	if (!unlinkat(ctx->state_dirfd, base_name(ctx->state_path), 0))
-		return 0;
-	return errno == ENOENT ? 0 : -errno;
 }
 
 /* ---- saving ------------------------------------------------------------- */

@@ -10,15 +10,6 @@
 # byte.  Without it checks 3-4, 8-9 and 13-14 fail.
 . "$(dirname "$0")/lib.sh"
 require_env
-# listing DIR: DIR's files, one a line, with their sizes and checksums
-# ("none": no DIR)
-listing() {
-	local f
-	[ -d "$1" ] || { echo none; return; }
-	for f in $(ls -A "$1"); do
-		echo "$f $(stat -c %s "$1/$f") $(md5sum <"$1/$f")"
-	done
-}
 
 # ---- a machine that cannot boot, its state file in a new directory ------
 printf 'profile = default\nhotplug = 0x100000000-0x107ffffff\nonline = 32 online_movable\nonline = 32\n' \
@@ -40,10 +31,10 @@ stop_fs
 cp "$TMP/sd2/st" "$TMP/good.st"
 sed -i 's/"crc32":[0-9]*/"crc32":1/' "$TMP/sd2/st"
 rm -f "$TMP/sd2/st.lock" "$TMP/sd2/st.journal"
-before=$(listing "$TMP/sd2")
+before=$(dir_listing "$TMP/sd2")
 start_refused "a state file whose checksum is wrong, alone in its directory" 78 \
 	"state file $TMP/sd2/st is damaged \(checksum mismatch\)" -S "$TMP/sd2/st" -s "$TMP/ctl.sock" "$MNT"
-after=$(listing "$TMP/sd2")
+after=$(dir_listing "$TMP/sd2")
 [ "$after" = "$before" ]
 tap_ok $? "... the state file as it was, no lock or journal left" ||
 	diag "before: $(tr '\n' '|' <<<"$before") after: $(tr '\n' '|' <<<"$after")"
@@ -60,11 +51,11 @@ cp "$TMP/good.st" "$TMP/sd2/st"
 echo 1 >"$TMP/sd2/st.lock"
 printf '00000000 {"seq":1,"run":{"first":0,"count":1,"state":"offline"}}\n%s\n' \
 	'00000000 {"seq":2,"run":{"first":0,"count":1,"state":"offline"}}' >"$TMP/sd2/st.journal"
-before=$(listing "$TMP/sd2")
+before=$(dir_listing "$TMP/sd2")
 start_refused "a journal record damaged, the control socket in a directory not there" 78 \
 	"journal $TMP/sd2/st.journal is damaged: record 1 of 2 fails its CRC32 checksum" \
 	-S "$TMP/sd2/st" -s "$TMP/cd/c.sock" "$MNT"
-after=$(listing "$TMP/sd2")
+after=$(dir_listing "$TMP/sd2")
 [ "$(grep -v '^st.lock ' <<<"$after")" = "$(grep -v '^st.lock ' <<<"$before")" ] &&
 	[ -f "$TMP/sd2/st.lock" ]
 tap_ok $? "... the state file and journal as they were, the lock there" ||

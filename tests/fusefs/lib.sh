@@ -259,6 +259,16 @@ start_refused() {
 	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
 }
 
+# dir_listing DIR: DIR's files, one a line, with their sizes and
+# checksums ("none": no DIR) -- a start that fails leaves them as they were
+dir_listing() {
+	local f
+	[ -d "$1" ] || { echo none; return; }
+	for f in $(ls -A "$1"); do
+		echo "$f $(stat -c %s "$1/$f") $(md5sum <"$1/$f")"
+	done
+}
+
 # nr_iattr: the running hotmemfs's ($FS_PID) count of kept modes, owners
 # and xattrs (ctx->nr_iattr), read with gdb from the notifier thread's
 # context; "no-ctx" when gdb cannot attach or find it.  A forgotten entry

@@ -376,10 +376,9 @@ static void state_dir_close(struct hmfs_ctx *ctx, const char *tmpl)
 {
 	char file[64];
 
-	hmfs_state_remove(ctx);
 	hmfs_state_close(ctx);
-	for (const char *const *f = (const char *const[]){ "journal", "lock", NULL }; *f; f++) {
-		snprintf(file, sizeof(file), "%s/state.%s", tmpl, *f);
+	for (const char *const *f = (const char *const[]){ "", ".journal", ".lock", NULL }; *f; f++) {
+		snprintf(file, sizeof(file), "%s/state%s", tmpl, *f);
 		unlink(file);
 	}
 	rmdir(tmpl);
