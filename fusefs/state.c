@@ -257,12 +257,40 @@ static int check_ours(const struct stat *st, const char *path, const char *what,
 }
 
 /*
+ * The lock file @fd, locked, is still PATH.lock: a start that failed
+ * unlinks the lock file it made while it holds the lock
+ * (hmfs_state_open(), main.c start_unmake_files()), and one that opened
+ * it before the unlink takes the lock on a file no longer there, beside a
+ * third start's lock on the new one.  Such a lock counts for nothing.
+ */
+static bool lock_still_named(struct hmfs_ctx *ctx, const char *name, const struct stat *st)
+{
+	struct stat now;
+
+	return !fstatat(ctx->state_dirfd, name, &now, AT_SYMLINK_NOFOLLOW) &&
+	       now.st_ino == st->st_ino && now.st_dev == st->st_dev;
+}
+
+/* PATH.lock opened, made when not there (@made: by us, for a refusal to take away) */
+static int open_lock(struct hmfs_ctx *ctx, const char *name, bool *made)
+{
+	int fd = openat(ctx->state_dirfd, name,
+			O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	*made = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = openat(ctx->state_dirfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
+}
+
+/*
  * One hotmemfs per state file: a POSIX write lock on PATH.lock (F_GETLK
  * names the holder's pid), held until we exit; the kernel drops it when
  * we die, kill -9 included.  Never opened anywhere else in the process:
- * closing any descriptor of it would drop the lock.
+ * closing any descriptor of it would drop the lock.  @made: the file is
+ * ours, made by this call.
  */
-static int take_lock(struct hmfs_ctx *ctx, char *err, size_t errlen)
+static int take_lock(struct hmfs_ctx *ctx, bool *made, char *err, size_t errlen)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	char name[PATH_MAX + 16], path[PATH_MAX + 16], pid[32];
@@ -271,7 +299,8 @@ static int take_lock(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	int fd, ret;
 
 	sibling(ctx, ".lock", name, sizeof(name));
-	fd = openat(ctx->state_dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+again:
+	fd = open_lock(ctx, name, made);
 	if (fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "lock file %s.lock: %s", ctx->state_path, strerror(-ret));
@@ -300,6 +329,10 @@ static int take_lock(struct hmfs_ctx *ctx, char *err, size_t errlen)
 				 strerror(-ret));
 		ret = ret == -EACCES ? -EAGAIN : ret;
 		goto fail;
+	}
+	if (!lock_still_named(ctx, name, &st)) {
+		close(fd);
+		goto again; /* the failed start's lock is gone: the file there now */
 	}
 	/* for people: who holds it */
 	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
@@ -540,7 +573,8 @@ static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 
 int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], lock[PATH_MAX + 16];
+	bool lock_made = false;
 	int ret;
 
 	if (strlen(path) >= sizeof(ctx->state_path) - 8) {
@@ -555,7 +589,7 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 		snprintf(err, errlen, "state file directory %s: %s", dir, strerror(-ret));
 		goto fail;
 	}
-	ret = take_lock(ctx, err, errlen);
+	ret = take_lock(ctx, &lock_made, err, errlen);
 	if (!ret)
 		ret = clear_tmp(ctx, ".tmp", err, errlen);
 	if (!ret)
@@ -568,6 +602,14 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 		ret = keep_orphaned_journal(ctx, err, errlen);
 	if (!ret)
 		return 0;
+	/*
+	 * Refused holding the lock: a lock file we made goes (while held: no
+	 * other start has it; one that opened it meanwhile finds it gone,
+	 * lock_still_named()); the refusal leaves the directory as it was
+	 */
+	sibling(ctx, ".lock", lock, sizeof(lock));
+	if (lock_made && ctx->state_lockfd >= 0)
+		unlinkat(ctx->state_dirfd, lock, 0);
 fail:
 	hmfs_state_close(ctx);
 	ctx->state_path[0] = '\0';
