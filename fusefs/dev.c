@@ -1620,6 +1620,33 @@ static bool vmem_del_queued(struct hmfs_ctx *ctx)
 	return true;
 }
 
+static int qemu_journal(struct hmfs_ctx *ctx, const struct hmfs_dev *d, bool del,
+			struct hmfs_save *sv);
+
+/*
+ * A queued probe that failed (refused by the guest, or stopped: hotmemfs
+ * froze first) changed nothing a change's record says, but the state
+ * file's device still says "queued": its end journaled, so that a restart
+ * does not probe again a device the guest refused.  Not when no journal
+ * takes it (frozen: the file is the way back).  dev_lock held, let go
+ * for the sync.
+ */
+static void probe_end_journal(struct hmfs_ctx *ctx, struct hmfs_dev *d)
+{
+	struct hmfs_save sv = { 0 };
+	int ret = qemu_journal(ctx, d, false, &sv);
+
+	if (ret == -EAGAIN)
+		return;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (!ret)
+		ret = hmfs_state_sync(ctx, &sv);
+	if (ret)
+		fprintf(stderr, "hotmemfs: saving state to %s.journal (the queued probe's end): %s\n",
+			ctx->state_path, strerror(-ret));
+	pthread_mutex_lock(&ctx->dev_lock);
+}
+
 /*
  * The guest's probe of a device QEMU's device_add listed behind a guest's
  * offline (hmfs_dev_add_request()), made the change it is once change_lock
@@ -1661,6 +1688,8 @@ static bool vmem_probe_queued(struct hmfs_ctx *ctx)
 	if (ret && ret != -ENODEV)
 		fprintf(stderr, "hotmemfs: %s: the queued device_add's probe: %s\n", id,
 			err[0] ? err : strerror(-ret));
+	if (ret && d && d->incarnation == ch.dev.incarnation && !d->vm)
+		probe_end_journal(ctx, d);
 	return true;
 }
 
@@ -2301,30 +2330,117 @@ out:
  * plugged-size 0), and the probe queued for the timers' thread
  * (vmem_probe_queued()), as a queued device_del.  Only then: otherwise the
  * device_add runs as a change before its reply, as before (one path to
- * the guest's probe while nothing holds it long).  Not with a state file:
- * an acknowledged device_add must survive kill -9, and its record is
- * journaled under change_lock (state.c), as a qom-set's (resize_or_queue()).
+ * the guest's probe while nothing holds it long).  With a state file the
+ * device QEMU realized is journaled before the reply, under journal_lock
+ * alone (qemu_journal(): the offline holds change_lock), so that an
+ * acknowledged device_add survives kill -9: a restart lists it, its probe
+ * queued again unless a record says it ran.
  */
 static bool add_may_queue(struct hmfs_ctx *ctx, const struct dev_model *m)
 {
 	/*
 	 * Read without dev_lock, so that a pc-dimm's device_add (or any while
 	 * no change holds the guest) does not take it only to be told
-	 * -EAGAIN: the model table is constant, the state file's path is set
-	 * before hotmemfs serves (hmfs_state_open()), and frozen and
+	 * -EAGAIN: the model table is constant, and frozen and
 	 * change_waits_guest are atomics written without dev_lock, which
 	 * never ordered them.  vmem_timer_started is a plain flag written
 	 * under dev_lock: the caller reads it under dev_lock.
 	 */
-	return m && m->type == HMFS_VIRTIO_MEM && !ctx->state_path[0] &&
+	return m && m->type == HMFS_VIRTIO_MEM &&
 	       !__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&ctx->change_waits_guest, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * QEMU's side of device @d as the state file has it, journaled without
+ * change_lock (state.c hmfs_state_append_qemu(): "qemu-device", or its
+ * removal); dev_lock held, so that no later record about @d comes before
+ * it.  @sv: hmfs_state_sync() makes it durable once dev_lock is let go.
+ */
+static int qemu_journal(struct hmfs_ctx *ctx, const struct hmfs_dev *d, bool del,
+			struct hmfs_save *sv)
+{
+	json_object *o;
+	int ret;
+
+	if (del) {
+		o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(d->id));
+	} else {
+		o = hmfs_dev_json(d, HMFS_VIEW_STATE);
+	}
+	ret = hmfs_state_append_qemu(ctx, sv, del ? "qemu-device-del" : "qemu-device", o);
+	json_object_put(o);
+	return ret;
+}
+
+/* a journaled QEMU-side device_add (qemu_journal()): undone by the object it listed */
+struct qemu_add_save {
+	struct hmfs_save sv; /* first: its undo gets it */
+	char id[sizeof(((struct hmfs_dev *)0)->id)];
+	uint64_t incarnation;
+};
+
+/*
+ * Its record's sync failed (state.c rollback(), change_lock held): the
+ * device_add is refused, and the device QEMU listed goes, unless a
+ * device_del took it already; a probe since was undone before (newer
+ * records first: machine.c undo()).
+ */
+static int qemu_add_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
+{
+	struct qemu_add_save *q = (struct qemu_add_save *)sv;
+	struct hmfs_dev *d;
+
+	(void)sret;
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, q->id);
+	if (d && d->incarnation == q->incarnation && !d->vm) {
+		dev_unlink(ctx, d);
+		dev_free(d);
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return 0;
+}
+
+/* QEMU's checks and place() in its own view: @d listed, or NULL with -errno in *@ret */
+static struct hmfs_dev *qemu_realize(struct hmfs_ctx *ctx, const struct dev_model *m,
+				     const struct hmfs_change *ch, bool put_back, int *ret,
+				     char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+
+	*ret = check_common(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,
+			    ch->dev.have_addr, err, errlen);
+	if (*ret)
+		return NULL;
+	d = dev_new(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,
+		    ch->dev.block_size, ch->dev.memmap, ch->dev.slot);
+	if (!d) {
+		*ret = -ENOMEM;
+		return NULL;
+	}
+	*ret = vmem_realize(ctx, d, ch->dev.have_addr, ch->dev.requested, put_back, true, err,
+			    errlen);
+	if (*ret) {
+		dev_unlink(ctx, d);
+		dev_free(d);
+		return NULL;
+	}
+	d->requested = ch->dev.requested;
+	return d;
+}
+
+/*
+ * With a state file, the device is journaled before the reply, and the
+ * answer waits for its record to be durable (not for the offline).  No
+ * journal to append to: the change's way (-EAGAIN), the device unlisted.
+ */
 int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
 			 size_t errlen)
 {
 	const struct dev_model *m = dev_model_find(ch->dev.driver);
+	struct qemu_add_save q = { .sv.undo = qemu_add_undo };
 	struct hmfs_dev *d;
 	int ret = -EAGAIN;
 
@@ -2333,28 +2449,87 @@ int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, cha
 	pthread_mutex_lock(&ctx->dev_lock);
 	if (!ctx->vmem_timer_started)
 		goto out;
-	ret = check_common(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,
-			   ch->dev.have_addr, err, errlen);
-	if (ret)
+	d = qemu_realize(ctx, m, ch, false, &ret, err, errlen);
+	if (!d)
 		goto out;
-	d = dev_new(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,
-		    ch->dev.block_size, ch->dev.memmap, ch->dev.slot);
-	if (!d) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = vmem_realize(ctx, d, ch->dev.have_addr, ch->dev.requested, false, true, err, errlen);
+	d->probe_queued = true;
+	ret = qemu_journal(ctx, d, false, &q.sv);
 	if (ret) {
 		dev_unlink(ctx, d);
 		dev_free(d);
+		if (ret != -EAGAIN)
+			snprintf(err, errlen, "saving state to %s.journal: %s", ctx->state_path,
+				 strerror(-ret));
 		goto out;
 	}
-	d->requested = ch->dev.requested;
-	d->probe_queued = true;
+	snprintf(q.id, sizeof(q.id), "%s", d->id);
+	q.incarnation = d->incarnation;
 	if (ch->dev.new_id)
 		snprintf(ch->dev.new_id, ch->dev.new_id_len, "%s", d->id);
 	pthread_cond_broadcast(&ctx->vmem_timer_cond);
 out:
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (!ret && hmfs_state_sync(ctx, &q.sv)) {
+		ret = q.sv.ret;
+		snprintf(err, errlen, "saving state to %s.journal: %s (the device_add is undone)",
+			 ctx->state_path, strerror(-ret));
+	}
+	return ret;
+}
+
+/*
+ * A state file's device QEMU alone had ("guest-probe": its device_add
+ * answered behind a guest's offline, hmfs_dev_add_request()): listed
+ * again where it was, its probe queued again if it had not run (the
+ * timers' thread runs it once hotmemfs serves: a probe journaled as done
+ * is a probed device, restored as any), else as it ended.
+ */
+int hmfs_dev_restore_qemu(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const char *probe,
+			  char *err, size_t errlen)
+{
+	const struct dev_model *m = dev_model_find(ch->dev.driver);
+	struct hmfs_dev *d;
+	int ret;
+
+	if (!m || m->type != HMFS_VIRTIO_MEM)
+		return hmfs_qemu_error(err, errlen, "guest-probe: only a virtio-mem-pci device has one");
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = qemu_realize(ctx, m, ch, true, &ret, err, errlen);
+	if (d) {
+		d->probe_queued = !strcmp(probe, "queued");
+		d->probe_stopped = !strcmp(probe, "stopped");
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return ret;
+}
+
+/*
+ * The queued probe's change undone (its record not saved: machine.c
+ * undo()): the driver's memory given back and the driver gone, the
+ * device QEMU's alone again with its probe queued, as its @pre says.
+ */
+int hmfs_dev_unprobe(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+{
+	struct hmfs_dev *d;
+	uint64_t req = 0;
+	int ret;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d)
+		req = d->requested;
+	pthread_mutex_unlock(&ctx->dev_lock);
+	ret = hmfs_dev_set_requested(ctx, id, 0, err, errlen);
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (!ret && d && d->vm) {
+		ret = hotmem_virtio_mem_remove(d->vm);
+		if (!ret) {
+			d->vm = NULL;
+			d->requested = req;
+			d->probe_queued = true;
+		}
+	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return ret;
 }

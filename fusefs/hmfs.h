@@ -841,6 +841,16 @@ struct hmfs_ctx {
 	bool journal_failing; /* an fdatasync failed: the changes after durable are being undone */
 	bool journal_dir_dirty; /* a new journal's name is not yet synced (rotate_journal()) */
 	struct hmfs_save *journal_pending; /* records not yet durable, newest first */
+	/*
+	 * QEMU's side of a virtio-mem device journaled without change_lock
+	 * (state.c hmfs_state_append_qemu(): a device_add answered behind a
+	 * guest's offline, its probe's end, its device_del): counted under
+	 * journal_lock, so that a change's whole "devices" or a compaction's
+	 * machine read before such a record is never written after it
+	 * (qemu_gen), and saved's "devices" is known stale (saved_qemu_gen,
+	 * under change_lock: the count saved was made at)
+	 */
+	uint64_t qemu_gen, saved_qemu_gen;
 	unsigned long journal_records, journal_syncs; /* for status, under save_lock */
 	/*
 	 * Compaction in the background (state.c: compactor()), asked for
@@ -1590,6 +1600,11 @@ int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t
  */
 int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
 			 size_t errlen);
+/* machine.c undo(): a queued probe's change undone, the device QEMU's alone again */
+int hmfs_dev_unprobe(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/* a state file's device QEMU alone had, its probe @probe ("queued", "refused", "stopped") */
+int hmfs_dev_restore_qemu(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const char *probe,
+			  char *err, size_t errlen);
 /* the queued probe of device object @incarnation of @id (a change's apply()): its id in @added */
 int hmfs_dev_probe_queued(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
 			  char *added, size_t addedlen, char *err, size_t errlen);
@@ -1880,6 +1895,8 @@ struct hmfs_save {
 	unsigned int keys;
 	/* the machine before the change ("params", "blocks"; one_block: that block's run) */
 	struct json_object *pre;
+	/* ctx->qemu_gen when prepared: QEMU-side records since (state.c devices_same()) */
+	uint64_t qemu_gen;
 	bool maybe_kept; /* append failed, and the journal or the state file may still hold it */
 	/*
 	 * the kernel's allocations' log when prepared (its position and
@@ -1905,6 +1922,15 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* the kernel's allocations moved without a record (a refused change's tick): their own */
 int hmfs_state_append_kmem(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+/*
+ * without change_lock (dev_lock held): QEMU's side of a virtio-mem
+ * device, "qemu-device" (@val: the device as the state file has it) or
+ * "qemu-device-del" ({"id"}), journaled under journal_lock alone; made
+ * durable by hmfs_state_sync() (without dev_lock); -EAGAIN: no journal
+ * to append to now (the change's way then)
+ */
+int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
+			   struct json_object *val);
 /* what a restore did with the kernel's own allocations: the restore line's words */
 enum { HMFS_KMEM_ANEW, HMFS_KMEM_BACK, HMFS_KMEM_FAILED };
 const char *hmfs_state_kmem_said(const struct hmfs_ctx *ctx, char *buf, size_t len);

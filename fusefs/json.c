@@ -95,6 +95,16 @@ static void add_vmem_inject(json_object *o, const struct hm_virtio_mem_info *vi)
 		json_object_object_add(o, "vmem-inject", inj);
 }
 
+/*
+ * a virtio-mem device the guest's driver has not probed (dev.c
+ * hmfs_dev_add_request(), vmem_probe_queued()): its probe queued, refused
+ * by the guest, or stopped before it ran
+ */
+static const char *guest_probe(const struct hmfs_dev *d)
+{
+	return d->probe_queued ? "queued" : d->probe_stopped ? "stopped" : "refused";
+}
+
 static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 {
 	json_object_object_add(o, "memory-group", json_object_new_int(d->group));
@@ -134,10 +144,7 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	 * vmem_probe_queued()); no driver to say more
 	 */
 	if (!d->vm) {
-		const char *probe = d->probe_queued  ? "queued" :
-				    d->probe_stopped ? "stopped" : "refused";
-
-		json_object_object_add(o, "guest-probe", json_object_new_string(probe));
+		json_object_object_add(o, "guest-probe", json_object_new_string(guest_probe(d)));
 		return;
 	}
 	/* the guest's driver, as its dmesg says */
@@ -183,6 +190,10 @@ static void add_dev_state(json_object *o, const struct hmfs_dev *d)
 		/* its driver's retry timer armed after a restart (dev.c) */
 		json_object_object_add(o, "retry-armed",
 				       json_object_new_boolean(hmfs_dev_timer_saved(d)));
+		/* QEMU's device alone: a restart lists it so, its probe queued again if it was */
+		if (!d->vm)
+			json_object_object_add(o, "guest-probe",
+					       json_object_new_string(guest_probe(d)));
 	}
 }
 

@@ -365,8 +365,10 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	}
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
 	switch (ch->op) {
-	case HMFS_CH_DEVICE_ADD:
-		if (added[0])
+	case HMFS_CH_DEVICE_ADD: /* a queued probe's: QEMU's device stays, unprobed (dev.c) */
+		if (added[0] && ch->queued)
+			hmfs_dev_unprobe(ctx, added, err, errlen);
+		else if (added[0])
 			hmfs_dev_unplug_and_del(ctx, added, err, errlen);
 		break;
 	case HMFS_CH_PROBE:

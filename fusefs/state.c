@@ -1654,8 +1654,11 @@ static void forget_text(struct hmfs_ctx *ctx, int key)
 	ctx->saved_text[key] = NULL;
 }
 
-/* @m: what the journal adds up to now; @text: its values' text if known (taken over) */
-static void keep_saved(struct hmfs_ctx *ctx, json_object *m, char **text)
+/*
+ * @m: what the journal adds up to now, its "devices" read at qemu_gen
+ * @gen or later; @text: its values' text if known (taken over)
+ */
+static void keep_saved(struct hmfs_ctx *ctx, json_object *m, char **text, uint64_t gen)
 {
 	json_object_put(ctx->saved);
 	ctx->saved = m;
@@ -1664,6 +1667,24 @@ static void keep_saved(struct hmfs_ctx *ctx, json_object *m, char **text)
 		ctx->saved_text[k] = text ? text[k] : NULL;
 	}
 	ctx->saved_stale = 0;
+	ctx->saved_qemu_gen = gen;
+}
+
+/*
+ * qemu_gen now, and saved's "devices" stale when a QEMU-side record
+ * (hmfs_state_append_qemu()) came since saved was made: the journal
+ * adds that device's change to it.  Under change_lock.
+ */
+static uint64_t qemu_gen_fold(struct hmfs_ctx *ctx)
+{
+	uint64_t gen;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	gen = ctx->qemu_gen;
+	pthread_mutex_unlock(&ctx->journal_lock);
+	if (gen != ctx->saved_qemu_gen)
+		ctx->saved_stale |= 1u << KEY_DEVICES;
+	return gen;
 }
 
 static char *value_text(json_object *m, int key)
@@ -1735,22 +1756,40 @@ static size_t journal_weight(const struct hmfs_ctx *ctx)
  */
 struct snapshot {
 	json_object *m;
+	uint64_t qemu_gen; /* its "devices" read with the QEMU-side records up to this count */
 	uint64_t seq; /* the journal's last record in it */
 	size_t len; /* and where that record ends */
 	size_t kmem_len; /* the "kmem" bytes of the records up to there (journal_weight()) */
 	bool started_log; /* its list started the kernel's allocations' log (kmem_base_lost()) */
 };
 
-/* under change_lock: no change half-done, the journal's records all in */
+/*
+ * under change_lock: no change half-done, the journal's records all in
+ * but a QEMU-side one's (hmfs_state_append_qemu(), journal_lock alone):
+ * one that came while the machine was read may or may not be in it, so
+ * the machine is read again then, else the file would claim its seq
+ * without its device
+ */
 static void take_snapshot(struct hmfs_ctx *ctx, struct snapshot *s)
 {
 	s->started_log = !ctx->kmem_logging;
-	s->m = hmfs_state_machine(ctx);
-	if (s->m)
-		kmem_based(ctx);
+	for (;;) {
+		pthread_mutex_lock(&ctx->journal_lock);
+		s->qemu_gen = ctx->qemu_gen;
+		pthread_mutex_unlock(&ctx->journal_lock);
+		s->m = hmfs_state_machine(ctx);
+		pthread_mutex_lock(&ctx->journal_lock);
+		if (!s->m || s->qemu_gen == ctx->qemu_gen)
+			break;
+		pthread_mutex_unlock(&ctx->journal_lock);
+		json_object_put(s->m);
+	}
 	s->seq = ctx->journal_seq;
 	s->len = ctx->journal_len;
 	s->kmem_len = ctx->journal_kmem_len;
+	pthread_mutex_unlock(&ctx->journal_lock);
+	if (s->m)
+		kmem_based(ctx);
 }
 
 static int write_snapshot(struct hmfs_ctx *ctx, const struct snapshot *s, bool *renamed)
@@ -1931,7 +1970,7 @@ static int compact_held(struct hmfs_ctx *ctx, bool *kept)
 	if (ret)
 		fprintf(stderr, "hotmemfs: %s.journal: %s (it keeps records %s holds)\n",
 			ctx->state_path, strerror(-ret), ctx->state_path);
-	keep_saved(ctx, s.m, NULL);
+	keep_saved(ctx, s.m, NULL, s.qemu_gen);
 	return 0;
 }
 
@@ -2115,8 +2154,8 @@ bool hmfs_change_touches(enum hmfs_change_op op, const char *key)
 	return false;
 }
 
-/* saved with the values records made stale as the machine has them now */
-static void refresh_stale(struct hmfs_ctx *ctx)
+/* saved with the values records made stale as the machine has them now (at qemu_gen @gen) */
+static void refresh_stale(struct hmfs_ctx *ctx, uint64_t gen)
 {
 	json_object *m = json_object_new_object();
 
@@ -2134,6 +2173,7 @@ static void refresh_stale(struct hmfs_ctx *ctx)
 	json_object_put(ctx->saved);
 	ctx->saved = m;
 	ctx->saved_stale = 0;
+	ctx->saved_qemu_gen = gen;
 }
 
 /*
@@ -2282,6 +2322,7 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 				  .keys = op_keys(ch->op) };
 	if (!sv->active)
 		return;
+	sv->qemu_gen = qemu_gen_fold(ctx);
 	/*
 	 * Where an undo rewinds the kernel's allocations to (kmem_rewind()):
 	 * the log's end and the generator.  The mark copies the list, for a
@@ -2317,9 +2358,12 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 		sv->pre = state_machine_no_kmem(ctx);
 		return;
 	}
-	/* every change is recorded: the machine now is the one the journal adds up to */
+	/*
+	 * every change is recorded: the machine now is the one the journal
+	 * adds up to, QEMU's side journaled without change_lock included
+	 */
 	if (ctx->saved_stale)
-		refresh_stale(ctx);
+		refresh_stale(ctx, sv->qemu_gen);
 	sv->pre = json_object_get(ctx->saved);
 }
 
@@ -2386,6 +2430,47 @@ void hmfs_state_undo_end(struct hmfs_ctx *ctx)
 	kmem_rewind_end(ctx);
 }
 
+/* @devs without the devices QEMU alone has (a "guest-probe": not probed by the guest) */
+static json_object *guest_devices(json_object *devs)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		if (!json_object_object_get(d, "guest-probe"))
+			json_object_array_add(a, json_object_get(d));
+	}
+	return a;
+}
+
+/*
+ * "devices" @now as @pre has them: a device_add answered behind a
+ * guest's offline as it ended (hmfs_state_append_qemu(), no change_lock)
+ * may have listed a device QEMU alone has after @sv was prepared, which
+ * no undo takes away and none has to: those are not compared then
+ */
+static bool devices_same(struct hmfs_ctx *ctx, const struct hmfs_save *sv, json_object *now,
+			 json_object *pre)
+{
+	json_object *a, *b;
+	uint64_t gen;
+	bool same;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	gen = ctx->qemu_gen;
+	pthread_mutex_unlock(&ctx->journal_lock);
+	if (gen == sv->qemu_gen || !json_object_is_type(now, json_type_array) ||
+	    !json_object_is_type(pre, json_type_array))
+		return same_json(now, pre);
+	a = guest_devices(now);
+	b = guest_devices(pre);
+	same = same_json(a, b);
+	json_object_put(a);
+	json_object_put(b);
+	return same;
+}
+
 bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *now;
@@ -2409,6 +2494,8 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 			same = now && hmfs_iattrs_same(now, b);
 		else if (k == KEY_PARAMS)
 			same = now && params_same(now, b);
+		else if (k == KEY_DEVICES)
+			same = now && devices_same(ctx, sv, now, b);
 		else
 			same = now && same_json(now, b);
 		json_object_put(now);
@@ -2496,51 +2583,63 @@ static void kmem_log_trim(struct hmfs_ctx *ctx)
 	hotmem_kmem_log_drop(ctx->hm, keep);
 }
 
+/* append_record_gen(): any qemu_gen (a record with no machine-wide "devices") */
+#define QEMU_GEN_ANY UINT64_MAX
+
 /*
- * One journal line, "CRC32 JSON\n", appended (under change_lock, in
- * the order of the changes); hmfs_state_sync() makes it durable.  A
- * failed append is cut off again (journal_cut() from where it began); if
- * even that fails, the record may survive: sv->maybe_kept tells the
- * caller.
+ * @rec's journal line "CRC32 JSON\n" in *@line (*@len bytes) with the
+ * next seq, journal_lock held on success.  A QEMU-side record journaled
+ * without change_lock meanwhile (hmfs_state_append_qemu()) takes that
+ * seq: the line is made again.  With @gen (not QEMU_GEN_ANY) such a
+ * record refuses it, -EAGAIN: the caller's "devices" were read before
+ * it, and would take it out again at a replay (append_set()).
  */
-static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
-			 json_object *val)
+static int journal_line_locked(struct hmfs_ctx *ctx, json_object *rec, uint64_t gen, char **line,
+			       size_t *len)
 {
-	json_object *rec, *kmem;
-	unsigned long kmem_end;
-	size_t kmem_len;
-	const char *text;
-	char *line;
-	size_t len;
+	uint64_t seq;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	for (;;) {
+		const char *text;
+
+		if (gen != QEMU_GEN_ANY && gen != ctx->qemu_gen) {
+			pthread_mutex_unlock(&ctx->journal_lock);
+			return -EAGAIN;
+		}
+		seq = ctx->journal_seq + 1;
+		pthread_mutex_unlock(&ctx->journal_lock);
+		/* "seq" is the record's first key: replaced in place */
+		json_object_object_add(rec, "seq", json_object_new_uint64(seq));
+		text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN);
+		*len = strlen(text) + 10; /* "%08x " and "\n" */
+		*line = malloc(*len + 1);
+		if (!*line)
+			return -ENOMEM;
+		snprintf(*line, *len + 1, "%08x %s\n", hmfs_crc32(text, strlen(text)), text);
+		pthread_mutex_lock(&ctx->journal_lock);
+		if (ctx->journal_seq + 1 == seq && (gen == QEMU_GEN_ANY || gen == ctx->qemu_gen))
+			return 0;
+		free(*line);
+	}
+}
+
+/*
+ * @line written at journal_len and counted, @sv pending until durable
+ * (or acknowledged as written: background_sync()); a failed write cut
+ * off again (journal_cut() from where it began); if even that fails,
+ * the record may survive: sv->maybe_kept tells the caller.  Under
+ * journal_lock.
+ */
+static int journal_put(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *line, size_t len,
+		       size_t kmem_len)
+{
 	int ret;
 
-	/* and what the kernel's own allocations did since the last record (@key NULL: that alone) */
-	ret = kmem_delta(ctx, &kmem, &kmem_end);
-	if (ret || (!key && !kmem))
-		return ret;
-	rec = json_object_new_object();
-	json_object_object_add(rec, "seq", json_object_new_uint64(ctx->journal_seq + 1));
-	if (key)
-		json_object_object_add(rec, key, json_object_get(val));
-	if (kmem)
-		json_object_object_add(rec, "kmem", kmem);
-	text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN);
-	len = strlen(text) + 10; /* "%08x " and "\n" */
-	/* its "kmem" value's text (json-c keeps rec's; this one is kmem's own) */
-	kmem_len = kmem ? strlen(json_object_to_json_string_ext(kmem, JSON_C_TO_STRING_PLAIN)) : 0;
-	line = malloc(len + 1);
-	if (!line) {
-		json_object_put(rec);
-		return -ENOMEM;
-	}
-	snprintf(line, len + 1, "%08x %s\n", hmfs_crc32(text, strlen(text)), text);
-	json_object_put(rec);
-	pthread_mutex_lock(&ctx->journal_lock);
 	journal_grow(ctx, len);
 	ret = write_at(ctx->journal_fd, line, len, (off_t)ctx->journal_len);
 	if (!ret) {
 		sv->seq = ++ctx->journal_seq;
-		sv->kmem_from = ctx->kmem_sent;
 		ctx->journal_len += len;
 		ctx->journal_kmem_len += kmem_len;
 		if (ctx->journal_size < ctx->journal_len)
@@ -2561,6 +2660,48 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 		 */
 		sv->maybe_kept = true;
 	}
+	return ret;
+}
+
+static void count_record(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->save_lock);
+	ctx->journal_records++;
+	pthread_mutex_unlock(&ctx->save_lock);
+}
+
+/*
+ * One journal line, "CRC32 JSON\n", appended (under change_lock, in
+ * the order of the changes); hmfs_state_sync() makes it durable.  @gen:
+ * append_set()'s (journal_line_locked()).
+ */
+static int append_record_gen(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
+			     json_object *val, uint64_t gen)
+{
+	json_object *rec, *kmem;
+	unsigned long kmem_end;
+	size_t kmem_len, len;
+	char *line;
+	int ret;
+
+	/* and what the kernel's own allocations did since the last record (@key NULL: that alone) */
+	ret = kmem_delta(ctx, &kmem, &kmem_end);
+	if (ret || (!key && !kmem))
+		return ret;
+	rec = json_object_new_object();
+	json_object_object_add(rec, "seq", NULL); /* first: journal_line_locked() */
+	if (key)
+		json_object_object_add(rec, key, json_object_get(val));
+	if (kmem)
+		json_object_object_add(rec, "kmem", kmem);
+	/* its "kmem" value's text (json-c keeps rec's; this one is kmem's own) */
+	kmem_len = kmem ? strlen(json_object_to_json_string_ext(kmem, JSON_C_TO_STRING_PLAIN)) : 0;
+	ret = journal_line_locked(ctx, rec, gen, &line, &len);
+	json_object_put(rec);
+	if (ret)
+		return ret;
+	sv->kmem_from = ctx->kmem_sent;
+	ret = journal_put(ctx, sv, line, len, kmem_len);
 	pthread_mutex_unlock(&ctx->journal_lock);
 	free(line);
 	if (!ret) {
@@ -2579,10 +2720,59 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 			ctx->kmem_whole_next = false;
 		}
 		kmem_log_trim(ctx);
-		pthread_mutex_lock(&ctx->save_lock);
-		ctx->journal_records++;
-		pthread_mutex_unlock(&ctx->save_lock);
+		count_record(ctx);
 	}
+	return ret;
+}
+
+static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
+			 json_object *val)
+{
+	return append_record_gen(ctx, sv, key, val, QEMU_GEN_ANY);
+}
+
+/*
+ * QEMU's side of a virtio-mem device, journaled under journal_lock alone
+ * (dev.c, dev_lock held: its record comes before any later one about the
+ * device): a device_add answered behind a guest's looping offline, which
+ * holds change_lock, or what became of its queued probe, or its
+ * device_del before a probe -- nothing of the guest's memory, so nothing
+ * a change's record or its "kmem" says.  @key: "qemu-device" (@val the
+ * device as the state file has it) or "qemu-device-del" ({"id"}).  No
+ * journal to append to (none yet, a sync failing): -EAGAIN, the caller
+ * goes the change's way.  hmfs_state_sync() (without dev_lock) makes it
+ * durable; a failed sync undoes it with @sv->undo.
+ */
+int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
+			   json_object *val)
+{
+	json_object *rec;
+	size_t len;
+	char *line;
+	int ret;
+
+	sv->active = ctx->state_path[0] && !ctx->restoring;
+	sv->kmem_from = ULONG_MAX; /* carries none (rollback(), kmem_log_trim()) */
+	if (!sv->active)
+		return 0;
+	rec = json_object_new_object();
+	json_object_object_add(rec, "seq", NULL);
+	json_object_object_add(rec, key, json_object_get(val));
+	ret = journal_line_locked(ctx, rec, QEMU_GEN_ANY, &line, &len);
+	json_object_put(rec);
+	if (ret)
+		return ret;
+	ctx->qemu_gen++; /* before the record: a "devices" read before it is not written after */
+	/* frozen: the file is the way back, never added to */
+	ret = ctx->journal_fd < 0 || ctx->journal_failing ||
+			      __atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) ? -EAGAIN :
+		journal_put(ctx, sv, line, len, 0);
+	pthread_mutex_unlock(&ctx->journal_lock);
+	free(line);
+	if (!ret)
+		count_record(ctx);
+	if (ret != -EAGAIN)
+		count_save(ctx, ret);
 	return ret;
 }
 
@@ -2717,6 +2907,7 @@ int hmfs_state_write_or_freeze(struct hmfs_ctx *ctx, const char *then, const cha
 static void rollback(struct hmfs_ctx *ctx, int sret)
 {
 	struct hmfs_save *list, *sv;
+	unsigned long kmem_from = ULONG_MAX;
 	size_t undone_end;
 	int cut;
 
@@ -2749,10 +2940,13 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 			kmem_rewind_end(ctx);
 		}
 		recount_undone(ctx);
-		/* the records cut: the next one carries what they did and no undo took back */
-		if (!sv->next && ctx->kmem_sent > sv->kmem_from)
-			ctx->kmem_sent = sv->kmem_from;
+		/* the oldest's with any (a QEMU-side record carries none: ULONG_MAX) */
+		if (sv->kmem_from < kmem_from)
+			kmem_from = sv->kmem_from;
 	}
+	/* the records cut: the next one carries what they did and no undo took back */
+	if (ctx->kmem_sent > kmem_from)
+		ctx->kmem_sent = kmem_from;
 	/*
 	 * Frozen by an undo that failed: the machine differs from the file for
 	 * good, and the file, its journal cut back to the last durable record,
@@ -3014,9 +3208,14 @@ static int append_iattr(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	return ret;
 }
 
-/* any other change: the keys of the machine whose text differs from saved's */
-static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+/*
+ * any other change: the keys of the machine whose text differs from
+ * saved's; -EAGAIN when a QEMU-side record came after its "devices" were
+ * read (append_set())
+ */
+static int append_set_once(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
+	uint64_t gen = qemu_gen_fold(ctx);
 	json_object *m = state_machine_no_kmem(ctx), *set;
 	char *text[HMFS_STATE_KEYS];
 	int ret = 0;
@@ -3043,7 +3242,7 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	}
 	/* nothing changed (a write of what already was): the file holds it */
 	if (json_object_object_length(set))
-		ret = append_record(ctx, sv, "set", set);
+		ret = append_record_gen(ctx, sv, "set", set, gen);
 	json_object_put(set);
 	if (ret) {
 		for (int k = 0; k < HMFS_STATE_KEYS; k++)
@@ -3051,8 +3250,24 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 		json_object_put(m);
 		return ret;
 	}
-	keep_saved(ctx, m, text);
+	keep_saved(ctx, m, text, gen);
 	return 0;
+}
+
+/*
+ * A "set" has the machine's whole "devices" when they changed: read
+ * before a QEMU-side record (a device_add answered behind a guest's
+ * offline, hmfs_state_append_qemu()) and written after it, a replay
+ * would take that device out again.  Read again then (rare: such a
+ * record comes only while an offline loops, this change at its end).
+ */
+static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	int ret;
+
+	while ((ret = append_set_once(ctx, sv)) == -EAGAIN)
+		;
+	return ret;
 }
 
 /*
@@ -3485,14 +3700,43 @@ static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err
 	return -EINVAL;
 }
 
+/* a device QEMU alone had (dev.c hmfs_dev_restore_qemu()): its properties and its probe */
+static int restore_qemu_device(struct hmfs_ctx *ctx, json_object *d, const char *probe, char *err,
+			       size_t errlen)
+{
+	json_object *mm = hmfs_json_get(d, "memmap-on-memory", json_type_boolean);
+	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD };
+	char e[512];
+	int ret;
+
+	ch.dev.driver = str(d, "driver");
+	ch.dev.id = str(d, "id");
+	ch.dev.size = u64(d, "size");
+	ch.dev.node = (int)u64(d, "node");
+	ch.dev.addr = u64(d, "addr");
+	ch.dev.have_addr = true;
+	ch.dev.requested = u64(d, "requested-size");
+	ch.dev.block_size = u64(d, "block-size");
+	ch.dev.memmap = mm ? json_object_get_boolean(mm) : 1;
+	ch.dev.slot = -1;
+	ret = hmfs_dev_restore_qemu(ctx, &ch, probe, e, sizeof(e));
+	if (ret)
+		snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
+	return ret;
+}
+
 int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, size_t errlen)
 {
 	json_object *mm = hmfs_json_get(d, "memmap-on-memory", json_type_boolean);
 	json_object *pl = hmfs_json_get(d, "plugged-blocks", json_type_array);
 	json_object *slot = hmfs_json_get(d, "slot", json_type_int);
+	json_object *probe = hmfs_json_get(d, "guest-probe", json_type_string);
 	struct hmfs_dev_refusal refusal = { 0 };
 	char e[512];
 	int ret, refused = restore_refusal(d, &refusal, e, sizeof(e));
+
+	if (probe)
+		return restore_qemu_device(ctx, d, json_object_get_string(probe), err, errlen);
 
 	ret = refused < 0 ? refused :
 		hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"),
@@ -4379,6 +4623,66 @@ static int replay_iattr(json_object *m, json_object *e)
 	return 0;
 }
 
+/*
+ * A "qemu-device" record's device (dev.c: QEMU's side of a virtio-mem
+ * device the guest's driver has not probed): QEMU's properties, each of
+ * its type, and what became of the probe
+ */
+static bool qemu_device_ok(json_object *d)
+{
+	static const char *const ints[] = { "node", "addr", "size", "block-size", "requested-size" };
+	const char *probe = str(d, "guest-probe");
+
+	if (!hmfs_json_get(d, "id", json_type_string) || strcmp(str(d, "driver"), "virtio-mem-pci"))
+		return false;
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (!hmfs_json_get(d, ints[i], json_type_int))
+			return false;
+	return !strcmp(probe, "queued") || !strcmp(probe, "refused") || !strcmp(probe, "stopped");
+}
+
+/* @m's "devices" without device @id, and with @d (NULL: none) in its place, or last */
+static void devices_put(json_object *m, const char *id, json_object *d)
+{
+	json_object *devs = hmfs_json_get(m, "devices", json_type_array),
+		    *out = json_object_new_array();
+
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
+		json_object *o = json_object_array_get_idx(devs, i);
+
+		if (strcmp(str(o, "id"), id)) {
+			json_object_array_add(out, json_object_get(o));
+		} else if (d) {
+			json_object_array_add(out, json_object_get(d));
+			d = NULL;
+		}
+	}
+	if (d)
+		json_object_array_add(out, json_object_get(d));
+	json_object_object_add(m, "devices", out);
+}
+
+/*
+ * QEMU's side of a virtio-mem device, journaled without change_lock
+ * (hmfs_state_append_qemu()): "qemu-device" lists it (a device_add
+ * answered behind a guest's offline, its probe queued; or what became of
+ * that probe), "qemu-device-del" takes out one that is listed.  In place
+ * of the device of that id now, not at the end (devices_merge()).
+ */
+static int replay_qemu(json_object *m, json_object *rec, struct patches *ps)
+{
+	json_object *d = hmfs_json_get(rec, "qemu-device", json_type_object);
+	json_object *del = hmfs_json_get(rec, "qemu-device-del", json_type_object);
+	const char *id = str(d ? d : del, "id");
+
+	if (d ? !qemu_device_ok(d) : !has_device(m, id))
+		return -EUCLEAN;
+	devices_put(m, id, d);
+	if (ps->devices)
+		json_object_object_del(ps->devices, id);
+	return 0;
+}
+
 static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = hmfs_json_get(rec, "set", json_type_object);
@@ -4387,6 +4691,9 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 		return replay_device(m, hmfs_json_get(rec, "device", json_type_object), ps);
 	if (hmfs_json_get(rec, "iattr", json_type_object))
 		return replay_iattr(m, hmfs_json_get(rec, "iattr", json_type_object));
+	if (hmfs_json_get(rec, "qemu-device", json_type_object) ||
+	    hmfs_json_get(rec, "qemu-device-del", json_type_object))
+		return replay_qemu(m, rec, ps);
 	if (!set)
 		return patch_add(ps, hmfs_json_get(rec, "run", json_type_object));
 	/* checked whole before any of it goes in: a damaged last record is dropped whole */
@@ -4408,16 +4715,25 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 	return 0;
 }
 
+/* a record with a change of the machine (not the kernel's allocations' alone) */
+static bool record_changes(json_object *rec)
+{
+	static const char *const kinds[] = { "set", "run", "device", "iattr", "qemu-device",
+					     "qemu-device-del" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (hmfs_json_get(rec, kinds[i], json_type_object))
+			return true;
+	return false;
+}
+
 /* a record's change, then what the kernel's allocations did with it; or those alone */
 static int replay_record(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *kmem = hmfs_json_get(rec, "kmem", json_type_object);
 	int ret = 0;
 
-	if (!kmem || hmfs_json_get(rec, "set", json_type_object) ||
-	    hmfs_json_get(rec, "run", json_type_object) ||
-	    hmfs_json_get(rec, "device", json_type_object) ||
-	    hmfs_json_get(rec, "iattr", json_type_object))
+	if (!kmem || record_changes(rec))
 		ret = replay_change(m, rec, ps);
 	return ret || !kmem ? ret : replay_kmem(m, kmem, &ps->kr, ps->after_base);
 }
@@ -4450,11 +4766,7 @@ static json_object *parse_record(const char *line, bool whole)
 /* a record of a kind this hotmemfs writes */
 static bool record_known(json_object *rec)
 {
-	return hmfs_json_get(rec, "set", json_type_object) ||
-	       hmfs_json_get(rec, "run", json_type_object) ||
-	       hmfs_json_get(rec, "device", json_type_object) ||
-	       hmfs_json_get(rec, "iattr", json_type_object) ||
-	       hmfs_json_get(rec, "kmem", json_type_object);
+	return record_changes(rec) || hmfs_json_get(rec, "kmem", json_type_object);
 }
 
 /*
@@ -5089,7 +5401,7 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		ret = restore_probed(ctx, hmfs_json_get(m, "probed", json_type_array), err, errlen);
 	if (!ret) {
 		/* what the file says: the next record is what differs from it */
-		keep_saved(ctx, json_object_get(m), NULL);
+		keep_saved(ctx, json_object_get(m), NULL, ctx->qemu_gen);
 		hmfs_state_restore_blocks(ctx, blocks);
 		warn_missing(ctx, blocks);
 		/* every block online as saved: the memmaps whose blocks were not, moved there */

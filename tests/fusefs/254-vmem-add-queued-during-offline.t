@@ -10,8 +10,8 @@
 # once there (dev.c hmfs_dev_add_request()), lists the device
 # (query-memory-devices, plugged-size 0: not probed yet) and queues the
 # guest's probe for the timers' thread, which runs once the offline is
-# over and plugs the requested-size.  No state file (with one the
-# device_add still waits: its record is journaled under change_lock).
+# over and plugs the requested-size.  No state file (with one:
+# tests/fusefs/272).
 # The answer is checked to come while the offline still loops, not by a
 # time; one not answered within 30 s fails.  Without the queue (ctl.c's
 # hmfs_dev_add_request() call) checks 5, 6, 8-11 fail; check 11 (what
@@ -19,17 +19,9 @@
 # "guest-probe" status key (json.c).
 . "$(dirname "$0")/lib.sh"
 require_env
-add() {
-	"$HMCTL" -s "$CTL" raw '{"execute":"device_add","arguments":{"driver":"virtio-mem-pci","id":"vm1","size":1073741824,"requested-size":134217728}}'
-}
-# plugged ID: vm ID's plugged-size as query-memory-devices says it
-plugged() {
-	ctl -j query-memory-devices |
-		python3 -c 'import json,sys; print(next((d["data"]["size"] for d in json.load(sys.stdin) if d["data"].get("id") == sys.argv[1]), "not listed"))' "$1"
-}
 
 vmem_offline_loops "(no state file)"
-in_background add1 add
+in_background add1 qmp_vmem_add vm1 1073741824 134217728
 answered_within add1 30
 tap_ok $? "QMP device_add virtio-mem-pci vm1 answers"
 is "$(cat "$TMP/add1.out")" '{"return":{}}' "... {}"
@@ -37,7 +29,7 @@ looping
 tap_ok $? "... while the offline still loops"
 dev_listed vm1
 tap_ok $? "vm1 is listed at once (QEMU's device)"
-is "$(plugged vm1)" 0 "... nothing plugged yet: the guest has not probed it"
+is "$(vmem_plugged vm1)" 0 "... nothing plugged yet: the guest has not probed it"
 in_background add2 ctl device_add virtio-mem-pci id=vm2 size=1G requested-size=128M
 answered_within add2 30 && looping
 tap_ok $? "hotmemctl device_add vm2 answers at once too"
@@ -47,10 +39,10 @@ tap_ok $? "... and says the guest has not probed it yet ($(tail -1 "$TMP/add2.ou
 ctl free-all >/dev/null
 wait "$OFF"
 tap_ok $? "the pins freed: the guest's offline of memory33 ends well"
-for _ in $(seq 400); do [ "$(plugged vm1)" = 134217728 ] && break; sleep 0.05; done
-is "$(plugged vm1)" 134217728 "the queued probe ran after the offline: vm1's 128M plugged"
-for _ in $(seq 400); do [ "$(plugged vm2)" = 134217728 ] && break; sleep 0.05; done
-is "$(plugged vm2)" 134217728 "... and vm2's"
+vmem_plugged_wait vm1 134217728
+is "$(vmem_plugged vm1)" 134217728 "the queued probe ran after the offline: vm1's 128M plugged"
+vmem_plugged_wait vm2 134217728
+is "$(vmem_plugged vm2)" 134217728 "... and vm2's"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs

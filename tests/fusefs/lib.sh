@@ -433,6 +433,25 @@ require_preload_shim() {
 # dev_listed ID: 0 while query-memory-devices lists ID (tests/fusefs/249, 251, 252)
 qmp_del() { "$HMCTL" -s "$CTL" raw "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$1\"}}"; }
 dev_listed() { ctl -j query-memory-devices | grep -q "\"$1\""; }
+# qmp_vmem_add ID SIZE REQUESTED: QEMU's device_add of a virtio-mem-pci ID
+# (sizes in bytes), its reply on stdout; vmem_plugged ID: its plugged-size
+# as query-memory-devices says it ("not listed" without it)
+# (tests/fusefs/254, 272, 273)
+qmp_vmem_add() {
+	"$HMCTL" -s "$CTL" raw "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"virtio-mem-pci\",\"id\":\"$1\",\"size\":$2,\"requested-size\":$3}}"
+}
+vmem_plugged() {
+	ctl -j query-memory-devices |
+		python3 -c 'import json,sys; print(next((d["data"]["size"] for d in json.load(sys.stdin) if d["data"].get("id") == sys.argv[1]), "not listed"))' "$1"
+}
+# vmem_plugged_wait ID BYTES: 0 once vmem_plugged ID says BYTES, 1 after 20 s
+vmem_plugged_wait() {
+	for _ in $(seq 400); do
+		[ "$(vmem_plugged "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 # vmem_del_offline_loops [HOTMEMFS-OPTIONS...]: with options, hotmemfs
 # mounted with them first (mount_fs: one TAP line more); then on the
 # mounted hotmemfs a virtio-mem vm0 of 1G with 256M plugged and a vm1 with
