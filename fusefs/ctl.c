@@ -736,6 +736,14 @@ static int dimm_unplug_request(struct hmfs_ctx *ctx, const char *id, struct cmd_
 	return 0;
 }
 
+/* hotmem's "wait" (QEMU's device_del has none): the device it removed, as resolved */
+static int removed(struct cmd_result *r, const char *key)
+{
+	r->ret = json_object_new_object();
+	json_object_object_add(r->ret, "id", json_object_new_string(key));
+	return 0;
+}
+
 /*
  * device_del ID: QEMU's (a DIMM: the request raised, dimm_unplug_request());
  * with hotmem's own "wait": true (hotmemctl's device_del), the reply
@@ -776,6 +784,11 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 			return ret;
 		r->err[0] = '\0';
 	} else {
+		/* one the guest never probed goes at once, waiting for no offline (dev.c) */
+		ret = hmfs_dev_del_unprobed(ctx, ch.dev.id, r->err, ERRLEN);
+		if (ret != -EAGAIN)
+			return ret ? ret : removed(r, key);
+		r->err[0] = '\0';
 		/* the device's request is this one's while it waits, a queued QMP one's too (dev.c) */
 		held = hmfs_dev_del_take_over(ctx, ch.dev.id);
 		ch.dev.incarnation = held;
@@ -798,10 +811,9 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		return device_not_found(r, asked);
 	if (ret)
 		return ret;
-	r->ret = json_object_new_object();
-	/* hotmem's "wait" (QEMU's device_del has none): the device it removed, as resolved */
 	if (wait)
-		json_object_object_add(r->ret, "id", json_object_new_string(key));
+		return removed(r, key);
+	r->ret = json_object_new_object();
 	return 0;
 }
 

@@ -2278,6 +2278,91 @@ int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t
 	return ret;
 }
 
+/* a journaled removal of QEMU's device alone (hmfs_dev_del_unprobed()): undone by listing it again */
+struct qemu_del_save {
+	struct hmfs_save sv; /* first: its undo gets it */
+	json_object *dev; /* as the state file had it */
+};
+
+/* its record's sync failed (state.c rollback(), change_lock held): the device back, unprobed */
+static int qemu_del_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
+{
+	struct qemu_del_save *q = (struct qemu_del_save *)sv;
+	char err[512];
+	int ret;
+
+	(void)sret;
+	ret = hmfs_state_restore_device(ctx, q->dev, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "hotmemfs: undoing a device_del: %s\n", err);
+	return ret;
+}
+
+/*
+ * QEMU's check, then device @d (dev_lock held, the guest's driver never
+ * bound: @d->vm NULL) unlinked, its removal journaled first with a state
+ * file (qemu_journal(): its record before any later one about the id);
+ * -EAGAIN: no journal to append to now (the change's way).
+ */
+static int qemu_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, struct qemu_del_save *q, char *err,
+		    size_t errlen)
+{
+	int ret = vmem_del_check(ctx, d, hmfs_dev_host_requested(d), err, errlen);
+
+	if (ret)
+		return ret;
+	ret = qemu_journal(ctx, d, true, &q->sv);
+	if (ret) {
+		if (ret != -EAGAIN)
+			snprintf(err, errlen, "saving state to %s.journal: %s", ctx->state_path,
+				 strerror(-ret));
+		return ret;
+	}
+	q->dev = hmfs_dev_json(d, HMFS_VIEW_STATE);
+	dev_unlink(ctx, d);
+	dev_free(d);
+	return 0;
+}
+
+/*
+ * device_del of a virtio-mem device the guest's driver has not probed
+ * (its device_add answered behind a guest's offline, its probe queued or
+ * refused): no driver is bound, so the guest's PCI eject has nothing to
+ * take (6.12: no virtio_mem_remove()) and waits for no memory offline --
+ * the device goes at once, under dev_lock, with its queued probe (its
+ * incarnation), and DEVICE_DELETED follows (QEMU 9.2: the proxy's and
+ * its virtio-backend's, hmfs_emit_virtio_device_deleted()) once its
+ * removal is durable ("qemu-device-del", with a state file).  It waited
+ * for the offline, queued as a change (reread23a R11).  0: gone; -EAGAIN:
+ * no such device (probed, another model, none, a request pending, no
+ * journal now): the caller's way; else QEMU's refusal in @err.
+ */
+int hmfs_dev_del_unprobed(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
+{
+	struct qemu_del_save q = { .sv.undo = qemu_del_undo };
+	char key[sizeof(((struct hmfs_dev *)0)->id)];
+	struct hmfs_dev *d;
+	int ret = -EAGAIN;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && !d->vm && !d->del_queued && !d->del_waiters) {
+		snprintf(key, sizeof(key), "%s", d->id);
+		ret = qemu_del(ctx, d, &q, err, errlen);
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (ret)
+		return ret;
+	ret = hmfs_state_sync(ctx, &q.sv);
+	if (ret)
+		snprintf(err, errlen, "saving state to %s.journal: %s (the device_del is undone)",
+			 ctx->state_path, strerror(-ret));
+	else
+		hmfs_emit_virtio_device_deleted(ctx, key);
+	json_object_put(q.dev);
+	return ret;
+}
+
 /*
  * QEMU's device_del of a virtio-mem-pci device (qdev_unplug() ->
  * virtio_md_pci_unplug_request(), 9.2) makes its check and raises the
@@ -2292,12 +2377,15 @@ int hmfs_dev_del_refused(struct hmfs_ctx *ctx, const char *id, char *err, size_t
  * refusal answers, as for every change then.  Not saved: a kill -9
  * before the removal loses the request, as it loses a DIMM's eject
  * request (acpi.c); the removal itself is journaled as any device_del.
+ * A device the guest never probed goes at once (hmfs_dev_del_unprobed()).
  */
 int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
-	int ret = -EAGAIN;
+	int ret = hmfs_dev_del_unprobed(ctx, id, err, errlen);
 
+	if (ret != -EAGAIN)
+		return ret;
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	if (!d || d->type != HMFS_VIRTIO_MEM)

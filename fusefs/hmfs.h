@@ -1593,6 +1593,12 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation, boo
  */
 int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 /*
+ * device_del of a virtio-mem device the guest never probed: QEMU's check,
+ * then gone at once, DEVICE_DELETED (its removal journaled first): 0;
+ * -EAGAIN: not such a device (the caller's way); else the refusal
+ */
+int hmfs_dev_del_unprobed(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/*
  * QEMU's device_add of a virtio-mem-pci device behind a guest's offline
  * that holds change_lock: QEMU's checks and placement alone, the device
  * listed and the guest's probe queued (0: *@ch's new_id set), or QEMU's

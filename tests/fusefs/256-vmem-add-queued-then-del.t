@@ -2,17 +2,17 @@
 # A virtio-mem device_add answered behind a guest's looping offline
 # (tests/fusefs/254: QEMU's device listed, the guest's probe queued),
 # then a QMP device_del of it before the guest probed it: QEMU's check
-# passes (nothing plugged, requested-size 0) and answers {} at once, the
-# removal queued too (hmfs_dev_del_request()); once the offline is over
-# the device goes, DEVICE_DELETED once, and its queued probe goes with it
-# (dev.c hmfs_dev_probe_queued(): the device object's incarnation), the
-# log silent.  A device_add of the same id after is a new device, probed
+# passes (nothing plugged, requested-size 0) and answers {} at once; the
+# device goes, DEVICE_DELETED once (at once since reread23a R11: no
+# driver bound, dev.c hmfs_dev_del_unprobed(); tests/fusefs/274), and its
+# queued probe goes with it (hmfs_dev_probe_queued(): the device object's
+# incarnation), the log silent.  A device_add of the same id after is a new device, probed
 # at once.  Without the queued add (ctl.c's hmfs_dev_add_request() call)
 # checks 6-8, 10-12 and 14 fail; with the add queued but device_del's own
 # queue asking for a probed device (dev.c hmfs_dev_del_request()'s d->vm,
 # as before) check 8 fails (the device_del waits for the offline).
-# Check 13 cannot fail on demand: the timers' thread runs a queued
-# removal before a queued probe, so the probe finds no device.
+# Check 13 cannot fail on demand: the removal takes the device before the
+# timers' thread can probe it.
 . "$(dirname "$0")/lib.sh"
 require_env
 add() {
