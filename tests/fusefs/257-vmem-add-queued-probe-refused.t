@@ -9,8 +9,9 @@
 # would: vm1 stays QEMU's, listed, unprobed ("guest-probe": "refused"),
 # the log says why (as the guest's dmesg), and its device_del removes it.
 # Without the queue (ctl.c's hmfs_dev_add_request() call) checks 6, 7, 9
-# and 11 fail: the device_add waits, then the engine's free ranges place
-# vm1 elsewhere and it is probed.
+# and 11 fail: the device_add waits, then (since reread23a R10, placed in
+# QEMU's view there too: tests/fusefs/275) the probe is refused and the
+# device_add with it.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
