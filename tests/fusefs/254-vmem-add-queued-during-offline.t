@@ -21,12 +21,7 @@
 require_env
 
 vmem_offline_loops "(no state file)"
-in_background add1 qmp_vmem_add vm1 1073741824 134217728
-answered_within add1 30
-tap_ok $? "QMP device_add virtio-mem-pci vm1 answers"
-is "$(cat "$TMP/add1.out")" '{"return":{}}' "... {}"
-looping
-tap_ok $? "... while the offline still loops"
+vm1_add_while_looping
 dev_listed vm1
 tap_ok $? "vm1 is listed at once (QEMU's device)"
 is "$(vmem_plugged vm1)" 0 "... nothing plugged yet: the guest has not probed it"

@@ -14,18 +14,11 @@
 # device_add with it.
 . "$(dirname "$0")/lib.sh"
 require_env
-M=$MNT/sys/devices/system/memory
 add() {
 	"$HMCTL" -s "$CTL" raw '{"execute":"device_add","arguments":{"driver":"virtio-mem-pci","id":"vm1","size":1073741824}}'
 }
 
-printf 'profile = default\nname = probe-test\nprobe = yes\n' >"$TMP/probe.profile"
-start_fs --profile "$TMP/probe.profile" --fresh --state none
-tap_ok $? "hotmemfs mounts (the probe interface, no state file)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0 at 0x100000000, 256M plugged (memory32-33)"
-echo 0x140000000 >"$M/probe"
-tap_ok $? "the guest probes a block at 0x140000000 (memory40), right above vm0's region"
+vmem0_below_probed
 memory33_offline_loops
 in_background add1 add
 answered_within add1 30 && [ "$(cat "$TMP/add1.out")" = '{"return":{}}' ] && looping

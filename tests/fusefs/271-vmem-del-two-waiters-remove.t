@@ -32,13 +32,7 @@ rc2=$?
 is "$rc1 $rc2" "0 0" "both device_dels end well: $(cat "$TMP/w1.out" "$TMP/w2.out" | tr '\n' ' ')"
 grep -q "removed" "$TMP/w1.out" && grep -q "removed" "$TMP/w2.out"
 tap_ok $? "... both say vm1 was removed, neither that it was not found"
-ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm1 /machine/peripheral/vm1" 1
-tap_ok $? "DEVICE_DELETED vm1"
-# a later device's DEVICE_DELETED: every event before it has arrived
-ctl device_add virtio-mem-pci id=vm2 size=128M requested-size=0 >/dev/null &&
-	ctl device_del vm2 >/dev/null && ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm2 " 1 ||
-	diag "no DEVICE_DELETED of a vm2 added and removed after it"
-is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once (up to a later vm2's DEVICE_DELETED)"
+vm1_deleted_once
 dev_listed vm1
 tap_ok $((!$?)) "vm1 is no longer listed"
 kill "$EV"

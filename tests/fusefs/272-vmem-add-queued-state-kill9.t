@@ -22,17 +22,8 @@ memaddr() {
 	ctl -j query-memory-devices |
 		python3 -c 'import json,sys; print(next(d["data"]["memaddr"] for d in json.load(sys.stdin) if d["data"].get("id") == sys.argv[1]))' "$1"
 }
-start_fs --fresh
-tap_ok $? "hotmemfs mounts (a state file)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
-memory33_offline_loops
-in_background add1 qmp_vmem_add vm1 1073741824 134217728
-answered_within add1 30
-tap_ok $? "QMP device_add virtio-mem-pci vm1 answers"
-is "$(cat "$TMP/add1.out")" '{"return":{}}' "... {}"
-looping
-tap_ok $? "... while the offline still loops"
+vmem_offline_loops "(a state file)" --fresh
+vm1_add_while_looping
 is "$(vmem_plugged vm1)" 0 "vm1 is listed, nothing plugged: the guest has not probed it"
 addr=$(memaddr vm1)
 grep -q '"qemu-device":{[^}]*"id":"vm1"' "$STATE.journal"

@@ -13,11 +13,7 @@
 # (record_changes()) the good record is refused too (check 7).
 . "$(dirname "$0")/lib.sh"
 require_env
-start_fs --fresh
-tap_ok $? "hotmemfs mounts (a state file)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
-memory33_offline_loops
+vmem_offline_loops "(a state file)" --fresh
 in_background add1 qmp_vmem_add vm1 1073741824 134217728
 answered_within add1 30 && [ "$(cat "$TMP/add1.out")" = '{"return":{}}' ] && looping
 tap_ok $? "QMP device_add vm1 answers {} while the offline still loops"

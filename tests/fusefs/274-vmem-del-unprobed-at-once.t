@@ -15,14 +15,10 @@
 # hmfs_dev_del_request(), ctl.c) checks 8-13 and 15 fail.
 . "$(dirname "$0")/lib.sh"
 require_env
-start_fs --fresh
-tap_ok $? "hotmemfs mounts (a state file)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
+vmem_offline_loops "(a state file)" --fresh
 "$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
 EV=$!
 follow_wait 1 "hotmemctl events follows"
-memory33_offline_loops
 qmp_vmem_add vm1 1073741824 0 | grep -qx '{"return":{}}' &&
 	qmp_vmem_add vm2 1073741824 0 | grep -qx '{"return":{}}' && looping
 tap_ok $? "QMP device_add vm1 and vm2 answer {} behind the offline, their probes queued"

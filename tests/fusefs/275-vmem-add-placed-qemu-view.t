@@ -15,14 +15,7 @@
 # probed; 7, its id then taken).
 . "$(dirname "$0")/lib.sh"
 require_env
-M=$MNT/sys/devices/system/memory
-printf 'profile = default\nname = probe-test\nprobe = yes\n' >"$TMP/probe.profile"
-start_fs --profile "$TMP/probe.profile" --fresh --state none
-tap_ok $? "hotmemfs mounts (the probe interface, no state file)"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0 at 0x100000000, 256M plugged"
-echo 0x140000000 >"$M/probe"
-tap_ok $? "the guest probes a block at 0x140000000 (memory40), right above vm0's region"
+vmem0_below_probed
 ctl device_add virtio-mem-pci id=vm1 size=1G requested-size=128M >"$TMP/add.out" 2>&1
 is $? 1 "device_add vm1, no offline in the way: refused"
 grep -q "probe of \[0x140000000-0x17fffffff\] failed: Device or resource busy" "$TMP/add.out"

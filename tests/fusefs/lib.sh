@@ -387,15 +387,20 @@ clients_settled() {
 	echo "$n"
 }
 
-# vmem_offline_loops WHY: hotmemfs mounted with no state file ("hotmemfs
-# mounts WHY"), a virtio-mem vm0 of 1G, 256M plugged (memory32-33) and
-# online movable, 40000 movable pages and 100 pinned ones after them, and
-# a guest's `echo offline > memory33/state` looping on them, no timeout
+# vmem_offline_loops WHY [HOTMEMFS-OPTIONS...]: hotmemfs mounted with the
+# options (none: --fresh --state none, no state file; "hotmemfs mounts
+# WHY"), a virtio-mem vm0 of 1G, 256M plugged (memory32-33) and online
+# movable, 40000 movable pages and 100 pinned ones after them, and a
+# guest's `echo offline > memory33/state` looping on them, no timeout
 # (OFF: its job; `ctl free-all` lets it end): four TAP lines.  looping: 0
-# while that offline still loops (tests/fusefs/230, 233, 243: duplicates D1)
+# while that offline still loops (tests/fusefs/230, 233, 243, 272-274:
+# duplicates D1)
 vmem_offline_loops() {
-	start_fs --fresh --state none
-	tap_ok $? "hotmemfs mounts $1"
+	local why=$1
+	shift
+	[ $# -gt 0 ] || set -- --fresh --state none
+	start_fs "$@"
+	tap_ok $? "hotmemfs mounts $why"
 	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
 	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
 	memory33_offline_loops
@@ -444,13 +449,43 @@ vmem_plugged() {
 	ctl -j query-memory-devices |
 		python3 -c 'import json,sys; print(next((d["data"]["size"] for d in json.load(sys.stdin) if d["data"].get("id") == sys.argv[1]), "not listed"))' "$1"
 }
-# vmem_plugged_wait ID BYTES: 0 once vmem_plugged ID says BYTES, 1 after 20 s
-vmem_plugged_wait() {
-	for _ in $(seq 400); do
-		[ "$(vmem_plugged "$1")" = "$2" ] && return 0
+# vm1_add_while_looping: QMP device_add of a virtio-mem-pci vm1 of 1G,
+# requested-size 128M, answered {} while the offline of
+# memory33_offline_loops still loops: three TAP lines (tests/fusefs/254, 272)
+vm1_add_while_looping() {
+	in_background add1 qmp_vmem_add vm1 1073741824 134217728
+	answered_within add1 30
+	tap_ok $? "QMP device_add virtio-mem-pci vm1 answers"
+	is "$(cat "$TMP/add1.out")" '{"return":{}}' "... {}"
+	looping
+	tap_ok $? "... while the offline still loops"
+}
+# says_within SECONDS WANT COMMAND...: 0 once COMMAND prints WANT, 1
+# after SECONDS (a bound for a failure)
+says_within() {
+	local n=$(($1 * 20)) want=$2
+	shift 2
+	for _ in $(seq "$n"); do
+		[ "$("$@")" = "$want" ] && return 0
 		sleep 0.05
 	done
 	return 1
+}
+# vmem_plugged_wait ID BYTES: 0 once vmem_plugged ID says BYTES, 1 after 20 s
+vmem_plugged_wait() { says_within 20 "$2" vmem_plugged "$1"; }
+# vmem0_below_probed: hotmemfs mounted with the probe interface and no
+# state file, a virtio-mem vm0 at 0x100000000 (256M plugged: memory32-33),
+# and a block the guest probed by itself at 0x140000000 (memory40), right
+# above vm0's region, where QEMU puts the next device: three TAP lines
+# (tests/fusefs/257, 275)
+vmem0_below_probed() {
+	printf 'profile = default\nname = probe-test\nprobe = yes\n' >"$TMP/probe.profile"
+	start_fs --profile "$TMP/probe.profile" --fresh --state none
+	tap_ok $? "hotmemfs mounts (the probe interface, no state file)"
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
+	tap_ok $? "a virtio-mem vm0 at 0x100000000, 256M plugged (memory32-33)"
+	echo 0x140000000 >"$MNT/sys/devices/system/memory/probe"
+	tap_ok $? "the guest probes a block at 0x140000000 (memory40), right above vm0's region"
 }
 # vmem_del_offline_loops [HOTMEMFS-OPTIONS...]: with options, hotmemfs
 # mounted with them first (mount_fs: one TAP line more); then on the
@@ -492,13 +527,7 @@ print(d.get("device-del", "none") + (" %d" % w if w else ""))' "$1"
 # dev_del_pending_wait ID WANT: 0 once dev_del_pending ID says WANT (a
 # hotmemctl device_del has taken the request: dev.c
 # hmfs_dev_del_take_over()), 1 after 30 s (a bound for a failure)
-dev_del_pending_wait() {
-	for _ in $(seq 600); do
-		[ "$(dev_del_pending "$1")" = "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+dev_del_pending_wait() { says_within 30 "$2" dev_del_pending "$1"; }
 # vmem_del_wait_beside_queued: hotmemfs mounted with a state file,
 # vmem_del_offline_loops, a QMP device_del vm1 queued behind the offline
 # (answered {}), and a `hotmemctl device_del vm1` (wait) started beside it
@@ -516,6 +545,18 @@ vmem_del_wait_beside_queued() {
 	dev_del_pending_wait vm1 "waited 1"
 	tap_ok $? "hotmemctl device_del vm1 (wait) takes the queued request over ($(dev_del_pending vm1))"
 }
+# vm1_deleted_once: DEVICE_DELETED vm1 in $TMP/ev.txt (hotmemctl events),
+# once up to a vm2's added and removed after it: two TAP lines
+# (tests/fusefs/252, 253, 271)
+vm1_deleted_once() {
+	ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm1 /machine/peripheral/vm1" 1
+	tap_ok $? "DEVICE_DELETED vm1"
+	# a later device's DEVICE_DELETED: every event before it has arrived
+	ctl device_add virtio-mem-pci id=vm2 size=128M requested-size=0 >/dev/null &&
+		ctl device_del vm2 >/dev/null && ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm2 " 1 ||
+		diag "no DEVICE_DELETED of a vm2 added and removed after it"
+	is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once (up to a later vm2's DEVICE_DELETED)"
+}
 # vmem_del_waiter_removes: the pins freed, the offline ends, and the
 # waiting device_del (WAITER) removed vm1, once, the queued removal it
 # took over silent: seven TAP lines (tests/fusefs/252, 253)
@@ -526,13 +567,7 @@ vmem_del_waiter_removes() {
 	tap_ok $? "hotmemctl device_del vm1 (wait), beside the queued one, ends well ($(tr '\n' ' ' <"$TMP/wait.out"))"
 	grep -q "removed" "$TMP/wait.out"
 	tap_ok $? "... it says vm1 was removed, not that it was not found"
-	ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm1 /machine/peripheral/vm1" 1
-	tap_ok $? "DEVICE_DELETED vm1"
-	# a later device's DEVICE_DELETED: every event before it has arrived
-	ctl device_add virtio-mem-pci id=vm2 size=128M requested-size=0 >/dev/null &&
-		ctl device_del vm2 >/dev/null && ev_wait "$TMP/ev.txt" "DEVICE_DELETED vm2 " 1 ||
-		diag "no DEVICE_DELETED of a vm2 added and removed after it"
-	is "$(grep -c "DEVICE_DELETED vm1 " "$TMP/ev.txt")" 1 "... once (up to a later vm2's DEVICE_DELETED)"
+	vm1_deleted_once
 	dev_listed vm1
 	tap_ok $((!$?)) "vm1 is no longer listed; vm0 stays: $(dev_listed vm0 && echo yes)"
 	grep "the queued device_del" "$TMP/hotmemfs.log" | sed 's/^/# /'
