@@ -1627,6 +1627,23 @@ static struct hm_resource *find_resource(struct hotmem *hm, uint64_t start, uint
 	return NULL;
 }
 
+/* every byte of [start, start + size) in some added range (several, back to back) */
+static bool added_throughout(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	uint64_t cur = start, end = start + size;
+	bool moved = true;
+
+	while (cur < end && moved) {
+		moved = false;
+		for (const struct hm_resource *r = hm->resources; r; r = r->next)
+			if (r->start <= cur && cur < r->start + r->size) {
+				cur = r->start + r->size;
+				moved = true;
+			}
+	}
+	return cur >= end;
+}
+
 /*
  * for_each_memory_block(check_no_memblock_for_node_cb): a memory block
  * of @nid left, online or not (an offline one links to the node in sysfs
@@ -1733,9 +1750,13 @@ static int try_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 		return ret;
 	res = find_resource(hm, start, size, &pp);
 	if (!res) {
-		pr_warn(hm, "removing memory [0x%016llx-0x%016llx] fails: not inside one added range "
-			    "(the kernel would remove it and leave a resource behind: not modelled)",
-			(unsigned long long)start, (unsigned long long)(start + size - 1));
+		bool added = added_throughout(hm, start, size);
+
+		pr_warn(hm, "removing memory [0x%016llx-0x%016llx] fails: %s",
+			(unsigned long long)start, (unsigned long long)(start + size - 1),
+			added ? "across added ranges (the kernel would remove it and leave a resource "
+				"behind: not modelled)" :
+				"not all of it is hot-added memory");
 		return ret = -EINVAL;
 	}
 	/*

@@ -127,7 +127,12 @@ static void test_remove_across_two_adds_checks_blocks_first(void **state)
 	assert_int_equal(hotmem_remove_memory(hm, DIMM, 512 * MiB), -EINVAL);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "removing memory [0x0000000100000000-0x000000011fffffff] fails: "
-				    "not inside one added range"));
+				    "across added ranges"));
+	/* beyond them: not hot-added memory, said so */
+	assert_int_equal(hotmem_remove_memory(hm, DIMM + 256 * MiB, 512 * MiB), -EINVAL);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "removing memory [0x0000000110000000-0x000000012fffffff] fails: "
+				    "not all of it is hot-added memory"));
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
 	snapshot(hm, &after);
 	assert_same(&before, &after);
