@@ -1398,6 +1398,13 @@ long hotmem_hugetlb_free_node(struct hotmem *hm, int nid, unsigned long nr);
  */
 long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count);
 /*
+ * The same for @task (the writer): a growth stops at its signal after
+ * the page under way, as 6.12's set_max_huge_pages() does, the pages so
+ * far kept (the count reached, no error).  A shrink is not interrupted.
+ */
+long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long count,
+				  const struct hotmem_task *task);
+/*
  * The global pool's round robin (6.12 h->next_nid_to_alloc and
  * next_nid_to_free): read, or put back (a restart); -EINVAL for a node
  * that is not possible.  A node without memory is stepped over when it

@@ -1336,6 +1336,8 @@ struct zone *zone_for_pfn_range(struct hotmem *hm, int online_type, int nid,
 int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 		 struct zone *zone, struct memory_group *group);
 /* @cause: why it failed (HM_OFFLINE_CAUSE_NONE when it did not) */
+/* signal_pending(current): hm->current_task, set under device_hotplug_lock */
+bool signal_pending(struct hotmem *hm);
 int offline_pages(struct hotmem *hm, unsigned long start_pfn,
 		  unsigned long nr_pages, struct zone *zone,
 		  struct memory_group *group, enum hm_offline_cause *cause);

@@ -954,8 +954,8 @@ static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned lo
 	migrate_pages_pace(nr_retried);
 }
 
-/* signal_pending(current) */
-static bool signal_pending(struct hotmem *hm)
+/* signal_pending(current): the operation's task (device_hotplug_lock held) */
+bool signal_pending(struct hotmem *hm)
 {
 	const struct hotmem_task *task = hm->current_task;
 

@@ -613,7 +613,12 @@ static struct page *alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allo
 	return NULL;
 }
 
-/* @nr more huge pages from @nodes_allowed: how many were taken */
+/*
+ * @nr more huge pages from @nodes_allowed: how many were taken.  6.12's
+ * set_max_huge_pages() bails for a signal after each page it allocated
+ * ("Probably ctrl-c from user"), the pages so far kept in the pool: so
+ * does a grow for a task (hm->current_task, hotmem_hugetlb_set_node_task()).
+ */
 static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, unsigned long nr)
 {
 	unsigned long i;
@@ -623,6 +628,8 @@ static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, uns
 
 		if (!page || hugetlb_pool_take(hm, page))
 			break;
+		if (signal_pending(hm))
+			return i + 1;
 	}
 	return i;
 }
@@ -749,12 +756,14 @@ long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
  * surplus), so the kernel's min_count floor is the count itself.  Locked
  * as hotmem_hugetlb_alloc(): the vmemmap optimisation may remap.
  */
-long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
+long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long count,
+				  const struct hotmem_task *task)
 {
 	unsigned long *nr;
 	long ret;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->current_task = task;
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	ret = hugetlb_node_check(hm, nid);
 	if (ret)
@@ -767,8 +776,14 @@ long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
 	ret = (long)*nr;
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
+}
+
+long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
+{
+	return hotmem_hugetlb_set_node_task(hm, nid, count, NULL);
 }
 
 /*

@@ -128,7 +128,9 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_BUS_AUTOPROBE:
 		return hmfs_bus_autoprobe_set(ctx, (int)ch->id, ch->value != 0);
 	case HMFS_CH_NODE_HUGEPAGES: {
-		long n = hotmem_hugetlb_set_node(ctx->hm, (int)ch->id, (unsigned long)ch->value);
+		/* the writer's interrupt stops a growth, as set_max_huge_pages()'s signal */
+		long n = hotmem_hugetlb_set_node_task(ctx->hm, (int)ch->id,
+						      (unsigned long)ch->value, ch->task);
 
 		return n < 0 ? (int)n : 0; /* fewer than asked is no error (set_max_huge_pages()) */
 	}

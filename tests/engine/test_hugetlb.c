@@ -1669,6 +1669,43 @@ static void test_hugetlb_set_node_grows_there_alone(void **state)
 	hotmem_destroy(hm);
 }
 
+/* a task whose signal is there from its @after-th question on */
+struct late_signal {
+	int asked, after;
+};
+
+static bool late_signal_pending(void *arg)
+{
+	struct late_signal *s = arg;
+
+	return ++s->asked >= s->after;
+}
+
+/*
+ * 6.12 set_max_huge_pages(): "Bail for signals. Probably ctrl-c from
+ * user" after each page it allocated, the pages so far kept in the pool,
+ * the count reached returned (hotmemfs: a pool write's FUSE interrupt).
+ * It grew to the count whatever the task.
+ */
+static void test_hugetlb_set_node_growth_stops_at_a_signal(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+	struct late_signal sig = { .after = 3 };
+	const struct hotmem_task task = { late_signal_pending, &sig };
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_set_node_task(hm, -1, 10, &task), 3);
+	assert_int_equal(node_pool(hm, 0) + node_pool(hm, 1), 3);
+	check(hm);
+	/* a shrink gives back what it was asked to, signal or not */
+	sig = (struct late_signal){ .after = 1 };
+	assert_int_equal(hotmem_hugetlb_set_node_task(hm, -1, 0, &task), 0);
+	/* no task, no signal: to the count */
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 1, 4), 4);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * The global pool (nr_hugepages, hotmemctl hugetlb N, hotmem run's
  * hugetlb N) interleaves over the nodes with memory: 6.12
@@ -1951,6 +1988,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_set_global_interleaves),
 		cmocka_unit_test(test_hugetlb_next_nid_put_back),
 		cmocka_unit_test(test_hugetlb_free_node_is_that_node_alone),
+		cmocka_unit_test(test_hugetlb_set_node_growth_stops_at_a_signal),
 		cmocka_unit_test(test_explain_counts_the_huge_pages_an_offline_dissolves),
 		cmocka_unit_test(test_contig_range_replaces_a_free_huge_page),
 	};
