@@ -29,8 +29,15 @@ listen_start() {
 	python3 "$HOTMEM_SRC/tests/fusefs/uevent_listen.py" unix "$USOCK" 20 "$1" >"$TMP/ue.txt" 2>"$TMP/ue.err" &
 	UE=$!
 	for _ in $(seq 400); do grep -q ready "$TMP/ue.err" 2>/dev/null && break; sleep 0.05; done
+	grep -q ready "$TMP/ue.err" 2>/dev/null || diag "uevent listener not ready after 20 s"
 }
-listen_got() { wait_exit "$UE" 60; cut -d' ' -f1-3 "$TMP/ue.txt"; }
+# what the listener got; when nothing (seen once in CI under load), what
+# it said and hotmemfs's count of uevents sent and dropped
+listen_got() {
+	wait_exit "$UE" 60
+	[ -s "$TMP/ue.txt" ] || { diag < "$TMP/ue.err"; ctl status | grep '^uevents:' | diag; }
+	cut -d' ' -f1-3 "$TMP/ue.txt"
+}
 # offline ID: from a subshell, which the listener's exit does not signal:
 # a SIGCHLD to the writer during offline_pages() ends it with EINTR, as the
 # kernel's "signal backoff" does for any signal (seen in CI under load)
