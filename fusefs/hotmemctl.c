@@ -715,7 +715,8 @@ static void print_retries(json_object *devs)
 			print_broken(d);
 			putchar('\n');
 		}
-		if (get(d, "plug-stopped")) {
+		/* stopped short for good, or no driver at all: QEMU's device the guest did not probe */
+		if (get(d, "plug-stopped") || get(d, "guest-probe")) {
 			printf("%s", gs(d, "id"));
 			print_plug_short(d);
 			putchar('\n');

@@ -30,6 +30,8 @@ answered_within add2 30 && looping
 tap_ok $? "hotmemctl device_add vm2 answers at once too"
 grep -q "vm2: requested 128M, plugged 0: the guest's driver has not probed it yet" "$TMP/add2.out"
 tap_ok $? "... and says the guest has not probed it yet ($(tail -1 "$TMP/add2.out"))"
+ctl status | grep -q "^vm1: the guest's driver has not probed it yet"
+tap_ok $? "status's text says so of vm1 too (abuse24 A7: only --json did)"
 
 ctl free-all >/dev/null
 wait "$OFF"

@@ -36,6 +36,8 @@ dev_listed vm1
 tap_ok $? "vm1 stays listed: QEMU's device"
 ctl -j status | grep -q '"guest-probe":"refused"'
 tap_ok $? "... status says its probe was refused"
+ctl status | grep -qx "vm1: the guest's driver refused the device (hotmemfs's log says why)"
+tap_ok $? "... and its text too (abuse24 A7: only --json said it)"
 ctl device_del vm1 >/dev/null && ! dev_listed vm1
 tap_ok $? "its device_del removes it"
 ctl check >/dev/null
