@@ -882,6 +882,11 @@ struct hotmem {
 	bool vmemmap_warned;		/* vmemmap_alloc_block()'s static "warned" */
 	/* do_migrate_range()'s static migrate_rs, under mem_hotplug_lock (written) */
 	struct hm_ratelimit migrate_rs;
+	/*
+	 * virtio_mem_sbm_notify_going_online()'s dev_warn_ratelimited() state
+	 * (static, one for every device), under mem_hotplug_lock (written)
+	 */
+	struct hm_ratelimit virtio_mem_denied_rs;
 
 	/* events */
 	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];
@@ -1416,6 +1421,7 @@ void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason);
 unsigned long hm_ratelimit_now_ms(void);
 bool __hm_ratelimit(struct hotmem *hm, struct hm_ratelimit *rs, const char *func,
 		    unsigned long now_ms);
+bool hm_ratelimit_default(struct hotmem *hm, struct hm_ratelimit *rs, const char *func);
 unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_owner *o);
 
 /* firmware_memmap.c */

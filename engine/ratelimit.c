@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lib/ratelimit.c (6.12): ___ratelimit(), for the engine's rate-limited
- * kernel messages (do_migrate_range()'s migrate_rs).  Jiffies are
- * CLOCK_MONOTONIC milliseconds.
+ * kernel messages (do_migrate_range()'s migrate_rs, virtio-mem's "memory
+ * block onlining denied").  Jiffies are CLOCK_MONOTONIC milliseconds.
  */
 #include <time.h>
 
@@ -44,4 +44,17 @@ bool __hm_ratelimit(struct hotmem *hm, struct hm_ratelimit *rs, const char *func
 	}
 	rs->missed++;
 	return false;
+}
+
+/*
+ * __ratelimit() of a DEFINE_RATELIMIT_STATE(DEFAULT_RATELIMIT_INTERVAL,
+ * DEFAULT_RATELIMIT_BURST) -- what printk_ratelimited()/dev_*_ratelimited()
+ * give each call site -- now: @rs all zeros (never used) is that state.
+ */
+bool hm_ratelimit_default(struct hotmem *hm, struct hm_ratelimit *rs, const char *func)
+{
+	if (!rs->burst)
+		*rs = (struct hm_ratelimit){ .interval_ms = DEFAULT_RATELIMIT_INTERVAL_MS,
+					     .burst = DEFAULT_RATELIMIT_BURST };
+	return __hm_ratelimit(hm, rs, func, hm_ratelimit_now_ms());
 }

@@ -635,16 +635,84 @@ static bool virtio_mem_contains_range(struct virtio_mem *vm, uint64_t start, uin
 	return start >= vm->addr && start + size <= vm->addr + vm->region_size;
 }
 
-static int virtio_mem_sbm_notify_going_online(struct virtio_mem *vm, unsigned long mb_id)
+/*
+ * Whether the driver has a state for block @id (a memory block in SBM, a
+ * big block in BBM): its state arrays exist (the first
+ * virtio_mem_*_prepare_next_*() allocates them, the last block's removal
+ * frees them) and @id is among the prepared ones, [first, next).  A
+ * memory notification can name a block the driver never prepared: one
+ * probed (/sys/devices/system/memory/probe, add_memory()) into the
+ * device's region, which 6.12's virtio_mem_create_resource() leaves not
+ * IORESOURCE_BUSY "to make add_memory() work", so register_memory_resource()
+ * nests the probe's "System RAM" there and the online reaches us.
+ */
+static bool virtio_mem_has_state(struct virtio_mem *vm, unsigned long id)
 {
-	switch (virtio_mem_sbm_get_mb_state(vm, mb_id)) {
-	case VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL:
-	case VIRTIO_MEM_SBM_MB_OFFLINE:
-		return 0;
-	default:
-		break;
-	}
+	if (vm->in_sbm)
+		return vm->sbm.mb_states && id >= vm->sbm.first_mb_id && id < vm->sbm.next_mb_id;
+	return vm->bbm.bb_states && id >= vm->bbm.first_bb_id && id < vm->bbm.next_bb_id;
+}
+
+/*
+ * What 6.12 does instead with a block it has no state for, in one line:
+ * it indexes its array all the same (virtio_mem_sbm_get_mb_state() in the
+ * notifier, virtio_mem_bbm_get_bb_state() in virtio_mem_online_page_cb()),
+ * a NULL pointer dereference before the first block (the writer's task
+ * oopses) or a read past the array.  The emulator would lose the whole
+ * machine there; it refuses the block instead (docs/engine.md, "Where we
+ * differ").
+ */
+static void virtio_mem_say_no_state(struct virtio_mem *vm, unsigned long id)
+{
+	const char *block = vm->in_sbm ? "memory block" : "big block";
+	const char *array = vm->in_sbm ? "mb_states" : "bb_states";
+	const unsigned long first = vm->in_sbm ? vm->sbm.first_mb_id : vm->bbm.first_bb_id;
+	const unsigned long next = vm->in_sbm ? vm->sbm.next_mb_id : vm->bbm.next_bb_id;
+
+	if (!(vm->in_sbm ? vm->sbm.mb_states : vm->bbm.bb_states))
+		pr_warn(vm->hm, "virtio_mem virtio%d: %s %lu is not the driver's (no %s yet): "
+			"6.12 oopses here (NULL %s), hotmem refuses it", vm->index, block, id,
+			array, array);
+	else
+		pr_warn(vm->hm, "virtio_mem virtio%d: %s %lu is not the driver's (prepared: "
+			"[%lu, %lu)): 6.12 reads past %s here, hotmem refuses it", vm->index, block,
+			id, first, next, array);
+}
+
+/* dev_warn_ratelimited(): one rate limit for every device, the call site's */
+static void virtio_mem_warn_denied(struct virtio_mem *vm, bool has_state, unsigned long id)
+{
+	if (!hm_ratelimit_default(vm->hm, &vm->hm->virtio_mem_denied_rs,
+				  "virtio_mem_sbm_notify_going_online"))
+		return;
 	pr_warn(vm->hm, "virtio_mem virtio%d: memory block onlining denied", vm->index);
+	if (!has_state)
+		virtio_mem_say_no_state(vm, id);
+}
+
+/*
+ * MEM_GOING_ONLINE: only a block the driver added and keeps offline
+ * onlines; any other state is refused (NOTIFY_BAD), and so is a block it
+ * has no state for, as if in a state it does not online (6.12 oopses or
+ * reads past its array there: virtio_mem_say_no_state()).  In BBM 6.12
+ * looks at no state here; a big block it has none for is refused too.
+ */
+static int virtio_mem_notify_going_online(struct virtio_mem *vm, unsigned long id)
+{
+	const bool has_state = virtio_mem_has_state(vm, id);
+
+	if (has_state && !vm->in_sbm)
+		return 0;
+	if (has_state) {
+		switch (virtio_mem_sbm_get_mb_state(vm, id)) {
+		case VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL:
+		case VIRTIO_MEM_SBM_MB_OFFLINE:
+			return 0;
+		default:
+			break;
+		}
+	}
+	virtio_mem_warn_denied(vm, has_state, id);
 	return -EPERM;	/* NOTIFY_BAD */
 }
 
@@ -717,6 +785,17 @@ static void virtio_mem_bbm_notify_unplugged(struct virtio_mem *vm, unsigned long
 		virtio_mem_fake_offline_cancel_offline(vm, pfn, nr_pages);
 }
 
+/* MEM_GOING_OFFLINE (true) or MEM_CANCEL_OFFLINE of block @id: its fake-offline pages */
+static void virtio_mem_notify_unplugged(struct virtio_mem *vm, unsigned long id,
+					const struct memory_notify *mhp, bool going_offline)
+{
+	if (vm->in_sbm)
+		virtio_mem_sbm_notify_unplugged(vm, id, going_offline);
+	else
+		virtio_mem_bbm_notify_unplugged(vm, id, mhp->start_pfn, mhp->nr_pages,
+						going_offline);
+}
+
 /*
  * virtio_mem_retry(): the kernel queues the driver's work, which a
  * worker runs right after.  Here the notifier runs inside the hotplug
@@ -742,6 +821,7 @@ static int virtio_mem_memory_notify(struct hotmem *hm, unsigned long action,
 	const uint64_t start = PFN_PHYS(mhp->start_pfn);
 	const uint64_t size = PFN_PHYS(mhp->nr_pages);
 	unsigned long id;
+	bool has_state;
 	int rc = 0;
 
 	(void)hm;
@@ -759,22 +839,26 @@ static int virtio_mem_memory_notify(struct hotmem *hm, unsigned long action,
 			return -EPERM;
 	}
 
+	/*
+	 * A block the driver has no state for (virtio_mem_has_state()) never
+	 * onlines (virtio_mem_notify_going_online()); should one be online
+	 * all the same -- onlined while the driver still had its state, which
+	 * only BBM allows (a big block never added reads UNUSED there) -- its
+	 * offline touches no state and no page of it as the driver's.
+	 */
+	has_state = virtio_mem_has_state(vm, id);
 	switch (action) {
 	case HM_MEM_GOING_OFFLINE:
 		vm->hotplug_active = true;
-		if (vm->in_sbm)
-			virtio_mem_sbm_notify_unplugged(vm, id, true);
-		else
-			virtio_mem_bbm_notify_unplugged(vm, id, mhp->start_pfn, mhp->nr_pages,
-							true);
+		if (has_state)
+			virtio_mem_notify_unplugged(vm, id, mhp, true);
 		break;
 	case HM_MEM_GOING_ONLINE:
 		vm->hotplug_active = true;
-		if (vm->in_sbm)
-			rc = virtio_mem_sbm_notify_going_online(vm, id);
+		rc = virtio_mem_notify_going_online(vm, id);
 		break;
 	case HM_MEM_OFFLINE:
-		if (vm->in_sbm)
+		if (vm->in_sbm && has_state)
 			virtio_mem_sbm_notify_offline(vm, id);
 		vm->offline_size += (int64_t)size;
 		/* some offline memory now: maybe a pending unplug request can go on */
@@ -783,7 +867,7 @@ static int virtio_mem_memory_notify(struct hotmem *hm, unsigned long action,
 		vm->hotplug_active = false;
 		break;
 	case HM_MEM_ONLINE:
-		if (vm->in_sbm)
+		if (vm->in_sbm && has_state)
 			virtio_mem_sbm_notify_online(vm, id, mhp->start_pfn);
 		vm->offline_size -= (int64_t)size;
 		/* half the threshold onlined: add more, unless our own adding onlined it */
@@ -794,11 +878,8 @@ static int virtio_mem_memory_notify(struct hotmem *hm, unsigned long action,
 	case HM_MEM_CANCEL_OFFLINE:
 		if (!vm->hotplug_active)
 			break;
-		if (vm->in_sbm)
-			virtio_mem_sbm_notify_unplugged(vm, id, false);
-		else
-			virtio_mem_bbm_notify_unplugged(vm, id, mhp->start_pfn, mhp->nr_pages,
-							false);
+		if (has_state)
+			virtio_mem_notify_unplugged(vm, id, mhp, false);
 		vm->hotplug_active = false;
 		break;
 	case HM_MEM_CANCEL_ONLINE:

@@ -1582,6 +1582,68 @@ static void test_probe_refused_without_its_copy(void **state)
 }
 
 /*
+ * A block probed (/sys/devices/system/memory/probe: add_memory(MHP_NONE))
+ * into a virtio-mem device's region: 6.12 lets it be added, nested in the
+ * region (virtio_mem_create_resource() clears IORESOURCE_BUSY "to make
+ * add_memory() work"), and its memory notifier then takes the block for
+ * one of the driver's.  Before the driver added any block its mb_states
+ * is NULL, where 6.12's virtio_mem_sbm_get_mb_state() oopses the writer;
+ * the emulator lost the whole machine there (abuse24 A8).  Refused as a
+ * block in a state the driver does not online, with a line saying what
+ * 6.12 would do; the offline side's notifications touch nothing.
+ */
+static void probed_block_notify(struct hotmem *hm, unsigned long id, unsigned long action)
+{
+	const unsigned long pfn = id * (128 * MiB >> HM_PAGE_SHIFT);
+
+	assert_int_equal(memory_notify(hm, action, pfn, 128 * MiB >> HM_PAGE_SHIFT), 0);
+}
+
+/* GOING_OFFLINE then CANCEL_OFFLINE of block @id: none of its pages is the driver's */
+static void probed_block_offline_cancelled(struct hotmem *hm, unsigned long id)
+{
+	const unsigned long pfn = id * (128 * MiB >> HM_PAGE_SHIFT);
+	const int ref = pfn_to_page(hm, pfn)->_refcount;
+	const size_t mark = log_len(hm);
+
+	probed_block_notify(hm, id, HM_MEM_GOING_OFFLINE);
+	probed_block_notify(hm, id, HM_MEM_CANCEL_OFFLINE);
+	assert_int_equal(pfn_to_page(hm, pfn)->_refcount, ref);
+	assert_int_equal(pfn_to_page(hm, pfn + 32767)->_refcount, ref);
+	assert_null(strstr(log_since(hm, mark), "fake-offline page referenced"));
+}
+
+static void test_probed_block_before_the_drivers_first(void **state)
+{
+	/* online_movable: the probe's add_memory() onlines at once, refused, and is still added */
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 512 * MiB, 2 * MiB);
+	struct hm_iomem_entry io[16];
+	struct hm_block_info bi;
+	size_t n, mark = log_len(hm);
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM, 128 * MiB, HM_MHP_NONE, -1), 0);
+	assert_int_equal(hotmem_block_info(hm, 32, &bi), 0);
+	assert_int_equal(bi.state, HM_MEM_OFFLINE);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), -EPERM);
+	assert_non_null(strstr(log_since(hm, mark),
+			       "<4>virtio_mem virtio0: memory block onlining denied\n"
+			       "<4>virtio_mem virtio0: memory block 32 is not the driver's (no "
+			       "mb_states yet): 6.12 oopses here (NULL mb_states), hotmem refuses it\n"));
+	probed_block_offline_cancelled(hm, 32);
+	probed_block_notify(hm, 32, HM_MEM_CANCEL_ONLINE);
+	assert_int_equal(info(vm).plugged_size, 0);
+	n = hotmem_iomem(hm, io, 16);
+	assert_true(n >= 2 && n <= 16);
+	assert_string_equal(io[n - 2].name, "virtio0");
+	assert_string_equal(io[n - 1].name, "System RAM");
+	assert_int_equal(io[n - 1].depth, 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * hotmem_iomem() sorts once and merges (O(n log n)); it prints byte for
  * byte what the O(n^2) walk it replaced printed, on a big machine: 400
  * DIMMs added in a shuffled order (the resource list is newest first,
@@ -1718,6 +1780,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_maps_gen_moves_with_the_maps_only),
 		cmocka_unit_test(test_refresh_config_lines),
+		cmocka_unit_test(test_probed_block_before_the_drivers_first),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
