@@ -2816,13 +2816,22 @@ int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *dev, uint64_t first
 struct iomem_out {
 	struct hm_iomem_entry *ents;
 	size_t max, n;
+	bool last_mergeable;	/* the last entry is of MHP_MERGE_RESOURCE resources */
 };
 
+/*
+ * One line, or the last one longer: 6.12's merge_system_ram_resource()
+ * (kernel/resource.c), which only add_memory_resource() with
+ * MHP_MERGE_RESOURCE calls, joins a resource with an adjacent sibling
+ * marked IORESOURCE_SYSRAM_MERGEABLE the same way, of the same name
+ * (system_ram_resources_mergeable(): equal flags, so both merged).  A
+ * probed "System RAM" under a virtio-mem device's region is never
+ * marked: its own line, beside the driver's and the next probe's.
+ */
 static void iomem_add(struct iomem_out *o, uint64_t start, uint64_t end, int depth,
-		      const char *name)
+		      const char *name, bool mergeable)
 {
-	/* MHP_MERGE_RESOURCE: a driver-managed range joins its neighbour of the same name */
-	if (o->n && o->n <= o->max && depth) {
+	if (o->n && o->n <= o->max && mergeable && o->last_mergeable) {
 		struct hm_iomem_entry *prev = &o->ents[o->n - 1];
 
 		if (prev->depth == depth && prev->end + 1 == start && !strcmp(prev->name, name)) {
@@ -2835,6 +2844,7 @@ static void iomem_add(struct iomem_out *o, uint64_t start, uint64_t end, int dep
 		snprintf(o->ents[o->n].name, sizeof(o->ents[o->n].name), "%s", name);
 	}
 	o->n++;
+	o->last_mergeable = mergeable;
 }
 
 /* the lowest resource starting at or above @from, or NULL */
@@ -2862,12 +2872,13 @@ static const struct virtio_mem *iomem_next_vm(struct hotmem *hm, uint64_t from)
 static void iomem_boot(struct hotmem *hm, struct iomem_out *o)
 {
 	for (unsigned long i = 0; i < hm->fw_map_boot_nr; i++)
-		iomem_add(o, hm->fw_map[i].start, hm->fw_map[i].end, 0, hm->fw_map[i].type);
+		iomem_add(o, hm->fw_map[i].start, hm->fw_map[i].end, 0, hm->fw_map[i].type, false);
 }
 
 static void iomem_add_res(struct iomem_out *o, const struct hm_resource *r, int depth)
 {
-	iomem_add(o, r->start, r->start + r->size - 1, depth, r->name ? r->name : "System RAM");
+	iomem_add(o, r->start, r->start + r->size - 1, depth, r->name ? r->name : "System RAM",
+		  r->merge);
 }
 
 static void iomem_add_vm(struct iomem_out *o, const struct virtio_mem *vm)
@@ -2876,7 +2887,7 @@ static void iomem_add_vm(struct iomem_out *o, const struct virtio_mem *vm)
 
 	/* virtio_mem_create_resource(): the device's region, busy */
 	snprintf(name, sizeof(name), "virtio%d", vm->index);
-	iomem_add(o, vm->addr, vm->addr + vm->region_size - 1, 0, name);
+	iomem_add(o, vm->addr, vm->addr + vm->region_size - 1, 0, name, false);
 }
 
 /*
@@ -3032,7 +3043,7 @@ static bool iomem_walk_sorted(struct hotmem *hm, struct iomem_out *o)
 
 size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 {
-	struct iomem_out o = { ents, max, 0 };
+	struct iomem_out o = { ents, max, 0, false };
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	if (!iomem_walk_sorted(hm, &o))
@@ -3043,7 +3054,7 @@ size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 
 size_t hm_iomem_slow(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 {
-	struct iomem_out o = { ents, max, 0 };
+	struct iomem_out o = { ents, max, 0, false };
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	iomem_walk_slow(hm, &o);

@@ -1644,6 +1644,47 @@ static void test_probed_block_before_the_drivers_first(void **state)
 }
 
 /*
+ * With the driver's first block added, mb_states is there but holds the
+ * prepared blocks only, [first_mb_id, next_mb_id): 6.12 reads past it for
+ * a block probed above them.  Two such probes are two "System RAM" lines
+ * under virtio0, beside the driver's "System RAM (virtio_mem)": only
+ * MHP_MERGE_RESOURCE merges (kernel/resource.c merge_system_ram_resource()).
+ */
+static void test_probed_blocks_past_the_drivers(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hotmem_virtio_mem *vm = probe(hm, 512 * MiB, 2 * MiB);
+	struct hm_iomem_entry io[16];
+	size_t n, mark;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM + 128 * MiB, 128 * MiB, HM_MHP_NONE, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM + 256 * MiB, 128 * MiB, HM_MHP_NONE, -1), 0);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), -EPERM);
+	assert_non_null(strstr(log_since(hm, mark),
+			       "<4>virtio_mem virtio0: memory block 33 is not the driver's (prepared: "
+			       "[32, 33)): 6.12 reads past mb_states here, hotmem refuses it\n"));
+	probed_block_offline_cancelled(hm, 34);
+	/* the driver's own block onlines as before */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	n = hotmem_iomem(hm, io, 16);
+	assert_true(n >= 4 && n <= 16);
+	assert_string_equal(io[n - 4].name, "virtio0");
+	assert_string_equal(io[n - 3].name, "System RAM (virtio_mem)");
+	assert_int_equal(io[n - 3].end, VMEM + 128 * MiB - 1);
+	for (size_t i = n - 2; i < n; i++) {
+		assert_string_equal(io[i].name, "System RAM");
+		assert_int_equal(io[i].depth, 1);
+		assert_int_equal(io[i].start, VMEM + (i - n + 3) * 128 * MiB);
+		assert_int_equal(io[i].end, io[i].start + 128 * MiB - 1);
+	}
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * hotmem_iomem() sorts once and merges (O(n log n)); it prints byte for
  * byte what the O(n^2) walk it replaced printed, on a big machine: 400
  * DIMMs added in a shuffled order (the resource list is newest first,
@@ -1781,6 +1822,7 @@ int main(void)
 		cmocka_unit_test(test_maps_gen_moves_with_the_maps_only),
 		cmocka_unit_test(test_refresh_config_lines),
 		cmocka_unit_test(test_probed_block_before_the_drivers_first),
+		cmocka_unit_test(test_probed_blocks_past_the_drivers),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),

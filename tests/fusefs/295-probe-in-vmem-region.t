@@ -7,8 +7,9 @@
 # the kernel oopses the writer there.  hotmemfs segfaulted: the machine and
 # its mount were gone.  Now the online is refused as 6.12 refuses a block
 # in a state the driver does not online (EPERM, "memory block onlining
-# denied"), the log says what 6.12 would do, hotmemfs goes on, and the
-# invariants hold.
+# denied"), the log says what 6.12 would do, and hotmemfs goes on.  A
+# second probe beside it is a line of its own in /proc/iomem (only the
+# driver's MHP_MERGE_RESOURCE ranges merge), and the invariants hold.
 # Without the engine's fix (virtio_mem.c virtio_mem_has_state()) check 4
 # fails (ECONNABORTED: hotmemfs is gone) and every later one with it.
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +31,12 @@ is "$(cat "$M/memory32/state")" offline "memory32 stays offline"
 ctl dmesg | grep -A1 "virtio0: memory block onlining denied" | sed 's/^/# /'
 ctl dmesg | grep -q "virtio0: memory block 32 is not the driver's (no mb_states yet): 6.12 oopses here"
 tap_ok $? "the log says the online was denied, and what 6.12 would have done"
+echo 0x108000000 >"$M/probe"
+tap_ok $? "a second probe, right above the first"
+iomem=$(grep -A2 ": virtio0$" "$MNT/proc/iomem")
+is "$iomem" "100000000-11fffffff : virtio0
+  100000000-107ffffff : System RAM
+  108000000-10fffffff : System RAM" "/proc/iomem: one System RAM line each under virtio0, as 6.12"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 done_testing
