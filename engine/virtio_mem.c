@@ -2021,7 +2021,11 @@ int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *dev)
 /*
  * The driver's states against the machine: a memory block (big block)
  * the driver says is not added (UNUSED, PLUGGED) has no memory block
- * device, one it says is added has all of its.  Under device_hotplug_lock.
+ * device of the driver's, one it says is added has all of its.  The
+ * driver's blocks are those of its memory group (MHP_NID_IS_MGID): a
+ * block probed into the region by hand (virtio_mem_has_state()) has
+ * none, and is someone else's, which 6.12 allows.  Under
+ * device_hotplug_lock.
  */
 static int virtio_mem_check_added(struct virtio_mem *vm, unsigned long first_id,
 				  unsigned long nr_ids, bool added, char *err, size_t errlen)
@@ -2029,10 +2033,13 @@ static int virtio_mem_check_added(struct virtio_mem *vm, unsigned long first_id,
 	struct hotmem *hm = vm->hm;
 
 	for (unsigned long id = first_id; id < first_id + nr_ids; id++) {
-		if (!hm_xa_load(&hm->memory_blocks, id) != added)
+		const struct memory_block *mem = hm_xa_load(&hm->memory_blocks, id);
+
+		if ((mem && mem->group == vm->mgid) == added)
 			continue;
 		snprintf(err, errlen, "virtio_mem virtio%d: memory%lu is %s, the driver says it is %s",
-			 vm->index, id, added ? "not there" : "added", added ? "added" : "not");
+			 vm->index, id, !added ? "added" : mem ? "not in its memory group" : "not there",
+			 added ? "added" : "not");
 		return -EINVAL;
 	}
 	return 0;

@@ -1685,6 +1685,33 @@ static void test_probed_blocks_past_the_drivers(void **state)
 }
 
 /*
+ * A block the driver prepared, added, then unplugged and removed
+ * (UNUSED) can be probed again by hand: it is added, not the driver's
+ * (no memory group), so the invariants hold ("memory33 is added, the
+ * driver says it is not" was the check's own error); its online is
+ * refused as 6.12 refuses it ("memory block onlining denied" alone).
+ */
+static void test_probed_unused_block_is_not_the_drivers(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 512 * MiB, 2 * MiB);
+	size_t mark;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_false(hotmem_virtio_mem_block_plugged(vm, 64));
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM + 128 * MiB, 128 * MiB, HM_MHP_NONE, -1), 0);
+	check(hm);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), -EPERM);
+	assert_non_null(strstr(log_since(hm, mark), "virtio0: memory block onlining denied\n"));
+	assert_null(strstr(log_since(hm, mark), "not the driver's"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * hotmem_iomem() sorts once and merges (O(n log n)); it prints byte for
  * byte what the O(n^2) walk it replaced printed, on a big machine: 400
  * DIMMs added in a shuffled order (the resource list is newest first,
@@ -1823,6 +1850,7 @@ int main(void)
 		cmocka_unit_test(test_refresh_config_lines),
 		cmocka_unit_test(test_probed_block_before_the_drivers_first),
 		cmocka_unit_test(test_probed_blocks_past_the_drivers),
+		cmocka_unit_test(test_probed_unused_block_is_not_the_drivers),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
