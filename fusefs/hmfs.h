@@ -819,6 +819,12 @@ struct hmfs_ctx {
 	int state_lockfd; /* PATH.lock, write-locked while we live */
 	bool fresh_aside; /* --fresh set the old state aside, not yet saved anew */
 	/*
+	 * PATH.lock, PATH.journal made by this start's hmfs_state_open(),
+	 * decided under the lock by O_EXCL: a start failing before its first
+	 * save removes them (hmfs_state_unmake()), and only them
+	 */
+	bool state_lock_made, state_journal_made;
+	/*
 	 * PATH.journal: records of what changed since the state file was
 	 * written whole (compaction), each fdatasync()ed before the change
 	 * is acknowledged (unless sync_background, below); saved is the
@@ -1850,6 +1856,13 @@ int hmfs_state_set_aside(struct hmfs_ctx *ctx, char *err, size_t errlen);
 void hmfs_state_drop_aside(struct hmfs_ctx *ctx);
 /* the start failed before its first save: the old state put back, under the lock */
 void hmfs_state_put_back(struct hmfs_ctx *ctx);
+/*
+ * A start failing before its first save: the lock file and journal its
+ * hmfs_state_open() made removed, while the lock is still held (no
+ * other hotmemfs has them open; nothing in a journal it made was
+ * acknowledged).  Call before hmfs_state_close().
+ */
+void hmfs_state_unmake(struct hmfs_ctx *ctx);
 /* what an lstat()'s @mode is, for a message: "a FIFO", "a character device", ... */
 const char *hmfs_file_type(mode_t mode);
 /* save now (the control socket's `save`, startup); takes change_lock */

@@ -394,7 +394,7 @@ out:
  * --fresh.  Under systemd ($INVOCATION_ID) --fresh would go in
  * HOTMEMFS_OPTS and, left there, delete the state file on every later
  * start: say the mv instead.  @journal: PATH.journal was there before
- * this start -- one it made goes at its exit (start_unmake_files()), and
+ * this start -- one it made goes at its exit (hmfs_state_unmake()), and
  * a `mv` of it would fail.
  */
 static void say_way_out(const char *path, bool journal)
@@ -661,10 +661,10 @@ static int refuse_foreign_files(const struct opts *o, const char *ctl_path)
  * What a start made on the file system before its first save: the
  * directories mkdir_parent() made for the state file and the control
  * socket, and the state file's lock and journal where they were not
- * there (hmfs_state_open() creates them).  A start that fails before
- * that save -- a machine that cannot boot, a refused restore, a mount
- * refused -- takes them away again (start_unmake_files(),
- * start_unmake_dirs()): it leaves the file system as it was, where a
+ * there (hmfs_state_open() creates them and says so, under the lock).  A
+ * start that fails before that save -- a machine that cannot boot, a
+ * refused restore, a mount refused -- takes them away again
+ * (hmfs_state_unmake(), start_unmake_dirs()): it leaves the file system as it was, where a
  * unit restarting on a bad profile made a state directory every try.
  */
 struct made_dir {
@@ -675,7 +675,6 @@ struct made_dir {
 
 struct start_made {
 	struct made_dir state_dir, ctl_dir;
-	char lock[PATH_MAX], journal[PATH_MAX]; /* made by this start; "": not */
 };
 
 /*
@@ -743,30 +742,6 @@ static void unmake_dir(struct made_dir *made)
 		*slash = '\0';
 	}
 	made->top = 0;
-}
-
-/* @path@suffix in @made when it is not there: the start makes it */
-static void note_unmade(char *made, size_t len, const char *path, const char *suffix)
-{
-	struct stat st;
-
-	snprintf(made, len, "%s%s", path, suffix);
-	if (!lstat(made, &st) || errno != ENOENT)
-		made[0] = '\0';
-}
-
-/*
- * The state file's journal and lock this failed start made, while it
- * holds the lock (before teardown() lets it go): no other hotmemfs has
- * them open meanwhile.  Nothing in the journal was acknowledged: no
- * change is served before the first save.
- */
-static void start_unmake_files(const struct hmfs_ctx *ctx, const struct start_made *made)
-{
-	if (made->journal[0] && ctx->journal_fd >= 0)
-		unlink(made->journal);
-	if (made->lock[0] && ctx->state_lockfd >= 0)
-		unlink(made->lock);
 }
 
 /* the directories this failed start made, once teardown() closed what is in them */
@@ -1258,8 +1233,6 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 	/* before --fresh removes anything: it may be another hotmemfs's file */
 	if (o->state) {
 		mkdir_parent("state file", o->state, &made->state_dir);
-		note_unmade(made->lock, sizeof(made->lock), o->state, ".lock");
-		note_unmade(made->journal, sizeof(made->journal), o->state, ".journal");
 		ret = hmfs_state_open(ctx, o->state, err, sizeof(err));
 		if (ret) {
 			fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start\n", err);
@@ -1280,7 +1253,7 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 		*refused = true;
 		return ret;
 	}
-	ret = choose_machine(ctx, o, !made->journal[0]);
+	ret = choose_machine(ctx, o, !ctx->state_journal_made);
 	*refused = ret;
 	if (!ret)
 		ret = boot(ctx, parsed);
@@ -1363,7 +1336,7 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, struct start_made
 	ret = hmfs_state_load(ctx, found, err, sizeof(err));
 	hotmem_host_reserve_suspend(ctx->hm, false);
 	if (ret) {
-		refuse_state(err, ctx->state_path, &ctx->journal_damage, !made->journal[0]);
+		refuse_state(err, ctx->state_path, &ctx->journal_damage, !ctx->state_journal_made);
 		*refused = true;
 		return ret;
 	}
@@ -2565,7 +2538,7 @@ int main(int argc, char **argv)
 out:
 	if (ret && !saved) {
 		hmfs_state_put_back(&ctx);
-		start_unmake_files(&ctx, &made);
+		hmfs_state_unmake(&ctx); /* before teardown() lets the lock go */
 	}
 	teardown(&ctx, &st);
 	if (ret && !saved)

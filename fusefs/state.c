@@ -365,8 +365,13 @@ static int clear_tmp(struct hmfs_ctx *ctx, const char *suffix, char *err, size_t
 	return unlinkat(ctx->state_dirfd, name, 0) ? -errno : 0;
 }
 
-/* PATH.journal, ours, kept open: a save needs no new descriptor (EMFILE) */
-static int open_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
+/*
+ * PATH.journal, ours, kept open: a save needs no new descriptor (EMFILE).
+ * @made: made by this call (O_EXCL, as open_lock()), not guessed from a
+ * look before the lock or before settle_aside() put one back: a failed
+ * start removes only a journal it made, never one of acknowledged records.
+ */
+static int open_journal(struct hmfs_ctx *ctx, bool *made, char *err, size_t errlen)
 {
 	char name[PATH_MAX + 16], path[PATH_MAX + 16];
 	struct stat st;
@@ -374,8 +379,11 @@ static int open_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 
 	sibling(ctx, ".journal", name, sizeof(name));
 	snprintf(path, sizeof(path), "%s.journal", ctx->state_path);
-	ctx->journal_fd = openat(ctx->state_dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-				 0600);
+	ctx->journal_fd = openat(ctx->state_dirfd, name,
+				 O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	*made = ctx->journal_fd >= 0;
+	if (ctx->journal_fd < 0 && errno == EEXIST)
+		ctx->journal_fd = openat(ctx->state_dirfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (ctx->journal_fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "journal %s: %s", path, strerror(-ret));
@@ -497,6 +505,7 @@ int hmfs_state_set_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
 {
 	int old_fd = ctx->journal_fd, ret;
 	struct stat st;
+	bool made;
 
 	if (!ctx->state_path[0])
 		return 0;
@@ -521,9 +530,11 @@ int hmfs_state_set_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	/*
 	 * The renames are not synced here: the first save's own rename and
 	 * directory sync come after them, and until then a crash leaves the
-	 * old names or the aside ones, which settle_aside() takes either way
+	 * old names or the aside ones, which settle_aside() takes either way.
+	 * The new journal is not counted as made: hmfs_state_put_back()
+	 * renames the old one over it.
 	 */
-	ret = open_journal(ctx, err, errlen);
+	ret = open_journal(ctx, &made, err, errlen);
 	if (ret)
 		goto put_journal;
 	close(old_fd);
@@ -569,12 +580,29 @@ void hmfs_state_put_back(struct hmfs_ctx *ctx)
 		ctx->state_path);
 }
 
+void hmfs_state_unmake(struct hmfs_ctx *ctx)
+{
+	char name[PATH_MAX + 16];
+
+	if (ctx->state_lockfd < 0)
+		return; /* not held: another start may have them by now */
+	if (ctx->state_journal_made && ctx->journal_fd >= 0) {
+		sibling(ctx, ".journal", name, sizeof(name));
+		unlinkat(ctx->state_dirfd, name, 0);
+	}
+	/* while held: one that opened it meanwhile finds it gone (lock_still_named()) */
+	if (ctx->state_lock_made) {
+		sibling(ctx, ".lock", name, sizeof(name));
+		unlinkat(ctx->state_dirfd, name, 0);
+	}
+	ctx->state_lock_made = ctx->state_journal_made = false;
+}
+
 static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen);
 
 int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], lock[PATH_MAX + 16];
-	bool lock_made = false;
+	char dir[PATH_MAX];
 	int ret;
 
 	if (strlen(path) >= sizeof(ctx->state_path) - 8) {
@@ -589,7 +617,7 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 		snprintf(err, errlen, "state file directory %s: %s", dir, strerror(-ret));
 		goto fail;
 	}
-	ret = take_lock(ctx, &lock_made, err, errlen);
+	ret = take_lock(ctx, &ctx->state_lock_made, err, errlen);
 	if (!ret)
 		ret = clear_tmp(ctx, ".tmp", err, errlen);
 	if (!ret)
@@ -597,19 +625,13 @@ int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t er
 	if (!ret)
 		ret = settle_aside(ctx, err, errlen);
 	if (!ret)
-		ret = open_journal(ctx, err, errlen);
+		ret = open_journal(ctx, &ctx->state_journal_made, err, errlen);
 	if (!ret)
 		ret = keep_orphaned_journal(ctx, err, errlen);
 	if (!ret)
 		return 0;
-	/*
-	 * Refused holding the lock: a lock file we made goes (while held: no
-	 * other start has it; one that opened it meanwhile finds it gone,
-	 * lock_still_named()); the refusal leaves the directory as it was
-	 */
-	sibling(ctx, ".lock", lock, sizeof(lock));
-	if (lock_made && ctx->state_lockfd >= 0)
-		unlinkat(ctx->state_dirfd, lock, 0);
+	/* refused holding the lock: the directory left as it was */
+	hmfs_state_unmake(ctx);
 fail:
 	hmfs_state_close(ctx);
 	ctx->state_path[0] = '\0';
@@ -4918,6 +4940,7 @@ static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	char suffix[32], *text = NULL, *line, *next;
 	uint64_t first = 0, last = 0, n = 0, torn = 0;
 	struct stat st;
+	bool made;
 	int ret;
 
 	if (!fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW) ||
@@ -4957,7 +4980,8 @@ static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 		ctx->state_path);
 	close(ctx->journal_fd);
 	ctx->journal_fd = -1;
-	ret = open_journal(ctx, err, errlen);
+	/* not counted as made: a journal was there before this start (kept under its new name) */
+	ret = open_journal(ctx, &made, err, errlen);
 out:
 	free(text);
 	return ret;

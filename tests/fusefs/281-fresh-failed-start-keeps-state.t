@@ -41,12 +41,7 @@ start_refused "--fresh with a profile whose machine cannot boot" 1 \
 as_before
 
 # ---- a control socket that cannot be bound ------------------------------
-# its directory a regular file: refused at the bind, after the mount
-: >"$TMP/notdir"
-"$HMFS" --netns none --fresh -S "$STATE" -s "$TMP/notdir/c.sock" "$MNT" >"$TMP/out" 2>&1
-rc=$?
-mountpoint -q "$MNT" && umount -l "$MNT"
-tap_ok $((rc == 0)) "--fresh with a control socket that cannot be bound: refused (exit $rc): $(grep -m1 'control socket' "$TMP/out")"
+start_unbindable "--fresh with a control socket that cannot be bound" --fresh -S "$STATE" "$MNT"
 as_before
 
 # the old machine, its journal's device with it

@@ -259,6 +259,20 @@ start_refused() {
 	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
 }
 
+# start_unbindable NAME ARGS...: hotmemfs with ARGS (-S, the mountpoint)
+# and a control socket that cannot be bound (its directory a regular
+# file): refused at the bind, after the mount and before the first save;
+# its output in $TMP/out
+start_unbindable() {
+	local name=$1 rc
+	shift
+	: >"$TMP/notdir"
+	"$HMFS" --netns none "$@" -s "$TMP/notdir/c.sock" >"$TMP/out" 2>&1
+	rc=$?
+	mountpoint -q "$MNT" && umount -l "$MNT"
+	tap_ok $((rc == 0)) "$name: refused (exit $rc): $(grep -m1 'control socket' "$TMP/out")"
+}
+
 # dir_listing DIR: DIR's files, one a line, with their sizes and
 # checksums ("none": no DIR) -- a start that fails leaves them as they were
 dir_listing() {
