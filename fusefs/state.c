@@ -449,6 +449,59 @@ static int aside_there(struct hmfs_ctx *ctx, const char *suffix, char *err, size
 }
 
 /*
+ * PATH.journal.fresh-aside found without PATH.fresh-aside: our renames
+ * never leave that (the state file goes aside first, comes back last),
+ * but they are not synced, and after a host crash only the journal's may
+ * be on disk -- PATH is then the old machine, the journal aside its
+ * records.  Put back where the PATH.journal there holds none (absent or
+ * empty: the new one --fresh opened); beside one with records, which is
+ * the machine's is not known: refused, both left.
+ */
+static int settle_journal_alone(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	char name[PATH_MAX + 16];
+	struct stat st;
+	int ret;
+
+	sibling(ctx, ".journal", name, sizeof(name));
+	if (!fstatat(ctx->state_dirfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+	    (!S_ISREG(st.st_mode) || st.st_size)) {
+		snprintf(err, errlen, "%s%s is there without %s%s, beside a journal %s.journal that is not empty: which holds the machine's records is not known; move one of them away yourself",
+			 ctx->state_path, JOURNAL_ASIDE, ctx->state_path, FRESH_ASIDE,
+			 ctx->state_path);
+		return -EEXIST;
+	}
+	ret = rename_sibling(ctx, JOURNAL_ASIDE, ".journal");
+	if (ret) {
+		snprintf(err, errlen, "putting back %s%s, which a --fresh start set aside: %s",
+			 ctx->state_path, JOURNAL_ASIDE, strerror(-ret));
+		return ret;
+	}
+	fsync(ctx->state_dirfd);
+	fprintf(stderr, "hotmemfs: %s%s put back as %s.journal: found without %s%s (a crash after --fresh set them aside), the journal there empty\n",
+		ctx->state_path, JOURNAL_ASIDE, ctx->state_path, ctx->state_path, FRESH_ASIDE);
+	return 0;
+}
+
+/* PATH.fresh-aside beside PATH (@journal: its journal aside too): what the saved new machine replaced */
+static int settle_replaced(struct hmfs_ctx *ctx, int journal, char *err, size_t errlen)
+{
+	int ret = journal ? unlink_sibling(ctx, JOURNAL_ASIDE) : 0;
+
+	if (!ret)
+		ret = unlink_sibling(ctx, FRESH_ASIDE);
+	if (ret) {
+		snprintf(err, errlen, "removing %s%s, which a saved --fresh start replaced: %s",
+			 ctx->state_path, FRESH_ASIDE, strerror(-ret));
+		return ret;
+	}
+	fprintf(stderr, "hotmemfs: removed %s%s%s%s%s: the --fresh start that set it aside saved its new machine\n",
+		ctx->state_path, FRESH_ASIDE, journal ? " and " : "", journal ? ctx->state_path : "",
+		journal ? JOURNAL_ASIDE : "");
+	return 0;
+}
+
+/*
  * A --fresh start that ended without its own way back (killed): before
  * its first save the old machine comes back, after it the old files go.
  * Under the lock, before the journal is opened.
@@ -462,33 +515,22 @@ static int settle_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
 		journal = aside_there(ctx, JOURNAL_ASIDE, err, errlen);
 	if (state < 0 || journal < 0)
 		return state < 0 ? state : journal;
-	if (!state && !journal)
-		return 0;
-	if (state && fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st,
-			     AT_SYMLINK_NOFOLLOW) && errno == ENOENT) {
-		ret = journal ? rename_sibling(ctx, JOURNAL_ASIDE, ".journal") : 0;
-		if (!ret)
-			ret = rename_sibling(ctx, FRESH_ASIDE, "");
-		if (ret) {
-			snprintf(err, errlen, "putting back %s%s, which a --fresh start that never saved set aside: %s",
-				 ctx->state_path, FRESH_ASIDE, strerror(-ret));
-			return ret;
-		}
-		fsync(ctx->state_dirfd);
-		fprintf(stderr, "hotmemfs: %s%s put back as %s: the --fresh start that set it aside ended before its new machine was saved\n",
-			ctx->state_path, FRESH_ASIDE, ctx->state_path);
-		return 0;
-	}
-	ret = unlink_sibling(ctx, JOURNAL_ASIDE);
+	if (!state)
+		return journal ? settle_journal_alone(ctx, err, errlen) : 0;
+	if (!fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW) ||
+	    errno != ENOENT)
+		return settle_replaced(ctx, journal, err, errlen);
+	ret = journal ? rename_sibling(ctx, JOURNAL_ASIDE, ".journal") : 0;
 	if (!ret)
-		ret = unlink_sibling(ctx, FRESH_ASIDE);
+		ret = rename_sibling(ctx, FRESH_ASIDE, "");
 	if (ret) {
-		snprintf(err, errlen, "removing %s%s, which a saved --fresh start replaced: %s",
+		snprintf(err, errlen, "putting back %s%s, which a --fresh start that never saved set aside: %s",
 			 ctx->state_path, FRESH_ASIDE, strerror(-ret));
 		return ret;
 	}
-	fprintf(stderr, "hotmemfs: removed %s%s: the --fresh start that set it aside saved its new machine\n",
-		ctx->state_path, FRESH_ASIDE);
+	fsync(ctx->state_dirfd);
+	fprintf(stderr, "hotmemfs: %s%s put back as %s: the --fresh start that set it aside ended before its new machine was saved\n",
+		ctx->state_path, FRESH_ASIDE, ctx->state_path);
 	return 0;
 }
 

@@ -42,7 +42,7 @@ mount_fs "a start after a --fresh start killed after its first save"
 ctl --json devices | grep -q '"d1"'
 tap_ok $((!$?)) "... the new machine, no device d1 in it"
 is "$(asides)" 0 "... the old one's files removed"
-grep -qF "removed $STATE.fresh-aside: the --fresh start that set it aside saved its new machine" \
+grep -qF "removed $STATE.fresh-aside and $STATE.journal.fresh-aside: the --fresh start that set it aside saved its new machine" \
 	"$TMP/hotmemfs.log"
 tap_ok $? "... and it says so"
 stop_fs
