@@ -64,6 +64,22 @@ int hmd_state_dir_make(struct hmd *d)
 	return errno != EEXIST ? -errno : 0;
 }
 
+/*
+ * The directory locked, @fd, is still the one at its path: a refused
+ * start removes the state dir it made while it holds the lock
+ * (hmd_state_dir_unmake()), and one that opened it before the rmdir
+ * takes the lock on a directory no longer there, beside a third start's
+ * lock on the one made anew.  Such a lock counts for nothing (as
+ * hotmemfs's lock_still_named()).
+ */
+static bool lock_still_named(int fd, const char *dir)
+{
+	struct stat locked, now;
+
+	return !fstat(fd, &locked) && !stat(dir, &now) && locked.st_ino == now.st_ino &&
+	       locked.st_dev == now.st_dev;
+}
+
 int hmd_state_lock(struct hmd *d)
 {
 	const char *dir = d->cfg.state_dir;
@@ -72,13 +88,19 @@ int hmd_state_lock(struct hmd *d)
 
 	if (d->cfg.dry_run || !dir[0])
 		return 0;
+again:
 	if (hmd_state_dir_make(d))
 		goto unlocked;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		goto unlocked;
-	if (!flock(fd, LOCK_EX | LOCK_NB))
-		return 0; /* held for life */
+	if (!flock(fd, LOCK_EX | LOCK_NB)) {
+		if (lock_still_named(fd, dir))
+			return 0; /* held for life */
+		close(fd);
+		d->state_dir_made = false; /* what it made is gone: the one there now is not ours */
+		goto again;
+	}
 	if (errno != EWOULDBLOCK) {
 		close(fd);
 		goto unlocked;
