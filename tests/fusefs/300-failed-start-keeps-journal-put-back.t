@@ -16,10 +16,7 @@ STATE=$TMP/sd/st
 mkdir -p "$TMP/sd"
 
 # the old machine, a device in its journal only (kill -9)
-mount_fs "hotmemfs mounts a machine" --fresh
-ctl device_add pc-dimm id=d1 size=128M >/dev/null && grep -q '"d1"' "$STATE.journal"
-tap_ok $? "... a device added, its record in the journal"
-kill9_fs
+d1_journaled_killed
 
 # ---- killed after the journal's rename, before the new journal's open
 mv "$STATE" "$STATE.fresh-aside"

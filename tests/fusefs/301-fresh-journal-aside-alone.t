@@ -15,10 +15,7 @@ STATE=$TMP/sd/st
 mkdir -p "$TMP/sd"
 
 # the old machine, a device in its journal only (kill -9)
-mount_fs "hotmemfs mounts a machine" --fresh
-ctl device_add pc-dimm id=d1 size=128M >/dev/null && grep -q '"d1"' "$STATE.journal"
-tap_ok $? "... a device added, its record in the journal"
-kill9_fs
+d1_journaled_killed
 cp "$STATE.journal" "$TMP/old.journal"
 
 # ---- the journal aside, a records-holding journal beside it: refused ----

@@ -259,6 +259,15 @@ start_refused() {
 	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
 }
 
+# d1_journaled_killed: a machine on $STATE (--fresh), a DIMM d1 added whose
+# record is in the journal only, then kill -9: two TAP lines
+d1_journaled_killed() {
+	mount_fs "hotmemfs mounts a machine" --fresh
+	ctl device_add pc-dimm id=d1 size=128M >/dev/null && grep -q '"d1"' "$STATE.journal"
+	tap_ok $? "... a device added, its record in the journal"
+	kill9_fs
+}
+
 # start_unbindable NAME ARGS...: hotmemfs with ARGS (-S, the mountpoint)
 # and a control socket that cannot be bound (its directory a regular
 # file): refused at the bind, after the mount and before the first save;
