@@ -1712,6 +1712,44 @@ static void test_probed_unused_block_is_not_the_drivers(void **state)
 }
 
 /*
+ * Big Block Mode: 6.12's notifier looks at no state at MEM_GOING_ONLINE,
+ * and virtio_mem_online_page_cb() indexes bb_states, NULL before the
+ * driver's first big block (an oops; the emulator segfaulted): a probed
+ * block without state is refused here too.  One in a big block the driver
+ * prepared and removed again (UNUSED) onlines and offlines, as 6.12's: its
+ * state is no FAKE_OFFLINE, so its pages are no fake-offline ones.
+ */
+static void test_bbm_probed_block(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline"
+				 " virtio_mem.force_bbm=1");
+	struct hotmem_virtio_mem *vm = probe(hm, 512 * MiB, 2 * MiB);
+	size_t mark = log_len(hm);
+
+	(void)state;
+	assert_false(info(vm).sbm);
+	/* the region's last block: the driver's first big block (32) stays free for it */
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM + 384 * MiB, 128 * MiB, HM_MHP_NONE, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 35, HM_MMOP_ONLINE_MOVABLE), -EPERM);
+	assert_non_null(strstr(log_since(hm, mark),
+			       "virtio0: big block 35 is not the driver's (no bb_states yet): "
+			       "6.12 oopses here (NULL bb_states), hotmem refuses it\n"));
+	probed_block_offline_cancelled(hm, 35);
+	check(hm);
+	/* the driver's big block 32 prepared, plugged, unplugged and removed: UNUSED */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 128 * MiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM, 128 * MiB, HM_MHP_NONE, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	check(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * hotmem_iomem() sorts once and merges (O(n log n)); it prints byte for
  * byte what the O(n^2) walk it replaced printed, on a big machine: 400
  * DIMMs added in a shuffled order (the resource list is newest first,
@@ -1851,6 +1889,7 @@ int main(void)
 		cmocka_unit_test(test_probed_block_before_the_drivers_first),
 		cmocka_unit_test(test_probed_blocks_past_the_drivers),
 		cmocka_unit_test(test_probed_unused_block_is_not_the_drivers),
+		cmocka_unit_test(test_bbm_probed_block),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
