@@ -1844,16 +1844,14 @@ void hmfs_state_close(struct hmfs_ctx *ctx);
 /*
  * --fresh: the state file and its journal set aside (we hold the lock),
  * a new empty journal opened: PATH.fresh-aside and
- * PATH.journal.fresh-aside until the new machine's first save
- * (hmfs_state_drop_aside()) or a failure before it
+ * PATH.journal.fresh-aside until a whole save of the new machine
+ * (state.c drop_aside()) or a failure before the first
  * (hmfs_state_put_back()); a start killed meanwhile leaves them to the
  * next one's hmfs_state_open().  No state file: the journal emptied.
  * -EINVAL, nothing moved, when its path is not a regular file; another
  * error, nothing moved, @err says it.
  */
 int hmfs_state_set_aside(struct hmfs_ctx *ctx, char *err, size_t errlen);
-/* the new machine saved: the old state --fresh set aside removed */
-void hmfs_state_drop_aside(struct hmfs_ctx *ctx);
 /* the start failed before its first save: the old state put back, under the lock */
 void hmfs_state_put_back(struct hmfs_ctx *ctx);
 /*

@@ -2487,9 +2487,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path, strerror(-ret));
 		goto out;
 	}
-	/* a first save that failed keeps --fresh's old state: the next start settles it */
-	if (!hmfs_state_save(&ctx))
-		hmfs_state_drop_aside(&ctx);
+	/* --fresh's old state goes with this or any later whole save (state.c drop_aside()) */
+	hmfs_state_save(&ctx);
 	saved = true; /* what the start made is the machine's now */
 	/* the state file named always: the default one is the system's (usereye #14) */
 	/* the profile's name, as hotmemctl status, its file's path after it where they differ */

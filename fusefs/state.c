@@ -401,7 +401,7 @@ static int open_journal(struct hmfs_ctx *ctx, bool *made, char *err, size_t errl
  * a failed start leaves the file system as it was: the old state file and
  * its journal are set aside as PATH.fresh-aside and
  * PATH.journal.fresh-aside, a new empty journal opened, until the new
- * machine's first save (hmfs_state_drop_aside()); a failure before it
+ * machine's first successful whole save (drop_aside()); a failure before it
  * puts them back (hmfs_state_put_back()).  The state file goes aside
  * first and comes back last, so that a crash at any instant leaves the
  * next start (settle_aside()) one rule: PATH.fresh-aside without PATH is
@@ -595,7 +595,12 @@ said:
 	return ret;
 }
 
-void hmfs_state_drop_aside(struct hmfs_ctx *ctx)
+/*
+ * --fresh's old state, once a whole save of the new machine stands: any
+ * such save, not only the start's first (a failed one leaves it to a
+ * `hotmemctl save`, a compaction, the final save).  Under compact_lock.
+ */
+static void drop_aside(struct hmfs_ctx *ctx)
 {
 	if (!ctx->fresh_aside)
 		return;
@@ -2030,6 +2035,7 @@ static int compact_held(struct hmfs_ctx *ctx, bool *kept)
 			strerror(-ret));
 		return ret;
 	}
+	drop_aside(ctx);
 	ret = settle_journal(ctx, &s);
 	if (ret)
 		fprintf(stderr, "hotmemfs: %s.journal: %s (it keeps records %s holds)\n",
@@ -2071,6 +2077,8 @@ static void compact_background(struct hmfs_ctx *ctx)
 	pthread_mutex_lock(&ctx->compact_lock);
 	pthread_mutex_unlock(&ctx->change_lock);
 	ret = wret = write_snapshot(ctx, &s, &renamed);
+	if (!ret)
+		drop_aside(ctx);
 	if (!ret)
 		ret = settle_journal(ctx, &s);
 	pthread_mutex_unlock(&ctx->compact_lock);
