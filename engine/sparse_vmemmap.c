@@ -121,10 +121,14 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 	 * pageblock-aligned) and takes the whole allocation from it: page
 	 * owner, has_unmovable_pages(), the invariants; split_page() marks
 	 * each page when HugeTLB's vmemmap optimisation splits it.
+	 * WRITE_ONCE: explain reads the record with no lock (page_owner(),
+	 * page_walk_start()), racy by design as the kernel's dump_page()
+	 * under data_race(); marked, not suppressed, so TSan pairs two
+	 * atomics here and still reports a plain write elsewhere.
 	 */
 	set_page_flag(page, PG_vmemmap);
-	page->mapping = page_to_pfn(hm, page);
-	page->private = order;
+	WRITE_ONCE(page->mapping, page_to_pfn(hm, page));
+	WRITE_ONCE(page->private, order);
 	return page_to_pfn(hm, page);
 }
 
@@ -141,10 +145,10 @@ static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned in
 
 	switch (src) {
 	case VMEMMAP_BUDDY:
-		/* the record is the head's (vmemmap_alloc_pages()) */
+		/* the record is the head's (vmemmap_alloc_pages(): WRITE_ONCE, why) */
 		clear_page_flag(page, PG_vmemmap);
-		page->mapping = 0;
-		page->private = 0;
+		WRITE_ONCE(page->mapping, 0);
+		WRITE_ONCE(page->private, 0);
 		__free_pages(hm, page, order);
 		kmem_memmap_freed(hm, pfn, how);
 		break;
@@ -152,7 +156,8 @@ static void free_vmemmap_pages(struct hotmem *hm, unsigned long pfn, unsigned in
 		/* free_bootmem_page(): boot memmap becomes ordinary memory */
 		for (unsigned long i = 0; i < (1UL << order); i++) {
 			clear_page_flag(page + i, PG_reserved);
-			page[i]._refcount = 1;
+			/* an online block's page explain may read (page_ref_count()) */
+			set_page_count(page + i, 1);
 			adjust_managed_page_count(hm, page + i, 1);
 			__free_pages(hm, page + i, 0);
 		}
@@ -1574,8 +1579,9 @@ static int vmemmap_move(struct hotmem *hm, unsigned long section_nr, unsigned lo
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	page = pfn_to_page(hm, to);
 	set_page_flag(page, PG_vmemmap);
-	page->mapping = to;
-	page->private = pageblock_order;
+	/* vmemmap_alloc_pages()'s record, WRITE_ONCE as there */
+	WRITE_ONCE(page->mapping, to);
+	WRITE_ONCE(page->private, pageblock_order);
 	free_vmemmap_pages(hm, from, pageblock_order, VMEMMAP_BUDDY, 0);
 	return ret;
 }

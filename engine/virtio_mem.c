@@ -521,7 +521,8 @@ static void virtio_mem_set_fake_offline(struct hotmem *hm, unsigned long pfn,
 
 		if (!onlined) {
 			set_page_flag(page, PG_dirty);
-			page->_refcount = 1;
+			/* atomic_set(): explain reads it with no lock, by design */
+			set_page_count(page, 1);
 		}
 		set_page_flag(page, PG_offline);
 	}
