@@ -5,7 +5,8 @@
 # build/san-thread and make check names it in $HOTMEM_TSAN_BUILD; each
 # unit test and stress.t (four workers racing through a real mount) run
 # from it, and any ThreadSanitizer report fails the step (a data race is
-# a bug: tests/tsan.supp holds only what is racy by design and says why).
+# a bug: tests/tsan.supp suppresses nothing; explain's racy-by-design
+# reads are marked in the engine, docs/engine.md's Locking).
 # Under make check SANITIZE=thread the whole suite is this, and it skips.
 . "$(dirname "$0")/lib.sh"
 B=${HOTMEM_TSAN_BUILD:-}
