@@ -1874,10 +1874,17 @@ static void test_injected_failure_is_logged_and_counted(void **state)
 
 static void test_host_map_bound_is_an_upper_bound(void **state)
 {
-	struct hotmem *hm = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1");
+	struct hotmem *hm;
 	const unsigned long first = DIMM >> 27, nr = 8;
 
 	(void)state;
+#ifdef __SANITIZE_THREAD__
+	/* the bound counts the engine's mappings; /proc/self/maps has TSan's too */
+	skip_why("under ThreadSanitizer: its runtime maps memory of its own as threads start "
+		 "(the init threads), which /proc/self/maps counts and the engine's bound does "
+		 "not (failed 1 run of 13 so)");
+#endif
+	hm = boot("default", IDLE_KERNEL " memory_hotplug.memmap_on_memory=1");
 	for (int round = 0; round < 2; round++) {
 		unsigned int flags = round ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 
