@@ -197,6 +197,15 @@ static inline void set_page_count(struct page *p, int v)
 {
 	WRITE_ONCE(p->_refcount, v);
 }
+/* page_ref_inc(), page_ref_dec_and_test(): atomic_inc(), atomic_dec_and_test() */
+static inline void page_ref_inc(struct page *p)
+{
+	__atomic_add_fetch(&p->_refcount, 1, __ATOMIC_RELAXED);
+}
+static inline bool page_ref_dec_and_test(struct page *p)
+{
+	return __atomic_sub_fetch(&p->_refcount, 1, __ATOMIC_SEQ_CST) == 0;
+}
 
 /*
  * buddy_order_unsafe(): a buddy's order read outside zone->lock (6.12

@@ -568,7 +568,7 @@ bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int orde
 		return false;
 	for (i = 0; i < n; i++) {
 		if (test_page_flag(page + i, PG_hwpoison))
-			page[i]._refcount = 1; /* the poison's, as page_handle_poison() holds one */
+			set_page_count(&page[i], 1); /* the poison's, as page_handle_poison() holds one */
 		else
 			free_one_page(hm, page_zone(hm, page + i), pfn + i, 0, false);
 	}

@@ -273,7 +273,7 @@ static int memmap_init(struct hotmem *hm)
 				continue;
 			for (struct page *p = pfn_to_page(hm, spfn); p < pfn_to_page(hm, next); p++) {
 				set_page_flag(p, PG_reserved);
-				p->_refcount = 1;
+				set_page_count(p, 1);
 			}
 		}
 		online_mem_sections(hm, section_nr_to_pfn(nr), section_nr_to_pfn(run));

@@ -609,7 +609,7 @@ static void virtio_mem_fake_offline_going_offline(struct virtio_mem *vm, unsigne
 	for (unsigned long i = 0; i < nr_pages; i++) {
 		struct page *page = pfn_to_page(vm->hm, pfn + i);
 
-		if (--page->_refcount)
+		if (!page_ref_dec_and_test(page))
 			dump_page(vm->hm, pfn + i, "fake-offline page referenced");
 	}
 }
@@ -619,7 +619,7 @@ static void virtio_mem_fake_offline_cancel_offline(struct virtio_mem *vm, unsign
 						   unsigned long nr_pages)
 {
 	for (unsigned long i = 0; i < nr_pages; i++)
-		pfn_to_page(vm->hm, pfn + i)->_refcount = 1;
+		page_ref_inc(pfn_to_page(vm->hm, pfn + i));
 }
 
 /* ------------------------------------------------------------------ */
