@@ -56,10 +56,8 @@ tap_ok $? "/proc/iomem before: vm0's region"
 in_background online sh -c "echo online_movable >'$M/memory32/state'"
 file_wait "$TMP/hold.held"
 tap_ok $? "online_movable memory32: the drivers' work after it is held at its first write lock (thread_hold.so)"
-held_stack >"$TMP/held.txt"
-grep -qx driver_apply "$TMP/held.txt" && grep -qx virtio_mem_run_locked "$TMP/held.txt"
-tap_ok $? "... held in the drivers' work (driver_apply()), under device_hotplug_lock (virtio_mem_run_locked())" ||
-	diag "held in: $(tr '\n' ' ' <"$TMP/held.txt")"
+held_in driver_apply virtio_mem_run_locked
+tap_ok $? "... held in the drivers' work (driver_apply()), under device_hotplug_lock (virtio_mem_run_locked())"
 in_background during cat "$MNT/proc/iomem"
 answered_within during 30 && [ "$(cat "$TMP/during.out")" = "$before" ]
 tap_ok $? "/proc/iomem answers while the drivers' work holds device_hotplug_lock, the resource tree as before the unplug" ||

@@ -366,6 +366,15 @@ held_stack() {
 		addr2line -f -i -e "$HMFS" | sed -n 'p;n'
 }
 held_tid() { sed -n 's/^tid //p' "$TMP/hold.where"; }
+# held_in FUNC...: the held thread's stack has every FUNC, else it says
+# where it is held (diag) and fails
+held_in() {
+	local stack f
+	stack=$(held_stack)
+	for f; do
+		grep -qx "$f" <<<"$stack" || { diag "held in: $(tr '\n' ' ' <<<"$stack")"; return 1; }
+	done
+}
 
 # in_background NAME CMD...: CMD runs in the background, its stdout in
 # $TMP/NAME.out, stderr in $TMP/NAME.err, its exit status in $TMP/NAME.rc
