@@ -1711,6 +1711,70 @@ static void test_probed_unused_block_is_not_the_drivers(void **state)
 	hotmem_destroy(hm);
 }
 
+/* how many times @needle is in @hay */
+static unsigned int count_of(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * "memory block onlining denied" is 6.12's dev_warn_ratelimited() in
+ * virtio_mem_sbm_notify_going_online(): one DEFINE_RATELIMIT_STATE of
+ * the call site's (5 s, a burst of 10) for every device, so a guest
+ * that retries an online of a block the driver refuses writes 10 lines a
+ * window; the window after says how many it held back, under the call
+ * site's name (lib/ratelimit.c ___ratelimit()'s "%s: %d callbacks
+ * suppressed").  Two devices' refusals count in the one state.  Once
+ * the first denial showed the kernel's default state, the window is
+ * stretched to a day for the loop (as test_offline's ratelimit cases):
+ * 24 refusals must not depend on how fast they run; its end is then
+ * moved before now, the 5 s having "passed".
+ */
+static void test_onlining_denied_is_ratelimited(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hm_ratelimit *rs = &hm->virtio_mem_denied_rs;
+	const size_t mark = log_len(hm);
+	struct hotmem_virtio_mem *vm0 = probe(hm, 512 * MiB, 2 * MiB), *vm1 = NULL;
+	const char *log;
+
+	(void)state;
+	(void)vm0;
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM + 512 * MiB, 512 * MiB, 2 * MiB, &vm1),
+			 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM, 128 * MiB, HM_MHP_NONE, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM + 512 * MiB, 128 * MiB, HM_MHP_NONE, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), -EPERM);
+	assert_int_equal(rs->interval_ms, 5000);
+	assert_int_equal(rs->burst, 10);
+	assert_int_equal(rs->printed, 1);
+	rs->interval_ms = 24UL * 3600 * 1000;
+	for (int i = 1; i < 25; i++)
+		assert_int_equal(hotmem_block_set_state(hm, i % 2 ? 36 : 32, HM_MMOP_ONLINE_MOVABLE),
+				 -EPERM);
+	log = log_since(hm, mark);
+	assert_int_equal(count_of(log, "memory block onlining denied\n"), 10);
+	assert_int_equal(count_of(log, "virtio0: memory block onlining denied\n"), 5);
+	assert_int_equal(count_of(log, "virtio1: memory block onlining denied\n"), 5);
+	assert_int_equal(count_of(log, "is not the driver's (no mb_states yet)"), 10);
+	assert_null(strstr(log, "callbacks suppressed"));
+	assert_int_equal(rs->missed, 15);
+	/* the window over: the next refusal says what was held back, then itself */
+	rs->begin_ms = hm_ratelimit_now_ms() - rs->interval_ms - 1;
+	assert_int_equal(hotmem_block_set_state(hm, 36, HM_MMOP_ONLINE_MOVABLE), -EPERM);
+	assert_non_null(strstr(log_since(hm, mark),
+			       "<4>virtio_mem_sbm_notify_going_online: 15 callbacks suppressed\n"
+			       "<4>virtio_mem virtio1: memory block onlining denied\n"));
+	assert_int_equal(rs->missed, 0);
+	assert_int_equal(rs->printed, 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * Big Block Mode: 6.12's notifier looks at no state at MEM_GOING_ONLINE,
  * and virtio_mem_online_page_cb() indexes bb_states, NULL before the
@@ -1890,6 +1954,7 @@ int main(void)
 		cmocka_unit_test(test_probed_blocks_past_the_drivers),
 		cmocka_unit_test(test_probed_unused_block_is_not_the_drivers),
 		cmocka_unit_test(test_bbm_probed_block),
+		cmocka_unit_test(test_onlining_denied_is_ratelimited),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
