@@ -910,7 +910,25 @@ static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action
 	return rc;
 }
 
-/* virtio_mem_online_page(): online plugged parts, keep the rest fake-offline */
+/*
+ * virtio_mem_online_page(): online plugged parts, keep the rest fake-offline.
+ *
+ * It reads the state arrays without virtio_mem_has_state() (e4add141's
+ * guard in the notifier), and needs none: a page reaches it only from
+ * online_pages_range(), inside the online_pages() whose MEM_GOING_ONLINE
+ * this device's notifier let through a moment before, under the same
+ * device_hotplug_lock and mem_hotplug_lock -- and it lets through only a
+ * block it has a state for (virtio_mem_notify_going_online()): the
+ * arrays there, the block in [first, next), a memory block whole and
+ * aligned in SBM (sb_states grows and goes with mb_states), every page
+ * in the one big block in BBM (the notifier refuses a range across two).
+ * Nothing between the two frees an array or unprepares a block (only
+ * the driver's run and the device's removal do, under
+ * device_hotplug_lock), and no region meets another device's, so the
+ * device found by virtio_mem_online_page_cb() is the one that notified.
+ * A block probed into the region without a state (abuse24 A8) never
+ * gets here: tests/engine/test_virtio_mem's probed-block cases.
+ */
 static void virtio_mem_online_page(struct virtio_mem *vm, struct page *page, unsigned int order)
 {
 	struct hotmem *hm = vm->hm;
