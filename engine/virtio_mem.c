@@ -2011,21 +2011,58 @@ static bool virtio_mem_has_memory_added(struct virtio_mem *vm)
 }
 
 /*
+ * Memory added in the region that is not the driver's: a block probed
+ * into it by hand (add_memory(), no memory group).  6.12's
+ * virtio_mem_has_memory_added() walks /proc/iomem for busy System RAM
+ * in the whole region (walk_iomem_res_desc(IORESOURCE_SYSTEM_RAM |
+ * IORESOURCE_BUSY)), so such a block counts as memory still added.
+ */
+static const struct hm_resource *virtio_mem_probed_memory(struct virtio_mem *vm)
+{
+	for (const struct hm_resource *r = vm->hm->resources; r; r = r->next)
+		if (r->group != vm->mgid &&
+		    virtio_mem_region_meets(vm, r->start, r->start + r->size - 1))
+			return r;
+	return NULL;
+}
+
+/* 6.12's dev_warn(), and what holds the device here */
+static void virtio_mem_say_still_added(struct virtio_mem *vm, const struct hm_resource *probed)
+{
+	if (vm->plugged_size || !probed) {
+		pr_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added%s",
+			vm->index, vm->plugged_size ? "" : " (unplugged blocks not yet removed)");
+		return;
+	}
+	pr_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added (probed into "
+		"its region: [mem %#010llx-%#010llx]; 6.12 removes the driver and leaves its region, "
+		"with that memory, in /proc/iomem; hotmem keeps the device)", vm->index,
+		(unsigned long long)probed->start,
+		(unsigned long long)(probed->start + probed->size - 1));
+}
+
+/*
  * virtio_mem_remove(): the kernel's never fails; it warns and leaves
- * memory still added behind.  Here the device stays, untouched, while
- * memory is plugged (QEMU refuses that device_del) or still added (fully
- * unplugged blocks whose offline failed: the driver's next run removes
- * them), so that nothing is left without its driver.
+ * memory still added behind -- and with it the device's region in
+ * /proc/iomem, whose resource it deletes only when no busy System RAM is
+ * left in it (virtio_mem_deinit_hotplug()), and the memory group.  Here
+ * the device stays, untouched, while memory is plugged (QEMU refuses
+ * that device_del), still added (fully unplugged blocks whose offline
+ * failed: the driver's next run removes them) or probed into its region
+ * (virtio_mem_probed_memory(): /proc/iomem then reads as 6.12's after
+ * its removal, the region with that memory in it), so that nothing is
+ * left without its driver, nor a region without its device.
  */
 int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *dev)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 	struct hotmem *hm = vm->hm;
+	const struct hm_resource *probed;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	if (vm->plugged_size || virtio_mem_has_memory_added(vm)) {
-		pr_warn(hm, "virtio_mem virtio%d: device still has system memory added%s",
-			vm->index, vm->plugged_size ? "" : " (unplugged blocks not yet removed)");
+	probed = virtio_mem_probed_memory(vm);
+	if (vm->plugged_size || virtio_mem_has_memory_added(vm) || probed) {
+		virtio_mem_say_still_added(vm, probed);
 		pthread_mutex_unlock(&hm->device_hotplug_lock);
 		return -EBUSY;
 	}

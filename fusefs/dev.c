@@ -2734,7 +2734,7 @@ static int vmem_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t 
 	ret = hotmem_virtio_mem_remove(d->vm);
 	if (ret)
 		snprintf(err, errlen,
-			 "%s: the guest's driver still has memory of the device added (blocks it could not offline yet; qom-set requested-size 0 retries): %s; `hotmemctl dmesg` says why",
+			 "%s: the guest still has memory added in the device's region (blocks its driver could not offline yet: qom-set requested-size 0 retries; or memory probed into the region by hand, which stays): %s; `hotmemctl dmesg` says which",
 			 d->id, strerror(-ret));
 	return ret;
 }

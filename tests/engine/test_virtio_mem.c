@@ -1711,6 +1711,53 @@ static void test_probed_unused_block_is_not_the_drivers(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * The device's removal with a block probed into its region: 6.12's
+ * virtio_mem_deinit_hotplug() finds busy System RAM in the region
+ * (virtio_mem_has_memory_added() walks /proc/iomem, not the driver's
+ * states), warns "device still has system memory added" and keeps the
+ * region's resource, the probed block in it.  hotmem keeps the device
+ * (-EBUSY, nothing changed), so /proc/iomem reads as the kernel's after
+ * its removal; it removed the device and its region, the probed block
+ * then a top-level "System RAM" of a region no device had.  Once the
+ * probed memory is removed, the device goes.
+ */
+static void test_remove_refused_with_probed_memory(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hotmem_virtio_mem *vm = probe(hm, 512 * MiB, 2 * MiB);
+	struct hm_iomem_entry io[16];
+	size_t n, mark;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM + 256 * MiB, 128 * MiB, HM_MHP_NONE, -1), 0);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	assert_non_null(strstr(log_since(hm, mark),
+			       "<4>virtio_mem virtio0: device still has system memory added (probed "
+			       "into its region: [mem 0x110000000-0x117ffffff]; 6.12 removes the driver "
+			       "and leaves its region, with that memory, in /proc/iomem; hotmem keeps "
+			       "the device)\n"));
+	n = hotmem_iomem(hm, io, 16);
+	assert_true(n >= 2 && n <= 16);
+	assert_string_equal(io[n - 2].name, "virtio0");
+	assert_int_equal(io[n - 2].start, VMEM);
+	assert_string_equal(io[n - 1].name, "System RAM");
+	assert_int_equal(io[n - 1].start, VMEM + 256 * MiB);
+	assert_int_equal(io[n - 1].depth, 1);
+	assert_int_equal(info(vm).region_size, 512 * MiB);
+	check(hm);
+	/* the probed memory gone, the device goes with its region */
+	assert_int_equal(hotmem_remove_memory(hm, VMEM + 256 * MiB, 128 * MiB), 0);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);
+	n = hotmem_iomem(hm, io, 16);
+	assert_true(n <= 16);
+	for (size_t i = 0; i < n; i++)
+		assert_true(io[i].end < VMEM);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* how many times @needle is in @hay */
 static unsigned int count_of(const char *hay, const char *needle)
 {
@@ -1954,6 +2001,7 @@ int main(void)
 		cmocka_unit_test(test_probed_blocks_past_the_drivers),
 		cmocka_unit_test(test_probed_unused_block_is_not_the_drivers),
 		cmocka_unit_test(test_bbm_probed_block),
+		cmocka_unit_test(test_remove_refused_with_probed_memory),
 		cmocka_unit_test(test_onlining_denied_is_ratelimited),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
