@@ -16,11 +16,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-printf 'profile = default\nname = probe-vmem\nprobe = yes\n' >"$TMP/probe.profile"
-mount_fs "hotmemfs mounts (the probe interface, no state file)" \
-	--profile "$TMP/probe.profile" --fresh --state none
-ctl device_add virtio-mem-pci size=512M id=v >/dev/null
-tap_ok $? "a virtio-mem device at 0x100000000, nothing requested: no block of its own"
+mount_probe_vmem v
 echo 0x100000000 >"$M/probe"
 tap_ok $? "the guest probes 0x100000000, inside the device's region"
 err=$( { echo online_movable >"$M/memory32/state"; } 2>&1)

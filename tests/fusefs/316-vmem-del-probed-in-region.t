@@ -9,18 +9,15 @@
 # so /proc/iomem reads as the kernel's after its removal: virtio0 and the
 # probed block under it.  hotmemfs removed the device and its region, the
 # probed block a top-level System RAM of a region no device had.  Without
-# the engine's check (virtio_mem.c virtio_mem_probed_memory()) checks 3-7
+# the engine's check (virtio_mem.c virtio_mem_probed_memory()) checks 4-8
 # fail (device_del answers {}).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
 
-printf 'profile = default\nname = probe-vmem\nprobe = yes\n' >"$TMP/probe.profile"
-mount_fs "hotmemfs mounts (the probe interface, no state file)" \
-	--profile "$TMP/probe.profile" --fresh --state none
-ctl device_add virtio-mem-pci size=512M id=v >/dev/null &&
-	echo 0x110000000 >"$M/probe"
-tap_ok $? "a virtio-mem device at 0x100000000, nothing plugged; the guest probes 0x110000000 in it"
+mount_probe_vmem v
+echo 0x110000000 >"$M/probe"
+tap_ok $? "the guest probes 0x110000000, inside the device's region"
 ctl device_del v >/dev/null 2>"$TMP/del.err"
 tap_ok $((!$?)) "device_del v is refused"
 grep -q "v: the guest still has memory added in the device's region (.*memory probed into the region by hand, which stays)" "$TMP/del.err"

@@ -419,6 +419,17 @@ clients_settled() {
 	echo "$n"
 }
 
+# hotmemfs with the sysfs probe interface, no state file, and a virtio-mem
+# device $1 of 512M at 0x100000000 with nothing requested, for a guest to
+# probe blocks into its region (tests/fusefs/295, 316, 317): two TAP lines
+mount_probe_vmem() {
+	printf 'profile = default\nname = probe-vmem\nprobe = yes\n' >"$TMP/probe.profile"
+	mount_fs "hotmemfs mounts (the probe interface, no state file)" \
+		--profile "$TMP/probe.profile" --fresh --state none
+	ctl device_add virtio-mem-pci size=512M id="$1" >/dev/null
+	tap_ok $? "a virtio-mem device at 0x100000000, nothing requested: no block of its own"
+}
+
 # vmem_offline_loops WHY [HOTMEMFS-OPTIONS...]: hotmemfs mounted with the
 # options (none: --fresh --state none, no state file; "hotmemfs mounts
 # WHY"), a virtio-mem vm0 of 1G, 256M plugged (memory32-33) and online
