@@ -693,9 +693,19 @@ static void print_status(json_object *r)
  */
 static void print_broken(json_object *d)
 {
-	printf("the guest driver marked the device broken (%s: `hotmemctl dmesg`) and "
-	       "handles no size change; a restart of hotmemfs probes the driver anew",
-	       gs(d, "broken-errno"));
+	/*
+	 * EEXIST: add_memory_driver_managed() found the block the driver adds
+	 * next added already -- probed into the region by hand (memory/probe),
+	 * as 6.12 allows: a new driver adds the same block first and breaks
+	 * again while that memory is there
+	 */
+	const bool probed = !strcmp(gs(d, "broken-errno"), "EEXIST");
+
+	printf("the guest driver marked the device broken (%s: `hotmemctl dmesg`%s) and "
+	       "handles no size change; a restart of hotmemfs probes the driver anew%s",
+	       gs(d, "broken-errno"),
+	       probed ? "; the block it adds next is added already, probed into its region" : "",
+	       probed ? ", which breaks again there while that memory stays" : "");
 }
 
 static void print_plug_short(json_object *r);

@@ -16,7 +16,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-mount_probe_vmem v
+mount_probe_vmem v --state none
 echo 0x100000000 >"$M/probe"
 tap_ok $? "the guest probes 0x100000000, inside the device's region"
 err=$( { echo online_movable >"$M/memory32/state"; } 2>&1)

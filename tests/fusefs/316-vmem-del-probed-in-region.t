@@ -15,7 +15,7 @@
 require_env
 M=$MNT/sys/devices/system/memory
 
-mount_probe_vmem v
+mount_probe_vmem v --state none
 echo 0x110000000 >"$M/probe"
 tap_ok $? "the guest probes 0x110000000, inside the device's region"
 ctl device_del v >/dev/null 2>"$TMP/del.err"

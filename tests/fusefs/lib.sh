@@ -419,14 +419,16 @@ clients_settled() {
 	echo "$n"
 }
 
-# hotmemfs with the sysfs probe interface, no state file, and a virtio-mem
-# device $1 of 512M at 0x100000000 with nothing requested, for a guest to
-# probe blocks into its region (tests/fusefs/295, 316, 317): two TAP lines
+# hotmemfs with the sysfs probe interface ($TMP/probe.profile; the rest of
+# the arguments mount_fs's, e.g. --state none) and a virtio-mem device $1
+# of 512M at 0x100000000 with nothing requested, for a guest to probe
+# blocks into its region (tests/fusefs/295, 316, 317): two TAP lines
 mount_probe_vmem() {
+	local id=$1
+	shift
 	printf 'profile = default\nname = probe-vmem\nprobe = yes\n' >"$TMP/probe.profile"
-	mount_fs "hotmemfs mounts (the probe interface, no state file)" \
-		--profile "$TMP/probe.profile" --fresh --state none
-	ctl device_add virtio-mem-pci size=512M id="$1" >/dev/null
+	mount_fs "hotmemfs mounts (the probe interface${*:+: $*})" --profile "$TMP/probe.profile" --fresh "$@"
+	ctl device_add virtio-mem-pci size=512M id="$id" >/dev/null
 	tap_ok $? "a virtio-mem device at 0x100000000, nothing requested: no block of its own"
 }
 
