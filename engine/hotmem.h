@@ -804,10 +804,19 @@ int hotmem_block_set_online(struct hotmem *hm, unsigned long id, bool online);
  * between passes — hotmemfs answers it from the FUSE request's interrupt.
  * A NULL task is never signalled: such an offline may run forever, as a
  * kernel's would.
+ *
+ * @offline_begin (may be NULL) is called by each offline_pages() of the
+ * operation as it starts trying its range: device_hotplug_lock and
+ * mem_hotplug_lock held, the range isolated, MEM_GOING_OFFLINE sent.
+ * That is where 4.14's __offline_pages() started its 120 s timeout
+ * (expire = jiffies + timeout, removed in 4.15; 6.12 has none), so a
+ * caller that bounds each block's offline counts from there, not from
+ * its waits for the locks nor from the work before that offline.
  */
 struct hotmem_task {
 	bool (*signal_pending)(void *arg);
 	void *arg;
+	void (*offline_begin)(void *arg);
 };
 int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_type,
 				const struct hotmem_task *task);

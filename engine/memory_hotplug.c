@@ -962,6 +962,15 @@ bool signal_pending(struct hotmem *hm)
 	return task && task->signal_pending && task->signal_pending(task->arg);
 }
 
+/* the task's offline_begin(): this offline starts trying its range (hotmem.h) */
+static void offline_begin(struct hotmem *hm)
+{
+	const struct hotmem_task *task = hm->current_task;
+
+	if (task && task->offline_begin)
+		task->offline_begin(task->arg);
+}
+
 static int dissolve_free_hugetlb_folios(struct hotmem *hm, unsigned long start,
 					unsigned long end)
 {
@@ -1095,6 +1104,8 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 		goto failed_removal_isolated;
 	}
 
+	/* 4.14 set "expire = jiffies + timeout" here: a bound counts from now */
+	offline_begin(hm);
 	do {
 		pfn = start_pfn;
 		do {

@@ -1657,7 +1657,7 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 {
 	struct hmfs_change ch = { .op = HMFS_CH_BLOCK_STATE };
 	struct ctl_signal sig;
-	const struct hotmem_task task = { ctl_signal_pending, &sig };
+	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig };
 	long long block, timeout;
 	const char *state;
 	char why[192];
@@ -1843,7 +1843,7 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 
 	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB, .done = &n };
 	struct ctl_signal sig;
-	const struct hotmem_task task = { ctl_signal_pending, &sig };
+	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig };
 	char err[400] = "";
 	int ret;
 

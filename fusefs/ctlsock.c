@@ -682,7 +682,7 @@ static int conn_reply(struct conn *c, json_object *reply)
  */
 static int conn_request(struct conn *c, json_object *req)
 {
-	const struct hotmem_task client = { client_hung_up, c };
+	const struct hotmem_task client = { .signal_pending = client_hung_up, .arg = c };
 	struct hmfs_ctl_follow f = { false, false };
 	json_object *reply;
 	int ret;

@@ -809,7 +809,7 @@ static struct hotmem_task deadline_arm(struct eject_deadline *d, const bool *sto
 	d->stopping = stopping;
 	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
 	hmfs_deadline_after(&d->end, HMFS_EJECT_TOTAL_SECONDS * 1000L);
-	return (struct hotmem_task){ signal_pending, d };
+	return (struct hotmem_task){ .signal_pending = signal_pending, .arg = d };
 }
 
 /* a task whose "signal" is the unplug deadline, from now, or a stop (@stopping, if not NULL) */

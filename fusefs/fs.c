@@ -767,7 +767,7 @@ static uint64_t serving_unique(const struct hmfs_ctx *ctx)
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
-	const struct hotmem_task task = { req_interrupted, req };
+	const struct hotmem_task task = { .signal_pending = req_interrupted, .arg = req };
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
 	char tmp[HMFS_PAGE_SIZE + 1];

@@ -944,7 +944,7 @@ void hmfs_maps_snap_free(struct hmfs_ctx *ctx)
 static int resize_or_queue(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
 			   size_t errlen)
 {
-	const struct hotmem_task guest = { guest_holds_change, ctx };
+	const struct hotmem_task guest = { .signal_pending = guest_holds_change, .arg = ctx };
 	int ret;
 
 	/*

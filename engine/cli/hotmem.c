@@ -305,7 +305,7 @@ static int want_timeout(struct why *w, const char *tok, long long *ms)
 static int cmd_offline(struct hotmem *hm, int argc, char **argv, struct why *w)
 {
 	struct deadline d = { 0 };
-	const struct hotmem_task task = { cli_signal_pending, &d };
+	const struct hotmem_task task = { .signal_pending = cli_signal_pending, .arg = &d };
 	unsigned long block = 0;
 	long long ms = 0;
 	int ret;

@@ -59,7 +59,7 @@ static struct hotmem *dump_after_looping_offline(unsigned long pfn, int type, in
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct countdown cd = { .after = 1 };
-	const struct hotmem_task task = { countdown_signal, &cd };
+	const struct hotmem_task task = { .signal_pending = countdown_signal, .arg = &cd };
 
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);

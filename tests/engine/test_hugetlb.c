@@ -1691,7 +1691,7 @@ static void test_hugetlb_set_node_growth_stops_at_a_signal(void **state)
 {
 	struct hotmem *hm = boot("numa2", NULL);
 	struct late_signal sig = { .after = 3 };
-	const struct hotmem_task task = { late_signal_pending, &sig };
+	const struct hotmem_task task = { .signal_pending = late_signal_pending, .arg = &sig };
 
 	(void)state;
 	assert_int_equal(hotmem_hugetlb_set_node_task(hm, -1, 10, &task), 3);

@@ -119,7 +119,7 @@ static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct hm_snapshot before, after;
 	struct countdown cd = { .after = 200 };
-	const struct hotmem_task task = { countdown_signal, &cd };
+	const struct hotmem_task task = { .signal_pending = countdown_signal, .arg = &cd };
 	static char log[64 * 1024];
 	struct hm_vmstat vs;
 	char buf[16];
@@ -174,7 +174,7 @@ static void test_pinned_movable_block_loops_until_signal_then_eintr_unchanged(vo
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct hm_snapshot before, after;
 	struct countdown cd = { .after = 1000 };
-	const struct hotmem_task task = { countdown_signal, &cd };
+	const struct hotmem_task task = { .signal_pending = countdown_signal, .arg = &cd };
 	unsigned long h;
 
 	(void)state;
@@ -207,7 +207,7 @@ static void test_pinned_pages_migration_failure_logged_ratelimited(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL);
 	struct countdown cd = { .after = 1 };
-	const struct hotmem_task task = { countdown_signal, &cd };
+	const struct hotmem_task task = { .signal_pending = countdown_signal, .arg = &cd };
 	static char log[64 * 1024];
 	struct hm_vmstat vs;
 	unsigned long h;
@@ -393,7 +393,7 @@ static bool looping(struct free_race *r)
 static int offline_with_helper(struct hotmem *hm, unsigned long id, struct free_race *r,
 			       void *(*fn)(void *), void *arg)
 {
-	const struct hotmem_task task = { passes_then_deadline, r };
+	const struct hotmem_task task = { .signal_pending = passes_then_deadline, .arg = r };
 	pthread_t t;
 	int ret;
 

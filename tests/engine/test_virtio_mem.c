@@ -1048,7 +1048,7 @@ static void test_remove_refused_changes_nothing(void **state)
 {
 	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
 	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
-	const struct hotmem_task interrupted = { signal_always, NULL };
+	const struct hotmem_task interrupted = { .signal_pending = signal_always, .arg = NULL };
 	static char log[HM_DMESG_SIZE];
 
 	(void)state;
@@ -1822,6 +1822,70 @@ static void test_onlining_denied_is_ratelimited(void **state)
 	hotmem_destroy(hm);
 }
 
+/* what the driver's run told its task, in order: B an offline began, S a signal check */
+struct begin_log {
+	struct hotmem *hm;
+	char seq[64];
+	size_t n;
+	int begun_unlocked;	/* offline_begin() calls without device_hotplug_lock held */
+};
+
+static void begin_log_add(struct begin_log *l, char c)
+{
+	if (l->n + 1 < sizeof(l->seq))
+		l->seq[l->n++] = c;
+}
+
+static void logged_offline_begin(void *arg)
+{
+	struct begin_log *l = arg;
+
+	/* held by this thread: a trylock of the (non-recursive) mutex fails */
+	if (pthread_mutex_trylock(&l->hm->device_hotplug_lock) == 0) {
+		pthread_mutex_unlock(&l->hm->device_hotplug_lock);
+		l->begun_unlocked++;
+	}
+	begin_log_add(l, 'B');
+}
+
+static bool logged_signal(void *arg)
+{
+	begin_log_add(arg, 'S');
+	return false;
+}
+
+/*
+ * hotmem_task offline_begin(): each offline_pages() of the operation
+ * tells its task when it starts trying its range -- device_hotplug_lock
+ * held, before its first signal check -- where 4.14's __offline_pages()
+ * set its 120 s timeout (expire = jiffies + timeout).  hotmemfs bounds
+ * each block of a virtio-mem shrink from there (fusefs/dev.c
+ * eject_block_begin()), not from the run's start: a shrink of two online
+ * blocks tells it twice, each before that offline's checks.
+ */
+static void test_offline_begin_told_per_block(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 512 * MiB, 2 * MiB);
+	struct begin_log l = { .hm = hm };
+	const struct hotmem_task task = { .signal_pending = logged_signal, .arg = &l,
+					  .offline_begin = logged_offline_begin };
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, &task), 0);
+	assert_int_equal(info(vm).plugged_size, 0);
+	assert_int_equal(block_state(hm, 32), -1);
+	assert_int_equal(block_state(hm, 33), -1);
+	l.seq[l.n] = '\0';
+	assert_int_equal(count_of(l.seq, "B"), 2);
+	assert_int_equal(l.seq[0], 'B');
+	assert_int_equal(l.begun_unlocked, 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * Big Block Mode: 6.12's notifier looks at no state at MEM_GOING_ONLINE,
  * and virtio_mem_online_page_cb() indexes bb_states, NULL before the
@@ -2003,6 +2067,7 @@ int main(void)
 		cmocka_unit_test(test_bbm_probed_block),
 		cmocka_unit_test(test_remove_refused_with_probed_memory),
 		cmocka_unit_test(test_onlining_denied_is_ratelimited),
+		cmocka_unit_test(test_offline_begin_told_per_block),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
