@@ -764,16 +764,23 @@ static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, ui
  * keeps at a stuck block as the kernel's worker does (eject_over()): its
  * pages freed meanwhile (`hotmemctl free`, the pin let go), the eject goes
  * on and succeeds; no block after it is tried before.  A virtio-mem shrink also gives a block's offline
- * up after HMFS_EJECT_SECONDS (a shrink stopped short, in the log): the
- * "signal" is taken by the offline it ends and re-armed then, the offlines
- * after it have HMFS_EJECT_SECONDS from this give-up (not from their own
- * start).  Both are ctllimits.h's: hotmemctl waits longer.
+ * up after HMFS_EJECT_SECONDS of its own (a shrink stopped short, in the
+ * log), counted from where that offline starts trying its range (the
+ * engine's hotmem_task offline_begin(): the locks taken, the range
+ * isolated, MEM_GOING_OFFLINE sent), as 4.14's __offline_pages() counted
+ * its 120 s (expire = jiffies + timeout there): not the wait for
+ * device_hotplug_lock, nor the driver's work before that offline (other
+ * blocks' sub-blocks taken, other blocks' offlines).  Until 2026-12-01
+ * the bound ran from the run's start, or the last give-up, so a run held
+ * 10 s before its first offline gave that offline up untried.  Both are
+ * ctllimits.h's: hotmemctl waits longer.
  * A stop of hotmemfs (@stopping, ctx->stopping) is a signal too, as a
  * control command's (ctl.c ctl_signal_pending()): the eject ends EINTR,
  * refused, its blocks back online, nothing removed (review12 D3).
  */
 struct eject_deadline {
 	struct timespec block_end;	/* a virtio-mem shrink: this block's offline gives up */
+	bool block_armed;		/* block_end is the offline under way's (eject_block_begin()) */
 	struct timespec end;		/* every offline from now on gives up */
 	const bool *stopping;		/* NULL: the deadlines alone */
 };
@@ -788,34 +795,50 @@ static bool eject_over(void *arg)
 	return hmfs_deadline_passed(&d->end);
 }
 
-/* a virtio-mem shrink's: the same, or this block's bound */
+/* a virtio-mem shrink's: the same, or the bound of the block whose offline is under way */
 static bool eject_deadline(void *arg)
 {
 	struct eject_deadline *d = arg;
 
 	if (eject_over(d))
 		return true;
-	if (!hmfs_deadline_passed(&d->block_end))
+	if (!d->block_armed || !hmfs_deadline_passed(&d->block_end))
 		return false;
-	/* delivered to this block's offline, which ends with it: re-armed from now */
-	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
+	/* delivered to this block's offline, which ends with it: the next one arms its own */
+	d->block_armed = false;
 	return true;
 }
 
-/* @d's bounds from now, a stop (@stopping, if not NULL) too: a task of @signal_pending's */
+/* the engine's offline_begin(): a block's offline starts trying, its bound from now */
+static void eject_block_begin(void *arg)
+{
+	struct eject_deadline *d = arg;
+
+	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
+	d->block_armed = true;
+}
+
+/* @d's whole bound from now, a stop (@stopping, if not NULL) too: a task of @signal_pending's */
 static struct hotmem_task deadline_arm(struct eject_deadline *d, const bool *stopping,
 				       bool (*signal_pending)(void *))
 {
 	d->stopping = stopping;
-	hmfs_deadline_after(&d->block_end, HMFS_EJECT_SECONDS * 1000L);
+	d->block_armed = false;
 	hmfs_deadline_after(&d->end, HMFS_EJECT_TOTAL_SECONDS * 1000L);
 	return (struct hotmem_task){ .signal_pending = signal_pending, .arg = d };
 }
 
-/* a task whose "signal" is the unplug deadline, from now, or a stop (@stopping, if not NULL) */
+/*
+ * a task whose "signal" is the unplug deadline -- each block's offline
+ * HMFS_EJECT_SECONDS from its own start, the whole work
+ * HMFS_EJECT_TOTAL_SECONDS from now -- or a stop (@stopping, if not NULL)
+ */
 static struct hotmem_task deadline_task(struct eject_deadline *d, const bool *stopping)
 {
-	return deadline_arm(d, stopping, eject_deadline);
+	struct hotmem_task task = deadline_arm(d, stopping, eject_deadline);
+
+	task.offline_begin = eject_block_begin;
+	return task;
 }
 
 /*

@@ -21,9 +21,10 @@
 # tree as before the work, checked with it: a separate check passed
 # without the copy too (the read answered after the work, whose offline
 # of memory32 the hold had run past its 10 s bound, HMFS_EJECT_SECONDS,
-# counted from the run's start: sub-blocks unplugged, the block not
+# then counted from the run's start: sub-blocks unplugged, the block not
 # removed, /proc/iomem as before -- the driver's next retry removes it,
-# as the kernel's next run would).  Check 7 says where the hold landed (the held
+# as the kernel's next run would; the bound counts from each offline's
+# own start since, tests/fusefs/318).  Check 7 says where the hold landed (the held
 # thread's stack: driver_apply(), virtio_mem_run_locked()); 10 and 12 that the
 # worker is named hotmemfs-driver while it runs the drivers' work and has
 # its own name back after (8d6f93e4).
