@@ -211,8 +211,11 @@ ctl set-size vm5 0 >/dev/null && echo 0x200000000 >"$M/probe" && ctl set-size vm
 is "$(dev vm5 plugged-size) $(dev vm5 requested-size)" "0 $((128 << 20))" \
 	"a block probed inside vm5: its driver cannot add it, requested-size 128M stays unmet"
 refused "virtio-mem device cannot get unplugged while 'requested-size' != '0'" ctl device_del vm5
-ctl set-size vm5 0 >/dev/null && ctl device_del vm5 >/dev/null
-tap_ok $? "set-size 0: device_del vm5 then succeeds"
+# set-size 0: QEMU's check passes, but the probed block stays in vm5's
+# region, which 6.12 keeps with it ("device still has system memory
+# added"): hotmem keeps the device (tests/fusefs/316)
+ctl set-size vm5 0 >/dev/null
+refused "or memory probed into the region by hand, which stays" ctl device_del vm5
 echo 0x300000000 >"$M/probe"
 tap_ok $? "memory probed at 0x300000000, outside any device"
 refused "could not reserve device region" \
