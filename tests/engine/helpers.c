@@ -136,6 +136,15 @@ void trace_log_attach(struct hotmem *hm, struct ev_log *log, const char *fn)
 	assert_true(hotmem_subscribe(hm, trace_cb, log) >= 0);
 }
 
+unsigned long count_lines(const char *text, const char *what)
+{
+	unsigned long n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
 int block_state(struct hotmem *hm, unsigned long id)
 {
 	struct hm_block_info bi;

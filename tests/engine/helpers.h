@@ -54,6 +54,8 @@ void ev_log_attach(struct hotmem *hm, struct ev_log *log);
 /* collect the returns of probe @fn: "start_pfn:nr_pages:nid:extra:ret ..." */
 void trace_log_attach(struct hotmem *hm, struct ev_log *log, const char *fn);
 
+/* how many times @what is in @text (a log's lines, say) */
+unsigned long count_lines(const char *text, const char *what);
 int block_state(struct hotmem *hm, unsigned long id);
 int block_zone(struct hotmem *hm, unsigned long id);
 const char *valid_zones(struct hotmem *hm, unsigned long id);

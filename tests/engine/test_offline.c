@@ -104,15 +104,6 @@ static bool countdown_signal(void *arg)
 	return ++c->asked > c->after;
 }
 
-static unsigned long count_lines(const char *log, const char *what)
-{
-	unsigned long n = 0;
-
-	for (const char *p = log; (p = strstr(p, what)); p += strlen(what))
-		n++;
-	return n;
-}
-
 /* 6.12 offline_pages(): no fixed number of passes; a signal ends it, -EINTR */
 static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state)
 {

@@ -1758,16 +1758,6 @@ static void test_remove_refused_with_probed_memory(void **state)
 	hotmem_destroy(hm);
 }
 
-/* how many times @needle is in @hay */
-static unsigned int count_of(const char *hay, const char *needle)
-{
-	unsigned int n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
 /*
  * "memory block onlining denied" is 6.12's dev_warn_ratelimited() in
  * virtio_mem_sbm_notify_going_online(): one DEFINE_RATELIMIT_STATE of
@@ -1804,10 +1794,10 @@ static void test_onlining_denied_is_ratelimited(void **state)
 		assert_int_equal(hotmem_block_set_state(hm, i % 2 ? 36 : 32, HM_MMOP_ONLINE_MOVABLE),
 				 -EPERM);
 	log = log_since(hm, mark);
-	assert_int_equal(count_of(log, "memory block onlining denied\n"), 10);
-	assert_int_equal(count_of(log, "virtio0: memory block onlining denied\n"), 5);
-	assert_int_equal(count_of(log, "virtio1: memory block onlining denied\n"), 5);
-	assert_int_equal(count_of(log, "is not the driver's (no mb_states yet)"), 10);
+	assert_int_equal(count_lines(log, "memory block onlining denied\n"), 10);
+	assert_int_equal(count_lines(log, "virtio0: memory block onlining denied\n"), 5);
+	assert_int_equal(count_lines(log, "virtio1: memory block onlining denied\n"), 5);
+	assert_int_equal(count_lines(log, "is not the driver's (no mb_states yet)"), 10);
 	assert_null(strstr(log, "callbacks suppressed"));
 	assert_int_equal(rs->missed, 15);
 	/* the window over: the next refusal says what was held back, then itself */
@@ -1879,7 +1869,7 @@ static void test_offline_begin_told_per_block(void **state)
 	assert_int_equal(block_state(hm, 32), -1);
 	assert_int_equal(block_state(hm, 33), -1);
 	l.seq[l.n] = '\0';
-	assert_int_equal(count_of(l.seq, "B"), 2);
+	assert_int_equal(count_lines(l.seq, "B"), 2);
 	assert_int_equal(l.seq[0], 'B');
 	assert_int_equal(l.begun_unlocked, 0);
 	check(hm);

@@ -37,9 +37,7 @@ plugged() { ctl qom-get vm0 size 2>&1; }
 # the held worker's name ("gone": the thread has ended)
 held_comm() { cat "/proc/$FS_PID/task/$(held_tid)/comm" 2>/dev/null || echo gone; }
 
-HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_NAME=hotmemfs-driver \
-	HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
-	mount_fs "hotmemfs mounts (thread_hold.so)" --fresh --state none
+mount_driver_hold
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
 tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33, offline)"
 echo online_movable >"$M/memory33/state" &&

@@ -20,16 +20,13 @@ require_env
 require_preload_shim thread_hold
 need_tool addr2line binutils
 M=$MNT/sys/devices/system/memory
-plugged() { ctl qom-get vm0 size 2>&1; }
 
-HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_NAME=hotmemfs-driver \
-	HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
-	mount_fs "hotmemfs mounts (thread_hold.so)" --fresh --state none
+mount_driver_hold
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
 	echo online_movable >"$M/memory33/state"
 tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33), memory33 online movable"
 ctl vmem-inject vm0 unplug BUSY >/dev/null && ctl set-size vm0 0 >/dev/null 2>&1
-is "$(plugged)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: still 256M plugged"
+is "$(vmem_plugged vm0)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: still 256M plugged"
 
 # memory32's MEM_ONLINE queues the driver's unplug (above requested-size),
 # which the writer's thread runs after the online: held before its first offline
@@ -43,7 +40,7 @@ sleep 11
 rm -f "$TMP/hold"
 answered_within online 120
 tap_ok $? "the hold let go past 10 s, the online ends well"
-is "$(plugged)" 0 "the shrink went on: 0 plugged"
+is "$(vmem_plugged vm0)" 0 "the shrink went on: 0 plugged"
 is "$(cat "$M/memory32/state" 2>&1; cat "$M/memory33/state" 2>&1)" \
 	"$(printf 'cat: %s: No such file or directory\ncat: %s: No such file or directory' "$M/memory32/state" "$M/memory33/state")" \
 	"memory32-33 removed: each block's offline had its own 10 s"

@@ -419,6 +419,17 @@ clients_settled() {
 	echo "$n"
 }
 
+# mount_driver_hold: hotmemfs mounted (--fresh --state none) with
+# thread_hold.so (the test's require_preload_shim thread_hold) holding the
+# thread named hotmemfs-driver -- a FUSE worker running the drivers' work
+# after an online, machine.c driver_apply() -- at its first
+# pthread_rwlock_wrlock() while $TMP/hold exists: one TAP line
+# (tests/fusefs/268, 318)
+mount_driver_hold() {
+	HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_NAME=hotmemfs-driver \
+		HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
+		mount_fs "hotmemfs mounts (thread_hold.so)" --fresh --state none
+}
 # hotmemfs with the sysfs probe interface ($TMP/probe.profile; the rest of
 # the arguments mount_fs's, e.g. --state none) and a virtio-mem device $1
 # of 512M at 0x100000000 with nothing requested, for a guest to probe
