@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <systemd/sd-event.h>
 
@@ -244,6 +245,9 @@ struct hmd {
 	sd_event *ev;
 	sd_event_source *nl_src, *unix_src, *wd_src, *status_src, *settle_src;
 	int nl_fd, unix_fd;
+	/* the uevent socket file bound: the one unlinked at exit (uevent.c) */
+	dev_t unix_dev;
+	ino_t unix_ino;
 	unsigned long unix_datagrams; /* received on the Unix socket since start */
 	/* silence.c: the memory directory's link count, and a rise not yet judged */
 	sd_event_source *silence_src;

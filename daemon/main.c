@@ -353,12 +353,9 @@ static int setup_sources(struct hmd *d)
 		}
 	}
 	if (d->cfg.uevent_socket[0]) {
-		r = hmd_uevent_open_unix(d);
-		if (r < 0) {
-			hmd_log(d, LOG_ERR, "uevent socket %s: %s", d->cfg.uevent_socket,
-				strerror(-r));
+		r = hmd_uevent_open_unix(d); /* says why it fails */
+		if (r < 0)
 			return r;
-		}
 	}
 	if (!d->cfg.netlink && !d->cfg.uevent_socket[0] && !d->oneshot)
 		hmd_log(d, LOG_WARNING, "no uevent source: only coldplug and SIGHUP rescans");

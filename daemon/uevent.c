@@ -179,37 +179,123 @@ int hmd_uevent_open_netlink(struct hmd *d)
 	return 0;
 }
 
+/*
+ * Whether a socket file at @sun is bound by a live socket: a datagram
+ * connect() is refused (ECONNREFUSED) only when nobody holds the name.
+ * 0: live, 1: stale, -errno: cannot tell.  SO_PEERCRED would name the
+ * holder, but the kernel (6.18) fills it for stream sockets only: a
+ * datagram connect() reads pid 0.
+ */
+static int socket_stale(const struct sockaddr_un *sun)
+{
+	int fd, r;
+
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (!connect(fd, (const struct sockaddr *)sun, sizeof(*sun)))
+		r = 0;
+	else
+		r = errno == ECONNREFUSED ? 1 : -errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * A socket file of an earlier run (killed, so it never unlinked it) is
+ * removed; a live one is another hotmemd's (abuse25a B1: a second one
+ * took the name, and its exit unlinked it, leaving the first deaf for
+ * good): refused.  Nothing but a socket file is ever removed.
+ */
+static int unlink_stale(struct hmd *d, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int r;
+
+	if (lstat(sun->sun_path, &st) || !S_ISSOCK(st.st_mode))
+		return 0;
+	r = socket_stale(sun);
+	if (r == 0) {
+		hmd_log(d, LOG_ERR,
+			"uevent socket %s is in use by another process (a running hotmemd?): exiting; one hotmemd a socket (--uevent-socket)",
+			sun->sun_path);
+		return -EADDRINUSE;
+	}
+	if (r < 0)
+		return r; /* said by the caller */
+	if (unlink(sun->sun_path) && errno != ENOENT)
+		return -errno; /* said by the caller */
+	return 0;
+}
+
+static int bind_unix(struct hmd *d, int fd, const struct sockaddr_un *sun)
+{
+	struct stat st;
+
+	int r;
+
+	if (bind(fd, (const struct sockaddr *)sun, sizeof(*sun)))
+		return -errno;
+	if (chmod(sun->sun_path, 0660) || stat(sun->sun_path, &st)) {
+		r = -errno;
+		unlink(sun->sun_path);
+		return r;
+	}
+	/* what hmd_uevent_close() unlinks: this socket file, no later one */
+	d->unix_dev = st.st_dev;
+	d->unix_ino = st.st_ino;
+	return 0;
+}
+
+static int open_failed(struct hmd *d, int r)
+{
+	hmd_log(d, LOG_ERR, "uevent socket %s: %s", d->cfg.uevent_socket, strerror(-r));
+	return r;
+}
+
+/* says why it fails */
 int hmd_uevent_open_unix(struct hmd *d)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = d->cfg.uevent_socket;
 	int one = 1, size = 4 << 20, fd, r;
-	struct stat st;
 
 	if (strlen(path) >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
+		return open_failed(d, -ENAMETOOLONG);
 	strcpy(sun.sun_path, path);
+	r = unlink_stale(d, &sun);
+	if (r == -EADDRINUSE)
+		return r; /* said whose */
+	if (r < 0)
+		return open_failed(d, r);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return -errno;
+		return open_failed(d, -errno);
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	/* a stale socket of an earlier run; never remove anything else */
-	if (!lstat(path, &st) && S_ISSOCK(st.st_mode))
-		unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0660)) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
+	r = bind_unix(d, fd, &sun);
+	if (r < 0)
+		goto err_close;
 	r = sd_event_add_io(d->ev, &d->unix_src, fd, EPOLLIN, on_unix, d);
-	if (r < 0) {
-		close(fd);
-		unlink(path);
-		return r;
-	}
+	if (r < 0)
+		goto err_unlink;
 	d->unix_fd = fd;
 	return 0;
+err_unlink:
+	unlink(path);
+err_close:
+	close(fd);
+	return open_failed(d, r);
+}
+
+/* the socket file bound, if still at its path: a later one is not ours */
+static void unlink_own(struct hmd *d)
+{
+	struct stat st;
+
+	if (!lstat(d->cfg.uevent_socket, &st) && st.st_dev == d->unix_dev &&
+	    st.st_ino == d->unix_ino)
+		unlink(d->cfg.uevent_socket);
 }
 
 void hmd_uevent_close(struct hmd *d)
@@ -220,7 +306,7 @@ void hmd_uevent_close(struct hmd *d)
 		close(d->nl_fd);
 	if (d->unix_fd >= 0) {
 		close(d->unix_fd);
-		unlink(d->cfg.uevent_socket);
+		unlink_own(d);
 	}
 	d->nl_fd = d->unix_fd = -1;
 }

@@ -1,0 +1,66 @@
+#!/bin/bash
+# One hotmemd a --uevent-socket (abuse25a B1): a second one started on the
+# socket of a running hotmemd (another --state-dir) is refused, exit 1,
+# and leaves the first one's socket bound: the first still hears its
+# uevents.  The second once unlinked the live socket, bound the name and,
+# at its exit, unlinked it again: the first heard nothing ever after.  A
+# stale socket file (a hotmemd killed with -9) is still taken over; and
+# at exit a hotmemd unlinks only the socket file it bound.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+need_built "$UEVENT_SEND"
+
+root=$TMP/root
+sock=$TMP/ue.sock
+mk_sysroot "$root"
+mk_blocks "$root" 0 3 online Normal
+zone_add "$root" 0 Normal 131072
+zone_add "$root" 0 Movable 0
+
+# start N: hotmemd N on the socket, state dir $TMP/stN, its log $TMP/N.log, its pid in pidN
+start() {
+	: >"$TMP/$1.log"
+	"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/st$1" \
+		--netlink=no --uevent-socket "$sock" --policy online 2>"$TMP/$1.log" &
+	eval "pid$1=$!"
+	_pids+=("$!")
+}
+# add ID: a new offline block and its ADD on the socket, online in 10 s
+add() {
+	mk_block "$root" "$1" offline "Normal Movable"
+	"$UEVENT_SEND" --unix "$sock" add "$1" &&
+		wait_for 10 sh -c "[ \"\$(cat '$root/sys/devices/system/memory/memory$1/state')\" = online ]"
+}
+start 1
+check "the first hotmemd is ready" wait_for 10 grep -q "ready: sysroot" "$TMP/1.log"
+start 2
+wait_exit "$pid2" 30 >/dev/null 2>&1
+is "$?" 1 "a second one on the same uevent socket exits 1 (it ran, and took the socket)"
+sed 's/^/# /' "$TMP/2.log"
+check "... saying the socket is in use" \
+	grep -q "uevent socket $sock is in use by another process (a running hotmemd?): exiting" "$TMP/2.log"
+check "... and never ready" bash -c "! grep -q 'ready: sysroot' '$TMP/2.log'"
+check "... and made no state dir" test ! -e "$TMP/st2"
+check "the socket file is still there" test -S "$sock"
+check "the first one still hears its uevents: memory4 onlined" add 4
+kill -9 "$pid1"
+wait_exit "$pid1" 10 >/dev/null 2>&1
+check "the killed one's socket file stays (stale)" test -S "$sock"
+start 3
+check "a new one takes the stale socket over" wait_for 10 grep -q "ready: sysroot" "$TMP/3.log"
+check "... and hears its uevents: memory5 onlined" add 5
+# the name bound anew by someone else (its file removed and made again):
+# at its exit, hotmemd 3 leaves the new file alone
+rm "$sock"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])' "$sock"
+kill "$pid3"
+wait_exit "$pid3" 10 >/dev/null 2>&1
+is "$?" 0 "hotmemd 3 exits 0 at SIGTERM"
+check "... leaving a socket file it did not bind" test -S "$sock"
+rm "$sock"
+start 4
+check "a fourth one starts" wait_for 10 grep -q "ready: sysroot" "$TMP/4.log"
+kill "$pid4"
+wait_exit "$pid4" 10 >/dev/null 2>&1
+check "... and removes its own socket file at exit" test ! -e "$sock"
+done_testing
