@@ -151,25 +151,31 @@ static int set_path(char *dst, size_t len, const char *value, bool absolute, cha
 	return 0;
 }
 
-/* "auto" or "0-23,32-199": checked here, used by the block scanner. */
-static int check_block_list(const char *s)
+/* one block id of a list: digits only, within unsigned long (no ERANGE saturation) */
+static int list_id(const char *s, char **end, unsigned long *id)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*id = strtoul(s, end, 10);
+	return errno ? -1 : 0;
+}
+
+/*
+ * "0-23,32-199": checked here (boot_blocks, the state dir's boot-blocks
+ * record), used by the block scanner (hmd_in_list()).
+ */
+int hmd_check_block_list(const char *s)
 {
 	unsigned long a, b;
 	char *end;
 
-	if (!strcmp(s, "auto"))
-		return 0;
 	while (*s) {
-		if (*s < '0' || *s > '9')
+		if (list_id(s, &end, &a))
 			return -1;
-		a = strtoul(s, &end, 10);
 		b = a;
-		if (*end == '-') {
-			s = end + 1;
-			if (*s < '0' || *s > '9')
-				return -1;
-			b = strtoul(s, &end, 10);
-		}
+		if (*end == '-' && list_id(end + 1, &end, &b))
+			return -1;
 		if (b < a)
 			return -1;
 		if (*end == ',' && end[1])
@@ -342,7 +348,7 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 	if (hmu_parameq(key, "state_dir"))
 		return set_path(cfg->state_dir, sizeof(cfg->state_dir), value, true, err, errlen);
 	if (hmu_parameq(key, "boot_blocks")) {
-		if (check_block_list(value))
+		if (strcmp(value, "auto") && hmd_check_block_list(value))
 			return fail(err, errlen, "'%s' is not auto or a list like 0-23,32-199",
 				    value);
 		return set_path(cfg->boot_blocks, sizeof(cfg->boot_blocks), value, false, err,

@@ -81,5 +81,6 @@ struct hmd_config_key {
 extern const struct hmd_config_key hmd_config_keys[];
 
 int hmd_parse_bool(const char *s); /* 1, 0 or -1 */
+int hmd_check_block_list(const char *s); /* "0-23,32-199": 0, else -1 */
 
 #endif

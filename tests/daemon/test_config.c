@@ -205,6 +205,14 @@ static void test_values(void **state)
 			 0);
 	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "0-", err, sizeof(err)), -1);
 	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "5-2", err, sizeof(err)), -1);
+	/* strtoul's ERANGE: saturated, these passed (abuse25a B7) */
+	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "99999999999999999999999", err,
+					sizeof(err)),
+			 -1);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "0-99999999999999999999", err,
+					sizeof(err)),
+			 -1);
+	assert_int_equal(hmd_config_set(&cfg, NULL, "boot_blocks", "auto", err, sizeof(err)), 0);
 	assert_int_equal(hmd_config_set(&cfg, NULL, "sysroot", "relative", err, sizeof(err)), -1);
 	assert_int_equal(hmd_config_set(&cfg, NULL, "retry_max", "-1", err, sizeof(err)), -1);
 	assert_int_equal(hmd_config_set(&cfg, NULL, "log_level", "debug", err, sizeof(err)), 0);
