@@ -135,36 +135,106 @@ struct boot_record {
 };
 
 /*
+ * "node N kernel_offset K movable_offset M", exactly as save_state() writes
+ * it: N a node hotmemd models, K and M within long
+ */
+static bool parse_node_line(const char *line, int *n, long *k, long *m)
+{
+	long v[3];
+	int i, used = 0;
+	char *end;
+	static const char *const words[3] = { "node ", " kernel_offset ", " movable_offset " };
+
+	for (i = 0; i < 3; i++) {
+		if (strncmp(line + used, words[i], strlen(words[i])))
+			return false;
+		used += strlen(words[i]);
+		if (line[used] != '-' && (line[used] < '0' || line[used] > '9'))
+			return false;
+		errno = 0;
+		v[i] = strtol(line + used, &end, 10);
+		if (errno)
+			return false;
+		used = end - line;
+	}
+	if (line[used] || v[0] < 0 || v[0] >= HMD_MAX_NODES)
+		return false;
+	*n = v[0];
+	*k = v[1];
+	*m = v[2];
+	return true;
+}
+
+/*
+ * A record not as save_state() writes it: an edit, a disk error, another
+ * tool (the file is written by rename, so not a crash).  Taken as it was,
+ * "O-15" read as block 0: boot memory of one block, and auto-movable put
+ * DIMMs in Normal (abuse25a B5).  Said at warning; not used.
+ */
+static bool damaged(struct hmd *d, const char *path, int lineno, const char *line, const char *what)
+{
+	hmd_log(d, LOG_WARNING,
+		"%s: line %d '%s' is not %s: re-anchoring boot memory from what this machine shows now",
+		path, lineno, line, what);
+	return false;
+}
+
+/*
+ * One line of @f into @buf without its newline; false at the end.  @cut:
+ * it had none (longer than @len, or the file ends inside it).
+ */
+static bool read_line(FILE *f, char *buf, size_t len, bool *cut)
+{
+	size_t n;
+
+	*cut = false;
+	if (!fgets(buf, len, f))
+		return false;
+	n = strlen(buf);
+	if (!n || buf[n - 1] != '\n') {
+		*cut = true; /* longer than @len, or the file ends inside it */
+		return true;
+	}
+	buf[n - 1] = '\0';
+	return true;
+}
+
+/*
  * The record at @path into @rec, opened and parsed once: the list, the
  * offsets and the key.  The offsets are only used when the caller keeps
  * the record (apply_state()), a record of another machine's being read
- * all the same.
+ * all the same.  False for none, or a damaged one (said).
  */
-static bool load_state(const char *path, struct boot_record *rec)
+static bool load_state(struct hmd *d, const char *path, struct boot_record *rec)
 {
 	char line[HMD_PATH_MAX + 128];
+	int lineno = 1, n;
+	bool cut;
 	long k, m;
-	int n;
 	FILE *f;
 
 	memset(rec, 0, sizeof(*rec));
 	f = fopen(path, "re");
 	if (!f)
 		return false;
-	if (!fgets(rec->list, sizeof(rec->list), f)) {
+	if (!read_line(f, rec->list, sizeof(rec->list), &cut)) {
 		fclose(f);
-		return false;
+		return damaged(d, path, 1, "", "a block list (the file is empty)");
 	}
-	rec->list[strcspn(rec->list, "\n")] = '\0';
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "machine ", 8) && !rec->key[0]) {
-			line[strcspn(line, "\n")] = '\0';
+	if (cut || hmd_check_block_list(rec->list)) {
+		fclose(f);
+		return damaged(d, path, 1, rec->list, "a block list like 0-23,32-199");
+	}
+	while (lineno++, read_line(f, line, sizeof(line), &cut)) {
+		if (!cut && !strncmp(line, "machine ", 8) && !rec->key[0]) {
 			snprintf(rec->key, sizeof(rec->key), "%s", line);
 			continue;
 		}
-		if (sscanf(line, "node %d kernel_offset %ld movable_offset %ld", &n, &k, &m) != 3 ||
-		    n < 0 || n >= HMD_MAX_NODES)
-			continue;
+		if (cut || !parse_node_line(line, &n, &k, &m)) {
+			fclose(f);
+			return damaged(d, path, lineno, line,
+				       "'node N kernel_offset K movable_offset M' or the machine line");
+		}
 		rec->kernel_offset[n] = k;
 		rec->movable_offset[n] = m;
 		if (n + 1 > rec->nr_nodes)
@@ -282,7 +352,7 @@ void hmd_mark_boot_blocks(struct hmd *d)
 
 	snprintf(path, sizeof(path), "%s/boot-blocks", d->cfg.state_dir);
 	machine_key(d, key, sizeof(key));
-	if (d->cfg.state_dir[0] && load_state(path, &rec))
+	if (d->cfg.state_dir[0] && load_state(d, path, &rec))
 		have = record_fits(d, path, rec.key, key, &rekey);
 	if (have)
 		apply_state(d, &rec);
