@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "ctlargs.h"
@@ -352,6 +353,23 @@ static json_object *injections_json(struct hmfs_ctx *ctx, json_object *devs)
 	return o;
 }
 
+/*
+ * Where the machine is mounted, and its st_dev as MAJOR:MINOR (as
+ * /proc/self/mountinfo says it; left out when unknown): hotmemctl export
+ * copies from there only what is on that device, not another FUSE mount
+ * at the same path
+ */
+static void add_mount(json_object *o, const struct hmfs_ctx *ctx)
+{
+	char dev[32];
+
+	json_object_object_add(o, "mountpoint", json_object_new_string(ctx->mountpoint));
+	if (!ctx->mount_dev)
+		return;
+	snprintf(dev, sizeof(dev), "%u:%u", major(ctx->mount_dev), minor(ctx->mount_dev));
+	json_object_object_add(o, "mount-dev", json_object_new_string(dev));
+}
+
 static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
@@ -415,7 +433,7 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
 	json_object_object_add(o, "state-sync",
 			       json_object_new_string(ctx->sync_background ? "background" : "always"));
-	json_object_object_add(o, "mountpoint", json_object_new_string(ctx->mountpoint));
+	add_mount(o, ctx);
 	/* counted under save_lock by whichever thread saves (TSan) */
 	pthread_mutex_lock(&ctx->save_lock);
 	saves = ctx->saves;

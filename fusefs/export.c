@@ -181,27 +181,37 @@ static int copy_tree(const char *src_root, const char *dst_root, const char *rel
  * there, on a FUSE filesystem.  From another mount namespace (hotmem-enter's,
  * a service's PrivateMounts=) the mountpoint is a plain directory: every
  * tree skipped as "older hotmemfs", nothing copied, and the export said it
- * had succeeded (abuse24 A2).
+ * had succeeded (abuse24 A2).  And on this hotmemfs's own superblock (@dev,
+ * the st_dev it reports; 0: an older hotmemfs that does not): another FUSE
+ * filesystem at the same path -- a second hotmemfs, any FUSE server -- is
+ * not the machine asked for.  st_dev, not mountinfo's fsname/subtype: any
+ * FUSE server names itself, a second hotmemfs's are the same, and st_dev
+ * is the superblock's anonymous device, one per live connection and the
+ * same in every mount namespace the mount was copied into (a mount id is
+ * not).  @ex: the device seen there, and whether it is FUSE.
  */
-static int mount_seen(const char *mountpoint)
+static int mount_seen(const char *mountpoint, dev_t dev, struct hmfs_export *ex)
 {
 	char path[PATH_MAX];
 	struct statfs sf;
+	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/%s", mountpoint, trees[0]);
-	if (statfs(path, &sf))
+	if (statfs(path, &sf) || stat(path, &st))
 		return errno == ENOTDIR ? -ENOENT : -errno;
-	return (unsigned long)sf.f_type == FUSE_SUPER_MAGIC ? 0 : -EXDEV;
+	ex->dev = st.st_dev;
+	ex->on_fuse = (unsigned long)sf.f_type == FUSE_SUPER_MAGIC;
+	return ex->on_fuse && (!dev || st.st_dev == dev) ? 0 : -EXDEV;
 }
 
-int hmfs_export(const char *mountpoint, const char *dir, struct hmfs_export *ex)
+int hmfs_export(const char *mountpoint, dev_t dev, const char *dir, struct hmfs_export *ex)
 {
 	char path[PATH_MAX];
 	int ret;
 
 	memset(ex, 0, sizeof(*ex));
 	/* before DIR is looked at or made: a failed export leaves nothing */
-	ret = mount_seen(mountpoint);
+	ret = mount_seen(mountpoint, dev, ex);
 	if (ret)
 		return ret;
 	/* never mix two machines: the memory directory must be new */

@@ -3,18 +3,25 @@
 #ifndef HMFS_EXPORT_H
 #define HMFS_EXPORT_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 struct hmfs_export {
 	unsigned long files;		/* regular files written */
 	unsigned long unreadable;	/* left out: their read fails, as in sysfs */
+	dev_t dev;			/* the memory directory's st_dev, as seen */
+	bool on_fuse;			/* ... and whether it is on a FUSE filesystem */
 };
 
 /*
  * Copy MOUNTPOINT/sys/devices/system/memory (and node/, the memory_hotplug
  * parameters) to DIR/sys/...; -ENOENT if MOUNTPOINT has no memory
- * directory, -EXDEV if it has one not on a FUSE filesystem (either way:
- * not hotmemfs's mount as this process sees it, DIR untouched); -EEXIST
- * if DIR already holds a memory directory, else 0 or the first -errno.
+ * directory, -EXDEV if it has one not on a FUSE filesystem or not on DEV
+ * (the st_dev hotmemfs reports for its mount; 0: not checked) -- either
+ * way not hotmemfs's mount as this process sees it, DIR untouched, the
+ * device seen in ex->dev, ex->on_fuse; -EEXIST if DIR already holds a memory
+ * directory, else 0 or the first -errno.
  */
-int hmfs_export(const char *mountpoint, const char *dir, struct hmfs_export *ex);
+int hmfs_export(const char *mountpoint, dev_t dev, const char *dir, struct hmfs_export *ex);
 
 #endif

@@ -609,6 +609,12 @@ struct hmfs_ctx {
 	 */
 	char *profile_lines;
 	char mountpoint[PATH_MAX]; /* absolute, for hotmemctl export */
+	/*
+	 * the mount's st_dev (0: unknown, statx() without STATX_MNT_ID), set
+	 * before the control socket answers: hotmemctl export checks the tree
+	 * it copies is on it, not another FUSE mount at the same path
+	 */
+	dev_t mount_dev;
 	char cmdline[1024];
 	/*
 	 * proc/sys/kernel/random/boot_id's UUID: made when the machine is

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
@@ -1466,10 +1467,46 @@ out:
 	return rc;
 }
 
+/*
+ * The st_dev hotmemfs reports for its mount (status "mount-dev",
+ * MAJOR:MINOR); 0 from an older hotmemfs that does not say
+ */
+static dev_t reported_mount_dev(json_object *status)
+{
+	unsigned int maj, min;
+
+	if (sscanf(gs(status, "mount-dev"), "%u:%u", &maj, &min) != 2)
+		return 0;
+	return makedev(maj, min);
+}
+
+/* export's refusal where MNT is not hotmemfs's mount as hotmemctl sees it */
+static void export_not_seen(const char *mnt, int ret, dev_t want, const struct hmfs_export *ex)
+{
+	dev_t seen = ex->dev;
+	char why[160];
+
+	if (ret == -ENOENT)
+		snprintf(why, sizeof(why), "no sys/devices/system/memory there");
+	else if (!ex->on_fuse)
+		snprintf(why, sizeof(why), "its sys/devices/system/memory is not on FUSE");
+	else
+		snprintf(why, sizeof(why),
+			 "its sys/devices/system/memory is on another FUSE mount, device %u:%u, "
+			 "not this hotmemfs's %u:%u",
+			 major(seen), minor(seen), major(want), minor(want));
+	fprintf(stderr,
+		"hotmemctl: export: %s is not hotmemfs's mount in this mount namespace (%s): "
+		"hotmemfs is mounted in another one, mounted over, or was unmounted; run hotmemctl export there "
+		"(e.g. inside hotmem-enter); nothing exported\n",
+		mnt, why);
+}
+
 /* export DIR: the mount's memory sysfs, copied as util-linux's mk-input.sh does */
 static int export_machine(struct cli *c, json_object *status)
 {
 	const char *mnt = gs(status, "mountpoint");
+	dev_t dev = reported_mount_dev(status);
 	struct hmfs_export ex;
 	int ret;
 
@@ -1477,14 +1514,9 @@ static int export_machine(struct cli *c, json_object *status)
 		fprintf(stderr, "hotmemctl: export: this hotmemfs does not say where it is mounted\n");
 		return 1;
 	}
-	ret = hmfs_export(mnt, c->export_dir, &ex);
+	ret = hmfs_export(mnt, dev, c->export_dir, &ex);
 	if (ret == -ENOENT || ret == -EXDEV) {
-		fprintf(stderr,
-			"hotmemctl: export: %s is not hotmemfs's mount in this mount namespace (%s): "
-			"hotmemfs is mounted in another one or was unmounted; run hotmemctl export there "
-			"(e.g. inside hotmem-enter); nothing exported\n",
-			mnt, ret == -ENOENT ? "no sys/devices/system/memory there" :
-					      "its sys/devices/system/memory is not on FUSE");
+		export_not_seen(mnt, ret, dev, &ex);
 		return 1;
 	}
 	if (ret == -EEXIST) {

@@ -2481,7 +2481,8 @@ int main(int argc, char **argv)
 	if (!realpath(o.mountpoint, ctx.mountpoint))
 		ctx.mountpoint[0] = '\0';
 	/* what a detach checks the mountpoint against (mount_still_ours()) */
-	mount_ident_of(ctx.mountpoint, &st.mnt);
+	if (!mount_ident_of(ctx.mountpoint, &st.mnt))
+		ctx.mount_dev = st.mnt.dev;
 	ret = hmfs_ctl_start(&ctx);
 	if (ret) {
 		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path, strerror(-ret));
