@@ -2,8 +2,8 @@
 /*
  * hotmem-conform --cell AGENT EVENT: one cell, inside an entered machine
  * (hotmem-enter runs it): a counting listener and the agent started, the
- * event plugged, the new blocks waited for until online (or until none has
- * come online for 5 s), then counted -- states, zones, failed and
+ * event plugged, the new blocks waited for until online (or until none more
+ * has come online for 5 s since one did), then counted -- states, zones, failed and
  * redundant writes, uevents lost, Movable against auto_movable_ratio --
  * the agent stopped and the onlined blocks offlined again.  One JSON
  * object on stdout (the last line), the steps on stderr (the last one
@@ -36,6 +36,13 @@
 #define PING_TIMEOUT_MS 5000
 #define SETTLE_TIMEOUT_MS 15000
 
+/* how the wait for the new blocks to come online ended (all_online()) */
+enum wait_end {
+	WAIT_ALL_ONLINE,
+	WAIT_STALLED,	/* blocks came online, then none more for CONFORM_STALL_MS */
+	WAIT_TIMED_OUT, /* HOTMEM_CONFORM_WAIT */
+};
+
 struct cell {
 	const char *agent, *event;
 	const char *udevd;
@@ -45,6 +52,8 @@ struct cell {
 	unsigned long listener_ino;
 	struct conform_blocks before, after, added;
 	long ms_to_last_online; /* -1: never */
+	long waited_ms;		/* from the plug until the wait for them ended, not all online */
+	enum wait_end wait_end;	/* why it ended */
 	long agent_t0;		/* when the agent was started */
 	bool ended;		/* the agent ended by itself */
 	bool failed;		/* ... otherwise than with exit status 0 (then reaped) */
@@ -165,25 +174,39 @@ static void listed_blocks(const struct cell *c, const struct conform_blocks *bef
 	step("no new block in the listing after %ld s", c->wait_ms / 1000);
 }
 
-/* until all of @b are online (true), the wait is over, or none came online for 5 s */
-static bool all_online(const struct cell *c, const struct conform_blocks *b)
+/*
+ * Until all of @b are online, the wait is over, or their count online has
+ * not changed for CONFORM_STALL_MS since a block was first seen online
+ * (the kernel's doing or the agent's).  The stall clock starts there: an
+ * agent that polls or batches (a 7-s loop, a unit started later) starts
+ * after the plug, and "none online yet" is not "no progress" (abuse25a
+ * B4: such an agent was called a violator after 5 s of
+ * HOTMEM_CONFORM_WAIT=30).  An agent that never onlines anything costs the
+ * whole wait; but "none", the kernel alone, whose auto-online is done
+ * within the add (add_memory_resource(), 6.12), before the listing: no
+ * later sign can come, so its clock runs from the start.
+ */
+static enum wait_end all_online(const struct cell *c, const struct conform_blocks *b)
 {
 	long now = conform_now_ms(), end = now + c->wait_ms, last_change = now;
 	size_t online, last = (size_t)-1;
+	/* a block was seen online (or nothing will act): the stall clock runs */
+	bool started = !strcmp(c->agent, "none");
 
 	for (;;) {
 		online = conform_count_online(b);
 		if (online == b->count)
-			return true;
+			return WAIT_ALL_ONLINE;
 		now = conform_now_ms();
+		started |= online > 0;
 		if (online != last) {
 			last = online;
 			last_change = now;
-		} else if (now - last_change >= CONFORM_STALL_MS) {
-			return false;
+		} else if (started && now - last_change >= CONFORM_STALL_MS) {
+			return WAIT_STALLED;
 		}
 		if (now >= end)
-			return false;
+			return WAIT_TIMED_OUT;
 		conform_sleep_ms(50);
 	}
 }
@@ -692,6 +715,20 @@ static void add_rules_errors(json_object *o)
 	free(first);
 }
 
+/*
+ * Blocks not all online: how long the cell waited for them, from the plug,
+ * and why it stopped (the verdict says it: conform_reasons_for()).
+ */
+static void add_wait(const struct cell *c, json_object *o)
+{
+	if (c->wait_end == WAIT_ALL_ONLINE)
+		return;
+	add_int(o, "waited_ms", c->waited_ms);
+	json_object_object_add(o, "wait_ended",
+			       json_object_new_string(c->wait_end == WAIT_STALLED ? "stalled" : "timed_out"));
+	add_int(o, "wait_s", c->wait_ms / 1000);
+}
+
 /* one JSON object, one line: the last of stdout (bench_burst.sh's sed reads it too) */
 static void print_outcome(const struct cell *c, struct outcome *r)
 {
@@ -714,6 +751,7 @@ static void print_outcome(const struct cell *c, struct outcome *r)
 	json_object_object_add(o, "ms_to_last_online",
 			       c->ms_to_last_online < 0 ? NULL
 							: json_object_new_int64(c->ms_to_last_online));
+	add_wait(c, o);
 	add_int(o, "offlinable", r->offl);
 	add_int(o, "uevents_lost", r->lost);
 	add_int(o, "agent_enobufs", r->enobufs);
@@ -758,7 +796,11 @@ static int plug_and_wait(struct cell *c)
 	step("%zu blocks before, %zu after, %zu new", c->before.count, c->after.count,
 	     c->added.count);
 	/* an agent that lost uevents never onlines them: the stall ends the wait */
-	c->ms_to_last_online = all_online(c, &c->added) ? conform_now_ms() - t0 : -1;
+	c->wait_end = all_online(c, &c->added);
+	if (c->wait_end == WAIT_ALL_ONLINE)
+		c->ms_to_last_online = conform_now_ms() - t0;
+	else
+		c->waited_ms = conform_now_ms() - t0;
 	step("%zu of %zu online; settling", conform_count_online(&c->added), c->added.count);
 	settle(c);
 	return 0;

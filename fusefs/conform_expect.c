@@ -400,6 +400,31 @@ static void intent_zones(FILE *f, FILE *adv, json_object *r, const char *agent, 
 		       n, onl, zones, intent->name, intent->zones_said);
 }
 
+/*
+ * How long the cell waited for the blocks left offline, from its outcome's
+ * "waited_ms", "wait_ended" and "wait_s": "left offline" read as "never
+ * onlined", where the cell had stopped 5 s after nothing happened
+ * (abuse25a B4).  "" for an outcome without them (an older cell's).
+ */
+static void wait_said(json_object *r, char *buf, size_t len)
+{
+	long ms = num(r, "waited_ms", -1), wait_s = num(r, "wait_s", -1);
+	json_object *end;
+	bool stalled;
+
+	*buf = '\0';
+	if (ms < 0 || !json_object_object_get_ex(r, "wait_ended", &end) ||
+	    !json_object_is_type(end, json_type_string))
+		return;
+	stalled = !strcmp(json_object_get_string(end), "stalled");
+	if (stalled)
+		snprintf(buf, len, " (none more came online for %d s: waited %ld.%ld s after the plug)",
+			 CONFORM_STALL_MS / 1000, ms / 1000, ms % 1000 / 100);
+	else
+		snprintf(buf, len, " (waited %ld.%ld s after the plug: HOTMEM_CONFORM_WAIT=%ld)",
+			 ms / 1000, ms % 1000 / 100, wait_s);
+}
+
 int conform_reasons(json_object *r, char **out)
 {
 	char *adv = NULL;
@@ -446,11 +471,14 @@ int conform_reasons_for(json_object *r, const char *agent, char **out, char **ad
 	if (unsent > 0)
 		reason(f, "hotmemfs did not send %ld uevent%s (netlink-errors)", unsent, plural(unsent));
 	if (onl < new) {
+		char wait[128];
+
+		wait_said(r, wait, sizeof(wait));
 		if (lost > 0)
-			reason(f, "%ld of %ld blocks left offline: the agent lost %ld uevent%s (ENOBUFS)",
-			       new - onl, new, lost, plural(lost));
+			reason(f, "%ld of %ld blocks left offline: the agent lost %ld uevent%s (ENOBUFS)%s",
+			       new - onl, new, lost, plural(lost), wait);
 		else
-			reason(f, "%ld of %ld blocks left offline", new - onl, new);
+			reason(f, "%ld of %ld blocks left offline%s", new - onl, new, wait);
 	}
 	/* only under memhp_default_state=online* is an EINVAL the kernel's auto-online's doing */
 	if (rw > 0 && !flag(r, "agent_chose_zones"))

@@ -106,7 +106,7 @@ HOTMEM_CONFORM_WAIT=8 "$CONFORM" --reduced --agent "$stubborn" --only ' memhp_de
 	--json "$TMP/stubborn.json" >"$TMP/stubborn" 2>"$TMP/err"
 is "$?" 1 "an agent that never onlines: exit status 1"
 sed 's/^/# /' "$TMP/stubborn"
-grep -qE "^agent#1 .* 0/8 .*✗ 8 of 8 blocks left offline \[VIOLATION: should pass: no --intent says what your rule means[^]]*\]$" "$TMP/stubborn"
+grep -qE "^agent#1 .* 0/8 .*✗ 8 of 8 blocks left offline \(waited [0-9.]+ s after the plug: HOTMEM_CONFORM_WAIT=8\) \[VIOLATION: should pass: no --intent says what your rule means[^]]*\]$" "$TMP/stubborn"
 tap_ok $? "its row says the blocks were left offline: the cell ended, not timed out"
 jq -e '.[0].outcome.new == 8 and .[0].outcome.online == 0 and .[0].outcome.ms_to_last_online == null' \
 	"$TMP/stubborn.json" >/dev/null
@@ -151,7 +151,7 @@ HOTMEM_CONFORM_WAIT=8 "$CONFORM" --reduced --agent 'sleep 1; echo dying >&2; kil
 	--only ' memhp_default_state=offline ' --json "$TMP/killed.json" >"$TMP/killed" 2>>"$TMP/err"
 is "$?" 1 "an agent killed after the plug: exit status 1"
 sed 's/^/# /' "$TMP/killed"
-grep -qE "^agent#1 .* 0/8 .*✗ the agent was killed by signal 9 \(Killed\) within [0-9.]+ s of its start, after the plug; its stderr ends: dying \(whole: [^)]*\); 8 of 8 blocks left offline \[VIOLATION: should pass: no --intent says what your rule means[^]]*\]$" "$TMP/killed"
+grep -qE "^agent#1 .* 0/8 .*✗ the agent was killed by signal 9 \(Killed\) within [0-9.]+ s of its start, after the plug; its stderr ends: dying \(whole: [^)]*\); 8 of 8 blocks left offline \(waited [0-9.]+ s after the plug: HOTMEM_CONFORM_WAIT=8\) \[VIOLATION: should pass: no --intent says what your rule means[^]]*\]$" "$TMP/killed"
 tap_ok $? "its row: killed by signal 9 after the plug, then the blocks it left offline, a violation"
 # ^C (SIGINT) in a cell: the cell is stopped, its agent with it, and the
 # matrix ends with 128+2 and no verdict for the cell cut short

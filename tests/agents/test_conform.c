@@ -91,6 +91,33 @@ static void test_reasons(void **state)
 	free(r);
 }
 
+/*
+ * Blocks left offline say how long the cell waited for them, and why it
+ * stopped (abuse25a B4: "left offline" read as "never onlined", where
+ * the cell had given up 5 s after the plug)
+ */
+static void test_reasons_say_the_wait(void **state)
+{
+	char *r;
+
+	r = reasons_of("{\"new\":8,\"online\":0,\"agent_chose_zones\":true,\"offlinable\":0,"
+		       "\"waited_ms\":30480,\"wait_ended\":\"timed_out\",\"wait_s\":30}");
+	assert_string_equal(r, "8 of 8 blocks left offline (waited 30.4 s after the plug: "
+			       "HOTMEM_CONFORM_WAIT=30)");
+	free(r);
+	r = reasons_of("{\"new\":8,\"online\":4,\"agent_chose_zones\":true,\"offlinable\":4,"
+		       "\"waited_ms\":7250,\"wait_ended\":\"stalled\",\"wait_s\":15}");
+	assert_string_equal(r, "4 of 8 blocks left offline (none more came online for 5 s: "
+			       "waited 7.2 s after the plug)");
+	free(r);
+	r = reasons_of("{\"new\":1024,\"online\":257,\"agent_chose_zones\":true,\"offlinable\":257,"
+		       "\"uevents_lost\":767,\"waited_ms\":9100,\"wait_ended\":\"stalled\","
+		       "\"wait_s\":15}");
+	assert_string_equal(r, "767 of 1024 blocks left offline: the agent lost 767 uevents (ENOBUFS) "
+			       "(none more came online for 5 s: waited 9.1 s after the plug)");
+	free(r);
+}
+
 /* the expectation under online_policy=auto-movable says so, not contig-zones (usereye3 #3) */
 static void test_auto_movable_expectation(void **state)
 {
@@ -653,6 +680,7 @@ int main(void)
 	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
 	static struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_reasons_say_the_wait),
 		cmocka_unit_test(test_auto_movable_expectation),
 		cmocka_unit_test(test_write_kinds),
 		cmocka_unit_test(test_write_kinds_unparsed),
