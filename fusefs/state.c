@@ -428,6 +428,40 @@ static int unlink_sibling(struct hmfs_ctx *ctx, const char *suffix)
 	return unlinkat(ctx->state_dirfd, name, 0) && errno != ENOENT ? -errno : 0;
 }
 
+/*
+ * PATH.journal.fresh-aside (if @journal), then PATH.fresh-aside, removed:
+ * PATH.fresh-aside left beside PATH is what the next start's
+ * settle_aside() removes, with any journal aside; a journal aside left
+ * alone would be put back as PATH.journal.  *@failed: the suffix of the
+ * one that failed, for the message.
+ */
+static int unlink_asides(struct hmfs_ctx *ctx, bool journal, const char **failed)
+{
+	int ret = 0;
+
+	*failed = JOURNAL_ASIDE;
+	if (journal)
+		ret = unlink_sibling(ctx, JOURNAL_ASIDE);
+	if (ret)
+		return ret;
+	*failed = FRESH_ASIDE;
+	return unlink_sibling(ctx, FRESH_ASIDE);
+}
+
+/* the same, put back: the journal first, PATH back last, the old machine whole again */
+static int put_asides_back(struct hmfs_ctx *ctx, bool journal, const char **failed)
+{
+	int ret = 0;
+
+	*failed = JOURNAL_ASIDE;
+	if (journal)
+		ret = rename_sibling(ctx, JOURNAL_ASIDE, ".journal");
+	if (ret)
+		return ret;
+	*failed = FRESH_ASIDE;
+	return rename_sibling(ctx, FRESH_ASIDE, "");
+}
+
 /* PATH@suffix: 1 there (ours), 0 not there; refused when not ours */
 static int aside_there(struct hmfs_ctx *ctx, const char *suffix, char *err, size_t errlen)
 {
@@ -486,13 +520,12 @@ static int settle_journal_alone(struct hmfs_ctx *ctx, char *err, size_t errlen)
 /* PATH.fresh-aside beside PATH (@journal: its journal aside too): what the saved new machine replaced */
 static int settle_replaced(struct hmfs_ctx *ctx, int journal, char *err, size_t errlen)
 {
-	int ret = journal ? unlink_sibling(ctx, JOURNAL_ASIDE) : 0;
+	const char *failed;
+	int ret = unlink_asides(ctx, journal, &failed);
 
-	if (!ret)
-		ret = unlink_sibling(ctx, FRESH_ASIDE);
 	if (ret) {
 		snprintf(err, errlen, "removing %s%s, which a saved --fresh start replaced: %s",
-			 ctx->state_path, FRESH_ASIDE, strerror(-ret));
+			 ctx->state_path, failed, strerror(-ret));
 		return ret;
 	}
 	fprintf(stderr, "hotmemfs: removed %s%s%s%s%s: the --fresh start that set it aside saved its new machine\n",
@@ -509,6 +542,7 @@ static int settle_replaced(struct hmfs_ctx *ctx, int journal, char *err, size_t 
 static int settle_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
 {
 	int state = aside_there(ctx, FRESH_ASIDE, err, errlen), journal = 0, ret;
+	const char *failed;
 	struct stat st;
 
 	if (state >= 0)
@@ -520,12 +554,10 @@ static int settle_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	if (!fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW) ||
 	    errno != ENOENT)
 		return settle_replaced(ctx, journal, err, errlen);
-	ret = journal ? rename_sibling(ctx, JOURNAL_ASIDE, ".journal") : 0;
-	if (!ret)
-		ret = rename_sibling(ctx, FRESH_ASIDE, "");
+	ret = put_asides_back(ctx, journal, &failed);
 	if (ret) {
 		snprintf(err, errlen, "putting back %s%s, which a --fresh start that never saved set aside: %s",
-			 ctx->state_path, FRESH_ASIDE, strerror(-ret));
+			 ctx->state_path, failed, strerror(-ret));
 		return ret;
 	}
 	fsync(ctx->state_dirfd);
@@ -602,24 +634,30 @@ said:
  */
 static void drop_aside(struct hmfs_ctx *ctx)
 {
+	const char *failed;
+	int ret;
+
 	if (!ctx->fresh_aside)
 		return;
 	ctx->fresh_aside = false;
-	/* not removed: the next start's settle_aside() removes them, PATH being there */
-	if (unlink_sibling(ctx, JOURNAL_ASIDE) || unlink_sibling(ctx, FRESH_ASIDE))
+	ret = unlink_asides(ctx, true, &failed);
+	if (ret)
 		fprintf(stderr, "hotmemfs: --fresh: removing the old state %s%s: %s (the next start removes it)\n",
-			ctx->state_path, FRESH_ASIDE, strerror(errno));
+			ctx->state_path, failed, strerror(-ret));
 }
 
 void hmfs_state_put_back(struct hmfs_ctx *ctx)
 {
+	const char *failed;
+	int ret;
+
 	if (!ctx->fresh_aside)
 		return;
 	ctx->fresh_aside = false;
-	/* the journal first: PATH back last, the old machine whole again */
-	if (rename_sibling(ctx, JOURNAL_ASIDE, ".journal") || rename_sibling(ctx, FRESH_ASIDE, "")) {
+	ret = put_asides_back(ctx, true, &failed);
+	if (ret) {
 		fprintf(stderr, "hotmemfs: --fresh: putting the old state %s%s back: %s (the next start puts it back)\n",
-			ctx->state_path, FRESH_ASIDE, strerror(errno));
+			ctx->state_path, failed, strerror(-ret));
 		return;
 	}
 	fsync(ctx->state_dirfd);

@@ -15,6 +15,9 @@
  *                                 (or PATH absent or empty) lets it through
  *   HOTMEM_TEST_TRUNC_FAIL=PATH   fail each ftruncate() with EIO while PATH exists (the
  *                                 journal's cuts)
+ *   HOTMEM_TEST_UNLINK_FAIL=SUFFIX  fail each unlinkat() of a name ending in SUFFIX with EIO
+ *   HOTMEM_TEST_RENAME_FAIL=SUFFIX  fail each renameat() from a name ending in SUFFIX with
+ *                                 EIO (the state file's --fresh asides removed, put back)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -125,4 +128,37 @@ int fsync(int fd)
 	if (S_ISREG(st.st_mode) && held)
 		shim_hold(held);
 	return next(fd);
+}
+
+/* @name ends in the suffix the environment variable @var names: errno EIO then */
+static bool name_fails(const char *var, const char *name)
+{
+	const char *suffix = getenv(var);
+	size_t n = strlen(name), k;
+
+	if (!suffix || !suffix[0])
+		return false;
+	k = strlen(suffix);
+	if (n < k || strcmp(name + n - k, suffix))
+		return false;
+	errno = EIO;
+	return true;
+}
+
+int unlinkat(int dirfd, const char *name, int flags)
+{
+	static int (*next)(int, const char *, int);
+
+	if (!next)
+		next = (int (*)(int, const char *, int))real("unlinkat");
+	return name_fails("HOTMEM_TEST_UNLINK_FAIL", name) ? -1 : next(dirfd, name, flags);
+}
+
+int renameat(int olddirfd, const char *from, int newdirfd, const char *to)
+{
+	static int (*next)(int, const char *, int, const char *);
+
+	if (!next)
+		next = (int (*)(int, const char *, int, const char *))real("renameat");
+	return name_fails("HOTMEM_TEST_RENAME_FAIL", from) ? -1 : next(olddirfd, from, newdirfd, to);
 }
