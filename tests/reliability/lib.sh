@@ -29,7 +29,8 @@ DEV_RUNTIME_FIELDS=(busy-pfn busy-errno retry-in-ms retry-errno plug-stopped off
 # what a restart legitimately changes (uevent counters, save counters, FUSE
 # request counters, the summary text with its free-page figures, free pages, memory group
 # numbers, the engine's metadata bytes: section tables sized by history;
-# the guest driver's run time: DEV_RUNTIME_FIELDS).
+# the guest driver's run time: DEV_RUNTIME_FIELDS; the mount's device,
+# mount-dev, new at every mount).
 snapshot() {
 	ctl --json status | python3 -c '
 import json, sys
@@ -46,6 +47,7 @@ d.pop("uevents", None)
 d.pop("control", None)
 d.pop("fuse", None)
 d.pop("state-writes", None)
+d.pop("mount-dev", None)
 for b in d.get("blocks", []):
     b.pop("group", None)
 for v in d.get("devices", []):
