@@ -411,12 +411,50 @@ static int open_journal(struct hmfs_ctx *ctx, bool *made, char *err, size_t errl
 #define FRESH_ASIDE ".fresh-aside"
 #define JOURNAL_ASIDE ".journal.fresh-aside"
 
+/* the CRC-32 in hex and the '~' before it, in a shortened aside name */
+#define ASIDE_HASH_LEN 9
+
+/*
+ * PATH@suffix's name in the state file's directory, and for an aside
+ * suffix one that fits NAME_MAX: a state file named over 235 bytes (of
+ * 255) has no room for ".journal.fresh-aside", and --fresh was refused
+ * for a name the user gave that is valid.  Such an aside is NAME's first
+ * bytes, '~', NAME's CRC-32 in hex, then the suffix: the same NAME gives
+ * the same name at every start, so that settle_aside() finds it again
+ * after a crash.  Other suffixes as sibling().
+ */
+static void aside_sibling(const struct hmfs_ctx *ctx, const char *suffix, char *buf, size_t len)
+{
+	const char *name = base_name(ctx->state_path);
+	size_t n = strlen(name), k = strlen(suffix);
+	bool aside = k >= sizeof(FRESH_ASIDE) - 1 &&
+		     !strcmp(suffix + k - (sizeof(FRESH_ASIDE) - 1), FRESH_ASIDE);
+
+	if (!aside || n + k <= NAME_MAX) {
+		sibling(ctx, suffix, buf, len);
+		return;
+	}
+	snprintf(buf, len, "%.*s~%08x%s", (int)(NAME_MAX - k - ASIDE_HASH_LEN), name,
+		 hmfs_crc32(name, n), suffix);
+}
+
+/* the same as a path, for a message: the state file's directory as given, then the name */
+static const char *aside_path(const struct hmfs_ctx *ctx, const char *suffix, char *buf,
+			      size_t len)
+{
+	int dir = (int)(base_name(ctx->state_path) - ctx->state_path);
+
+	snprintf(buf, len, "%.*s", dir, ctx->state_path);
+	aside_sibling(ctx, suffix, buf + strlen(buf), len - strlen(buf));
+	return buf;
+}
+
 static int rename_sibling(struct hmfs_ctx *ctx, const char *from, const char *to)
 {
 	char a[PATH_MAX + 32], b[PATH_MAX + 32];
 
-	sibling(ctx, from, a, sizeof(a));
-	sibling(ctx, to, b, sizeof(b));
+	aside_sibling(ctx, from, a, sizeof(a));
+	aside_sibling(ctx, to, b, sizeof(b));
 	return renameat(ctx->state_dirfd, a, ctx->state_dirfd, b) ? -errno : 0;
 }
 
@@ -424,7 +462,7 @@ static int unlink_sibling(struct hmfs_ctx *ctx, const char *suffix)
 {
 	char name[PATH_MAX + 32];
 
-	sibling(ctx, suffix, name, sizeof(name));
+	aside_sibling(ctx, suffix, name, sizeof(name));
 	return unlinkat(ctx->state_dirfd, name, 0) && errno != ENOENT ? -errno : 0;
 }
 
@@ -469,8 +507,8 @@ static int aside_there(struct hmfs_ctx *ctx, const char *suffix, char *err, size
 	struct stat st;
 	int ret;
 
-	sibling(ctx, suffix, name, sizeof(name));
-	snprintf(path, sizeof(path), "%s%s", ctx->state_path, suffix);
+	aside_sibling(ctx, suffix, name, sizeof(name));
+	aside_path(ctx, suffix, path, sizeof(path));
 	if (fstatat(ctx->state_dirfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
 		if (errno == ENOENT)
 			return 0;
@@ -493,44 +531,46 @@ static int aside_there(struct hmfs_ctx *ctx, const char *suffix, char *err, size
  */
 static int settle_journal_alone(struct hmfs_ctx *ctx, char *err, size_t errlen)
 {
-	char name[PATH_MAX + 16];
+	char name[PATH_MAX + 16], j[PATH_MAX + 32], f[PATH_MAX + 32];
 	struct stat st;
 	int ret;
 
+	aside_path(ctx, JOURNAL_ASIDE, j, sizeof(j));
+	aside_path(ctx, FRESH_ASIDE, f, sizeof(f));
 	sibling(ctx, ".journal", name, sizeof(name));
 	if (!fstatat(ctx->state_dirfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
 	    (!S_ISREG(st.st_mode) || st.st_size)) {
-		snprintf(err, errlen, "%s%s is there without %s%s, beside a journal %s.journal that is not empty: which holds the machine's records is not known; move one of them away yourself",
-			 ctx->state_path, JOURNAL_ASIDE, ctx->state_path, FRESH_ASIDE,
-			 ctx->state_path);
+		snprintf(err, errlen, "%s is there without %s, beside a journal %s.journal that is not empty: which holds the machine's records is not known; move one of them away yourself",
+			 j, f, ctx->state_path);
 		return -EEXIST;
 	}
 	ret = rename_sibling(ctx, JOURNAL_ASIDE, ".journal");
 	if (ret) {
-		snprintf(err, errlen, "putting back %s%s, which a --fresh start set aside: %s",
-			 ctx->state_path, JOURNAL_ASIDE, strerror(-ret));
+		snprintf(err, errlen, "putting back %s, which a --fresh start set aside: %s", j,
+			 strerror(-ret));
 		return ret;
 	}
 	fsync(ctx->state_dirfd);
-	fprintf(stderr, "hotmemfs: %s%s put back as %s.journal: found without %s%s (a crash after --fresh set them aside), the journal there empty\n",
-		ctx->state_path, JOURNAL_ASIDE, ctx->state_path, ctx->state_path, FRESH_ASIDE);
+	fprintf(stderr, "hotmemfs: %s put back as %s.journal: found without %s (a crash after --fresh set them aside), the journal there empty\n",
+		j, ctx->state_path, f);
 	return 0;
 }
 
 /* PATH.fresh-aside beside PATH (@journal: its journal aside too): what the saved new machine replaced */
 static int settle_replaced(struct hmfs_ctx *ctx, int journal, char *err, size_t errlen)
 {
+	char f[PATH_MAX + 32], j[PATH_MAX + 32];
 	const char *failed;
 	int ret = unlink_asides(ctx, journal, &failed);
 
 	if (ret) {
-		snprintf(err, errlen, "removing %s%s, which a saved --fresh start replaced: %s",
-			 ctx->state_path, failed, strerror(-ret));
+		snprintf(err, errlen, "removing %s, which a saved --fresh start replaced: %s",
+			 aside_path(ctx, failed, f, sizeof(f)), strerror(-ret));
 		return ret;
 	}
-	fprintf(stderr, "hotmemfs: removed %s%s%s%s%s: the --fresh start that set it aside saved its new machine\n",
-		ctx->state_path, FRESH_ASIDE, journal ? " and " : "", journal ? ctx->state_path : "",
-		journal ? JOURNAL_ASIDE : "");
+	fprintf(stderr, "hotmemfs: removed %s%s%s: the --fresh start that set it aside saved its new machine\n",
+		aside_path(ctx, FRESH_ASIDE, f, sizeof(f)), journal ? " and " : "",
+		journal ? aside_path(ctx, JOURNAL_ASIDE, j, sizeof(j)) : "");
 	return 0;
 }
 
@@ -542,6 +582,7 @@ static int settle_replaced(struct hmfs_ctx *ctx, int journal, char *err, size_t 
 static int settle_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
 {
 	int state = aside_there(ctx, FRESH_ASIDE, err, errlen), journal = 0, ret;
+	char path[PATH_MAX + 32];
 	const char *failed;
 	struct stat st;
 
@@ -556,13 +597,13 @@ static int settle_aside(struct hmfs_ctx *ctx, char *err, size_t errlen)
 		return settle_replaced(ctx, journal, err, errlen);
 	ret = put_asides_back(ctx, journal, &failed);
 	if (ret) {
-		snprintf(err, errlen, "putting back %s%s, which a --fresh start that never saved set aside: %s",
-			 ctx->state_path, failed, strerror(-ret));
+		snprintf(err, errlen, "putting back %s, which a --fresh start that never saved set aside: %s",
+			 aside_path(ctx, failed, path, sizeof(path)), strerror(-ret));
 		return ret;
 	}
 	fsync(ctx->state_dirfd);
-	fprintf(stderr, "hotmemfs: %s%s put back as %s: the --fresh start that set it aside ended before its new machine was saved\n",
-		ctx->state_path, FRESH_ASIDE, ctx->state_path);
+	fprintf(stderr, "hotmemfs: %s put back as %s: the --fresh start that set it aside ended before its new machine was saved\n",
+		aside_path(ctx, FRESH_ASIDE, path, sizeof(path)), ctx->state_path);
 	return 0;
 }
 
@@ -634,6 +675,7 @@ said:
  */
 static void drop_aside(struct hmfs_ctx *ctx)
 {
+	char path[PATH_MAX + 32];
 	const char *failed;
 	int ret;
 
@@ -642,12 +684,13 @@ static void drop_aside(struct hmfs_ctx *ctx)
 	ctx->fresh_aside = false;
 	ret = unlink_asides(ctx, true, &failed);
 	if (ret)
-		fprintf(stderr, "hotmemfs: --fresh: removing the old state %s%s: %s (the next start removes it)\n",
-			ctx->state_path, failed, strerror(-ret));
+		fprintf(stderr, "hotmemfs: --fresh: removing the old state %s: %s (the next start removes it)\n",
+			aside_path(ctx, failed, path, sizeof(path)), strerror(-ret));
 }
 
 void hmfs_state_put_back(struct hmfs_ctx *ctx)
 {
+	char path[PATH_MAX + 32];
 	const char *failed;
 	int ret;
 
@@ -656,8 +699,8 @@ void hmfs_state_put_back(struct hmfs_ctx *ctx)
 	ctx->fresh_aside = false;
 	ret = put_asides_back(ctx, true, &failed);
 	if (ret) {
-		fprintf(stderr, "hotmemfs: --fresh: putting the old state %s%s back: %s (the next start puts it back)\n",
-			ctx->state_path, failed, strerror(-ret));
+		fprintf(stderr, "hotmemfs: --fresh: putting the old state %s back: %s (the next start puts it back)\n",
+			aside_path(ctx, failed, path, sizeof(path)), strerror(-ret));
 		return;
 	}
 	fsync(ctx->state_dirfd);
