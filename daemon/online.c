@@ -132,6 +132,15 @@ static void injected_hint(struct hmd *d, int err, char *buf, size_t len)
 			 path, inject);
 }
 
+/*
+ * What runs the coldplug again: the service's restart, or for a --oneshot
+ * run (no service, abuse25a B7) itself once more
+ */
+static const char *rerun_advice(const struct hmd *d)
+{
+	return d->oneshot ? "`hotmemd --oneshot` runs again" : "`systemctl restart hotmemd`";
+}
+
 static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 {
 	struct hmd_block *b = &d->blk[id];
@@ -158,8 +167,8 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	else
 		hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL,
 			   hmd_policy_name(block_policy(d, b)), err,
-			   "gave up onlining: %s: %s%s; left offline until `systemctl restart hotmemd` (its coldplug retries every offline block) or a write of memory%lu/state",
-			   what, strerror(err), hint, id);
+			   "gave up onlining: %s: %s%s; left offline until %s (its coldplug retries every offline block) or a write of memory%lu/state",
+			   what, strerror(err), hint, rerun_advice(d), id);
 	hmd_status_changed(d);
 }
 

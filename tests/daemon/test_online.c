@@ -461,6 +461,22 @@ static void test_hwpoison_give_up_advice(void **state)
 	assert_non_null(strstr(f->m.journal, "MESSAGE=memory15: gave up onlining: online_movable: Cannot allocate memory; left offline until `systemctl restart hotmemd`"));
 }
 
+/* --oneshot (no service): the advice is to run it again, not the service's restart (abuse25a B7) */
+static void test_oneshot_give_up_advice(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	f->d.oneshot = true;
+	script(f, 15, 1, ENOMEM);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.n_failed, 1);
+	assert_non_null(strstr(f->m.journal,
+			       "MESSAGE=memory15: gave up onlining: online_movable: Cannot allocate memory; left offline until `hotmemd --oneshot` runs again (its coldplug retries every offline block) or a write of memory15/state"));
+	assert_null(strstr(f->m.journal, "systemctl"));
+}
+
 /*
  * A block removed between its read and its write (finalD 5): ENODEV
  * through the file it was read with, ENOENT from a new open once its
@@ -2677,6 +2693,7 @@ int main(void)
 		T(test_einval_raced_online),
 		T(test_other_errno_gives_up),
 		T(test_hwpoison_give_up_advice),
+		T(test_oneshot_give_up_advice),
 		T(test_block_gone_not_a_give_up),
 		T(test_kernel_auto_online_respected),
 		T(test_offline_event_not_fought),
