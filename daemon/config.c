@@ -31,7 +31,7 @@ const struct hmd_config_key hmd_config_keys[] = {
 	  "yes|no|kernel (default yes)" },
 	{ "memory_groups", "memory-groups", false,
 	  "firmware|contiguous|none: static memory groups (default firmware)" },
-	{ "retry_max", "retry-max", false, "retries on EBUSY/EAGAIN (default 5)" },
+	{ "retry_max", "retry-max", false, "retries on EBUSY/EAGAIN/EINTR (default 5)" },
 	{ "retry_initial_ms", "retry-initial-ms", false, "first backoff (default 10)" },
 	{ "retry_max_ms", "retry-max-ms", false, "backoff cap (default 1000)" },
 	{ "dry_run", "dry-run", true, "print decisions, write nothing (state_dir too)" },
@@ -43,7 +43,8 @@ const struct hmd_config_key hmd_config_keys[] = {
 	{ "state_dir", "state-dir", false,
 	  "where boot blocks are remembered (default /run/hotmemd)" },
 	{ "boot_blocks", "boot-blocks", false, "auto or a list like 0-23,32-199" },
-	{ "log_level", "log-level", false, "err|warning|notice|info|debug" },
+	{ "log_level", "log-level", false,
+	  "emerg|alert|crit|err|warning|notice|info|debug (default info)" },
 	{ "log_target", "log-target", false, "auto|journal|stderr" },
 	{ NULL, NULL, false, NULL },
 };

@@ -5,6 +5,11 @@ need_hotmemd
 
 out=$("$HOTMEMD" --help)
 check "--help lists every key as an option" grep -q -- '--auto-movable-ratio=VALUE' <<<"$out"
+# abuse25a B7: it said EBUSY/EAGAIN and err..debug, where EINTR is retried
+# too and emerg, alert and crit are taken
+check "--help: --retry-max retries on EBUSY/EAGAIN/EINTR" grep -q 'retries on EBUSY/EAGAIN/EINTR ' <<<"$out"
+check "--help: --log-level takes emerg|alert|crit|err|warning|notice|info|debug" \
+	grep -q 'emerg|alert|crit|err|warning|notice|info|debug' <<<"$out"
 check "--version" bash -c "'$HOTMEMD' --version | grep -q '^hotmemd [0-9]'"
 
 conf=$TMP/hotmemd.conf
