@@ -64,6 +64,28 @@ static bool zones_offered(struct hmd *d, unsigned long id, int policy, struct hm
 	return true;
 }
 
+/*
+ * A [nodeN] policy named as one in the decision's reason, "node1's policy
+ * online_kernel": the file's global policy is another, and "(policy
+ * online_kernel)" beside `policy = online_movable` did not say why
+ * (abuse25a B7).
+ */
+static void name_node_policy(const struct hmd *d, const struct hmd_block *b,
+			     struct hmd_decision *dec)
+{
+	char reason[sizeof(dec->reason) + 32]; /* room for the prefix; then cut to fit */
+	const char *rest = dec->reason;
+
+	if (d->cfg.node_policy[b->nid] == HMD_POL_INHERIT)
+		return;
+	/* "policy X..." (hmd_decide()) or auto-movable's "auto-movable: ..." */
+	if (!strncmp(rest, "policy ", 7))
+		rest += 7;
+	snprintf(reason, sizeof(reason), "node%d's policy %s", b->nid, rest);
+	memcpy(dec->reason, reason, sizeof(dec->reason) - 1);
+	dec->reason[sizeof(dec->reason) - 1] = '\0';
+}
+
 static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 {
 	struct hmd_block *b = &d->blk[id];
@@ -84,6 +106,7 @@ static void decide(struct hmd *d, unsigned long id, struct hmd_decision *dec)
 	d->pc.dyn = d->dyn.g;
 	d->pc.nr_dyn = groups ? d->dyn.n : 0;
 	hmd_decide(policy, &d->pc, &req, dec);
+	name_node_policy(d, b, dec);
 }
 
 static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *dec, bool ours)

@@ -109,7 +109,7 @@ mk_block "$root" 42 offline "Normal Movable" 1
 send add 41 42
 check "new policy online_kernel applies" wait_for 5 is_state 41 online_kernel
 check "per-node override: node1 observe only (memory42 left offline)" \
-	wait_for 5 grep -q "memory42: left offline: policy offline" "$log"
+	wait_for 5 grep -q "memory42: left offline: node1's policy offline: observe only" "$log"
 is "$(state "$root" 42)" offline "... memory42 is offline"
 
 printf '[hotmemd]\npolicy = online_movable\nretry_max = many\n' >"$conf"

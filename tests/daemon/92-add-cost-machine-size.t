@@ -103,7 +103,7 @@ check "a 512 GiB DIMM on node 1" dimm 512G big 1
 # every ADD of the burst taken (hotmemfs's sender may still be sending
 # them after a settle), then its last settle
 adds_taken() { [ "$(grep -c ": uevent add " "$log")" -ge $((n + 1 + 4096)) ]; }
-observed() { [ "$(grep -c ": left offline: policy offline" "$log")" -ge 4096 ]; }
+observed() { [ "$(grep -c ": left offline: node1's policy offline" "$log")" -ge 4096 ]; }
 check "... its 4096 ADDs taken" wait_for 300 adds_taken
 # the settle after its last uevent over (settle.sh): its last block's ADD
 last=$(ls "$mem" | sed -n 's/^memory\([0-9]*\)$/\1/p' | sort -n | tail -n 1)

@@ -625,6 +625,26 @@ static void test_node_policy(void **state)
 	assert_memory_equal(buf, "17 blocks online, 8 movable", 27);
 }
 
+/*
+ * A [nodeN] policy is named as one in the decision line: beside a global
+ * online_movable, "(policy online_kernel)" did not say why (abuse25a B7)
+ */
+static void test_node_policy_named(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	f->d.cfg.log_level = LOG_INFO;
+	mk_block(f->root, 20, "offline\n", 1);
+	f->d.cfg.policy = HMD_POL_ONLINE_MOVABLE;
+	f->d.cfg.node_policy[1] = HMD_POL_ONLINE_KERNEL;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory20: online_kernel (node1's policy online_kernel)"));
+	/* a block of a node without its own policy: the global one, as before */
+	assert_non_null(strstr(f->m.journal, "MESSAGE=memory8: online_movable (policy online_movable)"));
+}
+
 /* Boot blocks are remembered: a restart does not count hot-added ones. */
 static void test_boot_blocks_remembered(void **state)
 {
@@ -2700,6 +2720,7 @@ int main(void)
 		T(test_remove_cancels_retry),
 		T(test_dry_run_and_offline_write_nothing),
 		T(test_node_policy),
+		T(test_node_policy_named),
 		T(test_boot_blocks_remembered),
 		T(test_firmware_group_whole_dimm),
 		T(test_dynamic_group_from_iomem),
