@@ -638,3 +638,85 @@ void hmd_config_dump(const struct hmd_config *cfg, FILE *f)
 			fprintf(f, "\n[node%d]\npolicy = %s\n", i,
 				hmd_policy_name(cfg->node_policy[i]));
 }
+
+/* @cfg's dump (hmd_config_dump()) in a malloc()ed string; NULL: out of memory */
+static char *dump_text(const struct hmd_config *cfg)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	hmd_config_dump(cfg, f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* the next line of a dump at *@p, cut there in place; NULL past [hotmemd] */
+static char *next_main_line(char **p)
+{
+	char *line = *p, *nl;
+
+	if (!*line || *line == '\n')
+		return NULL;
+	nl = strchrnul(line, '\n');
+	*p = *nl ? nl + 1 : nl;
+	*nl = '\0';
+	return line;
+}
+
+/*
+ * Lines of [hotmemd] the files set (to other than the default) and @eff
+ * has otherwise: the command line's doing, as @eff is the files and the
+ * command line.  Each "KEY = FILE-VALUE<TAB>VALUE\n" into @out.  The dumps
+ * compared line by line: one key a line, in one order.
+ */
+static void overridden_lines(char *dflt, char *files, char *eff, char *out, size_t outlen)
+{
+	char *l[3];
+	size_t n = 0;
+	int w;
+
+	while ((l[0] = next_main_line(&dflt)) && (l[1] = next_main_line(&files)) &&
+	       (l[2] = next_main_line(&eff))) {
+		if (!strcmp(l[0], l[1]) || !strcmp(l[1], l[2]) || !strstr(l[2], " = "))
+			continue;
+		w = snprintf(out + n, outlen - n, "%s\t%s\n", l[1], strstr(l[2], " = ") + 3);
+		if (w < 0 || (size_t)w >= outlen - n) {
+			out[n] = '\0'; /* no room for this one: those before it */
+			return;
+		}
+		n += w;
+	}
+}
+
+int hmd_config_overridden(const struct hmd_config *eff, const char *path, bool must_exist,
+			  char *out, size_t outlen)
+{
+	struct hmd_config *cfg = malloc(2 * sizeof(*cfg));
+	char *text[3] = { NULL, NULL, NULL };
+	char err[HMD_ERR_MAX];
+	int i, r = -ENOMEM;
+
+	*out = '\0';
+	if (!cfg)
+		return -ENOMEM;
+	hmd_config_defaults(&cfg[0]);
+	/* the files alone; what they could not set is in @eff's errors already */
+	hmd_config_load(&cfg[1], path, must_exist, NULL, err, sizeof(err));
+	text[0] = dump_text(&cfg[0]);
+	text[1] = dump_text(&cfg[1]);
+	text[2] = dump_text(eff);
+	if (text[0] && text[1] && text[2]) {
+		overridden_lines(text[0], text[1], text[2], out, outlen);
+		r = 0;
+	}
+	for (i = 0; i < 3; i++)
+		free(text[i]);
+	free(cfg);
+	return r;
+}

@@ -71,6 +71,15 @@ int hmd_config_load(struct hmd_config *cfg, const char *path, bool must_exist,
 /* The effective configuration, in the file format. */
 void hmd_config_dump(const struct hmd_config *cfg, FILE *f);
 
+/*
+ * The [hotmemd] keys the files at @path set and the command line sets
+ * otherwise in @eff (loaded from them and it): "KEY = FILE-VALUE<TAB>VALUE"
+ * lines into @out, "" for none; a reload of an edited file does not apply
+ * them.  0, or -ENOMEM.
+ */
+int hmd_config_overridden(const struct hmd_config *eff, const char *path, bool must_exist,
+			  char *out, size_t outlen);
+
 /* Keys that can be options: for getopt_long and --help. */
 struct hmd_config_key {
 	const char *name; /* file key, e.g. "auto_movable_ratio" */

@@ -205,17 +205,53 @@ static void log_config_errors(struct hmd *d, const char *err)
 	}
 }
 
-/* Keys bound to open sockets and descriptors: only a restart changes them. */
+/* one key a reload keeps, said if the files now say otherwise */
+static void restart_key(struct hmd *d, const char *key, const char *now, const char *running)
+{
+	if (strcmp(now, running))
+		hmd_log(d, LOG_WARNING,
+			"reload: %s %s (running: %s) applies at the next start only: restart hotmemd",
+			key, now[0] ? now : "\"\"", running[0] ? running : "\"\"");
+}
+
+/*
+ * Keys bound to open sockets and descriptors: only a restart changes them.
+ * Each changed one is named (abuse25a B7: one line for the four, which
+ * did not say which).
+ */
 static void keep_restart_keys(struct hmd *d, struct hmd_config *n)
 {
-	if (strcmp(n->sysroot, d->cfg.sysroot) || strcmp(n->uevent_socket, d->cfg.uevent_socket) ||
-	    n->netlink != d->cfg.netlink || strcmp(n->state_dir, d->cfg.state_dir))
-		hmd_log(d, LOG_WARNING,
-			"sysroot, uevent_socket, netlink and state_dir change only on restart");
+	restart_key(d, "sysroot", n->sysroot, d->cfg.sysroot);
+	restart_key(d, "uevent_socket", n->uevent_socket, d->cfg.uevent_socket);
+	restart_key(d, "netlink", n->netlink ? "yes" : "no", d->cfg.netlink ? "yes" : "no");
+	restart_key(d, "state_dir", n->state_dir, d->cfg.state_dir);
 	strcpy(n->sysroot, d->cfg.sysroot);
 	strcpy(n->uevent_socket, d->cfg.uevent_socket);
 	strcpy(n->state_dir, d->cfg.state_dir);
 	n->netlink = d->cfg.netlink;
+}
+
+/*
+ * Keys the files set and hotmemd's own options set otherwise: options win
+ * at every reload, so an edit of those lines never applies (abuse25a B7:
+ * sysroot and the sockets, given as options by the emulation drop-in,
+ * edited in the file, and the reload said nothing).
+ */
+static void say_overridden(struct hmd *d, const struct hmd_config *n)
+{
+	char out[HMD_ERR_MAX], *line, *tab, *save = NULL;
+
+	if (hmd_config_overridden(n, d->config_path, d->config_explicit, out, sizeof(out)))
+		return;
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		hmd_log(d, LOG_NOTICE,
+			"reload: %s in the configuration files is not used: hotmemd's command line sets %s (options win over the files)",
+			line, tab + 1);
+	}
 }
 
 static void reload(struct hmd *d)
@@ -237,6 +273,7 @@ static void reload(struct hmd *d)
 			   "reload refused: keeping the running configuration");
 		goto out;
 	}
+	say_overridden(d, n);
 	keep_restart_keys(d, n);
 	d->cfg = *n;
 	hmd_log_setup(d);
