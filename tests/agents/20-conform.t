@@ -9,11 +9,7 @@
 # cell, its outcome and expectation.  A burst overflowing a default
 # netlink receive buffer is counted as lost uevents, by the kernel's count.
 . "$(dirname "$0")/../fusefs/lib.sh"
-CONFORM=$HOTMEM_BUILD/hotmem-conform
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-enter)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$CONFORM"
-need_built "$HOTMEM_BUILD/hotmem-enter"
+need_conform
 need_tool /lib/systemd/systemd-udevd udev
 need_tool jq jq
 

@@ -11,11 +11,7 @@
 # run, no violation of the agent, exit status 3 -- 1 when a cell also
 # violated; the refusal was swallowed and the agent blamed.
 . "$(dirname "$0")/../fusefs/lib.sh"
-CONFORM=$HOTMEM_BUILD/hotmem-conform
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-enter)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$CONFORM"
-need_built "$HOTMEM_BUILD/hotmem-enter"
+need_conform
 need_tool /lib/systemd/systemd-udevd udev
 need_tool jq jq
 

@@ -7,12 +7,7 @@
 # read no rules file at all (a directory without a *.rules) is an
 # [ERROR] of the run, never a VIOLATION of the rule.
 . "$(dirname "$0")/../fusefs/lib.sh"
-CONFORM=$HOTMEM_BUILD/hotmem-conform
-ENTER=$HOTMEM_BUILD/hotmem-enter
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-enter)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$CONFORM"
-need_built "$ENTER"
+need_conform
 need_tool /lib/systemd/systemd-udevd udev
 need_tool jq jq
 export TMPDIR=$TMP/work

@@ -9,11 +9,7 @@
 # HOTMEM_CONFORM_WAIT for an agent that never onlines, 5 s without
 # progress for one that stops half way.
 . "$(dirname "$0")/../fusefs/lib.sh"
-CONFORM=$HOTMEM_BUILD/hotmem-conform
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-enter)"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-need_built "$CONFORM"
-need_built "$HOTMEM_BUILD/hotmem-enter"
+need_conform
 need_tool jq jq
 only=' memhp_default_state=offline qemu-512m dimm1$'
 

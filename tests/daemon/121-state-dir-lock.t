@@ -8,9 +8,7 @@
 need_hotmemd
 
 root=$TMP/root
-mk_sysroot "$root"
-mk_blocks "$root" 0 3 online Normal
-zone_add "$root" 0 Normal 131072
+mk_boot_512m "$root"
 zone_add "$root" 0 Movable 0
 
 # start N: hotmemd N on the state dir, its log $TMP/N.log, its pid in pidN

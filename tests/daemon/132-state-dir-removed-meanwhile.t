@@ -18,9 +18,7 @@ ldd "$HOTMEMD" | grep -qE 'lib(asan|tsan|lsan)' &&
 	skip_all "a sanitized hotmemd: lock_hold.so would bypass the sanitizer's own calls"
 
 root=$TMP/root
-mk_sysroot "$root"
-mk_blocks "$root" 0 3 online Normal
-zone_add "$root" 0 Normal 131072
+mk_boot_512m "$root"
 zone_add "$root" 0 Movable 0
 run() { # run N [ENV...]: hotmemd N on $TMP/state, its log $TMP/N.log, its pid in pidN
 	local n=$1

@@ -12,9 +12,7 @@ need_built "$UEVENT_SEND"
 
 root=$TMP/root
 sock=$TMP/ue.sock
-mk_sysroot "$root"
-mk_blocks "$root" 0 3 online Normal
-zone_add "$root" 0 Normal 131072
+mk_boot_512m "$root"
 zone_add "$root" 0 Movable 0
 
 # start N: hotmemd N on the socket, state dir $TMP/stN, its log $TMP/N.log, its pid in pidN

@@ -18,9 +18,7 @@ run() { # run ERRFILE
 
 # 512 MiB of boot memory (memory0-3); a 512 MiB DIMM, memory8-11, offline
 root=$TMP/root
-mk_sysroot "$root"
-mk_blocks "$root" 0 3 online Normal
-zone_add "$root" 0 Normal 131072
+mk_boot_512m "$root"
 check "hotmemd once: the record" run "$TMP/err0"
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-3 "boot memory: memory0-3"
 cp "$TMP/state/boot-blocks" "$TMP/good"

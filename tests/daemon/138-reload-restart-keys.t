@@ -10,9 +10,7 @@
 need_hotmemd
 
 root=$TMP/root
-mk_sysroot "$root"
-mk_blocks "$root" 0 3 online Normal
-zone_add "$root" 0 Normal 131072
+mk_boot_512m "$root"
 conf=$TMP/hotmemd.conf
 log=$TMP/log
 printf 'sysroot = %s\nstate_dir = %s\n' "$root" "$TMP/state" >"$conf"

@@ -19,9 +19,7 @@ run() { # run SYSROOT ERRFILE
 
 # machine A: 512 MiB of boot memory (memory0-3)
 a=$TMP/a
-mk_sysroot "$a"
-mk_blocks "$a" 0 3 online Normal
-zone_add "$a" 0 Normal 131072
+mk_boot_512m "$a"
 check "hotmemd on machine A" run "$a" "$TMP/err1"
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-3 "A's boot memory: memory0-3"
 check "the record names its machine" grep -q "^machine block_size 134217728 memory_dir .* sysroot $a\$" \

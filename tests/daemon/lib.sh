@@ -145,6 +145,14 @@ mk_sysroot() {
 	: >"$r/proc/zoneinfo"
 }
 
+# mk_boot_512m DIR: a machine of 512 MiB boot memory, memory0-3 online in
+# Normal (its zoneinfo says so), nothing else
+mk_boot_512m() {
+	mk_sysroot "$1"
+	mk_blocks "$1" 0 3 online Normal
+	zone_add "$1" 0 Normal 131072
+}
+
 # mk_block DIR ID STATE ZONES [NODE]: memoryID as lsmem and hotmemd read it
 mk_block() {
 	local r=$1 id=$2 state=$3 zones=$4 node=${5:-0}

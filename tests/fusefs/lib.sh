@@ -122,6 +122,18 @@ need_enter() {
 	need_built "$ENTER"
 }
 
+# need_conform: what a test of hotmem-conform's cells needs: root and
+# /dev/fuse (hotmem-enter's machine), hotmem-conform ($CONFORM) and
+# hotmem-enter ($ENTER) built
+need_conform() {
+	CONFORM=$HOTMEM_BUILD/hotmem-conform
+	ENTER=$HOTMEM_BUILD/hotmem-enter
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-enter)"
+	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+	need_built "$CONFORM"
+	need_built "$ENTER"
+}
+
 TMP=$(mktemp -d /tmp/hotmemfs-test.XXXXXX)
 MNT=$TMP/mnt
 CTL=$TMP/ctl.sock
