@@ -441,6 +441,23 @@ void hmd_block_forget(struct hmd *d, unsigned long id)
 	b->online = false;
 }
 
+/*
+ * An ONLINE or OFFLINE of a block whose write waits for its retry: no
+ * write of ours is under way (the last one was refused), so someone else
+ * onlined or offlined it.  Theirs: the retry is cancelled.  It was left to
+ * run, and onlined a block the admin had onlined and offlined meanwhile
+ * to unplug it, in another zone (abuse25a B8), where an admin's offline
+ * is respected otherwise and an EINVAL of a block someone onlined is fine.
+ */
+static void retry_left_to_them(struct hmd *d, struct hmd_block *b, unsigned long id, int type)
+{
+	hmd_retry_cancel(b);
+	b->attempts = 0;
+	hmd_log_ev(d, LOG_INFO, NULL, id, NULL, NULL, 0,
+		   "%s by someone else while hotmemd waited to retry its write: left to them",
+		   type == HMU_KOBJ_ONLINE ? "onlined" : "offlined");
+}
+
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 {
 	int type = hmu_kobject_action_type(action, strlen(action));
@@ -461,7 +478,7 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id)
 		 * respected (it is how memory gets unplugged).
 		 */
 		if (b->retry)
-			return;
+			retry_left_to_them(d, b, id, type);
 		/*
 		 * A block waiting for its link that someone else onlined (and
 		 * maybe offlined again) is theirs: the settle decides nothing.

@@ -4,8 +4,9 @@
  *
  * The kernel answers EBUSY/EAGAIN/EINTR while another hotplug operation
  * holds the device hotplug lock; a block gets a one-shot timer that runs
- * online.c's decision again.  A pending timer marks the block busy: events
- * and rescans leave it to the timer.
+ * online.c's decision again.  A pending timer marks the block busy:
+ * rescans leave it to the timer; its ONLINE or OFFLINE uevent, someone
+ * else's doing, cancels it (coldplug.c hmd_block_event()).
  */
 #include <errno.h>
 #include <stdlib.h>

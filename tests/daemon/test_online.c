@@ -400,6 +400,34 @@ static void test_ebusy_gives_up_bounded(void **state)
 	assert_string_equal(read_state(f, 11, buf, sizeof(buf)), "online_movable");
 }
 
+/*
+ * A block onlined and offlined by someone else while its write waited for
+ * the retry (the admin taking it to unplug): its ONLINE and OFFLINE cancel
+ * the retry, which onlined it again, in its own zone (abuse25a B8)
+ */
+static void test_retry_cancelled_by_their_online(void **state)
+{
+	struct fixture *f = *state;
+	char buf[32];
+
+	f->d.cfg.retry_initial_ms = f->d.cfg.retry_max_ms = 100;
+	script(f, 10, 2, EBUSY, 0);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(hmd_count_pending(&f->d), 1);
+	/* the admin: online_kernel, then offline, each with its uevent */
+	assert_int_equal(hmd_write_state_sysfs(&f->d, 10, "online_kernel\n"), 0);
+	hmd_block_event(&f->d, "online", 10);
+	assert_int_equal(hmd_write_state_sysfs(&f->d, 10, "offline\n"), 0);
+	hmd_block_event(&f->d, "offline", 10);
+	assert_int_equal(hmd_count_pending(&f->d), 0);
+	/* what a retry left pending would do: run the loop past its time */
+	assert_true(sd_event_run(f->d.ev, 300000) >= 0);
+	assert_int_equal(f->m.writes[10], 1);
+	assert_string_equal(read_state(f, 10, buf, sizeof(buf)), "offline");
+	assert_false(f->d.blk[10].online);
+	assert_int_equal(f->d.n_failed, 0);
+}
+
 static void test_einval_not_retried(void **state)
 {
 	struct fixture *f = *state;
@@ -2709,6 +2737,7 @@ int main(void)
 		T(test_ebusy_then_success),
 		T(test_ebusy_gives_up_bounded),
 		T(test_journal_message_block_errno),
+		T(test_retry_cancelled_by_their_online),
 		T(test_einval_not_retried),
 		T(test_einval_raced_online),
 		T(test_other_errno_gives_up),
