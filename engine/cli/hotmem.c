@@ -653,6 +653,17 @@ static int run_script(struct hotmem *hm, const char *path)
 		if (ret && ret != SCRIPT_ERROR)
 			failed++;
 	}
+	/*
+	 * fgets()'s NULL is a read error as well as the end: a directory
+	 * opens, and its first read is EISDIR -- the script unread, said as
+	 * a missing one is (exit 1), not a run of nothing
+	 */
+	if (ferror(f)) {
+		fprintf(stderr, "hotmem: %s: %s\n", name, strerror(errno));
+		if (f != stdin)
+			fclose(f);
+		return 1;
+	}
 	if (f != stdin)
 		fclose(f);
 	if (errors)
@@ -701,6 +712,22 @@ static int profile_main(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
+/*
+ * The words after the options: "status" and "run SCRIPT" take nothing
+ * more, and a word past them is refused (exit 2, as hotmemctl's
+ * "status: unexpected argument") rather than ignored.  0, or the exit
+ * status, said.
+ */
+static int check_words(int nr, char **words)
+{
+	int max = nr && !strcmp(words[0], "run") ? 2 : 1;
+
+	if (nr <= max || (strcmp(words[0], "run") && strcmp(words[0], "status")))
+		return 0;	/* an unknown command: main()'s usage */
+	fprintf(stderr, "hotmem: %s: unexpected argument '%s'\n", words[0], words[max]);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -733,6 +760,9 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
+	ret = check_words(argc - optind, argv + optind);
+	if (ret)
+		return ret;
 	hotmem_config_default(&cfg);
 	if (profile && hotmem_config_profile(&cfg, profile, err, sizeof(err))) {
 		fprintf(stderr, "hotmem: %s\n", err);

@@ -11,9 +11,9 @@ expect() { # NAME PATTERN TEXT
 	if grep -qE -- "$2" <<<"$3"; then ok "$1"; else notok "$1" "expected /$2/ in:" "$(head -c 1500 <<<"$3")"; fi
 }
 
-echo "1..82"
+echo "1..86"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 82 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 86 "$HM not built"
 
 out=$("$HM" status 2>&1)
 expect "default machine boots and reports itself" "machine default: 2 possible node\(s\), block size 128M" "$out"
@@ -227,3 +227,21 @@ out=$(printf '%s\n' "add 0x100000000 128M" "online 32" "online 32" | "$HM" run -
 [ $rc -eq 2 ] && grep -q "^> online 32 = -22 Invalid argument$" <<<"$out" &&
 	ok "a step the kernel refuses: -22 and exit status 2, as before" ||
 	notok "a step the kernel refuses: -22 and exit status 2, as before" "rc=$rc" "$out"
+
+# a directory given as the script opens (fopen) and its first read is
+# EISDIR: said as a missing script is, exit 1 -- not a run of nothing, exit
+# 0 (abuse25a B7)
+dir=$(mktemp -d)
+out=$("$HM" run "$dir" 2>&1); rc=$?
+[ $rc -eq 1 ] && ok "run DIR: exit 1, as a missing script" || notok "run DIR: exit 1, as a missing script" "rc=$rc" "$out"
+expect "... said: DIR: Is a directory" "^hotmem: $dir: Is a directory$" "$out"
+rmdir "$dir"
+# a word past the command is refused, as hotmemctl refuses it, not ignored
+out=$("$HM" status extra 2>&1); rc=$?
+[ $rc -eq 2 ] && [ "$out" = "hotmem: status: unexpected argument 'extra'" ] &&
+	ok "status extra: refused, exit 2, the word named" ||
+	notok "status extra: refused, exit 2, the word named" "rc=$rc" "$out"
+out=$(echo status | "$HM" run - extra 2>&1); rc=$?
+[ $rc -eq 2 ] && [ "$out" = "hotmem: run: unexpected argument 'extra'" ] &&
+	ok "run SCRIPT extra: refused before the script runs, exit 2" ||
+	notok "run SCRIPT extra: refused before the script runs, exit 2" "rc=$rc" "$out"
