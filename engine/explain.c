@@ -162,8 +162,11 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 		page = pfn_to_page(hm, pfn);
 		skip = page_span_to_skip(page);
 		/* a huge page of the pool: offline_pages() dissolves it, whole */
-		if (PageHuge(page) && test_page_flag(page, PG_head))
+		if (PageHuge(page) && test_page_flag(page, PG_head)) {
 			ex->nr_hugetlb_free++;
+			/* its vmemmap restore's pages: vmemmap_remap_lock held */
+			ex->nr_hvo_restore_pages += hugetlb_vmemmap_restore_need(hm, pfn);
+		}
 		if (skip) {
 			if (PageBuddy(page))
 				*nr_free += skip;
@@ -230,49 +233,49 @@ static unsigned long zone_free_for_migration(struct zone *z, int highest, bool o
 }
 
 /*
- * The free pages the block's movable pages can migrate into, where
- * alloc_migration_target() looks for them (6.12 do_migrate_range(): every
- * other node with memory, this one only when no other has any;
- * ZONE_MOVABLE only for pages of ZONE_MOVABLE), outside the block.  Fewer
- * than its movable pages: do_migrate_range() moves what it can and
- * offline_pages() loops on the rest until a signal.
+ * Each node's populated zones up to @highest (a bit a zone) in
+ * @populated[], and the nodes with memory other than @nid: the nodes'
+ * and zones' present pages under span_lock (the kernel's
+ * pgdat_resize_lock), as hotmem_zone_info() reads them -- an online or
+ * offline beside us changes them there (adjust_present_page_count())
  */
-static unsigned long free_for_migration(struct hotmem *hm, struct memory_block *mem,
-					struct zone *zone, unsigned long nr_block_free)
+static uint64_t populated_zones(struct hotmem *hm, int highest, int nid, unsigned int *populated)
 {
-	const int highest = zone_idx(zone) == ZONE_MOVABLE ? ZONE_MOVABLE : ZONE_NORMAL;
-	uint64_t nodemask = 0;
-	unsigned int populated[HM_MAX_NUMNODES] = { 0 };
-	unsigned long n = 0;
+	uint64_t others = 0;
 
-	/*
-	 * The nodes' and zones' present pages under span_lock (the
-	 * kernel's pgdat_resize_lock), as hotmem_zone_info() reads them:
-	 * an online or offline beside us changes them there
-	 * (adjust_present_page_count()).  Then each zone's free count
-	 * under its own lock, span_lock dropped.
-	 */
 	pthread_rwlock_rdlock(&hm->span_lock);
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+	for (int n = 0; n < hm->nr_possible_nodes; n++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, n);
 
 		if (!pgdat)
 			continue;
-		if (nid != mem->nid && pgdat->node_present_pages)
-			nodemask |= 1ULL << nid;
+		if (n != nid && pgdat->node_present_pages)
+			others |= 1ULL << n;
 		for (int zid = highest; zid >= 0; zid--)
 			if (populated_zone(&pgdat->node_zones[zid]))
-				populated[nid] |= 1U << zid;
+				populated[n] |= 1U << zid;
 	}
 	pthread_rwlock_unlock(&hm->span_lock);
-	if (!nodemask)
-		nodemask = 1ULL << mem->nid;
+	return others;
+}
+
+/*
+ * The free pages of @nodes' populated zones [@lowest, @highest] an
+ * allocation whose highest zone is @highest may take (zone_free_for_migration()),
+ * each zone's count under its own lock; @zone is the block's own
+ */
+static unsigned long free_in_zones(struct hotmem *hm, uint64_t nodes, const unsigned int *populated,
+				   int lowest, int highest, struct zone *zone,
+				   unsigned long nr_block_free)
+{
+	unsigned long n = 0;
+
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		if (!pgdat || !(nodemask & (1ULL << nid)))
+		if (!pgdat || !(nodes & (1ULL << nid)))
 			continue;
-		for (int zid = highest; zid >= 0; zid--) {
+		for (int zid = highest; zid >= lowest; zid--) {
 			struct zone *z = &pgdat->node_zones[zid];
 
 			if (populated[nid] & (1U << zid))
@@ -280,6 +283,57 @@ static unsigned long free_for_migration(struct hotmem *hm, struct memory_block *
 		}
 	}
 	return n;
+}
+
+/*
+ * The free pages the block's movable pages can migrate into, where
+ * alloc_migration_target() looks for them (6.12 do_migrate_range(): every
+ * other node with memory, this one only when no other has any;
+ * ZONE_MOVABLE only for pages of ZONE_MOVABLE), outside the block.  Fewer
+ * than its movable pages: do_migrate_range() moves what it can and
+ * offline_pages() loops on the rest until a signal.  @kernel_taken: what
+ * the migration takes from the kernel's zones (ZONE_NORMAL and below),
+ * after a movable block's pages filled the target nodes' ZONE_MOVABLE
+ * (each zonelist has it first), no more than those zones give.
+ */
+static unsigned long free_for_migration(struct hotmem *hm, struct memory_block *mem,
+					struct zone *zone, unsigned long nr_block_free,
+					unsigned long nr_movable, unsigned long *kernel_taken)
+{
+	const int highest = zone_idx(zone) == ZONE_MOVABLE ? ZONE_MOVABLE : ZONE_NORMAL;
+	unsigned int populated[HM_MAX_NUMNODES] = { 0 };
+	uint64_t nodemask = populated_zones(hm, highest, mem->nid, populated);
+	unsigned long movable, kernel;
+
+	if (!nodemask)
+		nodemask = 1ULL << mem->nid;
+	movable = highest == ZONE_MOVABLE ?
+			  free_in_zones(hm, nodemask, populated, ZONE_MOVABLE, ZONE_MOVABLE, zone,
+					nr_block_free) : 0;
+	kernel = free_in_zones(hm, nodemask, populated, 0, min(highest, ZONE_NORMAL), zone,
+			       nr_block_free);
+	*kernel_taken = nr_movable > movable ? min(nr_movable - movable, kernel) : 0;
+	return movable + kernel;
+}
+
+/*
+ * What GFP_KERNEL may take for the huge pages' vmemmap restore (6.12
+ * alloc_vmemmap_page_list(): alloc_pages_node(nid, GFP_KERNEL |
+ * __GFP_RETRY_MAYFAIL, 0), no __GFP_THISNODE: the node's zonelist, every
+ * node with memory, ZONE_NORMAL and below, above each zone's min
+ * watermark and lowmem_reserve), less what the migration before the
+ * dissolve (offline_pages()'s order) took from those zones.  The engine
+ * reclaims nothing, so __GFP_RETRY_MAYFAIL finds no more.
+ */
+static unsigned long free_for_kernel(struct hotmem *hm, struct memory_block *mem,
+				     struct zone *zone, unsigned long nr_block_free,
+				     unsigned long kernel_taken)
+{
+	unsigned int populated[HM_MAX_NUMNODES] = { 0 };
+	uint64_t nodes = populated_zones(hm, ZONE_NORMAL, mem->nid, populated) | 1ULL << mem->nid;
+	unsigned long n = free_in_zones(hm, nodes, populated, 0, ZONE_NORMAL, zone, nr_block_free);
+
+	return n > kernel_taken ? n - kernel_taken : 0;
 }
 
 #define APPEND(...)                                                             \
@@ -343,6 +397,25 @@ static void explain_offline(struct hotmem *hm, struct memory_block *mem, struct 
 	}
 }
 
+/*
+ * The free huge pages' dissolve (after the migration, 6.12
+ * offline_pages()): each restores its vmemmap first, and the first that
+ * finds no kernel memory ends the offline with ENOMEM, the ones before it
+ * staying dissolved (dissolve_free_hugetlb_folios() stops there).  How
+ * many get through: exact when each needs as many pages (all optimised,
+ * the usual case), else the share of the kernel memory there is.
+ */
+static void hugetlb_dissolve_verdict(struct hotmem *hm, struct memory_block *mem,
+				     struct zone *zone, unsigned long nr_block_free,
+				     unsigned long kernel_taken, struct hm_explain *ex)
+{
+	ex->nr_kernel_free = free_for_kernel(hm, mem, zone, nr_block_free, kernel_taken);
+	ex->nr_hugetlb_dissolved = ex->nr_kernel_free >= ex->nr_hvo_restore_pages ?
+					   ex->nr_hugetlb_free :
+					   ex->nr_kernel_free * ex->nr_hugetlb_free /
+						   ex->nr_hvo_restore_pages;
+}
+
 static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
 {
 	bool unmovable = false, holes = false, unmapped = false;
@@ -360,8 +433,15 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped, &nr_block_free);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
-	if (zone)
-		ex->nr_free_target = free_for_migration(hm, mem, zone, nr_block_free);
+	ex->nr_hugetlb_dissolved = ex->nr_hugetlb_free;
+	if (zone) {
+		unsigned long kernel_taken;
+
+		ex->nr_free_target = free_for_migration(hm, mem, zone, nr_block_free,
+							ex->nr_movable_pages, &kernel_taken);
+		if (ex->nr_hvo_restore_pages)
+			hugetlb_dissolve_verdict(hm, mem, zone, nr_block_free, kernel_taken, ex);
+	}
 	if (unmapped) {
 		ex->verdict = "enomem";
 		snprintf(ex->reason, sizeof(ex->reason),
@@ -398,6 +478,12 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 		snprintf(ex->reason, sizeof(ex->reason),
 			 "loops until a signal (EINTR, \"signal backoff\"): %lu movable pages must migrate, only ~%lu free pages elsewhere (free memory first)",
 			 ex->nr_movable_pages, ex->nr_free_target);
+	} else if (ex->nr_hugetlb_dissolved < ex->nr_hugetlb_free) {
+		ex->verdict = "enomem";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "fails with ENOMEM (\"%s\"): the vmemmap restore of its free huge pages needs %lu pages of kernel memory, ~%lu free above the watermarks (free memory first)",
+			 hotmem_offline_cause_name(HM_OFFLINE_CAUSE_DISSOLVE),
+			 ex->nr_hvo_restore_pages, ex->nr_kernel_free);
 	} else {
 		ex->verdict = "ok";
 		snprintf(ex->reason, sizeof(ex->reason), "should go offline: %lu movable pages migrate%s",
@@ -588,7 +674,11 @@ static int explain_json(const struct hm_explain *ex, char *buf, size_t len)
 	APPEND("\"hugetlb_free_huge_pages\":%lu,\"hugetlb_pages\":%lu,\"hugetlb_pool\":%lu,"
 	       "\"hugetlb_pool_after_offline\":%lu,",
 	       ex->nr_hugetlb_free, ex->nr_hugetlb_free * HM_PAGEBLOCK_NR_PAGES,
-	       ex->hugetlb_pool_pages, ex->hugetlb_pool_pages - ex->nr_hugetlb_free);
+	       ex->hugetlb_pool_pages, ex->hugetlb_pool_pages - ex->nr_hugetlb_dissolved);
+	/* their vmemmap restore (HVO): its need, what GFP_KERNEL has, how many dissolve */
+	APPEND("\"hugetlb_vmemmap_restore_pages\":%lu,\"kernel_free_pages\":%lu,"
+	       "\"hugetlb_dissolved\":%lu,",
+	       ex->nr_hvo_restore_pages, ex->nr_kernel_free, ex->nr_hugetlb_dissolved);
 	if ((size_t)n < len)
 		n += owners_json(ex, buf + n, len - (size_t)n);
 	APPEND(",\"from\":\"%#llx\",\"entries_before\":%lu,\"truncated\":%s,"
@@ -663,6 +753,36 @@ static int owners_text(const struct hm_explain *ex, char *buf, size_t len)
 	return n;
 }
 
+/*
+ * "hugetlb: ..." -- the block's free huge pages, dissolved on offline;
+ * HVO-optimised ones, what their vmemmap restore needs and whether
+ * GFP_KERNEL has it (6.12 dissolve_free_hugetlb_folios() stops at the
+ * first that fails: the ones before it stay dissolved)
+ */
+static int hugetlb_text(const struct hm_explain *ex, char *buf, size_t len)
+{
+	const unsigned long nr = ex->nr_hugetlb_free, done = ex->nr_hugetlb_dissolved;
+	int n = 0;
+
+	APPEND("hugetlb: %lu free huge %s of %lu MiB (%lu pages), dissolved on offline: ", nr,
+	       plural(nr, "page", "pages"), (unsigned long)HM_PAGEBLOCK_NR_PAGES * PAGE_SIZE >> 20,
+	       nr * HM_PAGEBLOCK_NR_PAGES);
+	if (!done)
+		APPEND("none is: the first finds no kernel memory and the offline fails (nr_hugepages stays %lu)\n",
+		       ex->hugetlb_pool_pages);
+	else if (done < nr)
+		APPEND("only ~%lu before kernel memory runs out, then the offline fails (nr_hugepages %lu -> %lu, and it stays so)\n",
+		       done, ex->hugetlb_pool_pages, ex->hugetlb_pool_pages - done);
+	else
+		APPEND("the pool shrinks by %s (nr_hugepages %lu -> %lu)\n", plural(nr, "it", "them"),
+		       ex->hugetlb_pool_pages, ex->hugetlb_pool_pages - nr);
+	if (ex->nr_hvo_restore_pages)
+		APPEND("hugetlb: HVO-optimised: restoring their vmemmap needs %lu pages of kernel memory (GFP_KERNEL|__GFP_RETRY_MAYFAIL), ~%lu free above the watermarks%s\n",
+		       ex->nr_hvo_restore_pages, ex->nr_kernel_free,
+		       done < nr ? ": ENOMEM, \"failure to dissolve huge pages\"" : "");
+	return n;
+}
+
 static int explain_head(const struct hm_explain *ex, char *buf, size_t len)
 {
 	int n = 0;
@@ -685,12 +805,8 @@ static int explain_head(const struct hm_explain *ex, char *buf, size_t len)
 	if (ex->nr_fake_offline_pages)
 		APPEND("fake-offline: %lu pages unplugged by virtio-mem (PageOffline, not in MemTotal; its driver gives them up in MEM_GOING_OFFLINE)\n",
 		       ex->nr_fake_offline_pages);
-	if (ex->nr_hugetlb_free)
-		APPEND("hugetlb: %lu free huge %s of %lu MiB (%lu pages), dissolved on offline: the pool shrinks by %s (nr_hugepages %lu -> %lu)\n",
-		       ex->nr_hugetlb_free, plural(ex->nr_hugetlb_free, "page", "pages"),
-		       (unsigned long)HM_PAGEBLOCK_NR_PAGES * PAGE_SIZE >> 20,
-		       ex->nr_hugetlb_free * HM_PAGEBLOCK_NR_PAGES, plural(ex->nr_hugetlb_free, "it", "them"),
-		       ex->hugetlb_pool_pages, ex->hugetlb_pool_pages - ex->nr_hugetlb_free);
+	if (ex->nr_hugetlb_free && (size_t)n < len)
+		n += hugetlb_text(ex, buf + n, len - (size_t)n);
 	/* the movable pages migrate: not listed, but in use all the same (usereye3 #4) */
 	if (ex->nr_entries && ex->nr_movable_pages)
 		APPEND("in use: %lu pages: %lu movable (migrate), %lu in %lu %s (an entry: one allocation, 2^order pages), by owner:\n",

@@ -876,7 +876,8 @@ struct hm_explain {
 	 * with poisoned pages: online refused), ok, ebusy, eintr-loop,
 	 * eintr-no-free (its movable pages have nowhere to migrate to),
 	 * notifier (an injected MEM_GOING_OFFLINE error refuses it), einval,
-	 * enomem
+	 * enomem (a memmap the host left unmapped, or the free huge pages'
+	 * vmemmap restore finds no kernel memory)
 	 */
 	const char *verdict;
 	char reason[256];
@@ -900,6 +901,16 @@ struct hm_explain {
 	 * the pool shrinks by them), and the pool's size when explained
 	 */
 	unsigned long nr_hugetlb_free, hugetlb_pool_pages;
+	/*
+	 * Their vmemmap restore (HVO-optimised ones, 6.12
+	 * alloc_vmemmap_page_list(): GFP_KERNEL|__GFP_RETRY_MAYFAIL, a page a
+	 * shared tail vmemmap page) needs nr_hvo_restore_pages of kernel
+	 * memory, of the nr_kernel_free GFP_KERNEL may take above the
+	 * watermarks once the migration has taken its share: fewer, and the
+	 * offline fails with ENOMEM after the nr_hugetlb_dissolved that fit
+	 * (verdict enomem)
+	 */
+	unsigned long nr_hvo_restore_pages, nr_kernel_free, nr_hugetlb_dissolved;
 	unsigned long nr_entries;	/* entries in the whole block */
 	unsigned long nr_entry_pages;	/* the pages they cover */
 	unsigned long nr_owners;

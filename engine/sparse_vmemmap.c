@@ -1169,17 +1169,28 @@ static unsigned long hvo_first_vmemmap_page(unsigned long head_pfn)
 }
 
 /* any tail sharing the head's vmemmap page (a refused undo may leave only some) */
-bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn)
+/*
+ * The pages hugetlb_vmemmap_restore() allocates for the huge page at
+ * @head_pfn: one a tail vmemmap page that shares the head's (6.12
+ * alloc_vmemmap_page_list(), HUGETLB_VMEMMAP_RESERVE_SIZE kept: 7 on
+ * x86-64 for 2 MiB), 0 when it is not optimised.  Under
+ * vmemmap_remap_lock (explain reads it for reading).
+ */
+unsigned long hugetlb_vmemmap_restore_need(struct hotmem *hm, unsigned long head_pfn)
 {
 	struct mem_section *ms = __pfn_to_section(hm, head_pfn);
-	unsigned long i0 = hvo_first_vmemmap_page(head_pfn);
+	unsigned long i0 = hvo_first_vmemmap_page(head_pfn), need = 0;
 
 	if (!ms->vmemmap.pte)
-		return false;
+		return 0;
 	for (unsigned long n = 1; n < HVO_VMEMMAP_PAGES; n++)
-		if (VMEMMAP_PTE_SRC(ms->vmemmap.pte[i0 + n]) == VMEMMAP_SHARED)
-			return true;
-	return false;
+		need += VMEMMAP_PTE_SRC(ms->vmemmap.pte[i0 + n]) == VMEMMAP_SHARED;
+	return need;
+}
+
+bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn)
+{
+	return hugetlb_vmemmap_restore_need(hm, head_pfn) != 0;
 }
 
 /*

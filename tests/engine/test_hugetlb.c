@@ -1813,6 +1813,72 @@ static void test_explain_counts_the_huge_pages_an_offline_dissolves(void **state
 }
 
 /*
+ * explain of a block whose free huge pages are HVO-optimised counts what
+ * their dissolve's vmemmap restore needs (6.12 dissolve_free_hugetlb_folio()
+ * -> hugetlb_vmemmap_restore_folio() -> alloc_vmemmap_page_list(): 7
+ * GFP_KERNEL pages a 2 MiB page) against what GFP_KERNEL can take above
+ * the watermarks: none, the offline fails with ENOMEM at the first
+ * ("failure to dissolve huge pages"), the pool as it was; 100 pages,
+ * 14 dissolve and stay dissolved before it fails.  explain said "should
+ * go offline" before and after each failure (abuse25b C1).
+ */
+static void test_explain_counts_the_hvo_restore_of_the_dissolve(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	struct hm_explain *ex = malloc(sizeof(*ex));
+	static unsigned long h[1 << 18];
+	char text[8192];
+	long n;
+
+	(void)state;
+	assert_non_null(ex);
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 64), 64);
+	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
+	assert_int_equal(ex->nr_hugetlb_free, 63);
+	assert_int_equal(ex->nr_hvo_restore_pages, 63 * 7);
+	assert_string_equal(ex->verdict, "ok");
+	/* every page GFP_KERNEL may take, down to the watermarks */
+	n = hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, ARRAY_SIZE(h), h);
+	assert_true(n > 100 && n < (long)ARRAY_SIZE(h));
+	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
+	assert_string_equal(ex->verdict, "enomem");
+	assert_int_equal(ex->nr_kernel_free, 0);
+	assert_int_equal(ex->nr_hugetlb_dissolved, 0);
+	hotmem_explain_format(ex, false, text, sizeof(text));
+	assert_non_null(strstr(text, "\noffline: fails with ENOMEM (\"failure to dissolve huge pages\"): the vmemmap restore of its free huge pages needs 441 pages of kernel memory, ~0 free above the watermarks"));
+	hotmem_explain_format(ex, true, text, sizeof(text));
+	assert_non_null(strstr(text, "\"hugetlb_pool\":64,\"hugetlb_pool_after_offline\":64,\"hugetlb_vmemmap_restore_pages\":441,\"kernel_free_pages\":0,\"hugetlb_dissolved\":0,"));
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -ENOMEM);
+	assert_int_equal(node_pool(hm, 0), 64);
+	/* 100 pages above the watermarks: 14 restores of 7 fit, the 15th fails */
+	for (int i = 1; i <= 100; i++)
+		assert_int_equal(hotmem_free_page(hm, h[n - i]), 0);
+	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
+	assert_string_equal(ex->verdict, "enomem");
+	assert_int_equal(ex->nr_kernel_free, 100);
+	assert_int_equal(ex->nr_hugetlb_dissolved, 14);
+	hotmem_explain_format(ex, false, text, sizeof(text));
+	assert_non_null(strstr(text, "dissolved on offline: only ~14 before kernel memory runs out, then the offline fails (nr_hugepages 64 -> 50, and it stays so)\n"));
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -ENOMEM);
+	assert_int_equal(node_pool(hm, 0), 50);
+	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
+	assert_int_equal(ex->nr_hugetlb_free, 49);
+	assert_int_equal(ex->nr_hugetlb_dissolved, 0);
+	/* memory back: the offline the verdict promises */
+	hotmem_free_all(hm);
+	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
+	assert_string_equal(ex->verdict, "ok");
+	assert_int_equal(ex->nr_hugetlb_dissolved, 49);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(node_pool(hm, 0), 1);
+	check(hm);
+	free(ex);
+	hotmem_destroy(hm);
+}
+
+/*
  * alloc_contig_range() (virtio-mem's fake offline) over a free huge page
  * of the pool: a new one on the same node outside the range, the old one
  * dissolved, the range taken; the pool keeps its size (6.12
@@ -1990,6 +2056,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_free_node_is_that_node_alone),
 		cmocka_unit_test(test_hugetlb_set_node_growth_stops_at_a_signal),
 		cmocka_unit_test(test_explain_counts_the_huge_pages_an_offline_dissolves),
+		cmocka_unit_test(test_explain_counts_the_hvo_restore_of_the_dissolve),
 		cmocka_unit_test(test_contig_range_replaces_a_free_huge_page),
 	};
 
