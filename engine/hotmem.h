@@ -817,6 +817,13 @@ struct hotmem_task {
 	bool (*signal_pending)(void *arg);
 	void *arg;
 	void (*offline_begin)(void *arg);
+	/*
+	 * @comm (may be NULL) writes the task's name (current->comm, at most
+	 * 15 characters) into @buf: asked only for a message that prints it
+	 * (the page allocator's warn_alloc()).  NULL, or nothing written: the
+	 * name of the thread the engine runs on.
+	 */
+	void (*comm)(void *arg, char *buf, size_t len);
 };
 int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_type,
 				const struct hotmem_task *task);

@@ -891,6 +891,7 @@ struct hotmem {
 	bool vmemmap_warned;		/* vmemmap_alloc_block()'s static "warned" */
 	/* do_migrate_range()'s static migrate_rs, under mem_hotplug_lock (written) */
 	struct hm_ratelimit migrate_rs;
+	struct hm_ratelimit nopage_rs;	/* warn_alloc()'s; under device_hotplug_lock */
 	/*
 	 * virtio_mem_sbm_notify_going_online()'s dev_warn_ratelimited() state
 	 * (static, one for every device), under mem_hotplug_lock (written)
@@ -1298,6 +1299,12 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx);
 /* __zone_watermark_ok()'s mark at WMARK_MIN: min + lowmem_reserve[highest_zoneidx] */
 unsigned long zone_min_mark(struct zone *z, int highest_zoneidx);
+/* include/linux/gfp_types.h (6.12): the masks warn_alloc() names */
+#define GFP_KERNEL		0xcc0u
+#define __GFP_RETRY_MAYFAIL	0x4000u
+/* @comm: the task the allocation runs for, NULL: current's (get_task_comm()) */
+void warn_alloc(struct hotmem *hm, const char *comm, unsigned int gfp_mask, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);
 void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order);
 /* a free block of a lost memmap taken off: its zone, order and links outside to write */
@@ -1353,6 +1360,9 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 /* @cause: why it failed (HM_OFFLINE_CAUSE_NONE when it did not) */
 /* signal_pending(current): hm->current_task, set under device_hotplug_lock */
 bool signal_pending(struct hotmem *hm);
+/* current->comm (TASK_COMM_LEN 16) into @buf: hm->current_task's, else this thread's */
+#define TASK_COMM_LEN	16
+void get_task_comm(struct hotmem *hm, char buf[TASK_COMM_LEN]);
 int offline_pages(struct hotmem *hm, unsigned long start_pfn,
 		  unsigned long nr_pages, struct zone *zone,
 		  struct memory_group *group, enum hm_offline_cause *cause);

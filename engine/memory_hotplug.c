@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "internal.h"
@@ -960,6 +961,23 @@ bool signal_pending(struct hotmem *hm)
 	const struct hotmem_task *task = hm->current_task;
 
 	return task && task->signal_pending && task->signal_pending(task->arg);
+}
+
+/*
+ * get_task_comm(current): the operation's task names itself (hotmemfs:
+ * the process that wrote the file); without one, the engine's caller is
+ * current, and its thread's name (prctl(PR_GET_NAME)) is its comm
+ */
+void get_task_comm(struct hotmem *hm, char buf[TASK_COMM_LEN])
+{
+	const struct hotmem_task *task = hm->current_task;
+
+	buf[0] = '\0';
+	if (task && task->comm)
+		task->comm(task->arg, buf, TASK_COMM_LEN);
+	if (!buf[0] && prctl(PR_GET_NAME, buf))
+		snprintf(buf, TASK_COMM_LEN, "hotmem");
+	buf[TASK_COMM_LEN - 1] = '\0';
 }
 
 /* the task's offline_begin(): this offline starts trying its range (hotmem.h) */

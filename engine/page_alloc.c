@@ -8,6 +8,7 @@
  * remembered in page->index so that it can be moved without guessing.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -969,6 +970,52 @@ static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
 unsigned long zone_min_mark(struct zone *z, int highest_zoneidx)
 {
 	return z->_watermark[WMARK_MIN] + zone_lowmem_reserve(z, highest_zoneidx);
+}
+
+/* %pGg of @gfp_mask: the names of the masks warn_alloc()'s callers use */
+static const char *gfp_names(unsigned int gfp_mask)
+{
+	switch (gfp_mask) {
+	case GFP_KERNEL:
+		return "GFP_KERNEL";
+	case GFP_KERNEL | __GFP_RETRY_MAYFAIL:
+		return "GFP_KERNEL|__GFP_RETRY_MAYFAIL";
+	default:
+		return "?";
+	}
+}
+
+/*
+ * warn_alloc() (6.12 mm/page_alloc.c): an allocation that failed without
+ * __GFP_NOWARN, said by the task it ran for (current->comm), rate-limited
+ * by its own "static DEFINE_RATELIMIT_STATE(nopage_rs, 10*HZ, 1)" -- one
+ * line every 10 s whatever failed, the rest counted as "warn_alloc: N
+ * callbacks suppressed".  nodemask=(null): alloc_pages_node() passes
+ * none; cpuset_print_current_mems_allowed() prints the root cpuset and
+ * node 0.  dump_stack() and warn_alloc_show_mem() follow in the kernel;
+ * the engine has no stack to show.  Its callers hold device_hotplug_lock
+ * (the memmap allocations of a hot-add and of HugeTLB's vmemmap restore),
+ * which is nopage_rs's lock here.
+ */
+void warn_alloc(struct hotmem *hm, const char *comm, unsigned int gfp_mask, const char *fmt, ...)
+{
+	struct hm_ratelimit *rs = &hm->nopage_rs;
+	char current_comm[TASK_COMM_LEN], what[128];
+	va_list args;
+
+	if (!rs->burst)
+		*rs = (struct hm_ratelimit){ .interval_ms = 10000, .burst = 1 };
+	if (!__hm_ratelimit(hm, rs, "warn_alloc", hm_ratelimit_now_ms()))
+		return;
+	va_start(args, fmt);
+	vsnprintf(what, sizeof(what), fmt, args);
+	va_end(args);
+	if (!comm) {
+		get_task_comm(hm, current_comm);
+		comm = current_comm;
+	}
+	pr_warn(hm, "%s: %s, mode:%#x(%s), nodemask=(null),cpuset=/,mems_allowed=0", comm, what,
+		gfp_mask, gfp_names(gfp_mask));
 }
 
 static bool zone_watermark_ok(struct zone *z, unsigned int order, int highest_zoneidx)

@@ -70,6 +70,31 @@ static unsigned long memmap_wanted(struct hotmem *hm, unsigned long section_nr)
 }
 
 /*
+ * A memmap allocation that failed, said as the kernel says it.  The
+ * hot-add's (vmemmap_alloc_block(), mm/sparse-vmemmap.c 6.12) asks with
+ * __GFP_NOWARN and warns itself once per boot (its "static bool warned",
+ * set whether or not warn_alloc()'s nopage_rs let the line through), from
+ * the kworker acpi_hotplug_work_fn() runs in.  HugeTLB's vmemmap restore
+ * (alloc_vmemmap_page_list(), mm/hugetlb_vmemmap.c) asks without it: the
+ * page allocator's own warn_alloc() in __alloc_pages_slowpath(), by the
+ * task that freed or dissolved the huge page (the writer of `state` or
+ * nr_hugepages), every time nopage_rs allows.
+ */
+static void vmemmap_alloc_warn(struct hotmem *hm, unsigned int order, bool restore)
+{
+	if (restore) {
+		warn_alloc(hm, NULL, GFP_KERNEL | __GFP_RETRY_MAYFAIL,
+			   "page allocation failure: order:%u", order);
+		return;
+	}
+	if (hm->vmemmap_warned)
+		return;
+	warn_alloc(hm, "kworker/u4:1", GFP_KERNEL | __GFP_RETRY_MAYFAIL,
+		   "vmemmap alloc failure: order:%u", order);
+	hm->vmemmap_warned = true;
+}
+
+/*
  * vmemmap_alloc_block(): GFP_KERNEL memory of the node, never ZONE_MOVABLE;
  * at a restore, @want's block when it is free and online (the block the
  * buddy gave this memmap before the restart: the state's, not a new choice).
@@ -78,10 +103,12 @@ static unsigned long memmap_wanted(struct hotmem *hm, unsigned long section_nr)
  * whole free block of another type (6.12 __rmqueue_fallback() ->
  * steal_suitable_fallback(), "Take ownership for orders >=
  * pageblock_order"), which outlives the memmap's free in the kernel
- * (kmem_memmap_freed())
+ * (kmem_memmap_freed()).  @restore: HugeTLB's vmemmap restore asks, not
+ * a hot-add (vmemmap_alloc_warn()).
  */
 static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned int order,
-					 unsigned long want, struct pageblock_claim *claim)
+					 unsigned long want, struct pageblock_claim *claim,
+					 bool restore)
 {
 	/* alloc_pages_node(nid, GFP_KERNEL, order) */
 	const struct alloc_context ac = {
@@ -100,12 +127,7 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 	else
 		page = __alloc_pages(hm, order, &ac);
 	if (!page) {
-		/* vmemmap_alloc_block(): warn_alloc() once per boot */
-		if (!hm->vmemmap_warned) {
-			hm->vmemmap_warned = true;
-			pr_warn(hm, "kworker/u4:1: vmemmap alloc failure: order:%u, mode:0x4cc0(GFP_KERNEL|__GFP_RETRY_MAYFAIL), nodemask=(null),cpuset=/,mems_allowed=0",
-				order);
-		}
+		vmemmap_alloc_warn(hm, order, restore);
 		return 0;
 	}
 	/*
@@ -244,7 +266,7 @@ static int vmemmap_populate_pte(struct hotmem *hm, unsigned long section_nr,
 		pfn = altmap_alloc_block_buf(altmap, 1);
 		src = VMEMMAP_ALTMAP;
 	} else {
-		pfn = vmemmap_alloc_pages(hm, nid, 0, 0, &claim);
+		pfn = vmemmap_alloc_pages(hm, nid, 0, 0, &claim, false);
 		src = VMEMMAP_BUDDY;
 	}
 	if (!pfn)
@@ -342,7 +364,7 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 			src = VMEMMAP_ALTMAP;
 		} else {
 			pfn = vmemmap_alloc_pages(hm, nid, pageblock_order,
-						  memmap_wanted(hm, section_nr), &claim);
+						  memmap_wanted(hm, section_nr), &claim, false);
 			src = VMEMMAP_BUDDY;
 		}
 		if (pfn) {
@@ -1413,7 +1435,7 @@ static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
 		if (VMEMMAP_PTE_SRC(vm->pte[i0 + n]) != VMEMMAP_SHARED)
 			continue;
-		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claims[n]);
+		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claims[n], true);
 		if (!pfns[n])
 			goto err_free;
 	}

@@ -1580,6 +1580,15 @@ static bool ctl_signal_pending(void *arg)
 	return s->why != NULL;
 }
 
+/* the client's comm, as its connection knows it (ctlsock.c), for the change's task */
+static void ctl_comm(void *arg, char *buf, size_t len)
+{
+	const struct ctl_signal *s = arg;
+
+	if (s->client && s->client->comm)
+		s->client->comm(s->client->arg, buf, len);
+}
+
 static void ctl_signal_init(struct ctl_signal *s, struct hmfs_ctx *ctx,
 			    const struct hotmem_task *client, long long timeout_ms)
 {
@@ -1675,7 +1684,8 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 {
 	struct hmfs_change ch = { .op = HMFS_CH_BLOCK_STATE };
 	struct ctl_signal sig;
-	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig };
+	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig,
+					  .comm = ctl_comm };
 	long long block, timeout;
 	const char *state;
 	char why[192];
@@ -1861,7 +1871,8 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 
 	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB, .done = &n };
 	struct ctl_signal sig;
-	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig };
+	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig,
+					  .comm = ctl_comm };
 	char err[400] = "";
 	int ret;
 

@@ -36,6 +36,7 @@ struct conn {
 	struct hmfs_qmp qmp; /* its QMP session: negotiating, then commands */
 	struct hmfs_sub *sub; /* its events, once in command mode; NULL before */
 	size_t off; /* bytes of sub's first queued line already sent */
+	pid_t pid; /* the client's (SO_PEERCRED), 0: not known */
 	struct conn *next; /* ctx->conns, under sub_lock */
 };
 
@@ -623,6 +624,14 @@ static bool ctl_stopping(struct hmfs_ctx *ctx)
  * -t ran out and it closed).  Not POLLRDHUP: a client that only shut its
  * writing side (socat, nc -N) still waits for the reply.
  */
+/* the client's comm: the task a change it asks for runs for (hotmemctl, a script's python) */
+static void client_comm(void *arg, char *buf, size_t len)
+{
+	const struct conn *c = arg;
+
+	hmfs_pid_comm(c->pid, buf, len);
+}
+
 static bool client_hung_up(void *arg)
 {
 	const struct conn *c = arg;
@@ -682,7 +691,8 @@ static int conn_reply(struct conn *c, json_object *reply)
  */
 static int conn_request(struct conn *c, json_object *req)
 {
-	const struct hotmem_task client = { .signal_pending = client_hung_up, .arg = c };
+	const struct hotmem_task client = { .signal_pending = client_hung_up, .arg = c,
+					    .comm = client_comm };
 	struct hmfs_ctl_follow f = { false, false };
 	json_object *reply;
 	int ret;
@@ -827,13 +837,15 @@ out:
 	return NULL;
 }
 
-static bool peer_allowed(int fd)
+/* root or our own user, whose pid (the comm of a change it asks for) goes in @pid */
+static bool peer_allowed(int fd, pid_t *pid)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
 		return false;
+	*pid = cred.pid;
 	return cred.uid == 0 || cred.uid == geteuid();
 }
 
@@ -884,6 +896,7 @@ static void *accept_main(void *arg)
 
 	for (;;) {
 		pthread_t t;
+		pid_t pid;
 		struct conn *c;
 		int fd = accept4(ctx->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
 
@@ -899,7 +912,7 @@ static void *accept_main(void *arg)
 				nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
 			continue;
 		}
-		if (!peer_allowed(fd)) {
+		if (!peer_allowed(fd, &pid)) {
 			close(fd);
 			continue;
 		}
@@ -910,6 +923,7 @@ static void *accept_main(void *arg)
 		}
 		c->ctx = ctx;
 		c->fd = fd;
+		c->pid = pid;
 		if (!conn_add(ctx, c)) {
 			refuse_busy(fd);
 			free(c);

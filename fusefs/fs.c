@@ -180,6 +180,40 @@ static void hmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
  * current_cred() at each call, and a thread keeps its id and start time
  * across capset(), setuid() and unshare(CLONE_NEWUSER).
  */
+ssize_t hmfs_proc_read(long pid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/%s", pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+void hmfs_pid_comm(long pid, char *buf, size_t len)
+{
+	char comm[64];
+
+	buf[0] = '\0';
+	if (pid <= 0 || hmfs_proc_read(pid, "comm", comm, sizeof(comm)) <= 0)
+		return;
+	snprintf(buf, len, "%.*s", (int)strcspn(comm, "\n"), comm);
+}
+
+/* a request's task's comm (hotmem_task's): the writer's */
+static void req_comm(void *req, char *buf, size_t len)
+{
+	hmfs_pid_comm(fuse_req_ctx(req)->pid, buf, len);
+}
+
 struct req_caller {
 	struct hmfs_ctx *ctx;
 	const struct fuse_ctx *fc;
@@ -767,7 +801,8 @@ static uint64_t serving_unique(const struct hmfs_ctx *ctx)
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
-	const struct hotmem_task task = { .signal_pending = req_interrupted, .arg = req };
+	const struct hotmem_task task = { .signal_pending = req_interrupted, .arg = req,
+					  .comm = req_comm };
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
 	char tmp[HMFS_PAGE_SIZE + 1];

@@ -1502,6 +1502,10 @@ void hmfs_emit_size_change(struct hmfs_ctx *ctx, const char *id, uint64_t size);
 void hmfs_poll_seen(struct hmfs_ctx *ctx, struct hmfs_open *of);
 /* the poll events table, when no thread can bump it any more */
 void hmfs_evtab_free(struct hmfs_ctx *ctx);
+/* fs.c: @pid's /proc/PID/@name, NUL-terminated, into @buf: its length, -1 if none */
+ssize_t hmfs_proc_read(long pid, const char *name, char *buf, size_t len);
+/* @pid's comm (current->comm) into @buf, "" when it cannot be read (0: not in our pid namespace) */
+void hmfs_pid_comm(long pid, char *buf, size_t len);
 /* CLOCK_MONOTONIC now + @ms */
 void hmfs_deadline_after(struct timespec *ts, long ms);
 /* CLOCK_MONOTONIC has reached @ts (one hmfs_deadline_after() made) */

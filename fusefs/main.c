@@ -929,25 +929,6 @@ static bool mountpoint_key(const char *base, const char *path, char *buf, size_t
 	return n < len;
 }
 
-/* @pid's /proc/PID/@name, NUL-terminated, into @buf: its length, -1 if none */
-static ssize_t proc_read(long pid, const char *name, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%ld/%s", pid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
 /* the hotmemfs @pid mounted on @key (mountpoint_key()): its last argument */
 static bool hotmemfs_on(long pid, const char *key)
 {
@@ -955,10 +936,10 @@ static bool hotmemfs_on(long pid, const char *key)
 	const char *last;
 	ssize_t n;
 
-	if (pid == (long)getpid() || proc_read(pid, "comm", buf, sizeof(buf)) < 0 ||
+	if (pid == (long)getpid() || hmfs_proc_read(pid, "comm", buf, sizeof(buf)) < 0 ||
 	    strcmp(buf, "hotmemfs\n"))
 		return false;
-	n = proc_read(pid, "cmdline", buf, sizeof(buf));
+	n = hmfs_proc_read(pid, "cmdline", buf, sizeof(buf));
 	if (n <= 1)
 		return false;
 	/* argv's last one, NUL-terminated as each is */
@@ -989,7 +970,7 @@ static bool pid_stopped(long pid)
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(name, sizeof(name), "task/%.32s/stat", d->d_name);
-		state = proc_read(pid, name, stat, sizeof(stat)) > 0 ? strrchr(stat, ')') : NULL;
+		state = hmfs_proc_read(pid, name, stat, sizeof(stat)) > 0 ? strrchr(stat, ')') : NULL;
 		stopped = state && (state[2] == 'T' || state[2] == 't');
 	}
 	closedir(task);

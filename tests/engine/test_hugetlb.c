@@ -1878,6 +1878,54 @@ static void test_explain_counts_the_hvo_restore_of_the_dissolve(void **state)
 	hotmem_destroy(hm);
 }
 
+/* the writer's comm, as hotmemfs's task says it */
+static void comm_bash(void *arg, char *buf, size_t len)
+{
+	(void)arg;
+	snprintf(buf, len, "bash");
+}
+
+/*
+ * An HVO restore that finds no kernel memory is the page allocator's
+ * warn_alloc() (6.12 alloc_vmemmap_page_list() asks without
+ * __GFP_NOWARN): "page allocation failure: order:0" by the writer's comm,
+ * rate-limited by nopage_rs (one every 10 s, the rest counted), not the
+ * hot-add's once-per-boot "vmemmap alloc failure" from a kworker -- whose
+ * flag it leaves alone: a later hot-add whose memmap cannot be had still
+ * says it (abuse25b C2).
+ */
+static void test_hvo_restore_failure_is_warn_alloc(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	const struct hotmem_task task = { .comm = comm_bash };
+	static char log[1 << 20];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 64), 64);
+	assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1UL << 20, NULL) > 0);
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -ENOMEM);
+	/* the next within nopage_rs's window, however long the first took (no clock in the test) */
+	hm->nopage_rs.interval_ms = ULONG_MAX / 2;
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -ENOMEM);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "<4>bash: page allocation failure: order:0, mode:0x4cc0(GFP_KERNEL|__GFP_RETRY_MAYFAIL), nodemask=(null),cpuset=/,mems_allowed=0"), 1);
+	assert_int_equal(count_lines(log, "failed due to failure to dissolve huge pages"), 2);
+	assert_null(strstr(log, "vmemmap alloc failure"));
+	assert_false(hm->vmemmap_warned);
+	/* nopage_rs's 10 s window over: the next one says what it held back */
+	hm->nopage_rs.interval_ms = 10000;
+	hm->nopage_rs.begin_ms = 1;
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x108000000ULL, 128 * MiB, 0, -1), -ENOMEM);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "<4>warn_alloc: 1 callbacks suppressed"), 1);
+	assert_int_equal(count_lines(log, "<4>kworker/u4:1: vmemmap alloc failure: order:9, mode:0x4cc0(GFP_KERNEL|__GFP_RETRY_MAYFAIL)"), 1);
+	assert_true(hm->vmemmap_warned);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * alloc_contig_range() (virtio-mem's fake offline) over a free huge page
  * of the pool: a new one on the same node outside the range, the old one
@@ -2057,6 +2105,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_set_node_growth_stops_at_a_signal),
 		cmocka_unit_test(test_explain_counts_the_huge_pages_an_offline_dissolves),
 		cmocka_unit_test(test_explain_counts_the_hvo_restore_of_the_dissolve),
+		cmocka_unit_test(test_hvo_restore_failure_is_warn_alloc),
 		cmocka_unit_test(test_contig_range_replaces_a_free_huge_page),
 	};
 
