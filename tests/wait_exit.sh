@@ -8,10 +8,24 @@
 # watcher child bounds it: a loop of kill -0 and sleep let bash reap a
 # killed PID during the sleep and print its "line N: PID Killed ..." job
 # notice on the test's stderr, past the caller's 2>/dev/null.
+# Before the SIGKILL it says where each of PID's threads is (comm, state,
+# wchan, the kernel stack when readable), so that a hang seen once in a
+# loaded run says where it hung (160-io-uring's /dev/fuse hotmemfs outlived
+# its umount by 30 s once, 2026-12-01, and nothing said why).
+wait_exit_where() {
+	local t st
+	for t in /proc/"$1"/task/*; do
+		[ -d "$t" ] || continue
+		st=$(awk '/^State:/ {print $2$3}' "$t/status" 2>/dev/null)
+		echo "#   thread ${t##*/} $(cat "$t/comm" 2>/dev/null) $st wchan=$(cat "$t/wchan" 2>/dev/null)"
+		sed 's/^/#     /' "$t/stack" 2>/dev/null | head -12
+	done
+}
 wait_exit() {
 	local w rc
 	(timeout "$2" tail -s 0.05 --pid="$1" -f /dev/null ||
-		{ echo "# pid $1 still running after $2 s: SIGKILL"; kill -9 "$1"; }) &
+		{ echo "# pid $1 still running after $2 s: SIGKILL; its threads:"
+		  wait_exit_where "$1"; kill -9 "$1"; }) &
 	w=$!
 	wait "$1"
 	rc=$?

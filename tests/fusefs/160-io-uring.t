@@ -132,7 +132,12 @@ for f in state valid_zones; do
 		"readprobe of memory4/$f (read, stat, lseek, poll, open errnos) as on /dev/fuse"
 done
 umount "$DEV" && wait_exit "$DEV_PID" 30
-tap_ok $? "the /dev/fuse one stops"
+rc=$?
+tap_ok $rc "the /dev/fuse one stops"
+# it outlived its umount by 30 s once (2026-12-01, a loaded CI): what it said, and
+# whether anything still held its mount (wait_exit said where its threads were)
+[ $rc = 0 ] || { sed 's/^/# dev.log: /' "$TMP/dev.log" | tail -20
+	grep -l "$DEV" /proc/[0-9]*/mountinfo 2>/dev/null | sed 's/^/# still mounted in: /' | head -5; }
 DEV_PID=
 
 # open+read+close on each CPU: 3 requests each, all through the ring
