@@ -23,6 +23,8 @@ bool hmd_stop_requested(struct hmd *d)
 {
 	sigset_t set;
 
+	/* every long loop looks here between blocks: the loop's timers cannot run then */
+	hmd_keepalive(d);
 	if (!d->stop_signal && !sigpending(&set)) {
 		if (sigismember(&set, SIGTERM) == 1)
 			d->stop_signal = SIGTERM;

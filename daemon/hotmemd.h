@@ -254,6 +254,8 @@ struct hmd {
 	unsigned long silence_nlink;
 	bool silence_rise;
 	uint64_t watchdog_usec;
+	/* hmd_keepalive(): its period (0: off) and when it is next due, CLOCK_MONOTONIC usec */
+	uint64_t keepalive_usec, keepalive_next;
 	bool ready;
 	int stop_signal; /* hmd_stop_requested() saw SIGTERM or SIGINT pending */
 	unsigned long beyond; /* blocks at or past HMD_MAX_BLOCK_ID the last scan found */
@@ -430,6 +432,11 @@ void hmd_retry_cancel(struct hmd_block *b);
  * between events): a long scan or uevent drain stops at the next block.
  */
 bool hmd_stop_requested(struct hmd *d);
+/* keepalive.c: WATCHDOG=1 (or, before READY=1, EXTEND_TIMEOUT_USEC=) from inside a long loop */
+void hmd_keepalive(struct hmd *d);
+/* its pace before the start's coldplug, and once ready (@watchdog_usec 0: none) */
+void hmd_keepalive_start(struct hmd *d);
+void hmd_keepalive_ready(struct hmd *d, uint64_t watchdog_usec);
 /* 0, -errno, or -EINTR: stopped by hmd_stop_requested(), blocks left undecided */
 int hmd_coldplug(struct hmd *d, bool online_offline);
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
@@ -439,6 +446,7 @@ void hmd_scan_new(struct hmd *d);
 unsigned long hmd_count_new(struct hmd *d, unsigned long *first);
 
 /* linkwait.c: a new block waits for the links the kernel makes after its ADD */
+uint64_t hmd_now_usec(void); /* CLOCK_MONOTONIC, usec */
 /* block @id's node from its nodeK link into @b (@fw: its firmware_node as listed); false: none yet */
 bool hmd_block_node(struct hmd *d, unsigned long id, struct hmd_block *b, bool fw);
 /* at an ADD: block @id's node link looked up by name (the node of the block below); false: list */

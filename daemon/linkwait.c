@@ -232,9 +232,10 @@ void hmd_link_wait_clear(struct hmd *d, struct hmd_block *b)
 /*
  * CLOCK_MONOTONIC now, as sd-event counts it: not sd_event_now(), the
  * loop's wake-up -- a drain of a burst of ADDs takes long after it, and
- * the last ADD's block would begin its wait counted from before its ADD.
+ * the last ADD's block would begin its wait counted from before its ADD
+ * (keepalive.c's pings the same).
  */
-static uint64_t now_usec(void)
+uint64_t hmd_now_usec(void)
 {
 	struct timespec ts;
 
@@ -256,7 +257,7 @@ static bool link_wait_set(struct hmd *d, unsigned long id, unsigned int kind)
 	struct hmd_block *b = &d->blk[id];
 
 	if (!b->link_wait)
-		d->link_wait_until = now_usec() + LINK_WAIT_USEC;
+		d->link_wait_until = hmd_now_usec() + LINK_WAIT_USEC;
 	if (!hmd_uevent_seen(d))
 		return false;
 	if (!b->link_wait) {
@@ -527,7 +528,7 @@ void hmd_link_wait_settle(struct hmd *d)
 	if (!d->n_link_wait)
 		return;
 	node_unlinked = read_node_waiting(d);
-	now = now_usec();
+	now = hmd_now_usec();
 	if (node_unlinked && now < d->link_wait_until && hmd_uevent_seen(d))
 		return;
 	fw_hold = fw_waiting_hold(d, now, &cut);

@@ -172,17 +172,24 @@ static int on_status(sd_event_source *s, void *userdata)
 static int on_watchdog(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct hmd *d = userdata;
+	uint64_t now = hmd_now_usec();
 
-	sd_notify(0, "WATCHDOG=1");
-	sd_event_source_set_time_relative(s, d->watchdog_usec / 2);
+	/* a keepalive pinged meanwhile: due half a period after it */
+	if (now >= d->keepalive_next) {
+		sd_notify(0, "WATCHDOG=1");
+		d->keepalive_next = now + d->watchdog_usec / 2;
+	}
+	sd_event_source_set_time_relative(s, d->keepalive_next - now);
 	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	return 0;
 }
 
+/* once ready: WATCHDOG=1 from the loop's timer, and hmd_keepalive()'s at its pace, or none */
 static int setup_watchdog(struct hmd *d)
 {
 	int r = sd_watchdog_enabled(0, &d->watchdog_usec);
 
+	hmd_keepalive_ready(d, r > 0 ? d->watchdog_usec : 0);
 	if (r <= 0)
 		return r;
 	sd_notify(0, "WATCHDOG=1");
@@ -425,6 +432,7 @@ static int run_daemon(struct hmd *d)
 		hmd_state_dir_unmake(d); /* refused before anything was decided */
 		return 1;
 	}
+	hmd_keepalive_start(d);
 	r = hmd_coldplug(d, true);
 	if (r == -EINTR) {
 		/* what on_signal() does once the loop runs */
