@@ -271,6 +271,44 @@ start_refused() {
 	tap_ok $? "$name: says why: $(head -c 300 "$TMP/out" | tr '\n' '|')"
 }
 
+# last_record PYTHON: the journal's last record rewritten by PYTHON (on
+# bytes `line`, "CRC32 JSON" without its newline; `fix(text)` makes a
+# whole line, newline ended, with a right CRC32 of its JSON text), the
+# zeros after it kept (tests/fusefs/273)
+last_record() {
+	python3 - "$STATE.journal" "$1" <<'PY'
+import json, sys, zlib
+path, code = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+end = data.index(b"\0") if b"\0" in data else len(data)
+start = data.rindex(b"\n", 0, end - 1) + 1
+line = data[start:end - 1]
+def fix(text):
+    return b"%08x " % (zlib.crc32(text) & 0xffffffff) + text + b"\n"
+new = eval(code)
+open(path, "wb").write(data[:start] + new + b"\0" * (len(data) - start - len(new)))
+PY
+}
+
+# journal_last_kept GREP-RE NAME: after a kill, the journal's last record
+# matches GREP-RE (one TAP line, NAME), and the state file and journal are
+# kept for journal_put_back to put back as they were (tests/fusefs/273)
+journal_last_kept() {
+	tr '\0' '\n' <"$STATE.journal" | grep -v '^$' | tail -1 | grep -q "$1"
+	tap_ok $? "$2"
+	cp "$STATE" "$TMP/good.state" && cp "$STATE.journal" "$TMP/good.journal"
+}
+journal_put_back() { cp "$TMP/good.state" "$STATE" && cp "$TMP/good.journal" "$STATE.journal"; }
+# last_record_refused NAME FROM TO: the kept journal put back, its last
+# record rewritten whole and checksummed with the text FROM (no single
+# quote) replaced by TO, and the start refused as for damage (EX_CONFIG,
+# 78), naming it: two TAP lines (tests/fusefs/273)
+last_record_refused() {
+	journal_put_back
+	last_record "fix(line[9:].replace(b'$2', b'$3'))"
+	start_refused "$1" 78 "does not fit the machine before it" --control "$CTL" --state "$STATE" "$MNT"
+}
+
 # d1_journaled_killed: a machine on $STATE (--fresh), a DIMM d1 added whose
 # record is in the journal only, then kill -9: two TAP lines
 d1_journaled_killed() {
