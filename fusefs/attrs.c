@@ -1539,7 +1539,9 @@ static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, cons
 /*
  * DEFINE_SIMPLE_ATTRIBUTE_SIGNED + debugfs_errno_set(): clamp to errno.
  * The kernel's is a plain value (lib/notifier-error-inject.c), no lock:
- * a writer waiting for change_lock ends at its signal (@task, EINTR).
+ * set at once, journaled under journal_lock alone (machine.c
+ * lock_free_value()); only with no journal to append to does it wait for
+ * change_lock, and then ends at its signal (@task, EINTR).
  */
 static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, size_t count,
 			    const struct hotmem_task *task)
@@ -1762,8 +1764,10 @@ static ssize_t store_sysctl_hugepages(struct hmfs_ctx *ctx, const char *buf, siz
  * gigantic hstate, which the 2 MiB one is not; any count is stored
  * (`sysctl -p` writes 0).  Through hmfs_change(): a parameter of the
  * state file, so an acknowledged count survives kill -9.  The kernel's
- * takes hugetlb_lock around the one assignment: a writer waiting for
- * change_lock ends at its signal (@task, EINTR, the count as it was).
+ * takes hugetlb_lock around the one assignment: set at once, journaled
+ * under journal_lock alone (machine.c lock_free_value()); only with no
+ * journal to append to does it wait for change_lock, and then ends at
+ * its signal (@task, EINTR, the count as it was).
  */
 static ssize_t store_hugetlb_overcommit(struct hmfs_ctx *ctx, bool sysctl, const char *buf,
 					size_t count, const struct hotmem_task *task)

@@ -863,6 +863,15 @@ struct hmfs_ctx {
 	 * under change_lock: the count saved was made at)
 	 */
 	uint64_t qemu_gen, saved_qemu_gen;
+	/*
+	 * A lock-free parameter set and journaled without change_lock (state.c
+	 * hmfs_state_set_param(): nr_overcommit_hugepages, a notifier-error-
+	 * inject error), counted under journal_lock before the engine's value
+	 * moves, whether its record then reaches the journal or not: a "set"
+	 * of "params" or a compaction's machine read meanwhile reads again
+	 * (param_gen; state.c side_gen())
+	 */
+	uint64_t param_gen;
 	unsigned long journal_records, journal_syncs; /* for status, under save_lock */
 	/*
 	 * Compaction in the background (state.c: compactor()), asked for
@@ -1958,6 +1967,29 @@ int hmfs_state_append_kmem(struct hmfs_ctx *ctx, struct hmfs_save *sv);
  */
 int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
 			   struct json_object *val);
+/*
+ * A lock-free parameter's change (state.c lock_free_params[]: its op and
+ * id), set and journaled as a "param" record under journal_lock alone;
+ * rollback()'s undo sets @old back
+ */
+struct hmfs_param_save {
+	struct hmfs_save sv; /* first: its undo gets it */
+	const struct hmfs_lock_free_param *param;
+	long long old;
+};
+/* @ch sets a parameter the engine keeps lock-free (nr_overcommit_hugepages, an injected error) */
+bool hmfs_state_lock_free(const struct hmfs_change *ch);
+/*
+ * without change_lock: @ch's value set and its "param" record journaled
+ * (no state file, or restoring: set alone); hmfs_state_sync() makes it
+ * durable; -EAGAIN: no journal to append to (the change's way then);
+ * -EROFS: frozen; else the journal's error, the value as it was
+ */
+int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
+			 const struct hmfs_change *ch);
+/* an undo's "params" (machine.c undo()): the lock-free ones only when @ch set one */
+void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
+			    struct json_object *params);
 /* what a restore did with the kernel's own allocations: the restore line's words */
 enum { HMFS_KMEM_ANEW, HMFS_KMEM_BACK, HMFS_KMEM_FAILED };
 const char *hmfs_state_kmem_said(const struct hmfs_ctx *ctx, char *buf, size_t len);

@@ -419,7 +419,8 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	}
 	iattrs_back(ctx, pre, devs);
 	json_object_put(devs);
-	hmfs_state_restore_params(ctx, json_object_object_get(pre, "params"));
+	/* the lock-free parameters as they are, unless @ch set one (hmfs_state_set_param()) */
+	hmfs_state_undo_params(ctx, ch, json_object_object_get(pre, "params"));
 	/* nor does the undo leave driver work its onlines queued */
 	hmfs_dev_forget_work(ctx);
 }
@@ -972,20 +973,37 @@ static int resize_or_queue(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 }
 
 /*
- * A value the engine keeps lock-free, with no state file to journal it:
- * nr_overcommit_hugepages (6.12 hugetlb_overcommit_handler() and
- * nr_overcommit_hugepages_store(): one assignment under hugetlb_lock) and
- * a notifier-error-inject error (lib/notifier-error-inject.c: a debugfs
- * errno value, no lock).  Neither takes a hotplug lock in the kernel, so
- * neither waits for change_lock, which a guest's looping offline holds
- * (abuse24 A3): set at once, nothing to record or undo.  With a state
- * file the change is journaled, in order, under change_lock: it waits
- * (interruptibly, the writer's task).
+ * A value the engine keeps lock-free: nr_overcommit_hugepages (6.12
+ * hugetlb_overcommit_handler() and nr_overcommit_hugepages_store(): one
+ * assignment under hugetlb_lock) and a notifier-error-inject error
+ * (lib/notifier-error-inject.c: a debugfs errno value, no lock).  Neither
+ * takes a hotplug lock in the kernel, so neither waits for change_lock,
+ * which a guest's looping offline holds (abuse24 A3): set at once, with a
+ * state file journaled under journal_lock alone and durable before the
+ * answer (state.c hmfs_state_set_param(); 9846c2ec journaled it under
+ * change_lock, and the writer waited for the offline).  Its record's
+ * sync failing, rollback() sets the value back (it takes change_lock:
+ * that answer comes once the offline is over, as a queued device_add's,
+ * tests/fusefs/276).  -EAGAIN: no journal to append to, the change's way.
  */
-static bool lock_free_value(const struct hmfs_ctx *ctx, const struct hmfs_change *ch)
+static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
+			   size_t errlen)
 {
-	return !ctx->state_path[0] &&
-	       (ch->op == HMFS_CH_HUGETLB_OVERCOMMIT || ch->op == HMFS_CH_NOTIFIER_ERROR);
+	struct hmfs_param_save ps;
+	int ret = hmfs_state_set_param(ctx, &ps, ch);
+
+	if (ret == -EROFS)
+		hmfs_state_frozen_say(ctx, err, errlen);
+	if (ret == -EAGAIN || ret == -EROFS)
+		return ret;
+	if (!ret)
+		ret = hmfs_state_sync(ctx, &ps.sv);
+	if (ret) {
+		snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone",
+			 ctx->state_path, strerror(-ret), op_name(ch->op));
+		fprintf(stderr, "hotmemfs: %s\n", err);
+	}
+	return ret;
 }
 
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
@@ -1006,9 +1024,10 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		run.errlen = sizeof(e);
 	}
 	run.err[0] = '\0';
-	if (lock_free_value(ctx, ch)) {
-		ret = apply(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
-		return ret < 0 ? ret : 0;
+	if (hmfs_state_lock_free(ch)) {
+		ret = lock_free_value(ctx, ch, run.err, run.errlen);
+		if (ret != -EAGAIN)
+			return ret;
 	}
 	/* QEMU's host-side check first: never behind the guest (dev.c) */
 	if (ch->op == HMFS_CH_DEVICE_DEL && !ch->timer) {

@@ -124,6 +124,88 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	return p;
 }
 
+/*
+ * The parameters the engine keeps lock-free, which the kernel sets under
+ * none of the locks a looping offline holds: nr_overcommit_hugepages
+ * (6.12 hugetlb_overcommit_handler(), nr_overcommit_hugepages_store():
+ * hugetlb_lock around one assignment) and a notifier-error-inject error
+ * (lib/notifier-error-inject.c: a debugfs errno value, no lock).  Each
+ * is set and journaled under journal_lock alone, a "param" record of its
+ * own key of "params" (hmfs_state_set_param()), never behind change_lock.
+ * A change's undo leaves them as they are, and its compare skips them:
+ * another writer's acknowledged value is not the change's to take back.
+ */
+struct hmfs_lock_free_param {
+	const char *key; /* in "params" */
+	enum hmfs_change_op op;
+	int id; /* a notifier-error-inject action (the change's id); -1: any */
+};
+
+static const struct hmfs_lock_free_param lock_free_params[] = {
+	{ "hugetlb-overcommit", HMFS_CH_HUGETLB_OVERCOMMIT, -1 },
+	{ "notifier-error-going-online", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_ONLINE },
+	{ "notifier-error-going-offline", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_OFFLINE },
+};
+#define NR_LOCK_FREE (sizeof(lock_free_params) / sizeof(lock_free_params[0]))
+
+static const struct hmfs_lock_free_param *lock_free_param(const struct hmfs_change *ch)
+{
+	for (size_t i = 0; i < NR_LOCK_FREE; i++)
+		if (lock_free_params[i].op == ch->op &&
+		    (lock_free_params[i].id < 0 || (unsigned long)lock_free_params[i].id == ch->id))
+			return &lock_free_params[i];
+	return NULL;
+}
+
+bool hmfs_state_lock_free(const struct hmfs_change *ch)
+{
+	return lock_free_param(ch) != NULL;
+}
+
+static bool lock_free_key(const char *key)
+{
+	for (size_t i = 0; i < NR_LOCK_FREE; i++)
+		if (!strcmp(key, lock_free_params[i].key))
+			return true;
+	return false;
+}
+
+/* the engine's value, as hmfs_change's .value carries it (an unsigned count cast) */
+static long long param_get(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p)
+{
+	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
+		return (long long)hotmem_hugetlb_overcommit(ctx->hm);
+	return hotmem_get_notifier_error(ctx->hm, p->id);
+}
+
+static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p, long long v)
+{
+	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
+		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)v);
+	else
+		hotmem_set_notifier_error(ctx->hm, p->id, (int)v);
+}
+
+/* @v as params_json() writes it */
+static json_object *param_json(const struct hmfs_lock_free_param *p, long long v)
+{
+	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
+		return json_object_new_uint64((uint64_t)v);
+	return json_object_new_int((int)v);
+}
+
+/* @params without the lock-free ones (a copy; NULL: no memory) */
+static json_object *params_locked(json_object *params)
+{
+	json_object *c = NULL;
+
+	if (json_object_deep_copy(params, &c, NULL))
+		return NULL;
+	for (size_t i = 0; json_object_is_type(c, json_type_object) && i < NR_LOCK_FREE; i++)
+		json_object_object_del(c, lock_free_params[i].key);
+	return c;
+}
+
 static json_object *run_json(unsigned long first, unsigned long count)
 {
 	json_object *run = json_object_new_array();
@@ -1821,16 +1903,35 @@ static void keep_saved(struct hmfs_ctx *ctx, json_object *m, char **text, uint64
 }
 
 /*
+ * The records journaled without change_lock so far, QEMU-side ones and
+ * lock-free parameters' (counted before their value moves, recorded or
+ * not): what a "set" or a compaction read before one of them is not
+ * written after it (journal_line_locked(), take_snapshot()).  Both only
+ * grow, so their sum moved when either did.  Under journal_lock.
+ */
+static uint64_t side_gen(const struct hmfs_ctx *ctx)
+{
+	return ctx->qemu_gen + ctx->param_gen;
+}
+
+/*
  * qemu_gen now, and saved's "devices" stale when a QEMU-side record
  * (hmfs_state_append_qemu()) came since saved was made: the journal
- * adds that device's change to it.  Under change_lock.
+ * adds that device's change to it; *@side (may be NULL): side_gen() at
+ * the same moment.  Saved's lock-free parameters may be older than the
+ * journal's ("param" records) and need not be marked: every value of
+ * theirs is journaled, so a "set" whose "params" text matches saved's
+ * leaves them as the journal has them, and no undo or compare reads
+ * them (params_locked()).  Under change_lock.
  */
-static uint64_t qemu_gen_fold(struct hmfs_ctx *ctx)
+static uint64_t qemu_gen_fold(struct hmfs_ctx *ctx, uint64_t *side)
 {
 	uint64_t gen;
 
 	pthread_mutex_lock(&ctx->journal_lock);
 	gen = ctx->qemu_gen;
+	if (side)
+		*side = side_gen(ctx);
 	pthread_mutex_unlock(&ctx->journal_lock);
 	if (gen != ctx->saved_qemu_gen)
 		ctx->saved_stale |= 1u << KEY_DEVICES;
@@ -1915,21 +2016,26 @@ struct snapshot {
 
 /*
  * under change_lock: no change half-done, the journal's records all in
- * but a QEMU-side one's (hmfs_state_append_qemu(), journal_lock alone):
- * one that came while the machine was read may or may not be in it, so
- * the machine is read again then, else the file would claim its seq
- * without its device
+ * but those journaled under journal_lock alone (a QEMU-side one's,
+ * hmfs_state_append_qemu(); a lock-free parameter's,
+ * hmfs_state_set_param()): one that came while the machine was read may
+ * or may not be in it, so the machine is read again then, else the file
+ * would claim its seq without its device or value -- or with a value
+ * whose record then failed and was undone
  */
 static void take_snapshot(struct hmfs_ctx *ctx, struct snapshot *s)
 {
+	uint64_t side;
+
 	s->started_log = !ctx->kmem_logging;
 	for (;;) {
 		pthread_mutex_lock(&ctx->journal_lock);
-		s->qemu_gen = ctx->qemu_gen;
+		side = side_gen(ctx);
 		pthread_mutex_unlock(&ctx->journal_lock);
 		s->m = hmfs_state_machine(ctx);
 		pthread_mutex_lock(&ctx->journal_lock);
-		if (!s->m || s->qemu_gen == ctx->qemu_gen)
+		s->qemu_gen = ctx->qemu_gen;
+		if (!s->m || side == side_gen(ctx))
 			break;
 		pthread_mutex_unlock(&ctx->journal_lock);
 		json_object_put(s->m);
@@ -2475,7 +2581,7 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 				  .keys = op_keys(ch->op) };
 	if (!sv->active)
 		return;
-	sv->qemu_gen = qemu_gen_fold(ctx);
+	sv->qemu_gen = qemu_gen_fold(ctx, NULL);
 	/*
 	 * Where an undo rewinds the kernel's allocations to (kmem_rewind()):
 	 * the log's end and the generator.  The mark copies the list, for a
@@ -2554,11 +2660,13 @@ static bool same_json(json_object *a, json_object *b)
  */
 static bool params_same(json_object *now, json_object *pre)
 {
-	json_object *a = NULL, *b = NULL;
+	/* nor the lock-free ones: set meanwhile by writers of their own (lock_free_params[]) */
+	json_object *a = params_locked(now), *b = params_locked(pre);
 	bool same;
 
-	if (json_object_deep_copy(now, &a, NULL) || json_object_deep_copy(pre, &b, NULL)) {
+	if (!a || !b) {
 		json_object_put(a);
+		json_object_put(b);
 		return false;
 	}
 	json_object_object_del(a, "policy-zone");
@@ -2736,16 +2844,18 @@ static void kmem_log_trim(struct hmfs_ctx *ctx)
 	hotmem_kmem_log_drop(ctx->hm, keep);
 }
 
-/* append_record_gen(): any qemu_gen (a record with no machine-wide "devices") */
+/* append_record_gen(): any side_gen() (a record with no machine-wide "devices" or "params") */
 #define QEMU_GEN_ANY UINT64_MAX
 
 /*
  * @rec's journal line "CRC32 JSON\n" in *@line (*@len bytes) with the
- * next seq, journal_lock held on success.  A QEMU-side record journaled
- * without change_lock meanwhile (hmfs_state_append_qemu()) takes that
- * seq: the line is made again.  With @gen (not QEMU_GEN_ANY) such a
- * record refuses it, -EAGAIN: the caller's "devices" were read before
- * it, and would take it out again at a replay (append_set()).
+ * next seq, journal_lock held on success.  A record journaled without
+ * change_lock meanwhile (hmfs_state_append_qemu(),
+ * hmfs_state_set_param()) takes that seq: the line is made again.  With
+ * @gen (not QEMU_GEN_ANY: side_gen() before the caller read the machine)
+ * such a record, or a lock-free parameter's try, refuses it, -EAGAIN:
+ * the caller's "devices" or "params" were read before it, and would take
+ * it back again at a replay (append_set()).
  */
 static int journal_line_locked(struct hmfs_ctx *ctx, json_object *rec, uint64_t gen, char **line,
 			       size_t *len)
@@ -2756,7 +2866,7 @@ static int journal_line_locked(struct hmfs_ctx *ctx, json_object *rec, uint64_t 
 	for (;;) {
 		const char *text;
 
-		if (gen != QEMU_GEN_ANY && gen != ctx->qemu_gen) {
+		if (gen != QEMU_GEN_ANY && gen != side_gen(ctx)) {
 			pthread_mutex_unlock(&ctx->journal_lock);
 			return -EAGAIN;
 		}
@@ -2771,7 +2881,7 @@ static int journal_line_locked(struct hmfs_ctx *ctx, json_object *rec, uint64_t 
 			return -ENOMEM;
 		snprintf(*line, *len + 1, "%08x %s\n", hmfs_crc32(text, strlen(text)), text);
 		pthread_mutex_lock(&ctx->journal_lock);
-		if (ctx->journal_seq + 1 == seq && (gen == QEMU_GEN_ANY || gen == ctx->qemu_gen))
+		if (ctx->journal_seq + 1 == seq && (gen == QEMU_GEN_ANY || gen == side_gen(ctx)))
 			return 0;
 		free(*line);
 	}
@@ -2927,6 +3037,120 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 	if (ret != -EAGAIN)
 		count_save(ctx, ret);
 	return ret;
+}
+
+/* its record's sync failed (rollback(), change_lock held, no param record taken meanwhile) */
+static int param_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
+{
+	struct hmfs_param_save *ps = (struct hmfs_param_save *)sv;
+
+	(void)sret;
+	param_set(ctx, ps->param, ps->old);
+	return 0;
+}
+
+/*
+ * @ch's "param" record's line, journal_lock held on success, once no
+ * failed sync's records are being undone (rollback() cuts every record
+ * after the last durable one, and takes back the values of those it
+ * holds: one appended meanwhile would be cut without its value taken
+ * back).  That wait is the only one behind change_lock, which rollback()
+ * takes: an error path's.
+ */
+static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
+			     long long v, char **line, size_t *len)
+{
+	json_object *rec = json_object_new_object(), *o = json_object_new_object();
+	int ret;
+
+	json_object_object_add(rec, "seq", NULL); /* first: journal_line_locked() */
+	json_object_object_add(o, p->key, param_json(p, v));
+	json_object_object_add(rec, "param", o);
+	for (;;) {
+		ret = journal_line_locked(ctx, rec, QEMU_GEN_ANY, line, len);
+		if (ret || !ctx->journal_failing)
+			break;
+		free(*line);
+		while (ctx->journal_failing)
+			pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
+		pthread_mutex_unlock(&ctx->journal_lock);
+	}
+	json_object_put(rec);
+	return ret;
+}
+
+/*
+ * A lock-free parameter (lock_free_params[]) set to @ch's value and
+ * journaled under journal_lock alone, as the kernel's writer takes none
+ * of the locks a guest's looping offline holds: no change_lock.  The
+ * value moves and its record is written in one hold of journal_lock,
+ * param_gen counted first, so that a "set" of "params" or a compaction's
+ * machine read meanwhile is read again (side_gen()): none written after
+ * the record carries the value before it, none carries a value whose
+ * record then failed.  A failed write sets the value back before
+ * journal_lock is let go; a failed sync, by rollback() (param_undo()).
+ * No "kmem": the kernel's allocations move under change_lock alone.
+ */
+int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
+			 const struct hmfs_change *ch)
+{
+	const struct hmfs_lock_free_param *p = lock_free_param(ch);
+	size_t len;
+	char *line;
+	int ret;
+
+	*ps = (struct hmfs_param_save){ .param = p };
+	ps->sv.active = ctx->state_path[0] && !ctx->restoring;
+	ps->sv.kmem_from = ULONG_MAX; /* carries none (rollback(), kmem_log_trim()) */
+	ps->sv.undo = param_undo;
+	if (!p)
+		return -EINVAL;
+	if (!ps->sv.active) {
+		param_set(ctx, p, ch->value);
+		return 0;
+	}
+	ret = param_line_locked(ctx, p, ch->value, &line, &len);
+	if (ret)
+		return ret;
+	/* frozen: the file is the way back, never added to */
+	if (__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE)) {
+		ret = -EROFS;
+	} else if (ctx->journal_fd < 0) {
+		ret = -EAGAIN;
+	} else {
+		ctx->param_gen++;
+		ps->old = param_get(ctx, p);
+		param_set(ctx, p, ch->value);
+		ret = journal_put(ctx, &ps->sv, line, len, 0);
+		if (ret)
+			param_set(ctx, p, ps->old);
+	}
+	pthread_mutex_unlock(&ctx->journal_lock);
+	free(line);
+	if (ret == -EAGAIN || ret == -EROFS) /* nothing tried */
+		return ret;
+	count_save(ctx, ret);
+	if (!ret)
+		count_record(ctx);
+	else
+		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
+			strerror(-ret));
+	return ret;
+}
+
+void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
+			    json_object *params)
+{
+	json_object *p;
+
+	if (hmfs_state_lock_free(ch)) {
+		hmfs_state_restore_params(ctx, params);
+		return;
+	}
+	p = params_locked(params);
+	if (p)
+		hmfs_state_restore_params(ctx, p);
+	json_object_put(p);
 }
 
 /*
@@ -3368,7 +3592,7 @@ static int append_iattr(struct hmfs_ctx *ctx, struct hmfs_save *sv)
  */
 static int append_set_once(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	uint64_t gen = qemu_gen_fold(ctx);
+	uint64_t side, gen = qemu_gen_fold(ctx, &side);
 	json_object *m = state_machine_no_kmem(ctx), *set;
 	char *text[HMFS_STATE_KEYS];
 	int ret = 0;
@@ -3395,7 +3619,7 @@ static int append_set_once(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	}
 	/* nothing changed (a write of what already was): the file holds it */
 	if (json_object_object_length(set))
-		ret = append_record_gen(ctx, sv, "set", set, gen);
+		ret = append_record_gen(ctx, sv, "set", set, side);
 	json_object_put(set);
 	if (ret) {
 		for (int k = 0; k < HMFS_STATE_KEYS; k++)
@@ -3515,13 +3739,29 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 }
 
 /*
+ * one "set" of "params", -EAGAIN when a lock-free parameter moved after
+ * they were read (append_set_once())
+ */
+static int append_params_once(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+{
+	json_object *set = json_object_new_object();
+	uint64_t side;
+	int ret;
+
+	qemu_gen_fold(ctx, &side);
+	json_object_object_add(set, "params", params_json(ctx));
+	ret = append_record_gen(ctx, sv, "set", set, side);
+	json_object_put(set);
+	return ret;
+}
+
+/*
  * Only "params" changed (a refused anonymous device_add kept its number,
  * machine.c hmfs_dev_anon_keep()): one "set" of them, change_lock held,
  * not the whole machine compared nor the file rewritten
  */
 int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *set;
 	int ret;
 
 	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
@@ -3529,10 +3769,8 @@ int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 		return 0;
 	if (!has_journal(ctx) || !ctx->saved)
 		return hmfs_state_append(ctx, sv);
-	set = json_object_new_object();
-	json_object_object_add(set, "params", params_json(ctx));
-	ret = append_record(ctx, sv, "set", set);
-	json_object_put(set);
+	while ((ret = append_params_once(ctx, sv)) == -EAGAIN)
+		;
 	if (!ret)
 		ctx->saved_stale |= 1u << KEY_PARAMS;
 	count_save(ctx, ret);
@@ -4836,6 +5074,29 @@ static int replay_qemu(json_object *m, json_object *rec, struct patches *ps)
 	return 0;
 }
 
+/*
+ * A "param" record (hmfs_state_set_param()): its lock-free parameters,
+ * each of its type, put in "params" as they are; the rest of "params"
+ * as the records before left it
+ */
+static int replay_param(json_object *m, json_object *o)
+{
+	json_object *params = hmfs_json_get(m, "params", json_type_object), *c = NULL;
+
+	if (!params || !json_object_object_length(o))
+		return -EUCLEAN;
+	json_object_object_foreach(o, k, v)
+		if (!lock_free_key(k) || !json_object_is_type(v, json_type_int))
+			return -EUCLEAN;
+	/* a copy: the object may be a record's "set" still (replay_change() takes it in) */
+	if (json_object_deep_copy(params, &c, NULL))
+		return -ENOMEM;
+	json_object_object_foreach(o, key, val)
+		json_object_object_add(c, key, json_object_get(val));
+	json_object_object_add(m, "params", c);
+	return 0;
+}
+
 static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = hmfs_json_get(rec, "set", json_type_object);
@@ -4847,6 +5108,8 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 	if (hmfs_json_get(rec, "qemu-device", json_type_object) ||
 	    hmfs_json_get(rec, "qemu-device-del", json_type_object))
 		return replay_qemu(m, rec, ps);
+	if (hmfs_json_get(rec, "param", json_type_object))
+		return replay_param(m, hmfs_json_get(rec, "param", json_type_object));
 	if (!set)
 		return patch_add(ps, hmfs_json_get(rec, "run", json_type_object));
 	/* checked whole before any of it goes in: a damaged last record is dropped whole */
@@ -4872,7 +5135,7 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 static bool record_changes(json_object *rec)
 {
 	static const char *const kinds[] = { "set", "run", "device", "iattr", "qemu-device",
-					     "qemu-device-del" };
+					     "qemu-device-del", "param" };
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (hmfs_json_get(rec, kinds[i], json_type_object))

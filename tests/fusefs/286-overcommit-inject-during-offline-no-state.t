@@ -7,17 +7,15 @@
 # assignment; lib/notifier-error-inject.c: a debugfs errno value, no
 # lock), and the engine keeps both as atomics.  They waited for
 # change_lock, which the offline holds, for as long as it looped
-# (abuse24 A3).  With a state file they still wait (journaled under
-# change_lock; tests/fusefs/285: interruptibly).  Each answer is checked
+# (abuse24 A3).  With a state file they answer at once too, journaled
+# under journal_lock alone (tests/fusefs/310).  Each answer is checked
 # to come while the offline still loops, not by a time (one not answered
 # within 30 s fails), and the value read back at once.  Without
 # machine.c's lock_free_value() checks 5 and 7-11 fail (checked).
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
-HP=$MNT/sys/kernel/mm/hugepages/hugepages-2048kB
 INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
-w() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$1" "$2"; }
 
 vmem_offline_loops "(no state file)"
 in_background oc w "$HP/nr_overcommit_hugepages" 3

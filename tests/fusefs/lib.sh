@@ -274,7 +274,7 @@ start_refused() {
 # last_record PYTHON: the journal's last record rewritten by PYTHON (on
 # bytes `line`, "CRC32 JSON" without its newline; `fix(text)` makes a
 # whole line, newline ended, with a right CRC32 of its JSON text), the
-# zeros after it kept (tests/fusefs/273)
+# zeros after it kept (tests/fusefs/273, 315)
 last_record() {
 	python3 - "$STATE.journal" "$1" <<'PY'
 import json, sys, zlib
@@ -292,7 +292,7 @@ PY
 
 # journal_last_kept GREP-RE NAME: after a kill, the journal's last record
 # matches GREP-RE (one TAP line, NAME), and the state file and journal are
-# kept for journal_put_back to put back as they were (tests/fusefs/273)
+# kept for journal_put_back to put back as they were (tests/fusefs/273, 315)
 journal_last_kept() {
 	tr '\0' '\n' <"$STATE.journal" | grep -v '^$' | tail -1 | grep -q "$1"
 	tap_ok $? "$2"
@@ -302,12 +302,17 @@ journal_put_back() { cp "$TMP/good.state" "$STATE" && cp "$TMP/good.journal" "$S
 # last_record_refused NAME FROM TO: the kept journal put back, its last
 # record rewritten whole and checksummed with the text FROM (no single
 # quote) replaced by TO, and the start refused as for damage (EX_CONFIG,
-# 78), naming it: two TAP lines (tests/fusefs/273)
+# 78), naming it: two TAP lines (tests/fusefs/273, 315)
 last_record_refused() {
 	journal_put_back
 	last_record "fix(line[9:].replace(b'$2', b'$3'))"
 	start_refused "$1" 78 "does not fit the machine before it" --control "$CTL" --state "$STATE" "$MNT"
 }
+# HP: the 2 MiB hstate's sysfs directory; w PATH VALUE: one write() of
+# VALUE into PATH, "ret=N" or its errno's name (sysw.py; tests/fusefs/286,
+# 310-314)
+HP=$MNT/sys/kernel/mm/hugepages/hugepages-2048kB
+w() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$1" "$2"; }
 
 # d1_journaled_killed: a machine on $STATE (--fresh), a DIMM d1 added whose
 # record is in the journal only, then kill -9: two TAP lines

@@ -18,6 +18,10 @@
  *   HOTMEM_TEST_UNLINK_FAIL=SUFFIX  fail each unlinkat() of a name ending in SUFFIX with EIO
  *   HOTMEM_TEST_RENAME_FAIL=SUFFIX  fail each renameat() from a name ending in SUFFIX with
  *                                 EIO (the state file's --fresh asides removed, put back)
+ *   HOTMEM_TEST_JOURNAL_WRITE_FAIL=PATH
+ *                                 fail each pwrite() into a file named *.journal with EIO
+ *                                 while PATH exists (a record's write; the engine's pwrite()s
+ *                                 of its memfd go through)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -66,6 +70,44 @@ int ftruncate(int fd, off_t length)
 	if (!next)
 		next = (int (*)(int, off_t))real("ftruncate");
 	return trunc_fails() ? -1 : next(fd, length);
+}
+
+/* a record's write into the journal, to fail (HOTMEM_TEST_JOURNAL_WRITE_FAIL) */
+static bool journal_write_fails(int fd)
+{
+	static const char suffix[] = ".journal";
+	const char *fail = getenv("HOTMEM_TEST_JOURNAL_WRITE_FAIL");
+	char link[64], path[4096];
+	ssize_t n;
+
+	if (!fail || access(fail, F_OK))
+		return false;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < (ssize_t)sizeof(suffix) - 1 ||
+	    memcmp(path + n - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1))
+		return false;
+	errno = EIO;
+	return true;
+}
+
+/* hotmemfs is built with _FILE_OFFSET_BITS=64: it calls pwrite64 */
+ssize_t pwrite64(int fd, const void *buf, size_t count, off_t offset)
+{
+	static ssize_t (*next)(int, const void *, size_t, off_t);
+
+	if (!next)
+		next = (ssize_t (*)(int, const void *, size_t, off_t))real("pwrite64");
+	return journal_write_fails(fd) ? -1 : next(fd, buf, count, offset);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)
+{
+	static ssize_t (*next)(int, const void *, size_t, off_t);
+
+	if (!next)
+		next = (ssize_t (*)(int, const void *, size_t, off_t))real("pwrite");
+	return journal_write_fails(fd) ? -1 : next(fd, buf, count, offset);
 }
 
 /* the next character of @path's text, taken away (0: none) */
