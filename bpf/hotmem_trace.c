@@ -65,6 +65,7 @@ struct run {
 	unsigned long long bad_records; /* neither an event nor a batch: skipped */
 	struct hmt_json_tail tail; /* the last JSON line's, for the next */
 	bool pinned;
+	bool made_pin_dir; /* this run's mkdir() made --pin DIR: it removes it again */
 	pid_t child;
 	int child_status;
 	bool child_waited; /* child_status is the command's */
@@ -374,6 +375,27 @@ static const char *bpffs_dotted_name(const char *dir)
 }
 
 /*
+ * --pin DIR if it exists, else (not made yet) its parent: where its
+ * access and its filesystem are looked at.  @buf has PATH_MAX bytes.
+ */
+static const char *pin_dir_or_parent(const char *dir, char *buf)
+{
+	const char *slash;
+	size_t len;
+
+	if (!access(dir, F_OK))
+		return dir;
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	slash = memrchr(dir, '/', len);
+	if (!slash)
+		return ".";
+	snprintf(buf, PATH_MAX, "%.*s", slash == dir ? 1 : (int)(slash - dir), dir);
+	return buf;
+}
+
+/*
  * Pinning makes @o->pin (its parent must let this process in) in a
  * mounted bpffs, mounted here if need be (CAP_SYS_ADMIN).  -EPERM, said,
  * when it cannot.
@@ -381,7 +403,7 @@ static const char *bpffs_dotted_name(const char *dir)
 static int check_pin_access(const struct opts *o)
 {
 	char parent[PATH_MAX];
-	const char *dir = o->pin, *slash;
+	const char *dir = o->pin;
 
 	if (o->no_pin)
 		return 0;
@@ -393,12 +415,7 @@ static int check_pin_access(const struct opts *o)
 			dir, BPFFS);
 		return -EPERM;
 	}
-	if (access(dir, F_OK)) {
-		slash = strrchr(dir, '/');
-		snprintf(parent, sizeof(parent), "%.*s", slash && slash != dir ? (int)(slash - dir) : 1,
-			 slash ? dir : ".");
-		dir = parent;
-	}
+	dir = pin_dir_or_parent(o->pin, parent);
 	/* ENOENT, a bpffs name with a dot (EPERM): said by the pinning itself, with its path */
 	if (!faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) || errno == ENOENT ||
 	    (errno == EPERM && bpffs_dotted_name(o->pin)))
@@ -464,6 +481,18 @@ static void unpin_first(struct run *r, size_t n)
 			bpf_map__unpin(maps[i], path);
 }
 
+/*
+ * --pin DIR removed again only if this run made it: an empty directory is
+ * not ours for being empty (abuse25a B2: a user's mount point, a unit's
+ * ExecStartPre=mkdir, were removed, refused run or not).
+ */
+static void rmdir_made_pin_dir(struct run *r)
+{
+	if (r->made_pin_dir)
+		rmdir(r->o->pin);
+	r->made_pin_dir = false;
+}
+
 static void unpin(struct run *r)
 {
 	struct bpf_map *maps[] = PIN_MAPS(r);
@@ -471,7 +500,7 @@ static void unpin(struct run *r)
 	if (!r->pinned)
 		return;
 	unpin_first(r, sizeof(maps) / sizeof(maps[0]));
-	rmdir(r->o->pin);
+	rmdir_made_pin_dir(r);
 	r->pinned = false;
 }
 
@@ -506,17 +535,21 @@ static int pins_in_the_way(struct run *r)
 /*
  * bpf_obj_pin() refuses a path outside a BPF filesystem with a bare
  * EINVAL (kernel/bpf/inode.c bpf_obj_do_pin(), 6.12): say why.  After
- * pins_in_the_way(), which names stale pins wherever they are.
+ * pins_in_the_way(), which names stale pins wherever they are; before
+ * DIR is made, so that a refusal makes nothing.  A parent that does not
+ * exist is mkdir()'s to say (ENOENT).
  */
 static int pin_dir_is_bpffs(const char *dir)
 {
-	if (is_fs(dir, BPF_FS_MAGIC))
+	char parent[PATH_MAX];
+	const char *at = pin_dir_or_parent(dir, parent);
+
+	if (is_fs(at, BPF_FS_MAGIC) || access(at, F_OK))
 		return 0;
 	fprintf(stderr,
 		"hotmem-trace: --pin %s: not on a BPF filesystem: mount one there "
-		"(mount -t bpf bpf %s), pin under " BPFFS ", or add --no-pin\n",
-		dir, dir);
-	rmdir(dir); /* only if it is empty: ours */
+		"(%s%s%smount -t bpf bpf %s), pin under " BPFFS ", or add --no-pin\n",
+		dir, at == dir ? "" : "mkdir ", at == dir ? "" : dir, at == dir ? "" : " && ", dir);
 	return -EINVAL;
 }
 
@@ -547,14 +580,15 @@ static int pin(struct run *r)
 	char path[PATH_MAX];
 	int err;
 
-	if (mkdir(r->o->pin, 0700) && errno != EEXIST)
-		return pin_dir_refused(r->o->pin, errno);
 	err = pins_in_the_way(r);
+	if (!err)
+		err = pin_dir_is_bpffs(r->o->pin);
 	if (err)
 		return err;
-	err = pin_dir_is_bpffs(r->o->pin);
-	if (err)
-		return err;
+	if (!mkdir(r->o->pin, 0700))
+		r->made_pin_dir = true;
+	else if (errno != EEXIST)
+		return pin_dir_refused(r->o->pin, errno);
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		err = pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i]));
 		if (!err)
@@ -562,7 +596,7 @@ static int pin(struct run *r)
 		if (err) {
 			fprintf(stderr, "hotmem-trace: pinning %s: %s\n", path, strerror(-err));
 			unpin_first(r, i);
-			rmdir(r->o->pin); /* only if it is empty: ours */
+			rmdir_made_pin_dir(r);
 			return err;
 		}
 	}

@@ -19,7 +19,7 @@ T=$B/tests/bpf/usdt_target
 need_usdt "$T"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..15"
+echo "1..19"
 
 touch "$D/counters" "$D/blocks"
 "$HT" -q --emulator "$T" --pin "$D" -d 1 >/dev/null 2>"$D/err"
@@ -44,10 +44,19 @@ rm "$D/blocks"
 "$HT" -q --emulator "$T" --pin "$D/sub" -d 1 >/dev/null 2>"$D/err"
 ok $((! $?)) "refused: --pin on a directory off bpffs"
 sed 's/^/# /' "$D/err"
-[ "$(cat "$D/err")" = "hotmem-trace: --pin $D/sub: not on a BPF filesystem: mount one there (mount -t bpf bpf $D/sub), pin under /sys/fs/bpf, or add --no-pin" ]
+[ "$(cat "$D/err")" = "hotmem-trace: --pin $D/sub: not on a BPF filesystem: mount one there (mkdir $D/sub && mount -t bpf bpf $D/sub), pin under /sys/fs/bpf, or add --no-pin" ]
 ok $? "it says the directory is not on a BPF filesystem and how to mount one"
 [ ! -e "$D/sub" ]
-ok $? "... and removes the directory it made"
+ok $? "... and makes no directory there"
+# abuse25a B2: an empty directory of the user's (a mount point to be) was
+# removed by the refused run, "empty" taken for "ours"; the advice to mount
+# there then failed
+mkdir "$D/mine"
+"$HT" -q --emulator "$T" --pin "$D/mine" -d 1 >/dev/null 2>"$D/err"
+ok $((! $?)) "refused: --pin on the user's own empty directory off bpffs"
+sed 's/^/# /' "$D/err"
+[ -d "$D/mine" ] && grep -q "(mount -t bpf bpf $D/mine)" "$D/err"
+ok $? "... which stays, where it says to mount one"
 # a --pin name with a dot on bpffs: mkdir's EPERM (bpffs takes no dot in
 # a name) was exit 77, "missing privileges", and not a word
 if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ]; then
@@ -66,11 +75,23 @@ if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ]; then
 		[ $rc = 1 ] && [ "$(cat "$D/err")" = "hotmem-trace: --pin $pin: a BPF filesystem takes no name with a dot in it: choose one without (e.g. /sys/fs/bpf/hotmem)" ]
 		ok $? "--pin $pin: exit status 1 (got $rc), saying bpffs takes no dot in a name"
 	done
+	# abuse25a B2 on bpffs: a directory the user made for the pins (a
+	# unit's ExecStartPre=mkdir) was gone after a clean run
+	mine=/sys/fs/bpf/hotmem-pins-t-$$
+	mkdir "$mine"
+	"$HT" -q --emulator "$T" --pin "$mine" -d 1 >/dev/null 2>"$D/err"
+	ok $? "--pin $mine, made by the user: traced, exit 0"
+	sed 's/^/# /' "$D/err"
+	[ -d "$mine" ] && [ -z "$(ls -A "$mine")" ]
+	ok $? "... its maps unpinned, the directory left where the user made it"
+	rmdir "$mine" 2>/dev/null
 else
 	ok "--pin NAME.WITH.DOT # SKIP /sys/fs/bpf is no BPF filesystem"
 	ok "... # SKIP /sys/fs/bpf is no BPF filesystem"
 	ok "--pin NAME.WITH.DOT/ # SKIP /sys/fs/bpf is no BPF filesystem"
 	ok "--pin NAME.WITH.DOT/sub # SKIP /sys/fs/bpf is no BPF filesystem"
+	ok "--pin DIR the user made # SKIP /sys/fs/bpf is no BPF filesystem"
+	ok "... # SKIP /sys/fs/bpf is no BPF filesystem"
 fi
 # the header's write error was lost: exit 0, not a word, with no event
 "$HT" -q --emulator "$T" --no-pin -o /dev/full -d 1 2>"$D/err"
