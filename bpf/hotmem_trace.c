@@ -1077,15 +1077,21 @@ static int trace_main(struct opts *o)
 	err = check_env(o);
 	if (err)
 		return err == -EPERM ? EX_NOPERM : 1;
-	err = open_output(&r);
-	if (err)
-		return 1;
 	if (o->cmd) {
 		err = fork_cmd(&r);
 		if (err)
 			goto out;
 	}
 	err = setup(&r);
+	if (err)
+		goto out;
+	/*
+	 * Opened ("w": a start replaces them) only once nothing can refuse
+	 * any more: a refused start (pins in the way after a kill -9, a pid
+	 * gone, pins off bpffs) emptied the last run's -o/-J file, and
+	 * hotmem-trace.service's restarts did so every 5 s (abuse25a B6).
+	 */
+	err = open_output(&r);
 	if (err)
 		goto out;
 	r.t0 = now_ns();
