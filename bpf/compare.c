@@ -56,6 +56,8 @@ static void rec_from_obj(struct hmt_rec *r, const struct jsonl_obj *o, int line)
 	r->memfree = jsonl_num(o, "MemFree", -1);
 	if (r->memfree >= 0)
 		r->memfree += jsonl_num(o, "PcpFree", 0);
+	r->count = jsonl_num(o, "count", 0);
+	r->since = jsonl_num(o, "since", 0);
 }
 
 static bool is_zone_event(const struct hmt_rec *r)
@@ -113,6 +115,10 @@ static int add_line(struct hmt_trace *t, const char *line, int lineno)
 	rec_from_obj(&r, &obj, lineno);
 	if (!strcmp(r.ev, "meminfo"))
 		return push(&t->mi, &t->nmi, &t->cap_mi, &r);
+	if (!strcmp(r.ev, HMT_LOST_EV)) {
+		t->lost_events += r.count;
+		return push(&t->lost, &t->nlost, &t->cap_lost, &r);
+	}
 	if (r.nr_pages && !is_zone_event(&r) && r.start_pfn < t->base)
 		t->base = r.start_pfn;
 	return push(&t->ev, &t->nev, &t->cap_ev, &r);
@@ -177,7 +183,24 @@ void hmt_trace_free(struct hmt_trace *t)
 {
 	free(t->ev);
 	free(t->mi);
+	free(t->lost);
 	memset(t, 0, sizeof(*t));
+}
+
+int hmt_trace_check_lossless(const struct hmt_trace *t, const char *tool)
+{
+	const struct hmt_rec *first = t->nlost ? &t->lost[0] : NULL;
+
+	if (!first)
+		return 0;
+	fprintf(stderr,
+		"hotmem-trace %s: %s: %llu events lost by the tracer (its ring buffer was full; "
+		"%zu \"lost\" record%s, the first at line %d, between %.6f and %.6f s): "
+		"differences would be the tracer's, not the traced code's: not compared "
+		"(trace the scenario again)\n",
+		tool, t->name, t->lost_events, t->nlost, t->nlost == 1 ? "" : "s", first->line,
+		first->since / 1e9, first->ts / 1e9);
+	return -ENODATA;
 }
 
 /* ---- which (ev, phase) pairs are compared ------------------------- */
@@ -950,9 +973,15 @@ int hmt_compare_main(int argc, char **argv)
 		hmt_trace_free(&a);
 		return 2;
 	}
-	err = hmt_compare(&a, &b, &o);
+	/* both said, not only the first */
+	err = hmt_trace_check_lossless(&a, "compare");
+	err = hmt_trace_check_lossless(&b, "compare") ?: err;
+	if (!err)
+		err = hmt_compare(&a, &b, &o);
 	hmt_trace_free(&a);
 	hmt_trace_free(&b);
+	if (err == -ENODATA)
+		return 2; /* said */
 	if (err < 0) {
 		fprintf(stderr, "hotmem-trace compare: %s\n", strerror(-err));
 		return 2;

@@ -40,6 +40,7 @@ struct hmt_rec {
 	bool has_ret;
 	long long ret, extra;
 	long long memtotal, memfree; /* meminfo records, kB; memfree + PcpFree */
+	unsigned long long count, since; /* "lost" records (event.h HMT_LOST_EV) */
 };
 
 struct hmt_trace {
@@ -48,6 +49,10 @@ struct hmt_trace {
 	size_t nev, cap_ev;
 	struct hmt_rec *mi; /* meminfo records */
 	size_t nmi, cap_mi;
+	/* "lost" records: events the tracer's ring buffer had no room for */
+	struct hmt_rec *lost;
+	size_t nlost, cap_lost;
+	unsigned long long lost_events; /* their counts' sum */
 	size_t skipped; /* non-blank lines that were not hotmem-trace JSON lines */
 	int first_skipped; /* the first of them (its line number), 0: none */
 	char skipped_text[40]; /* its beginning, for the message */
@@ -81,6 +86,12 @@ int hmt_trace_load(struct hmt_trace *t, const char *path);
 /* hmt_trace_load(), each error and lines skipped said on stderr as @tool's */
 int hmt_trace_open(struct hmt_trace *t, const char *path, const char *tool);
 void hmt_trace_free(struct hmt_trace *t);
+/*
+ * A trace with "lost" records is not compared: its differences would be
+ * the tracer's loss, blamed on the kernel or the engine.  Said on stderr
+ * as @tool's, -ENODATA; 0 without loss.
+ */
+int hmt_trace_check_lossless(const struct hmt_trace *t, const char *tool);
 /* the number of differences (0: same), printed to opts->out */
 int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *opts);
 /* "hotmem-trace compare [--strict] [--require EV,..] [--kernel VER] [--memfree-tolerance KB] A B": 0, 1, 2 */

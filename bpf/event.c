@@ -400,6 +400,17 @@ int hmt_format_json_header(const char *kernel_release, const char *engine, char 
 	return p - tmp;
 }
 
+int hmt_format_lost_json(unsigned long long count, __u64 since, __u64 ts, __u64 t0, char *buf,
+			 size_t len)
+{
+	int n = snprintf(buf, len, "{\"ts\":%llu,\"ev\":\"" HMT_LOST_EV "\",\"count\":%llu,"
+			 "\"since\":%llu}",
+			 (unsigned long long)(ts >= t0 ? ts - t0 : 0), count,
+			 (unsigned long long)(since >= t0 ? since - t0 : 0));
+
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
 void hmt_print_table_header(FILE *f)
 {
 	fprintf(f, "%-12s %-8s %-*s %-5s %12s %9s %4s %-8s %7s %s\n", "TIME(s)", "SRC",
@@ -433,5 +444,21 @@ int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 		     HMU_TRACE_EVENT_WIDTH, hmt_fn_name(e->fn), e->phase == HMT_ENTER ? ">" : "<",
 		     (unsigned long long)e->start_pfn, (unsigned long long)e->nr_pages, e->nid,
 		     zone ? zone : "-", ret, extra);
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+int hmt_format_lost_table(unsigned long long count, __u64 since, __u64 ts, __u64 t0, char *buf,
+			  size_t len)
+{
+	__u64 t = ts >= t0 ? ts - t0 : 0, s = since >= t0 ? since - t0 : 0;
+	int n = snprintf(buf, len,
+			 "%5llu.%06llu %-8s %-*s %llu event%s dropped since %llu.%06llu s: "
+			 "the trace has a gap here",
+			 (unsigned long long)(t / 1000000000ULL),
+			 (unsigned long long)(t % 1000000000ULL / 1000), "-", HMU_TRACE_EVENT_WIDTH,
+			 HMT_LOST_EV, count, count == 1 ? "" : "s",
+			 (unsigned long long)(s / 1000000000ULL),
+			 (unsigned long long)(s % 1000000000ULL / 1000));
+
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }

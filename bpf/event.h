@@ -72,6 +72,20 @@ int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_ta
 /* the engine's "release": the kernel it follows (docs/design-notes.md) */
 #define HMT_ENGINE_RELEASE "hotmem engine (follows Linux 6.12)"
 int hmt_format_json_header(const char *kernel_release, const char *engine, char *buf, size_t len);
+/*
+ * The ring buffer's losses where the trace is (abuse25a B3): a record,
+ * no event, each time the drop count moved (the summary's "dropped":
+ * events the ring buffer had no room for, hotmem:batch records that never
+ * became events) -- @count of them, lost after @since (the reader's
+ * previous look) and by @ts (this one); both less @t0, as an event's ts.
+ * JSON: {"ts":TS,"ev":"lost","count":N,"since":SINCE}; a table line with
+ * EVENT "lost".  -1 if cut.
+ */
+#define HMT_LOST_EV "lost"
+int hmt_format_lost_json(unsigned long long count, __u64 since, __u64 ts, __u64 t0, char *buf,
+			 size_t len);
+int hmt_format_lost_table(unsigned long long count, __u64 since, __u64 ts, __u64 t0, char *buf,
+			  size_t len);
 void hmt_print_table_header(FILE *f);
 int hmt_format_table(const struct hmt_event *e, __u64 t0, char *buf, size_t len);
 

@@ -89,6 +89,10 @@ __u64 usdt_hits = 0;
 /* hotmem:batch records never made events: past HOTMEM_PROBE_BATCH_MAX,
  * unreadable, or not a step; the summary counts them as dropped */
 __u64 usdt_lost = 0;
+/* events the ring buffer had no room for, all steps: the reader looks at
+ * it after each drain (a "lost" record when it moved) without a map
+ * lookup per step; the counters map has them per step */
+__u64 ringbuf_dropped = 0;
 
 extern const void vmemmap_base __ksym __weak;
 
@@ -172,6 +176,8 @@ static __always_inline void count(const struct hmt_event *e, bool dropped)
 	__u32 fn = e->fn;
 	struct hmt_counter *c = bpf_map_lookup_elem(&counters, &fn);
 
+	if (dropped)
+		__sync_fetch_and_add(&ringbuf_dropped, 1);
 	if (!c)
 		return;
 	if (dropped)
@@ -1100,8 +1106,10 @@ int usdt_batch(struct pt_regs *ctx)
 	batch_hdr(&b.buf->hdr, b.e, b.made);
 	size = HMT_BATCH_SIZE((__u64)b.made);
 	if (b.made && size <= sizeof(b.buf->hdr) + sizeof(b.buf->ev) &&
-	    bpf_ringbuf_output(&events, &b.buf->hdr, size, wakeup_flags(size)))
+	    bpf_ringbuf_output(&events, &b.buf->hdr, size, wakeup_flags(size))) {
 		bpf_loop(b.made, batch_dropped, &b, 0);
+		__sync_fetch_and_add(&ringbuf_dropped, b.made);
+	}
 	if (b.depth)
 		bpf_loop(b.depth, batch_leave_open, &b, 0);
 out:

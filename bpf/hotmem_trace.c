@@ -66,6 +66,8 @@ struct run {
 	struct hmt_json_tail tail; /* the last JSON line's, for the next */
 	bool pinned;
 	bool made_pin_dir; /* this run's mkdir() made --pin DIR: it removes it again */
+	unsigned long long lost_said; /* dropped events the trace has said (lost records) */
+	__u64 lost_since; /* when the reader last looked at the drop count */
 	pid_t child;
 	int child_status;
 	bool child_waited; /* child_status is the command's */
@@ -665,6 +667,61 @@ static int write_json_header(struct run *r)
 	return 0;
 }
 
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The summary's "dropped": events the ring buffer had no room for, and
+ * hotmem:batch records that never became events (hotmem_trace.bpf.c
+ * ringbuf_dropped, usdt_lost: the skeleton's bss, no syscall).
+ */
+static unsigned long long dropped_total(const struct run *r)
+{
+	const struct hotmem_trace_bpf__bss *bss = r->t.skel->bss;
+
+	return __atomic_load_n(&bss->ringbuf_dropped, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&bss->usdt_lost, __ATOMIC_RELAXED);
+}
+
+/*
+ * Events lost since the last look, said where the trace is (abuse25a B3:
+ * only the last stderr line said so, and a JSON trace with half its events
+ * missing read as a whole one): a "lost" record in the JSON, a line in the
+ * table, after the drain, so that it follows the events read before it.
+ */
+static int write_lost(struct run *r)
+{
+	unsigned long long total = dropped_total(r), count = total - r->lost_said;
+	__u64 now = now_ns();
+	char line[256];
+	int n = 0;
+
+	if (!count)
+		goto out;
+	if (!r->o->json) {
+		n = hmt_format_lost_table(count, r->lost_since, now, r->t0, line, sizeof(line) - 1);
+		if (n > 0 && put_line(line, n, r->out))
+			goto fail;
+	}
+	if (r->o->json || r->jout)
+		n = hmt_format_lost_json(count, r->lost_since, now, r->t0, line, sizeof(line) - 1);
+	if (n > 0 && ((r->o->json && put_line(line, n, r->out)) ||
+		      (r->jout && put_line(line, n, r->jout))))
+		goto fail;
+	r->lost_said = total;
+out:
+	r->lost_since = now;
+	return 0;
+fail:
+	fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
+	return -errno;
+}
+
 /* one event, or a hotmem:batch's events in one record */
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -679,14 +736,6 @@ static int on_event(void *ctx, void *data, size_t size)
 			"hotmem-trace: a ring-buffer record of %zu bytes is neither an event nor a batch: skipped\n",
 			size);
 	return 0;
-}
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* ---- the command to run once attached ------------------------------------ */
@@ -993,9 +1042,10 @@ static int poll_loop(struct run *r)
 	catch_child(r);
 	while (!stop) {
 		if (user_sig) {
-			fprintf(stderr, "hotmem-trace: %s: %llu events so far, tracing on%s\n",
+			fprintf(stderr,
+				"hotmem-trace: %s: %llu events so far, %llu dropped, tracing on%s\n",
 				user_sig == SIGUSR1 ? "SIGUSR1" : "SIGUSR2 ignored", r->nevents,
-				" (SIGINT, SIGTERM, SIGHUP stop it)");
+				dropped_total(r), " (SIGINT, SIGTERM, SIGHUP stop it)");
 			user_sig = 0;
 		}
 		/* the BPF side wakes us only when its buffer fills: drain anyway */
@@ -1003,6 +1053,8 @@ static int poll_loop(struct run *r)
 		/* a signal (the command's end, a stop) is looked at below, not after another poll */
 		if (err >= 0 || err == -EINTR)
 			err = ring_buffer__consume(r->rb);
+		if (err >= 0)
+			err = write_lost(r);
 		if (err < 0)
 			break;
 		err = flush_output(r);
@@ -1012,6 +1064,8 @@ static int poll_loop(struct run *r)
 			break;
 	}
 	ring_buffer__consume(r->rb);
+	if (!err)
+		err = write_lost(r);
 	return err ? err : flush_output(r);
 }
 
@@ -1034,15 +1088,8 @@ static void print_cmd_status(const struct run *r)
 
 static void print_summary(struct run *r)
 {
-	struct hmt_counter c;
-	unsigned long long dropped = 0;
-
-	for (__u32 fn = 0; fn < HMT_NR_FN; fn++)
-		if (!bpf_map_lookup_elem(bpf_map__fd(r->t.skel->maps.counters), &fn, &c))
-			dropped += c.dropped;
-	/* hotmem:batch records that never became events */
-	dropped += r->t.skel->bss->usdt_lost;
-	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped", r->nevents, dropped);
+	/* the lost records' counts add up to it */
+	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped", r->nevents, dropped_total(r));
 	if (r->t.usdt_found)
 		fprintf(stderr, ", %llu USDT probe hits", (unsigned long long)r->t.skel->bss->usdt_hits);
 	fprintf(stderr, "%s%s", stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
@@ -1095,6 +1142,7 @@ static int trace_main(struct opts *o)
 	if (err)
 		goto out;
 	r.t0 = now_ns();
+	r.lost_since = r.t0;
 	if (!o->json)
 		hmt_print_table_header(r.out);
 	err = write_json_header(&r);

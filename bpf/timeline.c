@@ -252,6 +252,9 @@ int hmt_timeline_build(struct hmt_timeline *tl, const struct hmt_trace *t,
 		tl->t0 = t->ev[i].ts < tl->t0 ? t->ev[i].ts : tl->t0;
 		tl->t1 = t->ev[i].ts > tl->t1 ? t->ev[i].ts : tl->t1;
 	}
+	/* a loss noticed after the last event is drawn inside the trace */
+	for (size_t i = 0; i < t->nlost; i++)
+		tl->t1 = t->lost[i].ts > tl->t1 ? t->lost[i].ts : tl->t1;
 	if (tl->t1 <= tl->t0)
 		tl->t1 = tl->t0 + 1;
 	err = collect_blocks(tl);
@@ -574,8 +577,11 @@ static void svg_title(const struct panel *p, FILE *f)
 	n = snprintf(title, sizeof(title), "%zu events, %zu blocks, %.3f ms", tl->trace->nev,
 		     tl->nr_blocks, (double)(tl->t1 - tl->t0) / 1e6);
 	if (p->ncut)
-		snprintf(title + n, sizeof(title) - n, "; %zu gap%s cut (%.1f ms left out)",
-			 p->ncut, p->ncut == 1 ? "" : "s", p->cut_ns / 1e6);
+		n += snprintf(title + n, sizeof(title) - n, "; %zu gap%s cut (%.1f ms left out)",
+			      p->ncut, p->ncut == 1 ? "" : "s", p->cut_ns / 1e6);
+	if (tl->trace->lost_events && n < (int)sizeof(title))
+		snprintf(title + n, sizeof(title) - n, "; %llu events lost by the tracer (red frames)",
+			 tl->trace->lost_events);
 	hmu_svg_text(f, p->x0 - LABEL_W, 46, 12, "start", "#555555", title);
 }
 
@@ -620,6 +626,30 @@ static void svg_gone(const struct panel *p, FILE *f, const struct hmt_tl_mark *g
 	fputs("</g>\n", f);
 }
 
+/*
+ * A "lost" record: the events the tracer lost between its reader's two
+ * looks, framed across every row (abuse25a B3) -- the blocks' states drawn
+ * after it may miss a change.  Within the trace's time: @since may be
+ * before its first event.
+ */
+static void svg_lost(const struct panel *p, FILE *f, const struct hmt_rec *r, double y_end)
+{
+	const struct hmt_timeline *tl = p->tl;
+	unsigned long long t0 = r->since > tl->t0 ? r->since - tl->t0 : 0,
+			   t1 = r->ts > tl->t0 ? r->ts - tl->t0 : 0;
+	double x = xof(p, t0), w = xof(p, t1 > t0 ? t1 : t0) - x;
+	char tip[200], label[40];
+
+	snprintf(tip, sizeof(tip),
+		 "%llu events lost by the tracer (its ring buffer was full) between %.6f and "
+		 "%.6f ms: the states drawn after it may miss changes",
+		 r->count, t0 / 1e6, t1 / 1e6);
+	hmu_svg_rect(f, x, TOP - 8, w > 2 ? w : 2, y_end - TOP + 10, "none", HMU_SVG_ERROR_FILL,
+		     tip);
+	snprintf(label, sizeof(label), "%llu lost", r->count);
+	hmu_svg_text(f, x, TOP - 22, 10, "start", HMU_SVG_ERROR_FILL, label);
+}
+
 static void svg_panel(const struct panel *p, FILE *f)
 {
 	const struct hmt_timeline *tl = p->tl;
@@ -638,6 +668,8 @@ static void svg_panel(const struct panel *p, FILE *f)
 	svg_end(p, f, y_end);
 	for (size_t i = 0; i < tl->ngone; i++)
 		svg_gone(p, f, &tl->gone[i]);
+	for (size_t i = 0; i < tl->trace->nlost; i++)
+		svg_lost(p, f, &tl->trace->lost[i], y_end);
 	for (size_t i = 0; i < tl->nmark; i++) {
 		const struct hmt_tl_mark *m = &tl->mark[i];
 

@@ -354,6 +354,36 @@ static void test_axis_repeated(void **state)
 	free(text);
 }
 
+/*
+ * abuse25a B3: the tracer's loss is marked where it happened -- a frame
+ * over every row with its count, the subtitle's total -- and is no
+ * event; one noticed after the last event stays inside the drawn trace.
+ */
+static void test_lost_marked(void **state)
+{
+	static const char *lossy =
+		"{\"ts\":0,\"src\":\"kernel\",\"ev\":\"add_memory_resource\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"ret\":0}\n"
+		"{\"ts\":250,\"ev\":\"lost\",\"count\":42,\"since\":150}\n"
+		"{\"ts\":400,\"src\":\"kernel\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Movable\",\"ret\":0}\n"
+		"{\"ts\":600,\"ev\":\"lost\",\"count\":8,\"since\":400}\n";
+	struct hmt_trace t;
+	struct hmt_timeline x;
+	char *svg;
+
+	build(lossy, "lossy.jsonl", &t, &x);
+	assert_int_equal(t.nev, 2);
+	assert_int_equal(x.t1, 600);
+	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ 0 });
+	assert_non_null(strstr(svg, " ms; 50 events lost by the tracer (red frames)"));
+	assert_non_null(strstr(svg, "<title>42 events lost by the tracer (its ring buffer was full) "
+				    "between 0.000150 and 0.000250 ms"));
+	assert_non_null(strstr(svg, ">42 lost</text>"));
+	assert_non_null(strstr(svg, ">8 lost</text>"));
+	free(svg);
+	hmt_timeline_free(&x);
+	hmt_trace_free(&t);
+}
+
 static void test_too_many_blocks(void **state)
 {
 	const char *big = "{\"ts\":1,\"ev\":\"add_memory_resource\",\"phase\":\"exit\","
@@ -381,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_cut_label_seconds),
 		cmocka_unit_test(test_too_many_blocks),
 		cmocka_unit_test(test_axis_repeated),
+		cmocka_unit_test(test_lost_marked),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

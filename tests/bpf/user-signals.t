@@ -21,11 +21,11 @@ for _ in $(seq 300); do grep -q "ready:" "$D/err" && break; sleep 0.1; done
 ok $? "hotmem-trace ready, its maps pinned at $PIN"
 kill -USR1 $tr
 for _ in $(seq 100); do grep -q "SIGUSR1" "$D/err" && break; sleep 0.1; done
-grep -qx "hotmem-trace: SIGUSR1: [0-9]* events so far, tracing on (SIGINT, SIGTERM, SIGHUP stop it)" "$D/err"
+grep -qx "hotmem-trace: SIGUSR1: [0-9]* events so far, [0-9]* dropped, tracing on (SIGINT, SIGTERM, SIGHUP stop it)" "$D/err"
 ok $? "SIGUSR1: the events so far said"
 kill -USR2 $tr
 for _ in $(seq 100); do grep -q "SIGUSR2" "$D/err" && break; sleep 0.1; done
-grep -qx "hotmem-trace: SIGUSR2 ignored: [0-9]* events so far, tracing on (SIGINT, SIGTERM, SIGHUP stop it)" "$D/err"
+grep -qx "hotmem-trace: SIGUSR2 ignored: [0-9]* events so far, [0-9]* dropped, tracing on (SIGINT, SIGTERM, SIGHUP stop it)" "$D/err"
 ok $? "SIGUSR2: said ignored"
 kill -0 $tr 2>/dev/null && [ -e "$PIN/counters" ]
 ok $? "still tracing after both, its maps pinned"
