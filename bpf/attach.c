@@ -746,17 +746,32 @@ bool hmt_tracer_no_probes(const struct hmt_tracer *t)
 	return t->want_emulator && !t->usdt_found && !t->usdt_err && t->usdt_total;
 }
 
+/*
+ * The binary as a person knows it: a pid's /proc/PID/exe (what the probes
+ * are attached through: it holds in another mount namespace, and for a
+ * binary replaced since) by its target, the path the process was started
+ * from (abuse25a B7: "attached in /proc/5861/exe"); else emu_path.
+ * @buf has PATH_MAX bytes.
+ */
+static const char *emu_name(const struct hmt_tracer *t, char *buf)
+{
+	ssize_t l = t->emu_pid > 0 ? readlink(t->emu_path, buf, PATH_MAX - 1) : -1;
+
+	if (l <= 0)
+		return t->emu_path;
+	buf[l] = '\0';
+	return buf;
+}
+
 static void report_no_probes(const struct hmt_tracer *t, FILE *f)
 {
 	char exe[PATH_MAX];
-	ssize_t l = t->emu_pid > 0 ? readlink(t->emu_path, exe, sizeof(exe) - 1) : -1;
 
-	exe[l > 0 ? l : 0] = '\0';
 	fprintf(f, "hotmem-trace: ");
 	if (t->emu_cmd)
 		fprintf(f, "%s (%s)", t->emu_cmd, t->emu_path);
 	else if (t->emu_pid > 0)
-		fprintf(f, "process %d (%s)", t->emu_pid, l > 0 ? exe : t->emu_path);
+		fprintf(f, "process %d (%s)", t->emu_pid, emu_name(t, exe));
 	else
 		fprintf(f, "%s", t->emu_path);
 	fprintf(f, " has no hotmem USDT probes (0 of %d): %s; trace a hotmemfs with --emulator "
@@ -769,6 +784,7 @@ static void report_no_probes(const struct hmt_tracer *t, FILE *f)
 
 void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 {
+	char exe[PATH_MAX];
 	struct utsname u;
 
 	if (t->want_kernel) {
@@ -788,7 +804,7 @@ void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 		report_no_probes(t, f);
 	} else if (t->want_emulator) {
 		fprintf(f, "hotmem-trace: emulator: %d of %d USDT probes attached in %s (%s",
-			t->usdt_found, t->usdt_total, t->emu_path,
+			t->usdt_found, t->usdt_total, emu_name(t, exe),
 			t->filter_tgid ? "process " : "every process");
 		if (t->filter_tgid)
 			fprintf(f, "%d and its descendants", t->filter_tgid);

@@ -574,8 +574,9 @@ static void svg_title(const struct panel *p, FILE *f)
 	snprintf(title, sizeof(title), "%s%s%s", src, *src ? ": " : "",
 		 base ? base + 1 : tl->trace->name);
 	hmu_svg_text(f, p->x0 - LABEL_W, 28, 15, "start", "#000000", title);
-	n = snprintf(title, sizeof(title), "%zu events, %zu blocks, %.3f ms", tl->trace->nev,
-		     tl->nr_blocks, (double)(tl->t1 - tl->t0) / 1e6);
+	n = snprintf(title, sizeof(title), "%zu event%s, %zu block%s, %.3f ms", tl->trace->nev,
+		     tl->trace->nev == 1 ? "" : "s", tl->nr_blocks, tl->nr_blocks == 1 ? "" : "s",
+		     (double)(tl->t1 - tl->t0) / 1e6);
 	if (p->ncut)
 		n += snprintf(title + n, sizeof(title) - n, "; %zu gap%s cut (%.1f ms left out)",
 			      p->ncut, p->ncut == 1 ? "" : "s", p->cut_ns / 1e6);

@@ -374,11 +374,34 @@ static void test_lost_marked(void **state)
 	assert_int_equal(t.nev, 2);
 	assert_int_equal(x.t1, 600);
 	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ 0 });
-	assert_non_null(strstr(svg, " ms; 50 events lost by the tracer (red frames)"));
+	assert_non_null(strstr(svg, " ms; 50 events lost by the tracer (red frames)<"));
 	assert_non_null(strstr(svg, "<title>42 events lost by the tracer (its ring buffer was full) "
 				    "between 0.000150 and 0.000250 ms"));
 	assert_non_null(strstr(svg, ">42 lost</text>"));
 	assert_non_null(strstr(svg, ">8 lost</text>"));
+	free(svg);
+	hmt_timeline_free(&x);
+	hmt_trace_free(&t);
+}
+
+/* abuse25a B7: the subtitle said "1 blocks" (and would have "1 events") */
+static void test_subtitle_singular(void **state)
+{
+	static const char *one =
+		"{\"ts\":0,\"src\":\"kernel\",\"ev\":\"online_pages\",\"phase\":\"exit\",\"start_pfn\":1048576,\"nr_pages\":32768,\"zone\":\"Movable\",\"ret\":0}\n";
+	struct hmt_trace t;
+	struct hmt_timeline x;
+	char *svg;
+
+	build(last_text, "last.jsonl", &t, &x);
+	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ 0 });
+	assert_non_null(strstr(svg, ">4 events, 1 block, "));
+	free(svg);
+	hmt_timeline_free(&x);
+	hmt_trace_free(&t);
+	build(one, "one.jsonl", &t, &x);
+	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ 0 });
+	assert_non_null(strstr(svg, ">1 event, 1 block, "));
 	free(svg);
 	hmt_timeline_free(&x);
 	hmt_trace_free(&t);
@@ -412,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_blocks),
 		cmocka_unit_test(test_axis_repeated),
 		cmocka_unit_test(test_lost_marked),
+		cmocka_unit_test(test_subtitle_singular),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

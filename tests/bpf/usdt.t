@@ -10,7 +10,7 @@ PIN=/sys/fs/bpf/hotmem-test-$$
 count() { grep -c "$2" "$1"; }
 
 need_usdt "$T"
-echo "1..29"
+echo "1..30"
 
 # ---- a scenario, run by hotmem-trace once attached -------------------------
 "$HT" --json --pin "$PIN" -o "$OUT/usdt.jsonl" -- "$T" scenario > "$OUT/usdt.stdout" 2> "$OUT/usdt.err"
@@ -109,6 +109,11 @@ fired=$(sed -n 's/^fired //p' "$OUT/pid.stdout")
 [ $rc = 0 ] && [ "$(grep -c '"pid":'$tp, "$OUT/pid.jsonl")" = "$fired" ] &&
 	[ "$(grep -c '"ev":' "$OUT/pid.jsonl")" = "$fired" ]
 ok $? "--emulator PID: all $fired events of that process, none of another; stops when it exits"
+# abuse25a B7: the binary was named "/proc/PID/exe", the link the probes
+# are attached through, not the program a person recognises
+grep -q "^hotmem-trace: emulator: [0-9]* of [0-9]* USDT probes attached in $(readlink -f "$T") (process $tp and its descendants)" "$OUT/pid.err"
+ok $? "--emulator PID: the first line names the process's binary by its path"
+grep "USDT probes attached" "$OUT/pid.err" | diag
 
 # ---- errors said plainly -------------------------------------------------------
 # a command's status is hotmem-trace's, and 2 is also a usage error's: the
