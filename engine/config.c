@@ -359,7 +359,8 @@ static int param_memmap_on_memory(struct hotmem_config *cfg, const char *key, co
 	bool b;
 
 	(void)key;
-	if (val && !strcmp(val, memmap_on_memory_names[HM_MEMMAP_ON_MEMORY_FORCE]))
+	/* 6.12 set_memmap_mode(): sysfs_streq() against "force" and "FORCE", else kstrtobool() */
+	if (val && (hmu_sysfs_streq(val, "force") || hmu_sysfs_streq(val, "FORCE")))
 		cfg->memmap_on_memory = HM_MEMMAP_ON_MEMORY_FORCE;
 	else if (val && !hmu_kstrtobool(val, &b))
 		cfg->memmap_on_memory = b ? HM_MEMMAP_ON_MEMORY_ENABLE : HM_MEMMAP_ON_MEMORY_DISABLE;

@@ -1397,6 +1397,8 @@ void mem_hotplug_helper_end(void);
 bool mem_hotplug_helper_running(void);
 struct memory_group *memory_group_find_by_id(struct hotmem *hm, int id);
 unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm);
+/* set_memmap_mode()'s boot line for memory_hotplug.memmap_on_memory=force */
+void memmap_mode_report(struct hotmem *hm);
 
 /* memory.c (drivers/base/memory.c) */
 int memory_dev_init(struct hotmem *hm);

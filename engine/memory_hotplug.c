@@ -1195,6 +1195,20 @@ unsigned long memory_block_memmap_on_memory_pages(struct hotmem *hm)
 	return nr_pages;
 }
 
+/*
+ * set_memmap_mode()'s pr_info_once() when the command line says "force"
+ * (6.12): the pages the pageblock alignment costs each block, 0 on any
+ * block of 128 MiB or a multiple
+ */
+void memmap_mode_report(struct hotmem *hm)
+{
+	if (hm->cfg.memmap_on_memory != HM_MEMMAP_ON_MEMORY_FORCE)
+		return;
+	pr_info(hm, "Memory hotplug will waste %ld pages in each memory block",
+		(long)(memory_block_memmap_on_memory_pages(hm) -
+		       PFN_UP(memory_block_memmap_size(hm))));
+}
+
 /* the test of mhp_supports_memmap_on_memory(), untraced: hotmem's own host checks ask it too */
 static bool memmap_on_memory_supported(struct hotmem *hm)
 {

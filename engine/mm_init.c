@@ -458,6 +458,8 @@ static void boot_command_line_report(struct hotmem *hm)
 	char unknown[sizeof(hm->cfg.cmdline)];
 
 	pr_notice(hm, "Kernel command line: %s", hm->cfg.cmdline);
+	/* parse_args()' parameters say what they say, before the unknown ones are listed */
+	memmap_mode_report(hm);
 	if (hotmem_config_unknown_bootoptions(&hm->cfg, unknown, sizeof(unknown)))
 		pr_notice(hm, "Unknown kernel command line parameters \"%s\", will be passed to user space.",
 			  unknown);

@@ -173,6 +173,39 @@ static void test_bare_module_bool_is_true(void **state)
 }
 
 /*
+ * memory_hotplug.memmap_on_memory=FORCE is force, as "force" is (6.12
+ * set_memmap_mode(): sysfs_streq() against both, then kstrtobool(), which
+ * read FORCE's 'F' as N: memmap_on_memory off, abuse25b C4); "Force" is
+ * still kstrtobool()'s N.  Force's boot says what the alignment wastes,
+ * the pr_info_once() after "Kernel command line:": 0 pages a 128 MiB block.
+ */
+static void test_memmap_on_memory_force_either_case(void **state)
+{
+	static char log[1 << 16];
+	struct hotmem_config cfg;
+	struct hotmem *hm;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "memory_hotplug.memmap_on_memory=FORCE",
+						     err, sizeof(err)), 0);
+	assert_int_equal(cfg.memmap_on_memory, HM_MEMMAP_ON_MEMORY_FORCE);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "memory_hotplug.memmap_on_memory=Force",
+						     err, sizeof(err)), 0);
+	assert_int_equal(cfg.memmap_on_memory, HM_MEMMAP_ON_MEMORY_DISABLE);
+	hm = boot("qemu-512m", "memory_hotplug.memmap_on_memory=FORCE");
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<5>Kernel command line: memory_hotplug.memmap_on_memory=FORCE\n"
+				    "<6>Memory hotplug will waste 0 pages in each memory block\n"));
+	hotmem_destroy(hm);
+	hm = boot("qemu-512m", "memory_hotplug.memmap_on_memory=Y");
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_null(strstr(log, "will waste"));
+	hotmem_destroy(hm);
+}
+
+/*
  * The kernel compares parameter names with parameq() (kernel/params.c,
  * 6.12; a __setup()'s with parameqn() in obsolete_checksetup()): '-' and
  * '_' are one letter, in the module's prefix too.  A strcmp() refused
@@ -677,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_default_machine_needs_no_file),
 		cmocka_unit_test(test_every_builtin_profile_is_valid),
 		cmocka_unit_test(test_cmdline_sets_kernel_parameters),
+		cmocka_unit_test(test_memmap_on_memory_force_either_case),
 		cmocka_unit_test(test_bad_settings_are_refused_by_name),
 		cmocka_unit_test(test_profile_text),
 		cmocka_unit_test(test_profile_from_a_pipe_and_the_size_limit),
