@@ -1221,17 +1221,19 @@ int hotmem_raise_policy_zone(struct hotmem *hm, int zid)
 }
 
 /*
- * find_next_best_node() (6.12 mm/page_alloc.c): the local node first, then
- * of the nodes with memory not yet used the one nearest @node (the SLIT's
- * node_distance()), a node below @node and a node with CPUs one worse
- * (PENALTY_FOR_NODE_WITH_CPUS), ties to the less loaded.  -1: none left.
+ * find_next_best_node() (6.12 mm/page_alloc.c): the local node first when
+ * it has memory (N_MEMORY: "for memoryless local node, we should skip
+ * it"), then of the nodes with memory not yet used the one nearest @node
+ * (the SLIT's node_distance()), a node below @node and a node with CPUs
+ * one worse (PENALTY_FOR_NODE_WITH_CPUS), ties to the less loaded.  -1:
+ * none left.
  */
 static int find_next_best_node(struct hotmem *hm, int node, uint64_t *used,
 			       const int node_load[])
 {
 	int best = -1, min_val = INT_MAX;
 
-	if (!(*used & (1ULL << node))) {
+	if (!(*used & (1ULL << node)) && NODE_DATA(hm, node)->node_present_pages) {
 		*used |= 1ULL << node;
 		return node;
 	}
@@ -1258,8 +1260,7 @@ static int find_next_best_node(struct hotmem *hm, int node, uint64_t *used,
  * distance gets node_load + 1, so that nodes at one distance take turns
  * being first in the zonelists of the nodes built after it.
  */
-static void build_zonelists(struct hotmem *hm, struct pglist_data *pgdat, int node_load[],
-			    bool say)
+static void build_zonelists(struct hotmem *hm, struct pglist_data *pgdat, int node_load[])
 {
 	char order[HM_MAX_NUMNODES * 4 + 1] = "";
 	int local = pgdat->node_id, prev = local, node, nr = 0;
@@ -1274,15 +1275,15 @@ static void build_zonelists(struct hotmem *hm, struct pglist_data *pgdat, int no
 		prev = node;
 	}
 	WRITE_ONCE(pgdat->node_order[nr], -1);
-	if (say)
-		pr_info(hm, "Fallback order for Node %d: %s", local, order);
+	pr_info(hm, "Fallback order for Node %d: %s", local, order);
 }
 
 /*
- * __build_all_zonelists(): every possible node's zonelist (6.12: "all
- * possible nodes have pgdat preallocated"), the online ones' fallback
- * order said (their line), policy_zone raised from their populated
- * zones.  The online nodes.
+ * __build_all_zonelists(): every possible node's zonelist and its
+ * "Fallback order" line (6.12 for_each_node(): "all possible nodes have
+ * pgdat preallocated in free_area_init"; build_zonelists() says each),
+ * policy_zone raised from the online ones' populated zones.  The online
+ * nodes.
  */
 static int __build_all_zonelists(struct hotmem *hm)
 {
@@ -1294,7 +1295,7 @@ static int __build_all_zonelists(struct hotmem *hm)
 
 		if (!pgdat)
 			continue;
-		build_zonelists(hm, pgdat, node_load, pgdat->online);
+		build_zonelists(hm, pgdat, node_load);
 		if (!pgdat->online)
 			continue;
 		nr_online++;

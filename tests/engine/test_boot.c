@@ -33,6 +33,40 @@ static void test_default_boot_matches_a_real_x86_layout(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * Every possible node's "Fallback order" line at each zonelist build (6.12
+ * __build_all_zonelists(): for_each_node()), and a node without memory
+ * lists only the nodes with memory, not itself first (6.12
+ * find_next_best_node(): the local node only if N_MEMORY): the default
+ * machine's node 1 said nothing; with memory onlined on it, it is first
+ * in its own list, and once its last block is offline no longer
+ * (offline_pages() clears N_MEMORY before the rebuild) (abuse25b C7).
+ */
+static void test_every_possible_node_says_its_fallback_order(void **state)
+{
+	static char log[1 << 16];
+	struct hotmem *hm = boot("default", NULL);
+
+	(void)state;
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<6>Fallback order for Node 0: 0 \n"
+				    "<6>Fallback order for Node 1: 0 \n"
+				    "<6>Built 1 zonelists, mobility grouping on."));
+	assert_int_equal(hotmem_add_memory(hm, 1, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<6>Fallback order for Node 0: 0 1 \n"
+				    "<6>Fallback order for Node 1: 1 0 \n"
+				    "<6>Built 2 zonelists"));
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(strstr(log, "Built 2 zonelists"),
+			       "<6>Fallback order for Node 0: 0 \n"
+			       "<6>Fallback order for Node 1: 0 \n"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static void test_reference_host_hole_at_blocks_24_to_31(void **state)
 {
 	struct hotmem *hm = boot("host-24g", NULL);
@@ -290,6 +324,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_boot_matches_a_real_x86_layout),
+		cmocka_unit_test(test_every_possible_node_says_its_fallback_order),
 		cmocka_unit_test(test_reference_host_hole_at_blocks_24_to_31),
 		cmocka_unit_test(test_52bit_kdump_machine_boots_in_little_metadata),
 		cmocka_unit_test(test_section_whose_memmap_fails_is_dropped_and_rest_boots),
