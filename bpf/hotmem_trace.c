@@ -187,6 +187,55 @@ static int check_operands(int argc, char **argv, const struct opts *o, const cha
 	return 2;
 }
 
+/*
+ * @path if it exists, else (not made yet) its parent: where --pin DIR's
+ * access and filesystem are looked at, where a new output file will be.
+ * @buf has PATH_MAX bytes.
+ */
+static const char *path_or_parent(const char *dir, char *buf)
+{
+	const char *slash;
+	size_t len;
+
+	if (!access(dir, F_OK))
+		return dir;
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	slash = memrchr(dir, '/', len);
+	if (!slash)
+		return ".";
+	snprintf(buf, PATH_MAX, "%.*s", slash == dir ? 1 : (int)(slash - dir), dir);
+	return buf;
+}
+
+/* the resolved path @path will have once made: its parent's realpath, its last name */
+static bool new_path(const char *path, char *out)
+{
+	char buf[PATH_MAX], dir[PATH_MAX];
+	const char *base = strrchr(path, '/');
+
+	return realpath(path_or_parent(path, buf), dir) &&
+	       snprintf(out, PATH_MAX, "%s/%s", dir, base ? base + 1 : path) < PATH_MAX;
+}
+
+/*
+ * --output and --json-output naming one file (abuse25a B7): both streams
+ * opened it "w" and wrote over each other, a trace of neither.  The same
+ * regular file (st_dev, st_ino; not /dev/null), or, not there yet, the
+ * same path once resolved.
+ */
+static bool same_output_file(const char *a, const char *b)
+{
+	char pa[PATH_MAX], pb[PATH_MAX];
+	struct stat sa, sb;
+	bool ea = !stat(a, &sa), eb = !stat(b, &sb);
+
+	if (ea && eb)
+		return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return !ea && !eb && new_path(a, pa) && new_path(b, pb) && !strcmp(pa, pb);
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = { { "kernel", no_argument, NULL, 'k' },
@@ -265,6 +314,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (check_operands(argc, argv, o, last_optarg))
 		return 2;
+	if (o->output && o->json_output && same_output_file(o->output, o->json_output)) {
+		fprintf(stderr,
+			"hotmem-trace: --output %s and --json-output %s are one file: the table and "
+			"the JSON lines would write over each other (JSON lines alone: -j -o FILE)\n",
+			o->output, o->json_output);
+		return 2;
+	}
 	if (optind < argc)
 		o->cmd = argv + optind;
 	/*
@@ -377,27 +433,6 @@ static const char *bpffs_dotted_name(const char *dir)
 }
 
 /*
- * --pin DIR if it exists, else (not made yet) its parent: where its
- * access and its filesystem are looked at.  @buf has PATH_MAX bytes.
- */
-static const char *pin_dir_or_parent(const char *dir, char *buf)
-{
-	const char *slash;
-	size_t len;
-
-	if (!access(dir, F_OK))
-		return dir;
-	len = strlen(dir);
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	slash = memrchr(dir, '/', len);
-	if (!slash)
-		return ".";
-	snprintf(buf, PATH_MAX, "%.*s", slash == dir ? 1 : (int)(slash - dir), dir);
-	return buf;
-}
-
-/*
  * Pinning makes @o->pin (its parent must let this process in) in a
  * mounted bpffs, mounted here if need be (CAP_SYS_ADMIN).  -EPERM, said,
  * when it cannot.
@@ -417,7 +452,7 @@ static int check_pin_access(const struct opts *o)
 			dir, BPFFS);
 		return -EPERM;
 	}
-	dir = pin_dir_or_parent(o->pin, parent);
+	dir = path_or_parent(o->pin, parent);
 	/* ENOENT, a bpffs name with a dot (EPERM): said by the pinning itself, with its path */
 	if (!faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) || errno == ENOENT ||
 	    (errno == EPERM && bpffs_dotted_name(o->pin)))
@@ -544,7 +579,7 @@ static int pins_in_the_way(struct run *r)
 static int pin_dir_is_bpffs(const char *dir)
 {
 	char parent[PATH_MAX];
-	const char *at = pin_dir_or_parent(dir, parent);
+	const char *at = path_or_parent(dir, parent);
 
 	if (is_fs(at, BPF_FS_MAGIC) || access(at, F_OK))
 		return 0;

@@ -13,7 +13,7 @@ need_built "$HT"
 need_built "$T"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..15"
+echo "1..17"
 
 # pids that cannot exist (pid_max is at most 2^22): nothing is attached
 # even if a hotmem-trace without the check got that far
@@ -31,6 +31,19 @@ ok $? "... nothing written: neither -o's file nor a table on stdout"
 "$HT" -q true > /dev/null 2> "$D/err"
 [ $? = 2 ] && grep -q "^hotmem-trace: unexpected argument 'true': a command goes after --$" "$D/err"
 ok $? "hotmem-trace true (no --): exit 2, 'a command goes after --'"
+
+# abuse25a B7: -o F -J F, one file for the table and the JSON lines, was
+# taken: both streams opened it and wrote over each other.  Refused before
+# anything is loaded, the file there or not, however the path is spelled
+echo kept >"$D/same"
+"$HT" -q --no-pin -d 1 --emulator 4194304 -o "$D/same" -J "$D/../${D##*/}/same" >/dev/null 2>"$D/err"
+[ $? = 2 ] && grep -q "^hotmem-trace: --output $D/same and --json-output .* are one file: the table and the JSON lines would write over each other" "$D/err" &&
+	[ "$(cat "$D/same")" = kept ]
+ok $? "-o F -J F (F there): exit 2, said, F as it was"
+diag <"$D/err"
+"$HT" -q --no-pin -d 1 --emulator 4194304 -o "$D/new" -J "$D/./new" >/dev/null 2>"$D/err"
+[ $? = 2 ] && grep -q "are one file" "$D/err" && [ ! -e "$D/new" ]
+ok $? "-o F -J ./F (F not there): exit 2, nothing made"
 
 # "--" as an option's argument is no separator
 "$HT" -q --no-pin --pin -- true > /dev/null 2> "$D/err"
