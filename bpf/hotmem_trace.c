@@ -66,6 +66,7 @@ struct run {
 	struct hmt_json_tail tail; /* the last JSON line's, for the next */
 	bool pinned;
 	bool made_pin_dir; /* this run's mkdir() made --pin DIR: it removes it again */
+	bool duration_over; /* --duration ended the trace */
 	unsigned long long lost_said; /* dropped events the trace has said (lost records) */
 	__u64 lost_since; /* when the reader last looked at the drop count */
 	pid_t child;
@@ -853,6 +854,22 @@ static bool cmd_done(struct run *r)
 	return true;
 }
 
+/*
+ * --duration over while the command runs on: its end is still waited for
+ * (its status is hotmem-trace's), no longer traced -- said, where
+ * hotmem-trace sat silent until the command ended, the events after SEC
+ * missing from the trace without a word (abuse25a B7).
+ */
+static void say_cmd_outlives(struct run *r)
+{
+	if (!r->duration_over || r->o->quiet || r->child <= 0 || cmd_done(r))
+		return;
+	fprintf(stderr,
+		"hotmem-trace: --duration %g s over: %s (pid %d) still running, not traced any "
+		"more; waiting for it to exit (its exit status is hotmem-trace's)\n",
+		r->o->duration, r->o->cmd[0], (int)r->child);
+}
+
 static bool emulator_gone(const struct run *r)
 {
 	return r->t.emu_pid > 0 && kill(r->t.emu_pid, 0) && errno == ESRCH;
@@ -1095,7 +1112,11 @@ static int poll_loop(struct run *r)
 		err = flush_output(r);
 		if (err)
 			break;
-		if ((end && now_ns() >= end) || cmd_done(r) || emulator_gone(r))
+		if (end && now_ns() >= end) {
+			r->duration_over = true;
+			break;
+		}
+		if (cmd_done(r) || emulator_gone(r))
 			break;
 	}
 	ring_buffer__consume(r->rb);
@@ -1194,6 +1215,7 @@ static int trace_main(struct opts *o)
 			o->emulator_env ? o->emulator : "");
 	start_cmd(&r);
 	err = poll_loop(&r);
+	say_cmd_outlives(&r);
 	end_cmd(&r); /* its status for the summary */
 	if (!o->quiet) {
 		print_summary(&r);
