@@ -246,12 +246,11 @@ static __always_inline void update_block(struct hmt_block_state *b, const struct
 		b->last_action = e->extra;
 	if (e->ret)
 		return;
+	if (hmt_block_place(b, e))
+		name_zone(b->zone, e);
 	if (e->fn == HMT_FN_online_pages) {
 		b->online = 1;
 		b->onlined++;
-		b->nid = e->nid;
-		b->zid = e->zid;
-		name_zone(b->zone, e);
 	} else if (e->fn == HMT_FN_offline_pages) {
 		b->online = 0;
 		b->offlined++;

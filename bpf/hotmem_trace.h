@@ -275,6 +275,28 @@ static inline void hmt_block_failure(struct hmt_block_state *b, const struct hmt
 	}
 }
 
+/*
+ * Where block @b is, told by @e: a successful online_pages says the node
+ * and zone it goes to, a successful offline_pages the ones it leaves --
+ * a block the trace saw only going offline kept nid -1, zid -1 and no
+ * zone though its event named them (abuse25a B7); an offline that names
+ * none (-1) leaves what an online said.  @b's nid and zid set; 1 when its
+ * zone name is to be taken from @e too (the BPF side's name_zone()).
+ */
+static inline int hmt_block_place(struct hmt_block_state *b, const struct hmt_event *e)
+{
+	int on = e->fn == HMT_FN_online_pages;
+
+	if (e->ret || (!on && e->fn != HMT_FN_offline_pages))
+		return 0;
+	if (on || e->nid >= 0)
+		b->nid = e->nid;
+	if (!on && e->zid < 0 && !e->zone[0])
+		return 0;
+	b->zid = (enum hmu_zone)e->zid;
+	return 1;
+}
+
 /* per-function flags the loader fills from the running kernel's BTF */
 #define HMT_FN_VOID 0x80 /* returns void: ret is 0 */
 #define HMT_FN_NARGS 0x0f /* number of arguments */

@@ -38,8 +38,11 @@ struct blocks {
 static void blocks_init(struct blocks *bs, int block_ops)
 {
 	memset(bs, 0, sizeof(*bs));
-	for (int i = 0; i < NR_BLOCKS; i++)
+	for (int i = 0; i < NR_BLOCKS; i++) {
 		bs->b[i].error_fn = HMT_FN_none;
+		bs->b[i].nid = -1; /* as block_of() makes a block */
+		bs->b[i].zid = -1;
+	}
 	bs->block_ops = block_ops;
 }
 
@@ -53,6 +56,7 @@ static void feed(struct blocks *bs, const struct hmt_event *e)
 	if ((e->start_pfn + e->nr_pages - 1) / BLOCK_PAGES != first || first >= NR_BLOCKS)
 		return;
 	hmt_block_failure(&bs->b[first], e, bs->block_ops);
+	hmt_block_place(&bs->b[first], e);
 }
 
 static void step(struct blocks *bs, int fn, __u64 pfn, __s64 extra, __s64 ret)
@@ -280,6 +284,42 @@ static void test_one_direction_traced(void **state)
 	assert_int_equal(bs.b[33].error_fn, HMT_FN_memory_notify);
 }
 
+/*
+ * abuse25a B7: a block the trace saw only going offline kept nid -1 and
+ * zid -1 though its offline_pages named node 0, Normal; now it has them.
+ * An offline naming none keeps them, a failed one says nothing.
+ */
+static void test_offline_only_block_placed(void **state)
+{
+	static struct blocks bs;
+	struct hmt_event e = { .ts = 1, .start_pfn = B33, .nr_pages = BLOCK_PAGES, .nid = 0,
+			       .zid = HMU_ZONE_NORMAL, .fn = HMT_FN_offline_pages,
+			       .phase = HMT_EXIT };
+
+	(void)state;
+	blocks_init(&bs, HMT_BLOCK_OPS_BOTH);
+	feed(&bs, &e);
+	assert_int_equal(bs.b[33].nid, 0);
+	assert_int_equal(bs.b[33].zid, HMU_ZONE_NORMAL);
+	e.nid = -1;
+	e.zid = -1;
+	feed(&bs, &e);
+	assert_int_equal(bs.b[33].nid, 0);
+	assert_int_equal(bs.b[33].zid, HMU_ZONE_NORMAL);
+	e.nid = 1;
+	e.zid = HMU_ZONE_MOVABLE;
+	e.ret = -EBUSY;
+	feed(&bs, &e);
+	assert_int_equal(bs.b[33].nid, 0);
+	assert_int_equal(bs.b[33].zid, HMU_ZONE_NORMAL);
+	/* an online says where it goes, as before */
+	e.fn = HMT_FN_online_pages;
+	e.ret = 0;
+	feed(&bs, &e);
+	assert_int_equal(bs.b[33].nid, 1);
+	assert_int_equal(bs.b[33].zid, HMU_ZONE_MOVABLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_notifier_refusal_names_the_notifier),
 		cmocka_unit_test(test_prepare_online_refusal_ends_the_online),
 		cmocka_unit_test(test_one_direction_traced),
+		cmocka_unit_test(test_offline_only_block_placed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
