@@ -790,6 +790,27 @@ static bool req_interrupted(void *req)
 	return fuse_req_interrupted(req);
 }
 
+/*
+ * A write's -errno as its writer gets it.  An offline that hotmemfs's stop
+ * ended (req_interrupted()) fails -EINTR, as 6.12's offline_pages() at
+ * signal_pending() ("signal backoff"), and the log says so; but the writer
+ * had no signal, and EINTR with none pending tells it to write again
+ * (glibc's callers, Python's PEP 475 do), into a session that no longer
+ * reads: ECONNABORTED at the unmount (abuse24 A5).  The kernel has no such
+ * case -- it does not go away under a writer; at a shutdown the writer is
+ * signalled first, and gets EINTR from its own signal -- so the writer is
+ * told what every request after it gets from FUSE, the mount going away:
+ * -ENOTCONN (fs/fuse/dev.c fuse_get_req() once the connection is gone,
+ * 6.12), which nobody retries.  A writer's own FUSE_INTERRUPT keeps EINTR.
+ */
+static ssize_t write_errno(fuse_req_t req, ssize_t ret)
+{
+	if (ret == -EINTR && !fuse_req_interrupted(req) &&
+	    __atomic_load_n(&req_ctx(req)->stopping, __ATOMIC_ACQUIRE))
+		return -ENOTCONN;
+	return ret;
+}
+
 /* the unique of the request this thread serves, 0: not known (serve_buf()) */
 static uint64_t serving_unique(const struct hmfs_ctx *ctx)
 {
@@ -837,7 +858,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	count = hmfs_write_buf(tmp, buf, size);
 	before = hmfs_events_queued(ctx);
 	/* a store that changes the machine has saved it (hmfs_change()) */
-	ret = hmfs_store_task(ctx, &of->node, tmp, count, &task);
+	ret = write_errno(req, hmfs_store_task(ctx, &of->node, tmp, count, &task));
 	/*
 	 * The reply once the notifier has told the kernel's caches what the
 	 * store changed and sent its uevents, as kernfs has both done when a

@@ -1092,6 +1092,25 @@ start_pinned_dimm() {
 	tap_ok $? "hotmemfs mounts"
 	pinned_dimm
 }
+# stop_during_offline_write WRITER...: the command WRITER (its output in
+# $TMP/writer.out) writes "offline" to memory33/state, looping on
+# pinned_dimm's pages, and SIGTERM stops hotmemfs meanwhile: four TAP
+# lines, up to the writer answered (tests/fusefs/292, 306)
+stop_during_offline_write() {
+	local writer
+	( LC_ALL=C exec "$@" ) >"$TMP/writer.out" 2>&1 &
+	writer=$!
+	in_fuse_write "$writer" && block_state_wait 33 going-offline
+	tap_ok $? "a writer's offline of memory33 loops on its pinned pages"
+	kill -TERM "$FS_PID"
+	wait_gone "$FS_PID" 60
+	tap_ok $? "SIGTERM stops hotmemfs meanwhile"
+	wait_exit "$FS_PID" 30
+	is "$?" 0 "... a clean stop (status 0)"
+	FS_PID=
+	wait_gone "$writer" 30
+	tap_ok $? "the writer is answered"
+}
 # node2_with_memory: pc-dimm n1 on node 2, its first block ($blk)
 # online_movable, so that node2 has hugepages/ (two TAP lines)
 node2_with_memory() {
