@@ -831,6 +831,13 @@ struct hmfs_ctx {
 	 */
 	bool state_lock_made, state_journal_made;
 	/*
+	 * the suffix keep_orphaned_journal() renamed a journal with records
+	 * and no state file to (".journal.orphaned", ".2" ...), "" none:
+	 * a start failing before its first save renames it back
+	 * (hmfs_state_unmake()), over the empty journal made in its place
+	 */
+	char journal_kept_as[32];
+	/*
 	 * PATH.journal: records of what changed since the state file was
 	 * written whole (compaction), each fdatasync()ed before the change
 	 * is acknowledged (unless sync_background, below); saved is the
@@ -1875,9 +1882,10 @@ int hmfs_state_set_aside(struct hmfs_ctx *ctx, char *err, size_t errlen);
 void hmfs_state_put_back(struct hmfs_ctx *ctx);
 /*
  * A start failing before its first save: the lock file and journal its
- * hmfs_state_open() made removed, while the lock is still held (no
- * other hotmemfs has them open; nothing in a journal it made was
- * acknowledged).  Call before hmfs_state_close().
+ * hmfs_state_open() made removed, an orphaned journal it kept aside put
+ * back, while the lock is still held (no other hotmemfs has them open;
+ * nothing in a journal it made was acknowledged).  Call before
+ * hmfs_state_close().
  */
 void hmfs_state_unmake(struct hmfs_ctx *ctx);
 /* what an lstat()'s @mode is, for a message: "a FIFO", "a character device", ... */

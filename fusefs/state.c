@@ -790,12 +790,37 @@ void hmfs_state_put_back(struct hmfs_ctx *ctx)
 		ctx->state_path);
 }
 
+/*
+ * keep_orphaned_journal()'s rename undone: the journal with its records
+ * back as PATH.journal, over the empty one made in its place, so that a
+ * failed start leaves the directory as it found it (the next start keeps
+ * it aside again, and says so)
+ */
+static void put_orphaned_back(struct hmfs_ctx *ctx)
+{
+	int ret;
+
+	if (!ctx->journal_kept_as[0])
+		return;
+	ret = rename_sibling(ctx, ctx->journal_kept_as, ".journal");
+	if (ret) {
+		fprintf(stderr, "hotmemfs: putting %s%s back as %s.journal: %s; it holds the records, the journal there is empty\n",
+			ctx->state_path, ctx->journal_kept_as, ctx->state_path, strerror(-ret));
+	} else {
+		fsync(ctx->state_dirfd);
+		fprintf(stderr, "hotmemfs: %s%s put back as %s.journal: the start failed before its first save\n",
+			ctx->state_path, ctx->journal_kept_as, ctx->state_path);
+	}
+	ctx->journal_kept_as[0] = '\0';
+}
+
 void hmfs_state_unmake(struct hmfs_ctx *ctx)
 {
 	char name[PATH_MAX + 16];
 
 	if (ctx->state_lockfd < 0)
 		return; /* not held: another start may have them by now */
+	put_orphaned_back(ctx);
 	if (ctx->state_journal_made && ctx->journal_fd >= 0) {
 		sibling(ctx, ".journal", name, sizeof(name));
 		unlinkat(ctx->state_dirfd, name, 0);
@@ -5374,7 +5399,11 @@ static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 		ctx->state_path);
 	close(ctx->journal_fd);
 	ctx->journal_fd = -1;
-	/* not counted as made: a journal was there before this start (kept under its new name) */
+	/*
+	 * Not counted as made: a failed start renames the kept journal back
+	 * over it (hmfs_state_unmake()), the directory as it was
+	 */
+	snprintf(ctx->journal_kept_as, sizeof(ctx->journal_kept_as), "%s", suffix);
 	ret = open_journal(ctx, &made, err, errlen);
 out:
 	free(text);
