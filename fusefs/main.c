@@ -2469,7 +2469,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmemfs: control socket %s: %s\n", ctx.ctl_path, strerror(-ret));
 		goto out;
 	}
-	/* --fresh's old state goes with this or any later whole save (state.c drop_aside()) */
+	/*
+	 * --fresh's old state goes with this or any later whole save (state.c
+	 * drop_aside()).  Its failure (said by compact_held()) does not fail
+	 * the start: nothing acknowledged depends on it.  A restored machine's
+	 * file and journal stay its record (ctx->saved is the file's, changes
+	 * are journaled on it); a new one has no ctx->saved until a whole save
+	 * stands, so each change before that is acknowledged only once its
+	 * own whole save stood (hmfs_state_append(): compact(), else the change
+	 * refused and undone).  A kill -9 meanwhile brings back what the
+	 * directory holds -- the --fresh start's old machine put back when no
+	 * new file was renamed in -- and no acknowledged change is lost.
+	 */
 	hmfs_state_save(&ctx);
 	saved = true; /* what the start made is the machine's now */
 	/* the state file named always: the default one is the system's (usereye #14) */
