@@ -9,9 +9,7 @@
 # Without settle_aside() checks 4-6 and 10-12 fail.
 . "$(dirname "$0")/lib.sh"
 require_env
-STATE=$TMP/sd/st
-mkdir -p "$TMP/sd"
-asides() { ls -A "$TMP/sd" | grep -c 'fresh-aside'; }
+state_dir
 
 # the old machine, a device in its journal (kill -9)
 mount_fs "hotmemfs mounts a machine" --fresh

@@ -9,12 +9,8 @@
 # fix check 5 fails (checked).
 . "$(dirname "$0")/lib.sh"
 require_env
-SHIM=$HOTMEM_BUILD/tests/reliability/sync_shim.so
-need_built "$SHIM"
-STATE=$TMP/sd/st
-mkdir -p "$TMP/sd"
-asides() { ls -A "$TMP/sd" | grep -c 'fresh-aside'; }
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+need_sync_shim
+state_dir
 
 mount_fs "hotmemfs mounts a machine" --fresh
 stop_fs

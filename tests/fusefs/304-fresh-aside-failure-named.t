@@ -9,12 +9,8 @@
 # checks 4, 6 and 11 fail (checked: PATH.fresh-aside named).
 . "$(dirname "$0")/lib.sh"
 require_env
-SHIM=$HOTMEM_BUILD/tests/reliability/sync_shim.so
-need_built "$SHIM"
-STATE=$TMP/sd/st
-mkdir -p "$TMP/sd"
-asides() { ls -A "$TMP/sd" | grep -c 'fresh-aside'; }
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+need_sync_shim
+state_dir
 J=.journal.fresh-aside
 
 mount_fs "hotmemfs mounts a machine" --fresh

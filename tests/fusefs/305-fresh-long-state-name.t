@@ -13,9 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 NAME=$(printf 's%.0s' $(seq 240))
-STATE=$TMP/sd/$NAME
-mkdir -p "$TMP/sd"
-asides() { ls -A "$TMP/sd" | grep -c 'fresh-aside'; }
+state_dir "$NAME"
 # aside SUFFIX: the aside's name for SUFFIX, as the header says (NAME.fresh-aside
 # fits: 252 bytes; the journal's is shortened)
 aside() {

@@ -9,8 +9,7 @@
 # PATH.journal empty, PATH.journal.orphaned beside it).
 . "$(dirname "$0")/lib.sh"
 require_env
-STATE=$TMP/sd/st
-mkdir -p "$TMP/sd"
+state_dir
 
 # the old machine, a device in its journal only (kill -9), its state file gone
 d1_journaled_killed

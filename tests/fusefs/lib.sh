@@ -314,6 +314,23 @@ last_record_refused() {
 HP=$MNT/sys/kernel/mm/hugepages/hugepages-2048kB
 w() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$1" "$2"; }
 
+# state_dir [NAME]: $STATE as $TMP/sd/NAME (st), in a directory of its
+# own; asides: how many of --fresh's asides (*fresh-aside*) are there
+# (tests/fusefs/282, 302, 304, 305, 307)
+state_dir() {
+	STATE=$TMP/sd/${1:-st}
+	mkdir -p "$TMP/sd"
+}
+asides() { ls -A "$TMP/sd" | grep -c 'fresh-aside'; }
+
+# need_sync_shim: $SHIM, tests/reliability's sync_shim.so, built (a skip
+# or failure as need_built says), preloadable into an ASan hotmemfs
+need_sync_shim() {
+	SHIM=$HOTMEM_BUILD/tests/reliability/sync_shim.so
+	need_built "$SHIM"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+}
+
 # d1_journaled_killed: a machine on $STATE (--fresh), a DIMM d1 added whose
 # record is in the journal only, then kill -9: two TAP lines
 d1_journaled_killed() {
