@@ -253,27 +253,12 @@ int hotmem_config_builtin(struct hotmem_config *cfg, const char *name)
 /* kernel command line                                                 */
 /* ------------------------------------------------------------------ */
 
-static int parse_uint(const char *v, unsigned int *out)
-{
-	char *end;
-	unsigned long x;
-
-	if (!*v || *v == '-' || *v == '+')
-		return -EINVAL;
-	errno = 0;
-	x = strtoul(v, &end, 0);
-	if (errno || *end || x > UINT_MAX)
-		return -EINVAL;
-	*out = (unsigned int)x;
-	return 0;
-}
-
 /*
  * A profile's numbers: a node=N (ram, hotplug, virtio_mem lines) and a
  * count (nodes, slots, max_physmem_bits, init_threads, kernel_alloc_seed)
  * are decimal, as its distance and cpu_nodes lines read a node and sysfs's
  * nodeN names it (the kernel's kstrtouint(buf, 10)), no sign; a leading 0
- * pads.  parse_uint() is the command line's, a module parameter's
+ * pads.  param_uint() is the command line's, a module parameter's
  * kstrtouint(val, 0): there "010" is octal 8 and "0x1" hex, which made
  * "node=010" node 8 and "nodes = 010" eight nodes here too.
  */
@@ -380,13 +365,17 @@ static int param_online_policy(struct hotmem_config *cfg, const char *key, const
 			    "contig-zones or auto-movable", &cfg->online_policy, err, errlen);
 }
 
-/* an unsigned parameter (@positive: 0 refused too), the kernel's name in the message */
+/*
+ * An unsigned parameter (@positive: 0 refused too), the kernel's name in
+ * the message: param_set_uint()'s kstrtouint(val, 0) -- one leading '+'
+ * taken, as a sysfs write of the parameter takes it
+ */
 static int param_uint(const char *name, const char *val, bool positive, unsigned int *out,
 		      char *err, size_t errlen)
 {
 	unsigned int u;
 
-	if (!val || parse_uint(val, &u) || (positive && !u))
+	if (!val || hmu_kstrtouint(val, 0, &u) || (positive && !u))
 		return seterr(err, errlen, "%s=%s: expected %s", name, val ? val : "",
 			      positive ? "a positive integer" : "an unsigned integer");
 	*out = u;

@@ -173,6 +173,29 @@ static void test_bare_module_bool_is_true(void **state)
 }
 
 /*
+ * An unsigned module parameter on the command line is param_set_uint()'s
+ * kstrtouint(val, 0): one leading '+' taken, as the same value written to
+ * its sysfs file is (memory_hotplug.auto_movable_ratio=+7 refused the boot,
+ * abuse25b C6); a sign more, a '-' or past UINT_MAX still refused.
+ */
+static void test_uint_parameter_takes_one_plus(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"memory_hotplug.auto_movable_ratio=+7 hotmem.kernel_alloc_seed=+0x5", err,
+		sizeof(err)), 0);
+	assert_int_equal(cfg.auto_movable_ratio, 7);
+	assert_int_equal(cfg.kernel_alloc_seed, 5);
+	assert_cmdline_refused("memory_hotplug.auto_movable_ratio=++7", "auto_movable_ratio");
+	assert_cmdline_refused("memory_hotplug.auto_movable_ratio=-7", "auto_movable_ratio");
+	assert_cmdline_refused("memory_hotplug.auto_movable_ratio=4294967296", "auto_movable_ratio");
+}
+
+/*
  * memory_hotplug.memmap_on_memory=FORCE is force, as "force" is (6.12
  * set_memmap_mode(): sysfs_streq() against both, then kstrtobool(), which
  * read FORCE's 'F' as N: memmap_on_memory off, abuse25b C4); "Force" is
@@ -711,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_every_builtin_profile_is_valid),
 		cmocka_unit_test(test_cmdline_sets_kernel_parameters),
 		cmocka_unit_test(test_memmap_on_memory_force_either_case),
+		cmocka_unit_test(test_uint_parameter_takes_one_plus),
 		cmocka_unit_test(test_bad_settings_are_refused_by_name),
 		cmocka_unit_test(test_profile_text),
 		cmocka_unit_test(test_profile_from_a_pipe_and_the_size_limit),
