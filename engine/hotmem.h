@@ -639,6 +639,13 @@ struct hm_virtio_mem_info {
 	 */
 	int busy_err;
 	/*
+	 * The device's answer that refused an unplug request of the last
+	 * pass (HM_VIRTIO_MEM_RESP_NACK, whose -ENOMEM the driver cannot tell
+	 * from a busy_err -ENOMEM; _BUSY, _ERROR), 0 when none did: nothing
+	 * in the guest is busy then
+	 */
+	int unplug_refused;
+	/*
 	 * How the driver's last run ended, as hotmem_virtio_mem_retry()
 	 * returned it (0 before the first): why its retry timer is armed
 	 * (-EBUSY, -ENOMEM, -ETXTBSY); the kernel logs nothing then.

@@ -110,6 +110,7 @@ struct virtio_mem {
 	/* why the last request stopped short, for hotmem_virtio_mem_info() */
 	unsigned long busy_pfn;
 	int busy_err;		/* -EBUSY, or -ENOMEM: no free memory to migrate into */
+	int unplug_refused;	/* the device's answer to a refused unplug this pass (NACK, BUSY, ERROR), 0: none */
 	/* how the last run of the work ended (its switch's rc), for hotmem_virtio_mem_info() */
 	int last_err;
 	bool offline_blocked;	/* -ENOSPC: the offline threshold, not the region, stopped it */
@@ -1039,10 +1040,20 @@ static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, ui
 	}
 }
 
-/* 6.12's virtio_mem_send_unplug_request(): as the plug's, but a NACK is no case of its: -ENOMEM */
+/*
+ * 6.12's virtio_mem_send_unplug_request(): as the plug's, but a NACK is
+ * no case of its: -ENOMEM, which the run cannot tell from
+ * alloc_contig_range()'s (it only dev_dbg()s "unplugging memory failed");
+ * the answer is kept for hotmem_virtio_mem_info(), which says the device
+ * refused, not that memory is busy
+ */
 static int virtio_mem_send_unplug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
 {
-	switch (virtio_mem_device_request(vm, addr, size, false)) {
+	const int resp = virtio_mem_device_request(vm, addr, size, false);
+
+	if (resp != VIRTIO_MEM_RESP_ACK)
+		vm->unplug_refused = resp;
+	switch (resp) {
 	case VIRTIO_MEM_RESP_ACK:
 		vm->plugged_size -= size;
 		return 0;
@@ -1637,6 +1648,7 @@ static int virtio_mem_run_pass(struct virtio_mem *vm)
 
 	virtio_mem_refresh_config_changed(vm);
 	vm->busy_pfn = ~0UL;
+	vm->unplug_refused = 0;
 	rc = virtio_mem_cleanup_pending_mb(vm);
 	if (rc || vm->requested_size == vm->plugged_size)
 		return rc;
@@ -2324,6 +2336,7 @@ static void virtio_mem_fill_info(struct virtio_mem *vm, struct hm_virtio_mem_inf
 		.work_pending = vm->work_pending,
 		.busy_pfn = vm->busy_pfn,
 		.busy_err = vm->busy_pfn != ~0UL ? vm->busy_err : 0,
+		.unplug_refused = vm->unplug_refused,
 		.last_err = vm->last_err,
 		.offline_blocked = vm->last_err == -ENOSPC && vm->offline_blocked,
 		.broken = vm->broken,

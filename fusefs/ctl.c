@@ -480,7 +480,8 @@ static void copy_key(json_object *to, json_object *from, const char *key)
  * memory blocks and their state (hotmemctl prints them in a line); a
  * virtio-mem device's requested-size and plugged-size: when they differ
  * the guest stopped short, and why as the driver knows it (the kernel
- * logs nothing): busy-pfn, where its unplug stopped, and unplug-online,
+ * logs nothing): busy-pfn, where its unplug stopped, unplug-refused, the
+ * device's answer that refused one (NACK, BUSY, ERROR), and unplug-online,
  * off when the driver unplugs offline memory only; when it retries by
  * itself (retry-in-ms, its timer's) and why (retry-errno), or that it
  * marked the device broken (broken, broken-errno); a growth it stopped
@@ -492,7 +493,7 @@ static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 {
 	static const char *const keys[] = { "id", "driver", "node", "addr", "size",
 					    "requested-size", "plugged-size", "busy-pfn", "busy-errno",
-					    "retry-in-ms", "retry-errno", "broken", "broken-errno",
+					    "unplug-refused", "retry-in-ms", "retry-errno", "broken", "broken-errno",
 					    "plug-stopped", "offline-size", "offline-threshold", "slot",
 					    "guest-refused", "guest-refused-why", "mode", "big-block-size",
 					    "subblock-size", "guest-probe" };

@@ -1153,6 +1153,11 @@ static void print_unplug_short(json_object *r)
 	if (uo && !json_object_get_boolean(uo))
 		printf(": the rest is online, and virtio_mem.unplug_online=0 unplugs offline memory "
 		       "only (offline its blocks)");
+	else if (get(r, "unplug-refused") && !get(r, "busy-block"))
+		printf(": the device refused the unplug (%s%s; 6.12 virtio_mem_send_unplug_request()): "
+		       "nothing in the guest is busy", gs(r, "unplug-refused"),
+		       !strcmp(gs(r, "unplug-refused"), "NACK") ? ": -ENOMEM" :
+		       !strcmp(gs(r, "unplug-refused"), "BUSY") ? ": -ETXTBSY" : ": -EINVAL");
 	else if (get(r, "busy-block") && get(r, "busy-errno") &&
 		 !strcmp(gs(r, "busy-errno"), "ENOMEM"))
 		printf(": the guest has no memory to give back: memory%llu's pages have no free "

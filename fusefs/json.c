@@ -159,6 +159,12 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 		json_object_object_add(o, "busy-errno",
 				       json_object_new_string(vi.busy_err == -ENOMEM ? "ENOMEM" : "EBUSY"));
 	}
+	/* the device refused the last pass's unplug: nothing in the guest is busy */
+	if (vi.unplug_refused)
+		json_object_object_add(o, "unplug-refused",
+				       json_object_new_string(vi.unplug_refused == HM_VIRTIO_MEM_RESP_NACK ? "NACK" :
+							      vi.unplug_refused == HM_VIRTIO_MEM_RESP_BUSY ? "BUSY" :
+															     "ERROR"));
 	/* the driver's retry timer (dev.c): armed, fires in retry-in-ms */
 	if (d->retry_armed || d->retry_fired)
 		json_object_object_add(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
