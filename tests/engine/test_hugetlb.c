@@ -1781,6 +1781,14 @@ static void test_hugetlb_set_global_interleaves(void **state)
 	hotmem_destroy(hm);
 }
 
+/* memory32 added online_movable, then a pool of @nr huge pages (node 0's, in it first) */
+static void pool_in_block32(struct hotmem *hm, long nr)
+{
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, (unsigned long)nr), nr);
+}
+
 /*
  * explain of a block holding the pool's huge pages: how many, and the
  * pool after the offline that dissolves them (usereye3 #7: it said "0
@@ -1794,9 +1802,7 @@ static void test_explain_counts_the_huge_pages_an_offline_dissolves(void **state
 
 	(void)state;
 	assert_non_null(ex);
-	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+	pool_in_block32(hm, 4);
 	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
 	assert_int_equal(ex->nr_hugetlb_free, 4);
 	assert_int_equal(ex->hugetlb_pool_pages, 4);
@@ -1832,9 +1838,7 @@ static void test_explain_counts_the_hvo_restore_of_the_dissolve(void **state)
 
 	(void)state;
 	assert_non_null(ex);
-	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 64), 64);
+	pool_in_block32(hm, 64);
 	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
 	assert_int_equal(ex->nr_hugetlb_free, 63);
 	assert_int_equal(ex->nr_hvo_restore_pages, 63 * 7);
@@ -1901,9 +1905,7 @@ static void test_hvo_restore_failure_is_warn_alloc(void **state)
 	static char log[1 << 20];
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 64), 64);
+	pool_in_block32(hm, 64);
 	assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1UL << 20, NULL) > 0);
 	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -ENOMEM);
 	/* the next within nopage_rs's window, however long the first took (no clock in the test) */
@@ -1940,9 +1942,7 @@ static void test_contig_range_replaces_a_free_huge_page(void **state)
 	unsigned long pfn, full;
 
 	(void)state;
-	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
-	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
+	pool_in_block32(hm, 4);
 	pfn = hm->hugetlb_pool[0].pfn;
 	assert_true(pfn >= 0x100000 && pfn < 0x108000);
 	assert_int_equal(alloc_contig_range(hm, pfn, pfn + 512), 0);
