@@ -719,6 +719,24 @@ static void report_kernel_fns(const struct hmt_tracer *t, FILE *f)
 				why_not(t, fn, buf, sizeof(buf)));
 }
 
+static bool fd_err(int err)
+{
+	return err == -EMFILE || err == -ENFILE;
+}
+
+bool hmt_tracer_out_of_fds(const struct hmt_tracer *t)
+{
+	bool out = fd_err(t->usdt_err);
+
+	for (int m = 0; m < HMT_NR_KMODE; m++)
+		out |= fd_err(t->mode_err[m]);
+	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++)
+		out |= fd_err(t->kerr[fn]);
+	for (int i = 0; i < HMT_NR_TP; i++)
+		out |= fd_err(t->tp_err[i]);
+	return out;
+}
+
 static void report_modes(const struct hmt_tracer *t, FILE *f)
 {
 	for (int m = t->first_mode; m < (int)t->kmode; m++) {
@@ -729,7 +747,11 @@ static void report_modes(const struct hmt_tracer *t, FILE *f)
 		fprintf(f, "hotmem-trace: kernel: %s not usable here: %s\n",
 			m == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobe/kretprobe", why);
 	}
-	if (t->kmode == HMT_KMODE_NONE)
+	/* this process's descriptors ran out, not the kernel's features (abuse25c D4) */
+	if (t->kmode == HMT_KMODE_NONE && hmt_tracer_out_of_fds(t))
+		fprintf(f, "hotmem-trace: kernel: no kernel function traced: this process ran out "
+			   "of file descriptors; tracepoints only\n");
+	else if (t->kmode == HMT_KMODE_NONE)
 		fprintf(f, "hotmem-trace: kernel: no kernel function can be traced on this "
 			   "kernel (fentry and kprobes unavailable: CONFIG_KPROBES, ftrace "
 			   "direct calls?); tracepoints only\n");

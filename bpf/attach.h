@@ -70,6 +70,12 @@ int hmt_tracer_open(struct hmt_tracer *t);
 void hmt_tracer_report(const struct hmt_tracer *t, FILE *f);
 /* the emulator's binary has none of hotmem's USDT probes (said by hmt_tracer_report) */
 bool hmt_tracer_no_probes(const struct hmt_tracer *t);
+/*
+ * An attach (a mode's, a function's, a tracepoint's, a USDT probe's)
+ * failed with EMFILE or ENFILE: every link is a descriptor, and a low
+ * RLIMIT_NOFILE left probes out (abuse25c D4)
+ */
+bool hmt_tracer_out_of_fds(const struct hmt_tracer *t);
 void hmt_tracer_close(struct hmt_tracer *t);
 
 #endif /* HMT_ATTACH_H */
