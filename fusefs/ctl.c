@@ -1664,16 +1664,21 @@ static bool notifier_refused(struct hmfs_ctx *ctx, unsigned long id, char *buf, 
 }
 
 /*
- * An offline's EINVAL that is no "already offline": what explain knows of
- * it (a block spanning several zones or nodes, memory holes), in @buf.
- * 6.12 says nothing (memory_block_offline(): `if (!mem->zone) return
- * -EINVAL`); the reply says why, as an EBUSY's names explain (usereye5 #8b).
+ * An offline's EINVAL that is no "already offline", or its ENOMEM: what
+ * explain knows of it, its verdict @verdict (einval: a block spanning
+ * several zones or nodes, memory holes; enomem: the free huge pages'
+ * vmemmap restore found no kernel memory, or a memmap the host left
+ * unmapped), in @buf.  6.12 says nothing (memory_block_offline(): `if
+ * (!mem->zone) return -EINVAL`; the log's "failure to dissolve huge
+ * pages"); the reply says why, as an EBUSY's names explain (usereye5 #8b,
+ * abuse25b C1).
  */
-static bool offline_einval_reason(struct hmfs_ctx *ctx, unsigned long id, char *buf, size_t len)
+static bool offline_reason(struct hmfs_ctx *ctx, unsigned long id, const char *verdict, char *buf,
+			   size_t len)
 {
 	struct hm_explain *ex = malloc(sizeof(*ex));
 	bool known = ex && !hotmem_explain(ctx->hm, id, ex) && ex->verdict &&
-		     !strcmp(ex->verdict, "einval");
+		     !strcmp(ex->verdict, verdict);
 
 	if (known)
 		snprintf(buf, len, "%.*s", (int)len - 1, ex->reason);
@@ -1689,7 +1694,7 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 					  .comm = ctl_comm };
 	long long block, timeout;
 	const char *state;
-	char why[192];
+	char why[320];
 	int ret;
 
 	if (arg_string(args, "state", &state, r->err))
@@ -1735,10 +1740,11 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 			 strerror(-ret), why);
 		return ret;
 	}
-	if (ret == -EINVAL && ch.value == HM_MMOP_OFFLINE &&
-	    offline_einval_reason(ctx, (unsigned long)block, why, sizeof(why))) {
+	if ((ret == -EINVAL || ret == -ENOMEM) && ch.value == HM_MMOP_OFFLINE &&
+	    offline_reason(ctx, (unsigned long)block, ret == -EINVAL ? "einval" : "enomem", why,
+			   sizeof(why))) {
 		snprintf(r->err, ERRLEN,
-			 "memory%lld: %s failed: %s: it %.150s (`hotmemctl explain %lld`)", block,
+			 "memory%lld: %s failed: %s: it %.300s (`hotmemctl explain %lld`)", block,
 			 state, strerror(-ret), why, block);
 		return ret;
 	}

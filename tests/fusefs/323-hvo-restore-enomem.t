@@ -10,7 +10,8 @@
 # order:0"; hotmemctl's for hotmemctl), rate-limited by nopage_rs, not the
 # hot-add's once-per-boot "vmemmap alloc failure" from a kworker (abuse25b
 # C2). The second failure comes after nopage_rs's 10 s window (a sleep: a
-# lower bound only, nothing timed is asserted).
+# lower bound only, nothing timed is asserted). hotmemctl's refused offline
+# says explain's reason, as for EINVAL.
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
@@ -42,8 +43,10 @@ is "$(grep -cxF "<4>dd: $WARN" "$TMP/d1")" 1 "dmesg: the writer's warn_alloc(): 
 grep -q "vmemmap alloc failure" "$TMP/d1"
 tap_ok $((!$?)) "... not the hot-add's 'vmemmap alloc failure' from a kworker"
 sleep 10.5 # nopage_rs: one line every 10 s
-ctl offline 32 >/dev/null 2>&1
+ctl offline 32 >"$TMP/off.out" 2>&1
 tap_ok $((!$?)) "hotmemctl offline 32 fails too"
+grep -qF 'memory32: offline failed: Cannot allocate memory: it fails with ENOMEM ("failure to dissolve huge pages"): the vmemmap restore of its free huge pages needs 441 pages of kernel memory, ~0 free above the watermarks (free memory first) (`hotmemctl explain 32`)' "$TMP/off.out"
+tap_ok $? "... saying why, as explain does: $(head -c 200 "$TMP/off.out")"
 ctl dmesg >"$TMP/d2"
 is "$(grep -cxF "<4>hotmemctl: $WARN" "$TMP/d2") $(grep -c 'failed due to failure to dissolve huge pages' "$TMP/d2")" "1 2" \
 	"... said again, 10 s on, by hotmemctl (the client that asked): not once per boot"
