@@ -1288,6 +1288,69 @@ enum vmem_set_how {
 	VMEM_TAKE,  /* the queued change: the value queued last set, as VMEM_SET */
 };
 
+/* a qom-set queued with a state file (vmem_queue()): its record's undo */
+struct qemu_resize_save {
+	struct hmfs_save sv; /* first: its undo gets it */
+	char id[sizeof(((struct hmfs_dev *)0)->id)];
+	bool was_queued; /* the queue before it */
+	uint64_t was_requested;
+};
+
+/*
+ * Its record's sync failed (state.c rollback(), change_lock held, newer
+ * records undone first): the queue as before it -- a queued change that
+ * took it since was a newer record, undone already (machine.c undo())
+ */
+static int qemu_resize_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
+{
+	struct qemu_resize_save *q = (struct qemu_resize_save *)sv;
+	struct hmfs_dev *d;
+
+	(void)sret;
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, q->id);
+	if (d && d->type == HMFS_VIRTIO_MEM) {
+		d->resize_queued = q->was_queued;
+		d->queued_requested = q->was_requested;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return 0;
+}
+
+/*
+ * QEMU's virtio_mem_set_requested_size() behind a guest's offline: the
+ * host's value now, the guest notified (the queued change), and with a
+ * state file its "qemu-requested" record journaled under journal_lock
+ * alone (state.c hmfs_state_append_qemu()), dev_lock held so that no
+ * later record about @d comes before it; @q->sv made durable by the
+ * caller without dev_lock.  -EAGAIN: no journal to append to now (the
+ * change's way), the queue as it was.
+ */
+static int vmem_queue(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t req,
+		      struct qemu_resize_save *q)
+{
+	json_object *o = json_object_new_object();
+	int ret;
+
+	snprintf(q->id, sizeof(q->id), "%s", d->id);
+	q->was_queued = d->resize_queued;
+	q->was_requested = d->queued_requested;
+	d->queued_requested = req;
+	d->resize_queued = true;
+	json_object_object_add(o, "id", json_object_new_string(d->id));
+	json_object_object_add(o, "requested-size", json_object_new_uint64(req));
+	ret = hmfs_state_append_qemu(ctx, &q->sv, "qemu-requested", o);
+	json_object_put(o);
+	if (ret) {
+		d->resize_queued = q->was_queued;
+		d->queued_requested = q->was_requested;
+		return ret;
+	}
+	d->queued_gen++;
+	pthread_cond_broadcast(&ctx->vmem_timer_cond);
+	return 0;
+}
+
 /*
  * The host changes requested-size (QEMU's qom-set): accepted whatever the
  * guest then achieves, as with QEMU; the guest's driver works toward it
@@ -1312,7 +1375,7 @@ enum vmem_set_how {
  * a later qom-set answered before it ran).
  */
 static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vmem_set_how how,
-		    char *err, size_t errlen)
+		    struct qemu_resize_save *q, char *err, size_t errlen)
 {
 	struct hmfs_dev *d;
 	int ret;
@@ -1329,11 +1392,10 @@ static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vme
 			ret = -EAGAIN;
 			goto out;
 		}
-		/* QEMU's virtio_mem_set_requested_size(): the host's value, the guest notified */
-		d->queued_requested = req;
-		d->queued_gen++;
-		d->resize_queued = true;
-		pthread_cond_broadcast(&ctx->vmem_timer_cond);
+		ret = vmem_queue(ctx, d, req, q);
+		if (ret && ret != -EAGAIN)
+			snprintf(err, errlen, "saving state to %s.journal: %s", ctx->state_path,
+				 strerror(-ret));
 		goto out;
 	}
 	/* a device the guest has not probed (d->probe_queued, or refused): the host's value alone */
@@ -1388,18 +1450,44 @@ bool hmfs_dev_may_unplug(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			   size_t errlen)
 {
-	return vmem_set(ctx, id, req, VMEM_SET, err, errlen);
+	return vmem_set(ctx, id, req, VMEM_SET, NULL, err, errlen);
 }
 
+/* with a state file, answered once its record is durable (vmem_queue()) */
 int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			     size_t errlen)
 {
-	return vmem_set(ctx, id, req, VMEM_QUEUE, err, errlen);
+	struct qemu_resize_save q = { .sv.undo = qemu_resize_undo };
+	int ret = vmem_set(ctx, id, req, VMEM_QUEUE, &q, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = hmfs_state_sync(ctx, &q.sv);
+	if (ret)
+		snprintf(err, errlen, "saving state to %s.journal: %s (the qom-set is undone)",
+			 ctx->state_path, strerror(-ret));
+	return ret;
+}
+
+/* a restored "queued-requested-size" (state.c): queued again, for the timers' thread */
+void hmfs_dev_restore_queued(struct hmfs_ctx *ctx, const char *id, uint64_t req)
+{
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM) {
+		d->queued_requested = req;
+		d->queued_gen++;
+		d->resize_queued = true;
+		pthread_cond_broadcast(&ctx->vmem_timer_cond);
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
 }
 
 int hmfs_dev_set_queued(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
 {
-	return vmem_set(ctx, id, 0, VMEM_TAKE, err, errlen);
+	return vmem_set(ctx, id, 0, VMEM_TAKE, NULL, err, errlen);
 }
 
 uint64_t hmfs_dev_host_requested(const struct hmfs_dev *d)

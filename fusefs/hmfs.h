@@ -1666,6 +1666,8 @@ int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
 			     size_t errlen);
 /* the queued change's apply(): the value queued last, if any is left (0: none, nothing done) */
 int hmfs_dev_set_queued(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
+/* a state file's "queued-requested-size" of device @id: queued again (state.c) */
+void hmfs_dev_restore_queued(struct hmfs_ctx *ctx, const char *id, uint64_t req);
 /*
  * @ch (a resize, the retry timers' run) will have a virtio-mem driver
  * unplug, taking online memory's pages for as long as they take (machine.c
@@ -1968,8 +1970,9 @@ int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 int hmfs_state_append_kmem(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /*
  * without change_lock (dev_lock held): QEMU's side of a virtio-mem
- * device, "qemu-device" (@val: the device as the state file has it) or
- * "qemu-device-del" ({"id"}), journaled under journal_lock alone; made
+ * device, "qemu-device" (@val: the device as the state file has it),
+ * "qemu-device-del" ({"id"}) or "qemu-requested" ({"id","requested-size"}:
+ * a qom-set queued), journaled under journal_lock alone; made
  * durable by hmfs_state_sync() (without dev_lock); -EAGAIN: no journal
  * to append to now (the change's way then)
  */

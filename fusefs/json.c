@@ -200,6 +200,13 @@ static void add_dev_state(json_object *o, const struct hmfs_dev *d)
 		if (!d->vm)
 			json_object_object_add(o, "guest-probe",
 					       json_object_new_string(guest_probe(d)));
+		/*
+		 * a qom-set answered behind a guest's offline, its record
+		 * journaled (dev.c vmem_queue()): a restart queues it again
+		 */
+		if (d->resize_queued)
+			json_object_object_add(o, "queued-requested-size",
+					       json_object_new_uint64(d->queued_requested));
 	}
 }
 

@@ -949,17 +949,13 @@ static int resize_or_queue(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 	int ret;
 
 	/*
-	 * With a state file the qom-set is acknowledged once its record is
-	 * journaled, and appending it needs change_lock: it waits for the
-	 * guest as any change does.  Queued, it answered {} with nothing
-	 * saved, and a kill -9 before the guest let go lost an acknowledged
-	 * change (reread18-fusefs2 F1; a record of the requested size under
-	 * journal_lock alone is what would let it answer at once).
+	 * With a state file the queued value is journaled under journal_lock
+	 * alone and durable before the {} (dev.c vmem_queue(): a
+	 * "qemu-requested" record), so that a kill -9 before the guest lets
+	 * go keeps the acknowledged qom-set (reread18-fusefs2 F1: it waited
+	 * for the guest, its record journaled under change_lock); no journal
+	 * to append to, -EAGAIN: it waits as a change does.
 	 */
-	if (ctx->state_path[0]) {
-		ret = lock_change(ctx, NULL, err, errlen);
-		return ret ? ret : 1;
-	}
 	ret = lock_change(ctx, &guest, err, errlen);
 	if (!ret)
 		return 1;

@@ -2716,16 +2716,29 @@ void hmfs_state_undo_end(struct hmfs_ctx *ctx)
 	kmem_rewind_end(ctx);
 }
 
-/* @devs without the devices QEMU alone has (a "guest-probe": not probed by the guest) */
-static json_object *guest_devices(json_object *devs)
+/*
+ * @devs without QEMU's qom-set queued for the guest's driver
+ * ("queued-requested-size": dev.c vmem_queue(), journaled without
+ * change_lock, and dropped by an undo that rebuilds its device:
+ * restore_devices()), and with @guest without the devices QEMU alone has
+ * (a "guest-probe": not probed by the guest); NULL: no memory
+ */
+static json_object *devices_compared(json_object *devs, bool guest)
 {
-	json_object *a = json_object_new_array();
+	json_object *a = json_object_new_array(), *c;
 
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
-		if (!json_object_object_get(d, "guest-probe"))
-			json_object_array_add(a, json_object_get(d));
+		if (guest && json_object_object_get(d, "guest-probe"))
+			continue;
+		c = NULL;
+		if (json_object_deep_copy(d, &c, NULL)) {
+			json_object_put(a);
+			return NULL;
+		}
+		json_object_object_del(c, "queued-requested-size");
+		json_object_array_add(a, c);
 	}
 	return a;
 }
@@ -2734,7 +2747,8 @@ static json_object *guest_devices(json_object *devs)
  * "devices" @now as @pre has them: a device_add answered behind a
  * guest's offline as it ended (hmfs_state_append_qemu(), no change_lock)
  * may have listed a device QEMU alone has after @sv was prepared, which
- * no undo takes away and none has to: those are not compared then
+ * no undo takes away and none has to: those are not compared then; nor
+ * is a qom-set queued for the guest's driver (devices_compared())
  */
 static bool devices_same(struct hmfs_ctx *ctx, const struct hmfs_save *sv, json_object *now,
 			 json_object *pre)
@@ -2746,12 +2760,11 @@ static bool devices_same(struct hmfs_ctx *ctx, const struct hmfs_save *sv, json_
 	pthread_mutex_lock(&ctx->journal_lock);
 	gen = ctx->qemu_gen;
 	pthread_mutex_unlock(&ctx->journal_lock);
-	if (gen == sv->qemu_gen || !json_object_is_type(now, json_type_array) ||
-	    !json_object_is_type(pre, json_type_array))
+	if (!json_object_is_type(now, json_type_array) || !json_object_is_type(pre, json_type_array))
 		return same_json(now, pre);
-	a = guest_devices(now);
-	b = guest_devices(pre);
-	same = same_json(a, b);
+	a = devices_compared(now, gen != sv->qemu_gen);
+	b = devices_compared(pre, gen != sv->qemu_gen);
+	same = a && b && same_json(a, b);
 	json_object_put(a);
 	json_object_put(b);
 	return same;
@@ -3026,7 +3039,8 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
  * holds change_lock, or what became of its queued probe, or its
  * device_del before a probe -- nothing of the guest's memory, so nothing
  * a change's record or its "kmem" says.  @key: "qemu-device" (@val the
- * device as the state file has it) or "qemu-device-del" ({"id"}).  No
+ * device as the state file has it), "qemu-device-del" ({"id"}) or
+ * "qemu-requested" ({"id","requested-size"}: a qom-set queued).  No
  * journal to append to (none yet, a sync failing): -EAGAIN, the caller
  * goes the change's way.  hmfs_state_sync() (without dev_lock) makes it
  * durable; a failed sync undoes it with @sv->undo.
@@ -4199,14 +4213,27 @@ static bool profile_dev_removed(uint64_t addr, void *arg)
 	return false; /* a line the profile got since: its device stays */
 }
 
+/*
+ * The state file's devices, each with a qom-set it had queued behind a
+ * guest's offline ("queued-requested-size": dev.c vmem_queue()) queued
+ * again: the timers' thread makes it the change it is once hotmemfs
+ * runs.  Not an undo's device brought back (machine.c device_back()): a
+ * queue taken by the change undone, queued again, would be taken and
+ * undone again for as long as the journal's syncs fail; it is dropped,
+ * as a queued change that fails is (dev.c vmem_resize_queued()), and the
+ * compare leaves it out (devices_same()).
+ */
 static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
-		int ret = hmfs_state_restore_device(ctx, json_object_array_get_idx(devs, i), err,
-						    errlen);
+		json_object *d = json_object_array_get_idx(devs, i);
+		json_object *q = hmfs_json_get(d, "queued-requested-size", json_type_int);
+		int ret = hmfs_state_restore_device(ctx, d, err, errlen);
 
 		if (ret)
 			return ret;
+		if (q)
+			hmfs_dev_restore_queued(ctx, str(d, "id"), json_object_get_uint64(q));
 	}
 	return 0;
 }
@@ -5122,6 +5149,43 @@ static int replay_param(json_object *m, json_object *o)
 	return 0;
 }
 
+/* device @id of @m's "devices" (has_device()) */
+static json_object *device_of(json_object *m, const char *id)
+{
+	json_object *devs = hmfs_json_get(m, "devices", json_type_array);
+
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++)
+		if (!strcmp(str(json_object_array_get_idx(devs, i), "id"), id))
+			return json_object_array_get_idx(devs, i);
+	return NULL;
+}
+
+/*
+ * A "qemu-requested" record (dev.c vmem_queue(): a qom-set answered
+ * behind a guest's offline): its device, as the records so far leave it
+ * (a "device" record's, merged at the end, else the machine's), with
+ * "queued-requested-size"; a device that is not there is damage
+ */
+static int replay_qemu_requested(json_object *m, json_object *o, struct patches *ps)
+{
+	json_object *req = hmfs_json_get(o, "requested-size", json_type_int), *d, *c = NULL;
+	const char *id = str(o, "id");
+	bool pending;
+
+	if (!hmfs_json_get(o, "id", json_type_string) || !req || !has_device(m, id))
+		return -EUCLEAN;
+	pending = ps->devices && json_object_object_get(ps->devices, id);
+	d = pending ? json_object_object_get(ps->devices, id) : device_of(m, id);
+	if (json_object_deep_copy(d, &c, NULL))
+		return -ENOMEM;
+	json_object_object_add(c, "queued-requested-size", json_object_get(req));
+	if (pending)
+		json_object_object_add(ps->devices, id, c);
+	else
+		devices_put(m, id, c);
+	return 0;
+}
+
 static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = hmfs_json_get(rec, "set", json_type_object);
@@ -5135,6 +5199,9 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 		return replay_qemu(m, rec, ps);
 	if (hmfs_json_get(rec, "param", json_type_object))
 		return replay_param(m, hmfs_json_get(rec, "param", json_type_object));
+	if (hmfs_json_get(rec, "qemu-requested", json_type_object))
+		return replay_qemu_requested(m, hmfs_json_get(rec, "qemu-requested", json_type_object),
+					     ps);
 	if (!set)
 		return patch_add(ps, hmfs_json_get(rec, "run", json_type_object));
 	/* checked whole before any of it goes in: a damaged last record is dropped whole */
@@ -5160,7 +5227,7 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 static bool record_changes(json_object *rec)
 {
 	static const char *const kinds[] = { "set", "run", "device", "iattr", "qemu-device",
-					     "qemu-device-del", "param" };
+					     "qemu-device-del", "param", "qemu-requested" };
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (hmfs_json_get(rec, kinds[i], json_type_object))
