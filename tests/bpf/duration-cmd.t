@@ -9,11 +9,7 @@
 # command waits for a file made once that line is there: no race with the
 # clock.  Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
-T=$B/tests/bpf/usdt_target
-need_usdt "$T"
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-echo "1..3"
+usdt_test 3
 
 "$HT" --emulator "$T" --no-pin -o /dev/null -d 1 -- \
 	sh -c 'while [ ! -e "$0/go" ]; do sleep 0.1; done; exit 3' "$D" 2>"$D/err" &

@@ -9,11 +9,7 @@
 # is too low, the run is refused (exit 1), saying descriptors ran out,
 # before "ready:".  Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
-T=$B/tests/bpf/usdt_target
-need_usdt "$T"
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-echo "1..4"
+usdt_test 4
 
 (ulimit -Sn 64 && ulimit -Hn 4096 && exec "$HT" --emulator "$T" --per-probe --no-pin -o /dev/null -d 1) 2>"$D/soft"
 rc=$?

@@ -52,3 +52,13 @@ need_usdt() {
 	[ -e /sys/bus/event_source/devices/uprobe/type ] ||
 		skip_all "kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS)"
 }
+
+# usdt_test PLAN: a test tracing usdt_target ($T): need_usdt's checks, a
+# temporary directory $D removed at exit, the plan printed
+usdt_test() {
+	T=$B/tests/bpf/usdt_target
+	need_usdt "$T"
+	D=$(mktemp -d)
+	trap 'rm -rf "$D"' EXIT
+	echo "1..$1"
+}

@@ -13,11 +13,7 @@
 # 200000 events of 104 bytes, five times what the 4 MiB ring buffer
 # holds.  Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
-T=$B/tests/bpf/usdt_target
-need_usdt "$T"
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-echo "1..9"
+usdt_test 9
 
 "$HT" --emulator "$T" --no-pin -o "$D/table" -J "$D/t.jsonl" 2>"$D/err" &
 tr=$!

@@ -9,11 +9,7 @@
 # file that was not there is not made.  A start that goes on replaces
 # them (hotmem-trace(8) -o).  Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
-T=$B/tests/bpf/usdt_target
-need_usdt "$T"
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-echo "1..9"
+usdt_test 9
 
 printf '%s\n' '{"hotmem_trace":"0","engine":"kept"}' '{"ts":1,"ev":"online_pages"}' >"$D/keep.orig"
 printf 'TIME(s) kept table\n' >"$D/table.orig"
