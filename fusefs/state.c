@@ -2165,6 +2165,24 @@ static int rotate_journal(struct hmfs_ctx *ctx, size_t from, size_t kmem_from)
 	return 0;
 }
 
+/*
+ * Whether a restart would find what the journal holds: the journal we
+ * write still has a name (st_nlink: not unlinked, nor renamed over) and
+ * the state file it adds to is still there.  A record written into a
+ * journal without a name, or beside no state file, is in no file a
+ * restart reads (abuse25c D3: the state directory removed under us), so
+ * it is not saved and its change is not acknowledged.  A directory
+ * removed takes both names (rmdir needs it empty).  Under journal_lock.
+ */
+static bool journal_named(struct hmfs_ctx *ctx)
+{
+	struct stat st;
+
+	if (fstat(ctx->journal_fd, &st) || !st.st_nlink)
+		return false;
+	return !fstatat(ctx->state_dirfd, base_name(ctx->state_path), &st, AT_SYMLINK_NOFOLLOW);
+}
+
 /* every record is in the state file: the journal emptied (the next record grows it again) */
 static int empty_journal(struct hmfs_ctx *ctx)
 {
@@ -2215,9 +2233,15 @@ static int settle_journal(struct hmfs_ctx *ctx, const struct snapshot *s)
 	while (ctx->journal_syncing)
 		pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
 	complete(ctx, s->seq, s->len, s->kmem_len);
-	if (ctx->journal_fd >= 0) /* none held (tests/fuzz/fuzz_state.c): the file is all */
-		ret = ctx->journal_seq == s->seq ? empty_journal(ctx) :
-						       rotate_journal(ctx, s->len, s->kmem_len);
+	/*
+	 * none held (tests/fuzz/fuzz_state.c): the file is all; one without
+	 * a name is made again at its path (rotate_journal()), the records
+	 * after s->seq copied into it
+	 */
+	if (ctx->journal_fd >= 0)
+		ret = ctx->journal_seq == s->seq && journal_named(ctx) ?
+			      empty_journal(ctx) :
+			      rotate_journal(ctx, s->len, s->kmem_len);
 	if (!ret && !ctx->journal_dir_dirty)
 		complete(ctx, ctx->journal_seq, ctx->journal_len, ctx->journal_kmem_len);
 	pthread_mutex_unlock(&ctx->journal_lock);
@@ -3066,7 +3090,7 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 		return ret;
 	ctx->qemu_gen++; /* before the record: a "devices" read before it is not written after */
 	/* frozen: the file is the way back, never added to */
-	ret = ctx->journal_fd < 0 || ctx->journal_failing ||
+	ret = ctx->journal_fd < 0 || ctx->journal_failing || !journal_named(ctx) ||
 			      __atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) ? -EAGAIN :
 		journal_put(ctx, sv, line, len, 0);
 	pthread_mutex_unlock(&ctx->journal_lock);
@@ -3154,7 +3178,7 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 	/* frozen: the file is the way back, never added to */
 	if (__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE)) {
 		ret = -EROFS;
-	} else if (ctx->journal_fd < 0) {
+	} else if (ctx->journal_fd < 0 || !journal_named(ctx)) { /* has_journal()'s way */
 		ret = -EAGAIN;
 	} else {
 		ctx->param_gen++;
@@ -3408,6 +3432,9 @@ static int group_commit(struct hmfs_ctx *ctx)
 	ret = fdatasync(fd) ? -errno : 0;
 	if (!ret && dir && fsync(ctx->state_dirfd))
 		ret = -errno;
+	/* synced, yet where no restart looks: not saved (the records undone, rollback()) */
+	if (!ret && !journal_named(ctx))
+		ret = -ENOENT;
 	pthread_mutex_lock(&ctx->save_lock);
 	ctx->journal_syncs++;
 	pthread_mutex_unlock(&ctx->save_lock);
@@ -3735,13 +3762,18 @@ out:
 	return ret;
 }
 
-/* journal_fd changes under journal_lock (rotate_journal()) */
+/*
+ * journal_fd changes under journal_lock (rotate_journal()).  One without
+ * a name counts as none: the change goes whole into the state file at
+ * its path (compact(), which makes the journal again), or is refused
+ * with that save's errno when the directory is gone.
+ */
 static bool has_journal(struct hmfs_ctx *ctx)
 {
 	bool has;
 
 	pthread_mutex_lock(&ctx->journal_lock);
-	has = ctx->journal_fd >= 0;
+	has = ctx->journal_fd >= 0 && journal_named(ctx);
 	pthread_mutex_unlock(&ctx->journal_lock);
 	return has;
 }
