@@ -15,12 +15,14 @@ sock=$TMP/ue.sock
 mk_boot_512m "$root"
 zone_add "$root" 0 Movable 0
 
-# start N: hotmemd N on the socket, state dir $TMP/stN, its log $TMP/N.log, its pid in pidN
+# start N [ARGS]: hotmemd N on the socket, state dir $TMP/stN, its log $TMP/N.log, its pid in pidN
 start() {
-	: >"$TMP/$1.log"
-	"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/st$1" \
-		--netlink=no --uevent-socket "$sock" --policy online 2>"$TMP/$1.log" &
-	eval "pid$1=$!"
+	local n=$1
+	shift
+	: >"$TMP/$n.log"
+	"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/st$n" \
+		--netlink=no --uevent-socket "$sock" --policy online "$@" 2>"$TMP/$n.log" &
+	eval "pid$n=$!"
 	_pids+=("$!")
 }
 # add ID: a new offline block and its ADD on the socket, online in 10 s
@@ -41,6 +43,11 @@ check "... and never ready" bash -c "! grep -q 'ready: sysroot' '$TMP/2.log'"
 check "... and made no state dir" test ! -e "$TMP/st2"
 check "the socket file is still there" test -S "$sock"
 check "the first one still hears its uevents: memory4 onlined" add 4
+# a dry run takes no state-dir lock: it took the socket all the same
+start 5 --dry-run
+wait_exit "$pid5" 30 >/dev/null 2>&1
+is "$?" 1 "a --dry-run one on the socket is refused too, exit 1"
+check "... the first one still hears its uevents: memory6 onlined" add 6
 kill -9 "$pid1"
 wait_exit "$pid1" 10 >/dev/null 2>&1
 check "the killed one's socket file stays (stale)" test -S "$sock"
