@@ -964,6 +964,8 @@ struct hmfs_ctx {
 	bool kmem_rewinding;
 	int kmem_restored;
 	unsigned long kmem_moved;
+	/* the restart's blocks not put as saved, the first of them (the restore line says so) */
+	unsigned long blocks_astray, block_astray;
 	/*
 	 * The pages retired, in order (the state file's "hwpoison"): the
 	 * engine keeps no hard/soft, and a restart retires them again.
@@ -2054,7 +2056,8 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, struct json_object *dev, cha
 			      size_t errlen);
 /* a virtio-mem device's retry timer armed or not as its record @dev's retry-armed says */
 void hmfs_state_restore_timer(struct hmfs_ctx *ctx, struct json_object *dev);
-void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs);
+unsigned long hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs,
+					unsigned long *first_astray);
 void hmfs_state_restore_params(struct hmfs_ctx *ctx, struct json_object *params);
 /*
  * ctx->profile_lines from @cfg, the profile file's machine as parsed

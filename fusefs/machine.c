@@ -355,6 +355,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 		 const char *added, char *err, size_t errlen)
 {
 	size_t pos = 0;
+	unsigned long astray;
 	json_object *d, *devs = NULL;
 
 	/* a node's kept values changed, nothing else: @pre its entry (state.c), else the machine */
@@ -405,8 +406,9 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	default:
 		break;
 	}
+	/* an undo's block it cannot put back is named on stderr, as before */
 	if (hmfs_change_touches(ch->op, "blocks"))
-		hmfs_state_restore_blocks(ctx, json_object_object_get(pre, "blocks"));
+		hmfs_state_restore_blocks(ctx, json_object_object_get(pre, "blocks"), &astray);
 	/*
 	 * with the blocks online again: an offline dissolved their free huge
 	 * pages (a block's state, a device_del or a shrink), or the change

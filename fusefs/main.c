@@ -1132,7 +1132,7 @@ static void say_restored(struct hmfs_ctx *ctx)
 	const struct hmfs_dev *dv;
 	struct hm_block_info bi;
 	bool first = true;
-	char inj[192], kmem[256];
+	char inj[192], kmem[256], astray[192] = "";
 
 	for (dv = ctx->devs; dv; dv = dv->next)
 		devs++;
@@ -1141,11 +1141,16 @@ static void say_restored(struct hmfs_ctx *ctx)
 		online += !hotmem_block_info(ctx->hm, id, &bi) && bi.state == HM_MEM_ONLINE;
 	}
 	restored_injections(ctx, inj, sizeof(inj));
+	/* a block the restore could not put back: not the machine acknowledged (abuse25b C8) */
+	if (ctx->blocks_astray)
+		snprintf(astray, sizeof(astray),
+			 "; %lu block%s (memory%lu first) could not be put back in the saved state and zone (named above)",
+			 ctx->blocks_astray, ctx->blocks_astray == 1 ? "" : "s", ctx->block_astray);
 	fprintf(stderr,
-		"hotmemfs: restored the machine from %s: %lu device%s, %lu block%s (%lu online); "
-		"workload allocations (hotmemctl alloc) are not saved%s%s\n",
-		ctx->state_path, devs, devs == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", online,
-		kernel_alloc_anew(ctx, kmem, sizeof(kmem)), inj);
+		"hotmemfs: restored the machine from %s%s: %lu device%s, %lu block%s (%lu online); "
+		"workload allocations (hotmemctl alloc) are not saved%s%s%s\n",
+		ctx->state_path, ctx->blocks_astray ? " ONLY IN PART" : "", devs, devs == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s", online,
+		kernel_alloc_anew(ctx, kmem, sizeof(kmem)), inj, astray);
 }
 
 /*

@@ -1558,13 +1558,68 @@ struct kmem_saved {
 	int err;
 };
 
+static bool restore_needed(const struct hm_block_info *bi, json_object *r, int pass);
+
+/* the file's run that holds block @id, or NULL */
+static json_object *saved_run(json_object *runs, uint64_t id)
+{
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		json_object *r = json_object_array_get_idx(runs, i);
+
+		if (id - u64(r, "first") < u64(r, "count"))
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Whether hmfs_state_restore_blocks() offlines @pfn's block to put it in
+ * its saved zone (a boot block the user moved: online now where boot put
+ * it, saved in another zone).  An allocation there taken back before
+ * would pin it in boot's zone, its offline EBUSY (abuse25b C8).
+ */
+static bool block_moves(struct hmfs_ctx *ctx, json_object *runs, uint64_t pfn)
+{
+	uint64_t id = (pfn << 12) / ctx->block_size;
+	json_object *r = saved_run(runs, id);
+	struct hm_block_info bi;
+
+	return r && !hotmem_block_info(ctx->hm, (unsigned long)id, &bi) &&
+	       restore_needed(&bi, r, 0);
+}
+
+/*
+ * The allocations in boot memory whose block stays as boot put it, back
+ * at their pages; those in a block the restore moves wait for
+ * restore_kmem_end(), after the move (marked taken for the moment, which
+ * _take() skips).
+ */
+static int take_boot_kmem(struct hmfs_ctx *ctx, json_object *runs, struct kmem_saved *ks)
+{
+	bool *held = calloc(ks->n ? ks->n : 1, sizeof(*held));
+	int ret;
+
+	if (!held)
+		return -ENOMEM;
+	for (size_t i = 0; i < ks->n; i++)
+		ks->taken[i] = held[i] = ks->a[i].site >= 0 && block_moves(ctx, runs, ks->a[i].pfn);
+	ret = hotmem_kmem_restore_take(ctx->hm, ks->a, ks->n, ks->taken);
+	for (size_t i = 0; i < ks->n; i++)
+		ks->taken[i] &= !held[i];
+	free(held);
+	return ret;
+}
+
 /*
  * The file's allocations, before anything of the machine comes back (the
  * restore allocates none meanwhile: hotmem_kmem_pause()): the boot's go,
  * and those in boot memory are taken back at their pages at once, so
- * that a device's memmap from system RAM takes none of them.
+ * that a device's memmap from system RAM takes none of them -- but not
+ * in a boot block the restore moves to another zone (@runs: the file's
+ * "blocks"), which they would pin.
  */
-static void restore_kmem_begin(struct hmfs_ctx *ctx, json_object *kmem, struct kmem_saved *ks)
+static void restore_kmem_begin(struct hmfs_ctx *ctx, json_object *kmem, json_object *runs,
+			       struct kmem_saved *ks)
 {
 	json_object *allocs = hmfs_json_get(kmem, "allocs", json_type_array);
 
@@ -1582,7 +1637,7 @@ static void restore_kmem_begin(struct hmfs_ctx *ctx, json_object *kmem, struct k
 		if (!kmem_entry_parse(json_object_array_get_idx(allocs, i), &ks->a[i], true))
 			ks->a[i].site = -1; /* malformed: dropped, counted as not put back */
 	hotmem_kmem_restore_begin(ctx->hm);
-	ks->err = hotmem_kmem_restore_take(ctx->hm, ks->a, ks->n, ks->taken);
+	ks->err = take_boot_kmem(ctx, runs, ks);
 }
 
 /* once every block is as saved: the rest at their pages, the ones not free anew */
@@ -4347,10 +4402,14 @@ static bool restore_needed(const struct hm_block_info *bi, json_object *r, int p
 /*
  * Offline first (frees zone spans), then online into the saved zones.
  * The same for a restart and for an undo (machine.c): blocks already as
- * saved are left alone.
+ * saved are left alone.  Returns how many could not be put as saved
+ * (each named on stderr), *@first the first of them.
  */
-void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
+unsigned long hmfs_state_restore_blocks(struct hmfs_ctx *ctx, json_object *runs,
+					unsigned long *first_astray)
 {
+	unsigned long astray = 0;
+
 	/* a virtio-mem block the driver had left with nothing plugged comes back first */
 	for (size_t i = 0; i < json_object_array_length(runs); i++) {
 		json_object *r = json_object_array_get_idx(runs, i);
@@ -4379,13 +4438,17 @@ void hmfs_state_restore_blocks(struct hmfs_ctx *ctx, json_object *runs)
 					continue;
 				ret = pass ? restore_online(ctx, id, r) :
 					     hotmem_block_set_state(ctx->hm, id, HM_MMOP_OFFLINE);
-				if (ret)
-					fprintf(stderr, "hotmemfs: restore: memory%llu %s: %s\n",
-						(unsigned long long)id, pass ? "online" : "offline",
-						strerror(-ret));
+				if (!ret)
+					continue;
+				fprintf(stderr, "hotmemfs: restore: memory%llu %s: %s\n",
+					(unsigned long long)id, pass ? "online" : "offline",
+					strerror(-ret));
+				if (!astray++)
+					*first_astray = id;
 			}
 		}
 	}
+	return astray;
 }
 
 /* say so when the file lists blocks that nothing brought back */
@@ -5931,12 +5994,12 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	restore_boot_id(ctx, m);
 	ctx->restoring = true;
 	/* the kernel's own allocations saved: none made on the way, the saved ones put back */
-	restore_kmem_begin(ctx, hmfs_json_get(m, "kmem", json_type_object), &ks);
+	blocks = hmfs_json_get(m, "blocks", json_type_array);
+	restore_kmem_begin(ctx, hmfs_json_get(m, "kmem", json_type_object), blocks, &ks);
 	/* and the memmaps from system RAM at their blocks (a file from before: none kept) */
 	restore_memmap_begin(ctx, hmfs_json_get(m, "memmap", json_type_array));
 	/* new memory must come up offline: the saved states say the rest */
 	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
-	blocks = hmfs_json_get(m, "blocks", json_type_array);
 	ret = restore_devices(ctx, hmfs_json_get(m, "devices", json_type_array), err, errlen);
 	/* the profile's devices removed before the restart go again (an older file keeps them) */
 	if (!ret && hmfs_json_get(m, "profile-devices", json_type_array))
@@ -5948,7 +6011,7 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	if (!ret) {
 		/* what the file says: the next record is what differs from it */
 		keep_saved(ctx, json_object_get(m), NULL, ctx->qemu_gen);
-		hmfs_state_restore_blocks(ctx, blocks);
+		ctx->blocks_astray = hmfs_state_restore_blocks(ctx, blocks, &ctx->block_astray);
 		warn_missing(ctx, blocks);
 		/* every block online as saved: the memmaps whose blocks were not, moved there */
 		restore_memmap_end(ctx);

@@ -1152,12 +1152,18 @@ start_node2_with_memory() {
 # state_devices_edit PYTHON: each device `d` of the state file's machine
 # changed by the PYTHON statement, its checksum made right
 state_devices_edit() {
+	state_machine_edit "for d in m['devices']: exec($(python3 -c 'import sys; print(repr(sys.argv[1]))' "$1"))"
+}
+
+# state_machine_edit PYTHON: the state file's machine `m` changed by the
+# PYTHON statements, its checksum made right
+state_machine_edit() {
 	python3 - "$STATE" "$1" <<'PY'
 import json, sys, zlib
 p = sys.argv[1]
 s = json.load(open(p))
-for d in s["machine"]["devices"]:
-    exec(sys.argv[2])
+m = s["machine"]
+exec(sys.argv[2])
 plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
 s["crc32"] = zlib.crc32(plain.encode())
 json.dump(s, open(p, "w"))
