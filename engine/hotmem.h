@@ -545,6 +545,15 @@ struct hotmem_virtio_mem;
 int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t region_size,
 			    uint64_t device_block_size, struct hotmem_virtio_mem **out);
 /*
+ * The same with the device's index (virtioN in /proc/iomem and the log)
+ * @index, which a restart keeps (the kernel's virtio_index_ida would
+ * have); -1: the lowest free, as hotmem_virtio_mem_probe().  -EEXIST,
+ * nothing changed: another device has @index.
+ */
+int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
+				  uint64_t region_size, uint64_t device_block_size, int index,
+				  struct hotmem_virtio_mem **out);
+/*
  * Remove the device: -EBUSY, nothing changed, while memory is plugged
  * (QEMU refuses the unplug of such a device too) or still added to Linux
  * (fully unplugged blocks the driver's next run removes); else it is gone.
@@ -612,6 +621,7 @@ struct hm_virtio_mem_info {
 	 */
 	uint64_t added_size;
 	int nid, group;
+	int index;			/* virtioN (/proc/iomem, the log) */
 	bool sbm;			/* Sub Block Mode, else Big Block Mode */
 	uint64_t sb_size;		/* SBM: sub-block; BBM: big block */
 	uint64_t offline_threshold, offline_size;

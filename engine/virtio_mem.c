@@ -1857,15 +1857,28 @@ static int virtio_mem_pub_alloc(struct virtio_mem *vm)
 	return 0;
 }
 
-static int virtio_mem_next_index(struct hotmem *hm)
+static bool virtio_mem_index_used(struct hotmem *hm, int index)
+{
+	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
+		if (vm->index == index)
+			return true;
+	return false;
+}
+
+/*
+ * virtio_dev_register()'s ida_alloc(&virtio_index_ida): the lowest free
+ * index, or @want (>= 0: a restart's device, probed with the index the
+ * ida had given it and kept while it lived), -EEXIST if another device
+ * has that one
+ */
+static int virtio_mem_next_index(struct hotmem *hm, int want)
 {
 	int index = 0;
 
-	for (bool used = true; used; index += used) {
-		used = false;
-		for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
-			used |= vm->index == index;
-	}
+	if (want >= 0)
+		return virtio_mem_index_used(hm, want) ? -EEXIST : want;
+	while (virtio_mem_index_used(hm, index))
+		index++;
 	return index;
 }
 
@@ -1920,6 +1933,14 @@ static int virtio_mem_create_resource(struct virtio_mem *vm)
 int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t region_size,
 			    uint64_t device_block_size, struct hotmem_virtio_mem **out)
 {
+	return hotmem_virtio_mem_probe_index(hm, nid, addr, region_size, device_block_size, -1,
+					     out);
+}
+
+int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
+				  uint64_t region_size, uint64_t device_block_size, int index,
+				  struct hotmem_virtio_mem **out)
+{
 	struct virtio_mem *vm, **pp;
 	int rc;
 
@@ -1947,7 +1968,9 @@ int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t 
 	if (rc)
 		goto out_unregister;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	vm->index = virtio_mem_next_index(hm);
+	rc = vm->index = virtio_mem_next_index(hm, index);
+	if (rc < 0)
+		goto out_group;
 	virtio_mem_warn_alignment(vm);
 	virtio_mem_warn_bbm_block_size(vm);
 	rc = virtio_mem_create_resource(vm);
@@ -2326,6 +2349,7 @@ static void virtio_mem_fill_info(struct virtio_mem *vm, struct hm_virtio_mem_inf
 		.requested_size = vm->requested_size,
 		.added_size = virtio_mem_added_size(vm),
 		.nid = vm->nid,
+		.index = vm->index,
 		.group = vm->mgid,
 		.sbm = vm->in_sbm,
 		.sb_size = vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size,

@@ -698,13 +698,21 @@ static int vmem_realize(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr
  * meeting memory: virtio_mem_create_resource()), with the host's
  * requested-size @requested.  Nothing is plugged yet.
  */
-static int vmem_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t requested, char *err,
-		      size_t errlen)
+static int vmem_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t requested, int index,
+		      char *err, size_t errlen)
 {
 	struct hm_virtio_mem_info vi;
 	int ret;
 
-	ret = hotmem_virtio_mem_probe(ctx->hm, d->node, d->addr, d->size, d->block_size, &d->vm);
+	ret = hotmem_virtio_mem_probe_index(ctx->hm, d->node, d->addr, d->size, d->block_size,
+					    index, &d->vm);
+	/* the file's virtioN another device has (a profile's, dropped after): as a reboot numbers it */
+	if (ret == -EEXIST) {
+		fprintf(stderr, "hotmemfs: restore: %s: virtio%d is another device's: probed as the lowest free index\n",
+			d->id, index);
+		ret = hotmem_virtio_mem_probe(ctx->hm, d->node, d->addr, d->size, d->block_size,
+					      &d->vm);
+	}
 	if (ret) {
 		snprintf(err, errlen, "virtio_mem: probe of [0x%llx-0x%llx] failed: %s%s",
 			 (unsigned long long)d->addr, (unsigned long long)(d->addr + d->size - 1),
@@ -743,11 +751,12 @@ static int vmem_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t request
  * reply comes before it, and the device stays QEMU's, unprobed.
  */
 static int vmem_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, uint64_t requested,
-		    bool put_back, char *err, size_t errlen)
+		    const struct hmfs_dev_refusal *restored, char *err, size_t errlen)
 {
-	int ret = vmem_realize(ctx, d, have_addr, requested, put_back, err, errlen);
+	int ret = vmem_realize(ctx, d, have_addr, requested, restored != NULL, err, errlen);
 
-	return ret ? ret : vmem_probe(ctx, d, requested, err, errlen);
+	return ret ? ret : vmem_probe(ctx, d, requested, restored ? restored->vmem_index : -1,
+				      err, errlen);
 }
 
 /*
@@ -1204,7 +1213,7 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 	if (d->type == HMFS_PC_DIMM)
 		ret = dimm_add(ctx, d, have_addr, refused, err, errlen);
 	else
-		ret = vmem_add(ctx, d, have_addr, requested, refused != NULL, err, errlen);
+		ret = vmem_add(ctx, d, have_addr, requested, refused, err, errlen);
 	if (ret) {
 		dev_unlink(ctx, d);
 		dev_free(d);
@@ -2755,7 +2764,7 @@ int hmfs_dev_probe_queued(struct hmfs_ctx *ctx, const char *id, uint64_t incarna
 	if (!d || d->incarnation != incarnation || !d->probe_queued)
 		goto out; /* removed by a device_del since: its probe went with it */
 	d->probe_queued = false;
-	ret = vmem_probe(ctx, d, hmfs_dev_host_requested(d), err, errlen);
+	ret = vmem_probe(ctx, d, hmfs_dev_host_requested(d), -1, err, errlen);
 	if (!ret)
 		snprintf(added, addedlen, "%s", d->id);
 out:

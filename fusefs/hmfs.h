@@ -1580,10 +1580,12 @@ int hmfs_dev_drop_profile(struct hmfs_ctx *ctx, bool (*removed)(uint64_t addr, v
  * (the state file's, an undo's), whose DIMM comes back refused, its
  * memory not tried again, if ->err, else with its memory or not at all;
  * such a device was acknowledged: QEMU's total is not checked again.
+ * A virtio-mem device's probe takes the index (virtioN) it had again.
  */
 struct hmfs_dev_refusal {
 	int err;		/* add_memory()'s -errno; 0: the DIMM had its memory */
 	const char *why;	/* what device_add said */
+	int vmem_index;		/* virtio-mem: its virtioN; -1: the lowest free (a file from before) */
 };
 int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint64_t size, int node,
 		 uint64_t addr, bool have_addr, uint64_t requested, uint64_t block_size, int memmap,

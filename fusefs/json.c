@@ -188,11 +188,16 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 
 static void add_dev_state(json_object *o, const struct hmfs_dev *d)
 {
+	struct hm_virtio_mem_info vi;
+
 	json_object_object_add(o, "memmap-on-memory", json_object_new_boolean(d->memmap_on_memory));
 	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
 	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
 	if (d->type == HMFS_VIRTIO_MEM) {
 		json_object_object_add(o, "plugged-blocks", plugged_json(d));
+		/* its virtioN, which a restart's probe takes again (abuse25b C3) */
+		if (d->vm && !hotmem_virtio_mem_info(d->vm, &vi))
+			json_object_object_add(o, "virtio-index", json_object_new_int(vi.index));
 		/* its driver's retry timer armed after a restart (dev.c) */
 		json_object_object_add(o, "retry-armed",
 				       json_object_new_boolean(hmfs_dev_timer_saved(d)));

@@ -4248,6 +4248,7 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	json_object *pl = hmfs_json_get(d, "plugged-blocks", json_type_array);
 	json_object *slot = hmfs_json_get(d, "slot", json_type_int);
 	json_object *probe = hmfs_json_get(d, "guest-probe", json_type_string);
+	json_object *index = hmfs_json_get(d, "virtio-index", json_type_int);
 	struct hmfs_dev_refusal refusal = { 0 };
 	char e[512];
 	int ret, refused = restore_refusal(d, &refusal, e, sizeof(e));
@@ -4255,6 +4256,10 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	if (probe)
 		return restore_qemu_device(ctx, d, json_object_get_string(probe), err, errlen);
 
+	/* its virtioN again; a file from before it (or a bad one): the lowest free, as before */
+	refusal.vmem_index = index && json_object_get_int64(index) >= 0 &&
+			     json_object_get_int64(index) <= INT_MAX ?
+				     (int)json_object_get_int64(index) : -1;
 	ret = refused < 0 ? refused :
 		hmfs_dev_add(ctx, str(d, "driver"), str(d, "id"), u64(d, "size"),
 			     (int)u64(d, "node"), u64(d, "addr"), true, u64(d, "requested-size"),

@@ -952,6 +952,31 @@ static void test_probe_refuses_bad_devices(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * virtio_index_ida: a probe takes the lowest free index, a restart's the
+ * one it had (abuse25b C3); one another device has is -EEXIST, nothing
+ * changed
+ */
+static void test_probe_index(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *a = probe(hm, 1 * GiB, 2 * MiB), *b = NULL, *c = NULL;
+
+	(void)state;
+	assert_int_equal(info(a).index, 0);
+	assert_int_equal(hotmem_virtio_mem_probe_index(hm, 0, VMEM + 2 * GiB, 1 * GiB, 2 * MiB, 2,
+						       &b), 0);
+	assert_int_equal(info(b).index, 2);
+	assert_int_equal(hotmem_virtio_mem_probe_index(hm, 0, VMEM + 4 * GiB, 1 * GiB, 2 * MiB, 2,
+						       &c), -EEXIST);
+	assert_null(c);
+	/* the lowest free: 1, between them */
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM + 4 * GiB, 1 * GiB, 2 * MiB, &c), 0);
+	assert_int_equal(info(c).index, 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* a refused restore changes nothing, even when the run's first blocks could be plugged */
 static void test_restore_refused_changes_nothing(void **state)
 {
@@ -2097,6 +2122,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_readers_copy_never_behind, wraps_off),
 		cmocka_unit_test_teardown(test_probe_refused_without_its_copy, wraps_off),
 		cmocka_unit_test(test_iomem_sorted_as_the_slow_walk),
+		cmocka_unit_test(test_probe_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
