@@ -1137,6 +1137,22 @@ int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a
 struct hotmem_memmap_at {
 	uint64_t section_pfn, pfn;
 };
+/*
+ * The boot memmap's pages HugeTLB's vmemmap optimisation gave to the
+ * buddy, for good (6.12 free_vmemmap_page() -> free_bootmem_page() ->
+ * adjust_managed_page_count(+1): MemTotal and the zone's managed grow,
+ * and a later restore of the huge page's vmemmap takes fresh pages), as
+ * runs of vmemmap page numbers (a boot section's number x its memmap
+ * pages + the page's index in it): @cb(@arg, first, count) for each, in
+ * order.  A restart boots them reserved again: _free_again() gives them
+ * up once more -- the struct pages each holds copied to a page of the
+ * buddy, mapped from there, the boot page freed -- and returns how many
+ * could not be (no such boot section; no page; the host refused).  One
+ * the restored pool's optimisation gave up already stays as it is.
+ */
+typedef int (*hotmem_memmap_run_cb)(void *arg, uint64_t first, uint64_t count);
+int hotmem_boot_memmap_freed_walk(struct hotmem *hm, hotmem_memmap_run_cb cb, void *arg);
+unsigned long hotmem_boot_memmap_free_again(struct hotmem *hm, uint64_t first, uint64_t count);
 typedef int (*hotmem_memmap_cb)(void *arg, const struct hotmem_memmap_at *at);
 int hotmem_memmap_walk(struct hotmem *hm, hotmem_memmap_cb cb, void *arg);
 /* the same for the sections of [@start_pfn, @end_pfn) only: O(the range), not O(the machine) */

@@ -1513,6 +1513,125 @@ int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn, int nid)
 }
 
 /* ------------------------------------------------------------------ */
+/* Boot memmap pages HVO gave up (hotmem_boot_memmap_freed_walk())     */
+/* ------------------------------------------------------------------ */
+
+
+int hotmem_boot_memmap_freed_walk(struct hotmem *hm, hotmem_memmap_run_cb cb, void *arg)
+{
+	const unsigned long nr_all = nr_mem_sections(hm);
+	uint64_t first = 0, count = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	for (unsigned long nr = 0; !ret && nr < nr_all; nr++) {
+		const struct mem_section *ms = __nr_to_section(hm, nr);
+
+		/* only HVO splits a boot section's memmap (vmemmap_split_pmd()) */
+		if (!early_section(ms) || !present_section(ms) || !ms->vmemmap.pte)
+			continue;
+		for (unsigned long i = 0; !ret && i < SECTION_MEMMAP_PAGES; i++) {
+			uint64_t page = (uint64_t)nr * SECTION_MEMMAP_PAGES + i;
+
+			/* not on its boot page any more: HVO freed that */
+			if (VMEMMAP_PTE_SRC(ms->vmemmap.pte[i]) == VMEMMAP_BOOT)
+				continue;
+			if (count && first + count == page) {
+				count++;
+				continue;
+			}
+			if (count)
+				ret = cb(arg, first, count);
+			first = page;
+			count = 1;
+		}
+	}
+	if (!ret && count)
+		ret = cb(arg, first, count);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
+}
+
+/*
+ * Vmemmap page @i of boot section @section_nr, still on its boot page,
+ * given up again: the struct pages it holds copied to a page of the
+ * buddy (alloc_vmemmap_page_list()'s GFP_KERNEL order 0, as the HVO
+ * restore that put them there before the restart), mapped from there,
+ * and the boot page freed as free_vmemmap_page() freed it
+ * (free_bootmem_page(): managed +1).  -ENOMEM: no page, or the host
+ * refused the mapping (the memmap stays on its boot page).  Under the
+ * HVO's locks.
+ */
+static int boot_memmap_page_free_again(struct hotmem *hm, unsigned long section_nr,
+				       unsigned long i)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct vmemmap_pmd *vm = &ms->vmemmap;
+	struct pageblock_claim claim = { .claimed = false };
+	unsigned long old, pfn;
+	int ret;
+
+	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
+	/* the map, and a hole's map back after a refusal: each may split one in three */
+	ret = physmem_check_mappings(hm, 4);
+	if (!ret)
+		ret = vmemmap_split_pmd(hm, section_nr);
+	if (ret)
+		return ret;
+	old = vm->pte[i];
+	if (VMEMMAP_PTE_SRC(old) != VMEMMAP_BOOT || (old & VMEMMAP_PTE_LOST))
+		return 0; /* given up already: the restored pool's HVO freed it again */
+	/* the HVO restore's allocation made again: its failure warned as that one's */
+	pfn = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claim, true);
+	if (!pfn)
+		return -ENOMEM;
+	memcpy(__va(hm, PFN_PHYS(pfn)), vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
+	if (vmemmap_map_page(hm, section_nr, i, pfn, false)) {
+		/* refused: still on the boot page, or a hole mapped from there again */
+		if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE) &&
+		    vmemmap_map_page(hm, section_nr, i, VMEMMAP_PTE_PFN(old), false))
+			vmemmap_pte_lost(hm, section_nr, i);
+		vmemmap_alloc_undo(hm, pfn, 0, &claim, true);
+		return -ENOMEM;
+	}
+	vm->pte[i] = VMEMMAP_PTE(pfn, VMEMMAP_BUDDY);
+	vmemmap_alloc_keep(hm, pfn, &claim);
+	account_memmap(hm, 1, VMEMMAP_BUDDY);
+	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_BOOT, MEMMAP_FREE_REMAP_HELD);
+	account_memmap(hm, -1, VMEMMAP_BOOT);
+	return 0;
+}
+
+unsigned long hotmem_boot_memmap_free_again(struct hotmem *hm, uint64_t first, uint64_t count)
+{
+	const uint64_t nr_all = nr_mem_sections(hm);
+	unsigned long failed = 0;
+
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	/* a count is no loop bound: past the last section nothing is there */
+	for (uint64_t page = first; page - first < count; page++) {
+		uint64_t nr = page / SECTION_MEMMAP_PAGES;
+		struct mem_section *ms;
+
+		if (nr >= nr_all) {
+			failed += count - (page - first);
+			break;
+		}
+		ms = __nr_to_section(hm, nr);
+		if (!ms || !present_section(ms) || !early_section(ms) ||
+		    boot_memmap_page_free_again(hm, (unsigned long)nr,
+						(unsigned long)(page % SECTION_MEMMAP_PAGES)))
+			failed++;
+	}
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return failed;
+}
+
+/* ------------------------------------------------------------------ */
 /* A restore's memmap places (hotmem_memmap_restore_begin())           */
 /* ------------------------------------------------------------------ */
 

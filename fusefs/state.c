@@ -927,7 +927,7 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
 	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB, KEY_HUGETLB_NEXT_NID,
-	KEY_PROFILE_CONFIG, KEY_BOOT_ID, KEY_KMEM, KEY_MEMMAP,
+	KEY_PROFILE_CONFIG, KEY_BOOT_ID, KEY_KMEM, KEY_MEMMAP, KEY_BOOT_MEMMAP_FREED,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -943,6 +943,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_HUGETLB] = "hugetlb",	   [KEY_HUGETLB_NEXT_NID] = "hugetlb-next-nid",
 	[KEY_PROFILE_CONFIG] = "profile-config", [KEY_BOOT_ID] = "boot-id",
 	[KEY_KMEM] = "kmem",			   [KEY_MEMMAP] = "memmap",
+	[KEY_BOOT_MEMMAP_FREED] = "boot-memmap-freed",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -954,6 +955,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_HUGETLB] = json_type_array,  [KEY_HUGETLB_NEXT_NID] = json_type_object,
 	[KEY_PROFILE_CONFIG] = json_type_array, [KEY_BOOT_ID] = json_type_string,
 	[KEY_KMEM] = json_type_object,	  [KEY_MEMMAP] = json_type_array,
+	[KEY_BOOT_MEMMAP_FREED] = json_type_array,
 };
 
 /*
@@ -1755,6 +1757,55 @@ static json_object *memmap_json(struct hmfs_ctx *ctx)
 }
 
 /*
+ * "boot-memmap-freed": the boot memmap's pages HugeTLB's vmemmap
+ * optimisation gave to the buddy ([first, count] runs of vmemmap page
+ * numbers, hotmem_boot_memmap_freed_walk()), for good in the kernel
+ * (6.12 free_bootmem_page(): MemTotal grows), which a restart's boot
+ * makes reserved again: given up again after the pool is back
+ * (restore_boot_memmap_freed()), so MemTotal and the zones' managed are
+ * as acknowledged (abuse25b C9).  In every whole save and in a "set"
+ * when it changed (append_set_once() compares every key): a pool's
+ * growth.  A file without it (before 2026-12-01): none given up, as
+ * before.
+ */
+static int boot_memmap_run_add(void *arg, uint64_t first, uint64_t count)
+{
+	json_object *r = json_object_new_array();
+
+	if (!r || json_object_array_add(r, json_object_new_uint64(first)) ||
+	    json_object_array_add(r, json_object_new_uint64(count)) ||
+	    json_object_array_add(arg, r)) {
+		json_object_put(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static json_object *boot_memmap_freed_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+
+	if (a && hotmem_boot_memmap_freed_walk(ctx->hm, boot_memmap_run_add, a)) {
+		json_object_put(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void restore_boot_memmap_freed(struct hmfs_ctx *ctx, json_object *runs)
+{
+	unsigned long failed = 0;
+	uint64_t first, end;
+
+	for (size_t i = 0; runs && i < json_object_array_length(runs); i++)
+		if (hmfs_json_range(runs, i, &first, &end))
+			failed += hotmem_boot_memmap_free_again(ctx->hm, first, end - first);
+	if (failed)
+		fprintf(stderr, "hotmemfs: state file %s: %lu boot memmap page%s HugeTLB's vmemmap optimisation had freed could not be freed again: MemTotal is that much lower\n",
+			ctx->state_path, failed, failed == 1 ? "" : "s");
+}
+
+/*
  * A virtio-mem driver's plugging adds memory blocks too, whose memmaps
  * the buddy gives as a DIMM's: its "device" record carries those of its
  * ranges' sections (reread21 H9: without them a restart before the next
@@ -1858,6 +1909,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return kmem_json(ctx);
 	case KEY_MEMMAP:
 		return memmap_json(ctx);
+	case KEY_BOOT_MEMMAP_FREED:
+		return boot_memmap_freed_json(ctx);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -2505,8 +2558,13 @@ static unsigned int op_keys(enum hmfs_change_op op)
 {
 	if ((unsigned)op < sizeof(change_keys) / sizeof(change_keys[0]) && change_keys[op])
 		return change_keys[op];
-	/* but "kmem": an undo puts no kernel allocation back, nor compares them; nor "memmap" */
-	return ((1u << HMFS_STATE_KEYS) - 1) & ~(1u << KEY_KMEM) & ~(1u << KEY_MEMMAP);
+	/*
+	 * but "kmem": an undo puts no kernel allocation back, nor compares
+	 * them; nor "memmap", nor "boot-memmap-freed" (the kernel never takes
+	 * a freed boot page back)
+	 */
+	return ((1u << HMFS_STATE_KEYS) - 1) & ~(1u << KEY_KMEM) & ~(1u << KEY_MEMMAP) &
+	       ~(1u << KEY_BOOT_MEMMAP_FREED);
 }
 
 bool hmfs_change_touches(enum hmfs_change_op op, const char *key)
@@ -6028,6 +6086,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		/* after the pool, whose restore moved it; a file without it: as that left it */
 		hmfs_state_restore_hugetlb_next_nid(ctx, hmfs_json_get(m, "hugetlb-next-nid",
 									json_type_object));
+		/* after the pool, whose optimisation gives some up again by itself */
+		restore_boot_memmap_freed(ctx, hmfs_json_get(m, "boot-memmap-freed",
+							     json_type_array));
 		hmfs_state_restore_params(ctx, hmfs_json_get(m, "params", json_type_object));
 		/* by path, once the blocks they are under are back */
 		hmfs_iattr_restore(ctx, hmfs_json_get(m, "iattrs", json_type_array));
