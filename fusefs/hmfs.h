@@ -913,6 +913,12 @@ struct hmfs_ctx {
 		uint64_t kept;	 /* changes before it, which --restore-partial keeps */
 		uint64_t lost;	 /* acknowledged changes from it on, which it loses */
 		/*
+		 * the damaged record's seq when it is the first after the state
+		 * file's and not the next one: the file is older than its
+		 * journal (put back from a backup?), not the journal damaged
+		 */
+		uint64_t file_behind;
+		/*
 		 * --restore-partial refused (its errno; 0: not asked, or done):
 		 * -EEXIST when every PATH.journal.damaged name is taken, which
 		 * moving them away mends; any other, its advice is not given again

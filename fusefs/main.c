@@ -419,6 +419,24 @@ static void say_way_out(const char *path, bool journal)
 }
 
 /*
+ * The state file older than its journal (@d->file_behind): neither is
+ * damaged, they do not belong together; nothing of the journal fits the
+ * file, so --restore-partial would keep nothing (abuse25c D2)
+ */
+static void say_file_behind(const char *path, const struct hmfs_journal_damage *d, bool systemd)
+{
+	unsigned long long all = d->kept + d->lost;
+
+	fprintf(stderr,
+		"hotmemfs: neither file is damaged: the journal's %llu change%s follow a state file of seq %llu or later, not %s\n"
+		"hotmemfs: to go back to the machine the journal follows: put back its state file (seq %llu or later, the one %s replaced) and start again\n"
+		"hotmemfs: to start from %s as it is: mv %s.journal %s.journal.bad%s (its %llu change%s are not in %s)\n",
+		all, all == 1 ? "" : "s", (unsigned long long)d->file_behind - 1, path,
+		(unsigned long long)d->file_behind - 1, path, path, path, path,
+		systemd ? " && systemctl restart hotmemfs" : "", all, all == 1 ? "" : "s", path);
+}
+
+/*
  * A journal refused for damage (@d): its state file is not damaged, it
  * is the machine as last compacted.  Every way out loses acknowledged
  * changes, so each is the user's choice, its count said, the one that
@@ -430,6 +448,10 @@ static void say_journal_way_out(const char *path, const struct hmfs_journal_dama
 	unsigned long long all = d->kept + d->lost;
 	bool systemd = getenv("INVOCATION_ID");
 
+	if (d->file_behind) {
+		say_file_behind(path, d, systemd);
+		return;
+	}
 	fprintf(stderr,
 		"hotmemfs: the state file %s is not damaged: it is the machine as last compacted, "
 		"the journal holds the %llu change%s acknowledged since\n",

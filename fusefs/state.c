@@ -5468,6 +5468,21 @@ static void record_fault(const char *line, bool whole, uint64_t expect, char *wh
 }
 
 /*
+ * @line's seq when it is a whole record, the first after the state
+ * file's (@seq still @fileseq: none replayed) and past the next: the
+ * journal goes on from a newer state file than this one (abuse25c D2:
+ * a backup put back under a running hotmemfs); else 0
+ */
+static uint64_t file_behind(const char *line, bool whole, uint64_t seq, uint64_t fileseq)
+{
+	json_object *rec = seq == fileseq ? parse_record(line, whole) : NULL;
+	uint64_t rseq = record_known(rec) ? u64(rec, "seq") : 0;
+
+	json_object_put(rec);
+	return rseq > fileseq + 1 ? rseq : 0;
+}
+
+/*
  * A damaged record @n (the last line too, unless torn): @err says what is wrong
  * with it and what follows it, ctx->journal_damage what each way out
  * keeps.  @rest: the lines after it (cut into lines here); @seq: the
@@ -5521,15 +5536,22 @@ static void describe_damage(struct hmfs_ctx *ctx, const char *line, bool whole, 
 			 (unsigned long long)intact, intact == 1 ? "is" : "are", more);
 	else
 		snprintf(after, sizeof(after), "%s %s intact", range, n + 1 == k ? "is" : "are");
-	snprintf(err, errlen,
-		 "journal %s.journal is damaged: record %llu of %llu %s; %s: %llu change%s acknowledged after it",
-		 ctx->state_path, (unsigned long long)n, (unsigned long long)k, why, after,
-		 (unsigned long long)acked, acked == 1 ? "" : "s");
 	ctx->journal_damage = (struct hmfs_journal_damage){
 		.record = n,
 		.kept = seq - fileseq,
 		.lost = acked + !(prev && prev < fileseq),
+		.file_behind = file_behind(line, whole, seq, fileseq),
 	};
+	if (ctx->journal_damage.file_behind)
+		snprintf(err, errlen,
+			 "the state file %s (seq %llu) is older than its journal, whose record %llu has seq %llu (its checksum is right): the journal follows a newer state file -- was %s replaced, a backup put back?",
+			 ctx->state_path, (unsigned long long)fileseq, (unsigned long long)n,
+			 (unsigned long long)ctx->journal_damage.file_behind, ctx->state_path);
+	else
+		snprintf(err, errlen,
+			 "journal %s.journal is damaged: record %llu of %llu %s; %s: %llu change%s acknowledged after it",
+			 ctx->state_path, (unsigned long long)n, (unsigned long long)k, why, after,
+			 (unsigned long long)acked, acked == 1 ? "" : "s");
 }
 
 /*
