@@ -1904,6 +1904,8 @@ void hmfs_state_unmake(struct hmfs_ctx *ctx);
 const char *hmfs_file_type(mode_t mode);
 /* save now (the control socket's `save`, startup); takes change_lock */
 int hmfs_state_save(struct hmfs_ctx *ctx);
+/* a clean exit's final save failed (not frozen): what a restart finds instead, said */
+void hmfs_state_say_exit_unsaved(struct hmfs_ctx *ctx);
 /*
  * After a failed save, under change_lock: frozen (no more changes, EROFS;
  * @fmt's text then @then, what to do, after "hotmemfs takes no more

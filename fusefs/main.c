@@ -2552,6 +2552,8 @@ int main(int argc, char **argv)
 	ret_save = hmfs_state_save(&ctx);
 	if (ret_save == -EROFS)
 		fprintf(stderr, "hotmemfs: the machine is not saved at exit: %s\n", hmfs_state_frozen_why(&ctx));
+	else if (ret_save)
+		hmfs_state_say_exit_unsaved(&ctx);
 	/* read by watch_main() too */
 	__atomic_store_n(&st.saved, ret_save ? ret_save : 1, __ATOMIC_RELEASE);
 out:

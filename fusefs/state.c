@@ -4009,6 +4009,30 @@ int hmfs_state_save(struct hmfs_ctx *ctx)
 	return ret;
 }
 
+/*
+ * The final save's failure was logged as any save's ("saving state to
+ * PATH: ..."), which reads like data loss: every acknowledged change is
+ * in the journal still, and the next start replays it (abuse25c D6).
+ * Unless the journal lost its name (journal_named()): then the restart
+ * finds the state file alone, if that.
+ */
+void hmfs_state_say_exit_unsaved(struct hmfs_ctx *ctx)
+{
+	bool kept;
+
+	pthread_mutex_lock(&ctx->journal_lock);
+	kept = ctx->journal_fd >= 0 && journal_named(ctx);
+	pthread_mutex_unlock(&ctx->journal_lock);
+	if (kept)
+		fprintf(stderr,
+			"hotmemfs: the final save failed; the journal %s.journal keeps every acknowledged change: nothing lost (the next start replays it)\n",
+			ctx->state_path);
+	else
+		fprintf(stderr,
+			"hotmemfs: the final save failed, and %s.journal or %s was removed under hotmemfs: a restart finds what is left there, without what was removed\n",
+			ctx->state_path, ctx->state_path);
+}
+
 /* ---- loading ----------------------------------------------------------- */
 
 /*
