@@ -35,7 +35,7 @@ total=$(dropped "$D/err")
 ok $? "the summary counts ${total:-no} dropped"
 lost=$(grep -c '"ev":"lost"' "$D/t.jsonl")
 sum=$(sed -n 's/^{"ts":[0-9]*,"ev":"lost","count":\([0-9]*\),"since":[0-9]*}$/\1/p' "$D/t.jsonl" |
-	awk '{ s += $1 } END { print s + 0 }')
+	awk '{ s += $1 } END { printf "%.0f\n", s }')
 [ "$lost" -gt 0 ] && [ "$sum" = "$total" ]
 ok $? "the JSON lines have $lost lost record(s), their counts adding up to the summary's ($sum of $total)"
 grep '"ev":"lost"' "$D/t.jsonl" | head -3 | diag
