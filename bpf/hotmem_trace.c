@@ -1217,7 +1217,6 @@ static int trace_main(struct opts *o)
 	verbose = o->verbose;
 	libbpf_set_print(libbpf_print);
 	install_signals();
-	raise_nofile();
 	err = check_env(o);
 	if (err)
 		return err == -EPERM ? EX_NOPERM : 1;
@@ -1226,6 +1225,8 @@ static int trace_main(struct opts *o)
 		if (err)
 			goto out;
 	}
+	/* after the fork: the command runs under the caller's limits, not ours (reread25 R8) */
+	raise_nofile();
 	err = setup(&r);
 	if (err)
 		goto out;

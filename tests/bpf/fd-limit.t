@@ -9,7 +9,7 @@
 # is too low, the run is refused (exit 1), saying descriptors ran out,
 # before "ready:".  Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
-usdt_test 4
+usdt_test 5
 
 (ulimit -Sn 64 && ulimit -Hn 4096 && exec "$HT" --emulator "$T" --per-probe --no-pin -o /dev/null -d 1) 2>"$D/soft"
 rc=$?
@@ -25,4 +25,10 @@ grep -q "^hotmem-trace: out of file descriptors (RLIMIT_NOFILE 64, its hard limi
 ok $? "... saying the descriptors ran out and what to raise"
 ! grep -q "ready:" "$D/hard"
 ok $? "... never ready"
+# reread25 R8: the -- COMMAND runs under the caller's limit, not the one
+# raised for the probes
+out=$( (ulimit -Sn 64 && ulimit -Hn 4096 && exec "$HT" -q --emulator "$T" --no-pin -o /dev/null -- sh -c 'ulimit -Sn') 2>"$D/cmd")
+diag <"$D/cmd"
+[ "$out" = 64 ]
+ok $? "-- COMMAND: its soft limit the caller's, 64 (got ${out:-nothing})"
 done_testing
