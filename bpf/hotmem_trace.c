@@ -1038,15 +1038,42 @@ static int setup(struct run *r)
  */
 #define OUT_BUF (64 * 1024)
 
-static FILE *open_file(const char *path)
+/*
+ * @path opened for writing, not truncated yet: -J failing to open after
+ * -o's fopen("w") had emptied -o's file (reread25 R4).  *@made: this call
+ * created it (removed again if the other file fails).  O_CLOEXEC: no
+ * command inherits it.
+ */
+static FILE *open_file(const char *path, bool *made)
 {
-	FILE *f = fopen(path, "w");
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	FILE *f = NULL;
 
-	if (!f)
-		fprintf(stderr, "hotmem-trace: %s: %s\n", path, strerror(errno));
-	else
+	*made = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && (f = fdopen(fd, "w"))) {
 		setvbuf(f, NULL, _IOFBF, OUT_BUF);
-	return f;
+		return f;
+	}
+	fprintf(stderr, "hotmem-trace: %s: %s\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (*made)
+		unlink(path);
+	*made = false;
+	return NULL;
+}
+
+/* a start replaces the file: a regular one emptied once both files are open */
+static int replace_file(FILE *f, const char *path)
+{
+	struct stat st;
+
+	if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || !ftruncate(fileno(f), 0))
+		return 0;
+	fprintf(stderr, "hotmem-trace: %s: %s\n", path, strerror(errno));
+	return -errno;
 }
 
 /* what the drain wrote, out now: 0, or -errno */
@@ -1070,16 +1097,26 @@ static void close_output(struct run *r)
 
 static int open_output(struct run *r)
 {
+	bool made_out = false, made_json = false;
+
 	r->out = stdout;
 	if (!r->o->output)
 		setvbuf(stdout, NULL, _IOFBF, OUT_BUF);
-	else if (!(r->out = open_file(r->o->output)))
+	else if (!(r->out = open_file(r->o->output, &made_out)))
 		return -EIO;
-	if (r->o->json_output && !(r->jout = open_file(r->o->json_output))) {
-		close_output(r);
-		return -EIO;
-	}
+	if (r->o->json_output && !(r->jout = open_file(r->o->json_output, &made_json)))
+		goto fail;
+	if ((r->o->output && replace_file(r->out, r->o->output)) ||
+	    replace_file(r->jout, r->o->json_output))
+		goto fail;
 	return 0;
+fail:
+	close_output(r);
+	if (made_out)
+		unlink(r->o->output);
+	if (made_json)
+		unlink(r->o->json_output);
+	return -EIO;
 }
 
 /*

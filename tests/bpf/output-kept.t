@@ -9,7 +9,7 @@
 # file that was not there is not made.  A start that goes on replaces
 # them (hotmem-trace(8) -o).  Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
-usdt_test 9
+usdt_test 11
 
 printf '%s\n' '{"hotmem_trace":"0","engine":"kept"}' '{"ts":1,"ev":"online_pages"}' >"$D/keep.orig"
 printf 'TIME(s) kept table\n' >"$D/table.orig"
@@ -39,6 +39,17 @@ refused "a binary without probes" --emulator /bin/true --no-pin
 "$HT" -q --emulator /bin/true --no-pin -J "$D/new.jsonl" -o "$D/new.table" -d 1 2>"$D/err"
 ok $([ $? != 0 ] && [ ! -e "$D/new.jsonl" ] && [ ! -e "$D/new.table" ]; echo $?) \
 	"a refused start makes no -J or -o file that was not there"
+
+# reread25 R4: -o opened ("w": emptied, or made) before -J failed to open
+cp "$D/table.orig" "$D/table"
+"$HT" -q --emulator "$T" --no-pin -o "$D/table" -J "$D/no-such-dir/t.jsonl" -d 1 2>"$D/err"
+rc=$?
+diag <"$D/err"
+[ $rc = 1 ] && cmp -s "$D/table" "$D/table.orig"
+ok $? "-J FILE that cannot be opened: refused (exit $rc), the -o file as it was"
+"$HT" -q --emulator "$T" --no-pin -o "$D/new2.table" -J "$D/no-such-dir/t.jsonl" -d 1 2>"$D/err"
+[ $? = 1 ] && [ ! -e "$D/new2.table" ]
+ok $? "... and an -o file that was not there is not made"
 
 # a start that goes on replaces both
 cp "$D/keep.orig" "$D/keep.jsonl"
