@@ -3226,12 +3226,15 @@ static int param_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 }
 
 /*
- * @ch's "param" record's line, journal_lock held on success, once no
+ * @ch's "param" record's line, journal_lock held on success.  While a
  * failed sync's records are being undone (rollback() cuts every record
  * after the last durable one, and takes back the values of those it
  * holds: one appended meanwhile would be cut without its value taken
- * back).  That wait is the only one behind change_lock, which rollback()
- * takes: an error path's.
+ * back) -EAGAIN, journal_lock let go: the write goes the change's way,
+ * ordered after the rollback by change_lock.  Waiting here instead would
+ * wait for change_lock (rollback() takes it) uninterruptibly, for as long
+ * as a guest's looping offline holds it; the change's way ends EINTR at
+ * the writer's signal, as hmfs_state_append_qemu() does.
  */
 static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
 			     long long v, char **line, size_t *len)
@@ -3242,16 +3245,13 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 	json_object_object_add(rec, "seq", NULL); /* first: journal_line_locked() */
 	json_object_object_add(o, p->key, param_json(p, v));
 	json_object_object_add(rec, "param", o);
-	for (;;) {
-		ret = journal_line_locked(ctx, rec, QEMU_GEN_ANY, line, len);
-		if (ret || !ctx->journal_failing)
-			break;
-		free(*line);
-		while (ctx->journal_failing)
-			pthread_cond_wait(&ctx->journal_cond, &ctx->journal_lock);
-		pthread_mutex_unlock(&ctx->journal_lock);
-	}
+	ret = journal_line_locked(ctx, rec, QEMU_GEN_ANY, line, len);
 	json_object_put(rec);
+	if (!ret && ctx->journal_failing) {
+		pthread_mutex_unlock(&ctx->journal_lock);
+		free(*line);
+		ret = -EAGAIN;
+	}
 	return ret;
 }
 
