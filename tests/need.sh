@@ -123,3 +123,17 @@ need_built() {
 	need_strict && need_end_fail "$1 is built (make check builds it before the tests)"
 	need_end_skip "$1 not built (make all)"
 }
+
+# need_preload_shim NAME BINARY: tests/reliability/NAME.c, an LD_PRELOAD
+# shim of BINARY's libc calls, built into $TMP/NAME.so: a skip for a
+# sanitized BINARY (the shim would bypass the sanitizer's own calls); one
+# that does not build is a failure where the compiler must be there (make
+# check, CI), else a skip
+need_preload_shim() {
+	ldd "$2" | grep -qE 'lib(asan|tsan|lsan)' &&
+		need_end_skip "a sanitized ${2##*/}: $1.so would bypass the sanitizer's own calls"
+	"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
+		"$HOTMEM_SRC/tests/reliability/$1.c" -o "$TMP/$1.so" -ldl 2>"$TMP/cc.err" && return 0
+	need_strict && need_end_fail "$1.so builds (make check has the compiler): $(head -1 "$TMP/cc.err")"
+	need_end_skip "cannot build $1.so: $(head -1 "$TMP/cc.err")"
+}

@@ -15,25 +15,9 @@ sock=$TMP/ue.sock
 mk_boot_512m "$root"
 zone_add "$root" 0 Movable 0
 
-# start N [ARGS]: hotmemd N on the socket, state dir $TMP/stN, its log $TMP/N.log, its pid in pidN
-start() {
-	local n=$1
-	shift
-	: >"$TMP/$n.log"
-	"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/st$n" \
-		--netlink=no --uevent-socket "$sock" --policy online "$@" 2>"$TMP/$n.log" &
-	eval "pid$n=$!"
-	_pids+=("$!")
-}
-# add ID: a new offline block and its ADD on the socket, online in 10 s
-add() {
-	mk_block "$root" "$1" offline "Normal Movable"
-	"$UEVENT_SEND" --unix "$sock" add "$1" &&
-		wait_for 10 sh -c "[ \"\$(cat '$root/sys/devices/system/memory/memory$1/state')\" = online ]"
-}
-start 1
+sock_start 1
 check "the first hotmemd is ready" wait_for 10 grep -q "ready: sysroot" "$TMP/1.log"
-start 2
+sock_start 2
 wait_exit "$pid2" 30 >/dev/null 2>&1
 is "$?" 1 "a second one on the same uevent socket exits 1 (it ran, and took the socket)"
 sed 's/^/# /' "$TMP/2.log"
@@ -42,18 +26,18 @@ check "... saying the socket is in use" \
 check "... and never ready" bash -c "! grep -q 'ready: sysroot' '$TMP/2.log'"
 check "... and made no state dir" test ! -e "$TMP/st2"
 check "the socket file is still there" test -S "$sock"
-check "the first one still hears its uevents: memory4 onlined" add 4
+check "the first one still hears its uevents: memory4 onlined" sock_add 4
 # a dry run takes no state-dir lock: it took the socket all the same
-start 5 --dry-run
+sock_start 5 --dry-run
 wait_exit "$pid5" 30 >/dev/null 2>&1
 is "$?" 1 "a --dry-run one on the socket is refused too, exit 1"
-check "... the first one still hears its uevents: memory6 onlined" add 6
+check "... the first one still hears its uevents: memory6 onlined" sock_add 6
 kill -9 "$pid1"
 wait_exit "$pid1" 10 >/dev/null 2>&1
 check "the killed one's socket file stays (stale)" test -S "$sock"
-start 3
+sock_start 3
 check "a new one takes the stale socket over" wait_for 10 grep -q "ready: sysroot" "$TMP/3.log"
-check "... and hears its uevents: memory5 onlined" add 5
+check "... and hears its uevents: memory5 onlined" sock_add 5
 # the name bound anew by someone else (its file removed and made again):
 # at its exit, hotmemd 3 leaves the new file alone
 rm "$sock"
@@ -63,7 +47,7 @@ wait_exit "$pid3" 10 >/dev/null 2>&1
 is "$?" 0 "hotmemd 3 exits 0 at SIGTERM"
 check "... leaving a socket file it did not bind" test -S "$sock"
 rm "$sock"
-start 4
+sock_start 4
 check "a fourth one starts" wait_for 10 grep -q "ready: sysroot" "$TMP/4.log"
 kill "$pid4"
 wait_exit "$pid4" 10 >/dev/null 2>&1

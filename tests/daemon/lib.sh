@@ -183,6 +183,28 @@ zone_add() {
 # state DIR ID: what hotmemd wrote (or what was there)
 state() { cat "$1/sys/devices/system/memory/memory$2/state"; }
 
+# sock_start N [ARGS...]: hotmemd N on the uevent socket $sock (sysroot
+# $root, --netlink=no, --policy online), state dir $TMP/stN, its log
+# $TMP/N.log, its pid in pidN; SOCK_ENV: VAR=VALUE words added to its
+# environment (tests/daemon/136, 140)
+sock_start() {
+	local n=$1
+	shift
+	: >"$TMP/$n.log"
+	# shellcheck disable=SC2086 # SOCK_ENV: words
+	env ${SOCK_ENV:-} "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/st$n" \
+		--netlink=no --uevent-socket "$sock" --policy online "$@" 2>"$TMP/$n.log" &
+	eval "pid$n=$!"
+	_pids+=("$!")
+}
+# sock_add ID: a new offline block ID in $root and its ADD sent on $sock:
+# 0 once it is online, 1 after 10 s
+sock_add() {
+	mk_block "$root" "$1" offline "Normal Movable"
+	"$UEVENT_SEND" --unix "$sock" add "$1" &&
+		wait_for 10 sh -c "[ \"\$(cat '$root/sys/devices/system/memory/memory$1/state')\" = online ]"
+}
+
 # wait_for SECONDS CMD...: poll until CMD succeeds
 wait_for() {
 	local t=$1 i; shift

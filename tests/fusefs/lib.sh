@@ -551,17 +551,7 @@ memory33_offline_loops() {
 # a named thread held at a mutex or rwlock), built into $TMP/NAME.so: a skip for
 # a sanitized hotmemfs (the sanitizer's own calls would be bypassed) or,
 # by hand, without a compiler; a failure under make check
-require_preload_shim() {
-	ldd "$HMFS" | grep -qE 'lib(asan|tsan|lsan)' &&
-		skip_all "a sanitized hotmemfs: $1.so would bypass the sanitizer's own calls"
-	"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
-		"$HOTMEM_SRC/tests/reliability/$1.c" -o "$TMP/$1.so" -ldl 2>"$TMP/cc.err" && return 0
-	if need_strict; then
-		need_end_fail "$1.so builds (make check has the compiler): $(head -1 "$TMP/cc.err")"
-	else
-		skip_all "cannot build $1.so: $(head -1 "$TMP/cc.err")"
-	fi
-}
+require_preload_shim() { need_preload_shim "$1" "$HMFS"; }
 # qmp_del ID: QEMU's device_del of ID (no "wait"), its reply on stdout;
 # dev_listed ID: 0 while query-memory-devices lists ID (tests/fusefs/249, 251, 252)
 qmp_del() { "$HMCTL" -s "$CTL" raw "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$1\"}}"; }
