@@ -104,9 +104,18 @@ static void hmfs_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_NO_OPENDIR_SUPPORT;
 		ctx->no_opendir = true;
 	}
-	/* O_TRUNC arrives with open (ignored, as kernfs does): no SETATTR */
-	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
-		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	/*
+	 * No FUSE_CAP_ATOMIC_O_TRUNC: with it the kernel sets i_size to 0 at
+	 * an O_TRUNC open (6.18 fuse_finish_open()), so the shell's `echo
+	 * offline > state` wrote past EOF and took the inode's lock
+	 * exclusively for its whole write (fuse_dio_lock()), a looping
+	 * offline included: every other writer of the file slept
+	 * uninterruptibly behind it (reply_open_file()).  Without it O_TRUNC
+	 * is the VFS's do_truncate(): a SETATTR of size 0 and the times, as
+	 * kernfs_iop_setattr() gets it -- the times kept, the size not: the
+	 * reply's 4096 stays i_size.
+	 */
+	conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
 	if (conn->capable & FUSE_CAP_READDIRPLUS)
 		conn->want |= FUSE_CAP_READDIRPLUS;
 	/*
@@ -626,6 +635,37 @@ static struct hmfs_open *open_file(struct hmfs_ctx *ctx, const struct hmfs_node 
 
 static void close_file(struct hmfs_ctx *ctx, struct hmfs_open *of);
 
+/*
+ * fuse_reply_open() for a file, with FOPEN_PARALLEL_DIRECT_WRITES beside
+ * open_file()'s FOPEN_DIRECT_IO and FOPEN_NOFLUSH: libfuse 3.14's
+ * fuse_file_info has no bit for it (3.15's parallel_direct_writes), so the
+ * reply is fuse_open_out written out.  Why: without it the kernel's FUSE
+ * takes the inode's lock exclusively around a direct write (6.18
+ * fuse_dio_lock()), so a second writer of one file (memory33/state from
+ * its own open while the first one's offline loops) slept in D state in
+ * the kernel, before hotmemfs saw it, and kill -9 could not end it until
+ * the offline did.  kernfs serialises an open file's writers only
+ * (of->mutex), and state_store() waits for device_hotplug_lock by
+ * restarting the syscall (lock_device_hotplug_sysfs()), so a signal ends
+ * it: with the flag, a write within the file's 4096 bytes takes the
+ * inode's lock shared and reaches hotmemfs, whose wait a FUSE_INTERRUPT
+ * ends (tests/fusefs/326).  A write past i_size (O_APPEND, or any write of
+ * a /proc file, st_size 0) still takes it exclusively: the kernel's rule.
+ */
+static int reply_open_file(fuse_req_t req, const struct fuse_file_info *fi)
+{
+	struct fuse_open_out arg = {
+		.fh = fi->fh,
+		.open_flags = FOPEN_PARALLEL_DIRECT_WRITES,
+	};
+
+	if (fi->direct_io)
+		arg.open_flags |= FOPEN_DIRECT_IO;
+	if (fi->noflush)
+		arg.open_flags |= FOPEN_NOFLUSH;
+	return fuse_reply_buf(req, (const char *)&arg, sizeof(arg));
+}
+
 static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
@@ -662,7 +702,7 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	if (fuse_reply_open(req, fi) == -ENOENT)
+	if (reply_open_file(req, fi) == -ENOENT)
 		close_file(ctx, of); /* interrupted: no release will come */
 }
 
