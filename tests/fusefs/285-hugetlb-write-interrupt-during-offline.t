@@ -28,21 +28,6 @@ INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/
 VM=$MNT/proc/sys/vm
 M=$MNT/sys/devices/system/memory
 
-# killed_while_looping NAME FILE VALUE: a writer of VALUE into FILE waits
-# in its FUSE write, is killed -9 and is gone while memory33's offline
-# still loops (three TAP lines)
-killed_while_looping() {
-	python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$2" "$3" >/dev/null 2>&1 &
-	local writer=$!
-	disown "$writer"
-	in_fuse_write "$writer"
-	tap_ok $? "$1: a writer of $3 waits behind the looping offline"
-	kill -9 "$writer"
-	wait_gone "$writer" 20
-	tap_ok $? "... killed -9: gone (FUSE_INTERRUPT ends its wait: EINTR)"
-	looping
-	tap_ok $? "... while the offline still loops"
-}
 
 mount_fs "hotmemfs mounts a machine with memory_failure, a state file" \
 	--fresh --profile "$TMP/mf.profile" --cmdline hotmem.kernel_alloc=off

@@ -19,21 +19,6 @@ require_env
 need_tool python3 python3
 M=$MNT/sys/devices/system/memory
 
-# killed_while_looping NAME FILE VALUE: a writer of VALUE into FILE waits
-# (in its FUSE write, or anywhere in the kernel: D state), is killed -9
-# and is gone while memory33's offline still loops (three TAP lines)
-killed_while_looping() {
-	python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$2" "$3" >/dev/null 2>&1 &
-	local writer=$!
-	disown "$writer"
-	in_fuse_write "$writer"
-	tap_ok $? "$1: a writer of $3 waits behind the looping offline"
-	kill -9 "$writer"
-	wait_gone "$writer" 20
-	tap_ok $? "... killed -9: gone"
-	looping
-	tap_ok $? "... while the offline still loops"
-}
 
 vmem_offline_loops "without a state file"
 killed_while_looping "memory33/state, a second open" "$M/memory33/state" offline

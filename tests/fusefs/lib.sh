@@ -633,6 +633,23 @@ vmem_del_kill9_restart() {
 	mount_fs "kill -9, restart from the state file"
 }
 looping() { block_state_wait 33 going-offline && kill -0 "$OFF" 2>/dev/null; }
+# killed_while_looping NAME FILE VALUE: a writer of VALUE into FILE (its
+# own open) waits in its FUSE write behind memory33's looping offline, is
+# killed -9 and is gone while that offline still loops (three TAP lines;
+# no time measured: a writer not gone within 20 s fails) (tests/fusefs/285,
+# 326)
+killed_while_looping() {
+	python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$2" "$3" >/dev/null 2>&1 &
+	local writer=$!
+	disown "$writer"
+	in_fuse_write "$writer"
+	tap_ok $? "$1: a writer of $3 waits behind the looping offline"
+	kill -9 "$writer"
+	wait_gone "$writer" 20
+	tap_ok $? "... killed -9: gone (FUSE_INTERRUPT ends its wait: EINTR)"
+	looping
+	tap_ok $? "... while the offline still loops"
+}
 # dev_del_pending ID: the device_del pending for virtio-mem device ID as
 # `status --json` says it ("queued", "waited N": N hotmemctl device_dels
 # waiting; "none")
