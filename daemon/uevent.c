@@ -5,11 +5,9 @@
  * wire format, one uevent a datagram (docs/hotmemd.md).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -233,6 +231,7 @@ static int unlink_stale(struct hmd *d, const struct sockaddr_un *sun)
 static int bind_unix(struct hmd *d, int fd, const struct sockaddr_un *sun)
 {
 	struct stat st;
+
 	int r;
 
 	if (bind(fd, (const struct sockaddr *)sun, sizeof(*sun)))
@@ -248,41 +247,6 @@ static int bind_unix(struct hmd *d, int fd, const struct sockaddr_un *sun)
 	return 0;
 }
 
-/*
- * flock() on the socket's directory, held from unlink_stale()'s probe
- * through the bind: two hotmemd starting at once could both judge a stale
- * file stale, and the later unlink took the earlier's fresh socket (the
- * deaf daemon of abuse25a B1; reread25 R2).  The later one now probes
- * once the earlier has bound, sees a live socket and is refused.  The
- * directory, not a lock file: nothing is left beside the socket.  The
- * lock's fd, or -errno.
- */
-static int lock_socket_dir(const char *path)
-{
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	const char *slash = strrchr(path, '/');
-	int fd;
-
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == path)
-		strcpy(dir, "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX)) {
-		if (errno != EINTR) {
-			int r = -errno;
-
-			close(fd);
-			return r;
-		}
-	}
-	return fd;
-}
-
 static int open_failed(struct hmd *d, int r)
 {
 	hmd_log(d, LOG_ERR, "uevent socket %s: %s", d->cfg.uevent_socket, strerror(-r));
@@ -294,24 +258,19 @@ int hmd_uevent_open_unix(struct hmd *d)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = d->cfg.uevent_socket;
-	int one = 1, size = 4 << 20, fd, lock, r;
+	int one = 1, size = 4 << 20, fd, r;
 
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return open_failed(d, -ENAMETOOLONG);
 	strcpy(sun.sun_path, path);
-	lock = lock_socket_dir(path);
-	if (lock < 0)
-		return open_failed(d, lock);
 	r = unlink_stale(d, &sun);
 	if (r == -EADDRINUSE)
-		goto err_unlock; /* said whose */
+		return r; /* said whose */
 	if (r < 0)
-		goto err_said;
+		return open_failed(d, r);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		r = -errno;
-		goto err_said;
-	}
+	if (fd < 0)
+		return open_failed(d, -errno);
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	r = bind_unix(d, fd, &sun);
@@ -320,18 +279,13 @@ int hmd_uevent_open_unix(struct hmd *d)
 	r = sd_event_add_io(d->ev, &d->unix_src, fd, EPOLLIN, on_unix, d);
 	if (r < 0)
 		goto err_unlink;
-	close(lock); /* bound: a later starter's probe sees it live */
 	d->unix_fd = fd;
 	return 0;
 err_unlink:
 	unlink(path);
 err_close:
 	close(fd);
-err_said:
-	open_failed(d, r);
-err_unlock:
-	close(lock);
-	return r;
+	return open_failed(d, r);
 }
 
 /* the socket file bound, if still at its path: a later one is not ours */
