@@ -231,7 +231,6 @@ static int unlink_stale(struct hmd *d, const struct sockaddr_un *sun)
 static int bind_unix(struct hmd *d, int fd, const struct sockaddr_un *sun)
 {
 	struct stat st;
-
 	int r;
 
 	if (bind(fd, (const struct sockaddr *)sun, sizeof(*sun)))

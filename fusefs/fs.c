@@ -111,9 +111,10 @@ static void hmfs_init(void *userdata, struct fuse_conn_info *conn)
 	 * exclusively for its whole write (fuse_dio_lock()), a looping
 	 * offline included: every other writer of the file slept
 	 * uninterruptibly behind it (reply_open_file()).  Without it O_TRUNC
-	 * is the VFS's do_truncate(): a SETATTR of size 0 and the times, as
-	 * kernfs_iop_setattr() gets it -- the times kept, the size not: the
-	 * reply's 4096 stays i_size.
+	 * is the VFS's do_truncate(): a SETATTR of the size alone (FUSE's
+	 * update_mtime() sends no times for an O_TRUNC open, where kernfs would
+	 * store do_truncate()'s), the size ignored: the reply's 4096 stays
+	 * i_size.
 	 */
 	conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
 	if (conn->capable & FUSE_CAP_READDIRPLUS)
