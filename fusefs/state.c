@@ -2786,12 +2786,28 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	if (ctx->saved_stale)
 		refresh_stale(ctx, sv->qemu_gen);
 	sv->pre = json_object_get(ctx->saved);
+	sv->pre_shared = true;
 }
 
-void hmfs_state_done(struct hmfs_save *sv)
+/*
+ * After hmfs_state_sync(), change_lock not held.  A shared @pre dropped
+ * without change_lock raced with a change that replaced ctx->saved
+ * meanwhile (keep_saved(), refresh_stale(): both count references to it
+ * and to the values the new one shares) -- a count lost either way is a
+ * double free or a leak (TSan in reliability/stress.t, a fresh-clone CI
+ * of c62a331a).
+ */
+void hmfs_state_done(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object_put(sv->pre);
+	if (sv->pre_shared) {
+		pthread_mutex_lock(&ctx->change_lock);
+		json_object_put(sv->pre);
+		pthread_mutex_unlock(&ctx->change_lock);
+	} else {
+		json_object_put(sv->pre);
+	}
 	sv->pre = NULL;
+	sv->pre_shared = false;
 	json_object_put(sv->ranges);
 	sv->ranges = NULL;
 }

@@ -41,20 +41,28 @@ rc=$?
 ! grep -q "^not ok" "$TMP/stress.out" && [ "$rc" -eq 0 ]
 tap_ok $? "stress.t under TSan: exit $rc, no failed check"
 [ "$rc" -eq 0 ] || grep -A30 "^not ok" "$TMP/stress.out" | sed 's/^/#   /'
-# 37-write-invalidates.t with hotmemfs from the TSan build: lookups and
-# getattrs racing a control-socket device_add that onlines a new node
-# (pgdat->online is read under span_lock: 2026-11-30); TSan's reports go
-# to log files, one per process, which must not exist
-rm -f "$TMP"/tsan37.*
-HOTMEM_BUILD=$B TSAN_OPTIONS="$TSAN_OPTIONS log_path=$TMP/tsan37" \
-	prove "$HOTMEM_SRC/tests/fusefs/37-write-invalidates.t" >"$TMP/37.out" 2>&1
-rc=$?
-n=$(cat "$TMP"/tsan37.* 2>/dev/null | grep -c "WARNING: ThreadSanitizer")
-# prove passes a skipped file too: its checks must have run
-grep -q 'Files=1, Tests=[1-9]' "$TMP/37.out" && ! grep -q 'skipped' "$TMP/37.out"
-ran=$?
-[ "$rc" -eq 0 ] && [ "$n" -eq 0 ] && [ "$ran" -eq 0 ]
-tap_ok $? "37-write-invalidates.t under TSan: exit $rc, $n reports, its checks run"
-[ "$rc" -eq 0 ] && [ "$n" -eq 0 ] ||
-	cat "$TMP/37.out" "$TMP"/tsan37.* 2>/dev/null | grep -m1 -A30 "WARNING: ThreadSanitizer\|^not ok" | sed 's/^/#   /'
+# tsan_file FILE WHY: a test file run with hotmemfs from the TSan build;
+# TSan's reports go to log files, one per process, which must not exist,
+# and its checks must have run (prove passes a skipped file too)
+tsan_file() {
+	local t=$1 name=${1##*/} rc n ran
+	rm -f "$TMP/tsan.$name".*
+	HOTMEM_BUILD=$B TSAN_OPTIONS="$TSAN_OPTIONS log_path=$TMP/tsan.$name" \
+		prove "$HOTMEM_SRC/tests/$t" >"$TMP/$name.out" 2>&1
+	rc=$?
+	n=$(cat "$TMP/tsan.$name".* 2>/dev/null | grep -c "WARNING: ThreadSanitizer")
+	grep -q 'Files=1, Tests=[1-9]' "$TMP/$name.out" && ! grep -q 'skipped' "$TMP/$name.out"
+	ran=$?
+	[ "$rc" -eq 0 ] && [ "$n" -eq 0 ] && [ "$ran" -eq 0 ]
+	tap_ok $? "$name under TSan ($2): exit $rc, $n reports, its checks run"
+	[ "$rc" -eq 0 ] && [ "$n" -eq 0 ] ||
+		cat "$TMP/$name.out" "$TMP/tsan.$name".* 2>/dev/null |
+		grep -m1 -A30 "WARNING: ThreadSanitizer\|^not ok" | sed 's/^/#   /'
+}
+# lookups and getattrs racing a control-socket device_add that onlines a
+# new node (pgdat->online is read under span_lock: 2026-11-30)
+tsan_file fusefs/37-write-invalidates.t "lookups racing a device_add"
+# two writers of a parameter whose undo holds the saved machine, and a
+# block's one-block records making it stale (state.c hmfs_state_done())
+tsan_file reliability/params-writers.t "parameter writers sharing the saved machine"
 done_testing
