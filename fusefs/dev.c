@@ -1346,6 +1346,7 @@ static int vmem_queue(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t req,
 	q->was_requested = d->queued_requested;
 	d->queued_requested = req;
 	d->resize_queued = true;
+	d->queue_retry = false; /* the host's new value: the driver runs at once */
 	json_object_object_add(o, "id", json_object_new_string(d->id));
 	json_object_object_add(o, "requested-size", json_object_new_uint64(req));
 	ret = hmfs_state_append_qemu(ctx, &q->sv, "qemu-requested", o);
@@ -1494,6 +1495,60 @@ void hmfs_dev_restore_queued(struct hmfs_ctx *ctx, const char *id, uint64_t req)
 	pthread_mutex_unlock(&ctx->dev_lock);
 }
 
+/*
+ * An undo that rebuilds virtio-mem device @id from its state file object
+ * (machine.c device_back()) takes back the guest's work, never QEMU's
+ * requested-size: a qom-set answered is the host's (QEMU 9.x
+ * virtio_mem_set_requested_size()), which nothing in the guest undoes
+ * (reread25 R7: the take's undo put the old value back, durably).  What
+ * the host has now: a qom-set queued since, else with @took the value the
+ * undone change took (VMEM_TAKE: d->requested).
+ */
+void hmfs_dev_queue_keep(struct hmfs_ctx *ctx, const char *id, bool took,
+			 struct hmfs_dev_queue *q)
+{
+	struct hmfs_dev *d;
+
+	*q = (struct hmfs_dev_queue){ 0 };
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM) {
+		q->queued = d->resize_queued || took;
+		q->requested = d->resize_queued ? d->queued_requested : d->requested;
+		q->gen = d->queued_gen;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+/*
+ * ... queued again on the rebuilt device, unless it has that value: the
+ * timers' thread takes it as before, but at the driver's retry period
+ * (VIRTIO_MEM_RETRY_TIMER_MIN_MS; hotmemctl vmem-retry: now), not at
+ * once, where a take whose sync failed again would be undone again for as
+ * long as the disk fails.  Its count goes on from the old device's, so
+ * that vmem_resize_queued() sees a queue newer than the one it took.
+ */
+void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs_dev_queue *q)
+{
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && q->queued && q->requested != d->requested) {
+		d->queued_requested = q->requested;
+		d->queued_gen = q->gen + 1;
+		d->resize_queued = true;
+		d->queue_retry = true;
+		hmfs_deadline_after(&d->queue_retry_at, VIRTIO_MEM_RETRY_TIMER_MIN_MS);
+		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait ends then */
+		fprintf(stderr,
+			"hotmemfs: %s: QEMU's requested-size %#llx queued again for the guest's driver (the change that took it was undone): taken in %u s, or now by hotmemctl vmem-retry %s\n",
+			id, (unsigned long long)q->requested, VIRTIO_MEM_RETRY_TIMER_MIN_MS / 1000,
+			id);
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
 int hmfs_dev_set_queued(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
 {
 	return vmem_set(ctx, id, 0, VMEM_TAKE, NULL, err, errlen);
@@ -1619,6 +1674,12 @@ static int vmem_timer_expire(struct hmfs_ctx *ctx, const char *id, bool all)
 		if (d->type != HMFS_VIRTIO_MEM || (id && strcmp(d->id, id)))
 			continue;
 		found++;
+		if (all && d->resize_queued && d->queue_retry) {
+			/* a queue an undo put back (hmfs_dev_queue_back()): the timers' thread's now */
+			d->queue_retry = false;
+			pthread_cond_broadcast(&ctx->vmem_timer_cond);
+			n++;
+		}
 		if (!d->retry_armed || (!all && !hmfs_deadline_passed(&d->retry_at)))
 			continue;
 		d->retry_armed = false;
@@ -1639,26 +1700,48 @@ static int vmem_timer_run(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	return ret == -EAGAIN ? 0 : ret; /* the run changed nothing: nothing recorded */
 }
 
-/* the soonest armed timer's time in @at: false if none is armed (dev_lock held) */
+/* @t into @at when it is sooner, or the first (@any) */
+static void sooner(struct timespec *at, bool *any, const struct timespec *t)
+{
+	if (!*any || hmfs_timespec_before(t, at))
+		*at = *t;
+	*any = true;
+}
+
+/*
+ * the soonest armed timer's time in @at, a queue's retry
+ * (hmfs_dev_queue_back()) too: false if none is armed (dev_lock held)
+ */
 static bool vmem_timer_next(struct hmfs_ctx *ctx, struct timespec *at)
 {
 	bool any = false;
 
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
-		if (!d->retry_armed)
-			continue;
-		if (!any || hmfs_timespec_before(&d->retry_at, at))
-			*at = d->retry_at;
-		any = true;
+		if (d->retry_armed)
+			sooner(at, &any, &d->retry_at);
+		if (d->resize_queued && d->queue_retry)
+			sooner(at, &any, &d->queue_retry_at);
 	}
 	return any;
+}
+
+/* @d's queue is to be taken now: none an undo put back before its retry (dev_lock held) */
+static bool queue_take_due(struct hmfs_dev *d)
+{
+	if (!d->resize_queued)
+		return false;
+	if (d->queue_retry && !hmfs_deadline_passed(&d->queue_retry_at))
+		return false;
+	d->queue_retry = false;
+	return true;
 }
 
 /*
  * A qom-set queued behind a guest's offline (hmfs_dev_queue_requested()),
  * made the change it is: journaled, the driver run, once change_lock is
  * free.  The change takes the queued value under change_lock
- * (hmfs_dev_set_queued()), the last one queued by then.  Refused before it
+ * (hmfs_dev_set_queued()), the last one queued by then; one an undo put
+ * back, once its retry is due (hmfs_dev_queue_back()).  Refused before it
  * took it (hotmemfs frozen, the device gone), the queued value is dropped
  * unless another qom-set queued since: the host's value is the device's
  * again.  dev_lock held, let go meanwhile (change_lock is taken before it).
@@ -1671,7 +1754,7 @@ static bool vmem_resize_queued(struct hmfs_ctx *ctx)
 	uint64_t gen, req;
 	int ret;
 
-	for (d = ctx->devs; d && !d->resize_queued; d = d->next)
+	for (d = ctx->devs; d && !queue_take_due(d); d = d->next)
 		;
 	if (!d)
 		return false;

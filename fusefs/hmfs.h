@@ -401,6 +401,13 @@ struct hmfs_dev {
 	bool resize_queued;
 	uint64_t queued_requested, queued_gen;
 	/*
+	 * virtio-mem: the queue put back by an undo of the change that took
+	 * it (hmfs_dev_queue_back()), taken again not before @queue_retry_at
+	 * (CLOCK_MONOTONIC), under dev_lock; never saved
+	 */
+	bool queue_retry;
+	struct timespec queue_retry_at;
+	/*
 	 * this device object's number (dev.c dev_link(): ctx->dev_incarnations,
 	 * never reused), which a device added later under the same id does not
 	 * carry: QEMU's device_del names the DeviceState, not its id
@@ -1678,6 +1685,20 @@ int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
 int hmfs_dev_set_queued(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 /* a state file's "queued-requested-size" of device @id: queued again (state.c) */
 void hmfs_dev_restore_queued(struct hmfs_ctx *ctx, const char *id, uint64_t req);
+/*
+ * QEMU's requested-size of a virtio-mem device across an undo that
+ * rebuilds it (machine.c device_back()): @requested the host's value
+ * when @queued, @gen its queue's count
+ */
+struct hmfs_dev_queue {
+	bool queued;
+	uint64_t requested, gen;
+};
+/* device @id's queue now, or with @took the value its change took (d->requested) */
+void hmfs_dev_queue_keep(struct hmfs_ctx *ctx, const char *id, bool took,
+			 struct hmfs_dev_queue *q);
+/* @q queued again on the rebuilt device @id, for the driver's retry timer */
+void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs_dev_queue *q);
 /*
  * @ch (a resize, the retry timers' run) will have a virtio-mem driver
  * unplug, taking online memory's pages for as long as they take (machine.c

@@ -2872,8 +2872,8 @@ void hmfs_state_undo_end(struct hmfs_ctx *ctx)
 /*
  * @devs without QEMU's qom-set queued for the guest's driver
  * ("queued-requested-size": dev.c vmem_queue(), journaled without
- * change_lock, and dropped by an undo that rebuilds its device:
- * restore_devices()), and with @guest without the devices QEMU alone has
+ * change_lock, and queued again by an undo that rebuilds its device:
+ * machine.c device_back()), and with @guest without the devices QEMU alone has
  * (a "guest-probe": not probed by the guest); NULL: no memory
  */
 static json_object *devices_compared(json_object *devs, bool guest)
@@ -4407,11 +4407,10 @@ static bool profile_dev_removed(uint64_t addr, void *arg)
  * The state file's devices, each with a qom-set it had queued behind a
  * guest's offline ("queued-requested-size": dev.c vmem_queue()) queued
  * again: the timers' thread makes it the change it is once hotmemfs
- * runs.  Not an undo's device brought back (machine.c device_back()): a
- * queue taken by the change undone, queued again, would be taken and
- * undone again for as long as the journal's syncs fail; it is dropped,
- * as a queued change that fails is (dev.c vmem_resize_queued()), and the
- * compare leaves it out (devices_same()).
+ * runs.  An undo's device brought back (machine.c device_back()) keeps
+ * the host's value its own way (dev.c hmfs_dev_queue_back(): taken again
+ * at the driver's retry, not at once), and the compare leaves it out
+ * (devices_compared()).
  */
 static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, size_t errlen)
 {

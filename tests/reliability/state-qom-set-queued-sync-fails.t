@@ -8,9 +8,10 @@
 # restart does not bring the value back.  It cannot fail on demand for
 # qemu_resize_undo(): with .sv.undo NULL it passed (checked), the
 # timers' thread having taken the queue before rollback() got
-# change_lock -- that change's undo drops the queue too (state.c
-# restore_devices() queues again only at a start); which of the two
-# takes change_lock first when the offline ends is the scheduler's.
+# change_lock -- that change's undo queues the host's value again
+# (machine.c device_back(), state-qom-set-taken-sync-fails.t) and the
+# qom-set's own undo, after it, drops it; which of the two takes
+# change_lock first when the offline ends is the scheduler's.
 . "$(dirname "$0")/lib.sh"
 require_env
 require_preload_shim sync_shim
