@@ -1893,6 +1893,13 @@ void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, con
  * our own temporary file left by a crash (refused if it is not ours).
  */
 int hmfs_state_open(struct hmfs_ctx *ctx, const char *path, char *err, size_t errlen);
+/* state file @path's name fits its journal's names: else -ENAMETOOLONG, @err says the limit */
+int hmfs_state_name_check(const char *path, char *err, size_t errlen);
+/*
+ * @path@suffix as hotmemfs names it: a name over NAME_MAX shortened
+ * (NAME's first bytes, '~', its CRC-32, @suffix), for the advice
+ */
+void hmfs_state_sibling_path(const char *path, const char *suffix, char *buf, size_t len);
 /*
  * The state file's threads stopped, before the devices and the engine go:
  * the syncer (--state-sync background: the records still due synced) and

@@ -197,6 +197,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
+	char err[256];
 	double stop_wait;
 	int c;
 
@@ -300,6 +301,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->mountpoint = argv[optind];
 	if (!strcmp(o->state, "none"))
 		o->state = NULL;
+	if (o->state && hmfs_state_name_check(o->state, err, sizeof(err))) {
+		fprintf(stderr, "hotmemfs: --state %s: %s: use a shorter name\n", o->state, err);
+		return -1;
+	}
 	if (o->restore_partial && (o->fresh || !o->state)) {
 		fprintf(stderr, "hotmemfs: --restore-partial restores a state file's journal: not with %s\n",
 			o->fresh ? "--fresh, which deletes it" : "--state none");
@@ -447,6 +452,7 @@ static void say_journal_way_out(const char *path, const struct hmfs_journal_dama
 {
 	unsigned long long all = d->kept + d->lost;
 	bool systemd = getenv("INVOCATION_ID");
+	char damaged[PATH_MAX + 32];
 
 	if (d->file_behind) {
 		say_file_behind(path, d, systemd);
@@ -462,18 +468,20 @@ static void say_journal_way_out(const char *path, const struct hmfs_journal_dama
 	 * filesystem without hard links, a full disk) (finalD 7)
 	 */
 	if (d->record && (!d->partial_err || d->partial_err == -EEXIST)) {
+		/* its name, shortened where it passes NAME_MAX (state.c short_sibling()) */
+		hmfs_state_sibling_path(path, ".journal.damaged", damaged, sizeof(damaged));
 		fprintf(stderr, "hotmemfs: to keep the %llu change%s before record %llu: ",
 			(unsigned long long)d->kept, d->kept == 1 ? "" : "s",
 			(unsigned long long)d->record);
 		if (d->partial_err)
-			fprintf(stderr, "move %s.journal.damaged and .2 ... .99 away, then ", path);
+			fprintf(stderr, "move %s and .2 ... .99 away, then ", damaged);
 		fprintf(stderr,
 			"%s--restore-partial%s (loses the %llu acknowledged change%s from record %llu on; "
-			"the journal is kept as %s.journal.damaged)\n",
+			"the journal is kept as %s)\n",
 			systemd ? "run hotmemfs once by hand with the service's options and " :
 				  "start with ",
 			d->partial_err ? " again" : "", (unsigned long long)d->lost,
-			d->lost == 1 ? "" : "s", (unsigned long long)d->record, path);
+			d->lost == 1 ? "" : "s", (unsigned long long)d->record, damaged);
 	}
 	fprintf(stderr,
 		"hotmemfs: to restart from the state file alone: mv %s.journal %s.journal.bad%s "

@@ -497,38 +497,65 @@ static int open_journal(struct hmfs_ctx *ctx, bool *made, char *err, size_t errl
 #define ASIDE_HASH_LEN 9
 
 /*
- * PATH@suffix's name in the state file's directory, and for an aside
- * suffix one that fits NAME_MAX: a state file named over 235 bytes (of
- * 255) has no room for ".journal.fresh-aside", and --fresh was refused
- * for a name the user gave that is valid.  Such an aside is NAME's first
- * bytes, '~', NAME's CRC-32 in hex, then the suffix: the same NAME gives
- * the same name at every start, so that settle_aside() finds it again
- * after a crash.  Other suffixes as sibling().
+ * NAME@suffix, or one that fits NAME_MAX: a state file named over 235
+ * bytes (of 255) has no room for ".journal.fresh-aside", and --fresh was
+ * refused for a name the user gave that is valid; over 236-238, none for
+ * ".journal.orphaned[.N]" or ".journal.damaged[.N]", and the starts that
+ * keep a journal aside were refused (reread25 R6).  Such a name is
+ * NAME's first bytes, '~', NAME's CRC-32 in hex, then the suffix: the
+ * same NAME gives the same name at every start, so that settle_aside()
+ * finds an aside again after a crash.  NAME's own siblings always fit
+ * (hmfs_state_name_check()).
  */
+static void short_sibling(const char *name, const char *suffix, char *buf, size_t len)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	if (n + k <= NAME_MAX)
+		snprintf(buf, len, "%s%s", name, suffix);
+	else
+		snprintf(buf, len, "%.*s~%08x%s", (int)(NAME_MAX - k - ASIDE_HASH_LEN), name,
+			 hmfs_crc32(name, n), suffix);
+}
+
+/* PATH@suffix's name in the state file's directory, shortened where it must be */
 static void aside_sibling(const struct hmfs_ctx *ctx, const char *suffix, char *buf, size_t len)
 {
-	const char *name = base_name(ctx->state_path);
-	size_t n = strlen(name), k = strlen(suffix);
-	bool aside = k >= sizeof(FRESH_ASIDE) - 1 &&
-		     !strcmp(suffix + k - (sizeof(FRESH_ASIDE) - 1), FRESH_ASIDE);
+	short_sibling(base_name(ctx->state_path), suffix, buf, len);
+}
 
-	if (!aside || n + k <= NAME_MAX) {
-		sibling(ctx, suffix, buf, len);
-		return;
-	}
-	snprintf(buf, len, "%.*s~%08x%s", (int)(NAME_MAX - k - ASIDE_HASH_LEN), name,
-		 hmfs_crc32(name, n), suffix);
+void hmfs_state_sibling_path(const char *path, const char *suffix, char *buf, size_t len)
+{
+	int dir = (int)(base_name(path) - path);
+
+	snprintf(buf, len, "%.*s", dir, path);
+	short_sibling(base_name(path), suffix, buf + strlen(buf), len - strlen(buf));
 }
 
 /* the same as a path, for a message: the state file's directory as given, then the name */
 static const char *aside_path(const struct hmfs_ctx *ctx, const char *suffix, char *buf,
 			      size_t len)
 {
-	int dir = (int)(base_name(ctx->state_path) - ctx->state_path);
-
-	snprintf(buf, len, "%.*s", dir, ctx->state_path);
-	aside_sibling(ctx, suffix, buf + strlen(buf), len - strlen(buf));
+	hmfs_state_sibling_path(ctx->state_path, suffix, buf, len);
 	return buf;
+}
+
+/*
+ * NAME.journal and NAME.journal.tmp keep their names, never shortened:
+ * every message and advice says PATH.journal, and a user's mv must find
+ * it.  So NAME is at most NAME_MAX less ".journal.tmp" (243 bytes).
+ */
+int hmfs_state_name_check(const char *path, char *err, size_t errlen)
+{
+	static const char longest[] = ".journal.tmp";
+	size_t n = strlen(base_name(path));
+
+	if (n + sizeof(longest) - 1 <= NAME_MAX)
+		return 0;
+	snprintf(err, errlen,
+		 "the state file's name is %zu bytes: at most %zu (NAME_MAX %d less \"%s\", its journal's compaction file's)",
+		 n, NAME_MAX - (sizeof(longest) - 1), NAME_MAX, longest);
+	return -ENAMETOOLONG;
 }
 
 static int rename_sibling(struct hmfs_ctx *ctx, const char *from, const char *to)
@@ -798,18 +825,20 @@ void hmfs_state_put_back(struct hmfs_ctx *ctx)
  */
 static void put_orphaned_back(struct hmfs_ctx *ctx)
 {
+	char kept[PATH_MAX + 32];
 	int ret;
 
 	if (!ctx->journal_kept_as[0])
 		return;
+	aside_path(ctx, ctx->journal_kept_as, kept, sizeof(kept));
 	ret = rename_sibling(ctx, ctx->journal_kept_as, ".journal");
 	if (ret) {
-		fprintf(stderr, "hotmemfs: putting %s%s back as %s.journal: %s; it holds the records, the journal there is empty\n",
-			ctx->state_path, ctx->journal_kept_as, ctx->state_path, strerror(-ret));
+		fprintf(stderr, "hotmemfs: putting %s back as %s.journal: %s; it holds the records, the journal there is empty\n",
+			kept, ctx->state_path, strerror(-ret));
 	} else {
 		fsync(ctx->state_dirfd);
-		fprintf(stderr, "hotmemfs: %s%s put back as %s.journal: the start failed before its first save\n",
-			ctx->state_path, ctx->journal_kept_as, ctx->state_path);
+		fprintf(stderr, "hotmemfs: %s put back as %s.journal: the start failed before its first save\n",
+			kept, ctx->state_path);
 	}
 	ctx->journal_kept_as[0] = '\0';
 }
@@ -5601,28 +5630,29 @@ static void describe_damage(struct hmfs_ctx *ctx, const char *line, bool whole, 
 static int keep_journal_as(struct hmfs_ctx *ctx, const char *suffix, bool link, char *kept,
 			   size_t keptlen, char *err, size_t errlen)
 {
-	char name[PATH_MAX + 32], to[PATH_MAX + 32];
+	char name[PATH_MAX + 32], to[PATH_MAX + 32], path[PATH_MAX + 32];
 	int k, ret;
 
 	sibling(ctx, ".journal", name, sizeof(name));
 	for (k = 1; k < 100; k++) {
 		snprintf(kept, keptlen, k > 1 ? "%s.%d" : "%s", suffix, k);
-		sibling(ctx, kept, to, sizeof(to));
+		aside_sibling(ctx, kept, to, sizeof(to));
 		ret = link ? linkat(ctx->state_dirfd, name, ctx->state_dirfd, to, 0) :
 			     renameat2(ctx->state_dirfd, name, ctx->state_dirfd, to, RENAME_NOREPLACE);
 		if (!ret)
 			break;
 		if (errno != EEXIST) {
 			ret = -errno;
-			snprintf(err, errlen, "journal %s.journal: keeping it as %s%s: %s",
-				 ctx->state_path, ctx->state_path, kept, strerror(-ret));
+			snprintf(err, errlen, "journal %s.journal: keeping it as %s: %s",
+				 ctx->state_path, aside_path(ctx, kept, path, sizeof(path)),
+				 strerror(-ret));
 			return ret;
 		}
 	}
 	if (k == 100) {
 		snprintf(err, errlen,
-			 "journal %s.journal: keeping it as %s%s: that, .2 ... .99 are all taken: move them away",
-			 ctx->state_path, ctx->state_path, suffix);
+			 "journal %s.journal: keeping it as %s: that, .2 ... .99 are all taken: move them away",
+			 ctx->state_path, aside_path(ctx, suffix, path, sizeof(path)));
 		return -EEXIST;
 	}
 	if (fsync(ctx->state_dirfd))
@@ -5642,7 +5672,7 @@ static int keep_journal_as(struct hmfs_ctx *ctx, const char *suffix, bool link, 
  */
 static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 {
-	char suffix[32], *text = NULL, *line, *next;
+	char suffix[32], kept[PATH_MAX + 32], *text = NULL, *line, *next;
 	uint64_t first = 0, last = 0, n = 0, torn = 0;
 	struct stat st;
 	bool made;
@@ -5677,11 +5707,11 @@ static int keep_orphaned_journal(struct hmfs_ctx *ctx, char *err, size_t errlen)
 		goto out;
 	fprintf(stderr,
 		"hotmemfs: %s.journal holds %llu record%s (seq %llu-%llu%s): the changes acknowledged since the last compaction, "
-		"but its state file %s is missing: the journal is kept as %s%s, not emptied, and a new machine starts\n"
-		"hotmemfs: to restore the old machine instead: stop hotmemfs, put the state file back with its journal (e.g. mv %s.bad %s && mv %s%s %s.journal), start it again\n",
+		"but its state file %s is missing: the journal is kept as %s, not emptied, and a new machine starts\n"
+		"hotmemfs: to restore the old machine instead: stop hotmemfs, put the state file back with its journal (e.g. mv %s.bad %s && mv %s %s.journal), start it again\n",
 		ctx->state_path, (unsigned long long)n, n == 1 ? "" : "s", (unsigned long long)first,
 		(unsigned long long)last, torn ? "; its last line torn" : "", ctx->state_path,
-		ctx->state_path, suffix, ctx->state_path, ctx->state_path, ctx->state_path, suffix,
+		aside_path(ctx, suffix, kept, sizeof(kept)), ctx->state_path, ctx->state_path, kept,
 		ctx->state_path);
 	close(ctx->journal_fd);
 	ctx->journal_fd = -1;
@@ -5708,7 +5738,7 @@ out:
 static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, size_t errlen)
 {
 	const struct hmfs_journal_damage *d = &ctx->journal_damage;
-	char suffix[32], name[PATH_MAX + 32], *what = strdup(err); /* whole: any path's */
+	char suffix[32], kept[PATH_MAX + 32], *what = strdup(err); /* whole: any path's */
 	int ret;
 
 	if (!what)
@@ -5727,16 +5757,16 @@ static int keep_damaged_journal(struct hmfs_ctx *ctx, size_t good, char *err, si
 	fprintf(stderr,
 		"hotmemfs: %s\n"
 		"hotmemfs: --restore-partial: restoring the state file %s and the %llu change%s before record %llu; "
-		"%llu acknowledged change%s from record %llu on %s lost; the journal as it was is kept as %s%s\n",
+		"%llu acknowledged change%s from record %llu on %s lost; the journal as it was is kept as %s\n",
 		what, ctx->state_path, (unsigned long long)d->kept, d->kept == 1 ? "" : "s",
 		(unsigned long long)d->record, (unsigned long long)d->lost, d->lost == 1 ? "" : "s",
-		(unsigned long long)d->record, d->lost == 1 ? "is" : "are", ctx->state_path, suffix);
+		(unsigned long long)d->record, d->lost == 1 ? "is" : "are",
+		aside_path(ctx, suffix, kept, sizeof(kept)));
 	ctx->journal_len = good;
 	ret = rotate_journal(ctx, 0, 0);
 	if (ret) {
 		/* the journal untouched: its second name goes too, and a later try takes it again */
-		sibling(ctx, suffix, name, sizeof(name));
-		unlinkat(ctx->state_dirfd, name, 0);
+		unlink_sibling(ctx, suffix);
 		snprintf(err, errlen,
 			 "journal %s.journal: keeping its records before record %llu: %s; the journal is as it was, nothing lost",
 			 ctx->state_path, (unsigned long long)d->record, strerror(-ret));
