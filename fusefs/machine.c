@@ -462,6 +462,21 @@ static const char *op_name(enum hmfs_change_op op)
 }
 
 /*
+ * A failed append whose record may still be in the journal (its cut
+ * failed too: sv->maybe_kept, state.c journal_put()): the machine as it
+ * is now, the change undone, written whole, which empties the journal, so
+ * that a restart cannot replay a change its writer was told failed; if
+ * even that fails, frozen.  Under change_lock.
+ */
+static int kept_record_superseded(struct hmfs_ctx *ctx, int sret)
+{
+	return hmfs_state_write_or_freeze(
+		ctx, ": a restart may bring the change back; repair the disk, restart hotmemfs and check the machine",
+		"saving the state file %s failed (%s) and may have reached it, and so did writing it whole after the undo",
+		ctx->state_path, strerror(-sret));
+}
+
+/*
  * The save of @ch failed with @sret: put the machine back as sv->pre, and
  * save that if the failed save may have reached the file.  When the
  * machine cannot be put back (an offline the undo needs is refused),
@@ -481,10 +496,7 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 		goto frozen;
 	}
 	/* the file is the one from before, unless the failed record may be in it */
-	if (sv->maybe_kept &&
-	    hmfs_state_write_or_freeze(ctx, ": a restart may bring the change back; repair the disk, restart hotmemfs and check the machine",
-				       "saving the state file %s failed (%s) and may have reached it, and so did writing it whole after the undo",
-				       ctx->state_path, strerror(-sret)))
+	if (sv->maybe_kept && kept_record_superseded(ctx, sret))
 		goto frozen;
 	snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone", ctx->state_path,
 		 strerror(-sret), op_name(ch->op));
@@ -989,18 +1001,32 @@ static int resize_or_queue(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
  * change_lock, and the writer waited for the offline).  Its record's
  * sync failing, rollback() sets the value back (it takes change_lock:
  * that answer comes once the offline is over, as a queued device_add's,
- * tests/fusefs/276).  -EAGAIN: no journal to append to, the change's way.
+ * tests/fusefs/276).  Its record's write failing, and its cut too, the
+ * record may be left in the journal: the file is written whole as
+ * unsaved() does, under change_lock as rollback() is (reread25 R1).
+ * -EAGAIN: no journal to append to, the change's way.
  */
 static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
 			   size_t errlen)
 {
 	struct hmfs_param_save ps;
 	int ret = hmfs_state_set_param(ctx, &ps, ch);
+	bool frozen = false;
 
 	if (ret == -EROFS)
 		hmfs_state_frozen_say(ctx, err, errlen);
 	if (ret == -EAGAIN || ret == -EROFS)
 		return ret;
+	if (ret && ps.sv.maybe_kept) {
+		pthread_mutex_lock(&ctx->change_lock);
+		/* frozen meanwhile: the file is the way back, never written over (rollback()) */
+		frozen = ctx->frozen || kept_record_superseded(ctx, ret);
+		pthread_mutex_unlock(&ctx->change_lock);
+	}
+	if (frozen) {
+		hmfs_state_frozen_say(ctx, err, errlen);
+		return ret;
+	}
 	if (!ret)
 		ret = hmfs_state_sync(ctx, &ps.sv);
 	if (ret) {

@@ -21,7 +21,10 @@
  *   HOTMEM_TEST_JOURNAL_WRITE_FAIL=PATH
  *                                 fail each pwrite() into a file named *.journal with EIO
  *                                 while PATH exists (a record's write; the engine's pwrite()s
- *                                 of its memfd go through)
+ *                                 of its memfd go through); each takes the first character
+ *                                 of PATH's text away: a 'w' has that pwrite() write its
+ *                                 bytes whole before it fails (a disk that reports EIO
+ *                                 after the copy)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -72,8 +75,17 @@ int ftruncate(int fd, off_t length)
 	return trunc_fails() ? -1 : next(fd, length);
 }
 
+static char take_char(const char *path);
+
+/* how a pwrite() into the journal fails */
+enum write_fail {
+	WRITE_THROUGH, /* it does not */
+	WRITE_NONE,    /* nothing written */
+	WRITE_WHOLE,   /* written whole, then EIO */
+};
+
 /* a record's write into the journal, to fail (HOTMEM_TEST_JOURNAL_WRITE_FAIL) */
-static bool journal_write_fails(int fd)
+static enum write_fail journal_write_fails(int fd)
 {
 	static const char suffix[] = ".journal";
 	const char *fail = getenv("HOTMEM_TEST_JOURNAL_WRITE_FAIL");
@@ -81,14 +93,30 @@ static bool journal_write_fails(int fd)
 	ssize_t n;
 
 	if (!fail || access(fail, F_OK))
-		return false;
+		return WRITE_THROUGH;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n < (ssize_t)sizeof(suffix) - 1 ||
 	    memcmp(path + n - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1))
-		return false;
+		return WRITE_THROUGH;
+	return take_char(fail) == 'w' ? WRITE_WHOLE : WRITE_NONE;
+}
+
+/* @next's pwrite() of @fd, or its failure as HOTMEM_TEST_JOURNAL_WRITE_FAIL says */
+static ssize_t shim_pwrite(ssize_t (*next)(int, const void *, size_t, off_t), int fd,
+			   const void *buf, size_t count, off_t offset)
+{
+	switch (journal_write_fails(fd)) {
+	case WRITE_THROUGH:
+		return next(fd, buf, count, offset);
+	case WRITE_WHOLE:
+		(void)next(fd, buf, count, offset);
+		break;
+	case WRITE_NONE:
+		break;
+	}
 	errno = EIO;
-	return true;
+	return -1;
 }
 
 /* hotmemfs is built with _FILE_OFFSET_BITS=64: it calls pwrite64 */
@@ -98,7 +126,7 @@ ssize_t pwrite64(int fd, const void *buf, size_t count, off_t offset)
 
 	if (!next)
 		next = (ssize_t (*)(int, const void *, size_t, off_t))real("pwrite64");
-	return journal_write_fails(fd) ? -1 : next(fd, buf, count, offset);
+	return shim_pwrite(next, fd, buf, count, offset);
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)
@@ -107,7 +135,7 @@ ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)
 
 	if (!next)
 		next = (ssize_t (*)(int, const void *, size_t, off_t))real("pwrite");
-	return journal_write_fails(fd) ? -1 : next(fd, buf, count, offset);
+	return shim_pwrite(next, fd, buf, count, offset);
 }
 
 /* the next character of @path's text, taken away (0: none) */
