@@ -567,6 +567,17 @@ vmem_plugged() {
 	ctl -j query-memory-devices |
 		python3 -c 'import json,sys; print(next((d["data"]["size"] for d in json.load(sys.stdin) if d["data"].get("id") == sys.argv[1]), "not listed"))' "$1"
 }
+# qmp_qom_set ID BYTES: QEMU's qom-set of virtio-mem ID's requested-size,
+# its reply on stdout; vmem_requested ID: its requested-size as
+# query-memory-devices says it, the host's ("not listed" without it)
+# (tests/reliability/state-qom-set-*.t)
+qmp_qom_set() {
+	"$HMCTL" -s "$CTL" raw "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"$1\",\"property\":\"requested-size\",\"value\":$2}}"
+}
+vmem_requested() {
+	ctl -j query-memory-devices |
+		python3 -c 'import json,sys; print(next((d["data"]["requested-size"] for d in json.load(sys.stdin) if d["data"].get("id") == sys.argv[1]), "not listed"))' "$1"
+}
 # vm1_add_while_looping: QMP device_add of a virtio-mem-pci vm1 of 1G,
 # requested-size 128M, answered {} while the offline of
 # memory33_offline_loops still loops: three TAP lines (tests/fusefs/254, 272)

@@ -16,12 +16,10 @@
 require_env
 require_preload_shim sync_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-qom_set() { "$HMCTL" -s "$CTL" raw "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"$1\",\"property\":\"requested-size\",\"value\":$2}}"; }
-requested() { ctl -j query-memory-devices | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["data"]["requested-size"])'; }
 
 LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
 : >"$TMP/fail"
-in_background qs qom_set vm0 536870912
+in_background qs qmp_qom_set vm0 536870912
 # its record written (its fdatasync() fails next), before the offline ends
 says_within 20 1 sh -c 'tr "\0" "\n" <"$1" | grep -c "\"qemu-requested\":{\"id\":\"vm0\""' - "$STATE.journal"
 tap_ok $? "vm0's qemu-requested record is written while the offline loops"
@@ -33,11 +31,11 @@ tap_ok $? "the qom-set is refused once its record's fdatasync() failed: $(cat "$
 rm -f "$TMP/fail"
 grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $((! $?)) "hotmemfs is not frozen"
-is "$(requested)" 268435456 "requested-size the host's 256M again"
+is "$(vmem_requested vm0)" 268435456 "requested-size the host's 256M again"
 is "$(vmem_plugged vm0)" 268435456 "vm0 still 256M plugged: the refused value never taken"
 kill9_fs
 mount_fs "kill -9, restart from the state file"
-is "$(requested) $(vmem_plugged vm0)" "268435456 268435456" "vm0 as acknowledged: 256M"
+is "$(vmem_requested vm0) $(vmem_plugged vm0)" "268435456 268435456" "vm0 as acknowledged: 256M"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs

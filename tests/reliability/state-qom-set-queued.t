@@ -14,16 +14,14 @@
 # change) checks 5-7, 9 and 15 fail (checked).
 . "$(dirname "$0")/lib.sh"
 require_env
-qom_set() { "$HMCTL" -s "$CTL" raw "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"$1\",\"property\":\"requested-size\",\"value\":$2}}"; }
 
 vmem_offline_loops "(a state file)" --fresh
-in_background qs qom_set vm0 536870912
+in_background qs qmp_qom_set vm0 536870912
 answered_within qs 30 && [ "$(cat "$TMP/qs.out")" = '{"return":{}}' ] && looping
 tap_ok $? "qom-set vm0 requested-size 512M answers {} while the offline loops"
 tr '\0' '\n' <"$STATE.journal" | grep -q '"qemu-requested":{"id":"vm0","requested-size":536870912}'
 tap_ok $? "... its record is in the journal (qemu-requested)"
-is "$(ctl -j query-memory-devices | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["data"]["requested-size"])')" \
-	536870912 "query-memory-devices says the host's 512M"
+is "$(vmem_requested vm0)" 536870912 "query-memory-devices says the host's 512M"
 kill9_fs
 wait "$OFF" 2>/dev/null
 mount_fs "kill -9 while the offline still looped, restart from the state file"
@@ -34,7 +32,7 @@ tap_ok $? "invariants hold"
 stop_fs
 
 vmem_offline_loops "(a state file, again)" --fresh
-in_background qs2 qom_set vm0 402653184
+in_background qs2 qmp_qom_set vm0 402653184
 answered_within qs2 30 && looping
 tap_ok $? "qom-set vm0 requested-size 384M answers while the offline loops"
 ctl free-all >/dev/null

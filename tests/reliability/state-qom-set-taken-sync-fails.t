@@ -17,11 +17,9 @@
 require_env
 require_preload_shim sync_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-qom_set() { "$HMCTL" -s "$CTL" raw "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"$1\",\"property\":\"requested-size\",\"value\":$2}}"; }
-requested() { ctl -j query-memory-devices | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["data"]["requested-size"])'; }
 
 LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
-in_background qs qom_set vm0 536870912
+in_background qs qmp_qom_set vm0 536870912
 answered_within qs 30 && [ "$(cat "$TMP/qs.out")" = '{"return":{}}' ] && looping
 tap_ok $? "qom-set vm0 requested-size 512M answers {} while the offline loops (its record durable)"
 : >"$TMP/fail"
@@ -31,7 +29,7 @@ says_within 30 1 sh -c 'grep -c "vm0: the queued requested-size 0x20000000: savi
 tap_ok $? "the change taking it fails its fdatasync(): undone"
 is "$(vmem_plugged vm0)" 268435456 "vm0 back to its 256M plugged: the guest's work undone"
 rm -f "$TMP/fail"
-is "$(requested)" 536870912 "requested-size still the host's 512M"
+is "$(vmem_requested vm0)" 536870912 "requested-size still the host's 512M"
 ctl vmem-retry vm0 >/dev/null
 tap_ok $? "hotmemctl vmem-retry vm0: the driver's retry now"
 vmem_plugged_wait vm0 536870912
@@ -40,7 +38,7 @@ grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $((! $?)) "hotmemfs is not frozen"
 kill9_fs
 mount_fs "kill -9, restart from the state file"
-is "$(requested) $(vmem_plugged vm0)" "536870912 536870912" "vm0 as acknowledged: 512M requested and plugged"
+is "$(vmem_requested vm0) $(vmem_plugged vm0)" "536870912 536870912" "vm0 as acknowledged: 512M requested and plugged"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs
