@@ -1542,7 +1542,7 @@ void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs
 		hmfs_deadline_after(&d->queue_retry_at, VIRTIO_MEM_RETRY_TIMER_MIN_MS);
 		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait ends then */
 		fprintf(stderr,
-			"hotmemfs: %s: QEMU's requested-size %#llx queued again for the guest's driver (the change that took it was undone): taken in %u s, or now by hotmemctl vmem-retry %s\n",
+			"hotmemfs: %s: QEMU's requested-size %#llx queued again for the guest's driver (an undo rebuilt the device): taken in %u s, or now by hotmemctl vmem-retry %s\n",
 			id, (unsigned long long)q->requested, VIRTIO_MEM_RETRY_TIMER_MIN_MS / 1000,
 			id);
 	}

@@ -10,7 +10,7 @@
 # undo for as long as the disk fails) but at the driver's retry timer,
 # which hotmemctl vmem-retry fires now.  Before that (reread25 R7) the
 # undo rebuilt the device from the state file's object without its queue:
-# requested-size went back to 256M, durably (checks 8, 10 and 13 fail
+# requested-size went back to 256M, durably (checks 8-9, 11 and 14 fail
 # without the fix, checked).  The guest's offline ends while the syncs
 # fail, so its change is undone too (memory33 online again).
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +28,8 @@ wait "$OFF"
 says_within 30 1 sh -c 'grep -c "vm0: the queued requested-size 0x20000000: saving" "$1"' - "$TMP/hotmemfs.log"
 tap_ok $? "the change taking it fails its fdatasync(): undone"
 is "$(vmem_plugged vm0)" 268435456 "vm0 back to its 256M plugged: the guest's work undone"
+grep -qF "vm0: QEMU's requested-size 0x20000000 queued again for the guest's driver (an undo rebuilt the device): taken in 50 s, or now by hotmemctl vmem-retry vm0" "$TMP/hotmemfs.log"
+tap_ok $? "... the host's value queued again for the driver's retry, the log says"
 rm -f "$TMP/fail"
 is "$(vmem_requested vm0)" 536870912 "requested-size still the host's 512M"
 ctl vmem-retry vm0 >/dev/null
