@@ -112,9 +112,9 @@ static void hmfs_init(void *userdata, struct fuse_conn_info *conn)
 	 * offline included: every other writer of the file slept
 	 * uninterruptibly behind it (reply_open_file()).  Without it O_TRUNC
 	 * is the VFS's do_truncate(): a SETATTR of the size alone (FUSE's
-	 * update_mtime() sends no times for an O_TRUNC open, where kernfs would
-	 * store do_truncate()'s), the size ignored: the reply's 4096 stays
-	 * i_size.
+	 * update_mtime() sends no times for an O_TRUNC open), the size
+	 * ignored -- the reply's 4096 stays i_size -- and do_truncate()'s
+	 * mtime and ctime set as kernfs stores them (hmfs_setattr()).
 	 */
 	conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
 	if (conn->capable & FUSE_CAP_READDIRPLUS)
@@ -358,6 +358,14 @@ static bool req_capable_wrt_inode(struct req_caller *c, int cap, const struct st
  * Times are kept (touch; the kernel checked who may set them).  Size
  * changes (O_TRUNC, truncate) are accepted and ignored, as on sysfs.
  * Each is a change of the machine, saved before the reply (iattr.c).
+ * A SETATTR of the size alone sets mtime and ctime to now: the
+ * ATTR_MTIME|ATTR_CTIME do_truncate() has for an O_TRUNC open and an
+ * ftruncate (6.12 fs/namei.c handle_truncate(), fs/open.c), which FUSE
+ * does not send (update_mtime()) and __kernfs_setattr() stores.  A
+ * truncate(2) by path has none (vfs_truncate()), but FUSE's SETATTR of
+ * it is the same as an O_TRUNC open's (no file handle): its times are set
+ * too.  Kept in memory alone, no change of the machine (iattr.c struct
+ * iattr_trunc): the shell's `>` of every write costs no journal record.
  */
 #define SETATTR_KEPT                                                                          \
 	(FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID | FUSE_SET_ATTR_ATIME |  \
@@ -441,6 +449,8 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 	}
 	if (!ret && (to_set & SETATTR_KEPT))
 		ret = hmfs_setattr_node(ctx, &n, attr, to_set);
+	else if (!ret && (to_set & FUSE_SET_ATTR_SIZE))
+		ret = hmfs_iattr_truncated(ctx, ino);
 	if (ret) {
 		fuse_reply_err(req, -ret);
 		return;

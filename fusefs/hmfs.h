@@ -656,6 +656,7 @@ struct hmfs_ctx {
 #define HMFS_IATTR_BUCKETS 1024
 	struct hmfs_iattr *iattr[HMFS_IATTR_BUCKETS];
 	unsigned long nr_iattr;
+	unsigned long iattr_gen; /* removals' forgets so far: a truncate's entry checks it (iattr.c) */
 	/* removed nodes' entries, an inode may hold them (iattr.c orphan_adopt()): newest first */
 	struct hmfs_iattr *iattr_orphans;
 	unsigned long nr_iattr_orphans;
@@ -1032,6 +1033,8 @@ int hmfs_bus_autoprobe_set(struct hmfs_ctx *ctx, int snode, bool on);
 int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const struct stat *attr,
 		      int to_set);
 void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st);
+/* a SETATTR of the size alone (O_TRUNC, ftruncate): do_truncate()'s mtime and ctime, in memory alone */
+int hmfs_iattr_truncated(struct hmfs_ctx *ctx, uint64_t ino);
 /* block @id went, its incarnation of key @key (incarn.c): its nodes' entries go, its links' and slot link's too */
 void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t key);
 /* NUMA node @nid went (try_offline_node()): every entry of its incarnation that went */

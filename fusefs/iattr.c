@@ -11,7 +11,8 @@
  *
  * Each of them is a change of the machine (hmfs_change(), HMFS_CH_IATTR):
  * the state file keeps them by path ("iattrs", hmfs_iattr_json()), so
- * that they survive kill -9 as every acknowledged change does.
+ * that they survive kill -9 as every acknowledged change does.  All but
+ * a truncate's times (struct iattr_trunc): kept in memory alone.
  *
  * Entries are created on first change only; an untouched tree costs one
  * counter test per stat.  A removal hands its nodes' entries to the
@@ -41,6 +42,35 @@ struct hmfs_xattr { /* struct simple_xattr */
 	char value[];
 };
 
+/*
+ * A truncate's times: do_truncate()'s ATTR_MTIME|ATTR_CTIME (6.12 fs/namei.c
+ * handle_truncate() for an O_TRUNC open, fs/open.c do_ftruncate()), which
+ * notify_change() sets to now and __kernfs_setattr() stores.  FUSE sends
+ * them not (fuse_do_setattr() -> update_mtime(): no times with the size of
+ * an O_TRUNC open or an ftruncate), so hotmemfs sets them at the SETATTR
+ * of the size alone (hmfs_iattr_truncated()): @at the time of the last,
+ * both mtime and ctime; @atime the time of the first when it made the
+ * node's kernfs_iattrs (__kernfs_iattrs(): all three times its making's).
+ *
+ * Not in the state file, nor in what a change's @pre, record or undo
+ * compare see (iattr_entry_json()): the size's SETATTR is the shell's `>`
+ * before every write of an agent's `echo 1 > memoryN/online`, and a
+ * record of its own would be a journal line and an fdatasync() more on
+ * every such write, and an "iattrs" entry for every file ever written so.
+ * kernfs keeps them with the kernfs_node, lost at a reboot; disk
+ * filesystems do not make a time durable before the next commit either
+ * (lazytime keeps it in memory up to a day).  So a hotmemfs restart shows
+ * the times the file has: a touch's or chmod's, else the mount's.  A later
+ * setattr or xattr of the node makes them its own (iattr_times_init()),
+ * saved with its record.  An undo puts the saved values of @pre back and
+ * keeps these (iattr_entry_into(), trunc_carry()): a failed chmod leaves
+ * the times shown as they were.
+ */
+struct iattr_trunc {
+	bool set;
+	struct timespec at, atime;
+};
+
 struct hmfs_iattr {
 	uint64_t ino;
 	bool chmod; /* kernfs_setattr() ran: mode/uid/gid replace the tree's */
@@ -50,6 +80,7 @@ struct hmfs_iattr {
 	/* kernfs_iattrs() made them (a setattr, an xattr): its times replace the mount's */
 	bool times;
 	struct timespec atime, mtime, ctime;
+	struct iattr_trunc trunc; /* in memory alone */
 	bool runtime_forbidden; /* power/control: "on" */
 	struct hmfs_xattr *xattrs;
 	/* firmware/memmap/N's: its entry's range, forgotten with its memory (hmfs_forget_block_attrs()) */
@@ -255,7 +286,7 @@ static struct hmfs_iattr *iattr_born(struct hmfs_iattr *a, const struct hmfs_nod
 	return a;
 }
 
-static void iattr_free(struct hmfs_iattr *a)
+static void xattrs_free(struct hmfs_iattr *a)
 {
 	while (a->xattrs) {
 		struct hmfs_xattr *x = a->xattrs;
@@ -264,6 +295,11 @@ static void iattr_free(struct hmfs_iattr *a)
 		free(x->name);
 		free(x);
 	}
+}
+
+static void iattr_free(struct hmfs_iattr *a)
+{
+	xattrs_free(a);
 	free(a);
 }
 
@@ -411,14 +447,43 @@ void hmfs_iattr_free_all(struct hmfs_ctx *ctx)
 	orphans_free(ctx);
 }
 
-/* __kernfs_iattrs(): a new kernfs_iattrs has the time of its making as all three times */
+static int timespec_cmp(const struct timespec *x, const struct timespec *y)
+{
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
+}
+
+/*
+ * @a's truncate came after its last setattr: its times are the ones
+ * shown.  Every setattr sets ctime to now (notify_change()), so a ctime
+ * older than the truncate's is of a setattr before it; equal, the
+ * truncate was folded in (iattr_times_init()) and its times are the same.
+ */
+static bool trunc_newer(const struct hmfs_iattr *a)
+{
+	return a->trunc.set && (!a->times || timespec_cmp(&a->trunc.at, &a->ctime) >= 0);
+}
+
+/*
+ * __kernfs_iattrs(): a new kernfs_iattrs has the time of its making as
+ * all three times -- a truncate's when it made them.  And the times shown
+ * become the entry's own before a setattr or xattr changes it, as kernfs
+ * has one set: a chmod after `: > file` keeps the truncate's mtime, now
+ * in the chmod's record.
+ */
 static void iattr_times_init(struct hmfs_iattr *a)
 {
-	if (a->times)
-		return;
-	clock_gettime(CLOCK_REALTIME, &a->atime);
-	a->mtime = a->ctime = a->atime;
-	a->times = true;
+	if (!a->times) {
+		if (a->trunc.set)
+			a->atime = a->trunc.atime;
+		else
+			clock_gettime(CLOCK_REALTIME, &a->atime);
+		a->mtime = a->ctime = a->atime;
+		a->times = true;
+	}
+	if (trunc_newer(a))
+		a->mtime = a->ctime = a->trunc.at;
 }
 
 /*
@@ -431,8 +496,9 @@ static int setattr_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, const 
 	struct hmfs_iattr *a;
 	struct timespec now;
 
-	clock_gettime(CLOCK_REALTIME, &now);
 	pthread_mutex_lock(&ctx->iattr_lock);
+	/* under the lock: a truncate's time and this one's in the order they are made */
+	clock_gettime(CLOCK_REALTIME, &now);
 	a = iattr_get(ctx, n);
 	if (!a) {
 		pthread_mutex_unlock(&ctx->iattr_lock);
@@ -478,6 +544,70 @@ int hmfs_setattr_node(struct hmfs_ctx *ctx, const struct hmfs_node *n, const str
 	struct hmfs_iattr_change c = { .op = HMFS_IA_SETATTR, .n = n, .attr = attr, .to_set = to_set };
 
 	return iattr_change_held(ctx, &c);
+}
+
+/* ---- a truncate's times (struct iattr_trunc) ----------------------------- */
+
+static bool iattr_drop_in(struct hmfs_iattr **tbl, uint64_t ino);
+
+/*
+ * Caller holds iattr_lock: node @n's truncate at @now, looked up after
+ * ctx->iattr_gen read @gen.  -EAGAIN: a removal's forget came since
+ * (gen_bump()), and the entry made here may be of an incarnation that
+ * went, on no chain that forget walked: made and never forgotten, and
+ * nr_iattr never 0 again.  The caller looks @n up again.
+ */
+static int trunc_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, unsigned long gen,
+		       const struct timespec *now)
+{
+	bool made = !n->removed && !iattr_find(ctx, n->ino);
+	struct hmfs_iattr *a = iattr_get(ctx, n);
+
+	if (!a)
+		return -ENOMEM;
+	/* a read-modify-write: it reads a forget's bump, or that forget sees this entry (gen_bump()) */
+	if (made && __atomic_fetch_add(&ctx->iattr_gen, 0, __ATOMIC_SEQ_CST) != gen) {
+		iattr_drop_in(ctx->iattr, n->ino);
+		__atomic_sub_fetch(&ctx->nr_iattr, 1, __ATOMIC_RELAXED);
+		return -EAGAIN;
+	}
+	if (!a->trunc.set && !a->times)
+		a->trunc.atime = *now; /* this truncate made the node's kernfs_iattrs */
+	a->trunc.set = true;
+	a->trunc.at = *now;
+	return 0;
+}
+
+int hmfs_iattr_truncated(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct timespec now;
+	struct hmfs_node n;
+	unsigned long gen;
+	int ret;
+
+	do {
+		gen = __atomic_load_n(&ctx->iattr_gen, __ATOMIC_ACQUIRE);
+		ret = hmfs_node_get_held(ctx, ino, &n);
+		if (ret)
+			return ret;
+		pthread_mutex_lock(&ctx->iattr_lock);
+		clock_gettime(CLOCK_REALTIME, &now);
+		ret = trunc_apply(ctx, &n, gen, &now);
+		pthread_mutex_unlock(&ctx->iattr_lock);
+	} while (ret == -EAGAIN);
+	return ret;
+}
+
+/*
+ * A removal's forget is coming: a truncate making an entry meanwhile
+ * looks its node up again (trunc_apply()).  A read-modify-write before
+ * the unlocked "nothing kept" test: either the truncate's reads this
+ * bump, or this one reads the truncate's, made after its entry -- and
+ * then iattr_any() sees the entry.
+ */
+static void gen_bump(struct hmfs_ctx *ctx)
+{
+	__atomic_fetch_add(&ctx->iattr_gen, 1, __ATOMIC_SEQ_CST);
 }
 
 /* what a removal takes (iattr_forget()): its object's entries, or those of its memory's firmware map */
@@ -545,6 +675,7 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t ke
 			  fwmap = { IK_FWMAP, 0, 0, (uint64_t)id * ctx->block_size };
 	unsigned h[2], nr;
 
+	gen_bump(ctx);
 	if (!iattr_any(ctx))
 		return;
 	nr = block_chains(ctx, id, key, h);
@@ -568,6 +699,7 @@ void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, uint64_t key)
 {
 	struct iattr_gone node = { IK_NODE, 0, key, 0 };
 
+	gen_bump(ctx);
 	if (!iattr_any(ctx))
 		return;
 	pthread_mutex_lock(&ctx->iattr_lock);
@@ -593,6 +725,11 @@ void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct sta
 		st->st_atim = a->atime;
 		st->st_mtim = a->mtime;
 		st->st_ctim = a->ctime;
+	}
+	if (a && trunc_newer(a)) {
+		if (!a->times)
+			st->st_atim = a->trunc.atime;
+		st->st_mtim = st->st_ctim = a->trunc.at;
 	}
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
@@ -1632,15 +1769,18 @@ static bool iattr_entry_node(struct hmfs_ctx *ctx, json_object *e, struct hmfs_n
 
 /*
  * Node @n keeps what @e says in @tbl, and nothing else (a path alone:
- * nothing); how many entries @tbl has more (-1, 0, 1).
+ * nothing) -- but a truncate's times, which no @e has (struct
+ * iattr_trunc); how many entries @tbl has more (-1, 0, 1).
  */
 static int iattr_entry_into(struct hmfs_iattr **tbl, const struct hmfs_node *n, json_object *e)
 {
+	struct hmfs_iattr *old = iattr_find_in(tbl, n->ino), *a;
+	struct iattr_trunc trunc = old ? old->trunc : (struct iattr_trunc){ 0 };
 	int more = iattr_drop_in(tbl, n->ino) ? -1 : 0;
-	struct hmfs_iattr *a;
 
-	if (hmfs_iattr_entry_keeps(e) && (a = iattr_born(iattr_new_in(tbl, n->ino), n))) {
+	if ((hmfs_iattr_entry_keeps(e) || trunc.set) && (a = iattr_born(iattr_new_in(tbl, n->ino), n))) {
 		iattr_entry_restore(a, n, e);
+		a->trunc = trunc;
 		more++;
 	}
 	return more;
@@ -1725,6 +1865,39 @@ static void iattr_take(struct hmfs_ctx *ctx, const struct iattr_sel *sel, struct
 	}
 }
 
+/*
+ * A truncate's times of the entries @old had kept with their nodes'
+ * entries in @now (struct iattr_trunc): onto the entry there, or, where
+ * the node keeps nothing else now, the old entry moved there with them
+ * alone (after iattr_inval_changed() compared its values)
+ */
+static void trunc_carry(struct hmfs_iattr **old, struct hmfs_iattr **now)
+{
+	for (int i = 0; i < HMFS_IATTR_BUCKETS; i++) {
+		for (struct hmfs_iattr **p = &old[i]; *p;) {
+			struct hmfs_iattr *a = *p, *b;
+
+			if (!a->trunc.set) {
+				p = &a->next;
+				continue;
+			}
+			b = iattr_find_in(now, a->ino);
+			if (b) {
+				b->trunc = a->trunc;
+				p = &a->next;
+				continue;
+			}
+			*p = a->next;
+			/* the old entry itself: no allocation under the lock */
+			*a = (struct hmfs_iattr){ .ino = a->ino, .trunc = a->trunc, .fw_start = a->fw_start,
+						  .fw_end = a->fw_end, .xattrs = a->xattrs };
+			xattrs_free(a);
+			a->next = now[i];
+			now[i] = a;
+		}
+	}
+}
+
 /* every entry of @now into ctx's table (none of its inodes is there) */
 static void iattr_put_all(struct hmfs_ctx *ctx, struct hmfs_iattr **now)
 {
@@ -1778,6 +1951,7 @@ static void iattr_restore_in(struct hmfs_ctx *ctx, json_object *entries, json_ob
 	iattr_take(ctx, &sel, now, old);
 	/* under the lock: the kernel asks nothing of us while it forgets */
 	iattr_inval_changed(ctx, old, now);
+	trunc_carry(old, now);
 	iattr_put_all(ctx, now);
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	sel_free(&sel);

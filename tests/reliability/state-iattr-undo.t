@@ -30,15 +30,34 @@ is "$(su nobody -s /bin/sh -c "echo online_movable >$A" 2>&1 | grep -c 'Permissi
 	"... nobody cannot write auto_online_blocks"
 is "$(frozen)" 0 "hotmemfs is not frozen"
 
+# 1b. a truncate's times, kept in memory alone (iattr.c struct
+# iattr_trunc), are no part of the undo's entry: a refused chmod leaves
+# them as they were shown
+: >"$A"
+t=$(stat -c '%y|%z' "$A")
+: >"$TMP/fail"
+chmod 600 "$A" 2>/dev/null
+tap_ok $((! $?)) ": > auto_online_blocks, then a chmod 600 whose save fails is refused"
+rm "$TMP/fail"
+is "$(stat -c '%a %y|%z' "$A")" "644 $t" "... its mode, and the truncate's mtime and ctime, as before"
+is "$(frozen)" 0 "... hotmemfs is not frozen"
+
 # 2. the undo of a device_del brings its blocks back as new incarnations:
 # what they kept comes back with them
 chmod 600 "$M/memory32/state" && chown 7:8 "$M/memory32/online"
 tap_ok $? "memory32/state chmod 600, memory32/online chown 7:8 (acknowledged)"
+# every firmware map entry's is in a device change's undo (iattr.c
+# ino_in_sel()): the boot RAM's, which stays, keeps its truncate's times
+FW=$MNT/sys/firmware/memmap/0/type
+python3 -c 'import os, sys; os.truncate(sys.argv[1], 0)' "$FW"
+tap_ok $? "truncate(2) of firmware/memmap/0/type by root"
+fw=$(stat -c '%y|%z' "$FW")
 : >"$TMP/fail"
 ctl device_del d1 >/dev/null 2>&1
 tap_ok $((! $?)) "device_del d1 whose save fails is refused"
 rm "$TMP/fail"
 is "$(frozen)" 0 "... hotmemfs is not frozen"
+is "$(stat -c '%y|%z' "$FW")" "$fw" "... firmware/memmap/0/type shows its truncate's mtime and ctime still"
 is "$(stat -c '%a %u:%g' "$M/memory32/state" "$M/memory32/online" | tr '\n' ' ')" "600 0:0 644 7:8 " \
 	"... and the blocks back keep their mode and owner"
 kill9_fs
