@@ -248,6 +248,9 @@ struct hmd {
 	/* the uevent socket file bound: the one unlinked at exit (uevent.c) */
 	dev_t unix_dev;
 	ino_t unix_ino;
+	/* SOCKET.lock, held for life, and whether it is this run's to remove (socklock.c) */
+	int unix_lock_fd;
+	bool unix_lock_made;
 	unsigned long unix_datagrams; /* received on the Unix socket since start */
 	/* silence.c: the memory directory's link count, and a rise not yet judged */
 	sd_event_source *silence_src;
@@ -421,6 +424,19 @@ int hmd_state_lock(struct hmd *d);
 void hmd_state_dir_unmake(struct hmd *d);
 /* the state dir made if missing: 0 or -errno (errno kept for %m) */
 int hmd_state_dir_make(struct hmd *d);
+/* the pid holding an flock() on @fd's file (/proc/locks), 0: not known */
+long hmd_flock_holder(int fd);
+/* @fd, locked, is still the file at @path (not removed by its last holder) */
+bool hmd_lock_still_named(int fd, const char *path);
+
+/*
+ * socklock.c: SOCKET.lock beside --uevent-socket, flocked for life;
+ * -EADDRINUSE: another hotmemd holds it; every failure said
+ */
+int hmd_socket_lock(struct hmd *d);
+/* the socket bound: the lock file removed with it at exit */
+void hmd_socket_lock_own(struct hmd *d);
+void hmd_socket_unlock(struct hmd *d);
 
 /* retry.c: backoff after a busy write */
 int hmd_retry_schedule(struct hmd *d, unsigned long id, int err);

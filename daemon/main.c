@@ -491,7 +491,7 @@ static int check_config(struct hmd *d, int r, const char *err)
 
 int main(int argc, char **argv)
 {
-	struct hmd d = { .memdir_fd = -1, .nl_fd = -1, .unix_fd = -1 };
+	struct hmd d = { .memdir_fd = -1, .nl_fd = -1, .unix_fd = -1, .unix_lock_fd = -1 };
 	struct args a = { .config = HMD_DEFAULT_CONFIG };
 	char err[HMD_ERR_MAX];
 	int r;

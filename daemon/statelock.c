@@ -27,7 +27,7 @@
 #include "hotmemd.h"
 
 /* the holder's pid from /proc/locks (flock has no F_GETLK); 0: not known */
-static long flock_holder(int fd)
+long hmd_flock_holder(int fd)
 {
 	char line[256];
 	struct stat st;
@@ -72,7 +72,7 @@ int hmd_state_dir_make(struct hmd *d)
  * lock on the one made anew.  Such a lock counts for nothing (as
  * hotmemfs's lock_still_named()).
  */
-static bool lock_still_named(int fd, const char *dir)
+bool hmd_lock_still_named(int fd, const char *dir)
 {
 	struct stat locked, now;
 
@@ -95,7 +95,7 @@ again:
 	if (fd < 0)
 		goto unlocked;
 	if (!flock(fd, LOCK_EX | LOCK_NB)) {
-		if (lock_still_named(fd, dir))
+		if (hmd_lock_still_named(fd, dir))
 			return 0; /* held for life */
 		close(fd);
 		d->state_dir_made = false; /* what it made is gone: the one there now is not ours */
@@ -105,7 +105,7 @@ again:
 		close(fd);
 		goto unlocked;
 	}
-	pid = flock_holder(fd);
+	pid = hmd_flock_holder(fd);
 	close(fd);
 	if (pid > 0)
 		hmd_log(d, LOG_ERR,

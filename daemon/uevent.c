@@ -203,9 +203,11 @@ static int socket_stale(const struct sockaddr_un *sun)
 
 /*
  * A socket file of an earlier run (killed, so it never unlinked it) is
- * removed; a live one is another hotmemd's (abuse25a B1: a second one
- * took the name, and its exit unlinked it, leaving the first deaf for
- * good): refused.  Nothing but a socket file is ever removed.
+ * removed; a live one is another's (abuse25a B1: a second hotmemd took
+ * the name, and its exit unlinked it, leaving the first deaf for good):
+ * refused.  Nothing but a socket file is ever removed.  Called with
+ * SOCKET.lock held (socklock.c): no other hotmemd probes, unlinks or binds
+ * meanwhile; the probe still finds a holder that is not a hotmemd.
  */
 static int unlink_stale(struct hmd *d, const struct sockaddr_un *sun)
 {
@@ -262,14 +264,19 @@ int hmd_uevent_open_unix(struct hmd *d)
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return open_failed(d, -ENAMETOOLONG);
 	strcpy(sun.sun_path, path);
+	r = hmd_socket_lock(d);
+	if (r < 0)
+		return r; /* said */
 	r = unlink_stale(d, &sun);
 	if (r == -EADDRINUSE)
-		return r; /* said whose */
+		goto err_unlock; /* said whose */
 	if (r < 0)
-		return open_failed(d, r);
+		goto err_unlock_say;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return open_failed(d, -errno);
+	if (fd < 0) {
+		r = -errno;
+		goto err_unlock_say;
+	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	r = bind_unix(d, fd, &sun);
@@ -279,12 +286,17 @@ int hmd_uevent_open_unix(struct hmd *d)
 	if (r < 0)
 		goto err_unlink;
 	d->unix_fd = fd;
+	hmd_socket_lock_own(d);
 	return 0;
 err_unlink:
 	unlink(path);
 err_close:
 	close(fd);
-	return open_failed(d, r);
+err_unlock_say:
+	open_failed(d, r);
+err_unlock:
+	hmd_socket_unlock(d);
+	return r;
 }
 
 /* the socket file bound, if still at its path: a later one is not ours */
@@ -307,5 +319,7 @@ void hmd_uevent_close(struct hmd *d)
 		close(d->unix_fd);
 		unlink_own(d);
 	}
+	/* after the socket file: no starter takes the name before it is gone */
+	hmd_socket_unlock(d);
 	d->nl_fd = d->unix_fd = -1;
 }

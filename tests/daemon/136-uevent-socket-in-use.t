@@ -22,7 +22,7 @@ wait_exit "$pid2" 30 >/dev/null 2>&1
 is "$?" 1 "a second one on the same uevent socket exits 1 (it ran, and took the socket)"
 sed 's/^/# /' "$TMP/2.log"
 check "... saying the socket is in use" \
-	grep -q "uevent socket $sock is in use by another process (a running hotmemd?): exiting" "$TMP/2.log"
+	grep -q "uevent socket $sock is in use by another hotmemd (pid $pid1 holds $sock.lock): exiting" "$TMP/2.log"
 check "... and never ready" bash -c "! grep -q 'ready: sysroot' '$TMP/2.log'"
 check "... and made no state dir" test ! -e "$TMP/st2"
 check "the socket file is still there" test -S "$sock"

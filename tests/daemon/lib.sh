@@ -186,16 +186,36 @@ state() { cat "$1/sys/devices/system/memory/memory$2/state"; }
 # sock_start N [ARGS...]: hotmemd N on the uevent socket $sock (sysroot
 # $root, --netlink=no, --policy online), state dir $TMP/stN, its log
 # $TMP/N.log, its pid in pidN; SOCK_ENV: VAR=VALUE words added to its
-# environment (tests/daemon/136, 140)
+# environment; SOCK_AT=FIFO: it execs once it has read a line from FIFO
+# (at_once(), tests/daemon/140)
 sock_start() {
-	local n=$1
+	local n=$1 at=()
 	shift
 	: >"$TMP/$n.log"
+	[ -z "${SOCK_AT:-}" ] || at=(sh -c 'read -r _ <"$0" && exec "$@"' "$SOCK_AT")
 	# shellcheck disable=SC2086 # SOCK_ENV: words
-	env ${SOCK_ENV:-} "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/st$n" \
+	env ${SOCK_ENV:-} "${at[@]}" "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/st$n" \
 		--netlink=no --uevent-socket "$sock" --policy online "$@" 2>"$TMP/$n.log" &
 	eval "pid$n=$!"
 	_pids+=("$!")
+}
+# at_once N M: sock_start N and M, both let go at the same instant: each
+# waits in a read of one FIFO (its wchan a pipe read) until one write
+# brings both their lines
+at_once() {
+	local gate=$TMP/at_once fd
+	[ -p "$gate" ] || mkfifo "$gate"
+	exec {fd}<>"$gate"
+	SOCK_AT=$gate sock_start "$1"
+	SOCK_AT=$gate sock_start "$2"
+	wait_for 30 fifo_readers "$(eval echo "\$pid$1")" "$(eval echo "\$pid$2")"
+	printf '\n\n' >&"$fd"
+	exec {fd}>&-
+}
+# fifo_readers PID...: each PID waits in a pipe's read
+fifo_readers() {
+	local p
+	for p; do grep -q pipe_read "/proc/$p/wchan" 2>/dev/null || return 1; done
 }
 # sock_add ID: a new offline block ID in $root and its ADD sent on $sock:
 # 0 once it is online, 1 after 10 s
