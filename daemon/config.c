@@ -22,6 +22,19 @@
 #include "uapi/hmuapi.h"
 
 #define CFG_SECTION "hotmemd"
+#define NAMES(t) (t), (int)(sizeof(t) / sizeof((t)[0]))
+
+/*
+ * The names of the enumerated keys, by value: read by set_main_key() and
+ * written by hmd_config_dump() from one table each, so the two cannot
+ * disagree (each had its own copy).  levels: syslog's LOG_EMERG..LOG_DEBUG.
+ */
+static const char *const groups[] = { "none", "contiguous", "firmware" };
+static const char *const sources[] = { "auto", "kernel", "any" };
+static const char *const targets[] = { "auto", "journal", "stderr" };
+static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",
+				      "warning", "notice", "info", "debug" };
+_Static_assert(sizeof(levels) / sizeof(levels[0]) == LOG_DEBUG + 1, "a name each syslog level");
 
 const struct hmd_config_key hmd_config_keys[] = {
 	{ "policy", "policy", false, "offline|online|online_kernel|online_movable|auto-movable" },
@@ -310,12 +323,6 @@ static int set_numa(struct hmd_config *cfg, const char *value, char *err, size_t
 static int set_main_key(struct hmd_config *cfg, const char *key, const char *value, char *err,
 			size_t errlen)
 {
-	static const char *const groups[] = { "none", "contiguous", "firmware" };
-	static const char *const sources[] = { "auto", "kernel", "any" };
-	static const char *const targets[] = { "auto", "journal", "stderr" };
-	static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",
-					      "warning", "notice", "info", "debug" };
-
 	if (hmu_parameq(key, "policy"))
 		return set_policy(&cfg->policy, value, false, err, errlen);
 	if (hmu_parameq(key, "auto_movable_ratio"))
@@ -323,7 +330,7 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 	if (hmu_parameq(key, "auto_movable_numa_aware"))
 		return set_numa(cfg, value, err, errlen);
 	if (hmu_parameq(key, "memory_groups"))
-		return set_enum(&cfg->groups, value, groups, 3, err, errlen);
+		return set_enum(&cfg->groups, value, NAMES(groups), err, errlen);
 	if (hmu_parameq(key, "retry_max"))
 		return set_uint(&cfg->retry_max, value, 100, err, errlen);
 	if (hmu_parameq(key, "retry_initial_ms"))
@@ -335,11 +342,11 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 	if (hmu_parameq(key, "netlink"))
 		return set_bool(&cfg->netlink, value, err, errlen);
 	if (hmu_parameq(key, "uevent_source"))
-		return set_enum(&cfg->uevent_source, value, sources, 3, err, errlen);
+		return set_enum(&cfg->uevent_source, value, NAMES(sources), err, errlen);
 	if (hmu_parameq(key, "log_level"))
-		return set_enum(&cfg->log_level, value, levels, 8, err, errlen);
+		return set_enum(&cfg->log_level, value, NAMES(levels), err, errlen);
 	if (hmu_parameq(key, "log_target"))
-		return set_enum(&cfg->log_target, value, targets, 3, err, errlen);
+		return set_enum(&cfg->log_target, value, NAMES(targets), err, errlen);
 	if (hmu_parameq(key, "sysroot"))
 		return set_path(cfg->sysroot, sizeof(cfg->sysroot), *value ? value : "/", true, err,
 				errlen);
@@ -605,11 +612,6 @@ int hmd_config_load(struct hmd_config *cfg, const char *path, bool must_exist,
 
 void hmd_config_dump(const struct hmd_config *cfg, FILE *f)
 {
-	static const char *const groups[] = { "none", "contiguous", "firmware" };
-	static const char *const sources[] = { "auto", "kernel", "any" };
-	static const char *const targets[] = { "auto", "journal", "stderr" };
-	static const char *const levels[] = { "emerg",	 "alert",  "crit", "err",
-					      "warning", "notice", "info", "debug" };
 	static const char *const tri[] = { "no", "yes", "kernel" };
 	int i;
 

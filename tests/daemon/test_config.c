@@ -341,6 +341,34 @@ static void test_dump_roundtrip(void **state)
 	assert_memory_equal(&a, &b, sizeof(a));
 }
 
+/*
+ * Every value of each enumerated key dumps as a name that loads back to
+ * it (--check-config's output is a valid file): config.c reads and writes
+ * them from one table each.
+ */
+static void test_dump_every_name(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_config a, b;
+	char err[HMD_ERR_MAX];
+	FILE *fp;
+	int v;
+
+	for (v = 0; v <= LOG_DEBUG; v++) {
+		hmd_config_defaults(&a);
+		a.log_level = v;
+		a.log_target = v % 3;
+		a.uevent_source = (v + 1) % 3;
+		a.groups = (v + 2) % 3;
+		fp = fopen(f->conf, "w");
+		assert_non_null(fp);
+		hmd_config_dump(&a, fp);
+		fclose(fp);
+		assert_int_equal(hmd_config_load(&b, f->conf, true, NULL, err, sizeof(err)), 0);
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +384,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dash_underscore_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cross_check_says_origins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_every_name, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
