@@ -198,6 +198,19 @@ static int setup_watchdog(struct hmd *d)
 					  d->watchdog_usec / 20 + 1, on_watchdog, d);
 }
 
+/*
+ * Stopping: said in the log and to systemd, STOPPING=1 with a STATUS that
+ * says so (sd_notify(3): sent when the service begins its shutdown), and
+ * never READY=1 after it: a rescan a SIGTERM ended has counted part of the
+ * blocks, and READY=1 with that STATUS claimed a service up with fewer
+ * blocks online than there are.
+ */
+static void say_stopping(struct hmd *d, int signo)
+{
+	hmd_log(d, LOG_INFO, "signal %d: exiting", signo);
+	sd_notifyf(0, "STOPPING=1\nSTATUS=stopping: signal %d", signo);
+}
+
 /* ---- reload ------------------------------------------------------------ */
 
 static void log_config_errors(struct hmd *d, const char *err)
@@ -290,6 +303,12 @@ static void reload(struct hmd *d)
 		   "configuration reloaded");
 out:
 	free(n);
+	/* a SIGTERM met by the rescan: its signal is still pending, never read */
+	if (hmd_stop_requested(d)) {
+		say_stopping(d, d->stop_signal);
+		sd_event_exit(d->ev, 0);
+		return;
+	}
 	notify_status(d, "READY=1\n");
 }
 
@@ -338,8 +357,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 		hmd_log(d, LOG_INFO, "SIGUSR2 ignored (SIGUSR1 logs the status)");
 		return 0;
 	}
-	hmd_log(d, LOG_INFO, "signal %d: exiting", (int)si->ssi_signo);
-	sd_notify(0, "STOPPING=1");
+	say_stopping(d, (int)si->ssi_signo);
 	return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 
@@ -436,8 +454,7 @@ static int run_daemon(struct hmd *d)
 	r = hmd_coldplug(d, true);
 	if (r == -EINTR) {
 		/* what on_signal() does once the loop runs */
-		hmd_log(d, LOG_INFO, "signal %d: exiting", d->stop_signal);
-		sd_notify(0, "STOPPING=1");
+		say_stopping(d, d->stop_signal);
 		return 0;
 	}
 	if (r < 0) {
