@@ -94,6 +94,9 @@ struct hmd {
 	bool config_explicit;
 	bool oneshot;
 	bool state_dir_made; /* this start made the state dir (statelock.c) */
+	/* the state dir's lock, held for life (-1: none); done: locked or said unlockable */
+	int state_lock_fd;
+	bool state_lock_done;
 
 	/* the sysroot */
 	int memdir_fd; /* DIR/sys/devices/system/memory */
@@ -418,9 +421,13 @@ bool hmd_sysroot_gone(struct hmd *d, int err);
 void hmd_sysroot_unwatch(struct hmd *d);
 /* after the coldplug: a FUSE sysroot's death noticed within seconds, idle too */
 void hmd_sysroot_watch(struct hmd *d);
-/* statelock.c: STATE_DIR/hotmemd.lock held for life; -EBUSY: another hotmemd has it (said) */
-int hmd_state_lock(struct hmd *d);
-/* a start refused after hmd_state_lock(): the state dir removed if it made it, empty */
+/*
+ * statelock.c: flock() of the state dir held for life; -EBUSY: another
+ * hotmemd has it (said).  @make false: a missing state dir is not made
+ * (0, not locked): a later call with @make true makes and locks it.
+ */
+int hmd_state_lock(struct hmd *d, bool make);
+/* a start refused after hmd_state_lock() made the state dir: removed if still the one locked, empty */
 void hmd_state_dir_unmake(struct hmd *d);
 /* the state dir made if missing: 0 or -errno (errno kept for %m) */
 int hmd_state_dir_make(struct hmd *d);

@@ -429,7 +429,7 @@ static int run_oneshot(struct hmd *d)
 	int r;
 
 	/* it writes as the service does: one of them a state dir (statelock.c) */
-	if (hmd_state_lock(d))
+	if (hmd_state_lock(d, true))
 		return 1;
 	r = hmd_coldplug(d, true);
 	/* busy writes retried, and blocks waiting for their links (linkwait.c) */
@@ -439,17 +439,42 @@ static int run_oneshot(struct hmd *d)
 	return r || d->sysroot_gone ? 1 : (d->n_failed ? 2 : 0);
 }
 
+/*
+ * Whether --uevent-socket is in --state-dir (/run/hotmemd/uevent.sock in
+ * hotmemd(8)'s example): a missing state dir must then be made before the
+ * socket can be bound.
+ */
+static bool socket_in_state_dir(const struct hmd *d)
+{
+	const char *dir = d->cfg.state_dir;
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return d->cfg.uevent_socket[0] && n && !strncmp(d->cfg.uevent_socket, dir, n) &&
+	       d->cfg.uevent_socket[n] == '/';
+}
+
+/*
+ * A refused start leaves the file system as it found it: an existing
+ * state dir is locked first (a second hotmemd on it refused before it
+ * binds anything); a missing one is made after the sources are open
+ * (refused there, nothing was made), unless the socket lives in it.
+ */
 static int run_daemon(struct hmd *d)
 {
 	int r;
 
-	if (hmd_state_lock(d))
+	if (hmd_state_lock(d, socket_in_state_dir(d)))
 		return 1;
 	r = setup_sources(d);
 	if (r < 0) {
 		hmd_state_dir_unmake(d); /* refused before anything was decided */
 		return 1;
 	}
+	/* refused here (another start made and locked it meanwhile): its sources closed at exit */
+	if (hmd_state_lock(d, true))
+		return 1;
 	hmd_keepalive_start(d);
 	r = hmd_coldplug(d, true);
 	if (r == -EINTR) {
@@ -508,7 +533,13 @@ static int check_config(struct hmd *d, int r, const char *err)
 
 int main(int argc, char **argv)
 {
-	struct hmd d = { .memdir_fd = -1, .nl_fd = -1, .unix_fd = -1, .unix_lock_fd = -1 };
+	struct hmd d = {
+		.memdir_fd = -1,
+		.nl_fd = -1,
+		.unix_fd = -1,
+		.unix_lock_fd = -1,
+		.state_lock_fd = -1,
+	};
 	struct args a = { .config = HMD_DEFAULT_CONFIG };
 	char err[HMD_ERR_MAX];
 	int r;

@@ -80,23 +80,38 @@ bool hmd_lock_still_named(int fd, const char *dir)
 	       locked.st_dev == now.st_dev;
 }
 
-int hmd_state_lock(struct hmd *d)
+/*
+ * @make false: an existing state dir is locked, a missing one is left
+ * missing (0, not locked) -- run_daemon() locks first and makes it only
+ * once the uevent sources are open, so that a start they refuse (a second
+ * hotmemd on the socket, a socket in a directory not there) leaves the
+ * file system as it found it (it made the state dir and removed it again:
+ * a directory briefly there, and one it could not tell from another's).
+ * @make true: made if missing.  Once locked, or
+ * said unlockable, later calls do nothing.
+ */
+int hmd_state_lock(struct hmd *d, bool make)
 {
 	const char *dir = d->cfg.state_dir;
 	long pid;
 	int fd;
 
-	if (d->cfg.dry_run || !dir[0])
+	if (d->cfg.dry_run || !dir[0] || d->state_lock_done)
 		return 0;
 again:
-	if (hmd_state_dir_make(d))
+	if (make && hmd_state_dir_make(d))
 		goto unlocked;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && !make)
+		return 0; /* made by the call after the sources */
 	if (fd < 0)
 		goto unlocked;
 	if (!flock(fd, LOCK_EX | LOCK_NB)) {
-		if (hmd_lock_still_named(fd, dir))
-			return 0; /* held for life */
+		if (hmd_lock_still_named(fd, dir)) {
+			d->state_lock_fd = fd; /* held for life */
+			d->state_lock_done = true;
+			return 0;
+		}
 		close(fd);
 		d->state_dir_made = false; /* what it made is gone: the one there now is not ours */
 		goto again;
@@ -105,6 +120,7 @@ again:
 		close(fd);
 		goto unlocked;
 	}
+	/* one made here and locked by another starter meanwhile is that one's: kept */
 	pid = hmd_flock_holder(fd);
 	close(fd);
 	if (pid > 0)
@@ -120,22 +136,30 @@ unlocked:
 	/* what bootblocks.c's record would meet too: said, not fatal */
 	hmd_log(d, LOG_WARNING, "cannot lock state dir %s (%m): a second hotmemd on it would not be refused",
 		dir);
+	d->state_lock_done = true;
 	return 0;
 }
 
 /*
- * A start refused after the lock (its uevent socket, hmd_state_lock()'s
- * caller) leaves the file system as it was: the state dir it made goes,
- * if still empty (the lock is on the directory itself, no file in it;
- * boot-blocks is written by the coldplug, after).  The lock's descriptor
- * stays open until exit: a directory removed may still be locked.
+ * A start refused after it made the state dir -- only where its uevent
+ * socket lives in it, made before the socket (run_daemon()) -- leaves the
+ * file system as it was: the state dir goes, if still empty (the lock is
+ * on the directory itself, no file in it; boot-blocks is written by the
+ * coldplug, after).  Only the directory it made and locked, if its path
+ * still names it: never one made there by another since (a directory
+ * renamed between the check and the rmdir is the one case left).  The
+ * lock's descriptor stays open until exit: a directory removed may still
+ * be locked.
  */
 void hmd_state_dir_unmake(struct hmd *d)
 {
+	const char *dir = d->cfg.state_dir;
+
 	if (!d->state_dir_made)
 		return;
 	d->state_dir_made = false;
-	if (!rmdir(d->cfg.state_dir))
-		hmd_log(d, LOG_INFO, "state dir %s removed again: the start was refused",
-			d->cfg.state_dir);
+	if (d->state_lock_fd < 0 || !hmd_lock_still_named(d->state_lock_fd, dir))
+		return;
+	if (!rmdir(dir))
+		hmd_log(d, LOG_INFO, "state dir %s removed again: the start was refused", dir);
 }

@@ -31,6 +31,9 @@ run() { # run N [ENV...]: hotmemd N on $TMP/state, its log $TMP/N.log, its pid i
 
 hold=$TMP/hold
 : >"$hold"
+# there before it starts: an existing state dir is locked first, before
+# the uevent socket's lock (a missing one is made after the sockets: 142)
+mkdir "$TMP/state"
 run 1 HOTMEM_TEST_LOCK_HOLD="$hold" LD_PRELOAD="$TMP/lock_hold.so"
 check "a start held between its open of the state dir and its flock()" \
 	wait_for 10 test -e "$hold.held"

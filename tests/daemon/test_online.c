@@ -193,7 +193,7 @@ static int setup(void **state)
 	f->d.cfg.log_level = LOG_WARNING; /* give-ups still show */
 	f->d.cfg.retry_initial_ms = 1;
 	f->d.cfg.retry_max_ms = 4;
-	f->d.memdir_fd = f->d.nl_fd = f->d.unix_fd = f->d.unix_lock_fd = -1;
+	f->d.memdir_fd = f->d.nl_fd = f->d.unix_fd = f->d.unix_lock_fd = f->d.state_lock_fd = -1;
 	f->d.write_state = mock_write;
 	f->d.test_data = &f->m;
 	hmd_log_setup(&f->d);
