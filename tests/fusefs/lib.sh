@@ -533,14 +533,20 @@ vmem_offline_loops() {
 	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33)"
 	memory33_offline_loops
 }
-# memory33_offline_loops: vm0's memory32-33 online movable, 40000 movable
-# pages and 100 pinned ones after them, and the guest's offline of
-# memory33 looping on them (OFF): two TAP lines
-memory33_offline_loops() {
+# memory33_pinned: vm0's memory32-33 online movable, 40000 movable pages
+# and 100 pinned ones after them, so that an offline of memory33 loops: one
+# TAP line (tests/reliability/state-pre-behind-offline.t)
+memory33_pinned() {
 	local m=$MNT/sys/devices/system/memory
 	for b in 32 33; do echo online_movable >"$m/memory$b/state"; done
 	ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
 	tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
+}
+# memory33_offline_loops: memory33_pinned, and the guest's offline of
+# memory33 looping on them (OFF): two TAP lines
+memory33_offline_loops() {
+	local m=$MNT/sys/devices/system/memory
+	memory33_pinned
 	(echo offline >"$m/memory33/state") 2>"$TMP/off.err" &
 	OFF=$!
 	block_state_wait 33 going-offline
