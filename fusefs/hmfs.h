@@ -1982,14 +1982,12 @@ struct hmfs_save {
 	struct json_object *ranges;
 	/* the machine's keys the change may touch (state.c change_keys[]) */
 	unsigned int keys;
-	/* the machine before the change ("params", "blocks"; one_block: that block's run) */
-	struct json_object *pre;
 	/*
-	 * @pre is a reference to ctx->saved, whose values later saveds share:
-	 * json-c counts references without atomics (Debian's libjson-c is
-	 * built without ENABLE_THREADING), so it is dropped under change_lock
+	 * the machine before the change ("params", "blocks"; one_block: that
+	 * block's run), the change's own: never a reference to ctx->saved,
+	 * whose values json-c counts without atomics (state.c saved_pre())
 	 */
-	bool pre_shared;
+	struct json_object *pre;
 	/* ctx->qemu_gen when prepared: QEMU-side records since (state.c devices_same()) */
 	uint64_t qemu_gen;
 	bool maybe_kept; /* append failed, and the journal or the state file may still hold it */
@@ -2056,7 +2054,7 @@ const char *hmfs_state_kmem_said(const struct hmfs_ctx *ctx, char *buf, size_t l
 /* without change_lock: wait until sv's record (and all before it) is durable */
 int hmfs_state_sync(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* drop what prepare kept */
-void hmfs_state_done(struct hmfs_ctx *ctx, struct hmfs_save *sv);
+void hmfs_state_done(struct hmfs_save *sv);
 /*
  * change_lock held: an undo's operations are over (machine.c unsaved(),
  * right after undo()): the kernel allocates again, and the pages the

@@ -1140,8 +1140,8 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	if (ends)
 		ends_pending(ctx, false);
 out:
-	hmfs_state_done(ctx, &run.sv);
-	hmfs_state_done(ctx, &drun.sv);
+	hmfs_state_done(&run.sv);
+	hmfs_state_done(&drun.sv);
 	if (ch == &fired)
 		hmfs_dev_due_free(&fired);
 	return ret < 0 ? ret : 0;

@@ -2764,6 +2764,42 @@ static bool prepare_iattr(struct hmfs_ctx *ctx, const struct hmfs_change *ch, st
 	return true;
 }
 
+/*
+ * @pre of a change with a saved machine: saved's values of the keys the
+ * change may touch (change_keys[]: all that undo() puts back and
+ * hmfs_state_pre_matches() compares), each a deep copy -- not a
+ * reference to ctx->saved.  json-c counts references without atomics
+ * (Debian's libjson-c is built without ENABLE_THREADING), and a saved
+ * machine shares its values with the next (refresh_stale()): a reference
+ * dropped after the change's sync, without change_lock, raced with the
+ * next change's prepare (TSan, reliability/stress.t in a fresh-clone CI
+ * of c62a331a).  Dropping it under change_lock instead (8c836c4e) made a
+ * change whose record was durable wait for change_lock after its sync:
+ * behind a later change's looping offline its reply waited as long as
+ * that offline looped, and kill -9 could not end the wait
+ * (tests/reliability/state-pre-behind-offline.t).  A copy costs less
+ * than the "set" the change makes next (append_set_once(): the machine
+ * read and every value serialised), and only the keys it needs.  A value
+ * that could not be copied is null, which no machine matches: an undo
+ * that needs it freezes hotmemfs, as with part_pre()'s.  Under
+ * change_lock.
+ */
+static json_object *saved_pre(struct hmfs_ctx *ctx, unsigned int keys)
+{
+	json_object *pre = json_object_new_object();
+
+	for (int k = 0; pre && k < HMFS_STATE_KEYS; k++) {
+		json_object *v, *copy = NULL;
+
+		if (!(keys & (1u << k)) || !json_object_object_get_ex(ctx->saved, machine_keys[k], &v))
+			continue;
+		if (json_object_deep_copy(v, &copy, NULL))
+			copy = NULL;
+		json_object_object_add(pre, machine_keys[k], copy);
+	}
+	return pre;
+}
+
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv)
 {
 	json_object *run;
@@ -2814,29 +2850,19 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	 */
 	if (ctx->saved_stale)
 		refresh_stale(ctx, sv->qemu_gen);
-	sv->pre = json_object_get(ctx->saved);
-	sv->pre_shared = true;
+	sv->pre = saved_pre(ctx, sv->keys);
 }
 
 /*
- * After hmfs_state_sync(), change_lock not held.  A shared @pre dropped
- * without change_lock raced with a change that replaced ctx->saved
- * meanwhile (keep_saved(), refresh_stale(): both count references to it
- * and to the values the new one shares) -- a count lost either way is a
- * double free or a leak (TSan in reliability/stress.t, a fresh-clone CI
- * of c62a331a).
+ * After hmfs_state_sync(), change_lock not held: @pre and @ranges are the
+ * change's own (hmfs_state_prepare(): saved_pre()), which no other
+ * thread holds once the sync is over (rollback() reads them under
+ * change_lock before it sets sv->done)
  */
-void hmfs_state_done(struct hmfs_ctx *ctx, struct hmfs_save *sv)
+void hmfs_state_done(struct hmfs_save *sv)
 {
-	if (sv->pre_shared) {
-		pthread_mutex_lock(&ctx->change_lock);
-		json_object_put(sv->pre);
-		pthread_mutex_unlock(&ctx->change_lock);
-	} else {
-		json_object_put(sv->pre);
-	}
+	json_object_put(sv->pre);
 	sv->pre = NULL;
-	sv->pre_shared = false;
 	json_object_put(sv->ranges);
 	sv->ranges = NULL;
 }

@@ -1,18 +1,22 @@
 #!/bin/bash
-# Concurrent writers of a parameter whose record's undo needs the whole
-# saved machine (auto_online_blocks: its @pre is a reference to
-# ctx->saved, state.c hmfs_state_prepare()).  Two writers write it,
-# a third flips memory32 (one-block records: saved goes stale, and the
-# next parameter's prepare replaces it, refresh_stale()); for 3 s, then
-# the value is the last one a writer was told was written, and hotmemfs
+# Concurrent writers of a parameter whose record's undo needs the saved
+# machine (auto_online_blocks: its @pre, a copy of saved's "params",
+# state.c hmfs_state_prepare()).  Two writers write it, a third flips
+# memory32 (one-block records: saved goes stale, and the next
+# parameter's prepare replaces it, refresh_stale()); for 3 s, then the
+# value is the last one a writer was told was written, and hotmemfs
 # restarted from its state file shows the same machine.  tsan.t runs it
-# with hotmemfs from the TSan build too: json-c counts references
-# without atomics, and a @pre dropped outside change_lock raced with the
-# next change's prepare (state.c hmfs_state_done(); seen once, stress.t
-# under TSan in a fresh-clone CI of c62a331a).  That race needs the
-# next prepare inside a few instructions' window, after the writer's
-# last lock and before its put: ten runs here without the fix never
-# showed it; what this file checks every run is the writers' outcome.
+# with hotmemfs from the TSan build too: json-c counts references without
+# atomics, and a @pre that was a reference to ctx->saved, dropped
+# outside change_lock, raced with the next change's prepare (seen once,
+# stress.t under TSan in a fresh-clone CI of c62a331a; @pre is a copy
+# now, state.c saved_pre()).
+# That race needs the next prepare inside a few instructions' window,
+# after the writer's last lock and before its put, and json-c is not
+# built for TSan (its counts' ++/-- go unseen, only its calls into libc
+# such as free() and memcpy() are checked): ten runs here without the
+# fix never showed it; what this file checks every run is the writers'
+# outcome.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
