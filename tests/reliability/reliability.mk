@@ -35,14 +35,17 @@ endif
 # ThreadSanitizer too (the project's promise): make tsan-build builds only
 # that -- the engine's threaded unit tests, hotmemfs and hotmemctl -- in
 # build/san-thread (the directory make SANITIZE=thread uses), and make
-# check names it to tsan.t in HOTMEM_TSAN_BUILD.  Under make check
-# SANITIZE=... nothing is built: the suite runs in its own build.
+# check names it to tsan.t in HOTMEM_TSAN_BUILD; with them sync_shim.so,
+# for the files tsan.t runs that hold a sync (never sanitized).  Under
+# make check SANITIZE=... nothing is built: the suite runs in its own
+# build.
 TSAN_BUILD := build/san-thread
 TSAN_UNITS := test_stress test_hugetlb test_offline test_hotplug test_online
 .PHONY: tsan-build
 tsan-build:
 ifeq ($(SANITIZE),)
 	@$(MAKE) --no-print-directory SANITIZE=thread $(TSAN_BUILD)/hotmemfs $(TSAN_BUILD)/hotmemctl \
+		$(TSAN_BUILD)/tests/reliability/sync_shim.so \
 		$(addprefix $(TSAN_BUILD)/tests/engine/,$(TSAN_UNITS))
 else
 	@:

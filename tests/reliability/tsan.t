@@ -62,7 +62,10 @@ tsan_file() {
 # lookups and getattrs racing a control-socket device_add that onlines a
 # new node (pgdat->online is read under span_lock: 2026-11-30)
 tsan_file fusefs/37-write-invalidates.t "lookups racing a device_add"
-# two writers of a parameter whose undo holds the saved machine, and a
-# block's one-block records making it stale (state.c hmfs_state_done())
+# two writers of a parameter whose undo needs the saved machine, and a
+# block's one-block records making it stale (state.c saved_pre())
 tsan_file reliability/params-writers.t "parameter writers sharing the saved machine"
+# a parameter write's @pre dropped after its sync while the next change,
+# a looping offline, holds change_lock (state.c hmfs_state_done())
+tsan_file reliability/state-pre-behind-offline.t "a change's @pre dropped behind a looping offline"
 done_testing
