@@ -1566,11 +1566,17 @@ uint64_t hmfs_dev_host_requested(const struct hmfs_dev *d)
  * hm_virtio_mem_info.work_pending: MEM_OFFLINE with
  * virtio_mem.unplug_online off, MEM_ONLINE below half its
  * offline_threshold) and @d is not at its requested-size, for the
- * kernel's worker runs queued work right away; and after any online
- * while @d is short of requested-size, as the kernel's retry timer would
- * in time.  Only a block of its own: the notifier queues for those alone,
- * and a flag left over (a restore's onlines queue too) never runs on
- * another device's change.  With unplug_online on (the default)
+ * kernel's worker runs queued work right away.  Only a block of its
+ * own: the notifier queues for those alone (virtio_mem_overlaps_range():
+ * NOTIFY_DONE for any other block), and a flag left over (a restore's
+ * onlines queue too) never runs on another device's change.  A device
+ * short of requested-size whose notifier queued nothing -- its MEM_ONLINE
+ * left offline_size above half its offline_threshold, or its last run
+ * armed the retry timer (-EBUSY, -ETXTBSY, -ENOMEM) or none (-ENOSPC) --
+ * waits for its timer, a config change or a later online of its own, as
+ * in 6.12: an online "as the timer would in time" ran every short
+ * device's work at any block's online, cutting a backing-off guest's
+ * retry short (abuse26 E1).  With unplug_online on (the default)
  * MEM_OFFLINE queues nothing, so an offline runs no work; an online of a
  * block of a device left above requested-size by a busy shrink runs the
  * unplug its MEM_ONLINE queued (online memory too), as the kernel's
@@ -1588,9 +1594,7 @@ static bool retry_due(const struct hmfs_ctx *ctx, const struct hmfs_dev *d,
 	if (retry->timer)	/* the retry timer's: the devices whose timer expired */
 		return d->retry_fired;
 	queued = vi.work_pending && addr >= d->addr && addr - d->addr < d->size;
-	if (vi.plugged_size < vi.requested_size)
-		return retry->value || queued;
-	return vi.plugged_size > vi.requested_size && queued;
+	return vi.plugged_size != vi.requested_size && queued;
 }
 
 int hmfs_dev_due(struct hmfs_ctx *ctx, struct hmfs_change *retry)

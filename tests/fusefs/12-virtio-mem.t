@@ -163,10 +163,13 @@ ctl status | grep -qxF "vm0: the guest adds no more while 1G of the memory it ad
 tap_ok $? "... status says it too"
 ! ctl dmesg | grep -q "virtio_mem virtio0: cannot add more memory"
 tap_ok $? "... and the log says nothing of it, as 6.12's (hotmem logged 'cannot add more memory')"
-echo online_movable >"$M/memory32/state"
-is "$(dev vm0 plugged-size)" $((1152 << 20)) "a block onlined: the driver adds one more (1152M)"
-for b in 33 34 35; do echo online_movable >"$M/memory$b/state"; done
-is "$(dev vm0 plugged-size)" $((1536 << 20)) "more onlined: requested-size reached"
+# 6.12 virtio_mem_memory_notifier_cb() MEM_ONLINE: work only once
+# offline_size + offline_threshold / 2 <= offline_threshold (half onlined)
+for b in 32 33 34; do echo online_movable >"$M/memory$b/state"; done
+is "$(dev vm0 plugged-size) $(dev vm0 offline-size)" "$((1 << 30)) $((640 << 20))" \
+	"three blocks onlined, 640M offline: more than half the threshold, the driver adds nothing yet"
+echo online_movable >"$M/memory35/state"
+is "$(dev vm0 plugged-size)" $((1536 << 20)) "the fourth (512M offline): the driver adds the rest at once, requested-size reached"
 ctl set-size vm0 0 >/dev/null
 ctl device_del vm0 >/dev/null
 tap_ok $? "set-size 0, then device_del: the device goes"

@@ -33,9 +33,12 @@ findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { nok "not mounted"; done_testing;
 is "$(pz)" DMA32 "policy zone DMA32 at boot"
 ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=1152M >/dev/null
 tap_ok $? "virtio-mem vm0 at 4G, requested 1G + one block"
-is "$(plugged)" $((1 << 30)) "... 1G plugged offline (memory32-39), the driver waits for an online"
+is "$(plugged)" $((1 << 30)) "... 1G plugged offline (memory32-39), the driver waits for onlines"
+for b in 33 34 35; do echo online_movable >"$M/memory$b/state" || break; done
+is "$(plugged)" $((1 << 30)) "memory33-35 online_movable: 640M offline, the driver adds nothing"
 echo online_kernel >"$M/auto_online_blocks"
 tap_ok $? "auto_online_blocks online_kernel"
+# 6.12's MEM_ONLINE notifier: the fourth brings offline_size to half the threshold
 echo online_movable >"$M/memory32/state"
 tap_ok $? "memory32 online_movable (ZONE_MOVABLE raises nothing)"
 is "$(plugged)" $((1152 << 20)) "... the driver's retry plugs one block more (memory40)"
@@ -44,8 +47,8 @@ is "$(cat "$M/memory40/state") $(cat "$M/memory40/valid_zones")" "online Normal"
 is "$(pz)" Normal "policy zone Normal: the retry's online raised it"
 is "$(record_kind 1)" set "the retry's record is a set (params with it), not a device record"
 is "$(saved_pz)" Normal "... the state file says policy-zone Normal"
-echo offline >"$M/memory40/state" && echo offline >"$M/memory32/state"
-tap_ok $? "memory40 and memory32 offline again (one-block records: policy_zone stays Normal)"
+for b in 40 32 33 34 35; do echo offline >"$M/memory$b/state" || break; done
+tap_ok $? "memory40 and memory32-35 offline again (one-block records: policy_zone stays Normal)"
 is "$(pz)" Normal "... policy zone still Normal (never lowered)"
 
 kill9_fs

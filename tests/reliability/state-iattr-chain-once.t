@@ -25,6 +25,10 @@ ctl set-size vm0 1152M >/dev/null
 tap_ok $? "set-size 1152M: memory166-173 plugged back, offline; the driver waits for an online"
 for f in state online phys_index removable uevent; do chmod 600 "$M/memory166/$f" || break; done
 tap_ok $? "five files of memory166 chmod 600"
+# 6.12's MEM_ONLINE notifier queues the driver's work once half its
+# offline_threshold (1G) is online: memory166's online is the fourth
+for b in 167 168 169; do echo online_movable >"$M/memory$b/state" || break; done
+tap_ok $? "memory167-169 online: 640M still offline, no work queued"
 echo online_movable >"$M/memory166/state"
 tap_ok $? "memory166 online: the driver's work is due, its @pre taken"
 is "$(ctl --json devices | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin) if d["id"] == "vm0"][0])')" \

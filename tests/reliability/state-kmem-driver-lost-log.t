@@ -30,7 +30,11 @@ tap_ok $? "hotmemfs mounts qemu-512m (kernel_alloc default) with a fresh state f
 ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=1152M >/dev/null
 tap_ok $? "virtio-mem vm0, 2G region, requested 1152M"
 V=$(vm_first)
-is "$(plugged)" $((1 << 30)) "... 1G plugged (memory$V on), the driver waits for an online"
+is "$(plugged)" $((1 << 30)) "... 1G plugged (memory$V on), the driver waits for onlines"
+# 6.12's MEM_ONLINE notifier queues the driver's work once half its
+# offline_threshold (1G) is online: memory$V's online below is the fourth
+for b in $((V + 1)) $((V + 2)) $((V + 3)); do echo online_movable >"$M/memory$b/state" || break; done
+is "$(plugged)" $((1 << 30)) "memory$((V + 1))-$((V + 3)) online: 640M still offline, no work queued"
 stop_fs
 start
 tap_ok $? "restart: a new hotmemfs, whose log of the kernel's allocations has no room yet"
