@@ -1704,6 +1704,42 @@ static int vmem_timer_run(struct hmfs_ctx *ctx, char *err, size_t errlen)
 	return ret == -EAGAIN ? 0 : ret; /* the run changed nothing: nothing recorded */
 }
 
+/*
+ * The timers' thread's run of the work queued (dev_lock held, dropped
+ * for the run: change_lock is taken before dev_lock, never under it)
+ */
+static void vmem_timer_run_unlocked(struct hmfs_ctx *ctx)
+{
+	char err[512] = "";
+	int ret;
+
+	pthread_mutex_unlock(&ctx->dev_lock);
+	ret = vmem_timer_run(ctx, err, sizeof(err));
+	if (ret && ret != -EROFS)
+		fprintf(stderr, "hotmemfs: the virtio-mem retry timer's run: %s\n",
+			err[0] ? err : strerror(-ret));
+	pthread_mutex_lock(&ctx->dev_lock);
+}
+
+/*
+ * The work restores' probes queued (hmfs_dev_probe_work()), taken as a
+ * fired timer's is (retry_fired: hmfs_dev_due()), once: false if none
+ * (dev_lock held)
+ */
+static bool vmem_probe_work_take(struct hmfs_ctx *ctx)
+{
+	bool any = false;
+
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+		if (!d->probe_work)
+			continue;
+		d->probe_work = false;
+		d->retry_fired = true;
+		any = true;
+	}
+	return any;
+}
+
 /* @t into @at when it is sooner, or the first (@any) */
 static void sooner(struct timespec *at, bool *any, const struct timespec *t)
 {
@@ -1916,8 +1952,6 @@ static void *vmem_timer_main(void *arg)
 {
 	struct hmfs_ctx *ctx = arg;
 	struct timespec at;
-	char err[512];
-	int ret;
 
 	/* named for ps -L and gdb (and a test's shim: tests/fusefs/251) */
 	pthread_setname_np(pthread_self(), "hotmemfs-vmem");
@@ -1925,6 +1959,10 @@ static void *vmem_timer_main(void *arg)
 	while (!ctx->vmem_timer_stop) {
 		if (vmem_resize_queued(ctx) || vmem_del_queued(ctx) || vmem_probe_queued(ctx))
 			continue;
+		if (vmem_probe_work_take(ctx)) {
+			vmem_timer_run_unlocked(ctx);
+			continue;
+		}
 		if (!vmem_timer_next(ctx, &at)) {
 			pthread_cond_wait(&ctx->vmem_timer_cond, &ctx->dev_lock);
 			continue;
@@ -1933,16 +1971,8 @@ static void *vmem_timer_main(void *arg)
 			pthread_cond_timedwait(&ctx->vmem_timer_cond, &ctx->dev_lock, &at);
 			continue;
 		}
-		if (vmem_timer_expire(ctx, NULL, false) <= 0)
-			continue;
-		/* change_lock is taken before dev_lock, never under it */
-		pthread_mutex_unlock(&ctx->dev_lock);
-		err[0] = '\0';
-		ret = vmem_timer_run(ctx, err, sizeof(err));
-		if (ret && ret != -EROFS)
-			fprintf(stderr, "hotmemfs: the virtio-mem retry timer's run: %s\n",
-				err[0] ? err : strerror(-ret));
-		pthread_mutex_lock(&ctx->dev_lock);
+		if (vmem_timer_expire(ctx, NULL, false) > 0)
+			vmem_timer_run_unlocked(ctx);
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return NULL;
@@ -2029,6 +2059,38 @@ void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed)
 			vmem_timer_start(ctx, d);
 	} else if (d && !armed) {
 		d->retry_armed = d->retry_fired = false;
+	}
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
+/*
+ * A restart is the guest driver's probe again (the engine's driver is
+ * made anew: hmfs_dev_add()), and 6.12's virtio_mem_probe() ends with
+ * queue_work() of its vm->wq (config_changed set): virtio_mem_run_wq()
+ * runs at once, toward the requested-size.  A restored device short of
+ * it (or above it) waited for the retry timer's 50 s, or never plugged
+ * without one.  Queued for the timers' thread, which runs it as the
+ * change it is (HMFS_CH_DRIVER_RETRY: journaled) once hotmemfs runs; how
+ * it ends sets the timer, as any run's end (vmem_timer_after_run()).
+ * Only a device whose timer the restore armed (the saved one was, or the
+ * driver was broken short: hmfs_dev_timer_restored()): the others are at
+ * their requested size, or their last pass ended where a new one ends
+ * again, with nothing done and no timer -- short with unplug_online=N, or
+ * -ENOSPC (offline memory at the threshold, the region full) -- a run
+ * whose one trace would be the engine's tick of the kernel's
+ * allocations.  A state file's restore only: an undo's device is put
+ * back as it was, its timer too.
+ */
+void hmfs_dev_probe_work(struct hmfs_ctx *ctx, const char *id)
+{
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && (d->retry_armed || d->retry_fired)) {
+		d->probe_work = true;
+		if (ctx->vmem_timer_started)
+			pthread_cond_broadcast(&ctx->vmem_timer_cond);
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 }

@@ -389,9 +389,11 @@ struct hmfs_dev {
 	 * virtio-mem: the guest driver's retry timer (6.12's vm->retry_timer
 	 * and retry_timer_ms; dev.c), under dev_lock: armed until @retry_at
 	 * (CLOCK_MONOTONIC); @retry_ms its next period (0: the 50 s minimum);
-	 * @retry_fired: expired, its run not taken yet (hmfs_dev_due())
+	 * @retry_fired: expired, its run not taken yet (hmfs_dev_due());
+	 * @probe_work: the work a restore's probe queued (virtio_mem_probe()'s
+	 * queue_work()), for the timers' thread to run at once
 	 */
-	bool retry_armed, retry_fired;
+	bool retry_armed, retry_fired, probe_work;
 	/*
 	 * virtio-mem: a qom-set requested-size queued behind a guest's offline
 	 * (hmfs_dev_queue_requested()): @queued_requested, the host's value
@@ -1754,6 +1756,8 @@ bool hmfs_dev_timer_saved(const struct hmfs_dev *d);
  * said if its blocks put back did not say them
  */
 void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed);
+/* a state file's device @id probed again: its driver's work queued at once if it has any */
+void hmfs_dev_probe_work(struct hmfs_ctx *ctx, const char *id);
 /* the timers' thread started, once, with the notifier's: 0 or -errno (said) */
 int hmfs_dev_timer_start(struct hmfs_ctx *ctx);
 /* the timers' thread ended (a stop): no retry after the final save */

@@ -4478,6 +4478,13 @@ static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, s
 			return ret;
 		if (q)
 			hmfs_dev_restore_queued(ctx, str(d, "id"), json_object_get_uint64(q));
+		/*
+		 * virtio_mem_probe()'s queue_work(): the driver runs at once,
+		 * not at its timer (a file from before "plugged-blocks": its
+		 * restore ran the driver already, hmfs_state_restore_device())
+		 */
+		if (hmfs_json_get(d, "plugged-blocks", json_type_array))
+			hmfs_dev_probe_work(ctx, str(d, "id"));
 	}
 	return 0;
 }

@@ -118,6 +118,10 @@ snap() {
 	ctl devices
 	grep -v "^0" "$MNT/proc/iomem"
 }
+# unplug_online off (saved): the probe's run after the restart
+# (tests/fusefs/328) unplugs no online memory, so the restore is seen as
+# it is, pinned pages gone with the crash or not
+echo N >"$MNT/sys/module/virtio_mem/parameters/unplug_online"
 ctl save >/dev/null
 before=$(snap)
 runs_before=$(runs)
@@ -130,8 +134,9 @@ is "$(runs)" "$runs_before" "the plugged device-block runs are the same"
 is "$(snap)" "$before" "lsmem, MemTotal, devices and proc/iomem are as before the kill"
 ctl check >/dev/null
 tap_ok $? "invariants hold after restore"
-ctl set-size vm1 0 >/dev/null && ctl device_del vm1 >/dev/null
-tap_ok $? "without the unmovable pages (gone with the crash) vm1 unplugs and goes"
+echo Y >"$MNT/sys/module/virtio_mem/parameters/unplug_online" &&
+	ctl set-size vm1 0 >/dev/null && ctl device_del vm1 >/dev/null
+tap_ok $? "unplug_online on again: without the unmovable pages (gone with the crash) vm1 unplugs and goes"
 stop_fs
 
 # 5. Documentation/admin-guide/mm/memory-hotplug.rst: auto_movable_ratio

@@ -606,6 +606,20 @@ says_within() {
 	done
 	return 1
 }
+# says_by SECONDS WANT COMMAND...: as says_within, but SECONDS is a
+# deadline by the clock ($SECONDS), not a count of tries (says_within's
+# 20 s of 50 ms sleeps took about 60 s when each try runs hotmemctl and
+# python3): for a bound that must hold below another time (328: under
+# the virtio-mem retry timer's 50 s)
+says_by() {
+	local end=$((SECONDS + $1)) want=$2
+	shift 2
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ "$("$@")" = "$want" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 # vmem_plugged_wait ID BYTES: 0 once vmem_plugged ID says BYTES, 1 after 20 s
 vmem_plugged_wait() { says_within 20 "$2" vmem_plugged "$1"; }
 # vmem0_below_probed: hotmemfs mounted with the probe interface and no

@@ -1,0 +1,36 @@
+#!/bin/bash
+# A restart of hotmemfs probes the guest's virtio-mem driver again, and
+# 6.12's virtio_mem_probe() ends with queue_work() of its vm->wq: the
+# driver's work (virtio_mem_run_wq()) runs at once toward the device's
+# requested-size.  A device restored below it -- its plugs refused BUSY
+# before the kill -9, the retry timer armed -- waited for that timer's
+# 50 s (or hotmemctl vmem-retry).  Now its plugged-size reaches the
+# requested-size right after the restart (a poll with a deadline of 20 s
+# by the clock, well under the timer's 50 s: says_by), as a journaled
+# change of its own.
+. "$(dirname "$0")/lib.sh"
+require_env
+need_tool python3 python3
+OPTS=(--profile qemu-512m --cmdline "hotmem.kernel_alloc=off")
+retry_in() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='vm0'][0]; print(d.get('retry-in-ms', 'none'))"; }
+
+mount_fs "qemu-512m mounts with a state file" "${OPTS[@]}" --fresh
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=0 >/dev/null
+tap_ok $? "virtio-mem vm0, nothing plugged"
+ctl vmem-inject vm0 plug BUSY >/dev/null && ctl set-size vm0 256M >/dev/null
+tap_ok $? "its plug answered BUSY, set-size vm0 256M"
+is "$(vmem_plugged vm0)" 0 "... plugged-size 0"
+[ "$(retry_in)" != none ]
+tap_ok $? "... the driver's retry timer armed ($(retry_in) ms)"
+
+kill9_fs
+mount_fs "kill -9, restart from the state file" "${OPTS[@]}"
+says_by 20 268435456 vmem_plugged vm0
+tap_ok $? "vm0's plugged-size reaches its requested 256M right after the restart (the probe's work; 20 s by the clock bound a hang)"
+is "$(retry_in)" none "... and its retry timer is no longer armed"
+
+kill9_fs
+mount_fs "kill -9, restart again" "${OPTS[@]}"
+is "$(vmem_plugged vm0)" 268435456 "the probe's plugging was journaled: 256M at once"
+stop_fs
+done_testing
