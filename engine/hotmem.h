@@ -406,6 +406,15 @@ void hotmem_synth_uevent_failed(struct hotmem *hm, const char *devpath,
 int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 		      unsigned int mhp_flags, int group);
 /*
+ * The same for @task (struct hotmem_task, below; NULL: this thread):
+ * current, whose comm the add's messages print -- the kernel's add runs
+ * in its caller's task: an ACPI hot-add in the kacpi_hotplug kworker,
+ * a `probe` write in its writer
+ */
+struct hotmem_task;
+int hotmem_add_memory_task(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+			   unsigned int mhp_flags, int group, const struct hotmem_task *task);
+/*
  * remove_memory(): any block-aligned part of added memory whose blocks are
  * all offline; -EBUSY when one is online (checked first, as the kernel's),
  * -EINVAL when the range is not block-aligned inside one added range.

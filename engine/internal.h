@@ -1302,9 +1302,9 @@ unsigned long zone_min_mark(struct zone *z, int highest_zoneidx);
 /* include/linux/gfp_types.h (6.12): the masks warn_alloc() names */
 #define GFP_KERNEL		0xcc0u
 #define __GFP_RETRY_MAYFAIL	0x4000u
-/* @comm: the task the allocation runs for, NULL: current's (get_task_comm()) */
-void warn_alloc(struct hotmem *hm, const char *comm, unsigned int gfp_mask, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* said by current (get_task_comm(): hm->current_task's comm, else this thread's name) */
+void warn_alloc(struct hotmem *hm, unsigned int gfp_mask, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);
 void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order);
 /* a free block of a lost memmap taken off: its zone, order and links outside to write */

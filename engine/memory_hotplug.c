@@ -1617,16 +1617,24 @@ static int add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uint6
 	return ret;
 }
 
-int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
-		      unsigned int mhp_flags, int group)
+int hotmem_add_memory_task(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+			   unsigned int mhp_flags, int group, const struct hotmem_task *task)
 {
 	int ret;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm->current_task = task;
 	kmem_tick(hm);
 	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group, NULL);
+	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
+}
+
+int hotmem_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
+		      unsigned int mhp_flags, int group)
+{
+	return hotmem_add_memory_task(hm, nid, start, size, mhp_flags, group, NULL);
 }
 
 /*

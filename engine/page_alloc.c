@@ -997,10 +997,10 @@ static const char *gfp_names(unsigned int gfp_mask)
  * (the memmap allocations of a hot-add and of HugeTLB's vmemmap restore),
  * which is nopage_rs's lock here.
  */
-void warn_alloc(struct hotmem *hm, const char *comm, unsigned int gfp_mask, const char *fmt, ...)
+void warn_alloc(struct hotmem *hm, unsigned int gfp_mask, const char *fmt, ...)
 {
 	struct hm_ratelimit *rs = &hm->nopage_rs;
-	char current_comm[TASK_COMM_LEN], what[128];
+	char comm[TASK_COMM_LEN], what[128];
 	va_list args;
 
 	if (!rs->burst)
@@ -1010,10 +1010,7 @@ void warn_alloc(struct hotmem *hm, const char *comm, unsigned int gfp_mask, cons
 	va_start(args, fmt);
 	vsnprintf(what, sizeof(what), fmt, args);
 	va_end(args);
-	if (!comm) {
-		get_task_comm(hm, current_comm);
-		comm = current_comm;
-	}
+	get_task_comm(hm, comm);
 	pr_warn(hm, "%s: %s, mode:%#x(%s), nodemask=(null),cpuset=/,mems_allowed=0", comm, what,
 		gfp_mask, gfp_names(gfp_mask));
 }

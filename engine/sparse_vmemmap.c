@@ -70,27 +70,31 @@ static unsigned long memmap_wanted(struct hotmem *hm, unsigned long section_nr)
 }
 
 /*
- * A memmap allocation that failed, said as the kernel says it.  The
- * hot-add's (vmemmap_alloc_block(), mm/sparse-vmemmap.c 6.12) asks with
+ * A memmap allocation that failed, said as the kernel says it, by
+ * current->comm: the task the hot-add or the restore runs for
+ * (hm->current_task, from the caller: an ACPI hot-add's is the
+ * kacpi_hotplug kworker acpi_hotplug_work_fn() runs in, a `probe`
+ * write's its writer, virtio-mem's the kworker of the driver's
+ * workqueue; hotmem_add_memory_task()).  The hot-add's
+ * (vmemmap_alloc_block(), mm/sparse-vmemmap.c 6.12) asks with
  * __GFP_NOWARN and warns itself once per boot (its "static bool warned",
- * set whether or not warn_alloc()'s nopage_rs let the line through), from
- * the kworker acpi_hotplug_work_fn() runs in.  HugeTLB's vmemmap restore
- * (alloc_vmemmap_page_list(), mm/hugetlb_vmemmap.c) asks without it: the
- * page allocator's own warn_alloc() in __alloc_pages_slowpath(), by the
- * task that freed or dissolved the huge page (the writer of `state` or
- * nr_hugepages), every time nopage_rs allows.
+ * set whether or not warn_alloc()'s nopage_rs let the line through).
+ * HugeTLB's vmemmap restore (alloc_vmemmap_page_list(),
+ * mm/hugetlb_vmemmap.c) asks without it: the page allocator's own
+ * warn_alloc() in __alloc_pages_slowpath(), by the task that freed or
+ * dissolved the huge page (the writer of `state` or nr_hugepages), every
+ * time nopage_rs allows.
  */
 static void vmemmap_alloc_warn(struct hotmem *hm, unsigned int order, bool restore)
 {
 	if (restore) {
-		warn_alloc(hm, NULL, GFP_KERNEL | __GFP_RETRY_MAYFAIL,
-			   "page allocation failure: order:%u", order);
+		warn_alloc(hm, GFP_KERNEL | __GFP_RETRY_MAYFAIL, "page allocation failure: order:%u",
+			   order);
 		return;
 	}
 	if (hm->vmemmap_warned)
 		return;
-	warn_alloc(hm, "kworker/u4:1", GFP_KERNEL | __GFP_RETRY_MAYFAIL,
-		   "vmemmap alloc failure: order:%u", order);
+	warn_alloc(hm, GFP_KERNEL | __GFP_RETRY_MAYFAIL, "vmemmap alloc failure: order:%u", order);
 	hm->vmemmap_warned = true;
 }
 

@@ -2240,13 +2240,28 @@ void virtio_mem_destroy_all(struct hotmem *hm)
 	}
 }
 
+/*
+ * current->comm of the driver's work: a kworker of system_freezable_wq,
+ * a per-CPU workqueue (6.12 virtio_mem_probe() and virtio_mem_retry()
+ * queue_work() there), whose workers are kworker/CPU:N -- CPU 0's here.
+ * Whoever asked for the run (a writer's online queued it), the work
+ * runs there: its warn_alloc() names the kworker.
+ */
+static void virtio_mem_wq_comm(void *arg, char *buf, size_t len)
+{
+	(void)arg;
+	snprintf(buf, len, "kworker/0:1");
+}
+
 static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task *task)
 {
 	struct hotmem *hm = vm->hm;
+	struct hotmem_task wq = task ? *task : (struct hotmem_task){ 0 };
 	int rc;
 
+	wq.comm = virtio_mem_wq_comm;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	hm->current_task = task;
+	hm->current_task = &wq;
 	kmem_tick(hm);
 	rc = virtio_mem_run_wq(vm);
 	hm->current_task = NULL;

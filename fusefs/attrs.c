@@ -1497,9 +1497,16 @@ static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, cons
 	}
 }
 
-static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count)
+/*
+ * probe_store(): its add runs in the writer (@task: current, whose comm a
+ * failed memmap allocation prints), after lock_device_hotplug_sysfs(),
+ * which restarts the syscall: behind a change that holds the lock (a
+ * guest's looping offline) the write ends at its writer's signal
+ */
+static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count,
+			   const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_PROBE };
+	struct hmfs_change ch = { .op = HMFS_CH_PROBE, .task = task };
 	unsigned long long phys;
 	int ret;
 
@@ -1830,7 +1837,7 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return store_hugetlb_overcommit(ctx, n->attr == A_SYSCTL_NR_OVERCOMMIT, buf, count,
 						task);
 	case A_PROBE:
-		return store_probe(ctx, buf, count);
+		return store_probe(ctx, buf, count, task);
 	case A_SOFT_OFFLINE:
 	case A_HARD_OFFLINE:
 		return store_memory_failure(ctx, n->attr, buf, count, task);

@@ -505,6 +505,21 @@ static void dimm_memmap_misfit(struct hmfs_ctx *ctx, const struct hmfs_dev *d, i
 }
 
 /*
+ * current->comm of an ACPI hot-add: acpi_hotplug_work_fn() runs in a
+ * worker of kacpi_hotplug, an ordered (so unbound) workqueue (6.12
+ * drivers/acpi/osl.c), named kworker/uP:N for its pool P: the first
+ * unbound pool's id follows the two per-CPU pools of each possible CPU
+ * (kernel/workqueue.c), u4 on a 2-CPU machine.  This machine's CPUs are
+ * the host's (nodecpu.c).
+ */
+static void kacpi_hotplug_comm(void *arg, char *buf, size_t len)
+{
+	const struct hmfs_ctx *ctx = arg;
+
+	snprintf(buf, len, "kworker/u%d:1", 2 * ctx->cpus.nr_cpu_ids);
+}
+
+/*
  * add_memory() of @d, its failure worded with the guest's reason: the
  * kernel's errno alone ("Cannot allocate memory") says neither what ran
  * out nor what helps, where the log line does (6.12: acpi_memhotplug's
@@ -513,11 +528,12 @@ static void dimm_memmap_misfit(struct hmfs_ctx *ctx, const struct hmfs_dev *d, i
  */
 static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
 {
+	const struct hotmem_task kacpi = { .arg = ctx, .comm = kacpi_hotplug_comm };
 	unsigned int flags = d->memmap_on_memory ? HM_MHP_MEMMAP_ON_MEMORY : 0;
 	struct add_log log = { .level = 8 };
 	char misfit[200], num[HMFS_ERRNO_NAME_LEN];
 	int slot = hotmem_subscribe(ctx->hm, add_log_take, &log);
-	int ret = hotmem_add_memory(ctx->hm, d->node, d->addr, d->size, flags, d->group);
+	int ret = hotmem_add_memory_task(ctx->hm, d->node, d->addr, d->size, flags, d->group, &kacpi);
 
 	/* unsubscribing takes the event lock: @log is ours again after it */
 	hotmem_unsubscribe(ctx->hm, slot);

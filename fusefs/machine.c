@@ -108,9 +108,9 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return hotmem_block_set_online_task(ctx->hm, ch->id, ch->value != 0, ch->task);
 	case HMFS_CH_AUTO_ONLINE:
 		return hotmem_set_auto_online(ctx->hm, (int)ch->value);
-	case HMFS_CH_PROBE:
-		return hotmem_add_memory(ctx->hm, hotmem_phys_to_nid(ctx->hm, ch->dev.addr),
-					 ch->dev.addr, ctx->block_size, HM_MHP_NONE, -1);
+	case HMFS_CH_PROBE: /* probe_store() runs in its writer: current is it */
+		return hotmem_add_memory_task(ctx->hm, hotmem_phys_to_nid(ctx->hm, ch->dev.addr),
+					      ch->dev.addr, ctx->block_size, HM_MHP_NONE, -1, ch->task);
 	case HMFS_CH_NUMA_AWARE:
 		return hotmem_set_auto_movable_numa_aware(ctx->hm, ch->value != 0);
 	case HMFS_CH_RATIO:

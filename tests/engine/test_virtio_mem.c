@@ -124,6 +124,36 @@ static void test_sbm_plug_1g(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * The driver's add whose memmap cannot be had says so by the kworker its
+ * work runs in (system_freezable_wq, per-CPU: kworker/0:1), whoever asked
+ * for the run -- here a caller whose task is the writer "bash"
+ */
+static void comm_bash(void *arg, char *buf, size_t len)
+{
+	(void)arg;
+	snprintf(buf, len, "bash");
+}
+
+static void test_memmap_failure_by_the_workqueue_kworker(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	const struct hotmem_task task = { .comm = comm_bash };
+	static char log[1 << 20];
+
+	(void)state;
+	/* fill the kernel zones: the memmap of the driver's first block cannot be allocated */
+	while (hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 65536, NULL) > 0)
+		;
+	hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, &task);
+	assert_int_equal(info(vm).plugged_size, 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "<4>kworker/0:1: vmemmap alloc failure: order:9, mode:0x4cc0(GFP_KERNEL|__GFP_RETRY_MAYFAIL), nodemask=(null),cpuset=/,mems_allowed=0"), 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* 300 MiB: 2 whole blocks and 44 MiB of a third, whose rest is fake-offline */
 static void test_sbm_partial_block_is_fake_offline(void **state)
 {
@@ -2085,6 +2115,7 @@ int main(void)
 		cmocka_unit_test(test_offline_begin_told_per_block),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
+		cmocka_unit_test(test_memmap_failure_by_the_workqueue_kworker),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
 		cmocka_unit_test(test_lowmem_reserve_set_at_online_only),
 		cmocka_unit_test(test_sbm_offline_block_onlines_plugged_part_only),

@@ -19,7 +19,7 @@ printf 'profile = qemu-512m\nmaxmem = 256G\n' >"$TMP/p.profile"
 mount_fs "hotmemfs mounts qemu-512m with maxmem 256G" --fresh --profile "$TMP/p.profile"
 out=$(ctl device_add pc-dimm size=64G id=huge 2>&1)
 tap_ok $? "a 64G DIMM whose 1G memmap does not fit in 512M: plugged (QEMU's device_add succeeds)"
-like "$out" "refused by the guest \\(ENOMEM\\): the guest could not add huge's memory: add_memory\\(node 0, 0x100000000, 0x1000000000\\) failed: Cannot allocate memory \\(-ENOMEM\\); its memmap needs 1G of system RAM \\(64 bytes a 4K page\\), [0-9]+K is free: plug less, or memory_hotplug.memmap_on_memory=1 puts it on the DIMM; its log: \"kworker/u4:1: vmemmap alloc failure: order:9, " \
+like "$out" "refused by the guest \\(ENOMEM\\): the guest could not add huge's memory: add_memory\\(node 0, 0x100000000, 0x1000000000\\) failed: Cannot allocate memory \\(-ENOMEM\\); its memmap needs 1G of system RAM \\(64 bytes a 4K page\\), [0-9]+K is free: plug less, or memory_hotplug.memmap_on_memory=1 puts it on the DIMM; its log: \"kworker/u[0-9]+:1: vmemmap alloc failure: order:9, " \
 	"... why, what helps, and the guest's own line for it"
 out=$(ctl device_add pc-dimm size=64G id=huge2 2>&1)
 like "$out" "^huge2: +64G at 0x1100000000, plugged in slot 1 but refused by the guest \\(ENOMEM\\): the guest could not add huge2's memory: add_memory\\(node 0, 0x1100000000, 0x1000000000\\) failed: Cannot allocate memory \\(-ENOMEM\\); its memmap needs 1G of system RAM \\(64 bytes a 4K page\\), [0-9]+K is free: plug less, or memory_hotplug.memmap_on_memory=1 puts it on the DIMM; the DIMM stays" \
