@@ -1091,10 +1091,20 @@ static void kmem_reorder(struct hotmem *hm, const struct hotmem_kmem_alloc *a, u
 			 const bool *taken)
 {
 	unsigned long used = hm->kmem.used, at = 0;
-	struct pfn_at *idx = malloc((used ? used : 1) * sizeof(*idx));
-	struct kmem_alloc *out = malloc((used ? used : 1) * sizeof(*out));
-	bool *done = calloc(used ? used : 1, sizeof(*done));
+	struct pfn_at *idx;
+	struct kmem_alloc *out;
+	bool *done;
 
+	/*
+	 * nothing live yet (a restore before any allocation): nothing to
+	 * order, and hm->kmem.allocs may be NULL -- memcpy(NULL, p, 0) is
+	 * undefined (UBSan aborted every restart, abuse26 E3)
+	 */
+	if (!used)
+		return;
+	idx = malloc(used * sizeof(*idx));
+	out = malloc(used * sizeof(*out));
+	done = calloc(used, sizeof(*done));
 	if (!idx || !out || !done) {
 		kmem_reorder_slow(hm, a, n, taken);
 		goto out;
