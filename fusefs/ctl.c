@@ -1921,6 +1921,36 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	return 0;
 }
 
+/*
+ * `inject ACTION 0` of an armed error: the notifier-error-inject file's
+ * change (a parameter journaled without change_lock, as a write of
+ * memory/actions/ACTION/error), so that the clear an admin was told of
+ * survives kill -9 -- an error saved by a later change's record came back
+ * after the restart and failed every onlining or offlining (abuse26 E4).
+ * Arming stays unrecorded (it works on a full disk); a clear whose save
+ * fails clears anyway and says the restart would bring the error back.
+ */
+static int inject_clear(struct hmfs_ctx *ctx, int action, struct cmd_result *r)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_NOTIFIER_ERROR, .id = (unsigned long)action };
+	struct ctl_signal sig;
+	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig,
+					  .comm = ctl_comm };
+	char err[400] = "";
+	int ret;
+
+	ctl_signal_init(&sig, ctx, r->client, 0);
+	ch.task = &task;
+	ret = hmfs_change(ctx, &ch, err, sizeof(err)); /* the log has @err */
+	r->ret = json_object_new_object();
+	if (!ret)
+		return 0;
+	/* @err says the change was undone: the clear is made anyway, unsaved */
+	hotmem_set_notifier_error(ctx->hm, action, 0);
+	json_object_object_add(r->ret, "not-saved", json_object_new_string(strerror(-ret)));
+	return 0;
+}
+
 static int cmd_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	const char *action;
@@ -1943,6 +1973,8 @@ static int cmd_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 		snprintf(r->err, ERRLEN, "'error' must be 0 or a negative errno");
 		return -EINVAL;
 	}
+	if (!err && hotmem_get_notifier_error(ctx->hm, a) && ctx->state_path[0])
+		return inject_clear(ctx, a, r);
 	hotmem_set_notifier_error(ctx->hm, a, (int)err);
 	r->ret = json_object_new_object();
 	return 0;

@@ -1326,6 +1326,9 @@ static void print_done(json_object *req, json_object *ret)
 		       "it ends)\n", id);
 	else if (!strcmp(cmd, "device_del"))
 		printf("%s: removed\n", id);
+	else if (!strcmp(cmd, "inject") && !e && get(ret, "not-saved"))
+		printf("%s: injection cleared, but not saved (%s): a restart from the state file "
+		       "arms it again\n", action, gs(ret, "not-saved"));
 	else if (!strcmp(cmd, "inject") && !e)
 		printf("%s: injection cleared: the memory notifier lets %ss through again\n",
 		       action, strstr(action, "OFFLINE") ? "offline" : "online");
