@@ -1479,7 +1479,12 @@ int hmfs_dev_set_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, c
 	return vmem_set(ctx, id, req, VMEM_SET, NULL, err, errlen);
 }
 
-/* with a state file, answered once its record is durable (vmem_queue()) */
+static void dev_snap_refresh(struct hmfs_ctx *ctx);
+
+/*
+ * with a state file, answered once its record is durable (vmem_queue());
+ * QEMU's lists have the host's value at once, a DIMM's eject running too
+ */
 int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req, char *err,
 			     size_t errlen)
 {
@@ -1488,6 +1493,7 @@ int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
 
 	if (ret)
 		return ret;
+	dev_snap_refresh(ctx);
 	ret = hmfs_state_sync(ctx, &q.sv);
 	if (ret)
 		snprintf(err, errlen, "saving state to %s.journal: %s (the qom-set is undone)",
@@ -2650,6 +2656,7 @@ int hmfs_dev_del_unprobed(struct hmfs_ctx *ctx, const char *id, char *err, size_
 	pthread_mutex_unlock(&ctx->dev_lock);
 	if (ret)
 		return ret;
+	dev_snap_refresh(ctx);
 	ret = hmfs_state_sync(ctx, &q.sv);
 	if (ret)
 		snprintf(err, errlen, "saving state to %s.journal: %s (the device_del is undone)",
@@ -2699,6 +2706,8 @@ int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t
 	pthread_cond_broadcast(&ctx->vmem_timer_cond);
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
+	if (!ret)
+		dev_snap_refresh(ctx);
 	return ret;
 }
 
@@ -2853,6 +2862,8 @@ int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, cha
 	pthread_cond_broadcast(&ctx->vmem_timer_cond);
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
+	if (!ret)
+		dev_snap_refresh(ctx);
 	if (!ret && hmfs_state_sync(ctx, &q.sv)) {
 		ret = q.sv.ret;
 		snprintf(err, errlen, "saving state to %s.journal: %s (the device_add is undone)",
@@ -3027,10 +3038,12 @@ static int vmem_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t 
 /*
  * query-memory-devices and query-acpi-ospm-status answer at once, as
  * QEMU's main loop answers them while its guest ejects a DIMM: an eject
- * holds dev_lock for as long as its offline takes (up to the 40 s bound
- * on a stuck block), so hmfs_dev_del() leaves the device list as it was
- * before (the DIMM still there, as QEMU lists it until _EJ0) in
- * ctx->dev_snap for that time, and a reader takes that; with none, the
+ * takes as long as its offline (up to the 40 s bound on a stuck block),
+ * so hmfs_dev_del() leaves the device list as it was before (the DIMM
+ * still there, as QEMU lists it until _EJ0) in ctx->dev_snap for that
+ * time, taken again after a QEMU-side change meanwhile
+ * (dev_snap_refresh(): the eject lets dev_lock go while it offlines,
+ * dimm_del_unlocked()), and a reader takes that; with none, the
  * list itself.  dev_snap_lock is taken before dev_lock, by both: a reader
  * that found no snapshot holds dev_snap_lock, so no eject can begin
  * without one while it waits for dev_lock (only short holders are left).
@@ -3093,6 +3106,35 @@ static void dev_snap_keys(struct hmfs_ctx *ctx)
 		memcpy(ctx->dev_snap_keys[n].id, d->id, sizeof(d->id));
 		ctx->dev_snap_keys[n].slot = d->type == HMFS_PC_DIMM ? d->slot : -1;
 	}
+}
+
+/* the list as readers see it while ctx->dev_snap_ejecting's eject runs (both locks held) */
+static void dev_snap_take(struct hmfs_ctx *ctx)
+{
+	ctx->dev_snap = hmfs_memory_devices_json(ctx);
+	ctx->dev_snap_status = hmfs_devices_eject_json(ctx, ctx->dev_snap_ejecting);
+	dev_snap_keys(ctx);
+}
+
+/*
+ * A QEMU-side change made while a DIMM's eject runs (dev_lock is free
+ * then: dimm_del_unlocked()) -- a qom-set queued, a virtio-mem device
+ * listed or taken away -- is in QEMU's lists at once: the snapshot is
+ * taken again from the list, the DIMM still in it.  Not once the eject
+ * is over (the snapshot stands no more; dropped next).  No lock held.
+ */
+static void dev_snap_refresh(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->dev_snap_lock);
+	if (hmfs_dev_snap_stands(ctx)) {
+		pthread_mutex_lock(&ctx->dev_lock);
+		json_object_put(ctx->dev_snap);
+		json_object_put(ctx->dev_snap_status);
+		free(ctx->dev_snap_keys);
+		dev_snap_take(ctx);
+		pthread_mutex_unlock(&ctx->dev_lock);
+	}
+	pthread_mutex_unlock(&ctx->dev_snap_lock);
 }
 
 /* a device keyed @key, DIMM slot @slot (-1: virtio-mem) is the one asked for: by @id, else by @want */
@@ -3309,6 +3351,29 @@ static int del_request_owns(const struct hmfs_dev *d, uint64_t incarnation, bool
 	return -ENODEV;
 }
 
+/*
+ * A DIMM's eject without dev_lock (abuse26 E2): it may keep at a stuck
+ * block up to its 40 s bound, and QEMU's monitor never waits for its
+ * guest meanwhile -- a qom-set requested-size is queued (machine.c
+ * apply_held() marks the eject a change that waits for the guest), a
+ * virtio-mem device_add or device_del queued, each under dev_lock for a
+ * moment; with dev_lock held across the eject each waited for all of it.
+ * @d stays: change_lock (the caller's) keeps out every other change, the
+ * only ones that remove a DIMM, and what the eject reads of it is set at
+ * its device_add.  Readers keep to the snapshot, which those QEMU-side
+ * changes refresh (dev_snap_refresh()).  dev_lock held on entry and return.
+ */
+static int dimm_del_unlocked(struct hmfs_ctx *ctx, struct hmfs_dev *d,
+			     const struct hotmem_task *task, int source, char *err, size_t errlen)
+{
+	int ret;
+
+	pthread_mutex_unlock(&ctx->dev_lock);
+	ret = dimm_del(ctx, d, task, source, err, errlen);
+	pthread_mutex_lock(&ctx->dev_lock);
+	return ret;
+}
+
 int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation, bool held,
 		 const struct hotmem_task *task, int ost_source, int *ost_slot, char *err,
 		 size_t errlen)
@@ -3323,9 +3388,8 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation, boo
 	d = dev_find(ctx, id);
 	snap = d && d->type == HMFS_PC_DIMM;
 	if (snap) {
-		ctx->dev_snap = hmfs_memory_devices_json(ctx); /* the eject may take long */
-		ctx->dev_snap_status = hmfs_devices_eject_json(ctx, d->id);
-		dev_snap_keys(ctx);
+		snprintf(ctx->dev_snap_ejecting, sizeof(ctx->dev_snap_ejecting), "%s", d->id);
+		dev_snap_take(ctx); /* the eject may take long */
 		__atomic_store_n(&ctx->dev_snap_over, false, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&ctx->dev_snap_lock);
@@ -3338,7 +3402,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation, boo
 	ret = del_request_owns(d, incarnation, held, err, errlen);
 	if (ret)
 		goto out;
-	ret = d->type == HMFS_PC_DIMM ? dimm_del(ctx, d, task, ost_source, err, errlen) :
+	ret = d->type == HMFS_PC_DIMM ? dimm_del_unlocked(ctx, d, task, ost_source, err, errlen) :
 					vmem_del(ctx, d, err, errlen);
 	if (!ret && d->type == HMFS_PC_DIMM && ost_source)
 		*ost_slot = d->slot;

@@ -733,6 +733,8 @@ struct hmfs_ctx {
 	struct json_object *dev_snap;
 	/* and status's devices then (json.c hmfs_devices_json()), the DIMM marked "ejecting" */
 	struct json_object *dev_snap_status;
+	/* that DIMM's id, for a refresh of both (dev.c dev_snap_refresh()) */
+	char dev_snap_ejecting[64];
 	/* and each device's id and DIMM slot (-1: virtio-mem) then: hmfs_dev_slot_nowait() */
 	struct hmfs_dev_key {
 		char id[64];
@@ -784,7 +786,9 @@ struct hmfs_ctx {
 	bool vmem_timer_started, vmem_timer_stop;
 	/*
 	 * a change that waits for the guest (an offline, which loops for as
-	 * long as its pages stay pinned) holds change_lock: atomic (machine.c)
+	 * long as its pages stay pinned; a DIMM's eject, which offlines; a
+	 * virtio-mem shrink, which takes online pages: machine.c
+	 * holds_hotplug_long()) holds change_lock: atomic (machine.c apply_held())
 	 */
 	bool change_waits_guest;
 	/*

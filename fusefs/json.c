@@ -269,12 +269,12 @@ json_object *hmfs_devices_eject_json(struct hmfs_ctx *ctx, const char *ejecting)
 }
 
 /*
- * status's view answers at once while a DIMM's eject holds dev_lock (up
+ * status's view answers at once while a DIMM's eject runs (up
  * to the 40 s bound on a stuck block), as the kernel's sysfs and QEMU's
  * monitor answer while the guest ejects: the list as the eject began
- * (dev.c hmfs_dev_del()), the DIMM still in it, as QEMU has it until
- * _EJ0.  The lock order is dev.c's hmfs_dev_query_json()'s.  The state
- * file's view waits: it must be the list as it is.
+ * (dev.c hmfs_dev_del()) and QEMU-side changes since made it, the DIMM
+ * still in it, as QEMU has it until _EJ0.  The lock order is dev.c's
+ * hmfs_dev_query_json()'s.  The state file's view is the list as it is.
  */
 json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 {

@@ -806,14 +806,18 @@ static void maps_snap_drop(struct hmfs_ctx *ctx)
 }
 
 /*
- * apply() with what a change that waits or holds hotplug long needs
- * around it: the guest-waits mark a qom-set or a device_del behind it
- * reads (change_waits_guest), and the readers' copy of /proc/iomem and
- * firmware/memmap (holds_hotplug_long(), asked once before it runs: its
- * sizes move).  Both the client's change and the drivers' work after an
- * online (driver_retry(): the unplug a busy shrink left, which takes
- * online memory's pages as the retry timers' run does) -- the second
- * went without the copy, and a `cat /proc/iomem` waited for it.
+ * apply() with what a change that holds hotplug long needs around it
+ * (holds_hotplug_long(), asked once before it runs: its sizes move): the
+ * mark a QEMU-side command behind it reads (change_waits_guest: a
+ * qom-set requested-size, a virtio-mem device_add or device_del is
+ * queued, answered at once, as QEMU never waits for its guest), and the
+ * readers' copy of /proc/iomem and firmware/memmap.  The mark was set for
+ * a looping offline alone (waits_guest()), so a qom-set behind a DIMM's
+ * eject or a virtio-mem shrink on pinned pages waited up to their 40 s
+ * bound (abuse26 E2).  Both the client's change and the drivers' work
+ * after an online (driver_retry(): the unplug a busy shrink left, which
+ * takes online memory's pages as the retry timers' run does) -- the
+ * second went without the copy, and a `cat /proc/iomem` waited for it.
  */
 static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added,
 		      size_t addedlen, int *ost_slot, char *err, size_t errlen)
@@ -821,15 +825,15 @@ static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *
 	bool long_hold = holds_hotplug_long(ctx, ch);
 	int ret;
 
-	if (long_hold)
+	if (long_hold) {
 		maps_snap_take(ctx);
-	if (waits_guest(ch))
 		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
+	}
 	ret = apply(ctx, ch, added, addedlen, ost_slot, err, errlen);
-	if (waits_guest(ch))
+	if (long_hold) {
 		__atomic_store_n(&ctx->change_waits_guest, false, __ATOMIC_RELEASE);
-	if (long_hold)
 		maps_snap_drop(ctx);
+	}
 	return ret;
 }
 
@@ -958,6 +962,7 @@ void hmfs_maps_snap_free(struct hmfs_ctx *ctx)
 /*
  * qom-set requested-size (usereye10 U5): QEMU's returns at once, the
  * guest's driver works later.  Behind a change that waits for the guest
+ * (apply_held(): a looping offline, a DIMM's eject, a virtio-mem shrink)
  * it is queued (hmfs_dev_queue_requested(): the host's value now, kept
  * apart from the device's, the change once change_lock is free); else it waits for change_lock as any
  * change does and the driver runs before the reply, as before.  1: the

@@ -11,16 +11,10 @@
 # waited for it would wait past hotmemctl's own -t 20 limit and fail.
 . "$(dirname "$0")/lib.sh"
 require_env
-M=$MNT/sys/devices/system/memory
 
 start_fs --fresh
 tap_ok $? "hotmemfs mounts"
-ctl device_add pc-dimm id=d1 size=512M addr=0x100000000 >/dev/null &&
-	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a DIMM d1 and a virtio-mem vm0"
-for b in 32 33 34 35; do echo online_movable >"$M/memory$b/state"; done
-ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
+d1_vm0_stuck
 before=$(ctl -j query-memory-devices)
 ctl device_del d1 >"$TMP/del.out" 2>&1 &
 del=$!

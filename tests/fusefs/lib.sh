@@ -542,6 +542,19 @@ memory33_pinned() {
 	ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
 	tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
 }
+# d1_vm0_stuck: a DIMM d1 of 512M (memory32-35) online movable and a
+# virtio-mem vm0 with 256M plugged, 40000 movable pages in memory32-33
+# and 100 pinned ones after them, so that d1's eject keeps at memory33:
+# two TAP lines (tests/fusefs/154, 332)
+d1_vm0_stuck() {
+	local m=$MNT/sys/devices/system/memory
+	ctl device_add pc-dimm id=d1 size=512M addr=0x100000000 >/dev/null &&
+		ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
+	tap_ok $? "a DIMM d1 (memory32-35) and a virtio-mem vm0 with 256M plugged"
+	for b in 32 33 34 35; do echo online_movable >"$m/memory$b/state"; done
+	ctl alloc movable 40000 >/dev/null && ctl alloc pinned 100 >/dev/null
+	tap_ok $? "movable pages in memory32-33, 100 pinned ones after them (memory33 stuck)"
+}
 # memory33_offline_loops: memory33_pinned, and the guest's offline of
 # memory33 looping on them (OFF): two TAP lines
 memory33_offline_loops() {
