@@ -32,31 +32,11 @@
 require_env
 require_preload_shim thread_hold
 need_tool addr2line binutils
-M=$MNT/sys/devices/system/memory
-plugged() { ctl qom-get vm0 size 2>&1; }
 # the held worker's name ("gone": the thread has ended)
 held_comm() { cat "/proc/$FS_PID/task/$(held_tid)/comm" 2>/dev/null || echo gone; }
 
-mount_driver_hold
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33, offline)"
-echo online_movable >"$M/memory33/state" &&
-	ctl alloc movable 20000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "memory33 online movable, movable pages and 100 pinned ones in it (memory33 stuck)"
-ctl vmem-inject vm0 unplug BUSY >/dev/null && ctl set-size vm0 0 >/dev/null 2>&1
-is "$(plugged)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: still 256M plugged"
-before=$(cat "$MNT/proc/iomem")
-grep -q "virtio0" <<<"$before"
-tap_ok $? "/proc/iomem before: vm0's region"
-
-# memory32's MEM_ONLINE queues the driver's unplug (above requested-size),
-# which the writer's thread runs after the online, held (thread_hold.so)
-: >"$TMP/hold"
-in_background online sh -c "echo online_movable >'$M/memory32/state'"
-file_wait "$TMP/hold.held"
-tap_ok $? "online_movable memory32: the drivers' work after it is held at its first write lock (thread_hold.so)"
-held_in driver_apply virtio_mem_run_locked
-tap_ok $? "... held in the drivers' work (driver_apply()), under device_hotplug_lock (virtio_mem_run_locked())"
+vm0_driver_unplug_held
+before=$IOMEM_BEFORE
 in_background during cat "$MNT/proc/iomem"
 answered_within during 30 && [ "$(cat "$TMP/during.out")" = "$before" ]
 tap_ok $? "/proc/iomem answers while the drivers' work holds device_hotplug_lock, the resource tree as before the unplug" ||

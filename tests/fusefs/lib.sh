@@ -502,6 +502,33 @@ mount_driver_hold() {
 		HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
 		mount_fs "hotmemfs mounts (thread_hold.so)" --fresh --state none
 }
+# vm0_driver_unplug_held: mount_driver_hold, a virtio-mem vm0 with 256M
+# plugged (memory32-33) whose shrink to 0 the device answered BUSY,
+# memory33 online movable with 100 pinned pages, /proc/iomem then in
+# IOMEM_BEFORE, and memory32's online (in_background online), whose
+# MEM_ONLINE queues the driver's unplug, its work held at its first write
+# lock under device_hotplug_lock until $TMP/hold goes: seven TAP lines
+# (tests/fusefs/268, 333)
+vm0_driver_unplug_held() {
+	local m=$MNT/sys/devices/system/memory
+	mount_driver_hold
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
+	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33, offline)"
+	echo online_movable >"$m/memory33/state" &&
+		ctl alloc movable 20000 >/dev/null && ctl alloc pinned 100 >/dev/null
+	tap_ok $? "memory33 online movable, movable pages and 100 pinned ones in it (memory33 stuck)"
+	ctl vmem-inject vm0 unplug BUSY >/dev/null && ctl set-size vm0 0 >/dev/null 2>&1
+	is "$(ctl qom-get vm0 size 2>&1)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: still 256M plugged"
+	IOMEM_BEFORE=$(cat "$MNT/proc/iomem")
+	grep -q "virtio0" <<<"$IOMEM_BEFORE"
+	tap_ok $? "/proc/iomem before: vm0's region"
+	: >"$TMP/hold"
+	in_background online sh -c "echo online_movable >'$m/memory32/state'"
+	file_wait "$TMP/hold.held"
+	tap_ok $? "online_movable memory32: the drivers' work after it is held at its first write lock (thread_hold.so)"
+	held_in driver_apply virtio_mem_run_locked
+	tap_ok $? "... held in the drivers' work (driver_apply()), under device_hotplug_lock (virtio_mem_run_locked())"
+}
 # hotmemfs with the sysfs probe interface ($TMP/probe.profile; the rest of
 # the arguments mount_fs's, e.g. --state none) and a virtio-mem device $1
 # of 512M at 0x100000000 with nothing requested, for a guest to probe
