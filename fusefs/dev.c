@@ -1430,6 +1430,8 @@ static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vme
 	if (ret)
 		goto out;
 	d->requested = req;
+	/* VMEM_SET's drop, which its undo puts back (hmfs_dev_queue_keep()) */
+	d->queue_dropped = how == VMEM_SET && d->resize_queued;
 	d->resize_queued = false;
 	pthread_mutex_unlock(&ctx->dev_lock);
 	if (d->vm)
@@ -1518,15 +1520,31 @@ void hmfs_dev_restore_queued(struct hmfs_ctx *ctx, const char *id, uint64_t req)
 }
 
 /*
+ * @d's queue as it is: its value, count and retry (dev_lock held), or, with
+ * @dropped, the one the last VMEM_SET dropped (vmem_set(): left in place)
+ */
+static void queue_as_is(const struct hmfs_dev *d, bool dropped, struct hmfs_dev_queue *q)
+{
+	q->queued = d->resize_queued || dropped;
+	q->requested = d->queued_requested;
+	q->retry = d->queue_retry;
+	q->retry_at = d->queue_retry_at;
+}
+
+/*
  * An undo that rebuilds virtio-mem device @id from its state file object
  * (machine.c device_back()) takes back the guest's work, never QEMU's
  * requested-size: a qom-set answered is the host's (QEMU 9.x
  * virtio_mem_set_requested_size()), which nothing in the guest undoes
  * (reread25 R7: the take's undo put the old value back, durably).  What
- * the host has now: a qom-set queued since, else with @took the value the
- * undone change took (VMEM_TAKE: d->requested).
+ * the host has now: a qom-set queued since, as it is; else, after a
+ * change that took the queue (@how HMFS_QUEUE_TOOK: VMEM_TAKE), the value
+ * it took (d->requested), at the driver's retry (hmfs_dev_queue_back());
+ * else, after a qom-set made at once that dropped one (HMFS_QUEUE_DROPPED:
+ * VMEM_SET), the dropped queue as it was -- the machine before the change
+ * had it (state26's note: the undo dropped it for good).
  */
-void hmfs_dev_queue_keep(struct hmfs_ctx *ctx, const char *id, bool took,
+void hmfs_dev_queue_keep(struct hmfs_ctx *ctx, const char *id, enum hmfs_queue_undone how,
 			 struct hmfs_dev_queue *q)
 {
 	struct hmfs_dev *d;
@@ -1535,20 +1553,44 @@ void hmfs_dev_queue_keep(struct hmfs_ctx *ctx, const char *id, bool took,
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	if (d && d->type == HMFS_VIRTIO_MEM) {
-		q->queued = d->resize_queued || took;
-		q->requested = d->resize_queued ? d->queued_requested : d->requested;
 		q->gen = d->queued_gen;
+		if (d->resize_queued) {
+			queue_as_is(d, false, q);
+		} else if (how == HMFS_QUEUE_TOOK) {
+			q->from = how;
+			q->queued = q->retry = true;
+			q->requested = d->requested;
+			hmfs_deadline_after(&q->retry_at, VIRTIO_MEM_RETRY_TIMER_MIN_MS);
+		} else if (how == HMFS_QUEUE_DROPPED && d->queue_dropped) {
+			q->from = how;
+			queue_as_is(d, true, q);
+		}
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 }
 
+/* what hmfs_dev_queue_back() did, in the log: a value the undone change took or dropped */
+static void queue_back_say(const char *id, const struct hmfs_dev_queue *q)
+{
+	if (q->from == HMFS_QUEUE_TOOK)
+		fprintf(stderr,
+			"hotmemfs: %s: QEMU's requested-size %#llx queued again for the guest's driver (an undo rebuilt the device): taken in %u s, or now by hotmemctl vmem-retry %s\n",
+			id, (unsigned long long)q->requested, VIRTIO_MEM_RETRY_TIMER_MIN_MS / 1000,
+			id);
+	else if (q->from == HMFS_QUEUE_DROPPED)
+		fprintf(stderr,
+			"hotmemfs: %s: QEMU's requested-size %#llx queued again for the guest's driver, as before the undone qom-set\n",
+			id, (unsigned long long)q->requested);
+}
+
 /*
  * ... queued again on the rebuilt device, unless it has that value: the
- * timers' thread takes it as before, but at the driver's retry period
- * (VIRTIO_MEM_RETRY_TIMER_MIN_MS; hotmemctl vmem-retry: now), not at
- * once, where a take whose sync failed again would be undone again for as
- * long as the disk fails.  Its count goes on from the old device's, so
- * that vmem_resize_queued() sees a queue newer than the one it took.
+ * timers' thread takes it as before, one the undone change took at the
+ * driver's retry period (VIRTIO_MEM_RETRY_TIMER_MIN_MS; hotmemctl
+ * vmem-retry: now), not at once, where a take whose sync failed again
+ * would be undone again for as long as the disk fails.  Its count goes on
+ * from the old device's, so that vmem_resize_queued() sees a queue newer
+ * than the one it took.
  */
 void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs_dev_queue *q)
 {
@@ -1560,13 +1602,10 @@ void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs
 		d->queued_requested = q->requested;
 		d->queued_gen = q->gen + 1;
 		d->resize_queued = true;
-		d->queue_retry = true;
-		hmfs_deadline_after(&d->queue_retry_at, VIRTIO_MEM_RETRY_TIMER_MIN_MS);
-		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait ends then */
-		fprintf(stderr,
-			"hotmemfs: %s: QEMU's requested-size %#llx queued again for the guest's driver (an undo rebuilt the device): taken in %u s, or now by hotmemctl vmem-retry %s\n",
-			id, (unsigned long long)q->requested, VIRTIO_MEM_RETRY_TIMER_MIN_MS / 1000,
-			id);
+		d->queue_retry = q->retry;
+		d->queue_retry_at = q->retry_at;
+		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait ends, or is shorter */
+		queue_back_say(id, q);
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 }

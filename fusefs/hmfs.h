@@ -410,6 +410,13 @@ struct hmfs_dev {
 	bool queue_retry;
 	struct timespec queue_retry_at;
 	/*
+	 * virtio-mem: the last qom-set made at once (dev.c vmem_set():
+	 * VMEM_SET, under change_lock) dropped a queue, left in
+	 * @queued_requested and @queue_retry*: its undo puts it back
+	 * (hmfs_dev_queue_keep(): HMFS_QUEUE_DROPPED); never saved
+	 */
+	bool queue_dropped;
+	/*
 	 * this device object's number (dev.c dev_link(): ctx->dev_incarnations,
 	 * never reused), which a device added later under the same id does not
 	 * carry: QEMU's device_del names the DeviceState, not its id
@@ -1694,19 +1701,29 @@ int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
 int hmfs_dev_set_queued(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 /* a state file's "queued-requested-size" of device @id: queued again (state.c) */
 void hmfs_dev_restore_queued(struct hmfs_ctx *ctx, const char *id, uint64_t req);
+/* what the change an undo takes back did to a virtio-mem device's queue */
+enum hmfs_queue_undone {
+	HMFS_QUEUE_LEFT,    /* nothing: the drivers' retry */
+	HMFS_QUEUE_TOOK,    /* took it: the queued qom-set's change (VMEM_TAKE) */
+	HMFS_QUEUE_DROPPED, /* dropped it: a qom-set made at once (VMEM_SET) */
+};
 /*
  * QEMU's requested-size of a virtio-mem device across an undo that
  * rebuilds it (machine.c device_back()): @requested the host's value
- * when @queued, @gen its queue's count
+ * when @queued, @gen its queue's count, taken not before @retry_at with
+ * @retry; @from: what the undone change did to it (HMFS_QUEUE_LEFT: the
+ * queue as it is now)
  */
 struct hmfs_dev_queue {
-	bool queued;
+	bool queued, retry;
+	enum hmfs_queue_undone from;
 	uint64_t requested, gen;
+	struct timespec retry_at;
 };
-/* device @id's queue now, or with @took the value its change took (d->requested) */
-void hmfs_dev_queue_keep(struct hmfs_ctx *ctx, const char *id, bool took,
+/* device @id's queue as the undo of a change that did @how to it puts it back */
+void hmfs_dev_queue_keep(struct hmfs_ctx *ctx, const char *id, enum hmfs_queue_undone how,
 			 struct hmfs_dev_queue *q);
-/* @q queued again on the rebuilt device @id, for the driver's retry timer */
+/* @q queued again on the rebuilt device @id */
 void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs_dev_queue *q);
 /*
  * @ch (a resize, the retry timers' run) will have a virtio-mem driver

@@ -212,15 +212,16 @@ static json_object *device_in(json_object *devs, const char *id, size_t *pos)
  * old plugged blocks, at place @pos of the list, as on a restart.  The
  * guest's work alone: QEMU's requested-size stays the host's, queued for
  * the driver (dev.c hmfs_dev_queue_keep()) -- one queued now, or the one
- * the change took (@took: the queued qom-set's take).
+ * the change took or dropped (@how: the queued qom-set's take, a qom-set
+ * made at once).
  */
-static void device_back(struct hmfs_ctx *ctx, json_object *d, size_t pos, bool took, char *err,
-			size_t errlen)
+static void device_back(struct hmfs_ctx *ctx, json_object *d, size_t pos,
+			enum hmfs_queue_undone how, char *err, size_t errlen)
 {
 	const char *id = json_object_get_string(json_object_object_get(d, "id"));
 	struct hmfs_dev_queue q;
 
-	hmfs_dev_queue_keep(ctx, id, took, &q);
+	hmfs_dev_queue_keep(ctx, id, how, &q);
 	if (!hmfs_dev_unplug_and_del(ctx, id, err, errlen) &&
 	    !hmfs_state_restore_device(ctx, d, err, errlen)) {
 		hmfs_dev_move(ctx, id, pos);
@@ -311,7 +312,7 @@ static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size
 
 		n = device_in(now, id, &pos);
 		if (n && !json_object_equal(d, n) && plugged_back(ctx, d, n, err, errlen))
-			device_back(ctx, d, pos, false, err, errlen);
+			device_back(ctx, d, pos, HMFS_QUEUE_LEFT, err, errlen);
 		else if (n) /* its driver's retry timer as it was (state.c: retry-armed) */
 			hmfs_state_restore_timer(ctx, d);
 	}
@@ -387,7 +388,8 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	case HMFS_CH_DEVICE_RESIZE: /* @pre: the whole machine */
 		d = device_in(json_object_object_get(pre, "devices"), ch->dev.id, &pos);
 		if (d) {
-			device_back(ctx, d, pos, ch->queued, err, errlen);
+			device_back(ctx, d, pos, ch->queued ? HMFS_QUEUE_TOOK : HMFS_QUEUE_DROPPED, err,
+				    errlen);
 			devs = one_dev(d);
 		}
 		break;
