@@ -873,6 +873,12 @@ struct hmfs_ctx {
 	pthread_mutex_t journal_lock;
 	pthread_cond_t journal_cond;
 	uint64_t journal_seq;
+	/*
+	 * a failed record's cut failed too (state.c journal_put()): a line
+	 * with seq journal_seq + 1 may sit at journal_len, which the next
+	 * whole save claims (take_snapshot())
+	 */
+	bool journal_kept;
 	size_t journal_len;
 	size_t journal_size; /* the file's: written zeros from journal_len on (state.c) */
 	uint64_t journal_durable; /* the last record on disk ... */

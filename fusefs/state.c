@@ -2173,6 +2173,13 @@ struct snapshot {
 	uint64_t seq; /* the journal's last record in it */
 	size_t len; /* and where that record ends */
 	size_t kmem_len; /* the "kmem" bytes of the records up to there (journal_weight()) */
+	/*
+	 * @seq is one past the last record counted, claimed for a record
+	 * whose failed write and cut may have left it in the journal
+	 * (ctx->journal_kept): a restore replays what is above the file's
+	 * seq, and a journal whose emptying fails keeps it (settle_journal())
+	 */
+	bool claimed;
 	bool started_log; /* its list started the kernel's allocations' log (kmem_base_lost()) */
 };
 
@@ -2202,12 +2209,37 @@ static void take_snapshot(struct hmfs_ctx *ctx, struct snapshot *s)
 		pthread_mutex_unlock(&ctx->journal_lock);
 		json_object_put(s->m);
 	}
+	s->claimed = ctx->journal_kept;
+	ctx->journal_seq += s->claimed;
+	ctx->journal_kept = false;
 	s->seq = ctx->journal_seq;
 	s->len = ctx->journal_len;
 	s->kmem_len = ctx->journal_kmem_len;
 	pthread_mutex_unlock(&ctx->journal_lock);
 	if (s->m)
 		kmem_based(ctx);
+}
+
+/*
+ * @s was not written: the seq it claimed for a kept record given back --
+ * unless the file was renamed into place (@renamed: it may be the file
+ * after a crash, and a record with its seq would be skipped), or a record
+ * took the next seq meanwhile (one journaled under journal_lock alone).
+ * Either leaves a gap in the journal after the old file's seq, which a
+ * restore refuses as damage until a whole save succeeds: rather that
+ * than a replay of the kept record, whose writer was told it failed, or
+ * an acknowledged record skipped.
+ */
+static void unclaim(struct hmfs_ctx *ctx, const struct snapshot *s, bool renamed)
+{
+	if (!s->claimed || renamed)
+		return;
+	pthread_mutex_lock(&ctx->journal_lock);
+	if (ctx->journal_seq == s->seq) {
+		ctx->journal_seq--;
+		ctx->journal_kept = true;
+	}
+	pthread_mutex_unlock(&ctx->journal_lock);
 }
 
 static int write_snapshot(struct hmfs_ctx *ctx, const struct snapshot *s, bool *renamed)
@@ -2402,6 +2434,7 @@ static int compact_held(struct hmfs_ctx *ctx, bool *kept)
 	if (kept && renamed)
 		*kept = true;
 	if (ret) {
+		unclaim(ctx, &s, renamed);
 		kmem_base_lost(ctx, s.started_log, renamed);
 		json_object_put(s.m);
 		fprintf(stderr, "hotmemfs: saving state to %s: %s\n", ctx->state_path,
@@ -2450,7 +2483,9 @@ static void compact_background(struct hmfs_ctx *ctx)
 	pthread_mutex_lock(&ctx->compact_lock);
 	pthread_mutex_unlock(&ctx->change_lock);
 	ret = wret = write_snapshot(ctx, &s, &renamed);
-	if (!ret)
+	if (wret)
+		unclaim(ctx, &s, renamed);
+	else
 		drop_aside(ctx);
 	if (!ret)
 		ret = settle_journal(ctx, &s);
@@ -3168,6 +3203,7 @@ static int journal_put(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *l
 		 * replay.
 		 */
 		sv->maybe_kept = true;
+		ctx->journal_kept = true; /* its seq: journal_seq + 1 */
 	}
 	return ret;
 }
@@ -3521,7 +3557,8 @@ int hmfs_state_write_or_freeze(struct hmfs_ctx *ctx, const char *then, const cha
  * cut synced before anything is undone: a crash after the undo must not
  * bring them back.  Their changes are undone newest first, then the
  * machine as it is now goes whole into the state file.  That file takes
- * the seq of the last record ever appended, not the last durable one: a
+ * the seq of the last record ever appended (or of a failed one that may
+ * be kept: take_snapshot()), not the last durable one: a
  * restore skips every journal record up to the file's seq, so an undone
  * record that a failed cut left behind is never replayed once the file
  * is written (and records go on after that seq).  New changes wait on

@@ -11,6 +11,14 @@
 # save's fsync() is held (HOTMEM_TEST_FSYNC_HOLD) until the disk works
 # again.  Without the fix check 7 fails (checked: 9 back after the
 # restart).
+# Then the same failure with the disk still failing for the whole save's
+# emptying of the journal (its ftruncate(): state.c settle_journal()
+# keeps the journal, "it keeps records the file holds"), so the record
+# stays.  A restore replays the records above the file's "seq"; the
+# failed record took the seq after the last one counted, so the whole
+# save claims it (take_snapshot()), else a kill -9 and a restart replay
+# it: without that check 13 fails (checked: 9 back), and 15 checks that
+# the records go on after it.
 . "$(dirname "$0")/lib.sh"
 require_env
 require_preload_shim sync_shim
@@ -37,9 +45,24 @@ is "$(cat "$OC")" 3 "... the value as it was"
 grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $((! $?)) "hotmemfs is not frozen"
 kill9_fs
-mount_fs "kill -9, restart from the state file"
+LD_PRELOAD=$TMP/sync_shim.so mount_fs "kill -9, restart from the state file (sync_shim.so)"
 is "$(cat "$OC")" 3 "the acknowledged value, not the refused one"
 echo 4 >"$OC" && [ "$(cat "$OC")" = 4 ]
 tap_ok $? "the next write is taken"
+
+printf w >"$TMP/wfail"
+: >"$TMP/tfail"
+out=$(w "$OC" 9)
+rm -f "$TMP/wfail" "$TMP/tfail"
+[ "$out" = EIO ] && grep -q "journal: .*(it keeps records .* holds)" "$TMP/hotmemfs.log"
+tap_ok $? "9 again, written whole but EIO, its cut and then the whole save's emptying of the journal failing: $out"
+is "$(cat "$OC")" 4 "... the value as it was"
+grep -q "takes no more changes" "$TMP/hotmemfs.log"
+tap_ok $((! $?)) "hotmemfs is not frozen"
+kill9_fs
+mount_fs "kill -9, restart from the state file and the journal it left"
+is "$(cat "$OC")" 4 "the acknowledged value, not the refused one"
+echo 5 >"$OC" && kill9_fs && mount_fs "5 taken, kill -9, restart"
+is "$(cat "$OC")" 5 "5 survives it: its record goes on after the whole save's seq"
 stop_fs
 done_testing
