@@ -979,6 +979,20 @@ struct hmfs_ctx {
 	pthread_cond_t end_cond;
 	unsigned int ends_pending;
 	pthread_mutex_t save_lock; /* the counters below, for status */
+	/*
+	 * the state file's load is under way (state.c hmfs_state_load()): its
+	 * replay is not journaled again (sv->active) and devices and pages
+	 * come back as the file has them (dev.c, machine.c).  A plain bool,
+	 * written by the load and read by every thread that makes a change
+	 * (hmfs_state_prepare(), hmfs_state_append_qemu(),
+	 * hmfs_state_set_param()): safe without a lock or atomics only
+	 * because the load runs in main.c prepare() before any such thread is
+	 * created -- the uevent sender, the notifier and the virtio-mem timers
+	 * there, the control socket's, the stopper and the FUSE workers after
+	 * it -- and pthread_create() orders the load's writes before their
+	 * reads.  A load moved after one of them needs an atomic here.  Not
+	 * under save_lock.
+	 */
 	bool restoring;
 	/*
 	 * The kernel's own allocations (state.c "kmem"): their log is kept
