@@ -1206,10 +1206,15 @@ static void print_plug_short(json_object *r)
 	else if (*e)
 		printf(": the guest's last try ended %s", e);
 	else if (get(r, "plug-stopped") && !strcmp(gs(r, "plug-stopped"), "offline-threshold")) {
+		char s3[32];
+
 		size_word(gu(r, "offline-size"), s1, sizeof(s1));
 		size_word(gu(r, "offline-threshold"), s2, sizeof(s2));
+		/* 6.12's MEM_ONLINE notifier: virtio_mem_could_add_memory(vm, threshold / 2) */
+		size_word(gu(r, "offline-threshold") / 2, s3, sizeof(s3));
 		printf(": the guest adds no more while %s of the memory it added is offline "
-		       "(its offline threshold %s: online its blocks)", s1, s2);
+		       "(its offline threshold %s: it goes on once an online of its blocks leaves "
+		       "%s or less offline)", s1, s2, s3);
 	} else if (get(r, "plug-stopped"))
 		printf(": the rest does not fit the device's usable region in whole memory blocks");
 	else

@@ -159,12 +159,12 @@ stop_fs
 start_fs --profile default --cmdline hotmem.kernel_alloc=off --fresh
 out=$(ctl device_add virtio-mem-pci id=vm0 size=4G requested-size=1536M)
 tap_ok $? "device_add requested-size=1536M succeeds (QEMU does not wait for the guest)"
-is "$(echo "$out" | tail -1)" "vm0: requested 1.5G, plugged 1G: the guest adds no more while 1G of the memory it added is offline (its offline threshold 1G: online its blocks)" \
+is "$(echo "$out" | tail -1)" "vm0: requested 1.5G, plugged 1G: the guest adds no more while 1G of the memory it added is offline (its offline threshold 1G: it goes on once an online of its blocks leaves 512M or less offline)" \
 	"... and says why the guest plugged less"
 is "$(dev vm0 plugged-size)" $((1 << 30)) "requested 1.5G with blocks left offline: plugged stops at 1G"
 is "$(dev vm0 plug-stopped) $(dev vm0 offline-size) $(dev vm0 retry-in-ms)" "offline-threshold $((1 << 30)) " \
 	"... devices --json: plug-stopped offline-threshold, offline-size 1G, no retry (6.12: -ENOSPC)"
-ctl status | grep -qxF "vm0: the guest adds no more while 1G of the memory it added is offline (its offline threshold 1G: online its blocks)"
+ctl status | grep -qxF "vm0: the guest adds no more while 1G of the memory it added is offline (its offline threshold 1G: it goes on once an online of its blocks leaves 512M or less offline)"
 tap_ok $? "... status says it too"
 ! ctl dmesg | grep -q "virtio_mem virtio0: cannot add more memory"
 tap_ok $? "... and the log says nothing of it, as 6.12's (hotmem logged 'cannot add more memory')"
