@@ -1330,7 +1330,7 @@ static void test_no_acpi_memory_device_decided_at_add(void **state)
 /* PNP0C80:@slot/physical_node@k -> memory@id, as acpi_bind_one() links a bound block */
 static void mk_phys_node(struct fixture *f, int slot, int k, int id)
 {
-	char path[256], target[96], name[24];
+	char path[256], target[96], name[32];
 
 	if (k)
 		snprintf(name, sizeof(name), "physical_node%d", k);
