@@ -5475,10 +5475,13 @@ static int replay_qemu_requested(json_object *m, json_object *o, struct patches 
 	if (json_object_deep_copy(d, &c, NULL))
 		return -ENOMEM;
 	json_object_object_add(c, "queued-requested-size", json_object_get(req));
-	if (pending)
+	if (pending) {
 		json_object_object_add(ps->devices, id, c);
-	else
+	} else {
+		/* devices_put() takes a reference of its own: ours is dropped */
 		devices_put(m, id, c);
+		json_object_put(c);
+	}
 	return 0;
 }
 
