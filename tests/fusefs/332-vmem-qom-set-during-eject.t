@@ -12,18 +12,21 @@
 # (dev.c dimm_del_unlocked()): the qom-set is queued, journaled before its
 # {}, shown by query-memory-devices at once, and taken once the eject
 # ends; a virtio-mem device_add behind the eject is answered and listed
-# at once too.  No time is measured: each answer must come while the
+# at once too, and a virtio-mem device_del answered, its removal queued.  No time is measured: each answer must come while the
 # eject still keeps at memory33 (its hotmemctl device_del not answered,
 # memory33 going-offline); one not answered within 30 s fails.
-# Without the fix checks 5-8, 10, 11 and 13 fail (checked: the qom-set and
-# the device_add answered after the eject, which meanwhile reached its
-# 40 s bound and was refused).
+# Without the fix checks 6-9, 11-14 and 16 fail (checked: the qom-set,
+# the device_add and the device_del answered after the eject, which
+# meanwhile reached its 40 s bound and was refused).
 . "$(dirname "$0")/lib.sh"
 require_env
 ejecting() { block_state_wait 33 going-offline && kill -0 "$DEL" 2>/dev/null; }
+vm2_listed() { dev_listed vm2 && echo listed || echo gone; }
 
 mount_fs "hotmemfs mounts (a state file)" --fresh
 d1_vm0_stuck
+ctl device_add virtio-mem-pci id=vm2 size=128M requested-size=0 >/dev/null
+tap_ok $? "a virtio-mem vm2, probed, nothing plugged (QEMU's device_del check passes)"
 ctl device_del d1 >"$TMP/del.out" 2>&1 &
 DEL=$!
 ejecting
@@ -40,6 +43,10 @@ answered_within add 30 && [ "$(cat "$TMP/add.out")" = '{"return":{}}' ] && eject
 tap_ok $? "a virtio-mem device_add vm1 answers {} while the eject still runs too"
 dev_listed vm1 && dev_listed d1
 tap_ok $? "... vm1 listed at once, d1 still (QEMU lists it until _EJ0)"
+in_background del2 qmp_del vm2
+answered_within del2 30 && [ "$(cat "$TMP/del2.out")" = '{"return":{}}' ] && ejecting
+tap_ok $? "a QMP device_del vm2 answers {} while the eject still runs (the removal queued)"
+is "$(dev_del_pending vm2)" queued "... status: vm2's device_del queued"
 ejecting
 tap_ok $? "the eject still runs after all of them"
 
@@ -50,6 +57,8 @@ vmem_plugged_wait vm0 0
 tap_ok $? "the queued qom-set is taken after the eject: vm0's plugged-size 0 ($(vmem_plugged vm0))"
 dev_listed d1
 tap_ok $((!$?)) "d1 is gone; vm1 stays: $(dev_listed vm1 && echo yes)"
+says_within 20 gone vm2_listed
+tap_ok $? "the queued device_del of vm2 ran after the eject: vm2 gone"
 kill9_fs
 mount_fs "kill -9, restart from the state file"
 is "$(vmem_requested vm0) $(vmem_plugged vm0)" "0 0" "vm0 as acknowledged: requested-size 0, nothing plugged"
