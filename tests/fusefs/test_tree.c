@@ -38,14 +38,24 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
+/*
+ * What main.c's teardown frees of a ctx these tests make: a store that
+ * holds hotplug long (an offline) leaves the readers' copy of /proc/iomem
+ * and firmware/memmap standing for the next one (machine.c
+ * maps_snap_take()), freed with the ctx
+ */
+static void ctx_free(struct hmfs_ctx *ctx)
 {
-	struct hmfs_ctx *ctx = *state;
-
+	hmfs_maps_snap_free(ctx);
 	hmfs_tree_free(ctx);
 	hmfs_inc_free(ctx); /* remove_block()'s, as events.c's teardown frees them */
 	hotmem_destroy(ctx->hm);
 	free(ctx);
+}
+
+static int teardown(void **state)
+{
+	ctx_free(*state);
 	return 0;
 }
 
@@ -798,9 +808,7 @@ static void test_readdir_kept_readd(void **state)
 	assert_int_equal(hotmem_add_memory(ctx->hm, 1, addr, ctx->block_size, 0, -1), 0);
 	assert_non_null(strstr(listing(ctx, p, NULL), " node1 "));
 	assert_null(strstr(listing(ctx, p, NULL), " node0 "));
-	hmfs_tree_free(ctx);
-	hotmem_destroy(ctx->hm);
-	free(ctx);
+	ctx_free(ctx);
 }
 
 /* listings from two threads at once: the same as from one (SANITIZE=thread: no race) */
@@ -923,9 +931,7 @@ static void test_block_spanning_two_nodes(void **state)
 
 		walk_dir(&w, 1);
 	}
-	hmfs_tree_free(ctx);
-	hotmem_destroy(ctx->hm);
-	free(ctx);
+	ctx_free(ctx);
 }
 
 int main(void)
