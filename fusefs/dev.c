@@ -1317,14 +1317,18 @@ enum vmem_set_how {
 struct qemu_resize_save {
 	struct hmfs_save sv; /* first: its undo gets it */
 	char id[sizeof(((struct hmfs_dev *)0)->id)];
-	bool was_queued; /* the queue before it */
-	uint64_t was_requested;
+	struct hmfs_dev_queue was; /* the queue before it, its retry too (reread26 R5) */
 };
+
+static void queue_as_is(const struct hmfs_dev *d, bool dropped, struct hmfs_dev_queue *q);
+static void queue_put(struct hmfs_dev *d, const struct hmfs_dev_queue *q);
 
 /*
  * Its record's sync failed (state.c rollback(), change_lock held, newer
  * records undone first): the queue as before it -- a queued change that
- * took it since was a newer record, undone already (machine.c undo())
+ * took it since was a newer record, undone already (machine.c undo()) --
+ * a queue an undo put back at the driver's retry included, taken at its
+ * retry time as before, not at once (reread26 R5)
  */
 static int qemu_resize_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 {
@@ -1335,8 +1339,8 @@ static int qemu_resize_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, q->id);
 	if (d && d->type == HMFS_VIRTIO_MEM) {
-		d->resize_queued = q->was_queued;
-		d->queued_requested = q->was_requested;
+		queue_put(d, &q->was);
+		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait is for the retry again */
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return 0;
@@ -1358,8 +1362,7 @@ static int vmem_queue(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t req,
 	int ret;
 
 	snprintf(q->id, sizeof(q->id), "%s", d->id);
-	q->was_queued = d->resize_queued;
-	q->was_requested = d->queued_requested;
+	queue_as_is(d, false, &q->was);
 	d->queued_requested = req;
 	d->resize_queued = true;
 	d->queue_retry = false; /* the host's new value: the driver runs at once */
@@ -1368,8 +1371,7 @@ static int vmem_queue(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t req,
 	ret = hmfs_state_append_qemu(ctx, &q->sv, "qemu-requested", o);
 	json_object_put(o);
 	if (ret) {
-		d->resize_queued = q->was_queued;
-		d->queued_requested = q->was_requested;
+		queue_put(d, &q->was);
 		return ret;
 	}
 	d->queued_gen++;
@@ -1531,6 +1533,15 @@ static void queue_as_is(const struct hmfs_dev *d, bool dropped, struct hmfs_dev_
 	q->retry_at = d->queue_retry_at;
 }
 
+/* queue_as_is()'s @q on @d again: its value, retry and retry time (dev_lock held) */
+static void queue_put(struct hmfs_dev *d, const struct hmfs_dev_queue *q)
+{
+	d->resize_queued = q->queued;
+	d->queued_requested = q->requested;
+	d->queue_retry = q->retry;
+	d->queue_retry_at = q->retry_at;
+}
+
 /*
  * An undo that rebuilds virtio-mem device @id from its state file object
  * (machine.c device_back()) takes back the guest's work, never QEMU's
@@ -1599,11 +1610,8 @@ void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	if (d && d->type == HMFS_VIRTIO_MEM && q->queued && q->requested != d->requested) {
-		d->queued_requested = q->requested;
+		queue_put(d, q);
 		d->queued_gen = q->gen + 1;
-		d->resize_queued = true;
-		d->queue_retry = q->retry;
-		d->queue_retry_at = q->retry_at;
 		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait ends, or is shorter */
 		queue_back_say(id, q);
 	}
