@@ -2814,25 +2814,30 @@ static bool prepare_iattr(struct hmfs_ctx *ctx, const struct hmfs_change *ch, st
  * that offline looped, and kill -9 could not end the wait
  * (tests/reliability/state-pre-behind-offline.t).  A copy costs less
  * than the "set" the change makes next (append_set_once(): the machine
- * read and every value serialised), and only the keys it needs.  A value
- * that could not be copied is null, which no machine matches: an undo
- * that needs it freezes hotmemfs, as with part_pre()'s.  Under
- * change_lock.
+ * read and every value serialised), and only the keys it needs.  Any
+ * allocation failure gives no @pre at all, which
+ * hmfs_state_pre_matches() never matches: an undo that needs it freezes
+ * hotmemfs, as with part_pre()'s -- a @pre short of a key would be
+ * compared without it and call a change undone that was not (reread26
+ * R4).  Under change_lock.
  */
 static json_object *saved_pre(struct hmfs_ctx *ctx, unsigned int keys)
 {
-	json_object *pre = json_object_new_object();
+	json_object *v, *copy = NULL, *pre = json_object_new_object();
 
-	for (int k = 0; pre && k < HMFS_STATE_KEYS; k++) {
-		json_object *v, *copy = NULL;
-
+	for (int k = 0; pre && k < HMFS_STATE_KEYS; k++, copy = NULL) {
 		if (!(keys & (1u << k)) || !json_object_object_get_ex(ctx->saved, machine_keys[k], &v))
 			continue;
-		if (json_object_deep_copy(v, &copy, NULL))
-			copy = NULL;
-		json_object_object_add(pre, machine_keys[k], copy);
+		/* a failed deep copy puts what it made (json-c 0.13+) */
+		if (json_object_deep_copy(v, &copy, NULL) ||
+		    json_object_object_add(pre, machine_keys[k], copy))
+			goto fail;
 	}
 	return pre;
+fail:
+	json_object_put(copy);
+	json_object_put(pre);
+	return NULL;
 }
 
 void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, struct hmfs_save *sv)
@@ -3018,6 +3023,9 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	json_object *now;
 	bool same = true;
 
+	/* none made (ENOMEM: saved_pre(), part_pre()): the undo had nothing to go back to */
+	if (!sv->pre)
+		return false;
 	if (sv->one_iattr) {
 		now = hmfs_iattr_entry_json(ctx, sv->iattr_ino);
 		same = now && same_json(now, json_object_object_get(sv->pre, "iattr"));
