@@ -435,6 +435,12 @@ int hmd_state_dir_make(struct hmd *d);
 long hmd_flock_holder(int fd);
 /* @fd, locked, is still the file at @path (not removed by its last holder) */
 bool hmd_lock_still_named(int fd, const char *path);
+/*
+ * fspath.c: @path as the file system has it in @out (realpath() of its
+ * nearest existing ancestor, the missing rest spelled canonically): 0 or
+ * -errno
+ */
+int hmd_fs_path(const char *path, char *out, size_t len);
 
 /*
  * socklock.c: SOCKET.lock beside --uevent-socket, flocked for life;

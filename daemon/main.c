@@ -442,17 +442,27 @@ static int run_oneshot(struct hmd *d)
 /*
  * Whether --uevent-socket is in --state-dir (/run/hotmemd/uevent.sock in
  * hotmemd(8)'s example): a missing state dir must then be made before the
- * socket can be bound.
+ * socket can be bound.  Decided by the directories the file system
+ * names, not by the spelling: /var/run/hotmemd/uevent.sock with
+ * --state-dir /run/hotmemd, or dir//uevent.sock, is in it (reread26 R9:
+ * a textual prefix said no, and bind() found no directory).  A path
+ * that cannot be resolved (EACCES, ELOOP): not in it, bind() says why.
  */
 static bool socket_in_state_dir(const struct hmd *d)
 {
-	const char *dir = d->cfg.state_dir;
-	size_t n = strlen(dir);
+	char parent[HMD_PATH_MAX], sock[HMD_PATH_MAX], dir[HMD_PATH_MAX], *slash;
+	size_t n;
 
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return d->cfg.uevent_socket[0] && n && !strncmp(d->cfg.uevent_socket, dir, n) &&
-	       d->cfg.uevent_socket[n] == '/';
+	if (!d->cfg.uevent_socket[0] || !d->cfg.state_dir[0])
+		return false;
+	snprintf(parent, sizeof(parent), "%s", d->cfg.uevent_socket);
+	slash = strrchr(parent, '/');
+	snprintf(slash ? slash + 1 : parent, sizeof(parent) - (slash ? (size_t)(slash + 1 - parent) : 0),
+		 ".");
+	if (hmd_fs_path(parent, sock, sizeof(sock)) || hmd_fs_path(d->cfg.state_dir, dir, sizeof(dir)))
+		return false;
+	n = strlen(dir);
+	return !strncmp(sock, dir, n) && (sock[n] == '\0' || sock[n] == '/' || n == 1);
 }
 
 /*
