@@ -25,7 +25,6 @@ ROUNDS=${ROUNDS:-40}
 mk_boot_512m "$root"
 zone_add "$root" 0 Movable 0
 
-ready() { grep -q "ready: sysroot" "$TMP/$1.log"; }
 refused() { grep -q "uevent socket $sock is in use by " "$TMP/$1.log"; }
 settled() { { ready "$1" || refused "$1"; } && { ready "$2" || refused "$2"; }; }
 pid() { eval echo "\$pid$1"; }

@@ -23,14 +23,8 @@ sock=$TMP/s/ue.sock
 # past DIR: its mtime set to 2001; untouched DIR: still that
 past() { touch -d @1000000000 "$1"; }
 untouched() { [ "$(stat -c %Y "$1")" = 1000000000 ]; }
-# run N STATE-DIR SOCKET: a hotmemd, its log $TMP/N.log, its pid in pidN
-run() {
-	"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$2" --netlink=no \
-		--uevent-socket "$3" --policy online 2>"$TMP/$1.log" &
-	eval "pid$1=$!"
-	_pids+=("$!")
-}
-ready() { grep -q "ready: sysroot" "$TMP/$1.log"; }
+# run N STATE-DIR SOCKET: sock_start N on SOCKET with that state dir
+run() { sock=$3 SOCK_STATE=$2 sock_start "$1"; }
 
 mkdir "$TMP/p1" && past "$TMP/p1"
 run 1 "$TMP/p1/state" "$TMP/nodir/u.sock"

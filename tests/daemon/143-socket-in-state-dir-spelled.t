@@ -15,14 +15,8 @@ root=$TMP/root
 mk_boot_512m "$root"
 zone_add "$root" 0 Movable 0
 
-# run N STATE-DIR SOCKET: a hotmemd, its log $TMP/N.log, its pid in pidN
-run() {
-	"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$2" --netlink=no \
-		--uevent-socket "$3" --policy online 2>"$TMP/$1.log" &
-	eval "pid$1=$!"
-	_pids+=("$!")
-}
-ready() { grep -q "ready: sysroot" "$TMP/$1.log"; }
+# run N STATE-DIR SOCKET: sock_start N on SOCKET with that state dir
+run() { sock=$3 SOCK_STATE=$2 sock_start "$1"; }
 # started N STATE-DIR SOCKET WHY: ready, its socket bound in the state dir, exit 0 at SIGTERM
 started() {
 	run "$@"

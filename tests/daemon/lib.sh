@@ -184,7 +184,8 @@ zone_add() {
 state() { cat "$1/sys/devices/system/memory/memory$2/state"; }
 
 # sock_start N [ARGS...]: hotmemd N on the uevent socket $sock (sysroot
-# $root, --netlink=no, --policy online), state dir $TMP/stN, its log
+# $root, --netlink=no, --policy online), state dir $SOCK_STATE (unset:
+# $TMP/stN), its log
 # $TMP/N.log, its pid in pidN; SOCK_ENV: VAR=VALUE words added to its
 # environment; SOCK_AT=FIFO: it execs once it has read a line from FIFO
 # (at_once(), tests/daemon/140)
@@ -194,11 +195,13 @@ sock_start() {
 	: >"$TMP/$n.log"
 	[ -z "${SOCK_AT:-}" ] || at=(sh -c 'read -r _ <"$0" && exec "$@"' "$SOCK_AT")
 	# shellcheck disable=SC2086 # SOCK_ENV: words
-	env ${SOCK_ENV:-} "${at[@]}" "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/st$n" \
+	env ${SOCK_ENV:-} "${at[@]}" "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "${SOCK_STATE:-$TMP/st$n}" \
 		--netlink=no --uevent-socket "$sock" --policy online "$@" 2>"$TMP/$n.log" &
 	eval "pid$n=$!"
 	_pids+=("$!")
 }
+# ready N: sock_start N's hotmemd said it is ready (its coldplug done)
+ready() { grep -q "ready: sysroot" "$TMP/$1.log"; }
 # at_once N M: sock_start N and M, both let go at the same instant: each
 # waits in a read of one FIFO (its wchan a pipe read) until one write
 # brings both their lines

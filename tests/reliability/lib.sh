@@ -321,3 +321,20 @@ kernel_pages() {
 	done
 	grep -E "^($f):" "$MNT/proc/meminfo"
 }
+
+# qom_set_take_fails: behind vmem_offline_loops (sync_shim.so,
+# HOTMEM_TEST_SYNC_FAIL=$TMP/fail), a qom-set of vm0 to 512M answered {}
+# while the offline loops (queued, its record durable); then, syncs
+# failing ($TMP/fail made and left), the offline ends and the change that
+# takes the queue is undone: two TAP lines
+# (state-qom-set-taken-sync-fails.t, state-qom-set-queued-undo-retry.t)
+qom_set_take_fails() {
+	in_background qs qmp_qom_set vm0 536870912
+	answered_within qs 30 && [ "$(cat "$TMP/qs.out")" = '{"return":{}}' ] && looping
+	tap_ok $? "qom-set vm0 requested-size 512M answers {} while the offline loops (its record durable)"
+	: >"$TMP/fail"
+	ctl free-all >/dev/null
+	wait "$OFF"
+	says_within 30 1 sh -c 'grep -c "vm0: the queued requested-size 0x20000000: saving" "$1"' - "$TMP/hotmemfs.log"
+	tap_ok $? "the change taking it fails its fdatasync(): undone"
+}

@@ -19,14 +19,7 @@ require_preload_shim sync_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 
 LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
-in_background qs qmp_qom_set vm0 536870912
-answered_within qs 30 && [ "$(cat "$TMP/qs.out")" = '{"return":{}}' ] && looping
-tap_ok $? "qom-set vm0 requested-size 512M answers {} while the offline loops (its record durable)"
-: >"$TMP/fail"
-ctl free-all >/dev/null
-wait "$OFF"
-says_within 30 1 sh -c 'grep -c "vm0: the queued requested-size 0x20000000: saving" "$1"' - "$TMP/hotmemfs.log"
-tap_ok $? "the change taking it fails its fdatasync(): undone"
+qom_set_take_fails
 is "$(vmem_plugged vm0)" 268435456 "vm0 back to its 256M plugged: the guest's work undone"
 grep -qF "vm0: QEMU's requested-size 0x20000000 queued again for the guest's driver (an undo rebuilt the device): taken in 50 s, or now by hotmemctl vmem-retry vm0" "$TMP/hotmemfs.log"
 tap_ok $? "... the host's value queued again for the driver's retry, the log says"
