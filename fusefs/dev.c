@@ -2142,14 +2142,40 @@ void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed)
  * change it is (HMFS_CH_DRIVER_RETRY: journaled) once hotmemfs runs; how
  * it ends sets the timer, as any run's end (vmem_timer_after_run()).
  * Only a device whose timer the restore armed (the saved one was, or the
- * driver was broken short: hmfs_dev_timer_restored()): the others are at
- * their requested size, or their last pass ended where a new one ends
- * again, with nothing done and no timer -- short with unplug_online=N, or
- * -ENOSPC (offline memory at the threshold, the region full) -- a run
- * whose one trace would be the engine's tick of the kernel's
- * allocations.  A state file's restore only: an undo's device is put
- * back as it was, its timer too.
+ * driver was broken short: hmfs_dev_timer_restored()), or, once its
+ * blocks are back, whose work a kill -9 lost (hmfs_dev_restore_lost_work()):
+ * the others are at their requested
+ * size, or rest where the running kernel's driver rests, with no work
+ * pending and no timer -- above it with unplug_online=N, or short with
+ * more than half its offline_threshold offline (-ENOSPC; until an online
+ * of its own) -- where a run's one trace would be the engine's tick of
+ * the kernel's allocations.  A state file's restore only: an undo's
+ * device is put back as it was, its timer too.
  */
+/*
+ * A restored @d whose work a running 6.12 kernel would have pending: a
+ * kill -9 between a block's record and the record of the driver's run
+ * after it (machine.c hmfs_change(): driver_retry() appends second) kept
+ * the block's change and lost the run, and the restore queues no work
+ * (hmfs_dev_forget_work()).  Short with at most half its
+ * offline_threshold offline cannot be a state the kernel rests in: the
+ * MEM_ONLINE that brought it there queued the work
+ * (virtio_mem_could_add_memory(vm, offline_threshold / 2)), which plugs
+ * to the threshold or the requested-size; above it with unplug_online
+ * on neither (a shrink that failed armed the timer) -- reread26 R2
+ */
+static bool vmem_work_lost(struct hmfs_ctx *ctx, const struct hmfs_dev *d)
+{
+	struct hm_virtio_mem_info vi;
+
+	if (hotmem_virtio_mem_info(d->vm, &vi) || vi.broken)
+		return false;
+	if (vi.plugged_size < vi.requested_size)
+		return vi.offline_size + vi.offline_threshold / 2 <= vi.offline_threshold;
+	return vi.plugged_size > vi.requested_size &&
+	       hotmem_get_virtio_mem_unplug_online(ctx->hm);
+}
+
 void hmfs_dev_probe_work(struct hmfs_ctx *ctx, const char *id)
 {
 	struct hmfs_dev *d;
@@ -2315,6 +2341,23 @@ void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t e
  * need their own drop (tests/reliability/state-driver-undo-work.t,
  * 52-virtio-mem-unplug-online.t).
  */
+/*
+ * The end of a state file's restore, its blocks back in their states
+ * (their MEM_ONLINE work forgotten: hmfs_dev_forget_work()): each device
+ * whose work a kill -9 lost runs it as the probe's (vmem_work_lost())
+ */
+void hmfs_dev_restore_lost_work(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->dev_lock);
+	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
+		if (d->type == HMFS_VIRTIO_MEM && d->vm && !d->retry_armed && !d->retry_fired &&
+		    vmem_work_lost(ctx, d))
+			d->probe_work = true;
+	if (ctx->vmem_timer_started)
+		pthread_cond_broadcast(&ctx->vmem_timer_cond);
+	pthread_mutex_unlock(&ctx->dev_lock);
+}
+
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
 {
 	pthread_mutex_lock(&ctx->dev_lock);

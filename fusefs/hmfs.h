@@ -1811,6 +1811,8 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			  char *err, size_t errlen);
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
+/* a restore's end: the driver's run a kill -9 lost after an online queued for the probe */
+void hmfs_dev_restore_lost_work(struct hmfs_ctx *ctx);
 unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx);
 /* the next anonymous device's key, /machine/peripheral-anon/device[N], into @id (N taken) */
 void hmfs_dev_anon_id(struct hmfs_ctx *ctx, char *id, size_t len);

@@ -6280,8 +6280,13 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		forget_text(ctx, KEY_HUGETLB_NEXT_NID);
 		*found = true;
 	}
-	/* the saved machine had no driver work pending: what the restore's onlines queued goes */
+	/*
+	 * the saved machine had no driver work pending: what the restore's
+	 * onlines queued goes -- but for a run a kill -9 lost (reread26 R2)
+	 */
 	hmfs_dev_forget_work(ctx);
+	if (!ret)
+		hmfs_dev_restore_lost_work(ctx);
 	restore_kmem_done(ctx, &ks);
 	/* a restore that failed keeps no places for the adds that follow */
 	if (ret)
