@@ -508,15 +508,18 @@ static void dimm_memmap_misfit(struct hmfs_ctx *ctx, const struct hmfs_dev *d, i
  * current->comm of an ACPI hot-add: acpi_hotplug_work_fn() runs in a
  * worker of kacpi_hotplug, an ordered (so unbound) workqueue (6.12
  * drivers/acpi/osl.c), named kworker/uP:N for its pool P: the first
- * unbound pool's id follows the two per-CPU pools of each possible CPU
- * (kernel/workqueue.c), u4 on a 2-CPU machine.  This machine's CPUs are
- * the host's (nodecpu.c).
+ * unbound pool's id follows the per-CPU pools of each possible CPU
+ * (kernel/workqueue.c workqueue_init_early()), four since 6.9 -- two BH
+ * pools (init_cpu_worker_pool() gives them ids too) and the two normal
+ * ones; 6.1's two made u4 on a 2-CPU machine, 6.12's u8 (a 2-CPU
+ * 6.12.117 guest lists kworker/u8:0-2, reread26 R10).  This machine's
+ * CPUs are the host's (nodecpu.c).
  */
 static void kacpi_hotplug_comm(void *arg, char *buf, size_t len)
 {
 	const struct hmfs_ctx *ctx = arg;
 
-	snprintf(buf, len, "kworker/u%d:1", 2 * ctx->cpus.nr_cpu_ids);
+	snprintf(buf, len, "kworker/u%d:1", 4 * ctx->cpus.nr_cpu_ids);
 }
 
 /*

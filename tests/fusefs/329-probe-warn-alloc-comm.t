@@ -3,7 +3,8 @@
 # current->comm, the task the add runs in: a `probe` write's own writer
 # (6.12 probe_store() adds in the syscall), an ACPI hot-add's kacpi_hotplug
 # kworker (acpi_hotplug_work_fn(), an unbound workqueue's worker:
-# kworker/uP:1, P twice the possible CPUs), not "kworker/u4:1" whoever
+# kworker/uP:1, P four times the possible CPUs: 6.9+'s two BH pools and
+# two normal ones a CPU come first), not "kworker/u4:1" whoever
 # added.  Kernel memory filled first: the memmap's 2M (order 9) cannot be
 # had, the add falls back to base pages (6.12 vmemmap_populate_hugepages()).
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +25,7 @@ mount_fs "hotmemfs mounts qemu-512m again" --fresh --profile qemu-512m
 ctl alloc unmovable 200000 >/dev/null
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "a DIMM added with the kernel zones full"
-kw="kworker/u$((2 * ($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible) + 1))):1"
+kw="kworker/u$((4 * ($(sed 's/.*[-,]//' /sys/devices/system/cpu/possible) + 1))):1"
 is "$(ctl dmesg | grep -c "^<4>$kw: vmemmap alloc failure: order:9")" 1 \
 	"dmesg: the ACPI hot-add's says $kw"
 stop_fs
