@@ -112,9 +112,22 @@ lsmem --sysroot "$MNT" >/dev/null
 tap_ok $? "lsmem reads the tree"
 
 # the state file is the machine: free the workload (not part of the
-# state), save, restart from the file, compare
-ctl free-all >/dev/null && ctl save >/dev/null
-tap_ok $? "free-all, save"
+# state), save, restart from the file, compare.  A restart probes vm0's
+# driver again and a probe queues its work (1260e1ba): a device left
+# with its retry timer armed (a shrink stopped by busy memory, a plug
+# refused for want of memory while the workload held it) or above its
+# requested-size with unplug_online on is worked on at once, and its
+# plugged-size after the restart is not the one saved (CI of a06a927c:
+# 18M before, 16M after, under TSan).  So bring the driver to rest
+# first, as 12, 52 and regress.t do: unplug_online off (saved), its
+# timer fired now (vmem-retry runs the pass; with unplug_online off it
+# unplugs what is offline, keeps what is online and ends without a
+# timer), so that the probe's run has nothing to do.
+echo N >"$MNT/sys/module/virtio_mem/parameters/unplug_online" &&
+	ctl free-all >/dev/null && ctl vmem-retry >/dev/null && ctl save >/dev/null
+tap_ok $? "free-all, unplug_online N, the driver's pending retry run now, save"
+is "$(ctl --json devices | python3 -c 'import json,sys; print(sum("retry-in-ms" in d for d in json.load(sys.stdin)))')" 0 \
+	"... no virtio-mem driver's retry timer armed: nothing left for the restart's probe to do"
 before=$(snapshot)
 sb=$(sysfs_blocks)
 ndev=$(ctl --json devices | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
