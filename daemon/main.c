@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,16 +451,15 @@ static int run_oneshot(struct hmd *d)
  */
 static bool socket_in_state_dir(const struct hmd *d)
 {
-	char parent[HMD_PATH_MAX], sock[HMD_PATH_MAX], dir[HMD_PATH_MAX], *slash;
+	char copy[HMD_PATH_MAX], sock[HMD_PATH_MAX], dir[HMD_PATH_MAX];
 	size_t n;
 
 	if (!d->cfg.uevent_socket[0] || !d->cfg.state_dir[0])
 		return false;
-	snprintf(parent, sizeof(parent), "%s", d->cfg.uevent_socket);
-	slash = strrchr(parent, '/');
-	snprintf(slash ? slash + 1 : parent, sizeof(parent) - (slash ? (size_t)(slash + 1 - parent) : 0),
-		 ".");
-	if (hmd_fs_path(parent, sock, sizeof(sock)) || hmd_fs_path(d->cfg.state_dir, dir, sizeof(dir)))
+	/* the directory bind() makes the socket in: dirname(3) writes into its argument */
+	snprintf(copy, sizeof(copy), "%s", d->cfg.uevent_socket);
+	if (hmd_fs_path(dirname(copy), sock, sizeof(sock)) ||
+	    hmd_fs_path(d->cfg.state_dir, dir, sizeof(dir)))
 		return false;
 	n = strlen(dir);
 	return !strncmp(sock, dir, n) && (sock[n] == '\0' || sock[n] == '/' || n == 1);
