@@ -1553,7 +1553,7 @@ static ssize_t store_memory_failure(struct hmfs_ctx *ctx, enum hmfs_attr a, cons
 static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, size_t count,
 			    const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_NOTIFIER_ERROR, .task = task };
+	struct hmfs_change ch;
 	size_t n = count < 23 ? count : 23; /* simple_attr's set_buf[24] */
 	char tmp[24];
 	long long v;
@@ -1571,8 +1571,7 @@ static ssize_t store_inject(struct hmfs_ctx *ctx, int action, const char *buf, s
 	if (iv > 0)
 		iv = 0;
 	/* kept like a parameter: the debugfs file keeps its value in a running kernel */
-	ch.id = (unsigned long)action;
-	ch.value = iv;
+	ch = hmfs_change_notifier_error(action, iv, task);
 	return store_change(ctx, &ch, count);
 }
 

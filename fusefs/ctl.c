@@ -1932,15 +1932,14 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
  */
 static int inject_clear(struct hmfs_ctx *ctx, int action, struct cmd_result *r)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_NOTIFIER_ERROR, .id = (unsigned long)action };
 	struct ctl_signal sig;
 	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig,
 					  .comm = ctl_comm };
+	const struct hmfs_change ch = hmfs_change_notifier_error(action, 0, &task);
 	char err[400] = "";
 	int ret;
 
 	ctl_signal_init(&sig, ctx, r->client, 0);
-	ch.task = &task;
 	ret = hmfs_change(ctx, &ch, err, sizeof(err)); /* the log has @err */
 	r->ret = json_object_new_object();
 	if (!ret)

@@ -1372,6 +1372,13 @@ struct hmfs_change {
  */
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen);
 /*
+ * notifier-error-inject's memory/actions/<@action: HM_MEM_GOING_*>/error
+ * set to @error: the one change both a write of that file (attrs.c) and
+ * hotmemctl inject's clear of an armed error (ctl.c) make
+ */
+struct hmfs_change hmfs_change_notifier_error(int action, int error,
+					      const struct hotmem_task *task);
+/*
  * /proc/iomem as hotmem_iomem() gives it, but during a change that holds
  * the engine's device_hotplug_lock for long the tree as before it (machine.c)
  */

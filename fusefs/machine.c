@@ -1044,6 +1044,13 @@ static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 	return ret;
 }
 
+struct hmfs_change hmfs_change_notifier_error(int action, int error,
+					      const struct hotmem_task *task)
+{
+	return (struct hmfs_change){ .op = HMFS_CH_NOTIFIER_ERROR, .id = (unsigned long)action,
+				     .value = error, .task = task };
+}
+
 int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, size_t errlen)
 {
 	/* the driver's work after block ch->id's online (.value) or offline */
