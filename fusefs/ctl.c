@@ -1929,6 +1929,9 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
  * after the restart and failed every onlining or offlining (abuse26 E4).
  * Arming stays unrecorded (it works on a full disk); a clear whose save
  * fails clears anyway and says the restart would bring the error back.
+ * A frozen hotmemfs refuses it (EROFS) as it refuses every change, and so
+ * does the client's signal while it waits for change_lock (EINTR): a
+ * change never tried, the error left armed.
  */
 static int inject_clear(struct hmfs_ctx *ctx, int action, struct cmd_result *r)
 {
@@ -1941,6 +1944,16 @@ static int inject_clear(struct hmfs_ctx *ctx, int action, struct cmd_result *r)
 
 	ctl_signal_init(&sig, ctx, r->client, 0);
 	ret = hmfs_change(ctx, &ch, err, sizeof(err)); /* the log has @err */
+	if (ret == -EINTR && sig.why) {
+		snprintf(r->err, ERRLEN,
+			 "inject: interrupted (%s) while waiting for another change to the machine "
+			 "(a looping offline?): nothing done, the error left armed", sig.why);
+		return ret;
+	}
+	if (ret == -EROFS || ret == -EINTR) {
+		snprintf(r->err, ERRLEN, "%s", err);
+		return ret;
+	}
 	r->ret = json_object_new_object();
 	if (!ret)
 		return 0;

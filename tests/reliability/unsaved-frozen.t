@@ -28,7 +28,13 @@ grep -q "takes no more changes: saving the state file .* failed (No space left o
 tap_ok $? "... the log says hotmemfs takes no more changes, and why"
 
 rm -f "$SD/fill" "$SD/fill2"
-ctl inject MEM_GOING_OFFLINE 0 >/dev/null 2>&1
+# the clear of an armed error is the file's change (a parameter's record):
+# refused as every change, not made "anyway" as a clear whose save failed
+ctl inject MEM_GOING_OFFLINE 0 >/dev/null 2>"$TMP/err"
+tap_ok $((! $?)) "with room again, hotmemctl inject's clear of the armed error is refused"
+grep -q "takes no more changes" "$TMP/err"
+tap_ok $? "... saying why: $(head -c 160 "$TMP/err")"
+is "$(cat "$INJ")" -16 "... the error left armed"
 ctl device_add pc-dimm id=d2 size=128M >/dev/null 2>"$TMP/err"
 tap_ok $((! $?)) "with room again, a device_add is still refused"
 grep -q "takes no more changes" "$TMP/err"
