@@ -183,6 +183,15 @@ expect "mount_hotmemfs: FUSE refused to us (/dev/fuse: permission): a skip" \
 	'1\.\.0 # SKIP FUSE refused to us: fuse: failed to open /dev/fuse: Permission denied' \
 	"$(plain daemon "FS=$fake/fs-eperm; mount_hotmemfs \$TMP/m \$TMP/c \$TMP/u; echo reached")"
 
+# ---- tests/fusefs/lib.sh start_fs (tests/reliability/lib.sh start_fs_netns) ----
+# a start that does not mount says why where plain prove shows it: on
+# stderr, not as "#" lines on stdout (prove -v's only), and keeps the log
+# past $TMP (reread26 R6: a restart's failure said nothing in a CI log)
+expect "start_fs: a hotmemfs that does not mount fails, saying why on stderr and keeping its log" \
+	$'^rc=1\n#   hotmemfs: cannot boot: EINVAL\n# hotmemfs did not mount [^ ]* \\(pid [0-9]+, exited\\): its log\'s end above, all of it in [^ ]*/logs/[^ ]*probe\\.t\\.hotmemfs\\.log\nkept: hotmemfs: cannot boot: EINVAL\n' \
+	"$(plain fusefs "HMFS=$fake/fs-fails HOTMEM_TEST_LOGS=$fake/logs; start_fs >/dev/null 2>\$TMP/e
+		echo rc=\$?; cat \$TMP/e; echo kept: \$(cat $fake/logs/*probe.t.hotmemfs.log)")"
+
 # need_plan_skip, for tests that print their plan first (tests/engine, selftest)
 expect "need_plan_skip: under make check, check 1 fails, the rest skip, exit 1" \
 	$'^not ok 1 - why \\(make check.*\nok 2 # SKIP the test did not run\nok 3 # SKIP the test did not run\n\\[exit 1\\]$' \

@@ -157,6 +157,30 @@ fs_wait_mounted() {
 	return 1
 }
 
+# fs_mount_failed: why start_fs (start_fs_netns) found no mount, where
+# plain prove shows it: a test's "#" lines on stdout show under prove -v
+# only, and a restart that failed to mount once under load (12's part 4,
+# reread26 R6; 114's first mount) left nothing to read.  On stderr (prove
+# prints it; under make check the file's .err, whose end
+# scripts/failures.sh prints): the end of hotmemfs's log, then whether
+# hotmemfs still runs (last, so that the end of .err holds it); the whole
+# log kept past $TMP in build/test-logs ($HOTMEM_TEST_LOGS under make
+# check) as the test's path with / as %, .hotmemfs.log (test-exec.sh's
+# naming).  Returns 1.
+fs_mount_failed() {
+	local logs=${HOTMEM_TEST_LOGS:-$HOTMEM_BUILD/test-logs} t=${0#"$HOTMEM_SRC"/} kept alive=exited
+	t=${t#./}
+	kept=$logs/${t//\//%}.hotmemfs.log
+	mkdir -p "$logs" 2>/dev/null && cp "$TMP/hotmemfs.log" "$kept" 2>/dev/null ||
+		kept="no copy (cp into $logs failed)"
+	[ -n "$FS_PID" ] && kill -0 "$FS_PID" 2>/dev/null && alive="still running"
+	{
+		tail -n 40 "$TMP/hotmemfs.log" 2>/dev/null | sed 's/^/#   /'
+		echo "# hotmemfs did not mount $MNT (pid ${FS_PID:-none}, $alive): its log's end above, all of it in $kept"
+	} >&2
+	return 1
+}
+
 # start_fs [hotmemfs options...]: mount on $MNT; fails the test if it can't.
 # HOTMEM_TEST_IO_URING=1: every one with --io-uring (the suite over FUSE
 # over io_uring; fuse.enable_uring is held Y for the test through
@@ -165,11 +189,7 @@ start_fs() {
 	"$HMFS" ${HOTMEM_TEST_IO_URING:+--io-uring} --control "$CTL" --state "$STATE" "$@" "$MNT" \
 		2>>"$TMP/hotmemfs.log" &
 	FS_PID=$!
-	if ! fs_wait_mounted; then
-		diag "hotmemfs did not mount; log:"
-		sed 's/^/#   /' "$TMP/hotmemfs.log"
-		return 1
-	fi
+	fs_wait_mounted || fs_mount_failed
 }
 
 # mount_fs NAME [hotmemfs options...]: start_fs, the check NAME, and the

@@ -10,11 +10,7 @@
 start_fs_netns() {
 	unshare -n "$HMFS" --control "$CTL" --state "$STATE" "$@" "$MNT" 2>>"$TMP/hotmemfs.log" &
 	FS_PID=$!
-	if ! fs_wait_mounted; then
-		diag "hotmemfs did not mount; log:"
-		sed 's/^/#   /' "$TMP/hotmemfs.log"
-		return 1
-	fi
+	fs_wait_mounted || fs_mount_failed
 }
 
 # The device fields of `hotmemctl status --json` that are the guest
