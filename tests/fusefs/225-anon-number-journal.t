@@ -31,9 +31,7 @@ is "$(params_only)" "$before" "... its number in its own record: no params recor
 ctl device_add pc-dimm size=128M foo=1 >/dev/null 2>&1
 is "$?:$(params_only)" "1:$((before + 1))" \
 	"a refused anonymous device_add (foo=1, after qdev_set_id()): its number saved, one params record"
-kill -9 "$FS_PID"
-wait_exit "$FS_PID" 30 2>/dev/null
-FS_PID=
+kill9_fs
 start_fs
 tap_ok $? "kill -9 after the refusal, restart on the state file"
 is "$(new_id)" "/machine/peripheral-anon/device[2]" \
