@@ -192,6 +192,13 @@ expect "start_fs: a hotmemfs that does not mount fails, saying why on stderr and
 	"$(plain fusefs "HMFS=$fake/fs-fails HOTMEM_TEST_LOGS=$fake/logs; start_fs >/dev/null 2>\$TMP/e
 		echo rc=\$?; cat \$TMP/e; echo kept: \$(cat $fake/logs/*probe.t.hotmemfs.log)")"
 
+# ---- tests/fusefs/lib.sh stop_fs ----
+# LeakSanitizer unable to run (hotmemfs under strace): a skipped check, once
+lsan='==1==LeakSanitizer has encountered a fatal error.\n==1==HINT: LeakSanitizer does not work under ptrace (strace, gdb, etc)\n'
+expect "stop_fs: a log saying LeakSanitizer could not run is a skipped leak check, said once" \
+	$'^ok 1 - hotmemfs exited without leak reports # SKIP leaks not checked in this run: LeakSanitizer does not work under ptrace \\(strace, gdb, etc\\)\nnext\n' \
+	"$(plain fusefs "printf '$lsan' >\$TMP/hotmemfs.log; true & FS_PID=\$!; stop_fs; true & FS_PID=\$!; stop_fs; echo next")"
+
 # need_plan_skip, for tests that print their plan first (tests/engine, selftest)
 expect "need_plan_skip: under make check, check 1 fails, the rest skip, exit 1" \
 	$'^not ok 1 - why \\(make check.*\nok 2 # SKIP the test did not run\nok 3 # SKIP the test did not run\n\\[exit 1\\]$' \
