@@ -674,7 +674,12 @@ vm1_add_while_looping() {
 	tap_ok $? "... while the offline still loops"
 }
 # says_within SECONDS WANT COMMAND...: 0 once COMMAND prints WANT, 1
-# after SECONDS (a bound for a failure)
+# after SECONDS x 20 tries 50 ms apart: a count of tries, not the clock --
+# SECONDS when COMMAND is quick, longer when each try runs hotmemctl and
+# python3 or the machine is loaded (20 took ~60 s).  A bound for a
+# failure only, which load should stretch rather than fail a test; every
+# user waits so (a journal record, a device's size, a pending device_del).
+# says_by when the bound must hold by the clock.
 says_within() {
 	local n=$(($1 * 20)) want=$2
 	shift 2
