@@ -601,7 +601,9 @@ void hotmem_virtio_mem_config_read(struct hotmem_virtio_mem *vm);
  * is offline), another -errno: an error the driver does not know (the
  * device answered ERROR: -EINVAL), which marked the device broken
  * (hm_virtio_mem_info.broken); a run of a broken device does nothing and
- * returns -EIO.
+ * returns -EIO.  -EAGAIN: @task's config_changed() said the host's config
+ * changed during the run, which stopped at 6.12's next check (above);
+ * nothing armed: the caller gives the new config and runs it again.
  */
 int hotmem_virtio_mem_retry(struct hotmem_virtio_mem *vm, const struct hotmem_task *task);
 /*
@@ -850,6 +852,21 @@ struct hotmem_task {
 	 * name of the thread the engine runs on.
 	 */
 	void (*comm)(void *arg, char *buf, size_t len);
+	/*
+	 * @config_changed (may be NULL), for a virtio-mem driver's run alone:
+	 * true once the host changed the device's config (requested-size)
+	 * since the run began -- 6.12's atomic vm->config_changed, which
+	 * virtio_mem_config_changed() sets from the config interrupt without
+	 * any lock the work holds.  The new value is the caller's to give
+	 * (hotmem_virtio_mem_update_config() waits for device_hotplug_lock,
+	 * which the run holds), so at 6.12's next check of the flag -- before
+	 * each alloc_contig_range() try of virtio_mem_fake_offline(), before
+	 * each plug or unplug request -- the run stops and returns -EAGAIN,
+	 * where the kernel's goes back to its "retry:" and reads the config:
+	 * the caller gives the driver the new requested-size and runs the work
+	 * again.
+	 */
+	bool (*config_changed)(void *arg);
 };
 int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_type,
 				const struct hotmem_task *task);

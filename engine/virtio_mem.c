@@ -565,9 +565,28 @@ static void virtio_mem_fake_online(struct hotmem *hm, unsigned long pfn, unsigne
 }
 
 /*
+ * 6.12's atomic_read(&vm->config_changed) at the driver's checks, in its
+ * run (wq_active) alone: a restore's or an exact unplug's use of the same
+ * paths is no run.  The engine's own flag cannot turn during a run
+ * (hotmem_virtio_mem_update_config() waits for device_hotplug_lock, which
+ * the run holds); the host's config changed and not given yet can -- the
+ * run's task says so (hotmem_task config_changed), as the kernel's config
+ * interrupt sets the flag under no lock the work holds.
+ */
+static bool virtio_mem_config_changed_in_run(struct virtio_mem *vm)
+{
+	const struct hotmem_task *task = vm->hm->current_task;
+
+	return vm->wq_active && task && task->config_changed && task->config_changed(task->arg);
+}
+
+/*
  * virtio_mem_fake_offline(): allocate a range of online memory with
  * alloc_contig_range() and keep it fake-offline.  ZONE_MOVABLE is
- * supposed to give guarantees: tried a few times there.
+ * supposed to give guarantees: tried a few times there.  Before each try
+ * 6.12 stops for a config change (-EAGAIN): "avoid trying to keep
+ * unplugging if the device might have decided to not remove any more
+ * memory".
  */
 static int virtio_mem_fake_offline(struct virtio_mem *vm, unsigned long pfn,
 				   unsigned long nr_pages)
@@ -581,6 +600,8 @@ static int virtio_mem_fake_offline(struct virtio_mem *vm, unsigned long pfn,
 		return -ENOMEM;
 	is_movable = page_zonenum(pfn_to_page(hm, pfn)) == ZONE_MOVABLE;
 	for (int retry_count = 0; retry_count < 5; retry_count++) {
+		if (virtio_mem_config_changed_in_run(vm))
+			return -EAGAIN;
 		mem_hotplug_begin(hm);
 		rc = alloc_contig_range(hm, pfn, pfn + nr_pages);
 		mem_hotplug_done(hm);
@@ -1015,7 +1036,8 @@ static int virtio_mem_device_request(struct virtio_mem *vm, uint64_t addr, uint6
 }
 
 /*
- * 6.12's virtio_mem_send_plug_request(): ACK plugs; NACK is -EAGAIN (the
+ * 6.12's virtio_mem_send_plug_request(): a config changed first is
+ * -EAGAIN, nothing sent; ACK plugs; NACK is -EAGAIN (the
  * run starts over at once: the config may have changed), BUSY -ETXTBSY
  * (retried on the timer), ERROR -EINVAL (the run marks the device
  * broken), anything else -ENOMEM.  Its dev_dbg()s ("plugging memory:
@@ -1025,6 +1047,8 @@ static int virtio_mem_device_request(struct virtio_mem *vm, uint64_t addr, uint6
  */
 static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
 {
+	if (virtio_mem_config_changed_in_run(vm))
+		return -EAGAIN;
 	switch (virtio_mem_device_request(vm, addr, size, true)) {
 	case VIRTIO_MEM_RESP_ACK:
 		vm->plugged_size += size;
@@ -1049,8 +1073,12 @@ static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, ui
  */
 static int virtio_mem_send_unplug_request(struct virtio_mem *vm, uint64_t addr, uint64_t size)
 {
-	const int resp = virtio_mem_device_request(vm, addr, size, false);
+	int resp;
 
+	/* 6.12: a config changed first is -EAGAIN, nothing sent (as the plug's) */
+	if (virtio_mem_config_changed_in_run(vm))
+		return -EAGAIN;
+	resp = virtio_mem_device_request(vm, addr, size, false);
 	if (resp != VIRTIO_MEM_RESP_ACK)
 		vm->unplug_refused = resp;
 	switch (resp) {
@@ -1673,7 +1701,9 @@ static int virtio_mem_run_pass(struct virtio_mem *vm)
  * (out of memory, a refused add included; a device's unplug NACK) and
  * -ETXTBSY (the device answered BUSY) arm it; -ENOSPC neither (the
  * region is full, or too much added memory is offline); -EAGAIN (a plug
- * NACKed: the config may have changed) starts over at once.  Anything
+ * NACKed: the config may have changed) starts over at once, but for a
+ * host's config change the caller has yet to give (the task's
+ * config_changed()), which ends the run with -EAGAIN.  Anything
  * else (the device answered ERROR: -EINVAL) marks the device broken
  * (vm->broken): "unknown error, marking device broken: %d" at KERN_ERR,
  * and from then on every run returns at once, after cancelling the timer
@@ -1689,9 +1719,10 @@ static int virtio_mem_run_wq(struct virtio_mem *vm)
 	if (vm->broken)
 		return -EIO;
 	vm->wq_active = true;
+	/* 6.12's "goto retry", but for a config the caller has yet to give */
 	do
 		rc = virtio_mem_run_pass(vm);
-	while (rc == -EAGAIN);
+	while (rc == -EAGAIN && !virtio_mem_config_changed_in_run(vm));
 	if (!rc && vm->in_sbm && vm->sbm.have_unplugged_mb)
 		rc = -EBUSY;
 	switch (rc) {
@@ -1719,6 +1750,14 @@ static int virtio_mem_run_wq(struct virtio_mem *vm)
 		 * stopped is in hotmem_virtio_mem_info()'s busy_pfn (hotmemctl's
 		 * reply names that block for `hotmemctl explain`), how the run
 		 * ended in its last_err.
+		 */
+		break;
+	case -EAGAIN:
+		/*
+		 * The host's config changed during the run (the task's
+		 * config_changed()): 6.12 goes back to its "retry:" and
+		 * reads it; here the caller gives it and runs the work
+		 * again.  Nothing armed, nothing said.
 		 */
 		break;
 	default:

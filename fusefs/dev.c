@@ -912,6 +912,16 @@ static void vmem_timer_after_run(struct hmfs_ctx *ctx, struct hmfs_dev *d, int r
 	 * (review14 R5), so the timer's change finds nothing to run again.
 	 */
 	d->retry_fired = false;
+	/*
+	 * A qom-set queued during the run stopped it (vmem_config_changed()):
+	 * 6.12's "goto retry", the work run again at once -- by the timers'
+	 * thread, once this change lets change_lock go, after it took the
+	 * queued value (vmem_resize_queued() comes first), whose own run is
+	 * this work: a run that ends otherwise was the work queued.
+	 */
+	d->probe_work = rc == -EAGAIN;
+	if (rc == -EAGAIN && ctx->vmem_timer_started)
+		pthread_cond_broadcast(&ctx->vmem_timer_cond);
 	if (!rc)
 		d->retry_ms = 0; /* VIRTIO_MEM_RETRY_TIMER_MIN_MS (vmem_retry_ms()) */
 	else if (rc == -EBUSY || rc == -ENOMEM || rc == -ETXTBSY)
@@ -926,6 +936,35 @@ static uint64_t vmem_plugged(const struct hmfs_dev *d)
 }
 
 /*
+ * A virtio-mem driver run's task: its deadlines (deadline_task()) and its
+ * device's config interrupt -- 6.12's virtio_mem_config_changed() sets
+ * vm->config_changed under no lock the work holds, and the run stops at
+ * its next check (hotmem_task config_changed): a qom-set queued for @d
+ * since the run began (vmem_queue() moves d->queued_gen, atomically: read
+ * here without dev_lock, which the run does not hold).
+ */
+struct vmem_run {
+	struct eject_deadline end; /* first: the deadline's callbacks get the task's arg */
+	const struct hmfs_dev *d;
+	uint64_t queued_gen;
+};
+
+static bool vmem_config_changed(void *arg)
+{
+	const struct vmem_run *run = arg;
+
+	return __atomic_load_n(&run->d->queued_gen, __ATOMIC_ACQUIRE) != run->queued_gen;
+}
+
+static struct hotmem_task vmem_run_task(struct vmem_run *run, const bool *stopping)
+{
+	struct hotmem_task task = deadline_task(&run->end, stopping);
+
+	task.config_changed = vmem_config_changed;
+	return task;
+}
+
+/*
  * The guest's driver works toward the requested-size the device has
  * (virtio_mem_config_changed() queues its work).  Not under dev_lock: a
  * shrink may take HMFS_EJECT_SECONDS, and the device cannot go meanwhile
@@ -937,8 +976,9 @@ static uint64_t vmem_plugged(const struct hmfs_dev *d)
  */
 static void vmem_run_driver(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
-	struct eject_deadline end;
-	const struct hotmem_task task = deadline_task(&end, &ctx->stopping);
+	struct vmem_run run = { .d = d,
+				.queued_gen = __atomic_load_n(&d->queued_gen, __ATOMIC_ACQUIRE) };
+	const struct hotmem_task task = vmem_run_task(&run, &ctx->stopping);
 	const uint64_t before = vmem_plugged(d);
 	const int rc = hotmem_virtio_mem_retry(d->vm, &task);
 	const uint64_t after = vmem_plugged(d);
@@ -1377,7 +1417,8 @@ static int vmem_queue(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t req,
 		queue_put(d, &q->was);
 		return ret;
 	}
-	d->queued_gen++;
+	/* the device's config interrupt: a driver run of @d's stops (vmem_config_changed()) */
+	__atomic_add_fetch(&d->queued_gen, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&ctx->vmem_timer_cond);
 	return 0;
 }
@@ -1517,7 +1558,7 @@ void hmfs_dev_restore_queued(struct hmfs_ctx *ctx, const char *id, uint64_t req)
 	d = dev_find(ctx, id);
 	if (d && d->type == HMFS_VIRTIO_MEM) {
 		d->queued_requested = req;
-		d->queued_gen++;
+		__atomic_add_fetch(&d->queued_gen, 1, __ATOMIC_RELEASE);
 		d->resize_queued = true;
 		pthread_cond_broadcast(&ctx->vmem_timer_cond);
 	}
@@ -1614,7 +1655,7 @@ void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs
 	d = dev_find(ctx, id);
 	if (d && d->type == HMFS_VIRTIO_MEM && q->queued && q->requested != d->requested) {
 		queue_put(d, q);
-		d->queued_gen = q->gen + 1;
+		__atomic_store_n(&d->queued_gen, q->gen + 1, __ATOMIC_RELEASE);
 		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait ends, or is shorter */
 		queue_back_say(id, q);
 	}
@@ -2090,16 +2131,18 @@ int hmfs_dev_vmem_inject(struct hmfs_ctx *ctx, const char *id, bool plug, int re
 }
 
 /*
- * Armed, or fired with its run not taken yet; or the driver marked the
- * device broken short of its requested-size: a restart probes the driver
- * anew (broken is not saved), and the new driver works toward it -- the
- * timer stands in for the work its probe queues.
+ * Armed, or fired with its run not taken yet, or the work queued to run
+ * at once (probe_work: a run a config change stopped, which goes on); or
+ * the driver marked the device broken short of its requested-size: a
+ * restart probes the driver anew (broken is not saved), and the new
+ * driver works toward it -- the timer stands in for the work its probe
+ * queues, and an undo to such a machine arms it again.
  */
 bool hmfs_dev_timer_saved(const struct hmfs_dev *d)
 {
 	struct hm_virtio_mem_info vi;
 
-	if (d->retry_armed || d->retry_fired)
+	if (d->retry_armed || d->retry_fired || d->probe_work)
 		return true;
 	return d->type == HMFS_VIRTIO_MEM && d->vm && !hotmem_virtio_mem_info(d->vm, &vi) &&
 	       vi.broken && vi.plugged_size != vi.requested_size;

@@ -390,15 +390,18 @@ struct hmfs_dev {
 	 * and retry_timer_ms; dev.c), under dev_lock: armed until @retry_at
 	 * (CLOCK_MONOTONIC); @retry_ms its next period (0: the 50 s minimum);
 	 * @retry_fired: expired, its run not taken yet (hmfs_dev_due());
-	 * @probe_work: the work a restore's probe queued (virtio_mem_probe()'s
-	 * queue_work()), for the timers' thread to run at once
+	 * @probe_work: the work queued for the timers' thread to run at once:
+	 * a restore's probe's (virtio_mem_probe()'s queue_work()), or a run a
+	 * config change stopped (6.12's "goto retry": dev.c vmem_run_task())
 	 */
 	bool retry_armed, retry_fired, probe_work;
 	/*
 	 * virtio-mem: a qom-set requested-size queued behind a guest's offline
 	 * (hmfs_dev_queue_requested()): @queued_requested, the host's value
 	 * until the queued change takes it into @requested under change_lock;
-	 * @queued_gen counts the qom-sets queued
+	 * @queued_gen counts the qom-sets queued, written atomically under
+	 * dev_lock: a driver run of the device reads it without dev_lock, its
+	 * config interrupt (dev.c vmem_config_changed())
 	 */
 	bool resize_queued;
 	uint64_t queued_requested, queued_gen;

@@ -533,23 +533,24 @@ clients_settled() {
 # thread_hold.so (the test's require_preload_shim thread_hold) holding the
 # thread named hotmemfs-driver -- a FUSE worker running the drivers' work
 # after an online, machine.c driver_apply() -- at its first
-# pthread_rwlock_wrlock() while $TMP/hold exists: one TAP line
-# (tests/fusefs/268, 318)
+# pthread_rwlock_wrlock() while $TMP/hold exists, with the options given
+# (none: --fresh --state none): one TAP line (tests/fusefs/268, 318, 335)
 mount_driver_hold() {
+	[ $# -gt 0 ] || set -- --fresh --state none
 	HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_NAME=hotmemfs-driver \
 		HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
-		mount_fs "hotmemfs mounts (thread_hold.so)" --fresh --state none
+		mount_fs "hotmemfs mounts (thread_hold.so)" "$@"
 }
 # vm0_driver_unplug_held: mount_driver_hold, a virtio-mem vm0 with 256M
 # plugged (memory32-33) whose shrink to 0 the device answered BUSY,
 # memory33 online movable with 100 pinned pages, /proc/iomem then in
 # IOMEM_BEFORE, and memory32's online (in_background online), whose
 # MEM_ONLINE queues the driver's unplug, its work held at its first write
-# lock under device_hotplug_lock until $TMP/hold goes: seven TAP lines
-# (tests/fusefs/268, 333)
+# lock under device_hotplug_lock until $TMP/hold goes; hotmemfs's options
+# mount_driver_hold's: seven TAP lines (tests/fusefs/268, 333-335)
 vm0_driver_unplug_held() {
 	local m=$MNT/sys/devices/system/memory
-	mount_driver_hold
+	mount_driver_hold "$@"
 	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
 	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33, offline)"
 	echo online_movable >"$m/memory33/state" &&
