@@ -1835,7 +1835,7 @@ static void vmem_timer_run_unlocked(struct hmfs_ctx *ctx)
 }
 
 /*
- * The work restores' probes queued (hmfs_dev_probe_work()), taken as a
+ * The work restores' probes queued (hmfs_dev_restore_work()), taken as a
  * fired timer's is (retry_fired: hmfs_dev_due()), once: false if none
  * (dev_lock held)
  */
@@ -2179,26 +2179,6 @@ void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed)
 }
 
 /*
- * A restart is the guest driver's probe again (the engine's driver is
- * made anew: hmfs_dev_add()), and 6.12's virtio_mem_probe() ends with
- * queue_work() of its vm->wq (config_changed set): virtio_mem_run_wq()
- * runs at once, toward the requested-size.  A restored device short of
- * it (or above it) waited for the retry timer's 50 s, or never plugged
- * without one.  Queued for the timers' thread, which runs it as the
- * change it is (HMFS_CH_DRIVER_RETRY: journaled) once hotmemfs runs; how
- * it ends sets the timer, as any run's end (vmem_timer_after_run()).
- * Only a device whose timer the restore armed (the saved one was, or the
- * driver was broken short: hmfs_dev_timer_restored()), or, once its
- * blocks are back, whose work a kill -9 lost (hmfs_dev_restore_lost_work()):
- * the others are at their requested
- * size, or rest where the running kernel's driver rests, with no work
- * pending and no timer -- above it with unplug_online=N, or short with
- * more than half its offline_threshold offline (-ENOSPC; until an online
- * of its own) -- where a run's one trace would be the engine's tick of
- * the kernel's allocations.  A state file's restore only: an undo's
- * device is put back as it was, its timer too.
- */
-/*
  * A restored @d whose work a running 6.12 kernel would have pending: a
  * kill -9 between a block's record and the record of the driver's run
  * after it (machine.c hmfs_change(): driver_retry() appends second) kept
@@ -2222,13 +2202,51 @@ static bool vmem_work_lost(struct hmfs_ctx *ctx, const struct hmfs_dev *d)
 	       hotmem_get_virtio_mem_unplug_online(ctx->hm);
 }
 
-void hmfs_dev_probe_work(struct hmfs_ctx *ctx, const char *id)
+/*
+ * Does the probe's run of a restored @d do what a running 6.12 kernel's
+ * driver would?  A device whose timer the restore armed (the saved guest's
+ * was, or its driver was broken short: hmfs_dev_timer_restored()) is one
+ * whose work the kernel has pending -- but from a file before
+ * "plugged-blocks" (@blocks_saved false), whose restore ran the driver
+ * already (state.c hmfs_state_restore_device()): its timer is that run's.
+ * One without a timer, if a kill -9 lost its work (vmem_work_lost()).
+ * The others are at their requested size, or rest where the running
+ * kernel's driver rests, with no work pending and no timer -- above it
+ * with unplug_online=N, or short with more than half its
+ * offline_threshold offline (-ENOSPC; until an online of its own) --
+ * where a run's one trace would be the engine's tick of the kernel's
+ * allocations.
+ */
+static bool restore_work_due(struct hmfs_ctx *ctx, const struct hmfs_dev *d, bool blocks_saved)
+{
+	if (d->retry_armed || d->retry_fired)
+		return blocks_saved;
+	return vmem_work_lost(ctx, d);
+}
+
+/*
+ * A restart is the guest driver's probe again (the engine's driver is
+ * made anew: hmfs_dev_add()), and 6.12's virtio_mem_probe() ends with
+ * queue_work() of its vm->wq (config_changed set): virtio_mem_run_wq()
+ * runs at once, toward the requested-size.  Decided at the restore's end,
+ * once the device's blocks are back in their saved states (their
+ * MEM_ONLINE work forgotten: hmfs_dev_forget_work()), from what the
+ * machine and the file say (restore_work_due()); queued for the timers'
+ * thread (probe_work), which runs it as the change it is
+ * (HMFS_CH_DRIVER_RETRY: journaled) once hotmemfs runs, and how it ends
+ * sets the timer, as any run's end (vmem_timer_after_run()).  Before
+ * 1260e1ba a restored device short of its requested-size (or above it)
+ * waited for the retry timer's 50 s, or never plugged without one.  A
+ * state file's restore only: an undo's device is put back as it was, its
+ * timer too.
+ */
+void hmfs_dev_restore_work(struct hmfs_ctx *ctx, const char *id, bool blocks_saved)
 {
 	struct hmfs_dev *d;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && (d->retry_armed || d->retry_fired)) {
+	if (d && d->type == HMFS_VIRTIO_MEM && d->vm && restore_work_due(ctx, d, blocks_saved)) {
 		d->probe_work = true;
 		if (ctx->vmem_timer_started)
 			pthread_cond_broadcast(&ctx->vmem_timer_cond);
@@ -2387,23 +2405,6 @@ void hmfs_dev_restore_leftovers(struct hmfs_ctx *ctx, uint64_t first, uint64_t e
  * need their own drop (tests/reliability/state-driver-undo-work.t,
  * 52-virtio-mem-unplug-online.t).
  */
-/*
- * The end of a state file's restore, its blocks back in their states
- * (their MEM_ONLINE work forgotten: hmfs_dev_forget_work()): each device
- * whose work a kill -9 lost runs it as the probe's (vmem_work_lost())
- */
-void hmfs_dev_restore_lost_work(struct hmfs_ctx *ctx)
-{
-	pthread_mutex_lock(&ctx->dev_lock);
-	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
-		if (d->type == HMFS_VIRTIO_MEM && d->vm && !d->retry_armed && !d->retry_fired &&
-		    vmem_work_lost(ctx, d))
-			d->probe_work = true;
-	if (ctx->vmem_timer_started)
-		pthread_cond_broadcast(&ctx->vmem_timer_cond);
-	pthread_mutex_unlock(&ctx->dev_lock);
-}
-
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx)
 {
 	pthread_mutex_lock(&ctx->dev_lock);

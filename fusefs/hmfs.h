@@ -1807,8 +1807,12 @@ bool hmfs_dev_timer_saved(const struct hmfs_dev *d);
  * said if its blocks put back did not say them
  */
 void hmfs_dev_timer_restored(struct hmfs_ctx *ctx, const char *id, int armed);
-/* a state file's device @id probed again: its driver's work queued at once if it has any */
-void hmfs_dev_probe_work(struct hmfs_ctx *ctx, const char *id);
+/*
+ * the end of a state file's restore: device @id's driver probed again,
+ * its work queued at once if a running kernel's would have it
+ * (@blocks_saved: the file's device has its "plugged-blocks")
+ */
+void hmfs_dev_restore_work(struct hmfs_ctx *ctx, const char *id, bool blocks_saved);
 /* the timers' thread started, once, with the notifier's: 0 or -errno (said) */
 int hmfs_dev_timer_start(struct hmfs_ctx *ctx);
 /* the timers' thread ended (a stop): no retry after the final save */
@@ -1821,8 +1825,6 @@ int hmfs_dev_restore_plugged(struct hmfs_ctx *ctx, const char *id, uint64_t firs
 int hmfs_dev_unplug_exact(struct hmfs_ctx *ctx, const char *id, uint64_t first, uint64_t count,
 			  char *err, size_t errlen);
 void hmfs_dev_forget_work(struct hmfs_ctx *ctx);
-/* a restore's end: the driver's run a kill -9 lost after an online queued for the probe */
-void hmfs_dev_restore_lost_work(struct hmfs_ctx *ctx);
 unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx);
 /* the next anonymous device's key, /machine/peripheral-anon/device[N], into @id (N taken) */
 void hmfs_dev_anon_id(struct hmfs_ctx *ctx, char *id, size_t len);

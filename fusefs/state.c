@@ -4523,15 +4523,25 @@ static int restore_devices(struct hmfs_ctx *ctx, json_object *devs, char *err, s
 			return ret;
 		if (q)
 			hmfs_dev_restore_queued(ctx, str(d, "id"), json_object_get_uint64(q));
-		/*
-		 * virtio_mem_probe()'s queue_work(): the driver runs at once,
-		 * not at its timer (a file from before "plugged-blocks": its
-		 * restore ran the driver already, hmfs_state_restore_device())
-		 */
-		if (hmfs_json_get(d, "plugged-blocks", json_type_array))
-			hmfs_dev_probe_work(ctx, str(d, "id"));
 	}
 	return 0;
+}
+
+/*
+ * 6.12's virtio_mem_probe() ends with queue_work(): at the restore's end,
+ * the machine whole again, each device's driver work queued if a running
+ * kernel's would have it, decided by dev.c hmfs_dev_restore_work() from
+ * the device and what the file says of it (its "plugged-blocks": a file
+ * before them ran the driver at the device's restore)
+ */
+static void restore_work(struct hmfs_ctx *ctx, json_object *devs)
+{
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+
+		hmfs_dev_restore_work(ctx, str(d, "id"),
+				      hmfs_json_get(d, "plugged-blocks", json_type_array) != NULL);
+	}
 }
 
 /* memory that came through `probe`: one memory block at a time, as probe_store() adds it */
@@ -6282,11 +6292,12 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	}
 	/*
 	 * the saved machine had no driver work pending: what the restore's
-	 * onlines queued goes -- but for a run a kill -9 lost (reread26 R2)
+	 * onlines queued goes; the probe's queues what a running kernel's
+	 * driver would have (a run a kill -9 lost: reread26 R2)
 	 */
 	hmfs_dev_forget_work(ctx);
 	if (!ret)
-		hmfs_dev_restore_lost_work(ctx);
+		restore_work(ctx, hmfs_json_get(m, "devices", json_type_array));
 	restore_kmem_done(ctx, &ks);
 	/* a restore that failed keeps no places for the adds that follow */
 	if (ret)
