@@ -187,7 +187,8 @@ static void profile_huge_64t(struct hotmem_config *cfg)
 	  "1 GiB on node 0, 2 possible nodes, 128 MiB blocks, 46-bit, maxmem 64 GiB")              \
 	X("qemu-512m", profile_qemu_512m,                                                          \
 	  "the QEMU guest of tests/kernel/: -m 512M,maxmem=4G, DIMMs from 4 GiB, memory_failure "  \
-	  "and crash_hotplug as its Debian 6.12 kernel")                                           \
+	  "and crash_hotplug as its Debian 6.12 kernel; auto_online_blocks offline, its online "   \
+	  "(memhp_default_state=online boots as it does)")                                        \
 	X("host-24g", profile_host_24g,                                                            \
 	  "the reference host of tests/fixtures/reference/: 24 GiB, no RAM at blocks 24-31")       \
 	X("numa2", profile_numa2, "1 GiB on each of nodes 0 and 1, 4 possible nodes")              \
