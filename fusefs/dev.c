@@ -1540,7 +1540,7 @@ int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
 	int ret = vmem_set(ctx, id, req, VMEM_QUEUE, &q, err, errlen);
 
 	if (ret)
-		return ret;
+		return hmfs_kept_record_settle(ctx, &q.sv, ret, err, errlen);
 	dev_snap_refresh(ctx);
 	ret = hmfs_state_sync(ctx, &q.sv);
 	if (ret)
@@ -2792,7 +2792,7 @@ int hmfs_dev_del_unprobed(struct hmfs_ctx *ctx, const char *id, char *err, size_
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
 	if (ret)
-		return ret;
+		return hmfs_kept_record_settle(ctx, &q.sv, ret, err, errlen);
 	dev_snap_refresh(ctx);
 	ret = hmfs_state_sync(ctx, &q.sv);
 	if (ret)
@@ -2999,9 +2999,10 @@ int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, cha
 	pthread_cond_broadcast(&ctx->vmem_timer_cond);
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);
-	if (!ret)
-		dev_snap_refresh(ctx);
-	if (!ret && hmfs_state_sync(ctx, &q.sv)) {
+	if (ret)
+		return hmfs_kept_record_settle(ctx, &q.sv, ret, err, errlen);
+	dev_snap_refresh(ctx);
+	if (hmfs_state_sync(ctx, &q.sv)) {
 		ret = q.sv.ret;
 		snprintf(err, errlen, "saving state to %s.journal: %s (the device_add is undone)",
 			 ctx->state_path, strerror(-ret));

@@ -2085,6 +2085,13 @@ int hmfs_state_append_kmem(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
 			   struct json_object *val);
 /*
+ * without dev_lock or change_lock: @sv's hmfs_state_append_qemu() failed
+ * with @ret (or was never tried): a record its failed write may have left
+ * superseded before the refusal (machine.c); @ret back
+ */
+int hmfs_kept_record_settle(struct hmfs_ctx *ctx, struct hmfs_save *sv, int ret, char *err,
+			    size_t errlen);
+/*
  * A lock-free parameter's change (state.c lock_free_params[]: its op and
  * id), set and journaled as a "param" record under journal_lock alone;
  * rollback()'s undo sets @old back

@@ -997,6 +997,44 @@ static int resize_or_queue(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 }
 
 /*
+ * kept_record_superseded() for a record journaled without change_lock,
+ * which it takes: the wait is for a guest's looping offline, as
+ * rollback()'s.  true: frozen (meanwhile: the file is the way back,
+ * never written over, as rollback() leaves it).
+ */
+static bool kept_record_superseded_locked(struct hmfs_ctx *ctx, int sret)
+{
+	bool frozen;
+
+	pthread_mutex_lock(&ctx->change_lock);
+	frozen = ctx->frozen || kept_record_superseded(ctx, sret);
+	pthread_mutex_unlock(&ctx->change_lock);
+	return frozen;
+}
+
+/*
+ * A QEMU-side record's append failed with @ret (dev.c, without dev_lock;
+ * nothing tried, as for -EAGAIN or a bad value, is nothing to settle):
+ * what its failed write may have left in the journal is superseded
+ * before the refusal is answered, so that a kill -9 and a restart never
+ * replay a command its client was told failed.  A "void" record written
+ * over it (state.c void_kept()) is made durable here, not waiting for the
+ * guest's looping offline the command was answered behind (its sync
+ * failing, rollback() writes the file whole); if even that could not be
+ * written, the file is written whole once change_lock is free, as a
+ * lock-free value's (lock_free_value()), or hotmemfs freezes.  @ret
+ * back, @err the frozen words when frozen.
+ */
+int hmfs_kept_record_settle(struct hmfs_ctx *ctx, struct hmfs_save *sv, int ret, char *err,
+			    size_t errlen)
+{
+	(void)hmfs_state_sync(ctx, sv);
+	if (sv->maybe_kept && kept_record_superseded_locked(ctx, ret))
+		hmfs_state_frozen_say(ctx, err, errlen);
+	return ret;
+}
+
+/*
  * A value the engine keeps lock-free: nr_overcommit_hugepages (6.12
  * hugetlb_overcommit_handler() and nr_overcommit_hugepages_store(): one
  * assignment under hugetlb_lock) and a notifier-error-inject error
@@ -1024,12 +1062,8 @@ static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 		hmfs_state_frozen_say(ctx, err, errlen);
 	if (ret == -EAGAIN || ret == -EROFS)
 		return ret;
-	if (ret && ps.sv.maybe_kept) {
-		pthread_mutex_lock(&ctx->change_lock);
-		/* frozen meanwhile: the file is the way back, never written over (rollback()) */
-		frozen = ctx->frozen || kept_record_superseded(ctx, ret);
-		pthread_mutex_unlock(&ctx->change_lock);
-	}
+	if (ret && ps.sv.maybe_kept)
+		frozen = kept_record_superseded_locked(ctx, ret);
 	if (frozen) {
 		hmfs_state_frozen_say(ctx, err, errlen);
 		return ret;

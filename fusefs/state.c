@@ -3285,6 +3285,46 @@ static int append_record(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char 
 }
 
 /*
+ * A record journaled without change_lock (@sv: hmfs_state_append_qemu())
+ * whose write failed and whose cut failed too (journal_put():
+ * sv->maybe_kept), its @kept_len bytes perhaps whole at journal_len with
+ * seq journal_seq + 1: a "void" record written over it, with that seq,
+ * at least as long (its "pad"), so that a restart replays nothing of the
+ * failed one -- which may be left there for as long as a guest's looping
+ * offline holds change_lock, which the whole save that supersedes a
+ * change's kept record (machine.c unsaved()) needs.  Not a torn tail
+ * either: a shorter record would leave the failed one's end after it.
+ * @sv pending for it as for a record (hmfs_state_sync() makes it
+ * durable; nothing to undo), sv->maybe_kept cleared, ctx->journal_kept as
+ * it was before the failed write (@was_kept); its own write failing and
+ * cut, the same; failing and kept, both stay set (the caller's way then:
+ * machine.c hmfs_kept_record_settle()).
+ * Under journal_lock, the failed write's hold of it.
+ */
+static void void_kept(struct hmfs_ctx *ctx, struct hmfs_save *sv, size_t kept_len, bool was_kept)
+{
+	static const char fmt[] = "{\"seq\":%llu,\"void\":{\"pad\":\"%*s\"}}";
+	unsigned long long seq = (unsigned long long)ctx->journal_seq + 1;
+	size_t bare = (size_t)snprintf(NULL, 0, fmt, seq, 0, "") + 10; /* "%08x " and "\n" */
+	size_t pad = kept_len > bare ? kept_len - bare : 0, len = bare + pad;
+	char *json = malloc(len - 9), *line = malloc(len + 1);
+
+	if (!json || !line || pad > INT_MAX)
+		goto out;
+	snprintf(json, len - 9, fmt, seq, (int)pad, "");
+	snprintf(line, len + 1, "%08x %s\n", hmfs_crc32(json, strlen(json)), json);
+	sv->undo = NULL;
+	sv->maybe_kept = false;
+	/* a failed write of it cut away covers the failed record too: nothing kept either */
+	journal_put(ctx, sv, line, len, 0);
+	if (!sv->maybe_kept)
+		ctx->journal_kept = was_kept;
+out:
+	free(json);
+	free(line);
+}
+
+/*
  * QEMU's side of a virtio-mem device, journaled under journal_lock alone
  * (dev.c, dev_lock held: its record comes before any later one about the
  * device): a device_add answered behind a guest's looping offline, which
@@ -3301,6 +3341,7 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 			   json_object *val)
 {
 	json_object *rec;
+	bool was_kept;
 	size_t len;
 	char *line;
 	int ret;
@@ -3317,10 +3358,13 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 	if (ret)
 		return ret;
 	ctx->qemu_gen++; /* before the record: a "devices" read before it is not written after */
+	was_kept = ctx->journal_kept;
 	/* frozen: the file is the way back, never added to */
 	ret = ctx->journal_fd < 0 || ctx->journal_failing || !journal_named(ctx) ||
 			      __atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) ? -EAGAIN :
 		journal_put(ctx, sv, line, len, 0);
+	if (ret && sv->maybe_kept)
+		void_kept(ctx, sv, len, was_kept);
 	pthread_mutex_unlock(&ctx->journal_lock);
 	free(line);
 	if (!ret)
@@ -5507,6 +5551,8 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 {
 	json_object *set = hmfs_json_get(rec, "set", json_type_object);
 
+	if (hmfs_json_get(rec, "void", json_type_object)) /* a failed record's place (void_kept()) */
+		return 0;
 	if (hmfs_json_get(rec, "device", json_type_object))
 		return replay_device(m, hmfs_json_get(rec, "device", json_type_object), ps);
 	if (hmfs_json_get(rec, "iattr", json_type_object))
@@ -5588,10 +5634,14 @@ static json_object *parse_record(const char *line, bool whole)
 		       NULL;
 }
 
-/* a record of a kind this hotmemfs writes */
+/*
+ * a record of a kind this hotmemfs writes; "void" changes nothing: it was
+ * written over a failed one (void_kept())
+ */
 static bool record_known(json_object *rec)
 {
-	return record_changes(rec) || hmfs_json_get(rec, "kmem", json_type_object);
+	return record_changes(rec) || hmfs_json_get(rec, "kmem", json_type_object) ||
+	       hmfs_json_get(rec, "void", json_type_object);
 }
 
 /*

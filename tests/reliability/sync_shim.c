@@ -24,7 +24,7 @@
  *                                 of its memfd go through); each takes the first character
  *                                 of PATH's text away: a 'w' has that pwrite() write its
  *                                 bytes whole before it fails (a disk that reports EIO
- *                                 after the copy)
+ *                                 after the copy), a 'p' lets it through
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -99,7 +99,14 @@ static enum write_fail journal_write_fails(int fd)
 	if (n < (ssize_t)sizeof(suffix) - 1 ||
 	    memcmp(path + n - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1))
 		return WRITE_THROUGH;
-	return take_char(fail) == 'w' ? WRITE_WHOLE : WRITE_NONE;
+	switch (take_char(fail)) {
+	case 'w':
+		return WRITE_WHOLE;
+	case 'p':
+		return WRITE_THROUGH;
+	default:
+		return WRITE_NONE;
+	}
 }
 
 /* @next's pwrite() of @fd, or its failure as HOTMEM_TEST_JOURNAL_WRITE_FAIL says */
