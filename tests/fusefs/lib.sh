@@ -693,8 +693,9 @@ says_within() {
 # says_by SECONDS WANT COMMAND...: as says_within, but SECONDS is a
 # deadline by the clock ($SECONDS), not a count of tries (says_within's
 # 20 s of 50 ms sleeps took about 60 s when each try runs hotmemctl and
-# python3): for a bound that must hold below another time (328: under
-# the virtio-mem retry timer's 50 s)
+# python3): for a bound that must hold below another time (117, 52, 140:
+# under the virtio-mem retry timer's 50 s; 328 takes the timer off the
+# clock instead, tests/reliability/thread_clock.c)
 says_by() {
 	local end=$((SECONDS + $1)) want=$2
 	shift 2
