@@ -77,6 +77,7 @@ struct hmfs_loop {
 	 * to ask the ring whether its reply may be held (hmfs_uring_may_hold())
 	 */
 	pthread_key_t serving;
+	pthread_key_t worker; /* non-NULL in a worker thread (request_worker()) */
 };
 
 static void fill_entry(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct fuse_entry_param *e)
@@ -550,6 +551,12 @@ static bool dir_add(void *arg, const char *name, uint64_t ino, mode_t mode, long
 
 static void blocks_atime_note(struct hmfs_ctx *ctx, fuse_ino_t ino, off_t off);
 
+/* is this thread one of the loop's workers (request_worker())? */
+static bool on_worker(const struct hmfs_ctx *ctx)
+{
+	return ctx->loop && pthread_getspecific(ctx->loop->worker);
+}
+
 static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
 {
 	struct dirbuf d = { req_ctx(req), req, NULL, size, 0, plus };
@@ -713,6 +720,9 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
+	/* after a splice's short read: may_wait() sent this OPEN to a worker */
+	if (on_worker(ctx))
+		hmfs_splice_open_restore(ctx, ino, &n);
 	if (reply_open_file(req, fi) == -ENOENT)
 		close_file(ctx, of); /* interrupted: no release will come */
 }
@@ -753,7 +763,6 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	size_t n;
 	int ret;
 
-	(void)ino;
 	if (hmfs_went(ctx, &of->node, of->gen)) {
 		fuse_reply_err(req, ENODEV); /* kernfs_seq_start(): the node went */
 		return;
@@ -786,6 +795,13 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	fuse_reply_buf(req, out, n);
 	if (out != page)
 		free(out);
+	/*
+	 * A short page-cache READ (a splice's) shrank i_size: the next OPEN
+	 * puts it back (splice.c), on a worker -- so not for an inode whose
+	 * READs a worker serves, which that OPEN might wait for
+	 */
+	if (n < size && !on_worker(ctx))
+		hmfs_splice_read_seen(ctx, ino, fi->lock_owner);
 }
 
 
@@ -958,6 +974,9 @@ static bool may_wait(const struct hmfs_loop *loop, const struct fuse_buf *fbuf, 
 	ino = in->nodeid == FUSE_ROOT_ID ? HMFS_INO(HMFS_C_STATIC, 1) : in->nodeid;
 	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
 		return true;
+	/* its notify_store may wait for a page-cache READ of the file (splice.c) */
+	if (in->opcode == FUSE_OPEN && hmfs_splice_open_pending(loop->ctx, ino))
+		return true;
 	v = HMFS_INO_VAL(ino);
 	return HMFS_INO_CLASS(ino) == HMFS_C_STATIC && v >= 1 &&
 	       v <= (uint64_t)loop->ctx->nr_snodes && loop->static_waits[v];
@@ -1019,6 +1038,10 @@ struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx)
 				       json_object_new_uint64(n));
 	}
 	json_object_object_add(o, "requests", json_object_new_uint64(all));
+	/* OPENs that put a spliced file's i_size back (splice.c): 0 for read(2) readers */
+	json_object_object_add(o, "splice-size-restores",
+			       json_object_new_uint64(__atomic_load_n(&ctx->splice_restores,
+								      __ATOMIC_RELAXED)));
 	json_object_object_add(o, "by-opcode", by);
 	/* /dev/fuse, or --io-uring's ring and how many of them came through it */
 	json_object_object_add(o, "transport",
@@ -1047,6 +1070,7 @@ static void *request_worker(void *arg)
 	struct hmfs_loop *loop = arg;
 	struct hmfs_wjob *job;
 
+	pthread_setspecific(loop->worker, loop); /* on_worker() */
 	pthread_mutex_lock(&loop->lock);
 	for (;;) {
 		while (!loop->head && !loop->stop)
@@ -1191,6 +1215,9 @@ int hmfs_session_loop(struct hmfs_ctx *ctx, unsigned int nr_workers)
 	res = -pthread_key_create(&loop.serving, NULL);
 	if (res)
 		goto out;
+	res = -pthread_key_create(&loop.worker, NULL);
+	if (res)
+		goto out_serving;
 	for (; started < loop.nr_workers; started++) {
 		res = -pthread_create(&loop.workers[started], NULL, request_worker, &loop);
 		if (res)
@@ -1225,6 +1252,8 @@ out_stop:
 	loop_stop_workers(&loop, started);
 	fuse_session_reset(se);
 	ctx->loop = NULL;
+	pthread_key_delete(loop.worker);
+out_serving:
 	pthread_key_delete(loop.serving);
 out:
 	free(loop.static_waits);
@@ -1489,9 +1518,29 @@ static void hmfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 	hmfs_setxattr(req, ino, name, NULL, 0, XATTR_REPLACE);
 }
 
+/*
+ * FORGET: no lookup counts are kept, kernfs nodes live on without the
+ * kernel's inodes; only a spliced inode's record goes (splice.c)
+ */
+static void hmfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	(void)nlookup;
+	hmfs_splice_forget(req_ctx(req), ino);
+	fuse_reply_none(req);
+}
+
+static void hmfs_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+	for (size_t i = 0; i < count; i++)
+		hmfs_splice_forget(req_ctx(req), forgets[i].ino);
+	fuse_reply_none(req);
+}
+
 const struct fuse_lowlevel_ops hmfs_ops = {
 	.init = hmfs_init,
 	.lookup = hmfs_lookup,
+	.forget = hmfs_forget,
+	.forget_multi = hmfs_forget_multi,
 	.getattr = hmfs_getattr,
 	.setattr = hmfs_setattr,
 	.readlink = hmfs_readlink,

@@ -696,6 +696,15 @@ struct hmfs_ctx {
 	pthread_mutex_t inc_lock;
 	struct hmfs_inc_tab inc[HMFS_INC_KINDS];
 
+	/*
+	 * splice.c: inodes a short page-cache READ (a splice, a sendfile)
+	 * shrank, until their next OPEN puts i_size back
+	 */
+	pthread_mutex_t splice_lock;
+	struct hmfs_htab spliced; /* struct hmfs_spliced by inode */
+	unsigned long nr_spliced; /* its records, read without the lock (atomic) */
+	unsigned long splice_restores; /* OPENs that put i_size back (atomic: status) */
+
 	/* nodelink.c: the blocks whose node links wait for their hot-add's ADDs */
 	pthread_mutex_t nodelink_lock;
 	struct hmfs_htab nodelink; /* struct hmfs_nodelink by block */
@@ -1564,6 +1573,21 @@ bool hmfs_emit_acpi_bind(struct hmfs_ctx *ctx, int slot, unsigned long gen);
 void hmfs_nodelink_init(struct hmfs_ctx *ctx);
 void hmfs_nodelink_fini(struct hmfs_ctx *ctx);
 void hmfs_nodelink_free(struct hmfs_ctx *ctx);
+
+/*
+ * splice.c: splice/sendfile readers on kernels whose FUSE splices a
+ * direct-io file through the page cache (6.12 to 6.18 fuse_splice_read())
+ */
+void hmfs_splice_init(struct hmfs_ctx *ctx);
+void hmfs_splice_fini(struct hmfs_ctx *ctx);
+/* after a READ of @ino answered short: remembered when a page-cache one (@lock_owner 0) */
+void hmfs_splice_read_seen(struct hmfs_ctx *ctx, uint64_t ino, uint64_t lock_owner);
+/* an OPEN of @ino puts its i_size back: it must go to a worker (fs.c may_wait()) */
+bool hmfs_splice_open_pending(struct hmfs_ctx *ctx, uint64_t ino);
+/* in that OPEN, on a worker, before its reply: i_size back to @n's st_size */
+void hmfs_splice_open_restore(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node *n);
+/* @ino's record dropped (the kernel forgot the inode): true when there was one */
+bool hmfs_splice_forget(struct hmfs_ctx *ctx, uint64_t ino);
 void hmfs_nodelink_hold(struct hmfs_ctx *ctx, unsigned long id);
 uint64_t hmfs_nodelink_seq(struct hmfs_ctx *ctx);
 bool hmfs_nodelink_release(struct hmfs_ctx *ctx, unsigned long id, uint64_t upto);

@@ -1200,6 +1200,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	pthread_mutex_init(&ctx->poll_lock, NULL);
+	hmfs_splice_init(ctx);
 	hmfs_inc_init(ctx);
 	pthread_mutex_init(&ctx->iattr_lock, NULL);
 	pthread_mutex_init(&ctx->q_lock, NULL);
@@ -1255,5 +1256,6 @@ void hmfs_ctx_destroy(struct hmfs_ctx *ctx)
 	pthread_mutex_destroy(&ctx->q_lock);
 	pthread_mutex_destroy(&ctx->iattr_lock);
 	hmfs_inc_fini(ctx);
+	hmfs_splice_fini(ctx);
 	pthread_mutex_destroy(&ctx->poll_lock);
 }

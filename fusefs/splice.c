@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * splice(2) and sendfile(2) readers of hotmemfs's files, on kernels whose
+ * FUSE splices a FOPEN_DIRECT_IO file through the page cache.
+ *
+ * kernfs and procfs splice through read_iter (.splice_read =
+ * copy_splice_read: 6.12+ fs/kernfs/file.c kernfs_file_fops, fs/proc/
+ * inode.c proc_iter_file_ops), so a splice reads what read(2) reads.
+ * FUSE's fuse_splice_read() (fs/fuse/file.c, 6.12 to 6.18) calls
+ * filemap_splice_read() whatever FOPEN_DIRECT_IO says, until Joanne
+ * Koong's "fuse: use copy_splice_read() for direct io splice reads"
+ * (Fixes 2cb1e08985e3): a READ into the page cache, bounded by i_size.
+ * Our reply to it is short -- an attribute's text, never its fake 4096
+ * -- and a short page-cache read is EOF to FUSE: fuse_short_read() ->
+ * fuse_read_update_size() shrinks i_size to that text's length, and it
+ * stays so while the inode's attributes are cached (attr_timeout, an
+ * hour): the next open's splice read that many bytes of the new text
+ * ("Normal M" of "Normal Movable", abuse27 F1).  Each open drops the
+ * page cache (no FOPEN_KEEP_CACHE: fuse_open()), so the text is fresh;
+ * only i_size is stale.
+ *
+ * Such a READ is told from read(2)'s by its lock owner: a direct read
+ * carries current->files' (fuse_send_read(): FUSE_READ_LOCKOWNER), a
+ * page-cache one none (fuse_read_args_fill() from read_folio and
+ * readahead), and libfuse passes lock_owner whatever read_flags say (0
+ * here).  Its inode is remembered; the next OPEN of it puts i_size back
+ * to what stat says (hmfs_stat(): 4096 for an attribute) before the
+ * reply, by a one-byte notify_store at its last byte: FUSE extends
+ * i_size to a store's end (fuse_notify_store() ->
+ * fuse_write_update_attr()), and the folio the store makes, not
+ * uptodate, goes with the page cache fuse_open() drops after our reply.
+ * Not at the short READ itself: the reader shrinks i_size only after our
+ * reply, and an i_size put back before that, with the attribute version
+ * it bumps, would skip the shrink and splice the folio's zeros up to
+ * 4096.  The store waits for folio 0's lock, which a concurrent page-cache
+ * reader of the inode holds until its READ is answered: so that OPEN goes
+ * to a worker (fs.c may_wait()), and only inodes whose READs the session
+ * thread or a ring queue serves are remembered -- those workers serve
+ * (the files of firmware/memmap/N, whose text never changes; /proc/iomem, size 0)
+ * need no restore.  read(2) readers pay nothing: their READs carry an
+ * owner, their OPENs find nothing remembered (one atomic load).  An
+ * inode the kernel forgets takes its record along (FORGET: its next one
+ * comes from a LOOKUP, with the size), so what is kept is bounded by the
+ * inodes the kernel holds.
+ *
+ * What this cannot do: a procfs file's st_size is 0, and
+ * filemap_splice_read() asks no READ at i_size 0 -- nothing reaches
+ * hotmemfs (docs/hotmemfs.md "Known differences").
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "hmfs.h"
+
+/* an inode a short page-cache READ shrank, until its next OPEN */
+struct hmfs_spliced {
+	struct hmfs_hnode h;
+};
+
+void hmfs_splice_init(struct hmfs_ctx *ctx)
+{
+	pthread_mutex_init(&ctx->splice_lock, NULL);
+}
+
+void hmfs_splice_read_seen(struct hmfs_ctx *ctx, uint64_t ino, uint64_t lock_owner)
+{
+	struct hmfs_spliced *s;
+
+	if (lock_owner)
+		return; /* read(2): a direct read, i_size untouched */
+	pthread_mutex_lock(&ctx->splice_lock);
+	if (hmfs_htab_find(&ctx->spliced, ino))
+		goto out;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		goto out; /* the next splice of it reads short, as before */
+	s->h.key = ino;
+	if (!hmfs_htab_add(&ctx->spliced, &s->h)) {
+		free(s);
+		goto out;
+	}
+	__atomic_add_fetch(&ctx->nr_spliced, 1, __ATOMIC_RELAXED);
+out:
+	pthread_mutex_unlock(&ctx->splice_lock);
+}
+
+bool hmfs_splice_open_pending(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	bool found;
+
+	if (!__atomic_load_n(&ctx->nr_spliced, __ATOMIC_RELAXED))
+		return false;
+	pthread_mutex_lock(&ctx->splice_lock);
+	found = hmfs_htab_find(&ctx->spliced, ino) != NULL;
+	pthread_mutex_unlock(&ctx->splice_lock);
+	return found;
+}
+
+bool hmfs_splice_forget(struct hmfs_ctx *ctx, uint64_t ino)
+{
+	struct hmfs_hnode *h;
+
+	if (!__atomic_load_n(&ctx->nr_spliced, __ATOMIC_RELAXED))
+		return false;
+	pthread_mutex_lock(&ctx->splice_lock);
+	h = hmfs_htab_del(&ctx->spliced, ino);
+	if (h)
+		__atomic_sub_fetch(&ctx->nr_spliced, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&ctx->splice_lock);
+	free(h);
+	return h != NULL;
+}
+
+void hmfs_splice_open_restore(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node *n)
+{
+	static const char zero;
+	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(1);
+	struct stat st;
+
+	if (!hmfs_splice_forget(ctx, ino))
+		return;
+	hmfs_stat(ctx, n, &st);
+	if (st.st_size <= 0)
+		return;
+	bv.buf[0].mem = (void *)&zero;
+	/*
+	 * -ENOENT: the kernel dropped the inode meanwhile, its next one
+	 * comes from a LOOKUP with the size; any other failure leaves the
+	 * next splice short, as it was
+	 */
+	fuse_lowlevel_notify_store(ctx->se, ino, st.st_size - 1, &bv, 0);
+	__atomic_add_fetch(&ctx->splice_restores, 1, __ATOMIC_RELAXED);
+}
+
+void hmfs_splice_fini(struct hmfs_ctx *ctx)
+{
+	struct hmfs_hnode *e, *next;
+
+	for (e = hmfs_htab_take_all(&ctx->spliced); e; e = next) {
+		next = e->next;
+		free(e);
+	}
+	ctx->nr_spliced = 0;
+	pthread_mutex_destroy(&ctx->splice_lock);
+}
