@@ -43,6 +43,13 @@
  * comes from a LOOKUP, with the size), so what is kept is bounded by the
  * inodes the kernel holds.
  *
+ * One race is left: the store bumps the attribute version before it
+ * waits for folio 0, so a second splicer whose READ is in flight then
+ * keeps i_size at the restored size (its shrink skipped) and copies the
+ * folio's zeros after the text -- two splicers of one file, one opening
+ * as the other reads, after an earlier splice of it.  Without the restore
+ * that second one read its text cut short instead.
+ *
  * What this cannot do: a procfs file's st_size is 0, and
  * filemap_splice_read() asks no READ at i_size 0 -- nothing reaches
  * hotmemfs (docs/hotmemfs.md "Known differences").
