@@ -752,6 +752,32 @@ int tp_isolated(struct trace_event_raw_test_pages_isolated *ctx)
 	return 0;
 }
 
+/*
+ * The zone's number from its name, or -1: the kernel's zone_names[] is
+ * indexed by enum zone_type, so on x86_64 a name's place in zone_names
+ * (hmu_zone.h) is the zone_idx() the engine's events carry.  @name is
+ * HMT_ZONE_LEN bytes, zero after its end (new_event() cleared them), as
+ * zone_names' are: the whole arrays compared, no branch on a byte read
+ * (the verifier refused a walk that stopped at the end of the name).
+ */
+static __always_inline __s32 zid_of_name(const char *name)
+{
+	for (int zid = 0; zid < HMU_MAX_NR_ZONES; zid++) {
+		char diff = 0;
+
+		for (int i = 0; i < HMT_ZONE_LEN; i++)
+			diff |= name[i] ^ zone_names[zid][i];
+		if (!diff)
+			return zid;
+	}
+	return -1;
+}
+
+/*
+ * 6.18 __setup_per_zone_wmarks(): one event per zone of an online node,
+ * empty ones too; the tracepoint records no range (start_pfn, nr_pages 0)
+ * and no zone pointer: zid from the name
+ */
 SEC("tracepoint/kmem/mm_setup_per_zone_wmarks")
 int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 {
@@ -763,6 +789,7 @@ int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 	e.extra = BPF_CORE_READ(ctx, watermark_min);
 	loc = BPF_CORE_READ(ctx, __data_loc_name);
 	bpf_probe_read_kernel_str(e.zone, sizeof(e.zone), (void *)ctx + (loc & 0xffff));
+	e.zid = zid_of_name(e.zone);
 	submit(&e);
 	return 0;
 }

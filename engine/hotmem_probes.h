@@ -17,7 +17,8 @@
  *   create_memory_block_devices  each block's vmemmap pages (the altmap's
  *                            free; 6.1: vmemmap_pages), 0 without
  *   test_pages_isolated      fin_pfn (first pfn that is not isolated)
- *   mm_setup_per_zone_wmarks wmark_min of the zone
+ *   mm_setup_per_zone_wmarks wmark_min of the zone; no range (0, 0), every
+ *                            zone of an online node, as 6.18's tracepoint
  *   everything else          0
  *
  * mhp_supports_memmap_on_memory has no range (start_pfn and nr_pages 0);

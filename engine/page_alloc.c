@@ -1422,9 +1422,14 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 			z->_watermark[WMARK_HIGH] = wmin + tmp * 2;
 			pthread_mutex_unlock(&z->lock);
 			zone_pcp_update_high(z);
-			if (populated_zone(z))
-				hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, z->zone_start_pfn,
-					 z->spanned_pages, nid, zid,
+			/*
+			 * 6.18 __setup_per_zone_wmarks() fires the tracepoint
+			 * in for_each_zone(): every zone of an online node, empty
+			 * ones too.  It records the node, the zone's name and its
+			 * watermarks, no range: none here either (abuse28 T1).
+			 */
+			if (pgdat->online)
+				hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, 0, 0, nid, zid,
 					 (long)z->_watermark[WMARK_MIN], 0);
 		}
 	}
