@@ -60,7 +60,15 @@ char LICENSE[] SEC("license") = "GPL";
 #define NARGS 6
 #define MHP_NID_IS_MGID_ (1 << 2) /* include/linux/memory_hotplug.h */
 
-const volatile __u64 block_pages = 32768; /* memory block, in pages */
+/* the kernel's memory block, in pages: this machine's block_size_bytes */
+const volatile __u64 block_pages = 32768;
+/*
+ * The engine's, learned from its memory_block_online/offline events (the
+ * block's whole range, enter and exit): an emulated machine's block size
+ * is its profile's (huge-64t: 2 GiB), not the host's.  0 until the first
+ * one: no engine step lands on a block before (abuse28 T4).
+ */
+__u64 emu_block_pages = 0;
 const volatile __u8 fn_flags[HMT_NR_FN]; /* HMT_FN_VOID | nargs */
 /* the kernel's memory notifier action -> the schema's (0: keep the value) */
 const volatile __s64 notify_action[HMT_NR_NOTIFY];
@@ -191,15 +199,29 @@ static __always_inline void count(const struct hmt_event *e, bool dropped)
 		count_one(&c->errors, e->src);
 }
 
+/* the memory block size, in pages, of @src's machine (0: not known yet) */
+static __always_inline __u64 src_block_pages(__u8 src)
+{
+	return src == HMT_SRC_EMULATOR ? emu_block_pages : block_pages;
+}
+
+/* an engine's memory_block_online/offline: its range is the machine's block */
+static __always_inline void learn_block_pages(const struct hmt_event *e)
+{
+	if (e->src == HMT_SRC_EMULATOR && e->nr_pages &&
+	    (e->fn == HMT_FN_memory_block_online || e->fn == HMT_FN_memory_block_offline))
+		emu_block_pages = e->nr_pages;
+}
+
 /* the block an event is about, or -1 (not a block's own step) */
 static __always_inline __s64 own_block(const struct hmt_event *e)
 {
-	__u64 first, last;
+	__u64 first, last, bp = src_block_pages(e->src);
 
-	if (!block_pages || !e->nr_pages || e->phase != HMT_EXIT || !hmt_block_step(e->fn))
+	if (!bp || !e->nr_pages || e->phase != HMT_EXIT || !hmt_block_step(e->fn))
 		return -1;
-	first = e->start_pfn / block_pages;
-	last = (e->start_pfn + e->nr_pages - 1) / block_pages;
+	first = e->start_pfn / bp;
+	last = (e->start_pfn + e->nr_pages - 1) / bp;
 	return first == last ? (__s64)first : -1;
 }
 
@@ -209,7 +231,7 @@ static __always_inline struct hmt_block_state *block_of(const struct hmt_block_k
 
 	if (b)
 		return b;
-	init.start_pfn = key->block * block_pages;
+	init.start_pfn = key->block * src_block_pages(key->src);
 	init.nid = -1;
 	init.zid = -1;
 	init.error_fn = HMT_FN_none;
@@ -261,8 +283,10 @@ static __always_inline void track_block(const struct hmt_event *e)
 {
 	struct hmt_block_key key = { .src = e->src };
 	struct hmt_block_state *b;
-	__s64 block = own_block(e);
+	__s64 block;
 
+	learn_block_pages(e);
+	block = own_block(e);
 	if (block < 0)
 		return;
 	key.block = block;
