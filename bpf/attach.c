@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 
 #include "attach.h"
+#include "btf_params.h"
 #include "event.h"
 #include "hotmem_trace.skel.h"
 
@@ -168,17 +169,7 @@ static const struct btf_type *fn_proto(const struct hmt_tracer *t, unsigned int 
 	return btf__type_by_id(t->btf, btf__type_by_id(t->btf, id)->type);
 }
 
-static bool param_is_ptr(const struct btf *btf, const struct btf_type *proto, unsigned int i)
-{
-	const struct btf_type *p;
-
-	if (i >= btf_vlen(proto))
-		return false;
-	p = btf__type_by_id(btf, btf__resolve_type(btf, btf_params(proto)[i].type));
-	return p && btf_is_ptr(p);
-}
-
-/* argument count, void return, pointer third argument: from kernel BTF */
+/* argument count, void return: from kernel BTF */
 static void fill_fn_flags(struct hmt_tracer *t, __u8 *flags)
 {
 	for (unsigned int fn = 0; fn < HMT_NR_FN; fn++) {
@@ -187,8 +178,7 @@ static void fill_fn_flags(struct hmt_tracer *t, __u8 *flags)
 		flags[fn] = 0;
 		if (!proto)
 			continue;
-		flags[fn] = (btf_vlen(proto) & HMT_FN_NARGS) | (proto->type ? 0 : HMT_FN_VOID) |
-			    (param_is_ptr(t->btf, proto, 2) ? HMT_FN_ARG2_PTR : 0);
+		flags[fn] = (btf_vlen(proto) & HMT_FN_NARGS) | (proto->type ? 0 : HMT_FN_VOID);
 	}
 }
 
@@ -585,6 +575,8 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 	t->skel->rodata->filter_tgid = t->filter_tgid;
 	t->skel->rodata->filter_pidns_ino = t->filter_pidns_ino;
 	fill_fn_flags(t, (__u8 *)t->skel->rodata->fn_flags);
+	hmt_cmbd_params(t->btf, fn_proto(t, HMT_FN_create_memory_block_devices),
+			(struct hmt_cmbd_params *)&t->skel->rodata->cmbd_params);
 	fill_notify_actions(t, (__s64 *)t->skel->rodata->notify_action);
 	t->skel->rodata->memory_chain = t->notify_via_chain ? t->memory_chain : 0;
 	err = select_programs(t, m);

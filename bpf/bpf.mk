@@ -22,7 +22,7 @@ HMT_STATIC   := $(BUILD)/hotmem-trace-static
 # kernel's names (zones) come from engine/uapi (libhmuapi.a)
 HMT_LIB_SRCS := bpf/event.c bpf/jsonl.c bpf/absent.c bpf/compare.c bpf/timeline.c
 HMT_LIB_OBJS := $(HMT_LIB_SRCS:%.c=$(BUILD)/%.o)
-HMT_SRCS     := bpf/hotmem_trace.c bpf/attach.c $(HMT_LIB_SRCS)
+HMT_SRCS     := bpf/hotmem_trace.c bpf/attach.c bpf/btf_params.c $(HMT_LIB_SRCS)
 HMT_OBJS     := $(HMT_SRCS:%.c=$(BUILD)/%.o)
 HMT_LIBBPF   := $(shell pkg-config --libs libbpf libelf 2>/dev/null || echo -lbpf -lelf -lz)
 HMT_LIBBPF_STATIC := $(shell pkg-config --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
@@ -67,6 +67,9 @@ HMT_UNIT_SRCS := $(sort $(wildcard tests/bpf/test_*.c))
 HMT_UNIT      := $(HMT_UNIT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%)
 $(BUILD)/tests/bpf/test_%: $(BUILD)/tests/bpf/test_%.o $(HMT_LIB_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(CMOCKA_LIBS) -o $@
+# the BTF parameter lookup needs libbpf (its BTF writer builds the prototypes)
+$(BUILD)/tests/bpf/test_btf_params: $(BUILD)/tests/bpf/test_btf_params.o $(BUILD)/bpf/btf_params.o
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(CMOCKA_LIBS) $(HMT_LIBBPF) -o $@
 
 HMT_TARGET := $(BUILD)/tests/bpf/usdt_target
 $(HMT_TARGET): $(BUILD)/tests/bpf/usdt_target.o

@@ -70,6 +70,8 @@ const volatile __u64 block_pages = 32768;
  */
 __u64 emu_block_pages = 0;
 const volatile __u8 fn_flags[HMT_NR_FN]; /* HMT_FN_VOID | nargs */
+/* where create_memory_block_devices' parameters are (the loader, from BTF) */
+const volatile struct hmt_cmbd_params cmbd_params = { -1, -1, -1 };
 /* the kernel's memory notifier action -> the schema's (0: keep the value) */
 const volatile __s64 notify_action[HMT_NR_NOTIFY];
 /* &memory_chain (drivers/base/memory.c), from /proc/kallsyms */
@@ -440,6 +442,20 @@ static __always_inline void decode_add(struct hmt_event *e, __u32 fn, const __u6
 	}
 }
 
+/* argument @i of @a, an index the loader set (a constant once loaded) */
+static __always_inline __u64 arg_at(const __u64 *a, int i)
+{
+	switch (i) {
+	case 0: return a[0];
+	case 1: return a[1];
+	case 2: return a[2];
+	case 3: return a[3];
+	case 4: return a[4];
+	case 5: return a[5];
+	}
+	return 0;
+}
+
 /* the memory block devices and memmap_on_memory's decision;
  * create_memory_block_devices' extra: the vmemmap pages of each block */
 static __always_inline void decode_blocks(struct hmt_event *e, __u32 fn, const __u64 *a,
@@ -458,12 +474,19 @@ static __always_inline void decode_blocks(struct hmt_event *e, __u32 fn, const _
 		break;
 	case HMT_FN_create_memory_block_devices:
 		set_range(e, a[0] >> PAGE_SHIFT_, a[1] >> PAGE_SHIFT_);
-		/* 6.1: (start, size, vmemmap_pages, group); 6.12: an altmap */
-		if (!(flags & HMT_FN_ARG2_PTR)) {
-			e->extra = a[2];
+		/*
+		 * 6.1: (start, size, vmemmap_pages, group); 6.12: (start,
+		 * size, altmap, group); 6.18: (start, size, nid, altmap,
+		 * group): each read where BTF names it, never by its place
+		 */
+		if (cmbd_params.nid >= 0)
+			e->nid = arg_at(a, cmbd_params.nid);
+		if (cmbd_params.vmemmap_pages >= 0) {
+			e->extra = arg_at(a, cmbd_params.vmemmap_pages);
 			break;
 		}
-		altmap = (struct vmem_altmap *)a[2];
+		altmap = cmbd_params.altmap >= 0 ? (struct vmem_altmap *)arg_at(a, cmbd_params.altmap) :
+						    NULL;
 		if (altmap)
 			e->extra = BPF_CORE_READ(altmap, free);
 		break;

@@ -300,7 +300,18 @@ static inline int hmt_block_place(struct hmt_block_state *b, const struct hmt_ev
 /* per-function flags the loader fills from the running kernel's BTF */
 #define HMT_FN_VOID 0x80 /* returns void: ret is 0 */
 #define HMT_FN_NARGS 0x0f /* number of arguments */
-#define HMT_FN_ARG2_PTR 0x40 /* the third argument is a pointer (6.12's altmap) */
+
+/*
+ * create_memory_block_devices()' parameters the decoder reads, by their
+ * index in the running kernel's prototype (-1: it has none), found by
+ * name in BTF (btf_params.c): 6.1's vmemmap_pages, 6.12's altmap, 6.18's
+ * nid and altmap (the nid third, where the others were)
+ */
+struct hmt_cmbd_params {
+	__s8 vmemmap_pages;
+	__s8 altmap;
+	__s8 nid;
+};
 
 /* memory notifier actions: the kernel's value (6.1: MEM_* bits; 6.12:
  * enum memory_block_state 0..7) to the schema's, the loader fills it */
