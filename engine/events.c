@@ -34,11 +34,23 @@
 static void deliver(struct hotmem *hm, const struct hm_event *ev)
 {
 	for (int i = 0; i < HM_MAX_SUBSCRIBERS; i++) {
-		hotmem_event_cb cb = hm->subs[i].cb;
+		const struct hm_subscriber *sub = &hm->subs[i];
 
-		if (cb)
-			cb(ev, hm->subs[i].arg);
+		if (!sub->cb)
+			continue;
+		if (ev->type == HM_EV_TRACE &&
+		    !atomic_load_explicit(&sub->want_trace, memory_order_relaxed))
+			continue;
+		sub->cb(ev, sub->arg);
 	}
+}
+
+/* @sub's wish for trace steps is @want now: nr_trace_subscribers follows it */
+static void sub_want_trace(struct hotmem *hm, struct hm_subscriber *sub, bool want)
+{
+	/* an exchange: a racing hotmem_unsubscribe() and this count the change once */
+	if (atomic_exchange(&sub->want_trace, want) != want)
+		atomic_fetch_add(&hm->nr_trace_subscribers, want ? 1 : -1);
 }
 
 int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg)
@@ -50,7 +62,8 @@ int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg)
 		if (!hm->subs[i].cb) {
 			hm->subs[i].arg = arg;
 			hm->subs[i].cb = cb;
-			atomic_fetch_add(&hm->nr_subscribers, 1);
+			/* everything, as before hotmem_subscribe_trace() existed */
+			sub_want_trace(hm, &hm->subs[i], true);
 			slot = i;
 			break;
 		}
@@ -59,13 +72,21 @@ int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg)
 	return slot;
 }
 
+int hotmem_subscribe_trace(struct hotmem *hm, int slot, bool want)
+{
+	if (slot < 0 || slot >= HM_MAX_SUBSCRIBERS || !hm->subs[slot].cb)
+		return -EINVAL;
+	/* no event_lock: a callback may call it, and a probe never waits for it */
+	sub_want_trace(hm, &hm->subs[slot], want);
+	return 0;
+}
+
 void hotmem_unsubscribe(struct hotmem *hm, int slot)
 {
 	if (slot < 0 || slot >= HM_MAX_SUBSCRIBERS)
 		return;
 	pthread_mutex_lock(&hm->event_lock);
-	if (hm->subs[slot].cb)
-		atomic_fetch_sub(&hm->nr_subscribers, 1);
+	sub_want_trace(hm, &hm->subs[slot], false);
 	hm->subs[slot].cb = NULL;
 	hm->subs[slot].arg = NULL;
 	pthread_mutex_unlock(&hm->event_lock);
@@ -246,7 +267,8 @@ static __attribute__((noinline)) void usdt_exit(enum hm_probe probe, long a0, lo
 	}
 }
 
-static void deliver_trace(struct hotmem *hm, enum hm_probe probe, bool exit,
+/* noinline: its frame stays out of hm_trace()'s untraced path */
+static __attribute__((noinline)) void deliver_trace(struct hotmem *hm, enum hm_probe probe, bool exit,
 			  unsigned long start_pfn, unsigned long nr_pages, int nid, int zid,
 			  long extra, int ret)
 {
@@ -289,7 +311,8 @@ static void batch_flush(struct probe_batch *b)
 	b->nr = 0;
 }
 
-static void batch_add(struct probe_batch *b, enum hm_probe probe, bool exit,
+/* noinline: as deliver_trace() */
+static __attribute__((noinline)) void batch_add(struct probe_batch *b, enum hm_probe probe, bool exit,
 		      unsigned long start_pfn, unsigned long nr_pages, int nid, int zid,
 		      long extra, int ret)
 {
@@ -305,25 +328,43 @@ static void batch_add(struct probe_batch *b, enum hm_probe probe, bool exit,
 	};
 }
 
-void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
-	      unsigned long nr_pages, int nid, int zid, long extra, int ret)
+/* a step someone may follow: batched, its USDT site, the trace subscribers */
+static __attribute__((noinline)) void trace_step(struct hotmem *hm, enum hm_probe probe, bool exit,
+						 unsigned long start_pfn, unsigned long nr_pages,
+						 int nid, int zid, long extra, int ret)
 {
 	struct probe_batch *b = &probe_batch;
 
-	if (__builtin_expect(hotmem_batch_semaphore != 0, 0))
+	if (hotmem_batch_semaphore)
 		batch_add(b, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
 	/* the outermost step returned (or a step outside any): hand over */
-	if (__builtin_expect(b->nr != 0, 0) && (!b->depth || b->nr == HOTMEM_PROBE_BATCH_MAX))
+	if (b->nr != 0 && (!b->depth || b->nr == HOTMEM_PROBE_BATCH_MAX))
 		batch_flush(b);
-	if (__builtin_expect(*usdt_semaphores[probe][exit] != 0, 0)) {
+	if (*usdt_semaphores[probe][exit]) {
 		if (exit)
 			usdt_exit(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra, ret);
 		else
 			usdt_entry(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra);
 	}
-	/* nobody listening in-process: no lock to take */
-	if (atomic_load_explicit(&hm->nr_subscribers, memory_order_relaxed))
+	if (atomic_load_explicit(&hm->nr_trace_subscribers, memory_order_relaxed))
 		deliver_trace(hm, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
+}
+
+void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
+	      unsigned long nr_pages, int nid, int zid, long extra, int ret)
+{
+	/*
+	 * Untraced: the semaphores, the batch left to hand over and the count
+	 * of in-process subscribers that want trace steps (hotmemfs's does
+	 * only while `hotmemctl events --trace` follows them) read, nothing
+	 * more -- no frame, no lock.
+	 */
+	if (__builtin_expect(!hotmem_batch_semaphore && !probe_batch.nr &&
+			     !*usdt_semaphores[probe][exit] &&
+			     !atomic_load_explicit(&hm->nr_trace_subscribers, memory_order_relaxed),
+			     1))
+		return;
+	trace_step(hm, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
 }
 
 struct hm_trace_scope hm_trace_scope_begin(struct hotmem *hm, enum hm_probe probe,

@@ -365,8 +365,20 @@ struct hm_event {
 #define HM_NO_BLOCK (~0UL)
 
 typedef void (*hotmem_event_cb)(const struct hm_event *ev, void *arg);
-/* One subscriber slot per kind of consumer; returns a slot id >= 0. */
+/*
+ * One subscriber slot per kind of consumer; returns a slot id >= 0.  A
+ * new subscriber gets every event, HM_EV_TRACE included.
+ */
 int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg);
+/*
+ * Whether subscriber @slot is called for HM_EV_TRACE (@want) from now on.
+ * While no subscriber wants them, a step of the hotplug path costs its
+ * USDT semaphore tests alone; while one does, every step takes the event
+ * lock to call it.  A subscriber that follows traces only sometimes says
+ * so each time.  Takes no lock (a callback may call it); -EINVAL for a
+ * slot not subscribed.
+ */
+int hotmem_subscribe_trace(struct hotmem *hm, int slot, bool want);
 void hotmem_unsubscribe(struct hotmem *hm, int slot);
 const char *hotmem_uevent_action_name(enum hm_uevent_action a);
 /* The engine's kernel log (boot messages included), "<level>msg\n" lines. */

@@ -586,6 +586,8 @@ struct memblock_region {
 struct hm_subscriber {
 	hotmem_event_cb cb;
 	void *arg;
+	/* called for HM_EV_TRACE too (hotmem_subscribe_trace()); counted in nr_trace_subscribers */
+	_Atomic bool want_trace;
 };
 
 /* kmem.c: the kernel's own allocations, by site (a state file keeps the number: a new one last) */
@@ -900,7 +902,11 @@ struct hotmem {
 
 	/* events */
 	struct hm_subscriber subs[HM_MAX_SUBSCRIBERS];
-	_Atomic int nr_subscribers;
+	/*
+	 * subscribers that want HM_EV_TRACE: what hm_trace() reads, under no
+	 * lock, to know whether a step goes further than its USDT semaphores
+	 */
+	_Atomic int nr_trace_subscribers;
 	char dmesg[HM_DMESG_SIZE];
 	size_t dmesg_head;
 	_Atomic unsigned long uevent_seqnum;

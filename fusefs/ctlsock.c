@@ -279,6 +279,19 @@ static struct hmfs_sub *sub_add(struct hmfs_ctx *ctx, int fd)
 	return s;
 }
 
+/*
+ * Whether the engine calls us for its trace steps (sub_lock held): only
+ * while a client follows them, so that an untraced step costs hotmemfs
+ * its USDT semaphore tests and not the engine's event lock (abuse28 T5).
+ * A step already under way when the last follower leaves still comes:
+ * sub_broadcast() gives it to no one.
+ */
+static void sub_want_trace(struct hmfs_ctx *ctx, bool want)
+{
+	/* the engine's subscriber lives from before the socket to after it */
+	hotmem_subscribe_trace(ctx->hm, ctx->ev_slot, want);
+}
+
 /* `events`: hotmem's own events too from now on, @trace: its trace steps too */
 static void sub_follow(struct hmfs_ctx *ctx, struct hmfs_sub *s, bool trace)
 {
@@ -288,7 +301,7 @@ static void sub_follow(struct hmfs_ctx *ctx, struct hmfs_sub *s, bool trace)
 	s->follow = true;
 	s->trace |= trace;
 	if (trace)
-		__atomic_store_n(&ctx->want_trace, true, __ATOMIC_RELAXED);
+		sub_want_trace(ctx, true);
 	pthread_mutex_unlock(&ctx->sub_lock);
 }
 
@@ -307,8 +320,7 @@ static void sub_del(struct hmfs_ctx *ctx, struct hmfs_sub *sub)
 	}
 	if (sub->follow)
 		__atomic_sub_fetch(&ctx->nr_subs, 1, __ATOMIC_RELAXED);
-	/* engine_event() reads it under no lock: a stale value only costs one trace step */
-	__atomic_store_n(&ctx->want_trace, trace, __ATOMIC_RELAXED);
+	sub_want_trace(ctx, trace);
 	pthread_mutex_unlock(&ctx->sub_lock);
 	while (sub->head) {
 		struct hmfs_subline *e = sub->head;

@@ -536,7 +536,11 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
 	struct add_log log = { .level = 8 };
 	char misfit[200], num[HMFS_ERRNO_NAME_LEN];
 	int slot = hotmem_subscribe(ctx->hm, add_log_take, &log);
-	int ret = hotmem_add_memory_task(ctx->hm, d->node, d->addr, d->size, flags, d->group, &kacpi);
+	int ret;
+
+	/* its log lines only: the add's steps cost no event lock for it */
+	hotmem_subscribe_trace(ctx->hm, slot, false);
+	ret = hotmem_add_memory_task(ctx->hm, d->node, d->addr, d->size, flags, d->group, &kacpi);
 
 	/* unsubscribing takes the event lock: @log is ours again after it */
 	hotmem_unsubscribe(ctx->hm, slot);

@@ -151,8 +151,6 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	struct hmfs_qev *q;
 	uint64_t gone_key = 0;
 
-	if (ev->type == HM_EV_TRACE && !__atomic_load_n(&ctx->want_trace, __ATOMIC_RELAXED))
-		return;
 	if (ev->type == HM_EV_LINK) {
 		emit_node_link(ctx, ev);
 		return;
@@ -1344,6 +1342,8 @@ int hmfs_events_start(struct hmfs_ctx *ctx)
 	ctx->ev_slot = hotmem_subscribe(ctx->hm, engine_event, ctx);
 	if (ctx->ev_slot < 0)
 		return ctx->ev_slot;
+	/* trace steps only while a control client follows them (ctlsock.c sub_want_trace()) */
+	hotmem_subscribe_trace(ctx->hm, ctx->ev_slot, false);
 	ret = pthread_create(&ctx->notifier, NULL, notifier_main, ctx);
 	if (ret) {
 		hotmem_unsubscribe(ctx->hm, ctx->ev_slot);

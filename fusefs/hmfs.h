@@ -716,7 +716,6 @@ struct hmfs_ctx {
 	pthread_cond_t q_cond;
 	struct hmfs_qev *q_head, *q_tail;
 	bool q_stop;
-	bool want_trace; /* a control client follows trace steps */
 	unsigned long q_len, q_dropped;
 	/*
 	 * hmfs_events_settle(): events queued ever (dropped ones not) and

@@ -780,8 +780,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmem: cannot boot the machine: %s\n", err);
 		return 1;
 	}
+	/* on_event() prints no trace step: untraced steps cost it nothing */
 	if (events)
-		hotmem_subscribe(hm, on_event, NULL);
+		hotmem_subscribe_trace(hm, hotmem_subscribe(hm, on_event, NULL), false);
 	signal(SIGINT, on_sigint);
 	if (optind < argc && !strcmp(argv[optind], "run") && optind + 1 < argc) {
 		ret = run_script(hm, argv[optind + 1]);

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Who the engine calls for what (engine/events.c): a subscriber that does
+ * not want trace steps is not called for them, and while none wants them
+ * a probe site reads no subscriber at all (nr_trace_subscribers 0: the
+ * untraced step is its USDT semaphore tests alone, abuse28 T5).
+ */
+#include "helpers.h"
+#include "internal.h"
+
+struct seen {
+	long traces, others;
+};
+
+static void count(const struct hm_event *ev, void *arg)
+{
+	struct seen *s = arg;
+
+	if (ev->type == HM_EV_TRACE)
+		s->traces++;
+	else
+		s->others++;
+}
+
+/* a DIMM's block onlined and offlined: uevents, log lines and trace steps */
+static void cycle(struct hotmem *hm)
+{
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+}
+
+static struct hotmem *machine(void)
+{
+	struct hotmem *hm = boot("qemu-512m", "memhp_default_state=offline");
+
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+	return hm;
+}
+
+static void test_subscriber_not_wanting_traces_is_not_called_for_them(void **state)
+{
+	struct hotmem *hm = machine();
+	struct seen quiet = { 0 }, all = { 0 };
+	int q = hotmem_subscribe(hm, count, &quiet);
+	int a = hotmem_subscribe(hm, count, &all);
+
+	assert_true(q >= 0 && a >= 0);
+	assert_int_equal(hotmem_subscribe_trace(hm, q, false), 0);
+	cycle(hm);
+	assert_int_equal(quiet.traces, 0);
+	assert_true(quiet.others > 0);
+	/* the one that wants them (the default) still gets every step */
+	assert_true(all.traces > 0);
+	assert_int_equal(quiet.others, all.others);
+	hotmem_unsubscribe(hm, a);
+	hotmem_unsubscribe(hm, q);
+	hotmem_destroy(hm);
+}
+
+static void test_subscriber_asking_for_traces_again_gets_them(void **state)
+{
+	struct hotmem *hm = machine();
+	struct seen s = { 0 };
+	long once;
+	int slot = hotmem_subscribe(hm, count, &s);
+
+	assert_int_equal(hotmem_subscribe_trace(hm, slot, false), 0);
+	assert_int_equal(hotmem_subscribe_trace(hm, slot, true), 0);
+	cycle(hm);
+	once = s.traces;
+	assert_true(once > 0);
+	/* the same steps again, the same number of them */
+	cycle(hm);
+	assert_int_equal(s.traces, 2 * once);
+	hotmem_unsubscribe(hm, slot);
+	hotmem_destroy(hm);
+}
+
+static void test_no_trace_subscriber_left_no_probe_reads_one(void **state)
+{
+	struct hotmem *hm = machine();
+	struct seen s = { 0 };
+	int a = hotmem_subscribe(hm, count, &s), b = hotmem_subscribe(hm, count, &s);
+
+	assert_int_equal(atomic_load(&hm->nr_trace_subscribers), 2);
+	/* said twice, counted once */
+	assert_int_equal(hotmem_subscribe_trace(hm, a, false), 0);
+	assert_int_equal(hotmem_subscribe_trace(hm, a, false), 0);
+	assert_int_equal(atomic_load(&hm->nr_trace_subscribers), 1);
+	hotmem_unsubscribe(hm, b);
+	assert_int_equal(atomic_load(&hm->nr_trace_subscribers), 0);
+	/* one not wanting them unsubscribes: nothing to take back */
+	hotmem_unsubscribe(hm, a);
+	assert_int_equal(atomic_load(&hm->nr_trace_subscribers), 0);
+	/* a slot no one holds */
+	assert_int_equal(hotmem_subscribe_trace(hm, a, true), -EINVAL);
+	assert_int_equal(hotmem_subscribe_trace(hm, -1, true), -EINVAL);
+	assert_int_equal(atomic_load(&hm->nr_trace_subscribers), 0);
+	hotmem_destroy(hm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_subscriber_not_wanting_traces_is_not_called_for_them),
+		cmocka_unit_test(test_subscriber_asking_for_traces_again_gets_them),
+		cmocka_unit_test(test_no_trace_subscriber_left_no_probe_reads_one),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
