@@ -9,6 +9,7 @@
 # if it had one (the state file's retry-armed).
 . "$(dirname "$0")/lib.sh"
 require_env
+want_off_clock
 M=$MNT/sys/devices/system/memory
 dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d.get('$2', 'none'))"; }
 # a shrink of vm0 to 0 that pinned pages in its memory stop (usereye3 #33's recipe)
@@ -102,8 +103,9 @@ is "$(ctl vmem-retry)" "no retry timer armed" "... no timer armed"
 busy_shrink
 ctl save >/dev/null
 kill9_fs
-mount_fs "kill -9 with vm0 above its requested-size, its timer armed, restart" --profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
-says_by 20 0 dev vm0 plugged-size
+off_clock hotmemfs-vmem mount_fs "kill -9 with vm0 above its requested-size, its timer armed, restart (its timers' thread off the clock)" \
+	--profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
+says_within 20 0 dev vm0 plugged-size
 tap_ok $? "the probe's work reaches its requested-size: the pinned pages went with the crash"
 is "$(dev vm0 retry-in-ms)" none "... and its timer is no longer armed (the run ended well)"
 
@@ -124,8 +126,9 @@ is "$(dev vm0 plugged-size) $(dev vm0 retry-in-ms)" "$p none" "... restored as i
 # then, until the probe's run (which ends 0 here: no timer after it)
 stop_fs
 state_devices_edit 'd.pop("retry-armed", None)'
-mount_fs "a state file without retry-armed" --profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
-says_by 20 "$p none" eval 'echo "$(dev vm0 plugged-size) $(dev vm0 retry-in-ms)"'
+off_clock hotmemfs-vmem mount_fs "a state file without retry-armed (its timers' thread off the clock)" \
+	--profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
+says_within 20 "$p none" eval 'echo "$(dev vm0 plugged-size) $(dev vm0 retry-in-ms)"'
 tap_ok $? "... a file from before retry-armed: the probe's run ends 0, short as before, no timer"
 echo Y >"$P"
 stop_fs

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
-require_preload_shim thread_clock
+want_off_clock
 OPTS=(--profile qemu-512m --cmdline "hotmem.kernel_alloc=off")
 retry_in() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='vm0'][0]; print(d.get('retry-in-ms', 'none'))"; }
 
@@ -30,8 +30,8 @@ is "$(vmem_plugged vm0)" 0 "... plugged-size 0"
 tap_ok $? "... the driver's retry timer armed ($(retry_in) ms)"
 
 kill9_fs
-HOTMEM_TEST_OFF_CLOCK=hotmemfs-vmem LD_PRELOAD=$TMP/thread_clock.so \
-	mount_fs "kill -9, restart from the state file (its timers' thread off the clock)" "${OPTS[@]}"
+off_clock hotmemfs-vmem mount_fs "kill -9, restart from the state file (its timers' thread off the clock)" \
+	"${OPTS[@]}"
 vmem_plugged_wait vm0 268435456
 tap_ok $? "vm0's plugged-size reaches its requested 256M after the restart: the probe's work, never the timer's"
 is "$(retry_in)" none "... and its retry timer is no longer armed"

@@ -27,12 +27,11 @@
 # the answers wait until the pins go).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_clock
+want_off_clock
 ejecting() { block_state_wait 33 going-offline && kill -0 "$DEL" 2>/dev/null; }
 vm2_listed() { dev_listed vm2 && echo listed || echo gone; }
 
-HOTMEM_TEST_OFF_CLOCK=hotmemfs-eject LD_PRELOAD=$TMP/thread_clock.so \
-	mount_fs "hotmemfs mounts (a state file; its eject off the clock)" --fresh
+off_clock hotmemfs-eject mount_fs "hotmemfs mounts (a state file; its eject off the clock)" --fresh
 d1_vm0_stuck
 ctl device_add virtio-mem-pci id=vm2 size=128M requested-size=0 >/dev/null
 tap_ok $? "a virtio-mem vm2, probed, nothing plugged (QEMU's device_del check passes)"

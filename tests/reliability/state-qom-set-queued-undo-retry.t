@@ -18,14 +18,14 @@
 require_env
 require_preload_shim sync_shim
 require_preload_shim thread_hold
-require_preload_shim thread_clock
+want_off_clock
 need_tool addr2line binutils
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_THREAD_HOLD=$TMP/hold \
-	HOTMEM_TEST_THREAD_HOLD_CONTENDED=1 HOTMEM_TEST_OFF_CLOCK=hotmemfs-vmem
+	HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
 M256=268435456 M512=536870912 M768=805306368
 m=$MNT/sys/devices/system/memory
 
-LD_PRELOAD="$TMP/sync_shim.so $TMP/thread_hold.so $TMP/thread_clock.so" \
+LD_PRELOAD="$TMP/sync_shim.so $TMP/thread_hold.so" off_clock hotmemfs-vmem \
 	vmem_offline_loops "(a state file, sync_shim.so, thread_hold.so, thread_clock.so)" --fresh
 qom_set_take_fails
 grep -q "queued again for the guest.s driver (an undo rebuilt the device): taken in 50 s" "$TMP/hotmemfs.log"
