@@ -879,6 +879,13 @@ struct hotmem_task {
 	 * again.
 	 */
 	bool (*config_changed)(void *arg);
+	/*
+	 * @fatal_signal_pending (may be NULL): 6.12's fatal_signal_pending(current),
+	 * for a caller's own wait that the kernel restarts at any other
+	 * signal (lock_device_hotplug_sysfs()'s restart_syscall()).  The
+	 * engine never asks it: offline_pages() stops at any signal.
+	 */
+	bool (*fatal_signal_pending)(void *arg);
 };
 int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_type,
 				const struct hotmem_task *task);

@@ -1395,7 +1395,7 @@ bool hmfs_offline_refused(struct hmfs_ctx *ctx, const struct hm_block_info *bi, 
  * says where the reason is (the engine's explain, the kernel's dmesg).
  * Not for an EINTR before the offline ran: the writer waited for another
  * change (machine.c's lock_change_sysfs() says so in @err) and ended at
- * its signal with nothing of the block tried, nothing in its way.
+ * a fatal signal with nothing of the block tried, nothing in its way.
  */
 static ssize_t offline_hint(struct hmfs_ctx *ctx, const struct hmfs_change *ch, ssize_t ret,
 			    const char *err)
@@ -1446,7 +1446,8 @@ static ssize_t unparsed_state_write(struct hmfs_ctx *ctx, int ret)
 static ssize_t store_block_state(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 				 const char *buf, size_t count, const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .id = n->id, .task = task };
+	/* lock_device_hotplug_sysfs() first: restarted at a signal, not ended (machine.c) */
+	struct hmfs_change ch = { .id = n->id, .task = task, .restarts = true };
 	char err[256] = "";
 	bool on;
 	int ret;
@@ -1501,12 +1502,13 @@ static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, cons
  * probe_store(): its add runs in the writer (@task: current, whose comm a
  * failed memmap allocation prints), after lock_device_hotplug_sysfs(),
  * which restarts the syscall: behind a change that holds the lock (a
- * guest's looping offline) the write ends at its writer's signal
+ * guest's looping offline) the write waits on through a signal that is
+ * not fatal, and ends at a fatal one (machine.c signal_ends_wait())
  */
 static ssize_t store_probe(struct hmfs_ctx *ctx, const char *buf, size_t count,
 			   const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_PROBE, .task = task };
+	struct hmfs_change ch = { .op = HMFS_CH_PROBE, .task = task, .restarts = true };
 	unsigned long long phys;
 	int ret;
 

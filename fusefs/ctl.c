@@ -233,7 +233,10 @@ static json_object *runs_zone_null_offline(json_object *runs)
 /* the sink's counters are bumped by the notifier thread */
 #define COUNTER(c) __atomic_load_n(&(c), __ATOMIC_RELAXED)
 
-/* "state-writes": {"done": N, "refused": {"EINVAL": N, ...}, "unparsed": N} (attrs.c counts) */
+/*
+ * "state-writes": {"done": N, "refused": {"EINVAL": N, ...}, "unparsed": N,
+ * "restarted": N} (attrs.c, machine.c count)
+ */
 static json_object *state_writes_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *refused = json_object_new_object();
@@ -251,6 +254,9 @@ static json_object *state_writes_json(struct hmfs_ctx *ctx)
 	/* of refused's EINVAL, the values the store could not parse (a failed write, not a race) */
 	json_object_object_add(o, "unparsed",
 			       json_object_new_uint64(COUNTER(ctx->state_writes_unparsed)));
+	/* writes (state, online, probe) a signal that was not fatal did not end behind another change */
+	json_object_object_add(o, "restarted",
+			       json_object_new_uint64(COUNTER(ctx->state_writes_restarted)));
 	return o;
 }
 

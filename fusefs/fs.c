@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,23 +266,38 @@ static int caller_same_userns(struct req_caller *c)
 	return c->same;
 }
 
-/* the caller's effective set (CapEff, in its own user namespace): 1, or -1 unreadable */
-static int req_cap_eff(const struct fuse_ctx *fc, unsigned long long *eff)
+/*
+ * The hex fields @names[] of /proc/@pid/status ("CapEff: 000001ff...")
+ * in @v[]: 0, or -1 when the file cannot be read or one is missing
+ */
+static int proc_status_hex(long pid, const char *const *names, unsigned long long *v, int nr)
 {
 	char path[64], line[256];
-	int ret = -1;
+	int found = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)fc->pid);
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
-	while (ret < 0 && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "CapEff: %llx", eff) == 1)
-			ret = 1;
+	while (found < nr && fgets(line, sizeof(line), f)) {
+		size_t len = strcspn(line, ":");
+
+		for (int i = 0; i < nr; i++)
+			if (strlen(names[i]) == len && !strncmp(line, names[i], len) &&
+			    sscanf(line + len + 1, "%llx", &v[i]) == 1)
+				found++;
 	}
 	fclose(f);
-	return ret;
+	return found == nr ? 0 : -1;
+}
+
+/* the caller's effective set (CapEff, in its own user namespace): 1, or -1 unreadable */
+static int req_cap_eff(const struct fuse_ctx *fc, unsigned long long *eff)
+{
+	static const char *const cap_eff[] = { "CapEff" };
+
+	return proc_status_hex(fc->pid, cap_eff, eff, 1) ? -1 : 1;
 }
 
 /* capability @cap in the caller's effective set */
@@ -666,7 +682,7 @@ static void close_file(struct hmfs_ctx *ctx, struct hmfs_open *of);
  * (of->mutex), and state_store() waits for device_hotplug_lock by
  * restarting the syscall (lock_device_hotplug_sysfs()), so a signal ends
  * it: with the flag, a write within the file's 4096 bytes takes the
- * inode's lock shared and reaches hotmemfs, whose wait a FUSE_INTERRUPT
+ * inode's lock shared and reaches hotmemfs, whose wait a fatal signal
  * ends (tests/fusefs/326).  A write past i_size (O_APPEND, or any write of
  * a /proc file, st_size 0) still takes it exclusively: the kernel's rule.
  */
@@ -857,6 +873,47 @@ static bool req_interrupted(void *req)
 	return fuse_req_interrupted(req);
 }
 
+/* signal @n's bit in /proc/PID/status's masks */
+#define SIGBIT(n) (1ULL << ((n) - 1))
+/*
+ * The signals whose default action is not to kill (6.12
+ * SIG_KERNEL_IGNORE_MASK, SIG_KERNEL_STOP_MASK): sig_fatal() is false
+ * for them even without a handler
+ */
+#define SIG_NOT_FATAL_DFL                                                                   \
+	(SIGBIT(SIGCONT) | SIGBIT(SIGCHLD) | SIGBIT(SIGWINCH) | SIGBIT(SIGURG) |              \
+	 SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+
+/*
+ * fatal_signal_pending() for the writer, asked once its FUSE_INTERRUPT
+ * came (a wait that 6.12 restarts, machine.c): after it the kernel's FUSE
+ * client waits killable, then uninterruptibly (the request was read:
+ * fs/fuse/dev.c request_wait_answer()), and tells hotmemfs nothing more,
+ * so its /proc/TID/status says: SIGKILL pending (sent, or a fatal
+ * signal's complete_signal() gave it to every thread), or a pending
+ * signal (SigPnd, ShdPnd) not blocked, without a handler (SigCgt) nor
+ * ignored, whose default action kills -- the process dies as the write
+ * returns (a core dump's signal too), as 6.12's writer would at its
+ * restart.  Not known (a writer outside our PID namespace, its /proc
+ * unreadable): fatal, so that no signal ever leaves it waiting; hotmemfs
+ * stopping too.
+ */
+static bool req_fatal_signal(void *req)
+{
+	static const char *const masks[] = { "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt" };
+	unsigned long long v[5], pending;
+	long pid = fuse_req_ctx(req)->pid;
+
+	if (__atomic_load_n(&req_ctx(req)->stopping, __ATOMIC_ACQUIRE))
+		return true;
+	if (pid <= 0 || proc_status_hex(pid, masks, v, 5))
+		return true;
+	pending = v[0] | v[1];
+	if (pending & SIGBIT(SIGKILL))
+		return true;
+	return (pending & ~(v[2] | v[3] | v[4] | SIG_NOT_FATAL_DFL)) != 0;
+}
+
 /*
  * A write's -errno as its writer gets it.  An offline that hotmemfs's stop
  * ended (req_interrupted()) fails -EINTR, as 6.12's offline_pages() at
@@ -890,7 +947,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		       struct fuse_file_info *fi)
 {
 	const struct hotmem_task task = { .signal_pending = req_interrupted, .arg = req,
-					  .comm = req_comm };
+					  .comm = req_comm, .fatal_signal_pending = req_fatal_signal };
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
 	char tmp[HMFS_PAGE_SIZE + 1];

@@ -662,6 +662,12 @@ struct hmfs_ctx {
 	unsigned long state_writes[HMFS_STATE_WRITE_ERRNOS];
 	/* of the EINVALs, a value the store could not parse: a failed write, not a race */
 	unsigned long state_writes_unparsed;
+	/*
+	 * writes (a block's state or online, probe) whose wait behind another
+	 * change went on at a signal that was not fatal, as 6.12's
+	 * lock_device_hotplug_sysfs() restarts them (machine.c)
+	 */
+	unsigned long state_writes_restarted;
 
 	pthread_mutex_t iattr_lock;
 	/* chained by their owner's key (iattr.c iattr_class()): a block's inodes share a chain */
@@ -1358,6 +1364,13 @@ struct hmfs_change {
 	} dev;
 	/* the client's signal (a FUSE interrupt): ends an offline that loops */
 	const struct hotmem_task *task;
+	/*
+	 * the write's wait for change_lock is 6.12's lock_device_hotplug_sysfs()
+	 * (state_store(), online_store(), probe_store()): restart_syscall() at
+	 * a signal, so that only a fatal one (@task->fatal_signal_pending) ends
+	 * it; else any signal of @task's does (-EINTR)
+	 */
+	bool restarts;
 	/*
 	 * HMFS_CH_DRIVER_RETRY: the virtio-mem devices whose work is due,
 	 * asked once (hmfs_dev_due()) for its record, its @pre and its run

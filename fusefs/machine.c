@@ -527,29 +527,68 @@ static int undo_unsynced(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 }
 
 /*
- * change_lock for a change that has a signal (@task: a FUSE writer's
- * interrupt, a control command's timeout or hang-up), as 6.12's
- * lock_device_hotplug_sysfs() (drivers/base/core.c) takes
- * device_hotplug_lock for a sysfs store: mutex_trylock(), else msleep(5)
- * and restart_syscall(), so that a writer waiting behind an offline that
- * loops still ends at its signal.  The kernel restarts the write after a
- * caught signal; FUSE has no restart to give (fuse_dev_do_write() refuses
- * an error <= -512), so the writer hears -EINTR, as from offline_pages()'s
- * signal backoff.  Without a signal (a restart's replay, an eject's
- * offline) the wait is lock_device_hotplug()'s.
+ * A wait for change_lock and what ends it: @task's signal (NULL, or no
+ * signal_pending: nothing), unless the change restarts (@restarts,
+ * hmfs_change's) -- then a fatal one alone; @restarted once a signal
+ * that was not fatal came
  */
-static int lock_change_sysfs(struct hmfs_ctx *ctx, const struct hotmem_task *task,
-			     char *err, size_t errlen)
+struct lock_wait {
+	const struct hotmem_task *task;
+	bool restarts;
+	bool restarted;
+};
+
+/*
+ * The waiter's signal came: true ends the wait (-EINTR).  A change that
+ * restarts goes on unless the signal is fatal, as 6.12's
+ * restart_syscall() from lock_device_hotplug_sysfs() (drivers/base/core.c)
+ * retries the write after the handler, so that no error ever reaches
+ * user space, until the lock is free or a fatal signal kills the writer.
+ * The FUSE client that sent FUSE_INTERRUPT waits on, killable (fs/fuse/
+ * dev.c request_wait_answer()), so its handler runs once the write
+ * returns, not at each restart.  Counted once a write (status).
+ */
+static bool signal_ends_wait(struct hmfs_ctx *ctx, struct lock_wait *w)
+{
+	const struct hotmem_task *t = w->task;
+
+	if (!t->signal_pending(t->arg))
+		return false;
+	if (!w->restarts || !t->fatal_signal_pending || t->fatal_signal_pending(t->arg))
+		return true;
+	if (!w->restarted)
+		__atomic_add_fetch(&ctx->state_writes_restarted, 1, __ATOMIC_RELAXED);
+	w->restarted = true;
+	return false;
+}
+
+static bool has_signal(const struct lock_wait *w)
+{
+	return w->task && w->task->signal_pending;
+}
+
+/*
+ * change_lock for a change that has a signal (a FUSE writer's interrupt,
+ * a control command's timeout or hang-up), as 6.12's
+ * lock_device_hotplug_sysfs() takes device_hotplug_lock for a sysfs
+ * store: mutex_trylock(), else msleep(5) and restart_syscall(), so that a
+ * writer waiting behind an offline that loops still ends at a fatal
+ * signal (signal_ends_wait()).  A write whose kernel store takes no such
+ * lock, and a control command, end at any signal of theirs: -EINTR, as
+ * from offline_pages()'s signal backoff.  Without a signal (a restart's
+ * replay, an eject's offline) the wait is lock_device_hotplug()'s.
+ */
+static int lock_change_sysfs(struct hmfs_ctx *ctx, struct lock_wait *w, char *err, size_t errlen)
 {
 	const struct timespec five_ms = { .tv_nsec = 5 * 1000 * 1000 };
 
-	if (!task || !task->signal_pending) {
+	if (!has_signal(w)) {
 		pthread_mutex_lock(&ctx->change_lock);
 		return 0;
 	}
 	while (pthread_mutex_trylock(&ctx->change_lock)) {
 		nanosleep(&five_ms, NULL);
-		if (task->signal_pending(task->arg)) {
+		if (signal_ends_wait(ctx, w)) {
 			snprintf(err, errlen, "interrupted while another change runs");
 			return -EINTR;
 		}
@@ -583,12 +622,11 @@ static bool ends_out(struct hmfs_ctx *ctx)
  * lock_change_sysfs() does (5 ms), so that a writer still ends at its
  * signal; one without waits for end_cond
  */
-static int ends_wait(struct hmfs_ctx *ctx, const struct hotmem_task *task, char *err,
-		     size_t errlen)
+static int ends_wait(struct hmfs_ctx *ctx, struct lock_wait *w, char *err, size_t errlen)
 {
 	const struct timespec five_ms = { .tv_nsec = 5 * 1000 * 1000 };
 
-	if (!task || !task->signal_pending) {
+	if (!has_signal(w)) {
 		pthread_mutex_lock(&ctx->end_lock);
 		while (ctx->ends_pending)
 			pthread_cond_wait(&ctx->end_cond, &ctx->end_lock);
@@ -597,7 +635,7 @@ static int ends_wait(struct hmfs_ctx *ctx, const struct hotmem_task *task, char 
 	}
 	while (!ends_out(ctx)) {
 		nanosleep(&five_ms, NULL);
-		if (task->signal_pending(task->arg)) {
+		if (signal_ends_wait(ctx, w)) {
 			snprintf(err, errlen, "interrupted while another change runs");
 			return -EINTR;
 		}
@@ -605,20 +643,28 @@ static int ends_wait(struct hmfs_ctx *ctx, const struct hotmem_task *task, char 
 	return 0;
 }
 
-static int lock_change(struct hmfs_ctx *ctx, const struct hotmem_task *task, char *err,
-		       size_t errlen)
+static int lock_change_wait(struct hmfs_ctx *ctx, struct lock_wait *w, char *err, size_t errlen)
 {
 	int ret;
 
 	for (;;) {
-		ret = lock_change_sysfs(ctx, task, err, errlen);
+		ret = lock_change_sysfs(ctx, w, err, errlen);
 		if (ret || ends_out(ctx))
 			return ret;
 		pthread_mutex_unlock(&ctx->change_lock);
-		ret = ends_wait(ctx, task, err, errlen);
+		ret = ends_wait(ctx, w, err, errlen);
 		if (ret)
 			return ret;
 	}
+}
+
+/* lock_change_wait() ended by any signal of @task's */
+static int lock_change(struct hmfs_ctx *ctx, const struct hotmem_task *task, char *err,
+		       size_t errlen)
+{
+	struct lock_wait w = { .task = task };
+
+	return lock_change_wait(ctx, &w, err, errlen);
 }
 
 /* a change's last events to come (@hold), or queued now */
@@ -1078,6 +1124,23 @@ static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 	return ret;
 }
 
+/*
+ * The change a restarted write makes (lock_change_wait()): on 6.12 its
+ * handler ran and the syscall came back with no signal pending, while the
+ * FUSE request stays interrupted and its client waits killable -- so its
+ * own offline ends at a fatal signal alone (one FUSE_INTERRUPT a request:
+ * a later signal that is not fatal is not seen)
+ */
+static const struct hmfs_change *restarted_change(struct hmfs_change *c, struct hotmem_task *t,
+						  const struct hmfs_change *ch)
+{
+	*t = *ch->task;
+	t->signal_pending = t->fatal_signal_pending;
+	*c = *ch;
+	c->task = t;
+	return c;
+}
+
 struct hmfs_change hmfs_change_notifier_error(int action, int error,
 					      const struct hotmem_task *task)
 {
@@ -1094,7 +1157,9 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	char e[512], de[512];
 	struct change_run drun = { .ch = &retry, .err = de, .errlen = sizeof(de) };
 	struct hmfs_save ksv = { 0 }; /* the kernel's allocations' own record (state.c) */
-	struct hmfs_change fired;
+	struct hmfs_change fired, restarted;
+	struct lock_wait w = { .task = ch->task, .restarts = ch->restarts };
+	struct hotmem_task fatal_only;
 	bool ends;
 	int ret, sret;
 
@@ -1119,9 +1184,11 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		if (ret != 1)
 			return ret;
 	} else {
-		ret = lock_change(ctx, ch->task, run.err, run.errlen);
+		ret = lock_change_wait(ctx, &w, run.err, run.errlen);
 		if (ret)
 			return ret;
+		if (w.restarted)
+			ch = run.ch = restarted_change(&restarted, &fatal_only, ch);
 	}
 	if (ctx->frozen) {
 		hmfs_state_frozen_say(ctx, run.err, run.errlen);

@@ -4,17 +4,37 @@ reference fixtures print results.
 
   w PATH VALUE   open(O_WRONLY) + one write() + close(): "ret=N" or "ERRNAME"
                  VALUE takes Python escapes (\\n, \\x00)
+  wsig PATH VALUE  as w, with a SIGUSR1 handler (it returns), the write
+                 libc's (ctypes: not retried at EINTR as os.write() is,
+                 PEP 475): "ret=N" or "EINTR", then " handled=N", the
+                 handler's calls by then
   r PATH         open(O_RDONLY) + one read() + close(): "ret=N" or "ERRNAME"
   o PATH MODE    open(PATH, MODE) where MODE is r, w, rw, creat: "ok" or "ERRNAME"
   mkdir PATH     "ok" or "ERRNAME"
 """
+import ctypes
 import errno
 import os
+import signal
 import sys
 
 
 def en(e):
     return errno.errorcode.get(e.errno, str(e.errno))
+
+
+def wsig(path, val):
+    handled = []
+    libc = ctypes.CDLL(None, use_errno=True)
+    signal.signal(signal.SIGUSR1, lambda s, f: handled.append(s))
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        n = libc.write(fd, val, len(val))
+        e = ctypes.get_errno()
+    finally:
+        os.close(fd)
+    res = "ret=%d" % n if n >= 0 else errno.errorcode.get(e, str(e))
+    print("%s handled=%d" % (res, len(handled)), flush=True)
 
 
 def main():
@@ -27,6 +47,8 @@ def main():
                 print("ret=%d" % os.write(fd, val))
             finally:
                 os.close(fd)
+        elif op == "wsig":
+            wsig(path, sys.argv[3].encode().decode("unicode_escape").encode("latin-1"))
         elif op == "r":
             fd = os.open(path, os.O_RDONLY)
             try:
