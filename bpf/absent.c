@@ -114,3 +114,34 @@ const char *hmt_absent_why(const char *list, const char *ev, const char *action)
 	}
 	return NULL;
 }
+
+/*
+ * bpf/attach.c: memory_notify is traced on blocking_notifier_call_chain()
+ * only for &memory_chain, whose address kallsyms then hides; the
+ * memory_notify() symbol left misses the calls 6.9+ inlines into
+ * memory_block_online/offline().  The vmemmap addresses need
+ * vmemmap_base's.
+ */
+const char *hmt_hidden_why(const char *ev, const char *action)
+{
+	if (strcmp(ev, "memory_notify") || !action)
+		return NULL;
+	if (strcmp(action, "MEM_PREPARE_ONLINE") && strcmp(action, "MEM_FINISH_OFFLINE"))
+		return NULL;
+	return "kallsyms addresses hidden when traced (its header): an inlined call, "
+	       "seen only through &memory_chain";
+}
+
+bool hmt_hidden_range(const char *ev)
+{
+	static const char *const evs[] = {
+		"vmemmap_populate",	      "vmemmap_populate_hugepages",
+		"vmemmap_populate_basepages", "vmemmap_free",
+		"hugetlb_vmemmap_optimize",
+	};
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (!strcmp(ev, evs[i]))
+			return true;
+	return false;
+}

@@ -10,6 +10,8 @@
 #ifndef HMT_ABSENT_H
 #define HMT_ABSENT_H
 
+#include <stdbool.h>
+
 /*
  * The version whose list applies to @version ("6.12", "6.13.2",
  * "6.12.117+deb12-amd64"): the newest listed one not newer than it.
@@ -24,5 +26,14 @@ const char *hmt_absent_lists(void);
  * hmt_absent_list() returned), NULL when it is expected there.
  */
 const char *hmt_absent_why(const char *list, const char *ev, const char *action);
+
+/*
+ * A kernel trace taken while /proc/kallsyms showed every address as 0
+ * (its header's "kallsyms_hidden", abuse28 T13): why step @ev (@action as
+ * above) is missing from it for that reason, NULL when it is not one of
+ * them; and whether @ev's range is then unknown (written as 0 pages).
+ */
+const char *hmt_hidden_why(const char *ev, const char *action);
+bool hmt_hidden_range(const char *ev);
 
 #endif /* HMT_ABSENT_H */

@@ -46,6 +46,11 @@ struct hmt_tracer {
 	struct btf *btf;
 	const char *ksym[HMT_NR_FN]; /* kernel symbol, NULL: not in kernel */
 	unsigned long long memory_chain; /* &memory_chain, 0: not in kallsyms */
+	/*
+	 * /proc/kallsyms shows every address as 0 (kernel.kptr_restrict=2, or
+	 * 1 without CAP_SYSLOG): &memory_chain and vmemmap_base unknown
+	 */
+	bool kallsyms_hidden;
 	bool notify_via_chain; /* memory_notify traced on the memory chain */
 	int notify_enum; /* notifier actions from BTF: number of them, 0: 6.1 bits */
 	bool ftraceable[HMT_NR_FN];

@@ -86,6 +86,7 @@ static void read_header(struct hmt_trace *t, const struct jsonl_obj *obj)
 			 jsonl_str(obj, "kernel_release", ""));
 	if (!t->engine[0])
 		snprintf(t->engine, sizeof(t->engine), "%s", jsonl_str(obj, "engine", ""));
+	t->kallsyms_hidden |= jsonl_num(obj, "kallsyms_hidden", 0) != 0;
 }
 
 /*
@@ -322,9 +323,12 @@ static const char *absent_why(const struct hmt_trace *other, bool kother, const 
 {
 	const char *action = keyed_by_extra(r) ? hmu_mem_action_name(r->extra) : NULL;
 
+	const char *why;
+
 	if (!kother || (required(o, r->ev) && !trace_has_ev(other, r->ev, strlen(r->ev))))
 		return NULL;
-	return hmt_absent_why(o->kernel, r->ev, action);
+	why = other->kallsyms_hidden ? hmt_hidden_why(r->ev, action) : NULL;
+	return why ? why : hmt_absent_why(o->kernel, r->ev, action);
 }
 
 /*
@@ -435,6 +439,12 @@ static const char *rel_pfn(unsigned long long pfn, unsigned long long base, char
 	return buf;
 }
 
+/* @r's range is unknown: 0 pages in a trace taken with kallsyms addresses hidden */
+static bool range_unknown(const struct hmt_trace *t, const struct hmt_rec *r)
+{
+	return t->kallsyms_hidden && !r->nr_pages && hmt_hidden_range(r->ev);
+}
+
 static int diff_pair(const struct hmt_trace *a, const struct hmt_rec *x, const struct hmt_trace *b,
 		     const struct hmt_rec *y, const struct hmt_cmp_opts *o, char *buf, size_t len)
 {
@@ -442,7 +452,8 @@ static int diff_pair(const struct hmt_trace *a, const struct hmt_rec *x, const s
 	size_t n = 0;
 
 #define DIFF(...) (n += snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
-	if (!is_zone_event(x) && (x->nr_pages || y->nr_pages)) {
+	if (!is_zone_event(x) && (x->nr_pages || y->nr_pages) && !range_unknown(a, x) &&
+	    !range_unknown(b, y)) {
 		if (x->start_pfn - a->base != y->start_pfn - b->base)
 			DIFF(" start_pfn %s != %s;", rel_pfn(x->start_pfn, a->base, rx, sizeof(rx)),
 			     rel_pfn(y->start_pfn, b->base, ry, sizeof(ry)));
@@ -762,6 +773,17 @@ static const char *kernel_list(const struct hmt_trace *t, const struct hmt_cmp_o
 	return HMT_CMP_KERNEL;
 }
 
+/* a trace taken blind to some steps and ranges (absent.h hmt_hidden_why()): said once */
+static void say_hidden(const struct hmt_trace *t, FILE *out)
+{
+	if (t->kallsyms_hidden)
+		fprintf(out,
+			"compare: %s: traced with /proc/kallsyms addresses hidden (its header): "
+			"memory_notify MEM_PREPARE_ONLINE/MEM_FINISH_OFFLINE and the vmemmap ranges "
+			"it lacks are not compared (kernel.kptr_restrict=0 shows them)\n",
+			t->name);
+}
+
 int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_opts *opts)
 {
 	struct hmt_cmp_opts o = *opts;
@@ -771,6 +793,8 @@ int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_o
 	int ndiff = 0, err = -ENOMEM;
 	long nx, ny;
 
+	say_hidden(a, o.out);
+	say_hidden(b, o.out);
 	al.x = calloc(a->nev + 1, sizeof(*al.x));
 	al.y = calloc(b->nev + 1, sizeof(*al.y));
 	if (!al.x || !al.y)

@@ -60,6 +60,7 @@ struct hmt_trace {
 	/* its header's (event.h HMT_HEADER_KEY): "" when it has none (older traces) */
 	char kernel_release[64]; /* uname -r of the kernel traced */
 	char engine[64]; /* HMT_ENGINE_RELEASE when the engine was traced */
+	bool kallsyms_hidden; /* its kernel's /proc/kallsyms addresses were 0 (absent.h) */
 };
 
 struct hmt_cmp_opts {

@@ -382,7 +382,8 @@ int hmt_format_json(const struct hmt_event *e, __u64 t0, char *buf, size_t len)
 	return hmt_format_json_tail(e, t0, NULL, false, buf, len);
 }
 
-int hmt_format_json_header(const char *kernel_release, const char *engine, char *buf, size_t len)
+int hmt_format_json_header(const char *kernel_release, const char *engine, bool kallsyms_hidden,
+			   char *buf, size_t len)
 {
 	/* each string at most 64 bytes, 6 each escaped: 2 * 384 and the keys */
 	char tmp[1024], *p = tmp;
@@ -392,6 +393,8 @@ int hmt_format_json_header(const char *kernel_release, const char *engine, char 
 		p = put_json_str(put_lit(p, ",\"kernel_release\":"), kernel_release, 64);
 	if (engine)
 		p = put_json_str(put_lit(p, ",\"engine\":"), engine, 64);
+	if (kallsyms_hidden)
+		p = put_lit(p, ",\"kallsyms_hidden\":true");
 	*p++ = '}';
 	if ((size_t)(p - tmp) >= len)
 		return -1;

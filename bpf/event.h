@@ -64,14 +64,18 @@ int hmt_format_json_tail(const struct hmt_event *e, __u64 t0, struct hmt_json_ta
 /*
  * A JSON trace's first line, its header: no "ev", HMT_HEADER_KEY with
  * hotmem-trace's version, "kernel_release" (uname -r of the kernel traced)
- * when @kernel_release, "engine" when the engine was traced.  compare takes
- * a kernel trace's version from it; a trace without one (older) still
- * loads.  One JSON object, no newline; -1 if cut.
+ * when @kernel_release, "engine" when the engine was traced,
+ * "kallsyms_hidden": true when @kallsyms_hidden (the kernel's /proc/kallsyms
+ * addresses were 0: no MEM_PREPARE_ONLINE/MEM_FINISH_OFFLINE, vmemmap
+ * ranges 0).  compare takes a kernel trace's version and blindness from it;
+ * a trace without one (older) still loads.  One JSON object, no newline;
+ * -1 if cut.
  */
 #define HMT_HEADER_KEY "hotmem_trace"
 /* the engine's "release": the kernel it follows (docs/design-notes.md) */
 #define HMT_ENGINE_RELEASE "hotmem engine (follows Linux 6.12)"
-int hmt_format_json_header(const char *kernel_release, const char *engine, char *buf, size_t len);
+int hmt_format_json_header(const char *kernel_release, const char *engine, bool kallsyms_hidden,
+			   char *buf, size_t len);
 /*
  * The ring buffer's losses where the trace is (abuse25a B3): a record,
  * no event, each time the drop count moved (the summary's "dropped":

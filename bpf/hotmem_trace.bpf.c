@@ -381,20 +381,28 @@ static __always_inline void decode_zone(struct hmt_event *e, struct zone *z)
 	e->zid = ((__u64)z - first) / bpf_core_type_size(struct zone);
 }
 
-/* a struct page pointer (or vmemmap address) to its pfn */
-static __always_inline __u64 vmemmap_pfn(__u64 addr)
-{
-	__u64 base = 0;
-
-	if (&vmemmap_base)
-		bpf_probe_read_kernel(&base, sizeof(base), &vmemmap_base);
-	return (addr - base) / bpf_core_type_size(struct page);
-}
-
 static __always_inline void set_range(struct hmt_event *e, __u64 pfn, __u64 nr)
 {
 	e->start_pfn = pfn;
 	e->nr_pages = nr;
+}
+
+/*
+ * The pfns of the struct pages at vmemmap addresses [@start, @end).
+ * vmemmap_base's address comes from /proc/kallsyms: 0 when its addresses
+ * are hidden (kptr_restrict, no CAP_SYSLOG; the loader says so) or the
+ * kernel has no such variable (no KASLR): the range is then unknown, 0
+ * pages -- never an address divided as if it were an offset (abuse28 T13).
+ */
+static __always_inline void set_vmemmap_range(struct hmt_event *e, __u64 start, __u64 end)
+{
+	__u64 base = 0, size = bpf_core_type_size(struct page);
+
+	if (!&vmemmap_base || bpf_probe_read_kernel(&base, sizeof(base), &vmemmap_base)) {
+		set_range(e, 0, 0);
+		return;
+	}
+	set_range(e, (start - base) / size, (end - start) / size);
 }
 
 static __always_inline void decode_block(struct hmt_event *e, struct memory_block *mem)
@@ -431,13 +439,14 @@ static __always_inline void decode_add(struct hmt_event *e, __u32 fn, const __u6
 	case HMT_FN_vmemmap_populate:
 	case HMT_FN_vmemmap_populate_hugepages:
 	case HMT_FN_vmemmap_populate_basepages:
-		set_range(e, vmemmap_pfn(a[0]), vmemmap_pfn(a[1]) - vmemmap_pfn(a[0]));
+		set_vmemmap_range(e, a[0], a[1]);
 		e->nid = a[2];
 		e->extra = a[3] != 0;
 		break;
 	case HMT_FN_hugetlb_vmemmap_optimize:
 		h = (struct hstate *)a[0];
-		set_range(e, vmemmap_pfn(a[1]), 1ULL << BPF_CORE_READ(h, order));
+		set_vmemmap_range(e, a[1],
+				  a[1] + (bpf_core_type_size(struct page) << BPF_CORE_READ(h, order)));
 		break;
 	}
 }
@@ -565,7 +574,7 @@ static __always_inline void decode_remove(struct hmt_event *e, __u32 fn, const _
 		set_range(e, a[0], a[1]);
 		break;
 	case HMT_FN_vmemmap_free:
-		set_range(e, vmemmap_pfn(a[0]), vmemmap_pfn(a[1]) - vmemmap_pfn(a[0]));
+		set_vmemmap_range(e, a[0], a[1]);
 		e->extra = a[2] != 0;
 		break;
 	}

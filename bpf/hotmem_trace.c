@@ -684,7 +684,8 @@ fail:
  * JSON lines start with the header (event.h): the release of the kernel
  * traced, uname -r (inside hotmem-enter too: the host's kernel is the one
  * traced), and the engine's when it is traced, so that compare knows which
- * steps that kernel does not show without --kernel.
+ * steps that kernel does not show without --kernel -- and that it was
+ * traced blind to some (kallsyms addresses hidden).
  */
 static int write_json_header(struct run *r)
 {
@@ -693,8 +694,8 @@ static int write_json_header(struct run *r)
 	char line[1024];
 	int n;
 
-	n = hmt_format_json_header(r->o->kernel && !uname(&u) ? u.release : NULL, engine, line,
-				   sizeof(line) - 1);
+	n = hmt_format_json_header(r->o->kernel && !uname(&u) ? u.release : NULL, engine,
+				   r->t.kallsyms_hidden, line, sizeof(line) - 1);
 	if (n < 0)
 		return 0; /* two strings of 64 bytes at most: not cut */
 	if ((r->o->json && put_line(line, n, r->out)) || (r->jout && put_line(line, n, r->jout))) {

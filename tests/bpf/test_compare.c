@@ -503,7 +503,7 @@ static void test_header_release(void **state)
 	int n;
 
 	(void)state;
-	n = hmt_format_json_header("6.18.44-fc", NULL, hdr, sizeof(hdr) - 1);
+	n = hmt_format_json_header("6.18.44-fc", NULL, false, hdr, sizeof(hdr) - 1);
 	assert_true(n > 0);
 	hdr[n] = '\n';
 	hdr[n + 1] = '\0';
@@ -519,7 +519,7 @@ static void test_header_release(void **state)
 	load(&t, hdr, "h");
 	assert_int_equal(t.nev, 0);
 	hmt_trace_free(&t);
-	n = hmt_format_json_header(NULL, HMT_ENGINE_RELEASE, hdr, sizeof(hdr) - 1);
+	n = hmt_format_json_header(NULL, HMT_ENGINE_RELEASE, false, hdr, sizeof(hdr) - 1);
 	hdr[n] = '\0';
 	load(&t, hdr, "e");
 	assert_string_equal(t.kernel_release, "");
