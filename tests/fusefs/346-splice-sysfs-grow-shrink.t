@@ -26,7 +26,7 @@ is "$(restores)" 0 "read(2) readers: no OPEN puts a size back (splice-size-resto
 
 SP="python3 $HOTMEM_SRC/tests/fusefs/splice_read.py"
 readers=("$SP sendfile" "$SP splice")
-if have_tool busybox busybox "busybox cat (sendfile) is there"; then
+if have_tool busybox busybox-static "busybox cat (sendfile) is there"; then
 	readers=("busybox cat" "${readers[@]}")
 fi
 # valid_zones and state of $1 as $2 copies them, then as read(2) reads

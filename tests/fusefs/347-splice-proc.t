@@ -28,7 +28,7 @@ pagecache=false
 diag "this kernel splices FUSE direct-io files through the page cache: $pagecache"
 
 readers=("$SP sendfile" "$SP splice")
-if have_tool busybox busybox "busybox cat (sendfile) is there"; then
+if have_tool busybox busybox-static "busybox cat (sendfile) is there"; then
 	readers=("busybox cat" "${readers[@]}")
 fi
 check() {
