@@ -649,7 +649,7 @@ want_off_clock() {
 # other shims kept): its timers and deadlines end only when the test makes
 # them (hotmemfs-vmem: the retry timers, by hotmemctl vmem-retry;
 # hotmemfs-eject: a DIMM's 40 s eject bound, by freeing the pages).
-# tests/fusefs/52, 117, 140, 328, 332,
+# tests/fusefs/52, 117, 140, 154, 328, 332,
 # reliability/state-qom-set-queued-undo-retry.t
 off_clock() {
 	local name=$1
