@@ -268,17 +268,14 @@ static __always_inline void update_block(struct hmt_block_state *b, const struct
 	b->last_ret = e->ret;
 	if (e->fn == HMT_FN_memory_notify)
 		b->last_action = e->extra;
-	if (e->ret)
-		return;
 	if (hmt_block_place(b, e))
 		name_zone(b->zone, e);
-	if (e->fn == HMT_FN_online_pages) {
-		b->online = 1;
+	if (e->ret)
+		return;
+	if (e->fn == HMT_FN_online_pages)
 		b->onlined++;
-	} else if (e->fn == HMT_FN_offline_pages) {
-		b->online = 0;
+	else if (e->fn == HMT_FN_offline_pages)
 		b->offlined++;
-	}
 }
 
 static __always_inline void track_block(const struct hmt_event *e)

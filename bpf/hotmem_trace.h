@@ -167,7 +167,9 @@ struct hmt_block_state {
 	__s32 error; /* its return value; 0: never failed */
 	__u64 error_ts;
 	__u32 in_failure; /* a step failed, its operation not ended yet */
-	__u32 online; /* 1 after online_pages, 0 after offline_pages */
+	/* 1: online (a successful online_pages, a failed offline_pages),
+	 * 0: offline, or never seen either way (hmt_block_place()) */
+	__u32 online;
 	__s32 nid;
 	enum hmu_zone zid; /* -1: none */
 	char zone[HMT_ZONE_LEN]; /* the kernel's name of zid, both sources */
@@ -276,18 +278,28 @@ static inline void hmt_block_failure(struct hmt_block_state *b, const struct hmt
 }
 
 /*
- * Where block @b is, told by @e: a successful online_pages says the node
- * and zone it goes to, a successful offline_pages the ones it leaves --
- * a block the trace saw only going offline kept nid -1, zid -1 and no
- * zone though its event named them (abuse25a B7); an offline that names
- * none (-1) leaves what an online said.  @b's nid and zid set; 1 when its
- * zone name is to be taken from @e too (the BPF side's name_zone()).
+ * Where block @b is and whether it is online, told by @e: a successful
+ * online_pages says the node and zone it goes to, a successful
+ * offline_pages the ones it leaves -- a block the trace saw only going
+ * offline kept nid -1, zid -1 and no zone though its event named them
+ * (abuse25a B7); an offline that names none (-1) leaves what an online
+ * said.  A failed offline_pages says the block is online still, where its
+ * event says: 6.12's memory_block_offline() runs only for a MEM_ONLINE
+ * block and offline_pages() undoes its isolation when it fails -- a block
+ * first seen failing an offline read "online": 0, zone "" (abuse28 T10).
+ * A failed online_pages leaves it offline, where it was.  @b's online,
+ * nid and zid set; 1 when its zone name is to be taken from @e too (the
+ * BPF side's name_zone()).
  */
 static inline int hmt_block_place(struct hmt_block_state *b, const struct hmt_event *e)
 {
 	int on = e->fn == HMT_FN_online_pages;
 
-	if (e->ret || (!on && e->fn != HMT_FN_offline_pages))
+	if (!on && e->fn != HMT_FN_offline_pages)
+		return 0;
+	/* online after an online that worked or an offline that did not */
+	b->online = on == !e->ret;
+	if (on && e->ret)
 		return 0;
 	if (on || e->nid >= 0)
 		b->nid = e->nid;

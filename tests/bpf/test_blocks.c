@@ -306,18 +306,51 @@ static void test_offline_only_block_placed(void **state)
 	feed(&bs, &e);
 	assert_int_equal(bs.b[33].nid, 0);
 	assert_int_equal(bs.b[33].zid, HMU_ZONE_NORMAL);
+	/* an online says where it goes, as before; a failed one nothing */
+	e.fn = HMT_FN_online_pages;
 	e.nid = 1;
 	e.zid = HMU_ZONE_MOVABLE;
 	e.ret = -EBUSY;
 	feed(&bs, &e);
 	assert_int_equal(bs.b[33].nid, 0);
 	assert_int_equal(bs.b[33].zid, HMU_ZONE_NORMAL);
-	/* an online says where it goes, as before */
-	e.fn = HMT_FN_online_pages;
+	assert_int_equal(bs.b[33].online, 0);
 	e.ret = 0;
 	feed(&bs, &e);
 	assert_int_equal(bs.b[33].nid, 1);
 	assert_int_equal(bs.b[33].zid, HMU_ZONE_MOVABLE);
+	assert_int_equal(bs.b[33].online, 1);
+}
+
+/*
+ * abuse28 T10: a block whose first traced step is a failed offline (onlined
+ * before the tracer started; offline_pages -EBUSY) read online 0, nid and
+ * zid -1, though it is online and its event named node 0, Normal: an
+ * offline is only tried on an online block, and a failed one leaves it so.
+ * A failed online leaves a block offline.
+ */
+static void test_failed_offline_says_online(void **state)
+{
+	static struct blocks bs;
+	struct hmt_event e = { .ts = 1, .start_pfn = B32, .nr_pages = BLOCK_PAGES, .nid = 0,
+			       .zid = HMU_ZONE_NORMAL, .ret = -EBUSY, .fn = HMT_FN_offline_pages,
+			       .phase = HMT_EXIT };
+
+	(void)state;
+	blocks_init(&bs, 0); /* 6.12: memory_block_online/offline inlined */
+	feed(&bs, &e);
+	assert_int_equal(bs.b[32].online, 1);
+	assert_int_equal(bs.b[32].nid, 0);
+	assert_int_equal(bs.b[32].zid, HMU_ZONE_NORMAL);
+	assert_int_equal(bs.b[32].failed, 1);
+	/* offlined at last, then an online that fails: offline */
+	e.ret = 0;
+	feed(&bs, &e);
+	assert_int_equal(bs.b[32].online, 0);
+	e.fn = HMT_FN_online_pages;
+	e.ret = -ENOMEM;
+	feed(&bs, &e);
+	assert_int_equal(bs.b[32].online, 0);
 }
 
 int main(void)
@@ -331,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_prepare_online_refusal_ends_the_online),
 		cmocka_unit_test(test_one_direction_traced),
 		cmocka_unit_test(test_offline_only_block_placed),
+		cmocka_unit_test(test_failed_offline_says_online),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
