@@ -22,7 +22,7 @@ HMT_STATIC   := $(BUILD)/hotmem-trace-static
 # kernel's names (zones) come from engine/uapi (libhmuapi.a)
 HMT_LIB_SRCS := bpf/event.c bpf/jsonl.c bpf/absent.c bpf/compare.c bpf/timeline.c
 HMT_LIB_OBJS := $(HMT_LIB_SRCS:%.c=$(BUILD)/%.o)
-HMT_SRCS     := bpf/hotmem_trace.c bpf/attach.c bpf/btf_params.c $(HMT_LIB_SRCS)
+HMT_SRCS     := bpf/hotmem_trace.c bpf/attach.c bpf/btf_params.c bpf/pin_holder.c $(HMT_LIB_SRCS)
 HMT_OBJS     := $(HMT_SRCS:%.c=$(BUILD)/%.o)
 HMT_LIBBPF   := $(shell pkg-config --libs libbpf libelf 2>/dev/null || echo -lbpf -lelf -lz)
 HMT_LIBBPF_STATIC := $(shell pkg-config --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)

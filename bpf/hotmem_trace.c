@@ -32,6 +32,7 @@
 
 #include "attach.h"
 #include "compare.h"
+#include "pin_holder.h"
 #include "event.h"
 #include "timeline.h"
 #include "hotmem_trace.skel.h"
@@ -544,31 +545,75 @@ static void unpin(struct run *r)
 }
 
 /*
+ * A pin in the way at @path: 0 when it is stale (a map no process holds:
+ * a killed hotmem-trace's, abuse28 T8: hotmem-trace.service's restart
+ * after a SIGKILL was refused by its own pins for good), else why not,
+ * said.  A map another process holds is a live run's; one whose holders
+ * cannot all be read, or no map of ours (a file, a program), is not
+ * ours to replace either.
+ */
+static int pin_is_stale(const char *path, unsigned int *map_id)
+{
+	struct hmt_pin_holder h;
+	int ret = hmt_pin_holder(path, &h);
+
+	*map_id = h.map_id;
+	if (ret == 1)
+		fprintf(stderr, "hotmem-trace: %s: map id %u, held by pid %d (%s)\n", path, h.map_id,
+			(int)h.pid, h.comm);
+	else if (ret == -EACCES)
+		fprintf(stderr, "hotmem-trace: %s: map id %u: no process seen holding it, but %u "
+				"processes' descriptors could not be read (CAP_SYS_PTRACE)\n",
+			path, h.map_id, h.unreadable);
+	return ret;
+}
+
+/*
  * Pins found in the way belong to another hotmem-trace, or to one that was
- * killed: never ours to remove.  Name every one of them, so that a single
- * `rm` clears them all.
+ * killed.  Stale ones (no process holds their map) are replaced, saying
+ * so; any other is never ours to remove: the run is refused, every one of
+ * them named, so that a single `rm` clears them all, and nothing removed.
  */
 static int pins_in_the_way(struct run *r)
 {
 	struct bpf_map *maps[] = PIN_MAPS(r);
 	char path[PATH_MAX], found[2 * PATH_MAX + 64] = "";
-	size_t len = 0;
+	unsigned int ids[sizeof(maps) / sizeof(maps[0])];
+	bool stale[sizeof(maps) / sizeof(maps[0])] = { false };
+	size_t len = 0, nr_stale = 0;
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		if (pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])) ||
 		    access(path, F_OK))
 			continue;
+		if (!pin_is_stale(path, &ids[i])) {
+			stale[i] = true;
+			nr_stale++;
+			continue;
+		}
 		len += snprintf(found + len, sizeof(found) - len, "%s%s", len ? " " : "", path);
 		if (len >= sizeof(found))
 			break;
 	}
-	if (!len)
-		return 0;
-	fprintf(stderr,
-		"hotmem-trace: pinned already: %s: another hotmem-trace running? "
-		"(if not, they are stale: rm %s; or use --pin DIR)\n",
-		found, found);
-	return -EEXIST;
+	if (len) {
+		fprintf(stderr,
+			"hotmem-trace: pinned already: %s: another hotmem-trace running? "
+			"(if not, they are stale: rm %s; or use --pin DIR)\n",
+			found, found);
+		return -EEXIST;
+	}
+	for (size_t i = 0; nr_stale && i < sizeof(maps) / sizeof(maps[0]); i++) {
+		if (!stale[i] || pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
+			continue;
+		if (unlink(path)) {
+			fprintf(stderr, "hotmem-trace: removing the stale pin %s: %s\n", path,
+				strerror(errno));
+			return -errno;
+		}
+		fprintf(stderr, "hotmem-trace: %s: a stale pin (map id %u, held by no process: a "
+				"killed hotmem-trace's): replaced\n", path, ids[i]);
+	}
+	return 0;
 }
 
 /*

@@ -62,3 +62,10 @@ usdt_test() {
 	trap 'rm -rf "$D"' EXIT
 	echo "1..$1"
 }
+
+# wait_ready ERRFILE: until a hotmem-trace writing its stderr to ERRFILE
+# said "ready:" or stopped trying (30 s of tries, not a timed assertion:
+# the check after it says what came)
+wait_ready() {
+	for _ in $(seq 300); do grep -q "hotmem-trace: ready:\|nothing could" "$1" && break; sleep 0.1; done
+}
