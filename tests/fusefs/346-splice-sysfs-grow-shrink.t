@@ -54,12 +54,17 @@ for r in "${readers[@]}"; do
 	check "$blk" "$r" "offline again: longer"
 done
 r=$(restores)
-[ "$r" -gt 0 ]
-tap_ok $? "the splices' sizes were put back at their next open (splice-size-restores $r)"
-
-# stat after a splice and a new open: the attribute's 4096 (kernfs's)
-F=$M/memory33/valid_zones
-$SP splice "$F" >/dev/null
-cat "$F" >/dev/null
-is "$(stat -c %s "$F")" 4096 "stat after a splice and a new open: st_size 4096"
+# a FUSE that splices a direct-io file through read_iter (upstream's
+# "fuse: use copy_splice_read() for direct io splice reads", 6.19+ and
+# its stable backports) sends no short page-cache READ: nothing to put
+# back, and the content checks above are the whole test (reread27 R2)
+if [ "$r" -eq 0 ] && [ "$T_FAIL" -eq 0 ]; then
+	ok "every splice whole with no size put back: this host's FUSE splices direct-io files through read_iter # SKIP no short page-cache READ to repair"
+else
+	[ "$r" -gt 0 ]
+	tap_ok $? "the splices' sizes were put back at their next open (splice-size-restores $r)"
+fi
+# (no stat check here: coreutils' stat and cat refresh i_size by GETATTR
+# whatever splice.c does -- reread27 R3; the second splices of check()
+# are what show the size put back)
 done_testing
