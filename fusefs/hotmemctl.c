@@ -2052,6 +2052,13 @@ static json_object *exchange(struct cli *c, json_object *req)
  */
 static const char *error_hint(const char *cmd, json_object *err)
 {
+	/* QEMU's desc carries no figures (abuse27 F7): hotmemfs's log has them */
+	static const char vmem_refused[] = "virtio-mem device cannot get unplugged while ";
+
+	if (cmd && !strcmp(cmd, "device_del") &&
+	    !strncmp(gs(err, "desc"), vmem_refused, sizeof(vmem_refused) - 1))
+		return " (`hotmemctl set-size ID 0`, then device_del once its plugged-size is 0; "
+		       "hotmemfs's log says what keeps memory plugged)";
 	if (strcmp(gs(err, "class"), "CommandNotFound"))
 		return "";
 	if (cmd && !strcmp(cmd, "qmp_capabilities"))

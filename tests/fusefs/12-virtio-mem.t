@@ -102,12 +102,15 @@ machine() { lsmem --sysroot "$MNT" -o RANGE,SIZE,STATE,BLOCK,ZONES; kb MemTotal;
 before=$(machine)
 ctl device_del vm1 >/dev/null 2>"$TMP/err"
 tap_ok $((! $?)) "device_del vm1 is refused while memory is plugged: $(sed 's/^hotmemctl: error: //' "$TMP/err")"
-grep -q "virtio-mem device cannot get unplugged while some of its memory is still plugged" "$TMP/err"
-tap_ok $? "... with QEMU's words"
+grep -q "^hotmemctl: error: virtio-mem device cannot get unplugged while some of its memory is still plugged (" "$TMP/err"
+tap_ok $? "... with QEMU's words, nothing of hotmem's in them but hotmemctl's hint after"
+r=$(timeout 20 "$HMCTL" -s "$CTL" raw '{"execute":"device_del","arguments":{"id":"vm1"}}' 2>/dev/null)
+is "$r" '{"error":{"class":"GenericError","desc":"virtio-mem device cannot get unplugged while some of its memory is still plugged"}}' \
+	"... QMP's desc is QEMU 9.2's exact text (abuse27 F7)"
 # usereye10 U6: requested-size is 0 already, so not set-size again but the
 # busy block and the retry, as set-size's own line
-grep -qF "plugged-size 0x$(printf %x "$p"), requested-size 0x0): requested-size is 0 already: memory$bb's pages could not be taken (\`hotmemctl explain $bb\` says what is in the way; \`hotmemctl vmem-retry vm1\` retries now), then device_del once its plugged-size is 0" "$TMP/err"
-tap_ok $? "... and the next step: the busy block to explain, the retry, then device_del (usereye4 #8, usereye10 U6)"
+grep -qF "hotmemfs: vm1: device_del refused: plugged-size 0x$(printf %x "$p"), requested-size 0x0: requested-size is 0 already: memory$bb's pages could not be taken (\`hotmemctl explain $bb\` says what is in the way; \`hotmemctl vmem-retry vm1\` retries now), then device_del once its plugged-size is 0" "$TMP/hotmemfs.log"
+tap_ok $? "... and hotmemfs's log the next step: the busy block to explain, the retry, then device_del (usereye4 #8, usereye10 U6)"
 is "$(machine)" "$before" "... and nothing changed (no memory unplugged, requested-size kept)"
 
 # 4. kill -9 and restore: exactly the plugged sub-blocks

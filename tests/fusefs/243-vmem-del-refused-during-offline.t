@@ -21,7 +21,8 @@ vmem_offline_loops "(no state file)"
 in_background del ctl device_del vm0
 answered_within del 30 1
 tap_ok $? "device_del vm0 is refused (exit 1)"
-grep -q "cannot get unplugged while some of its memory is still plugged (vm0: plugged-size 0x10000000, requested-size 0x10000000)" "$TMP/del.err"
+grep -q "cannot get unplugged while some of its memory is still plugged" "$TMP/del.err" &&
+	grep -q "hotmemfs: vm0: device_del refused: plugged-size 0x10000000, requested-size 0x10000000:" "$TMP/hotmemfs.log"
 tap_ok $? "... QEMU's refusal: memory still plugged ($(cat "$TMP/del.err"))"
 looping
 tap_ok $? "... while the offline still loops"
@@ -29,7 +30,8 @@ tap_ok $? "... while the offline still loops"
 r=$(timeout 20 "$HMCTL" -s "$CTL" raw '{"execute":"qom-set","arguments":{"path":"vm0","property":"requested-size","value":0}}' 2>&1)
 is "$r" '{"return":{}}' "qom-set requested-size 0 answers {} (queued behind the offline)"
 in_background del2 ctl device_del vm0
-answered_within del2 30 1 && grep -q "plugged-size 0x10000000, requested-size 0x0): requested-size is 0 already" "$TMP/del2.err"
+answered_within del2 30 1 && grep -q "cannot get unplugged while some of its memory is still plugged" "$TMP/del2.err" &&
+	grep -q "vm0: device_del refused: plugged-size 0x10000000, requested-size 0x0: requested-size is 0 already" "$TMP/hotmemfs.log"
 tap_ok $? "device_del vm0 refused again: still plugged, requested-size the host's 0 ($(cat "$TMP/del2.err"))"
 looping
 tap_ok $? "... while the offline still loops"
