@@ -23,7 +23,7 @@
 # the host's figure before vmem_del() ran, and 12-14 passed without H10
 # (reread23a R4); such a run now fails 12.  Check 8 says where the hold
 # landed (the held thread's stack, $TMP/hold.where): in the queued
-# removal's change (vmem_del_queued()) at change_lock (lock_change()).  A
+# removal's change (vmem_del_queued()) at change_lock (lock_change_wait()).  A
 # retry timer's run (vmem_timer_run(), whose change takes change_lock too)
 # held there instead -- a timer armed and expired meanwhile -- or the
 # early check's dev_lock fail it, where the rest could pass without what
@@ -43,8 +43,8 @@ touch "$TMP/hold"
 is "$(qmp_del vm1)" '{"return":{}}' "QMP device_del vm1 answers {} at once (nothing plugged, nothing requested), the removal queued"
 file_wait "$TMP/hold.held"
 tap_ok $? "... the timers' thread took it past its early check and is held at change_lock (thread_hold.so)"
-held_in vmem_del_queued lock_change
-tap_ok $? "... held in the queued removal's change at change_lock (vmem_del_queued(), lock_change()), not in a retry timer's run nor at the early check"
+held_in vmem_del_queued lock_change_wait
+tap_ok $? "... held in the queued removal's change at change_lock (vmem_del_queued(), lock_change_wait()), not in a retry timer's run nor at the early check"
 ctl set-size vm1 128M >/dev/null
 tap_ok $? "qom-set vm1 requested-size 128M answers at once, queued behind the offline too"
 is "$(ctl qom-get vm1 requested-size)" $M128 "... the host's requested-size is 128M"

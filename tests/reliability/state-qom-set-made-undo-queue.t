@@ -27,7 +27,7 @@ touch "$TMP/hold"
 in_background qs qmp_qom_set vm0 $M512
 answered_within qs 30 && [ "$(cat "$TMP/qs.out")" = '{"return":{}}' ] && looping
 tap_ok $? "qom-set vm0 requested-size 512M answers {} while the offline loops: queued"
-file_wait "$TMP/hold.held" && held_in vmem_resize_queued lock_change
+file_wait "$TMP/hold.held" && held_in vmem_resize_queued lock_change_wait
 tap_ok $? "... the timers' thread, taking it, is held at change_lock (thread_hold.so)"
 ctl free-all >/dev/null
 wait "$OFF"

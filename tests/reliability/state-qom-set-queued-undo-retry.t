@@ -40,7 +40,7 @@ looping
 tap_ok $? "a second offline of memory33 loops"
 : >"$TMP/fail"
 in_background qs2 qmp_qom_set vm0 $M768
-file_wait "$TMP/hold.held" && held_in vmem_resize_queued lock_change
+file_wait "$TMP/hold.held" && held_in vmem_resize_queued lock_change_wait
 tap_ok $? "qom-set 768M queued: the timers' thread, taking it, is held at change_lock"
 ctl free-all >/dev/null
 wait "$OFF"
