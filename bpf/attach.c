@@ -695,7 +695,7 @@ static void report_signatures(const struct hmt_tracer *t, FILE *f)
 			t->notify_enum);
 	else
 		fprintf(f, "hotmem-trace: kernel: memory notifier actions: MEM_* bits "
-			   "(no enum in BTF: 6.1's #defines)\n");
+			   "(no enum memory_block_state in BTF: #defined bits, as 6.1's)\n");
 	if (t->notify_via_chain)
 		fprintf(f, "hotmem-trace: kernel: memory_notify traced as %s on memory_chain "
 			   "(%#llx): inlined callers included\n",

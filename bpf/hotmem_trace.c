@@ -69,6 +69,8 @@ struct run {
 	bool pinned;
 	bool made_pin_dir; /* this run's mkdir() made --pin DIR: it removes it again */
 	bool duration_over; /* --duration ended the trace */
+	bool emulator_exited; /* --emulator PID's process ended the trace */
+	char emu_comm[16]; /* --emulator PID's name, read at start: gone at its exit */
 	unsigned long long lost_said; /* dropped events the trace has said (lost records) */
 	__u64 lost_since; /* when the reader last looked at the drop count */
 	pid_t child;
@@ -917,6 +919,23 @@ static void say_cmd_outlives(struct run *r)
 		r->o->duration, r->o->cmd[0], (int)r->child);
 }
 
+/* /proc/PID/comm, "?" when unreadable */
+static void read_comm(long pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(buf, len, "?");
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		snprintf(buf, len, "?");
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
 static bool emulator_gone(const struct run *r)
 {
 	return r->t.emu_pid > 0 && kill(r->t.emu_pid, 0) && errno == ESRCH;
@@ -960,6 +979,7 @@ static int set_emulator(struct run *r)
 		snprintf(r->t.emu_path, sizeof(r->t.emu_path), "/proc/%ld/exe", pid);
 		if (access(r->t.emu_path, F_OK))
 			return -ESRCH;
+		read_comm(pid, r->emu_comm, sizeof(r->emu_comm));
 		return 0;
 	}
 	return realpath(e, r->t.emu_path) ? 0 : -errno;
@@ -1239,8 +1259,12 @@ static int poll_loop(struct run *r)
 			r->duration_over = true;
 			break;
 		}
-		if (cmd_done(r) || emulator_gone(r))
+		if (cmd_done(r))
 			break;
+		if (emulator_gone(r)) {
+			r->emulator_exited = true;
+			break;
+		}
 	}
 	ring_buffer__consume(r->rb);
 	if (!err)
@@ -1272,6 +1296,9 @@ static void print_summary(struct run *r)
 	if (r->t.usdt_found)
 		fprintf(stderr, ", %llu USDT probe hits", (unsigned long long)r->t.skel->bss->usdt_hits);
 	fprintf(stderr, "%s%s", stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
+	/* a stop with no word of why read as a fault (abuse28 T11) */
+	if (r->emulator_exited)
+		fprintf(stderr, "; %s (pid %d) exited", r->emu_comm, (int)r->t.emu_pid);
 	print_cmd_status(r);
 	fputc('\n', stderr);
 }
@@ -1310,6 +1337,13 @@ static int trace_main(struct opts *o)
 	}
 	/* after the fork: the command runs under the caller's limits, not ours (reread25 R8) */
 	raise_nofile();
+	/*
+	 * Before the probes attach: a step recorded between the attach and
+	 * t0 was stamped 0, hundreds of them at the start of a storm's trace
+	 * (abuse28 T11)
+	 */
+	r.t0 = now_ns();
+	r.lost_since = r.t0;
 	err = setup(&r);
 	if (err)
 		goto out;
@@ -1322,8 +1356,6 @@ static int trace_main(struct opts *o)
 	err = open_output(&r);
 	if (err)
 		goto out;
-	r.t0 = now_ns();
-	r.lost_since = r.t0;
 	if (!o->json)
 		hmt_print_table_header(r.out);
 	err = write_json_header(&r);
