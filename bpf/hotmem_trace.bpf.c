@@ -153,10 +153,52 @@ struct {
  * trampoline's recursion check is per program, and a uprobe has none.
  * The batch's buffers, too big for a stack, are claimed (claim_batch_buf()).
  */
+#define MAX_PIDNS_LEVEL 4
+
+/* @pid's number in the namespace filter_pidns_ino is, or 0 where it has none */
+static __always_inline __u32 ns_nr(struct pid *pid)
+{
+	unsigned int level = BPF_CORE_READ(pid, level);
+
+	for (unsigned int l = 0; l < MAX_PIDNS_LEVEL && l <= level; l++) {
+		struct upid up = {};
+
+		if (bpf_core_read(&up, sizeof(up), &pid->numbers[l]))
+			return 0;
+		if (BPF_CORE_READ(up.ns, ns.inum) == filter_pidns_ino)
+			return up.nr;
+	}
+	return 0;
+}
+
+/* @task's process id in the namespace filter_pidns_ino is, or 0 where it has none */
+static __always_inline __u32 ns_tgid(struct task_struct *task)
+{
+	return ns_nr(BPF_CORE_READ(task, group_leader, thread_pid));
+}
+
+/*
+ * The current task's tgid << 32 | pid as hotmem-trace's own PID namespace
+ * numbers them (inside hotmem-enter, the machine's: what ps, kill and
+ * --emulator there use), each 0 where the task has none there (a host
+ * process, a kernel thread), as the kernel's task_tgid_nr_ns() says.  Its
+ * own walk, not bpf_get_ns_current_pid_tgid(): that helper knows only a
+ * task whose innermost namespace it is, not one nested deeper.
+ */
+static __always_inline __u64 current_ids(void)
+{
+	struct task_struct *task;
+
+	if (!filter_pidns_ino)
+		return bpf_get_current_pid_tgid();
+	task = (struct task_struct *)bpf_get_current_task();
+	return (__u64)ns_tgid(task) << 32 | ns_nr(BPF_CORE_READ(task, thread_pid));
+}
+
 static __always_inline void new_event(struct hmt_event *e, __u32 fn, __u8 src, __u8 phase,
 				      __u8 via)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = current_ids();
 
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts = bpf_ktime_get_ns();
@@ -171,9 +213,14 @@ static __always_inline void new_event(struct hmt_event *e, __u32 fn, __u8 src, _
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
+/*
+ * The thread's enter waiting for its exit: by the initial namespace's tid,
+ * which every thread has (an event's tid is 0 for all threads outside
+ * hotmem-trace's namespace); always made in the thread's own context
+ */
 static __always_inline __u64 inflight_key(const struct hmt_event *e)
 {
-	return (__u64)e->tid << 32 | (__u64)e->src << 16 | e->fn;
+	return (__u64)(__u32)bpf_get_current_pid_tgid() << 32 | (__u64)e->src << 16 | e->fn;
 }
 
 static __always_inline void count_one(struct hmt_count *c, __u32 src)
@@ -850,25 +897,6 @@ int tp_wmarks(struct trace_event_raw_mm_setup_per_zone_wmarks *ctx)
 /* ---- the engine's USDT probes --------------------------------------- */
 
 #define MAX_ANCESTORS 8
-
-#define MAX_PIDNS_LEVEL 4
-
-/* @task's process id in the namespace filter_pidns_ino is, or 0 where it has none */
-static __always_inline __u32 ns_tgid(struct task_struct *task)
-{
-	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-
-	for (unsigned int l = 0; l < MAX_PIDNS_LEVEL && l <= level; l++) {
-		struct upid up = {};
-
-		if (bpf_core_read(&up, sizeof(up), &pid->numbers[l]))
-			return 0;
-		if (BPF_CORE_READ(up.ns, ns.inum) == filter_pidns_ino)
-			return up.nr;
-	}
-	return 0;
-}
 
 /* is the current process filter_tgid or one of its descendants? */
 static __always_inline bool wanted_process(void)
