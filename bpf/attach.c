@@ -18,9 +18,21 @@
 #include "event.h"
 #include "hotmem_trace.skel.h"
 
-/* kernel symbols per step; a later kernel may have renamed one */
-static const char *const ksyms[HMT_NR_FN][2] = {
-	[HMT_FN_hugetlb_vmemmap_optimize] = { "hugetlb_vmemmap_optimize_folio",
+#define HMT_KSYM_CANDIDATES 3
+
+/*
+ * Kernel symbols per step, the first one this kernel has taken; a later
+ * kernel may have renamed one.  HugeTLB's vmemmap optimisation per folio
+ * is 6.7+'s static __hugetlb_vmemmap_optimize_folio(), which both a
+ * nr_hugepages grow's batch (hugetlb_vmemmap_optimize_folios(), from
+ * prep_and_add_allocated_folios()) and a single fresh folio
+ * (hugetlb_vmemmap_optimize_folio()) go through, returning 0 or -ENOMEM;
+ * hugetlb_vmemmap_optimize_folio() (void) sees the single ones only, 6.1's
+ * hugetlb_vmemmap_optimize() each.
+ */
+static const char *const ksyms[HMT_NR_FN][HMT_KSYM_CANDIDATES] = {
+	[HMT_FN_hugetlb_vmemmap_optimize] = { "__hugetlb_vmemmap_optimize_folio",
+					      "hugetlb_vmemmap_optimize_folio",
 					      "hugetlb_vmemmap_optimize" },
 };
 
@@ -77,6 +89,15 @@ static const char *ksym_candidate(unsigned int fn, int i)
 	return i == 0 ? hmt_fn_name(fn) : NULL;
 }
 
+/* is @fn's symbol @have a candidate before the @i-th? (kallsyms' order is not ours) */
+static bool better_ksym(unsigned int fn, const char *have, int i)
+{
+	for (int j = 0; have && j < i; j++)
+		if (ksym_candidate(fn, j) == have)
+			return true;
+	return false;
+}
+
 /* is @name one of our candidates? set t->ksym / t->ftraceable */
 static void match_symbol(struct hmt_tracer *t, const char *name, bool ftrace)
 {
@@ -86,10 +107,10 @@ static void match_symbol(struct hmt_tracer *t, const char *name, bool ftrace)
 				t->ftraceable[fn] = true;
 			continue;
 		}
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < HMT_KSYM_CANDIDATES; i++) {
 			const char *c = ksym_candidate(fn, i);
 
-			if (c && !strcmp(c, name) && !t->ksym[fn])
+			if (c && !strcmp(c, name) && !better_ksym(fn, t->ksym[fn], i))
 				t->ksym[fn] = c;
 		}
 	}

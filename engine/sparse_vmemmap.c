@@ -1295,8 +1295,9 @@ static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 
 	/* the tails change backing: let them be faulted in afresh */
 	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
+	/* 6.12 __hugetlb_vmemmap_optimize_folio(): a folio it should not optimise is 0 */
 	if (!vmemmap_should_optimize(hm, head_pfn))
-		return ret = -EOPNOTSUPP;
+		return 0;
 	/* a memmap an earlier refusal left unmapped is mapped first, or nothing is done */
 	ret = vmemmap_remap_lost(hm, head_pfn, 1);
 	if (ret)
