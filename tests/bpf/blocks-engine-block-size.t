@@ -9,13 +9,10 @@
 # The command waits for a file made after the dump: no race with a clock.
 # Needs root (BPF), uprobes and bpftool.
 . "$(dirname "$0")/lib.sh"
-HM=$(cd "$B" && pwd)/hotmem
-need_usdt "$HM"
 need_tool bpftool bpftool
-echo "1..3"
-D=$(mktemp -d)
+engine_test 3
 PIN=/sys/fs/bpf/hotmem_test_blocksize_$$
-trap 'touch "$D/go"; cat "$D/err" >&2; rm -rf "$D"' EXIT
+trap 'touch "$D/go"; rm -rf "$D"' EXIT
 
 printf 'add 0x80000000 4G\nonline 1 online_movable\nonline 2 online_movable\noffline 2\n' >"$D/s.hm"
 "$HT" --emulator "$HM" --pin "$PIN" --json -o "$D/t.jsonl" -- sh -c \
@@ -33,4 +30,5 @@ ok $? "blocks: memory1 and memory2 (2 GiB blocks), onlined, memory2 offlined"
 [ "$(grep -o '"block":[0-9]*' "$D/flat" | sort -u | tr '\n' ' ')" = '"block":1 "block":2 ' ]
 ok $? "... and no other block"
 diag <"$D/dump"
+diag <"$D/err"
 done_testing

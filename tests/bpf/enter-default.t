@@ -7,12 +7,7 @@
 # hotmemfs's pid as HOTMEM_TRACE_EMULATOR, hotmem-trace takes it as its
 # default target and says so in its "ready" line.
 . "$(dirname "$0")/lib.sh"
-ENTER=$B/hotmem-enter
-need_usdt "$ENTER" "$B/hotmemfs"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-echo "1..5"
-W=$(mktemp -d /tmp/hotmem-enter-default.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+enter_test 5 default
 
 timeout 300 "$ENTER" --profile qemu-512m -S none -- bash -c '
 	pidof -s hotmemfs >"$1/pid"

@@ -10,11 +10,7 @@
 # exits said -EOPNOTSUPP, a value the kernel never shows.
 # Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
-HM=$(cd "$B" && pwd)/hotmem
-need_usdt "$HM"
-echo "1..2"
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
+engine_test 2
 
 printf 'add 0x100000000 256M\nonline 32 online_kernel\nhugetlb 4\n' >"$D/s.hm"
 for hvo in off on; do

@@ -69,3 +69,27 @@ usdt_test() {
 wait_ready() {
 	for _ in $(seq 300); do grep -q "hotmem-trace: ready:\|nothing could" "$1" && break; sleep 0.1; done
 }
+
+# engine_test PLAN: a test tracing the engine's CLI ($HM, build/hotmem):
+# need_usdt's checks, a temporary directory $D removed at exit, the plan
+# printed
+engine_test() {
+	HM=$(cd "$B" && pwd)/hotmem
+	need_usdt "$HM"
+	D=$(mktemp -d)
+	trap 'rm -rf "$D"' EXIT
+	echo "1..$1"
+}
+
+# enter_test PLAN NAME: a test running hotmem-trace inside hotmem-enter
+# ($ENTER): need_usdt's checks of it and hotmemfs, /dev/fuse, a directory
+# $W (/tmp/hotmem-enter-NAME.*, which the machine sees too) removed at
+# exit, the plan printed
+enter_test() {
+	ENTER=$B/hotmem-enter
+	need_usdt "$ENTER" "$B/hotmemfs"
+	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+	echo "1..$1"
+	W=$(mktemp -d "/tmp/hotmem-enter-$2.XXXXXX")
+	trap 'rm -rf "$W"' EXIT
+}

@@ -10,11 +10,7 @@
 # zone, range 0, and the kernel side's zid comes from the zone's name.
 # Needs root (BPF) and uprobes; the kernel half needs the tracepoint.
 . "$(dirname "$0")/lib.sh"
-HM=$(cd "$B" && pwd)/hotmem
-need_usdt "$HM"
-echo "1..4"
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
+engine_test 4
 
 printf 'add 0x100000000 256M\nonline 32 online_kernel\n' >"$D/s.hm"
 "$HT" --no-pin --json -o "$D/e.jsonl" -- "$HM" --profile qemu-512m run "$D/s.hm" \
@@ -32,7 +28,7 @@ ok $? "the engine: every zone of the node each pass, empty ones too ($passes pas
 ok $? "... no range (the tracepoint has none), the zid and wmark_min (Movable's 32) kept"
 
 "$HT" --kernel --json --no-pin -o "$D/k.jsonl" 2>"$D/k.err" & tr=$!
-for _ in $(seq 300); do grep -q "ready:\|nothing could" "$D/k.err" && break; sleep 0.1; done
+wait_ready "$D/k.err"
 if grep -q "tracepoint kmem:mm_setup_per_zone_wmarks: attached" "$D/k.err"; then
 	# rewriting vm.min_free_kbytes with its own value recomputes the
 	# watermarks and changes nothing (tests/bpf/kernel.t)
