@@ -597,6 +597,11 @@ static int try_mode(struct hmt_tracer *t, enum hmt_kmode m)
 	if (!t->skel)
 		return -errno ? -errno : -EINVAL;
 	t->skel->rodata->block_pages = t->block_pages;
+	if (t->max_blocks) {
+		err = bpf_map__set_max_entries(t->skel->maps.blocks, t->max_blocks);
+		if (err)
+			goto fail;
+	}
 	t->skel->rodata->filter_tgid = t->filter_tgid;
 	t->skel->rodata->filter_pidns_ino = t->filter_pidns_ino;
 	fill_fn_flags(t, (__u8 *)t->skel->rodata->fn_flags);

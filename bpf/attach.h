@@ -40,6 +40,7 @@ struct hmt_tracer {
 	unsigned int filter_pidns_ino; /* filter_tgid's pid namespace; 0: the initial one */
 	bool per_probe; /* each hotmem:<fn>[__ret] probe, not hotmem:batch */
 	__u64 block_pages;
+	__u32 max_blocks; /* the blocks map's max_entries; 0: the object's */
 	/* results */
 	struct hotmem_trace_bpf *skel;
 	enum hmt_kmode kmode;

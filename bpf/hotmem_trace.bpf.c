@@ -103,6 +103,8 @@ __u64 usdt_lost = 0;
  * it after each drain (a "lost" record when it moved) without a map
  * lookup per step; the counters map has them per step */
 __u64 ringbuf_dropped = 0;
+/* block steps whose block the blocks map had no room for (or memory): not kept */
+__u64 blocks_full = 0;
 
 extern const void vmemmap_base __ksym __weak;
 
@@ -123,8 +125,16 @@ struct {
 	__type(value, struct hmt_counter);
 } counters SEC(".maps");
 
+/*
+ * max_entries: the loader's, from the machine (hotmem-trace.c
+ * blocks_wanted()); 4096 a stand-in.  No preallocation: a block costs
+ * memory once it is seen, not for the machine's size (tracing programs
+ * may use such a map since 6.1, 96da3f7d489d "bpf: Remove tracing program
+ * restriction on map types"; 6.1 is the oldest kernel served)
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 4096);
 	__type(key, struct hmt_block_key);
 	__type(value, struct hmt_block_state);
@@ -285,7 +295,19 @@ static __always_inline struct hmt_block_state *block_of(const struct hmt_block_k
 	init.zid = -1;
 	init.error_fn = HMT_FN_none;
 	bpf_map_update_elem(&blocks, key, &init, BPF_NOEXIST);
+	/* another CPU's insert of the same key (EEXIST) found here too */
 	return bpf_map_lookup_elem(&blocks, key);
+}
+
+/* @e's block not kept (the map full, E2BIG, or no memory): counted, never silent */
+static __always_inline void count_block_full(const struct hmt_event *e)
+{
+	__u32 fn = e->fn;
+	struct hmt_counter *c = bpf_map_lookup_elem(&counters, &fn);
+
+	__sync_fetch_and_add(&blocks_full, 1);
+	if (c)
+		__sync_fetch_and_add(&c->blocks_full, 1);
 }
 
 /*
@@ -339,6 +361,8 @@ static __always_inline void track_block(const struct hmt_event *e)
 	b = block_of(&key);
 	if (b)
 		update_block(b, e);
+	else
+		count_block_full(e);
 }
 
 /*

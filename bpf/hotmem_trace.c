@@ -7,6 +7,7 @@
  *                [--duration SEC] [-- COMMAND ARGS...]
  *   hotmem-trace compare A B
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -52,6 +53,7 @@ struct opts {
 	const char *output;
 	const char *json_output; /* JSON lines here too, the table on output */
 	double duration;
+	unsigned int max_blocks; /* --max-blocks; 0: blocks_wanted() */
 	enum hmt_kmode mode;
 	char **cmd;
 };
@@ -133,6 +135,8 @@ static void usage(FILE *f)
 		"  -p, --pin DIR            pin the counters and blocks maps in DIR\n"
 		"                           (default " DEFAULT_PIN ")\n"
 		"      --no-pin             do not pin them\n"
+		"      --max-blocks N       the blocks map's room (default: the kernel's blocks\n"
+		"                           twice over, 131072 for an engine); past it, counted\n"
 		"  -d, --duration SEC       stop after SEC seconds\n"
 		"  -m, --mode MODE          auto, fentry, kprobe or tracepoint (kernel side)\n"
 		"  -q, --quiet              no status lines on stderr\n"
@@ -241,6 +245,23 @@ static bool same_output_file(const char *a, const char *b)
 	return !ea && !eb && new_path(a, pa) && new_path(b, pb) && !strcmp(pa, pb);
 }
 
+/* --max-blocks N: 1 .. 2^24 (a hash map's max_entries; bpf(2) takes more, memory does not) */
+static int parse_max_blocks(const char *arg, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || !v || v > (1UL << 24)) {
+		fprintf(stderr, "hotmem-trace: --max-blocks %s: not a number of blocks from 1 to %lu\n",
+			arg, 1UL << 24);
+		return -EINVAL;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = { { "kernel", no_argument, NULL, 'k' },
@@ -252,6 +273,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					       { "no-pin", no_argument, NULL, 'P' },
 					       { "per-probe", no_argument, NULL, 'B' },
 					       { "duration", required_argument, NULL, 'd' },
+					       { "max-blocks", required_argument, NULL, 'M' },
 					       { "mode", required_argument, NULL, 'm' },
 					       { "quiet", no_argument, NULL, 'q' },
 					       { "verbose", no_argument, NULL, 'v' },
@@ -291,6 +313,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'd':
 			if (parse_duration(optarg, &o->duration))
+				return 2;
+			break;
+		case 'M':
+			if (parse_max_blocks(optarg, &o->max_blocks))
 				return 2;
 			break;
 		case 'q':
@@ -486,6 +512,46 @@ static int check_env(const struct opts *o)
 	if (!o->no_pin && !strncmp(o->pin, BPFFS "/", strlen(BPFFS) + 1))
 		return ensure_fs(BPFFS, "bpf", BPF_FS_MAGIC, "for the pinned maps", o->quiet);
 	return 0;
+}
+
+/* the highest memoryN + 1 of this machine's sysfs (inside hotmem-enter: the emulated one's) */
+static unsigned int sysfs_blocks(void)
+{
+	DIR *dir = opendir("/sys/devices/system/memory");
+	unsigned long top = 0, id;
+	struct dirent *d;
+
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir)))
+		if (sscanf(d->d_name, "memory%lu", &id) == 1 && id + 1 > top)
+			top = id + 1;
+	closedir(dir);
+	return top > (1UL << 22) ? 1U << 22 : (unsigned int)top;
+}
+
+/*
+ * The blocks map's size (abuse28 T7: 4096 blocks, then silence): the
+ * kernel's blocks twice over (room for hot-adds), at least 4096; an
+ * engine's machine is not known before its steps come, so room for the
+ * largest one run (the 16 TiB bench machine: 131072 blocks of 128 MiB).
+ * The map allocates per block seen, so room costs only its buckets.
+ * Blocks past it are counted (blocks_full), never silently missing.
+ */
+#define EMU_MAX_BLOCKS 131072U
+static unsigned int blocks_wanted(const struct run *r)
+{
+	unsigned int n = 0, seen;
+
+	if (r->o->max_blocks)
+		return r->o->max_blocks;
+	if (r->t.want_kernel) {
+		seen = sysfs_blocks();
+		n += seen > 2048 ? 2 * seen : 4096;
+	}
+	if (r->t.want_emulator)
+		n += EMU_MAX_BLOCKS;
+	return n;
 }
 
 static __u64 kernel_block_pages(void)
@@ -1072,6 +1138,7 @@ static int setup(struct run *r)
 	r->t.want_kernel = r->o->kernel;
 	r->t.first_mode = r->o->mode;
 	r->t.block_pages = kernel_block_pages();
+	r->t.max_blocks = blocks_wanted(r);
 	err = hmt_tracer_open(&r->t);
 	if (!r->o->quiet || err)
 		hmt_tracer_report(&r->t, stderr);
@@ -1295,6 +1362,11 @@ static void print_summary(struct run *r)
 	fprintf(stderr, "hotmem-trace: %llu events, %llu dropped", r->nevents, dropped_total(r));
 	if (r->t.usdt_found)
 		fprintf(stderr, ", %llu USDT probe hits", (unsigned long long)r->t.skel->bss->usdt_hits);
+	if (r->t.skel->bss->blocks_full)
+		fprintf(stderr, ", %llu block steps not kept in the blocks map (full at %u blocks: "
+				"--max-blocks)",
+			(unsigned long long)r->t.skel->bss->blocks_full,
+			bpf_map__max_entries(r->t.skel->maps.blocks));
 	fprintf(stderr, "%s%s", stop ? "; stopped by " : "", stop ? strsignal(stop) : "");
 	/* a stop with no word of why read as a fault (abuse28 T11) */
 	if (r->emulator_exited)

@@ -140,6 +140,8 @@ struct hmt_counter {
 	struct hmt_count exit;
 	struct hmt_count errors; /* exits with ret < 0 */
 	__u64 dropped; /* ring buffer full */
+	/* exits whose block's state the blocks map had no room for (max_entries) */
+	__u64 blocks_full;
 };
 
 /* pinned map "blocks": per memory block, only the steps done to that
