@@ -944,20 +944,25 @@ static uint64_t vmem_plugged(const struct hmfs_dev *d)
  * device's config interrupt -- 6.12's virtio_mem_config_changed() sets
  * vm->config_changed under no lock the work holds, and the run stops at
  * its next check (hotmem_task config_changed): a qom-set queued for @d
- * since the run began (vmem_queue() moves d->queued_gen, atomically: read
- * here without dev_lock, which the run does not hold).
+ * that its requested-size has not been given (d->queued_gen ahead of
+ * d->taken_gen: queue_settled()), read here without dev_lock, which the
+ * run does not hold.  Not "queued since the run began": a qom-set queued
+ * after the change became held (apply_held()) but before its run started
+ * was missed, and the run unplugged what the new size keeps (reread27
+ * R1); 6.12's vm->config_changed likewise stays set until its "retry:"
+ * reads the config.
  */
 struct vmem_run {
 	struct eject_deadline end; /* first: the deadline's callbacks get the task's arg */
 	const struct hmfs_dev *d;
-	uint64_t queued_gen;
 };
 
 static bool vmem_config_changed(void *arg)
 {
 	const struct vmem_run *run = arg;
 
-	return __atomic_load_n(&run->d->queued_gen, __ATOMIC_ACQUIRE) != run->queued_gen;
+	return __atomic_load_n(&run->d->queued_gen, __ATOMIC_ACQUIRE) !=
+	       __atomic_load_n(&run->d->taken_gen, __ATOMIC_ACQUIRE);
 }
 
 static struct hotmem_task vmem_run_task(struct vmem_run *run, const bool *stopping)
@@ -980,8 +985,7 @@ static struct hotmem_task vmem_run_task(struct vmem_run *run, const bool *stoppi
  */
 static void vmem_run_driver(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
-	struct vmem_run run = { .d = d,
-				.queued_gen = __atomic_load_n(&d->queued_gen, __ATOMIC_ACQUIRE) };
+	struct vmem_run run = { .d = d };
 	const struct hotmem_task task = vmem_run_task(&run, &ctx->stopping);
 	const uint64_t before = vmem_plugged(d);
 	const int rc = hotmem_virtio_mem_retry(d->vm, &task);
@@ -1371,6 +1375,20 @@ static void queue_as_is(const struct hmfs_dev *d, bool dropped, struct hmfs_dev_
 static void queue_put(struct hmfs_dev *d, const struct hmfs_dev_queue *q);
 
 /*
+ * No queue for the driver to take now -- none, or one an undo put back
+ * for the driver's retry (queue_retry) -- so nothing stops a run of @d's:
+ * what was queued counts as given to its requested-size (taken_gen, the
+ * config interrupt's other half: vmem_config_changed()).  A due queue
+ * leaves taken_gen behind: a run stops at its first check and the timers'
+ * thread takes the queue first.  dev_lock held.
+ */
+static void queue_settled(struct hmfs_dev *d)
+{
+	if (!d->resize_queued || d->queue_retry)
+		__atomic_store_n(&d->taken_gen, d->queued_gen, __ATOMIC_RELEASE);
+}
+
+/*
  * Its record's sync failed (state.c rollback(), change_lock held, newer
  * records undone first): the queue as before it -- a queued change that
  * took it since was a newer record, undone already (machine.c undo()) --
@@ -1387,6 +1405,7 @@ static int qemu_resize_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret
 	d = dev_find(ctx, q->id);
 	if (d && d->type == HMFS_VIRTIO_MEM) {
 		queue_put(d, &q->was);
+		queue_settled(d);
 		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait is for the retry again */
 	}
 	pthread_mutex_unlock(&ctx->dev_lock);
@@ -1483,6 +1502,7 @@ static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vme
 	/* VMEM_SET's drop, which its undo puts back (hmfs_dev_queue_keep()) */
 	d->queue_dropped = how == VMEM_SET && d->resize_queued;
 	d->resize_queued = false;
+	queue_settled(d); /* taken or dropped: the run below is toward it */
 	pthread_mutex_unlock(&ctx->dev_lock);
 	if (d->vm)
 		vmem_run_driver(ctx, d);
@@ -1660,6 +1680,7 @@ void hmfs_dev_queue_back(struct hmfs_ctx *ctx, const char *id, const struct hmfs
 	if (d && d->type == HMFS_VIRTIO_MEM && q->queued && q->requested != d->requested) {
 		queue_put(d, q);
 		__atomic_store_n(&d->queued_gen, q->gen + 1, __ATOMIC_RELEASE);
+		queue_settled(d); /* at the retry: else every run would stop, probe_work spin */
 		pthread_cond_broadcast(&ctx->vmem_timer_cond); /* its wait ends, or is shorter */
 		queue_back_say(id, q);
 	}
@@ -1924,9 +1945,10 @@ static bool vmem_resize_queued(struct hmfs_ctx *ctx)
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
 	/* not taken: dropped (else the thread would try it for ever) */
-	if (d && d->resize_queued && d->queued_gen == gen)
+	if (d && d->resize_queued && d->queued_gen == gen) {
 		d->resize_queued = false;
-	else if (!ret)
+		queue_settled(d);
+	} else if (!ret)
 		return true;
 	fprintf(stderr, "hotmemfs: %s: the queued requested-size %#llx: %s\n", id,
 		(unsigned long long)req, ret ? (err[0] ? err : strerror(-ret)) : "not taken");

@@ -401,10 +401,12 @@ struct hmfs_dev {
 	 * until the queued change takes it into @requested under change_lock;
 	 * @queued_gen counts the qom-sets queued, written atomically under
 	 * dev_lock: a driver run of the device reads it without dev_lock, its
-	 * config interrupt (dev.c vmem_config_changed())
+	 * config interrupt (dev.c vmem_config_changed()); @taken_gen the
+	 * queued_gen requested-size was last given (taken, dropped, or left
+	 * for the driver's retry: dev.c queue_settled()), likewise
 	 */
 	bool resize_queued;
-	uint64_t queued_requested, queued_gen;
+	uint64_t queued_requested, queued_gen, taken_gen;
 	/*
 	 * virtio-mem: the queue put back by an undo of the change that took
 	 * it (hmfs_dev_queue_back()), taken again not before @queue_retry_at
