@@ -1937,7 +1937,11 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
  * fails clears anyway and says the restart would bring the error back.
  * A frozen hotmemfs refuses it (EROFS) as it refuses every change, and so
  * does the client's signal while it waits for change_lock (EINTR): a
- * change never tried, the error left armed.
+ * change never tried, the error left armed.  So is a clear whose own
+ * save froze hotmemfs (machine.c unsaved(): the undo not matched to the
+ * file, a kept record not superseded; it returns the sync's error, not
+ * EROFS): the machine stays as the file it now stands by has it, and the
+ * client gets the frozen words (reread27 R4).
  */
 static int inject_clear(struct hmfs_ctx *ctx, int action, struct cmd_result *r)
 {
@@ -1956,7 +1960,8 @@ static int inject_clear(struct hmfs_ctx *ctx, int action, struct cmd_result *r)
 			 "(a looping offline?): nothing done, the error left armed", sig.why);
 		return ret;
 	}
-	if (ret == -EROFS || ret == -EINTR) {
+	if (ret == -EROFS || ret == -EINTR ||
+	    (ret && __atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE))) {
 		snprintf(r->err, ERRLEN, "%s", err);
 		return ret;
 	}
