@@ -26,6 +26,7 @@
 
 #include "ctllimits.h"
 #include "hmfs.h"
+#include "thread_name.h"
 
 /* QEMU refuses a command: its words in @err, -EINVAL */
 int hmfs_qemu_error(char *err, size_t len, const char *fmt, ...)
@@ -2481,18 +2482,18 @@ static int dimm_eject_run(struct hmfs_ctx *ctx, struct hmfs_dev *d,
  * `top -H`, a debugger or a test's preload shim tell it by the name, as
  * machine.c driver_apply()'s hotmemfs-driver (tests/reliability/
  * thread_clock.c keeps its 40 s bound from passing: tests/fusefs/332).
- * The thread's own name back after.
+ * The thread's own name back after; the main thread (a restore's eject)
+ * keeps its name, the process's (thread_name.h).
  */
 static int dimm_eject(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
 		      int source, struct hm_eject_block *report)
 {
-	char name[16] = "";
+	struct hmfs_thread_name name;
 	int ret;
 
-	pthread_getname_np(pthread_self(), name, sizeof(name));
-	pthread_setname_np(pthread_self(), "hotmemfs-eject");
+	hmfs_thread_name_take(&name, "hotmemfs-eject");
 	ret = dimm_eject_run(ctx, d, task, source, report);
-	pthread_setname_np(pthread_self(), name);
+	hmfs_thread_name_back(&name);
 	return ret;
 }
 

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "hmfs.h"
+#include "thread_name.h"
 
 /* pfn is among the retired pages (retired_lock held) */
 static bool retired_has(const struct hmfs_ctx *ctx, uint64_t pfn)
@@ -907,18 +908,18 @@ static bool holds_uevents(struct hmfs_ctx *ctx, const struct hmfs_save *sv,
  * it runs: 6.12 runs it in a kworker (virtio_mem_run_wq() on
  * system_freezable_wq), and `top -H`, a debugger or a test's preload
  * shim (tests/reliability/thread_hold.c, tests/fusefs/268) tell it from
- * the client's change by the name.  The FUSE worker's own name back after.
+ * the client's change by the name.  The FUSE worker's own name back after;
+ * the main thread keeps its name, the process's (thread_name.h).
  */
 static int driver_apply(struct hmfs_ctx *ctx, const struct hmfs_change *retry,
 			struct change_run *drun)
 {
-	char name[16] = "";
+	struct hmfs_thread_name name;
 	int ret;
 
-	pthread_getname_np(pthread_self(), name, sizeof(name));
-	pthread_setname_np(pthread_self(), "hotmemfs-driver");
+	hmfs_thread_name_take(&name, "hotmemfs-driver");
 	ret = apply_held(ctx, retry, NULL, 0, &(int){ -1 }, drun->err, drun->errlen);
-	pthread_setname_np(pthread_self(), name);
+	hmfs_thread_name_back(&name);
 	return ret;
 }
 
