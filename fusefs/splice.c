@@ -37,8 +37,12 @@
  * to a worker (fs.c may_wait()), and only inodes whose READs the session
  * thread or a ring queue serves are remembered -- those workers serve
  * (the files of firmware/memmap/N, whose text never changes; /proc/iomem, size 0)
- * need no restore.  read(2) readers pay nothing: their READs carry an
- * owner, their OPENs find nothing remembered (one atomic load).  An
+ * need no restore.  read(2) readers pay little: their READs carry an
+ * owner and are not remembered; their OPENs cost one atomic load while
+ * no spliced inode awaits its next open, and splice_lock and a hash
+ * look-up on the session thread while any does (one may wait for its
+ * next OPEN or its FORGET for as long as the kernel keeps it: reread27
+ * R7).  An
  * inode the kernel forgets takes its record along (FORGET: its next one
  * comes from a LOOKUP, with the size), so what is kept is bounded by the
  * inodes the kernel holds.
