@@ -26,13 +26,7 @@ M=$MNT/sys/devices/system/memory
 
 LD_PRELOAD=$TMP/thread_hold.so mount_fs "hotmemfs mounts, no state file (thread_hold.so)" \
 	--fresh --state none
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33, offline)"
-echo online_movable >"$M/memory33/state" &&
-	ctl alloc movable 20000 >/dev/null && ctl alloc pinned 100 >/dev/null
-tap_ok $? "memory33 online movable, movable pages and 100 pinned ones in it (memory33 stuck)"
-ctl vmem-inject vm0 unplug BUSY >/dev/null && ctl set-size vm0 0 >/dev/null 2>&1
-is "$(ctl qom-get vm0 size 2>&1)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: still 256M plugged"
+vm0_shrink_busy
 (echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
 OFF=$!
 block_state_wait 33 going-offline

@@ -541,6 +541,19 @@ mount_driver_hold() {
 		HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
 		mount_fs "hotmemfs mounts (thread_hold.so)" "$@"
 }
+# vm0_shrink_busy: a virtio-mem vm0 with 256M plugged (memory32-33, offline),
+# memory33 online movable with 100 pinned pages, and its shrink to 0 the
+# device answered BUSY: still 256M plugged, above its requested-size:
+# three TAP lines (vm0_driver_unplug_held, tests/fusefs/336)
+vm0_shrink_busy() {
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
+	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33, offline)"
+	echo online_movable >"$MNT/sys/devices/system/memory/memory33/state" &&
+		ctl alloc movable 20000 >/dev/null && ctl alloc pinned 100 >/dev/null
+	tap_ok $? "memory33 online movable, movable pages and 100 pinned ones in it (memory33 stuck)"
+	ctl vmem-inject vm0 unplug BUSY >/dev/null && ctl set-size vm0 0 >/dev/null 2>&1
+	is "$(ctl qom-get vm0 size 2>&1)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: still 256M plugged"
+}
 # vm0_driver_unplug_held: mount_driver_hold, a virtio-mem vm0 with 256M
 # plugged (memory32-33) whose shrink to 0 the device answered BUSY,
 # memory33 online movable with 100 pinned pages, /proc/iomem then in
@@ -551,13 +564,7 @@ mount_driver_hold() {
 vm0_driver_unplug_held() {
 	local m=$MNT/sys/devices/system/memory
 	mount_driver_hold "$@"
-	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null
-	tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33, offline)"
-	echo online_movable >"$m/memory33/state" &&
-		ctl alloc movable 20000 >/dev/null && ctl alloc pinned 100 >/dev/null
-	tap_ok $? "memory33 online movable, movable pages and 100 pinned ones in it (memory33 stuck)"
-	ctl vmem-inject vm0 unplug BUSY >/dev/null && ctl set-size vm0 0 >/dev/null 2>&1
-	is "$(ctl qom-get vm0 size 2>&1)" 268435456 "set-size vm0 0, the device answers the unplug BUSY: still 256M plugged"
+	vm0_shrink_busy
 	IOMEM_BEFORE=$(cat "$MNT/proc/iomem")
 	grep -q "virtio0" <<<"$IOMEM_BEFORE"
 	tap_ok $? "/proc/iomem before: vm0's region"
