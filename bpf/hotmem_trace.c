@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -64,6 +65,8 @@ struct run {
 	struct ring_buffer *rb;
 	FILE *out;
 	FILE *jout; /* --json-output */
+	/* where the last successful flush left -o's and -J's files: whole lines up to there */
+	off_t out_whole, jout_whole;
 	__u64 t0;
 	unsigned long long nevents;
 	unsigned long long bad_records; /* neither an event nor a batch: skipped */
@@ -1209,6 +1212,14 @@ static int replace_file(FILE *f, const char *path)
 	return -errno;
 }
 
+/* @f's position once flushed, else @was (a pipe, a tty: never trimmed) */
+static off_t whole_up_to(FILE *f, off_t was)
+{
+	off_t at = ftello(f);
+
+	return at < 0 ? was : at;
+}
+
 /* what the drain wrote, out now: 0, or -errno */
 static int flush_output(struct run *r)
 {
@@ -1216,15 +1227,87 @@ static int flush_output(struct run *r)
 		fprintf(stderr, "hotmem-trace: writing events: %s\n", strerror(errno));
 		return -errno;
 	}
+	/* every drain writes whole lines: flushed, the files end on one */
+	if (r->out != stdout)
+		r->out_whole = whole_up_to(r->out, r->out_whole);
+	if (r->jout)
+		r->jout_whole = whole_up_to(r->jout, r->jout_whole);
 	return 0;
+}
+
+/* the offset after the last newline of @fd in [@whole, @end), else @whole */
+static off_t read_back_to_newline(int fd, off_t whole, off_t end, char *buf, size_t len)
+{
+	while (end > whole) {
+		off_t from = end - whole > (off_t)len ? end - (off_t)len : whole;
+		ssize_t n = pread(fd, buf, (size_t)(end - from), from);
+
+		if (n != end - from)
+			return whole;
+		for (ssize_t i = n - 1; i >= 0; i--)
+			if (buf[i] == '\n')
+				return from + i + 1;
+		end = from;
+	}
+	return whole;
+}
+
+/*
+ * The end of the last whole line of @f's file between @whole and @end
+ * (@whole: none, or the file cannot be read back).  Read through a
+ * descriptor of its own: the stream's is write-only.
+ */
+static off_t last_line_end(FILE *f, off_t whole, off_t end)
+{
+	char buf[4096], self[64];
+	int fd;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fileno(f));
+	fd = open(self, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return whole;
+	end = read_back_to_newline(fd, whole, end, buf, sizeof(buf));
+	close(fd);
+	return end;
+}
+
+/*
+ * A write error (a full disk) cut the file anywhere: the stream's buffer
+ * is written whenever it fills, mid-line, and the short write kept what
+ * fitted -- half a JSON line no reader parses (abuse28 T9).  A regular
+ * file is cut back to its last whole line (the run still ends with 1);
+ * what the buffer holds is dropped, so that fclose() writes no half line
+ * after it.
+ */
+static void end_on_whole_line(FILE *f, const char *path, off_t whole)
+{
+	struct stat st;
+	off_t end;
+
+	if (!ferror(f) || fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
+		return;
+	__fpurge(f);
+	end = last_line_end(f, whole, st.st_size);
+	if (end == st.st_size)
+		return;
+	if (ftruncate(fileno(f), end))
+		fprintf(stderr, "hotmem-trace: %s: cutting it back to its last whole line: %s\n",
+			path, strerror(errno));
+	else
+		fprintf(stderr, "hotmem-trace: %s: cut back to its last whole line (%lld bytes)\n",
+			path, (long long)end);
 }
 
 static void close_output(struct run *r)
 {
-	if (r->out && r->out != stdout)
+	if (r->out && r->out != stdout) {
+		end_on_whole_line(r->out, r->o->output, r->out_whole);
 		fclose(r->out);
-	if (r->jout)
+	}
+	if (r->jout) {
+		end_on_whole_line(r->jout, r->o->json_output, r->jout_whole);
 		fclose(r->jout);
+	}
 	r->out = r->jout = NULL;
 }
 
