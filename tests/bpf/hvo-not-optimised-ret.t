@@ -12,11 +12,9 @@
 . "$(dirname "$0")/lib.sh"
 engine_test 2
 
-printf 'add 0x100000000 256M\nonline 32 online_kernel\nhugetlb 4\n' >"$D/s.hm"
 for hvo in off on; do
-	"$HT" --no-pin --json -o "$D/$hvo.jsonl" -- \
-		"$HM" --profile qemu-512m --cmdline "hugetlb_free_vmemmap=$hvo" run "$D/s.hm" \
-		>/dev/null 2>"$D/$hvo.err"
+	trace_run $hvo 'add 0x100000000 256M\nonline 32 online_kernel\nhugetlb 4\n' \
+		--cmdline "hugetlb_free_vmemmap=$hvo"
 	rets=$(grep '"ev":"hugetlb_vmemmap_optimize","phase":"exit"' "$D/$hvo.jsonl" |
 		grep -o '"ret":-*[0-9]*' | tr '\n' ' ')
 	[ "$rets" = '"ret":0 "ret":0 "ret":0 "ret":0 ' ]

@@ -9,9 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 engine_test 2
 
-printf 'add 0x100000000 256M\nonline 33 online_movable\noffline 33\n' >"$D/s.hm"
-"$HT" --no-pin --json -o "$D/t.jsonl" -- "$HM" --profile qemu-512m run "$D/s.hm" \
-	>/dev/null 2>"$D/err"
+trace_run t 'add 0x100000000 256M\nonline 33 online_movable\noffline 33\n'
 ok $? "hotmem-trace -- hotmem run (add, online_movable, offline): exit 0"
 grep '"ev":"test_pages_isolated"' "$D/t.jsonl" >"$D/iso"
 [ -s "$D/iso" ] && ! grep -v '"nid":-1,"zone":null,"zid":-1,' "$D/iso" | grep -q .

@@ -81,6 +81,19 @@ engine_test() {
 	echo "1..$1"
 }
 
+# trace_run NAME SCRIPT [OPTION...]: hotmem-trace --json of hotmem
+# --profile qemu-512m [OPTION...] run SCRIPT (printf's format, into
+# $D/NAME.hm): the trace $D/NAME.jsonl, its stderr $D/NAME.err;
+# hotmem-trace's status (engine_test's $HM, $D)
+trace_run() {
+	local name=$1 script=$2
+	shift 2
+	# shellcheck disable=SC2059
+	printf "$script" >"$D/$name.hm"
+	"$HT" --no-pin --json -o "$D/$name.jsonl" -- "$HM" --profile qemu-512m "$@" run "$D/$name.hm" \
+		>/dev/null 2>"$D/$name.err"
+}
+
 # enter_test PLAN NAME: a test running hotmem-trace inside hotmem-enter
 # ($ENTER): need_usdt's checks of it and hotmemfs, /dev/fuse, a directory
 # $W (/tmp/hotmem-enter-NAME.*, which the machine sees too) removed at

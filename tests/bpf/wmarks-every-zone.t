@@ -12,9 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 engine_test 4
 
-printf 'add 0x100000000 256M\nonline 32 online_kernel\n' >"$D/s.hm"
-"$HT" --no-pin --json -o "$D/e.jsonl" -- "$HM" --profile qemu-512m run "$D/s.hm" \
-	>/dev/null 2>"$D/e.err"
+trace_run e 'add 0x100000000 256M\nonline 32 online_kernel\n'
 ok $? "hotmem-trace -- hotmem run (add, online): exit 0"
 grep '"ev":"mm_setup_per_zone_wmarks"' "$D/e.jsonl" >"$D/ew"
 # one pass per watermark setup: node 0's five zones in order, each time
