@@ -30,6 +30,11 @@ int hotmem_set_auto_online(struct hotmem *hm, int online_type)
 	return 0;
 }
 
+void hotmem_hold_auto_online(struct hotmem *hm, bool hold)
+{
+	atomic_store(&hm->auto_online_held, hold);
+}
+
 static const char *const online_policy_names[] = {
 	[HM_ONLINE_POLICY_CONTIG_ZONES] = "contig-zones",
 	[HM_ONLINE_POLICY_AUTO_MOVABLE] = "auto-movable",

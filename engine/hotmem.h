@@ -1052,6 +1052,13 @@ int hotmem_explain_render(struct hotmem *hm, unsigned long id, uint64_t from_pfn
 
 int hotmem_get_auto_online(struct hotmem *hm);	/* an MMOP_* */
 int hotmem_set_auto_online(struct hotmem *hm, int online_type);
+/*
+ * While held, memory added comes up offline whatever auto_online_blocks
+ * says, which stays as written: for a caller that adds memory back and
+ * sets its states next (hotmemfs's undo) while a writer of
+ * auto_online_blocks, which takes no lock (6.12), may set it meanwhile.
+ */
+void hotmem_hold_auto_online(struct hotmem *hm, bool hold);
 int hotmem_get_online_policy(struct hotmem *hm);
 int hotmem_set_online_policy(struct hotmem *hm, int policy);
 const char *hotmem_online_policy_name(int policy);

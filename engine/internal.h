@@ -840,6 +840,7 @@ struct hotmem {
 
 	/* parameters */
 	_Atomic int auto_online_type;	/* auto_online_blocks */
+	_Atomic bool auto_online_held;	/* hotmem_hold_auto_online() */
 	_Atomic int online_policy;
 	_Atomic unsigned int auto_movable_ratio;
 	_Atomic bool auto_movable_numa_aware;

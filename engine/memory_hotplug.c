@@ -1493,7 +1493,7 @@ static void online_new_blocks(struct hotmem *hm, uint64_t start, uint64_t size)
 {
 	int online_type = atomic_load(&hm->auto_online_type);
 
-	if (online_type == HM_MMOP_OFFLINE)
+	if (online_type == HM_MMOP_OFFLINE || atomic_load(&hm->auto_online_held))
 		return;
 	for (uint64_t cur = start; cur < start + size; cur += hm->cfg.block_size) {
 		struct memory_block *mem = phys_to_memory_block(hm, cur);

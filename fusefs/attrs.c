@@ -1798,7 +1798,7 @@ ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *
 ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
 			size_t count, const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_AUTO_ONLINE };
+	struct hmfs_change ch = { .op = HMFS_CH_AUTO_ONLINE, .task = task };
 
 	switch (n->attr) {
 	case A_AUTO_ONLINE:

@@ -375,7 +375,8 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 			hmfs_iattr_restore(ctx, json_object_object_get(pre, "iattrs"));
 		return;
 	}
-	hotmem_set_auto_online(ctx->hm, HM_MMOP_OFFLINE);
+	/* auto_online_blocks stays as written: a lock-free value (state.c lock_free_params[]) */
+	hotmem_hold_auto_online(ctx->hm, true);
 	switch (ch->op) {
 	case HMFS_CH_DEVICE_ADD: /* a queued probe's: QEMU's device stays, unprobed (dev.c) */
 		if (added[0] && ch->queued)
@@ -419,6 +420,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	/* an undo's block it cannot put back is named on stderr, as before */
 	if (hmfs_change_touches(ch->op, "blocks"))
 		hmfs_state_restore_blocks(ctx, json_object_object_get(pre, "blocks"), &astray);
+	hotmem_hold_auto_online(ctx->hm, false);
 	/*
 	 * with the blocks online again: an offline dissolved their free huge
 	 * pages (a block's state, a device_del or a shrink), or the change

@@ -128,8 +128,10 @@ static json_object *params_json(struct hmfs_ctx *ctx)
  * The parameters the engine keeps lock-free, which the kernel sets under
  * none of the locks a looping offline holds: nr_overcommit_hugepages
  * (6.12 hugetlb_overcommit_handler(), nr_overcommit_hugepages_store():
- * hugetlb_lock around one assignment) and a notifier-error-inject error
- * (lib/notifier-error-inject.c: a debugfs errno value, no lock).  Each
+ * hugetlb_lock around one assignment), a notifier-error-inject error
+ * (lib/notifier-error-inject.c: a debugfs errno value, no lock) and
+ * auto_online_blocks (6.12 drivers/base/memory.c auto_online_blocks_store():
+ * mhp_set_default_online_type(), no lock; abuse27 F5).  Each
  * is set and journaled under journal_lock alone, a "param" record of its
  * own key of "params" (hmfs_state_set_param()), never behind change_lock.
  * A change's undo leaves them as they are, and its compare skips them:
@@ -145,6 +147,7 @@ static const struct hmfs_lock_free_param lock_free_params[] = {
 	{ "hugetlb-overcommit", HMFS_CH_HUGETLB_OVERCOMMIT, -1 },
 	{ "notifier-error-going-online", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_ONLINE },
 	{ "notifier-error-going-offline", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_OFFLINE },
+	{ "auto-online", HMFS_CH_AUTO_ONLINE, -1 }, /* an online type, by its name */
 };
 #define NR_LOCK_FREE (sizeof(lock_free_params) / sizeof(lock_free_params[0]))
 
@@ -175,6 +178,8 @@ static long long param_get(struct hmfs_ctx *ctx, const struct hmfs_lock_free_par
 {
 	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
 		return (long long)hotmem_hugetlb_overcommit(ctx->hm);
+	if (p->op == HMFS_CH_AUTO_ONLINE)
+		return hotmem_get_auto_online(ctx->hm);
 	return hotmem_get_notifier_error(ctx->hm, p->id);
 }
 
@@ -182,6 +187,8 @@ static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p
 {
 	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
 		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)v);
+	else if (p->op == HMFS_CH_AUTO_ONLINE)
+		hotmem_set_auto_online(ctx->hm, (int)v); /* parsed: a valid type */
 	else
 		hotmem_set_notifier_error(ctx->hm, p->id, (int)v);
 }
@@ -191,7 +198,20 @@ static json_object *param_json(const struct hmfs_lock_free_param *p, long long v
 {
 	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
 		return json_object_new_uint64((uint64_t)v);
+	if (p->op == HMFS_CH_AUTO_ONLINE)
+		return json_object_new_string(hmu_online_type_name((int)v));
 	return json_object_new_int((int)v);
+}
+
+/* @v is a value params_json() writes for lock-free parameter @key */
+static bool param_json_ok(const char *key, json_object *v)
+{
+	const char *name;
+
+	if (strcmp(key, "auto-online"))
+		return json_object_is_type(v, json_type_int);
+	name = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	return name && hmu_online_type_from_str(name) >= 0;
 }
 
 /* @params without the lock-free ones (a copy; NULL: no memory) */
@@ -3399,10 +3419,18 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 			     long long v, char **line, size_t *len)
 {
 	json_object *rec = json_object_new_object(), *o = json_object_new_object();
+	json_object *val = param_json(p, v);
 	int ret;
 
+	/* json-c asserts on a NULL object: out of memory, nothing written, the value as it was */
+	if (!rec || !o || !val) {
+		json_object_put(rec);
+		json_object_put(o);
+		json_object_put(val);
+		return -ENOMEM;
+	}
 	json_object_object_add(rec, "seq", NULL); /* first: journal_line_locked() */
-	json_object_object_add(o, p->key, param_json(p, v));
+	json_object_object_add(o, p->key, val);
 	json_object_object_add(rec, "param", o);
 	ret = journal_line_locked(ctx, rec, QEMU_GEN_ANY, line, len);
 	json_object_put(rec);
@@ -5499,7 +5527,7 @@ static int replay_param(json_object *m, json_object *o)
 	if (!params || !json_object_object_length(o))
 		return -EUCLEAN;
 	json_object_object_foreach(o, k, v)
-		if (!lock_free_key(k) || !json_object_is_type(v, json_type_int))
+		if (!lock_free_key(k) || !param_json_ok(k, v))
 			return -EUCLEAN;
 	/* a copy: the object may be a record's "set" still (replay_change() takes it in) */
 	if (json_object_deep_copy(params, &c, NULL))

@@ -13,12 +13,14 @@
 require_env
 require_preload_shim alloc_shim
 export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc
-A=$M/auto_online_blocks
+# a change with a record of its own: online_policy (auto_online_blocks,
+# which this test wrote before, is journaled lock-free since abuse27 F5)
+A=$MNT/sys/module/memory_hotplug/parameters/online_policy
 FILES=()
 for b in 0 1 2 3; do FILES+=("$M/memory$b/state" "$M/memory$b/online"); done
 FILES+=("$M/memory0/valid_zones" "$M/memory1/valid_zones")
 modes() { stat -c %a "${FILES[@]}" | sort | uniq -c | xargs; }
-# the snapshot's calloc(): ten entries, auto_online_blocks's (the times of
+# the snapshot's calloc(): ten entries, online_policy's (the times of
 # the `>` below: its truncate's, in memory alone) and the one past them, 16
 # bytes each (64-bit)
 fail_snapshot() { echo "calloc 1 $((${#FILES[@]} + 2)) 16" >"$TMP/calloc"; }
@@ -34,11 +36,11 @@ before=$(cat "$A")
 
 # 1. a change's record ("set") made while the snapshot's calloc() fails
 fail_snapshot
-echo online_movable >"$A" 2>"$TMP/write.err"
-tap_ok $((! $?)) "auto_online_blocks online_movable whose save runs out of memory is refused: $(cat "$TMP/write.err")"
+echo auto-movable >"$A" 2>"$TMP/write.err"
+tap_ok $((! $?)) "online_policy auto-movable whose save runs out of memory is refused: $(cat "$TMP/write.err")"
 [ ! -e "$TMP/calloc" ]
 tap_ok $? "... the snapshot's calloc() failed (the shim's file taken)"
-is "$(cat "$A")" "$before" "... undone: auto_online_blocks $before"
+is "$(cat "$A")" "$before" "... undone: online_policy $before"
 is "$(failed_saves "$STATE.journal")" 1 "... the log says: saving state to $STATE.journal: Cannot allocate memory"
 
 # 2. a whole-file save (the one a compaction makes) while it fails
@@ -55,7 +57,7 @@ kill9_fs
 start_fs_netns "${STATE_OPTS[@]}"
 tap_ok $? "restart after kill -9"
 is "$(modes)" "${#FILES[@]} 600" "... the ten chmods kept"
-is "$(cat "$A")" "$before" "... auto_online_blocks $before (the refused write left nothing)"
+is "$(cat "$A")" "$before" "... online_policy $before (the refused write left nothing)"
 ctl save >/dev/null
 tap_ok $? "hotmemctl save works (no shim)"
 done_testing

@@ -10,30 +10,31 @@
 # set it offline, as it does first, and nothing put "online" back).  alloc_shim.so
 # fails the first json-c object's hash table after its file appears,
 # calloc(JSON_OBJECT_DEF_HASH_ENTRIES 16, sizeof(struct lh_entry) 40):
-# @pre's own json_object_new_object(), the first object an
-# auto_online_blocks write makes.
+# @pre's own json_object_new_object(), the first object a change's write
+# makes: online_policy's (auto_online_blocks, which this test wrote
+# before, is journaled lock-free since abuse27 F5, with no @pre).
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
 require_preload_shim alloc_shim
 export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-A=$M/auto_online_blocks
+A=$MNT/sys/module/memory_hotplug/parameters/online_policy
 
 LD_PRELOAD="$SHIM $TMP/alloc_shim.so" start_fs_netns "${STATE_OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file (sync and alloc shims)"
-echo online >"$A"
+echo auto-movable >"$A"
 before=$(cat "$A")
-is "$before" online "auto_online_blocks online (acknowledged)"
+is "$before" auto-movable "online_policy auto-movable (acknowledged)"
 echo "calloc 1 16 40" >"$TMP/calloc"
 : >"$TMP/fail"
-echo online_movable >"$A" 2>"$TMP/write.err"
-tap_ok $((! $?)) "auto_online_blocks online_movable, its @pre not made and its fdatasync() failing, is refused: $(cat "$TMP/write.err")"
+echo contig-zones >"$A" 2>"$TMP/write.err"
+tap_ok $((! $?)) "online_policy contig-zones, its @pre not made and its fdatasync() failing, is refused: $(cat "$TMP/write.err")"
 rm -f "$TMP/fail"
 [ ! -e "$TMP/calloc" ]
 tap_ok $? "... a json-c object's calloc() failed (the shim's file taken)"
 grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $? "... hotmemfs is frozen: nothing to tell the undo was whole"
-grep -q "the auto_online_blocks was undone" "$TMP/hotmemfs.log" "$TMP/write.err"
+grep -q "was undone" "$TMP/hotmemfs.log" "$TMP/write.err"
 tap_ok $((! $?)) "... nobody is told it was undone (it is $(cat "$A"), was $before)"
 stop_fs
 done_testing
