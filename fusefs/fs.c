@@ -769,7 +769,7 @@ static int of_render(struct hmfs_ctx *ctx, struct hmfs_open *of)
 	return 0;
 }
 
-static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+void hmfs_read_answer(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
@@ -818,6 +818,25 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	 */
 	if (n < size && !on_worker(ctx))
 		hmfs_splice_read_seen(ctx, ino, fi->lock_owner);
+}
+
+static uint64_t serving_unique(const struct hmfs_ctx *ctx);
+
+/*
+ * A block's online at a show() (a read at 0) while a change holds the
+ * block's device_lock: answered at the change's end (devlock.c), as
+ * 6.12's online_show() sleeps in device_lock(); every other read now
+ */
+static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		      struct fuse_file_info *fi)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	const struct hmfs_open *of = (const struct hmfs_open *)(uintptr_t)fi->fh;
+
+	if (of->node.attr == A_B_ONLINE && off == 0 &&
+	    hmfs_devlock_defer(ctx, of->node.id, req, ino, size, off, fi, serving_unique(ctx)))
+		return;
+	hmfs_read_answer(req, ino, size, off, fi);
 }
 
 
@@ -898,7 +917,7 @@ static bool req_interrupted(void *req)
  * unreadable): fatal, so that no signal ever leaves it waiting; hotmemfs
  * stopping too.
  */
-static bool req_fatal_signal(void *req)
+bool hmfs_req_fatal_signal(void *req)
 {
 	static const char *const masks[] = { "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt" };
 	unsigned long long v[5], pending;
@@ -947,7 +966,7 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		       struct fuse_file_info *fi)
 {
 	const struct hotmem_task task = { .signal_pending = req_interrupted, .arg = req,
-					  .comm = req_comm, .fatal_signal_pending = req_fatal_signal };
+					  .comm = req_comm, .fatal_signal_pending = hmfs_req_fatal_signal };
 	struct hmfs_ctx *ctx = req_ctx(req);
 	struct hmfs_open *of = (struct hmfs_open *)(uintptr_t)fi->fh;
 	char tmp[HMFS_PAGE_SIZE + 1];

@@ -834,6 +834,14 @@ struct hmfs_ctx {
 	 */
 	bool change_waits_guest;
 	/*
+	 * The block whose device_lock the running change holds (devlock.c:
+	 * its id + 1, 0 none, -1 any going offline; atomic reads, written
+	 * under devlock_lock) and the READs of its online kept until it ends
+	 */
+	pthread_mutex_t devlock_lock;
+	long devlock_block;
+	struct hmfs_devlock_read *devlock_readers;
+	/*
 	 * /proc/iomem and /sys/firmware/memmap while a change holds the
 	 * engine's device_hotplug_lock for long (machine.c maps_snap_take()):
 	 * the kernel's readers take resource_lock or nothing, never
@@ -1624,6 +1632,24 @@ void hmfs_nodelink_free(struct hmfs_ctx *ctx);
 void hmfs_splice_init(struct hmfs_ctx *ctx);
 void hmfs_splice_fini(struct hmfs_ctx *ctx);
 /* after a READ of @ino answered short: remembered when a page-cache one (@lock_owner 0) */
+/*
+ * devlock.c: a memory block's device_lock, which 6.12's online_show()
+ * waits for while a change offlines or onlines that block.  defer: a
+ * READ of block @id's online kept (true: answered later, by
+ * hmfs_read_answer() from release, or EINTR at a fatal signal), or false
+ * to answer it now.  take/release: around a change's apply (machine.c).
+ */
+struct hmfs_devlock_read;
+void hmfs_devlock_init(struct hmfs_ctx *ctx);
+void hmfs_devlock_destroy(struct hmfs_ctx *ctx);
+bool hmfs_devlock_defer(struct hmfs_ctx *ctx, unsigned long id, fuse_req_t req, fuse_ino_t ino,
+			size_t size, off_t off, const struct fuse_file_info *fi, uint64_t unique);
+void hmfs_devlock_take(struct hmfs_ctx *ctx, const struct hmfs_change *ch, bool long_hold);
+void hmfs_devlock_release(struct hmfs_ctx *ctx);
+/* fs.c: a READ answered as hmfs_read() does; the writer's fatal_signal_pending() */
+void hmfs_read_answer(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		      struct fuse_file_info *fi);
+bool hmfs_req_fatal_signal(void *req);
 void hmfs_splice_read_seen(struct hmfs_ctx *ctx, uint64_t ino, uint64_t lock_owner);
 /* an OPEN of @ino puts its i_size back: it must go to a worker (fs.c may_wait()) */
 bool hmfs_splice_open_pending(struct hmfs_ctx *ctx, uint64_t ino);

@@ -880,7 +880,10 @@ static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *
 		maps_snap_take(ctx);
 		__atomic_store_n(&ctx->change_waits_guest, true, __ATOMIC_RELEASE);
 	}
+	/* the blocks' device_lock, which a reader of their online waits for (devlock.c) */
+	hmfs_devlock_take(ctx, ch, long_hold);
 	ret = apply(ctx, ch, added, addedlen, ost_slot, err, errlen);
+	hmfs_devlock_release(ctx);
 	if (long_hold) {
 		__atomic_store_n(&ctx->change_waits_guest, false, __ATOMIC_RELEASE);
 		maps_snap_drop(ctx);
@@ -1315,6 +1318,7 @@ void hmfs_ctx_init(struct hmfs_ctx *ctx)
 	pthread_mutex_init(&ctx->sub_lock, NULL);
 	pthread_cond_init(&ctx->conns_cond, NULL);
 	pthread_mutex_init(&ctx->change_lock, NULL);
+	hmfs_devlock_init(ctx);
 	pthread_mutex_init(&ctx->maps_snap_lock, NULL);
 	ctx->maps_snap_gen = UINT64_MAX; /* no copy yet */
 	pthread_mutex_init(&ctx->end_lock, NULL);
@@ -1353,6 +1357,7 @@ void hmfs_ctx_destroy(struct hmfs_ctx *ctx)
 	pthread_mutex_destroy(&ctx->end_lock);
 	pthread_mutex_destroy(&ctx->maps_snap_lock);
 	pthread_mutex_destroy(&ctx->change_lock);
+	hmfs_devlock_destroy(ctx);
 	pthread_cond_destroy(&ctx->conns_cond);
 	pthread_mutex_destroy(&ctx->sub_lock);
 	pthread_mutex_destroy(&ctx->dev_snap_lock);

@@ -8,7 +8,11 @@
 # is kernfs's, changed under map_entries_lock: tests/fusefs/242), and the
 # writer's signal still ends the offline with EINTR (FUSE_INTERRUPT
 # reaches us).  Before 2026-12-01 firmware/memmap waited: checks
-# 7 and 8 fail without its copy.
+# 7 and 8 fail without its copy.  The one exception is the looping
+# block's own `online`: 6.12's online_show() takes device_lock(), which
+# device_offline() holds across the loop, so that read waits for the
+# offline's end, on hotmemfs too (without blocking the reading thread:
+# tests/fusefs/352).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -50,6 +54,10 @@ fwmap=$BG
 in_background fwmap0 cat "$MNT/sys/firmware/memmap/0/type"
 answered_within fwmap0 30
 tap_ok $? "firmware/memmap/0/type reads during the offline: '$(cat "$TMP/fwmap0.out")'"
+cat "$M/memory32/online" >"$TMP/online.out" 2>&1 &
+online=$!
+in_fuse_read "$online"
+tap_ok $? "memory32/online, the exception, waits (online_show()'s device_lock, held by the offline)"
 block_state_wait 32 going-offline
 tap_ok $? "... while the offline still loops"
 kill -ALRM $writer
@@ -57,6 +65,8 @@ wait_exit $writer 30
 rc=$?
 [ $rc = 124 ] && grep -q "memory32: offline failed (EINTR)" "$TMP/hotmemfs.log"
 tap_ok $? "the writer's signal ends the offline: EINTR (writer rc $rc)"
+wait_gone "$online" 30
+is "$(cat "$TMP/online.out")" 1 "memory32/online answered once the offline ended: 1 (it failed)"
 wait_exit $iomem 30
 grep -q "System RAM" "$TMP/iomem.out"
 tap_ok $? "/proc/iomem has System RAM"

@@ -442,12 +442,14 @@ fs_thread_in() {
 
 # in_fuse_write PID: 0 once PID waits in its write(2)'s FUSE request for
 # hotmemfs's reply (its kernel stack: fuse and vfs_write; not its open's),
-# 1 after 20 s
-in_fuse_write() {
+# 1 after 20 s; in_fuse_read PID: the same for its read(2) (vfs_read)
+in_fuse_write() { in_fuse_call "$1" vfs_write; }
+in_fuse_read() { in_fuse_call "$1" vfs_read; }
+in_fuse_call() {
 	local stack
 	for _ in $(seq 400); do
 		stack=$(cat "/proc/$1/stack" 2>/dev/null)
-		[[ $stack == *fuse* && $stack == *vfs_write* ]] && return 0
+		[[ $stack == *fuse* && $stack == *"$2"* ]] && return 0
 		sleep 0.05
 	done
 	return 1
