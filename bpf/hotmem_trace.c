@@ -988,6 +988,43 @@ static void say_cmd_outlives(struct run *r)
 		r->o->duration, r->o->cmd[0], (int)r->child);
 }
 
+/*
+ * --emulator PATH alone: uprobes follow the inode, so a process still
+ * running the file PATH named before a rebuild replaced it ("PATH
+ * (deleted)" in /proc/PID/exe) is not traced -- and the trace said
+ * nothing but "0 events" (abuse28 T11).  Such processes are named, with
+ * the way to trace them (by pid, its exe is traced whatever its name).
+ */
+static void say_deleted_binaries(const struct run *r)
+{
+	char path[sizeof(((struct dirent *)0)->d_name) + 16], exe[PATH_MAX + 16], want[PATH_MAX + 16];
+	struct dirent *d;
+	DIR *proc;
+	ssize_t l;
+
+	if (!r->t.want_emulator || r->t.emu_pid > 0 || r->o->cmd)
+		return;
+	proc = opendir("/proc");
+	if (!proc)
+		return;
+	snprintf(want, sizeof(want), "%s (deleted)", r->t.emu_path);
+	while ((d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/exe", d->d_name);
+		l = readlink(path, exe, sizeof(exe) - 1);
+		if (l <= 0)
+			continue;
+		exe[l] = '\0';
+		if (!strcmp(exe, want))
+			fprintf(stderr,
+				"hotmem-trace: emulator: pid %s runs an older %s (replaced since it "
+				"started), not traced: use --emulator %s\n",
+				d->d_name, r->t.emu_path, d->d_name);
+	}
+	closedir(proc);
+}
+
 /* /proc/PID/comm, "?" when unreadable */
 static void read_comm(long pid, char *buf, size_t len)
 {
@@ -1153,6 +1190,7 @@ static int setup(struct run *r)
 	}
 	uprobes_refused(r, 0);
 	tracepoints_refused(r, 0);
+	say_deleted_binaries(r);
 	err = fds_refused(r);
 	if (err)
 		return err;
