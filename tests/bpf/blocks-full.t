@@ -9,15 +9,11 @@
 # room for 1, the second one's steps are the ones counted.  Runs in a
 # private mount namespace on a BPF filesystem of its own.  Needs root
 # (BPF), uprobes and bpftool.
-if [ -z "${BLOCKS_FULL_T_NS:-}" ] && [ "$(id -u)" = 0 ]; then
-	BLOCKS_FULL_T_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+in_own_mount_ns "$@"
 usdt_test 7
 need_tool bpftool bpftool
-mkdir "$D/fs"
-mount -t bpf bpf "$D/fs" || skip_all "cannot mount a BPF filesystem"
-trap 'umount "$D/fs"; rm -rf "$D"' EXIT
+own_mount bpf "$D/fs"
 P=$D/fs/hotmem
 
 # run ARGS...: the scenario traced with ARGS, the maps dumped before its end

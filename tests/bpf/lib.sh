@@ -106,3 +106,19 @@ enter_test() {
 	W=$(mktemp -d "/tmp/hotmem-enter-$2.XXXXXX")
 	trap 'rm -rf "$W"' EXIT
 }
+
+# in_own_mount_ns "$@": as root, the test run again in a mount namespace
+# of its own (before usdt_test), so that what own_mount mounts is never
+# the host's
+in_own_mount_ns() {
+	if [ -z "${HMT_OWN_MOUNT_NS:-}" ] && [ "$(id -u)" = 0 ]; then
+		HMT_OWN_MOUNT_NS=1 exec unshare -m --propagation private "$0" "$@"
+	fi
+}
+# own_mount TYPE DIR [OPTIONS]: a TYPE filesystem on DIR (made) in $D, or
+# a loud skip; unmounted before $D is removed at exit
+own_mount() {
+	mkdir -p "$2"
+	mount -t "$1" ${3:+-o "$3"} none "$2" || skip_all "cannot mount a $1 filesystem"
+	trap 'umount "'"$2"'"; rm -rf "$D"' EXIT
+}

@@ -7,14 +7,10 @@
 # live run's (its process holds the map) is still refused, and left.
 # Runs in a private mount namespace on a BPF filesystem of its own, never
 # the host's /sys/fs/bpf.  Needs root (BPF) and uprobes.
-if [ -z "${PINS_STALE_T_NS:-}" ] && [ "$(id -u)" = 0 ]; then
-	PINS_STALE_T_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+in_own_mount_ns "$@"
 usdt_test 9
-mkdir "$D/fs"
-mount -t bpf bpf "$D/fs" || skip_all "cannot mount a BPF filesystem"
-trap 'umount "$D/fs"; rm -rf "$D"' EXIT
+own_mount bpf "$D/fs"
 P=$D/fs/hotmem
 
 "$HT" --emulator "$T" --pin "$P" -o "$D/first.out" -d 600 2>"$D/first.err" & first=$!

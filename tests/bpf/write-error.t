@@ -7,15 +7,11 @@
 # last whole line, and the run still ends with 1.  A small tmpfs (8 KiB)
 # in a private mount namespace takes the trace of usdt_target's scenario
 # (~120 events, ~25 KB of JSON).  Needs root (BPF) and uprobes.
-if [ -z "${WRITE_ERROR_T_NS:-}" ] && [ "$(id -u)" = 0 ]; then
-	WRITE_ERROR_T_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+in_own_mount_ns "$@"
 usdt_test 5
 need_tool python3 python3
-mkdir "$D/small"
-mount -t tmpfs -o size=8k none "$D/small" || skip_all "cannot mount a tmpfs"
-trap 'umount "$D/small"; rm -rf "$D"' EXIT
+own_mount tmpfs "$D/small" size=8k
 
 timeout 120 "$HT" -q --emulator "$T" --no-pin -o /dev/null -J "$D/small/t.jsonl" -- "$T" scenario \
 	>/dev/null 2>"$D/err"
