@@ -284,6 +284,14 @@ static void test_one_direction_traced(void **state)
 	assert_int_equal(bs.b[33].error_fn, HMT_FN_memory_notify);
 }
 
+/* block @b reads @online, on node @nid, in zone @zid */
+static void assert_placed(const struct hmt_block_state *b, __u32 online, int nid, int zid)
+{
+	assert_int_equal(b->online, online);
+	assert_int_equal(b->nid, nid);
+	assert_int_equal(b->zid, zid);
+}
+
 /*
  * abuse25a B7: a block the trace saw only going offline kept nid -1 and
  * zid -1 though its offline_pages named node 0, Normal; now it has them.
@@ -312,14 +320,10 @@ static void test_offline_only_block_placed(void **state)
 	e.zid = HMU_ZONE_MOVABLE;
 	e.ret = -EBUSY;
 	feed(&bs, &e);
-	assert_int_equal(bs.b[33].nid, 0);
-	assert_int_equal(bs.b[33].zid, HMU_ZONE_NORMAL);
-	assert_int_equal(bs.b[33].online, 0);
+	assert_placed(&bs.b[33], 0, 0, HMU_ZONE_NORMAL);
 	e.ret = 0;
 	feed(&bs, &e);
-	assert_int_equal(bs.b[33].nid, 1);
-	assert_int_equal(bs.b[33].zid, HMU_ZONE_MOVABLE);
-	assert_int_equal(bs.b[33].online, 1);
+	assert_placed(&bs.b[33], 1, 1, HMU_ZONE_MOVABLE);
 }
 
 /*
@@ -339,9 +343,7 @@ static void test_failed_offline_says_online(void **state)
 	(void)state;
 	blocks_init(&bs, 0); /* 6.12: memory_block_online/offline inlined */
 	feed(&bs, &e);
-	assert_int_equal(bs.b[32].online, 1);
-	assert_int_equal(bs.b[32].nid, 0);
-	assert_int_equal(bs.b[32].zid, HMU_ZONE_NORMAL);
+	assert_placed(&bs.b[32], 1, 0, HMU_ZONE_NORMAL);
 	assert_int_equal(bs.b[32].failed, 1);
 	/* offlined at last, then an online that fails: offline */
 	e.ret = 0;
