@@ -189,8 +189,6 @@ static void engine_event(const struct hm_event *ev, void *arg)
 	q->level = ev->level;
 	switch (ev->type) {
 	case HM_EV_UEVENT:
-		/* a change's, in its thread: held until its record is durable */
-		q->hold = __atomic_load_n(&ctx->hold_cur, __ATOMIC_RELAXED);
 		snprintf(q->action_name, sizeof(q->action_name), "%s", action_name(ev->action));
 		/* a node device's (nid >= 0) is subsystem "node" */
 		q->synth = ev->block_id == HM_NO_BLOCK;
@@ -218,184 +216,6 @@ void hmfs_qev_free(struct hmfs_qev *q)
 {
 	free(q->env);
 	free(q);
-}
-
-/*
- * ---- a change's uevents wait for its record ------------------------------
- *
- * The kernel sends KOBJ_ONLINE once online_pages() returned 0
- * (drivers/base/core.c device_online(), 6.12), and a refused online sends
- * nothing.  With a state file a change is refused after the engine made
- * it when its record cannot be made durable (ENOSPC, EIO of fdatasync,
- * ENOENT), and undone: its uevents, and its undo's, would tell udev rules
- * and hotmemd of an online and an offline that the writer is told never
- * happened (abuse25c D5).  So the uevents the engine queues while a
- * change runs carry its hold, and the notifier stops at the first one
- * whose hold is pending -- everything after it waits, in the queue's
- * order, as the kernel's would be -- until the change's record is durable
- * (hmfs_events_release()) or the change is undone (hmfs_events_drop():
- * its uevents and its undo's are delivered without being sent, the
- * kernel's caches still told).  An agent waiting for an ADD waits for
- * the sync its writer waits for anyway.  Reads still run ahead of the
- * record: a reader may see the change before it is durable.
- */
-
-/* @id's entry, q_lock held (NULL: released, or never held) */
-static struct hmfs_hold *hold_find(struct hmfs_ctx *ctx, uint64_t id)
-{
-	for (size_t i = 0; id && i < ctx->q_nr_holds; i++)
-		if (ctx->q_holds[i].id == id)
-			return &ctx->q_holds[i];
-	return NULL;
-}
-
-/* @i's entry gone, q_lock held; the array freed with its last one */
-static void hold_remove(struct hmfs_ctx *ctx, size_t i)
-{
-	ctx->q_holds[i] = ctx->q_holds[--ctx->q_nr_holds];
-	if (!ctx->q_nr_holds) {
-		free(ctx->q_holds);
-		ctx->q_holds = NULL;
-		ctx->q_holds_cap = 0;
-	}
-}
-
-/* room for one more entry, q_lock held */
-static bool hold_room(struct hmfs_ctx *ctx)
-{
-	struct hmfs_hold *h;
-	size_t cap = ctx->q_holds_cap ? 2 * ctx->q_holds_cap : 8;
-
-	if (ctx->q_nr_holds < ctx->q_holds_cap)
-		return true;
-	h = realloc(ctx->q_holds, cap * sizeof(*h));
-	if (!h)
-		return false;
-	ctx->q_holds = h;
-	ctx->q_holds_cap = cap;
-	return true;
-}
-
-/* none without a notifier: nothing would send or drop what it holds */
-uint64_t hmfs_events_hold(struct hmfs_ctx *ctx)
-{
-	uint64_t id = 0;
-
-	pthread_mutex_lock(&ctx->q_lock);
-	if (ctx->notifier_started && !ctx->q_stop && hold_room(ctx)) {
-		id = ++ctx->hold_last;
-		ctx->q_holds[ctx->q_nr_holds++] = (struct hmfs_hold){ id, false };
-	}
-	pthread_mutex_unlock(&ctx->q_lock);
-	hmfs_events_tag(ctx, id);
-	return id;
-}
-
-/* the engine's uevents from now on are @hold's (change_lock held; 0: none) */
-void hmfs_events_tag(struct hmfs_ctx *ctx, uint64_t hold)
-{
-	__atomic_store_n(&ctx->hold_cur, hold, __ATOMIC_RELAXED);
-}
-
-/*
- * @hold's change undone (change_lock held): dropped -- unless hotmemfs
- * froze, the undo refused, and what the uevents said stays true
- */
-void hmfs_events_undone(struct hmfs_ctx *ctx, uint64_t hold)
-{
-	if (ctx->frozen)
-		hmfs_events_release(ctx, hold);
-	else
-		hmfs_events_drop(ctx, hold);
-}
-
-/*
- * @hold's record durable (or none to make): its uevents go out; or
- * (@drop) its change undone, its undo's uevents queued with its hold:
- * none of them sent, the entry kept until they are out (notifier_main())
- */
-static void hold_end(struct hmfs_ctx *ctx, uint64_t hold, bool drop)
-{
-	struct hmfs_hold *h;
-
-	if (!hold)
-		return;
-	pthread_mutex_lock(&ctx->q_lock);
-	h = hold_find(ctx, hold);
-	if (h && drop)
-		h->dropped = true;
-	else if (h && !h->dropped)
-		hold_remove(ctx, (size_t)(h - ctx->q_holds));
-	pthread_mutex_unlock(&ctx->q_lock);
-	pthread_cond_signal(&ctx->q_cond);
-}
-
-void hmfs_events_release(struct hmfs_ctx *ctx, uint64_t hold)
-{
-	hold_end(ctx, hold, false);
-}
-
-void hmfs_events_drop(struct hmfs_ctx *ctx, uint64_t hold)
-{
-	hold_end(ctx, hold, true);
-}
-
-/* @q waits for its change's record, q_lock held; a stopping notifier waits for none */
-static bool held_locked(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
-{
-	struct hmfs_hold *h = q->hold ? hold_find(ctx, q->hold) : NULL;
-
-	return h && !h->dropped && !ctx->q_stop;
-}
-
-/* @q's change was undone: delivered without its uevent sent (its hold is not released) */
-static bool hold_dropped(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
-{
-	struct hmfs_hold *h;
-	bool dropped;
-
-	if (!q->hold)
-		return false;
-	pthread_mutex_lock(&ctx->q_lock);
-	h = hold_find(ctx, q->hold);
-	dropped = h && h->dropped;
-	pthread_mutex_unlock(&ctx->q_lock);
-	return dropped;
-}
-
-static bool held(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
-{
-	bool ret;
-
-	if (!q->hold)
-		return false;
-	pthread_mutex_lock(&ctx->q_lock);
-	ret = held_locked(ctx, q);
-	pthread_mutex_unlock(&ctx->q_lock);
-	return ret;
-}
-
-/* @q and what follows it back at the queue's head, before what came since */
-static void put_back(struct hmfs_ctx *ctx, struct hmfs_qev *q)
-{
-	struct hmfs_qev *tail = q;
-
-	while (tail->next)
-		tail = tail->next;
-	pthread_mutex_lock(&ctx->q_lock);
-	tail->next = ctx->q_head;
-	if (!ctx->q_head)
-		ctx->q_tail = tail;
-	ctx->q_head = q;
-	pthread_mutex_unlock(&ctx->q_lock);
-}
-
-/* the notifier's list is out and nothing is queued (q_lock held): no dropped hold has any left */
-static void holds_prune_locked(struct hmfs_ctx *ctx)
-{
-	for (size_t i = ctx->q_nr_holds; i--;)
-		if (ctx->q_holds[i].dropped)
-			hold_remove(ctx, i);
 }
 
 void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
@@ -1114,9 +934,6 @@ static bool deliver(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_node + 1), NULL);
 			inval_dir(ctx, HMFS_INO(HMFS_C_STATIC, ctx->sn_busnodedev + 1), NULL);
 		}
-		/* an undone change's: the kernel's caches told, its uevent never sent */
-		if (hold_dropped(ctx, q))
-			return false;
 		send_uevent(ctx, q);
 	}
 	hmfs_ctl_broadcast(ctx, q);
@@ -1153,9 +970,7 @@ static struct hmfs_qev *deliver_run(struct hmfs_ctx *ctx, struct hmfs_qev *first
 	struct hmfs_qev *q, *next;
 	long added = -1;
 
-	/* up to a uevent whose change's record is not durable yet (first is not) */
-	for (q = first; q && n < RUN_MAX && in_run(q) && (q == first || !held(ctx, q));
-	     q = q->next, n++) {
+	for (q = first; q && n < RUN_MAX && in_run(q); q = q->next, n++) {
 		block_names_changed(ctx, q->block_id, q->action, q->gone_key);
 		if (added < 0 && q->action == HM_KOBJ_ADD)
 			added = (long)q->block_id;
@@ -1165,10 +980,8 @@ static struct hmfs_qev *deliver_run(struct hmfs_ctx *ctx, struct hmfs_qev *first
 	for (q = first; n--; q = next) {
 		next = q->next;
 		block_pollers_wake(ctx, q->block_id);
-		if (!hold_dropped(ctx, q)) {
-			send_uevent(ctx, q);
-			hmfs_ctl_broadcast(ctx, q);
-		}
+		send_uevent(ctx, q);
+		hmfs_ctl_broadcast(ctx, q);
 		hmfs_qev_free(q);
 	}
 	return q;
@@ -1366,14 +1179,8 @@ static void *notifier_main(void *arg)
 	for (;;) {
 		struct timespec at;
 
-		/*
-		 * an armed rate limit wakes it at its period's end (q_cond:
-		 * CLOCK_MONOTONIC); a change's held uevent at the head, its
-		 * release or drop (hmfs_events_release())
-		 */
-		while ((!ctx->q_head || held_locked(ctx, ctx->q_head)) && !ctx->q_stop) {
-			if (!ctx->q_head)
-				holds_prune_locked(ctx);
+		/* an armed rate limit wakes it at its period's end (q_cond: CLOCK_MONOTONIC) */
+		while (!ctx->q_head && !ctx->q_stop) {
 			if (!throttle_next(ctx, &at)) {
 				pthread_cond_wait(&ctx->q_cond, &ctx->q_lock);
 			} else if (pthread_cond_timedwait(&ctx->q_cond, &ctx->q_lock, &at) == ETIMEDOUT) {
@@ -1389,10 +1196,6 @@ static void *notifier_main(void *arg)
 		pthread_mutex_unlock(&ctx->q_lock);
 		throttle_expire(ctx); /* a period that ended first sends its event first */
 		while (q) {
-			if (held(ctx, q)) {
-				put_back(ctx, q);
-				break;
-			}
 			if (in_run(q)) {
 				q = deliver_run(ctx, q, &done);
 			} else {
@@ -1587,10 +1390,6 @@ void hmfs_events_stop(struct hmfs_ctx *ctx)
 	pthread_mutex_lock(&ctx->q_lock);
 	ctx->notifier_started = false;
 	held = held_ready_locked(ctx, true);
-	/* none held from now on (hmfs_events_hold()): a change's release finds none */
-	free(ctx->q_holds);
-	ctx->q_holds = NULL;
-	ctx->q_nr_holds = ctx->q_holds_cap = 0;
 	pthread_mutex_unlock(&ctx->q_lock);
 	held_send(held);
 	/* nothing delivers a link event now: every block held is linked */

@@ -506,11 +506,6 @@ struct hmfs_qev {
 		HMFS_QMP_NODE_LINK,
 	} qmp;
 	bool released; /* a SIZE_CHANGE the rate limit kept, queued again at its period's end */
-	/*
-	 * a uevent of a change whose record is not durable yet (its hold,
-	 * events.c hmfs_events_hold()): sent once it is, never if undone; 0: none
-	 */
-	uint64_t hold;
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
 	size_t env_len;
 	enum hm_uevent_action action;
@@ -743,17 +738,6 @@ struct hmfs_ctx {
 	pthread_cond_t q_settled;
 	/* FUSE writes' replies held until q_delivered reaches theirs (hmfs_reply_write_after()) */
 	struct hmfs_held_reply *q_held;
-	/*
-	 * the holds of changes whose records are not durable yet, and of
-	 * those undone whose uevents may still be queued (events.c
-	 * hmfs_events_hold()), under q_lock; the change's own, set under
-	 * change_lock while it applies or is undone and read by the engine's
-	 * callback in its thread (atomic: 0 none); the last one given, under
-	 * change_lock
-	 */
-	struct hmfs_hold { uint64_t id; bool dropped; } *q_holds;
-	size_t q_nr_holds, q_holds_cap;
-	uint64_t hold_cur, hold_last;
 	pthread_t notifier;
 	bool notifier_started;
 	/* QEMU's per-device rate limit of MEMORY_DEVICE_SIZE_CHANGE: the notifier's alone (events.c) */
@@ -1561,19 +1545,6 @@ int hmfs_events_settle(struct hmfs_ctx *ctx, long timeout_ms, uint64_t *left);
 /* the events queued so far: a change's own lie past what it read before it */
 uint64_t hmfs_events_queued(struct hmfs_ctx *ctx);
 /*
- * change_lock held, a state file's change about to apply: a new hold,
- * which tags the uevents the engine queues meanwhile (ctx->hold_cur), so
- * that they go out once its record is durable (hmfs_events_release()),
- * never if it is undone (hmfs_events_drop()); 0: no memory, not held
- */
-uint64_t hmfs_events_hold(struct hmfs_ctx *ctx);
-void hmfs_events_release(struct hmfs_ctx *ctx, uint64_t hold);
-void hmfs_events_drop(struct hmfs_ctx *ctx, uint64_t hold);
-/* change_lock held: the engine's uevents from now on are @hold's (0: none) */
-void hmfs_events_tag(struct hmfs_ctx *ctx, uint64_t hold);
-/* change_lock held: @hold's change undone, its undo's uevents queued: dropped (frozen: released) */
-void hmfs_events_undone(struct hmfs_ctx *ctx, uint64_t hold);
-/*
  * A FUSE write's reply (@err, else @count) once the notifier has delivered
  * every event queued since @before (the change's invalidations and
  * uevents); at once when there are none, or when the ring queue that
@@ -2155,8 +2126,6 @@ struct hmfs_save {
 	int (*undo)(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret);
 	/* under journal_lock: its record, waiting to be durable */
 	uint64_t seq, sync_to;
-	/* its change's uevents, held until the record is durable (events.c); 0: none */
-	uint64_t hold;
 	struct hmfs_save *next;
 	bool pending, done;
 	int ret;

@@ -892,23 +892,6 @@ static int apply_held(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *
 }
 
 /*
- * Whether @ch's uevents wait for its record (@sv: a state file's): not
- * those of a change that goes on long after its first uevents -- a
- * DIMM's eject (a block's OFFLINE, then the next block's offline, up to
- * its 40 s bound on a stuck one) or a virtio-mem driver run that unplugs
- * (hmfs_dev_may_unplug(), the same bounds): every uevent after them, and
- * every reply that waits for what was queued since it began (a lock-free
- * value's write, a control command's), would wait for that change too.
- * Those are sent as they go, as before; a single offline sends its
- * OFFLINE as it ends, as the kernel's device_offline() does, and waits.
- */
-static bool holds_uevents(struct hmfs_ctx *ctx, const struct hmfs_save *sv,
-			  const struct hmfs_change *ch)
-{
-	return sv->active && ch->op != HMFS_CH_DEVICE_DEL && !hmfs_dev_may_unplug(ctx, ch);
-}
-
-/*
  * The drivers' work in the writer's thread, named "hotmemfs-driver" while
  * it runs: 6.12 runs it in a kworker (virtio_mem_run_wq() on
  * system_freezable_wq), and `top -H`, a debugger or a test's preload
@@ -966,16 +949,10 @@ static void driver_retry(struct hmfs_ctx *ctx, struct change_run *drun,
 	 */
 	hmfs_state_prepare(ctx, retry, &drun->sv);
 	drun->sv.undo = undo_unsynced;
-	/* its uevents wait for its own record, not the client's (events.c) */
-	drun->sv.hold = holds_uevents(ctx, &drun->sv, retry) ? hmfs_events_hold(ctx) : 0;
-	if (driver_apply(ctx, retry, drun)) {
-		hmfs_events_release(ctx, drun->sv.hold); /* no record: what it did stands */
-	} else {
+	if (!driver_apply(ctx, retry, drun)) {
 		sret = hmfs_state_append(ctx, &drun->sv);
-		if (sret) {
+		if (sret)
 			unsaved(ctx, retry, &drun->sv, "", sret, drun->err, drun->errlen);
-			hmfs_events_undone(ctx, drun->sv.hold);
-		}
 	}
 	hmfs_dev_due_free(retry);
 }
@@ -1236,13 +1213,8 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	}
 	hmfs_state_prepare(ctx, ch, &run.sv);
 	run.sv.undo = undo_unsynced;
-	/* with a state file its uevents go out once its record is durable (events.c) */
-	run.sv.hold = holds_uevents(ctx, &run.sv, ch) ? hmfs_events_hold(ctx) : 0;
 	ret = apply_held(ctx, ch, run.added, sizeof(run.added), &run.ost_slot, run.err, run.errlen);
 	if (ret < 0 && !may_progress(ctx, ch)) {
-		/* refused, nothing to record: what it queued stands */
-		hmfs_events_tag(ctx, 0);
-		hmfs_events_release(ctx, run.sv.hold);
 		/* refused, but the kernel's allocations moved before it (kmem_tick()): kept */
 		hmfs_state_append_kmem(ctx, &ksv);
 		pthread_mutex_unlock(&ctx->change_lock);
@@ -1252,13 +1224,10 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 	if (ch->dev.new_id)
 		snprintf(ch->dev.new_id, ch->dev.new_id_len, "%s", run.added);
 	sret = hmfs_state_append(ctx, &run.sv);
-	if (sret) {
+	if (sret)
 		ret = unsaved(ctx, ch, &run.sv, run.added, sret, run.err, run.errlen);
-		hmfs_events_undone(ctx, run.sv.hold);
-	} else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE)) {
+	else if (ret >= 0 && (ch->op == HMFS_CH_BLOCK_STATE || ch->op == HMFS_CH_BLOCK_ONLINE))
 		driver_retry(ctx, &drun, &retry);
-	}
-	hmfs_events_tag(ctx, 0);
 	/* a change that left the file's machine as it was has no record to carry them */
 	if (!sret)
 		hmfs_state_append_kmem(ctx, &ksv);
@@ -1267,14 +1236,10 @@ int hmfs_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err, s
 		ends_pending(ctx, true);
 	pthread_mutex_unlock(&ctx->change_lock);
 	if (!sret) {
-		/* durable: its uevents go out (undone, rollback() dropped them) */
 		sret = hmfs_state_sync(ctx, &run.sv);
 		if (sret)
 			ret = sret; /* undone, run.err says so */
-		else
-			hmfs_events_release(ctx, run.sv.hold);
-		if (!hmfs_state_sync(ctx, &drun.sv))
-			hmfs_events_release(ctx, drun.sv.hold);
+		hmfs_state_sync(ctx, &drun.sv);
 		hmfs_state_sync(ctx, &ksv);
 	}
 	/*

@@ -3677,12 +3677,9 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 		sv->ret = sret;
 		if (sv->undo && !ctx->frozen) {
 			kmem_rewind(ctx, sv);
-			hmfs_events_tag(ctx, sv->hold); /* the undo's uevents go with the change's */
 			sv->undo(ctx, sv, sret);
-			hmfs_events_tag(ctx, 0);
 			kmem_rewind_end(ctx);
 		}
-		hmfs_events_undone(ctx, sv->hold);
 		recount_undone(ctx);
 		/* the oldest's with any (a QEMU-side record carries none: ULONG_MAX) */
 		if (sv->kmem_from < kmem_from)
