@@ -13,7 +13,9 @@
 require_env
 # the eject's 40 s bound off the clock (d334e339's thread_clock.so, as
 # 332): every check up to "the eject still runs" needs the eject still
-# at memory33, which under a loaded or sanitized run could pass 40 s
+# at memory33, which under a loaded run could pass 40 s.  A sanitized
+# hotmemfs cannot take the shim (want_off_clock's note): there the bound
+# stays on the clock, as before (reread27 R8, as for 332)
 want_off_clock
 
 off_clock hotmemfs-eject start_fs --fresh
