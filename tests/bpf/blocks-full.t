@@ -31,7 +31,7 @@ grep -q "^hotmem-trace: [0-9]* events, 0 dropped, [0-9]* USDT probe hits, [1-9][
 ok $? "... the summary counts the block steps the map had no room for"
 [ "$(grep -o '"block":[0-9]*' "$D/blocks.json" | tr -d ' ' | sort -u)" = '"block":32' ]
 ok $? "... the blocks map kept the first block only"
-full=$(tr -d ' \n' <"$D/counters.json" | grep -o '"blocks_full":[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }')
+full=$(tr -d ' \n' <"$D/counters.json" | grep -o '"blocks_full":[0-9]*' | awk -F: '{ s += $2 } END { printf "%.0f", s }')
 grep -o '[0-9]* block steps not kept' "$D/err" | grep -qx "${full:-x} block steps not kept"
 ok $? "... and the counters map's blocks_full add up to it ($full)"
 tr -d ' \n' <"$D/counters.json" | grep -q '"fn":"HMT_FN_online_pages",.*"blocks_full":[1-9]'

@@ -271,7 +271,7 @@ has "$L.log" "6.1: attaches, says its signatures and that the notifier actions a
 	"kernel 6.1." "attached: add_memory_resource arch_add_memory __add_pages" \
 	"mhp_init_memmap_on_memory(pfn, nr_pages, zone)" "create_memory_block_devices(start, size, vmemmap_pages, group)" \
 	"__remove_pages(pfn, nr_pages, altmap)" "mhp_supports_memmap_on_memory(size)" \
-	"memory notifier actions: MEM_* bits (no enum in BTF"
+	"memory notifier actions: MEM_* bits (no enum memory_block_state in BTF"
 has "$L.log" "6.1: says what it cannot trace (sparse_add_section, vmemmap_populate; no 6.12-only steps)" \
 	"NOT attached: sparse_add_section" "NOT attached: vmemmap_populate:" \
 	"NOT attached: create_altmaps_and_memory_blocks: not in /proc/kallsyms"
