@@ -33,6 +33,14 @@ answered_within ao 30 && looping
 tap_ok $? "with a state file: auto_online_blocks online_movable answers while the offline loops"
 is "$(cat "$A")" online_movable "... and reads back at once"
 is "$(params)" 1 "... a \"param\" record of auto-online in the journal"
+# bad input while the offline loops: 6.12's auto_online_blocks_store()
+# answers -EINVAL from mhp_online_type_from_str() at once, the value stays
+in_background bad w "$A" movable
+answered_within bad 30 && looping
+tap_ok $? "a bad word answers while the offline loops"
+is "$(cat "$TMP/bad.out")" EINVAL "... with EINVAL, as 6.12"
+is "$(cat "$A")" online_movable "... and the value stays"
+is "$(tr '\0' '\n' <"$STATE.journal" | grep -c '"auto-online":"movable"')" 0 "... and nothing is journaled"
 kill9_fs
 wait "$OFF" 2>/dev/null
 journal_last_kept '"param":{"auto-online":"online_movable"}' "the auto-online record is the journal's last"
