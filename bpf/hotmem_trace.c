@@ -1454,10 +1454,17 @@ static int poll_loop(struct run *r)
 			break;
 		}
 	}
-	ring_buffer__consume(r->rb);
-	if (!err)
-		err = write_lost(r);
-	return err ? err : flush_output(r);
+	/*
+	 * The last drain only after a clean loop: after a write error the
+	 * events left would fail again, each saying so (trace28: the error
+	 * was said twice)
+	 */
+	if (!err) {
+		err = ring_buffer__consume(r->rb);
+		if (err >= 0)
+			err = write_lost(r);
+	}
+	return err < 0 ? err : flush_output(r);
 }
 
 /*
