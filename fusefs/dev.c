@@ -1448,6 +1448,26 @@ static int vmem_queue(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t req,
 }
 
 /*
+ * A qom-set's driver run, in the client's thread named "hotmemfs-driver"
+ * meanwhile, as machine.c driver_apply()'s: 6.12's
+ * virtio_mem_config_changed() queues the same work (virtio_mem_run_wq())
+ * on system_freezable_wq, a kworker.  `top -H`, a debugger or a test's
+ * preload shim tell it by the name: tests/reliability/thread_hold.c holds
+ * a shrink under device_hotplug_lock until the test lets go
+ * (tests/fusefs/250, which raced the shrink's own end under load before).
+ * The thread's own name back after; the main thread (a restore's) keeps
+ * its name, the process's (thread_name.h).
+ */
+static void vmem_run_qom_set(struct hmfs_ctx *ctx, struct hmfs_dev *d)
+{
+	struct hmfs_thread_name name;
+
+	hmfs_thread_name_take(&name, "hotmemfs-driver");
+	vmem_run_driver(ctx, d);
+	hmfs_thread_name_back(&name);
+}
+
+/*
  * The host changes requested-size (QEMU's qom-set): accepted whatever the
  * guest then achieves, as with QEMU; the guest's driver works toward it
  * at once and may stop short (offline memory over its threshold, busy
@@ -1505,8 +1525,11 @@ static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vme
 	d->resize_queued = false;
 	queue_settled(d); /* taken or dropped: the run below is toward it */
 	pthread_mutex_unlock(&ctx->dev_lock);
-	if (d->vm)
+	/* VMEM_TAKE runs in the timers' thread, which keeps its own name (hotmemfs-vmem) */
+	if (d->vm && how == VMEM_TAKE)
 		vmem_run_driver(ctx, d);
+	else if (d->vm)
+		vmem_run_qom_set(ctx, d);
 	return 0;
 out:
 	pthread_mutex_unlock(&ctx->dev_lock);

@@ -534,9 +534,11 @@ clients_settled() {
 # mount_driver_hold: hotmemfs mounted (--fresh --state none) with
 # thread_hold.so (the test's require_preload_shim thread_hold) holding the
 # thread named hotmemfs-driver -- a FUSE worker running the drivers' work
-# after an online, machine.c driver_apply() -- at its first
+# after an online, machine.c driver_apply(), or a control thread running
+# a qom-set's, dev.c vmem_run_qom_set() -- at its first
 # pthread_rwlock_wrlock() while $TMP/hold exists, with the options given
-# (none: --fresh --state none): one TAP line (tests/fusefs/268, 318, 335)
+# (none: --fresh --state none): one TAP line (tests/fusefs/250, 268, 318,
+# 335)
 mount_driver_hold() {
 	[ $# -gt 0 ] || set -- --fresh --state none
 	HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_NAME=hotmemfs-driver \
@@ -609,8 +611,9 @@ vmem_offline_loops() {
 	memory33_offline_loops
 }
 # memory33_pinned: vm0's memory32-33 online movable, 40000 movable pages
-# and 100 pinned ones after them, so that an offline of memory33 loops: one
-# TAP line (tests/reliability/state-pre-behind-offline.t)
+# and 100 pinned ones after them, so that an offline of memory33 loops (a
+# shrink stops short of them): one TAP line
+# (tests/reliability/state-pre-behind-offline.t, tests/fusefs/250)
 memory33_pinned() {
 	local m=$MNT/sys/devices/system/memory
 	for b in 32 33; do echo online_movable >"$m/memory$b/state"; done
@@ -877,15 +880,6 @@ vmem_del_waiter_removes() {
 	kill "$EV"
 	ctl check >/dev/null
 	tap_ok $? "invariants hold"
-}
-
-# movable_isolated: the isolated pageblocks of ZONE_MOVABLE (pagetypeinfo's
-# block counts, the Isolate column): alloc_contig_range() isolates the
-# range a virtio-mem unplug takes (tests/fusefs/250, 268); each read
-# bounded (20 s)
-movable_isolated() {
-	timeout 20 awk '/^Node +[0-9]+, zone +Movable +[0-9]/ { n += $NF } END { print n + 0 }' \
-		"$MNT/proc/pagetypeinfo"
 }
 
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...

@@ -25,7 +25,8 @@
  *                                 hotmemfs-vmem (its name asked at each
  *                                 call while PATH exists: a name it takes
  *                                 for a while, machine.c driver_apply()'s
- *                                 hotmemfs-driver, is seen)
+ *                                 hotmemfs-driver or dev.c
+ *                                 vmem_run_qom_set()'s, is seen)
  *   HOTMEM_TEST_THREAD_HOLD_WRLOCK=1  at pthread_rwlock_wrlock() instead
  *                                 (the engine's write locks, taken under
  *                                 device_hotplug_lock: mem_hotplug_begin(),
@@ -42,7 +43,7 @@
  * Users: tests/fusefs/251 (the first lock after the queued removal took
  * its id), 267 (contended: the queued removal past its early check), 268
  * (the drivers' work after an online, at its first write lock: the
- * unplug's vmemmap_remap_lost_excl()).
+ * unplug's vmemmap_remap_lost_excl()), 250 (a qom-set's shrink, there too).
  */
 #include <dlfcn.h>
 #include <errno.h>
