@@ -353,7 +353,9 @@ int hmfs_acpi_block_slot_had(struct hmfs_ctx *ctx, unsigned long id, int from,
  * result's _OST has the request's source.  A DIMM gone meanwhile (an
  * earlier eject of it succeeded) is nothing to do, as the kernel's work on
  * a device already trimmed evaluates no _OST; nor is another DIMM plugged
- * into the slot since the request (@want: the one asked for).
+ * into the slot since the request (@want: the one asked for).  A DIMM
+ * whose device_add was answered behind a guest's offline, its add still
+ * queued, is added first: the queue is ordered, its device check ahead.
  */
 static void acpi_eject(struct hmfs_ctx *ctx, int slot, int source, const char *want)
 {
@@ -362,6 +364,8 @@ static void acpi_eject(struct hmfs_ctx *ctx, int slot, int source, const char *w
 
 	if (hmfs_dev_dimm_in_slot(ctx, slot, id, sizeof(id)) || (*want && strcmp(want, id)))
 		return; /* ejected meanwhile (device_del, an earlier eject) */
+	/* the DIMM's device check, queued before this request, runs first (dev.c) */
+	hmfs_dev_probe_first(ctx, id);
 	ch.dev.id = id;
 	if (hmfs_change(ctx, &ch, err, sizeof(err)) && err[0])
 		fprintf(stderr, "hotmemfs: ACPI eject of PNP0C80:%02x: %s\n", slot, err);

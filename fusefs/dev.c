@@ -232,8 +232,11 @@ static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t 
  * checks it.  @qemu_view: QEMU's own view alone (QEMU 9.x
  * memory_device_get_free_addr() walks its device list within the device
  * memory region, nothing of the guest's): the engine's free ranges are
- * not asked (a virtio-mem device's, every time: vmem_add()).  A DIMM
- * still asks them (dimm_add(): one path only).
+ * not asked (a virtio-mem device's, every time: vmem_add(); a DIMM's
+ * answered behind a guest's offline: hmfs_dev_add_request()).  A DIMM's
+ * device_add run as a change still asks them (dimm_add()), so memory the
+ * guest probed by itself moves it elsewhere there, where QEMU's would
+ * not.
  */
 static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bool have_addr,
 		 uint64_t align, bool put_back, bool qemu_view, char *err, size_t errlen)
@@ -598,24 +601,48 @@ static void links_now(struct hmfs_ctx *ctx, uint64_t addr, uint64_t size)
 			  (unsigned long)((addr + size + ctx->block_size - 1) / ctx->block_size));
 }
 
-static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
-		    const struct hmfs_dev_refusal *refused, char *err, size_t errlen)
+/*
+ * QEMU's side of a DIMM (qdev_device_add() realizing it): its slot,
+ * chosen before the address as pc_dimm_pre_plug() does before
+ * memory_device_pre_plug(), its place (@qemu_view: QEMU's own device list
+ * alone, place()), and the slot's _STA present (acpi.c).  No memory group
+ * until the guest's add registers one.  Nothing to undo on failure: the
+ * slot is taken last.
+ */
+static int dimm_realize(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr, bool put_back,
+			bool qemu_view, char *err, size_t errlen)
 {
-	int ret;
+	int ret = hmfs_acpi_slot_find(ctx, d->slot, err, errlen);
 
-	/*
-	 * QEMU's slot, the guest's ACPI memory device (acpi.c): chosen before
-	 * the address, as pc_dimm_pre_plug() does before memory_device_pre_plug().
-	 */
-	ret = hmfs_acpi_slot_find(ctx, d->slot, err, errlen);
 	if (ret < 0)
 		return ret;
 	d->slot = ret;
-	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, refused != NULL, false, err,
+	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, put_back, qemu_view, err,
 		    errlen);
 	if (ret)
 		return ret;
 	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
+	d->group = -1;
+	return 0;
+}
+
+/*
+ * The guest's acpi_memory_device_add() of the DIMM QEMU realized (6.12
+ * drivers/acpi/acpi_memhotplug.c): a static memory group, add_memory()
+ * of the whole range, the blocks bound to the slot's device, the
+ * container's online uevent.  @refused: a restore's or an undo's DIMM
+ * (its refusal put back unasked).  @queued: its device_add answered
+ * before (hmfs_dev_add_request()): QEMU keeps the DIMM whatever the guest
+ * does, so every failure is the guest's refusal (acpi_bus_attach() drops
+ * it), -EEXIST too, which 6.12 binds and hotmem does not model; else
+ * -EEXIST and a memory group's failure refuse the device_add whole, as
+ * before.  An error leaves the slot to the caller.
+ */
+static int dimm_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d,
+		      const struct hmfs_dev_refusal *refused, bool queued, char *err, size_t errlen)
+{
+	int ret;
+
 	if (refused && refused->err) {
 		/* restored as it was: the guest is not asked again */
 		dimm_mark_refused(d, refused->err, refused->why);
@@ -625,7 +652,7 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 	if (d->group < 0) {
 		ret = d->group;
 		snprintf(err, errlen, "memory group: %s", strerror(-ret));
-		goto out_slot;
+		goto refused;
 	}
 	ret = dimm_add_memory(ctx, d, err, errlen);
 	if (ret) {
@@ -635,16 +662,9 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 		 * that memory to the DIMM, which hotmem does not model: the
 		 * device_add is refused whole, as before
 		 */
-		if (ret == -EEXIST)
-			goto out_slot;
-		/*
-		 * a restore's (or an undo's) DIMM had its memory: one that
-		 * cannot have it again is no guest's refusal but a failed restore
-		 */
-		if (refused)
-			goto out_slot;
-		dimm_refused(ctx, d, ret, err);
-		return 0;
+		if (ret == -EEXIST && !queued)
+			return ret;
+		goto refused;
 	}
 	/*
 	 * a restore's or an undo's DIMM was bound: linked at once, as it was,
@@ -657,8 +677,28 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 		links_now(ctx, d->addr, d->size);
 	hmfs_acpi_notify_online(ctx);
 	return 0;
-out_slot:
-	hmfs_acpi_slot_unplug(ctx, d->slot);
+refused:
+	/*
+	 * a restore's (or an undo's) DIMM had its memory: one that cannot
+	 * have it again is no guest's refusal but a failed restore; a memory
+	 * group's failure refuses a device_add still waiting for its reply
+	 */
+	if (refused || (d->group < 0 && !queued))
+		return ret;
+	dimm_refused(ctx, d, ret, err);
+	return 0;
+}
+
+static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
+		    const struct hmfs_dev_refusal *refused, char *err, size_t errlen)
+{
+	int ret = dimm_realize(ctx, d, have_addr, refused != NULL, false, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = dimm_probe(ctx, d, refused, false, err, errlen);
+	if (ret)
+		hmfs_acpi_slot_unplug(ctx, d->slot);
 	return ret;
 }
 
@@ -2066,27 +2106,29 @@ static void probe_end_journal(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 }
 
 /*
- * The guest's probe of a device QEMU's device_add listed behind a guest's
- * offline (hmfs_dev_add_request()), made the change it is once change_lock
- * is free: the virtio-mem driver probes the PCI device the hotplug event
- * announced (6.12 virtio_mem_probe()), then works toward requested-size.
- * Refused (the region meets memory, no memory for the driver, hotmemfs
- * frozen), the device stays QEMU's, listed, unprobed, and the log says why,
- * as the guest's dmesg would; not tried again.  A device_del since took
- * the device and its probe (hmfs_dev_probe_queued(): its incarnation).
- * dev_lock held, let go meanwhile (change_lock is taken before it).
+ * The guest's probe of device @d, which QEMU's device_add listed behind a
+ * guest's offline (hmfs_dev_add_request()), made the change it is once
+ * change_lock is free: the virtio-mem driver probes the PCI device the
+ * hotplug event announced (6.12 virtio_mem_probe()), then works toward
+ * requested-size; a DIMM's device check runs on kacpi_hotplug_wq, where
+ * acpi_device_hotplug() waits for device_hotplug_lock, and
+ * acpi_memory_device_add() adds its memory (ACPI_DEVICE_OST after it:
+ * hmfs_change()).  Refused (a virtio-mem region meeting memory, no memory
+ * for the driver, hotmemfs frozen), the device stays QEMU's, listed,
+ * unprobed, and the log says why, as the guest's dmesg would; not tried
+ * again (a DIMM the guest refuses is its guest-refused, journaled with
+ * the change).  A device_del since took the device and its probe
+ * (hmfs_dev_probe_queued(): its incarnation); another thread that ran
+ * the probe first leaves -ENODEV here, said nowhere
+ * (hmfs_dev_probe_first()).  dev_lock held, let go meanwhile
+ * (change_lock is taken before it).
  */
-static bool vmem_probe_queued(struct hmfs_ctx *ctx)
+static void probe_queued_run(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD, .queued = true };
 	char id[sizeof(ctx->devs->id)], err[512] = "";
-	struct hmfs_dev *d;
 	int ret;
 
-	for (d = ctx->devs; d && !d->probe_queued; d = d->next)
-		;
-	if (!d)
-		return false;
 	snprintf(id, sizeof(id), "%s", d->id);
 	ch.dev.id = id;
 	ch.dev.incarnation = d->incarnation;
@@ -2106,9 +2148,41 @@ static bool vmem_probe_queued(struct hmfs_ctx *ctx)
 	if (ret && ret != -ENODEV)
 		fprintf(stderr, "hotmemfs: %s: the queued device_add's probe: %s\n", id,
 			err[0] ? err : strerror(-ret));
-	if (ret && d && d->incarnation == ch.dev.incarnation && !d->vm)
+	if (ret && d && d->incarnation == ch.dev.incarnation && hmfs_dev_unprobed(d))
 		probe_end_journal(ctx, d);
+}
+
+/* the timers' thread: the first device whose probe is queued, run (dev_lock held) */
+static bool vmem_probe_queued(struct hmfs_ctx *ctx)
+{
+	struct hmfs_dev *d;
+
+	for (d = ctx->devs; d && !d->probe_queued; d = d->next)
+		;
+	if (!d)
+		return false;
+	probe_queued_run(ctx, d);
 	return true;
+}
+
+/*
+ * The guest's ACPI hotplug work is one ordered queue (6.12
+ * kacpi_hotplug_wq, drivers/acpi/osl.c): the eject request a device_del
+ * of a DIMM raises after its device_add's device check runs after the
+ * DIMM's add, behind device_hotplug_lock both.  The eject (acpi.c) and a
+ * device_del that waits (ctl.c) run DIMM @id's queued add first, here,
+ * rather than race the timers' thread for change_lock: whichever runs it,
+ * the other finds it run (hmfs_dev_probe_queued()).
+ */
+void hmfs_dev_probe_first(struct hmfs_ctx *ctx, const char *id)
+{
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_PC_DIMM && d->probe_queued)
+		probe_queued_run(ctx, d);
+	pthread_mutex_unlock(&ctx->dev_lock);
 }
 
 static void *vmem_timer_main(void *arg)
@@ -2490,9 +2564,10 @@ static int dimm_eject_run(struct hmfs_ctx *ctx, struct hmfs_dev *d,
 	/*
 	 * a DIMM the guest refused: no handler, no physical node, so
 	 * acpi_scan_hot_remove() has nothing to offline and no memory to
-	 * remove (acpi_bus_trim() calls no handler's detach): straight to _EJ0
+	 * remove (acpi_bus_trim() calls no handler's detach): straight to _EJ0;
+	 * so one whose add never ran (hotmemfs froze first: probe_stopped)
 	 */
-	ret = d->guest_refused ? 0 :
+	ret = d->guest_refused || hmfs_dev_unprobed(d) ? 0 :
 		hotmem_acpi_eject_memory(ctx->hm, d->addr, d->size, task ? task : &deadline, report);
 	if (ret && source)
 		hmfs_acpi_ost(ctx, d->slot, d->id, source, hotmem_acpi_ost_status(ret));
@@ -2926,12 +3001,15 @@ out:
 /*
  * Behind a guest's offline that loops (change_lock held, the engine's
  * device_hotplug_lock with it) QEMU's device_add of a virtio-mem-pci
- * device waited for that offline: its placement asked the engine's free
- * ranges and the guest's probe needs device_hotplug_lock.  QEMU's does
+ * device, or of a pc-dimm (abuse27 F10), waited for that offline: its
+ * placement asked the engine's free ranges and the guest's probe (a
+ * DIMM's acpi_memory_device_add(), on kacpi_hotplug_wq) needs
+ * device_hotplug_lock.  QEMU's does
  * not wait for the guest (qdev_device_add(), 9.x): it realizes the device,
  * places it from its own device list within the device memory region
- * (memory_device_get_free_addr()), plugs it (the PCI hotplug event) and
- * returns {}; the guest's driver probes later.  So here: QEMU's checks and
+ * (memory_device_get_free_addr()), plugs it (the PCI hotplug event; a
+ * DIMM's slot and the ACPI GPE) and returns {}; the guest's driver probes
+ * later (a DIMM's ACPI add runs behind device_hotplug_lock).  So here: QEMU's checks and
  * place() in QEMU's view, the device listed at once (query-memory-devices,
  * plugged-size 0), and the probe queued for the timers' thread
  * (vmem_probe_queued()), as a queued device_del.  Only then: otherwise the
@@ -2945,15 +3023,14 @@ out:
 static bool add_may_queue(struct hmfs_ctx *ctx, const struct dev_model *m)
 {
 	/*
-	 * Read without dev_lock, so that a pc-dimm's device_add (or any while
-	 * no change holds the guest) does not take it only to be told
-	 * -EAGAIN: the model table is constant, and frozen and
+	 * Read without dev_lock, so that a device_add while no change holds
+	 * the guest does not take it only to be told -EAGAIN: the model
+	 * table is constant, and frozen and
 	 * change_waits_guest are atomics written without dev_lock, which
 	 * never ordered them.  vmem_timer_started is a plain flag written
 	 * under dev_lock: the caller reads it under dev_lock.
 	 */
-	return m && m->type == HMFS_VIRTIO_MEM &&
-	       !__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) &&
+	return m && !__atomic_load_n(&ctx->frozen, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&ctx->change_waits_guest, __ATOMIC_ACQUIRE);
 }
 
@@ -2980,6 +3057,15 @@ static int qemu_journal(struct hmfs_ctx *ctx, const struct hmfs_dev *d, bool del
 	return ret;
 }
 
+/* QEMU's side of @d undone (qemu_realize()): unlisted, a DIMM's slot empty again (dev_lock held) */
+static void qemu_unrealize(struct hmfs_ctx *ctx, struct hmfs_dev *d)
+{
+	if (d->type == HMFS_PC_DIMM)
+		hmfs_acpi_slot_unplug(ctx, d->slot);
+	dev_unlink(ctx, d);
+	dev_free(d);
+}
+
 /* a journaled QEMU-side device_add (qemu_journal()): undone by the object it listed */
 struct qemu_add_save {
 	struct hmfs_save sv; /* first: its undo gets it */
@@ -3001,10 +3087,8 @@ static int qemu_add_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 	(void)sret;
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, q->id);
-	if (d && d->incarnation == q->incarnation && !d->vm) {
-		dev_unlink(ctx, d);
-		dev_free(d);
-	}
+	if (d && d->incarnation == q->incarnation && hmfs_dev_unprobed(d))
+		qemu_unrealize(ctx, d);
 	pthread_mutex_unlock(&ctx->dev_lock);
 	return 0;
 }
@@ -3026,7 +3110,9 @@ static struct hmfs_dev *qemu_realize(struct hmfs_ctx *ctx, const struct dev_mode
 		*ret = -ENOMEM;
 		return NULL;
 	}
-	*ret = vmem_realize(ctx, d, ch->dev.have_addr, ch->dev.requested, put_back, err, errlen);
+	*ret = d->type == HMFS_PC_DIMM ?
+		dimm_realize(ctx, d, ch->dev.have_addr, put_back, true, err, errlen) :
+		vmem_realize(ctx, d, ch->dev.have_addr, ch->dev.requested, put_back, err, errlen);
 	if (*ret) {
 		dev_unlink(ctx, d);
 		dev_free(d);
@@ -3060,8 +3146,7 @@ int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, cha
 	d->probe_queued = true;
 	ret = qemu_journal(ctx, d, false, &q.sv);
 	if (ret) {
-		dev_unlink(ctx, d);
-		dev_free(d);
+		qemu_unrealize(ctx, d);
 		if (ret != -EAGAIN)
 			snprintf(err, errlen, "saving state to %s.journal: %s", ctx->state_path,
 				 strerror(-ret));
@@ -3099,8 +3184,9 @@ int hmfs_dev_restore_qemu(struct hmfs_ctx *ctx, const struct hmfs_change *ch, co
 	struct hmfs_dev *d;
 	int ret;
 
-	if (!m || m->type != HMFS_VIRTIO_MEM)
-		return hmfs_qemu_error(err, errlen, "guest-probe: only a virtio-mem-pci device has one");
+	if (!m)
+		return hmfs_qemu_error(err, errlen, "guest-probe: '%s' is no device model",
+				       ch->dev.driver);
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = qemu_realize(ctx, m, ch, true, &ret, err, errlen);
 	if (d) {
@@ -3112,9 +3198,27 @@ int hmfs_dev_restore_qemu(struct hmfs_ctx *ctx, const struct hmfs_change *ch, co
 }
 
 /*
+ * A DIMM's queued add undone: its memory offlined and removed as an
+ * eject nobody asked for takes it (no _OST), its group gone, then its
+ * slot QEMU's again, present and unbound, its add queued (dev_lock held)
+ */
+static int dimm_unprobe(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
+{
+	int ret = dimm_del(ctx, d, NULL, 0, err, errlen);
+
+	if (ret)
+		return ret;
+	dimm_mark_refused(d, 0, NULL);
+	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
+	d->probe_queued = true;
+	return 0;
+}
+
+/*
  * The queued probe's change undone (its record not saved: machine.c
- * undo()): the driver's memory given back and the driver gone, the
- * device QEMU's alone again with its probe queued, as its @pre says.
+ * undo()): the driver's memory given back and the driver gone (a DIMM's
+ * memory removed), the device QEMU's alone again with its probe queued,
+ * as its @pre says.
  */
 int hmfs_dev_unprobe(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen)
 {
@@ -3124,6 +3228,11 @@ int hmfs_dev_unprobe(struct hmfs_ctx *ctx, const char *id, char *err, size_t err
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_PC_DIMM) {
+		ret = dimm_unprobe(ctx, d, err, errlen);
+		pthread_mutex_unlock(&ctx->dev_lock);
+		return ret;
+	}
 	if (d)
 		req = d->requested;
 	pthread_mutex_unlock(&ctx->dev_lock);
@@ -3142,6 +3251,17 @@ int hmfs_dev_unprobe(struct hmfs_ctx *ctx, const char *id, char *err, size_t err
 	return ret;
 }
 
+/*
+ * QEMU's device the guest has not taken (hmfs_dev_add_request()): a
+ * virtio-mem device without a driver (its probe queued, refused or
+ * stopped), a DIMM whose add is queued or never ran (stopped).  A DIMM
+ * the guest refused answered (guest_refused): not this.
+ */
+bool hmfs_dev_unprobed(const struct hmfs_dev *d)
+{
+	return d->type == HMFS_PC_DIMM ? d->probe_queued || d->probe_stopped : !d->vm;
+}
+
 int hmfs_dev_probe_queued(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
 			  char *added, size_t addedlen, char *err, size_t errlen)
 {
@@ -3153,7 +3273,8 @@ int hmfs_dev_probe_queued(struct hmfs_ctx *ctx, const char *id, uint64_t incarna
 	if (!d || d->incarnation != incarnation || !d->probe_queued)
 		goto out; /* removed by a device_del since: its probe went with it */
 	d->probe_queued = false;
-	ret = vmem_probe(ctx, d, hmfs_dev_host_requested(d), -1, err, errlen);
+	ret = d->type == HMFS_PC_DIMM ? dimm_probe(ctx, d, NULL, true, err, errlen) :
+		vmem_probe(ctx, d, hmfs_dev_host_requested(d), -1, err, errlen);
 	if (!ret)
 		snprintf(added, addedlen, "%s", d->id);
 out:

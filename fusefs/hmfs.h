@@ -441,13 +441,15 @@ struct hmfs_dev {
 	bool del_queued;
 	unsigned int del_waiters;
 	/*
-	 * virtio-mem: QEMU's device_add answered behind a guest's offline
+	 * QEMU's device_add answered behind a guest's offline
 	 * (hmfs_dev_add_request()): the device is QEMU's (listed, placed,
-	 * @vm NULL), the guest's driver has not probed it yet; the probe
-	 * queued for the timers' thread (dev.c vmem_probe_queued()), under
-	 * dev_lock.  A probe that failed leaves it false and @vm NULL;
-	 * @probe_stopped when it never ran (the change refused before it:
-	 * hotmemfs frozen), dropped as a queued device_del is.
+	 * @vm NULL; a DIMM's slot taken, no memory group), the guest has not
+	 * probed it yet (a DIMM: its ACPI add not run); the probe queued for
+	 * the timers' thread (dev.c vmem_probe_queued()), under dev_lock.  A
+	 * probe that failed leaves it false and @vm NULL (a DIMM: its
+	 * guest_refused); @probe_stopped when it never ran (the change
+	 * refused before it: hotmemfs frozen), dropped as a queued device_del
+	 * is.  dev.c hmfs_dev_unprobed() reads them.
 	 */
 	bool probe_queued, probe_stopped;
 	unsigned int retry_ms;
@@ -1758,9 +1760,9 @@ int hmfs_dev_del_request(struct hmfs_ctx *ctx, const char *id, char *err, size_t
  */
 int hmfs_dev_del_unprobed(struct hmfs_ctx *ctx, const char *id, char *err, size_t errlen);
 /*
- * QEMU's device_add of a virtio-mem-pci device behind a guest's offline
- * that holds change_lock: QEMU's checks and placement alone, the device
- * listed and the guest's probe queued (0: *@ch's new_id set), or QEMU's
+ * QEMU's device_add behind a guest's offline that holds change_lock:
+ * QEMU's checks and placement alone, the device listed and the guest's
+ * probe (a DIMM's ACPI add) queued (0: *@ch's new_id set), or QEMU's
  * refusal; -EAGAIN: not queued, the caller runs the change as before
  */
 int hmfs_dev_add_request(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *err,
@@ -1770,6 +1772,10 @@ int hmfs_dev_unprobe(struct hmfs_ctx *ctx, const char *id, char *err, size_t err
 /* a state file's device QEMU alone had, its probe @probe ("queued", "refused", "stopped") */
 int hmfs_dev_restore_qemu(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const char *probe,
 			  char *err, size_t errlen);
+/* QEMU's device the guest has not taken: no virtio-mem driver, a DIMM's add queued or stopped */
+bool hmfs_dev_unprobed(const struct hmfs_dev *d);
+/* the ACPI eject's order: DIMM @id's queued add runs first (kacpi_hotplug_wq is ordered) */
+void hmfs_dev_probe_first(struct hmfs_ctx *ctx, const char *id);
 /* the queued probe of device object @incarnation of @id (a change's apply()): its id in @added */
 int hmfs_dev_probe_queued(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
 			  char *added, size_t addedlen, char *err, size_t errlen);

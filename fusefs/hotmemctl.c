@@ -798,7 +798,8 @@ static void print_devices_refused(json_object *devs)
 		/* status during an eject: the DIMM still listed, as QEMU lists it until _EJ0 */
 		if (get(d, "ejecting"))
 			printf("%s: being ejected: the guest offlines its memory first (up to 40 s for a "
-			       "block that will not go); a device_add waits for the eject\n",
+			       "block that will not go); a pc-dimm device_add meanwhile is answered at once, the "
+			       "guest adds its memory after the eject\n",
 			       gs(d, "id"));
 		/* query-memory-devices' objects ({type, data}) have no such member */
 		if (!get(d, "guest-refused"))
@@ -1172,6 +1173,21 @@ static void print_unplug_short(json_object *r)
 }
 
 /*
+ * A DIMM QEMU plugged whose memory the guest has not added: its device_add
+ * answered behind a guest's offline, the guest's ACPI add queued behind
+ * device_hotplug_lock, or never run (hotmemfs's dev.c)
+ */
+static void print_dimm_unadded(json_object *r)
+{
+	if (!strcmp(gs(r, "guest-probe"), "queued"))
+		printf(": the guest has not added its memory yet (its ACPI hotplug work waits behind "
+		       "a guest's offline: it adds the memory once that is over)");
+	else
+		printf(": the guest never added its memory (hotmemfs stopped taking changes first: "
+		       "its log says why)");
+}
+
+/*
  * Why a virtio-mem growth stopped short, as the driver's last run ended
  * (6.12 logs nothing of a refused plug: it retries on its timer; nor of
  * one stopped by its offline threshold or a full region: no retry)
@@ -1181,6 +1197,10 @@ static void print_plug_short(json_object *r)
 	const char *e = get(r, "retry-errno") ? gs(r, "retry-errno") : "";
 	char s1[32], s2[32];
 
+	if (get(r, "guest-probe") && !strcmp(gs(r, "driver"), "pc-dimm")) {
+		print_dimm_unadded(r);
+		return;
+	}
 	/* no driver yet: a device_add answered behind a guest's offline (hotmemfs's dev.c) */
 	if (get(r, "guest-probe") && !strcmp(gs(r, "guest-probe"), "queued")) {
 		printf(": the guest's driver has not probed it yet (behind a guest's offline: it "
@@ -1237,6 +1257,10 @@ static void print_dev_return(const char *cmd, json_object *r)
 		printf("%s: %s at 0x%llx, ", gs(r, "id"), s1, (unsigned long long)gu(r, "addr"));
 		if (get(r, "guest-refused"))
 			print_refused(r);
+		else if (get(r, "guest-probe")) {
+			printf("plugged in slot %lld", (long long)json_object_get_int64(get(r, "slot")));
+			print_dimm_unadded(r);
+		}
 		else
 			print_dev_blocks(get(r, "blocks"));
 		putchar('\n');

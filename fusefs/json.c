@@ -96,9 +96,10 @@ static void add_vmem_inject(json_object *o, const struct hm_virtio_mem_info *vi)
 }
 
 /*
- * a virtio-mem device the guest's driver has not probed (dev.c
- * hmfs_dev_add_request(), vmem_probe_queued()): its probe queued, refused
- * by the guest, or stopped before it ran
+ * a device the guest has not probed (dev.c hmfs_dev_add_request(),
+ * vmem_probe_queued(), hmfs_dev_unprobed()): its probe (a DIMM's ACPI
+ * add) queued, refused by the guest (a virtio-mem driver's), or stopped
+ * before it ran
  */
 static const char *guest_probe(const struct hmfs_dev *d)
 {
@@ -111,6 +112,10 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	if (d->type == HMFS_PC_DIMM) {
 		json_object_object_add(o, "memmap-on-memory",
 				       json_object_new_boolean(d->memmap_on_memory));
+		/* QEMU's DIMM whose ACPI add the guest has not run (hotmem's own) */
+		if (hmfs_dev_unprobed(d))
+			json_object_object_add(o, "guest-probe",
+					       json_object_new_string(guest_probe(d)));
 		return;
 	}
 	struct hm_virtio_mem_info vi = { 0 };
@@ -143,7 +148,7 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	 * before it ran, hotmemfs frozen (dev.c hmfs_dev_add_request(),
 	 * vmem_probe_queued()); no driver to say more
 	 */
-	if (!d->vm) {
+	if (hmfs_dev_unprobed(d)) {
 		json_object_object_add(o, "guest-probe", json_object_new_string(guest_probe(d)));
 		return;
 	}
@@ -193,6 +198,9 @@ static void add_dev_state(json_object *o, const struct hmfs_dev *d)
 	json_object_object_add(o, "memmap-on-memory", json_object_new_boolean(d->memmap_on_memory));
 	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
 	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
+	/* a DIMM QEMU alone has: a restart lists it so, its ACPI add queued again if it was */
+	if (d->type == HMFS_PC_DIMM && hmfs_dev_unprobed(d))
+		json_object_object_add(o, "guest-probe", json_object_new_string(guest_probe(d)));
 	if (d->type == HMFS_VIRTIO_MEM) {
 		json_object_object_add(o, "plugged-blocks", plugged_json(d));
 		/* its virtioN, which a restart's probe takes again (abuse25b C3) */

@@ -4492,6 +4492,7 @@ static int restore_qemu_device(struct hmfs_ctx *ctx, json_object *d, const char 
 			       size_t errlen)
 {
 	json_object *mm = hmfs_json_get(d, "memmap-on-memory", json_type_boolean);
+	json_object *slot = hmfs_json_get(d, "slot", json_type_int);
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD };
 	char e[512];
 	int ret;
@@ -4505,7 +4506,8 @@ static int restore_qemu_device(struct hmfs_ctx *ctx, json_object *d, const char 
 	ch.dev.requested = u64(d, "requested-size");
 	ch.dev.block_size = u64(d, "block-size");
 	ch.dev.memmap = mm ? json_object_get_boolean(mm) : 1;
-	ch.dev.slot = -1;
+	/* a DIMM's slot, where QEMU put it (qemu_device_ok() checked its type) */
+	ch.dev.slot = slot ? json_object_get_int(slot) : -1;
 	ret = hmfs_dev_restore_qemu(ctx, &ch, probe, e, sizeof(e));
 	if (ret)
 		snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
@@ -5454,15 +5456,21 @@ static int replay_iattr(json_object *m, json_object *e)
 
 /*
  * A "qemu-device" record's device (dev.c: QEMU's side of a virtio-mem
- * device the guest's driver has not probed): QEMU's properties, each of
- * its type, and what became of the probe
+ * device the guest's driver has not probed, or of a DIMM whose ACPI add
+ * the guest has not run): QEMU's properties, each of its type, a DIMM's
+ * slot, and what became of the probe (a DIMM's add is queued or stopped:
+ * the guest's refusal is its change's record)
  */
 static bool qemu_device_ok(json_object *d)
 {
 	static const char *const ints[] = { "node", "addr", "size", "block-size", "requested-size" };
 	const char *probe = str(d, "guest-probe");
+	bool dimm = !strcmp(str(d, "driver"), "pc-dimm");
 
-	if (!hmfs_json_get(d, "id", json_type_string) || strcmp(str(d, "driver"), "virtio-mem-pci"))
+	if (!hmfs_json_get(d, "id", json_type_string) ||
+	    (!dimm && strcmp(str(d, "driver"), "virtio-mem-pci")))
+		return false;
+	if (dimm && (!hmfs_json_get(d, "slot", json_type_int) || !strcmp(probe, "refused")))
 		return false;
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		if (!hmfs_json_get(d, ints[i], json_type_int))

@@ -715,6 +715,21 @@ vm1_add_while_looping() {
 	looping
 	tap_ok $? "... while the offline still loops"
 }
+# qmp_dimm_add ID BYTES: QEMU's device_add of a pc-dimm ID, its reply on
+# stdout; d2_add_while_looping: QMP device_add of a pc-dimm d2 of 256M
+# answered {} while the offline of memory33_offline_loops still loops:
+# three TAP lines (tests/fusefs/200, 354-356)
+qmp_dimm_add() {
+	"$HMCTL" -s "$CTL" raw "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"pc-dimm\",\"id\":\"$1\",\"size\":$2}}"
+}
+d2_add_while_looping() {
+	in_background add qmp_dimm_add d2 268435456
+	answered_within add 30
+	tap_ok $? "QMP device_add pc-dimm d2 answers"
+	is "$(cat "$TMP/add.out")" '{"return":{}}' "... {}"
+	looping
+	tap_ok $? "... while the offline still loops"
+}
 # says_within SECONDS WANT COMMAND...: 0 once COMMAND prints WANT, 1
 # after SECONDS x 20 tries 50 ms apart: a count of tries, not the clock --
 # SECONDS when COMMAND is quick, longer when each try runs hotmemctl and
