@@ -121,6 +121,13 @@ struct virtio_mem {
 	 */
 	bool broken;
 	int broken_err;		/* the error that broke it */
+	/*
+	 * the refused removals' reasons warned about (virtio_mem_say_still_added(),
+	 * a bit each): 6.12 runs virtio_mem_remove() once, the driver going
+	 * with it; hotmem keeps the device, and each retried device_del would
+	 * write the same warning again
+	 */
+	unsigned int still_added_said;
 	/* fault injection: the device's answer to the next requests of a run, [1] plugs */
 	struct {
 		int resp;
@@ -2100,9 +2107,26 @@ static const struct hm_resource *virtio_mem_probed_memory(struct virtio_mem *vm)
 	return NULL;
 }
 
-/* 6.12's dev_warn(), and what holds the device here */
+/* why hotmem_virtio_mem_remove() refused: a bit each in still_added_said */
+enum virtio_mem_still_added {
+	VIRTIO_MEM_ADDED_PLUGGED = 1 << 0,	/* memory still plugged */
+	VIRTIO_MEM_ADDED_UNREMOVED = 1 << 1,	/* unplugged blocks not yet removed */
+	VIRTIO_MEM_ADDED_PROBED = 1 << 2,	/* memory probed into the region */
+};
+
+/*
+ * 6.12's dev_warn(), and what holds the device here: once a device and
+ * reason, as the kernel's one virtio_mem_remove() says it once
+ */
 static void virtio_mem_say_still_added(struct virtio_mem *vm, const struct hm_resource *probed)
 {
+	unsigned int why = vm->plugged_size ? VIRTIO_MEM_ADDED_PLUGGED :
+			   !probed	    ? VIRTIO_MEM_ADDED_UNREMOVED :
+					      VIRTIO_MEM_ADDED_PROBED;
+
+	if (vm->still_added_said & why)
+		return;
+	vm->still_added_said |= why;
 	if (vm->plugged_size || !probed) {
 		pr_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added%s",
 			vm->index, vm->plugged_size ? "" : " (unplugged blocks not yet removed)");

@@ -1803,6 +1803,10 @@ static void test_remove_refused_with_probed_memory(void **state)
 	assert_int_equal(io[n - 1].depth, 1);
 	assert_int_equal(info(vm).region_size, 512 * MiB);
 	check(hm);
+	/* refused again for the same reason: said once a device and reason, not a line a retry */
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	assert_null(strstr(log_since(hm, mark), "device still has system memory added"));
 	/* the probed memory gone, the device goes with its region */
 	assert_int_equal(hotmem_remove_memory(hm, VMEM + 256 * MiB, 128 * MiB), 0);
 	assert_int_equal(hotmem_virtio_mem_remove(vm), 0);
