@@ -10,16 +10,7 @@
 # whole after the rollback keeps it.
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
-: >"$TMP/fail"
-in_background add1 qmp_vmem_add vm1 1073741824 134217728
-# its record written (its fdatasync() fails next), before the offline ends
-says_within 20 1 sh -c 'tr "\0" "\n" <"$1" | grep -c "\"qemu-device\":{\"id\":\"vm1\""' - "$STATE.journal"
-tap_ok $? "vm1's qemu-device record is written while the offline loops"
-ctl free-all >/dev/null
-wait "$OFF"
+qemu_record_sync_fails qemu-device vm1 add1 qmp_vmem_add vm1 1073741824 134217728
 answered_within add1 30 1
 tap_ok $? "QMP device_add vm1 refused once its record's fdatasync() failed: $(cat "$TMP/add1.out")"
 rm -f "$TMP/fail"

@@ -11,16 +11,7 @@
 # busy") and 12 (no d3 after the restart) fail (checked).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
-: >"$TMP/fail"
-in_background add qmp_dimm_add d2 268435456
-# its record written (its fdatasync() fails next), before the offline ends
-says_within 20 1 sh -c 'tr "\0" "\n" <"$1" | grep -c "\"qemu-device\":{\"id\":\"d2\""' - "$STATE.journal"
-tap_ok $? "d2's qemu-device record is written while the offline loops"
-ctl free-all >/dev/null
-wait "$OFF"
+qemu_record_sync_fails qemu-device d2 add qmp_dimm_add d2 268435456
 answered_within add 30 1
 tap_ok $? "QMP device_add d2 refused once its record's fdatasync() failed: $(cat "$TMP/add.out")"
 rm -f "$TMP/fail"

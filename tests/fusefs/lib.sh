@@ -715,6 +715,29 @@ vm1_add_while_looping() {
 	looping
 	tap_ok $? "... while the offline still loops"
 }
+# qemu_record_sync_fails KIND ID NAME COMMAND...: hotmemfs mounted with a
+# state file whose fdatasync()s fail (sync_shim.so) while $TMP/fail exists,
+# memory33_offline_loops, then COMMAND (a QMP command answered behind that
+# offline) run as in_background NAME until its KIND record of ID
+# ("qemu-device", "qemu-requested") is in the journal, the pins freed and
+# the offline's end waited for; $TMP/fail is still there, NAME's answer
+# the caller's: five TAP lines (tests/fusefs/276, 353,
+# tests/reliability/state-qom-set-queued-sync-fails.t)
+qemu_record_sync_fails() {
+	local kind=$1 id=$2
+	shift 2
+	require_preload_shim sync_shim
+	export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+	LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
+	: >"$TMP/fail"
+	in_background "$@"
+	# its record written (its fdatasync() fails next), before the offline ends
+	says_within 20 1 sh -c 'tr "\0" "\n" <"$1" | grep -c "\"$2\":{\"id\":\"$3\""' - \
+		"$STATE.journal" "$kind" "$id"
+	tap_ok $? "$id's $kind record is written while the offline loops"
+	ctl free-all >/dev/null
+	wait "$OFF"
+}
 # qmp_dimm_add ID BYTES: QEMU's device_add of a pc-dimm ID, its reply on
 # stdout; d2_add_while_looping: QMP device_add of a pc-dimm d2 of 256M
 # answered {} while the offline of memory33_offline_loops still loops:

@@ -14,17 +14,7 @@
 # change_lock first when the offline ends is the scheduler's.
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
-: >"$TMP/fail"
-in_background qs qmp_qom_set vm0 536870912
-# its record written (its fdatasync() fails next), before the offline ends
-says_within 20 1 sh -c 'tr "\0" "\n" <"$1" | grep -c "\"qemu-requested\":{\"id\":\"vm0\""' - "$STATE.journal"
-tap_ok $? "vm0's qemu-requested record is written while the offline loops"
-ctl free-all >/dev/null
-wait "$OFF"
+qemu_record_sync_fails qemu-requested vm0 qs qmp_qom_set vm0 536870912
 answered_within qs 30
 grep -q '"error"' "$TMP/qs.out"
 tap_ok $? "the qom-set is refused once its record's fdatasync() failed: $(cat "$TMP/qs.out")"
