@@ -1189,6 +1189,8 @@ void memblock_free(struct hotmem *hm, uint64_t base, uint64_t size);
 bool memblock_is_reserved(struct hotmem *hm, unsigned long pfn);
 bool memblock_is_memory(struct hotmem *hm, unsigned long pfn);
 int memblock_pfn_nid(struct hotmem *hm, unsigned long pfn);
+int memblock_pfn_nid_extent(struct hotmem *hm, unsigned long pfn, unsigned long end,
+			    unsigned long *next);
 
 /* sparse.c */
 struct mem_section *__nr_to_section(struct hotmem *hm, unsigned long nr);

@@ -95,10 +95,31 @@ bool memblock_is_memory(struct hotmem *hm, unsigned long pfn)
 
 int memblock_pfn_nid(struct hotmem *hm, unsigned long pfn)
 {
-	uint64_t pa = PFN_PHYS(pfn);
+	unsigned long next;
 
-	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++)
-		if (pa >= hm->cfg.boot[i].start && pa < hm->cfg.boot[i].end)
-			return hm->cfg.boot[i].nid;
+	return memblock_pfn_nid_extent(hm, pfn, pfn + 1, &next);
+}
+
+/*
+ * The node of the boot range holding @pfn, -1 for none, and in *@next
+ * where that answer may change: the end of its range or the start of the
+ * next one above @pfn, at most @end (for_each_mem_pfn_range()'s regions,
+ * each with its own nid).
+ */
+int memblock_pfn_nid_extent(struct hotmem *hm, unsigned long pfn, unsigned long end,
+			    unsigned long *next)
+{
+	*next = end;
+	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &hm->cfg.boot[i];
+		unsigned long s = PHYS_PFN(r->start), e = PFN_UP(r->end);
+
+		if (pfn >= s && pfn < e) {
+			*next = min(end, e);
+			return r->nid;
+		}
+		if (s > pfn)
+			*next = min(*next, s);
+	}
 	return -1;
 }

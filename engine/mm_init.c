@@ -214,17 +214,65 @@ static bool memblock_reserved_overlap(struct hotmem *hm, unsigned long pfn,
 static bool free_ram_extent(struct hotmem *hm, unsigned long pfn, unsigned long end,
 			    unsigned long *next)
 {
-	bool ram = false;
+	bool ram = memblock_pfn_nid_extent(hm, pfn, end, next) >= 0;
 
-	*next = end;
-	for (int i = 0; i < hm->cfg.nr_boot_ranges; i++) {
-		unsigned long s = PHYS_PFN(hm->cfg.boot[i].start), e = PHYS_PFN(hm->cfg.boot[i].end);
-
-		if (pfn >= s && pfn < e)
-			ram = true;
-		*next = min(*next, pfn < s ? s : pfn < e ? e : *next);
-	}
 	return !memblock_reserved_overlap(hm, pfn, pfn + 1, next) && ram;
+}
+
+/*
+ * The node of a boot pfn's struct page and, in *@next, how far it holds,
+ * at most @end.  6.12's memmap_init() walks memblock's regions with their
+ * own nid (for_each_mem_pfn_range(..., &nid) -> memmap_init_range()), so a
+ * section may hold two nodes' pages: a node boundary inside a section
+ * (QEMU's -numa memdev= of 192M + 320M) gives each page its range's node.
+ * A hole keeps its section's first node (ms->nid, sparse_encode_early_nid());
+ * 6.12's init_unavailable_range() gives it the node and zone of the range
+ * after it, which is not followed: a hole's page is reserved for good, and
+ * its zone is boot_zone_of()'s, a zone its section's node has.
+ */
+static int early_pfn_nid(struct hotmem *hm, unsigned long pfn, unsigned long end,
+			 unsigned long *next)
+{
+	int nid = memblock_pfn_nid_extent(hm, pfn, end, next);
+
+	if (nid >= 0)
+		return nid;
+	*next = min(*next, ALIGN(pfn + 1, PAGES_PER_SECTION));
+	return __pfn_to_section(hm, pfn)->nid;
+}
+
+/* the pfns from @pfn on, up to @end, whose struct pages get one node: *@next ends them */
+static int early_nid_extent(struct hotmem *hm, unsigned long pfn, unsigned long end,
+			    unsigned long *next)
+{
+	int nid = early_pfn_nid(hm, pfn, end, next);
+	unsigned long n;
+
+	while (*next < end && early_pfn_nid(hm, *next, end, &n) == nid)
+		*next = n;
+	return nid;
+}
+
+/*
+ * memmap_init_range() for a run of valid sections [@spfn, @end_pfn), in
+ * pieces of one node and one zone: a whole section of one node shares its
+ * template (sparse_vmemmap.c), a section split between nodes is written.
+ */
+static int memmap_init_run(struct hotmem *hm, unsigned long spfn, unsigned long end_pfn)
+{
+	while (spfn < end_pfn) {
+		int zid = boot_zone_of(spfn);
+		unsigned long epfn;
+		int nid = early_nid_extent(hm, spfn, min(end_pfn, zone_limit[zid]), &epfn);
+		int ret = parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid, 0, 0);
+
+		if (ret)
+			return ret;
+		for (unsigned long pb = spfn; pb < epfn; pb += pageblock_nr_pages)
+			set_pageblock_migratetype(hm, pb, MIGRATE_MOVABLE);
+		spfn = epfn;
+	}
+	return 0;
 }
 
 /*
@@ -240,34 +288,18 @@ static int memmap_init(struct hotmem *hm)
 	int ret;
 
 	while (nr < nr_mem_sections(hm)) {
-		struct mem_section *ms = __nr_to_section(hm, nr);
 		unsigned long run, spfn, next;
-		int nid;
 
-		if (!valid_section(ms)) {
+		if (!valid_section(__nr_to_section(hm, nr))) {
 			nr++;
 			continue;
 		}
-		/* a run of valid sections on one node, split at zone limits */
-		nid = ms->nid;
-		for (run = nr + 1; run < nr_mem_sections(hm); run++) {
-			struct mem_section *n = __nr_to_section(hm, run);
-
-			if (!valid_section(n) || n->nid != nid)
+		for (run = nr + 1; run < nr_mem_sections(hm); run++)
+			if (!valid_section(__nr_to_section(hm, run)))
 				break;
-		}
-		spfn = section_nr_to_pfn(nr);
-		while (spfn < section_nr_to_pfn(run)) {
-			int zid = boot_zone_of(spfn);
-			unsigned long epfn = min(section_nr_to_pfn(run), zone_limit[zid]);
-
-			ret = parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid, 0, 0);
-			if (ret)
-				return ret;
-			for (unsigned long pb = spfn; pb < epfn; pb += pageblock_nr_pages)
-				set_pageblock_migratetype(hm, pb, MIGRATE_MOVABLE);
-			spfn = epfn;
-		}
+		ret = memmap_init_run(hm, section_nr_to_pfn(nr), section_nr_to_pfn(run));
+		if (ret)
+			return ret;
 		for (spfn = section_nr_to_pfn(nr); spfn < section_nr_to_pfn(run); spfn = next) {
 			if (free_ram_extent(hm, spfn, section_nr_to_pfn(run), &next))
 				continue;

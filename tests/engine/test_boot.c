@@ -320,6 +320,76 @@ static void test_block_spanning_two_nodes(void **state)
 	hotmem_destroy(hm);
 }
 
+/* QEMU -numa node,memdev= of 192M + 320M (abuse29a N5): node 0 ends at 0xc000000, inside memory1 */
+static const char split_section_profile[] =
+	"nodes = 2\n"
+	"cpu_nodes = 0-1\n"
+	"ram = 0x1000-0x9efff node=0\n"
+	"ram = 0x100000-0xbffffff node=0\n"
+	"ram = 0xc000000-0x1fffffff node=1\n"
+	"cmdline = \"" IDLE_KERNEL "\"\n";
+
+#define SPLIT_PFN 0xc000UL	/* node 1's first pfn, inside section 1 (0x8000-0xffff) */
+
+/*
+ * A node boundary inside a section: 6.12's memmap_init() gives each page
+ * its memblock region's node (for_each_mem_pfn_range(..., &nid)) and
+ * __free_pages_core() frees it into page_zone(), so each node's zones
+ * hold their own pages.  The engine gave section 1 node 0 whole: node 0's
+ * DMA32 managed 60416 > present 45056, node 1 short by 16384, the
+ * invariants failed at boot, and node 0's DMA32 handed out node 1's pfns.
+ */
+static void test_node_boundary_inside_a_section(void **state)
+{
+	struct hm_zone_info z0, z1;
+	struct hm_node_info n0, n1;
+	struct hotmem_config cfg;
+	unsigned long got = 0, free0;
+	struct hotmem *hm;
+	struct page *page;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_text(&cfg, split_section_profile, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	check(hm);
+	/* each page of section 1 is its range's: node and zone, pageblock Movable */
+	for (unsigned long pfn = 0x8000; pfn < 0x10000; pfn++) {
+		page = pfn_to_page(hm, pfn);
+		assert_int_equal(page_to_nid(page), pfn < SPLIT_PFN ? 0 : 1);
+		assert_int_equal(page_zonenum(page), ZONE_DMA32);
+		if (!(pfn % pageblock_nr_pages))
+			assert_int_equal(get_pfnblock_migratetype(hm, pfn), MIGRATE_MOVABLE);
+	}
+	/* the 6.12 guest's zoneinfo: present 45056 / 81888 (QEMU's end 0x1ffdffff) */
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &z0), 0);
+	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_DMA32, &z1), 0);
+	assert_int_equal(z0.present, 45056);
+	assert_int_equal(z1.present, 81920);
+	/* managed: present less the boot memmap each node holds (two sections' each) */
+	assert_int_equal(z0.managed, 45056 - 1024);
+	assert_int_equal(z1.managed, 81920 - 1024);
+	assert_int_equal(hotmem_node_info(hm, 0, &n0), 0);
+	assert_int_equal(hotmem_node_info(hm, 1, &n1), 0);
+	assert_int_equal(n0.present, 3998 + 45056);
+	assert_int_equal(n0.managed, 3998 + 45056 - 1024);
+	assert_int_equal(n1.managed, 81920 - 1024);
+	assert_string_equal(valid_zones(hm, 1), "none\n");
+
+	/* node 0's DMA32 to its last page: node 0's pfns only, node 1's untouched */
+	free0 = z0.nr_free;
+	while ((page = alloc_pages_zone(hm, &NODE_DATA(hm, 0)->node_zones[ZONE_DMA32], 0,
+					MIGRATE_MOVABLE, true, ZONE_DMA32))) {
+		assert_true(page_to_pfn(hm, page) < SPLIT_PFN);
+		got++;
+	}
+	assert_int_equal(got, free0);
+	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_DMA32, &z1), 0);
+	assert_int_equal(z1.nr_free, 81920 - 1024);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_boot_pages_not_freed_stay_reserved),
 		cmocka_unit_test(test_failed_boot_leaves_no_file_open),
 		cmocka_unit_test(test_block_spanning_two_nodes),
+		cmocka_unit_test(test_node_boundary_inside_a_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
