@@ -278,7 +278,8 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 	unsigned int nthreads = hm->cfg.init_threads -
 				atomic_load_explicit(&hm->init_threads_lent, memory_order_relaxed);
 	unsigned long end_pfn = start_pfn + nr_pages;
-	unsigned long nr_sections = DIV_ROUND_UP(nr_pages, PAGES_PER_SECTION);
+	/* the sections it touches: a range starting inside one (a node boundary) touches one more */
+	unsigned long nr_sections = pfn_to_section_nr(end_pfn - 1) - pfn_to_section_nr(start_pfn) + 1;
 	struct memmap_chunk chunks[64] = { 0 };	/* fewer chunks than threads may do */
 	unsigned long per, pfn = start_pfn;
 	int ret = 0;

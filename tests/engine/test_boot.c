@@ -390,6 +390,42 @@ static void test_node_boundary_inside_a_section(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * Node 1 from the middle of section 0 to the middle of section 2
+ * (0x6000-0x12000), node 0 either side: 0xc000 pages, "2 sections" by
+ * count but 3 touched.  parallel_memmap_init() cut its chunks by the
+ * count: with 2 init threads its last 8192 pages were never written and
+ * memblock_free_all() freed them into node 0's ZONE_DMA (managed 11166
+ * for 3998 present).  Every thread count gives every page its node.
+ */
+static void test_node_run_inside_sections_any_init_threads(void **state)
+{
+	struct hotmem_config cfg;
+	struct hm_zone_info z;
+	struct hotmem *hm;
+	char err[256];
+
+	(void)state;
+	for (unsigned int threads = 1; threads <= 4; threads++) {
+		hotmem_config_default(&cfg);
+		assert_int_equal(hotmem_config_parse_text(&cfg,
+			"nodes = 2\n"
+			"ram = 0x1000-0x9efff node=0\n"
+			"ram = 0x100000-0x5ffffff node=0\n"
+			"ram = 0x6000000-0x11ffffff node=1\n"
+			"ram = 0x12000000-0x1fffffff node=0\n"
+			"cmdline = \"" IDLE_KERNEL "\"\n", err, sizeof(err)), 0);
+		cfg.init_threads = threads;
+		assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+		for (unsigned long pfn = 0x6000; pfn < 0x12000; pfn++)
+			assert_int_equal(page_to_nid(pfn_to_page(hm, pfn)), 1);
+		assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA, &z), 0);
+		assert_int_equal(z.managed, z.present);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_failed_boot_leaves_no_file_open),
 		cmocka_unit_test(test_block_spanning_two_nodes),
 		cmocka_unit_test(test_node_boundary_inside_a_section),
+		cmocka_unit_test(test_node_run_inside_sections_any_init_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
