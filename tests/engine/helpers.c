@@ -28,6 +28,20 @@ struct hotmem *boot(const char *profile, const char *cmdline)
 	return hm;
 }
 
+struct hotmem *boot_profile_text(const char *text)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	char err[512] = "";
+
+	hotmem_config_default(&cfg);
+	if (hotmem_config_parse_text(&cfg, text, err, sizeof(err)))
+		fail_msg("profile: %s", err);
+	if (hotmem_create(&cfg, &hm, err, sizeof(err)))
+		fail_msg("boot: %s", err);
+	return hm;
+}
+
 void check(struct hotmem *hm)
 {
 	char err[512] = "";

@@ -27,6 +27,8 @@
 
 /* boot a built-in profile with an optional command line; fails the test */
 struct hotmem *boot(const char *profile, const char *cmdline);
+/* boot the profile text @text (over hotmem_config_default()); fails the test */
+struct hotmem *boot_profile_text(const char *text);
 /* assert hotmem_check_invariants() with its message */
 void check(struct hotmem *hm);
 

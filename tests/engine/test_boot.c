@@ -341,18 +341,13 @@ static const char split_section_profile[] =
  */
 static void test_node_boundary_inside_a_section(void **state)
 {
+	struct hotmem *hm = boot_profile_text(split_section_profile);
+	unsigned long got = 0, free0;
 	struct hm_zone_info z0, z1;
 	struct hm_node_info n0, n1;
-	struct hotmem_config cfg;
-	unsigned long got = 0, free0;
-	struct hotmem *hm;
 	struct page *page;
-	char err[256];
 
 	(void)state;
-	hotmem_config_default(&cfg);
-	assert_int_equal(hotmem_config_parse_text(&cfg, split_section_profile, err, sizeof(err)), 0);
-	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
 	check(hm);
 	/* each page of section 1 is its range's: node and zone, pageblock Movable */
 	for (unsigned long pfn = 0x8000; pfn < 0x10000; pfn++) {
@@ -400,23 +395,22 @@ static void test_node_boundary_inside_a_section(void **state)
  */
 static void test_node_run_inside_sections_any_init_threads(void **state)
 {
-	struct hotmem_config cfg;
 	struct hm_zone_info z;
-	struct hotmem *hm;
-	char err[256];
+	char text[512];
 
 	(void)state;
 	for (unsigned int threads = 1; threads <= 4; threads++) {
-		hotmem_config_default(&cfg);
-		assert_int_equal(hotmem_config_parse_text(&cfg,
-			"nodes = 2\n"
-			"ram = 0x1000-0x9efff node=0\n"
-			"ram = 0x100000-0x5ffffff node=0\n"
-			"ram = 0x6000000-0x11ffffff node=1\n"
-			"ram = 0x12000000-0x1fffffff node=0\n"
-			"cmdline = \"" IDLE_KERNEL "\"\n", err, sizeof(err)), 0);
-		cfg.init_threads = threads;
-		assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+		struct hotmem *hm;
+
+		snprintf(text, sizeof(text),
+			 "nodes = 2\n"
+			 "init_threads = %u\n"
+			 "ram = 0x1000-0x9efff node=0\n"
+			 "ram = 0x100000-0x5ffffff node=0\n"
+			 "ram = 0x6000000-0x11ffffff node=1\n"
+			 "ram = 0x12000000-0x1fffffff node=0\n"
+			 "cmdline = \"" IDLE_KERNEL "\"\n", threads);
+		hm = boot_profile_text(text);
 		for (unsigned long pfn = 0x6000; pfn < 0x12000; pfn++)
 			assert_int_equal(page_to_nid(pfn_to_page(hm, pfn)), 1);
 		assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA, &z), 0);
