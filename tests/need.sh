@@ -124,14 +124,23 @@ need_built() {
 	need_end_skip "$1 not built (make all)"
 }
 
+# sanitizer_runtime BINARY: the path of the sanitizer runtime BINARY
+# loads (libasan, libtsan, liblsan), nothing for a plain build
+sanitizer_runtime() { ldd "$1" | awk '$1 ~ /^lib(asan|tsan|lsan)[.]so/ { print $3; exit }'; }
+
 # need_preload_shim NAME BINARY: tests/reliability/NAME.c, an LD_PRELOAD
-# shim of BINARY's libc calls, built into $TMP/NAME.so: a skip for a
-# sanitized BINARY (the shim would bypass the sanitizer's own calls); one
-# that does not build is a failure where the compiler must be there (make
-# check, CI), else a skip
+# shim of BINARY's libc calls, built into $TMP/NAME.so (build_preload_shim):
+# a skip for a sanitized BINARY (the shim would bypass the sanitizer's own
+# calls)
 need_preload_shim() {
-	ldd "$2" | grep -qE 'lib(asan|tsan|lsan)' &&
+	[ -z "$(sanitizer_runtime "$2")" ] ||
 		need_end_skip "a sanitized ${2##*/}: $1.so would bypass the sanitizer's own calls"
+	build_preload_shim "$1"
+}
+# build_preload_shim NAME: tests/reliability/NAME.c built into $TMP/NAME.so;
+# one that does not build is a failure where the compiler must be there
+# (make check, CI), else a skip
+build_preload_shim() {
 	"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared \
 		"$HOTMEM_SRC/tests/reliability/$1.c" -o "$TMP/$1.so" -ldl 2>"$TMP/cc.err" && return 0
 	need_strict && need_end_fail "$1.so builds (make check has the compiler): $(head -1 "$TMP/cc.err")"

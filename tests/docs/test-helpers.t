@@ -35,10 +35,6 @@ expect "same_output: two empty outputs fail (two failed commands are not the sam
 expect "same_output: one empty side fails" '^not ok 1 - x' "$(probe fusefs 'same_output "" "a" x')"
 expect "same_output: different outputs fail" '^not ok 1 - x' "$(probe fusefs 'same_output "a" "b" x')"
 
-# ---- tests/fusefs/lib.sh says_by ----
-expect "says_by: a command that never says WANT fails at the deadline" '^1$' \
-	"$(probe fusefs 'says_by 1 x echo y; echo $?')"
-expect "says_by: WANT said passes" '^0$' "$(probe fusefs 'says_by 5 y echo y; echo $?')"
 expect "same_output: the same output passes" '^ok 1 - x$' "$(probe fusefs 'same_output "a" "a" x')"
 
 # ---- tests/fusefs/lib.sh tap_ok ----

@@ -105,7 +105,7 @@ ctl save >/dev/null
 kill9_fs
 off_clock hotmemfs-vmem mount_fs "kill -9 with vm0 above its requested-size, its timer armed, restart (its timers' thread off the clock)" \
 	--profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
-says_before_timer 20 0 dev vm0 plugged-size
+says_within 20 0 dev vm0 plugged-size
 tap_ok $? "the probe's work reaches its requested-size: the pinned pages went with the crash"
 is "$(dev vm0 retry-in-ms)" none "... and its timer is no longer armed (the run ended well)"
 
@@ -128,7 +128,7 @@ stop_fs
 state_devices_edit 'd.pop("retry-armed", None)'
 off_clock hotmemfs-vmem mount_fs "a state file without retry-armed (its timers' thread off the clock)" \
 	--profile qemu-512m --cmdline "hotmem.kernel_alloc=off"
-says_before_timer 20 "$p none" eval 'echo "$(dev vm0 plugged-size) $(dev vm0 retry-in-ms)"'
+says_within 20 "$p none" eval 'echo "$(dev vm0 plugged-size) $(dev vm0 retry-in-ms)"'
 tap_ok $? "... a file from before retry-armed: the probe's run ends 0, short as before, no timer"
 echo Y >"$P"
 stop_fs

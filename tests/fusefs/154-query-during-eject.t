@@ -14,8 +14,8 @@ require_env
 # the eject's 40 s bound off the clock (d334e339's thread_clock.so, as
 # 332): every check up to "the eject still runs" needs the eject still
 # at memory33, which under a loaded run could pass 40 s.  A sanitized
-# hotmemfs cannot take the shim (want_off_clock's note): there the bound
-# stays on the clock, as before (reread27 R8, as for 332)
+# hotmemfs takes the shim too, after its sanitizer's runtime
+# (want_off_clock's note; reread27 R8, flake29)
 want_off_clock
 
 off_clock hotmemfs-eject start_fs --fresh

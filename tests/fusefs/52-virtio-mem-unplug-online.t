@@ -170,7 +170,7 @@ busy_shrink_restart() {
 	echo N >"$P"
 	kill9_fs
 	off_clock hotmemfs-vmem start_fs --profile default --cmdline "$C" --uevent-socket "$USOCK" &&
-		says_before_timer 20 none dev vm1 retry-in-ms && echo Y >"$P"
+		says_within 20 none dev vm1 retry-in-ms && echo Y >"$P"
 }
 busy_shrink_restart
 tap_ok $? "hotmemfs restarts from its state file after kill -9"

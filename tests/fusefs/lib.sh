@@ -643,34 +643,31 @@ memory33_offline_loops() {
 	block_state_wait 33 going-offline
 	tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
 }
-# want_off_clock: tests/reliability/thread_clock.c built for off_clock;
-# for a sanitized hotmemfs (a preload would bypass the sanitizer's own
-# calls) a note that its threads stay on the clock, as before the shim:
-# the test runs all the same, its bounds the timers' own
+# want_off_clock: tests/reliability/thread_clock.c built for off_clock,
+# a sanitized hotmemfs's too: preloaded after the sanitizer's runtime
+# (OFF_CLOCK_RUNTIME), where ASan starts (behind another preloaded
+# library it refuses: "ASan runtime does not come first") and its
+# interceptors stay the first a call meets, forwarding to the shim
+# (REAL(): dlsym(RTLD_NEXT)), whose own forward reaches libc: the
+# sanitizer sees every call as before.  Until flake29 a sanitized
+# hotmemfs kept its threads on the clock, and 154 and 332 raced the
+# eject's 40 s bound there (reread27 R8)
 want_off_clock() {
-	OFF_CLOCK_SHIM=
-	if ldd "$HMFS" | grep -qE 'lib(asan|tsan|lsan)'; then
-		diag "a sanitized hotmemfs: its threads stay on the clock (no thread_clock.so)"
-		return 0
-	fi
-	require_preload_shim thread_clock
-	OFF_CLOCK_SHIM=$TMP/thread_clock.so
+	build_preload_shim thread_clock
+	OFF_CLOCK_RUNTIME=$(sanitizer_runtime "$HMFS")
 }
 # off_clock NAME COMMAND...: COMMAND (a start_fs, a mount_fs) with
 # hotmemfs's thread NAME off the clock (want_off_clock first; LD_PRELOAD's
-# other shims kept): its timers and deadlines end only when the test makes
-# them (hotmemfs-vmem: the retry timers, by hotmemctl vmem-retry;
-# hotmemfs-eject: a DIMM's 40 s eject bound, by freeing the pages).
-# tests/fusefs/52, 117, 140, 154, 328, 332,
-# reliability/state-qom-set-queued-undo-retry.t
+# other shims kept, after the sanitizer's runtime): its timers and
+# deadlines end only when the test makes them (hotmemfs-vmem: the retry
+# timers, by hotmemctl vmem-retry; hotmemfs-eject: a DIMM's 40 s eject
+# bound, by freeing the pages).  tests/fusefs/52, 117, 140, 154, 328,
+# 332, reliability/state-qom-set-queued-undo-retry.t
 off_clock() {
-	local name=$1
+	local name=$1 rt=${OFF_CLOCK_RUNTIME:-}
 	shift
-	if [ -z "${OFF_CLOCK_SHIM:-}" ]; then
-		"$@"
-		return
-	fi
-	HOTMEM_TEST_OFF_CLOCK=$name LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD }$OFF_CLOCK_SHIM" "$@"
+	HOTMEM_TEST_OFF_CLOCK=$name \
+		LD_PRELOAD="${rt:+$rt }${LD_PRELOAD:+$LD_PRELOAD }$TMP/thread_clock.so" "$@"
 }
 # require_preload_shim NAME: tests/reliability/NAME.c, an LD_PRELOAD shim
 # of hotmemfs's libc calls (alloc_shim: an allocation fails; thread_hold:
@@ -758,8 +755,9 @@ d2_add_while_looping() {
 # SECONDS when COMMAND is quick, longer when each try runs hotmemctl and
 # python3 or the machine is loaded (20 took ~60 s).  A bound for a
 # failure only, which load should stretch rather than fail a test; every
-# user waits so (a journal record, a device's size, a pending device_del).
-# says_by when the bound must hold by the clock.
+# user waits so (a journal record, a device's size, a pending device_del),
+# and a wait that must end before a timer the test took off the clock
+# (off_clock): there no timer fires whatever the machine's speed.
 says_within() {
 	local n=$(($1 * 20)) want=$2
 	shift 2
@@ -768,34 +766,6 @@ says_within() {
 		sleep 0.05
 	done
 	return 1
-}
-# says_by SECONDS WANT COMMAND...: as says_within, but SECONDS is a
-# deadline by the clock ($SECONDS), not a count of tries (says_within's
-# 20 s of 50 ms sleeps took about 60 s when each try runs hotmemctl and
-# python3): for a bound that must hold below another time by the clock.
-# says_before_timer uses it when a test could not take the timer off the
-# clock (52, 117, 140, 328 on a sanitized hotmemfs)
-says_by() {
-	local end=$((SECONDS + $1)) want=$2
-	shift 2
-	while [ "$SECONDS" -lt "$end" ]; do
-		[ "$("$@")" = "$want" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-# says_before_timer SECONDS WANT COMMAND...: a wait that must end before a
-# timer the test took off the clock (off_clock) could fire: says_within
-# off the clock, where no timer fires whatever the machine's speed; on the
-# clock (a sanitized hotmemfs: want_off_clock's note) says_by, a deadline
-# by the clock under the virtio-mem retry timer's 50 s, so the check still
-# tells a run of the probe's from the timer's (reread27 R8)
-says_before_timer() {
-	if [ -n "${OFF_CLOCK_SHIM:-}" ]; then
-		says_within "$@"
-	else
-		says_by "$@"
-	fi
 }
 # vmem_plugged_wait ID BYTES: 0 once vmem_plugged ID says BYTES, 1 after 20 s
 vmem_plugged_wait() { says_within 20 "$2" vmem_plugged "$1"; }

@@ -4,8 +4,10 @@
  * that a test never races one of hotmemfs's own bounds or timers with the
  * machine's speed (reread26 R3, R7): what would end by the clock ends
  * only when the test makes it end.  Built by the test (tests/fusefs/lib.sh
- * require_preload_shim), preloaded into an unsanitized hotmemfs only: a
- * sanitizer's own calls would be bypassed.
+ * want_off_clock), preloaded into a sanitized hotmemfs too, after the
+ * sanitizer's runtime: the sanitizer's interceptors (its clock_gettime())
+ * forward to this one, which forwards to libc; none of its calls is one
+ * the sanitizer replaces (as malloc()) rather than wraps.
  *
  *   HOTMEM_TEST_OFF_CLOCK=NAME  the thread so named (asked at each call: a
  *                               name a thread takes for a while is seen):
