@@ -1348,6 +1348,7 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 /* mm_init.c */
 /* the zone memmap_init() puts a boot pfn in (no kernelcore=: ZONE_MOVABLE empty at boot) */
 int boot_zone_of(unsigned long pfn);
+int boot_pfn_nid(struct hotmem *hm, unsigned long pfn);
 
 /* page_isolation.c */
 /* include/linux/page-isolation.h: isolation flags */

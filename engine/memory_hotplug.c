@@ -320,16 +320,19 @@ static unsigned long next_online_candidate(struct hotmem *hm, unsigned long pfn)
  * from where they were set: a block onlined after boot is in one zone
  * (its memory_block's) of its sections' node; a boot block may span
  * zones (memory0's DMA and DMA32) and nodes (a node boundary inside a
- * block), cannot go offline (test_pages_in_a_zone()), and its pages are
- * where memmap_init() put them: the section's node, the boot zone of the
- * pfn.  (Asking the block alone counted a multi-zone block's pfn in every
- * zone of the block's node, and a two-node block's pages of its second
- * node in none: that zone's span shrank past them.)
+ * block or a section), cannot go offline (test_pages_in_a_zone()), and
+ * its pages are where memmap_init() put them: their boot range's node
+ * (boot_pfn_nid()), the boot zone of the pfn.  (Asking the block alone
+ * counted a multi-zone block's pfn in every zone of the block's node, and
+ * a two-node block's pages of its second node in none: that zone's span
+ * shrank past them; asking the section, the same for a node boundary
+ * inside a section.)
  */
 static bool pfn_in_zone_online(struct hotmem *hm, struct zone *zone, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(hm, pfn);
 	const struct memory_block *mem;
+	const struct mem_section *ms;
 	const struct zone *mz;
 	int nid;
 
@@ -340,7 +343,8 @@ static bool pfn_in_zone_online(struct hotmem *hm, struct zone *zone, unsigned lo
 	mem = find_memory_block_by_id(hm, memory_block_id(hm, pfn_to_section_nr(pfn)));
 	if (!mem)
 		return false;
-	nid = __pfn_to_section(hm, pfn)->nid;
+	ms = __pfn_to_section(hm, pfn);
+	nid = early_section(ms) ? boot_pfn_nid(hm, pfn) : ms->nid;
 	mz = __atomic_load_n(&mem->zone, __ATOMIC_RELAXED);
 	if (!mz || zone_to_nid(mz) != nid)
 		mz = &NODE_DATA(hm, nid)->node_zones[boot_zone_of(pfn)];

@@ -241,6 +241,14 @@ static int early_pfn_nid(struct hotmem *hm, unsigned long pfn, unsigned long end
 	return __pfn_to_section(hm, pfn)->nid;
 }
 
+/* the node memmap_init() gave boot pfn @pfn's struct page */
+int boot_pfn_nid(struct hotmem *hm, unsigned long pfn)
+{
+	unsigned long next;
+
+	return early_pfn_nid(hm, pfn, pfn + 1, &next);
+}
+
 /* the pfns from @pfn on, up to @end, whose struct pages get one node: *@next ends them */
 static int early_nid_extent(struct hotmem *hm, unsigned long pfn, unsigned long end,
 			    unsigned long *next)

@@ -41,9 +41,13 @@ static struct hotmem *boot_text(const char *text, const char *cmdline)
  * Section @nr's memmap (all of node @nid's boot memory) left unmapped by
  * the host: HVO of a huge page there, refused (test_hugetlb's way), the
  * pool's array grown first (see hvo_block_online()).  A page of the
- * section is pinned first: the pfn returned.
+ * section is pinned first: the pfn returned.  The host refuses @more + 1
+ * mappings in a row (hvo_lose_memmap_at()): 3 more lose a memmap shared
+ * with its template (the unshare's remap), 6 a written one's tail (a
+ * section of two nodes; test_hugetlb's hvo_lose_memmap(true, 6)).
  */
-static unsigned long lose_memmap(struct hotmem *hm, int nid, unsigned long nr)
+static unsigned long lose_memmap_more(struct hotmem *hm, int nid, unsigned long nr,
+				      unsigned long more)
 {
 	unsigned long pinned = section_nr_to_pfn(nr) + 30000;
 
@@ -53,10 +57,15 @@ static unsigned long lose_memmap(struct hotmem *hm, int nid, unsigned long nr)
 	hm->cfg.hugetlb_free_vmemmap = true;
 	while (hotmem_alloc_page_at(hm, pinned, HM_ALLOC_PINNED, NULL))
 		pinned++;
-	hvo_lose_memmap_at(hm, nid, nr, 3);
+	hvo_lose_memmap_at(hm, nid, nr, more);
 	assert_true(__nr_to_section(hm, nr)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
 	assert_int_equal(pfn_to_section_nr(hm->hugetlb_pool[0].pfn), nr);
 	return pinned;
+}
+
+static unsigned long lose_memmap(struct hotmem *hm, int nid, unsigned long nr)
+{
+	return lose_memmap_more(hm, nid, nr, 3);
 }
 
 /*
@@ -159,6 +168,41 @@ static void assert_zone(struct hotmem *hm, int nid, int zid, unsigned long start
 	assert_int_equal(zi.zone_start_pfn, start);
 	assert_int_equal(zi.spanned, spanned);
 	assert_int_equal(zi.present, present);
+}
+
+/*
+ * A node boundary inside a section (128 MiB blocks): node 0 ends at
+ * 0xc000000 inside memory1, node 1's DMA32 is memory1's other half and
+ * memory31, its Normal 4 MiB at 4 GiB that hold node 1's boot memmap
+ * (sections 31 and 32), so that its first huge page comes from memory1.
+ */
+static const char node_split_in_section[] = "profile = default\n"
+					    "nodes = 2\n"
+					    "ram = 0x100000-0xbffffff node=0\n"
+					    "ram = 0xc000000-0xfffffff node=1\n"
+					    "ram = 0xf8000000-0xffffffff node=1\n"
+					    "ram = 0x100000000-0x1003fffff node=1\n";
+
+/*
+ * memory31 offline: node 1's DMA32 ends where its pages in memory1 end
+ * (6.12's find_biggest_section_pfn() reads page_to_nid() 1 at 0xffff).
+ * With section 1's memmap unmapped the search takes a page's node from
+ * where memmap_init() put it; it said the section's node (0) and node 1's
+ * DMA32 emptied (start 0, spanned 0) under 16384 present pages.
+ */
+static void test_node_split_in_section_lost_memmap(void **state)
+{
+	struct hotmem *hm = boot_text(node_split_in_section, "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	unsigned long pinned;
+
+	(void)state;
+	assert_zone(hm, 1, HM_ZONE_DMA32, 0xc000, 0x100000 - 0xc000, 0x4000 + 0x8000);
+	pinned = lose_memmap_more(hm, 1, 1, 6);
+	assert_int_equal(hotmem_block_set_state(hm, 31, HM_MMOP_OFFLINE), 0);
+	assert_zone(hm, 1, HM_ZONE_DMA32, 0xc000, 0x4000, 0x4000);
+	/* node 0's DMA32 kept what it had: memory1's first half its end */
+	assert_zone(hm, 0, HM_ZONE_DMA32, 0x1000, 0xc000 - 0x1000, 0xc000 - 0x1000);
+	map_back_and_check(hm, 1, pinned);
 }
 
 /*
@@ -278,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_two_node_block_lost_memmap),
 		cmocka_unit_test(test_multi_zone_block_lost_memmap),
 		cmocka_unit_test(test_dma32_spans_the_pci_hole),
+		cmocka_unit_test(test_node_split_in_section_lost_memmap),
 		cmocka_unit_test(test_movable_watermarks),
 		cmocka_unit_test(test_pcp_high_moves_off_zero_when_used),
 	};
