@@ -599,9 +599,14 @@ static void debugfs_below_machine(void)
  * The machine's drivers (virtio_mem, memory-notifier-error-inject) are
  * hotmemfs's, as if built in; the host's kernel must load nothing for a
  * command inside (the selftest runs `modprobe memory-notifier-error-inject`
- * and `modprobe -r`).  modprobe, insmod and rmmod answer as for a built-in
- * module (exit 0, said on stderr unless -q); the other names of the same
- * multi-call binary (kmod's lsmod, modinfo, depmod) run the real one.
+ * and `modprobe -r`).  modprobe, insmod and rmmod exit 0, said on stderr
+ * unless -q, a load as kmod's of a built-in module; a removal as the
+ * guest's of a loaded module (exit 0), yet the driver's files stay
+ * (abuse29b U3: kmod refuses to remove a built-in, exit 1 "Module NAME is
+ * builtin.", and the selftest ends on `modprobe -q -r`: its status would be
+ * 1 where the guest's is 0; hotmemfs's debugfs files cannot be unloaded).
+ * The other names of the same multi-call binary (kmod's lsmod, modinfo,
+ * depmod) run the real one.
  */
 static const char kmod_stub[] =
 	"#!/bin/sh\n"
