@@ -2775,37 +2775,94 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
 }
 
 /*
- * What to do about a virtio-mem device's plugged memory before its
- * device_del, into @buf (@requested: the requested-size its check saw): with requested-size 0 asked already, the
- * host's `set-size 0` would change nothing -- what holds the rest is the
- * guest's (usereye10 U6): the block whose pages its driver could not
+ * Why a virtio-mem device's plugged memory holds its device_del (@requested:
+ * the requested-size its check saw): with requested-size 0 asked already,
+ * the host's `set-size 0` would change nothing -- what holds the rest is
+ * the guest's (usereye10 U6): the block whose pages its driver could not
  * take, as set-size's own line says (hotmemctl.c print_unplug_short()),
  * online memory under virtio_mem.unplug_online=0, or a driver that has
- * not run since; its retry timer, at once with vmem-retry.
+ * not run since; its retry timer, at once with vmem-retry.  A bit each in
+ * struct hmfs_dev's del_refused_said.
  */
+enum vmem_del_why {
+	VMEM_DEL_REQUESTED = 1 << 0,	 /* requested-size not 0 yet */
+	VMEM_DEL_BROKEN = 1 << 1,	 /* the guest's driver broke */
+	VMEM_DEL_UNPLUG_ONLINE = 1 << 2, /* online memory, virtio_mem.unplug_online=0 */
+	VMEM_DEL_NOMEM = 1 << 3,	 /* a block's pages have nowhere to migrate */
+	VMEM_DEL_BUSY = 1 << 4,		 /* a block's pages could not be taken */
+	VMEM_DEL_NOT_RUN = 1 << 5,	 /* the driver has not unplugged the rest yet */
+};
+
+static enum vmem_del_why vmem_del_why(struct hmfs_ctx *ctx, const struct hm_virtio_mem_info *vi,
+				      uint64_t requested)
+{
+	if (requested)
+		return VMEM_DEL_REQUESTED;
+	if (vi->broken)
+		return VMEM_DEL_BROKEN;
+	if (!hotmem_get_virtio_mem_unplug_online(ctx->hm))
+		return VMEM_DEL_UNPLUG_ONLINE;
+	if (vi->busy_pfn != ~0UL && vi->busy_err == -ENOMEM)
+		return VMEM_DEL_NOMEM;
+	if (vi->busy_pfn != ~0UL)
+		return VMEM_DEL_BUSY;
+	return VMEM_DEL_NOT_RUN;
+}
+
+/* what to do about it (vmem_del_why()'s @why), into @buf */
 static void vmem_del_hint(struct hmfs_ctx *ctx, const struct hmfs_dev *d,
-			  const struct hm_virtio_mem_info *vi, uint64_t requested, char *buf,
+			  const struct hm_virtio_mem_info *vi, enum vmem_del_why why, char *buf,
 			  size_t len)
 {
 	unsigned long blk = (unsigned long)(((uint64_t)vi->busy_pfn << HM_PAGE_SHIFT) /
 					    ctx->block_size);
 
-	if (requested)
+	switch (why) {
+	case VMEM_DEL_REQUESTED:
 		snprintf(buf, len, "`hotmemctl set-size %s 0`, then device_del once its plugged-size is 0",
 			 d->id);
-	else if (vi->broken)
+		break;
+	case VMEM_DEL_BROKEN:
 		snprintf(buf, len, "requested-size is 0 already");
-	else if (!hotmem_get_virtio_mem_unplug_online(ctx->hm))
+		break;
+	case VMEM_DEL_UNPLUG_ONLINE:
 		snprintf(buf, len, "requested-size is 0 already: the rest is online, and virtio_mem.unplug_online=0 unplugs offline memory only (offline its blocks), then device_del once its plugged-size is 0");
-	else if (vi->busy_pfn != ~0UL && vi->busy_err == -ENOMEM)
+		break;
+	case VMEM_DEL_NOMEM:
 		snprintf(buf, len, "requested-size is 0 already: memory%lu's pages have no free memory to migrate into (`hotmemctl explain %lu`: free memory first; `hotmemctl vmem-retry %s` retries now), then device_del once its plugged-size is 0",
 			 blk, blk, d->id);
-	else if (vi->busy_pfn != ~0UL)
+		break;
+	case VMEM_DEL_BUSY:
 		snprintf(buf, len, "requested-size is 0 already: memory%lu's pages could not be taken (`hotmemctl explain %lu` says what is in the way; `hotmemctl vmem-retry %s` retries now), then device_del once its plugged-size is 0",
 			 blk, blk, d->id);
-	else
+		break;
+	case VMEM_DEL_NOT_RUN:
 		snprintf(buf, len, "requested-size is 0 already: the guest's driver has not unplugged the rest yet (`hotmemctl vmem-retry %s` retries now), then device_del once its plugged-size is 0",
 			 d->id);
+		break;
+	}
+}
+
+/*
+ * hotmemfs's log line of a refusal for plugged memory: once a device and
+ * reason (vmem_del_why()), as 51abdfcf made the engine's "device still
+ * has system memory added": a client that retries device_del until it
+ * passes would add the same line each time
+ */
+static void vmem_del_say(struct hmfs_ctx *ctx, struct hmfs_dev *d,
+			 const struct hm_virtio_mem_info *vi, uint64_t requested)
+{
+	enum vmem_del_why why = vmem_del_why(ctx, vi, requested);
+	char hint[400];
+
+	if (d->del_refused_said & why)
+		return;
+	d->del_refused_said |= why;
+	vmem_del_hint(ctx, d, vi, why, hint, sizeof(hint));
+	fprintf(stderr,
+		"hotmemfs: %s: device_del refused: plugged-size 0x%llx, requested-size 0x%llx%s: %s\n",
+		d->id, (unsigned long long)vi->plugged_size, (unsigned long long)requested,
+		vi->broken ? "; the guest driver marked the device broken and unplugs nothing: a restart of hotmemfs probes it anew" : "", hint);
 }
 
 /*
@@ -2814,23 +2871,18 @@ static void vmem_del_hint(struct hmfs_ctx *ctx, const struct hmfs_dev *d,
  * first sets requested-size 0 and waits for plugged-size 0.  @requested:
  * the requested-size the check sees.  -EBUSY with @err, or 0.  @err is
  * QEMU 9.2's desc word for word (a client matches it, abuse27 F7);
- * hotmem's figures and next step go to hotmemfs's log.
+ * hotmem's figures and next step go to hotmemfs's log (dev_lock held).
  */
-static int vmem_del_check(struct hmfs_ctx *ctx, const struct hmfs_dev *d, uint64_t requested,
+static int vmem_del_check(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t requested,
 			  char *err, size_t errlen)
 {
 	struct hm_virtio_mem_info vi = { 0 };
-	char hint[400];
 
 	/* not probed by the guest (hmfs_dev_add_request()): nothing plugged */
 	if (d->vm)
 		hotmem_virtio_mem_info(d->vm, &vi);
 	if (vi.plugged_size) {
-		vmem_del_hint(ctx, d, &vi, requested, hint, sizeof(hint));
-		fprintf(stderr,
-			"hotmemfs: %s: device_del refused: plugged-size 0x%llx, requested-size 0x%llx%s: %s\n",
-			d->id, (unsigned long long)vi.plugged_size, (unsigned long long)requested,
-			vi.broken ? "; the guest driver marked the device broken and unplugs nothing: a restart of hotmemfs probes it anew" : "", hint);
+		vmem_del_say(ctx, d, &vi, requested);
 		snprintf(err, errlen,
 			 "virtio-mem device cannot get unplugged while some of its memory is still plugged");
 		return -EBUSY;

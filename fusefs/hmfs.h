@@ -422,6 +422,13 @@ struct hmfs_dev {
 	 */
 	bool queue_dropped;
 	/*
+	 * virtio-mem: the refused device_dels' reasons logged (dev.c
+	 * vmem_del_check(), a bit each of enum vmem_del_why), under dev_lock:
+	 * a client retrying device_del would log the same line each time;
+	 * never saved (a restart says it once again)
+	 */
+	unsigned int del_refused_said;
+	/*
 	 * this device object's number (dev.c dev_link(): ctx->dev_incarnations,
 	 * never reused), which a device added later under the same id does not
 	 * carry: QEMU's device_del names the DeviceState, not its id

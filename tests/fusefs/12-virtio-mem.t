@@ -111,6 +111,8 @@ is "$r" '{"error":{"class":"GenericError","desc":"virtio-mem device cannot get u
 # busy block and the retry, as set-size's own line
 grep -qF "hotmemfs: vm1: device_del refused: plugged-size 0x$(printf %x "$p"), requested-size 0x0: requested-size is 0 already: memory$bb's pages could not be taken (\`hotmemctl explain $bb\` says what is in the way; \`hotmemctl vmem-retry vm1\` retries now), then device_del once its plugged-size is 0" "$TMP/hotmemfs.log"
 tap_ok $? "... and hotmemfs's log the next step: the busy block to explain, the retry, then device_del (usereye4 #8, usereye10 U6)"
+is "$(grep -c "hotmemfs: vm1: device_del refused:" "$TMP/hotmemfs.log")" 1 \
+	"... once, though both device_dels were refused for that reason (as the engine's warning, 51abdfcf)"
 is "$(machine)" "$before" "... and nothing changed (no memory unplugged, requested-size kept)"
 
 # 4. kill -9 and restore: exactly the plugged sub-blocks
