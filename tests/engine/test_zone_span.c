@@ -244,6 +244,54 @@ static void test_dma32_spans_the_pci_hole(void **state)
 }
 
 /*
+ * qemu-512m is QEMU's -m 512M pc machine, whose e820 ends RAM at
+ * 0x1ffdffff (0x1ffe0000-0x1fffffff reserved for the firmware's tables,
+ * abuse29b U2): 6.12's zone_spanned_pages_in_node() clamps DMA32 to
+ * [0x1000, 0x1ffe0), 126944 pages, all present, and auto-movable's
+ * present_early_pages are 3998 + 126944 = 130942 (the guest's hotmemd
+ * line).  memory3 ends in that hole: offline_pages()'s
+ * walk_system_ram_range() counts 32 pages short, EINVAL "memory holes"
+ * before any page is looked at (it was EBUSY: the boot's memblock
+ * reservations at the top of RAM).  It stays online in DMA32, its
+ * valid_zones that zone, and /proc/iomem's RAM ends where the guest's
+ * does.
+ */
+static void test_qemu_512m_ram_ends_at_qemus_e820(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=off");
+	struct hm_iomem_entry io[16];
+	struct hm_block_info bi;
+	struct hm_zone_info zi;
+	size_t n;
+
+	(void)state;
+	assert_zone(hm, 0, HM_ZONE_DMA, 1, 4095, 3998);
+	assert_zone(hm, 0, HM_ZONE_DMA32, 0x1000, 126944, 126944);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA, &zi), 0);
+	assert_int_equal(zi.present_early, 3998);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
+	assert_int_equal(zi.present_early, 126944);
+
+	assert_int_equal(hotmem_block_set_state(hm, 3, HM_MMOP_OFFLINE), -EINVAL);
+	assert_int_equal(hotmem_block_info(hm, 3, &bi), 0);
+	assert_int_equal(bi.offline_cause, HM_OFFLINE_CAUSE_HOLES);
+	assert_int_equal(bi.state, HM_MEM_ONLINE);
+	assert_int_equal(bi.zone, HM_ZONE_DMA32);
+	assert_string_equal(valid_zones(hm, 3), "DMA32\n");
+	/* memory2, hole-free and empty with the kernel's allocations off, goes */
+	assert_int_equal(hotmem_block_set_state(hm, 2, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 2, HM_MMOP_ONLINE), 0);
+
+	n = hotmem_iomem(hm, io, 16);
+	assert_true(n >= 3 && n <= 16);
+	assert_int_equal(io[n - 1].start, 0x100000);
+	assert_int_equal(io[n - 1].end, 0x1ffdffff);
+	assert_string_equal(io[n - 1].name, "System RAM");
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * __setup_per_zone_wmarks() (6.12): ZONE_MOVABLE's min is
  * clamp(managed / 1024, 32, 128), 32 when empty as on the host's
  * /proc/zoneinfo (it was 0), and its kswapd distance its share of
@@ -323,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_multi_zone_block_lost_memmap),
 		cmocka_unit_test(test_dma32_spans_the_pci_hole),
 		cmocka_unit_test(test_node_split_in_section_lost_memmap),
+		cmocka_unit_test(test_qemu_512m_ram_ends_at_qemus_e820),
 		cmocka_unit_test(test_movable_watermarks),
 		cmocka_unit_test(test_pcp_high_moves_off_zero_when_used),
 	};

@@ -39,7 +39,7 @@ python3 - "$STATE" <<'PY'
 import json, sys
 pc = json.load(open(sys.argv[1]))["machine"]["profile-config"]
 print("# profile-config:", pc)
-sys.exit(not ("memory_failure = yes" in pc and "ram = 0x100000-0x1fffffff node=0" in pc and
+sys.exit(not ("memory_failure = yes" in pc and "ram = 0x100000-0x1ffdffff node=0" in pc and
               not any(l.startswith("name") for l in pc)))
 PY
 tap_ok $? "the state file keeps what the profile said (memory_failure = yes, its RAM; not its name)"
