@@ -6233,6 +6233,47 @@ static int profile_lines_diff(json_object *saved, const char *lines, struct line
 	return ret;
 }
 
+/* @saved (a "profile-config") holds the line @line */
+static bool saved_has_line(json_object *saved, const char *line)
+{
+	for (size_t i = 0; i < json_object_array_length(saved); i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(saved, i));
+
+		if (t && !strcmp(t, line))
+			return true;
+	}
+	return false;
+}
+
+/* @lines (hotmem_config_describe()'s, one a line) hold the line @line */
+static bool lines_have(const char *lines, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+		if (!strncmp(l, line, n) && l[n] == '\n')
+			return true;
+	return false;
+}
+
+/*
+ * qemu-512m's boot RAM went to 0x1fffffff before 2026-12-02, where QEMU's
+ * e820 ends it at 0x1ffdffff (abuse29b U2): a profile file starting from
+ * it and saved before has the old line in the file, the new one now,
+ * though the profile file did not change.  Said, and the lines that give
+ * the machine as saved (a state file of the built-in itself restores onto
+ * the new machine: its name is its profile).
+ */
+static const char *qemu_512m_ram_moved(json_object *saved, const char *lines)
+{
+	if (!saved_has_line(saved, "ram = 0x100000-0x1fffffff node=0") ||
+	    !lines_have(lines, "ram = 0x100000-0x1ffdffff node=0"))
+		return "";
+	return "\nhotmemfs: qemu-512m's boot RAM ends at 0x1ffdffff since 2026-12-02, where QEMU's e820 "
+	       "for -m 512M ends it (it went to 0x1fffffff): 'ram = 0x1000-0x9efff node=0' and "
+	       "'ram = 0x100000-0x1fffffff node=0' in the profile file restore it as saved";
+}
+
 /*
  * The file's "profile-config" against the profile file now: refused as
  * another --profile is, naming what changed (the settings, the file's
@@ -6257,13 +6298,13 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 	if (!d.nr_gone && !d.nr_added)
 		return 0;
 	snprintf(err, errlen,
-		 "state file %s: the profile file %s changed since this state was saved%s%s%s%s%s%s%s\n"
+		 "state file %s: the profile file %s changed since this state was saved%s%s%s%s%s%s%s%s\n"
 		 "hotmemfs: refusing to restore it onto a different machine; put the profile back "
 		 "as it was, or start with --fresh",
 		 ctx->state_path, ctx->profile, d.keys[0] ? ": " : "", d.keys,
 		 d.nr_gone ? " (saved with " : d.nr_added ? " (" : "", d.gone,
 		 d.nr_gone && d.nr_added ? "; now " : d.nr_added ? "now " : "", d.added,
-		 d.keys[0] ? ")" : "");
+		 d.keys[0] ? ")" : "", qemu_512m_ram_moved(saved, ctx->profile_lines));
 	return -EINVAL;
 }
 

@@ -1,0 +1,64 @@
+#!/bin/bash
+# State files of the qemu-512m machine saved before its boot RAM ended at
+# QEMU's 0x1ffdffff (2026-12-02, abuse29b U2; it went to 0x1fffffff).
+# Made here as such files are: on a profile file of the old machine.
+#
+# A built-in profile is its name (docs/hotmemfs.md), so a file of the
+# built-in restores onto today's machine: the blocks and devices as
+# saved, and a kernel allocation the file has in the 32 pages that are
+# a hole now made anew elsewhere, said in the start line.
+#
+# A profile file is what it said: one starting from qemu-512m saved
+# "ram = 0x100000-0x1fffffff" and is refused as a changed profile (the
+# file did not change, the built-in did): the refusal says so and which
+# lines restore it as saved, and with them it does.
+. "$(dirname "$0")/lib.sh"
+require_env
+M=$MNT/sys/devices/system/memory
+P=$TMP/old.profile
+OLD_RAM='ram = 0x1000-0x9efff node=0\nram = 0x100000-0x1fffffff node=0\n'
+# old_machine NAME: the old qemu-512m's state file (a profile file's),
+# a 256M DIMM, memory32 online_movable; the check NAME
+old_machine() {
+	printf "profile = qemu-512m\nname = mine\n$OLD_RAM" >"$P"
+	mount_fs "$1" --profile "$P" --fresh
+	ctl device_add pc-dimm id=d1 size=256M >/dev/null &&
+		echo online_movable >"$M/memory32/state"
+	tap_ok $? "... a 256M DIMM, memory32 online_movable"
+	stop_fs
+}
+
+old_machine "the old qemu-512m (RAM to 0x1fffffff) with a state file"
+# a kernel allocation in the pages that are a hole now, as an old file may have
+state_machine_edit 'm["profile"] = "qemu-512m"; m.pop("profile-config", None); m["kmem"]["allocs"][0][0:2] = [0x1ffe0, 0]'
+tap_ok $? "the file made a built-in qemu-512m's, as one saved before 2026-12-02, a kernel allocation at pfn 0x1ffe0"
+: >"$TMP/hotmemfs.log"
+start_fs
+tap_ok $? "today's qemu-512m restores it"
+sed 's/^/# /' "$TMP/hotmemfs.log"
+grep -q "^hotmemfs: restored the machine from $STATE: 1 device, 6 blocks (5 online);.* but 1, whose pages were not free, made anew elsewhere" "$TMP/hotmemfs.log"
+tap_ok $? "... whole: the allocation in the hole made anew elsewhere, said"
+is "$(cat "$M/memory32/state") $(cat "$M/memory32/valid_zones")" "online Movable" "... memory32 Movable as saved"
+is "$(awk '/^Node 0, zone +DMA32/ { z = 1 } z && /^ +spanned/ { print $2; exit }' "$MNT/proc/zoneinfo")" \
+	126944 "... on today's machine: DMA32 spans 126944 pages"
+ctl check >/dev/null
+tap_ok $? "... the engine's invariants hold"
+stop_fs
+
+old_machine "the old qemu-512m of a profile file again"
+printf 'profile = qemu-512m\nname = mine\n' >"$P"
+sum=$(md5sum <"$STATE")
+start_refused "the profile file without its ram lines (the built-in's RAM changed)" 78 \
+	"the profile file $P changed since this state was saved: ram \\(saved with 'ram = 0x100000-0x1fffffff node=0'; now 'ram = 0x100000-0x1ffdffff node=0'\\)" \
+	--control "$CTL" --state "$STATE" --profile "$P" "$MNT"
+sed 's/^/# /' "$TMP/out"
+grep -q "qemu-512m's boot RAM ends at 0x1ffdffff since 2026-12-02" "$TMP/out" &&
+	grep -qF "'ram = 0x1000-0x9efff node=0' and 'ram = 0x100000-0x1fffffff node=0' in the profile file restore it as saved" "$TMP/out"
+tap_ok $? "... saying the built-in changed and the lines that restore it"
+is "$(md5sum <"$STATE")" "$sum" "... the state file left as it was"
+printf "$OLD_RAM" >>"$P"
+start_fs --profile "$P"
+tap_ok $? "those lines added: it restores"
+is "$(awk '/^Node 0, zone +DMA32/ { z = 1 } z && /^ +spanned/ { print $2; exit }' "$MNT/proc/zoneinfo") $(cat "$M/memory32/valid_zones")" \
+	"126976 Movable" "... the machine as saved (DMA32 126976 pages, memory32 Movable)"
+done_testing
