@@ -15,6 +15,7 @@
  *   boot          slab, page tables and kernel stacks of a booted system
  *   zone gets its first memory   per-cpu pagesets (setup_zone_pageset())
  *   node gets its first memory   kswapd and kcompactd stacks (kswapd_run())
+ *                                (both from a node with CPUs: kmem_cpu_nid())
  *   between operations           page tables and slab growth, and frees
  *   memmap from system RAM       sparse_vmemmap.c (PG_vmemmap)
  *
@@ -460,23 +461,72 @@ static int zone_owner(const struct zone *z)
 }
 
 /*
+ * The node on whose zonelist an online's allocations for @nid start: @nid
+ * when CPUs sit on it, else the local node (numa_node_id()) -- never a
+ * node without CPUs (a CXL expander, QEMU's -numa node without cpus=).
+ *
+ * 6.12: setup_zone_pageset() is alloc_percpu(); pcpu_alloc_pages()
+ * (mm/percpu-vm.c) takes a chunk's pages with
+ * alloc_pages_node(cpu_to_node(cpu), ...) for each possible CPU -- the
+ * CPUs' nodes, never the zone's (and mostly no new page at all: the
+ * first chunk has room).  The model keeps one page a zone, what pinned
+ * the first Normal block of the measured 6.1 guest: on a node with CPUs
+ * it stands for those CPUs' units and lands on that node (6.12 cannot
+ * offline such a node's first kernel block either: abuse29a's
+ * memory41, CPU 1's node); on a CPU-less node it is the local CPU's.
+ * kswapd's and kcompactd's stacks alike: a 6.12.117 guest's CPU-less
+ * node 2 counted numa_hit 0 after kswapd2 and kcompactd2 started on its
+ * only memory, a Normal block that then went offline (abuse29a N1
+ * scenario C; kthreadd's alloc_thread_stack_node() takes a stack its
+ * CPU cached first).  Out of range (a state file's owner): the local
+ * node.
+ */
+static int kmem_cpu_nid(struct hotmem *hm, int nid)
+{
+	if (nid < 0 || nid >= hm->nr_possible_nodes || !NODE_DATA(hm, nid) ||
+	    !NODE_DATA(hm, nid)->has_cpu)
+		return numa_node_id(hm);
+	return nid;
+}
+
+/*
+ * Where an allocation of @site for @owner starts, made by kmem_online()
+ * or made anew: a zone's pagesets and a node's kthread stacks from a node
+ * with CPUs (kmem_cpu_nid()), the rest on node 0 (kmem_tick()'s).
+ */
+static int kmem_site_nid(struct hotmem *hm, int site, int owner)
+{
+	switch (site) {
+	case KMEM_PAGESET:
+		return kmem_cpu_nid(hm, owner < 0 ? -1 : owner / MAX_NR_ZONES);
+	case KMEM_KSWAPD:
+	case KMEM_KCOMPACTD:
+		return kmem_cpu_nid(hm, owner);
+	default:
+		return 0;
+	}
+}
+
+/*
  * online_pages() after the range went to the buddy: a zone's first memory
  * gets its per-cpu pagesets, a node's first memory its kswapd and
- * kcompactd threads (whose stacks come from that node when it can hold
- * kernel memory).
+ * kcompactd threads -- each from a node with CPUs (kmem_site_nid()): the
+ * zone's own when it has CPUs, so a CPU-less node's first Normal block
+ * goes offline again as on 6.12.
  */
 void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
 		 bool node_was_empty)
 {
-	const int nid = zone_to_nid(zone);
+	const int nid = zone_to_nid(zone), owner = zone_owner(zone);
 
 	if (!sizes(hm) || hm->kmem.paused)
 		return;
 	if (zone_was_empty)
-		kmem_alloc(hm, nid, KMEM_PAGESET, 0, zone_owner(zone), false);
+		kmem_alloc(hm, kmem_site_nid(hm, KMEM_PAGESET, owner), KMEM_PAGESET, 0, owner,
+			   false);
 	if (node_was_empty) {
-		kmem_alloc_stack(hm, nid, KMEM_KSWAPD, nid);
-		kmem_alloc_stack(hm, nid, KMEM_KCOMPACTD, nid);
+		kmem_alloc_stack(hm, kmem_site_nid(hm, KMEM_KSWAPD, nid), KMEM_KSWAPD, nid);
+		kmem_alloc_stack(hm, kmem_site_nid(hm, KMEM_KCOMPACTD, nid), KMEM_KCOMPACTD, nid);
 	}
 	kmem_tick(hm);
 }
@@ -871,11 +921,11 @@ int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
 static void kmem_owed_anew(struct hotmem *hm, unsigned long idx, unsigned long *moved)
 {
 	struct kmem_alloc a = hm->kmem.allocs[idx];
-	int nid = a.site == KMEM_KSWAPD || a.site == KMEM_KCOMPACTD ? a.owner : 0;
 
 	kmem_free_at(hm, idx);
 	(*moved)++;
-	kmem_alloc(hm, nid, a.site, a.order, a.owner, a.background); /* -ENOMEM: nowhere */
+	/* -ENOMEM: nowhere */
+	kmem_alloc(hm, kmem_site_nid(hm, a.site, a.owner), a.site, a.order, a.owner, a.background);
 }
 
 void hotmem_kmem_log_rewind_end(struct hotmem *hm, unsigned long *moved)
@@ -986,10 +1036,8 @@ static int kmem_put_back(struct hotmem *hm, const struct hotmem_kmem_alloc *a)
 /* a saved allocation whose pages are taken now: anew, where the allocator puts it */
 static int kmem_anew(struct hotmem *hm, const struct hotmem_kmem_alloc *a)
 {
-	/* a kthread's stack on its node, the others on the CPUs' (kmem_tick()) */
-	int nid = a->site == KMEM_KSWAPD || a->site == KMEM_KCOMPACTD ? a->owner : 0;
-
-	return kmem_alloc(hm, nid, a->site, a->order, a->owner, a->background);
+	return kmem_alloc(hm, kmem_site_nid(hm, a->site, a->owner), a->site, a->order, a->owner,
+			  a->background);
 }
 
 static bool kmem_saved_ok(const struct hotmem_kmem_alloc *a)

@@ -170,10 +170,14 @@ static void test_meminfo_counts_kernel_memory_by_setting(void **state)
 	hotmem_destroy(heavy);
 }
 
-/* a node's first memory: kswapd and kcompactd stacks on that node */
-static void test_new_node_gets_kswapd_stacks_and_a_zone_its_pagesets(void **state)
+/*
+ * a node with CPUs (default's memoryless node 1 given CPUs): its first
+ * memory gets kswapd and kcompactd stacks and the zone its pagesets, all
+ * on it, and stays (6.12 too: abuse29a's memory41 on CPU 1's node)
+ */
+static void test_new_cpu_node_gets_kswapd_stacks_and_a_zone_its_pagesets(void **state)
 {
-	struct hotmem *hm = boot("default", NULL);
+	struct hotmem *hm = boot_profile_text("profile = default\ncpu_nodes = 0-1\n");
 	struct hm_zone_info zi;
 
 	(void)state;
@@ -184,6 +188,74 @@ static void test_new_node_gets_kswapd_stacks_and_a_zone_its_pagesets(void **stat
 	assert_int_equal(zi.nr_percpu, 1);
 	/* the node's only memory holds them: it stays */
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* the kernel's pages on node @nid's zones below ZONE_MOVABLE: stacks + pagesets */
+static unsigned long node_stacks_and_pagesets(struct hotmem *hm, int nid)
+{
+	unsigned long n = 0;
+	struct hm_zone_info zi;
+
+	for (int zid = 0; zid < HM_ZONE_MOVABLE; zid++) {
+		assert_int_equal(hotmem_zone_info(hm, nid, zid, &zi), 0);
+		n += zi.nr_kernel_stack + zi.nr_percpu;
+	}
+	return n;
+}
+
+/* abuse29a's numa3 guest: CPUs on nodes 0 and 1, node 2 possible, no CPU, no memory */
+#define NUMA3 "profile = qemu-512m\nnodes = 3\ncpu_nodes = 0-1\n" \
+	      "cmdline = \"memhp_default_state=offline\"\n"
+#define NODE2_DIMM 0x150000000ULL
+
+/*
+ * abuse29a N1 (r1.hm): a CPU-less node's first Normal block goes offline
+ * and its DIMM away, the node with it, as on 6.12 -- the zone's pagesets
+ * (alloc_percpu(): the CPUs' nodes) came from the local node, not from
+ * it.  It failed EBUSY, a setup_zone_pageset page on memory43.
+ */
+static void test_cpuless_node_normal_block_goes_offline(void **state)
+{
+	struct hotmem *hm = boot_profile_text(NUMA3);
+	struct hm_node_info ni;
+	unsigned long node0;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 1, 0x140000000ULL, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 40, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 41, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_add_memory(hm, 2, NODE2_DIMM, 256 * MiB, 0, -1), 0);
+	node0 = node_stacks_and_pagesets(hm, 0);
+	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 43, HM_MMOP_ONLINE), 0);
+	assert_int_equal(block_zone(hm, 43), HM_ZONE_NORMAL);
+	/* kswapd2's and kcompactd2's stacks (8), Movable's and Normal's pagesets (2) */
+	assert_int_equal(node_stacks_and_pagesets(hm, 2), 0);
+	assert_int_equal(node_stacks_and_pagesets(hm, 0), node0 + 10);
+	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 43, HM_MMOP_OFFLINE), 0);
+	/* node 2 empty: its stacks and pagesets were freed where they were */
+	assert_int_equal(node_stacks_and_pagesets(hm, 0), node0);
+	assert_int_equal(hotmem_remove_memory(hm, NODE2_DIMM, 256 * MiB), 0);
+	assert_int_equal(hotmem_node_info(hm, 2, &ni), 0);
+	assert_false(ni.online);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/* abuse29a N1 scenario C: a CPU-less node's only memory, online_kernel, goes offline */
+static void test_cpuless_node_kernel_only_block_goes_offline(void **state)
+{
+	struct hotmem *hm = boot_profile_text(NUMA3);
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 2, NODE2_DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(node_stacks_and_pagesets(hm, 2), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_remove_memory(hm, NODE2_DIMM, 128 * MiB), 0);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -1270,7 +1342,9 @@ int main(void)
 		cmocka_unit_test(test_memmap_on_memory_first_dimm_busy_second_removed),
 		cmocka_unit_test(test_movable_blocks_always_go),
 		cmocka_unit_test(test_meminfo_counts_kernel_memory_by_setting),
-		cmocka_unit_test(test_new_node_gets_kswapd_stacks_and_a_zone_its_pagesets),
+		cmocka_unit_test(test_new_cpu_node_gets_kswapd_stacks_and_a_zone_its_pagesets),
+		cmocka_unit_test(test_cpuless_node_normal_block_goes_offline),
+		cmocka_unit_test(test_cpuless_node_kernel_only_block_goes_offline),
 		cmocka_unit_test(test_same_seed_replays_exactly),
 		cmocka_unit_test(test_explain_names_kernel_pages_and_zone_rule),
 		cmocka_unit_test(test_explain_memmap_one_entry_an_allocation),

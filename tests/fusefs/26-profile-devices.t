@@ -7,6 +7,7 @@
 # namespace.
 . "$(dirname "$0")/lib.sh"
 private_mount_ns "$@"
+. "$(dirname "$0")/nodes.sh"
 require_env
 need_tool python3 python3
 
@@ -173,11 +174,15 @@ stop_fs
 # kernel allocations in a block of the profile's device that the file
 # keeps plugged: memory40, node 1's first memory, onlined in Normal at
 # boot, gets node 1's per-cpu pagesets and kswapd/kcompactd stacks and
-# can never go offline.  A restore changes only the difference between
-# the booted device and the file's (as the driver reaches a requested
-# size), so memory40 stays as it is; giving back all the memory as
-# booted first was refused ("cannot be given back").
-sed 's/hotmem.kernel_alloc=off/hotmem.kernel_alloc=default/; s/^online = 40 online_movable$/online = 40 online_kernel/' \
+# can never go offline -- node 1 has CPUs (cpu_nodes = 0-1 over a fake
+# two-CPU host): a CPU-less node's come from the local node (abuse29a
+# N1).  A restore changes only the difference between the booted device
+# and the file's (as the driver reaches a requested size), so memory40
+# stays as it is; giving back all the memory as booted first was refused
+# ("cannot be given back").
+fake_cpu_host 2 "$(cat /sys/devices/system/cpu/kernel_max 2>/dev/null || echo 8191)"
+tap_ok $? "a fake two-CPU host's cpu/ in the private mount namespace"
+sed 's/hotmem.kernel_alloc=off/hotmem.kernel_alloc=default/; s/^online = 40 online_movable$/online = 40 online_kernel/; s/^nodes = 2$/nodes = 2\ncpu_nodes = 0-1/' \
 	"$TMP/vmem.profile" >"$TMP/kmem.profile"
 start_fs --fresh --profile "$TMP/kmem.profile"
 tap_ok $? "hotmemfs mounts the profile with kernel allocations, memory40 onlined in Normal"
