@@ -1401,7 +1401,17 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
+		/*
+		 * 6.12 __setup_per_zone_wmarks() and setup_per_zone_wmarks()'
+		 * zone_pcp_update() walk for_each_zone(): the online nodes'
+		 * zones.  An offline node's keep what they had -- zeroes for a
+		 * node never online, until the first online after add_memory()
+		 * brought it online (abuse29a N2: its empty Movable zone said
+		 * 32) -- and a node gone offline keeps its last ones.
+		 */
+		if (!pgdat || !pgdat->online)
+			continue;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
 			unsigned long managed = zone_managed_pages(z), tmp, wmin;
 
@@ -1429,9 +1439,8 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 			 * ones too.  It records the node, the zone's name and its
 			 * watermarks, no range: none here either (abuse28 T1).
 			 */
-			if (pgdat->online)
-				hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, 0, 0, nid, zid,
-					 (long)z->_watermark[WMARK_MIN], 0);
+			hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, 0, 0, nid, zid,
+				 (long)z->_watermark[WMARK_MIN], 0);
 		}
 	}
 	/* 6.12 init_per_zone_wmark_min(): setup_per_zone_wmarks(), then the reserves */

@@ -325,6 +325,45 @@ static void test_movable_watermarks(void **state)
 	hotmem_destroy(hm);
 }
 
+/* node @nid's zone @zid's min, low, high watermarks: "min low high" */
+static const char *wmarks(struct hotmem *hm, int nid, int zid, char *buf, size_t len)
+{
+	const struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];
+
+	snprintf(buf, len, "%lu %lu %lu", z->_watermark[WMARK_MIN], z->_watermark[WMARK_LOW],
+		 z->_watermark[WMARK_HIGH]);
+	return buf;
+}
+
+/*
+ * abuse29a N2: a node add_memory() brings online keeps its zones'
+ * watermarks at 0 until its first online, as 6.12's
+ * __setup_per_zone_wmarks() walks for_each_zone() (online nodes) and its
+ * pgdat was never online; ZONE_MOVABLE said 32 (the empty zone's clamp),
+ * set while the node was still offline.  Its first online sets them.
+ */
+static void test_offline_node_zones_keep_zero_watermarks(void **state)
+{
+	struct hotmem *hm = boot_profile_text("profile = qemu-512m\nnodes = 3\n"
+					      "cmdline = \"" IDLE_KERNEL "\"\n");
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(wmarks(hm, 2, ZONE_MOVABLE, buf, sizeof(buf)), "0 0 0");
+	assert_int_equal(hotmem_add_memory(hm, 1, 0x100000000ULL, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_add_memory(hm, 2, 0x110000000ULL, 256 * MiB, 0, -1), 0);
+	/* node 2 online, nothing of it online yet: node 1's online set none of its */
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+		assert_string_equal(wmarks(hm, 2, zid, buf, sizeof(buf)), "0 0 0");
+	assert_string_equal(wmarks(hm, 1, ZONE_MOVABLE, buf, sizeof(buf)), "32 32 32");
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(NODE_DATA(hm, 2)->node_zones[ZONE_MOVABLE]._watermark[WMARK_MIN], 32);
+	assert_string_equal(wmarks(hm, 2, ZONE_NORMAL, buf, sizeof(buf)), "0 0 0");
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static bool pcp_high_set(struct hotmem *hm, int zid)
 {
 	struct hm_zone_info zi;
@@ -373,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_node_split_in_section_lost_memmap),
 		cmocka_unit_test(test_qemu_512m_ram_ends_at_qemus_e820),
 		cmocka_unit_test(test_movable_watermarks),
+		cmocka_unit_test(test_offline_node_zones_keep_zero_watermarks),
 		cmocka_unit_test(test_pcp_high_moves_off_zero_when_used),
 	};
 
