@@ -360,6 +360,7 @@ struct pglist_data {
 	int node_id;
 	bool online;		/* N_ONLINE */
 	bool has_cpu;		/* present CPUs on it: check_cpu_on_node() (cfg.cpu_nodes) */
+	bool memtier;		/* pgdat->memtier set: in the DRAM tier (memory_tiers.c) */
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
 	unsigned long node_present_pages;
@@ -823,6 +824,7 @@ struct hotmem {
 	/* mm/mempolicy.c policy_zone: build_all_zonelists() raises it (check_highest_zones()) */
 	int policy_zone;
 	int local_nid; /* numa_node_id(): init_cpu_to_node() sets it, CPUs are not hotplugged */
+	bool memtier_ready; /* memory_tier_init()'s tiers set (memory_tiers.c) */
 	struct hm_xa memory_blocks;
 	unsigned long sections_per_block;
 	/*
@@ -1301,7 +1303,7 @@ struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
 /* the allocating CPU's node: where an allocation without a node starts, "local" */
 int numa_node_id(struct hotmem *hm);
 struct page *alloc_migration_target(struct hotmem *hm, struct page *src);
-void build_all_zonelists(struct hotmem *hm);
+void build_all_zonelists(struct hotmem *hm, struct pglist_data *self);
 void build_all_zonelists_init(struct hotmem *hm);
 struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
 			      int mt, bool ignore_wmark, int highest_zoneidx);
@@ -1440,6 +1442,7 @@ void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
 void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
 		  bool node_now_empty);
 void kmem_destroy(struct hotmem *hm);
+void memtier_hotplug_callback(struct hotmem *hm, unsigned long action, int status_change_nid);
 const char *kmem_site_name(int site);
 /* 2^@order free pages of an online zone below Movable off the buddy, as allocated: 0, -EBUSY */
 int kmem_take_block(struct hotmem *hm, unsigned long pfn, unsigned int order);

@@ -713,11 +713,13 @@ int online_pages(struct hotmem *hm, unsigned long pfn, unsigned long nr_pages,
 	online_pages_range(hm, zone, pfn, nr_pages);
 	adjust_present_page_count(hm, pfn_to_page(hm, pfn), group, (long)nr_pages);
 	if (need_zonelists_rebuild)
-		build_all_zonelists(hm);
+		build_all_zonelists(hm, NULL);
 
 	/* basic onlining is complete: allow allocation from it */
 	undo_isolate_page_range(hm, pfn, pfn + nr_pages);
 	init_per_zone_wmark_min(hm);
+	/* MEMTIER_HOTPLUG_PRI: ahead of the chain's notifiers */
+	memtier_hotplug_callback(hm, HM_MEM_ONLINE, node_was_empty ? nid : -1);
 	memory_notify(hm, HM_MEM_ONLINE, pfn, nr_pages);
 	/* pagesets, kswapd/kcompactd, and the kernel allocating right away */
 	kmem_online(hm, zone, need_zonelists_rebuild, node_was_empty);
@@ -1163,9 +1165,11 @@ int offline_pages(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 	adjust_present_page_count(hm, pfn_to_page(hm, start_pfn), group, -(long)nr_pages);
 	init_per_zone_wmark_min(hm);
 	if (!populated_zone(zone))
-		build_all_zonelists(hm);
+		build_all_zonelists(hm, NULL);
 	/* zone_pcp_reset(), kcompactd_stop() and kswapd_stop() */
 	kmem_offline(hm, zone, !populated_zone(zone), !zone->zone_pgdat->node_present_pages);
+	memtier_hotplug_callback(hm, HM_MEM_OFFLINE,
+				 zone->zone_pgdat->node_present_pages ? -1 : zone_to_nid(zone));
 	memory_notify(hm, HM_MEM_OFFLINE, start_pfn, nr_pages);
 	remove_pfn_range_from_zone(hm, zone, start_pfn, nr_pages);
 	return ret = 0;
@@ -1561,6 +1565,14 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 	mem_hotplug_begin(hm);
 	pgdat = NODE_DATA(hm, nid);
 	new_node = !pgdat->online;
+	/*
+	 * __try_online_node() -> hotadd_init_pgdat() (6.12): the new node's
+	 * zonelist, before anything is added, so that nobody walks one not
+	 * built -- its "Fallback order" and "Built N zonelists" lines.  A
+	 * failed add keeps it, as the kernel's does; the node stays offline.
+	 */
+	if (new_node)
+		build_all_zonelists(hm, pgdat);
 
 	if (memmap_on_memory) {
 		res->memmap_on_memory = true;

@@ -1280,46 +1280,56 @@ static void build_zonelists(struct hotmem *hm, struct pglist_data *pgdat, int no
  * __build_all_zonelists(): every possible node's zonelist and its
  * "Fallback order" line (6.12 for_each_node(): "all possible nodes have
  * pgdat preallocated in free_area_init"; build_zonelists() says each),
- * policy_zone raised from the online ones' populated zones.  The online
- * nodes.
+ * policy_zone raised from the online ones' populated zones -- or, for
+ * @self not yet online (hotadd_init_pgdat()), its own alone: "This node
+ * is hotadded and no memory is yet present.  So just building zonelists
+ * is fine - no need to touch other nodes."
  */
-static int __build_all_zonelists(struct hotmem *hm)
+static void __build_all_zonelists(struct hotmem *hm, struct pglist_data *self)
 {
 	int node_load[HM_MAX_NUMNODES] = { 0 };
-	int nr_online = 0;
 
+	if (self && !self->online) {
+		build_zonelists(hm, self, node_load);
+		return;
+	}
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
 		if (!pgdat)
 			continue;
 		build_zonelists(hm, pgdat, node_load);
-		if (!pgdat->online)
-			continue;
-		nr_online++;
-		check_highest_zones(hm, pgdat);
+		if (pgdat->online)
+			check_highest_zones(hm, pgdat);
 	}
-	return nr_online;
 }
 
-/* build_all_zonelists()' last two lines */
-static void build_all_zonelists_report(struct hotmem *hm, int nr_online, unsigned long total)
+/* build_all_zonelists()' last two lines: nr_online_nodes, then policy_zone */
+static void build_all_zonelists_report(struct hotmem *hm, unsigned long total)
 {
+	int nr_online = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
+		nr_online += NODE_DATA(hm, nid) && NODE_DATA(hm, nid)->online;
 	pr_info(hm, "Built %d zonelists, mobility grouping on.  Total pages: %lu", nr_online,
 		total);
 	pr_info(hm, "Policy zone: %s", hmu_zone_names[hm->policy_zone]);
 }
 
 /*
- * build_all_zonelists() when a zone gains its first or loses its last
- * memory: the kernel's three lines (mm/mm_init.c, mm/page_alloc.c 6.12).
- * Total pages is nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE)).
+ * build_all_zonelists(@self) after boot, the kernel's three lines
+ * (mm/mm_init.c, mm/page_alloc.c 6.12): NULL when a zone gains its first
+ * or loses its last memory, a node add_memory() brings online before it
+ * is (hotadd_init_pgdat(): "Fallback order for Node 2: 0 1", "Built 2
+ * zonelists").  Total pages is nr_free_zone_pages(gfp_zone(
+ * GFP_HIGHUSER_MOVABLE)): the online nodes' zones above their high
+ * watermarks.
  */
-void build_all_zonelists(struct hotmem *hm)
+void build_all_zonelists(struct hotmem *hm, struct pglist_data *self)
 {
-	int nr_online = __build_all_zonelists(hm);
 	unsigned long total = 0;
 
+	__build_all_zonelists(hm, self);
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
@@ -1331,7 +1341,7 @@ void build_all_zonelists(struct hotmem *hm)
 				total += managed - z->_watermark[WMARK_HIGH];
 		}
 	}
-	build_all_zonelists_report(hm, nr_online, total);
+	build_all_zonelists_report(hm, total);
 }
 
 /*
@@ -1344,8 +1354,9 @@ void build_all_zonelists(struct hotmem *hm)
  */
 void build_all_zonelists_init(struct hotmem *hm)
 {
-	int nr_online = __build_all_zonelists(hm);
 	unsigned long total = 0;
+
+	__build_all_zonelists(hm, NULL);
 
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
@@ -1353,7 +1364,7 @@ void build_all_zonelists_init(struct hotmem *hm)
 		for (int zid = 0; pgdat && pgdat->online && zid <= ZONE_MOVABLE; zid++)
 			total += pgdat->node_zones[zid].present_pages;
 	}
-	build_all_zonelists_report(hm, nr_online, total);
+	build_all_zonelists_report(hm, total);
 }
 
 /*

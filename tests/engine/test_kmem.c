@@ -206,8 +206,8 @@ static unsigned long node_stacks_and_pagesets(struct hotmem *hm, int nid)
 }
 
 /* abuse29a's numa3 guest: CPUs on nodes 0 and 1, node 2 possible, no CPU, no memory */
-#define NUMA3 "profile = qemu-512m\nnodes = 3\ncpu_nodes = 0-1\n" \
-	      "cmdline = \"memhp_default_state=offline\"\n"
+#define NUMA3_BASE "profile = qemu-512m\nnodes = 3\ncpu_nodes = 0-1\n"
+#define NUMA3 NUMA3_BASE "cmdline = \"memhp_default_state=offline\"\n"
 #define NODE2_DIMM 0x150000000ULL
 
 /*
@@ -415,6 +415,75 @@ static void test_log_ring_keeps_the_offline_failure(void **state)
 	assert_non_null(strstr(log, "<4>page dumped because: unmovable page\n"));
 	assert_non_null(strstr(log, "<7>memory offlining [mem 0x100000000-0x107ffffff] failed due to failure to isolate range\n"));
 	assert_non_null(strstr(log, "hotmemctl explain 32"));
+	hotmem_destroy(hm);
+}
+
+/* the log's lines since @from (a hotmem_dmesg() length), "Total pages: N" for its number */
+static const char *log_since(struct hotmem *hm, size_t from, size_t *end)
+{
+	static char log[65536], out[8192];
+	const char *p;
+	size_t n = 0;
+
+	*end = hotmem_dmesg(hm, log, sizeof(log));
+	assert_true(*end < sizeof(log));
+	for (p = log + from; *p && n < sizeof(out) - 2; p++) {
+		out[n++] = *p;
+		if (n >= 13 && !memcmp(out + n - 13, "Total pages: ", 13)) {
+			out[n++] = 'N';
+			while (p[1] >= '0' && p[1] <= '9')
+				p++;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * abuse29a N3, scenario B's first steps on its numa3 machine (node 1:
+ * CPU, no memory; node 2: neither) as the 6.12.117 guest logged them:
+ * the add that brings node 2 online builds its zonelist alone
+ * (hotadd_init_pgdat(): "Built 2 zonelists", node 2 not online yet), and
+ * each time a node gains or loses its memory the memory tiers say every
+ * tiered node's (empty) demotion targets after the zonelists
+ * (memtier_hotplug_callback()).  Neither was logged.
+ */
+static void test_node_hotadd_and_memory_tier_lines(void **state)
+{
+	struct hotmem *hm = boot_profile_text(NUMA3_BASE "cmdline = \"" IDLE_KERNEL
+					      " memhp_default_state=offline\"\n");
+	size_t at;
+
+	(void)state;
+	log_since(hm, 0, &at);
+	assert_int_equal(hotmem_add_memory(hm, 2, NODE2_DIMM, 256 * MiB, 0, -1), 0);
+	assert_string_equal(log_since(hm, at, &at),
+			    "<6>Fallback order for Node 2: 0 \n"
+			    "<6>Built 2 zonelists, mobility grouping on.  Total pages: N\n"
+			    "<6>Policy zone: DMA32\n");
+	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_string_equal(log_since(hm, at, &at),
+			    "<6>Fallback order for Node 0: 0 2 \n"
+			    "<6>Fallback order for Node 1: 2 0 \n"
+			    "<6>Fallback order for Node 2: 2 0 \n"
+			    "<6>Built 3 zonelists, mobility grouping on.  Total pages: N\n"
+			    "<6>Policy zone: DMA32\n"
+			    "<6>Demotion targets for Node 0: null\n"
+			    "<6>Demotion targets for Node 2: null\n");
+	/* the zone and the node had memory already: nothing */
+	assert_int_equal(hotmem_block_set_state(hm, 43, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_string_equal(log_since(hm, at, &at), "");
+	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_OFFLINE), 0);
+	assert_string_equal(log_since(hm, at, &at), "");
+	assert_int_equal(hotmem_block_set_state(hm, 43, HM_MMOP_OFFLINE), 0);
+	assert_string_equal(log_since(hm, at, &at),
+			    "<6>Fallback order for Node 0: 0 \n"
+			    "<6>Fallback order for Node 1: 0 \n"
+			    "<6>Fallback order for Node 2: 0 \n"
+			    "<6>Built 3 zonelists, mobility grouping on.  Total pages: N\n"
+			    "<6>Policy zone: DMA32\n"
+			    "<6>Demotion targets for Node 0: null\n");
+	check(hm);
 	hotmem_destroy(hm);
 }
 
@@ -1356,6 +1425,7 @@ int main(void)
 		cmocka_unit_test(test_explain_all_walks_the_block_once),
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
 		cmocka_unit_test(test_policy_zone_is_the_highest_below_movable),
+		cmocka_unit_test(test_node_hotadd_and_memory_tier_lines),
 		cmocka_unit_test(test_policy_zone_raised_never_lowered),
 		cmocka_unit_test(test_acpi_eject_refused_reonlines_and_removes_nothing),
 		cmocka_unit_test(test_acpi_eject_of_movable_dimm_removes_it),
