@@ -439,6 +439,12 @@ static const char *log_since(struct hotmem *hm, size_t from, size_t *end)
 	return out;
 }
 
+/* build_zonelists()' line, build_all_zonelists()' two, dump_demotion_targets()' line */
+#define FALLBACK(node, order) "<6>Fallback order for Node " #node ": " order " \n"
+#define BUILT(nr, zone) "<6>Built " #nr " zonelists, mobility grouping on.  Total pages: N\n" \
+			"<6>Policy zone: " zone "\n"
+#define DEMOTION(node) "<6>Demotion targets for Node " #node ": null\n"
+
 /*
  * abuse29a N3, scenario B's first steps on its numa3 machine (node 1:
  * CPU, no memory; node 2: neither) as the 6.12.117 guest logged them:
@@ -457,19 +463,11 @@ static void test_node_hotadd_and_memory_tier_lines(void **state)
 	(void)state;
 	log_since(hm, 0, &at);
 	assert_int_equal(hotmem_add_memory(hm, 2, NODE2_DIMM, 256 * MiB, 0, -1), 0);
-	assert_string_equal(log_since(hm, at, &at),
-			    "<6>Fallback order for Node 2: 0 \n"
-			    "<6>Built 2 zonelists, mobility grouping on.  Total pages: N\n"
-			    "<6>Policy zone: DMA32\n");
+	assert_string_equal(log_since(hm, at, &at), FALLBACK(2, "0") BUILT(2, "DMA32"));
 	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_string_equal(log_since(hm, at, &at),
-			    "<6>Fallback order for Node 0: 0 2 \n"
-			    "<6>Fallback order for Node 1: 2 0 \n"
-			    "<6>Fallback order for Node 2: 2 0 \n"
-			    "<6>Built 3 zonelists, mobility grouping on.  Total pages: N\n"
-			    "<6>Policy zone: DMA32\n"
-			    "<6>Demotion targets for Node 0: null\n"
-			    "<6>Demotion targets for Node 2: null\n");
+			    FALLBACK(0, "0 2") FALLBACK(1, "2 0") FALLBACK(2, "2 0")
+			    BUILT(3, "DMA32") DEMOTION(0) DEMOTION(2));
 	/* the zone and the node had memory already: nothing */
 	assert_int_equal(hotmem_block_set_state(hm, 43, HM_MMOP_ONLINE_MOVABLE), 0);
 	assert_string_equal(log_since(hm, at, &at), "");
@@ -477,12 +475,8 @@ static void test_node_hotadd_and_memory_tier_lines(void **state)
 	assert_string_equal(log_since(hm, at, &at), "");
 	assert_int_equal(hotmem_block_set_state(hm, 43, HM_MMOP_OFFLINE), 0);
 	assert_string_equal(log_since(hm, at, &at),
-			    "<6>Fallback order for Node 0: 0 \n"
-			    "<6>Fallback order for Node 1: 0 \n"
-			    "<6>Fallback order for Node 2: 0 \n"
-			    "<6>Built 3 zonelists, mobility grouping on.  Total pages: N\n"
-			    "<6>Policy zone: DMA32\n"
-			    "<6>Demotion targets for Node 0: null\n");
+			    FALLBACK(0, "0") FALLBACK(1, "0") FALLBACK(2, "0")
+			    BUILT(3, "DMA32") DEMOTION(0));
 	check(hm);
 	hotmem_destroy(hm);
 }

@@ -180,7 +180,7 @@ stop_fs
 # and the file's (as the driver reaches a requested size), so memory40
 # stays as it is; giving back all the memory as booted first was refused
 # ("cannot be given back").
-fake_cpu_host 2 "$(cat /sys/devices/system/cpu/kernel_max 2>/dev/null || echo 8191)"
+fake_cpu_host 2
 tap_ok $? "a fake two-CPU host's cpu/ in the private mount namespace"
 sed 's/hotmem.kernel_alloc=off/hotmem.kernel_alloc=default/; s/^online = 40 online_movable$/online = 40 online_kernel/; s/^nodes = 2$/nodes = 2\ncpu_nodes = 0-1/' \
 	"$TMP/vmem.profile" >"$TMP/kmem.profile"
