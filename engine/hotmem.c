@@ -120,6 +120,16 @@ int hotmem_nr_possible_nodes(const struct hotmem *hm)
 	return hm->nr_possible_nodes;
 }
 
+int hotmem_pxm_to_node(const struct hotmem *hm, int pxm)
+{
+	return hotmem_srat_pxm_to_node(&hm->srat, pxm);
+}
+
+int hotmem_node_to_pxm(const struct hotmem *hm, int nid)
+{
+	return hotmem_srat_node_to_pxm(&hm->srat, nid);
+}
+
 int hotmem_node_distance(const struct hotmem *hm, int from, int to)
 {
 	const struct hotmem_config *cfg = &hm->cfg;

@@ -298,6 +298,23 @@ void hotmem_nodelist_format(uint64_t nodes, char *buf, size_t len);
 /* Parse "128M", "2G", "0x8000000", "4096" (kernel memparse()). */
 int hotmem_memparse(const char *s, uint64_t *out);
 
+/*
+ * A profile's node numbers are QEMU's -numa node,nodeid= (ACPI proximity
+ * domains, PXMs); the guest's node ids are given in SRAT order, the
+ * CPUs' PXMs first, then the boot memory's by address (x86 6.12
+ * acpi_numa_init(), QEMU's build_srat(); engine/srat.c).  @node[pxm],
+ * @pxm[nid]: -1 for none.
+ */
+struct hm_pxm_map {
+	int node[HM_MAX_NUMNODES];
+	int pxm[HM_MAX_NUMNODES];
+};
+/* the map of a valid @cfg (its cpu_nodes as hotmemfs placed the CPUs) */
+void hotmem_srat_map(const struct hotmem_config *cfg, struct hm_pxm_map *m);
+/* @pxm's node id, @nid's PXM: a number without a mapping is its own */
+int hotmem_srat_pxm_to_node(const struct hm_pxm_map *m, int pxm);
+int hotmem_srat_node_to_pxm(const struct hm_pxm_map *m, int nid);
+
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                          */
 /* ------------------------------------------------------------------ */
@@ -314,7 +331,11 @@ struct hotmem;
 int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out,
 		  char *err, size_t errlen);
 void hotmem_destroy(struct hotmem *hm);
+/* the machine in the guest's node ids (the profile's PXMs renumbered: hotmem_srat_map()) */
 const struct hotmem_config *hotmem_get_config(const struct hotmem *hm);
+/* QEMU's node (a PXM: device_add node=, query-memory-devices) to the guest's node id, and back */
+int hotmem_pxm_to_node(const struct hotmem *hm, int pxm);
+int hotmem_node_to_pxm(const struct hotmem *hm, int nid);
 
 /* ------------------------------------------------------------------ */
 /* Events: uevents, log lines, trace steps                             */

@@ -821,6 +821,7 @@ struct hotmem {
 	/* nodes, blocks, resources */
 	struct pglist_data *node_data[HM_MAX_NUMNODES];
 	int nr_possible_nodes;
+	struct hm_pxm_map srat; /* the profile's PXMs and the node ids (srat.c) */
 	/* mm/mempolicy.c policy_zone: build_all_zonelists() raises it (check_highest_zones()) */
 	int policy_zone;
 	int local_nid; /* numa_node_id(): init_cpu_to_node() sets it, CPUs are not hotplugged */
@@ -1052,6 +1053,9 @@ static inline bool is_zone_movable(const struct zone *z)
 }
 
 /* engine memory: accounted, fault-injectable */
+/* srat.c: a profile's machine, in PXMs, in the guest's node ids */
+void srat_number_nodes(struct hotmem_config *cfg, const struct hm_pxm_map *m);
+
 void *hm_alloc(struct hotmem *hm, size_t size);	/* zeroed */
 void hm_free(struct hotmem *hm, void *p, size_t size);
 void *hm_alloc_noinject(struct hotmem *hm, size_t size);

@@ -518,6 +518,9 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	if (!hm)
 		return -ENOMEM;
 	hm->cfg = *cfg;
+	/* the profile says QEMU's nodes (PXMs): from here on the guest's node ids */
+	hotmem_srat_map(cfg, &hm->srat);
+	srat_number_nodes(&hm->cfg, &hm->srat);
 	hm->memfd = -1;
 	atomic_store(&hm->metadata_bytes, (long)sizeof(*hm));
 	atomic_store(&hm->metadata_peak, (long)sizeof(*hm));

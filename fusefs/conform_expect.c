@@ -28,7 +28,7 @@
  * A plain online under online_policy=auto-movable: the zone is the
  * kernel's choice, not the rule's (6.12 auto_movable_zone_for_pfn()):
  * Movable while auto_movable_ratio (per node too: none on a node without
- * kernel memory, numa2-ml's node 2) allows it, else Normal,
+ * kernel memory, numa2-ml's node 1) allows it, else Normal,
  * and virtio-mem's shrink unplugs its Movable memory first, so a Normal
  * block of it can be what stays -- the contig-zones text said
  * "Normal under contig-zones" for a cell that does not run it.

@@ -286,8 +286,8 @@ static int add_builtin(struct matrix *m)
 
 /* qemu-512m, numa2, host-24g and a machine with room for the burst (128 GiB of blocks) */
 /*
- * numa2-ml: numa2 (ram on nodes 0 and 1 of 4) with CPUs on 0 and on the
- * memoryless node 2, a socket without DIMMs; the events plug there
+ * numa2-ml: numa2 (1 GiB on nodes 0 and 2 of 4 here) with CPUs on 0 and on
+ * the memoryless node 1, a socket without DIMMs; the events plug there
  * (conform_plug_node()): a node's first memory, where auto-movable's
  * per-node ratio (auto_movable_numa_aware) has no kernel memory to go by.
  * Written into the work directory as big-640g is.
@@ -315,7 +315,14 @@ static int add_machines(struct matrix *m)
 	m->machines[m->nr_machines++] = strdup("host-24g");
 	if (write_machine(m, "big-640g", "profile = host-24g\nname = big-640g\nmaxmem = 640G\n"))
 		return -1;
-	return write_machine(m, "numa2-ml", "profile = numa2\nname = numa2-ml\ncpu_nodes = 0,2\n");
+	/*
+	 * its nodes in SRAT order (CPUs first, engine/srat.c): the guest's node
+	 * ids are QEMU's, so conform_plug_node()'s node from sysfs is the node= QMP takes
+	 */
+	return write_machine(m, "numa2-ml", "profile = numa2\nname = numa2-ml\ncpu_nodes = 0-1\n"
+					    "ram = 0x1000-0x9efff node=0\n"
+					    "ram = 0x100000-0x3fffffff node=0\n"
+					    "ram = 0x40000000-0x7fffffff node=2\n");
 }
 
 static const char *basename_of(const char *p)

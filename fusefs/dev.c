@@ -52,6 +52,16 @@ void hmfs_node_missing(struct hmfs_ctx *ctx, int node, char *buf, size_t len)
 	snprintf(buf, len, "node %d does not exist (possible: %s)", node, list);
 }
 
+/*
+ * The guest's node id of @d: its _PXM (QEMU's node property) through the
+ * SRAT's mapping, acpi_memory_device's acpi_get_node() and virtio-mem's
+ * virtio_mem_translate_node_id() (pxm_to_node(), 6.12)
+ */
+static int dev_nid(struct hmfs_ctx *ctx, const struct hmfs_dev *d)
+{
+	return hotmem_pxm_to_node(ctx->hm, d->node);
+}
+
 static struct hmfs_dev *dev_find(struct hmfs_ctx *ctx, const char *id)
 {
 	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
@@ -540,11 +550,12 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
 	struct add_log log = { .level = 8 };
 	char misfit[200], num[HMFS_ERRNO_NAME_LEN];
 	int slot = hotmem_subscribe(ctx->hm, add_log_take, &log);
+	const int nid = dev_nid(ctx, d);
 	int ret;
 
 	/* its log lines only: the add's steps cost no event lock for it */
 	hotmem_subscribe_trace(ctx->hm, slot, false);
-	ret = hotmem_add_memory_task(ctx->hm, d->node, d->addr, d->size, flags, d->group, &kacpi);
+	ret = hotmem_add_memory_task(ctx->hm, nid, d->addr, d->size, flags, d->group, &kacpi);
 
 	/* unsubscribing takes the event lock: @log is ours again after it */
 	hotmem_unsubscribe(ctx->hm, slot);
@@ -552,7 +563,7 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
 		return 0;
 	dimm_memmap_misfit(ctx, d, ret, misfit, sizeof(misfit));
 	snprintf(err, errlen, "the guest could not add %s's memory: add_memory(node %d, 0x%llx, "
-		 "0x%llx) failed: %s (-%s)%s%s%s%s", d->id, d->node, (unsigned long long)d->addr,
+		 "0x%llx) failed: %s (-%s)%s%s%s%s", d->id, nid, (unsigned long long)d->addr,
 		 (unsigned long long)d->size, strerror(-ret), hmfs_errno_name(ret, num),
 		 misfit, log.level < 8 ? "; its log: \"" : "", log.level < 8 ? log.line : "",
 		 log.level < 8 ? "\"" : "");
@@ -648,7 +659,8 @@ static int dimm_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d,
 		dimm_mark_refused(d, refused->err, refused->why);
 		return 0;
 	}
-	d->group = hotmem_register_static_memory_group(ctx->hm, d->node, d->size >> HM_PAGE_SHIFT);
+	d->group = hotmem_register_static_memory_group(ctx->hm, dev_nid(ctx, d),
+						       d->size >> HM_PAGE_SHIFT);
 	if (d->group < 0) {
 		ret = d->group;
 		snprintf(err, errlen, "memory group: %s", strerror(-ret));
@@ -768,13 +780,13 @@ static int vmem_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t request
 	struct hm_virtio_mem_info vi;
 	int ret;
 
-	ret = hotmem_virtio_mem_probe_index(ctx->hm, d->node, d->addr, d->size, d->block_size,
+	ret = hotmem_virtio_mem_probe_index(ctx->hm, dev_nid(ctx, d), d->addr, d->size, d->block_size,
 					    index, &d->vm);
 	/* the file's virtioN another device has (a profile's, dropped after): as a reboot numbers it */
 	if (ret == -EEXIST) {
 		fprintf(stderr, "hotmemfs: restore: %s: virtio%d is another device's: probed as the lowest free index\n",
 			d->id, index);
-		ret = hotmem_virtio_mem_probe(ctx->hm, d->node, d->addr, d->size, d->block_size,
+		ret = hotmem_virtio_mem_probe(ctx->hm, dev_nid(ctx, d), d->addr, d->size, d->block_size,
 					      &d->vm);
 	}
 	if (ret) {
@@ -1070,7 +1082,8 @@ static int boot_dimm_adopt(struct hmfs_ctx *ctx, const struct hm_boot_range *r, 
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
-	*d = (struct hmfs_dev){ .type = HMFS_PC_DIMM, .node = r->nid, .addr = r->start,
+	*d = (struct hmfs_dev){ .type = HMFS_PC_DIMM, .node = hotmem_node_to_pxm(ctx->hm, r->nid),
+				.addr = r->start,
 				.size = r->end - r->start, .slot = slot, .group = bi.group,
 				.from_profile = true };
 	auto_id(ctx, dev_model_of(HMFS_PC_DIMM)->id_prefix, d->id, sizeof(d->id));
@@ -1094,7 +1107,8 @@ static int boot_vmem_adopt(struct hmfs_ctx *ctx, const struct hm_virtio_mem_conf
 	if (!d)
 		return -ENOMEM;
 	hotmem_virtio_mem_info(vm, &vi);
-	*d = (struct hmfs_dev){ .type = HMFS_VIRTIO_MEM, .node = vi.nid, .addr = vi.addr,
+	*d = (struct hmfs_dev){ .type = HMFS_VIRTIO_MEM, .node = hotmem_node_to_pxm(ctx->hm, vi.nid),
+				.addr = vi.addr,
 				.size = vi.region_size, .slot = -1, .group = vi.group,
 				.block_size = vi.device_block_size, .requested = vi.requested_size,
 				.vm = vm, .from_profile = true };

@@ -367,6 +367,10 @@ enum hmfs_dev_type { HMFS_PC_DIMM, HMFS_VIRTIO_MEM };
 struct hmfs_dev {
 	char id[64];
 	enum hmfs_dev_type type;
+	/*
+	 * QEMU's node property, a PXM (device_add node=, query-memory-devices,
+	 * the state file); the guest puts it on hotmem_pxm_to_node()'s node id
+	 */
 	int node;
 	uint64_t addr, size; /* pc-dimm: the range; virtio-mem: region */
 	int slot; /* pc-dimm: QEMU's slot property (acpi.c); virtio-mem: -1 */

@@ -213,6 +213,21 @@ static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned cha
 	ctx->cfg.cpu_nodes = placed;
 }
 
+/*
+ * The CPUs were placed on the profile's nodes, QEMU's (PXMs); the view
+ * shows the guest's node ids, as the engine numbers them from the same
+ * placement (hotmem_srat_map(): the CPUs' PXMs first, in CPU order)
+ */
+static void cpus_number_nodes(struct hmfs_ctx *ctx)
+{
+	struct hm_pxm_map m;
+
+	hotmem_srat_map(&ctx->cfg, &m);
+	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++)
+		if (ctx->cpus.nid[cpu] >= 0)
+			ctx->cpus.nid[cpu] = hotmem_srat_pxm_to_node(&m, ctx->cpus.nid[cpu]);
+}
+
 int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir)
 {
 	unsigned char *possible = calloc(3, HMFS_MAX_CPUS / 8);
@@ -236,6 +251,7 @@ int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir)
 	}
 	memcpy(ctx->cpus.online, online, (size_t)hi / 8 + 1);
 	cpus_place(ctx, dir, present);
+	cpus_number_nodes(ctx);
 	free(possible);
 	return 0;
 }

@@ -211,7 +211,7 @@ is "$?" 0 "--cell none runs"
 jq -e '.new == 8 and .online == 8 and .writes == 0 and .failed_writes == 0 and .redundant_writes == 0' \
 	"$TMP/none-cell" >/dev/null
 tap_ok $? "--cell none: the kernel onlines 8/8 by itself, no writes"
-# numa2-ml: CPUs on numa2's memoryless node 2, where the events plug (its
+# numa2-ml: CPUs on a memoryless node 1, where the events plug (its
 # first memory): hotmemd's auto-movable finds no kernel memory on the node
 # for its per-node ratio and onlines Normal, where on numa2's node 0 it
 # onlines Movable (cpunodes: the machine had no memoryless node with CPUs)
@@ -220,6 +220,6 @@ tap_ok $? "--cell none: the kernel onlines 8/8 by itself, no writes"
 sed 's/^/# /' "$TMP/ml"
 grep -qE "^hotmemd:auto-movable +offline +numa2 +dimm1 +8/8 +Movable:8 " "$TMP/ml" &&
 	grep -qE "^hotmemd:auto-movable +offline +numa2-ml +dimm1 +8/8 +Normal:8 " "$TMP/ml"
-tap_ok $? "numa2-ml: the DIMM on the memoryless node 2, Normal by the node's ratio (numa2: Movable)"
+tap_ok $? "numa2-ml: the DIMM on the memoryless node 1, Normal by the node's ratio (numa2: Movable)"
 [ "$T_FAIL" -gt 0 ] && sed 's/^/# err: /' "$TMP/err" | tail -5
 done_testing

@@ -29,14 +29,15 @@ HOTMEM_ENTER=$enter "$CONFORM" --reduced --rules "$TMP/70-w.rules" --only 'offli
 sed -n 2p "$TMP/args" | grep -q "^$TMPDIR/hotmem-conform\.[^/]*/user-[0-9]*-70-w.rules$"
 tap_ok $? "the work directory is in \$TMPDIR: $(sed -n 2p "$TMP/args")"
 
-# numa2-ml: numa2 with CPUs on its memoryless node 2, a machine of --full
+# numa2-ml: numa2 with CPUs on its memoryless node 1 (its second GiB on node 2), a machine of --full
 enter=$(fake_enter prof "while [ \$# -gt 0 ]; do [ \"\$1\" = --profile ] && cat \"\$2\" >'$TMP/ml.profile'; shift; done; echo '{\"new\": 8, \"online\": 8}'")
 HOTMEM_ENTER=$enter "$CONFORM" --full --builtin --only '^classic-rule memhp_default_state=offline numa2-ml dimm1$' \
 	>"$TMP/ml" 2>&1
 grep -q "^1 cells in " "$TMP/ml"
 tap_ok $? "--full has a machine numa2-ml: one cell ran"
-is "$(cat "$TMP/ml.profile" 2>/dev/null | paste -sd';')" "profile = numa2;name = numa2-ml;cpu_nodes = 0,2" \
-	"... numa2 with CPUs on 0 and on the memoryless node 2"
+is "$(cat "$TMP/ml.profile" 2>/dev/null | paste -sd';')" \
+	"profile = numa2;name = numa2-ml;cpu_nodes = 0-1;ram = 0x1000-0x9efff node=0;ram = 0x100000-0x3fffffff node=0;ram = 0x40000000-0x7fffffff node=2" \
+	"... numa2 with CPUs on 0 and on the memoryless node 1, nodes in SRAT order (QEMU's node= the guest's)"
 
 # an outcome line of 16 KiB (zone_runs of a burst onlined with gaps):
 # read whole, not cut at 4 KiB into JSON that does not parse

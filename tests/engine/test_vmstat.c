@@ -256,9 +256,11 @@ static void test_numa_events(void **state)
 /*
  * An allocation without a node (NUMA_NO_NODE, a task without a
  * mempolicy) starts on the allocating CPU's node, the one numa_local
- * counts against (6.12 policy_node(): numa_node_id()).  CPUs on node 1
- * alone: node 1 fills first, hit and local there (review15 R3: node 0
- * took it, all numa_other).
+ * counts against (6.12 policy_node(): numa_node_id()).  CPUs on QEMU's
+ * node 1 alone (review15 R3: the lowest memory's node took it, all
+ * numa_other): the guest numbers the CPUs' PXM first (engine/srat.c),
+ * so its node 0 -- numa2's second GiB -- fills first, hit and local
+ * there, and node 1 (the first GiB, PXM 0) gets nothing.
  */
 static void test_no_node_allocates_on_cpu_node(void **state)
 {
@@ -275,12 +277,13 @@ static void test_no_node_allocates_on_cpu_node(void **state)
 	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
 	s = numa_snap(hm);
 	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 10, NULL), 10);
-	numa_grew(hm, &s, 0, none);
-	numa_grew(hm, &s, 1, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 10, [HM_NUMA_LOCAL] = 10 });
+	assert_int_equal(hotmem_get_config(hm)->boot[0].nid, 1); /* PXM 0's first GiB */
+	numa_grew(hm, &s, 1, none);
+	numa_grew(hm, &s, 0, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 10, [HM_NUMA_LOCAL] = 10 });
 	s = numa_snap(hm);
 	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 10, NULL), 10);
-	numa_grew(hm, &s, 0, none);
-	numa_grew(hm, &s, 1, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 10, [HM_NUMA_LOCAL] = 10 });
+	numa_grew(hm, &s, 1, none);
+	numa_grew(hm, &s, 0, (const unsigned long[HM_NR_NUMA_EVENTS]){ [HM_NUMA_HIT] = 10, [HM_NUMA_LOCAL] = 10 });
 	check(hm);
 	hotmem_destroy(hm);
 }

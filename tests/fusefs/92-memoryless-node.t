@@ -27,59 +27,65 @@ M=$MNT/sys/devices/system/memory
 fake_cpu_host 4 "$(cat /sys/devices/system/cpu/kernel_max 2>/dev/null || echo 8191)"
 tap_ok $? "a fake one-node host's cpu/ (CPUs 0-3) in a private mount namespace"
 
-# numa2: ram on nodes 0 and 1 of 4; CPUs on 0 and the memoryless 2
+# numa2: ram on QEMU's nodes (PXMs) 0 and 1 of 4; CPUs on 0 and the
+# memoryless 2.  The guest numbers the CPUs' PXMs first (x86 6.12's
+# acpi_numa_init(), QEMU's build_srat()): PXM 2 is its node 1, the
+# memory-only PXM 1 its node 2 (engine/srat.c, tests/fusefs/370)
 printf 'profile = numa2\ncpu_nodes = 0,2\n' >"$TMP/ml.profile"
-mount_fs "hotmemfs mounts numa2 with cpu_nodes = 0,2 (node 2 has no ram)" --profile "$TMP/ml.profile" --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
+mount_fs "hotmemfs mounts numa2 with cpu_nodes = 0,2 (PXM 2 has no ram)" --profile "$TMP/ml.profile" --cmdline "hotmem.kernel_alloc=off memhp_default_state=offline" --fresh -S none
 
 states() { echo "$(cat "$N/possible") $(cat "$N/online") $(cat "$N/has_cpu") $(cat "$N/has_memory") $(cat "$N/has_normal_memory")"; }
-is "$(states)" "0-3 0-2 0,2 0-1 0-1" "possible 0-3, online 0-2, has_cpu 0,2, has_memory 0-1, has_normal_memory 0-1"
-is "$(cat "$N/node0/cpulist")|$(cat "$N/node2/cpulist")|$(cat "$N/node2/cpumap" | sed 's/^0*,*//')" "0-1|2-3|c" \
-	"node0/cpulist 0-1, node2/cpulist 2-3 (cpumap ...c)"
-is "$(cd "$N/node2" && ls -d cpu[0-9]* | tr '\n' ' ')" "cpu2 cpu3 " "node2/cpu2, cpu3"
-is "$(readlink "$N/node2/cpu2")" "../../cpu/cpu2" "... linked to ../../cpu/cpu2"
-is "$(cd "$N/node2" && ls -d memory[0-9]* 2>/dev/null | wc -l)" 0 "node2/ has no memoryN"
+is "$(states)" "0-3 0-2 0-1 0,2 0,2" "possible 0-3, online 0-2, has_cpu 0-1, has_memory 0,2, has_normal_memory 0,2"
+is "$(cat "$N/node0/cpulist")|$(cat "$N/node1/cpulist")|$(cat "$N/node1/cpumap" | sed 's/^0*,*//')" "0-1|2-3|c" \
+	"node0/cpulist 0-1, node1/cpulist 2-3 (cpumap ...c)"
+is "$(cd "$N/node1" && ls -d cpu[0-9]* | tr '\n' ' ')" "cpu2 cpu3 " "node1/cpu2, cpu3"
+is "$(readlink "$N/node1/cpu2")" "../../cpu/cpu2" "... linked to ../../cpu/cpu2"
+is "$(cd "$N/node1" && ls -d memory[0-9]* 2>/dev/null | wc -l)" 0 "node1/ has no memoryN"
+is "$(cd "$N/node2" && ls -d memory[0-9]* | wc -l)" 8 "node2/ has PXM 1's 1 GiB: 8 memoryN"
 
-# the reference 6.18 host's node0 entries (its memoryN and cpuM aside) against node2's
-is "$(node_entries "$N/node2")" "$(node_ref_entries)" "node2's entries: the reference's node0's names, modes and sizes"
-# its meminfo: the reference's lines, node 2's, every value 0
+# the reference 6.18 host's node0 entries (its memoryN and cpuM aside) against node1's
+is "$(node_entries "$N/node1")" "$(node_ref_entries)" "node1's entries: the reference's node0's names, modes and sizes"
+# its meminfo: the reference's lines, node 1's, every value 0
 want=$(sed -n '/node0\/meminfo full content/,/^$/p' "$REF/sysfs-memory-host.txt" |
 	sed -n "s/^  b'Node 0 \([^:]*:\).*/\1 0/p")
-is "$(sed 's/^Node 2 //; s/ *\([0-9]*\)\( kB\)\?$/ \1/; s/: */: /' "$N/node2/meminfo")" "$want" \
-	"node2/meminfo: the reference's lines, each 0"
-is "$(cat "$N/node2/distance")" "20 20 10" "node2/distance 20 20 10"
-is "$(cat "$N/node2/hugepages/hugepages-2048kB/nr_hugepages")" 0 "node2/hugepages/hugepages-2048kB/nr_hugepages 0"
-is "$(grep -c '^Node 2, zone' "$MNT/proc/zoneinfo")" 5 "/proc/zoneinfo: node 2's five zones (an online node's)"
-is "$(awk '/^Node 2, zone/ { on = 1 } /^Node [013],/ { on = 0 } on && $1 == "present" { s += $2 } END { printf "%.0f\n", s + 0 }' \
+is "$(sed 's/^Node 1 //; s/ *\([0-9]*\)\( kB\)\?$/ \1/; s/: */: /' "$N/node1/meminfo")" "$want" \
+	"node1/meminfo: the reference's lines, each 0"
+is "$(cat "$N/node1/distance")" "20 10 20" "node1/distance 20 10 20"
+is "$(cat "$N/node1/hugepages/hugepages-2048kB/nr_hugepages")" 0 "node1/hugepages/hugepages-2048kB/nr_hugepages 0"
+is "$(grep -c '^Node 1, zone' "$MNT/proc/zoneinfo")" 5 "/proc/zoneinfo: node 1's five zones (an online node's)"
+is "$(awk '/^Node 1, zone/ { on = 1 } /^Node [023],/ { on = 0 } on && $1 == "present" { s += $2 } END { printf "%.0f\n", s + 0 }' \
 	"$MNT/proc/zoneinfo")" 0 "... none present"
 
-# exported and profiled: the memoryless node is in cpu_nodes (hotmem profile --from-sysfs)
+# exported and profiled: the memoryless node is in cpu_nodes (hotmem profile --from-sysfs);
+# the guest's node ids, in SRAT order, read as PXMs number the same machine
 ctl export "$TMP/x" >/dev/null && "$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/x" -o "$TMP/x.profile" 2>/dev/null
 tap_ok $? "hotmemctl export, hotmem profile --from-sysfs of it"
 is "$(grep -E '^(nodes|cpu_nodes|ram) ' "$TMP/x.profile" | paste -sd';')" \
-	"nodes = 4;cpu_nodes = 0,2;ram = 0x1000-0x9efff node=0;ram = 0x100000-0x3fffffff node=0;ram = 0x40000000-0x7fffffff node=1" \
-	"... nodes = 4, cpu_nodes = 0,2, ram on nodes 0 and 1 only"
+	"nodes = 4;cpu_nodes = 0-1;ram = 0x1000-0x9efff node=0;ram = 0x100000-0x3fffffff node=0;ram = 0x40000000-0x7fffffff node=2" \
+	"... nodes = 4, cpu_nodes = 0-1, ram on nodes 0 and 2 only (the guest's ids)"
 
-# memory hot-added to node 2: N_MEMORY once online, N_NORMAL_MEMORY with a kernel zone
+# memory hot-added to QEMU's node 2 (the guest's node 1): N_MEMORY once
+# online, N_NORMAL_MEMORY with a kernel zone
 ctl device_add pc-dimm id=d2 size=256M node=2 >/dev/null && ctl settle --timeout 60 >/dev/null
-tap_ok $? "a 256 MiB DIMM on node 2"
-is "$(cd "$N/node2" && ls -d memory[0-9]* | tr '\n' ' ')" "memory32 memory33 " "node2/memory32, memory33"
-is "$(readlink "$M/memory32/node2")" "../../node/node2" "memory32/node2 -> ../../node/node2"
-is "$(states)" "0-3 0-2 0,2 0-1 0-1" "its blocks offline: has_memory, has_normal_memory without node 2"
+tap_ok $? "a 256 MiB DIMM on QEMU's node 2"
+is "$(cd "$N/node1" && ls -d memory[0-9]* | tr '\n' ' ')" "memory32 memory33 " "node1/memory32, memory33"
+is "$(readlink "$M/memory32/node1")" "../../node/node1" "memory32/node1 -> ../../node/node1"
+is "$(states)" "0-3 0-2 0-1 0,2 0,2" "its blocks offline: has_memory, has_normal_memory without node 1"
 echo online_movable >"$M/memory32/state"
 tap_ok $? "memory32 online_movable"
-is "$(states)" "0-3 0-2 0,2 0-2 0-1" "has_memory 0-2, has_normal_memory 0-1 (Movable is not normal memory)"
+is "$(states)" "0-3 0-2 0-1 0-2 0,2" "has_memory 0-2, has_normal_memory 0,2 (Movable is not normal memory)"
 echo online_kernel >"$M/memory33/state"
 tap_ok $? "memory33 online_kernel"
-is "$(states)" "0-3 0-2 0,2 0-2 0-2" "has_memory 0-2, has_normal_memory 0-2"
-is "$(awk '/MemTotal/ { print $4 }' "$N/node2/meminfo")" 262144 "node2/meminfo MemTotal: 262144 kB"
+is "$(states)" "0-3 0-2 0-1 0-2 0-2" "has_memory 0-2, has_normal_memory 0-2"
+is "$(awk '/MemTotal/ { print $4 }' "$N/node1/meminfo")" 262144 "node1/meminfo MemTotal: 262144 kB"
 
-# all of it removed: node 2 keeps its CPUs, so it stays
+# all of it removed: node 1 keeps its CPUs, so it stays
 ctl device_del d2 >/dev/null && ctl settle --timeout 60 >/dev/null
 tap_ok $? "device_del d2: offlined and removed"
-tap_ok "$([ ! -e "$M/memory32" ] && [ ! -e "$N/node2/memory33" ]; echo $?)" "memory32, memory33 gone"
-tap_ok "$([ -d "$N/node2" ]; echo $?)" "node2/ stays: its CPUs (try_offline_node())"
-is "$(states)" "0-3 0-2 0,2 0-1 0-1" "online 0-2, has_cpu 0,2, has_memory and has_normal_memory 0-1 again"
-is "$(cat "$N/node2/cpulist")" "2-3" "node2/cpulist 2-3"
+tap_ok "$([ ! -e "$M/memory32" ] && [ ! -e "$N/node1/memory33" ]; echo $?)" "memory32, memory33 gone"
+tap_ok "$([ -d "$N/node1" ]; echo $?)" "node1/ stays: its CPUs (try_offline_node())"
+is "$(states)" "0-3 0-2 0-1 0,2 0,2" "online 0-2, has_cpu 0-1, has_memory and has_normal_memory 0,2 again"
+is "$(cat "$N/node1/cpulist")" "2-3" "node1/cpulist 2-3"
 stop_fs
 
 # numactl and lscpu inside hotmem-enter
@@ -95,11 +101,11 @@ else
 	echo "$out" | sed 's/^/#   /'
 	is "$(grep -v '^hotmemfs:' "$TMP/enter.err" | grep -c .)" 0 "... and libnuma warns of nothing"
 	is "$(echo "$out" | sed -n 1p)" "available: 3 nodes (0-2)" "available: 3 nodes (0-2)"
-	is "$(echo "$out" | grep '^node 2 ' | paste -sd';')" "node 2 cpus: 2 3;node 2 size: 0 MB;node 2 free: 0 MB" \
-		"node 2 cpus: 2 3, size 0 MB, free 0 MB"
+	is "$(echo "$out" | grep '^node 1 ' | paste -sd';')" "node 1 cpus: 2 3;node 1 size: 0 MB;node 1 free: 0 MB" \
+		"node 1 cpus: 2 3, size 0 MB, free 0 MB"
 	is "$(echo "$out" | grep '^NUMA node' | tr -s ' ' | paste -sd';')" \
-		"NUMA node(s): 3;NUMA node0 CPU(s): 0,1;NUMA node1 CPU(s): ;NUMA node2 CPU(s): 2,3" \
-		"lscpu: 3 NUMA nodes, node2's CPUs 2,3"
+		"NUMA node(s): 3;NUMA node0 CPU(s): 0,1;NUMA node1 CPU(s): 2,3;NUMA node2 CPU(s): " \
+		"lscpu: 3 NUMA nodes, node1's CPUs 2,3"
 fi
 
 # the real 6.12 guest (QEMU -numa node,nodeid=1,cpus=1 without memdev),
