@@ -983,6 +983,52 @@ static void print_cpu_nodes(struct found *f, FILE *out)
 		"the host's CPUs in runs over those nodes", list);
 }
 
+/* a boot piece [@start, ...) on @nid after @c's last: a new range unless it goes on the last */
+static void srat_add_piece(struct hotmem_config *c, uint64_t start, int nid)
+{
+	struct hm_boot_range *last = c->nr_boot_ranges ? &c->boot[c->nr_boot_ranges - 1] : NULL;
+
+	if ((last && last->nid == nid) || c->nr_boot_ranges == HM_MAX_BOOT_RANGES)
+		return;
+	c->boot[c->nr_boot_ranges++] = (struct hm_boot_range){ .start = start, .end = start + 1,
+							       .nid = nid };
+}
+
+/*
+ * The profile's node numbers are read as QEMU's (PXMs) and the guest's
+ * ids given in SRAT order (engine/srat.c).  The tree's are a kernel's
+ * ids: an x86 guest's come in that order (its CPUs' nodes first, then
+ * the memory's by address), and read as PXMs they boot the same
+ * machine.  Said in the profile; a tree whose ids are in another order
+ * (another architecture, a firmware's own) would be renumbered: noted.
+ */
+static void print_node_numbering(struct found *f, FILE *out, const bool *boot)
+{
+	struct hotmem_config c = { .nr_possible_nodes = f->nr_nodes, .cpu_nodes = f->cpu_nodes };
+	uint64_t start[HM_MAX_NUMNODES + 1];
+	int nid[HM_MAX_NUMNODES];
+	struct hm_pxm_map m;
+
+	for (unsigned long id = 0; id < f->nr; id++) {
+		if (!f->blk[id].present || !boot[id] || f->blk[id].vmem)
+			continue;
+		for (int i = 0, n = block_pieces(f, id, nid, start); i < n; i++)
+			srat_add_piece(&c, start[i], nid[i]);
+	}
+	hotmem_srat_map(&c, &m);
+	for (int i = 0; i < f->nr_nodes && i < HM_MAX_NUMNODES; i++) {
+		if (m.node[i] == i)
+			continue;
+		note(f, "node numbers: the tree's node ids are not in x86's SRAT order (the CPUs' "
+			"nodes first, then the memory's by address): hotmem reads a profile's nodes "
+			"as QEMU's (PXMs) and boots node %d of this profile as the guest's node %d",
+		     i, m.node[i]);
+		return;
+	}
+	fprintf(out, "# nodes: the tree's node ids, in x86's SRAT order: read as QEMU's -numa "
+		     "nodeid= (PXMs) they boot the same guest\n");
+}
+
 /* one row of nodeN/distance into @row (@nr values): 0, else -1 */
 static int read_distance_row(const struct found *f, int nid, int *row, int nr)
 {
@@ -1149,6 +1195,7 @@ static int write_profile(struct found *f, FILE *out)
 		"own allocations, hugetlb_free_vmemmap: not in sysfs, hotmem's defaults");
 
 	fprintf(out, "# hotmem profile --from-sysfs %s\n", f->dir);
+	print_node_numbering(f, out, boot);
 	fprintf(out, "profile = default\n");
 	fprintf(out, "name = from-sysfs\n");
 	fprintf(out, "block_size = %#llx\n", (unsigned long long)f->block_size);

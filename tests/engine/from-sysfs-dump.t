@@ -27,9 +27,9 @@
 set -u
 B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
-echo "1..20"
+echo "1..22"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 20 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 22 "$HM not built"
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 n=0
@@ -103,6 +103,10 @@ ln -s ../../cpu/cpu2 "$N/node1/cpu2"
 "$HM" profile --from-sysfs "$TMP/c" -o "$TMP/c.profile" 2>/dev/null &&
 	grep -qx "cpu_nodes = 0-1" "$TMP/c.profile" && grep -qx "nodes = 3" "$TMP/c.profile"
 t $? "has_cpu 0, node1/cpu2 a link, node2 nothing: cpu_nodes = 0-1 ($(grep '^cpu_nodes' "$TMP/c.profile"))"
+# its node ids in SRAT order (the CPUs' nodes first, the memory's by address): said so
+grep -qx "# nodes: the tree's node ids, in x86's SRAT order: read as QEMU's -numa nodeid= (PXMs) they boot the same guest" \
+	"$TMP/c.profile"
+t $? "... its node ids are in SRAT order: the profile says they read as QEMU's nodes"
 "$HM" --profile "$TMP/c.profile" status >/dev/null 2>"$TMP/boot.err"
 t $? "... the profile boots $(cat "$TMP/boot.err")"
 rm "$N/has_cpu" "$N/node0/cpulist" "$N/node1/cpu2"
@@ -116,9 +120,14 @@ t $? "memory/ alone: no cpu_nodes line, said"
 # node 2 has CPUs and no memory: a memoryless node
 echo 0,2 >"$N/has_cpu"
 echo 4-5 >"$N/node2/cpulist"
-"$HM" profile --from-sysfs "$TMP/c" -o "$TMP/ml.profile" 2>/dev/null &&
+"$HM" profile --from-sysfs "$TMP/c" -o "$TMP/ml.profile" 2>"$TMP/ml.notes" &&
 	grep -qx "cpu_nodes = 0,2" "$TMP/ml.profile"
 t $? "has_cpu 0,2, node 2 without memory: cpu_nodes = 0,2"
+# not an x86 guest's order (its CPU node 2 after the memory's node 1): read
+# as QEMU's nodes, node 2 would be the guest's node 1: noted, no claim made
+grep -q "node numbers: the tree's node ids are not in x86's SRAT order .* boots node 1 of this profile as the guest's node 2" "$TMP/ml.notes" &&
+	! grep -q "^# nodes: " "$TMP/ml.profile"
+t $? "... node ids not in SRAT order: noted ($(grep -o 'node numbers: .*' "$TMP/ml.notes" | cut -c1-60)...)"
 "$HM" --profile "$TMP/ml.profile" status >/dev/null 2>"$TMP/boot.err"
 t $? "... the profile boots, node 2 memoryless $(cat "$TMP/boot.err")"
 
