@@ -132,9 +132,10 @@ static void profile_default(struct hotmem_config *cfg)
 
 /*
  * the QEMU guest of tests/kernel/run_hotplug.py: -m 512M,slots=4,maxmem=4G,
- * Debian's 6.12 kernel: CONFIG_MEMORY_FAILURE=y and CONFIG_CRASH_HOTPLUG=y
- * (its memory/ listing, tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt,
- * has soft_offline_page, hard_offline_page and crash_hotplug)
+ * Debian's 6.12 kernel: CONFIG_MEMORY_FAILURE=y, CONFIG_CRASH_HOTPLUG=y and
+ * CONFIG_PM_ADVANCED_DEBUG=y (its memory/ listing,
+ * tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt, has soft_offline_page,
+ * hard_offline_page and crash_hotplug, its power/ async ... runtime_usage)
  */
 static void profile_qemu_512m(struct hotmem_config *cfg)
 {
@@ -145,6 +146,7 @@ static void profile_qemu_512m(struct hotmem_config *cfg)
 	cfg->device_memory_qemu = true;
 	cfg->memory_failure = true;
 	cfg->crash_hotplug = true;
+	cfg->pm_advanced_debug = true;
 }
 
 /* the reference host: 24 GiB, no RAM at blocks 24-31 (32-bit PCI hole) */
@@ -195,9 +197,9 @@ static void profile_huge_64t(struct hotmem_config *cfg)
 	X("default", profile_default,                                                              \
 	  "1 GiB on node 0, 2 possible nodes, 128 MiB blocks, 46-bit, maxmem 64 GiB")              \
 	X("qemu-512m", profile_qemu_512m,                                                          \
-	  "the QEMU guest of tests/kernel/: -m 512M,maxmem=4G, DIMMs from 4 GiB, memory_failure "  \
-	  "and crash_hotplug as its Debian 6.12 kernel; auto_online_blocks offline, its online "   \
-	  "(memhp_default_state=online boots as it does)")                                        \
+	  "the QEMU guest of tests/kernel/: -m 512M,maxmem=4G, DIMMs from 4 GiB, memory_failure, " \
+	  "crash_hotplug and pm_advanced_debug as its Debian 6.12 kernel; auto_online_blocks "     \
+	  "offline, its online (memhp_default_state=online boots as it does)")                    \
 	X("host-24g", profile_host_24g,                                                            \
 	  "the reference host of tests/fixtures/reference/: 24 GiB, no RAM at blocks 24-31")       \
 	X("numa2", profile_numa2, "1 GiB on each of nodes 0 and 1, 4 possible nodes")              \
@@ -1274,6 +1276,11 @@ static int key_crash_hotplug(struct profile_line *pl)
 	return pl_bool(pl, &pl->cfg->crash_hotplug);
 }
 
+static int key_pm_advanced_debug(struct profile_line *pl)
+{
+	return pl_bool(pl, &pl->cfg->pm_advanced_debug);
+}
+
 static int key_init_threads(struct profile_line *pl)
 {
 	unsigned int u = 0;
@@ -1348,6 +1355,7 @@ static const struct {
 	{ "probe", key_probe, false },
 	{ "memory_failure", key_memory_failure, false },
 	{ "crash_hotplug", key_crash_hotplug, false },
+	{ "pm_advanced_debug", key_pm_advanced_debug, false },
 	{ "init_threads", key_init_threads, false },
 	{ "kernel_alloc", key_kernel_alloc, false },
 	{ "kernel_alloc_seed", key_kernel_alloc_seed, false },
@@ -1917,6 +1925,7 @@ size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t
 	describe_line(&d, "probe = %s\n", yes_no(cfg->arch_memory_probe));
 	describe_line(&d, "memory_failure = %s\n", yes_no(cfg->memory_failure));
 	describe_line(&d, "crash_hotplug = %s\n", yes_no(cfg->crash_hotplug));
+	describe_line(&d, "pm_advanced_debug = %s\n", yes_no(cfg->pm_advanced_debug));
 	describe_line(&d, "kernel_alloc = %s\n",
 		      hotmem_kernel_alloc_name(cfg->kernel_alloc));
 	describe_line(&d, "kernel_alloc_seed = %lu\n", cfg->kernel_alloc_seed);

@@ -168,6 +168,12 @@ struct hotmem_config {
 	bool memory_failure;		/* CONFIG_MEMORY_FAILURE: soft/hard_offline_page */
 	bool crash_hotplug;		/* CONFIG_CRASH_HOTPLUG: memory/crash_hotplug */
 	/*
+	 * CONFIG_PM_ADVANCED_DEBUG: every device's power/ has async,
+	 * runtime_active_kids, runtime_enabled and runtime_usage too
+	 * (drivers/base/power/sysfs.c, 6.12)
+	 */
+	bool pm_advanced_debug;
+	/*
 	 * QEMU's -m slots=N (MachineState.ram_slots): the DIMM slots, each an
 	 * ACPI memory device (PNP0C80) in the firmware's tables whether a DIMM
 	 * sits in it or not; "hotplug" ranges take the first ones.

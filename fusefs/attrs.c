@@ -910,6 +910,20 @@ static void show_acpi_slot(struct hmfs_ctx *ctx, const struct hmfs_node *n, stru
 	}
 }
 
+/*
+ * rtpm_enabled_show() (CONFIG_PM_ADVANCED_DEBUG): runtime PM is never
+ * enabled on these devices (disable_depth 1, as runtime_status's
+ * "unsupported" says); power/control "on" (runtime_auto cleared) adds
+ * "forbidden"
+ */
+static const char *pm_runtime_enabled_name(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	struct hmfs_node control;
+
+	hmfs_power_sibling(n, A_PWR_CONTROL, &control);
+	return hmfs_pm_runtime_forbidden(ctx, &control) ? "disabled & forbidden" : "disabled";
+}
+
 int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t len)
 {
 	struct hmfs_out o = { buf, len, 0 };
@@ -937,6 +951,16 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		break;
 	case A_PWR_STATUS:
 		emit(&o, "unsupported\n");
+		break;
+	case A_PWR_ASYNC: /* async_show(): device_async_suspend_enabled() */
+		emit(&o, "%s\n", hmfs_pm_async_enabled(ctx, n) ? "enabled" : "disabled");
+		break;
+	case A_PWR_USAGE: /* rtpm_usagecount_show(): no driver holds a usage count */
+	case A_PWR_ACTIVE_KIDS: /* rtpm_children_show(): no child is runtime-active */
+		emit(&o, "0\n");
+		break;
+	case A_PWR_ENABLED:
+		emit(&o, "%s\n", pm_runtime_enabled_name(ctx, n));
 		break;
 	case A_NODE_HAS_GI:
 		emit(&o, "\n");
@@ -1844,6 +1868,14 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return store_memory_failure(ctx, n->attr, buf, count, task);
 	case A_PWR_AUTOSUSPEND:
 		return -EIO;
+	case A_PWR_ASYNC: {
+		/* async_store() */
+		int ret = -EINVAL;
+
+		if (hmu_sysfs_streq(buf, "enabled") || hmu_sysfs_streq(buf, "disabled"))
+			ret = hmfs_pm_async_set(ctx, n, hmu_sysfs_streq(buf, "enabled"));
+		return ret ? ret : (ssize_t)count;
+	}
 	case A_PWR_CONTROL: {
 		/* control_store() */
 		int ret = -EINVAL;

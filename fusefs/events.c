@@ -626,7 +626,7 @@ static void inval_block_inodes(struct hmfs_ctx *ctx, unsigned long id, uint64_t 
 		return;
 	for (unsigned int sub = BSUB_DIR + 1; sub < BSUB_END; sub++)
 		kernel_inval_inode(ctx, HMFS_BLOCK_INO(key, sub));
-	for (unsigned int k = 0; k < NR_PWR; k++)
+	for (unsigned int k = 0; k < hmfs_nr_power(ctx); k++)
 		kernel_inval_inode(ctx, HMFS_BLOCK_INO(key, SUB_PWR + k));
 }
 

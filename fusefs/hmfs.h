@@ -128,7 +128,13 @@ enum {
 	/* nodeK of a boot block spanning nodes, K not its nid (BSUB_NODE's): BSUB_NODE_MORE + K */
 	BSUB_NODE_MORE = 64,
 };
-#define NR_PWR 5 /* power/ files of a device directory */
+/*
+ * power/ files of a device directory: the first NR_PWR_BASE every device
+ * has, the rest CONFIG_PM_ADVANCED_DEBUG's (profile pm_advanced_debug;
+ * tree.c power_ents[], hmfs_nr_power())
+ */
+#define NR_PWR_BASE 5
+#define NR_PWR 9
 
 /*
  * Entries of a slot's PNP0C80:xx/ (drivers/acpi/device_sysfs.c), sorted as
@@ -166,6 +172,10 @@ enum hmfs_attr {
 	A_PWR_ACTIVE_TIME,
 	A_PWR_STATUS,
 	A_PWR_SUSPENDED_TIME,
+	A_PWR_ASYNC,		/* CONFIG_PM_ADVANCED_DEBUG's four */
+	A_PWR_USAGE,
+	A_PWR_ACTIVE_KIDS,
+	A_PWR_ENABLED,
 	/* sys/devices/system/node */
 	A_NODE_HAS_CPU,
 	A_NODE_HAS_GI,
@@ -1113,11 +1123,16 @@ void hmfs_forget_block_attrs(struct hmfs_ctx *ctx, unsigned long id, uint64_t ke
 /* NUMA node @nid went (try_offline_node()): every entry of its incarnation that went */
 void hmfs_forget_node_attrs(struct hmfs_ctx *ctx, uint64_t key);
 void hmfs_iattr_free_all(struct hmfs_ctx *ctx);
+/* power/'s files this machine's devices have (tree.c) */
+unsigned int hmfs_nr_power(const struct hmfs_ctx *ctx);
+void hmfs_power_sibling(const struct hmfs_node *n, enum hmfs_attr attr, struct hmfs_node *sib);
 int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid);
+int hmfs_pm_async_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool enable);
+bool hmfs_pm_async_enabled(struct hmfs_ctx *ctx, const struct hmfs_node *n);
 bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n);
 int hmfs_xattr_namespace(const char *name);
 /* a change of a node's kernfs_iattrs or power/control, made through hmfs_change() (HMFS_CH_IATTR) */
-enum hmfs_iattr_op { HMFS_IA_SETATTR, HMFS_IA_XATTR, HMFS_IA_RUNTIME_PM };
+enum hmfs_iattr_op { HMFS_IA_SETATTR, HMFS_IA_XATTR, HMFS_IA_RUNTIME_PM, HMFS_IA_ASYNC };
 struct hmfs_iattr_change {
 	enum hmfs_iattr_op op;
 	const struct hmfs_node *n;
@@ -1127,7 +1142,7 @@ struct hmfs_iattr_change {
 	const void *value;
 	size_t size;
 	int flags;
-	bool forbid; /* RUNTIME_PM: power/control "on" */
+	bool on; /* RUNTIME_PM: power/control "on"; ASYNC: power/async "enabled" */
 };
 int hmfs_iattr_apply(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *c);
 /* the state file's "iattrs": every node's kept values, by path */

@@ -3,11 +3,13 @@
  * What kernfs keeps per node beyond what the tree gives it
  * (struct kernfs_iattrs, fs/kernfs/inode.c, 6.12): the mode and owner root
  * set with chmod/chown, the times (touch), and the extended attributes
- * set through the trusted.* and security.* handlers.  Plus one device
- * setting that lives as long as the device does: power/control's "on"
- * (pm_runtime_forbid(), dev->power.runtime_auto cleared), kept with the
- * control file's inode so that it goes when the memory block goes and a
- * re-added block reads "auto" again.
+ * set through the trusted.* and security.* handlers.  Plus two device
+ * settings that live as long as the device does: power/control's "on"
+ * (pm_runtime_forbid(), dev->power.runtime_auto cleared) and, with
+ * CONFIG_PM_ADVANCED_DEBUG, power/async's "enabled"
+ * (device_enable_async_suspend()), each kept with its file's inode so
+ * that it goes when the memory block goes and a re-added block reads
+ * "auto" and "disabled" again.
  *
  * Each of them is a change of the machine (hmfs_change(), HMFS_CH_IATTR):
  * the state file keeps them by path ("iattrs", hmfs_iattr_json()), so
@@ -82,6 +84,7 @@ struct hmfs_iattr {
 	struct timespec atime, mtime, ctime;
 	struct iattr_trunc trunc; /* in memory alone */
 	bool runtime_forbidden; /* power/control: "on" */
+	bool async_enabled; /* power/async: "enabled" */
 	struct hmfs_xattr *xattrs;
 	/* firmware/memmap/N's: its entry's range, forgotten with its memory (hmfs_forget_block_attrs()) */
 	uint64_t fw_start, fw_end;
@@ -734,44 +737,72 @@ void hmfs_iattr_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct sta
 	pthread_mutex_unlock(&ctx->iattr_lock);
 }
 
-/* ---- power/control ---------------------------------------------------- */
+/* ---- power/control, power/async ------------------------------------------ */
 
-/* control_store(): "on" forbids runtime PM, "auto" allows it again */
-static int pm_runtime_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid)
+/* the device setting change @op keeps in entry @a */
+static bool *pm_flag(struct hmfs_iattr *a, enum hmfs_iattr_op op)
+{
+	return op == HMFS_IA_ASYNC ? &a->async_enabled : &a->runtime_forbidden;
+}
+
+/*
+ * control_store(): "on" forbids runtime PM, "auto" allows it again;
+ * async_store(): "enabled", "disabled".  An entry is made for a setting
+ * off its default only.
+ */
+static int pm_flag_apply(struct hmfs_ctx *ctx, const struct hmfs_node *n, enum hmfs_iattr_op op,
+			 bool on)
 {
 	struct hmfs_iattr *a;
 	int ret = 0;
 
 	pthread_mutex_lock(&ctx->iattr_lock);
-	a = forbid ? iattr_get(ctx, n) : node_iattr(ctx, n);
+	a = on ? iattr_get(ctx, n) : node_iattr(ctx, n);
 	if (a)
-		a->runtime_forbidden = forbid;
-	else if (forbid)
+		*pm_flag(a, op) = on;
+	else if (on)
 		ret = -ENOMEM;
 	pthread_mutex_unlock(&ctx->iattr_lock);
 	return ret;
 }
 
-int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid)
-{
-	struct hmfs_iattr_change c = { .op = HMFS_IA_RUNTIME_PM, .n = n, .forbid = forbid };
-
-	return iattr_change(ctx, &c);
-}
-
-bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+static bool pm_flag_get(struct hmfs_ctx *ctx, const struct hmfs_node *n, enum hmfs_iattr_op op)
 {
 	struct hmfs_iattr *a;
-	bool forbidden = false;
+	bool on = false;
 
 	if (!node_iattr_any(ctx, n))
 		return false;
 	pthread_mutex_lock(&ctx->iattr_lock);
 	a = node_iattr(ctx, n);
 	if (a)
-		forbidden = a->runtime_forbidden;
+		on = *pm_flag(a, op);
 	pthread_mutex_unlock(&ctx->iattr_lock);
-	return forbidden;
+	return on;
+}
+
+int hmfs_pm_runtime_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool forbid)
+{
+	struct hmfs_iattr_change c = { .op = HMFS_IA_RUNTIME_PM, .n = n, .on = forbid };
+
+	return iattr_change(ctx, &c);
+}
+
+bool hmfs_pm_runtime_forbidden(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	return pm_flag_get(ctx, n, HMFS_IA_RUNTIME_PM);
+}
+
+int hmfs_pm_async_set(struct hmfs_ctx *ctx, const struct hmfs_node *n, bool enable)
+{
+	struct hmfs_iattr_change c = { .op = HMFS_IA_ASYNC, .n = n, .on = enable };
+
+	return iattr_change(ctx, &c);
+}
+
+bool hmfs_pm_async_enabled(struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	return pm_flag_get(ctx, n, HMFS_IA_ASYNC);
 }
 
 /* ---- extended attributes ------------------------------------------------ */
@@ -936,7 +967,8 @@ static int iattr_apply_op(struct hmfs_ctx *ctx, const struct hmfs_iattr_change *
 	case HMFS_IA_XATTR:
 		return xattr_apply(ctx, c->n, c->name, c->value, c->size, c->flags);
 	case HMFS_IA_RUNTIME_PM:
-		return pm_runtime_apply(ctx, c->n, c->forbid);
+	case HMFS_IA_ASYNC:
+		return pm_flag_apply(ctx, c->n, c->op, c->on);
 	}
 	return -EINVAL;
 }
@@ -1115,7 +1147,7 @@ static json_object *iattr_entry_json(const struct hmfs_iattr *a)
 {
 	json_object *o, *x;
 
-	if (!a->chmod && !a->times && !a->runtime_forbidden && !a->xattrs)
+	if (!a->chmod && !a->times && !a->runtime_forbidden && !a->async_enabled && !a->xattrs)
 		return NULL;
 	o = json_object_new_object();
 	if (a->chmod) {
@@ -1130,6 +1162,8 @@ static json_object *iattr_entry_json(const struct hmfs_iattr *a)
 	}
 	if (a->runtime_forbidden)
 		json_object_object_add(o, "runtime-forbidden", json_object_new_boolean(true));
+	if (a->async_enabled)
+		json_object_object_add(o, "async-enabled", json_object_new_boolean(true));
 	if (!a->xattrs)
 		return o;
 	x = json_object_new_object();
@@ -1611,7 +1645,8 @@ static void iattr_entry_restore(struct hmfs_iattr *a, const struct hmfs_node *n,
 {
 	const char *path = json_object_get_string(json_object_object_get(e, "path"));
 	json_object *x = json_object_object_get(e, "xattrs"),
-		    *rf = json_object_object_get(e, "runtime-forbidden");
+		    *rf = json_object_object_get(e, "runtime-forbidden"),
+		    *ae = json_object_object_get(e, "async-enabled");
 
 	owner_restore(a, n, path, e);
 	times_restore(a, path, e);
@@ -1620,6 +1655,11 @@ static void iattr_entry_restore(struct hmfs_iattr *a, const struct hmfs_node *n,
 		entry_bad(path, "runtime-forbidden", "is not a power/control file's true or false");
 	else if (rf)
 		a->runtime_forbidden = json_object_get_boolean(rf);
+	/* async_store(): a power/async file's only */
+	if (ae && (!json_object_is_type(ae, json_type_boolean) || n->attr != A_PWR_ASYNC))
+		entry_bad(path, "async-enabled", "is not a power/async file's true or false");
+	else if (ae)
+		a->async_enabled = json_object_get_boolean(ae);
 	if (x && !json_object_is_type(x, json_type_object)) {
 		entry_bad(path, "xattrs", "is not an object of names and hex values");
 		return;
@@ -1826,7 +1866,8 @@ static bool iattr_same(const struct hmfs_iattr *a, const struct hmfs_iattr *b)
 	       (!a->chmod || (a->mode == b->mode && a->uid == b->uid && a->gid == b->gid)) &&
 	       a->times == b->times &&
 	       (!a->times || !memcmp(&a->atime, &b->atime, 3 * sizeof(a->atime))) &&
-	       a->runtime_forbidden == b->runtime_forbidden && xattrs_same(a->xattrs, b->xattrs);
+	       a->runtime_forbidden == b->runtime_forbidden && a->async_enabled == b->async_enabled &&
+	       xattrs_same(a->xattrs, b->xattrs);
 }
 
 /*

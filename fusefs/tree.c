@@ -151,13 +151,47 @@ static const unsigned char node_mf_subs[] = {
 	NSUB_MF_DELAYED, NSUB_MF_FAILED, NSUB_MF_IGNORED, NSUB_MF_RECOVERED, NSUB_MF_TOTAL,
 };
 
+/* drivers/base/power/sysfs.c (6.12): runtime_attrs[], then CONFIG_PM_ADVANCED_DEBUG's */
 static const struct sub_ent power_ents[NR_PWR] = {
 	{ "runtime_active_time", RO, A_PWR_ACTIVE_TIME },
 	{ "runtime_status", RO, A_PWR_STATUS },
 	{ "autosuspend_delay_ms", RW, A_PWR_AUTOSUSPEND },
 	{ "runtime_suspended_time", RO, A_PWR_SUSPENDED_TIME },
 	{ "control", RW, A_PWR_CONTROL },
+	/* power_attrs[]'s async (CONFIG_PM_SLEEP too), runtime_attrs[]'s three */
+	{ "async", RW, A_PWR_ASYNC },
+	{ "runtime_usage", RO, A_PWR_USAGE },
+	{ "runtime_active_kids", RO, A_PWR_ACTIVE_KIDS },
+	{ "runtime_enabled", RO, A_PWR_ENABLED },
 };
+
+unsigned int hmfs_nr_power(const struct hmfs_ctx *ctx)
+{
+	return ctx->cfg.pm_advanced_debug ? NR_PWR : NR_PWR_BASE;
+}
+
+static unsigned int power_k(enum hmfs_attr attr)
+{
+	unsigned int k = 0;
+
+	while (k < NR_PWR - 1 && power_ents[k].attr != attr)
+		k++;
+	return k;
+}
+
+/*
+ * file @attr of the power/ directory that file @n is in: a device's
+ * power/ files are numbered in power_ents[]'s order, a static
+ * directory's (sn_power()) and a block's, node's or slot's (SUB_PWR + k)
+ * alike
+ */
+void hmfs_power_sibling(const struct hmfs_node *n, enum hmfs_attr attr, struct hmfs_node *sib)
+{
+	*sib = *n;
+	sib->ino = n->ino - power_k(n->attr) + power_k(attr);
+	sib->attr = attr;
+	sib->mode = power_ents[power_k(attr)].mode;
+}
 
 /* block @id's key as its present incarnation has it (incarn.c) */
 static uint64_t block_key(struct hmfs_ctx *ctx, unsigned long id)
@@ -248,7 +282,7 @@ static void sn_power(struct hmfs_ctx *ctx, int parent)
 {
 	int p = sn_add(ctx, parent, "power", DIR_MODE, A_NONE);
 
-	for (int k = 0; k < NR_PWR; k++)
+	for (unsigned int k = 0; k < hmfs_nr_power(ctx); k++)
 		sn_add(ctx, p, power_ents[k].name, power_ents[k].mode, power_ents[k].attr);
 }
 
@@ -1055,7 +1089,7 @@ static uint64_t mk_acpi(unsigned long slot, unsigned sub)
 static int lookup_power(struct hmfs_ctx *ctx, mk_ino_fn mk, unsigned long key, const char *name,
 			struct hmfs_node *n)
 {
-	for (int k = 0; k < NR_PWR; k++)
+	for (unsigned int k = 0; k < hmfs_nr_power(ctx); k++)
 		if (!strcmp(name, power_ents[k].name))
 			return hmfs_node_get(ctx, mk(key, SUB_PWR + k), n);
 	return -ENOENT;
@@ -1545,9 +1579,10 @@ static uint64_t mk_fwmap(unsigned long index, unsigned sub)
 	return HMFS_INO(HMFS_C_FWMAP, ((uint64_t)index << 8) | sub);
 }
 
-static long rd_power(mk_ino_fn mk, unsigned long key, long off, struct rd *rd)
+static long rd_power(const struct hmfs_ctx *ctx, mk_ino_fn mk, unsigned long key, long off,
+		     struct rd *rd)
 {
-	for (int k = 0; k < NR_PWR; k++) {
+	for (int k = 0; k < (int)hmfs_nr_power(ctx); k++) {
 		if (k + 2 < off)
 			continue;
 		if (!rd->fn(rd->arg, power_ents[k].name, mk(key, SUB_PWR + k), power_ents[k].mode,
@@ -1643,7 +1678,7 @@ static long rd_node_dir(struct hmfs_ctx *ctx, unsigned long nid, uint64_t key, u
 
 	switch (sub) {
 	case NSUB_POWER:
-		return rd_power(mk_node, key, off, rd);
+		return rd_power(ctx, mk_node, key, off, rd);
 	case NSUB_HUGEPAGES:
 		return rd_node_subs(ctx, nid, key, node_hp_subs, sizeof(node_hp_subs), off, rd);
 	case NSUB_HP_DIR:
@@ -1771,7 +1806,7 @@ static long readdir_rd(struct hmfs_ctx *ctx, uint64_t ino, long off, struct rd *
 		if (n.removed)
 			return LONG_MAX;
 		if ((v & 0xff) == BSUB_POWER)
-			return rd_power(mk_block, v >> 8, off, rd);
+			return rd_power(ctx, mk_block, v >> 8, off, rd);
 		if (block_info_shown(ctx, n.id, &bi))
 			return -ENOENT;
 		snprintf(nodename, sizeof(nodename), "node%d", bi.nid);
@@ -1784,7 +1819,7 @@ static long readdir_rd(struct hmfs_ctx *ctx, uint64_t ino, long off, struct rd *
 	}
 	case HMFS_C_ACPI:
 		if ((v & 0xff) == ASUB_POWER)
-			return rd_power(mk_acpi, v >> 8, off, rd);
+			return rd_power(ctx, mk_acpi, v >> 8, off, rd);
 		return rd_acpi_dir(ctx, v >> 8, off, rd);
 	case HMFS_C_NODE:
 		if (n.removed)

@@ -1210,6 +1210,9 @@ static int write_profile(struct found *f, FILE *out)
 		fprintf(out, "memory_failure = yes\n");
 	if (exists(f, "sys/devices/system/memory/crash_hotplug"))
 		fprintf(out, "crash_hotplug = yes\n");
+	/* CONFIG_PM_ADVANCED_DEBUG's power_attrs[]: async on every device */
+	if (exists(f, "sys/devices/system/memory/power/async"))
+		fprintf(out, "pm_advanced_debug = yes\n");
 	/* 256 is profile = default's own (QEMU's most): said only when it differs */
 	if (slots > 0 && slots != HM_ACPI_MAX_RAM_SLOTS)
 		fprintf(out, "slots = %d\n", slots);

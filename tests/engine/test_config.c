@@ -563,8 +563,11 @@ static void test_slots(void **state)
 	(void)state;
 	hotmem_config_default(&cfg);
 	assert_int_equal(cfg.ram_slots, HM_ACPI_MAX_RAM_SLOTS);
+	assert_false(cfg.pm_advanced_debug);
 	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
 	assert_int_equal(cfg.ram_slots, 4);
+	/* its Debian 6.12 kernel's CONFIG_PM_ADVANCED_DEBUG=y; the 6.18 reference host's not */
+	assert_true(cfg.pm_advanced_debug);
 	assert_int_equal(hotmem_config_parse_text(&cfg, "slots = 0\n", err, sizeof(err)), 0);
 	assert_int_equal(cfg.ram_slots, 0);
 }
@@ -681,6 +684,13 @@ static void test_describe_is_the_machine(void **state)
 	described(c, db, sizeof(db));
 	assert_string_not_equal(db, da);
 	assert_non_null(strstr(db, "\nprobe = yes\n"));
+	/* CONFIG_PM_ADVANCED_DEBUG: qemu-512m's (described()), a setting of its own, parsed back */
+	assert_non_null(strstr(da, "\npm_advanced_debug = yes\n"));
+	snprintf(c, sizeof(c), "%spm_advanced_debug = no\n", a);
+	described(c, db, sizeof(db));
+	assert_non_null(strstr(db, "\npm_advanced_debug = no\n"));
+	described(db, again, sizeof(again));
+	assert_string_equal(again, db);
 	/* NULL, 0: the length it needs */
 	assert_int_equal(hotmem_config_describe(&(struct hotmem_config){ 0 }, NULL, 0) > 0, 1);
 }

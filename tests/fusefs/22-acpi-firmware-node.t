@@ -4,8 +4,8 @@
 # every slot's PNP0C80:xx from boot, a DIMM's blocks' firmware_node and
 # the slot's physical_node* links, boot RAM and virtio-mem without
 # firmware_node, and after device_del the links gone and the slot's
-# device left as the guest leaves it.  power/ is not compared: its files
-# follow the reference kernel's config (tests/fixtures/reference).
+# device left as the guest leaves it.  power/'s files are compared in
+# 373-pm-advanced-debug.t.
 . "$(dirname "$0")/lib.sh"
 require_env
 FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt

@@ -1046,11 +1046,79 @@ static void test_block_spanning_two_nodes(void **state)
 	ctx_free(ctx);
 }
 
+/*
+ * CONFIG_PM_ADVANCED_DEBUG (profile pm_advanced_debug, qemu-512m as its
+ * Debian 6.12 guest, abuse29b U1): every device's power/ has async,
+ * runtime_usage, runtime_active_kids and runtime_enabled too, with the
+ * guest's modes and values (tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt);
+ * the reference 6.18 host (host-24g, test_readdir_kernfs_order) not.
+ * Listed in kernfs order (kernfs_name_hash()).
+ */
+static void test_pm_advanced_debug(void **state)
+{
+	static const char *const dirs[] = {
+		MEM "memory0/power", MEM "power", "sys/devices/system/node/power",
+		"sys/devices/system/node/node0/power",
+		"sys/devices/LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:00/power",
+	};
+	struct hmfs_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct hmfs_node n;
+	char err[256], p[160];
+
+	assert_int_equal(path(*state, MEM "memory0/power/async", &n), -ENOENT);
+	assert_non_null(ctx);
+	hmfs_ctx_init(ctx);
+	assert_int_equal(hotmem_config_builtin(&ctx->cfg, "qemu-512m"), 0);
+	assert_true(ctx->cfg.pm_advanced_debug);
+	assert_int_equal(hmfs_cpus_init(ctx, "/sys/devices/system/cpu"), 0);
+	assert_int_equal(hotmem_create(&ctx->cfg, &ctx->hm, err, sizeof(err)), 0);
+	ctx->block_size = hotmem_block_size(ctx->hm);
+	assert_int_equal(hmfs_tree_init(ctx), 0);
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		assert_string_equal(listing(ctx, dirs[i], NULL),
+				    ". .. runtime_active_time runtime_active_kids runtime_usage "
+				    "runtime_status autosuspend_delay_ms async runtime_suspended_time "
+				    "runtime_enabled control ");
+		snprintf(p, sizeof(p), "%s/async", dirs[i]);
+		assert_int_equal(path(ctx, p, &n), 0);
+		assert_int_equal(n.mode, S_IFREG | 0644);
+		assert_string_equal(show(ctx, p), "disabled\n");
+		snprintf(p, sizeof(p), "%s/runtime_usage", dirs[i]);
+		assert_int_equal(path(ctx, p, &n), 0);
+		assert_int_equal(n.mode, S_IFREG | 0444);
+		assert_string_equal(show(ctx, p), "0\n");
+		snprintf(p, sizeof(p), "%s/runtime_active_kids", dirs[i]);
+		assert_string_equal(show(ctx, p), "0\n");
+		snprintf(p, sizeof(p), "%s/runtime_enabled", dirs[i]);
+		assert_int_equal(path(ctx, p, &n), 0);
+		assert_int_equal(n.mode, S_IFREG | 0444);
+		assert_string_equal(show(ctx, p), "disabled\n");
+	}
+	/* async_store(): sysfs_streq() of "enabled" or "disabled", per device */
+	assert_int_equal(store(ctx, MEM "memory0/power/async", "enabled\n"), 8);
+	assert_string_equal(show(ctx, MEM "memory0/power/async"), "enabled\n");
+	assert_string_equal(show(ctx, MEM "memory1/power/async"), "disabled\n");
+	assert_int_equal(store(ctx, MEM "memory0/power/async", "on"), -EINVAL);
+	assert_int_equal(store(ctx, MEM "memory0/power/async", "disabled"), 8);
+	assert_string_equal(show(ctx, MEM "memory0/power/async"), "disabled\n");
+	/* rtpm_enabled_show(): control "on" clears runtime_auto, its own device's only */
+	assert_int_equal(store(ctx, MEM "memory1/power/control", "on"), 2);
+	assert_string_equal(show(ctx, MEM "memory1/power/runtime_enabled"), "disabled & forbidden\n");
+	assert_string_equal(show(ctx, MEM "memory0/power/runtime_enabled"), "disabled\n");
+	assert_int_equal(store(ctx, MEM "power/control", "on"), 2);
+	assert_string_equal(show(ctx, MEM "power/runtime_enabled"), "disabled & forbidden\n");
+	assert_string_equal(show(ctx, "sys/devices/system/node/power/runtime_enabled"),
+			    "disabled\n");
+	ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup), cmocka_unit_test(test_readdir),
 		cmocka_unit_test(test_readdir_kernfs_order),
+		cmocka_unit_test(test_pm_advanced_debug),
 		cmocka_unit_test(test_readdir_kept), cmocka_unit_test(test_readdir_kept_readd),
 		cmocka_unit_test(test_readdir_kept_threads),
 		cmocka_unit_test(test_show),   cmocka_unit_test(test_show_clamps),
