@@ -32,3 +32,15 @@ wait_exit() {
 	wait "$w"
 	return $rc
 }
+
+# file_wait FILE: 0 once FILE exists (a shim's PATH.held: it holds a
+# thread, tests/reliability/shim_hold.h), 1 after 30 s (a bound for a
+# failure, not a speed).  Here for tests/fusefs/lib.sh's tests and
+# tests/bpf/lib.sh's alike.
+file_wait() {
+	for _ in $(seq 600); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}

@@ -11,7 +11,8 @@ HMFS=$HOTMEM_BUILD/hotmemfs
 HMCTL=$HOTMEM_BUILD/hotmemctl
 T_N=0
 T_FAIL=0
-# wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
+# wait_exit PID SECONDS (SIGKILL after SECONDS), file_wait FILE:
+# tests/wait_exit.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../wait_exit.sh"
 # need_tool TOOL PACKAGE, need_built FILE: tests/need.sh (a skip only for
 # what the deps lists do not install)
@@ -450,16 +451,6 @@ in_fuse_call() {
 	for _ in $(seq 400); do
 		stack=$(cat "/proc/$1/stack" 2>/dev/null)
 		[[ $stack == *fuse* && $stack == *"$2"* ]] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# file_wait FILE: 0 once FILE exists (a shim's PATH.held: it holds a
-# thread), 1 after 30 s (a bound for a failure, not a speed)
-file_wait() {
-	for _ in $(seq 600); do
-		[ -e "$1" ] && return 0
 		sleep 0.05
 	done
 	return 1
