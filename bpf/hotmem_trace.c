@@ -619,9 +619,9 @@ static void unpin(struct run *r)
  * A pin in the way at @path: 0 when it is stale (a map no process holds:
  * a killed hotmem-trace's, abuse28 T8: hotmem-trace.service's restart
  * after a SIGKILL was refused by its own pins for good), else why not,
- * said.  A map another process holds is a live run's; one whose holders
- * cannot all be read, or no map of ours (a file, a program), is not
- * ours to replace either.
+ * said: 1, a process holds it (a live run, a bpftool dump); another
+ * value, not known to be stale: holders that cannot all be read, or no
+ * map of ours (a file, a program).
  */
 static int pin_is_stale(const char *path, unsigned int *map_id)
 {
@@ -632,10 +632,16 @@ static int pin_is_stale(const char *path, unsigned int *map_id)
 	if (ret == 1)
 		fprintf(stderr, "hotmem-trace: %s: map id %u, held by pid %d (%s)\n", path, h.map_id,
 			(int)h.pid, h.comm);
-	else if (ret == -EACCES)
+	else if (ret == -EACCES && h.unreadable)
 		fprintf(stderr, "hotmem-trace: %s: map id %u: no process seen holding it, but %u "
 				"processes' descriptors could not be read (CAP_SYS_PTRACE)\n",
 			path, h.map_id, h.unreadable);
+	else if (ret < 0 && !is_fs(path, BPF_FS_MAGIC))
+		/* bpf(2)'s EACCES for it (bpf_inode_type(), 6.12) read as a permission missing */
+		fprintf(stderr, "hotmem-trace: %s: no BPF pin: a file off a BPF filesystem\n", path);
+	else if (ret < 0)
+		fprintf(stderr, "hotmem-trace: %s: no BPF map pinned there: %s\n", path,
+			strerror(-ret));
 	return ret;
 }
 
@@ -643,7 +649,9 @@ static int pin_is_stale(const char *path, unsigned int *map_id)
  * Pins found in the way belong to another hotmem-trace, or to one that was
  * killed.  Stale ones (no process holds their map) are replaced, saying
  * so; any other is never ours to remove: the run is refused, every one of
- * them named, so that a single `rm` clears them all, and nothing removed.
+ * them named, and nothing removed.  The hint to rm them (one rm for all)
+ * only where no holder was seen: rm of a live run's pins is what the
+ * refusal is for (trace28).
  */
 static int pins_in_the_way(struct run *r)
 {
@@ -652,27 +660,33 @@ static int pins_in_the_way(struct run *r)
 	unsigned int ids[sizeof(maps) / sizeof(maps[0])];
 	bool stale[sizeof(maps) / sizeof(maps[0])] = { false };
 	size_t len = 0, nr_stale = 0;
+	bool held = false;
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		int ret;
+
 		if (pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])) ||
 		    access(path, F_OK))
 			continue;
-		if (!pin_is_stale(path, &ids[i])) {
+		ret = pin_is_stale(path, &ids[i]);
+		if (!ret) {
 			stale[i] = true;
 			nr_stale++;
 			continue;
 		}
+		held |= ret == 1;
 		len += snprintf(found + len, sizeof(found) - len, "%s%s", len ? " " : "", path);
 		if (len >= sizeof(found))
 			break;
 	}
-	if (len) {
-		fprintf(stderr,
-			"hotmem-trace: pinned already: %s: another hotmem-trace running? "
-			"(if not, they are stale: rm %s; or use --pin DIR)\n",
-			found, found);
+	if (len && held)
+		fprintf(stderr, "hotmem-trace: pinned already: %s: in use by the process named above: "
+				"stop it first, or use another --pin DIR\n", found);
+	else if (len)
+		fprintf(stderr, "hotmem-trace: pinned already: %s: not known to be stale (above): "
+				"if nothing uses them, rm %s; or use another --pin DIR\n", found, found);
+	if (len)
 		return -EEXIST;
-	}
 	for (size_t i = 0; nr_stale && i < sizeof(maps) / sizeof(maps[0]); i++) {
 		if (!stale[i] || pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
 			continue;

@@ -9,7 +9,7 @@
 # the host's /sys/fs/bpf.  Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
 in_own_mount_ns "$@"
-usdt_test 9
+usdt_test 10
 own_mount bpf "$D/fs"
 P=$D/fs/hotmem
 
@@ -40,6 +40,8 @@ diag <"$D/third.err"
 ok $([ $rc = 1 ]; echo $?) "a live run's pins: refused, exit 1 (got $rc)"
 grep -q "^hotmem-trace: $P/counters: map id [0-9]*, held by pid $second (hotmem-trace)$" "$D/third.err"
 ok $? "... naming the pid that holds its map"
+grep -qx "hotmem-trace: pinned already: $P/counters $P/blocks: in use by the process named above: stop it first, or use another --pin DIR" "$D/third.err"
+ok $? "... the hint says to stop it: no rm of a live run's pins (was: if not, they are stale: rm)"
 [ "$(ls -i "$P/counters" "$P/blocks")" = "$ids" ]
 ok $? "... and leaving them"
 

@@ -19,13 +19,15 @@ T=$B/tests/bpf/usdt_target
 need_usdt "$T"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
-echo "1..19"
+echo "1..20"
 
 touch "$D/counters" "$D/blocks"
 "$HT" -q --emulator "$T" --pin "$D" -d 1 >/dev/null 2>"$D/err"
 ok $((! $?)) "refused: both maps' pins are in the way"
 grep -q "rm $D/counters $D/blocks" "$D/err"
 ok $? "the hint names both pins in one rm command"
+grep -qx "hotmem-trace: $D/counters: no BPF pin: a file off a BPF filesystem" "$D/err"
+ok $? "... each one said to be no BPF pin (was: 0 processes' descriptors could not be read)"
 sed 's/^/# /' "$D/err"
 [ -e "$D/counters" ] && [ -e "$D/blocks" ]
 ok $? "... and leaves both where they are"
