@@ -20,6 +20,7 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -73,6 +74,7 @@ struct run {
 	struct hmt_json_tail tail; /* the last JSON line's, for the next */
 	bool pinned;
 	bool made_pin_dir; /* this run's mkdir() made --pin DIR: it removes it again */
+	int pin_dir_fd; /* --pin DIR, flock()ed for the run (lock_pin_dir()); -1 */
 	bool duration_over; /* --duration ended the trace */
 	bool emulator_exited; /* --emulator PID's process ended the trace */
 	char emu_comm[16]; /* --emulator PID's name, read at start: gone at its exit */
@@ -604,6 +606,14 @@ static void rmdir_made_pin_dir(struct run *r)
 	r->made_pin_dir = false;
 }
 
+/* the lock on --pin DIR let go: after the rmdir, so that a starter waiting sees it gone */
+static void unlock_pin_dir(struct run *r)
+{
+	if (r->pin_dir_fd >= 0)
+		close(r->pin_dir_fd);
+	r->pin_dir_fd = -1;
+}
+
 static void unpin(struct run *r)
 {
 	struct bpf_map *maps[] = PIN_MAPS(r);
@@ -612,6 +622,7 @@ static void unpin(struct run *r)
 		return;
 	unpin_first(r, sizeof(maps) / sizeof(maps[0]));
 	rmdir_made_pin_dir(r);
+	unlock_pin_dir(r);
 	r->pinned = false;
 }
 
@@ -619,9 +630,9 @@ static void unpin(struct run *r)
  * A pin in the way at @path: 0 when it is stale (a map no process holds:
  * a killed hotmem-trace's, abuse28 T8: hotmem-trace.service's restart
  * after a SIGKILL was refused by its own pins for good), else why not,
- * said: 1, a process holds it (a live run, a bpftool dump); another
- * value, not known to be stale: holders that cannot all be read, or no
- * map of ours (a file, a program).
+ * said: 1, a process this /proc shows holds it (a run older than the lock
+ * on --pin DIR, a bpftool dump); another value, not known to be stale:
+ * holders that cannot all be read, or no map of ours (a file, a program).
  */
 static int pin_is_stale(const char *path, unsigned int *map_id)
 {
@@ -646,12 +657,36 @@ static int pin_is_stale(const char *path, unsigned int *map_id)
 }
 
 /*
- * Pins found in the way belong to another hotmem-trace, or to one that was
- * killed.  Stale ones (no process holds their map) are replaced, saying
- * so; any other is never ours to remove: the run is refused, every one of
- * them named, and nothing removed.  The hint to rm them (one rm for all)
- * only where no holder was seen: rm of a live run's pins is what the
- * refusal is for (trace28).
+ * The stale pin at @path, still map @id just before it goes: under the
+ * lock on --pin DIR no run of this version pins there, but one older than
+ * that lock may have since the check (reread27 R9)
+ */
+static int unlink_stale_pin(const char *path, unsigned int id)
+{
+	unsigned int now = 0;
+
+	if (hmt_pinned_map_id(path, &now) || now != id) {
+		fprintf(stderr, "hotmem-trace: %s: no longer the stale pin of map id %u: left\n", path,
+			id);
+		return -EBUSY;
+	}
+	if (unlink(path)) {
+		fprintf(stderr, "hotmem-trace: removing the stale pin %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	fprintf(stderr, "hotmem-trace: %s: a stale pin (map id %u, held by no process: a killed "
+			"hotmem-trace's): replaced\n", path, id);
+	return 0;
+}
+
+/*
+ * Pins in the way, found under the lock on --pin DIR, so no live run of
+ * this version holds them: a killed one's, or an older run's (which takes
+ * no lock; the /proc walk guards against it, as far as this /proc shows
+ * its processes).  Stale ones (no process holds their map) are replaced,
+ * saying so; any other is never ours to remove: the run is refused, every
+ * one of them named, and nothing removed.  The hint to rm them only where
+ * no holder was seen: rm of a live run's pins is what the refusal is for.
  */
 static int pins_in_the_way(struct run *r)
 {
@@ -661,6 +696,7 @@ static int pins_in_the_way(struct run *r)
 	bool stale[sizeof(maps) / sizeof(maps[0])] = { false };
 	size_t len = 0, nr_stale = 0;
 	bool held = false;
+	int err = 0;
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		int ret;
@@ -687,18 +723,10 @@ static int pins_in_the_way(struct run *r)
 				"if nothing uses them, rm %s; or use another --pin DIR\n", found, found);
 	if (len)
 		return -EEXIST;
-	for (size_t i = 0; nr_stale && i < sizeof(maps) / sizeof(maps[0]); i++) {
-		if (!stale[i] || pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
-			continue;
-		if (unlink(path)) {
-			fprintf(stderr, "hotmem-trace: removing the stale pin %s: %s\n", path,
-				strerror(errno));
-			return -errno;
-		}
-		fprintf(stderr, "hotmem-trace: %s: a stale pin (map id %u, held by no process: a "
-				"killed hotmem-trace's): replaced\n", path, ids[i]);
-	}
-	return 0;
+	for (size_t i = 0; !err && nr_stale && i < sizeof(maps) / sizeof(maps[0]); i++)
+		if (stale[i] && !pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
+			err = unlink_stale_pin(path, ids[i]);
+	return err;
 }
 
 /*
@@ -743,31 +771,128 @@ static int pin_dir_refused(const char *dir, int err)
 	return err == EPERM || err == EACCES ? -EPERM : -err;
 }
 
+/*
+ * --pin DIR opened (O_CLOEXEC: no command inherits it, nor its lock), made
+ * first where it is not there -- only on bpffs, so that a refusal makes
+ * nothing.  Another starter may make it meanwhile (EEXIST): opened then.
+ */
+static int open_pin_dir(struct run *r)
+{
+	const char *dir = r->o->pin;
+	int fd, open_err, err;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	open_err = errno;
+	err = pin_dir_is_bpffs(dir);
+	if (err)
+		return err;
+	if (!mkdir(dir, 0700))
+		r->made_pin_dir = true;
+	else if (errno != EEXIST)
+		return pin_dir_refused(dir, errno);
+	else if (open_err != ENOENT)
+		return pin_dir_refused(dir, open_err);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd >= 0 ? fd : pin_dir_refused(dir, errno);
+}
+
+/*
+ * --pin DIR locked by another: a live hotmem-trace holds it, in whatever
+ * PID namespace (or one starting: it pins next), named where this /proc
+ * shows it.  A directory this run made stays: the lock's holder pins in it.
+ */
+static int pin_dir_in_use(struct run *r)
+{
+	struct hmt_pin_holder h;
+
+	r->made_pin_dir = false;
+	if (hmt_pin_dir_locker(r->o->pin, &h) == 1)
+		fprintf(stderr, "hotmem-trace: --pin %s: in use by pid %d (%s), which holds its "
+				"lock: stop it first, or use another --pin DIR\n",
+			r->o->pin, (int)h.pid, h.comm);
+	else
+		fprintf(stderr, "hotmem-trace: --pin %s: in use by a hotmem-trace this /proc does not "
+				"show (another PID namespace, hidepid=), which holds its lock: stop it "
+				"first, or use another --pin DIR\n", r->o->pin);
+	return -EBUSY;
+}
+
+/* @fd is still the directory @dir names: it was not removed or replaced meanwhile */
+static bool is_pin_dir(int fd, const char *dir)
+{
+	struct stat at_fd, at_path;
+
+	return !fstat(fd, &at_fd) && !stat(dir, &at_path) && at_fd.st_dev == at_path.st_dev &&
+	       at_fd.st_ino == at_path.st_ino;
+}
+
+/* a run ending removes its directory under the lock: the next one's to lock is new */
+#define PIN_DIR_TRIES 8
+
+/*
+ * flock(LOCK_EX) on --pin DIR for the whole run (bpffs directories take
+ * it, as any): a live run of this version holds it, seen from whatever
+ * PID namespace shares the BPF filesystem -- where /proc shows no holder
+ * of its maps and they read as stale (reread27 R9).  Held from the check
+ * of the pins in the way to their unlink and our pins, two starters after
+ * a crash cannot both take the stale pins: one pins, the other is refused.
+ */
+static int lock_pin_dir(struct run *r)
+{
+	for (int i = 0; i < PIN_DIR_TRIES; i++) {
+		int fd = open_pin_dir(r), err;
+
+		if (fd < 0)
+			return fd;
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			err = errno;
+			close(fd);
+			if (err == EWOULDBLOCK)
+				return pin_dir_in_use(r);
+			fprintf(stderr, "hotmem-trace: --pin %s: locking it: %s\n", r->o->pin,
+				strerror(err));
+			return -err;
+		}
+		if (is_pin_dir(fd, r->o->pin)) {
+			r->pin_dir_fd = fd;
+			return 0;
+		}
+		/* the one this run made, if it did, is gone: the new one is not ours */
+		r->made_pin_dir = false;
+		close(fd);
+	}
+	fprintf(stderr, "hotmem-trace: --pin %s: removed or replaced each time it was locked\n",
+		r->o->pin);
+	return -EAGAIN;
+}
+
 static int pin(struct run *r)
 {
 	struct bpf_map *maps[] = PIN_MAPS(r);
 	char path[PATH_MAX];
 	int err;
 
+	err = lock_pin_dir(r);
+	if (err)
+		return err;
 	err = pins_in_the_way(r);
 	if (!err)
 		err = pin_dir_is_bpffs(r->o->pin);
-	if (err)
-		return err;
-	if (!mkdir(r->o->pin, 0700))
-		r->made_pin_dir = true;
-	else if (errno != EEXIST)
-		return pin_dir_refused(r->o->pin, errno);
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+	for (size_t i = 0; !err && i < sizeof(maps) / sizeof(maps[0]); i++) {
 		err = pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i]));
 		if (!err)
 			err = bpf_map__pin(maps[i], path);
 		if (err) {
 			fprintf(stderr, "hotmem-trace: pinning %s: %s\n", path, strerror(-err));
 			unpin_first(r, i);
-			rmdir_made_pin_dir(r);
-			return err;
 		}
+	}
+	if (err) {
+		rmdir_made_pin_dir(r);
+		unlock_pin_dir(r);
+		return err;
 	}
 	r->pinned = true;
 	return 0;
@@ -1535,7 +1660,7 @@ static void install_signals(void)
 
 static int trace_main(struct opts *o)
 {
-	struct run r = { .o = o, .go_fd = -1 };
+	struct run r = { .o = o, .go_fd = -1, .pin_dir_fd = -1 };
 	int err;
 
 	verbose = o->verbose;

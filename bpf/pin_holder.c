@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Who holds a pinned BPF map: /proc/PID/fd and fdinfo, as bpftool reads them */
+/*
+ * Who holds a pinned BPF map: /proc/PID/fd and fdinfo, as bpftool reads
+ * them; who holds the lock on the pin directory: /proc/locks
+ */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -7,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -35,8 +40,7 @@ static int fd_is_map(int fd)
 	return !strcmp(link, "anon_inode:bpf-map");
 }
 
-/* the id of the map pinned at @path, or a negative errno */
-static int pinned_map_id(const char *path, unsigned int *id)
+int hmt_pinned_map_id(const char *path, unsigned int *id)
 {
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
@@ -128,7 +132,7 @@ int hmt_pin_holder(const char *path, struct hmt_pin_holder *h)
 	DIR *proc;
 
 	memset(h, 0, sizeof(*h));
-	ret = pinned_map_id(path, &h->map_id);
+	ret = hmt_pinned_map_id(path, &h->map_id);
 	if (ret)
 		return ret;
 	proc = opendir("/proc");
@@ -150,4 +154,43 @@ int hmt_pin_holder(const char *path, struct hmt_pin_holder *h)
 	}
 	closedir(proc);
 	return ret == 1 ? 1 : h->unreadable ? -EACCES : 0;
+}
+
+/*
+ * /proc/locks line @line is a granted flock() of the inode @st names:
+ * "N: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INO 0 EOF" (fs/locks.c
+ * lock_get_status(), 6.12; a waiter's line has "->" where FLOCK is);
+ * its pid in *@pid
+ */
+static int locks_line_is(const char *line, const struct stat *st, int *pid)
+{
+	unsigned int maj, min;
+	unsigned long ino;
+	char type[16];
+
+	return sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", type, pid, &maj, &min, &ino) == 5 &&
+	       !strcmp(type, "FLOCK") && maj == major(st->st_dev) && min == minor(st->st_dev) &&
+	       ino == st->st_ino;
+}
+
+int hmt_pin_dir_locker(const char *dir, struct hmt_pin_holder *h)
+{
+	char line[256];
+	struct stat st;
+	int pid = 0;
+	FILE *f;
+
+	memset(h, 0, sizeof(*h));
+	if (stat(dir, &st))
+		return 0;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return 0;
+	while (!h->pid && fgets(line, sizeof(line), f))
+		if (locks_line_is(line, &st, &pid) && pid > 0)
+			h->pid = pid;
+	fclose(f);
+	if (h->pid)
+		read_comm(h->pid, h->comm, sizeof(h->comm));
+	return h->pid ? 1 : 0;
 }

@@ -4,7 +4,11 @@
  * of it.  A pin that no process holds is a killed run's (kill -9 leaves
  * the pins, nothing else holds the maps: the programs went with the
  * process's descriptors), which hotmem-trace may replace; a held one is a
- * live run's (abuse28 T8).
+ * live run's (abuse28 T8).  Only the processes this /proc shows are
+ * asked: a holder in another PID namespace, or hidden by hidepid=, is not
+ * seen -- hotmem-trace's lock on the pin directory is what tells a live
+ * run of its own version there (reread27 R9); this walk is the guard
+ * against runs older than that lock.
  */
 #ifndef HMT_PIN_HOLDER_H
 #define HMT_PIN_HOLDER_H
@@ -28,5 +32,15 @@ struct hmt_pin_holder {
  * refused to open it).
  */
 int hmt_pin_holder(const char *path, struct hmt_pin_holder *h);
+
+/* the id of the BPF map pinned at @path in *@id: 0, or a negative errno */
+int hmt_pinned_map_id(const char *path, unsigned int *id);
+
+/*
+ * Who holds a flock() of directory @dir, as /proc/locks says it: 1,
+ * @h->pid and @h->comm set; 0: no holder this /proc shows (the kernel
+ * leaves out the locks of processes outside our PID namespace).
+ */
+int hmt_pin_dir_locker(const char *dir, struct hmt_pin_holder *h);
 
 #endif /* HMT_PIN_HOLDER_H */

@@ -9,7 +9,8 @@ HT=$B/hotmem-trace
 OUT=$B/tests/bpf
 n=0
 fails=0
-# wait_exit PID SECONDS (SIGKILL after SECONDS): tests/wait_exit.sh
+# wait_exit PID SECONDS (SIGKILL after SECONDS), file_wait FILE:
+# tests/wait_exit.sh
 . "$SRC/tests/wait_exit.sh"
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
@@ -121,4 +122,14 @@ own_mount() {
 	mkdir -p "$2"
 	mount -t "$1" ${3:+-o "$3"} none "$2" || skip_all "cannot mount a $1 filesystem"
 	trap 'umount "'"$2"'"; rm -rf "$D"' EXIT
+}
+# pinned_map_id PIN: the id of the BPF map pinned at PIN (bpftool), or nothing
+pinned_map_id() { bpftool map show pinned "$1" 2>/dev/null | sed -n 's/^\([0-9]*\): .*/\1/p'; }
+# pin_held_by PID PIN: 0 when the BPF map pinned at PIN is one PID holds a
+# descriptor of (its fdinfo's map_id): the pin is that live run's, not one
+# put there since
+pin_held_by() {
+	local id
+	id=$(pinned_map_id "$2")
+	[ -n "$id" ] && grep -qs "^map_id:[[:space:]]*$id\$" /proc/"$1"/fdinfo/*
 }
