@@ -11,8 +11,8 @@
 # (BPF), uprobes and bpftool.
 . "$(dirname "$0")/lib.sh"
 in_own_mount_ns "$@"
-usdt_test 7
 need_tool bpftool bpftool
+usdt_test 7
 own_mount bpf "$D/fs"
 P=$D/fs/hotmem
 

@@ -9,8 +9,8 @@
 # (~120 events, ~25 KB of JSON).  Needs root (BPF) and uprobes.
 . "$(dirname "$0")/lib.sh"
 in_own_mount_ns "$@"
-usdt_test 5
 need_tool python3 python3
+usdt_test 5
 own_mount tmpfs "$D/small" size=8k
 
 timeout 120 "$HT" -q --emulator "$T" --no-pin -o /dev/null -J "$D/small/t.jsonl" -- "$T" scenario \
