@@ -15,7 +15,7 @@ require_env
 # 332): every check up to "the eject still runs" needs the eject still
 # at memory33, which under a loaded run could pass 40 s.  A sanitized
 # hotmemfs takes the shim too, after its sanitizer's runtime
-# (want_off_clock's note; reread27 R8, flake29)
+# (lib.sh want_wrapping_shim's note; reread27 R8, flake29)
 want_off_clock
 
 off_clock hotmemfs-eject start_fs --fresh

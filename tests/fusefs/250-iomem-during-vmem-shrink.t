@@ -25,7 +25,7 @@
 # (checked); without the run named, checks 5-8 (the hold never lands).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 
 mount_driver_hold

@@ -30,7 +30,7 @@
 # its own name back after (8d6f93e4).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 # the held worker's name ("gone": the thread has ended)
 held_comm() { cat "/proc/$FS_PID/task/$(held_tid)/comm" 2>/dev/null || echo gone; }

@@ -17,7 +17,7 @@
 # (fusefs/dev.c eject_block_begin()) check 8 fails (memory33 online).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 M=$MNT/sys/devices/system/memory
 

@@ -16,7 +16,7 @@
 # waits_guest() changes alone) checks 8-9 fail (checked).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 
 vm0_driver_unplug_held

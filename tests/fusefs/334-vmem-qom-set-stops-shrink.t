@@ -17,7 +17,7 @@
 # Without the fix check 11 fails (checked: memory32 offline).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 
 M=$MNT/sys/devices/system/memory

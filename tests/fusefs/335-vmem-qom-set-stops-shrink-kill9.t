@@ -10,7 +10,7 @@
 # offline, before and after the restart).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 
 M=$MNT/sys/devices/system/memory

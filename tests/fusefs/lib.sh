@@ -523,7 +523,7 @@ clients_settled() {
 }
 
 # mount_driver_hold: hotmemfs mounted (--fresh --state none) with
-# thread_hold.so (the test's require_preload_shim thread_hold) holding the
+# thread_hold.so (the test's want_wrapping_shim thread_hold) holding the
 # thread named hotmemfs-driver -- a FUSE worker running the drivers' work
 # after an online, machine.c driver_apply(), or a control thread running
 # a qom-set's, dev.c vmem_run_qom_set() -- at its first
@@ -533,7 +533,7 @@ clients_settled() {
 mount_driver_hold() {
 	[ $# -gt 0 ] || set -- --fresh --state none
 	HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_NAME=hotmemfs-driver \
-		HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
+		HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD="$(preloads "$TMP/thread_hold.so")" \
 		mount_fs "hotmemfs mounts (thread_hold.so)" "$@"
 }
 # vm0_shrink_busy: a virtio-mem vm0 with 256M plugged (memory32-33, offline),
@@ -634,31 +634,37 @@ memory33_offline_loops() {
 	block_state_wait 33 going-offline
 	tap_ok $? "the guest's offline of memory33 loops (going-offline), no timeout"
 }
-# want_off_clock: tests/reliability/thread_clock.c built for off_clock,
-# a sanitized hotmemfs's too: preloaded after the sanitizer's runtime
-# (OFF_CLOCK_RUNTIME), where ASan starts (behind another preloaded
-# library it refuses: "ASan runtime does not come first") and its
+# want_wrapping_shim NAME: tests/reliability/NAME.c built into
+# $TMP/NAME.so for a sanitized hotmemfs too, a shim of calls a sanitizer
+# wraps but never replaces (thread_clock, thread_hold: no malloc()),
+# preloaded after the sanitizer's runtime (SAN_RUNTIME; preloads): ASan
+# starts only so ("ASan runtime does not come first"), and its
 # interceptors stay the first a call meets, forwarding to the shim
 # (REAL(): dlsym(RTLD_NEXT)), whose own forward reaches libc: the
 # sanitizer sees every call as before.  Until flake29 a sanitized
-# hotmemfs kept its threads on the clock, and 154 and 332 raced the
-# eject's 40 s bound there (reread27 R8)
-want_off_clock() {
-	build_preload_shim thread_clock
-	OFF_CLOCK_RUNTIME=$(sanitizer_runtime "$HMFS")
+# hotmemfs took no shim: 154 and 332 raced the eject's 40 s bound there
+# (reread27 R8), mount_driver_hold's tests skipped
+want_wrapping_shim() {
+	build_preload_shim "$1"
+	SAN_RUNTIME=$(sanitizer_runtime "$HMFS")
 }
+# preloads SHIM...: LD_PRELOAD's value for hotmemfs with SHIM..., the
+# sanitizer's runtime first (want_wrapping_shim)
+preloads() { echo "${SAN_RUNTIME:+$SAN_RUNTIME }$*"; }
+# want_off_clock: tests/reliability/thread_clock.c built for off_clock
+want_off_clock() { want_wrapping_shim thread_clock; }
 # off_clock NAME COMMAND...: COMMAND (a start_fs, a mount_fs) with
 # hotmemfs's thread NAME off the clock (want_off_clock first; LD_PRELOAD's
-# other shims kept, after the sanitizer's runtime): its timers and
-# deadlines end only when the test makes them (hotmemfs-vmem: the retry
-# timers, by hotmemctl vmem-retry; hotmemfs-eject: a DIMM's 40 s eject
-# bound, by freeing the pages).  tests/fusefs/52, 117, 140, 154, 328,
-# 332, reliability/state-qom-set-queued-undo-retry.t
+# other shims kept): its timers and deadlines end only when the test
+# makes them (hotmemfs-vmem: the retry timers, by hotmemctl vmem-retry;
+# hotmemfs-eject: a DIMM's 40 s eject bound, by freeing the pages).
+# tests/fusefs/52, 117, 140, 154, 328, 332,
+# reliability/state-qom-set-queued-undo-retry.t
 off_clock() {
-	local name=$1 rt=${OFF_CLOCK_RUNTIME:-}
+	local name=$1
 	shift
 	HOTMEM_TEST_OFF_CLOCK=$name \
-		LD_PRELOAD="${rt:+$rt }${LD_PRELOAD:+$LD_PRELOAD }$TMP/thread_clock.so" "$@"
+		LD_PRELOAD="$(preloads ${LD_PRELOAD:+"$LD_PRELOAD"} "$TMP/thread_clock.so")" "$@"
 }
 # require_preload_shim NAME: tests/reliability/NAME.c, an LD_PRELOAD shim
 # of hotmemfs's libc calls (alloc_shim: an allocation fails; thread_hold:

@@ -4,8 +4,11 @@
  * hotmemfs-vmem, dev.c vmem_timer_main()) held at a mutex on demand, so
  * that which of two changes takes change_lock first is certain, not the
  * mutex's choice.  Built by the test (tests/fusefs/lib.sh
- * require_preload_shim), preloaded into an unsanitized hotmemfs only: a
- * sanitizer's own pthread_mutex_lock() would be bypassed.
+ * require_preload_shim), preloaded into an unsanitized hotmemfs; into a
+ * sanitized one only after the sanitizer's runtime (lib.sh
+ * want_wrapping_shim, mount_driver_hold), where the sanitizer's
+ * interceptors forward to this shim: preloaded first, the sanitizer's own
+ * pthread_mutex_lock() would be bypassed.
  *
  *   HOTMEM_TEST_THREAD_HOLD=PATH  a pthread_mutex_lock() by that thread
  *                                 while PATH exists waits (PATH.held
