@@ -913,6 +913,16 @@ struct hotmem_task {
 	 * engine never asks it: offline_pages() stops at any signal.
 	 */
 	bool (*fatal_signal_pending)(void *arg);
+	/*
+	 * @size_changed (may be NULL), for a virtio-mem driver's run alone:
+	 * the device acknowledged a plug or unplug request of the run, its
+	 * plugged size now @plugged_size.  That is where QEMU notifies
+	 * (virtio_mem_state_change_request() -> MEMORY_DEVICE_SIZE_CHANGE,
+	 * hw/virtio/virtio-mem.c), once a request, not once a run; what the
+	 * caller makes of it is its own (the engine knows no QMP).  Called
+	 * with device_hotplug_lock held: it must not call into the engine.
+	 */
+	void (*size_changed)(void *arg, uint64_t plugged_size);
 };
 int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_type,
 				const struct hotmem_task *task);

@@ -1043,6 +1043,20 @@ static int virtio_mem_device_request(struct virtio_mem *vm, uint64_t addr, uint6
 }
 
 /*
+ * The device ACKed a request of the driver's run: QEMU notifies the new
+ * plugged size then, each request (virtio_mem_state_change_request()),
+ * and the run's caller is told it (struct hotmem_task's size_changed).
+ * Not a run's (a restore's, an undo's): their callers say the size.
+ */
+static void virtio_mem_size_changed(struct virtio_mem *vm)
+{
+	const struct hotmem_task *task = vm->hm->current_task;
+
+	if (vm->wq_active && task && task->size_changed)
+		task->size_changed(task->arg, vm->plugged_size);
+}
+
+/*
  * 6.12's virtio_mem_send_plug_request(): a config changed first is
  * -EAGAIN, nothing sent; ACK plugs; NACK is -EAGAIN (the
  * run starts over at once: the config may have changed), BUSY -ETXTBSY
@@ -1059,6 +1073,7 @@ static int virtio_mem_send_plug_request(struct virtio_mem *vm, uint64_t addr, ui
 	switch (virtio_mem_device_request(vm, addr, size, true)) {
 	case VIRTIO_MEM_RESP_ACK:
 		vm->plugged_size += size;
+		virtio_mem_size_changed(vm);
 		return 0;
 	case VIRTIO_MEM_RESP_NACK:
 		return -EAGAIN;
@@ -1091,6 +1106,7 @@ static int virtio_mem_send_unplug_request(struct virtio_mem *vm, uint64_t addr, 
 	switch (resp) {
 	case VIRTIO_MEM_RESP_ACK:
 		vm->plugged_size -= size;
+		virtio_mem_size_changed(vm);
 		return 0;
 	case VIRTIO_MEM_RESP_BUSY:
 		return -ETXTBSY;

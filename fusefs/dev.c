@@ -1007,6 +1007,7 @@ static uint64_t vmem_plugged(const struct hmfs_dev *d)
  */
 struct vmem_run {
 	struct eject_deadline end; /* first: the deadline's callbacks get the task's arg */
+	struct hmfs_ctx *ctx;
 	const struct hmfs_dev *d;
 };
 
@@ -1018,11 +1019,25 @@ static bool vmem_config_changed(void *arg)
 	       __atomic_load_n(&run->d->taken_gen, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * QEMU's MEMORY_DEVICE_SIZE_CHANGE, each plug or unplug request the
+ * device ACKed (the engine's size_changed, device_hotplug_lock held:
+ * queued only); the monitor's rate limit (events.c) sends the first of a
+ * resize at once and the last of its second after it
+ */
+static void vmem_size_changed(void *arg, uint64_t plugged_size)
+{
+	const struct vmem_run *run = arg;
+
+	hmfs_emit_size_change(run->ctx, run->d->id, plugged_size);
+}
+
 static struct hotmem_task vmem_run_task(struct vmem_run *run, const bool *stopping)
 {
 	struct hotmem_task task = deadline_task(&run->end, stopping);
 
 	task.config_changed = vmem_config_changed;
+	task.size_changed = vmem_size_changed;
 	return task;
 }
 
@@ -1038,15 +1053,10 @@ static struct hotmem_task vmem_run_task(struct vmem_run *run, const bool *stoppi
  */
 static void vmem_run_driver(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
-	struct vmem_run run = { .d = d };
+	struct vmem_run run = { .ctx = ctx, .d = d };
 	const struct hotmem_task task = vmem_run_task(&run, &ctx->stopping);
-	const uint64_t before = vmem_plugged(d);
+	/* each request the device ACKs says the size (vmem_size_changed()) */
 	const int rc = hotmem_virtio_mem_retry(d->vm, &task);
-	const uint64_t after = vmem_plugged(d);
-
-	/* QEMU's MEMORY_DEVICE_SIZE_CHANGE: the guest's requests moved the plugged size */
-	if (after != before)
-		hmfs_emit_size_change(ctx, d->id, after);
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	vmem_timer_after_run(ctx, d, rc);

@@ -378,10 +378,12 @@ void hmfs_emit_virtio_device_deleted(struct hmfs_ctx *ctx, const char *id)
  * QEMU's MEMORY_DEVICE_SIZE_CHANGE: the guest's driver changed virtio-mem
  * @id's plugged size to @size (hw/virtio/virtio-mem-pci.c
  * virtio_mem_pci_size_change_notify()).  QEMU notifies each plug or
- * unplug request the guest sends (virtio_mem_state_change_request());
- * hotmem once a run of the driver's work (dev.c) with the size it ended
- * at, as the engine's requests are not seen here.  Rate-limited as the
- * monitor does (deliver_size_change()); never dropped.
+ * unplug request the guest sends (virtio_mem_state_change_request()), and
+ * so does hotmem: each request of the driver's run the device ACKs
+ * (dev.c vmem_size_changed()), and a restore's or an undo's plugging
+ * once, with the size it left.  Rate-limited as the monitor does
+ * (deliver_size_change()): a resize's first request's size at once, its
+ * last of each second after; never dropped.
  */
 void hmfs_emit_size_change(struct hmfs_ctx *ctx, const char *id, uint64_t size)
 {

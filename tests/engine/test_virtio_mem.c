@@ -125,6 +125,50 @@ static void test_sbm_plug_1g(void **state)
 }
 
 /*
+ * struct hotmem_task's size_changed: each plug or unplug request of the
+ * driver's run that the device ACKs, with the plugged size after it, as
+ * QEMU's virtio_mem_state_change_request() notifies
+ * (MEMORY_DEVICE_SIZE_CHANGE) -- one a memory block here (abuse29a N4)
+ */
+struct sizes_seen {
+	uint64_t size[8];
+	unsigned int nr;
+};
+
+static void size_seen(void *arg, uint64_t plugged_size)
+{
+	struct sizes_seen *seen = arg;
+
+	if (seen->nr < 8)
+		seen->size[seen->nr] = plugged_size;
+	seen->nr++;
+}
+
+static void test_size_changed_each_request(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 4 * GiB, 2 * MiB);
+	struct sizes_seen seen = { 0 };
+	const struct hotmem_task task = { .arg = &seen, .size_changed = size_seen };
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, &task), 0);
+	assert_int_equal(seen.nr, 2);
+	assert_int_equal(seen.size[0], 128 * MiB);
+	assert_int_equal(seen.size[1], 256 * MiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, &task), 0);
+	assert_int_equal(seen.nr, 4);
+	assert_int_equal(seen.size[2], 128 * MiB);
+	assert_int_equal(seen.size[3], 0);
+	/* a run without the callback: nothing said */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 128 * MiB);
+	assert_int_equal(seen.nr, 4);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * The driver's add whose memmap cannot be had says so by the kworker its
  * work runs in (system_freezable_wq, per-CPU: kworker/0:1), whoever asked
  * for the run -- here a caller whose task is the writer "bash"
@@ -2120,6 +2164,7 @@ int main(void)
 		cmocka_unit_test(test_offline_begin_told_per_block),
 		cmocka_unit_test(test_add_memory_resource_traced),
 		cmocka_unit_test(test_sbm_plug_1g),
+		cmocka_unit_test(test_size_changed_each_request),
 		cmocka_unit_test(test_memmap_failure_by_the_workqueue_kworker),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
 		cmocka_unit_test(test_lowmem_reserve_set_at_online_only),
