@@ -7,11 +7,7 @@
 # device left as the guest leaves it.  power/'s files are compared in
 # 373-pm-advanced-debug.t.
 . "$(dirname "$0")/lib.sh"
-require_env
-FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt
-need_file "$FIX"
-need_tool python3 python3
-DUMP="python3 $HOTMEM_SRC/tests/fusefs/acpi_dump.py"
+need_acpi_fixture
 
 USOCK=$TMP/uevent.sock
 start_fs --profile qemu-512m --fresh --cmdline memhp_default_state=offline --uevent-socket "$USOCK"

@@ -10,11 +10,7 @@
 # "disabled & forbidden" while control is "on".  Without the profile key
 # (tree.c hmfs_nr_power()) checks 2-4 fail.
 . "$(dirname "$0")/lib.sh"
-require_env
-FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt
-need_file "$FIX"
-need_tool python3 python3
-DUMP="python3 $HOTMEM_SRC/tests/fusefs/acpi_dump.py"
+need_acpi_fixture
 M=$MNT/sys/devices/system/memory
 w() { python3 "$(dirname "$0")/sysw.py" w "$1" "$2"; }
 

@@ -115,6 +115,17 @@ require_env() {
 	need_built "$HMCTL"
 }
 
+# need_acpi_fixture: what a test against the 6.12 guest's pc-dimm dump
+# needs: require_env's, the dump ($FIX) and python3 for acpi_dump.py
+# ($DUMP fixture "$FIX" PHASE PATH, $DUMP tree "$MNT" PATH)
+need_acpi_fixture() {
+	require_env
+	FIX=$HOTMEM_SRC/tests/fixtures/acpi-memory/qemu-6.12-pc-dimm.txt
+	need_file "$FIX"
+	need_tool python3 python3
+	DUMP="python3 $HOTMEM_SRC/tests/fusefs/acpi_dump.py"
+}
+
 # need_enter: what a test of hotmem-enter needs: require_env's, and
 # hotmem-enter ($ENTER) built
 need_enter() {
