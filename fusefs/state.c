@@ -6190,8 +6190,49 @@ static void lines_more(char *buf, size_t len, size_t nr)
 }
 
 /*
+ * Keys hotmem_config_describe() writes that came after "profile-config"
+ * (2026-11-29), with the day each came.  A file saved before a key came
+ * has no line of it, though its profile file did not change: today's line
+ * is not a change then (the machine gets the key's value as today's build
+ * gives it, as a built-in's does).  A saved line of the key with another
+ * value still is.
+ */
+static const struct {
+	const char *key, *since;
+} profile_keys_added[] = {
+	{ "pm_advanced_debug", "2026-12-02" },	/* 5ce190dd, abuse29b U1 */
+};
+
+/* @saved (a "profile-config") has no line of @l's key */
+static bool saved_lacks_key(json_object *saved, const char *l)
+{
+	size_t klen = strcspn(l, " =");
+
+	for (size_t i = 0; i < json_object_array_length(saved); i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(saved, i));
+
+		if (t && !strncmp(t, l, klen) && (t[klen] == ' ' || t[klen] == '='))
+			return false;
+	}
+	return true;
+}
+
+/* @l, a line of today's profile, is of a key the file predates */
+static bool line_predated(json_object *saved, const char *l)
+{
+	size_t klen = strcspn(l, " =");
+
+	for (size_t k = 0; k < sizeof(profile_keys_added) / sizeof(profile_keys_added[0]); k++)
+		if (strlen(profile_keys_added[k].key) == klen &&
+		    !strncmp(profile_keys_added[k].key, l, klen))
+			return saved_lacks_key(saved, l);
+	return false;
+}
+
+/*
  * The file's lines (@saved) the profile's (@lines) lack, and the other
- * way, each side in its own order; -ENOMEM
+ * way, each side in its own order (a line of a key the file predates not
+ * one of the profile's new ones); -ENOMEM
  */
 static int profile_lines_diff(json_object *saved, const char *lines, struct lines_diff *d)
 {
@@ -6224,7 +6265,7 @@ static int profile_lines_diff(json_object *saved, const char *lines, struct line
 			diff_line(d->keys, sizeof(d->keys), d->gone, sizeof(d->gone), &d->nr_gone,
 				  s[i].s, s[i].len);
 	for (size_t i = 0; !ret && i < np; i++)
-		if (!p[i].paired)
+		if (!p[i].paired && !line_predated(saved, p[i].s))
 			diff_line(d->keys, sizeof(d->keys), d->added, sizeof(d->added),
 				  &d->nr_added, p[i].s, p[i].len);
 	free(s);
