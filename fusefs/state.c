@@ -972,11 +972,14 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 
 /* ---- saving ------------------------------------------------------------- */
 
+/* "node-ids" of a file whose guest node ids are in SRAT order (check_node_ids()) */
+#define NODE_IDS_SRAT "srat"
+
 /* the order of the file's "machine" object */
 enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
 	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB, KEY_HUGETLB_NEXT_NID,
-	KEY_PROFILE_CONFIG, KEY_BOOT_ID, KEY_KMEM, KEY_MEMMAP, KEY_BOOT_MEMMAP_FREED,
+	KEY_PROFILE_CONFIG, KEY_BOOT_ID, KEY_KMEM, KEY_MEMMAP, KEY_BOOT_MEMMAP_FREED, KEY_NODE_IDS,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -992,7 +995,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_HUGETLB] = "hugetlb",	   [KEY_HUGETLB_NEXT_NID] = "hugetlb-next-nid",
 	[KEY_PROFILE_CONFIG] = "profile-config", [KEY_BOOT_ID] = "boot-id",
 	[KEY_KMEM] = "kmem",			   [KEY_MEMMAP] = "memmap",
-	[KEY_BOOT_MEMMAP_FREED] = "boot-memmap-freed",
+	[KEY_BOOT_MEMMAP_FREED] = "boot-memmap-freed", [KEY_NODE_IDS] = "node-ids",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -1004,7 +1007,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_HUGETLB] = json_type_array,  [KEY_HUGETLB_NEXT_NID] = json_type_object,
 	[KEY_PROFILE_CONFIG] = json_type_array, [KEY_BOOT_ID] = json_type_string,
 	[KEY_KMEM] = json_type_object,	  [KEY_MEMMAP] = json_type_array,
-	[KEY_BOOT_MEMMAP_FREED] = json_type_array,
+	[KEY_BOOT_MEMMAP_FREED] = json_type_array, [KEY_NODE_IDS] = json_type_string,
 };
 
 /*
@@ -1960,6 +1963,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return memmap_json(ctx);
 	case KEY_BOOT_MEMMAP_FREED:
 		return boot_memmap_freed_json(ctx);
+	case KEY_NODE_IDS:
+		return json_object_new_string(NODE_IDS_SRAT);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -6350,6 +6355,44 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 }
 
 /*
+ * "node-ids": how the file's guest node ids were given.  Since 2026-12-02
+ * (bb6ce2c9) the profile's node numbers are QEMU's PXMs and the guest's
+ * ids come in SRAT order (engine/srat.c), "srat"; a file without the key
+ * was saved when the guest's id was the PXM.  Its per-node state (each
+ * node's HugeTLB pool, "hugetlb-next-nid", nodeN/ attributes, kernel
+ * allocations by node and zone) is by the old ids: where the profile's
+ * map is the identity (every built-in) they are today's and the file
+ * gets the key with the start's save; where it renumbers, the state
+ * would land on other nodes (an acknowledged nr_hugepages lost), so the
+ * start is refused rather than translating each of those keys.
+ */
+static int check_node_ids(struct hmfs_ctx *ctx, json_object *m, char *err, size_t errlen)
+{
+	const char *ids = json_object_get_string(hmfs_json_get(m, "node-ids", json_type_string));
+	int pxm = 0;
+
+	if (ids && !strcmp(ids, NODE_IDS_SRAT))
+		return 0;
+	if (ids) {
+		snprintf(err, errlen,
+			 "state file %s: \"node-ids\" is \"%s\", a numbering of the guest's nodes this build does not know (\"%s\")",
+			 ctx->state_path, ids, NODE_IDS_SRAT);
+		return -EINVAL;
+	}
+	while (pxm < HM_MAX_NUMNODES && hotmem_pxm_to_node(ctx->hm, pxm) == pxm)
+		pxm++;
+	if (pxm == HM_MAX_NUMNODES) {
+		json_object_object_add(m, "node-ids", json_object_new_string(NODE_IDS_SRAT));
+		return 0;
+	}
+	snprintf(err, errlen,
+		 "state file %s: saved before the guest's node ids came in SRAT order (2026-12-02), when node N was QEMU's node N; this profile's QEMU node %d is node%d now, so the file's per-node state (HugeTLB pools, node attributes, kernel allocations) would land on other nodes\n"
+		 "hotmemfs: refusing to restore it onto renumbered nodes; start with --fresh, or keep running the build it was saved with",
+		 ctx->state_path, pxm, hotmem_pxm_to_node(ctx->hm, pxm));
+	return -EINVAL;
+}
+
+/*
  * "boot-id": the machine's proc/sys/kernel/random/boot_id, the same for
  * its life (the state file's), so that a restart on the file is the same
  * boot to hotmemd.  A file without it (before 2026-11-30), or with one
@@ -6390,6 +6433,9 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	}
 	ret = check_profile_config(ctx, hmfs_json_get(m, "profile-config", json_type_array), err,
 				   errlen);
+	if (ret)
+		goto out;
+	ret = check_node_ids(ctx, m, err, errlen);
 	if (ret)
 		goto out;
 	ret = replay_journal(ctx, root, m, err, errlen);
