@@ -1257,11 +1257,11 @@ static void print_dev_return(const char *cmd, json_object *r)
 		printf("%s: %s at 0x%llx, ", gs(r, "id"), s1, (unsigned long long)gu(r, "addr"));
 		if (get(r, "guest-refused"))
 			print_refused(r);
-		else if (get(r, "guest-probe")) {
+		else if (get(r, "guest-probe") && !strcmp(gs(r, "driver"), "pc-dimm")) {
+			/* a virtio-mem device has no slot: its unprobed driver is the second line's */
 			printf("plugged in slot %lld", (long long)json_object_get_int64(get(r, "slot")));
 			print_dimm_unadded(r);
-		}
-		else
+		} else
 			print_dev_blocks(get(r, "blocks"));
 		putchar('\n');
 	}

@@ -16,7 +16,8 @@
 # time; one not answered within 30 s fails.  Without the queue (ctl.c's
 # hmfs_dev_add_request() call) checks 5, 6, 8-11 fail; check 11 (what
 # hotmemctl says of a device not probed yet) fails without the
-# "guest-probe" status key (json.c).
+# "guest-probe" status key (json.c); check 12 (its first line: no DIMM
+# slot, reread29 R1) fails without print_dev_return()'s pc-dimm test.
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -30,6 +31,8 @@ answered_within add2 30 && looping
 tap_ok $? "hotmemctl device_add vm2 answers at once too"
 grep -q "vm2: requested 128M, plugged 0: the guest's driver has not probed it yet" "$TMP/add2.out"
 tap_ok $? "... and says the guest has not probed it yet ($(tail -1 "$TMP/add2.out"))"
+grep -q "^vm2: 1G at 0x[0-9a-f]*, no memory blocks yet$" "$TMP/add2.out"
+tap_ok $? "... its first line gives no slot and no ACPI words: a virtio-mem device ($(head -1 "$TMP/add2.out"))"
 ctl status | grep -q "^vm1: the guest's driver has not probed it yet"
 tap_ok $? "status's text says so of vm1 too (abuse24 A7: only --json did)"
 
