@@ -3273,14 +3273,21 @@ int hmfs_dev_restore_qemu(struct hmfs_ctx *ctx, const struct hmfs_change *ch, co
 	return ret;
 }
 
+static struct hmfs_dev *dev_snap_begin(struct hmfs_ctx *ctx, const char *id, bool *snap);
+static void dev_snap_end(struct hmfs_ctx *ctx, bool snap);
+static int dimm_del_unlocked(struct hmfs_ctx *ctx, struct hmfs_dev *d,
+			     const struct hotmem_task *task, int source, char *err, size_t errlen);
+
 /*
  * A DIMM's queued add undone: its memory offlined and removed as an
  * eject nobody asked for takes it (no _OST), its group gone, then its
- * slot QEMU's again, present and unbound, its add queued (dev_lock held)
+ * slot QEMU's again, present and unbound, its add queued.  dev_lock held,
+ * let go for the eject as a device_del's (readers keep to the snapshot
+ * hmfs_dev_unprobe() took: the offline may loop up to its 40 s bound).
  */
 static int dimm_unprobe(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, size_t errlen)
 {
-	int ret = dimm_del(ctx, d, NULL, 0, err, errlen);
+	int ret = dimm_del_unlocked(ctx, d, NULL, 0, err, errlen);
 
 	if (ret)
 		return ret;
@@ -3300,18 +3307,18 @@ int hmfs_dev_unprobe(struct hmfs_ctx *ctx, const char *id, char *err, size_t err
 {
 	struct hmfs_dev *d;
 	uint64_t req = 0;
+	bool snap;
 	int ret;
 
-	pthread_mutex_lock(&ctx->dev_lock);
-	d = dev_find(ctx, id);
+	d = dev_snap_begin(ctx, id, &snap);
 	if (d && d->type == HMFS_PC_DIMM) {
 		ret = dimm_unprobe(ctx, d, err, errlen);
-		pthread_mutex_unlock(&ctx->dev_lock);
+		dev_snap_end(ctx, snap);
 		return ret;
 	}
 	if (d)
 		req = d->requested;
-	pthread_mutex_unlock(&ctx->dev_lock);
+	dev_snap_end(ctx, snap);
 	ret = hmfs_dev_set_requested(ctx, id, 0, err, errlen);
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
@@ -3762,6 +3769,43 @@ static int del_request_owns(const struct hmfs_dev *d, uint64_t incarnation, bool
 }
 
 /*
+ * Device @id (NULL: none) with dev_lock held on return; a DIMM's eject
+ * may take long, so readers get the list as it is now (*@snap: the
+ * snapshot taken, the DIMM still in it) until dev_snap_end()
+ */
+static struct hmfs_dev *dev_snap_begin(struct hmfs_ctx *ctx, const char *id, bool *snap)
+{
+	struct hmfs_dev *d;
+
+	pthread_mutex_lock(&ctx->dev_snap_lock);
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	*snap = d && d->type == HMFS_PC_DIMM;
+	if (*snap) {
+		snprintf(ctx->dev_snap_ejecting, sizeof(ctx->dev_snap_ejecting), "%s", d->id);
+		dev_snap_take(ctx);
+		__atomic_store_n(&ctx->dev_snap_over, false, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&ctx->dev_snap_lock);
+	return d;
+}
+
+/*
+ * dev_lock let go; the snapshot says no more than the list from here (the
+ * lock order: dropped after); only this eject's own (@snap): a device_del
+ * that made none (a virtio-mem device's) dropped the one of the DIMM eject
+ * waiting for dev_lock behind it
+ */
+static void dev_snap_end(struct hmfs_ctx *ctx, bool snap)
+{
+	if (snap)
+		__atomic_store_n(&ctx->dev_snap_over, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&ctx->dev_lock);
+	if (snap)
+		dev_snap_drop(ctx);
+}
+
+/*
  * A DIMM's eject without dev_lock (abuse26 E2): it may keep at a stuck
  * block up to its 40 s bound, and QEMU's monitor never waits for its
  * guest meanwhile -- a qom-set requested-size is queued (machine.c
@@ -3793,16 +3837,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation, boo
 	int ret;
 
 	*ost_slot = -1;
-	pthread_mutex_lock(&ctx->dev_snap_lock);
-	pthread_mutex_lock(&ctx->dev_lock);
-	d = dev_find(ctx, id);
-	snap = d && d->type == HMFS_PC_DIMM;
-	if (snap) {
-		snprintf(ctx->dev_snap_ejecting, sizeof(ctx->dev_snap_ejecting), "%s", d->id);
-		dev_snap_take(ctx); /* the eject may take long */
-		__atomic_store_n(&ctx->dev_snap_over, false, __ATOMIC_RELAXED);
-	}
-	pthread_mutex_unlock(&ctx->dev_snap_lock);
+	d = dev_snap_begin(ctx, id, &snap);
 	if (!d) {
 		/* ctl.c says QEMU's DeviceNotFound, naming the device as it was asked for */
 		hmfs_qemu_error(err, errlen, "Device '%s' not found", id);
@@ -3821,17 +3856,7 @@ int hmfs_dev_del(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation, boo
 		dev_free(d);
 	}
 out:
-	/*
-	 * the snapshot says no more than the list from here (the lock order:
-	 * dropped after); only this eject's own: a device_del that made none
-	 * (a virtio-mem device's) dropped the one of the DIMM eject waiting
-	 * for dev_lock behind it
-	 */
-	if (snap)
-		__atomic_store_n(&ctx->dev_snap_over, true, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&ctx->dev_lock);
-	if (snap)
-		dev_snap_drop(ctx);
+	dev_snap_end(ctx, snap);
 	return ret;
 }
 

@@ -13,10 +13,12 @@
 require_env
 need_tool gdb gdb
 
-line=$(awk '/^int hmfs_dev_del\(/ { f = 1 } f && /dev_snap_drop\(ctx\);/ { print NR; exit }' \
+# hmfs_dev_del()'s epilogue, dev_snap_end() (shared with the undo of a
+# DIMM's queued add since reread29 R2)
+line=$(awk '/^static void dev_snap_end\(/ { f = 1 } f && /dev_snap_drop\(ctx\);/ { print NR; exit }' \
 	"$HOTMEM_SRC/fusefs/dev.c")
 [ -n "$line" ]
-tap_ok $? "hmfs_dev_del()'s dev_snap_drop() call: fusefs/dev.c:$line"
+tap_ok $? "hmfs_dev_del()'s dev_snap_drop() call (dev_snap_end()): fusefs/dev.c:$line"
 Q="PYTHONPATH=$HOTMEM_SRC/tests/kernel:$HOTMEM_SRC/tests/fusefs timeout 60 python3 $HOTMEM_SRC/tests/fusefs/qmp_checks.py $CTL"
 # hotmemfs run by gdb (non-stop: a thread at the breakpoint stops alone),
 # whose commands come from a pipe held open until query-memory-devices
