@@ -54,7 +54,7 @@ int hmfs_acpi_init(struct hmfs_ctx *ctx)
 
 		s->start = cfg->hotplug[i].start;
 		s->size = cfg->hotplug[i].end - cfg->hotplug[i].start;
-		s->present = s->enumerated = s->bound = true;
+		s->present = s->enumerated = s->attached = s->bound = true;
 	}
 	return 0;
 }
@@ -115,14 +115,31 @@ void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_
 	s->start = start;
 	s->size = size;
 	/*
-	 * _STA now says present; the kernel's cached status.present stays
-	 * set after an eject, so modalias keeps its value
-	 * (drivers/acpi/device_sysfs.c create_pnp_modalias()).
+	 * _STA now says present (QEMU's realize); the guest sees it at its
+	 * device check: hmfs_acpi_slot_attach()
 	 */
-	s->present = s->enumerated = true;
+	s->present = true;
+	s->attached = false;
 	/* its blocks are linked once they are all added: hmfs_acpi_slot_bind() */
 	s->bound = false;
 	s->plug_gen++;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+}
+
+/*
+ * The guest's device check of the slot ran (6.12 acpi_bus_scan(), on
+ * kacpi_hotplug_wq: at once for a device_add, behind a guest's offline
+ * for one answered before it): acpi_bus_get_status() cached it present
+ * -- modalias shows from now, and stays after an eject
+ * (drivers/acpi/device_sysfs.c create_pnp_modalias()) -- and its scan
+ * handler is attached, so its eject file takes a write.
+ */
+void hmfs_acpi_slot_attach(struct hmfs_ctx *ctx, int slot)
+{
+	if (slot < 0 || slot >= ctx->nr_acpi_slots)
+		return;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	ctx->acpi_slots[slot].enumerated = ctx->acpi_slots[slot].attached = true;
 	pthread_mutex_unlock(&ctx->acpi_lock);
 }
 
@@ -182,6 +199,7 @@ void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot)
 		return;
 	pthread_mutex_lock(&ctx->acpi_lock);
 	ctx->acpi_slots[slot].present = ctx->acpi_slots[slot].bound = false;
+	ctx->acpi_slots[slot].attached = false;
 	pthread_mutex_unlock(&ctx->acpi_lock);
 }
 

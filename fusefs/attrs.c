@@ -1360,7 +1360,9 @@ static const char *snode_subsystem(struct hmfs_ctx *ctx, int dir)
  * takes the DIMM away).  As the kernel (acpi_hotplug_schedule(), 6.12) the
  * eject is queued and the write returns at once; it succeeds whatever
  * becomes of the eject: a refused one shows in the _OST status and dmesg.
- * An empty slot has no scan handler attached: ENODEV.
+ * An empty slot has no scan handler attached: ENODEV; so has a DIMM's
+ * whose device check has not run (its add queued behind a guest's
+ * offline: acpi_scan_attach_handler() not yet, 6.12).
  */
 static ssize_t store_acpi_eject(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
 				size_t count)
@@ -1371,7 +1373,7 @@ static ssize_t store_acpi_eject(struct hmfs_ctx *ctx, const struct hmfs_node *n,
 
 	if (!count || buf[0] != '1')
 		return -EINVAL;
-	if (!hmfs_acpi_slot_get(ctx, (int)n->id, &s) || !s.present ||
+	if (!hmfs_acpi_slot_get(ctx, (int)n->id, &s) || !s.present || !s.attached ||
 	    hmfs_dev_dimm_in_slot_nowait(ctx, (int)n->id, id, sizeof(id)))
 		return -ENODEV;
 	ret = hmfs_acpi_hotplug_schedule(ctx, (int)n->id, HM_ACPI_OST_EC_OSPM_EJECT, NULL);

@@ -654,6 +654,8 @@ static int dimm_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d,
 {
 	int ret;
 
+	/* the guest's device check ran: the slot enumerated, whatever its add does */
+	hmfs_acpi_slot_attach(ctx, d->slot);
 	if (refused && refused->err) {
 		/* restored as it was: the guest is not asked again */
 		dimm_mark_refused(d, refused->err, refused->why);

@@ -354,8 +354,14 @@ struct hmfs_open {
 /* a DIMM slot, \_SB.MHPC.MPxx: the guest's PNP0C80:xx (acpi.c) */
 struct hmfs_acpi_slot {
 	uint64_t start, size; /* the DIMM's range while present */
-	bool present; /* _STA: a DIMM is in the slot and its memory added */
+	bool present; /* _STA: QEMU has a DIMM in the slot (realized) */
 	bool enumerated; /* the kernel saw it present once: modalias shows */
+	/*
+	 * the guest's device check ran for the present DIMM: its scan
+	 * handler attached (6.12 acpi_scan_attach_handler()), eject takes
+	 * a write; not while its add waits behind a guest's offline
+	 */
+	bool attached;
 	/*
 	 * acpi_bind_memory_blocks() linked the DIMM's blocks: their
 	 * memoryN/firmware_node and the slot's physical_nodeK are there.  Only
@@ -1483,6 +1489,7 @@ void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx);
  */
 int hmfs_acpi_slot_find(struct hmfs_ctx *ctx, int want, char *err, size_t errlen);
 void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_t size);
+void hmfs_acpi_slot_attach(struct hmfs_ctx *ctx, int slot);
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
 void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot, bool now);
 bool hmfs_acpi_slot_bound(struct hmfs_ctx *ctx, int slot, unsigned long gen);
