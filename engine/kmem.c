@@ -15,9 +15,14 @@
  *   boot          slab, page tables and kernel stacks of a booted system
  *   zone gets its first memory   per-cpu pagesets (setup_zone_pageset())
  *   node gets its first memory   kswapd and kcompactd stacks (kswapd_run())
- *                                (both from a node with CPUs: kmem_cpu_nid())
+ *                                (from a node with CPUs: kmem_cpu_nid())
  *   between operations           page tables and slab growth, and frees
  *   memmap from system RAM       sparse_vmemmap.c (PG_vmemmap)
+ *
+ * Each allocation runs on a CPU and starts on its node's zonelist
+ * (cpu_to_node(), kmem_cpu_nodes()): a CPU on a memoryless node falls back
+ * along it, to a CPU-less node before node 0 when that is nearer
+ * (find_next_best_node()'s PENALTY_FOR_NODE_WITH_CPUS).
  *
  * Each page records its allocation site (page->index) so that explain can
  * name it.  Which background allocation is freed comes from a seeded
@@ -273,16 +278,18 @@ static void kmem_mark(struct hotmem *hm, struct page *page, unsigned long pfn, u
 		      int site);
 
 /*
- * One allocation of @site on @nid's zonelist: 0 or -ENOMEM.  @owner < -1
- * is never freed (boot): its pages name their site, no record is kept.
+ * One allocation of @site on @nid's zonelist, only its nodes in @nodemask
+ * (0: all): 0 or -ENOMEM.  @owner < -1 is never freed (boot): its pages
+ * name their site, no record is kept.
  */
-static int kmem_alloc(struct hotmem *hm, int nid, int site, unsigned int order, int owner,
-		      bool background)
+static int kmem_alloc_mask(struct hotmem *hm, int nid, uint64_t nodemask, int site,
+			   unsigned int order, int owner, bool background)
 {
 	const struct kmem_site_desc *d = &kmem_sites[site];
 	struct pageblock_claim claim = { .claimed = false };
 	const struct alloc_context ac = {
 		.nid = nid,
+		.nodemask = nodemask,
 		.highest_zoneidx = ZONE_NORMAL,
 		.migratetype = d->migratetype,
 		/* a front end that may rewind: told which pageblocks it claims */
@@ -314,6 +321,12 @@ fail:
 	if (claim.claimed)
 		unclaim_pageblocks(hm, &claim);
 	return -ENOMEM;
+}
+
+static int kmem_alloc(struct hotmem *hm, int nid, int site, unsigned int order, int owner,
+		      bool background)
+{
+	return kmem_alloc_mask(hm, nid, 0, site, order, owner, background);
 }
 
 /* @page's 2^@order pages the kernel's, of @site: explain names it, meminfo counts it */
@@ -378,12 +391,50 @@ static void kmem_alloc_stack(struct hotmem *hm, int nid, int site, int owner)
 			return;
 }
 
-/* a booted system's slab, page tables and thread stacks (never freed) */
+/*
+ * The CPUs' nodes (cpu_to_node()), ascending, in @nids: how many (at
+ * least one: the local node).  The engine knows which nodes have CPUs
+ * (the profile's cpu_nodes, hotmemfs's placement of the host's), not how
+ * many each: one CPU a node stands for them -- the tester's machines had
+ * one on each node.
+ */
+static int kmem_cpu_nodes(struct hotmem *hm, int nids[HM_MAX_NUMNODES])
+{
+	int n = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
+		if (NODE_DATA(hm, nid) && NODE_DATA(hm, nid)->has_cpu)
+			nids[n++] = nid;
+	if (!n)
+		nids[n++] = numa_node_id(hm);
+	return n;
+}
+
+/*
+ * The node of the CPU the @k-th allocation of a tick runs on, the tick
+ * starting on CPU @first: the CPUs in turn.  The kernel's work is
+ * spread over the CPUs by the scheduler's load balancing and each task
+ * allocates from its CPU's zonelist (6.12 alloc_pages() -> policy_node():
+ * numa_node_id()); round robin is that spread made deterministic, and
+ * with all CPUs on one node it is that node, every time, as before.
+ */
+static int kmem_run_nid(const int nids[], int n, unsigned long first, unsigned long k)
+{
+	return nids[(first + k) % (unsigned long)n];
+}
+
+/*
+ * A booted system's slab, page tables and thread stacks (never freed),
+ * from the boot CPU's node's zonelist (numa_node_id()): the kernel sets
+ * itself up on the boot CPU before smp_init() brings the others up, so a
+ * machine whose CPUs sit on a memoryless node has them where that node
+ * falls back to, and the other CPUs' share is the ticks' (kmem_tick()).
+ */
 void kmem_boot(struct hotmem *hm)
 {
 	const struct kmem_sizes *sz = sizes(hm);
 	static const unsigned int slab_orders[] = { 0, 1, 3 };
-
+	const int nid = numa_node_id(hm);
 	unsigned long slab_pages, pte_pages, stacks, want, limit;
 
 	if (!sz)
@@ -403,25 +454,32 @@ void kmem_boot(struct hotmem *hm)
 	for (unsigned long done = 0; done < slab_pages;) {
 		unsigned int order = slab_orders[kmem_random(hm) % ARRAY_SIZE(slab_orders)];
 
-		if (kmem_alloc(hm, 0, KMEM_SLAB, order, KMEM_OWNER_BOOT, false))
+		if (kmem_alloc(hm, nid, KMEM_SLAB, order, KMEM_OWNER_BOOT, false))
 			return;
 		done += 1UL << order;
 	}
 	/* dentries and inodes: order-1 slabs */
 	for (unsigned long done = 0; done < slab_pages; done += 2)
-		if (kmem_alloc(hm, 0, KMEM_SLAB_RECLAIMABLE, 1, KMEM_OWNER_BOOT, false))
+		if (kmem_alloc(hm, nid, KMEM_SLAB_RECLAIMABLE, 1, KMEM_OWNER_BOOT, false))
 			return;
 	for (unsigned long i = 0; i < pte_pages; i++)
-		if (kmem_alloc(hm, 0, KMEM_PTE, 0, KMEM_OWNER_BOOT, false))
+		if (kmem_alloc(hm, nid, KMEM_PTE, 0, KMEM_OWNER_BOOT, false))
 			return;
 	for (unsigned long i = 0; i < stacks; i++)
-		kmem_alloc_stack(hm, 0, KMEM_STACK, KMEM_OWNER_BOOT);
+		kmem_alloc_stack(hm, nid, KMEM_STACK, KMEM_OWNER_BOOT);
 }
 
 /*
  * Between operations: processes come and go — page tables and slab grow,
  * older background allocations are freed to keep a steady state.  The
- * local node is node 0, where the CPUs are.
+ * tick's allocations run on the CPUs in turn (kmem_run_nid()), from a CPU
+ * the generator picks when there are several, so that each CPU gets each
+ * kind over the ticks (one CPU: no draw, the generator as before).  A
+ * CPU on a memoryless node allocates where its zonelist falls back to:
+ * abuse29a's machine A, CPU 1 on node 1 ("Fallback order for Node 1:
+ * 2 0"), fills node 2's first Normal block, which 6.12 then cannot
+ * offline either (N8: 36 page tables and 167 kernel pages of CPU 1's
+ * there after 2 s of shell work).
  */
 void kmem_tick(struct hotmem *hm)
 {
@@ -429,11 +487,15 @@ void kmem_tick(struct hotmem *hm)
 	static const struct { int site; unsigned int order; } step[] = {
 		{ KMEM_PTE, 0 }, { KMEM_SLAB, 1 }, { KMEM_SLAB, 3 }, { KMEM_SLAB_RECLAIMABLE, 0 },
 	};
+	int cpus[HM_MAX_NUMNODES], n;
+	unsigned long first;
 
 	if (!sz || hm->kmem.paused)
 		return;
+	n = kmem_cpu_nodes(hm, cpus);
+	first = n > 1 ? kmem_random(hm) % (unsigned long)n : 0;
 	for (unsigned int i = 0; i < sz->tick_allocs; i++)
-		kmem_alloc(hm, 0, step[i % ARRAY_SIZE(step)].site,
+		kmem_alloc(hm, kmem_run_nid(cpus, n, first, i), step[i % ARRAY_SIZE(step)].site,
 			   step[i % ARRAY_SIZE(step)].order, KMEM_OWNER_NONE, true);
 	while (hm->kmem.nr_background > sz->background_cap) {
 		unsigned long idx = kmem_random(hm) % hm->kmem.used, left = hm->kmem.used;
@@ -461,25 +523,14 @@ static int zone_owner(const struct zone *z)
 }
 
 /*
- * The node on whose zonelist an online's allocations for @nid start: @nid
- * when CPUs sit on it, else the local node (numa_node_id()) -- never a
- * node without CPUs (a CXL expander, QEMU's -numa node without cpus=).
- *
- * 6.12: setup_zone_pageset() is alloc_percpu(); pcpu_alloc_pages()
- * (mm/percpu-vm.c) takes a chunk's pages with
- * alloc_pages_node(cpu_to_node(cpu), ...) for each possible CPU -- the
- * CPUs' nodes, never the zone's (and mostly no new page at all: the
- * first chunk has room).  The model keeps one page a zone, what pinned
- * the first Normal block of the measured 6.1 guest: on a node with CPUs
- * it stands for those CPUs' units and lands on that node (6.12 cannot
- * offline such a node's first kernel block either: abuse29a's
- * memory41, CPU 1's node); on a CPU-less node it is the local CPU's.
- * kswapd's and kcompactd's stacks alike: a 6.12.117 guest's CPU-less
- * node 2 counted numa_hit 0 after kswapd2 and kcompactd2 started on its
- * only memory, a Normal block that then went offline (abuse29a N1
- * scenario C; kthreadd's alloc_thread_stack_node() takes a stack its
- * CPU cached first).  Out of range (a state file's owner): the local
- * node.
+ * The node on whose zonelist a node's kthread stacks (and a pageset page
+ * made anew) start: @nid when CPUs sit on it, else the local node
+ * (numa_node_id()) -- never a node without CPUs (a CXL expander, QEMU's
+ * -numa node without cpus=).  A 6.12.117 guest's CPU-less node 2 counted
+ * numa_hit 0 after kswapd2 and kcompactd2 started on its only memory, a
+ * Normal block that then went offline (abuse29a N1 scenario C;
+ * kthreadd's alloc_thread_stack_node() takes a stack its CPU cached
+ * first).  Out of range (a state file's owner): the local node.
  */
 static int kmem_cpu_nid(struct hotmem *hm, int nid)
 {
@@ -490,9 +541,10 @@ static int kmem_cpu_nid(struct hotmem *hm, int nid)
 }
 
 /*
- * Where an allocation of @site for @owner starts, made by kmem_online()
- * or made anew: a zone's pagesets and a node's kthread stacks from a node
- * with CPUs (kmem_cpu_nid()), the rest on node 0 (kmem_tick()'s).
+ * Where an allocation of @site for @owner made anew starts (a rewind's
+ * owed one, a restore's): a zone's pagesets and a node's kthread stacks
+ * from a node with CPUs (kmem_cpu_nid()), the rest on the local node --
+ * which CPU it ran on is not kept.
  */
 static int kmem_site_nid(struct hotmem *hm, int site, int owner)
 {
@@ -503,27 +555,46 @@ static int kmem_site_nid(struct hotmem *hm, int site, int owner)
 	case KMEM_KCOMPACTD:
 		return kmem_cpu_nid(hm, owner);
 	default:
-		return 0;
+		return numa_node_id(hm);
 	}
 }
 
 /*
+ * A zone's first memory: its per-cpu pagesets, a page on each CPU's
+ * node's zonelist (6.12 setup_zone_pageset() is alloc_percpu(), whose
+ * pcpu_alloc_pages() takes each possible CPU's unit with
+ * alloc_pages_node(cpu_to_node(cpu), ...); a memoryless node's falls
+ * back).  online_pages() sets them up before the range joins the
+ * zonelists, so a node that had no memory is not among their nodes: a
+ * CPU-less node's first Normal block goes offline as on 6.12 (abuse29a
+ * N1).  One page a CPU node, what pinned the first Normal block of the
+ * measured 6.1 guest (mostly no new page at all in 6.12: the first chunk
+ * has room).
+ */
+static void kmem_alloc_pagesets(struct hotmem *hm, struct zone *zone, bool node_was_empty)
+{
+	const uint64_t mask = node_was_empty ? ~(1ULL << zone_to_nid(zone)) : 0;
+	int cpus[HM_MAX_NUMNODES], n = kmem_cpu_nodes(hm, cpus);
+
+	for (int i = 0; i < n; i++)
+		kmem_alloc_mask(hm, cpus[i], mask, KMEM_PAGESET, 0, zone_owner(zone), false);
+}
+
+/*
  * online_pages() after the range went to the buddy: a zone's first memory
- * gets its per-cpu pagesets, a node's first memory its kswapd and
- * kcompactd threads -- each from a node with CPUs (kmem_site_nid()): the
- * zone's own when it has CPUs, so a CPU-less node's first Normal block
- * goes offline again as on 6.12.
+ * gets its per-cpu pagesets (kmem_alloc_pagesets()), a node's first memory
+ * its kswapd and kcompactd threads from a node with CPUs (kmem_site_nid()),
+ * and the kernel allocates right away (kmem_tick()).
  */
 void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
 		 bool node_was_empty)
 {
-	const int nid = zone_to_nid(zone), owner = zone_owner(zone);
+	const int nid = zone_to_nid(zone);
 
 	if (!sizes(hm) || hm->kmem.paused)
 		return;
 	if (zone_was_empty)
-		kmem_alloc(hm, kmem_site_nid(hm, KMEM_PAGESET, owner), KMEM_PAGESET, 0, owner,
-			   false);
+		kmem_alloc_pagesets(hm, zone, node_was_empty);
 	if (node_was_empty) {
 		kmem_alloc_stack(hm, kmem_site_nid(hm, KMEM_KSWAPD, nid), KMEM_KSWAPD, nid);
 		kmem_alloc_stack(hm, kmem_site_nid(hm, KMEM_KCOMPACTD, nid), KMEM_KCOMPACTD, nid);

@@ -172,10 +172,12 @@ static void test_meminfo_counts_kernel_memory_by_setting(void **state)
 
 /*
  * a node with CPUs (default's memoryless node 1 given CPUs): its first
- * memory gets kswapd and kcompactd stacks and the zone its pagesets, all
- * on it, and stays (6.12 too: abuse29a's memory41 on CPU 1's node)
+ * memory gets kswapd and kcompactd stacks and its CPU's work, and stays
+ * (6.12 too: abuse29a's memory41 on CPU 1's node); the zone's pagesets
+ * were set up before the range joined the zonelists (online_pages()'
+ * setup_zone_pageset()), on node 0
  */
-static void test_new_cpu_node_gets_kswapd_stacks_and_a_zone_its_pagesets(void **state)
+static void test_new_cpu_node_gets_kswapd_stacks_pagesets_elsewhere(void **state)
 {
 	struct hotmem *hm = boot_profile_text("profile = default\ncpu_nodes = 0-1\n");
 	struct hm_zone_info zi;
@@ -185,7 +187,7 @@ static void test_new_cpu_node_gets_kswapd_stacks_and_a_zone_its_pagesets(void **
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
 	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_NORMAL, &zi), 0);
 	assert_int_equal(zi.nr_kernel_stack, 8);
-	assert_int_equal(zi.nr_percpu, 1);
+	assert_int_equal(zi.nr_percpu, 0);
 	/* the node's only memory holds them: it stays */
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
 	check(hm);
@@ -245,10 +247,20 @@ static void test_cpuless_node_normal_block_goes_offline(void **state)
 	hotmem_destroy(hm);
 }
 
-/* abuse29a N1 scenario C: a CPU-less node's only memory, online_kernel, goes offline */
+/*
+ * abuse29a's machine O (N1's clean case): each CPU's node has memory, node
+ * 2 has neither; a DIMM there, online_kernel (its zone's first memory and
+ * the node's), goes offline at once and unplugs: no pageset, stack or CPU
+ * work of the kernel reached node 2, as on 6.12.
+ */
+#define MACHINE_O "profile = qemu-512m\nnodes = 3\ncpu_nodes = 0-1\n" \
+		  "ram = 0x1000-0x9efff node=0\nram = 0x100000-0xfffffff node=0\n" \
+		  "ram = 0x10000000-0x1ffdffff node=1\n" \
+		  "cmdline = \"memhp_default_state=offline\"\n"
+
 static void test_cpuless_node_kernel_only_block_goes_offline(void **state)
 {
-	struct hotmem *hm = boot_profile_text(NUMA3);
+	struct hotmem *hm = boot_profile_text(MACHINE_O);
 
 	(void)state;
 	assert_int_equal(hotmem_add_memory(hm, 2, NODE2_DIMM, 128 * MiB, 0, -1), 0);
@@ -256,6 +268,60 @@ static void test_cpuless_node_kernel_only_block_goes_offline(void **state)
 	assert_int_equal(node_stacks_and_pagesets(hm, 2), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_OFFLINE), 0);
 	assert_int_equal(hotmem_remove_memory(hm, NODE2_DIMM, 128 * MiB), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * abuse29a N8, machine A: CPU 1 on memoryless node 1, whose zonelist is
+ * "2 0" once node 2 has memory (PENALTY_FOR_NODE_WITH_CPUS puts CPU-less
+ * node 2 before node 0).  A DIMM on node 2, online_kernel, and a tick of
+ * the kernel's work: CPU 1's page tables and slab land on node 2's Normal
+ * block, whose offline is EBUSY as 6.12's (36 page tables of CPU 1's
+ * there after 2 s of shell work).  It went offline: every background
+ * allocation started on node 0.
+ */
+static void test_memoryless_cpu_node_allocates_on_its_fallback_node(void **state)
+{
+	struct hotmem *hm = boot_profile_text(NUMA3);
+	struct hm_zone_info zi;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 2, NODE2_DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_zone_info(hm, 2, HM_ZONE_NORMAL, &zi), 0);
+	assert_true(zi.nr_page_table_pages > 0);
+	/* the node had no memory when its pagesets were set up: not there */
+	assert_int_equal(node_stacks_and_pagesets(hm, 2), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 42, HM_MMOP_OFFLINE), -EBUSY);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * abuse29a scenario J: QEMU's -numa node,nodeid=0,memdev=ram0 -numa
+ * node,nodeid=1,cpus=0-1 (profile cpu_nodes = 1), in the guest's numbering
+ * (SRAT order): both CPUs on memoryless node 0, the memory on node 1, so
+ * their work lands on node 1 until node 0 has memory.  memory32 (node 0's
+ * first Normal block) then holds it and stays; memory34, onlined into
+ * node 1's Normal zone later, goes offline -- the 6.12.117 guest's steps
+ * and answers.
+ */
+static void test_cpus_on_memoryless_node0_allocate_from_their_zonelist(void **state)
+{
+	struct hotmem *hm = boot_profile_text("profile = qemu-512m\nnodes = 2\ncpu_nodes = 1\n"
+					      "cmdline = \"memhp_default_state=offline\"\n");
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	assert_int_equal(hotmem_add_memory(hm, 1, DIMM + 256 * MiB, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(block_zone(hm, 34), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_block_set_state(hm, 34, HM_MMOP_OFFLINE), 0);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -1405,9 +1471,11 @@ int main(void)
 		cmocka_unit_test(test_memmap_on_memory_first_dimm_busy_second_removed),
 		cmocka_unit_test(test_movable_blocks_always_go),
 		cmocka_unit_test(test_meminfo_counts_kernel_memory_by_setting),
-		cmocka_unit_test(test_new_cpu_node_gets_kswapd_stacks_and_a_zone_its_pagesets),
+		cmocka_unit_test(test_new_cpu_node_gets_kswapd_stacks_pagesets_elsewhere),
 		cmocka_unit_test(test_cpuless_node_normal_block_goes_offline),
 		cmocka_unit_test(test_cpuless_node_kernel_only_block_goes_offline),
+		cmocka_unit_test(test_memoryless_cpu_node_allocates_on_its_fallback_node),
+		cmocka_unit_test(test_cpus_on_memoryless_node0_allocate_from_their_zonelist),
 		cmocka_unit_test(test_same_seed_replays_exactly),
 		cmocka_unit_test(test_explain_names_kernel_pages_and_zone_rule),
 		cmocka_unit_test(test_explain_memmap_one_entry_an_allocation),

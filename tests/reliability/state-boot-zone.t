@@ -9,8 +9,8 @@
 # online into the empty Normal zone allocated for its pagesets pinned
 # memory8 in DMA32 (its offline EBUSY), and the restore line said it
 # restored the machine.  Node 1 has CPUs (cpu_nodes = 0-1: the host's
-# second CPU): on a CPU-less node the pagesets are the local node's, as
-# 6.12's alloc_percpu() takes the CPUs' nodes' pages (abuse29a N1).
+# second CPU): 6.12's alloc_percpu() takes each CPU's unit on its node's
+# zonelist (abuse29a N1), CPU 1's is node 1's new Normal zone's.
 . "$(dirname "$0")/lib.sh"
 require_env
 [ "$(nproc --all)" -ge 2 ] ||
@@ -21,11 +21,19 @@ restore_line() { grep "restored the machine from" "$TMP/hotmemfs.log" | tail -1;
 
 start_fs_netns "${OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts numa2, CPUs on nodes 0-1 (kernel_alloc default), with a fresh state file"
-echo offline >"$M/memory8/state"
-tap_ok $? "memory8 (node 1's first boot block) goes offline"
-kill9_fs
+# CPU 1's work lands in node 1's lowest memory (its zonelist's first
+# free pages: abuse29a N8), so memory8 no longer goes offline by a
+# write; the state file says it is offline instead, which the boot
+# applies before the kernel allocates anything
+stop_fs
+state_machine_edit '
+r = next(r for r in m["blocks"] if r["first"] <= 8 < r["first"] + r["count"])
+i, end = m["blocks"].index(r), r["first"] + r["count"]
+m["blocks"][i:i + 1] = ([{**r, "count": 8 - r["first"]}] if r["first"] < 8 else []) + \
+	[{**r, "first": 8, "count": 1, "state": "offline"}] + \
+	([{**r, "first": 9, "count": end - 9}] if end > 9 else [])'
 start_fs_netns "${OPTS[@]}"
-tap_ok $? "restart on the state file after kill -9"
+tap_ok $? "restart on the state file with memory8 (node 1's first boot block) offline"
 is "$(cat "$M/memory8/state") $(cat "$M/memory8/valid_zones")" "offline Normal Movable" \
 	"... memory8 offline, valid_zones Normal Movable"
 echo online >"$M/memory8/state"
