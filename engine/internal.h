@@ -825,7 +825,6 @@ struct hotmem {
 	/* mm/mempolicy.c policy_zone: build_all_zonelists() raises it (check_highest_zones()) */
 	int policy_zone;
 	int local_nid; /* numa_node_id(): init_cpu_to_node() sets it, CPUs are not hotplugged */
-	bool memtier_ready; /* memory_tier_init()'s tiers set (memory_tiers.c) */
 	struct hm_xa memory_blocks;
 	unsigned long sections_per_block;
 	/*
@@ -1446,6 +1445,7 @@ void kmem_online(struct hotmem *hm, struct zone *zone, bool zone_was_empty,
 void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
 		  bool node_now_empty);
 void kmem_destroy(struct hotmem *hm);
+void memory_tier_init(struct hotmem *hm);
 void memtier_hotplug_callback(struct hotmem *hm, unsigned long action, int status_change_nid);
 const char *kmem_site_name(int site);
 /* 2^@order free pages of an online zone below Movable off the buddy, as allocated: 0, -EBUSY */

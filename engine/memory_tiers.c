@@ -8,35 +8,12 @@
  * tier whenever a node gains its memory or loses it (abuse29a N3: a
  * 6.12.117 guest logs them after the online's zonelist lines).
  *
- * memory_tier_init() (a subsys_initcall) tiers the boot nodes with memory
- * and CPUs; a CPU-less one waits for memory_tier_late_init(), which 6.12
- * runs from hmat_init() only, so without an HMAT it gets no tier until
- * its memory goes and comes back.  The engine takes that boot set at the
- * first change of a node's memory: no node gained or lost memory before
- * (each would have come here first), so the set is boot's.  Its boot line
- * ("Demotion targets for Node 0: null") is not logged.  Under
- * mem_hotplug_lock (online_pages(), offline_pages()).
+ * At boot every node with memory joins it and the targets are dumped
+ * once (memory_tier_init()), the line a 6.12.117 guest logs late in its
+ * boot.  Under mem_hotplug_lock (online_pages(), offline_pages()) or at
+ * boot, before anybody else can look.
  */
 #include "internal.h"
-
-/*
- * memory_tier_init()'s tiers, without its dump (see above): the nodes
- * with memory and CPUs as before this first change, @nid's memory
- * being what it was (@had_memory) rather than what the change left
- */
-static void memory_tier_init_once(struct hotmem *hm, int changed_nid, bool had_memory)
-{
-	if (hm->memtier_ready)
-		return;
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
-		bool memory = nid == changed_nid ? had_memory : pgdat && pgdat->node_present_pages;
-
-		if (pgdat)
-			pgdat->memtier = memory && pgdat->has_cpu;
-	}
-	hm->memtier_ready = true;
-}
 
 /*
  * establish_demotion_targets() with one tier: each N_MEMORY node's
@@ -54,6 +31,27 @@ static void establish_demotion_targets(struct hotmem *hm)
 }
 
 /*
+ * The boot's tiers and their one dump (6.12): memory_tier_init() (a
+ * subsys_initcall) registers the callback and says nothing;
+ * memory_tier_late_init() (a late_initcall) puts every N_MEMORY node
+ * without a tier yet in the DRAM tier -- a CPU-less one too: the
+ * 6.12.117 guests of abuse29a scenarios J and P, whose boot node 1 has
+ * memory and no CPU, log "Demotion targets for Node 1: null" at boot --
+ * and establishes the targets.  The boot sequence (mm_init.c) calls it
+ * among the initcalls, after the zonelists' lines, as the guests log it.
+ */
+void memory_tier_init(struct hotmem *hm)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		if (pgdat)
+			pgdat->memtier = pgdat->node_present_pages != 0;
+	}
+	establish_demotion_targets(hm);
+}
+
+/*
  * memtier_hotplug_callback(): at MEM_ONLINE a node that gained memory
  * (status_change_nid) joins the DRAM tier (set_node_memory_tier()), at
  * MEM_OFFLINE one that lost it leaves its tier (clear_node_memory_tier():
@@ -65,8 +63,6 @@ void memtier_hotplug_callback(struct hotmem *hm, unsigned long action, int statu
 
 	if (status_change_nid < 0)
 		return;
-	/* the node had memory before it lost it, none before it gained some */
-	memory_tier_init_once(hm, status_change_nid, action == HM_MEM_OFFLINE);
 	pgdat = NODE_DATA(hm, status_change_nid);
 	switch (action) {
 	case HM_MEM_OFFLINE:

@@ -565,6 +565,8 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		goto err_blocks;
 	}
 	init_per_zone_wmark_min(hm);
+	/* the initcalls' order: postcore's watermarks, then the tiers' late dump */
+	memory_tier_init(hm);
 	ret = firmware_map_init(hm);
 	if (ret) {
 		snprintf(err, errlen, "out of memory for the firmware memory map");

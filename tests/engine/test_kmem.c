@@ -548,6 +548,34 @@ static void test_node_hotadd_and_memory_tier_lines(void **state)
 }
 
 /*
+ * The boot's "Demotion targets" lines (6.12 memory_tier_late_init(), a
+ * late_initcall: every node with memory, a CPU-less one too) after the
+ * zonelists' lines, as abuse29a's scenario J guest logged them (both CPUs
+ * on memoryless node 0, the memory on node 1, which has no CPU); and when
+ * the CPUs' node gains memory, both nodes' lines.  The boot logged none,
+ * and CPU-less node 1 got no tier: its line was missing at the online.
+ */
+static void test_boot_logs_memory_tier_lines_cpuless_node_too(void **state)
+{
+	struct hotmem *hm = boot_profile_text("profile = qemu-512m\nnodes = 2\ncpu_nodes = 1\n"
+					      "cmdline = \"" IDLE_KERNEL
+					      " memhp_default_state=offline\"\n");
+	size_t at;
+	const char *boot = log_since(hm, 0, &at);
+
+	(void)state;
+	assert_non_null(strstr(boot, FALLBACK(0, "1") FALLBACK(1, "1") BUILT(2, "DMA32")
+					 DEMOTION(1)));
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	log_since(hm, at, &at);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_string_equal(log_since(hm, at, &at), FALLBACK(0, "0 1") FALLBACK(1, "1 0")
+			    BUILT(2, "Normal") DEMOTION(0) DEMOTION(1));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * build_all_zonelists()' "Policy zone:" is check_highest_zone()'s
  * (6.12): the highest populated zone below ZONE_MOVABLE, and it never
  * goes down.  qemu-512m has no ZONE_NORMAL: DMA32 while only Movable
@@ -1488,6 +1516,7 @@ int main(void)
 		cmocka_unit_test(test_log_ring_keeps_the_offline_failure),
 		cmocka_unit_test(test_policy_zone_is_the_highest_below_movable),
 		cmocka_unit_test(test_node_hotadd_and_memory_tier_lines),
+		cmocka_unit_test(test_boot_logs_memory_tier_lines_cpuless_node_too),
 		cmocka_unit_test(test_policy_zone_raised_never_lowered),
 		cmocka_unit_test(test_acpi_eject_refused_reonlines_and_removes_nothing),
 		cmocka_unit_test(test_acpi_eject_of_movable_dimm_removes_it),
