@@ -3255,18 +3255,41 @@ out:
  * timers' thread runs it once hotmemfs serves: a probe journaled as done
  * is a probed device, restored as any), else as it ended.
  */
+/*
+ * The profile's devices a state file's QEMU-only device meets (its id,
+ * its slot, its range) were removed at run time before it came: they go
+ * again, as hmfs_dev_add()'s restore does, before QEMU's checks.  One of
+ * its id is not the saved device (that one was never probed): removed,
+ * not claimed.  dev_lock held.
+ */
+static int qemu_restore_make_way(struct hmfs_ctx *ctx, const struct dev_model *m,
+				 const struct hmfs_change *ch, char *err, size_t errlen)
+{
+	struct hmfs_dev *o = ch->dev.id ? dev_find(ctx, ch->dev.id) : NULL;
+	int ret = 0;
+
+	if (o)
+		ret = boot_dev_remove(ctx, o, "of the saved one's id", err, errlen);
+	if (!ret)
+		ret = boot_dev_give_way(ctx, m, ch->dev.size, ch->dev.addr, ch->dev.slot, err,
+					errlen);
+	return ret;
+}
+
 int hmfs_dev_restore_qemu(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const char *probe,
 			  char *err, size_t errlen)
 {
 	const struct dev_model *m = dev_model_find(ch->dev.driver);
-	struct hmfs_dev *d;
+	struct hmfs_dev *d = NULL;
 	int ret;
 
 	if (!m)
 		return hmfs_qemu_error(err, errlen, "guest-probe: '%s' is no device model",
 				       ch->dev.driver);
 	pthread_mutex_lock(&ctx->dev_lock);
-	d = qemu_realize(ctx, m, ch, true, &ret, err, errlen);
+	ret = qemu_restore_make_way(ctx, m, ch, err, errlen);
+	if (!ret)
+		d = qemu_realize(ctx, m, ch, true, &ret, err, errlen);
 	if (d) {
 		d->probe_queued = !strcmp(probe, "queued");
 		d->probe_stopped = !strcmp(probe, "stopped");
