@@ -688,7 +688,12 @@ static void ends_pending(struct hmfs_ctx *ctx, bool hold)
  * file, durable before the refusal is answered.  An accepted one's
  * device record names its number: no record more, no fdatasync more, for
  * it.  Failing (frozen, the state file's error): the number stays taken
- * here, the state file's words in status; the refusal's stand.
+ * here, the state file's words in status; the refusal's stand.  Without
+ * a state file nothing is to be kept and change_lock is not taken: a
+ * refusal behind a guest's looping offline answers at once, as QEMU's
+ * (reread29 R10).  With one, the "set" waits for change_lock, so that
+ * refusal waits for the offline -- not changed yet (a lock-free "param"
+ * record of "anon-count" would end it).
  */
 void hmfs_dev_anon_keep(struct hmfs_ctx *ctx)
 {
@@ -696,6 +701,8 @@ void hmfs_dev_anon_keep(struct hmfs_ctx *ctx)
 	char err[64];
 	int ret;
 
+	if (!ctx->state_path[0])
+		return;
 	if (lock_change(ctx, NULL, err, sizeof(err)))
 		return;
 	ret = ctx->frozen ? -EROFS : hmfs_state_append_params(ctx, &sv);
