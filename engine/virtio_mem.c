@@ -125,7 +125,9 @@ struct virtio_mem {
 	 * the refused removals' reasons warned about (virtio_mem_say_still_added(),
 	 * a bit each): 6.12 runs virtio_mem_remove() once, the driver going
 	 * with it; hotmem keeps the device, and each retried device_del would
-	 * write the same warning again
+	 * write the same warning again.  Cleared when requested-size changes
+	 * (hotmem_virtio_mem_update_config()): the memory went and came back,
+	 * or is asked to, so a later refusal is a new episode, said again
 	 */
 	unsigned int still_added_said;
 	/* fault injection: the device's answer to the next requests of a run, [1] plugs */
@@ -2132,7 +2134,8 @@ enum virtio_mem_still_added {
 
 /*
  * 6.12's dev_warn(), and what holds the device here: once a device and
- * reason, as the kernel's one virtio_mem_remove() says it once
+ * reason in a refusal episode (until requested-size changes), as the
+ * kernel's one virtio_mem_remove() says it once
  */
 static void virtio_mem_say_still_added(struct virtio_mem *vm, const struct hm_resource *probed)
 {
@@ -2366,6 +2369,9 @@ int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size
 	if (size > vm->region_size || size % vm->device_block_size)
 		return -EINVAL;
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	/* a new refusal episode: its remove's warning is said again (reread29 R7) */
+	if (size != vm->requested_size)
+		vm->still_added_said = 0;
 	vm->requested_size = size;
 	vm->config_changed = true;
 	virtio_mem_unlock(vm);

@@ -1585,6 +1585,9 @@ static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vme
 		ret = hotmem_virtio_mem_update_config(d->vm, req);
 	if (ret)
 		goto out;
+	/* a new refusal episode: vmem_del_say() says its line again (reread29 R7) */
+	if (req != d->requested)
+		d->del_refused_said = 0;
 	d->requested = req;
 	/* VMEM_SET's drop, which its undo puts back (hmfs_dev_queue_keep()) */
 	d->queue_dropped = how == VMEM_SET && d->resize_queued;
@@ -2873,7 +2876,8 @@ static void vmem_del_hint(struct hmfs_ctx *ctx, const struct hmfs_dev *d,
  * hotmemfs's log line of a refusal for plugged memory: once a device and
  * reason (vmem_del_why()), as 51abdfcf made the engine's "device still
  * has system memory added": a client that retries device_del until it
- * passes would add the same line each time
+ * passes would add the same line each time.  Once an episode: vmem_set()
+ * clears the bits when requested-size changes (reread29 R7)
  */
 static void vmem_del_say(struct hmfs_ctx *ctx, struct hmfs_dev *d,
 			 const struct hm_virtio_mem_info *vi, uint64_t requested)

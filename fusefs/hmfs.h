@@ -445,6 +445,7 @@ struct hmfs_dev {
 	 * virtio-mem: the refused device_dels' reasons logged (dev.c
 	 * vmem_del_check(), a bit each of enum vmem_del_why), under dev_lock:
 	 * a client retrying device_del would log the same line each time;
+	 * cleared when requested-size changes (vmem_set(): a new episode);
 	 * never saved (a restart says it once again)
 	 */
 	unsigned int del_refused_said;

@@ -1863,6 +1863,43 @@ static void test_remove_refused_with_probed_memory(void **state)
 }
 
 /*
+ * "device still has system memory added" is said once a refusal episode,
+ * not once the device's life (reread29 R7): refused, refused again
+ * (nothing said), then the memory asked back and away again
+ * (requested-size changed): the next refusal is a new episode, said.
+ */
+static void test_remove_refused_said_once_an_episode(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	const char *said = "virtio_mem virtio0: device still has system memory added\n";
+	size_t mark;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	assert_non_null(strstr(log_since(hm, mark), said));
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	assert_null(strstr(log_since(hm, mark), said));
+	/* the same requested-size again: no new episode */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	assert_null(strstr(log_since(hm, mark), said));
+	/* unplugged, plugged again: a new episode, said again */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, NULL), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	assert_int_equal(info(vm).plugged_size, 128 * MiB);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(vm), -EBUSY);
+	assert_non_null(strstr(log_since(hm, mark), said));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * "memory block onlining denied" is 6.12's dev_warn_ratelimited() in
  * virtio_mem_sbm_notify_going_online(): one DEFINE_RATELIMIT_STATE of
  * the call site's (5 s, a burst of 10) for every device, so a guest
@@ -2160,6 +2197,7 @@ int main(void)
 		cmocka_unit_test(test_probed_unused_block_is_not_the_drivers),
 		cmocka_unit_test(test_bbm_probed_block),
 		cmocka_unit_test(test_remove_refused_with_probed_memory),
+		cmocka_unit_test(test_remove_refused_said_once_an_episode),
 		cmocka_unit_test(test_onlining_denied_is_ratelimited),
 		cmocka_unit_test(test_offline_begin_told_per_block),
 		cmocka_unit_test(test_add_memory_resource_traced),
