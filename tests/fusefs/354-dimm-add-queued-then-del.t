@@ -10,19 +10,29 @@
 # hotmemfs's eject runs the queued add first (dev.c hmfs_dev_probe_first()),
 # rather than race the timers' thread for change_lock: without it the
 # eject can come first, d2 goes without its add (no _OST source 1) and
-# the add finds it gone.  Check 14 fails with the hmfs_dev_probe_first()
-# call in acpi.c acpi_eject() left out and the timers' thread's queued
-# DIMM adds skipped (checked; the race itself is not forced); checks 6-7,
-# 9, 11 and 13-15 with dev.c add_may_queue() refusing pc-dimm (checked).
+# the add finds it gone.  The order is forced, not a race (reread29 R5):
+# thread_hold.so (HOTMEM_TEST_THREAD_HOLD_CONTENDED, as 336) holds the
+# timers' thread at change_lock in d2's queued add until the eject has
+# run, so the eject's own hmfs_dev_probe_first() is all that can add d2
+# first.  Check 15 fails with the hmfs_dev_probe_first() call in acpi.c
+# acpi_eject() left out (checked: d2 ejected unadded, no source=1 _OST);
+# checks 6-7, 9-10, 12 and 14-16 with dev.c add_may_queue() refusing pc-dimm
+# (checked).
 . "$(dirname "$0")/lib.sh"
 require_env
+require_preload_shim thread_hold
+need_tool addr2line binutils
+export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
 M=$MNT/sys/devices/system/memory
 
-vmem_offline_loops "(no state file)"
+LD_PRELOAD=$TMP/thread_hold.so vmem_offline_loops "(no state file, thread_hold.so)"
 "$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
 EV=$!
 follow_wait 1 "hotmemctl events follows"
+touch "$TMP/hold"
 d2_add_while_looping
+file_wait "$TMP/hold.held" && held_in vmem_probe_queued probe_queued_run lock_change_sysfs
+tap_ok $? "... the timers' thread is held at change_lock in d2's queued add (thread_hold.so)"
 in_background del qmp_del d2
 answered_within del 30
 is "$(cat "$TMP/del.out")" '{"return":{}}' "QMP device_del d2 answers {} too, its add still queued"
@@ -44,6 +54,9 @@ is "$(cat "$TMP/order.txt")" \
 	"the guest added d2, then ejected it, in its queue's order"
 [ ! -e "$M/memory40" ] && ! dev_listed d2
 tap_ok $? "d2 and its memory40-41 are gone"
+# the hold let go: the timers' thread finds d2's add run (and d2 gone)
+rm -f "$TMP/hold"
+for _ in $(seq 600); do [ -e "$TMP/hold.held" ] || break; sleep 0.05; done
 grep -q "the queued device_add's probe" "$TMP/hotmemfs.log"
 tap_ok $((!$?)) "no queued add failed (none found its DIMM gone)"
 kill "$EV"
