@@ -1232,8 +1232,9 @@ static int boot_dev_remove(struct hmfs_ctx *ctx, struct hmfs_dev *o, const char 
 	if (o->type == HMFS_PC_DIMM) {
 		ret = dimm_del(ctx, o, NULL, 0, err, errlen);
 	} else {
-		ret = vmem_unplug_all(o->vm);
-		if (!ret)
+		/* a device the guest never probed has no driver: nothing plugged to give back */
+		ret = o->vm ? vmem_unplug_all(o->vm) : 0;
+		if (!ret && o->vm)
 			ret = hotmem_virtio_mem_remove(o->vm);
 		if (ret)
 			snprintf(err, errlen, "%s, the profile's device %s, cannot be removed: %s",
@@ -1251,7 +1252,9 @@ static int boot_dev_remove(struct hmfs_ctx *ctx, struct hmfs_dev *o, const char 
  * boot (its range, its slot): devices that were there together never
  * met, so the profile's was removed at run time and another took its
  * place.  It goes again: a DIMM ejected, a virtio-mem device's memory
- * given back and the device removed.
+ * given back and the device removed.  Only the profile's: a device
+ * restored before from the same file never met this one, and any other
+ * is none of a restore's to take (reread29 R14).
  */
 static int boot_dev_give_way(struct hmfs_ctx *ctx, const struct dev_model *m, uint64_t size,
 			     uint64_t addr, int slot, char *err, size_t errlen)
@@ -1261,6 +1264,8 @@ static int boot_dev_give_way(struct hmfs_ctx *ctx, const struct dev_model *m, ui
 
 	for (; o && !ret; o = next) {
 		next = o->next;
+		if (!o->from_profile)
+			continue;
 		if (!(addr < o->addr + o->size && o->addr < addr + size) &&
 		    !(m->type == HMFS_PC_DIMM && o->type == HMFS_PC_DIMM && slot >= 0 &&
 		      o->slot == slot))
@@ -3264,7 +3269,10 @@ out:
  * its slot, its range) were removed at run time before it came: they go
  * again, as hmfs_dev_add()'s restore does, before QEMU's checks.  One of
  * its id is not the saved device (that one was never probed): removed,
- * not claimed.  dev_lock held.
+ * not claimed.  A restore's only: hmfs_dev_restore_qemu() is an undo's
+ * way back too (machine.c undo(), qemu_del_undo()), where a device in
+ * the way is an acknowledged one, never removed (reread29 R14: the undo
+ * fails as before).  dev_lock held.
  */
 static int qemu_restore_make_way(struct hmfs_ctx *ctx, const struct dev_model *m,
 				 const struct hmfs_change *ch, char *err, size_t errlen)
@@ -3272,7 +3280,9 @@ static int qemu_restore_make_way(struct hmfs_ctx *ctx, const struct dev_model *m
 	struct hmfs_dev *o = ch->dev.id ? dev_find(ctx, ch->dev.id) : NULL;
 	int ret = 0;
 
-	if (o)
+	if (!ctx->restoring)
+		return 0;
+	if (o && o->from_profile)
 		ret = boot_dev_remove(ctx, o, "of the saved one's id", err, errlen);
 	if (!ret)
 		ret = boot_dev_give_way(ctx, m, ch->dev.size, ch->dev.addr, ch->dev.slot, err,
