@@ -35,6 +35,7 @@ struct hmfs_acpi_work {
 	struct hmfs_acpi_work *next;
 	int slot, source;
 	char id[sizeof(((struct hmfs_dev *)0)->id)]; /* "": the slot's DIMM, whichever */
+	uint64_t made; /* hmfs_dev_made() when queued: the DIMM adds queued before it go first */
 };
 
 int hmfs_acpi_init(struct hmfs_ctx *ctx)
@@ -373,17 +374,20 @@ int hmfs_acpi_block_slot_had(struct hmfs_ctx *ctx, unsigned long id, int from,
  * a device already trimmed evaluates no _OST; nor is another DIMM plugged
  * into the slot since the request (@want: the one asked for).  A DIMM
  * whose device_add was answered behind a guest's offline, its add still
- * queued, is added first: the queue is ordered, its device check ahead.
+ * queued, is added first, and so is every other DIMM whose add was queued
+ * before this request (@made: hmfs_dev_made() then): the queue is ordered,
+ * their device checks ahead.
  */
-static void acpi_eject(struct hmfs_ctx *ctx, int slot, int source, const char *want)
+static void acpi_eject(struct hmfs_ctx *ctx, int slot, int source, const char *want,
+		       uint64_t made)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_DEL, .dev.ost_source = source };
 	char id[sizeof(((struct hmfs_dev *)0)->id)], err[512] = "";
 
 	if (hmfs_dev_dimm_in_slot(ctx, slot, id, sizeof(id)) || (*want && strcmp(want, id)))
 		return; /* ejected meanwhile (device_del, an earlier eject) */
-	/* the DIMM's device check, queued before this request, runs first (dev.c) */
-	hmfs_dev_probe_first(ctx, id);
+	/* the device checks queued before this request run first (dev.c) */
+	hmfs_dev_probe_first(ctx, id, made);
 	ch.dev.id = id;
 	if (hmfs_change(ctx, &ch, err, sizeof(err)) && err[0])
 		fprintf(stderr, "hotmemfs: ACPI eject of PNP0C80:%02x: %s\n", slot, err);
@@ -443,7 +447,7 @@ static void *acpi_hotplug_worker(void *arg)
 			ctx->acpi_wq_tail = &ctx->acpi_wq_head;
 		/* acpi_lock is never held across what waits */
 		pthread_mutex_unlock(&ctx->acpi_lock);
-		acpi_eject(ctx, w->slot, w->source, w->id);
+		acpi_eject(ctx, w->slot, w->source, w->id, w->made);
 		free(w);
 		pthread_mutex_lock(&ctx->acpi_lock);
 	}
@@ -462,7 +466,7 @@ int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot, int source, const
 	int ret = 0;
 
 	if (ctx->acpi_wq_inline) {
-		acpi_eject(ctx, slot, source, id ? id : "");
+		acpi_eject(ctx, slot, source, id ? id : "", hmfs_dev_made(ctx));
 		return 0;
 	}
 	w = calloc(1, sizeof(*w));
@@ -470,6 +474,7 @@ int hmfs_acpi_hotplug_schedule(struct hmfs_ctx *ctx, int slot, int source, const
 		return -ENOMEM;
 	w->slot = slot;
 	w->source = source;
+	w->made = hmfs_dev_made(ctx);
 	snprintf(w->id, sizeof(w->id), "%s", id ? id : "");
 	pthread_mutex_lock(&ctx->acpi_lock);
 	if (!ctx->acpi_wq_started && !ctx->acpi_wq_stop)

@@ -819,7 +819,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		ch.dev.incarnation = held;
 		ch.dev.held = held != 0;
 		/* a DIMM's add queued behind a guest's offline comes first, as its eject's (dev.c) */
-		hmfs_dev_probe_first(ctx, ch.dev.id);
+		hmfs_dev_probe_first(ctx, ch.dev.id, hmfs_dev_made(ctx));
 	}
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (held)

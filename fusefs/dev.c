@@ -75,7 +75,9 @@ static void dev_link(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 {
 	struct hmfs_dev **p = &ctx->devs;
 
-	d->incarnation = ++ctx->dev_incarnations;
+	/* read without dev_lock by hmfs_dev_made() */
+	__atomic_store_n(&ctx->dev_incarnations, ctx->dev_incarnations + 1, __ATOMIC_RELEASE);
+	d->incarnation = ctx->dev_incarnations;
 	while (*p)
 		p = &(*p)->next;
 	*p = d;
@@ -2199,23 +2201,45 @@ static bool vmem_probe_queued(struct hmfs_ctx *ctx)
 	return true;
 }
 
+/* the device objects made so far: a request's place among the devices' adds */
+uint64_t hmfs_dev_made(struct hmfs_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->dev_incarnations, __ATOMIC_ACQUIRE);
+}
+
+/* the first DIMM whose add is queued and was made by @made (dev_lock held) */
+static struct hmfs_dev *dimm_probe_queued_by(struct hmfs_ctx *ctx, uint64_t made)
+{
+	struct hmfs_dev *d;
+
+	for (d = ctx->devs; d; d = d->next)
+		if (d->type == HMFS_PC_DIMM && d->probe_queued && d->incarnation <= made)
+			return d;
+	return NULL;
+}
+
 /*
  * The guest's ACPI hotplug work is one ordered queue (6.12
  * kacpi_hotplug_wq, drivers/acpi/osl.c): the eject request a device_del
- * of a DIMM raises after its device_add's device check runs after the
- * DIMM's add, behind device_hotplug_lock both.  The eject (acpi.c) and a
- * device_del that waits (ctl.c) run DIMM @id's queued add first, here,
- * rather than race the timers' thread for change_lock: whichever runs it,
- * the other finds it run (hmfs_dev_probe_queued()).
+ * of a DIMM raises runs after every device check QEMU raised before it
+ * -- the DIMM's own and any other DIMM's -- each add behind
+ * device_hotplug_lock.  The eject of DIMM @id (acpi.c) and a device_del
+ * of it that waits (ctl.c) run, here, every DIMM add queued when the
+ * request came (@made: hmfs_dev_made() then; the list is in incarnation
+ * order), rather than race the timers' thread for change_lock: whichever
+ * runs one, the other finds it run (hmfs_dev_probe_queued()).  Each run
+ * takes its device's probe_queued away (probe_queued_run()) and no device
+ * made by @made is made again, so the loop ends (reread29 R8).
  */
-void hmfs_dev_probe_first(struct hmfs_ctx *ctx, const char *id)
+void hmfs_dev_probe_first(struct hmfs_ctx *ctx, const char *id, uint64_t made)
 {
 	struct hmfs_dev *d;
 
 	pthread_mutex_lock(&ctx->dev_lock);
 	d = dev_find(ctx, id);
-	if (d && d->type == HMFS_PC_DIMM && d->probe_queued)
-		probe_queued_run(ctx, d);
+	if (d && d->type == HMFS_PC_DIMM)
+		while ((d = dimm_probe_queued_by(ctx, made)))
+			probe_queued_run(ctx, d);
 	pthread_mutex_unlock(&ctx->dev_lock);
 }
 

@@ -831,7 +831,7 @@ struct hmfs_ctx {
 	unsigned int anon_count;
 	/*
 	 * under dev_lock: the device objects made so far (struct hmfs_dev
-	 * incarnation); the one whose queued device_del the timers' thread
+	 * incarnation; read without it by hmfs_dev_made(), atomic); the one whose queued device_del the timers' thread
 	 * runs (dev.c vmem_del_queued()), 0 once a device_del that waits took
 	 * it over (hmfs_dev_del_take_over()) or none runs
 	 */
@@ -1808,8 +1808,13 @@ int hmfs_dev_restore_qemu(struct hmfs_ctx *ctx, const struct hmfs_change *ch, co
 			  char *err, size_t errlen);
 /* QEMU's device the guest has not taken: no virtio-mem driver, a DIMM's add queued or stopped */
 bool hmfs_dev_unprobed(const struct hmfs_dev *d);
-/* the ACPI eject's order: DIMM @id's queued add runs first (kacpi_hotplug_wq is ordered) */
-void hmfs_dev_probe_first(struct hmfs_ctx *ctx, const char *id);
+/* the device objects made so far (no lock): where a request comes among the adds */
+uint64_t hmfs_dev_made(struct hmfs_ctx *ctx);
+/*
+ * the ACPI eject's order: the DIMM adds queued when DIMM @id's eject was
+ * requested (@made: hmfs_dev_made() then) run first (kacpi_hotplug_wq is ordered)
+ */
+void hmfs_dev_probe_first(struct hmfs_ctx *ctx, const char *id, uint64_t made);
 /* the queued probe of device object @incarnation of @id (a change's apply()): its id in @added */
 int hmfs_dev_probe_queued(struct hmfs_ctx *ctx, const char *id, uint64_t incarnation,
 			  char *added, size_t addedlen, char *err, size_t errlen);
