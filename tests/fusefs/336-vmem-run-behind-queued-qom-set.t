@@ -19,13 +19,10 @@
 # memory32-33, then plugged 512M back as new offline memory).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
-need_tool addr2line binutils
-export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
+timers_hold_contended
 M=$MNT/sys/devices/system/memory
 
-LD_PRELOAD=$TMP/thread_hold.so mount_fs "hotmemfs mounts, no state file (thread_hold.so)" \
-	--fresh --state none
+mount_timers_hold "hotmemfs mounts, no state file"
 vm0_shrink_busy
 (echo offline >"$M/memory33/state") 2>"$TMP/off.err" &
 OFF=$!

@@ -20,19 +20,14 @@
 # (checked).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
-need_tool addr2line binutils
-export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
+timers_hold_contended
 M=$MNT/sys/devices/system/memory
 
 LD_PRELOAD=$TMP/thread_hold.so vmem_offline_loops "(no state file, thread_hold.so)"
 "$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
 EV=$!
 follow_wait 1 "hotmemctl events follows"
-touch "$TMP/hold"
-d2_add_while_looping
-file_wait "$TMP/hold.held" && held_in vmem_probe_queued probe_queued_run lock_change_sysfs
-tap_ok $? "... the timers' thread is held at change_lock in d2's queued add (thread_hold.so)"
+d2_add_held
 in_background del qmp_del d2
 answered_within del 30
 is "$(cat "$TMP/del.out")" '{"return":{}}' "QMP device_del d2 answers {} too, its add still queued"

@@ -19,13 +19,10 @@
 # (checked: d3 added before d1's eject).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
-need_tool addr2line binutils
-export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
+timers_hold_contended
 M=$MNT/sys/devices/system/memory
 
-LD_PRELOAD=$TMP/thread_hold.so mount_fs "hotmemfs mounts, no state file (thread_hold.so)" \
-	--fresh --state none
+mount_timers_hold "hotmemfs mounts, no state file"
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null &&
 	ctl device_add pc-dimm id=d1 size=256M >/dev/null
 tap_ok $? "a virtio-mem vm0, 256M plugged (memory32-33), and a DIMM d1 (slot 0)"
@@ -33,10 +30,7 @@ memory33_offline_loops
 "$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
 EV=$!
 follow_wait 1 "hotmemctl events follows"
-touch "$TMP/hold"
-d2_add_while_looping
-file_wait "$TMP/hold.held" && held_in vmem_probe_queued probe_queued_run lock_change_sysfs
-tap_ok $? "... the timers' thread is held at change_lock in d2's queued add (thread_hold.so)"
+d2_add_held
 is "$(qmp_del d1)" '{"return":{}}' "QMP device_del d1 answers {}, its eject queued behind d2's device check"
 in_background add3 qmp_dimm_add d3 268435456
 answered_within add3 30 && [ "$(cat "$TMP/add3.out")" = '{"return":{}}' ] && looping

@@ -758,6 +758,29 @@ d2_add_while_looping() {
 	looping
 	tap_ok $? "... while the offline still loops"
 }
+# timers_hold_contended: thread_hold.so built ($TMP/thread_hold.so, for an
+# LD_PRELOAD of the mount) to hold the timers' thread at the first mutex
+# another thread holds while $TMP/hold exists (tests/fusefs/336, 354, 391)
+timers_hold_contended() {
+	require_preload_shim thread_hold
+	need_tool addr2line binutils
+	export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
+}
+# mount_timers_hold NAME: mount_fs with thread_hold.so preloaded
+# (timers_hold_contended first), fresh, no state file (tests/fusefs/336, 391)
+mount_timers_hold() {
+	LD_PRELOAD=$TMP/thread_hold.so mount_fs "$1 (thread_hold.so)" --fresh --state none
+}
+# d2_add_held: d2_add_while_looping with the timers' thread held
+# (timers_hold_contended) at change_lock in d2's queued add, so that
+# nothing but what the test does next can run that add: four TAP lines
+# (tests/fusefs/354, 391)
+d2_add_held() {
+	touch "$TMP/hold"
+	d2_add_while_looping
+	file_wait "$TMP/hold.held" && held_in vmem_probe_queued probe_queued_run lock_change_sysfs
+	tap_ok $? "... the timers' thread is held at change_lock in d2's queued add (thread_hold.so)"
+}
 # says_within SECONDS WANT COMMAND...: 0 once COMMAND prints WANT, 1
 # after SECONDS x 20 tries 50 ms apart: a count of tries, not the clock --
 # SECONDS when COMMAND is quick, longer when each try runs hotmemctl and
