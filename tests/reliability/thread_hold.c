@@ -43,10 +43,11 @@
  * the test pass without what it tests happening in its order.
  *
  * The hold is tests/reliability/shim_hold.h, sync_shim.c's too.
- * Users: tests/fusefs/251 (the first lock after the queued removal took
- * its id), 267 (contended: the queued removal past its early check), 268
- * (the drivers' work after an online, at its first write lock: the
- * unplug's vmemmap_remap_lost_excl()), 250 (a qom-set's shrink, there too).
+ * Users: `git grep -l thread_hold tests/` (a list here went stale); e.g.
+ * tests/fusefs/251 (the first lock after the queued removal took its id),
+ * 267 and 336 (contended: lib.sh timers_hold_contended), 268 (the drivers'
+ * work after an online, at its first write lock: the unplug's
+ * vmemmap_remap_lost_excl()), 250 (a qom-set's shrink, there too).
  */
 #include <dlfcn.h>
 #include <errno.h>
