@@ -108,23 +108,46 @@ static size_t dev_run_end(const struct hmfs_map *m, size_t i)
 	return j - i >= 3 ? j : i + 1;
 }
 
+/*
+ * A device's node as the legend says it: status gives QEMU's node (the
+ * PXM a device_add's node= names), the rows the guest's (x86 6.12 numbers
+ * nodes in SRAT order, CPUs' nodes first: engine/srat.c), so where the
+ * device's blocks sit on another guest node both are said: "node 1 (QEMU
+ * node 2)".  A device without blocks yet has only QEMU's.
+ */
+static void dev_node_str(const struct hmfs_map *m, const struct hmfs_map_dev *d, char *buf,
+			 size_t len)
+{
+	uint64_t first = d->addr / m->block_size;
+	uint64_t end = (d->addr + d->size + m->block_size - 1) / m->block_size;
+	int guest = -1;
+
+	for (uint64_t b = first; b < end && b < m->nr_blocks && guest < 0; b++)
+		guest = m->node[b];
+	if (guest < 0 || guest == d->node)
+		snprintf(buf, len, "node %d", d->node);
+	else
+		snprintf(buf, len, "node %d (QEMU node %d)", guest, d->node);
+}
+
 /* a legend line's text for devices [i, end): "device d1: pc-dimm, 128M at 0x...", or a run's */
 static void dev_legend(const struct hmfs_map *m, size_t i, size_t end, char *buf, size_t len)
 {
 	const struct hmfs_map_dev *d = &m->devs[i], *last = &m->devs[end - 1];
-	char sz[32], pl[32];
+	char sz[32], pl[32], node[48];
 	int n;
 
 	hmfs_size_str(d->size, sz, sizeof(sz));
+	dev_node_str(m, d, node, sizeof(node));
 	if (end - i > 1) {
 		snprintf(buf, len,
-			 "%zu devices %s ... %s: %s, %s each, 0x%" PRIx64 "-0x%" PRIx64 ", node %d",
+			 "%zu devices %s ... %s: %s, %s each, 0x%" PRIx64 "-0x%" PRIx64 ", %s",
 			 end - i, d->id, last->id, d->driver, sz, d->addr,
-			 last->addr + last->size - 1, d->node);
+			 last->addr + last->size - 1, node);
 		return;
 	}
-	n = snprintf(buf, len, "device %s: %s, %s at 0x%" PRIx64 ", node %d", d->id, d->driver,
-		     sz, d->addr, d->node);
+	n = snprintf(buf, len, "device %s: %s, %s at 0x%" PRIx64 ", %s", d->id, d->driver,
+		     sz, d->addr, node);
 	hmfs_size_str(d->plugged, pl, sizeof(pl));
 	if (d->refused[0] && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ", refused by the guest (%s): no memory of it",
