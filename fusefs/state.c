@@ -6086,19 +6086,39 @@ out:
 	return ret;
 }
 
+/* @cfg's hotmem_config_describe() lines, malloc()ed; NULL: out of memory */
+static char *describe_alloc(const struct hotmem_config *cfg)
+{
+	size_t n = hotmem_config_describe(cfg, NULL, 0) + 1;
+	char *lines = malloc(n);
+
+	if (lines)
+		hotmem_config_describe(cfg, lines, n);
+	return lines;
+}
+
 int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *cfg, char *err,
 			     size_t errlen)
 {
-	size_t n = hotmem_config_describe(cfg, NULL, 0) + 1;
-
 	free(ctx->profile_lines);
-	ctx->profile_lines = malloc(n);
+	ctx->profile_lines = describe_alloc(cfg);
 	if (!ctx->profile_lines) {
 		snprintf(err, errlen, "out of memory reading the profile %s", ctx->profile);
 		return -ENOMEM;
 	}
-	hotmem_config_describe(cfg, ctx->profile_lines, n);
 	return 0;
+}
+
+/* the default built-in's description, line_predated()'s @always; NULL: out of memory */
+static char *describe_default(void)
+{
+	struct hotmem_config *cfg = malloc(sizeof(*cfg));
+	char *lines = NULL;
+
+	if (cfg && !hotmem_config_builtin(cfg, "default"))
+		lines = describe_alloc(cfg);
+	free(cfg);
+	return lines;
 }
 
 /* a line of either side of a comparison, and whether the other side has it (paired once) */
@@ -6195,51 +6215,68 @@ static void lines_more(char *buf, size_t len, size_t nr)
 }
 
 /*
- * Keys hotmem_config_describe() writes that came after "profile-config"
- * (2026-11-29), with the day each came.  A file saved before a key came
- * has no line of it, though its profile file did not change: today's line
- * is not a change then (the machine gets the key's value as today's build
- * gives it, as a built-in's does).  A saved line of the key with another
- * value still is.
+ * The part of a description line that names its setting: "probe" of
+ * "probe = no"; of a command line's line its parameter,
+ * 'cmdline = "movable_node' (each parameter a setting of its own)
  */
-static const struct {
-	const char *key, *since;
-} profile_keys_added[] = {
-	{ "pm_advanced_debug", "2026-12-02" },	/* 5ce190dd, abuse29b U1 */
-};
-
-/* @saved (a "profile-config") has no line of @l's key */
-static bool saved_lacks_key(json_object *saved, const char *l)
+static size_t line_key_len(const char *l)
 {
-	size_t klen = strcspn(l, " =");
+	static const char cmdline[] = "cmdline = \"";
 
-	for (size_t i = 0; i < json_object_array_length(saved); i++) {
-		const char *t = json_object_get_string(json_object_array_get_idx(saved, i));
-
-		if (t && !strncmp(t, l, klen) && (t[klen] == ' ' || t[klen] == '='))
-			return false;
-	}
-	return true;
+	if (!strncmp(l, cmdline, sizeof(cmdline) - 1))
+		return sizeof(cmdline) - 1 + strcspn(l + sizeof(cmdline) - 1, "=\"\n");
+	return strcspn(l, " =\n");
 }
 
-/* @l, a line of today's profile, is of a key the file predates */
-static bool line_predated(json_object *saved, const char *l)
+/* @t is a line of the setting @l's first @klen bytes name */
+static bool line_of_key(const char *t, const char *l, size_t klen)
 {
-	size_t klen = strcspn(l, " =");
+	return t && line_key_len(t) == klen && !strncmp(t, l, klen);
+}
 
-	for (size_t k = 0; k < sizeof(profile_keys_added) / sizeof(profile_keys_added[0]); k++)
-		if (strlen(profile_keys_added[k].key) == klen &&
-		    !strncmp(profile_keys_added[k].key, l, klen))
-			return saved_lacks_key(saved, l);
+/* @saved (a "profile-config") has a line of @l's setting */
+static bool saved_has_key(json_object *saved, const char *l, size_t klen)
+{
+	for (size_t i = 0; i < json_object_array_length(saved); i++)
+		if (line_of_key(json_object_get_string(json_object_array_get_idx(saved, i)), l, klen))
+			return true;
+	return false;
+}
+
+/* @lines (hotmem_config_describe()'s, one a line) have a line of @l's setting */
+static bool lines_have_key(const char *lines, const char *l, size_t klen)
+{
+	for (const char *t = lines; *t; t = strchr(t, '\n') + 1)
+		if (line_of_key(t, l, klen))
+			return true;
 	return false;
 }
 
 /*
- * The file's lines (@saved) the profile's (@lines) lack, and the other
- * way, each side in its own order (a line of a key the file predates not
- * one of the profile's new ones); -ENOMEM
+ * @l, a line of today's profile, is of a setting the file predates: the
+ * file has no line of it, and hotmem_config_describe() writes it for
+ * every machine (@always: its lines for the default built-in, where each
+ * setting it writes only when set -- cpu_nodes, distance, movable_node,
+ * hotplug ranges, devices -- is not), so its absence is not "not set"
+ * but "not a setting yet" (pm_advanced_debug, 2026-12-02).  Not a
+ * change, then: the machine gets today's value, as a built-in's state
+ * file does.  A saved line of the setting with another value still is;
+ * so is a setting described only when set that the profile sets now.
  */
-static int profile_lines_diff(json_object *saved, const char *lines, struct lines_diff *d)
+static bool line_predated(json_object *saved, const char *always, const char *l)
+{
+	size_t klen = line_key_len(l);
+
+	return lines_have_key(always, l, klen) && !saved_has_key(saved, l, klen);
+}
+
+/*
+ * The file's lines (@saved) the profile's (@lines) lack, and the other
+ * way, each side in its own order (a line of a setting the file predates
+ * not one of the profile's new ones, @always as line_predated()'s); -ENOMEM
+ */
+static int profile_lines_diff(json_object *saved, const char *lines, const char *always,
+			      struct lines_diff *d)
 {
 	size_t ns = json_object_array_length(saved), np = 0;
 	struct line_ref *s, *p;
@@ -6270,7 +6307,7 @@ static int profile_lines_diff(json_object *saved, const char *lines, struct line
 			diff_line(d->keys, sizeof(d->keys), d->gone, sizeof(d->gone), &d->nr_gone,
 				  s[i].s, s[i].len);
 	for (size_t i = 0; !ret && i < np; i++)
-		if (!p[i].paired && !line_predated(saved, p[i].s))
+		if (!p[i].paired && !line_predated(saved, always, p[i].s))
 			diff_line(d->keys, sizeof(d->keys), d->added, sizeof(d->added),
 				  &d->nr_added, p[i].s, p[i].len);
 	free(s);
@@ -6323,7 +6360,8 @@ static const char *qemu_512m_ram_moved(json_object *saved, const char *lines)
 /*
  * The file's "profile-config" against the profile file now: refused as
  * another --profile is, naming what changed (the settings, the file's
- * lines the profile lacks now and the profile's new ones).  A file
+ * lines the profile lacks now and the profile's new ones; a line of a
+ * setting the file predates none of them, line_predated()).  A file
  * without the key, or with an empty one (a built-in's), restores as
  * before.  Lines compared as a multiset (a line twice is not the same
  * as once, nor as another line twice): the order of the profile's ram
@@ -6333,10 +6371,15 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 				size_t errlen)
 {
 	struct lines_diff d;
+	char *always;
+	int ret;
 
 	if (!saved || !json_object_array_length(saved) || !ctx->profile_lines)
 		return 0;
-	if (profile_lines_diff(saved, ctx->profile_lines, &d)) {
+	always = describe_default();
+	ret = always ? profile_lines_diff(saved, ctx->profile_lines, always, &d) : -ENOMEM;
+	free(always);
+	if (ret) {
 		snprintf(err, errlen, "state file %s: out of memory comparing it with the profile file %s",
 			 ctx->state_path, ctx->profile);
 		return -ENOMEM;
