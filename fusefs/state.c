@@ -6340,21 +6340,55 @@ static bool lines_have(const char *lines, const char *line)
 }
 
 /*
- * qemu-512m's boot RAM went to 0x1fffffff before 2026-12-02, where QEMU's
- * e820 ends it at 0x1ffdffff (abuse29b U2): a profile file starting from
- * it and saved before has the old line in the file, the new one now,
- * though the profile file did not change.  Said, and the lines that give
- * the machine as saved (a state file of the built-in itself restores onto
- * the new machine: its name is its profile).
+ * What qemu-512m's built-in changed since state files keep a profile
+ * file's lines (2026-11-29): a profile file starting from it saved the
+ * old line and has the new one now, though the file did not change.  Its
+ * RAM line is what marks such a file (no other built-in has it), so it
+ * comes first.
  */
-static const char *qemu_512m_ram_moved(json_object *saved, const char *lines)
+static const struct {
+	const char *was, *now;
+} qemu_512m_changes[] = {
+	/* 2026-12-02 (abuse29b U2): QEMU's e820 for -m 512M ends RAM at 0x1ffdffff */
+	{ "ram = 0x100000-0x1fffffff node=0", "ram = 0x100000-0x1ffdffff node=0" },
+	/* 2026-11-30 (usereye5 #6): its Debian 6.12 kernel's config */
+	{ "memory_failure = no", "memory_failure = yes" },
+	{ "crash_hotplug = no", "crash_hotplug = yes" },
+};
+
+/* qemu_512m_changes[@i] is between @saved and @lines */
+static bool qemu_512m_changed(json_object *saved, const char *lines, size_t i)
 {
-	if (!saved_has_line(saved, "ram = 0x100000-0x1fffffff node=0") ||
-	    !lines_have(lines, "ram = 0x100000-0x1ffdffff node=0"))
-		return "";
-	return "\nhotmemfs: qemu-512m's boot RAM ends at 0x1ffdffff since 2026-12-02, where QEMU's e820 "
-	       "for -m 512M ends it (it went to 0x1fffffff): 'ram = 0x1000-0x9efff node=0' and "
-	       "'ram = 0x100000-0x1fffffff node=0' in the profile file restore it as saved";
+	return saved_has_line(saved, qemu_512m_changes[i].was) &&
+	       lines_have(lines, qemu_512m_changes[i].now);
+}
+
+/*
+ * Into @buf: that the built-in changed, when it did, and the lines that
+ * give the machine as saved (a state file of the built-in itself restores
+ * onto the new machine: its name is its profile), "" otherwise
+ */
+static const char *qemu_512m_moved(json_object *saved, const char *lines, char *buf, size_t len)
+{
+	const size_t nr = sizeof(qemu_512m_changes) / sizeof(qemu_512m_changes[0]);
+	size_t n = 0, last = 0;
+
+	buf[0] = '\0';
+	if (!qemu_512m_changed(saved, lines, 0))
+		return buf;
+	for (size_t i = 1; i < nr; i++)
+		if (qemu_512m_changed(saved, lines, i))
+			last = i;
+	n += snprintf(buf + n, len - n,
+		      "\nhotmemfs: qemu-512m's boot RAM ends at 0x1ffdffff since 2026-12-02, where QEMU's e820 for -m 512M ends it (it went to 0x1fffffff)%s: 'ram = 0x1000-0x9efff node=0'",
+		      last ? ", and its memory_failure and crash_hotplug are yes since 2026-11-30, as its Debian 6.12 kernel's" : "");
+	for (size_t i = 0; i <= last && n < len; i++)
+		if (qemu_512m_changed(saved, lines, i))
+			n += snprintf(buf + n, len - n, "%s'%s'", i == last ? " and " : ", ",
+				      qemu_512m_changes[i].was);
+	if (n < len)
+		snprintf(buf + n, len - n, " in the profile file restore it as saved");
+	return buf;
 }
 
 /*
@@ -6371,7 +6405,7 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 				size_t errlen)
 {
 	struct lines_diff d;
-	char *always;
+	char *always, moved[512];
 	int ret;
 
 	if (!saved || !json_object_array_length(saved) || !ctx->profile_lines)
@@ -6393,7 +6427,8 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 		 ctx->state_path, ctx->profile, d.keys[0] ? ": " : "", d.keys,
 		 d.nr_gone ? " (saved with " : d.nr_added ? " (" : "", d.gone,
 		 d.nr_gone && d.nr_added ? "; now " : d.nr_added ? "now " : "", d.added,
-		 d.keys[0] ? ")" : "", qemu_512m_ram_moved(saved, ctx->profile_lines));
+		 d.keys[0] ? ")" : "",
+		 qemu_512m_moved(saved, ctx->profile_lines, moved, sizeof(moved)));
 	return -EINVAL;
 }
 

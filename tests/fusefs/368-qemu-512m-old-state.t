@@ -61,4 +61,26 @@ start_fs --profile "$P"
 tap_ok $? "those lines added: it restores"
 is "$(awk '/^Node 0, zone +DMA32/ { z = 1 } z && /^ +spanned/ { print $2; exit }' "$MNT/proc/zoneinfo") $(cat "$M/memory32/valid_zones")" \
 	"126976 Movable" "... the machine as saved (DMA32 126976 pages, memory32 Movable)"
+stop_fs
+
+# Saved before 2026-11-30 (8fff2ffc): qemu-512m had no memory_failure nor
+# crash_hotplug then, and no pm_advanced_debug line was written (as a
+# state file of 8fff2ffc^'s hotmemfs has it, checked).  Only the ram lines
+# named, it was refused again on those two.
+OLD_RAM="${OLD_RAM}memory_failure = no\ncrash_hotplug = no\n"
+old_machine "the qemu-512m of before 2026-11-30 of a profile file"
+state_machine_edit 'm["profile-config"] = [l for l in m["profile-config"] if not l.startswith("pm_advanced_debug ")]'
+tap_ok $? "... its profile-config without pm_advanced_debug, as that build wrote it"
+printf 'profile = qemu-512m\nname = mine\n' >"$P"
+start_refused "the profile file without its lines (the built-in's RAM, memory_failure, crash_hotplug changed)" 78 \
+	"changed since this state was saved: ram, memory_failure, crash_hotplug " \
+	--control "$CTL" --state "$STATE" --profile "$P" "$MNT"
+sed 's/^/# /' "$TMP/out"
+grep -qF "and its memory_failure and crash_hotplug are yes since 2026-11-30, as its Debian 6.12 kernel's: 'ram = 0x1000-0x9efff node=0', 'ram = 0x100000-0x1fffffff node=0', 'memory_failure = no' and 'crash_hotplug = no' in the profile file restore it as saved" "$TMP/out"
+tap_ok $? "... saying so and the four lines that restore it"
+printf "$OLD_RAM" >>"$P"
+start_fs --profile "$P"
+tap_ok $? "those lines added: it restores"
+is "$(cat "$M/memory32/valid_zones") $(test -e "$M/soft_offline_page" && echo mf)" "Movable " \
+	"... the machine as saved (memory32 Movable, no soft_offline_page)"
 done_testing
