@@ -1375,6 +1375,11 @@ enum hmfs_change_op {
 	HMFS_CH_DRIVER_RETRY,
 	/* nr_overcommit_hugepages (sysfs, vm.nr_overcommit_hugepages): value */
 	HMFS_CH_HUGETLB_OVERCOMMIT,
+	/*
+	 * no client's: the anonymous devices' count (the next device[N]) kept
+	 * after a refused anonymous device_add took a number: value; raised only
+	 */
+	HMFS_CH_ANON_COUNT,
 };
 
 struct hmfs_change {
@@ -1939,8 +1944,8 @@ unsigned int hmfs_dev_anon_count(struct hmfs_ctx *ctx);
 void hmfs_dev_anon_id(struct hmfs_ctx *ctx, char *id, size_t len);
 /*
  * A refused anonymous device_add's number (hmfs_dev_anon_id()) saved (a
- * journal "params" set, durable on return), so that it stays taken
- * across a restart (machine.c, change_lock)
+ * lock-free "param" record of "anon-count", durable on return), so that
+ * it stays taken across a restart (machine.c)
  */
 void hmfs_dev_anon_keep(struct hmfs_ctx *ctx);
 uint64_t hmfs_dev_base_memory(struct hmfs_ctx *ctx);
@@ -2179,8 +2184,6 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 /* may a change of kind @op touch the state file's machine key @key (what its undo puts back)? */
 bool hmfs_change_touches(enum hmfs_change_op op, const char *key);
 int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv);
-/* change_lock held: a "set" of "params" only (a refused anonymous device_add's number) */
-int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /* the kernel's allocations moved without a record (a refused change's tick): their own */
 int hmfs_state_append_kmem(struct hmfs_ctx *ctx, struct hmfs_save *sv);
 /*

@@ -171,6 +171,9 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_HUGETLB_OVERCOMMIT:
 		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)ch->value);
 		return 0;
+	case HMFS_CH_ANON_COUNT:
+		hmfs_dev_anon_raise(ctx, (unsigned int)ch->value);
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -461,6 +464,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_DEVICE_RESIZE] = "requested-size",
 		[HMFS_CH_DRIVER_RETRY] = "virtio-mem driver's work after it",
 		[HMFS_CH_HUGETLB_OVERCOMMIT] = "nr_overcommit_hugepages",
+		[HMFS_CH_ANON_COUNT] = "anonymous devices' count (device[N])",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";
@@ -683,32 +687,23 @@ static void ends_pending(struct hmfs_ctx *ctx, bool hold)
 
 /*
  * A refused anonymous device_add's number (hmfs_dev_anon_id(), taken by
- * ctl.c where QEMU's qdev_set_id() takes it) kept across a restart: a
- * journal "set" of params (hmfs_state_append_params()), not the whole
- * file, durable before the refusal is answered.  An accepted one's
- * device record names its number: no record more, no fdatasync more, for
- * it.  Failing (frozen, the state file's error): the number stays taken
- * here, the state file's words in status; the refusal's stand.  Without
- * a state file nothing is to be kept and change_lock is not taken: a
- * refusal behind a guest's looping offline answers at once, as QEMU's
- * (reread29 R10).  With one, the "set" waits for change_lock, so that
- * refusal waits for the offline -- not changed yet (a lock-free "param"
- * record of "anon-count" would end it).
+ * ctl.c where QEMU's qdev_set_id() takes it) kept across a restart: the
+ * count a lock-free parameter ("anon-count", state.c lock_free_params[]),
+ * its "param" record journaled under journal_lock alone and durable
+ * before the refusal is answered, so that a refusal behind a guest's
+ * looping offline answers at once, as QEMU's, with a state file or
+ * without (reread29 R10; without, nothing is written).  An accepted
+ * one's device record names its number: no record more, no fdatasync
+ * more, for it.  Failing (frozen, the state file's error): the number
+ * stays taken here (the count is only raised), the state file's words in
+ * status; the refusal's stand.
  */
 void hmfs_dev_anon_keep(struct hmfs_ctx *ctx)
 {
-	struct hmfs_save sv;
-	char err[64];
-	int ret;
+	struct hmfs_change ch = { .op = HMFS_CH_ANON_COUNT, .value = hmfs_dev_anon_count(ctx) };
+	char err[256];
 
-	if (!ctx->state_path[0])
-		return;
-	if (lock_change(ctx, NULL, err, sizeof(err)))
-		return;
-	ret = ctx->frozen ? -EROFS : hmfs_state_append_params(ctx, &sv);
-	pthread_mutex_unlock(&ctx->change_lock);
-	if (!ret)
-		(void)hmfs_state_sync(ctx, &sv);
+	(void)hmfs_change(ctx, &ch, err, sizeof(err));
 }
 
 /*

@@ -131,11 +131,16 @@ static json_object *params_json(struct hmfs_ctx *ctx)
  * hugetlb_lock around one assignment), a notifier-error-inject error
  * (lib/notifier-error-inject.c: a debugfs errno value, no lock) and
  * auto_online_blocks (6.12 drivers/base/memory.c auto_online_blocks_store():
- * mhp_set_default_online_type(), no lock; abuse27 F5).  Each
- * is set and journaled under journal_lock alone, a "param" record of its
- * own key of "params" (hmfs_state_set_param()), never behind change_lock.
- * A change's undo leaves them as they are, and its compare skips them:
- * another writer's acknowledged value is not the change's to take back.
+ * mhp_set_default_online_type(), no lock; abuse27 F5).  And QEMU's
+ * anonymous devices' count (qdev_set_id()'s static anon_count, under
+ * no lock of the guest's), which a refused anonymous device_add keeps
+ * (machine.c hmfs_dev_anon_keep(); reread29 R10): only ever raised, so
+ * that a number once taken is never given again, a failed record's undo
+ * included.  Each is set and journaled under journal_lock alone, a
+ * "param" record of its own key of "params" (hmfs_state_set_param()),
+ * never behind change_lock.  A change's undo leaves them as they are,
+ * and its compare skips them: another writer's acknowledged value is not
+ * the change's to take back.
  */
 struct hmfs_lock_free_param {
 	const char *key; /* in "params" */
@@ -148,6 +153,7 @@ static const struct hmfs_lock_free_param lock_free_params[] = {
 	{ "notifier-error-going-online", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_ONLINE },
 	{ "notifier-error-going-offline", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_OFFLINE },
 	{ "auto-online", HMFS_CH_AUTO_ONLINE, -1 }, /* an online type, by its name */
+	{ "anon-count", HMFS_CH_ANON_COUNT, -1 },
 };
 #define NR_LOCK_FREE (sizeof(lock_free_params) / sizeof(lock_free_params[0]))
 
@@ -180,6 +186,8 @@ static long long param_get(struct hmfs_ctx *ctx, const struct hmfs_lock_free_par
 		return (long long)hotmem_hugetlb_overcommit(ctx->hm);
 	if (p->op == HMFS_CH_AUTO_ONLINE)
 		return hotmem_get_auto_online(ctx->hm);
+	if (p->op == HMFS_CH_ANON_COUNT)
+		return hmfs_dev_anon_count(ctx);
 	return hotmem_get_notifier_error(ctx->hm, p->id);
 }
 
@@ -189,6 +197,8 @@ static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p
 		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)v);
 	else if (p->op == HMFS_CH_AUTO_ONLINE)
 		hotmem_set_auto_online(ctx->hm, (int)v); /* parsed: a valid type */
+	else if (p->op == HMFS_CH_ANON_COUNT)
+		hmfs_dev_anon_raise(ctx, (unsigned int)v); /* an undo's lower value: none */
 	else
 		hotmem_set_notifier_error(ctx->hm, p->id, (int)v);
 }
@@ -196,7 +206,7 @@ static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p
 /* @v as params_json() writes it */
 static json_object *param_json(const struct hmfs_lock_free_param *p, long long v)
 {
-	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
+	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT || p->op == HMFS_CH_ANON_COUNT)
 		return json_object_new_uint64((uint64_t)v);
 	if (p->op == HMFS_CH_AUTO_ONLINE)
 		return json_object_new_string(hmu_online_type_name((int)v));
@@ -2638,6 +2648,7 @@ static const unsigned int change_keys[] = {
 	[HMFS_CH_DEVICE_RESIZE] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | POOL,
 	[HMFS_CH_DRIVER_RETRY] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | POOL,
 	[HMFS_CH_HUGETLB_OVERCOMMIT] = K(PARAMS),
+	[HMFS_CH_ANON_COUNT] = K(PARAMS),
 };
 #undef POOL
 #undef K
@@ -2950,8 +2961,7 @@ static bool same_json(json_object *a, json_object *b)
 }
 
 /*
- * "params" after an undo against before the change, but "policy-zone"
- * (and "anon-count", which only rises too):
+ * "params" after an undo against before the change, but "policy-zone":
  * the kernel's policy_zone only rises (check_highest_zone(), 6.12), so a
  * first online into ZONE_NORMAL undone leaves it raised -- the machine
  * was put back as far as the kernel can be, and the change refused.
@@ -2969,9 +2979,6 @@ static bool params_same(json_object *now, json_object *pre)
 	}
 	json_object_object_del(a, "policy-zone");
 	json_object_object_del(b, "policy-zone");
-	/* and the anonymous devices' count: an undone device_add's number stays taken */
-	json_object_object_del(a, "anon-count");
-	json_object_object_del(b, "anon-count");
 	same = same_json(a, b);
 	json_object_put(a);
 	json_object_put(b);
@@ -4113,50 +4120,6 @@ int hmfs_state_append(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	}
 	maybe_compact(ctx);
 	return 0;
-}
-
-/*
- * one "set" of "params", -EAGAIN when a lock-free parameter moved after
- * they were read (append_set_once())
- */
-static int append_params_once(struct hmfs_ctx *ctx, struct hmfs_save *sv)
-{
-	json_object *set = json_object_new_object();
-	uint64_t side;
-	int ret;
-
-	qemu_gen_fold(ctx, &side);
-	json_object_object_add(set, "params", params_json(ctx));
-	ret = append_record_gen(ctx, sv, "set", set, side);
-	json_object_put(set);
-	return ret;
-}
-
-/*
- * Only "params" changed (a refused anonymous device_add kept its number,
- * machine.c hmfs_dev_anon_keep()): one "set" of them, change_lock held,
- * not the whole machine compared nor the file rewritten
- */
-int hmfs_state_append_params(struct hmfs_ctx *ctx, struct hmfs_save *sv)
-{
-	int ret;
-
-	*sv = (struct hmfs_save){ .active = ctx->state_path[0] && !ctx->restoring };
-	if (!sv->active)
-		return 0;
-	if (!has_journal(ctx) || !ctx->saved)
-		return hmfs_state_append(ctx, sv);
-	while ((ret = append_params_once(ctx, sv)) == -EAGAIN)
-		;
-	if (!ret)
-		ctx->saved_stale |= 1u << KEY_PARAMS;
-	count_save(ctx, ret);
-	if (ret)
-		fprintf(stderr, "hotmemfs: saving state to %s.journal: %s\n", ctx->state_path,
-			strerror(-ret));
-	else
-		maybe_compact(ctx);
-	return ret;
 }
 
 /*

@@ -1,7 +1,8 @@
 #!/bin/bash
 # An anonymous device_add's device[N] number (QEMU's qdev_set_id()) is
-# saved for a refusal alone: a journal "set" of the params, durable before
-# the refusal is answered, so that a kill -9 after it does not give the
+# saved for a refusal alone: a journal record of the params (a lock-free
+# "param" record of "anon-count" since reread29 R10, a "set" of the
+# params before), durable before the refusal is answered, so that a kill -9 after it does not give the
 # number out again (221 compares the count with QEMU).  An accepted one's
 # device record names its number: it wrote a params record and waited for
 # its fdatasync as well, a record and a sync more on every anonymous
@@ -9,8 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-# params_only: the journal's records that set the params alone (its
-# preallocated tail is NULs: not records)
+# params_only: the journal's records that set the params alone, or a
+# lock-free one of them (its preallocated tail is NULs: not records)
 params_only() {
 	python3 - "$STATE.journal" <<'PY'
 import json, sys
@@ -18,7 +19,8 @@ n = 0
 for line in open(sys.argv[1], "rb").read().split(b"\n"):
     crc, _, text = line.strip(b"\0").partition(b" ")
     if text:
-        n += list(json.loads(text).get("set", {})) == ["params"]
+        rec = json.loads(text)
+        n += list(rec.get("set", {})) == ["params"] or "param" in rec
 print(n)
 PY
 }
