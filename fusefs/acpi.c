@@ -145,6 +145,22 @@ void hmfs_acpi_slot_attach(struct hmfs_ctx *ctx, int slot)
 }
 
 /*
+ * The guest refused the slot's DIMM: 6.12's acpi_scan_attach_handler()
+ * sets device->handler back to NULL when the handler's attach()
+ * (acpi_memory_device_add()) fails, so acpi_eject_store() answers ENODEV
+ * (drivers/acpi/device_sysfs.c: no handler and no driver).  Still
+ * enumerated: the status the scan cached says present, modalias shows.
+ */
+void hmfs_acpi_slot_detach(struct hmfs_ctx *ctx, int slot)
+{
+	if (slot < 0 || slot >= ctx->nr_acpi_slots)
+		return;
+	pthread_mutex_lock(&ctx->acpi_lock);
+	ctx->acpi_slots[slot].attached = false;
+	pthread_mutex_unlock(&ctx->acpi_lock);
+}
+
+/*
  * The DIMM's memory is added, every block of it there and its ADD queued:
  * acpi_bind_memory_blocks() links them now (6.12 acpi_memory_enable_device()
  * calls it after __add_memory() returns), memoryN/firmware_node and the

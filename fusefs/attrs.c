@@ -1362,7 +1362,9 @@ static const char *snode_subsystem(struct hmfs_ctx *ctx, int dir)
  * becomes of the eject: a refused one shows in the _OST status and dmesg.
  * An empty slot has no scan handler attached: ENODEV; so has a DIMM's
  * whose device check has not run (its add queued behind a guest's
- * offline: acpi_scan_attach_handler() not yet, 6.12).
+ * offline: acpi_scan_attach_handler() not yet, 6.12), and one's the guest
+ * refused (its handler's attach failed: device->handler NULL again;
+ * acpi_eject_store(): no handler, no driver).
  */
 static ssize_t store_acpi_eject(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf,
 				size_t count)

@@ -581,9 +581,12 @@ static int dimm_add_memory(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, 
  * taken and _STA present, until device_del (real QEMU 7.2 + 6.12:
  * tests/fixtures/acpi-refused).  Its memory group went with the failed
  * add (acpi_memory_device_free() unregisters it); no memory block of it.
+ * Its slot has no scan handler (hmfs_acpi_slot_detach()): an eject write
+ * gets ENODEV, a device_del still ejects it.
  */
-static void dimm_mark_refused(struct hmfs_dev *d, int ret, const char *why)
+static void dimm_mark_refused(struct hmfs_ctx *ctx, struct hmfs_dev *d, int ret, const char *why)
 {
+	hmfs_acpi_slot_detach(ctx, d->slot);
 	d->group = -1;
 	d->guest_refused = ret;
 	free(d->refused_why);
@@ -597,7 +600,7 @@ static void dimm_refused(struct hmfs_ctx *ctx, struct hmfs_dev *d, int ret, cons
 
 	snprintf(acpi_dev, sizeof(acpi_dev), "PNP0C80:%02x", d->slot);
 	hotmem_acpi_memory_enable_failed(ctx->hm, acpi_dev, ret);
-	dimm_mark_refused(d, ret, why);
+	dimm_mark_refused(ctx, d, ret, why);
 }
 
 /*
@@ -656,11 +659,14 @@ static int dimm_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d,
 {
 	int ret;
 
-	/* the guest's device check ran: the slot enumerated, whatever its add does */
+	/*
+	 * the guest's device check ran: the slot enumerated and its scan
+	 * handler set, until its add fails (acpi_scan_attach_handler())
+	 */
 	hmfs_acpi_slot_attach(ctx, d->slot);
 	if (refused && refused->err) {
 		/* restored as it was: the guest is not asked again */
-		dimm_mark_refused(d, refused->err, refused->why);
+		dimm_mark_refused(ctx, d, refused->err, refused->why);
 		return 0;
 	}
 	d->group = hotmem_register_static_memory_group(ctx->hm, dev_nid(ctx, d),
@@ -3354,7 +3360,7 @@ static int dimm_unprobe(struct hmfs_ctx *ctx, struct hmfs_dev *d, char *err, siz
 
 	if (ret)
 		return ret;
-	dimm_mark_refused(d, 0, NULL);
+	dimm_mark_refused(ctx, d, 0, NULL);
 	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
 	d->probe_queued = true;
 	return 0;

@@ -1496,6 +1496,8 @@ void hmfs_acpi_hotplug_stop(struct hmfs_ctx *ctx);
 int hmfs_acpi_slot_find(struct hmfs_ctx *ctx, int want, char *err, size_t errlen);
 void hmfs_acpi_slot_plug(struct hmfs_ctx *ctx, int slot, uint64_t start, uint64_t size);
 void hmfs_acpi_slot_attach(struct hmfs_ctx *ctx, int slot);
+/* the guest refused the slot's DIMM: no scan handler, its eject file ENODEV */
+void hmfs_acpi_slot_detach(struct hmfs_ctx *ctx, int slot);
 void hmfs_acpi_slot_unplug(struct hmfs_ctx *ctx, int slot);
 void hmfs_acpi_slot_bind(struct hmfs_ctx *ctx, int slot, bool now);
 bool hmfs_acpi_slot_bound(struct hmfs_ctx *ctx, int slot, unsigned long gen);
