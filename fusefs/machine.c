@@ -1125,8 +1125,11 @@ static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 	if (!ret)
 		ret = hmfs_state_sync(ctx, &ps.sv);
 	if (ret) {
-		snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone",
-			 ctx->state_path, strerror(-ret), op_name(ch->op));
+		/* the anonymous devices' count is only raised (param_set()): never undone */
+		snprintf(err, errlen, "saving the state file %.300s: %s; the %s %s",
+			 ctx->state_path, strerror(-ret), op_name(ch->op),
+			 ch->op == HMFS_CH_ANON_COUNT ? "stays taken (a number is never given twice)" :
+							"was undone");
 		fprintf(stderr, "hotmemfs: %s\n", err);
 	}
 	return ret;
