@@ -587,7 +587,9 @@ uint64_t hotmem_maps_gen(struct hotmem *hm);
  * adds memory driver-managed ("System RAM (virtio_mem)", memmap from
  * system RAM).  Errors: -EINVAL (alignment, sizes, node), -EBUSY (the
  * region meets memory or another device: virtio_mem_create_resource()),
- * -ENOSPC (no whole memory block in the region), -ENOMEM.
+ * -ENOMEM.  A region holding no whole memory block (big block, BBM) is
+ * probed with 6.12's warnings ("bad device setup - warn only"): its
+ * plugs stop at once (last_err -ENOSPC), as 6.12's do.
  */
 struct hotmem_virtio_mem;
 int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t region_size,

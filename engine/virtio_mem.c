@@ -1845,13 +1845,40 @@ static void virtio_mem_warn_bbm_block_size(struct virtio_mem *vm)
 		pr_warn(vm->hm, "virtio_mem virtio%d: bbm_block_size is too small", vm->index);
 }
 
+/*
+ * virtio_mem_refresh_config()'s last usable unit (6.12): the id of the
+ * unit (memory block, SBM; big block, BBM) holding the region's last
+ * pluggable byte, one less when that unit does not end there.  A region
+ * holding no whole unit (a 100M device, one badly aligned) gets a last
+ * usable id below the first (virtio_mem_nr_usable() 0): 6.12 probes it
+ * all the same ("bad device setup - warn only") and its plugs end in
+ * virtio_mem_sbm_prepare_next_mb()'s -ENOSPC, which virtio_mem_run_wq()
+ * takes silently.  hotmem fixes it at the probe: QEMU grows no
+ * usable_region_size here (struct virtio_mem_pub).
+ */
+static unsigned long virtio_mem_last_usable_id(struct virtio_mem *vm, uint64_t unit_size)
+{
+	const uint64_t max_addr = min(vm->hm->maxmem, 1ULL << vm->hm->cfg.max_physmem_bits);
+	const uint64_t end_addr = min(vm->addr + vm->region_size - 1, max_addr - 1);
+	unsigned long id = (unsigned long)(end_addr / unit_size);
+
+	if (!IS_ALIGNED(end_addr + 1, unit_size))
+		id--;
+	return id;
+}
+
+/* the usable units of the region, [first, last_usable]: 0 when it holds none whole */
+static unsigned long virtio_mem_nr_usable(unsigned long first, unsigned long last_usable)
+{
+	return last_usable + 1 > first ? last_usable + 1 - first : 0;
+}
+
 /* virtio_mem_init_hotplug(): the mode, the usable blocks, the group */
 static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 {
 	struct hotmem *hm = vm->hm;
 	const uint64_t mb_size = memory_block_size_bytes(vm);
-	const uint64_t max_addr = min(hm->maxmem, 1ULL << hm->cfg.max_physmem_bits);
-	uint64_t sb_size, end_addr = min(vm->addr + vm->region_size, max_addr);
+	uint64_t sb_size;
 	unsigned long unit_pages;
 	int rc;
 
@@ -1864,18 +1891,14 @@ static int virtio_mem_init_hotplug(struct virtio_mem *vm)
 		vm->sbm.first_mb_id = virtio_mem_phys_to_mb_id(vm, vm->addr - 1 + mb_size);
 		vm->sbm.next_mb_id = vm->sbm.first_mb_id;
 		vm->states_unpublished = true;
-		if (end_addr / mb_size <= vm->sbm.first_mb_id)
-			return -ENOSPC;
-		vm->sbm.last_usable_mb_id = virtio_mem_phys_to_mb_id(vm, end_addr) - 1;
+		vm->sbm.last_usable_mb_id = virtio_mem_last_usable_id(vm, mb_size);
 		unit_pages = PHYS_PFN(mb_size);
 	} else {
 		vm->bbm.bb_size = virtio_mem_bbm_bb_size(vm, max(vm->device_block_size, mb_size));
 		vm->bbm.first_bb_id = virtio_mem_phys_to_bb_id(vm, vm->addr - 1 + vm->bbm.bb_size);
 		vm->bbm.next_bb_id = vm->bbm.first_bb_id;
 		vm->states_unpublished = true;
-		if (end_addr / vm->bbm.bb_size <= vm->bbm.first_bb_id)
-			return -ENOSPC;
-		vm->bbm.last_usable_bb_id = virtio_mem_phys_to_bb_id(vm, end_addr) - 1;
+		vm->bbm.last_usable_bb_id = virtio_mem_last_usable_id(vm, vm->bbm.bb_size);
 		unit_pages = PHYS_PFN(vm->bbm.bb_size);
 	}
 	vm->busy_pfn = ~0UL; /* no unplug stopped short yet */
@@ -1903,9 +1926,11 @@ static int virtio_mem_init_hotplug(struct virtio_mem *vm)
  */
 static int virtio_mem_pub_alloc(struct virtio_mem *vm)
 {
-	const size_t nr_mb = vm->in_sbm ? vm->sbm.last_usable_mb_id - vm->sbm.first_mb_id + 1 : 0;
+	const size_t nr_mb = !vm->in_sbm ? 0 :
+		virtio_mem_nr_usable(vm->sbm.first_mb_id, vm->sbm.last_usable_mb_id);
 	const size_t nr_sb = nr_mb * vm->sbm.sbs_per_mb;
-	const size_t nr_bb = vm->in_sbm ? 0 : vm->bbm.last_usable_bb_id - vm->bbm.first_bb_id + 1;
+	const size_t nr_bb = vm->in_sbm ? 0 :
+		virtio_mem_nr_usable(vm->bbm.first_bb_id, vm->bbm.last_usable_bb_id);
 	struct virtio_mem_pub *p = calloc(1, sizeof(*p) + nr_mb + nr_sb + nr_bb);
 
 	if (!p)
@@ -2035,8 +2060,6 @@ int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
 	rc = vm->index = virtio_mem_next_index(hm, index);
 	if (rc < 0)
 		goto out_group;
-	virtio_mem_warn_alignment(vm);
-	virtio_mem_warn_bbm_block_size(vm);
 	rc = virtio_mem_create_resource(vm);
 	if (rc)
 		goto out_group;
@@ -2058,7 +2081,14 @@ int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
 	pr_info(hm, "virtio_mem virtio%d: device block size: %#llx", vm->index,
 		(unsigned long long)device_block_size);
 	pr_info(hm, "virtio_mem virtio%d: nid: %d", vm->index, nid);
-	/* 6.12 virtio_mem_init_hotplug(): in either mode, then the unit's size */
+	/*
+	 * 6.12 virtio_mem_init_hotplug(): its warnings after virtio_mem_init()'s
+	 * lines (a 100M device: "start address" ... "nid", then "The alignment
+	 * of the physical end address ..."), the memory block size in either
+	 * mode, then the unit's size
+	 */
+	virtio_mem_warn_alignment(vm);
+	virtio_mem_warn_bbm_block_size(vm);
 	pr_info(hm, "virtio_mem virtio%d: memory block size: %#llx", vm->index,
 		(unsigned long long)memory_block_size_bytes(vm));
 	pr_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,

@@ -803,7 +803,6 @@ static int vmem_probe(struct hmfs_ctx *ctx, struct hmfs_dev *d, uint64_t request
 		snprintf(err, errlen, "virtio_mem: probe of [0x%llx-0x%llx] failed: %s%s",
 			 (unsigned long long)d->addr, (unsigned long long)(d->addr + d->size - 1),
 			 strerror(-ret),
-			 ret == -ENOSPC ? " (no whole memory block in the region)" :
 			 ret == -EBUSY ? " (the region meets memory already there: could not reserve device region)" : "");
 		d->vm = NULL;
 		return ret;
