@@ -237,6 +237,24 @@ static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t 
 }
 
 /*
+ * What @self takes of the device memory region when placed: QEMU's
+ * memory_device_get_free_addr() reserves the device's memory region, its
+ * exact size, so a virtio-mem device is packed right after the one
+ * before it (a 100M vm0 at 4 GiB: vm1 at 0x106400000, as QEMU 7.2 puts
+ * it: abuse30b V3).  A DIMM's is rounded up to whole memory blocks:
+ * hotmem_find_free_range() (a DIMM's device_add run as a change) takes
+ * only those; QEMU's own rule for a pc-dimm is its backend's alignment
+ * (2 MiB for memory-backend-ram), which docs/hotmemctl.md lists as a
+ * difference.
+ */
+static uint64_t place_footprint(struct hmfs_ctx *ctx, const struct hmfs_dev *self)
+{
+	if (self->type == HMFS_VIRTIO_MEM)
+		return self->size;
+	return (self->size + ctx->block_size - 1) & ~(ctx->block_size - 1);
+}
+
+/*
  * A device owns its whole region, plugged or not (QEMU reserves a
  * virtio-mem device's size in the device memory region): the engine only
  * knows the plugged part, so regions of other devices are skipped here,
@@ -254,7 +272,7 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 		 uint64_t align, bool put_back, bool qemu_view, char *err, size_t errlen)
 {
 	uint64_t base, end, addable, used = 0, min;
-	uint64_t size = (self->size + ctx->block_size - 1) & ~(ctx->block_size - 1);
+	uint64_t size = place_footprint(ctx, self);
 	struct hmfs_dev *o;
 	int ret;
 
@@ -728,6 +746,23 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 #define VIRTIO_MEM_DEFAULT_BLOCK_SIZE (2ULL << 20)
 /* VIRTIO_MEM_MIN_BLOCK_SIZE: QEMU's block-size setter refuses less */
 #define VIRTIO_MEM_MIN_BLOCK_SIZE (1ULL << 20)
+/* QEMU_VMALLOC_ALIGN on x86_64: a memory-backend-ram's alignment (memory_region_get_alignment()) */
+#define QEMU_VMALLOC_ALIGN (2ULL << 20)
+
+/*
+ * memory_device_pre_plug() (QEMU 7.2+): the device's alignment is
+ * MAX(its get_min_alignment() -- virtio_mem_pci_get_min_alignment(), the
+ * block-size --, its backend's alignment), nothing of the guest's memory
+ * block: a 1M block-size is placed 2M-aligned, a 100M device's successor
+ * right after its end (abuse30b V3; until 2026-12-02 the memory block
+ * size aligned it too).  A memaddr given is still held to the block-size
+ * alone (vmem_check()), where QEMU holds it to this: a state file's
+ * device at a 1M-aligned memaddr is restored, not refused.
+ */
+static uint64_t vmem_align(const struct hmfs_dev *d)
+{
+	return d->block_size > QEMU_VMALLOC_ALIGN ? d->block_size : QEMU_VMALLOC_ALIGN;
+}
 
 /*
  * QEMU's checks of a virtio-mem device, in its order: the block-size
@@ -768,15 +803,12 @@ static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, ch
 static int vmem_realize(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 			uint64_t requested, bool put_back, char *err, size_t errlen)
 {
-	uint64_t align;
 	int ret;
 
 	ret = vmem_check(d, have_addr, requested, err, errlen);
 	if (ret)
 		return ret;
-	/* placed in whole memory blocks too: the driver adds only those */
-	align = d->block_size > ctx->block_size ? d->block_size : ctx->block_size;
-	return place(ctx, d, &d->addr, have_addr, align, put_back, true, err, errlen);
+	return place(ctx, d, &d->addr, have_addr, vmem_align(d), put_back, true, err, errlen);
 }
 
 /*
