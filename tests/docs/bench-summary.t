@@ -89,6 +89,50 @@ PY
 [ "$check" = fine ] && ok "bench.json: _run (date, git, nproc, loads); met null for figures without a goal" ||
 	notok "bench.json" "$check"
 
+# what moves the figures on a VM, in "_run" (wake30): its uptime at the
+# start and the end; the cpuidle driver, governor and haltpoll's
+# guest_halt_poll_ns, page reporting's reported_kib (start and end) and
+# kdamond's CPU time (start and end) where this host has them, absent
+# where it has not
+check=$(python3 - "$json" <<'PY' 2>&1
+import json, os, sys
+r = json.load(open(sys.argv[1])).get("_run", {})
+bad = []
+s, e = r.get("uptime_s_start"), r.get("uptime_s_end")
+if not all(isinstance(v, (int, float)) for v in (s, e)) or not 0 < s <= e:
+    bad.append("uptime_s_start %r, uptime_s_end %r" % (s, e))
+def read(path):
+    try:
+        return open(path).read().strip()
+    except OSError:
+        return None
+cpuidle = "/sys/devices/system/cpu/cpuidle/"
+files = {"cpuidle_driver": cpuidle + "current_driver",
+         "haltpoll_guest_halt_poll_ns": "/sys/module/haltpoll/parameters/guest_halt_poll_ns",
+         "page_reporting_reported_kib_start": "/sys/module/page_reporting/parameters/reported_kib"}
+for key, path in files.items():
+    want = read(path)
+    got = r.get(key)
+    if (want is None) != (got is None) or (want is not None and str(got) != want and
+                                           not key.endswith("_start")):
+        bad.append("%s %r, %s says %r" % (key, got, path, want))
+if ("page_reporting_reported_kib_start" in r) != ("page_reporting_reported_kib_end" in r):
+    bad.append("reported_kib at one end only")
+kdamond = any((read("/proc/%s/comm" % p) or "").startswith("kdamond")
+              for p in os.listdir("/proc") if p.isdigit())
+for k in ("kdamond_cpu_s_start", "kdamond_cpu_s_end"):
+    if kdamond and not isinstance(r.get(k), (int, float)):
+        bad.append("%s %r with a kdamond running" % (k, r.get(k)))
+print("; ".join(bad) or "fine")
+PY
+)
+[ "$check" = fine ] &&
+	ok "bench.json: _run has the uptime, cpuidle, page reporting and kdamond's CPU this host has" ||
+	notok "bench.json _run host state" "$check"
+grep -q '^== host: uptime_s=[0-9.]*' <<<"$got" && grep -q '^== host at the end: uptime_s=' <<<"$got" &&
+	ok "the host's state is printed at the run's start and end" ||
+	notok "== host lines" "$got"
+
 # a failing program: said, and the exit status says it
 printf '#!/bin/sh\nexit 3\n' >"$tmp/fails"
 chmod +x "$tmp/fails"
