@@ -16,6 +16,9 @@
  *   *_one_cpu         attr_read_ratio and lsmem_ratio again with the reader
  *                     and hotmemfs on one CPU: how much of the ratio is the
  *                     wake-ups across CPUs each round trip costs
+ *   host_wake_rtt_cross_cpu_us, host_wake_rtt_same_cpu_us  a pipe round
+ *                     trip between two processes on two CPUs and on one,
+ *                     in turn: what a wake-up across CPUs costs this host
  *   fuse_floor_uring_attr_read_us  fuse_floor over io_uring (-u: a queue
  *                     per CPU, the request served on the reader's CPU)
  *   fuse_floor_uring_vs_devfuse  that against fuse_floor on /dev/fuse,
@@ -995,8 +998,8 @@ static void *pipe_echo_thread(void *arg)
 	return NULL;
 }
 
-/* one batch: the round trip's mean in us, or -1 */
-static double pipe_rtt_us(bool processes, int cpu)
+/* one batch, the measuring side on @cpu and the echo on @echo_cpu: the round trip's mean in us, or -1 */
+static double pipe_rtt_us(bool processes, int cpu, int echo_cpu)
 {
 	struct pipe_pair pp = { .n = 2000 };
 	bool started;
@@ -1015,7 +1018,7 @@ static double pipe_rtt_us(bool processes, int cpu)
 		return -1;
 	}
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	CPU_SET(echo_cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set); /* inherited by the thread or the child */
 	if (processes) {
 		pid = fork();
@@ -1035,6 +1038,9 @@ static double pipe_rtt_us(bool processes, int cpu)
 	} else {
 		started = !pthread_create(&th, NULL, pipe_echo_thread, &pp);
 	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
 	if (started) {
 		t0 = now();
 		for (i = 0; i < pp.n; i++)
@@ -1068,8 +1074,8 @@ static void bench_switch(void)
 		return;
 	}
 	for (int b = 0; b < NR_BATCH; b++) {
-		th[b] = pipe_rtt_us(false, cpu);
-		pr[b] = pipe_rtt_us(true, cpu);
+		th[b] = pipe_rtt_us(false, cpu, cpu);
+		pr[b] = pipe_rtt_us(true, cpu, cpu);
 		if (th[b] < 0 || pr[b] < 0) {
 			printf("# pipe round trips failed; switch costs skipped\n");
 			sched_setaffinity(0, sizeof(all), &all);
@@ -1085,6 +1091,58 @@ static void bench_switch(void)
 	report("host_pipe_rtt_processes_us", mp, "us", "informational: two switches of address space", true);
 	report("host_mm_switch_us", (mp - mt) / 2, "us",
 	       "informational: one switch of address space; a FUSE request makes two", true);
+}
+
+/*
+ * What a FUSE round trip pays when its two sides sit on two CPUs: each
+ * side's wake of the other is an IPI, and on a VM whose idle vCPUs halt
+ * (cpuidle-haltpoll with guest_halt_poll_ns=0, as this one) a halted
+ * vCPU's exit to the hypervisor besides.  A pipe round trip between two
+ * processes on two CPUs against the same on one, batches taken in turn.
+ * Idle, the scheduler puts a woken reader or server on the idle CPU, so
+ * the FUSE figures pay the first; under load it keeps both on the busy
+ * one and they pay the second: what moves them between a quiet and a
+ * loaded run (README, "Where the time goes").
+ */
+static void bench_wake(void)
+{
+	double same[NR_BATCH], cross[NR_BATCH], ms, mc;
+	int cpu = sched_getcpu(), other = -1, b;
+	cpu_set_t all;
+
+	if (cpu < 0 || sched_getaffinity(0, sizeof(all), &all)) {
+		printf("# no CPU affinity to go back to; wake-up costs skipped\n");
+		return;
+	}
+	for (int c = 0; c < CPU_SETSIZE && other < 0; c++)
+		if (c != cpu && CPU_ISSET(c, &all))
+			other = c;
+	if (other < 0) {
+		printf("# one CPU only: no wake-up across CPUs to measure\n");
+		return;
+	}
+	for (b = 0; b < NR_BATCH; b++) {
+		same[b] = pipe_rtt_us(true, cpu, cpu);
+		cross[b] = pipe_rtt_us(true, cpu, other);
+		if (same[b] < 0 || cross[b] < 0)
+			break;
+	}
+	sched_setaffinity(0, sizeof(all), &all);
+	if (b < NR_BATCH) {
+		printf("# pipe round trips failed; wake-up costs skipped\n");
+		return;
+	}
+	ms = median(same, NR_BATCH);
+	mc = median(cross, NR_BATCH);
+	printf("# a pipe round trip between two processes: %.2f us on CPUs %d and %d, %.2f us both on "
+	       "CPU %d (medians of %d x 2000, in turn): %.1f us a wake-up across CPUs\n",
+	       mc, cpu, other, ms, cpu, NR_BATCH, (mc - ms) / 2);
+	report("host_wake_rtt_same_cpu_us", ms, "us",
+	       "informational: the other side woken on this CPU (a loaded machine's FUSE round trip)",
+	       true);
+	report("host_wake_rtt_cross_cpu_us", mc, "us",
+	       "informational: the other side woken on the other CPU (a quiet machine's FUSE round trip)",
+	       true);
 }
 
 static void bench_small(const char *build)
@@ -1119,6 +1177,7 @@ static void bench_small(const char *build)
 	bench_one_cpu(&f, real, emu_state);
 	fs_stop(&f);
 	bench_switch();
+	bench_wake();
 }
 
 static void bench_huge(const char *build)
