@@ -47,6 +47,14 @@
 #define BPFFS "/sys/fs/bpf"
 #define TRACEFS "/sys/kernel/tracing"
 
+/*
+ * The maps pinned, in order, by their names in hotmem_trace.bpf.c: known
+ * before the object is loaded, so that the pins in the way are looked at
+ * (and a start refused) before anything is loaded or attached
+ */
+static const char *const pin_names[] = { "counters", "blocks" };
+#define NR_PINS (sizeof(pin_names) / sizeof(pin_names[0]))
+
 struct opts {
 	bool kernel, json, quiet, verbose, no_pin, per_probe;
 	const char *emulator;
@@ -66,6 +74,7 @@ struct run {
 	struct ring_buffer *rb;
 	FILE *out;
 	FILE *jout; /* --json-output */
+	bool made_out, made_json; /* open_output() made them: a refused start removes them */
 	/* where the last successful flush left -o's and -J's files: whole lines up to there */
 	off_t out_whole, jout_whole;
 	__u64 t0;
@@ -75,6 +84,8 @@ struct run {
 	bool pinned;
 	bool made_pin_dir; /* this run's mkdir() made --pin DIR: it removes it again */
 	int pin_dir_fd; /* --pin DIR, flock()ed for the run (lock_pin_dir()); -1 */
+	/* the map ids of stale pins in the way (pins_in_the_way()), replaced by pin(); 0: none */
+	unsigned int stale_id[NR_PINS];
 	bool duration_over; /* --duration ended the trace */
 	bool emulator_exited; /* --emulator PID's process ended the trace */
 	char emu_comm[16]; /* --emulator PID's name, read at start: gone at its exit */
@@ -581,17 +592,25 @@ static int pin_path(char *buf, size_t len, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* the maps pinned, in order; unpin_first() undoes the first @n */
-#define PIN_MAPS(r) { (r)->t.skel->maps.counters, (r)->t.skel->maps.blocks }
+static int pin_name_path(char *buf, const struct run *r, size_t i)
+{
+	return pin_path(buf, PATH_MAX, r->o->pin, pin_names[i]);
+}
 
+/* the loaded object's map pinned as pin_names[@i] */
+static struct bpf_map *pin_map(const struct run *r, size_t i)
+{
+	return bpf_object__find_map_by_name(r->t.skel->obj, pin_names[i]);
+}
+
+/* unpin_first() undoes the first @n pins */
 static void unpin_first(struct run *r, size_t n)
 {
-	struct bpf_map *maps[] = PIN_MAPS(r);
 	char path[PATH_MAX];
 
-	for (size_t i = 0; i < n && i < sizeof(maps) / sizeof(maps[0]); i++)
-		if (!pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
-			bpf_map__unpin(maps[i], path);
+	for (size_t i = 0; i < n && i < NR_PINS; i++)
+		if (!pin_name_path(path, r, i))
+			bpf_map__unpin(pin_map(r, i), path);
 }
 
 /*
@@ -614,15 +633,18 @@ static void unlock_pin_dir(struct run *r)
 	r->pin_dir_fd = -1;
 }
 
-static void unpin(struct run *r)
+/* what claim_pin_dir() took: the directory it made removed, the lock let go */
+static void release_pin_dir(struct run *r)
 {
-	struct bpf_map *maps[] = PIN_MAPS(r);
-
-	if (!r->pinned)
-		return;
-	unpin_first(r, sizeof(maps) / sizeof(maps[0]));
 	rmdir_made_pin_dir(r);
 	unlock_pin_dir(r);
+}
+
+static void unpin(struct run *r)
+{
+	if (!r->pinned)
+		return;
+	unpin_first(r, NR_PINS);
 	r->pinned = false;
 }
 
@@ -683,33 +705,27 @@ static int unlink_stale_pin(const char *path, unsigned int id)
  * Pins in the way, found under the lock on --pin DIR, so no live run of
  * this version holds them: a killed one's, or an older run's (which takes
  * no lock; the /proc walk guards against it, as far as this /proc shows
- * its processes).  Stale ones (no process holds their map) are replaced,
- * saying so; any other is never ours to remove: the run is refused, every
- * one of them named, and nothing removed.  The hint to rm them only where
- * no holder was seen: rm of a live run's pins is what the refusal is for.
+ * its processes).  Stale ones (no process holds their map) are noted in
+ * r->stale_id, replaced by pin() once the maps are loaded; any other is
+ * never ours to remove: the run is refused, every one of them named, and
+ * nothing removed.  The hint to rm them only where no holder was seen: rm
+ * of a live run's pins is what the refusal is for.
  */
 static int pins_in_the_way(struct run *r)
 {
-	struct bpf_map *maps[] = PIN_MAPS(r);
 	char path[PATH_MAX], found[2 * PATH_MAX + 64] = "";
-	unsigned int ids[sizeof(maps) / sizeof(maps[0])];
-	bool stale[sizeof(maps) / sizeof(maps[0])] = { false };
-	size_t len = 0, nr_stale = 0;
+	size_t len = 0;
 	bool held = false;
-	int err = 0;
 
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+	for (size_t i = 0; i < NR_PINS; i++) {
 		int ret;
 
-		if (pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])) ||
-		    access(path, F_OK))
+		if (pin_name_path(path, r, i) || access(path, F_OK))
 			continue;
-		ret = pin_is_stale(path, &ids[i]);
-		if (!ret) {
-			stale[i] = true;
-			nr_stale++;
+		ret = pin_is_stale(path, &r->stale_id[i]);
+		if (!ret)
 			continue;
-		}
+		r->stale_id[i] = 0;
 		held |= ret == 1;
 		len += snprintf(found + len, sizeof(found) - len, "%s%s", len ? " " : "", path);
 		if (len >= sizeof(found))
@@ -721,11 +737,18 @@ static int pins_in_the_way(struct run *r)
 	else if (len)
 		fprintf(stderr, "hotmem-trace: pinned already: %s: not known to be stale (above): "
 				"if nothing uses them, rm %s; or use another --pin DIR\n", found, found);
-	if (len)
-		return -EEXIST;
-	for (size_t i = 0; !err && nr_stale && i < sizeof(maps) / sizeof(maps[0]); i++)
-		if (stale[i] && !pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i])))
-			err = unlink_stale_pin(path, ids[i]);
+	return len ? -EEXIST : 0;
+}
+
+/* the stale pins pins_in_the_way() found, replaced: each still the map it was */
+static int unlink_stale_pins(struct run *r)
+{
+	char path[PATH_MAX];
+	int err = 0;
+
+	for (size_t i = 0; !err && i < NR_PINS; i++)
+		if (r->stale_id[i] && !pin_name_path(path, r, i))
+			err = unlink_stale_pin(path, r->stale_id[i]);
 	return err;
 }
 
@@ -868,10 +891,14 @@ static int lock_pin_dir(struct run *r)
 	return -EAGAIN;
 }
 
-static int pin(struct run *r)
+/*
+ * --pin DIR locked and looked at before anything is loaded or attached
+ * (setup()): a start refused for it -- another run's lock, pins in the
+ * way, DIR off bpffs -- did seconds of loading and attaching first, its
+ * probes briefly live.  Kept until the run ends (release_pin_dir()).
+ */
+static int claim_pin_dir(struct run *r)
 {
-	struct bpf_map *maps[] = PIN_MAPS(r);
-	char path[PATH_MAX];
 	int err;
 
 	err = lock_pin_dir(r);
@@ -880,20 +907,29 @@ static int pin(struct run *r)
 	err = pins_in_the_way(r);
 	if (!err)
 		err = pin_dir_is_bpffs(r->o->pin);
-	for (size_t i = 0; !err && i < sizeof(maps) / sizeof(maps[0]); i++) {
-		err = pin_path(path, sizeof(path), r->o->pin, bpf_map__name(maps[i]));
+	if (err)
+		release_pin_dir(r);
+	return err;
+}
+
+/* the loaded maps pinned in the directory claim_pin_dir() holds */
+static int pin(struct run *r)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = unlink_stale_pins(r);
+	for (size_t i = 0; !err && i < NR_PINS; i++) {
+		err = pin_name_path(path, r, i);
 		if (!err)
-			err = bpf_map__pin(maps[i], path);
+			err = bpf_map__pin(pin_map(r, i), path);
 		if (err) {
 			fprintf(stderr, "hotmem-trace: pinning %s: %s\n", path, strerror(-err));
 			unpin_first(r, i);
 		}
 	}
-	if (err) {
-		rmdir_made_pin_dir(r);
-		unlock_pin_dir(r);
+	if (err)
 		return err;
-	}
 	r->pinned = true;
 	return 0;
 }
@@ -1186,163 +1222,7 @@ static bool emulator_gone(const struct run *r)
 	return r->t.emu_pid > 0 && kill(r->t.emu_pid, 0) && errno == ESRCH;
 }
 
-/* ---- setup and main loop ------------------------------------------------- */
-
-#define PROC_PID_INIT_INO 0xEFFFFFFCU
-
-static int set_emulator(struct run *r)
-{
-	struct opts *o = r->o;
-	const char *e = o->emulator;
-	struct stat st;
-	char *end;
-	long pid;
-
-	r->t.emu_pid = -1;
-	/* a command: its probes and its children's, not other processes' */
-	r->t.filter_tgid = r->child > 0 ? r->child : 0;
-	/*
-	 * the pids said here are our pid namespace's (hotmem-enter's, say):
-	 * the BPF side compares them there, not as the initial namespace's.
-	 * In the initial namespace (PROC_PID_INIT_INO, include/linux/proc_ns.h)
-	 * a pid is task->tgid: 0 keeps each probe hit to that one read.
-	 */
-	r->t.filter_pidns_ino = stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO ?
-					0 : (unsigned int)st.st_ino;
-	if (!e && !o->cmd)
-		return 0;
-	r->t.want_emulator = true;
-	r->t.per_probe = o->per_probe;
-	if (!e) {
-		r->t.emu_cmd = o->cmd[0];
-		return resolve_cmd(o->cmd[0], r->t.emu_path);
-	}
-	pid = strtol(e, &end, 10);
-	if (*e && !*end && pid > 0) {
-		r->t.emu_pid = pid;
-		r->t.filter_tgid = pid;
-		snprintf(r->t.emu_path, sizeof(r->t.emu_path), "/proc/%ld/exe", pid);
-		if (access(r->t.emu_path, F_OK))
-			return -ESRCH;
-		read_comm(pid, r->emu_comm, sizeof(r->emu_comm));
-		return 0;
-	}
-	return realpath(e, r->t.emu_path) ? 0 : -errno;
-}
-
-/*
- * Since 2025's "perf: Require CAP_SYS_ADMIN for uprobes" (6.18 has it,
- * stable kernels too) kernel/events/core.c perf_uprobe_event_init()
- * refuses CAP_PERFMON alone: EACCES.  Said when that is why the engine's
- * probes were not attached; -EPERM when nothing was (@err), else @err.
- */
-static int uprobes_refused(const struct run *r, int err)
-{
-	if (!r->t.want_emulator || r->t.usdt_err != -EACCES || has_cap(CAP_SYS_ADMIN))
-		return err;
-	fprintf(stderr,
-		"hotmem-trace: not permitted: attaching the engine's USDT probes (uprobes) needs "
-		"CAP_SYS_ADMIN on this kernel, and this process lacks it: run it as root\n");
-	return err ? -EPERM : 0;
-}
-
-/*
- * A tracepoint's program is attached by its id, read from tracefs
- * (events/SYSTEM/EVENT/id), which only root may read: EACCES.  Said when
- * that is why; -EPERM when nothing was traced (@err), else @err.
- */
-static int tracepoints_refused(const struct run *r, int err)
-{
-	bool refused = false;
-
-	for (int i = 0; i < HMT_NR_TP; i++)
-		refused |= r->t.want_kernel && r->t.tp_err[i] == -EACCES;
-	if (!refused)
-		return err;
-	fprintf(stderr,
-		"hotmem-trace: not permitted: attaching the kernel's tracepoints needs read access to "
-		"tracefs's event ids (%s/events), which this process lacks: run it as root\n",
-		TRACEFS);
-	return err ? -EPERM : 0;
-}
-
-/*
- * Every probe attached is a descriptor (a perf event's, a link's): 54 USDT
- * probes with --per-probe, a kernel mode's functions, the maps.  The soft
- * RLIMIT_NOFILE raised to the hard one, as libbpf's tools do: at 64 a run
- * attached 19 of 54 probes and said "ready" (abuse25c D4).
- */
-static void raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
-/*
- * Probes left out for want of descriptors even at the hard limit: a trace
- * missing steps for a reason of ours, refused (-EMFILE) where it went on,
- * "ready", exit 0.
- */
-static int fds_refused(const struct run *r)
-{
-	struct rlimit rl = { 0 };
-
-	if (!hmt_tracer_out_of_fds(&r->t))
-		return 0;
-	getrlimit(RLIMIT_NOFILE, &rl);
-	fprintf(stderr,
-		"hotmem-trace: out of file descriptors (RLIMIT_NOFILE %llu, its hard limit): "
-		"not every probe could be attached, the trace would miss steps: raise the "
-		"limit (ulimit -Hn, LimitNOFILE=) and start again\n",
-		(unsigned long long)rl.rlim_cur);
-	return -EMFILE;
-}
-
-static int setup(struct run *r)
-{
-	int err;
-
-	err = set_emulator(r);
-	if (err) {
-		fprintf(stderr, "hotmem-trace: emulator %s%s: %s\n",
-			r->o->emulator ? r->o->emulator : r->o->cmd[0],
-			r->o->emulator_env ? " (" EMULATOR_ENV ", hotmem-enter's machine)" : "",
-			strerror(-err));
-		return err;
-	}
-	r->t.want_kernel = r->o->kernel;
-	r->t.first_mode = r->o->mode;
-	r->t.block_pages = kernel_block_pages();
-	r->t.max_blocks = blocks_wanted(r);
-	err = hmt_tracer_open(&r->t);
-	if (!r->o->quiet || err)
-		hmt_tracer_report(&r->t, stderr);
-	if (err) {
-		/* a binary without probes: hmt_tracer_report() said what it is, and what to do */
-		if (!hmt_tracer_no_probes(&r->t))
-			fprintf(stderr, "hotmem-trace: nothing could be traced: %s\n", strerror(-err));
-		return tracepoints_refused(r, uprobes_refused(r, err));
-	}
-	uprobes_refused(r, 0);
-	tracepoints_refused(r, 0);
-	say_deleted_binaries(r);
-	err = fds_refused(r);
-	if (err)
-		return err;
-	if (!r->o->no_pin) {
-		err = pin(r);
-		if (err)
-			return err;
-	}
-	r->rb = ring_buffer__new(bpf_map__fd(r->t.skel->maps.events), on_event, r, NULL);
-	if (!r->rb)
-		return -errno ? -errno : -ENOMEM;
-	return 0;
-}
+/* ---- output files ------------------------------------------------------- */
 
 /*
  * Fully buffered, flushed after each drain of the ring buffer (every
@@ -1488,28 +1368,209 @@ static void close_output(struct run *r)
 	r->out = r->jout = NULL;
 }
 
+/*
+ * -o and -J opened before anything is loaded (an unwritable path refused
+ * before seconds of attaching), neither emptied yet: replace_output(),
+ * once nothing can refuse any more.  A file made here is removed again by
+ * a refused start (remove_made_output()).
+ */
 static int open_output(struct run *r)
 {
-	bool made_out = false, made_json = false;
-
 	r->out = stdout;
 	if (!r->o->output)
 		setvbuf(stdout, NULL, _IOFBF, OUT_BUF);
-	else if (!(r->out = open_file(r->o->output, &made_out)))
+	else if (!(r->out = open_file(r->o->output, &r->made_out)))
 		return -EIO;
-	if (r->o->json_output && !(r->jout = open_file(r->o->json_output, &made_json)))
-		goto fail;
+	if (r->o->json_output && !(r->jout = open_file(r->o->json_output, &r->made_json)))
+		return -EIO;
+	return 0;
+}
+
+/* the start goes on: it replaces the files, and keeps those it made */
+static int replace_output(struct run *r)
+{
 	if ((r->o->output && replace_file(r->out, r->o->output)) ||
 	    replace_file(r->jout, r->o->json_output))
-		goto fail;
+		return -EIO;
+	r->made_out = r->made_json = false;
 	return 0;
-fail:
-	close_output(r);
-	if (made_out)
+}
+
+/* after close_output(): the files a refused start made, removed */
+static void remove_made_output(struct run *r)
+{
+	if (r->made_out)
 		unlink(r->o->output);
-	if (made_json)
+	if (r->made_json)
 		unlink(r->o->json_output);
-	return -EIO;
+	r->made_out = r->made_json = false;
+}
+
+/* ---- setup and main loop ------------------------------------------------- */
+
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
+static int set_emulator(struct run *r)
+{
+	struct opts *o = r->o;
+	const char *e = o->emulator;
+	struct stat st;
+	char *end;
+	long pid;
+
+	r->t.emu_pid = -1;
+	/* a command: its probes and its children's, not other processes' */
+	r->t.filter_tgid = r->child > 0 ? r->child : 0;
+	/*
+	 * the pids said here are our pid namespace's (hotmem-enter's, say):
+	 * the BPF side compares them there, not as the initial namespace's.
+	 * In the initial namespace (PROC_PID_INIT_INO, include/linux/proc_ns.h)
+	 * a pid is task->tgid: 0 keeps each probe hit to that one read.
+	 */
+	r->t.filter_pidns_ino = stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO ?
+					0 : (unsigned int)st.st_ino;
+	if (!e && !o->cmd)
+		return 0;
+	r->t.want_emulator = true;
+	r->t.per_probe = o->per_probe;
+	if (!e) {
+		r->t.emu_cmd = o->cmd[0];
+		return resolve_cmd(o->cmd[0], r->t.emu_path);
+	}
+	pid = strtol(e, &end, 10);
+	if (*e && !*end && pid > 0) {
+		r->t.emu_pid = pid;
+		r->t.filter_tgid = pid;
+		snprintf(r->t.emu_path, sizeof(r->t.emu_path), "/proc/%ld/exe", pid);
+		if (access(r->t.emu_path, F_OK))
+			return -ESRCH;
+		read_comm(pid, r->emu_comm, sizeof(r->emu_comm));
+		return 0;
+	}
+	return realpath(e, r->t.emu_path) ? 0 : -errno;
+}
+
+/*
+ * Since 2025's "perf: Require CAP_SYS_ADMIN for uprobes" (6.18 has it,
+ * stable kernels too) kernel/events/core.c perf_uprobe_event_init()
+ * refuses CAP_PERFMON alone: EACCES.  Said when that is why the engine's
+ * probes were not attached; -EPERM when nothing was (@err), else @err.
+ */
+static int uprobes_refused(const struct run *r, int err)
+{
+	if (!r->t.want_emulator || r->t.usdt_err != -EACCES || has_cap(CAP_SYS_ADMIN))
+		return err;
+	fprintf(stderr,
+		"hotmem-trace: not permitted: attaching the engine's USDT probes (uprobes) needs "
+		"CAP_SYS_ADMIN on this kernel, and this process lacks it: run it as root\n");
+	return err ? -EPERM : 0;
+}
+
+/*
+ * A tracepoint's program is attached by its id, read from tracefs
+ * (events/SYSTEM/EVENT/id), which only root may read: EACCES.  Said when
+ * that is why; -EPERM when nothing was traced (@err), else @err.
+ */
+static int tracepoints_refused(const struct run *r, int err)
+{
+	bool refused = false;
+
+	for (int i = 0; i < HMT_NR_TP; i++)
+		refused |= r->t.want_kernel && r->t.tp_err[i] == -EACCES;
+	if (!refused)
+		return err;
+	fprintf(stderr,
+		"hotmem-trace: not permitted: attaching the kernel's tracepoints needs read access to "
+		"tracefs's event ids (%s/events), which this process lacks: run it as root\n",
+		TRACEFS);
+	return err ? -EPERM : 0;
+}
+
+/*
+ * Every probe attached is a descriptor (a perf event's, a link's): 54 USDT
+ * probes with --per-probe, a kernel mode's functions, the maps.  The soft
+ * RLIMIT_NOFILE raised to the hard one, as libbpf's tools do: at 64 a run
+ * attached 19 of 54 probes and said "ready" (abuse25c D4).
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/*
+ * Probes left out for want of descriptors even at the hard limit: a trace
+ * missing steps for a reason of ours, refused (-EMFILE) where it went on,
+ * "ready", exit 0.
+ */
+static int fds_refused(const struct run *r)
+{
+	struct rlimit rl = { 0 };
+
+	if (!hmt_tracer_out_of_fds(&r->t))
+		return 0;
+	getrlimit(RLIMIT_NOFILE, &rl);
+	fprintf(stderr,
+		"hotmem-trace: out of file descriptors (RLIMIT_NOFILE %llu, its hard limit): "
+		"not every probe could be attached, the trace would miss steps: raise the "
+		"limit (ulimit -Hn, LimitNOFILE=) and start again\n",
+		(unsigned long long)rl.rlim_cur);
+	return -EMFILE;
+}
+
+static int setup(struct run *r)
+{
+	int err;
+
+	err = set_emulator(r);
+	if (err) {
+		fprintf(stderr, "hotmem-trace: emulator %s%s: %s\n",
+			r->o->emulator ? r->o->emulator : r->o->cmd[0],
+			r->o->emulator_env ? " (" EMULATOR_ENV ", hotmem-enter's machine)" : "",
+			strerror(-err));
+		return err;
+	}
+	/* the cheap refusals before the seconds of loading and attaching */
+	if (!r->o->no_pin) {
+		err = claim_pin_dir(r);
+		if (err)
+			return err;
+	}
+	err = open_output(r);
+	if (err)
+		return err;
+	r->t.want_kernel = r->o->kernel;
+	r->t.first_mode = r->o->mode;
+	r->t.block_pages = kernel_block_pages();
+	r->t.max_blocks = blocks_wanted(r);
+	err = hmt_tracer_open(&r->t);
+	if (!r->o->quiet || err)
+		hmt_tracer_report(&r->t, stderr);
+	if (err) {
+		/* a binary without probes: hmt_tracer_report() said what it is, and what to do */
+		if (!hmt_tracer_no_probes(&r->t))
+			fprintf(stderr, "hotmem-trace: nothing could be traced: %s\n", strerror(-err));
+		return tracepoints_refused(r, uprobes_refused(r, err));
+	}
+	uprobes_refused(r, 0);
+	tracepoints_refused(r, 0);
+	say_deleted_binaries(r);
+	err = fds_refused(r);
+	if (err)
+		return err;
+	if (!r->o->no_pin) {
+		err = pin(r);
+		if (err)
+			return err;
+	}
+	r->rb = ring_buffer__new(bpf_map__fd(r->t.skel->maps.events), on_event, r, NULL);
+	if (!r->rb)
+		return -errno ? -errno : -ENOMEM;
+	return 0;
 }
 
 /*
@@ -1687,12 +1748,12 @@ static int trace_main(struct opts *o)
 	if (err)
 		goto out;
 	/*
-	 * Opened ("w": a start replaces them) only once nothing can refuse
-	 * any more: a refused start (pins in the way after a kill -9, a pid
-	 * gone, pins off bpffs) emptied the last run's -o/-J file, and
+	 * Emptied (a start replaces them) only once nothing can refuse any
+	 * more: a refused start (pins in the way after a kill -9, a pid gone,
+	 * pins off bpffs) emptied the last run's -o/-J file, and
 	 * hotmem-trace.service's restarts did so every 5 s (abuse25a B6).
 	 */
-	err = open_output(&r);
+	err = replace_output(&r);
 	if (err)
 		goto out;
 	if (!o->json)
@@ -1724,8 +1785,10 @@ out:
 	ring_buffer__free(r.rb);
 	if (r.t.skel)
 		unpin(&r);
+	release_pin_dir(&r);
 	hmt_tracer_close(&r.t);
 	close_output(&r);
+	remove_made_output(&r);
 	if (err)
 		return err == -EPERM ? EX_NOPERM : 1;
 	if (o->cmd && WIFEXITED(r.child_status))
