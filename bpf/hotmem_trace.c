@@ -794,29 +794,80 @@ static int pin_dir_refused(const char *dir, int err)
 	return err == EPERM || err == EACCES ? -EPERM : -err;
 }
 
+/* the length of @dir without its trailing slashes (the root's one kept) */
+static int dir_name_len(const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return len > PATH_MAX ? PATH_MAX : (int)len;
+}
+
+/*
+ * --pin DIR made already locked: made under a name of its own beside it
+ * (mkdtemp DIR-XXXXXX, mode 0700), flock()ed, then renamed to DIR
+ * (RENAME_NOREPLACE; bpffs's simple_rename() takes it).  Made by mkdir(DIR)
+ * and locked after, another starter could open and lock it in between:
+ * this run was refused, keeping the directory for the lock's holder, who
+ * had not made it and left it behind empty at its end (trace30).  The
+ * locked descriptor (r->made_pin_dir set); -EEXIST: DIR is there now, the
+ * temporary one removed; else a negative errno, said.
+ */
+static int make_locked_pin_dir(struct run *r)
+{
+	const char *dir = r->o->pin;
+	char name[PATH_MAX], tmp[PATH_MAX];
+	int fd, err;
+
+	snprintf(name, sizeof(name), "%.*s", dir_name_len(dir), dir);
+	if (snprintf(tmp, sizeof(tmp), "%s-XXXXXX", name) >= (int)sizeof(tmp))
+		return pin_dir_refused(dir, ENAMETOOLONG);
+	if (!mkdtemp(tmp))
+		return pin_dir_refused(dir, errno);
+	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		goto out_rmdir;
+	}
+	/* nobody else knows the name: only an error of the kernel's refuses the lock */
+	if (flock(fd, LOCK_EX | LOCK_NB) ||
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, name, RENAME_NOREPLACE)) {
+		err = errno;
+		goto out_close;
+	}
+	r->made_pin_dir = true;
+	return fd;
+out_close:
+	close(fd);
+out_rmdir:
+	rmdir(tmp);
+	return err == EEXIST ? -EEXIST : pin_dir_refused(dir, err);
+}
+
 /*
  * --pin DIR opened (O_CLOEXEC: no command inherits it, nor its lock), made
  * first where it is not there -- only on bpffs, so that a refusal makes
- * nothing.  Another starter may make it meanwhile (EEXIST): opened then.
+ * nothing; a directory made here comes locked.  Another starter may make
+ * it meanwhile (EEXIST): opened then.
  */
 static int open_pin_dir(struct run *r)
 {
 	const char *dir = r->o->pin;
-	int fd, open_err, err;
+	int fd, err;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
-	open_err = errno;
-	err = pin_dir_is_bpffs(dir);
-	if (err)
-		return err;
-	if (!mkdir(dir, 0700))
-		r->made_pin_dir = true;
-	else if (errno != EEXIST)
-		return pin_dir_refused(dir, errno);
-	else if (open_err != ENOENT)
-		return pin_dir_refused(dir, open_err);
+	err = errno;
+	fd = pin_dir_is_bpffs(dir);
+	if (fd)
+		return fd;
+	if (err != ENOENT)
+		return pin_dir_refused(dir, err);
+	fd = make_locked_pin_dir(r);
+	if (fd != -EEXIST)
+		return fd;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return fd >= 0 ? fd : pin_dir_refused(dir, errno);
 }
@@ -824,13 +875,13 @@ static int open_pin_dir(struct run *r)
 /*
  * --pin DIR locked by another: a live hotmem-trace holds it, in whatever
  * PID namespace (or one starting: it pins next), named where this /proc
- * shows it.  A directory this run made stays: the lock's holder pins in it.
+ * shows it.  Never a directory this run made: that one came locked
+ * (make_locked_pin_dir()).
  */
 static int pin_dir_in_use(struct run *r)
 {
 	struct hmt_pin_holder h;
 
-	r->made_pin_dir = false;
 	if (hmt_pin_dir_locker(r->o->pin, &h) == 1)
 		fprintf(stderr, "hotmem-trace: --pin %s: in use by pid %d (%s), which holds its "
 				"lock: stop it first, or use another --pin DIR\n",
@@ -869,6 +920,7 @@ static int lock_pin_dir(struct run *r)
 
 		if (fd < 0)
 			return fd;
+		/* one open_pin_dir() made is locked already: taken again, a no-op */
 		if (flock(fd, LOCK_EX | LOCK_NB)) {
 			err = errno;
 			close(fd);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hold the LD_PRELOAD shims share (sync_shim.c, thread_hold.c,
- * unlink_hold.c): the calling thread waits while PATH exists, PATH.held
+ * unlink_hold.c, mkdir_hold.c): the calling thread waits while PATH exists, PATH.held
  * there meanwhile for the test to wait for (tests/wait_exit.sh
  * file_wait), removed once it goes on.  Polled every millisecond:
  * open(), access() and nanosleep() only, nothing that allocates or takes
