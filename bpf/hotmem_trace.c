@@ -86,6 +86,7 @@ struct run {
 	int pin_dir_fd; /* --pin DIR, flock()ed for the run (lock_pin_dir()); -1 */
 	/* the map ids of stale pins in the way (pins_in_the_way()), replaced by pin(); 0: none */
 	unsigned int stale_id[NR_PINS];
+	unsigned int pinned_id[NR_PINS]; /* our maps' ids, pinned: unpin_own() removes only them */
 	bool duration_over; /* --duration ended the trace */
 	bool emulator_exited; /* --emulator PID's process ended the trace */
 	char emu_comm[16]; /* --emulator PID's name, read at start: gone at its exit */
@@ -597,20 +598,67 @@ static int pin_name_path(char *buf, const struct run *r, size_t i)
 	return pin_path(buf, PATH_MAX, r->o->pin, pin_names[i]);
 }
 
+/*
+ * Where pin @i is in the directory this run locked: through its
+ * descriptor, whatever DIR's path names now (replaced meanwhile: another
+ * run's).  Every pin, unlink and unpin of the run goes there.
+ */
+static void pin_at(char *buf, size_t len, const struct run *r, size_t i)
+{
+	snprintf(buf, len, "/proc/self/fd/%d/%s", r->pin_dir_fd, pin_names[i]);
+}
+
 /* the loaded object's map pinned as pin_names[@i] */
 static struct bpf_map *pin_map(const struct run *r, size_t i)
 {
 	return bpf_object__find_map_by_name(r->t.skel->obj, pin_names[i]);
 }
 
+/* @fd is still the directory @dir names: it was not removed or replaced meanwhile */
+static bool is_pin_dir(int fd, const char *dir)
+{
+	struct stat at_fd, at_path;
+
+	return !fstat(fd, &at_fd) && !stat(dir, &at_path) && at_fd.st_dev == at_path.st_dev &&
+	       at_fd.st_ino == at_path.st_ino;
+}
+
+/*
+ * Pin @i removed if it is still this run's: its map id, looked up in the
+ * directory this run locked (through its descriptor, not DIR's path), is
+ * the one pinned.  By path, the exit removed whatever was there: pins put
+ * under DIR since (DIR removed and made again by another run, which then
+ * locks the new one; a pin replaced by a run older than the lock or by
+ * hand) -- another live run's maps unpinned (trace30).
+ */
+static void unpin_own(struct run *r, size_t i)
+{
+	char at[64], path[PATH_MAX];
+	unsigned int id = 0;
+	int err;
+
+	pin_at(at, sizeof(at), r, i);
+	err = hmt_pinned_map_id(at, &id);
+	if (!err && id == r->pinned_id[i]) {
+		unlinkat(r->pin_dir_fd, pin_names[i], 0);
+		return;
+	}
+	if (err == -ENOENT)
+		return; /* removed already: nothing of ours there */
+	pin_name_path(path, r, i);
+	if (err)
+		fprintf(stderr, "hotmem-trace: %s: not known to be this run's pin (map id %u) any "
+				"more: %s: left\n", path, r->pinned_id[i], strerror(-err));
+	else
+		fprintf(stderr, "hotmem-trace: %s: another map pinned there (id %u), not this run's "
+				"(id %u): left\n", path, id, r->pinned_id[i]);
+}
+
 /* unpin_first() undoes the first @n pins */
 static void unpin_first(struct run *r, size_t n)
 {
-	char path[PATH_MAX];
-
 	for (size_t i = 0; i < n && i < NR_PINS; i++)
-		if (!pin_name_path(path, r, i))
-			bpf_map__unpin(pin_map(r, i), path);
+		unpin_own(r, i);
 }
 
 /*
@@ -620,7 +668,8 @@ static void unpin_first(struct run *r, size_t n)
  */
 static void rmdir_made_pin_dir(struct run *r)
 {
-	if (r->made_pin_dir)
+	/* DIR still the one made: another run's, made since under its name, is not ours */
+	if (r->made_pin_dir && is_pin_dir(r->pin_dir_fd, r->o->pin))
 		rmdir(r->o->pin);
 	r->made_pin_dir = false;
 }
@@ -679,20 +728,22 @@ static int pin_is_stale(const char *path, unsigned int *map_id)
 }
 
 /*
- * The stale pin at @path, still map @id just before it goes: under the
- * lock on --pin DIR no run of this version pins there, but one older than
- * that lock may have since the check (reread27 R9)
+ * The stale pin @i (at @path), still map r->stale_id[@i] just before it
+ * goes: under the lock on --pin DIR no run of this version pins there, but
+ * one older than that lock may have since the check (reread27 R9)
  */
-static int unlink_stale_pin(const char *path, unsigned int id)
+static int unlink_stale_pin(struct run *r, size_t i, const char *path)
 {
-	unsigned int now = 0;
+	unsigned int now = 0, id = r->stale_id[i];
+	char at[64];
 
-	if (hmt_pinned_map_id(path, &now) || now != id) {
+	pin_at(at, sizeof(at), r, i);
+	if (hmt_pinned_map_id(at, &now) || now != id) {
 		fprintf(stderr, "hotmem-trace: %s: no longer the stale pin of map id %u: left\n", path,
 			id);
 		return -EBUSY;
 	}
-	if (unlink(path)) {
+	if (unlinkat(r->pin_dir_fd, pin_names[i], 0)) {
 		fprintf(stderr, "hotmem-trace: removing the stale pin %s: %s\n", path, strerror(errno));
 		return -errno;
 	}
@@ -748,7 +799,7 @@ static int unlink_stale_pins(struct run *r)
 
 	for (size_t i = 0; !err && i < NR_PINS; i++)
 		if (r->stale_id[i] && !pin_name_path(path, r, i))
-			err = unlink_stale_pin(path, r->stale_id[i]);
+			err = unlink_stale_pin(r, i, path);
 	return err;
 }
 
@@ -893,15 +944,6 @@ static int pin_dir_in_use(struct run *r)
 	return -EBUSY;
 }
 
-/* @fd is still the directory @dir names: it was not removed or replaced meanwhile */
-static bool is_pin_dir(int fd, const char *dir)
-{
-	struct stat at_fd, at_path;
-
-	return !fstat(fd, &at_fd) && !stat(dir, &at_path) && at_fd.st_dev == at_path.st_dev &&
-	       at_fd.st_ino == at_path.st_ino;
-}
-
 /* a run ending removes its directory under the lock: the next one's to lock is new */
 #define PIN_DIR_TRIES 8
 
@@ -964,6 +1006,18 @@ static int claim_pin_dir(struct run *r)
 	return err;
 }
 
+/* the id of loaded map @map in *@id: 0, or a negative errno */
+static int map_id(struct bpf_map *map, unsigned int *id)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(map), &info, &len))
+		return -errno;
+	*id = info.id;
+	return 0;
+}
+
 /* the loaded maps pinned in the directory claim_pin_dir() holds */
 static int pin(struct run *r)
 {
@@ -972,9 +1026,15 @@ static int pin(struct run *r)
 
 	err = unlink_stale_pins(r);
 	for (size_t i = 0; !err && i < NR_PINS; i++) {
+		struct bpf_map *map = pin_map(r, i);
+		char at[64];
+
+		pin_at(at, sizeof(at), r, i);
 		err = pin_name_path(path, r, i);
 		if (!err)
-			err = bpf_map__pin(pin_map(r, i), path);
+			err = map_id(map, &r->pinned_id[i]);
+		if (!err)
+			err = bpf_map__pin(map, at);
 		if (err) {
 			fprintf(stderr, "hotmem-trace: pinning %s: %s\n", path, strerror(-err));
 			unpin_first(r, i);
