@@ -703,7 +703,8 @@ static void unpin(struct run *r)
  * after a SIGKILL was refused by its own pins for good), else why not,
  * said: 1, a process this /proc shows holds it (a run older than the lock
  * on --pin DIR, a bpftool dump); another value, not known to be stale:
- * holders that cannot all be read, or no map of ours (a file, a program).
+ * holders that cannot all be read or not shown (hidepid=), or no map of
+ * ours (a file, a program).
  */
 static int pin_is_stale(const char *path, unsigned int *map_id)
 {
@@ -714,6 +715,10 @@ static int pin_is_stale(const char *path, unsigned int *map_id)
 	if (ret == 1)
 		fprintf(stderr, "hotmem-trace: %s: map id %u, held by pid %d (%s)\n", path, h.map_id,
 			(int)h.pid, h.comm);
+	else if (ret == -EACCES && h.hidden)
+		fprintf(stderr, "hotmem-trace: %s: map id %u: no process seen holding it, but this "
+				"/proc hides other users' processes (hidepid=): not known to be stale\n",
+			path, h.map_id);
 	else if (ret == -EACCES && h.unreadable)
 		fprintf(stderr, "hotmem-trace: %s: map id %u: no process seen holding it, but %u "
 				"processes' descriptors could not be read (CAP_SYS_PTRACE)\n",
@@ -936,7 +941,7 @@ static int pin_dir_in_use(struct run *r)
 	if (hmt_pin_dir_locker(r->o->pin, &h) == 1)
 		fprintf(stderr, "hotmem-trace: --pin %s: in use by pid %d (%s), which holds its "
 				"lock: stop it first, or use another --pin DIR\n",
-			r->o->pin, (int)h.pid, h.comm);
+			r->o->pin, (int)h.pid, h.hidden ? "its name hidden from this process: hidepid=" : h.comm);
 	else
 		fprintf(stderr, "hotmem-trace: --pin %s: in use by a hotmem-trace this /proc does not "
 				"show (another PID namespace, hidepid=), which holds its lock: stop it "

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <bpf/bpf.h>
 
 #include "pin_holder.h"
@@ -124,6 +126,81 @@ static void read_comm(int pid, char *comm, size_t len)
 	fclose(f);
 }
 
+/* whether this process has CAP_SYS_PTRACE in its effective set (/proc/self/status CapEff) */
+static bool may_ptrace_all(void)
+{
+	unsigned long long eff = 0;
+	char line[128];
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return found && (eff >> CAP_SYS_PTRACE) & 1;
+}
+
+/* this process is in group @gid (its effective or a supplementary one) */
+static bool in_group(gid_t gid)
+{
+	int n = getgroups(0, NULL);
+	bool in = getegid() == gid;
+	gid_t *groups;
+
+	if (in || n <= 0 || !(groups = calloc((size_t)n, sizeof(*groups))))
+		return in;
+	n = getgroups(n, groups);
+	for (int i = 0; !in && i < n; i++)
+		in = groups[i] == gid;
+	free(groups);
+	return in;
+}
+
+/*
+ * The super options of the proc mount /proc is (its st_dev's line of
+ * /proc/self/mountinfo: a /proc mounted over another is the one read),
+ * in @opts
+ */
+static bool proc_mount_options(char *opts, size_t len)
+{
+	char line[1024], found[1024];
+	unsigned int maj, min;
+	struct stat st;
+	bool is = false;
+	FILE *f;
+
+	if (stat("/proc", &st) || !(f = fopen("/proc/self/mountinfo", "re")))
+		return false;
+	while (!is && fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - proc ");
+
+		is = sep && sscanf(line, "%*d %*d %u:%u", &maj, &min) == 2 &&
+		     maj == major(st.st_dev) && min == minor(st.st_dev) &&
+		     sscanf(sep, " - proc %*s %1023s", found) == 1;
+	}
+	fclose(f);
+	if (is)
+		snprintf(opts, len, "%s", found);
+	return is;
+}
+
+bool hmt_proc_hides_pids(void)
+{
+	char opts[1024];
+	const char *gid;
+
+	if (!proc_mount_options(opts, sizeof(opts)) ||
+	    (!strstr(opts, "hidepid=invisible") && !strstr(opts, "hidepid=ptraceable") &&
+	     !strstr(opts, "hidepid=2") && !strstr(opts, "hidepid=4")))
+		return false;
+	gid = strstr(opts, "gid=");
+	if (gid && gid != opts && gid[-1] == ',' && in_group((gid_t)strtoul(gid + 4, NULL, 10)))
+		return false;
+	return !may_ptrace_all();
+}
+
 int hmt_pin_holder(const char *path, struct hmt_pin_holder *h)
 {
 	pid_t self = getpid();
@@ -153,7 +230,11 @@ int hmt_pin_holder(const char *path, struct hmt_pin_holder *h)
 		}
 	}
 	closedir(proc);
-	return ret == 1 ? 1 : h->unreadable ? -EACCES : 0;
+	if (ret == 1)
+		return 1;
+	/* no holder seen where others are not shown: not known to be stale */
+	h->hidden = hmt_proc_hides_pids();
+	return h->unreadable || h->hidden ? -EACCES : 0;
 }
 
 /*
@@ -190,7 +271,11 @@ int hmt_pin_dir_locker(const char *dir, struct hmt_pin_holder *h)
 		if (locks_line_is(line, &st, &pid) && pid > 0)
 			h->pid = pid;
 	fclose(f);
-	if (h->pid)
-		read_comm(h->pid, h->comm, sizeof(h->comm));
-	return h->pid ? 1 : 0;
+	if (!h->pid)
+		return 0;
+	read_comm(h->pid, h->comm, sizeof(h->comm));
+	/* /proc/locks shows every pid of our namespace; hidepid= hides its /proc/PID */
+	snprintf(line, sizeof(line), "/proc/%d", (int)h->pid);
+	h->hidden = access(line, F_OK) != 0;
+	return 1;
 }
