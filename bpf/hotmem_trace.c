@@ -213,6 +213,16 @@ static int check_operands(int argc, char **argv, const struct opts *o, const cha
 	return 2;
 }
 
+/* the length of @dir without its trailing slashes (the root's one kept) */
+static int dir_name_len(const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return len > PATH_MAX ? PATH_MAX : (int)len;
+}
+
 /*
  * @path if it exists, else (not made yet) its parent: where --pin DIR's
  * access and filesystem are looked at, where a new output file will be.
@@ -221,14 +231,10 @@ static int check_operands(int argc, char **argv, const struct opts *o, const cha
 static const char *path_or_parent(const char *dir, char *buf)
 {
 	const char *slash;
-	size_t len;
 
 	if (!access(dir, F_OK))
 		return dir;
-	len = strlen(dir);
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	slash = memrchr(dir, '/', len);
+	slash = memrchr(dir, '/', (size_t)dir_name_len(dir));
 	if (!slash)
 		return ".";
 	snprintf(buf, PATH_MAX, "%.*s", slash == dir ? 1 : (int)(slash - dir), dir);
@@ -848,16 +854,6 @@ static int pin_dir_refused(const char *dir, int err)
 	}
 	fprintf(stderr, "hotmem-trace: --pin %s: %s\n", dir, strerror(err));
 	return err == EPERM || err == EACCES ? -EPERM : -err;
-}
-
-/* the length of @dir without its trailing slashes (the root's one kept) */
-static int dir_name_len(const char *dir)
-{
-	size_t len = strlen(dir);
-
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	return len > PATH_MAX ? PATH_MAX : (int)len;
 }
 
 /*

@@ -66,9 +66,21 @@ usdt_test() {
 
 # wait_ready ERRFILE: until a hotmem-trace writing its stderr to ERRFILE
 # said "ready:" or stopped trying (30 s of tries, not a timed assertion:
-# the check after it says what came)
+# the check after it says what came; ERRFILE not made yet, its writer
+# starting, is no grep error)
 wait_ready() {
-	for _ in $(seq 300); do grep -q "hotmem-trace: ready:\|nothing could" "$1" && break; sleep 0.1; done
+	for _ in $(seq 300); do grep -qs "hotmem-trace: ready:\|nothing could" "$1" && break; sleep 0.1; done
+}
+
+# usdt_shim_test PLAN SHIM: usdt_test's, with tests/reliability/SHIM.c
+# built into $D/SHIM.so for hotmem-trace before the plan (need.sh's skip)
+usdt_shim_test() {
+	T=$B/tests/bpf/usdt_target
+	need_usdt "$T"
+	D=$(mktemp -d)
+	trap 'rm -rf "$D"' EXIT
+	TMP=$D need_preload_shim "$2" "$HT"
+	echo "1..$1"
 }
 
 # engine_test PLAN: a test tracing the engine's CLI ($HM, build/hotmem):

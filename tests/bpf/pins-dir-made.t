@@ -14,13 +14,7 @@
 # /sys/fs/bpf.  Needs root (BPF), uprobes.
 . "$(dirname "$0")/lib.sh"
 in_own_mount_ns "$@"
-# usdt_test's checks, the shim built in $D before the plan (need.sh's skip)
-T=$B/tests/bpf/usdt_target
-need_usdt "$T"
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-TMP=$D need_preload_shim mkdir_hold "$HT"
-echo "1..7"
+usdt_shim_test 7 mkdir_hold
 own_mount bpf "$D/fs"
 P=$D/fs/hotmem
 # what the BPF filesystem holds besides the kernel's own maps.debug and

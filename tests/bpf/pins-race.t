@@ -17,13 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 in_own_mount_ns "$@"
 need_tool bpftool bpftool
-# usdt_test's checks, the shim built in $D before the plan (need.sh's skip)
-T=$B/tests/bpf/usdt_target
-need_usdt "$T"
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
-TMP=$D need_preload_shim unlink_hold "$HT"
-echo "1..13"
+usdt_shim_test 13 unlink_hold
 own_mount bpf "$D/fs"
 P=$D/fs/hotmem
 
