@@ -340,12 +340,18 @@ static int param_memhp_default_state(struct hotmem_config *cfg, const char *key,
 			    &cfg->memhp_default_online_type, err, errlen);
 }
 
+/*
+ * 6.12 early_param("movable_node", cmdline_parse_movable_node): sets
+ * movable_node_enabled and never reads its argument, so "movable_node=0"
+ * turns it ON as the bare name does (it was refused here; abuse30a C3).
+ */
 static int param_movable_node(struct hotmem_config *cfg, const char *key, const char *val,
 			      char *err, size_t errlen)
 {
 	(void)key;
-	if (val)
-		return seterr(err, errlen, "movable_node takes no value (got '%s')", val);
+	(void)val;
+	(void)err;
+	(void)errlen;
 	cfg->movable_node = true;
 	return 0;
 }
@@ -408,10 +414,14 @@ static int param_auto_movable_numa_aware(struct hotmem_config *cfg, const char *
 	return param_bool(key, val, true, &cfg->auto_movable_numa_aware, "a boolean", err, errlen);
 }
 
+/*
+ * 6.12 mm/hugetlb_vmemmap.c core_param(hugetlb_free_vmemmap, ..., bool, 0):
+ * param_set_bool(), the bare name on (KERNEL_PARAM_OPS_FL_NOARG; abuse30a C3)
+ */
 static int param_hugetlb_free_vmemmap(struct hotmem_config *cfg, const char *key, const char *val,
 				      char *err, size_t errlen)
 {
-	return param_bool(key, val, false, &cfg->hugetlb_free_vmemmap, "on or off", err, errlen);
+	return param_bool(key, val, true, &cfg->hugetlb_free_vmemmap, "on or off", err, errlen);
 }
 
 static int param_unplug_online(struct hotmem_config *cfg, const char *key, const char *val,

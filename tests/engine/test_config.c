@@ -92,7 +92,35 @@ static void test_bad_settings_are_refused_by_name(void **state)
 	assert_cmdline_refused("virtio_mem.bbm_block_size=1G", "virtio_mem.bbm_block_size");
 	assert_cmdline_refused("virtio_mem.bbm_block_size", "virtio_mem.bbm_block_size");
 	assert_cmdline_refused("memory_hotplug.bogus=1", "memory_hotplug.bogus");
-	assert_cmdline_refused("movable_node=1", "movable_node");
+}
+
+/*
+ * Two spellings 6.12 boots and hotmem refused (abuse30a C3): the bare
+ * hugetlb_free_vmemmap is on (core_param bool: param_set_bool() takes no
+ * value as "1"), and movable_node=ANYTHING is movable_node -- its
+ * early_param never reads the value, so movable_node=0 turns it ON.
+ */
+static void test_cmdline_spellings_6_12_boots(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256] = "";
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	cfg.hugetlb_free_vmemmap = false;
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "hugetlb_free_vmemmap", err, sizeof(err)),
+			 0);
+	assert_true(cfg.hugetlb_free_vmemmap);
+	for (int i = 0; i < 3; i++) {
+		static const char *const lines[] = { "movable_node=0", "movable_node=1",
+						     "movable_node=" };
+
+		hotmem_config_default(&cfg);
+		assert_false(cfg.movable_node);
+		if (hotmem_config_parse_cmdline(&cfg, lines[i], err, sizeof(err)))
+			fail_msg("'%s' refused: %s", lines[i], err);
+		assert_true(cfg.movable_node);
+	}
 }
 
 /*
@@ -138,9 +166,10 @@ static void test_unknown_module_parameters_refused_alike(void **state)
 
 /*
  * A module's bool parameter given bare is true, as the kernel's
- * (param_ops_bool is KERNEL_PARAM_OPS_FL_NOARG); it was refused.  An
- * early_param's (hugetlb_free_vmemmap) and memmap_on_memory's (its own
- * ops, no NOARG) still want a value.
+ * (param_ops_bool is KERNEL_PARAM_OPS_FL_NOARG); it was refused.
+ * memmap_on_memory's (its own ops, no NOARG) still wants a value;
+ * hugetlb_free_vmemmap, a core_param bool in 6.12 (an early_param before
+ * 6.1), takes none (test_cmdline_spellings_6_12_boots).
  */
 static void test_bare_module_bool_is_true(void **state)
 {
@@ -168,7 +197,6 @@ static void test_bare_module_bool_is_true(void **state)
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "virtio_mem.bbm_block_size=3000000", err,
 						     sizeof(err)), 0);
 	assert_int_equal(cfg.virtio_mem_bbm_block_size, 3000000);
-	assert_cmdline_refused("hugetlb_free_vmemmap", "hugetlb_free_vmemmap");
 	assert_cmdline_refused("memory_hotplug.memmap_on_memory", "memmap_on_memory");
 }
 
@@ -746,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_memmap_on_memory_force_either_case),
 		cmocka_unit_test(test_uint_parameter_takes_one_plus),
 		cmocka_unit_test(test_bad_settings_are_refused_by_name),
+		cmocka_unit_test(test_cmdline_spellings_6_12_boots),
 		cmocka_unit_test(test_profile_text),
 		cmocka_unit_test(test_profile_from_a_pipe_and_the_size_limit),
 		cmocka_unit_test(test_bad_profiles_name_line_and_setting),
