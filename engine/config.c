@@ -356,6 +356,59 @@ static int param_movable_node(struct hotmem_config *cfg, const char *key, const 
 	return 0;
 }
 
+/*
+ * cmdline_parse_core() (6.12 mm/mm_init.c): a percentage of all boot
+ * memory ("10%"), else a size (memparse(), pages from here on; a size
+ * clears a percentage given before).  The kernel takes what its parsers
+ * take and ignores the rest of the word, and only WARNs at a percentage
+ * over 100; hotmem refuses both, a typo booting another machine.
+ */
+static int cmdline_parse_core(const char *name, const char *val, unsigned long *core,
+			      unsigned long *percent, char *err, size_t errlen)
+{
+	unsigned long long v;
+	const char *end;
+
+	if (!val || !*val)
+		return seterr(err, errlen, "%s takes a size (256M) or a percentage (10%%)", name);
+	v = hmu_simple_strtoull(val, &end, 0);
+	if (end != val && *end == '%' && !end[1]) {
+		if (v > 100)
+			return seterr(err, errlen, "%s=%s: more than 100%% (6.12 WARNs in cmdline_parse_core())",
+				      name, val);
+		*percent = (unsigned long)v;
+		return 0;
+	}
+	v = hmu_memparse_end(val, &end);
+	if (end == val || *end)
+		return seterr(err, errlen, "%s=%s: expected a size (256M) or a percentage (10%%)", name,
+			      val);
+	*core = (unsigned long)(v >> HM_PAGE_SHIFT);
+	*percent = 0;
+	return 0;
+}
+
+/* cmdline_parse_kernelcore(): "mirror" asks for mirrored memory, which no machine here has */
+static int param_kernelcore(struct hotmem_config *cfg, const char *key, const char *val,
+			    char *err, size_t errlen)
+{
+	(void)key;
+	if (val && !strcmp(val, "mirror"))
+		return seterr(err, errlen,
+			      "kernelcore=mirror: hotmem models no mirrored memory (EFI_MEMORY_MORE_RELIABLE); "
+			      "give kernelcore= a size or a percentage");
+	return cmdline_parse_core("kernelcore", val, &cfg->required_kernelcore,
+				  &cfg->required_kernelcore_percent, err, errlen);
+}
+
+static int param_movablecore(struct hotmem_config *cfg, const char *key, const char *val,
+			     char *err, size_t errlen)
+{
+	(void)key;
+	return cmdline_parse_core("movablecore", val, &cfg->required_movablecore,
+				  &cfg->required_movablecore_percent, err, errlen);
+}
+
 static int param_memmap_on_memory(struct hotmem_config *cfg, const char *key, const char *val,
 				  char *err, size_t errlen)
 {
@@ -500,6 +553,8 @@ static const struct param_def {
 } cmdline_params[] = {
 	{ "memhp_default_state", param_memhp_default_state },
 	{ "movable_node", param_movable_node },
+	{ "kernelcore", param_kernelcore },
+	{ "movablecore", param_movablecore },
 	{ "memory_hotplug.memmap_on_memory", param_memmap_on_memory },
 	{ "memory_hotplug.online_policy", param_online_policy },
 	{ "memory_hotplug.auto_movable_ratio", param_auto_movable_ratio },
@@ -1879,6 +1934,17 @@ static void describe_devices(struct describe_buf *d, const struct hotmem_config 
 	}
 }
 
+/* kernelcore=/movablecore= when given: the percentage the kernel reads first, else the size */
+static void describe_core(struct describe_buf *d, const char *name, unsigned long pages,
+			  unsigned long percent)
+{
+	if (percent)
+		describe_line(d, "cmdline = \"%s=%lu%%\"\n", name, percent);
+	else if (pages)
+		describe_line(d, "cmdline = \"%s=%llu\"\n", name,
+			      (unsigned long long)pages << HM_PAGE_SHIFT);
+}
+
 /* the kernel command line's parameters we model, one a line, by the kernel's names */
 static void describe_cmdline(struct describe_buf *d, const struct hotmem_config *cfg)
 {
@@ -1886,6 +1952,9 @@ static void describe_cmdline(struct describe_buf *d, const struct hotmem_config 
 		      hmu_online_type_name(cfg->memhp_default_online_type));
 	if (cfg->movable_node)
 		describe_line(d, "cmdline = \"movable_node\"\n");
+	describe_core(d, "kernelcore", cfg->required_kernelcore, cfg->required_kernelcore_percent);
+	describe_core(d, "movablecore", cfg->required_movablecore,
+		      cfg->required_movablecore_percent);
 	describe_line(d, "cmdline = \"memory_hotplug.memmap_on_memory=%s\"\n",
 		      hotmem_memmap_on_memory_name(cfg->memmap_on_memory));
 	describe_line(d, "cmdline = \"memory_hotplug.online_policy=%s\"\n",

@@ -194,6 +194,13 @@ struct hotmem_config {
 	/* kernel command line, by the kernel's names */
 	int memhp_default_online_type;	/* memhp_default_state= */
 	bool movable_node;		/* movable_node */
+	/*
+	 * kernelcore=, movablecore= (6.12 mm/mm_init.c cmdline_parse_core()):
+	 * pages, or a percentage of all boot pages (a percentage wins, as
+	 * find_zone_movable_pfns_for_nodes() reads it first); 0: not given
+	 */
+	unsigned long required_kernelcore, required_kernelcore_percent;
+	unsigned long required_movablecore, required_movablecore_percent;
 	int memmap_on_memory;		/* memory_hotplug.memmap_on_memory= */
 	int online_policy;		/* memory_hotplug.online_policy= */
 	unsigned int auto_movable_ratio;	/* memory_hotplug.auto_movable_ratio= */

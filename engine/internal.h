@@ -825,6 +825,12 @@ struct hotmem {
 	/* mm/mempolicy.c policy_zone: build_all_zonelists() raises it (check_highest_zones()) */
 	int policy_zone;
 	int local_nid; /* numa_node_id(): init_cpu_to_node() sets it, CPUs are not hotplugged */
+	/*
+	 * zone_movable_pfn[] (6.12 mm/mm_init.c): where each node's boot
+	 * ZONE_MOVABLE starts (kernelcore=, movablecore=), 0 for none; set at
+	 * boot by find_zone_movable_pfns_for_nodes(), read-only after
+	 */
+	unsigned long zone_movable_pfn[HM_MAX_NUMNODES];
 	struct hm_xa memory_blocks;
 	unsigned long sections_per_block;
 	/*
@@ -1351,8 +1357,11 @@ int parallel_memmap_init(struct hotmem *hm, unsigned long start_pfn,
 			 unsigned long extra_flags, int refcount);
 
 /* mm_init.c */
-/* the zone memmap_init() puts a boot pfn in (no kernelcore=: ZONE_MOVABLE empty at boot) */
-int boot_zone_of(unsigned long pfn);
+/*
+ * The zone memmap_init() puts boot pfn @pfn of node @nid in: ZONE_MOVABLE
+ * from the node's zone_movable_pfn on (kernelcore=, movablecore=)
+ */
+int boot_zone_of(struct hotmem *hm, int nid, unsigned long pfn);
 int boot_pfn_nid(struct hotmem *hm, unsigned long pfn);
 
 /* page_isolation.c */

@@ -347,7 +347,7 @@ static bool pfn_in_zone_online(struct hotmem *hm, struct zone *zone, unsigned lo
 	nid = early_section(ms) ? boot_pfn_nid(hm, pfn) : ms->nid;
 	mz = __atomic_load_n(&mem->zone, __ATOMIC_RELAXED);
 	if (!mz || zone_to_nid(mz) != nid)
-		mz = &NODE_DATA(hm, nid)->node_zones[boot_zone_of(pfn)];
+		mz = &NODE_DATA(hm, nid)->node_zones[boot_zone_of(hm, nid, pfn)];
 	return mz == zone;
 }
 

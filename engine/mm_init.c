@@ -20,14 +20,32 @@ static const unsigned long zone_limit[MAX_NR_ZONES] = {
 	[ZONE_NORMAL] = ULONG_MAX,
 };
 
-/* the boot zone of a pfn (ZONE_MOVABLE is empty at boot: no kernelcore=) */
-int boot_zone_of(unsigned long pfn)
+/* the zone of a boot pfn by the zones' pfn limits alone, ZONE_MOVABLE aside */
+static int boot_kernel_zone_of(unsigned long pfn)
 {
 	if (pfn < MAX_DMA_PFN)
 		return ZONE_DMA;
 	if (pfn < MAX_DMA32_PFN)
 		return ZONE_DMA32;
 	return ZONE_NORMAL;
+}
+
+int boot_zone_of(struct hotmem *hm, int nid, unsigned long pfn)
+{
+	unsigned long movable = hm->zone_movable_pfn[nid];
+
+	return movable && pfn >= movable ? ZONE_MOVABLE : boot_kernel_zone_of(pfn);
+}
+
+/* where boot pfn @pfn's zone (boot_zone_of()) ends on node @nid */
+static unsigned long boot_zone_end(struct hotmem *hm, int nid, unsigned long pfn)
+{
+	unsigned long movable = hm->zone_movable_pfn[nid];
+	int zid = boot_zone_of(hm, nid, pfn);
+
+	if (zid == ZONE_MOVABLE)
+		return ULONG_MAX;
+	return movable ? min(zone_limit[zid], movable) : zone_limit[zid];
 }
 
 static int alloc_node_data(struct hotmem *hm)
@@ -70,23 +88,226 @@ static unsigned long clamp_pfn(unsigned long pfn, unsigned long lo, unsigned lon
 }
 
 /*
+ * arch_zone_lowest/highest_possible_pfn[@zid] of 6.12's free_area_init()
+ * on x86 (zone_sizes_init()'s max_zone_pfns: MAX_DMA_PFN, 4 GiB, max_pfn,
+ * each at most max_pfn), the zones one after the other from the first
+ * RAM pfn; ZONE_MOVABLE has none (it takes from movable_zone's).
+ */
+static void arch_zone_pfn_range(int zid, unsigned long min_pfn, unsigned long max_pfn,
+				unsigned long *lo, unsigned long *hi)
+{
+	unsigned long start = min_pfn;
+
+	*lo = *hi = 0;
+	for (int z = ZONE_DMA; z <= zid && zid <= ZONE_NORMAL; z++) {
+		*lo = start;
+		*hi = max(min(zone_limit[z], max_pfn), start);
+		start = *hi;
+	}
+}
+
+/* find_usable_zone_for_movable(): the highest kernel zone with pfns, ZONE_MOVABLE's source */
+static int find_usable_zone_for_movable(unsigned long min_pfn, unsigned long max_pfn)
+{
+	int zid;
+
+	for (zid = ZONE_NORMAL; zid > ZONE_DMA; zid--) {
+		unsigned long lo, hi;
+
+		arch_zone_pfn_range(zid, min_pfn, max_pfn, &lo, &hi);
+		if (hi > lo)
+			break;
+	}
+	return zid;
+}
+
+/*
+ * The index of @nid's (any node's, -1) boot range lowest at or above pfn
+ * @from, -1 for none: for_each_mem_pfn_range()'s order
+ */
+static int next_node_range(const struct hotmem_config *cfg, int nid, unsigned long from)
+{
+	int next = -1;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		const struct hm_boot_range *r = &cfg->boot[i];
+
+		if ((nid >= 0 && r->nid != nid) || PHYS_PFN(r->start) < from)
+			continue;
+		if (next < 0 || r->start < cfg->boot[next].start)
+			next = i;
+	}
+	return next;
+}
+
+#define for_each_node_range(cfg, nid, i) \
+	for (int i = next_node_range(cfg, nid, 0); i >= 0; \
+	     i = next_node_range(cfg, nid, PHYS_PFN((cfg)->boot[i].end)))
+
+/*
+ * One node's share of one pass of find_zone_movable_pfns_for_nodes():
+ * its ranges in order take kernel memory until @kernelcore_node is met,
+ * what lies below @usable_startpfn counting as kernel memory whatever
+ * it is; zone_movable_pfn[@nid] ends there (a range wholly below pushed
+ * past, not to count it twice in the next pass).
+ */
+static void spread_kernelcore_node(struct hotmem *hm, int nid, unsigned long usable_startpfn,
+				   unsigned long kernelcore_node, unsigned long *required_kernelcore)
+{
+	unsigned long remaining = kernelcore_node, *zmp = &hm->zone_movable_pfn[nid];
+
+	for_each_node_range(&hm->cfg, nid, i) {
+		unsigned long start = max(PHYS_PFN(hm->cfg.boot[i].start), *zmp);
+		unsigned long end = PHYS_PFN(hm->cfg.boot[i].end), size;
+
+		if (start >= end)
+			continue;
+		if (start < usable_startpfn) {
+			unsigned long kernel_pages = min(end, usable_startpfn) - start;
+
+			remaining -= min(kernel_pages, remaining);
+			*required_kernelcore -= min(kernel_pages, *required_kernelcore);
+			if (end <= usable_startpfn) {
+				*zmp = end;
+				continue;
+			}
+			start = usable_startpfn;
+		}
+		size = min(end - start, remaining);
+		*zmp = start + size;
+		*required_kernelcore -= min(*required_kernelcore, size);
+		remaining -= size;
+		if (!remaining)
+			break;
+	}
+}
+
+/* early_calculate_totalpages(): boot RAM pages; *@nodes the nodes with some */
+static unsigned long early_calculate_totalpages(const struct hotmem_config *cfg, int *nodes)
+{
+	uint64_t seen = 0;
+	unsigned long total = 0;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		unsigned long pages = PHYS_PFN(cfg->boot[i].end) - PHYS_PFN(cfg->boot[i].start);
+
+		total += pages;
+		if (pages)
+			seen |= 1ULL << cfg->boot[i].nid;
+	}
+	*nodes = __builtin_popcountll(seen);
+	return total;
+}
+
+/*
+ * The kernel memory kernelcore= and movablecore= ask for (6.12): a
+ * percentage of @totalpages first; movablecore= rounded up to
+ * MAX_ORDER_NR_PAGES, at most all, leaves the rest to the kernel, and
+ * kernelcore= wins when it asks for more.  0: no ZONE_MOVABLE.
+ */
+static unsigned long required_kernelcore(const struct hotmem_config *cfg,
+					 unsigned long totalpages)
+{
+	unsigned long kernelcore = cfg->required_kernelcore, movablecore = cfg->required_movablecore;
+
+	if (cfg->required_kernelcore_percent)
+		kernelcore = totalpages * 100 * cfg->required_kernelcore_percent / 10000UL;
+	if (cfg->required_movablecore_percent)
+		movablecore = totalpages * 100 * cfg->required_movablecore_percent / 10000UL;
+	if (movablecore) {
+		movablecore = min(totalpages, ALIGN(movablecore, MAX_ORDER_NR_PAGES));
+		kernelcore = max(kernelcore, totalpages - movablecore);
+	}
+	return kernelcore < totalpages ? kernelcore : 0;
+}
+
+/*
+ * find_zone_movable_pfns_for_nodes() (6.12 mm/mm_init.c): the pfn each
+ * node's ZONE_MOVABLE begins at, kernel memory spread evenly over the
+ * nodes with memory, a node too small for its share handing the rest to
+ * the others pass by pass; then each start rounded up to
+ * MAX_ORDER_NR_PAGES, none on a node it would leave no Movable memory.
+ * movable_node ignores both parameters and takes hotpluggable boot
+ * memory instead: the firmware here marks none (QEMU's SRAT marks the
+ * hotplug area alone), so no boot ZONE_MOVABLE then.
+ */
+static void find_zone_movable_pfns_for_nodes(struct hotmem *hm, unsigned long min_pfn,
+					     unsigned long max_pfn)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+	unsigned long usable_startpfn, kernelcore_node, hi;
+	int usable_nodes;
+	unsigned long totalpages = early_calculate_totalpages(cfg, &usable_nodes);
+	unsigned long kernelcore = required_kernelcore(cfg, totalpages);
+
+	if (cfg->movable_node || !kernelcore)
+		return;
+	arch_zone_pfn_range(find_usable_zone_for_movable(min_pfn, max_pfn), min_pfn, max_pfn,
+			    &usable_startpfn, &hi);
+	do {
+		kernelcore_node = kernelcore / usable_nodes;
+		for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+			if (next_node_range(cfg, nid, 0) < 0)
+				continue;
+			if (kernelcore < kernelcore_node)
+				kernelcore_node = kernelcore / usable_nodes;
+			spread_kernelcore_node(hm, nid, usable_startpfn, kernelcore_node, &kernelcore);
+		}
+		usable_nodes--;
+	} while (usable_nodes && kernelcore > (unsigned long)usable_nodes);
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		unsigned long node_start, node_end;
+
+		get_pfn_range_for_nid(cfg, nid, &node_start, &node_end);
+		hm->zone_movable_pfn[nid] = ALIGN(hm->zone_movable_pfn[nid], MAX_ORDER_NR_PAGES);
+		if (hm->zone_movable_pfn[nid] >= node_end)
+			hm->zone_movable_pfn[nid] = 0;
+	}
+}
+
+/*
+ * adjust_zone_range_for_zone_movable() (6.12): ZONE_MOVABLE is the node
+ * from its zone_movable_pfn on; the kernel zone it starts in ends there,
+ * one wholly above it is empty.
+ */
+static void adjust_zone_range_for_zone_movable(struct hotmem *hm, int nid, int zid,
+					       unsigned long node_end, unsigned long *zs,
+					       unsigned long *ze)
+{
+	unsigned long movable = hm->zone_movable_pfn[nid];
+
+	if (!movable)
+		return;
+	if (zid == ZONE_MOVABLE) {
+		*zs = movable;
+		*ze = node_end;
+	} else if (*zs < movable && *ze > movable) {
+		*ze = movable;
+	} else if (*zs >= movable) {
+		*zs = *ze;
+	}
+}
+
+/*
  * zone_spanned_pages_in_node() (mm/mm_init.c, 6.12 and 6.18): the node's
  * span clamped to the zone's bounds (arch_zone_lowest/highest_possible_pfn:
  * the first RAM pfn, MAX_DMA_PFN, MAX_DMA32_PFN, max_pfn), holes and all:
  * a node with RAM below and above the 32-bit PCI hole has ZONE_DMA32 up
- * to 4 GiB, spanned > present.  Returns the spanned pages, *zs the start.
+ * to 4 GiB, spanned > present; then cut by the node's ZONE_MOVABLE.
+ * Returns the spanned pages, *zs the start.
  */
-static unsigned long zone_spanned_pages_in_node(int zid, unsigned long node_start,
-						unsigned long node_end, unsigned long min_pfn,
-						unsigned long max_pfn, unsigned long *zs)
+static unsigned long zone_spanned_pages_in_node(struct hotmem *hm, int nid, int zid,
+						unsigned long node_start, unsigned long node_end,
+						unsigned long min_pfn, unsigned long max_pfn,
+						unsigned long *zs)
 {
-	unsigned long lo = zid ? zone_limit[zid - 1] : min_pfn;
-	unsigned long hi = zid == ZONE_NORMAL ? max_pfn : zone_limit[zid];
-	unsigned long ze;
+	unsigned long lo, hi, ze;
 
-	lo = min(lo, hi);
+	arch_zone_pfn_range(zid, min_pfn, max_pfn, &lo, &hi);
 	*zs = clamp_pfn(node_start, lo, hi);
 	ze = clamp_pfn(node_end, lo, hi);
+	adjust_zone_range_for_zone_movable(hm, nid, zid, node_end, zs, &ze);
 	if (ze < node_start || *zs > node_end)
 		return 0;
 	ze = min(ze, node_end);
@@ -117,6 +338,44 @@ static unsigned long zone_present_pages(struct hotmem *hm, int nid, unsigned lon
 }
 
 /*
+ * free_area_init()'s lines (6.12, every boot): each kernel zone's pfn
+ * bounds, where each node's ZONE_MOVABLE begins, memblock's memory by
+ * node (adjacent ranges of one node merged, as memblock_add() merges)
+ */
+static void free_area_init_report(struct hotmem *hm, unsigned long min_pfn, unsigned long max_pfn)
+{
+	unsigned long lo, hi;
+
+	pr_info(hm, "Zone ranges:");
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		if (zid == ZONE_MOVABLE)
+			continue;
+		arch_zone_pfn_range(zid, min_pfn, max_pfn, &lo, &hi);
+		if (lo == hi)
+			pr_info(hm, "  %-8s empty", hotmem_zone_name(zid));
+		else
+			pr_info(hm, "  %-8s [mem %#018llx-%#018llx]", hotmem_zone_name(zid),
+				(unsigned long long)PFN_PHYS(lo), (unsigned long long)PFN_PHYS(hi) - 1);
+	}
+	pr_info(hm, "Movable zone start for each node");
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
+		if (hm->zone_movable_pfn[nid])
+			pr_info(hm, "  Node %d: %#018llx", nid,
+				(unsigned long long)PFN_PHYS(hm->zone_movable_pfn[nid]));
+	pr_info(hm, "Early memory node ranges");
+	for (int i = next_node_range(&hm->cfg, -1, 0), j; i >= 0; i = j) {
+		uint64_t end = hm->cfg.boot[i].end;
+
+		for (j = next_node_range(&hm->cfg, -1, PHYS_PFN(end)); j >= 0; end = hm->cfg.boot[j].end,
+		     j = next_node_range(&hm->cfg, -1, PHYS_PFN(end)))
+			if (hm->cfg.boot[j].start != end || hm->cfg.boot[j].nid != hm->cfg.boot[i].nid)
+				break;
+		pr_info(hm, "  node %3d: [mem %#018llx-%#018llx]", hm->cfg.boot[i].nid,
+			(unsigned long long)hm->cfg.boot[i].start, (unsigned long long)end - 1);
+	}
+}
+
+/*
  * free_area_init() -> calculate_node_totalpages(): each zone's span
  * (zone_spanned_pages_in_node()) and present pages; the node spans the
  * sum of its zones'.
@@ -126,6 +385,8 @@ static void free_area_init(struct hotmem *hm)
 	unsigned long min_pfn, max_pfn;
 
 	get_pfn_range_for_nid(&hm->cfg, -1, &min_pfn, &max_pfn);
+	find_zone_movable_pfns_for_nodes(hm, min_pfn, max_pfn);
+	free_area_init_report(hm, min_pfn, max_pfn);
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 		unsigned long node_start, node_end, totalpages = 0;
@@ -133,12 +394,12 @@ static void free_area_init(struct hotmem *hm)
 		get_pfn_range_for_nid(&hm->cfg, nid, &node_start, &node_end);
 		if (!node_end)
 			continue;
-		for (int zid = ZONE_DMA; zid <= ZONE_NORMAL; zid++) {
+		for (int zid = ZONE_DMA; zid <= ZONE_MOVABLE; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
 			unsigned long zs, spanned, present;
 
-			spanned = zone_spanned_pages_in_node(zid, node_start, node_end, min_pfn,
-							     max_pfn, &zs);
+			spanned = zone_spanned_pages_in_node(hm, nid, zid, node_start, node_end,
+							     min_pfn, max_pfn, &zs);
 			if (!spanned)
 				continue;
 			present = zone_present_pages(hm, nid, zs, zs + spanned);
@@ -269,11 +530,12 @@ static int early_nid_extent(struct hotmem *hm, unsigned long pfn, unsigned long 
 static int memmap_init_run(struct hotmem *hm, unsigned long spfn, unsigned long end_pfn)
 {
 	while (spfn < end_pfn) {
-		int zid = boot_zone_of(spfn);
 		unsigned long epfn;
-		int nid = early_nid_extent(hm, spfn, min(end_pfn, zone_limit[zid]), &epfn);
-		int ret = parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid, 0, 0);
+		int nid = early_nid_extent(hm, spfn, end_pfn, &epfn);
+		int zid = boot_zone_of(hm, nid, spfn), ret;
 
+		epfn = min(epfn, boot_zone_end(hm, nid, spfn));
+		ret = parallel_memmap_init(hm, spfn, epfn - spfn, nid, zid, 0, 0);
 		if (ret)
 			return ret;
 		for (unsigned long pb = spfn; pb < epfn; pb += pageblock_nr_pages)
@@ -281,6 +543,59 @@ static int memmap_init_run(struct hotmem *hm, unsigned long spfn, unsigned long 
 		spfn = epfn;
 	}
 	return 0;
+}
+
+/* init_unavailable_range()'s line (6.12): the pfns of [@spfn, @epfn) in a present section */
+static void unavailable_range_report(struct hotmem *hm, unsigned long spfn, unsigned long epfn,
+				     int zid, int nid)
+{
+	unsigned long pgcnt = 0;
+
+	for (unsigned long pfn = spfn; pfn < epfn; pfn++)
+		if (valid_section(__pfn_to_section(hm, pfn)))
+			pgcnt++;
+	if (pgcnt)
+		pr_info(hm, "On node %d, zone %s: %lu pages in unavailable ranges", nid,
+			hotmem_zone_name(zid), pgcnt);
+}
+
+/*
+ * memmap_init()'s "pages in unavailable ranges" (6.12): walking memblock's
+ * ranges in order, each populated zone of the range's node, the hole
+ * before the range's part in a zone is that zone's; the one after the last
+ * range, up to its section's end, the last populated zone's of its node.
+ * Said only: the holes' struct pages are memmap_init_run()'s.
+ */
+static void unavailable_ranges_report(struct hotmem *hm)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+	unsigned long hole_pfn = 0, end_pfn = 0;
+	int zone_id = 0, nid = 0;
+
+	for (int i = next_node_range(cfg, -1, 0); i >= 0;
+	     i = next_node_range(cfg, -1, PHYS_PFN(cfg->boot[i].end))) {
+		struct pglist_data *pgdat = NODE_DATA(hm, cfg->boot[i].nid);
+
+		nid = cfg->boot[i].nid;
+		end_pfn = PHYS_PFN(cfg->boot[i].end);
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+			unsigned long s, e;
+
+			if (!populated_zone(z))
+				continue;
+			zone_id = zid;
+			s = clamp_pfn(PHYS_PFN(cfg->boot[i].start), z->zone_start_pfn, zone_end_pfn(z));
+			e = clamp_pfn(end_pfn, z->zone_start_pfn, zone_end_pfn(z));
+			if (s >= e)
+				continue;
+			if (hole_pfn < s)
+				unavailable_range_report(hm, hole_pfn, s, zid, nid);
+			hole_pfn = e;
+		}
+	}
+	if (hole_pfn < ALIGN(end_pfn, PAGES_PER_SECTION))
+		unavailable_range_report(hm, hole_pfn, ALIGN(end_pfn, PAGES_PER_SECTION), zone_id, nid);
 }
 
 /*
@@ -295,6 +610,7 @@ static int memmap_init(struct hotmem *hm)
 	unsigned long nr = 0;
 	int ret;
 
+	unavailable_ranges_report(hm);
 	while (nr < nr_mem_sections(hm)) {
 		unsigned long run, spfn, next;
 
@@ -343,7 +659,7 @@ static void memblock_free_all(struct hotmem *hm)
 
 		while (pfn < end) {
 			unsigned int order = pfn ? (unsigned int)__builtin_ctzl(pfn) : MAX_PAGE_ORDER;
-			unsigned long lim = min(end, zone_limit[boot_zone_of(pfn)]);
+			unsigned long lim = min(end, boot_zone_end(hm, cfg->boot[i].nid, pfn));
 
 			order = min(order, (unsigned int)MAX_PAGE_ORDER);
 			while (pfn + (1UL << order) > lim)

@@ -894,8 +894,9 @@ static void check_boot_zones(struct found *f, const bool *boot)
 {
 	for (unsigned long id = 0; id < f->nr; id++)
 		if (boot[id] && f->blk[id].online && !strcmp(f->blk[id].zone, "Movable")) {
-			note(f, "memory%lu: boot memory in ZONE_MOVABLE (kernelcore=, movablecore=, "
-				"movable_node): not reproduced, it boots in a kernel zone", id);
+			note(f, "memory%lu: boot memory in ZONE_MOVABLE: the machine's kernelcore= or "
+				"movablecore= (its /proc/cmdline, not read) on a cmdline line boots it "
+				"there; without, it boots in a kernel zone", id);
 			return;
 		}
 }

@@ -724,6 +724,53 @@ static void test_describe_is_the_machine(void **state)
 }
 
 /*
+ * kernelcore= and movablecore= as 6.12's cmdline_parse_core() takes them:
+ * a size (pages from then on, a percentage given before cleared) or a
+ * percentage (a size given before kept: the percentage wins at boot).
+ * Modelled: not in the "models none of" list; described when given, so a
+ * state file's profile lines hold them.  Refused: kernelcore=mirror (no
+ * mirrored memory here), over 100%, a word the parser would cut short, no
+ * value.
+ */
+static void test_kernelcore_movablecore_parse(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256], buf[4096];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "kernelcore=512M movablecore=10% quiet",
+						     err, sizeof(err)), 0);
+	assert_int_equal(cfg.required_kernelcore, 131072);
+	assert_int_equal(cfg.required_kernelcore_percent, 0);
+	assert_int_equal(cfg.required_movablecore, 0);
+	assert_int_equal(cfg.required_movablecore_percent, 10);
+	hotmem_config_unmodelled(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, "quiet");
+	hotmem_config_describe(&cfg, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\ncmdline = \"kernelcore=536870912\"\n"));
+	assert_non_null(strstr(buf, "\ncmdline = \"movablecore=10%\"\n"));
+
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movablecore=10% movablecore=0x10000000",
+						     err, sizeof(err)), 0);
+	assert_int_equal(cfg.required_movablecore, 65536);
+	assert_int_equal(cfg.required_movablecore_percent, 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movablecore=5%", err, sizeof(err)), 0);
+	assert_int_equal(cfg.required_movablecore, 65536);
+	assert_int_equal(cfg.required_movablecore_percent, 5);
+	hotmem_config_describe(&cfg, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\ncmdline = \"movablecore=5%\"\n"));
+	assert_null(strstr(buf, "kernelcore"));
+
+	assert_cmdline_refused("kernelcore=mirror", "kernelcore=mirror: hotmem models no mirrored memory");
+	assert_cmdline_refused("movablecore=101%", "movablecore=101%: more than 100%");
+	assert_cmdline_refused("movablecore=256Mx", "movablecore=256Mx: expected a size");
+	assert_cmdline_refused("kernelcore", "kernelcore takes a size");
+	assert_cmdline_refused("movablecore=", "movablecore takes a size");
+}
+
+/*
  * 6.12 init/main.c unknown_bootoption() + print_unknown_bootoptions():
  * what no part of the kernel takes goes to init, arguments first, then
  * environment (a name twice: its last value, in the first one's place);
@@ -791,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_possible_nodes),
 		cmocka_unit_test(test_describe_is_the_machine),
 		cmocka_unit_test(test_unknown_bootoptions_as_the_kernel_lists_them),
+		cmocka_unit_test(test_kernelcore_movablecore_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -291,6 +291,121 @@ static void test_qemu_512m_ram_ends_at_qemus_e820(void **state)
 	hotmem_destroy(hm);
 }
 
+/* node @nid's boot memory from @dma32 to @end, all present: DMA32 up to @movable, ZONE_MOVABLE after */
+static void assert_movable_from(struct hotmem *hm, int nid, unsigned long dma32,
+				unsigned long movable, unsigned long end)
+{
+	assert_zone(hm, nid, HM_ZONE_DMA32, dma32, movable - dma32, movable - dma32);
+	assert_zone(hm, nid, HM_ZONE_MOVABLE, movable, end - movable, end - movable);
+}
+
+/*
+ * movablecore=256M on qemu-512m, as a real 6.12.117 guest booted it
+ * (abuse30a C1): find_zone_movable_pfns_for_nodes() leaves the kernel
+ * 130942 - 65536 pages, 158 below 1 MiB and 3840 below DMA32 counted
+ * first, so ZONE_MOVABLE starts at 4096 + 61408 rounded up to
+ * MAX_ORDER_NR_PAGES: pfn 65536.  DMA32 spans 61440 pages, Movable 65504
+ * (to the e820's end), memory2-3 Movable; the log says where.  Then a
+ * 256 MiB DIMM: memory32 onlined Normal, memory33 online_movable joins
+ * the boot ZONE_MOVABLE (spanned 1048576 from 65536, present 98272).
+ * memory2 goes offline (Movable, hole-free) and comes back Movable;
+ * memory3 keeps its "memory holes" EINVAL.
+ */
+static void test_movablecore_boots_movable_memory(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "movablecore=256M " IDLE_KERNEL);
+	char log[16384];
+
+	(void)state;
+	assert_zone(hm, 0, HM_ZONE_DMA, 1, 4095, 3998);
+	assert_movable_from(hm, 0, 0x1000, 65536, 131040);	/* DMA32 61440, Movable 65504 */
+	assert_zone(hm, 0, HM_ZONE_NORMAL, 0, 0, 0);
+	assert_string_equal(valid_zones(hm, 1), "DMA32\n");
+	assert_string_equal(valid_zones(hm, 2), "Movable\n");
+	assert_string_equal(valid_zones(hm, 3), "Movable\n");
+	assert_int_equal(block_zone(hm, 2), HM_ZONE_MOVABLE);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<6>Movable zone start for each node\n<6>  Node 0: 0x0000000010000000\n"));
+	assert_non_null(strstr(log, "<6>On node 0, zone DMA: 97 pages in unavailable ranges\n"
+				    "<6>On node 0, zone Movable: 32 pages in unavailable ranges\n"));
+	check(hm);
+
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 256 * MiB, 0, -1), 0);
+	assert_string_equal(valid_zones(hm, 32), "Normal Movable\n");
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(block_zone(hm, 32), HM_ZONE_NORMAL);
+	assert_zone(hm, 0, HM_ZONE_NORMAL, 0x100000, 32768, 32768);
+	assert_zone(hm, 0, HM_ZONE_MOVABLE, 65536, 1048576, 98272);
+
+	assert_int_equal(hotmem_block_set_state(hm, 3, HM_MMOP_OFFLINE), -EINVAL);
+	assert_int_equal(hotmem_block_set_state(hm, 2, HM_MMOP_OFFLINE), 0);
+	assert_zone(hm, 0, HM_ZONE_MOVABLE, 98304, 1048576 - 32768, 98272 - 32768);
+	assert_int_equal(hotmem_block_set_state(hm, 2, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_zone(hm, 0, HM_ZONE_MOVABLE, 65536, 1048576, 98272);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * kernelcore=256M asks for the kernel's share itself: 65536 pages, 3998
+ * below DMA32, so ZONE_MOVABLE starts at 4096 + 61538 rounded up to
+ * MAX_ORDER_NR_PAGES, 66560, inside memory2: its pages in two zones,
+ * valid_zones "none" (memory_block_add_nid()).  movablecore=50% is 65471
+ * pages rounded up to 65536: movablecore=256M's machine.  movable_node
+ * ignores both (no boot memory is hotpluggable here).
+ */
+static void test_kernelcore_and_percentages(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "kernelcore=256M " IDLE_KERNEL);
+
+	(void)state;
+	assert_movable_from(hm, 0, 0x1000, 66560, 131040);
+	assert_string_equal(valid_zones(hm, 2), "none\n");
+	assert_string_equal(valid_zones(hm, 3), "Movable\n");
+	check(hm);
+	hotmem_destroy(hm);
+
+	hm = boot("qemu-512m", "movablecore=50% " IDLE_KERNEL);
+	assert_zone(hm, 0, HM_ZONE_MOVABLE, 65536, 65504, 65504);
+	hotmem_destroy(hm);
+
+	hm = boot("qemu-512m", "movablecore=256M movable_node " IDLE_KERNEL);
+	assert_zone(hm, 0, HM_ZONE_DMA32, 0x1000, 126944, 126944);
+	assert_zone(hm, 0, HM_ZONE_MOVABLE, 0, 0, 0);
+	hotmem_destroy(hm);
+}
+
+/*
+ * Two nodes: the kernel's share spread evenly.  numa2 with movablecore=1G
+ * leaves 262046 pages, 131023 a node: node 0's ZONE_MOVABLE from 4096 +
+ * 127025 (3998 below DMA32) up to 132096, node 1's from 262144 + 131023
+ * up to 393216.  A node too small for its share: node 1 of 128 MiB and
+ * kernelcore=1G (131072 a node) gives all it has, and the next pass puts
+ * the 98304 pages left on node 0: its ZONE_MOVABLE from 131328 + 98304
+ * rounded up, 230400; node 1 none (its start at its end).
+ */
+static void test_movable_spread_over_nodes(void **state)
+{
+	struct hotmem *hm = boot("numa2", "movablecore=1G " IDLE_KERNEL);
+
+	(void)state;
+	assert_movable_from(hm, 0, 0x1000, 132096, 262144);
+	assert_movable_from(hm, 1, 262144, 393216, 524288);
+	check(hm);
+	hotmem_destroy(hm);
+
+	hm = boot_text("profile = default\n"
+		       "nodes = 2\n"
+		       "ram = 0x100000-0x3fffffff node=0\n"
+		       "ram = 0x40000000-0x47ffffff node=1\n", "kernelcore=1G " IDLE_KERNEL);
+	assert_movable_from(hm, 0, 0x1000, 230400, 262144);
+	assert_zone(hm, 1, HM_ZONE_DMA32, 262144, 32768, 32768);
+	assert_zone(hm, 1, HM_ZONE_MOVABLE, 0, 0, 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * __setup_per_zone_wmarks() (6.12): ZONE_MOVABLE's min is
  * clamp(managed / 1024, 32, 128), 32 when empty as on the host's
@@ -411,6 +526,9 @@ int main(void)
 		cmocka_unit_test(test_dma32_spans_the_pci_hole),
 		cmocka_unit_test(test_node_split_in_section_lost_memmap),
 		cmocka_unit_test(test_qemu_512m_ram_ends_at_qemus_e820),
+		cmocka_unit_test(test_movablecore_boots_movable_memory),
+		cmocka_unit_test(test_kernelcore_and_percentages),
+		cmocka_unit_test(test_movable_spread_over_nodes),
 		cmocka_unit_test(test_movable_watermarks),
 		cmocka_unit_test(test_offline_node_zones_keep_zero_watermarks),
 		cmocka_unit_test(test_pcp_high_moves_off_zero_when_used),
