@@ -633,6 +633,21 @@ int hotmem_virtio_mem_set_requested_size(struct hotmem_virtio_mem *vm, uint64_t 
 /* the device's config changed (requested-size) without the work running yet */
 int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *vm, uint64_t size);
 /*
+ * The host set requested-size @size while the guest's driver cannot work
+ * yet (an offline that loops holds device_hotplug_lock): the driver's
+ * work reads the config at once, as 6.12's virtio_mem_run_wq() ->
+ * virtio_mem_refresh_config() does before it blocks, logging "plugged
+ * size" and "requested size".  Nothing changes: the caller gives @size
+ * later with hotmem_virtio_mem_update_config_read(), whose run says no
+ * sizes again (or with _update_config() after another change, which the
+ * run reads and says).  -EBUSY, nothing logged: the driver's run is under
+ * way (it reads the change at its next check) or the device is broken.
+ * Takes no device_hotplug_lock.
+ */
+int hotmem_virtio_mem_config_read_early(struct hotmem_virtio_mem *vm, uint64_t size);
+/* hotmem_virtio_mem_update_config() of a config the driver read early: its run says no sizes */
+int hotmem_virtio_mem_update_config_read(struct hotmem_virtio_mem *vm, uint64_t size);
+/*
  * The run the probe queued reads the device's config (sizes in the log,
  * once) without working toward it: a restored device whose state file
  * puts no block back and runs no driver work.  Nothing when said already.

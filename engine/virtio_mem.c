@@ -178,6 +178,13 @@ struct virtio_mem_pub {
 	size_t nr_mb, nr_sb, nr_bb;
 	/* a publish found the driver past the bounds: not published, said by the invariants */
 	bool outgrown;
+	/*
+	 * the driver's work under way (virtio_mem_run_locked(), from before
+	 * it waits for device_hotplug_lock to its end): a config change then
+	 * is read at the run's next check, not early
+	 * (hotmem_virtio_mem_config_read_early())
+	 */
+	bool run_active;
 	uint8_t states[];
 };
 
@@ -1670,12 +1677,17 @@ static int virtio_mem_cleanup_pending_mb(struct virtio_mem *vm)
  * kernel's two lines, at probe and on each config change interrupt (QEMU
  * signals one on every requested-size set, changed or not).
  */
-static void virtio_mem_refresh_config(struct virtio_mem *vm)
+static void virtio_mem_say_sizes(struct virtio_mem *vm, uint64_t plugged, uint64_t requested)
 {
 	pr_info(vm->hm, "virtio_mem virtio%d: plugged size: 0x%llx", vm->index,
-		(unsigned long long)vm->plugged_size);
+		(unsigned long long)plugged);
 	pr_info(vm->hm, "virtio_mem virtio%d: requested size: 0x%llx", vm->index,
-		(unsigned long long)vm->requested_size);
+		(unsigned long long)requested);
+}
+
+static void virtio_mem_refresh_config(struct virtio_mem *vm)
+{
+	virtio_mem_say_sizes(vm, vm->plugged_size, vm->requested_size);
 }
 
 /*
@@ -2365,6 +2377,14 @@ static void virtio_mem_wq_comm(void *arg, char *buf, size_t len)
 	snprintf(buf, len, "kworker/0:1");
 }
 
+/* the readers' copy's run_active: whether a config change is read early */
+static void virtio_mem_set_run_active(struct virtio_mem *vm, bool active)
+{
+	pthread_mutex_lock(&vm->pub->lock);
+	vm->pub->run_active = active;
+	pthread_mutex_unlock(&vm->pub->lock);
+}
+
 static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task *task)
 {
 	struct hotmem *hm = vm->hm;
@@ -2372,13 +2392,45 @@ static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task
 	int rc;
 
 	wq.comm = virtio_mem_wq_comm;
+	virtio_mem_set_run_active(vm, true);
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	hm->current_task = &wq;
 	kmem_tick(hm);
 	rc = virtio_mem_run_wq(vm);
 	hm->current_task = NULL;
 	virtio_mem_unlock(vm);
+	virtio_mem_set_run_active(vm, false);
 	return rc;
+}
+
+/*
+ * 6.12's virtio_mem_config_changed() queues virtio_mem_run_wq(), whose
+ * virtio_mem_refresh_config() reads the config and logs the sizes at
+ * once, before the work blocks (on vm->hotplug_mutex, which its memory
+ * notifier holds from a block's MEM_GOING_OFFLINE to its
+ * MEM_CANCEL_OFFLINE, or on device_hotplug_lock): hotmem's caller, which
+ * takes the change later (hotmem_virtio_mem_update_config_read()), has
+ * it said now.  The plugged size is the readers' copy's (no
+ * device_hotplug_lock: an offline that loops holds it).  -EBUSY, nothing
+ * said: the driver's run is under way, which reads the change at its next
+ * check (virtio_mem_config_changed_in_run()), or the device is broken,
+ * whose work returns before reading anything.
+ */
+int hotmem_virtio_mem_config_read_early(struct hotmem_virtio_mem *dev, uint64_t size)
+{
+	struct virtio_mem *vm = (struct virtio_mem *)dev;
+	struct virtio_mem_pub *p = vm->pub;
+	uint64_t plugged;
+	bool busy;
+
+	pthread_mutex_lock(&p->lock);
+	busy = p->run_active || p->info.broken;
+	plugged = p->info.plugged_size;
+	pthread_mutex_unlock(&p->lock);
+	if (busy)
+		return -EBUSY;
+	virtio_mem_say_sizes(vm, plugged, size);
+	return 0;
 }
 
 /*
@@ -2392,10 +2444,8 @@ static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task
  * change to say.  Said here, a restored device's probe said plugged 0
  * while the device had its blocks (usereye4 #15).
  */
-int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size)
+static int virtio_mem_set_config(struct virtio_mem *vm, uint64_t size, bool read)
 {
-	struct virtio_mem *vm = (struct virtio_mem *)dev;
-
 	if (size > vm->region_size || size % vm->device_block_size)
 		return -EINVAL;
 	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
@@ -2403,9 +2453,22 @@ int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size
 	if (size != vm->requested_size)
 		vm->still_added_said = 0;
 	vm->requested_size = size;
-	vm->config_changed = true;
+	/* read early (hotmem_virtio_mem_config_read_early()): said, nothing left to read */
+	vm->config_changed = !read;
+	if (read)
+		vm->probe_config = false;
 	virtio_mem_unlock(vm);
 	return 0;
+}
+
+int hotmem_virtio_mem_update_config(struct hotmem_virtio_mem *dev, uint64_t size)
+{
+	return virtio_mem_set_config((struct virtio_mem *)dev, size, false);
+}
+
+int hotmem_virtio_mem_update_config_read(struct hotmem_virtio_mem *dev, uint64_t size)
+{
+	return virtio_mem_set_config((struct virtio_mem *)dev, size, true);
 }
 
 void hotmem_virtio_mem_config_read(struct hotmem_virtio_mem *dev)

@@ -1578,6 +1578,38 @@ static void vmem_run_qom_set(struct hmfs_ctx *ctx, struct hmfs_dev *d)
 }
 
 /*
+ * The driver's work reads @d's queued value at once (V1 of abuse30b): 6.12's
+ * virtio_mem_config_changed() queues virtio_mem_run_wq(), which reads the
+ * config and logs its sizes (virtio_mem_refresh_config()) before it blocks
+ * behind the offline that keeps hotmem's change from running; a later
+ * qom-set meanwhile finds that work blocked, and is read once it goes on
+ * (the run that takes the queue, vmem_give_config()).  Nothing for a
+ * device its guest has not probed, or once the queue is taken.  dev_lock
+ * held.
+ */
+static void vmem_read_early(struct hmfs_dev *d)
+{
+	if (!d->vm || !d->resize_queued || d->config_read_early)
+		return;
+	if (hotmem_virtio_mem_config_read_early(d->vm, d->queued_requested))
+		return;
+	d->config_read_early = true;
+	d->read_gen = d->queued_gen;
+}
+
+/*
+ * requested-size @req to @d's driver: the value its work read early
+ * (vmem_read_early()), taken with no qom-set queued since, is no config
+ * change left to read; any other is, said by the run
+ */
+static int vmem_give_config(struct hmfs_dev *d, uint64_t req, enum vmem_set_how how)
+{
+	if (how == VMEM_TAKE && d->config_read_early && d->read_gen == d->queued_gen)
+		return hotmem_virtio_mem_update_config_read(d->vm, req);
+	return hotmem_virtio_mem_update_config(d->vm, req);
+}
+
+/*
  * The host changes requested-size (QEMU's qom-set): accepted whatever the
  * guest then achieves, as with QEMU; the guest's driver works toward it
  * at once and may stop short (offline memory over its threshold, busy
@@ -1626,9 +1658,10 @@ static int vmem_set(struct hmfs_ctx *ctx, const char *id, uint64_t req, enum vme
 	}
 	/* a device the guest has not probed (d->probe_queued, or refused): the host's value alone */
 	if (!ret && d->vm)
-		ret = hotmem_virtio_mem_update_config(d->vm, req);
+		ret = vmem_give_config(d, req, how);
 	if (ret)
 		goto out;
+	d->config_read_early = false;
 	/* a new refusal episode: vmem_del_say() says its line again (reread29 R7) */
 	if (req != d->requested)
 		d->del_refused_said = 0;
@@ -1699,15 +1732,24 @@ int hmfs_dev_queue_requested(struct hmfs_ctx *ctx, const char *id, uint64_t req,
 {
 	struct qemu_resize_save q = { .sv.undo = qemu_resize_undo };
 	int ret = vmem_set(ctx, id, req, VMEM_QUEUE, &q, err, errlen);
+	struct hmfs_dev *d;
 
 	if (ret)
 		return hmfs_kept_record_settle(ctx, &q.sv, ret, err, errlen);
 	dev_snap_refresh(ctx);
 	ret = hmfs_state_sync(ctx, &q.sv);
-	if (ret)
+	if (ret) {
 		snprintf(err, errlen, "saving state to %s.journal: %s (the qom-set is undone)",
 			 ctx->state_path, strerror(-ret));
-	return ret;
+		return ret;
+	}
+	/* acknowledged: the guest's driver reads it (a failed one it never saw) */
+	pthread_mutex_lock(&ctx->dev_lock);
+	d = dev_find(ctx, id);
+	if (d && d->type == HMFS_VIRTIO_MEM)
+		vmem_read_early(d);
+	pthread_mutex_unlock(&ctx->dev_lock);
+	return 0;
 }
 
 /* a restored "queued-requested-size" (state.c): queued again, for the timers' thread */

@@ -428,6 +428,16 @@ struct hmfs_dev {
 	bool resize_queued;
 	uint64_t queued_requested, queued_gen, taken_gen;
 	/*
+	 * virtio-mem: the guest's driver read the queued value at once (dev.c
+	 * vmem_read_early(): 6.12's work reads the config, and logs the sizes,
+	 * before it blocks behind the offline), at queued_gen @read_gen; the
+	 * run that takes it says no sizes again unless a qom-set was queued
+	 * since (6.12's work reads that one after the offline).  Under
+	 * dev_lock; never saved
+	 */
+	bool config_read_early;
+	uint64_t read_gen;
+	/*
 	 * virtio-mem: the queue put back by an undo of the change that took
 	 * it (hmfs_dev_queue_back()), taken again not before @queue_retry_at
 	 * (CLOCK_MONOTONIC), under dev_lock; never saved

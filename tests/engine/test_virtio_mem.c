@@ -1035,6 +1035,44 @@ static void log_lines(const char *log, const char *prefix, char *out, size_t out
 }
 
 /*
+ * A config read early (abuse30b V1: 6.12's work reads a qom-set's config,
+ * and logs the sizes, before it blocks behind an offline): the two lines
+ * at once, the plugged size the driver has, nothing changed; the run that
+ * then takes the value (update_config_read) says no sizes again, a plain
+ * update_config's run does
+ */
+static void test_config_read_early(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	static char log[HM_DMESG_SIZE];
+	size_t mark;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, NULL), 0);
+	mark = hotmem_dmesg(hm, log, sizeof(log));
+	assert_true(mark < sizeof(log) / 2); /* the ring has not wrapped: offsets hold */
+	assert_int_equal(hotmem_virtio_mem_config_read_early(vm, 128 * MiB), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_string_equal(log + mark, "<6>virtio_mem virtio0: plugged size: 0x10000000\n"
+					"<6>virtio_mem virtio0: requested size: 0x8000000\n");
+	assert_int_equal(info(vm).requested_size, 256 * MiB);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	mark = hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(hotmem_virtio_mem_update_config_read(vm, 128 * MiB), 0);
+	hotmem_virtio_mem_retry(vm, NULL);
+	assert_int_equal(info(vm).plugged_size, 128 * MiB);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_null(strstr(log + mark, " size: 0x"));
+	assert_int_equal(hotmem_virtio_mem_update_config(vm, 64 * MiB), 0);
+	hotmem_virtio_mem_retry(vm, NULL);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log + mark, "<6>virtio_mem virtio0: requested size: 0x4000000\n"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * A region holding no whole memory block (abuse30b V2: QEMU 7.2 realizes
  * a 100M or a badly aligned device, 6.12 probes it): probed with 6.12's
  * lines in its order -- virtio_mem_init()'s, then virtio_mem_init_hotplug()'s
@@ -2318,6 +2356,7 @@ int main(void)
 		cmocka_unit_test(test_restore_plugged_exactly),
 		cmocka_unit_test(test_restore_leftover),
 		cmocka_unit_test(test_probe_refuses_bad_devices),
+		cmocka_unit_test(test_config_read_early),
 		cmocka_unit_test(test_probe_region_without_whole_block),
 		cmocka_unit_test(test_probe_region_without_whole_big_block),
 		cmocka_unit_test(test_restore_refused_changes_nothing),

@@ -10,6 +10,9 @@
 # the first (plugged 1G, its dmesg "requested size: 0x40000000") and the
 # device stayed there, the answered 256M lost.  Now the queued value is kept apart
 # and the queued change takes, under change_lock, the one queued last.
+# The driver reads the first at once, as 6.12's work does before it
+# blocks behind the offline (its "requested size: 0x40000000" line,
+# abuse30b V1: tests/fusefs/404), but never works toward it.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -40,7 +43,9 @@ tap_ok $? "memory33 online again"
 is "$(ctl -j query-memory-devices | size_of)" "268435456 268435456" \
 	"vm0: requested-size and size 256M, the last qom-set's"
 n=$(ctl dmesg | grep -c 'virtio_mem virtio0: requested size: 0x40000000')
-is "$n" 0 "the guest's driver never worked toward the first qom-set's 1G (dmesg)"
+is "$n" 1 "the guest's driver read the first qom-set's 1G at once, as 6.12's (dmesg, once)"
+n=$(ctl dmesg | grep -c 'virtio_mem virtio0: plugged size: 0x40000000')
+is "$n" 0 "... but never worked toward it: never 1G plugged (dmesg)"
 is "$(ls -d "$M"/memory3[4-9] 2>/dev/null | wc -l)" 0 "no block of vm0 past 256M was ever needed: none there"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
