@@ -560,6 +560,9 @@ static const struct param_def {
 	{ "memory_hotplug.auto_movable_ratio", param_auto_movable_ratio },
 	{ "memory_hotplug.auto_movable_numa_aware", param_auto_movable_numa_aware },
 	{ "hugetlb_free_vmemmap", param_hugetlb_free_vmemmap },
+	{ "hugepages", param_hugepages },		/* hugetlb_cmdline.c */
+	{ "hugepagesz", param_hugepagesz },
+	{ "default_hugepagesz", param_default_hugepagesz },
 	{ "virtio_mem.unplug_online", param_unplug_online },
 	{ "virtio_mem.force_bbm", param_force_bbm },
 	{ "virtio_mem.bbm_block_size", param_bbm_block_size },
@@ -653,7 +656,6 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			 const char *val, char *err, size_t errlen)
 {
 	const struct param_def *p = param_lookup(key, cmdline_params);
-
 	return p ? p->set(cfg, key, val, err, errlen) : cmdline_unknown(key, err, errlen);
 }
 
@@ -1869,6 +1871,9 @@ static int validate(const struct hotmem_config *cfg, const struct where *w, char
 	    cfg->memhp_default_online_type > HM_MMOP_ONLINE_MOVABLE)
 		return seterr(err, errlen, "memhp_default_state: invalid");
 	ret = validate_cpu_nodes(cfg, w, err, errlen);
+	if (!ret)
+		ret = hugepages_check_nodes(cfg->hugepages_node, cfg->nr_possible_nodes, err,
+					    errlen);
 	return ret ? ret : validate_distance(cfg, w, err, errlen);
 }
 

@@ -206,6 +206,17 @@ struct hotmem_config {
 	unsigned int auto_movable_ratio;	/* memory_hotplug.auto_movable_ratio= */
 	bool auto_movable_numa_aware;	/* memory_hotplug.auto_movable_numa_aware= */
 	bool hugetlb_free_vmemmap;	/* hugetlb_free_vmemmap= */
+	/*
+	 * hugepages= (6.12 hugepages_setup()) for the one hstate hotmem
+	 * models, 2 MiB (hugepagesz=, default_hugepagesz= name no other):
+	 * the pages hugetlb_init() pre-allocates at boot, spread over the
+	 * nodes with memory; hugepages=N:M,... a node's (the guest's node
+	 * ids), hugepages the sum.  hugetlb_parsed: which of those words
+	 * came so far (config.c's), for the kernel's order rules.
+	 */
+	unsigned long hugepages;
+	unsigned long hugepages_node[HM_MAX_NUMNODES];
+	unsigned int hugetlb_parsed;
 	bool virtio_mem_unplug_online;	/* virtio_mem.unplug_online= */
 	bool virtio_mem_force_bbm;	/* virtio_mem.force_bbm=: Big Block Mode always */
 	uint64_t virtio_mem_bbm_block_size;	/* virtio_mem.bbm_block_size=: any (a probe ignores a non-power of 2) */

@@ -1496,6 +1496,15 @@ static inline void maps_changed(struct hotmem *hm)
 /* hotmem_iomem() by the O(n^2) walk it replaced: its fallback, and the tests' reference */
 size_t hm_iomem_slow(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max);
 
+/* hugetlb_cmdline.c: the command line's HugeTLB words (config.c's cmdline_params[]) */
+int param_hugepages(struct hotmem_config *cfg, const char *key, const char *val, char *err,
+		    size_t errlen);
+int param_hugepagesz(struct hotmem_config *cfg, const char *key, const char *val, char *err,
+		     size_t errlen);
+int param_default_hugepagesz(struct hotmem_config *cfg, const char *key, const char *val,
+			     char *err, size_t errlen);
+int hugepages_check_nodes(const unsigned long *node, int nr_nodes, char *err, size_t errlen);
+
 /* workload.c */
 struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);
 void workload_forget_page(struct hotmem *hm, struct page *page);
@@ -1505,6 +1514,7 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
 bool workload_page_pinned(const struct page *page);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
 int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn);
+void hugetlb_init(struct hotmem *hm);
 void workload_destroy(struct hotmem *hm);
 
 /* vmstat.c: count_vm_events() of an event the engine's paths count */

@@ -881,7 +881,12 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		goto err_blocks;
 	}
 	init_per_zone_wmark_min(hm);
-	/* the initcalls' order: postcore's watermarks, then the tiers' late dump */
+	/*
+	 * the initcalls' order: postcore's watermarks, then subsys's
+	 * hugetlb_init() (hugepages=, mm/Makefile links hugetlb.o before
+	 * memory-tiers.o), then the tiers' late dump
+	 */
+	hugetlb_init(hm);
 	memory_tier_init(hm);
 	ret = firmware_map_init(hm);
 	if (ret) {

@@ -595,16 +595,18 @@ static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid)
 }
 
 /*
- * alloc_pool_huge_folio() (6.12, set_max_huge_pages()'s growth with
- * &h->next_nid_to_alloc): for_each_node_mask_to_alloc() tries each
+ * alloc_pool_huge_folio() (6.12: set_max_huge_pages()'s growth with
+ * &h->next_nid_to_alloc, the boot's with its own @next_node):
+ * for_each_node_mask_to_alloc() tries each
  * allowed node once, from the saved one on; the first that has a free
  * 2 MiB block gives it.  The global pool so takes node 0, 1, 0, 1 ...
  * (it filled node 0 first), a full node skipped.
  */
-static struct page *alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allowed)
+static struct page *alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allowed,
+					  int *next_node)
 {
 	for (int nr_nodes = __builtin_popcountll(nodes_allowed); nr_nodes > 0; nr_nodes--) {
-		int nid = hstate_next_node(&hm->hugetlb_next_nid_to_alloc, nodes_allowed);
+		int nid = hstate_next_node(next_node, nodes_allowed);
 		struct page *page = hugetlb_alloc_fresh(hm, nid);
 
 		if (page)
@@ -624,7 +626,8 @@ static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, uns
 	unsigned long i;
 
 	for (i = 0; i < nr; i++) {
-		struct page *page = alloc_pool_huge_folio(hm, nodes_allowed);
+		struct page *page = alloc_pool_huge_folio(hm, nodes_allowed,
+							  &hm->hugetlb_next_nid_to_alloc);
 
 		if (!page || hugetlb_pool_take(hm, page))
 			break;
@@ -656,6 +659,137 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 	if (ret)
 		return ret;
 	return i || !nr ? (long)i : -ENOMEM;
+}
+
+/* ------------------------------------------------------------------ */
+/* the pool at boot: hugepages= (hugetlb_init(), 6.12)                  */
+/* ------------------------------------------------------------------ */
+
+/* the lowest online node: first_online_node, where each boot chunk's round robin starts */
+static int first_online_node(struct hotmem *hm)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
+		if (NODE_DATA(hm, nid)->online)
+			return nid;
+	return 0;
+}
+
+/*
+ * The chunk padata_do_multithreaded() (6.12 kernel/padata.c) gives each
+ * of hugetlb_pages_alloc_boot()'s jobs: max_threads twice the nodes with
+ * memory, min_chunk the pages over them, halved, load_balance_factor 4,
+ * at least 1.  Each chunk starts its own round robin at
+ * first_online_node, so a node's share depends on it (2 nodes,
+ * hugepages=8: four chunks of 2, 4 pages each; hugepages=6: six chunks
+ * of 1, all on the first node).
+ */
+static unsigned long hugetlb_boot_chunk(unsigned long size, int nr_nodes)
+{
+	unsigned long min_chunk = size / (unsigned long)nr_nodes / 2;
+	unsigned long nworks = size / (min_chunk ? min_chunk : 1);
+	unsigned long chunk;
+
+	nworks = nworks ? nworks : 1;
+	if (nworks > (unsigned long)nr_nodes * 2)
+		nworks = (unsigned long)nr_nodes * 2;
+	chunk = size / (nworks * 4);
+	if (chunk < min_chunk)
+		chunk = min_chunk;
+	return chunk ? chunk : 1;
+}
+
+/*
+ * hugetlb_pages_alloc_boot() (6.12): hugepages= pages over
+ * node_states[N_MEMORY], chunk by chunk (hugetlb_pages_alloc_boot_node():
+ * its own next_node, so the hstate's round robin, h->next_nid_to_alloc,
+ * is not moved); how many it got.
+ */
+static unsigned long hugetlb_pages_alloc_boot(struct hotmem *hm, unsigned long nr)
+{
+	uint64_t nodes = hugetlb_nodes_allowed(hm, NUMA_NO_NODE);
+	unsigned long chunk, done = 0;
+
+	if (!nodes || !nr)
+		return 0;
+	chunk = hugetlb_boot_chunk(nr, __builtin_popcountll(nodes));
+	while (done < nr) {
+		unsigned long n = nr - done < chunk ? nr - done : chunk, i;
+		int next = first_online_node(hm);
+
+		for (i = 0; i < n; i++) {
+			struct page *page = alloc_pool_huge_folio(hm, nodes, &next);
+
+			if (!page || hugetlb_pool_take(hm, page))
+				return done + i;
+		}
+		done += n;
+	}
+	return done;
+}
+
+/*
+ * hugetlb_hstate_alloc_pages_onenode() (6.12): hugepages=NODE:N's pages
+ * on that node alone; fewer is warned, as the kernel does.  A node not
+ * online gets none and the same warning (6.12's hugepages_setup() drops
+ * the whole word for it, "Invalid hugepages parameter").
+ */
+static unsigned long hugetlb_hstate_alloc_pages_onenode(struct hotmem *hm, int nid,
+							unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr && NODE_DATA(hm, nid)->online; i++) {
+		struct page *page = hugetlb_alloc_fresh(hm, nid);
+
+		if (!page || hugetlb_pool_take(hm, page))
+			break;
+	}
+	if (i < nr)
+		pr_warn(hm, "HugeTLB: allocating %lu of page size 2.00 MiB failed node%d.  Only allocated %lu hugepages.",
+			nr, nid, i);
+	return i;
+}
+
+/* hugetlb_hstate_alloc_pages() (6.12): node by node if any node was named, else balanced */
+static void hugetlb_hstate_alloc_pages(struct hotmem *hm)
+{
+	const struct hotmem_config *cfg = &hm->cfg;
+	unsigned long got = 0;
+	bool specific = false;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
+		if (cfg->hugepages_node[nid]) {
+			hugetlb_hstate_alloc_pages_onenode(hm, nid, cfg->hugepages_node[nid]);
+			specific = true;
+		}
+	if (specific)
+		return;
+	got = hugetlb_pages_alloc_boot(hm, cfg->hugepages);
+	/* hugetlb_hstate_alloc_pages_errcheck() */
+	if (got < cfg->hugepages)
+		pr_warn(hm, "HugeTLB: allocating %lu of page size 2.00 MiB failed.  Only allocated %lu hugepages.",
+			cfg->hugepages, got);
+}
+
+/*
+ * hugetlb_init() (6.12 mm/hugetlb.c, a subsys_initcall): the boot pool
+ * from the buddy, then report_hugepages() for the one hstate modelled --
+ * its vmemmap line whether HVO is on or not (the size that could be
+ * freed: a 2 MiB page's struct pages but the head's vmemmap page,
+ * HUGETLB_VMEMMAP_RESERVE_SIZE).  Locked as hotmem_hugetlb_alloc(): the
+ * vmemmap optimisation may remap.
+ */
+void hugetlb_init(struct hotmem *hm)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	hugetlb_hstate_alloc_pages(hm);
+	pr_info(hm, "HugeTLB: registered 2.00 MiB page size, pre-allocated %lu pages",
+		hm->hugetlb_nr);
+	pr_info(hm, "HugeTLB: %lu KiB vmemmap can be freed for a 2.00 MiB page",
+		(pageblock_nr_pages * HM_STRUCT_PAGE_SIZE - PAGE_SIZE) / 1024);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
 }
 
 /* update_and_free_hugetlb_folio(): restore the vmemmap, back to the buddy */

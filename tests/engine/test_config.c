@@ -65,7 +65,7 @@ static void test_cmdline_sets_kernel_parameters(void **state)
 static void assert_cmdline_refused(const char *cmdline, const char *names)
 {
 	struct hotmem_config cfg, before;
-	char err[256] = "";
+	char err[512] = "";
 
 	hotmem_config_default(&cfg);
 	before = cfg;
@@ -121,6 +121,79 @@ static void test_cmdline_spellings_6_12_boots(void **state)
 			fail_msg("'%s' refused: %s", lines[i], err);
 		assert_true(cfg.movable_node);
 	}
+}
+
+/*
+ * hugepages=, hugepagesz=, default_hugepagesz= (6.12 mm/hugetlb.c) for
+ * the one 2 MiB hstate: taken as the kernel takes them, and where the
+ * kernel would warn and drop a word -- another size, a word twice, a bad
+ * count -- refused by name (abuse30a C1).
+ */
+static void test_hugetlb_words_and_layout_parameters(void **state)
+{
+	static const struct {
+		const char *cmdline;
+		unsigned long total, node1;
+	} taken[] = {
+		{ "hugepages=8", 8, 0 },
+		{ "hugepagesz=2M hugepages=8", 8, 0 },
+		{ "hugepagesz=2048K hugepages=3 quiet", 3, 0 },
+		{ "default_hugepagesz=2M hugepages=8", 8, 0 },
+		{ "hugepages=8 hugepagesz=2M", 8, 0 },
+		/* the default one's size word, then its count: allowed once (hugepagesz_setup()) */
+		{ "default_hugepagesz=2M hugepagesz=2M hugepages=3", 3, 0 },
+		{ "hugepages=0:4,1:5", 9, 5 },
+		/* sscanf("%lu"): what follows a count ends the word */
+		{ "hugepages=8x", 8, 0 },
+	};
+	static const struct {
+		const char *cmdline, *names;
+	} refused[] = {
+		{ "hugepagesz=1G hugepages=2", "hugepagesz=1G: hotmem models the 2 MiB hstate alone" },
+		{ "default_hugepagesz=1G", "default_hugepagesz=1G: hotmem models the 2 MiB hstate alone" },
+		{ "hugepagesz=4M", "hugepagesz=4M: not a huge page size of x86-64" },
+		{ "hugepagesz", "hugepagesz=: expected a huge page size" },
+		{ "hugepages=8 hugepages=4", "hugepages=4: hugepages= given twice" },
+		{ "hugepagesz=2M hugepages=8 hugepagesz=2M hugepages=4", "hugepagesz=2M given twice" },
+		{ "hugepagesz=2M hugepagesz=2M hugepages=4", "hugepagesz=2M given twice" },
+		{ "default_hugepagesz=2M default_hugepagesz=2M", "default_hugepagesz=2M given twice" },
+		{ "hugepages=x", "hugepages=x: expected a count" },
+		{ "hugepages", "hugepages=: expected a count" },
+		{ "hugepages=0:", "Invalid hugepages parameter" },
+		{ "hugepages=1:2,x", "Invalid hugepages parameter x" },
+		{ "hugepages=64:1", "hugepages=64:1: expected" },
+	};
+	struct hotmem_config cfg;
+	char err[512], buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		hotmem_config_default(&cfg);
+		if (hotmem_config_parse_cmdline(&cfg, taken[i].cmdline, err, sizeof(err)))
+			fail_msg("'%s' refused: %s", taken[i].cmdline, err);
+		assert_int_equal(cfg.hugepages, taken[i].total);
+		assert_int_equal(cfg.hugepages_node[1], taken[i].node1);
+	}
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		assert_cmdline_refused(refused[i].cmdline, refused[i].names);
+	/* modelled now: not in the "no effect here" note */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "hugepagesz=2M hugepages=8 quiet", err,
+						     sizeof(err)), 0);
+	hotmem_config_unmodelled(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, "quiet");
+	/*
+	 * a node the machine does not have: refused at the word (an accepted
+	 * command line boots, fuzz_cmdline), and when a profile's nodes =
+	 * after its cmdline takes the node away
+	 */
+	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "hugepages=5:1", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "hugepages=5:1: node 5 is not possible (nodes = 1)"));
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "cmdline = \"hugepages=3:1\"\nnodes = 2\n",
+						  err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "hugepages=3:1: node 3 is not possible (nodes = 2)"));
 }
 
 /*
@@ -832,6 +905,7 @@ int main(void)
 		cmocka_unit_test(test_profile_counts_are_decimal),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_unknown_module_parameters_refused_alike),
+		cmocka_unit_test(test_hugetlb_words_and_layout_parameters),
 		cmocka_unit_test(test_bare_module_bool_is_true),
 		cmocka_unit_test(test_dash_is_underscore_in_names),
 		cmocka_unit_test(test_double_dash_ends_kernel_parameters),
