@@ -645,6 +645,43 @@ static int cmdline_unknown(const char *key, char *err, size_t errlen)
 }
 
 /*
+ * Parameters with which 6.12 boots another memory layout than the
+ * profile's, and which hotmem does not model: refused, for the reason a
+ * misspelt memory_hotplug.* name is (cmdline_unknown()) -- passed with a
+ * note, hotmem would boot the profile's machine and claim it is the one
+ * the line asks for.  kernelcore= and movablecore= are not here: their
+ * own code.  Each says what the kernel does and what a profile can say
+ * instead.
+ */
+static const struct layout_param {
+	const char *name;	/* first: param_lookup() */
+	const char *kernel;	/* what 6.12 does with it */
+	const char *instead;	/* how a profile says it, or that it cannot */
+} layout_params[] = {
+	{ "mem", "limits the RAM it uses to that size (x86 parse_memopt())",
+	  "give the profile's ram = ranges that size" },
+	{ "memmap", "adds, reserves or removes e820 ranges (x86 parse_memmap_one())",
+	  "give the profile's ram = ranges as that e820 map" },
+	{ "cma", "reserves a CMA area from boot memory (MIGRATE_CMA pageblocks, "
+	  "kernel/dma/contiguous.c early_cma())", "hotmem models no CMA" },
+	{ "hugetlb_cma", "reserves a CMA area on each node for gigantic pages "
+	  "(mm/hugetlb.c cmdline_parse_hugetlb_cma())", "hotmem models no CMA" },
+	{ "crashkernel", "reserves boot memory for a kdump kernel (reserve_crashkernel())",
+	  "hotmem models no crash kernel reservation" },
+	{ "numa", "boots other NUMA nodes than the firmware's (off: one; fake=: split ones; "
+	  "x86 numa_setup())", "give the profile's nodes" },
+};
+
+static int cmdline_layout(const struct layout_param *l, const char *key, const char *val,
+			  char *err, size_t errlen)
+{
+	return seterr(err, errlen,
+		      "%s%s%s: 6.12 %s; hotmem does not model it and would boot the profile's "
+		      "memory as it is: hotmem refuses it (%s)", key, val ? "=" : "",
+		      val ? val : "", l->kernel, l->instead);
+}
+
+/*
  * Names compare as the kernel's do (Linux 6.12, kernel/params.c parameq(),
  * init/main.c do_early_param() and obsolete_checksetup()): '-' and '_' are
  * one letter, so memhp-default-state=online and
@@ -656,6 +693,10 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 			 const char *val, char *err, size_t errlen)
 {
 	const struct param_def *p = param_lookup(key, cmdline_params);
+	const struct layout_param *l = param_lookup(key, layout_params);
+
+	if (l)
+		return cmdline_layout(l, key, val, err, errlen);
 	return p ? p->set(cfg, key, val, err, errlen) : cmdline_unknown(key, err, errlen);
 }
 

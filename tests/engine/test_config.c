@@ -127,7 +127,10 @@ static void test_cmdline_spellings_6_12_boots(void **state)
  * hugepages=, hugepagesz=, default_hugepagesz= (6.12 mm/hugetlb.c) for
  * the one 2 MiB hstate: taken as the kernel takes them, and where the
  * kernel would warn and drop a word -- another size, a word twice, a bad
- * count -- refused by name (abuse30a C1).
+ * count -- refused by name.  The parameters that boot another memory
+ * layout hotmem does not model (mem=, memmap=, cma=, ...) are refused,
+ * each saying what 6.12 would do; they passed with a "no effect here"
+ * note beside quiet (abuse30a C1).
  */
 static void test_hugetlb_words_and_layout_parameters(void **state)
 {
@@ -162,6 +165,13 @@ static void test_hugetlb_words_and_layout_parameters(void **state)
 		{ "hugepages=0:", "Invalid hugepages parameter" },
 		{ "hugepages=1:2,x", "Invalid hugepages parameter x" },
 		{ "hugepages=64:1", "hugepages=64:1: expected" },
+		{ "mem=384M", "mem=384M: 6.12 limits the RAM" },
+		{ "memmap=64M$1G", "memmap=64M$1G: 6.12 adds, reserves or removes e820 ranges" },
+		{ "cma=64M", "cma=64M: 6.12 reserves a CMA area" },
+		{ "hugetlb_cma=1G", "hugetlb_cma=1G: 6.12 reserves a CMA area on each node" },
+		{ "crashkernel=256M", "crashkernel=256M: 6.12 reserves boot memory" },
+		{ "numa=off", "numa=off: 6.12 boots other NUMA nodes" },
+		{ "quiet mem=1G", "hotmem refuses it" },
 	};
 	struct hotmem_config cfg;
 	char err[512], buf[256];

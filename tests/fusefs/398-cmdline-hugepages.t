@@ -6,8 +6,8 @@
 # pages"; abuse30a C1, C2: hotmem booted with none and no such line).  A
 # restart on the state file boots them again and then restores the pool
 # as acknowledged -- neither the boot's 8 back nor 8 more.  A size hotmem
-# does not model (hugepagesz=1G) is refused as a misspelt memory_hotplug.*
-# name is.
+# does not model (hugepagesz=1G), and a layout parameter it does not model
+# (mem=), are refused as a misspelt memory_hotplug.* name is.
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -36,7 +36,7 @@ start || { nok "hotmemfs restarts cleanly"; done_testing; exit 1; }
 is "$(pool)" "12 12 12" "after a clean restart: the 12 acknowledged, not 8 more"
 stop_fs
 
-for bad in "hugepagesz=1G hugepages=2" "memory_hotplug.bogus=1"; do
+for bad in "hugepagesz=1G hugepages=2" "mem=384M" "memory_hotplug.bogus=1"; do
 	out=$("$HMFS" --control "$CTL" --state "$STATE" --fresh --profile qemu-512m --cmdline "$bad" "$MNT" 2>&1)
 	echo "$? ${out%%:*}" >>"$TMP/refusals"
 	key=${bad%% *}
