@@ -125,6 +125,11 @@ int hotmem_pxm_to_node(const struct hotmem *hm, int pxm)
 	return hotmem_srat_pxm_to_node(&hm->srat, pxm);
 }
 
+unsigned long hotmem_zone_movable_pfn(const struct hotmem *hm, int nid)
+{
+	return nid >= 0 && nid < HM_MAX_NUMNODES ? hm->zone_movable_pfn[nid] : 0;
+}
+
 int hotmem_node_to_pxm(const struct hotmem *hm, int nid)
 {
 	return hotmem_srat_node_to_pxm(&hm->srat, nid);

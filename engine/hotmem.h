@@ -360,6 +360,11 @@ const struct hotmem_config *hotmem_get_config(const struct hotmem *hm);
 /* QEMU's node (a PXM: device_add node=, query-memory-devices) to the guest's node id, and back */
 int hotmem_pxm_to_node(const struct hotmem *hm, int pxm);
 int hotmem_node_to_pxm(const struct hotmem *hm, int nid);
+/*
+ * The pfn node @nid's boot ZONE_MOVABLE starts at (kernelcore=,
+ * movablecore=: 6.12's zone_movable_pfn[]), fixed at boot; 0 for none
+ */
+unsigned long hotmem_zone_movable_pfn(const struct hotmem *hm, int nid);
 
 /* ------------------------------------------------------------------ */
 /* Events: uevents, log lines, trace steps                             */

@@ -640,7 +640,7 @@ struct hmfs_kfcache;
 struct hmfs_acpi_work;
 
 /* the state file's "machine" keys (state.c: machine_keys[]) */
-#define HMFS_STATE_KEYS 18
+#define HMFS_STATE_KEYS 19
 /* a UUID as "%pU" prints it: 8-4-4-4-12 lowercase hex digits */
 #define HMFS_BOOT_ID_LEN 36
 

@@ -990,6 +990,7 @@ enum {
 	KEY_PROFILE, KEY_CMDLINE, KEY_BLOCK_SIZE, KEY_PARAMS, KEY_DEVICES, KEY_PROBED, KEY_BLOCKS,
 	KEY_PROFILE_DEVICES, KEY_HWPOISON, KEY_IATTRS, KEY_HUGETLB, KEY_HUGETLB_NEXT_NID,
 	KEY_PROFILE_CONFIG, KEY_BOOT_ID, KEY_KMEM, KEY_MEMMAP, KEY_BOOT_MEMMAP_FREED, KEY_NODE_IDS,
+	KEY_ZONE_MOVABLE,
 };
 /*
  * "profile-devices": the profile's device lines by address, each with
@@ -1006,6 +1007,7 @@ static const char *const machine_keys[HMFS_STATE_KEYS] = {
 	[KEY_PROFILE_CONFIG] = "profile-config", [KEY_BOOT_ID] = "boot-id",
 	[KEY_KMEM] = "kmem",			   [KEY_MEMMAP] = "memmap",
 	[KEY_BOOT_MEMMAP_FREED] = "boot-memmap-freed", [KEY_NODE_IDS] = "node-ids",
+	[KEY_ZONE_MOVABLE] = "zone-movable-pfn",
 };
 /* and their values' types (a journal's "set" of another type is damage) */
 static const json_type machine_types[HMFS_STATE_KEYS] = {
@@ -1018,6 +1020,7 @@ static const json_type machine_types[HMFS_STATE_KEYS] = {
 	[KEY_PROFILE_CONFIG] = json_type_array, [KEY_BOOT_ID] = json_type_string,
 	[KEY_KMEM] = json_type_object,	  [KEY_MEMMAP] = json_type_array,
 	[KEY_BOOT_MEMMAP_FREED] = json_type_array, [KEY_NODE_IDS] = json_type_string,
+	[KEY_ZONE_MOVABLE] = json_type_array,
 };
 
 /*
@@ -1936,6 +1939,26 @@ static void restore_memmap_end(struct hmfs_ctx *ctx)
 			astray == 1 ? "it" : "them");
 }
 
+/*
+ * "zone-movable-pfn": where each node's boot ZONE_MOVABLE starts, a pfn a
+ * possible node, 0 for none (kernelcore=, movablecore=; check_zone_movable())
+ */
+static json_object *zone_movable_json(struct hotmem *hm)
+{
+	json_object *a = json_object_new_array();
+
+	for (int nid = 0; a && nid < hotmem_nr_possible_nodes(hm); nid++) {
+		json_object *pfn = json_object_new_uint64(hotmem_zone_movable_pfn(hm, nid));
+
+		if (!pfn || json_object_array_add(a, pfn)) {
+			json_object_put(pfn);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 /* the machine's value of machine_keys[@key], as the state file has it */
 static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 {
@@ -1975,6 +1998,8 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
 		return boot_memmap_freed_json(ctx);
 	case KEY_NODE_IDS:
 		return json_object_new_string(NODE_IDS_SRAT);
+	case KEY_ZONE_MOVABLE:
+		return zone_movable_json(ctx->hm);
 	default:
 		return hmfs_block_runs_json(ctx, HMFS_VIEW_STATE);
 	}
@@ -6433,6 +6458,64 @@ static int check_node_ids(struct hmfs_ctx *ctx, json_object *m, char *err, size_
 	return -EINVAL;
 }
 
+/* the file's "zone-movable-pfn" (@saved) is the machine's: a pfn for each possible node, each the same */
+static bool zone_movable_same(struct hotmem *hm, json_object *saved)
+{
+	int nr = hotmem_nr_possible_nodes(hm);
+
+	if ((int)json_object_array_length(saved) != nr)
+		return false;
+	for (int nid = 0; nid < nr; nid++) {
+		json_object *v = json_object_array_get_idx(saved, (size_t)nid);
+
+		if (!json_object_is_type(v, json_type_int) ||
+		    json_object_get_uint64(v) != hotmem_zone_movable_pfn(hm, nid))
+			return false;
+	}
+	return true;
+}
+
+/* the first node with a boot ZONE_MOVABLE, -1 for none */
+static int first_zone_movable_node(struct hotmem *hm)
+{
+	for (int nid = 0; nid < hotmem_nr_possible_nodes(hm); nid++)
+		if (hotmem_zone_movable_pfn(hm, nid))
+			return nid;
+	return -1;
+}
+
+/*
+ * "zone-movable-pfn": where the command line's kernelcore=/movablecore=
+ * started each node's boot ZONE_MOVABLE when the file was saved.  A file
+ * without the key was saved before they were modelled (2026-12-02): its
+ * machine booted every boot block in a kernel zone, and its blocks' zones
+ * and kernel allocations are that machine's.  Where this boot has no
+ * ZONE_MOVABLE either it is the same machine, and the start's save writes
+ * the key; where it has one, or one elsewhere than saved, the start is
+ * refused rather than restoring onto another machine.
+ */
+static int check_zone_movable(struct hmfs_ctx *ctx, json_object *m, char *err, size_t errlen)
+{
+	json_object *saved = hmfs_json_get(m, "zone-movable-pfn", json_type_array);
+	int nid = first_zone_movable_node(ctx->hm);
+
+	if (saved ? zone_movable_same(ctx->hm, saved) : nid < 0) {
+		if (!saved)
+			json_object_object_add(m, "zone-movable-pfn", zone_movable_json(ctx->hm));
+		return 0;
+	}
+	if (nid < 0)
+		nid = 0;
+	snprintf(err, errlen,
+		 "state file %s: %s; this boot's node %d ZONE_MOVABLE starts at pfn %#lx (kernelcore=, movablecore=)\n"
+		 "hotmemfs: refusing to restore it onto another machine; start with --fresh, or keep running the build it was saved with",
+		 ctx->state_path,
+		 saved ? "its machine's boot ZONE_MOVABLE started elsewhere" :
+			 "saved before kernelcore= and movablecore= were modelled (2026-12-02), when every boot block booted in a kernel zone",
+		 nid, hotmem_zone_movable_pfn(ctx->hm, nid));
+	return -EINVAL;
+}
+
 /*
  * "boot-id": the machine's proc/sys/kernel/random/boot_id, the same for
  * its life (the state file's), so that a restart on the file is the same
@@ -6477,6 +6560,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	if (ret)
 		goto out;
 	ret = check_node_ids(ctx, m, err, errlen);
+	if (!ret)
+		ret = check_zone_movable(ctx, m, err, errlen);
 	if (ret)
 		goto out;
 	ret = replay_journal(ctx, root, m, err, errlen);
