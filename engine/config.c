@@ -1992,6 +1992,31 @@ static void describe_core(struct describe_buf *d, const char *name, unsigned lon
 }
 
 /* the kernel command line's parameters we model, one a line, by the kernel's names */
+/*
+ * hugepages= as given, set-only (a file saved before it has no line and
+ * none was given then): the boot's pool is the machine's (reread30 R6:
+ * a profile file's "cmdline = \"hugepages=8\"" added after a save was
+ * not seen by the state file's check).  hugepagesz=2M and
+ * default_hugepagesz=2M name the one hstate there is, hugepages=0 no
+ * page: no line.
+ */
+static void describe_hugepages(struct describe_buf *d, const struct hotmem_config *cfg)
+{
+	char list[HM_MAX_NUMNODES * 24];
+	size_t n = 0;
+
+	if (!(cfg->hugetlb_parsed & HUGETLB_PAGES) || !cfg->hugepages)
+		return; /* hugepages=0 boots the machine no word boots */
+	for (int nid = 0; nid < HM_MAX_NUMNODES && n < sizeof(list); nid++)
+		if (cfg->hugepages_node[nid])
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%d:%lu", n ? "," : "",
+					      nid, cfg->hugepages_node[nid]);
+	if (n)
+		describe_line(d, "cmdline = \"hugepages=%s\"\n", list);
+	else
+		describe_line(d, "cmdline = \"hugepages=%lu\"\n", cfg->hugepages);
+}
+
 static void describe_cmdline(struct describe_buf *d, const struct hotmem_config *cfg)
 {
 	describe_line(d, "cmdline = \"memhp_default_state=%s\"\n",
@@ -2011,6 +2036,7 @@ static void describe_cmdline(struct describe_buf *d, const struct hotmem_config 
 		      cfg->auto_movable_numa_aware ? "Y" : "N");
 	describe_line(d, "cmdline = \"hugetlb_free_vmemmap=%s\"\n",
 		      cfg->hugetlb_free_vmemmap ? "on" : "off");
+	describe_hugepages(d, cfg);
 	describe_line(d, "cmdline = \"virtio_mem.unplug_online=%s\"\n",
 		      cfg->virtio_mem_unplug_online ? "Y" : "N");
 	describe_line(d, "cmdline = \"virtio_mem.force_bbm=%s\"\n",

@@ -21,11 +21,6 @@
 
 #define seterr(err, errlen, ...) hm_seterr(-EINVAL, err, errlen, __VA_ARGS__)
 
-/* cfg->hugetlb_parsed: the words so far, for the kernel's order rules */
-#define HUGETLB_HSTATE		(1u << 0)	/* the 2 MiB hstate added by a size word */
-#define HUGETLB_DEFAULT_SZ	(1u << 1)	/* default_hugepagesz= given */
-#define HUGETLB_PAGES		(1u << 2)	/* hugepages= given */
-
 #define HPAGE_SIZE_2M		(2ULL << 20)
 
 /*

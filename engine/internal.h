@@ -1496,6 +1496,10 @@ static inline void maps_changed(struct hotmem *hm)
 /* hotmem_iomem() by the O(n^2) walk it replaced: its fallback, and the tests' reference */
 size_t hm_iomem_slow(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max);
 
+/* cfg->hugetlb_parsed: the words so far, for the kernel's order rules (and describe()) */
+#define HUGETLB_HSTATE		(1u << 0)	/* the 2 MiB hstate added by a size word */
+#define HUGETLB_DEFAULT_SZ	(1u << 1)	/* default_hugepagesz= given */
+#define HUGETLB_PAGES		(1u << 2)	/* hugepages= given */
 /* hugetlb_cmdline.c: the command line's HugeTLB words (config.c's cmdline_params[]) */
 int param_hugepages(struct hotmem_config *cfg, const char *key, const char *val, char *err,
 		    size_t errlen);

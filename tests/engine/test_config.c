@@ -802,6 +802,17 @@ static void test_describe_is_the_machine(void **state)
 	assert_non_null(strstr(db, "\npm_advanced_debug = no\n"));
 	described(db, again, sizeof(again));
 	assert_string_equal(again, db);
+	/* hugepages= set-only, as given (reread30 R6); hugepagesz=2M names no other machine */
+	assert_null(strstr(da, "hugepages="));
+	snprintf(c, sizeof(c), "%scmdline = \"hugepagesz=2M hugepages=0:4,1:2\"\n", a);
+	described(c, db, sizeof(db));
+	assert_non_null(strstr(db, "\ncmdline = \"hugepages=0:4,1:2\"\n"));
+	assert_null(strstr(db, "hugepagesz"));
+	described(db, again, sizeof(again));
+	assert_string_equal(again, db);
+	snprintf(c, sizeof(c), "%scmdline = \"hugepages=0\"\n", a);
+	described(c, db, sizeof(db));
+	assert_null(strstr(db, "hugepages")); /* the machine no word boots */
 	/* NULL, 0: the length it needs */
 	assert_int_equal(hotmem_config_describe(&(struct hotmem_config){ 0 }, NULL, 0) > 0, 1);
 }
