@@ -416,6 +416,23 @@ static void hugetlb_dissolve_verdict(struct hotmem *hm, struct memory_block *mem
 						   ex->nr_hvo_restore_pages;
 }
 
+/*
+ * A boot block's zone rule: free_area_init()'s by address, and on a node
+ * with a boot ZONE_MOVABLE (kernelcore=, movablecore=) that zone from its
+ * zone_movable_pfn on
+ */
+static void boot_zone_rule(struct hotmem *hm, const struct memory_block *mem, char *buf,
+			   size_t len)
+{
+	unsigned long movable = mem->nid >= 0 ? hm->zone_movable_pfn[mem->nid] : 0;
+	int n = snprintf(buf, len, "boot memory: its zone by address at boot (free_area_init: "
+				   "DMA below 16M, DMA32 below 4G, Normal above)");
+
+	if (movable && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "; Movable from %#llx (kernelcore=/movablecore=)",
+			 (unsigned long long)PFN_PHYS(movable));
+}
+
 static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
 {
 	bool unmovable = false, holes = false, unmapped = false;
@@ -426,8 +443,7 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 
 	ex->zone = zone ? zone_idx(zone) : -1;
 	if (mem->early && !rule)
-		snprintf(ex->zone_rule, sizeof(ex->zone_rule),
-			 "boot memory: its zone by address at boot (free_area_init: DMA below 16M, DMA32 below 4G, Normal above)");
+		boot_zone_rule(hm, mem, ex->zone_rule, sizeof(ex->zone_rule));
 	else if (rule)
 		snprintf(ex->zone_rule, sizeof(ex->zone_rule), "%s", rule);
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);

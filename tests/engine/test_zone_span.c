@@ -314,6 +314,7 @@ static void assert_movable_from(struct hotmem *hm, int nid, unsigned long dma32,
 static void test_movablecore_boots_movable_memory(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", "movablecore=256M " IDLE_KERNEL);
+	struct hm_explain ex;
 	char log[16384];
 
 	(void)state;
@@ -324,6 +325,8 @@ static void test_movablecore_boots_movable_memory(void **state)
 	assert_string_equal(valid_zones(hm, 2), "Movable\n");
 	assert_string_equal(valid_zones(hm, 3), "Movable\n");
 	assert_int_equal(block_zone(hm, 2), HM_ZONE_MOVABLE);
+	assert_int_equal(hotmem_explain(hm, 2, &ex), 0);
+	assert_non_null(strstr(ex.zone_rule, "Normal above); Movable from 0x10000000 (kernelcore=/movablecore=)"));
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_non_null(strstr(log, "<6>Movable zone start for each node\n<6>  Node 0: 0x0000000010000000\n"));
 	assert_non_null(strstr(log, "<6>On node 0, zone DMA: 97 pages in unavailable ranges\n"
@@ -404,6 +407,34 @@ static void test_movable_spread_over_nodes(void **state)
 	assert_zone(hm, 1, HM_ZONE_MOVABLE, 0, 0, 0);
 	check(hm);
 	hotmem_destroy(hm);
+}
+
+/*
+ * auto-movable counts boot ZONE_MOVABLE as movable (6.12
+ * auto_movable_stats_account_zone(): a Movable zone's present_pages) and
+ * only the kernel zones' present_early_pages as kernel memory: with
+ * movablecore=256M and auto_movable_ratio=100 qemu-512m has 65438 early
+ * kernel pages against 65504 movable ones, so a DIMM's block onlines
+ * Normal; without movablecore= (130942 against none) it onlines Movable.
+ */
+static void test_auto_movable_counts_boot_movable(void **state)
+{
+	static const char *const cmdline[] = {
+		"movablecore=256M memory_hotplug.online_policy=auto-movable "
+		"memory_hotplug.auto_movable_ratio=100 " IDLE_KERNEL,
+		"memory_hotplug.online_policy=auto-movable memory_hotplug.auto_movable_ratio=100 "
+		IDLE_KERNEL,
+	};
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		struct hotmem *hm = boot("qemu-512m", cmdline[i]);
+
+		assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128 * MiB, 0, -1), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
+		assert_int_equal(block_zone(hm, 32), i ? HM_ZONE_MOVABLE : HM_ZONE_NORMAL);
+		hotmem_destroy(hm);
+	}
 }
 
 /*
@@ -529,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_movablecore_boots_movable_memory),
 		cmocka_unit_test(test_kernelcore_and_percentages),
 		cmocka_unit_test(test_movable_spread_over_nodes),
+		cmocka_unit_test(test_auto_movable_counts_boot_movable),
 		cmocka_unit_test(test_movable_watermarks),
 		cmocka_unit_test(test_offline_node_zones_keep_zero_watermarks),
 		cmocka_unit_test(test_pcp_high_moves_off_zero_when_used),
