@@ -863,6 +863,37 @@ static void print_vmem_params(struct found *f, char *buf, size_t len, size_t *n)
 				"default", params[i]);
 }
 
+/*
+ * The words of DIR/proc/cmdline that place boot memory in ZONE_MOVABLE
+ * (kernelcore=, movablecore=: 6.12 find_zone_movable_pfns_for_nodes()),
+ * in order, appended to @buf (*@n used); one hotmem refuses
+ * (kernelcore=mirror) left out, and said when @say.  The number taken.
+ */
+static int append_boot_movable(struct found *f, bool say, char *buf, size_t len, size_t *n)
+{
+	char line[1024], err[256], *save = NULL;
+	int taken = 0;
+
+	if (read_line(f, "proc/cmdline", line, sizeof(line)))
+		return 0;
+	for (char *w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		struct hotmem_config scratch;
+
+		if (strncmp(w, "kernelcore=", 11) && strncmp(w, "movablecore=", 12))
+			continue;
+		hotmem_config_default(&scratch);
+		if (hotmem_config_parse_cmdline(&scratch, w, err, sizeof(err))) {
+			if (say)
+				note(f, "proc/cmdline: %s: left out", err);
+			continue;
+		}
+		if (*n < len)
+			*n += (size_t)snprintf(buf + *n, len - *n, "%s%s", *n ? " " : "", w);
+		taken++;
+	}
+	return taken;
+}
+
 /* the kernel command line that reproduces auto_online_blocks and the parameters */
 static void print_cmdline(struct found *f, FILE *out)
 {
@@ -886,17 +917,24 @@ static void print_cmdline(struct found *f, FILE *out)
 		     "sys/module/memory_hotplug/parameters, the kernel's defaults", missing,
 		     sizeof(params) / sizeof(params[0]));
 	print_vmem_params(f, cmdline, sizeof(cmdline), &n);
+	append_boot_movable(f, true, cmdline, sizeof(cmdline), &n);
 	if (*cmdline)
 		fprintf(out, "cmdline = \"%s\"\n", cmdline);
 }
 
+/* boot memory in ZONE_MOVABLE without proc/cmdline's kernelcore=/movablecore= to put it there: said */
 static void check_boot_zones(struct found *f, const bool *boot)
 {
+	char words[1024];
+	size_t n = 0;
+
+	if (append_boot_movable(f, false, words, sizeof(words), &n))
+		return;
 	for (unsigned long id = 0; id < f->nr; id++)
 		if (boot[id] && f->blk[id].online && !strcmp(f->blk[id].zone, "Movable")) {
-			note(f, "memory%lu: boot memory in ZONE_MOVABLE: the machine's kernelcore= or "
-				"movablecore= (its /proc/cmdline, not read) on a cmdline line boots it "
-				"there; without, it boots in a kernel zone", id);
+			note(f, "memory%lu: boot memory in ZONE_MOVABLE, and no kernelcore= or "
+				"movablecore= in proc/cmdline (not in the dump, or refused): it boots in a "
+				"kernel zone; a cmdline line with the machine's boots it there", id);
 			return;
 		}
 }

@@ -6,7 +6,9 @@
 # of boot memory in DMA32.  A pc-dimm's memory33 onlined movable joins the
 # boot ZONE_MOVABLE (spanned 1048576 from 65536); memory2, boot memory in
 # ZONE_MOVABLE, goes offline.  kill -9 and a start from the state file
-# alone (its --cmdline kept there) bring back the same machine.
+# alone (its --cmdline kept there) bring back the same machine; a dump
+# with its proc/cmdline gives hotmem profile --from-sysfs the movablecore=
+# that boots it so again (without, a note that it boots in a kernel zone).
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
@@ -49,5 +51,20 @@ is "$(zone_line Movable)" "start_pfn 98304 spanned 1015808 present 65504" \
 grep -q "movablecore=256M" "$MNT/proc/cmdline"
 tap_ok $? "... /proc/cmdline still says movablecore=256M"
 is "$(ctl check 2>&1)" "invariants hold" "... hotmemctl check holds"
+
+# exported, its proc/cmdline copied in beside proc/iomem (as into a real
+# guest's dump), hotmem profile --from-sysfs puts movablecore= on the profile
+ctl export "$TMP/a" >/dev/null && cp "$MNT/proc/cmdline" "$TMP/a/proc/cmdline"
+tap_ok $? "exported, proc/cmdline copied in"
+stop_fs
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+tap_ok $? "hotmem profile --from-sysfs"
+grep -qx 'cmdline = ".*movablecore=256M"' "$TMP/a.profile"
+tap_ok $? "from-sysfs: the profile's command line has proc/cmdline's movablecore=256M"
+! grep -q "boot memory in ZONE_MOVABLE" "$TMP/a.notes"
+tap_ok $? "... and says nothing of boot memory in ZONE_MOVABLE it cannot reproduce"
+mount_fs "the from-sysfs profile mounts" --fresh --profile "$TMP/a.profile"
+is "$(cat "$M/memory3/valid_zones") $(zone_line DMA32)" "Movable start_pfn 4096 spanned 61440 present 61440" \
+	"... memory3 boots Movable again, DMA32 as the guest's"
 stop_fs
 done_testing
