@@ -1311,7 +1311,23 @@ struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
 			      bool movable, bool ignore_wmark);
 /* the allocating CPU's node: where an allocation without a node starts, "local" */
 int numa_node_id(struct hotmem *hm);
-struct page *alloc_migration_target(struct hotmem *hm, struct page *src);
+/*
+ * mm/internal.h's struct migration_target_control (6.12): where a
+ * migration target may come from -- @nid the preferred node
+ * (NUMA_NO_NODE: the source page's), @nmask the nodes allowed (NULL: all)
+ * -- and the mask it is asked with, which warn_alloc() says on failure
+ */
+struct migration_target_control {
+	int nid;
+	const uint64_t *nmask;
+	unsigned int gfp_mask;
+};
+/* the migration targets' mask of do_migrate_range(), __alloc_contig_migrate_range(), soft offline */
+#define MIGRATE_TARGET_GFP	(GFP_USER | __GFP_MOVABLE | __GFP_RETRY_MAYFAIL)
+struct page *alloc_migration_target(struct hotmem *hm, struct page *src,
+				    const struct migration_target_control *mtc);
+/* node_states[N_MEMORY]: the nodes with present memory */
+uint64_t node_states_memory(struct hotmem *hm);
 void build_all_zonelists(struct hotmem *hm, struct pglist_data *self);
 void build_all_zonelists_init(struct hotmem *hm);
 struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int order,
@@ -1319,12 +1335,28 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx);
 /* __zone_watermark_ok()'s mark at WMARK_MIN: min + lowmem_reserve[highest_zoneidx] */
 unsigned long zone_min_mark(struct zone *z, int highest_zoneidx);
-/* include/linux/gfp_types.h (6.12): the masks warn_alloc() names */
-#define GFP_KERNEL		0xcc0u
+/* include/linux/gfp_types.h (6.12): the bits of the masks warn_alloc() names */
+#define __GFP_HIGHMEM		0x02u
+#define __GFP_MOVABLE		0x08u
+#define __GFP_IO		0x40u
+#define __GFP_FS		0x80u
+#define __GFP_DIRECT_RECLAIM	0x400u
+#define __GFP_KSWAPD_RECLAIM	0x800u
+#define __GFP_NOWARN		0x2000u
 #define __GFP_RETRY_MAYFAIL	0x4000u
-/* said by current (get_task_comm(): hm->current_task's comm, else this thread's name) */
-void warn_alloc(struct hotmem *hm, unsigned int gfp_mask, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define __GFP_COMP		0x40000u
+#define __GFP_HARDWALL		0x100000u
+#define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
+#define GFP_USER		(GFP_KERNEL | __GFP_HARDWALL)
+#define GFP_HIGHUSER		(GFP_USER | __GFP_HIGHMEM)
+#define GFP_HIGHUSER_MOVABLE	(GFP_HIGHUSER | __GFP_MOVABLE)
+/*
+ * Said by current (get_task_comm(): hm->current_task's comm, else this
+ * thread's name); @nodemask the allocation's (NULL: none, "(null)")
+ */
+void warn_alloc(struct hotmem *hm, unsigned int gfp_mask, const uint64_t *nodemask,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void split_page(struct hotmem *hm, struct page *page, unsigned int order);
 void del_page_from_free_list(struct zone *z, struct page *page, unsigned int order);
 /* a free block of a lost memmap taken off: its zone, order and links outside to write */
@@ -1514,7 +1546,8 @@ struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);
 void workload_forget_page(struct hotmem *hm, struct page *page);
 void workload_offline_poisoned(struct hotmem *hm, unsigned long start_pfn,
 			       unsigned long end_pfn);
-int workload_migrate_page(struct hotmem *hm, unsigned long pfn);
+int workload_migrate_page(struct hotmem *hm, unsigned long pfn,
+			  const struct migration_target_control *mtc);
 bool workload_page_pinned(const struct page *page);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
 int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn);

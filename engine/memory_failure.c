@@ -299,7 +299,13 @@ static int soft_offline_pass(struct hotmem *hm, unsigned long pfn, struct page *
 		*again = ret == -EBUSY;
 	} else {
 		/* migrate the content away, then take the freed page for good */
-		ret = workload_migrate_page(hm, pfn);
+		/* soft_offline_in_use_page()'s target: any node, no nodemask */
+		const struct migration_target_control mtc = {
+			.nid = NUMA_NO_NODE,
+			.gfp_mask = MIGRATE_TARGET_GFP,
+		};
+
+		ret = workload_migrate_page(hm, pfn, &mtc);
 		if (!ret) {
 			ret = retire_free_page(hm, pfn);
 		} else {

@@ -914,7 +914,22 @@ static void folio_putback_lru(struct page *page)
 static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned long end)
 {
 	unsigned long first[DEFAULT_RATELIMIT_BURST], nr_left = 0, nr_retried = 0;
+	/*
+	 * "try to allocate from a different node but reuse this node if
+	 * there are no other online nodes to be used": node_states[N_MEMORY]
+	 * but the range's node, which warn_alloc() says as its nodemask
+	 */
+	const int nid = page_to_nid(pfn_to_page(hm, start));
+	uint64_t nmask = node_states_memory(hm) & ~(1ULL << nid);
+	const struct migration_target_control mtc = {
+		.nid = nid,
+		.nmask = &nmask,
+		.gfp_mask = MIGRATE_TARGET_GFP,
+	};
 	int ret = 0;
+
+	if (!nmask)
+		nmask = 1ULL << nid;
 
 	for (unsigned long pfn = start; pfn < end; pfn++) {
 		struct page *page = pfn_to_page(hm, pfn);
@@ -927,7 +942,7 @@ static void do_migrate_range(struct hotmem *hm, unsigned long start, unsigned lo
 		if (!PageMovable(page) || !folio_isolate_lru(page))
 			continue;
 		if (ret >= 0) {
-			err = workload_migrate_page(hm, pfn);
+			err = workload_migrate_page(hm, pfn, &mtc);
 			if (!err) {
 				/* moved (or freed from under us): the free took every reference */
 				clear_page_flag(page, PG_isolated);

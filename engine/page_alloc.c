@@ -973,17 +973,63 @@ unsigned long zone_min_mark(struct zone *z, int highest_zoneidx)
 	return z->_watermark[WMARK_MIN] + zone_lowmem_reserve(z, highest_zoneidx);
 }
 
-/* %pGg of @gfp_mask: the names of the masks warn_alloc()'s callers use */
-static const char *gfp_names(unsigned int gfp_mask)
+/*
+ * __def_gfpflag_names (include/trace/events/mmflags.h, 6.12) as far as the
+ * engine's masks go, in its order: the composite masks first, most bits
+ * first, then the single bits by number
+ */
+static const struct {
+	unsigned int mask;
+	const char *name;
+} gfpflag_names[] = {
+	{ GFP_HIGHUSER_MOVABLE, "GFP_HIGHUSER_MOVABLE" },
+	{ GFP_HIGHUSER, "GFP_HIGHUSER" },
+	{ GFP_USER, "GFP_USER" },
+	{ GFP_KERNEL, "GFP_KERNEL" },
+	{ __GFP_RECLAIM, "__GFP_RECLAIM" },
+	{ __GFP_HIGHMEM, "__GFP_HIGHMEM" },
+	{ __GFP_MOVABLE, "__GFP_MOVABLE" },
+	{ __GFP_IO, "__GFP_IO" },
+	{ __GFP_FS, "__GFP_FS" },
+	{ __GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM" },
+	{ __GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM" },
+	{ __GFP_NOWARN, "__GFP_NOWARN" },
+	{ __GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
+	{ __GFP_COMP, "__GFP_COMP" },
+	{ __GFP_HARDWALL, "__GFP_HARDWALL" },
+};
+
+/*
+ * %pGg of @gfp_mask (lib/vsprintf.c format_flags()): each name whose
+ * bits are all still set, '|' between, those bits cleared; a bit no name
+ * has is said in hex at the end
+ */
+static void gfp_names(unsigned int gfp_mask, char *buf, size_t len)
 {
-	switch (gfp_mask) {
-	case GFP_KERNEL:
-		return "GFP_KERNEL";
-	case GFP_KERNEL | __GFP_RETRY_MAYFAIL:
-		return "GFP_KERNEL|__GFP_RETRY_MAYFAIL";
-	default:
-		return "?";
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(gfpflag_names) && n < len; i++) {
+		if ((gfp_mask & gfpflag_names[i].mask) != gfpflag_names[i].mask)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "", gfpflag_names[i].name);
+		gfp_mask &= ~gfpflag_names[i].mask;
 	}
+	if (gfp_mask && n < len)
+		snprintf(buf + n, len - n, "%s%#x", n ? "|" : "", gfp_mask);
+}
+
+uint64_t node_states_memory(struct hotmem *hm)
+{
+	uint64_t nodes = 0;
+
+	for (int n = 0; n < hm->nr_possible_nodes; n++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, n);
+
+		if (pgdat && pgdat->node_present_pages)
+			nodes |= 1ULL << n;
+	}
+	return nodes;
 }
 
 /*
@@ -991,19 +1037,27 @@ static const char *gfp_names(unsigned int gfp_mask)
  * __GFP_NOWARN, said by the task it ran for (current->comm), rate-limited
  * by its own "static DEFINE_RATELIMIT_STATE(nopage_rs, 10*HZ, 1)" -- one
  * line every 10 s whatever failed, the rest counted as "warn_alloc: N
- * callbacks suppressed".  nodemask=(null): alloc_pages_node() passes
- * none; cpuset_print_current_mems_allowed() prints the root cpuset and
- * node 0.  dump_stack() and warn_alloc_show_mem() follow in the kernel;
- * the engine has no stack to show.  Its callers hold device_hotplug_lock
- * (the memmap allocations of a hot-add and of HugeTLB's vmemmap restore),
+ * callbacks suppressed".  nodemask= is the allocation's ("%*pbl" of a
+ * nodemask_t, "(null)" for none: alloc_pages_node()'s, alloc_contig_range()'s
+ * migration targets'); cpuset_print_current_mems_allowed() prints the root
+ * cpuset, whose tasks may use every node with memory.  dump_stack() and
+ * warn_alloc_show_mem() ("Mem-Info:" and the zones' lines) follow in the
+ * kernel; the engine has no stack to show, and the line stands alone.
+ * Its callers hold device_hotplug_lock (the memmap allocations of a
+ * hot-add and of HugeTLB's vmemmap restore, the migration targets of an
+ * offline, of virtio-mem's alloc_contig_range(), of a soft offline),
  * which is nopage_rs's lock here.
  */
-void warn_alloc(struct hotmem *hm, unsigned int gfp_mask, const char *fmt, ...)
+void warn_alloc(struct hotmem *hm, unsigned int gfp_mask, const uint64_t *nodemask,
+		const char *fmt, ...)
 {
 	struct hm_ratelimit *rs = &hm->nopage_rs;
-	char comm[TASK_COMM_LEN], what[128];
+	char comm[TASK_COMM_LEN], what[128], names[160], nmask[4 * HM_MAX_NUMNODES],
+		mems[4 * HM_MAX_NUMNODES];
 	va_list args;
 
+	if (gfp_mask & __GFP_NOWARN)
+		return;
 	if (!rs->burst)
 		*rs = (struct hm_ratelimit){ .interval_ms = 10000, .burst = 1 };
 	if (!__hm_ratelimit(hm, rs, "warn_alloc", hm_ratelimit_now_ms()))
@@ -1012,8 +1066,14 @@ void warn_alloc(struct hotmem *hm, unsigned int gfp_mask, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, args);
 	va_end(args);
 	get_task_comm(hm, comm);
-	pr_warn(hm, "%s: %s, mode:%#x(%s), nodemask=(null),cpuset=/,mems_allowed=0", comm, what,
-		gfp_mask, gfp_names(gfp_mask));
+	gfp_names(gfp_mask, names, sizeof(names));
+	if (nodemask)
+		hotmem_nodelist_format(*nodemask, nmask, sizeof(nmask));
+	else
+		snprintf(nmask, sizeof(nmask), "(null)");
+	hotmem_nodelist_format(node_states_memory(hm), mems, sizeof(mems));
+	pr_warn(hm, "%s: %s, mode:%#x(%s), nodemask=%s,cpuset=/,mems_allowed=%s", comm, what,
+		gfp_mask, names, nmask, mems);
 }
 
 static bool zone_watermark_ok(struct zone *z, unsigned int order, int highest_zoneidx)
@@ -1158,28 +1218,36 @@ struct page *alloc_pages_node(struct hotmem *hm, int nid, unsigned int order,
 }
 
 /*
- * alloc_migration_target() as do_migrate_range() calls it (6.12): another
- * node with memory first — this one only when no other has any — and
- * ZONE_MOVABLE (__GFP_HIGHMEM) only for a page that came from ZONE_MOVABLE.
+ * alloc_migration_target() (6.12 mm/migrate.c): an order-0 folio
+ * (__folio_alloc() adds __GFP_COMP), with __GFP_HIGHMEM -- ZONE_MOVABLE
+ * allowed -- only for a page that came from ZONE_MOVABLE.  Where from:
+ * another node with memory first, this one only when no other has any,
+ * as do_migrate_range()'s nodemask says -- for alloc_contig_range() and
+ * a soft offline too, whose @mtc has no nodemask in 6.12 (the source's
+ * node first there; docs/engine.md "Where we differ").  Its failure goes
+ * through the allocator's warn_alloc(), with @mtc's mask and nodemask:
+ * no caller asks with __GFP_NOWARN.
  */
-struct page *alloc_migration_target(struct hotmem *hm, struct page *src)
+struct page *alloc_migration_target(struct hotmem *hm, struct page *src,
+				    const struct migration_target_control *mtc)
 {
 	const int src_nid = page_to_nid(src);
+	const bool movable = page_zonenum(src) == ZONE_MOVABLE;
 	struct alloc_context ac = {
 		.nid = src_nid,
-		.highest_zoneidx = page_zonenum(src) == ZONE_MOVABLE ? ZONE_MOVABLE : ZONE_NORMAL,
+		.highest_zoneidx = movable ? ZONE_MOVABLE : ZONE_NORMAL,
 		.migratetype = MIGRATE_MOVABLE,
+		.nodemask = node_states_memory(hm) & ~(1ULL << src_nid),
 	};
+	const unsigned int gfp_mask = mtc->gfp_mask | (movable ? __GFP_HIGHMEM : 0) | __GFP_COMP;
+	struct page *page;
 
-	for (int n = 0; n < hm->nr_possible_nodes; n++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, n);
-
-		if (n != src_nid && pgdat && pgdat->node_present_pages)
-			ac.nodemask |= 1ULL << n;
-	}
 	if (!ac.nodemask)
 		ac.nodemask = 1ULL << src_nid;
-	return __alloc_pages(hm, 0, &ac);
+	page = __alloc_pages(hm, 0, &ac);
+	if (!page)
+		warn_alloc(hm, gfp_mask, mtc->nmask, "page allocation failure: order:0");
+	return page;
 }
 
 /*
@@ -1543,6 +1611,11 @@ static unsigned long isolate_freepages_range(struct hotmem *hm, struct zone *z,
 static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
 					unsigned long end)
 {
+	/* its migration_target_control: the zone's node, no nodemask */
+	const struct migration_target_control mtc = {
+		.nid = page_to_nid(pfn_to_page(hm, start)),
+		.gfp_mask = MIGRATE_TARGET_GFP,
+	};
 	bool left = false;
 
 	for (int pass = 0; pass < 5; pass++) {
@@ -1574,7 +1647,7 @@ static int __alloc_contig_migrate_range(struct hotmem *hm, unsigned long start,
 				 */
 				if (!pass)
 					count_vm_events(hm, HM_COMPACTISOLATED, 1);
-				rc = workload_migrate_page(hm, pfn);
+				rc = workload_migrate_page(hm, pfn, &mtc);
 
 				if (rc == -ENOMEM)
 					return rc;

@@ -88,13 +88,14 @@ static unsigned long memmap_wanted(struct hotmem *hm, unsigned long section_nr)
 static void vmemmap_alloc_warn(struct hotmem *hm, unsigned int order, bool restore)
 {
 	if (restore) {
-		warn_alloc(hm, GFP_KERNEL | __GFP_RETRY_MAYFAIL, "page allocation failure: order:%u",
-			   order);
+		warn_alloc(hm, GFP_KERNEL | __GFP_RETRY_MAYFAIL, NULL,
+			   "page allocation failure: order:%u", order);
 		return;
 	}
 	if (hm->vmemmap_warned)
 		return;
-	warn_alloc(hm, GFP_KERNEL | __GFP_RETRY_MAYFAIL, "vmemmap alloc failure: order:%u", order);
+	warn_alloc(hm, GFP_KERNEL | __GFP_RETRY_MAYFAIL, NULL, "vmemmap alloc failure: order:%u",
+		   order);
 	hm->vmemmap_warned = true;
 }
 

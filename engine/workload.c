@@ -416,12 +416,13 @@ bool workload_page_pinned(const struct page *page)
 
 /*
  * migrate_pages() for one movable page: a new page from
- * alloc_migration_target() (the isolated range is not allocatable), the
+ * alloc_migration_target() as @mtc asks (the isolated range is not allocatable), the
  * content copied, the handle moved, the old page freed into its isolated
  * block.  A pinned page holds a reference migration cannot account for:
  * folio_migrate_mapping() finds the refcount unexpected, -EAGAIN.
  */
-int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
+int workload_migrate_page(struct hotmem *hm, unsigned long pfn,
+			  const struct migration_target_control *mtc)
 {
 	struct page *old = pfn_to_page(hm, pfn), *new;
 	unsigned long handle = READ_ONCE(old->index);
@@ -439,7 +440,7 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn)
 		count_vm_events(hm, HM_PGMIGRATE_FAIL, 1);
 		return -EAGAIN;
 	}
-	new = alloc_migration_target(hm, old);
+	new = alloc_migration_target(hm, old, mtc);
 	if (!new) {
 		count_vm_events(hm, HM_PGMIGRATE_FAIL, 1);
 		return -ENOMEM;

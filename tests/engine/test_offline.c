@@ -159,6 +159,67 @@ static void test_nowhere_to_migrate_loops_until_a_signal_then_eintr(void **state
 	hotmem_destroy(hm);
 }
 
+/* the writer's comm, as hotmemfs's task says it */
+static void comm_sh(void *arg, char *buf, size_t len)
+{
+	(void)arg;
+	snprintf(buf, len, "sh");
+}
+
+/*
+ * A migration target that cannot be had is the page allocator's
+ * warn_alloc() (6.12 do_migrate_range(): alloc_migration_target() asks
+ * GFP_USER | __GFP_MOVABLE | __GFP_RETRY_MAYFAIL, no __GFP_NOWARN;
+ * __folio_alloc() adds __GFP_COMP, a ZONE_MOVABLE source __GFP_HIGHMEM),
+ * said by the offline's writer with the nodemask do_migrate_range()
+ * gave (node_states[N_MEMORY], the only node kept), inside
+ * migrate_pages(): before the "migrating pfn" lines do_migrate_range()
+ * logs after it; one per nopage_rs window however many passes (abuse30b V5).
+ */
+static void test_migration_target_failure_is_warn_alloc_by_the_writer(void **state)
+{
+	static const char warn[] = "<4>sh: page allocation failure: order:0, mode:0x144cca(GFP_HIGHUSER_MOVABLE|__GFP_RETRY_MAYFAIL|__GFP_COMP), nodemask=0,cpuset=/,mems_allowed=0\n";
+	static const char warn_normal[] = "<4>sh: page allocation failure: order:0, mode:0x144cc8(GFP_USER|__GFP_MOVABLE|__GFP_RETRY_MAYFAIL|__GFP_COMP), nodemask=0,cpuset=/,mems_allowed=0\n";
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct countdown cd = { .after = 20 };
+	const struct hotmem_task task = { .signal_pending = countdown_signal, .arg = &cd,
+					  .comm = comm_sh };
+	static char log[64 * 1024];
+	const char *w, *m;
+	unsigned long h;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 77, HM_ALLOC_MOVABLE, &h), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 32768 + 77, HM_ALLOC_MOVABLE, &h), 0);
+	while (hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 65536, NULL) > 0)
+		;
+	/* one nopage_rs window for the whole loop, however long it takes (no clock in the test) */
+	hm->nopage_rs = (struct hm_ratelimit){ .interval_ms = 24UL * 3600 * 1000, .burst = 1 };
+	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -EINTR);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, warn), 1);
+	w = strstr(log, warn);
+	m = strstr(log, "migrating pfn ");
+	assert_non_null(m);
+	assert_true(w < m);
+	/* the window over: a ZONE_NORMAL source's mask, and the passes held back counted */
+	hm->nopage_rs.interval_ms = 10000;
+	hm->nopage_rs.begin_ms = 1;
+	cd.asked = 0;
+	cd.after = 1;
+	assert_int_equal(hotmem_block_set_state_task(hm, 33, HM_MMOP_OFFLINE, &task), -EINTR);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "<4>warn_alloc: 19 callbacks suppressed\n"), 1);
+	assert_int_equal(count_lines(log, warn_normal), 1);
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	assert_int_equal(block_state(hm, 33), HM_MEM_ONLINE);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* a pinned page in a Movable block: offline loops until interrupted */
 static void test_pinned_movable_block_loops_until_signal_then_eintr_unchanged(void **state)
 {
@@ -828,6 +889,7 @@ int main(void)
 		cmocka_unit_test(test_unmovable_page_makes_kernel_block_busy),
 		cmocka_unit_test(test_unmovable_pages_never_come_from_movable),
 		cmocka_unit_test(test_nowhere_to_migrate_loops_until_a_signal_then_eintr),
+		cmocka_unit_test(test_migration_target_failure_is_warn_alloc_by_the_writer),
 		cmocka_unit_test(test_pinned_movable_block_loops_until_signal_then_eintr_unchanged),
 		cmocka_unit_test(test_freeing_the_pinned_page_lets_a_looping_offline_finish),
 		cmocka_unit_test(test_looping_helper_ends_with_the_offline),

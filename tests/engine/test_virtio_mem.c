@@ -198,6 +198,35 @@ static void test_memmap_failure_by_the_workqueue_kworker(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * The fake offline's migration target that cannot be had (6.12
+ * __alloc_contig_migrate_range(): alloc_migration_target() with GFP_USER |
+ * __GFP_MOVABLE | __GFP_RETRY_MAYFAIL, no nodemask, no __GFP_NOWARN) is
+ * the page allocator's warn_alloc(), by the driver's kworker whoever set
+ * the size (abuse30b V5: "kworker/0:1: page allocation failure: order:0,
+ * mode:0x144cca(...)" on a 6.12 guest shrinking into no free memory).
+ */
+static void test_fake_offline_target_failure_by_the_workqueue_kworker(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL " memhp_default_state=online_movable");
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	const struct hotmem_task task = { .comm = comm_bash };
+	static char log[1 << 20];
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 256 * MiB, &task), 0);
+	while (hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 65536, NULL) > 0)
+		;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 0, &task), 0);
+	assert_int_equal(info(vm).plugged_size, 256 * MiB);
+	assert_int_equal(info(vm).last_err, -ENOMEM);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "<4>kworker/0:1: page allocation failure: order:0, mode:0x144cca(GFP_HIGHUSER_MOVABLE|__GFP_RETRY_MAYFAIL|__GFP_COMP), nodemask=(null),cpuset=/,mems_allowed=0\n"), 1);
+	assert_null(strstr(log, "bash: page allocation failure"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* 300 MiB: 2 whole blocks and 44 MiB of a third, whose rest is fake-offline */
 static void test_sbm_partial_block_is_fake_offline(void **state)
 {
@@ -2340,6 +2369,7 @@ int main(void)
 		cmocka_unit_test(test_sbm_plug_1g),
 		cmocka_unit_test(test_size_changed_each_request),
 		cmocka_unit_test(test_memmap_failure_by_the_workqueue_kworker),
+		cmocka_unit_test(test_fake_offline_target_failure_by_the_workqueue_kworker),
 		cmocka_unit_test(test_sbm_partial_block_is_fake_offline),
 		cmocka_unit_test(test_lowmem_reserve_set_at_online_only),
 		cmocka_unit_test(test_sbm_offline_block_onlines_plugged_part_only),
