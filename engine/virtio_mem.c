@@ -2031,6 +2031,34 @@ static int virtio_mem_create_resource(struct virtio_mem *vm)
 	return -EBUSY;
 }
 
+/*
+ * The probe's lines as 6.12 logs them, once the device has its index:
+ * virtio_mem_init()'s (start address ... nid), then
+ * virtio_mem_init_hotplug()'s warnings (a 100M device: "The alignment of
+ * the physical end address ..."), the memory block size in either mode
+ * and the unit's size -- all before virtio_mem_create_resource(), so a
+ * busy region's "could not reserve device region" comes after them
+ */
+static void virtio_mem_say_setup(struct virtio_mem *vm)
+{
+	struct hotmem *hm = vm->hm;
+
+	pr_info(hm, "virtio_mem virtio%d: start address: %#llx", vm->index,
+		(unsigned long long)vm->addr);
+	pr_info(hm, "virtio_mem virtio%d: region size: %#llx", vm->index,
+		(unsigned long long)vm->region_size);
+	pr_info(hm, "virtio_mem virtio%d: device block size: %#llx", vm->index,
+		(unsigned long long)vm->device_block_size);
+	pr_info(hm, "virtio_mem virtio%d: nid: %d", vm->index, vm->nid);
+	virtio_mem_warn_alignment(vm);
+	virtio_mem_warn_bbm_block_size(vm);
+	pr_info(hm, "virtio_mem virtio%d: memory block size: %#llx", vm->index,
+		(unsigned long long)memory_block_size_bytes(vm));
+	pr_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,
+		vm->in_sbm ? "subblock" : "big block",
+		(unsigned long long)(vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size));
+}
+
 int hotmem_virtio_mem_probe(struct hotmem *hm, int nid, uint64_t addr, uint64_t region_size,
 			    uint64_t device_block_size, struct hotmem_virtio_mem **out)
 {
@@ -2072,6 +2100,7 @@ int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
 	rc = vm->index = virtio_mem_next_index(hm, index);
 	if (rc < 0)
 		goto out_group;
+	virtio_mem_say_setup(vm);
 	rc = virtio_mem_create_resource(vm);
 	if (rc)
 		goto out_group;
@@ -2086,26 +2115,6 @@ int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
 	*pp = vm;
 	maps_changed(hm); /* its region in /proc/iomem */
 	register_memory_notifier(hm, &vm->memory_notifier);
-	pr_info(hm, "virtio_mem virtio%d: start address: %#llx", vm->index,
-		(unsigned long long)addr);
-	pr_info(hm, "virtio_mem virtio%d: region size: %#llx", vm->index,
-		(unsigned long long)region_size);
-	pr_info(hm, "virtio_mem virtio%d: device block size: %#llx", vm->index,
-		(unsigned long long)device_block_size);
-	pr_info(hm, "virtio_mem virtio%d: nid: %d", vm->index, nid);
-	/*
-	 * 6.12 virtio_mem_init_hotplug(): its warnings after virtio_mem_init()'s
-	 * lines (a 100M device: "start address" ... "nid", then "The alignment
-	 * of the physical end address ..."), the memory block size in either
-	 * mode, then the unit's size
-	 */
-	virtio_mem_warn_alignment(vm);
-	virtio_mem_warn_bbm_block_size(vm);
-	pr_info(hm, "virtio_mem virtio%d: memory block size: %#llx", vm->index,
-		(unsigned long long)memory_block_size_bytes(vm));
-	pr_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,
-		vm->in_sbm ? "subblock" : "big block",
-		(unsigned long long)(vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size));
 	/*
 	 * virtio_mem_probe() queues its first run with config_changed set:
 	 * that run says the sizes, with the requested-size the device was

@@ -1367,6 +1367,43 @@ static void test_probe_refuses_overlap(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * 6.12's probe says virtio_mem_init()'s lines and virtio_mem_init_hotplug()'s
+ * warnings and sizes before virtio_mem_create_resource(): a region meeting
+ * probed memory, and badly aligned, logs all of them, then the refusal
+ * (reread30 R4: hotmem reserved the region first and logged the refusal alone)
+ */
+static void test_probe_refused_busy_says_its_setup_first(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = NULL;
+	static char log[HM_DMESG_SIZE];
+	char got[2048];
+	const char *want =
+		"<6>virtio_mem virtio0: start address: 0x1fc000000\n"
+		"<6>virtio_mem virtio0: region size: 0x8000000\n"
+		"<6>virtio_mem virtio0: device block size: 0x200000\n"
+		"<6>virtio_mem virtio0: nid: 0\n"
+		"<4>virtio_mem virtio0: The alignment of the physical start address can make some memory unusable.\n"
+		"<4>virtio_mem virtio0: The alignment of the physical end address can make some memory unusable.\n"
+		"<6>virtio_mem virtio0: memory block size: 0x8000000\n"
+		"<6>virtio_mem virtio0: subblock size: 0x200000\n"
+		"<4>virtio_mem virtio0: could not reserve device region\n"
+		"<6>virtio_mem virtio0: reloading the driver is not supported\n";
+
+	(void)state;
+	/* probed memory at 8 GiB, the device's 128M from 8 GiB - 64M over its start */
+	assert_int_equal(hotmem_add_memory(hm, 0, 8 * GiB, 256 * MiB, HM_MHP_NONE, -1), 0);
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, 8 * GiB - 64 * MiB, 128 * MiB, 2 * MiB,
+						 &vm), -EBUSY);
+	assert_null(vm);
+	hotmem_dmesg(hm, log, sizeof(log));
+	log_lines(log, "<", got, sizeof(got));
+	assert_non_null(strstr(got, want));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static struct hm_zone_info movable_zone(struct hotmem *hm)
 {
 	struct hm_zone_info zi;
@@ -2411,6 +2448,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_probe_refused_without_its_copy, wraps_off),
 		cmocka_unit_test(test_iomem_sorted_as_the_slow_walk),
 		cmocka_unit_test(test_probe_index),
+		cmocka_unit_test(test_probe_refused_busy_says_its_setup_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
