@@ -755,9 +755,8 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
  * block-size --, its backend's alignment), nothing of the guest's memory
  * block: a 1M block-size is placed 2M-aligned, a 100M device's successor
  * right after its end (abuse30b V3; until 2026-12-02 the memory block
- * size aligned it too).  A memaddr given is still held to the block-size
- * alone (vmem_check()), where QEMU holds it to this: a state file's
- * device at a 1M-aligned memaddr is restored, not refused.
+ * size aligned it too).  A memaddr and the size are held to it as well
+ * (vmem_check()).
  */
 static uint64_t vmem_align(const struct hmfs_dev *d)
 {
@@ -766,12 +765,23 @@ static uint64_t vmem_align(const struct hmfs_dev *d)
 
 /*
  * QEMU's checks of a virtio-mem device, in its order: the block-size
- * setter, memory_device_pre_plug() (the device's alignment is its
- * block-size: virtio_mem_pci_get_min_alignment()), then realize.
+ * setter, memory_device_pre_plug(), then realize.  QEMU 7.2's
+ * memory_device_get_free_addr() holds a memaddr, then the size, to the
+ * device's alignment (vmem_align()): "address must be aligned to
+ * 0x200000 bytes", "backend memory size must be multiple of 0x200000"
+ * for a block-size of 1M or 2M (reread30 R5).  QEMU 9.2 gives the same
+ * words there, but checks the size first, against its backend's 2M
+ * alone (memory_device_pre_plug(), since 9.0), and refuses a size off a
+ * larger block-size in virtio_mem_device_realize(): hotmem says 7.2's.
+ * @saved: a state file's device (restored, or put back by an undo) is
+ * held to its block-size alone, as hotmem was until 2026-12-02, so a
+ * file's device at a 1M-aligned memaddr is restored, not refused.
  */
-static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, char *err,
-		      size_t errlen)
+static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, bool saved,
+		      char *err, size_t errlen)
 {
+	uint64_t align;
+
 	if (!d->block_size)
 		d->block_size = VIRTIO_MEM_DEFAULT_BLOCK_SIZE;
 	if (d->block_size < VIRTIO_MEM_MIN_BLOCK_SIZE)
@@ -779,12 +789,13 @@ static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, ch
 			    VIRTIO_MEM_MIN_BLOCK_SIZE);
 	if (d->block_size & (d->block_size - 1))
 		return hmfs_qemu_error(err, errlen, "'block-size' property has to be a power of two");
-	if (have_addr && d->addr % d->block_size)
+	align = saved ? d->block_size : vmem_align(d);
+	if (have_addr && d->addr % align)
 		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
-			    (unsigned long long)d->block_size);
-	if (d->size % d->block_size)
+			    (unsigned long long)align);
+	if (d->size % align)
 		return hmfs_qemu_error(err, errlen, "backend memory size must be multiple of 0x%llx",
-			    (unsigned long long)d->block_size);
+			    (unsigned long long)align);
 	if (requested % d->block_size)
 		return hmfs_qemu_error(err, errlen,
 			    "'requested-size' property has to be multiples of 'block-size' (0x%llx)",
@@ -805,7 +816,7 @@ static int vmem_realize(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr
 {
 	int ret;
 
-	ret = vmem_check(d, have_addr, requested, err, errlen);
+	ret = vmem_check(d, have_addr, requested, ctx->restoring || put_back, err, errlen);
 	if (ret)
 		return ret;
 	return place(ctx, d, &d->addr, have_addr, vmem_align(d), put_back, true, err, errlen);
