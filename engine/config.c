@@ -1915,6 +1915,8 @@ static int validate(const struct hotmem_config *cfg, const struct where *w, char
 	if (!ret)
 		ret = hugepages_check_nodes(cfg->hugepages_node, cfg->nr_possible_nodes, err,
 					    errlen);
+	if (!ret)
+		ret = hugepages_check_online(cfg, err, errlen);
 	return ret ? ret : validate_distance(cfg, w, err, errlen);
 }
 

@@ -151,6 +151,27 @@ int hugepages_check_nodes(const unsigned long *node, int nr_nodes, char *err, si
 	return 0;
 }
 
+/*
+ * ... and that node is online at boot: 6.12 hugepages_setup() takes
+ * "if (tmp >= MAX_NUMNODES || !node_online(tmp)) goto invalid;", which
+ * clears the hstate's count and every node's (no page at all) and says
+ * "HugeTLB: Invalid hugepages parameter"; a possible node without boot
+ * memory or CPUs is not online then (reread30 R7: its pages were dropped
+ * with a warning and the other nodes' booted).  Refused, with the rest of
+ * the word's bad values, once the machine's nodes are known (validate()).
+ */
+int hugepages_check_online(const struct hotmem_config *cfg, char *err, size_t errlen)
+{
+	for (int nid = 0; nid < cfg->nr_possible_nodes && nid < HM_MAX_NUMNODES; nid++)
+		if (cfg->hugepages_node[nid] && !srat_node_online_at_boot(cfg, nid))
+			return seterr(err, errlen,
+				      "hugepages=%d:%lu: node %d is not online at boot (no boot "
+				      "memory, no CPU): the kernel would drop the whole word "
+				      "(\"HugeTLB: Invalid hugepages parameter\", no page on any "
+				      "node), hotmem refuses it", nid, cfg->hugepages_node[nid], nid);
+	return 0;
+}
+
 int param_hugepages(struct hotmem_config *cfg, const char *key, const char *val, char *err,
 		    size_t errlen)
 {

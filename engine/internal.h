@@ -1060,6 +1060,8 @@ static inline bool is_zone_movable(const struct zone *z)
 /* engine memory: accounted, fault-injectable */
 /* srat.c: a profile's machine, in PXMs, in the guest's node ids */
 void srat_number_nodes(struct hotmem_config *cfg, const struct hm_pxm_map *m);
+/* guest node @nid online from boot (CPUs or boot memory on its PXM) */
+bool srat_node_online_at_boot(const struct hotmem_config *cfg, int nid);
 
 void *hm_alloc(struct hotmem *hm, size_t size);	/* zeroed */
 void hm_free(struct hotmem *hm, void *p, size_t size);
@@ -1540,6 +1542,7 @@ int param_hugepagesz(struct hotmem_config *cfg, const char *key, const char *val
 int param_default_hugepagesz(struct hotmem_config *cfg, const char *key, const char *val,
 			     char *err, size_t errlen);
 int hugepages_check_nodes(const unsigned long *node, int nr_nodes, char *err, size_t errlen);
+int hugepages_check_online(const struct hotmem_config *cfg, char *err, size_t errlen);
 
 /* workload.c */
 struct page *take_page_off_buddy(struct hotmem *hm, unsigned long pfn);

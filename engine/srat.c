@@ -80,6 +80,26 @@ void hotmem_srat_map(const struct hotmem_config *cfg, struct hm_pxm_map *m)
 		map_pxm(m, pxm, &next);
 }
 
+/*
+ * Guest node @nid is online from boot: its PXM has CPUs or boot memory --
+ * x86 6.12 numa_register_memblks() sets the nodes with memory online,
+ * init_cpu_to_node() a CPU's memoryless one (init_memory_less_node()).
+ */
+bool srat_node_online_at_boot(const struct hotmem_config *cfg, int nid)
+{
+	struct hm_pxm_map m;
+	int pxm;
+
+	hotmem_srat_map(cfg, &m);
+	pxm = hotmem_srat_node_to_pxm(&m, nid);
+	if (pxm >= 0 && pxm < HM_MAX_NUMNODES && (cpu_pxms(cfg) >> pxm & 1))
+		return true;
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		if (cfg->boot[i].nid == pxm)
+			return true;
+	return false;
+}
+
 int hotmem_srat_pxm_to_node(const struct hm_pxm_map *m, int pxm)
 {
 	return pxm >= 0 && pxm < HM_MAX_NUMNODES && m->node[pxm] >= 0 ? m->node[pxm] : pxm;

@@ -731,15 +731,15 @@ static unsigned long hugetlb_pages_alloc_boot(struct hotmem *hm, unsigned long n
 /*
  * hugetlb_hstate_alloc_pages_onenode() (6.12): hugepages=NODE:N's pages
  * on that node alone; fewer is warned, as the kernel does.  A node not
- * online gets none and the same warning (6.12's hugepages_setup() drops
- * the whole word for it, "Invalid hugepages parameter").
+ * online at boot is refused before (hugepages_check_online(): 6.12's
+ * hugepages_setup() drops the whole word for it).
  */
 static unsigned long hugetlb_hstate_alloc_pages_onenode(struct hotmem *hm, int nid,
 							unsigned long nr)
 {
 	unsigned long i;
 
-	for (i = 0; i < nr && NODE_DATA(hm, nid)->online; i++) {
+	for (i = 0; i < nr; i++) {
 		struct page *page = hugetlb_alloc_fresh(hm, nid);
 
 		if (!page || hugetlb_pool_take(hm, page))

@@ -204,6 +204,27 @@ static void test_hugetlb_words_and_layout_parameters(void **state)
 	assert_int_equal(hotmem_config_parse_text(&cfg, "cmdline = \"hugepages=3:1\"\nnodes = 2\n",
 						  err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "hugepages=3:1: node 3 is not possible (nodes = 2)"));
+	/*
+	 * a possible node not online at boot (numa2's nodes 2-3: no memory,
+	 * no CPU): 6.12 drops the whole word, no page on any node; it booted
+	 * node 0's with a warning for node 2's (reread30 R7)
+	 */
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "cmdline = \"hugepages=0:2,2:4\"\n", err,
+						  sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "hugepages=2:4: node 2 is not online at boot"));
+	/* --cmdline on a whole profile: the machine's check refuses it (hotmem_create()) */
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "hugepages=2:4", err, sizeof(err)), 0);
+	assert_int_equal(hotmem_config_validate(&cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "node 2 is not online at boot"));
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "hugepages=0:2,1:2", err, sizeof(err)), 0);
+	assert_int_equal(hotmem_config_validate(&cfg, err, sizeof(err)), 0);
+	/* a CPU's memoryless node is online from boot (init_cpu_to_node()) */
+	assert_int_equal(hotmem_config_builtin(&cfg, "numa2"), 0);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "cpu_nodes = 0,2\n"
+						  "cmdline = \"hugepages=2:1\"\n", err, sizeof(err)), 0);
 }
 
 /*
@@ -804,7 +825,7 @@ static void test_describe_is_the_machine(void **state)
 	assert_string_equal(again, db);
 	/* hugepages= set-only, as given (reread30 R6); hugepagesz=2M names no other machine */
 	assert_null(strstr(da, "hugepages="));
-	snprintf(c, sizeof(c), "%scmdline = \"hugepagesz=2M hugepages=0:4,1:2\"\n", a);
+	snprintf(c, sizeof(c), "%scpu_nodes = 0,1\ncmdline = \"hugepagesz=2M hugepages=0:4,1:2\"\n", a);
 	described(c, db, sizeof(db));
 	assert_non_null(strstr(db, "\ncmdline = \"hugepages=0:4,1:2\"\n"));
 	assert_null(strstr(db, "hugepagesz"));
