@@ -83,11 +83,21 @@ static unsigned long memmap_wanted(struct hotmem *hm, unsigned long section_nr)
  * mm/hugetlb_vmemmap.c) asks without it: the page allocator's own
  * warn_alloc() in __alloc_pages_slowpath(), by the task that freed or
  * dissolved the huge page (the writer of `state` or nr_hugepages), every
- * time nopage_rs allows.
+ * time nopage_rs allows.  HVO's new head page (vmemmap_remap_free(), 6.12)
+ * asks with __GFP_NOWARN and falls back quietly: nothing is said.
  */
-static void vmemmap_alloc_warn(struct hotmem *hm, unsigned int order, bool restore)
+enum vmemmap_alloc_for {
+	VMEMMAP_FOR_ADD,	/* vmemmap_alloc_block(): a hot-add's memmap */
+	VMEMMAP_FOR_RESTORE,	/* alloc_vmemmap_page_list(): HugeTLB's restore */
+	VMEMMAP_FOR_HVO_HEAD,	/* vmemmap_remap_free()'s new head page */
+};
+
+static void vmemmap_alloc_warn(struct hotmem *hm, unsigned int order,
+			       enum vmemmap_alloc_for why)
 {
-	if (restore) {
+	if (why == VMEMMAP_FOR_HVO_HEAD)
+		return;
+	if (why == VMEMMAP_FOR_RESTORE) {
 		warn_alloc(hm, GFP_KERNEL | __GFP_RETRY_MAYFAIL, NULL,
 			   "page allocation failure: order:%u", order);
 		return;
@@ -108,12 +118,12 @@ static void vmemmap_alloc_warn(struct hotmem *hm, unsigned int order, bool resto
  * whole free block of another type (6.12 __rmqueue_fallback() ->
  * steal_suitable_fallback(), "Take ownership for orders >=
  * pageblock_order"), which outlives the memmap's free in the kernel
- * (kmem_memmap_freed()).  @restore: HugeTLB's vmemmap restore asks, not
- * a hot-add (vmemmap_alloc_warn()).
+ * (kmem_memmap_freed()).  @why: who asks, which says how a failure is
+ * told (vmemmap_alloc_warn()).
  */
 static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned int order,
 					 unsigned long want, struct pageblock_claim *claim,
-					 bool restore)
+					 enum vmemmap_alloc_for why)
 {
 	/* alloc_pages_node(nid, GFP_KERNEL, order) */
 	const struct alloc_context ac = {
@@ -132,7 +142,7 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 	else
 		page = __alloc_pages(hm, order, &ac);
 	if (!page) {
-		vmemmap_alloc_warn(hm, order, restore);
+		vmemmap_alloc_warn(hm, order, why);
 		return 0;
 	}
 	/*
@@ -271,7 +281,7 @@ static int vmemmap_populate_pte(struct hotmem *hm, unsigned long section_nr,
 		pfn = altmap_alloc_block_buf(altmap, 1);
 		src = VMEMMAP_ALTMAP;
 	} else {
-		pfn = vmemmap_alloc_pages(hm, nid, 0, 0, &claim, false);
+		pfn = vmemmap_alloc_pages(hm, nid, 0, 0, &claim, VMEMMAP_FOR_ADD);
 		src = VMEMMAP_BUDDY;
 	}
 	if (!pfn)
@@ -369,7 +379,8 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 			src = VMEMMAP_ALTMAP;
 		} else {
 			pfn = vmemmap_alloc_pages(hm, nid, pageblock_order,
-						  memmap_wanted(hm, section_nr), &claim, false);
+						  memmap_wanted(hm, section_nr), &claim,
+						  VMEMMAP_FOR_ADD);
 			src = VMEMMAP_BUDDY;
 		}
 		if (pfn) {
@@ -1125,17 +1136,19 @@ size_t vmemmap_private_bytes(struct hotmem *hm)
  * Following 6.12: hugetlb_vmemmap_optimize_folio() -> vmemmap_remap_free()
  * and hugetlb_vmemmap_restore_folio() -> vmemmap_remap_alloc(), with the
  * reuse address still their argument (later kernels fold it into the
- * walk).  The head's vmemmap page stays (HUGETLB_VMEMMAP_RESERVE_SIZE, one
- * page); the tails after it are remapped read-only onto it.
+ * walk).  The head's vmemmap page (HUGETLB_VMEMMAP_RESERVE_SIZE, one
+ * page) moves to a new page when one can be had (hvo_new_head()); the
+ * tails after it are remapped read-only onto it, and the restore gives
+ * only them their own pages again: the head stays on its new page.
  */
 #define HVO_VMEMMAP_PAGES	(pageblock_nr_pages * sizeof(struct page) / PAGE_SIZE)
-#define HVO_TAILS		(HVO_VMEMMAP_PAGES - 1)
 /*
- * The host mappings HVO may make: a MAP_FIXED a tail, each of which may
- * split the mapping around it in three, and as many again for the undo
- * to put every tail back when the host refuses one.
+ * The host mappings HVO may make: a MAP_FIXED a vmemmap page (the head's
+ * onto its new page, the tails onto it), each of which may split the
+ * mapping around it in three, and as many again for the undo to put
+ * every one back when the host refuses one.
  */
-#define HVO_HOST_MAPS		(2 * HVO_TAILS * 2)
+#define HVO_HOST_MAPS		(2 * HVO_VMEMMAP_PAGES * 2)
 
 /*
  * vmemmap_split_pmd(): PMD -> PTEs, the 2 MiB allocation becomes 512
@@ -1283,13 +1296,119 @@ static int vmemmap_remap_restore(struct hotmem *hm, unsigned long section_nr,
 	return ret;
 }
 
+/*
+ * 6.12 vmemmap_remap_free(): "Allocate a new head vmemmap page to avoid
+ * breaking a contiguous block of struct page memory when freeing it back
+ * to page allocator" -- alloc_pages_node(nid, GFP_KERNEL | __GFP_NORETRY |
+ * __GFP_NOWARN, 0) on the huge page's node, the head's vmemmap page
+ * copied there (copy_page()) and mapped from it read-write, so that every
+ * one of the huge page's vmemmap pages is freed.  It is an unmovable page
+ * of a kernel zone, the memmap's (PG_vmemmap), until the memory goes.
+ * No page, or the host refuses the mapping: the head's page stays, the
+ * kernel's fallback, said nowhere.  The old page is freed once the tails
+ * are remapped (hvo_head_commit()); a refusal of theirs puts the head back
+ * (hvo_head_back()).
+ *
+ * A rewind (the state file's undo of a pool's free) optimises the huge
+ * page again to put the machine back as it was: its head is on the page
+ * it was on then (the restore never moves it), so it stays there.
+ *
+ * A refusal that tore the mapping down is mapped from the old page again,
+ * else from the new one (the head moved after all), as a tail's
+ * (vmemmap_remap_restore()); -ENOMEM: neither, the head's page lost.
+ */
+static int hvo_new_head(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+			struct pageblock_claim *claim)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	const unsigned long old = VMEMMAP_PTE_PFN(ms->vmemmap.pte[i0]);
+	void *va = vmemmap_vaddr(hm, section_nr, i0);
+	unsigned long pfn;
+
+	if (hm->kmem.rewinding)
+		return 0;
+	pfn = vmemmap_alloc_pages(hm, ms->nid, 0, 0, claim, VMEMMAP_FOR_HVO_HEAD);
+	if (!pfn)
+		return 0;
+	memcpy(__va(hm, PFN_PHYS(pfn)), va, PAGE_SIZE);
+	if (!physmem_map_vmemmap(hm, va, pfn, PAGE_SIZE, false))
+		goto moved;
+	if (physmem_is_mapped(va, PAGE_SIZE) || !vmemmap_map_page(hm, section_nr, i0, old, false)) {
+		vmemmap_alloc_undo(hm, pfn, 0, claim, true);
+		return 0;
+	}
+	if (!vmemmap_map_page(hm, section_nr, i0, pfn, false))
+		goto moved;
+	vmemmap_alloc_undo(hm, pfn, 0, claim, true);
+	vmemmap_pte_lost(hm, section_nr, i0);
+	vmemmap_lost(hm, section_nr, "a HugeTLB head vmemmap page");
+	return -ENOMEM;
+moved:
+	ms->vmemmap.pte[i0] = VMEMMAP_PTE(pfn, VMEMMAP_BUDDY);
+	return 0;
+}
+
+/*
+ * The head on its new page for good: the old one freed as
+ * free_vmemmap_page() frees it (memmap_boot_pages_add(-1) for a boot
+ * page, memmap_pages_add(-1) otherwise), the new one counted
+ * (memmap_pages_add(1)) and its claim kept by its pfn.  Net, the huge page
+ * saves what it did with the head's page kept: 7 pages.
+ */
+static void hvo_head_commit(struct hotmem *hm, struct vmemmap_pmd *vm, unsigned long i0,
+			    unsigned long old, const struct pageblock_claim *claim)
+{
+	if (vm->pte[i0] == old)
+		return;	/* no new page: the head's stays */
+	vmemmap_alloc_keep(hm, VMEMMAP_PTE_PFN(vm->pte[i0]), claim);
+	account_memmap(hm, 1, VMEMMAP_BUDDY);
+	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_PTE_SRC(old),
+			   MEMMAP_FREE_REMAP_HELD);
+	account_memmap(hm, -1, VMEMMAP_PTE_SRC(old));
+}
+
+/*
+ * The tails refused (vmemmap_remap_restore() put them back on their own
+ * pages): the head mapped from its old page again, what the new one holds
+ * copied back first, and the new page freed with its claim -- the machine
+ * as it was.  A tail left on the new page, or the host refusing the head's
+ * old page, keeps the head on the new one (hvo_head_commit()).
+ */
+static void hvo_head_back(struct hotmem *hm, unsigned long head_pfn, unsigned long old,
+			  const struct pageblock_claim *claim)
+{
+	const unsigned long section_nr = pfn_to_section_nr(head_pfn);
+	const unsigned long i0 = hvo_first_vmemmap_page(head_pfn);
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	const unsigned long pfn = VMEMMAP_PTE_PFN(vm->pte[i0]);
+	void *va = vmemmap_vaddr(hm, section_nr, i0);
+
+	if (vm->pte[i0] == old)
+		return;
+	memcpy(__va(hm, PFN_PHYS(VMEMMAP_PTE_PFN(old))), va, PAGE_SIZE);
+	if (vmemmap_is_optimized(hm, head_pfn) ||
+	    vmemmap_map_page(hm, section_nr, i0, VMEMMAP_PTE_PFN(old), false)) {
+		/* refused into a hole: the new page mapped again, or lost on it */
+		if (!physmem_is_mapped(va, PAGE_SIZE) &&
+		    vmemmap_map_page(hm, section_nr, i0, pfn, false)) {
+			vmemmap_pte_lost(hm, section_nr, i0);
+			vmemmap_lost(hm, section_nr, "a HugeTLB head vmemmap page");
+		}
+		hvo_head_commit(hm, vm, i0, old, claim);
+		return;
+	}
+	vm->pte[i0] = old;
+	vmemmap_alloc_undo(hm, pfn, 0, claim, true);
+}
+
 static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 {
 	unsigned long section_nr = pfn_to_section_nr(head_pfn);
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	struct vmemmap_pmd *vm = &ms->vmemmap;
 	unsigned long i0 = hvo_first_vmemmap_page(head_pfn);
-	unsigned long keep, i;
+	struct pageblock_claim claim = { .claimed = false };
+	unsigned long old_head, keep, i;
 	int ret = 0;
 	HM_TRACE_FN(hm, hugetlb_vmemmap_optimize, &ret, head_pfn, pageblock_nr_pages,
 		    ms->nid, -1, 0);
@@ -1310,6 +1429,10 @@ static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	ret = vmemmap_split_pmd(hm, section_nr);
 	if (ret)
 		return ret;
+	old_head = vm->pte[i0];
+	ret = hvo_new_head(hm, section_nr, i0, &claim);
+	if (ret)
+		return ret;
 	keep = VMEMMAP_PTE_PFN(vm->pte[i0]);
 	/*
 	 * Remap every tail read-only onto the head's vmemmap page before any
@@ -1323,10 +1446,12 @@ static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 			goto err_remap;
 	for (i = i0 + 1; i < i0 + HVO_VMEMMAP_PAGES; i++)
 		hvo_free_tail(hm, vm, i, keep, false);
+	hvo_head_commit(hm, vm, i0, old_head, &claim);
 	return 0;
 
 err_remap:
 	vmemmap_remap_restore(hm, section_nr, i0, i, keep);
+	hvo_head_back(hm, head_pfn, old_head, &claim);
 	return ret = -ENOMEM;
 }
 
@@ -1441,7 +1566,8 @@ static int __hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn)
 	for (n = 1; n < HVO_VMEMMAP_PAGES; n++) {
 		if (VMEMMAP_PTE_SRC(vm->pte[i0 + n]) != VMEMMAP_SHARED)
 			continue;
-		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claims[n], true);
+		pfns[n] = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claims[n],
+					      VMEMMAP_FOR_RESTORE);
 		if (!pfns[n])
 			goto err_free;
 	}
@@ -1588,7 +1714,7 @@ static int boot_memmap_page_free_again(struct hotmem *hm, unsigned long section_
 	if (VMEMMAP_PTE_SRC(old) != VMEMMAP_BOOT || (old & VMEMMAP_PTE_LOST))
 		return 0; /* given up already: the restored pool's HVO freed it again */
 	/* the HVO restore's allocation made again: its failure warned as that one's */
-	pfn = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claim, true);
+	pfn = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claim, VMEMMAP_FOR_RESTORE);
 	if (!pfn)
 		return -ENOMEM;
 	memcpy(__va(hm, PFN_PHYS(pfn)), vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);

@@ -27,12 +27,122 @@ static void test_hvo_frees_seven_vmemmap_pages_per_huge_page(void **state)
 	(void)state;
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 4), 4);
 	assert_int_equal(hvo_saved(hm), 28);
-	/* boot memmap pages freed by HVO become ordinary managed memory */
-	assert_int_equal(memtotal_kb(hm) - total, 28 * 4);
+	/*
+	 * boot memmap pages freed by HVO become ordinary managed memory: all
+	 * 8 of each huge page, the head's copied to a new page (6.12
+	 * vmemmap_remap_free(), abuse30a C4)
+	 */
+	assert_int_equal(memtotal_kb(hm) - total, 32 * 4);
 	check(hm);
 	assert_int_equal(hotmem_hugetlb_free(hm, 4), 4);
 	assert_int_equal(hvo_saved(hm), 0);
 	check(hm);
+	hotmem_destroy(hm);
+}
+
+static struct hm_vmstat hvo_vmstat(struct hotmem *hm)
+{
+	struct hm_vmstat vs;
+
+	hotmem_vmstat(hm, &vs);
+	return vs;
+}
+
+/* /proc/vmstat's nr_memmap_pages and nr_memmap_boot_pages, as one pair */
+#define assert_memmap(hm, pages, boot_pages)                                   \
+	do {                                                                   \
+		assert_int_equal(hvo_vmstat(hm).memmap_pages, (pages));         \
+		assert_int_equal(hvo_vmstat(hm).memmap_boot_pages, (boot_pages)); \
+	} while (0)
+
+/*
+ * 6.12 vmemmap_remap_free() copies the head's vmemmap page to a new
+ * GFP_KERNEL page (memmap_pages_add(1)) and frees all 8 of the huge
+ * page's (memmap_boot_pages_add(-1) each of boot's, memmap_pages_add(-1)
+ * each of a hot-added memmap's): abuse30a C4's table of a 6.12.117 guest
+ * (-m 512M, hugetlb_free_vmemmap=on), where hotmem read 0/1824, 1024/1824
+ * and 576/1824.  The restore gives the tails their own pages again and
+ * leaves the head on its new page: MemTotal keeps the 8 boot pages.
+ */
+static void test_hvo_moves_the_head_to_a_new_page(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	unsigned long total = memtotal_kb(hm);
+
+	(void)state;
+	assert_memmap(hm, 0, 2048);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 32), 32);
+	assert_memmap(hm, 32, 1792);
+	assert_int_equal(memtotal_kb(hm) - total, 256 * 4);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_memmap(hm, 1056, 1792);
+	total += 256 * 1024;
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 96), 96);
+	for (unsigned long i = 32; i < 96; i++)
+		assert_true(hm->hugetlb_pool[i].pfn >= HVO_DIMM >> 12);
+	assert_memmap(hm, 608, 1792);
+	assert_int_equal(hvo_saved(hm), 96 * 7);
+	check(hm);
+	/* the tails' pages again, the heads where they moved */
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 0), 0);
+	assert_memmap(hm, 608 + 96 * 7, 1792);
+	assert_int_equal(memtotal_kb(hm) - total, 256 * 4);
+	assert_int_equal(hvo_saved(hm), 0);
+	check(hm);
+	/* the DIMM's memmap goes whole, its heads' pages with it: boot's 32 x 8 stay */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_remove_memory(hm, HVO_DIMM, 256 * MiB), 0);
+	assert_memmap(hm, 32 * 8, 1792);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The new head page is the huge page's node's GFP_KERNEL memory: a Normal
+ * block comes first on the zonelist, and one a huge page's head went to
+ * does not offline (6.12 has_unmovable_pages(): -EBUSY, nothing
+ * dissolved).  When none can be had (__GFP_NORETRY | __GFP_NOWARN) the
+ * head's page stays, nothing said, and 7 are saved all the same.
+ */
+static void test_hvo_head_page_is_unmovable_kernel_memory(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	const unsigned long base = HVO_DIMM >> 12;
+	static unsigned long ptes[2][512];
+	static char log[1 << 16];
+	unsigned long head, pte;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	/* 64 huge pages in Movable memory33, then one in Normal memory32 */
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 65), 65);
+	head = hm->hugetlb_pool[0].pfn;
+	assert_true(head >= base + 32768);
+	pte = __pfn_to_section(hm, head)->vmemmap.pte[(head - base - 32768) / 64];
+	assert_int_equal(VMEMMAP_PTE_SRC(pte), VMEMMAP_BUDDY);
+	assert_true(VMEMMAP_PTE_PFN(pte) >= base && VMEMMAP_PTE_PFN(pte) < base + 32768);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
+	assert_int_equal(hm->hugetlb_nr, 65);
+	assert_int_equal(hotmem_hugetlb_free(hm, 65), 65);
+	check(hm);
+	/* no kernel memory for a new head: the old one kept, quietly */
+	assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1UL << 20, NULL) > 0);
+	memcpy(ptes[0], __nr_to_section(hm, 32)->vmemmap.pte, sizeof(ptes[0]));
+	memcpy(ptes[1], __nr_to_section(hm, 33)->vmemmap.pte, sizeof(ptes[1]));
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	head = hm->hugetlb_pool[0].pfn;
+	pte = __pfn_to_section(hm, head)->vmemmap.pte[(head & 32767) / 64];
+	assert_int_equal(pte, ptes[(head - base) / 32768][(head & 32767) / 64]);
+	assert_int_equal(hvo_saved(hm), 7);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_null(strstr(log, "allocation failure"));
+	check(hm);
+	hotmem_free_all(hm);
 	hotmem_destroy(hm);
 }
 
@@ -644,12 +754,12 @@ static void test_hvo_cap_counts_the_undo(void **state)
 	/* split by a first huge page: no more mappings than the tails' from here */
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	/* room for 7 tails splitting a mapping in three, not for putting them back */
-	host_cap(hm, 4096 + 14);
+	/* room for the head and 7 tails splitting a mapping in three, not for putting them back */
+	host_cap(hm, 4096 + 16);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 	assert_int_equal(hvo_saved(hm), 0);
 	hotmem_dmesg(hm, log, sizeof(log));
-	assert_non_null(strstr(log, "needs up to 28 more host mappings"));
+	assert_non_null(strstr(log, "needs up to 32 more host mappings"));
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
 	host_cap(hm, 0);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
@@ -2065,6 +2175,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
+		cmocka_unit_test(test_hvo_moves_the_head_to_a_new_page),
+		cmocka_unit_test(test_hvo_head_page_is_unmovable_kernel_memory),
 		cmocka_unit_test(test_hvo_off_saves_nothing),
 		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),
 		cmocka_unit_test(test_memory_failure_dissolves_a_free_huge_page),

@@ -2,9 +2,10 @@
 # The boot memmap's pages HugeTLB's vmemmap optimisation gave to the
 # buddy stay given up after kill -9 + restart: abuse25b C9.  6.12
 # free_vmemmap_page() -> free_bootmem_page() -> adjust_managed_page_count(+1):
-# MemTotal grows by 7 pages a 2 MiB huge page and stays when the pool
-# shrinks again (its restore takes fresh pages).  A restart booted them
-# reserved again: MemTotal 112 kB lower.  A file from before
+# MemTotal grows by 8 pages a 2 MiB huge page (the head's copied to a new
+# page, abuse30a C4) and stays when the pool shrinks again (its restore
+# takes fresh pages).  A restart booted them reserved again: MemTotal
+# that much lower.  A file from before
 # "boot-memmap-freed" restores as before.
 . "$(dirname "$0")/lib.sh"
 require_env
