@@ -439,8 +439,8 @@ int hmfs_dev_check_prop(const char *driver, const char *prop, char *err, size_t 
 }
 
 static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const char *id,
-			uint64_t size, int node, uint64_t addr, bool have_addr, char *err,
-			size_t errlen)
+			uint64_t size, int node, uint64_t addr, bool have_addr, bool put_back,
+			char *err, size_t errlen)
 {
 	if (id && dev_find(ctx, id))
 		return hmfs_qemu_error(err, errlen, "Duplicate device ID '%s'", id);
@@ -455,13 +455,21 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 	 * check_hotplug_memory_range() fails its add_memory() with -EINVAL
 	 * (dimm_add()'s guest refusal).  QEMU's own rule is its RAM's
 	 * alignment, QEMU_VMALLOC_ALIGN (2 MiB on x86_64), for addr
-	 * (memory_device_pre_plug()); hotmem's size rule, whole pages.  Since
-	 * 8.2 ("memory-device: Drop size alignment check") QEMU checks no
-	 * size: 7.2's memory_device_get_free_addr() still refused a size not
-	 * a multiple of 2 MiB ("backend memory size must be multiple of
-	 * 0x200000"), so a 101M DIMM is 9.2's to plug, not 7.2's
-	 * (reread18-fusefs2 F11).
+	 * (memory_device_pre_plug()), and its size a multiple of its
+	 * backend's alignment: 8.2 dropped that check ("memory-device: Drop
+	 * size alignment check"), 9.0 brought it back in
+	 * memory_device_pre_plug() ("memory-device: reintroduce memory region
+	 * size check", 540a1abbf0b2: memory_region_get_alignment(), 2 MiB for
+	 * a memory-backend-ram on x86_64), before the address's check.  So
+	 * 9.2, as 7.2 did, refuses a 101M DIMM ("backend memory size must be
+	 * multiple of 0x200000") and plugs a 100M one (rerfix30c's note; a
+	 * 101M was plugged here since reread18-fusefs2 F11 read 8.2's drop as
+	 * 9.2's rule).  A state file's DIMM or an undo's (@put_back) is held
+	 * to whole pages alone: one saved before this restores.
 	 */
+	if (m->memory_block_aligned && !ctx->restoring && !put_back && size % (2ULL << 20))
+		return hmfs_qemu_error(err, errlen, "backend memory size must be multiple of 0x%llx",
+				       2ULL << 20);
 	if (m->memory_block_aligned && have_addr && addr % (2ULL << 20))
 		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
 				       2ULL << 20);
@@ -1391,7 +1399,7 @@ int hmfs_dev_add(struct hmfs_ctx *ctx, const char *driver, const char *id, uint6
 		if (ret)
 			goto out;
 	}
-	ret = check_common(ctx, m, id, size, node, addr, have_addr, err, errlen);
+	ret = check_common(ctx, m, id, size, node, addr, have_addr, false, err, errlen);
 	if (ret)
 		goto out;
 	d = dev_new(ctx, m, id, size, node, addr, block_size, memmap, slot);
@@ -3302,7 +3310,7 @@ static struct hmfs_dev *qemu_realize(struct hmfs_ctx *ctx, const struct dev_mode
 	struct hmfs_dev *d;
 
 	*ret = check_common(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,
-			    ch->dev.have_addr, err, errlen);
+			    ch->dev.have_addr, put_back, err, errlen);
 	if (*ret)
 		return NULL;
 	d = dev_new(ctx, m, ch->dev.id, ch->dev.size, ch->dev.node, ch->dev.addr,

@@ -74,6 +74,12 @@ is "$?:$(grep -o 'refused by the guest (EINVAL)\|Block size \[0x8000000\] unalig
 Block size [0x8000000] unaligned hotplug range: start 0x680000000, size 0x6400000" \
 	"device_add size=100M: plugged, refused by the guest, its kernel's line in the reply"
 ctl device_del odd >/dev/null
+# QEMU 9.0+ memory_device_pre_plug() (540a1abbf0b2, as 7.2 before 8.2):
+# the size a multiple of its backend's 2 MiB alignment, checked before the
+# address; a 101M DIMM was plugged here (rerfix30c's note)
+out=$(ctl device_add pc-dimm size=101M addr=0x680100000 id=odd1 2>&1)
+is "$?:$out" "1:hotmemctl: error: backend memory size must be multiple of 0x200000" \
+	"device_add size=101M: QEMU 9.2's own refusal, before the address's"
 out=$(ctl device_add pc-dimm size=128M addr=0x680100000 id=odd2 2>&1)
 is "$?:$out" "1:hotmemctl: error: address must be aligned to 0x200000 bytes" \
 	"device_add addr=0x680100000: QEMU's own refusal (its RAM's 2 MiB alignment)"
