@@ -71,7 +71,8 @@ static void test_blocks_per_class(void **state)
 	assert_int_equal(hmfs_map_cell_dev(&map, 7), -1);
 }
 
-static char *render(bool svg)
+/* @m drawn as text or SVG, in a malloc'd string */
+static char *render_map(const struct hmfs_map *m, bool svg)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -79,11 +80,16 @@ static char *render(bool svg)
 
 	assert_non_null(f);
 	if (svg)
-		assert_int_equal(hmfs_map_svg(&map, f), 0);
+		assert_int_equal(hmfs_map_svg(m, f), 0);
 	else
-		hmfs_map_print(&map, f, false);
+		hmfs_map_print(m, f, false);
 	fclose(f);
 	return buf;
+}
+
+static char *render(bool svg)
+{
+	return render_map(&map, svg);
 }
 
 static void test_text(void **state)
@@ -187,9 +193,7 @@ static void test_hwpoison(void **state)
 		"{\"first\":4,\"count\":2,\"state\":\"offline\",\"zone\":\"none\"}],"
 		"\"devices\":[]}");
 	struct hmfs_map m;
-	char err[128], *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char err[128], *buf;
 
 	assert_int_equal(hmfs_map_from_status(s, &m, err, sizeof(err)), 0);
 	assert_int_equal(m.count[HMFS_MAP_HWPOISON], 1);
@@ -200,10 +204,7 @@ static void test_hwpoison(void **state)
 	assert_int_equal(hmfs_map_cell(&m, 3), HMFS_MAP_NORMAL);
 	assert_int_equal(hmfs_map_cell_hwpoison(&m, 2), 3);
 	assert_int_equal(hmfs_map_cell_hwpoison(&m, 4), 0);
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	hmfs_map_print(&m, f, false);
-	fclose(f);
+	buf = render_map(&m, false);
 	assert_non_null(strstr(buf, "0x00000000  NNxNoo\n  hwpoison    xx\n"));
 	assert_non_null(strstr(buf, "  x offline, hwpoisoned pages       1 block\n"));
 	assert_non_null(strstr(buf, "  x hwpoison: memory2 (3 pages), memory3 (1 page) hold"));
@@ -227,12 +228,11 @@ static void test_hwpoison(void **state)
  */
 static void test_many_devices(void **state)
 {
-	char json[16384], *buf = NULL, *svg = NULL;
-	size_t off, len = 0, svg_len = 0;
+	char json[16384], *buf, *svg;
 	struct hmfs_map m;
 	json_object *s;
 	char err[128];
-	FILE *f;
+	size_t off;
 
 	off = (size_t)snprintf(json, sizeof(json),
 			       "{\"machine\":{\"block-size\":134217728},\"blocks\":["
@@ -248,9 +248,7 @@ static void test_many_devices(void **state)
 	s = json_tokener_parse(json);
 	assert_non_null(s);
 	assert_int_equal(hmfs_map_from_status(s, &m, err, sizeof(err)), 0);
-	f = open_memstream(&buf, &len);
-	hmfs_map_print(&m, f, false);
-	fclose(f);
+	buf = render_map(&m, false);
 	assert_null(strchr(buf, '#'));
 	assert_non_null(strstr(buf, "    devices                                  abcefghijklmnpqrstuvwyzABCEFGHIJ\n"));
 	assert_non_null(strstr(buf, "    devices  KLOPQRSTUWXYZabcefghijklmnpq\n"));
@@ -258,9 +256,7 @@ static void test_many_devices(void **state)
 				    "pc-dimm, 128M each, 0x100000000-0x2dfffffff, node 0\n"));
 	assert_non_null(strstr(buf, "  d online DMA32 "));
 	assert_null(strstr(buf, "device d2:"));
-	f = open_memstream(&svg, &svg_len);
-	assert_int_equal(hmfs_map_svg(&m, f), 0);
-	fclose(f);
+	svg = render_map(&m, true);
 	/* one-cell devices: "d1".."d9" fit under their cell, "d10" and up do not */
 	assert_non_null(strstr(svg, ">d9</text>"));
 	assert_null(strstr(svg, ">d10</text>"));
@@ -291,16 +287,11 @@ static void test_device_guest_node(void **state)
 		"{\"id\":\"d2\",\"driver\":\"pc-dimm\",\"node\":2,\"addr\":805306368,"
 		"\"size\":268435456,\"guest-refused\":\"ENOSPC\"}]}");
 	struct hmfs_map m;
-	char err[128], *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char err[128], *buf;
 
 	assert_non_null(s);
 	assert_int_equal(hmfs_map_from_status(s, &m, err, sizeof(err)), 0);
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	hmfs_map_print(&m, f, false);
-	fclose(f);
+	buf = render_map(&m, false);
 	assert_non_null(strstr(buf, "device d1: pc-dimm, 256M at 0x20000000, node 1 (QEMU node 2)\n"));
 	assert_non_null(strstr(buf, "device d2: pc-dimm, 256M at 0x30000000, node 2, refused"));
 	free(buf);
