@@ -700,13 +700,7 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 	return p ? p->set(cfg, key, val, err, errlen) : cmdline_unknown(key, err, errlen);
 }
 
-/*
- * The next word of a command line at *@p into @tok, its quotes dropped
- * (lib/cmdline.c next_arg()): 1, 0 at the end or at a bare "--"
- * (parse_args() stops there: the rest is init's, kernel/params.c, 6.12),
- * -E2BIG for a word longer than @len.
- */
-static int cmdline_next(const char **p, char *tok, size_t len)
+int hotmem_cmdline_next(const char **p, char *tok, size_t len)
 {
 	bool quoted = false;
 	size_t n = 0;
@@ -742,7 +736,7 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 	if (strlen(cmdline) >= sizeof(cfg->cmdline))
 		return seterr(err, errlen, "kernel command line longer than %zu bytes",
 			      sizeof(cfg->cmdline) - 1);
-	while ((ret = cmdline_next(&p, tok, sizeof(tok))) > 0) {
+	while ((ret = hotmem_cmdline_next(&p, tok, sizeof(tok))) > 0) {
 		char *eq = strchr(tok, '=');
 
 		if (eq)
@@ -815,7 +809,7 @@ size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *
 	const char *p = cfg->cmdline;
 
 	buf[0] = '\0';
-	while (cmdline_next(&p, tok, sizeof(tok)) > 0) {
+	while (hotmem_cmdline_next(&p, tok, sizeof(tok)) > 0) {
 		char *eq = strchr(tok, '=');
 		size_t namelen = eq ? (size_t)(eq - tok) : strlen(tok);
 		char name[512];
@@ -849,7 +843,7 @@ size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size
 	size_t n = 0;
 
 	buf[0] = '\0';
-	while (cmdline_next(&p, tok, sizeof(tok)) > 0) {
+	while (hotmem_cmdline_next(&p, tok, sizeof(tok)) > 0) {
 		char *eq = strchr(tok, '=');
 
 		if (eq)

@@ -265,6 +265,15 @@ const char *const *hotmem_config_builtin_names(void);
 void hotmem_config_list_builtins(const char *indent, void (*line)(const char *text, void *arg),
 				 void *arg);
 /*
+ * The next word of a kernel command line at *@p into @tok, its quotes
+ * dropped (lib/cmdline.c next_arg()): 1, 0 at the end or at a bare "--"
+ * (parse_args() stops there: the rest is init's, kernel/params.c, 6.12),
+ * -E2BIG for a word longer than @len.  hotmem_config_parse_cmdline()'s
+ * words, for a reader of a guest's /proc/cmdline (hotmem profile
+ * --from-sysfs).
+ */
+int hotmem_cmdline_next(const char **p, char *tok, size_t len);
+/*
  * Parse a kernel command line into @cfg.  Unknown parameters are ignored
  * as the kernel ignores them; a known parameter with a bad value is an
  * error (-EINVAL) with @err naming it.

@@ -871,12 +871,14 @@ static void print_vmem_params(struct found *f, char *buf, size_t len, size_t *n)
  */
 static int append_boot_movable(struct found *f, bool say, char *buf, size_t len, size_t *n)
 {
-	char line[1024], err[256], *save = NULL;
+	char line[1024], err[256], w[512];
+	const char *p = line;
 	int taken = 0;
 
 	if (read_line(f, "proc/cmdline", line, sizeof(line)))
 		return 0;
-	for (char *w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+	/* the kernel's words: quotes honoured, none after a bare "--" (init's; reread30 R8) */
+	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
 		struct hotmem_config scratch;
 
 		if (strncmp(w, "kernelcore=", 11) && strncmp(w, "movablecore=", 12))

@@ -67,4 +67,12 @@ mount_fs "the from-sysfs profile mounts" --fresh --profile "$TMP/a.profile"
 is "$(cat "$M/memory3/valid_zones") $(zone_line DMA32)" "Movable start_pfn 4096 spanned 61440 present 61440" \
 	"... memory3 boots Movable again, DMA32 as the guest's"
 stop_fs
+
+# the kernel's words of proc/cmdline (reread30 R8): quotes honoured, and
+# none after a bare "--" (init's arguments: parse_args() stops there)
+echo 'root=/dev/vda "movablecore=256M" -- kernelcore=100M' >"$TMP/a/proc/cmdline"
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/a" -o "$TMP/b.profile" 2>"$TMP/b.notes"
+grep -qx 'cmdline = ".*movablecore=256M"' "$TMP/b.profile" && ! grep -q "kernelcore=" "$TMP/b.profile"
+tap_ok $? "from-sysfs: a quoted movablecore= taken, a kernelcore= after \"--\" (init's) not" \
+	"$(grep '^cmdline' "$TMP/b.profile")"
 done_testing
