@@ -692,7 +692,9 @@ static void ends_pending(struct hmfs_ctx *ctx, bool hold)
  * its "param" record journaled under journal_lock alone and durable
  * before the refusal is answered, so that a refusal behind a guest's
  * looping offline answers at once, as QEMU's, with a state file or
- * without (reread29 R10; without, nothing is written).  An accepted
+ * without (reread29 R10; without, nothing is written).  Its record
+ * carries the count as read under journal_lock (state.c
+ * param_record_locked(); reread30 R1), not @ch's.  An accepted
  * one's device record names its number: no record more, no fdatasync
  * more, for it.  Failing (frozen, the state file's error): the number
  * stays taken here (the count is only raised), the state file's words in

@@ -146,14 +146,15 @@ struct hmfs_lock_free_param {
 	const char *key; /* in "params" */
 	enum hmfs_change_op op;
 	int id; /* a notifier-error-inject action (the change's id); -1: any */
+	bool raise_only; /* never lowered: by a record, nor by its replay */
 };
 
 static const struct hmfs_lock_free_param lock_free_params[] = {
-	{ "hugetlb-overcommit", HMFS_CH_HUGETLB_OVERCOMMIT, -1 },
-	{ "notifier-error-going-online", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_ONLINE },
-	{ "notifier-error-going-offline", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_OFFLINE },
-	{ "auto-online", HMFS_CH_AUTO_ONLINE, -1 }, /* an online type, by its name */
-	{ "anon-count", HMFS_CH_ANON_COUNT, -1 },
+	{ "hugetlb-overcommit", HMFS_CH_HUGETLB_OVERCOMMIT, -1, false },
+	{ "notifier-error-going-online", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_ONLINE, false },
+	{ "notifier-error-going-offline", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_OFFLINE, false },
+	{ "auto-online", HMFS_CH_AUTO_ONLINE, -1, false }, /* an online type, by its name */
+	{ "anon-count", HMFS_CH_ANON_COUNT, -1, true },
 };
 #define NR_LOCK_FREE (sizeof(lock_free_params) / sizeof(lock_free_params[0]))
 
@@ -171,12 +172,17 @@ bool hmfs_state_lock_free(const struct hmfs_change *ch)
 	return lock_free_param(ch) != NULL;
 }
 
-static bool lock_free_key(const char *key)
+static const struct hmfs_lock_free_param *lock_free_of_key(const char *key)
 {
 	for (size_t i = 0; i < NR_LOCK_FREE; i++)
 		if (!strcmp(key, lock_free_params[i].key))
-			return true;
-	return false;
+			return &lock_free_params[i];
+	return NULL;
+}
+
+static bool lock_free_key(const char *key)
+{
+	return lock_free_of_key(key) != NULL;
 }
 
 /* the engine's value, as hmfs_change's .value carries it (an unsigned count cast) */
@@ -201,6 +207,22 @@ static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p
 		hmfs_dev_anon_raise(ctx, (unsigned int)v); /* an undo's lower value: none */
 	else
 		hotmem_set_notifier_error(ctx->hm, p->id, (int)v);
+}
+
+/*
+ * The value setting @p to @v leaves: a raise-only count's (anon-count)
+ * is the larger of @v and its value now, which accepted anonymous
+ * device_adds raise with no record of their own (reread30 R1)
+ */
+static long long param_leaves(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
+			      long long v)
+{
+	long long now;
+
+	if (!p->raise_only)
+		return v;
+	now = param_get(ctx, p);
+	return now > v ? now : v;
 }
 
 /* @v as params_json() writes it */
@@ -3480,6 +3502,29 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 }
 
 /*
+ * param_line_locked() for the value setting @p to @want leaves, in *@v:
+ * read again once journal_lock is held, and the line made again if it
+ * rose meanwhile.  A "set" journaled before this record read its
+ * "params" before its own hold of journal_lock, so the record never
+ * carries a count lower than one an earlier record gave: the journal's
+ * last word on anon-count is never a number given since (reread30 R1).
+ */
+static int param_record_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
+			       long long want, long long *v, char **line, size_t *len)
+{
+	for (;;) {
+		int ret;
+
+		*v = param_leaves(ctx, p, want);
+		ret = param_line_locked(ctx, p, *v, line, len);
+		if (ret || param_leaves(ctx, p, *v) == *v)
+			return ret;
+		pthread_mutex_unlock(&ctx->journal_lock);
+		free(*line);
+	}
+}
+
+/*
  * A lock-free parameter (lock_free_params[]) set to @ch's value and
  * journaled under journal_lock alone, as the kernel's writer takes none
  * of the locks a guest's looping offline holds: no change_lock.  The
@@ -3495,6 +3540,7 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 			 const struct hmfs_change *ch)
 {
 	const struct hmfs_lock_free_param *p = lock_free_param(ch);
+	long long v;
 	size_t len;
 	char *line;
 	int ret;
@@ -3509,7 +3555,7 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 		param_set(ctx, p, ch->value);
 		return 0;
 	}
-	ret = param_line_locked(ctx, p, ch->value, &line, &len);
+	ret = param_record_locked(ctx, p, ch->value, &v, &line, &len);
 	if (ret)
 		return ret;
 	/* frozen: the file is the way back, never added to */
@@ -3520,7 +3566,7 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 	} else {
 		ctx->param_gen++;
 		ps->old = param_get(ctx, p);
-		param_set(ctx, p, ch->value);
+		param_set(ctx, p, v);
 		ret = journal_put(ctx, &ps->sv, line, len, 0);
 		if (ret)
 			param_set(ctx, p, ps->old);
@@ -5514,25 +5560,56 @@ static int replay_qemu(json_object *m, json_object *rec, struct patches *ps)
 }
 
 /*
+ * A copy of @m's "params" (@params) put in its place, to change: the
+ * object may be a record's "set" still (replay_change() takes it in).
+ * NULL: no memory.
+ */
+static json_object *params_own(json_object *m, json_object *params)
+{
+	json_object *c = NULL;
+
+	if (json_object_deep_copy(params, &c, NULL))
+		return NULL;
+	json_object_object_add(m, "params", c);
+	return c;
+}
+
+/*
+ * @params' @key set to @val; a raise-only one (anon-count) never
+ * lowered: a record may carry a count an accepted anonymous device_add
+ * raised past with no record of its own, and a replay that lowered it
+ * gave that number again (reread30 R1)
+ */
+static void param_put(json_object *params, const char *key, json_object *val)
+{
+	const struct hmfs_lock_free_param *p = lock_free_of_key(key);
+	json_object *old = hmfs_json_get(params, key, json_type_int);
+
+	if (p && p->raise_only && old && json_object_get_uint64(old) >= json_object_get_uint64(val))
+		return;
+	json_object_object_add(params, key, json_object_get(val));
+}
+
+/*
  * A "param" record (hmfs_state_set_param()): its lock-free parameters,
- * each of its type, put in "params" as they are; the rest of "params"
- * as the records before left it
+ * each of its type, put in "params" as they are (a raise-only one never
+ * lowered: param_put()); the rest of "params" as the records before
+ * left it
  */
 static int replay_param(json_object *m, json_object *o)
 {
-	json_object *params = hmfs_json_get(m, "params", json_type_object), *c = NULL;
+	json_object *params = hmfs_json_get(m, "params", json_type_object), *c;
 
 	if (!params || !json_object_object_length(o))
 		return -EUCLEAN;
 	json_object_object_foreach(o, k, v)
 		if (!lock_free_key(k) || !param_json_ok(k, v))
 			return -EUCLEAN;
-	/* a copy: the object may be a record's "set" still (replay_change() takes it in) */
-	if (json_object_deep_copy(params, &c, NULL))
+	c = params_own(m, params);
+	if (!c)
 		return -ENOMEM;
 	json_object_object_foreach(o, key, val)
-		json_object_object_add(c, key, json_object_get(val));
-	json_object_object_add(m, "params", c);
+		param_put(c, key, val);
 	return 0;
 }
 
