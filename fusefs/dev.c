@@ -124,7 +124,7 @@ static void anon_seen(struct hmfs_ctx *ctx, const char *id)
 {
 	unsigned int n;
 
-	if (hmfs_dev_anon(id) && sscanf(id, HMFS_ANON_PATH "%u]", &n) == 1)
+	if (hmfs_dev_anon_nr(id, &n))
 		hmfs_dev_anon_raise(ctx, n + 1);
 }
 

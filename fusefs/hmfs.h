@@ -511,6 +511,12 @@ static inline bool hmfs_dev_anon(const char *key)
 	return key && key[0] == '/';
 }
 
+/* @key is an anonymous device's QOM path, its device[N] number in *@n */
+static inline bool hmfs_dev_anon_nr(const char *key, unsigned int *n)
+{
+	return hmfs_dev_anon(key) && sscanf(key, HMFS_ANON_PATH "%u]", n) == 1;
+}
+
 /* QEMU's id of the device keyed @key: NULL for an anonymous one */
 static inline const char *hmfs_dev_qdev_id(const char *key)
 {

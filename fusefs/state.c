@@ -5539,27 +5539,6 @@ static void devices_put(json_object *m, const char *id, json_object *d)
 }
 
 /*
- * QEMU's side of a virtio-mem device, journaled without change_lock
- * (hmfs_state_append_qemu()): "qemu-device" lists it (a device_add
- * answered behind a guest's offline, its probe queued; or what became of
- * that probe), "qemu-device-del" takes out one that is listed.  In place
- * of the device of that id now, not at the end (devices_merge()).
- */
-static int replay_qemu(json_object *m, json_object *rec, struct patches *ps)
-{
-	json_object *d = hmfs_json_get(rec, "qemu-device", json_type_object);
-	json_object *del = hmfs_json_get(rec, "qemu-device-del", json_type_object);
-	const char *id = str(d ? d : del, "id");
-
-	if (d ? !qemu_device_ok(d) : !has_device(m, id))
-		return -EUCLEAN;
-	devices_put(m, id, d);
-	if (ps->devices)
-		json_object_object_del(ps->devices, id);
-	return 0;
-}
-
-/*
  * A copy of @m's "params" (@params) put in its place, to change: the
  * object may be a record's "set" still (replay_change() takes it in).
  * NULL: no memory.
@@ -5588,6 +5567,53 @@ static void param_put(json_object *params, const char *key, json_object *val)
 	if (p && p->raise_only && old && json_object_get_uint64(old) >= json_object_get_uint64(val))
 		return;
 	json_object_object_add(params, key, json_object_get(val));
+}
+
+/*
+ * An anonymous device @id a record lists: "params"' anon-count raised
+ * past its number (param_put(), never lowered).  A "qemu-device" record
+ * answered behind a guest's looping offline is followed by no "set" of
+ * the params, and its device_del before the probe takes it out of
+ * "devices" again: the restore's count from the devices still listed
+ * (dev.c anon_seen()) gave its number again after a kill -9 (reread30 R3).
+ */
+static int replay_anon_seen(json_object *m, const char *id)
+{
+	json_object *params = hmfs_json_get(m, "params", json_type_object), *c, *n;
+	unsigned int nr;
+
+	if (!params || !hmfs_dev_anon_nr(id, &nr))
+		return 0;
+	c = params_own(m, params);
+	n = json_object_new_uint64((uint64_t)nr + 1);
+	if (!c || !n) {
+		json_object_put(n);
+		return -ENOMEM;
+	}
+	param_put(c, "anon-count", n);
+	json_object_put(n);
+	return 0;
+}
+
+/*
+ * QEMU's side of a virtio-mem device, journaled without change_lock
+ * (hmfs_state_append_qemu()): "qemu-device" lists it (a device_add
+ * answered behind a guest's offline, its probe queued; or what became of
+ * that probe), "qemu-device-del" takes out one that is listed.  In place
+ * of the device of that id now, not at the end (devices_merge()).
+ */
+static int replay_qemu(json_object *m, json_object *rec, struct patches *ps)
+{
+	json_object *d = hmfs_json_get(rec, "qemu-device", json_type_object);
+	json_object *del = hmfs_json_get(rec, "qemu-device-del", json_type_object);
+	const char *id = str(d ? d : del, "id");
+
+	if (d ? !qemu_device_ok(d) : !has_device(m, id))
+		return -EUCLEAN;
+	devices_put(m, id, d);
+	if (ps->devices)
+		json_object_object_del(ps->devices, id);
+	return d ? replay_anon_seen(m, id) : 0;
 }
 
 /*

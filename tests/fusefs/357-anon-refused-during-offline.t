@@ -11,7 +11,13 @@
 # file), and the number is never given again, across kill -9 too.  With
 # the "set" under change_lock checks 14-16 fail, and 19 (device[0] given
 # again after the kill) (checked: not answered while the offline looped);
-# 5-6 too before 0de48490.
+# 5-6 too before 0de48490.  An anonymous virtio-mem device_add answered
+# behind the looping offline (a "qemu-device" record, no "set" of the
+# params after it) and deleted before its probe ("qemu-device-del"):
+# after a kill -9 the count came back from the devices still listed only,
+# and device[0] was given again; the replay of its "qemu-device" record
+# now raises "anon-count" past it (reread30 R3): check 29 fails without
+# (device[0]; checked).
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -49,6 +55,22 @@ grep -q '"param":{"anon-count":1}' "$STATE.journal"
 tap_ok $? "... its number kept by a \"param\" record of anon-count"
 looping
 tap_ok $? "the offline still loops"
+kill9_fs
+wait "$OFF" 2>/dev/null
+mount_fs "kill -9 while it looped, restart from the state file"
+next_anon_is_1
+
+vmem_offline_loops "with a state file (an anonymous virtio-mem)" --fresh
+in_background add "$HMCTL" -s "$CTL" raw \
+	'{"execute":"device_add","arguments":{"driver":"virtio-mem-pci","size":1073741824,"requested-size":0}}'
+answered_within add 30 && looping
+tap_ok $? "an anonymous virtio-mem device_add is answered while the offline loops"
+in_background del "$HMCTL" -s "$CTL" raw \
+	'{"execute":"device_del","arguments":{"id":"/machine/peripheral-anon/device[0]"}}'
+answered_within del 30 && looping
+tap_ok $? "... its device_del before the probe too"
+grep -q '"qemu-device-del":{"id":"\\/machine\\/peripheral-anon\\/device\[0\]"' "$STATE.journal"
+tap_ok $? "... journaled as QEMU's side: \"qemu-device\", \"qemu-device-del\""
 kill9_fs
 wait "$OFF" 2>/dev/null
 mount_fs "kill -9 while it looped, restart from the state file"
