@@ -248,6 +248,7 @@ void hotmem_config_list_builtins(const char *indent, void (*line)(const char *te
 void hotmem_config_default(struct hotmem_config *cfg)
 {
 	profile_default(cfg);
+	snprintf(cfg->base, sizeof(cfg->base), "default");
 }
 
 int hotmem_config_builtin(struct hotmem_config *cfg, const char *name)
@@ -255,6 +256,7 @@ int hotmem_config_builtin(struct hotmem_config *cfg, const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++) {
 		if (!strcmp(builtin_profiles[i].name, name)) {
 			builtin_profiles[i].fill(cfg);
+			snprintf(cfg->base, sizeof(cfg->base), "%s", name);
 			return 0;
 		}
 	}

@@ -154,6 +154,12 @@ struct hm_virtio_mem_config {
 
 struct hotmem_config {
 	char name[64];			/* profile name, for status output */
+	/*
+	 * the built-in this machine started from (hotmem_config_builtin():
+	 * a profile file's `profile =`, else the one the caller filled in
+	 * first; "" when none): what a profile file's settings are over
+	 */
+	char base[32];
 	uint64_t block_size;		/* memory_block_size_bytes() */
 	unsigned int max_physmem_bits;	/* 46 or 52 */
 	uint64_t maxmem;		/* highest hot-pluggable address + 1 */

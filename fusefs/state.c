@@ -6200,13 +6200,13 @@ int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *c
 	return 0;
 }
 
-/* the default built-in's description, line_predated()'s @always; NULL: out of memory */
-static char *describe_default(void)
+/* built-in @name's description (line_predated()); NULL: out of memory, or no such built-in */
+static char *describe_builtin(const char *name)
 {
 	struct hotmem_config *cfg = malloc(sizeof(*cfg));
 	char *lines = NULL;
 
-	if (cfg && !hotmem_config_builtin(cfg, "default"))
+	if (cfg && !hotmem_config_builtin(cfg, name))
 		lines = describe_alloc(cfg);
 	free(cfg);
 	return lines;
@@ -6343,31 +6343,55 @@ static bool lines_have_key(const char *lines, const char *l, size_t klen)
 	return false;
 }
 
+/* @lines (hotmem_config_describe()'s, one a line) hold the line @line, @n bytes */
+static bool lines_have_n(const char *lines, const char *line, size_t n)
+{
+	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+		if (!strncmp(l, line, n) && l[n] == '\n')
+			return true;
+	return false;
+}
+
+/*
+ * What line_predated() holds today's lines against: the default
+ * built-in's description (@always) and that of the built-in the profile
+ * file starts from (@base: its `profile =`, the default's if none)
+ */
+struct predated_ref {
+	char *always, *base;
+};
+
 /*
  * @l, a line of today's profile, is of a setting the file predates: the
  * file has no line of it, and hotmem_config_describe() writes it for
- * every machine (@always: its lines for the default built-in, where each
- * setting it writes only when set -- cpu_nodes, distance, movable_node,
- * hotplug ranges, devices -- is not), so its absence is not "not set"
- * but "not a setting yet" (pm_advanced_debug, 2026-12-02).  Not a
- * change, then: the machine gets today's value, as a built-in's state
- * file does.  A saved line of the setting with another value still is;
- * so is a setting described only when set that the profile sets now.
+ * every machine (@ref->always: its lines for the default built-in, where
+ * each setting it writes only when set -- cpu_nodes, distance,
+ * movable_node, hotplug ranges, devices -- is not), so its absence is
+ * not "not set" but "not a setting yet" (pm_advanced_debug, 2026-12-02).
+ * And @l is exactly the line the profile file's base built-in gets
+ * (@ref->base): the value the file has with no line of the setting.  A
+ * profile file given another value since (`pm_advanced_debug = yes`, a
+ * `cmdline` of the setting) was edited after the save, and is refused
+ * as changed (reread30 R2).  Not a change, then: the machine gets
+ * today's value, as a built-in's state file does.  A saved line of the
+ * setting with another value still is; so is a setting described only
+ * when set that the profile sets now.
  */
-static bool line_predated(json_object *saved, const char *always, const char *l)
+static bool line_predated(json_object *saved, const struct predated_ref *ref, const char *l)
 {
 	size_t klen = line_key_len(l);
 
-	return lines_have_key(always, l, klen) && !saved_has_key(saved, l, klen);
+	return lines_have_key(ref->always, l, klen) && lines_have_n(ref->base, l, strcspn(l, "\n")) &&
+	       !saved_has_key(saved, l, klen);
 }
 
 /*
  * The file's lines (@saved) the profile's (@lines) lack, and the other
  * way, each side in its own order (a line of a setting the file predates
- * not one of the profile's new ones, @always as line_predated()'s); -ENOMEM
+ * not one of the profile's new ones, @ref as line_predated()'s); -ENOMEM
  */
-static int profile_lines_diff(json_object *saved, const char *lines, const char *always,
-			      struct lines_diff *d)
+static int profile_lines_diff(json_object *saved, const char *lines,
+			      const struct predated_ref *ref, struct lines_diff *d)
 {
 	size_t ns = json_object_array_length(saved), np = 0;
 	struct line_ref *s, *p;
@@ -6398,7 +6422,7 @@ static int profile_lines_diff(json_object *saved, const char *lines, const char 
 			diff_line(d->keys, sizeof(d->keys), d->gone, sizeof(d->gone), &d->nr_gone,
 				  s[i].s, s[i].len);
 	for (size_t i = 0; !ret && i < np; i++)
-		if (!p[i].paired && !line_predated(saved, always, p[i].s))
+		if (!p[i].paired && !line_predated(saved, ref, p[i].s))
 			diff_line(d->keys, sizeof(d->keys), d->added, sizeof(d->added),
 				  &d->nr_added, p[i].s, p[i].len);
 	free(s);
@@ -6422,12 +6446,7 @@ static bool saved_has_line(json_object *saved, const char *line)
 /* @lines (hotmem_config_describe()'s, one a line) hold the line @line */
 static bool lines_have(const char *lines, const char *line)
 {
-	size_t n = strlen(line);
-
-	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
-		if (!strncmp(l, line, n) && l[n] == '\n')
-			return true;
-	return false;
+	return lines_have_n(lines, line, strlen(line));
 }
 
 /*
@@ -6483,6 +6502,20 @@ static const char *qemu_512m_moved(json_object *saved, const char *lines, char *
 }
 
 /*
+ * @ref's descriptions, of the default built-in and of @cfg's base (an
+ * unknown one: the default's); -ENOMEM, @ref's allocations the
+ * caller's to free
+ */
+static int predated_ref_get(const struct hotmem_config *cfg, struct predated_ref *ref)
+{
+	ref->always = describe_builtin("default");
+	ref->base = describe_builtin(cfg->base);
+	if (!ref->base && ref->always)
+		ref->base = strdup(ref->always);
+	return ref->always && ref->base ? 0 : -ENOMEM;
+}
+
+/*
  * The file's "profile-config" against the profile file now: refused as
  * another --profile is, naming what changed (the settings, the file's
  * lines the profile lacks now and the profile's new ones; a line of a
@@ -6496,14 +6529,17 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 				size_t errlen)
 {
 	struct lines_diff d;
-	char *always, moved[512];
+	struct predated_ref ref = { NULL, NULL };
+	char moved[512];
 	int ret;
 
 	if (!saved || !json_object_array_length(saved) || !ctx->profile_lines)
 		return 0;
-	always = describe_default();
-	ret = always ? profile_lines_diff(saved, ctx->profile_lines, always, &d) : -ENOMEM;
-	free(always);
+	ret = predated_ref_get(&ctx->cfg, &ref);
+	if (!ret)
+		ret = profile_lines_diff(saved, ctx->profile_lines, &ref, &d);
+	free(ref.always);
+	free(ref.base);
 	if (ret) {
 		snprintf(err, errlen, "state file %s: out of memory comparing it with the profile file %s",
 			 ctx->state_path, ctx->profile);
