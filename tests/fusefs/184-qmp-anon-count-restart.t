@@ -12,11 +12,7 @@
 require_env
 
 A=/machine/peripheral-anon/device
-mount_fs "hotmemfs mounts (a private state file)" --fresh
-ctl device_add pc-dimm size=128M >/dev/null && ctl device_add pc-dimm size=128M >/dev/null
-tap_ok $? "two DIMMs without an id: ${A}[0] and ${A}[1]"
-ctl device_del "${A}[1]" >/dev/null
-tap_ok $? "device_del ${A}[1]"
+anon_1_deleted
 kill -9 "$FS_PID"
 wait_exit "$FS_PID" 30 2>/dev/null
 FS_PID=

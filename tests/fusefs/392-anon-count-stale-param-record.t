@@ -15,11 +15,7 @@
 require_env
 
 A=/machine/peripheral-anon/device
-mount_fs "hotmemfs mounts (a private state file)" --fresh
-ctl device_add pc-dimm size=128M >/dev/null && ctl device_add pc-dimm size=128M >/dev/null
-tap_ok $? "two DIMMs without an id: ${A}[0] and ${A}[1] (anon-count 2 journaled)"
-ctl device_del "${A}[1]" >/dev/null
-tap_ok $? "device_del ${A}[1]"
+anon_1_deleted
 kill9_fs
 journal_append '[{"param": {"anon-count": 1}}]' >/dev/null
 tap_ok $? "kill -9; a stale \"param\" record of anon-count 1 at the journal's end"

@@ -381,6 +381,18 @@ need_sync_shim() {
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 }
 
+# anon_1_deleted: a machine on $STATE (--fresh), two DIMMs without an id
+# (device[0] and device[1], anon-count 2 journaled) and device[1]
+# deleted: three TAP lines (tests/fusefs/184, 392)
+anon_1_deleted() {
+	local a=/machine/peripheral-anon/device
+	mount_fs "hotmemfs mounts (a private state file)" --fresh
+	ctl device_add pc-dimm size=128M >/dev/null && ctl device_add pc-dimm size=128M >/dev/null
+	tap_ok $? "two DIMMs without an id: ${a}[0] and ${a}[1]"
+	ctl device_del "${a}[1]" >/dev/null
+	tap_ok $? "device_del ${a}[1]"
+}
+
 # d1_journaled_killed: a machine on $STATE (--fresh), a DIMM d1 added whose
 # record is in the journal only, then kill -9: two TAP lines
 d1_journaled_killed() {
