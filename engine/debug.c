@@ -271,6 +271,19 @@ void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
  * ("kernel", "workload", "pinned", "memmap", "memblock", "hwpoison"), a
  * description, and the number of pages from @pfn this answer covers.
  */
+/* a PG_vmemmap page's allocator (vmemmap_alloc_pages()'s record in its index) */
+static const char *vmemmap_owner(unsigned long why)
+{
+	switch (why) {
+	case VMEMMAP_FOR_RESTORE:
+		return "alloc_vmemmap_page_list: a HugeTLB page's vmemmap, restored";
+	case VMEMMAP_FOR_HVO_HEAD:
+		return "vmemmap_remap_free: a HugeTLB page's head vmemmap page, new";
+	default:
+		return "vmemmap_populate: struct pages of hot-added memory, from system RAM";
+	}
+}
+
 unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_owner *o)
 {
 	struct page *page = pfn_to_page(hm, pfn);
@@ -314,8 +327,7 @@ unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_ow
 			covers = o->pfn + (1UL << o->order) - pfn;
 		}
 		o->kind = "memmap";
-		snprintf(o->owner, sizeof(o->owner),
-			 "vmemmap_populate: struct pages of hot-added memory, from system RAM");
+		snprintf(o->owner, sizeof(o->owner), "%s", vmemmap_owner(READ_ONCE(page->index)));
 	} else if (PageReserved(page)) {
 		o->kind = "memblock";
 		snprintf(o->owner, sizeof(o->owner), "memblock: reserved at boot (memmap, firmware)");

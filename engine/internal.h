@@ -1506,6 +1506,16 @@ bool __hm_ratelimit(struct hotmem *hm, struct hm_ratelimit *rs, const char *func
 bool hm_ratelimit_default(struct hotmem *hm, struct hm_ratelimit *rs, const char *func);
 unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_owner *o);
 
+/*
+ * Who allocated a memmap page from system RAM (vmemmap_alloc_pages()),
+ * kept in a PG_vmemmap page's index for page_owner() to name
+ */
+enum vmemmap_alloc_for {
+	VMEMMAP_FOR_ADD,	/* vmemmap_alloc_block(): a hot-add's memmap */
+	VMEMMAP_FOR_RESTORE,	/* alloc_vmemmap_page_list(): HugeTLB's restore */
+	VMEMMAP_FOR_HVO_HEAD,	/* vmemmap_remap_free()'s new head page */
+};
+
 /* firmware_memmap.c */
 struct firmware_map_entry {
 	unsigned int index;

@@ -1455,6 +1455,9 @@ void split_page(struct hotmem *hm, struct page *page, unsigned int order)
 			WRITE_ONCE(page[i].mapping, pfn + i);
 			WRITE_ONCE(page[i].private, 0);
 		}
+		/* a memmap's allocator (enum vmemmap_alloc_for), the head's for each */
+		if (owner == PG_vmemmap && i)
+			WRITE_ONCE(page[i].index, READ_ONCE(page->index));
 	}
 }
 

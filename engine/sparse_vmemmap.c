@@ -86,12 +86,6 @@ static unsigned long memmap_wanted(struct hotmem *hm, unsigned long section_nr)
  * time nopage_rs allows.  HVO's new head page (vmemmap_remap_free(), 6.12)
  * asks with __GFP_NOWARN and falls back quietly: nothing is said.
  */
-enum vmemmap_alloc_for {
-	VMEMMAP_FOR_ADD,	/* vmemmap_alloc_block(): a hot-add's memmap */
-	VMEMMAP_FOR_RESTORE,	/* alloc_vmemmap_page_list(): HugeTLB's restore */
-	VMEMMAP_FOR_HVO_HEAD,	/* vmemmap_remap_free()'s new head page */
-};
-
 static void vmemmap_alloc_warn(struct hotmem *hm, unsigned int order,
 			       enum vmemmap_alloc_for why)
 {
@@ -166,6 +160,8 @@ static unsigned long vmemmap_alloc_pages(struct hotmem *hm, int nid, unsigned in
 	set_page_flag(page, PG_vmemmap);
 	WRITE_ONCE(page->mapping, page_to_pfn(hm, page));
 	WRITE_ONCE(page->private, order);
+	/* who asked, for page_owner() to name (the buddy's migratetype once free) */
+	WRITE_ONCE(page->index, why);
 	return page_to_pfn(hm, page);
 }
 
@@ -1866,6 +1862,7 @@ static int vmemmap_move(struct hotmem *hm, unsigned long section_nr, unsigned lo
 	/* vmemmap_alloc_pages()'s record, WRITE_ONCE as there */
 	WRITE_ONCE(page->mapping, to);
 	WRITE_ONCE(page->private, pageblock_order);
+	WRITE_ONCE(page->index, VMEMMAP_FOR_ADD);
 	free_vmemmap_pages(hm, from, pageblock_order, VMEMMAP_BUDDY, 0);
 	return ret;
 }

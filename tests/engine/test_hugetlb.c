@@ -104,13 +104,14 @@ static void test_hvo_moves_the_head_to_a_new_page(void **state)
  * The new head page is the huge page's node's GFP_KERNEL memory: a Normal
  * block comes first on the zonelist, and one a huge page's head went to
  * does not offline (6.12 has_unmovable_pages(): -EBUSY, nothing
- * dissolved).  When none can be had (__GFP_NORETRY | __GFP_NOWARN) the
+ * dissolved); explain names its allocator (it said vmemmap_populate's).  When none can be had (__GFP_NORETRY | __GFP_NOWARN) the
  * head's page stays, nothing said, and 7 are saved all the same.
  */
 static void test_hvo_head_page_is_unmovable_kernel_memory(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
 	const unsigned long base = HVO_DIMM >> 12;
+	struct hm_explain *ex = malloc(sizeof(*ex));
 	static unsigned long ptes[2][512];
 	static char log[1 << 16];
 	unsigned long head, pte;
@@ -128,7 +129,25 @@ static void test_hvo_head_page_is_unmovable_kernel_memory(void **state)
 	assert_true(VMEMMAP_PTE_PFN(pte) >= base && VMEMMAP_PTE_PFN(pte) < base + 32768);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), -EBUSY);
 	assert_int_equal(hm->hugetlb_nr, 65);
+	/* explain names it: the memmap's, HugeTLB's new head page */
+	assert_non_null(ex);
+	assert_int_equal(hotmem_explain_from(hm, 32, VMEMMAP_PTE_PFN(pte), ex), 0);
+	assert_true(ex->nr_shown >= 1);
+	assert_int_equal(ex->pages[0].pfn, VMEMMAP_PTE_PFN(pte));
+	assert_string_equal(ex->pages[0].kind, "memmap");
+	assert_int_equal(ex->pages[0].order, 0);
+	assert_string_equal(ex->pages[0].owner,
+			    "vmemmap_remap_free: a HugeTLB page's head vmemmap page, new");
 	assert_int_equal(hotmem_hugetlb_free(hm, 65), 65);
+	/* a tail's page the restore took: alloc_vmemmap_page_list()'s */
+	pte = __pfn_to_section(hm, head)->vmemmap.pte[(head - base - 32768) / 64 + 1];
+	assert_int_equal(VMEMMAP_PTE_SRC(pte), VMEMMAP_BUDDY);
+	assert_int_equal(hotmem_explain_from(hm, VMEMMAP_PTE_PFN(pte) >> 15, VMEMMAP_PTE_PFN(pte),
+					     ex), 0);
+	assert_int_equal(ex->pages[0].pfn, VMEMMAP_PTE_PFN(pte));
+	assert_string_equal(ex->pages[0].owner,
+			    "alloc_vmemmap_page_list: a HugeTLB page's vmemmap, restored");
+	free(ex);
 	check(hm);
 	/* no kernel memory for a new head: the old one kept, quietly */
 	assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1UL << 20, NULL) > 0);
