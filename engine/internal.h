@@ -1564,7 +1564,8 @@ int workload_migrate_page(struct hotmem *hm, unsigned long pfn,
 bool workload_page_pinned(const struct page *page);
 int dissolve_free_hugetlb_folio(struct hotmem *hm, unsigned long pfn);
 int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn);
-void hugetlb_init(struct hotmem *hm);
+/* -ENOMEM: hugepages= took all boot memory (6.12's boot then panics) */
+int hugetlb_init(struct hotmem *hm);
 void workload_destroy(struct hotmem *hm);
 
 /* vmstat.c: count_vm_events() of an event the engine's paths count */

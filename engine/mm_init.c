@@ -886,7 +886,16 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	 * hugetlb_init() (hugepages=, mm/Makefile links hugetlb.o before
 	 * memory-tiers.o), then the tiers' late dump
 	 */
-	hugetlb_init(hm);
+	ret = hugetlb_init(hm);
+	if (ret) {
+		snprintf(err, errlen,
+			 "hugepages=%lu: only %lu 2 MiB pages fit boot memory: 6.12 gives the pool "
+			 "every 2 MiB block and its boot then runs out of memory (\"Kernel panic - "
+			 "not syncing: System is deadlocked on memory\"); a smaller hugepages= boots",
+			 hm->cfg.hugepages, hm->hugetlb_nr);
+		hotmem_destroy(hm);
+		return ret;
+	}
 	memory_tier_init(hm);
 	ret = firmware_map_init(hm);
 	if (ret) {

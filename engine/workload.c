@@ -751,8 +751,16 @@ static unsigned long hugetlb_hstate_alloc_pages_onenode(struct hotmem *hm, int n
 	return i;
 }
 
-/* hugetlb_hstate_alloc_pages() (6.12): node by node if any node was named, else balanced */
-static void hugetlb_hstate_alloc_pages(struct hotmem *hm)
+/*
+ * hugetlb_hstate_alloc_pages() (6.12): node by node if any node was named,
+ * else balanced.  -ENOMEM: the balanced form came up short -- it took
+ * every 2 MiB block of boot memory there was, and 6.12's boot goes on to
+ * its next GFP_KERNEL allocations with none left: out_of_memory() finds
+ * no task to kill and panics ("System is deadlocked on memory"; a
+ * qemu-512m guest with hugepages=300 does, abuse30c K2).  The node form
+ * takes a node's blocks alone (__GFP_THISNODE): the others feed the boot.
+ */
+static int hugetlb_hstate_alloc_pages(struct hotmem *hm)
 {
 	const struct hotmem_config *cfg = &hm->cfg;
 	unsigned long got = 0;
@@ -764,12 +772,15 @@ static void hugetlb_hstate_alloc_pages(struct hotmem *hm)
 			specific = true;
 		}
 	if (specific)
-		return;
+		return 0;
 	got = hugetlb_pages_alloc_boot(hm, cfg->hugepages);
 	/* hugetlb_hstate_alloc_pages_errcheck() */
-	if (got < cfg->hugepages)
+	if (got < cfg->hugepages) {
 		pr_warn(hm, "HugeTLB: allocating %lu of page size 2.00 MiB failed.  Only allocated %lu hugepages.",
 			cfg->hugepages, got);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
@@ -780,17 +791,20 @@ static void hugetlb_hstate_alloc_pages(struct hotmem *hm)
  * HUGETLB_VMEMMAP_RESERVE_SIZE).  Locked as hotmem_hugetlb_alloc(): the
  * vmemmap optimisation may remap.
  */
-void hugetlb_init(struct hotmem *hm)
+int hugetlb_init(struct hotmem *hm)
 {
+	int ret;
+
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
-	hugetlb_hstate_alloc_pages(hm);
+	ret = hugetlb_hstate_alloc_pages(hm);
 	pr_info(hm, "HugeTLB: registered 2.00 MiB page size, pre-allocated %lu pages",
 		hm->hugetlb_nr);
 	pr_info(hm, "HugeTLB: %lu KiB vmemmap can be freed for a 2.00 MiB page",
 		(pageblock_nr_pages * HM_STRUCT_PAGE_SIZE - PAGE_SIZE) / 1024);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	return ret;
 }
 
 /* update_and_free_hugetlb_folio(): restore the vmemmap, back to the buddy */
