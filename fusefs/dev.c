@@ -772,18 +772,19 @@ static uint64_t vmem_align(const struct hmfs_dev *d)
 }
 
 /*
- * QEMU's checks of a virtio-mem device, in its order: the block-size
- * setter, memory_device_pre_plug(), then realize.  QEMU 7.2's
- * memory_device_get_free_addr() holds a memaddr, then the size, to the
- * device's alignment (vmem_align()): "address must be aligned to
- * 0x200000 bytes", "backend memory size must be multiple of 0x200000"
- * for a block-size of 1M or 2M (reread30 R5).  QEMU 9.2 gives the same
- * words there, but checks the size first, against its backend's 2M
- * alone (memory_device_pre_plug(), since 9.0), and refuses a size off a
- * larger block-size in virtio_mem_device_realize(): hotmem says 7.2's.
- * @saved: a state file's device (restored, or put back by an undo) is
- * held to its block-size alone, as hotmem was until 2026-12-02, so a
- * file's device at a 1M-aligned memaddr is restored, not refused.
+ * QEMU 9.2's checks of a virtio-mem device, in its order: the block-size
+ * setter; memory_device_pre_plug() -- the size against its backend's
+ * alignment, 2 MiB (since 9.0, 540a1abbf0b2), then
+ * memory_device_get_free_addr() a memaddr against the device's
+ * (vmem_align(), reread30 R5): "backend memory size must be multiple of
+ * 0x200000", "address must be aligned to 0x400000 bytes" --; then
+ * virtio_mem_device_realize(): requested-size, then the size against the
+ * block-size in its own words (its missing space included).  QEMU 7.2
+ * checked the address first and the size against vmem_align() (reread30
+ * R9: hotmem spoke 7.2 here and 9.2 for a pc-dimm).  @saved: a state
+ * file's device (restored, or put back by an undo) is held to its
+ * block-size alone, as hotmem was until 2026-12-02, so a file's device at
+ * a 1M-aligned memaddr is restored, not refused.
  */
 static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, bool saved,
 		      char *err, size_t errlen)
@@ -798,10 +799,13 @@ static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, bo
 	if (d->block_size & (d->block_size - 1))
 		return hmfs_qemu_error(err, errlen, "'block-size' property has to be a power of two");
 	align = saved ? d->block_size : vmem_align(d);
+	if (!saved && d->size % QEMU_VMALLOC_ALIGN)
+		return hmfs_qemu_error(err, errlen, "backend memory size must be multiple of 0x%llx",
+			    QEMU_VMALLOC_ALIGN);
 	if (have_addr && d->addr % align)
 		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
 			    (unsigned long long)align);
-	if (d->size % align)
+	if (saved && d->size % align)
 		return hmfs_qemu_error(err, errlen, "backend memory size must be multiple of 0x%llx",
 			    (unsigned long long)align);
 	if (requested % d->block_size)
@@ -811,6 +815,10 @@ static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, bo
 	if (requested > d->size)
 		return hmfs_qemu_error(err, errlen, "'requested-size' property exceeds the size (0x%llx)",
 			    (unsigned long long)d->size);
+	if (d->size % d->block_size)
+		return hmfs_qemu_error(err, errlen,
+			    "'memdev' property memdev size has to be multiples of'block-size' (0x%llx)",
+			    (unsigned long long)d->block_size);
 	return 0;
 }
 

@@ -201,7 +201,7 @@ refused() { # expected-words command...
 }
 refused "address must be aligned to 0x200000 bytes" \
 	ctl device_add virtio-mem-pci id=a1 size=1G memaddr=0x100100000
-refused "backend memory size must be multiple of 0x400000" \
+refused "'memdev' property memdev size has to be multiples of'block-size' (0x400000)" \
 	ctl device_add virtio-mem-pci id=a2 size=6M block-size=4M
 refused "'block-size' property has to be at least 0x100000" \
 	ctl device_add virtio-mem-pci id=a3 size=1G block-size=512K

@@ -52,6 +52,14 @@ is "$(addrs)" "vm0=0x100000000 vm1=0x106400000 vm2=0x146400000 vm3=0x14a600000" 
 out=$(ctl device_add virtio-mem-pci id=vm4 size=2M block-size=1M memaddr=0x200100000 2>&1)
 is "$?:$out" "1:hotmemctl: error: address must be aligned to 0x200000 bytes" \
 	"block-size 1M at memaddr 0x200100000: refused in QEMU's words (aligned to MAX(block-size, 2M))"
+# QEMU 9.2's order (reread30 R9): memory_device_pre_plug()'s size against
+# the backend's 2M first, then the address; realize's block-size words
+out=$(ctl device_add virtio-mem-pci id=vm4 size=65M block-size=1M memaddr=0x200100000 2>&1)
+is "$?:$out" "1:hotmemctl: error: backend memory size must be multiple of 0x200000" \
+	"size 65M at memaddr 0x200100000: the size refused first, as QEMU 9.2 (7.2: the address)"
+out=$(ctl device_add virtio-mem-pci id=vm4 size=6M block-size=4M 2>&1)
+is "$?:$out" "1:hotmemctl: error: 'memdev' property memdev size has to be multiples of'block-size' (0x400000)" \
+	"block-size 4M, size 6M: virtio_mem_device_realize()'s words, as QEMU 9.2"
 out=$(ctl device_add pc-dimm id=d0 size=128M 2>&1)
 [[ $out == "d0: 128M at 0x150000000"* ]]
 tap_ok $? "a pc-dimm keeps the memory block alignment: ${out%%$'\n'*}"
