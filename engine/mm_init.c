@@ -392,8 +392,14 @@ static void free_area_init(struct hotmem *hm)
 		unsigned long node_start, node_end, totalpages = 0;
 
 		get_pfn_range_for_nid(&hm->cfg, nid, &node_start, &node_end);
-		if (!node_end)
+		/* free_area_init_node() (6.12), for_each_node(): every possible node */
+		if (!node_end) {
+			pr_info(hm, "Initmem setup node %d as memoryless", nid);
 			continue;
+		}
+		pr_info(hm, "Initmem setup node %d [mem %#018llx-%#018llx]", nid,
+			(unsigned long long)node_start << PAGE_SHIFT,
+			((unsigned long long)node_end << PAGE_SHIFT) - 1);
 		for (int zid = ZONE_DMA; zid <= ZONE_MOVABLE; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
 			unsigned long zs, spanned, present;

@@ -331,6 +331,10 @@ static void test_movablecore_boots_movable_memory(void **state)
 	assert_non_null(strstr(log, "<6>Movable zone start for each node\n<6>  Node 0: 0x0000000010000000\n"));
 	assert_non_null(strstr(log, "<6>On node 0, zone DMA: 97 pages in unavailable ranges\n"
 				    "<6>On node 0, zone Movable: 32 pages in unavailable ranges\n"));
+	/* free_area_init_node()'s line after the node ranges, as the guest's (abuse30c K4) */
+	assert_non_null(strstr(log, "<6>  node   0: [mem 0x0000000000100000-0x000000001ffdffff]\n"
+				    "<6>Initmem setup node 0 [mem 0x0000000000001000-0x000000001ffdffff]\n"
+				    "<6>On node 0, zone DMA: 1 pages in unavailable ranges\n"));
 	check(hm);
 
 	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 256 * MiB, 0, -1), 0);
@@ -510,6 +514,27 @@ static void test_offline_node_zones_keep_zero_watermarks(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * free_area_init_node() (6.12) speaks for every possible node, for_each_node():
+ * "Initmem setup node N [mem START-END]", or "as memoryless" for one without
+ * boot memory (numa2's nodes 2 and 3), after the "Early memory node ranges"
+ * block (abuse30c K4: the line was missing).
+ */
+static void test_initmem_setup_line_for_every_possible_node(void **state)
+{
+	struct hotmem *hm = boot("numa2", IDLE_KERNEL);
+	char log[16384];
+
+	(void)state;
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<6>  node   1: [mem 0x0000000040000000-0x000000007fffffff]\n"
+				    "<6>Initmem setup node 0 [mem 0x0000000000001000-0x000000003fffffff]\n"
+				    "<6>Initmem setup node 1 [mem 0x0000000040000000-0x000000007fffffff]\n"
+				    "<6>Initmem setup node 2 as memoryless\n"
+				    "<6>Initmem setup node 3 as memoryless\n"));
+	hotmem_destroy(hm);
+}
+
 static bool pcp_high_set(struct hotmem *hm, int zid)
 {
 	struct hm_zone_info zi;
@@ -564,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_movable_watermarks),
 		cmocka_unit_test(test_offline_node_zones_keep_zero_watermarks),
 		cmocka_unit_test(test_pcp_high_moves_off_zero_when_used),
+		cmocka_unit_test(test_initmem_setup_line_for_every_possible_node),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
