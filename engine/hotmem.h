@@ -1624,6 +1624,20 @@ int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free);
 unsigned long hotmem_hugetlb_overcommit(struct hotmem *hm);
 void hotmem_hugetlb_set_overcommit(struct hotmem *hm, unsigned long nr);
 
+/*
+ * vm.user_reserve_kbytes and vm.admin_reserve_kbytes (6.12 mm/mmap.c):
+ * set at boot to 1/32 of the free memory, at most 128 MiB and 8 MiB;
+ * reserve_mem_notifier() computes a value below that maximum (not 0)
+ * again as memory comes online, and resets one above the free memory as
+ * memory goes offline ("mmap: vm.user_reserve_kbytes reset to N").  Any
+ * value may be set (the sysctls' proc_doulongvec_minmax() has no bounds).
+ * Lock-free: neither waits behind a hotplug operation.
+ */
+unsigned long hotmem_user_reserve_kbytes(struct hotmem *hm);
+unsigned long hotmem_admin_reserve_kbytes(struct hotmem *hm);
+void hotmem_set_user_reserve_kbytes(struct hotmem *hm, unsigned long kbytes);
+void hotmem_set_admin_reserve_kbytes(struct hotmem *hm, unsigned long kbytes);
+
 /* ------------------------------------------------------------------ */
 /* Fault injection (tests, fuzzing)                                    */
 /* ------------------------------------------------------------------ */

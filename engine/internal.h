@@ -556,7 +556,10 @@ struct notifier_block {
 			     const struct memory_notify *arg, void *data);
 	void *data;
 	struct notifier_block *next;
+	int priority;	/* higher first; register_memory_notifier()'s: 0 */
 };
+/* include/linux/memory.h (6.12): hotplug_memory_notifier()'s priorities */
+#define DEFAULT_CALLBACK_PRI	0
 /* mm/memory_hotplug.c: online_page_callback_t */
 typedef void (*online_page_callback_t)(struct hotmem *hm, struct page *page,
 				       unsigned int order, void *data);
@@ -927,6 +930,9 @@ struct hotmem {
 	int hugetlb_next_nid_to_alloc, hugetlb_next_nid_to_free;
 	/* h->nr_overcommit_huge_pages (workload.c): atomic, a reader never waits */
 	atomic_ulong hugetlb_nr_overcommit;
+	/* mm/mmap.c's vm.user_reserve_kbytes and vm.admin_reserve_kbytes (mmap.c) */
+	atomic_ulong sysctl_user_reserve_kbytes, sysctl_admin_reserve_kbytes;
+	struct notifier_block reserve_mem_nb;
 
 	/* workload */
 	struct hm_workload_entry *workload;
@@ -1489,6 +1495,8 @@ void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
 		  bool node_now_empty);
 void kmem_destroy(struct hotmem *hm);
 void memory_tier_init(struct hotmem *hm);
+/* mmap.c: the reserves from the booted machine's free memory, and their memory notifier */
+void mmap_reserve_init(struct hotmem *hm);
 void memtier_hotplug_callback(struct hotmem *hm, unsigned long action, int status_change_nid);
 const char *kmem_site_name(int site);
 /* 2^@order free pages of an online zone below Movable off the buddy, as allocated: 0, -EBUSY */

@@ -89,14 +89,19 @@ int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_p
 	return ret;
 }
 
-/* register_memory_notifier(): at the end of the chain, under device_hotplug_lock */
+/*
+ * register_memory_notifier() (6.12 notifier_chain_register()): by
+ * priority, higher first, after those of its own priority -- a driver's
+ * (0) after mm/mmap.c's reserve_mem_notifier (DEFAULT_CALLBACK_PRI,
+ * registered at boot).  Under device_hotplug_lock.
+ */
 void register_memory_notifier(struct hotmem *hm, struct notifier_block *nb)
 {
 	struct notifier_block **pp = &hm->memory_chain;
 
-	while (*pp)
+	while (*pp && (*pp)->priority >= nb->priority)
 		pp = &(*pp)->next;
-	nb->next = NULL;
+	nb->next = *pp;
 	*pp = nb;
 }
 

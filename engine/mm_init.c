@@ -889,9 +889,11 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	init_per_zone_wmark_min(hm);
 	/*
 	 * the initcalls' order: postcore's watermarks, then subsys's
-	 * hugetlb_init() (hugepages=, mm/Makefile links hugetlb.o before
-	 * memory-tiers.o), then the tiers' late dump
+	 * mm/mmap.c reserves and hugetlb_init() (hugepages=, mm/Makefile
+	 * links mmap.o, then hugetlb.o, before memory-tiers.o), then the
+	 * tiers' late dump
 	 */
+	mmap_reserve_init(hm);
 	ret = hugetlb_init(hm);
 	if (ret) {
 		snprintf(err, errlen,

@@ -2088,7 +2088,8 @@ int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
 	vm->region_size = region_size;
 	vm->device_block_size = device_block_size;
 	vm->resource_name = "System RAM (virtio_mem)";
-	vm->memory_notifier = (struct notifier_block){ virtio_mem_memory_notifier_cb, vm, NULL };
+	vm->memory_notifier = (struct notifier_block){ .notifier_call = virtio_mem_memory_notifier_cb,
+						    .data = vm };
 
 	rc = virtio_mem_init_hotplug(vm);
 	if (rc)

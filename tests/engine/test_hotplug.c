@@ -2415,6 +2415,87 @@ static void test_block_info_beside_the_removal_of_its_altmap(void **state)
 	hotmem_destroy(hm);
 }
 
+/* K(global_zone_page_state(NR_FREE_PAGES)), as reserve_mem_notifier() reads it */
+static unsigned long free_kbytes_now(struct hotmem *hm)
+{
+	struct hm_meminfo mi;
+
+	hotmem_meminfo(hm, &mi);
+	return mi.free_pages * 4;
+}
+
+/* what a memory notifier behind reserve_mem_notifier() saw */
+struct reserve_seen {
+	unsigned long action, free_kbytes, user, admin;
+};
+
+static int reserve_seen_cb(struct hotmem *hm, unsigned long action,
+			   const struct memory_notify *arg, void *data)
+{
+	struct reserve_seen *r = data;
+
+	(void)arg;
+	if (action == HM_MEM_ONLINE || action == HM_MEM_OFFLINE)
+		*r = (struct reserve_seen){ action, free_kbytes_now(hm),
+					    hotmem_user_reserve_kbytes(hm),
+					    hotmem_admin_reserve_kbytes(hm) };
+	return 0;
+}
+
+/*
+ * 6.12 mm/mmap.c (abuse30b V5): the reserves from 1/32 of the free memory
+ * at boot (at most 128 MiB, 8 MiB); reserve_mem_notifier(), at
+ * DEFAULT_CALLBACK_PRI ahead of a notifier registered after it (a
+ * driver's), computes a value in (0, max) again at MEM_ONLINE, an
+ * operator's 0 or one past the max left alone, and resets at MEM_OFFLINE
+ * a value above the free memory, saying so ("mmap: vm.user_reserve_kbytes
+ * reset to N", then admin's).
+ */
+static void test_reserve_mem_notifier(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	struct reserve_seen seen = { 0 };
+	struct notifier_block nb = { .notifier_call = reserve_seen_cb, .data = &seen };
+	static char log[1 << 20];
+	char line[96];
+
+	(void)state;
+	/* 512M: ~15000 KiB for users, admin's at its 8 MiB maximum */
+	assert_in_range(hotmem_user_reserve_kbytes(hm), 10000, 16384);
+	assert_int_equal(hotmem_admin_reserve_kbytes(hm), 8192);
+	register_memory_notifier(hm, &nb);
+	/* an operator's value below the maximum is recomputed all the same */
+	hotmem_set_user_reserve_kbytes(hm, 1000);
+	hotmem_set_admin_reserve_kbytes(hm, 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(seen.action, HM_MEM_ONLINE);
+	assert_int_equal(seen.user, seen.free_kbytes / 32);
+	assert_int_equal(seen.admin, 0);
+	/* past the maximum: left alone at an online, reset at an offline */
+	hotmem_set_user_reserve_kbytes(hm, 10UL << 20);
+	hotmem_set_admin_reserve_kbytes(hm, 5UL << 20);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(seen.user, 10UL << 20);
+	assert_int_equal(seen.admin, 5UL << 20);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(seen.action, HM_MEM_OFFLINE);
+	assert_int_equal(seen.user, seen.free_kbytes / 32);
+	assert_int_equal(seen.admin, 8192);
+	hotmem_dmesg(hm, log, sizeof(log));
+	snprintf(line, sizeof(line), "<6>mmap: vm.user_reserve_kbytes reset to %lu\n", seen.user);
+	assert_int_equal(count_lines(log, line), 1);
+	assert_int_equal(count_lines(log, "<6>mmap: vm.admin_reserve_kbytes reset to 8192\n"), 1);
+	assert_true(strstr(log, line) < strstr(log, "vm.admin_reserve_kbytes reset"));
+	/* within the free memory: nothing to reset, nothing said */
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_OFFLINE), 0);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "_reserve_kbytes reset to"), 2);
+	unregister_memory_notifier(hm, &nb);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
@@ -2473,6 +2554,7 @@ int main(void)
 		cmocka_unit_test(test_cpuless_node_stays_while_its_boot_memory_does),
 		cmocka_unit_test(test_page_reader_beside_a_removal_never_reads_its_memmap),
 		cmocka_unit_test(test_block_info_beside_the_removal_of_its_altmap),
+		cmocka_unit_test(test_reserve_mem_notifier),
 	};
 
 	skip_register_tests(tests);
