@@ -1028,6 +1028,12 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		 */
 		emit(&o, "%lu\n", hotmem_min_free_kbytes(ctx->hm));
 		break;
+	case A_SYSCTL_USER_RESERVE:
+		emit(&o, "%lu\n", hotmem_user_reserve_kbytes(ctx->hm));
+		break;
+	case A_SYSCTL_ADMIN_RESERVE:
+		emit(&o, "%lu\n", hotmem_admin_reserve_kbytes(ctx->hm));
+		break;
 	case A_KPAGE_UNSERVED:
 		ret = -EOPNOTSUPP;
 		break;
@@ -1189,6 +1195,8 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 	case A_SYSCTL_NR_HUGEPAGES:
 	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
 	case A_SYSCTL_NR_OVERCOMMIT: /* proc_sys_open(): nothing past the VFS's permission */
+	case A_SYSCTL_USER_RESERVE:
+	case A_SYSCTL_ADMIN_RESERVE:
 	case A_PAGETYPEINFO:
 	case A_KPAGE_UNSERVED:
 		return HMFS_OPS_VFS;
@@ -1211,6 +1219,8 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_SYSCTL_NR_OVERCOMMIT:
 	case A_PAGETYPEINFO:
 	case A_SYSCTL_MIN_FREE_KBYTES:
+	case A_SYSCTL_USER_RESERVE:
+	case A_SYSCTL_ADMIN_RESERVE:
 	case A_BOOT_ID:
 	case A_KPAGE_UNSERVED:
 		return true;
@@ -1818,6 +1828,27 @@ static ssize_t store_hugetlb_overcommit(struct hmfs_ctx *ctx, bool sysctl, const
 	return store_change(ctx, &ch, count);
 }
 
+/*
+ * vm.user_reserve_kbytes and vm.admin_reserve_kbytes (6.12 kernel/sysctl.c:
+ * proc_doulongvec_minmax() with no bounds): any unsigned long, EINVAL for
+ * what it cannot parse.  Through hmfs_change(): a parameter of the state
+ * file, set at once and journaled under journal_lock alone as the
+ * kernel's takes no lock (machine.c lock_free_value()), so an
+ * acknowledged value survives kill -9.
+ */
+static ssize_t store_vm_reserve(struct hmfs_ctx *ctx, bool admin, const char *buf, size_t count,
+				const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_VM_RESERVE, .id = admin, .task = task };
+	unsigned long long v;
+	int ret = sysctl_get_ulong(buf, count, &v);
+
+	if (ret)
+		return ret;
+	ch.value = (long long)v; /* apply() takes it back as unsigned */
+	return store_change(ctx, &ch, count);
+}
+
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
 	return hmfs_store_task(ctx, n, buf, count, NULL);
@@ -1865,6 +1896,9 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 	case A_SYSCTL_NR_OVERCOMMIT:
 		return store_hugetlb_overcommit(ctx, n->attr == A_SYSCTL_NR_OVERCOMMIT, buf, count,
 						task);
+	case A_SYSCTL_USER_RESERVE:
+	case A_SYSCTL_ADMIN_RESERVE:
+		return store_vm_reserve(ctx, n->attr == A_SYSCTL_ADMIN_RESERVE, buf, count, task);
 	case A_PROBE:
 		return store_probe(ctx, buf, count, task);
 	case A_SOFT_OFFLINE:

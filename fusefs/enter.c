@@ -8,7 +8,8 @@
  * side, /sys/firmware/memmap, the debugfs notifier-error-inject files,
  * the global HugeTLB files, /proc/meminfo, zoneinfo, buddyinfo, vmstat,
  * iomem, cmdline, pagetypeinfo, kpageflags and kpagecount (unserved:
- * their read fails), vm.min_free_kbytes, kernel.random.boot_id), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
+ * their read fails), vm.min_free_kbytes, vm.user_reserve_kbytes and
+ * vm.admin_reserve_kbytes, kernel.random.boot_id), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT (owned by a user namespace of its own, so that
  * the host's uevents stay out: unshare_netns()), and /run, /run/udev and every udev rules
  * directory are private tmpfs: a systemd-udevd started inside never talks
@@ -134,6 +135,9 @@ static const struct {
 	{ "proc/kpageflags", "/proc/kpageflags", false },
 	{ "proc/kpagecount", "/proc/kpagecount", false },
 	{ "proc/sys/vm/min_free_kbytes", "/proc/sys/vm/min_free_kbytes", false },
+	/* mm/mmap.c's reserves, which the machine's offlines reset (abuse30b V5) */
+	{ "proc/sys/vm/user_reserve_kbytes", "/proc/sys/vm/user_reserve_kbytes", false },
+	{ "proc/sys/vm/admin_reserve_kbytes", "/proc/sys/vm/admin_reserve_kbytes", false },
 	/*
 	 * The global HugeTLB pool (hugeadm, libhugetlbfs, sysctl
 	 * vm.nr_hugepages): the machine's, as its nodeN pools and meminfo

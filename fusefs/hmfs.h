@@ -271,6 +271,9 @@ enum hmfs_attr {
 	A_PAGETYPEINFO,
 	/* proc/sys/vm/min_free_kbytes: the machine's, read-only (no user setting modelled) */
 	A_SYSCTL_MIN_FREE_KBYTES,
+	/* proc/sys/vm/user_reserve_kbytes, admin_reserve_kbytes (6.12 mm/mmap.c's, 0644) */
+	A_SYSCTL_USER_RESERVE,
+	A_SYSCTL_ADMIN_RESERVE,
 	/*
 	 * proc/kpageflags, kpagecount (fs/proc/page.c, 0400): not served (the
 	 * engine keeps no KPF_* view of its pages); a read fails EOPNOTSUPP,
@@ -1396,6 +1399,8 @@ enum hmfs_change_op {
 	 * after a refused anonymous device_add took a number: value; raised only
 	 */
 	HMFS_CH_ANON_COUNT,
+	/* vm.user_reserve_kbytes (id 0), vm.admin_reserve_kbytes (id 1): value */
+	HMFS_CH_VM_RESERVE,
 };
 
 struct hmfs_change {

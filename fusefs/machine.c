@@ -174,6 +174,12 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_ANON_COUNT:
 		hmfs_dev_anon_raise(ctx, (unsigned int)ch->value);
 		return 0;
+	case HMFS_CH_VM_RESERVE:
+		if (ch->id)
+			hotmem_set_admin_reserve_kbytes(ctx->hm, (unsigned long)ch->value);
+		else
+			hotmem_set_user_reserve_kbytes(ctx->hm, (unsigned long)ch->value);
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -465,6 +471,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_DRIVER_RETRY] = "virtio-mem driver's work after it",
 		[HMFS_CH_HUGETLB_OVERCOMMIT] = "nr_overcommit_hugepages",
 		[HMFS_CH_ANON_COUNT] = "anonymous devices' count (device[N])",
+		[HMFS_CH_VM_RESERVE] = "user_reserve_kbytes or admin_reserve_kbytes",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";

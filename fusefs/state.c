@@ -112,6 +112,15 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	json_object_object_add(p, "policy-zone",
 			       json_object_new_string(hmu_zone_name(hotmem_get_policy_zone(ctx->hm))));
 	json_object_object_add(p, "drivers-autoprobe", autoprobe_json(ctx));
+	/*
+	 * vm.user_reserve_kbytes, vm.admin_reserve_kbytes: an operator's or
+	 * reserve_mem_notifier()'s (a file from before them: the boot's and
+	 * the restore's onlines' values)
+	 */
+	json_object_object_add(p, "user-reserve-kbytes",
+			       json_object_new_uint64(hotmem_user_reserve_kbytes(ctx->hm)));
+	json_object_object_add(p, "admin-reserve-kbytes",
+			       json_object_new_uint64(hotmem_admin_reserve_kbytes(ctx->hm)));
 	/* the 2 MiB hstate's nr_overcommit_hugepages (a file from before it: 0, as booted) */
 	json_object_object_add(p, "hugetlb-overcommit",
 			       json_object_new_uint64(hotmem_hugetlb_overcommit(ctx->hm)));
@@ -155,6 +164,8 @@ static const struct hmfs_lock_free_param lock_free_params[] = {
 	{ "notifier-error-going-offline", HMFS_CH_NOTIFIER_ERROR, HM_MEM_GOING_OFFLINE, false },
 	{ "auto-online", HMFS_CH_AUTO_ONLINE, -1, false }, /* an online type, by its name */
 	{ "anon-count", HMFS_CH_ANON_COUNT, -1, true },
+	{ "user-reserve-kbytes", HMFS_CH_VM_RESERVE, 0, false },
+	{ "admin-reserve-kbytes", HMFS_CH_VM_RESERVE, 1, false },
 };
 #define NR_LOCK_FREE (sizeof(lock_free_params) / sizeof(lock_free_params[0]))
 
@@ -194,6 +205,9 @@ static long long param_get(struct hmfs_ctx *ctx, const struct hmfs_lock_free_par
 		return hotmem_get_auto_online(ctx->hm);
 	if (p->op == HMFS_CH_ANON_COUNT)
 		return hmfs_dev_anon_count(ctx);
+	if (p->op == HMFS_CH_VM_RESERVE)
+		return (long long)(p->id ? hotmem_admin_reserve_kbytes(ctx->hm) :
+					   hotmem_user_reserve_kbytes(ctx->hm));
 	return hotmem_get_notifier_error(ctx->hm, p->id);
 }
 
@@ -205,6 +219,10 @@ static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p
 		hotmem_set_auto_online(ctx->hm, (int)v); /* parsed: a valid type */
 	else if (p->op == HMFS_CH_ANON_COUNT)
 		hmfs_dev_anon_raise(ctx, (unsigned int)v); /* an undo's lower value: none */
+	else if (p->op == HMFS_CH_VM_RESERVE && p->id)
+		hotmem_set_admin_reserve_kbytes(ctx->hm, (unsigned long)v);
+	else if (p->op == HMFS_CH_VM_RESERVE)
+		hotmem_set_user_reserve_kbytes(ctx->hm, (unsigned long)v);
 	else
 		hotmem_set_notifier_error(ctx->hm, p->id, (int)v);
 }
@@ -228,7 +246,8 @@ static long long param_leaves(struct hmfs_ctx *ctx, const struct hmfs_lock_free_
 /* @v as params_json() writes it */
 static json_object *param_json(const struct hmfs_lock_free_param *p, long long v)
 {
-	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT || p->op == HMFS_CH_ANON_COUNT)
+	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT || p->op == HMFS_CH_ANON_COUNT ||
+	    p->op == HMFS_CH_VM_RESERVE)
 		return json_object_new_uint64((uint64_t)v);
 	if (p->op == HMFS_CH_AUTO_ONLINE)
 		return json_object_new_string(hmu_online_type_name((int)v));
@@ -2696,6 +2715,7 @@ static const unsigned int change_keys[] = {
 	[HMFS_CH_DRIVER_RETRY] = K(PARAMS) | K(DEVICES) | K(BLOCKS) | K(IATTRS) | POOL,
 	[HMFS_CH_HUGETLB_OVERCOMMIT] = K(PARAMS),
 	[HMFS_CH_ANON_COUNT] = K(PARAMS),
+	[HMFS_CH_VM_RESERVE] = K(PARAMS),
 };
 #undef POOL
 #undef K
@@ -3987,12 +4007,53 @@ static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	return same;
 }
 
-/* the params as @sv's pre has them (a one-block change: an online may raise policy_zone) */
-static bool params_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
-{
-	json_object *now = params_json(ctx);
-	bool same = same_json(now, json_object_object_get(sv->pre, "params"));
+/*
+ * The parameters reserve_mem_notifier() moves at a block's MEM_ONLINE or
+ * MEM_OFFLINE (6.12 mm/mmap.c): most onlines compute them again, so a
+ * one-block record carries them ("param" beside its "run") rather than
+ * become a "set" of the whole machine
+ */
+static const char *const notifier_params[] = { "user-reserve-kbytes", "admin-reserve-kbytes" };
 
+/* @params's notifier_params[] moved out into @moved (NULL: @params stays whole) */
+static void take_notifier_params(json_object *params, json_object *moved)
+{
+	for (size_t i = 0; i < sizeof(notifier_params) / sizeof(notifier_params[0]); i++) {
+		json_object *v = json_object_object_get(params, notifier_params[i]);
+
+		if (v && moved)
+			json_object_object_add(moved, notifier_params[i], json_object_get(v));
+		json_object_object_del(params, notifier_params[i]);
+	}
+}
+
+/*
+ * The params as @sv's pre has them (a one-block change: an online may
+ * raise policy_zone), reserve_mem_notifier()'s aside: true when only
+ * those moved, with @moved (NULL: not changed) their values now
+ */
+static bool params_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv,
+			     json_object **moved)
+{
+	json_object *now = params_json(ctx), *pre = NULL, *vals = json_object_new_object(),
+		    *pre_vals = json_object_new_object();
+	bool same = false;
+
+	*moved = NULL;
+	if (!now || !vals || !pre_vals ||
+	    json_object_deep_copy(json_object_object_get(sv->pre, "params"), &pre, NULL))
+		goto out;
+	take_notifier_params(now, vals);
+	take_notifier_params(pre, pre_vals);
+	same = same_json(now, pre);
+	if (same && !same_json(pre_vals, vals)) {
+		*moved = vals;
+		vals = NULL;
+	}
+out:
+	json_object_put(pre_vals);
+	json_object_put(vals);
+	json_object_put(pre);
 	json_object_put(now);
 	return same;
 }
@@ -4000,14 +4061,25 @@ static bool params_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 /* a one-block change: its run, or nothing when the block is as it was */
 static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *run = hmfs_block_run_json(ctx, sv->block);
+	json_object *run = hmfs_block_run_json(ctx, sv->block), *moved = NULL, *rec;
 	int ret = 0;
 
 	if (!run)
 		return -ENOENT; /* cannot be: the change holds the block */
-	if (!pool_as_before(ctx, sv) || !params_as_before(ctx, sv)) {
+	if (!pool_as_before(ctx, sv) || !params_as_before(ctx, sv, &moved)) {
 		json_object_put(run);
 		return append_set(ctx, sv); /* an offline dissolved huge pages, or policy_zone rose */
+	}
+	if (moved) {
+		/* as "run", with the reserves reserve_mem_notifier() set as a "param" has them */
+		rec = json_object_new_object();
+		json_object_object_add(rec, "run", run);
+		json_object_object_add(rec, "param", moved);
+		ret = append_record(ctx, sv, "run-param", rec);
+		json_object_put(rec);
+		if (!ret)
+			blocks_stale(ctx, 1u << KEY_BLOCKS | 1u << KEY_PARAMS);
+		return ret;
 	}
 	if (!same_json(run, pre_run(sv))) {
 		ret = append_record(ctx, sv, "run", run);
@@ -4847,6 +4919,11 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 	restore_autoprobe(ctx, hmfs_json_get(p, "drivers-autoprobe", json_type_object));
 	if ((v = hmfs_json_get(p, "hugetlb-overcommit", json_type_int)))
 		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)json_object_get_uint64(v));
+	/* after the blocks, whose restore's onlines ran reserve_mem_notifier() */
+	if ((v = hmfs_json_get(p, "user-reserve-kbytes", json_type_int)))
+		hotmem_set_user_reserve_kbytes(ctx->hm, (unsigned long)json_object_get_uint64(v));
+	if ((v = hmfs_json_get(p, "admin-reserve-kbytes", json_type_int)))
+		hotmem_set_admin_reserve_kbytes(ctx->hm, (unsigned long)json_object_get_uint64(v));
 	/* raised only: an undo keeps the number an undone device_add took */
 	if ((v = hmfs_json_get(p, "anon-count", json_type_int)) &&
 	    json_object_get_uint64(v) <= UINT_MAX)
@@ -4955,11 +5032,17 @@ struct patches {
 	uint64_t block_size; /* the machine's (a "device" record's "memmap" sections' blocks) */
 };
 
+/* a one-block record's run */
+static bool patch_ok(json_object *run)
+{
+	return hmfs_json_get(run, "state", json_type_string) &&
+	       hmfs_json_get(run, "zone", json_type_string) &&
+	       hmfs_json_get(run, "first", json_type_int) && u64(run, "count") == 1;
+}
+
 static int patch_add(struct patches *ps, json_object *run)
 {
-	if (!hmfs_json_get(run, "state", json_type_string) ||
-	    !hmfs_json_get(run, "zone", json_type_string) ||
-	    !hmfs_json_get(run, "first", json_type_int) || u64(run, "count") != 1)
+	if (!patch_ok(run))
 		return -EUCLEAN;
 	if (ps->n == ps->cap) {
 		size_t cap = ps->cap ? 2 * ps->cap : 64;
@@ -5639,6 +5722,24 @@ static int replay_param(json_object *m, json_object *o)
 	return 0;
 }
 
+/*
+ * A "run-param" record (append_run()): a one-block record whose change
+ * moved reserve_mem_notifier()'s parameters too -- its "param" as a
+ * param record's, checked before its "run" is taken
+ */
+static int replay_run_param(json_object *m, json_object *o, struct patches *ps)
+{
+	json_object *run = hmfs_json_get(o, "run", json_type_object);
+	json_object *param = hmfs_json_get(o, "param", json_type_object);
+	int ret;
+
+	/* checked whole before any of it goes in: a damaged last record is dropped whole */
+	if (!run || !param || !patch_ok(run))
+		return -EUCLEAN;
+	ret = replay_param(m, param);
+	return ret ? ret : patch_add(ps, run);
+}
+
 /* device @id of @m's "devices" (has_device()) */
 static json_object *device_of(json_object *m, const char *id)
 {
@@ -5694,6 +5795,8 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 		return replay_qemu(m, rec, ps);
 	if (hmfs_json_get(rec, "param", json_type_object))
 		return replay_param(m, hmfs_json_get(rec, "param", json_type_object));
+	if (hmfs_json_get(rec, "run-param", json_type_object))
+		return replay_run_param(m, hmfs_json_get(rec, "run-param", json_type_object), ps);
 	if (hmfs_json_get(rec, "qemu-requested", json_type_object))
 		return replay_qemu_requested(m, hmfs_json_get(rec, "qemu-requested", json_type_object),
 					     ps);
@@ -5722,7 +5825,8 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 static bool record_changes(json_object *rec)
 {
 	static const char *const kinds[] = { "set", "run", "device", "iattr", "qemu-device",
-					     "qemu-device-del", "param", "qemu-requested" };
+					     "qemu-device-del", "param", "qemu-requested",
+					     "run-param" };
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (hmfs_json_get(rec, kinds[i], json_type_object))

@@ -51,11 +51,7 @@ is "$(w "$G/nr_hugepages" abc)" EINVAL "nr_hugepages <- abc: kstrtoul's EINVAL"
 is "$(w "$G/nr_hugepages" -1)" EINVAL "nr_hugepages <- -1: EINVAL"
 is "$(w "$G/nr_hugepages" 99999999999999999999)" ERANGE "nr_hugepages <- 2^66: kstrtoul's ERANGE"
 is "$(w "$G/nr_hugepages" '0x4')" EINVAL "nr_hugepages <- 0x4: base 10 only, EINVAL"
-is "$(w "$V/nr_hugepages" abc)" EINVAL "vm.nr_hugepages <- abc: EINVAL"
-is "$(w "$V/nr_hugepages" -1)" EINVAL "vm.nr_hugepages <- -1: EINVAL (proc_doulongvec_minmax() takes no sign)"
-is "$(w "$V/nr_hugepages" '\n')" EINVAL "vm.nr_hugepages <- nothing: EINVAL"
-is "$(w "$V/nr_hugepages" 4x)" EINVAL "vm.nr_hugepages <- 4x: EINVAL"
-is "$(w "$V/nr_hugepages" 99999999999999999999)" EINVAL "vm.nr_hugepages <- 2^66: EINVAL (strtoul_lenient()'s overflow)"
+ulong_sysctl_refusals "$V/nr_hugepages" vm.nr_hugepages
 # 6.12 hugetlb_overcommit_handler(), nr_overcommit_hugepages_store():
 # EINVAL for a gigantic hstate only, the 2 MiB one stores any count
 is "$(w "$V/nr_overcommit_hugepages" '0\n')" ret=2 "vm.nr_overcommit_hugepages <- 0 (what sysctl -p writes): stored"

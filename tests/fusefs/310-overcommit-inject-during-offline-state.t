@@ -16,7 +16,8 @@
 require_env
 need_tool python3 python3
 INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions
-params() { tr '\0' '\n' <"$STATE.journal" | grep -c '"param":{'; }
+# the "param" records (a "run-param" has a "param" of its own: not one)
+params() { tr '\0' '\n' <"$STATE.journal" | grep -c '^[0-9a-f]* {"seq":[0-9]*,"param":{'; }
 values() {
 	echo "$(cat "$HP/nr_overcommit_hugepages") $(cat "$MNT/proc/sys/vm/nr_overcommit_hugepages")" \
 		"$(cat "$INJ/MEM_GOING_ONLINE/error") $(cat "$INJ/MEM_GOING_OFFLINE/error")"

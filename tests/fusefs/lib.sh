@@ -363,6 +363,15 @@ last_record_refused() {
 # 310-314)
 HP=$MNT/sys/kernel/mm/hugepages/hugepages-2048kB
 w() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$1" "$2"; }
+# ulong_sysctl_refusals FILE NAME: proc_doulongvec_minmax()'s EINVAL for
+# abc, -1 (no sign), nothing, 4x and 2^66 (strtoul_lenient()'s overflow)
+# written to FILE: five TAP lines (tests/fusefs/111, 406)
+ulong_sysctl_refusals() {
+	local v
+	for v in abc -1 '\n' 4x 99999999999999999999; do
+		is "$(w "$1" "$v")" EINVAL "$2 <- ${v/\\n/nothing}: EINVAL (proc_doulongvec_minmax())"
+	done
+}
 
 # state_dir [NAME]: $STATE as $TMP/sd/NAME (st), in a directory of its
 # own; asides: how many of --fresh's asides (*fresh-aside*) are there

@@ -29,12 +29,16 @@ print("ok" if runs and not out else
       "record %d names blocks %s" % (rec["seq"], " ".join(out) if out else "none"))' "$2" "$3"
 }
 
-# record_run N: the Nth last journal record's kind and block ("run ID")
+# record_run N: the Nth last journal record's kind and block ("run ID"; a
+# "run-param", the run with the vm reserves reserve_mem_notifier() moved, is
+# a one-block record too: "run ID")
 record_run() {
 	journal_text | tail -n "$1" | head -n 1 | python3 -c '
 import json, sys
 rec = json.loads(sys.stdin.read().split(" ", 1)[1])
 kind = [k for k in rec if k != "seq"][0]
+if kind == "run-param":
+    kind, rec = "run", {"run": rec[kind]["run"]}
 print(kind, rec[kind]["first"] if kind == "run" and rec[kind]["count"] == 1 else "")'
 }
 
