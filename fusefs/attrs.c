@@ -1028,6 +1028,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 		 */
 		emit(&o, "%lu\n", hotmem_min_free_kbytes(ctx->hm));
 		break;
+	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP: /* proc_dobool(): "%d\n"; read-only, as above */
+		emit(&o, "%d\n", ctx->cfg.hugetlb_free_vmemmap ? 1 : 0);
+		break;
 	case A_SYSCTL_USER_RESERVE:
 		emit(&o, "%lu\n", hotmem_user_reserve_kbytes(ctx->hm));
 		break;
@@ -1219,6 +1222,7 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_SYSCTL_NR_OVERCOMMIT:
 	case A_PAGETYPEINFO:
 	case A_SYSCTL_MIN_FREE_KBYTES:
+	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP:
 	case A_SYSCTL_USER_RESERVE:
 	case A_SYSCTL_ADMIN_RESERVE:
 	case A_BOOT_ID:

@@ -135,6 +135,8 @@ static const struct {
 	{ "proc/kpageflags", "/proc/kpageflags", false },
 	{ "proc/kpagecount", "/proc/kpagecount", false },
 	{ "proc/sys/vm/min_free_kbytes", "/proc/sys/vm/min_free_kbytes", false },
+	/* the machine's HVO switch: the host's file read 0, and a write would change the host's */
+	{ "proc/sys/vm/hugetlb_optimize_vmemmap", "/proc/sys/vm/hugetlb_optimize_vmemmap", false },
 	/* mm/mmap.c's reserves, which the machine's offlines reset (abuse30b V5) */
 	{ "proc/sys/vm/user_reserve_kbytes", "/proc/sys/vm/user_reserve_kbytes", false },
 	{ "proc/sys/vm/admin_reserve_kbytes", "/proc/sys/vm/admin_reserve_kbytes", false },

@@ -271,6 +271,13 @@ enum hmfs_attr {
 	A_PAGETYPEINFO,
 	/* proc/sys/vm/min_free_kbytes: the machine's, read-only (no user setting modelled) */
 	A_SYSCTL_MIN_FREE_KBYTES,
+	/*
+	 * proc/sys/vm/hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c,
+	 * 0644 proc_dobool): the machine's hugetlb_free_vmemmap, read-only
+	 * (no run-time switch modelled): inside hotmem-enter it was the host's
+	 * file, which a write would have changed (abuse30c K3)
+	 */
+	A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP,
 	/* proc/sys/vm/user_reserve_kbytes, admin_reserve_kbytes (6.12 mm/mmap.c's, 0644) */
 	A_SYSCTL_USER_RESERVE,
 	A_SYSCTL_ADMIN_RESERVE,

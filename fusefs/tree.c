@@ -422,6 +422,8 @@ static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int procsys)
 	sn_add(ctx, vm, "nr_overcommit_hugepages", RW, A_SYSCTL_NR_OVERCOMMIT);
 	/* the watermarks' own (zoneinfo's min); 0644 in the kernel, no user value modelled here */
 	sn_add(ctx, vm, "min_free_kbytes", RO, A_SYSCTL_MIN_FREE_KBYTES);
+	/* 0644 in the kernel (proc_dobool); hugetlb_free_vmemmap= at boot only here */
+	sn_add(ctx, vm, "hugetlb_optimize_vmemmap", RO, A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP);
 	/* 6.12 kernel/sysctl.c vm_table[]: 0644, proc_doulongvec_minmax() */
 	sn_add(ctx, vm, "user_reserve_kbytes", RW, A_SYSCTL_USER_RESERVE);
 	sn_add(ctx, vm, "admin_reserve_kbytes", RW, A_SYSCTL_ADMIN_RESERVE);
