@@ -4059,27 +4059,54 @@ out:
 }
 
 /* a one-block change: its run, or nothing when the block is as it was */
+/*
+ * The "run-param" record: @run with the reserves reserve_mem_notifier()
+ * set (@moved, taken), as a "param" has them.  Written only if no
+ * lock-free parameter moved since @side (side_gen()) -- an operator's
+ * vm.user_reserve_kbytes write acknowledged after @moved was read and
+ * journaled before this record would be undone by its replay (reread30
+ * R10, R1's race): -EAGAIN then, read them again.
+ */
+static int append_run_param(struct hmfs_ctx *ctx, struct hmfs_save *sv, json_object *run,
+			    json_object *moved, uint64_t side)
+{
+	json_object *rec = json_object_new_object();
+	int ret;
+
+	if (!rec) {
+		json_object_put(moved);
+		return -ENOMEM;
+	}
+	json_object_object_add(rec, "run", json_object_get(run));
+	json_object_object_add(rec, "param", moved);
+	ret = append_record_gen(ctx, sv, "run-param", rec, side);
+	json_object_put(rec);
+	if (!ret)
+		blocks_stale(ctx, 1u << KEY_BLOCKS | 1u << KEY_PARAMS);
+	return ret;
+}
+
 static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
-	json_object *run = hmfs_block_run_json(ctx, sv->block), *moved = NULL, *rec;
+	json_object *run = hmfs_block_run_json(ctx, sv->block), *moved;
+	uint64_t side;
 	int ret = 0;
 
 	if (!run)
 		return -ENOENT; /* cannot be: the change holds the block */
-	if (!pool_as_before(ctx, sv) || !params_as_before(ctx, sv, &moved)) {
-		json_object_put(run);
-		return append_set(ctx, sv); /* an offline dissolved huge pages, or policy_zone rose */
-	}
-	if (moved) {
-		/* as "run", with the reserves reserve_mem_notifier() set as a "param" has them */
-		rec = json_object_new_object();
-		json_object_object_add(rec, "run", run);
-		json_object_object_add(rec, "param", moved);
-		ret = append_record(ctx, sv, "run-param", rec);
-		json_object_put(rec);
-		if (!ret)
-			blocks_stale(ctx, 1u << KEY_BLOCKS | 1u << KEY_PARAMS);
-		return ret;
+	for (;;) {
+		(void)qemu_gen_fold(ctx, &side); /* before the params are read */
+		if (!pool_as_before(ctx, sv) || !params_as_before(ctx, sv, &moved)) {
+			json_object_put(run);
+			return append_set(ctx, sv); /* an offline dissolved huge pages, or policy_zone rose */
+		}
+		if (!moved)
+			break;
+		ret = append_run_param(ctx, sv, run, moved, side);
+		if (ret != -EAGAIN) {
+			json_object_put(run);
+			return ret;
+		}
 	}
 	if (!same_json(run, pre_run(sv))) {
 		ret = append_record(ctx, sv, "run", run);
