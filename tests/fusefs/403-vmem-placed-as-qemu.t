@@ -57,6 +57,9 @@ is "$?:$out" "1:hotmemctl: error: address must be aligned to 0x200000 bytes" \
 out=$(ctl device_add virtio-mem-pci id=vm4 size=65M block-size=1M memaddr=0x200100000 2>&1)
 is "$?:$out" "1:hotmemctl: error: backend memory size must be multiple of 0x200000" \
 	"size 65M at memaddr 0x200100000: the size refused first, as QEMU 9.2 (7.2: the address)"
+out=$(ctl device_add virtio-mem-pci id=vm4 size=3M node=7 2>&1)
+is "$?:$out" "1:hotmemctl: error: backend memory size must be multiple of 0x200000" \
+	"size 3M on node 7: pre-plug's size refusal before realize's node one, as QEMU 9.2"
 out=$(ctl device_add virtio-mem-pci id=vm4 size=6M block-size=4M 2>&1)
 is "$?:$out" "1:hotmemctl: error: 'memdev' property memdev size has to be multiples of'block-size' (0x400000)" \
 	"block-size 4M, size 6M: virtio_mem_device_realize()'s words, as QEMU 9.2"
