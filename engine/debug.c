@@ -124,6 +124,21 @@ static void flag_names(const struct page *page, unsigned long kflags, char *buf,
 }
 
 /*
+ * %pGp of a page as a line after its migration failed (soft offline):
+ * the flags word, then the names, "%#lx(%s)" as format_page_flags()
+ * prints it; the page is back on its LRU (putback_movable_pages()).
+ */
+void page_flags_pgp(struct hotmem *hm, unsigned long pfn, char *buf, size_t len)
+{
+	const struct page *page = pfn_to_page(hm, pfn);
+	unsigned long kflags = page_kernel_flags(page, false);
+	char names[128];
+
+	flag_names(page, kflags, names, sizeof(names));
+	snprintf(buf, len, "%#lx(%s)", kflags, names);
+}
+
+/*
  * 6.12's page types (enum pagetype): the engine keeps buddy, offline and
  * hugetlb as flags, the kernel in page_type's top byte.
  */

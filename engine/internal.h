@@ -1507,6 +1507,8 @@ struct hm_page_owner;
 unsigned long page_head_pfn(struct hotmem *hm, unsigned long pfn);
 const char *page_type_name(const struct page *page);
 void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason);
+/* "%#lx(names)": %pGp of the page (lib/vsprintf.c format_page_flags()) */
+void page_flags_pgp(struct hotmem *hm, unsigned long pfn, char *buf, size_t len);
 /* ratelimit.c: lib/ratelimit.c's ___ratelimit() */
 unsigned long hm_ratelimit_now_ms(void);
 bool __hm_ratelimit(struct hotmem *hm, struct hm_ratelimit *rs, const char *func,

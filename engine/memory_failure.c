@@ -309,12 +309,15 @@ static int soft_offline_pass(struct hotmem *hm, unsigned long pfn, struct page *
 		if (!ret) {
 			ret = retire_free_page(hm, pfn);
 		} else {
+			char flags[192];
+
 			/*
 			 * soft_offline_in_use_page(): migrate_pages()' failed
-			 * pages > 0; the kernel's line goes on with ", type " and
-			 * the page's flags (%pGp), which are not the kernel's here
+			 * pages > 0, then the page's flags (%pGp) once
+			 * putback_movable_pages() put it back on its LRU
 			 */
-			pr_info(hm, "Soft offline: %#lx: page migration failed 1", pfn);
+			page_flags_pgp(hm, pfn, flags, sizeof(flags));
+			pr_info(hm, "Soft offline: %#lx: page migration failed 1, type %s", pfn, flags);
 			ret = -EBUSY;
 		}
 	}

@@ -210,6 +210,10 @@ static void test_memory_failure_of_kernel_pages_is_ignored(void **state)
 	assert_int_equal(hotmem_alloc_page_at(hm, DIMM_PFN + 20013, HM_ALLOC_PINNED, &p), 0);
 	assert_int_equal(hotmem_soft_offline_page(hm, DIMM_PFN + 20013), -EBUSY);
 	assert_false(poisoned(hm, DIMM_PFN + 20013));
+	/* soft_offline_in_use_page()'s line, %pGp of the page back on its LRU (6.12) */
+	assert_true(dmesg_has(hm, "Soft offline: 0x104e2d: page migration failed 1, type "
+				  "0x17ffffc0020128(uptodate|lru|active|swapbacked|node=0|zone=2|"
+				  "lastcpupid=0x1fffff)"));
 	assert_int_equal(hotmem_handle_pfn(hm, p, &pfn), 0);
 	assert_int_equal(hotmem_memory_failure(hm, DIMM_PFN + 20013), -EBUSY);
 	assert_true(poisoned(hm, DIMM_PFN + 20013));
