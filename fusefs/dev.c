@@ -782,7 +782,8 @@ static uint64_t vmem_align(const struct hmfs_dev *d)
  * R9: hotmem spoke 7.2 here and 9.2 for a pc-dimm).  @saved: a state
  * file's device (restored, or put back by an undo) is held to its
  * block-size alone, as hotmem was until 2026-12-02, so a file's device at
- * a 1M-aligned memaddr is restored, not refused.
+ * a 1M-aligned memaddr is restored, not refused; its size is held to it
+ * by realize's own check below, in realize's words.
  */
 static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, bool saved,
 		      int nr_nodes, char *err, size_t errlen)
@@ -802,9 +803,6 @@ static int vmem_check(struct hmfs_dev *d, bool have_addr, uint64_t requested, bo
 			    QEMU_VMALLOC_ALIGN);
 	if (have_addr && d->addr % align)
 		return hmfs_qemu_error(err, errlen, "address must be aligned to 0x%llx bytes",
-			    (unsigned long long)align);
-	if (saved && d->size % align)
-		return hmfs_qemu_error(err, errlen, "backend memory size must be multiple of 0x%llx",
 			    (unsigned long long)align);
 	/* virtio_mem_device_realize()'s first: the node (its missing space is QEMU's; reread30 R9) */
 	if (d->node >= nr_nodes)
