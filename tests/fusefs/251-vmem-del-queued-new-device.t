@@ -17,10 +17,10 @@
 # vm1 removed, a second DEVICE_DELETED vm1, vm1 gone after kill -9).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 SHIM=$TMP/thread_hold.so
 export HOTMEM_TEST_THREAD_HOLD=$TMP/hold
-LD_PRELOAD=$SHIM mount_fs "hotmemfs mounts with a state file (thread_hold.so)" --fresh
+LD_PRELOAD="$(preloads "$SHIM")" mount_fs "hotmemfs mounts with a state file (thread_hold.so)" --fresh
 vmem_del_offline_loops
 
 touch "$TMP/hold"

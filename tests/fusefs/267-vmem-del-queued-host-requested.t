@@ -30,13 +30,13 @@
 # they mean happening in their order.
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
 M128=134217728
 logged() { grep -c "vm1: the queued device_del" "$TMP/hotmemfs.log"; }
 
-LD_PRELOAD=$TMP/thread_hold.so mount_fs "hotmemfs mounts, no state file (thread_hold.so)" \
+LD_PRELOAD="$(preloads "$TMP/thread_hold.so")" mount_fs "hotmemfs mounts, no state file (thread_hold.so)" \
 	--fresh --state none
 vmem_del_offline_loops
 touch "$TMP/hold"

@@ -12,10 +12,10 @@
 # check 4 fails (1 of 5: 25 listed; with only the sink's left out, 2).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim lock_audit
+want_wrapping_shim lock_audit
 export HOTMEM_TEST_LOCK_AUDIT=$TMP/audit
 
-LD_PRELOAD=$TMP/lock_audit.so mount_fs "hotmemfs mounts with a state file (lock_audit.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/lock_audit.so")" mount_fs "hotmemfs mounts with a state file (lock_audit.so)" --fresh
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=128M >/dev/null &&
 	echo online_movable >"$MNT/sys/devices/system/memory/memory32/state"
 tap_ok $? "a virtio-mem vm0, its memory32 onlined (the change, the driver's work, the journal)"

@@ -13,12 +13,12 @@
 # file aside).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim lock_hold
+want_wrapping_shim lock_hold
 STATE=$TMP/sd/st MNT2=$TMP/mnt2
 mkdir -p "$TMP/sd" "$MNT2"
 hold=$TMP/hold
 : >"$hold"
-HOTMEM_TEST_LOCK_HOLD=$hold LD_PRELOAD=$TMP/lock_hold.so \
+HOTMEM_TEST_LOCK_HOLD=$hold LD_PRELOAD="$(preloads "$TMP/lock_hold.so")" \
 	"$HMFS" --netns none --fresh -S "$STATE" -s "$TMP/b.sock" "$MNT" >"$TMP/b.out" 2>&1 &
 b=$!
 file_wait "$hold.held"

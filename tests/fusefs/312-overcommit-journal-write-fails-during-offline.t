@@ -13,12 +13,12 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
-require_preload_shim sync_shim
+want_wrapping_shim sync_shim
 export HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/fail
 INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
 values() { echo "$(cat "$HP/nr_overcommit_hugepages") $(cat "$INJ")"; }
 
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" vmem_offline_loops "(a state file, sync_shim.so)" --fresh
 in_background set w "$HP/nr_overcommit_hugepages" 3
 answered_within set 30 && in_background set w "$INJ" -12 && answered_within set 30
 tap_ok $? "nr_overcommit_hugepages 3 and MEM_GOING_ONLINE error -12 taken while the offline loops"

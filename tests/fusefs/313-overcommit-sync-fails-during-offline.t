@@ -11,10 +11,10 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
-require_preload_shim sync_shim
+want_wrapping_shim sync_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" vmem_offline_loops "(a state file, sync_shim.so)" --fresh
 in_background set w "$HP/nr_overcommit_hugepages" 3
 answered_within set 30
 tap_ok $? "nr_overcommit_hugepages 3 taken while the offline loops"

@@ -14,12 +14,12 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
-require_preload_shim sync_shim
+want_wrapping_shim sync_shim
 export HOTMEM_TEST_FSYNC_HOLD=$TMP/hold
 records() { tr '\0' '\n' <"$STATE.journal" | grep -c "\"param\":{\"hugetlb-overcommit\":$1}"; }
 file_value() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["machine"]["params"]["hugetlb-overcommit"])' "$STATE"; }
 
-LD_PRELOAD=$TMP/sync_shim.so mount_fs "hotmemfs mounts (a state file, sync_shim.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" mount_fs "hotmemfs mounts (a state file, sync_shim.so)" --fresh
 echo 2 >"$HP/nr_overcommit_hugepages"
 tap_ok $? "nr_overcommit_hugepages 2"
 : >"$TMP/hold"

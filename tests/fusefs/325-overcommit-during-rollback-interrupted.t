@@ -19,7 +19,7 @@
 require_env
 need_tool python3 python3
 need_tool gdb gdb
-require_preload_shim sync_shim
+want_wrapping_shim sync_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
 
@@ -41,7 +41,7 @@ print("ret=%d" % r if r >= 0 else errno.errorcode[ctypes.get_errno()])' "$2" "$3
 	done
 }
 
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" vmem_offline_loops "(a state file, sync_shim.so)" --fresh
 : >"$TMP/fail"
 in_background oc w "$HP/nr_overcommit_hugepages" 9
 fs_thread_in rollback 30

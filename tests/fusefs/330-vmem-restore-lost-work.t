@@ -10,12 +10,12 @@
 # for good: no online of its own left to queue it (reread26 R2).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim thread_hold
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 m=$MNT/sys/devices/system/memory
 plugged() { ctl qom-get vm0 size 2>&1; }
 HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_NAME=hotmemfs-driver \
-	HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD=$TMP/thread_hold.so \
+	HOTMEM_TEST_THREAD_HOLD_WRLOCK=1 LD_PRELOAD="$(preloads "$TMP/thread_hold.so")" \
 	mount_fs "hotmemfs mounts (thread_hold.so) with a fresh state file" --fresh --profile qemu-512m
 ctl device_add virtio-mem-pci id=vm0 size=2G requested-size=1152M >/dev/null
 is "$(plugged)" 1073741824 "vm0 plugged 1G of 1152M: its offline threshold"

@@ -23,7 +23,7 @@ require_env
 timers_hold_contended
 M=$MNT/sys/devices/system/memory
 
-LD_PRELOAD=$TMP/thread_hold.so vmem_offline_loops "(no state file, thread_hold.so)"
+LD_PRELOAD="$(preloads "$TMP/thread_hold.so")" vmem_offline_loops "(no state file, thread_hold.so)"
 "$HMCTL" -s "$CTL" events >"$TMP/ev.txt" 2>&1 &
 EV=$!
 follow_wait 1 "hotmemctl events follows"

@@ -18,8 +18,8 @@
 # checks 14 and 15 fail (checked: not answered until the pins go).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
-require_preload_shim thread_hold
+want_wrapping_shim sync_shim
+want_wrapping_shim thread_hold
 export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
 export HOTMEM_TEST_SYNC_HOLD=$TMP/shold HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 M=$MNT/sys/devices/system/memory
@@ -32,7 +32,7 @@ d2_eject_loops() {
 	return 1
 }
 
-LD_PRELOAD="$TMP/sync_shim.so $TMP/thread_hold.so" vmem_offline_loops \
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so" "$TMP/thread_hold.so")" vmem_offline_loops \
 	"(a state file, sync_shim.so, thread_hold.so)" --fresh
 echo online_movable >"$M/auto_online_blocks"
 tap_ok $? "auto_online_blocks online_movable"

@@ -752,9 +752,9 @@ vm1_add_while_looping() {
 qemu_record_sync_fails() {
 	local kind=$1 id=$2
 	shift 2
-	require_preload_shim sync_shim
+	want_wrapping_shim sync_shim
 	export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-	LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
+	LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" vmem_offline_loops "(a state file, sync_shim.so)" --fresh
 	: >"$TMP/fail"
 	in_background "$@"
 	# its record written (its fdatasync() fails next), before the offline ends
@@ -783,14 +783,14 @@ d2_add_while_looping() {
 # LD_PRELOAD of the mount) to hold the timers' thread at the first mutex
 # another thread holds while $TMP/hold exists (tests/fusefs/336, 354, 391)
 timers_hold_contended() {
-	require_preload_shim thread_hold
+	want_wrapping_shim thread_hold
 	need_tool addr2line binutils
 	export HOTMEM_TEST_THREAD_HOLD=$TMP/hold HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
 }
 # mount_timers_hold NAME: mount_fs with thread_hold.so preloaded
 # (timers_hold_contended first), fresh, no state file (tests/fusefs/336, 391)
 mount_timers_hold() {
-	LD_PRELOAD=$TMP/thread_hold.so mount_fs "$1 (thread_hold.so)" --fresh --state none
+	LD_PRELOAD="$(preloads "$TMP/thread_hold.so")" mount_fs "$1 (thread_hold.so)" --fresh --state none
 }
 # d2_add_held: d2_add_while_looping with the timers' thread held
 # (timers_hold_contended) at change_lock in d2's queued add, so that

@@ -13,12 +13,12 @@
 # (checked: {"not-saved": ...}, the error cleared).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
+want_wrapping_shim sync_shim
 export HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/wfail HOTMEM_TEST_TRUNC_FAIL=$TMP/tfail
 export HOTMEM_TEST_DIRSYNC=$TMP/dfail
 INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
 
-LD_PRELOAD=$TMP/sync_shim.so mount_fs "hotmemfs mounts (a state file, sync_shim.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" mount_fs "hotmemfs mounts (a state file, sync_shim.so)" --fresh
 ctl inject MEM_GOING_OFFLINE -16 >/dev/null && echo online >"$MNT/sys/devices/system/memory/auto_online_blocks"
 tap_ok $? "hotmemctl inject MEM_GOING_OFFLINE -16, then a change whose record saves it"
 printf w >"$TMP/wfail"

@@ -21,12 +21,12 @@
 # the records go on after it.
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
+want_wrapping_shim sync_shim
 export HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/wfail HOTMEM_TEST_TRUNC_FAIL=$TMP/tfail
 export HOTMEM_TEST_FSYNC_HOLD=$TMP/hold
 OC=$MNT/sys/kernel/mm/hugepages/hugepages-2048kB/nr_overcommit_hugepages
 
-LD_PRELOAD=$TMP/sync_shim.so mount_fs "hotmemfs mounts (a state file, sync_shim.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" mount_fs "hotmemfs mounts (a state file, sync_shim.so)" --fresh
 echo 3 >"$OC"
 tap_ok $? "nr_overcommit_hugepages 3 taken (its record journaled)"
 printf w >"$TMP/wfail"
@@ -45,7 +45,7 @@ is "$(cat "$OC")" 3 "... the value as it was"
 grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $((! $?)) "hotmemfs is not frozen"
 kill9_fs
-LD_PRELOAD=$TMP/sync_shim.so mount_fs "kill -9, restart from the state file (sync_shim.so)"
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" mount_fs "kill -9, restart from the state file (sync_shim.so)"
 is "$(cat "$OC")" 3 "the acknowledged value, not the refused one"
 echo 4 >"$OC" && [ "$(cat "$OC")" = 4 ]
 tap_ok $? "the next write is taken"

@@ -14,14 +14,14 @@
 # vm0's refused 512M and listed vm1).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
+want_wrapping_shim sync_shim
 export HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/wfail HOTMEM_TEST_TRUNC_FAIL=$TMP/tfail
 
 # fail_next_record: the next record written whole then EIO, its cut failing, the write after let through
 fail_next_record() { printf wxp >"$TMP/wfail" && : >"$TMP/tfail"; }
 disk_works() { rm -f "$TMP/wfail" "$TMP/tfail"; }
 
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" vmem_offline_loops "(a state file, sync_shim.so)" --fresh
 fail_next_record
 in_background qs qmp_qom_set vm0 536870912
 answered_within qs 30 1 && grep -q '"error"' "$TMP/qs.out" && looping
@@ -39,7 +39,7 @@ ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs
 
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so, again)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" vmem_offline_loops "(a state file, sync_shim.so, again)" --fresh
 fail_next_record
 in_background add qmp_vmem_add vm1 1073741824 134217728
 answered_within add 30 1 && grep -q '"error"' "$TMP/add.out" && looping

@@ -14,14 +14,14 @@
 # while the made qom-set runs, is refused and undone.
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
-require_preload_shim thread_hold
+want_wrapping_shim sync_shim
+want_wrapping_shim thread_hold
 need_tool addr2line binutils
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_THREAD_HOLD=$TMP/hold \
 	HOTMEM_TEST_THREAD_HOLD_CONTENDED=1
 M256=268435456 M384=402653184 M512=536870912
 
-LD_PRELOAD="$TMP/sync_shim.so $TMP/thread_hold.so" \
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so" "$TMP/thread_hold.so")" \
 	vmem_offline_loops "(a state file, sync_shim.so, thread_hold.so)" --fresh
 touch "$TMP/hold"
 in_background qs qmp_qom_set vm0 $M512

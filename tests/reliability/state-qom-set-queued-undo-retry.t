@@ -16,8 +16,8 @@
 # put-back queue was taken first).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
-require_preload_shim thread_hold
+want_wrapping_shim sync_shim
+want_wrapping_shim thread_hold
 want_off_clock
 need_tool addr2line binutils
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_THREAD_HOLD=$TMP/hold \

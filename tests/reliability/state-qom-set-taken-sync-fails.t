@@ -15,10 +15,10 @@
 # fail, so its change is undone too (memory33 online again).
 . "$(dirname "$0")/lib.sh"
 require_env
-require_preload_shim sync_shim
+want_wrapping_shim sync_shim
 export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 
-LD_PRELOAD=$TMP/sync_shim.so vmem_offline_loops "(a state file, sync_shim.so)" --fresh
+LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" vmem_offline_loops "(a state file, sync_shim.so)" --fresh
 qom_set_take_fails
 is "$(vmem_plugged vm0)" 268435456 "vm0 back to its 256M plugged: the guest's work undone"
 grep -qF "vm0: QEMU's requested-size 0x20000000 queued again for the guest's driver (an undo rebuilt the device): taken in 50 s, or now by hotmemctl vmem-retry vm0" "$TMP/hotmemfs.log"
