@@ -11,9 +11,11 @@
  * Beside memory/: node/ (topology: what changes while the machine runs,
  * nodeN's meminfo and numastat, is left out),
  * sys/module/memory_hotplug/parameters, sys/module/virtio_mem/parameters
- * and proc/iomem (where a virtio-mem
+ * proc/iomem (where a virtio-mem
  * device shows as one: its "virtioN" region and the "System RAM
- * (virtio_mem)" it added, which memory/ alone cannot tell from a DIMM's).
+ * (virtio_mem)" it added, which memory/ alone cannot tell from a DIMM's),
+ * proc/cmdline and sys/kernel/mm/hugepages (the boot parameters and the
+ * HugeTLB pool, which memory/ does not show: note29).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +42,12 @@ static const char *const trees[] = {
 	/* the virtio-mem driver's (unplug_online ...): a machine imported keeps them */
 	"sys/module/virtio_mem/parameters",
 	"proc/iomem",
+	/*
+	 * what the machine booted with (kernelcore=, hugepages=, ...) and its
+	 * HugeTLB pool now: hotmem profile --from-sysfs boots them again
+	 */
+	"proc/cmdline",
+	"sys/kernel/mm/hugepages",
 	/* the DIMM slots (PNP0C80:xx), as links: hotmem profile --from-sysfs counts them */
 	"sys/bus/acpi/devices",
 };
