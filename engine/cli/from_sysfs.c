@@ -3,8 +3,9 @@
  * hotmem profile --from-sysfs DIR: a profile reproducing the machine whose
  * memory sysfs is under DIR (a live "/", or a dump in util-linux's
  * tests/ts/lsmem/mk-input.sh layout: DIR/sys/devices/system/memory/...,
- * optionally .../node and sys/module/memory_hotplug/parameters), and what
- * it could not infer.
+ * optionally .../node, sys/module/memory_hotplug/parameters, proc/iomem,
+ * proc/cmdline and sys/kernel/mm/hugepages, as hotmemctl export writes
+ * them), and what it could not infer.
  *
  * sysfs shows blocks, not how they came: which memory was there at boot
  * and which was hot-added is inferred (x86: boot RAM runs from 0 up to the
@@ -854,54 +855,291 @@ static void print_vmem_params(struct found *f, char *buf, size_t len, size_t *n)
 	if (!exists(f, "sys/module/virtio_mem/parameters")) {
 		if (f->nr_vmem)
 			note(f, "virtio_mem module parameters: no sys/module/virtio_mem/parameters, the "
-				"kernel's defaults");
+				"kernel's defaults where proc/cmdline sets none");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
 		if (append_param(f, "virtio_mem", params[i], buf, len, n) == -ENOENT)
 			note(f, "virtio_mem.%s: not under sys/module/virtio_mem/parameters, the kernel's "
-				"default", params[i]);
+				"default where proc/cmdline sets none", params[i]);
 }
 
 /*
- * The words of DIR/proc/cmdline that place boot memory in ZONE_MOVABLE
- * (kernelcore=, movablecore=: 6.12 find_zone_movable_pfns_for_nodes()),
- * in order, appended to @buf (*@n used); one hotmem refuses
- * (kernelcore=mirror) left out, and said when @say.  The number taken.
+ * A word of proc/cmdline whose value the dump shows as the machine has it
+ * now: memhp_default_state= as memory/auto_online_blocks, MOD.NAME= as
+ * sys/module/MOD/parameters/NAME (the kernel's name, '_' for '-').  The
+ * dump's value is taken (print_cmdline()), the boot's word is not: one
+ * written at run time (echo online > auto_online_blocks) is the machine's.
  */
-static int append_boot_movable(struct found *f, bool say, char *buf, size_t len, size_t *n)
+static bool shown_by_sysfs(const struct found *f, const char *name)
 {
-	char line[1024], err[256], w[512];
-	const char *p = line;
-	int taken = 0;
+	char rel[320], *p;
+	const char *dot = strchr(name, '.');
 
-	if (read_line(f, "proc/cmdline", line, sizeof(line)))
-		return 0;
+	if (!strcmp(name, "memhp_default_state"))
+		return exists(f, "sys/devices/system/memory/auto_online_blocks");
+	if (!dot)
+		return false;
+	snprintf(rel, sizeof(rel), "sys/module/%.*s/parameters/%s", (int)(dot - name), name,
+		 dot + 1);
+	for (p = rel + strlen("sys/module/"); *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return exists(f, rel);
+}
+
+/* what boot_words() takes from proc/cmdline */
+struct boot_words {
+	char buf[1024];		/* the words a profile carries, in proc/cmdline's order */
+	size_t n;
+	int movable;		/* kernelcore=/movablecore= among them */
+	bool hugepages;		/* a hugepages= word among them */
+	char hp_word[128];	/* the first (the kernel ignores a second) */
+	struct hotmem_config cfg;	/* what they set: the boot pool, hugepages_node */
+	char unmodelled[512];	/* the words hotmem models none of (root=, console=) */
+	size_t nu;
+};
+
+/*
+ * The words of DIR/proc/cmdline that boot the machine as it booted: what
+ * hotmem models and the dump does not show as it is now
+ * (shown_by_sysfs()) -- kernelcore=, movablecore= (6.12
+ * find_zone_movable_pfns_for_nodes()), movable_node, hugepages=,
+ * hugepagesz=, default_hugepagesz=, hugetlb_free_vmemmap, hotmem's own --
+ * in order, each parsed after the ones before it as the kernel reads
+ * them, so that one hotmem refuses (kernelcore=mirror, a second
+ * hugepages=) is left out, said when @say.  @pool: the word that takes
+ * hugepages='s place, NULL to keep it as it is, "" for none; put at the
+ * end without one (or without proc/cmdline).  0, or -ENOENT without
+ * proc/cmdline in the dump.
+ */
+static int boot_words(struct found *f, const char *pool, bool say, struct boot_words *bw)
+{
+	char line[1024], err[256], w[512], tmp[512];
+	const char *p = line;
+	bool placed = false;
+	int ret;
+
+	memset(bw, 0, sizeof(*bw));
+	hotmem_config_default(&bw->cfg);
+	bw->cfg.nr_possible_nodes = f->nr_nodes;
+	/* without one, no word but the pool's */
+	ret = read_line(f, "proc/cmdline", line, sizeof(line)) ? -ENOENT : 0;
+	if (ret)
+		line[0] = '\0';
 	/* the kernel's words: quotes honoured, none after a bare "--" (init's; reread30 R8) */
 	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
-		struct hotmem_config scratch;
+		size_t namelen = strcspn(w, "=");
+		const char *word = w;
 
-		if (strncmp(w, "kernelcore=", 11) && strncmp(w, "movablecore=", 12))
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)namelen, w);
+		if (shown_by_sysfs(f, tmp))
 			continue;
-		hotmem_config_default(&scratch);
-		if (hotmem_config_parse_cmdline(&scratch, w, err, sizeof(err))) {
+		if (hotmem_config_parse_cmdline(&bw->cfg, w, err, sizeof(err))) {
 			if (say)
 				note(f, "proc/cmdline: %s: left out", err);
 			continue;
 		}
-		if (*n < len)
-			*n += (size_t)snprintf(buf + *n, len - *n, "%s%s", *n ? " " : "", w);
-		taken++;
+		if (hotmem_config_unmodelled(&bw->cfg, tmp, sizeof(tmp))) {
+			if (bw->nu < sizeof(bw->unmodelled))
+				bw->nu += (size_t)snprintf(bw->unmodelled + bw->nu,
+							   sizeof(bw->unmodelled) - bw->nu, "%s%s",
+							   bw->nu ? " " : "", w);
+			continue;
+		}
+		bw->movable += !strncmp(w, "kernelcore=", 11) || !strncmp(w, "movablecore=", 12);
+		if (!strncmp(w, "hugepages=", 10)) {
+			bw->hugepages = true;
+			snprintf(bw->hp_word, sizeof(bw->hp_word), "%.127s", w);
+			placed = true;
+			word = pool ? pool : w;
+		}
+		if (*word && bw->n < sizeof(bw->buf))
+			bw->n += (size_t)snprintf(bw->buf + bw->n, sizeof(bw->buf) - bw->n, "%s%s",
+						  bw->n ? " " : "", word);
 	}
-	return taken;
+	if (pool && *pool && !placed && bw->n < sizeof(bw->buf))
+		bw->n += (size_t)snprintf(bw->buf + bw->n, sizeof(bw->buf) - bw->n, "%s%s",
+					  bw->n ? " " : "", pool);
+	if (say && bw->nu)
+		note(f, "proc/cmdline: %s: hotmem models none of these, left out", bw->unmodelled);
+	return ret;
 }
 
-/* the kernel command line that reproduces auto_online_blocks and the parameters */
-static void print_cmdline(struct found *f, FILE *out)
+/* the 2 MiB HugeTLB pool the dump shows (hugetlb_pool()) */
+struct found_pool {
+	bool known;		/* kernel/mm/hugepages or nodeN/hugepages in the dump */
+	bool per_node;		/* nodeN/hugepages: the count of each node */
+	unsigned long total, node[HM_MAX_NUMNODES], free;
+};
+
+#define HSTATE_2M "hugepages/hugepages-2048kB"
+
+/* DIR/REL as an unsigned number (the kernel's "%lu\n"): true when there and one */
+static bool read_ulong(const struct found *f, const char *rel, unsigned long *v)
+{
+	char buf[32], *end;
+
+	if (read_line(f, rel, buf, sizeof(buf)))
+		return false;
+	errno = 0;
+	*v = strtoul(buf, &end, 10);
+	return end != buf && !*end && !errno;
+}
+
+/*
+ * The pool: each node's nr_hugepages (6.12 drivers/base/node.c's
+ * nodeN/hugepages/, hugetlb_register_node()), else the global count
+ * (mm/hugetlb.c hugetlb_sysfs_init(): kernel/mm/hugepages/); what the
+ * dump holds besides that the profile cannot carry, said.
+ */
+static void scan_pool(struct found *f, struct found_pool *pool)
+{
+	char rel[128];
+	unsigned long v, fr;
+
+	memset(pool, 0, sizeof(*pool));
+	for (int nid = 0; nid < f->nr_nodes && nid < HM_MAX_NUMNODES; nid++) {
+		snprintf(rel, sizeof(rel), "sys/devices/system/node/node%d/" HSTATE_2M "/nr_hugepages",
+			 nid);
+		if (!read_ulong(f, rel, &v))
+			continue;
+		pool->per_node = pool->known = true;
+		pool->node[nid] = v;
+		pool->total += v;
+		snprintf(rel, sizeof(rel), "sys/devices/system/node/node%d/" HSTATE_2M "/free_hugepages",
+			 nid);
+		if (read_ulong(f, rel, &fr))
+			pool->free += fr;
+	}
+	if (!pool->per_node && read_ulong(f, "sys/kernel/mm/" HSTATE_2M "/nr_hugepages", &v)) {
+		pool->known = true;
+		pool->total = v;
+		if (read_ulong(f, "sys/kernel/mm/" HSTATE_2M "/free_hugepages", &fr))
+			pool->free = fr;
+	}
+	if (read_ulong(f, "sys/kernel/mm/" HSTATE_2M "/nr_overcommit_hugepages", &v) && v)
+		note(f, "HugeTLB: nr_overcommit_hugepages %lu, a run-time sysctl no boot parameter "
+			"sets: not carried (0)", v);
+	if (read_ulong(f, "sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", &v) && v)
+		note(f, "HugeTLB: %lu pages of 1 GiB: hotmem models the 2 MiB hstate alone, left out",
+		     v);
+	if (pool->known && pool->free < pool->total)
+		note(f, "HugeTLB: %lu of the pool's %lu pages in use (free_hugepages): they boot free",
+		     pool->total - pool->free, pool->total);
+}
+
+/* a node with boot memory or CPUs: online at boot (6.12 hugepages_setup() takes only those) */
+static bool node_online_at_boot(const struct found *f, const bool *boot, int nid)
+{
+	if (f->cpu_nodes & (1ULL << nid))
+		return true;
+	for (unsigned long id = 0; id < f->nr; id++)
+		if (boot[id] && (f->blk[id].nodes & (1ULL << nid)))
+			return true;
+	return false;
+}
+
+/* whether proc/cmdline's boot pool (@bw) is the dump's (@pool), node by node where it can tell */
+static bool pool_as_booted(const struct found *f, const struct found_pool *pool,
+			   const struct boot_words *bw)
+{
+	bool specific = false;
+
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		specific |= bw->cfg.hugepages_node[nid] != 0;
+	if (bw->cfg.hugepages != pool->total)
+		return false;
+	if (!pool->per_node)
+		return true;
+	if (!specific)
+		return f->nr_nodes == 1; /* a bare count on several nodes: spread at boot, per node unsaid */
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		if (bw->cfg.hugepages_node[nid] != pool->node[nid])
+			return false;
+	return true;
+}
+
+/*
+ * The pool as a boot parameter into @buf: "hugepages=N" on one node or
+ * with the global count alone, else "hugepages=NODE:N,..." (6.12
+ * hugepages_setup()'s node form) for the nodes that have pages; a node
+ * not online at boot cannot be named (hugepages_check_online()), its
+ * pages left out and said.  "" for none.
+ */
+static void pool_word(struct found *f, const struct found_pool *pool, const bool *boot,
+		      char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!pool->total)
+		return;
+	if (!pool->per_node || f->nr_nodes == 1) {
+		snprintf(buf, len, "hugepages=%lu", pool->total);
+		return;
+	}
+	for (int nid = 0; nid < f->nr_nodes && nid < HM_MAX_NUMNODES && n < len; nid++) {
+		if (!pool->node[nid])
+			continue;
+		if (!node_online_at_boot(f, boot, nid)) {
+			note(f, "HugeTLB: node %d's %lu pages: the node is not online at boot (no boot "
+				"memory, no CPU), a boot parameter cannot name it; left out", nid,
+			     pool->node[nid]);
+			continue;
+		}
+		n += (size_t)snprintf(buf + n, len - n, "%s%d:%lu", n ? "," : "hugepages=", nid,
+				      pool->node[nid]);
+	}
+}
+
+/*
+ * The HugeTLB pool's word (boot_words()'s @pool): NULL to keep
+ * proc/cmdline's hugepages= -- the dump's pool is its boot pool, which
+ * comes back as it was -- else the dump's pool as a boot pool in @buf
+ * ("" for none): a pool grown, shrunk or moved at run time can only come
+ * back so, boot allocation placing its pages, said.
+ */
+static const char *hugetlb_pool(struct found *f, const bool *boot, char *buf, size_t len)
+{
+	struct found_pool pool;
+	struct boot_words bw;
+	bool cmdline = !boot_words(f, NULL, false, &bw);
+
+	scan_pool(f, &pool);
+	if (!pool.known) {
+		note(f, "HugeTLB: no kernel/mm/hugepages or nodeN/hugepages in the dump: the pool is "
+			"%s", bw.hugepages ? "proc/cmdline's boot pool (hugepages=)" : "none");
+		return NULL;
+	}
+	if (pool_as_booted(f, &pool, &bw))
+		return NULL;
+	pool_word(f, &pool, boot, buf, len);
+	if (bw.hugepages && bw.cfg.hugepages == pool.total && pool.per_node)
+		note(f, "HugeTLB: proc/cmdline's hugepages=%lu as %s: the pool per node the dump "
+			"shows (a bare count is spread over the nodes at boot)", bw.cfg.hugepages, buf);
+	else
+		note(f, "HugeTLB: the pool (%lu pages) is not %s%s%s: a pool grown, shrunk or moved at "
+			"run time comes back as a boot pool, %s (boot allocation places its pages, not "
+			"where the run time put them)", pool.total,
+		     bw.hugepages ? "proc/cmdline's boot pool (" : cmdline ?
+		     "booted (no hugepages= in proc/cmdline" : "known to be booted (no proc/cmdline in "
+		     "the dump", bw.hugepages ? bw.hp_word : "", ")", *buf ? buf : "none");
+	return buf;
+}
+
+/*
+ * The kernel command line that reproduces auto_online_blocks and the
+ * parameters the dump shows, then proc/cmdline's boot words with the
+ * pool (boot_words(), hugetlb_pool())
+ */
+static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 {
 	static const char *const params[] = { "memmap_on_memory", "online_policy",
 					      "auto_movable_ratio", "auto_movable_numa_aware" };
-	char buf[128], cmdline[1024];
+	char buf[128], cmdline[2048], pool_buf[HM_MAX_NUMNODES * 24];
+	struct boot_words bw;
+	const char *pool;
 	size_t n = 0;
 	int missing = 0;
 
@@ -909,17 +1147,22 @@ static void print_cmdline(struct found *f, FILE *out)
 	if (!read_line(f, "sys/devices/system/memory/auto_online_blocks", buf, sizeof(buf)))
 		n += (size_t)snprintf(cmdline, sizeof(cmdline), "memhp_default_state=%s", buf);
 	else
-		note(f, "auto_online_blocks: not found, the kernel's default (offline)");
+		note(f, "auto_online_blocks: not found, the kernel's default (offline) where "
+			"proc/cmdline sets none");
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
 		if (append_param(f, "memory_hotplug", params[i], cmdline, sizeof(cmdline), &n) ==
 		    -ENOENT)
 			missing++;
 	if (missing)
 		note(f, "memory_hotplug module parameters: %d of %zu not under "
-		     "sys/module/memory_hotplug/parameters, the kernel's defaults", missing,
+		     "sys/module/memory_hotplug/parameters, the kernel's defaults where proc/cmdline "
+		     "sets none", missing,
 		     sizeof(params) / sizeof(params[0]));
 	print_vmem_params(f, cmdline, sizeof(cmdline), &n);
-	append_boot_movable(f, true, cmdline, sizeof(cmdline), &n);
+	pool = hugetlb_pool(f, boot, pool_buf, sizeof(pool_buf));
+	boot_words(f, pool, true, &bw);
+	if (bw.n && n < sizeof(cmdline))
+		n += (size_t)snprintf(cmdline + n, sizeof(cmdline) - n, "%s%s", n ? " " : "", bw.buf);
 	if (*cmdline)
 		fprintf(out, "cmdline = \"%s\"\n", cmdline);
 }
@@ -927,10 +1170,9 @@ static void print_cmdline(struct found *f, FILE *out)
 /* boot memory in ZONE_MOVABLE without proc/cmdline's kernelcore=/movablecore= to put it there: said */
 static void check_boot_zones(struct found *f, const bool *boot)
 {
-	char words[1024];
-	size_t n = 0;
+	struct boot_words bw;
 
-	if (append_boot_movable(f, false, words, sizeof(words), &n))
+	if (!boot_words(f, NULL, false, &bw) && bw.movable)
 		return;
 	for (unsigned long id = 0; id < f->nr; id++)
 		if (boot[id] && f->blk[id].online && !strcmp(f->blk[id].zone, "Movable")) {
@@ -1233,7 +1475,10 @@ static int write_profile(struct found *f, FILE *out)
 		     slots);
 	}
 	note(f, "which hot-added memory self-hosts its memmap (memmap_on_memory), the kernel's "
-		"own allocations, hugetlb_free_vmemmap: not in sysfs, hotmem's defaults");
+		"own allocations, hugetlb_free_vmemmap: not in sysfs; %s",
+	     exists(f, "proc/cmdline") ? "proc/cmdline's words for them where it has them "
+					 "(hugetlb_free_vmemmap, hotmem.kernel_alloc), else "
+					 "hotmem's defaults" : "hotmem's defaults");
 
 	fprintf(out, "# hotmem profile --from-sysfs %s\n", f->dir);
 	print_node_numbering(f, out, boot);
@@ -1260,7 +1505,7 @@ static int write_profile(struct found *f, FILE *out)
 	print_ranges(f, out, boot);
 	print_vmem(f, out);
 	print_states(f, out, boot);
-	print_cmdline(f, out);
+	print_cmdline(f, out, boot);
 	free(boot);
 	return 0;
 }

@@ -80,7 +80,7 @@ is "$(cat "$TMP/dump/sys/module/virtio_mem/parameters/"{unplug_online,force_bbm,
 	"hotmemctl export: sys/module/virtio_mem/parameters with them"
 stop_fs
 "$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p.profile" 2>/dev/null
-grep -q '^cmdline = ".* virtio_mem.unplug_online=N virtio_mem.force_bbm=Y virtio_mem.bbm_block_size=536870912"$' "$TMP/p.profile"
+grep -q '^cmdline = ".* virtio_mem.unplug_online=N virtio_mem.force_bbm=Y virtio_mem.bbm_block_size=536870912 hotmem.kernel_alloc=off"$' "$TMP/p.profile"
 tap_ok $? "hotmem profile --from-sysfs: on the profile's command line"
 start_fs --profile "$TMP/p.profile" --fresh
 tap_ok $? "the profile boots"
@@ -92,7 +92,7 @@ stop_fs
 # the driver's probe warned): carried, the machine imported is the one exported
 echo 805306368 >"$TMP/dump/sys/module/virtio_mem/parameters/bbm_block_size"
 "$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p3.profile" 2>"$TMP/notes"
-grep -q '^cmdline = ".* virtio_mem.bbm_block_size=805306368"$' "$TMP/p3.profile"
+grep -q '^cmdline = ".* virtio_mem.bbm_block_size=805306368 hotmem.kernel_alloc=off"$' "$TMP/p3.profile"
 tap_ok $? "a dump's bbm_block_size that is no power of 2 (768M): on the profile's command line"
 start_fs --profile "$TMP/p3.profile" --fresh
 tap_ok $? "... the profile boots"
@@ -110,9 +110,15 @@ echo 3000x >"$TMP/dump/sys/module/virtio_mem/parameters/bbm_block_size"
 grep -q "virtio_mem.bbm_block_size=3000x: expected an unsigned number of bytes .*: left out" "$TMP/notes" && ! grep "^cmdline" "$TMP/p3.profile" | grep -q bbm_block_size
 tap_ok $? "one that is no number (no kernel's): said, left out"
 rm -r "$TMP/dump/sys/module/virtio_mem"
+# the dump's proc/cmdline still has the boot's words for them: carried
+"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p5.profile" 2>/dev/null
+grep -q '^cmdline = ".* hotmem.kernel_alloc=off virtio_mem.force_bbm virtio_mem.bbm_block_size=0x20000000"$' "$TMP/p5.profile"
+tap_ok $? "a dump without them: proc/cmdline's virtio_mem words on the profile's command line" ||
+	diag "$(grep '^cmdline' "$TMP/p5.profile")"
+rm "$TMP/dump/proc/cmdline"
 "$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p4.profile" 2>"$TMP/notes"
 grep -q "virtio_mem module parameters: no sys/module/virtio_mem/parameters" "$TMP/notes" && ! grep "^cmdline" "$TMP/p4.profile" | grep -q "virtio_mem\."
-tap_ok $? "a dump without them but with a virtio-mem device: the kernel's defaults, said"
+tap_ok $? "... and without proc/cmdline, with a virtio-mem device: the kernel's defaults, said"
 
 # a bbm_block_size that is no power of 2 boots (param_set_ulong()); the
 # probe warns and keeps its own big block (virtio_mem_init_hotplug(), 6.12)

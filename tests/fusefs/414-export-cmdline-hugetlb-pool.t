@@ -1,0 +1,135 @@
+#!/bin/bash
+# hotmemctl export DIR -> hotmem profile --from-sysfs DIR gives back what
+# the machine booted with and its HugeTLB pool (note29): export writes
+# proc/cmdline and sys/kernel/mm/hugepages -- it wrote neither, and a
+# machine booted with movablecore=, hugepages=, hugetlb_free_vmemmap came
+# back without them, its pool empty -- and from-sysfs carries
+# proc/cmdline's words hotmem models and sysfs does not show as they are
+# now, and the pool: a boot pool as it was, one changed at run time as a
+# boot pool of the counts the dump shows, said.  A machine booted from
+# the profile has the profile's command line as its proc/cmdline: from
+# it the same profile again.
+. "$(dirname "$0")/lib.sh"
+require_env
+HM=$HOTMEM_BUILD/hotmem
+HP=hugepages/hugepages-2048kB
+
+pool() {	# pool DIR: "TOTAL NODE0 NODE1 ..." nr_hugepages of a mount or a dump
+	local out n
+	out=$(cat "$1/sys/kernel/mm/$HP/nr_hugepages" 2>&1)
+	for n in "$1"/sys/devices/system/node/node[0-9]*; do
+		out="$out $(cat "$n/$HP/nr_hugepages" 2>&1)"
+	done
+	echo "$out"
+}
+profile() {	# profile DIR NAME: hotmem profile --from-sysfs DIR into $TMP/NAME.profile, notes $TMP/NAME.notes
+	"$HM" profile --from-sysfs "$1" -o "$TMP/$2.profile" 2>"$TMP/$2.notes"
+}
+cmdline_of() { sed -n 's/^cmdline = "\(.*\)"$/\1/p' "$TMP/$1.profile"; }
+
+# a boot pool: qemu-512m booted with it, ZONE_MOVABLE and HVO
+mount_fs "qemu-512m boots with movablecore=256M hugepages=8 hugetlb_free_vmemmap=on" --fresh \
+	--profile qemu-512m --cmdline "movablecore=256M hugepages=8 hugetlb_free_vmemmap=on hotmem.kernel_alloc=off"
+is "$(pool "$MNT")" "8 8" "... its pool: 8 pages"
+ctl export "$TMP/a" >/dev/null
+tap_ok $? "exported"
+cmp -s "$MNT/proc/cmdline" "$TMP/a/proc/cmdline"
+tap_ok $? "... with its proc/cmdline"
+is "$(pool "$TMP/a")" "8 8" "... and sys/kernel/mm/hugepages (node0's pool as before)"
+stop_fs
+profile "$TMP/a" a
+tap_ok $? "hotmem profile --from-sysfs"
+is "$(cmdline_of a | grep -o ' movablecore=.*')" " movablecore=256M hugepages=8 hugetlb_free_vmemmap=on hotmem.kernel_alloc=off" \
+	"... proc/cmdline's boot words on its command line, in order, after the dump's values"
+! grep -q "HugeTLB" "$TMP/a.notes"
+tap_ok $? "... nothing said of the pool: the boot pool comes back as it was"
+mount_fs "the profile mounts" --fresh --profile "$TMP/a.profile"
+is "$(pool "$MNT") $(cat "$MNT/proc/sys/vm/hugetlb_optimize_vmemmap") $(cat "$MNT/sys/devices/system/memory/memory2/valid_zones")" \
+	"8 8 1 Movable" "... its pool 8 pages, HVO on, memory2 in ZONE_MOVABLE"
+ctl export "$TMP/a2" >/dev/null
+tap_ok $? "exported again"
+stop_fs
+is "$(pool "$TMP/a2")" "$(pool "$TMP/a")" "... the pool exported as the first machine's"
+is "$(cat "$TMP/a2/proc/cmdline")" "$(cmdline_of a)" "... whose proc/cmdline is the profile's command line"
+profile "$TMP/a2" a2
+is "$(cmdline_of a2)" "$(cmdline_of a)" "... and from it the same command line again"
+
+# the dump's proc/cmdline, edited: a word hotmem refuses is left out and
+# said (a second hugepages=: the kernel ignores it), the words hotmem
+# models none of are named; kernelcore=mirror left out as before
+cp -r "$TMP/a" "$TMP/e"
+echo 'console=ttyS0 movablecore=256M hugepages=8 hugepages=4 kernelcore=mirror quiet' >"$TMP/e/proc/cmdline"
+profile "$TMP/e" e
+is "$(cmdline_of e | grep -o ' movablecore=.*')" " movablecore=256M hugepages=8" \
+	"a dump's proc/cmdline with a second hugepages= and kernelcore=mirror: neither carried"
+grep -q "could not infer: proc/cmdline: hugepages=4: hugepages= given twice" "$TMP/e.notes" &&
+	grep -q "could not infer: proc/cmdline: kernelcore=mirror.*: left out" "$TMP/e.notes" &&
+	grep -q "could not infer: proc/cmdline: console=ttyS0 quiet: hotmem models none of these, left out" "$TMP/e.notes"
+tap_ok $? "... each said, and the words hotmem models none of named" || diag "$(grep proc/cmdline "$TMP/e.notes")"
+
+# no pool in the dump (an older export, a hand-made dump): proc/cmdline's boot pool, said
+rm -r "$TMP/e/sys/kernel/mm" "$TMP/e/sys/devices/system/node/node0/hugepages"
+profile "$TMP/e" f
+is "$(cmdline_of f | grep -o ' hugepages=.*')" " hugepages=8" "a dump without the pool: proc/cmdline's hugepages=8"
+grep -q "could not infer: HugeTLB: no kernel/mm/hugepages or nodeN/hugepages in the dump: the pool is proc/cmdline's boot pool" "$TMP/f.notes"
+tap_ok $? "... said"
+
+# no proc/cmdline in the dump: the pool as a boot pool, said; movablecore= gone, said
+rm "$TMP/a2/proc/cmdline"
+profile "$TMP/a2" g
+is "$(cmdline_of g | grep -o 'core=\|hugepages=[^ ]*\|hugetlb_free_vmemmap' | xargs)" "hugepages=8" \
+	"a dump without proc/cmdline: its pool as hugepages=8, no movablecore=, no hugetlb_free_vmemmap"
+grep -q "could not infer: HugeTLB: the pool (8 pages) is not known to be booted (no proc/cmdline in the dump): a pool grown, shrunk or moved at run time comes back as a boot pool, hugepages=8" "$TMP/g.notes" &&
+	grep -q "could not infer: memory2: boot memory in ZONE_MOVABLE, and no kernelcore= or movablecore= in proc/cmdline" "$TMP/g.notes"
+tap_ok $? "... both said" || diag "$(grep -E 'HugeTLB|ZONE_MOVABLE' "$TMP/g.notes")"
+
+# a pool changed at run time: numa2 booted with hugepages=0:2, node 1's
+# grown to 3: it comes back as a boot pool of those counts, in the boot
+# word's place, said
+mount_fs "numa2 boots with hugepages=0:2" --fresh --profile numa2 --cmdline "hugepages=0:2 hotmem.kernel_alloc=off"
+echo 3 >"$MNT/sys/devices/system/node/node1/$HP/nr_hugepages"
+is "$(pool "$MNT")" "5 2 3" "node 1's pool grown to 3 at run time"
+ctl export "$TMP/b" >/dev/null
+tap_ok $? "exported"
+stop_fs
+profile "$TMP/b" b
+is "$(cmdline_of b | grep -o ' hugepages=.*')" " hugepages=0:2,1:3 hotmem.kernel_alloc=off" \
+	"from-sysfs: the pool as hugepages=0:2,1:3, in hugepages=0:2's place"
+grep -q "could not infer: HugeTLB: the pool (5 pages) is not proc/cmdline's boot pool (hugepages=0:2): a pool grown, shrunk or moved at run time comes back as a boot pool, hugepages=0:2,1:3" "$TMP/b.notes"
+tap_ok $? "... said: a pool changed at run time comes back as a boot pool" || diag "$(grep HugeTLB "$TMP/b.notes")"
+mount_fs "that profile mounts" --fresh --profile "$TMP/b.profile"
+is "$(pool "$MNT")" "5 2 3" "... each node's pool as exported"
+ctl export "$TMP/b2" >/dev/null
+tap_ok $? "exported again"
+stop_fs
+is "$(diff -r --no-dereference -x cmdline "$TMP/b" "$TMP/b2" 2>&1 | head -20)" "" \
+	"export -> from-sysfs -> mount -> export: the same tree, file for file, but proc/cmdline"
+profile "$TMP/b2" b2
+is "$(cmdline_of b2)" "$(cmdline_of b)" "... and from it the same command line, nothing said of the pool" &&
+	! grep -q HugeTLB "$TMP/b2.notes"
+
+# a bare count on two nodes, spread at boot: the same count per node in
+# the node form (a bare count does not say each node's), said
+mount_fs "numa2 boots with hugepages=5" --fresh --profile numa2 --cmdline "hugepages=5 hotmem.kernel_alloc=off"
+spread=$(pool "$MNT")
+ctl export "$TMP/c" >/dev/null
+tap_ok $? "exported (its pool: $spread)"
+stop_fs
+profile "$TMP/c" c
+set -- $spread
+want=hugepages=$( { [ "$2" = 0 ] || echo "0:$2"; [ "$3" = 0 ] || echo "1:$3"; } | paste -sd,)
+is "$(cmdline_of c | grep -o ' hugepages=[^ ]*')" " $want" "from-sysfs: hugepages=5 as $want"
+grep -q "could not infer: HugeTLB: proc/cmdline's hugepages=5 as $want: the pool per node the dump shows" "$TMP/c.notes"
+tap_ok $? "... said"
+mount_fs "that profile mounts" --fresh --profile "$TMP/c.profile"
+is "$(pool "$MNT")" "$spread" "... each node's pool as exported"
+stop_fs
+
+# shrunk to none at run time: no hugepages= at all, said
+echo 0 >"$TMP/c/sys/kernel/mm/$HP/nr_hugepages"
+for n in "$TMP"/c/sys/devices/system/node/node[0-9]*; do echo 0 >"$n/$HP/nr_hugepages"; echo 0 >"$n/$HP/free_hugepages"; done
+profile "$TMP/c" d
+! cmdline_of d | grep -q "hugepages=" &&
+	grep -q "could not infer: HugeTLB: the pool (0 pages) is not proc/cmdline's boot pool (hugepages=5): .* comes back as a boot pool, none" "$TMP/d.notes"
+tap_ok $? "a pool shrunk to none: no hugepages= on the profile, said" || diag "$(grep HugeTLB "$TMP/d.notes")"
+done_testing
