@@ -1445,8 +1445,29 @@ struct hm_pagetype_info {
 };
 
 int hotmem_zone_pagetype_info(struct hotmem *hm, int nid, int zid, struct hm_pagetype_info *pi);
-/* vm.min_free_kbytes: what init_per_zone_wmark_min() last set the watermarks from */
+/* vm.min_free_kbytes: what the watermarks were last set from */
 unsigned long hotmem_min_free_kbytes(struct hotmem *hm);
+/*
+ * The watermark sysctls, writable as in 6.12 (mm/page_alloc.c
+ * page_alloc_sysctl_table): each write sets the watermarks or the
+ * reserves again at once, as the online path does.
+ *
+ * vm.min_free_kbytes: 0..INT_MAX (-EINVAL else), kept as the operator's
+ * (hotmem_user_min_free_kbytes(), -1 for none): an online or offline
+ * computes it again only when its own value is larger, else logs
+ * "min_free_kbytes is not updated to N because user defined value U is
+ * preferred".  hotmem_restore_min_free_kbytes() sets both as a saved
+ * machine had them (@user -1: none).
+ */
+int hotmem_set_min_free_kbytes(struct hotmem *hm, long long kbytes);
+int hotmem_restore_min_free_kbytes(struct hotmem *hm, long long kbytes, long long user);
+int hotmem_user_min_free_kbytes(struct hotmem *hm);
+/* vm.watermark_scale_factor: 1..3000 (-EINVAL else), 10 at boot */
+int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor);
+int hotmem_watermark_scale_factor(struct hotmem *hm);
+/* vm.lowmem_reserve_ratio, a ratio per zone; one below 1 is stored as 0 (no reserve) */
+void hotmem_set_lowmem_reserve_ratio(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES]);
+void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES]);
 
 /*
  * The machine-wide counters of /proc/vmstat (mm/vmstat.c, 6.18) beside

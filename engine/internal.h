@@ -889,8 +889,19 @@ struct hotmem {
 	atomic_long metadata_peak;
 	/* the vm events the engine's paths count (engine/vmstat.c, /proc/vmstat) */
 	atomic_ulong vm_events[HM_NR_VM_EVENTS];
-	/* vm.min_free_kbytes as init_per_zone_wmark_min() last computed it */
+	/* vm.min_free_kbytes: init_per_zone_wmark_min()'s or the operator's (lock-free reads) */
 	atomic_ulong min_free_kbytes;
+	/*
+	 * The watermark sysctls (6.12 mm/page_alloc.c), under wmark_lock:
+	 * setup_per_zone_wmarks()'s static spinlock, which a sysctl write and
+	 * an online's or offline's init_per_zone_wmark_min() both take.
+	 * user_min_free_kbytes: the operator's last vm.min_free_kbytes, -1
+	 * for none (calculate_min_free_kbytes() keeps a larger one).
+	 */
+	pthread_mutex_t wmark_lock;
+	int user_min_free_kbytes;
+	int watermark_scale_factor;
+	int lowmem_reserve_ratio[MAX_NR_ZONES];
 
 	/* locks: the kernel's, same order */
 	pthread_mutex_t device_hotplug_lock;
@@ -1379,6 +1390,7 @@ long take_lost_memmap_off_buddy(struct hotmem *hm, const struct page *memmap,
 unsigned long lost_memmap_unlink(struct lost_block *blocks, unsigned long nr);
 void put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn);
 void move_freepages_block(struct hotmem *hm, struct zone *z, unsigned long pfn, int new_list);
+void watermark_sysctls_init(struct hotmem *hm);
 void init_per_zone_wmark_min(struct hotmem *hm);
 int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end);
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */

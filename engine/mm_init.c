@@ -688,6 +688,7 @@ static void init_locks(struct hotmem *hm)
 	pthread_rwlock_init(&hm->span_lock, NULL);
 	pthread_mutex_init(&hm->event_lock, NULL);
 	pthread_mutex_init(&hm->workload_lock, NULL);
+	watermark_sysctls_init(hm);
 }
 
 static int map_boot_ram(struct hotmem *hm)

@@ -920,13 +920,23 @@ void unclaim_pageblocks_remap_held(struct hotmem *hm, const struct pageblock_cla
 }
 
 /* x86_64's sysctl_lowmem_reserve_ratio[] (6.12): DMA, DMA32, Normal; Movable, Device 0 */
-static const unsigned int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
+static const int lowmem_reserve_ratio_default[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
+
+/* the watermark sysctls as 6.12 boots them (mm/page_alloc.c) */
+void watermark_sysctls_init(struct hotmem *hm)
+{
+	pthread_mutex_init(&hm->wmark_lock, NULL);
+	hm->user_min_free_kbytes = -1;
+	hm->watermark_scale_factor = 10;
+	memcpy(hm->lowmem_reserve_ratio, lowmem_reserve_ratio_default,
+	       sizeof(hm->lowmem_reserve_ratio));
+}
 
 /*
  * zone->lowmem_reserve[highest_zoneidx]: what setup_per_zone_lowmem_reserve()
  * (6.12) last stored.  The kernel sets it from init_per_zone_wmark_min()
- * alone (boot, each online_pages() and offline_pages(), and a write of
- * lowmem_reserve_ratio, which is fixed here), so a managed count changed
+ * (boot, each online_pages() and offline_pages()) and a write of
+ * vm.lowmem_reserve_ratio alone, so a managed count changed
  * in between (virtio-mem's sub-blocks plugged or fake-offlined inside an
  * online block, adjust_managed_page_count()) is seen only at the next
  * online or offline (review15 R5: it was recomputed at each call).
@@ -940,7 +950,7 @@ unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx)
  * 6.12 setup_per_zone_lowmem_reserve(): for each zone below @j, the
  * managed pages of the zones above it up to @j over its ratio; 0 without
  * a ratio or managed pages of its own.  Entries at and below the zone
- * stay 0.
+ * stay 0.  wmark_lock held (the ratios).
  */
 static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
 {
@@ -949,13 +959,14 @@ static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
 
 		for (int i = 0; pgdat && i < MAX_NR_ZONES - 1; i++) {
 			struct zone *z = &pgdat->node_zones[i];
-			const bool clear = !lowmem_reserve_ratio[i] || !zone_managed_pages(z);
+			const int ratio = hm->lowmem_reserve_ratio[i];
+			const bool clear = ratio < 1 || !zone_managed_pages(z);
 			unsigned long managed = 0;
 
 			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
 				managed += zone_managed_pages(&pgdat->node_zones[j]);
 				__atomic_store_n(&z->lowmem_reserve[j],
-						 clear ? 0 : managed / lowmem_reserve_ratio[i],
+						 clear ? 0 : managed / (unsigned long)ratio,
 						 __ATOMIC_RELAXED);
 			}
 		}
@@ -1465,10 +1476,10 @@ void split_page(struct hotmem *hm, struct page *page, unsigned int order)
 /* watermarks: init_per_zone_wmark_min() / __setup_per_zone_wmarks()   */
 /* ------------------------------------------------------------------ */
 
-void init_per_zone_wmark_min(struct hotmem *hm)
+/* the managed pages below ZONE_MOVABLE, which min_free_kbytes is computed from and shared over */
+static unsigned long lowmem_managed_pages(struct hotmem *hm)
 {
-	unsigned long lowmem_pages = 0, min_free_kbytes;
-	const unsigned long watermark_scale_factor = 10;
+	unsigned long lowmem_pages = 0;
 
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
@@ -1476,9 +1487,35 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 		for (int zid = 0; pgdat && zid < ZONE_MOVABLE; zid++)
 			lowmem_pages += zone_managed_pages(&pgdat->node_zones[zid]);
 	}
-	min_free_kbytes = (unsigned long)sqrt((double)(lowmem_pages * 4) * 16);
-	min_free_kbytes = min(max(min_free_kbytes, 128UL), 262144UL);
-	atomic_store(&hm->min_free_kbytes, min_free_kbytes);	/* vm.min_free_kbytes reads it */
+	return lowmem_pages;
+}
+
+/*
+ * 6.12 calculate_min_free_kbytes(): sqrt(lowmem_kbytes * 16), clamped to
+ * [128, 262144] -- unless the operator's vm.min_free_kbytes is not below
+ * it: then it stays, and the kernel says so.  wmark_lock held.
+ */
+static void calculate_min_free_kbytes(struct hotmem *hm)
+{
+	int new_min_free_kbytes = (int)sqrt((double)(lowmem_managed_pages(hm) * 4) * 16);
+
+	if (new_min_free_kbytes > hm->user_min_free_kbytes)
+		atomic_store(&hm->min_free_kbytes,
+			     (unsigned long)min(max(new_min_free_kbytes, 128), 262144));
+	else
+		pr_warn(hm, "min_free_kbytes is not updated to %d because user defined value %d is preferred",
+			new_min_free_kbytes, hm->user_min_free_kbytes);
+}
+
+/*
+ * 6.12 __setup_per_zone_wmarks(): each zone's share of min_free_kbytes,
+ * and the kswapd distances watermark_scale_factor sets.  wmark_lock held.
+ */
+static void __setup_per_zone_wmarks(struct hotmem *hm)
+{
+	const unsigned long min_free_kbytes = atomic_load(&hm->min_free_kbytes);
+	const unsigned long watermark_scale_factor = (unsigned long)hm->watermark_scale_factor;
+	const unsigned long lowmem_pages = lowmem_managed_pages(hm);
 
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
@@ -1525,8 +1562,97 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 				 (long)z->_watermark[WMARK_MIN], 0);
 		}
 	}
-	/* 6.12 init_per_zone_wmark_min(): setup_per_zone_wmarks(), then the reserves */
+}
+
+/*
+ * 6.12 init_per_zone_wmark_min(), at boot and each online_pages() and
+ * offline_pages(): min_free_kbytes again, the watermarks from it, then
+ * the reserves -- the one path a sysctl write takes part of
+ */
+void init_per_zone_wmark_min(struct hotmem *hm)
+{
+	pthread_mutex_lock(&hm->wmark_lock);
+	calculate_min_free_kbytes(hm);
+	__setup_per_zone_wmarks(hm);
 	setup_per_zone_lowmem_reserve(hm);
+	pthread_mutex_unlock(&hm->wmark_lock);
+}
+
+/*
+ * vm.min_free_kbytes as written (6.12 min_free_kbytes_sysctl_handler():
+ * proc_dointvec_minmax() from 0, then user_min_free_kbytes and
+ * setup_per_zone_wmarks()) or as a state file restores it (@user: the
+ * operator's, -1 for none; @kbytes may differ from it when an online
+ * computed a larger one since)
+ */
+int hotmem_restore_min_free_kbytes(struct hotmem *hm, long long kbytes, long long user)
+{
+	if (kbytes < 0 || kbytes > INT_MAX || user < -1 || user > INT_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&hm->wmark_lock);
+	atomic_store(&hm->min_free_kbytes, (unsigned long)kbytes);
+	hm->user_min_free_kbytes = (int)user;
+	__setup_per_zone_wmarks(hm);
+	pthread_mutex_unlock(&hm->wmark_lock);
+	return 0;
+}
+
+int hotmem_set_min_free_kbytes(struct hotmem *hm, long long kbytes)
+{
+	return hotmem_restore_min_free_kbytes(hm, kbytes, kbytes);
+}
+
+/* one of the watermark sysctls' ints, read under their lock */
+static int wmark_sysctl_read(struct hotmem *hm, const int *v)
+{
+	int ret;
+
+	pthread_mutex_lock(&hm->wmark_lock);
+	ret = *v;
+	pthread_mutex_unlock(&hm->wmark_lock);
+	return ret;
+}
+
+int hotmem_user_min_free_kbytes(struct hotmem *hm)
+{
+	return wmark_sysctl_read(hm, &hm->user_min_free_kbytes);
+}
+
+/* 6.12 watermark_scale_factor_sysctl_handler(): 1..3000, then setup_per_zone_wmarks() */
+int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor)
+{
+	if (factor < 1 || factor > 3000)
+		return -EINVAL;
+	pthread_mutex_lock(&hm->wmark_lock);
+	hm->watermark_scale_factor = (int)factor;
+	__setup_per_zone_wmarks(hm);
+	pthread_mutex_unlock(&hm->wmark_lock);
+	return 0;
+}
+
+int hotmem_watermark_scale_factor(struct hotmem *hm)
+{
+	return wmark_sysctl_read(hm, &hm->watermark_scale_factor);
+}
+
+/*
+ * 6.12 lowmem_reserve_ratio_sysctl_handler(): the ratios as parsed, any
+ * below 1 stored as 0 (no reserve), then setup_per_zone_lowmem_reserve()
+ */
+void hotmem_set_lowmem_reserve_ratio(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES])
+{
+	pthread_mutex_lock(&hm->wmark_lock);
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		hm->lowmem_reserve_ratio[i] = ratio[i] < 1 ? 0 : ratio[i];
+	setup_per_zone_lowmem_reserve(hm);
+	pthread_mutex_unlock(&hm->wmark_lock);
+}
+
+void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES])
+{
+	pthread_mutex_lock(&hm->wmark_lock);
+	memcpy(ratio, hm->lowmem_reserve_ratio, sizeof(hm->lowmem_reserve_ratio));
+	pthread_mutex_unlock(&hm->wmark_lock);
 }
 
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Hot-add and remove: add_memory_resource() ... remove_memory() (seeds 001, 002). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2496,6 +2497,113 @@ static void test_reserve_mem_notifier(void **state)
 	hotmem_destroy(hm);
 }
 
+/* the pages the watermarks share min_free_kbytes over: managed below ZONE_MOVABLE */
+static unsigned long lowmem_managed(struct hotmem *hm)
+{
+	unsigned long pages = 0;
+
+	for (int zid = 0; zid < HM_ZONE_MOVABLE; zid++) {
+		struct hm_zone_info zi;
+
+		assert_int_equal(hotmem_zone_info(hm, 0, zid, &zi), 0);
+		pages += zi.managed;
+	}
+	return pages;
+}
+
+static struct hm_zone_info zone0(struct hotmem *hm, int zid)
+{
+	struct hm_zone_info zi;
+
+	assert_int_equal(hotmem_zone_info(hm, 0, zid, &zi), 0);
+	return zi;
+}
+
+/*
+ * vm.min_free_kbytes, vm.watermark_scale_factor, vm.lowmem_reserve_ratio
+ * as a 6.12.117 guest (QEMU -m 512M) takes them: the watermarks and
+ * reserves follow each write at once (guest: min_free_kbytes 5000 gave
+ * DMA32 min 1202 of 97875 managed; watermark_scale_factor 200 low 3159 and
+ * high 5116, min + managed * 200 / 10000 and twice that; ratio 7 for DMA
+ * protection 13982, DMA32's managed / 7; -1 stored as 0, no protection).
+ * An online keeps a user value at least as large as its own ("min_free_kbytes
+ * is not updated to 2850 because user defined value 20000 is preferred")
+ * and computes a larger one again (user 1000: 3266).
+ */
+static void test_watermark_sysctls(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	static char log[1 << 20];
+	const int ratio[HM_MAX_NR_ZONES] = { 7, 0, -1, 0, 0 };
+	int got[HM_MAX_NR_ZONES];
+	unsigned long boot_kbytes = hotmem_min_free_kbytes(hm), lowmem, share, expect;
+	struct hm_zone_info dma32;
+	char line[128];
+
+	(void)state;
+	assert_int_equal(hotmem_user_min_free_kbytes(hm), -1);
+	assert_int_equal(hotmem_watermark_scale_factor(hm), 10);
+	/* proc_dointvec_minmax()'s bounds: refused, nothing moved */
+	assert_int_equal(hotmem_set_min_free_kbytes(hm, -1), -EINVAL);
+	assert_int_equal(hotmem_set_min_free_kbytes(hm, (long long)INT_MAX + 1), -EINVAL);
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 0), -EINVAL);
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 3001), -EINVAL);
+	assert_int_equal(hotmem_min_free_kbytes(hm), boot_kbytes);
+	assert_int_equal(hotmem_user_min_free_kbytes(hm), -1);
+	assert_int_equal(hotmem_watermark_scale_factor(hm), 10);
+
+	assert_int_equal(hotmem_set_min_free_kbytes(hm, 5000), 0);
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 200), 0);
+	lowmem = lowmem_managed(hm);
+	dma32 = zone0(hm, HM_ZONE_DMA32);
+	assert_int_equal(dma32.wmark_min, (5000 / 4) * dma32.managed / lowmem);
+	share = dma32.managed * 200 / 10000;
+	assert_int_equal(dma32.wmark_low, dma32.wmark_min + share);
+	assert_int_equal(dma32.wmark_high, dma32.wmark_min + 2 * share);
+
+	hotmem_set_lowmem_reserve_ratio(hm, ratio);
+	hotmem_lowmem_reserve_ratio(hm, got);
+	assert_int_equal(got[0], 7);
+	assert_int_equal(got[2], 0);
+	assert_int_equal(zone0(hm, HM_ZONE_DMA).lowmem_reserve[HM_ZONE_NORMAL], dma32.managed / 7);
+	hotmem_set_lowmem_reserve_ratio(hm, (const int[HM_MAX_NR_ZONES]){ -1, 256, 32, 0, 0 });
+	assert_int_equal(zone0(hm, HM_ZONE_DMA).lowmem_reserve[HM_ZONE_NORMAL], 0);
+
+	/* the operator's 20000 outweighs the online's own: kept, and said */
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 10), 0);
+	assert_int_equal(hotmem_set_min_free_kbytes(hm, 20000), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_min_free_kbytes(hm), 20000);
+	expect = (unsigned long)sqrt((double)lowmem_managed(hm) * 64);
+	snprintf(line, sizeof(line),
+		 "<4>min_free_kbytes is not updated to %lu because user defined value 20000 is preferred\n",
+		 expect);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, line), 1);
+	/* the watermarks follow the 20000 over the new zone too */
+	assert_int_equal(zone0(hm, HM_ZONE_NORMAL).wmark_min,
+			 (20000 / 4) * zone0(hm, HM_ZONE_NORMAL).managed / lowmem_managed(hm));
+
+	/* below the online's own: computed again, the operator's kept for the next */
+	assert_int_equal(hotmem_set_min_free_kbytes(hm, 1000), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
+	expect = (unsigned long)sqrt((double)lowmem_managed(hm) * 64);
+	assert_true(expect > 1000);
+	assert_int_equal(hotmem_min_free_kbytes(hm), expect);
+	assert_int_equal(hotmem_user_min_free_kbytes(hm), 1000);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "min_free_kbytes is not updated"), 1);
+
+	/* a saved machine's pair, as a restore puts it back */
+	assert_int_equal(hotmem_restore_min_free_kbytes(hm, 4321, -1), 0);
+	assert_int_equal(hotmem_min_free_kbytes(hm), 4321);
+	assert_int_equal(hotmem_user_min_free_kbytes(hm), -1);
+	assert_int_equal(hotmem_restore_min_free_kbytes(hm, 4321, -2), -EINVAL);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
@@ -2555,6 +2663,7 @@ int main(void)
 		cmocka_unit_test(test_page_reader_beside_a_removal_never_reads_its_memmap),
 		cmocka_unit_test(test_block_info_beside_the_removal_of_its_altmap),
 		cmocka_unit_test(test_reserve_mem_notifier),
+		cmocka_unit_test(test_watermark_sysctls),
 	};
 
 	skip_register_tests(tests);
