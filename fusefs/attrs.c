@@ -717,6 +717,17 @@ static unsigned long node_totalreserve(const struct zoneinfo_node *zn)
 	return total;
 }
 
+/* proc_dointvec() reading an int vector (6.12): tab-separated, a newline after the last */
+static void show_lowmem_reserve_ratio(struct hmfs_ctx *ctx, struct hmfs_out *o)
+{
+	int ratio[HM_MAX_NR_ZONES];
+
+	hotmem_lowmem_reserve_ratio(ctx->hm, ratio);
+	for (int i = 0; i < HM_MAX_NR_ZONES; i++)
+		emit(o, "%s%d", i ? "\t" : "", ratio[i]);
+	emit(o, "\n");
+}
+
 /*
  * mm/vmstat.c vmstat_start()/vmstat_show() (6.18): the zone, NUMA and
  * node items summed over the online nodes, from the zones zoneinfo and
@@ -1021,12 +1032,14 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_BOOT_ID: /* proc_do_uuid(): "%pU" and a newline */
 		emit(&o, "%s\n", ctx->boot_id);
 		break;
-	case A_SYSCTL_MIN_FREE_KBYTES:
-		/*
-		 * read-only, as a 0444 sysctl: proc_sys_permission() refuses
-		 * root's write too (EACCES at open), as the sysfs ops do
-		 */
+	case A_SYSCTL_MIN_FREE_KBYTES: /* proc_dointvec(): "%d\n" of an int */
 		emit(&o, "%lu\n", hotmem_min_free_kbytes(ctx->hm));
+		break;
+	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
+		emit(&o, "%d\n", hotmem_watermark_scale_factor(ctx->hm));
+		break;
+	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
+		show_lowmem_reserve_ratio(ctx, &o);
 		break;
 	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP: /* proc_dobool(): "%d\n"; read-only, as above */
 		emit(&o, "%d\n", ctx->cfg.hugetlb_free_vmemmap ? 1 : 0);
@@ -1200,6 +1213,9 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 	case A_SYSCTL_NR_OVERCOMMIT: /* proc_sys_open(): nothing past the VFS's permission */
 	case A_SYSCTL_USER_RESERVE:
 	case A_SYSCTL_ADMIN_RESERVE:
+	case A_SYSCTL_MIN_FREE_KBYTES:
+	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
+	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 	case A_PAGETYPEINFO:
 	case A_KPAGE_UNSERVED:
 		return HMFS_OPS_VFS;
@@ -1222,6 +1238,8 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_SYSCTL_NR_OVERCOMMIT:
 	case A_PAGETYPEINFO:
 	case A_SYSCTL_MIN_FREE_KBYTES:
+	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
+	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP:
 	case A_SYSCTL_USER_RESERVE:
 	case A_SYSCTL_ADMIN_RESERVE:
@@ -1768,33 +1786,109 @@ static ssize_t store_hugepages(struct hmfs_ctx *ctx, int nid, const char *buf, s
 	return ret ? ret : store_pool_count(ctx, nid, v, count, task);
 }
 
+/* kernel/sysctl.c's TMPBUFLEN: a number and its sign fit in 21 characters */
+#define SYSCTL_TMPBUFLEN 22
+
+/* a sysctl write as its handler takes it (6.12 __do_proc_dointvec()): at most PAGE_SIZE - 1 */
+static size_t sysctl_write_len(size_t count)
+{
+	return count < 4095 ? count : 4095;
+}
+
+/* proc_skip_spaces() (6.12 kernel/sysctl.c) */
+static void proc_skip_spaces(const char **p, size_t *left)
+{
+	while (*left && isspace((unsigned char)**p)) {
+		(*p)++;
+		(*left)--;
+	}
+}
+
+/*
+ * proc_get_long() (6.12 kernel/sysctl.c) at *@p of the @left bytes left:
+ * a number in any base (strtoul_lenient(), base 0), a '-' before it
+ * (*@neg), ended by a space, tab, newline or the input's end; no digit,
+ * an overflow or 21 characters is EINVAL.  *@p and *@left past it.
+ */
+static int proc_get_long(const char **p, size_t *left, unsigned long long *v, bool *neg)
+{
+	char tmp[SYSCTL_TMPBUFLEN], *s = tmp, *end;
+	size_t len = *left < sizeof(tmp) - 1 ? *left : sizeof(tmp) - 1;
+
+	memcpy(tmp, *p, len);
+	tmp[len] = '\0';
+	*neg = *s == '-' && *left > 1;
+	if (*neg)
+		s++;
+	if (!*left || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	len = (size_t)(end - tmp);
+	if (errno || len == sizeof(tmp) - 1)
+		return -EINVAL;
+	if (len < *left && !memchr(" \t\n", *end, 3))
+		return -EINVAL;
+	*p += len;
+	*left -= len;
+	return 0;
+}
+
 /*
  * proc_doulongvec_minmax() (6.18 kernel/sysctl.c) of one unsigned long,
- * as hugetlb_sysctl_handler_common() asks: spaces skipped, a number in
- * any base (strtoul_lenient(), base 0), ended by a space, tab, newline
- * or the input's end; nothing, a '-', no digit, an overflow or more than
- * 21 characters is EINVAL.
+ * as hugetlb_sysctl_handler_common() asks: spaces skipped, then
+ * proc_get_long(); a '-' is EINVAL too.
  */
 static int sysctl_get_ulong(const char *buf, size_t count, unsigned long long *v)
 {
-	char tmp[22]; /* TMPBUFLEN */
-	size_t i = 0, len;
-	char *end;
+	size_t left = sysctl_write_len(count);
+	bool neg;
+	int ret;
 
-	while (i < count && isspace((unsigned char)buf[i]))
-		i++;
-	len = count - i < sizeof(tmp) - 1 ? count - i : sizeof(tmp) - 1;
-	memcpy(tmp, buf + i, len);
-	tmp[len] = '\0';
-	if (!len || !isdigit((unsigned char)tmp[0]))
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(tmp, &end, 0);
-	if (errno || (size_t)(end - tmp) == sizeof(tmp) - 1)
-		return -EINVAL;
-	if ((size_t)(end - tmp) < len && !memchr(" \t\n", *end, 3))
-		return -EINVAL;
-	return 0;
+	proc_skip_spaces(&buf, &left);
+	ret = proc_get_long(&buf, &left, v, &neg);
+	return ret ? ret : neg ? -EINVAL : 0;
+}
+
+/*
+ * __do_proc_dointvec() (6.12 kernel/sysctl.c) writing @n ints, each in
+ * [@min, @max] as do_proc_dointvec_minmax_conv() checks it (an int's
+ * range without bounds) and stored in @vals as it is read: the kernel's
+ * stops at the first bad one, those before it stored.  Values past @n
+ * and what follows them are ignored (a short write the kernel's
+ * sysctl_writes_strict then drops: `echo "5 6"` sets 5).  -EINVAL when
+ * the first is missing or bad, or a later one is bad.
+ */
+static int sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, long long min,
+			   long long max)
+{
+	size_t left = sysctl_write_len(count), i;
+	int err = 0;
+
+	for (i = 0; left && i < n; i++) {
+		unsigned long long v;
+		long long sv;
+		bool neg;
+
+		proc_skip_spaces(&buf, &left);
+		if (!left)
+			break;
+		err = proc_get_long(&buf, &left, &v, &neg);
+		if (err)
+			break;
+		/* do_proc_dointvec_conv(): INT_MIN..INT_MAX */
+		if (v > (neg ? (unsigned long long)INT_MAX + 1 : (unsigned long long)INT_MAX)) {
+			err = -EINVAL;
+			break;
+		}
+		sv = neg ? -(long long)v : (long long)v;
+		if (sv < min || sv > max) {
+			err = -EINVAL;
+			break;
+		}
+		vals[i] = (int)sv;
+	}
+	return i ? err : err ? err : -EINVAL;
 }
 
 /* hugetlb_sysctl_handler(), hugetlb_mempolicy_sysctl_handler(): the global pool */
@@ -1853,6 +1947,46 @@ static ssize_t store_vm_reserve(struct hmfs_ctx *ctx, bool admin, const char *bu
 	return store_change(ctx, &ch, count);
 }
 
+/*
+ * vm.min_free_kbytes (0..INT_MAX) and vm.watermark_scale_factor
+ * (1..3000): 6.12 mm/page_alloc.c's proc_dointvec_minmax() handlers.
+ * Through hmfs_change() under change_lock: the kernel's handler then
+ * runs setup_per_zone_wmarks(), whose zone_pcp_update() waits for
+ * pcp_batch_high_lock, which a looping offline_pages() holds
+ * (zone_pcp_disable()) -- the write waits for the offline here too.
+ */
+static ssize_t store_vm_wmark(struct hmfs_ctx *ctx, enum hmfs_vm_wmark id, const char *buf,
+			      size_t count, const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_VM_WMARK, .id = id, .task = task };
+	const bool scale = id == HMFS_VM_WATERMARK_SCALE_FACTOR;
+	int v, ret = sysctl_get_ints(buf, count, &v, 1, scale ? 1 : 0, scale ? 3000 : INT_MAX);
+
+	if (ret)
+		return ret;
+	ch.value = v;
+	return store_change(ctx, &ch, count);
+}
+
+/*
+ * vm.lowmem_reserve_ratio: 6.12 lowmem_reserve_ratio_sysctl_handler()
+ * ignores proc_dointvec_minmax()'s answer -- the ratios read before a
+ * bad one are taken, and the write succeeds whatever it held (a 6.12.117
+ * guest: "abc" 0, "4 5x" sets the first to 4) -- then stores those
+ * below 1 as 0 and sets the reserves again
+ */
+static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf, size_t count,
+					  const struct hotmem_task *task)
+{
+	int ratio[HM_MAX_NR_ZONES];
+	struct hmfs_change ch = { .op = HMFS_CH_VM_WMARK, .id = HMFS_VM_LOWMEM_RESERVE_RATIO,
+				  .ratio = ratio, .task = task };
+
+	hotmem_lowmem_reserve_ratio(ctx->hm, ratio);
+	(void)sysctl_get_ints(buf, count, ratio, HM_MAX_NR_ZONES, INT_MIN, INT_MAX);
+	return store_change(ctx, &ch, count);
+}
+
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
 	return hmfs_store_task(ctx, n, buf, count, NULL);
@@ -1903,6 +2037,12 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 	case A_SYSCTL_USER_RESERVE:
 	case A_SYSCTL_ADMIN_RESERVE:
 		return store_vm_reserve(ctx, n->attr == A_SYSCTL_ADMIN_RESERVE, buf, count, task);
+	case A_SYSCTL_MIN_FREE_KBYTES:
+		return store_vm_wmark(ctx, HMFS_VM_MIN_FREE_KBYTES, buf, count, task);
+	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
+		return store_vm_wmark(ctx, HMFS_VM_WATERMARK_SCALE_FACTOR, buf, count, task);
+	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
+		return store_lowmem_reserve_ratio(ctx, buf, count, task);
 	case A_PROBE:
 		return store_probe(ctx, buf, count, task);
 	case A_SOFT_OFFLINE:

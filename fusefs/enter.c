@@ -8,7 +8,8 @@
  * side, /sys/firmware/memmap, the debugfs notifier-error-inject files,
  * the global HugeTLB files, /proc/meminfo, zoneinfo, buddyinfo, vmstat,
  * iomem, cmdline, pagetypeinfo, kpageflags and kpagecount (unserved:
- * their read fails), vm.min_free_kbytes, vm.user_reserve_kbytes and
+ * their read fails), vm.min_free_kbytes, watermark_scale_factor,
+ * lowmem_reserve_ratio, vm.user_reserve_kbytes and
  * vm.admin_reserve_kbytes, kernel.random.boot_id), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT (owned by a user namespace of its own, so that
  * the host's uevents stay out: unshare_netns()), and /run, /run/udev and every udev rules
@@ -135,6 +136,9 @@ static const struct {
 	{ "proc/kpageflags", "/proc/kpageflags", false },
 	{ "proc/kpagecount", "/proc/kpagecount", false },
 	{ "proc/sys/vm/min_free_kbytes", "/proc/sys/vm/min_free_kbytes", false },
+	/* the other watermark sysctls: writable, and a write would change the host's */
+	{ "proc/sys/vm/watermark_scale_factor", "/proc/sys/vm/watermark_scale_factor", false },
+	{ "proc/sys/vm/lowmem_reserve_ratio", "/proc/sys/vm/lowmem_reserve_ratio", false },
 	/* the machine's HVO switch: the host's file read 0, and a write would change the host's */
 	{ "proc/sys/vm/hugetlb_optimize_vmemmap", "/proc/sys/vm/hugetlb_optimize_vmemmap", false },
 	/* mm/mmap.c's reserves, which the machine's offlines reset (abuse30b V5) */

@@ -269,8 +269,14 @@ enum hmfs_attr {
 	A_SYSCTL_NR_OVERCOMMIT,
 	/* pagetypeinfo.c: the machine's pageblocks and free lists (0400, mm/vmstat.c) */
 	A_PAGETYPEINFO,
-	/* proc/sys/vm/min_free_kbytes: the machine's, read-only (no user setting modelled) */
+	/*
+	 * proc/sys/vm/min_free_kbytes, watermark_scale_factor,
+	 * lowmem_reserve_ratio (6.12 mm/page_alloc.c page_alloc_sysctl_table,
+	 * 0644): the machine's watermarks' own
+	 */
 	A_SYSCTL_MIN_FREE_KBYTES,
+	A_SYSCTL_WATERMARK_SCALE_FACTOR,
+	A_SYSCTL_LOWMEM_RESERVE_RATIO,
 	/*
 	 * proc/sys/vm/hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c,
 	 * 0644 proc_dobool): the machine's hugetlb_free_vmemmap, read-only
@@ -1408,12 +1414,20 @@ enum hmfs_change_op {
 	HMFS_CH_ANON_COUNT,
 	/* vm.user_reserve_kbytes (id 0), vm.admin_reserve_kbytes (id 1): value */
 	HMFS_CH_VM_RESERVE,
+	/*
+	 * the watermark sysctls (enum hmfs_vm_wmark id): vm.min_free_kbytes,
+	 * vm.watermark_scale_factor (value), vm.lowmem_reserve_ratio (ratio)
+	 */
+	HMFS_CH_VM_WMARK,
 };
+
+enum hmfs_vm_wmark { HMFS_VM_MIN_FREE_KBYTES, HMFS_VM_WATERMARK_SCALE_FACTOR, HMFS_VM_LOWMEM_RESERVE_RATIO };
 
 struct hmfs_change {
 	enum hmfs_change_op op;
 	unsigned long id; /* block */
 	long long value; /* wide enough for a ratio's unsigned int */
+	const int *ratio; /* HMFS_CH_VM_WMARK's lowmem_reserve_ratio: HM_MAX_NR_ZONES of them */
 	struct {
 		const char *driver, *id;
 		uint64_t size, addr, requested, block_size;

@@ -99,6 +99,21 @@ static int eject_source(const struct hmfs_change *ch)
  * @added: a device_add's new device id; @ost_slot: a device_del's DIMM
  * slot whose eject's _OST waits for the change to hold (-1: none)
  */
+/* the watermark sysctls: the engine checks the bounds (EINVAL), as 6.12's handlers do */
+static int apply_vm_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
+{
+	switch ((enum hmfs_vm_wmark)ch->id) {
+	case HMFS_VM_MIN_FREE_KBYTES:
+		return hotmem_set_min_free_kbytes(ctx->hm, ch->value);
+	case HMFS_VM_WATERMARK_SCALE_FACTOR:
+		return hotmem_set_watermark_scale_factor(ctx->hm, ch->value);
+	case HMFS_VM_LOWMEM_RESERVE_RATIO:
+		hotmem_set_lowmem_reserve_ratio(ctx->hm, ch->ratio);
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added, size_t addedlen,
 		 int *ost_slot, char *err, size_t errlen)
 {
@@ -174,6 +189,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_ANON_COUNT:
 		hmfs_dev_anon_raise(ctx, (unsigned int)ch->value);
 		return 0;
+	case HMFS_CH_VM_WMARK:
+		return apply_vm_wmark(ctx, ch);
 	case HMFS_CH_VM_RESERVE:
 		if (ch->id)
 			hotmem_set_admin_reserve_kbytes(ctx->hm, (unsigned long)ch->value);
@@ -472,6 +489,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_HUGETLB_OVERCOMMIT] = "nr_overcommit_hugepages",
 		[HMFS_CH_ANON_COUNT] = "anonymous devices' count (device[N])",
 		[HMFS_CH_VM_RESERVE] = "user_reserve_kbytes or admin_reserve_kbytes",
+		[HMFS_CH_VM_WMARK] = "min_free_kbytes, watermark_scale_factor or lowmem_reserve_ratio",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";

@@ -2716,6 +2716,7 @@ static const unsigned int change_keys[] = {
 	[HMFS_CH_HUGETLB_OVERCOMMIT] = K(PARAMS),
 	[HMFS_CH_ANON_COUNT] = K(PARAMS),
 	[HMFS_CH_VM_RESERVE] = K(PARAMS),
+	[HMFS_CH_VM_WMARK] = K(PARAMS),
 };
 #undef POOL
 #undef K

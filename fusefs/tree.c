@@ -420,8 +420,10 @@ static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int procsys)
 	sn_add(ctx, vm, "nr_hugepages", RW, A_SYSCTL_NR_HUGEPAGES);
 	sn_add(ctx, vm, "nr_hugepages_mempolicy", RW, A_SYSCTL_NR_HUGEPAGES_MEMPOLICY);
 	sn_add(ctx, vm, "nr_overcommit_hugepages", RW, A_SYSCTL_NR_OVERCOMMIT);
-	/* the watermarks' own (zoneinfo's min); 0644 in the kernel, no user value modelled here */
-	sn_add(ctx, vm, "min_free_kbytes", RO, A_SYSCTL_MIN_FREE_KBYTES);
+	/* the watermarks' own (zoneinfo's min, low, high, protection): 6.12 page_alloc_sysctl_table */
+	sn_add(ctx, vm, "min_free_kbytes", RW, A_SYSCTL_MIN_FREE_KBYTES);
+	sn_add(ctx, vm, "watermark_scale_factor", RW, A_SYSCTL_WATERMARK_SCALE_FACTOR);
+	sn_add(ctx, vm, "lowmem_reserve_ratio", RW, A_SYSCTL_LOWMEM_RESERVE_RATIO);
 	/* 0644 in the kernel (proc_dobool); hugetlb_free_vmemmap= at boot only here */
 	sn_add(ctx, vm, "hugetlb_optimize_vmemmap", RO, A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP);
 	/* 6.12 kernel/sysctl.c vm_table[]: 0644, proc_doulongvec_minmax() */

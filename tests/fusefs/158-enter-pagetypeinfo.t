@@ -9,7 +9,8 @@ need_enter
 
 "$ENTER" --profile qemu-512m -- bash -c '
 	say() { echo "$1=$2"; }
-	for f in pagetypeinfo kpageflags kpagecount sys/vm/min_free_kbytes; do
+	for f in pagetypeinfo kpageflags kpagecount sys/vm/min_free_kbytes \
+		sys/vm/watermark_scale_factor sys/vm/lowmem_reserve_ratio; do
 		say "mounted_${f##*/}" "$(grep -c " /proc/$f fuse.hotmemfs " /proc/self/mounts)"
 	done
 	say zones "$(awk '"'"'NF == 9 && $1 == "Node" { printf "%s ", $4 }'"'"' /proc/pagetypeinfo)"
@@ -22,6 +23,9 @@ is "$?" 0 "hotmem-enter ran the command"
 v() { sed -n "s/^$1=//p" "$TMP/out"; }
 is "$(v mounted_pagetypeinfo) $(v mounted_kpageflags) $(v mounted_kpagecount) $(v mounted_min_free_kbytes)" \
 	"1 1 1 1" "/proc/pagetypeinfo, kpageflags, kpagecount, sys/vm/min_free_kbytes inside are hotmemfs's"
+# the other watermark sysctls, writable: a write would have changed the host's (tests/fusefs/410)
+is "$(v mounted_watermark_scale_factor) $(v mounted_lowmem_reserve_ratio)" "1 1" \
+	"sys/vm/watermark_scale_factor and lowmem_reserve_ratio inside are hotmemfs's"
 is "$(v zones)" "$(v buddyzones)" "pagetypeinfo's zones are buddyinfo's: the machine's ($(v zones))"
 is "$(v mfk)" "$(v machine_mfk)" "vm.min_free_kbytes is the machine's ($(v mfk))"
 is "$(v kpageflags)" 1 \
