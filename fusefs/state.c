@@ -81,6 +81,18 @@ static json_object *autoprobe_json(struct hmfs_ctx *ctx)
 	return o;
 }
 
+/* vm.lowmem_reserve_ratio: its ratios, one a zone */
+static json_object *lowmem_reserve_ratio_json(struct hmfs_ctx *ctx)
+{
+	json_object *a = json_object_new_array();
+	int ratio[HM_MAX_NR_ZONES];
+
+	hotmem_lowmem_reserve_ratio(ctx->hm, ratio);
+	for (int i = 0; a && i < HM_MAX_NR_ZONES; i++)
+		json_object_array_add(a, json_object_new_int(ratio[i]));
+	return a;
+}
+
 static json_object *params_json(struct hmfs_ctx *ctx)
 {
 	json_object *p = json_object_new_object();
@@ -121,6 +133,18 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 			       json_object_new_uint64(hotmem_user_reserve_kbytes(ctx->hm)));
 	json_object_object_add(p, "admin-reserve-kbytes",
 			       json_object_new_uint64(hotmem_admin_reserve_kbytes(ctx->hm)));
+	/*
+	 * the watermark sysctls (a file from before them: the boot's and the
+	 * restore's onlines' values): min_free_kbytes and the operator's
+	 * (-1: none), which may differ once an online computed a larger one
+	 */
+	json_object_object_add(p, "min-free-kbytes",
+			       json_object_new_uint64(hotmem_min_free_kbytes(ctx->hm)));
+	json_object_object_add(p, "user-min-free-kbytes",
+			       json_object_new_int(hotmem_user_min_free_kbytes(ctx->hm)));
+	json_object_object_add(p, "watermark-scale-factor",
+			       json_object_new_int(hotmem_watermark_scale_factor(ctx->hm)));
+	json_object_object_add(p, "lowmem-reserve-ratio", lowmem_reserve_ratio_json(ctx));
 	/* the 2 MiB hstate's nr_overcommit_hugepages (a file from before it: 0, as booted) */
 	json_object_object_add(p, "hugetlb-overcommit",
 			       json_object_new_uint64(hotmem_hugetlb_overcommit(ctx->hm)));
@@ -4009,12 +4033,24 @@ static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 }
 
 /*
- * The parameters reserve_mem_notifier() moves at a block's MEM_ONLINE or
- * MEM_OFFLINE (6.12 mm/mmap.c): most onlines compute them again, so a
- * one-block record carries them ("param" beside its "run") rather than
- * become a "set" of the whole machine
+ * The parameters a block's online or offline moves: reserve_mem_notifier()'s
+ * at MEM_ONLINE or MEM_OFFLINE (6.12 mm/mmap.c) and min_free_kbytes
+ * (init_per_zone_wmark_min(), unless the operator's is larger): most
+ * onlines compute them again, so a one-block record carries them
+ * ("param" beside its "run") rather than become a "set" of the whole
+ * machine
  */
-static const char *const notifier_params[] = { "user-reserve-kbytes", "admin-reserve-kbytes" };
+static const char *const notifier_params[] = { "user-reserve-kbytes", "admin-reserve-kbytes",
+					       "min-free-kbytes" };
+
+/* @key is one of notifier_params[] */
+static bool notifier_param(const char *key)
+{
+	for (size_t i = 0; i < sizeof(notifier_params) / sizeof(notifier_params[0]); i++)
+		if (!strcmp(key, notifier_params[i]))
+			return true;
+	return false;
+}
 
 /* @params's notifier_params[] moved out into @moved (NULL: @params stays whole) */
 static void take_notifier_params(json_object *params, json_object *moved)
@@ -4919,6 +4955,32 @@ static void restore_autoprobe(struct hmfs_ctx *ctx, json_object *o)
 			hmfs_bus_autoprobe_set(ctx, i, json_object_get_boolean(v));
 }
 
+/*
+ * The watermark sysctls, after the blocks: their restore's onlines
+ * computed min_free_kbytes with no operator's value, which the file's
+ * pair then replaces (the engine checks the bounds: a bad one is left)
+ */
+static void restore_watermark_sysctls(struct hmfs_ctx *ctx, json_object *p)
+{
+	json_object *r = hmfs_json_get(p, "lowmem-reserve-ratio", json_type_array);
+	json_object *kb = hmfs_json_get(p, "min-free-kbytes", json_type_int);
+	json_object *user = hmfs_json_get(p, "user-min-free-kbytes", json_type_int);
+	json_object *v;
+
+	if ((v = hmfs_json_get(p, "watermark-scale-factor", json_type_int)))
+		(void)hotmem_set_watermark_scale_factor(ctx->hm, json_object_get_int64(v));
+	if (r && json_object_array_length(r) == HM_MAX_NR_ZONES) {
+		int ratio[HM_MAX_NR_ZONES];
+
+		for (int i = 0; i < HM_MAX_NR_ZONES; i++)
+			ratio[i] = json_object_get_int(json_object_array_get_idx(r, (size_t)i));
+		hotmem_set_lowmem_reserve_ratio(ctx->hm, ratio);
+	}
+	if (kb && user)
+		(void)hotmem_restore_min_free_kbytes(ctx->hm, json_object_get_int64(kb),
+						     json_object_get_int64(user));
+}
+
 void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 {
 	json_object *v;
@@ -4952,6 +5014,7 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 		hotmem_set_user_reserve_kbytes(ctx->hm, (unsigned long)json_object_get_uint64(v));
 	if ((v = hmfs_json_get(p, "admin-reserve-kbytes", json_type_int)))
 		hotmem_set_admin_reserve_kbytes(ctx->hm, (unsigned long)json_object_get_uint64(v));
+	restore_watermark_sysctls(ctx, p);
 	/* raised only: an undo keeps the number an undone device_add took */
 	if ((v = hmfs_json_get(p, "anon-count", json_type_int)) &&
 	    json_object_get_uint64(v) <= UINT_MAX)
@@ -5733,14 +5796,15 @@ static int replay_qemu(json_object *m, json_object *rec, struct patches *ps)
  * lowered: param_put()); the rest of "params" as the records before
  * left it
  */
-static int replay_param(json_object *m, json_object *o)
+static int replay_param(json_object *m, json_object *o, bool run)
 {
 	json_object *params = hmfs_json_get(m, "params", json_type_object), *c;
 
 	if (!params || !json_object_object_length(o))
 		return -EUCLEAN;
+	/* a "run-param" may carry what the block's change moved (notifier_params[]) */
 	json_object_object_foreach(o, k, v)
-		if (!lock_free_key(k) || !param_json_ok(k, v))
+		if (!(lock_free_key(k) || (run && notifier_param(k))) || !param_json_ok(k, v))
 			return -EUCLEAN;
 	c = params_own(m, params);
 	if (!c)
@@ -5764,7 +5828,7 @@ static int replay_run_param(json_object *m, json_object *o, struct patches *ps)
 	/* checked whole before any of it goes in: a damaged last record is dropped whole */
 	if (!run || !param || !patch_ok(run))
 		return -EUCLEAN;
-	ret = replay_param(m, param);
+	ret = replay_param(m, param, true);
 	return ret ? ret : patch_add(ps, run);
 }
 
@@ -5822,7 +5886,7 @@ static int replay_change(json_object *m, json_object *rec, struct patches *ps)
 	    hmfs_json_get(rec, "qemu-device-del", json_type_object))
 		return replay_qemu(m, rec, ps);
 	if (hmfs_json_get(rec, "param", json_type_object))
-		return replay_param(m, hmfs_json_get(rec, "param", json_type_object));
+		return replay_param(m, hmfs_json_get(rec, "param", json_type_object), false);
 	if (hmfs_json_get(rec, "run-param", json_type_object))
 		return replay_run_param(m, hmfs_json_get(rec, "run-param", json_type_object), ps);
 	if (hmfs_json_get(rec, "qemu-requested", json_type_object))
