@@ -49,6 +49,9 @@
 /* virtio_mem.c: VIRTIO_MEM_DEFAULT_OFFLINE_THRESHOLD */
 #define VMEM_OFFLINE_THRESHOLD GiB
 #define MAX_VMEM 16
+/* System RAM ranges of proc/iomem kept: e820's RAM entries and the DIMMs' */
+#define MAX_RAM 64
+#define PAGE_SIZE_4K 4096ULL
 
 struct found_block {
 	bool present, online;
@@ -79,6 +82,8 @@ struct found {
 	bool fw_links;		/* some memoryN/firmware_node names an ACPI memory device */
 	int nr_vmem;
 	struct found_vmem vmem[MAX_VMEM];
+	int nr_ram;		/* proc/iomem's top-level "System RAM", with addresses */
+	struct { uint64_t start, end; } ram[MAX_RAM];	/* end exclusive */
 	FILE *notes;		/* "could not infer" lines, also in the profile */
 	char *notes_buf;
 	size_t notes_len;
@@ -397,6 +402,11 @@ static void scan_iomem(struct found *f)
 			continue;
 		any = true;
 		any_addr |= start != 0;
+		/* the kernel's System RAM resources: where boot RAM is, page by page */
+		if (!depth && !strcmp(name, "System RAM") && f->nr_ram < MAX_RAM) {
+			f->ram[f->nr_ram].start = start;
+			f->ram[f->nr_ram++].end = end;
+		}
 		if (cur && depth > cur_depth) {
 			if (!strcmp(name, "System RAM (virtio_mem)"))
 				cur->plugged += end - start;
@@ -423,6 +433,7 @@ static void scan_iomem(struct found *f)
 	}
 	fclose(fp);
 	if (any && !any_addr) {
+		f->nr_ram = 0;
 		if (f->nr_vmem)
 			note(f, "proc/iomem shows no addresses (read without CAP_SYS_ADMIN): the "
 				"virtio-mem devices' regions not known, their memory taken as DIMMs");
@@ -604,13 +615,13 @@ static int block_pieces(const struct found *f, unsigned long id, int *nid, uint6
 }
 
 /* a ram or hotplug line of [@start, @end) on @nid (none when empty): 1 if one */
-static int print_range(FILE *out, const char *key, uint64_t start, uint64_t end, int nid)
+static int print_line(FILE *out, const char *key, uint64_t start, uint64_t end, int nid)
 {
 	if (start >= end)
 		return 0;
 	if (!out)
 		return 1;
-	/* x86's low memory: the BIOS page and the VGA/ROM hole (e820); noted */
+	/* x86's low memory without proc/iomem: the BIOS page and the VGA/ROM hole (e820); noted */
 	if (start == 0 && !strcmp(key, "ram")) {
 		fprintf(out, "ram = 0x1000-0x9efff node=%d\n", nid);
 		start = 0x100000;
@@ -618,6 +629,31 @@ static int print_range(FILE *out, const char *key, uint64_t start, uint64_t end,
 	fprintf(out, "%s = %#llx-%#llx node=%d\n", key, (unsigned long long)start,
 		(unsigned long long)end - 1, nid);
 	return 1;
+}
+
+/*
+ * A ram line's [@start, @end) cut to proc/iomem's System RAM, whole pages
+ * (the boot's memblock drops a partial page, 6.12 e820__memblock_setup()
+ * and memblock's PFN_UP/PFN_DOWN): the holes inside a block that sysfs
+ * does not show -- x86's below 1 MiB, QEMU's e820 ending boot RAM 128 KiB
+ * short of the block (0x1ffdffff for -m 512M) -- are the machine's again.
+ * Without proc/iomem's RAM over any of it (no proc/iomem, a hand-made
+ * one), as it is.  hotplug lines are whole blocks, DIMMs' memory is.
+ */
+static int print_range(const struct found *f, FILE *out, const char *key, uint64_t start,
+		       uint64_t end, int nid)
+{
+	int lines = 0;
+
+	if (strcmp(key, "ram") || !f->nr_ram)
+		return print_line(out, key, start, end, nid);
+	for (int i = 0; i < f->nr_ram; i++) {
+		uint64_t s = (f->ram[i].start + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
+		uint64_t e = f->ram[i].end & ~(PAGE_SIZE_4K - 1);
+
+		lines += print_line(out, key, s > start ? s : start, e < end ? e : end, nid);
+	}
+	return lines ? lines : print_line(out, key, start, end, nid);
 }
 
 /*
@@ -636,13 +672,13 @@ static int print_class(struct found *f, FILE *out, const bool *boot, bool want_b
 		int n;
 
 		if (!f->blk[id].present || boot[id] != want_boot || f->blk[id].vmem) {
-			lines += print_range(out, key, run_start, run_end, run_nid);
+			lines += print_range(f, out, key, run_start, run_end, run_nid);
 			run_start = run_end = 0;
 			continue;
 		}
 		/* one hotplug line a DIMM: its blocks are those linked to its slot */
 		if (id > 0 && strcmp(f->blk[id].fw, f->blk[id - 1].fw)) {
-			lines += print_range(out, key, run_start, run_end, run_nid);
+			lines += print_range(f, out, key, run_start, run_end, run_nid);
 			run_start = run_end = 0;
 		}
 		n = block_pieces(f, id, nid, start);
@@ -656,13 +692,13 @@ static int print_class(struct found *f, FILE *out, const bool *boot, bool want_b
 				run_end = start[i + 1];
 				continue;
 			}
-			lines += print_range(out, key, run_start, run_end, run_nid);
+			lines += print_range(f, out, key, run_start, run_end, run_nid);
 			run_start = start[i];
 			run_end = start[i + 1];
 			run_nid = nid[i];
 		}
 	}
-	lines += print_range(out, key, run_start, run_end, run_nid);
+	lines += print_range(f, out, key, run_start, run_end, run_nid);
 	return lines;
 }
 
@@ -1454,7 +1490,9 @@ static int write_profile(struct found *f, FILE *out)
 			end = f->vmem[i].end;
 	note_boot_rule(f, first_hot);
 	check_boot_zones(f, boot);
-	if (f->blk[0].present && boot[0])
+	if (f->nr_ram)
+		note(f, "holes inside a block: not in sysfs; boot RAM cut to proc/iomem's System RAM");
+	else if (f->blk[0].present && boot[0])
 		note(f, "holes inside a block: not in sysfs; memory0 has x86's (the first 4 KiB, "
 			"0x9f000-0xfffff)");
 	if (end > maxmem)

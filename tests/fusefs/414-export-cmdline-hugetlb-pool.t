@@ -50,6 +50,10 @@ ctl export "$TMP/a2" >/dev/null
 tap_ok $? "exported again"
 stop_fs
 is "$(pool "$TMP/a2")" "$(pool "$TMP/a")" "... the pool exported as the first machine's"
+is "$(diff -r --no-dereference -x cmdline "$TMP/a" "$TMP/a2" 2>&1 | head -20)" "" \
+	"export -> from-sysfs -> mount -> export: the same tree, file for file, but proc/cmdline"
+grep -qx "ram = 0x100000-0x1ffdffff node=0" "$TMP/a.profile"
+tap_ok $? "... boot RAM to 0x1ffdffff, where proc/iomem's System RAM ends (memory3's last 128 KiB a hole)"
 is "$(cat "$TMP/a2/proc/cmdline")" "$(cmdline_of a)" "... whose proc/cmdline is the profile's command line"
 profile "$TMP/a2" a2
 is "$(cmdline_of a2)" "$(cmdline_of a)" "... and from it the same command line again"
