@@ -562,6 +562,16 @@ int hotmem_acpi_ost_status(int err);
  */
 int hotmem_find_free_range(struct hotmem *hm, uint64_t size, uint64_t min,
 			   uint64_t *start);
+/*
+ * The same for any @size in whole pages at @align (a power of two, a page
+ * or more): the lowest such start at or above @min whose range meets no
+ * memory resource (boot RAM's blocks, hot-added memory, a virtio-mem
+ * device's region).  Not in whole memory blocks: add_memory() refuses
+ * such a range, as 6.12's check_hotplug_memory_range() does, but a
+ * firmware (QEMU's 2 MiB for a pc-dimm) may place it there.
+ */
+int hotmem_find_free_range_aligned(struct hotmem *hm, uint64_t size, uint64_t min,
+				   uint64_t align, uint64_t *start);
 
 /* memory groups (virtio-mem / dax kmem), mm/memory_hotplug.c */
 int hotmem_register_static_memory_group(struct hotmem *hm, int nid,

@@ -2178,29 +2178,38 @@ int hotmem_acpi_ost_status(int err)
 	}
 }
 
-int hotmem_find_free_range(struct hotmem *hm, uint64_t size, uint64_t min_addr,
-			   uint64_t *start)
+int hotmem_find_free_range_aligned(struct hotmem *hm, uint64_t size, uint64_t min_addr,
+				   uint64_t align, uint64_t *start)
 {
-	const uint64_t bs = hm->cfg.block_size;
 	uint64_t cur;
 	int ret = -ENOSPC;
 
-	if (!size || size % bs)
+	/* whole pages at a page-aligned power of two: the emulator has no part of a page */
+	if (!size || size % HM_PAGE_SIZE || align < HM_PAGE_SIZE || (align & (align - 1)))
 		return -EINVAL;
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	cur = ALIGN(min_addr, bs);
-	while (cur + size <= hm->maxmem && cur + size > cur) {
+	cur = ALIGN(min_addr, align);
+	while (cur >= min_addr && cur + size <= hm->maxmem && cur + size > cur) {
 		struct hm_resource *r = resource_conflict(hm, cur, size);
-		uint64_t end;
 
 		if (!r) {
 			*start = cur;
 			ret = 0;
 			break;
 		}
-		end = r->start + r->size;
-		cur = ALIGN(max(end, cur + bs), bs);
+		/* @r ends above @cur (it meets [cur, cur + size)): always a step up */
+		cur = ALIGN(r->start + r->size, align);
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
+}
+
+int hotmem_find_free_range(struct hotmem *hm, uint64_t size, uint64_t min_addr,
+			   uint64_t *start)
+{
+	const uint64_t bs = hm->cfg.block_size;
+
+	if (!size || size % bs)
+		return -EINVAL;
+	return hotmem_find_free_range_aligned(hm, size, min_addr, bs, start);
 }

@@ -236,30 +236,22 @@ static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t 
 		*addable = *end - *base;
 }
 
-/*
- * What @self takes of the device memory region when placed: QEMU's
- * memory_device_get_free_addr() reserves the device's memory region, its
- * exact size, so a virtio-mem device is packed right after the one
- * before it (a 100M vm0 at 4 GiB: vm1 at 0x106400000, as QEMU 7.2 puts
- * it: abuse30b V3).  A DIMM's is rounded up to whole memory blocks:
- * hotmem_find_free_range() (a DIMM's device_add run as a change) takes
- * only those; QEMU's own rule for a pc-dimm is its backend's alignment
- * (2 MiB for memory-backend-ram), which docs/hotmemctl.md lists as a
- * difference.
- */
-static uint64_t place_footprint(struct hmfs_ctx *ctx, const struct hmfs_dev *self)
-{
-	if (self->type == HMFS_VIRTIO_MEM)
-		return self->size;
-	return (self->size + ctx->block_size - 1) & ~(ctx->block_size - 1);
-}
+/* QEMU_VMALLOC_ALIGN on x86_64: a memory-backend-ram's alignment (memory_region_get_alignment()) */
+#define QEMU_VMALLOC_ALIGN (2ULL << 20)
 
 /*
  * A device owns its whole region, plugged or not (QEMU reserves a
  * virtio-mem device's size in the device memory region): the engine only
  * knows the plugged part, so regions of other devices are skipped here,
  * and the region itself is checked as QEMU's memory_device_get_free_addr()
- * checks it.  @qemu_view: QEMU's own view alone (QEMU 9.x
+ * checks it.  Without an address a device goes to the lowest start at
+ * @align (QEMU's: MAX(the device's own, its backend's)) where its exact
+ * size meets no other device's exact region, as QEMU 7.2 and 9.2 pack
+ * them: a 128M DIMM after a 130M one at 4 GiB goes to 0x108200000, where
+ * the guest refuses it (6.12 check_hotplug_memory_range(): not in whole
+ * memory blocks), a 100M vm0's successor to 0x106400000.  Until
+ * 2026-12-02 a DIMM's region was rounded up to whole memory blocks and
+ * aligned to them (note29).  @qemu_view: QEMU's own view alone (QEMU 9.x
  * memory_device_get_free_addr() walks its device list within the device
  * memory region, nothing of the guest's): the engine's free ranges are
  * not asked (a virtio-mem device's, every time: vmem_add(); a DIMM's
@@ -271,8 +263,7 @@ static uint64_t place_footprint(struct hmfs_ctx *ctx, const struct hmfs_dev *sel
 static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bool have_addr,
 		 uint64_t align, bool put_back, bool qemu_view, char *err, size_t errlen)
 {
-	uint64_t base, end, addable, used = 0, min;
-	uint64_t size = place_footprint(ctx, self);
+	uint64_t base, end, addable, used = 0, min, size = self->size;
 	struct hmfs_dev *o;
 	int ret;
 
@@ -319,11 +310,7 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 		/* memory_device_get_free_addr(): aligned to the device's alignment */
 		min = (min + align - 1) & ~(align - 1);
 		*addr = min;
-		ret = qemu_view ? 0 : hotmem_find_free_range(ctx->hm, size, min, addr);
-		if (!ret && *addr % align) {
-			min = *addr;
-			continue;
-		}
+		ret = qemu_view ? 0 : hotmem_find_free_range_aligned(ctx->hm, size, min, align, addr);
 		if (!ret && *addr + size > end)
 			ret = -ENOSPC;
 		if (ret) {
@@ -645,7 +632,10 @@ static void links_now(struct hmfs_ctx *ctx, uint64_t addr, uint64_t size)
  * QEMU's side of a DIMM (qdev_device_add() realizing it): its slot,
  * chosen before the address as pc_dimm_pre_plug() does before
  * memory_device_pre_plug(), its place (@qemu_view: QEMU's own device list
- * alone, place()), and the slot's _STA present (acpi.c).  No memory group
+ * alone, place()) at a memory-backend-ram's alignment (pc-dimm has no
+ * get_min_alignment(); a hugetlbfs memory-backend-file's would be its page
+ * size, which hotmem, without backends, does not model), and the slot's
+ * _STA present (acpi.c).  No memory group
  * until the guest's add registers one.  Nothing to undo on failure: the
  * slot is taken last.
  */
@@ -657,7 +647,7 @@ static int dimm_realize(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr
 	if (ret < 0)
 		return ret;
 	d->slot = ret;
-	ret = place(ctx, d, &d->addr, have_addr, ctx->block_size, put_back, qemu_view, err,
+	ret = place(ctx, d, &d->addr, have_addr, QEMU_VMALLOC_ALIGN, put_back, qemu_view, err,
 		    errlen);
 	if (ret)
 		return ret;
@@ -752,9 +742,6 @@ static int dimm_add(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr,
 #define VIRTIO_MEM_DEFAULT_BLOCK_SIZE (2ULL << 20)
 /* VIRTIO_MEM_MIN_BLOCK_SIZE: QEMU's block-size setter refuses less */
 #define VIRTIO_MEM_MIN_BLOCK_SIZE (1ULL << 20)
-/* QEMU_VMALLOC_ALIGN on x86_64: a memory-backend-ram's alignment (memory_region_get_alignment()) */
-#define QEMU_VMALLOC_ALIGN (2ULL << 20)
-
 /*
  * memory_device_pre_plug() (QEMU 7.2+): the device's alignment is
  * MAX(its get_min_alignment() -- virtio_mem_pci_get_min_alignment(), the

@@ -43,8 +43,12 @@ out=$(ctl device_add pc-dimm size=128M addr=0x110100000 id=odd2 2>&1)
 is "$?:$out" "1:hotmemctl: error: address must be aligned to 0x200000 bytes" \
 	"addr not 2 MiB aligned: QEMU's own refusal (memory_device_pre_plug())"
 
-out=$(ctl device_add pc-dimm size=128M id=good 2>&1)
-like "$out" "^good: +128M at 0x1[0-9a-f]{8}, memory[0-9]+ \\(offline\\)" "a whole-block DIMM still plugs and adds: $out"
+# note29: placed as QEMU places it, at 2M right after odd's end, where the guest refuses it
+out=$(ctl device_add pc-dimm size=128M id=next 2>&1)
+like "$out" "^next: +128M at 0x110200000, plugged in slot 2 but refused by the guest \\(EINVAL\\)" \
+	"a DIMM without addr= after odd: at 0x110200000 (QEMU's 2M), refused by the guest"
+out=$(ctl device_add pc-dimm size=128M addr=0x120000000 id=good 2>&1)
+like "$out" "^good: +128M at 0x120000000, memory36 \\(offline\\)" "a whole-block DIMM still plugs and adds: $out"
 out=$(ctl device_del bad 2>&1)
 tap_ok $? "device_del bad: ejected" || diag "$out"
 

@@ -779,6 +779,69 @@ d2_add_while_looping() {
 	looping
 	tap_ok $? "... while the offline still loops"
 }
+# ---- pc-dimm placement against tests/fixtures/dimm-placement (416, 417) ----
+# dimm_fixture ARGS: tests/fusefs/dimm_fixture.py; dimm_place_ours WHAT:
+# hotmemfs's side of what dimm_fixture WHAT FIXTURE STEP prints of a
+# capture (qmd, ospm, guest, log: the kernel's lines of the refusal, new
+# since the last call, or all); dimm_place_step FIXTURE STEP: the capture's step
+# (add:ID:MiB, del:ID) done here, four TAP lines compare it.
+# DIMM_PLACE_LOST: the DIMM slots whose last _OST a restart lost (the
+# state file does not keep it, docs/hotmemctl.md: 0 and 0 until the
+# next); each step's slot leaves the list
+DIMM_PLACE_LOST=
+dimm_place_slot() { dimm_place_ours qmd | awk -v id="$1" '$1 == id { sub("slot=", "", $2); print $2 }'; }
+dimm_place_ospm_want() {
+	local s lost=()
+	for s in $DIMM_PLACE_LOST; do lost+=(-e "s/^slot=$s \([^ ]*\) .*/slot=$s \1 source=0 status=0/"); done
+	dimm_fixture ospm "$1" "$2" | if [ ${#lost[@]} -gt 0 ]; then sed "${lost[@]}"; else cat; fi
+}
+dimm_fixture() { python3 "$HOTMEM_SRC/tests/fusefs/dimm_fixture.py" "$@"; }
+dimm_place_ours() {
+	local a log
+	case $1 in
+	qmd) ctl -j query-memory-devices | dimm_fixture qmd - ;;
+	ospm) ctl -j raw '{"execute":"query-acpi-ospm-status"}' | dimm_fixture ospm - ;;
+	guest)
+		echo "blocks $(ls -d "$MNT"/sys/devices/system/memory/memory* | sed 's,.*/memory,,' |
+			sort -n | tr '\n' ' ' | sed 's/ $//')"
+		grep -E '^ *[0-9a-f]{9,}-.* : System RAM$' "$MNT/proc/iomem" | sed 's/^ */iomem /'
+		for a in "$MNT"/sys/bus/acpi/devices/PNP0C80:*; do
+			echo "${a##*/} status=$(cat "$a/status") physical_node=$(ls "$a" | grep -c physical_node)"
+		done ;;
+	log)
+		touch "$TMP/dimm-place.log"
+		ctl dmesg >"$TMP/dimm-place.log.now"
+		dimm_fixture newlog "$TMP/dimm-place.log" <"$TMP/dimm-place.log.now" |
+			sed 's/^<[0-7]>//' | dimm_place_refusal
+		mv "$TMP/dimm-place.log.now" "$TMP/dimm-place.log" ;;
+	esac
+}
+# the lines of an ACPI DIMM's refused add, of all a guest logs
+dimm_place_refusal() { grep 'unaligned hotplug range\|PNP0C80'; }
+dimm_place_step() {
+	local fix=$1 step=$2 op id mib out rc slot
+	IFS=: read -r op id mib <<<"$step"
+	if [ "$op" = add ]; then
+		out=$(ctl device_add pc-dimm size="${mib}M" id="$id" 2>&1)
+		rc=$?
+		slot=$(dimm_place_slot "$id")
+	else
+		slot=$(dimm_place_slot "$id")
+		out=$(ctl device_del "$id" 2>&1)
+		rc=$?
+	fi
+	tap_ok $rc "$step: ${out%%;*}" || diag "$out"
+	DIMM_PLACE_LOST=$(tr ' ' '\n' <<<"$DIMM_PLACE_LOST" | grep -vx "$slot" | tr '\n' ' ')
+	ctl settle --timeout 60 >/dev/null
+	is "$(dimm_place_ours qmd)" "$(dimm_fixture qmd "$fix" "$step")" \
+		"$step: query-memory-devices as QEMU's (addresses, slots, sizes)"
+	is "$(dimm_place_ours ospm)" "$(dimm_place_ospm_want "$fix" "$step")" \
+		"... query-acpi-ospm-status's DIMM slots as QEMU's"
+	is "$(dimm_place_ours log)" "$(dimm_fixture dmesg "$fix" "$step" own | dimm_place_refusal)" \
+		"... the guest's kernel lines of it as the 6.12 guest's"
+	is "$(dimm_place_ours guest)" "$(dimm_fixture guest "$fix" "$step")" \
+		"... its memory blocks, iomem and PNP0C80 devices as the 6.12 guest shows them"
+}
 # timers_hold_contended: thread_hold.so built ($TMP/thread_hold.so, for an
 # LD_PRELOAD of the mount) to hold the timers' thread at the first mutex
 # another thread holds while $TMP/hold exists (tests/fusefs/336, 354, 391)
