@@ -1509,7 +1509,8 @@ static bool mhp_range_allowed(struct hotmem *hm, uint64_t start, uint64_t size)
 {
 	uint64_t max_addr = min(hm->maxmem, 1ULL << hm->cfg.max_physmem_bits);
 
-	if (start < max_addr && size <= max_addr - start)
+	/* 6.12's start < end: an empty range is refused here too */
+	if (size && start < max_addr && size <= max_addr - start)
 		return true;
 	pr_warn(hm, "Hotplug memory [%#llx-%#llx] exceeds maximum addressable range [%#llx-%#llx]",
 		(unsigned long long)start, (unsigned long long)(start + size),
@@ -1544,6 +1545,25 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 	bool new_node, memmap_on_memory;
 	int ret;
 
+	/*
+	 * 6.12's order: __add_memory() and add_memory_driver_managed() first
+	 * reserve the range, register_memory_resource() (beyond the pluggable
+	 * range E2BIG, busy EEXIST), then add_memory_resource() checks it:
+	 * check_hotplug_memory_range() (EINVAL), the memory group, the node.
+	 * A range both off the memory block and busy is EEXIST there, which
+	 * acpi_memhotplug takes as memory the kernel has: not EINVAL.
+	 */
+	if (!mhp_range_allowed(hm, start, size))
+		return -E2BIG;
+	if (resource_conflict(hm, start, size)) {
+		/* register_memory_resource() since __request_region() (5.7; 6.12) */
+		pr_debug(hm, "Unable to reserve System RAM region: %016llx->%016llx",
+			 (unsigned long long)start, (unsigned long long)(start + size));
+		return -EEXIST;
+	}
+	ret = check_hotplug_memory_range(hm, start, size);
+	if (ret)
+		return ret;
 	if (group_id >= 0) {
 		group = memory_group_find_by_id(hm, group_id);
 		if (!group)
@@ -1556,17 +1576,6 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 	if (nid < 0 || nid >= hm->nr_possible_nodes) {
 		pr_err(hm, "add_memory: node %d is not possible", nid);
 		return -EINVAL;
-	}
-	ret = check_hotplug_memory_range(hm, start, size);
-	if (ret)
-		return ret;
-	if (!mhp_range_allowed(hm, start, size))
-		return -E2BIG;
-	if (resource_conflict(hm, start, size)) {
-		/* register_memory_resource() since __request_region() (5.7; 6.12) */
-		pr_debug(hm, "Unable to reserve System RAM region: %016llx->%016llx",
-			 (unsigned long long)start, (unsigned long long)(start + size));
-		return -EEXIST;
 	}
 	memmap_on_memory = (mhp_flags & HM_MHP_MEMMAP_ON_MEMORY) && mhp_supports_memmap_on_memory(hm);
 	ret = physmem_check_mappings(hm, add_memory_host_maps(hm, size, memmap_on_memory));
