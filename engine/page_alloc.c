@@ -1396,31 +1396,40 @@ static void build_all_zonelists_report(struct hotmem *hm, unsigned long total)
 }
 
 /*
+ * 6.12 nr_free_zone_pages(@highest_zoneidx): the managed pages above the
+ * high watermark of the online nodes' zones up to @highest_zoneidx (the
+ * zonelist's, which falls back to every node with memory)
+ */
+static unsigned long nr_free_zone_pages(struct hotmem *hm, int highest_zoneidx)
+{
+	unsigned long sum = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int zid = 0; pgdat && pgdat->online && zid <= highest_zoneidx; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+			unsigned long managed = zone_managed_pages(z);
+
+			if (managed > z->_watermark[WMARK_HIGH])
+				sum += managed - z->_watermark[WMARK_HIGH];
+		}
+	}
+	return sum;
+}
+
+/*
  * build_all_zonelists(@self) after boot, the kernel's three lines
  * (mm/mm_init.c, mm/page_alloc.c 6.12): NULL when a zone gains its first
  * or loses its last memory, a node add_memory() brings online before it
  * is (hotadd_init_pgdat(): "Fallback order for Node 2: 0 1", "Built 2
  * zonelists").  Total pages is nr_free_zone_pages(gfp_zone(
- * GFP_HIGHUSER_MOVABLE)): the online nodes' zones above their high
- * watermarks.
+ * GFP_HIGHUSER_MOVABLE)).
  */
 void build_all_zonelists(struct hotmem *hm, struct pglist_data *self)
 {
-	unsigned long total = 0;
-
 	__build_all_zonelists(hm, self);
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
-
-		for (int zid = 0; pgdat && pgdat->online && zid <= ZONE_MOVABLE; zid++) {
-			struct zone *z = &pgdat->node_zones[zid];
-			unsigned long managed = zone_managed_pages(z);
-
-			if (managed > z->_watermark[WMARK_HIGH])
-				total += managed - z->_watermark[WMARK_HIGH];
-		}
-	}
-	build_all_zonelists_report(hm, total);
+	build_all_zonelists_report(hm, nr_free_zone_pages(hm, ZONE_MOVABLE));
 }
 
 /*
@@ -1491,13 +1500,17 @@ static unsigned long lowmem_managed_pages(struct hotmem *hm)
 }
 
 /*
- * 6.12 calculate_min_free_kbytes(): sqrt(lowmem_kbytes * 16), clamped to
- * [128, 262144] -- unless the operator's vm.min_free_kbytes is not below
- * it: then it stays, and the kernel says so.  wmark_lock held.
+ * 6.12 calculate_min_free_kbytes(): sqrt(lowmem_kbytes * 16) of
+ * nr_free_buffer_pages() (nr_free_zone_pages(gfp_zone(GFP_USER)): the
+ * lowmem zones' managed pages above their high watermarks as they stand,
+ * none at boot's first), clamped to [128, 262144] -- unless the
+ * operator's vm.min_free_kbytes is not below it: then it stays, and the
+ * kernel says so.  wmark_lock held.
  */
 static void calculate_min_free_kbytes(struct hotmem *hm)
 {
-	int new_min_free_kbytes = (int)sqrt((double)(lowmem_managed_pages(hm) * 4) * 16);
+	const unsigned long lowmem_kbytes = nr_free_zone_pages(hm, ZONE_NORMAL) * 4;
+	int new_min_free_kbytes = (int)sqrt((double)lowmem_kbytes * 16);
 
 	if (new_min_free_kbytes > hm->user_min_free_kbytes)
 		atomic_store(&hm->min_free_kbytes,

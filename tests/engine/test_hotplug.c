@@ -2520,6 +2520,37 @@ static unsigned long lowmem_managed(struct hotmem *hm)
 	return pages;
 }
 
+/* node 0's lowmem zones' high watermarks, into @high */
+static void lowmem_highs(struct hotmem *hm, unsigned long high[HM_ZONE_MOVABLE])
+{
+	for (int zid = 0; zid < HM_ZONE_MOVABLE; zid++) {
+		struct hm_zone_info zi;
+
+		assert_int_equal(hotmem_zone_info(hm, 0, zid, &zi), 0);
+		high[zid] = zi.wmark_high;
+	}
+}
+
+/*
+ * What an online or offline computes min_free_kbytes as (6.12
+ * calculate_min_free_kbytes()): int_sqrt(lowmem KiB * 16) of
+ * nr_free_buffer_pages(), the lowmem zones' managed pages now above the
+ * high watermarks they had before (@high)
+ */
+static unsigned long computed_min_free_kbytes(struct hotmem *hm,
+					      const unsigned long high[HM_ZONE_MOVABLE])
+{
+	unsigned long pages = 0;
+
+	for (int zid = 0; zid < HM_ZONE_MOVABLE; zid++) {
+		struct hm_zone_info zi;
+
+		assert_int_equal(hotmem_zone_info(hm, 0, zid, &zi), 0);
+		pages += zi.managed > high[zid] ? zi.managed - high[zid] : 0;
+	}
+	return (unsigned long)sqrt((double)pages * 4 * 16);
+}
+
 static struct hm_zone_info zone0(struct hotmem *hm, int zid)
 {
 	struct hm_zone_info zi;
@@ -2537,7 +2568,9 @@ static struct hm_zone_info zone0(struct hotmem *hm, int zid)
  * protection 13982, DMA32's managed / 7; -1 stored as 0, no protection).
  * An online keeps a user value at least as large as its own ("min_free_kbytes
  * is not updated to 2850 because user defined value 20000 is preferred")
- * and computes a larger one again (user 1000: 3266).
+ * and computes a larger one again (user 1000: 3266), from the lowmem pages
+ * above the high watermarks (nr_free_buffer_pages(): the guest's 2920
+ * written back, a Movable online computed 2921).
  */
 static void test_watermark_sysctls(void **state)
 {
@@ -2546,6 +2579,7 @@ static void test_watermark_sysctls(void **state)
 	const int ratio[HM_MAX_NR_ZONES] = { 7, 0, -1, 0, 0 };
 	int got[HM_MAX_NR_ZONES];
 	unsigned long boot_kbytes = hotmem_min_free_kbytes(hm), lowmem, share, expect;
+	unsigned long high[HM_ZONE_MOVABLE];
 	struct hm_zone_info dma32;
 	char line[128];
 
@@ -2582,12 +2616,12 @@ static void test_watermark_sysctls(void **state)
 	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 10), 0);
 	assert_int_equal(hotmem_set_min_free_kbytes(hm, 20000), 0);
 	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 256 * MiB, 0, -1), 0);
+	lowmem_highs(hm, high);
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
 	assert_int_equal(hotmem_min_free_kbytes(hm), 20000);
-	expect = (unsigned long)sqrt((double)lowmem_managed(hm) * 64);
 	snprintf(line, sizeof(line),
 		 "<4>min_free_kbytes is not updated to %lu because user defined value 20000 is preferred\n",
-		 expect);
+		 computed_min_free_kbytes(hm, high));
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_int_equal(count_lines(log, line), 1);
 	/* the watermarks follow the 20000 over the new zone too */
@@ -2596,11 +2630,24 @@ static void test_watermark_sysctls(void **state)
 
 	/* below the online's own: computed again, the operator's kept for the next */
 	assert_int_equal(hotmem_set_min_free_kbytes(hm, 1000), 0);
+	lowmem_highs(hm, high);
 	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_KERNEL), 0);
-	expect = (unsigned long)sqrt((double)lowmem_managed(hm) * 64);
+	expect = computed_min_free_kbytes(hm, high);
 	assert_true(expect > 1000);
 	assert_int_equal(hotmem_min_free_kbytes(hm), expect);
 	assert_int_equal(hotmem_user_min_free_kbytes(hm), 1000);
+	/*
+	 * the guest's 2920 and 2921: the offline's own value written back,
+	 * a Movable online (no lowmem page more) computes one more -- the
+	 * high watermarks it takes off came down with the offline's value
+	 */
+	lowmem_highs(hm, high);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_OFFLINE), 0);
+	assert_int_equal(hotmem_min_free_kbytes(hm), computed_min_free_kbytes(hm, high));
+	expect = hotmem_min_free_kbytes(hm);
+	assert_int_equal(hotmem_set_min_free_kbytes(hm, (long long)expect), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_true(hotmem_min_free_kbytes(hm) > expect);
 	hotmem_dmesg(hm, log, sizeof(log));
 	assert_int_equal(count_lines(log, "min_free_kbytes is not updated"), 1);
 
