@@ -86,4 +86,20 @@ tap_ok "$([ "$(cat "$V/min_free_kbytes")" -gt 1000 ]; echo $?)" \
 is "$(not_updated 1000)" 0 "... nothing said"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
+stop_fs
+
+# a write waits for a looping offline, as 6.12's setup_per_zone_wmarks()
+# waits in zone_pcp_update() for the pcp_batch_high_lock offline_pages()
+# holds (zone_pcp_disable()); a read does not
+vmem_offline_loops "(a guest's offline looping)"
+mfk=$(cat "$V/min_free_kbytes")
+python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$V/min_free_kbytes" 6000 >"$TMP/wm.out" 2>&1 &
+wm=$!
+in_fuse_write "$wm" && looping
+tap_ok $? "a min_free_kbytes write waits behind memory33's looping offline"
+is "$(cat "$V/min_free_kbytes")" "$mfk" "... a read answers meanwhile, the value as it was"
+ctl free-all >/dev/null
+wait "$OFF" "$wm"
+is "$(cat "$TMP/wm.out")" ret=4 "the offline ended: the write is answered"
+is "$(cat "$V/min_free_kbytes")" 6000 "... min_free_kbytes 6000"
 done_testing
