@@ -10,6 +10,15 @@
 
 #include "internal.h"
 
+/* 6.12's enum pagetype: page_type's top byte */
+enum {
+	PGTY_buddy = 0xf0,
+	PGTY_offline = 0xf1,
+	PGTY_table = 0xf2,
+	PGTY_hugetlb = 0xf4,
+	PGTY_slab = 0xf5,
+};
+
 /* compound_head() of a kernel allocation (kmem.c keeps it in ->mapping) */
 unsigned long page_head_pfn(struct hotmem *hm, unsigned long pfn)
 {
@@ -23,9 +32,9 @@ unsigned long page_head_pfn(struct hotmem *hm, unsigned long pfn)
 const char *page_type_name(const struct page *page)
 {
 	switch ((unsigned int)READ_ONCE(page->page_type) >> 24) {
-	case 0xf2:
+	case PGTY_table:
 		return "table";
-	case 0xf5:
+	case PGTY_slab:
 		return "slab";
 	default:
 		return "";
@@ -71,13 +80,22 @@ static const struct { int bit, kbit; } kernel_bits[] = {
 	{ PG_hwpoison, KPG_hwpoison },
 };
 
-/* the kernel's names, in the order %pGp prints them (6.12 mmflags.h __def_pageflag_names) */
-static const struct { int kbit; const char *name; } kernel_flag_names[] = {
-	{ KPG_uptodate, "uptodate" },	{ KPG_dirty, "dirty" },
-	{ KPG_lru, "lru" },		{ KPG_active, "active" },
-	{ KPG_owner_priv_1, "owner_priv_1" }, { KPG_reserved, "reserved" },
-	{ KPG_head, "head" },		{ KPG_swapbacked, "swapbacked" },
-	{ KPG_hwpoison, "hwpoison" },
+/*
+ * The kernel's bits: their names, in the order %pGp prints them (6.12
+ * mmflags.h __def_pageflag_names), and the /proc/kpageflags bit
+ * stable_page_flags() copies each to (kpf_copy_bit()): one table, so
+ * that dump_page() and kpageflags say the same of a page.
+ */
+static const struct { int kbit; const char *name; int kpf; } kernel_flag_names[] = {
+	{ KPG_uptodate, "uptodate", HM_KPF_UPTODATE },
+	{ KPG_dirty, "dirty", HM_KPF_DIRTY },
+	{ KPG_lru, "lru", HM_KPF_LRU },
+	{ KPG_active, "active", HM_KPF_ACTIVE },
+	{ KPG_owner_priv_1, "owner_priv_1", HM_KPF_OWNER_PRIVATE },
+	{ KPG_reserved, "reserved", HM_KPF_RESERVED },
+	{ KPG_head, "head", HM_KPF_COMPOUND_HEAD },
+	{ KPG_swapbacked, "swapbacked", HM_KPF_SWAPBACKED },
+	{ KPG_hwpoison, "hwpoison", HM_KPF_HWPOISON },
 };
 
 /*
@@ -153,7 +171,8 @@ static unsigned int kernel_page_type(const struct page *page, const char **name)
 		*name = "offline";
 	else if (PageHuge(page))
 		*name = "hugetlb";
-	return PageBuddy(page) ? 0xf0 : PageOffline(page) ? 0xf1 : PageHuge(page) ? 0xf4 : 0;
+	return PageBuddy(page) ? PGTY_buddy : PageOffline(page) ? PGTY_offline :
+	       PageHuge(page) ? PGTY_hugetlb : 0;
 }
 
 /*
@@ -279,6 +298,153 @@ void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason)
 		print_raw(hm, "head", w);
 	}
 	pr_warn(hm, "page dumped because: %s", reason);
+}
+
+/*
+ * 6.12 mm/page_alloc.c is_free_buddy_page(): a page inside a free buddy
+ * block, found by its head at each order's alignment (lock-free, as the
+ * kernel's: a walker's racy look)
+ */
+static bool is_free_buddy_page(struct hotmem *hm, unsigned long pfn)
+{
+	for (unsigned int order = 0; order <= MAX_PAGE_ORDER; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		const struct page *page = pfn_to_page(hm, head);
+
+		if (PageBuddy(page) && buddy_order_unsafe(page) >= order)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * page_folio(): a kernel allocation's head is in its ->mapping; a free
+ * huge page's tails carry nothing of it (their struct pages are the
+ * buddy's leftovers), so its head is the pageblock's first page, where
+ * the pool puts it.  Read racily: an allocation being marked has
+ * PG_kernel before its ->mapping (kmem_mark()), so a head that is not in
+ * the page's own max-order block (whose memmap is the page's section's)
+ * is not one yet: the page is its own.
+ */
+static unsigned long folio_head_pfn(struct hotmem *hm, unsigned long pfn)
+{
+	const struct page *page = pfn_to_page(hm, pfn);
+	unsigned long head = ALIGN_DOWN(pfn, pageblock_nr_pages);
+
+	if (test_page_flag(page, PG_kernel)) {
+		head = READ_ONCE(page->mapping);
+		return head <= pfn && head >= ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES) ? head : pfn;
+	}
+	if (head == pfn || page_ref_count(page) || PageBuddy(page) ||
+	    test_page_flag(page, PG_workload) || PageHuge(page))
+		return pfn;
+	page = pfn_to_page(hm, head);
+	return PageHuge(page) && test_page_flag(page, PG_head) ? head : pfn;
+}
+
+/*
+ * What 6.12's stable_page_flags() takes from the folio: its flags word
+ * (page_kernel_flags(), the word dump_page() prints, through the one
+ * table), its type (slab, hugetlb: folio types) and its mapping.  A
+ * user page is an anonymous folio mapped once (KPF_MMAP, KPF_ANON),
+ * exclusive to its task (PG_anon_exclusive, which is PG_owner_2); 6.12
+ * tests the mapping against PAGE_MAPPING_KSM, which has the anon bit,
+ * so it says KPF_KSM of every anonymous page, as a 6.12.117 guest does.
+ * A tail says KPF_COMPOUND_TAIL, not the head's bit.
+ */
+static uint64_t folio_kpageflags(const struct page *folio, bool tail)
+{
+	unsigned long k = page_kernel_flags(folio, false);
+	const char *name;
+	unsigned int type = kernel_page_type(folio, &name);
+	uint64_t u = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_flag_names); i++)
+		if (k & 1UL << kernel_flag_names[i].kbit)
+			u |= 1ULL << kernel_flag_names[i].kpf;
+	if (tail)
+		u = (u & ~(1ULL << HM_KPF_COMPOUND_HEAD)) | 1ULL << HM_KPF_COMPOUND_TAIL;
+	/* a huge page's poison is its folio's, any other page's its own (the caller's) */
+	if (type != PGTY_hugetlb)
+		u &= ~(1ULL << HM_KPF_HWPOISON);
+	if (type == PGTY_hugetlb)
+		u |= 1ULL << HM_KPF_HUGE;
+	if (type == PGTY_slab)
+		u |= 1ULL << HM_KPF_SLAB;
+	if (page_is_user(folio))
+		u |= 1ULL << HM_KPF_MMAP | 1ULL << HM_KPF_ANON | 1ULL << HM_KPF_KSM |
+		     1ULL << HM_KPF_OWNER_2;
+	return u;
+}
+
+/*
+ * 6.12 fs/proc/page.c stable_page_flags() of an online page: the folio's
+ * part, then the page's own: its poison, and the page types kept per
+ * page (buddy -- a tail of a free block too, by is_free_buddy_page() --,
+ * offline, table).
+ */
+static uint64_t stable_page_flags(struct hotmem *hm, unsigned long pfn)
+{
+	const struct page *page = pfn_to_page(hm, pfn);
+	unsigned long head = folio_head_pfn(hm, pfn);
+	uint64_t u = folio_kpageflags(pfn_to_page(hm, head), head != pfn);
+	const char *name;
+	unsigned int type = head == pfn ? kernel_page_type(page, &name) : 0;
+
+	if (!(u & 1ULL << HM_KPF_HUGE) && test_page_flag(page, PG_hwpoison))
+		u |= 1ULL << HM_KPF_HWPOISON;
+	if (type == PGTY_buddy || (!page_ref_count(page) && is_free_buddy_page(hm, pfn)))
+		u |= 1ULL << HM_KPF_BUDDY;
+	if (type == PGTY_offline)
+		u |= 1ULL << HM_KPF_OFFLINE;
+	if (type == PGTY_table)
+		u |= 1ULL << HM_KPF_PGTABLE;
+	return u;
+}
+
+/*
+ * kpagecount_read(): the page's mapcount, 6.12 page_mapcount() (0 for a
+ * typed page): a user page's _mapcount + 1, every other page's 0
+ */
+static uint64_t page_kpagecount(const struct page *page)
+{
+	return page_is_user(page) ? (uint64_t)(READ_ONCE(page->page_type) + 1) : 0;
+}
+
+/*
+ * The entries of @pfn and of the tails after it that its head says all
+ * of: a free buddy block's (KPF_BUDDY alone) and a free huge page's.
+ * Their struct pages are not read: in a self-hosted memmap they are
+ * holes the host fills on first touch ("Big machines"), as explain
+ * steps over them by their heads.
+ */
+unsigned long kpage_entries(struct hotmem *hm, unsigned long pfn, unsigned long nr,
+			    uint64_t *flags, uint64_t *count)
+{
+	const struct page *page = pfn_to_page(hm, pfn);
+	unsigned long n = 1;
+	uint64_t tail = 0;
+
+	if (flags)
+		flags[0] = stable_page_flags(hm, pfn);
+	if (count)
+		count[0] = page_kpagecount(page);
+	if (PageBuddy(page)) {
+		/* racy, as buddy_order_unsafe() says: never past the largest block */
+		n = 1UL << min(buddy_order_unsafe(page), (unsigned long)MAX_PAGE_ORDER);
+		tail = 1ULL << HM_KPF_BUDDY;
+	} else if (PageHuge(page) && test_page_flag(page, PG_head)) {
+		n = pageblock_nr_pages;
+		tail = folio_kpageflags(page, true);
+	}
+	n = min(n, nr);
+	for (unsigned long i = 1; i < n; i++) {
+		if (flags)
+			flags[i] = tail;
+		if (count)
+			count[i] = 0;
+	}
+	return n;
 }
 
 /*

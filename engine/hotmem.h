@@ -1707,6 +1707,45 @@ unsigned long hotmem_fault_injected(struct hotmem *hm);
 int hotmem_virtio_mem_inject_response(struct hotmem_virtio_mem *vm, bool plug, int resp,
 				      unsigned int count);
 
+/*
+ * /proc/kpageflags and /proc/kpagecount (6.12 fs/proc/page.c
+ * kpageflags_read(), kpagecount_read()): one 64-bit entry a pfn, @nr of
+ * them from @pfn into @out.  kpageflags: stable_page_flags(), the
+ * HM_KPF_* bits below; KPF_NOPAGE for a pfn without an online page
+ * (pfn_to_online_page(): no memory there, or its block offline).
+ * kpagecount: the page's mapcount.  Returns how many were filled: fewer
+ * than @nr where the file ends, round_up(max_pfn, PAGES_PER_SECTION)
+ * (max_pfn: the end of boot RAM, raised by each add, never lowered), 0
+ * from there on.  Lock-free on the pages, as the kernel's: a block going
+ * offline meanwhile is read as it is, racily; an online waits for the
+ * read of its block.  A free buddy block's or free huge page's tails are
+ * said from their head, without reading their struct pages.
+ */
+long hotmem_kpageflags(struct hotmem *hm, uint64_t pfn, size_t nr, uint64_t *out);
+long hotmem_kpagecount(struct hotmem *hm, uint64_t pfn, size_t nr, uint64_t *out);
+/* Bits of a kpageflags entry: include/uapi/linux/kernel-page-flags.h, then the kernel-hacking ones */
+#define HM_KPF_LOCKED		0
+#define HM_KPF_UPTODATE		3
+#define HM_KPF_DIRTY		4
+#define HM_KPF_LRU		5
+#define HM_KPF_ACTIVE		6
+#define HM_KPF_SLAB		7
+#define HM_KPF_BUDDY		10
+#define HM_KPF_MMAP		11
+#define HM_KPF_ANON		12
+#define HM_KPF_SWAPBACKED	14
+#define HM_KPF_COMPOUND_HEAD	15
+#define HM_KPF_COMPOUND_TAIL	16
+#define HM_KPF_HUGE		17
+#define HM_KPF_HWPOISON		19
+#define HM_KPF_NOPAGE		20
+#define HM_KPF_KSM		21
+#define HM_KPF_OFFLINE		23
+#define HM_KPF_PGTABLE		26
+#define HM_KPF_RESERVED		32
+#define HM_KPF_OWNER_2		34
+#define HM_KPF_OWNER_PRIVATE	37
+
 /* ------------------------------------------------------------------ */
 /* Introspection for tests                                             */
 /* ------------------------------------------------------------------ */

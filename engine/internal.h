@@ -681,6 +681,14 @@ struct hotmem {
 	void *vmemmap_reserved;		/* what we mmap'd (aligned inside) */
 	size_t vmemmap_reserved_size;
 	unsigned long max_pfn;
+	/*
+	 * x86's max_pfn, which the engine's own (its address space, above)
+	 * is not: the end of boot RAM (e820__end_of_ram_pfn()), raised by each
+	 * add that succeeds (add_pages()'s update_end_of_memory_vars()), never
+	 * lowered by a removal; /proc/kpageflags ends at it (proc_page.c).
+	 * Written under mem_hotplug_lock, read by readers that take none.
+	 */
+	atomic_ulong kernel_max_pfn;
 	unsigned long host_maps_max;	/* vm.max_map_count, read at boot and again near the cap */
 	int max_map_count_fd;		/* /proc/sys/vm/max_map_count, to read it again */
 	int meminfo_fd;			/* /proc/meminfo, read by host_memory_room() */
@@ -1521,6 +1529,14 @@ const char *page_type_name(const struct page *page);
 void dump_page(struct hotmem *hm, unsigned long pfn, const char *reason);
 /* "%#lx(names)": %pGp of the page (lib/vsprintf.c format_page_flags()) */
 void page_flags_pgp(struct hotmem *hm, unsigned long pfn, char *buf, size_t len);
+/*
+ * /proc/kpageflags and kpagecount entries (6.12 fs/proc/page.c) of the
+ * online page @pfn and of the pages after it, at most @nr, that are said
+ * from their head alone: returns how many were filled (@flags or @count
+ * may be NULL)
+ */
+unsigned long kpage_entries(struct hotmem *hm, unsigned long pfn, unsigned long nr,
+			    uint64_t *flags, uint64_t *count);
 /* ratelimit.c: lib/ratelimit.c's ___ratelimit() */
 unsigned long hm_ratelimit_now_ms(void);
 bool __hm_ratelimit(struct hotmem *hm, struct hm_ratelimit *rs, const char *func,

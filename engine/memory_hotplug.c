@@ -1377,6 +1377,20 @@ static int __add_pages(struct hotmem *hm, int nid, unsigned long pfn,
 	return err;
 }
 
+/*
+ * x86 add_pages()'s update_end_of_memory_vars(): max_pfn grows to the
+ * added range's end and never shrinks.  6.12 raises it in arch_add_memory(),
+ * before the add can still fail; here only an add that succeeds does, so
+ * that a failed add leaves the machine (its /proc/kpageflags) as it was.
+ */
+static void update_end_of_memory_vars(struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	const unsigned long end_pfn = PHYS_PFN(start + size);
+
+	if (end_pfn > atomic_load(&hm->kernel_max_pfn))
+		atomic_store(&hm->kernel_max_pfn, end_pfn);
+}
+
 static int arch_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 			   struct vmem_altmap *altmap)
 {
@@ -1629,6 +1643,7 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 	}
 	/* the blocks' node links only now, after their ADDs and the node's (memory.c) */
 	register_memory_blocks_under_node_hotplug(hm, nid, start, size);
+	update_end_of_memory_vars(hm, start, size);
 	res->next = hm->resources;
 	hm->resources = res;
 	/* create new memmap entry: "System RAM" only, not driver-managed memory */

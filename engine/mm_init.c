@@ -385,6 +385,8 @@ static void free_area_init(struct hotmem *hm)
 	unsigned long min_pfn, max_pfn;
 
 	get_pfn_range_for_nid(&hm->cfg, -1, &min_pfn, &max_pfn);
+	/* x86's max_pfn, e820__end_of_ram_pfn(): where /proc/kpageflags ends */
+	atomic_store(&hm->kernel_max_pfn, max_pfn);
 	find_zone_movable_pfns_for_nodes(hm, min_pfn, max_pfn);
 	free_area_init_report(hm, min_pfn, max_pfn);
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {

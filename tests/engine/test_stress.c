@@ -123,6 +123,15 @@ struct racer {
 	unsigned int nr_kinds;	/* of operation: 5 with HugeTLB */
 };
 
+static void kpage_read(struct hotmem *hm, unsigned long block, unsigned long *s)
+{
+	const unsigned long nr = 512, at = block * (128 * MiB >> 12) + rnd(s) % (32768 - nr);
+	uint64_t e[512];
+
+	assert_int_equal(hotmem_kpageflags(hm, at, nr, e), nr);
+	assert_int_equal(hotmem_kpagecount(hm, at, nr, e), nr);
+}
+
 static void *race(void *arg)
 {
 	struct racer *r = arg;
@@ -167,6 +176,12 @@ static void *race(void *arg)
 			 */
 			hotmem_zone_pagetype_info(r->hm, 0, rnd(&s) & 1 ? HM_ZONE_MOVABLE : HM_ZONE_NORMAL,
 						  &pi);
+			/*
+			 * /proc/kpageflags, kpagecount: lock-free on the pages as
+			 * explain, from anywhere in the block (a free block's middle
+			 * too), beside its onlines, offlines and allocations
+			 */
+			kpage_read(r->hm, block, &s);
 			break;
 		}
 		case 4:
