@@ -1050,8 +1050,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_SYSCTL_ADMIN_RESERVE:
 		emit(&o, "%lu\n", hotmem_admin_reserve_kbytes(ctx->hm));
 		break;
-	case A_KPAGE_UNSERVED:
-		ret = -EOPNOTSUPP;
+	case A_KPAGEFLAGS:
+	case A_KPAGECOUNT:
+		ret = -EINVAL;	/* no text: read at offsets (kpage.c), never shown */
 		break;
 	case A_FW_START:
 	case A_FW_END:
@@ -1217,7 +1218,8 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
 	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 	case A_PAGETYPEINFO:
-	case A_KPAGE_UNSERVED:
+	case A_KPAGEFLAGS:
+	case A_KPAGECOUNT:
 		return HMFS_OPS_VFS;
 	default:
 		return HMFS_OPS_SYSFS;
@@ -1244,7 +1246,8 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_SYSCTL_USER_RESERVE:
 	case A_SYSCTL_ADMIN_RESERVE:
 	case A_BOOT_ID:
-	case A_KPAGE_UNSERVED:
+	case A_KPAGEFLAGS:
+	case A_KPAGECOUNT:
 		return true;
 	default:
 		return false;

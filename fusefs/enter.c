@@ -7,8 +7,7 @@
  * .../node, /sys/bus/memory, /sys/bus/node, module parameters, the ACPI
  * side, /sys/firmware/memmap, the debugfs notifier-error-inject files,
  * the global HugeTLB files, /proc/meminfo, zoneinfo, buddyinfo, vmstat,
- * iomem, cmdline, pagetypeinfo, kpageflags and kpagecount (unserved:
- * their read fails), vm.min_free_kbytes, watermark_scale_factor,
+ * iomem, cmdline, pagetypeinfo, kpageflags and kpagecount, vm.min_free_kbytes, watermark_scale_factor,
  * lowmem_reserve_ratio, vm.user_reserve_kbytes and
  * vm.admin_reserve_kbytes, kernel.random.boot_id), the rest of /sys and /proc/sys read-only, hotmemfs sends its uevents to this network namespace's
  * NETLINK_KOBJECT_UEVENT (owned by a user namespace of its own, so that
@@ -128,9 +127,9 @@ static const struct {
 	/*
 	 * Beside buddyinfo and zoneinfo, the host's pageblocks read as the
 	 * machine's (usereye5 #5): pagetypeinfo and vm.min_free_kbytes (the
-	 * zoneinfo watermarks' own) are the machine's; kpageflags and
-	 * kpagecount are not served, and their read fails (EOPNOTSUPP)
-	 * rather than give page-types the host's pages at the same pfns.
+	 * zoneinfo watermarks' own) are the machine's; so are kpageflags
+	 * and kpagecount, where page-types read the host's pages at the
+	 * machine's pfns.
 	 */
 	{ "proc/pagetypeinfo", "/proc/pagetypeinfo", false },
 	{ "proc/kpageflags", "/proc/kpageflags", false },

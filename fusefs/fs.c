@@ -827,12 +827,29 @@ static uint64_t serving_unique(const struct hmfs_ctx *ctx);
  * block's device_lock: answered at the change's end (devlock.c), as
  * 6.12's online_show() sleeps in device_lock(); every other read now
  */
+/* proc/kpageflags, kpagecount: entries at any offset, no text rendered at 0 (kpage.c) */
+static void kpage_read_answer(fuse_req_t req, enum hmfs_attr a, size_t size, off_t off)
+{
+	uint64_t *out;
+	ssize_t n = hmfs_kpage_read(req_ctx(req), a, size, off, &out);
+
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, (const char *)out, (size_t)n);
+	free(out);
+}
+
 static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi)
 {
 	struct hmfs_ctx *ctx = req_ctx(req);
 	const struct hmfs_open *of = (const struct hmfs_open *)(uintptr_t)fi->fh;
 
+	if (of->node.attr == A_KPAGEFLAGS || of->node.attr == A_KPAGECOUNT) {
+		kpage_read_answer(req, of->node.attr, size, off);
+		return;
+	}
 	if (of->node.attr == A_B_ONLINE && off == 0 &&
 	    hmfs_devlock_defer(ctx, of->node.id, req, ino, size, off, fi, serving_unique(ctx)))
 		return;

@@ -288,11 +288,11 @@ enum hmfs_attr {
 	A_SYSCTL_USER_RESERVE,
 	A_SYSCTL_ADMIN_RESERVE,
 	/*
-	 * proc/kpageflags, kpagecount (fs/proc/page.c, 0400): not served (the
-	 * engine keeps no KPF_* view of its pages); a read fails EOPNOTSUPP,
-	 * so that inside hotmem-enter page-types never reads the host's
+	 * proc/kpageflags, kpagecount (6.12 fs/proc/page.c, 0400): an entry a
+	 * pfn, read at any offset (kpage.c), never rendered as a text
 	 */
-	A_KPAGE_UNSERVED,
+	A_KPAGEFLAGS,
+	A_KPAGECOUNT,
 	/*
 	 * proc/sys/kernel/random/boot_id (drivers/char/random.c, 0444): the
 	 * machine's own, made with it and kept in its state file
@@ -1703,6 +1703,13 @@ bool hmfs_devlock_defer(struct hmfs_ctx *ctx, unsigned long id, fuse_req_t req, 
 void hmfs_devlock_take(struct hmfs_ctx *ctx, const struct hmfs_change *ch, bool long_hold);
 void hmfs_devlock_release(struct hmfs_ctx *ctx);
 /* fs.c: a READ answered as hmfs_read() does; the writer's fatal_signal_pending() */
+/*
+ * kpage.c: a read of proc/kpageflags or kpagecount (@a), @size bytes at
+ * @off, into *@out (malloc()ed, the caller frees it): the bytes read, 0
+ * at the end, -EINVAL for an offset or a size not a multiple of 8
+ */
+ssize_t hmfs_kpage_read(struct hmfs_ctx *ctx, enum hmfs_attr a, size_t size, off_t off,
+			uint64_t **out);
 void hmfs_read_answer(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi);
 bool hmfs_req_fatal_signal(void *req);

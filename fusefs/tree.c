@@ -536,8 +536,8 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "cmdline", RO, A_CMDLINE);
 	sn_add(ctx, proc, "iomem", RO, A_IOMEM);
 	sn_add(ctx, proc, "pagetypeinfo", S_IFREG | 0400, A_PAGETYPEINFO); /* 0400 since 5.5 */
-	sn_add(ctx, proc, "kpageflags", S_IFREG | 0400, A_KPAGE_UNSERVED);
-	sn_add(ctx, proc, "kpagecount", S_IFREG | 0400, A_KPAGE_UNSERVED);
+	sn_add(ctx, proc, "kpageflags", S_IFREG | 0400, A_KPAGEFLAGS);
+	sn_add(ctx, proc, "kpagecount", S_IFREG | 0400, A_KPAGECOUNT);
 	a = sn_add(ctx, proc, "sys", S_IFDIR | 0555, A_NONE);
 	sn_hugetlb_global(ctx, kern, a);
 	/*

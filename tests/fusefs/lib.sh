@@ -1256,6 +1256,11 @@ cleanup() {
 trap cleanup EXIT
 
 ctl() { "$HMCTL" -s "$CTL" "$@"; }
+# kpage OP ARGS...: proc/kpageflags and kpagecount read as page-types reads
+# them (tests/fusefs/kpage.py: hist, runs, entry, pread); kpage_hist START
+# NR: the mount's flag sets over NR pfns from START, "FLAGS COUNT PAGES NAMES"
+kpage() { python3 "$HOTMEM_SRC/tests/fusefs/kpage.py" "$@"; }
+kpage_hist() { kpage hist "$MNT/proc" "$1" "$2"; }
 # refused_stdout_ok OUT ERR ARGS...: OUT is what hotmemctl ARGS may print
 # on stdout when refused with the stderr line ERR: nothing, or -- raw's
 # reply as received, --json's refusal (usereye7 #3) -- the reply's one
