@@ -232,7 +232,7 @@ struct hotmem_config {
 	/* hotmem.host_reserve=: host memory an online that writes a memmap leaves free */
 	uint64_t host_reserve;
 	bool host_reserve_given;		/* else the default (physmem.c host_reserve()) */
-	char cmdline[1024];		/* as given, for /proc/cmdline */
+	char cmdline[1024];		/* every part as given, in order, for /proc/cmdline */
 	/* profile "virtio_mem =": probed after the hotplug ranges are added */
 	int nr_virtio_mem;
 	struct hm_virtio_mem_config virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM];
@@ -296,6 +296,8 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 #define HM_CMDLINE_MAX_ENVS 32
 size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len);
 size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size_t len);
+/* the same of @cmdline alone: the words of one --cmdline among the profile's */
+size_t hotmem_cmdline_unmodelled(const char *cmdline, char *buf, size_t len);
 /*
  * hotmem.host_reserve='s check off while @suspend: a state file's restore
  * brings back the machine acknowledged before a crash, whose memmaps the

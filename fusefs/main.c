@@ -595,7 +595,7 @@ static int boot(struct hmfs_ctx *ctx, const struct parsed_profile *parsed)
 			return ret;
 		}
 		/* a typo (memhp_default_stat=) boots another machine than asked: say so */
-		if (hotmem_config_unmodelled(&ctx->cfg, words, sizeof(words)))
+		if (hotmem_cmdline_unmodelled(ctx->cmdline, words, sizeof(words)))
 			fprintf(stderr, "hotmemfs: --cmdline: hotmem models none of: %s (no effect here; `hotmemctl dmesg` says which a kernel would not know)\n",
 				words);
 	}

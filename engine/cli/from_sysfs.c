@@ -976,7 +976,7 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 				note(f, "proc/cmdline: %s: left out", err);
 			continue;
 		}
-		if (hotmem_config_unmodelled(&bw->cfg, tmp, sizeof(tmp))) {
+		if (hotmem_cmdline_unmodelled(w, tmp, sizeof(tmp))) {
 			if (bw->nu < sizeof(bw->unmodelled))
 				bw->nu += (size_t)snprintf(bw->unmodelled + bw->nu,
 							   sizeof(bw->unmodelled) - bw->nu, "%s%s",

@@ -772,7 +772,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hotmem: kernel command line: %s\n", err);
 		return 1;
 	}
-	if (cmdline && hotmem_config_unmodelled(&cfg, err, sizeof(err)))
+	if (cmdline && hotmem_cmdline_unmodelled(cmdline, err, sizeof(err)))
 		fprintf(stderr, "hotmem: kernel command line: hotmem models none of: %s (no effect here)\n",
 			err);
 	ret = hotmem_create(&cfg, &hm, err, sizeof(err));

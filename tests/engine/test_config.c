@@ -927,6 +927,39 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * Command lines given one after another (a profile's cmdline lines, then
+ * --cmdline) are the machine's one command line, in order: /proc/cmdline
+ * and the log's "Kernel command line:" show the whole of it, as a guest's
+ * one -append.  It kept the last part alone: an export of a machine
+ * booted with movablecore= on its profile and a --cmdline showed no
+ * movablecore=, and `hotmem profile --from-sysfs` brought it back without.
+ * Too long together is refused, the command line as it was; a part of
+ * blanks adds nothing.  hotmem_cmdline_unmodelled() names one part's words.
+ */
+static void test_cmdlines_add_up_in_order(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256], buf[1024], big[1000];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movablecore=256M", err, sizeof(err)), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "  ", err, sizeof(err)), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "hugepages=8 quiet", err, sizeof(err)), 0);
+	assert_string_equal(cfg.cmdline, "movablecore=256M hugepages=8 quiet");
+	assert_int_equal(cfg.hugepages, 8);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, big, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "kernel command line longer than 1023 bytes"));
+	assert_string_equal(cfg.cmdline, "movablecore=256M hugepages=8 quiet");
+	hotmem_config_unmodelled(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, "quiet");
+	hotmem_cmdline_unmodelled("splash hugepages=8 console=ttyS0", buf, sizeof(buf));
+	assert_string_equal(buf, "splash console");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -954,6 +987,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_possible_nodes),
 		cmocka_unit_test(test_describe_is_the_machine),
 		cmocka_unit_test(test_unknown_bootoptions_as_the_kernel_lists_them),
+		cmocka_unit_test(test_cmdlines_add_up_in_order),
 		cmocka_unit_test(test_kernelcore_movablecore_parse),
 	};
 

@@ -58,6 +58,23 @@ is "$(cat "$TMP/a2/proc/cmdline")" "$(cmdline_of a)" "... whose proc/cmdline is 
 profile "$TMP/a2" a2
 is "$(cmdline_of a2)" "$(cmdline_of a)" "... and from it the same command line again"
 
+# a profile's cmdline line and --cmdline are one command line: proc/cmdline
+# shows both, in order (it showed --cmdline's alone: the export lost the
+# profile's movablecore=, and the machine profiled from it its ZONE_MOVABLE)
+printf 'profile = qemu-512m\ncmdline = "movablecore=256M"\n' >"$TMP/two.profile"
+mount_fs "a profile with cmdline = \"movablecore=256M\" and --cmdline hugepages=4 mounts" --fresh \
+	--profile "$TMP/two.profile" --cmdline "hugepages=4 hotmem.kernel_alloc=off"
+is "$(cat "$MNT/proc/cmdline")" "movablecore=256M hugepages=4 hotmem.kernel_alloc=off" \
+	"... proc/cmdline: the profile's line, then --cmdline"
+ctl dmesg | grep -qx "<5>Kernel command line: movablecore=256M hugepages=4 hotmem.kernel_alloc=off"
+tap_ok $? "... and the log's \"Kernel command line:\""
+ctl export "$TMP/t" >/dev/null
+tap_ok $? "exported"
+stop_fs
+profile "$TMP/t" t
+is "$(cmdline_of t | grep -o ' movablecore=.*')" " movablecore=256M hugepages=4 hotmem.kernel_alloc=off" \
+	"... from-sysfs carries both parts' boot words"
+
 # the dump's proc/cmdline, edited: a word hotmem refuses is left out and
 # said (a second hugepages=: the kernel ignores it), the words hotmem
 # models none of are named; kernelcore=mirror left out as before
