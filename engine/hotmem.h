@@ -1656,6 +1656,17 @@ int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free);
  */
 unsigned long hotmem_hugetlb_overcommit(struct hotmem *hm);
 void hotmem_hugetlb_set_overcommit(struct hotmem *hm, unsigned long nr);
+/*
+ * vm.hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c
+ * vmemmap_optimize_enabled; hugetlb_free_vmemmap= at boot): whether a
+ * huge page the pool takes from now on has its vmemmap optimised.  A
+ * page optimised stays so until it leaves the pool (freed or dissolved:
+ * its vmemmap restored whatever the switch says then), one that is not
+ * is never optimised later.  Lock-free, as the kernel's proc_dobool():
+ * a growth under way reads it once for each page it takes.
+ */
+bool hotmem_hugetlb_optimize_vmemmap(struct hotmem *hm);
+void hotmem_set_hugetlb_optimize_vmemmap(struct hotmem *hm, bool on);
 
 /*
  * vm.user_reserve_kbytes and vm.admin_reserve_kbytes (6.12 mm/mmap.c):

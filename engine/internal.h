@@ -864,6 +864,8 @@ struct hotmem {
 	_Atomic unsigned int auto_movable_ratio;
 	_Atomic bool auto_movable_numa_aware;
 	_Atomic bool virtio_mem_unplug_online;	/* drivers/virtio/virtio_mem.c's unplug_online */
+	/* mm/hugetlb_vmemmap.c's vmemmap_optimize_enabled: hugetlb_free_vmemmap=, the sysctl */
+	_Atomic bool vmemmap_optimize_enabled;
 	_Atomic int notifier_error[2];	/* MEM_GOING_ONLINE, MEM_GOING_OFFLINE */
 	/* memory_chain (register_memory_notifier), under device_hotplug_lock */
 	struct notifier_block *memory_chain;

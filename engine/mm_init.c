@@ -857,6 +857,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	atomic_store(&hm->auto_movable_ratio, cfg->auto_movable_ratio);
 	atomic_store(&hm->auto_movable_numa_aware, cfg->auto_movable_numa_aware);
 	atomic_store(&hm->virtio_mem_unplug_online, cfg->virtio_mem_unplug_online);
+	atomic_store(&hm->vmemmap_optimize_enabled, cfg->hugetlb_free_vmemmap);
 
 	ret = physmem_init(hm);
 	if (ret) {

@@ -1179,6 +1179,23 @@ static int vmemmap_split_pmd(struct hotmem *hm, unsigned long section_nr)
 }
 
 /*
+ * vm.hugetlb_optimize_vmemmap, 0644 and proc_dobool() in 6.12: a plain
+ * bool the pool reads once for each page it takes (READ_ONCE()), so a
+ * write takes no lock, and what was optimised stays so until it is
+ * restored (the folio's own flag, here its shared tails, says so: not
+ * the switch).  Relaxed: nothing else is published with it.
+ */
+bool hotmem_hugetlb_optimize_vmemmap(struct hotmem *hm)
+{
+	return atomic_load_explicit(&hm->vmemmap_optimize_enabled, memory_order_relaxed);
+}
+
+void hotmem_set_hugetlb_optimize_vmemmap(struct hotmem *hm, bool on)
+{
+	atomic_store_explicit(&hm->vmemmap_optimize_enabled, on, memory_order_relaxed);
+}
+
+/*
  * vmemmap_should_optimize_folio(): a self-hosted memmap must stay as it
  * is — the first vmemmap page of such a block describes itself (seed 003),
  * so we look at the page backing this huge page's struct pages.
@@ -1189,7 +1206,8 @@ static bool vmemmap_should_optimize(struct hotmem *hm, unsigned long head_pfn)
 	unsigned long backing;
 	int src;
 
-	if (!hm->cfg.hugetlb_free_vmemmap)
+	/* 6.12 READ_ONCE(vmemmap_optimize_enabled): the sysctl may change it between pages */
+	if (!hotmem_hugetlb_optimize_vmemmap(hm))
 		return false;
 	if (ms->section_mem_map & SECTION_CANNOT_OPTIMIZE_VMEMMAP)
 		return false;

@@ -248,10 +248,10 @@ struct hotmem *hvo_block_online_as(const char *cmdline, int online_type, bool sp
 
 	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, online_type), 0);
-	hm->cfg.hugetlb_free_vmemmap = split;
+	hotmem_set_hugetlb_optimize_vmemmap(hm, split);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	hm->cfg.hugetlb_free_vmemmap = true;
+	hotmem_set_hugetlb_optimize_vmemmap(hm, true);
 	return hm;
 }
 

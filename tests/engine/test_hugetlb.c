@@ -101,6 +101,50 @@ static void test_hvo_moves_the_head_to_a_new_page(void **state)
 }
 
 /*
+ * vm.hugetlb_optimize_vmemmap written between pool growths (6.12
+ * proc_dobool() on vmemmap_optimize_enabled): only pages taken while it
+ * is 1 are optimised, a write changes none already in the pool, and a
+ * page optimised gives its tails back when it is freed whatever the
+ * switch says then.  The numbers are a 6.12.117 guest's (qemu-512m,
+ * booted without hugetlb_free_vmemmap; nr_memmap_pages /
+ * nr_memmap_boot_pages after each step, /tmp/hvo31/s1.k.txt).
+ */
+static void test_hvo_switch_at_run_time(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+
+	(void)state;
+	assert_false(hotmem_hugetlb_optimize_vmemmap(hm));
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 8), 8);
+	assert_memmap(hm, 0, 2048);
+	hotmem_set_hugetlb_optimize_vmemmap(hm, true);
+	/* the 8 already there stay as they are */
+	assert_memmap(hm, 0, 2048);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 16), 16);
+	assert_memmap(hm, 8, 1984);
+	hotmem_set_hugetlb_optimize_vmemmap(hm, false);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 24), 24);
+	assert_memmap(hm, 8, 1984);
+	assert_int_equal(hvo_saved(hm), 8 * 7);
+	hotmem_set_hugetlb_optimize_vmemmap(hm, true);
+	/* the newest 4 (not optimised) go: nothing to restore */
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 20), 20);
+	assert_memmap(hm, 8, 1984);
+	/* 4 more of those, then 4 optimised ones: 7 tail pages each again */
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 12), 12);
+	assert_memmap(hm, 36, 1984);
+	/* switched off, the other 4 optimised ones are restored all the same */
+	hotmem_set_hugetlb_optimize_vmemmap(hm, false);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 4), 4);
+	assert_memmap(hm, 64, 1984);
+	assert_int_equal(hvo_saved(hm), 0);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 0), 0);
+	assert_memmap(hm, 64, 1984);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * The new head page is the huge page's node's GFP_KERNEL memory: a Normal
  * block comes first on the zonelist, and one a huge page's head went to
  * does not offline (6.12 has_unmovable_pages(): -EBUSY, nothing
@@ -2195,6 +2239,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
 		cmocka_unit_test(test_hvo_moves_the_head_to_a_new_page),
+		cmocka_unit_test(test_hvo_switch_at_run_time),
 		cmocka_unit_test(test_hvo_head_page_is_unmovable_kernel_memory),
 		cmocka_unit_test(test_hvo_off_saves_nothing),
 		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),

@@ -1495,10 +1495,10 @@ static struct hotmem *lost_memmap_device(uint64_t plugged, struct hotmem_virtio_
 	*vm = probe(hm, 4 * GiB, 2 * MiB);
 	assert_int_equal(hotmem_virtio_mem_set_requested_size(*vm, plugged, NULL), 0);
 	assert_int_equal(plugged_size(*vm), plugged);
-	hm->cfg.hugetlb_free_vmemmap = false;
+	hotmem_set_hugetlb_optimize_vmemmap(hm, false);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	hm->cfg.hugetlb_free_vmemmap = true;
+	hotmem_set_hugetlb_optimize_vmemmap(hm, true);
 	hvo_lose_memmap_of(hm, 3);
 	assert_true(__nr_to_section(hm, 32)->section_mem_map & SECTION_MEMMAP_UNMAPPED);
 	return hm;

@@ -51,10 +51,10 @@ static unsigned long lose_memmap_more(struct hotmem *hm, int nid, unsigned long 
 {
 	unsigned long pinned = section_nr_to_pfn(nr) + 30000;
 
-	hm->cfg.hugetlb_free_vmemmap = false;
+	hotmem_set_hugetlb_optimize_vmemmap(hm, false);
 	assert_int_equal(hotmem_hugetlb_alloc(hm, nid, 1), 1);
 	assert_int_equal(hotmem_hugetlb_free(hm, 1), 1);
-	hm->cfg.hugetlb_free_vmemmap = true;
+	hotmem_set_hugetlb_optimize_vmemmap(hm, true);
 	while (hotmem_alloc_page_at(hm, pinned, HM_ALLOC_PINNED, NULL))
 		pinned++;
 	hvo_lose_memmap_at(hm, nid, nr, more);
