@@ -1041,8 +1041,8 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 		show_lowmem_reserve_ratio(ctx, &o);
 		break;
-	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP: /* proc_dobool(): "%d\n"; read-only, as above */
-		emit(&o, "%d\n", ctx->cfg.hugetlb_free_vmemmap ? 1 : 0);
+	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP: /* proc_dobool(): "%d\n" */
+		emit(&o, "%d\n", hotmem_hugetlb_optimize_vmemmap(ctx->hm) ? 1 : 0);
 		break;
 	case A_SYSCTL_USER_RESERVE:
 		emit(&o, "%lu\n", hotmem_user_reserve_kbytes(ctx->hm));
@@ -1990,6 +1990,25 @@ static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf,
 	return store_change(ctx, &ch, count);
 }
 
+/*
+ * vm.hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c: proc_dobool()
+ * on vmemmap_optimize_enabled): proc_dointvec()'s one int, any int (so
+ * "-1" and "2" too), stored as a bool -- 1 unless 0.  Whether the pool's
+ * next pages are optimised: lock-free as the kernel's bool, journaled as
+ * store_vm_reserve()'s value is.
+ */
+static ssize_t store_hugetlb_optimize_vmemmap(struct hmfs_ctx *ctx, const char *buf, size_t count,
+					      const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP, .task = task };
+	int v, ret = sysctl_get_ints(buf, count, &v, 1, INT_MIN, INT_MAX);
+
+	if (ret)
+		return ret;
+	ch.value = v != 0;
+	return store_change(ctx, &ch, count);
+}
+
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
 	return hmfs_store_task(ctx, n, buf, count, NULL);
@@ -2046,6 +2065,8 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return store_vm_wmark(ctx, HMFS_VM_WATERMARK_SCALE_FACTOR, buf, count, task);
 	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 		return store_lowmem_reserve_ratio(ctx, buf, count, task);
+	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP:
+		return store_hugetlb_optimize_vmemmap(ctx, buf, count, task);
 	case A_PROBE:
 		return store_probe(ctx, buf, count, task);
 	case A_SOFT_OFFLINE:

@@ -279,9 +279,9 @@ enum hmfs_attr {
 	A_SYSCTL_LOWMEM_RESERVE_RATIO,
 	/*
 	 * proc/sys/vm/hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c,
-	 * 0644 proc_dobool): the machine's hugetlb_free_vmemmap, read-only
-	 * (no run-time switch modelled): inside hotmem-enter it was the host's
-	 * file, which a write would have changed (abuse30c K3)
+	 * 0644 proc_dobool): the machine's vmemmap_optimize_enabled, booted
+	 * from hugetlb_free_vmemmap= (inside hotmem-enter it was the host's
+	 * file, which a write would have changed: abuse30c K3)
 	 */
 	A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP,
 	/* proc/sys/vm/user_reserve_kbytes, admin_reserve_kbytes (6.12 mm/mmap.c's, 0644) */
@@ -1419,6 +1419,8 @@ enum hmfs_change_op {
 	 * vm.watermark_scale_factor (value), vm.lowmem_reserve_ratio (ratio)
 	 */
 	HMFS_CH_VM_WMARK,
+	/* vm.hugetlb_optimize_vmemmap: value, 0 or 1 */
+	HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP,
 };
 
 enum hmfs_vm_wmark { HMFS_VM_MIN_FREE_KBYTES, HMFS_VM_WATERMARK_SCALE_FACTOR, HMFS_VM_LOWMEM_RESERVE_RATIO };

@@ -197,6 +197,9 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		else
 			hotmem_set_user_reserve_kbytes(ctx->hm, (unsigned long)ch->value);
 		return 0;
+	case HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP:
+		hotmem_set_hugetlb_optimize_vmemmap(ctx->hm, ch->value != 0);
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -490,6 +493,7 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_ANON_COUNT] = "anonymous devices' count (device[N])",
 		[HMFS_CH_VM_RESERVE] = "user_reserve_kbytes or admin_reserve_kbytes",
 		[HMFS_CH_VM_WMARK] = "min_free_kbytes, watermark_scale_factor or lowmem_reserve_ratio",
+		[HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP] = "hugetlb_optimize_vmemmap",
 	};
 
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";

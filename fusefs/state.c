@@ -145,6 +145,9 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	json_object_object_add(p, "watermark-scale-factor",
 			       json_object_new_int(hotmem_watermark_scale_factor(ctx->hm)));
 	json_object_object_add(p, "lowmem-reserve-ratio", lowmem_reserve_ratio_json(ctx));
+	/* vm.hugetlb_optimize_vmemmap, 0 or 1 (a file from before it: the command line's) */
+	json_object_object_add(p, "hugetlb-optimize-vmemmap",
+			       json_object_new_int(hotmem_hugetlb_optimize_vmemmap(ctx->hm)));
 	/* the 2 MiB hstate's nr_overcommit_hugepages (a file from before it: 0, as booted) */
 	json_object_object_add(p, "hugetlb-overcommit",
 			       json_object_new_uint64(hotmem_hugetlb_overcommit(ctx->hm)));
@@ -190,6 +193,7 @@ static const struct hmfs_lock_free_param lock_free_params[] = {
 	{ "anon-count", HMFS_CH_ANON_COUNT, -1, true },
 	{ "user-reserve-kbytes", HMFS_CH_VM_RESERVE, 0, false },
 	{ "admin-reserve-kbytes", HMFS_CH_VM_RESERVE, 1, false },
+	{ "hugetlb-optimize-vmemmap", HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP, -1, false },
 };
 #define NR_LOCK_FREE (sizeof(lock_free_params) / sizeof(lock_free_params[0]))
 
@@ -232,6 +236,8 @@ static long long param_get(struct hmfs_ctx *ctx, const struct hmfs_lock_free_par
 	if (p->op == HMFS_CH_VM_RESERVE)
 		return (long long)(p->id ? hotmem_admin_reserve_kbytes(ctx->hm) :
 					   hotmem_user_reserve_kbytes(ctx->hm));
+	if (p->op == HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP)
+		return hotmem_hugetlb_optimize_vmemmap(ctx->hm);
 	return hotmem_get_notifier_error(ctx->hm, p->id);
 }
 
@@ -247,6 +253,8 @@ static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p
 		hotmem_set_admin_reserve_kbytes(ctx->hm, (unsigned long)v);
 	else if (p->op == HMFS_CH_VM_RESERVE)
 		hotmem_set_user_reserve_kbytes(ctx->hm, (unsigned long)v);
+	else if (p->op == HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP)
+		hotmem_set_hugetlb_optimize_vmemmap(ctx->hm, v != 0);
 	else
 		hotmem_set_notifier_error(ctx->hm, p->id, (int)v);
 }
@@ -2741,6 +2749,7 @@ static const unsigned int change_keys[] = {
 	[HMFS_CH_ANON_COUNT] = K(PARAMS),
 	[HMFS_CH_VM_RESERVE] = K(PARAMS),
 	[HMFS_CH_VM_WMARK] = K(PARAMS),
+	[HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP] = K(PARAMS),
 };
 #undef POOL
 #undef K
@@ -5015,6 +5024,9 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 	if ((v = hmfs_json_get(p, "admin-reserve-kbytes", json_type_int)))
 		hotmem_set_admin_reserve_kbytes(ctx->hm, (unsigned long)json_object_get_uint64(v));
 	restore_watermark_sysctls(ctx, p);
+	/* after the pool, whose restore took its pages as the command line says */
+	if ((v = hmfs_json_get(p, "hugetlb-optimize-vmemmap", json_type_int)))
+		hotmem_set_hugetlb_optimize_vmemmap(ctx->hm, json_object_get_int(v) != 0);
 	/* raised only: an undo keeps the number an undone device_add took */
 	if ((v = hmfs_json_get(p, "anon-count", json_type_int)) &&
 	    json_object_get_uint64(v) <= UINT_MAX)

@@ -424,8 +424,8 @@ static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int procsys)
 	sn_add(ctx, vm, "min_free_kbytes", RW, A_SYSCTL_MIN_FREE_KBYTES);
 	sn_add(ctx, vm, "watermark_scale_factor", RW, A_SYSCTL_WATERMARK_SCALE_FACTOR);
 	sn_add(ctx, vm, "lowmem_reserve_ratio", RW, A_SYSCTL_LOWMEM_RESERVE_RATIO);
-	/* 0644 in the kernel (proc_dobool); hugetlb_free_vmemmap= at boot only here */
-	sn_add(ctx, vm, "hugetlb_optimize_vmemmap", RO, A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP);
+	/* 6.12 mm/hugetlb_vmemmap.c hugetlb_vmemmap_sysctls[]: 0644, proc_dobool() */
+	sn_add(ctx, vm, "hugetlb_optimize_vmemmap", RW, A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP);
 	/* 6.12 kernel/sysctl.c vm_table[]: 0644, proc_doulongvec_minmax() */
 	sn_add(ctx, vm, "user_reserve_kbytes", RW, A_SYSCTL_USER_RESERVE);
 	sn_add(ctx, vm, "admin_reserve_kbytes", RW, A_SYSCTL_ADMIN_RESERVE);

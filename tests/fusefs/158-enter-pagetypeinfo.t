@@ -32,17 +32,20 @@ is "$(v kpageflags)" 0000000100000000 \
 	"kpageflags: the machine's pfn 0, KPF_RESERVED (they were not served: EOPNOTSUPP)"
 sed 's/^/# /' "$TMP/err" | grep -v "^# hotmemfs: " | head
 
-# vm.hugetlb_optimize_vmemmap is the machine's hugetlb_free_vmemmap (abuse30c
-# K3: it was the host's file, 0 on this host, and a write changed the host's)
+# vm.hugetlb_optimize_vmemmap is the machine's switch, booted from
+# hugetlb_free_vmemmap= (abuse30c K3: it was the host's file, 0 on this
+# host, and a write changed the host's); writable, as 6.12's (reread30 R11)
 host_hvo=$(cat /proc/sys/vm/hugetlb_optimize_vmemmap 2>/dev/null)
 # the write is of the host's own value: were the file the host's, nothing changes
 HOST_HVO=${host_hvo:-0} "$ENTER" --profile qemu-512m --cmdline "hugetlb_free_vmemmap=on" -- bash -c '
 	echo "mounted=$(grep -c " /proc/sys/vm/hugetlb_optimize_vmemmap fuse.hotmemfs " /proc/self/mounts)"
 	echo "hvo=$(cat /proc/sys/vm/hugetlb_optimize_vmemmap)"
 	echo "$HOST_HVO" 2>/dev/null >/proc/sys/vm/hugetlb_optimize_vmemmap && echo written=yes || echo written=no
+	echo "machine=$(cat "$HOTMEM_ENTERED/proc/sys/vm/hugetlb_optimize_vmemmap")"
 ' >"$TMP/out2" 2>"$TMP/err2"
 w() { sed -n "s/^$1=//p" "$TMP/out2"; }
-is "$(w mounted) $(w hvo) $(w written)" "1 1 no" \
-	"hugetlb_free_vmemmap=on: vm.hugetlb_optimize_vmemmap inside is hotmemfs's, 1, read-only"
+is "$(w mounted) $(w hvo) $(w written)" "1 1 yes" \
+	"hugetlb_free_vmemmap=on: vm.hugetlb_optimize_vmemmap inside is hotmemfs's, 1, writable"
+is "$(w machine)" "${host_hvo:-0}" "... the write went to the machine's switch"
 is "$(cat /proc/sys/vm/hugetlb_optimize_vmemmap 2>/dev/null)" "$host_hvo" "... the host's left as it was"
 done_testing
