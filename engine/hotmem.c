@@ -231,6 +231,7 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 	/* hugetlb_count() updates them atomically, beside a reader with no lock (explain) */
 	ni->hugepages_total = __atomic_load_n(&pgdat->nr_hugepages, __ATOMIC_RELAXED);
 	ni->hugepages_free = __atomic_load_n(&pgdat->free_hugepages, __ATOMIC_RELAXED);
+	ni->hugepages_optimized = __atomic_load_n(&pgdat->nr_hugepages_optimized, __ATOMIC_RELAXED);
 	return 0;
 }
 

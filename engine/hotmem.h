@@ -1393,6 +1393,7 @@ struct hm_node_info {
 	bool has_cpu;			/* present CPUs on it (hotmem_config.cpu_nodes) */
 	unsigned long node_start_pfn, spanned, present, managed, free;
 	unsigned long hugepages_total, hugepages_free;
+	unsigned long hugepages_optimized; /* of the pool's: vmemmap optimised (HVO) */
 	/* memory_failure()'s outcomes here (nodeN/memory_failure/, action_result()) */
 	unsigned long mf_total, mf_recovered;
 	unsigned long mf_ignored, mf_failed, mf_delayed;
@@ -1641,6 +1642,16 @@ long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count);
  */
 long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long count,
 				  const struct hotmem_task *task);
+/*
+ * A restore's (hotmemfs's state file): @nid's pool set to @count as
+ * hotmem_hugetlb_set_node() does, the pages it takes optimised, whatever
+ * vm.hugetlb_optimize_vmemmap says now, until the node has @optimized
+ * optimised ones (hm_node_info.hugepages_optimized) -- the switch was
+ * another when they were taken.  -EINVAL: no such node, or @optimized
+ * past @count.
+ */
+long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count,
+				 unsigned long optimized);
 /*
  * The global pool's round robin (6.12 h->next_nid_to_alloc and
  * next_nid_to_free): read, or put back (a restart); -EINVAL for a node

@@ -373,6 +373,8 @@ struct pglist_data {
 	 */
 	int node_order[HM_MAX_NUMNODES + 1];
 	unsigned long nr_hugepages, free_hugepages;
+	/* of them, the ones whose vmemmap is optimised (hvo_count()) */
+	unsigned long nr_hugepages_optimized;
 	/*
 	 * struct memory_failure_stats (6.5+): memory_failure()'s outcomes on
 	 * this node, action_result()'s (memory_failure.c)
@@ -1268,7 +1270,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn,
 int vmemmap_populate_boot(struct hotmem *hm, unsigned long section_nr,
 			  unsigned long backing_pfn);
 unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src);
-int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn);
+int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn, int nid, bool enabled);
 int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn, int nid);
 bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
 unsigned long hugetlb_vmemmap_restore_need(struct hotmem *hm, unsigned long head_pfn);

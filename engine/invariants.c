@@ -220,6 +220,28 @@ static int check_vmemmap(struct hotmem *hm, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Each node's count of optimised huge pages (hvo_count()), which a state
+ * file saves, is what the pool's pages say: an optimisation or a restore
+ * the count missed would put back another pool after a restart.
+ */
+static int check_hvo_counts(struct hotmem *hm, char *err, size_t errlen)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		unsigned long n = 0, counted;
+
+		for (unsigned long i = 0; i < hm->hugetlb_nr; i++)
+			n += hm->hugetlb_pool[i].nid == nid &&
+			     vmemmap_is_optimized(hm, hm->hugetlb_pool[i].pfn);
+		counted = __atomic_load_n(&NODE_DATA(hm, nid)->nr_hugepages_optimized,
+					  __ATOMIC_RELAXED);
+		if (n != counted)
+			return fail(err, errlen, "node %d: %lu huge pages optimised, counted %lu",
+				    nid, n, counted);
+	}
+	return 0;
+}
+
 static int check_resident(struct hotmem *hm, char *err, size_t errlen)
 {
 	size_t resident = physmem_memfd_resident_bytes(hm);
@@ -342,6 +364,8 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 		ret = check_blocks(hm, err, errlen);
 	if (!ret)
 		ret = check_vmemmap(hm, err, errlen);
+	if (!ret)
+		ret = check_hvo_counts(hm, err, errlen);
 	if (!ret)
 		ret = check_resident(hm, err, errlen);
 	if (!ret)

@@ -1196,18 +1196,19 @@ void hotmem_set_hugetlb_optimize_vmemmap(struct hotmem *hm, bool on)
 }
 
 /*
- * vmemmap_should_optimize_folio(): a self-hosted memmap must stay as it
- * is — the first vmemmap page of such a block describes itself (seed 003),
- * so we look at the page backing this huge page's struct pages.
+ * vmemmap_should_optimize_folio(): @enabled, the switch as the pool read
+ * it for this page (or a restore's choice); and a self-hosted memmap must
+ * stay as it is -- the first vmemmap page of such a block describes
+ * itself (seed 003; 6.12 checks it in vmemmap_pmd_entry(): -ENOTSUPP), so
+ * we look at the page backing this huge page's struct pages.
  */
-static bool vmemmap_should_optimize(struct hotmem *hm, unsigned long head_pfn)
+static bool vmemmap_should_optimize(struct hotmem *hm, unsigned long head_pfn, bool enabled)
 {
 	struct mem_section *ms = __pfn_to_section(hm, head_pfn);
 	unsigned long backing;
 	int src;
 
-	/* 6.12 READ_ONCE(vmemmap_optimize_enabled): the sysctl may change it between pages */
-	if (!hotmem_hugetlb_optimize_vmemmap(hm))
+	if (!enabled)
 		return false;
 	if (ms->section_mem_map & SECTION_CANNOT_OPTIMIZE_VMEMMAP)
 		return false;
@@ -1415,7 +1416,7 @@ static void hvo_head_back(struct hotmem *hm, unsigned long head_pfn, unsigned lo
 	vmemmap_alloc_undo(hm, pfn, 0, claim, true);
 }
 
-static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
+static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn, bool enabled)
 {
 	unsigned long section_nr = pfn_to_section_nr(head_pfn);
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
@@ -1430,7 +1431,7 @@ static int __hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
 	/* the tails change backing: let them be faulted in afresh */
 	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
 	/* 6.12 __hugetlb_vmemmap_optimize_folio(): a folio it should not optimise is 0 */
-	if (!vmemmap_should_optimize(hm, head_pfn))
+	if (!vmemmap_should_optimize(hm, head_pfn, enabled))
 		return 0;
 	/* a memmap an earlier refusal left unmapped is mapped first, or nothing is done */
 	ret = vmemmap_remap_lost(hm, head_pfn, 1);
@@ -1470,25 +1471,41 @@ err_remap:
 }
 
 /*
+ * Node @nid's count of optimised huge pages (a state file saves it, so
+ * that a restart optimises as many again): @was, whether the huge page
+ * at @head_pfn was optimised before its remap.  A refused remap may
+ * leave some tails shared (vmemmap_remap_restore()): optimised, as
+ * vmemmap_is_optimized() says.  The node is the caller's: a refused
+ * remap may have left the head's struct page unmapped.  Under
+ * vmemmap_remap_lock for writing.
+ */
+static void hvo_count(struct hotmem *hm, unsigned long head_pfn, int nid, bool was)
+{
+	bool is = vmemmap_is_optimized(hm, head_pfn);
+	struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+	if (is != was)
+		__atomic_fetch_add(&pgdat->nr_hugepages_optimized, is ? 1UL : -1UL,
+				   __ATOMIC_RELAXED);
+}
+
+/*
  * HVO's remaps of a huge page's vmemmap under vmemmap_remap_lock: a
  * refused remap's hole, and a tail the undo marks lost before
  * vmemmap_lost() says so for the section, are never seen by a reader
  * without device_hotplug_lock (explain).
  */
-static int hvo_remap_locked(struct hotmem *hm, unsigned long head_pfn,
-			    int (*remap)(struct hotmem *hm, unsigned long head_pfn))
+int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn, int nid, bool enabled)
 {
+	bool was;
 	int ret;
 
 	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
-	ret = remap(hm, head_pfn);
+	was = vmemmap_is_optimized(hm, head_pfn);
+	ret = __hugetlb_vmemmap_optimize(hm, head_pfn, enabled);
+	hvo_count(hm, head_pfn, nid, was);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	return ret;
-}
-
-int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn)
-{
-	return hvo_remap_locked(hm, head_pfn, __hugetlb_vmemmap_optimize);
 }
 
 /*
@@ -1650,6 +1667,7 @@ int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn, int nid)
 	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
 	optimized = vmemmap_is_optimized(hm, head_pfn);
 	ret = __hugetlb_vmemmap_restore(hm, head_pfn);
+	hvo_count(hm, head_pfn, nid, optimized);
 	/* it maps a memmap the host left unmapped first: the head is read after it */
 	if (!ret && optimized)
 		memmap_init_range(hm, head_pfn + kept, pageblock_nr_pages - kept, nid,

@@ -500,8 +500,12 @@ static void hugetlb_count(struct hotmem *hm, int nid, long delta)
 	__atomic_fetch_add(&pgdat->free_hugepages, (unsigned long)delta, __ATOMIC_RELAXED);
 }
 
-/* a 2 MiB block just allocated becomes a free huge page of the pool: 0, or -ENOMEM (freed) */
-static int hugetlb_pool_take(struct hotmem *hm, struct page *page)
+/*
+ * a 2 MiB block just allocated becomes a free huge page of the pool: 0,
+ * or -ENOMEM (freed); @optimize: whether its vmemmap is optimised (6.12
+ * reads vmemmap_optimize_enabled for each folio it prepares)
+ */
+static int hugetlb_pool_take(struct hotmem *hm, struct page *page, bool optimize)
 {
 	unsigned long pfn = page_to_pfn(hm, page);
 	int nid = page_to_nid(page);
@@ -514,7 +518,7 @@ static int hugetlb_pool_take(struct hotmem *hm, struct page *page)
 	set_page_flag(page, PG_head);
 	hugetlb_count(hm, nid, 1);
 	/* refused (self-hosted memmap, seed 003) or disabled: fine */
-	hugetlb_vmemmap_optimize(hm, pfn);
+	hugetlb_vmemmap_optimize(hm, pfn, nid, optimize);
 	return 0;
 }
 
@@ -617,12 +621,28 @@ static struct page *alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allo
 }
 
 /*
+ * Whether the next page a growth takes is optimised: the switch as it
+ * reads now (@hvo_left NULL), or, for a restore, while it still has
+ * optimised pages to put back (the first ones it takes)
+ */
+static bool hugetlb_grow_optimizes(struct hotmem *hm, unsigned long *hvo_left)
+{
+	if (!hvo_left)
+		return hotmem_hugetlb_optimize_vmemmap(hm);
+	if (!*hvo_left)
+		return false;
+	--*hvo_left;
+	return true;
+}
+
+/*
  * @nr more huge pages from @nodes_allowed: how many were taken.  6.12's
  * set_max_huge_pages() bails for a signal after each page it allocated
  * ("Probably ctrl-c from user"), the pages so far kept in the pool: so
  * does a grow for a task (hm->current_task, hotmem_hugetlb_set_node_task()).
  */
-static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, unsigned long nr)
+static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, unsigned long nr,
+				  unsigned long *hvo_left)
 {
 	unsigned long i;
 
@@ -630,7 +650,7 @@ static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, uns
 		struct page *page = alloc_pool_huge_folio(hm, nodes_allowed,
 							  &hm->hugetlb_next_nid_to_alloc);
 
-		if (!page || hugetlb_pool_take(hm, page))
+		if (!page || hugetlb_pool_take(hm, page, hugetlb_grow_optimizes(hm, hvo_left)))
 			break;
 		if (signal_pending(hm))
 			return i + 1;
@@ -654,7 +674,7 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	ret = hugetlb_node_check(hm, nid);
 	if (!ret)
-		i = hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), nr);
+		i = hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), nr, NULL);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	if (ret)
@@ -720,7 +740,7 @@ static unsigned long hugetlb_pages_alloc_boot(struct hotmem *hm, unsigned long n
 		for (i = 0; i < n; i++) {
 			struct page *page = alloc_pool_huge_folio(hm, nodes, &next);
 
-			if (!page || hugetlb_pool_take(hm, page))
+			if (!page || hugetlb_pool_take(hm, page, hotmem_hugetlb_optimize_vmemmap(hm)))
 				return done + i;
 		}
 		done += n;
@@ -742,7 +762,7 @@ static unsigned long hugetlb_hstate_alloc_pages_onenode(struct hotmem *hm, int n
 	for (i = 0; i < nr; i++) {
 		struct page *page = hugetlb_alloc_fresh(hm, nid);
 
-		if (!page || hugetlb_pool_take(hm, page))
+		if (!page || hugetlb_pool_take(hm, page, hotmem_hugetlb_optimize_vmemmap(hm)))
 			break;
 	}
 	if (i < nr)
@@ -905,10 +925,10 @@ long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
  * surplus), so the kernel's min_count floor is the count itself.  Locked
  * as hotmem_hugetlb_alloc(): the vmemmap optimisation may remap.
  */
-long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long count,
-				  const struct hotmem_task *task)
+static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
+			     const struct hotmem_task *task, long optimized)
 {
-	unsigned long *nr;
+	unsigned long *nr, hvo_left = 0, now;
 	long ret;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
@@ -918,8 +938,14 @@ long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long coun
 	if (ret)
 		goto out;
 	nr = nid == NUMA_NO_NODE ? &hm->hugetlb_nr : &NODE_DATA(hm, nid)->nr_hugepages;
+	/* a restore's: those already optimised count (one node's, hotmem_hugetlb_restore_node()) */
+	if (optimized >= 0) {
+		now = __atomic_load_n(&NODE_DATA(hm, nid)->nr_hugepages_optimized, __ATOMIC_RELAXED);
+		hvo_left = (unsigned long)optimized > now ? (unsigned long)optimized - now : 0;
+	}
 	if (*nr < count)
-		hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), count - *nr);
+		hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), count - *nr,
+			     optimized < 0 ? NULL : &hvo_left);
 	else
 		hugetlb_shrink(hm, hugetlb_nodes_allowed(hm, nid), *nr - count);
 	ret = (long)*nr;
@@ -930,9 +956,23 @@ out:
 	return ret;
 }
 
+long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long count,
+				  const struct hotmem_task *task)
+{
+	return hugetlb_set_node(hm, nid, count, task, -1);
+}
+
 long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
 {
 	return hotmem_hugetlb_set_node_task(hm, nid, count, NULL);
+}
+
+long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count,
+				 unsigned long optimized)
+{
+	if (nid < 0 || nid >= hm->nr_possible_nodes || optimized > count)
+		return -EINVAL;
+	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized);
 }
 
 /*
@@ -1042,7 +1082,7 @@ int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn)
 		return -EBUSY;
 	}
 	/* the old one's slot is free: the pool's array has room */
-	return hugetlb_pool_take(hm, new);
+	return hugetlb_pool_take(hm, new, hotmem_hugetlb_optimize_vmemmap(hm));
 }
 
 void workload_destroy(struct hotmem *hm)

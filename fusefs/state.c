@@ -1147,13 +1147,18 @@ static json_object *retired_json(struct hmfs_ctx *ctx)
 /* ---- HugeTLB pool ----------------------------------------------------------- */
 
 /*
- * "hugetlb": the persistent 2 MiB pool, [{"node", "pages"}] for each node
- * that has pages (a file without it, from before 2026-11-29: none).  The
- * kernel keeps nodeN/hugepages/hugepages-2048kB/nr_hugepages as a count
- * of pages wherever they are; a restart allocates them again on their
- * nodes, where the node's memory has room now.  An offline that dissolved
- * free huge pages (dissolve_free_hugetlb_folios()) shrank it: the block's
- * record is then a "set" that has it (append_run(), append_device()).
+ * "hugetlb": the persistent 2 MiB pool, [{"node", "pages", "optimized"}]
+ * for each node that has pages (a file without it, from before
+ * 2026-11-29: none).  The kernel keeps nodeN/hugepages/hugepages-2048kB/
+ * nr_hugepages as a count of pages wherever they are; a restart allocates
+ * them again on their nodes, where the node's memory has room now.
+ * "optimized": how many of them had their vmemmap optimised, which
+ * vm.hugetlb_optimize_vmemmap decided as each was taken -- the restore
+ * optimises as many whatever the switch says then (an entry without it,
+ * from before 2026-12-02: as the command line says).  An offline that
+ * dissolved free huge pages (dissolve_free_hugetlb_folios()) shrank it:
+ * the block's record is then a "set" that has it (append_run(),
+ * append_device()).
  */
 static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 {
@@ -1168,34 +1173,50 @@ static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 		e = json_object_new_object();
 		json_object_object_add(e, "node", json_object_new_int(nid));
 		json_object_object_add(e, "pages", json_object_new_uint64(ni.hugepages_total));
+		json_object_object_add(e, "optimized", json_object_new_uint64(ni.hugepages_optimized));
 		json_object_array_add(a, e);
 	}
 	return a;
 }
 
-/* @nid's pages in a "hugetlb" value: 0 without an entry */
-static unsigned long hugetlb_pages(json_object *hugetlb, int nid)
+/* @nid's entry in a "hugetlb" value: NULL without one (no pages) */
+static json_object *hugetlb_entry(json_object *hugetlb, int nid)
 {
 	for (size_t i = 0; hugetlb && i < json_object_array_length(hugetlb); i++) {
 		json_object *e = json_object_array_get_idx(hugetlb, i), *v = NULL;
 
 		if (json_object_object_get_ex(e, "node", &v) && json_object_get_int(v) == nid)
-			return (unsigned long)u64(e, "pages");
+			return e;
 	}
-	return 0;
+	return NULL;
+}
+
+/*
+ * @nid's pool as @e has it: its optimised pages as saved (more than its
+ * pages: all of them), or the switch's (no "optimized")
+ */
+static long hugetlb_restore_node(struct hmfs_ctx *ctx, int nid, json_object *e,
+				 unsigned long want)
+{
+	unsigned long optimized = (unsigned long)u64(e, "optimized");
+
+	if (!hmfs_json_get(e, "optimized", json_type_int))
+		return hotmem_hugetlb_set_node(ctx->hm, nid, want);
+	return hotmem_hugetlb_restore_node(ctx->hm, nid, want, optimized < want ? optimized : want);
 }
 
 void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, json_object *hugetlb, int only)
 {
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
-		unsigned long want = hugetlb_pages(hugetlb, nid);
+		json_object *e = hugetlb_entry(hugetlb, nid);
+		unsigned long want = e ? (unsigned long)u64(e, "pages") : 0;
 		struct hm_node_info ni;
 		long got;
 
 		if ((only >= 0 && nid != only) || hotmem_node_info(ctx->hm, nid, &ni) ||
 		    ni.hugepages_total == want)
 			continue;
-		got = hotmem_hugetlb_set_node(ctx->hm, nid, want);
+		got = hugetlb_restore_node(ctx, nid, e, want);
 		if (got != (long)want)
 			fprintf(stderr, "hotmemfs: state file %s: node %d's HugeTLB pool has %ld of its %lu pages%s%s\n",
 				ctx->state_path, nid, got < 0 ? 0L : got, want, got < 0 ? ": " : "",

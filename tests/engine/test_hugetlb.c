@@ -144,6 +144,51 @@ static void test_hvo_switch_at_run_time(void **state)
 	hotmem_destroy(hm);
 }
 
+static unsigned long node_optimized(struct hotmem *hm, int nid)
+{
+	struct hm_node_info ni;
+
+	assert_int_equal(hotmem_node_info(hm, nid, &ni), 0);
+	return ni.hugepages_optimized;
+}
+
+/*
+ * A restart's pool (hotmemfs's state file): each node's count of
+ * optimised huge pages is kept (hm_node_info.hugepages_optimized, moved
+ * by each optimisation and restore), and hotmem_hugetlb_restore_node()
+ * optimises that many again whatever the switch says now -- the
+ * nr_memmap counters as before the restart.
+ */
+static void test_hvo_restore_node_optimises_as_many(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+
+	(void)state;
+	hotmem_set_hugetlb_optimize_vmemmap(hm, true);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 8), 8);
+	hotmem_set_hugetlb_optimize_vmemmap(hm, false);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 16), 16);
+	assert_int_equal(node_optimized(hm, 0), 8);
+	assert_memmap(hm, 8, 1984);
+	hotmem_destroy(hm);
+
+	/* the same booted again, the switch off: 8 of 16 optimised, as saved */
+	hm = boot("qemu-512m", IDLE_KERNEL);
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 16, 17), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, NUMA_NO_NODE, 16, 8), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 16, 8), 16);
+	assert_int_equal(node_optimized(hm, 0), 8);
+	assert_memmap(hm, 8, 1984);
+	assert_false(hotmem_hugetlb_optimize_vmemmap(hm));
+	/* as many as there are already: the rest as the switch would not */
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 20, 8), 20);
+	assert_int_equal(node_optimized(hm, 0), 8);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 0), 0);
+	assert_int_equal(node_optimized(hm, 0), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * The new head page is the huge page's node's GFP_KERNEL memory: a Normal
  * block comes first on the zonelist, and one a huge page's head went to
@@ -2240,6 +2285,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
 		cmocka_unit_test(test_hvo_moves_the_head_to_a_new_page),
 		cmocka_unit_test(test_hvo_switch_at_run_time),
+		cmocka_unit_test(test_hvo_restore_node_optimises_as_many),
 		cmocka_unit_test(test_hvo_head_page_is_unmovable_kernel_memory),
 		cmocka_unit_test(test_hvo_off_saves_nothing),
 		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),
