@@ -14,28 +14,26 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 P=$MNT/proc
-vm() { awk -v k="$1" '$1 == k { print $2 }' "$P/vmstat"; }
-memmap() { echo "$(vm nr_memmap_pages) $(vm nr_memmap_boot_pages)"; }
 start() { start_fs --profile qemu-512m --cmdline "memhp_default_state=offline hugetlb_free_vmemmap=on" "$@"; }
 
 start --fresh
 tap_ok $? "hotmemfs mounts (qemu-512m, hugetlb_free_vmemmap=on)"
-is "$(memmap)" "0 2048" "boot: nr_memmap_pages 0, nr_memmap_boot_pages 2048"
+is "$(memmap_counts)" "0 2048" "boot: nr_memmap_pages 0, nr_memmap_boot_pages 2048"
 w "$P/sys/vm/nr_hugepages" 32 >/dev/null
-is "$(memmap)" "32 1792" "pool 32 in boot memory: 32 new head pages, 8 boot pages freed each (6.12: 32 1792)"
+is "$(memmap_counts)" "32 1792" "pool 32 in boot memory: 32 new head pages, 8 boot pages freed each (6.12: 32 1792)"
 ctl device_add pc-dimm id=d1 size=256M >/dev/null && ctl settle --timeout 60 >/dev/null &&
 	ctl online 32 online_movable >/dev/null && ctl online 33 online_movable >/dev/null
 tap_ok $? "a 256 MiB DIMM hot-added, memory32 and memory33 online_movable"
-is "$(memmap)" "1056 1792" "... its 1024 memmap pages from system RAM (6.12: 1056 1792)"
+is "$(memmap_counts)" "1056 1792" "... its 1024 memmap pages from system RAM (6.12: 1056 1792)"
 w "$P/sys/vm/nr_hugepages" 96 >/dev/null
-is "$(memmap)" "608 1792" "pool 96, 64 in the DIMM: its memmap's 8 freed, a new head each (6.12: 608 1792)"
+is "$(memmap_counts)" "608 1792" "pool 96, 64 in the DIMM: its memmap's 8 freed, a new head each (6.12: 608 1792)"
 stop_fs
 start
-is "$(memmap)" "608 1792" "after a clean restart: the same"
+is "$(memmap_counts)" "608 1792" "after a clean restart: the same"
 w "$P/sys/vm/nr_hugepages" 0 >/dev/null
-is "$(memmap)" "1280 1792" "pool 0: each restore gives the 7 tails their pages, the head stays on its new one"
+is "$(memmap_counts)" "1280 1792" "pool 0: each restore gives the 7 tails their pages, the head stays on its new one"
 kill9_fs
 start
-is "$(memmap)" "1280 1792" "after kill -9 following the acknowledged shrink: the same"
+is "$(memmap_counts)" "1280 1792" "after kill -9 following the acknowledged shrink: the same"
 stop_fs
 done_testing

@@ -16,8 +16,6 @@ require_env
 
 F=$MNT/proc/sys/vm/hugetlb_optimize_vmemmap
 P=$MNT/proc
-vm() { awk -v k="$1" '$1 == k { print $2 }' "$P/vmstat"; }
-memmap() { echo "$(vm nr_memmap_pages) $(vm nr_memmap_boot_pages)"; }
 start() { mount_fs "$1" --profile qemu-512m --cmdline "memhp_default_state=offline" "${@:2}"; }
 
 start "hotmemfs mounts qemu-512m (hugetlb_free_vmemmap not given: off)" --fresh
@@ -34,18 +32,18 @@ for v in 2:1 -1:2 '1\n:2' '  1:3' 0x1:3 -2147483648:11; do
 done
 is "$(w "$F" ' 0 ') $(cat "$F")" "ret=3 0" "<- ' 0 ': 0"
 
-is "$(memmap)" "0 2048" "boot: nr_memmap_pages 0, nr_memmap_boot_pages 2048"
+is "$(memmap_counts)" "0 2048" "boot: nr_memmap_pages 0, nr_memmap_boot_pages 2048"
 w "$P/sys/vm/nr_hugepages" 8 >/dev/null
-is "$(memmap)" "0 2048" "pool 8 with the switch 0: nothing optimised"
+is "$(memmap_counts)" "0 2048" "pool 8 with the switch 0: nothing optimised"
 is "$(w "$F" 1)" ret=1 "<- 1"
-is "$(memmap)" "0 2048" "... the 8 in the pool stay as they are"
+is "$(memmap_counts)" "0 2048" "... the 8 in the pool stay as they are"
 w "$P/sys/vm/nr_hugepages" 16 >/dev/null
-is "$(memmap)" "8 1984" "pool 16: the 8 new ones optimised (6.12: 8 1984)"
+is "$(memmap_counts)" "8 1984" "pool 16: the 8 new ones optimised (6.12: 8 1984)"
 is "$(w "$F" 0)" ret=1 "<- 0"
 w "$P/sys/vm/nr_hugepages" 24 >/dev/null
-is "$(memmap)" "8 1984" "pool 24: the 8 new ones not (6.12: 8 1984)"
+is "$(memmap_counts)" "8 1984" "pool 24: the 8 new ones not (6.12: 8 1984)"
 w "$P/sys/vm/nr_hugepages" 12 >/dev/null
-is "$(memmap)" "36 1984" "pool 12 with the switch 0: 4 optimised freed, their tails' pages again (6.12: 36 1984)"
+is "$(memmap_counts)" "36 1984" "pool 12 with the switch 0: 4 optimised freed, their tails' pages again (6.12: 36 1984)"
 
 is "$(w "$F" 1)" ret=1 "<- 1"
 kill9_fs

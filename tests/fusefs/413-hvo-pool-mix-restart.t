@@ -13,34 +13,32 @@ require_env
 
 F=$MNT/proc/sys/vm/hugetlb_optimize_vmemmap
 P=$MNT/proc
-vm() { awk -v k="$1" '$1 == k { print $2 }' "$P/vmstat"; }
-memmap() { echo "$(vm nr_memmap_pages) $(vm nr_memmap_boot_pages)"; }
 nr() { w "$P/sys/vm/nr_hugepages" "$1" >/dev/null; }
 start() { mount_fs "$1" --profile qemu-512m --cmdline "memhp_default_state=offline $2" "${@:3}"; }
 
 start "hotmemfs mounts qemu-512m, HVO off at boot" "" --fresh
 w "$F" 1 >/dev/null && nr 8 && w "$F" 0 >/dev/null && nr 16
-is "$(memmap)" "8 1984" "switch 1: 8 huge pages, switch 0: 8 more; 8 optimised"
+is "$(memmap_counts)" "8 1984" "switch 1: 8 huge pages, switch 0: 8 more; 8 optimised"
 kill9_fs
 start "kill -9, restart" ""
-is "$(cat "$F") $(memmap)" "0 8 1984" "switch 0, the 8 optimised ones optimised again"
+is "$(cat "$F") $(memmap_counts)" "0 8 1984" "switch 0, the 8 optimised ones optimised again"
 stop_fs
 start "a clean restart" ""
-is "$(memmap)" "8 1984" "... and again"
+is "$(memmap_counts)" "8 1984" "... and again"
 nr 8
-is "$(memmap)" "8 1984" "pool 8: the 8 not optimised went first (the newest)"
+is "$(memmap_counts)" "8 1984" "pool 8: the 8 not optimised went first (the newest)"
 nr 0
-is "$(memmap)" "64 1984" "pool 0: the 8 optimised give their tails back (6.12: 64 1984)"
+is "$(memmap_counts)" "64 1984" "pool 0: the 8 optimised give their tails back (6.12: 64 1984)"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs
 
 start "hotmemfs mounts qemu-512m, hugetlb_free_vmemmap=on" "hugetlb_free_vmemmap=on" --fresh
 nr 8 && w "$F" 0 >/dev/null && nr 16
-is "$(memmap)" "8 1984" "8 huge pages optimised, then the switch 0: 8 more not"
+is "$(memmap_counts)" "8 1984" "8 huge pages optimised, then the switch 0: 8 more not"
 kill9_fs
 start "kill -9, restart (the command line's switch is 1)" "hugetlb_free_vmemmap=on"
-is "$(cat "$F") $(memmap)" "0 8 1984" "switch 0 as written, 8 of 16 optimised as before"
+is "$(cat "$F") $(memmap_counts)" "0 8 1984" "switch 0 as written, 8 of 16 optimised as before"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs

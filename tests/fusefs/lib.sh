@@ -358,6 +358,13 @@ last_record_refused() {
 	last_record "fix(line[9:].replace(b'$2', b'$3'))"
 	start_refused "$1" 78 "does not fit the machine before it" --control "$CTL" --state "$STATE" "$MNT"
 }
+# memmap_counts: the mount's /proc/vmstat nr_memmap_pages and
+# nr_memmap_boot_pages, "N M" (HugeTLB's vmemmap optimisation moves them:
+# tests/fusefs/409, 412, 413)
+memmap_counts() {
+	awk '$1 == "nr_memmap_pages" { p = $2 } $1 == "nr_memmap_boot_pages" { b = $2 }
+	     END { print p, b }' "$MNT/proc/vmstat"
+}
 # HP: the 2 MiB hstate's sysfs directory; w PATH VALUE: one write() of
 # VALUE into PATH, "ret=N" or its errno's name (sysw.py; tests/fusefs/286,
 # 310-314)
