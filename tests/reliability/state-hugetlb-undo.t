@@ -8,6 +8,11 @@
 #    block online again and the pool as before (it stayed smaller).
 # 3. device_del of a DIMM holding free huge pages, its save failing: the
 #    DIMM and the pool back, hotmemfs not frozen (it froze).
+# 5. a shrink of a pool taken partly with vm.hugetlb_optimize_vmemmap 1
+#    and partly with it 0, its save failing: the undo grows it again with
+#    as many optimised huge pages as it had, the switch 0 then (reread30
+#    R11: it grew them as the switch said, none optimised, the machine
+#    then not its @pre: hotmemfs froze).
 set -u
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -114,4 +119,21 @@ failing sh -c "echo 5 >'$H/nr_hugepages'" 2>/dev/null
 tap_ok $((! $?)) "nr_hugepages <- 5 refused, its fdatasync() failing"
 is "$(pool)" "$before" "... undone: the pool the machine had"
 not_frozen "after its undo"
+stop_fs
+
+# 5. a partly optimised pool's shrink undone
+start --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+ours
+V=$MNT/proc/sys/vm/hugetlb_optimize_vmemmap
+echo 1 >"$V" && echo 8 >"$H/nr_hugepages" && echo 0 >"$V" && echo 16 >"$H/nr_hugepages"
+is "$(memmap_counts)" "8 1984" "switch 1: 8 huge pages, switch 0: 8 more; 8 optimised"
+failing sh -c "echo 0 >'$H/nr_hugepages'" 2>/dev/null
+tap_ok $((! $?)) "nr_hugepages <- 0 refused, its fdatasync() failing"
+is "$(pool)" "16 16" "... undone: 16 huge pages"
+not_frozen "after its undo (the pool as its @pre, optimised ones and all)"
+stop_fs
+optimized() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["machine"]["hugetlb"])' "$STATE"; }
+is "$(optimized)" "[{'node': 0, 'pages': 16, 'optimized': 8}]" \
+	"... 8 of them optimised again (the state file's whole save at the stop)"
 done_testing
