@@ -401,7 +401,8 @@ static int vmemmap_populate_hugepages(struct hotmem *hm, unsigned long section_n
 						       vmemmap_vaddr(hm, section_nr, 0));
 			return 0;
 		}
-		pr_debug(hm, "vmemmap: PMD allocation failed for section %lu, falling back to base pages",
+		/* the emulator's line: 6.12's fallback says nothing after warn_alloc() (abuse31 W2) */
+		pr_debug(hm, "hotmem: section %lu's memmap: no 2 MiB block for its PMD, mapped with base pages (6.12's vmemmap_populate_hugepages() falls back silently)",
 			 section_nr);
 	}
 	ret = vmemmap_populate_basepages(hm, section_nr, 0, SECTION_MEMMAP_PAGES, nid, altmap);

@@ -466,17 +466,12 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 				       (unsigned long long)size, (unsigned long long)HM_PAGE_SIZE);
 	/*
 	 * QEMU 9.2's words (usereye7 #11m): a negative node is no uint32 (the
-	 * property's parse, QemuOpts), one past the NUMA nodes refused by
-	 * pc_dimm_realize() or virtio_mem_device_realize() (its missing
-	 * space is QEMU's)
+	 * property's parse, QemuOpts); one past the NUMA nodes is realize's,
+	 * after pre-plug's slot and address (dimm_realize(), vmem_check())
 	 */
 	if (node < 0)
 		return hmfs_qemu_error(err, errlen, "Parameter 'node' expects uint32_t");
-	if (m->type == HMFS_PC_DIMM && node >= hotmem_nr_possible_nodes(ctx->hm))
-		return hmfs_qemu_error(err, errlen,
-				       "'DIMM property node has value %d' which exceeds the number of numa nodes: %d",
-				       node, hotmem_nr_possible_nodes(ctx->hm));
-	return 0; /* a virtio-mem device's node: realize's, after pre-plug's checks (vmem_check()) */
+	return 0;
 }
 
 /*
@@ -651,6 +646,14 @@ static int dimm_realize(struct hmfs_ctx *ctx, struct hmfs_dev *d, bool have_addr
 		    errlen);
 	if (ret)
 		return ret;
+	/*
+	 * pc_dimm_realize() (QEMU 9.2, its words): after pre-plug, so a full
+	 * slot table says "no free slots available" first (abuse31 W1)
+	 */
+	if (d->node >= hotmem_nr_possible_nodes(ctx->hm))
+		return hmfs_qemu_error(err, errlen,
+				       "'DIMM property node has value %d' which exceeds the number of numa nodes: %d",
+				       d->node, hotmem_nr_possible_nodes(ctx->hm));
 	hmfs_acpi_slot_plug(ctx, d->slot, d->addr, d->size);
 	d->group = -1;
 	return 0;

@@ -201,6 +201,14 @@ err_is 1 "error: memory9: online failed: No such device \(no memory9; the memory
 # compares them with QEMU), a one-node machine's count 1
 err_is 1 "error: 'DIMM property node has value 9' which exceeds the number of numa nodes: 1$" \
 	"device_add node=9: QEMU's words, the node count" -- device_add pc-dimm size=128M node=9
+# ... which is realize's, after pre-plug's slot: a full slot table says so first (abuse31 W1)
+for i in 2 3 4; do ctl device_add pc-dimm id=d$i size=128M >/dev/null || break; done
+tap_ok $? "the other three slots taken"
+err_is 1 "error: no free slots available$" \
+	"device_add node=9 with every slot taken: QEMU's pre-plug refuses the slot first" -- \
+	device_add pc-dimm size=128M node=9
+for i in 2 3 4; do ctl device_del d$i >/dev/null || break; done
+tap_ok $? "... the three given back"
 err_is 1 "error: 'node' property has value '9', which exceedsthe number of numa nodes: 1$" \
 	"device_add virtio-mem-pci node=9: QEMU's words (its missing space too)" -- \
 	raw '{"execute": "device_add", "arguments": {"driver": "virtio-mem-pci", "id": "vm9", "size": "1G", "requested-size": 0, "node": 9}}'
