@@ -1228,6 +1228,8 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 
 bool hmfs_attr_is_seq(enum hmfs_attr a)
 {
+	if (hmfs_attr_is_sysctl(a)) /* procfs: st_size 0, DEFAULT_POLLMASK */
+		return true;
 	switch (a) {
 	case A_MEMINFO:
 	case A_ZONEINFO:
@@ -1235,16 +1237,7 @@ bool hmfs_attr_is_seq(enum hmfs_attr a)
 	case A_VMSTAT:
 	case A_IOMEM:
 	case A_CMDLINE:
-	case A_SYSCTL_NR_HUGEPAGES: /* procfs: st_size 0, DEFAULT_POLLMASK */
-	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
-	case A_SYSCTL_NR_OVERCOMMIT:
 	case A_PAGETYPEINFO:
-	case A_SYSCTL_MIN_FREE_KBYTES:
-	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
-	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
-	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP:
-	case A_SYSCTL_USER_RESERVE:
-	case A_SYSCTL_ADMIN_RESERVE:
 	case A_BOOT_ID:
 	case A_KPAGEFLAGS:
 	case A_KPAGECOUNT:
@@ -1857,16 +1850,21 @@ static int sysctl_get_ulong(const char *buf, size_t count, unsigned long long *v
  * __do_proc_dointvec() (6.12 kernel/sysctl.c) writing @n ints, each in
  * [@min, @max] as do_proc_dointvec_minmax_conv() checks it (an int's
  * range without bounds) and stored in @vals as it is read: the kernel's
- * stops at the first bad one, those before it stored.  Values past @n
- * and what follows them are ignored (a short write the kernel's
- * sysctl_writes_strict then drops: `echo "5 6"` sets 5).  -EINVAL when
- * the first is missing or bad, or a later one is bad.
+ * stops at the first bad one, those before it stored.  *@used: the bytes
+ * the write takes (*lenp), short of @count by what follows the last
+ * number read and its spaces, or by the bad one -- `echo "5 6"` is
+ * answered 2, and its "6\n" then written at 2 is dropped
+ * (sysctl_writes_strict: hmfs_attr_is_sysctl()); all of @count when the
+ * first is bad.  -EINVAL when the first is missing or bad, or a later
+ * one is bad.
  */
 static int sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, long long min,
-			   long long max)
+			   long long max, size_t *used)
 {
 	size_t left = sysctl_write_len(count), i;
 	int err = 0;
+
+	*used = count;
 
 	for (i = 0; left && i < n; i++) {
 		unsigned long long v;
@@ -1891,7 +1889,35 @@ static int sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, l
 		}
 		vals[i] = (int)sv;
 	}
-	return i ? err : err ? err : -EINVAL;
+	if (!i)
+		return err ? err : -EINVAL;
+	if (!err)
+		proc_skip_spaces(&buf, &left);
+	*used = count - left;
+	return err;
+}
+
+/*
+ * A /proc/sys file: proc_sys_call_handler()'s handlers under
+ * sysctl_writes_strict (1, the default) take a write past the file's
+ * start whole and change nothing (proc_first_pos_non_zero_ignore())
+ */
+bool hmfs_attr_is_sysctl(enum hmfs_attr a)
+{
+	switch (a) {
+	case A_SYSCTL_NR_HUGEPAGES:
+	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
+	case A_SYSCTL_NR_OVERCOMMIT:
+	case A_SYSCTL_MIN_FREE_KBYTES:
+	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
+	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
+	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP:
+	case A_SYSCTL_USER_RESERVE:
+	case A_SYSCTL_ADMIN_RESERVE:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* hugetlb_sysctl_handler(), hugetlb_mempolicy_sysctl_handler(): the global pool */
@@ -1963,12 +1989,13 @@ static ssize_t store_vm_wmark(struct hmfs_ctx *ctx, enum hmfs_vm_wmark id, const
 {
 	struct hmfs_change ch = { .op = HMFS_CH_VM_WMARK, .id = id, .task = task };
 	const bool scale = id == HMFS_VM_WATERMARK_SCALE_FACTOR;
-	int v, ret = sysctl_get_ints(buf, count, &v, 1, scale ? 1 : 0, scale ? 3000 : INT_MAX);
+	size_t used;
+	int v, ret = sysctl_get_ints(buf, count, &v, 1, scale ? 1 : 0, scale ? 3000 : INT_MAX, &used);
 
 	if (ret)
 		return ret;
 	ch.value = v;
-	return store_change(ctx, &ch, count);
+	return store_change(ctx, &ch, used);
 }
 
 /*
@@ -1985,9 +2012,12 @@ static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf,
 	struct hmfs_change ch = { .op = HMFS_CH_VM_WMARK, .id = HMFS_VM_LOWMEM_RESERVE_RATIO,
 				  .ratio = ratio, .task = task };
 
+	size_t used;
+
 	hotmem_lowmem_reserve_ratio(ctx->hm, ratio);
-	(void)sysctl_get_ints(buf, count, ratio, HM_MAX_NR_ZONES, INT_MIN, INT_MAX);
-	return store_change(ctx, &ch, count);
+	/* its answer ignored: the ratios before a bad one stand, the write succeeds */
+	(void)sysctl_get_ints(buf, count, ratio, HM_MAX_NR_ZONES, INT_MIN, INT_MAX, &used);
+	return store_change(ctx, &ch, used);
 }
 
 /*
@@ -2001,12 +2031,13 @@ static ssize_t store_hugetlb_optimize_vmemmap(struct hmfs_ctx *ctx, const char *
 					      const struct hotmem_task *task)
 {
 	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP, .task = task };
-	int v, ret = sysctl_get_ints(buf, count, &v, 1, INT_MIN, INT_MAX);
+	size_t used;
+	int v, ret = sysctl_get_ints(buf, count, &v, 1, INT_MIN, INT_MAX, &used);
 
 	if (ret)
 		return ret;
 	ch.value = v != 0;
-	return store_change(ctx, &ch, count);
+	return store_change(ctx, &ch, used);
 }
 
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)

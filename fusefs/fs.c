@@ -992,9 +992,17 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	ssize_t ret;
 
 	(void)ino;
-	(void)off; /* sysfs_kf_write() ignores the position */
 	if (!size) {
 		fuse_reply_write(req, 0);
+		return;
+	}
+	/*
+	 * sysfs_kf_write() ignores the position; a sysctl's handler takes a
+	 * write past the start whole and does nothing: the rest of one whose
+	 * start it took only part of (sysctl_writes_strict)
+	 */
+	if (off && hmfs_attr_is_sysctl(of->node.attr)) {
+		fuse_reply_write(req, size);
 		return;
 	}
 	/*

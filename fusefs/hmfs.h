@@ -1336,6 +1336,8 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 ssize_t hmfs_store_gone(struct hmfs_ctx *ctx, const struct hmfs_node *n);
 /* a store only root may run, whatever the mode says (capable(CAP_SYS_ADMIN)) */
 bool hmfs_store_needs_admin(const struct hmfs_node *n);
+/* a /proc/sys file, whose write past the file's start changes nothing (attrs.c) */
+bool hmfs_attr_is_sysctl(enum hmfs_attr a);
 size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 
 /* fs.c */

@@ -49,6 +49,16 @@ for v in '0x10:16' '010:8' ' 7:7' '5 6:5' "$(printf '5\t6'):5"; do
 	is "$(cat "$V/min_free_kbytes")" "${v##*:}" "min_free_kbytes <- '${v%:*}' reads ${v##*:}"
 done
 
+# the handler takes what it read and the spaces after (*lenp): a short write,
+# whose rest at a later position is taken whole and changes nothing
+# (sysctl_writes_strict): echo "5 6" sets 5, not 6
+is "$(w "$V/min_free_kbytes" '9 6')" ret=2 "min_free_kbytes <- '9 6': 2 bytes taken"
+echo "5 6" >"$V/min_free_kbytes"
+is "$?:$(cat "$V/min_free_kbytes")" 0:5 "echo '5 6' > min_free_kbytes: 5, its '6' at position 2 dropped"
+python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_WRONLY); print(os.pwrite(fd, b"77", 3))' \
+	"$V/min_free_kbytes" >"$TMP/pw.out"
+is "$(cat "$TMP/pw.out"):$(cat "$V/min_free_kbytes")" 2:5 "a write at position 3: taken whole, nothing set"
+
 # the watermarks follow at once: min by min_free_kbytes, low and high by the factor
 is "$(w "$V/min_free_kbytes" 5000)" ret=4 "min_free_kbytes <- 5000"
 is "$(w "$V/watermark_scale_factor" 200)" ret=3 "watermark_scale_factor <- 200"
@@ -66,11 +76,11 @@ is "$(w "$V/lowmem_reserve_ratio" '-1 0 5 0 0')" ret=10 "lowmem_reserve_ratio <-
 is "$(cat "$V/lowmem_reserve_ratio")" "$(printf '0\t0\t5\t0\t0')" "... -1 stored as 0"
 is "$(zi DMA protection)" "(0, 0, 0, 0, 0)" "... DMA protects nothing"
 is "$(w "$V/lowmem_reserve_ratio" abc)" ret=3 "lowmem_reserve_ratio <- abc: success, as 6.12's"
-is "$(w "$V/lowmem_reserve_ratio" '7 8 9 abc')" ret=9 "lowmem_reserve_ratio <- '7 8 9 abc'"
+is "$(w "$V/lowmem_reserve_ratio" '7 8 9 abc')" ret=6 "lowmem_reserve_ratio <- '7 8 9 abc': 6 bytes taken"
 is "$(cat "$V/lowmem_reserve_ratio")" "$(printf '7\t8\t9\t0\t0')" "... the three before abc taken"
 is "$(zi DMA protection)" "(0, $((dma32 / 7)), $((dma32 / 7)), $((dma32 / 7)), $((dma32 / 7)))" \
 	"... DMA protection: DMA32's managed / 7"
-is "$(w "$V/lowmem_reserve_ratio" '256 256 32 0 0 0')" ret=16 "lowmem_reserve_ratio <- six ratios"
+is "$(w "$V/lowmem_reserve_ratio" '256 256 32 0 0 0')" ret=15 "lowmem_reserve_ratio <- six ratios: the five zones' and a space, 15 bytes, taken"
 is "$(cat "$V/lowmem_reserve_ratio")" "$(printf '256\t256\t32\t0\t0')" "... the five zones' taken"
 
 # an operator's value at least as large as the offline's own stays, said
