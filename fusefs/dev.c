@@ -2832,6 +2832,14 @@ static size_t upto(size_t n, size_t len)
 	" back online as %s, left by a refused `echo %s > state` (6.12 state_store()): now %s, were %s"
 #define ROLLBACK_HINT                                                                              \
 	" -- the kernel allocates there at once, so the DIMM may stay until reboot; online_policy=auto-movable, or offlining its blocks before device_del, keeps them Movable"
+/*
+ * the same under auto-movable, which chose the kernel zone (abuse31 W3):
+ * 6.12's auto_movable_can_online_movable() keeps a DIMM's (static
+ * group's) blocks in the kernel zone once one of them is there, else the
+ * ratio had no room
+ */
+#define ROLLBACK_HINT_AUTO_MOVABLE                                                                 \
+	" -- the kernel allocates there at once, so the DIMM may stay until reboot; auto-movable chose the kernel zone (a DIMM with a block there stays there, else auto_movable_ratio had no room): offlining its blocks before device_del keeps them Movable"
 
 /* one pair's words after its list, into @buf's @len (snprintf()'s count) */
 static int rollback_part(char *buf, size_t len, int type, int before, int after)
@@ -2860,9 +2868,10 @@ static int rollback_part(char *buf, size_t len, int type, int before, int after)
  * that no pair of zones nor the advice is cut off (a second pair was,
  * after a long first list).
  */
-static void rollback_say(const struct hm_eject_block *rep, unsigned long nr, char *buf,
-			 size_t len)
+static void rollback_say(const struct hm_eject_block *rep, unsigned long nr, bool auto_movable,
+			 char *buf, size_t len)
 {
+	const char *hint = auto_movable ? ROLLBACK_HINT_AUTO_MOVABLE : ROLLBACK_HINT;
 	size_t words = 0, n = 0, share;
 	bool left_movable = false;
 	unsigned int pairs = 0;
@@ -2881,7 +2890,7 @@ static void rollback_say(const struct hm_eject_block *rep, unsigned long nr, cha
 			}
 	if (!pairs)
 		return;
-	words += left_movable ? sizeof(ROLLBACK_HINT) - 1 : 0;
+	words += left_movable ? strlen(hint) : 0;
 	share = words < len ? (len - words) / pairs : 0;
 	for (int type = HM_MMOP_ONLINE; type <= HM_MMOP_ONLINE_MOVABLE; type++)
 		for (int before = 0; before < HM_MAX_NR_ZONES; before++)
@@ -2897,7 +2906,7 @@ static void rollback_say(const struct hm_eject_block *rep, unsigned long nr, cha
 					 len);
 			}
 	if (left_movable && n + 1 < len)
-		snprintf(buf + n, len - n, "%s", ROLLBACK_HINT);
+		snprintf(buf + n, len - n, "%s", hint);
 }
 
 static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotmem_task *task,
@@ -2918,7 +2927,9 @@ static int dimm_del(struct hmfs_ctx *ctx, struct hmfs_dev *d, const struct hotme
 		 * of a big DIMM's blocks ends ",...": hotmemctl dmesg has them)
 		 */
 		if (report && n > 0 && (size_t)n < errlen && (size_t)n < ROLLBACK_SAY_MAX)
-			rollback_say(report, nr, err + n,
+			rollback_say(report, nr,
+				     hotmem_get_online_policy(ctx->hm) == HM_ONLINE_POLICY_AUTO_MOVABLE,
+				     err + n,
 				     (errlen < ROLLBACK_SAY_MAX ? errlen : ROLLBACK_SAY_MAX) - (size_t)n);
 		free(report);
 		return ret;

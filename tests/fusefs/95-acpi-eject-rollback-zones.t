@@ -91,4 +91,29 @@ is "$bad" "" "... each number in the lists a block the rollback moved that way"
 ctl free-all >/dev/null
 ctl check >/dev/null
 tap_ok $? "invariants hold"
+stop_fs
+
+# abuse31 W3: under auto-movable the rollback's MMOP_ONLINE stays in the
+# kernel zone (6.12 auto_movable_can_online_movable(): a DIMM with a block
+# there keeps the rest there): the advice does not name the policy it
+# runs; a block that cannot come back (a poisoned page) is the emulator's
+# debug line, 6.12's acpi_bus_online() says nothing
+mount_fs "hotmemfs mounts qemu-512m, auto-movable" --fresh --profile qemu-512m \
+	--cmdline memory_hotplug.online_policy=auto-movable
+dimm d4 online_movable
+echo 0x$(printf %x $((0x100000000 + 0x8000000 + 100 * 4096))) >"$M/soft_offline_page"
+tap_ok $? "d4: a page of memory33 soft-offlined"
+out=$(ctl device_del d4 2>&1)
+tap_ok $((! $?)) "device_del d4 refused"
+grep -q "; memory34-39 back online (MMOP_ONLINE): now Normal, were Movable -- the kernel allocates there at once, so the DIMM may stay until reboot; auto-movable chose the kernel zone (a DIMM with a block there stays there, else auto_movable_ratio had no room): offlining its blocks before device_del keeps them Movable$" <<<"$out"
+tap_ok $? "... memory34-39 back in Normal, the advice for auto-movable: ${out#*why}"
+is "$(cat "$M/memory33/state")" offline "... memory33 (its poisoned page) stays offline"
+log=$(ctl dmesg)
+grep -q "^<7>hotmem: memory33: not online again after the refused eject (Memory page has hardware error); 6.12's acpi_bus_online() ignores it" <<<"$log"
+tap_ok $? "... said as the emulator's debug line"
+grep -q "could not be onlined again" <<<"$log"
+tap_ok $((! $?)) "... no warning 6.12 never prints"
+ctl free-all >/dev/null
+ctl check >/dev/null
+tap_ok $? "invariants hold"
 done_testing
