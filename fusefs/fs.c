@@ -850,6 +850,16 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		kpage_read_answer(req, of->node.attr, size, off);
 		return;
 	}
+	/*
+	 * a /proc/sys file read past its start is at its end: 6.12's
+	 * handlers (__do_proc_dointvec(), __do_proc_doulongvec_minmax():
+	 * "*ppos && !write") copy nothing there, so a reader taking one byte
+	 * at a time sees only the first (sysctl31's note)
+	 */
+	if (off && hmfs_attr_is_sysctl(of->node.attr)) {
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
 	if (of->node.attr == A_B_ONLINE && off == 0 &&
 	    hmfs_devlock_defer(ctx, of->node.id, req, ino, size, off, fi, serving_unique(ctx)))
 		return;

@@ -23,6 +23,11 @@ user=$(cat "$V/user_reserve_kbytes")
 tap_ok "$([ "$user" -gt 10000 ] && [ "$user" -lt 16384 ]; echo $?)" \
 	"user_reserve_kbytes: 1/32 of a 512M machine's free memory at boot ($user)"
 is "$(cat "$V/admin_reserve_kbytes")" 8192 "admin_reserve_kbytes: at its 8 MiB maximum"
+# a read past the start is at the end: 6.12's handlers copy nothing at *ppos > 0
+is "$(dd if="$V/admin_reserve_kbytes" bs=1 count=4 2>/dev/null)" 8 \
+	"admin_reserve_kbytes read a byte at a time: the first byte, then the end (6.12 __do_proc_doulongvec_minmax())"
+is "$(dd if="$V/admin_reserve_kbytes" bs=2 skip=1 count=1 2>/dev/null | wc -c)" 0 \
+	"... a read at offset 2: nothing"
 
 ulong_sysctl_refusals "$V/user_reserve_kbytes" vm.user_reserve_kbytes
 ulong_sysctl_refusals "$V/admin_reserve_kbytes" vm.admin_reserve_kbytes
