@@ -4985,28 +4985,45 @@ static void restore_autoprobe(struct hmfs_ctx *ctx, json_object *o)
 			hmfs_bus_autoprobe_set(ctx, i, json_object_get_boolean(v));
 }
 
+/* the file's lowmem-reserve-ratio in @ratio: false when it has none of HM_MAX_NR_ZONES */
+static bool lowmem_reserve_ratio_of(json_object *p, int ratio[HM_MAX_NR_ZONES])
+{
+	json_object *r = hmfs_json_get(p, "lowmem-reserve-ratio", json_type_array);
+
+	if (!r || json_object_array_length(r) != HM_MAX_NR_ZONES)
+		return false;
+	for (int i = 0; i < HM_MAX_NR_ZONES; i++)
+		ratio[i] = json_object_get_int(json_object_array_get_idx(r, (size_t)i));
+	return true;
+}
+
 /*
  * The watermark sysctls, after the blocks: their restore's onlines
  * computed min_free_kbytes with no operator's value, which the file's
- * pair then replaces (the engine checks the bounds: a bad one is left)
+ * pair then replaces (the engine checks the bounds: a bad one is left).
+ * Each set only when the file's value differs from the machine's: a
+ * setter computes the watermarks or the reserves again from the managed
+ * pages of now, which 6.12 does only at an online, an offline or the
+ * sysctl's write -- a change's undo (hmfs_state_undo_params()) that set
+ * them all again moved /proc/zoneinfo once virtio-mem sub-blocks had
+ * moved the managed count in between (reread31 R1).
  */
 static void restore_watermark_sysctls(struct hmfs_ctx *ctx, json_object *p)
 {
-	json_object *r = hmfs_json_get(p, "lowmem-reserve-ratio", json_type_array);
 	json_object *kb = hmfs_json_get(p, "min-free-kbytes", json_type_int);
 	json_object *user = hmfs_json_get(p, "user-min-free-kbytes", json_type_int);
 	json_object *v;
+	int ratio[HM_MAX_NR_ZONES], now[HM_MAX_NR_ZONES];
 
-	if ((v = hmfs_json_get(p, "watermark-scale-factor", json_type_int)))
+	if ((v = hmfs_json_get(p, "watermark-scale-factor", json_type_int)) &&
+	    json_object_get_int64(v) != hotmem_watermark_scale_factor(ctx->hm))
 		(void)hotmem_set_watermark_scale_factor(ctx->hm, json_object_get_int64(v));
-	if (r && json_object_array_length(r) == HM_MAX_NR_ZONES) {
-		int ratio[HM_MAX_NR_ZONES];
-
-		for (int i = 0; i < HM_MAX_NR_ZONES; i++)
-			ratio[i] = json_object_get_int(json_object_array_get_idx(r, (size_t)i));
+	hotmem_lowmem_reserve_ratio(ctx->hm, now);
+	if (lowmem_reserve_ratio_of(p, ratio) && memcmp(ratio, now, sizeof(now)))
 		hotmem_set_lowmem_reserve_ratio(ctx->hm, ratio);
-	}
-	if (kb && user)
+	if (kb && user &&
+	    ((unsigned long long)json_object_get_int64(kb) != hotmem_min_free_kbytes(ctx->hm) ||
+	     json_object_get_int64(user) != hotmem_user_min_free_kbytes(ctx->hm)))
 		(void)hotmem_restore_min_free_kbytes(ctx->hm, json_object_get_int64(kb),
 						     json_object_get_int64(user));
 }

@@ -1,0 +1,40 @@
+#!/bin/bash
+# The undo of a failed change leaves the watermarks and the reserves as
+# they were (reread31 R1).  6.12 sets them only at an online, an offline
+# or a watermark sysctl's write (init_per_zone_wmark_min(),
+# setup_per_zone_wmarks(), setup_per_zone_lowmem_reserve()), so a
+# managed count moved in between -- virtio-mem sub-blocks plugged into a
+# block already online (virtio_mem_fake_online()) -- is not in them.  A
+# change whose save then fails is undone, and the undo set the watermark
+# sysctls again from "params" unchanged: each setter ran
+# __setup_per_zone_wmarks()/setup_per_zone_lowmem_reserve() from the
+# managed pages of now, and /proc/zoneinfo's min/low/high/protection
+# moved although nothing was changed.
+set -u
+. "$(dirname "$0")/lib.sh"
+require_env
+require_shim
+export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+H=$MNT/sys/devices/system/node/node0/hugepages/hugepages-2048kB
+# zoneinfo's Movable zone: managed, its watermarks and protections (not its pagesets')
+movable() { awk '/^Node/ {z = $4} z == "Movable" && /^        (managed|min|low|high|protection)/' "$MNT/proc/zoneinfo"; }
+wmarks() { movable | grep -v managed; }
+
+LD_PRELOAD=$SHIM start_fs_netns "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
+echo online_movable >"$M/auto_online_blocks"
+tap_ok $? "auto_online_blocks online_movable"
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null
+is "$(plugged)" $((64 << 20)) "virtio-mem vm0 plugs 64M: half of memory32, online"
+before=$(movable)
+ctl set-size vm0 128M >/dev/null
+is "$(plugged)" $((128 << 20)) "vm0 requested 128M: the other half plugged into memory32, online"
+tap_ok "$([ "$(movable | grep managed)" != "$(echo "$before" | grep managed)" ]; echo $?)" \
+	"... Movable's managed pages moved: $(movable | grep managed | tr -s ' ')"
+is "$(wmarks)" "$(echo "$before" | grep -v managed)" "... its watermarks and protections did not (6.12 sets none)"
+expect=$(movable)
+refused_save 1 "$H/nr_hugepages" "nr_hugepages <- 1" "... the machine as before"
+is "$(movable)" "$expect" "... zoneinfo's Movable watermarks and protections as before the failed write"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+done_testing
