@@ -900,30 +900,6 @@ static void print_vmem_params(struct found *f, char *buf, size_t len, size_t *n)
 				"default where proc/cmdline sets none", params[i]);
 }
 
-/*
- * A word of proc/cmdline whose value the dump shows as the machine has it
- * now: memhp_default_state= as memory/auto_online_blocks, MOD.NAME= as
- * sys/module/MOD/parameters/NAME (the kernel's name, '_' for '-').  The
- * dump's value is taken (print_cmdline()), the boot's word is not: one
- * written at run time (echo online > auto_online_blocks) is the machine's.
- */
-static bool shown_by_sysfs(const struct found *f, const char *name)
-{
-	char rel[320], *p;
-	const char *dot = strchr(name, '.');
-
-	if (!strcmp(name, "memhp_default_state"))
-		return exists(f, "sys/devices/system/memory/auto_online_blocks");
-	if (!dot)
-		return false;
-	snprintf(rel, sizeof(rel), "sys/module/%.*s/parameters/%s", (int)(dot - name), name,
-		 dot + 1);
-	for (p = rel + strlen("sys/module/"); *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return exists(f, rel);
-}
-
 /* what boot_words() takes from proc/cmdline */
 struct boot_words {
 	char buf[1024];		/* the words a profile carries, in proc/cmdline's order */
@@ -938,11 +914,11 @@ struct boot_words {
 
 /*
  * The words of DIR/proc/cmdline that boot the machine as it booted: what
- * hotmem models and the dump does not show as it is now
- * (shown_by_sysfs()) -- kernelcore=, movablecore= (6.12
+ * hotmem models -- kernelcore=, movablecore= (6.12
  * find_zone_movable_pfns_for_nodes()), movable_node, hugepages=,
- * hugepagesz=, default_hugepagesz=, hugetlb_free_vmemmap, hotmem's own --
- * in order, each parsed after the ones before it as the kernel reads
+ * hugepagesz=, default_hugepagesz=, hugetlb_free_vmemmap, hotmem's own,
+ * memhp_default_state= and the module parameters (merge_values() holds
+ * those against the dump's values) -- in order, each parsed after the ones before it as the kernel reads
  * them, so that one hotmem refuses (kernelcore=mirror, a second
  * hugepages=) is left out, said when @say.  @pool: the word that takes
  * hugepages='s place, NULL to keep it as it is, "" for none; put at the
@@ -965,12 +941,8 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 		line[0] = '\0';
 	/* the kernel's words: quotes honoured, none after a bare "--" (init's; reread30 R8) */
 	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
-		size_t namelen = strcspn(w, "=");
 		const char *word = w;
 
-		snprintf(tmp, sizeof(tmp), "%.*s", (int)namelen, w);
-		if (shown_by_sysfs(f, tmp))
-			continue;
 		if (hotmem_config_parse_cmdline(&bw->cfg, w, err, sizeof(err))) {
 			if (say)
 				note(f, "proc/cmdline: %s: left out", err);
@@ -1164,29 +1136,97 @@ static const char *hugetlb_pool(struct found *f, const bool *boot, char *buf, si
 	return buf;
 }
 
+/* @cfg's hotmem_config_describe() text, malloc()ed; NULL: out of memory */
+static char *describe_of(const struct hotmem_config *cfg)
+{
+	size_t n = hotmem_config_describe(cfg, NULL, 0) + 1;
+	char *text = malloc(n);
+
+	if (text)
+		hotmem_config_describe(cfg, text, n);
+	return text;
+}
+
+/* @bw's words but those named @name (the kernel's parameq(): '-' is '_') */
+static void drop_words(struct boot_words *bw, const char *name)
+{
+	char out[sizeof(bw->buf)] = "", w[512];
+	const char *p = bw->buf;
+	size_t n = 0, len = strcspn(name, "=");
+
+	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
+		size_t i = 0;
+
+		for (; i < len && w[i] && (w[i] == name[i] || (strchr("-_", w[i]) &&
+								 strchr("-_", name[i]))); i++)
+			;
+		if (i == len && (w[i] == '=' || !w[i]))
+			continue;
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "", w);
+	}
+	memcpy(bw->buf, out, n + 1);
+	bw->n = n;
+}
+
+/*
+ * The dump's values as words (@values: memhp_default_state= from
+ * auto_online_blocks, the module parameters), held against the machine's
+ * boot words (@bw): one the boot words already give is left out -- a
+ * machine nothing was changed on comes back with the command line it
+ * booted with, /proc/cmdline and all -- and one that differs (written at
+ * run time) goes first, its boot word of that name dropped.  Then the
+ * boot words, into @out.
+ */
+static void merge_values(const char *values, struct boot_words *bw, char *out, size_t len)
+{
+	char *booted = describe_of(&bw->cfg), *with, w[512], err[256];
+	struct hotmem_config *cfg = malloc(sizeof(*cfg));
+	const char *p = values;
+	size_t n = 0;
+
+	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0 && n < len) {
+		if (booted && cfg) {
+			*cfg = bw->cfg;
+			with = hotmem_config_parse_cmdline(cfg, w, err, sizeof(err)) ? NULL :
+										 describe_of(cfg);
+			if (with && !strcmp(with, booted)) {
+				free(with);
+				continue;
+			}
+			free(with);
+		}
+		drop_words(bw, w);
+		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? " " : "", w);
+	}
+	if (bw->n && n < len)
+		snprintf(out + n, len - n, "%s%s", n ? " " : "", bw->buf);
+	free(cfg);
+	free(booted);
+}
+
 /*
  * The kernel command line that reproduces auto_online_blocks and the
- * parameters the dump shows, then proc/cmdline's boot words with the
- * pool (boot_words(), hugetlb_pool())
+ * parameters the dump shows, and proc/cmdline's boot words with the pool
+ * (boot_words(), hugetlb_pool(), merge_values())
  */
 static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 {
 	static const char *const params[] = { "memmap_on_memory", "online_policy",
 					      "auto_movable_ratio", "auto_movable_numa_aware" };
-	char buf[128], cmdline[2048], pool_buf[HM_MAX_NUMNODES * 24];
+	char buf[128], values[1024], cmdline[2048], pool_buf[HM_MAX_NUMNODES * 24];
 	struct boot_words bw;
 	const char *pool;
 	size_t n = 0;
 	int missing = 0;
 
-	cmdline[0] = '\0';
+	values[0] = cmdline[0] = '\0';
 	if (!read_line(f, "sys/devices/system/memory/auto_online_blocks", buf, sizeof(buf)))
-		n += (size_t)snprintf(cmdline, sizeof(cmdline), "memhp_default_state=%s", buf);
+		n += (size_t)snprintf(values, sizeof(values), "memhp_default_state=%s", buf);
 	else
 		note(f, "auto_online_blocks: not found, the kernel's default (offline) where "
 			"proc/cmdline sets none");
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
-		if (append_param(f, "memory_hotplug", params[i], cmdline, sizeof(cmdline), &n) ==
+		if (append_param(f, "memory_hotplug", params[i], values, sizeof(values), &n) ==
 		    -ENOENT)
 			missing++;
 	if (missing)
@@ -1194,11 +1234,10 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 		     "sys/module/memory_hotplug/parameters, the kernel's defaults where proc/cmdline "
 		     "sets none", missing,
 		     sizeof(params) / sizeof(params[0]));
-	print_vmem_params(f, cmdline, sizeof(cmdline), &n);
+	print_vmem_params(f, values, sizeof(values), &n);
 	pool = hugetlb_pool(f, boot, pool_buf, sizeof(pool_buf));
 	boot_words(f, pool, true, &bw);
-	if (bw.n && n < sizeof(cmdline))
-		n += (size_t)snprintf(cmdline + n, sizeof(cmdline) - n, "%s%s", n ? " " : "", bw.buf);
+	merge_values(values, &bw, cmdline, sizeof(cmdline));
 	if (*cmdline)
 		fprintf(out, "cmdline = \"%s\"\n", cmdline);
 }

@@ -60,7 +60,7 @@ tap_ok $? "exported, its proc/cmdline with it"
 stop_fs
 "$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
 tap_ok $? "hotmem profile --from-sysfs"
-grep -qx 'cmdline = ".* movablecore=256M hotmem.kernel_alloc=off"' "$TMP/a.profile"
+grep -qx 'cmdline = "movablecore=256M memhp_default_state=offline hotmem.kernel_alloc=off"' "$TMP/a.profile"
 tap_ok $? "from-sysfs: the profile's command line has proc/cmdline's movablecore=256M"
 ! grep -q "boot memory in ZONE_MOVABLE" "$TMP/a.notes"
 tap_ok $? "... and says nothing of boot memory in ZONE_MOVABLE it cannot reproduce"

@@ -6,9 +6,10 @@
 # back without them, its pool empty -- and from-sysfs carries
 # proc/cmdline's words hotmem models and sysfs does not show as they are
 # now, and the pool: a boot pool as it was, one changed at run time as a
-# boot pool of the counts the dump shows, said.  A machine booted from
-# the profile has the profile's command line as its proc/cmdline: from
-# it the same profile again.
+# boot pool of the counts the dump shows, said.  A machine nothing was
+# changed on comes back with the command line it booted with (the dump's
+# values that its boot words give are not written again): the same tree,
+# proc/cmdline too.
 . "$(dirname "$0")/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
@@ -39,8 +40,8 @@ is "$(pool "$TMP/a")" "8 8" "... and sys/kernel/mm/hugepages (node0's pool as be
 stop_fs
 profile "$TMP/a" a
 tap_ok $? "hotmem profile --from-sysfs"
-is "$(cmdline_of a | grep -o ' movablecore=.*')" " movablecore=256M hugepages=8 hugetlb_free_vmemmap=on hotmem.kernel_alloc=off" \
-	"... proc/cmdline's boot words on its command line, in order, after the dump's values"
+is "$(cmdline_of a)" "movablecore=256M hugepages=8 hugetlb_free_vmemmap=on hotmem.kernel_alloc=off" \
+	"... its command line the one the machine booted with: nothing was changed at run time"
 ! grep -q "HugeTLB" "$TMP/a.notes"
 tap_ok $? "... nothing said of the pool: the boot pool comes back as it was"
 mount_fs "the profile mounts" --fresh --profile "$TMP/a.profile"
@@ -50,8 +51,8 @@ ctl export "$TMP/a2" >/dev/null
 tap_ok $? "exported again"
 stop_fs
 is "$(pool "$TMP/a2")" "$(pool "$TMP/a")" "... the pool exported as the first machine's"
-is "$(diff -r --no-dereference -x cmdline "$TMP/a" "$TMP/a2" 2>&1 | head -20)" "" \
-	"export -> from-sysfs -> mount -> export: the same tree, file for file, but proc/cmdline"
+is "$(diff -r --no-dereference "$TMP/a" "$TMP/a2" 2>&1 | head -20)" "" \
+	"export -> from-sysfs -> mount -> export: the same tree, file for file, proc/cmdline too"
 grep -qx "ram = 0x100000-0x1ffdffff node=0" "$TMP/a.profile"
 tap_ok $? "... boot RAM to 0x1ffdffff, where proc/iomem's System RAM ends (memory3's last 128 KiB a hole)"
 is "$(cat "$TMP/a2/proc/cmdline")" "$(cmdline_of a)" "... whose proc/cmdline is the profile's command line"
@@ -72,7 +73,7 @@ ctl export "$TMP/t" >/dev/null
 tap_ok $? "exported"
 stop_fs
 profile "$TMP/t" t
-is "$(cmdline_of t | grep -o ' movablecore=.*')" " movablecore=256M hugepages=4 hotmem.kernel_alloc=off" \
+is "$(cmdline_of t)" "movablecore=256M hugepages=4 hotmem.kernel_alloc=off" \
 	"... from-sysfs carries both parts' boot words"
 
 # the dump's proc/cmdline, edited: a word hotmem refuses is left out and
@@ -81,17 +82,27 @@ is "$(cmdline_of t | grep -o ' movablecore=.*')" " movablecore=256M hugepages=4 
 cp -r "$TMP/a" "$TMP/e"
 echo 'console=ttyS0 movablecore=256M hugepages=8 hugepages=4 kernelcore=mirror quiet' >"$TMP/e/proc/cmdline"
 profile "$TMP/e" e
-is "$(cmdline_of e | grep -o ' movablecore=.*')" " movablecore=256M hugepages=8" \
+is "$(cmdline_of e)" "movablecore=256M hugepages=8" \
 	"a dump's proc/cmdline with a second hugepages= and kernelcore=mirror: neither carried"
 grep -q "could not infer: proc/cmdline: hugepages=4: hugepages= given twice" "$TMP/e.notes" &&
 	grep -q "could not infer: proc/cmdline: kernelcore=mirror.*: left out" "$TMP/e.notes" &&
 	grep -q "could not infer: proc/cmdline: console=ttyS0 quiet: hotmem models none of these, left out" "$TMP/e.notes"
 tap_ok $? "... each said, and the words hotmem models none of named" || diag "$(grep proc/cmdline "$TMP/e.notes")"
 
+# values written at run time (the dump's auto_online_blocks offline, its
+# online_policy contig-zones) against boot words that said otherwise: the
+# dump's first, those words dropped (memory-hotplug.online-policy is
+# memory_hotplug.online_policy, as the kernel's parameq() compares)
+cp -r "$TMP/a" "$TMP/h"
+echo 'memhp_default_state=online movablecore=256M memory-hotplug.online-policy=auto-movable' >"$TMP/h/proc/cmdline"
+profile "$TMP/h" h
+is "$(cmdline_of h)" "memhp_default_state=offline memory_hotplug.online_policy=contig-zones movablecore=256M hugepages=8" \
+	"values changed at run time first, the boot's words for them dropped"
+
 # no pool in the dump (an older export, a hand-made dump): proc/cmdline's boot pool, said
 rm -r "$TMP/e/sys/kernel/mm" "$TMP/e/sys/devices/system/node/node0/hugepages"
 profile "$TMP/e" f
-is "$(cmdline_of f | grep -o ' hugepages=.*')" " hugepages=8" "a dump without the pool: proc/cmdline's hugepages=8"
+is "$(cmdline_of f)" "movablecore=256M hugepages=8" "a dump without the pool: proc/cmdline's hugepages=8"
 grep -q "could not infer: HugeTLB: no kernel/mm/hugepages or nodeN/hugepages in the dump: the pool is proc/cmdline's boot pool" "$TMP/f.notes"
 tap_ok $? "... said"
 
@@ -114,7 +125,7 @@ ctl export "$TMP/b" >/dev/null
 tap_ok $? "exported"
 stop_fs
 profile "$TMP/b" b
-is "$(cmdline_of b | grep -o ' hugepages=.*')" " hugepages=0:2,1:3 hotmem.kernel_alloc=off" \
+is "$(cmdline_of b)" "hugepages=0:2,1:3 hotmem.kernel_alloc=off" \
 	"from-sysfs: the pool as hugepages=0:2,1:3, in hugepages=0:2's place"
 grep -q "could not infer: HugeTLB: the pool (5 pages) is not proc/cmdline's boot pool (hugepages=0:2): a pool grown, shrunk or moved at run time comes back as a boot pool, hugepages=0:2,1:3" "$TMP/b.notes"
 tap_ok $? "... said: a pool changed at run time comes back as a boot pool" || diag "$(grep HugeTLB "$TMP/b.notes")"
@@ -139,7 +150,7 @@ stop_fs
 profile "$TMP/c" c
 set -- $spread
 want=hugepages=$( { [ "$2" = 0 ] || echo "0:$2"; [ "$3" = 0 ] || echo "1:$3"; } | paste -sd,)
-is "$(cmdline_of c | grep -o ' hugepages=[^ ]*')" " $want" "from-sysfs: hugepages=5 as $want"
+is "$(cmdline_of c)" "$want hotmem.kernel_alloc=off" "from-sysfs: hugepages=5 as $want"
 grep -q "could not infer: HugeTLB: proc/cmdline's hugepages=5 as $want: the pool per node the dump shows" "$TMP/c.notes"
 tap_ok $? "... said"
 mount_fs "that profile mounts" --fresh --profile "$TMP/c.profile"
