@@ -2111,3 +2111,13 @@ size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t
 			      cfg->debug_fail_memmap_section);
 	return d.n;
 }
+
+char *hotmem_config_describe_alloc(const struct hotmem_config *cfg)
+{
+	size_t n = hotmem_config_describe(cfg, NULL, 0) + 1;
+	char *text = malloc(n);
+
+	if (text)
+		hotmem_config_describe(cfg, text, n);
+	return text;
+}

@@ -332,6 +332,8 @@ int hotmem_config_validate(const struct hotmem_config *cfg, char *err,
  * snprintf() counts it.
  */
 size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t len);
+/* the same, malloc()ed whole (free() it); NULL: out of memory */
+char *hotmem_config_describe_alloc(const struct hotmem_config *cfg);
 /* A node list, "0", "0-1", "0,2-3" (sysfs's node/online): bit N for node N; -EINVAL */
 int hotmem_nodelist_parse(const char *s, uint64_t *nodes);
 /* @nodes as such a list into @buf (4 * HM_MAX_NUMNODES bytes hold any) */

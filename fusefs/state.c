@@ -6423,22 +6423,11 @@ out:
 	return ret;
 }
 
-/* @cfg's hotmem_config_describe() lines, malloc()ed; NULL: out of memory */
-static char *describe_alloc(const struct hotmem_config *cfg)
-{
-	size_t n = hotmem_config_describe(cfg, NULL, 0) + 1;
-	char *lines = malloc(n);
-
-	if (lines)
-		hotmem_config_describe(cfg, lines, n);
-	return lines;
-}
-
 int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *cfg, char *err,
 			     size_t errlen)
 {
 	free(ctx->profile_lines);
-	ctx->profile_lines = describe_alloc(cfg);
+	ctx->profile_lines = hotmem_config_describe_alloc(cfg);
 	if (!ctx->profile_lines) {
 		snprintf(err, errlen, "out of memory reading the profile %s", ctx->profile);
 		return -ENOMEM;
@@ -6453,7 +6442,7 @@ static char *describe_builtin(const char *name)
 	char *lines = NULL;
 
 	if (cfg && !hotmem_config_builtin(cfg, name))
-		lines = describe_alloc(cfg);
+		lines = hotmem_config_describe_alloc(cfg);
 	free(cfg);
 	return lines;
 }

@@ -1136,17 +1136,6 @@ static const char *hugetlb_pool(struct found *f, const bool *boot, char *buf, si
 	return buf;
 }
 
-/* @cfg's hotmem_config_describe() text, malloc()ed; NULL: out of memory */
-static char *describe_of(const struct hotmem_config *cfg)
-{
-	size_t n = hotmem_config_describe(cfg, NULL, 0) + 1;
-	char *text = malloc(n);
-
-	if (text)
-		hotmem_config_describe(cfg, text, n);
-	return text;
-}
-
 /* @bw's words but those named @name (the kernel's parameq(): '-' is '_') */
 static void drop_words(struct boot_words *bw, const char *name)
 {
@@ -1179,7 +1168,7 @@ static void drop_words(struct boot_words *bw, const char *name)
  */
 static void merge_values(const char *values, struct boot_words *bw, char *out, size_t len)
 {
-	char *booted = describe_of(&bw->cfg), *with, w[512], err[256];
+	char *booted = hotmem_config_describe_alloc(&bw->cfg), *with, w[512], err[256];
 	struct hotmem_config *cfg = malloc(sizeof(*cfg));
 	const char *p = values;
 	size_t n = 0;
@@ -1187,8 +1176,8 @@ static void merge_values(const char *values, struct boot_words *bw, char *out, s
 	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0 && n < len) {
 		if (booted && cfg) {
 			*cfg = bw->cfg;
-			with = hotmem_config_parse_cmdline(cfg, w, err, sizeof(err)) ? NULL :
-										 describe_of(cfg);
+			with = hotmem_config_parse_cmdline(cfg, w, err, sizeof(err)) ?
+				       NULL : hotmem_config_describe_alloc(cfg);
 			if (with && !strcmp(with, booted)) {
 				free(with);
 				continue;
