@@ -926,6 +926,7 @@ struct hotmem {
 	/* the task of the running hotplug operation (device_hotplug_lock) */
 	const struct hotmem_task *current_task;
 	bool vmemmap_warned;		/* vmemmap_alloc_block()'s static "warned" */
+	bool add_pages_warned;		/* x86 add_pages()'s WARN_ON_ONCE(), once a boot */
 	/* do_migrate_range()'s static migrate_rs, under mem_hotplug_lock (written) */
 	struct hm_ratelimit migrate_rs;
 	struct hm_ratelimit nopage_rs;	/* warn_alloc()'s; under device_hotplug_lock */

@@ -1391,6 +1391,26 @@ static void update_end_of_memory_vars(struct hotmem *hm, uint64_t start, uint64_
 		atomic_store(&hm->kernel_max_pfn, end_pfn);
 }
 
+/*
+ * x86 add_pages() (6.12 arch/x86/mm/init_64.c): WARN_ON_ONCE(ret) after a
+ * failed __add_pages() -- a DIMM's, a virtio-mem driver's or a probe's
+ * add alike -- once a boot, as a 6.12.117 guest logs it (abuse31 W4): its
+ * first line and its end; the registers, modules, stack and the PID of
+ * the kworker are not modelled (PID 0 here), which the emulator's line
+ * after it says.  Under device_hotplug_lock, as vmemmap_warned.
+ */
+static void add_pages_warn(struct hotmem *hm, int ret)
+{
+	if (hm->add_pages_warned)
+		return;
+	hm->add_pages_warned = true;
+	pr_warn(hm, "------------[ cut here ]------------");
+	pr_warn(hm, "WARNING: CPU: 0 PID: 0 at arch/x86/mm/init_64.c:986 add_pages+0x90/0xa0");
+	pr_warn(hm, "---[ end trace 0000000000000000 ]---");
+	pr_debug(hm, "hotmem: the WARNING above is 6.12's WARN_ON_ONCE() in x86 add_pages(): __add_pages() failed (%d); its registers, stack and PID are not modelled",
+		 ret);
+}
+
 static int arch_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t size,
 			   struct vmem_altmap *altmap)
 {
@@ -1401,8 +1421,10 @@ static int arch_add_memory(struct hotmem *hm, int nid, uint64_t start, uint64_t 
 	ret = physmem_map_direct(hm, start, size);	/* init_memory_mapping() */
 	if (!ret) {
 		ret = __add_pages(hm, nid, PHYS_PFN(start), PHYS_PFN(size), altmap);
-		if (ret)
+		if (ret) {
+			add_pages_warn(hm, ret);
 			physmem_unmap_direct(hm, start, size);
+		}
 	}
 	return ret;
 }

@@ -494,6 +494,9 @@ static void add_log_take(const struct hm_event *ev, void *arg)
 	/* called under the engine's event lock: nothing here waits */
 	if (ev->type != HM_EV_LOG || ev->level > 4 || ev->level >= l->level)
 		return;
+	/* a WARN's frame (add_pages()'s): its WARNING line says what, after it */
+	if (!strncmp(ev->msg, "------------[ cut here ]", 24))
+		return;
 	l->level = ev->level;
 	snprintf(l->line, sizeof(l->line), "%s", ev->msg);
 }

@@ -1006,6 +1006,12 @@ static void test_kernel_messages_for_removal_and_vmemmap_failure(void **state)
 	/* the fallback to base pages is the emulator's line: 6.12 says nothing (abuse31 W2) */
 	assert_non_null(strstr(log, "<7>hotmem: section 40's memmap: no 2 MiB block for its PMD, mapped with base pages"));
 	assert_null(strstr(log, "<7>vmemmap:"));
+	/* x86 add_pages()'s WARN_ON_ONCE() of the failed __add_pages(), once (abuse31 W4) */
+	assert_non_null(strstr(log, "<4>------------[ cut here ]------------\n"
+				    "<4>WARNING: CPU: 0 PID: 0 at arch/x86/mm/init_64.c:986 add_pages+0x90/0xa0\n"));
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM + 2 * GiB, 128 * MiB, 0, -1), -ENOMEM);
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_int_equal(count_lines(log, "WARNING: CPU: 0 PID: 0 at arch/x86/mm/init_64.c:986"), 1);
 	hotmem_destroy(hm);
 }
 
