@@ -418,13 +418,51 @@ static uint64_t page_kpagecount(const struct page *page)
  * holes the host fills on first touch ("Big machines"), as explain
  * steps over them by their heads.
  */
+/*
+ * The free buddy block @pfn is a tail of, found top-down from the
+ * max-order alignment: a position aligned above a free block's order is
+ * either a free block's head or in no free block, never a free tail, so
+ * no tail's struct page (a hole of a self-hosted memmap) is read on the
+ * way, where is_free_buddy_page()'s bottom-up walk reads every aligned
+ * tail below the block's order (reread31 R6).  The pages from @pfn to
+ * the block's end, 0 when @pfn is no free tail.
+ */
+static unsigned long free_tail_run(struct hotmem *hm, unsigned long pfn)
+{
+	for (unsigned int order = MAX_PAGE_ORDER; order >= 1; order--) {
+		unsigned long head = ALIGN_DOWN(pfn, 1UL << order);
+		const struct page *page = pfn_to_page(hm, head);
+		unsigned long o;
+
+		if (head == pfn || !PageBuddy(page))
+			continue;
+		o = min(buddy_order_unsafe(page), (unsigned long)MAX_PAGE_ORDER);
+		if (o >= order)
+			return head + (1UL << o) - pfn;
+	}
+	return 0;
+}
+
 unsigned long kpage_entries(struct hotmem *hm, unsigned long pfn, unsigned long nr,
 			    uint64_t *flags, uint64_t *count)
 {
-	const struct page *page = pfn_to_page(hm, pfn);
-	unsigned long n = 1;
+	const struct page *page;
+	unsigned long n = free_tail_run(hm, pfn);
 	uint64_t tail = 0;
 
+	/* inside a free block: KPF_BUDDY alone to its end, no struct page read */
+	if (n) {
+		n = min(n, nr);
+		for (unsigned long i = 0; i < n; i++) {
+			if (flags)
+				flags[i] = 1ULL << HM_KPF_BUDDY;
+			if (count)
+				count[i] = 0;
+		}
+		return n;
+	}
+	page = pfn_to_page(hm, pfn);
+	n = 1;
 	if (flags)
 		flags[0] = stable_page_flags(hm, pfn);
 	if (count)

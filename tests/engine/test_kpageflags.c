@@ -178,6 +178,20 @@ static void test_reading_a_free_self_hosted_block_fills_no_hole(void **state)
 	before = hotmem_ram_resident_bytes(hm);
 	read_block(hm, DIMM_PFN + BLOCK_PAGES);
 	assert_int_equal(hotmem_ram_resident_bytes(hm), before);
+	/*
+	 * an entry alone, in the middle of free blocks (a pread of one, a
+	 * page-types range not on a max-order boundary): found from the
+	 * block's head top-down, no tail read either (reread31 R6)
+	 */
+	for (unsigned long i = 1; i < BLOCK_PAGES; i += 97) {
+		uint64_t f;
+
+		assert_int_equal(hotmem_kpageflags(hm, DIMM_PFN + BLOCK_PAGES + i, 1, &f), 1);
+		if (f == F(BUDDY))
+			continue;
+		assert_true(f != 0);
+	}
+	assert_int_equal(hotmem_ram_resident_bytes(hm), before);
 	hotmem_destroy(hm);
 }
 
