@@ -1749,6 +1749,15 @@ int hotmem_virtio_mem_inject_response(struct hotmem_virtio_mem *vm, bool plug, i
  */
 long hotmem_kpageflags(struct hotmem *hm, uint64_t pfn, size_t nr, uint64_t *out);
 long hotmem_kpagecount(struct hotmem *hm, uint64_t pfn, size_t nr, uint64_t *out);
+/*
+ * x86's max_pfn, where the files above end (before the round_up).  Only
+ * ever raised, as 6.12's: a state file's restore, after its devices,
+ * raises it to what it was, past the end of a device removed before the
+ * restart (whose add raised it).  -EINVAL past the emulated address
+ * space (maxmem), which no add reaches; a lower @pfn leaves it as it is.
+ */
+unsigned long hotmem_max_pfn(struct hotmem *hm);
+int hotmem_raise_max_pfn(struct hotmem *hm, unsigned long pfn);
 /* Bits of a kpageflags entry: include/uapi/linux/kernel-page-flags.h, then the kernel-hacking ones */
 #define HM_KPF_LOCKED		0
 #define HM_KPF_UPTODATE		3

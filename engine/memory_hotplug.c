@@ -1391,6 +1391,23 @@ static void update_end_of_memory_vars(struct hotmem *hm, uint64_t start, uint64_
 		atomic_store(&hm->kernel_max_pfn, end_pfn);
 }
 
+unsigned long hotmem_max_pfn(struct hotmem *hm)
+{
+	return atomic_load(&hm->kernel_max_pfn);
+}
+
+/* under mem_hotplug_lock, as an add's raise: the two never race to lower it */
+int hotmem_raise_max_pfn(struct hotmem *hm, unsigned long pfn)
+{
+	if (pfn > hm->max_pfn)
+		return -EINVAL;
+	mem_hotplug_begin(hm);
+	if (pfn > atomic_load(&hm->kernel_max_pfn))
+		atomic_store(&hm->kernel_max_pfn, pfn);
+	mem_hotplug_done(hm);
+	return 0;
+}
+
 /*
  * x86 add_pages() (6.12 arch/x86/mm/init_64.c): WARN_ON_ONCE(ret) after a
  * failed __add_pages() -- a DIMM's, a virtio-mem driver's or a probe's

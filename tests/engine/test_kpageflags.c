@@ -89,6 +89,29 @@ static void test_boot_memory_holes_and_the_end(void **state)
 }
 
 /*
+ * hotmem_raise_max_pfn(), a state file's restore's: the end moves up to
+ * a removed device's end, never down, never past the address space
+ */
+static void test_raise_max_pfn(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	uint64_t e[64];
+
+	(void)state;
+	assert_int_equal(hotmem_max_pfn(hm), 0x1ffe0);
+	assert_int_equal(hotmem_raise_max_pfn(hm, DIMM_PFN + BLOCK_PAGES), 0);
+	assert_int_equal(hotmem_max_pfn(hm), DIMM_PFN + BLOCK_PAGES);
+	/* no memory there: every entry no page, to the raised end */
+	assert_int_equal(hotmem_kpageflags(hm, DIMM_PFN + BLOCK_PAGES - 2, 64, e), 2);
+	assert_int_equal(e[0], F(NOPAGE));
+	assert_int_equal(hotmem_raise_max_pfn(hm, 0x20000), 0);
+	assert_int_equal(hotmem_max_pfn(hm), DIMM_PFN + BLOCK_PAGES);
+	assert_int_equal(hotmem_raise_max_pfn(hm, ~0UL), -EINVAL);
+	assert_int_equal(hotmem_max_pfn(hm), DIMM_PFN + BLOCK_PAGES);
+	hotmem_destroy(hm);
+}
+
+/*
  * A Movable block: its memmap's own pages (PG_vmemmap_self_hosted, which
  * is PG_owner_priv_1), a user page, a free huge page (head, 511 tails),
  * a soft-offlined page, and the buddy's free pages, a tail as its head.
@@ -199,6 +222,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_boot_memory_holes_and_the_end),
+		cmocka_unit_test(test_raise_max_pfn),
 		cmocka_unit_test(test_movable_block_kinds),
 		cmocka_unit_test(test_entry_alone_is_the_whole_reads),
 		cmocka_unit_test(test_reading_a_free_self_hosted_block_fills_no_hole),
