@@ -125,6 +125,13 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 			       json_object_new_string(hmu_zone_name(hotmem_get_policy_zone(ctx->hm))));
 	json_object_object_add(p, "drivers-autoprobe", autoprobe_json(ctx));
 	/*
+	 * x86's max_pfn, where /proc/kpageflags ends: raised by each add
+	 * (a "set", the add's own record), never lowered, so past a device
+	 * removed before a restart, which no restore adds again (a file
+	 * from before it: the end its devices reach)
+	 */
+	json_object_object_add(p, "max-pfn", json_object_new_uint64(hotmem_max_pfn(ctx->hm)));
+	/*
 	 * vm.user_reserve_kbytes, vm.admin_reserve_kbytes: an operator's or
 	 * reserve_mem_notifier()'s (a file from before them: the boot's and
 	 * the restore's onlines' values)
@@ -3083,10 +3090,13 @@ static bool same_json(json_object *a, json_object *b)
 }
 
 /*
- * "params" after an undo against before the change, but "policy-zone":
- * the kernel's policy_zone only rises (check_highest_zone(), 6.12), so a
- * first online into ZONE_NORMAL undone leaves it raised -- the machine
- * was put back as far as the kernel can be, and the change refused.
+ * "params" after an undo against before the change, but "policy-zone"
+ * and "max-pfn": the kernel's policy_zone only rises
+ * (check_highest_zone(), 6.12), so a first online into ZONE_NORMAL
+ * undone leaves it raised; and so does x86's max_pfn, which 6.12 raises
+ * even for an add that then fails (add_pages()), so an add undone leaves
+ * it raised -- the machine was put back as far as the kernel can be, and
+ * the change refused.
  */
 static bool params_same(json_object *now, json_object *pre)
 {
@@ -3101,6 +3111,8 @@ static bool params_same(json_object *now, json_object *pre)
 	}
 	json_object_object_del(a, "policy-zone");
 	json_object_object_del(b, "policy-zone");
+	json_object_object_del(a, "max-pfn");
+	json_object_object_del(b, "max-pfn");
 	same = same_json(a, b);
 	json_object_put(a);
 	json_object_put(b);
@@ -4264,6 +4276,34 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 }
 
 /*
+ * "params" of @now (part_pre()) as @sv's pre has them but "max-pfn",
+ * which the driver's plug past the end raises: @max_pfn its value then
+ * (@now's; NULL: not raised), which the "device" record carries rather
+ * than make each plug of a growing device a "set" of the whole machine
+ */
+static bool params_but_max_pfn(json_object *now, const struct hmfs_save *sv,
+			       json_object **max_pfn)
+{
+	json_object *p = json_object_object_get(now, "params");
+	json_object *pre = json_object_object_get(sv->pre, "params"), *a = NULL, *b = NULL;
+	bool same = false;
+
+	*max_pfn = NULL;
+	if (json_object_deep_copy(p, &a, NULL) || json_object_deep_copy(pre, &b, NULL))
+		goto out;
+	json_object_object_del(a, "max-pfn");
+	json_object_object_del(b, "max-pfn");
+	same = same_json(a, b);
+	if (same && !same_json(json_object_object_get(p, "max-pfn"),
+			       json_object_object_get(pre, "max-pfn")))
+		*max_pfn = json_object_object_get(p, "max-pfn");
+out:
+	json_object_put(a);
+	json_object_put(b);
+	return same;
+}
+
+/*
  * A change within virtio-mem devices: those devices and their blocks'
  * runs, as a "device" record (a restore puts the devices in place of
  * those with their ids, cuts @ranges out of the saved runs and puts
@@ -4280,17 +4320,17 @@ static int append_set(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
 	/* every key the change may touch, "hugetlb" with them (change_keys[]): each made once */
-	json_object *now = part_pre(ctx, sv), *rec, *devs, *memmap;
+	json_object *now = part_pre(ctx, sv), *rec, *devs, *memmap, *max_pfn;
 	int ret = 0;
 
 	/* and "params": an online the driver's work did may raise policy_zone */
 	if (!key_as_before(now, sv, "iattrs") || !key_as_before(now, sv, "hugetlb") ||
-	    !key_as_before(now, sv, "params")) {
+	    !params_but_max_pfn(now, sv, &max_pfn)) {
 		json_object_put(now);
 		return append_set(ctx, sv);
 	}
 	devs = json_object_object_get(now, "devices");
-	if (key_as_before(now, sv, "devices") && key_as_before(now, sv, "blocks"))
+	if (key_as_before(now, sv, "devices") && key_as_before(now, sv, "blocks") && !max_pfn)
 		goto out; /* nothing changed: the file holds it */
 	memmap = memmap_ranges_json(ctx, sv->ranges);
 	if (!memmap) {
@@ -4303,10 +4343,13 @@ static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	json_object_object_add(rec, "blocks", json_object_get(json_object_object_get(now, "blocks")));
 	/* where the memmaps of its blocks from system RAM are, as a "set" of "memmap" says */
 	json_object_object_add(rec, "memmap", memmap);
+	if (max_pfn)
+		json_object_object_add(rec, "max-pfn", json_object_get(max_pfn));
 	ret = append_record(ctx, sv, "device", rec);
 	json_object_put(rec);
 	if (!ret)
-		blocks_stale(ctx, 1u << KEY_DEVICES | 1u << KEY_BLOCKS | 1u << KEY_MEMMAP);
+		blocks_stale(ctx, 1u << KEY_DEVICES | 1u << KEY_BLOCKS | 1u << KEY_MEMMAP |
+					  (max_pfn ? 1u << KEY_PARAMS : 0));
 out:
 	json_object_put(now);
 	return ret;
@@ -5053,6 +5096,9 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 	t = hmu_zone_from_name(str(p, "policy-zone"), strlen(str(p, "policy-zone")));
 	if (t >= 0)
 		hotmem_raise_policy_zone(ctx->hm, t);
+	/* raised only, after the devices: past those removed before the restart (reread31 R4) */
+	if ((v = hmfs_json_get(p, "max-pfn", json_type_int)))
+		(void)hotmem_raise_max_pfn(ctx->hm, (unsigned long)json_object_get_uint64(v));
 	restore_autoprobe(ctx, hmfs_json_get(p, "drivers-autoprobe", json_type_object));
 	if ((v = hmfs_json_get(p, "hugetlb-overcommit", json_type_int)))
 		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)json_object_get_uint64(v));
@@ -5615,12 +5661,45 @@ static void memmap_put(json_object *m, json_object *memmap, json_object *ranges,
 }
 
 /*
+ * A copy of @m's "params" (@params) put in its place, to change: the
+ * object may be a record's "set" still (replay_change() takes it in).
+ * NULL: no memory.
+ */
+static json_object *params_own(json_object *m, json_object *params)
+{
+	json_object *c = NULL;
+
+	if (json_object_deep_copy(params, &c, NULL))
+		return NULL;
+	json_object_object_add(m, "params", c);
+	return c;
+}
+
+/*
+ * @params' @key set to @val; a raise-only one (anon-count, max-pfn) never
+ * lowered: a record may carry a count an accepted anonymous device_add
+ * raised past with no record of its own, and a replay that lowered it
+ * gave that number again (reread30 R1)
+ */
+static void param_put(json_object *params, const char *key, json_object *val)
+{
+	const struct hmfs_lock_free_param *p = lock_free_of_key(key);
+	bool raise_only = (p && p->raise_only) || !strcmp(key, "max-pfn");
+	json_object *old = hmfs_json_get(params, key, json_type_int);
+
+	if (raise_only && old && json_object_get_uint64(old) >= json_object_get_uint64(val))
+		return;
+	json_object_object_add(params, key, json_object_get(val));
+}
+
+/*
  * A change within virtio-mem devices: its "devices" take the place of
  * the machine's of the same ids, and the blocks of its "ranges" are its
  * "blocks" (each run inside one of them), merged with the other records
  * at the end (pending_merge()); its "memmap" (a record from before it
  * has none: the file's stay) in place of the file's in its ranges, at
- * once -- only a "set" of "memmap" and these change it, in their order.
+ * once -- only a "set" of "memmap" and these change it, in their order;
+ * its "max-pfn" (the driver plugged past the end) raises "params"' at once.
  */
 static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 {
@@ -5628,11 +5707,15 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 	json_object *devs = hmfs_json_get(rec, "devices", json_type_array);
 	json_object *blocks = hmfs_json_get(rec, "blocks", json_type_array);
 	json_object *memmap = hmfs_json_member(rec, "memmap");
+	json_object *max_pfn = hmfs_json_member(rec, "max-pfn");
+	json_object *params = hmfs_json_get(m, "params", json_type_object);
 	size_t order = ps->order++;
 	uint64_t f, e;
 	int ret = 0;
 
 	if (!ranges || !devs || !blocks)
+		return -EUCLEAN;
+	if (max_pfn && (!json_object_is_type(max_pfn, json_type_int) || !params))
 		return -EUCLEAN;
 	if (memmap && !memmap_record_ok(memmap, ranges, ps->block_size))
 		return -EUCLEAN;
@@ -5656,6 +5739,12 @@ static int replay_device(json_object *m, json_object *rec, struct patches *ps)
 		return ret;
 	if (memmap)
 		memmap_put(m, memmap, ranges, ps->block_size);
+	if (max_pfn) {
+		params = params_own(m, params);
+		if (!params)
+			return -ENOMEM;
+		param_put(params, "max-pfn", max_pfn);
+	}
 	if (!ps->devices)
 		ps->devices = json_object_new_object();
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
@@ -5760,37 +5849,6 @@ static void devices_put(json_object *m, const char *id, json_object *d)
 	if (d)
 		json_object_array_add(out, json_object_get(d));
 	json_object_object_add(m, "devices", out);
-}
-
-/*
- * A copy of @m's "params" (@params) put in its place, to change: the
- * object may be a record's "set" still (replay_change() takes it in).
- * NULL: no memory.
- */
-static json_object *params_own(json_object *m, json_object *params)
-{
-	json_object *c = NULL;
-
-	if (json_object_deep_copy(params, &c, NULL))
-		return NULL;
-	json_object_object_add(m, "params", c);
-	return c;
-}
-
-/*
- * @params' @key set to @val; a raise-only one (anon-count) never
- * lowered: a record may carry a count an accepted anonymous device_add
- * raised past with no record of its own, and a replay that lowered it
- * gave that number again (reread30 R1)
- */
-static void param_put(json_object *params, const char *key, json_object *val)
-{
-	const struct hmfs_lock_free_param *p = lock_free_of_key(key);
-	json_object *old = hmfs_json_get(params, key, json_type_int);
-
-	if (p && p->raise_only && old && json_object_get_uint64(old) >= json_object_get_uint64(val))
-		return;
-	json_object_object_add(params, key, json_object_get(val));
 }
 
 /*
