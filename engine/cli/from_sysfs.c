@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "hotmem.h"
+#include "uapi/hmuapi.h"
 #include "from_sysfs.h"
 
 #define GiB (1ULL << 30)
@@ -912,6 +913,81 @@ struct boot_words {
 	size_t nu;
 };
 
+static bool word_is(const char *w, const char *name)
+{
+	size_t len = strlen(name);
+
+	return !strncmp(w, name, len) && w[len] == '=';
+}
+
+/*
+ * The hstate a hugepages= count goes to, when hotmem does not model it:
+ * 6.12 mm/hugetlb.c hugepages_setup() gives the count to parsed_hstate,
+ * the hstate of the hugepagesz= or default_hugepagesz= before it
+ * (hugetlb_add_hstate() sets it), and one before any size word to the
+ * default hstate, whatever default_hugepagesz= names, even later on the
+ * line.  A size word hotmem refuses (1G, a size x86-64 lacks, a second
+ * hugepagesz=2M) thus takes every hugepages= after it until the next
+ * size word: not the 2 MiB pool (reread31 R5: `hugepagesz=1G hugepages=2
+ * hugepagesz=2M hugepages=8` became a pool of 2).
+ */
+struct hp_binding {
+	char refused[128];	/* the refused size word the counts now go to, "" none */
+	char default_refused[128];	/* proc/cmdline's default_hugepagesz=, when refused */
+	bool size_seen;		/* a size word came: the default hstate no longer takes counts */
+};
+
+/* the first default_hugepagesz= of @line (the kernel ignores a second), when hotmem refuses it */
+static void hp_default_hstate(const char *line, struct hp_binding *hb)
+{
+	char w[512], err[256];
+	struct hotmem_config scratch;
+
+	while (hotmem_cmdline_next(&line, w, sizeof(w)) > 0) {
+		if (!word_is(w, "default_hugepagesz"))
+			continue;
+		hotmem_config_default(&scratch);
+		if (hotmem_config_parse_cmdline(&scratch, w, err, sizeof(err)))
+			snprintf(hb->default_refused, sizeof(hb->default_refused), "%.127s", w);
+		return;
+	}
+}
+
+/* size word @w, parsed (@refused when hotmem refused it): the counts after it are its hstate's */
+static void hp_size_word(struct hp_binding *hb, const char *w, bool refused)
+{
+	hb->size_seen = true;
+	snprintf(hb->refused, sizeof(hb->refused), "%.127s", refused ? w : "");
+}
+
+/* the refused size word hugepages= @w is bound to, NULL when it is the 2 MiB pool's */
+static const char *hp_bound_refused(const struct hp_binding *hb, const char *w)
+{
+	if (!word_is(w, "hugepages"))
+		return NULL;
+	if (hb->size_seen)
+		return hb->refused[0] ? hb->refused : NULL;
+	return hb->default_refused[0] ? hb->default_refused : NULL;
+}
+
+/* a hugepages= count of a hstate hotmem does not model (hp_bound_refused()): left out, said */
+static void note_hp_unmodelled(struct found *f, const char *w, const char *size_word,
+			       bool before_size)
+{
+	char hstate[192];
+	uint64_t size = 0;
+
+	if (!hmu_memparse(strchr(size_word, '=') + 1, &size) && size == GiB)
+		snprintf(hstate, sizeof(hstate), "the 1 GiB hstate");
+	else
+		snprintf(hstate, sizeof(hstate), "%s's hstate, refused above", size_word);
+	note(f, "proc/cmdline: %s: the count of %s (%s %s; 6.12 hugepages_setup() gives a "
+		"hugepages= to the hstate of the size word before it, the default hstate before "
+		"any), which hotmem does not model: left out", w, hstate, size_word,
+	     before_size ? "names the default hstate and no hugepagesz= is before it" :
+			   "is the size word before it");
+}
+
 /*
  * The words of DIR/proc/cmdline that boot the machine as it booted: what
  * hotmem models -- kernelcore=, movablecore= (6.12
@@ -920,7 +996,8 @@ struct boot_words {
  * memhp_default_state= and the module parameters (merge_values() holds
  * those against the dump's values) -- in order, each parsed after the ones before it as the kernel reads
  * them, so that one hotmem refuses (kernelcore=mirror, a second
- * hugepages=) is left out, said when @say.  @pool: the word that takes
+ * hugepages=) is left out, said when @say, and so is a hugepages= bound
+ * to a size hotmem refuses (hp_bound_refused()).  @pool: the word that takes
  * hugepages='s place, NULL to keep it as it is, "" for none; put at the
  * end without one (or without proc/cmdline).  0, or -ENOENT without
  * proc/cmdline in the dump.
@@ -928,8 +1005,9 @@ struct boot_words {
 static int boot_words(struct found *f, const char *pool, bool say, struct boot_words *bw)
 {
 	char line[1024], err[256], w[512], tmp[512];
-	const char *p = line;
-	bool placed = false;
+	const char *p = line, *bound;
+	struct hp_binding hb = { .size_seen = false };
+	bool placed = false, size_word;
 	int ret;
 
 	memset(bw, 0, sizeof(*bw));
@@ -939,15 +1017,27 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 	ret = read_line(f, "proc/cmdline", line, sizeof(line)) ? -ENOENT : 0;
 	if (ret)
 		line[0] = '\0';
+	hp_default_hstate(line, &hb);
 	/* the kernel's words: quotes honoured, none after a bare "--" (init's; reread30 R8) */
 	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
 		const char *word = w;
 
+		bound = hp_bound_refused(&hb, w);
+		if (bound) {
+			if (say)
+				note_hp_unmodelled(f, w, bound, !hb.size_seen);
+			continue;
+		}
+		size_word = word_is(w, "hugepagesz") || word_is(w, "default_hugepagesz");
 		if (hotmem_config_parse_cmdline(&bw->cfg, w, err, sizeof(err))) {
+			if (size_word)
+				hp_size_word(&hb, w, true);
 			if (say)
 				note(f, "proc/cmdline: %s: left out", err);
 			continue;
 		}
+		if (size_word)
+			hp_size_word(&hb, w, false);
 		if (hotmem_cmdline_unmodelled(w, tmp, sizeof(tmp))) {
 			if (bw->nu < sizeof(bw->unmodelled))
 				bw->nu += (size_t)snprintf(bw->unmodelled + bw->nu,

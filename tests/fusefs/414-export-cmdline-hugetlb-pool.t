@@ -106,6 +106,31 @@ is "$(cmdline_of f)" "movablecore=256M hugepages=8" "a dump without the pool: pr
 grep -q "could not infer: HugeTLB: no kernel/mm/hugepages or nodeN/hugepages in the dump: the pool is proc/cmdline's boot pool" "$TMP/f.notes"
 tap_ok $? "... said"
 
+# 1 GiB pages beside the 2 MiB pool (reread31 R5): a hugepages= after a
+# hugepagesz=1G (or before any size word, with default_hugepagesz=1G) is
+# the 1 GiB hstate's (6.12 hugepages_setup()), left out and said -- it was
+# taken as the 2 MiB pool and the real count refused as "given twice"
+cp -r "$TMP/e" "$TMP/k"
+echo 'hugepagesz=1G hugepages=2 hugepagesz=2M hugepages=8' >"$TMP/k/proc/cmdline"
+profile "$TMP/k" k
+is "$(cmdline_of k)" "hugepagesz=2M hugepages=8" \
+	"hugepagesz=1G hugepages=2 hugepagesz=2M hugepages=8 without the pool in the dump: hugepages=8"
+grep -q "could not infer: proc/cmdline: hugepages=2: the count of the 1 GiB hstate (hugepagesz=1G is the size word before it" "$TMP/k.notes" &&
+	! grep -q "given twice" "$TMP/k.notes"
+tap_ok $? "... hugepages=2 said as the 1 GiB hstate's, nothing given twice" || diag "$(grep proc/cmdline "$TMP/k.notes")"
+echo 'hugepages=3 default_hugepagesz=1G hugepagesz=2M hugepages=8' >"$TMP/k/proc/cmdline"
+profile "$TMP/k" k2
+is "$(cmdline_of k2)" "hugepagesz=2M hugepages=8" "hugepages=3 before default_hugepagesz=1G: the 1 GiB default hstate's, left out"
+grep -q "could not infer: proc/cmdline: hugepages=3: the count of the 1 GiB hstate (default_hugepagesz=1G names the default hstate" "$TMP/k2.notes"
+tap_ok $? "... said" || diag "$(grep proc/cmdline "$TMP/k2.notes")"
+cp -r "$TMP/a" "$TMP/l"
+echo 'movablecore=256M hugepagesz=1G hugepages=2 hugepagesz=2M hugepages=8 hugetlb_free_vmemmap=on' >"$TMP/l/proc/cmdline"
+profile "$TMP/l" l
+is "$(cmdline_of l)" "movablecore=256M hugepagesz=2M hugepages=8 hugetlb_free_vmemmap=on" \
+	"... with the dump's pool of 8: the boot pool as it was"
+! grep -q "HugeTLB: the pool" "$TMP/l.notes"
+tap_ok $? "... not said to be changed at run time" || diag "$(grep HugeTLB "$TMP/l.notes")"
+
 # no proc/cmdline in the dump: the pool as a boot pool, said; movablecore= gone, said
 rm "$TMP/a2/proc/cmdline"
 profile "$TMP/a2" g
