@@ -15,7 +15,8 @@
  * device shows as one: its "virtioN" region and the "System RAM
  * (virtio_mem)" it added, which memory/ alone cannot tell from a DIMM's),
  * proc/cmdline and sys/kernel/mm/hugepages (the boot parameters and the
- * HugeTLB pool, which memory/ does not show: note29).
+ * HugeTLB pool, which memory/ does not show: note29), and
+ * proc/sys/vm/hugetlb_optimize_vmemmap (HVO, switched at run time).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,6 +49,8 @@ static const char *const trees[] = {
 	 */
 	"proc/cmdline",
 	"sys/kernel/mm/hugepages",
+	/* HVO as it runs (writable, hvo31): from-sysfs boots it so (reread31 R8) */
+	"proc/sys/vm/hugetlb_optimize_vmemmap",
 	/* the DIMM slots (PNP0C80:xx), as links: hotmem profile --from-sysfs counts them */
 	"sys/bus/acpi/devices",
 };

@@ -1284,6 +1284,48 @@ static void merge_values(const char *values, struct boot_words *bw, char *out, s
 }
 
 /*
+ * vm.hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c, proc_dobool(),
+ * 0644: written at run time) as the hugetlb_free_vmemmap= word that boots
+ * the switch as the dump shows it, appended to @buf (reread31 R8: the
+ * profile booted proc/cmdline's word, not the machine as it ran).  -1
+ * when the dump does not hold it, else the switch, 0 or 1.
+ */
+static int append_hvo(struct found *f, char *buf, size_t len, size_t *n)
+{
+	unsigned long v;
+
+	if (!read_ulong(f, "proc/sys/vm/hugetlb_optimize_vmemmap", &v))
+		return -1;
+	if (*n < len)
+		*n += (size_t)snprintf(buf + *n, len - *n, "%shugetlb_free_vmemmap=%s",
+				       *n ? " " : "", v ? "on" : "off");
+	return v != 0;
+}
+
+/*
+ * The watermark sysctls of the dump's proc/sys/vm (a live "/", a hand
+ * dump: hotmemctl export writes none): run-time values no boot word
+ * hotmem models sets, so not carried; said.
+ */
+static void note_vm_sysctls(struct found *f)
+{
+	static const char *const names[] = { "min_free_kbytes", "watermark_scale_factor",
+					     "lowmem_reserve_ratio" };
+	char list[128] = "", rel[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(rel, sizeof(rel), "proc/sys/vm/%s", names[i]);
+		if (exists(f, rel))
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
+					      names[i]);
+	}
+	if (n)
+		note(f, "proc/sys/vm: %s: run-time sysctls no boot word hotmem models sets, not "
+			"carried (the profile boots with the values the kernel computes)", list);
+}
+
+/*
  * The kernel command line that reproduces auto_online_blocks and the
  * parameters the dump shows, and proc/cmdline's boot words with the pool
  * (boot_words(), hugetlb_pool(), merge_values())
@@ -1296,7 +1338,8 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 	struct boot_words bw;
 	const char *pool;
 	size_t n = 0;
-	int missing = 0;
+	int missing = 0, hvo;
+	bool cmdline_known;
 
 	values[0] = cmdline[0] = '\0';
 	if (!read_line(f, "sys/devices/system/memory/auto_online_blocks", buf, sizeof(buf)))
@@ -1314,8 +1357,15 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 		     "sets none", missing,
 		     sizeof(params) / sizeof(params[0]));
 	print_vmem_params(f, values, sizeof(values), &n);
+	hvo = append_hvo(f, values, sizeof(values), &n);
+	note_vm_sysctls(f);
 	pool = hugetlb_pool(f, boot, pool_buf, sizeof(pool_buf));
-	boot_words(f, pool, true, &bw);
+	cmdline_known = !boot_words(f, pool, true, &bw);
+	if (hvo >= 0 && cmdline_known && hvo != bw.cfg.hugetlb_free_vmemmap)
+		note(f, "hugetlb_free_vmemmap: vm.hugetlb_optimize_vmemmap is %d, proc/cmdline boots "
+			"it %s (written at run time): the profile boots hugetlb_free_vmemmap=%s; the "
+			"boot pool's pages are optimised as that says, not as each was when the pool "
+			"took it", hvo, bw.cfg.hugetlb_free_vmemmap ? "on" : "off", hvo ? "on" : "off");
 	merge_values(values, &bw, cmdline, sizeof(cmdline));
 	if (*cmdline)
 		fprintf(out, "cmdline = \"%s\"\n", cmdline);
@@ -1595,6 +1645,7 @@ static int write_profile(struct found *f, FILE *out)
 	bool *boot = calloc(f->nr, sizeof(*boot));
 	uint64_t end = blk_start(f, f->nr), maxmem = 64 * GiB;
 	unsigned long first_hot = f->nr;
+	bool hvo_known;
 	int slots;
 
 	if (!boot)
@@ -1630,11 +1681,14 @@ static int write_profile(struct found *f, FILE *out)
 		note(f, "slots: %d, the ACPI memory devices (PNP0C80) in sys/bus/acpi/devices",
 		     slots);
 	}
+	/* hugetlb_free_vmemmap: from proc/sys/vm/hugetlb_optimize_vmemmap where the dump has it */
+	hvo_known = exists(f, "proc/sys/vm/hugetlb_optimize_vmemmap");
 	note(f, "which hot-added memory self-hosts its memmap (memmap_on_memory), the kernel's "
-		"own allocations, hugetlb_free_vmemmap: not in sysfs; %s",
-	     exists(f, "proc/cmdline") ? "proc/cmdline's words for them where it has them "
-					 "(hugetlb_free_vmemmap, hotmem.kernel_alloc), else "
-					 "hotmem's defaults" : "hotmem's defaults");
+		"own allocations%s: not in sysfs; %s", hvo_known ? "" : ", hugetlb_free_vmemmap",
+	     !exists(f, "proc/cmdline") ? "hotmem's defaults" : hvo_known ?
+	     "proc/cmdline's words for them where it has them (hotmem.kernel_alloc), else "
+	     "hotmem's defaults" : "proc/cmdline's words for them where it has them "
+	     "(hugetlb_free_vmemmap, hotmem.kernel_alloc), else hotmem's defaults");
 
 	fprintf(out, "# hotmem profile --from-sysfs %s\n", f->dir);
 	print_node_numbering(f, out, boot);

@@ -37,6 +37,7 @@ tap_ok $? "exported"
 cmp -s "$MNT/proc/cmdline" "$TMP/a/proc/cmdline"
 tap_ok $? "... with its proc/cmdline"
 is "$(pool "$TMP/a")" "8 8" "... and sys/kernel/mm/hugepages (node0's pool as before)"
+is "$(cat "$TMP/a/proc/sys/vm/hugetlb_optimize_vmemmap")" 1 "... and proc/sys/vm/hugetlb_optimize_vmemmap"
 stop_fs
 profile "$TMP/a" a
 tap_ok $? "hotmem profile --from-sysfs"
@@ -65,6 +66,8 @@ is "$(cmdline_of a2)" "$(cmdline_of a)" "... and from it the same command line a
 printf 'profile = qemu-512m\ncmdline = "movablecore=256M"\n' >"$TMP/two.profile"
 mount_fs "a profile with cmdline = \"movablecore=256M\" and --cmdline hugepages=4 mounts" --fresh \
 	--profile "$TMP/two.profile" --cmdline "hugepages=4 hotmem.kernel_alloc=off"
+# and HVO switched on at run time (reread31 R8: the profile booted it off, as proc/cmdline)
+echo 1 >"$MNT/proc/sys/vm/hugetlb_optimize_vmemmap"
 is "$(cat "$MNT/proc/cmdline")" "movablecore=256M hugepages=4 hotmem.kernel_alloc=off" \
 	"... proc/cmdline: the profile's line, then --cmdline"
 ctl dmesg | grep -qx "<5>Kernel command line: movablecore=256M hugepages=4 hotmem.kernel_alloc=off"
@@ -73,13 +76,29 @@ ctl export "$TMP/t" >/dev/null
 tap_ok $? "exported"
 stop_fs
 profile "$TMP/t" t
-is "$(cmdline_of t)" "movablecore=256M hugepages=4 hotmem.kernel_alloc=off" \
-	"... from-sysfs carries both parts' boot words"
+is "$(cmdline_of t)" "hugetlb_free_vmemmap=on movablecore=256M hugepages=4 hotmem.kernel_alloc=off" \
+	"... from-sysfs carries both parts' boot words, and HVO as switched on at run time"
+grep -q "could not infer: hugetlb_free_vmemmap: vm.hugetlb_optimize_vmemmap is 1, proc/cmdline boots it off (written at run time): the profile boots hugetlb_free_vmemmap=on" "$TMP/t.notes"
+tap_ok $? "... said" || diag "$(grep hugetlb_free_vmemmap "$TMP/t.notes")"
+
+# switched off at run time (the dump edited): =off in the boot word's place,
+# said; a watermark sysctl in the dump (a live "/", a hand dump) is not
+# carried, said
+cp -r "$TMP/a" "$TMP/v"
+echo 0 >"$TMP/v/proc/sys/vm/hugetlb_optimize_vmemmap"
+echo 128 >"$TMP/v/proc/sys/vm/min_free_kbytes"
+profile "$TMP/v" v
+is "$(cmdline_of v)" "hugetlb_free_vmemmap=off movablecore=256M hugepages=8 hotmem.kernel_alloc=off" \
+	"HVO switched off at run time: hugetlb_free_vmemmap=off, the boot's =on dropped"
+grep -q "could not infer: hugetlb_free_vmemmap: vm.hugetlb_optimize_vmemmap is 0, proc/cmdline boots it on (written at run time)" "$TMP/v.notes" &&
+	grep -q "could not infer: proc/sys/vm: min_free_kbytes: run-time sysctls no boot word hotmem models sets, not carried" "$TMP/v.notes"
+tap_ok $? "... said, and min_free_kbytes named as not carried" || diag "$(grep 'proc/sys/vm\|hugetlb_free' "$TMP/v.notes")"
 
 # the dump's proc/cmdline, edited: a word hotmem refuses is left out and
 # said (a second hugepages=: the kernel ignores it), the words hotmem
 # models none of are named; kernelcore=mirror left out as before
 cp -r "$TMP/a" "$TMP/e"
+rm "$TMP/e/proc/sys/vm/hugetlb_optimize_vmemmap"	# as an export before reread31 R8
 echo 'console=ttyS0 movablecore=256M hugepages=8 hugepages=4 kernelcore=mirror quiet' >"$TMP/e/proc/cmdline"
 profile "$TMP/e" e
 is "$(cmdline_of e)" "movablecore=256M hugepages=8" \
@@ -96,8 +115,8 @@ tap_ok $? "... each said, and the words hotmem models none of named" || diag "$(
 cp -r "$TMP/a" "$TMP/h"
 echo 'memhp_default_state=online movablecore=256M memory-hotplug.online-policy=auto-movable' >"$TMP/h/proc/cmdline"
 profile "$TMP/h" h
-is "$(cmdline_of h)" "memhp_default_state=offline memory_hotplug.online_policy=contig-zones movablecore=256M hugepages=8" \
-	"values changed at run time first, the boot's words for them dropped"
+is "$(cmdline_of h)" "memhp_default_state=offline memory_hotplug.online_policy=contig-zones hugetlb_free_vmemmap=on movablecore=256M hugepages=8" \
+	"values changed at run time first (HVO's too), the boot's words for them dropped"
 
 # no pool in the dump (an older export, a hand-made dump): proc/cmdline's boot pool, said
 rm -r "$TMP/e/sys/kernel/mm" "$TMP/e/sys/devices/system/node/node0/hugepages"
@@ -134,8 +153,8 @@ tap_ok $? "... not said to be changed at run time" || diag "$(grep HugeTLB "$TMP
 # no proc/cmdline in the dump: the pool as a boot pool, said; movablecore= gone, said
 rm "$TMP/a2/proc/cmdline"
 profile "$TMP/a2" g
-is "$(cmdline_of g | grep -o 'core=\|hugepages=[^ ]*\|hugetlb_free_vmemmap' | xargs)" "hugepages=8" \
-	"a dump without proc/cmdline: its pool as hugepages=8, no movablecore=, no hugetlb_free_vmemmap"
+is "$(cmdline_of g | grep -o 'core=\|hugepages=[^ ]*\|hugetlb_free_vmemmap=[a-z]*' | xargs)" "hugetlb_free_vmemmap=on hugepages=8" \
+	"a dump without proc/cmdline: its pool as hugepages=8, HVO as its sysctl shows, no movablecore="
 grep -q "could not infer: HugeTLB: the pool (8 pages) is not known to be booted (no proc/cmdline in the dump): a pool grown, shrunk or moved at run time comes back as a boot pool, hugepages=8" "$TMP/g.notes" &&
 	grep -q "could not infer: memory2: boot memory in ZONE_MOVABLE, and no kernelcore= or movablecore= in proc/cmdline" "$TMP/g.notes"
 tap_ok $? "... both said" || diag "$(grep -E 'HugeTLB|ZONE_MOVABLE' "$TMP/g.notes")"
