@@ -654,6 +654,7 @@ static struct hmfs_open *open_file(struct hmfs_ctx *ctx, const struct hmfs_node 
 	of->ino = hmfs_event_ino(n); /* what pollers wait on: hmfs_poll_bump() */
 	of->gen = gen;
 	of->node = *n;
+	of->append = fi->flags & O_APPEND;
 	pthread_mutex_init(&of->lock, NULL);
 	fi->fh = (uint64_t)(uintptr_t)of;
 	fi->direct_io = 1;
@@ -1011,7 +1012,10 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	 * write past the start whole and does nothing: the rest of one whose
 	 * start it took only part of (sysctl_writes_strict)
 	 */
-	if (off && hmfs_attr_is_sysctl(of->node.attr)) {
+	if (hmfs_attr_is_sysctl(of->node.attr) &&
+	    (of->append ? __atomic_load_n(&of->wpos, __ATOMIC_RELAXED) : (uint64_t)off)) {
+		if (of->append)
+			__atomic_add_fetch(&of->wpos, size, __ATOMIC_RELAXED);
 		fuse_reply_write(req, size);
 		return;
 	}
@@ -1043,6 +1047,9 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	 * store returns; this thread goes back to the queue meanwhile
 	 * (events.c: why it must not wait, and why nothing deadlocks).
 	 */
+	if (of->append && ret >= 0)
+		__atomic_add_fetch(&of->wpos, hmfs_store_claims(&of->node, size, (size_t)ret),
+				   __ATOMIC_RELAXED);
 	hmfs_reply_write_after(ctx, req, serving_unique(ctx), before, ret < 0 ? (int)-ret : 0,
 			       ret < 0 ? 0 : hmfs_store_claims(&of->node, size, (size_t)ret));
 }

@@ -354,6 +354,14 @@ struct hmfs_open {
 	struct hmfs_open *next, *prev; /* ctx->polled, when ph was given */
 	struct hmfs_open *o_next, *o_prev; /* ctx->opened: every open file, under poll_lock */
 	bool listed;
+	/*
+	 * an O_APPEND open: FUSE sends its writes at the cached i_size, not
+	 * at the file's own position, which procfs keeps (it ignores
+	 * O_APPEND); wpos counts the bytes answered to its writes, that
+	 * position (reread31 R10)
+	 */
+	bool append;
+	uint64_t wpos;
 	bool have; /* buf (or seq) holds the show() of offset 0 */
 	char *seq; /* a seq_file's text (hmfs_show_seq()), else NULL: buf's */
 	/*

@@ -28,6 +28,16 @@ is "$(dd if="$V/admin_reserve_kbytes" bs=1 count=4 2>/dev/null)" 8 \
 	"admin_reserve_kbytes read a byte at a time: the first byte, then the end (6.12 __do_proc_doulongvec_minmax())"
 is "$(dd if="$V/admin_reserve_kbytes" bs=2 skip=1 count=1 2>/dev/null | wc -c)" 0 \
 	"... a read at offset 2: nothing"
+# `>>` after a write: procfs ignores O_APPEND, a fresh open's position is
+# 0, where FUSE sends the cached size a write raised (reread31 R10)
+echo 4096 >"$V/admin_reserve_kbytes" && echo 4000 >>"$V/admin_reserve_kbytes"
+tap_ok $? "admin_reserve_kbytes <- 4096 (>), then 4000 (>>)"
+is "$(cat "$V/admin_reserve_kbytes")" 4000 "... the appending write set it, as procfs's"
+exec 3>>"$V/admin_reserve_kbytes"
+printf 5000 >&3 && printf 6000 >&3
+exec 3>&-
+is "$(cat "$V/admin_reserve_kbytes")" 5000 "... one O_APPEND open's second write is past its start: nothing"
+echo 8192 >"$V/admin_reserve_kbytes"
 
 ulong_sysctl_refusals "$V/user_reserve_kbytes" vm.user_reserve_kbytes
 ulong_sysctl_refusals "$V/admin_reserve_kbytes" vm.admin_reserve_kbytes
