@@ -2289,6 +2289,9 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 /* an undo's "params" (machine.c undo()): the lock-free ones only when @ch set one */
 void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 			    struct json_object *params);
+/* the watermark sysctls as before @sv's change (machine.c undo(): before the pool) */
+void hmfs_state_undo_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
+			   const struct hmfs_save *sv);
 /* what a restore did with the kernel's own allocations: the restore line's words */
 enum { HMFS_KMEM_ANEW, HMFS_KMEM_BACK, HMFS_KMEM_FAILED };
 const char *hmfs_state_kmem_said(const struct hmfs_ctx *ctx, char *buf, size_t len);

@@ -389,9 +389,10 @@ static json_object *one_dev(json_object *d)
  * parameters as @pre says (what a restart does).  New memory comes up
  * offline meanwhile, as on a restart.
  */
-static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object *pre,
+static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const struct hmfs_save *sv,
 		 const char *added, char *err, size_t errlen)
 {
+	json_object *pre = sv->pre;
 	size_t pos = 0;
 	unsigned long astray;
 	json_object *d, *devs = NULL;
@@ -450,6 +451,12 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, json_object
 	if (hmfs_change_touches(ch->op, "blocks"))
 		hmfs_state_restore_blocks(ctx, json_object_object_get(pre, "blocks"), &astray);
 	hotmem_hold_auto_online(ctx->hm, false);
+	/*
+	 * with the blocks as before, whose onlines computed min_free_kbytes
+	 * again, and before the pool, which grows only as far as the
+	 * watermarks let it (reread31 R7)
+	 */
+	hmfs_state_undo_wmark(ctx, ch, sv);
 	/*
 	 * with the blocks online again: an offline dissolved their free huge
 	 * pages (a block's state, a device_del or a shrink), or the change
@@ -525,7 +532,7 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 {
 	char e[512] = "";
 
-	undo(ctx, ch, sv->pre, added, e, sizeof(e));
+	undo(ctx, ch, sv, added, e, sizeof(e));
 	hmfs_state_undo_end(ctx); /* the kernel's allocations: the rewind's owed pages taken */
 	if (!hmfs_state_pre_matches(ctx, sv)) {
 		hmfs_state_freeze(ctx, "; the machine differs from the file: restart hotmemfs to go back to the file's machine",

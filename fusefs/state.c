@@ -3671,19 +3671,37 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 	return ret;
 }
 
-void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
-			    json_object *params)
+static void restore_watermark_sysctls(struct hmfs_ctx *ctx, json_object *p);
+
+/* @restore of @params: the lock-free ones as they are, unless @ch set one */
+static void undo_params_with(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
+			     json_object *params,
+			     void (*restore)(struct hmfs_ctx *ctx, json_object *p))
 {
 	json_object *p;
 
 	if (hmfs_state_lock_free(ch)) {
-		hmfs_state_restore_params(ctx, params);
+		restore(ctx, params);
 		return;
 	}
 	p = params_locked(params);
 	if (p)
-		hmfs_state_restore_params(ctx, p);
+		restore(ctx, p);
 	json_object_put(p);
+}
+
+void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
+			    json_object *params)
+{
+	undo_params_with(ctx, ch, params, hmfs_state_restore_params);
+}
+
+/* the watermark sysctls as @sv's @pre has them */
+void hmfs_state_undo_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
+			   const struct hmfs_save *sv)
+{
+	undo_params_with(ctx, ch, json_object_object_get(sv->pre, "params"),
+			 restore_watermark_sysctls);
 }
 
 /*
@@ -5047,7 +5065,7 @@ static bool lowmem_reserve_ratio_of(json_object *p, int ratio[HM_MAX_NR_ZONES])
  * Each set only when the file's value differs from the machine's: a
  * setter computes the watermarks or the reserves again from the managed
  * pages of now, which 6.12 does only at an online, an offline or the
- * sysctl's write -- a change's undo (hmfs_state_undo_params()) that set
+ * sysctl's write -- a change's undo (hmfs_state_undo_wmark()) that set
  * them all again moved /proc/zoneinfo once virtio-mem sub-blocks had
  * moved the managed count in between (reread31 R1).
  */
@@ -5107,7 +5125,7 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 		hotmem_set_user_reserve_kbytes(ctx->hm, (unsigned long)json_object_get_uint64(v));
 	if ((v = hmfs_json_get(p, "admin-reserve-kbytes", json_type_int)))
 		hotmem_set_admin_reserve_kbytes(ctx->hm, (unsigned long)json_object_get_uint64(v));
-	restore_watermark_sysctls(ctx, p);
+	/* the watermark sysctls not here: before the pool (restore_watermark_sysctls()) */
 	/* after the pool, whose restore took its pages as the command line says */
 	if ((v = hmfs_json_get(p, "hugetlb-optimize-vmemmap", json_type_int)))
 		hotmem_set_hugetlb_optimize_vmemmap(ctx->hm, json_object_get_int(v) != 0);
@@ -7036,6 +7054,16 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		restore_kmem_end(ctx, &ks);
 		/* before the parameters: a notifier error would fail the moment's online */
 		restore_retired(ctx, hmfs_json_get(m, "hwpoison", json_type_array));
+		/*
+		 * Before the pool, which grows only as far as the watermarks
+		 * let it: one grown under an operator's lowered
+		 * min_free_kbytes came back short under the restore onlines'
+		 * computed one (reread31 R7).  After the retired pages, whose
+		 * moment's online and offline compute min_free_kbytes again
+		 * over a lower operator's value, as 6.12's
+		 * calculate_min_free_kbytes() does.
+		 */
+		restore_watermark_sysctls(ctx, hmfs_json_get(m, "params", json_type_object));
 		hmfs_state_restore_hugetlb(ctx, hmfs_json_get(m, "hugetlb", json_type_array), -1);
 		/* after the pool, whose restore moved it; a file without it: as that left it */
 		hmfs_state_restore_hugetlb_next_nid(ctx, hmfs_json_get(m, "hugetlb-next-nid",

@@ -9,7 +9,8 @@
 # sysctls again from "params" unchanged: each setter ran
 # __setup_per_zone_wmarks()/setup_per_zone_lowmem_reserve() from the
 # managed pages of now, and /proc/zoneinfo's min/low/high/protection
-# moved although nothing was changed.
+# moved although nothing was changed.  An undone offline sets the
+# watermark sysctls back before it regrows the pool (R7).
 set -u
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -35,6 +36,21 @@ is "$(wmarks)" "$(echo "$before" | grep -v managed)" "... its watermarks and pro
 expect=$(movable)
 refused_save 1 "$H/nr_hugepages" "nr_hugepages <- 1" "... the machine as before"
 is "$(movable)" "$expect" "... zoneinfo's Movable watermarks and protections as before the failed write"
+
+V=$MNT/proc/sys/vm
+
+# an undone offline onlines the block again, which computes
+# min_free_kbytes over the operator's lower one, and then regrows the
+# pool the offline dissolved: under those watermarks it came back short,
+# the machine differed from before and hotmemfs froze (reread31 R7)
+is "$(w "$V/min_free_kbytes" 128)" ret=3 "min_free_kbytes <- 128"
+is "$(w "$V/nr_hugepages" 100000)" ret=6 "nr_hugepages <- 100000"
+n=$(cat "$V/nr_hugepages")
+refused_save offline "$M/memory2/state" "memory2 offline, dissolving its free huge pages," \
+	"... the machine as before"
+is "$(cat "$V/nr_hugepages") $(cat "$V/min_free_kbytes")" "$n 128" "... nr_hugepages $n, min_free_kbytes 128"
+grep -q "takes no more changes" "$TMP/hotmemfs.log"
+tap_ok $((! $?)) "... hotmemfs not frozen"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 done_testing
