@@ -1483,6 +1483,15 @@ int hotmem_watermark_scale_factor(struct hotmem *hm);
 /* vm.lowmem_reserve_ratio, a ratio per zone; one below 1 is stored as 0 (no reserve) */
 void hotmem_set_lowmem_reserve_ratio(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES]);
 void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES]);
+/*
+ * The three, the operator's min_free_kbytes and every zone's watermarks
+ * and lowmem_reserve[] as they stand, saved (NULL: no memory) and stored
+ * back exactly, nothing computed again: a failed write's undo
+ */
+struct hm_wmark_state;
+struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm);
+void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s);
+void hotmem_wmark_free(struct hm_wmark_state *s);
 
 /*
  * The machine-wide counters of /proc/vmstat (mm/vmstat.c, 6.18) beside

@@ -1668,6 +1668,85 @@ void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES])
 	pthread_mutex_unlock(&hm->wmark_lock);
 }
 
+/*
+ * The watermark sysctls and what they last set, exactly: every possible
+ * node's zones' _watermark[] and lowmem_reserve[] as they stand (an
+ * offline node's keep theirs, __setup_per_zone_wmarks()).  A failed
+ * sysctl write's undo stores them back rather than setting the old value
+ * again, which would compute them from the managed pages of now: 6.12
+ * computes them only at an online, an offline or a write, so a count
+ * moved in between (virtio-mem sub-blocks plugged into an online block)
+ * is not in them (reread31 R9).
+ */
+struct hm_wmark_state {
+	unsigned long min_free_kbytes;
+	int user_min_free_kbytes;
+	int watermark_scale_factor;
+	int lowmem_reserve_ratio[MAX_NR_ZONES];
+	struct {
+		unsigned long watermark[3];
+		unsigned long lowmem_reserve[MAX_NR_ZONES];
+	} zones[HM_MAX_NUMNODES][MAX_NR_ZONES];
+};
+
+struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
+{
+	struct hm_wmark_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	pthread_mutex_lock(&hm->wmark_lock);
+	s->min_free_kbytes = atomic_load(&hm->min_free_kbytes);
+	s->user_min_free_kbytes = hm->user_min_free_kbytes;
+	s->watermark_scale_factor = hm->watermark_scale_factor;
+	memcpy(s->lowmem_reserve_ratio, hm->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio));
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+
+			pthread_mutex_lock(&z->lock);
+			memcpy(s->zones[nid][zid].watermark, z->_watermark, sizeof(z->_watermark));
+			pthread_mutex_unlock(&z->lock);
+			for (int j = 0; j < MAX_NR_ZONES; j++)
+				s->zones[nid][zid].lowmem_reserve[j] = zone_lowmem_reserve(z, j);
+		}
+	}
+	pthread_mutex_unlock(&hm->wmark_lock);
+	return s;
+}
+
+/* a node whose pgdat came since the save (none can under change_lock) keeps its own */
+void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s)
+{
+	pthread_mutex_lock(&hm->wmark_lock);
+	atomic_store(&hm->min_free_kbytes, s->min_free_kbytes);
+	hm->user_min_free_kbytes = s->user_min_free_kbytes;
+	hm->watermark_scale_factor = s->watermark_scale_factor;
+	memcpy(hm->lowmem_reserve_ratio, s->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio));
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+
+			pthread_mutex_lock(&z->lock);
+			memcpy(z->_watermark, s->zones[nid][zid].watermark, sizeof(z->_watermark));
+			pthread_mutex_unlock(&z->lock);
+			for (int j = 0; j < MAX_NR_ZONES; j++)
+				__atomic_store_n(&z->lowmem_reserve[j],
+						 s->zones[nid][zid].lowmem_reserve[j], __ATOMIC_RELAXED);
+		}
+	}
+	pthread_mutex_unlock(&hm->wmark_lock);
+}
+
+void hotmem_wmark_free(struct hm_wmark_state *s)
+{
+	free(s);
+}
+
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */
 struct page *free_block_holding(struct hotmem *hm, unsigned long pfn)
 {

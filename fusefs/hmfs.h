@@ -2224,6 +2224,8 @@ struct hmfs_save {
 	 * whose values json-c counts without atomics (state.c saved_pre())
 	 */
 	struct json_object *pre;
+	/* a watermark sysctl's write: the engine's exact watermarks before it (NULL: none) */
+	struct hm_wmark_state *wmark;
 	/* ctx->qemu_gen when prepared: QEMU-side records since (state.c devices_same()) */
 	uint64_t qemu_gen;
 	bool maybe_kept; /* append failed, and the journal or the state file may still hold it */
@@ -2289,7 +2291,7 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 /* an undo's "params" (machine.c undo()): the lock-free ones only when @ch set one */
 void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 			    struct json_object *params);
-/* the watermark sysctls as before @sv's change (machine.c undo(): before the pool) */
+/* the watermark sysctls as before @sv's change, exactly for a watermark sysctl's write */
 void hmfs_state_undo_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 			   const struct hmfs_save *sv);
 /* what a restore did with the kernel's own allocations: the restore line's words */

@@ -3014,6 +3014,9 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	if (!sv->active)
 		return;
 	sv->qemu_gen = qemu_gen_fold(ctx, NULL);
+	/* a watermark sysctl's write: what its undo stores back (hmfs_state_undo_wmark()) */
+	if (ch->op == HMFS_CH_VM_WMARK)
+		sv->wmark = hotmem_wmark_save(ctx->hm);
 	/*
 	 * Where an undo rewinds the kernel's allocations to (kmem_rewind()):
 	 * the log's end and the generator.  The mark copies the list, for a
@@ -3070,6 +3073,8 @@ void hmfs_state_done(struct hmfs_save *sv)
 	sv->pre = NULL;
 	json_object_put(sv->ranges);
 	sv->ranges = NULL;
+	hotmem_wmark_free(sv->wmark);
+	sv->wmark = NULL;
 }
 
 static json_object *pre_run(const struct hmfs_save *sv)
@@ -3696,10 +3701,20 @@ void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 	undo_params_with(ctx, ch, params, hmfs_state_restore_params);
 }
 
-/* the watermark sysctls as @sv's @pre has them */
+/*
+ * The watermark sysctls as @sv's @pre has them.  A watermark sysctl's
+ * own write is undone from the engine's exact snapshot (sv->wmark,
+ * hmfs_state_prepare()): setting its old value again would compute every
+ * zone's watermarks or reserves from the managed pages of now (reread31
+ * R9); the snapshot not taken (no memory), it is that.
+ */
 void hmfs_state_undo_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 			   const struct hmfs_save *sv)
 {
+	if (sv->wmark) {
+		hotmem_wmark_restore(ctx->hm, sv->wmark);
+		return;
+	}
 	undo_params_with(ctx, ch, json_object_object_get(sv->pre, "params"),
 			 restore_watermark_sysctls);
 }

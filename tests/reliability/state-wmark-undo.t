@@ -9,8 +9,9 @@
 # sysctls again from "params" unchanged: each setter ran
 # __setup_per_zone_wmarks()/setup_per_zone_lowmem_reserve() from the
 # managed pages of now, and /proc/zoneinfo's min/low/high/protection
-# moved although nothing was changed.  An undone offline sets the
-# watermark sysctls back before it regrows the pool (R7).
+# moved although nothing was changed.  A failed watermark sysctl write is
+# undone from the engine's exact snapshot (R9), and an undone offline
+# sets the sysctls back before it regrows the pool (R7).
 set -u
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -37,7 +38,20 @@ expect=$(movable)
 refused_save 1 "$H/nr_hugepages" "nr_hugepages <- 1" "... the machine as before"
 is "$(movable)" "$expect" "... zoneinfo's Movable watermarks and protections as before the failed write"
 
+# the failed write a watermark sysctl's own (reread31 R9): its undo set
+# the old value again, which computed every zone's marks or reserves from
+# the managed pages of now; it stores back the ones before the write
 V=$MNT/proc/sys/vm
+marks() { grep -E '^Node|^        (min|low|high|protection)' "$MNT/proc/zoneinfo"; }
+expect=$(marks)
+refused_save 150 "$V/watermark_scale_factor" "watermark_scale_factor <- 150" "... the machine as before"
+is "$(cat "$V/watermark_scale_factor")" 10 "... watermark_scale_factor 10 again"
+is "$(marks)" "$expect" "... every zone's watermarks as before the failed write"
+refused_save 100 "$V/min_free_kbytes" "min_free_kbytes <- 100" "... the machine as before"
+is "$(marks)" "$expect" "... every zone's watermarks as before the failed write"
+refused_save "100 100 8 0 0" "$V/lowmem_reserve_ratio" "lowmem_reserve_ratio <- '100 100 8 0 0'" \
+	"... the machine as before"
+is "$(marks)" "$expect" "... every zone's protections as before the failed write"
 
 # an undone offline onlines the block again, which computes
 # min_free_kbytes over the operator's lower one, and then regrows the
