@@ -1486,11 +1486,15 @@ void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES]);
 /*
  * The three, the operator's min_free_kbytes and every zone's watermarks
  * and lowmem_reserve[] as they stand, saved (NULL: no memory) and stored
- * back exactly, nothing computed again: a failed write's undo
+ * back exactly, nothing computed again: a failed write's undo.  @what:
+ * HM_WMARK_MARKS (min_free_kbytes, the operator's, watermark_scale_factor
+ * and _watermark[]: what their writes set), HM_WMARK_RESERVES (the
+ * ratios and lowmem_reserve[]), or both.
  */
 struct hm_wmark_state;
+enum { HM_WMARK_MARKS = 1, HM_WMARK_RESERVES = 2 };
 struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm);
-void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s);
+void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, unsigned int what);
 void hotmem_wmark_free(struct hm_wmark_state *s);
 
 /*

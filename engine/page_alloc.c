@@ -1717,27 +1717,43 @@ struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
 	return s;
 }
 
-/* a node whose pgdat came since the save (none can under change_lock) keeps its own */
-void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s)
+/* the zones' part @what names; wmark_lock held */
+static void wmark_restore_zone(struct zone *z, const struct hm_wmark_state *s, int nid, int zid,
+			       unsigned int what)
+{
+	if (what & HM_WMARK_MARKS) {
+		pthread_mutex_lock(&z->lock);
+		memcpy(z->_watermark, s->zones[nid][zid].watermark, sizeof(z->_watermark));
+		pthread_mutex_unlock(&z->lock);
+	}
+	for (int j = 0; (what & HM_WMARK_RESERVES) && j < MAX_NR_ZONES; j++)
+		__atomic_store_n(&z->lowmem_reserve[j], s->zones[nid][zid].lowmem_reserve[j],
+				 __ATOMIC_RELAXED);
+}
+
+/*
+ * Only the part @what names: a write of min_free_kbytes or
+ * watermark_scale_factor sets the marks alone, one of
+ * lowmem_reserve_ratio the reserves alone, and the other part may have
+ * been written since by a writer of its own.  A node whose pgdat came
+ * since the save (none can under change_lock) keeps its own.
+ */
+void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, unsigned int what)
 {
 	pthread_mutex_lock(&hm->wmark_lock);
-	atomic_store(&hm->min_free_kbytes, s->min_free_kbytes);
-	hm->user_min_free_kbytes = s->user_min_free_kbytes;
-	hm->watermark_scale_factor = s->watermark_scale_factor;
-	memcpy(hm->lowmem_reserve_ratio, s->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio));
+	if (what & HM_WMARK_MARKS) {
+		atomic_store(&hm->min_free_kbytes, s->min_free_kbytes);
+		hm->user_min_free_kbytes = s->user_min_free_kbytes;
+		hm->watermark_scale_factor = s->watermark_scale_factor;
+	}
+	if (what & HM_WMARK_RESERVES)
+		memcpy(hm->lowmem_reserve_ratio, s->lowmem_reserve_ratio,
+		       sizeof(s->lowmem_reserve_ratio));
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
-			struct zone *z = &pgdat->node_zones[zid];
-
-			pthread_mutex_lock(&z->lock);
-			memcpy(z->_watermark, s->zones[nid][zid].watermark, sizeof(z->_watermark));
-			pthread_mutex_unlock(&z->lock);
-			for (int j = 0; j < MAX_NR_ZONES; j++)
-				__atomic_store_n(&z->lowmem_reserve[j],
-						 s->zones[nid][zid].lowmem_reserve[j], __ATOMIC_RELAXED);
-		}
+		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++)
+			wmark_restore_zone(&pgdat->node_zones[zid], s, nid, zid, what);
 	}
 	pthread_mutex_unlock(&hm->wmark_lock);
 }

@@ -3712,7 +3712,10 @@ void hmfs_state_undo_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 			   const struct hmfs_save *sv)
 {
 	if (sv->wmark) {
-		hotmem_wmark_restore(ctx->hm, sv->wmark);
+		/* what the write set, no more: the other part has writers of its own */
+		hotmem_wmark_restore(ctx->hm, sv->wmark,
+				     ch->id == HMFS_VM_LOWMEM_RESERVE_RATIO ? HM_WMARK_RESERVES :
+									     HM_WMARK_MARKS);
 		return;
 	}
 	undo_params_with(ctx, ch, json_object_object_get(sv->pre, "params"),
