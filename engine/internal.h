@@ -1274,6 +1274,7 @@ unsigned long vmemmap_backing_pfn(struct hotmem *hm, unsigned long pfn, int *src
 int hugetlb_vmemmap_optimize(struct hotmem *hm, unsigned long head_pfn, int nid, bool enabled);
 int hugetlb_vmemmap_restore(struct hotmem *hm, unsigned long head_pfn, int nid);
 bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn);
+bool hugetlb_vmemmap_optimized(struct hotmem *hm, unsigned long head_pfn);
 unsigned long hugetlb_vmemmap_restore_need(struct hotmem *hm, unsigned long head_pfn);
 int vmemmap_share_template(struct hotmem *hm, unsigned long section_nr, int slot);
 int vmemmap_remap_lost(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages);

@@ -1249,6 +1249,17 @@ bool vmemmap_is_optimized(struct hotmem *hm, unsigned long head_pfn)
 	return hugetlb_vmemmap_restore_need(hm, head_pfn) != 0;
 }
 
+/* the same for a caller that does not hold vmemmap_remap_lock */
+bool hugetlb_vmemmap_optimized(struct hotmem *hm, unsigned long head_pfn)
+{
+	bool is;
+
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
+	is = vmemmap_is_optimized(hm, head_pfn);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return is;
+}
+
 /*
  * a tail now on the head's vmemmap page: its own page goes
  * (free_vmemmap_page_list()); @undo: a refused restore puts back the

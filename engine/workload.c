@@ -621,18 +621,18 @@ static struct page *alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allo
 }
 
 /*
- * Whether the next page a growth takes is optimised: the switch as it
- * reads now (@hvo_left NULL), or, for a restore, while it still has
- * optimised pages to put back (the first ones it takes)
+ * Whether the next page a growth takes is to be optimised: the switch as
+ * it reads now (@hvo_left NULL), or, for a restore, while it still has
+ * optimised pages to put back (the first ones it takes).  hugetlb_grow()
+ * counts down only those that were: a page whose memmap is self-hosted
+ * (a memmap_on_memory block's, Movable, the 2 MiB pool's first pick) is
+ * taken but stays as it is (reread31 R11).
  */
-static bool hugetlb_grow_optimizes(struct hotmem *hm, unsigned long *hvo_left)
+static bool hugetlb_grow_optimizes(struct hotmem *hm, const unsigned long *hvo_left)
 {
 	if (!hvo_left)
 		return hotmem_hugetlb_optimize_vmemmap(hm);
-	if (!*hvo_left)
-		return false;
-	--*hvo_left;
-	return true;
+	return *hvo_left != 0;
 }
 
 /*
@@ -649,9 +649,12 @@ static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, uns
 	for (i = 0; i < nr; i++) {
 		struct page *page = alloc_pool_huge_folio(hm, nodes_allowed,
 							  &hm->hugetlb_next_nid_to_alloc);
+		bool optimize = hugetlb_grow_optimizes(hm, hvo_left);
 
-		if (!page || hugetlb_pool_take(hm, page, hugetlb_grow_optimizes(hm, hvo_left)))
+		if (!page || hugetlb_pool_take(hm, page, optimize))
 			break;
+		if (optimize && hvo_left && hugetlb_vmemmap_optimized(hm, page_to_pfn(hm, page)))
+			--*hvo_left;
 		if (signal_pending(hm))
 			return i + 1;
 	}
