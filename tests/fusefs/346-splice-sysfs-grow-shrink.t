@@ -24,11 +24,7 @@ restores() {
 for _ in 1 2; do cat "$M"/memory*/valid_zones "$M"/memory*/state >/dev/null; done
 is "$(restores)" 0 "read(2) readers: no OPEN puts a size back (splice-size-restores 0)"
 
-SP="python3 $HOTMEM_SRC/tests/fusefs/splice_read.py"
-readers=("$SP sendfile" "$SP splice")
-if have_tool busybox busybox-static "busybox cat (sendfile) is there"; then
-	readers=("busybox cat" "${readers[@]}")
-fi
+splice_readers
 # valid_zones and state of $1 as $2 copies them, then as read(2) reads
 # them -- without fstat(2): coreutils cat's would put the size back
 # itself (a GETATTR: the splice dropped the cached atime)

@@ -11,12 +11,12 @@
 # changed too.  On a kernel with the fix every one is whole.
 . "$(dirname "$0")/lib.sh"
 require_env
-SP="python3 $HOTMEM_SRC/tests/fusefs/splice_read.py"
 mount_fs "hotmemfs mounts qemu-512m, new memory offline" --fresh --profile qemu-512m \
 	--cmdline "memhp_default_state=offline splice=test"
 restores() {
 	ctl status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fuse"]["splice-size-restores"])'
 }
+splice_readers
 # does this kernel splice a FUSE direct-io file through the page cache?
 # A sysfs attribute's splice is a short page-cache READ there, which the
 # next open puts right (splice-size-restores, 346)
@@ -27,10 +27,6 @@ pagecache=false
 [ "$(restores)" -gt "$r0" ] && pagecache=true
 diag "this kernel splices FUSE direct-io files through the page cache: $pagecache"
 
-readers=("$SP sendfile" "$SP splice")
-if have_tool busybox busybox-static "busybox cat (sendfile) is there"; then
-	readers=("busybox cat" "${readers[@]}")
-fi
 check() {
 	local f=$1 r got want
 	for r in "${readers[@]}"; do

@@ -370,6 +370,25 @@ memmap_counts() {
 # 310-314)
 HP=$MNT/sys/kernel/mm/hugepages/hugepages-2048kB
 w() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$1" "$2"; }
+# splice_readers: SP (tests/fusefs/splice_read.py) and readers, the ways a
+# copy goes through a file's splice_read -- busybox cat (sendfile) when it
+# is there, sendfile(2), splice(2) -- for checks against "$SP read"
+# (tests/fusefs/346, 347, 420, 421)
+splice_readers() {
+	SP="python3 $HOTMEM_SRC/tests/fusefs/splice_read.py"
+	readers=("$SP sendfile" "$SP splice")
+	if have_tool busybox busybox-static "busybox cat (sendfile) is there"; then
+		readers=("busybox cat" "${readers[@]}")
+	fi
+}
+# splice_same FILE WANT NAME: every reader's copy of FILE (splice_readers)
+# is WANT, both as od -An -c shows them (tests/fusefs/420, 421)
+splice_same() {
+	local r
+	for r in "${readers[@]}"; do
+		same_output "$($r "$1" | od -An -c)" "$2" "${r##*/} $3"
+	done
+}
 # ulong_sysctl_refusals FILE NAME: proc_doulongvec_minmax()'s EINVAL for
 # abc, -1 (no sign), nothing, 4x and 2^66 (strtoul_lenient()'s overflow)
 # written to FILE: five TAP lines (tests/fusefs/111, 406)
