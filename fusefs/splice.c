@@ -56,7 +56,10 @@
  *
  * What this cannot do: a procfs file's st_size is 0, and
  * filemap_splice_read() asks no READ at i_size 0 -- nothing reaches
- * hotmemfs (docs/hotmemfs.md "Known differences").
+ * hotmemfs (docs/hotmemfs.md "Known differences") -- but for the /proc/sys
+ * files, whose every OPEN puts i_size at the value's length (sysctl_ino()): a stat
+ * between the open and the splice (shutil.copyfile()'s fstat) is a
+ * GETATTR, the store having invalidated the size, and sets it back to 0.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -96,10 +99,35 @@ out:
 	pthread_mutex_unlock(&ctx->splice_lock);
 }
 
+/*
+ * A /proc/sys file (static): every OPEN of it puts i_size at its value's
+ * length.  Its
+ * st_size is 0 (procfs's), so a splice read nothing, and a write left
+ * i_size at the write's end (FUSE's fuse_write_update_attr() after a
+ * write past i_size 0) until the next GETATTR: a later splice read that
+ * many bytes of the value -- "1" of "12345" after `echo 5 >` -- and none
+ * at all once a truncate's SETATTR (`: >`, a failed `echo junk >`) set it
+ * back to 0.  6.12 splices the whole value whatever came before
+ * (proc_sys_file_operations' .splice_read = copy_splice_read, through
+ * proc_sys_read()), and a truncate changes nothing: proc_sys_setattr()
+ * is setattr_prepare() and setattr_copy(), which copies no size.  A page
+ * holds any sysctl's value; the short READ of it shrinks i_size to the
+ * value's length, as a sysfs attribute's.
+ */
+static bool sysctl_ino(const struct hmfs_ctx *ctx, uint64_t ino)
+{
+	uint64_t v = HMFS_INO_VAL(ino);
+
+	return HMFS_INO_CLASS(ino) == HMFS_C_STATIC && v >= 1 && v <= (uint64_t)ctx->nr_snodes &&
+	       hmfs_attr_is_sysctl(ctx->snodes[v - 1].attr);
+}
+
 bool hmfs_splice_open_pending(struct hmfs_ctx *ctx, uint64_t ino)
 {
 	bool found;
 
+	if (sysctl_ino(ctx, ino))
+		return true;
 	if (!__atomic_load_n(&ctx->nr_spliced, __ATOMIC_RELAXED))
 		return false;
 	pthread_mutex_lock(&ctx->splice_lock);
@@ -123,25 +151,54 @@ bool hmfs_splice_forget(struct hmfs_ctx *ctx, uint64_t ino)
 	return h != NULL;
 }
 
+/*
+ * The byte a sysctl's OPEN stores: the last of its value now, so that
+ * i_size is the value's length, and the byte what a READ puts there.  Not
+ * at a page: a concurrent change of the inode's attributes (another
+ * opener's store, a GETATTR, a truncate) while a splice's READ is in
+ * flight makes FUSE skip that READ's shrink (fuse_read_update_size()), and
+ * the splice copies the folio's zeros up to i_size -- 4 KiB of NULs after
+ * "2872" for three busybox cats of one file at once.  Not a zero: a store
+ * lands in a folio a concurrent READ filled ("2872\0").  Length 0: no store.
+ */
+static off_t sysctl_last_byte(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *last)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	if (hmfs_show_seq(ctx, n, &text, &len) < 0)
+		len = 0; /* its READ answers the error: nothing to splice */
+	if (len)
+		*last = text[len - 1];
+	free(text);
+	return (off_t)len;
+}
+
 void hmfs_splice_open_restore(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node *n)
 {
-	static const char zero;
+	char byte = 0;
 	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(1);
+	bool spliced = hmfs_splice_forget(ctx, ino);
 	struct stat st;
 
-	if (!hmfs_splice_forget(ctx, ino))
-		return;
-	hmfs_stat(ctx, n, &st);
+	if (hmfs_attr_is_sysctl(n->attr)) {
+		/* not counted: splice-size-restores counts the splices put right */
+		st.st_size = sysctl_last_byte(ctx, n, &byte);
+	} else {
+		if (!spliced)
+			return;
+		hmfs_stat(ctx, n, &st);
+		__atomic_add_fetch(&ctx->splice_restores, 1, __ATOMIC_RELAXED);
+	}
 	if (st.st_size <= 0)
 		return;
-	bv.buf[0].mem = (void *)&zero;
+	bv.buf[0].mem = &byte;
 	/*
 	 * -ENOENT: the kernel dropped the inode meanwhile, its next one
 	 * comes from a LOOKUP with the size; any other failure leaves the
 	 * next splice short, as it was
 	 */
 	fuse_lowlevel_notify_store(ctx->se, ino, st.st_size - 1, &bv, 0);
-	__atomic_add_fetch(&ctx->splice_restores, 1, __ATOMIC_RELAXED);
 }
 
 void hmfs_splice_fini(struct hmfs_ctx *ctx)
