@@ -1480,8 +1480,12 @@ int hotmem_user_min_free_kbytes(struct hotmem *hm);
 /* vm.watermark_scale_factor: 1..3000 (-EINVAL else), 10 at boot */
 int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor);
 int hotmem_watermark_scale_factor(struct hotmem *hm);
-/* vm.lowmem_reserve_ratio, a ratio per zone; one below 1 is stored as 0 (no reserve) */
-void hotmem_set_lowmem_reserve_ratio(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES]);
+/*
+ * vm.lowmem_reserve_ratio, a ratio per zone: the first @n (at most
+ * HM_MAX_NR_ZONES) set from @ratio, the others kept; one below 1 is
+ * stored as 0 (no reserve)
+ */
+void hotmem_set_lowmem_reserve_ratio(struct hotmem *hm, const int *ratio, int n);
 void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES]);
 /*
  * The three, the operator's min_free_kbytes and every zone's watermarks

@@ -1649,14 +1649,22 @@ int hotmem_watermark_scale_factor(struct hotmem *hm)
 }
 
 /*
- * 6.12 lowmem_reserve_ratio_sysctl_handler(): the ratios as parsed, any
- * below 1 stored as 0 (no reserve), then setup_per_zone_lowmem_reserve()
+ * 6.12 lowmem_reserve_ratio_sysctl_handler(): proc_dointvec_minmax()
+ * stores each ratio parsed straight into sysctl_lowmem_reserve_ratio[]
+ * -- the first @n, the others as they are (a partial write never
+ * rewrites them, whoever wrote them last) -- then any below 1 is stored
+ * as 0 (no reserve), then setup_per_zone_lowmem_reserve().  No lock in
+ * 6.12; wmark_lock here, which makes the overlay one step against
+ * another writer's.
  */
-void hotmem_set_lowmem_reserve_ratio(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES])
+void hotmem_set_lowmem_reserve_ratio(struct hotmem *hm, const int *ratio, int n)
 {
 	pthread_mutex_lock(&hm->wmark_lock);
+	for (int i = 0; i < n && i < MAX_NR_ZONES; i++)
+		hm->lowmem_reserve_ratio[i] = ratio[i];
 	for (int i = 0; i < MAX_NR_ZONES; i++)
-		hm->lowmem_reserve_ratio[i] = ratio[i] < 1 ? 0 : ratio[i];
+		if (hm->lowmem_reserve_ratio[i] < 1)
+			hm->lowmem_reserve_ratio[i] = 0;
 	setup_per_zone_lowmem_reserve(hm);
 	pthread_mutex_unlock(&hm->wmark_lock);
 }

@@ -1856,15 +1856,16 @@ static int sysctl_get_ulong(const char *buf, size_t count, unsigned long long *v
  * answered 2, and its "6\n" then written at 2 is dropped
  * (sysctl_writes_strict: hmfs_attr_is_sysctl()); all of @count when the
  * first is bad.  -EINVAL when the first is missing or bad, or a later
- * one is bad.
+ * one is bad.  *@nr: how many were stored.
  */
-static int sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, long long min,
-			   long long max, size_t *used)
+static int sysctl_get_ints_nr(const char *buf, size_t count, int *vals, size_t n, long long min,
+			      long long max, size_t *used, size_t *nr)
 {
 	size_t left = sysctl_write_len(count), i;
 	int err = 0;
 
 	*used = count;
+	*nr = 0;
 
 	for (i = 0; left && i < n; i++) {
 		unsigned long long v;
@@ -1889,12 +1890,22 @@ static int sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, l
 		}
 		vals[i] = (int)sv;
 	}
+	*nr = i;
 	if (!i)
 		return err ? err : -EINVAL;
 	if (!err)
 		proc_skip_spaces(&buf, &left);
 	*used = count - left;
 	return err;
+}
+
+/* sysctl_get_ints_nr() for a handler that needs not know how many */
+static int sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, long long min,
+			   long long max, size_t *used)
+{
+	size_t nr;
+
+	return sysctl_get_ints_nr(buf, count, vals, n, min, max, used, &nr);
 }
 
 /*
@@ -2003,7 +2014,10 @@ static ssize_t store_vm_wmark(struct hmfs_ctx *ctx, enum hmfs_vm_wmark id, const
  * ignores proc_dointvec_minmax()'s answer -- the ratios read before a
  * bad one are taken, and the write succeeds whatever it held (a 6.12.117
  * guest: "abc" 0, "4 5x" sets the first to 4) -- then stores those
- * below 1 as 0 and sets the reserves again
+ * below 1 as 0 and sets the reserves again.  The ratios parsed go over
+ * the others when set (ch.value of them), not over those read here: a
+ * writer's ratios read before another's set were set back (reread31
+ * R3).
  */
 static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf, size_t count,
 					  const struct hotmem_task *task)
@@ -2011,12 +2025,11 @@ static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf,
 	int ratio[HM_MAX_NR_ZONES];
 	struct hmfs_change ch = { .op = HMFS_CH_VM_WMARK, .id = HMFS_VM_LOWMEM_RESERVE_RATIO,
 				  .ratio = ratio, .task = task };
+	size_t used, nr;
 
-	size_t used;
-
-	hotmem_lowmem_reserve_ratio(ctx->hm, ratio);
 	/* its answer ignored: the ratios before a bad one stand, the write succeeds */
-	(void)sysctl_get_ints(buf, count, ratio, HM_MAX_NR_ZONES, INT_MIN, INT_MAX, &used);
+	(void)sysctl_get_ints_nr(buf, count, ratio, HM_MAX_NR_ZONES, INT_MIN, INT_MAX, &used, &nr);
+	ch.value = (long long)nr;
 	return store_change(ctx, &ch, used);
 }
 

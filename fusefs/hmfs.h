@@ -1439,7 +1439,7 @@ struct hmfs_change {
 	enum hmfs_change_op op;
 	unsigned long id; /* block */
 	long long value; /* wide enough for a ratio's unsigned int */
-	const int *ratio; /* HMFS_CH_VM_WMARK's lowmem_reserve_ratio: HM_MAX_NR_ZONES of them */
+	const int *ratio; /* HMFS_CH_VM_WMARK's lowmem_reserve_ratio: value (the parsed) of them */
 	struct {
 		const char *driver, *id;
 		uint64_t size, addr, requested, block_size;

@@ -108,7 +108,8 @@ static int apply_vm_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 	case HMFS_VM_WATERMARK_SCALE_FACTOR:
 		return hotmem_set_watermark_scale_factor(ctx->hm, ch->value);
 	case HMFS_VM_LOWMEM_RESERVE_RATIO:
-		hotmem_set_lowmem_reserve_ratio(ctx->hm, ch->ratio);
+		/* the parsed over the ratios of now, as the kernel stores them (reread31 R3) */
+		hotmem_set_lowmem_reserve_ratio(ctx->hm, ch->ratio, (int)ch->value);
 		return 0;
 	}
 	return -EINVAL;

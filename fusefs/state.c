@@ -5099,7 +5099,7 @@ static void restore_watermark_sysctls(struct hmfs_ctx *ctx, json_object *p)
 		(void)hotmem_set_watermark_scale_factor(ctx->hm, json_object_get_int64(v));
 	hotmem_lowmem_reserve_ratio(ctx->hm, now);
 	if (lowmem_reserve_ratio_of(p, ratio) && memcmp(ratio, now, sizeof(now)))
-		hotmem_set_lowmem_reserve_ratio(ctx->hm, ratio);
+		hotmem_set_lowmem_reserve_ratio(ctx->hm, ratio, HM_MAX_NR_ZONES);
 	if (kb && user &&
 	    ((unsigned long long)json_object_get_int64(kb) != hotmem_min_free_kbytes(ctx->hm) ||
 	     json_object_get_int64(user) != hotmem_user_min_free_kbytes(ctx->hm)))

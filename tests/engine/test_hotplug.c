@@ -2604,12 +2604,18 @@ static void test_watermark_sysctls(void **state)
 	assert_int_equal(dma32.wmark_low, dma32.wmark_min + share);
 	assert_int_equal(dma32.wmark_high, dma32.wmark_min + 2 * share);
 
-	hotmem_set_lowmem_reserve_ratio(hm, ratio);
+	hotmem_set_lowmem_reserve_ratio(hm, ratio, HM_MAX_NR_ZONES);
 	hotmem_lowmem_reserve_ratio(hm, got);
 	assert_int_equal(got[0], 7);
 	assert_int_equal(got[2], 0);
 	assert_int_equal(zone0(hm, HM_ZONE_DMA).lowmem_reserve[HM_ZONE_NORMAL], dma32.managed / 7);
-	hotmem_set_lowmem_reserve_ratio(hm, (const int[HM_MAX_NR_ZONES]){ -1, 256, 32, 0, 0 });
+	/* a partial write sets its own ratios alone, the others as the last writer left them */
+	hotmem_set_lowmem_reserve_ratio(hm, (const int[]){ 100, 100 }, 2);
+	hotmem_set_lowmem_reserve_ratio(hm, (const int[]){ 9 }, 1);
+	hotmem_lowmem_reserve_ratio(hm, got);
+	assert_memory_equal(got, ((const int[HM_MAX_NR_ZONES]){ 9, 100, 0, 0, 0 }), sizeof(got));
+	hotmem_set_lowmem_reserve_ratio(hm, (const int[HM_MAX_NR_ZONES]){ -1, 256, 32, 0, 0 },
+					HM_MAX_NR_ZONES);
 	assert_int_equal(zone0(hm, HM_ZONE_DMA).lowmem_reserve[HM_ZONE_NORMAL], 0);
 
 	/* the operator's 20000 outweighs the online's own: kept, and said */
