@@ -2017,7 +2017,8 @@ static ssize_t store_vm_wmark(struct hmfs_ctx *ctx, enum hmfs_vm_wmark id, const
  * below 1 as 0 and sets the reserves again.  The ratios parsed go over
  * the others when set (ch.value of them), not over those read here: a
  * writer's ratios read before another's set were set back (reread31
- * R3).
+ * R3).  Lock-free, as the handler takes no lock (reread31 R2): never
+ * behind a looping offline.
  */
 static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf, size_t count,
 					  const struct hotmem_task *task)

@@ -1426,7 +1426,8 @@ enum hmfs_change_op {
 	HMFS_CH_VM_RESERVE,
 	/*
 	 * the watermark sysctls (enum hmfs_vm_wmark id): vm.min_free_kbytes,
-	 * vm.watermark_scale_factor (value), vm.lowmem_reserve_ratio (ratio)
+	 * vm.watermark_scale_factor (value), vm.lowmem_reserve_ratio (the
+	 * value first of ratio, lock-free: state.c lock_free_params[])
 	 */
 	HMFS_CH_VM_WMARK,
 	/* vm.hugetlb_optimize_vmemmap: value, 0 or 1 */
@@ -2273,11 +2274,25 @@ int hmfs_kept_record_settle(struct hmfs_ctx *ctx, struct hmfs_save *sv, int ret,
  * id), set and journaled as a "param" record under journal_lock alone;
  * rollback()'s undo sets @old back
  */
+/*
+ * A lock-free parameter's value: v (a count, an errno, a type), or
+ * vm.lowmem_reserve_ratio's ratios -- the first n of them, a write's
+ * parsed ones set over the others (HM_MAX_NR_ZONES: all)
+ */
+struct hmfs_param_value {
+	long long v;
+	int n;
+	int ratio[HM_MAX_NR_ZONES];
+};
 struct hmfs_param_save {
 	struct hmfs_save sv; /* first: its undo gets it */
 	const struct hmfs_lock_free_param *param;
-	long long old;
+	struct hmfs_param_value old;
+	/* the ratios' write: the engine's reserves before it, for rollback()'s exact undo */
+	struct hm_wmark_state *wmark;
 };
+/* what hmfs_state_set_param() kept for @ps's undo let go, once its sync is settled */
+void hmfs_state_param_done(struct hmfs_param_save *ps);
 /* @ch sets a parameter the engine keeps lock-free (nr_overcommit_hugepages, an injected error) */
 bool hmfs_state_lock_free(const struct hmfs_change *ch);
 /*

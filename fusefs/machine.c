@@ -1154,12 +1154,12 @@ static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 	if (ret == -EROFS)
 		hmfs_state_frozen_say(ctx, err, errlen);
 	if (ret == -EAGAIN || ret == -EROFS)
-		return ret;
+		goto out;
 	if (ret && ps.sv.maybe_kept)
 		frozen = kept_record_superseded_locked(ctx, ret);
 	if (frozen) {
 		hmfs_state_frozen_say(ctx, err, errlen);
-		return ret;
+		goto out;
 	}
 	if (!ret)
 		ret = hmfs_state_sync(ctx, &ps.sv);
@@ -1171,6 +1171,8 @@ static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 							"was undone");
 		fprintf(stderr, "hotmemfs: %s\n", err);
 	}
+out:
+	hmfs_state_param_done(&ps);
 	return ret;
 }
 

@@ -81,16 +81,23 @@ static json_object *autoprobe_json(struct hmfs_ctx *ctx)
 	return o;
 }
 
-/* vm.lowmem_reserve_ratio: its ratios, one a zone */
-static json_object *lowmem_reserve_ratio_json(struct hmfs_ctx *ctx)
+/* the ratios as params_json() writes them */
+static json_object *ratio_json(const int ratio[HM_MAX_NR_ZONES])
 {
 	json_object *a = json_object_new_array();
-	int ratio[HM_MAX_NR_ZONES];
 
-	hotmem_lowmem_reserve_ratio(ctx->hm, ratio);
 	for (int i = 0; a && i < HM_MAX_NR_ZONES; i++)
 		json_object_array_add(a, json_object_new_int(ratio[i]));
 	return a;
+}
+
+/* vm.lowmem_reserve_ratio: its ratios, one a zone */
+static json_object *lowmem_reserve_ratio_json(struct hmfs_ctx *ctx)
+{
+	int ratio[HM_MAX_NR_ZONES];
+
+	hotmem_lowmem_reserve_ratio(ctx->hm, ratio);
+	return ratio_json(ratio);
 }
 
 static json_object *params_json(struct hmfs_ctx *ctx)
@@ -174,7 +181,9 @@ static json_object *params_json(struct hmfs_ctx *ctx)
  * hugetlb_lock around one assignment), a notifier-error-inject error
  * (lib/notifier-error-inject.c: a debugfs errno value, no lock) and
  * auto_online_blocks (6.12 drivers/base/memory.c auto_online_blocks_store():
- * mhp_set_default_online_type(), no lock; abuse27 F5).  And QEMU's
+ * mhp_set_default_online_type(), no lock; abuse27 F5) and
+ * lowmem_reserve_ratio (6.12 lowmem_reserve_ratio_sysctl_handler(): no
+ * lock; reread31 R2; its value a vector, struct hmfs_param_value).  And QEMU's
  * anonymous devices' count (qdev_set_id()'s static anon_count, under
  * no lock of the guest's), which a refused anonymous device_add keeps
  * (machine.c hmfs_dev_anon_keep(); reread29 R10): only ever raised, so
@@ -201,6 +210,7 @@ static const struct hmfs_lock_free_param lock_free_params[] = {
 	{ "user-reserve-kbytes", HMFS_CH_VM_RESERVE, 0, false },
 	{ "admin-reserve-kbytes", HMFS_CH_VM_RESERVE, 1, false },
 	{ "hugetlb-optimize-vmemmap", HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP, -1, false },
+	{ "lowmem-reserve-ratio", HMFS_CH_VM_WMARK, HMFS_VM_LOWMEM_RESERVE_RATIO, false },
 };
 #define NR_LOCK_FREE (sizeof(lock_free_params) / sizeof(lock_free_params[0]))
 
@@ -231,8 +241,14 @@ static bool lock_free_key(const char *key)
 	return lock_free_of_key(key) != NULL;
 }
 
+/* vm.lowmem_reserve_ratio's, whose value is the ratios (struct hmfs_param_value) */
+static bool param_is_ratio(const struct hmfs_lock_free_param *p)
+{
+	return p->op == HMFS_CH_VM_WMARK;
+}
+
 /* the engine's value, as hmfs_change's .value carries it (an unsigned count cast) */
-static long long param_get(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p)
+static long long param_get_v(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p)
 {
 	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
 		return (long long)hotmem_hugetlb_overcommit(ctx->hm);
@@ -248,9 +264,41 @@ static long long param_get(struct hmfs_ctx *ctx, const struct hmfs_lock_free_par
 	return hotmem_get_notifier_error(ctx->hm, p->id);
 }
 
-static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p, long long v)
+/* the engine's value: all the ratios, or v */
+static struct hmfs_param_value param_get(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p)
 {
-	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
+	struct hmfs_param_value v = { 0 };
+
+	if (param_is_ratio(p)) {
+		v.n = HM_MAX_NR_ZONES;
+		hotmem_lowmem_reserve_ratio(ctx->hm, v.ratio);
+	} else {
+		v.v = param_get_v(ctx, p);
+	}
+	return v;
+}
+
+/* @ch's value: the ratios it parsed (.value of them), or its .value */
+static struct hmfs_param_value param_of_change(const struct hmfs_lock_free_param *p,
+					       const struct hmfs_change *ch)
+{
+	struct hmfs_param_value v = { .v = ch->value };
+
+	if (param_is_ratio(p)) {
+		v.n = ch->value < 0 ? 0 : ch->value > HM_MAX_NR_ZONES ? HM_MAX_NR_ZONES : (int)ch->value;
+		memcpy(v.ratio, ch->ratio, (size_t)v.n * sizeof(v.ratio[0]));
+	}
+	return v;
+}
+
+static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
+		      const struct hmfs_param_value *pv)
+{
+	const long long v = pv->v;
+
+	if (param_is_ratio(p))
+		hotmem_set_lowmem_reserve_ratio(ctx->hm, pv->ratio, pv->n); /* over the others */
+	else if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT)
 		hotmem_hugetlb_set_overcommit(ctx->hm, (unsigned long)v);
 	else if (p->op == HMFS_CH_AUTO_ONLINE)
 		hotmem_set_auto_online(ctx->hm, (int)v); /* parsed: a valid type */
@@ -267,24 +315,45 @@ static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p
 }
 
 /*
- * The value setting @p to @v leaves: a raise-only count's (anon-count)
- * is the larger of @v and its value now, which accepted anonymous
- * device_adds raise with no record of their own (reread30 R1)
+ * The value setting @p to @want leaves: a raise-only count's (anon-count)
+ * is the larger of @want and its value now, which accepted anonymous
+ * device_adds raise with no record of their own (reread30 R1); the
+ * ratios are all of them, @want's over the others as they are now, each
+ * below 1 as 0 (hotmem_set_lowmem_reserve_ratio()): a partial write never
+ * rewrites another writer's acknowledged ratios (reread31 R3)
  */
-static long long param_leaves(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
-			      long long v)
+static struct hmfs_param_value param_leaves(struct hmfs_ctx *ctx,
+					    const struct hmfs_lock_free_param *p,
+					    const struct hmfs_param_value *want)
 {
-	long long now;
+	struct hmfs_param_value now;
 
-	if (!p->raise_only)
-		return v;
+	if (!p->raise_only && !param_is_ratio(p))
+		return *want;
 	now = param_get(ctx, p);
-	return now > v ? now : v;
+	if (p->raise_only)
+		return now.v > want->v ? now : *want;
+	memcpy(now.ratio, want->ratio, (size_t)want->n * sizeof(now.ratio[0]));
+	for (int i = 0; i < HM_MAX_NR_ZONES; i++)
+		if (now.ratio[i] < 1)
+			now.ratio[i] = 0;
+	return now;
 }
 
-/* @v as params_json() writes it */
-static json_object *param_json(const struct hmfs_lock_free_param *p, long long v)
+static bool param_same(const struct hmfs_param_value *a, const struct hmfs_param_value *b)
 {
+	return a->v == b->v && a->n == b->n &&
+	       !memcmp(a->ratio, b->ratio, (size_t)a->n * sizeof(a->ratio[0]));
+}
+
+/* @pv as params_json() writes it */
+static json_object *param_json(const struct hmfs_lock_free_param *p,
+			       const struct hmfs_param_value *pv)
+{
+	const long long v = pv->v;
+
+	if (param_is_ratio(p))
+		return ratio_json(pv->ratio);
 	if (p->op == HMFS_CH_HUGETLB_OVERCOMMIT || p->op == HMFS_CH_ANON_COUNT ||
 	    p->op == HMFS_CH_VM_RESERVE)
 		return json_object_new_uint64((uint64_t)v);
@@ -293,11 +362,25 @@ static json_object *param_json(const struct hmfs_lock_free_param *p, long long v
 	return json_object_new_int((int)v);
 }
 
+/* @v: HM_MAX_NR_ZONES ints */
+static bool ratio_json_ok(json_object *v)
+{
+	if (!json_object_is_type(v, json_type_array) ||
+	    json_object_array_length(v) != HM_MAX_NR_ZONES)
+		return false;
+	for (size_t i = 0; i < HM_MAX_NR_ZONES; i++)
+		if (!json_object_is_type(json_object_array_get_idx(v, i), json_type_int))
+			return false;
+	return true;
+}
+
 /* @v is a value params_json() writes for lock-free parameter @key */
 static bool param_json_ok(const char *key, json_object *v)
 {
 	const char *name;
 
+	if (!strcmp(key, "lowmem-reserve-ratio"))
+		return ratio_json_ok(v);
 	if (strcmp(key, "auto-online"))
 		return json_object_is_type(v, json_type_int);
 	name = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
@@ -3545,14 +3628,30 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 	return ret;
 }
 
-/* its record's sync failed (rollback(), change_lock held, no param record taken meanwhile) */
+/*
+ * its record's sync failed (rollback(), change_lock held, no param record
+ * taken meanwhile).  The ratios' reserves stored back exactly, as a
+ * watermark sysctl's change is undone (hmfs_state_undo_wmark(); reread31
+ * R9): setting the old ratios again would compute them from the managed
+ * pages of now.  Any change after it is in the rollback too, undone
+ * before it.
+ */
 static int param_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 {
 	struct hmfs_param_save *ps = (struct hmfs_param_save *)sv;
 
 	(void)sret;
-	param_set(ctx, ps->param, ps->old);
+	if (ps->wmark)
+		hotmem_wmark_restore(ctx->hm, ps->wmark, HM_WMARK_RESERVES);
+	else
+		param_set(ctx, ps->param, &ps->old);
 	return 0;
+}
+
+void hmfs_state_param_done(struct hmfs_param_save *ps)
+{
+	hotmem_wmark_free(ps->wmark);
+	ps->wmark = NULL;
 }
 
 /*
@@ -3567,7 +3666,7 @@ static int param_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
  * the writer's signal, as hmfs_state_append_qemu() does.
  */
 static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
-			     long long v, char **line, size_t *len)
+			     const struct hmfs_param_value *v, char **line, size_t *len)
 {
 	json_object *rec = json_object_new_object(), *o = json_object_new_object();
 	json_object *val = param_json(p, v);
@@ -3596,21 +3695,29 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 /*
  * param_line_locked() for the value setting @p to @want leaves, in *@v:
  * read again once journal_lock is held, and the line made again if it
- * rose meanwhile.  A "set" journaled before this record read its
+ * moved meanwhile.  A "set" journaled before this record read its
  * "params" before its own hold of journal_lock, so the record never
  * carries a count lower than one an earlier record gave: the journal's
  * last word on anon-count is never a number given since (reread30 R1).
+ * The ratios are overlaid on those of now in the same hold, which every
+ * other lock-free writer of them waits for: two partial writes never
+ * take back each other's ratios (reread31 R3).
  */
 static int param_record_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
-			       long long want, long long *v, char **line, size_t *len)
+			       const struct hmfs_param_value *want, struct hmfs_param_value *v,
+			       char **line, size_t *len)
 {
 	for (;;) {
+		struct hmfs_param_value again;
 		int ret;
 
 		*v = param_leaves(ctx, p, want);
-		ret = param_line_locked(ctx, p, *v, line, len);
-		if (ret || param_leaves(ctx, p, *v) == *v)
+		ret = param_line_locked(ctx, p, v, line, len);
+		if (ret)
 			return ret;
+		again = param_leaves(ctx, p, want);
+		if (param_same(&again, v))
+			return 0;
 		pthread_mutex_unlock(&ctx->journal_lock);
 		free(*line);
 	}
@@ -3632,7 +3739,7 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 			 const struct hmfs_change *ch)
 {
 	const struct hmfs_lock_free_param *p = lock_free_param(ch);
-	long long v;
+	struct hmfs_param_value want, v;
 	size_t len;
 	char *line;
 	int ret;
@@ -3643,11 +3750,12 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 	ps->sv.undo = param_undo;
 	if (!p)
 		return -EINVAL;
+	want = param_of_change(p, ch);
 	if (!ps->sv.active) {
-		param_set(ctx, p, ch->value);
+		param_set(ctx, p, &want);
 		return 0;
 	}
-	ret = param_record_locked(ctx, p, ch->value, &v, &line, &len);
+	ret = param_record_locked(ctx, p, &want, &v, &line, &len);
 	if (ret)
 		return ret;
 	/* frozen: the file is the way back, never added to */
@@ -3658,10 +3766,13 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 	} else {
 		ctx->param_gen++;
 		ps->old = param_get(ctx, p);
-		param_set(ctx, p, v);
+		/* NULL (no memory): rollback() sets the old ratios again */
+		if (param_is_ratio(p))
+			ps->wmark = hotmem_wmark_save(ctx->hm);
+		param_set(ctx, p, &v);
 		ret = journal_put(ctx, &ps->sv, line, len, 0);
 		if (ret)
-			param_set(ctx, p, ps->old);
+			param_set(ctx, p, &ps->old);
 	}
 	pthread_mutex_unlock(&ctx->journal_lock);
 	free(line);
