@@ -13,6 +13,10 @@
 #    as many optimised huge pages as it had, the switch 0 then (reread30
 #    R11: it grew them as the switch said, none optimised, the machine
 #    then not its @pre: hotmemfs froze).
+# 6. the same of a pool on a memmap_on_memory DIMM (its memmap self-hosted,
+#    no page of it optimised) and boot memory: the undo optimises as many
+#    again (reread31 R11: the regrowth counted the DIMM's pages, which the
+#    2 MiB pool takes first, and optimised none: hotmemfs froze).
 set -u
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -32,6 +36,13 @@ not_frozen() { # WHAT: a change is taken afterwards
 		(echo offline >"$S/auto_online_blocks") 2>>"$TMP/e"
 	tap_ok $? "$1: the next change is taken (not frozen) $(cat "$TMP/e")"
 }
+shrink_undone() { # READ WANT WHAT [NOTE]: nr_hugepages <- 0 refused, READ's output WANT after
+	failing sh -c "echo 0 >'$H/nr_hugepages'" 2>/dev/null
+	tap_ok $((! $?)) "nr_hugepages <- 0 refused, its fdatasync() failing"
+	is "$($1)" "$2" "... undone: $3"
+	not_frozen "after its undo${4:-}"
+}
+pool_memmap() { echo "$(pool) $(memmap_counts)"; }
 
 # 1. hotmemctl hugetlb
 start --fresh
@@ -128,12 +139,20 @@ ours
 V=$MNT/proc/sys/vm/hugetlb_optimize_vmemmap
 echo 1 >"$V" && echo 8 >"$H/nr_hugepages" && echo 0 >"$V" && echo 16 >"$H/nr_hugepages"
 is "$(memmap_counts)" "8 1984" "switch 1: 8 huge pages, switch 0: 8 more; 8 optimised"
-failing sh -c "echo 0 >'$H/nr_hugepages'" 2>/dev/null
-tap_ok $((! $?)) "nr_hugepages <- 0 refused, its fdatasync() failing"
-is "$(pool)" "16 16" "... undone: 16 huge pages"
-not_frozen "after its undo (the pool as its @pre, optimised ones and all)"
+shrink_undone pool "16 16" "16 huge pages" " (the pool as its @pre, optimised ones and all)"
 stop_fs
 optimized() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["machine"]["hugetlb"])' "$STATE"; }
 is "$(optimized)" "[{'node': 0, 'pages': 16, 'optimized': 8}]" \
 	"... 8 of them optimised again (the state file's whole save at the stop)"
+
+# 6. a pool partly on a self-hosted memmap: its shrink undone
+R11="hotmem.kernel_alloc=off memory_hotplug.memmap_on_memory=1 hugetlb_free_vmemmap=on memhp_default_state=online_movable"
+start_fs_netns --profile qemu-512m --cmdline "$R11" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m, memmap_on_memory=1 hugetlb_free_vmemmap=on"
+ours
+ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
+echo 100 >"$H/nr_hugepages"
+is "$(pool_memmap)" "100 100 550 1744" "a 128M DIMM and 100 huge pages: 38 optimised (not the DIMM's)"
+shrink_undone pool_memmap "100 100 550 1744" "100 huge pages, 38 optimised"
+stop_fs
 done_testing
