@@ -1666,8 +1666,11 @@ long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long coun
  * hotmem_hugetlb_set_node() does, the pages it takes optimised, whatever
  * vm.hugetlb_optimize_vmemmap says now, until the node has @optimized
  * optimised ones (hm_node_info.hugepages_optimized) -- the switch was
- * another when they were taken.  -EINVAL: no such node, or @optimized
- * past @count.
+ * another when they were taken; then the node's pages already there put
+ * right, more optimised or fewer (a boot pool hugetlb_free_vmemmap=on
+ * optimised).  Fewer optimised than asked when no more can be (a
+ * self-hosted memmap), more when a vmemmap restore found no memory: the
+ * caller compares.  -EINVAL: no such node, or @optimized past @count.
  */
 long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count,
 				 unsigned long optimized);

@@ -917,6 +917,48 @@ long hotmem_hugetlb_free(struct hotmem *hm, unsigned long nr)
 	return hotmem_hugetlb_free_node(hm, NUMA_NO_NODE, nr);
 }
 
+/* @nid's optimised huge pages (hvo_count() moves it under vmemmap_remap_lock) */
+static unsigned long hugetlb_node_optimized(struct hotmem *hm, int nid)
+{
+	return __atomic_load_n(&NODE_DATA(hm, nid)->nr_hugepages_optimized, __ATOMIC_RELAXED);
+}
+
+/*
+ * A restore's mix put right in place: @nid's huge pages (all free) have
+ * their vmemmap restored, the newest optimised first, or optimised, the
+ * oldest not optimised first (the order a restore's growth takes them),
+ * one at a time until @optimized are.  The growth alone only adds
+ * optimised pages: a pool the boot optimised (hugepages= with
+ * hugetlb_free_vmemmap=on), or one whose count already matched, kept
+ * more than the file saved (reread31 R12).  6.12 has no such step; it
+ * is its hugetlb_vmemmap_restore_folio() and
+ * hugetlb_vmemmap_optimize_folio() on a free folio.  A page that cannot
+ * be optimised (a self-hosted memmap) is passed over; a restore that
+ * finds no memory for a vmemmap, or a remap the host refuses, stops it
+ * there: the node's count is then short, and the caller says so.
+ */
+static void hugetlb_vmemmap_mix(struct hotmem *hm, int nid, unsigned long optimized)
+{
+	int ret = 0;
+
+	for (unsigned long i = hm->hugetlb_nr; !ret && i-- > 0;) {
+		const struct hugetlb_pool_page hp = hm->hugetlb_pool[i];
+
+		if (hugetlb_node_optimized(hm, nid) <= optimized)
+			break;
+		if (hp.nid == nid && hugetlb_vmemmap_optimized(hm, hp.pfn))
+			ret = hugetlb_vmemmap_restore(hm, hp.pfn, nid);
+	}
+	for (unsigned long i = 0; !ret && i < hm->hugetlb_nr; i++) {
+		const struct hugetlb_pool_page hp = hm->hugetlb_pool[i];
+
+		if (hugetlb_node_optimized(hm, nid) >= optimized)
+			break;
+		if (hp.nid == nid && !hugetlb_vmemmap_optimized(hm, hp.pfn))
+			ret = hugetlb_vmemmap_optimize(hm, hp.pfn, nid, true);
+	}
+}
+
 /*
  * set_max_huge_pages() (6.18 mm/hugetlb.c, __nr_hugepages_store_common()):
  * of one node, with the node's mask, the pool grows on @nid alone
@@ -943,7 +985,7 @@ static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 	nr = nid == NUMA_NO_NODE ? &hm->hugetlb_nr : &NODE_DATA(hm, nid)->nr_hugepages;
 	/* a restore's: those already optimised count (one node's, hotmem_hugetlb_restore_node()) */
 	if (optimized >= 0) {
-		now = __atomic_load_n(&NODE_DATA(hm, nid)->nr_hugepages_optimized, __ATOMIC_RELAXED);
+		now = hugetlb_node_optimized(hm, nid);
 		hvo_left = (unsigned long)optimized > now ? (unsigned long)optimized - now : 0;
 	}
 	if (*nr < count)
@@ -951,6 +993,8 @@ static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 			     optimized < 0 ? NULL : &hvo_left);
 	else
 		hugetlb_shrink(hm, hugetlb_nodes_allowed(hm, nid), *nr - count);
+	if (optimized >= 0)
+		hugetlb_vmemmap_mix(hm, nid, (unsigned long)optimized);
 	ret = (long)*nr;
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);

@@ -1282,35 +1282,67 @@ static json_object *hugetlb_entry(json_object *hugetlb, int nid)
 }
 
 /*
- * @nid's pool as @e has it: its optimised pages as saved (more than its
- * pages: all of them), or the switch's (no "optimized")
+ * @nid's optimised pages as @e has it (more than its pages: all of them),
+ * or -1: the switch's (no "optimized", a file from before 2026-12-02)
  */
-static long hugetlb_restore_node(struct hmfs_ctx *ctx, int nid, json_object *e,
-				 unsigned long want)
+static long hugetlb_entry_optimized(json_object *e, unsigned long want)
 {
 	unsigned long optimized = (unsigned long)u64(e, "optimized");
 
-	if (!hmfs_json_get(e, "optimized", json_type_int))
-		return hotmem_hugetlb_set_node(ctx->hm, nid, want);
-	return hotmem_hugetlb_restore_node(ctx->hm, nid, want, optimized < want ? optimized : want);
+	if (!e || !hmfs_json_get(e, "optimized", json_type_int))
+		return -1;
+	return (long)(optimized < want ? optimized : want);
 }
 
+/* @nid's pool as @e has it: its pages, and of them @optimized (hugetlb_entry_optimized()) */
+static long hugetlb_restore_node(struct hmfs_ctx *ctx, int nid, unsigned long want,
+				 long optimized)
+{
+	if (optimized < 0)
+		return hotmem_hugetlb_set_node(ctx->hm, nid, want);
+	return hotmem_hugetlb_restore_node(ctx->hm, nid, want, (unsigned long)optimized);
+}
+
+/* a node whose optimised pages the restore could not put right: why */
+static void hugetlb_restore_mix_short(struct hmfs_ctx *ctx, int nid, long optimized)
+{
+	struct hm_node_info ni;
+
+	if (optimized < 0 || hotmem_node_info(ctx->hm, nid, &ni) ||
+	    ni.hugepages_optimized == (unsigned long)optimized)
+		return;
+	fprintf(stderr, "hotmemfs: state file %s: node %d's HugeTLB pool has %lu optimised huge pages of the %ld saved (%s)\n",
+		ctx->state_path, nid, ni.hugepages_optimized, optimized,
+		ni.hugepages_optimized > (unsigned long)optimized ?
+			"no memory to restore the vmemmap of more: ENOMEM" :
+			"no more of its huge pages can be optimised");
+}
+
+/*
+ * Each node's pool as @hugetlb has it (@only >= 0: that node's alone): a
+ * node whose count and optimised pages are already right is left alone,
+ * one whose count is right but not its mix is put right too (reread31
+ * R12: a boot pool optimised by hugetlb_free_vmemmap=on stayed so).
+ */
 void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, json_object *hugetlb, int only)
 {
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
 		json_object *e = hugetlb_entry(hugetlb, nid);
 		unsigned long want = e ? (unsigned long)u64(e, "pages") : 0;
+		long optimized = hugetlb_entry_optimized(e, want), got;
 		struct hm_node_info ni;
-		long got;
 
 		if ((only >= 0 && nid != only) || hotmem_node_info(ctx->hm, nid, &ni) ||
-		    ni.hugepages_total == want)
+		    (ni.hugepages_total == want &&
+		     (optimized < 0 || ni.hugepages_optimized == (unsigned long)optimized)))
 			continue;
-		got = hugetlb_restore_node(ctx, nid, e, want);
+		got = hugetlb_restore_node(ctx, nid, want, optimized);
 		if (got != (long)want)
 			fprintf(stderr, "hotmemfs: state file %s: node %d's HugeTLB pool has %ld of its %lu pages%s%s\n",
 				ctx->state_path, nid, got < 0 ? 0L : got, want, got < 0 ? ": " : "",
 				got < 0 ? strerror((int)-got) : " (the node's memory has no room for more)");
+		else
+			hugetlb_restore_mix_short(ctx, nid, optimized);
 	}
 }
 

@@ -183,6 +183,12 @@ static void test_hvo_restore_node_optimises_as_many(void **state)
 	/* as many as there are already: the rest as the switch would not */
 	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 20, 8), 20);
 	assert_int_equal(node_optimized(hm, 0), 8);
+	/* the count already right, the mix put right in place (reread31 R12) */
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 20, 3), 20);
+	assert_int_equal(node_optimized(hm, 0), 3);
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 20, 12), 20);
+	assert_int_equal(node_optimized(hm, 0), 12);
+	check(hm);
 	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 0), 0);
 	assert_int_equal(node_optimized(hm, 0), 0);
 	check(hm);
