@@ -398,6 +398,9 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 	json_object_object_add(m, "free-pages", json_object_new_uint64(mi.free_pages));
 	json_object_object_add(m, "present-pages", json_object_new_uint64(mi.present_pages));
 	json_object_object_add(m, "memmap-pages", json_object_new_uint64(mi.memmap_pages));
+	/* the HugeTLB pool: a restart's or an undo's comparison of the machine sees it */
+	json_object_object_add(m, "hugetlb-pages", json_object_new_uint64(mi.hugetlb_pages));
+	json_object_object_add(m, "hugetlb-free", json_object_new_uint64(mi.hugetlb_free));
 	json_object_object_add(m, "metadata-bytes",
 			       json_object_new_uint64(hotmem_metadata_bytes(ctx->hm)));
 	if (hotmem_summary(ctx->hm, summary, sizeof(summary)) >= 0)
