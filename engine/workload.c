@@ -584,13 +584,20 @@ static int hstate_next_node(int *next, uint64_t nodes_allowed)
 }
 
 /* one fresh huge page of @nid alone (__GFP_THISNODE) */
-static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid)
+/*
+ * @ignore_wmark: a restart's or an undo's regrowth of an acknowledged
+ * pool that the watermarks of now refuse: the pool was taken under the
+ * marks of its time, which the vm sysctls since may have raised or
+ * lowered (reread31 R7, R13)
+ */
+static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid, bool ignore_wmark)
 {
 	const struct alloc_context ac = {
 		.nid = nid,
 		.nodemask = 1ULL << nid,
 		.highest_zoneidx = ZONE_MOVABLE,
 		.migratetype = MIGRATE_MOVABLE,
+		.ignore_wmark = ignore_wmark,
 	};
 	struct page *page = __alloc_pages(hm, pageblock_order, &ac);
 
@@ -607,17 +614,34 @@ static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid)
  * 2 MiB block gives it.  The global pool so takes node 0, 1, 0, 1 ...
  * (it filled node 0 first), a full node skipped.
  */
-static struct page *alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allowed,
-					  int *next_node)
+static struct page *__alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allowed,
+					    int *next_node, bool ignore_wmark)
 {
 	for (int nr_nodes = __builtin_popcountll(nodes_allowed); nr_nodes > 0; nr_nodes--) {
 		int nid = hstate_next_node(next_node, nodes_allowed);
-		struct page *page = hugetlb_alloc_fresh(hm, nid);
+		struct page *page = hugetlb_alloc_fresh(hm, nid, ignore_wmark);
 
 		if (page)
 			return page;
 	}
 	return NULL;
+}
+
+/*
+ * @restore: a restore's page is taken as the growth's would be, and only
+ * where the watermarks of now refuse every node, past them (R13): the
+ * pages the pool had are the ones it gets back wherever the marks allow
+ */
+static struct page *alloc_pool_huge_folio(struct hotmem *hm, uint64_t nodes_allowed,
+					  int *next_node, bool restore)
+{
+	int next = *next_node;
+	struct page *page = __alloc_pool_huge_folio(hm, nodes_allowed, next_node, false);
+
+	if (page || !restore)
+		return page;
+	*next_node = next;
+	return __alloc_pool_huge_folio(hm, nodes_allowed, next_node, true);
 }
 
 /*
@@ -647,8 +671,9 @@ static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, uns
 	unsigned long i;
 
 	for (i = 0; i < nr; i++) {
+		/* @hvo_left: a restore's (hotmem_hugetlb_restore_node()) */
 		struct page *page = alloc_pool_huge_folio(hm, nodes_allowed,
-							  &hm->hugetlb_next_nid_to_alloc);
+							  &hm->hugetlb_next_nid_to_alloc, hvo_left != NULL);
 		bool optimize = hugetlb_grow_optimizes(hm, hvo_left);
 
 		if (!page || hugetlb_pool_take(hm, page, optimize))
@@ -741,7 +766,7 @@ static unsigned long hugetlb_pages_alloc_boot(struct hotmem *hm, unsigned long n
 		int next = first_online_node(hm);
 
 		for (i = 0; i < n; i++) {
-			struct page *page = alloc_pool_huge_folio(hm, nodes, &next);
+			struct page *page = alloc_pool_huge_folio(hm, nodes, &next, false);
 
 			if (!page || hugetlb_pool_take(hm, page, hotmem_hugetlb_optimize_vmemmap(hm)))
 				return done + i;
@@ -763,7 +788,7 @@ static unsigned long hugetlb_hstate_alloc_pages_onenode(struct hotmem *hm, int n
 	unsigned long i;
 
 	for (i = 0; i < nr; i++) {
-		struct page *page = hugetlb_alloc_fresh(hm, nid);
+		struct page *page = hugetlb_alloc_fresh(hm, nid, false);
 
 		if (!page || hugetlb_pool_take(hm, page, hotmem_hugetlb_optimize_vmemmap(hm)))
 			break;
@@ -1118,7 +1143,7 @@ int isolate_or_dissolve_huge_folio(struct hotmem *hm, unsigned long pfn)
 	for (unsigned long i = 0; i < hm->hugetlb_nr && !new; i++) {
 		if (hm->hugetlb_pool[i].pfn != pfn)
 			continue;
-		new = hugetlb_alloc_fresh(hm, hm->hugetlb_pool[i].nid);
+		new = hugetlb_alloc_fresh(hm, hm->hugetlb_pool[i].nid, false);
 		if (!new)
 			return -ENOMEM;
 	}
