@@ -419,26 +419,34 @@ static uint64_t page_kpagecount(const struct page *page)
  * steps over them by their heads.
  */
 /*
- * The free buddy block @pfn is a tail of, found top-down from the
- * max-order alignment: a position aligned above a free block's order is
- * either a free block's head or in no free block, never a free tail, so
- * no tail's struct page (a hole of a self-hosted memmap) is read on the
- * way, where is_free_buddy_page()'s bottom-up walk reads every aligned
- * tail below the block's order (reread31 R6).  The pages from @pfn to
- * the block's end, 0 when @pfn is no free tail.
+ * The free buddy block or the free huge page @pfn is a tail of, found
+ * top-down from the max-order alignment: a position aligned above a free
+ * block's order is either a free block's head or in no free block, never
+ * a free tail, and a huge page starts at a pageblock, so no tail's struct
+ * page (a hole of a self-hosted memmap) is read on the way, where
+ * is_free_buddy_page()'s bottom-up walk reads every aligned tail below
+ * the block's order (reread31 R6).  The pages from @pfn to the block's
+ * end, 0 when @pfn is neither; *@huge: a huge page's tail.
  */
-static unsigned long free_tail_run(struct hotmem *hm, unsigned long pfn)
+static unsigned long tail_run(struct hotmem *hm, unsigned long pfn, bool *huge)
 {
+	*huge = false;
 	for (unsigned int order = MAX_PAGE_ORDER; order >= 1; order--) {
 		unsigned long head = ALIGN_DOWN(pfn, 1UL << order);
 		const struct page *page = pfn_to_page(hm, head);
 		unsigned long o;
 
-		if (head == pfn || !PageBuddy(page))
+		if (head == pfn)
 			continue;
-		o = min(buddy_order_unsafe(page), (unsigned long)MAX_PAGE_ORDER);
-		if (o >= order)
-			return head + (1UL << o) - pfn;
+		if (PageBuddy(page)) {
+			o = min(buddy_order_unsafe(page), (unsigned long)MAX_PAGE_ORDER);
+			if (o >= order)
+				return head + (1UL << o) - pfn;
+		}
+		if (order == pageblock_order && PageHuge(page) && test_page_flag(page, PG_head)) {
+			*huge = true;
+			return head + pageblock_nr_pages - pfn;
+		}
 	}
 	return 0;
 }
@@ -447,15 +455,22 @@ unsigned long kpage_entries(struct hotmem *hm, unsigned long pfn, unsigned long 
 			    uint64_t *flags, uint64_t *count)
 {
 	const struct page *page;
-	unsigned long n = free_tail_run(hm, pfn);
+	bool huge;
+	unsigned long n = tail_run(hm, pfn, &huge);
 	uint64_t tail = 0;
 
-	/* inside a free block: KPF_BUDDY alone to its end, no struct page read */
+	/*
+	 * inside a free block: KPF_BUDDY alone to its end; inside a free huge
+	 * page: its tails' entry, from its head; no struct page of @pfn read
+	 */
 	if (n) {
+		tail = huge ? folio_kpageflags(pfn_to_page(hm, ALIGN_DOWN(pfn, pageblock_nr_pages)),
+					       true) :
+			      1ULL << HM_KPF_BUDDY;
 		n = min(n, nr);
 		for (unsigned long i = 0; i < n; i++) {
 			if (flags)
-				flags[i] = 1ULL << HM_KPF_BUDDY;
+				flags[i] = tail;
 			if (count)
 				count[i] = 0;
 		}

@@ -215,6 +215,19 @@ static void test_reading_a_free_self_hosted_block_fills_no_hole(void **state)
 		assert_true(f != 0);
 	}
 	assert_int_equal(hotmem_ram_resident_bytes(hm), before);
+	/* the same inside a free huge page, not optimised (the rest of R6) */
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	read_block(hm, DIMM_PFN + BLOCK_PAGES);
+	before = hotmem_ram_resident_bytes(hm);
+	for (unsigned long i = 1; i < BLOCK_PAGES; i += 97) {
+		uint64_t f;
+
+		assert_int_equal(hotmem_kpageflags(hm, DIMM_PFN + BLOCK_PAGES + i, 1, &f), 1);
+		if (f != flags[i])
+			fail_msg("pfn %#lx: alone %#llx, whole %#llx", DIMM_PFN + BLOCK_PAGES + i,
+				 (unsigned long long)f, (unsigned long long)flags[i]);
+	}
+	assert_int_equal(hotmem_ram_resident_bytes(hm), before);
 	hotmem_destroy(hm);
 }
 
