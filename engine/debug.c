@@ -451,6 +451,18 @@ static unsigned long tail_run(struct hotmem *hm, unsigned long pfn, bool *huge)
 	return 0;
 }
 
+/* entries [@from, @n): @f each, mapped by nobody */
+static void kpage_fill(uint64_t *flags, uint64_t *count, unsigned long from, unsigned long n,
+		       uint64_t f)
+{
+	for (unsigned long i = from; i < n; i++) {
+		if (flags)
+			flags[i] = f;
+		if (count)
+			count[i] = 0;
+	}
+}
+
 unsigned long kpage_entries(struct hotmem *hm, unsigned long pfn, unsigned long nr,
 			    uint64_t *flags, uint64_t *count)
 {
@@ -468,12 +480,7 @@ unsigned long kpage_entries(struct hotmem *hm, unsigned long pfn, unsigned long 
 					       true) :
 			      1ULL << HM_KPF_BUDDY;
 		n = min(n, nr);
-		for (unsigned long i = 0; i < n; i++) {
-			if (flags)
-				flags[i] = tail;
-			if (count)
-				count[i] = 0;
-		}
+		kpage_fill(flags, count, 0, n, tail);
 		return n;
 	}
 	page = pfn_to_page(hm, pfn);
@@ -491,12 +498,7 @@ unsigned long kpage_entries(struct hotmem *hm, unsigned long pfn, unsigned long 
 		tail = folio_kpageflags(page, true);
 	}
 	n = min(n, nr);
-	for (unsigned long i = 1; i < n; i++) {
-		if (flags)
-			flags[i] = tail;
-		if (count)
-			count[i] = 0;
-	}
+	kpage_fill(flags, count, 1, n, tail);
 	return n;
 }
 
