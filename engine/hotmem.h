@@ -1778,6 +1778,12 @@ long hotmem_kpagecount(struct hotmem *hm, uint64_t pfn, size_t nr, uint64_t *out
  */
 unsigned long hotmem_max_pfn(struct hotmem *hm);
 int hotmem_raise_max_pfn(struct hotmem *hm, unsigned long pfn);
+/*
+ * max_pfn set to @pfn, lower too: an undo's, for an add that was never
+ * acknowledged (hotmemfs's state file could not save it).  -EINVAL past
+ * maxmem.
+ */
+int hotmem_set_max_pfn(struct hotmem *hm, unsigned long pfn);
 /* Bits of a kpageflags entry: include/uapi/linux/kernel-page-flags.h, then the kernel-hacking ones */
 #define HM_KPF_LOCKED		0
 #define HM_KPF_UPTODATE		3

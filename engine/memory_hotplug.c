@@ -1409,6 +1409,22 @@ int hotmem_raise_max_pfn(struct hotmem *hm, unsigned long pfn)
 }
 
 /*
+ * No kernel lowers max_pfn.  hotmemfs's undo of an add whose state-file
+ * save failed does (rerfix31b): the add was never acknowledged, and the
+ * machine goes back exactly as it was before it, /proc/kpageflags' end
+ * with it.  Under mem_hotplug_lock, as an add's raise.
+ */
+int hotmem_set_max_pfn(struct hotmem *hm, unsigned long pfn)
+{
+	if (pfn > hm->max_pfn)
+		return -EINVAL;
+	mem_hotplug_begin(hm);
+	atomic_store(&hm->kernel_max_pfn, pfn);
+	mem_hotplug_done(hm);
+	return 0;
+}
+
+/*
  * x86 add_pages() (6.12 arch/x86/mm/init_64.c): WARN_ON_ONCE(ret) after a
  * failed __add_pages() -- a DIMM's, a virtio-mem driver's or a probe's
  * add alike -- once a boot, as a 6.12.117 guest logs it (abuse31 W4): its

@@ -2227,6 +2227,8 @@ struct hmfs_save {
 	struct json_object *pre;
 	/* a watermark sysctl's write: the engine's exact watermarks before it (NULL: none) */
 	struct hm_wmark_state *wmark;
+	/* x86's max_pfn before the change: an undone add takes its raise back (machine.c undo()) */
+	unsigned long max_pfn;
 	/* ctx->qemu_gen when prepared: QEMU-side records since (state.c devices_same()) */
 	uint64_t qemu_gen;
 	bool maybe_kept; /* append failed, and the journal or the state file may still hold it */

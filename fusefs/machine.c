@@ -451,6 +451,12 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const struc
 	/* an undo's block it cannot put back is named on stderr, as before */
 	if (hmfs_change_touches(ch->op, "blocks"))
 		hmfs_state_restore_blocks(ctx, json_object_object_get(pre, "blocks"), &astray);
+	/*
+	 * what the change added gone, its raise of max_pfn too: never
+	 * acknowledged, so /proc/kpageflags ends where it did (rerfix31b);
+	 * a change that added nothing leaves it as it was
+	 */
+	(void)hotmem_set_max_pfn(ctx->hm, sv->max_pfn);
 	hotmem_hold_auto_online(ctx->hm, false);
 	/*
 	 * with the blocks as before, whose onlines computed min_free_kbytes

@@ -3132,6 +3132,8 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	/* a watermark sysctl's write: what its undo stores back (hmfs_state_undo_wmark()) */
 	if (ch->op == HMFS_CH_VM_WMARK)
 		sv->wmark = hotmem_wmark_save(ctx->hm);
+	/* what an undone add lowers it to again (machine.c undo(); rerfix31b) */
+	sv->max_pfn = hotmem_max_pfn(ctx->hm);
 	/*
 	 * Where an undo rewinds the kernel's allocations to (kmem_rewind()):
 	 * the log's end and the generator.  The mark copies the list, for a
@@ -3210,13 +3212,13 @@ static bool same_json(json_object *a, json_object *b)
 }
 
 /*
- * "params" after an undo against before the change, but "policy-zone"
- * and "max-pfn": the kernel's policy_zone only rises
- * (check_highest_zone(), 6.12), so a first online into ZONE_NORMAL
- * undone leaves it raised; and so does x86's max_pfn, which 6.12 raises
- * even for an add that then fails (add_pages()), so an add undone leaves
- * it raised -- the machine was put back as far as the kernel can be, and
- * the change refused.
+ * "params" after an undo against before the change, but "policy-zone":
+ * the kernel's policy_zone only rises (check_highest_zone(), 6.12), so a
+ * first online into ZONE_NORMAL undone leaves it raised -- the machine
+ * was put back as far as the kernel can be, and the change refused.
+ * "max-pfn" is compared: x86's max_pfn never goes down in the kernel
+ * either, but the undo of an add never acknowledged puts it back
+ * exactly (machine.c undo(); rerfix31b).
  */
 static bool params_same(json_object *now, json_object *pre)
 {
@@ -3231,8 +3233,9 @@ static bool params_same(json_object *now, json_object *pre)
 	}
 	json_object_object_del(a, "policy-zone");
 	json_object_object_del(b, "policy-zone");
-	json_object_object_del(a, "max-pfn");
-	json_object_object_del(b, "max-pfn");
+	/* a file from before "max-pfn" was saved has none to compare */
+	if (!json_object_object_get_ex(b, "max-pfn", NULL))
+		json_object_object_del(a, "max-pfn");
 	same = same_json(a, b);
 	json_object_put(a);
 	json_object_put(b);
