@@ -482,8 +482,16 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const struc
 	hmfs_dev_forget_work(ctx);
 }
 
-static const char *op_name(enum hmfs_change_op op)
+/* what @ch wrote, as its refusal names it: each sysctl by its own name */
+static const char *op_name(const struct hmfs_change *ch)
 {
+	static const char *const wmark[] = {
+		[HMFS_VM_MIN_FREE_KBYTES] = "vm.min_free_kbytes",
+		[HMFS_VM_WATERMARK_SCALE_FACTOR] = "vm.watermark_scale_factor",
+		[HMFS_VM_LOWMEM_RESERVE_RATIO] = "vm.lowmem_reserve_ratio",
+	};
+	const enum hmfs_change_op op = ch->op;
+
 	static const char *const names[] = {
 		[HMFS_CH_BLOCK_STATE] = "memoryN/state",
 		[HMFS_CH_BLOCK_ONLINE] = "memoryN/online",
@@ -505,11 +513,13 @@ static const char *op_name(enum hmfs_change_op op)
 		[HMFS_CH_DRIVER_RETRY] = "virtio-mem driver's work after it",
 		[HMFS_CH_HUGETLB_OVERCOMMIT] = "nr_overcommit_hugepages",
 		[HMFS_CH_ANON_COUNT] = "anonymous devices' count (device[N])",
-		[HMFS_CH_VM_RESERVE] = "user_reserve_kbytes or admin_reserve_kbytes",
-		[HMFS_CH_VM_WMARK] = "min_free_kbytes, watermark_scale_factor or lowmem_reserve_ratio",
 		[HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP] = "hugetlb_optimize_vmemmap",
 	};
 
+	if (op == HMFS_CH_VM_RESERVE)
+		return ch->id ? "vm.admin_reserve_kbytes" : "vm.user_reserve_kbytes";
+	if (op == HMFS_CH_VM_WMARK && ch->id < sizeof(wmark) / sizeof(wmark[0]))
+		return wmark[ch->id];
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "change";
 }
 
@@ -544,14 +554,14 @@ static int unsaved(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 	if (!hmfs_state_pre_matches(ctx, sv)) {
 		hmfs_state_freeze(ctx, "; the machine differs from the file: restart hotmemfs to go back to the file's machine",
 				  "saving the state file %s failed (%s) and the %s could not be undone%s%s",
-				  ctx->state_path, strerror(-sret), op_name(ch->op), e[0] ? ": " : "", e);
+				  ctx->state_path, strerror(-sret), op_name(ch), e[0] ? ": " : "", e);
 		goto frozen;
 	}
 	/* the file is the one from before, unless the failed record may be in it */
 	if (sv->maybe_kept && kept_record_superseded(ctx, sret))
 		goto frozen;
 	snprintf(err, errlen, "saving the state file %.300s: %s; the %s was undone", ctx->state_path,
-		 strerror(-sret), op_name(ch->op));
+		 strerror(-sret), op_name(ch));
 	fprintf(stderr, "hotmemfs: %s\n", err);
 	return sret;
 frozen:
@@ -1172,7 +1182,7 @@ static int lock_free_value(struct hmfs_ctx *ctx, const struct hmfs_change *ch, c
 	if (ret) {
 		/* the anonymous devices' count is only raised (param_set()): never undone */
 		snprintf(err, errlen, "saving the state file %.300s: %s; the %s %s",
-			 ctx->state_path, strerror(-ret), op_name(ch->op),
+			 ctx->state_path, strerror(-ret), op_name(ch),
 			 ch->op == HMFS_CH_ANON_COUNT ? "stays taken (a number is never given twice)" :
 							"was undone");
 		fprintf(stderr, "hotmemfs: %s\n", err);

@@ -3664,22 +3664,43 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 }
 
 /*
- * its record's sync failed (rollback(), change_lock held, no param record
- * taken meanwhile).  The ratios' reserves stored back exactly, as a
- * watermark sysctl's change is undone (hmfs_state_undo_wmark(); reread31
- * R9): setting the old ratios again would compute them from the managed
- * pages of now.  Any change after it is in the rollback too, undone
- * before it.
+ * The one way a watermark sysctl's write is taken back, whichever way it
+ * went (lock-free with a journal, the change's way without one) and
+ * whatever failed (its journal write, its sync): the engine's exact
+ * snapshot @w from before it stored back, the part write @id sets and
+ * no more -- the other part has writers of its own (rerfix31a).  false:
+ * no snapshot (no memory when it was to be taken), nothing done.
  */
+static bool wmark_back(struct hmfs_ctx *ctx, const struct hm_wmark_state *w,
+		       enum hmfs_vm_wmark id)
+{
+	if (!w)
+		return false;
+	hotmem_wmark_restore(ctx->hm, w,
+			     id == HMFS_VM_LOWMEM_RESERVE_RATIO ? HM_WMARK_RESERVES : HM_WMARK_MARKS);
+	return true;
+}
+
+/*
+ * A lock-free parameter's value as it was before @ps's write, which
+ * failed: its journal write (under journal_lock, hmfs_state_set_param())
+ * or its record's sync (rollback(), change_lock held, no param record
+ * taken meanwhile: param_undo()).  The ratios' reserves are stored back
+ * exactly, as any watermark sysctl's write is undone (wmark_back();
+ * reread31 R9, rerfix31a): setting the old ratios again would compute
+ * them from the managed pages of now.  Any change after it is in the
+ * rollback too, undone before it.
+ */
+static void param_back(struct hmfs_ctx *ctx, struct hmfs_param_save *ps)
+{
+	if (!ps->wmark || !wmark_back(ctx, ps->wmark, HMFS_VM_LOWMEM_RESERVE_RATIO))
+		param_set(ctx, ps->param, &ps->old);
+}
+
 static int param_undo(struct hmfs_ctx *ctx, struct hmfs_save *sv, int sret)
 {
-	struct hmfs_param_save *ps = (struct hmfs_param_save *)sv;
-
 	(void)sret;
-	if (ps->wmark)
-		hotmem_wmark_restore(ctx->hm, ps->wmark, HM_WMARK_RESERVES);
-	else
-		param_set(ctx, ps->param, &ps->old);
+	param_back(ctx, (struct hmfs_param_save *)sv);
 	return 0;
 }
 
@@ -3807,7 +3828,7 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 		param_set(ctx, p, &v);
 		ret = journal_put(ctx, &ps->sv, line, len, 0);
 		if (ret)
-			param_set(ctx, p, &ps->old);
+			param_back(ctx, ps);
 	}
 	pthread_mutex_unlock(&ctx->journal_lock);
 	free(line);
@@ -3857,13 +3878,8 @@ void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 void hmfs_state_undo_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 			   const struct hmfs_save *sv)
 {
-	if (sv->wmark) {
-		/* what the write set, no more: the other part has writers of its own */
-		hotmem_wmark_restore(ctx->hm, sv->wmark,
-				     ch->id == HMFS_VM_LOWMEM_RESERVE_RATIO ? HM_WMARK_RESERVES :
-									     HM_WMARK_MARKS);
+	if (sv->wmark && wmark_back(ctx, sv->wmark, (enum hmfs_vm_wmark)ch->id))
 		return;
-	}
 	undo_params_with(ctx, ch, json_object_object_get(sv->pre, "params"),
 			 restore_watermark_sysctls);
 }

@@ -16,7 +16,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 require_env
 require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/wfail
 H=$MNT/sys/devices/system/node/node0/hugepages/hugepages-2048kB
 # zoneinfo's Movable zone: managed, its watermarks and protections (not its pagesets')
 movable() { awk '/^Node/ {z = $4} z == "Movable" && /^        (managed|min|low|high|protection)/' "$MNT/proc/zoneinfo"; }
@@ -52,6 +52,29 @@ is "$(marks)" "$expect" "... every zone's watermarks as before the failed write"
 refused_save "100 100 8 0 0" "$V/lowmem_reserve_ratio" "lowmem_reserve_ratio <- '100 100 8 0 0'" \
 	"... the machine as before"
 is "$(marks)" "$expect" "... every zone's protections as before the failed write"
+
+# the same writes with the journal's write itself failing (no fdatasync
+# reached): vm.lowmem_reserve_ratio's lock-free write set the old ratios
+# again, which computed the reserves from the managed pages of now; each
+# is stored back from the snapshot (rerfix31a), and the refusal names
+# the sysctl written
+# refused_write VALUE FILE WHAT NAME: as refused_save, the journal's pwrite() failing
+refused_write() {
+	local before
+	before=$(snapshot)
+	: >"$HOTMEM_TEST_JOURNAL_WRITE_FAIL"
+	echo "$1" >"$2" 2>/dev/null
+	tap_ok $((! $?)) "$3 is refused, its journal write failing"
+	rm -f "$HOTMEM_TEST_JOURNAL_WRITE_FAIL"
+	same_text "$(snapshot)" "$before" "... the machine as before"
+	is "$(marks)" "$expect" "... every zone's watermarks and protections as before the failed write"
+	grep -q "the $4 was undone" "$TMP/hotmemfs.log"
+	tap_ok $? "... the log names it: the $4 was undone"
+}
+refused_write "100 100 8 0 0" "$V/lowmem_reserve_ratio" "lowmem_reserve_ratio <- '100 100 8 0 0'" \
+	vm.lowmem_reserve_ratio
+refused_write 150 "$V/watermark_scale_factor" "watermark_scale_factor <- 150" vm.watermark_scale_factor
+refused_write 100 "$V/min_free_kbytes" "min_free_kbytes <- 100" vm.min_free_kbytes
 
 # an undone offline onlines the block again, which computes
 # min_free_kbytes over the operator's lower one, and then regrows the
