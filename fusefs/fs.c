@@ -738,7 +738,7 @@ static void hmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	/*
-	 * after a splice's short read, or any open of a /proc/sys file
+	 * after a splice's short read, or any open of a procfs file
 	 * (splice.c): may_wait() sent this OPEN to a worker
 	 */
 	if (on_worker(ctx))
@@ -1095,7 +1095,7 @@ static bool may_wait(const struct hmfs_loop *loop, const struct fuse_buf *fbuf, 
 	ino = in->nodeid == FUSE_ROOT_ID ? HMFS_INO(HMFS_C_STATIC, 1) : in->nodeid;
 	if (HMFS_INO_CLASS(ino) == HMFS_C_FWMAP)
 		return true;
-	/* its notify_store may wait for a page-cache READ of the file (splice.c; every sysctl's) */
+	/* its notify_store may wait for a page-cache READ of the file (splice.c; every procfs file's) */
 	if (in->opcode == FUSE_OPEN && hmfs_splice_open_pending(loop->ctx, ino))
 		return true;
 	v = HMFS_INO_VAL(ino);

@@ -1727,9 +1727,9 @@ void hmfs_read_answer(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi);
 bool hmfs_req_fatal_signal(void *req);
 void hmfs_splice_read_seen(struct hmfs_ctx *ctx, uint64_t ino, uint64_t lock_owner);
-/* an OPEN of @ino puts its i_size back, or a /proc/sys file's at its value's length: it must go to a worker (fs.c may_wait()) */
+/* an OPEN of @ino puts its i_size back, or a procfs file's at its text's length: it must go to a worker (fs.c may_wait()) */
 bool hmfs_splice_open_pending(struct hmfs_ctx *ctx, uint64_t ino);
-/* in that OPEN, on a worker, before its reply: i_size back to @n's st_size (a sysctl's: its value's length) */
+/* in that OPEN, on a worker, before its reply: i_size back to @n's st_size (a procfs file's: its text's length) */
 void hmfs_splice_open_restore(struct hmfs_ctx *ctx, uint64_t ino, const struct hmfs_node *n);
 /* @ino's record dropped (the kernel forgot the inode): true when there was one */
 bool hmfs_splice_forget(struct hmfs_ctx *ctx, uint64_t ino);

@@ -54,12 +54,12 @@
  * as the other reads, after an earlier splice of it.  Without the restore
  * that second one read its text cut short instead.
  *
- * What this cannot do: a procfs file's st_size is 0, and
- * filemap_splice_read() asks no READ at i_size 0 -- nothing reaches
- * hotmemfs (docs/hotmemfs.md "Known differences") -- but for the /proc/sys
- * files, whose every OPEN puts i_size at the value's length (sysctl_ino()): a stat
- * between the open and the splice (shutil.copyfile()'s fstat) is a
- * GETATTR, the store having invalidated the size, and sets it back to 0.
+ * A procfs file's st_size is 0, and filemap_splice_read() asks no READ
+ * at i_size 0, so every OPEN of one puts i_size at its text's length
+ * (sized_at_open()).  What this cannot do: a stat between the open and
+ * the splice (shutil.copyfile()'s fstat) is a GETATTR, the store having
+ * invalidated the size, and sets it back to 0 (docs/hotmemfs.md "Known
+ * differences").
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -100,33 +100,61 @@ out:
 }
 
 /*
- * A /proc/sys file (static): every OPEN of it puts i_size at its value's
- * length.  Its
- * st_size is 0 (procfs's), so a splice read nothing, and a write left
- * i_size at the write's end (FUSE's fuse_write_update_attr() after a
- * write past i_size 0) until the next GETATTR: a later splice read that
- * many bytes of the value -- "1" of "12345" after `echo 5 >` -- and none
- * at all once a truncate's SETATTR (`: >`, a failed `echo junk >`) set it
- * back to 0.  6.12 splices the whole value whatever came before
- * (proc_sys_file_operations' .splice_read = copy_splice_read, through
- * proc_sys_read()), and a truncate changes nothing: proc_sys_setattr()
- * is setattr_prepare() and setattr_copy(), which copies no size.  A page
- * holds any sysctl's value; the short READ of it shrinks i_size to the
- * value's length, as a sysfs attribute's.
+ * A procfs file (static): every OPEN of it puts i_size at its text's
+ * length.  Its st_size is 0 (procfs's, kept: stat(2), `wc -c`, `tail` and
+ * `cp` of the kernel's /proc expect it), so filemap_splice_read() asked
+ * no READ and a splice read nothing: `busybox cat /proc/meminfo` (sendfile)
+ * printed nothing, where 6.12 splices every seq_file of procfs whole
+ * (fs/proc/inode.c proc_iter_file_ops: .splice_read = copy_splice_read;
+ * meminfo, zoneinfo, buddyinfo, vmstat, pagetypeinfo, iomem are
+ * proc_create_single()/proc_create_seq() files, read_iter) and every
+ * /proc/sys file (proc_sys_file_operations, copy_splice_read through
+ * proc_sys_read()).  A /proc/sys file had it worse: a write left i_size
+ * at the write's end (FUSE's fuse_write_update_attr() after a write past
+ * i_size 0) until the next GETATTR, so a later splice read that many bytes
+ * of the value -- "1" of "12345" after `echo 5 >` -- and none at all once a
+ * truncate's SETATTR (`: >`, a failed `echo junk >`) set it back to 0;
+ * 6.12's truncate of one changes nothing (proc_sys_setattr():
+ * setattr_copy() copies no size).  The splice's READ renders the text anew
+ * at 0 (fs.c of_render(), as seq_read_iter() does) and its short reply
+ * shrinks i_size to that text's length, as a sysfs attribute's; a text
+ * grown between the OPEN and the READ is cut at the OPEN's length.
+ * /proc/cmdline has its length as st_size already (6.18); kpageflags and
+ * kpagecount are proc_read files, which 6.12 does not splice at all
+ * (proc_reg_file_ops has no .splice_read: EINVAL, and busybox reads them
+ * instead): not sized here, a splice of them reads nothing.
  */
-static bool sysctl_ino(const struct hmfs_ctx *ctx, uint64_t ino)
+static bool sized_at_open(enum hmfs_attr a)
+{
+	if (hmfs_attr_is_sysctl(a))
+		return true;
+	switch (a) {
+	case A_MEMINFO:
+	case A_ZONEINFO:
+	case A_BUDDYINFO:
+	case A_VMSTAT:
+	case A_PAGETYPEINFO:
+	case A_IOMEM:
+	case A_BOOT_ID: /* /proc/sys/kernel/random/boot_id, a sysctl's file */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool sized_ino(const struct hmfs_ctx *ctx, uint64_t ino)
 {
 	uint64_t v = HMFS_INO_VAL(ino);
 
 	return HMFS_INO_CLASS(ino) == HMFS_C_STATIC && v >= 1 && v <= (uint64_t)ctx->nr_snodes &&
-	       hmfs_attr_is_sysctl(ctx->snodes[v - 1].attr);
+	       sized_at_open(ctx->snodes[v - 1].attr);
 }
 
 bool hmfs_splice_open_pending(struct hmfs_ctx *ctx, uint64_t ino)
 {
 	bool found;
 
-	if (sysctl_ino(ctx, ino))
+	if (sized_ino(ctx, ino))
 		return true;
 	if (!__atomic_load_n(&ctx->nr_spliced, __ATOMIC_RELAXED))
 		return false;
@@ -152,8 +180,8 @@ bool hmfs_splice_forget(struct hmfs_ctx *ctx, uint64_t ino)
 }
 
 /*
- * The byte a sysctl's OPEN stores: the last of its value now, so that
- * i_size is the value's length, and the byte what a READ puts there.  Not
+ * The byte a procfs file's OPEN stores: the last of its text now, so that
+ * i_size is the text's length, and the byte what a READ puts there.  Not
  * at a page: a concurrent change of the inode's attributes (another
  * opener's store, a GETATTR, a truncate) while a splice's READ is in
  * flight makes FUSE skip that READ's shrink (fuse_read_update_size()), and
@@ -161,7 +189,7 @@ bool hmfs_splice_forget(struct hmfs_ctx *ctx, uint64_t ino)
  * "2872" for three busybox cats of one file at once.  Not a zero: a store
  * lands in a folio a concurrent READ filled ("2872\0").  Length 0: no store.
  */
-static off_t sysctl_last_byte(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *last)
+static off_t proc_last_byte(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *last)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -181,9 +209,9 @@ void hmfs_splice_open_restore(struct hmfs_ctx *ctx, uint64_t ino, const struct h
 	bool spliced = hmfs_splice_forget(ctx, ino);
 	struct stat st;
 
-	if (hmfs_attr_is_sysctl(n->attr)) {
+	if (sized_at_open(n->attr)) {
 		/* not counted: splice-size-restores counts the splices put right */
-		st.st_size = sysctl_last_byte(ctx, n, &byte);
+		st.st_size = proc_last_byte(ctx, n, &byte);
 	} else {
 		if (!spliced)
 			return;
