@@ -1032,11 +1032,14 @@ vmem_del_waiter_removes() {
 }
 
 # block_state_wait N STATE...: 0 once memoryN/state reads one of STATE...
-# (an offline looping: going-offline; ended: online offline), 1 after 30 s.
+# (an offline looping: going-offline; ended: online offline), 1 after 120 s
+# (30 s until 2026-12-02: 154's eject, started in the background, reached
+# memory33 only after that in a CI run at load 20; the wait ends as soon as
+# the state is there, so only a failing run pays the bound).
 # Each read is bounded too (20 s): one that waits for the running offline
 # (the bug tests/fusefs/16 looks for) ends, and the test fails, not hangs.
 block_state_wait() {
-	local n=$1 s want end=$((SECONDS + 30))
+	local n=$1 s want end=$((SECONDS + 120))
 	shift
 	while :; do
 		s=$(timeout 20 cat "$MNT/sys/devices/system/memory/memory$n/state")
