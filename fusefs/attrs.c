@@ -1831,19 +1831,32 @@ static int proc_get_long(const char **p, size_t *left, unsigned long long *v, bo
 }
 
 /*
- * proc_doulongvec_minmax() (6.18 kernel/sysctl.c) of one unsigned long,
- * as hugetlb_sysctl_handler_common() asks: spaces skipped, then
- * proc_get_long(); a '-' is EINVAL too.
+ * __do_proc_doulongvec_minmax() (6.12 kernel/sysctl.c) writing one
+ * unsigned long (proc_doulongvec_minmax(), and
+ * proc_hugetlb_doulongvec_minmax() for the hugetlb handlers): spaces
+ * skipped, proc_get_long(), a '-' EINVAL too ("err || neg"), then the
+ * spaces after it skipped.  *@used: the bytes the write takes (*lenp -=
+ * left), short of @count by what follows the number and its spaces --
+ * `echo "5 6"` is answered 2, as on a 6.12.117 guest, and its "6\n" then
+ * written at 2 is dropped (sysctl_writes_strict:
+ * hmfs_attr_is_sysctl()); answering all of @count said the whole write
+ * was taken (tests/fusefs/438).  Nothing but spaces is EINVAL ("first").
  */
-static int sysctl_get_ulong(const char *buf, size_t count, unsigned long long *v)
+static int sysctl_get_ulong(const char *buf, size_t count, unsigned long long *v, size_t *used)
 {
 	size_t left = sysctl_write_len(count);
 	bool neg;
 	int ret;
 
 	proc_skip_spaces(&buf, &left);
+	if (!left)
+		return -EINVAL;
 	ret = proc_get_long(&buf, &left, v, &neg);
-	return ret ? ret : neg ? -EINVAL : 0;
+	if (ret || neg)
+		return -EINVAL;
+	proc_skip_spaces(&buf, &left);
+	*used = count - left;
+	return 0;
 }
 
 /*
@@ -1936,9 +1949,11 @@ static ssize_t store_sysctl_hugepages(struct hmfs_ctx *ctx, const char *buf, siz
 				      const struct hotmem_task *task)
 {
 	unsigned long long v;
-	int ret = sysctl_get_ulong(buf, count, &v);
+	size_t used;
+	int ret = sysctl_get_ulong(buf, count, &v, &used);
 
-	return ret ? ret : store_pool_count(ctx, POOL_GLOBAL, v, count, task);
+	/* __nr_hugepages_store_common()'s answer: the length the handler took */
+	return ret ? ret : store_pool_count(ctx, POOL_GLOBAL, v, used, task);
 }
 
 /*
@@ -1958,12 +1973,13 @@ static ssize_t store_hugetlb_overcommit(struct hmfs_ctx *ctx, bool sysctl, const
 {
 	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB_OVERCOMMIT, .task = task };
 	unsigned long long v;
-	int ret = sysctl ? sysctl_get_ulong(buf, count, &v) : hmu_kstrtoull(buf, 10, &v);
+	size_t used = count; /* sysfs takes a write whole */
+	int ret = sysctl ? sysctl_get_ulong(buf, count, &v, &used) : hmu_kstrtoull(buf, 10, &v);
 
 	if (ret)
 		return ret;
 	ch.value = (long long)v; /* apply() takes it back as unsigned: ULONG_MAX shows as written */
-	return store_change(ctx, &ch, count);
+	return store_change(ctx, &ch, used);
 }
 
 /*
@@ -1979,12 +1995,13 @@ static ssize_t store_vm_reserve(struct hmfs_ctx *ctx, bool admin, const char *bu
 {
 	struct hmfs_change ch = { .op = HMFS_CH_VM_RESERVE, .id = admin, .task = task };
 	unsigned long long v;
-	int ret = sysctl_get_ulong(buf, count, &v);
+	size_t used;
+	int ret = sysctl_get_ulong(buf, count, &v, &used);
 
 	if (ret)
 		return ret;
 	ch.value = (long long)v; /* apply() takes it back as unsigned */
-	return store_change(ctx, &ch, count);
+	return store_change(ctx, &ch, used);
 }
 
 /*
