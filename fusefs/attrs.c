@@ -1921,29 +1921,6 @@ static int sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, l
 	return sysctl_get_ints_nr(buf, count, vals, n, min, max, used, &nr);
 }
 
-/*
- * A /proc/sys file: proc_sys_call_handler()'s handlers under
- * sysctl_writes_strict (1, the default) take a write past the file's
- * start whole and change nothing (proc_first_pos_non_zero_ignore())
- */
-bool hmfs_attr_is_sysctl(enum hmfs_attr a)
-{
-	switch (a) {
-	case A_SYSCTL_NR_HUGEPAGES:
-	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
-	case A_SYSCTL_NR_OVERCOMMIT:
-	case A_SYSCTL_MIN_FREE_KBYTES:
-	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
-	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
-	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP:
-	case A_SYSCTL_USER_RESERVE:
-	case A_SYSCTL_ADMIN_RESERVE:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* hugetlb_sysctl_handler(), hugetlb_mempolicy_sysctl_handler(): the global pool */
 static ssize_t store_sysctl_hugepages(struct hmfs_ctx *ctx, const char *buf, size_t count,
 				      const struct hotmem_task *task)

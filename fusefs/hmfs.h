@@ -1141,6 +1141,8 @@ bool hmfs_cpu_on_node(struct hmfs_ctx *ctx, unsigned long cpu, int nid);
 int hmfs_node_cpumask(struct hmfs_ctx *ctx, int nid, unsigned char *mask, size_t len);
 
 /* tree.c */
+/* a /proc/sys/vm file (vm_sysctls[]), whose write past the file's start changes nothing */
+bool hmfs_attr_is_sysctl(enum hmfs_attr a);
 int hmfs_tree_init(struct hmfs_ctx *ctx);
 void hmfs_tree_free(struct hmfs_ctx *ctx);
 int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);
@@ -1344,8 +1346,6 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 ssize_t hmfs_store_gone(struct hmfs_ctx *ctx, const struct hmfs_node *n);
 /* a store only root may run, whatever the mode says (capable(CAP_SYS_ADMIN)) */
 bool hmfs_store_needs_admin(const struct hmfs_node *n);
-/* a /proc/sys file, whose write past the file's start changes nothing (attrs.c) */
-bool hmfs_attr_is_sysctl(enum hmfs_attr a);
 size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
 
 /* fs.c */

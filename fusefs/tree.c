@@ -398,11 +398,49 @@ static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
 }
 
 /*
+ * The /proc/sys/vm files hotmemfs serves, all 0644 in a 0555 procfs
+ * directory, in the order they are listed: one table, which makes the
+ * nodes (sn_hugetlb_global()) and says which files are sysctls
+ * (hmfs_attr_is_sysctl()) -- a file added here is both.
+ */
+static const struct {
+	const char *name;
+	enum hmfs_attr attr;
+} vm_sysctls[] = {
+	/* mm/hugetlb_sysctl.c's hugetlb_table[] (6.18; 6.12's in mm/hugetlb.c): the global pool */
+	{ "nr_hugepages", A_SYSCTL_NR_HUGEPAGES },
+	{ "nr_hugepages_mempolicy", A_SYSCTL_NR_HUGEPAGES_MEMPOLICY },
+	{ "nr_overcommit_hugepages", A_SYSCTL_NR_OVERCOMMIT },
+	/* the watermarks' own (zoneinfo's min, low, high, protection): 6.12 page_alloc_sysctl_table */
+	{ "min_free_kbytes", A_SYSCTL_MIN_FREE_KBYTES },
+	{ "watermark_scale_factor", A_SYSCTL_WATERMARK_SCALE_FACTOR },
+	{ "lowmem_reserve_ratio", A_SYSCTL_LOWMEM_RESERVE_RATIO },
+	/* 6.12 mm/hugetlb_vmemmap.c hugetlb_vmemmap_sysctls[]: proc_dobool() */
+	{ "hugetlb_optimize_vmemmap", A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP },
+	/* 6.12 kernel/sysctl.c vm_table[]: proc_doulongvec_minmax() */
+	{ "user_reserve_kbytes", A_SYSCTL_USER_RESERVE },
+	{ "admin_reserve_kbytes", A_SYSCTL_ADMIN_RESERVE },
+};
+
+/*
+ * A /proc/sys/vm file of vm_sysctls[]: proc_sys_call_handler()'s
+ * handlers under sysctl_writes_strict (1, the default) take a write past
+ * the file's start whole and change nothing
+ * (proc_first_pos_non_zero_ignore()), and copy nothing to a read there
+ */
+bool hmfs_attr_is_sysctl(enum hmfs_attr a)
+{
+	for (size_t i = 0; i < sizeof(vm_sysctls) / sizeof(vm_sysctls[0]); i++)
+		if (vm_sysctls[i].attr == a)
+			return true;
+	return false;
+}
+
+/*
  * The global HugeTLB pool's files: hugetlb_sysfs_init() (6.18
  * mm/hugetlb_sysfs.c) makes kernel/mm/hugepages/ with a directory per
  * hstate holding hstate_attrs[] -- the engine's one, 2 MiB (no
- * hugepages-1048576kB, as nodeN's); mm/hugetlb_sysctl.c's
- * hugetlb_table[] the three vm sysctls, 0644 in a 0555 procfs directory.
+ * hugepages-1048576kB, as nodeN's); and proc/sys/vm, vm_sysctls[].
  */
 static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int procsys)
 {
@@ -417,18 +455,8 @@ static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int procsys)
 	sn_add(ctx, hp, "nr_overcommit_hugepages", RW, A_HP_OVERCOMMIT);
 	sn_add(ctx, hp, "resv_hugepages", RO, A_HP_RESV);
 	sn_add(ctx, hp, "surplus_hugepages", RO, A_HP_SURPLUS);
-	sn_add(ctx, vm, "nr_hugepages", RW, A_SYSCTL_NR_HUGEPAGES);
-	sn_add(ctx, vm, "nr_hugepages_mempolicy", RW, A_SYSCTL_NR_HUGEPAGES_MEMPOLICY);
-	sn_add(ctx, vm, "nr_overcommit_hugepages", RW, A_SYSCTL_NR_OVERCOMMIT);
-	/* the watermarks' own (zoneinfo's min, low, high, protection): 6.12 page_alloc_sysctl_table */
-	sn_add(ctx, vm, "min_free_kbytes", RW, A_SYSCTL_MIN_FREE_KBYTES);
-	sn_add(ctx, vm, "watermark_scale_factor", RW, A_SYSCTL_WATERMARK_SCALE_FACTOR);
-	sn_add(ctx, vm, "lowmem_reserve_ratio", RW, A_SYSCTL_LOWMEM_RESERVE_RATIO);
-	/* 6.12 mm/hugetlb_vmemmap.c hugetlb_vmemmap_sysctls[]: 0644, proc_dobool() */
-	sn_add(ctx, vm, "hugetlb_optimize_vmemmap", RW, A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP);
-	/* 6.12 kernel/sysctl.c vm_table[]: 0644, proc_doulongvec_minmax() */
-	sn_add(ctx, vm, "user_reserve_kbytes", RW, A_SYSCTL_USER_RESERVE);
-	sn_add(ctx, vm, "admin_reserve_kbytes", RW, A_SYSCTL_ADMIN_RESERVE);
+	for (size_t i = 0; i < sizeof(vm_sysctls) / sizeof(vm_sysctls[0]); i++)
+		sn_add(ctx, vm, vm_sysctls[i].name, RW, vm_sysctls[i].attr);
 }
 
 static int kf_cache_init(struct hmfs_ctx *ctx);
