@@ -913,6 +913,26 @@ struct boot_words {
 	size_t nu;
 };
 
+/*
+ * hotmem_cmdline_next() that also gives the word as proc/cmdline spells
+ * it (*@raw, *@rawlen: its quotes kept; the kernel's next_arg() strips
+ * them to parse, saved_command_line keeps them): a word carried into the
+ * profile keeps them, so the /proc/cmdline of a machine booted from it
+ * is the dump's byte for byte -- movablecore="256M" came back as
+ * movablecore=256M, a note named dyndbg="file x +p" as dyndbg=file x +p
+ */
+static int cmdline_next_raw(const char **p, char *w, size_t len, const char **raw, int *rawlen)
+{
+	int ret;
+
+	while (isspace((unsigned char)**p))
+		(*p)++;
+	*raw = *p;
+	ret = hotmem_cmdline_next(p, w, len);
+	*rawlen = (int)(*p - *raw);
+	return ret;
+}
+
 static bool word_is(const char *w, const char *name)
 {
 	size_t len = strlen(name);
@@ -1005,10 +1025,10 @@ static void note_hp_unmodelled(struct found *f, const char *w, const char *size_
 static int boot_words(struct found *f, const char *pool, bool say, struct boot_words *bw)
 {
 	char line[1024], err[256], w[512], tmp[512];
-	const char *p = line, *bound;
+	const char *p = line, *bound, *raw;
 	struct hp_binding hb = { .size_seen = false };
 	bool placed = false, size_word;
-	int ret;
+	int ret, rawlen;
 
 	memset(bw, 0, sizeof(*bw));
 	hotmem_config_default(&bw->cfg);
@@ -1019,8 +1039,9 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 		line[0] = '\0';
 	hp_default_hstate(line, &hb);
 	/* the kernel's words: quotes honoured, none after a bare "--" (init's; reread30 R8) */
-	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
-		const char *word = w;
+	while (cmdline_next_raw(&p, w, sizeof(w), &raw, &rawlen) > 0) {
+		const char *word = raw;
+		int wordlen = rawlen;
 
 		bound = hp_bound_refused(&hb, w);
 		if (bound) {
@@ -1041,8 +1062,8 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 		if (hotmem_cmdline_unmodelled(w, tmp, sizeof(tmp))) {
 			if (bw->nu < sizeof(bw->unmodelled))
 				bw->nu += (size_t)snprintf(bw->unmodelled + bw->nu,
-							   sizeof(bw->unmodelled) - bw->nu, "%s%s",
-							   bw->nu ? " " : "", w);
+							   sizeof(bw->unmodelled) - bw->nu, "%s%.*s",
+							   bw->nu ? " " : "", rawlen, raw);
 			continue;
 		}
 		bw->movable += !strncmp(w, "kernelcore=", 11) || !strncmp(w, "movablecore=", 12);
@@ -1050,11 +1071,14 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 			bw->hugepages = true;
 			snprintf(bw->hp_word, sizeof(bw->hp_word), "%.127s", w);
 			placed = true;
-			word = pool ? pool : w;
+			if (pool) {
+				word = pool;
+				wordlen = (int)strlen(pool);
+			}
 		}
-		if (*word && bw->n < sizeof(bw->buf))
-			bw->n += (size_t)snprintf(bw->buf + bw->n, sizeof(bw->buf) - bw->n, "%s%s",
-						  bw->n ? " " : "", word);
+		if (wordlen && bw->n < sizeof(bw->buf))
+			bw->n += (size_t)snprintf(bw->buf + bw->n, sizeof(bw->buf) - bw->n, "%s%.*s",
+						  bw->n ? " " : "", wordlen, word);
 	}
 	if (pool && *pool && !placed && bw->n < sizeof(bw->buf))
 		bw->n += (size_t)snprintf(bw->buf + bw->n, sizeof(bw->buf) - bw->n, "%s%s",
@@ -1230,10 +1254,11 @@ static const char *hugetlb_pool(struct found *f, const bool *boot, char *buf, si
 static void drop_words(struct boot_words *bw, const char *name)
 {
 	char out[sizeof(bw->buf)] = "", w[512];
-	const char *p = bw->buf;
+	const char *p = bw->buf, *raw;
 	size_t n = 0, len = strcspn(name, "=");
+	int rawlen;
 
-	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
+	while (cmdline_next_raw(&p, w, sizeof(w), &raw, &rawlen) > 0) {
 		size_t i = 0;
 
 		for (; i < len && w[i] && (w[i] == name[i] || (strchr("-_", w[i]) &&
@@ -1241,7 +1266,7 @@ static void drop_words(struct boot_words *bw, const char *name)
 			;
 		if (i == len && (w[i] == '=' || !w[i]))
 			continue;
-		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "", w);
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%.*s", n ? " " : "", rawlen, raw);
 	}
 	memcpy(bw->buf, out, n + 1);
 	bw->n = n;

@@ -70,10 +70,11 @@ is "$(cat "$M/memory3/valid_zones") $(zone_line DMA32)" "Movable start_pfn 4096 
 stop_fs
 
 # the kernel's words of proc/cmdline (reread30 R8): quotes honoured, and
-# none after a bare "--" (init's arguments: parse_args() stops there)
+# none after a bare "--" (init's arguments: parse_args() stops there); the
+# word carried as proc/cmdline spells it, quotes and all (sysctl32)
 echo 'root=/dev/vda "movablecore=256M" -- kernelcore=100M' >"$TMP/a/proc/cmdline"
 "$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/a" -o "$TMP/b.profile" 2>"$TMP/b.notes"
-grep -qx 'cmdline = ".*movablecore=256M"' "$TMP/b.profile" && ! grep -q "kernelcore=" "$TMP/b.profile"
-tap_ok $? "from-sysfs: a quoted movablecore= taken, a kernelcore= after \"--\" (init's) not" \
+grep -qx 'cmdline = ".*"movablecore=256M""' "$TMP/b.profile" && ! grep -q "kernelcore=" "$TMP/b.profile"
+tap_ok $? "from-sysfs: a quoted movablecore= taken, quoted, a kernelcore= after \"--\" (init's) not" \
 	"$(grep '^cmdline' "$TMP/b.profile")"
 done_testing
