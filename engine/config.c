@@ -128,7 +128,34 @@ static void profile_default(struct hotmem_config *cfg)
  * 32 pages of memory3 are a hole, so 6.12's offline_pages() refuses
  * memory3 with EINVAL "memory holes" and zoneinfo's DMA32 spans 126944.
  */
-#define QEMU_512M_RAM_END 0x1ffe0000ULL
+#define QEMU_E820_TABLES 0x20000ULL
+#define QEMU_512M_RAM_END ((512ULL << 20) - QEMU_E820_TABLES)
+
+static void add_e820(struct hotmem_config *cfg, uint64_t start, uint64_t end, bool ram)
+{
+	cfg->e820[cfg->nr_e820++] = (struct hm_e820_entry){ start, end, ram };
+}
+
+/*
+ * QEMU's pc machine's e820 table as its guest logs it (the BIOS-e820
+ * lines of Debian's 6.12.117 under QEMU 7.2 with SeaBIOS,
+ * tests/fixtures/boot-map/): RAM below the EBDA (0x9fc00), the EBDA and
+ * the BIOS area (0xf0000) reserved, RAM from 1 MiB to @ram_end, 128 KiB
+ * short of QEMU's RAM below 4 GiB (SeaBIOS's tables), the BIOS flash
+ * below 4 GiB, and the HyperTransport hole below 1 TiB that QEMU 7.1+'s
+ * pc_memory_init() reserves for an AMD CPU (-cpu max under TCG is one).
+ * The boot ranges are its RAM in whole pages (add_low_ram()).
+ */
+static void add_qemu_e820(struct hotmem_config *cfg, uint64_t ram_end)
+{
+	add_e820(cfg, 0, 0x9fc00, true);
+	add_e820(cfg, 0x9fc00, 0xa0000, false);
+	add_e820(cfg, 0xf0000, 0x100000, false);
+	add_e820(cfg, 0x100000, ram_end, true);
+	add_e820(cfg, ram_end, ram_end + QEMU_E820_TABLES, false);
+	add_e820(cfg, 0xfffc0000ULL, 1ULL << 32, false);
+	add_e820(cfg, 0xfd00000000ULL, 1ULL << 40, false);
+}
 
 /*
  * the QEMU guest of tests/kernel/run_hotplug.py: -m 512M,slots=4,maxmem=4G,
@@ -141,6 +168,7 @@ static void profile_qemu_512m(struct hotmem_config *cfg)
 {
 	config_common(cfg, "qemu-512m");
 	add_low_ram(cfg, QEMU_512M_RAM_END, 0);
+	add_qemu_e820(cfg, QEMU_512M_RAM_END);
 	cfg->maxmem = (4ULL << 30) + (4ULL << 30);
 	cfg->ram_slots = 4;
 	cfg->device_memory_qemu = true;
@@ -1368,6 +1396,7 @@ static int key_ram(struct profile_line *pl)
 {
 	if (!*pl->have_ram) {
 		pl->cfg->nr_boot_ranges = 0;
+		pl->cfg->nr_e820 = 0;	/* the built-in's firmware map was of its RAM */
 		*pl->have_ram = true;
 	}
 	return parse_range_line(pl->key, pl->val, pl->cfg->boot, &pl->cfg->nr_boot_ranges, pl->err,

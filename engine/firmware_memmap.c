@@ -5,7 +5,8 @@
  * add_memory() hot-adds (firmware_map_add_hotplug()): a DIMM's, a probed
  * block's — never driver-managed memory such as virtio-mem's.  Entries are
  * numbered in the order they come and a number is never reused
- * (map_entries_nr).
+ * (map_entries_nr).  The same boot table gives /proc/iomem its boot
+ * resources (arch/x86/kernel/e820.c e820__reserve_resources()).
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,28 +30,104 @@ static int firmware_map_add_entry(struct hotmem *hm, uint64_t start, uint64_t en
 	return 0;
 }
 
-/* firmware_map_add_early() for each e820 entry: below 1 MiB, holes are Reserved */
-int firmware_map_init(struct hotmem *hm)
+/*
+ * The firmware's e820 table: the profile's (hotmem_config.e820), else one
+ * made from the boot ranges -- each a RAM entry, joined where they meet
+ * (one entry across nodes), a hole below 1 MiB reserved.  Sorted by
+ * address as the boot ranges are.  How many entries.
+ */
+static int e820_firmware_table(const struct hotmem_config *cfg, struct hm_e820_entry *t)
 {
 	uint64_t prev_end = 0;
-	int ret = 0;
+	int nr = 0;
 
-	for (int i = 0; i < hm->cfg.nr_boot_ranges && !ret; i++) {
-		const struct hm_boot_range *b = &hm->cfg.boot[i];
-		struct firmware_map_entry *last;
+	if (cfg->nr_e820) {
+		memcpy(t, cfg->e820, cfg->nr_e820 * sizeof(*t));
+		return cfg->nr_e820;
+	}
+	for (int i = 0; i < cfg->nr_boot_ranges; i++) {
+		const struct hm_boot_range *b = &cfg->boot[i];
 
 		if (b->start > prev_end && b->start <= 0x100000)
-			ret = firmware_map_add_entry(hm, prev_end, b->start - 1, "Reserved");
-		if (ret)
-			break;
-		last = hm->fw_map_used ? &hm->fw_map[hm->fw_map_used - 1] : NULL;
-		if (last && last->end + 1 == b->start && !strcmp(last->type, "System RAM"))
-			last->end = b->end - 1;	/* one e820 entry across nodes */
+			t[nr++] = (struct hm_e820_entry){ prev_end, b->start, false };
+		if (nr && t[nr - 1].ram && t[nr - 1].end == b->start)
+			t[nr - 1].end = b->end;
 		else
-			ret = firmware_map_add_entry(hm, b->start, b->end - 1, "System RAM");
+			t[nr++] = (struct hm_e820_entry){ b->start, b->end, true };
 		prev_end = b->end;
 	}
-	hm->fw_map_boot_nr = hm->fw_map_used;	/* /proc/iomem's boot part */
+	return nr;
+}
+
+static const char *e820_type_to_string(bool ram)
+{
+	return ram ? "System RAM" : "Reserved";
+}
+
+/* one resource of the kernel's table, joined to the one before of its type (e820__update_table()) */
+static void e820_res_add(struct hotmem *hm, uint64_t start, uint64_t end, bool ram)
+{
+	struct e820_res *last = hm->nr_e820_res ? &hm->e820_res[hm->nr_e820_res - 1] : NULL;
+	const char *name = e820_type_to_string(ram);
+
+	if (start >= end)
+		return;
+	if (last && last->end + 1 == start && last->name == name)
+		last->end = end - 1;
+	else
+		hm->e820_res[hm->nr_e820_res++] = (struct e820_res){ start, end - 1, name };
+}
+
+#define BIOS_BEGIN 0xa0000ULL
+#define BIOS_END 0x100000ULL
+
+/*
+ * 6.12 arch/x86/kernel/e820.c e820__reserve_resources() of the table
+ * setup_arch()'s trim_bios_range() left (arch/x86/kernel/setup.c): the
+ * first page is the BIOS's, not RAM ("e820: update [mem
+ * 0x00000000-0x00000fff] usable ==> reserved"), and RAM in the BIOS area
+ * [640 KiB, 1 MiB) is removed.  Every entry is a resource of /proc/iomem,
+ * the reserved ones above 1 MiB too (e820__reserve_resources_late()
+ * inserts those, not busy).  Not modelled: its "RAM buffer" resources
+ * after a RAM end not 64 MiB-aligned (the QEMU machines' fall inside
+ * their reserved entries), and a table of more than E820_RES_MAX / 3
+ * entries (a profile has at most HM_MAX_E820, the boot ranges' table two
+ * a range).
+ */
+static void e820__reserve_resources(struct hotmem *hm, const struct hm_e820_entry *t, int nr)
+{
+	hm->nr_e820_res = 0;
+	for (int i = 0; i < nr; i++) {
+		uint64_t start = t[i].start, end = t[i].end;
+
+		if (!t[i].ram) {
+			e820_res_add(hm, start, end, false);
+			continue;
+		}
+		if (start < PAGE_SIZE) {
+			e820_res_add(hm, start, end < PAGE_SIZE ? end : PAGE_SIZE, false);
+			start = PAGE_SIZE;
+		}
+		e820_res_add(hm, start, end < BIOS_BEGIN ? end : BIOS_BEGIN, true);
+		e820_res_add(hm, start > BIOS_END ? start : BIOS_END, end, true);
+	}
+}
+
+/*
+ * The boot's maps: /proc/iomem's boot resources from the kernel's table,
+ * and firmware_map_add_early() for each entry of the firmware's
+ * (e820_table_kexec: trim_bios_range() does not touch it, so the guest's
+ * firmware/memmap/0 is RAM from 0 where /proc/iomem reserves page 0).
+ */
+int firmware_map_init(struct hotmem *hm)
+{
+	struct hm_e820_entry t[2 * HM_MAX_BOOT_RANGES];
+	int nr = e820_firmware_table(&hm->cfg, t);
+	int ret = 0;
+
+	e820__reserve_resources(hm, t, nr);
+	for (int i = 0; i < nr && !ret; i++)
+		ret = firmware_map_add_entry(hm, t[i].start, t[i].end - 1, e820_type_to_string(t[i].ram));
 	return ret;
 }
 

@@ -122,6 +122,14 @@ struct hm_boot_range {
 	int nid;
 };
 
+#define HM_MAX_E820 16
+
+/* one entry of the firmware's e820 table (x86 BIOS-e820) */
+struct hm_e820_entry {
+	uint64_t start, end;	/* [start, end) physical bytes, not page-aligned */
+	bool ram;		/* E820_TYPE_RAM ("usable"), else E820_TYPE_RESERVED */
+};
+
 /*
  * A machine as found, not only as booted (hotmem profile --from-sysfs):
  * memory hot-added after boot (add_memory(), offline), then block states
@@ -166,6 +174,15 @@ struct hotmem_config {
 	int nr_possible_nodes;
 	int nr_boot_ranges;
 	struct hm_boot_range boot[HM_MAX_BOOT_RANGES];
+	/*
+	 * The firmware's e820 table, where the profile knows it (the QEMU
+	 * machines' BIOS-e820 lines): what /sys/firmware/memmap and the boot
+	 * part of /proc/iomem show.  Its RAM must be the boot ranges' (whole
+	 * pages of it).  0 entries: made from the boot ranges, the holes below
+	 * 1 MiB reserved.  A profile file's ram line drops a built-in's.
+	 */
+	int nr_e820;
+	struct hm_e820_entry e820[HM_MAX_E820];
 	int nr_hotplug;			/* profile "hotplug =": added after boot */
 	struct hm_boot_range hotplug[HM_MAX_BOOT_RANGES];
 	int nr_block_states;		/* profile "online =", "offline =" */

@@ -670,6 +670,24 @@ struct hm_ratelimit {
 	unsigned long begin_ms;		/* 0: no call yet */
 };
 
+/* drivers/firmware/memmap.c: an entry of /sys/firmware/memmap */
+struct firmware_map_entry {
+	unsigned int index;
+	uint64_t start, end;	/* inclusive */
+	const char *type;
+};
+
+/*
+ * A boot resource of /proc/iomem (e820__reserve_resources()).  At most
+ * three a firmware table entry (page 0 and the BIOS area cut out of RAM),
+ * a table made from the boot ranges being at most two a range.
+ */
+struct e820_res {
+	uint64_t start, end;	/* inclusive */
+	const char *name;
+};
+#define E820_RES_MAX (3 * 2 * HM_MAX_BOOT_RANGES)
+
 struct hotmem {
 	struct hotmem_config cfg;
 
@@ -878,8 +896,14 @@ struct hotmem {
 	struct virtio_mem *virtio_mem_devices;
 	/* drivers/firmware/memmap.c: the entries, in order, and map_entries_nr */
 	struct firmware_map_entry *fw_map;
-	unsigned long fw_map_cap, fw_map_used, fw_map_boot_nr;
+	unsigned long fw_map_cap, fw_map_used;
 	unsigned int fw_map_entries_nr;
+	/*
+	 * arch/x86/kernel/e820.c e820_res: /proc/iomem's boot part, the
+	 * kernel's e820 table (trim_bios_range()'s), by address
+	 */
+	struct e820_res e820_res[E820_RES_MAX];
+	unsigned int nr_e820_res;
 	/*
 	 * hotmem's own, not the kernel's: counts the changes of what
 	 * /proc/iomem and /sys/firmware/memmap show (a resource inserted,
@@ -1561,11 +1585,6 @@ enum vmemmap_alloc_for {
 };
 
 /* firmware_memmap.c */
-struct firmware_map_entry {
-	unsigned int index;
-	uint64_t start, end;	/* inclusive */
-	const char *type;
-};
 int firmware_map_init(struct hotmem *hm);
 void firmware_map_add_hotplug(struct hotmem *hm, uint64_t start, uint64_t end);
 void firmware_map_remove(struct hotmem *hm, uint64_t start, uint64_t end);

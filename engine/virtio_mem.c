@@ -2018,8 +2018,8 @@ static int virtio_mem_create_resource(struct virtio_mem *vm)
 	struct hotmem *hm = vm->hm;
 	bool busy = false;
 
-	for (unsigned long i = 0; i < hm->fw_map_boot_nr; i++)
-		busy |= virtio_mem_region_meets(vm, hm->fw_map[i].start, hm->fw_map[i].end);
+	for (unsigned int i = 0; i < hm->nr_e820_res; i++)
+		busy |= virtio_mem_region_meets(vm, hm->e820_res[i].start, hm->e820_res[i].end);
 	for (const struct hm_resource *r = hm->resources; r; r = r->next)
 		busy |= virtio_mem_region_meets(vm, r->start, r->start + r->size - 1);
 	for (const struct virtio_mem *o = hm->virtio_mem_devices; o; o = o->next)
@@ -3120,6 +3120,7 @@ struct iomem_out {
 	struct hm_iomem_entry *ents;
 	size_t max, n;
 	bool last_mergeable;	/* the last entry is of MHP_MERGE_RESOURCE resources */
+	unsigned int boot_i;	/* the boot resources shown so far (iomem_boot()) */
 };
 
 /*
@@ -3171,11 +3172,18 @@ static const struct virtio_mem *iomem_next_vm(struct hotmem *hm, uint64_t from)
 	return best;
 }
 
-/* the boot part: the firmware's map as booted (firmware_map_init()) */
-static void iomem_boot(struct hotmem *hm, struct iomem_out *o)
+/*
+ * The boot resources (e820__reserve_resources(), firmware_map_init())
+ * below @until not shown yet: r_show() walks the tree by address, and a
+ * reserved range may lie above hot-added memory (QEMU's at 0xfd00000000).
+ */
+static void iomem_boot(struct hotmem *hm, struct iomem_out *o, uint64_t until)
 {
-	for (unsigned long i = 0; i < hm->fw_map_boot_nr; i++)
-		iomem_add(o, hm->fw_map[i].start, hm->fw_map[i].end, 0, hm->fw_map[i].type, false);
+	for (; o->boot_i < hm->nr_e820_res && hm->e820_res[o->boot_i].start < until; o->boot_i++) {
+		const struct e820_res *r = &hm->e820_res[o->boot_i];
+
+		iomem_add(o, r->start, r->end, 0, r->name, false);
+	}
 }
 
 static void iomem_add_res(struct iomem_out *o, const struct hm_resource *r, int depth)
@@ -3203,24 +3211,26 @@ static void iomem_walk_slow(struct hotmem *hm, struct iomem_out *o)
 {
 	uint64_t at = 0;
 
-	iomem_boot(hm, o);
 	for (;;) {
 		const struct hm_resource *r = iomem_next_res(hm, at);
 		const struct virtio_mem *vm = iomem_next_vm(hm, at);
 
 		if (vm && (!r || vm->addr <= r->start)) {
+			iomem_boot(hm, o, vm->addr);
 			iomem_add_vm(o, vm);
 			for (r = iomem_next_res(hm, vm->addr); r && r->start < vm->addr + vm->region_size;
 			     r = iomem_next_res(hm, r->start + 1))
 				iomem_add_res(o, r, 1);
 			at = vm->addr + vm->region_size;
 		} else if (r) {
+			iomem_boot(hm, o, r->start);
 			iomem_add_res(o, r, 0);
 			at = r->start + 1;
 		} else {
 			break;
 		}
 	}
+	iomem_boot(hm, o, UINT64_MAX);
 }
 
 /* by start, then by list position: the slow walk's "first lowest" among equal starts */
@@ -3313,7 +3323,6 @@ static bool iomem_walk_sorted(struct hotmem *hm, struct iomem_out *o)
 		free(vms);
 		return false;
 	}
-	iomem_boot(hm, o);
 	for (;;) {
 		const struct hm_resource *r;
 		const struct virtio_mem *vm;
@@ -3327,18 +3336,21 @@ static bool iomem_walk_sorted(struct hotmem *hm, struct iomem_out *o)
 		if (vm && (!r || vm->addr <= r->start)) {
 			uint64_t end = vm->addr + vm->region_size;
 
+			iomem_boot(hm, o, vm->addr);
 			iomem_add_vm(o, vm);
 			/* i is at the first start >= at, and at <= vm->addr <= res[i].start */
 			for (; i < nr && res[i].start < end; i++)
 				iomem_add_res(o, res[i].p, 1);
 			at = end;
 		} else if (r) {
+			iomem_boot(hm, o, r->start);
 			iomem_add_res(o, r, 0);
 			at = r->start + 1;
 		} else {
 			break;
 		}
 	}
+	iomem_boot(hm, o, UINT64_MAX);
 	free(res);
 	free(vms);
 	return true;
@@ -3346,7 +3358,7 @@ static bool iomem_walk_sorted(struct hotmem *hm, struct iomem_out *o)
 
 size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 {
-	struct iomem_out o = { ents, max, 0, false };
+	struct iomem_out o = { ents, max, 0, false, 0 };
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	if (!iomem_walk_sorted(hm, &o))
@@ -3357,7 +3369,7 @@ size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 
 size_t hm_iomem_slow(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 {
-	struct iomem_out o = { ents, max, 0, false };
+	struct iomem_out o = { ents, max, 0, false, 0 };
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
 	iomem_walk_slow(hm, &o);

@@ -283,10 +283,69 @@ static void test_qemu_512m_ram_ends_at_qemus_e820(void **state)
 	assert_int_equal(hotmem_block_set_state(hm, 2, HM_MMOP_ONLINE), 0);
 
 	n = hotmem_iomem(hm, io, 16);
-	assert_true(n >= 3 && n <= 16);
-	assert_int_equal(io[n - 1].start, 0x100000);
-	assert_int_equal(io[n - 1].end, 0x1ffdffff);
-	assert_string_equal(io[n - 1].name, "System RAM");
+	assert_true(n >= 5 && n <= 16);
+	assert_int_equal(io[4].start, 0x100000);
+	assert_int_equal(io[4].end, 0x1ffdffff);
+	assert_string_equal(io[4].name, "System RAM");
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * qemu-512m's /proc/iomem and /sys/firmware/memmap are the guest's
+ * (tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt): QEMU's e820 table
+ * as firmware/memmap, and as the kernel's resources after
+ * trim_bios_range() (page 0 reserved) -- the memory lines of its
+ * /proc/iomem, in address order with a DIMM's between the BIOS flash and
+ * the HyperTransport hole.  They were made from the boot ranges: the
+ * first RAM to 0x9efff, 0x9f000-0xfffff one Reserved, nothing reserved
+ * above 1 MiB.
+ */
+static void test_qemu_512m_boot_map_is_qemus_e820(void **state)
+{
+	static const struct { uint64_t start, end; const char *name; } iomem[] = {
+		{ 0x0, 0xfff, "Reserved" },
+		{ 0x1000, 0x9fbff, "System RAM" },
+		{ 0x9fc00, 0x9ffff, "Reserved" },
+		{ 0xf0000, 0xfffff, "Reserved" },
+		{ 0x100000, 0x1ffdffff, "System RAM" },
+		{ 0x1ffe0000, 0x1fffffff, "Reserved" },
+		{ 0xfffc0000, 0xffffffff, "Reserved" },
+		{ 0x100000000, 0x107ffffff, "System RAM" },
+		{ 0xfd00000000, 0xffffffffff, "Reserved" },
+	}, fwmap[] = {
+		{ 0x0, 0x9fbff, "System RAM" },
+		{ 0x9fc00, 0x9ffff, "Reserved" },
+		{ 0xf0000, 0xfffff, "Reserved" },
+		{ 0x100000, 0x1ffdffff, "System RAM" },
+		{ 0x1ffe0000, 0x1fffffff, "Reserved" },
+		{ 0xfffc0000, 0xffffffff, "Reserved" },
+		{ 0xfd00000000, 0xffffffffff, "Reserved" },
+		{ 0x100000000, 0x107ffffff, "System RAM" },
+	};
+	struct hotmem *hm = boot("qemu-512m", "hotmem.kernel_alloc=off");
+	struct hm_iomem_entry io[16];
+	struct hm_fwmap_entry fw[16];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, 0x100000000ULL, 128ULL << 20, HM_MHP_NONE, -1), 0);
+	n = hotmem_iomem(hm, io, 16);
+	assert_int_equal(n, ARRAY_SIZE(iomem));
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(io[i].start, iomem[i].start);
+		assert_int_equal(io[i].end, iomem[i].end);
+		assert_int_equal(io[i].depth, 0);
+		assert_string_equal(io[i].name, iomem[i].name);
+	}
+	n = hotmem_firmware_map(hm, fw, 16);
+	assert_int_equal(n, ARRAY_SIZE(fwmap));
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(fw[i].index, i);
+		assert_int_equal(fw[i].start, fwmap[i].start);
+		assert_int_equal(fw[i].end, fwmap[i].end);
+		assert_string_equal(fw[i].type, fwmap[i].name);
+	}
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -583,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_dma32_spans_the_pci_hole),
 		cmocka_unit_test(test_node_split_in_section_lost_memmap),
 		cmocka_unit_test(test_qemu_512m_ram_ends_at_qemus_e820),
+		cmocka_unit_test(test_qemu_512m_boot_map_is_qemus_e820),
 		cmocka_unit_test(test_movablecore_boots_movable_memory),
 		cmocka_unit_test(test_kernelcore_and_percentages),
 		cmocka_unit_test(test_movable_spread_over_nodes),
