@@ -119,6 +119,10 @@ out:
  * at 0 (fs.c of_render(), as seq_read_iter() does) and its short reply
  * shrinks i_size to that text's length, as a sysfs attribute's; a text
  * grown between the OPEN and the READ is cut at the OPEN's length.
+ * Not /proc/iomem: its text is the opener's (zeros without CAP_SYS_ADMIN,
+ * 6.12 r_show()), but the page cache a splice reads is the inode's: an
+ * unprivileged opener's splice after a root opener's filled it read
+ * root's addresses (reread32 R3), so a splice of it still reads nothing.
  * /proc/cmdline has its length as st_size already (6.18); kpageflags and
  * kpagecount are proc_read files, which 6.12 does not splice at all
  * (proc_reg_file_ops has no .splice_read: EINVAL, and busybox reads them
@@ -134,7 +138,6 @@ static bool sized_at_open(enum hmfs_attr a)
 	case A_BUDDYINFO:
 	case A_VMSTAT:
 	case A_PAGETYPEINFO:
-	case A_IOMEM:
 	case A_BOOT_ID: /* /proc/sys/kernel/random/boot_id, a sysctl's file */
 		return true;
 	default:
