@@ -130,18 +130,17 @@ out:
  */
 static bool sized_at_open(enum hmfs_attr a)
 {
-	if (hmfs_attr_is_sysctl(a))
-		return true;
-	switch (a) {
-	case A_MEMINFO:
-	case A_ZONEINFO:
-	case A_BUDDYINFO:
-	case A_VMSTAT:
-	case A_PAGETYPEINFO:
-	case A_BOOT_ID: /* /proc/sys/kernel/random/boot_id, a sysctl's file */
-		return true;
-	default:
+	/* procfs's files, every /proc/sys one among them (reread32 R5: one list) */
+	if (!hmfs_attr_is_seq(a))
 		return false;
+	switch (a) {
+	case A_CMDLINE: /* st_size its length already */
+	case A_IOMEM: /* the opener's text in a shared page cache (above) */
+	case A_KPAGEFLAGS: /* proc_read files: 6.12 does not splice them */
+	case A_KPAGECOUNT:
+		return false;
+	default:
+		return true;
 	}
 }
 
