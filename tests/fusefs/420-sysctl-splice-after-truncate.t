@@ -11,6 +11,12 @@
 # value's length (fusefs/splice.c); stat still says 0.  The sysfs
 # attributes (st_size 4096 after the truncate too) read whole the same
 # way, before the fix too.
+# The st_size checks pass without the fix (procfs's 0 was never moved);
+# they guard the way it is made: a fix that put the value's length in a
+# sysctl's attributes (fusefs/tree.c hmfs_stat()) splices whole as well,
+# and fails checks 9, 17, 25, ..., 73 (checked 2026-12-02, no other).
+# They cannot say i_size after the open: a stat is a GETATTR, which sets
+# it back to 0 (fusefs/splice.c); the splice checks say it.
 . "$(dirname "$0")/lib.sh"
 require_env
 M=$MNT/sys/devices/system/memory
