@@ -17,6 +17,12 @@
 #    no page of it optimised) and boot memory: the undo optimises as many
 #    again (reread31 R11: the regrowth counted the DIMM's pages, which the
 #    2 MiB pool takes first, and optimised none: hotmemfs froze).
+# 7. a virtio-mem shrink of online memory holding free huge pages, its
+#    save failing: the driver's alloc_contig_range() put each in place
+#    with a new one elsewhere (alloc_and_dissolve_hugetlb_folio(): the
+#    pool's count kept), optimised as the switch says now -- the same
+#    count, another mix; the undo brings the pool back with the mix it
+#    had (rerfix31f: no undo test had it).
 set -u
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -154,5 +160,31 @@ ctl device_add pc-dimm id=d1 size=128M >/dev/null && ctl settle >/dev/null
 echo 100 >"$H/nr_hugepages"
 is "$(pool_memmap)" "100 100 550 1744" "a 128M DIMM and 100 huge pages: 38 optimised (not the DIMM's)"
 shrink_undone pool_memmap "100 100 550 1744" "100 huge pages, 38 optimised"
+stop_fs
+
+# 7. a virtio-mem shrink that replaces free huge pages, undone.  The
+#    memmap's pages in all (nr_memmap_pages + nr_memmap_boot_pages) say
+#    how many are optimised, 7 fewer each: a page whose vmemmap comes
+#    back takes new pages (nr_memmap_pages) where its boot ones went
+#    (nr_memmap_boot_pages), as 6.12's hugetlb_vmemmap_restore_folio() does
+pool_vmemmap() { local m; m=$(memmap_counts); echo "$(pool) $((${m% *} + ${m#* }))"; }
+start_fs_netns "${STATE_OPTS[@]}" --cmdline "memhp_default_state=online_movable" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file, new memory online_movable"
+ours
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=256M >/dev/null && ctl settle >/dev/null
+tap_ok $? "virtio-mem vm0, 256M plugged and online (Movable)"
+echo 0 >"$V" && echo 40 >"$H/nr_hugepages"
+before=$(pool_vmemmap)
+is "$before" "40 40 3072" "40 huge pages on vm0, none optimised (the switch 0)"
+echo 1 >"$V"
+failing ctl set-size vm0 128M >/dev/null 2>&1
+tap_ok $((! $?)) "vm0 <- 128M (the switch 1) refused, its save failing"
+ctl settle >/dev/null
+is "$(pool_vmemmap)" "$before" "... undone: the pool, none optimised, as before"
+not_frozen "after the shrink's undo"
+# the shrink had put them in place in boot memory, optimised: their boot
+# vmemmap pages freed (280 fewer), and the undo's restore took 280 new ones
+is "$(memmap_counts)" "$((1024 + 280)) $((2048 - 280))" \
+	"... the shrink had optimised the 40 it put in place; the undo's restore of them took new pages"
 stop_fs
 done_testing
