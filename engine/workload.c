@@ -952,7 +952,8 @@ static unsigned long hugetlb_node_optimized(struct hotmem *hm, int nid)
  * A restore's mix put right in place: @nid's huge pages (all free) have
  * their vmemmap restored, the newest optimised first, or optimised, the
  * oldest not optimised first (the order a restore's growth takes them),
- * one at a time until @optimized are.  The growth alone only adds
+ * one at a time until @optimized are, a poisoned one left as it is
+ * (hugetlb_mix_may_remap()).  The growth alone only adds
  * optimised pages: a pool the boot optimised (hugepages= with
  * hugetlb_free_vmemmap=on), or one whose count already matched, kept
  * more than the file saved (reread31 R12).  6.12 has no such step; it
@@ -962,6 +963,20 @@ static unsigned long hugetlb_node_optimized(struct hotmem *hm, int nid)
  * finds no memory for a vmemmap, or a remap the host refuses, stops it
  * there: the node's count is then short, and the caller says so.
  */
+/*
+ * A page of @nid's the mix may remap: not a folio a failed dissolve left
+ * poisoned in the pool (memory_failure.c try_memory_failure_hugetlb(),
+ * its head PG_hwpoison): 6.12 remaps a pool folio's vmemmap only when it
+ * is allocated (hugetlb_vmemmap_optimize_folio() from the allocation
+ * paths) and freed or dissolved (hugetlb_vmemmap_restore_folio()), and
+ * such a folio is only ever given back; it stays as the failure left it
+ * (rerfix31f).
+ */
+static bool hugetlb_mix_may_remap(struct hotmem *hm, const struct hugetlb_pool_page *hp, int nid)
+{
+	return hp->nid == nid && !test_page_flag(pfn_to_page(hm, hp->pfn), PG_hwpoison);
+}
+
 static void hugetlb_vmemmap_mix(struct hotmem *hm, int nid, unsigned long optimized)
 {
 	int ret = 0;
@@ -971,7 +986,7 @@ static void hugetlb_vmemmap_mix(struct hotmem *hm, int nid, unsigned long optimi
 
 		if (hugetlb_node_optimized(hm, nid) <= optimized)
 			break;
-		if (hp.nid == nid && hugetlb_vmemmap_optimized(hm, hp.pfn))
+		if (hugetlb_mix_may_remap(hm, &hp, nid) && hugetlb_vmemmap_optimized(hm, hp.pfn))
 			ret = hugetlb_vmemmap_restore(hm, hp.pfn, nid);
 	}
 	for (unsigned long i = 0; !ret && i < hm->hugetlb_nr; i++) {
@@ -979,7 +994,7 @@ static void hugetlb_vmemmap_mix(struct hotmem *hm, int nid, unsigned long optimi
 
 		if (hugetlb_node_optimized(hm, nid) >= optimized)
 			break;
-		if (hp.nid == nid && !hugetlb_vmemmap_optimized(hm, hp.pfn))
+		if (hugetlb_mix_may_remap(hm, &hp, nid) && !hugetlb_vmemmap_optimized(hm, hp.pfn))
 			ret = hugetlb_vmemmap_optimize(hm, hp.pfn, nid, true);
 	}
 }

@@ -584,6 +584,46 @@ static void test_memory_failure_of_a_huge_page_the_host_cannot_restore(void **st
 }
 
 /*
+ * A restore's mix (hotmem_hugetlb_restore_node(), the count already
+ * right: a state file's restore or an undo's) never touches the vmemmap
+ * of a huge page a failed dissolve left poisoned in the pool: 6.12 only
+ * ever gives such a folio back (a shrink, an offline), and changes a
+ * pool page's vmemmap only at its allocation and its freeing
+ * (rerfix31f).  The poisoned one, its node's newest and optimised, is
+ * not the one whose vmemmap comes back when fewer are to be; nor, once
+ * not optimised, the one optimised when more are.
+ */
+static void test_hvo_mix_leaves_a_poisoned_huge_page(void **state)
+{
+	struct hotmem *hm = two_huge_pages_host_refusing();
+	unsigned long head = hm->hugetlb_pool[0].pfn, other = hm->hugetlb_pool[1].pfn;
+
+	(void)state;
+	assert_int_equal(hotmem_memory_failure(hm, head + 3), -EBUSY);
+	host_willing(hm);
+	assert_int_equal(hm->hugetlb_pool[1].pfn, head);	/* its node's newest, poisoned */
+	assert_true(hwpoison(hm, head));
+	assert_int_equal(node_optimized(hm, 0), 2);
+	/* one optimised of the two: the other's vmemmap back, not the poisoned one's */
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 2, 1), 2);
+	assert_int_equal(node_optimized(hm, 0), 1);
+	assert_true(hugetlb_vmemmap_optimized(hm, head));
+	assert_false(hugetlb_vmemmap_optimized(hm, other));
+	check(hm);
+	/* none: the poisoned one stays as it is, the node one short */
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 2, 0), 2);
+	assert_true(hugetlb_vmemmap_optimized(hm, head));
+	assert_int_equal(node_optimized(hm, 0), 1);
+	/* both again: the other optimised */
+	assert_int_equal(hotmem_hugetlb_restore_node(hm, 0, 2, 2), 2);
+	assert_true(hugetlb_vmemmap_optimized(hm, other));
+	assert_int_equal(node_optimized(hm, 0), 2);
+	assert_true(hwpoison(hm, head));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * soft_offline_page() of a huge page a failed memory_failure() left
  * poisoned in the pool, the host willing (6.12 soft_offline_page() ->
  * page_handle_poison()): the dissolve moves the mark onto the raw page;
@@ -2292,6 +2332,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_moves_the_head_to_a_new_page),
 		cmocka_unit_test(test_hvo_switch_at_run_time),
 		cmocka_unit_test(test_hvo_restore_node_optimises_as_many),
+		cmocka_unit_test(test_hvo_mix_leaves_a_poisoned_huge_page),
 		cmocka_unit_test(test_hvo_head_page_is_unmovable_kernel_memory),
 		cmocka_unit_test(test_hvo_off_saves_nothing),
 		cmocka_unit_test(test_soft_offline_dissolves_a_free_huge_page),
