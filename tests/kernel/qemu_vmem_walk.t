@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A short seeded random walk over virtio-mem (tests/kernel/run_vmem_walk.py),
+# the real driver and the engine's side by side, step for step: Debian's
+# 6.12 guest kernel (tests/kernel/cache/linux-6.12) under QEMU (TCG only)
+# with Debian's virtio_mem.ko, and hotmemfs (profile qemu-512m), both
+# booted with the same command line and asked the same: QMP device_add of
+# a virtio-mem-pci (memdev on QEMU, size= on hotmemfs), qom-set of its
+# requested-size (grown, shrunk, to 0, unaligned, beyond its size), the
+# agent's writes of memoryN/state, auto_online_blocks and nr_hugepages
+# (tests/kernel/vmem_walk_agent.sh: in the guest over its second serial
+# port, on the mount for the engine).  After each step, the guest's driver
+# settled, one check: QMP reply and events, query-memory-devices, the
+# device's blocks (state, valid_zones), zoneinfo, MemTotal, HugeTLB,
+# /proc/iomem's virtio lines and the driver's dmesg lines agree.
+#
+# The seed is fixed and its command line is memhp_default_state=online_movable:
+# the device's memory is ZONE_MOVABLE, where no kernel allocation lands, so
+# that what the guest unplugs does not depend on where this boot's
+# allocations landed (qemu_virtio_mem.t's ZONE_NORMAL run shows that
+# spread).  No device_del: QEMU 7.2 (Debian 12's) cannot unplug a
+# virtio-mem-pci at all, hotmemfs answers as 9.2 does.  Longer walks, other seeds and command lines: run_vmem_walk.py by
+# hand (its usage), what they found in the review vmem32.
+#
+# Artifacts: $HOTMEM_BUILD/tests/kernel/vmem_walk.* (console log, every
+# step of both sides as JSON).
+set -u
+. "$(dirname "$0")/tap.sh"
+
+SEED=${HOTMEM_VMEM_WALK_SEED:-7}
+STEPS=${HOTMEM_VMEM_WALK_STEPS:-8}
+need_tool qemu-system-x86_64 qemu-system-x86
+qemu-system-x86_64 -device help 2>/dev/null | grep -q '"virtio-mem-pci"' ||
+	skip_all "this QEMU has no virtio-mem-pci device"
+K=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
+[ -r "$K" ] ||
+	skip_all "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check: apt-get download + dpkg -x)"
+KO=$(ls "$HERE/cache/linux-6.12/lib/modules"/*/kernel/drivers/virtio/virtio_mem.ko.xz 2>/dev/null | tail -1)
+[ -r "$KO" ] || skip_all "no virtio_mem.ko.xz next to the 6.12 guest kernel ($HERE/cache/linux-6.12/lib/modules)"
+need_tool xz xz-utils
+need_guest_tools
+need_built "$B/hotmemfs"
+need_built "$B/hotmemctl"
+[ -e /dev/fuse ] || skip_all "no /dev/fuse: the engine's side is a hotmemfs mount"
+
+echo "1..$((STEPS + 3))"
+mkdir -p "$OUT"
+W=$OUT/vmem_walk
+rm -f "$W".*
+xz -dc "$KO" > "$OUT/virtio_mem.ko" &&
+	"$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$OUT/initramfs-vmem_walk.cpio.gz" \
+		"$HERE/vmem_walk_init" "$OUT/virtio_mem.ko" "$HERE/vmem_walk_agent.sh"
+ok $? "initramfs: busybox, Debian's virtio_mem.ko decompressed, the walk's agent"
+
+# one guest, bounded (tap.sh guest_budget): the walk's steps take 10-40 s
+# each under TCG at load 8 (the driver settles, then 3 s unchanged)
+guest_budget 60 1
+t=$(guest_timeout 900)
+python3 "$HERE/run_vmem_walk.py" "$K" "$OUT/initramfs-vmem_walk.cpio.gz" --build "$B" \
+	--seed "$SEED" --steps "$STEPS" --cmdline memhp_default_state=online_movable --no-del \
+	--timeout "$t" --log "$W.log" --out "$W.json" --tap 2 > "$W.tap" 2> "$W.err"
+rc=$?
+guest_ran
+cat "$W.tap"	# its checks, numbered on from the initramfs's
+got=$(grep -c "^\(not \)\?ok " "$W.tap")
+n=$((n + got))
+fails=$((fails + $(grep -c "^not ok " "$W.tap")))
+for _ in $(seq $((STEPS + 1 - got))); do nok "step not run: the walk ended early ($W.err, $W.log)"; done
+tail -5 "$W.err" | diag
+[ $rc = 0 ] && grep -q "^# vmem-walk seed $SEED: $STEPS steps, 0 differences" "$W.tap"
+ok $? "the walk (seed $SEED, $STEPS steps) ran to its end with no difference: $(tail -1 "$W.tap" | sed 's/^# //')"
+exit $((fails > 0))
