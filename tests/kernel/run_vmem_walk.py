@@ -431,6 +431,8 @@ def main():
     ap.add_argument("--cmdline", default=None, help="the command line both boot with (default: the seed's)")
     ap.add_argument("--no-del", action="store_true",
                     help="no device_del (QEMU before 8.2 refuses it for virtio-mem: review vmem32 V1)")
+    ap.add_argument("--script", default=None, metavar="FILE.json",
+                    help="the steps from FILE (a JSON list of the walk's step objects), not drawn")
     ap.add_argument("--tap", type=int, default=0, metavar="N",
                     help="each step a TAP check, the boot's numbered N, step i N+i (the plan the caller's)")
     a = ap.parse_args()
@@ -440,6 +442,11 @@ def main():
         w.cmdline = a.cmdline
     if a.no_del:
         w.del_weight = 0
+    if a.script:
+        # steps given, not drawn: a difference a walk found, replayed alone
+        script = json.load(open(a.script))
+        a.steps = len(script)
+        w.next = lambda blocks, last: script.pop(0)
     print("# vmem-walk seed %d: cmdline %s" % (a.seed, w.cmdline))
     tmp = tempfile.mkdtemp(prefix="hmvw-")
     record, ndiff, nsteps = [], 0, 0
