@@ -1778,27 +1778,34 @@ int hotmem_virtio_mem_inject_response(struct hotmem_virtio_mem *vm, bool plug, i
  * (pfn_to_online_page(): no memory there, or its block offline).
  * kpagecount: the page's mapcount.  Returns how many were filled: fewer
  * than @nr where the file ends, round_up(max_pfn, PAGES_PER_SECTION)
- * (max_pfn: the end of boot RAM, raised by each add, never lowered), 0
- * from there on.  Lock-free on the pages, as the kernel's: a block going
- * offline meanwhile is read as it is, racily; an online waits for the
- * read of its block.  A free buddy block's or free huge page's tails are
- * said from their head, without reading their struct pages.
+ * (max_pfn: the end of boot RAM, raised by each add, never lowered by the
+ * kernel; hotmemfs's undo of an unacknowledged add takes its raise back:
+ * hotmem_set_max_pfn()), 0 from there on.  Lock-free on the pages, as
+ * the kernel's: a block going offline meanwhile is read as it is, racily;
+ * an online waits for the read of its block.  A free buddy block's or
+ * free huge page's tails are said from their head, without reading their
+ * struct pages.
  */
 long hotmem_kpageflags(struct hotmem *hm, uint64_t pfn, size_t nr, uint64_t *out);
 long hotmem_kpagecount(struct hotmem *hm, uint64_t pfn, size_t nr, uint64_t *out);
 /*
- * x86's max_pfn, where the files above end (before the round_up).  Only
- * ever raised, as 6.12's: a state file's restore, after its devices,
- * raises it to what it was, past the end of a device removed before the
- * restart (whose add raised it).  -EINVAL past the emulated address
- * space (maxmem), which no add reaches; a lower @pfn leaves it as it is.
+ * x86's max_pfn, where the files above end (before the round_up).  Never
+ * lowered by the kernel, as 6.12's; hotmemfs's undo of an unacknowledged
+ * add takes its raise back (hotmem_set_max_pfn(), below).
+ * hotmem_raise_max_pfn() only raises it: a state file's restore, after
+ * its devices, raises it to what it was, past the end of a device
+ * removed before the restart (whose add raised it).  -EINVAL past the
+ * emulated address space (maxmem), which no add reaches; a lower @pfn
+ * leaves it as it is.
  */
 unsigned long hotmem_max_pfn(struct hotmem *hm);
 int hotmem_raise_max_pfn(struct hotmem *hm, unsigned long pfn);
 /*
  * max_pfn set to @pfn, lower too: an undo's, for an add that was never
- * acknowledged (hotmemfs's state file could not save it).  -EINVAL past
- * maxmem.
+ * acknowledged (hotmemfs's state file could not save it).  Never below
+ * memory that is present: past @pfn's section, to the end of the highest
+ * present section (an add the undo could not take back stays).  -EINVAL
+ * past maxmem.
  */
 int hotmem_set_max_pfn(struct hotmem *hm, unsigned long pfn);
 /* Bits of a kpageflags entry: include/uapi/linux/kernel-page-flags.h, then the kernel-hacking ones */

@@ -705,7 +705,9 @@ struct hotmem {
 	 * x86's max_pfn, which the engine's own (its address space, above)
 	 * is not: the end of boot RAM (e820__end_of_ram_pfn()), raised by each
 	 * add that succeeds (add_pages()'s update_end_of_memory_vars()), never
-	 * lowered by a removal; /proc/kpageflags ends at it (proc_page.c).
+	 * lowered by a removal; hotmemfs's undo of an unacknowledged add takes
+	 * its raise back (hotmem_set_max_pfn()), never below a present
+	 * section; /proc/kpageflags ends at it (proc_page.c).
 	 * Written under mem_hotplug_lock, read by readers that take none.
 	 */
 	atomic_ulong kernel_max_pfn;

@@ -1409,17 +1409,41 @@ int hotmem_raise_max_pfn(struct hotmem *hm, unsigned long pfn)
 }
 
 /*
- * No kernel lowers max_pfn.  hotmemfs's undo of an add whose state-file
- * save failed does (rerfix31b): the add was never acknowledged, and the
- * machine goes back exactly as it was before it, /proc/kpageflags' end
- * with it.  Under mem_hotplug_lock, as an add's raise.
+ * The end of the highest present section at or above section @from, 0
+ * if none.  Under mem_hotplug_lock, which every section's add and
+ * removal holds (sparse_add_section(), sparse_remove_section()).
+ */
+static unsigned long present_end_pfn_from(struct hotmem *hm, unsigned long from)
+{
+	for (unsigned long nr = nr_mem_sections(hm); nr-- > from;)
+		if (present_section(__nr_to_section(hm, nr)))
+			return section_nr_to_pfn(nr + 1);
+	return 0;
+}
+
+/*
+ * No kernel lowers max_pfn (6.12 x86 update_end_of_memory_vars() only
+ * raises it).  hotmemfs's undo of an add whose state-file save failed
+ * does (rerfix31b): the add was never acknowledged, and the machine goes
+ * back as it was before it, /proc/kpageflags' end with it.  But never
+ * below memory that is present (reread32 R1): an undo whose take-back
+ * failed (the guest refused the DIMM's eject, the probe's offline was
+ * refused) leaves the added sections, and a kernel never has memory
+ * past max_pfn -- kpageflags would end before it.  Only sections past
+ * @pfn's own count: boot RAM's last section may end past boot's max_pfn
+ * (e820's end, 0x1ffe0 on qemu-512m), and an add's range is whole
+ * memory blocks, so sections past it are an add's.  Under
+ * mem_hotplug_lock, as an add's raise.
  */
 int hotmem_set_max_pfn(struct hotmem *hm, unsigned long pfn)
 {
+	unsigned long present_end;
+
 	if (pfn > hm->max_pfn)
 		return -EINVAL;
 	mem_hotplug_begin(hm);
-	atomic_store(&hm->kernel_max_pfn, pfn);
+	present_end = present_end_pfn_from(hm, pfn_to_section_nr(ALIGN(pfn, PAGES_PER_SECTION)));
+	atomic_store(&hm->kernel_max_pfn, max(pfn, present_end));
 	mem_hotplug_done(hm);
 	return 0;
 }

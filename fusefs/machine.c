@@ -454,7 +454,8 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const struc
 	/*
 	 * what the change added gone, its raise of max_pfn too: never
 	 * acknowledged, so /proc/kpageflags ends where it did (rerfix31b);
-	 * a change that added nothing leaves it as it was
+	 * a change that added nothing leaves it as it was, and an add whose
+	 * take-back failed keeps it over its memory (the engine: reread32 R1)
 	 */
 	(void)hotmem_set_max_pfn(ctx->hm, sv->max_pfn);
 	hotmem_hold_auto_online(ctx->hm, false);

@@ -134,6 +134,34 @@ static void test_raise_max_pfn(void **state)
 }
 
 /*
+ * hotmem_set_max_pfn(), hotmemfs's undo of an unacknowledged add's: it
+ * lowers the end, to boot's unaligned 0x1ffe0 too, but never below a
+ * section still present (reread32 R1: an undo whose take-back failed),
+ * nor past the address space
+ */
+static void test_set_max_pfn(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	uint64_t e[64];
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_max_pfn(hm), DIMM_PFN + BLOCK_PAGES);
+	/* the DIMM stays: the end stays at its end, its last entry read */
+	assert_int_equal(hotmem_set_max_pfn(hm, 0x1ffe0), 0);
+	assert_int_equal(hotmem_max_pfn(hm), DIMM_PFN + BLOCK_PAGES);
+	assert_int_equal(hotmem_kpageflags(hm, DIMM_PFN + BLOCK_PAGES - 1, 64, e), 1);
+	assert_int_equal(hotmem_set_max_pfn(hm, ~0UL), -EINVAL);
+	assert_int_equal(hotmem_max_pfn(hm), DIMM_PFN + BLOCK_PAGES);
+	/* the DIMM gone: back to boot's end, which its last section passes */
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	assert_int_equal(hotmem_set_max_pfn(hm, 0x1ffe0), 0);
+	assert_int_equal(hotmem_max_pfn(hm), 0x1ffe0);
+	assert_int_equal(hotmem_kpageflags(hm, 0x20000, 64, e), 0);
+	hotmem_destroy(hm);
+}
+
+/*
  * A Movable block: its memmap's own pages (PG_vmemmap_self_hosted, which
  * is PG_owner_priv_1), a user page, a free huge page (head, 511 tails),
  * a soft-offlined page, and the buddy's free pages, a tail as its head.
@@ -258,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_boot_memory_holes_and_the_end),
 		cmocka_unit_test(test_raise_max_pfn),
+		cmocka_unit_test(test_set_max_pfn),
 		cmocka_unit_test(test_movable_block_kinds),
 		cmocka_unit_test(test_entry_alone_is_the_whole_reads),
 		cmocka_unit_test(test_reading_a_free_self_hosted_block_fills_no_hole),
