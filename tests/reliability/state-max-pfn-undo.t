@@ -45,11 +45,16 @@ same_text "$(snapshot)" "$expect" "... the machine as before"
 is "$(ends 0x20000)" "$at_boot" "... both files end at boot RAM's end again, not at d1's (0x108000)"
 
 : >"$HOTMEM_TEST_SYNC_FAIL"
-echo 0x200000000 >"$M/probe" 2>/dev/null
-tap_ok $((! $?)) "a probe of 8 GiB is refused, its fdatasync() failing"
+# 6 GiB, inside qemu-512m's 8 GiB: a probe at 8 GiB was refused E2BIG
+# before any save (mhp_range_allowed()), so this half could not fail
+# (rerfix32a); the refusal must be the save's
+echo 0x180000000 >"$M/probe" 2>"$TMP/probe.err"
+tap_ok $((! $?)) "a probe of 6 GiB is refused, its fdatasync() failing"
+! ctl dmesg | grep -q "exceeds maximum addressable range"
+tap_ok $? "... not for its range: no 'exceeds maximum addressable range' line"
 rm -f "$HOTMEM_TEST_SYNC_FAIL"
 same_text "$(snapshot)" "$expect" "... the machine as before"
-is "$(ends 0x20000)" "$at_boot" "... both files end at boot RAM's end again, not at the probe's (0x208000)"
+is "$(ends 0x20000)" "$at_boot" "... both files end at boot RAM's end again, not at the probe's (0x188000)"
 
 # an acknowledged add raises it, and that stays as it was
 ctl device_add pc-dimm id=d2 size=128M >/dev/null
