@@ -1,0 +1,692 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""A seeded random differential walk: one walk of random hotplug steps
+driven, step for step, on a QEMU/TCG guest running Debian's 6.12 kernel
+and on hotmemfs booted as the same machine, compared after every step.
+
+usage: diffwalk.py KERNEL INITRD --config NAME --seed N --steps N
+                   [--timeout SEC] [--log FILE] [--tap] [--hotmem BUILD]
+
+The guest is a busybox initramfs (tests/kernel/guest-init-walk) whose
+/init runs a command loop on its second serial port (ttyS1, a unix socket
+chardev here): one shell command a line, answered by its output and
+"@@RC N".  hotmemfs's control socket speaks QMP (docs/hotmemctl.md), so
+both sides get the same QMP requests from one client (tests/kernel/qmp.py):
+QEMU's device_add is an object-add of a memory-backend-ram and a pc-dimm
+with memdev=, hotmem's a pc-dimm with size=.  Both sides' shell commands
+run in busybox sh, so a failed write says the same words on both.
+
+The steps (random.Random(seed), drawn from the guest's state, the truth):
+pc-dimm device_add (sizes, slots, nodes, now and then a taken id or slot)
+and device_del (now and then an unknown id); online, online_kernel,
+online_movable, offline (and a word the kernel refuses) to memoryN/state;
+1/0 to memoryN/online; auto_online_blocks; probe and remove where present.
+
+After each step both sides are compared: each write's status and error
+text, QMP replies (ok, or the error's class and words) and events
+(DEVICE_DELETED, ACPI_DEVICE_OST, timestamps aside), each block's state,
+online, valid_zones, phys_device, removable and node, the zones' spanned,
+present and managed pages (/proc/zoneinfo), MemTotal, /proc/iomem's
+System RAM lines and the hotplug lines of dmesg -- each after the
+normalisation of ALLOWLIST below, the known and documented differences.
+
+With --tap: one TAP line a step ("ok N - seed S step N: WHAT"), the
+differences of a failed step as "#" lines after it; the plan first.
+Exit 0 when every step agreed (or the walk stopped on an allowed
+divergence, said), 1 when a step differed, 2 when a side could not run.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from qmp import Guest, Qmp  # noqa: E402
+
+MIB = 1 << 20
+# the machine of every configuration: tests/kernel's QEMU guest, 512 MiB,
+# four DIMM slots, QEMU's maxmem 4 GiB (device memory 3.5 GiB from 4 GiB);
+# hotmem's qemu-512m profile is that guest (docs/profile.md)
+QEMU_MACHINE = ["-m", "512M,slots=4,maxmem=4G"]
+BASE_CMDLINE = "console=ttyS0 panic=-1 quiet loglevel=4"
+
+# Two nodes, node 1 without CPUs: 256 MiB each (QEMU puts node 0's below
+# node 1's), both CPUs on node 0.  hotmem: qemu-512m's ranges split at
+# 256 MiB (its low RAM's ranges as qemu-512m's /proc/iomem shows them).
+QEMU_2NODE = ["-object", "memory-backend-ram,id=n0,size=256M",
+              "-object", "memory-backend-ram,id=n1,size=256M",
+              "-numa", "node,nodeid=0,memdev=n0,cpus=0-1",
+              "-numa", "node,nodeid=1,memdev=n1"]
+PROFILE_2NODE = """profile = qemu-512m
+name = walk-2node-cpuless
+nodes = 2
+cpu_nodes = 0
+ram = 0x1000-0x9efff node=0
+ram = 0x100000-0xfffffff node=0
+ram = 0x10000000-0x1ffdffff node=1
+"""
+
+# name: (QEMU args, hotmem profile text or None for qemu-512m, cmdline)
+CONFIGS = {
+    "offline": ([], None, "memhp_default_state=offline"),
+    "online": ([], None, "memhp_default_state=online"),
+    "movable": ([], None, "memhp_default_state=online_movable"),
+    "auto-movable": ([], None, "memhp_default_state=online memory_hotplug.online_policy=auto-movable"),
+    "memmap": ([], None, "memhp_default_state=offline memory_hotplug.memmap_on_memory=1"),
+    "movable_node": (QEMU_2NODE, PROFILE_2NODE, "memhp_default_state=online movable_node"),
+    "2node": (QEMU_2NODE, PROFILE_2NODE, "memhp_default_state=offline"),
+    "2node-online": (QEMU_2NODE, PROFILE_2NODE, "memhp_default_state=online"),
+}
+NODES = {"movable_node": 2, "2node": 2, "2node-online": 2}
+
+# ---- the allowlist: known, documented differences -----------------------------
+# Each entry normalises one difference away on both sides' facts, and
+# says where it is documented.  Nothing else is normalised.
+ALLOWLIST = [
+    # K0, the MemTotal memblock gap: the guest's kernel image and boot
+    # memblock reservations (SWIOTLB's 64 MiB among them) are not taken
+    # by hotmem, so MemTotal and each zone's managed pages sit above the
+    # guest's from boot on (docs/profile.md, qemu-512m's row: "Its boot
+    # MemTotal is about 504 MiB where the guest's is 397 MiB").  Compared:
+    # their changes since boot, not their values.
+    ("K0", "docs/profile.md qemu-512m: boot MemTotal above the guest's (memblock reservations)",
+     "delta:meminfo MemTotal,zone managed"),
+    # K1: with boot ZONE_MOVABLE the guest's memblock reservations sit in
+    # it and refuse an offline (EBUSY) hotmem makes (docs/engine.md "Where
+    # we differ", abuse30c K1).  The walk boots no kernelcore=/movablecore=
+    # and writes no boot block (memory0-3), so K1 cannot arise: named so
+    # that a walk made to write them knows where its difference is said.
+    ("K1", "docs/engine.md 'Where we differ from the kernel': boot Movable blocks and memblock (abuse30c K1)",
+     "boot-blocks"),
+    # KZ: the kernel's own allocations are a model (docs/engine.md "Where
+    # we differ": "sites, sizes and timing are calibrated ... not traced"):
+    # whether an unmovable kernel allocation has landed in a kernel-zone
+    # (Normal/DMA32) block when it is offlined is the guest's timing; its
+    # offline fails EBUSY on one side and not the other (tests/kernel/
+    # qemu_hotplug.t's guest_usual says the same of the real guest alone).
+    # The walk puts the side that went offline back online in the same
+    # zone and goes on; a device_del whose eject went one way on one side
+    # and the other way on the other ends the walk, said.
+    ("KZ", "docs/engine.md 'Where we differ': the kernel's own allocations are a model",
+     "kernel-zone offline"),
+    # W5 (abuse31 W5): a HugeTLB pool filled to the watermarks leaves the
+    # guest more free memory than hotmem; the walk grows no pool, so W5
+    # cannot arise: named for completeness (docs/engine.md, HugeTLB).
+    ("W5", "docs/engine.md HugeTLB: 'added there and refused here (abuse31 W5)'",
+     "no hugetlb pool"),
+    # E820: the guest's first System RAM line ends at 0x9fbff (QEMU's e820),
+    # hotmem's at 0x9efff: a profile's ranges are whole pages, and the
+    # kernel drops that partial page too (docs/profile.md, qemu-512m's
+    # row: "/proc/iomem is made from the same map ...").  The guest's
+    # line is read as hotmem's.
+    ("E820", "docs/profile.md qemu-512m: /proc/iomem's first System RAM line ends at 0x9efff",
+     "iomem 00001000-0009fbff"),
+    # D7: hotmem's pr_debug() lines (level 7) and its own "hotmem:" lines
+    # are left out of its dmesg (docs/engine.md "Why it failed": "filter
+    # <7> out to compare with a guest's dmesg"; "Where we differ": the
+    # "hotmem:" debug line is the emulator's).  See dmesg_lines().
+    ("D7", "docs/engine.md 'Why it failed' and 'Where we differ': <7> and hotmem: lines",
+     "dmesg <7>, hotmem:"),
+    # T: timestamps.  dmesg's "[ 12.345678] " and QMP events' "timestamp"
+    # are the clocks of two different machines.
+    ("T", "clocks: not the machine", "timestamps"),
+]
+
+# dmesg lines of hotplug compared (their timestamps cut, T); the rest of a
+# guest's log (its devices, its boot) is not the machine hotmem models
+DMESG_HOTPLUG = re.compile(
+    r"(memory|hotplug|[Oo]ffline|[Oo]nline|PNP0C80|acpi_memhotplug|Movable|"
+    r"zonelist|page dumped|unmovable|migrat|Fallback order|Policy zone)")
+# K0 again: the zonelists' "Total pages" counts the managed pages
+# a line's level (hotmemctl dmesg says it, as /dev/kmsg) and time (T)
+DMESG_STAMP = re.compile(r"^(<\d+>)?(\[\s*[0-9.]+\]\s*)?")
+
+ERRNO_OF = {}
+for _e in range(1, 134):
+    ERRNO_OF.setdefault(os.strerror(_e), _e)
+
+
+def errno_name(text):
+    """the errno of busybox sh's error line, by its strerror words"""
+    for words, e in ERRNO_OF.items():
+        if text.rstrip().endswith(words):
+            import errno as _errno
+            return _errno.errorcode.get(e, str(e))
+    return None
+
+
+class Broken(Exception):
+    """a side could not run (not a difference)"""
+
+
+# ---- the guest --------------------------------------------------------------------
+class GuestSide:
+    name = "6.12"
+
+    def __init__(self, kernel, initrd, qemu_args, cmdline, log, timeout):
+        self.tmp = tempfile.mkdtemp(prefix="walk-guest-")
+        self.sh_path = os.path.join(self.tmp, "sh.sock")
+        cmd = (["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2",
+                "-nographic", "-no-reboot", "-nic", "none"] + QEMU_MACHINE + qemu_args +
+               # ttyS0 the console (QEMU's default, made explicit: a
+               # second serial port drops the default one), ttyS1 the loop
+               ["-serial", "mon:stdio", "-serial", "unix:%s,server=on,wait=off" % self.sh_path,
+                "-kernel", kernel, "-initrd", initrd,
+                "-append", "%s %s" % (BASE_CMDLINE, cmdline)])
+        self.log = log
+        self.g = Guest(cmd, log, timeout, prefix="walk-qemu-")
+        self.ready = threading.Event()
+        self.panicked = False
+        self.q = None
+        self.objects = 0
+
+    def __enter__(self):
+        self.g.__enter__()
+        self.log.write("# %s\n" % " ".join(self.g.cmd))
+        threading.Thread(target=self._console, daemon=True).start()
+        return self
+
+    def _console(self):
+        for line in self.g.lines():
+            if "WALK-READY" in line:  # after the firmware's escapes
+                self.ready.set()
+            if "Kernel panic" in line:
+                self.panicked = True
+        self.ready.set()  # QEMU ended: start() says so
+
+    def start(self, boot_timeout):
+        if not self.ready.wait(boot_timeout) or self.g.p.poll() is not None:
+            raise Broken("the guest did not boot to its command loop (%s)" %
+                         ("kernel panic" if self.panicked else "no WALK-READY"))
+        self.s = socket.socket(socket.AF_UNIX)
+        self.s.connect(self.sh_path)
+        self.buf = b""
+        # the loop may not read ttyS1 yet: a line sent too early is lost
+        for _ in range(20):
+            try:
+                out, rc = self.sh("echo walk-sync", timeout=3)
+                if "walk-sync" in out:
+                    break
+            except TimeoutError:
+                continue
+        else:
+            raise Broken("the guest's command loop does not answer")
+        self.q = self.g.qmp(timeout=60, log=self.log)
+
+    def sh(self, cmd, timeout=120):
+        """@cmd run by the guest's shell: (output, status)"""
+        self.log.write("SH> %s\n" % cmd)
+        self.s.sendall(cmd.encode() + b"\n")
+        end = time.monotonic() + timeout
+        while True:
+            m = re.search(rb"@@RC (\d+)\n", self.buf)
+            if m:
+                out = self.buf[:m.start()].decode(errors="replace")
+                self.buf = self.buf[m.end():]
+                self.log.write(out + "SH< rc %s\n" % m.group(1).decode())
+                return out, int(m.group(1))
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("guest: no answer to %r in %d s" % (cmd, timeout))
+            self.s.settimeout(left)
+            try:
+                d = self.s.recv(65536)
+            except socket.timeout:
+                continue
+            if not d:
+                raise Broken("the guest's command loop hung up")
+            self.buf += d.replace(b"\r", b"")
+
+    def device_add(self, dev_id, size, node, slot):
+        self.objects += 1
+        mem = "walkmem%d" % self.objects
+        try:
+            self.q.cmd("object-add", **{"qom-type": "memory-backend-ram", "id": mem, "size": size})
+        except RuntimeError as e:
+            return {"error": str(e)}
+        args = {"driver": "pc-dimm", "id": dev_id, "memdev": mem}
+        if node is not None:
+            args["node"] = node
+        if slot is not None:
+            args["slot"] = slot
+        return qmp_call(self.q, "device_add", args)
+
+    def memory(self):
+        return "/sys/devices/system/memory"
+
+    def snap(self):
+        out, _ = self.sh(". /walk-snap.sh")
+        return out
+
+    def dmesg(self):
+        out, _ = self.sh("dmesg -c")
+        return out.splitlines()
+
+    def __exit__(self, *exc):
+        try:
+            self.g.__exit__(*exc)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        return False
+
+
+# ---- hotmemfs ------------------------------------------------------------------------
+class HotmemSide:
+    name = "hotmem"
+
+    def __init__(self, build, profile_text, cmdline, log):
+        self.build, self.log = build, log
+        self.tmp = tempfile.mkdtemp(prefix="walk-hotmem-")
+        self.mnt = os.path.join(self.tmp, "mnt")
+        os.mkdir(self.mnt)
+        self.sock = os.path.join(self.tmp, "ctl.sock")
+        profile = "qemu-512m"
+        if profile_text:
+            profile = os.path.join(self.tmp, "walk.profile")
+            with open(profile, "w") as f:
+                f.write(profile_text)
+        self.cmd = [os.path.join(build, "hotmemfs"), "-p", profile, "-c", cmdline,
+                    "-s", self.sock, "-S", "none", "-n", "none", self.mnt]
+        self.p = None
+        self.q = None
+        self.dmesg_seen = 0
+
+    def __enter__(self):
+        self.log.write("# %s\n" % " ".join(self.cmd))
+        self.err = open(os.path.join(self.tmp, "hotmemfs.err"), "w")
+        self.p = subprocess.Popen(self.cmd, stdout=self.err, stderr=self.err,
+                                  stdin=subprocess.DEVNULL)
+        return self
+
+    def start(self, boot_timeout):
+        end = time.monotonic() + boot_timeout
+        while not os.path.isdir(os.path.join(self.mnt, "sys/devices/system/memory")):
+            if self.p.poll() is not None or time.monotonic() > end:
+                raise Broken("hotmemfs did not mount: %s" %
+                             open(self.err.name).read().strip()[-500:])
+            time.sleep(0.1)
+        self.q = Qmp(self.sock, timeout=60, log=self.log)
+        self.dmesg_seen = len(self._dmesg_all())
+
+    def sh(self, cmd, timeout=120):
+        env = dict(os.environ, M=self.memory(), P=os.path.join(self.mnt, "proc"))
+        self.log.write("HM> %s\n" % cmd)
+        r = subprocess.run(["busybox", "sh", "-c", cmd], env=env, capture_output=True,
+                           text=True, timeout=timeout)
+        out = r.stdout + r.stderr
+        self.log.write(out + "HM< rc %d\n" % r.returncode)
+        return out, r.returncode
+
+    def device_add(self, dev_id, size, node, slot):
+        args = {"driver": "pc-dimm", "id": dev_id, "size": size}
+        if node is not None:
+            args["node"] = node
+        if slot is not None:
+            args["slot"] = slot
+        return qmp_call(self.q, "device_add", args)
+
+    def memory(self):
+        return os.path.join(self.mnt, "sys/devices/system/memory")
+
+    def snap(self):
+        out, _ = self.sh(". %s/walk-snap.sh" % HERE)
+        return out
+
+    def _dmesg_all(self):
+        r = subprocess.run([os.path.join(self.build, "hotmemctl"), "-s", self.sock, "dmesg"],
+                           capture_output=True, text=True, timeout=60)
+        return r.stdout.splitlines()
+
+    def dmesg(self):
+        lines = self._dmesg_all()
+        new, self.dmesg_seen = lines[self.dmesg_seen:], len(lines)
+        return new
+
+    def __exit__(self, *exc):
+        if self.q:
+            self.q.close()
+        if self.p and self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(30)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        subprocess.run(["fusermount3", "-u", self.mnt], capture_output=True)
+        self.err.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return False
+
+
+def qmp_call(q, name, args):
+    """a QMP command's outcome as compared: "ok", or the error's class and words"""
+    try:
+        q.cmd(name, **args)
+        return {"return": "ok"}
+    except RuntimeError as e:
+        m = re.match(r"QMP \S+: (.*)$", str(e), re.S)
+        err = m.group(1) if m else str(e)
+        try:
+            import ast
+            err = ast.literal_eval(err)
+        except (ValueError, SyntaxError):
+            pass
+        return {"error": err}
+
+
+def drain_events(q, wait, until=None):
+    """the events @q has (QMP, timestamps cut: T) after @wait seconds, or as
+    soon as one satisfies @until(event) and 0.5 s more"""
+    got = []
+    end = time.monotonic() + wait
+    while True:
+        while q.seen:
+            e = q.seen.pop(0)
+            e.pop("timestamp", None)
+            got.append(e)
+            if until and until(e):
+                until = None
+                end = min(end, time.monotonic() + 0.5)
+        left = end - time.monotonic()
+        if left <= 0:
+            return got
+        q.s.settimeout(left)
+        try:
+            r = q._reply()
+            if r is not None:
+                got.append({"unexpected-reply": r})
+        except (socket.timeout, TimeoutError):
+            pass
+
+
+# ---- the walk ------------------------------------------------------------------------
+class Walk:
+    def __init__(self, a, guest, hm, out):
+        self.a, self.guest, self.hm, self.out = a, guest, hm, out
+        self.r = random.Random(a.seed)
+        self.nodes = NODES.get(a.config, 1)
+        self.devices = {}  # id -> size: the guest's (the truth)
+        self.next_id = 1
+        self.base = None  # K0's boot values per side
+        self.diverged = None
+
+    # what each side's snapshot is compared as
+    def facts(self, side, text):
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        # E820
+        lines = [ln.replace("iomem 00001000-0009fbff ", "iomem 00001000-0009efff ") for ln in lines]
+        # K0: MemTotal and managed as changes since boot
+        vals = {}
+        for ln in lines:
+            m = re.match(r"(meminfo MemTotal=)(\d+)$", ln)
+            if m:
+                vals["MemTotal"] = int(m.group(2))
+            m = re.match(r"zone (\S+) .* managed=(\d+)$", ln)
+            if m:
+                vals["managed " + m.group(1)] = int(m.group(2))
+        if self.base is None or side not in self.base:
+            return lines, vals
+        base = self.base[side]
+        norm = []
+        for ln in lines:
+            m = re.match(r"meminfo MemTotal=(\d+)$", ln)
+            if m:
+                ln = "meminfo MemTotal(since boot)=%+d" % (int(m.group(1)) - base.get("MemTotal", 0))
+            m = re.match(r"(zone (\S+) .* managed=)(\d+)$", ln)
+            if m:
+                b = base.get("managed " + m.group(2))
+                ln = m.group(1) + ("%+d(since boot)" % (int(m.group(3)) - b) if b is not None
+                                   else m.group(3) + "(new zone)")
+            norm.append(ln)
+        return norm, vals
+
+    def snapshot(self):
+        s = {}
+        for side in (self.guest, self.hm):
+            lines, vals = self.facts(side.name, side.snap())
+            s[side.name] = (lines, vals)
+        return s
+
+    def blocks(self, lines):
+        b = {}
+        for ln in lines:
+            m = re.match(r"block memory(\d+) state=(\S+) online=\S+ valid_zones=(\S+)", ln)
+            if m:
+                b[int(m.group(1))] = (m.group(2), m.group(3))
+        return b
+
+    def dmesg_lines(self, side):
+        # D7: hotmem's ring keeps the kernel's pr_debug() lines at level 7
+        # ("memory offlining [mem ...] failed due to ...") that a guest logs
+        # only with dynamic debug on: "filter <7> out to compare with a
+        # guest's dmesg" (docs/engine.md, "Why it failed"); its own
+        # "hotmem:" lines (an offline's explain) are the emulator's, not
+        # the kernel's (docs/engine.md "Where we differ": "`explain` and the
+        # "hotmem:" debug line are the emulator's").
+        lines = [ln for ln in side.dmesg() if not ln.startswith("<7>")]
+        lines = [ln for ln in lines if not DMESG_STAMP.sub("", ln).startswith("hotmem: ")]
+        return [re.sub(r"Total pages: \d+", "Total pages: (K0)", DMESG_STAMP.sub("", ln)).rstrip()
+                for ln in lines if DMESG_HOTPLUG.search(ln)]
+
+    # --- steps
+    def pick_step(self, gblocks):
+        r = self.r
+        hot = [n for n in gblocks if n >= 4]  # boot RAM is memory0-3 on qemu-512m
+        kinds = [("add", 3), ("del", 2 if self.devices else 0), ("state", 6 if hot else 0),
+                 ("online", 2 if hot else 0), ("auto", 1), ("bogus-del", 0.2)]
+        kind = r.choices([k for k, _ in kinds], [w for _, w in kinds])[0]
+        if kind == "add":
+            size = r.choice([128, 256, 256, 384, 512, 1024]) * MIB
+            node = r.randrange(self.nodes) if self.nodes > 1 and r.random() < 0.7 else None
+            slot = r.randrange(5) if r.random() < 0.15 else None
+            dev_id = "d%d" % self.next_id
+            if self.devices and r.random() < 0.08:
+                dev_id = r.choice(sorted(self.devices))  # a taken id
+            else:
+                self.next_id += 1
+            return ("add", dev_id, size, node, slot)
+        if kind == "del":
+            return ("del", r.choice(sorted(self.devices)))
+        if kind == "bogus-del":
+            return ("del", "nosuch%d" % r.randrange(10))
+        if kind == "state":
+            n = r.choice(hot)
+            v = r.choices(["online", "online_kernel", "online_movable", "offline", "onlne"],
+                          [3, 3, 4, 5, 0.3])[0]
+            return ("write", n, "state", v)
+        if kind == "online":
+            return ("write", r.choice(hot), "online", r.choice(["1", "0"]))
+        return ("auto", r.choices(["online", "online_kernel", "online_movable", "offline", "on"],
+                                  [2, 1, 2, 3, 0.3])[0])
+
+    def describe(self, st):
+        if st[0] == "add":
+            _, i, size, node, slot = st
+            return "device_add pc-dimm id=%s size=%dM%s%s" % (
+                i, size // MIB, "" if node is None else " node=%d" % node,
+                "" if slot is None else " slot=%d" % slot)
+        if st[0] == "del":
+            return "device_del %s" % st[1]
+        if st[0] == "write":
+            return "echo %s > memory%d/%s" % (st[3], st[1], st[2])
+        return "echo %s > auto_online_blocks" % st[1]
+
+    def do(self, side, st):
+        """one step on one side: what it answered (compared)"""
+        if st[0] == "add":
+            _, i, size, node, slot = st
+            rep = side.device_add(i, size, node, slot)
+            # the guest's _OST for the device ends its ACPI add
+            ev = drain_events(side.q, 30 if side is self.guest else 5,
+                              lambda e: e.get("event") == "ACPI_DEVICE_OST" and
+                              e["data"]["info"].get("device") == i) if "return" in rep else \
+                drain_events(side.q, 0.3)
+            return {"qmp": rep, "events": ev}
+        if st[0] == "del":
+            rep = qmp_call(side.q, "device_del", {"id": st[1]})
+
+            def done(e):
+                if e.get("event") == "DEVICE_DELETED":
+                    return True
+                info = e.get("data", {}).get("info", {})
+                return e.get("event") == "ACPI_DEVICE_OST" and info.get("status") not in (0, 0x84)
+            ev = drain_events(side.q, 60 if side is self.guest else 10, done) \
+                if "return" in rep else drain_events(side.q, 0.3)
+            return {"qmp": rep, "events": ev}
+        if st[0] == "write":
+            path = "$M/memory%d/%s" % (st[1], st[2])
+            val = st[3]
+        else:
+            path, val = "$M/auto_online_blocks", st[1]
+        cmd = ("M=%s; echo %s > %s" % (side.memory(), val, path))
+        out, rc = side.sh(cmd)
+        out = out.replace(side.memory(), "$M")
+        return {"rc": rc, "said": out.strip(), "errno": errno_name(out) if rc else None,
+                "events": drain_events(side.q, 0.2)}
+
+    def resync_kz(self, st, res, gb_before):
+        """KZ: an offline of a kernel-zone block that went one way on one
+        side: the side that offlined it goes back online, in the zone it
+        was in.  True when both sides agree again."""
+        if st[0] != "write" or st[3] not in ("offline", "0"):
+            return False
+        n = st[1]
+        state, zones = gb_before.get(n, (None, None))
+        if state != "online" or zones not in ("Normal", "DMA32", "DMA"):
+            return False
+        g, h = res["6.12"], res["hotmem"]
+        if {g["rc"] == 0, h["rc"] == 0} != {True, False}:
+            return False
+        failed = g if g["rc"] else h
+        if failed["errno"] != "EBUSY":
+            return False
+        side = self.guest if g["rc"] == 0 else self.hm
+        out, rc = side.sh("M=%s; echo online_kernel > $M/memory%d/state" % (side.memory(), n))
+        return rc == 0
+
+    def compare(self, res, snap, dm):
+        diffs = []
+        g, h = res["6.12"], res["hotmem"]
+        for k in sorted(set(g) | set(h)):
+            if g.get(k) != h.get(k):
+                diffs.append("%s: 6.12 %s / hotmem %s" % (k, json.dumps(g.get(k)), json.dumps(h.get(k))))
+        gl, hl = snap["6.12"][0], snap["hotmem"][0]
+        if gl != hl:
+            for ln in gl:
+                if ln not in hl:
+                    diffs.append("6.12 only:   %s" % ln)
+            for ln in hl:
+                if ln not in gl:
+                    diffs.append("hotmem only: %s" % ln)
+            if not any(d.startswith(("6.12 only", "hotmem only")) for d in diffs):
+                diffs.append("facts in another order")
+        if dm["6.12"] != dm["hotmem"]:
+            diffs.append("dmesg 6.12:   %s" % json.dumps(dm["6.12"]))
+            diffs.append("dmesg hotmem: %s" % json.dumps(dm["hotmem"]))
+        return diffs
+
+    def note_devices(self, st, res):
+        g = res["6.12"]
+        if st[0] == "add" and "return" in g["qmp"]:
+            self.devices[st[1]] = st[2]
+        if st[0] == "del" and any(e.get("event") == "DEVICE_DELETED" for e in g["events"]):
+            self.devices.pop(st[1], None)
+
+    def run(self):
+        a = self.a
+        self.say("# config %s seed %d steps %d: 6.12 cmdline \"%s\"" %
+                 (a.config, a.seed, a.steps, CONFIGS[a.config][2]))
+        for side in (self.guest, self.hm):
+            side.dmesg()  # the boot's log is not a step's
+        snap = self.snapshot()
+        self.base = {k: v[1] for k, v in snap.items()}
+        snap = self.snapshot()
+        diffs = self.compare({"6.12": {}, "hotmem": {}}, snap, {"6.12": [], "hotmem": []})
+        if diffs:
+            self.say("# the booted machines differ already:")
+            for d in diffs:
+                self.say("#   " + d)
+        bad = 0
+        first = a.number_from - 1  # step i is TAP line first + i
+        for i in range(1, a.steps + 1):
+            gb = self.blocks(snap["6.12"][0])
+            st = self.pick_step(gb)
+            t0 = time.monotonic()
+            what = self.describe(st)
+            res = {side.name: self.do(side, st) for side in (self.guest, self.hm)}
+            note = ""
+            if self.resync_kz(st, res, gb):
+                note = " (KZ: one side offlined the kernel-zone block, put back online)"
+                res["6.12"]["rc"] = res["hotmem"]["rc"] = "KZ"
+                for k in ("said", "errno"):
+                    res["6.12"][k] = res["hotmem"][k] = "KZ"
+            self.note_devices(st, res)
+            snap = self.snapshot()
+            dm = {side.name: self.dmesg_lines(side) for side in (self.guest, self.hm)}
+            if note:  # the offline's own log lines went one way on one side
+                dm = {"6.12": [], "hotmem": []}
+            diffs = self.compare(res, snap, dm)
+            desc = "seed %d step %d: %s%s (%.0f s)" % (a.seed, i, what, note, time.monotonic() - t0)
+            if diffs:
+                bad += 1
+                self.say("not ok %d - %s" % (first + i, desc))
+                for d in diffs:
+                    self.say("#   " + d)
+                if st[0] == "del" and res["6.12"]["events"] != res["hotmem"]["events"]:
+                    # one side ejected the DIMM, the other refused: the
+                    # machines differ from here on; the walk cannot go on
+                    self.diverged = "step %d: %s went differently" % (i, what)
+                    for j in range(i + 1, a.steps + 1):
+                        self.say("ok %d # SKIP the machines diverged at %s" % (first + j, self.diverged))
+                    break
+            else:
+                self.say("ok %d - %s" % (first + i, desc))
+        return bad
+
+    def say(self, line):
+        print(line, file=self.out, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("kernel")
+    ap.add_argument("initrd")
+    ap.add_argument("--config", default="offline", choices=sorted(CONFIGS))
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--steps", type=int, default=40)
+    ap.add_argument("--timeout", type=float, default=900, help="the whole walk's, QEMU killed after")
+    ap.add_argument("--boot-timeout", type=float, default=240)
+    ap.add_argument("--log", default=os.devnull)
+    ap.add_argument("--tap", action="store_true", help="print the plan first")
+    ap.add_argument("--number-from", type=int, default=1,
+                    help="the TAP number of the first step (a .t running several walks)")
+    ap.add_argument("--hotmem", default=os.environ.get("HOTMEM_BUILD", os.path.join(HERE, "../../build")),
+                    help="the build directory of hotmemfs and hotmemctl")
+    a = ap.parse_args()
+    qemu_args, profile, cmdline = CONFIGS[a.config]
+    if a.tap:
+        print("1..%d" % a.steps, flush=True)
+    with open(a.log, "w") as log:
+        try:
+            with GuestSide(a.kernel, a.initrd, qemu_args, cmdline, log, a.timeout) as g, \
+                    HotmemSide(a.hotmem, profile, cmdline, log) as h:
+                h.start(60)
+                g.start(a.boot_timeout)
+                bad = Walk(a, g, h, sys.stdout).run()
+        except (Broken, TimeoutError, EOFError, OSError) as e:
+            print("# the walk could not run: %s" % e, flush=True)
+            return 2
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A seeded random differential walk (tests/kernel/diffwalk.py) as a
+# regression test: Debian's 6.12.117 under QEMU (TCG only, never KVM) and
+# hotmemfs booted as the same machine take the same random steps --
+# pc-dimm device_add/device_del over QMP, writes to memoryN/state,
+# memoryN/online and auto_online_blocks -- and after each step their
+# errnos, QMP replies and events, blocks, zones, MemTotal, /proc/iomem's
+# System RAM and hotplug dmesg lines are compared, the documented
+# differences normalised in diffwalk.py's ALLOWLIST.  One "ok" a step:
+#   walk 1  qemu-512m, memhp_default_state=offline, seed 1, 25 steps
+#   walk 2  two nodes, node 1 without CPUs, memhp_default_state=online,
+#           seed 2, 15 steps
+# A failed step says both sides' facts after it; the whole exchange is
+# in $HOTMEM_BUILD/tests/kernel/diffwalk-*.log.  Longer walks (more seeds,
+# more steps, the other configurations): diffwalk.py --help.
+set -u
+. "$(dirname "$0")/tap.sh"
+
+need_tool qemu-system-x86_64 qemu-system-x86
+K612=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
+[ -r "$K612" ] ||
+	skip_all "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check fetches Debian's 6.12 there: apt-get download + dpkg -x)"
+need_guest_tools
+need_tool fusermount3 fuse3
+need_built "$B/hotmemfs"
+need_built "$B/hotmemctl"
+[ -e /dev/fuse ] || skip_all "no /dev/fuse: hotmemfs cannot mount"
+
+# config seed steps: the walks, in order
+WALKS="offline 1 25
+2node-online 2 15"
+total=$(echo "$WALKS" | awk '{ n += $3 } END { print n }')
+echo "1..$((total + 1))"
+mkdir -p "$OUT"
+INITRD=$OUT/walk-initramfs.cpio.gz
+"$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$INITRD" "$HERE/guest-init-walk" "$HERE/walk-snap.sh"
+ok $? "initramfs with busybox, the walk's command loop and walk-snap.sh ($INITRD)"
+
+# The file's time (tap.sh guest_budget): the walks are the guests, and
+# nothing follows them but their verdicts (30 s).  A walk here took 70 s
+# for 25 steps at load 2 (boot 25 s); each is given at most 600 s.
+guest_budget 30 "$(echo "$WALKS" | wc -l)"
+next=2
+while read -r config seed steps; do
+	log=$OUT/diffwalk-$config-$seed.log
+	for try in 1 2; do
+		t=$(guest_timeout 600)
+		[ "$t" = 600 ] || guest_said "walk $config" "$t"
+		python3 "$HERE/diffwalk.py" "$K612" "$INITRD" --config "$config" --seed "$seed" \
+			--steps "$steps" --timeout "$t" --number-from "$next" --hotmem "$B" \
+			--log "$log" > "$OUT/diffwalk-$config-$seed.tap" 2>&1
+		rc=$?
+		guest_ran
+		# under TCG a boot now and then dies before its first line
+		# (qmp.py boot_panicked()): that walk once more
+		if [ $rc = 2 ] && grep -q "Kernel panic" "$log" && ! grep -q "WALK-READY" "$log" &&
+			[ $try = 1 ] && guest_rerun "walk $config" 120; then
+			echo "# walk $config: the guest's kernel panicked before the walk began (TCG): once more"
+			continue
+		fi
+		break
+	done
+	cat "$OUT/diffwalk-$config-$seed.tap"
+	# the steps a walk that stopped did not say
+	said=$(grep -c "^\(not \)\?ok " "$OUT/diffwalk-$config-$seed.tap")
+	n=$((next - 1 + said))
+	fails=$((fails + $(grep -c "^not ok " "$OUT/diffwalk-$config-$seed.tap")))
+	while [ "$said" -lt "$steps" ]; do
+		nok "walk $config seed $seed: step $((said + 1)) not taken (diffwalk.py exit $rc: $log)"
+		said=$((said + 1))
+	done
+	next=$((next + steps))
+done <<<"$WALKS"
+done_testing
