@@ -1570,6 +1570,33 @@ static struct hm_resource *resource_conflict(struct hotmem *hm, uint64_t start,
 	return NULL;
 }
 
+/*
+ * A boot reserved range of /proc/iomem that [start, start + size) meets
+ * without lying inside it.  e820__reserve_resources() inserts the
+ * reserved ranges above 1 MiB not busy (do_mark_busy()), so
+ * __request_region() descends into such a conflict and fails there when
+ * the range does not fit in it (6.12 kernel/resource.c
+ * __request_region_locked(): -EBUSY, register_memory_resource()'s
+ * EEXIST); a range inside one would nest under it.  Below 1 MiB they are
+ * busy, and boot RAM's blocks hold them anyway.  Returns the end
+ * (exclusive) of the range met, 0 for none (reread32b R1: qemu-512m's
+ * `echo 0xf8000000 > probe` was added over its firmware's 0xfffc0000).
+ */
+static uint64_t e820_reserved_conflict(const struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	for (unsigned int i = 0; i < hm->nr_e820_res; i++) {
+		const struct e820_res *r = &hm->e820_res[i];
+
+		if (!strcmp(r->name, "System RAM") ||
+		    !ranges_overlap(start, size, r->start, r->end - r->start + 1))
+			continue;
+		if (start >= r->start && start + size - 1 <= r->end)
+			continue;
+		return r->end + 1;
+	}
+	return 0;
+}
+
 static int check_hotplug_memory_range(struct hotmem *hm, uint64_t start, uint64_t size)
 {
 	const uint64_t bs = hm->cfg.block_size;
@@ -1648,7 +1675,7 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 	 */
 	if (!mhp_range_allowed(hm, start, size))
 		return -E2BIG;
-	if (resource_conflict(hm, start, size)) {
+	if (resource_conflict(hm, start, size) || e820_reserved_conflict(hm, start, size)) {
 		/* register_memory_resource() since __request_region() (5.7; 6.12) */
 		pr_debug(hm, "Unable to reserve System RAM region: %016llx->%016llx",
 			 (unsigned long long)start, (unsigned long long)(start + size));
@@ -2302,14 +2329,15 @@ int hotmem_find_free_range_aligned(struct hotmem *hm, uint64_t size, uint64_t mi
 	cur = ALIGN(min_addr, align);
 	while (cur >= min_addr && cur + size <= hm->maxmem && cur + size > cur) {
 		struct hm_resource *r = resource_conflict(hm, cur, size);
+		uint64_t reserved_end = r ? 0 : e820_reserved_conflict(hm, cur, size);
 
-		if (!r) {
+		if (!r && !reserved_end) {
 			*start = cur;
 			ret = 0;
 			break;
 		}
-		/* @r ends above @cur (it meets [cur, cur + size)): always a step up */
-		cur = ALIGN(r->start + r->size, align);
+		/* what it meets ends above @cur: always a step up */
+		cur = ALIGN(r ? r->start + r->size : reserved_end, align);
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return ret;
