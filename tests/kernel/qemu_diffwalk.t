@@ -12,6 +12,13 @@
 #   walk 1  qemu-512m, memhp_default_state=offline, seed 1, 25 steps
 #   walk 2  two nodes, node 1 without CPUs, memhp_default_state=online,
 #           seed 2, 15 steps
+#   walk 3  diffwalk-kz.json, scripted: memhp_default_state=online, a
+#           128 MiB DIMM and its device_del, hotmemfs with an idle kernel
+#           (hotmem.kernel_alloc=off): the guest's slab in the DIMM's
+#           Normal block refuses the eject, hotmem ejects -- the KZ eject
+#           forced, an allowed difference that ends the walk, said "KZ,
+#           allowed" (one check more), its last step a SKIP (reread32b R2:
+#           it was "not ok" where the allowlist said allowed)
 # A failed step says both sides' facts after it; the whole exchange is
 # in $HOTMEM_BUILD/tests/kernel/diffwalk-*.log.  Longer walks (more seeds,
 # more steps, the other configurations): diffwalk.py --help.
@@ -28,11 +35,14 @@ need_built "$B/hotmemfs"
 need_built "$B/hotmemctl"
 [ -e /dev/fuse ] || skip_all "no /dev/fuse: hotmemfs cannot mount"
 
-# config seed steps: the walks, in order
+# config seed steps [script hotmemfs-only-words]: the walks, in order (a
+# scripted walk's steps are its script's, its seed only names its files)
 WALKS="offline 1 25
-2node-online 2 15"
-# each walk: its steps and one check of its exit status
-total=$(echo "$WALKS" | awk '{ n += $3 + 1 } END { print n }')
+2node-online 2 15
+online 0 3 diffwalk-kz.json hotmem.kernel_alloc=off"
+# each walk: its steps and one check of its exit status; a scripted one
+# a check of what it forced more
+total=$(echo "$WALKS" | awk '{ n += $3 + 1 + (NF > 3) } END { print n }')
 echo "1..$((total + 1))"
 mkdir -p "$OUT"
 INITRD=$OUT/walk-initramfs.cpio.gz
@@ -44,14 +54,16 @@ ok $? "initramfs with busybox, the walk's command loop and walk-snap.sh ($INITRD
 # for 25 steps at load 2 (boot 25 s); each is given at most 600 s.
 guest_budget 30 "$(echo "$WALKS" | wc -l)"
 next=2
-while read -r config seed steps; do
+while read -r config seed steps script hmwords; do
 	log=$OUT/diffwalk-$config-$seed.log
+	scripted=()
+	[ -z "$script" ] || scripted=(--script "$HERE/$script" --hotmem-cmdline "$hmwords")
 	for try in 1 2; do
 		t=$(guest_timeout 600)
 		[ "$t" = 600 ] || guest_said "walk $config" "$t"
 		python3 "$HERE/diffwalk.py" "$K612" "$INITRD" --config "$config" --seed "$seed" \
 			--steps "$steps" --timeout "$t" --number-from "$next" --hotmem "$B" \
-			--log "$log" > "$OUT/diffwalk-$config-$seed.tap" 2>&1
+			--log "$log" "${scripted[@]}" > "$OUT/diffwalk-$config-$seed.tap" 2>&1
 		rc=$?
 		guest_ran
 		# under TCG a boot now and then dies before its first line
@@ -79,5 +91,14 @@ while read -r config seed steps; do
 	[ "$rc" = "$((wfails > 0))" ] && ! grep -q "^Traceback" "$OUT/diffwalk-$config-$seed.tap"
 	ok $? "walk $config seed $seed: diffwalk.py's exit ($rc) is its steps' verdict ($wfails differed)"
 	next=$((next + steps + 1))
+	[ -n "$script" ] || continue
+	# what the script forced happened and was said: the eject the
+	# guest refused and hotmem made, allowed, the walk's end
+	grep -q "^ok $((next - 3)) - .*: device_del d1 .*(KZ, allowed: 6.12 refused the eject: memory32, online Normal" \
+		"$OUT/diffwalk-$config-$seed.tap" &&
+		grep -q "^ok $((next - 2)) # SKIP the machines diverged at step 2: device_del d1 went differently (KZ, allowed)" \
+			"$OUT/diffwalk-$config-$seed.tap"
+	ok $? "walk $config ($script): the KZ eject is allowed and ends the walk, said"
+	next=$((next + 1))
 done <<<"$WALKS"
 done_testing
