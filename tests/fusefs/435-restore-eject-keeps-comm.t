@@ -3,11 +3,13 @@
 # the eject in hotmemfs's main thread, whose name is the process's comm
 # (ps, pidof hotmemfs, pgrep -x, systemd's status): the eject's thread
 # name "hotmemfs-eject" is for the worker threads alone (reread27 R6,
-# fusefs/thread_name.h).  name_log.so logs every pthread_setname_np():
+# fusefs/thread_name.h).  name_log.so logs every pthread_setname_np() by
+# the thread it names (main or not, whichever thread calls):
 # a read of /proc/PID/comm would catch the rename only while the eject
 # lasted, a race.  With the main thread renamed again
 # (hmfs_thread_name_take() without its gettid() != getpid()), check 5
-# fails (checked 2026-12-02: "main hotmemfs-eject", "main hotmemfs").
+# fails (checked 2026-12-02 and, with the shim telling the thread named
+# (reread32b R8), 2026-12-03: "main hotmemfs-eject", "main hotmemfs").
 . "$(dirname "$0")/lib.sh"
 require_env
 want_wrapping_shim name_log
