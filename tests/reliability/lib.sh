@@ -214,6 +214,35 @@ held_wait() { file_wait "$TMP/hold.held"; }
 # require_shim: sync_shim.so built (tests/need.sh need_built: a skip by
 # hand, a failure under make check, which builds it)
 require_shim() { need_built "$SHIM"; }
+# require_sync_fail: what a test of saves made to fail needs (require_env,
+# require_shim, python3), the shim armed while $TMP/fail exists
+# (HOTMEM_TEST_SYNC_FAIL)
+require_sync_fail() {
+	require_env
+	require_shim
+	need_tool python3 python3
+	export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+}
+# probe_profile: PROBE_OPTS, hotmemfs's options for qemu-512m with a probe
+# file ($TMP/probe.profile) and no kernel allocations
+# (tests/reliability/state-max-pfn-undo*.t)
+probe_profile() {
+	cat >"$TMP/probe.profile" <<'PROF'
+profile = qemu-512m
+name = qemu-512m-probe
+probe = yes
+PROF
+	PROBE_OPTS=(--profile "$TMP/probe.profile" --cmdline hotmem.kernel_alloc=off)
+}
+# kpage_ends PFN: where /proc/kpageflags and kpagecount end, a line each:
+# "kpageflags ret=8 ret=0" when the entry before PFN reads and PFN's does
+# not (x86's max_pfn; tests/reliability/state-max-pfn-undo*.t)
+kpage_ends() {
+	local f
+	for f in kpageflags kpagecount; do
+		echo "$f $(kpage pread "$MNT/proc/$f" 8 $(($1 * 8 - 8))) $(kpage pread "$MNT/proc/$f" 8 $(($1 * 8)))"
+	done
+}
 # memmap_view BLOCK...: where each BLOCK's memmaps from system RAM are
 # (explain --all), MemFree per node and zoneinfo's free pages: what a
 # restart must bring back (tests/reliability/restart-memmap*.t)

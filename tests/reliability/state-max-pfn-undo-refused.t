@@ -10,27 +10,11 @@
 # both files ended at boot RAM's end (0x20000) with memory32 online.
 set -u
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-need_tool python3 python3
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-P=$MNT/proc
-cat >"$TMP/probe.profile" <<'PROF'
-profile = qemu-512m
-name = qemu-512m-probe
-probe = yes
-PROF
-OPTS=(--profile "$TMP/probe.profile" --cmdline hotmem.kernel_alloc=off)
-# where each of the two files ends: "ret=8 ret=0" for the entries either side of pfn $1
-ends() {
-	local f
-	for f in kpageflags kpagecount; do
-		echo "$f $(kpage pread "$P/$f" 8 $(($1 * 8 - 8))) $(kpage pread "$P/$f" 8 $(($1 * 8)))"
-	done
-}
+require_sync_fail
+probe_profile
 # start_refusing: hotmemfs fresh, adds onlined movable, every offline refused
 start_refusing() {
-	LD_PRELOAD=$SHIM start_fs_netns "${OPTS[@]}" --fresh
+	LD_PRELOAD=$SHIM start_fs_netns "${PROBE_OPTS[@]}" --fresh
 	tap_ok $? "hotmemfs mounts qemu-512m with probe and a fresh state file"
 	echo online_movable >"$M/auto_online_blocks"
 	tap_ok $? "... auto_online_blocks online_movable"
@@ -53,7 +37,7 @@ frozen "the device_add"
 is "$(cat "$M/memory32/state")" online "... d1's memory32 stays online"
 ctl --json devices | grep -q '"d1"'
 tap_ok $? "... d1 stays"
-is "$(ends 0x108000)" "kpageflags ret=8 ret=0
+is "$(kpage_ends 0x108000)" "kpageflags ret=8 ret=0
 kpagecount ret=8 ret=0" "... both files still end at d1's end (0x108000), not at boot RAM's (0x20000)"
 ctl check >/dev/null
 tap_ok $? "... invariants hold"
@@ -68,7 +52,7 @@ tap_ok $((! $?)) "a probe of 6 GiB is refused, its fdatasync() failing"
 rm -f "$HOTMEM_TEST_SYNC_FAIL"
 frozen "the probe"
 is "$(cat "$M/memory48/state")" online "... the probed memory48 stays online"
-is "$(ends 0x188000)" "kpageflags ret=8 ret=0
+is "$(kpage_ends 0x188000)" "kpageflags ret=8 ret=0
 kpagecount ret=8 ret=0" "... both files still end at the probe's end (0x188000), not at boot RAM's"
 ctl check >/dev/null
 tap_ok $? "... invariants hold"

@@ -11,30 +11,14 @@
 # that was never added.
 set -u
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-need_tool python3 python3
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
-P=$MNT/proc
-cat >"$TMP/probe.profile" <<'PROF'
-profile = qemu-512m
-name = qemu-512m-probe
-probe = yes
-PROF
-OPTS=(--profile "$TMP/probe.profile" --cmdline hotmem.kernel_alloc=off)
-# where each of the two files ends: "ret=8 ret=0" for the entries either side of pfn $1
-ends() {
-	local f
-	for f in kpageflags kpagecount; do
-		echo "$f $(kpage pread "$P/$f" 8 $(($1 * 8 - 8))) $(kpage pread "$P/$f" 8 $(($1 * 8)))"
-	done
-}
+require_sync_fail
+probe_profile
 at_boot="kpageflags ret=8 ret=0
 kpagecount ret=8 ret=0"
 
-LD_PRELOAD=$SHIM start_fs_netns "${OPTS[@]}" --fresh
+LD_PRELOAD=$SHIM start_fs_netns "${PROBE_OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m with probe and a fresh state file"
-is "$(ends 0x20000)" "$at_boot" "both files end at boot RAM's end (0x20000)"
+is "$(kpage_ends 0x20000)" "$at_boot" "both files end at boot RAM's end (0x20000)"
 
 expect=$(snapshot)
 : >"$HOTMEM_TEST_SYNC_FAIL"
@@ -42,7 +26,7 @@ ctl device_add pc-dimm id=d1 size=128M >/dev/null 2>&1
 tap_ok $((! $?)) "device_add pc-dimm d1 (4 GiB, 128M) is refused, its fdatasync() failing"
 rm -f "$HOTMEM_TEST_SYNC_FAIL"
 same_text "$(snapshot)" "$expect" "... the machine as before"
-is "$(ends 0x20000)" "$at_boot" "... both files end at boot RAM's end again, not at d1's (0x108000)"
+is "$(kpage_ends 0x20000)" "$at_boot" "... both files end at boot RAM's end again, not at d1's (0x108000)"
 
 : >"$HOTMEM_TEST_SYNC_FAIL"
 # 6 GiB, inside qemu-512m's 8 GiB: a probe at 8 GiB was refused E2BIG
@@ -54,17 +38,17 @@ log=$(ctl dmesg) && [ -n "$log" ] && ! grep -q "exceeds maximum addressable rang
 tap_ok $? "... not for its range: no 'exceeds maximum addressable range' line"
 rm -f "$HOTMEM_TEST_SYNC_FAIL"
 same_text "$(snapshot)" "$expect" "... the machine as before"
-is "$(ends 0x20000)" "$at_boot" "... both files end at boot RAM's end again, not at the probe's (0x188000)"
+is "$(kpage_ends 0x20000)" "$at_boot" "... both files end at boot RAM's end again, not at the probe's (0x188000)"
 
 # an acknowledged add raises it, and that stays as it was
 ctl device_add pc-dimm id=d2 size=128M >/dev/null
 tap_ok $? "device_add pc-dimm d2 (acknowledged)"
-is "$(ends 0x108000)" "kpageflags ret=8 ret=0
+is "$(kpage_ends 0x108000)" "kpageflags ret=8 ret=0
 kpagecount ret=8 ret=0" "... both files end at d2's end (0x108000)"
 kill9_fs
-start_fs_netns "${OPTS[@]}"
+start_fs_netns "${PROBE_OPTS[@]}"
 tap_ok $? "restart after kill -9"
-is "$(ends 0x108000)" "kpageflags ret=8 ret=0
+is "$(kpage_ends 0x108000)" "kpageflags ret=8 ret=0
 kpagecount ret=8 ret=0" "... both files still end at d2's end"
 grep -q "takes no more changes" "$TMP/hotmemfs.log"
 tap_ok $((! $?)) "hotmemfs never froze"

@@ -6,10 +6,7 @@
 # and hotmemfs froze ("not enough space ... 0xe0000000"; finalB B1).
 set -u
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-need_tool python3 python3
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
 start --profile qemu-512m --fresh
 tap_ok $? "hotmemfs mounts (qemu-512m, a state file)"
