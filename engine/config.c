@@ -1397,10 +1397,114 @@ static int key_ram(struct profile_line *pl)
 	if (!*pl->have_ram) {
 		pl->cfg->nr_boot_ranges = 0;
 		pl->cfg->nr_e820 = 0;	/* the built-in's firmware map was of its RAM */
+		/* and so were its boot reservations (a kernel image in RAM no longer there) */
+		memset(&pl->cfg->boot_reserve, 0, sizeof(pl->cfg->boot_reserve));
 		*pl->have_ram = true;
 	}
 	return parse_range_line(pl->key, pl->val, pl->cfg->boot, &pl->cfg->nr_boot_ranges, pl->err,
 				pl->errlen, pl->line);
+}
+
+/* "START-END", inclusive, into @r; -EINVAL on anything else */
+static int parse_phys_range(char *v, struct hm_phys_range *r)
+{
+	char *dash = strchr(v, '-');
+	uint64_t start, last;
+
+	if (!dash)
+		return -EINVAL;
+	*dash = '\0';
+	if (hotmem_memparse(trim(v), &start) || hotmem_memparse(trim(dash + 1), &last) ||
+	    last < start)
+		return -EINVAL;
+	r->start = start;
+	r->end = last;
+	return 0;
+}
+
+/* kernel_image's parts, by the names docs/profile.md gives them */
+static struct hm_phys_range *kernel_image_part(struct hm_boot_reserve *br, const char *name)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} parts[] = {
+		{ "code", offsetof(struct hm_boot_reserve, code) },
+		{ "rodata", offsetof(struct hm_boot_reserve, rodata) },
+		{ "data", offsetof(struct hm_boot_reserve, data) },
+		{ "init", offsetof(struct hm_boot_reserve, init) },
+		{ "bss", offsetof(struct hm_boot_reserve, bss) },
+		{ "smp_locks", offsetof(struct hm_boot_reserve, smp_locks) },
+		{ "bss_decrypted_unused", offsetof(struct hm_boot_reserve, bss_decrypted_unused) },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if (!strcmp(name, parts[i].name))
+			return (struct hm_phys_range *)((char *)br + parts[i].off);
+	return NULL;
+}
+
+/*
+ * kernel_image = code=S-E rodata=S-E data=S-E init=S-E bss=S-E
+ * [smp_locks=S-E] [bss_decrypted_unused=S-E]: where the boot loader put
+ * vmlinux's sections (/proc/iomem's "Kernel ..." lines give four)
+ */
+static int key_kernel_image(struct profile_line *pl)
+{
+	struct hm_boot_reserve *br = &pl->cfg->boot_reserve;
+	struct hm_boot_reserve tmp = *br;
+	char *save = NULL;
+
+	memset(&tmp.code, 0, sizeof(tmp.code) * 7);
+	for (char *tok = strtok_r(pl->val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		char *eq = strchr(tok, '=');
+		struct hm_phys_range *r;
+
+		if (eq)
+			*eq = '\0';
+		r = eq ? kernel_image_part(&tmp, tok) : NULL;
+		if (!r || parse_phys_range(eq + 1, r))
+			return seterr(pl->err, pl->errlen,
+				      "line %d: kernel_image: bad part '%s' (code=, rodata=, data=, init=, "
+				      "bss=, smp_locks=, bss_decrypted_unused= START-END)", pl->line, tok);
+	}
+	if (!tmp.code.end || !tmp.rodata.end || !tmp.data.end || !tmp.init.end || !tmp.bss.end)
+		return seterr(pl->err, pl->errlen,
+			      "line %d: kernel_image: code=, rodata=, data=, init= and bss= are needed",
+			      pl->line);
+	tmp.kernel_image = true;
+	*br = tmp;
+	return 0;
+}
+
+static int key_initrd(struct profile_line *pl)
+{
+	if (parse_phys_range(pl->val, &pl->cfg->boot_reserve.initrd))
+		return seterr(pl->err, pl->errlen, "line %d: initrd: expected START-END", pl->line);
+	return 0;
+}
+
+static int key_realmode(struct profile_line *pl)
+{
+	return pl_bool(pl, &pl->cfg->boot_reserve.realmode);
+}
+
+static int pl_pages(struct profile_line *pl, uint64_t *out)
+{
+	if (hotmem_memparse(pl->val, out) || *out % HM_PAGE_SIZE)
+		return seterr(pl->err, pl->errlen, "line %d: %s: expected a size in whole pages ('%s')",
+			      pl->line, pl->key, pl->val);
+	return 0;
+}
+
+static int key_swiotlb(struct profile_line *pl)
+{
+	return pl_pages(pl, &pl->cfg->boot_reserve.swiotlb);
+}
+
+static int key_boot_reserved(struct profile_line *pl)
+{
+	return pl_pages(pl, &pl->cfg->boot_reserve.boot_reserved);
 }
 
 static int key_hotplug(struct profile_line *pl)
@@ -1518,6 +1622,11 @@ static const struct {
 	{ "kernel_alloc", key_kernel_alloc, false },
 	{ "kernel_alloc_seed", key_kernel_alloc_seed, false },
 	{ "cmdline", key_cmdline, true }, /* its parameters add up, a line each */
+	{ "kernel_image", key_kernel_image, false },
+	{ "initrd", key_initrd, false },
+	{ "realmode", key_realmode, false },
+	{ "swiotlb", key_swiotlb, false },
+	{ "boot_reserved", key_boot_reserved, false },
 	{ "hotplug", key_hotplug, true },
 	{ "virtio_mem", key_virtio_mem, true },
 	{ "online", key_block_state, true },
@@ -1886,6 +1995,68 @@ static int validate_distance(const struct hotmem_config *cfg, const struct where
 }
 
 /* the checks of a whole configuration; @w (may be NULL): the profile file's lines */
+/* whether inclusive [@start, @end] lies in one boot RAM range */
+static bool in_boot_ram(const struct hotmem_config *cfg, uint64_t start, uint64_t end)
+{
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		if (start >= cfg->boot[i].start && end < cfg->boot[i].end)
+			return true;
+	return false;
+}
+
+/*
+ * The boot reservations' places: the kernel image's parts in boot RAM in
+ * vmlinux.lds.S's order (code, rodata, data, init, .smp_locks, bss with
+ * .bss..decrypted at its end), _text page aligned; the initrd in boot RAM
+ * beside the image, not over it.
+ */
+static int validate_boot_reserve(const struct hotmem_config *cfg, char *err, size_t errlen)
+{
+	const struct hm_boot_reserve *br = &cfg->boot_reserve;
+	const struct hm_phys_range *seq[] = { &br->code, &br->rodata, &br->data, &br->init,
+					      &br->smp_locks, &br->bss };
+	static const char *const names[] = { "code", "rodata", "data", "init", "smp_locks", "bss" };
+	uint64_t at = 0;
+
+	if (br->kernel_image) {
+		if (br->code.start % HM_PAGE_SIZE)
+			return seterr(err, errlen, "kernel_image: code= %#llx: _text is page aligned",
+				      (unsigned long long)br->code.start);
+		if (!in_boot_ram(cfg, br->code.start, br->bss.end))
+			return seterr(err, errlen,
+				      "kernel_image %#llx-%#llx: not in one boot RAM range (ram =)",
+				      (unsigned long long)br->code.start,
+				      (unsigned long long)br->bss.end);
+		for (size_t i = 0; i < ARRAY_SIZE(seq); i++) {
+			if (!seq[i]->end)
+				continue; /* smp_locks: optional */
+			if (seq[i]->start < at)
+				return seterr(err, errlen,
+					      "kernel_image: %s= %#llx-%#llx: the parts go code, rodata, "
+					      "data, init, smp_locks, bss, each above the one before",
+					      names[i], (unsigned long long)seq[i]->start,
+					      (unsigned long long)seq[i]->end);
+			at = seq[i]->end + 1;
+		}
+		if (br->bss_decrypted_unused.end &&
+		    (br->bss_decrypted_unused.start < br->bss.start ||
+		     br->bss_decrypted_unused.end > br->bss.end))
+			return seterr(err, errlen, "kernel_image: bss_decrypted_unused= is inside bss=");
+	}
+	if (br->initrd.end) {
+		if (!in_boot_ram(cfg, br->initrd.start, br->initrd.end))
+			return seterr(err, errlen, "initrd %#llx-%#llx: not in one boot RAM range",
+				      (unsigned long long)br->initrd.start,
+				      (unsigned long long)br->initrd.end);
+		if (br->kernel_image && br->initrd.start <= br->bss.end &&
+		    br->code.start <= br->initrd.end)
+			return seterr(err, errlen, "initrd %#llx-%#llx: over the kernel image",
+				      (unsigned long long)br->initrd.start,
+				      (unsigned long long)br->initrd.end);
+	}
+	return 0;
+}
+
 static int validate(const struct hotmem_config *cfg, const struct where *w, char *err,
 		    size_t errlen)
 {
@@ -1967,7 +2138,9 @@ static int validate(const struct hotmem_config *cfg, const struct where *w, char
 					    errlen);
 	if (!ret)
 		ret = hugepages_check_online(cfg, err, errlen);
-	return ret ? ret : validate_distance(cfg, w, err, errlen);
+	if (!ret)
+		ret = validate_distance(cfg, w, err, errlen);
+	return ret ? ret : validate_boot_reserve(cfg, err, errlen);
 }
 
 int hotmem_config_validate(const struct hotmem_config *cfg, char *err, size_t errlen)
@@ -2009,6 +2182,45 @@ static void describe_ranges(struct describe_buf *d, const char *key, const struc
 	for (int i = 0; i < nr; i++)
 		describe_line(d, "%s = %#llx-%#llx node=%d\n", key, (unsigned long long)r[i].start,
 			      (unsigned long long)r[i].end - 1, r[i].nid);
+}
+
+static void describe_part(char *buf, size_t len, size_t *n, const char *name,
+			  const struct hm_phys_range *r)
+{
+	if (r->end && *n < len)
+		*n += (size_t)snprintf(buf + *n, len - *n, " %s=%#llx-%#llx", name,
+				       (unsigned long long)r->start, (unsigned long long)r->end);
+}
+
+/* the boot reservations, each only when set (a machine without them has no line) */
+static void describe_boot_reserve(struct describe_buf *d, const struct hotmem_config *cfg)
+{
+	const struct hm_boot_reserve *br = &cfg->boot_reserve;
+
+	if (br->kernel_image) {
+		char parts[512];
+		size_t n = 0;
+
+		parts[0] = '\0';
+		describe_part(parts, sizeof(parts), &n, "code", &br->code);
+		describe_part(parts, sizeof(parts), &n, "rodata", &br->rodata);
+		describe_part(parts, sizeof(parts), &n, "data", &br->data);
+		describe_part(parts, sizeof(parts), &n, "init", &br->init);
+		describe_part(parts, sizeof(parts), &n, "smp_locks", &br->smp_locks);
+		describe_part(parts, sizeof(parts), &n, "bss", &br->bss);
+		describe_part(parts, sizeof(parts), &n, "bss_decrypted_unused",
+			      &br->bss_decrypted_unused);
+		describe_line(d, "kernel_image =%s\n", parts);
+	}
+	if (br->initrd.end)
+		describe_line(d, "initrd = %#llx-%#llx\n", (unsigned long long)br->initrd.start,
+			      (unsigned long long)br->initrd.end);
+	if (br->realmode)
+		describe_line(d, "realmode = yes\n");
+	if (br->swiotlb)
+		describe_line(d, "swiotlb = %#llx\n", (unsigned long long)br->swiotlb);
+	if (br->boot_reserved)
+		describe_line(d, "boot_reserved = %#llx\n", (unsigned long long)br->boot_reserved);
 }
 
 static void describe_devices(struct describe_buf *d, const struct hotmem_config *cfg)
@@ -2125,6 +2337,7 @@ size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t
 	describe_line(&d, "slots = %u\n", cfg->ram_slots);
 	describe_line(&d, "device_memory = %s\n", cfg->device_memory_qemu ? "qemu" : "after-ram");
 	describe_ranges(&d, "ram", cfg->boot, cfg->nr_boot_ranges);
+	describe_boot_reserve(&d, cfg);
 	describe_line(&d, "probe = %s\n", yes_no(cfg->arch_memory_probe));
 	describe_line(&d, "memory_failure = %s\n", yes_no(cfg->memory_failure));
 	describe_line(&d, "crash_hotplug = %s\n", yes_no(cfg->crash_hotplug));

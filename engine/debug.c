@@ -565,8 +565,12 @@ unsigned long page_owner(struct hotmem *hm, unsigned long pfn, struct hm_page_ow
 		o->kind = "memmap";
 		snprintf(o->owner, sizeof(o->owner), "%s", vmemmap_owner(READ_ONCE(page->index)));
 	} else if (PageReserved(page)) {
+		const char *what = memblock_reserved_name(hm, pfn);
+
 		o->kind = "memblock";
-		snprintf(o->owner, sizeof(o->owner), "memblock: reserved at boot (memmap, firmware)");
+		/* the profile's boot reservations by name (setup.c); the memmap and holes as before */
+		snprintf(o->owner, sizeof(o->owner), "memblock: reserved at boot (%s)",
+			 what ? what : "memmap, firmware");
 	} else {
 		o->kind = "unknown";
 		snprintf(o->owner, sizeof(o->owner), "in use (refcount %d)", page_ref_count(page));

@@ -160,6 +160,30 @@ struct hm_virtio_mem_config {
 	int nid;
 };
 
+/* an inclusive physical range [start, end], as /proc/iomem prints it; end 0: none */
+struct hm_phys_range {
+	uint64_t start, end;
+};
+
+/*
+ * The boot reservations of docs/profile.md's kernel_image ... boot_reserved
+ * keys.  The kernel image's parts are its vmlinux.lds.S sections where the
+ * boot loader (KASLR) put them: code [_text, _etext), rodata
+ * [__start_rodata, __end_rodata), data [_sdata, _edata), init
+ * [__init_begin, __init_end), bss [__bss_start, __bss_stop); smp_locks
+ * (.smp_locks, freed by alternative_instructions() on SMP) and
+ * bss_decrypted_unused (the unused part of .bss..decrypted, freed by
+ * mem_encrypt_free_decrypted_mem()).
+ */
+struct hm_boot_reserve {
+	bool kernel_image;
+	struct hm_phys_range code, rodata, data, init, bss, smp_locks, bss_decrypted_unused;
+	struct hm_phys_range initrd;	/* early_reserve_initrd(), freed by populate_rootfs */
+	bool realmode;			/* reserve_real_mode(): the first MiB */
+	uint64_t swiotlb;		/* swiotlb_init_remap()'s buffer, bytes; 0 none */
+	uint64_t boot_reserved;		/* the rest of the boot's memblock allocations, bytes */
+};
+
 struct hotmem_config {
 	char name[64];			/* profile name, for status output */
 	/*
@@ -183,6 +207,12 @@ struct hotmem_config {
 	 */
 	int nr_e820;
 	struct hm_e820_entry e820[HM_MAX_E820];
+	/*
+	 * The boot's memblock reservations as x86 6.12's setup_arch() takes
+	 * them (docs/profile.md: kernel_image, initrd, realmode, swiotlb,
+	 * boot_reserved): none unless the profile says so (boot_reserve).
+	 */
+	struct hm_boot_reserve boot_reserve;
 	int nr_hotplug;			/* profile "hotplug =": added after boot */
 	struct hm_boot_range hotplug[HM_MAX_BOOT_RANGES];
 	int nr_block_states;		/* profile "online =", "offline =" */

@@ -583,6 +583,7 @@ struct hm_xa {
 #define HM_MAX_MEMBLOCK_RESERVED 128
 struct memblock_region {
 	uint64_t base, size;
+	const char *name;	/* what took it (explain's owner), NULL: the memmap */
 };
 
 #define HM_MAX_SUBSCRIBERS	8
@@ -1050,6 +1051,7 @@ struct hotmem {
 		struct memblock_region reserved[HM_MAX_MEMBLOCK_RESERVED];
 		int nr_reserved;
 	} memblock;
+	uint64_t swiotlb_start, swiotlb_size;	/* the boot's SWIOTLB buffer (setup.c), 0: none */
 	struct {
 		struct mem_section_usage *usage;
 		size_t size;
@@ -1251,10 +1253,20 @@ bool vmemmap_has_holes(const struct mem_section *ms);
 void vmemmap_holes_prefill(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_pages,
 			   unsigned long nr_vmemmap_pages);
 
+/* setup.c */
+int setup_arch_reserve(struct hotmem *hm, char *err, size_t errlen);
+void swiotlb_init(struct hotmem *hm);
+void boot_reserve_after_free_all(struct hotmem *hm);
+void boot_reserve_late(struct hotmem *hm);
+
 /* memblock.c */
 uint64_t memblock_alloc_try_nid(struct hotmem *hm, uint64_t size, uint64_t align,
 				int nid);
 void memblock_free(struct hotmem *hm, uint64_t base, uint64_t size);
+int memblock_reserve(struct hotmem *hm, uint64_t base, uint64_t size, const char *name);
+uint64_t memblock_alloc_range(struct hotmem *hm, uint64_t size, uint64_t align, uint64_t end,
+			      const char *name);
+const char *memblock_reserved_name(struct hotmem *hm, unsigned long pfn);
 bool memblock_is_reserved(struct hotmem *hm, unsigned long pfn);
 bool memblock_is_memory(struct hotmem *hm, unsigned long pfn);
 int memblock_pfn_nid(struct hotmem *hm, unsigned long pfn);

@@ -872,9 +872,13 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		snprintf(err, errlen, "out of memory setting up the machine");
 		goto err_physmem;
 	}
+	ret = setup_arch_reserve(hm, err, errlen);
+	if (ret)
+		goto err_physmem;
 	ret = sparse_init(hm, err, errlen);
 	if (ret)
 		goto err_sparse;
+	swiotlb_init(hm);
 	free_area_init(hm);
 	init_cpu_to_node(hm);
 	ret = memmap_init(hm);
@@ -885,6 +889,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	boot_command_line_report(hm);
 	build_all_zonelists_init(hm);
 	memblock_free_all(hm);
+	boot_reserve_after_free_all(hm);
 	ret = memory_dev_init(hm);
 	if (ret) {
 		snprintf(err, errlen, "out of memory creating memory blocks");
@@ -915,6 +920,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		hotmem_destroy(hm);
 		return ret;
 	}
+	boot_reserve_late(hm);
 	/* before the kernel's own allocations: a block found offline is one they never used */
 	ret = apply_found_state(hm, err, errlen);
 	if (ret) {

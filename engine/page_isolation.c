@@ -8,18 +8,31 @@
 #include "internal.h"
 
 /*
- * has_unmovable_pages(): ZONE_MOVABLE is trusted; elsewhere a reserved
- * page, a memmap page or a kernel allocation pins its pageblock.
+ * has_unmovable_pages(): a reserved page pins its pageblock; ZONE_MOVABLE
+ * is trusted for the rest; elsewhere a memmap page or a kernel
+ * allocation pins it too.
  */
 static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long start,
 				int flags)
 {
-	if (is_zone_movable(z))
-		return -1;
 	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
 		struct page *page = pfn_to_page(hm, pfn);
+		unsigned long skip;
 
-		unsigned long skip = page_span_to_skip(page);
+		/*
+		 * "bootmem allocations and memory holes are marked PG_reserved
+		 * and are unmovable": a boot ZONE_MOVABLE (kernelcore=,
+		 * movablecore=) may hold memblock's reservations -- x86 takes
+		 * them top-down, where that zone is -- so only then is the
+		 * zone trusted (6.12, before the other checks)
+		 */
+		if (is_zone_movable(z)) {
+			if (PageReserved(page))
+				return (long)pfn;
+			pfn++;
+			continue;
+		}
+		skip = page_span_to_skip(page);
 
 		if (skip) {
 			pfn += skip;

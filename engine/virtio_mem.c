@@ -3179,10 +3179,27 @@ static const struct virtio_mem *iomem_next_vm(struct hotmem *hm, uint64_t from)
  */
 static void iomem_boot(struct hotmem *hm, struct iomem_out *o, uint64_t until)
 {
+	const struct hm_boot_reserve *br = &hm->cfg.boot_reserve;
+	const struct {
+		const char *name;
+		const struct hm_phys_range *r;
+	} kernel[] = {
+		/* setup_arch()'s code/rodata/data/bss_resource, under the System RAM holding them */
+		{ "Kernel code", &br->code },
+		{ "Kernel rodata", &br->rodata },
+		{ "Kernel data", &br->data },
+		{ "Kernel bss", &br->bss },
+	};
+
 	for (; o->boot_i < hm->nr_e820_res && hm->e820_res[o->boot_i].start < until; o->boot_i++) {
 		const struct e820_res *r = &hm->e820_res[o->boot_i];
 
 		iomem_add(o, r->start, r->end, 0, r->name, false);
+		for (size_t i = 0; br->kernel_image && i < ARRAY_SIZE(kernel); i++)
+			if (kernel[i].r->start >= r->start && kernel[i].r->end <= r->end &&
+			    !strcmp(r->name, "System RAM"))
+				iomem_add(o, kernel[i].r->start, kernel[i].r->end, 1, kernel[i].name,
+					  false);
 	}
 }
 

@@ -784,6 +784,49 @@ static void described(const char *text, char *buf, size_t len)
 }
 
 /*
+ * The boot reservation keys (docs/profile.md) describe as they parse and
+ * parse back into the same machine; a misplaced part is refused.
+ */
+static void test_boot_reserve_round_trip(void **state)
+{
+	static const char text[] =
+		"kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff "
+		"data=0xa600000-0xa870f7f init=0xad01000-0xb12afff smp_locks=0xb12b000-0xb134fff "
+		"bss=0xb136000-0xb5fffff bss_decrypted_unused=0xb405000-0xb5fffff\n"
+		"initrd = 0x1fecd000-0x1ffdffff\nrealmode = yes\nswiotlb = 64M\nboot_reserved = 4396K\n";
+	struct hotmem_config cfg, back;
+	char d[4096], again[4096], err[256];
+
+	(void)state;
+	described(text, d, sizeof(d));
+	assert_non_null(strstr(d, "kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff "
+				  "data=0xa600000-0xa870f7f init=0xad01000-0xb12afff "
+				  "smp_locks=0xb12b000-0xb134fff bss=0xb136000-0xb5fffff "
+				  "bss_decrypted_unused=0xb405000-0xb5fffff\n"));
+	assert_non_null(strstr(d, "initrd = 0x1fecd000-0x1ffdffff\nrealmode = yes\n"
+				  "swiotlb = 0x4000000\nboot_reserved = 0x44b000\n"));
+	described(d, again, sizeof(again));
+	assert_string_equal(d, again);
+	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
+	assert_int_equal(hotmem_config_parse_text(&cfg, text, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_config_builtin(&back, "qemu-512m"), 0);
+	assert_int_equal(hotmem_config_parse_text(&back, d, err, sizeof(err)), 0);
+	assert_memory_equal(&cfg.boot_reserve, &back.boot_reserve, sizeof(cfg.boot_reserve));
+	/* bss before init; an initrd outside RAM; a size not in pages; a part without its range */
+	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "kernel_image = code=0x8a00000-0x99fffff "
+				"rodata=0x9a00000-0xa570fff data=0xa600000-0xa870f7f "
+				"init=0xb136000-0xb5fffff bss=0xad01000-0xb12afff\n", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "bss= 0xad01000-0xb12afff: the parts go code, rodata"));
+	assert_int_equal(hotmem_config_parse_text(&cfg, "initrd = 0x20000000-0x200fffff\n", err,
+						  sizeof(err)), -EINVAL);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "swiotlb = 1000\n", err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "kernel_image = code\n", err, sizeof(err)),
+			 -EINVAL);
+}
+
+/*
  * hotmem_config_describe(): the machine, not the text -- a comment, the
  * name, the order, 1G for 0x40000000 change nothing; a setting does, on
  * a line of its own; the text parses back into the same machine.
@@ -989,6 +1032,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_bootoptions_as_the_kernel_lists_them),
 		cmocka_unit_test(test_cmdlines_add_up_in_order),
 		cmocka_unit_test(test_kernelcore_movablecore_parse),
+		cmocka_unit_test(test_boot_reserve_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
