@@ -27,6 +27,15 @@ static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long
 		 * zone trusted (6.12, before the other checks)
 		 */
 		if (is_zone_movable(z)) {
+			/*
+			 * only boot memory has them: hot-added memory online
+			 * holds no PG_reserved page in 6.12 (online_pages()
+			 * frees them all; a memmap_on_memory block's vmemmap
+			 * is outside the range), and its memmap is not read
+			 * (a template-shared one is mapped where it is read)
+			 */
+			if (!early_section(__pfn_to_section(hm, pfn)))
+				return -1;
 			if (PageReserved(page))
 				return (long)pfn;
 			pfn++;
