@@ -983,6 +983,59 @@ static int parse_range_line(const char *key, char *v, struct hm_boot_range *rang
 	return 0;
 }
 
+/*
+ * The two entry types hotmem models, by 6.12 arch/x86/kernel/e820.c
+ * e820_print_type()'s words, as the boot log's BIOS-e820 lines say them:
+ * E820_TYPE_RAM "usable", E820_TYPE_RESERVED "reserved"
+ */
+const char *hotmem_e820_type_word(bool ram)
+{
+	return ram ? "usable" : "reserved";
+}
+
+/*
+ * "START-END usable|reserved", END inclusive, a BIOS-e820 line's range
+ * and type: one more entry of @cfg's table.  The table comes as the
+ * kernel keeps it (e820__update_table(): sorted, no overlap, touching
+ * entries of one type joined), so an entry below, over or joining the
+ * one before is refused rather than sanitized into another table.
+ */
+static int parse_e820(struct hotmem_config *cfg, char *v, char *err, size_t errlen, int line)
+{
+	char *dash = strchr(v, '-'), *sp = dash ? strpbrk(dash + 1, " \t") : NULL;
+	const struct hm_e820_entry *prev = cfg->nr_e820 ? &cfg->e820[cfg->nr_e820 - 1] : NULL;
+	uint64_t start, last;
+	bool ram;
+
+	if (cfg->nr_e820 >= HM_MAX_E820)
+		return seterr(err, errlen, "line %d: e820: more than %d entries", line, HM_MAX_E820);
+	if (!sp)
+		return seterr(err, errlen, "line %d: e820: expected START-END usable|reserved", line);
+	*dash = *sp++ = '\0';
+	sp = trim(sp);
+	if (hotmem_memparse(trim(v), &start) || hotmem_memparse(trim(dash + 1), &last) ||
+	    last < start || last == UINT64_MAX)
+		return seterr(err, errlen, "line %d: e820: bad range '%s-%s'", line, v, dash + 1);
+	if (strcmp(sp, "usable") && strcmp(sp, "reserved"))
+		return seterr(err, errlen,
+			      "line %d: e820: type '%s': hotmem models usable and reserved entries",
+			      line, sp);
+	ram = !strcmp(sp, "usable");
+	if (prev && start < prev->end)
+		return seterr(err, errlen,
+			      "line %d: e820 %#llx-%#llx: below or over the entry before it "
+			      "(%#llx-%#llx): the table is in address order, as the kernel's", line,
+			      (unsigned long long)start, (unsigned long long)last,
+			      (unsigned long long)prev->start, (unsigned long long)prev->end - 1);
+	if (prev && start == prev->end && ram == prev->ram)
+		return seterr(err, errlen,
+			      "line %d: e820 %#llx-%#llx %s: joins the %s entry before it: the kernel "
+			      "makes them one (e820__update_table()), give one", line,
+			      (unsigned long long)start, (unsigned long long)last, sp, sp);
+	cfg->e820[cfg->nr_e820++] = (struct hm_e820_entry){ start, last + 1, ram };
+	return 0;
+}
+
 /* QEMU's virtio-mem limits (hw/virtio/virtio-mem.c): its default block-size on x86, the least */
 #define VIRTIO_MEM_DEFAULT_BLOCK_SIZE (2ULL << 20)
 #define VIRTIO_MEM_MIN_BLOCK_SIZE (1ULL << 20)
@@ -1280,6 +1333,7 @@ struct profile_line {
 	char *err;
 	size_t errlen;
 	bool *have_ram; /* a ram line came: the built-in's boot ranges are replaced */
+	bool *have_e820; /* an e820 line came: the built-in's table is replaced */
 	bool after_setting; /* a setting came before this line */
 	int *seen; /* each profile_keys[] key's line so far, 0: none (profile_key()) */
 };
@@ -1394,9 +1448,9 @@ static int key_distance(struct profile_line *pl)
 
 static int key_ram(struct profile_line *pl)
 {
+	/* the built-in's e820 table goes too, unless the file gives one: hotmem_config_parse_text() */
 	if (!*pl->have_ram) {
 		pl->cfg->nr_boot_ranges = 0;
-		pl->cfg->nr_e820 = 0;	/* the built-in's firmware map was of its RAM */
 		/* and so were its boot reservations (a kernel image in RAM no longer there) */
 		memset(&pl->cfg->boot_reserve, 0, sizeof(pl->cfg->boot_reserve));
 		*pl->have_ram = true;
@@ -1507,6 +1561,15 @@ static int key_boot_reserved(struct profile_line *pl)
 	return pl_pages(pl, &pl->cfg->boot_reserve.boot_reserved);
 }
 
+static int key_e820(struct profile_line *pl)
+{
+	if (!*pl->have_e820) {
+		pl->cfg->nr_e820 = 0;
+		*pl->have_e820 = true;
+	}
+	return parse_e820(pl->cfg, pl->val, pl->err, pl->errlen, pl->line);
+}
+
 static int key_hotplug(struct profile_line *pl)
 {
 	return parse_range_line(pl->key, pl->val, pl->cfg->hotplug, &pl->cfg->nr_hotplug, pl->err,
@@ -1614,6 +1677,7 @@ static const struct {
 	{ "slots", key_slots, false },
 	{ "device_memory", key_device_memory, false },
 	{ "ram", key_ram, true },
+	{ "e820", key_e820, true },
 	{ "probe", key_probe, false },
 	{ "memory_failure", key_memory_failure, false },
 	{ "crash_hotplug", key_crash_hotplug, false },
@@ -1672,7 +1736,7 @@ static int profile_key(struct profile_line *pl)
  */
 struct where {
 	int block_size, max_physmem_bits, maxmem, nodes, slots, init_threads, cpu_nodes;
-	int ram[HM_MAX_BOOT_RANGES], virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM];
+	int ram[HM_MAX_BOOT_RANGES], virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM], e820[HM_MAX_E820];
 	int distance[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
 };
 
@@ -1740,6 +1804,8 @@ static void where_note(struct where *w, const struct hotmem_config *cfg, const c
 			*(int *)((char *)w + scalar[k].off) = line;
 	if (!strcmp(key, "ram") && cfg->nr_boot_ranges > 0)
 		w->ram[cfg->nr_boot_ranges - 1] = line;
+	if (!strcmp(key, "e820") && cfg->nr_e820 > 0)
+		w->e820[cfg->nr_e820 - 1] = line;
 	if (!strcmp(key, "virtio_mem") && cfg->nr_virtio_mem > 0)
 		w->virtio_mem[cfg->nr_virtio_mem - 1] = line;
 	if (!strcmp(key, "distance") && sscanf(val, "%u %u", &i, &j) == 2 && i < HM_MAX_NUMNODES &&
@@ -1753,7 +1819,7 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 	struct hotmem_config tmp = *cfg;
 	char *copy = strdup(text), *ln, *next, val_copy[64];
 	struct where *w = calloc(1, sizeof(*w)); /* 16 KiB of distances: not on the stack */
-	bool have_ram = false, any_setting = false;
+	bool have_ram = false, have_e820 = false, any_setting = false;
 	int line = 0, ret = 0, seen[ARRAY_SIZE(profile_keys)] = { 0 };
 
 	if (!copy || !w) {
@@ -1787,13 +1853,16 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 		}
 		snprintf(val_copy, sizeof(val_copy), "%s", val); /* key_*() may cut it */
 		ret = profile_key(&(struct profile_line){ &tmp, key, val, line, err, errlen,
-							  &have_ram, any_setting, seen });
+							  &have_ram, &have_e820, any_setting, seen });
 		if (ret)
 			break;
 		any_setting = true;
 		where_note(w, &tmp, key, val_copy, line);
 	}
 	free(copy);
+	/* ram lines without e820 lines: the built-in's table was of its RAM, the map is made from theirs */
+	if (have_ram && !have_e820)
+		tmp.nr_e820 = 0;
 	if (!ret)
 		ret = validate(&tmp, w, err, errlen);
 	free(w);
@@ -1994,6 +2063,133 @@ static int validate_distance(const struct hotmem_config *cfg, const struct where
 	return 0;
 }
 
+/* [start, end) physical bytes */
+struct span {
+	uint64_t start, end;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* @s's @n spans sorted, touching ones joined: how many are left */
+static int spans_join(struct span *s, int n)
+{
+	int k = 0;
+
+	qsort(s, (size_t)n, sizeof(*s), span_cmp);
+	for (int i = 0; i < n; i++) {
+		if (k && s[i].start <= s[k - 1].end) {
+			if (s[i].end > s[k - 1].end)
+				s[k - 1].end = s[i].end;
+			continue;
+		}
+		s[k++] = s[i];
+	}
+	return k;
+}
+
+/* [@start, @end)'s whole pages, one more of @s's @n when there are any */
+static void span_add_pages(struct span *s, int *n, uint64_t start, uint64_t end)
+{
+	start = (start + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+	end &= ~(uint64_t)(PAGE_SIZE - 1);
+	if (start < end)
+		s[(*n)++] = (struct span){ start, end };
+}
+
+/*
+ * The boot RAM @nr entries of an e820 table give, into @s (room for two
+ * an entry), sorted and joined: 6.12 x86's setup_arch() runs
+ * trim_bios_range() -- page 0 becomes reserved, RAM in the BIOS area
+ * [640 KiB, 1 MiB) is removed -- before e820__memblock_setup() adds each
+ * RAM entry to memblock and memblock_trim_memory() keeps its whole pages
+ * (0x9fbff ends the low RAM at 0x9efff).  How many spans.
+ */
+static int e820_memblock_ram(const struct hm_e820_entry *t, int nr, struct span *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < nr; i++) {
+		uint64_t start = t[i].start > PAGE_SIZE ? t[i].start : PAGE_SIZE, end = t[i].end;
+
+		if (!t[i].ram)
+			continue;
+		span_add_pages(s, &n, start, end < BIOS_BEGIN ? end : BIOS_BEGIN);
+		span_add_pages(s, &n, start > BIOS_END ? start : BIOS_END, end);
+	}
+	return spans_join(s, n);
+}
+
+/* the first part of [@start, @end) in none of @s's @n (sorted, joined) into @gap; false: none */
+static bool span_gap(const struct span *s, int n, uint64_t start, uint64_t end, struct span *gap)
+{
+	uint64_t at = start;
+
+	for (int i = 0; i < n && at < end; i++) {
+		if (s[i].end <= at)
+			continue;
+		if (s[i].start > at) {
+			*gap = (struct span){ at, s[i].start < end ? s[i].start : end };
+			return true;
+		}
+		at = s[i].end;
+	}
+	*gap = (struct span){ at, end };
+	return at < end;
+}
+
+/*
+ * The e820 table against the boot ranges: the engine boots the ranges
+ * and shows the table (firmware/memmap, /proc/iomem), so a table whose
+ * RAM is not the ranges' would show a machine that is not the one
+ * booted -- refused, naming the first line that disagrees: a ram range
+ * with memory the table does not give as RAM, else a usable entry with
+ * RAM no ram range has.  Without a table, the engine makes one of the
+ * ranges (firmware_memmap.c): nothing to hold them against.
+ */
+static int validate_e820(const struct hotmem_config *cfg, const struct where *w, char *err,
+			 size_t errlen)
+{
+	struct span table[2 * HM_MAX_E820], ram[HM_MAX_BOOT_RANGES], part[2], gap;
+	int nt, nr = cfg->nr_boot_ranges;
+
+	if (!cfg->nr_e820)
+		return 0;
+	nt = e820_memblock_ram(cfg->e820, cfg->nr_e820, table);
+	for (int i = 0; i < nr; i++) {
+		const struct hm_boot_range *r = &cfg->boot[i];
+
+		ram[i] = (struct span){ r->start, r->end };
+		if (span_gap(table, nt, r->start, r->end, &gap))
+			return seterr(err, errlen,
+				      "%sram %#llx-%#llx: %#llx-%#llx is not usable RAM of the e820 "
+				      "table (its RAM in whole pages, page 0 and 640K-1M out, is the ram "
+				      "ranges)", WI(ram, i), (unsigned long long)r->start,
+				      (unsigned long long)r->end - 1, (unsigned long long)gap.start,
+				      (unsigned long long)gap.end - 1);
+	}
+	nr = spans_join(ram, nr);
+	for (int i = 0; i < cfg->nr_e820; i++) {
+		const struct hm_e820_entry *e = &cfg->e820[i];
+		int np = e820_memblock_ram(e, 1, part);
+
+		for (int k = 0; k < np; k++)
+			if (span_gap(ram, nr, part[k].start, part[k].end, &gap))
+				return seterr(err, errlen,
+					      "%se820 %#llx-%#llx usable: %#llx-%#llx is RAM in no ram "
+					      "range (the ram ranges are the table's RAM in whole pages, "
+					      "page 0 and 640K-1M out)", WI(e820, i),
+					      (unsigned long long)e->start, (unsigned long long)e->end - 1,
+					      (unsigned long long)gap.start,
+					      (unsigned long long)gap.end - 1);
+	}
+	return 0;
+}
+
 /* the checks of a whole configuration; @w (may be NULL): the profile file's lines */
 /* whether inclusive [@start, @end] lies in one boot RAM range */
 static bool in_boot_ram(const struct hotmem_config *cfg, uint64_t start, uint64_t end)
@@ -2122,6 +2318,9 @@ static int validate(const struct hotmem_config *cfg, const struct where *w, char
 					      (unsigned long long)r->end - 1);
 		}
 	}
+	ret = validate_e820(cfg, w, err, errlen);
+	if (ret)
+		return ret;
 	if (cfg->nr_virtio_mem < 0 || cfg->nr_virtio_mem > HM_MAX_PROFILE_VIRTIO_MEM)
 		return seterr(err, errlen, "virtio_mem: at most %d devices", HM_MAX_PROFILE_VIRTIO_MEM);
 	for (int i = 0; i < cfg->nr_virtio_mem; i++) {
@@ -2221,6 +2420,15 @@ static void describe_boot_reserve(struct describe_buf *d, const struct hotmem_co
 		describe_line(d, "swiotlb = %#llx\n", (unsigned long long)br->swiotlb);
 	if (br->boot_reserved)
 		describe_line(d, "boot_reserved = %#llx\n", (unsigned long long)br->boot_reserved);
+}
+
+/* the firmware's table when the machine has one (not when the engine makes it of the ranges) */
+static void describe_e820(struct describe_buf *d, const struct hotmem_config *cfg)
+{
+	for (int i = 0; i < cfg->nr_e820; i++)
+		describe_line(d, "e820 = %#llx-%#llx %s\n", (unsigned long long)cfg->e820[i].start,
+			      (unsigned long long)cfg->e820[i].end - 1,
+			      hotmem_e820_type_word(cfg->e820[i].ram));
 }
 
 static void describe_devices(struct describe_buf *d, const struct hotmem_config *cfg)
@@ -2337,6 +2545,7 @@ size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t
 	describe_line(&d, "slots = %u\n", cfg->ram_slots);
 	describe_line(&d, "device_memory = %s\n", cfg->device_memory_qemu ? "qemu" : "after-ram");
 	describe_ranges(&d, "ram", cfg->boot, cfg->nr_boot_ranges);
+	describe_e820(&d, cfg);
 	describe_boot_reserve(&d, cfg);
 	describe_line(&d, "probe = %s\n", yes_no(cfg->arch_memory_probe));
 	describe_line(&d, "memory_failure = %s\n", yes_no(cfg->memory_failure));

@@ -59,6 +59,11 @@ static int e820_firmware_table(const struct hotmem_config *cfg, struct hm_e820_e
 	return nr;
 }
 
+int hotmem_config_e820_table(const struct hotmem_config *cfg, struct hm_e820_entry *t)
+{
+	return e820_firmware_table(cfg, t);
+}
+
 static const char *e820_type_to_string(bool ram)
 {
 	return ram ? "System RAM" : "Reserved";
@@ -78,9 +83,6 @@ static void e820_res_add(struct hotmem *hm, uint64_t start, uint64_t end, bool r
 		hm->e820_res[hm->nr_e820_res++] = (struct e820_res){ start, end - 1, name };
 }
 
-#define BIOS_BEGIN 0xa0000ULL
-#define BIOS_END 0x100000ULL
-
 /*
  * 6.12 arch/x86/kernel/e820.c e820__reserve_resources() of the table
  * setup_arch()'s trim_bios_range() left (arch/x86/kernel/setup.c): the
@@ -90,9 +92,8 @@ static void e820_res_add(struct hotmem *hm, uint64_t start, uint64_t end, bool r
  * the reserved ones above 1 MiB too (e820__reserve_resources_late()
  * inserts those, not busy).  Not modelled: its "RAM buffer" resources
  * after a RAM end not 64 MiB-aligned (the QEMU machines' fall inside
- * their reserved entries), and a table of more than E820_RES_MAX / 3
- * entries (a profile has at most HM_MAX_E820, the boot ranges' table two
- * a range).
+ * their reserved entries).  At most three resources an entry of a table
+ * of at most E820_TABLE_MAX: E820_RES_MAX.
  */
 static void e820__reserve_resources(struct hotmem *hm, const struct hm_e820_entry *t, int nr)
 {
@@ -121,7 +122,7 @@ static void e820__reserve_resources(struct hotmem *hm, const struct hm_e820_entr
  */
 int firmware_map_init(struct hotmem *hm)
 {
-	struct hm_e820_entry t[2 * HM_MAX_BOOT_RANGES];
+	struct hm_e820_entry t[E820_TABLE_MAX];
 	int nr = e820_firmware_table(&hm->cfg, t);
 	int ret = 0;
 

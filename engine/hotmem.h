@@ -122,7 +122,8 @@ struct hm_boot_range {
 	int nid;
 };
 
-#define HM_MAX_E820 16
+/* a profile's e820 lines: E820_MAX_ENTRIES_ZEROPAGE's 128 halved, more than a PC's firmware gives */
+#define HM_MAX_E820 64
 
 /* one entry of the firmware's e820 table (x86 BIOS-e820) */
 struct hm_e820_entry {
@@ -200,10 +201,13 @@ struct hotmem_config {
 	struct hm_boot_range boot[HM_MAX_BOOT_RANGES];
 	/*
 	 * The firmware's e820 table, where the profile knows it (the QEMU
-	 * machines' BIOS-e820 lines): what /sys/firmware/memmap and the boot
-	 * part of /proc/iomem show.  Its RAM must be the boot ranges' (whole
-	 * pages of it).  0 entries: made from the boot ranges, the holes below
-	 * 1 MiB reserved.  A profile file's ram line drops a built-in's.
+	 * machines' BIOS-e820 lines, a profile's e820 lines): what
+	 * /sys/firmware/memmap and the boot part of /proc/iomem show.  Its
+	 * RAM, as the boot makes memblock of it (page 0 and the BIOS area out,
+	 * whole pages), is the boot ranges' (validate() refuses it otherwise).
+	 * 0 entries: made from the boot ranges, the holes below 1 MiB
+	 * reserved.  A profile file's ram lines without e820 lines drop a
+	 * built-in's.
 	 */
 	int nr_e820;
 	struct hm_e820_entry e820[HM_MAX_E820];
@@ -1223,6 +1227,15 @@ int hotmem_set_auto_movable_numa_aware(struct hotmem *hm, bool on);
 int hotmem_get_memmap_on_memory(struct hotmem *hm);	/* read-only */
 /* its word as 6.12's param_get prints it: "N", "Y", "force"; "?" for none */
 const char *hotmem_memmap_on_memory_name(int mode);
+/* an e820 entry's type as a profile's e820 line (and the boot log's BIOS-e820 line) says it */
+const char *hotmem_e820_type_word(bool ram);
+/* the most entries hotmem_config_e820_table() gives: HM_MAX_E820, or two a boot range */
+#define HM_E820_TABLE_MAX (HM_MAX_E820 > 2 * HM_MAX_BOOT_RANGES ? HM_MAX_E820 : 2 * HM_MAX_BOOT_RANGES)
+/*
+ * The firmware's e820 table @cfg boots with, into @t (HM_E820_TABLE_MAX
+ * entries): its own, else the one made from its boot ranges.  How many.
+ */
+int hotmem_config_e820_table(const struct hotmem_config *cfg, struct hm_e820_entry *t);
 /* a profile's kernel_alloc word: "off", "default", "heavy"; "?" for none */
 const char *hotmem_kernel_alloc_name(int kernel_alloc);
 

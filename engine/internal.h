@@ -687,7 +687,12 @@ struct e820_res {
 	uint64_t start, end;	/* inclusive */
 	const char *name;
 };
-#define E820_RES_MAX (3 * 2 * HM_MAX_BOOT_RANGES)
+/* the firmware's table: a profile's (HM_MAX_E820), or made from the boot ranges, two a range */
+#define E820_TABLE_MAX HM_E820_TABLE_MAX
+#define E820_RES_MAX (3 * E820_TABLE_MAX)
+/* x86's BIOS area, arch/x86/include/asm/e820/types.h: trim_bios_range() takes RAM there out */
+#define BIOS_BEGIN 0xa0000ULL
+#define BIOS_END 0x100000ULL
 
 struct hotmem {
 	struct hotmem_config cfg;

@@ -6853,6 +6853,18 @@ struct predated_ref {
 };
 
 /*
+ * Settings described only when set (not in @ref->always) that came after
+ * state files kept a profile's lines, and that a built-in sets: e820, the
+ * firmware's table (2026-12-03; qemu-512m's since 2026-12-02).  A file
+ * saved from `profile = qemu-512m` before has no e820 line though the
+ * machine had the table: the line the built-in gives is not a change.
+ */
+static bool described_since(const char *l, size_t klen)
+{
+	return klen == 4 && !strncmp(l, "e820", 4);
+}
+
+/*
  * @l, a line of today's profile, is of a setting the file predates: the
  * file has no line of it, and hotmem_config_describe() writes it for
  * every machine (@ref->always: its lines for the default built-in, where
@@ -6872,8 +6884,8 @@ static bool line_predated(json_object *saved, const struct predated_ref *ref, co
 {
 	size_t klen = line_key_len(l);
 
-	return lines_have_key(ref->always, l, klen) && lines_have_n(ref->base, l, strcspn(l, "\n")) &&
-	       !saved_has_key(saved, l, klen);
+	return (lines_have_key(ref->always, l, klen) || described_since(l, klen)) &&
+	       lines_have_n(ref->base, l, strcspn(l, "\n")) && !saved_has_key(saved, l, klen);
 }
 
 /*
