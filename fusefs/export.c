@@ -16,7 +16,9 @@
  * (virtio_mem)" it added, which memory/ alone cannot tell from a DIMM's),
  * proc/cmdline and sys/kernel/mm/hugepages (the boot parameters and the
  * HugeTLB pool, which memory/ does not show: note29), and
- * proc/sys/vm/hugetlb_optimize_vmemmap (HVO, switched at run time).
+ * proc/sys/vm/hugetlb_optimize_vmemmap (HVO, switched at run time), and
+ * sys/firmware/memmap (the firmware's e820 table, which a profile's e820
+ * lines give).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -53,6 +55,11 @@ static const char *const trees[] = {
 	"proc/sys/vm/hugetlb_optimize_vmemmap",
 	/* the DIMM slots (PNP0C80:xx), as links: hotmem profile --from-sysfs counts them */
 	"sys/bus/acpi/devices",
+	/*
+	 * the firmware's e820 table (and the DIMMs' entries after it): from-sysfs
+	 * writes e820 lines of its boot entries, qemu-512m's QEMU table (reread32b R6)
+	 */
+	"sys/firmware/memmap",
 };
 
 /* what a node shows that changes while the machine runs */

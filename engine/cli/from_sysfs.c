@@ -72,6 +72,16 @@ struct found_vmem {
 	int nid;
 };
 
+/* a sys/firmware/memmap/N entry of the dump */
+struct found_fwmap {
+	unsigned long nr;	/* N: the order entries came in, never reused */
+	uint64_t start, end;	/* end exclusive */
+	char type[48];		/* "System RAM", "Reserved", "ACPI Tables", ... */
+	bool hot;		/* firmware_map_add_hotplug()'s, not the firmware's table */
+};
+/* twice a profile's e820 lines: the DIMMs' entries besides */
+#define MAX_FWMAP (2 * HM_MAX_E820)
+
 struct found {
 	const char *dir;
 	uint64_t block_size;
@@ -85,6 +95,8 @@ struct found {
 	struct found_vmem vmem[MAX_VMEM];
 	int nr_ram;		/* proc/iomem's top-level "System RAM", with addresses */
 	struct { uint64_t start, end; } ram[MAX_RAM];	/* end exclusive */
+	int nr_fwmap;		/* sys/firmware/memmap's entries, by N */
+	struct found_fwmap fwmap[MAX_FWMAP];
 	FILE *notes;		/* "could not infer" lines, also in the profile */
 	char *notes_buf;
 	size_t notes_len;
@@ -450,6 +462,69 @@ static void scan_iomem(struct found *f)
 		}
 }
 
+static int fwmap_cmp(const void *a, const void *b)
+{
+	const struct found_fwmap *x = a, *y = b;
+
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+/* DIR/sys/firmware/memmap/N/REL, a "%#llx" of drivers/firmware/memmap.c's start_show()/end_show() */
+static bool fwmap_addr(const struct found *f, unsigned long n, const char *rel, uint64_t *v)
+{
+	char path[64], buf[64], *end;
+
+	snprintf(path, sizeof(path), "sys/firmware/memmap/%lu/%s", n, rel);
+	if (read_line(f, path, buf, sizeof(buf)))
+		return false;
+	errno = 0;
+	*v = strtoull(buf, &end, 16);
+	return end != buf && !*end && !errno;
+}
+
+/*
+ * sys/firmware/memmap: the firmware's table as booted
+ * (firmware_map_add_early(), e820__reserve_resources()) and each
+ * hot-added range's System RAM after it (firmware_map_add_hotplug(),
+ * add_memory()); by N, the order they came in.  An entry that does not
+ * read is left out, said.
+ */
+static void scan_fwmap(struct found *f)
+{
+	char path[4096];
+	struct dirent *de;
+	unsigned long n, bad = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/sys/firmware/memmap", f->dir);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct found_fwmap *e = &f->fwmap[f->nr_fwmap];
+		uint64_t last;
+		char rel[64];
+
+		if (!numbered(de->d_name, "", &n))
+			continue;
+		snprintf(rel, sizeof(rel), "sys/firmware/memmap/%lu/type", n);
+		if (f->nr_fwmap >= MAX_FWMAP || !fwmap_addr(f, n, "start", &e->start) ||
+		    !fwmap_addr(f, n, "end", &last) || last < e->start || last == UINT64_MAX ||
+		    read_line(f, rel, e->type, sizeof(e->type))) {
+			bad++;
+			continue;
+		}
+		e->nr = n;
+		e->end = last + 1;
+		f->nr_fwmap++;
+	}
+	closedir(d);
+	qsort(f->fwmap, (size_t)f->nr_fwmap, sizeof(f->fwmap[0]), fwmap_cmp);
+	if (bad)
+		note(f, "firmware/memmap: %lu entries not read (more than %d, or no start, end or "
+			"type): left out", bad, MAX_FWMAP);
+}
+
 /* Which blocks lie in a virtio-mem region, the device's node from them */
 static void claim_vmem_blocks(struct found *f)
 {
@@ -703,9 +778,193 @@ static int print_class(struct found *f, FILE *out, const bool *boot, bool want_b
 	return lines;
 }
 
-static void print_ranges(struct found *f, FILE *out, const bool *boot)
+/*
+ * Which firmware/memmap entries are the firmware's table: 6.12
+ * drivers/firmware/memmap.c adds the boot table with
+ * firmware_map_add_early() and each hot-add's range with
+ * firmware_map_add_hotplug() (add_memory(): a DIMM, a probed block; never
+ * driver-managed memory, virtio-mem's), and sysfs shows both alike: N is
+ * only the order they came in -- the table's first on a running machine,
+ * though a DIMM plugged before boot, added at subsys_initcall, takes N
+ * before the table's (firmware_memmap_init() is a late_initcall).  So by
+ * what the entry covers: System RAM lying all in memory taken as
+ * hot-added (the DIMMs' blocks) is a hot-add's; every other entry is the
+ * firmware's.  Memory probed at run time, taken as boot RAM, has its
+ * entry taken as the firmware's: the profile's table and ram agree on it.
+ */
+static void classify_fwmap(struct found *f, const bool *boot)
 {
-	print_class(f, out, boot, true);
+	for (int i = 0; i < f->nr_fwmap; i++) {
+		struct found_fwmap *e = &f->fwmap[i];
+		unsigned long first = (unsigned long)(e->start / f->block_size);
+		unsigned long last = (unsigned long)((e->end - 1) / f->block_size);
+
+		e->hot = !strcmp(e->type, "System RAM") && last < f->nr;
+		for (unsigned long id = first; e->hot && id <= last; id++)
+			e->hot = f->blk[id].present && !boot[id] && !f->blk[id].vmem;
+	}
+}
+
+/* [@start, @end) one more of proc/iomem-like RAM @f->ram, when not empty */
+static void ram_add(struct found *f, uint64_t start, uint64_t end)
+{
+	if (start < end && f->nr_ram < MAX_RAM)
+		f->ram[f->nr_ram++] = (typeof(f->ram[0])){ start, end };
+}
+
+/*
+ * Without proc/iomem's System RAM: the firmware table's RAM as the
+ * kernel makes its resources of it (6.12 trim_bios_range(): page 0
+ * reserved, none in the BIOS area [640 KiB, 1 MiB)), which cuts boot
+ * RAM as proc/iomem's would.  True when there was any.
+ */
+static bool ram_from_fwmap(struct found *f)
+{
+	if (f->nr_ram)
+		return false;
+	for (int i = 0; i < f->nr_fwmap; i++) {
+		const struct found_fwmap *e = &f->fwmap[i];
+		uint64_t start = e->start > PAGE_SIZE_4K ? e->start : PAGE_SIZE_4K;
+
+		if (e->hot || strcmp(e->type, "System RAM"))
+			continue;
+		ram_add(f, start, e->end < 0xa0000 ? e->end : 0xa0000);
+		ram_add(f, start > 0x100000 ? start : 0x100000, e->end);
+	}
+	return f->nr_ram > 0;
+}
+
+/* @text parsed over the default built-in into *@cfg (malloc()ed); -errno, said in @err */
+static int parse_profile_text(const char *text, struct hotmem_config **cfg, char *err,
+			      size_t errlen)
+{
+	int ret;
+
+	*cfg = malloc(sizeof(**cfg));
+	if (!*cfg)
+		return -ENOMEM;
+	ret = hotmem_config_builtin(*cfg, "default");
+	if (!ret)
+		ret = hotmem_config_parse_text(*cfg, text, err, errlen);
+	return ret;
+}
+
+/* the firmware/memmap entries taken as the firmware's are the table @cfg booted from its ram lines */
+static bool fwmap_is_made(const struct found *f, const struct hotmem_config *cfg)
+{
+	struct hm_e820_entry t[HM_E820_TABLE_MAX];
+	int nr = hotmem_config_e820_table(cfg, t), k = 0;
+
+	for (int i = 0; i < f->nr_fwmap; i++) {
+		const struct found_fwmap *e = &f->fwmap[i];
+
+		if (e->hot)
+			continue;
+		if (k >= nr || t[k].start != e->start || t[k].end != e->end ||
+		    t[k].ram != !strcmp(e->type, "System RAM") ||
+		    (!t[k].ram && strcmp(e->type, "Reserved")))
+			return false;
+		k++;
+	}
+	return k == nr;
+}
+
+/*
+ * e820 lines of the firmware's table (classify_fwmap()), after @head (the
+ * profile's block_size ... nodes lines) and its @ram lines: none when the
+ * dump has no firmware/memmap, or when its table is the one hotmem makes
+ * of the ram lines (a machine without a table of its own: the default
+ * built-in, a profile of ram lines); left out and said when they
+ * contradict the ram lines (boot RAM removed at run time, a dump whose
+ * RAM is not its table's), as hotmem would refuse the profile.  A type
+ * other than System RAM and Reserved (ACPI Tables, ACPI Non-volatile
+ * Storage, ...) is written reserved, said.
+ */
+static void print_e820(struct found *f, FILE *out, const char *head, const char *ram)
+{
+	char *lines = NULL, *text = NULL, err[512], other[256] = "", hot[256] = "";
+	struct hotmem_config *cfg = NULL;
+	size_t llen = 0, tlen = 0, on = 0, hn = 0;
+	int nr = 0;
+	FILE *l = open_memstream(&lines, &llen);
+
+	if (!l)
+		return;
+	for (int i = 0; i < f->nr_fwmap; i++) {
+		const struct found_fwmap *e = &f->fwmap[i];
+		bool is_ram = !strcmp(e->type, "System RAM");
+
+		if (e->hot) {
+			if (hn < sizeof(hot))
+				hn += (size_t)snprintf(hot + hn, sizeof(hot) - hn, "%smemmap/%lu",
+						       hn ? ", " : "", e->nr);
+			continue;
+		}
+		if (!is_ram && strcmp(e->type, "Reserved") && on < sizeof(other))
+			on += (size_t)snprintf(other + on, sizeof(other) - on, "%smemmap/%lu (%s)",
+					       on ? ", " : "", e->nr, e->type);
+		fprintf(l, "e820 = 0x%llx-0x%llx %s\n", (unsigned long long)e->start,
+			(unsigned long long)e->end - 1, hotmem_e820_type_word(is_ram));
+		nr++;
+	}
+	fclose(l);
+	if (!nr)
+		goto out;
+	l = open_memstream(&text, &tlen);
+	if (!l)
+		goto out;
+	fprintf(l, "%s%s", head, ram);
+	fclose(l);
+	/* no boot RAM found: the profile is refused for that, and says so itself */
+	if (parse_profile_text(text, &cfg, err, sizeof(err)) || fwmap_is_made(f, cfg))
+		goto out;
+	free(cfg);
+	cfg = NULL;
+	free(text);
+	text = NULL;
+	l = open_memstream(&text, &tlen);
+	if (!l)
+		goto out;
+	fprintf(l, "%s%s%s", head, ram, lines);
+	fclose(l);
+	if (parse_profile_text(text, &cfg, err, sizeof(err))) {
+		/* the line numbers are of this check's text, not of the profile */
+		const char *why = !strncmp(err, "line ", 5) && strstr(err, ": ") ?
+					  strstr(err, ": ") + 2 : err;
+
+		note(f, "firmware/memmap: its table's RAM is not the boot RAM found (%s): no e820 "
+			"lines, the firmware map is made from the ram lines", why);
+		goto out;
+	}
+	fputs(lines, out);
+	note(f, "firmware/memmap: which entries are the firmware's e820 table is not in sysfs: "
+		"%d taken as its (the e820 lines)%s%s%s", nr,
+	     hn ? "; System RAM over hot-added memory taken as its hot-add's, not the "
+		  "firmware's: " : "", hot, hn ? " (firmware_map_add_hotplug())" : "");
+	if (on)
+		note(f, "firmware/memmap: %s: hotmem models System RAM and Reserved entries; "
+			"written reserved", other);
+out:
+	free(cfg);
+	free(text);
+	free(lines);
+}
+
+static void print_ranges(struct found *f, FILE *out, const bool *boot, const char *head)
+{
+	char *ram = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&ram, &len);
+
+	if (m) {
+		print_class(f, m, boot, true);
+		fclose(m);
+		fputs(ram, out);
+		print_e820(f, out, head, ram);
+	} else {
+		print_class(f, out, boot, true);
+	}
+	free(ram);
 	print_class(f, out, boot, false);
 }
 
@@ -1670,12 +1929,15 @@ static int write_profile(struct found *f, FILE *out)
 	bool *boot = calloc(f->nr, sizeof(*boot));
 	uint64_t end = blk_start(f, f->nr), maxmem = 64 * GiB;
 	unsigned long first_hot = f->nr;
-	bool hvo_known;
+	bool hvo_known, ram_fwmap;
+	char head[256];
 	int slots;
 
 	if (!boot)
 		return -ENOMEM;
 	classify_boot(f, boot);
+	classify_fwmap(f, boot);
+	ram_fwmap = ram_from_fwmap(f);
 	for (unsigned long id = 0; id < f->nr; id++)
 		if (f->blk[id].present && !boot[id] && !f->blk[id].vmem && id < first_hot)
 			first_hot = id;
@@ -1685,7 +1947,8 @@ static int write_profile(struct found *f, FILE *out)
 	note_boot_rule(f, first_hot);
 	check_boot_zones(f, boot);
 	if (f->nr_ram)
-		note(f, "holes inside a block: not in sysfs; boot RAM cut to proc/iomem's System RAM");
+		note(f, "holes inside a block: not in sysfs; boot RAM cut to %s System RAM",
+		     ram_fwmap ? "firmware/memmap's (no proc/iomem)" : "proc/iomem's");
 	else if (f->blk[0].present && boot[0])
 		note(f, "holes inside a block: not in sysfs; memory0 has x86's (the first 4 KiB, "
 			"0x9f000-0xfffff)");
@@ -1719,10 +1982,10 @@ static int write_profile(struct found *f, FILE *out)
 	print_node_numbering(f, out, boot);
 	fprintf(out, "profile = default\n");
 	fprintf(out, "name = from-sysfs\n");
-	fprintf(out, "block_size = %#llx\n", (unsigned long long)f->block_size);
-	fprintf(out, "max_physmem_bits = %d\n", maxmem > (1ULL << 46) ? 52 : 46);
-	fprintf(out, "maxmem = %#llx\n", (unsigned long long)maxmem);
-	fprintf(out, "nodes = %d\n", f->nr_nodes);
+	snprintf(head, sizeof(head), "block_size = %#llx\nmax_physmem_bits = %d\nmaxmem = %#llx\n"
+		 "nodes = %d\n", (unsigned long long)f->block_size, maxmem > (1ULL << 46) ? 52 : 46,
+		 (unsigned long long)maxmem, f->nr_nodes);
+	fputs(head, out);
 	print_cpu_nodes(f, out);
 	print_distance(f, out);
 	if (exists(f, "sys/devices/system/memory/probe"))
@@ -1737,7 +2000,7 @@ static int write_profile(struct found *f, FILE *out)
 	/* 256 is profile = default's own (QEMU's most): said only when it differs */
 	if (slots > 0 && slots != HM_ACPI_MAX_RAM_SLOTS)
 		fprintf(out, "slots = %d\n", slots);
-	print_ranges(f, out, boot);
+	print_ranges(f, out, boot, head);
 	print_vmem(f, out);
 	print_states(f, out, boot);
 	print_cmdline(f, out, boot);
@@ -1784,6 +2047,7 @@ int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 	f.cpu_nodes = scan_cpu_nodes(&f);
 	nodes(&f);
 	scan_iomem(&f);
+	scan_fwmap(&f);
 	claim_vmem_blocks(&f);
 	ret = write_profile(&f, out);
 	fflush(f.notes);
