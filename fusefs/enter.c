@@ -126,32 +126,22 @@ static const struct {
 	{ "proc/cmdline", "/proc/cmdline", false },
 	/*
 	 * Beside buddyinfo and zoneinfo, the host's pageblocks read as the
-	 * machine's (usereye5 #5): pagetypeinfo and vm.min_free_kbytes (the
-	 * zoneinfo watermarks' own) are the machine's; so are kpageflags
-	 * and kpagecount, where page-types read the host's pages at the
-	 * machine's pfns.
+	 * machine's (usereye5 #5): pagetypeinfo is the machine's, and so are
+	 * kpageflags and kpagecount, where page-types read the host's pages
+	 * at the machine's pfns.  The machine's /proc/sys/vm files
+	 * (vm.min_free_kbytes, the zoneinfo watermarks' own, the HugeTLB
+	 * pool's, HVO's switch, mm/mmap.c's reserves: writable, a write would
+	 * change the host's) are bound after these: vm_sysctl_binds[].
 	 */
 	{ "proc/pagetypeinfo", "/proc/pagetypeinfo", false },
 	{ "proc/kpageflags", "/proc/kpageflags", false },
 	{ "proc/kpagecount", "/proc/kpagecount", false },
-	{ "proc/sys/vm/min_free_kbytes", "/proc/sys/vm/min_free_kbytes", false },
-	/* the other watermark sysctls: writable, and a write would change the host's */
-	{ "proc/sys/vm/watermark_scale_factor", "/proc/sys/vm/watermark_scale_factor", false },
-	{ "proc/sys/vm/lowmem_reserve_ratio", "/proc/sys/vm/lowmem_reserve_ratio", false },
-	/* the machine's HVO switch: the host's file read 0, and a write would change the host's */
-	{ "proc/sys/vm/hugetlb_optimize_vmemmap", "/proc/sys/vm/hugetlb_optimize_vmemmap", false },
-	/* mm/mmap.c's reserves, which the machine's offlines reset (abuse30b V5) */
-	{ "proc/sys/vm/user_reserve_kbytes", "/proc/sys/vm/user_reserve_kbytes", false },
-	{ "proc/sys/vm/admin_reserve_kbytes", "/proc/sys/vm/admin_reserve_kbytes", false },
 	/*
 	 * The global HugeTLB pool (hugeadm, libhugetlbfs, sysctl
 	 * vm.nr_hugepages): the machine's, as its nodeN pools and meminfo
 	 * are -- the host's read the host's count (usereye3 #14)
 	 */
 	{ "sys/kernel/mm/hugepages", "/sys/kernel/mm/hugepages", false },
-	{ "proc/sys/vm/nr_hugepages", "/proc/sys/vm/nr_hugepages", false },
-	{ "proc/sys/vm/nr_hugepages_mempolicy", "/proc/sys/vm/nr_hugepages_mempolicy", false },
-	{ "proc/sys/vm/nr_overcommit_hugepages", "/proc/sys/vm/nr_overcommit_hugepages", false },
 	/*
 	 * The machine's boot_id, which hotmemfs serves and its state file
 	 * keeps (c5aed6f5): hotmemd's boot-blocks key (daemon/bootblocks.c)
@@ -159,6 +149,16 @@ static const struct {
 	 */
 	{ "proc/sys/kernel/random/boot_id", "/proc/sys/kernel/random/boot_id", false },
 };
+
+/*
+ * The machine's /proc/sys/vm files, each bound over the real one when both
+ * are there: hotmemfs's list (hmfs.h HMFS_VM_SYSCTLS()), not one of our own
+ * beside it (a file hotmemfs serves and hotmem-enter did not bind was the
+ * host's, read-only)
+ */
+#define VM_SYSCTL_NAME(name, attr) name,
+static const char *const vm_sysctl_binds[] = { HMFS_VM_SYSCTLS(VM_SYSCTL_NAME) };
+#undef VM_SYSCTL_NAME
 
 /* udev reads rules from these (systemd 252: UDEV_RULES_DIRS, split-usr and merged) */
 static const char *const udev_rules_dirs[] = {
@@ -486,6 +486,32 @@ static int wait_mounted(struct fs_child *fs)
 	return -1;
 }
 
+/* hotmemfs's @src over @dst when both are there; -1 (said) when the bind fails */
+static int bind_one(const char *src, const char *dst)
+{
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0) {
+		fprintf(stderr, "hotmem-enter: bind %s on %s: %s\n", src, dst, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* the machine's /proc/sys/vm files (vm_sysctl_binds[]), none required */
+static int bind_vm_sysctls(void)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(vm_sysctl_binds) / sizeof(vm_sysctl_binds[0]); i++) {
+		snprintf(src, sizeof(src), ENTER_MNT "/proc/sys/vm/%s", vm_sysctl_binds[i]);
+		snprintf(dst, sizeof(dst), "/proc/sys/vm/%s", vm_sysctl_binds[i]);
+		if (access(src, F_OK) < 0 || access(dst, F_OK) < 0)
+			continue;
+		if (bind_one(src, dst) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int bind_machine(void)
 {
 	char src[PATH_MAX];
@@ -502,13 +528,10 @@ static int bind_machine(void)
 			}
 			continue;
 		}
-		if (mount(src, enter_binds[i].dst, NULL, MS_BIND, NULL) < 0) {
-			fprintf(stderr, "hotmem-enter: bind %s on %s: %s\n", src,
-				enter_binds[i].dst, strerror(errno));
+		if (bind_one(src, enter_binds[i].dst) < 0)
 			return -1;
-		}
 	}
-	return 0;
+	return bind_vm_sysctls();
 }
 
 /*

@@ -397,30 +397,13 @@ static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
 	ctx->sn_acpi_busdev = links;
 }
 
-/*
- * The /proc/sys/vm files hotmemfs serves, all 0644 in a 0555 procfs
- * directory, in the order they are listed: one table, which makes the
- * nodes (sn_hugetlb_global()) and says which files are sysctls
- * (hmfs_attr_is_sysctl()) -- a file added here is both.
- */
+/* the /proc/sys/vm files hotmemfs serves: hmfs.h's HMFS_VM_SYSCTLS() */
+#define VM_SYSCTL(name, attr) { name, attr },
 static const struct {
 	const char *name;
 	enum hmfs_attr attr;
-} vm_sysctls[] = {
-	/* mm/hugetlb_sysctl.c's hugetlb_table[] (6.18; 6.12's in mm/hugetlb.c): the global pool */
-	{ "nr_hugepages", A_SYSCTL_NR_HUGEPAGES },
-	{ "nr_hugepages_mempolicy", A_SYSCTL_NR_HUGEPAGES_MEMPOLICY },
-	{ "nr_overcommit_hugepages", A_SYSCTL_NR_OVERCOMMIT },
-	/* the watermarks' own (zoneinfo's min, low, high, protection): 6.12 page_alloc_sysctl_table */
-	{ "min_free_kbytes", A_SYSCTL_MIN_FREE_KBYTES },
-	{ "watermark_scale_factor", A_SYSCTL_WATERMARK_SCALE_FACTOR },
-	{ "lowmem_reserve_ratio", A_SYSCTL_LOWMEM_RESERVE_RATIO },
-	/* 6.12 mm/hugetlb_vmemmap.c hugetlb_vmemmap_sysctls[]: proc_dobool() */
-	{ "hugetlb_optimize_vmemmap", A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP },
-	/* 6.12 kernel/sysctl.c vm_table[]: proc_doulongvec_minmax() */
-	{ "user_reserve_kbytes", A_SYSCTL_USER_RESERVE },
-	{ "admin_reserve_kbytes", A_SYSCTL_ADMIN_RESERVE },
-};
+} vm_sysctls[] = { HMFS_VM_SYSCTLS(VM_SYSCTL) };
+#undef VM_SYSCTL
 
 /*
  * A /proc/sys/vm file of vm_sysctls[]: proc_sys_call_handler()'s
