@@ -113,6 +113,89 @@ static void add_low_ram(struct hotmem_config *cfg, uint64_t end, int nid)
 	add_range(cfg, 0x100000, end, nid);
 }
 
+/* boot RAM's end, in whole memory blocks */
+static uint64_t boot_ram_end(const struct hotmem_config *cfg)
+{
+	uint64_t top = 0;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		if (cfg->boot[i].end > top)
+			top = cfg->boot[i].end;
+	return ALIGN(top, cfg->block_size);
+}
+
+/*
+ * QEMU's ram_size: the boot ranges' pages in whole memory blocks (the
+ * holes below 1 MiB and the firmware's tables at its top are RAM to QEMU)
+ */
+static uint64_t qemu_ram_size(const struct hotmem_config *cfg)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < cfg->nr_boot_ranges; i++)
+		sum += cfg->boot[i].end - cfg->boot[i].start;
+	return ALIGN(sum, cfg->block_size);
+}
+
+/*
+ * QEMU's device memory (QEMU 7.2 pc_memory_init(), 8.2+
+ * pc_get_device_memory_range(); the same figures in 9.2), not cut:
+ * from ROUND_UP(4 GiB + RAM above 4 GiB, 1 GiB) -- the 32-bit PCI hole
+ * below 4 GiB takes no device -- maxram_size - ram_size long plus 1 GiB a
+ * slot (enforce_aligned_dimm, every machine since pc-2.2: room for each
+ * device's alignment).  *@total: what memory_device_check_addable()
+ * lets all devices take, maxram_size - ram_size.  A profile without
+ * qemu_maxmem has QEMU's maxmem at maxmem - base (before 2026-12-03
+ * qemu-512m said maxmem = 4 GiB + its -m maxmem=4G).
+ */
+static void qemu_device_memory(const struct hotmem_config *cfg, uint64_t *base, uint64_t *size,
+			       uint64_t *total)
+{
+	const uint64_t gib = 1ULL << 30;
+	uint64_t ram = qemu_ram_size(cfg), maxram;
+
+	*base = max(ALIGN(boot_ram_end(cfg), gib), 4 * gib);
+	maxram = cfg->qemu_maxmem ? cfg->qemu_maxmem : cfg->maxmem > *base ? cfg->maxmem - *base : 0;
+	*total = maxram > ram ? maxram - ram : 0;
+	/* QEMU makes the region only when ram_size < maxram_size */
+	*size = *total ? *total + cfg->ram_slots * gib : 0;
+}
+
+/*
+ * Where a device_memory = qemu profile's physical addresses end when no
+ * line says maxmem: its device-memory region's end, in whole memory
+ * blocks -- QEMU's highest hot-pluggable address + 1
+ */
+static uint64_t qemu_device_memory_end(const struct hotmem_config *cfg)
+{
+	uint64_t base, size, total;
+
+	qemu_device_memory(cfg, &base, &size, &total);
+	return ALIGN(base + size, cfg->block_size);
+}
+
+void hotmem_config_device_memory(const struct hotmem_config *cfg, uint64_t *base, uint64_t *end,
+				 uint64_t *addable)
+{
+	uint64_t size;
+
+	if (cfg->device_memory_qemu) {
+		qemu_device_memory(cfg, base, &size, addable);
+		*end = *base + size;
+	} else {
+		/* no QEMU pc/q35: right above boot RAM, to maxmem, all of it for devices */
+		*base = boot_ram_end(cfg);
+		*end = cfg->maxmem;
+	}
+	/* the emulator's memory ends at maxmem (and MAX_PHYSMEM_BITS): a region past it is cut */
+	*end = min(*end, cfg->maxmem);
+	if (cfg->max_physmem_bits < 64)
+		*end = min(*end, 1ULL << cfg->max_physmem_bits);
+	*end = max(*end, *base);
+	if (!cfg->device_memory_qemu || *addable > *end - *base)
+		*addable = *end - *base;
+}
+
 static void profile_default(struct hotmem_config *cfg)
 {
 	config_common(cfg, "default");
@@ -169,9 +252,11 @@ static void profile_qemu_512m(struct hotmem_config *cfg)
 	config_common(cfg, "qemu-512m");
 	add_low_ram(cfg, QEMU_512M_RAM_END, 0);
 	add_qemu_e820(cfg, QEMU_512M_RAM_END);
-	cfg->maxmem = (4ULL << 30) + (4ULL << 30);
 	cfg->ram_slots = 4;
 	cfg->device_memory_qemu = true;
+	/* -m maxmem=4G: physical addresses end where QEMU's region does, 11.5 GiB */
+	cfg->qemu_maxmem = 4ULL << 30;
+	cfg->maxmem = qemu_device_memory_end(cfg);
 	cfg->memory_failure = true;
 	cfg->crash_hotplug = true;
 	cfg->pm_advanced_debug = true;
@@ -1407,6 +1492,11 @@ static int key_maxmem(struct profile_line *pl)
 	return pl_size(pl, &pl->cfg->maxmem);
 }
 
+static int key_qemu_maxmem(struct profile_line *pl)
+{
+	return pl_size(pl, &pl->cfg->qemu_maxmem);
+}
+
 static int key_slots(struct profile_line *pl)
 {
 	return pl_uint(pl, &pl->cfg->ram_slots);
@@ -1671,6 +1761,7 @@ static const struct {
 	{ "block_size", key_block_size, false },
 	{ "max_physmem_bits", key_max_physmem_bits, false },
 	{ "maxmem", key_maxmem, false },
+	{ "qemu_maxmem", key_qemu_maxmem, false },
 	{ "nodes", key_nodes, false },
 	{ "cpu_nodes", key_cpu_nodes, false },
 	{ "distance", key_distance, true },
@@ -1735,7 +1826,7 @@ static int profile_key(struct profile_line *pl)
  * profile of many ram lines needed a search.
  */
 struct where {
-	int block_size, max_physmem_bits, maxmem, nodes, slots, init_threads, cpu_nodes;
+	int block_size, max_physmem_bits, maxmem, qemu_maxmem, nodes, slots, init_threads, cpu_nodes;
 	int ram[HM_MAX_BOOT_RANGES], virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM], e820[HM_MAX_E820];
 	int distance[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
 };
@@ -1792,6 +1883,7 @@ static void where_note(struct where *w, const struct hotmem_config *cfg, const c
 		{ "block_size", offsetof(struct where, block_size) },
 		{ "max_physmem_bits", offsetof(struct where, max_physmem_bits) },
 		{ "maxmem", offsetof(struct where, maxmem) },
+		{ "qemu_maxmem", offsetof(struct where, qemu_maxmem) },
 		{ "nodes", offsetof(struct where, nodes) },
 		{ "slots", offsetof(struct where, slots) },
 		{ "init_threads", offsetof(struct where, init_threads) },
@@ -1863,6 +1955,19 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 	/* ram lines without e820 lines: the built-in's table was of its RAM, the map is made from theirs */
 	if (have_ram && !have_e820)
 		tmp.nr_e820 = 0;
+	/*
+	 * A maxmem line without a qemu_maxmem line is what it was before
+	 * qemu_maxmem (2026-12-03): QEMU's maxmem is maxmem - the region's
+	 * base -- `profile = qemu-512m` + `maxmem = 256G` keeps its 251.5
+	 * GiB for devices, not the built-in's 3.5.  Else a QEMU machine's
+	 * physical addresses end where its device memory does: `slots = 8`
+	 * or more boot RAM over qemu-512m moves the end as QEMU's region
+	 * moves.
+	 */
+	if (!ret && w->maxmem && !w->qemu_maxmem)
+		tmp.qemu_maxmem = 0;
+	if (!ret && !w->maxmem && tmp.device_memory_qemu && tmp.qemu_maxmem)
+		tmp.maxmem = qemu_device_memory_end(&tmp);
 	if (!ret)
 		ret = validate(&tmp, w, err, errlen);
 	free(w);
@@ -2283,6 +2388,21 @@ static int validate(const struct hotmem_config *cfg, const struct where *w, char
 			      cfg->nr_possible_nodes, HM_MAX_NUMNODES);
 	if (cfg->nr_boot_ranges < 1)
 		return seterr(err, errlen, "no boot RAM (ram = START-END)");
+	/*
+	 * QEMU 7.2's -m: "invalid value of maxmem: maximum memory size (...)
+	 * must be at least the initial memory size (...)", and more than it
+	 * with slots ("memory slots were specified but maximum memory size
+	 * (...) is equal to the initial memory size (...)")
+	 */
+	if (cfg->qemu_maxmem &&
+	    (cfg->qemu_maxmem % PAGE_SIZE || cfg->qemu_maxmem < qemu_ram_size(cfg) ||
+	     (cfg->ram_slots && cfg->qemu_maxmem == qemu_ram_size(cfg))))
+		return seterr(err, errlen,
+			      "%sqemu_maxmem %#llx: QEMU's -m maxmem= must be whole pages and %s boot "
+			      "RAM's %#llx (QEMU's ram_size)",
+			      W(qemu_maxmem), (unsigned long long)cfg->qemu_maxmem,
+			      cfg->ram_slots ? "more than" : "at least",
+			      (unsigned long long)qemu_ram_size(cfg));
 	/* QEMU: "unsupported number of slots: N, max 256" */
 	if (cfg->ram_slots > HM_ACPI_MAX_RAM_SLOTS)
 		return seterr(err, errlen, "%sslots %u: unsupported number of slots, max %d",
@@ -2532,6 +2652,8 @@ size_t hotmem_config_describe(const struct hotmem_config *cfg, char *buf, size_t
 	describe_line(&d, "block_size = %#llx\n", (unsigned long long)cfg->block_size);
 	describe_line(&d, "max_physmem_bits = %u\n", cfg->max_physmem_bits);
 	describe_line(&d, "maxmem = %#llx\n", (unsigned long long)cfg->maxmem);
+	if (cfg->qemu_maxmem)
+		describe_line(&d, "qemu_maxmem = %#llx\n", (unsigned long long)cfg->qemu_maxmem);
 	describe_line(&d, "nodes = %d\n", cfg->nr_possible_nodes);
 	if (cfg->cpu_nodes) {
 		hotmem_nodelist_format(cfg->cpu_nodes, nodes, sizeof(nodes));

@@ -419,7 +419,8 @@ int hotmem_summary(struct hotmem *hm, char *buf, size_t len)
 	/*
 	 * The profile's maxmem is where the emulator's physical addresses
 	 * end (highest hot-pluggable address + 1), not QEMU's -m maxmem=
-	 * (RAM plus the devices' total: qemu-512m's 4G against this 8G), so
+	 * (RAM plus the devices' total: qemu-512m's 4G against this 11.5G,
+	 * its device-memory region's end), so
 	 * the line says what it is, not the key's name (usereye9 F3).
 	 */
 	n = snprintf(buf, len,

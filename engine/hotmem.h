@@ -196,6 +196,15 @@ struct hotmem_config {
 	uint64_t block_size;		/* memory_block_size_bytes() */
 	unsigned int max_physmem_bits;	/* 46 or 52 */
 	uint64_t maxmem;		/* highest hot-pluggable address + 1 */
+	/*
+	 * QEMU's -m maxmem= (MachineState.maxram_size) of a device_memory =
+	 * qemu machine: its devices' total is this minus boot RAM, its
+	 * device-memory region that plus 1 GiB a slot
+	 * (hotmem_config_device_memory()).  0: not said; the region is then
+	 * from its base to maxmem, the total maxmem - base - RAM (profiles
+	 * from before 2026-12-03).
+	 */
+	uint64_t qemu_maxmem;
 	int nr_possible_nodes;
 	int nr_boot_ranges;
 	struct hm_boot_range boot[HM_MAX_BOOT_RANGES];
@@ -313,6 +322,14 @@ struct hotmem_config {
 void hotmem_config_default(struct hotmem_config *cfg);
 /* Built-in profiles: "default", "qemu-512m", "host-24g", "numa2"... */
 int hotmem_config_builtin(struct hotmem_config *cfg, const char *name);
+/*
+ * The machine's device-memory region [*@base, *@end), where device_add
+ * places memory devices, and *@addable, what all of them together may
+ * take (QEMU's memory_device_check_addable()); the region ends at maxmem
+ * and MAX_PHYSMEM_BITS at the latest.
+ */
+void hotmem_config_device_memory(const struct hotmem_config *cfg, uint64_t *base, uint64_t *end,
+				 uint64_t *addable);
 const char *const *hotmem_config_builtin_names(void);
 /*
  * The built-ins, "NAME  DESCRIPTION\n" a line (the names in a column,

@@ -194,46 +194,26 @@ uint64_t hmfs_dev_base_memory(struct hmfs_ctx *ctx)
 }
 
 /*
- * QEMU's device memory, two figures (QEMU 7.2; the same in 9.x/10.x):
+ * QEMU's device memory, two figures (hotmem_config_device_memory(),
+ * QEMU 7.2 and 9.2):
  *
  * - the region [*base, *end) devices are placed in: hw/i386/pc.c
  *   pc_get_device_memory_range() (pc_memory_init() before 8.2) starts it at
- *   ROUND_UP(4 GiB + RAM above 4 GiB, 1 GiB), the 32-bit PCI hole below
- *   4 GiB taking no device, and makes it maxmem - RAM long plus 1 GiB a
- *   slot (enforce_aligned_dimm: room for each device's alignment);
+ *   ROUND_UP(4 GiB + RAM above 4 GiB, 1 GiB) and makes it maxmem - RAM
+ *   long plus 1 GiB a slot: qemu-512m's -m 512M,slots=4,maxmem=4G
+ *   4 GiB-11.5 GiB, the guest's SRAT hotplug range
+ *   [mem 0x100000000-0x2dfffffff], where its physical addresses end too;
  * - the total of all devices, *addable: hw/mem/memory-device.c
  *   memory_device_check_addable() refuses "used + size > maxram_size -
- *   ram_size", a smaller figure than the region.
+ *   ram_size" (3.5 GiB), a smaller figure than the region.
  *
- * A QEMU machine's profile says maxmem = the region's base + QEMU's -m
- * maxmem (qemu-512m, -m 512M,slots=4,maxmem=4G: 4 GiB + 4 GiB): the total
- * is maxmem - base - RAM (3.5 GiB).  The emulator's memory ends at the
- * profile's maxmem (and MAX_PHYSMEM_BITS), so the region is cut there; the
- * slots' extra GiBs lie beyond it.  A profile with device_memory =
- * after-ram is no QEMU: its region starts right above boot RAM, ends at
- * maxmem, and is the total.
+ * Until 2026-12-03 qemu-512m's region was cut at 8 GiB (vmem32 V2): a
+ * memaddr between 8 and 11.5 GiB QEMU takes was refused here.
  */
 static void device_memory_region(struct hmfs_ctx *ctx, uint64_t *base, uint64_t *end,
 				 uint64_t *addable)
 {
-	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
-	const uint64_t gib = 1ULL << 30;
-	uint64_t ram = boot_ram_size(ctx);
-
-	*base = boot_ram_end(ctx);
-	*end = cfg->maxmem;
-	if (cfg->device_memory_qemu) {
-		*base = *base > 4 * gib ? (*base + gib - 1) & ~(gib - 1) : 4 * gib;
-		*addable = cfg->maxmem > *base + ram ? cfg->maxmem - *base - ram : 0;
-		if (*addable + cfg->ram_slots * gib < *end - *base)
-			*end = *base + *addable + cfg->ram_slots * gib;
-	}
-	if (cfg->max_physmem_bits < 64 && *end > 1ULL << cfg->max_physmem_bits)
-		*end = 1ULL << cfg->max_physmem_bits;
-	if (*end < *base)
-		*end = *base;
-	if (!cfg->device_memory_qemu || *addable > *end - *base)
-		*addable = *end - *base;
+	hotmem_config_device_memory(hotmem_get_config(ctx->hm), base, end, addable);
 }
 
 /* QEMU_VMALLOC_ALIGN on x86_64: a memory-backend-ram's alignment (memory_region_get_alignment()) */

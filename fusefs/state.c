@@ -7005,6 +7005,23 @@ static const char *qemu_512m_moved(json_object *saved, const char *lines, char *
 }
 
 /*
+ * Into @buf after what is there: that qemu-512m's addresses end at its
+ * device memory's end since 2026-12-03 (11.5 GiB: QEMU's region; they
+ * ended at 8 GiB) when that is between @saved and @lines, and the line
+ * that gives the machine as saved (a maxmem line alone keeps its old
+ * meaning, engine/config.c)
+ */
+static void qemu_512m_maxmem_moved(json_object *saved, const char *lines, char *buf, size_t len)
+{
+	size_t n = strlen(buf);
+
+	if (n < len && saved_has_line(saved, "maxmem = 0x200000000") &&
+	    lines_have(lines, "maxmem = 0x2e0000000") && lines_have(lines, "qemu_maxmem = 0x100000000"))
+		snprintf(buf + n, len - n,
+			 "\nhotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved");
+}
+
+/*
  * @ref's descriptions, of the default built-in and of @cfg's base (an
  * unknown one: the default's); -ENOMEM, @ref's allocations the
  * caller's to free
@@ -7033,7 +7050,7 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 {
 	struct lines_diff d;
 	struct predated_ref ref = { NULL, NULL };
-	char moved[512];
+	char moved[768];
 	int ret;
 
 	if (!saved || !json_object_array_length(saved) || !ctx->profile_lines)
@@ -7050,6 +7067,8 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 	}
 	if (!d.nr_gone && !d.nr_added)
 		return 0;
+	qemu_512m_moved(saved, ctx->profile_lines, moved, sizeof(moved));
+	qemu_512m_maxmem_moved(saved, ctx->profile_lines, moved, sizeof(moved));
 	snprintf(err, errlen,
 		 "state file %s: the profile file %s changed since this state was saved%s%s%s%s%s%s%s%s\n"
 		 "hotmemfs: refusing to restore it onto a different machine; put the profile back "
@@ -7057,8 +7076,7 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 		 ctx->state_path, ctx->profile, d.keys[0] ? ": " : "", d.keys,
 		 d.nr_gone ? " (saved with " : d.nr_added ? " (" : "", d.gone,
 		 d.nr_gone && d.nr_added ? "; now " : d.nr_added ? "now " : "", d.added,
-		 d.keys[0] ? ")" : "",
-		 qemu_512m_moved(saved, ctx->profile_lines, moved, sizeof(moved)));
+		 d.keys[0] ? ")" : "", moved);
 	return -EINVAL;
 }
 

@@ -704,6 +704,84 @@ static void test_slots(void **state)
 	assert_int_equal(cfg.ram_slots, 0);
 }
 
+/*
+ * QEMU's device memory (vmem32 V2): qemu-512m's -m 512M,slots=4,maxmem=4G
+ * region is 4 GiB-11.5 GiB (3.5 GiB + 1 GiB a slot; the guest's SRAT
+ * hotplug range 0x100000000-0x2dfffffff), its total 3.5 GiB, and its
+ * physical addresses end with the region: they ended at 8 GiB, cutting it
+ */
+static void test_qemu_maxmem(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t maxmem, qemu_maxmem, base, end, addable;
+	} cases[] = {
+		{ "", 0x2e0000000ULL, 4 * GiB, 4 * GiB, 0x2e0000000ULL, 0xe0000000ULL },
+		/* the end moves as QEMU's region does: 4 more slots, or 1 GiB more RAM */
+		{ "slots = 8\n", 0x3e0000000ULL, 4 * GiB, 4 * GiB, 0x3e0000000ULL, 0xe0000000ULL },
+		{ "ram = 0x100000-0x5fffffff\n", 0x2a0000000ULL, 4 * GiB, 4 * GiB, 0x2a0000000ULL,
+		  0xa0000000ULL },
+		{ "qemu_maxmem = 8G\n", 0x3e0000000ULL, 8 * GiB, 4 * GiB, 0x3e0000000ULL, 0x1e0000000ULL },
+		/* a maxmem line alone is what it was: QEMU's maxmem = maxmem - base */
+		{ "maxmem = 256G\n", 256 * GiB, 0, 4 * GiB, 256 * GiB, 251 * GiB + 512 * MiB },
+		{ "maxmem = 8G\n", 8 * GiB, 0, 4 * GiB, 8 * GiB, 0xe0000000ULL },
+		/* both: a maxmem below the region cuts it, the total stays QEMU's */
+		{ "maxmem = 6G\nqemu_maxmem = 4G\n", 6 * GiB, 4 * GiB, 4 * GiB, 6 * GiB, 0x80000000ULL },
+		/* not QEMU's pc: above boot RAM, to maxmem, all of it */
+		{ "device_memory = after-ram\n", 0x2e0000000ULL, 4 * GiB, 512 * MiB, 0x2e0000000ULL,
+		  0x2c0000000ULL },
+	};
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "profile = qemu-512m\n\nqemu_maxmem = 256M\n",
+		  "line 3: qemu_maxmem 0x10000000: QEMU's -m maxmem= must be whole pages and more than boot RAM's 0x20000000 (QEMU's ram_size)" },
+		/* with slots, QEMU refuses maxmem = RAM too; without, it has no region */
+		{ "profile = qemu-512m\nqemu_maxmem = 512M\n",
+		  "line 2: qemu_maxmem 0x20000000: QEMU's -m maxmem= must be whole pages and more than boot RAM's 0x20000000 (QEMU's ram_size)" },
+		{ "profile = qemu-512m\nqemu_maxmem = 4294967297\n",
+		  "line 2: qemu_maxmem 0x100000001: QEMU's -m maxmem= must be whole pages and more than boot RAM's 0x20000000 (QEMU's ram_size)" },
+	};
+	struct hotmem_config cfg;
+	uint64_t base, end, addable;
+	char err[256] = "", text[128], *desc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "profile = qemu-512m\n%s", cases[i].text);
+		hotmem_config_default(&cfg);
+		if (hotmem_config_parse_text(&cfg, text, err, sizeof(err)))
+			fail_msg("%s: %s", text, err);
+		hotmem_config_device_memory(&cfg, &base, &end, &addable);
+		if (cfg.maxmem != cases[i].maxmem || cfg.qemu_maxmem != cases[i].qemu_maxmem ||
+		    base != cases[i].base || end != cases[i].end || addable != cases[i].addable)
+			fail_msg("%s: maxmem %#llx qemu_maxmem %#llx region %#llx-%#llx total %#llx", text,
+				 (unsigned long long)cfg.maxmem, (unsigned long long)cfg.qemu_maxmem,
+				 (unsigned long long)base, (unsigned long long)end,
+				 (unsigned long long)addable);
+	}
+	/* the built-in's own, and its description says both */
+	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
+	assert_int_equal(cfg.maxmem, 0x2e0000000ULL);
+	desc = hotmem_config_describe_alloc(&cfg);
+	assert_non_null(desc);
+	assert_non_null(strstr(desc, "\nmaxmem = 0x2e0000000\nqemu_maxmem = 0x100000000\n"));
+	free(desc);
+	/* the other QEMU machines say no qemu_maxmem: as they were */
+	hotmem_config_default(&cfg);
+	hotmem_config_device_memory(&cfg, &base, &end, &addable);
+	assert_int_equal(cfg.qemu_maxmem, 0);
+	assert_int_equal(base, 4 * GiB);
+	assert_int_equal(end, 64 * GiB);
+	assert_int_equal(addable, 59 * GiB);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hotmem_config_default(&cfg);
+		assert_int_equal(hotmem_config_parse_text(&cfg, bad[i].text, err, sizeof(err)), -EINVAL);
+		if (strcmp(err, bad[i].err))
+			fail_msg("%s: got '%s', want '%s'", bad[i].text, err, bad[i].err);
+	}
+}
+
 /* profile "distance = SRC DST VAL": a SLIT as QEMU's -numa dist gives one */
 static void test_distance(void **state)
 {
@@ -1019,6 +1097,7 @@ int main(void)
 		cmocka_unit_test(test_checks_after_parsing_name_the_line),
 		cmocka_unit_test(test_memparse_like_the_kernel),
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_qemu_maxmem),
 		cmocka_unit_test(test_profile_numbers_are_decimal),
 		cmocka_unit_test(test_profile_counts_are_decimal),
 		cmocka_unit_test(test_distance),

@@ -27,13 +27,13 @@ nblocks() { ls "$MNT/sys/devices/system/memory" | grep -c '^memory'; }
 mount_fs "hotmemfs mounts qemu-512m" --profile qemu-512m --fresh -S none --cmdline hotmem.kernel_alloc=off
 before=$(nblocks)
 refused "qemu-512m: a DIMM at 3 GiB (the PCI hole) is refused" \
-	"can't add memory device [0xc0000000:0x10000000], $(usable 0x100000000:0x100000000)" \
+	"can't add memory device [0xc0000000:0x10000000], $(usable 0x100000000:0x1e0000000)" \
 	device_add pc-dimm id=dlow size=256M addr=0xc0000000
 refused "qemu-512m: virtio-mem at 2 GiB is refused" \
-	"can't add memory device [0x80000000:0x40000000], $(usable 0x100000000:0x100000000)" \
+	"can't add memory device [0x80000000:0x40000000], $(usable 0x100000000:0x1e0000000)" \
 	device_add virtio-mem-pci id=vm9 size=1G memaddr=0x80000000
 refused "qemu-512m: virtio-mem at 256 MiB: the region QEMU's message names starts at 4 GiB" \
-	"can't add memory device [0x10000000:0x40000000], $(usable 0x100000000:0x100000000)" \
+	"can't add memory device [0x10000000:0x40000000], $(usable 0x100000000:0x1e0000000)" \
 	device_add virtio-mem-pci id=vm9 size=1G memaddr=0x10000000
 is "$(nblocks)" "$before" "... no block was added"
 out=$(ctl device_add pc-dimm id=d0 size=256M addr=0x100000000 2>&1)
@@ -76,7 +76,7 @@ printf 'profile = qemu-512m\ndevice_memory = after-ram\n' >"$TMP/low.profile"
 mount_fs "hotmemfs mounts qemu-512m with device_memory = after-ram" --profile "$TMP/low.profile" --fresh --cmdline hotmem.kernel_alloc=off
 out=$(ctl device_add pc-dimm id=dlow size=256M addr=0xc0000000 2>&1)
 tap_ok $? "device_memory = after-ram: a DIMM at 3 GiB is taken: $out"
-refused "... below boot RAM's end still refused" "$(usable 0x20000000:0x1e0000000)" \
+refused "... below boot RAM's end still refused" "$(usable 0x20000000:0x2c0000000)" \
 	device_add pc-dimm size=128M addr=0x10000000
 stop_fs
 
@@ -88,7 +88,7 @@ printf 'profile = qemu-512m\ndevice_memory = qemu\n' >"$TMP/low.profile"
 mount_fs "hotmemfs restarts on the state file with device_memory = qemu" --profile "$TMP/low.profile" --cmdline hotmem.kernel_alloc=off
 ctl devices >"$TMP/devs" 2>&1; grep -q "^dlow  *pc-dimm  *0 0x00000000c0000000 " "$TMP/devs"
 tap_ok $? "the state file's DIMM at 3 GiB is restored where it was"
-refused "... a new one there is refused" "$(usable 0x100000000:0x100000000)" \
+refused "... a new one there is refused" "$(usable 0x100000000:0x1e0000000)" \
 	device_add pc-dimm size=128M addr=0xd0000000
 stop_fs
 

@@ -46,10 +46,11 @@ tap_ok $? "the state file keeps what the profile said (memory_failure = yes, its
 
 # the same machine, written otherwise: a comment, another order after
 # `profile` (which starts from the built-in), on for yes, qemu-512m's
-# maxmem said again as 8G
-printf 'profile = qemu-512m\n# the machine of usereye3 #12\nmaxmem = 8G\nmemory_failure = on\n\nname = mf\n' >"$P"
+# maxmem and qemu_maxmem said again as 11776M and 4G (QEMU's device
+# memory ends at 11.5 GiB; maxmem was 8G, alone, until 2026-12-03)
+printf 'profile = qemu-512m\n# the machine of usereye3 #12\nmaxmem = 11776M\nqemu_maxmem = 4G\nmemory_failure = on\n\nname = mf\n' >"$P"
 start_fs --profile "$P"
-tap_ok $? "a comment, another order, on for yes, maxmem = 8G said: it starts"
+tap_ok $? "a comment, another order, on for yes, maxmem = 11776M and qemu_maxmem = 4G said: it starts"
 is "$(ctl devices)" "$devs" "... with the saved DIMM (restored)"
 stop_fs
 

@@ -46,7 +46,7 @@ kill9_fs
 
 start_refusing
 : >"$HOTMEM_TEST_SYNC_FAIL"
-# 6 GiB: inside qemu-512m's 8 GiB maxmem (0x200000000 is past it: E2BIG)
+# 6 GiB: inside qemu-512m's maxmem, 11.5 GiB (0x2e0000000 is past it: E2BIG)
 echo 0x180000000 >"$M/probe" 2>/dev/null
 tap_ok $((! $?)) "a probe of 6 GiB is refused, its fdatasync() failing"
 rm -f "$HOTMEM_TEST_SYNC_FAIL"
