@@ -334,6 +334,38 @@ static int check_online_memmaps(struct hotmem *hm, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * x86's max_pfn covers every present section (6.12: only raised, by
+ * boot's e820__end_of_ram_pfn() and each add's update_end_of_memory_vars()),
+ * and /proc/kpageflags ends at it, rounded up to a section
+ * (get_max_dump_pfn()): a present section starting at or past it would
+ * be memory the files end before.  hotmemfs's undo of an unacknowledged
+ * add lowers it (hotmem_set_max_pfn()), never below present memory
+ * (reread32 R1); a broken undo would leave it there.  Boot RAM's last
+ * section may end past it (qemu-512m's e820 ends at 0x1ffe0), so a
+ * section's start is what is held against it.  And it stays inside the
+ * emulator's address space.
+ */
+static int check_max_pfn(struct hotmem *hm, char *err, size_t errlen)
+{
+	unsigned long max_pfn = atomic_load(&hm->kernel_max_pfn);
+
+	if (max_pfn > hm->max_pfn)
+		return fail(err, errlen, "max_pfn %#lx: past the machine's end %#lx", max_pfn,
+			    hm->max_pfn);
+	for (unsigned long nr = nr_mem_sections(hm); nr-- > 0;) {
+		if (!present_section(__nr_to_section(hm, nr)))
+			continue;
+		if (section_nr_to_pfn(nr) >= max_pfn)
+			return fail(err, errlen,
+				    "max_pfn %#lx: section %lu (pfns %#lx-%#lx) is present past it",
+				    max_pfn, nr, section_nr_to_pfn(nr),
+				    section_nr_to_pfn(nr + 1) - 1);
+		break;	/* the highest present section: all below it start lower */
+	}
+	return 0;
+}
+
 int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 {
 	long total = 0;
@@ -360,6 +392,8 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 	if (!ret && total != atomic_load(&hm->totalram_pages))
 		ret = fail(err, errlen, "zones manage %ld pages, totalram says %ld", total,
 			   atomic_load(&hm->totalram_pages));
+	if (!ret)
+		ret = check_max_pfn(hm, err, errlen);
 	if (!ret)
 		ret = check_blocks(hm, err, errlen);
 	if (!ret)

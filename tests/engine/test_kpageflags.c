@@ -162,6 +162,42 @@ static void test_set_max_pfn(void **state)
 }
 
 /*
+ * hotmem_check_invariants() holds max_pfn against the present sections
+ * (rerfix32a): a broken undo that left it below an added DIMM -- the
+ * files ending before memory that is there -- was not seen by `hotmemctl
+ * check`.  max_pfn corrupted by hand: below the DIMM, at boot RAM's last
+ * section's start, past the machine; boot's 0x1ffe0 inside that section
+ * is right.
+ */
+static void test_max_pfn_invariant(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_max_pfn(hm), 0x1ffe0);
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
+	atomic_store(&hm->kernel_max_pfn, 0x1ffe0UL);
+	assert_int_not_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
+	assert_string_equal(err, "max_pfn 0x1ffe0: section 32 (pfns 0x100000-0x107fff) is present past it");
+	/* the DIMM's last pfn inside: its section starts below, the files cover it */
+	atomic_store(&hm->kernel_max_pfn, DIMM_PFN + 1);
+	assert_int_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_remove_memory(hm, DIMM, 128 * MiB), 0);
+	atomic_store(&hm->kernel_max_pfn, 0x18000UL);
+	assert_int_not_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
+	assert_string_equal(err, "max_pfn 0x18000: section 3 (pfns 0x18000-0x1ffff) is present past it");
+	atomic_store(&hm->kernel_max_pfn, hm->max_pfn + 1);
+	assert_int_not_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
+	assert_string_equal(err, "max_pfn 0x2e0001: past the machine's end 0x2e0000");
+	atomic_store(&hm->kernel_max_pfn, 0x1ffe0UL);
+	assert_int_equal(hotmem_check_invariants(hm, err, sizeof(err)), 0);
+	hotmem_destroy(hm);
+}
+
+/*
  * A Movable block: its memmap's own pages (PG_vmemmap_self_hosted, which
  * is PG_owner_priv_1), a user page, a free huge page (head, 511 tails),
  * a soft-offlined page, and the buddy's free pages, a tail as its head.
@@ -287,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_boot_memory_holes_and_the_end),
 		cmocka_unit_test(test_raise_max_pfn),
 		cmocka_unit_test(test_set_max_pfn),
+		cmocka_unit_test(test_max_pfn_invariant),
 		cmocka_unit_test(test_movable_block_kinds),
 		cmocka_unit_test(test_entry_alone_is_the_whole_reads),
 		cmocka_unit_test(test_reading_a_free_self_hosted_block_fills_no_hole),
