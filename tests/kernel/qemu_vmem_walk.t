@@ -65,7 +65,9 @@ guest_ran
 cat "$W.tap"	# its checks, numbered on from the initramfs's
 got=$(grep -c "^\(not \)\?ok " "$W.tap")
 n=$((n + got))
-fails=$((fails + $(grep -c "^not ok " "$W.tap")))
+# a step compared before the guest's driver settled is a TODO check
+# (not ok ... # TODO): said, not counted as a failure
+fails=$((fails + $(grep "^not ok " "$W.tap" | grep -vc " # TODO ")))
 for _ in $(seq $((STEPS + 1 - got))); do nok "step not run: the walk ended early ($W.err, $W.log)"; done
 tail -5 "$W.err" | diag
 [ $rc = 0 ] && grep -q "^# vmem-walk seed $SEED: $STEPS steps, 0 differences" "$W.tap"

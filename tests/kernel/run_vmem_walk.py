@@ -22,7 +22,10 @@ usage: run_vmem_walk.py KERNEL INITRD --build DIR --seed N [--steps 12]
 
 Prints each step, its differences ("DIFF step N key: ..."), and a last
 line "vmem-walk seed N: S steps, D differences"; exit 0 when the walk
-ran to its end (differences or not), 1 when it did not.
+ran to its end (differences or not), 1 when it did not.  A step whose
+guest driver did not settle in --settle seconds is said so ("UNSETTLED";
+with --tap a TODO check naming the device still at work, not "ok"), and
+the last line counts them ("..., U compared before the guest settled").
 """
 import argparse
 import json
@@ -391,13 +394,35 @@ def snapshot(side):
     }
 
 
-def report(i, desc, res, tap):
+def unsettled(res, bound):
+    """why the guest's side of a step is no settled state (None: it is):
+    its driver still at work after @bound s -- each virtio-mem device
+    whose plugged size is not its requested-size named, else its blocks
+    still changing"""
+    if res["guest"].get("settled") is not False:
+        return None
+    busy = []
+    for d in res["guest"].get("devices") or []:
+        kind, _, data = d.partition(" ")
+        data = json.loads(data) if data.startswith("{") else {}
+        if kind == "virtio-mem" and data.get("size") != data.get("requested-size"):
+            busy.append("%s plugged %#x of requested-size %#x" % (
+                data.get("id"), data.get("size", 0), data.get("requested-size", 0)))
+    return "the guest's virtio_mem driver did not settle in %g s (%s): compared before it did" % (
+        bound, "; ".join(busy) if busy else "its memory blocks still changing")
+
+
+def report(i, desc, res, tap, bound=40):
     """the step and its differences, printed as they come (@tap: as a TAP
-    check, the differences its diagnostics); their number"""
+    check, the differences its diagnostics); their number.  A step whose
+    guest never settled (@bound s) is no agreement, even where the two
+    sides' snapshots are the same: a TODO check saying so, not "ok"
+    (reread32b R4: it said ok), and noted when it also differs."""
     n = 0
     out = []
-    if res["guest"].get("settled") is False:
-        out.append("step %s: the guest's driver did not settle in the time given" % i)
+    why = unsettled(res, bound)
+    if why:
+        out.append("step %s: %s" % (i, why))
     for k in ("out", "events", "devices", "snap", "dmesg"):
         g, e = res["guest"].get(k), res["engine"].get(k)
         if g == e:
@@ -406,11 +431,14 @@ def report(i, desc, res, tap):
         out.append("DIFF step %s %s:" % (i, k))
         out.append("  guest:  %s" % json.dumps(g))
         out.append("  engine: %s" % json.dumps(e))
-    if tap:
+    if tap and why and not n:
+        print("not ok %d - step %s: %s: guest and engine agree # TODO %s" % (tap, i, desc, why))
+        out = ["# " + s for s in out]
+    elif tap:
         print("%s %d - step %s: %s: guest and engine agree" % ("not ok" if n else "ok", tap, i, desc))
         out = ["# " + s for s in out]
     else:
-        print("STEP %s: %s" % (i, desc))
+        print("STEP %s: %s%s" % (i, desc, " (UNSETTLED)" if why else ""))
     for s in out:
         print(s)
     sys.stdout.flush()
@@ -449,7 +477,7 @@ def main():
         w.next = lambda blocks, last: script.pop(0)
     print("# vmem-walk seed %d: cmdline %s" % (a.seed, w.cmdline))
     tmp = tempfile.mkdtemp(prefix="hmvw-")
-    record, ndiff, nsteps = [], 0, 0
+    record, ndiff, nsteps, nunsettled = [], 0, 0, 0
     eng = None
     try:
         with open(a.log, "w") as log, GuestSide(a, w.cmdline, log, tmp) as gs:
@@ -471,7 +499,8 @@ def main():
                 blocks = [int(s.split()[1][6:]) for s in res["guest"]["snap"] if s.startswith("block ")]
                 last = res["guest"]["out"]
                 desc = st["line"] if st["kind"] == "agent" else "%s %s" % (st["cmd"], json.dumps(st["args"]))
-                ndiff += report(i, desc, res, a.tap and a.tap + i)
+                ndiff += report(i, desc, res, a.tap and a.tap + i, a.settle)
+                nunsettled += unsettled(res, a.settle) is not None
                 record.append({"step": i, "do": desc, "guest": res["guest"], "engine": res["engine"]})
                 nsteps = i
     finally:
@@ -481,7 +510,9 @@ def main():
             with open(a.out, "w") as f:
                 json.dump({"seed": a.seed, "cmdline": w.cmdline, "steps": record}, f, indent=1)
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%svmem-walk seed %d: %d steps, %d differences" % ("# " if a.tap else "", a.seed, nsteps, ndiff))
+    print("%svmem-walk seed %d: %d steps, %d differences%s" % (
+        "# " if a.tap else "", a.seed, nsteps, ndiff,
+        ", %d compared before the guest settled" % nunsettled if nunsettled else ""))
     return 0 if nsteps == a.steps else 1
 
 
