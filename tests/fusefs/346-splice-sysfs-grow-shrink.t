@@ -16,13 +16,10 @@ mount_fs "hotmemfs mounts qemu-512m, new memory offline" --fresh --profile qemu-
 	--cmdline memhp_default_state=offline
 ctl device_add pc-dimm size=256M id=d1 >/dev/null
 tap_ok $? "device_add pc-dimm 256M: memory32-33"
-restores() {
-	ctl status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fuse"]["splice-size-restores"])'
-}
 
 # read(2) alone: every attribute of the blocks read twice, no restore
 for _ in 1 2; do cat "$M"/memory*/valid_zones "$M"/memory*/state >/dev/null; done
-is "$(restores)" 0 "read(2) readers: no OPEN puts a size back (splice-size-restores 0)"
+is "$(splice_size_restores)" 0 "read(2) readers: no OPEN puts a size back (splice-size-restores 0)"
 
 splice_readers
 # valid_zones and state of $1 as $2 copies them, then as read(2) reads
@@ -49,7 +46,7 @@ for r in "${readers[@]}"; do
 	echo offline >"$M/$blk/state"
 	check "$blk" "$r" "offline again: longer"
 done
-r=$(restores)
+r=$(splice_size_restores)
 # a FUSE that splices a direct-io file through read_iter (upstream's
 # "fuse: use copy_splice_read() for direct io splice reads", 6.19+ and
 # its stable backports) sends no short page-cache READ: nothing to put

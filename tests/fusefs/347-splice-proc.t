@@ -14,18 +14,9 @@
 require_env
 mount_fs "hotmemfs mounts qemu-512m, new memory offline" --fresh --profile qemu-512m \
 	--cmdline "memhp_default_state=offline splice=test"
-restores() {
-	ctl status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fuse"]["splice-size-restores"])'
-}
 splice_readers
-# does this kernel splice a FUSE direct-io file through the page cache?
-# A sysfs attribute's splice is a short page-cache READ there, which the
-# next open puts right (splice-size-restores, 346)
-B=$MNT/sys/devices/system/memory/block_size_bytes
-r0=$(restores)
-$SP splice "$B" >/dev/null && $SP read "$B" >/dev/null
 pagecache=false
-[ "$(restores)" -gt "$r0" ] && pagecache=true
+splice_shares_cache && pagecache=true
 diag "this kernel splices FUSE direct-io files through the page cache: $pagecache"
 
 check() {

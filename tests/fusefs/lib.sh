@@ -381,6 +381,23 @@ splice_readers() {
 		readers=("busybox cat" "${readers[@]}")
 	fi
 }
+# splice_size_restores: how many splice sizes an OPEN put back (hotmemctl
+# status's fuse splice-size-restores; tests/fusefs/346, 347, 450)
+splice_size_restores() {
+	ctl status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fuse"]["splice-size-restores"])'
+}
+# splice_shares_cache: true when this host's FUSE splices a direct-io file
+# through the page cache, one page cache all openers share: a sysfs
+# attribute's splice is a short page-cache READ there, which the next
+# open puts right (splice_size_restores grows; 346); elsewhere every
+# splice is a READ of the opener's own (splice_readers first; tests/fusefs/
+# 347, 450)
+splice_shares_cache() {
+	local b=$MNT/sys/devices/system/memory/block_size_bytes r0
+	r0=$(splice_size_restores)
+	$SP splice "$b" >/dev/null && $SP read "$b" >/dev/null &&
+		[ "$(splice_size_restores)" -gt "$r0" ]
+}
 # splice_same FILE WANT NAME: every reader's copy of FILE (splice_readers)
 # is WANT, both as od -An -c shows them (tests/fusefs/420, 421)
 splice_same() {
