@@ -25,10 +25,7 @@
 set -u
 . "$(dirname "$0")/tap.sh"
 
-need_tool qemu-system-x86_64 qemu-system-x86
-K612=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
-[ -r "$K612" ] ||
-	skip_all "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check fetches Debian's 6.12 there: apt-get download + dpkg -x)"
+need_guest_612
 need_guest_tools
 need_tool fusermount3 fuse3
 need_built "$B/hotmemfs"

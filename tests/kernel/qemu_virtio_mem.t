@@ -31,16 +31,7 @@ set -u
 . "$(dirname "$0")/tap.sh"
 step_line() { grep "^$2 $3:" "$1" | head -1 | cut -d: -f2- | sed 's/^ //'; }	# steps-file BLOCKS|PLUGGED sizeN
 
-need_tool qemu-system-x86_64 qemu-system-x86
-qemu-system-x86_64 -device help 2>/dev/null | grep -q '"virtio-mem-pci"' ||
-	skip_all "this QEMU has no virtio-mem-pci device"
-K=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
-[ -r "$K" ] ||
-	skip_all "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check: apt-get download + dpkg -x)"
-KO=$(ls "$HERE/cache/linux-6.12/lib/modules"/*/kernel/drivers/virtio/virtio_mem.ko.xz 2>/dev/null | tail -1)
-[ -r "$KO" ] || skip_all "no virtio_mem.ko.xz next to the 6.12 guest kernel ($HERE/cache/linux-6.12/lib/modules)"
-need_tool xz xz-utils	# the guest's module is xz-compressed
-need_guest_tools
+need_virtio_mem_guest
 
 echo "1..33"
 mkdir -p "$OUT"
@@ -65,7 +56,7 @@ guest_vmem_run() {	# name cmdline: the guest's run, its facts
 	local t
 	t=$(guest_timeout 240)
 	[ "$t" = 240 ] || guest_said "$1" "$t"
-	python3 "$HERE/run_virtio_mem.py" "$K" "$OUT/initramfs-vmem.cpio.gz" "$OUT/$1" --sizes 256,128,0 \
+	python3 "$HERE/run_virtio_mem.py" "$K612" "$OUT/initramfs-vmem.cpio.gz" "$OUT/$1" --sizes 256,128,0 \
 		--append "$2" --timeout "$t" --log "$OUT/$1.log" 2>&1 |
 		grep -v "GUEST tracer: \(hotmem-trace: mounted\|.*signatures (BTF)\|.*attached: \)" | diag
 	local rc=${PIPESTATUS[0]}

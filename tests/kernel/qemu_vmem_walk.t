@@ -30,16 +30,7 @@ set -u
 
 SEED=${HOTMEM_VMEM_WALK_SEED:-7}
 STEPS=${HOTMEM_VMEM_WALK_STEPS:-8}
-need_tool qemu-system-x86_64 qemu-system-x86
-qemu-system-x86_64 -device help 2>/dev/null | grep -q '"virtio-mem-pci"' ||
-	skip_all "this QEMU has no virtio-mem-pci device"
-K=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
-[ -r "$K" ] ||
-	skip_all "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check: apt-get download + dpkg -x)"
-KO=$(ls "$HERE/cache/linux-6.12/lib/modules"/*/kernel/drivers/virtio/virtio_mem.ko.xz 2>/dev/null | tail -1)
-[ -r "$KO" ] || skip_all "no virtio_mem.ko.xz next to the 6.12 guest kernel ($HERE/cache/linux-6.12/lib/modules)"
-need_tool xz xz-utils
-need_guest_tools
+need_virtio_mem_guest
 need_built "$B/hotmemfs"
 need_built "$B/hotmemctl"
 [ -e /dev/fuse ] || skip_all "no /dev/fuse: the engine's side is a hotmemfs mount"
@@ -57,7 +48,7 @@ ok $? "initramfs: busybox, Debian's virtio_mem.ko decompressed, the walk's agent
 # each under TCG at load 8 (the driver settles, then 3 s unchanged)
 guest_budget 60 1
 t=$(guest_timeout 900)
-python3 "$HERE/run_vmem_walk.py" "$K" "$OUT/initramfs-vmem_walk.cpio.gz" --build "$B" \
+python3 "$HERE/run_vmem_walk.py" "$K612" "$OUT/initramfs-vmem_walk.cpio.gz" --build "$B" \
 	--seed "$SEED" --steps "$STEPS" --cmdline memhp_default_state=online_movable --no-del \
 	--timeout "$t" --log "$W.log" --out "$W.json" --tap 2 > "$W.tap" 2> "$W.err"
 rc=$?

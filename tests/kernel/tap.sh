@@ -89,6 +89,27 @@ todo() {	# cond description why
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2 # TODO $3"; else echo "not ok $n - $2 # TODO $3"; fi
 }
+# need_guest_612: QEMU (x86_64) and Debian's 6.12 guest kernel, K612 its
+# path (HOTMEM_GUEST_KERNEL_612, else the cache's newest): skip_all without
+# (tests/kernel/qemu_diffwalk.t, need_virtio_mem_guest)
+need_guest_612() {
+	need_tool qemu-system-x86_64 qemu-system-x86
+	K612=${HOTMEM_GUEST_KERNEL_612:-$(guest_kernel linux-6.12)}
+	[ -r "$K612" ] ||
+		skip_all "no 6.12 guest kernel in $HERE/cache/linux-6.12 (scripts/deps.sh check fetches Debian's 6.12 there: apt-get download + dpkg -x)"
+}
+# need_virtio_mem_guest: need_guest_612, a QEMU with virtio-mem-pci, the
+# guest's own virtio_mem.ko.xz (KO) and xz to unpack it, need_guest_tools:
+# skip_all without (tests/kernel/qemu_virtio_mem.t, qemu_vmem_walk.t)
+need_virtio_mem_guest() {
+	need_guest_612
+	qemu-system-x86_64 -device help 2>/dev/null | grep -q '"virtio-mem-pci"' ||
+		skip_all "this QEMU has no virtio-mem-pci device"
+	KO=$(ls "$HERE/cache/linux-6.12/lib/modules"/*/kernel/drivers/virtio/virtio_mem.ko.xz 2>/dev/null | tail -1)
+	[ -r "$KO" ] || skip_all "no virtio_mem.ko.xz next to the 6.12 guest kernel ($HERE/cache/linux-6.12/lib/modules)"
+	need_tool xz xz-utils	# the guest's module is xz-compressed
+	need_guest_tools
+}
 # what every guest run needs besides QEMU and a kernel: skip_all without it
 need_guest_tools() {
 	need_tool busybox busybox-static
