@@ -271,12 +271,7 @@ class GuestSide:
             self.q.cmd("object-add", **{"qom-type": "memory-backend-ram", "id": mem, "size": size})
         except RuntimeError as e:
             return {"error": str(e)}
-        args = {"driver": "pc-dimm", "id": dev_id, "memdev": mem}
-        if node is not None:
-            args["node"] = node
-        if slot is not None:
-            args["slot"] = slot
-        return qmp_call(self.q, "device_add", args)
+        return dimm_add(self.q, dev_id, node, slot, memdev=mem)
 
     def memory(self):
         return "/sys/devices/system/memory"
@@ -345,12 +340,7 @@ class HotmemSide:
         return out, r.returncode
 
     def device_add(self, dev_id, size, node, slot):
-        args = {"driver": "pc-dimm", "id": dev_id, "size": size}
-        if node is not None:
-            args["node"] = node
-        if slot is not None:
-            args["slot"] = slot
-        return qmp_call(self.q, "device_add", args)
+        return dimm_add(self.q, dev_id, node, slot, size=size)
 
     def memory(self):
         return os.path.join(self.mnt, "sys/devices/system/memory")
@@ -408,6 +398,17 @@ def qmp_call(q, name, args):
         except (ValueError, SyntaxError):
             pass
         return {"error": err}
+
+
+def dimm_add(q, dev_id, node, slot, **memory):
+    """a pc-dimm's device_add over @q, its memory as the side takes it
+    (QEMU memdev=, hotmem size=), the node and slot where given"""
+    args = dict({"driver": "pc-dimm", "id": dev_id}, **memory)
+    if node is not None:
+        args["node"] = node
+    if slot is not None:
+        args["slot"] = slot
+    return qmp_call(q, "device_add", args)
 
 
 def drain_events(q, wait, until=None):
