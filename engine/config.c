@@ -1539,10 +1539,9 @@ static int key_distance(struct profile_line *pl)
 static int key_ram(struct profile_line *pl)
 {
 	/* the built-in's e820 table goes too, unless the file gives one: hotmem_config_parse_text() */
+	/* and its boot reservations, unless the file gives them: drop_builtin_boot_reserve() */
 	if (!*pl->have_ram) {
 		pl->cfg->nr_boot_ranges = 0;
-		/* and so were its boot reservations (a kernel image in RAM no longer there) */
-		memset(&pl->cfg->boot_reserve, 0, sizeof(pl->cfg->boot_reserve));
 		*pl->have_ram = true;
 	}
 	return parse_range_line(pl->key, pl->val, pl->cfg->boot, &pl->cfg->nr_boot_ranges, pl->err,
@@ -1827,6 +1826,7 @@ static int profile_key(struct profile_line *pl)
  */
 struct where {
 	int block_size, max_physmem_bits, maxmem, qemu_maxmem, nodes, slots, init_threads, cpu_nodes;
+	int kernel_image, initrd, realmode, swiotlb, boot_reserved;
 	int ram[HM_MAX_BOOT_RANGES], virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM], e820[HM_MAX_E820];
 	int distance[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
 };
@@ -1888,6 +1888,11 @@ static void where_note(struct where *w, const struct hotmem_config *cfg, const c
 		{ "slots", offsetof(struct where, slots) },
 		{ "init_threads", offsetof(struct where, init_threads) },
 		{ "cpu_nodes", offsetof(struct where, cpu_nodes) },
+		{ "kernel_image", offsetof(struct where, kernel_image) },
+		{ "initrd", offsetof(struct where, initrd) },
+		{ "realmode", offsetof(struct where, realmode) },
+		{ "swiotlb", offsetof(struct where, swiotlb) },
+		{ "boot_reserved", offsetof(struct where, boot_reserved) },
 	};
 	unsigned int i, j;
 
@@ -1903,6 +1908,30 @@ static void where_note(struct where *w, const struct hotmem_config *cfg, const c
 	if (!strcmp(key, "distance") && sscanf(val, "%u %u", &i, &j) == 2 && i < HM_MAX_NUMNODES &&
 	    j < HM_MAX_NUMNODES)
 		w->distance[i][j] = line;
+}
+
+/*
+ * A file's ram lines replace the built-in's RAM, and with it the boot
+ * reservations the built-in made in it (a kernel image in RAM no longer
+ * there); those the file gives itself stay, whichever line came first --
+ * as the e820 rule, applied once the whole file is read (reread33 R2).
+ */
+static void drop_builtin_boot_reserve(struct hotmem_config *cfg, const struct where *w)
+{
+	struct hm_boot_reserve *br = &cfg->boot_reserve;
+
+	if (!w->kernel_image) {
+		br->kernel_image = false;
+		memset(&br->code, 0, sizeof(br->code) * 7);
+	}
+	if (!w->initrd)
+		memset(&br->initrd, 0, sizeof(br->initrd));
+	if (!w->realmode)
+		br->realmode = false;
+	if (!w->swiotlb)
+		br->swiotlb = 0;
+	if (!w->boot_reserved)
+		br->boot_reserved = 0;
 }
 
 int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
@@ -1955,6 +1984,8 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 	/* ram lines without e820 lines: the built-in's table was of its RAM, the map is made from theirs */
 	if (have_ram && !have_e820)
 		tmp.nr_e820 = 0;
+	if (have_ram)
+		drop_builtin_boot_reserve(&tmp, w);
 	/*
 	 * A maxmem line without a qemu_maxmem line is what it was before
 	 * qemu_maxmem (2026-12-03): QEMU's maxmem is maxmem - the region's

@@ -905,6 +905,42 @@ static void test_boot_reserve_round_trip(void **state)
 }
 
 /*
+ * reread33 R2: a profile file is order-free -- the boot reservation keys
+ * before its ram lines make the machine they make after them (key_ram()
+ * dropped them: the built-in's reservations go with its RAM, the file's
+ * own stay).  A file that replaces the RAM and gives no reservation key
+ * keeps none of the built-in's.
+ */
+static void test_boot_reserve_before_ram(void **state)
+{
+	static const char keys[] =
+		"kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff "
+		"data=0xa600000-0xa870f7f init=0xad01000-0xb12afff bss=0xb136000-0xb5fffff\n"
+		"initrd = 0x1fecd000-0x1ffdffff\nrealmode = yes\nswiotlb = 64M\nboot_reserved = 4396K\n";
+	static const char ram[] = "ram = 0x1000-0x9efff\nram = 0x100000-0x1ffdffff\n";
+	char before[1024], after[1024], d1[4096], d2[4096];
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	snprintf(before, sizeof(before), "profile = qemu-512m\n%s%s", keys, ram);
+	snprintf(after, sizeof(after), "profile = qemu-512m\n%s%s", ram, keys);
+	described(before, d1, sizeof(d1));
+	described(after, d2, sizeof(d2));
+	assert_string_equal(d1, d2);
+	assert_non_null(strstr(d1, "kernel_image = code=0x8a00000-0x99fffff"));
+	assert_non_null(strstr(d1, "swiotlb = 0x4000000\nboot_reserved = 0x44b000\n"));
+	/* one key before, the rest gone with the built-in's RAM */
+	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
+	cfg.boot_reserve.swiotlb = 32 << 20;	/* as a built-in's own would be */
+	cfg.boot_reserve.realmode = true;
+	assert_int_equal(hotmem_config_parse_text(&cfg, "realmode = yes\nram = 0x100000-0x1ffdffff\n",
+						  err, sizeof(err)), 0);
+	assert_true(cfg.boot_reserve.realmode);
+	assert_int_equal(cfg.boot_reserve.swiotlb, 0);
+}
+
+/*
  * hotmem_config_describe(): the machine, not the text -- a comment, the
  * name, the order, 1G for 0x40000000 change nothing; a setting does, on
  * a line of its own; the text parses back into the same machine.
@@ -1112,6 +1148,7 @@ int main(void)
 		cmocka_unit_test(test_cmdlines_add_up_in_order),
 		cmocka_unit_test(test_kernelcore_movablecore_parse),
 		cmocka_unit_test(test_boot_reserve_round_trip),
+		cmocka_unit_test(test_boot_reserve_before_ram),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
