@@ -64,13 +64,8 @@ while read -r config seed steps script hmwords; do
 		rc=$?
 		guest_ran
 		# under TCG a boot now and then dies before its first line
-		# (qmp.py boot_panicked()): that walk once more
-		if [ $rc = 2 ] && grep -q "Kernel panic" "$log" && ! grep -q "WALK-READY" "$log" &&
-			[ $try = 1 ] && guest_rerun "walk $config" 120; then
-			echo "# walk $config: the guest's kernel panicked before the walk began (TCG): once more"
-			continue
-		fi
-		break
+		# (tap.sh rerun_boot_panic): that walk once more
+		[ $rc = 2 ] && rerun_boot_panic "walk $config" "$log" WALK-READY $try || break
 	done
 	cat "$OUT/diffwalk-$config-$seed.tap"
 	# the steps a walk that stopped did not say
@@ -78,7 +73,7 @@ while read -r config seed steps script hmwords; do
 	n=$((next - 1 + said))
 	fails=$((fails + $(grep -c "^not ok " "$OUT/diffwalk-$config-$seed.tap")))
 	while [ "$said" -lt "$steps" ]; do
-		nok "walk $config seed $seed: step $((said + 1)) not taken (diffwalk.py exit $rc: $log)"
+		nok "walk $config seed $seed: step $((said + 1)) not taken (diffwalk.py exit $rc: $log$(boot_panic_said "$log" WALK-READY $try))"
 		said=$((said + 1))
 	done
 	# its exit says what its steps said: 0 none differed, 1 some did; an

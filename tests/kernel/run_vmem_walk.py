@@ -22,10 +22,14 @@ usage: run_vmem_walk.py KERNEL INITRD --build DIR --seed N [--steps 12]
 
 Prints each step, its differences ("DIFF step N key: ..."), and a last
 line "vmem-walk seed N: S steps, D differences"; exit 0 when the walk
-ran to its end (differences or not), 1 when it did not.  A step whose
-guest driver did not settle in --settle seconds is said so ("UNSETTLED";
-with --tap a TODO check naming the device still at work, not "ok"), and
-the last line counts them ("..., U compared before the guest settled").
+ran to its end (differences or not), 1 when it did not, 2 when it could
+not begin: the guest never said VW-READY (its kernel panicked at boot, a
+TCG boot's now and then: the caller's tap.sh rerun_boot_panic runs it
+again) or hotmemfs did not mount, said in a "# the walk could not run"
+line.  A step whose guest driver did not settle in --settle seconds is
+said so ("UNSETTLED"; with --tap a TODO check naming the device still at
+work, not "ok"), and the last line counts them ("..., U compared before
+the guest settled").
 """
 import argparse
 import json
@@ -42,10 +46,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from qmp import Guest, Qmp  # noqa: E402
+from qmp import Guest, Qmp, boot_panicked  # noqa: E402
 
 MiB = 1 << 20
 GiB = 1 << 30
+
+
+class Broken(Exception):
+    """a side could not begin the walk (not a difference)"""
 
 
 # ---- the walk ------------------------------------------------------------------
@@ -228,7 +236,9 @@ class GuestSide:
             if line.startswith("VW-READY"):
                 break
         else:
-            raise RuntimeError("the guest ended before its agent was ready")
+            self.g.__exit__(None, None, None)  # QEMU gone or killed: its files
+            raise Broken("the guest ended before its agent was ready (%s)" %
+                         ("kernel panic" if boot_panicked(self.log.name) else "no VW-READY"))
         # the console read on to its end (into the log): a guest whose
         # console pipe is full stops
         self.drainer = threading.Thread(target=lambda: [None for _ in lines], daemon=True)
@@ -306,7 +316,10 @@ class EngineSide:
                 break
             time.sleep(0.1)
         else:
-            raise RuntimeError("hotmemfs did not come up (%s)" % self.err.name)
+            self.p.kill()
+            self.p.wait()
+            subprocess.run(["fusermount3", "-u", self.mnt], stderr=subprocess.DEVNULL)
+            raise Broken("hotmemfs did not come up (%s)" % self.err.name)
         self.q = RawQmp(self.sock, timeout=120)
         self.ndmesg = 0
         self.boot = None
@@ -503,6 +516,9 @@ def main():
                 nunsettled += unsettled(res, a.settle) is not None
                 record.append({"step": i, "do": desc, "guest": res["guest"], "engine": res["engine"]})
                 nsteps = i
+    except Broken as e:
+        print("# the walk could not run: %s" % e, flush=True)
+        return 2
     finally:
         if eng:
             eng.close()

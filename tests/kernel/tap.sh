@@ -53,6 +53,27 @@ guest_rerun() {
 	echo "# $1: no run again: $((GUEST_END - SECONDS)) s left for the guests, under 2 x $2 s a run (tap.sh guest_budget)" >&2
 	return 1
 }
+# boot_panicked LOG READY: the run whose console is LOG (qmp.py Guest's
+# stamped lines) ended with its guest's kernel panicked before the guest
+# said READY (its init's first word to the host): under TCG a boot now and
+# then dies before its init runs (an int3 Oops in text patching, qmp.py
+# boot_panicked()), QEMU's emulation, not the test.  True then.
+boot_panicked() { grep -q "Kernel panic" "$1" && ! grep -q "$2" "$1"; }
+# rerun_boot_panic NAME LOG READY TRY: the TRY-th run of NAME panicked at
+# boot (boot_panicked LOG READY), it was the first, and the file's guests
+# have time for one more (guest_rerun NAME 120): true, said as a TAP
+# comment.  The caller runs it once more; a second panic is its failure,
+# the steps not taken said with boot_panic_said's reason.
+rerun_boot_panic() {
+	boot_panicked "$2" "$3" && [ "$4" = 1 ] && guest_rerun "$1" 120 || return 1
+	echo "# $1: the guest's kernel panicked at boot, before its $3 (TCG; $2): once more"
+}
+# boot_panic_said LOG READY TRIES: why a run's steps were not taken when
+# its guest panicked at boot ("" else), for its not-ok lines
+boot_panic_said() {
+	boot_panicked "$1" "$2" || return 0
+	echo "; the guest's kernel panicked at boot, before its $2, in run $3 of $3"
+}
 skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
 nok() { ok 1 "$1"; }
 done_testing() { exit $((fails > 0)); }
