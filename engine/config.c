@@ -2342,7 +2342,8 @@ static bool in_boot_ram(const struct hotmem_config *cfg, uint64_t start, uint64_
  * .bss..decrypted at its end), _text page aligned; the initrd in boot RAM
  * beside the image, not over it.
  */
-static int validate_boot_reserve(const struct hotmem_config *cfg, char *err, size_t errlen)
+static int validate_boot_reserve(const struct hotmem_config *cfg, const struct where *w, char *err,
+				 size_t errlen)
 {
 	const struct hm_boot_reserve *br = &cfg->boot_reserve;
 	const struct hm_phys_range *seq[] = { &br->code, &br->rodata, &br->data, &br->init,
@@ -2352,38 +2353,44 @@ static int validate_boot_reserve(const struct hotmem_config *cfg, char *err, siz
 
 	if (br->kernel_image) {
 		if (br->code.start % HM_PAGE_SIZE)
-			return seterr(err, errlen, "kernel_image: code= %#llx: _text is page aligned",
-				      (unsigned long long)br->code.start);
+			return seterr(err, errlen, "%skernel_image: code= %#llx: not page aligned (_text is)",
+				      W(kernel_image), (unsigned long long)br->code.start);
 		if (!in_boot_ram(cfg, br->code.start, br->bss.end))
 			return seterr(err, errlen,
-				      "kernel_image %#llx-%#llx: not in one boot RAM range (ram =)",
-				      (unsigned long long)br->code.start,
+				      "%skernel_image %#llx-%#llx: not in one boot RAM range (ram =)",
+				      W(kernel_image), (unsigned long long)br->code.start,
 				      (unsigned long long)br->bss.end);
 		for (size_t i = 0; i < ARRAY_SIZE(seq); i++) {
 			if (!seq[i]->end)
 				continue; /* smp_locks: optional */
 			if (seq[i]->start < at)
 				return seterr(err, errlen,
-					      "kernel_image: %s= %#llx-%#llx: the parts go code, rodata, "
-					      "data, init, smp_locks, bss, each above the one before",
-					      names[i], (unsigned long long)seq[i]->start,
+					      "%skernel_image: %s= %#llx-%#llx: below the part before it "
+					      "(the parts go code, rodata, data, init, smp_locks, bss, "
+					      "each above the one before)",
+					      W(kernel_image), names[i], (unsigned long long)seq[i]->start,
 					      (unsigned long long)seq[i]->end);
 			at = seq[i]->end + 1;
 		}
 		if (br->bss_decrypted_unused.end &&
 		    (br->bss_decrypted_unused.start < br->bss.start ||
 		     br->bss_decrypted_unused.end > br->bss.end))
-			return seterr(err, errlen, "kernel_image: bss_decrypted_unused= is inside bss=");
+			return seterr(err, errlen,
+				      "%skernel_image: bss_decrypted_unused= %#llx-%#llx: not inside "
+				      "bss= %#llx-%#llx", W(kernel_image),
+				      (unsigned long long)br->bss_decrypted_unused.start,
+				      (unsigned long long)br->bss_decrypted_unused.end,
+				      (unsigned long long)br->bss.start, (unsigned long long)br->bss.end);
 	}
 	if (br->initrd.end) {
 		if (!in_boot_ram(cfg, br->initrd.start, br->initrd.end))
-			return seterr(err, errlen, "initrd %#llx-%#llx: not in one boot RAM range",
-				      (unsigned long long)br->initrd.start,
+			return seterr(err, errlen, "%sinitrd %#llx-%#llx: not in one boot RAM range",
+				      W(initrd), (unsigned long long)br->initrd.start,
 				      (unsigned long long)br->initrd.end);
 		if (br->kernel_image && br->initrd.start <= br->bss.end &&
 		    br->code.start <= br->initrd.end)
-			return seterr(err, errlen, "initrd %#llx-%#llx: over the kernel image",
-				      (unsigned long long)br->initrd.start,
+			return seterr(err, errlen, "%sinitrd %#llx-%#llx: over the kernel image",
+				      W(initrd), (unsigned long long)br->initrd.start,
 				      (unsigned long long)br->initrd.end);
 	}
 	return 0;
@@ -2490,7 +2497,7 @@ static int validate(const struct hotmem_config *cfg, const struct where *w, char
 		ret = hugepages_check_online(cfg, err, errlen);
 	if (!ret)
 		ret = validate_distance(cfg, w, err, errlen);
-	return ret ? ret : validate_boot_reserve(cfg, err, errlen);
+	return ret ? ret : validate_boot_reserve(cfg, w, err, errlen);
 }
 
 int hotmem_config_validate(const struct hotmem_config *cfg, char *err, size_t errlen)

@@ -1057,6 +1057,7 @@ struct hotmem {
 		int nr_reserved;
 	} memblock;
 	uint64_t swiotlb_start, swiotlb_size;	/* the boot's SWIOTLB buffer (setup.c), 0: none */
+	bool x86_swiotlb_enable;		/* pci_swiotlb_detect() wanted one (setup.c) */
 	struct {
 		struct mem_section_usage *usage;
 		size_t size;

@@ -31,10 +31,11 @@
 
 #define PFN_ALIGN(x)		ALIGN((uint64_t)(x), PAGE_SIZE)
 #define ARCH_LOW_ADDRESS_LIMIT	0x100000000ULL
-/* IO_TLB_SEGSIZE << IO_TLB_SHIFT: swiotlb_memblock_alloc()'s alignment */
-#define IO_TLB_ALIGN		(128ULL << 11)
-/* IO_TLB_MIN_SLABS << IO_TLB_SHIFT: the smallest buffer swiotlb_init_remap() tries */
-#define IO_TLB_MIN_BYTES	(1ULL << 20)
+#define IO_TLB_SHIFT		11
+/* a halved buffer's slab count is a multiple of it (swiotlb_init_remap(), 6.12) */
+#define IO_TLB_SEGSIZE		128UL
+/* (1 << 20) >> IO_TLB_SHIFT: swiotlb_init_remap() halves no further */
+#define IO_TLB_MIN_SLABS	((1UL << 20) >> IO_TLB_SHIFT)
 
 static uint64_t range_size(const struct hm_phys_range *r)
 {
@@ -94,30 +95,48 @@ int setup_arch_reserve(struct hotmem *hm, char *err, size_t errlen)
 }
 
 /*
+ * swiotlb_memblock_alloc() (kernel/dma/swiotlb.c, 6.12): @nslabs' bytes
+ * page aligned, memblock_alloc_low(bytes, PAGE_SIZE) -- top-down below
+ * 4 GiB, PAGE_SIZE aligned (IO_TLB_SEGSIZE aligns only the halved slab
+ * count, reread33 R4); a warning for each size that does not fit.  Its
+ * base, 0 when none.
+ */
+static uint64_t swiotlb_memblock_alloc(struct hotmem *hm, unsigned long nslabs)
+{
+	uint64_t bytes = PFN_ALIGN((uint64_t)nslabs << IO_TLB_SHIFT);
+	uint64_t tlb = memblock_alloc_range(hm, bytes, PAGE_SIZE, ARCH_LOW_ADDRESS_LIMIT, "swiotlb");
+
+	if (!tlb)
+		pr_warn(hm, "software IO TLB: swiotlb_memblock_alloc: Failed to allocate %llu bytes tlb structure",
+			(unsigned long long)bytes);
+	return tlb;
+}
+
+/*
  * swiotlb_init_remap() after pci_swiotlb_detect(): the bounce buffer,
- * halved until it fits (down to IO_TLB_MIN_SLABS), nothing when it
- * never does -- 6.12 boots without one then.
+ * its slab count halved (to a multiple of IO_TLB_SEGSIZE) until it fits,
+ * nothing once IO_TLB_MIN_SLABS did not -- 6.12 boots without one then,
+ * x86_swiotlb_enable still set: pci_iommu_init() says so
+ * (boot_reserve_late()).
  */
 void swiotlb_init(struct hotmem *hm)
 {
-	uint64_t size = hm->cfg.boot_reserve.swiotlb, want = size, base = 0;
+	unsigned long want = hm->cfg.boot_reserve.swiotlb >> IO_TLB_SHIFT, nslabs = want;
+	uint64_t base;
 
-	if (!size || max_possible_pfn(hm) <= MAX_DMA32_PFN)
+	if (!want || max_possible_pfn(hm) <= MAX_DMA32_PFN)
 		return;
-	while (size >= IO_TLB_MIN_BYTES &&
-	       !(base = memblock_alloc_range(hm, size, IO_TLB_ALIGN, ARCH_LOW_ADDRESS_LIMIT,
-					     "swiotlb")))
-		size = ALIGN(size / 2, IO_TLB_ALIGN);
-	if (!base) {
-		pr_warn(hm, "software IO TLB: swiotlb_memblock_alloc: Failed to allocate %llu bytes tlb structure",
-			(unsigned long long)want);
-		return;
+	hm->x86_swiotlb_enable = true;
+	while (!(base = swiotlb_memblock_alloc(hm, nslabs))) {
+		if (nslabs <= IO_TLB_MIN_SLABS)
+			return;
+		nslabs = ALIGN(nslabs >> 1, IO_TLB_SEGSIZE);
 	}
-	if (size != want)
-		pr_info(hm, "software IO TLB: SWIOTLB bounce buffer size adjusted %llu -> %llu slabs",
-			(unsigned long long)(want >> 11), (unsigned long long)(size >> 11));
+	if (nslabs != want)
+		pr_info(hm, "software IO TLB: SWIOTLB bounce buffer size adjusted %lu -> %lu slabs",
+			want, nslabs);
 	hm->swiotlb_start = base;
-	hm->swiotlb_size = size;
+	hm->swiotlb_size = (uint64_t)nslabs << IO_TLB_SHIFT;
 }
 
 /*
@@ -220,12 +239,16 @@ void boot_reserve_late(struct hotmem *hm)
 {
 	const struct hm_boot_reserve *br = &hm->cfg.boot_reserve;
 
-	if (hm->swiotlb_size) {
+	/* pci_iommu_init(), swiotlb_print_info() */
+	if (hm->x86_swiotlb_enable) {
 		pr_info(hm, "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)");
-		pr_info(hm, "software IO TLB: mapped [mem %#018llx-%#018llx] (%lluMB)",
-			(unsigned long long)hm->swiotlb_start,
-			(unsigned long long)(hm->swiotlb_start + hm->swiotlb_size),
-			(unsigned long long)(hm->swiotlb_size >> 20));
+		if (!hm->swiotlb_size)
+			pr_warn(hm, "software IO TLB: No low mem");
+		else
+			pr_info(hm, "software IO TLB: mapped [mem %#018llx-%#018llx] (%lluMB)",
+				(unsigned long long)hm->swiotlb_start,
+				(unsigned long long)(hm->swiotlb_start + hm->swiotlb_size),
+				(unsigned long long)(hm->swiotlb_size >> 20));
 	}
 	if (br->initrd.end)
 		free_reserved_area(hm, ALIGN_DOWN(br->initrd.start, PAGE_SIZE),

@@ -262,6 +262,58 @@ static void test_failed_boot_leaves_no_file_open(void **state)
 }
 
 /*
+ * reread33 R4: the SWIOTLB buffer as 6.12 swiotlb_memblock_alloc() takes
+ * it -- memblock_alloc_low(bytes, PAGE_SIZE), top-down below 4 GiB, so
+ * right under a _text that is not 256 KiB aligned (hotmem aligned it
+ * IO_TLB_SEGSIZE << IO_TLB_SHIFT: [mem 0x17000000-0x1b000000]) -- and
+ * when no size fits, one warning a size tried, then pci_iommu_init()'s
+ * two lines: "Using software bounce buffering" and "No low mem".
+ */
+static void test_swiotlb_as_6_12(void **state)
+{
+	static char log[1 << 17];
+	struct hotmem *hm;
+	const char *p;
+	int warns = 0;
+
+	(void)state;
+	hm = boot_profile_text("profile = qemu-512m\n"
+			       "kernel_image = code=0x1b001000-0x1bffffff rodata=0x1c000000-0x1c7fffff "
+			       "data=0x1c800000-0x1cbfffff init=0x1cc00000-0x1cffffff "
+			       "bss=0x1d000000-0x1e000fff\n"
+			       "swiotlb = 64M\ncmdline = \"" IDLE_KERNEL "\"\n");
+	hotmem_dmesg(hm, log, sizeof(log));
+	assert_non_null(strstr(log, "<6>PCI-DMA: Using software bounce buffering for IO (SWIOTLB)\n"
+				    "<6>software IO TLB: mapped [mem 0x0000000017001000-0x000000001b001000] "
+				    "(64MB)\n"));
+	assert_null(strstr(log, "Failed to allocate"));
+	check(hm);
+	hotmem_destroy(hm);
+
+	/*
+	 * no room below 4 GiB for even IO_TLB_MIN_SLABS (the first MiB real
+	 * mode's, the rest an initrd's; the memmap above 4 GiB): 64M, 32M ...
+	 * 1M each fail
+	 */
+	hm = boot_profile_text("ram = 0x1000-0x9efff\nram = 0x100000-0x3fffffff\n"
+			       "ram = 0x100000000-0x13fffffff\nrealmode = yes\n"
+			       "initrd = 0x100000-0x3fffffff\nswiotlb = 64M\n"
+			       "cmdline = \"" IDLE_KERNEL "\"\n");
+	hotmem_dmesg(hm, log, sizeof(log));
+	for (p = log; (p = strstr(p, "<4>software IO TLB: swiotlb_memblock_alloc: Failed to allocate ")); p++)
+		warns++;
+	assert_int_equal(warns, 7);
+	assert_non_null(strstr(log, "<4>software IO TLB: swiotlb_memblock_alloc: Failed to allocate "
+				    "67108864 bytes tlb structure\n"));
+	assert_non_null(strstr(log, "<4>software IO TLB: swiotlb_memblock_alloc: Failed to allocate "
+				    "1048576 bytes tlb structure\n"));
+	assert_non_null(strstr(log, "<6>PCI-DMA: Using software bounce buffering for IO (SWIOTLB)\n"
+				    "<4>software IO TLB: No low mem\n"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * A boot block of 256 MiB whose first section is node 0's and second
  * node 1's.  6.12's node_dev_init() registers it under node 0, then node 1
  * (register_mem_block_under_node_early(), drivers/base/node.c);
@@ -433,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_boot_pages_not_freed_stay_reserved),
 		cmocka_unit_test(test_failed_boot_leaves_no_file_open),
 		cmocka_unit_test(test_block_spanning_two_nodes),
+		cmocka_unit_test(test_swiotlb_as_6_12),
 		cmocka_unit_test(test_node_boundary_inside_a_section),
 		cmocka_unit_test(test_node_run_inside_sections_any_init_threads),
 	};

@@ -895,7 +895,18 @@ static void test_boot_reserve_round_trip(void **state)
 	assert_int_equal(hotmem_config_parse_text(&cfg, "kernel_image = code=0x8a00000-0x99fffff "
 				"rodata=0x9a00000-0xa570fff data=0xa600000-0xa870f7f "
 				"init=0xb136000-0xb5fffff bss=0xad01000-0xb12afff\n", err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "bss= 0xad01000-0xb12afff: the parts go code, rodata"));
+	assert_non_null(strstr(err, "line 1: kernel_image: bss= 0xad01000-0xb12afff: below the part "
+				    "before it"));
+	/* reread33 R5: a finding, said as one, at its line */
+	assert_int_equal(hotmem_config_parse_text(&cfg, "# the image\nkernel_image = code=0x8a00000-0x99fffff "
+				"rodata=0x9a00000-0xa570fff data=0xa600000-0xa870f7f "
+				"init=0xad01000-0xb12afff bss=0xb136000-0xb5fffff "
+				"bss_decrypted_unused=0xb405000-0xb600fff\n", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "line 2: kernel_image: bss_decrypted_unused= 0xb405000-0xb600fff: "
+			    "not inside bss= 0xb136000-0xb5fffff");
+	assert_int_equal(hotmem_config_parse_text(&cfg, "realmode = yes\ninitrd = 0x20000000-0x200fffff\n",
+						  err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "line 2: initrd 0x20000000-0x200fffff: not in one boot RAM range");
 	assert_int_equal(hotmem_config_parse_text(&cfg, "initrd = 0x20000000-0x200fffff\n", err,
 						  sizeof(err)), -EINVAL);
 	assert_int_equal(hotmem_config_parse_text(&cfg, "swiotlb = 1000\n", err, sizeof(err)),

@@ -11,7 +11,8 @@
 # refuses its offline at once with EBUSY at the image's first page, as
 # the guest does ("page dumped because: unmovable page"; hotmem trusted
 # ZONE_MOVABLE and looped), memory2 goes offline.  A profile without the
-# keys boots as before; misplaced parts are refused.
+# keys boots as before; misplaced parts are refused, naming their line
+# (reread33 R5).
 . "$(dirname "$0")/lib.sh"
 require_env
 FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt
@@ -73,9 +74,10 @@ is "$(grep -c 'Kernel ' "$MNT/proc/iomem")" 0 "... no Kernel lines"
 stop_fs
 
 sed 's/code=0x8a00000/code=0x8a00800/' "$TMP/g.profile" >"$TMP/bad.profile"
-start_refused "a _text not page aligned" 78 "_text is page aligned" --profile "$TMP/bad.profile" \
+start_refused "a _text not page aligned" 78 "line 2: kernel_image: code= 0x8a00800: not page aligned" \
+	--profile "$TMP/bad.profile" \
 	--fresh -S none "$MNT"
 sed 's/^initrd = .*/initrd = 0xb000000-0xb0fffff/' "$TMP/g.profile" >"$TMP/bad.profile"
-start_refused "an initrd over the kernel image" 78 "over the kernel image" \
+start_refused "an initrd over the kernel image" 78 "line 3: initrd 0xb000000-0xb0fffff: over the kernel image" \
 	--profile "$TMP/bad.profile" --fresh -S none "$MNT"
 done_testing
