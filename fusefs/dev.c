@@ -248,6 +248,20 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 	int ret;
 
 	device_memory_region(ctx, &base, &end, &addable);
+	/*
+	 * No device memory at all (QEMU: -m without maxmem=, ram_size ==
+	 * maxram_size; here also a maxmem at boot RAM's end): QEMU 7.2's
+	 * memory_device_get_free_addr() says so before any other check of
+	 * the device (pc.c always allocates machine->device_memory, its
+	 * region empty); 8.2+ (9.2) memory_device_pre_plug() says "the
+	 * configuration is not prepared for memory devices (e.g., for memory
+	 * hotplug), consider specifying the maxmem option".  7.2's words, the
+	 * QEMU tests/kernel/ runs (vmem33: hotmem said "not enough space ...
+	 * total space for memory devices 0x0").
+	 */
+	if (end <= base)
+		return hmfs_qemu_error(err, errlen,
+				       "memory devices (e.g. for memory hotplug) are not enabled, please specify the maxmem option");
 	for (o = ctx->devs; o; o = o->next)
 		if (o != self)
 			used += o->size;
@@ -265,7 +279,7 @@ static int place(struct hmfs_ctx *ctx, struct hmfs_dev *self, uint64_t *addr, bo
 			 (unsigned long long)used, (unsigned long long)addable);
 		return -ENOSPC;
 	}
-	if (end <= base || size > end - base) {
+	if (size > end - base) {
 		snprintf(err, errlen,
 			 "could not find position in guest address space for memory device - memory fragmented due to alignments");
 		return -ENOSPC;
