@@ -7011,12 +7011,55 @@ static const char *qemu_512m_moved(json_object *saved, const char *lines, char *
  * that gives the machine as saved (a maxmem line alone keeps its old
  * meaning, engine/config.c)
  */
+/*
+ * The value of the line "@key = VALUE" (memparse()'s: 0x200000000, 8G and
+ * 8192M alike) among @saved's lines, or in @lines; false without one
+ */
+static bool value_of(const char *line, const char *key, uint64_t *v)
+{
+	size_t k = strlen(key);
+	char val[64];
+	int len;
+
+	if (strncmp(line, key, k) || strncmp(line + k, " = ", 3))
+		return false;
+	line += k + 3;
+	len = (int)strcspn(line, "\n");
+	if (len <= 0 || len >= (int)sizeof(val))
+		return false;
+	snprintf(val, sizeof(val), "%.*s", len, line);
+	return !hotmem_memparse(val, v);
+}
+
+static bool saved_value(json_object *saved, const char *key, uint64_t *v)
+{
+	for (size_t i = 0; i < json_object_array_length(saved); i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(saved, i));
+
+		if (t && value_of(t, key, v))
+			return true;
+	}
+	return false;
+}
+
+static bool lines_value(const char *lines, const char *key, uint64_t *v)
+{
+	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+		if (value_of(l, key, v))
+			return true;
+	return false;
+}
+
 static void qemu_512m_maxmem_moved(json_object *saved, const char *lines, char *buf, size_t len)
 {
+	const uint64_t gib = 1ULL << 30;
+	uint64_t was, now, qemu;
 	size_t n = strlen(buf);
 
-	if (n < len && saved_has_line(saved, "maxmem = 0x200000000") &&
-	    lines_have(lines, "maxmem = 0x2e0000000") && lines_have(lines, "qemu_maxmem = 0x100000000"))
+	/* values, not strings: a file keeps the line as it was written (vmem33) */
+	if (n < len && saved_value(saved, "maxmem", &was) && was == 8 * gib &&
+	    lines_value(lines, "maxmem", &now) && now == 0x2e0000000ULL &&
+	    lines_value(lines, "qemu_maxmem", &qemu) && qemu == 4 * gib)
 		snprintf(buf + n, len - n,
 			 "\nhotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved");
 }

@@ -53,6 +53,16 @@ is "${err#hotmemctl: error: }" \
 	"... its devices' total 3.5 GiB"
 stop_fs
 
+# the saved line spelt otherwise (a file edited by hand, "maxmem = 8G"):
+# the same value, the same hint (vmem33: it was given for the exact
+# string "maxmem = 0x200000000" alone)
+sed -i '/^maxmem = 8G$/d' "$P"
+state_machine_edit 'm["profile-config"] = [("maxmem = 8G" if l.startswith("maxmem =") else l) for l in m["profile-config"] if not l.startswith("qemu_maxmem =")]'
+refused --profile "$P" --cmdline hotmem.kernel_alloc=off
+tap_ok $? "a state file saying 'maxmem = 8G': refused, the machine changed"
+grep -qF "'maxmem = 8G' in the profile file restores it as saved" "$TMP/hotmemfs.log"
+tap_ok $? "... with the hint all the same: 8G is 0x200000000" || diag "$(grep -A1 'changed since' "$TMP/hotmemfs.log")"
+
 # a built-in's state file: its name is its machine, restored onto today's
 mount_fs "hotmemfs mounts the built-in qemu-512m" --profile qemu-512m --fresh --cmdline hotmem.kernel_alloc=off
 ctl device_add pc-dimm id=d2 size=128M >/dev/null
