@@ -15,6 +15,11 @@
 /* a row a kind and a row a kernel allocation site: never more than the table holds */
 _Static_assert(KMEM_NR_SITES + 7 <= HM_EXPLAIN_OWNERS, "explain's owner rows");
 
+static const char *plural(unsigned long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* the summary row of @o: its kind, and for the kernel its allocation site */
 static struct hm_explain_owner *owner_row(struct hm_explain *ex, const struct hm_page_owner *o)
 {
@@ -129,7 +134,7 @@ static unsigned long page_walk_start(struct hotmem *hm, unsigned long start, uns
 
 /* the pages of an online block: what stops it, what would migrate */
 static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex,
-			  bool *unmovable, bool *holes, bool *unmapped, unsigned long *nr_free)
+			  bool *holes, bool *unmapped, unsigned long *nr_free)
 {
 	const unsigned long start = section_nr_to_pfn(mem->start_section_nr);
 	const unsigned long end = start + pages_per_block(hm);
@@ -193,11 +198,8 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 		}
 		if (!strcmp(o.kind, "hwpoison"))
 			ex->nr_hwpoison++;
-		if (o.blocks) {
+		if (o.blocks)
 			ex->nr_blocking_pages += 1UL << o.order;
-			if (strcmp(o.kind, "pinned"))
-				*unmovable = true;
-		}
 		if (explain_add(ex, &o))
 			break;
 	}
@@ -433,13 +435,33 @@ static void boot_zone_rule(struct hotmem *hm, const struct memory_block *mem, ch
 			 (unsigned long long)PFN_PHYS(movable));
 }
 
+/*
+ * What an offline's start_isolate_page_range() meets in the block: the
+ * first unmovable pfn, -1 when none -- the isolation's own test
+ * (first_unmovable_pfn()), over memory_block_offline()'s range (a
+ * memmap_on_memory block's vmemmap pages left out), with the flags
+ * offline_pages() gives it but REPORT_FAILURE (explain dumps nothing).
+ * Only asked where the offline gets that far: its memmap mapped, no
+ * holes, one zone.  vmemmap_remap_lock held.
+ */
+static long isolation_refuses(struct hotmem *hm, struct memory_block *mem, struct zone *zone)
+{
+	unsigned long start = section_nr_to_pfn(mem->start_section_nr);
+	const unsigned long end = start + pages_per_block(hm);
+
+	if (mem->altmap)
+		start += mem->altmap->free;
+	return first_unmovable_pfn(hm, zone, start, end, MEMORY_OFFLINE);
+}
+
 static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
 {
-	bool unmovable = false, holes = false, unmapped = false;
+	bool holes = false, unmapped = false;
 	unsigned long nr_block_free = 0;
 	struct zone *zone = __atomic_load_n(&mem->zone, __ATOMIC_ACQUIRE);
 	/* once: an online may set it meanwhile */
 	const char *rule = __atomic_load_n(&mem->zone_rule, __ATOMIC_ACQUIRE);
+	long unmovable = -1;
 
 	ex->zone = zone ? zone_idx(zone) : -1;
 	if (mem->early && !rule)
@@ -447,7 +469,9 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 	else if (rule)
 		snprintf(ex->zone_rule, sizeof(ex->zone_rule), "%s", rule);
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
-	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped, &nr_block_free);
+	explain_pages(hm, mem, ex, &holes, &unmapped, &nr_block_free);
+	if (zone && !holes && !unmapped)
+		unmovable = isolation_refuses(hm, mem, zone);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	ex->nr_hugetlb_dissolved = ex->nr_hugetlb_free;
 	if (zone) {
@@ -472,11 +496,13 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 		ex->verdict = "einval";
 		snprintf(ex->reason, sizeof(ex->reason),
 			 "has memory holes: offline_pages() fails (EINVAL, \"memory holes\")");
-	} else if (unmovable && !is_zone_movable(zone)) {
+	} else if (unmovable >= 0) {
+		/* in ZONE_MOVABLE too: a reserved page there (boot memory) */
 		ex->verdict = "ebusy";
 		snprintf(ex->reason, sizeof(ex->reason),
-			 "fails at once with EBUSY: start_isolate_page_range() finds unmovable pages (%lu pages, by owner below)",
-			 ex->nr_blocking_pages);
+			 "fails at once with EBUSY: start_isolate_page_range() finds an unmovable page, the first at pfn %#lx (\"page dumped because: unmovable page\"); %lu %s never migrate, by owner below",
+			 (unsigned long)unmovable, ex->nr_blocking_pages,
+			 plural(ex->nr_blocking_pages, "page", "pages"));
 	} else if (ex->nr_blocking_pages) {
 		ex->verdict = "eintr-loop";
 		snprintf(ex->reason, sizeof(ex->reason),
@@ -536,13 +562,13 @@ static void explain_whole(struct hotmem *hm, struct memory_block *mem, struct hm
 /* a page of entries alone: an offline block lists nothing, as its whole explanation does */
 static void explain_listing(struct hotmem *hm, struct memory_block *mem, struct hm_explain *ex)
 {
-	bool unmovable, holes, unmapped;
+	bool holes, unmapped;
 	unsigned long nr_free = 0;
 
 	if (ex->state == HM_MEM_OFFLINE)
 		return;
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
-	explain_pages(hm, mem, ex, &unmovable, &holes, &unmapped, &nr_free);
+	explain_pages(hm, mem, ex, &holes, &unmapped, &nr_free);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 }
 
@@ -724,11 +750,6 @@ static const struct {
 	{ "unknown", "in use, owner unknown" },
 	{ "hwpoison", "memory failure: retired, does not stop offlining" },
 };
-
-static const char *plural(unsigned long n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
 
 /* one line a kind: its pages and entries, then the kernel's sites, most pages first */
 static int owners_text(const struct hm_explain *ex, char *buf, size_t len)

@@ -1478,6 +1478,8 @@ int boot_pfn_nid(struct hotmem *hm, unsigned long pfn);
 /* include/linux/page-isolation.h: isolation flags */
 #define MEMORY_OFFLINE	0x1	/* offline_pages(): PageOffline pages count as movable */
 #define REPORT_FAILURE	0x2	/* offline_pages(): dump the unmovable page (alloc_contig_range() does not) */
+long first_unmovable_pfn(struct hotmem *hm, struct zone *z, unsigned long start_pfn,
+			 unsigned long end_pfn, int flags);
 int start_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,
 			     unsigned long end_pfn, int flags);
 void undo_isolate_page_range(struct hotmem *hm, unsigned long start_pfn,

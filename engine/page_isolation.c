@@ -8,69 +8,91 @@
 #include "internal.h"
 
 /*
- * has_unmovable_pages(): a reserved page pins its pageblock; ZONE_MOVABLE
- * is trusted for the rest; elsewhere a memmap page or a kernel
- * allocation pins it too.
+ * page_is_unmovable(): whether the page at @pfn of zone @z stops its
+ * pageblock's isolation; *@step: the pages this answer covers (a free
+ * buddy block, a huge page), 1 for a page alone.  6.12 has this test
+ * inline in has_unmovable_pages()'s loop; later kernels split it out
+ * under this name.  The checks in 6.12's order.  The one test of
+ * "unmovable" the engine has: has_unmovable_pages() (an offline's and
+ * alloc_contig_range()'s isolation) and explain's verdict
+ * (first_unmovable_pfn()) both ask it, so that what explain predicts for
+ * an offline is what the offline meets (reread33 R1: explain had a test of
+ * its own, and said "migrates until a signal" where the isolation refused
+ * a reserved page in a boot ZONE_MOVABLE with EBUSY).
  */
+static bool page_is_unmovable(struct hotmem *hm, struct zone *z, unsigned long pfn, int flags,
+			      unsigned long *step)
+{
+	struct page *page;
+
+	*step = 1;
+	/*
+	 * ZONE_MOVABLE, hot-added: the 6.12 loop below would find no
+	 * PG_reserved page (online_pages() frees them all; a
+	 * memmap_on_memory block's vmemmap is outside the range) and then
+	 * trust the zone for every page -- so the engine does not read its
+	 * memmap at all (a template-shared one is mapped where it is read):
+	 * the whole section passes at once
+	 */
+	if (is_zone_movable(z) && !early_section(__pfn_to_section(hm, pfn))) {
+		*step = ALIGN(pfn + 1, PAGES_PER_SECTION) - pfn;
+		return false;
+	}
+	page = pfn_to_page(hm, pfn);
+	/*
+	 * "Both, bootmem allocations and memory holes are marked PG_reserved
+	 * and are unmovable": in ZONE_MOVABLE too -- a boot one
+	 * (kernelcore=, movablecore=) may hold memblock's reservations, x86
+	 * takes them top-down, where that zone is
+	 */
+	if (PageReserved(page))
+		return true;
+	/* ruled out the reserved pages: the rest of ZONE_MOVABLE is trusted */
+	if (is_zone_movable(z))
+		return false;
+	/*
+	 * hot-added memory's memmap: the kernel's is an allocation of its own
+	 * (a reference, not movable: the last check below); the engine's
+	 * carries no reference, but a flag
+	 */
+	if (test_page_flag(page, PG_vmemmap))
+		return true;
+	/* a huge page migrates (x86's hugepage_migration_supported()): stepped over whole */
+	if (PageHuge(page) && test_page_flag(page, PG_head)) {
+		*step = HM_PAGEBLOCK_NR_PAGES;
+		return false;
+	}
+	/* free, or a tail of an allocation: a free buddy block stepped over whole */
+	if (!page_ref_count(page)) {
+		if (PageBuddy(page))
+			*step = 1UL << buddy_order_unsafe(page);
+		return false;
+	}
+	/*
+	 * When offlining, a poisoned page (not in the buddy, with the
+	 * poison's reference) is stepped over, and every PageOffline page
+	 * counts as movable: its driver (virtio-mem) drops its reference in
+	 * MEM_GOING_OFFLINE; one still referenced after that fails later, in
+	 * scan_movable_pages().  Outside offline (alloc_contig_range()) a
+	 * poisoned page is in use.
+	 */
+	if ((flags & MEMORY_OFFLINE) && test_page_flag(page, PG_hwpoison))
+		return false;
+	if ((flags & MEMORY_OFFLINE) && PageOffline(page))
+		return false;
+	/* __PageMovable() || PageLRU(): the engine's one flag */
+	return !PageMovable(page);
+}
+
+/* has_unmovable_pages(): the first unmovable pfn of the pageblock at @start, -1 when none */
 static long has_unmovable_pages(struct hotmem *hm, struct zone *z, unsigned long start,
 				int flags)
 {
-	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages;) {
-		struct page *page = pfn_to_page(hm, pfn);
-		unsigned long skip;
+	unsigned long step;
 
-		/*
-		 * "bootmem allocations and memory holes are marked PG_reserved
-		 * and are unmovable": a boot ZONE_MOVABLE (kernelcore=,
-		 * movablecore=) may hold memblock's reservations -- x86 takes
-		 * them top-down, where that zone is -- so only then is the
-		 * zone trusted (6.12, before the other checks)
-		 */
-		if (is_zone_movable(z)) {
-			/*
-			 * only boot memory has them: hot-added memory online
-			 * holds no PG_reserved page in 6.12 (online_pages()
-			 * frees them all; a memmap_on_memory block's vmemmap
-			 * is outside the range), and its memmap is not read
-			 * (a template-shared one is mapped where it is read)
-			 */
-			if (!early_section(__pfn_to_section(hm, pfn)))
-				return -1;
-			if (PageReserved(page))
-				return (long)pfn;
-			pfn++;
-			continue;
-		}
-		skip = page_span_to_skip(page);
-
-		if (skip) {
-			pfn += skip;
-			continue;
-		}
-		if (PageOffline(page) && !page_ref_count(page)) {
-			pfn++;
-			continue;
-		}
-		/* a reserved page pins its pageblock, poisoned or not (6.12 order) */
-		if (PageReserved(page) || test_page_flag(page, PG_vmemmap))
+	for (unsigned long pfn = start; pfn < start + pageblock_nr_pages; pfn += step)
+		if (page_is_unmovable(hm, z, pfn, flags, &step))
 			return (long)pfn;
-		/*
-		 * When offlining, a poisoned page (not in the buddy, with the
-		 * poison's reference) is stepped over, and every PageOffline
-		 * page counts as movable: its driver (virtio-mem) drops its
-		 * reference in MEM_GOING_OFFLINE; one still referenced after
-		 * that fails later, in scan_movable_pages().  Outside offline
-		 * (alloc_contig_range()) a poisoned page is in use.
-		 */
-		if ((flags & MEMORY_OFFLINE) &&
-		    (test_page_flag(page, PG_hwpoison) || PageOffline(page))) {
-			pfn++;
-			continue;
-		}
-		if (page_ref_count(page) && !PageMovable(page))
-			return (long)pfn;
-		pfn++;
-	}
 	return -1;
 }
 
@@ -101,6 +123,28 @@ static int set_migratetype_isolate(struct hotmem *hm, unsigned long pfn, int fla
 	z->nr_isolate_pageblock++;
 	pthread_mutex_unlock(&z->lock);
 	return 0;
+}
+
+/*
+ * What start_isolate_page_range(@flags) would meet in [@start_pfn,
+ * @end_pfn) of zone @z, nothing isolated: the first unmovable pfn (the
+ * one its dump_page() names), -1 when every pageblock passes.  The same
+ * has_unmovable_pages(), each pageblock under the zone's lock as there:
+ * explain's verdict asks this, so that it cannot say other than an
+ * offline does (reread33 R1).  The caller keeps the range's memmap
+ * mapped (vmemmap_remap_lock) and the block online.
+ */
+long first_unmovable_pfn(struct hotmem *hm, struct zone *z, unsigned long start_pfn,
+			 unsigned long end_pfn, int flags)
+{
+	long bad = -1;
+
+	for (unsigned long pfn = start_pfn; pfn < end_pfn && bad < 0; pfn += pageblock_nr_pages) {
+		pthread_mutex_lock(&z->lock);
+		bad = has_unmovable_pages(hm, z, pfn, flags);
+		pthread_mutex_unlock(&z->lock);
+	}
+	return bad;
 }
 
 /* merge free blocks that isolation kept apart, now that it is lifted */

@@ -756,7 +756,8 @@ static void test_explain_pages_through_a_block(void **state)
 	assert_int_equal(ex.nr_after_pages, 150 - HM_EXPLAIN_MAX);
 	assert_int_equal(ex.next_pfn, base + 2 * HM_EXPLAIN_MAX);
 	hotmem_explain_format(&ex, false, text, sizeof(text));
-	assert_non_null(strstr(text, "(150 pages, by owner below)\n"));
+	assert_non_null(strstr(text, "finds an unmovable page, the first at pfn 0x100000 "));
+	assert_non_null(strstr(text, "; 150 pages never migrate, by owner below\n"));
 	assert_non_null(strstr(text, "in use: 150 pages in 150 entries"));
 	assert_non_null(strstr(text, "\n  workload  150 pages in 150 entries: unmovable workload pages\n"));
 	assert_non_null(strstr(text, "\n  ... and 86 more entries (86 pages)\n"));

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -882,6 +883,147 @@ static void test_alloc_node_is_a_preference_for_a_node_with_memory(void **state)
 	hotmem_destroy(hm);
 }
 
+/* the errno an offline ends with, as explain's verdict @ex says */
+static int verdict_errno(const struct hm_explain *ex)
+{
+	static const struct {
+		const char *verdict;
+		int err;
+	} map[] = {
+		{ "ok", 0 },		{ "ebusy", -EBUSY },	    { "eintr-loop", -EINTR },
+		{ "eintr-no-free", -EINTR }, { "einval", -EINVAL }, { "enomem", -ENOMEM },
+	};
+
+	if (!strcmp(ex->verdict, "notifier"))
+		return ex->notifier_error_offline;
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (!strcmp(ex->verdict, map[i].verdict))
+			return map[i].err;
+	fail_msg("memory%lu: verdict %s for an online block", ex->id, ex->verdict);
+	return 1;
+}
+
+/* the verdicts met, a count each */
+struct verdicts {
+	unsigned int ok, ebusy, ebusy_movable, eintr, einval;
+};
+
+/*
+ * explain, then offline the same block: the offline ends as explain's
+ * verdict said, errno and all.  A loop the verdict predicts is ended by a
+ * signal after a few passes; any other offline gets none it would notice
+ * (a wrong "ok" that loops fails after 2^20 passes, not forever).
+ * Returns the verdict (a string constant).
+ */
+static const char *explain_then_offline(struct hotmem *hm, unsigned long id, struct verdicts *v)
+{
+	struct hm_explain *ex = malloc(sizeof(*ex));
+	struct countdown cd = { .after = 1 << 20 };
+	const struct hotmem_task task = { .signal_pending = countdown_signal, .arg = &cd };
+	const char *verdict;
+	int ret, want;
+
+	assert_non_null(ex);
+	assert_int_equal(hotmem_explain(hm, id, ex), 0);
+	verdict = ex->verdict;
+	want = verdict_errno(ex);
+	if (want == -EINTR)
+		cd.after = 20;
+	ret = hotmem_block_set_state_task(hm, id, HM_MMOP_OFFLINE, &task);
+	if (ret != want)
+		fail_msg("memory%lu (zone %d): explain says %s (%s), the offline ends %d, not %d",
+			 id, ex->zone, verdict, ex->reason, ret, want);
+	v->ok += !ret;
+	v->ebusy += ret == -EBUSY;
+	v->ebusy_movable += ret == -EBUSY && ex->zone == HM_ZONE_MOVABLE;
+	v->eintr += ret == -EINTR;
+	v->einval += ret == -EINVAL;
+	free(ex);
+	return verdict;
+}
+
+/* every online block of @hm explained and offlined, in block order (those tried before again) */
+static void explain_then_offline_all(struct hotmem *hm, struct verdicts *v)
+{
+	unsigned long id = 0;
+
+	for (int r = hotmem_block_next(hm, &id, true); !r; r = hotmem_block_next(hm, &id, false))
+		if (block_state(hm, id) == HM_MEM_ONLINE)
+			explain_then_offline(hm, id, v);
+	check(hm);
+}
+
+/*
+ * explain's verdict is the offline's (reread33 R1): both ask
+ * has_unmovable_pages()'s one test.  explain had a test of its own and
+ * said "migrates until a signal ends it" for memory7 of movablecore=50%,
+ * the top boot Movable block, which holds the boot memmap (memblock,
+ * PG_reserved) that 6.12's isolation refuses at once with EBUSY.  Boot
+ * DMA32 and Movable blocks, the memmap's among them.
+ */
+static void test_explain_says_what_offline_does_boot_movable(void **state)
+{
+	struct hotmem *hm = boot("default", "movablecore=50% " IDLE_KERNEL);
+	struct verdicts first = { 0 }, v = { 0 };
+
+	(void)state;
+	assert_int_equal(block_zone(hm, 7), HM_ZONE_MOVABLE);
+	assert_string_equal(explain_then_offline(hm, 7, &first), "ebusy");
+	explain_then_offline_all(hm, &v);
+	assert_int_equal(block_state(hm, 7), HM_MEM_ONLINE);
+	assert_int_equal(v.ebusy_movable, 1);
+	assert_true(v.ok >= 6);
+	hotmem_destroy(hm);
+}
+
+/*
+ * The same with boot Normal memory above 4 GiB, its top blocks Movable
+ * (kernelcore=, a block on both sides of it): the memmap's reservation
+ * in the top Movable block, the first Normal block's, and hot-added memory -- a Normal block with a
+ * kernel page (EBUSY), Movable blocks with a pinned page (a loop until a
+ * signal), a self-hosted memmap, free huge pages and a poisoned page
+ * (offline), the kernel's boot allocations where they are.
+ */
+static void test_explain_says_what_offline_does_everywhere(void **state)
+{
+	struct hotmem *hm = boot_profile_text("ram = 0x1000-0x9efff\n"
+					      "ram = 0x100000-0x7fffffff\n"
+					      "ram = 0x100000000-0x17fffffff\n"
+					      "cmdline = \"kernelcore=3G memory_hotplug.memmap_on_memory=1\"\n");
+	const uint64_t dimm = 0x200000000ULL, pfn = dimm >> 12;
+	struct verdicts first = { 0 }, v = { 0 };
+	unsigned long h;
+
+	(void)state;
+	assert_int_equal(block_zone(hm, 47), HM_ZONE_MOVABLE);
+	assert_int_equal(block_zone(hm, 32), HM_ZONE_NORMAL);
+	assert_int_equal(hotmem_add_memory(hm, 0, dimm, 512 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, dimm + 512 * MiB, 128 * MiB,
+					   HM_MHP_MEMMAP_ON_MEMORY, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 64, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 65, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 66, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 67, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 68, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, pfn + 4242, HM_ALLOC_UNMOVABLE, &h), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, pfn + 32768 + 77, HM_ALLOC_PINNED, &h), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, pfn + 2 * 32768 + 5, HM_ALLOC_MOVABLE, &h), 0);
+	assert_int_equal(hotmem_memory_failure(hm, pfn + 2 * 32768 + 4000), 0);
+	assert_true(hotmem_hugetlb_alloc(hm, 0, 8) == 8);
+	assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, 20000, NULL) > 0);
+	assert_string_equal(explain_then_offline(hm, 47, &first), "ebusy");
+	assert_string_equal(explain_then_offline(hm, 64, &first), "ebusy");
+	assert_string_equal(explain_then_offline(hm, 65, &first), "eintr-loop");
+	explain_then_offline_all(hm, &v);
+	assert_int_equal(v.ebusy_movable, 1);
+	assert_true(v.ebusy >= 3);	/* 47, 64, the first Normal block's */
+	assert_true(v.eintr >= 1);
+	/* memory0 (DMA and DMA32), memory40 (kernelcore= ends inside it) */
+	assert_int_equal(v.einval, 2);
+	assert_true(v.ok >= 30);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -907,6 +1049,8 @@ int main(void)
 		cmocka_unit_test(test_boot_blocks_offline_unless_pinned),
 		cmocka_unit_test(test_kernel_blocks_can_fail_movable_blocks_always_go),
 		cmocka_unit_test(test_alloc_node_is_a_preference_for_a_node_with_memory),
+		cmocka_unit_test(test_explain_says_what_offline_does_boot_movable),
+		cmocka_unit_test(test_explain_says_what_offline_does_everywhere),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
