@@ -100,7 +100,7 @@ static int eject_source(const struct hmfs_change *ch)
  * slot whose eject's _OST waits for the change to hold (-1: none)
  */
 /* the watermark sysctls: the engine checks the bounds (EINVAL), as 6.12's handlers do */
-static int apply_vm_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
+static int apply_vm_wmark_named(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 {
 	switch ((enum hmfs_vm_wmark)ch->id) {
 	case HMFS_VM_MIN_FREE_KBYTES:
@@ -113,6 +113,23 @@ static int apply_vm_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/*
+ * Named "hotmemfs-wmark" while it sets them, after its undo's snapshot
+ * (hmfs_state_prepare()) and before its record: a test's preload shim
+ * (tests/reliability/thread_hold.c, tests/fusefs/365) holds it there by
+ * the name, for a lock-free lowmem_reserve_ratio write to land between.
+ */
+static int apply_vm_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
+{
+	struct hmfs_thread_name name;
+	int ret;
+
+	hmfs_thread_name_take(&name, "hotmemfs-wmark");
+	ret = apply_vm_wmark_named(ctx, ch);
+	hmfs_thread_name_back(&name);
+	return ret;
 }
 
 static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added, size_t addedlen,
