@@ -503,18 +503,22 @@ static void explain_verdict(struct hotmem *hm, struct memory_block *mem, struct 
 			 "fails at once with EBUSY: start_isolate_page_range() finds an unmovable page, the first at pfn %#lx (\"page dumped because: unmovable page\"); %lu %s never migrate, by owner below",
 			 (unsigned long)unmovable, ex->nr_blocking_pages,
 			 plural(ex->nr_blocking_pages, "page", "pages"));
-	} else if (ex->nr_blocking_pages) {
-		ex->verdict = "eintr-loop";
-		snprintf(ex->reason, sizeof(ex->reason),
-			 "migrates until a signal ends it (EINTR, \"signal backoff\"): %lu pages never migrate",
-			 ex->nr_blocking_pages);
 	} else if (ex->notifier_error_offline) {
-		/* after the isolation, before any migration: MEM_GOING_OFFLINE */
+		/*
+		 * after the isolation, before any migration: 6.12 offline_pages()
+		 * calls memory_notify(MEM_GOING_OFFLINE) before its migrate loop,
+		 * so a notifier error ends even a block that would loop (reread34 R4)
+		 */
 		ex->verdict = "notifier";
 		snprintf(ex->reason, sizeof(ex->reason),
 			 "fails with %d (\"%s\"): notifier-error-inject MEM_GOING_OFFLINE is %d; `hotmemctl inject MEM_GOING_OFFLINE 0` clears it",
 			 ex->notifier_error_offline, hotmem_offline_cause_name(HM_OFFLINE_CAUSE_NOTIFIER),
 			 ex->notifier_error_offline);
+	} else if (ex->nr_blocking_pages) {
+		ex->verdict = "eintr-loop";
+		snprintf(ex->reason, sizeof(ex->reason),
+			 "migrates until a signal ends it (EINTR, \"signal backoff\"): %lu pages never migrate",
+			 ex->nr_blocking_pages);
 	} else if (ex->nr_movable_pages > ex->nr_free_target) {
 		ex->verdict = "eintr-no-free";
 		snprintf(ex->reason, sizeof(ex->reason),

@@ -1024,6 +1024,34 @@ static void test_explain_says_what_offline_does_everywhere(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A notifier error ends an offline that would loop (reread34 R4): 6.12
+ * offline_pages() runs MEM_GOING_OFFLINE after the isolation and before
+ * its migrate loop, so a Movable block with a pinned page fails with the
+ * notifier's errno at once, and explain says so, not "migrates until a
+ * signal ends it".  Cleared, the same block loops as explain says.
+ */
+static void test_explain_says_notifier_before_a_loop(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct verdicts v = { 0 };
+	unsigned long h;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_alloc_page_at(hm, (DIMM >> 12) + 5, HM_ALLOC_PINNED, &h), 0);
+	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_GOING_OFFLINE, -EBUSY), 0);
+	assert_string_equal(explain_then_offline(hm, 32, &v), "notifier");
+	assert_int_equal(block_state(hm, 32), HM_MEM_ONLINE);
+	assert_int_equal(hotmem_set_notifier_error(hm, HM_MEM_GOING_OFFLINE, 0), 0);
+	assert_string_equal(explain_then_offline(hm, 32, &v), "eintr-loop");
+	assert_int_equal(v.ebusy, 1);
+	assert_int_equal(v.eintr, 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1051,6 +1079,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_node_is_a_preference_for_a_node_with_memory),
 		cmocka_unit_test(test_explain_says_what_offline_does_boot_movable),
 		cmocka_unit_test(test_explain_says_what_offline_does_everywhere),
+		cmocka_unit_test(test_explain_says_notifier_before_a_loop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
