@@ -1565,26 +1565,37 @@ static int parse_phys_range(char *v, struct hm_phys_range *r)
 	return 0;
 }
 
-/* kernel_image's parts, by the names docs/profile.md gives them */
+/* kernel_image's parts, by the names docs/profile.md gives them: every part, once */
+static const struct {
+	const char *name;
+	size_t off;
+} kernel_image_parts[] = {
+	{ "code", offsetof(struct hm_boot_reserve, code) },
+	{ "rodata", offsetof(struct hm_boot_reserve, rodata) },
+	{ "data", offsetof(struct hm_boot_reserve, data) },
+	{ "init", offsetof(struct hm_boot_reserve, init) },
+	{ "bss", offsetof(struct hm_boot_reserve, bss) },
+	{ "smp_locks", offsetof(struct hm_boot_reserve, smp_locks) },
+	{ "bss_decrypted_unused", offsetof(struct hm_boot_reserve, bss_decrypted_unused) },
+};
+
 static struct hm_phys_range *kernel_image_part(struct hm_boot_reserve *br, const char *name)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} parts[] = {
-		{ "code", offsetof(struct hm_boot_reserve, code) },
-		{ "rodata", offsetof(struct hm_boot_reserve, rodata) },
-		{ "data", offsetof(struct hm_boot_reserve, data) },
-		{ "init", offsetof(struct hm_boot_reserve, init) },
-		{ "bss", offsetof(struct hm_boot_reserve, bss) },
-		{ "smp_locks", offsetof(struct hm_boot_reserve, smp_locks) },
-		{ "bss_decrypted_unused", offsetof(struct hm_boot_reserve, bss_decrypted_unused) },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-		if (!strcmp(name, parts[i].name))
-			return (struct hm_phys_range *)((char *)br + parts[i].off);
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_image_parts); i++)
+		if (!strcmp(name, kernel_image_parts[i].name))
+			return (struct hm_phys_range *)((char *)br + kernel_image_parts[i].off);
 	return NULL;
+}
+
+/*
+ * no kernel image: each part by the table, not a memset over the members
+ * counted (reread34 R2: a part added to struct hm_boot_reserve, or one
+ * moved, would have stayed or taken initrd with it)
+ */
+static void kernel_image_clear(struct hm_boot_reserve *br)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_image_parts); i++)
+		memset((char *)br + kernel_image_parts[i].off, 0, sizeof(struct hm_phys_range));
 }
 
 /*
@@ -1598,7 +1609,7 @@ static int key_kernel_image(struct profile_line *pl)
 	struct hm_boot_reserve tmp = *br;
 	char *save = NULL;
 
-	memset(&tmp.code, 0, sizeof(tmp.code) * 7);
+	kernel_image_clear(&tmp);
 	for (char *tok = strtok_r(pl->val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		char *eq = strchr(tok, '=');
 		struct hm_phys_range *r;
@@ -1922,7 +1933,7 @@ static void drop_builtin_boot_reserve(struct hotmem_config *cfg, const struct wh
 
 	if (!w->kernel_image) {
 		br->kernel_image = false;
-		memset(&br->code, 0, sizeof(br->code) * 7);
+		kernel_image_clear(br);
 	}
 	if (!w->initrd)
 		memset(&br->initrd, 0, sizeof(br->initrd));

@@ -7005,15 +7005,9 @@ static const char *qemu_512m_moved(json_object *saved, const char *lines, char *
 }
 
 /*
- * Into @buf after what is there: that qemu-512m's addresses end at its
- * device memory's end since 2026-12-03 (11.5 GiB: QEMU's region; they
- * ended at 8 GiB) when that is between @saved and @lines, and the line
- * that gives the machine as saved (a maxmem line alone keeps its old
- * meaning, engine/config.c)
- */
-/*
- * The value of the line "@key = VALUE" (memparse()'s: 0x200000000, 8G and
- * 8192M alike) among @saved's lines, or in @lines; false without one
+ * The value of @line when it is "@key = VALUE" (memparse()'s: 0x200000000,
+ * 8G and 8192M alike); false otherwise.  saved_value() and lines_value()
+ * look for it among @saved's lines and in @lines.
  */
 static bool value_of(const char *line, const char *key, uint64_t *v)
 {
@@ -7050,6 +7044,13 @@ static bool lines_value(const char *lines, const char *key, uint64_t *v)
 	return false;
 }
 
+/*
+ * Into @buf after what is there: that qemu-512m's addresses end at its
+ * device memory's end since 2026-12-03 (11.5 GiB: QEMU's region; they
+ * ended at 8 GiB) when that is between @saved and @lines, and the line
+ * that gives the machine as saved (a maxmem line alone keeps its old
+ * meaning, engine/config.c)
+ */
 static void qemu_512m_maxmem_moved(json_object *saved, const char *lines, char *buf, size_t len)
 {
 	const uint64_t gib = 1ULL << 30;
