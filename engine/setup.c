@@ -81,6 +81,10 @@ int setup_arch_reserve(struct hotmem *hm, char *err, size_t errlen)
 	if (!ret && br->initrd.end)
 		ret = reserve_or_fail(hm, ALIGN_DOWN(br->initrd.start, PAGE_SIZE),
 				      PFN_ALIGN(br->initrd.end + 1), "initrd", err, errlen);
+	/* x86 6.12 reserve_initrd()'s line, its end page aligned: where a dump finds the initrd */
+	if (!ret && br->initrd.end)
+		pr_info(hm, "RAMDISK: [mem %#010llx-%#010llx]", (unsigned long long)br->initrd.start,
+			(unsigned long long)PFN_ALIGN(br->initrd.end + 1) - 1);
 	if (!ret && br->realmode)
 		ret = reserve_or_fail(hm, 0, 1ULL << 20, "real mode: the first MiB", err, errlen);
 	if (ret || !br->boot_reserved)
