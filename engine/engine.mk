@@ -33,7 +33,7 @@ $(ENGINE_INTERNAL_LIB): $(ENGINE_OBJS)
 # hotmem: the engine's own command-line front end (status of a machine).
 HOTMEM_BIN := $(BUILD)/hotmem
 # libhmuapi.a: --version (hmu_print_version; libhotmem.a keeps only hotmem_ global)
-$(HOTMEM_BIN): $(BUILD)/engine/cli/hotmem.o $(BUILD)/engine/cli/from_sysfs.o $(ENGINE_LIB) $(HMUAPI_LIB)
+$(HOTMEM_BIN): $(BUILD)/engine/cli/hotmem.o $(BUILD)/engine/cli/from_sysfs.o $(BUILD)/engine/cli/from_sysfs_boot.o $(ENGINE_LIB) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) -o $@
 
 BINS += $(ENGINE_LIB) $(HOTMEM_BIN)

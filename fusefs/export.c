@@ -18,7 +18,8 @@
  * HugeTLB pool, which memory/ does not show: note29), and
  * proc/sys/vm/hugetlb_optimize_vmemmap (HVO, switched at run time), and
  * sys/firmware/memmap (the firmware's e820 table, which a profile's e820
- * lines give).
+ * lines give).  And DIR/dmesg, the log's boot reservation lines
+ * (hmfs_export_boot_log(), written by hotmemctl from its dmesg request).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -250,4 +251,61 @@ int hmfs_export(const char *mountpoint, dev_t dev, const char *dir, struct hmfs_
 			return ret;
 	}
 	return 0;
+}
+
+/*
+ * DIR/dmesg: the boot reservations as the machine's log says them, the
+ * lines `hotmem profile --from-sysfs` reads them back from (a real
+ * machine's dump: `dmesg > DUMP/dmesg` as root, whose other lines it
+ * skips) -- x86 6.12 reserve_initrd()'s "RAMDISK: [mem ...]",
+ * swiotlb_print_info()'s "software IO TLB: mapped [mem ...]",
+ * mem_init_print_info()'s "Memory: ...K/...K available (...)" and
+ * free_reserved_area()'s "Freeing ... memory: NK", each as `dmesg -r`
+ * prints it.  Those lines alone: the rest of the ring differs between
+ * two machines one profile boots (run-time messages, a DIMM replayed at
+ * boot), and tree-for-tree comparisons of exports are the round trip's
+ * test.  Nothing written when the log has none (a machine without the
+ * boot reservation keys, or a ring that wrapped past its boot).
+ */
+static bool boot_log_line(const char *l)
+{
+	static const char *const says[] = { "RAMDISK: [mem ", "software IO TLB: ", "Memory: ",
+					    "Freeing " };
+
+	if (*l == '<')
+		l += strspn(l, "<0123456789>");
+	for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++)
+		if (!strncmp(l, says[i], strlen(says[i])))
+			return true;
+	return false;
+}
+
+int hmfs_export_boot_log(const char *dir, const char *log, struct hmfs_export *ex)
+{
+	char path[PATH_MAX];
+	FILE *out = NULL;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/dmesg", dir);
+	for (const char *l = log; l && *l;) {
+		size_t len = strcspn(l, "\n");
+
+		if (boot_log_line(l)) {
+			if (!out) {
+				out = fopen(path, "wxe");
+				if (!out)
+					return -errno;
+			}
+			fprintf(out, "%.*s\n", (int)len, l);
+		}
+		l += len + (l[len] == '\n');
+	}
+	if (out) {
+		if (ferror(out))
+			ret = -EIO;
+		if (fclose(out) && !ret)
+			ret = -errno;
+		ex->files++;
+	}
+	return ret;
 }

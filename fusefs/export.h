@@ -24,4 +24,11 @@ struct hmfs_export {
  */
 int hmfs_export(const char *mountpoint, dev_t dev, const char *dir, struct hmfs_export *ex);
 
+/*
+ * DIR/dmesg: the lines of @log (the machine's ring, as `dmesg -r`) that
+ * say its boot reservations (RAMDISK:, software IO TLB:, Memory:,
+ * Freeing ...), for hotmem profile --from-sysfs; none, no file.  0 or -errno.
+ */
+int hmfs_export_boot_log(const char *dir, const char *log, struct hmfs_export *ex);
+
 #endif

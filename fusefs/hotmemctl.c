@@ -1539,6 +1539,24 @@ static void export_not_seen(const char *mnt, int ret, dev_t want, const struct h
 		mnt, why);
 }
 
+/*
+ * DIR/dmesg: the log's boot reservation lines (hmfs_export_boot_log()),
+ * for from-sysfs to boot the machine with the boot reservations it booted
+ * with; an older hotmemfs without dmesg: none
+ */
+static int export_boot_log(struct cli *c, struct hmfs_export *ex)
+{
+	json_object *q = json_object_new_object(), *reply;
+	int ret;
+
+	json_object_object_add(q, "execute", json_object_new_string("dmesg"));
+	reply = send_req(c, q) ? NULL : recv_reply(c);
+	json_object_put(q);
+	ret = hmfs_export_boot_log(c->export_dir, gs(get(reply, "return"), "log"), ex);
+	json_object_put(reply);
+	return ret;
+}
+
 /* export DIR: the mount's memory sysfs, copied as util-linux's mk-input.sh does */
 static int export_machine(struct cli *c, json_object *status)
 {
@@ -1552,6 +1570,8 @@ static int export_machine(struct cli *c, json_object *status)
 		return 1;
 	}
 	ret = hmfs_export(mnt, dev, c->export_dir, &ex);
+	if (!ret)
+		ret = export_boot_log(c, &ex);
 	if (ret == -ENOENT || ret == -EXDEV) {
 		export_not_seen(mnt, ret, dev, &ex);
 		return 1;

@@ -5,7 +5,8 @@
  * tests/ts/lsmem/mk-input.sh layout: DIR/sys/devices/system/memory/...,
  * optionally .../node, sys/module/memory_hotplug/parameters, proc/iomem,
  * proc/cmdline and sys/kernel/mm/hugepages, as hotmemctl export writes
- * them), and what it could not infer.
+ * them, and dmesg: the boot reservations, from_sysfs_boot.c), and what
+ * it could not infer.
  *
  * sysfs shows blocks, not how they came: which memory was there at boot
  * and which was hot-added is inferred (x86: boot RAM runs from 0 up to the
@@ -39,6 +40,7 @@
 #include "hotmem.h"
 #include "uapi/hmuapi.h"
 #include "from_sysfs.h"
+#include "from_sysfs_boot.h"
 
 #define GiB (1ULL << 30)
 #define MiB (1ULL << 20)
@@ -97,6 +99,8 @@ struct found {
 	struct { uint64_t start, end; } ram[MAX_RAM];	/* end exclusive */
 	int nr_fwmap;		/* sys/firmware/memmap's entries, by N */
 	struct found_fwmap fwmap[MAX_FWMAP];
+	struct fs_boot boot;	/* the boot reservations found (from_sysfs_boot.c) */
+	char **profile_text;	/* write_profile_calibrated()'s memstream buffer */
 	FILE *notes;		/* "could not infer" lines, also in the profile */
 	char *notes_buf;
 	size_t notes_len;
@@ -966,6 +970,13 @@ static void print_ranges(struct found *f, FILE *out, const bool *boot, const cha
 	}
 	free(ram);
 	print_class(f, out, boot, false);
+}
+
+/* kernel_image, initrd, swiotlb of the dump (from_sysfs_boot.c), checked with the profile so far */
+static void print_boot_reservations(struct found *f, FILE *out)
+{
+	fflush(out);	/* @out is write_profile_calibrated()'s memstream: its text so far */
+	fs_boot_keys(f->dir, f->profile_text ? *f->profile_text : "", out, f->notes, &f->boot);
 }
 
 /*
@@ -1924,6 +1935,34 @@ static void note_dimm_slots(struct found *f)
 	}
 }
 
+static int write_profile(struct found *f, FILE *out);
+
+/*
+ * The profile, then the boot reservations' realmode and boot_reserved:
+ * calibrated by booting the profile written (from_sysfs_boot.c), so after
+ * all of it
+ */
+static int write_profile_calibrated(struct found *f, FILE *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	f->profile_text = &text;
+	ret = write_profile(f, m);
+	f->profile_text = NULL;
+	fclose(m);
+	if (!ret) {
+		fputs(text, out);
+		fs_boot_calibrate(&f->boot, text, out, f->notes);
+	}
+	free(text);
+	return ret;
+}
+
 static int write_profile(struct found *f, FILE *out)
 {
 	bool *boot = calloc(f->nr, sizeof(*boot));
@@ -2001,6 +2040,8 @@ static int write_profile(struct found *f, FILE *out)
 	if (slots > 0 && slots != HM_ACPI_MAX_RAM_SLOTS)
 		fprintf(out, "slots = %d\n", slots);
 	print_ranges(f, out, boot, head);
+	/* after the ram lines, as the profile keys want (reread33 R2) */
+	print_boot_reservations(f, out);
 	print_vmem(f, out);
 	print_states(f, out, boot);
 	print_cmdline(f, out, boot);
@@ -2049,7 +2090,7 @@ int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 	scan_iomem(&f);
 	scan_fwmap(&f);
 	claim_vmem_blocks(&f);
-	ret = write_profile(&f, out);
+	ret = write_profile_calibrated(&f, out);
 	fflush(f.notes);
 	/* the notes: as comments in the profile, and to the person */
 	for (char *l = f.notes_buf; l && *l;) {

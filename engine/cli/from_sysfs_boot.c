@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem profile --from-sysfs: the boot's memblock reservations
+ * (docs/profile.md's kernel_image, initrd, realmode, swiotlb,
+ * boot_reserved) as a dump shows them -- x86 6.12 as a 6.12.117 guest
+ * logs them (tests/fixtures/boot-map/):
+ *
+ *  - DIR/proc/iomem's "Kernel code", "Kernel rodata", "Kernel data" and
+ *    "Kernel bss" children of System RAM (setup_arch()'s code_resource
+ *    ...: [_text, _etext), [__start_rodata, __end_rodata), [_sdata,
+ *    _edata), [__bss_start, __bss_stop)), root's view: without
+ *    CAP_SYS_ADMIN they read 0;
+ *  - DIR/dmesg (`dmesg > DUMP/dmesg`; hotmemctl export writes the lines
+ *    read here): mem_init_print_info()'s "Memory: ...K/...K available
+ *    (... NK init, ... NK reserved, ...)" -- the init section's size and
+ *    the boot's reserved total --, "Freeing SMP alternatives memory: NK"
+ *    (.smp_locks), "Freeing unused decrypted memory: NK" (the unused
+ *    .bss..decrypted, at bss's end: BSS_DECRYPTED aligns its end to
+ *    PMD_SIZE, __bss_stop's), reserve_initrd()'s "RAMDISK: [mem S-E]",
+ *    swiotlb_print_info()'s "software IO TLB: mapped [mem S-E] (NMB)";
+ *  - DIR/proc/meminfo's MemTotal, where the dump has no "Memory:" line.
+ *
+ * Not in any of them, inferred and said: where init and .smp_locks lie
+ * (vmlinux.lds.S 6.12 x86_64 puts them last before bss: __init_begin ...
+ * __init_end, .smp_locks, .data_nosave's page, .bss -- a 6.12.117 guest's
+ * are so, 0xb136000 - 4K = .smp_locks' end), and realmode and
+ * boot_reserved, which no line says: the profile is booted with the
+ * reservations found and boot_reserved is what the dump's reserved total
+ * (else MemTotal) leaves over, realmode yes where that leaves room for
+ * it (reserve_real_mode() reserves the first MiB on every x86_64 6.12
+ * boot).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotmem.h"
+#include "from_sysfs_boot.h"
+
+#define PAGE_4K 4096ULL
+#define PG_ALIGN(x) (((x) + PAGE_4K - 1) & ~(PAGE_4K - 1))
+
+/* an inclusive range, as /proc/iomem and a profile say them; end 0: not found */
+struct incl {
+	unsigned long long start, end;
+};
+
+struct boot_seen {
+	struct incl code, rodata, data, bss;
+	bool iomem_zero;		/* the Kernel lines read 0 (no CAP_SYS_ADMIN) */
+	bool dmesg;			/* DIR/dmesg in the dump */
+	unsigned long init_k, smp_locks_k, decrypted_k, initrd_freed_k;
+	struct incl initrd;		/* RAMDISK: */
+	unsigned long long swiotlb;	/* software IO TLB: mapped's bytes */
+};
+
+static void note(FILE *notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(FILE *notes, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!notes)
+		return;
+	va_start(ap, fmt);
+	vfprintf(notes, fmt, ap);
+	va_end(ap);
+	fputc('\n', notes);
+}
+
+static FILE *open_in(const char *dir, const char *rel)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return fopen(path, "re");
+}
+
+/* proc/iomem's Kernel lines: children of a System RAM ("  START-END : Kernel code") */
+static void scan_iomem_kernel(const char *dir, struct boot_seen *s)
+{
+	static const char *const names[] = { "Kernel code", "Kernel rodata", "Kernel data",
+					     "Kernel bss" };
+	struct incl *parts[] = { &s->code, &s->rodata, &s->data, &s->bss };
+	char line[512];
+	FILE *fp = open_in(dir, "proc/iomem");
+
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		unsigned long long a, b;
+		int at = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "  ", 2) || line[2] == ' ' ||
+		    sscanf(line + 2, "%llx-%llx : %n", &a, &b, &at) != 2 || !at)
+			continue;
+		for (size_t i = 0; i < 4; i++)
+			if (!strcmp(line + 2 + at, names[i]) && !parts[i]->end) {
+				parts[i]->start = a;
+				parts[i]->end = b;
+				s->iomem_zero |= !a && !b;
+			}
+	}
+	fclose(fp);
+}
+
+/* a dmesg line's message: past "<6>" (dmesg -r) and "[    0.000000] " (dmesg) */
+static const char *message(const char *l)
+{
+	l += strspn(l, " \t");
+	if (*l == '<')
+		l += strspn(l, "<0123456789>");
+	if (*l == '[' && strchr(l, ']'))
+		l = strchr(l, ']') + 1;
+	return l + strspn(l, " \t");
+}
+
+static void scan_dmesg(const char *dir, struct boot_seen *s, struct fs_boot *b)
+{
+	char line[1024];
+	FILE *fp = open_in(dir, "dmesg");
+
+	if (!fp)
+		return;
+	s->dmesg = true;
+	while (fgets(line, sizeof(line), fp)) {
+		const char *m = message(line);
+		unsigned long avail, phys, code, rw, ro, init, bss, res;
+		unsigned long long a, e, mb;
+
+		if (!b->memory_line &&
+		    sscanf(m, "Memory: %luK/%luK available (%luK kernel code, %luK rwdata, %luK "
+			      "rodata, %luK init, %luK bss, %luK reserved,", &avail, &phys, &code, &rw,
+			   &ro, &init, &bss, &res) == 8) {
+			b->memory_line = true;
+			b->reserved_k = res;
+			s->init_k = init;
+		} else if (!s->initrd.end && sscanf(m, "RAMDISK: [mem %llx-%llx]", &a, &e) == 2 &&
+			   e > a) {
+			s->initrd = (struct incl){ a, e };
+		} else if (!s->swiotlb &&
+			   sscanf(m, "software IO TLB: mapped [mem %llx-%llx] (%lluMB)", &a, &e,
+				  &mb) == 3 && e > a) {
+			s->swiotlb = e - a;	/* mem->end: exclusive */
+		} else if (!s->smp_locks_k) {
+			sscanf(m, "Freeing SMP alternatives memory: %luK", &s->smp_locks_k);
+		}
+		if (!s->decrypted_k)
+			sscanf(m, "Freeing unused decrypted memory: %luK", &s->decrypted_k);
+		if (!s->initrd_freed_k)
+			sscanf(m, "Freeing initrd memory: %luK", &s->initrd_freed_k);
+	}
+	fclose(fp);
+}
+
+static void scan_memtotal(const char *dir, struct fs_boot *b)
+{
+	char line[256];
+	FILE *fp = open_in(dir, "proc/meminfo");
+
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "MemTotal: %lu kB", &b->memtotal_k) == 1) {
+			b->memtotal = true;
+			break;
+		}
+	fclose(fp);
+}
+
+/* @text (a profile over the default built-in) parsed; NULL and @err when refused */
+static struct hotmem_config *parse(const char *text, char *err, size_t errlen)
+{
+	struct hotmem_config *cfg = malloc(sizeof(*cfg));
+
+	if (!cfg) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	if (hotmem_config_builtin(cfg, "default") ||
+	    hotmem_config_parse_text(cfg, text, err, errlen)) {
+		free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static void put_range(char *buf, size_t len, size_t *n, const char *name, unsigned long long s,
+		      unsigned long long e)
+{
+	if (*n < len)
+		*n += (size_t)snprintf(buf + *n, len - *n, " %s=%#llx-%#llx", name, s, e);
+}
+
+/*
+ * kernel_image from the four Kernel lines and the log's sizes: init and
+ * .smp_locks below bss, .data_nosave's page between (vmlinux.lds.S), the
+ * unused decrypted bss at bss's end; @nosave 0 where that page does not
+ * fit.  False when init does not fit above data.
+ */
+static bool image_line(const struct boot_seen *s, unsigned long long nosave, char *buf,
+		       size_t len)
+{
+	unsigned long long smp_end = s->bss.start - nosave, smp = s->smp_locks_k * 1024ULL;
+	unsigned long long init = s->init_k * 1024ULL, dec = s->decrypted_k * 1024ULL;
+	size_t n = 0;
+
+	if (s->bss.start < nosave + smp + init || smp_end - smp - init < PG_ALIGN(s->data.end + 1) ||
+	    dec > s->bss.end + 1 - s->bss.start)
+		return false;
+	n += (size_t)snprintf(buf, len, "kernel_image =");
+	put_range(buf, len, &n, "code", s->code.start, s->code.end);
+	put_range(buf, len, &n, "rodata", s->rodata.start, s->rodata.end);
+	put_range(buf, len, &n, "data", s->data.start, s->data.end);
+	put_range(buf, len, &n, "init", smp_end - smp - init, smp_end - smp - 1);
+	if (smp)
+		put_range(buf, len, &n, "smp_locks", smp_end - smp, smp_end - 1);
+	put_range(buf, len, &n, "bss", s->bss.start, s->bss.end);
+	if (dec)
+		put_range(buf, len, &n, "bss_decrypted_unused", s->bss.end + 1 - dec, s->bss.end);
+	if (n < len)
+		snprintf(buf + n, len - n, "\n");
+	return n < len;
+}
+
+void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, struct fs_boot *b)
+{
+	struct boot_seen s = { 0 };
+	char lines[1024] = "", image[512] = "", err[512];
+	struct hotmem_config *cfg;
+	size_t n = 0;
+	char *text;
+
+	memset(b, 0, sizeof(*b));
+	scan_iomem_kernel(dir, &s);
+	scan_dmesg(dir, &s, b);
+	scan_memtotal(dir, b);
+	if (s.iomem_zero) {
+		note(notes, "boot reservations: proc/iomem's Kernel lines read 0 (read without "
+			    "CAP_SYS_ADMIN): no kernel_image");
+		return;
+	}
+	b->image = s.code.end && s.rodata.end && s.data.end && s.bss.end;
+	if (b->image && !b->memory_line)
+		note(notes, "boot reservations: proc/iomem shows the kernel image, but its init "
+			    "section's size is not in the dump (dmesg's \"Memory: ...\" line says it: "
+			    "`dmesg > DUMP/dmesg`): no kernel_image");
+	else if (!b->image && b->memory_line)
+		note(notes, "boot reservations: dmesg's \"Memory:\" line but no Kernel lines in "
+			    "proc/iomem (root's /proc/iomem has them): no kernel_image");
+	if (b->image && b->memory_line &&
+	    !image_line(&s, PAGE_4K, image, sizeof(image)) &&
+	    !image_line(&s, 0, image, sizeof(image)))
+		note(notes, "boot reservations: init (%luK) and .smp_locks (%luK) do not fit between "
+			    "proc/iomem's Kernel data and Kernel bss: no kernel_image", s.init_k,
+		     s.smp_locks_k);
+	if (*image)
+		n += (size_t)snprintf(lines + n, sizeof(lines) - n, "%s", image);
+	if (s.initrd.end && n < sizeof(lines))
+		n += (size_t)snprintf(lines + n, sizeof(lines) - n, "initrd = %#llx-%#llx\n",
+				      s.initrd.start, s.initrd.end);
+	else if (s.initrd_freed_k)
+		note(notes, "boot reservations: dmesg frees an initrd (%luK) but has no \"RAMDISK: "
+			    "[mem ...]\" line to place it: no initrd (boot_reserved, calibrated, "
+			    "takes its size)", s.initrd_freed_k);
+	if (s.swiotlb && n < sizeof(lines))
+		n += (size_t)snprintf(lines + n, sizeof(lines) - n, "swiotlb = %#llx\n", s.swiotlb);
+	if (!n)
+		return;
+	/* the lines as the profile will have them: refused, none is written */
+	if (asprintf(&text, "%s%s", so_far, lines) < 0)
+		return;
+	cfg = parse(text, err, sizeof(err));
+	free(text);
+	if (!cfg) {
+		note(notes, "boot reservations: %s: hotmem refuses the profile with them (%.*s): "
+			    "left out", err, (int)strcspn(lines, "\n"), lines);
+		return;
+	}
+	free(cfg);
+	fputs(lines, out);
+	b->written = *image;
+	note(notes, "boot reservations: %s%s%s from proc/iomem's Kernel lines and dmesg; init and "
+		    ".smp_locks placed below bss (vmlinux.lds.S's order), their sizes the log's",
+	     *image ? "kernel_image" : "", s.initrd.end ? ", initrd" : "",
+	     s.swiotlb ? ", swiotlb" : "");
+}
+
+/*
+ * @text with @extra booted: its "Memory:" line's reserved and its
+ * MemTotal, in KiB; false, said in @err, when it does not boot
+ */
+static bool trial(const char *text, const char *extra, unsigned long *reserved_k,
+		  unsigned long *memtotal_k, char *err, size_t errlen)
+{
+	struct hotmem_config *cfg;
+	struct hm_meminfo mi;
+	struct hotmem *hm;
+	char *full, *log;
+	bool ok = false;
+
+	*reserved_k = 0;
+	if (asprintf(&full, "%s%s", text, extra) < 0)
+		return false;
+	cfg = parse(full, err, errlen);
+	free(full);
+	if (!cfg)
+		return false;
+	if (hotmem_create(cfg, &hm, err, errlen))
+		goto out;
+	hotmem_meminfo(hm, &mi);
+	*memtotal_k = mi.totalram_pages * (PAGE_4K / 1024);
+	log = malloc(128 * 1024);
+	if (log) {
+		hotmem_dmesg(hm, log, 128 * 1024);
+		for (const char *l = log; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+			const char *m = strstr(l, "Memory: ");
+			const char *nl = strchr(l, '\n');
+			unsigned long k;
+
+			if (!m || (nl && m > nl))
+				continue;
+			m = strstr(m, "bss, ");
+			if (m && (!nl || m < nl) && sscanf(m, "bss, %luK reserved", &k) == 1) {
+				*reserved_k = k;
+				break;
+			}
+		}
+		free(log);
+	}
+	hotmem_destroy(hm);
+	ok = true;
+out:
+	free(cfg);
+	return ok;
+}
+
+/*
+ * The dump's figure against a boot of @text with realmode (with, then
+ * without): the rest is boot_reserved.  The reserved total of the
+ * "Memory:" line where the dump has it -- at boot, before the initrd and
+ * initmem are given back, what boot_reserved is defined by --, else
+ * MemTotal, which the trial's MemTotal exceeds by as much.
+ */
+void fs_boot_calibrate(const struct fs_boot *b, const char *text, FILE *out, FILE *notes)
+{
+	static const char *const extra[] = { "realmode = yes\n", "" };
+	bool by_line = b->memory_line && b->written;
+	unsigned long res, total, want;
+	char err[512];
+
+	if (!b->image || (!by_line && !b->memtotal))
+		return;
+	want = by_line ? b->reserved_k : b->memtotal_k;
+	for (size_t i = 0; i < 2; i++) {
+		long long more;
+
+		if (!trial(text, extra[i], &res, &total, err, sizeof(err))) {
+			note(notes, "boot reservations: the profile does not boot to calibrate "
+				    "boot_reserved (%s): realmode and boot_reserved left out", err);
+			return;
+		}
+		if (by_line && !res) {
+			note(notes, "boot reservations: the profile's boot printed no \"Memory:\" "
+				    "line: realmode and boot_reserved left out");
+			return;
+		}
+		more = by_line ? (long long)want - (long long)res : (long long)total - (long long)want;
+		if (more < 0)
+			continue;
+		fputs(extra[i], out);
+		if (more)
+			fprintf(out, "boot_reserved = %lldK\n", more);
+		note(notes, "boot reservations: realmode and boot_reserved are in no line: "
+			    "boot_reserved = %lldK is what the dump's %s (%luK) leaves over%s", more,
+		     by_line ? "\"Memory:\" line's reserved" : "MemTotal", want,
+		     i ? "; realmode no: the first MiB reserved would be more than that" :
+			 ", realmode yes (x86 6.12's reserve_real_mode())");
+		return;
+	}
+	note(notes, "boot reservations: the dump's %s (%luK) is %s than the profile's reservations "
+		    "give: realmode and boot_reserved left out", by_line ? "reserved" : "MemTotal",
+	     want, by_line ? "less" : "more");
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* hotmem profile --from-sysfs: the boot's memblock reservations a dump shows */
+#ifndef HOTMEM_FROM_SYSFS_BOOT_H
+#define HOTMEM_FROM_SYSFS_BOOT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct fs_boot {
+	bool image;		/* proc/iomem shows the kernel image (its Kernel lines, root's view) */
+	bool written;		/* kernel_image written */
+	bool memory_line;	/* the dump's dmesg has mem_init_print_info()'s line */
+	unsigned long reserved_k;	/* ... its "NK reserved" */
+	bool memtotal;		/* the dump's proc/meminfo */
+	unsigned long memtotal_k;
+};
+
+/*
+ * The kernel_image, initrd and swiotlb lines DIR shows (proc/iomem's
+ * Kernel lines, DIR/dmesg's), to @out after the profile's ram and e820
+ * lines: @so_far is the profile up to there, what they are checked with.
+ * What is not carried goes to @notes, a line each.
+ */
+void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, struct fs_boot *b);
+
+/*
+ * After the whole profile @text: realmode and boot_reserved, calibrated
+ * against the dump's "Memory:" line (else its MemTotal) by booting @text.
+ */
+void fs_boot_calibrate(const struct fs_boot *b, const char *text, FILE *out, FILE *notes);
+
+#endif
