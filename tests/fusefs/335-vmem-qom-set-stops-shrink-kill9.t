@@ -31,6 +31,7 @@ mount_fs "kill -9, restart from the state file"
 # the kill may come before the take's record is durable (plugged-size is
 # published before it is appended and synced): the restart then restores
 # the queue, and the timers' thread takes it again after the mount
+# (that window held open and read: tests/fusefs/366)
 vmem_plugged_wait vm0 536870912
 is "$(vmem_requested vm0) $(vmem_plugged vm0)" "536870912 536870912" "vm0 as acknowledged: 512M requested and plugged"
 is "$(cat "$M/memory32/state") $(cat "$M/memory33/state") $(cat "$M/memory34/state")" \
