@@ -8,9 +8,7 @@
 # fails without the wording (checked); 4-5 guard the count itself.
 set -u
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 LD_PRELOAD=$SHIM start_fs_netns --profile qemu-512m --fresh
 tap_ok $? "hotmemfs mounts (qemu-512m, a state file)"
 : >"$HOTMEM_TEST_SYNC_FAIL"

@@ -5,9 +5,7 @@
 # by bus) and back after kill -9 or a clean restart; a write whose save
 # fails is undone.  A state file from before it: every bus 1, as booted.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 start() { LD_PRELOAD=$SHIM start_fs_netns "${STATE_OPTS[@]}" "$@"; }
 BUS=$MNT/sys/bus
 # every bus's drivers_autoprobe, "bus=value" lines

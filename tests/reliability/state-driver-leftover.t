@@ -8,9 +8,7 @@
 # then, comes back as such after kill -9 (hotmem_virtio_mem_restore_leftover():
 # nothing plugged brings it back), and so does an undo of its removal.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 OPTS=(--profile default --cmdline "hotmem.kernel_alloc=off memhp_default_state=online_movable")
 start() { LD_PRELOAD=$SHIM start_fs_netns "${OPTS[@]}" "$@"; }
 INJ=$MNT/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error

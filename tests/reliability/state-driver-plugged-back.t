@@ -11,9 +11,8 @@
 # block the driver plugged; the driver plugs back what it had unplugged
 # of them, and the device's removal after it finds memory again.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
+require_sync_fail
+export HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 plugged() { ctl --json status | python3 -c 'import json,sys; print([d["plugged-size"] for d in json.load(sys.stdin)["devices"] if d["id"] == "vm0"][0])'; }
 # probes: how many times the guest's driver probed a virtio-mem device
 probes() { ctl dmesg | grep -c "virtio_mem virtio0: start address"; }

@@ -7,9 +7,7 @@
 # unplug with virtio_mem.unplug_online on, where MEM_OFFLINE queues
 # nothing (52-virtio-mem-unplug-online.t has the same after a restart).
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 P=$MNT/sys/module/virtio_mem/parameters/unplug_online
 dev() { ctl --json devices | python3 -c "import json,sys; d=[d for d in json.load(sys.stdin) if d['id']=='$1'][0]; print(d['$2'])"; }
 

@@ -7,9 +7,7 @@
 # takes the next change.  The offline of a device's block, undone, is
 # that block's alone (its record a one-block run).
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
 
 start --profile default --fresh

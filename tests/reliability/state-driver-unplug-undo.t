@@ -9,9 +9,7 @@
 # its other blocks, online and in use, stay as they are.  Then the same
 # offline, taken, survives kill -9.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 OPTS=(--profile default --cmdline "memhp_default_state=online_movable")
 P=$MNT/sys/module/virtio_mem/parameters/unplug_online
 # probes: how many times the guest's driver probed a virtio-mem device

@@ -11,10 +11,8 @@
 # says failure naming the DIMM: state-eject-undone-ost.t).
 set -u
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-need_tool python3 python3
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
+require_sync_fail
+export HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 
 LD_PRELOAD=$SHIM start_state_fs 256M
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs mount"; exit 1; }

@@ -10,10 +10,7 @@
 # slot (no "device", as QEMU's acpi_memory_device_status()).
 set -u
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 LD_PRELOAD=$SHIM start_state_fs 256M
 findmnt -t fuse.hotmemfs "$MNT" >/dev/null || { echo "Bail out! not a hotmemfs mount"; exit 1; }
 for b in 32 33; do echo online_movable >"$M/memory$b/state"; done

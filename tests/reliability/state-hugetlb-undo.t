@@ -25,9 +25,7 @@
 #    had (rerfix31f: no undo test had it).
 set -u
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 # start_state_fs's hotmemfs too under the shim that fails fdatasync()
 eval "lib_$(declare -f start_fs_netns)"
 start_fs_netns() { LD_PRELOAD=$SHIM lib_start_fs_netns "$@"; }

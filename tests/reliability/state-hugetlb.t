@@ -5,9 +5,7 @@
 # is undone (the pool back to its count, hotmemfs not frozen).  A state
 # file from before it: no pool.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 start() { LD_PRELOAD=$SHIM start_fs_netns "${STATE_OPTS[@]}" "$@"; }
 H=$MNT/sys/devices/system/node/node0/hugepages/hugepages-2048kB
 pool() { echo "$(cat "$H/nr_hugepages") $(cat "$H/free_hugepages")"; }

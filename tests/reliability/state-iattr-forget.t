@@ -3,9 +3,7 @@
 # kept (fusefs/iattr.c), and what the state file's saved copy and an undo
 # make of it: a failed save after such a removal is undone, never frozen.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 A=$M/auto_online_blocks
 frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
 # wait_for TEST...: TEST true within 60 s (else false: a hang fails, never hangs)

@@ -11,12 +11,11 @@
 # (capable_wrt_inode_uidgid()).  tests/fusefs/42-setattr-caps.t passes
 # with the check switched off (review7 #4); this one does not.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
+require_sync_fail
 need_tool setpriv util-linux
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+fowner --ambient-caps=+fowner true 2>/dev/null ||
 	skip_all "setpriv cannot raise ambient capabilities here"
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
+export HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 # chmod(1) and chown(1) stat the file first (fts), which asks hotmemfs
 # again: the calls alone, nothing before them
 PY=/usr/bin/python3

@@ -4,9 +4,8 @@
 # exactly as before, in the kernel's attribute cache too, and the undo of
 # a device change puts back what its blocks kept.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_SYNC_HOLD=$TMP/hold
+require_sync_fail
+export HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 A=$M/auto_online_blocks
 frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
 

@@ -16,10 +16,9 @@
 # log's first growth, calloc(1, 64 entries x 32 bytes), once: a new
 # hotmemfs's log has no room yet, the online's tick is its first entry.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
+require_sync_fail
 require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc
 OPTS=(--profile qemu-512m)
 start() { LD_PRELOAD="$SHIM $TMP/alloc_shim.so" start_fs_netns "${OPTS[@]}" "$@"; }
 frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }

@@ -18,11 +18,9 @@
 # first entry.  sync_shim.so holds the first fdatasync() until the second
 # record is appended (hotmemfs's state-journal-records), then fails it.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
+require_sync_fail
 require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc HOTMEM_TEST_SYNC_FAIL=$TMP/fail \
-	HOTMEM_TEST_SYNC_HOLD=$TMP/hold
+export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc HOTMEM_TEST_SYNC_HOLD=$TMP/hold
 OPTS=(--profile qemu-512m --threads 4)
 start() { LD_PRELOAD="$SHIM $TMP/alloc_shim.so" start_fs_netns "${OPTS[@]}" "$@"; }
 frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }

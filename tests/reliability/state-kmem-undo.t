@@ -11,9 +11,7 @@
 # The same when the record cannot even be written (ENOSPC): the undo
 # machine.c's unsaved() does at once.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 OPTS=(--profile qemu-512m)
 frozen() { grep -c "takes no more changes" "$TMP/hotmemfs.log"; }
 

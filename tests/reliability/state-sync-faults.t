@@ -22,11 +22,9 @@
 #      written after the undo holds its seq, so a restart never replays
 #      it, and the records after it go on from there.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-# the shim's controls, files in $TMP made and removed below
-export HOTMEM_TEST_DIRSYNC=$TMP/dirsync HOTMEM_TEST_FSYNC_HOLD=$TMP/hold HOTMEM_TEST_SYNC_FAIL=$TMP/fail \
-	HOTMEM_TEST_TRUNC_FAIL=$TMP/trunc
+require_sync_fail
+# the shim's other controls, files in $TMP made and removed below
+export HOTMEM_TEST_DIRSYNC=$TMP/dirsync HOTMEM_TEST_FSYNC_HOLD=$TMP/hold HOTMEM_TEST_TRUNC_FAIL=$TMP/trunc
 start() { LD_PRELOAD=$SHIM start_fs_netns "$@"; }
 has_dimm() { python3 -c 'import json,sys; print(any(d["id"] == "d1" for d in json.load(open(sys.argv[1]))["machine"]["devices"]))' "$STATE"; }
 

@@ -7,10 +7,7 @@
 # size the device has.  Waited for, not timed: the rate limit may
 # coalesce the two.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-need_tool python3 python3
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
+require_sync_fail
 
 LD_PRELOAD=$SHIM start_fs_netns --profile default --fresh
 tap_ok $? "hotmemfs mounts the default profile"

@@ -14,9 +14,8 @@
 # sets the sysctls back before it regrows the pool (R7).
 set -u
 . "$(dirname "$0")/lib.sh"
-require_env
-require_shim
-export HOTMEM_TEST_SYNC_FAIL=$TMP/fail HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/wfail
+require_sync_fail
+export HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/wfail
 H=$MNT/sys/devices/system/node/node0/hugepages/hugepages-2048kB
 # zoneinfo's Movable zone: managed, its watermarks and protections (not its pagesets')
 movable() { awk '/^Node/ {z = $4} z == "Movable" && /^        (managed|min|low|high|protection)/' "$MNT/proc/zoneinfo"; }
