@@ -988,7 +988,8 @@ size_t hotmem_cmdline_unmodelled(const char *cmdline, char *buf, size_t len)
 
 		if (eq)
 			*eq = '\0';
-		if (!hotmem_models(tok))
+		/* sysctl.vm.*: applied at the end of boot (sysctl.c do_sysctl_args()) */
+		if (!hotmem_models(tok) && !sysctl_arg_modelled(tok))
 			word_append(buf, len, &n, tok);
 	}
 	return n;

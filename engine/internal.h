@@ -1264,6 +1264,10 @@ int setup_arch_reserve(struct hotmem *hm, char *err, size_t errlen);
 void swiotlb_init(struct hotmem *hm);
 void boot_reserve_after_free_all(struct hotmem *hm);
 void boot_reserve_late(struct hotmem *hm);
+/* sysctl.c: the command line's sysctl.vm.* words, at the end of boot */
+void do_sysctl_args(struct hotmem *hm);
+/* a sysctl.vm.NAME word of a vm sysctl the boot applies (config.c: not "unmodelled") */
+bool sysctl_arg_modelled(const char *param);
 
 /* memblock.c */
 uint64_t memblock_alloc_try_nid(struct hotmem *hm, uint64_t size, uint64_t align,

@@ -921,6 +921,8 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		return ret;
 	}
 	boot_reserve_late(hm);
+	/* kernel_init(): after free_initmem(), before init runs (6.12) */
+	do_sysctl_args(hm);
 	/* before the kernel's own allocations: a block found offline is one they never used */
 	ret = apply_found_state(hm, err, errlen);
 	if (ret) {

@@ -121,6 +121,18 @@ int hmu_memparse(const char *s, uint64_t *out);
 unsigned long long hmu_simple_strtoull(const char *s, const char **end, unsigned int base);
 unsigned long long hmu_memparse_end(const char *s, const char **end);
 
+/* ---- kernel/sysctl.c: a sysctl write as its handler parses it (sysctl.c) -- */
+/*
+ * proc_doulongvec_minmax()'s one unsigned long; proc_dointvec_minmax()'s
+ * @n ints in [@min, @max] (*@nr stored, those before a bad one).  *@used:
+ * the bytes the write takes.  -EINVAL as the handler's.
+ */
+int hmu_sysctl_get_ulong(const char *buf, size_t count, unsigned long long *v, size_t *used);
+int hmu_sysctl_get_ints_nr(const char *buf, size_t count, int *vals, size_t n, long long min,
+			   long long max, size_t *used, size_t *nr);
+int hmu_sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, long long min,
+			long long max, size_t *used);
+
 /* ---- hotmem's own numbers (numbers.c): what a user types to its tools -- */
 /* decimal, or hex after 0x, never C's octal: kstrtoll()'s sign and end; -EINVAL */
 int hmu_number(const char *s, long long *res);

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fs/proc/proc_sysctl.c do_sysctl_args() (6.12): the command line's
+ * sysctl.NAME=VALUE words applied at the end of boot (kernel_init(),
+ * after free_initmem()), each a write of VALUE to /proc/sys/NAME -- the
+ * sysctl's own handler, as a write takes it.  Here the vm sysctls
+ * hotmemfs serves (fusefs/hmfs.h HMFS_VM_SYSCTLS(): the same names), each
+ * parsed by the handler's parser (engine/uapi/sysctl.c, hotmemfs's writes'
+ * too) and set by the setter hotmemfs's write ends in: the values and
+ * log lines are a write's.  The kernel's messages, as a 6.12.117 guest
+ * printed them (sysctl.vm.min_free_kbytes=8000 sysctl.vm.nosuch=1
+ * sysctl.vm.watermark_scale_factor=0 ...):
+ *   Failed to set sysctl parameter 'vm.nosuch=1': parameter not found
+ *   Failed to set sysctl parameter 'vm.watermark_scale_factor=0': invalid value
+ *   Setting sysctl args: `' invalid for parameter `sysctl.vm.swappiness'
+ * A vm sysctl of 6.12 that hotmem does not model (vm.swappiness=10) is
+ * taken without a word, as the kernel takes it; a sysctl outside vm is
+ * not hotmem's (the kernel's own tables decide; nothing said here).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "uapi/hmuapi.h"
+
+/*
+ * The handlers: 0, or -EINVAL as the kernel's; *@used the bytes the
+ * write took (kernel_write()'s answer)
+ */
+static int vm_min_free_kbytes(struct hotmem *hm, const char *val, size_t len, size_t *used)
+{
+	int v, ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
+
+	return ret ? ret : hotmem_set_min_free_kbytes(hm, v);
+}
+
+static int vm_watermark_scale_factor(struct hotmem *hm, const char *val, size_t len, size_t *used)
+{
+	int v, ret = hmu_sysctl_get_ints(val, len, &v, 1, 1, 3000, used);
+
+	return ret ? ret : hotmem_set_watermark_scale_factor(hm, v);
+}
+
+/* lowmem_reserve_ratio_sysctl_handler() ignores the parser's answer: the ratios before a bad one */
+static int vm_lowmem_reserve_ratio(struct hotmem *hm, const char *val, size_t len, size_t *used)
+{
+	int ratio[HM_MAX_NR_ZONES];
+	size_t nr;
+
+	(void)hmu_sysctl_get_ints_nr(val, len, ratio, HM_MAX_NR_ZONES, INT_MIN, INT_MAX, used, &nr);
+	hotmem_set_lowmem_reserve_ratio(hm, ratio, (int)nr);
+	return 0;
+}
+
+/* proc_dobool(): proc_dointvec()'s one int, any, stored as a bool */
+static int vm_hugetlb_optimize_vmemmap(struct hotmem *hm, const char *val, size_t len,
+				       size_t *used)
+{
+	int v, ret = hmu_sysctl_get_ints(val, len, &v, 1, INT_MIN, INT_MAX, used);
+
+	if (!ret)
+		hotmem_set_hugetlb_optimize_vmemmap(hm, v != 0);
+	return ret;
+}
+
+/* the proc_doulongvec_minmax() ones, by what they set */
+enum vm_ulong { VM_NR_HUGEPAGES, VM_NR_OVERCOMMIT, VM_USER_RESERVE, VM_ADMIN_RESERVE };
+
+static int vm_ulong(struct hotmem *hm, enum vm_ulong which, const char *val, size_t len,
+		    size_t *used)
+{
+	unsigned long long v;
+	int ret = hmu_sysctl_get_ulong(val, len, &v, used);
+	long n;
+
+	if (ret)
+		return ret;
+	switch (which) {
+	case VM_NR_HUGEPAGES:	/* hugetlb_sysctl_handler(): the global pool, interleaved */
+		n = hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, (unsigned long)v);
+		return n < 0 ? (int)n : 0;
+	case VM_NR_OVERCOMMIT:
+		hotmem_hugetlb_set_overcommit(hm, (unsigned long)v);
+		break;
+	case VM_USER_RESERVE:
+		hotmem_set_user_reserve_kbytes(hm, (unsigned long)v);
+		break;
+	case VM_ADMIN_RESERVE:
+		hotmem_set_admin_reserve_kbytes(hm, (unsigned long)v);
+		break;
+	}
+	return 0;
+}
+
+static int vm_nr_hugepages(struct hotmem *hm, const char *val, size_t len, size_t *used)
+{
+	return vm_ulong(hm, VM_NR_HUGEPAGES, val, len, used);
+}
+
+static int vm_nr_overcommit_hugepages(struct hotmem *hm, const char *val, size_t len,
+				      size_t *used)
+{
+	return vm_ulong(hm, VM_NR_OVERCOMMIT, val, len, used);
+}
+
+static int vm_user_reserve_kbytes(struct hotmem *hm, const char *val, size_t len, size_t *used)
+{
+	return vm_ulong(hm, VM_USER_RESERVE, val, len, used);
+}
+
+static int vm_admin_reserve_kbytes(struct hotmem *hm, const char *val, size_t len, size_t *used)
+{
+	return vm_ulong(hm, VM_ADMIN_RESERVE, val, len, used);
+}
+
+/* the vm sysctls hotmem serves: fusefs/hmfs.h HMFS_VM_SYSCTLS()'s names */
+static const struct {
+	const char *name;
+	int (*write)(struct hotmem *hm, const char *val, size_t len, size_t *used);
+} vm_sysctls[] = {
+	{ "nr_hugepages", vm_nr_hugepages },
+	{ "nr_hugepages_mempolicy", vm_nr_hugepages },	/* no mempolicy at boot: all nodes */
+	{ "nr_overcommit_hugepages", vm_nr_overcommit_hugepages },
+	{ "min_free_kbytes", vm_min_free_kbytes },
+	{ "watermark_scale_factor", vm_watermark_scale_factor },
+	{ "lowmem_reserve_ratio", vm_lowmem_reserve_ratio },
+	{ "hugetlb_optimize_vmemmap", vm_hugetlb_optimize_vmemmap },
+	{ "user_reserve_kbytes", vm_user_reserve_kbytes },
+	{ "admin_reserve_kbytes", vm_admin_reserve_kbytes },
+};
+
+/*
+ * 6.12's other /proc/sys/vm files (a 6.12.117 guest's, x86-64 Debian
+ * config): set by the kernel, not modelled here -- taken without a word
+ */
+static const char *const vm_unmodelled[] = {
+	"compact_memory", "compact_unevictable_allowed", "compaction_proactiveness",
+	"dirty_background_bytes", "dirty_background_ratio", "dirty_bytes",
+	"dirty_expire_centisecs", "dirty_ratio", "dirty_writeback_centisecs",
+	"dirtytime_expire_seconds", "drop_caches", "enable_soft_offline", "extfrag_threshold",
+	"hugetlb_shm_group", "laptop_mode", "legacy_va_layout", "max_map_count", "memfd_noexec",
+	"memory_failure_early_kill", "memory_failure_recovery", "min_slab_ratio",
+	"min_unmapped_ratio", "mmap_min_addr", "mmap_rnd_bits", "mmap_rnd_compat_bits",
+	"numa_stat", "numa_zonelist_order", "oom_dump_tasks", "oom_kill_allocating_task",
+	"overcommit_kbytes", "overcommit_memory", "overcommit_ratio", "page-cluster",
+	"page_lock_unfairness", "panic_on_oom", "percpu_pagelist_high_fraction", "stat_interval",
+	"stat_refresh", "swappiness", "unprivileged_userfaultfd", "vfs_cache_pressure",
+	"watermark_boost_factor", "zone_reclaim_mode",
+};
+
+/* %pe of an error pointer: its name (the handlers' errors here) */
+static const char *errname(int err)
+{
+	switch (err) {
+	case -ENOMEM:
+		return "-ENOMEM";
+	case -EINTR:
+		return "-EINTR";
+	case -EBUSY:
+		return "-EBUSY";
+	default:
+		return "-EIO";
+	}
+}
+
+/*
+ * The sysctl path of @param (its separators '/'; a path is compared byte
+ * for byte) into @name of @len; false when @param is no sysctl word
+ */
+static bool sysctl_path(const char *param, char *name, size_t len)
+{
+	if (strncmp(param, "sysctl", 6) || (param[6] != '.' && param[6] != '/'))
+		return false;
+	snprintf(name, len, "%s", param + 7);
+	for (char *c = name; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	return true;
+}
+
+/* the handler of vm sysctl @name ("vm/min_free_kbytes"), -1 for none served */
+static long vm_sysctl_find(const char *name)
+{
+	if (strncmp(name, "vm/", 3))
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(vm_sysctls); i++)
+		if (!strcmp(name + 3, vm_sysctls[i].name))
+			return (long)i;
+	return -1;
+}
+
+bool sysctl_arg_modelled(const char *param)
+{
+	char name[128];
+
+	return sysctl_path(param, name, sizeof(name)) && vm_sysctl_find(name) >= 0;
+}
+
+/*
+ * process_sysctl_arg() of one word @param=@val (@val NULL: no '='): the
+ * path after "sysctl." or "sysctl/", its separators '.' or '/' either
+ * (strreplace(path, '.', '/')), compared as a path is, byte for byte
+ */
+static void process_sysctl_arg(struct hotmem *hm, const char *param, const char *val)
+{
+	char name[sizeof(((struct hotmem_config *)0)->cmdline)];
+	size_t used, len;
+	long i;
+	int ret;
+
+	if (!sysctl_path(param, name, sizeof(name)))
+		return;
+	/* parse_args(): the handler's -EINVAL, said with its "doing" */
+	if (!val || !*val) {
+		pr_err(hm, "Setting sysctl args: `%s' invalid for parameter `%s'", val ? val : "",
+		       param);
+		return;
+	}
+	param += 7;
+	i = vm_sysctl_find(name);
+	if (i >= 0) {
+		len = strlen(val);
+		ret = vm_sysctls[i].write(hm, val, len, &used);
+		if (ret == -EINVAL)
+			pr_err(hm, "Failed to set sysctl parameter '%s=%s': invalid value", param, val);
+		else if (ret)
+			pr_err(hm, "Error %s writing to proc file to set sysctl parameter '%s=%s'",
+			       errname(ret), param, val);
+		else if (used != len)
+			pr_err(hm, "Wrote only %zu bytes of %zu writing to proc file sys/%s to set sysctl parameter '%s=%s",
+			       used, len, name, param, val);
+		return;
+	}
+	if (strncmp(name, "vm/", 3))
+		return;	/* another table's: not hotmem's */
+	for (size_t j = 0; j < ARRAY_SIZE(vm_unmodelled); j++)
+		if (!strcmp(name + 3, vm_unmodelled[j]))
+			return;
+	pr_err(hm, "Failed to set sysctl parameter '%s=%s': parameter not found", param, val);
+}
+
+void do_sysctl_args(struct hotmem *hm)
+{
+	const char *p = hm->cfg.cmdline;
+	char word[sizeof(hm->cfg.cmdline)];
+
+	while (hotmem_cmdline_next(&p, word, sizeof(word)) > 0) {
+		char *eq = strchr(word, '=');
+
+		if (eq)
+			*eq++ = '\0';
+		process_sysctl_arg(hm, word, eq);
+	}
+}
