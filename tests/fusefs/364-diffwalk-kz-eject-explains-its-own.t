@@ -8,8 +8,13 @@
 # refusal's _OST 0x82 and the eject's DEVICE_DELETED and _OST 0; the
 # refusing side's hotplug dmesg its refusal's lines alone ("page dumped
 # because: unmovable page", one "memory memoryN: Offline failed."); the
-# ejecting side's zonelist rebuilds at most; the facts different only in
-# blocks, zones, MemTotal and System RAM.  Forced: Walk.verdict() given
+# ejecting side's zonelist rebuilds at most; the facts different only
+# where the DIMM was: its blocks' lines (those the ejecting side lost),
+# the zones they were in, MemTotal, its System RAM range (reread34 R3:
+# any block, zone or iomem line passed, a boot block's or another
+# zone's too).  A DIMM with a block in another zone than the refused
+# one: the refusing side's zonelist rebuilds are its own (6.12's
+# acpi_bus_offline() took that block offline and back).  Forced: Walk.verdict() given
 # the step as qemu_diffwalk.t's scripted KZ walk recorded it (6.12.117
 # refusing, hotmemfs ejecting), then each crafted difference on top --
 # no guest needed.
@@ -153,6 +158,72 @@ def auto(res, snap, dm):
 
 
 crafted("an auto_online_blocks that differs", auto, "facts no eject changes")
+
+
+# reread34 R3: the facts KZ allows are the DIMM's -- its blocks' lines,
+# its zone's, MemTotal, its iomem range's -- not every block, zone or
+# iomem line
+def boot_block(res, snap, dm):
+    snap["hotmem"] = ([ln.replace("DMA32 phys_device=0 removable=0", "DMA32 phys_device=0 removable=1")
+                       for ln in snap["hotmem"][0]], {})
+
+
+crafted("a boot block's removable flipped", boot_block, "facts no eject changes")
+
+
+def other_zone(res, snap, dm):
+    snap["hotmem"] = ([ln.replace("zone 0,DMA spanned=4095 present=3998 managed=+0",
+                                  "zone 0,DMA spanned=4095 present=3998 managed=-7")
+                       for ln in snap["hotmem"][0]], {})
+
+
+crafted("another zone's managed changed", other_zone, "facts no eject changes")
+
+
+def boot_iomem(res, snap, dm):
+    snap["hotmem"] = (snap["hotmem"][0] + ["iomem 00100000-1ffdffff : System RAM"], {})
+    snap["6.12"] = (snap["6.12"][0] + ["iomem 00100000-1ffeffff : System RAM"], {})
+
+
+crafted("a boot System RAM range that differs", boot_iomem, "facts no eject changes")
+
+
+# item 2: a DIMM of two blocks, memory33 in Movable (a zone of its own):
+# 6.12's acpi_bus_offline() offlines memory33 on its first pass (Movable
+# emptied: a zonelist rebuild) and acpi_bus_online() puts it back (one
+# more) -- the refusing side's rebuilds are the eject's own
+B33 = "block memory33 state=online online=1 valid_zones=Movable phys_device=0 removable=1 node=node0"
+
+
+def step2(refused="6.12", other_zone="Movable"):
+    res, snap, dm, before = step(refused)
+    ejected = "hotmem" if refused == "6.12" else "6.12"
+    b33 = B33.replace("Movable", other_zone)
+    held = [b33, "zone 0,%s spanned=32768 present=32768 managed=+32768(since boot)" % other_zone,
+            "iomem 108000000-10fffffff : System RAM"] if other_zone != "Normal" else \
+        [b33, "iomem 108000000-10fffffff : System RAM"]
+    gone = ["zone 0,%s spanned=0 present=0 managed=+0(since boot)" % other_zone] \
+        if other_zone != "Normal" else []
+    snap[refused] = (snap[refused][0] + held, {})
+    snap[ejected] = (snap[ejected][0] + gone, {})
+    before = {k: v + held for k, v in before.items()}
+    dm[refused] = REBUILD + REFUSAL[:2] + REFUSAL + REBUILD
+    return res, snap, dm, before
+
+
+good, lines, kz, out = verdict(*step2())
+check(good and kz, "a two-block DIMM, its other block in Movable: the refusing side's zonelist "
+      "rebuilds, its zone and iomem allowed", out)
+res, snap, dm, before = step2(other_zone="Normal")
+good, lines, kz, out = verdict(res, snap, dm, before)
+check(not good and not kz and any(ln.startswith("KZ does not explain: dmesg 6.12 (refused)") for ln in lines),
+      "... both its blocks in Normal: no zone emptied, a rebuild on the refusing side not ok", out)
+res, snap, dm, before = step2()
+snap["hotmem"] = (snap["hotmem"][0] + ["iomem 110000000-117ffffff : System RAM"], {})
+good, lines, kz, out = verdict(res, snap, dm, before)
+check(not good and not kz and any(ln.startswith("KZ does not explain: facts no eject changes") and
+                                  "110000000-117ffffff" in ln for ln in lines),
+      "... and a System RAM range beyond the DIMM's on the ejecting side: not ok", out)
 # KZ's own conditions as before: two "Offline failed." or a Movable block is no KZ
 res, snap, dm, before = step()
 dm["6.12"].append("memory memory33: Offline failed.")

@@ -617,8 +617,8 @@ class Walk:
         acpi_scan_try_to_offline() -EBUSY) at a block that was online in
         a kernel zone before the step -- the block its "Offline failed."
         names, by that side's own facts @before.  (why, the refusing
-        side) -- or None when the eject went two ways for another reason
-        (a difference)."""
+        side, that block's number, its zone) -- or None when the eject
+        went two ways for another reason (a difference)."""
         if st[0] != "del":
             return None
         ejected, refused = [], []
@@ -640,26 +640,48 @@ class Walk:
         if state != "online" or zone not in KERNEL_ZONES:
             return None
         return ("%s refused the eject: memory%d, online %s, would not go offline" % (
-            side, failed[0], zone), side)
+            side, failed[0], zone), side, failed[0], zone)
 
-    def kz_unexplained(self, res, snap, dm, refused):
-        """What a KZ eject (kz_eject(): @refused the side that refused
-        it) does not explain, reread33 R6: KZ explains the eject's own
+    def dimm_lost(self, before, after):
+        """The DIMM an eject took, by the ejecting side's facts @before and
+        @after the step: the block lines and the iomem (System RAM) lines
+        it lost -- {number: block line before}, set of iomem lines."""
+        now = set(after)
+        blocks = {int(m.group(1)): ln for ln, m in
+                  ((ln, re.match(r"block memory(\d+) ", ln)) for ln in before) if m}
+        gone = {n for n, ln in blocks.items()
+                if not any(a.startswith("block memory%d " % n) for a in now)}
+        iomem = {ln for ln in before if ln.startswith("iomem ") and ln not in now}
+        return {n: blocks[n] for n in gone}, iomem
+
+    def kz_unexplained(self, res, snap, dm, kz, before):
+        """What a KZ eject (kz_eject()'s @kz: the side that refused it,
+        the block it refused at and that block's zone) does not explain,
+        reread33 R6 and reread34 R3: KZ explains the eject's own
         consequences only, not every difference of its step.  Both sides'
         QMP reply is the same (device_del was taken by both); the events
-        the same but the refusal's _OST 0x82 on @refused and the eject's
-        DEVICE_DELETED and its _OST 0 (no device left) on the other; the
-        refusing side's hotplug dmesg is its refusal alone -- 6.12's
-        set_migratetype_isolate() "page dumped because: unmovable page"
-        lines and acpi_bus_offline()'s one "memory memoryN: Offline
-        failed." (a DIMM whose other blocks went offline and back before
-        the refusal could log zonelist rebuilds too: not seen, and it
-        would be said here, not passed); the ejecting side's is zonelist
-        rebuilds at most (6.12's offline_pages() logs nothing else when it
-        empties a zone, nor does remove_memory()); the facts differ only
-        in blocks, zones, MemTotal and System RAM, what the DIMM held
-        (auto_online_blocks and probe are no eject's).  The list of
+        the same but the refusal's _OST 0x82 on the refusing side and the
+        eject's DEVICE_DELETED and its _OST 0 (no device left) on the
+        other; the refusing side's hotplug dmesg is its refusal alone --
+        6.12's set_migratetype_isolate() "page dumped because: unmovable
+        page" lines and acpi_scan_try_to_offline()'s one "memory memoryN:
+        Offline failed." -- and zonelist rebuilds only when the DIMM has
+        another block in another zone than the refused one (6.12's
+        acpi_bus_offline() offlines the DIMM's other blocks too, on its
+        first pass past the failure, and acpi_bus_online() puts them
+        back: offline_pages() rebuilds the zonelists when a block's
+        offline empties its zone, online_pages() when it populates one;
+        the refused block keeps its own zone populated); the ejecting
+        side's is zonelist rebuilds at most (6.12's offline_pages() logs
+        nothing else when it empties a zone, nor does remove_memory()).
+        The facts differ only where the DIMM was: the block lines of its
+        blocks (those the ejecting side lost, @before its facts before
+        the step), the zone lines of the zones they were in (the refused
+        block's among them), MemTotal, and the iomem lines of its range
+        (those the ejecting side lost); a boot block, another zone,
+        auto_online_blocks or probe is no eject's.  The list of
         differences left, empty when KZ explains them all."""
+        refused, failed, zone = kz[1], kz[2], kz[3]
         ejecting = "hotmem" if refused == "6.12" else "6.12"
         left = []
         g, h = res["6.12"], res["hotmem"]
@@ -678,18 +700,55 @@ class Walk:
         if ev["6.12"] != ev["hotmem"]:
             left.append("events but the eject's and the refusal's: 6.12 %s / hotmem %s" % (
                 json.dumps(ev["6.12"]), json.dumps(ev["hotmem"])))
+        lost, iomem = self.dimm_lost(before[ejecting], snap[ejecting][0])
+        # the zones the DIMM's blocks were in, on either side before
+        zones = {}
+        for name in ("6.12", "hotmem"):
+            for n, (state, z) in self.blocks(before[name]).items():
+                if n in lost and state == "online":
+                    zones.setdefault(n, set()).add(z)
+        # ... where a block's node says which zone line is its
+        zone_lines = set()
+        for n, ln in lost.items():
+            m = re.search(r" node=node(\d+)$", ln)
+            for z in zones.get(n, ()):
+                if m:
+                    zone_lines.add("zone %s,%s " % (m.group(1), z))
+        m = re.search(r" node=node(\d+)$", lost.get(failed, ""))
+        if m:
+            zone_lines.add("zone %s,%s " % (m.group(1), zone))
+        others_elsewhere = any(z != zone for n, zs in zones.items() if n != failed for z in zs)
         refusal = [ln for ln in dm[refused]
                    if ln != "page dumped because: unmovable page" and
-                   not re.match(r"memory memory\d+: Offline failed\.$", ln)]
+                   not re.match(r"memory memory\d+: Offline failed\.$", ln) and
+                   not (others_elsewhere and ZONELIST_REBUILD.match(ln))]
         if refusal:
-            left.append("dmesg %s (refused) but its refusal's lines: %s" % (refused, json.dumps(refusal)))
+            left.append("dmesg %s (refused) but its refusal's lines%s: %s" % (
+                refused, "" if others_elsewhere else " (a DIMM with no block in another zone: no rebuild)",
+                json.dumps(refusal)))
         eject = [ln for ln in dm[ejecting] if not ZONELIST_REBUILD.match(ln)]
         if eject:
             left.append("dmesg %s (ejected) but zonelist rebuilds: %s" % (ejecting, json.dumps(eject)))
+
+        def the_dimms(ln):
+            m = re.match(r"block memory(\d+) ", ln)
+            if m:
+                return int(m.group(1)) in lost
+            if ln.startswith("zone "):
+                return any(ln.startswith(z) for z in zone_lines)
+            if ln.startswith("meminfo "):
+                return ln.startswith("meminfo MemTotal")
+            return ln in iomem
+        if failed not in lost:
+            left.append("the ejecting side (%s) did not lose memory%d, the block refused" % (ejecting, failed))
         gl, hl = snap["6.12"][0], snap["hotmem"][0]
-        other = [ln for ln in set(gl) ^ set(hl) if not ln.startswith(("block ", "zone ", "meminfo ", "iomem "))]
+        other = [ln for ln in set(gl) ^ set(hl) if not the_dimms(ln)]
         if other:
-            left.append("facts no eject changes: %s" % json.dumps(sorted(other)))
+            left.append("facts no eject changes (memory%s, %s, MemTotal, %s are the DIMM's): %s" % (
+                ",".join(str(n) for n in sorted(lost)) or "none",
+                " and ".join(sorted(z.strip() for z in zone_lines)) or "no zone",
+                " and ".join(sorted(ln.split(" : ")[0] for ln in iomem)) or "no iomem",
+                json.dumps(sorted(other))))
         return left
 
     def verdict(self, st, res, snap, dm, before, diffs):
@@ -699,7 +758,7 @@ class Walk:
         follows its TAP line's description, the rest its "#" lines: what
         KZ does not explain, then every difference."""
         kz = self.kz_eject(st, res, dm, before) if diffs else None
-        left = self.kz_unexplained(res, snap, dm, kz[1]) if kz else []
+        left = self.kz_unexplained(res, snap, dm, kz, before) if kz else []
         if kz and not left:
             # an allowed difference, but the walk's end: said so
             return True, [" (KZ, allowed: %s; the walk ends here)" % kz[0]] + diffs, True
