@@ -10,12 +10,14 @@
 # change_lock behind the guest's looping offline (tests/reliability/
 # state-qom-set-made-undo-queue.t's setup), hotmemfs is killed while it
 # is held (no take, no record of one), and restarted with the hold still
-# there: the timers' thread waits at its first lock.  Check 12 reads the
-# plugged size with no wait, as 335 did before df04cc2e: 256M, not the
-# acknowledged 512M -- what 335 read whenever its kill landed in the
-# window, held open here.  Checks 13-14, the hold let go and the take
-# waited for: 512M.  (Once the hold is gone the take is quick: 14 with no
-# wait passed 3 runs of 3, the timing again, so the wait stays.)
+# there: the timers' thread waits at its first lock.  A "#" line reads
+# the plugged size with no wait, as 335 did before df04cc2e: 256M today,
+# not the acknowledged 512M -- what 335 read whenever its kill landed in
+# the window, held open here; said, not checked (reread34 R5: a restore
+# taking the queue before the mount answers would be as right).  Checks
+# 12-13, the hold let go and the take waited for: 512M.  (Once the hold
+# is gone the take is quick: 13 with no wait passed 3 runs of 3, the
+# timing again, so the wait stays.)
 . "$(dirname "$0")/lib.sh"
 require_env
 want_wrapping_shim thread_hold
@@ -43,8 +45,12 @@ rm -f "$TMP/hold.held" "$TMP/hold.where"
 LD_PRELOAD="$(preloads "$TMP/thread_hold.so")" mount_fs "kill -9 with the take held, restart from the state file (the hold still there)"
 file_wait "$TMP/hold.held"
 tap_ok $? "... the timers' thread is held"
-is "$(vmem_requested vm0) $(vmem_plugged vm0)" "$M512 $M256" \
-	"right after the restart: the queue restored, not yet taken (256M plugged, no wait)"
+# the window, said and not checked (reread34 R5): 256M plugged is what
+# the restore does today (the queue taken after the mount), not the
+# only right answer -- a restore that took the queue before the mount
+# answered would say 512M here, as acknowledged, and be no less right
+diag "right after the restart, no wait: $(vmem_requested vm0) requested, $(vmem_plugged vm0) plugged" \
+	"($M256 while the queue restored waits for the held timers' thread)"
 rm -f "$TMP/hold"
 vmem_plugged_wait vm0 $M512
 tap_ok $? "the hold let go: the timers' thread takes the restored queue ($(vmem_plugged vm0) plugged)"
