@@ -16,7 +16,8 @@
  * (virtio_mem)" it added, which memory/ alone cannot tell from a DIMM's),
  * proc/cmdline and sys/kernel/mm/hugepages (the boot parameters and the
  * HugeTLB pool, which memory/ does not show: note29), and
- * proc/sys/vm/hugetlb_optimize_vmemmap (HVO, switched at run time), and
+ * proc/sys/vm/hugetlb_optimize_vmemmap (HVO, switched at run time),
+ * watermark_scale_factor and lowmem_reserve_ratio, and
  * sys/firmware/memmap (the firmware's e820 table, which a profile's e820
  * lines give).  And DIR/dmesg, the log's boot reservation lines
  * (hmfs_export_boot_log(), written by hotmemctl from its dmesg request).
@@ -54,6 +55,13 @@ static const char *const trees[] = {
 	"sys/kernel/mm/hugepages",
 	/* HVO as it runs (writable, hvo31): from-sysfs boots it so (reread31 R8) */
 	"proc/sys/vm/hugetlb_optimize_vmemmap",
+	/*
+	 * the watermark sysctls an operator sets: from-sysfs boots them with
+	 * sysctl.vm.* words (min_free_kbytes is computed unless written, which
+	 * the file does not tell: left out)
+	 */
+	"proc/sys/vm/watermark_scale_factor",
+	"proc/sys/vm/lowmem_reserve_ratio",
 	/* the DIMM slots (PNP0C80:xx), as links: hotmem profile --from-sysfs counts them */
 	"sys/bus/acpi/devices",
 	/*

@@ -1598,26 +1598,90 @@ static int append_hvo(struct found *f, char *buf, size_t len, size_t *n)
 }
 
 /*
- * The watermark sysctls of the dump's proc/sys/vm (a live "/", a hand
- * dump: hotmemctl export writes none): run-time values no boot word
- * hotmem models sets, so not carried; said.
+ * What the sysctl.vm.@name words of command line @cmdline leave in @val
+ * (its value at boot, 6.12's given): each word's value in turn, as
+ * do_sysctl_args() writes them -- watermark_scale_factor one int in
+ * 1..3000 (else refused), lowmem_reserve_ratio the leading ints over the
+ * ratios, one below 1 stored as 0
  */
-static void note_vm_sysctls(struct found *f)
+static void vm_sysctl_booted(const char *cmdline, const char *name, int *val, size_t nr)
 {
-	static const char *const names[] = { "min_free_kbytes", "watermark_scale_factor",
-					     "lowmem_reserve_ratio" };
-	char list[128] = "", rel[64];
+	const bool ratio = !strcmp(name, "lowmem_reserve_ratio");
+	const char *p = cmdline;
+	char w[512];
+
+	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
+		char *eq = strchr(w, '='), *v, *end;
+		size_t i = 0;
+
+		if (!eq || strncmp(w, "sysctl", 6) || (w[6] != '.' && w[6] != '/') ||
+		    strncmp(w + 7, "vm", 2) || (w[9] != '.' && w[9] != '/') ||
+		    (size_t)(eq - w - 10) != strlen(name) || strncmp(w + 10, name, strlen(name)))
+			continue;
+		for (v = eq + 1; i < nr; v = end, i++) {
+			long x = strtol(v, &end, 0);
+
+			if (end == v)
+				break;
+			if (!ratio && (x < 1 || x > 3000 || *end))
+				break;
+			val[i] = ratio && x < 1 ? 0 : (int)x;
+		}
+	}
+}
+
+/* append " sysctl.vm.@name=@value" to @words, quoted when it has spaces */
+static void vm_sysctl_word(char *words, size_t len, size_t *n, const char *name, const char *value)
+{
+	if (*n < len)
+		*n += (size_t)snprintf(words + *n, len - *n,
+				       strchr(value, ' ') ? " sysctl.vm.%s=\"%s\"" : " sysctl.vm.%s=%s",
+				       name, value);
+}
+
+/*
+ * The watermark sysctls of the dump's proc/sys/vm (hotmemctl export copies
+ * watermark_scale_factor and lowmem_reserve_ratio; a live "/"), where they
+ * differ from what command line @buf boots (its sysctl.vm.* words over
+ * 6.12's 10; 256 256 32 0 0, x86-64's five zones: a machine nothing was
+ * changed on comes back with the line it booted with), as the
+ * sysctl.vm.* words that set them at the end of boot (do_sysctl_args()),
+ * appended to @buf: last, so that they win over proc/cmdline's own, as
+ * the kernel applies the words in their order.
+ * min_free_kbytes is the kernel's computation unless an operator wrote
+ * it, which a dump does not tell: not carried, said.
+ */
+static void append_vm_sysctls(struct found *f, char *buf, size_t len)
+{
+	int wsf = 10, ratio[5] = { 256, 256, 32, 0, 0 };
+	char line[128], booted[128], words[256] = "";
+	unsigned long v;
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(rel, sizeof(rel), "proc/sys/vm/%s", names[i]);
-		if (exists(f, rel))
-			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
-					      names[i]);
+	vm_sysctl_booted(buf, "watermark_scale_factor", &wsf, 1);
+	vm_sysctl_booted(buf, "lowmem_reserve_ratio", ratio, 5);
+	if (read_ulong(f, "proc/sys/vm/watermark_scale_factor", &v) && v != (unsigned long)wsf) {
+		snprintf(line, sizeof(line), "%lu", v);
+		vm_sysctl_word(words, sizeof(words), &n, "watermark_scale_factor", line);
 	}
-	if (n)
-		note(f, "proc/sys/vm: %s: run-time sysctls no boot word hotmem models sets, not "
-			"carried (the profile boots with the values the kernel computes)", list);
+	snprintf(booted, sizeof(booted), "%d %d %d %d %d", ratio[0], ratio[1], ratio[2], ratio[3],
+		 ratio[4]);
+	if (!read_line(f, "proc/sys/vm/lowmem_reserve_ratio", line, sizeof(line))) {
+		for (char *c = line; *c; c++)
+			if (*c == '\t')
+				*c = ' ';
+		if (strcmp(line, booted))
+			vm_sysctl_word(words, sizeof(words), &n, "lowmem_reserve_ratio", line);
+	}
+	if (n && strlen(buf) + n < len)
+		strcat(buf, *buf ? words : words + 1);
+	else if (n)
+		note(f, "proc/sys/vm: the watermark sysctls' words do not fit the cmdline line: "
+			"not carried");
+	if (exists(f, "proc/sys/vm/min_free_kbytes"))
+		note(f, "proc/sys/vm: min_free_kbytes: the kernel computes it unless it was written, "
+			"which a dump does not tell: not carried (the profile boots with the value the "
+			"kernel computes; sysctl.vm.min_free_kbytes=N on its cmdline line sets it)");
 }
 
 /*
@@ -1653,7 +1717,6 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 		     sizeof(params) / sizeof(params[0]));
 	print_vmem_params(f, values, sizeof(values), &n);
 	hvo = append_hvo(f, values, sizeof(values), &n);
-	note_vm_sysctls(f);
 	pool = hugetlb_pool(f, boot, pool_buf, sizeof(pool_buf));
 	cmdline_known = !boot_words(f, pool, true, &bw);
 	if (hvo >= 0 && cmdline_known && hvo != bw.cfg.hugetlb_free_vmemmap)
@@ -1662,6 +1725,7 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 			"boot pool's pages are optimised as that says, not as each was when the pool "
 			"took it", hvo, bw.cfg.hugetlb_free_vmemmap ? "on" : "off", hvo ? "on" : "off");
 	merge_values(values, &bw, cmdline, sizeof(cmdline));
+	append_vm_sysctls(f, cmdline, sizeof(cmdline));
 	if (*cmdline)
 		fprintf(out, "cmdline = \"%s\"\n", cmdline);
 }
