@@ -536,6 +536,27 @@ static void test_sysctl_args_as_6_12(void **state)
 	assert_true(strstr(log, "sysctl parameter 'vm.nosuch=1'") > strstr(log, "Kernel command line"));
 	check(sm);
 	hotmem_destroy(sm);
+
+	/*
+	 * a handler that takes less than the value: set, and kernel_write()'s
+	 * short count said (the same guest, booted with these three)
+	 */
+	sm = boot("qemu-512m", IDLE_KERNEL " sysctl.vm.min_free_kbytes=\"9000 1\" "
+		  "sysctl.vm.nr_overcommit_hugepages=\"5 6\" "
+		  "sysctl.vm.lowmem_reserve_ratio=\"100 50x\"");
+	assert_int_equal(hotmem_min_free_kbytes(sm), 9000);
+	assert_int_equal(hotmem_hugetlb_overcommit(sm), 5);
+	hotmem_lowmem_reserve_ratio(sm, ratio);
+	assert_int_equal(ratio[0], 100);
+	assert_int_equal(ratio[1], base[1]);
+	hotmem_dmesg(sm, log, sizeof(log));
+	lines_with(log, "Wrote only", got, sizeof(got));
+	assert_string_equal(got,
+		"<3>Wrote only 5 bytes of 6 writing to proc file sys/vm/min_free_kbytes to set sysctl parameter 'vm.min_free_kbytes=9000 1\n"
+		"<3>Wrote only 2 bytes of 3 writing to proc file sys/vm/nr_overcommit_hugepages to set sysctl parameter 'vm.nr_overcommit_hugepages=5 6\n"
+		"<3>Wrote only 4 bytes of 7 writing to proc file sys/vm/lowmem_reserve_ratio to set sysctl parameter 'vm.lowmem_reserve_ratio=100 50x\n");
+	check(sm);
+	hotmem_destroy(sm);
 	hotmem_destroy(hm);
 }
 
