@@ -338,6 +338,34 @@ static unsigned long zone_present_pages(struct hotmem *hm, int nid, unsigned lon
 }
 
 /*
+ * acpi_numa_memory_affinity_init()'s line (6.12) for the SRAT entry QEMU's
+ * build_srat() (7.2, 9.2) writes over its device-memory region,
+ * hotpluggable, on the last PXM: "ACPI: SRAT: Node 0 PXM 0 [mem
+ * 0x100000000-0x2dfffffff] hotplug" in a qemu-512m guest.  Only where
+ * the machine has QEMU's region whole -- QEMU's total for devices plus
+ * 1 GiB a slot (pc_memory_init()) --: one cut at maxmem (the emulator's
+ * addresses end there; `default` and `numa2` without qemu_maxmem) is not
+ * the region QEMU's table would say, and is not logged; nor is anything
+ * for a machine that is no QEMU's (device_memory = after-ram) or has no
+ * device memory.  The boot RAM's own entries are not logged: a dump reads
+ * QEMU's region from this one (hotmem profile --from-sysfs: maxmem,
+ * qemu_maxmem).
+ */
+static void srat_hotplug_report(struct hotmem *hm)
+{
+	uint64_t base, end, addable;
+	int pxm = hm->nr_possible_nodes - 1;
+
+	if (!hm->cfg.device_memory_qemu)
+		return;
+	hotmem_config_device_memory(&hm->cfg, &base, &end, &addable);
+	if (end > base && end - base == addable + (uint64_t)hm->cfg.ram_slots * (1ULL << 30))
+		pr_info(hm, "ACPI: SRAT: Node %d PXM %d [mem %#010llx-%#010llx] hotplug",
+			hotmem_srat_pxm_to_node(&hm->srat, pxm), pxm, (unsigned long long)base,
+			(unsigned long long)end - 1);
+}
+
+/*
  * free_area_init()'s lines (6.12, every boot): each kernel zone's pfn
  * bounds, where each node's ZONE_MOVABLE begins, memblock's memory by
  * node (adjacent ranges of one node merged, as memblock_add() merges)
@@ -388,6 +416,7 @@ static void free_area_init(struct hotmem *hm)
 	/* x86's max_pfn, e820__end_of_ram_pfn(): where /proc/kpageflags ends */
 	atomic_store(&hm->kernel_max_pfn, max_pfn);
 	find_zone_movable_pfns_for_nodes(hm, min_pfn, max_pfn);
+	srat_hotplug_report(hm);
 	free_area_init_report(hm, min_pfn, max_pfn);
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);

@@ -268,8 +268,9 @@ int hmfs_export(const char *mountpoint, dev_t dev, const char *dir, struct hmfs_
  * skips) -- x86 6.12 reserve_initrd()'s "RAMDISK: [mem ...]",
  * swiotlb_print_info()'s "software IO TLB: mapped [mem ...]",
  * mem_init_print_info()'s "Memory: ...K/...K available (...)" and
- * free_reserved_area()'s "Freeing ... memory: NK", each as `dmesg -r`
- * prints it.  Those lines alone: the rest of the ring differs between
+ * free_reserved_area()'s "Freeing ... memory: NK", and the SRAT's
+ * hotplug range (QEMU's device memory: maxmem, qemu_maxmem), each as
+ * `dmesg -r` prints it.  Those lines alone: the rest of the ring differs between
  * two machines one profile boots (run-time messages, a DIMM replayed at
  * boot), and tree-for-tree comparisons of exports are the round trip's
  * test.  Nothing written when the log has none (a machine without the
@@ -278,7 +279,7 @@ int hmfs_export(const char *mountpoint, dev_t dev, const char *dir, struct hmfs_
 static bool boot_log_line(const char *l)
 {
 	static const char *const says[] = { "RAMDISK: [mem ", "software IO TLB: ", "Memory: ",
-					    "Freeing " };
+					    "Freeing ", "ACPI: SRAT: " };
 
 	if (*l == '<')
 		l += strspn(l, "<0123456789>");

@@ -573,8 +573,12 @@ static void classify_boot_by_rule(struct found *f, bool *boot);
  * acpi_memory_enable_device() (6.12) binds its blocks all the same.  A
  * device with a block below 4 GiB is such (QEMU's device memory region,
  * where DIMMs go, lies above 4 GiB on x86): its blocks taken as boot
- * memory, said.  Its memory in the firmware map (/sys/firmware/memmap at
- * boot) would say it for any device; hotmemctl export does not hold it.
+ * memory, said.  The dump's sys/firmware/memmap (hotmemctl export holds
+ * it since ff17f841) cannot say it above 4 GiB either: 6.12 types a
+ * DIMM's hot-add entry "System RAM" as it does the table's RAM
+ * (firmware_map_add_hotplug()), and a DIMM plugged before boot takes its
+ * N before the table's (classify_fwmap() tells them apart by the blocks
+ * this classification gives, not the other way round).
  */
 static void fw_boot_devices(struct found *f, bool *boot)
 {
@@ -2002,6 +2006,35 @@ static void note_dimm_slots(struct found *f)
 static int write_profile(struct found *f, FILE *out);
 
 /*
+ * maxmem and qemu_maxmem from the guest's SRAT hotplug range [@hs, @he)
+ * (fs_srat_hotplug()), QEMU's device-memory region: its end is where the
+ * guest's physical addresses end (in whole blocks, and past every block
+ * @end found), and with the DIMM slots known (@slots, the PNP0C80
+ * devices) QEMU's -m maxmem= is the region less 1 GiB a slot plus its
+ * RAM, ram_size, the boot blocks' (pc_memory_init(), 7.2: the region is
+ * maxmem - ram_size + 1 GiB a slot).  vmem33: from-sysfs wrote maxmem =
+ * 64G and no qemu_maxmem whatever the dump said.
+ */
+static void maxmem_from_srat(struct found *f, const bool *boot, uint64_t end, int slots,
+			     uint64_t hs, uint64_t he, uint64_t *maxmem, uint64_t *qemu_maxmem)
+{
+	uint64_t ram = 0, size = he - hs, top = (he + f->block_size - 1) & ~(f->block_size - 1);
+
+	for (unsigned long id = 0; id < f->nr; id++)
+		ram += f->blk[id].present && boot[id] ? f->block_size : 0;
+	*maxmem = top > end ? top : (end + f->block_size - 1) & ~(f->block_size - 1);
+	if (slots > 0 && size > (uint64_t)slots * GiB && ram)
+		*qemu_maxmem = size - (uint64_t)slots * GiB + ram;
+	note(f, "maxmem: not in sysfs; %#llx, where dmesg's SRAT hotplug range %#llx-%#llx (QEMU's "
+		"device memory) ends%s; qemu_maxmem %s", (unsigned long long)*maxmem,
+	     (unsigned long long)hs, (unsigned long long)he - 1,
+	     top < end ? ", up to the last block" : "",
+	     *qemu_maxmem ? "its size less 1 GiB a slot plus boot RAM (QEMU's region)" :
+			    "not written: the DIMM slots (sys/bus/acpi/devices' PNP0C80) are not in "
+			    "the dump, QEMU's maxmem is then maxmem - the region's base");
+}
+
+/*
  * The profile, then the boot reservations' realmode and boot_reserved:
  * calibrated by booting the profile written (from_sysfs_boot.c), so after
  * all of it
@@ -2030,7 +2063,9 @@ static int write_profile_calibrated(struct found *f, FILE *out)
 static int write_profile(struct found *f, FILE *out)
 {
 	bool *boot = calloc(f->nr, sizeof(*boot));
-	uint64_t end = blk_start(f, f->nr), maxmem = 64 * GiB;
+	uint64_t end = blk_start(f, f->nr), maxmem = 64 * GiB, qemu_maxmem = 0;
+	unsigned long long hp_start = 0, hp_end = 0;
+	char qm[64] = "";
 	unsigned long first_hot = f->nr;
 	bool hvo_known, ram_fwmap;
 	char head[256];
@@ -2055,15 +2090,21 @@ static int write_profile(struct found *f, FILE *out)
 	else if (f->blk[0].present && boot[0])
 		note(f, "holes inside a block: not in sysfs; memory0 has x86's (the first 4 KiB, "
 			"0x9f000-0xfffff)");
-	if (end > maxmem)
-		maxmem = (end + 64 * GiB - 1) & ~(64 * GiB - 1);
-	note(f, "maxmem: not in sysfs; %llu GiB", (unsigned long long)(maxmem / GiB));
+	slots = count_dimm_slots(f);
+	if (fs_srat_hotplug(f->dir, &hp_start, &hp_end)) {
+		maxmem_from_srat(f, boot, end, slots, hp_start, hp_end, &maxmem, &qemu_maxmem);
+	} else {
+		if (end > maxmem)
+			maxmem = (end + 64 * GiB - 1) & ~(64 * GiB - 1);
+		note(f, "maxmem: not in sysfs; %llu GiB (a dump's dmesg with the guest's \"ACPI: "
+			"SRAT: ... hotplug\" line gives QEMU's device memory, its end and -m maxmem=)",
+		     (unsigned long long)(maxmem / GiB));
+	}
 	if (first_hot < f->nr && !f->fw_links)
 		note(f, "the DIMMs behind hot-added memory: not in sysfs; each hot-added range is "
 			"one DIMM (a static memory group, as ACPI adds it)");
 	if (f->fw_links)
 		note_dimm_slots(f);
-	slots = count_dimm_slots(f);
 	if (slots > 0 && slots < count_hot_runs(f, boot)) {
 		note(f, "slots: %d ACPI memory devices (PNP0C80) but more hot-added ranges: took "
 			"one slot per range", slots);
@@ -2085,9 +2126,11 @@ static int write_profile(struct found *f, FILE *out)
 	print_node_numbering(f, out, boot);
 	fprintf(out, "profile = default\n");
 	fprintf(out, "name = from-sysfs\n");
+	if (qemu_maxmem)
+		snprintf(qm, sizeof(qm), "qemu_maxmem = %#llx\n", (unsigned long long)qemu_maxmem);
 	snprintf(head, sizeof(head), "block_size = %#llx\nmax_physmem_bits = %d\nmaxmem = %#llx\n"
-		 "nodes = %d\n", (unsigned long long)f->block_size, maxmem > (1ULL << 46) ? 52 : 46,
-		 (unsigned long long)maxmem, f->nr_nodes);
+		 "%snodes = %d\n", (unsigned long long)f->block_size, maxmem > (1ULL << 46) ? 52 : 46,
+		 (unsigned long long)maxmem, qm, f->nr_nodes);
 	fputs(head, out);
 	print_cpu_nodes(f, out);
 	print_distance(f, out);

@@ -384,3 +384,29 @@ void fs_boot_calibrate(const struct fs_boot *b, const char *text, FILE *out, FIL
 		    "give: realmode and boot_reserved left out", by_line ? "reserved" : "MemTotal",
 	     want, by_line ? "less" : "more");
 }
+
+bool fs_srat_hotplug(const char *dir, unsigned long long *start, unsigned long long *end)
+{
+	char line[1024];
+	bool any = false;
+	FILE *fp = open_in(dir, "dmesg");
+
+	if (!fp)
+		return false;
+	while (fgets(line, sizeof(line), fp)) {
+		unsigned long long a, e;
+		unsigned int node, pxm;
+		int at = 0;
+
+		if (sscanf(message(line), "ACPI: SRAT: Node %u PXM %u [mem %llx-%llx] hotplug%n", &node,
+			   &pxm, &a, &e, &at) != 4 || !at || e < a)
+			continue;
+		if (!any || a < *start)
+			*start = a;
+		if (!any || e + 1 > *end)
+			*end = e + 1;
+		any = true;
+	}
+	fclose(fp);
+	return any;
+}

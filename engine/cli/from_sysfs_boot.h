@@ -29,4 +29,13 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
  */
 void fs_boot_calibrate(const struct fs_boot *b, const char *text, FILE *out, FILE *notes);
 
+/*
+ * The firmware's hotplug memory range, as a QEMU guest's log says it
+ * (6.12 acpi_numa_memory_affinity_init(): "ACPI: SRAT: Node N PXM P [mem
+ * S-E] hotplug"; QEMU's build_srat() writes one over its device-memory
+ * region): [*@start, *@end) over every such line of DIR/dmesg; false
+ * without one
+ */
+bool fs_srat_hotplug(const char *dir, unsigned long long *start, unsigned long long *end);
+
 #endif

@@ -4,7 +4,8 @@
 # realmode, swiotlb, boot_reserved: tests/fusefs/452's profile, a 6.12.117
 # qemu-512m guest's numbers): the export carries them as a real dump
 # does -- proc/iomem's Kernel lines, and DIR/dmesg with the log's
-# RAMDISK:, software IO TLB:, Memory: and Freeing lines -- and from-sysfs
+# RAMDISK:, software IO TLB:, Memory: and Freeing lines, and the SRAT's
+# hotplug range -- and from-sysfs
 # reads them back, init and .smp_locks placed below bss as vmlinux.lds.S
 # puts them, realmode and boot_reserved calibrated against the Memory:
 # line's reserved by booting the profile.  The second machine is the
@@ -35,6 +36,7 @@ tap_ok $? "exported"
 stop_fs
 is "$(grep -c 'Kernel ' "$TMP/a/proc/iomem")" 4 "... its proc/iomem with the Kernel code, rodata, data and bss lines"
 is "$(sed 's/^<[0-9]>//; s/:.*/:/' "$TMP/a/dmesg")" "RAMDISK:
+ACPI:
 Freeing SMP alternatives memory:
 Memory:
 software IO TLB:
@@ -53,6 +55,10 @@ for k in kernel_image initrd realmode swiotlb boot_reserved; do
 	esac
 	is "$got" "$want" "... $k as the machine booted with it"
 done
+# the SRAT's hotplug range, QEMU's device memory (vmem33: from-sysfs wrote
+# maxmem = 64G and no qemu_maxmem)
+is "$(grep -E '^(qemu_)?maxmem = ' "$TMP/a.profile" | tr '\n' ' ')" "maxmem = 0x2e0000000 qemu_maxmem = 0x100000000 " \
+	"... maxmem and qemu_maxmem qemu-512m's, from the log's SRAT hotplug range and the 4 slots"
 awk '/^ram = / { r = NR } /^(kernel_image|initrd|swiotlb|realmode|boot_reserved) = / && !k { k = NR }
 	END { exit !(r && k > r) }' "$TMP/a.profile"
 tap_ok $? "... written after the ram lines"

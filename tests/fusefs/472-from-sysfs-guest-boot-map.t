@@ -48,6 +48,17 @@ is "$(grep -cE '^(initrd|swiotlb) = ' "$TMP/g.profile") $(grep -c '^realmode = y
 grep -q 'could not infer: boot reservations: realmode and boot_reserved are in no line: boot_reserved = [0-9]*K is what the dump.s "Memory:" line.s reserved (124872K) leaves over, realmode yes' "$TMP/g.notes"
 tap_ok $? "... boot_reserved calibrated against the Memory: line's 124872K reserved, said" || diag "$(grep 'boot reserv' "$TMP/g.notes")"
 
+is "$(grep -E '^(qemu_)?maxmem = ' "$TMP/g.profile")" "maxmem = 0x2e0000000" \
+	"maxmem where dmesg's SRAT hotplug range ends (QEMU's device memory), no qemu_maxmem: no slots in the capture"
+mkdir -p "$TMP/slots"
+cp -r "$D" "$TMP/slots/"
+mkdir -p "$TMP/slots/dump/sys/bus/acpi/devices"
+for i in 0 1 2 3; do ln -s "../../../devices/LNXSYSTM:00/PNP0C80:0$i" "$TMP/slots/dump/sys/bus/acpi/devices/PNP0C80:0$i"; done
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/slots/dump" -o "$TMP/s.profile" 2>/dev/null
+is "$(grep -E '^((qemu_)?maxmem|slots) = ' "$TMP/s.profile" | tr '\n' ' ')" \
+	"maxmem = 0x2e0000000 qemu_maxmem = 0x100000000 slots = 4 " \
+	"... with its 4 PNP0C80 slots: qemu_maxmem 4G, -m 512M,slots=4,maxmem=4G as the guest was run"
+
 mount_fs "the profile mounts" --profile "$TMP/g.profile" --fresh -S none --cmdline hotmem.kernel_alloc=off
 is "$(grep 'Kernel ' "$MNT/proc/iomem")" "$(grep 'Kernel ' "$FIX")" "/proc/iomem: the guest's Kernel lines"
 ctl dmesg >"$TMP/dmesg"
