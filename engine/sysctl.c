@@ -114,20 +114,29 @@ static int vm_admin_reserve_kbytes(struct hotmem *hm, const char *val, size_t le
 	return vm_ulong(hm, VM_ADMIN_RESERVE, val, len, used);
 }
 
-/* the vm sysctls hotmem serves: fusefs/hmfs.h HMFS_VM_SYSCTLS()'s names */
-static const struct {
-	const char *name;
-	int (*write)(struct hotmem *hm, const char *val, size_t len, size_t *used);
-} vm_sysctls[] = {
-	{ "nr_hugepages", vm_nr_hugepages },
-	{ "nr_hugepages_mempolicy", vm_nr_hugepages },	/* no mempolicy at boot: all nodes */
-	{ "nr_overcommit_hugepages", vm_nr_overcommit_hugepages },
-	{ "min_free_kbytes", vm_min_free_kbytes },
-	{ "watermark_scale_factor", vm_watermark_scale_factor },
-	{ "lowmem_reserve_ratio", vm_lowmem_reserve_ratio },
-	{ "hugetlb_optimize_vmemmap", vm_hugetlb_optimize_vmemmap },
-	{ "user_reserve_kbytes", vm_user_reserve_kbytes },
-	{ "admin_reserve_kbytes", vm_admin_reserve_kbytes },
+typedef int vm_sysctl_write_t(struct hotmem *hm, const char *val, size_t len, size_t *used);
+
+/* the vm sysctls hotmem serves: uapi/hmuapi.h HMU_VM_SYSCTLS(), hotmemfs's files */
+#define VM_SYSCTL_NAME(name, id) name,
+static const char *const vm_sysctl_names[] = { HMU_VM_SYSCTLS(VM_SYSCTL_NAME) };
+#undef VM_SYSCTL_NAME
+
+/*
+ * their handlers, by the list's IDs: a name the list gains without one
+ * here is "parameter not found" at boot, which tests/fusefs/463 reads for
+ * every file hotmemfs serves
+ */
+static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
+	[HMU_VM_NR_HUGEPAGES] = vm_nr_hugepages,
+	/* no mempolicy at boot: all nodes */
+	[HMU_VM_NR_HUGEPAGES_MEMPOLICY] = vm_nr_hugepages,
+	[HMU_VM_NR_OVERCOMMIT] = vm_nr_overcommit_hugepages,
+	[HMU_VM_MIN_FREE_KBYTES] = vm_min_free_kbytes,
+	[HMU_VM_WATERMARK_SCALE_FACTOR] = vm_watermark_scale_factor,
+	[HMU_VM_LOWMEM_RESERVE_RATIO] = vm_lowmem_reserve_ratio,
+	[HMU_VM_HUGETLB_OPTIMIZE_VMEMMAP] = vm_hugetlb_optimize_vmemmap,
+	[HMU_VM_USER_RESERVE] = vm_user_reserve_kbytes,
+	[HMU_VM_ADMIN_RESERVE] = vm_admin_reserve_kbytes,
 };
 
 /*
@@ -149,19 +158,28 @@ static const char *const vm_unmodelled[] = {
 	"watermark_boost_factor", "zone_reclaim_mode",
 };
 
-/* %pe of an error pointer: its name (the handlers' errors here) */
-static const char *errname(int err)
+/*
+ * %pe of an error pointer into @buf: lib/errname.c's name of the errnos a
+ * handler here can end with, else the number, as %pe prints an errno it
+ * has no name for (reread34 R6: every other one was "-EIO")
+ */
+static const char *errname(int err, char *buf, size_t len)
 {
-	switch (err) {
-	case -ENOMEM:
-		return "-ENOMEM";
-	case -EINTR:
-		return "-EINTR";
-	case -EBUSY:
-		return "-EBUSY";
-	default:
-		return "-EIO";
-	}
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ -EPERM, "-EPERM" },	{ -ENOENT, "-ENOENT" }, { -EINTR, "-EINTR" },
+		{ -EIO, "-EIO" },	{ -EAGAIN, "-EAGAIN" }, { -ENOMEM, "-ENOMEM" },
+		{ -EACCES, "-EACCES" }, { -EBUSY, "-EBUSY" },	{ -EINVAL, "-EINVAL" },
+		{ -ENOSPC, "-ENOSPC" }, { -ERANGE, "-ERANGE" }, { -EOVERFLOW, "-EOVERFLOW" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, len, "%d", err);
+	return buf;
 }
 
 /*
@@ -184,8 +202,8 @@ static long vm_sysctl_find(const char *name)
 {
 	if (strncmp(name, "vm/", 3))
 		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(vm_sysctls); i++)
-		if (!strcmp(name + 3, vm_sysctls[i].name))
+	for (size_t i = 0; i < ARRAY_SIZE(vm_sysctl_names); i++)
+		if (vm_sysctl_write[i] && !strcmp(name + 3, vm_sysctl_names[i]))
 			return (long)i;
 	return -1;
 }
@@ -205,6 +223,7 @@ bool sysctl_arg_modelled(const char *param)
 static void process_sysctl_arg(struct hotmem *hm, const char *param, const char *val)
 {
 	char name[sizeof(((struct hotmem_config *)0)->cmdline)];
+	char err[16];
 	size_t used, len;
 	long i;
 	int ret;
@@ -221,12 +240,12 @@ static void process_sysctl_arg(struct hotmem *hm, const char *param, const char 
 	i = vm_sysctl_find(name);
 	if (i >= 0) {
 		len = strlen(val);
-		ret = vm_sysctls[i].write(hm, val, len, &used);
+		ret = vm_sysctl_write[i](hm, val, len, &used);
 		if (ret == -EINVAL)
 			pr_err(hm, "Failed to set sysctl parameter '%s=%s': invalid value", param, val);
 		else if (ret)
 			pr_err(hm, "Error %s writing to proc file to set sysctl parameter '%s=%s'",
-			       errname(ret), param, val);
+			       errname(ret, err, sizeof(err)), param, val);
 		else if (used != len)
 			pr_err(hm, "Wrote only %zu bytes of %zu writing to proc file sys/%s to set sysctl parameter '%s=%s",
 			       used, len, name, param, val);

@@ -156,7 +156,7 @@ static const struct {
  * beside it (a file hotmemfs serves and hotmem-enter did not bind was the
  * host's, read-only)
  */
-#define VM_SYSCTL_NAME(name, attr) name,
+#define VM_SYSCTL_NAME(name, id) name,
 static const char *const vm_sysctl_binds[] = { HMFS_VM_SYSCTLS(VM_SYSCTL_NAME) };
 #undef VM_SYSCTL_NAME
 

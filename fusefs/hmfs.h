@@ -1143,25 +1143,13 @@ int hmfs_node_cpumask(struct hmfs_ctx *ctx, int nid, unsigned char *mask, size_t
 /* tree.c */
 /*
  * The /proc/sys/vm files hotmemfs serves, all 0644 in a 0555 procfs
- * directory, in this order: X(NAME, ATTR).  One list: tree.c makes the
- * nodes of it and says which files are sysctls (hmfs_attr_is_sysctl()),
- * hotmem-enter binds each over the real file (enter.c bind_machine()) --
- * a file added here is all three (hotmem-enter kept a list of its own).
+ * directory: engine/uapi/hmuapi.h's HMU_VM_SYSCTLS(), X(NAME, ID), each
+ * the attribute A_SYSCTL_<ID>.  tree.c makes the nodes of it and says
+ * which files are sysctls (hmfs_attr_is_sysctl()), hotmem-enter binds each
+ * over the real file (enter.c bind_machine()), the engine applies the
+ * sysctl.vm.* boot words of the same names.
  */
-#define HMFS_VM_SYSCTLS(X)                                                                         \
-	/* mm/hugetlb_sysctl.c's hugetlb_table[] (6.18; 6.12's in mm/hugetlb.c): the global pool */ \
-	X("nr_hugepages", A_SYSCTL_NR_HUGEPAGES)                                                   \
-	X("nr_hugepages_mempolicy", A_SYSCTL_NR_HUGEPAGES_MEMPOLICY)                               \
-	X("nr_overcommit_hugepages", A_SYSCTL_NR_OVERCOMMIT)                                       \
-	/* the watermarks' own (zoneinfo's min, low, high, protection): 6.12 page_alloc_sysctl_table */ \
-	X("min_free_kbytes", A_SYSCTL_MIN_FREE_KBYTES)                                             \
-	X("watermark_scale_factor", A_SYSCTL_WATERMARK_SCALE_FACTOR)                               \
-	X("lowmem_reserve_ratio", A_SYSCTL_LOWMEM_RESERVE_RATIO)                                   \
-	/* 6.12 mm/hugetlb_vmemmap.c hugetlb_vmemmap_sysctls[]: proc_dobool() */                   \
-	X("hugetlb_optimize_vmemmap", A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP)                           \
-	/* 6.12 kernel/sysctl.c vm_table[]: proc_doulongvec_minmax() */                            \
-	X("user_reserve_kbytes", A_SYSCTL_USER_RESERVE)                                            \
-	X("admin_reserve_kbytes", A_SYSCTL_ADMIN_RESERVE)
+#define HMFS_VM_SYSCTLS(X) HMU_VM_SYSCTLS(X)
 
 /* a /proc/sys/vm file (vm_sysctls[]), whose write past the file's start changes nothing */
 bool hmfs_attr_is_sysctl(enum hmfs_attr a);

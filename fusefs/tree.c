@@ -398,7 +398,7 @@ static void sn_acpi(struct hmfs_ctx *ctx, int devices, int system, int bus)
 }
 
 /* the /proc/sys/vm files hotmemfs serves: hmfs.h's HMFS_VM_SYSCTLS() */
-#define VM_SYSCTL(name, attr) { name, attr },
+#define VM_SYSCTL(name, id) { name, A_SYSCTL_##id },
 static const struct {
 	const char *name;
 	enum hmfs_attr attr;

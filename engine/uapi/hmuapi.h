@@ -133,6 +133,34 @@ int hmu_sysctl_get_ints_nr(const char *buf, size_t count, int *vals, size_t n, l
 int hmu_sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, long long min,
 			long long max, size_t *used);
 
+/*
+ * The /proc/sys/vm files hotmem models, in the order hotmemfs lists them:
+ * X(NAME, ID).  One list for all who name them: the engine applies the
+ * command line's sysctl.vm.NAME= words through their handlers
+ * (engine/sysctl.c), hotmemfs serves each as the file of attribute
+ * A_SYSCTL_<ID> (fusefs/tree.c), hotmem-enter binds each over the real
+ * file (fusefs/enter.c) -- a name added here is all three (reread34 R6:
+ * the engine had a list of its own beside hotmemfs's).
+ */
+#define HMU_VM_SYSCTLS(X)                                                                          \
+	/* mm/hugetlb_sysctl.c's hugetlb_table[] (6.18; 6.12's in mm/hugetlb.c): the global pool */ \
+	X("nr_hugepages", NR_HUGEPAGES)                                                            \
+	X("nr_hugepages_mempolicy", NR_HUGEPAGES_MEMPOLICY)                                        \
+	X("nr_overcommit_hugepages", NR_OVERCOMMIT)                                                \
+	/* the watermarks' own (zoneinfo's min, low, high, protection): 6.12 page_alloc_sysctl_table */ \
+	X("min_free_kbytes", MIN_FREE_KBYTES)                                                      \
+	X("watermark_scale_factor", WATERMARK_SCALE_FACTOR)                                        \
+	X("lowmem_reserve_ratio", LOWMEM_RESERVE_RATIO)                                            \
+	/* 6.12 mm/hugetlb_vmemmap.c hugetlb_vmemmap_sysctls[]: proc_dobool() */                   \
+	X("hugetlb_optimize_vmemmap", HUGETLB_OPTIMIZE_VMEMMAP)                                    \
+	/* 6.12 kernel/sysctl.c vm_table[]: proc_doulongvec_minmax() */                            \
+	X("user_reserve_kbytes", USER_RESERVE)                                                     \
+	X("admin_reserve_kbytes", ADMIN_RESERVE)
+
+#define HMU_VM_SYSCTL_ENUM(name, id) HMU_VM_##id,
+enum hmu_vm_sysctl { HMU_VM_SYSCTLS(HMU_VM_SYSCTL_ENUM) HMU_VM_NR_SYSCTLS };
+#undef HMU_VM_SYSCTL_ENUM
+
 /* ---- hotmem's own numbers (numbers.c): what a user types to its tools -- */
 /* decimal, or hex after 0x, never C's octal: kstrtoll()'s sign and end; -EINVAL */
 int hmu_number(const char *s, long long *res);
