@@ -28,6 +28,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1604,9 +1605,12 @@ static int append_hvo(struct found *f, char *buf, size_t len, size_t *n)
 /*
  * What the sysctl.vm.@name words of command line @cmdline leave in @val
  * (its value at boot, 6.12's given): each word's value in turn, as
- * do_sysctl_args() writes them -- watermark_scale_factor one int in
- * 1..3000 (else refused), lowmem_reserve_ratio the leading ints over the
- * ratios, one below 1 stored as 0
+ * do_sysctl_args() writes them, parsed by the handler's own parser, the
+ * one the engine's boot and hotmemfs's writes take (uapi/sysctl.c; not
+ * strtol(), which took "+50" and "1,2" the kernel refuses, reread34 R7):
+ * watermark_scale_factor one int in 1..3000 (else refused, nothing
+ * stored), lowmem_reserve_ratio the ints before a bad one over the
+ * ratios, one below 1 stored as 0 (lowmem_reserve_ratio_sysctl_handler())
  */
 static void vm_sysctl_booted(const char *cmdline, const char *name, int *val, size_t nr)
 {
@@ -1615,22 +1619,22 @@ static void vm_sysctl_booted(const char *cmdline, const char *name, int *val, si
 	char w[512];
 
 	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
-		char *eq = strchr(w, '='), *v, *end;
-		size_t i = 0;
+		char *eq = strchr(w, '=');
+		int got[8];
+		size_t used, n = 0;
 
 		if (!eq || strncmp(w, "sysctl", 6) || (w[6] != '.' && w[6] != '/') ||
 		    strncmp(w + 7, "vm", 2) || (w[9] != '.' && w[9] != '/') ||
-		    (size_t)(eq - w - 10) != strlen(name) || strncmp(w + 10, name, strlen(name)))
+		    (size_t)(eq - w - 10) != strlen(name) || strncmp(w + 10, name, strlen(name)) ||
+		    !eq[1] || nr > sizeof(got) / sizeof(got[0]))
 			continue;
-		for (v = eq + 1; i < nr; v = end, i++) {
-			long x = strtol(v, &end, 0);
-
-			if (end == v)
-				break;
-			if (!ratio && (x < 1 || x > 3000 || *end))
-				break;
-			val[i] = ratio && x < 1 ? 0 : (int)x;
-		}
+		if (ratio)
+			(void)hmu_sysctl_get_ints_nr(eq + 1, strlen(eq + 1), got, nr, INT_MIN, INT_MAX,
+						     &used, &n);
+		else if (!hmu_sysctl_get_ints(eq + 1, strlen(eq + 1), got, 1, 1, 3000, &used))
+			n = 1;
+		for (size_t i = 0; i < n; i++)
+			val[i] = ratio && got[i] < 1 ? 0 : got[i];
 	}
 }
 

@@ -52,4 +52,18 @@ is "$(cmdline_of "$TMP/v.profile")" \
 	"a value other than proc/cmdline boots, 6.12's own too: its word; the ratios 6.12 boots: none"
 grep -q "proc/sys/vm: min_free_kbytes: the kernel computes it unless it was written" "$TMP/v.notes"
 tap_ok $? "... min_free_kbytes said, not carried" || diag "$(grep proc/sys/vm "$TMP/v.notes")"
+# words the kernel's parser refuses ("+50": no digit first) or stops in
+# ("1,2": ',' ends no number, nothing stored) boot 6.12's values: nothing
+# changed, so the line comes back as it booted (reread34 R7: from-sysfs
+# parsed them with strtol(), took 50 and ratio 1, and added words)
+mount_fs "qemu-512m booted with words the handlers refuse" --fresh -S none --profile qemu-512m \
+	--cmdline "hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=+50 sysctl.vm.lowmem_reserve_ratio=1,2"
+is "$(cat "$MNT/$V/watermark_scale_factor") $(tr '\t' , <"$MNT/$V/lowmem_reserve_ratio")" "10 256,256,32,0,0" \
+	"... the engine took neither"
+ctl export "$TMP/r" >/dev/null
+"$HM" profile --from-sysfs "$TMP/r" -o "$TMP/r.profile" 2>"$TMP/r.notes"
+is "$(cmdline_of "$TMP/r.profile")" \
+	"hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=+50 sysctl.vm.lowmem_reserve_ratio=1,2" \
+	"... export -> from-sysfs gives the line it booted with"
+stop_fs
 done_testing
