@@ -241,6 +241,33 @@ static void add_qemu_e820(struct hotmem_config *cfg, uint64_t ram_end)
 }
 
 /*
+ * qemu-512m's boot reservations: a 6.12.117 guest's
+ * (tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt and its dmesg): the
+ * kernel image where that boot's KASLR put it (/proc/iomem's Kernel
+ * lines; init, .smp_locks and .bss..decrypted from the Debian vmlinux's
+ * sections at the same offset from _text), its initrd ("RAMDISK: [mem
+ * 0x1fecd000-0x1ffdffff]"), the first MiB, SWIOTLB's 64 MiB (its SRAT's
+ * hotplug range reaches 11.5 GiB) and the rest: the Memory: line's
+ * 124872K reserved less the memmap, the image, the initrd, the first MiB
+ * and SWIOTLB -- 1099 pages, 4396K.
+ */
+static void qemu_512m_boot_reserve(struct hm_boot_reserve *br)
+{
+	br->kernel_image = true;
+	br->code = (struct hm_phys_range){ 0x8a00000, 0x99fffff };
+	br->rodata = (struct hm_phys_range){ 0x9a00000, 0xa570fff };
+	br->data = (struct hm_phys_range){ 0xa600000, 0xa870f7f };
+	br->init = (struct hm_phys_range){ 0xad01000, 0xb12afff };
+	br->smp_locks = (struct hm_phys_range){ 0xb12b000, 0xb134fff };
+	br->bss = (struct hm_phys_range){ 0xb136000, 0xb5fffff };
+	br->bss_decrypted_unused = (struct hm_phys_range){ 0xb405000, 0xb5fffff };
+	br->initrd = (struct hm_phys_range){ 0x1fecd000, 0x1ffdffff };
+	br->realmode = true;
+	br->swiotlb = 64ULL << 20;
+	br->boot_reserved = 4396ULL << 10;
+}
+
+/*
  * the QEMU guest of tests/kernel/run_hotplug.py: -m 512M,slots=4,maxmem=4G,
  * Debian's 6.12 kernel: CONFIG_MEMORY_FAILURE=y, CONFIG_CRASH_HOTPLUG=y and
  * CONFIG_PM_ADVANCED_DEBUG=y (its memory/ listing,
@@ -252,6 +279,7 @@ static void profile_qemu_512m(struct hotmem_config *cfg)
 	config_common(cfg, "qemu-512m");
 	add_low_ram(cfg, QEMU_512M_RAM_END, 0);
 	add_qemu_e820(cfg, QEMU_512M_RAM_END);
+	qemu_512m_boot_reserve(&cfg->boot_reserve);
 	cfg->ram_slots = 4;
 	cfg->device_memory_qemu = true;
 	/* -m maxmem=4G: physical addresses end where QEMU's region does, 11.5 GiB */

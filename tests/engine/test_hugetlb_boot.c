@@ -55,7 +55,10 @@ static void test_hugepages_pre_allocates_from_boot_memory(void **state)
 	hotmem_hugetlb_next_nid(hm, &to_alloc, &to_free);
 	assert_int_equal(to_alloc, 0);
 	hotmem_dmesg(hm, log, sizeof(log));
+	/* the boot reservations' Memory: line between them, as in the guest (2026-12-03) */
 	assert_non_null(strstr(log, "<6>Policy zone: DMA32\n"
+				    "<6>Freeing SMP alternatives memory: 40K\n<6>Memory: "));
+	assert_non_null(strstr(log, "cma-reserved)\n"
 				    "<6>HugeTLB: registered 2.00 MiB page size, pre-allocated 8 pages\n"
 				    "<6>HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB page\n"));
 	check(hm);

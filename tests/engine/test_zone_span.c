@@ -309,6 +309,11 @@ static void test_qemu_512m_boot_map_is_qemus_e820(void **state)
 		{ 0x9fc00, 0x9ffff, "Reserved" },
 		{ 0xf0000, 0xfffff, "Reserved" },
 		{ 0x100000, 0x1ffdffff, "System RAM" },
+		/* the guest's kernel image, under it (depth 1) */
+		{ 0x8a00000, 0x99fffff, "Kernel code" },
+		{ 0x9a00000, 0xa570fff, "Kernel rodata" },
+		{ 0xa600000, 0xa870f7f, "Kernel data" },
+		{ 0xb136000, 0xb5fffff, "Kernel bss" },
 		{ 0x1ffe0000, 0x1fffffff, "Reserved" },
 		{ 0xfffc0000, 0xffffffff, "Reserved" },
 		{ 0x100000000, 0x107ffffff, "System RAM" },
@@ -335,7 +340,7 @@ static void test_qemu_512m_boot_map_is_qemus_e820(void **state)
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(io[i].start, iomem[i].start);
 		assert_int_equal(io[i].end, iomem[i].end);
-		assert_int_equal(io[i].depth, 0);
+		assert_int_equal(io[i].depth, !strncmp(iomem[i].name, "Kernel ", 7));
 		assert_string_equal(io[i].name, iomem[i].name);
 	}
 	n = hotmem_firmware_map(hm, fw, 16);

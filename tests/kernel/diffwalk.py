@@ -102,21 +102,17 @@ NODES = {"movable_node": 2, "2node": 2, "2node-online": 2}
 # Each entry normalises one difference away on both sides' facts, and
 # says where it is documented.  Nothing else is normalised.
 ALLOWLIST = [
-    # K0, the MemTotal memblock gap: the guest's kernel image and boot
-    # memblock reservations (SWIOTLB's 64 MiB among them) are not taken
-    # by hotmem, so MemTotal and each zone's managed pages sit above the
-    # guest's from boot on (docs/profile.md, qemu-512m's row: "Its boot
-    # MemTotal is about 504 MiB where the guest's is 397 MiB").  Compared:
-    # their changes since boot, not their values.
-    ("K0", "docs/profile.md qemu-512m: boot MemTotal above the guest's (memblock reservations)",
-     "delta:meminfo MemTotal,zone managed"),
-    # K1: with boot ZONE_MOVABLE the guest's memblock reservations sit in
-    # it and refuse an offline (EBUSY) hotmem makes (docs/engine.md "Where
-    # we differ", abuse30c K1).  The walk boots no kernelcore=/movablecore=
-    # and writes no boot block (memory0-3), so K1 cannot arise: named so
-    # that a walk made to write them knows where its difference is said.
-    ("K1", "docs/engine.md 'Where we differ from the kernel': boot Movable blocks and memblock (abuse30c K1)",
-     "boot-blocks"),
+    # K0, the MemTotal memblock gap, for a profile without boot
+    # reservations only -- the 2-node walks' (its ram lines drop
+    # qemu-512m's): the guest's kernel image and boot memblock reservations
+    # (SWIOTLB's 64 MiB among them) are not taken there, so MemTotal and
+    # each zone's managed pages sit above the guest's from boot on
+    # (docs/profile.md, kernel_image ... boot_reserved).  Compared: their
+    # changes since boot, not their values.  qemu-512m takes the guest's
+    # reservations (2026-12-03): its walks compare MemTotal, managed and
+    # the zonelists' "Total pages" as they are.
+    ("K0", "docs/profile.md kernel_image ... boot_reserved: a profile without the guest's boot reservations",
+     "delta:meminfo MemTotal,zone managed (2-node walks)"),
     # KZ: the kernel's own allocations are a model (docs/engine.md "Where
     # we differ": "sites, sizes and timing are calibrated ... not traced"):
     # whether an unmovable kernel allocation has landed in a kernel-zone
@@ -448,6 +444,8 @@ class Walk:
         self.devices = {}  # id -> size: the guest's (the truth)
         self.next_id = 1
         self.base = None  # K0's boot values per side
+        # K0: only a profile of its own (the 2-node walks') lacks the guest's boot reservations
+        self.k0 = CONFIGS[a.config][1] is not None
         self.diverged = None
         self.script = None  # --script's steps, left to take
 
@@ -465,7 +463,7 @@ class Walk:
             m = re.match(r"zone (\S+) .* managed=(\d+)$", ln)
             if m:
                 vals["managed " + m.group(1)] = int(m.group(2))
-        if self.base is None or side not in self.base:
+        if not self.k0 or self.base is None or side not in self.base:
             return lines, vals
         base = self.base[side]
         norm = []
@@ -506,8 +504,10 @@ class Walk:
         # "hotmem:" debug line are the emulator's").
         lines = [ln for ln in side.dmesg() if not ln.startswith("<7>")]
         lines = [ln for ln in lines if not DMESG_STAMP.sub("", ln).startswith("hotmem: ")]
-        return [re.sub(r"Total pages: \d+", "Total pages: (K0)", DMESG_STAMP.sub("", ln)).rstrip()
-                for ln in lines if DMESG_HOTPLUG.search(ln)]
+        lines = [DMESG_STAMP.sub("", ln).rstrip() for ln in lines if DMESG_HOTPLUG.search(ln)]
+        if self.k0:
+            lines = [re.sub(r"Total pages: \d+", "Total pages: (K0)", ln) for ln in lines]
+        return lines
 
     # --- steps
     def pick_step(self, gblocks):
