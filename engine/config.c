@@ -1639,6 +1639,12 @@ static int key_kernel_image(struct profile_line *pl)
 	char *save = NULL;
 
 	kernel_image_clear(&tmp);
+	tmp.kernel_image = false;
+	/* none: no image reserved (a built-in's, qemu-512m's, taken out) */
+	if (!strcmp(pl->val, "none")) {
+		*br = tmp;
+		return 0;
+	}
 	for (char *tok = strtok_r(pl->val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		char *eq = strchr(tok, '=');
 		struct hm_phys_range *r;
@@ -1662,8 +1668,12 @@ static int key_kernel_image(struct profile_line *pl)
 
 static int key_initrd(struct profile_line *pl)
 {
+	if (!strcmp(pl->val, "none")) {
+		memset(&pl->cfg->boot_reserve.initrd, 0, sizeof(pl->cfg->boot_reserve.initrd));
+		return 0;
+	}
 	if (parse_phys_range(pl->val, &pl->cfg->boot_reserve.initrd))
-		return seterr(pl->err, pl->errlen, "line %d: initrd: expected START-END", pl->line);
+		return seterr(pl->err, pl->errlen, "line %d: initrd: expected START-END or none", pl->line);
 	return 0;
 }
 

@@ -7065,6 +7065,53 @@ static void qemu_512m_maxmem_moved(json_object *saved, const char *lines, char *
 			 "\nhotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved");
 }
 
+/* the profile keys of the boot's memblock reservations (docs/profile.md) */
+static const char *const boot_reserve_keys[] = { "kernel_image", "initrd", "realmode", "swiotlb",
+						 "boot_reserved" };
+
+/* @saved has a line of none of boot_reserve_keys[]; @lines one of each in @base's */
+static bool boot_reserve_taken_since(json_object *saved, const char *lines, const char *base)
+{
+	for (size_t i = 0; i < sizeof(boot_reserve_keys) / sizeof(boot_reserve_keys[0]); i++) {
+		const char *k = boot_reserve_keys[i];
+		size_t klen = strlen(k);
+
+		if (saved_has_key(saved, k, klen))
+			return false;
+	}
+	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+		for (size_t i = 0; i < sizeof(boot_reserve_keys) / sizeof(boot_reserve_keys[0]); i++)
+			if (line_of_key(l, boot_reserve_keys[i], strlen(boot_reserve_keys[i])) &&
+			    lines_have_n(base, l, strcspn(l, "\n")))
+				return true;
+	return false;
+}
+
+/*
+ * Into @buf after what is there: that qemu-512m takes its 6.12.117
+ * guest's boot reservations since 2026-12-03 (it took none) when a file
+ * saved before has no line of them and the profile has the built-in's
+ * (@base, its description), and the lines that give the machine as saved.
+ * The machine did change -- about 106 MiB less free at boot -- so the file
+ * is refused as maxmem's move is; a built-in's own state file restores
+ * (its name is its profile).  A file the RAM hint covers needs no more:
+ * its ram lines drop the built-in's reservations too (engine/config.c).
+ */
+static void qemu_512m_boot_reserve_moved(json_object *saved, const char *lines, const char *base,
+					 char *buf, size_t len)
+{
+	size_t n = strlen(buf);
+
+	if (n >= len || !boot_reserve_taken_since(saved, lines, base))
+		return;
+	if (n)
+		snprintf(buf + n, len - n,
+			 " (those ram lines drop the boot reservations qemu-512m takes since 2026-12-03 too, as saved)");
+	else
+		snprintf(buf + n, len - n,
+			 "\nhotmemfs: qemu-512m takes its 6.12.117 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406860 kB; it took none): 'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved");
+}
+
 /*
  * @ref's descriptions, of the default built-in and of @cfg's base (an
  * unknown one: the default's); -ENOMEM, @ref's allocations the
@@ -7094,7 +7141,7 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 {
 	struct lines_diff d;
 	struct predated_ref ref = { NULL, NULL };
-	char moved[768];
+	char moved[1024] = "";
 	int ret;
 
 	if (!saved || !json_object_array_length(saved) || !ctx->profile_lines)
@@ -7102,6 +7149,12 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 	ret = predated_ref_get(&ctx->cfg, &ref);
 	if (!ret)
 		ret = profile_lines_diff(saved, ctx->profile_lines, &ref, &d);
+	if (!ret && (d.nr_gone || d.nr_added)) {
+		qemu_512m_moved(saved, ctx->profile_lines, moved, sizeof(moved));
+		qemu_512m_boot_reserve_moved(saved, ctx->profile_lines, ref.base, moved,
+					     sizeof(moved));
+		qemu_512m_maxmem_moved(saved, ctx->profile_lines, moved, sizeof(moved));
+	}
 	free(ref.always);
 	free(ref.base);
 	if (ret) {
@@ -7111,8 +7164,6 @@ static int check_profile_config(struct hmfs_ctx *ctx, json_object *saved, char *
 	}
 	if (!d.nr_gone && !d.nr_added)
 		return 0;
-	qemu_512m_moved(saved, ctx->profile_lines, moved, sizeof(moved));
-	qemu_512m_maxmem_moved(saved, ctx->profile_lines, moved, sizeof(moved));
 	snprintf(err, errlen,
 		 "state file %s: the profile file %s changed since this state was saved%s%s%s%s%s%s%s%s\n"
 		 "hotmemfs: refusing to restore it onto a different machine; put the profile back "

@@ -6,7 +6,8 @@
 # the BIOS flash, the HyperTransport hole below 1 TiB), and /proc/iomem's
 # memory lines are the kernel's resources of it (e820__reserve_resources()
 # after trim_bios_range(): page 0 reserved) -- the guest's lines but its
-# PCI windows, ROMs, IOAPIC, HPET and kernel image.  A hot-added DIMM's
+# PCI windows, ROMs, IOAPIC and HPET (its Kernel code ... bss lines too
+# since 2026-12-03, qemu-512m's boot reservations).  A hot-added DIMM's
 # System RAM comes in address order, before the reserved hole at
 # 0xfd00000000, and is memmap/7 as in the guest.  Before, both maps were
 # made from the profile's RAM ranges: RAM to 0x9efff, one Reserved
@@ -20,8 +21,8 @@ need_file "$FIX"
 section() { awk -v s="## $1" '$0 == s { on = 1; next } /^## / { on = 0 } on' "$FIX"; }
 
 mount_fs "hotmemfs mounts qemu-512m" --profile qemu-512m --fresh --cmdline hotmem.kernel_alloc=off
-want=$(section /proc/iomem | grep -E '^[0-9a-f]+-[0-9a-f]+ : (System RAM|Reserved)$')
-is "$(cat "$MNT/proc/iomem")" "$want" "/proc/iomem: the guest's System RAM and Reserved lines"
+want=$(section /proc/iomem | grep -E '^([0-9a-f]+-[0-9a-f]+ : (System RAM|Reserved)|  [0-9a-f]+-[0-9a-f]+ : Kernel (code|rodata|data|bss))$')
+is "$(cat "$MNT/proc/iomem")" "$want" "/proc/iomem: the guest's System RAM, Reserved and Kernel lines"
 fwmap() {
 	local e
 	for e in $(ls "$MNT/sys/firmware/memmap" | sort -n); do

@@ -10,8 +10,9 @@
 # With kernelcore=10% the kernel image lies in boot ZONE_MOVABLE: memory1
 # refuses its offline at once with EBUSY at the image's first page, as
 # the guest does ("page dumped because: unmovable page"; hotmem trusted
-# ZONE_MOVABLE and looped), memory2 goes offline.  A profile without the
-# keys boots as before; misplaced parts are refused, naming their line
+# ZONE_MOVABLE and looped), memory2 goes offline.  The built-in has the
+# keys since 2026-12-03; taken out (kernel_image = none ...) it boots as
+# before; misplaced parts are refused, naming their line
 # (reread33 R5).
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -67,9 +68,17 @@ is "$(w "$MNT/sys/devices/system/memory/memory2/state" offline)" ret=7 \
 	"memory2 goes offline, as in the guest"
 stop_fs
 
-mount_fs "qemu-512m without the keys" --profile qemu-512m --fresh -S none \
+# the built-in has the guest's keys since 2026-12-03: the same machine
+mount_fs "the built-in qemu-512m" --profile qemu-512m --fresh -S none \
 	--cmdline hotmem.kernel_alloc=off
-is "$(grep '^MemTotal:' "$MNT/proc/meminfo")" "MemTotal:         515576 kB" "... boots as before"
+is "$(grep '^MemTotal:' "$MNT/proc/meminfo") $(grep -c 'Kernel ' "$MNT/proc/iomem")" \
+	"MemTotal:         406860 kB 4" "... the guest's MemTotal and 4 Kernel lines, as the file"
+stop_fs
+printf 'profile = qemu-512m\nkernel_image = none\ninitrd = none\nrealmode = no\nswiotlb = 0\nboot_reserved = 0\n' \
+	>"$TMP/none.profile"
+mount_fs "qemu-512m with its keys taken out (none, no, 0)" --profile "$TMP/none.profile" --fresh -S none \
+	--cmdline hotmem.kernel_alloc=off
+is "$(grep '^MemTotal:' "$MNT/proc/meminfo")" "MemTotal:         515576 kB" "... boots as before 2026-12-03"
 is "$(grep -c 'Kernel ' "$MNT/proc/iomem")" 0 "... no Kernel lines"
 stop_fs
 
