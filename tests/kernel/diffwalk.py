@@ -67,7 +67,7 @@ MIB = 1 << 20
 # four DIMM slots, QEMU's maxmem 4 GiB (device memory 3.5 GiB from 4 GiB);
 # hotmem's qemu-512m profile is that guest (docs/profile.md)
 QEMU_MACHINE = ["-m", "512M,slots=4,maxmem=4G"]
-BASE_CMDLINE = "console=ttyS0 panic=-1 quiet loglevel=4"
+BASE_CMDLINE = "console=ttyS0 panic=-1 quiet loglevel=4 nokaslr"
 
 # Two nodes, node 1 without CPUs: 256 MiB each (QEMU puts node 0's below
 # node 1's), both CPUs on node 0.  hotmem: qemu-512m's ranges split at
@@ -99,17 +99,36 @@ CONFIGS = {
 NODES = {"movable_node": 2, "2node": 2, "2node-online": 2}
 
 
-def qemu_512m_initrd(initrd):
-    """qemu-512m's initrd line for the guest's -initrd FILE: where QEMU 7.2's
+# The guest boots with nokaslr: KASLR places its image anew each boot and
+# its boot reservations move with it by a few pages (126168K, 126176K,
+# 126180K "reserved" seen, the same initramfs), so a walk comparing
+# MemTotal and managed as they are needs one placement: CONFIG_PHYSICAL_START,
+# 0x1000000, the capture's sections (engine/config.c qemu_512m_boot_reserve(),
+# _text 0x8a00000) moved down with _text.
+NOKASLR_TEXT_DELTA = 0x8a00000 - 0x1000000
+KERNEL_IMAGE_CAPTURE = (("code", 0x8a00000, 0x99fffff), ("rodata", 0x9a00000, 0xa570fff),
+                        ("data", 0xa600000, 0xa870f7f), ("init", 0xad01000, 0xb12afff),
+                        ("smp_locks", 0xb12b000, 0xb134fff), ("bss", 0xb136000, 0xb5fffff),
+                        ("bss_decrypted_unused", 0xb405000, 0xb5fffff))
+
+
+def qemu_512m_walk_profile(initrd):
+    """qemu-512m as the walk's nokaslr guest boots: its image at
+    0x1000000; its initrd, the walk's initramfs, where QEMU 7.2's
     x86_load_linux() puts it, (below_4g_mem_size - acpi_data_size(0x20000)
-    - 1 - size) & ~4095, reserved page-wide by early_reserve_initrd().  The
-    built-in's is its capture's (1100K); the walk's initramfs is larger, and
-    until populate_rootfs() frees it the boot's free memory -- the one
-    init_per_zone_wmark_min() computes min_free_kbytes from -- is the
-    guest's only with the guest's initrd."""
+    - 1 - size) & ~4095, reserved page-wide by early_reserve_initrd() (the
+    built-in's is its capture's 1100K; until populate_rootfs() frees it the
+    boot's free memory -- init_per_zone_wmark_min()'s min_free_kbytes -- is
+    the guest's only with the guest's initrd: 2522 here, not 2526); and
+    boot_reserved as that guest's "Memory:" line leaves it: 126168K
+    reserved less the memmap, image, initrd, first MiB and SWIOTLB, 4388K
+    (the capture's KASLR boot: 4396K)."""
     size = os.path.getsize(initrd)
     start = ((512 << 20) - 0x20000 - 1 - size) & ~4095
-    return "profile = qemu-512m\ninitrd = %#x-%#x\n" % (start, ((start + size + 4095) & ~4095) - 1)
+    image = " ".join("%s=%#x-%#x" % (n, a - NOKASLR_TEXT_DELTA, b - NOKASLR_TEXT_DELTA)
+                     for n, a, b in KERNEL_IMAGE_CAPTURE)
+    return ("profile = qemu-512m\nkernel_image = %s\ninitrd = %#x-%#x\nboot_reserved = 4388K\n" %
+            (image, start, ((start + size + 4095) & ~4095) - 1))
 
 # ---- the allowlist: known, documented differences -----------------------------
 # Each entry normalises one difference away on both sides' facts, and
@@ -885,7 +904,7 @@ def main():
                     help="the build directory of hotmemfs and hotmemctl")
     a = ap.parse_args()
     qemu_args, profile, cmdline = CONFIGS[a.config]
-    profile = profile or qemu_512m_initrd(a.initrd)
+    profile = profile or qemu_512m_walk_profile(a.initrd)
     script = None
     if a.script:
         with open(a.script) as f:
