@@ -11,7 +11,7 @@ JSONC_LIBS       := $(shell pkg-config --libs json-c)
 HMFS_CORE_OBJS := $(addprefix $(BUILD)/fusefs/,sysfs_parse.o uevent.o netns_owner.o ctlargs.o crc32.o)
 HMFS_OBJS := $(HMFS_CORE_OBJS) \
 	$(addprefix $(BUILD)/fusefs/,tree.o incarn.o htab.o nodelink.o nodecpu.o acpi.o iattr.o attrs.o vmstat.o pagetypeinfo.o kpage.o machine.o devlock.o json.o fs.o splice.o uring.o events.o dev.o ctl.o qmp.o \
-		ctlsock.o qmpread.o state.o main.o)
+		ctlsock.o qmpread.o state.o state_profile.o main.o)
 # the fuzz harnesses link these objects but main's (tests/fuzz/fuzz.mk
 # FUZZ_HMFS_REST), uring.o among them: its library too (target-specific,
 # appended to fuzz.mk's list whenever that is read)

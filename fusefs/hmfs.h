@@ -2377,13 +2377,7 @@ void hmfs_state_restore_timer(struct hmfs_ctx *ctx, struct json_object *dev);
 unsigned long hmfs_state_restore_blocks(struct hmfs_ctx *ctx, struct json_object *runs,
 					unsigned long *first_astray);
 void hmfs_state_restore_params(struct hmfs_ctx *ctx, struct json_object *params);
-/*
- * ctx->profile_lines from @cfg, the profile file's machine as parsed
- * (before --cmdline): what the state file's "profile-config" keeps and
- * a restore compares
- */
-int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *cfg, char *err,
-			     size_t errlen);
+/* hmfs_state_profile_lines(), the profile file against the state file: state_profile.h */
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen);
 int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
 			   char *err, size_t errlen);

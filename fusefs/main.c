@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "hmfs.h"
+#include "state_profile.h"
 #include "uring.h"
 #include "uapi/hm_version.h"
 

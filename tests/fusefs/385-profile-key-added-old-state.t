@@ -9,7 +9,7 @@
 # of it with another value is still a change, refused and named; so is a
 # setting described only when set (cpu_nodes, movable_node, devices) that
 # the profile sets now: the file has no line of it because it was not set.
-# Without state.c's line_predated() check 4 fails (refused); with the
+# Without state_profile.c's line_predated() check 4 fails (refused); with the
 # table, too (crash_hotplug and the cmdline parameter were none of its
 # keys, checked); with "absent = no change" for every setting, check 11
 # (it mounted, checked).  "Absent = no change" holds for today's line only
