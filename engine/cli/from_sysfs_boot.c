@@ -9,7 +9,9 @@
  *    "Kernel bss" children of System RAM (setup_arch()'s code_resource
  *    ...: [_text, _etext), [__start_rodata, __end_rodata), [_sdata,
  *    _edata), [__bss_start, __bss_stop)), root's view: without
- *    CAP_SYS_ADMIN they read 0;
+ *    CAP_SYS_ADMIN they read 0, and only the image (and realmode and
+ *    boot_reserved, calibrated with it) is lost -- initrd and swiotlb are
+ *    dmesg's;
  *  - DIR/dmesg (`dmesg > DUMP/dmesg`; hotmemctl export writes the lines
  *    read here): mem_init_print_info()'s "Memory: ...K/...K available
  *    (... NK init, ... NK reserved, ...)" -- the init section's size and
@@ -237,17 +239,25 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
 	scan_iomem_kernel(dir, &s);
 	scan_dmesg(dir, &s, b);
 	scan_memtotal(dir, b);
-	if (s.iomem_zero) {
+	/*
+	 * A user's /proc/iomem (6.12 kernel/resource.c r_show(): without
+	 * CAP_SYS_ADMIN both ends read 0) places no image; dmesg's RAMDISK:
+	 * and software IO TLB: lines need no iomem and still place the
+	 * initrd and swiotlb.  realmode and boot_reserved are calibrated
+	 * against a boot with the image (the reserved total has it):
+	 * without it they would take its size, so they are left out too.
+	 */
+	if (s.iomem_zero)
 		note(notes, "boot reservations: proc/iomem's Kernel lines read 0 (read without "
-			    "CAP_SYS_ADMIN): no kernel_image");
-		return;
-	}
-	b->image = s.code.end && s.rodata.end && s.data.end && s.bss.end;
+			    "CAP_SYS_ADMIN): no kernel_image, and no realmode or boot_reserved (the "
+			    "reserved total they are calibrated against has the image in it)%s",
+		     s.initrd.end || s.swiotlb ? "; initrd and swiotlb from dmesg alone" : "");
+	b->image = !s.iomem_zero && s.code.end && s.rodata.end && s.data.end && s.bss.end;
 	if (b->image && !b->memory_line)
 		note(notes, "boot reservations: proc/iomem shows the kernel image, but its init "
 			    "section's size is not in the dump (dmesg's \"Memory: ...\" line says it: "
 			    "`dmesg > DUMP/dmesg`): no kernel_image");
-	else if (!b->image && b->memory_line)
+	else if (!b->image && b->memory_line && !s.iomem_zero)
 		note(notes, "boot reservations: dmesg's \"Memory:\" line but no Kernel lines in "
 			    "proc/iomem (root's /proc/iomem has them): no kernel_image");
 	if (b->image && b->memory_line &&
@@ -282,10 +292,14 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
 	free(cfg);
 	fputs(lines, out);
 	b->written = *image;
-	note(notes, "boot reservations: %s%s%s from proc/iomem's Kernel lines and dmesg; init and "
-		    ".smp_locks placed below bss (vmlinux.lds.S's order), their sizes the log's",
-	     *image ? "kernel_image" : "", s.initrd.end ? ", initrd" : "",
-	     s.swiotlb ? ", swiotlb" : "");
+	if (*image)
+		note(notes, "boot reservations: kernel_image%s%s from proc/iomem's Kernel lines and "
+			    "dmesg; init and .smp_locks placed below bss (vmlinux.lds.S's order), their "
+			    "sizes the log's", s.initrd.end ? ", initrd" : "",
+		     s.swiotlb ? ", swiotlb" : "");
+	else
+		note(notes, "boot reservations: %s%s%s from dmesg alone", s.initrd.end ? "initrd" : "",
+		     s.initrd.end && s.swiotlb ? ", " : "", s.swiotlb ? "swiotlb" : "");
 }
 
 /*

@@ -18,23 +18,7 @@ require_env
 FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt
 need_file "$FIX"
 D=$TMP/dump
-section() { awk -v s="## $1" 'index($0, "## ") == 1 { on = index($0, s) == 1; next } on' "$FIX"; }
-mkdir -p "$D/sys/devices/system/memory" "$D/proc"
-sed -n 's/^# block_size_bytes //p' "$FIX" >"$D/sys/devices/system/memory/block_size_bytes"
-section "memory blocks" | while read -r blk state zone; do
-	mkdir -p "$D/sys/devices/system/memory/$blk"
-	echo "$state" >"$D/sys/devices/system/memory/$blk/state"
-	echo "$zone" >"$D/sys/devices/system/memory/$blk/valid_zones"
-done
-section "/proc/iomem" >"$D/proc/iomem"
-section "/sys/firmware/memmap" | while read -r n start end type; do
-	mkdir -p "$D/sys/firmware/memmap/${n%:}"
-	echo "$start" >"$D/sys/firmware/memmap/${n%:}/start"
-	echo "$end" >"$D/sys/firmware/memmap/${n%:}/end"
-	echo "$type" >"$D/sys/firmware/memmap/${n%:}/type"
-done
-section "dmesg" | sed 's/^  //' >"$D/dmesg"
-section "/proc/meminfo" >"$D/proc/meminfo"
+"$HOTMEM_SRC/tests/fixtures/boot-map/scripts/as-dump.sh" "$FIX" "$D"
 is "$(ls "$D/sys/devices/system/memory" | grep -c memory) $(grep -c 'Kernel ' "$D/proc/iomem") $(ls "$D/sys/firmware/memmap" | wc -l) $(grep -c 'Memory: ' "$D/dmesg")" \
 	"4 4 7 1" "the capture as a dump: 4 blocks, 4 Kernel lines, 7 firmware/memmap entries, the Memory: line"
 
