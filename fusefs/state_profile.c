@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -294,58 +295,6 @@ static bool lines_have(const char *lines, const char *line)
 }
 
 /*
- * What qemu-512m's built-in changed since state files keep a profile
- * file's lines (2026-11-29): a profile file starting from it saved the
- * old line and has the new one now, though the file did not change.  Its
- * RAM line is what marks such a file (no other built-in has it), so it
- * comes first.
- */
-static const struct {
-	const char *was, *now;
-} qemu_512m_changes[] = {
-	/* 2026-12-02 (abuse29b U2): QEMU's e820 for -m 512M ends RAM at 0x1ffdffff */
-	{ "ram = 0x100000-0x1fffffff node=0", "ram = 0x100000-0x1ffdffff node=0" },
-	/* 2026-11-30 (usereye5 #6): its Debian 6.12 kernel's config */
-	{ "memory_failure = no", "memory_failure = yes" },
-	{ "crash_hotplug = no", "crash_hotplug = yes" },
-};
-
-/* qemu_512m_changes[@i] is between @saved and @lines */
-static bool qemu_512m_changed(json_object *saved, const char *lines, size_t i)
-{
-	return saved_has_line(saved, qemu_512m_changes[i].was) &&
-	       lines_have(lines, qemu_512m_changes[i].now);
-}
-
-/*
- * Into @buf: that the built-in changed, when it did, and the lines that
- * give the machine as saved (a state file of the built-in itself restores
- * onto the new machine: its name is its profile), "" otherwise
- */
-static const char *qemu_512m_moved(json_object *saved, const char *lines, char *buf, size_t len)
-{
-	const size_t nr = sizeof(qemu_512m_changes) / sizeof(qemu_512m_changes[0]);
-	size_t n = 0, last = 0;
-
-	buf[0] = '\0';
-	if (!qemu_512m_changed(saved, lines, 0))
-		return buf;
-	for (size_t i = 1; i < nr; i++)
-		if (qemu_512m_changed(saved, lines, i))
-			last = i;
-	n += snprintf(buf + n, len - n,
-		      "\nhotmemfs: qemu-512m's boot RAM ends at 0x1ffdffff since 2026-12-02, where QEMU's e820 for -m 512M ends it (it went to 0x1fffffff)%s: 'ram = 0x1000-0x9efff node=0'",
-		      last ? ", and its memory_failure and crash_hotplug are yes since 2026-11-30, as its Debian 6.12 kernel's" : "");
-	for (size_t i = 0; i <= last && n < len; i++)
-		if (qemu_512m_changed(saved, lines, i))
-			n += snprintf(buf + n, len - n, "%s'%s'", i == last ? " and " : ", ",
-				      qemu_512m_changes[i].was);
-	if (n < len)
-		snprintf(buf + n, len - n, " in the profile file restore it as saved");
-	return buf;
-}
-
-/*
  * The value of @line when it is "@key = VALUE" (memparse()'s: 0x200000000,
  * 8G and 8192M alike); false otherwise.  saved_value() and lines_value()
  * look for it among @saved's lines and in @lines.
@@ -386,71 +335,261 @@ static bool lines_value(const char *lines, const char *key, uint64_t *v)
 }
 
 /*
- * Into @buf after what is there: that qemu-512m's addresses end at its
- * device memory's end since 2026-12-03 (11.5 GiB: QEMU's region; they
- * ended at 8 GiB) when that is between @saved and @lines, and the line
- * that gives the machine as saved (a maxmem line alone keeps its old
- * meaning, engine/config.c)
+ * How a built-in changed since state files keep a profile file's lines
+ * (2026-11-29).  A profile file starting from it (`profile =`) saved the
+ * old machine and gives the new one now, though the file did not change:
+ * refused as any change is (the machine is another), the refusal says
+ * which change of the built-in it is and the lines that, in the profile
+ * file, give the machine as saved.  A state file of the built-in itself
+ * restores onto the new machine (its name is its profile).  Each change
+ * is one entry of builtin_changes[], of one of these kinds.
  */
-static void qemu_512m_maxmem_moved(json_object *saved, const char *lines, char *buf, size_t len)
-{
-	const uint64_t gib = 1ULL << 30;
-	uint64_t was, now, qemu;
-	size_t n = strlen(buf);
+enum builtin_change_kind {
+	/*
+	 * @lines[] are whole lines the built-in replaced: the file has
+	 * @was, the profile @now.  Any of them is the change; the lines
+	 * that restore it are @restore[] and each @was that moved.
+	 */
+	LINE_REPLACED,
+	/*
+	 * @lines[] are values of @key: the file's is @was and the
+	 * profile's @now, as memparse() reads them (a file keeps a line as
+	 * it was written: 0x200000000, 8G alike, vmem33).  All of them are
+	 * the change; a NULL @was is the profile's alone (what came with it).
+	 */
+	VALUE_MOVED,
+	/*
+	 * @lines[]' @key are settings the built-in has lines of since and
+	 * files saved before had none of: the file has a line of none of
+	 * them, the profile the built-in's own line of one.
+	 */
+	KEYS_ADDED,
+};
 
-	/* values, not strings: a file keeps the line as it was written (vmem33) */
-	if (n < len && saved_value(saved, "maxmem", &was) && was == 8 * gib &&
-	    lines_value(lines, "maxmem", &now) && now == 0x2e0000000ULL &&
-	    lines_value(lines, "qemu_maxmem", &qemu) && qemu == 4 * gib)
-		snprintf(buf + n, len - n,
-			 "\nhotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved");
+#define CHANGE_LINES 5
+
+struct builtin_change {
+	const char *profile;	/* the built-in */
+	const char *date;	/* since when (@what says it) */
+	enum builtin_change_kind kind;
+	struct {
+		const char *key, *was, *now;
+	} lines[CHANGE_LINES];	/* as @kind says; up to the first without @key and @was */
+	const char *what;	/* the message: what changed, since when, why */
+	const char *restore[CHANGE_LINES + 1]; /* the profile file's lines that restore it, NULL-ended */
+	/*
+	 * Another change's restoring lines of the setting @covered_by
+	 * restore this one too: this one's message is then @covered, after
+	 * that change's
+	 */
+	const char *covered_by, *covered;
+};
+
+/* oldest first: the order the messages come in */
+static const struct builtin_change builtin_changes[] = {
+	{
+		/* usereye5 #6: its Debian 6.12 kernel's config */
+		.profile = "qemu-512m",
+		.date = "2026-11-30",
+		.kind = LINE_REPLACED,
+		.lines = { { .was = "memory_failure = no", .now = "memory_failure = yes" },
+			   { .was = "crash_hotplug = no", .now = "crash_hotplug = yes" } },
+		.what = "qemu-512m's memory_failure and crash_hotplug are yes since 2026-11-30, as its Debian 6.12 kernel's",
+	},
+	{
+		/* abuse29b U2: the RAM lines of a profile file are all of its RAM */
+		.profile = "qemu-512m",
+		.date = "2026-12-02",
+		.kind = LINE_REPLACED,
+		.lines = { { .was = "ram = 0x100000-0x1fffffff node=0",
+			     .now = "ram = 0x100000-0x1ffdffff node=0" } },
+		.what = "qemu-512m's boot RAM ends at 0x1ffdffff since 2026-12-02, where QEMU's e820 for -m 512M ends it (it went to 0x1fffffff)",
+		.restore = { "ram = 0x1000-0x9efff node=0" },
+	},
+	{
+		/*
+		 * boot34: about 106 MiB less free at boot.  A profile file's
+		 * ram lines drop the built-in's reservations (engine/config.c):
+		 * the RAM change's lines restore this one too.
+		 */
+		.profile = "qemu-512m",
+		.date = "2026-12-03",
+		.kind = KEYS_ADDED,
+		.lines = { { .key = "kernel_image" },
+			   { .key = "initrd" },
+			   { .key = "realmode" },
+			   { .key = "swiotlb" },
+			   { .key = "boot_reserved" } },
+		.what = "qemu-512m takes its 6.12.117 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406860 kB; it took none)",
+		.restore = { "kernel_image = none", "initrd = none", "realmode = no", "swiotlb = 0",
+			     "boot_reserved = 0" },
+		.covered_by = "ram",
+		.covered = " (those ram lines drop the boot reservations qemu-512m takes since 2026-12-03 too, as saved)",
+	},
+	{
+		/*
+		 * vmem33: QEMU's region; a maxmem line alone keeps its old
+		 * meaning (engine/config.c)
+		 */
+		.profile = "qemu-512m",
+		.date = "2026-12-03",
+		.kind = VALUE_MOVED,
+		.lines = { { .key = "maxmem", .was = "8G", .now = "0x2e0000000" },
+			   { .key = "qemu_maxmem", .now = "4G" } },
+		.what = "qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB)",
+		.restore = { "maxmem = 8G" },
+	},
+};
+
+#define NR_BUILTIN_CHANGES (sizeof(builtin_changes) / sizeof(builtin_changes[0]))
+/* the most lines that restore one change: its own and each @was (LINE_REPLACED) */
+#define CHANGE_RESTORE_MAX (2 * CHANGE_LINES)
+
+/* @c's @lines[@i] is one (the first without @key and @was ends them) */
+static bool change_line_is(const struct builtin_change *c, size_t i)
+{
+	return i < CHANGE_LINES && (c->lines[i].key || c->lines[i].was);
 }
 
-/* the profile keys of the boot's memblock reservations (docs/profile.md) */
-static const char *const boot_reserve_keys[] = { "kernel_image", "initrd", "realmode", "swiotlb",
-						 "boot_reserved" };
-
-/* @saved has a line of none of boot_reserve_keys[]; @lines one of each in @base's */
-static bool boot_reserve_taken_since(json_object *saved, const char *lines, const char *base)
+/* @s, memparse()'s, is the value @v */
+static bool value_is(const char *s, uint64_t v)
 {
-	for (size_t i = 0; i < sizeof(boot_reserve_keys) / sizeof(boot_reserve_keys[0]); i++) {
-		const char *k = boot_reserve_keys[i];
-		size_t klen = strlen(k);
+	uint64_t want;
 
-		if (saved_has_key(saved, k, klen))
-			return false;
-	}
+	return !hotmem_memparse(s, &want) && want == v;
+}
+
+/* @c's @lines[@i] moved between the file's lines @saved and the profile's @lines */
+static bool change_line_moved(const struct builtin_change *c, size_t i, json_object *saved,
+			      const char *lines)
+{
+	const char *key = c->lines[i].key, *was = c->lines[i].was, *now = c->lines[i].now;
+	uint64_t v;
+
+	if (c->kind == LINE_REPLACED)
+		return saved_has_line(saved, was) && lines_have(lines, now);
+	return (!was || (saved_value(saved, key, &v) && value_is(was, v))) &&
+	       lines_value(lines, key, &v) && value_is(now, v);
+}
+
+/* the profile's @lines have a line of one of @c's keys that is the built-in's (@base) */
+static bool keys_added_given(const struct builtin_change *c, const char *lines, const char *base)
+{
 	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
-		for (size_t i = 0; i < sizeof(boot_reserve_keys) / sizeof(boot_reserve_keys[0]); i++)
-			if (line_of_key(l, boot_reserve_keys[i], strlen(boot_reserve_keys[i])) &&
+		for (size_t i = 0; change_line_is(c, i); i++)
+			if (line_of_key(l, c->lines[i].key, strlen(c->lines[i].key)) &&
 			    lines_have_n(base, l, strcspn(l, "\n")))
 				return true;
 	return false;
 }
 
 /*
- * Into @buf after what is there: that qemu-512m takes its 6.12.117
- * guest's boot reservations since 2026-12-03 (it took none) when a file
- * saved before has no line of them and the profile has the built-in's
- * (@base, its description), and the lines that give the machine as saved.
- * The machine did change -- about 106 MiB less free at boot -- so the file
- * is refused as maxmem's move is; a built-in's own state file restores
- * (its name is its profile).  A file the RAM hint covers needs no more:
- * its ram lines drop the built-in's reservations too (engine/config.c).
+ * @c is between the file's lines @saved and the profile's @lines (@base:
+ * the description of the built-in the profile file starts from)
  */
-static void qemu_512m_boot_reserve_moved(json_object *saved, const char *lines, const char *base,
-					 char *buf, size_t len)
+static bool change_happened(const struct builtin_change *c, json_object *saved, const char *lines,
+			    const char *base)
 {
-	size_t n = strlen(buf);
+	bool any = false;
 
-	if (n >= len || !boot_reserve_taken_since(saved, lines, base))
-		return;
-	if (n)
-		snprintf(buf + n, len - n,
-			 " (those ram lines drop the boot reservations qemu-512m takes since 2026-12-03 too, as saved)");
-	else
-		snprintf(buf + n, len - n,
-			 "\nhotmemfs: qemu-512m takes its 6.12.117 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406860 kB; it took none): 'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved");
+	for (size_t i = 0; change_line_is(c, i); i++) {
+		switch (c->kind) {
+		case LINE_REPLACED:
+			any |= change_line_moved(c, i, saved, lines);
+			break;
+		case VALUE_MOVED:
+			if (!change_line_moved(c, i, saved, lines))
+				return false;
+			any = true;
+			break;
+		case KEYS_ADDED:
+			if (saved_has_key(saved, c->lines[i].key, strlen(c->lines[i].key)))
+				return false;
+			break;
+		}
+	}
+	return c->kind == KEYS_ADDED ? keys_added_given(c, lines, base) : any;
+}
+
+/* into @out the lines that restore @c, a change that happened; their number */
+static size_t change_restore(const struct builtin_change *c, json_object *saved, const char *lines,
+			     const char **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < CHANGE_LINES && c->restore[i]; i++)
+		out[n++] = c->restore[i];
+	for (size_t i = 0; c->kind == LINE_REPLACED && change_line_is(c, i); i++)
+		if (change_line_moved(c, i, saved, lines))
+			out[n++] = c->lines[i].was;
+	return n;
+}
+
+/* a snprintf() after @buf's first @n bytes (@n at most @len); the new length, at most @len */
+static size_t __attribute__((format(printf, 4, 5)))
+buf_add(char *buf, size_t len, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (n >= len)
+		return len;
+	va_start(ap, fmt);
+	r = vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+	return r < 0 || (size_t)r >= len - n ? len : n + (size_t)r;
+}
+
+/* @lines (@nr of them) have a line of the setting @key */
+static bool restore_has_key(const char *const *lines, size_t nr, const char *key)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (line_of_key(lines[i], key, strlen(key)))
+			return true;
+	return false;
+}
+
+/*
+ * Into @buf: a line for each change of builtin_changes[] between the
+ * file's lines @saved and the profile's @lines -- of the built-in the
+ * profile file starts from, @base_name, whose description is @base --
+ * saying what changed and the lines that restore the machine as saved;
+ * "" for none
+ */
+static void builtin_changes_say(json_object *saved, const char *lines, const char *base_name,
+				const char *base, char *buf, size_t len)
+{
+	const char *restore[NR_BUILTIN_CHANGES][CHANGE_RESTORE_MAX];
+	size_t nr[NR_BUILTIN_CHANGES], n = 0;
+	bool on[NR_BUILTIN_CHANGES];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_BUILTIN_CHANGES; i++) {
+		const struct builtin_change *c = &builtin_changes[i];
+
+		on[i] = !strcmp(c->profile, base_name) && change_happened(c, saved, lines, base);
+		nr[i] = on[i] ? change_restore(c, saved, lines, restore[i]) : 0;
+	}
+	for (size_t i = 0; i < NR_BUILTIN_CHANGES; i++) {
+		const struct builtin_change *c = &builtin_changes[i];
+		bool covered = false;
+
+		for (size_t j = 0; on[i] && c->covered_by && j < NR_BUILTIN_CHANGES; j++)
+			covered |= j != i && on[j] && restore_has_key(restore[j], nr[j], c->covered_by);
+		if (!on[i] || covered)
+			continue;
+		n = buf_add(buf, len, n, "\nhotmemfs: %s: ", c->what);
+		for (size_t k = 0; k < nr[i]; k++)
+			n = buf_add(buf, len, n, "%s'%s'", !k ? "" : k + 1 == nr[i] ? " and " : ", ",
+				    restore[i][k]);
+		n = buf_add(buf, len, n, " in the profile file %s it as saved",
+			    nr[i] == 1 ? "restores" : "restore");
+		/* the changes these lines restore too */
+		for (size_t j = 0; j < NR_BUILTIN_CHANGES; j++)
+			if (j != i && on[j] && builtin_changes[j].covered_by &&
+			    restore_has_key(restore[i], nr[i], builtin_changes[j].covered_by))
+				n = buf_add(buf, len, n, "%s", builtin_changes[j].covered);
+	}
 }
 
 /*
@@ -481,7 +620,7 @@ int hmfs_state_check_profile(struct hmfs_ctx *ctx, json_object *saved, char *err
 {
 	struct lines_diff d;
 	struct predated_ref ref = { NULL, NULL };
-	char moved[1024] = "";
+	char moved[2048] = "";
 	int ret;
 
 	if (!saved || !json_object_array_length(saved) || !ctx->profile_lines)
@@ -490,10 +629,8 @@ int hmfs_state_check_profile(struct hmfs_ctx *ctx, json_object *saved, char *err
 	if (!ret)
 		ret = profile_lines_diff(saved, ctx->profile_lines, &ref, &d);
 	if (!ret && (d.nr_gone || d.nr_added)) {
-		qemu_512m_moved(saved, ctx->profile_lines, moved, sizeof(moved));
-		qemu_512m_boot_reserve_moved(saved, ctx->profile_lines, ref.base, moved,
-					     sizeof(moved));
-		qemu_512m_maxmem_moved(saved, ctx->profile_lines, moved, sizeof(moved));
+		builtin_changes_say(saved, ctx->profile_lines, ctx->cfg.base, ref.base, moved,
+				    sizeof(moved));
 	}
 	free(ref.always);
 	free(ref.base);

@@ -70,7 +70,8 @@ stop_fs
 # Saved before 2026-11-30 (8fff2ffc): qemu-512m had no memory_failure nor
 # crash_hotplug then, and no pm_advanced_debug line was written (as a
 # state file of 8fff2ffc^'s hotmemfs has it, checked).  Only the ram lines
-# named, it was refused again on those two.
+# named, it was refused again on those two.  Each change of the built-in
+# its own line (state_profile.c builtin_changes[]).
 OLD_RAM="${OLD_RAM}memory_failure = no\ncrash_hotplug = no\n"
 old_machine "the qemu-512m of before 2026-11-30 of a profile file"
 state_machine_edit 'm["profile-config"] = [l for l in m["profile-config"] if not l.startswith("pm_advanced_debug ")]'
@@ -80,8 +81,10 @@ start_refused "the profile file without its lines (the built-in's RAM, memory_fa
 	"changed since this state was saved: ram, memory_failure, crash_hotplug, kernel_image, initrd, realmode, swiotlb, boot_reserved \\(" \
 	--control "$CTL" --state "$STATE" --profile "$P" "$MNT"
 sed 's/^/# /' "$TMP/out"
-grep -qF "and its memory_failure and crash_hotplug are yes since 2026-11-30, as its Debian 6.12 kernel's: 'ram = 0x1000-0x9efff node=0', 'ram = 0x100000-0x1fffffff node=0', 'memory_failure = no' and 'crash_hotplug = no' in the profile file restore it as saved" "$TMP/out"
-tap_ok $? "... saying so and the four lines that restore it"
+# a line for each change of the built-in, oldest first
+grep -qxF "hotmemfs: qemu-512m's memory_failure and crash_hotplug are yes since 2026-11-30, as its Debian 6.12 kernel's: 'memory_failure = no' and 'crash_hotplug = no' in the profile file restore it as saved" "$TMP/out" &&
+	grep -A1 "since 2026-11-30" "$TMP/out" | grep -qF "hotmemfs: qemu-512m's boot RAM ends at 0x1ffdffff since 2026-12-02, where QEMU's e820 for -m 512M ends it (it went to 0x1fffffff): 'ram = 0x1000-0x9efff node=0' and 'ram = 0x100000-0x1fffffff node=0' in the profile file restore it as saved"
+tap_ok $? "... saying so and the four lines that restore it, a line for each change"
 printf "$OLD_RAM" >>"$P"
 start_fs --profile "$P"
 tap_ok $? "those lines added: it restores"
