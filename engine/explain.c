@@ -263,11 +263,17 @@ static uint64_t populated_zones(struct hotmem *hm, int highest, int nid, unsigne
 
 /*
  * The free pages of @nodes' populated zones [@lowest, @highest] an
- * allocation whose highest zone is @highest may take (zone_free_for_migration()),
- * each zone's count under its own lock; @zone is the block's own
+ * allocation whose highest zone is @alloc_highest may take
+ * (zone_free_for_migration()), each zone's count under its own lock;
+ * @zone is the block's own.  The two differ for a ZONE_MOVABLE page's
+ * target in the kernel's zones: it looks at ZONE_NORMAL and below, and
+ * each of them keeps lowmem_reserve[ZONE_MOVABLE] from it (gfp_zone()'s
+ * ZONE_MOVABLE is the allocation's highest_zoneidx), not
+ * lowmem_reserve[ZONE_NORMAL] -- the estimate was that much high, and
+ * explain said "should go offline" of a block whose offline looped.
  */
 static unsigned long free_in_zones(struct hotmem *hm, uint64_t nodes, const unsigned int *populated,
-				   int lowest, int highest, struct zone *zone,
+				   int lowest, int highest, int alloc_highest, struct zone *zone,
 				   unsigned long nr_block_free)
 {
 	unsigned long n = 0;
@@ -281,7 +287,7 @@ static unsigned long free_in_zones(struct hotmem *hm, uint64_t nodes, const unsi
 			struct zone *z = &pgdat->node_zones[zid];
 
 			if (populated[nid] & (1U << zid))
-				n += zone_free_for_migration(z, highest, z == zone, nr_block_free);
+				n += zone_free_for_migration(z, alloc_highest, z == zone, nr_block_free);
 		}
 	}
 	return n;
@@ -310,10 +316,10 @@ static unsigned long free_for_migration(struct hotmem *hm, struct memory_block *
 	if (!nodemask)
 		nodemask = 1ULL << mem->nid;
 	movable = highest == ZONE_MOVABLE ?
-			  free_in_zones(hm, nodemask, populated, ZONE_MOVABLE, ZONE_MOVABLE, zone,
-					nr_block_free) : 0;
-	kernel = free_in_zones(hm, nodemask, populated, 0, min(highest, ZONE_NORMAL), zone,
-			       nr_block_free);
+			  free_in_zones(hm, nodemask, populated, ZONE_MOVABLE, ZONE_MOVABLE,
+					ZONE_MOVABLE, zone, nr_block_free) : 0;
+	kernel = free_in_zones(hm, nodemask, populated, 0, min(highest, ZONE_NORMAL), highest,
+			       zone, nr_block_free);
 	*kernel_taken = nr_movable > movable ? min(nr_movable - movable, kernel) : 0;
 	return movable + kernel;
 }
@@ -333,7 +339,8 @@ static unsigned long free_for_kernel(struct hotmem *hm, struct memory_block *mem
 {
 	unsigned int populated[HM_MAX_NUMNODES] = { 0 };
 	uint64_t nodes = populated_zones(hm, ZONE_NORMAL, mem->nid, populated) | 1ULL << mem->nid;
-	unsigned long n = free_in_zones(hm, nodes, populated, 0, ZONE_NORMAL, zone, nr_block_free);
+	unsigned long n = free_in_zones(hm, nodes, populated, 0, ZONE_NORMAL, ZONE_NORMAL, zone,
+					nr_block_free);
 
 	return n > kernel_taken ? n - kernel_taken : 0;
 }

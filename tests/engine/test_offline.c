@@ -1052,6 +1052,51 @@ static void test_explain_says_notifier_before_a_loop(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * explain's "eintr-no-free" at its boundary (explain34 left it
+ * untested): a Movable DIMM block holding 3000 movable pages, and the
+ * free pages a migration target may take elsewhere -- the kernel zones
+ * above their watermarks and lowmem_reserve, as 6.12
+ * alloc_migration_target() meets them -- brought to 3000 + d by kernel
+ * allocations.  explain's verdict is the offline's on each side: "ok"
+ * with room for every page (d >= 0), "eintr-no-free" one page short, the
+ * migrate loop then finding no target until a signal ends it.  explain
+ * counted the kernel zones' free pages above lowmem_reserve[ZONE_NORMAL]
+ * for a Movable page's target, whose allocation keeps
+ * lowmem_reserve[ZONE_MOVABLE] (256 pages more here): "ok" for a block
+ * 128 pages short, whose offline looped.
+ */
+static void test_explain_says_what_offline_does_at_no_free(void **state)
+{
+	static const long deltas[] = { 128, 2, 1, 0, -1, -2 };
+	const unsigned long nr_movable = 3000;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(deltas); i++) {
+		struct hotmem *hm = boot("default", IDLE_KERNEL);
+		struct verdicts v = { 0 };
+		struct hm_explain ex;
+		long take;
+
+		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
+		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+		assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, nr_movable, NULL),
+				 (long)nr_movable);
+		assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+		assert_int_equal(ex.nr_movable_pages, nr_movable);
+		take = (long)ex.nr_free_target - (long)nr_movable - deltas[i];
+		assert_true(take > 0);
+		assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, take, NULL), take);
+		assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+		assert_int_equal(ex.nr_free_target, (long)nr_movable + deltas[i]);
+		assert_string_equal(explain_then_offline(hm, 32, &v),
+				    deltas[i] < 0 ? "eintr-no-free" : "ok");
+		assert_int_equal(block_state(hm, 32), deltas[i] < 0 ? HM_MEM_ONLINE : HM_MEM_OFFLINE);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1080,6 +1125,7 @@ int main(void)
 		cmocka_unit_test(test_explain_says_what_offline_does_boot_movable),
 		cmocka_unit_test(test_explain_says_what_offline_does_everywhere),
 		cmocka_unit_test(test_explain_says_notifier_before_a_loop),
+		cmocka_unit_test(test_explain_says_what_offline_does_at_no_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
