@@ -102,32 +102,63 @@ static int lines_pair(struct line_ref *a, size_t na, struct line_ref *b, size_t 
 	return 0;
 }
 
+/*
+ * A line a message shows: whole up to DIFF_LINE_SHOWN bytes; a longer one
+ * (qemu-512m's kernel_image line, ~200) up to the end of its last word
+ * before, and " ..." -- cut in a word, its closing quote and "and N more"
+ * lost, the rest read as the value (boot34)
+ */
+#define DIFF_LINE_SHOWN 96
+
 /* what a profile_lines_diff() says: the keys that changed, and up to 2 lines each way */
 struct lines_diff {
-	char keys[128], gone[160], added[160];
+	char keys[256], gone[256], added[256];
 	size_t nr_gone, nr_added;
 };
 
-/* @key (of "key = value" line @l) into @keys once, "ram, probe" */
+/* two lines shown whole or cut, quoted, with ", " and " and N more" always fit */
+_Static_assert(sizeof(((struct lines_diff *)0)->gone) >= 2 * (DIFF_LINE_SHOWN + 6) + 2 + 32,
+	       "lines_diff's lines hold two shown lines");
+
+/*
+ * @key (of "key = value" line @l) into @keys once, "ram, probe"; the keys
+ * that do not fit are ", ..." (a whole key or none)
+ */
 static void diff_key(char *keys, size_t len, const char *l)
 {
+	static const char more[] = ", ...";
 	size_t klen = strcspn(l, " ="), n = strlen(keys);
 
+	if (n >= sizeof(more) - 1 && !strcmp(keys + n - (sizeof(more) - 1), more))
+		return;
 	for (const char *p = keys; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 2 : 0))
 		if (!strncmp(p, l, klen) && (p[klen] == ',' || !p[klen]))
 			return;
-	snprintf(keys + n, len - n, "%s%.*s", n ? ", " : "", (int)klen, l);
+	if (n + 2 + klen + sizeof(more) > len)
+		snprintf(keys + n, len - n, "%s", n ? more : "...");
+	else
+		snprintf(keys + n, len - n, "%s%.*s", n ? ", " : "", (int)klen, l);
 }
 
 /* line @l (@len bytes) differs: its key, and the line while @buf holds fewer than 2 */
 static void diff_line(char *keys, size_t klen, char *buf, size_t len, size_t *nr, const char *l,
 		      size_t llen)
 {
-	size_t n = strlen(buf);
+	size_t n = strlen(buf), shown = llen;
+	const char *cut = "";
 
 	diff_key(keys, klen, l);
-	if ((*nr)++ < 2)
-		snprintf(buf + n, len - n, "%s'%.*s'", n ? ", " : "", (int)llen, l);
+	if ((*nr)++ >= 2)
+		return;
+	if (llen > DIFF_LINE_SHOWN) {
+		shown = DIFF_LINE_SHOWN;
+		while (shown > DIFF_LINE_SHOWN / 2 && l[shown] != ' ')
+			shown--;
+		if (l[shown] != ' ') /* no word ends near: in the word */
+			shown = DIFF_LINE_SHOWN;
+		cut = l[shown] == ' ' ? " ..." : "...";
+	}
+	snprintf(buf + n, len - n, "%s'%.*s%s'", n ? ", " : "", (int)shown, l, cut);
 }
 
 static void lines_more(char *buf, size_t len, size_t nr)
