@@ -125,13 +125,54 @@ static uint64_t boot_ram_end(const struct hotmem_config *cfg)
 }
 
 /*
- * QEMU's ram_size: the boot ranges' pages in whole memory blocks (the
- * holes below 1 MiB and the firmware's tables at its top are RAM to QEMU)
+ * QEMU's ram_size from the firmware's table as QEMU 7.2 lays it out
+ * (hw/i386/pc_piix.c, pc_q35.c: ram_size split at lowmem into
+ * below_4g_mem_size and above_4g_mem_size; pc_memory_init()'s e820 has
+ * [0, below_4g_mem_size) and [4 GiB, + above_4g_mem_size) RAM, and
+ * SeaBIOS reserves its tables at the top of the first, 128 KiB in a
+ * 6.12.117 guest's, tests/fixtures/boot-map/): the highest RAM end below
+ * 4 GiB, carried over the reserved entries right after it, plus the RAM
+ * above 4 GiB.  0 without such a top (not QEMU's layout).
+ */
+static uint64_t qemu_ram_size_e820(const struct hotmem_config *cfg)
+{
+	uint64_t below = 0, above = 0, top;
+	const uint64_t four_g = 1ULL << 32;
+	int i, last = -1;
+
+	for (i = 0; i < cfg->nr_e820; i++) {
+		const struct hm_e820_entry *e = &cfg->e820[i];
+
+		if (!e->ram)
+			continue;
+		if (e->end <= four_g) {
+			below = e->end;
+			last = i;
+		} else {
+			above += e->end - max(e->start, four_g);
+		}
+	}
+	top = below;
+	for (i = last + 1; last >= 0 && i < cfg->nr_e820; i++) {	/* in address order */
+		if (cfg->e820[i].start != top || cfg->e820[i].ram || cfg->e820[i].end > four_g)
+			break;
+		top = cfg->e820[i].end;
+	}
+	return top > below ? top + above : 0;
+}
+
+/*
+ * QEMU's ram_size: the firmware table's (qemu_ram_size_e820()) where the
+ * profile has QEMU's, so -m 500M is 500 MiB and not 4 whole blocks; else
+ * the boot ranges' pages in whole memory blocks (the holes below 1 MiB
+ * and the firmware's tables at its top are RAM to QEMU)
  */
 static uint64_t qemu_ram_size(const struct hotmem_config *cfg)
 {
-	uint64_t sum = 0;
+	uint64_t sum = qemu_ram_size_e820(cfg);
 
+	if (sum)
+		return sum;
 	for (int i = 0; i < cfg->nr_boot_ranges; i++)
 		sum += cfg->boot[i].end - cfg->boot[i].start;
 	return ALIGN(sum, cfg->block_size);

@@ -2019,12 +2019,54 @@ static int write_profile(struct found *f, FILE *out);
  * maxmem - ram_size + 1 GiB a slot).  vmem33: from-sysfs wrote maxmem =
  * 64G and no qemu_maxmem whatever the dump said.
  */
+/*
+ * QEMU's -m (ram_size) from the dump's firmware table, by the rule
+ * hotmem's engine has for the e820 lines written of it (engine/config.c
+ * qemu_ram_size_e820(), QEMU 7.2's layout): the highest RAM end below
+ * 4 GiB carried over the reserved entries right after it -- SeaBIOS's
+ * tables at RAM's top -- plus the RAM above 4 GiB (not the DIMMs').  0:
+ * no such top (no sys/firmware/memmap): the engine then counts boot RAM
+ * in whole blocks, and so does maxmem_from_srat().
+ */
+static uint64_t qemu_ram_size(const struct found *f)
+{
+	uint64_t below = 0, above = 0, top;
+	int last = -1;
+
+	for (int i = 0; i < f->nr_fwmap; i++) {
+		const struct found_fwmap *e = &f->fwmap[i];
+
+		if (e->hot || strcmp(e->type, "System RAM"))
+			continue;
+		if (e->end <= 4 * GiB) {
+			below = e->end;
+			last = i;
+		} else {
+			above += e->end - (e->start > 4 * GiB ? e->start : 4 * GiB);
+		}
+	}
+	top = below;
+	for (int i = last + 1; last >= 0 && i < f->nr_fwmap; i++) {	/* sorted by start */
+		const struct found_fwmap *e = &f->fwmap[i];
+
+		if (e->hot)
+			continue;
+		if (e->start != top || !strcmp(e->type, "System RAM") || e->end > 4 * GiB)
+			break;
+		top = e->end;
+	}
+	return top > below ? top + above : 0;
+}
+
 static void maxmem_from_srat(struct found *f, const bool *boot, uint64_t end, int slots,
 			     uint64_t hs, uint64_t he, uint64_t *maxmem, uint64_t *qemu_maxmem)
 {
-	uint64_t ram = 0, size = he - hs, top = (he + f->block_size - 1) & ~(f->block_size - 1);
+	uint64_t ram = qemu_ram_size(f), size = he - hs;
+	uint64_t top = (he + f->block_size - 1) & ~(f->block_size - 1);
+	bool by_blocks = !ram;
 
-	for (unsigned long id = 0; id < f->nr; id++)
+	/* no firmware table: boot RAM's blocks, ram_size rounded up to a block (the engine's) */
+	for (unsigned long id = 0; by_blocks && id < f->nr; id++)
 		ram += f->blk[id].present && boot[id] ? f->block_size : 0;
 	*maxmem = top > end ? top : (end + f->block_size - 1) & ~(f->block_size - 1);
 	if (slots > 0 && size > (uint64_t)slots * GiB && ram)
@@ -2033,9 +2075,12 @@ static void maxmem_from_srat(struct found *f, const bool *boot, uint64_t end, in
 		"device memory) ends%s; qemu_maxmem %s", (unsigned long long)*maxmem,
 	     (unsigned long long)hs, (unsigned long long)he - 1,
 	     top < end ? ", up to the last block" : "",
-	     *qemu_maxmem ? "its size less 1 GiB a slot plus boot RAM (QEMU's region)" :
-			    "not written: the DIMM slots (sys/bus/acpi/devices' PNP0C80) are not in "
-			    "the dump, QEMU's maxmem is then maxmem - the region's base");
+	     !*qemu_maxmem ? "not written: the DIMM slots (sys/bus/acpi/devices' PNP0C80) are not "
+			     "in the dump, QEMU's maxmem is then maxmem - the region's base" :
+	     by_blocks ? "its size less 1 GiB a slot plus boot RAM's blocks (QEMU's region; no "
+			 "firmware/memmap to say -m's RAM, which may end inside a block)" :
+			 "its size less 1 GiB a slot plus -m's RAM (QEMU's region; the RAM its e820 "
+			 "gives and SeaBIOS's reserved top of it)");
 }
 
 /*

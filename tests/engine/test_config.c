@@ -767,6 +767,25 @@ static void test_qemu_maxmem(void **state)
 	assert_non_null(desc);
 	assert_non_null(strstr(desc, "\nmaxmem = 0x2e0000000\nqemu_maxmem = 0x100000000\n"));
 	free(desc);
+	/*
+	 * -m 500M,slots=2,maxmem=2G (tests/fixtures/boot-map/qemu-6.12-qemu-500m.txt):
+	 * ram_size is the e820's, to SeaBIOS's reserved top, 500 MiB -- not
+	 * 4 whole blocks, 512 MiB -- so the region is the guest's SRAT
+	 * hotplug range 0x100000000-0x1e0bfffff and the total 2G - 500M
+	 */
+	hotmem_config_default(&cfg);
+	if (hotmem_config_parse_text(&cfg, "profile = qemu-512m\nram = 0x1000-0x9efff\n"
+				     "ram = 0x100000-0x1f3dffff\ne820 = 0x0-0x9fbff usable\n"
+				     "e820 = 0x9fc00-0x9ffff reserved\ne820 = 0xf0000-0xfffff reserved\n"
+				     "e820 = 0x100000-0x1f3dffff usable\n"
+				     "e820 = 0x1f3e0000-0x1f3fffff reserved\n"
+				     "e820 = 0xfffc0000-0xffffffff reserved\nslots = 2\n"
+				     "qemu_maxmem = 2G\n", err, sizeof(err)))
+		fail_msg("-m 500M: %s", err);
+	hotmem_config_device_memory(&cfg, &base, &end, &addable);
+	assert_int_equal(base, 4 * GiB);
+	assert_int_equal(end, 0x1e0c00000ULL);
+	assert_int_equal(addable, 2 * GiB - 500 * MiB);
 	/* the other QEMU machines say no qemu_maxmem: as they were */
 	hotmem_config_default(&cfg);
 	hotmem_config_device_memory(&cfg, &base, &end, &addable);
