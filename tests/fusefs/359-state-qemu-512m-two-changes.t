@@ -17,10 +17,7 @@ MAXMEM="hotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where 
 KCMD="--cmdline hotmem.kernel_alloc=off"
 
 printf 'profile = qemu-512m\nname = old\n' >"$P"
-mount_fs "hotmemfs mounts a profile file over qemu-512m" --profile "$P" --fresh $KCMD
-ctl device_add pc-dimm id=d1 size=128M >/dev/null
-tap_ok $? "a DIMM d1"
-stop_fs
+saved_with_dimm d1 "hotmemfs mounts a profile file over qemu-512m" --profile "$P" --fresh $KCMD
 # the file as a build of before 2026-12-03 saved it: no boot reservation
 # line, maxmem 8 GiB and no qemu_maxmem
 state_machine_edit 'm["profile-config"] = [("maxmem = 0x200000000" if l.startswith("maxmem =") else l) for l in m["profile-config"] if l.split(" =")[0] not in ("kernel_image", "initrd", "realmode", "swiotlb", "boot_reserved", "qemu_maxmem")]'

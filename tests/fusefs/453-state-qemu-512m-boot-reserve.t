@@ -13,14 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 P=$TMP/old.profile
-refused() {	# refused OPTIONS...: 0 when hotmemfs refuses to start
-	: >"$TMP/hotmemfs.log"
-	if start_fs "$@" 2>/dev/null; then
-		stop_fs
-		return 1
-	fi
-	FS_PID=
-}
+KCMD="--cmdline hotmem.kernel_alloc=off"
 HINT="'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0'"
 printf 'profile = qemu-512m\nname = old\n' >"$P"
 # the machine as it was: the same file with the hint's lines
@@ -28,7 +21,7 @@ printf 'profile = qemu-512m\nname = old\n' >"$P"
 is "$(grep -c . "$TMP/was.profile")" 7 "the old machine's profile: the file and the five lines"
 cp "$TMP/was.profile" "$P"
 mount_fs "hotmemfs mounts qemu-512m as it was before 2026-12-03 (no boot reservations)" \
-	--profile "$P" --fresh --cmdline hotmem.kernel_alloc=off
+	--profile "$P" --fresh $KCMD
 is "$(grep '^MemTotal:' "$MNT/proc/meminfo")" "MemTotal:         515576 kB" "... MemTotal as it was"
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "a DIMM d1"
@@ -39,21 +32,19 @@ state_machine_edit 'm["profile-config"] = [l for l in m["profile-config"] if l.s
 ! grep -qE '"(kernel_image|initrd|realmode|swiotlb|boot_reserved) =' "$STATE"
 tap_ok $? "the state file as one saved before: no boot reservation line"
 
-refused --profile "$P" --cmdline hotmem.kernel_alloc=off
-tap_ok $? "restored with the same profile file: refused, the machine changed"
-sed 's/^/# /' "$TMP/hotmemfs.log" | grep -A1 "changed since"
-grep -qF "changed since this state was saved: kernel_image, initrd, realmode, swiotlb, boot_reserved (now 'kernel_image = code=0x8a00000-" "$TMP/hotmemfs.log"
+profile_changed_refused "restored with the same profile file (the machine changed)" --profile "$P" $KCMD
+grep -qF "changed since this state was saved: kernel_image, initrd, realmode, swiotlb, boot_reserved (now 'kernel_image = code=0x8a00000-" "$TMP/out"
 tap_ok $? "... naming the lines now"
 # kernel_image's line (~200 bytes) cut at a word's end, its quote closed
 # and the lines not shown counted (boot34: cut mid-word at 160 bytes,
 # "...bss=0xb1360)", the rest lost)
-grep -qE "\(now 'kernel_image = code=0x8a00000-[^' ]+( [^' ]+)* \.\.\.', 'initrd = [^']+' and 3 more\)$" "$TMP/hotmemfs.log"
+grep -qE "\(now 'kernel_image = code=0x8a00000-[^' ]+( [^' ]+)* \.\.\.', 'initrd = [^']+' and 3 more\)$" "$TMP/out"
 tap_ok $? "... a long line cut at a word's end, then ' ...', the other lines counted"
-grep -qF "hotmemfs: qemu-512m takes its 6.12.117 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406860 kB; it took none): $HINT in the profile file restore it as saved" "$TMP/hotmemfs.log"
+grep -qF "hotmemfs: qemu-512m takes its 6.12.117 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406860 kB; it took none): $HINT in the profile file restore it as saved" "$TMP/out"
 tap_ok $? "... and the lines that restore it as saved"
 
 cp "$TMP/was.profile" "$P"
-start_fs --profile "$P" --cmdline hotmem.kernel_alloc=off
+start_fs --profile "$P" $KCMD
 tap_ok $? "with those lines in the profile file: it starts"
 ctl devices | grep -q "^d1 .* 0x0000000100000000 "
 tap_ok $? "... with d1 restored"
@@ -62,11 +53,9 @@ is "$(grep '^MemTotal:' "$MNT/proc/meminfo")" "MemTotal:         515576 kB" \
 stop_fs
 
 # a built-in's state file: its name is its machine, restored onto today's
-mount_fs "hotmemfs mounts the built-in qemu-512m" --profile qemu-512m --fresh --cmdline hotmem.kernel_alloc=off
-ctl device_add pc-dimm id=d2 size=128M >/dev/null
-stop_fs
+saved_with_dimm d2 "hotmemfs mounts the built-in qemu-512m" --profile qemu-512m --fresh $KCMD
 state_machine_edit 'm["profile"] = "qemu-512m"; m.pop("profile-config", None)'
-start_fs --profile qemu-512m --cmdline hotmem.kernel_alloc=off
+start_fs --profile qemu-512m $KCMD
 tap_ok $? "a built-in qemu-512m's state file restores"
 ctl devices | grep -q "^d2 "
 tap_ok $? "... with d2 restored"

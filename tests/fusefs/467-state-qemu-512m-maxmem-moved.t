@@ -12,34 +12,22 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 P=$TMP/old.profile
-refused() {	# refused OPTIONS...: 0 when hotmemfs refuses to start
-	: >"$TMP/hotmemfs.log"
-	if start_fs "$@" 2>/dev/null; then
-		stop_fs
-		return 1
-	fi
-	FS_PID=
-}
+KCMD="--cmdline hotmem.kernel_alloc=off"
 printf 'profile = qemu-512m\nname = old\n' >"$P"
-mount_fs "hotmemfs mounts a profile file over qemu-512m" --profile "$P" --fresh --cmdline hotmem.kernel_alloc=off
-ctl device_add pc-dimm id=d1 size=128M >/dev/null
-tap_ok $? "a DIMM d1"
-stop_fs
+saved_with_dimm d1 "hotmemfs mounts a profile file over qemu-512m" --profile "$P" --fresh $KCMD
 # the file as saved before 2026-12-03
 state_machine_edit 'm["profile-config"] = [("maxmem = 0x200000000" if l.startswith("maxmem =") else l) for l in m["profile-config"] if not l.startswith("qemu_maxmem =")]'
 grep -q '"maxmem = 0x200000000"' "$STATE" && ! grep -q 'qemu_maxmem' "$STATE"
 tap_ok $? "the state file as one saved before: maxmem = 0x200000000, no qemu_maxmem"
 
-refused --profile "$P" --cmdline hotmem.kernel_alloc=off
-tap_ok $? "restored with the same profile file: refused, the machine changed"
-sed 's/^/# /' "$TMP/hotmemfs.log" | grep -A1 "changed since"
-grep -qF "changed since this state was saved: maxmem, qemu_maxmem (saved with 'maxmem = 0x200000000'; now 'maxmem = 0x2e0000000', 'qemu_maxmem = 0x100000000')" "$TMP/hotmemfs.log"
+profile_changed_refused "restored with the same profile file (the machine changed)" --profile "$P" $KCMD
+grep -qF "changed since this state was saved: maxmem, qemu_maxmem (saved with 'maxmem = 0x200000000'; now 'maxmem = 0x2e0000000', 'qemu_maxmem = 0x100000000')" "$TMP/out"
 tap_ok $? "... naming the lines saved and now"
-grep -qF "hotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved" "$TMP/hotmemfs.log"
+grep -qF "hotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved" "$TMP/out"
 tap_ok $? "... and the line that restores it as saved"
 
 printf 'maxmem = 8G\n' >>"$P"
-start_fs --profile "$P" --cmdline hotmem.kernel_alloc=off
+start_fs --profile "$P" $KCMD
 tap_ok $? "with 'maxmem = 8G' in the profile file: it starts"
 ctl devices | grep -q "^d1 .* 0x0000000100000000 "
 tap_ok $? "... with d1 restored"
@@ -58,16 +46,13 @@ stop_fs
 # string "maxmem = 0x200000000" alone)
 sed -i '/^maxmem = 8G$/d' "$P"
 state_machine_edit 'm["profile-config"] = [("maxmem = 8G" if l.startswith("maxmem =") else l) for l in m["profile-config"] if not l.startswith("qemu_maxmem =")]'
-refused --profile "$P" --cmdline hotmem.kernel_alloc=off
-tap_ok $? "a state file saying 'maxmem = 8G': refused, the machine changed"
-grep -qF "'maxmem = 8G' in the profile file restores it as saved" "$TMP/hotmemfs.log"
-tap_ok $? "... with the hint all the same: 8G is 0x200000000" || diag "$(grep -A1 'changed since' "$TMP/hotmemfs.log")"
+profile_changed_refused "a state file saying 'maxmem = 8G' (the machine changed)" --profile "$P" $KCMD
+grep -qF "'maxmem = 8G' in the profile file restores it as saved" "$TMP/out"
+tap_ok $? "... with the hint all the same: 8G is 0x200000000" || diag "$(grep -A1 'changed since' "$TMP/out")"
 
 # a built-in's state file: its name is its machine, restored onto today's
-mount_fs "hotmemfs mounts the built-in qemu-512m" --profile qemu-512m --fresh --cmdline hotmem.kernel_alloc=off
-ctl device_add pc-dimm id=d2 size=128M >/dev/null
-stop_fs
-start_fs --profile qemu-512m --cmdline hotmem.kernel_alloc=off
+saved_with_dimm d2 "hotmemfs mounts the built-in qemu-512m" --profile qemu-512m --fresh $KCMD
+start_fs --profile qemu-512m $KCMD
 tap_ok $? "a built-in qemu-512m's state file restores"
 out=$(ctl device_add pc-dimm id=d11 size=128M addr=0x2c0000000 2>&1)
 tap_ok $? "... onto today's machine: a DIMM at 11 GiB is taken: ${out%%$'\n'*}"

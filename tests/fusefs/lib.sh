@@ -1497,6 +1497,32 @@ state_devices_edit() {
 	state_machine_edit "for d in m['devices']: exec($(python3 -c 'import sys; print(repr(sys.argv[1]))' "$1"))"
 }
 
+# profile_changed_refused NAME HOTMEMFS-OPTIONS...: start_refused NAME
+# on this test's control socket, state file and mount point, for a profile
+# file changed since the state file was saved: exit 78, "changed since
+# this state was saved"; the refusal's lines (kept in $TMP/out) as TAP
+# comments
+profile_changed_refused() {
+	local name=$1
+	shift
+	start_refused "$name" 78 "changed since this state was saved" \
+		--control "$CTL" --state "$STATE" "$@" "$MNT"
+	sed -n '/changed since/,/refusing to restore/s/^/# /p' "$TMP/out"
+}
+
+# saved_with_dimm ID NAME HOTMEMFS-OPTIONS...: mount_fs NAME with the
+# options, a 128M pc-dimm ID added (the check "a DIMM ID"), stopped: a
+# state file with a device a restore must bring back (tests/fusefs/453,
+# 467, 359: one saved as a build of before saved it, then edited)
+saved_with_dimm() {
+	local id=$1 name=$2
+	shift 2
+	mount_fs "$name" "$@"
+	ctl device_add pc-dimm id="$id" size=128M >/dev/null
+	tap_ok $? "a DIMM $id"
+	stop_fs
+}
+
 # state_machine_edit PYTHON: the state file's machine `m` changed by the
 # PYTHON statements, its checksum made right
 state_machine_edit() {
