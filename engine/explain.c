@@ -206,32 +206,29 @@ static void explain_pages(struct hotmem *hm, struct memory_block *mem, struct hm
 }
 
 /*
- * A zone's free pages an allocation of the engine may take: the zone
- * passes zone_watermark_ok() (its free count above WMARK_MIN plus the
- * lowmem_reserve[] it keeps from an allocation whose highest zone is
- * @highest, 6.12 __zone_watermark_ok()) and gives what is on its lists.
- * @nr_block_free of them lie in the block being offlined, isolated then
- * (not allocatable).  In the block's own zone each migration frees its
- * old page into the isolated block, and the engine's free count holds
- * isolated pages: the count stays, so the check passes for all the pages
- * outside or for none; elsewhere the count falls with each page taken,
- * down to the watermark and reserve.
+ * A zone's free pages an allocation whose highest zone is @highest may
+ * take: those above WMARK_MIN plus the lowmem_reserve[] the zone keeps
+ * from it (6.12 __zone_watermark_ok(): free_pages <= min +
+ * lowmem_reserve[highest_zoneidx] refuses).  @nr_block_free of the free
+ * pages lie in the block being offlined (@own: this is its zone): the
+ * offline isolates them first, and 6.12's NR_FREE_PAGES leaves isolated
+ * pages out (account_freepages()), as does the pages a migration frees
+ * into the isolated block -- so the count the watermark is checked
+ * against is the zone's free pages outside the block, falling with each
+ * page taken, down to the watermark and reserve, as in any other zone.
  */
 static unsigned long zone_free_for_migration(struct zone *z, int highest, bool own,
 					     unsigned long nr_block_free)
 {
-	unsigned long free, wmark, n;
+	unsigned long free, wmark;
 
 	pthread_mutex_lock(&z->lock);
 	free = z->nr_free_pages;
 	wmark = zone_min_mark(z, highest); /* zone_watermark_ok()'s mark */
 	pthread_mutex_unlock(&z->lock);
-	if (free <= wmark)
-		return 0;
 	if (own)
-		return free > nr_block_free ? free - nr_block_free : 0;
-	n = free - wmark;
-	return n;
+		free = free > nr_block_free ? free - nr_block_free : 0;
+	return free > wmark ? free - wmark : 0;
 }
 
 /*

@@ -1052,49 +1052,85 @@ static void test_explain_says_notifier_before_a_loop(void **state)
 	hotmem_destroy(hm);
 }
 
+struct no_free_case {
+	const char *profile;
+	int nid;	/* the DIMM's node */
+	int online;	/* memory32's online type */
+};
+
+/*
+ * @c's machine: a 256 MiB DIMM, memory32 onlined as @c says and holding
+ * *@nr_movable movable pages (3000 in ZONE_MOVABLE; in ZONE_NORMAL, where
+ * the kernel's allocations would land too, the whole block, memory33
+ * onlined beside it after), then kernel allocations until the free
+ * pages the migration targets may take are *@nr_movable + @d
+ */
+static struct hotmem *no_free_machine(const struct no_free_case *c, long d,
+				      unsigned long *nr_movable)
+{
+	struct hotmem *hm = boot(c->profile, IDLE_KERNEL);
+	const bool movable = c->online == HM_MMOP_ONLINE_MOVABLE;
+	struct hm_explain ex;
+	long take;
+
+	assert_int_equal(hotmem_add_memory(hm, c->nid, DIMM, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, c->online), 0);
+	*nr_movable = movable ? 3000 : 32768;
+	if (movable)
+		assert_int_equal(hotmem_alloc_pages(hm, c->nid, HM_ALLOC_MOVABLE, 3000, NULL), 3000);
+	for (unsigned long pfn = DIMM_PFN; !movable && pfn < DIMM_PFN + 32768; pfn++)
+		assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_MOVABLE, NULL), 0);
+	if (!movable)
+		assert_int_equal(hotmem_block_set_state(hm, 33, c->online), 0);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_int_equal(ex.nr_movable_pages, *nr_movable);
+	take = (long)ex.nr_free_target - (long)*nr_movable - d;
+	assert_true(take > 0);
+	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, take, NULL), take);
+	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
+	assert_int_equal(ex.nr_free_target, (long)*nr_movable + d);
+	return hm;
+}
+
 /*
  * explain's "eintr-no-free" at its boundary (explain34 left it
- * untested): a Movable DIMM block holding 3000 movable pages, and the
- * free pages a migration target may take elsewhere -- the kernel zones
- * above their watermarks and lowmem_reserve, as 6.12
- * alloc_migration_target() meets them -- brought to 3000 + d by kernel
- * allocations.  explain's verdict is the offline's on each side: "ok"
- * with room for every page (d >= 0), "eintr-no-free" one page short, the
- * migrate loop then finding no target until a signal ends it.  explain
- * counted the kernel zones' free pages above lowmem_reserve[ZONE_NORMAL]
- * for a Movable page's target, whose allocation keeps
- * lowmem_reserve[ZONE_MOVABLE] (256 pages more here): "ok" for a block
- * 128 pages short, whose offline looped.
+ * untested): a DIMM block holding movable pages, and the free pages a
+ * migration target may take elsewhere -- above each zone's watermark and
+ * lowmem_reserve, as 6.12 alloc_migration_target() meets them, on the
+ * other nodes with memory where there are -- brought to as many + d by
+ * kernel allocations.  explain's verdict is the offline's on each side:
+ * "ok" with room for every page (d >= 0), "eintr-no-free" one page short,
+ * the migrate loop then finding no target until a signal ends it.  A
+ * Movable block, a Normal one, and one on node 1 of numa2 (its targets
+ * all on node 0).  explain counted the kernel zones' free pages above
+ * lowmem_reserve[ZONE_NORMAL] for a Movable page's target, whose
+ * allocation keeps lowmem_reserve[ZONE_MOVABLE] (256 pages more on
+ * default): "ok" for a block 128 pages short, whose offline looped.
  */
 static void test_explain_says_what_offline_does_at_no_free(void **state)
 {
-	static const long deltas[] = { 128, 2, 1, 0, -1, -2 };
-	const unsigned long nr_movable = 3000;
+	static const struct no_free_case cases[] = {
+		{ "default", 0, HM_MMOP_ONLINE_MOVABLE },
+		{ "default", 0, HM_MMOP_ONLINE_KERNEL },
+		{ "numa2", 1, HM_MMOP_ONLINE_MOVABLE },
+		{ "numa2", 1, HM_MMOP_ONLINE_KERNEL },
+	};
+	static const long deltas[] = { 128, 1, 0, -1 };
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(deltas); i++) {
-		struct hotmem *hm = boot("default", IDLE_KERNEL);
-		struct verdicts v = { 0 };
-		struct hm_explain ex;
-		long take;
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++)
+		for (size_t i = 0; i < ARRAY_SIZE(deltas); i++) {
+			unsigned long nr_movable;
+			struct hotmem *hm = no_free_machine(&cases[c], deltas[i], &nr_movable);
+			struct verdicts v = { 0 };
 
-		assert_int_equal(hotmem_add_memory(hm, 0, DIMM, 128 * MiB, 0, -1), 0);
-		assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
-		assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_MOVABLE, nr_movable, NULL),
-				 (long)nr_movable);
-		assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
-		assert_int_equal(ex.nr_movable_pages, nr_movable);
-		take = (long)ex.nr_free_target - (long)nr_movable - deltas[i];
-		assert_true(take > 0);
-		assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, take, NULL), take);
-		assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
-		assert_int_equal(ex.nr_free_target, (long)nr_movable + deltas[i]);
-		assert_string_equal(explain_then_offline(hm, 32, &v),
-				    deltas[i] < 0 ? "eintr-no-free" : "ok");
-		assert_int_equal(block_state(hm, 32), deltas[i] < 0 ? HM_MEM_ONLINE : HM_MEM_OFFLINE);
-		check(hm);
-		hotmem_destroy(hm);
-	}
+			assert_string_equal(explain_then_offline(hm, 32, &v),
+					    deltas[i] < 0 ? "eintr-no-free" : "ok");
+			assert_int_equal(block_state(hm, 32),
+					 deltas[i] < 0 ? HM_MEM_ONLINE : HM_MEM_OFFLINE);
+			check(hm);
+			hotmem_destroy(hm);
+		}
 }
 
 int main(void)
