@@ -53,6 +53,9 @@ INSTALL_BINS += $(BUILD)/hotmemfs $(BUILD)/hotmemctl $(BUILD)/hotmem-enter $(BUI
 HMFS_UNIT := $(patsubst tests/fusefs/%.c,$(BUILD)/tests/fusefs/%,$(sort $(wildcard tests/fusefs/test_*.c)))
 $(BUILD)/tests/fusefs/test_tree: $(BUILD)/tests/fusefs/test_tree.o $(filter-out %/main.o,$(HMFS_OBJS)) $(ENGINE_LIB) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) $(HMFS_LIBS) $(CMOCKA_LIBS) -o $@
+# state_profile.c compiled in (its statics) over the engine's built-ins
+$(BUILD)/tests/fusefs/test_state_profile: $(BUILD)/tests/fusefs/test_state_profile.o $(ENGINE_LIB) $(HMUAPI_LIB)
+	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(ENGINE_LIBS) $(JSONC_LIBS) $(CMOCKA_LIBS) -o $@
 $(BUILD)/tests/fusefs/test_map: $(BUILD)/tests/fusefs/test_map.o $(BUILD)/fusefs/map.o $(HMFS_CORE_OBJS) $(HMUAPI_LIB)
 	@echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) $^ $(JSONC_LIBS) $(CMOCKA_LIBS) -o $@
 $(BUILD)/tests/fusefs/test_%: $(BUILD)/tests/fusefs/test_%.o $(HMFS_CORE_OBJS) $(HMUAPI_LIB)

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fusefs/state_profile.c's builtin_changes[]: each entry holds against
+ * today's built-in (its new lines are the built-in's, its message says its
+ * date, oldest first), and the walk says each change that happened in a
+ * line of its own, for a profile file over that built-in only.
+ * state_profile.c is compiled in (its statics), over the engine's
+ * built-ins; nothing mounted.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "../../fusefs/state_profile.c"
+
+/* the built-in @c is of has a line @line (of its setting @key when @line is NULL) */
+static bool builtin_has(const struct builtin_change *c, const char *key, const char *line)
+{
+	char *lines = describe_builtin(c->profile);
+	bool has;
+
+	assert_non_null(lines);
+	has = line ? lines_have(lines, line) : lines_have_key(lines, key, strlen(key));
+	free(lines);
+	return has;
+}
+
+/* every entry: its built-in's lines today are the new ones, its date in its message, in order */
+static void test_table(void **state)
+{
+	const char *prev = "";
+
+	(void)state;
+	for (size_t i = 0; i < NR_BUILTIN_CHANGES; i++) {
+		const struct builtin_change *c = &builtin_changes[i];
+		char since[32];
+		char *lines = describe_builtin(c->profile);
+		uint64_t v;
+
+		assert_non_null(lines);
+		snprintf(since, sizeof(since), "since %s", c->date);
+		assert_non_null(strstr(c->what, since));
+		assert_true(strcmp(prev, c->date) <= 0);
+		prev = c->date;
+		assert_true(change_line_is(c, 0));
+		for (size_t k = 0; change_line_is(c, k); k++) {
+			switch (c->kind) {
+			case LINE_REPLACED:
+				assert_true(builtin_has(c, NULL, c->lines[k].now));
+				assert_false(builtin_has(c, NULL, c->lines[k].was));
+				break;
+			case VALUE_MOVED:
+				assert_true(lines_value(lines, c->lines[k].key, &v));
+				assert_true(value_is(c->lines[k].now, v));
+				assert_true(!c->lines[k].was || !value_is(c->lines[k].was, v));
+				break;
+			case KEYS_ADDED:
+				assert_true(builtin_has(c, c->lines[k].key, NULL));
+				break;
+			}
+		}
+		/* lines to restore it: its own, or (a line replaced) each it replaced */
+		assert_true(c->restore[0] || c->kind == LINE_REPLACED);
+		assert_true(!c->covered_by == !c->covered);
+		free(lines);
+	}
+}
+
+/* qemu-512m's lines as a file saved before 2026-12-03 has them: maxmem 8G, no boot reservations */
+static json_object *saved_before_1203(const char *lines)
+{
+	json_object *saved = json_object_new_array();
+
+	for (const char *l = lines; *l; l = strchr(l, '\n') + 1) {
+		size_t len = strcspn(l, "\n"), klen = line_key_len(l);
+		char line[512];
+
+		if ((klen == 12 && !strncmp(l, "kernel_image", klen)) ||
+		    (klen == 6 && !strncmp(l, "initrd", klen)) ||
+		    (klen == 8 && !strncmp(l, "realmode", klen)) ||
+		    (klen == 7 && !strncmp(l, "swiotlb", klen)) ||
+		    (klen == 13 && !strncmp(l, "boot_reserved", klen)) ||
+		    (klen == 11 && !strncmp(l, "qemu_maxmem", klen)))
+			continue;
+		snprintf(line, sizeof(line), "%.*s", (int)len, l);
+		if (klen == 6 && !strncmp(l, "maxmem", klen))
+			snprintf(line, sizeof(line), "maxmem = 0x200000000");
+		json_object_array_add(saved, json_object_new_string(line));
+	}
+	return saved;
+}
+
+/* two changes at once: a line each, oldest first; none for another built-in's profile file */
+static void test_two_changes(void **state)
+{
+	char *lines = describe_builtin("qemu-512m");
+	json_object *saved;
+	char buf[2048], want[512] = "";
+	const char *boot, *maxmem;
+
+	(void)state;
+	assert_non_null(lines);
+	saved = saved_before_1203(lines);
+	builtin_changes_say(saved, lines, "qemu-512m", lines, buf, sizeof(buf));
+	boot = strstr(buf, "\nhotmemfs: qemu-512m takes its 6.12.117 guest's boot reservations since 2026-12-03 (");
+	maxmem = strstr(buf, "\nhotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, ");
+	assert_non_null(boot);
+	assert_non_null(maxmem);
+	assert_ptr_equal(boot, buf);
+	assert_non_null(strstr(boot, "'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved\n"));
+	/* the last line, whole */
+	for (size_t i = 0; i < NR_BUILTIN_CHANGES; i++)
+		if (builtin_changes[i].kind == VALUE_MOVED &&
+		    !strcmp(builtin_changes[i].lines[0].key, "maxmem"))
+			snprintf(want, sizeof(want),
+				 "\nhotmemfs: %s: 'maxmem = 8G' in the profile file restores it as saved",
+				 builtin_changes[i].what);
+	assert_string_equal(maxmem, want);
+	/* a profile file over another built-in, the same lines: not qemu-512m's change */
+	builtin_changes_say(saved, lines, "default", lines, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	json_object_put(saved);
+	free(lines);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_two_changes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
