@@ -34,10 +34,10 @@ it refuses: the KZ eject, forced).
 
 After each step both sides are compared: each write's status and error
 text, QMP replies (ok, or the error's class and words) and events
-(DEVICE_DELETED, ACPI_DEVICE_OST, timestamps aside), each block's state,
-online, valid_zones, phys_device, removable and node, the zones' spanned,
-present and managed pages (/proc/zoneinfo), MemTotal, /proc/iomem's
-System RAM lines and the hotplug lines of dmesg -- each after the
+(DEVICE_DELETED, ACPI_DEVICE_OST, timestamps aside), block_size_bytes,
+each block's state, online, valid_zones, phys_device, removable and node,
+the zones' spanned, present and managed pages (/proc/zoneinfo), MemTotal,
+/proc/iomem's System RAM lines and the hotplug lines of dmesg -- each after the
 normalisation of ALLOWLIST below, the known and documented differences.
 
 With --tap: one TAP line a step ("ok N - seed S step N: WHAT"), the

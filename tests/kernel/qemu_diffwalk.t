@@ -106,9 +106,14 @@ while read -r config seed steps script hmwords; do
 	# script's device_del (its step k, TAP number first + k - 1), the
 	# step after it skipped; the DIMM's block the one at QEMU pc's device
 	# memory base, 4 GiB (512 MiB of RAM, all below 4 GiB), in the guest's
-	# blocks of 128 MiB (x86 6.12 probe_memory_block_size(): under 64 GiB
-	# of RAM, MIN_MEMORY_BLOCK_SIZE; qemu-512m's block_size)
-	dimm_block=memory$(((4 << 30) / (128 << 20)))
+	# blocks: their size its block_size_bytes (hex; 128 MiB, x86 6.12
+	# probe_memory_block_size() under 64 GiB of RAM), as the guest's first
+	# snapshot in the walk's log said it (walk-snap.sh; hotmem's the same,
+	# or every step differed)
+	bs=$(awk '/^SH> \. \/walk-snap\.sh$/ { g = 1; next } /^(SH|HM)[<>] / { g = 0 }
+		g && $1 == "block_size_bytes" { print $2; exit }' "$log")
+	dimm_block="(the guest's block_size_bytes, not in $log)"
+	[[ $bs =~ ^[0-9a-f]+$ ]] && ((0x$bs)) && dimm_block=memory$(((4 << 30) / 0x$bs))
 	k=$(python3 -c 'import json, sys; print([s[0] for s in json.load(open(sys.argv[1]))].index("del") + 1)' \
 		"$HERE/$script")
 	grep -q "^ok $((first + k - 1)) - .*: device_del d1 .*(KZ, allowed: 6.12 refused the eject: $dimm_block, online Normal" \

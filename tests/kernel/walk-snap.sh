@@ -5,8 +5,17 @@
 # two sides' outputs compare line by line.  The blocks' files are read by
 # the shell's own read (no process a file: a TCG guest forks slowly).
 : "${M:=/sys/devices/system/memory}" "${P:=/proc}"
+# _rd FILE: FILE's first line in _v.  sysfs files only: busybox 1.35's
+# read takes a byte a read(2), which sysfs (kernfs, seq_file) serves at
+# any offset, but a /proc/sys file not -- 6.12's __do_proc_dointvec() and
+# its kin answer 0 at *ppos != 0, and hotmemfs as they do -- so a /proc/sys
+# value read here would be its first character on both sides ("2" for
+# min_free_kbytes 2522, in the 6.12.117 guest and on hotmemfs alike, a
+# comparison that cannot fail): cat one.
 _rd() { _v=; IFS= read -r _v < "$1" 2>/dev/null || [ -n "$_v" ] || _v="(unreadable)"; }
 _rd "$M/auto_online_blocks"; echo "auto_online_blocks $_v"
+# the blocks' size (hex): qemu_diffwalk.t finds a DIMM's block by it
+_rd "$M/block_size_bytes"; echo "block_size_bytes $_v"
 [ -e "$M/probe" ] && echo "probe present" || echo "probe absent"
 for _b in $(ls -d "$M"/memory[0-9]* | sed 's|.*/memory||' | sort -n); do
 	_d=$M/memory$_b
