@@ -1055,15 +1055,17 @@ static void test_explain_says_notifier_before_a_loop(void **state)
 struct no_free_case {
 	const char *profile;
 	int nid;	/* the DIMM's node */
-	int online;	/* memory32's online type */
+	int online;	/* memory32's and memory33's online type */
+	bool two;	/* memory32 full, memory33 onlined beside it */
 };
 
 /*
  * @c's machine: a 256 MiB DIMM, memory32 onlined as @c says and holding
- * *@nr_movable movable pages (3000 in ZONE_MOVABLE; in ZONE_NORMAL, where
- * the kernel's allocations would land too, the whole block, memory33
- * onlined beside it after), then kernel allocations until the free
- * pages the migration targets may take are *@nr_movable + @d
+ * *@nr_movable movable pages (3000; or, @c->two, the whole block, then
+ * memory33 onlined beside it: the block's own zone has targets), then
+ * allocations until the free pages the migration targets may take are
+ * *@nr_movable + @d -- movable ones where they meet the targets' own
+ * watermarks and reserves (a Movable block's), else kernel ones
  */
 static struct hotmem *no_free_machine(const struct no_free_case *c, long d,
 				      unsigned long *nr_movable)
@@ -1075,18 +1077,21 @@ static struct hotmem *no_free_machine(const struct no_free_case *c, long d,
 
 	assert_int_equal(hotmem_add_memory(hm, c->nid, DIMM, 256 * MiB, 0, -1), 0);
 	assert_int_equal(hotmem_block_set_state(hm, 32, c->online), 0);
-	*nr_movable = movable ? 3000 : 32768;
-	if (movable)
+	*nr_movable = c->two ? 32768 : 3000;
+	if (!c->two)
 		assert_int_equal(hotmem_alloc_pages(hm, c->nid, HM_ALLOC_MOVABLE, 3000, NULL), 3000);
-	for (unsigned long pfn = DIMM_PFN; !movable && pfn < DIMM_PFN + 32768; pfn++)
+	for (unsigned long pfn = DIMM_PFN; c->two && pfn < DIMM_PFN + 32768; pfn++)
 		assert_int_equal(hotmem_alloc_page_at(hm, pfn, HM_ALLOC_MOVABLE, NULL), 0);
-	if (!movable)
+	if (c->two)
 		assert_int_equal(hotmem_block_set_state(hm, 33, c->online), 0);
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_int_equal(ex.nr_movable_pages, *nr_movable);
 	take = (long)ex.nr_free_target - (long)*nr_movable - d;
 	assert_true(take > 0);
-	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, take, NULL), take);
+	assert_int_equal(hotmem_alloc_pages(hm, -1,
+					    movable && c->two ? HM_ALLOC_MOVABLE : HM_ALLOC_UNMOVABLE,
+					    take, NULL),
+			 take);
 	assert_int_equal(hotmem_explain(hm, 32, &ex), 0);
 	assert_int_equal(ex.nr_free_target, (long)*nr_movable + d);
 	return hm;
@@ -1101,8 +1106,8 @@ static struct hotmem *no_free_machine(const struct no_free_case *c, long d,
  * kernel allocations.  explain's verdict is the offline's on each side:
  * "ok" with room for every page (d >= 0), "eintr-no-free" one page short,
  * the migrate loop then finding no target until a signal ends it.  A
- * Movable block, a Normal one, and one on node 1 of numa2 (its targets
- * all on node 0).  explain counted the kernel zones' free pages above
+ * Movable block alone in its zone and beside another, a Normal one beside
+ * another, and on node 1 of numa2 (its targets all on node 0).  explain counted the kernel zones' free pages above
  * lowmem_reserve[ZONE_NORMAL] for a Movable page's target, whose
  * allocation keeps lowmem_reserve[ZONE_MOVABLE] (256 pages more on
  * default): "ok" for a block 128 pages short, whose offline looped.
@@ -1110,10 +1115,11 @@ static struct hotmem *no_free_machine(const struct no_free_case *c, long d,
 static void test_explain_says_what_offline_does_at_no_free(void **state)
 {
 	static const struct no_free_case cases[] = {
-		{ "default", 0, HM_MMOP_ONLINE_MOVABLE },
-		{ "default", 0, HM_MMOP_ONLINE_KERNEL },
-		{ "numa2", 1, HM_MMOP_ONLINE_MOVABLE },
-		{ "numa2", 1, HM_MMOP_ONLINE_KERNEL },
+		{ "default", 0, HM_MMOP_ONLINE_MOVABLE, false },
+		{ "default", 0, HM_MMOP_ONLINE_MOVABLE, true },
+		{ "default", 0, HM_MMOP_ONLINE_KERNEL, true },
+		{ "numa2", 1, HM_MMOP_ONLINE_MOVABLE, false },
+		{ "numa2", 1, HM_MMOP_ONLINE_KERNEL, true },
 	};
 	static const long deltas[] = { 128, 1, 0, -1 };
 
