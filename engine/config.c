@@ -257,7 +257,7 @@ static void profile_default(struct hotmem_config *cfg)
 
 static void add_e820(struct hotmem_config *cfg, uint64_t start, uint64_t end, bool ram)
 {
-	cfg->e820[cfg->nr_e820++] = (struct hm_e820_entry){ start, end, ram };
+	cfg->e820[cfg->nr_e820++] = (struct hm_e820_entry){ start, end, ram, HM_E820_PLAIN };
 }
 
 /*
@@ -1139,13 +1139,66 @@ static int parse_range_line(const char *key, char *v, struct hm_boot_range *rang
 }
 
 /*
- * The two entry types hotmem models, by 6.12 arch/x86/kernel/e820.c
- * e820_print_type()'s words, as the boot log's BIOS-e820 lines say them:
- * E820_TYPE_RAM "usable", E820_TYPE_RESERVED "reserved"
+ * The entry types hotmem models: 6.12 arch/x86/kernel/e820.c
+ * e820_print_type()'s words, as the boot log's BIOS-e820 lines say them
+ * (a profile's e820 lines too), and e820_type_to_string()'s names, as
+ * /proc/iomem and /sys/firmware/memmap/N/type show them.  Not modelled:
+ * E820_TYPE_PMEM/PRAM (a pmem device of their own), E820_TYPE_SOFT_RESERVED
+ * (memblock-reserved RAM for dax/hmem).
  */
+static const struct {
+	const char *word, *name;
+	bool ram;
+	unsigned char type;
+} e820_types[] = {
+	{ "usable", "System RAM", true, HM_E820_PLAIN },
+	{ "reserved", "Reserved", false, HM_E820_PLAIN },
+	{ "ACPI data", "ACPI Tables", false, HM_E820_ACPI },
+	{ "ACPI NVS", "ACPI Non-volatile Storage", false, HM_E820_NVS },
+	{ "unusable", "Unusable memory", false, HM_E820_UNUSABLE },
+};
+
+static size_t e820_type_at(const struct hm_e820_entry *e)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(e820_types); i++)
+		if (e820_types[i].ram == e->ram && e820_types[i].type == (e->ram ? 0 : e->type))
+			return i;
+	return e->ram ? 0 : 1;
+}
+
 const char *hotmem_e820_type_word(bool ram)
 {
 	return ram ? "usable" : "reserved";
+}
+
+const char *hotmem_e820_word(const struct hm_e820_entry *e)
+{
+	return e820_types[e820_type_at(e)].word;
+}
+
+const char *hotmem_e820_name(const struct hm_e820_entry *e)
+{
+	return e820_types[e820_type_at(e)].name;
+}
+
+bool hotmem_e820_from_name(const char *name, struct hm_e820_entry *e)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(e820_types); i++)
+		if (!strcmp(name, e820_types[i].name)) {
+			e->ram = e820_types[i].ram;
+			e->type = e820_types[i].type;
+			return true;
+		}
+	return false;
+}
+
+/* a profile's e820 line's type word: its index in e820_types, -1 none */
+static int e820_word_type(const char *word)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(e820_types); i++)
+		if (!strcmp(word, e820_types[i].word))
+			return (int)i;
+	return -1;
 }
 
 /*
@@ -1161,6 +1214,7 @@ static int parse_e820(struct hotmem_config *cfg, char *v, char *err, size_t errl
 	const struct hm_e820_entry *prev = cfg->nr_e820 ? &cfg->e820[cfg->nr_e820 - 1] : NULL;
 	uint64_t start, last;
 	bool ram;
+	int t;
 
 	if (cfg->nr_e820 >= HM_MAX_E820)
 		return seterr(err, errlen, "line %d: e820: more than %d entries", line, HM_MAX_E820);
@@ -1171,23 +1225,25 @@ static int parse_e820(struct hotmem_config *cfg, char *v, char *err, size_t errl
 	if (hotmem_memparse(trim(v), &start) || hotmem_memparse(trim(dash + 1), &last) ||
 	    last < start || last == UINT64_MAX)
 		return seterr(err, errlen, "line %d: e820: bad range '%s-%s'", line, v, dash + 1);
-	if (strcmp(sp, "usable") && strcmp(sp, "reserved"))
+	t = e820_word_type(sp);
+	if (t < 0)
 		return seterr(err, errlen,
-			      "line %d: e820: type '%s': hotmem models usable and reserved entries",
+			      "line %d: e820: type '%s': hotmem models usable, reserved, ACPI data, "
+			      "ACPI NVS and unusable entries (the kernel's BIOS-e820 words)",
 			      line, sp);
-	ram = !strcmp(sp, "usable");
+	ram = e820_types[t].ram;
 	if (prev && start < prev->end)
 		return seterr(err, errlen,
 			      "line %d: e820 %#llx-%#llx: below or over the entry before it "
 			      "(%#llx-%#llx): the table is in address order, as the kernel's", line,
 			      (unsigned long long)start, (unsigned long long)last,
 			      (unsigned long long)prev->start, (unsigned long long)prev->end - 1);
-	if (prev && start == prev->end && ram == prev->ram)
+	if (prev && start == prev->end && ram == prev->ram && e820_types[t].type == prev->type)
 		return seterr(err, errlen,
 			      "line %d: e820 %#llx-%#llx %s: joins the %s entry before it: the kernel "
 			      "makes them one (e820__update_table()), give one", line,
 			      (unsigned long long)start, (unsigned long long)last, sp, sp);
-	cfg->e820[cfg->nr_e820++] = (struct hm_e820_entry){ start, last + 1, ram };
+	cfg->e820[cfg->nr_e820++] = (struct hm_e820_entry){ start, last + 1, ram, e820_types[t].type };
 	return 0;
 }
 
@@ -2677,7 +2733,7 @@ static void describe_e820(struct describe_buf *d, const struct hotmem_config *cf
 	for (int i = 0; i < cfg->nr_e820; i++)
 		describe_line(d, "e820 = %#llx-%#llx %s\n", (unsigned long long)cfg->e820[i].start,
 			      (unsigned long long)cfg->e820[i].end - 1,
-			      hotmem_e820_type_word(cfg->e820[i].ram));
+			      hotmem_e820_word(&cfg->e820[i]));
 }
 
 static void describe_devices(struct describe_buf *d, const struct hotmem_config *cfg)

@@ -49,11 +49,11 @@ static int e820_firmware_table(const struct hotmem_config *cfg, struct hm_e820_e
 		const struct hm_boot_range *b = &cfg->boot[i];
 
 		if (b->start > prev_end && b->start <= 0x100000)
-			t[nr++] = (struct hm_e820_entry){ prev_end, b->start, false };
+			t[nr++] = (struct hm_e820_entry){ prev_end, b->start, false, HM_E820_PLAIN };
 		if (nr && t[nr - 1].ram && t[nr - 1].end == b->start)
 			t[nr - 1].end = b->end;
 		else
-			t[nr++] = (struct hm_e820_entry){ b->start, b->end, true };
+			t[nr++] = (struct hm_e820_entry){ b->start, b->end, true, HM_E820_PLAIN };
 		prev_end = b->end;
 	}
 	return nr;
@@ -64,16 +64,18 @@ int hotmem_config_e820_table(const struct hotmem_config *cfg, struct hm_e820_ent
 	return e820_firmware_table(cfg, t);
 }
 
-static const char *e820_type_to_string(bool ram)
+/* 6.12 e820_type_to_string(): "System RAM", "Reserved", "ACPI Tables", ... */
+static const char *e820_type_to_string(const struct hm_e820_entry *e)
 {
-	return ram ? "System RAM" : "Reserved";
+	return hotmem_e820_name(e);
 }
 
 /* one resource of the kernel's table, joined to the one before of its type (e820__update_table()) */
-static void e820_res_add(struct hotmem *hm, uint64_t start, uint64_t end, bool ram)
+static void e820_res_add(struct hotmem *hm, uint64_t start, uint64_t end,
+			 const struct hm_e820_entry *type)
 {
 	struct e820_res *last = hm->nr_e820_res ? &hm->e820_res[hm->nr_e820_res - 1] : NULL;
-	const char *name = e820_type_to_string(ram);
+	const char *name = e820_type_to_string(type);
 
 	if (start >= end)
 		return;
@@ -97,20 +99,22 @@ static void e820_res_add(struct hotmem *hm, uint64_t start, uint64_t end, bool r
  */
 static void e820__reserve_resources(struct hotmem *hm, const struct hm_e820_entry *t, int nr)
 {
+	static const struct hm_e820_entry reserved = { 0, 0, false, HM_E820_PLAIN };
+
 	hm->nr_e820_res = 0;
 	for (int i = 0; i < nr; i++) {
 		uint64_t start = t[i].start, end = t[i].end;
 
 		if (!t[i].ram) {
-			e820_res_add(hm, start, end, false);
+			e820_res_add(hm, start, end, &t[i]);
 			continue;
 		}
 		if (start < PAGE_SIZE) {
-			e820_res_add(hm, start, end < PAGE_SIZE ? end : PAGE_SIZE, false);
+			e820_res_add(hm, start, end < PAGE_SIZE ? end : PAGE_SIZE, &reserved);
 			start = PAGE_SIZE;
 		}
-		e820_res_add(hm, start, end < BIOS_BEGIN ? end : BIOS_BEGIN, true);
-		e820_res_add(hm, start > BIOS_END ? start : BIOS_END, end, true);
+		e820_res_add(hm, start, end < BIOS_BEGIN ? end : BIOS_BEGIN, &t[i]);
+		e820_res_add(hm, start > BIOS_END ? start : BIOS_END, end, &t[i]);
 	}
 }
 
@@ -128,7 +132,7 @@ int firmware_map_init(struct hotmem *hm)
 
 	e820__reserve_resources(hm, t, nr);
 	for (int i = 0; i < nr && !ret; i++)
-		ret = firmware_map_add_entry(hm, t[i].start, t[i].end - 1, e820_type_to_string(t[i].ram));
+		ret = firmware_map_add_entry(hm, t[i].start, t[i].end - 1, e820_type_to_string(&t[i]));
 	return ret;
 }
 

@@ -125,10 +125,23 @@ struct hm_boot_range {
 /* a profile's e820 lines: E820_MAX_ENTRIES_ZEROPAGE's 128 halved, more than a PC's firmware gives */
 #define HM_MAX_E820 64
 
+/*
+ * The e820 types a profile's table takes besides usable and reserved
+ * (6.12 arch/x86/include/asm/e820/types.h): 0 is E820_TYPE_RAM or
+ * E820_TYPE_RESERVED as hm_e820_entry.ram says
+ */
+enum hm_e820_type {
+	HM_E820_PLAIN = 0,
+	HM_E820_ACPI,		/* E820_TYPE_ACPI: "ACPI data", "ACPI Tables" */
+	HM_E820_NVS,		/* E820_TYPE_NVS: "ACPI NVS", "ACPI Non-volatile Storage" */
+	HM_E820_UNUSABLE,	/* E820_TYPE_UNUSABLE: "unusable", "Unusable memory" */
+};
+
 /* one entry of the firmware's e820 table (x86 BIOS-e820) */
 struct hm_e820_entry {
 	uint64_t start, end;	/* [start, end) physical bytes, not page-aligned */
-	bool ram;		/* E820_TYPE_RAM ("usable"), else E820_TYPE_RESERVED */
+	bool ram;		/* E820_TYPE_RAM ("usable"), else not RAM: type says which */
+	unsigned char type;	/* enum hm_e820_type; HM_E820_PLAIN with ram: E820_TYPE_RAM */
 };
 
 /*
@@ -1246,6 +1259,12 @@ int hotmem_get_memmap_on_memory(struct hotmem *hm);	/* read-only */
 const char *hotmem_memmap_on_memory_name(int mode);
 /* an e820 entry's type as a profile's e820 line (and the boot log's BIOS-e820 line) says it */
 const char *hotmem_e820_type_word(bool ram);
+/* @e's type as 6.12 e820_print_type() says it ("usable", "ACPI data", ...) */
+const char *hotmem_e820_word(const struct hm_e820_entry *e);
+/* ... and as e820_type_to_string() names it (/proc/iomem, /sys/firmware/memmap/N/type) */
+const char *hotmem_e820_name(const struct hm_e820_entry *e);
+/* @e's ram and type from such a name; false: a type hotmem does not model */
+bool hotmem_e820_from_name(const char *name, struct hm_e820_entry *e);
 /* the most entries hotmem_config_e820_table() gives: HM_MAX_E820, or two a boot range */
 #define HM_E820_TABLE_MAX (HM_MAX_E820 > 2 * HM_MAX_BOOT_RANGES ? HM_MAX_E820 : 2 * HM_MAX_BOOT_RANGES)
 /*

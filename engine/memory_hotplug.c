@@ -1590,7 +1590,8 @@ static uint64_t e820_reserved_conflict(const struct hotmem *hm, uint64_t start, 
 		if (!strcmp(r->name, "System RAM") ||
 		    !ranges_overlap(start, size, r->start, r->end - r->start + 1))
 			continue;
-		if (start >= r->start && start + size - 1 <= r->end)
+		/* ACPI Tables, ACPI NVS, unusable: busy (do_mark_busy()), nothing nests */
+		if (start >= r->start && start + size - 1 <= r->end && !strcmp(r->name, "Reserved"))
 			continue;
 		return r->end + 1;
 	}

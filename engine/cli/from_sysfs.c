@@ -870,8 +870,7 @@ static bool fwmap_is_made(const struct found *f, const struct hotmem_config *cfg
 		if (e->hot)
 			continue;
 		if (k >= nr || t[k].start != e->start || t[k].end != e->end ||
-		    t[k].ram != !strcmp(e->type, "System RAM") ||
-		    (!t[k].ram && strcmp(e->type, "Reserved")))
+		    strcmp(hotmem_e820_name(&t[k]), e->type))
 			return false;
 		k++;
 	}
@@ -885,9 +884,11 @@ static bool fwmap_is_made(const struct found *f, const struct hotmem_config *cfg
  * of the ram lines (a machine without a table of its own: the default
  * built-in, a profile of ram lines); left out and said when they
  * contradict the ram lines (boot RAM removed at run time, a dump whose
- * RAM is not its table's), as hotmem would refuse the profile.  A type
- * other than System RAM and Reserved (ACPI Tables, ACPI Non-volatile
- * Storage, ...) is written reserved, said.
+ * RAM is not its table's), as hotmem would refuse the profile.  Each
+ * entry's type by its name (6.12 e820_type_to_string(): "ACPI Tables" is
+ * an "ACPI data" line, "ACPI Non-volatile Storage" "ACPI NVS"); a type
+ * hotmem does not model (Persistent Memory, Soft Reserved, ...) is
+ * written reserved, said.
  */
 static void print_e820(struct found *f, FILE *out, const char *head, const char *ram)
 {
@@ -901,7 +902,8 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 		return;
 	for (int i = 0; i < f->nr_fwmap; i++) {
 		const struct found_fwmap *e = &f->fwmap[i];
-		bool is_ram = !strcmp(e->type, "System RAM");
+		struct hm_e820_entry t = { 0 };
+		bool known = hotmem_e820_from_name(e->type, &t);
 
 		if (e->hot) {
 			if (hn < sizeof(hot))
@@ -909,11 +911,11 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 						       hn ? ", " : "", e->nr);
 			continue;
 		}
-		if (!is_ram && strcmp(e->type, "Reserved") && on < sizeof(other))
+		if (!known && on < sizeof(other))
 			on += (size_t)snprintf(other + on, sizeof(other) - on, "%smemmap/%lu (%s)",
 					       on ? ", " : "", e->nr, e->type);
 		fprintf(l, "e820 = 0x%llx-0x%llx %s\n", (unsigned long long)e->start,
-			(unsigned long long)e->end - 1, hotmem_e820_type_word(is_ram));
+			(unsigned long long)e->end - 1, hotmem_e820_word(&t));
 		nr++;
 	}
 	fclose(l);
@@ -951,8 +953,8 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 	     hn ? "; System RAM over hot-added memory taken as its hot-add's, not the "
 		  "firmware's: " : "", hot, hn ? " (firmware_map_add_hotplug())" : "");
 	if (on)
-		note(f, "firmware/memmap: %s: hotmem models System RAM and Reserved entries; "
-			"written reserved", other);
+		note(f, "firmware/memmap: %s: hotmem models System RAM, Reserved, ACPI Tables, ACPI "
+			"Non-volatile Storage and Unusable memory entries; written reserved", other);
 out:
 	free(cfg);
 	free(text);

@@ -67,7 +67,7 @@ printf 'profile = qemu-512m\ne820 = 0x100000-0x1ffdffff usable\ne820 = 0x0-0x9fb
 refused "entries out of address order: refused" "line 3: e820 0-0x9fbff: below or over the entry before it"
 printf 'profile = qemu-512m\ne820 = 0x0-0x9fbff ACPI\n' >"$TMP/bad.profile"
 refused "a type hotmem does not model: refused" \
-	"line 2: e820: type 'ACPI': hotmem models usable and reserved entries"
+	"line 2: e820: type 'ACPI': hotmem models usable, reserved, ACPI data, ACPI NVS and unusable entries (the kernel's BIOS-e820 words)"
 
 # qemu-512m with a DIMM: export -> from-sysfs -> mount -> export, the firmware map whole
 mount_fs "qemu-512m mounts" --fresh --profile qemu-512m --cmdline hotmem.kernel_alloc=off
@@ -114,13 +114,14 @@ rm -r "$TMP/c/sys/firmware/memmap/4"
 tap_ok $? "a firmware/memmap that contradicts the boot RAM: no e820 lines, said, the profile boots" ||
 	diag "$(grep firmware "$TMP/c.notes")"
 
-# a type other than System RAM and Reserved: written reserved, said
+# a type hotmem does not model: written reserved, said (ACPI Tables and
+# ACPI Non-volatile Storage are modelled: tests/fusefs/375)
 cp -r "$TMP/a" "$TMP/t"
-echo "ACPI Tables" >"$TMP/t/sys/firmware/memmap/4/type"
+echo "Persistent Memory" >"$TMP/t/sys/firmware/memmap/4/type"
 "$HM" profile --from-sysfs "$TMP/t" -o "$TMP/t.profile" 2>"$TMP/t.notes"
 grep -qx "e820 = 0x1ffe0000-0x1fffffff reserved" "$TMP/t.profile" &&
-	grep -q "could not infer: firmware/memmap: memmap/4 (ACPI Tables): hotmem models System RAM and Reserved entries; written reserved" "$TMP/t.notes"
-tap_ok $? "an ACPI Tables entry: written reserved, said" || diag "$(grep firmware "$TMP/t.notes")"
+	grep -q "could not infer: firmware/memmap: memmap/4 (Persistent Memory): hotmem models System RAM, Reserved, ACPI Tables, ACPI Non-volatile Storage and Unusable memory entries; written reserved" "$TMP/t.notes"
+tap_ok $? "a Persistent Memory entry: written reserved, said" || diag "$(grep firmware "$TMP/t.notes")"
 
 # a state file saved from a profile file over qemu-512m before the key (its
 # profile-config without e820 lines, though the machine had the table):
