@@ -67,7 +67,7 @@ printf 'profile = qemu-512m\ne820 = 0x100000-0x1ffdffff usable\ne820 = 0x0-0x9fb
 refused "entries out of address order: refused" "line 3: e820 0-0x9fbff: below or over the entry before it"
 printf 'profile = qemu-512m\ne820 = 0x0-0x9fbff ACPI\n' >"$TMP/bad.profile"
 refused "a type hotmem does not model: refused" \
-	"line 2: e820: type 'ACPI': hotmem models usable, reserved, ACPI data, ACPI NVS and unusable entries (the kernel's BIOS-e820 words)"
+	"line 2: e820: type 'ACPI': hotmem models usable, reserved, ACPI data, ACPI NVS and unusable entries \\(the kernel's BIOS-e820 words\\)"
 
 # qemu-512m with a DIMM: export -> from-sysfs -> mount -> export, the firmware map whole
 mount_fs "qemu-512m mounts" --fresh --profile qemu-512m --cmdline hotmem.kernel_alloc=off
