@@ -225,7 +225,14 @@ static void mem_init_print_info(struct hotmem *hm)
 		(physpages - totalram_pages(hm)) << (PAGE_SHIFT - 10), 0UL);
 }
 
-/* right after memblock_free_all(): what the kernel frees and says before page_alloc_init_late() */
+/*
+ * right after memblock_free_all(): what the kernel frees and says before
+ * page_alloc_init_late().  The kernel prints mem_init_print_info() on
+ * every boot; hotmem only with a kernel image: without one the line
+ * would say 0K for every section, which no kernel does, and its reserved
+ * total (what from-sysfs calibrates boot_reserved against) a boot that
+ * never was (docs/profile.md).
+ */
 void boot_reserve_after_free_all(struct hotmem *hm)
 {
 	if (!hm->cfg.boot_reserve.kernel_image)

@@ -19,14 +19,9 @@ require_env
 FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt
 need_file "$FIX"
 
-cat >"$TMP/g.profile" <<'EOF'
-profile = qemu-512m
-kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff data=0xa600000-0xa870f7f init=0xad01000-0xb12afff smp_locks=0xb12b000-0xb134fff bss=0xb136000-0xb5fffff bss_decrypted_unused=0xb405000-0xb5fffff
-initrd = 0x1fecd000-0x1ffdffff
-realmode = yes
-swiotlb = 64M
-boot_reserved = 4396K
-EOF
+# the guest's boot reservations, tests/fusefs/452's and 471's one file
+need_file "$HOTMEM_SRC/tests/fixtures/boot-map/qemu-512m-boot-reservations.profile"
+cp "$HOTMEM_SRC/tests/fixtures/boot-map/qemu-512m-boot-reservations.profile" "$TMP/g.profile"
 
 mount_fs "hotmemfs mounts qemu-512m with the guest's boot reservations" \
 	--profile "$TMP/g.profile" --fresh -S none --cmdline hotmem.kernel_alloc=off

@@ -15,14 +15,9 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
-cat >"$TMP/g.profile" <<'PROFILE'
-profile = qemu-512m
-kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff data=0xa600000-0xa870f7f init=0xad01000-0xb12afff smp_locks=0xb12b000-0xb134fff bss=0xb136000-0xb5fffff bss_decrypted_unused=0xb405000-0xb5fffff
-initrd = 0x1fecd000-0x1ffdffff
-realmode = yes
-swiotlb = 64M
-boot_reserved = 4396K
-PROFILE
+# the guest's boot reservations, tests/fusefs/452's and 471's one file
+need_file "$HOTMEM_SRC/tests/fixtures/boot-map/qemu-512m-boot-reservations.profile"
+cp "$HOTMEM_SRC/tests/fixtures/boot-map/qemu-512m-boot-reservations.profile" "$TMP/g.profile"
 memory_line() { grep -o 'Memory: .*' "$1"; }
 
 mount_fs "qemu-512m with the guest's boot reservations" --profile "$TMP/g.profile" --fresh \
