@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -134,6 +135,39 @@ void hotmem_synth_uevent_failed(struct hotmem *hm, const char *devpath,
 	/* kobject_get_path() failing: "unknown device" */
 	pr_warn(hm, "synth uevent: %s: %s", devpath && *devpath ? devpath : "unknown device",
 		(unsigned int)why < ARRAY_SIZE(words) ? words[why] : words[HM_SYNTH_UEVENT_SEND]);
+}
+
+/*
+ * At the end of hotmem_create(): the ring so far, the boot's log.  Its
+ * lines (RAMDISK:, Memory:, the SRAT's hotplug range ...) describe the
+ * machine for as long as it runs -- hotmemctl export writes them for
+ * hotmem profile --from-sysfs -- and the ring loses them after a few
+ * hundred onlines (reread35 R1).  Without memory for the copy, the ring
+ * answers (hotmem_boot_dmesg()).
+ */
+void dmesg_boot_snapshot(struct hotmem *hm)
+{
+	size_t n = hm->dmesg_head < HM_DMESG_SIZE ? hm->dmesg_head : HM_DMESG_SIZE;
+
+	hm->boot_dmesg = malloc(n + 1);
+	if (hm->boot_dmesg)
+		hotmem_dmesg(hm, hm->boot_dmesg, n + 1);
+}
+
+size_t hotmem_boot_dmesg(struct hotmem *hm, char *buf, size_t len)
+{
+	size_t n;
+
+	if (!len)
+		return 0;
+	if (!hm->boot_dmesg)
+		return hotmem_dmesg(hm, buf, len);
+	n = strlen(hm->boot_dmesg);
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, hm->boot_dmesg, n);
+	buf[n] = '\0';
+	return n;
 }
 
 size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len)

@@ -534,6 +534,12 @@ const char *hotmem_uevent_action_name(enum hm_uevent_action a);
 /* The engine's kernel log (boot messages included), "<level>msg\n" lines. */
 size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len);
 /*
+ * The log as the boot left it (hotmem_create()'s end), kept whole however
+ * much has been logged since: what `journalctl -k -b` still shows of a
+ * boot whose lines the ring lost.
+ */
+size_t hotmem_boot_dmesg(struct hotmem *hm, char *buf, size_t len);
+/*
  * Why a write to a device's uevent file failed, as kobject_synth_uevent()
  * tells it (lib/kobject_uevent.c, 6.12 to 6.18): the action word, its
  * arguments, or the sending

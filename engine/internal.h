@@ -977,6 +977,12 @@ struct hotmem {
 	_Atomic int nr_trace_subscribers;
 	char dmesg[HM_DMESG_SIZE];
 	size_t dmesg_head;
+	/*
+	 * the ring as the boot left it (dmesg_boot_snapshot()): kept whole
+	 * once the ring wraps, as a distribution keeps the boot's kernel
+	 * messages (journalctl -k -b); NULL when it could not be copied
+	 */
+	char *boot_dmesg;
 	_Atomic unsigned long uevent_seqnum;
 
 	/* hugetlb pool: its free 2 MiB pages, oldest first */
@@ -1152,6 +1158,8 @@ int hm_seterr(int ret, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* events.c */
+/* the boot's log kept whole: hotmem_create()'s last step */
+void dmesg_boot_snapshot(struct hotmem *hm);
 void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define pr_err(hm, ...)		hm_log(hm, 3, __VA_ARGS__)

@@ -960,6 +960,7 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	}
 	kmem_boot(hm);
 	mhp_check_host_maps(hm);
+	dmesg_boot_snapshot(hm);
 	*out = hm;
 	return 0;
 
@@ -997,5 +998,6 @@ void hotmem_destroy(struct hotmem *hm)
 	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
 		hm_free(hm, hm->node_data[nid], sizeof(struct pglist_data));
 	physmem_exit(hm);
+	free(hm->boot_dmesg);
 	free(hm);
 }

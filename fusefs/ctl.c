@@ -2037,16 +2037,26 @@ static int cmd_check(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 	return 0;
 }
 
-/* the emulated kernel's log ring, as dmesg -r prints it */
+/*
+ * the emulated kernel's log ring, as dmesg -r prints it; "boot": the log
+ * as the boot left it, kept whole (hotmemctl export's: the ring loses
+ * the boot's lines after a few hundred onlines)
+ */
 static int cmd_dmesg(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	static const size_t len = 64 * 1024;
-	char *log = malloc(len);
+	char *log;
+	int boot;
 
-	(void)args;
+	if (arg_bool(args, "boot", 0, &boot, r->err))
+		return -EINVAL;
+	log = malloc(len);
 	if (!log)
 		return -ENOMEM;
-	hotmem_dmesg(ctx->hm, log, len);
+	if (boot)
+		hotmem_boot_dmesg(ctx->hm, log, len);
+	else
+		hotmem_dmesg(ctx->hm, log, len);
 	r->ret = json_object_new_object();
 	json_object_object_add(r->ret, "log", json_object_new_string(log));
 	free(log);

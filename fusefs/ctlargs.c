@@ -61,7 +61,7 @@ static const struct {
 	{ "fail-nth-alloc", "fail-nth-alloc", { "nth" }, NULL, NULL, 1, "fail-nth-alloc N" },
 	{ "check", "check-invariants", { NULL }, NULL, NULL, 0, "check" },
 	{ "check-invariants", "check-invariants", { NULL }, NULL, NULL, 0, "check-invariants" },
-	{ "dmesg", "dmesg", { NULL }, NULL, NULL, 0, "dmesg" },
+	{ "dmesg", "dmesg", { NULL }, NULL, NULL, 0, "dmesg [boot=yes]" },
 	{ "explain", "explain", { "block" }, NULL, NULL, 1, "explain BLOCK [--all] [from=PFN]" },
 	/* hotmem's view (driver, plugged size, the guest driver's state); QEMU's below */
 	{ "devices", "devices", { NULL }, NULL, NULL, 0, "devices" },
@@ -197,6 +197,7 @@ static const struct {
 	{ "explain", "block", ARG_BLOCK, 0, LLONG_MAX, NULL, HMFS_CTLARGS_BLOCK_WHAT },
 	{ "explain", "from", ARG_INT, 0, LLONG_MAX, NULL, "a pfn, 0 or more" },
 	{ "explain", "all", ARG_BOOL, 0, 0, NULL, "on or off (yes, no, 1, 0, true, false)" },
+	{ "dmesg", "boot", ARG_BOOL, 0, 0, NULL, "on or off (yes, no, 1, 0, true, false)" },
 	{ "alloc", "type", ARG_WORD, 0, 0, "movable|unmovable|pinned",
 	  "movable, unmovable or pinned" },
 	{ "alloc", "pages", ARG_INT, 1, LLONG_MAX, NULL, "a number of pages, 1 or more" },

@@ -93,7 +93,7 @@
 	X("inject", " action error ")                                                             \
 	X("fail-nth-alloc", " nth ")                                                              \
 	X("check-invariants", " ")                                                                \
-	X("dmesg", " ")                                                                           \
+	X("dmesg", " boot ")                                                                           \
 	X("explain", " block from all ")                                                          \
 	X("save", " ")                                                                            \
 	X("settle", " timeout ")                                                                  \

@@ -1546,10 +1546,13 @@ static void export_not_seen(const char *mnt, int ret, dev_t want, const struct h
  */
 static int export_boot_log(struct cli *c, struct hmfs_export *ex)
 {
-	json_object *q = json_object_new_object(), *reply;
+	json_object *q = json_object_new_object(), *args = json_object_new_object(), *reply;
 	int ret;
 
 	json_object_object_add(q, "execute", json_object_new_string("dmesg"));
+	/* the boot's log, kept whole: the ring loses its lines (reread35 R1) */
+	json_object_object_add(args, "boot", json_object_new_boolean(true));
+	json_object_object_add(q, "arguments", args);
 	reply = send_req(c, q) ? NULL : recv_reply(c);
 	json_object_put(q);
 	ret = hmfs_export_boot_log(c->export_dir, gs(get(reply, "return"), "log"), ex);
@@ -1563,15 +1566,26 @@ static int export_machine(struct cli *c, json_object *status)
 	const char *mnt = gs(status, "mountpoint");
 	dev_t dev = reported_mount_dev(status);
 	struct hmfs_export ex;
+	char log[PATH_MAX];
+	struct stat st;
 	int ret;
 
 	if (!*mnt) {
 		fprintf(stderr, "hotmemctl: export: this hotmemfs does not say where it is mounted\n");
 		return 1;
 	}
+	/*
+	 * DIR/dmesg is the export's too, written last: one there already
+	 * (a user's, an earlier export's) is refused before anything is
+	 * written, and named (reread35 R5: the tree was written, then the
+	 * memory directory named, the old dmesg left for from-sysfs)
+	 */
+	snprintf(log, sizeof(log), "%s/dmesg", c->export_dir);
+	if (!lstat(log, &st)) {
+		fprintf(stderr, "hotmemctl: export: %s exists already\n", log);
+		return 1;
+	}
 	ret = hmfs_export(mnt, dev, c->export_dir, &ex);
-	if (!ret)
-		ret = export_boot_log(c, &ex);
 	if (ret == -ENOENT || ret == -EXDEV) {
 		export_not_seen(mnt, ret, dev, &ex);
 		return 1;
@@ -1580,6 +1594,13 @@ static int export_machine(struct cli *c, json_object *status)
 		fprintf(stderr, "hotmemctl: export: %s/sys/devices/system/memory exists already\n",
 			c->export_dir);
 		return 1;
+	}
+	if (!ret) {
+		ret = export_boot_log(c, &ex);
+		if (ret == -EEXIST) {
+			fprintf(stderr, "hotmemctl: export: %s exists already\n", log);
+			return 1;
+		}
 	}
 	if (ret) {
 		fprintf(stderr, "hotmemctl: export to %s: %s\n", c->export_dir, strerror(-ret));
