@@ -244,13 +244,17 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
 	 * CAP_SYS_ADMIN both ends read 0) places no image; dmesg's RAMDISK:
 	 * and software IO TLB: lines need no iomem and still place the
 	 * initrd and swiotlb.  realmode and boot_reserved are calibrated
-	 * against a boot with the image (the reserved total has it):
-	 * without it they would take its size, so they are left out too.
+	 * against the dump's MemTotal (fs_boot_calibrate()), which the
+	 * image's place does not change: boot_reserved takes the image's
+	 * size, and the machine is the dump's, as a root dump without the
+	 * "Memory:" line gets it (reread35 R2: none were written, the
+	 * profile booted the image's ~43 MiB too many).
 	 */
+	b->unplaced = s.iomem_zero;
 	if (s.iomem_zero)
 		note(notes, "boot reservations: proc/iomem's Kernel lines read 0 (read without "
-			    "CAP_SYS_ADMIN): no kernel_image, and no realmode or boot_reserved (the "
-			    "reserved total they are calibrated against has the image in it)%s",
+			    "CAP_SYS_ADMIN): no kernel_image (boot_reserved, calibrated against "
+			    "MemTotal, stands for it)%s",
 		     s.initrd.end || s.swiotlb ? "; initrd and swiotlb from dmesg alone" : "");
 	b->image = !s.iomem_zero && s.code.end && s.rodata.end && s.data.end && s.bss.end;
 	if (b->image && !b->memory_line)
@@ -361,11 +365,12 @@ out:
 void fs_boot_calibrate(const struct fs_boot *b, const char *text, FILE *out, FILE *notes)
 {
 	static const char *const extra[] = { "realmode = yes\n", "" };
+	/* a boot without kernel_image prints no "Memory:" line: MemTotal then */
 	bool by_line = b->memory_line && b->written;
 	unsigned long res, total, want;
 	char err[512];
 
-	if (!b->image || (!by_line && !b->memtotal))
+	if ((!b->image && !b->unplaced) || (!by_line && !b->memtotal))
 		return;
 	want = by_line ? b->reserved_k : b->memtotal_k;
 	for (size_t i = 0; i < 2; i++) {
@@ -392,6 +397,9 @@ void fs_boot_calibrate(const struct fs_boot *b, const char *text, FILE *out, FIL
 		     by_line ? "\"Memory:\" line's reserved" : "MemTotal", want,
 		     i ? "; realmode no: the first MiB reserved would be more than that" :
 			 ", realmode yes (x86 6.12's reserve_real_mode())");
+		if (b->unplaced)
+			note(notes, "boot reservations: boot_reserved holds the kernel image, which "
+				    "the dump does not place (root's /proc/iomem does)");
 		return;
 	}
 	note(notes, "boot reservations: the dump's %s (%luK) is %s than the profile's reservations "

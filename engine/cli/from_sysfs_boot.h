@@ -8,6 +8,7 @@
 
 struct fs_boot {
 	bool image;		/* proc/iomem shows the kernel image (its Kernel lines, root's view) */
+	bool unplaced;		/* ... it has one, its lines read 0 (a user's view) */
 	bool written;		/* kernel_image written */
 	bool memory_line;	/* the dump's dmesg has mem_init_print_info()'s line */
 	unsigned long reserved_k;	/* ... its "NK reserved" */
