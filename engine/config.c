@@ -132,16 +132,18 @@ static uint64_t boot_ram_end(const struct hotmem_config *cfg)
  * SeaBIOS reserves its tables at the top of the first, 128 KiB in a
  * 6.12.117 guest's, tests/fixtures/boot-map/): the highest RAM end below
  * 4 GiB, carried over the reserved entries right after it, plus the RAM
- * above 4 GiB.  0 without such a top (not QEMU's layout).
+ * above 4 GiB.  0 without such a top (not QEMU's layout).  The one rule:
+ * a profile's e820 lines here, a dump's firmware table in hotmem profile
+ * --from-sysfs (reread35 R8: each had its own copy).
  */
-static uint64_t qemu_ram_size_e820(const struct hotmem_config *cfg)
+uint64_t hotmem_e820_qemu_ram_size(const struct hm_e820_entry *e820, int nr)
 {
 	uint64_t below = 0, above = 0, top;
 	const uint64_t four_g = 1ULL << 32;
 	int i, last = -1;
 
-	for (i = 0; i < cfg->nr_e820; i++) {
-		const struct hm_e820_entry *e = &cfg->e820[i];
+	for (i = 0; i < nr; i++) {
+		const struct hm_e820_entry *e = &e820[i];
 
 		if (!e->ram)
 			continue;
@@ -153,23 +155,23 @@ static uint64_t qemu_ram_size_e820(const struct hotmem_config *cfg)
 		}
 	}
 	top = below;
-	for (i = last + 1; last >= 0 && i < cfg->nr_e820; i++) {	/* in address order */
-		if (cfg->e820[i].start != top || cfg->e820[i].ram || cfg->e820[i].end > four_g)
+	for (i = last + 1; last >= 0 && i < nr; i++) {	/* in address order */
+		if (e820[i].start != top || e820[i].ram || e820[i].end > four_g)
 			break;
-		top = cfg->e820[i].end;
+		top = e820[i].end;
 	}
 	return top > below ? top + above : 0;
 }
 
 /*
- * QEMU's ram_size: the firmware table's (qemu_ram_size_e820()) where the
+ * QEMU's ram_size: the firmware table's (hotmem_e820_qemu_ram_size()) where the
  * profile has QEMU's, so -m 500M is 500 MiB and not 4 whole blocks; else
  * the boot ranges' pages in whole memory blocks (the holes below 1 MiB
  * and the firmware's tables at its top are RAM to QEMU)
  */
 static uint64_t qemu_ram_size(const struct hotmem_config *cfg)
 {
-	uint64_t sum = qemu_ram_size_e820(cfg);
+	uint64_t sum = hotmem_e820_qemu_ram_size(cfg->e820, cfg->nr_e820);
 
 	if (sum)
 		return sum;

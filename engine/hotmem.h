@@ -1267,6 +1267,12 @@ const char *hotmem_memmap_on_memory_name(int mode);
 const char *hotmem_e820_type_word(bool ram);
 /* @e's type as 6.12 e820_print_type() says it ("usable", "ACPI data", ...) */
 const char *hotmem_e820_word(const struct hm_e820_entry *e);
+/*
+ * QEMU's -m (ram_size) from an e820 table in address order, as QEMU 7.2
+ * lays it out: the RAM below 4 GiB with the reserved entries right after
+ * its top (SeaBIOS's tables), plus the RAM above.  0: no such layout.
+ */
+uint64_t hotmem_e820_qemu_ram_size(const struct hm_e820_entry *e820, int nr);
 /* ... and as e820_type_to_string() names it (/proc/iomem, /sys/firmware/memmap/N/type) */
 const char *hotmem_e820_name(const struct hm_e820_entry *e);
 /* @e's ram and type from such a name; false: a type hotmem does not model */

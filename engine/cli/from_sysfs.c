@@ -2022,42 +2022,25 @@ static int write_profile(struct found *f, FILE *out);
  * 64G and no qemu_maxmem whatever the dump said.
  */
 /*
- * QEMU's -m (ram_size) from the dump's firmware table, by the rule
- * hotmem's engine has for the e820 lines written of it (engine/config.c
- * qemu_ram_size_e820(), QEMU 7.2's layout): the highest RAM end below
- * 4 GiB carried over the reserved entries right after it -- SeaBIOS's
- * tables at RAM's top -- plus the RAM above 4 GiB (not the DIMMs').  0:
- * no such top (no sys/firmware/memmap): the engine then counts boot RAM
- * in whole blocks, and so does maxmem_from_srat().
+ * QEMU's -m (ram_size) from the dump's firmware table, by the engine's
+ * rule for the e820 lines written of it (hotmem_e820_qemu_ram_size(),
+ * QEMU 7.2's layout), the DIMMs' entries left out.  0: no such top (no
+ * sys/firmware/memmap): the engine then counts boot RAM in whole blocks,
+ * and so does maxmem_from_srat().
  */
 static uint64_t qemu_ram_size(const struct found *f)
 {
-	uint64_t below = 0, above = 0, top;
-	int last = -1;
+	struct hm_e820_entry e820[MAX_FWMAP];
+	int n = 0;
 
-	for (int i = 0; i < f->nr_fwmap; i++) {
-		const struct found_fwmap *e = &f->fwmap[i];
-
-		if (e->hot || strcmp(e->type, "System RAM"))
-			continue;
-		if (e->end <= 4 * GiB) {
-			below = e->end;
-			last = i;
-		} else {
-			above += e->end - (e->start > 4 * GiB ? e->start : 4 * GiB);
-		}
-	}
-	top = below;
-	for (int i = last + 1; last >= 0 && i < f->nr_fwmap; i++) {	/* sorted by start */
-		const struct found_fwmap *e = &f->fwmap[i];
-
-		if (e->hot)
-			continue;
-		if (e->start != top || !strcmp(e->type, "System RAM") || e->end > 4 * GiB)
-			break;
-		top = e->end;
-	}
-	return top > below ? top + above : 0;
+	for (int i = 0; i < f->nr_fwmap; i++)	/* by N: the firmware's table, in address order */
+		if (!f->fwmap[i].hot)
+			e820[n++] = (struct hm_e820_entry){
+				.start = f->fwmap[i].start,
+				.end = f->fwmap[i].end,
+				.ram = !strcmp(f->fwmap[i].type, "System RAM"),
+			};
+	return hotmem_e820_qemu_ram_size(e820, n);
 }
 
 static void maxmem_from_srat(struct found *f, const bool *boot, uint64_t end, int slots,
