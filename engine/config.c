@@ -1168,11 +1168,6 @@ static size_t e820_type_at(const struct hm_e820_entry *e)
 	return e->ram ? 0 : 1;
 }
 
-const char *hotmem_e820_type_word(bool ram)
-{
-	return ram ? "usable" : "reserved";
-}
-
 const char *hotmem_e820_word(const struct hm_e820_entry *e)
 {
 	return e820_types[e820_type_at(e)].word;

@@ -1263,8 +1263,6 @@ int hotmem_set_auto_movable_numa_aware(struct hotmem *hm, bool on);
 int hotmem_get_memmap_on_memory(struct hotmem *hm);	/* read-only */
 /* its word as 6.12's param_get prints it: "N", "Y", "force"; "?" for none */
 const char *hotmem_memmap_on_memory_name(int mode);
-/* an e820 entry's type as a profile's e820 line (and the boot log's BIOS-e820 line) says it */
-const char *hotmem_e820_type_word(bool ram);
 /* @e's type as 6.12 e820_print_type() says it ("usable", "ACPI data", ...) */
 const char *hotmem_e820_word(const struct hm_e820_entry *e);
 /*
