@@ -173,6 +173,7 @@ static const char *errname(int err, char *buf, size_t len)
 		{ -EIO, "-EIO" },	{ -EAGAIN, "-EAGAIN" }, { -ENOMEM, "-ENOMEM" },
 		{ -EACCES, "-EACCES" }, { -EBUSY, "-EBUSY" },	{ -EINVAL, "-EINVAL" },
 		{ -ENOSPC, "-ENOSPC" }, { -ERANGE, "-ERANGE" }, { -EOVERFLOW, "-EOVERFLOW" },
+		{ -ENOTDIR, "-ENOTDIR" }, { -EISDIR, "-EISDIR" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -183,17 +184,30 @@ static const char *errname(int err, char *buf, size_t len)
 }
 
 /*
- * The sysctl path of @param (its separators '/'; a path is compared byte
- * for byte) into @name of @len; false when @param is no sysctl word
+ * The sysctl path of @param into @name of @len, as 6.12's path walk
+ * (file_open_root_mnt() of "sys/" + strreplace(path, '.', '/')) takes it:
+ * its separators '/', a run of them one (link_path_walk()), none leading;
+ * *@dir when it ends with one (a file then is ENOTDIR).  False when
+ * @param is no sysctl word.  reread35 R6: `sysctl.vm..watermark_scale_factor=50`
+ * was "not found" here, the kernel sets it.
  */
-static bool sysctl_path(const char *param, char *name, size_t len)
+static bool sysctl_path(const char *param, char *name, size_t len, bool *dir)
 {
+	size_t n = 0;
+
 	if (strncmp(param, "sysctl", 6) || (param[6] != '.' && param[6] != '/'))
 		return false;
-	snprintf(name, len, "%s", param + 7);
-	for (char *c = name; *c; c++)
-		if (*c == '.')
-			*c = '/';
+	for (const char *c = param + 7; *c && n + 1 < len; c++) {
+		char ch = *c == '.' ? '/' : *c;
+
+		if (ch == '/' && (!n || name[n - 1] == '/'))
+			continue;
+		name[n++] = ch;
+	}
+	*dir = n && name[n - 1] == '/';
+	if (*dir)
+		n--;
+	name[n] = '\0';
 	return true;
 }
 
@@ -211,8 +225,34 @@ static long vm_sysctl_find(const char *name)
 bool sysctl_arg_modelled(const char *param)
 {
 	char name[128];
+	bool dir;
 
-	return sysctl_path(param, name, sizeof(name)) && vm_sysctl_find(name) >= 0;
+	return sysctl_path(param, name, sizeof(name), &dir) && !dir && vm_sysctl_find(name) >= 0;
+}
+
+/* @name ("vm/x") one of 6.12's vm sysctls hotmem does not serve */
+static bool vm_sysctl_unmodelled(const char *name)
+{
+	if (strncmp(name, "vm/", 3))
+		return false;
+	for (size_t j = 0; j < ARRAY_SIZE(vm_unmodelled); j++)
+		if (!strcmp(name + 3, vm_unmodelled[j]))
+			return true;
+	return false;
+}
+
+/*
+ * The open's error for @name, 0 when it opens: a directory (/proc/sys,
+ * /proc/sys/vm) EISDIR for O_WRONLY, a file asked as a directory ENOTDIR
+ * -- of the tables hotmem knows, vm's
+ */
+static int sysctl_open_error(const char *name, bool dir)
+{
+	if (!*name || !strcmp(name, "vm"))
+		return -EISDIR;
+	if (dir && (vm_sysctl_find(name) >= 0 || vm_sysctl_unmodelled(name)))
+		return -ENOTDIR;
+	return 0;
 }
 
 /*
@@ -225,10 +265,11 @@ static void process_sysctl_arg(struct hotmem *hm, const char *param, const char 
 	char name[sizeof(((struct hotmem_config *)0)->cmdline)];
 	char err[16];
 	size_t used, len;
+	bool dir;
 	long i;
 	int ret;
 
-	if (!sysctl_path(param, name, sizeof(name)))
+	if (!sysctl_path(param, name, sizeof(name), &dir))
 		return;
 	/* parse_args(): the handler's -EINVAL, said with its "doing" */
 	if (!val || !*val) {
@@ -237,6 +278,12 @@ static void process_sysctl_arg(struct hotmem *hm, const char *param, const char 
 		return;
 	}
 	param += 7;
+	ret = sysctl_open_error(name, dir);
+	if (ret) {
+		pr_err(hm, "Error %s opening proc file to set sysctl parameter '%s=%s'",
+		       errname(ret, err, sizeof(err)), param, val);
+		return;
+	}
 	i = vm_sysctl_find(name);
 	if (i >= 0) {
 		len = strlen(val);
@@ -251,11 +298,8 @@ static void process_sysctl_arg(struct hotmem *hm, const char *param, const char 
 			       used, len, name, param, val);
 		return;
 	}
-	if (strncmp(name, "vm/", 3))
-		return;	/* another table's: not hotmem's */
-	for (size_t j = 0; j < ARRAY_SIZE(vm_unmodelled); j++)
-		if (!strcmp(name + 3, vm_unmodelled[j]))
-			return;
+	if (strncmp(name, "vm/", 3) || vm_sysctl_unmodelled(name))
+		return;	/* another table's, or a vm sysctl hotmem does not serve */
 	pr_err(hm, "Failed to set sysctl parameter '%s=%s': parameter not found", param, val);
 }
 

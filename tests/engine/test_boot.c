@@ -557,6 +557,29 @@ static void test_sysctl_args_as_6_12(void **state)
 		"<3>Wrote only 4 bytes of 7 writing to proc file sys/vm/lowmem_reserve_ratio to set sysctl parameter 'vm.lowmem_reserve_ratio=100 50x\n");
 	check(sm);
 	hotmem_destroy(sm);
+
+	/*
+	 * the path as 6.12's walk takes it (file_open_root_mnt() of "sys/" +
+	 * the word, dots made slashes; read in fs/proc/proc_sysctl.c and
+	 * link_path_walk(), not booted): a run of slashes is one, so
+	 * vm..watermark_scale_factor is set (it was "not found"); a
+	 * directory opened O_WRONLY is EISDIR, a file with a slash after it
+	 * ENOTDIR (reread35 R6)
+	 */
+	sm = boot("qemu-512m", IDLE_KERNEL " sysctl.vm..watermark_scale_factor=50 "
+		  "sysctl./vm/user_reserve_kbytes=1000 sysctl.vm=1 sysctl.=1 "
+		  "sysctl/vm/min_free_kbytes/=7000");
+	assert_int_equal(hotmem_watermark_scale_factor(sm), 50);
+	assert_int_equal(hotmem_user_reserve_kbytes(sm), 1000);
+	assert_int_not_equal(hotmem_min_free_kbytes(sm), 7000);
+	hotmem_dmesg(sm, log, sizeof(log));
+	lines_with(log, "sysctl parameter", got, sizeof(got));
+	assert_string_equal(got,
+		"<3>Error -EISDIR opening proc file to set sysctl parameter 'vm=1'\n"
+		"<3>Error -EISDIR opening proc file to set sysctl parameter '=1'\n"
+		"<3>Error -ENOTDIR opening proc file to set sysctl parameter 'vm/min_free_kbytes/=7000'\n");
+	check(sm);
+	hotmem_destroy(sm);
 	hotmem_destroy(hm);
 }
 
