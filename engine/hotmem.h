@@ -1265,16 +1265,16 @@ int hotmem_get_memmap_on_memory(struct hotmem *hm);	/* read-only */
 const char *hotmem_memmap_on_memory_name(int mode);
 /* @e's type as 6.12 e820_print_type() says it ("usable", "ACPI data", ...) */
 const char *hotmem_e820_word(const struct hm_e820_entry *e);
+/* ... and as e820_type_to_string() names it (/proc/iomem, /sys/firmware/memmap/N/type) */
+const char *hotmem_e820_name(const struct hm_e820_entry *e);
+/* @e's ram and type from such a name; false: a type hotmem does not model */
+bool hotmem_e820_from_name(const char *name, struct hm_e820_entry *e);
 /*
  * QEMU's -m (ram_size) from an e820 table in address order, as QEMU 7.2
  * lays it out: the RAM below 4 GiB with the reserved entries right after
  * its top (SeaBIOS's tables), plus the RAM above.  0: no such layout.
  */
 uint64_t hotmem_e820_qemu_ram_size(const struct hm_e820_entry *e820, int nr);
-/* ... and as e820_type_to_string() names it (/proc/iomem, /sys/firmware/memmap/N/type) */
-const char *hotmem_e820_name(const struct hm_e820_entry *e);
-/* @e's ram and type from such a name; false: a type hotmem does not model */
-bool hotmem_e820_from_name(const char *name, struct hm_e820_entry *e);
 /* the most entries hotmem_config_e820_table() gives: HM_MAX_E820, or two a boot range */
 #define HM_E820_TABLE_MAX (HM_MAX_E820 > 2 * HM_MAX_BOOT_RANGES ? HM_MAX_E820 : 2 * HM_MAX_BOOT_RANGES)
 /*

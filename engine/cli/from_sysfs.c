@@ -2012,16 +2012,6 @@ static void note_dimm_slots(struct found *f)
 static int write_profile(struct found *f, FILE *out);
 
 /*
- * maxmem and qemu_maxmem from the guest's SRAT hotplug range [@hs, @he)
- * (fs_srat_hotplug()), QEMU's device-memory region: its end is where the
- * guest's physical addresses end (in whole blocks, and past every block
- * @end found), and with the DIMM slots known (@slots, the PNP0C80
- * devices) QEMU's -m maxmem= is the region less 1 GiB a slot plus its
- * RAM, ram_size, the boot blocks' (pc_memory_init(), 7.2: the region is
- * maxmem - ram_size + 1 GiB a slot).  vmem33: from-sysfs wrote maxmem =
- * 64G and no qemu_maxmem whatever the dump said.
- */
-/*
  * QEMU's -m (ram_size) from the dump's firmware table, by the engine's
  * rule for the e820 lines written of it (hotmem_e820_qemu_ram_size(),
  * QEMU 7.2's layout), the DIMMs' entries left out.  0: no such top (no
@@ -2043,6 +2033,16 @@ static uint64_t qemu_ram_size(const struct found *f)
 	return hotmem_e820_qemu_ram_size(e820, n);
 }
 
+/*
+ * maxmem and qemu_maxmem from the guest's SRAT hotplug range [@hs, @he)
+ * (fs_srat_hotplug()), QEMU's device-memory region: its end is where the
+ * guest's physical addresses end (in whole blocks, and past every block
+ * @end found), and with the DIMM slots known (@slots, the PNP0C80
+ * devices) QEMU's -m maxmem= is the region less 1 GiB a slot plus its
+ * RAM, ram_size (qemu_ram_size(); pc_memory_init(), 7.2: the region is
+ * maxmem - ram_size + 1 GiB a slot).  vmem33: from-sysfs wrote maxmem =
+ * 64G and no qemu_maxmem whatever the dump said.
+ */
 static void maxmem_from_srat(struct found *f, const bool *boot, uint64_t end, int slots,
 			     uint64_t hs, uint64_t he, uint64_t *maxmem, uint64_t *qemu_maxmem)
 {

@@ -9,9 +9,9 @@
  *    "Kernel bss" children of System RAM (setup_arch()'s code_resource
  *    ...: [_text, _etext), [__start_rodata, __end_rodata), [_sdata,
  *    _edata), [__bss_start, __bss_stop)), root's view: without
- *    CAP_SYS_ADMIN they read 0, and only the image (and realmode and
- *    boot_reserved, calibrated with it) is lost -- initrd and swiotlb are
- *    dmesg's;
+ *    CAP_SYS_ADMIN they read 0, and only the image's place is lost --
+ *    boot_reserved, calibrated against MemTotal, takes its size; initrd
+ *    and swiotlb are dmesg's;
  *  - DIR/dmesg (`dmesg > DUMP/dmesg`; hotmemctl export writes the lines
  *    read here): mem_init_print_info()'s "Memory: ...K/...K available
  *    (... NK init, ... NK reserved, ...)" -- the init section's size and
