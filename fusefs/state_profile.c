@@ -223,19 +223,11 @@ static bool lines_have_n(const char *lines, const char *line, size_t n)
  */
 struct predated_ref {
 	char *always, *base;
+	const char *base_name;
 };
 
-/*
- * Settings described only when set (not in @ref->always) that came after
- * state files kept a profile's lines, and that a built-in sets: e820, the
- * firmware's table (2026-12-03; qemu-512m's since 2026-12-02).  A file
- * saved from `profile = qemu-512m` before has no e820 line though the
- * machine had the table: the line the built-in gives is not a change.
- */
-static bool described_since(const char *l, size_t klen)
-{
-	return klen == 4 && !strncmp(l, "e820", 4);
-}
+/* builtin_changes[]'s KEYS_DESCRIBED, below with the table */
+static bool described_since(const char *base_name, const char *l, size_t klen);
 
 /*
  * @l, a line of today's profile, is of a setting the file predates: the
@@ -243,7 +235,9 @@ static bool described_since(const char *l, size_t klen)
  * every machine (@ref->always: its lines for the default built-in, where
  * each setting it writes only when set -- cpu_nodes, distance,
  * movable_node, hotplug ranges, devices -- is not), so its absence is
- * not "not set" but "not a setting yet" (pm_advanced_debug, 2026-12-02).
+ * not "not set" but "not a setting yet" (pm_advanced_debug, 2026-12-02);
+ * or one written only when set since after the base built-in set it
+ * (builtin_changes[]' KEYS_DESCRIBED: qemu-512m's e820).
  * And @l is exactly the line the profile file's base built-in gets
  * (@ref->base): the value the file has with no line of the setting.  A
  * profile file given another value since (`pm_advanced_debug = yes`, a
@@ -257,7 +251,7 @@ static bool line_predated(json_object *saved, const struct predated_ref *ref, co
 {
 	size_t klen = line_key_len(l);
 
-	return (lines_have_key(ref->always, l, klen) || described_since(l, klen)) &&
+	return (lines_have_key(ref->always, l, klen) || described_since(ref->base_name, l, klen)) &&
 	       lines_have_n(ref->base, l, strcspn(l, "\n")) && !saved_has_key(saved, l, klen);
 }
 
@@ -395,6 +389,15 @@ enum builtin_change_kind {
 	 * them, the profile the built-in's own line of one.
 	 */
 	KEYS_ADDED,
+	/*
+	 * @lines[]' @key are settings hotmem_config_describe() writes,
+	 * only when set, since after the built-in set them: a file saved
+	 * before has no line of them though its machine had the setting.
+	 * No change: the built-in's own line is not one of the profile's
+	 * new ones (line_predated()), and nothing is said (@what only
+	 * dates it).
+	 */
+	KEYS_DESCRIBED,
 };
 
 #define CHANGE_LINES 5
@@ -459,6 +462,17 @@ static const struct builtin_change builtin_changes[] = {
 	},
 	{
 		/*
+		 * reread32b R6 (9eb73b14): the firmware's table, a profile
+		 * key and described since; qemu-512m's table since 2026-12-02
+		 */
+		.profile = "qemu-512m",
+		.date = "2026-12-03",
+		.kind = KEYS_DESCRIBED,
+		.lines = { { .key = "e820" } },
+		.what = "qemu-512m's e820 table is described since 2026-12-03 (its machine had it since 2026-12-02): no change",
+	},
+	{
+		/*
 		 * vmem33: QEMU's region; a maxmem line alone keeps its old
 		 * meaning (engine/config.c)
 		 */
@@ -480,6 +494,25 @@ static const struct builtin_change builtin_changes[] = {
 static bool change_line_is(const struct builtin_change *c, size_t i)
 {
 	return i < CHANGE_LINES && (c->lines[i].key || c->lines[i].was);
+}
+
+/*
+ * @l (@klen bytes its setting's name) is of a setting
+ * hotmem_config_describe() writes since after the built-in @base_name
+ * set it (KEYS_DESCRIBED): line_predated()
+ */
+static bool described_since(const char *base_name, const char *l, size_t klen)
+{
+	for (size_t i = 0; i < NR_BUILTIN_CHANGES; i++) {
+		const struct builtin_change *c = &builtin_changes[i];
+
+		if (c->kind != KEYS_DESCRIBED || strcmp(c->profile, base_name))
+			continue;
+		for (size_t k = 0; change_line_is(c, k); k++)
+			if (strlen(c->lines[k].key) == klen && !strncmp(l, c->lines[k].key, klen))
+				return true;
+	}
+	return false;
 }
 
 /* @s, memparse()'s, is the value @v */
@@ -537,6 +570,8 @@ static bool change_happened(const struct builtin_change *c, json_object *saved, 
 			if (saved_has_key(saved, c->lines[i].key, strlen(c->lines[i].key)))
 				return false;
 			break;
+		case KEYS_DESCRIBED:
+			return false;
 		}
 	}
 	return c->kind == KEYS_ADDED ? keys_added_given(c, lines, base) : any;
@@ -630,6 +665,7 @@ static void builtin_changes_say(json_object *saved, const char *lines, const cha
  */
 static int predated_ref_get(const struct hotmem_config *cfg, struct predated_ref *ref)
 {
+	ref->base_name = cfg->base;
 	ref->always = describe_builtin("default");
 	ref->base = describe_builtin(cfg->base);
 	if (!ref->base && ref->always)
@@ -650,7 +686,7 @@ static int predated_ref_get(const struct hotmem_config *cfg, struct predated_ref
 int hmfs_state_check_profile(struct hmfs_ctx *ctx, json_object *saved, char *err, size_t errlen)
 {
 	struct lines_diff d;
-	struct predated_ref ref = { NULL, NULL };
+	struct predated_ref ref = { NULL, NULL, NULL };
 	char moved[2048] = "";
 	int ret;
 

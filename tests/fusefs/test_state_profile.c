@@ -59,12 +59,16 @@ static void test_table(void **state)
 				assert_true(!c->lines[k].was || !value_is(c->lines[k].was, v));
 				break;
 			case KEYS_ADDED:
+			case KEYS_DESCRIBED:
 				assert_true(builtin_has(c, c->lines[k].key, NULL));
 				break;
 			}
 		}
-		/* lines to restore it: its own, or (a line replaced) each it replaced */
-		assert_true(c->restore[0] || c->kind == LINE_REPLACED);
+		/* lines to restore it: its own, or (a line replaced) each it replaced; none for no change */
+		if (c->kind == KEYS_DESCRIBED)
+			assert_null(c->restore[0]);
+		else
+			assert_true(c->restore[0] || c->kind == LINE_REPLACED);
 		assert_true(!c->covered_by == !c->covered);
 		free(lines);
 	}
@@ -127,11 +131,52 @@ static void test_two_changes(void **state)
 	free(lines);
 }
 
+/*
+ * qemu-512m's e820 lines (KEYS_DESCRIBED): a file saved before they were
+ * written has none, and the built-in's are no change -- over that
+ * built-in only, and not where the file has e820 lines of its own
+ */
+static void test_described(void **state)
+{
+	char *lines = describe_builtin("qemu-512m"), *always = describe_builtin("default");
+	struct predated_ref ref = { always, lines, "qemu-512m" };
+	json_object *saved = json_object_new_array();
+	struct lines_diff d;
+	const char *e820;
+	char buf[2048];
+
+	(void)state;
+	assert_non_null(lines);
+	assert_non_null(always);
+	e820 = strstr(lines, "\ne820 = ");
+	assert_non_null(e820);
+	e820++;
+	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+		if (strncmp(l, "e820 = ", 7))
+			json_object_array_add(saved,
+					      json_object_new_string_len(l, (int)strcspn(l, "\n")));
+	assert_true(line_predated(saved, &ref, e820));
+	assert_int_equal(profile_lines_diff(saved, lines, &ref, &d), 0);
+	assert_int_equal(d.nr_gone + d.nr_added, 0);
+	/* no message says it */
+	builtin_changes_say(saved, lines, "qemu-512m", lines, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	ref.base_name = "default";
+	assert_false(line_predated(saved, &ref, e820));
+	ref.base_name = "qemu-512m";
+	json_object_array_add(saved, json_object_new_string("e820 = 0x0-0x9fbff usable"));
+	assert_false(line_predated(saved, &ref, e820));
+	json_object_put(saved);
+	free(lines);
+	free(always);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_two_changes),
+		cmocka_unit_test(test_described),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
