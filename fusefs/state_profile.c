@@ -20,6 +20,7 @@
 
 #include "hmfs.h"
 #include "state_profile.h"
+#include "utf8.h"
 
 int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *cfg, char *err,
 			     size_t errlen)
@@ -43,6 +44,16 @@ static char *describe_builtin(const char *name)
 		lines = hotmem_config_describe_alloc(cfg);
 	free(cfg);
 	return lines;
+}
+
+/*
+ * The line after @l in a text of lines (hotmem_config_describe()'s, one
+ * a line): the text's end after the last, with its newline or without
+ */
+static const char *line_next(const char *l)
+{
+	l = strchrnul(l, '\n');
+	return *l ? l + 1 : l;
 }
 
 /* a line of either side of a comparison, and whether the other side has it (paired once) */
@@ -112,32 +123,77 @@ static int lines_pair(struct line_ref *a, size_t na, struct line_ref *b, size_t 
 
 /* what a profile_lines_diff() says: the keys that changed, and up to 2 lines each way */
 struct lines_diff {
-	char keys[256], gone[256], added[256];
+	char keys[256], gone[1024], added[1024];
 	size_t nr_gone, nr_added;
 };
 
-/* two lines shown whole or cut, quoted, with ", " and " and N more" always fit */
-_Static_assert(sizeof(((struct lines_diff *)0)->gone) >= 2 * (DIFF_LINE_SHOWN + 6) + 2 + 32,
+/* an escape is at most 4 bytes a byte (\xNN), a shown line's at most this */
+#define DIFF_LINE_TEXT (4 * DIFF_LINE_SHOWN + 1)
+
+/* two lines shown whole or cut, escaped, quoted, with ", " and " and N more" always fit */
+_Static_assert(sizeof(((struct lines_diff *)0)->gone) >= 2 * (DIFF_LINE_TEXT + 6) + 2 + 32,
 	       "lines_diff's lines hold two shown lines");
 
 /*
- * @key (of "key = value" line @l) into @keys once, "ram, probe"; the keys
- * that do not fit are ", ..." (a whole key or none)
+ * @s's first @n bytes into @out (@len > 0 bytes, NUL-ended) as a C
+ * string writes them: a line of the state file -- anyone's text -- is
+ * one line on a terminal and in the log, its quote ends where it seems
+ * to, and an escape sequence in it does nothing.  \' and \\, \n, \t;
+ * \xNN for another control (an escape sequence's ESC), DEL, a C1
+ * control's two bytes and a byte of no well-formed UTF-8 sequence; the
+ * rest as is.  Whole escapes and characters only; the bytes of @s
+ * written (@n when all fit).
+ */
+static size_t shown_escape(char *out, size_t len, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		size_t seq = hmfs_utf8_seq(u + i, n - i), el = 0;
+		char e[4 * 4 + 1];
+
+		if (u[i] == '\'' || u[i] == '\\')
+			el = (size_t)snprintf(e, sizeof(e), "\\%c", u[i]);
+		else if (u[i] == '\n' || u[i] == '\t')
+			el = (size_t)snprintf(e, sizeof(e), "\\%c", u[i] == '\n' ? 'n' : 't');
+		else if (!seq || u[i] < 0x20 || u[i] == 0x7f || (u[i] == 0xc2 && u[i + 1] < 0xa0))
+			for (size_t k = 0, nr = seq ? seq : 1; k < nr; k++)
+				el += (size_t)snprintf(e + el, sizeof(e) - el, "\\x%02x", u[i + k]);
+		else
+			el = (size_t)snprintf(e, sizeof(e), "%.*s", (int)seq, s + i);
+		if (o + el >= len)
+			break;
+		memcpy(out + o, e, el);
+		o += el;
+		i += seq ? seq : 1;
+	}
+	out[o] = '\0';
+	return i;
+}
+
+/*
+ * @key (of "key = value" line @l) into @keys once, "ram, probe",
+ * escaped (shown_escape()); the keys that do not fit are ", ..." (a
+ * whole key or none)
  */
 static void diff_key(char *keys, size_t len, const char *l)
 {
 	static const char more[] = ", ...";
-	size_t klen = strcspn(l, " ="), n = strlen(keys);
+	size_t raw = strcspn(l, " ="), n = strlen(keys), klen;
+	char key[256];
 
 	if (n >= sizeof(more) - 1 && !strcmp(keys + n - (sizeof(more) - 1), more))
 		return;
+	/* a key that does not fit here fits in no list */
+	klen = shown_escape(key, sizeof(key), l, raw) < raw ? sizeof(key) : strlen(key);
 	for (const char *p = keys; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 2 : 0))
-		if (!strncmp(p, l, klen) && (p[klen] == ',' || !p[klen]))
+		if (!strncmp(p, key, klen) && (p[klen] == ',' || !p[klen]))
 			return;
 	if (n + 2 + klen + sizeof(more) > len)
 		snprintf(keys + n, len - n, "%s", n ? more : "...");
 	else
-		snprintf(keys + n, len - n, "%s%.*s", n ? ", " : "", (int)klen, l);
+		snprintf(keys + n, len - n, "%s%s", n ? ", " : "", key);
 }
 
 /* line @l (@len bytes) differs: its key, and the line while @buf holds fewer than 2 */
@@ -145,6 +201,7 @@ static void diff_line(char *keys, size_t klen, char *buf, size_t len, size_t *nr
 		      size_t llen)
 {
 	size_t n = strlen(buf), shown = llen;
+	char text[DIFF_LINE_TEXT];
 	const char *cut = "";
 
 	diff_key(keys, klen, l);
@@ -154,11 +211,15 @@ static void diff_line(char *keys, size_t klen, char *buf, size_t len, size_t *nr
 		shown = DIFF_LINE_SHOWN;
 		while (shown > DIFF_LINE_SHOWN / 2 && l[shown] != ' ')
 			shown--;
-		if (l[shown] != ' ') /* no word ends near: in the word */
+		if (l[shown] != ' ') { /* no word ends near: in the word, not in a character */
 			shown = DIFF_LINE_SHOWN;
+			for (int i = 0; i < 3 && ((unsigned char)l[shown] & 0xc0) == 0x80; i++)
+				shown--;
+		}
 		cut = l[shown] == ' ' ? " ..." : "...";
 	}
-	snprintf(buf + n, len - n, "%s'%.*s%s'", n ? ", " : "", (int)shown, l, cut);
+	shown_escape(text, sizeof(text), l, shown);
+	snprintf(buf + n, len - n, "%s'%s%s'", n ? ", " : "", text, cut);
 }
 
 static void lines_more(char *buf, size_t len, size_t nr)
@@ -201,7 +262,7 @@ static bool saved_has_key(json_object *saved, const char *l, size_t klen)
 /* @lines (hotmem_config_describe()'s, one a line) have a line of @l's setting */
 static bool lines_have_key(const char *lines, const char *l, size_t klen)
 {
-	for (const char *t = lines; *t; t = strchr(t, '\n') + 1)
+	for (const char *t = lines; *t; t = line_next(t))
 		if (line_of_key(t, l, klen))
 			return true;
 	return false;
@@ -210,8 +271,8 @@ static bool lines_have_key(const char *lines, const char *l, size_t klen)
 /* @lines (hotmem_config_describe()'s, one a line) hold the line @line, @n bytes */
 static bool lines_have_n(const char *lines, const char *line, size_t n)
 {
-	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
-		if (!strncmp(l, line, n) && l[n] == '\n')
+	for (const char *l = lines; *l; l = line_next(l))
+		if (!strncmp(l, line, n) && (l[n] == '\n' || !l[n]))
 			return true;
 	return false;
 }
@@ -268,7 +329,7 @@ static int profile_lines_diff(json_object *saved, const char *lines,
 	int ret;
 
 	memset(d, 0, sizeof(*d));
-	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+	for (const char *l = lines; *l; l = line_next(l))
 		np++;
 	s = calloc(ns + np + 1, sizeof(*s));
 	if (!s)
@@ -282,7 +343,7 @@ static int profile_lines_diff(json_object *saved, const char *lines,
 		s[i].len = strlen(s[i].s);
 	}
 	np = 0;
-	for (const char *l = lines; *l; l = strchr(l, '\n') + 1) {
+	for (const char *l = lines; *l; l = line_next(l)) {
 		p[np].s = l;
 		p[np++].len = strcspn(l, "\n");
 	}
@@ -353,7 +414,7 @@ static bool saved_value(json_object *saved, const char *key, uint64_t *v)
 
 static bool lines_value(const char *lines, const char *key, uint64_t *v)
 {
-	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+	for (const char *l = lines; *l; l = line_next(l))
 		if (value_of(l, key, v))
 			return true;
 	return false;
@@ -539,7 +600,7 @@ static bool change_line_moved(const struct builtin_change *c, size_t i, json_obj
 /* the profile's @lines have a line of one of @c's keys that is the built-in's (@base) */
 static bool keys_added_given(const struct builtin_change *c, const char *lines, const char *base)
 {
-	for (const char *l = lines; *l; l = strchr(l, '\n') + 1)
+	for (const char *l = lines; *l; l = line_next(l))
 		for (size_t i = 0; change_line_is(c, i); i++)
 			if (line_of_key(l, c->lines[i].key, strlen(c->lines[i].key)) &&
 			    lines_have_n(base, l, strcspn(l, "\n")))

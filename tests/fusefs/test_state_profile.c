@@ -171,12 +171,76 @@ static void test_described(void **state)
 	free(always);
 }
 
+/*
+ * A saved line shown as a C string writes it: one line, its quote where
+ * it ends, no escape sequence; UTF-8 as is, cut only between characters
+ */
+static void test_shown_escape(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(shown_escape(out, sizeof(out), "name = it's\\n", 13), 13);
+	assert_string_equal(out, "name = it\\'s\\\\n");
+	assert_int_equal(shown_escape(out, sizeof(out), "a\nb\tc\x1b[2J\x7f\x07", 11), 11);
+	assert_string_equal(out, "a\\nb\\tc\\x1b[2J\\x7f\\x07");
+	/* U+00E9 as is; U+009B (C1 CSI) and a stray 0xff byte escaped */
+	assert_int_equal(shown_escape(out, sizeof(out), "\xc3\xa9\xc2\x9b\xff", 5), 5);
+	assert_string_equal(out, "\xc3\xa9\\xc2\\x9b\\xff");
+	/* whole escapes only: "ab\x1b" in 6 bytes is "ab" and the 2 bytes written */
+	assert_int_equal(shown_escape(out, 6, "ab\x1b", 3), 2);
+	assert_string_equal(out, "ab");
+}
+
+/* a refusal shows a saved line's key and text escaped: no control reaches the log */
+static void test_diff_escaped(void **state)
+{
+	char *always = describe_builtin("default");
+	struct predated_ref ref = { always, always, "default" };
+	json_object *saved = json_object_new_array();
+	struct lines_diff d;
+
+	(void)state;
+	assert_non_null(always);
+	for (const char *l = always; *l; l = line_next(l))
+		json_object_array_add(saved, json_object_new_string_len(l, (int)strcspn(l, "\n")));
+	json_object_array_add(saved, json_object_new_string("probe = it's\n\x1b[31mred"));
+	json_object_array_add(saved, json_object_new_string("\x1b]0;x\x07 = 1"));
+	assert_int_equal(profile_lines_diff(saved, always, &ref, &d), 0);
+	assert_int_equal(d.nr_gone, 2);
+	assert_int_equal(d.nr_added, 0);
+	assert_string_equal(d.gone, "'probe = it\\'s\\n\\x1b[31mred', '\\x1b]0;x\\x07 = 1'");
+	assert_string_equal(d.keys, "probe, \\x1b]0;x\\x07");
+	json_object_put(saved);
+	free(always);
+}
+
+/* a text of lines whose last has no newline: each line of it, the last one too */
+static void test_last_line_unended(void **state)
+{
+	const char *text = "probe = no\nmaxmem = 8G";
+	uint64_t v;
+
+	(void)state;
+	assert_true(lines_have(text, "maxmem = 8G"));
+	assert_true(lines_have(text, "probe = no"));
+	assert_false(lines_have(text, "maxmem = 8"));
+	assert_true(lines_have_key(text, "maxmem = 1G", 6));
+	assert_true(lines_value(text, "maxmem", &v));
+	assert_int_equal(v, 8ULL << 30);
+	assert_false(lines_value(text, "slots", &v));
+	assert_ptr_equal(line_next(line_next(text)), text + strlen(text));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_two_changes),
 		cmocka_unit_test(test_described),
+		cmocka_unit_test(test_shown_escape),
+		cmocka_unit_test(test_diff_escaped),
+		cmocka_unit_test(test_last_line_unended),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
