@@ -85,6 +85,25 @@ struct found_fwmap {
 /* twice a profile's e820 lines: the DIMMs' entries besides */
 #define MAX_FWMAP (2 * HM_MAX_E820)
 
+/*
+ * @e as an e820 entry, its type by its name as the engine reads it
+ * (hotmem_e820_from_name(): 6.12 e820_type_to_string()'s); false for a
+ * name hotmem does not model, @t then a plain reserved entry.  The one
+ * way the dump's entries are told RAM or not.
+ */
+static bool fwmap_e820(const struct found_fwmap *e, struct hm_e820_entry *t)
+{
+	*t = (struct hm_e820_entry){ .start = e->start, .end = e->end };
+	return hotmem_e820_from_name(e->type, t);
+}
+
+static bool fwmap_ram(const struct found_fwmap *e)
+{
+	struct hm_e820_entry t;
+
+	return fwmap_e820(e, &t) && t.ram;
+}
+
 struct found {
 	const char *dir;
 	uint64_t block_size;
@@ -808,7 +827,7 @@ static void classify_fwmap(struct found *f, const bool *boot)
 		unsigned long first = (unsigned long)(e->start / f->block_size);
 		unsigned long last = (unsigned long)((e->end - 1) / f->block_size);
 
-		e->hot = !strcmp(e->type, "System RAM") && last < f->nr;
+		e->hot = fwmap_ram(e) && last < f->nr;
 		for (unsigned long id = first; e->hot && id <= last; id++)
 			e->hot = f->blk[id].present && !boot[id] && !f->blk[id].vmem;
 	}
@@ -835,7 +854,7 @@ static bool ram_from_fwmap(struct found *f)
 		const struct found_fwmap *e = &f->fwmap[i];
 		uint64_t start = e->start > PAGE_SIZE_4K ? e->start : PAGE_SIZE_4K;
 
-		if (e->hot || strcmp(e->type, "System RAM"))
+		if (e->hot || !fwmap_ram(e))
 			continue;
 		ram_add(f, start, e->end < 0xa0000 ? e->end : 0xa0000);
 		ram_add(f, start > 0x100000 ? start : 0x100000, e->end);
@@ -902,8 +921,8 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 		return;
 	for (int i = 0; i < f->nr_fwmap; i++) {
 		const struct found_fwmap *e = &f->fwmap[i];
-		struct hm_e820_entry t = { 0 };
-		bool known = hotmem_e820_from_name(e->type, &t);
+		struct hm_e820_entry t;
+		bool known = fwmap_e820(e, &t);
 
 		if (e->hot) {
 			if (hn < sizeof(hot))
@@ -2025,11 +2044,7 @@ static uint64_t qemu_ram_size(const struct found *f)
 
 	for (int i = 0; i < f->nr_fwmap; i++)	/* by N: the firmware's table, in address order */
 		if (!f->fwmap[i].hot)
-			e820[n++] = (struct hm_e820_entry){
-				.start = f->fwmap[i].start,
-				.end = f->fwmap[i].end,
-				.ram = !strcmp(f->fwmap[i].type, "System RAM"),
-			};
+			fwmap_e820(&f->fwmap[i], &e820[n++]);
 	return hotmem_e820_qemu_ram_size(e820, n);
 }
 
