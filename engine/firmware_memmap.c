@@ -70,6 +70,22 @@ static const char *e820_type_to_string(const struct hm_e820_entry *e)
 	return hotmem_e820_name(e);
 }
 
+/*
+ * 6.12 arch/x86/kernel/e820.c do_mark_busy(): whether the resource of an
+ * entry starting at @start is inserted IORESOURCE_BUSY.  Below 1 MiB all
+ * are (the BIOS's ROM shadow and MMIO); above, the reserved ones are not
+ * (E820_TYPE_RESERVED, and SOFT_RESERVED, PRAM, PMEM, which hotmem does
+ * not model): "device memory", for a driver to claim, so that
+ * __request_region() descends into them.  RAM, ACPI data, ACPI NVS and
+ * unusable are busy.  (6.16 renamed it e820_device_region(), negated.)
+ */
+static bool do_mark_busy(const struct hm_e820_entry *type, uint64_t start)
+{
+	if (start < BIOS_END)
+		return true;
+	return type->ram || type->type != HM_E820_PLAIN;
+}
+
 /* one resource of the kernel's table, joined to the one before of its type (e820__update_table()) */
 static void e820_res_add(struct hotmem *hm, uint64_t start, uint64_t end,
 			 const struct hm_e820_entry *type)
@@ -79,10 +95,50 @@ static void e820_res_add(struct hotmem *hm, uint64_t start, uint64_t end,
 
 	if (start >= end)
 		return;
+	/* joined, it keeps the first one's start: busy as that start says, as the kernel's */
 	if (last && last->end + 1 == start && last->name == name)
 		last->end = end - 1;
 	else
-		hm->e820_res[hm->nr_e820_res++] = (struct e820_res){ start, end - 1, name };
+		hm->e820_res[hm->nr_e820_res++] = (struct e820_res){
+			start, end - 1, name, type->ram, do_mark_busy(type, start)
+		};
+}
+
+/*
+ * 6.12 kernel/resource.c __request_region_locked() of [start, start +
+ * size) from iomem_resource, as far as the boot resources decide it:
+ * __request_resource() gives the first resource the range meets as the
+ * conflict; a busy one refuses it (-EBUSY), a not busy one becomes the
+ * parent and the request goes on inside it, where it fails unless the
+ * range lies wholly inside (__request_resource() then gives the parent
+ * itself back).  Every way memory is hot-added asks this one question:
+ * register_memory_resource() for a DIMM, a probe, add_memory_driver_managed(),
+ * and virtio_mem_create_resource() for a device's region.  The memory
+ * hot-added before, and the virtio-mem regions, are the caller's to check.
+ *
+ * Returns 0 with *@parent the boot resource the range nests under (NULL:
+ * none, a child of the root), or -EBUSY with *@end_busy the end
+ * (exclusive) of the boot resource that refuses it.
+ */
+int e820_request_region(const struct hotmem *hm, uint64_t start, uint64_t size,
+			const struct e820_res **parent, uint64_t *end_busy)
+{
+	const uint64_t last = start + size - 1;
+
+	*parent = NULL;
+	for (unsigned int i = 0; i < hm->nr_e820_res; i++) {
+		const struct e820_res *r = &hm->e820_res[i];
+
+		if (r->end < start || r->start > last)
+			continue;
+		if (!r->busy && r->start <= start && last <= r->end) {
+			*parent = r;
+			return 0;
+		}
+		*end_busy = r->end + 1;
+		return -EBUSY;
+	}
+	return 0;
 }
 
 /*

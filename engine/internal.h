@@ -685,7 +685,14 @@ struct firmware_map_entry {
  */
 struct e820_res {
 	uint64_t start, end;	/* inclusive */
-	const char *name;
+	const char *name;	/* e820_type_to_string(): what /proc/iomem prints, nothing more */
+	/*
+	 * what the kernel's res->flags say of it: IORESOURCE_SYSTEM_RAM (an
+	 * E820_TYPE_RAM entry) and IORESOURCE_BUSY (do_mark_busy(): all but
+	 * the reserved entries above 1 MiB), which decides whether memory
+	 * added later may nest under it (e820_request_region())
+	 */
+	bool ram, busy;
 };
 /* the firmware's table: a profile's (HM_MAX_E820), or made from the boot ranges, two a range */
 #define E820_TABLE_MAX HM_E820_TABLE_MAX
@@ -1620,6 +1627,9 @@ enum vmemmap_alloc_for {
 
 /* firmware_memmap.c */
 int firmware_map_init(struct hotmem *hm);
+/* __request_region()'s walk through the boot resources: the one [start, start + size) nests under */
+int e820_request_region(const struct hotmem *hm, uint64_t start, uint64_t size,
+			const struct e820_res **parent, uint64_t *end_busy);
 void firmware_map_add_hotplug(struct hotmem *hm, uint64_t start, uint64_t end);
 void firmware_map_remove(struct hotmem *hm, uint64_t start, uint64_t end);
 void firmware_map_destroy(struct hotmem *hm);

@@ -1571,31 +1571,21 @@ static struct hm_resource *resource_conflict(struct hotmem *hm, uint64_t start,
 }
 
 /*
- * A boot reserved range of /proc/iomem that [start, start + size) meets
- * without lying inside it.  e820__reserve_resources() inserts the
- * reserved ranges above 1 MiB not busy (do_mark_busy()), so
- * __request_region() descends into such a conflict and fails there when
- * the range does not fit in it (6.12 kernel/resource.c
- * __request_region_locked(): -EBUSY, register_memory_resource()'s
- * EEXIST); a range inside one would nest under it.  Below 1 MiB they are
- * busy, and boot RAM's blocks hold them anyway.  Returns the end
- * (exclusive) of the range met, 0 for none (reread32b R1: qemu-512m's
- * `echo 0xf8000000 > probe` was added over its firmware's 0xfffc0000).
+ * A boot resource of /proc/iomem that refuses [start, start + size)
+ * (e820_request_region(): a busy one it meets, a reserved one above 1 MiB
+ * it does not fit in -- __request_region_locked()'s -EBUSY,
+ * register_memory_resource()'s EEXIST); a range inside a reserved one
+ * nests under it.  Decided by the resource's busy flag, as the kernel's
+ * (do_mark_busy()), not by its name.  Returns the end (exclusive) of the
+ * resource met, 0 for none (reread32b R1: qemu-512m's `echo 0xf8000000 >
+ * probe` was added over its firmware's 0xfffc0000).
  */
 static uint64_t e820_reserved_conflict(const struct hotmem *hm, uint64_t start, uint64_t size)
 {
-	for (unsigned int i = 0; i < hm->nr_e820_res; i++) {
-		const struct e820_res *r = &hm->e820_res[i];
+	const struct e820_res *parent;
+	uint64_t end = 0;
 
-		if (!strcmp(r->name, "System RAM") ||
-		    !ranges_overlap(start, size, r->start, r->end - r->start + 1))
-			continue;
-		/* ACPI Tables, ACPI NVS, unusable: busy (do_mark_busy()), nothing nests */
-		if (start >= r->start && start + size - 1 <= r->end && !strcmp(r->name, "Reserved"))
-			continue;
-		return r->end + 1;
-	}
-	return 0;
+	return e820_request_region(hm, start, size, &parent, &end) ? end : 0;
 }
 
 static int check_hotplug_memory_range(struct hotmem *hm, uint64_t start, uint64_t size)

@@ -2008,18 +2008,20 @@ static bool virtio_mem_region_meets(const struct virtio_mem *vm, uint64_t start,
 
 /*
  * virtio_mem_create_resource(): __request_mem_region() of the device's
- * region fails when any resource of /proc/iomem meets it: the boot map
- * (System RAM and reserved ranges), memory hot-added before (a DIMM,
- * probed memory), another virtio-mem device's region.  -EBUSY, as the
- * kernel's probe fails.
+ * region fails when it meets a busy resource of /proc/iomem -- boot RAM,
+ * ACPI data, anything below 1 MiB, memory hot-added before (a DIMM,
+ * probed memory) -- or a reserved range above 1 MiB it does not lie
+ * inside (e820_request_region(); inside one it nests under it), or
+ * another virtio-mem device's region.  -EBUSY, as the kernel's probe
+ * fails.
  */
 static int virtio_mem_create_resource(struct virtio_mem *vm)
 {
 	struct hotmem *hm = vm->hm;
-	bool busy = false;
+	const struct e820_res *parent;
+	uint64_t end;
+	bool busy = e820_request_region(hm, vm->addr, vm->region_size, &parent, &end);
 
-	for (unsigned int i = 0; i < hm->nr_e820_res; i++)
-		busy |= virtio_mem_region_meets(vm, hm->e820_res[i].start, hm->e820_res[i].end);
 	for (const struct hm_resource *r = hm->resources; r; r = r->next)
 		busy |= virtio_mem_region_meets(vm, r->start, r->start + r->size - 1);
 	for (const struct virtio_mem *o = hm->virtio_mem_devices; o; o = o->next)
@@ -3196,11 +3198,30 @@ static void iomem_boot(struct hotmem *hm, struct iomem_out *o, uint64_t until)
 
 		iomem_add(o, r->start, r->end, 0, r->name, false);
 		for (size_t i = 0; br->kernel_image && i < ARRAY_SIZE(kernel); i++)
-			if (kernel[i].r->start >= r->start && kernel[i].r->end <= r->end &&
-			    !strcmp(r->name, "System RAM"))
+			if (kernel[i].r->start >= r->start && kernel[i].r->end <= r->end && r->ram)
 				iomem_add(o, kernel[i].r->start, kernel[i].r->end, 1, kernel[i].name,
 					  false);
 	}
+}
+
+/*
+ * Before a hot-added resource or a virtio-mem region at [start, start +
+ * size): the boot resources below it, and the reserved one it nests in
+ * (e820_request_region(), as register_memory_resource() and
+ * virtio_mem_create_resource() placed it), even one starting where it
+ * does.  Its depth under the root: 1 in a reserved range, else 0.
+ */
+static int iomem_boot_before(struct hotmem *hm, struct iomem_out *o, uint64_t start,
+			     uint64_t size)
+{
+	const struct e820_res *parent;
+	uint64_t end;
+
+	iomem_boot(hm, o, start);
+	if (e820_request_region(hm, start, size, &parent, &end) || !parent)
+		return 0;
+	iomem_boot(hm, o, parent->start + 1);
+	return 1;
 }
 
 static void iomem_add_res(struct iomem_out *o, const struct hm_resource *r, int depth)
@@ -3209,13 +3230,13 @@ static void iomem_add_res(struct iomem_out *o, const struct hm_resource *r, int 
 		  r->merge);
 }
 
-static void iomem_add_vm(struct iomem_out *o, const struct virtio_mem *vm)
+static void iomem_add_vm(struct iomem_out *o, const struct virtio_mem *vm, int depth)
 {
 	char name[32];
 
 	/* virtio_mem_create_resource(): the device's region, busy */
 	snprintf(name, sizeof(name), "virtio%d", vm->index);
-	iomem_add(o, vm->addr, vm->addr + vm->region_size - 1, 0, name, false);
+	iomem_add(o, vm->addr, vm->addr + vm->region_size - 1, depth, name, false);
 }
 
 /*
@@ -3233,15 +3254,15 @@ static void iomem_walk_slow(struct hotmem *hm, struct iomem_out *o)
 		const struct virtio_mem *vm = iomem_next_vm(hm, at);
 
 		if (vm && (!r || vm->addr <= r->start)) {
-			iomem_boot(hm, o, vm->addr);
-			iomem_add_vm(o, vm);
+			int depth = iomem_boot_before(hm, o, vm->addr, vm->region_size);
+
+			iomem_add_vm(o, vm, depth);
 			for (r = iomem_next_res(hm, vm->addr); r && r->start < vm->addr + vm->region_size;
 			     r = iomem_next_res(hm, r->start + 1))
-				iomem_add_res(o, r, 1);
+				iomem_add_res(o, r, depth + 1);
 			at = vm->addr + vm->region_size;
 		} else if (r) {
-			iomem_boot(hm, o, r->start);
-			iomem_add_res(o, r, 0);
+			iomem_add_res(o, r, iomem_boot_before(hm, o, r->start, r->size));
 			at = r->start + 1;
 		} else {
 			break;
@@ -3352,16 +3373,15 @@ static bool iomem_walk_sorted(struct hotmem *hm, struct iomem_out *o)
 		vm = j < nv ? vms[j].p : NULL;
 		if (vm && (!r || vm->addr <= r->start)) {
 			uint64_t end = vm->addr + vm->region_size;
+			int depth = iomem_boot_before(hm, o, vm->addr, vm->region_size);
 
-			iomem_boot(hm, o, vm->addr);
-			iomem_add_vm(o, vm);
+			iomem_add_vm(o, vm, depth);
 			/* i is at the first start >= at, and at <= vm->addr <= res[i].start */
 			for (; i < nr && res[i].start < end; i++)
-				iomem_add_res(o, res[i].p, 1);
+				iomem_add_res(o, res[i].p, depth + 1);
 			at = end;
 		} else if (r) {
-			iomem_boot(hm, o, r->start);
-			iomem_add_res(o, r, 0);
+			iomem_add_res(o, r, iomem_boot_before(hm, o, r->start, r->size));
 			at = r->start + 1;
 		} else {
 			break;
