@@ -55,7 +55,8 @@ $(BUILD)/tests/engine/test_hugetlb: ALL_LDFLAGS += -Wl,--wrap=put_lost_memmap_ba
 	-Wl,--wrap=physmem_write -Wl,--wrap=dissolve_free_hugetlb_folio -Wl,--wrap=memmap_init_range
 
 # test_virtio_mem: no publish allocates (malloc, calloc, realloc; dladdr() tells the kernel
-# model's kmalloc()s by their caller: -rdynamic), the probe makes the readers' copy (calloc)
+# model's kmalloc()s by their caller: -rdynamic), the probe makes the readers' copy (calloc);
+# and the boot log's copy failing (dmesg_boot_snapshot(): hotmem_boot_dmesg() answers from the ring)
 $(BUILD)/tests/engine/test_virtio_mem: ALL_LDFLAGS += -Wl,--wrap=malloc -Wl,--wrap=realloc -Wl,--wrap=calloc -rdynamic
 
 # the internal archive: the benchmark times hm_trace(), a probe site, too

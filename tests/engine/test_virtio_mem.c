@@ -1765,11 +1765,31 @@ static bool own_fails(void *caller)
 	return true;
 }
 
+/*
+ * snapshot_fail armed, the malloc() of dmesg_boot_snapshot() fails (the
+ * boot log's copy, hotmem_create()'s last step), counted: its caller told
+ * as own_fails() tells the kmalloc()s
+ */
+static bool snapshot_fail;
+static int snapshot_failed;
+
+static bool snapshot_fails(void *caller)
+{
+	Dl_info di;
+
+	if (!snapshot_fail || !dladdr(caller, &di) || di.dli_saddr != (void *)dmesg_boot_snapshot)
+		return false;
+	snapshot_failed++;
+	return true;
+}
+
 void *__real_malloc(size_t n);
 void *__wrap_malloc(size_t n);
 void *__wrap_malloc(size_t n)
 {
-	return own_fails(__builtin_return_address(0)) ? NULL : __real_malloc(n);
+	void *caller = __builtin_return_address(0);
+
+	return own_fails(caller) || snapshot_fails(caller) ? NULL : __real_malloc(n);
 }
 
 void *__real_realloc(void *p, size_t n);
@@ -1799,7 +1819,47 @@ static int wraps_off(void **state)
 	(void)state;
 	own_fail = 0;
 	calloc_fail_from = 0;
+	snapshot_fail = false;
 	return 0;
+}
+
+/*
+ * hotmem_boot_dmesg() without its copy (cefa35c8): the boot's copy of
+ * the log failing at hotmem_create()'s end (snapshot_fails()), the boot
+ * still succeeds and the boot's log is what the ring has, as
+ * hotmem_dmesg() gives it -- lines logged since too, which the copy does
+ * not have (checked on a machine that made it).  Fails on a fallback
+ * that answers nothing or reads the copy that is not there.
+ */
+static void test_boot_dmesg_without_its_copy(void **state)
+{
+	static char boot_log[HM_DMESG_SIZE + 1], ring[HM_DMESG_SIZE + 1];
+	struct hotmem *hm;
+	size_t n;
+
+	(void)state;
+	snapshot_failed = 0;
+	snapshot_fail = true;
+	hm = boot("default", NULL);
+	snapshot_fail = false;
+	assert_int_equal(snapshot_failed, 1);
+	assert_null(hm->boot_dmesg);
+	pr_info(hm, "hotmem: a line after the boot");
+	n = hotmem_boot_dmesg(hm, boot_log, sizeof(boot_log));
+	assert_int_equal(n, hotmem_dmesg(hm, ring, sizeof(ring)));
+	assert_string_equal(boot_log, ring);
+	assert_non_null(strstr(boot_log, "Zone ranges:"));
+	assert_non_null(strstr(boot_log, "a line after the boot"));
+	hotmem_destroy(hm);
+
+	/* with its copy: the boot's lines alone */
+	hm = boot("default", NULL);
+	assert_non_null(hm->boot_dmesg);
+	pr_info(hm, "hotmem: a line after the boot");
+	hotmem_boot_dmesg(hm, boot_log, sizeof(boot_log));
+	assert_non_null(strstr(boot_log, "Zone ranges:"));
+	assert_null(strstr(boot_log, "a line after the boot"));
+	hotmem_destroy(hm);
 }
 
 /*
@@ -2446,6 +2506,7 @@ int main(void)
 		cmocka_unit_test(test_plugged_not_added_unplugged_first),
 		cmocka_unit_test_teardown(test_readers_copy_never_behind, wraps_off),
 		cmocka_unit_test_teardown(test_probe_refused_without_its_copy, wraps_off),
+		cmocka_unit_test_teardown(test_boot_dmesg_without_its_copy, wraps_off),
 		cmocka_unit_test(test_iomem_sorted_as_the_slow_walk),
 		cmocka_unit_test(test_probe_index),
 		cmocka_unit_test(test_probe_refused_busy_says_its_setup_first),
