@@ -16,9 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
-FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt
-need_file "$FIX"
-"$HOTMEM_SRC/tests/fixtures/boot-map/scripts/as-dump.sh" "$FIX" "$TMP/root"
+capture_dump qemu-6.12-qemu-512m "$TMP/root"
 { echo "RAMDISK: [mem 0x1fecd000-0x1ffdffff]"
   cat "$TMP/root/dmesg"
   echo "software IO TLB: mapped [mem 0x000000001b200000-0x000000001f200000] (64MB)"

@@ -12,10 +12,8 @@
 # blocks (512 MiB): qemu_maxmem 0x80c00000, 12 MiB too high.
 . "$(dirname "$0")/lib.sh"
 require_env
-FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12-qemu-500m.txt
-need_file "$FIX"
 D=$TMP/dump
-"$HOTMEM_SRC/tests/fixtures/boot-map/scripts/as-dump.sh" "$FIX" "$D"
+capture_dump qemu-6.12-qemu-500m "$D"
 mkdir -p "$D/sys/bus/acpi/devices"
 for i in 0 1; do ln -s "../../../devices/LNXSYSTM:00/PNP0C80:0$i" "$D/sys/bus/acpi/devices/PNP0C80:0$i"; done
 is "$(grep -c 'hotplug$' "$D/dmesg") $(cat "$D"/sys/firmware/memmap/4/start "$D"/sys/firmware/memmap/4/end | tr '\n' ' ')" \

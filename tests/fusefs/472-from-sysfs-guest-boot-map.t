@@ -15,10 +15,8 @@
 # the machine booted with none of the guest's reservations.
 . "$(dirname "$0")/lib.sh"
 require_env
-FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt
-need_file "$FIX"
 D=$TMP/dump
-"$HOTMEM_SRC/tests/fixtures/boot-map/scripts/as-dump.sh" "$FIX" "$D"
+capture_dump qemu-6.12-qemu-512m "$D"
 is "$(ls "$D/sys/devices/system/memory" | grep -c memory) $(grep -c 'Kernel ' "$D/proc/iomem") $(ls "$D/sys/firmware/memmap" | wc -l) $(grep -c 'Memory: ' "$D/dmesg")" \
 	"4 4 7 1" "the capture as a dump: 4 blocks, 4 Kernel lines, 7 firmware/memmap entries, the Memory: line"
 

@@ -1523,6 +1523,15 @@ saved_with_dimm() {
 	stop_fs
 }
 
+# capture_dump CAPTURE DIR: tests/fixtures/boot-map/CAPTURE.txt, a real
+# guest's capture ($FIX after), made the dump DIR that `hotmem profile
+# --from-sysfs` reads (scripts/as-dump.sh; tests/fusefs/372, 374, 472)
+capture_dump() {
+	FIX=$HOTMEM_SRC/tests/fixtures/boot-map/$1.txt
+	need_file "$FIX"
+	"$HOTMEM_SRC/tests/fixtures/boot-map/scripts/as-dump.sh" "$FIX" "$2"
+}
+
 # state_machine_edit PYTHON: the state file's machine `m` changed by the
 # PYTHON statements, its checksum made right
 state_machine_edit() {
