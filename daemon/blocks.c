@@ -83,16 +83,27 @@ unsigned long hmd_count_pending(struct hmd *d)
 
 /*
  * zone of an online block from valid_zones ("none": spans zones = kernel);
- * -errno when its state could not be read (then taken as offline)
+ * -errno when its state could not be read (then taken as offline).  One
+ * going-offline (someone offlines it) counts as online in the zone the
+ * model knew it in; not known (a start's scan), in valid_zones' first:
+ * 6.12 valid_zones_show() lists the offered zones for any state but
+ * MEM_ONLINE, the first default_zone_for_pfn()'s, the zone whose span
+ * meets the block -- its own, as long as its pages are still there.
  */
 int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
+	const bool known = b->online && b->zone != HMD_ZONE_NONE;
+	enum hmd_bstate st;
 	unsigned int mask;
 	int first, hint, r;
 
-	r = hmd_block_read_state(d, id, &b->online, &hint);
+	r = hmd_block_read_state(d, id, &st, &hint);
 	if (r)
-		b->online = false;
+		st = HMD_BS_OFFLINE;
+	b->offlining = st == HMD_BS_GOING_OFFLINE;
+	b->online = st != HMD_BS_OFFLINE;
+	if (b->offlining && known)
+		return 0;
 	b->zone = HMD_ZONE_NONE;
 	if (!b->online)
 		return r;

@@ -250,6 +250,9 @@ static bool cold_skip(struct hmd *d, unsigned long i, bool online_offline)
 	/* one waiting for its link that went or came online meanwhile: decided */
 	if (!b->present || b->online) {
 		hmd_link_wait_clear(d, b);
+		/* someone offlines it (going-offline): said why a coldplug leaves it */
+		if (b->present && b->offlining && online_offline)
+			hmd_block_being_offlined(d, i);
 		return true;
 	}
 	/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */

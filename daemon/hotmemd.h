@@ -47,6 +47,13 @@ struct hmd_block {
 	short nid;
 	unsigned short attempts;
 	bool unread; /* the coldplug scan could not read its state */
+	/*
+	 * read "going-offline" at its last read: someone's offline under way.
+	 * Counted online (its pages are the zone's until offline_pages()
+	 * ends, and a failed offline leaves it online with no uevent) and
+	 * never decided: its OFFLINE uevent says the rest.
+	 */
+	bool offlining;
 	bool listed; /* seen by the rescan under way (hmd_scan_new()) */
 	/*
 	 * HMD_WAIT_*: the links it was ADDed (or met by a scan) without,
@@ -322,7 +329,18 @@ void hmd_state_close(struct hmd *d);
 /* the coldplug keeps one from its scan to its decision: taken (-1: none), given back */
 int hmd_state_take(struct hmd *d);
 void hmd_state_give(struct hmd *d, unsigned long id, int fd);
-int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint);
+/* memoryN/state as read */
+enum hmd_bstate {
+	HMD_BS_OFFLINE,
+	HMD_BS_ONLINE, /* "online", or a plain-file sysroot's "online_movable" etc. */
+	/*
+	 * "going-offline": someone's offline under way (6.12
+	 * memory_block_change_state(), under the device hotplug lock); it
+	 * ends offline (an OFFLINE uevent) or, failed, online again (none)
+	 */
+	HMD_BS_GOING_OFFLINE,
+};
+int hmd_block_read_state(struct hmd *d, unsigned long id, enum hmd_bstate *st, int *hint);
 int hmd_block_read_zones(struct hmd *d, unsigned long id, unsigned int *mask, int *first);
 /*
  * its nodeK (-ENODATA none, -errno gone); *@fwnode 1 when the listing showed a
@@ -409,6 +427,8 @@ void hmd_mark_boot_blocks(struct hmd *d);
 void hmd_block_process(struct hmd *d, unsigned long id);
 /* the same for a block whose state was just read offline (a coldplug's scan) */
 void hmd_block_decide(struct hmd *d, unsigned long id);
+/* block @id read going-offline: said, not decided */
+void hmd_block_being_offlined(struct hmd *d, unsigned long id);
 /* whether block @id's decision asks for its memory group (memory_groups) */
 bool hmd_block_wants_group(struct hmd *d, unsigned long id);
 

@@ -218,8 +218,8 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 {
 	struct hmd_block *b = &d->blk[id];
 	const char *state = hmd_action_state(dec->action);
+	enum hmd_bstate st;
 	char val[24];
-	bool online;
 	int r;
 
 	snprintf(val, sizeof(val), "%s\n", state);
@@ -238,7 +238,7 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 		went_away(d, id, r, "written");
 		return;
 	}
-	if (r == EINVAL && !hmd_block_read_state(d, id, &online, NULL) && online) {
+	if (r == EINVAL && !hmd_block_read_state(d, id, &st, NULL) && st != HMD_BS_OFFLINE) {
 		/* raced with the kernel (auto_online_blocks) or an admin: fine */
 		hmd_block_reread(d, id);
 		hmd_log_ev(d, LOG_INFO, HMD_MSGID_SKIPPED, id, hmd_zone_name(b->zone), NULL, r,
@@ -254,12 +254,25 @@ static void write_decision(struct hmd *d, unsigned long id, const struct hmd_dec
 	give_up(d, id, r, b->attempts ? "retries exhausted" : state);
 }
 
+/*
+ * A block someone is offlining (going-offline): never decided.  A write
+ * would wait for the device hotplug lock their offline holds -- the loop
+ * stuck in one write, no READY=1, no watchdog -- and online the block the
+ * moment their offline is done (reread36 R4).  Its OFFLINE uevent comes
+ * then; a failed offline leaves it online.
+ */
+void hmd_block_being_offlined(struct hmd *d, unsigned long id)
+{
+	hmd_log_ev(d, LOG_INFO, HMD_MSGID_SKIPPED, id, NULL, NULL, 0,
+		   "being offlined by someone else (going-offline): left alone");
+}
+
 static void process(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
-	bool online;
+	enum hmd_bstate st;
 	int r;
 
-	r = hmd_block_read_state(d, id, &online, NULL);
+	r = hmd_block_read_state(d, id, &st, NULL);
 	if (r) {
 		if (hmd_sysroot_gone(d, -r))
 			return;
@@ -269,7 +282,14 @@ static void process(struct hmd *d, unsigned long id, struct hmd_block *b)
 			hmd_log_ev(d, LOG_WARNING, NULL, id, NULL, NULL, -r, "cannot read state");
 		return;
 	}
-	if (online) {
+	if (st == HMD_BS_GOING_OFFLINE) {
+		/* counted online, as the kernel's zone still counts its pages */
+		hmd_block_reread(d, id);
+		hmd_block_being_offlined(d, id);
+		hmd_status_changed(d);
+		return;
+	}
+	if (st == HMD_BS_ONLINE) {
 		/* the kernel onlined it (auto_online_blocks), or someone did */
 		hmd_block_reread(d, id);
 		hmd_log_ev(d, LOG_DEBUG, HMD_MSGID_SKIPPED, id, hmd_zone_name(b->zone), NULL, 0,

@@ -336,7 +336,7 @@ static int state_fd(struct hmd *d, unsigned long id)
 	return d->state_fd >= 0 && d->state_fd_id == id ? d->state_fd : -1;
 }
 
-int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hint)
+int hmd_block_read_state(struct hmd *d, unsigned long id, enum hmd_bstate *st, int *hint)
 {
 	char path[48], buf[32];
 	int type, fd = state_fd(d, id);
@@ -349,8 +349,15 @@ int hmd_block_read_state(struct hmd *d, unsigned long id, bool *online, int *hin
 	 * The kernel shows online, offline or going-offline; a plain-file
 	 * sysroot keeps what was written ("online_movable"), which then is
 	 * the only record of the zone: valid_zones there never changes.
+	 * "going-offline" is not offline: someone's offline migrates its
+	 * pages under the device hotplug lock, and a write of ours would wait
+	 * for that lock (6.12 lock_device_hotplug_sysfs() restarts the
+	 * syscall) and online the block the moment their offline is done
+	 * (reread36 R4).
 	 */
-	*online = !strncmp(buf, "online", 6);
+	*st = !strncmp(buf, "online", 6)	   ? HMD_BS_ONLINE :
+	      !strncmp(buf, "going-offline", 13) ? HMD_BS_GOING_OFFLINE :
+						   HMD_BS_OFFLINE;
 	type = hmu_online_type_from_str(buf);
 	if (hint)
 		*hint = type == HMU_MMOP_ONLINE_MOVABLE ? HMD_ZONE_MOVABLE :
