@@ -487,6 +487,27 @@ static void lines_with(const char *log, const char *what, char *out, size_t len)
 	}
 }
 
+/* a sysctl_boot() machine's log, and the lines of it sysctl_boot() picked */
+static char sysctl_log[256 * 1024], sysctl_lines[4096];
+
+/*
+ * qemu-512m booted idle with the command-line @words, as the 6.12.117
+ * guest was: its log in sysctl_log, that log's lines with @with in
+ * sysctl_lines
+ */
+static struct hotmem *sysctl_boot(const char *words, const char *with)
+{
+	char cmdline[1024];
+	struct hotmem *hm;
+
+	assert_true(snprintf(cmdline, sizeof(cmdline), "%s %s", IDLE_KERNEL, words) <
+		    (int)sizeof(cmdline));
+	hm = boot("qemu-512m", cmdline);
+	hotmem_dmesg(hm, sysctl_log, sizeof(sysctl_log));
+	lines_with(sysctl_log, with, sysctl_lines, sizeof(sysctl_lines));
+	return hm;
+}
+
 /*
  * The command line's sysctl.vm.NAME=VALUE words, applied at the end of
  * boot through the sysctl's handler (6.12 do_sysctl_args()), as a
@@ -502,18 +523,18 @@ static void lines_with(const char *log, const char *what, char *out, size_t len)
 static void test_sysctl_args_as_6_12(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL), *sm;
-	static char log[256 * 1024], got[4096];
 	int ratio[HM_MAX_NR_ZONES], base[HM_MAX_NR_ZONES];
 	const unsigned long user = hotmem_user_reserve_kbytes(hm);
 	const bool hvo = hotmem_hugetlb_optimize_vmemmap(hm);
 
 	(void)state;
 	hotmem_lowmem_reserve_ratio(hm, base);
-	sm = boot("qemu-512m", IDLE_KERNEL " sysctl.vm.min_free_kbytes=8000 sysctl.vm.nosuch=1 "
-		  "sysctl.vm.watermark_scale_factor=0 sysctl/vm/lowmem_reserve_ratio=1 "
-		  "sysctl.vm.hugetlb_optimize_vmemmap=x sysctl.vm.user_reserve_kbytes=-5 "
-		  "sysctl.vm.nr_hugepages=3 sysctl.vm.swappiness sysctl.vm.admin_reserve_kbytes= "
-		  "sysctl.kernel.nosuch=1 sysctlvm.x=1");
+	sm = sysctl_boot("sysctl.vm.min_free_kbytes=8000 sysctl.vm.nosuch=1 "
+			 "sysctl.vm.watermark_scale_factor=0 sysctl/vm/lowmem_reserve_ratio=1 "
+			 "sysctl.vm.hugetlb_optimize_vmemmap=x sysctl.vm.user_reserve_kbytes=-5 "
+			 "sysctl.vm.nr_hugepages=3 sysctl.vm.swappiness "
+			 "sysctl.vm.admin_reserve_kbytes= sysctl.kernel.nosuch=1 sysctlvm.x=1",
+			 "sysctl");
 	assert_int_equal(hotmem_min_free_kbytes(sm), 8000);
 	assert_int_equal(hotmem_user_min_free_kbytes(sm), 8000);
 	assert_int_equal(hotmem_watermark_scale_factor(sm), 10);
@@ -523,9 +544,7 @@ static void test_sysctl_args_as_6_12(void **state)
 	assert_int_equal(sm->hugetlb_nr, 3);
 	assert_int_equal(hotmem_user_reserve_kbytes(sm), user);
 	assert_int_equal(hotmem_hugetlb_optimize_vmemmap(sm), hvo);
-	hotmem_dmesg(sm, log, sizeof(log));
-	lines_with(log, "sysctl", got, sizeof(got));
-	assert_string_equal(strstr(got, "<3>"),
+	assert_string_equal(strstr(sysctl_lines, "<3>"),
 		"<3>Failed to set sysctl parameter 'vm.nosuch=1': parameter not found\n"
 		"<3>Failed to set sysctl parameter 'vm.watermark_scale_factor=0': invalid value\n"
 		"<3>Failed to set sysctl parameter 'vm.hugetlb_optimize_vmemmap=x': invalid value\n"
@@ -533,7 +552,8 @@ static void test_sysctl_args_as_6_12(void **state)
 		"<3>Setting sysctl args: `' invalid for parameter `sysctl.vm.swappiness'\n"
 		"<3>Setting sysctl args: `' invalid for parameter `sysctl.vm.admin_reserve_kbytes'\n");
 	/* after the boot's last lines: kernel_init()'s do_sysctl_args() */
-	assert_true(strstr(log, "sysctl parameter 'vm.nosuch=1'") > strstr(log, "Kernel command line"));
+	assert_true(strstr(sysctl_log, "sysctl parameter 'vm.nosuch=1'") >
+		    strstr(sysctl_log, "Kernel command line"));
 	check(sm);
 	hotmem_destroy(sm);
 
@@ -541,17 +561,16 @@ static void test_sysctl_args_as_6_12(void **state)
 	 * a handler that takes less than the value: set, and kernel_write()'s
 	 * short count said (the same guest, booted with these three)
 	 */
-	sm = boot("qemu-512m", IDLE_KERNEL " sysctl.vm.min_free_kbytes=\"9000 1\" "
-		  "sysctl.vm.nr_overcommit_hugepages=\"5 6\" "
-		  "sysctl.vm.lowmem_reserve_ratio=\"100 50x\"");
+	sm = sysctl_boot("sysctl.vm.min_free_kbytes=\"9000 1\" "
+			 "sysctl.vm.nr_overcommit_hugepages=\"5 6\" "
+			 "sysctl.vm.lowmem_reserve_ratio=\"100 50x\"",
+			 "Wrote only");
 	assert_int_equal(hotmem_min_free_kbytes(sm), 9000);
 	assert_int_equal(hotmem_hugetlb_overcommit(sm), 5);
 	hotmem_lowmem_reserve_ratio(sm, ratio);
 	assert_int_equal(ratio[0], 100);
 	assert_int_equal(ratio[1], base[1]);
-	hotmem_dmesg(sm, log, sizeof(log));
-	lines_with(log, "Wrote only", got, sizeof(got));
-	assert_string_equal(got,
+	assert_string_equal(sysctl_lines,
 		"<3>Wrote only 5 bytes of 6 writing to proc file sys/vm/min_free_kbytes to set sysctl parameter 'vm.min_free_kbytes=9000 1\n"
 		"<3>Wrote only 2 bytes of 3 writing to proc file sys/vm/nr_overcommit_hugepages to set sysctl parameter 'vm.nr_overcommit_hugepages=5 6\n"
 		"<3>Wrote only 4 bytes of 7 writing to proc file sys/vm/lowmem_reserve_ratio to set sysctl parameter 'vm.lowmem_reserve_ratio=100 50x\n");
@@ -566,15 +585,13 @@ static void test_sysctl_args_as_6_12(void **state)
 	 * directory opened O_WRONLY is EISDIR, a file with a slash after it
 	 * ENOTDIR (reread35 R6)
 	 */
-	sm = boot("qemu-512m", IDLE_KERNEL " sysctl.vm..watermark_scale_factor=50 "
-		  "sysctl./vm/user_reserve_kbytes=1000 sysctl.vm=1 sysctl.=1 "
-		  "sysctl/vm/min_free_kbytes/=7000");
+	sm = sysctl_boot("sysctl.vm..watermark_scale_factor=50 sysctl./vm/user_reserve_kbytes=1000 "
+			 "sysctl.vm=1 sysctl.=1 sysctl/vm/min_free_kbytes/=7000",
+			 "sysctl parameter");
 	assert_int_equal(hotmem_watermark_scale_factor(sm), 50);
 	assert_int_equal(hotmem_user_reserve_kbytes(sm), 1000);
 	assert_int_not_equal(hotmem_min_free_kbytes(sm), 7000);
-	hotmem_dmesg(sm, log, sizeof(log));
-	lines_with(log, "sysctl parameter", got, sizeof(got));
-	assert_string_equal(got,
+	assert_string_equal(sysctl_lines,
 		"<3>Error -EISDIR opening proc file to set sysctl parameter 'vm=1'\n"
 		"<3>Error -EISDIR opening proc file to set sysctl parameter '=1'\n"
 		"<3>Error -ENOTDIR opening proc file to set sysctl parameter 'vm/min_free_kbytes/=7000'\n");
