@@ -380,6 +380,14 @@ size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size
 /* the same of @cmdline alone: the words of one --cmdline among the profile's */
 size_t hotmem_cmdline_unmodelled(const char *cmdline, char *buf, size_t len);
 /*
+ * The /proc/sys/vm file command-line word @param (its name, before '=')
+ * sets at the boot's end, as 6.12's process_sysctl_arg() walks its path
+ * (sysctl.vm.nr_hugepages, sysctl/vm//nr_hugepages, sysctl.vm..x all
+ * name one: separators '.' or '/', a run of them one) into @name ("x");
+ * false for any other word, a directory or a file in a subdirectory.
+ */
+bool hotmem_sysctl_vm_name(const char *param, char *name, size_t len);
+/*
  * hotmem.host_reserve='s check off while @suspend: a state file's restore
  * brings back the machine acknowledged before a crash, whose memmaps the
  * host held then -- refused for the host's memory now, it would not come

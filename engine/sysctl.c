@@ -211,6 +211,23 @@ static bool sysctl_path(const char *param, char *name, size_t len, bool *dir)
 	return true;
 }
 
+/*
+ * One path rule for every reader of the words (hotmem profile
+ * --from-sysfs too, which drops the line's pool words: reread35 R4):
+ * what sysctl_path() makes of @param, a vm file's name
+ */
+bool hotmem_sysctl_vm_name(const char *param, char *name, size_t len)
+{
+	char path[128];
+	bool dir;
+
+	if (!sysctl_path(param, path, sizeof(path), &dir) || dir || strncmp(path, "vm/", 3) ||
+	    !path[3] || strchr(path + 3, '/'))
+		return false;
+	snprintf(name, len, "%s", path + 3);
+	return true;
+}
+
 /* the handler of vm sysctl @name ("vm/min_free_kbytes"), -1 for none served */
 static long vm_sysctl_find(const char *name)
 {

@@ -121,6 +121,7 @@ struct found {
 	struct found_fwmap fwmap[MAX_FWMAP];
 	struct fs_boot boot;	/* the boot reservations found (from_sysfs_boot.c) */
 	char **profile_text;	/* write_profile_calibrated()'s memstream buffer */
+	char line[2048];	/* the cmdline key's line (print_cmdline(), vm_sysctl_append()) */
 	FILE *notes;		/* "could not infer" lines, also in the profile */
 	char *notes_buf;
 	size_t notes_len;
@@ -1436,9 +1437,6 @@ static void scan_pool(struct found *f, struct found_pool *pool)
 		if (read_ulong(f, "sys/kernel/mm/" HSTATE_2M "/free_hugepages", &fr))
 			pool->free = fr;
 	}
-	if (read_ulong(f, "sys/kernel/mm/" HSTATE_2M "/nr_overcommit_hugepages", &v) && v)
-		note(f, "HugeTLB: nr_overcommit_hugepages %lu, a run-time sysctl no boot parameter "
-			"sets: not carried (0)", v);
 	if (read_ulong(f, "sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", &v) && v)
 		note(f, "HugeTLB: %lu pages of 1 GiB: hotmem models the 2 MiB hstate alone, left out",
 		     v);
@@ -1456,26 +1454,6 @@ static bool node_online_at_boot(const struct found *f, const bool *boot, int nid
 		if (boot[id] && (f->blk[id].nodes & (1ULL << nid)))
 			return true;
 	return false;
-}
-
-/* whether proc/cmdline's boot pool (@bw) is the dump's (@pool), node by node where it can tell */
-static bool pool_as_booted(const struct found *f, const struct found_pool *pool,
-			   const struct boot_words *bw)
-{
-	bool specific = false;
-
-	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
-		specific |= bw->cfg.hugepages_node[nid] != 0;
-	if (bw->cfg.hugepages != pool->total)
-		return false;
-	if (!pool->per_node)
-		return true;
-	if (!specific)
-		return f->nr_nodes == 1; /* a bare count on several nodes: spread at boot, per node unsaid */
-	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
-		if (bw->cfg.hugepages_node[nid] != pool->node[nid])
-			return false;
-	return true;
 }
 
 /*
@@ -1509,41 +1487,6 @@ static void pool_word(struct found *f, const struct found_pool *pool, const bool
 		n += (size_t)snprintf(buf + n, len - n, "%s%d:%lu", n ? "," : "hugepages=", nid,
 				      pool->node[nid]);
 	}
-}
-
-/*
- * The HugeTLB pool's word (boot_words()'s @pool): NULL to keep
- * proc/cmdline's hugepages= -- the dump's pool is its boot pool, which
- * comes back as it was -- else the dump's pool as a boot pool in @buf
- * ("" for none): a pool grown, shrunk or moved at run time can only come
- * back so, boot allocation placing its pages, said.
- */
-static const char *hugetlb_pool(struct found *f, const bool *boot, char *buf, size_t len)
-{
-	struct found_pool pool;
-	struct boot_words bw;
-	bool cmdline = !boot_words(f, NULL, false, &bw);
-
-	scan_pool(f, &pool);
-	if (!pool.known) {
-		note(f, "HugeTLB: no kernel/mm/hugepages or nodeN/hugepages in the dump: the pool is "
-			"%s", bw.hugepages ? "proc/cmdline's boot pool (hugepages=)" : "none");
-		return NULL;
-	}
-	if (pool_as_booted(f, &pool, &bw))
-		return NULL;
-	pool_word(f, &pool, boot, buf, len);
-	if (bw.hugepages && bw.cfg.hugepages == pool.total && pool.per_node)
-		note(f, "HugeTLB: proc/cmdline's hugepages=%lu as %s: the pool per node the dump "
-			"shows (a bare count is spread over the nodes at boot)", bw.cfg.hugepages, buf);
-	else
-		note(f, "HugeTLB: the pool (%lu pages) is not %s%s%s: a pool grown, shrunk or moved at "
-			"run time comes back as a boot pool, %s (boot allocation places its pages, not "
-			"where the run time put them)", pool.total,
-		     bw.hugepages ? "proc/cmdline's boot pool (" : cmdline ?
-		     "booted (no hugepages= in proc/cmdline" : "known to be booted (no proc/cmdline in "
-		     "the dump", bw.hugepages ? bw.hp_word : "", ")", *buf ? buf : "none");
-	return buf;
 }
 
 /* @bw's words but those named @name (the kernel's parameq(): '-' is '_') */
@@ -1584,6 +1527,7 @@ static void merge_values(const char *values, struct boot_words *bw, char *out, s
 	const char *p = values;
 	size_t n = 0;
 
+	out[0] = '\0';
 	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0 && n < len) {
 		if (booted && cfg) {
 			*cfg = bw->cfg;
@@ -1605,131 +1549,142 @@ static void merge_values(const char *values, struct boot_words *bw, char *out, s
 }
 
 /*
- * vm.hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c, proc_dobool(),
- * 0644: written at run time) as the hugetlb_free_vmemmap= word that boots
- * the switch as the dump shows it, appended to @buf (reread31 R8: the
- * profile booted proc/cmdline's word, not the machine as it ran).  -1
- * when the dump does not hold it, else the switch, 0 or 1.
+ * @line's words that set vm sysctl @a or @b at the boot's end, by the
+ * engine's own path rule (hotmem_sysctl_vm_name(): sysctl.vm.x,
+ * sysctl/vm//x alike; reread35 R6 had a second, byte-for-byte matcher
+ * here), as proc/cmdline spells them, into @found; taken out of @line
+ * when @drop -- the words a boot parameter of the profile's replaces,
+ * which would set the value again after it
  */
-static int append_hvo(struct found *f, char *buf, size_t len, size_t *n)
+static void vm_sysctl_words(char *line, size_t len, const char *a, const char *b, char *found,
+			    size_t flen, bool drop)
 {
-	unsigned long v;
+	char out[2048] = "", w[512], name[64];
+	const char *p = line, *raw;
+	size_t n = 0, nf = 0;
+	int rawlen;
 
-	if (!read_ulong(f, "proc/sys/vm/hugetlb_optimize_vmemmap", &v))
-		return -1;
-	if (*n < len)
-		*n += (size_t)snprintf(buf + *n, len - *n, "%shugetlb_free_vmemmap=%s",
-				       *n ? " " : "", v ? "on" : "off");
-	return v != 0;
+	found[0] = '\0';
+	while (cmdline_next_raw(&p, w, sizeof(w), &raw, &rawlen) > 0) {
+		bool match;
+
+		w[strcspn(w, "=")] = '\0';
+		match = hotmem_sysctl_vm_name(w, name, sizeof(name)) &&
+			(!strcmp(name, a) || (b && !strcmp(name, b)));
+		if (match && nf < flen)
+			nf += (size_t)snprintf(found + nf, flen - nf, "%s%.*s", nf ? " " : "", rawlen,
+					       raw);
+		if ((!match || !drop) && n < sizeof(out))
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%.*s", n ? " " : "", rawlen,
+					      raw);
+	}
+	if (drop)
+		snprintf(line, len, "%s", out);
+}
+
+/* @text, then the cmdline key of @line (none when ""), then @after, into *@res (free() it) */
+static int with_line(char **res, const char *text, const char *line, const char *after)
+{
+	return asprintf(res, "%s%s%s%s%s", text, *line ? "cmdline = \"" : "", line,
+			*line ? "\"\n" : "", after);
 }
 
 /*
- * What the sysctl.vm.@name words of command line @cmdline leave in @val
- * (its value at boot, 6.12's given): each word's value in turn, as
- * do_sysctl_args() writes them, parsed by the handler's own parser, the
- * one the engine's boot and hotmemfs's writes take (uapi/sysctl.c; not
- * strtol(), which took "+50" and "1,2" the kernel refuses, reread34 R7):
- * watermark_scale_factor one int in 1..3000 (else refused, nothing
- * stored), lowmem_reserve_ratio the ints before a bad one over the
- * ratios, one below 1 stored as 0 (lowmem_reserve_ratio_sysctl_handler())
+ * The profile so far (@out: write_profile_calibrated()'s memstream) with
+ * command line @line, booted: what that line boots, its sysctl.vm.* words
+ * applied at the end as the engine applies them -- the one decider of
+ * what the dump's command line boots (reread35 R4: hugetlb_pool(),
+ * boot_words() and the HVO word went by hugepages= and
+ * hugetlb_free_vmemmap= alone, and a matcher here knew two of the nine
+ * sysctls).  False, said in @err, when it does not boot.
  */
-static void vm_sysctl_booted(const char *cmdline, const char *name, int *val, size_t nr)
+static bool boot_line(struct found *f, FILE *out, const char *line, struct fs_vm *vm, char *err,
+		      size_t errlen)
 {
-	const bool ratio = !strcmp(name, "lowmem_reserve_ratio");
-	const char *p = cmdline;
-	char w[512];
+	char *text;
+	bool ok;
 
-	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0) {
-		char *eq = strchr(w, '=');
-		int got[8];
-		size_t used, n = 0;
-
-		if (!eq || strncmp(w, "sysctl", 6) || (w[6] != '.' && w[6] != '/') ||
-		    strncmp(w + 7, "vm", 2) || (w[9] != '.' && w[9] != '/') ||
-		    (size_t)(eq - w - 10) != strlen(name) || strncmp(w + 10, name, strlen(name)) ||
-		    !eq[1] || nr > sizeof(got) / sizeof(got[0]))
-			continue;
-		if (ratio)
-			(void)hmu_sysctl_get_ints_nr(eq + 1, strlen(eq + 1), got, nr, INT_MIN, INT_MAX,
-						     &used, &n);
-		else if (!hmu_sysctl_get_ints(eq + 1, strlen(eq + 1), got, 1, 1, 3000, &used))
-			n = 1;
-		for (size_t i = 0; i < n; i++)
-			val[i] = ratio && got[i] < 1 ? 0 : got[i];
+	fflush(out);
+	if (with_line(&text, f->profile_text ? *f->profile_text : "", line, "") < 0) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return false;
 	}
+	ok = fs_boot_vm(text, vm, err, errlen);
+	free(text);
+	return ok;
 }
 
-/* append " sysctl.vm.@name=@value" to @words, quoted when it has spaces */
-static void vm_sysctl_word(char *words, size_t len, size_t *n, const char *name, const char *value)
+/* the dump's pool (@pool) is what a boot left (@vm): node by node where the dump tells */
+static bool pool_booted(const struct found_pool *pool, const struct fs_vm *vm)
 {
-	if (*n < len)
-		*n += (size_t)snprintf(words + *n, len - *n,
-				       strchr(value, ' ') ? " sysctl.vm.%s=\"%s\"" : " sysctl.vm.%s=%s",
-				       name, value);
+	if (!pool->per_node)
+		return pool->total == vm->pool;
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		if (pool->node[nid] != vm->pool_node[nid])
+			return false;
+	return true;
 }
 
 /*
- * The watermark sysctls of the dump's proc/sys/vm (hotmemctl export copies
- * watermark_scale_factor and lowmem_reserve_ratio; a live "/"), where they
- * differ from what command line @buf boots (its sysctl.vm.* words over
- * 6.12's 10; 256 256 32 0 0, x86-64's five zones: a machine nothing was
- * changed on comes back with the line it booted with), as the
- * sysctl.vm.* words that set them at the end of boot (do_sysctl_args()),
- * appended to @buf: last, so that they win over proc/cmdline's own, as
- * the kernel applies the words in their order.
- * min_free_kbytes is the kernel's computation unless an operator wrote
- * it, which a dump does not tell: not carried, said.
+ * The pool differs from what proc/cmdline's words boot (@vm; @hp: its
+ * hugepages= word, "" none; @sysctls: its sysctl.vm.nr_hugepages words,
+ * which go, "" none): the dump's pool as a boot pool, @word ("" none), said
  */
-static void append_vm_sysctls(struct found *f, char *buf, size_t len)
+static void note_pool(struct found *f, const struct found_pool *pool, const struct fs_vm *vm,
+		      bool cmdline, const char *hp, const char *sysctls, const char *word)
 {
-	int wsf = 10, ratio[5] = { 256, 256, 32, 0, 0 };
-	char line[128], booted[128], words[256] = "";
-	unsigned long v;
-	size_t n = 0;
+	char gone[600] = "";
 
-	vm_sysctl_booted(buf, "watermark_scale_factor", &wsf, 1);
-	vm_sysctl_booted(buf, "lowmem_reserve_ratio", ratio, 5);
-	if (read_ulong(f, "proc/sys/vm/watermark_scale_factor", &v) && v != (unsigned long)wsf) {
-		snprintf(line, sizeof(line), "%lu", v);
-		vm_sysctl_word(words, sizeof(words), &n, "watermark_scale_factor", line);
-	}
-	snprintf(booted, sizeof(booted), "%d %d %d %d %d", ratio[0], ratio[1], ratio[2], ratio[3],
-		 ratio[4]);
-	if (!read_line(f, "proc/sys/vm/lowmem_reserve_ratio", line, sizeof(line))) {
-		for (char *c = line; *c; c++)
-			if (*c == '\t')
-				*c = ' ';
-		if (strcmp(line, booted))
-			vm_sysctl_word(words, sizeof(words), &n, "lowmem_reserve_ratio", line);
-	}
-	if (n && strlen(buf) + n < len)
-		strcat(buf, *buf ? words : words + 1);
-	else if (n)
-		note(f, "proc/sys/vm: the watermark sysctls' words do not fit the cmdline line: "
-			"not carried");
-	if (exists(f, "proc/sys/vm/min_free_kbytes"))
-		note(f, "proc/sys/vm: min_free_kbytes: the kernel computes it unless it was written, "
-			"which a dump does not tell: not carried (the profile boots with the value the "
-			"kernel computes; sysctl.vm.min_free_kbytes=N on its cmdline line sets it)");
+	if (*sysctls)
+		snprintf(gone, sizeof(gone), "; proc/cmdline's %s left out (it would set the pool "
+			 "again at the boot's end)", sysctls);
+	if (vm->pool == pool->total && pool->per_node && *hp && !*sysctls)
+		note(f, "HugeTLB: proc/cmdline's %s as %s: the pool per node the dump shows (its "
+			"boot spreads the count otherwise over the nodes)", hp, word);
+	else if (*sysctls)
+		note(f, "HugeTLB: the pool (%lu pages%s) is not what proc/cmdline boots (%s%s%s: %lu "
+			"pages): a pool grown, shrunk or moved at run time comes back as a boot pool, "
+			"%s (boot allocation places its pages, not where the run time put them)%s",
+		     pool->total, vm->pool == pool->total ? " on other nodes" : "", hp, *hp ? " " : "",
+		     sysctls, vm->pool, *word ? word : "none", gone);
+	else
+		note(f, "HugeTLB: the pool (%lu pages) is not %s%s%s: a pool grown, shrunk or moved at "
+			"run time comes back as a boot pool, %s (boot allocation places its pages, not "
+			"where the run time put them)", pool->total,
+		     *hp ? "proc/cmdline's boot pool (" : cmdline ?
+		     "booted (no hugepages= in proc/cmdline" : "known to be booted (no proc/cmdline in "
+		     "the dump", hp, ")", *word ? word : "none");
 }
 
 /*
  * The kernel command line that reproduces auto_online_blocks and the
- * parameters the dump shows, and proc/cmdline's boot words with the pool
- * (boot_words(), hugetlb_pool(), merge_values())
+ * parameters the dump shows, and proc/cmdline's boot words (boot_words(),
+ * merge_values()), with the pool and HVO as the dump shows them: the
+ * line is booted (boot_line()), and where it boots another pool, the
+ * dump's pool takes hugepages='s place (pool_word()) -- a boot pool, its
+ * pages placed -- and where it boots another vm.hugetlb_optimize_vmemmap,
+ * the dump's goes first as hugetlb_free_vmemmap= (reread31 R8: the boot
+ * pool's pages optimised as it runs); the line's sysctl.vm.* words for
+ * them go then, or they would set them again at the boot's end.  Into
+ * f->line: the run-time sysctls come after calibration
+ * (vm_sysctl_append()).
  */
 static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 {
 	static const char *const params[] = { "memmap_on_memory", "online_policy",
 					      "auto_movable_ratio", "auto_movable_numa_aware" };
-	char buf[128], values[1024], cmdline[2048], pool_buf[HM_MAX_NUMNODES * 24];
+	char buf[128], values[1024], line[2048], pool_buf[HM_MAX_NUMNODES * 24], err[512];
+	char hp[128], pool_sysctls[512], hvo_sysctls[512];
+	struct found_pool pool;
 	struct boot_words bw;
-	const char *pool;
+	const char *pool_w = NULL;
+	struct fs_vm vm;
 	size_t n = 0;
-	int missing = 0, hvo;
-	bool cmdline_known;
+	int missing = 0, hvo = -1;
+	unsigned long v;
+	bool cmdline_known, booted;
 
-	values[0] = cmdline[0] = '\0';
+	values[0] = '\0';
 	if (!read_line(f, "sys/devices/system/memory/auto_online_blocks", buf, sizeof(buf)))
 		n += (size_t)snprintf(values, sizeof(values), "memhp_default_state=%s", buf);
 	else
@@ -1745,18 +1700,183 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 		     "sets none", missing,
 		     sizeof(params) / sizeof(params[0]));
 	print_vmem_params(f, values, sizeof(values), &n);
-	hvo = append_hvo(f, values, sizeof(values), &n);
-	pool = hugetlb_pool(f, boot, pool_buf, sizeof(pool_buf));
-	cmdline_known = !boot_words(f, pool, true, &bw);
-	if (hvo >= 0 && cmdline_known && hvo != bw.cfg.hugetlb_free_vmemmap)
+
+	/* the line proc/cmdline's words make, and what it boots */
+	cmdline_known = !boot_words(f, NULL, false, &bw);
+	snprintf(hp, sizeof(hp), "%s", bw.hugepages ? bw.hp_word : "");
+	merge_values(values, &bw, line, sizeof(line));
+	vm_sysctl_words(line, sizeof(line), "nr_hugepages", "nr_hugepages_mempolicy", pool_sysctls,
+			sizeof(pool_sysctls), false);
+	vm_sysctl_words(line, sizeof(line), "hugetlb_optimize_vmemmap", NULL, hvo_sysctls,
+			sizeof(hvo_sysctls), false);
+	booted = boot_line(f, out, line, &vm, err, sizeof(err));
+	if (!booted)
+		note(f, "vm sysctls: the profile does not boot with proc/cmdline's words (%s): the "
+			"pool, HVO and the sysctls as they set them, unchecked", err);
+	scan_pool(f, &pool);
+	if (!pool.known) {
+		note(f, "HugeTLB: no kernel/mm/hugepages or nodeN/hugepages in the dump: the pool is "
+			"%s", *hp || *pool_sysctls ? "proc/cmdline's boot pool (hugepages=)" : "none");
+	} else if (booted && !pool_booted(&pool, &vm)) {
+		pool_word(f, &pool, boot, pool_buf, sizeof(pool_buf));
+		pool_w = pool_buf;
+		note_pool(f, &pool, &vm, cmdline_known, hp, pool_sysctls, pool_buf);
+	}
+	if (booted && read_ulong(f, "proc/sys/vm/hugetlb_optimize_vmemmap", &v) &&
+	    (v != 0) != (vm.hvo != 0)) {
+		hvo = v != 0;
+		if (n < sizeof(values))
+			n += (size_t)snprintf(values + n, sizeof(values) - n,
+					      "%shugetlb_free_vmemmap=%s", n ? " " : "",
+					      hvo ? "on" : "off");
 		note(f, "hugetlb_free_vmemmap: vm.hugetlb_optimize_vmemmap is %d, proc/cmdline boots "
-			"it %s (written at run time): the profile boots hugetlb_free_vmemmap=%s; the "
-			"boot pool's pages are optimised as that says, not as each was when the pool "
-			"took it", hvo, bw.cfg.hugetlb_free_vmemmap ? "on" : "off", hvo ? "on" : "off");
-	merge_values(values, &bw, cmdline, sizeof(cmdline));
-	append_vm_sysctls(f, cmdline, sizeof(cmdline));
-	if (*cmdline)
-		fprintf(out, "cmdline = \"%s\"\n", cmdline);
+			"it %s (written at run time): the profile boots hugetlb_free_vmemmap=%s%s%s%s; "
+			"the boot pool's pages are optimised as that says, not as each was when the "
+			"pool took it", hvo, vm.hvo ? "on" : "off", hvo ? "on" : "off",
+		     *hvo_sysctls ? " (proc/cmdline's " : "", hvo_sysctls,
+		     *hvo_sysctls ? " left out: it would set it again at the boot's end)" : "");
+	}
+	/* the line the profile boots: the pool's and HVO's words in place, notes said once */
+	boot_words(f, pool_w, true, &bw);
+	merge_values(values, &bw, line, sizeof(line));
+	if (pool_w)
+		vm_sysctl_words(line, sizeof(line), "nr_hugepages", "nr_hugepages_mempolicy",
+				pool_sysctls, sizeof(pool_sysctls), true);
+	if (hvo >= 0)
+		vm_sysctl_words(line, sizeof(line), "hugetlb_optimize_vmemmap", NULL, hvo_sysctls,
+				sizeof(hvo_sysctls), true);
+	snprintf(f->line, sizeof(f->line), "%s", line);
+}
+
+/*
+ * The run-time vm sysctls, each as the dump holds it (proc/sys/vm/NAME;
+ * hotmemctl export copies watermark_scale_factor, lowmem_reserve_ratio
+ * and sys/kernel/mm/hugepages, a live "/" has them all) and as a boot of
+ * the profile leaves it (fs_vm, by the index here)
+ */
+static const struct {
+	const char *name;
+	const char *alt;	/* where else a dump holds it, NULL none */
+} run_time_vm[] = {
+	{ "nr_overcommit_hugepages", "sys/kernel/mm/" HSTATE_2M "/nr_overcommit_hugepages" },
+	{ "min_free_kbytes", NULL },
+	{ "watermark_scale_factor", NULL },
+	{ "lowmem_reserve_ratio", NULL },
+	{ "user_reserve_kbytes", NULL },
+	{ "admin_reserve_kbytes", NULL },
+};
+#define NR_RUN_TIME_VM (sizeof(run_time_vm) / sizeof(run_time_vm[0]))
+
+/* run_time_vm[@i] as @vm has it, as /proc/sys/vm shows it (tabs: spaces) */
+static void vm_value(const struct fs_vm *vm, size_t i, char *buf, size_t len)
+{
+	const unsigned long ul[] = { vm->overcommit, vm->min_free_kbytes, (unsigned long)vm->wsf, 0,
+				     vm->user_reserve_kbytes, vm->admin_reserve_kbytes };
+	size_t n = 0;
+
+	if (i != 3) {
+		snprintf(buf, len, "%lu", ul[i]);
+		return;
+	}
+	buf[0] = '\0';
+	for (int z = 0; z < HM_MAX_NR_ZONES && n < len; z++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%d", z ? " " : "", vm->ratio[z]);
+}
+
+/* run_time_vm[@i] as the dump holds it, its blanks one space; false when it does not */
+static bool dump_value(const struct found *f, size_t i, char *buf, size_t len)
+{
+	char rel[128], line[256];
+	size_t n = 0;
+
+	snprintf(rel, sizeof(rel), "proc/sys/vm/%s", run_time_vm[i].name);
+	if (read_line(f, rel, line, sizeof(line)) &&
+	    (!run_time_vm[i].alt || read_line(f, run_time_vm[i].alt, line, sizeof(line))))
+		return false;
+	for (const char *c = line + strspn(line, " \t"); *c && n + 1 < len;) {
+		size_t w = strcspn(c, " \t");
+
+		n += (size_t)snprintf(buf + n, len - n, "%s%.*s", n ? " " : "", (int)w, c);
+		c += w;
+		c += strspn(c, " \t");
+	}
+	buf[n < len ? n : len - 1] = '\0';
+	return n > 0;
+}
+
+/*
+ * The line decided (f->line, the pool and HVO in it) against the whole
+ * profile, calibrated (@text: the profile without its cmdline key,
+ * @calib: realmode and boot_reserved): each run-time vm sysctl the dump
+ * holds whose value a boot of it does not leave gets a sysctl.vm.* word,
+ * appended last, so that it wins over proc/cmdline's own as the kernel
+ * applies the words in their order (do_sysctl_args()); a machine nothing
+ * was changed on comes back with the line it booted with.  A word that
+ * does not set its value (a hand dump's value the handler refuses) is
+ * left out, said, and so is what still differs.
+ */
+static void vm_sysctl_append(struct found *f, const char *text, const char *calib)
+{
+	char words[NR_RUN_TIME_VM][300], want[NR_RUN_TIME_VM][256];
+	char got[256], err[512], *full, line[sizeof(f->line)];
+	struct fs_vm vm;
+	bool add[NR_RUN_TIME_VM];
+	size_t n;
+
+	memset(add, 0, sizeof(add));
+	if (with_line(&full, text, f->line, calib) < 0)
+		return;
+	if (!fs_boot_vm(full, &vm, err, sizeof(err))) {
+		note(f, "vm sysctls: the profile does not boot (%s): none carried", err);
+		free(full);
+		return;
+	}
+	free(full);
+	snprintf(line, sizeof(line), "%s", f->line);
+	n = strlen(line);
+	for (size_t i = 0; i < NR_RUN_TIME_VM; i++) {
+		if (!dump_value(f, i, want[i], sizeof(want[i])))
+			continue;
+		vm_value(&vm, i, got, sizeof(got));
+		if (!strcmp(got, want[i]))
+			continue;
+		snprintf(words[i], sizeof(words[i]),
+			 strchr(want[i], ' ') ? "sysctl.vm.%s=\"%s\"" : "sysctl.vm.%s=%s",
+			 run_time_vm[i].name, want[i]);
+		if (n + 1 + strlen(words[i]) >= sizeof(line)) {
+			note(f, "proc/sys/vm: %s: its word does not fit the cmdline line: not carried",
+			     run_time_vm[i].name);
+			continue;
+		}
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "", words[i]);
+		add[i] = true;
+		if (i == 1)
+			note(f, "proc/sys/vm: min_free_kbytes %s, the profile's boot computes %s (it was "
+				"written, or raised by khugepaged, which hotmem does not model): %s, an "
+				"operator's value (an online or offline that computes more takes that)",
+			     want[i], got, words[i]);
+	}
+	if (with_line(&full, text, line, calib) < 0)
+		return;
+	if (!fs_boot_vm(full, &vm, err, sizeof(err)))
+		memset(add, 0, sizeof(add));
+	free(full);
+	/* each word checked by a boot with them all: one that does not take goes */
+	n = 0;
+	snprintf(line, sizeof(line), "%s", f->line);
+	n = strlen(line);
+	for (size_t i = 0; i < NR_RUN_TIME_VM; i++) {
+		if (!add[i])
+			continue;
+		vm_value(&vm, i, got, sizeof(got));
+		if (strcmp(got, want[i])) {
+			note(f, "proc/sys/vm: %s %s: %s does not set it (the profile boots %s): "
+				"not carried", run_time_vm[i].name, want[i], words[i], got);
+			continue;
+		}
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "", words[i]);
+	}
+	snprintf(f->line, sizeof(f->line), "%s", line);
 }
 
 /* boot memory in ZONE_MOVABLE without proc/cmdline's kernelcore=/movablecore= to put it there: said */
@@ -2090,9 +2210,9 @@ static void maxmem_from_srat(struct found *f, const bool *boot, uint64_t end, in
  */
 static int write_profile_calibrated(struct found *f, FILE *out)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
+	char *text = NULL, *calib = NULL, *full;
+	size_t len = 0, clen = 0;
+	FILE *m = open_memstream(&text, &len), *c;
 	int ret;
 
 	if (!m)
@@ -2101,10 +2221,28 @@ static int write_profile_calibrated(struct found *f, FILE *out)
 	ret = write_profile(f, m);
 	f->profile_text = NULL;
 	fclose(m);
-	if (!ret) {
-		fputs(text, out);
-		fs_boot_calibrate(&f->boot, text, out, f->notes);
+	c = ret ? NULL : open_memstream(&calib, &clen);
+	if (!ret && !c)
+		ret = -ENOMEM;
+	if (ret)
+		goto out;
+	/* calibrated with the pool and HVO decided: a boot pool's HVO moves MemTotal */
+	if (with_line(&full, text, f->line, "") < 0) {
+		fclose(c);
+		ret = -ENOMEM;
+		goto out;
 	}
+	fs_boot_calibrate(&f->boot, full, c, f->notes);
+	free(full);
+	fclose(c);
+	/* the run-time sysctls' words: end-of-boot writes, which move no reservation */
+	vm_sysctl_append(f, text, calib);
+	fputs(text, out);
+	if (*f->line)
+		fprintf(out, "cmdline = \"%s\"\n", f->line);
+	fputs(calib, out);
+out:
+	free(calib);
 	free(text);
 	return ret;
 }

@@ -306,6 +306,25 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
 		     s.initrd.end && s.swiotlb ? ", " : "", s.swiotlb ? "swiotlb" : "");
 }
 
+/* @text with @extra, a profile, booted: NULL, said in @err, when refused; *@cfg to free after */
+static struct hotmem *boot(const char *text, const char *extra, struct hotmem_config **cfg,
+			   char *err, size_t errlen)
+{
+	struct hotmem *hm = NULL;
+	char *full;
+
+	*cfg = NULL;
+	if (asprintf(&full, "%s%s", text, extra) < 0) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	*cfg = parse(full, err, errlen);
+	free(full);
+	if (*cfg && hotmem_create(*cfg, &hm, err, errlen))
+		hm = NULL;
+	return hm;
+}
+
 /*
  * @text with @extra booted: its "Memory:" line's reserved and its
  * MemTotal, in KiB; false, said in @err, when it does not boot
@@ -316,18 +335,14 @@ static bool trial(const char *text, const char *extra, unsigned long *reserved_k
 	struct hotmem_config *cfg;
 	struct hm_meminfo mi;
 	struct hotmem *hm;
-	char *full, *log;
-	bool ok = false;
+	char *log;
 
 	*reserved_k = 0;
-	if (asprintf(&full, "%s%s", text, extra) < 0)
+	hm = boot(text, extra, &cfg, err, errlen);
+	if (!hm) {
+		free(cfg);
 		return false;
-	cfg = parse(full, err, errlen);
-	free(full);
-	if (!cfg)
-		return false;
-	if (hotmem_create(cfg, &hm, err, errlen))
-		goto out;
+	}
 	hotmem_meminfo(hm, &mi);
 	*memtotal_k = mi.totalram_pages * (PAGE_4K / 1024);
 	log = malloc(128 * 1024);
@@ -349,10 +364,36 @@ static bool trial(const char *text, const char *extra, unsigned long *reserved_k
 		free(log);
 	}
 	hotmem_destroy(hm);
-	ok = true;
-out:
 	free(cfg);
-	return ok;
+	return true;
+}
+
+bool fs_boot_vm(const char *text, struct fs_vm *vm, char *err, size_t errlen)
+{
+	struct hotmem_config *cfg;
+	struct hm_node_info ni;
+	struct hotmem *hm = boot(text, "", &cfg, err, errlen);
+
+	if (!hm) {
+		free(cfg);
+		return false;
+	}
+	memset(vm, 0, sizeof(*vm));
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++)
+		if (!hotmem_node_info(hm, nid, &ni)) {
+			vm->pool_node[nid] = ni.hugepages_total;
+			vm->pool += ni.hugepages_total;
+		}
+	vm->overcommit = hotmem_hugetlb_overcommit(hm);
+	vm->hvo = hotmem_hugetlb_optimize_vmemmap(hm);
+	vm->min_free_kbytes = hotmem_min_free_kbytes(hm);
+	vm->wsf = hotmem_watermark_scale_factor(hm);
+	hotmem_lowmem_reserve_ratio(hm, vm->ratio);
+	vm->user_reserve_kbytes = hotmem_user_reserve_kbytes(hm);
+	vm->admin_reserve_kbytes = hotmem_admin_reserve_kbytes(hm);
+	hotmem_destroy(hm);
+	free(cfg);
+	return true;
 }
 
 /*

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "hotmem.h"
+
 struct fs_boot {
 	bool image;		/* proc/iomem shows the kernel image (its Kernel lines, root's view) */
 	bool unplaced;		/* ... it has one, its lines read 0 (a user's view) */
@@ -29,6 +31,25 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
  * against the dump's "Memory:" line (else its MemTotal) by booting @text.
  */
 void fs_boot_calibrate(const struct fs_boot *b, const char *text, FILE *out, FILE *notes);
+
+/*
+ * The served vm sysctls (uapi's HMU_VM_SYSCTLS()) as a boot of a profile
+ * leaves them, the command line's sysctl.vm.* words applied at its end
+ * (do_sysctl_args()): what from-sysfs holds a dump's against -- the one
+ * decider of what a line boots (reread35 R4: its word matchers knew two
+ * of the nine)
+ */
+struct fs_vm {
+	unsigned long pool, pool_node[HM_MAX_NUMNODES];	/* the 2 MiB hstate's nr_hugepages */
+	unsigned long overcommit;
+	int hvo;			/* hugetlb_optimize_vmemmap */
+	unsigned long min_free_kbytes;
+	int wsf, ratio[HM_MAX_NR_ZONES];
+	unsigned long user_reserve_kbytes, admin_reserve_kbytes;
+};
+
+/* @text, a whole profile, booted: its vm sysctls; false, said in @err, when refused */
+bool fs_boot_vm(const char *text, struct fs_vm *vm, char *err, size_t errlen);
 
 /*
  * The firmware's hotplug memory range, as a QEMU guest's log says it
