@@ -282,6 +282,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	d->n_present = 0;
 	/* a look at every block: what a settle would relist for is seen now */
 	hmd_missed_clear(d);
+	d->reread_states = false;
 	d->acpi_state = HMD_ACPI_UNKNOWN;
 	/* whether there is any ACPI memory device: asked anew at each coldplug */
 	d->acpi_devs = HMD_ACPI_DEVS_UNKNOWN;
@@ -524,8 +525,31 @@ static bool block_complete(struct hmd *d, unsigned long id)
 }
 
 struct rescan {
-	unsigned long found, gone, first_gone;
+	unsigned long found, gone, first_gone, changed, first_changed;
 };
+
+/*
+ * A block the model holds, its ONLINE or OFFLINE maybe lost with the
+ * uevents (hmd_uevents_lost()): its state read again, as that uevent
+ * would have read it (hmd_block_event()).  Never decided: offline, it may
+ * be so on purpose -- an admin's offline to unplug it (reread36 R2).
+ */
+static void known_reread(struct hmd *d, unsigned long id, struct hmd_block *b,
+			 struct rescan *rs)
+{
+	bool was = b->online;
+
+	hmd_block_reread(d, id);
+	if (b->online == was)
+		return;
+	if (!rs->changed++)
+		rs->first_changed = id;
+	if (b->retry)
+		retry_left_to_them(d, b, id, b->online ? HMU_KOBJ_ONLINE : HMU_KOBJ_OFFLINE);
+	/* someone else onlined one waiting for its link: theirs */
+	if (b->online)
+		hmd_link_wait_clear(d, b);
+}
 
 static void block_if_new(struct hmd *d, unsigned long id, void *arg)
 {
@@ -534,6 +558,8 @@ static void block_if_new(struct hmd *d, unsigned long id, void *arg)
 
 	if (b) {
 		b->listed = true;
+		if (d->reread_states)
+			known_reread(d, id, b, rs);
 		return;
 	}
 	if (!block_complete(d, id)) {
@@ -598,7 +624,10 @@ unsigned long hmd_count_new(struct hmd *d, unsigned long *first)
  * full netlink buffer, or a Unix-socket sender that drops when our queue
  * of net.unix.max_dgram_qlen datagrams is full), as missed.c judged.  Only
  * new blocks: an offline block we know of may be offline on purpose.  And
- * blocks the model holds that are gone, their REMOVE lost.
+ * blocks the model holds that are gone, their REMOVE lost; after a loss
+ * of uevents of any action (d->reread_states), the known blocks' state
+ * read again.  The one place that decides what a rescan after lost
+ * uevents may online: a block new to the model, as its ADD would have.
  */
 void hmd_scan_new(struct hmd *d)
 {
@@ -609,6 +638,14 @@ void hmd_scan_new(struct hmd *d)
 		d->blk[i].listed = false;
 	if (for_each_block_dir(d, block_if_new, forget_unlisted, &rs, true))
 		return;
+	/* each known block read: until the next loss, their uevents say the rest */
+	d->reread_states = false;
+	if (rs.changed)
+		hmd_log(d, LOG_NOTICE,
+			"%lu known block(s) went online or offline without a uevent, from memory%lu on: read again, none decided",
+			rs.changed, rs.first_changed);
+	if (rs.changed || rs.found)
+		hmd_status_changed(d);
 	if (rs.gone)
 		hmd_log(d, LOG_NOTICE,
 			"%lu block(s) gone without a REMOVE uevent, from memory%lu on: forgotten",
@@ -644,6 +681,26 @@ static void settled(struct hmd *d)
 		return;
 	}
 	hmd_log(d, LOG_DEBUG, "uevents settled: %s: rescanning memory/", why);
+	hmd_missed_clear(d);
+	hmd_scan_new(d);
+}
+
+/*
+ * Uevents were lost, of any action (@why): memory/ relisted when they
+ * settle (hmd_scan_new(), what a settle relists for), the known blocks'
+ * state read again as well.  Not a coldplug: that decides every offline
+ * block, the ones an admin offlined on purpose too (reread36 R2).  With
+ * no settle timer (the loop refuses one), relisted now.
+ */
+void hmd_uevents_lost(struct hmd *d, const char *why)
+{
+	hmd_log(d, LOG_WARNING,
+		"%s: uevents lost; memory/ relisted when they settle (new blocks handled as at an add, the others' state read again)",
+		why);
+	hmd_missed_note(d, "%s", why);
+	d->reread_states = true;
+	if (hmd_uevent_seen(d))
+		return;
 	hmd_missed_clear(d);
 	hmd_scan_new(d);
 }

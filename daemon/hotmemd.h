@@ -221,6 +221,13 @@ struct hmd {
 	 */
 	bool missed;
 	char missed_why[160];
+	/*
+	 * uevents of any action were lost (the netlink queue overflowed):
+	 * the next rescan (hmd_scan_new()) reads the known blocks' state
+	 * again too, for their lost ONLINE and OFFLINE; cleared by a whole
+	 * listing of it or a coldplug
+	 */
+	bool reread_states;
 	/* blocks the last listing met half-created, the lowest (hmd_missed_half_created()) */
 	unsigned long half_created, half_lowest;
 	unsigned long long unix_seqnum;
@@ -492,6 +499,8 @@ void hmd_block_event(struct hmd *d, const char *action, unsigned long id);
 void hmd_block_forget(struct hmd *d, unsigned long id);
 bool hmd_uevent_seen(struct hmd *d);
 void hmd_scan_new(struct hmd *d);
+/* uevents were lost, why @why: the rescan at the settle (or now) that reads everything again */
+void hmd_uevents_lost(struct hmd *d, const char *why);
 unsigned long hmd_count_new(struct hmd *d, unsigned long *first);
 
 /* linkwait.c: a new block waits for the links the kernel makes after its ADD */

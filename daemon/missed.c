@@ -9,7 +9,8 @@
  * How uevents get lost, and what says so:
  *  - netlink: a full receive queue.  The kernel says it, ENOBUFS at the
  *    next recvmsg() (netlink_overrun(), 6.12 net/netlink/af_netlink.c):
- *    uevent.c runs a coldplug then.  Netlink's SEQNUM is the kernel's one
+ *    uevent.c notes it (hmd_uevents_lost()), and the settle relists and
+ *    reads the known blocks' state again.  Netlink's SEQNUM is the kernel's one
  *    counter for every uevent (lib/kobject_uevent.c uevent_seqnum, also
  *    bumped for those broadcast only to another network namespace and for
  *    injected ones): gaps there are normal and are not looked at.

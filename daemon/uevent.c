@@ -109,9 +109,13 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
-				/* lost uevents: only a rescan knows what */
-				hmd_log(d, LOG_WARNING, "uevent queue overflowed: rescanning");
-				hmd_coldplug(d, true);
+				/*
+				 * lost uevents: only a rescan knows what, and it
+				 * onlines only blocks new to the model, as for
+				 * a lost ADD (reread36 R2: a coldplug here
+				 * onlined the blocks an admin had offlined)
+				 */
+				hmd_uevents_lost(d, "the uevent queue overflowed (ENOBUFS)");
 				continue;
 			}
 			if (errno != EAGAIN && errno != EINTR)

@@ -2238,7 +2238,7 @@ static void test_no_node_links_no_relisting(void **state)
 
 /*
  * Blocks waiting for their link meet a reload (SIGHUP: hmd_coldplug(, false))
- * and the rescan of an overflowed uevent queue (hmd_coldplug(, true)): they
+ * and a coldplug that decides (hmd_coldplug(, true): the sysroot's return): they
  * wait on, the rescan holds back the DIMM's blocks it finds unlinked itself
  * (their ADDs lost) and drops one that went meanwhile; all are decided with
  * the DIMM when the links come, none early and block by block.
@@ -2254,7 +2254,7 @@ static void test_firmware_wait_across_rescan(void **state)
 	assert_int_equal(hmd_coldplug(&f->d, false), 0);
 	assert_int_equal(f->d.n_link_wait, 17);
 	rm_block(f, 48);
-	/* memory32-47's ADDs lost with the queue's overflow */
+	/* memory32-47's ADDs lost while the sysroot was away */
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	assert_int_equal(f->d.n_link_wait, 32);
 	assert_false(f->d.blk[48].link_wait);
