@@ -1198,6 +1198,17 @@ static int e820_word_type(const char *word)
 	return -1;
 }
 
+bool hotmem_e820_from_word(const char *word, struct hm_e820_entry *e)
+{
+	int i = e820_word_type(word);
+
+	if (i < 0)
+		return false;
+	e->ram = e820_types[i].ram;
+	e->type = e820_types[i].type;
+	return true;
+}
+
 /*
  * "START-END usable|reserved", END inclusive, a BIOS-e820 line's range
  * and type: one more entry of @cfg's table.  The table comes as the

@@ -175,6 +175,27 @@ static void e820__reserve_resources(struct hotmem *hm, const struct hm_e820_entr
 }
 
 /*
+ * 6.12 arch/x86/kernel/e820.c e820__memory_setup()'s "BIOS-provided
+ * physical RAM map:" and e820__print_table("BIOS-e820"): the firmware's
+ * table as it came, before trim_bios_range() -- each entry pr_info("%s:
+ * [mem %#018Lx-%#018Lx] ") then e820_print_type()'s word by pr_cont(),
+ * one line.  The kernel's %#018Lx says 0x also for 0, glibc's does not:
+ * 0x%016llx.  The first lines of the boot log (setup_arch() prints them
+ * before any reservation), where a dump's from-sysfs finds the table
+ * when it has no sys/firmware/memmap.
+ */
+void e820__print_table(struct hotmem *hm)
+{
+	struct hm_e820_entry t[E820_TABLE_MAX];
+	int nr = e820_firmware_table(&hm->cfg, t);
+
+	pr_info(hm, "BIOS-provided physical RAM map:");
+	for (int i = 0; i < nr; i++)
+		pr_info(hm, "BIOS-e820: [mem 0x%016llx-0x%016llx] %s", (unsigned long long)t[i].start,
+			(unsigned long long)t[i].end - 1, hotmem_e820_word(&t[i]));
+}
+
+/*
  * The boot's maps: /proc/iomem's boot resources from the kernel's table,
  * and firmware_map_add_early() for each entry of the firmware's
  * (e820_table_kexec: trim_bios_range() does not touch it, so the guest's

@@ -1277,6 +1277,8 @@ const char *hotmem_e820_word(const struct hm_e820_entry *e);
 const char *hotmem_e820_name(const struct hm_e820_entry *e);
 /* @e's ram and type from such a name; false: a type hotmem does not model */
 bool hotmem_e820_from_name(const char *name, struct hm_e820_entry *e);
+/* ... and from e820_print_type()'s word ("usable", "ACPI NVS", ...); false: one not modelled */
+bool hotmem_e820_from_word(const char *word, struct hm_e820_entry *e);
 /*
  * QEMU's -m (ram_size) from an e820 table in address order, as QEMU 7.2
  * lays it out: the RAM below 4 GiB with the reserved entries right after

@@ -1626,6 +1626,8 @@ enum vmemmap_alloc_for {
 };
 
 /* firmware_memmap.c */
+/* the boot log's "BIOS-provided physical RAM map:" and BIOS-e820 lines */
+void e820__print_table(struct hotmem *hm);
 int firmware_map_init(struct hotmem *hm);
 /* __request_region()'s walk through the boot resources: the one [start, start + size) nests under */
 int e820_request_region(const struct hotmem *hm, uint64_t start, uint64_t size,

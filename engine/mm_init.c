@@ -901,6 +901,8 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		snprintf(err, errlen, "out of memory setting up the machine");
 		goto err_physmem;
 	}
+	/* setup_arch(): e820__memory_setup() prints the firmware's table first */
+	e820__print_table(hm);
 	ret = setup_arch_reserve(hm, err, errlen);
 	if (ret)
 		goto err_physmem;

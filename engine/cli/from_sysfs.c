@@ -119,6 +119,7 @@ struct found {
 	struct { uint64_t start, end; } ram[MAX_RAM];	/* end exclusive */
 	int nr_fwmap;		/* sys/firmware/memmap's entries, by N */
 	struct found_fwmap fwmap[MAX_FWMAP];
+	bool fwmap_dmesg;	/* ... none in the dump: dmesg's BIOS-e820 lines instead */
 	struct fs_boot boot;	/* the boot reservations found (from_sysfs_boot.c) */
 	char **profile_text;	/* write_profile_calibrated()'s memstream buffer */
 	char line[2048];	/* the cmdline key's line (print_cmdline(), vm_sysctl_append()) */
@@ -508,6 +509,34 @@ static bool fwmap_addr(const struct found *f, unsigned long n, const char *rel, 
 }
 
 /*
+ * Without sys/firmware/memmap in the dump: the firmware's table as the
+ * boot log printed it (6.12 e820__print_table()'s BIOS-e820 lines,
+ * fs_bios_e820()), each line an entry of the firmware's, named as
+ * firmware/memmap would name it (a word hotmem does not model kept as
+ * said: print_e820() writes it reserved and says so).  The same table:
+ * firmware_map_add_early() adds e820_table_firmware, which those lines
+ * print.  Nothing when dmesg has none.
+ */
+static void fwmap_from_dmesg(struct found *f)
+{
+	struct fs_e820_line t[MAX_FWMAP];
+	int n = fs_bios_e820(f->dir, t, MAX_FWMAP);
+
+	for (int i = 0; i < n; i++) {
+		struct found_fwmap *e = &f->fwmap[f->nr_fwmap++];
+		struct hm_e820_entry type;
+
+		*e = (struct found_fwmap){ .nr = (unsigned long)i, .start = t[i].start, .end = t[i].end };
+		snprintf(e->type, sizeof(e->type), "%s",
+			 hotmem_e820_from_word(t[i].word, &type) ? hotmem_e820_name(&type) : t[i].word);
+	}
+	f->fwmap_dmesg = n > 0;
+	if (n)
+		note(f, "firmware/memmap: not in the dump; the firmware's e820 table from dmesg's %d "
+			"BIOS-e820 lines", n);
+}
+
+/*
  * sys/firmware/memmap: the firmware's table as booted
  * (firmware_map_add_early(), e820__reserve_resources()) and each
  * hot-added range's System RAM after it (firmware_map_add_hotplug(),
@@ -523,8 +552,10 @@ static void scan_fwmap(struct found *f)
 
 	snprintf(path, sizeof(path), "%s/sys/firmware/memmap", f->dir);
 	d = opendir(path);
-	if (!d)
+	if (!d) {
+		fwmap_from_dmesg(f);
 		return;
+	}
 	while ((de = readdir(d))) {
 		struct found_fwmap *e = &f->fwmap[f->nr_fwmap];
 		uint64_t last;
@@ -828,7 +859,8 @@ static void classify_fwmap(struct found *f, const bool *boot)
 		unsigned long first = (unsigned long)(e->start / f->block_size);
 		unsigned long last = (unsigned long)((e->end - 1) / f->block_size);
 
-		e->hot = fwmap_ram(e) && last < f->nr;
+		/* the boot log's table has no hot-add's entry (fwmap_from_dmesg()) */
+		e->hot = !f->fwmap_dmesg && fwmap_ram(e) && last < f->nr;
 		for (unsigned long id = first; e->hot && id <= last; id++)
 			e->hot = f->blk[id].present && !boot[id] && !f->blk[id].vmem;
 	}
@@ -968,13 +1000,16 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 		goto out;
 	}
 	fputs(lines, out);
-	note(f, "firmware/memmap: which entries are the firmware's e820 table is not in sysfs: "
-		"%d taken as its (the e820 lines)%s%s%s", nr,
+	/* dmesg's BIOS-e820 lines are the firmware's table and nothing else (fwmap_from_dmesg()) */
+	if (!f->fwmap_dmesg)
+		note(f, "firmware/memmap: which entries are the firmware's e820 table is not in sysfs: "
+		     "%d taken as its (the e820 lines)%s%s%s", nr,
 	     hn ? "; System RAM over hot-added memory taken as its hot-add's, not the "
 		  "firmware's: " : "", hot, hn ? " (firmware_map_add_hotplug())" : "");
 	if (on)
-		note(f, "firmware/memmap: %s: hotmem models System RAM, Reserved, ACPI Tables, ACPI "
-			"Non-volatile Storage and Unusable memory entries; written reserved", other);
+		note(f, "%s: %s: hotmem models System RAM, Reserved, ACPI Tables, ACPI "
+			"Non-volatile Storage and Unusable memory entries; written reserved",
+		     f->fwmap_dmesg ? "dmesg's BIOS-e820" : "firmware/memmap", other);
 out:
 	free(cfg);
 	free(text);
@@ -2273,7 +2308,9 @@ static int write_profile(struct found *f, FILE *out)
 	check_boot_zones(f, boot);
 	if (f->nr_ram)
 		note(f, "holes inside a block: not in sysfs; boot RAM cut to %s System RAM",
-		     ram_fwmap ? "firmware/memmap's (no proc/iomem)" : "proc/iomem's");
+		     !ram_fwmap ? "proc/iomem's" : f->fwmap_dmesg ?
+		     "dmesg's BIOS-e820 table's (no proc/iomem, no firmware/memmap)" :
+		     "firmware/memmap's (no proc/iomem)");
 	else if (f->blk[0].present && boot[0])
 		note(f, "holes inside a block: not in sysfs; memory0 has x86's (the first 4 KiB, "
 			"0x9f000-0xfffff)");

@@ -473,3 +473,32 @@ bool fs_srat_hotplug(const char *dir, unsigned long long *start, unsigned long l
 	fclose(fp);
 	return any;
 }
+
+int fs_bios_e820(const char *dir, struct fs_e820_line *t, int max)
+{
+	char line[1024];
+	FILE *fp = open_in(dir, "dmesg");
+	int n = 0;
+
+	if (!fp)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), fp)) {
+		struct fs_e820_line *e = &t[n];
+		unsigned long long last;
+		int at = 0;
+
+		if (sscanf(message(line), "BIOS-e820: [mem %llx-%llx] %n", &e->start, &last, &at) != 2 ||
+		    !at || last < e->start || last == ~0ULL) {
+			/* the table is printed in one run: a second boot's lines are not this one's */
+			if (n)
+				break;
+			continue;
+		}
+		snprintf(e->word, sizeof(e->word), "%.*s", (int)strcspn(message(line) + at, "\r\n"),
+			 message(line) + at);
+		e->end = last + 1;
+		n++;
+	}
+	fclose(fp);
+	return n;
+}

@@ -60,4 +60,18 @@ bool fs_boot_vm(const char *text, struct fs_vm *vm, char *err, size_t errlen);
  */
 bool fs_srat_hotplug(const char *dir, unsigned long long *start, unsigned long long *end);
 
+/* one BIOS-e820 line of a dump's dmesg: [start, end) and e820_print_type()'s word */
+struct fs_e820_line {
+	unsigned long long start, end;
+	char word[32];
+};
+
+/*
+ * The firmware's e820 table as the boot log says it (6.12
+ * e820__print_table("BIOS-e820"): "BIOS-e820: [mem S-E] usable"), the
+ * first run of such lines of DIR/dmesg, at most @max: how many, 0 for
+ * none (no DIR/dmesg, or a ring that wrapped past them)
+ */
+int fs_bios_e820(const char *dir, struct fs_e820_line *t, int max);
+
 #endif
