@@ -102,6 +102,13 @@ int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 		st = HMD_BS_OFFLINE;
 	b->offlining = st == HMD_BS_GOING_OFFLINE;
 	b->online = st != HMD_BS_OFFLINE;
+	/*
+	 * a given-up block read online was onlined by someone else (the
+	 * give-up says how): not failed, in STATUS= and SIGUSR1's status
+	 * alike, be it read for its ONLINE or by a rescan (reread36 R1)
+	 */
+	if (b->online && b->failed)
+		hmd_block_set_failed(d, id, false);
 	if (b->offlining && known)
 		return 0;
 	b->zone = HMD_ZONE_NONE;

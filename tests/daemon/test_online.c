@@ -464,6 +464,38 @@ static void test_other_errno_gives_up(void **state)
 	assert_int_equal(f->d.n_failed, 1);
 }
 
+/*
+ * A given-up block someone else onlines afterwards -- the give-up line's
+ * own advice, "or a write of memoryN/state" -- is not failed any more:
+ * read online by its ONLINE uevent, or by a reload's rescan where that
+ * uevent was not heard.  It stayed counted in STATUS='s "N failed" for
+ * hotmemd's life (reread36 R1).
+ */
+static void test_given_up_then_onlined_not_failed(void **state)
+{
+	struct fixture *f = *state;
+
+	script(f, 14, 1, ENOMEM);
+	script(f, 15, 1, ENOMEM);
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.nr_failed_now, 2);
+	/* the admin onlines memory14: its ONLINE uevent */
+	assert_int_equal(hmd_write_state_sysfs(&f->d, 14, "online_kernel\n"), 0);
+	hmd_block_event(&f->d, "online", 14);
+	assert_true(f->d.blk[14].online);
+	assert_false(f->d.blk[14].failed);
+	assert_int_equal(f->d.nr_failed_now, 1);
+	/* and memory15, its uevent not heard: the reload's rescan reads it */
+	assert_int_equal(hmd_write_state_sysfs(&f->d, 15, "online_kernel\n"), 0);
+	assert_int_equal(hmd_coldplug(&f->d, false), 0);
+	assert_false(f->d.blk[15].failed);
+	assert_int_equal(f->d.nr_failed_now, 0);
+	/* the give-ups happened: SIGUSR1's count since start keeps them */
+	assert_int_equal(f->d.n_failed, 2);
+	assert_int_equal(f->m.writes[14], 1);
+	assert_int_equal(f->m.writes[15], 1);
+}
+
 static void capture_journal(struct hmd *d, const struct iovec *iov, int n);
 
 /*
@@ -2741,6 +2773,7 @@ int main(void)
 		T(test_einval_not_retried),
 		T(test_einval_raced_online),
 		T(test_other_errno_gives_up),
+		T(test_given_up_then_onlined_not_failed),
 		T(test_hwpoison_give_up_advice),
 		T(test_oneshot_give_up_advice),
 		T(test_block_gone_not_a_give_up),
