@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "hmfs.h"
+#include "shown.h"
 #include "state_profile.h"
 #include "uring.h"
 #include "uapi/hm_version.h"
@@ -536,10 +537,14 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journ
 		 ret	    ? "" :
 			      scmd);
 	if (!ret && (strcmp(ctx->profile, sprof) || strcmp(ctx->cmdline, scmd))) {
+		/* the file's words, escaped: anyone's text (shown.h) */
+		static char sp[4 * sizeof(sprof) + 1], sc[4 * sizeof(scmd) + 1];
+
 		fprintf(stderr,
 			"hotmemfs: state file %s belongs to --profile '%s' --cmdline '%s'\n"
 			"hotmemfs: refusing to restore it onto a different machine; use the same options%s, or\n",
-			o->state, sprof, scmd, getenv("INVOCATION_ID") ? " (HOTMEMFS_OPTS)" : "");
+			o->state, hmfs_shown(sp, sizeof(sp), sprof), hmfs_shown(sc, sizeof(sc), scmd),
+			getenv("INVOCATION_ID") ? " (HOTMEMFS_OPTS)" : "");
 		say_way_out(o->state, journal);
 		return -EINVAL;
 	}
@@ -596,9 +601,13 @@ static int boot(struct hmfs_ctx *ctx, const struct parsed_profile *parsed)
 			return ret;
 		}
 		/* a typo (memhp_default_stat=) boots another machine than asked: say so */
-		if (hotmem_cmdline_unmodelled(ctx->cmdline, words, sizeof(words)))
+		/* escaped: a state file's command line is anyone's text (shown.h) */
+		if (hotmem_cmdline_unmodelled(ctx->cmdline, words, sizeof(words))) {
+			static char shown[4 * sizeof(words) + 1];
+
 			fprintf(stderr, "hotmemfs: --cmdline: hotmem models none of: %s (no effect here; `hotmemctl dmesg` says which a kernel would not know)\n",
-				words);
+				hmfs_shown(shown, sizeof(shown), words));
+		}
 	}
 	ret = hotmem_config_validate(&ctx->cfg, err, sizeof(err));
 	/* the machine's CPUs are the host's, placed once for engine and view (nodecpu.c) */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "hmfs.h"
+#include "shown.h"
 #include "state_profile.h"
 
 #define STATE_FORMAT "hotmemfs-state"
@@ -4920,6 +4921,7 @@ static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err
 {
 	json_object *gr = hmfs_json_get(d, "guest-refused", json_type_string);
 	json_object *why = hmfs_json_get(d, "guest-refused-why", json_type_string);
+	char shown[256];
 
 	r->err = 0;
 	r->why = NULL;
@@ -4930,7 +4932,7 @@ static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err
 	if (r->err)
 		return 1;
 	snprintf(err, errlen, "guest-refused: '%s' is no errno name or number",
-		 json_object_get_string(gr));
+		 hmfs_shown(shown, sizeof(shown), json_object_get_string(gr)));
 	return -EINVAL;
 }
 
@@ -6700,9 +6702,11 @@ static int check_node_ids(struct hmfs_ctx *ctx, json_object *m, char *err, size_
 	if (ids && !strcmp(ids, NODE_IDS_SRAT))
 		return 0;
 	if (ids) {
+		char shown[256];
+
 		snprintf(err, errlen,
-			 "state file %s: \"node-ids\" is \"%s\", a numbering of the guest's nodes this build does not know (\"%s\")",
-			 ctx->state_path, ids, NODE_IDS_SRAT);
+			 "state file %s: \"node-ids\" is '%s', a numbering of the guest's nodes this build does not know (\"%s\")",
+			 ctx->state_path, hmfs_shown(shown, sizeof(shown), ids), NODE_IDS_SRAT);
 		return -EINVAL;
 	}
 	while (pxm < HM_MAX_NUMNODES && hotmem_pxm_to_node(ctx->hm, pxm) == pxm)

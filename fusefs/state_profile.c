@@ -20,7 +20,7 @@
 
 #include "hmfs.h"
 #include "state_profile.h"
-#include "utf8.h"
+#include "shown.h"
 
 int hmfs_state_profile_lines(struct hmfs_ctx *ctx, const struct hotmem_config *cfg, char *err,
 			     size_t errlen)
@@ -135,46 +135,8 @@ _Static_assert(sizeof(((struct lines_diff *)0)->gone) >= 2 * (DIFF_LINE_TEXT + 6
 	       "lines_diff's lines hold two shown lines");
 
 /*
- * @s's first @n bytes into @out (@len > 0 bytes, NUL-ended) as a C
- * string writes them: a line of the state file -- anyone's text -- is
- * one line on a terminal and in the log, its quote ends where it seems
- * to, and an escape sequence in it does nothing.  \' and \\, \n, \t;
- * \xNN for another control (an escape sequence's ESC), DEL, a C1
- * control's two bytes and a byte of no well-formed UTF-8 sequence; the
- * rest as is.  Whole escapes and characters only; the bytes of @s
- * written (@n when all fit).
- */
-static size_t shown_escape(char *out, size_t len, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0;
-
-	while (i < n) {
-		size_t seq = hmfs_utf8_seq(u + i, n - i), el = 0;
-		char e[4 * 4 + 1];
-
-		if (u[i] == '\'' || u[i] == '\\')
-			el = (size_t)snprintf(e, sizeof(e), "\\%c", u[i]);
-		else if (u[i] == '\n' || u[i] == '\t')
-			el = (size_t)snprintf(e, sizeof(e), "\\%c", u[i] == '\n' ? 'n' : 't');
-		else if (!seq || u[i] < 0x20 || u[i] == 0x7f || (u[i] == 0xc2 && u[i + 1] < 0xa0))
-			for (size_t k = 0, nr = seq ? seq : 1; k < nr; k++)
-				el += (size_t)snprintf(e + el, sizeof(e) - el, "\\x%02x", u[i + k]);
-		else
-			el = (size_t)snprintf(e, sizeof(e), "%.*s", (int)seq, s + i);
-		if (o + el >= len)
-			break;
-		memcpy(out + o, e, el);
-		o += el;
-		i += seq ? seq : 1;
-	}
-	out[o] = '\0';
-	return i;
-}
-
-/*
  * @key (of "key = value" line @l) into @keys once, "ram, probe",
- * escaped (shown_escape()); the keys that do not fit are ", ..." (a
+ * escaped (hmfs_shown_escape()); the keys that do not fit are ", ..." (a
  * whole key or none)
  */
 static void diff_key(char *keys, size_t len, const char *l)
@@ -186,7 +148,7 @@ static void diff_key(char *keys, size_t len, const char *l)
 	if (n >= sizeof(more) - 1 && !strcmp(keys + n - (sizeof(more) - 1), more))
 		return;
 	/* a key that does not fit here fits in no list */
-	klen = shown_escape(key, sizeof(key), l, raw) < raw ? sizeof(key) : strlen(key);
+	klen = hmfs_shown_escape(key, sizeof(key), l, raw) < raw ? sizeof(key) : strlen(key);
 	for (const char *p = keys; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 2 : 0))
 		if (!strncmp(p, key, klen) && (p[klen] == ',' || !p[klen]))
 			return;
@@ -218,7 +180,7 @@ static void diff_line(char *keys, size_t klen, char *buf, size_t len, size_t *nr
 		}
 		cut = l[shown] == ' ' ? " ..." : "...";
 	}
-	shown_escape(text, sizeof(text), l, shown);
+	hmfs_shown_escape(text, sizeof(text), l, shown);
 	snprintf(buf + n, len - n, "%s'%s%s'", n ? ", " : "", text, cut);
 }
 

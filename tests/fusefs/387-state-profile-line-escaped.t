@@ -5,7 +5,7 @@
 # "\n") made a line of the log that looked like hotmemfs's own, and an
 # escape sequence reached the terminal, where it could recolour, retitle
 # or clear it.  They are shown as a C string writes them (\', \n, \xNN:
-# fusefs/state_profile.c shown_escape()), their keys too; the refusal
+# fusefs/shown.h hmfs_shown_escape()), their keys too; the refusal
 # stays its own lines.
 . "$(dirname "$0")/lib.sh"
 require_env

@@ -180,15 +180,15 @@ static void test_shown_escape(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(shown_escape(out, sizeof(out), "name = it's\\n", 13), 13);
+	assert_int_equal(hmfs_shown_escape(out, sizeof(out), "name = it's\\n", 13), 13);
 	assert_string_equal(out, "name = it\\'s\\\\n");
-	assert_int_equal(shown_escape(out, sizeof(out), "a\nb\tc\x1b[2J\x7f\x07", 11), 11);
+	assert_int_equal(hmfs_shown_escape(out, sizeof(out), "a\nb\tc\x1b[2J\x7f\x07", 11), 11);
 	assert_string_equal(out, "a\\nb\\tc\\x1b[2J\\x7f\\x07");
 	/* U+00E9 as is; U+009B (C1 CSI) and a stray 0xff byte escaped */
-	assert_int_equal(shown_escape(out, sizeof(out), "\xc3\xa9\xc2\x9b\xff", 5), 5);
+	assert_int_equal(hmfs_shown_escape(out, sizeof(out), "\xc3\xa9\xc2\x9b\xff", 5), 5);
 	assert_string_equal(out, "\xc3\xa9\\xc2\\x9b\\xff");
 	/* whole escapes only: "ab\x1b" in 6 bytes is "ab" and the 2 bytes written */
-	assert_int_equal(shown_escape(out, 6, "ab\x1b", 3), 2);
+	assert_int_equal(hmfs_shown_escape(out, 6, "ab\x1b", 3), 2);
 	assert_string_equal(out, "ab");
 }
 
