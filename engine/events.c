@@ -96,9 +96,17 @@ void hotmem_unsubscribe(struct hotmem *hm, int slot)
 /* the kernel log ring: what happened before anyone subscribed (boot) too */
 static void dmesg_append(struct hotmem *hm, int level, const char *msg)
 {
-	char line[600];
+	/*
+	 * hm_log()'s whole message, its "<N>" and newline: 600 here read
+	 * past the line for a message longer (a "Kernel command line:" of
+	 * 600 bytes put the stack's bytes, NULs, in the ring, and every line
+	 * after it was lost to hotmem_dmesg())
+	 */
+	char line[1100 + 8];
 	int n = snprintf(line, sizeof(line), "<%d>%s\n", level, msg);
 
+	if (n >= (int)sizeof(line))
+		n = (int)sizeof(line) - 1;
 	for (int i = 0; i < n; i++) {
 		hm->dmesg[hm->dmesg_head % HM_DMESG_SIZE] = line[i];
 		hm->dmesg_head++;

@@ -600,11 +600,40 @@ static void test_sysctl_args_as_6_12(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A command line of 1000 bytes: its "Kernel command line:" line whole in
+ * the log, and the lines after it there too.  The ring's writer cut a
+ * message at 600 bytes but copied its whole length, past its buffer: the
+ * stack's bytes went into the ring, and hotmem_dmesg() stopped at the
+ * first NUL among them.
+ */
+static void test_long_command_line_keeps_the_log(void **state)
+{
+	char words[1024], want[1100];
+	struct hotmem *hm;
+
+	(void)state;
+	/* ten words of 95 bytes and their spaces, each refused: too long a number */
+	for (int i = 0, n = 0; i < 10; i++)
+		n += snprintf(words + n, sizeof(words) - (size_t)n, "%ssysctl.vm.watermark_scale_factor=%062d",
+			      i ? " " : "", 1);
+	assert_true(strlen(words) > 950);
+	hm = sysctl_boot(words, "Kernel command line");
+	snprintf(want, sizeof(want), "<5>Kernel command line: %s %s\n", IDLE_KERNEL, words);
+	assert_string_equal(sysctl_lines, want);
+	/* the log goes on after it: do_sysctl_args()'s line at the boot's end */
+	lines_with(sysctl_log, "sysctl parameter", sysctl_lines, sizeof(sysctl_lines));
+	assert_non_null(strstr(sysctl_lines, "'vm.watermark_scale_factor=0000"));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_boot_matches_a_real_x86_layout),
 		cmocka_unit_test(test_sysctl_args_as_6_12),
+		cmocka_unit_test(test_long_command_line_keeps_the_log),
 		cmocka_unit_test(test_every_possible_node_says_its_fallback_order),
 		cmocka_unit_test(test_reference_host_hole_at_blocks_24_to_31),
 		cmocka_unit_test(test_52bit_kdump_machine_boots_in_little_metadata),
