@@ -14,8 +14,10 @@
  *   Failed to set sysctl parameter 'vm.watermark_scale_factor=0': invalid value
  *   Setting sysctl args: `' invalid for parameter `sysctl.vm.swappiness'
  * A vm sysctl of 6.12 that hotmem does not model (vm.swappiness=10) is
- * taken without a word, as the kernel takes it; a sysctl outside vm is
- * not hotmem's (the kernel's own tables decide; nothing said here).
+ * parsed as its handler parses it and said as the kernel says a value it
+ * refuses ('vm.swappiness=300': invalid value), nothing stored; a sysctl
+ * outside vm is not hotmem's (the kernel's own tables decide; nothing
+ * said here).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -141,22 +143,114 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
 
 /*
  * 6.12's other /proc/sys/vm files (a 6.12.117 guest's, x86-64 Debian
- * config): set by the kernel, not modelled here -- taken without a word
+ * config), not modelled: a word for one is parsed as its handler parses
+ * a write and said as the kernel says it -- nothing is stored.  The
+ * handlers, read in 6.12's tables (kernel/sysctl.c vm_table[], those of
+ * mm/ and fs/) and checked against a 6.12.117 guest booted with the words
+ * (tests/fixtures/sysctl-args; reread35 R6: `swappiness=abc` passed
+ * without the kernel's "invalid value"):
+ *  VM_INT: proc_dointvec_minmax() in [min, max] (proc_dointvec(): an
+ *  int's range); VM_ULONG: proc_doulongvec_minmax(), at least min (the
+ *  guest refuses dirty_bytes=1: -EINVAL, as a bad number or '-');
+ *  VM_JIFFIES: proc_dointvec_jiffies(), |v| at most INT_MAX / HZ (Debian's
+ *  HZ 250); VM_ANY: vmstat_refresh() takes any write; VM_COMPACT:
+ *  sysctl_compaction_handler(), proc_dointvec() then -EINVAL unless 1;
+ *  VM_PCP_FRACTION: percpu_pagelist_high_fraction_sysctl_handler(), 0 or
+ *  at least MIN_PERCPU_PAGELIST_HIGH_FRACTION (8); VM_ZONELIST_ORDER:
+ *  numa_zonelist_order_handler(), 'd' or 'D' first, else warned and
+ *  -EINVAL.
  */
-static const char *const vm_unmodelled[] = {
-	"compact_memory", "compact_unevictable_allowed", "compaction_proactiveness",
-	"dirty_background_bytes", "dirty_background_ratio", "dirty_bytes",
-	"dirty_expire_centisecs", "dirty_ratio", "dirty_writeback_centisecs",
-	"dirtytime_expire_seconds", "drop_caches", "enable_soft_offline", "extfrag_threshold",
-	"hugetlb_shm_group", "laptop_mode", "legacy_va_layout", "max_map_count", "memfd_noexec",
-	"memory_failure_early_kill", "memory_failure_recovery", "min_slab_ratio",
-	"min_unmapped_ratio", "mmap_min_addr", "mmap_rnd_bits", "mmap_rnd_compat_bits",
-	"numa_stat", "numa_zonelist_order", "oom_dump_tasks", "oom_kill_allocating_task",
-	"overcommit_kbytes", "overcommit_memory", "overcommit_ratio", "page-cluster",
-	"page_lock_unfairness", "panic_on_oom", "percpu_pagelist_high_fraction", "stat_interval",
-	"stat_refresh", "swappiness", "unprivileged_userfaultfd", "vfs_cache_pressure",
-	"watermark_boost_factor", "zone_reclaim_mode",
+enum vm_parse { VM_INT, VM_ULONG, VM_JIFFIES, VM_ANY, VM_COMPACT, VM_PCP_FRACTION,
+		VM_ZONELIST_ORDER };
+
+#define VM_HZ 250	/* Debian's CONFIG_HZ_250 */
+
+static const struct vm_unmodelled {
+	const char *name;
+	enum vm_parse parse;
+	long long min, max;	/* VM_INT's; VM_ULONG's min */
+} vm_unmodelled[] = {
+	{ "compact_memory", VM_COMPACT, 0, 0 },
+	{ "compact_unevictable_allowed", VM_INT, 0, 1 },
+	{ "compaction_proactiveness", VM_INT, 0, 100 },
+	{ "dirty_background_bytes", VM_ULONG, 1, 0 },	/* SYSCTL_LONG_ONE */
+	{ "dirty_background_ratio", VM_INT, 0, 100 },
+	{ "dirty_bytes", VM_ULONG, 8192, 0 },		/* dirty_bytes_min: 2 * PAGE_SIZE */
+	{ "dirty_expire_centisecs", VM_INT, 0, INT_MAX },
+	{ "dirty_ratio", VM_INT, 0, 100 },
+	{ "dirty_writeback_centisecs", VM_INT, INT_MIN, INT_MAX },
+	{ "dirtytime_expire_seconds", VM_INT, 0, INT_MAX },
+	{ "drop_caches", VM_INT, 1, 4 },
+	{ "enable_soft_offline", VM_INT, 0, 1 },
+	{ "extfrag_threshold", VM_INT, 0, 1000 },
+	{ "hugetlb_shm_group", VM_INT, INT_MIN, INT_MAX },
+	{ "laptop_mode", VM_JIFFIES, 0, 0 },
+	{ "legacy_va_layout", VM_INT, 0, INT_MAX },
+	{ "max_map_count", VM_INT, 0, INT_MAX },
+	{ "memfd_noexec", VM_INT, 0, 2 },
+	{ "memory_failure_early_kill", VM_INT, 0, 1 },
+	{ "memory_failure_recovery", VM_INT, 0, 1 },
+	{ "min_slab_ratio", VM_INT, 0, 100 },
+	{ "min_unmapped_ratio", VM_INT, 0, 100 },
+	{ "mmap_min_addr", VM_ULONG, 0, 0 },
+	{ "mmap_rnd_bits", VM_INT, 28, 32 },		/* x86-64's ARCH_MMAP_RND_BITS_MIN, _MAX */
+	{ "mmap_rnd_compat_bits", VM_INT, 8, 16 },
+	{ "numa_stat", VM_INT, 0, 1 },
+	{ "numa_zonelist_order", VM_ZONELIST_ORDER, 0, 0 },
+	{ "oom_dump_tasks", VM_INT, INT_MIN, INT_MAX },
+	{ "oom_kill_allocating_task", VM_INT, INT_MIN, INT_MAX },
+	{ "overcommit_kbytes", VM_ULONG, 0, 0 },
+	{ "overcommit_memory", VM_INT, 0, 2 },
+	{ "overcommit_ratio", VM_INT, INT_MIN, INT_MAX },
+	{ "page-cluster", VM_INT, 0, 31 },		/* page_cluster_max */
+	{ "page_lock_unfairness", VM_INT, 0, INT_MAX },
+	{ "panic_on_oom", VM_INT, 0, 2 },
+	{ "percpu_pagelist_high_fraction", VM_PCP_FRACTION, 0, INT_MAX },
+	{ "stat_interval", VM_JIFFIES, 0, 0 },
+	{ "stat_refresh", VM_ANY, 0, 0 },
+	{ "swappiness", VM_INT, 0, 200 },
+	{ "unprivileged_userfaultfd", VM_INT, 0, 1 },
+	{ "vfs_cache_pressure", VM_INT, 0, INT_MAX },
+	{ "watermark_boost_factor", VM_INT, 0, INT_MAX },
+	{ "zone_reclaim_mode", VM_INT, 0, INT_MAX },
 };
+
+/*
+ * A write of @val to unmodelled vm sysctl @u as its handler takes it: 0
+ * or -EINVAL, *@used the bytes taken; nothing stored
+ */
+static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u, const char *val,
+			       size_t len, size_t *used)
+{
+	unsigned long long ul;
+	int v, ret;
+
+	*used = len;
+	switch (u->parse) {
+	case VM_INT:
+		return hmu_sysctl_get_ints(val, len, &v, 1, u->min, u->max, used);
+	case VM_ULONG:
+		ret = hmu_sysctl_get_ulong(val, len, &ul, used);
+		return ret ? ret : ul < (unsigned long long)u->min ? -EINVAL : 0;
+	case VM_JIFFIES:	/* do_proc_dointvec_jiffies_conv(): *lvalp > INT_MAX / HZ refused */
+		return hmu_sysctl_get_ints(val, len, &v, 1, -(INT_MAX / VM_HZ), INT_MAX / VM_HZ,
+					   used);
+	case VM_ANY:
+		return 0;
+	case VM_COMPACT:
+		ret = hmu_sysctl_get_ints(val, len, &v, 1, INT_MIN, INT_MAX, used);
+		return ret ? ret : v == 1 ? 0 : -EINVAL;
+	case VM_PCP_FRACTION:
+		ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
+		return ret ? ret : v && v < 8 ? -EINVAL : 0;
+	case VM_ZONELIST_ORDER:
+		if (*val == 'd' || *val == 'D')
+			return 0;
+		pr_warn(hm, "Ignoring unsupported numa_zonelist_order value:  %s", val);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /*
  * %pe of an error pointer into @buf: lib/errname.c's name of the errnos a
@@ -247,15 +341,15 @@ bool sysctl_arg_modelled(const char *param)
 	return sysctl_path(param, name, sizeof(name), &dir) && !dir && vm_sysctl_find(name) >= 0;
 }
 
-/* @name ("vm/x") one of 6.12's vm sysctls hotmem does not serve */
-static bool vm_sysctl_unmodelled(const char *name)
+/* @name ("vm/x") one of 6.12's vm sysctls hotmem does not serve: its entry, else NULL */
+static const struct vm_unmodelled *vm_sysctl_unmodelled(const char *name)
 {
 	if (strncmp(name, "vm/", 3))
-		return false;
+		return NULL;
 	for (size_t j = 0; j < ARRAY_SIZE(vm_unmodelled); j++)
-		if (!strcmp(name + 3, vm_unmodelled[j]))
-			return true;
-	return false;
+		if (!strcmp(name + 3, vm_unmodelled[j].name))
+			return &vm_unmodelled[j];
+	return NULL;
 }
 
 /*
@@ -280,6 +374,7 @@ static int sysctl_open_error(const char *name, bool dir)
 static void process_sysctl_arg(struct hotmem *hm, const char *param, const char *val)
 {
 	char name[sizeof(((struct hotmem_config *)0)->cmdline)];
+	const struct vm_unmodelled *u;
 	char err[16];
 	size_t used, len;
 	bool dir;
@@ -302,22 +397,25 @@ static void process_sysctl_arg(struct hotmem *hm, const char *param, const char 
 		return;
 	}
 	i = vm_sysctl_find(name);
-	if (i >= 0) {
-		len = strlen(val);
-		ret = vm_sysctl_write[i](hm, val, len, &used);
-		if (ret == -EINVAL)
-			pr_err(hm, "Failed to set sysctl parameter '%s=%s': invalid value", param, val);
-		else if (ret)
-			pr_err(hm, "Error %s writing to proc file to set sysctl parameter '%s=%s'",
-			       errname(ret, err, sizeof(err)), param, val);
-		else if (used != len)
-			pr_err(hm, "Wrote only %zu bytes of %zu writing to proc file sys/%s to set sysctl parameter '%s=%s",
-			       used, len, name, param, val);
-		return;
+	u = i < 0 ? vm_sysctl_unmodelled(name) : NULL;
+	if (i < 0 && !u) {
+		if (!strncmp(name, "vm/", 3))
+			pr_err(hm, "Failed to set sysctl parameter '%s=%s': parameter not found",
+			       param, val);
+		return;	/* another table's: not hotmem's */
 	}
-	if (strncmp(name, "vm/", 3) || vm_sysctl_unmodelled(name))
-		return;	/* another table's, or a vm sysctl hotmem does not serve */
-	pr_err(hm, "Failed to set sysctl parameter '%s=%s': parameter not found", param, val);
+	/* a vm sysctl hotmem does not serve: its handler's answer, nothing stored */
+	len = strlen(val);
+	ret = i >= 0 ? vm_sysctl_write[i](hm, val, len, &used) :
+		       vm_unmodelled_write(hm, u, val, len, &used);
+	if (ret == -EINVAL)
+		pr_err(hm, "Failed to set sysctl parameter '%s=%s': invalid value", param, val);
+	else if (ret)
+		pr_err(hm, "Error %s writing to proc file to set sysctl parameter '%s=%s'",
+		       errname(ret, err, sizeof(err)), param, val);
+	else if (used != len)
+		pr_err(hm, "Wrote only %zu bytes of %zu writing to proc file sys/%s to set sysctl parameter '%s=%s",
+		       used, len, name, param, val);
 }
 
 void do_sysctl_args(struct hotmem *hm)
