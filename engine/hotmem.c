@@ -186,7 +186,9 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *z
 	zi->nr_kernel_stack = z->nr_kmem[KMEM_KERNEL_STACK];
 	zi->nr_percpu = z->nr_kmem[KMEM_PERCPU];
 	zi->cma_pages = z->cma_pages;
+	zi->watermark_boost = z->watermark_boost;
 	pthread_mutex_unlock(&z->lock);
+	zi->node_unreclaimable = pgdat_kswapd_hopeless(hm, z->zone_pgdat);
 	for (int i = 0; i < HM_NR_NUMA_EVENTS; i++)
 		zi->numa_events[i] = atomic_load_explicit(&z->vm_numa_event[i],
 							  memory_order_relaxed);

@@ -1503,6 +1503,14 @@ struct hm_zone_info {
 	 * use zone j above it, the allocator's own (zoneinfo's "protection:")
 	 */
 	unsigned long lowmem_reserve[HM_MAX_NR_ZONES];
+	/*
+	 * zone->watermark_boost (6.12 boost_watermark()): on top of each
+	 * wmark_* above wherever the kernel reads a mark (zoneinfo's
+	 * min/low/high print them with it)
+	 */
+	unsigned long watermark_boost;
+	/* its node's kswapd gave up (kswapd_failures >= MAX_RECLAIM_RETRIES) */
+	bool node_unreclaimable;
 };
 
 struct hm_node_info {

@@ -292,6 +292,14 @@ struct zone {
 	unsigned long nr_free_pages;	/* under lock; isolated pageblocks not: account_freepages() */
 	unsigned long nr_isolate_pageblock;
 	unsigned long _watermark[3];	/* WMARK_MIN, LOW, HIGH */
+	/*
+	 * 6.12 zone->watermark_boost: what boost_watermark() added to every
+	 * mark (wmark_pages()) since kswapd last took it back or the marks
+	 * were set up again; written under lock, read with __atomic loads
+	 * where no lock is held (explain, zoneinfo)
+	 */
+	unsigned long watermark_boost;
+	bool boosted_watermark;		/* ZONE_BOOSTED_WATERMARK: rmqueue() wakes kswapd */
 	/* setup_per_zone_lowmem_reserve()'s, set with the watermarks (atomic reads) */
 	unsigned long lowmem_reserve[MAX_NR_ZONES];
 	unsigned long nr_alloc[HM_ALLOC_NR];	/* workload pages by type */
@@ -380,6 +388,12 @@ struct pglist_data {
 	 * this node, action_result()'s (memory_failure.c)
 	 */
 	unsigned long mf_total, mf_ignored, mf_failed, mf_delayed, mf_recovered;
+	/*
+	 * 6.12 pgdat->kswapd_failures: balance_pgdat() runs that reclaimed
+	 * nothing; at MAX_RECLAIM_RETRIES the node is hopeless and kswapd is
+	 * not woken (wakeup_kswapd()).  Under hm->kswapd_lock (page_alloc.c).
+	 */
+	int kswapd_failures;
 };
 
 /* ------------------------------------------------------------------ */
@@ -633,8 +647,22 @@ struct pageblock_claim {
 	unsigned long pfn;		/* the free block's head */
 	unsigned char order;		/* its order, >= pageblock_order */
 	unsigned char from, to;		/* the list it left, the type claimed */
-	bool claimed;			/* a claim was made */
+	bool claimed;			/* a claim was made, or a boost (below) */
 	unsigned char old_mt[MAX_ORDER_NR_PAGES / pageblock_nr_pages];	/* each pageblock's */
+	/*
+	 * A steal of less than a pageblock (order < pageblock_order: no
+	 * pageblock changed, only @boost) boosts the zone's watermarks
+	 * instead (6.12 steal_suitable_fallback() -> boost_watermark()), and
+	 * rmqueue() runs kswapd (wakeup_kswapd(), page_alloc.c): what each
+	 * changed, for the rewind to take back -- the zone (@boost_nid,
+	 * @boost_zid) and its boost's rise, each zone's boost kswapd took
+	 * back and the failures it added to the node
+	 */
+	short boost_nid;
+	unsigned char boost_zid;
+	unsigned char kswapd_failed;
+	unsigned long boost;
+	unsigned long kswapd_took[MAX_NR_ZONES];
 };
 /*
  * The list as a mark found it (kmem_copy.c), for a rewind to that mark
@@ -953,6 +981,10 @@ struct hotmem {
 	int user_min_free_kbytes;
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
+	/* vm.watermark_boost_factor (6.12: 15000), lock-free reads */
+	atomic_int watermark_boost_factor;
+	/* the nodes' kswapd threads, one at a time (kswapd(), page_alloc.c) */
+	pthread_mutex_t kswapd_lock;
 
 	/* locks: the kernel's, same order */
 	pthread_mutex_t device_hotplug_lock;
@@ -1431,6 +1463,10 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx);
 /* __zone_watermark_ok()'s mark at WMARK_MIN: min + lowmem_reserve[highest_zoneidx] */
 unsigned long zone_min_mark(struct zone *z, int highest_zoneidx);
+/* 6.12 wmark_pages(): zone->_watermark[@i] plus its watermark_boost */
+unsigned long wmark_pages(struct zone *z, int i);
+/* the node's kswapd_failures at MAX_RECLAIM_RETRIES: zoneinfo's node_unreclaimable */
+bool pgdat_kswapd_hopeless(struct hotmem *hm, struct pglist_data *pgdat);
 /* include/linux/gfp_types.h (6.12): the bits of the masks warn_alloc() names */
 #define __GFP_HIGHMEM		0x02u
 #define __GFP_MOVABLE		0x08u

@@ -794,6 +794,58 @@ static void note_claim(struct hotmem *hm, struct pageblock_claim *claim, unsigne
 }
 
 /*
+ * 6.12 boost_watermark(): a fallback that takes less than a pageblock
+ * fragments it, so the zone's marks rise by a pageblock, to at most
+ * watermark_boost_factor/10000 of its high mark (at least a pageblock),
+ * and kswapd is to reclaim up to them.  Not in a zone of less than four
+ * pageblocks ("boosting the watermark can cause an out of memory
+ * situation immediately"), nor before the marks are set up (high 0).
+ * The rise, else 0.  zone->lock held.
+ */
+static unsigned long boost_watermark(struct hotmem *hm, struct zone *z)
+{
+	const unsigned long factor = (unsigned long)atomic_load(&hm->watermark_boost_factor);
+	unsigned long max_boost, old = z->watermark_boost;
+
+	if (!factor)
+		return 0;
+	if (pageblock_nr_pages * 4 > zone_managed_pages(z))
+		return 0;
+	/* mult_frac() */
+	max_boost = z->_watermark[WMARK_HIGH] / 10000 * factor +
+		    z->_watermark[WMARK_HIGH] % 10000 * factor / 10000;
+	if (!max_boost)
+		return 0;
+	max_boost = max(pageblock_nr_pages, max_boost);
+	__atomic_store_n(&z->watermark_boost, min(old + pageblock_nr_pages, max_boost),
+			 __ATOMIC_RELAXED);
+	return z->watermark_boost - old;
+}
+
+/*
+ * 6.12 steal_suitable_fallback() for a block below pageblock_order,
+ * before it decides whether to claim the pageblock (not modelled: the
+ * piece is borrowed): "Boost watermarks to increase reclaim pressure to
+ * reduce the likelihood of future fallbacks" and, with ALLOC_KSWAPD,
+ * ZONE_BOOSTED_WATERMARK for rmqueue() to wake kswapd.  Every engine
+ * allocation is GFP_KERNEL, GFP_HIGHUSER_MOVABLE or alike: all have
+ * __GFP_KSWAPD_RECLAIM.  The highatomic reserve that skips this is not
+ * modelled.  @claim (NULL: nobody asks) is told the rise.  zone->lock held.
+ */
+static void steal_boost(struct hotmem *hm, struct zone *z, struct pageblock_claim *claim)
+{
+	const unsigned long raised = boost_watermark(hm, z);
+
+	if (!raised)
+		return;
+	z->boosted_watermark = true;
+	if (claim)
+		*claim = (struct pageblock_claim){ .claimed = true, .boost = raised,
+						   .boost_nid = (short)z->node,
+						   .boost_zid = (unsigned char)z->idx };
+}
+
+/*
  * __rmqueue_fallback(): take the largest block of another type; a whole
  * pageblock is claimed for the new type, a smaller piece is only borrowed
  * and leaves a mixed pageblock behind — which is how unmovable pages end up
@@ -829,6 +881,7 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 				add_to_free_list(z, page, (unsigned int)o, start_mt, false);
 				return __rmqueue_smallest(z, order, start_mt);
 			}
+			steal_boost(hm, z, claim);
 			del_page_from_free_list(z, page, (unsigned int)o);
 			expand(z, page, order, (unsigned int)o, mt);
 			return page;
@@ -846,6 +899,42 @@ static bool unclaim_one(struct hotmem *hm, const struct pageblock_claim *c, unsi
 		return false;
 	set_pageblock_migratetype(hm, pb, c->old_mt[i]);
 	return true;
+}
+
+/*
+ * What a steal's boost_watermark() and the kswapd run it woke changed
+ * (steal_boost(), kswapd()) taken back, newest first: the boosts kswapd
+ * took back are given back and its failures taken off the node, then
+ * the rise is taken off the zone.  No kernel does this either: kmem.c's
+ * rewind, a failed add's unwind (the guest keeps its boost after it
+ * refused a DIMM: docs/engine.md "Watermark boost").
+ */
+static void unboost(struct hotmem *hm, const struct pageblock_claim *c)
+{
+	struct pglist_data *pgdat;
+	struct zone *z;
+
+	if (!c->boost || c->boost_nid < 0 || c->boost_nid >= hm->nr_possible_nodes)
+		return;
+	pgdat = NODE_DATA(hm, c->boost_nid);
+	if (!pgdat)
+		return;
+	pthread_mutex_lock(&hm->kswapd_lock);
+	pgdat->kswapd_failures -= min((int)c->kswapd_failed, pgdat->kswapd_failures);
+	pthread_mutex_unlock(&hm->kswapd_lock);
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		const unsigned long raised = zid == c->boost_zid ? c->boost : 0;
+
+		z = &pgdat->node_zones[zid];
+		if (!c->kswapd_took[zid] && !raised)
+			continue;
+		pthread_mutex_lock(&z->lock);
+		__atomic_store_n(&z->watermark_boost,
+				 z->watermark_boost + c->kswapd_took[zid] -
+					 min(raised, z->watermark_boost + c->kswapd_took[zid]),
+				 __ATOMIC_RELAXED);
+		pthread_mutex_unlock(&z->lock);
+	}
 }
 
 /*
@@ -871,10 +960,15 @@ static void __unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim
 	const unsigned long nr = (1UL << c->order) / pageblock_nr_pages;
 	const unsigned long first = ALIGN_DOWN(c->pfn, MAX_ORDER_NR_PAGES);
 	/* one free block: one section, online or not as a whole, one zone */
-	struct page *page = pfn_to_online_page(hm, c->pfn), *hp;
+	struct page *page, *hp;
 	bool all = true, mapped;
 	struct zone *z;
 
+	unboost(hm, c);
+	/* a boost alone: no pageblock changed */
+	if (c->order < pageblock_order)
+		return;
+	page = pfn_to_online_page(hm, c->pfn);
 	if (!page)
 		return;
 	z = page_zone(hm, page);
@@ -926,6 +1020,8 @@ static const int lowmem_reserve_ratio_default[MAX_NR_ZONES] = { 256, 256, 32, 0,
 void watermark_sysctls_init(struct hotmem *hm)
 {
 	pthread_mutex_init(&hm->wmark_lock, NULL);
+	pthread_mutex_init(&hm->kswapd_lock, NULL);
+	atomic_store(&hm->watermark_boost_factor, 15000);
 	hm->user_min_free_kbytes = -1;
 	hm->watermark_scale_factor = 10;
 	memcpy(hm->lowmem_reserve_ratio, lowmem_reserve_ratio_default,
@@ -981,7 +1077,148 @@ static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
  */
 unsigned long zone_min_mark(struct zone *z, int highest_zoneidx)
 {
-	return z->_watermark[WMARK_MIN] + zone_lowmem_reserve(z, highest_zoneidx);
+	return wmark_pages(z, WMARK_MIN) + zone_lowmem_reserve(z, highest_zoneidx);
+}
+
+/* 6.12 wmark_pages(): a mark with the zone's boost on it, as every check reads it */
+unsigned long wmark_pages(struct zone *z, int i)
+{
+	return z->_watermark[i] + __atomic_load_n(&z->watermark_boost, __ATOMIC_RELAXED);
+}
+
+/*
+ * kswapd (6.12 mm/vmscan.c), run by the engine at once when rmqueue()
+ * wakes it for a boost (wakeup_kswapd()), to its sleep: the engine has
+ * nothing kswapd could reclaim -- no page cache, no swap, its slab not
+ * shrinkable -- so each balance_pgdat() reclaims nothing.  Under
+ * hm->kswapd_lock: one kswapd a node, and the engine runs one at a time.
+ */
+#define MAX_RECLAIM_RETRIES	16
+
+/*
+ * 6.12 pgdat_balanced() at order 0: a zone up to @highest_zoneidx above
+ * its high mark (with its boost) and what it keeps from allocations
+ * that could use that zone (zone_watermark_ok_safe()); no managed zone
+ * at all is balanced
+ */
+static bool pgdat_balanced(struct pglist_data *pgdat, int highest_zoneidx)
+{
+	bool managed = false;
+
+	for (int i = 0; i <= highest_zoneidx; i++) {
+		struct zone *z = &pgdat->node_zones[i];
+		bool ok;
+
+		if (!zone_managed_pages(z))
+			continue;
+		managed = true;
+		pthread_mutex_lock(&z->lock);
+		ok = z->nr_free_pages > wmark_pages(z, WMARK_HIGH) +
+						zone_lowmem_reserve(z, highest_zoneidx);
+		pthread_mutex_unlock(&z->lock);
+		if (ok)
+			return true;
+	}
+	return !managed;
+}
+
+/* 6.12 pgdat_watermark_boosted(): a managed zone up to @highest_zoneidx boosted */
+static bool pgdat_watermark_boosted(struct pglist_data *pgdat, int highest_zoneidx)
+{
+	for (int i = highest_zoneidx; i >= 0; i--) {
+		struct zone *z = &pgdat->node_zones[i];
+
+		if (zone_managed_pages(z) && __atomic_load_n(&z->watermark_boost, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * 6.12 balance_pgdat() with nothing to reclaim: the zones' boosts as
+ * they stand at its start ("the zone boost is left in place" while it
+ * runs); a boosted run stops at once ("If boosting and no progress,
+ * abort boost"), an unboosted one of an unbalanced node goes down to
+ * priority 1 -- either way sc.nr_reclaimed is 0 and kswapd_failures
+ * goes up -- and at "out" each boost drops by what it was at the start.
+ * A balanced node without a boost is left at once ("goto out").
+ * @claim (NULL: nobody asks) is told what changed.
+ */
+static void balance_pgdat(struct pglist_data *pgdat, int highest_zoneidx,
+			  struct pageblock_claim *claim)
+{
+	unsigned long zone_boosts[MAX_NR_ZONES] = { 0 }, boosted = 0;
+
+	for (int i = 0; i <= highest_zoneidx; i++) {
+		struct zone *z = &pgdat->node_zones[i];
+
+		if (!zone_managed_pages(z))
+			continue;
+		zone_boosts[i] = __atomic_load_n(&z->watermark_boost, __ATOMIC_RELAXED);
+		boosted += zone_boosts[i];
+	}
+	if (!boosted && pgdat_balanced(pgdat, highest_zoneidx))
+		return;
+	pgdat->kswapd_failures++;
+	if (claim)
+		claim->kswapd_failed++;
+	for (int i = 0; boosted && i <= highest_zoneidx; i++) {
+		struct zone *z = &pgdat->node_zones[i];
+		unsigned long took;
+
+		if (!zone_boosts[i])
+			continue;
+		pthread_mutex_lock(&z->lock);
+		took = min(z->watermark_boost, zone_boosts[i]);
+		__atomic_store_n(&z->watermark_boost, z->watermark_boost - took, __ATOMIC_RELAXED);
+		pthread_mutex_unlock(&z->lock);
+		if (claim)
+			claim->kswapd_took[i] += took;
+	}
+}
+
+/*
+ * 6.12 wakeup_kswapd() from rmqueue() for ZONE_BOOSTED_WATERMARK (order
+ * 0, the zone's own index), and kswapd() running until
+ * prepare_kswapd_sleep() lets it sleep: a hopeless node
+ * (kswapd_failures >= MAX_RECLAIM_RETRIES: "leave it to direct
+ * reclaim") is not woken, nor a balanced one without a boost.  Woken,
+ * it runs balance_pgdat() until the node is balanced or hopeless: a
+ * boost is taken back by the first run, and a node below its high marks
+ * in every zone turns hopeless -- where nothing resets kswapd_failures
+ * here (6.12 shrink_node(): reclaim progress, which the engine never
+ * makes), so its boosts stay until the marks are set up again.  The
+ * kernel's kswapd runs beside the allocating task; here it runs to its
+ * sleep before the allocation returns.
+ */
+static void wakeup_kswapd(struct hotmem *hm, struct zone *z, struct pageblock_claim *claim)
+{
+	struct pglist_data *pgdat = z->zone_pgdat;
+	const int highest_zoneidx = zone_idx(z);
+
+	if (!zone_managed_pages(z))
+		return;
+	pthread_mutex_lock(&hm->kswapd_lock);
+	if (pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES ||
+	    (pgdat_balanced(pgdat, highest_zoneidx) &&
+	     !pgdat_watermark_boosted(pgdat, highest_zoneidx)))
+		goto out;
+	do
+		balance_pgdat(pgdat, highest_zoneidx, claim);
+	while (pgdat->kswapd_failures < MAX_RECLAIM_RETRIES &&
+	       !pgdat_balanced(pgdat, highest_zoneidx));
+out:
+	pthread_mutex_unlock(&hm->kswapd_lock);
+}
+
+bool pgdat_kswapd_hopeless(struct hotmem *hm, struct pglist_data *pgdat)
+{
+	bool hopeless;
+
+	pthread_mutex_lock(&hm->kswapd_lock);
+	hopeless = pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES;
+	pthread_mutex_unlock(&hm->kswapd_lock);
+	return hopeless;
 }
 
 /*
@@ -1100,6 +1337,7 @@ static struct page *alloc_pages_zone_claim(struct hotmem *hm, struct zone *z, un
 					   struct pageblock_claim *claim)
 {
 	struct page *page = NULL;
+	bool wake = false;
 
 	pthread_mutex_lock(&z->lock);
 	if (ignore_wmark || zone_watermark_ok(z, order, highest_zoneidx)) {
@@ -1107,7 +1345,14 @@ static struct page *alloc_pages_zone_claim(struct hotmem *hm, struct zone *z, un
 		if (!page)
 			page = __rmqueue_fallback(hm, z, order, mt, claim);
 	}
+	/* rmqueue(): "Separate test+clear to avoid unnecessary atomics" */
+	if (page && z->boosted_watermark) {
+		z->boosted_watermark = false;
+		wake = true;
+	}
 	pthread_mutex_unlock(&z->lock);
+	if (wake)
+		wakeup_kswapd(hm, z, claim);
 	if (page) {
 		set_page_count(page, 1);
 		WRITE_ONCE(page->index, 0);
@@ -1559,6 +1804,8 @@ static void __setup_per_zone_wmarks(struct hotmem *hm)
 			 */
 			wmin = zid == ZONE_MOVABLE ? min(max(managed / 1024, 32UL), 128UL) : tmp;
 			pthread_mutex_lock(&z->lock);
+			/* 6.12: "zone->watermark_boost = 0;" with the marks */
+			__atomic_store_n(&z->watermark_boost, 0, __ATOMIC_RELAXED);
 			z->_watermark[WMARK_MIN] = wmin;
 			tmp = max(tmp >> 2, managed * watermark_scale_factor / 10000);
 			z->_watermark[WMARK_LOW] = wmin + tmp;

@@ -633,7 +633,7 @@ static void show_zone(struct hmfs_ctx *ctx, struct hmfs_out *o, const struct zon
 	}
 	emit(o,
 	     "\n  pages free     %lu"
-	     "\n        boost    0"
+	     "\n        boost    %lu"
 	     "\n        min      %lu"
 	     "\n        low      %lu"
 	     "\n        high     %lu"
@@ -642,9 +642,12 @@ static void show_zone(struct hmfs_ctx *ctx, struct hmfs_out *o, const struct zon
 	     "\n        present  %lu"
 	     "\n        managed  %lu"
 	     "\n        cma      %lu",
-	     zi->nr_free, zi->wmark_min, zi->wmark_low, zi->wmark_high,
+	     /* min_wmark_pages() and the others: the marks with the boost on them */
+	     zi->nr_free, zi->watermark_boost, zi->wmark_min + zi->watermark_boost,
+	     zi->wmark_low + zi->watermark_boost, zi->wmark_high + zi->watermark_boost,
 	     /* __setup_per_zone_wmarks(): WMARK_PROMO is high plus low's step */
-	     zi->wmark_high + (zi->wmark_low - zi->wmark_min), zi->spanned, zi->present,
+	     zi->wmark_high + (zi->wmark_low - zi->wmark_min) + zi->watermark_boost, zi->spanned,
+	     zi->present,
 	     zi->managed, zi->cma_pages);
 	emit(o, "\n        protection: (%lu", lowmem_reserve(zn, zid, 0));
 	for (int j = 1; j < HM_MAX_NR_ZONES; j++)
@@ -660,9 +663,9 @@ static void show_zone(struct hmfs_ctx *ctx, struct hmfs_out *o, const struct zon
 	show_vm_items(o, VM_NUMA_ITEM, v);
 	show_zone_pagesets(ctx, zn, zi, o);
 	emit(o,
-	     "\n  node_unreclaimable:  0"
+	     "\n  node_unreclaimable:  %u"
 	     "\n  start_pfn:           %lu\n",
-	     zi->zone_start_pfn);
+	     zi->node_unreclaimable, zi->zone_start_pfn);
 }
 
 /* zoneinfo_show(): every zone of every online node, populated or not */

@@ -2325,9 +2325,109 @@ static void test_hugetlb_node_must_exist_and_is_that_node_alone(void **state)
 	hotmem_destroy(hm);
 }
 
+/* qemu-512m's pool filled: every free 2 MiB block of DMA32 in it, an idle kernel */
+static struct hotmem *pool_filled(void)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+
+	assert_true(hotmem_hugetlb_alloc(hm, -1, 1000) > 0);
+	return hm;
+}
+
+/* an unmovable page of node 0's DMA32, as GFP_KERNEL asks there (ZONE_NORMAL highest) */
+static struct page *dma32_unmovable(struct hotmem *hm)
+{
+	return alloc_pages_zone(hm, &NODE_DATA(hm, 0)->node_zones[ZONE_DMA32], 0,
+				MIGRATE_UNMOVABLE, false, ZONE_NORMAL);
+}
+
+/*
+ * 6.12's watermark boost (docs/engine.md "Watermark boost").  With the
+ * pool holding every free 2 MiB block, an unmovable page takes less
+ * than a pageblock of a movable one (__rmqueue_fallback()), and
+ * boost_watermark() raises DMA32's marks by a pageblock; rmqueue()
+ * wakes kswapd, which reclaims nothing here: the node balanced (DMA
+ * above its high mark), it takes the boost back and counts a failure.
+ * At MAX_RECLAIM_RETRIES (16) the node is hopeless, kswapd is not
+ * woken and the boosts stay, up to 1.5 times the high mark
+ * (watermark_boost_factor 15000), in the allocator's check and in
+ * zoneinfo; the marks set up again (a vm.watermark_scale_factor write)
+ * drop the boost and leave the node hopeless.
+ */
+static void test_fallback_steal_boosts_until_kswapd_gives_up(void **state)
+{
+	struct hotmem *hm = pool_filled();
+	struct pglist_data *pgdat = NODE_DATA(hm, 0);
+	struct zone *z = &pgdat->node_zones[ZONE_DMA32];
+	struct hm_zone_info zi;
+	int n;
+
+	(void)state;
+	assert_int_equal(z->watermark_boost, 0);
+	assert_int_equal(pgdat->kswapd_failures, 0);
+	for (n = 0; n < 100000 && pgdat->kswapd_failures < 16; n++) {
+		const int failures = pgdat->kswapd_failures;
+
+		assert_non_null(dma32_unmovable(hm));
+		/* taken back by the kswapd run it woke, one failure a run */
+		assert_int_equal(z->watermark_boost, 0);
+		assert_in_range(pgdat->kswapd_failures - failures, 0, 1);
+	}
+	assert_int_equal(pgdat->kswapd_failures, 16);
+	assert_int_equal(hotmem_zone_info(hm, 0, ZONE_DMA32, &zi), 0);
+	assert_true(zi.node_unreclaimable);
+	assert_int_equal(zi.watermark_boost, 0);
+	/* hopeless: the next steal's boost stays */
+	for (n = 0; n < 100000 && !z->watermark_boost; n++)
+		assert_non_null(dma32_unmovable(hm));
+	assert_int_equal(z->watermark_boost, pageblock_nr_pages);
+	assert_int_equal(zone_min_mark(z, ZONE_NORMAL),
+			 z->_watermark[WMARK_MIN] + pageblock_nr_pages);
+	assert_int_equal(hotmem_zone_info(hm, 0, ZONE_DMA32, &zi), 0);
+	assert_int_equal(zi.watermark_boost, pageblock_nr_pages);
+	/* the allocator stops at the boosted min (the boost at most 1.5 times high) */
+	for (n = 0; n < 100000 && dma32_unmovable(hm); n++)
+		;
+	assert_in_range(z->watermark_boost, 2 * pageblock_nr_pages,
+			z->_watermark[WMARK_HIGH] * 15000 / 10000);
+	/* above the mark unboosted, at or below it boosted (the last one raised it) */
+	assert_in_range(z->nr_free_pages, z->_watermark[WMARK_MIN] + 1,
+			z->_watermark[WMARK_MIN] + z->watermark_boost);
+	/* __setup_per_zone_wmarks(): "zone->watermark_boost = 0;", kswapd still given up */
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 10), 0);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_int_equal(pgdat->kswapd_failures, 16);
+	hotmem_destroy(hm);
+}
+
+/*
+ * A DIMM the filled pool leaves no room for: its memmap's base pages
+ * steal, boost DMA32 and run kswapd until the node is hopeless, and the
+ * boosted min refuses the rest (-ENOMEM, as the guest's add_memory
+ * failed: tests/fusefs/369).  The failed add leaves the machine as it
+ * was: no boost, no kswapd failure (the guest keeps its boost: hotmem's
+ * failed operation changes nothing).
+ */
+static void test_failed_add_takes_its_boost_back(void **state)
+{
+	struct hotmem *hm = pool_filled();
+	struct pglist_data *pgdat = NODE_DATA(hm, 0);
+	struct zone *z = &pgdat->node_zones[ZONE_DMA32];
+	const unsigned long free = z->nr_free_pages;
+
+	(void)state;
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 512 * MiB, 0, -1), -ENOMEM);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_int_equal(pgdat->kswapd_failures, 0);
+	assert_int_equal(z->nr_free_pages, free);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fallback_steal_boosts_until_kswapd_gives_up),
+		cmocka_unit_test(test_failed_add_takes_its_boost_back),
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
 		cmocka_unit_test(test_hvo_moves_the_head_to_a_new_page),
 		cmocka_unit_test(test_hvo_switch_at_run_time),
