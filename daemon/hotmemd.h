@@ -256,6 +256,7 @@ struct hmd {
 
 	/* counters for STATUS= */
 	unsigned long n_onlined; /* by us, since start */
+	unsigned long n_reloads; /* SIGHUPs answered, since start (main.c say_reloaded()) */
 	unsigned long n_failed; /* give-ups */
 
 	/* event loop */

@@ -275,11 +275,48 @@ static void say_overridden(struct hmd *d, const struct hmd_config *n)
 	}
 }
 
+/*
+ * A reload answered, @ok: its configuration taken (or refused), written
+ * as "N ok" or "N refused" to $RUNTIME_DIRECTORY/reloaded (the first of
+ * systemd's list; none outside systemd), for hotmemd.service's
+ * ExecReload=, which waits for that file: systemd 252 (Debian 12) ends a
+ * reload job when ExecReload= exits, and a `kill -HUP` alone exits
+ * before anything was re-read (reread36 R3) -- `systemctl reload hotmemd
+ * && <hot-add>` had the add decided by the old policy.  Type=
+ * notify-reload (253) would make this systemd's job.  Written whole
+ * (a rename), so a reader never sees half of it; a failure only said.
+ */
+static void say_reloaded(struct hmd *d, bool ok)
+{
+	const char *dirs = getenv("RUNTIME_DIRECTORY");
+	char dir[HMD_PATH_MAX], path[HMD_PATH_MAX + 16], tmp[HMD_PATH_MAX + 16];
+	FILE *f;
+
+	d->n_reloads++;
+	if (!dirs || !*dirs)
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(dirs, ":"), dirs);
+	snprintf(path, sizeof(path), "%s/reloaded", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.reloaded", dir);
+	f = fopen(tmp, "we");
+	if (!f)
+		goto fail;
+	fprintf(f, "%lu %s\n", d->n_reloads, ok ? "ok" : "refused");
+	if (fclose(f) || rename(tmp, path))
+		goto fail;
+	return;
+fail:
+	hmd_log(d, LOG_WARNING, "reload: %s: %m (systemctl reload waits for it until its timeout)",
+		path);
+	unlink(tmp);
+}
+
 static void reload(struct hmd *d)
 {
 	struct hmd_config *n = malloc(sizeof(*n));
 	char err[HMD_ERR_MAX];
 	struct timespec ts;
+	bool ok = false;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
@@ -302,8 +339,10 @@ static void reload(struct hmd *d)
 	hmd_coldplug(d, false);
 	hmd_log_ev(d, LOG_INFO, HMD_MSGID_RELOADED, -1, NULL, hmd_policy_name(d->cfg.policy), 0,
 		   "configuration reloaded");
+	ok = true;
 out:
 	free(n);
+	say_reloaded(d, ok);
 	/* a SIGTERM met by the rescan: its signal is still pending, never read */
 	if (hmd_stop_requested(d)) {
 		say_stopping(d, d->stop_signal);

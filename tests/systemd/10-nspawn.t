@@ -134,6 +134,10 @@ is "$(in_ct systemctl show -p NRestarts --value hotmemd.service)" 1 "NRestarts=1
 check "blocks plugged meanwhile end up online" wait_for 10 no_offline
 
 in_ct systemctl reload hotmemd.service
+# returned once hotmemd has reloaded (ExecReload= waits for its
+# /run/hotmemd/reloaded, reread36 R3): no wait here.  The journal's line
+# is looked for a moment (journald takes it in after hotmemd wrote it).
+is "$(in_ct cat /run/hotmemd/reloaded)" "1 ok" "systemctl reload returns with the reload done: /run/hotmemd/reloaded says 1 ok"
 check "systemctl reload: configuration reloaded, still active" \
 	wait_for 10 bash -c "nsenter -t $leader -a journalctl -u hotmemd.service --no-pager | grep -q 'configuration reloaded'"
 # WatchdogSec=3s: a missing WATCHDOG=1 would kill it.  No fixed wait: the
