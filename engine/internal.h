@@ -1665,6 +1665,8 @@ enum vmemmap_alloc_for {
 /* the boot log's "BIOS-provided physical RAM map:" and BIOS-e820 lines */
 void e820__print_table(struct hotmem *hm);
 int firmware_map_init(struct hotmem *hm);
+/* a virtio-mem region [start, start + size) crosses the edge of: its end, else 0 */
+uint64_t virtio_mem_region_conflict(const struct hotmem *hm, uint64_t start, uint64_t size);
 /* __request_region()'s walk through the boot resources: the one [start, start + size) nests under */
 int e820_request_region(const struct hotmem *hm, uint64_t start, uint64_t size,
 			const struct e820_res **parent, uint64_t *end_busy);

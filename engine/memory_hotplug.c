@@ -1666,7 +1666,8 @@ static int __add_memory_resource(struct hotmem *hm, int nid, uint64_t start, uin
 	 */
 	if (!mhp_range_allowed(hm, start, size))
 		return -E2BIG;
-	if (resource_conflict(hm, start, size) || e820_reserved_conflict(hm, start, size)) {
+	if (resource_conflict(hm, start, size) || e820_reserved_conflict(hm, start, size) ||
+	    virtio_mem_region_conflict(hm, start, size)) {
 		/* register_memory_resource() since __request_region() (5.7; 6.12) */
 		pr_debug(hm, "Unable to reserve System RAM region: %016llx->%016llx",
 			 (unsigned long long)start, (unsigned long long)(start + size));
@@ -2321,6 +2322,9 @@ int hotmem_find_free_range_aligned(struct hotmem *hm, uint64_t size, uint64_t mi
 	while (cur >= min_addr && cur + size <= hm->maxmem && cur + size > cur) {
 		struct hm_resource *r = resource_conflict(hm, cur, size);
 		uint64_t reserved_end = r ? 0 : e820_reserved_conflict(hm, cur, size);
+
+		if (!r && !reserved_end)
+			reserved_end = virtio_mem_region_conflict(hm, cur, size);
 
 		if (!r && !reserved_end) {
 			*start = cur;

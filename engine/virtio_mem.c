@@ -2007,6 +2007,24 @@ static bool virtio_mem_region_meets(const struct virtio_mem *vm, uint64_t start,
 }
 
 /*
+ * The end (exclusive) of a virtio-mem region [start, start + size) meets
+ * without lying inside it, 0 for none.  virtio_mem_create_resource()
+ * leaves its region not busy "to make add_memory() work", so 6.12's
+ * __request_region_locked() descends into it as into a reserved range
+ * (e820_request_region()): a range inside nests under it (a probe into
+ * the region, tests/fusefs/295), one across its edge fails there
+ * (-EBUSY, register_memory_resource()'s EEXIST).
+ */
+uint64_t virtio_mem_region_conflict(const struct hotmem *hm, uint64_t start, uint64_t size)
+{
+	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
+		if (virtio_mem_region_meets(vm, start, start + size - 1) &&
+		    (start < vm->addr || start + size > vm->addr + vm->region_size))
+			return vm->addr + vm->region_size;
+	return 0;
+}
+
+/*
  * virtio_mem_create_resource(): __request_mem_region() of the device's
  * region fails when it meets a busy resource of /proc/iomem -- boot RAM,
  * ACPI data, anything below 1 MiB, memory hot-added before (a DIMM,

@@ -1404,6 +1404,42 @@ static void test_probe_refused_busy_says_its_setup_first(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * add_memory() across a virtio-mem region's edge: 6.12's
+ * __request_region() descends into the region (not busy,
+ * virtio_mem_create_resource()) and fails there, the range not fitting:
+ * register_memory_resource()'s EEXIST, the machine as it was.  Inside it,
+ * the range nests (tests/fusefs/295).  It was added, and /proc/iomem
+ * showed it under virtio0 reaching past the region's end.
+ */
+static void test_add_memory_across_region_edge_refused(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	struct hotmem_virtio_mem *vm = probe(hm, 1 * GiB, 2 * MiB);
+	struct hm_iomem_entry io[16];
+	size_t n;
+
+	(void)state;
+	(void)vm;
+	/* over its end, over its start: refused; the last block inside it: added */
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM + 1 * GiB - 128 * MiB, 256 * MiB,
+					   HM_MHP_NONE, -1), -EEXIST);
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM - 128 * MiB, 256 * MiB, HM_MHP_NONE, -1),
+			 -EEXIST);
+	n = hotmem_iomem(hm, io, 16);
+	assert_true(n >= 1 && n <= 16);
+	assert_string_equal(io[n - 1].name, "virtio0");
+	assert_int_equal(hotmem_add_memory(hm, 0, VMEM + 1 * GiB - 128 * MiB, 128 * MiB,
+					   HM_MHP_NONE, -1), 0);
+	n = hotmem_iomem(hm, io, 16);
+	assert_true(n >= 2 && n <= 16);
+	assert_string_equal(io[n - 2].name, "virtio0");
+	assert_int_equal(io[n - 1].depth, 1);
+	assert_int_equal(io[n - 1].end, VMEM + 1 * GiB - 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 static struct hm_zone_info movable_zone(struct hotmem *hm)
 {
 	struct hm_zone_info zi;
@@ -2510,6 +2546,7 @@ int main(void)
 		cmocka_unit_test(test_iomem_sorted_as_the_slow_walk),
 		cmocka_unit_test(test_probe_index),
 		cmocka_unit_test(test_probe_refused_busy_says_its_setup_first),
+		cmocka_unit_test(test_add_memory_across_region_edge_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
