@@ -185,6 +185,15 @@ cp "$TMP/hotmemd.conf.good" "$conf"
 in_ct systemctl reset-failed hotmemd.service
 in_ct systemctl start hotmemd.service
 check "good hotmemd.conf again: started, active" wait_for 20 active
+# stopped, then started (a package upgrade, an admin): the boot-blocks
+# record stays in /run/hotmemd (RuntimeDirectoryPreserve=yes; its boot_id
+# key says a stale one); =restart removed it at the stop and the start
+# took every block online then as boot memory (reread36 R8)
+check "boot-blocks record in /run/hotmemd" wait_for 10 in_ct test -s /run/hotmemd/boot-blocks
+in_ct systemctl stop hotmemd.service
+check "systemctl stop: /run/hotmemd/boot-blocks kept" in_ct test -s /run/hotmemd/boot-blocks
+in_ct systemctl start hotmemd.service
+check "... systemctl start: active again" wait_for 20 active
 # the journal catalog (usereye4 #24): journalctl -x explains an entry
 in_ct journalctl --update-catalog
 in_ct journalctl -x -u hotmemd.service --no-pager -n 1 MESSAGE_ID=3e6c30daee1340bc9d705416c1a14bbc >"$TMP/x.out" 2>&1
