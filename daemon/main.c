@@ -311,6 +311,22 @@ fail:
 	unlink(tmp);
 }
 
+/*
+ * A reload that ends a dry run makes this hotmemd a writer: it takes the
+ * state dir's lock a start takes (a dry run's does not), as if it started
+ * so; another hotmemd holding it keeps this one a dry run (said by
+ * hmd_state_lock()).  Without, two wrote every block (reread36 R5).
+ */
+static void writer_lock(struct hmd *d, struct hmd_config *n)
+{
+	if (!d->cfg.dry_run || n->dry_run)
+		return;
+	d->cfg.dry_run = false;
+	if (hmd_state_lock(d, true))
+		n->dry_run = true;
+	d->cfg.dry_run = true;
+}
+
 static void reload(struct hmd *d)
 {
 	struct hmd_config *n = malloc(sizeof(*n));
@@ -333,6 +349,7 @@ static void reload(struct hmd *d)
 	}
 	say_overridden(d, n);
 	keep_restart_keys(d, n);
+	writer_lock(d, n);
 	d->cfg = *n;
 	hmd_log_setup(d);
 	hmd_check_node_policies(d);

@@ -92,7 +92,7 @@ bool hmd_lock_still_named(int fd, const char *dir)
  */
 int hmd_state_lock(struct hmd *d, bool make)
 {
-	const char *dir = d->cfg.state_dir;
+	const char *dir = d->cfg.state_dir, *then;
 	long pid;
 	int fd;
 
@@ -123,14 +123,16 @@ again:
 	/* one made here and locked by another starter meanwhile is that one's: kept */
 	pid = hmd_flock_holder(fd);
 	close(fd);
+	/* a running one asks at a reload that ends its dry run (main.c): it stays one */
+	then = d->ready ? "dry_run = no not applied, still a dry run" : "exiting";
 	if (pid > 0)
 		hmd_log(d, LOG_ERR,
-			"state dir %s is in use by another hotmemd (pid %ld holds its lock): exiting; one hotmemd a state dir (--state-dir)",
-			dir, pid);
+			"state dir %s is in use by another hotmemd (pid %ld holds its lock): %s; one hotmemd a state dir (--state-dir)",
+			dir, pid, then);
 	else
 		hmd_log(d, LOG_ERR,
-			"state dir %s is in use by another hotmemd, which holds its lock: exiting; one hotmemd a state dir (--state-dir)",
-			dir);
+			"state dir %s is in use by another hotmemd, which holds its lock: %s; one hotmemd a state dir (--state-dir)",
+			dir, then);
 	return -EBUSY;
 unlocked:
 	/* what bootblocks.c's record would meet too: said, not fatal */
