@@ -2,9 +2,13 @@
 /*
  * hotmemd: retrying a busy state write with bounded exponential backoff.
  *
- * The kernel answers EBUSY/EAGAIN/EINTR while another hotplug operation
- * holds the device hotplug lock; a block gets a one-shot timer that runs
- * online.c's decision again.  A pending timer marks the block busy:
+ * EBUSY/EAGAIN on an online come from a memory notifier's refusal of
+ * MEM_GOING_ONLINE (virtio-mem while its device is being removed,
+ * notifier-error-inject), EINTR from a signal; the device hotplug lock
+ * never shows as an errno: 6.12 lock_device_hotplug_sysfs() restarts the
+ * write until it has the lock (reread36 R7).  Retried all the same, for a
+ * refusal that passes; a block gets a one-shot timer that runs online.c's
+ * decision again.  A pending timer marks the block busy:
  * rescans leave it to the timer; its ONLINE or OFFLINE uevent, someone
  * else's doing, cancels it (coldplug.c hmd_block_event()).
  */

@@ -27,4 +27,9 @@ for id in $ids; do
 		bash -c "grep -q '^Subject: ..' '$TMP/e' && grep -q '^Documentation: man:hotmemd(8)' '$TMP/e' &&
 			[ \"\$(sed '1,/^\$/d' '$TMP/e' | wc -w)\" -ge 20 ]"
 done
+# reread36 R7: 6.12 never answers a write with the device hotplug lock
+# held elsewhere (lock_device_hotplug_sysfs() restarts it): no entry sends
+# the admin after that lock's holder
+check "no entry blames EBUSY on a hotplug lock held elsewhere" \
+	bash -c "! grep -qiE 'hotplug lock held|holds the memory hotplug lock|what holds the memory hotplug lock|often busy' '$cat'"
 done_testing
