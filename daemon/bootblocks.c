@@ -126,7 +126,7 @@ fail:
 }
 
 /* state_dir/boot-blocks as read (load_state()): each line taken at its one read */
-struct boot_record {
+struct hmd_boot_record {
 	char list[4096];
 	/* its "machine ..." line, "" in a record written before it had one */
 	char key[HMD_PATH_MAX + 128];
@@ -205,7 +205,7 @@ static bool read_line(FILE *f, char *buf, size_t len, bool *cut)
  * the record (apply_state()), a record of another machine's being read
  * all the same.  False for none, or a damaged one (said).
  */
-static bool load_state(struct hmd *d, const char *path, struct boot_record *rec)
+static bool load_state(struct hmd *d, const char *path, struct hmd_boot_record *rec)
 {
 	char line[HMD_PATH_MAX + 128];
 	int lineno = 1, n;
@@ -245,7 +245,7 @@ static bool load_state(struct hmd *d, const char *path, struct boot_record *rec)
 }
 
 /* the kept record's zone offsets: the anchor of its first start */
-static void apply_state(struct hmd *d, const struct boot_record *rec)
+static void apply_state(struct hmd *d, const struct hmd_boot_record *rec)
 {
 	memcpy(d->kernel_offset, rec->kernel_offset, sizeof(d->kernel_offset));
 	memcpy(d->movable_offset, rec->movable_offset, sizeof(d->movable_offset));
@@ -340,10 +340,65 @@ static bool record_fits(struct hmd *d, const char *path, const char *old, const 
 	return false;
 }
 
+/*
+ * No record can keep the anchor (state_dir "", a dry run): the first one
+ * is kept in memory, for the coldplugs after it -- a reload, the
+ * sysroot's return -- to take as a record.  Each anchored anew, and
+ * took the memory hot-added and onlined since start as boot memory
+ * (reread36 R6).  Not kept if memory fails: each anchors anew, as before.
+ */
+static void keep_anchor(struct hmd *d, const char *key)
+{
+	struct hmd_boot_record *k;
+	char *list = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	/* one of another machine (the sysroot came back as another) is replaced */
+	if ((d->boot_kept && !strcmp(d->boot_kept->key, key)) ||
+	    (d->cfg.state_dir[0] && !d->cfg.dry_run))
+		return;
+	f = open_memstream(&list, &len);
+	if (!f)
+		return;
+	format_list(d, f);
+	/* as load_state() reads it: the line without its newline, within list[] */
+	if (fclose(f) || len >= sizeof(k->list))
+		goto out;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		goto out;
+	memcpy(k->list, list, len);
+	k->list[len ? len - 1 : 0] = '\0';
+	snprintf(k->key, sizeof(k->key), "%s", key);
+	memcpy(k->kernel_offset, d->kernel_offset, sizeof(k->kernel_offset));
+	memcpy(k->movable_offset, d->movable_offset, sizeof(k->movable_offset));
+	k->nr_nodes = d->nr_nodes;
+	free(d->boot_kept);
+	d->boot_kept = k;
+out:
+	free(list);
+}
+
+/* the kept anchor, if this machine's and no record is read instead */
+static bool kept_anchor(struct hmd *d, const char *key, struct hmd_boot_record *rec)
+{
+	if (!d->boot_kept || strcmp(d->boot_kept->key, key))
+		return false;
+	*rec = *d->boot_kept;
+	return true;
+}
+
+void hmd_boot_kept_free(struct hmd *d)
+{
+	free(d->boot_kept);
+	d->boot_kept = NULL;
+}
+
 void hmd_mark_boot_blocks(struct hmd *d)
 {
 	struct boot_count count = { 0 };
-	struct boot_record rec;
+	struct hmd_boot_record rec;
 	char path[HMD_PATH_MAX + 32], key[HMD_PATH_MAX + 128];
 	const char *spec = d->cfg.boot_blocks;
 	bool auto_spec = !strcmp(spec, "auto");
@@ -354,6 +409,8 @@ void hmd_mark_boot_blocks(struct hmd *d)
 	machine_key(d, key, sizeof(key));
 	if (d->cfg.state_dir[0] && load_state(d, path, &rec))
 		have = record_fits(d, path, rec.key, key, &rekey);
+	else if (!d->cfg.state_dir[0] || d->cfg.dry_run)
+		have = kept_anchor(d, key, &rec);
 	if (have)
 		apply_state(d, &rec);
 	if (auto_spec && !have)
@@ -380,6 +437,7 @@ void hmd_mark_boot_blocks(struct hmd *d)
 	if (auto_spec)
 		say_boot_count(d, &count);
 	hmd_anchor_zoneinfo(d);
+	keep_anchor(d, key);
 	if (!d->cfg.state_dir[0])
 		return;
 	/*

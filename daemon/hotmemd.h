@@ -257,6 +257,12 @@ struct hmd {
 	/* counters for STATUS= */
 	unsigned long n_onlined; /* by us, since start */
 	unsigned long n_reloads; /* SIGHUPs answered, since start (main.c say_reloaded()) */
+	/*
+	 * this process's first anchor of boot memory where no record keeps
+	 * it (state_dir "", a dry run): reused by later coldplugs as a
+	 * record would be (bootblocks.c), NULL: none yet
+	 */
+	struct hmd_boot_record *boot_kept;
 	unsigned long n_failed; /* give-ups */
 
 	/* event loop */
@@ -430,6 +436,7 @@ const struct hmd_group *hmd_dyn_group(struct hmd *d, unsigned long id, struct hm
 
 /* bootblocks.c: boot memory and state_dir/boot-blocks */
 void hmd_mark_boot_blocks(struct hmd *d);
+void hmd_boot_kept_free(struct hmd *d);
 
 /* online.c: decide for an offline block, write the decision */
 void hmd_block_process(struct hmd *d, unsigned long id);

@@ -640,6 +640,7 @@ out:
 	hmd_silence_unwatch(&d);
 	hmd_sysroot_unwatch(&d);
 	hmd_blocks_free(&d);
+	hmd_boot_kept_free(&d);
 	hmd_sysfs_close(&d);
 	sd_event_source_disable_unref(d.wd_src);
 	sd_event_source_disable_unref(d.settle_src);
