@@ -8,9 +8,11 @@
 # proc/cmdline's words already boot gets none, so a machine nothing was
 # changed on comes back with the line it booted with -- and
 # the profile mounted boots with them (do_sysctl_args()).  They were not
-# carried (export wrote none; from-sysfs said so).  min_free_kbytes, the
-# kernel's computation unless written (a dump does not tell), stays not
-# carried, said.
+# carried (export wrote none; from-sysfs said so).  Since a7b1e558 what
+# the dump's line boots is found by booting it (fs_boot_vm()): the pool
+# and HVO come back as hugepages= / hugetlb_free_vmemmap= (the line's
+# sysctl.vm.* words for them dropped, said), and a min_free_kbytes other
+# than the profile computes is carried as a word, said (reread35 R4).
 . "$(dirname "$0")/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
