@@ -4,7 +4,6 @@
 # (netlink) or over the Unix socket fallback.
 . "$(dirname "$0")/lib.sh"
 require_env
-HMD=$HOTMEM_BUILD/hotmemd
 need_built "$HMD"
 need_tool ip iproute2
 NS=hotmemfs-d$$
@@ -29,12 +28,12 @@ for transport in netlink unix; do
 	if [ $transport = netlink ]; then
 		start_fs --fresh --netns "$NS"
 		tap_ok $? "hotmemfs --netns $NS"
-		ip netns exec "$NS" "$HMD" --config /dev/null --sysroot="$MNT" \
+		ip netns exec "$NS" "${HMD_CMD[@]}" --sysroot="$MNT" \
 			--policy=online_movable >"$TMP/hotmemd.log" 2>&1 &
 	else
 		start_fs --fresh --uevent-socket "$TMP/ue.sock"
 		tap_ok $? "hotmemfs --uevent-socket"
-		"$HMD" --config /dev/null --sysroot="$MNT" --netlink=no \
+		"${HMD_CMD[@]}" --sysroot="$MNT" --netlink=no \
 			--uevent-socket="$TMP/ue.sock" --policy=online_movable >"$TMP/hotmemd.log" 2>&1 &
 	fi
 	HPID=$!

@@ -8,13 +8,12 @@
 # would be node 0's: a node-2 DIMM onlined, a node-3 device in Movable.
 . "$(dirname "$0")/lib.sh"
 require_env
-HMD=$HOTMEM_BUILD/hotmemd
 need_built "$HMD"
 HPID=
 trap 'in_test_shell && { [ -n "$HPID" ] && kill $HPID 2>/dev/null; cleanup; }' EXIT
 M=$MNT/sys/devices/system/memory
 mount_numa2_probe "hotmemfs mounts numa2 with probe, uevents on a Unix socket" nodeorder-hotmemd
-"$HMD" --config /dev/null --sysroot="$MNT" --netlink=no --uevent-socket="$USOCK" \
+"${HMD_CMD[@]}" --sysroot="$MNT" --netlink=no --uevent-socket="$USOCK" \
 	--policy=online_movable --node-policy 2=offline --node-policy 3=online_kernel \
 	--log-level debug >"$TMP/hotmemd.log" 2>&1 &
 HPID=$!

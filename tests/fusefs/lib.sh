@@ -67,6 +67,7 @@ is_like() {
 diag() { echo "# $*"; }
 done_testing() {
 	stop_fs
+	host_run_hotmemd_untouched
 	echo "1..$T_N"
 	[ "$T_FAIL" -eq 0 ]
 }
@@ -152,6 +153,38 @@ CTL=$TMP/ctl.sock
 STATE=$TMP/state.json
 FS_PID=
 mkdir -p "$MNT"
+
+# HMD_CMD: how a test starts hotmemd ("${HMD_CMD[@]}" --sysroot "$MNT" ...,
+# also after `ip netns exec NS`): no config file and a state dir in $TMP.
+# hotmemd's default state dir is /run/hotmemd, which the test's mount
+# namespace (private_mount_ns or none) shares with the host: a hotmemd
+# started without --state-dir wrote the host's boot-blocks there, naming
+# "sysroot /tmp/hotmemfs-test.*/mnt" (runleak38)
+HMD=$HOTMEM_BUILD/hotmemd
+HMD_STATE=$TMP/hotmemd.state
+HMD_CMD=("$HMD" --config /dev/null --state-dir "$HMD_STATE")
+
+# host_run_hotmemd_sig: the host's /run/hotmemd as a line per entry (path,
+# type, size, mtime), or "absent"; host_run_hotmemd_untouched: the check
+# done_testing adds to every test, that it is what it was when this file
+# was sourced -- no test may write it, with or without HMD_CMD
+host_run_hotmemd_sig() {
+	if [ -e /run/hotmemd ] || [ -L /run/hotmemd ]; then
+		find /run/hotmemd -printf '%P %y %s %T@\n' 2>&1 | sort
+	else
+		echo absent
+	fi
+}
+_host_run_hotmemd=$(host_run_hotmemd_sig)
+host_run_hotmemd_untouched() {
+	local now
+	now=$(host_run_hotmemd_sig)
+	[ "$now" == "$_host_run_hotmemd" ]
+	tap_ok $? "the host's /run/hotmemd untouched (a hotmemd without --state-dir: use HMD_CMD)" && return 0
+	diag "before: $(echo "$_host_run_hotmemd" | tr '\n' ';')"
+	diag "after:  $(echo "$now" | tr '\n' ';') (this test, or another one run at the same time)"
+	return 1
+}
 
 # fs_wait_mounted: hotmemfs mounted, false once it exited; 60 s bound a
 # hang only: under load (2 vCPUs, load 10-14) a restart from a state file
