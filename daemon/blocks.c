@@ -92,7 +92,7 @@ unsigned long hmd_count_pending(struct hmd *d)
  */
 int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
-	const bool known = b->online && b->zone != HMD_ZONE_NONE;
+	const bool known = b->online && b->zone != HMD_ZONE_NONE, was_online = b->online;
 	enum hmd_bstate st;
 	unsigned int mask;
 	int first, hint, r;
@@ -102,6 +102,17 @@ int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 		st = HMD_BS_OFFLINE;
 	b->offlining = st == HMD_BS_GOING_OFFLINE;
 	b->online = st != HMD_BS_OFFLINE;
+	/*
+	 * read offline where it was online: someone else offlined it
+	 * (hotmemd never does), a restart's coldplug leaves it so; read
+	 * online, someone onlined it (offlined.c).  An unreadable state
+	 * says neither, nor a start's or the sysroot's return's coldplug
+	 * (what the model held may be another machine's).
+	 */
+	if (!r && was_online && !b->online && !d->offlined_blind)
+		hmd_offlined_set(d, id, true);
+	else if (b->online)
+		hmd_offlined_set(d, id, false);
 	/*
 	 * a given-up block read online was onlined by someone else (the
 	 * give-up says how): not failed, in STATUS= and SIGUSR1's status

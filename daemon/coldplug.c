@@ -258,6 +258,13 @@ static bool cold_skip(struct hmd *d, unsigned long i, bool online_offline)
 	/* one still waiting is decided when the uevents settle, as one the scan finds unlinked */
 	if (!online_offline || b->retry || b->link_wait)
 		return true;
+	/* an admin's offline this boot, before an unplug: theirs (offlined.c, reread36 R9) */
+	if (b->offlined) {
+		hmd_log_ev(d, LOG_INFO, HMD_MSGID_SKIPPED, i, NULL, NULL, 0,
+			   "offlined by someone else this boot (%s/offlined): left offline",
+			   d->cfg.state_dir[0] ? d->cfg.state_dir : "state_dir");
+		return true;
+	}
 	/*
 	 * as at an ADD: one the scan met before its node link (a scan
 	 * during a hot-add) waits for it too (finalJ J6)
@@ -289,7 +296,14 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	/* the virtio-mem table too: the sysroot may be another machine now (sysroot.c) */
 	hmd_dyn_drop(d);
 	cold_keep_init(&keep, online_offline);
+	/*
+	 * a block online in the model and offline now: someone offlined it
+	 * if a reload's rescan reads it so (offlined.c); a start's model is
+	 * empty, the sysroot's return's may be another machine's
+	 */
+	d->offlined_blind = online_offline;
 	r = for_each_block_dir(d, block_seen, NULL, &keep, true);
+	d->offlined_blind = false;
 	if (r) {
 		/*
 		 * the blocks the scan did not reach are absent: one waiting for
@@ -311,6 +325,7 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	/* where ZONE_DMA(32) reach: said by the anchor if it reads zoneinfo, else read */
 	d->low_known = false;
 	hmd_mark_boot_blocks(d);
+	hmd_offlined_load(d);
 	if (!d->low_known)
 		hmd_low_zones_read(d);
 	hmd_apply_config(d);
@@ -398,6 +413,8 @@ static void block_added(struct hmd *d, unsigned long id)
 	hmd_link_wait_clear(d, b);
 	hmd_block_account(d, id, -1);
 	hmd_block_set_failed(d, id, false);
+	/* new memory (an offlined block's REMOVE may have been lost): decided as any */
+	hmd_offlined_set(d, id, false);
 	d->n_present += !b->present;
 	if (!b->present) {
 		/*
@@ -442,6 +459,8 @@ void hmd_block_forget(struct hmd *d, unsigned long id)
 	hmd_block_left(d, id);
 	hmd_dyn_block_left(d, id);
 	hmd_block_set_failed(d, id, false);
+	/* what comes back under its number is new memory */
+	hmd_offlined_set(d, id, false);
 	b->present = false;
 	d->n_present--;
 	b->online = false;

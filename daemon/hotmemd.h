@@ -56,6 +56,11 @@ struct hmd_block {
 	bool offlining;
 	bool listed; /* seen by the rescan under way (hmd_scan_new()) */
 	/*
+	 * offline, seen offlined by someone else this boot (hotmemd never
+	 * offlines): a coldplug leaves it offline (offlined.c)
+	 */
+	bool offlined;
+	/*
 	 * HMD_WAIT_*: the links it was ADDed (or met by a scan) without,
 	 * made after the ADDs -- its firmware_node
 	 * (acpi_bind_memory_blocks()), its memoryN/nodeK
@@ -263,6 +268,15 @@ struct hmd {
 	 * record would be (bootblocks.c), NULL: none yet
 	 */
 	struct hmd_boot_record *boot_kept;
+	/*
+	 * the boot and sysroot the blocks' offlined marks are of, "" before
+	 * the first coldplug; a change of a mark not written to
+	 * state_dir/offlined yet (a dry run, a failed write) (offlined.c)
+	 */
+	char offlined_key[HMD_PATH_MAX + 128];
+	bool offlined_unsaved;
+	/* a coldplug's scan that onlines: a block read offline is not marked offlined */
+	bool offlined_blind;
 	unsigned long n_failed; /* give-ups */
 
 	/* event loop */
@@ -437,6 +451,11 @@ const struct hmd_group *hmd_dyn_group(struct hmd *d, unsigned long id, struct hm
 /* bootblocks.c: boot memory and state_dir/boot-blocks */
 void hmd_mark_boot_blocks(struct hmd *d);
 void hmd_boot_kept_free(struct hmd *d);
+
+/* offlined.c: the blocks someone else offlined this boot, state_dir/offlined */
+void hmd_offlined_set(struct hmd *d, unsigned long id, bool offlined);
+/* at each coldplug after its scan: the marks of this boot (the record's at a start) */
+void hmd_offlined_load(struct hmd *d);
 
 /* online.c: decide for an offline block, write the decision */
 void hmd_block_process(struct hmd *d, unsigned long id);

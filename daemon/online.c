@@ -117,6 +117,7 @@ static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *
 
 	hmd_block_account(d, id, -1);
 	b->online = true;
+	hmd_offlined_set(d, id, false);
 	hmd_block_set_failed(d, id, false);
 	b->attempts = 0;
 	b->zone = dec->zone;
@@ -175,6 +176,8 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	/*
 	 * Nothing here tries it again (a reload onlines nothing, no new uevent
 	 * comes for it): say what does, so the admin need not read the source.
+	 * A start's coldplug leaves offline the blocks someone else offlined
+	 * this boot (offlined.c): "every offline block" was not true (reread36 R9).
 	 */
 	injected_hint(d, err, hint, sizeof(hint));
 	/*
@@ -190,7 +193,7 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	else
 		hmd_log_ev(d, LOG_ERR, HMD_MSGID_GAVE_UP, id, NULL,
 			   hmd_policy_name(block_policy(d, b)), err,
-			   "gave up onlining: %s: %s%s; left offline until %s (its coldplug retries every offline block) or a write of memory%lu/state",
+			   "gave up onlining: %s: %s%s; left offline until %s (a start tries every offline block again but those someone else offlined this boot) or a write of memory%lu/state",
 			   what, strerror(err), hint, rerun_advice(d), id);
 	hmd_status_changed(d);
 }

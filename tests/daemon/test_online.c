@@ -533,7 +533,7 @@ static void test_oneshot_give_up_advice(void **state)
 	assert_int_equal(hmd_coldplug(&f->d, true), 0);
 	assert_int_equal(f->d.n_failed, 1);
 	assert_non_null(strstr(f->m.journal,
-			       "MESSAGE=memory15: gave up onlining: online_movable: Cannot allocate memory; left offline until `hotmemd --oneshot` runs again (its coldplug retries every offline block) or a write of memory15/state"));
+			       "MESSAGE=memory15: gave up onlining: online_movable: Cannot allocate memory; left offline until `hotmemd --oneshot` runs again (a start tries every offline block again but those someone else offlined this boot) or a write of memory15/state"));
 	assert_null(strstr(f->m.journal, "systemctl"));
 }
 
@@ -2458,8 +2458,9 @@ static void test_journal_message_block_errno(void **state)
 					     "[errno=EBUSY(16)]\n"));
 	assert_non_null(strstr(f->m.journal,
 			       "MESSAGE=memory10: gave up onlining: retries exhausted: Device or "
-			       "resource busy; left offline until `systemctl restart hotmemd` (its "
-			       "coldplug retries every offline block) or a write of memory10/state "
+			       "resource busy; left offline until `systemctl restart hotmemd` (a start "
+			       "tries every offline block again but those someone else offlined "
+			       "this boot) or a write of memory10/state "
 			       "[policy=auto-movable errno=EBUSY(16)]\n"));
 	assert_non_null(strstr(f->m.journal, "MESSAGE_ID=" HMD_MSGID_GAVE_UP "\n"));
 	assert_non_null(strstr(f->m.journal, "HOTMEM_BLOCK=memory10\nHOTMEM_POLICY=auto-movable\n"
