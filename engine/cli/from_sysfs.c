@@ -72,6 +72,7 @@ struct found_vmem {
 	uint64_t start, end;	/* the region, end exclusive */
 	uint64_t plugged;	/* "System RAM (virtio_mem)" below it */
 	int depth;		/* in the resource tree: 0, a child of iomem_resource */
+	char parent[48];	/* the resource it lies in ("Reserved", "0000:00:05.0"), "" none */
 	int nid;
 };
 
@@ -115,7 +116,7 @@ struct found {
 	bool fw_links;		/* some memoryN/firmware_node names an ACPI memory device */
 	int nr_vmem;
 	struct found_vmem vmem[MAX_VMEM];
-	int nr_ram;		/* proc/iomem's top-level "System RAM", with addresses */
+	int nr_ram;		/* proc/iomem's System RAM at any depth, with addresses */
 	struct { uint64_t start, end; } ram[MAX_RAM];	/* end exclusive */
 	int nr_fwmap;		/* sys/firmware/memmap's entries, by N */
 	struct found_fwmap fwmap[MAX_FWMAP];
@@ -382,15 +383,64 @@ static bool iomem_line(const char *l, int *depth, uint64_t *start, uint64_t *end
 }
 
 /*
+ * A resource the kernel flags IORESOURCE_SYSTEM_RAM, by its name: "System
+ * RAM" (the e820 table's, register_memory_resource()'s) or "System RAM
+ * (DRIVER)" (add_memory_driver_managed() refuses any other name, 6.12).
+ * The Kernel code/data lines have the flag too but lie in System RAM.
+ */
+static bool iomem_system_ram(const char *name)
+{
+	return !strcmp(name, "System RAM") || !strncmp(name, "System RAM (", 12);
+}
+
+/*
+ * System RAM [@start, @end) at any depth of proc/iomem, as 6.12's
+ * walk_system_ram_range() finds it (find_next_iomem_res() walks the
+ * whole tree, first_lvl false): memory added inside a reserved range
+ * nests under it (__request_region_locked() descends into a resource not
+ * busy).  The tree is read in address order (a child after its parent):
+ * a range inside the last one, or across its end, extends it; ranges
+ * that only touch stay apart, as the resources are.
+ */
+static void iomem_ram_add(struct found *f, uint64_t start, uint64_t end)
+{
+	typeof(f->ram[0]) *last = f->nr_ram ? &f->ram[f->nr_ram - 1] : NULL;
+
+	if (last && start < last->end) {
+		if (end > last->end)
+			last->end = end;
+		return;
+	}
+	if (f->nr_ram < MAX_RAM)
+		f->ram[f->nr_ram++] = (typeof(f->ram[0])){ start, end };
+}
+
+/*
+ * An e820 range's resource that memory requested later nests under, by
+ * its name (6.12 e820_type_to_string()): the types do_mark_busy() leaves
+ * not busy -- reserved, soft reserved, PRAM, PMEM -- where
+ * __request_region_locked() descends into them.  Below 1 MiB every range
+ * is busy, and nothing is requested there.
+ */
+static bool iomem_e820_not_busy(const char *name)
+{
+	return !strcmp(name, "Reserved") || !strcmp(name, "Soft Reserved") ||
+	       !strcmp(name, "Persistent Memory (legacy)") || !strcmp(name, "Persistent Memory");
+}
+
+/*
  * A "virtioN" region without sys/bus/virtio in the tree to say whose it
  * is: one the driver added memory to is virtio-mem's.  One with nothing
  * below it -- a virtio-mem device with nothing plugged, requested-size 0,
  * the usual start of a virtio-mem VM -- is too when it is a child of
  * iomem_resource itself: virtio_mem_create_resource() (6.12) requests the
  * device's region there (QEMU puts device memory outside the PCI windows),
- * while the other "virtioN" region a guest has, virtio-fs's DAX window
- * (virtio_fs_setup_dax(): devm_request_mem_region(..., dev_name())),
- * lies in its PCI device's BAR, below "PCI Bus ...".  Both said.
+ * or of a reserved e820 range holding it whole, where
+ * __request_region_locked() nests it (a firmware that reserves its device
+ * memory; the engine so since a08568da); the other "virtioN" region a
+ * guest has, virtio-fs's DAX window (virtio_fs_setup_dax():
+ * devm_request_mem_region(..., dev_name())), lies in its PCI device's
+ * BAR, below "PCI Bus ...".  All said.
  */
 static bool bare_region_is_vmem(struct found *f, const struct found_vmem *v)
 {
@@ -401,6 +451,14 @@ static bool bare_region_is_vmem(struct found *f, const struct found_vmem *v)
 			"sys/bus/virtio in the tree to say whose: taken as a virtio-mem device with "
 			"nothing plugged (virtio_mem_create_resource()'s region; virtio-fs's DAX window, "
 			"also named virtioN, lies inside its PCI device's BAR)", v->name);
+		return true;
+	}
+	if (v->depth == 1 && iomem_e820_not_busy(v->parent)) {
+		note(f, "%s: a region inside a top-level %s range in proc/iomem with no memory added "
+			"below it, and no sys/bus/virtio in the tree to say whose: taken as a virtio-mem "
+			"device with nothing plugged (virtio_mem_create_resource()'s region nests in a "
+			"reserved e820 range; virtio-fs's DAX window lies inside its PCI device's BAR)",
+		     v->name, v->parent);
 		return true;
 	}
 	note(f, "%s (%#llx-%#llx): a region inside another in proc/iomem with no memory added "
@@ -415,13 +473,13 @@ static bool bare_region_is_vmem(struct found *f, const struct found_vmem *v)
 /*
  * The virtio-mem devices in DIR/proc/iomem: a "virtioN" region that
  * sys/bus/virtio says is virtio-mem, or, without sys/bus/virtio in the
- * tree, that holds "System RAM (virtio_mem)" or is a top-level region
- * (bare_region_is_vmem()); what the driver added below it is its plugged
+ * tree, that holds "System RAM (virtio_mem)" or is a top-level region or
+ * one in a reserved range (bare_region_is_vmem()); what the driver added below it is its plugged
  * memory.
  */
 static void scan_iomem(struct found *f)
 {
-	char path[4096], line[512], name[256];
+	char path[4096], line[512], name[256], top[48] = "";
 	struct found_vmem *cur = NULL;
 	int depth, cur_depth = 0, bus;
 	bool any_addr = false, any = false;
@@ -441,11 +499,10 @@ static void scan_iomem(struct found *f)
 			continue;
 		any = true;
 		any_addr |= start != 0;
-		/* the kernel's System RAM resources: where boot RAM is, page by page */
-		if (!depth && !strcmp(name, "System RAM") && f->nr_ram < MAX_RAM) {
-			f->ram[f->nr_ram].start = start;
-			f->ram[f->nr_ram++].end = end;
-		}
+		if (iomem_system_ram(name))
+			iomem_ram_add(f, start, end);
+		if (!depth)
+			snprintf(top, sizeof(top), "%.47s", name);
 		if (cur && depth > cur_depth) {
 			if (!strcmp(name, "System RAM (virtio_mem)"))
 				cur->plugged += end - start;
@@ -467,6 +524,7 @@ static void scan_iomem(struct found *f)
 		cur->start = start;
 		cur->end = end;
 		cur->depth = depth;
+		snprintf(cur->parent, sizeof(cur->parent), "%s", depth == 1 ? top : "");
 		cur->nid = -1;
 		cur_depth = depth;
 	}
