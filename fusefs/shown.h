@@ -9,6 +9,7 @@
 #ifndef HMFS_SHOWN_H
 #define HMFS_SHOWN_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,22 @@ static inline size_t hmfs_shown_escape(char *out, size_t len, const char *s, siz
 	}
 	out[o] = '\0';
 	return i;
+}
+
+/*
+ * Whether NUL-ended @s holds a control character: a C0 control, DEL or a
+ * C1 control's two bytes, what hmfs_shown_escape() writes as \n, \t or
+ * \xNN for being one.  A word that must stay one line (a device's id,
+ * a table's cell) is refused with it.
+ */
+static inline bool hmfs_shown_has_control(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; u[i]; i++)
+		if (u[i] < 0x20 || u[i] == 0x7f || (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] < 0xa0))
+			return true;
+	return false;
 }
 
 /* NUL-ended @s (NULL: "") into @out as hmfs_shown_escape() writes it; @out */

@@ -4936,6 +4936,37 @@ static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err
 	return -EINVAL;
 }
 
+/*
+ * A device's "id" and "driver", the file's words checked before anything
+ * of the device is made (runleak38, reread36 R15): an id is one line (a
+ * device_add refuses one that is not QEMU's id_wellformed(), ctl.c; an
+ * anonymous device's "/machine/peripheral-anon/device[N]" is not either,
+ * so only a control character is refused here: with one, the tables of
+ * devices, map and status and the log broke), and a driver is a model
+ * hotmem has, said escaped when it is not (dev.c's refusal quotes it as
+ * it is).  -EINVAL, nothing of the machine changed yet.
+ */
+static int restore_device_words(json_object *d, char *err, size_t errlen)
+{
+	const char *id = str(d, "id"), *driver = str(d, "driver");
+	char sid[256], sdrv[256];
+
+	hmfs_shown(sid, sizeof(sid), id);
+	if (hmfs_shown_has_control(id)) {
+		snprintf(err, errlen,
+			 "a device's \"id\" '%s' holds a control character (an id is one line)", sid);
+		return -EINVAL;
+	}
+	if (!hmfs_dev_model_known(driver)) {
+		snprintf(err, errlen,
+			 "device '%s': \"driver\" '%s' is not a valid device model name "
+			 "(pc-dimm, virtio-mem-pci)",
+			 sid, hmfs_shown(sdrv, sizeof(sdrv), driver));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* a device QEMU alone had (dev.c hmfs_dev_restore_qemu()): its properties and its probe */
 static int restore_qemu_device(struct hmfs_ctx *ctx, json_object *d, const char *probe, char *err,
 			       size_t errlen)
@@ -4943,7 +4974,7 @@ static int restore_qemu_device(struct hmfs_ctx *ctx, json_object *d, const char 
 	json_object *mm = hmfs_json_get(d, "memmap-on-memory", json_type_boolean);
 	json_object *slot = hmfs_json_get(d, "slot", json_type_int);
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD };
-	char e[512];
+	char e[512], shown[256];
 	int ret;
 
 	ch.dev.driver = str(d, "driver");
@@ -4959,7 +4990,8 @@ static int restore_qemu_device(struct hmfs_ctx *ctx, json_object *d, const char 
 	ch.dev.slot = slot ? json_object_get_int(slot) : -1;
 	ret = hmfs_dev_restore_qemu(ctx, &ch, probe, e, sizeof(e));
 	if (ret)
-		snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
+		snprintf(err, errlen, "restoring device %s: %s",
+			 hmfs_shown(shown, sizeof(shown), ch.dev.id), e);
 	return ret;
 }
 
@@ -4971,11 +5003,14 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	json_object *probe = hmfs_json_get(d, "guest-probe", json_type_string);
 	json_object *index = hmfs_json_get(d, "virtio-index", json_type_int);
 	struct hmfs_dev_refusal refusal = { 0 };
-	char e[512];
-	int ret, refused = restore_refusal(d, &refusal, e, sizeof(e));
+	char e[512], shown[256];
+	int ret = restore_device_words(d, err, errlen), refused;
 
+	if (ret)
+		return ret;
 	if (probe)
 		return restore_qemu_device(ctx, d, json_object_get_string(probe), err, errlen);
+	refused = restore_refusal(d, &refusal, e, sizeof(e));
 
 	/* its virtioN again; a file from before it (or a bad one): the lowest free, as before */
 	refusal.vmem_index = index && json_object_get_int64(index) >= 0 &&
@@ -5006,7 +5041,8 @@ int hmfs_state_restore_device(struct hmfs_ctx *ctx, json_object *d, char *err, s
 	else if (!ret)
 		hmfs_dev_run_driver(ctx, str(d, "id"));
 	if (ret)
-		snprintf(err, errlen, "restoring device %s: %s", str(d, "id"), e);
+		snprintf(err, errlen, "restoring device %s: %s",
+			 hmfs_shown(shown, sizeof(shown), str(d, "id")), e);
 	return ret;
 }
 

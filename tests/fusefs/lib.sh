@@ -1566,7 +1566,8 @@ capture_dump() {
 }
 
 # state_machine_edit PYTHON: the state file's machine `m` changed by the
-# PYTHON statements, its checksum made right
+# PYTHON statements, its checksum made right (over the text json-c writes:
+# UTF-8 as it is, not \uNNNN)
 state_machine_edit() {
 	python3 - "$STATE" "$1" <<'PY'
 import json, sys, zlib
@@ -1574,7 +1575,7 @@ p = sys.argv[1]
 s = json.load(open(p))
 m = s["machine"]
 exec(sys.argv[2])
-plain = json.dumps(s["machine"], separators=(",", ":")).replace("/", "\\/")
+plain = json.dumps(s["machine"], separators=(",", ":"), ensure_ascii=False).replace("/", "\\/")
 s["crc32"] = zlib.crc32(plain.encode())
 json.dump(s, open(p, "w"))
 PY
