@@ -193,7 +193,11 @@ struct hmd {
 	 * (hmd_block_account()) so a decision costs O(1), not O(blocks).
 	 */
 	unsigned long sum_kern[HMD_MAX_NODES], sum_kern_boot[HMD_MAX_NODES], sum_mov[HMD_MAX_NODES];
-	/* STATUS='s counts, kept the same way: present blocks online, Movable, failed */
+	/*
+	 * STATUS='s counts, kept the same way: present blocks online, Movable,
+	 * failed (given up, or a policy that cannot apply: the one failed
+	 * count, --oneshot's exit 2 too)
+	 */
 	unsigned long nr_online, nr_movable, nr_failed_now;
 	/* the memory group last asked for (hmd_block_group()), kept the same way */
 	struct {
@@ -277,7 +281,6 @@ struct hmd {
 	bool offlined_unsaved;
 	/* a coldplug's scan that onlines: a block read offline is not marked offlined */
 	bool offlined_blind;
-	unsigned long n_failed; /* give-ups */
 
 	/* event loop */
 	sd_event *ev;

@@ -492,8 +492,13 @@ static int run_oneshot(struct hmd *d)
 	/* busy writes retried, and blocks waiting for their links (linkwait.c) */
 	while (!r && (hmd_count_pending(d) || d->n_link_wait))
 		r = sd_event_run(d->ev, UINT64_MAX) < 0 ? -1 : 0;
-	/* the sysroot gone under the scan: said once (sysroot.c), the blocks left */
-	return r || d->sysroot_gone ? 1 : (d->n_failed ? 2 : 0);
+	/*
+	 * the sysroot gone under the scan: said once (sysroot.c), the blocks
+	 * left.  2: a block failed, as STATUS= counts it -- given up, or a
+	 * policy that cannot apply; a count of give-ups alone beside it
+	 * exited 0 for the latter (reread36 R10)
+	 */
+	return r || d->sysroot_gone ? 1 : (d->nr_failed_now ? 2 : 0);
 }
 
 /*

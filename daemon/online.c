@@ -172,7 +172,6 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 
 	hmd_block_set_failed(d, id, true);
 	b->attempts = 0;
-	d->n_failed++;
 	/*
 	 * Nothing here tries it again (a reload onlines nothing, no new uevent
 	 * comes for it): say what does, so the admin need not read the source.
