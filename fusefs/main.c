@@ -342,6 +342,20 @@ struct parsed_profile {
 };
 
 /*
+ * A command line the engine refused (hotmem_config_parse_cmdline(): @err
+ * of 512 bytes names its words as they are): said escaped, as the start's
+ * "hotmem models none of" note is -- the line is a state file's at a
+ * restore, anyone's text, an escape sequence in it reached the terminal
+ * (shown.h; tidy36)
+ */
+static void cmdline_refused(const char *err)
+{
+	char shown[4 * 512 + 1];
+
+	fprintf(stderr, "hotmemfs: --cmdline: %s\n", hmfs_shown(shown, sizeof(shown), err));
+}
+
+/*
  * An explicit --profile or --cmdline that cannot be read is refused
  * before the state file is opened (its directory made, its lock taken):
  * a start refused for its own options touches nothing of the host's
@@ -374,7 +388,7 @@ static int check_explicit_machine(const struct opts *o, struct parsed_profile **
 	if (o->cmdline && o->cmdline[0])
 		ret = hotmem_config_parse_cmdline(cfg, o->cmdline, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
+		cmdline_refused(err);
 		goto out;
 	}
 	*parsed = pp;
@@ -597,7 +611,7 @@ static int boot(struct hmfs_ctx *ctx, const struct parsed_profile *parsed)
 
 		ret = hotmem_config_parse_cmdline(&ctx->cfg, ctx->cmdline, err, sizeof(err));
 		if (ret) {
-			fprintf(stderr, "hotmemfs: --cmdline: %s\n", err);
+			cmdline_refused(err);
 			return ret;
 		}
 		/* a typo (memhp_default_stat=) boots another machine than asked: say so */
