@@ -1898,6 +1898,69 @@ static bool dump_value(const struct found *f, size_t i, char *buf, size_t len)
 }
 
 /*
+ * Does the kernel's parser give @word back as one parameter @param=@val?
+ * 6.12 lib/cmdline.c next_arg(), which parse_args() (do_sysctl_args())
+ * reads the line with: a '"' opens or closes a quote wherever it is --
+ * there is no escape for it --, whitespace outside quotes ends the word,
+ * a quote opening the word or its value is dropped, and so is one ending
+ * the word then.  A word that leaves a quote open would run on into the
+ * next one.
+ */
+static bool next_arg_gives(const char *word, const char *param, const char *val)
+{
+	char buf[320], *args = buf, *v = NULL;
+	size_t i, equals = 0;
+	bool in_quote = false, quoted = false;
+
+	if (snprintf(buf, sizeof(buf), "%s", word) >= (int)sizeof(buf))
+		return false;
+	if (*args == '"') {
+		args++;
+		in_quote = quoted = true;
+	}
+	for (i = 0; args[i]; i++) {
+		if (isspace((unsigned char)args[i]) && !in_quote)
+			break;
+		if (!equals && args[i] == '=')
+			equals = i;
+		if (args[i] == '"')
+			in_quote = !in_quote;
+	}
+	if (args[i] || in_quote || !equals)
+		return false;
+	args[equals] = '\0';
+	v = args + equals + 1;
+	if (*v == '"') {
+		v++;
+		if (args[i - 1] == '"')
+			args[i - 1] = '\0';
+	}
+	if (quoted && i > 0 && args[i - 1] == '"')
+		args[i - 1] = '\0';
+	return !strcmp(args, param) && !strcmp(v, val);
+}
+
+/*
+ * sysctl.vm.@name=@val into @buf as the line carries it: bare, else
+ * quoted ("..." around blanks), whichever next_arg() gives back as it is;
+ * false when neither does (a '"' it would take for a quote)
+ */
+static bool vm_sysctl_word(const char *name, const char *val, char *buf, size_t len)
+{
+	static const char *const form[] = { "%s=%s", "%s=\"%s\"" };
+	char param[80];
+
+	snprintf(param, sizeof(param), "sysctl.vm.%s", name);
+	for (size_t k = 0; k < sizeof(form) / sizeof(form[0]); k++) {
+		if (snprintf(buf, len, form[k], param, val) >= (int)len)
+			return false;
+		if (next_arg_gives(buf, param, val))
+			return true;
+	}
+	return false;
+}
+
+/*
  * The line decided (f->line, the pool and HVO in it) against the whole
  * profile, calibrated (@text: the profile without its cmdline key,
  * @calib: realmode and boot_reserved): each run-time vm sysctl the dump
@@ -1933,9 +1996,12 @@ static void vm_sysctl_append(struct found *f, const char *text, const char *cali
 		vm_value(&vm, i, got, sizeof(got));
 		if (!strcmp(got, want[i]))
 			continue;
-		snprintf(words[i], sizeof(words[i]),
-			 strchr(want[i], ' ') ? "sysctl.vm.%s=\"%s\"" : "sysctl.vm.%s=%s",
-			 run_time_vm[i].name, want[i]);
+		if (!vm_sysctl_word(run_time_vm[i].name, want[i], words[i], sizeof(words[i]))) {
+			note(f, "proc/sys/vm: %s %s: the kernel's command line cannot say it (6.12 "
+				"next_arg() takes its '\"' for a quote, bare or quoted, and has no escape "
+				"for it): not carried", run_time_vm[i].name, want[i]);
+			continue;
+		}
 		if (n + 1 + strlen(words[i]) >= sizeof(line)) {
 			note(f, "proc/sys/vm: %s: its word does not fit the cmdline line: not carried",
 			     run_time_vm[i].name);
@@ -1949,13 +2015,16 @@ static void vm_sysctl_append(struct found *f, const char *text, const char *cali
 				"operator's value (an online or offline that computes more takes that)",
 			     want[i], got, words[i]);
 	}
-	if (with_line(&full, text, line, calib) < 0)
+	/* nothing to check: the line as it was */
+	if (n == strlen(f->line) || with_line(&full, text, line, calib) < 0)
 		return;
-	if (!fs_boot_vm(full, &vm, err, sizeof(err)))
+	if (!fs_boot_vm(full, &vm, err, sizeof(err))) {
+		note(f, "vm sysctls: the profile does not boot with their words (%s): none carried "
+			"(%s)", err, line + strlen(f->line) + (*f->line ? 1 : 0));
 		memset(add, 0, sizeof(add));
+	}
 	free(full);
 	/* each word checked by a boot with them all: one that does not take goes */
-	n = 0;
 	snprintf(line, sizeof(line), "%s", f->line);
 	n = strlen(line);
 	for (size_t i = 0; i < NR_RUN_TIME_VM; i++) {
