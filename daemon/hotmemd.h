@@ -309,6 +309,12 @@ struct hmd {
 	bool stream_prio; /* stderr is the journal's stream: lines carry "<N>" */
 
 	hmd_write_fn write_state;
+	/*
+	 * the last failed state write failed at its open(), not at its
+	 * write(): an EPERM there is a permission problem, from write() a
+	 * memory notifier's refusal (online.c give_up()); set by each write_state
+	 */
+	bool write_refused_open;
 	hmd_journal_fn journal_send;
 	void *test_data;
 };

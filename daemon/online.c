@@ -157,6 +157,28 @@ static void injected_hint(struct hmd *d, int err, char *buf, size_t len)
 }
 
 /*
+ * EPERM, "Operation not permitted", read as a permission problem -- but
+ * from the write() of "online" it is a memory notifier's NOTIFY_BAD:
+ * 6.12 online_pages() returns notifier_to_errno(memory_notify(
+ * MEM_GOING_ONLINE)), and a NOTIFY_BAD that encodes no errno is
+ * NOTIFY_OK - 2 = -1 = -EPERM (include/linux/notifier.h).  From the
+ * open() it is what it says (reread36 R11, as R7 did for EBUSY).  An
+ * injected error's hint (injected_hint()) says more: it comes first.
+ */
+static void eperm_hint(struct hmd *d, unsigned long id, int err, char *buf, size_t len)
+{
+	if (err != EPERM || buf[0])
+		return;
+	if (d->write_refused_open)
+		snprintf(buf, len,
+			 " (refused at the open of memory%lu/state: hotmemd may not write it -- its user, capabilities, a read-only /sys)",
+			 id);
+	else
+		snprintf(buf, len,
+			 " (from the write itself: a memory notifier refused MEM_GOING_ONLINE, NOTIFY_BAD without an errno, not a permission problem; its driver may say why in the kernel's log, dmesg)");
+}
+
+/*
  * What runs the coldplug again: the service's restart, or for a --oneshot
  * run (no service, abuse25a B7) itself once more
  */
@@ -179,6 +201,7 @@ static void give_up(struct hmd *d, unsigned long id, int err, const char *what)
 	 * this boot (offlined.c): "every offline block" was not true (reread36 R9).
 	 */
 	injected_hint(d, err, hint, sizeof(hint));
+	eperm_hint(d, id, err, hint, sizeof(hint));
 	/*
 	 * A poisoned page: a restart's retry or a state write is refused the
 	 * same.  An injected -EHWPOISON poisoned nothing: its hint says what

@@ -849,6 +849,7 @@ int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val)
 	ssize_t n;
 	int fd, e;
 
+	d->write_refused_open = false;
 	fd = state_fd(d, id);
 	if (fd >= 0) {
 		/* once, as below: an EINTR is the kernel's answer (online.c retries it) */
@@ -860,8 +861,11 @@ int hmd_write_state_sysfs(struct hmd *d, unsigned long id, const char *val)
 	snprintf(path, sizeof(path), "memory%lu/state", id);
 	/* O_TRUNC as echo does, where it matters: plain files (sysfs_like()) */
 	fd = openat(d->memdir_fd, path, O_WRONLY | O_CLOEXEC | (d->trunc_writes ? O_TRUNC : 0));
-	if (fd < 0)
+	if (fd < 0) {
+		/* the kernel's answer to the online comes from write() alone (give_up()) */
+		d->write_refused_open = true;
 		return -errno;
+	}
 	n = write(fd, val, len);
 	e = n < 0 ? errno : 0;
 	close(fd);

@@ -35,6 +35,7 @@ struct mock {
 	int nscript[NBLOCKS];
 	int writes[NBLOCKS];
 	bool race_online[NBLOCKS]; /* someone onlines it at EINVAL */
+	bool open_refused[NBLOCKS]; /* its scripted errno is the open()'s, not the write()'s */
 	bool removed[NBLOCKS]; /* its directory goes at its write (ENOENT) */
 	bool half_removed[NBLOCKS]; /* its state file goes at its write, memoryN/ stays */
 	/* after the write of block then_after, block then_block's state becomes then_state */
@@ -120,6 +121,8 @@ static int mock_write(struct hmd *d, unsigned long id, const char *val)
 
 	if (m->norder < 4 * NBLOCKS)
 		m->order[m->norder++] = (int)id;
+	/* a scripted errno is the write()'s, or the open()'s where asked */
+	d->write_refused_open = m->open_refused[id];
 
 	if (m->then_state && id == (unsigned long)m->then_after) {
 		replace_state(d->cfg.sysroot, m->then_block, m->then_state);
@@ -2506,6 +2509,56 @@ static void test_give_up_names_injected_error(void **state)
 }
 
 /*
+ * EPERM from the write() of "online" is a memory notifier's NOTIFY_BAD
+ * (6.12 online_pages(): notifier_to_errno() makes it -EPERM), said as
+ * such, not as "Operation not permitted" alone, a permission problem to
+ * the reader; from the open() it is one, and said so (reread36 R11).
+ */
+static void test_give_up_eperm_write_is_notifier(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d.journal = true;
+	f->d.journal_send = capture_journal;
+	script(f, 14, 1, EPERM);
+	script(f, 15, 1, EPERM);
+	f->m.open_refused[15] = true;
+	assert_int_equal(hmd_coldplug(&f->d, true), 0);
+	assert_int_equal(f->d.nr_failed_now, 2);
+	assert_non_null(strstr(f->m.journal,
+			       "MESSAGE=memory14: gave up onlining: online_movable: Operation not "
+			       "permitted (from the write itself: a memory notifier refused "
+			       "MEM_GOING_ONLINE, NOTIFY_BAD without an errno, not a permission "
+			       "problem; its driver may say why in the kernel's log, dmesg); left "
+			       "offline until"));
+	assert_non_null(strstr(f->m.journal,
+			       "MESSAGE=memory15: gave up onlining: online_movable: Operation not "
+			       "permitted (refused at the open of memory15/state: hotmemd may not "
+			       "write it -- its user, capabilities, a read-only /sys); left offline "
+			       "until"));
+	assert_null(strstr(strstr(f->m.journal, "MESSAGE=memory15: gave up"), "notifier"));
+}
+
+/* hmd_write_state_sysfs() says which call failed: the open(), or the write() */
+static void test_write_refused_open_said(void **state)
+{
+	struct fixture *f = *state;
+	char path[HMD_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/sys/devices/system/memory/memory14/state", f->root);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(hmd_write_state_sysfs(&f->d, 14, "online\n"), -EISDIR);
+	assert_true(f->d.write_refused_open);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(symlink("/dev/full", path), 0);
+	assert_int_equal(hmd_write_state_sysfs(&f->d, 14, "online\n"), -ENOSPC);
+	assert_false(f->d.write_refused_open);
+	assert_int_equal(unlink(path), 0);
+	put(f->root, "sys/devices/system/memory/memory14/state", "offline\n");
+}
+
+/*
  * /proc/zoneinfo's "spanned" and "start_pfn:" lines (6.12
  * zoneinfo_show_print(), spanned first): where ZONE_DMA and ZONE_DMA32
  * reach on each node, what lets a decision know an offline block's kernel
@@ -2830,6 +2883,8 @@ int main(void)
 		T(test_coldplug_state_unreadable),
 		T(test_plain_sysroot_write_truncates),
 		T(test_give_up_names_injected_error),
+		T(test_give_up_eperm_write_is_notifier),
+		T(test_write_refused_open_said),
 		T(test_zoneinfo_low_zones),
 		T(test_zones_offered_by_zoneinfo),
 		T(test_zones_offered_not_taken),
