@@ -987,6 +987,30 @@ static bool fwmap_is_made(const struct found *f, const struct hotmem_config *cfg
 	return k == nr;
 }
 
+/* where the firmware's table was read: the notes name it */
+static const char *fwmap_source(const struct found *f)
+{
+	return f->fwmap_dmesg ? "dmesg's BIOS-e820 table" : "firmware/memmap";
+}
+
+/*
+ * Entry @e as its source names it, after @sep, into @buf: memmap/N and
+ * its type's name (firmware/memmap's directory and type file), or the
+ * boot log's BIOS-e820 line, "[mem 0x...-0x...] WORD" as 6.12
+ * e820__print_table() prints it (its N is only the line's place, no
+ * memmap/N of the dump's).  How many bytes it took.
+ */
+static size_t fwmap_entry_name(const struct found *f, const struct found_fwmap *e, char *buf,
+			       size_t len, const char *sep)
+{
+	int n = f->fwmap_dmesg ?
+			snprintf(buf, len, "%s[mem %#018llx-%#018llx] %s", sep,
+				 (unsigned long long)e->start, (unsigned long long)e->end - 1, e->type) :
+			snprintf(buf, len, "%smemmap/%lu (%s)", sep, e->nr, e->type);
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
 /*
  * e820 lines of the firmware's table (classify_fwmap()), after @head (the
  * profile's block_size ... nodes lines) and its @ram lines: none when the
@@ -1022,8 +1046,7 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 			continue;
 		}
 		if (!known && on < sizeof(other))
-			on += (size_t)snprintf(other + on, sizeof(other) - on, "%smemmap/%lu (%s)",
-					       on ? ", " : "", e->nr, e->type);
+			on += fwmap_entry_name(f, e, other + on, sizeof(other) - on, on ? ", " : "");
 		fprintf(l, "e820 = 0x%llx-0x%llx %s\n", (unsigned long long)e->start,
 			(unsigned long long)e->end - 1, hotmem_e820_word(&t));
 		nr++;
@@ -1053,8 +1076,8 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 		const char *why = !strncmp(err, "line ", 5) && strstr(err, ": ") ?
 					  strstr(err, ": ") + 2 : err;
 
-		note(f, "firmware/memmap: its table's RAM is not the boot RAM found (%s): no e820 "
-			"lines, the firmware map is made from the ram lines", why);
+		note(f, "%s: its table's RAM is not the boot RAM found (%s): no e820 lines, the "
+			"firmware map is made from the ram lines", fwmap_source(f), why);
 		goto out;
 	}
 	fputs(lines, out);
@@ -1065,9 +1088,10 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 	     hn ? "; System RAM over hot-added memory taken as its hot-add's, not the "
 		  "firmware's: " : "", hot, hn ? " (firmware_map_add_hotplug())" : "");
 	if (on)
-		note(f, "%s: %s: hotmem models System RAM, Reserved, ACPI Tables, ACPI "
-			"Non-volatile Storage and Unusable memory entries; written reserved",
-		     f->fwmap_dmesg ? "dmesg's BIOS-e820" : "firmware/memmap", other);
+		note(f, "%s: %s: hotmem models %s entries; written reserved", fwmap_source(f), other,
+		     f->fwmap_dmesg ? "usable, reserved, ACPI data, ACPI NVS and unusable" :
+				      "System RAM, Reserved, ACPI Tables, ACPI Non-volatile Storage "
+				      "and Unusable memory");
 out:
 	free(cfg);
 	free(text);
