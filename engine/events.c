@@ -162,18 +162,25 @@ void dmesg_boot_snapshot(struct hotmem *hm)
 		hotmem_dmesg(hm, hm->boot_dmesg, n + 1);
 }
 
+/*
+ * A @buf too small for the log gets its end, the newest lines, as the
+ * ring's read (hotmem_dmesg()) and the kernel's do (6.12
+ * kernel/printk/printk.c syslog_print_all(): the records that fit,
+ * counted back from the newest): it kept the start, so the copy and its
+ * fallback disagreed on what a short read of one log is (tidy36).
+ */
 size_t hotmem_boot_dmesg(struct hotmem *hm, char *buf, size_t len)
 {
-	size_t n;
+	size_t n, all;
 
 	if (!len)
 		return 0;
 	if (!hm->boot_dmesg)
 		return hotmem_dmesg(hm, buf, len);
-	n = strlen(hm->boot_dmesg);
+	n = all = strlen(hm->boot_dmesg);
 	if (n > len - 1)
 		n = len - 1;
-	memcpy(buf, hm->boot_dmesg, n);
+	memcpy(buf, hm->boot_dmesg + (all - n), n);
 	buf[n] = '\0';
 	return n;
 }

@@ -2044,7 +2044,11 @@ static int cmd_check(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
  */
 static int cmd_dmesg(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
-	static const size_t len = 64 * 1024;
+	/*
+	 * the ring's 64 KiB (engine/internal.h HM_DMESG_SIZE), the boot's
+	 * copy at most that, and the NUL: a full log lost a byte (tidy36)
+	 */
+	static const size_t len = 64 * 1024 + 1;
 	char *log;
 	int boot;
 

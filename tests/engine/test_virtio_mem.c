@@ -1899,6 +1899,34 @@ static void test_boot_dmesg_without_its_copy(void **state)
 }
 
 /*
+ * A buffer too small for the boot's log gets its end, the newest lines,
+ * from the copy as from the ring it falls back to (hotmem_dmesg(); 6.12
+ * syslog_print_all() keeps the newest records that fit): the copy kept
+ * the start, so one log read short said two things (tidy36).  Right
+ * after the boot the copy and the ring hold the same log, so each short
+ * read is the same, and it is the whole log's last bytes.  Fails without
+ * (the copy's 63 bytes were the log's first, not its last).
+ */
+static void test_boot_dmesg_short_keeps_end(void **state)
+{
+	static char whole[HM_DMESG_SIZE + 1], ring[64], copy[64];
+	struct hotmem *hm;
+	size_t n, w;
+
+	(void)state;
+	hm = boot("default", NULL);
+	assert_non_null(hm->boot_dmesg);
+	w = hotmem_boot_dmesg(hm, whole, sizeof(whole));
+	assert_true(w > sizeof(copy));
+	n = hotmem_boot_dmesg(hm, copy, sizeof(copy));
+	assert_int_equal(n, sizeof(copy) - 1);
+	assert_int_equal(hotmem_dmesg(hm, ring, sizeof(ring)), n);
+	assert_string_equal(copy, whole + w - n);
+	assert_string_equal(copy, ring);
+	hotmem_destroy(hm);
+}
+
+/*
  * The readers' copy is the driver's state after every writer, sizes and
  * plugged blocks together: it is made for the whole region at the probe
  * and never grows (reread21b K6).  A copy that grew at publish time and
@@ -2543,6 +2571,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_readers_copy_never_behind, wraps_off),
 		cmocka_unit_test_teardown(test_probe_refused_without_its_copy, wraps_off),
 		cmocka_unit_test_teardown(test_boot_dmesg_without_its_copy, wraps_off),
+		cmocka_unit_test(test_boot_dmesg_short_keeps_end),
 		cmocka_unit_test(test_iomem_sorted_as_the_slow_walk),
 		cmocka_unit_test(test_probe_index),
 		cmocka_unit_test(test_probe_refused_busy_says_its_setup_first),
