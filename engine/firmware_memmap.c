@@ -196,6 +196,33 @@ void e820__print_table(struct hotmem *hm)
 }
 
 /*
+ * 6.12 arch/x86/kernel/setup.c trim_bios_range()'s two lines, right
+ * after the table (setup_arch() prints nothing of hotmem's between): it
+ * calls e820__range_update(0, PAGE_SIZE, E820_TYPE_RAM,
+ * E820_TYPE_RESERVED) -- page 0 is the BIOS's -- and
+ * e820__range_remove(BIOS_BEGIN, BIOS_END - BIOS_BEGIN, E820_TYPE_RAM,
+ * true) -- no RAM in 640K-1M --, and each prints its range first,
+ * whatever the table holds there: printk(KERN_DEBUG "e820: update [mem
+ * %#010Lx-%#010Lx] ") then e820_print_type() of the old type, " ==> ",
+ * the new; "e820: remove [mem %#010Lx-%#010Lx] " and, check_type set, the
+ * old type's word.  A 6.12.117 qemu-512m guest's log has them so
+ * (tests/fixtures/boot-map/).  The kernel's %#010Lx says 0x also for 0,
+ * glibc's does not: 0x%08llx.  What they do to the table is
+ * e820__reserve_resources()'s.
+ */
+void trim_bios_range(struct hotmem *hm)
+{
+	static const struct hm_e820_entry ram = { 0, 0, true, HM_E820_PLAIN };
+	static const struct hm_e820_entry reserved = { 0, 0, false, HM_E820_PLAIN };
+
+	pr_debug(hm, "e820: update [mem 0x%08llx-0x%08llx] %s ==> %s", 0ULL,
+		 (unsigned long long)PAGE_SIZE - 1, hotmem_e820_word(&ram),
+		 hotmem_e820_word(&reserved));
+	pr_debug(hm, "e820: remove [mem 0x%08llx-0x%08llx] %s", BIOS_BEGIN, BIOS_END - 1,
+		 hotmem_e820_word(&ram));
+}
+
+/*
  * The boot's maps: /proc/iomem's boot resources from the kernel's table,
  * and firmware_map_add_early() for each entry of the firmware's
  * (e820_table_kexec: trim_bios_range() does not touch it, so the guest's

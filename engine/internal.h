@@ -1664,6 +1664,7 @@ enum vmemmap_alloc_for {
 /* firmware_memmap.c */
 /* the boot log's "BIOS-provided physical RAM map:" and BIOS-e820 lines */
 void e820__print_table(struct hotmem *hm);
+void trim_bios_range(struct hotmem *hm);
 int firmware_map_init(struct hotmem *hm);
 /* a virtio-mem region [start, start + size) crosses the edge of: its end, else 0 */
 uint64_t virtio_mem_region_conflict(const struct hotmem *hm, uint64_t start, uint64_t size);

@@ -901,8 +901,9 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		snprintf(err, errlen, "out of memory setting up the machine");
 		goto err_physmem;
 	}
-	/* setup_arch(): e820__memory_setup() prints the firmware's table first */
+	/* setup_arch(): e820__memory_setup() prints the firmware's table first, trim_bios_range() its changes */
 	e820__print_table(hm);
+	trim_bios_range(hm);
 	ret = setup_arch_reserve(hm, err, errlen);
 	if (ret)
 		goto err_physmem;
