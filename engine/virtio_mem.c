@@ -2031,7 +2031,14 @@ uint64_t virtio_mem_region_conflict(const struct hotmem *hm, uint64_t start, uin
  * probed memory) -- or a reserved range above 1 MiB it does not lie
  * inside (e820_request_region(); inside one it nests under it), or
  * another virtio-mem device's region.  -EBUSY, as the kernel's probe
- * fails.
+ * fails.  Not the kernel's in one case: 6.12's __request_region_locked()
+ * descends into another device's region (not busy since its
+ * create_resource) and nests a region lying wholly inside it that meets
+ * none of its added memory; hotmem refuses that one too, as its
+ * regions, /proc/iomem walk and address lookups (hotmem_virtio_mem_at())
+ * take the devices' regions as disjoint.  QEMU never places two memory
+ * devices over each other (hotmemfs refuses it as QEMU does, "address
+ * range conflicts with memory device"), so only the engine's API meets it.
  */
 static int virtio_mem_create_resource(struct virtio_mem *vm)
 {
