@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "conform.h"
+#include "shown.h"
 #include "utf8.h"
 
 /*
@@ -27,19 +28,24 @@ int conform_print_header(FILE *f, int agent_width)
 	return fflush(f) ? -errno : 0;
 }
 
-/* on one line: a command's newline (a script given to --agent) is \n, another control \xNN */
+/*
+ * On one line, escaped as hotmemfs shows a state file's words (shown.h
+ * hmfs_escape(): \n, \t, \xNN for another control, DEL, a C1 control --
+ * 0x9b is a terminal's CSI -- and a byte of no UTF-8 character), but not
+ * quoted: the legend is the command to run again, its quotes and
+ * backslashes as given.  Its own escaper wrote \x09 for a tab and let C1
+ * controls and stray bytes through (tidy36).  shown.h is header-only on
+ * utf8.h: nothing of hotmemfs is linked in.
+ */
 int conform_print_legend(FILE *f, const char *label, const char *command)
 {
-	const unsigned char *c;
+	size_t n = strlen(command), off = 0;
+	char part[256];
 
 	fprintf(f, "%s: ", label);
-	for (c = (const unsigned char *)command; *c; c++) {
-		if (*c == '\n')
-			fputs("\\n", f);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(f, "\\x%02x", *c);
-		else
-			fputc(*c, f);
+	while (off < n) {
+		off += hmfs_escape(part, sizeof(part), command + off, n - off, false);
+		fputs(part, f);
 	}
 	fputc('\n', f);
 	return fflush(f) ? -errno : 0;

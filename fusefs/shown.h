@@ -19,13 +19,13 @@
  * @s's first @n bytes into @out (@len > 0 bytes, NUL-ended) as a C
  * string writes them: the text is one line on a terminal and in the log,
  * a quote around it ends where it seems to, and an escape sequence in it
- * does nothing.  \' and \\, \n, \t; \xNN for another control (an escape
- * sequence's ESC), DEL, a C1 control's two bytes and a byte of no
- * well-formed UTF-8 sequence; the rest as is.  Whole escapes and
- * characters only; the bytes of @s written (@n when all fit).  At most
- * 4 bytes a byte: @len 4 * @n + 1 holds any text.
+ * does nothing.  \' and \\ (@quoted only), \n, \t; \xNN for another
+ * control (an escape sequence's ESC), DEL, a C1 control's two bytes and a
+ * byte of no well-formed UTF-8 sequence; the rest as is.  Whole escapes
+ * and characters only; the bytes of @s written (@n when all fit).  At
+ * most 4 bytes a byte: @len 4 * @n + 1 holds any text.
  */
-static inline size_t hmfs_shown_escape(char *out, size_t len, const char *s, size_t n)
+static inline size_t hmfs_escape(char *out, size_t len, const char *s, size_t n, bool quoted)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, o = 0;
@@ -34,7 +34,7 @@ static inline size_t hmfs_shown_escape(char *out, size_t len, const char *s, siz
 		size_t seq = hmfs_utf8_seq(u + i, n - i), el = 0;
 		char e[4 * 4 + 1];
 
-		if (u[i] == '\'' || u[i] == '\\')
+		if (quoted && (u[i] == '\'' || u[i] == '\\'))
 			el = (size_t)snprintf(e, sizeof(e), "\\%c", u[i]);
 		else if (u[i] == '\n' || u[i] == '\t')
 			el = (size_t)snprintf(e, sizeof(e), "\\%c", u[i] == '\n' ? 'n' : 't');
@@ -51,6 +51,12 @@ static inline size_t hmfs_shown_escape(char *out, size_t len, const char *s, siz
 	}
 	out[o] = '\0';
 	return i;
+}
+
+/* a word of a quote ('...'): hmfs_escape(), quotes and backslashes escaped */
+static inline size_t hmfs_shown_escape(char *out, size_t len, const char *s, size_t n)
+{
+	return hmfs_escape(out, len, s, n, true);
 }
 
 /*

@@ -137,7 +137,10 @@ _Static_assert(sizeof(((struct lines_diff *)0)->gone) >= 2 * (DIFF_LINE_TEXT + 6
 /*
  * @key (of "key = value" line @l) into @keys once, "ram, probe",
  * escaped (hmfs_shown_escape()); the keys that do not fit are ", ..." (a
- * whole key or none)
+ * whole key or none).  A key is split from the list at ", ", not at ',':
+ * a saved line is the state file's, anyone's, and its key may hold a ','
+ * ("a,b = 1": key "a,b", which then hid a later "a": read as its "a,")
+ * but never a space (it ends there), so ", " only ever separates (tidy36)
  */
 static void diff_key(char *keys, size_t len, const char *l)
 {
@@ -149,9 +152,11 @@ static void diff_key(char *keys, size_t len, const char *l)
 		return;
 	/* a key that does not fit here fits in no list */
 	klen = hmfs_shown_escape(key, sizeof(key), l, raw) < raw ? sizeof(key) : strlen(key);
-	for (const char *p = keys; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 2 : 0))
-		if (!strncmp(p, key, klen) && (p[klen] == ',' || !p[klen]))
+	for (const char *p = keys, *end; *p; p = end ? end + 2 : p + strlen(p)) {
+		end = strstr(p, ", ");
+		if ((end ? (size_t)(end - p) : strlen(p)) == klen && !strncmp(p, key, klen))
 			return;
+	}
 	if (n + 2 + klen + sizeof(more) > len)
 		snprintf(keys + n, len - n, "%s", n ? more : "...");
 	else

@@ -651,6 +651,35 @@ static int ctl_without_dev_null(void)
 }
 
 /*
+ * The legend's command on one line, escaped as hotmemfs shows a state
+ * file's words (shown.h hmfs_escape()) but not quoted: a newline \n, a
+ * tab \t, ESC and a C1 CSI (0x9b) and a stray byte \xNN, quotes and
+ * backslashes as given (the command to run again).  Fails without (its
+ * own escaper: \x09, the C1 control and the stray byte raw).
+ */
+static void test_legend_escaped(void **state)
+{
+	static const char want[] = "agent#1: sh -c 'a\\b'\\n\\tx\\x1b[2J\\xc2\\x9b" "1m\\xff\xc3\xa9\n";
+	char *out = NULL, big[1000];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(conform_print_legend(f, "agent#1",
+					      "sh -c 'a\\b'\n\tx\x1b[2J\xc2\x9b" "1m\xff\xc3\xa9"), 0);
+	memset(big, '\n', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(conform_print_legend(f, "agent#2", big), 0);
+	fclose(f);
+	assert_int_equal(strncmp(out, want, strlen(want)), 0);
+	/* a command longer than one part of the escape: all of it, on one line */
+	assert_int_equal(len, strlen(want) + strlen("agent#2: \n") + 2 * (sizeof(big) - 1));
+	assert_ptr_equal(strchr(out + strlen(want), '\n'), out + len - 1);
+	free(out);
+}
+
+/*
  * conform_ctl() without a /dev/null to open (conformfix, session 15): it
  * ran hotmemctl with fd -1, conform_io's "inherit", so that its output
  * went into hotmem-conform's own stdout (the report); now refused, saying
@@ -693,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_json_as_jq),
 		cmocka_unit_test(test_ctl_without_dev_null),
 		cmocka_unit_test(test_verdict_marks),
+		cmocka_unit_test(test_legend_escaped),
 	};
 
 	skip_register_tests(tests);

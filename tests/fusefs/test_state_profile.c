@@ -215,6 +215,25 @@ static void test_diff_escaped(void **state)
 	free(always);
 }
 
+/*
+ * A saved line's key holding a ',' (an edited state file's "a,b = 1") is
+ * one key of the list: a later "a" is listed (it read as the list's "a"
+ * of "a,b") and "b" once (tidy36).  Fails without: "a,b, b", no "a".
+ */
+static void test_diff_key_comma(void **state)
+{
+	char keys[256] = "";
+
+	(void)state;
+	diff_key(keys, sizeof(keys), "a,b = 1");
+	diff_key(keys, sizeof(keys), "b = 2");
+	diff_key(keys, sizeof(keys), "b = 3");
+	diff_key(keys, sizeof(keys), "a = 4");
+	diff_key(keys, sizeof(keys), "a,b = 5");
+	diff_key(keys, sizeof(keys), "a = 6");
+	assert_string_equal(keys, "a,b, b, a");
+}
+
 /* a text of lines whose last has no newline: each line of it, the last one too */
 static void test_last_line_unended(void **state)
 {
@@ -241,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_shown_escape),
 		cmocka_unit_test(test_diff_escaped),
 		cmocka_unit_test(test_last_line_unended),
+		cmocka_unit_test(test_diff_key_comma),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
