@@ -1333,17 +1333,38 @@ struct boot_words {
  * them to parse, saved_command_line keeps them): a word carried into the
  * profile keeps them, so the /proc/cmdline of a machine booted from it
  * is the dump's byte for byte -- movablecore="256M" came back as
- * movablecore=256M, a note named dyndbg="file x +p" as dyndbg=file x +p
+ * movablecore=256M, a note named dyndbg="file x +p" as dyndbg=file x +p.
+ * A word longer than @len (hotmem's parser takes words of 511 bytes; the
+ * kernel's line holds 2047): -E2BIG, *@p past it (quotes honoured as the
+ * parser does), so that the words after it are still read -- a 600-byte
+ * dyndbg= word took every word after it out of the profile, unsaid.
  */
 static int cmdline_next_raw(const char **p, char *w, size_t len, const char **raw, int *rawlen)
 {
+	bool quoted = false;
 	int ret;
 
 	while (isspace((unsigned char)**p))
 		(*p)++;
 	*raw = *p;
 	ret = hotmem_cmdline_next(p, w, len);
+	/* from the word's start again: where the parser gave up may lie inside a quote */
+	if (ret == -E2BIG)
+		*p = *raw;
+	for (; ret == -E2BIG && **p && (quoted || !isspace((unsigned char)**p)); (*p)++)
+		quoted ^= **p == '"';
 	*rawlen = (int)(*p - *raw);
+	return ret;
+}
+
+/* the next word of @p that fits @w (cmdline_next_raw()), the longer ones skipped: > 0, else none */
+static int cmdline_next_fitting(const char **p, char *w, size_t len)
+{
+	const char *raw;
+	int rawlen, ret;
+
+	while ((ret = cmdline_next_raw(p, w, len, &raw, &rawlen)) == -E2BIG)
+		;
 	return ret;
 }
 
@@ -1377,7 +1398,7 @@ static void hp_default_hstate(const char *line, struct hp_binding *hb)
 	char w[512], err[256];
 	struct hotmem_config scratch;
 
-	while (hotmem_cmdline_next(&line, w, sizeof(w)) > 0) {
+	while (cmdline_next_fitting(&line, w, sizeof(w)) > 0) {
 		if (!word_is(w, "default_hugepagesz"))
 			continue;
 		hotmem_config_default(&scratch);
@@ -1442,7 +1463,7 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 	const char *p = line, *bound, *raw;
 	struct hp_binding hb = { .size_seen = false };
 	bool placed = false, size_word;
-	int ret, rawlen;
+	int ret, ret2, rawlen;
 
 	memset(bw, 0, sizeof(*bw));
 	hotmem_config_default(&bw->cfg);
@@ -1453,9 +1474,16 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 		line[0] = '\0';
 	hp_default_hstate(line, &hb);
 	/* the kernel's words: quotes honoured, none after a bare "--" (init's; reread30 R8) */
-	while (cmdline_next_raw(&p, w, sizeof(w), &raw, &rawlen) > 0) {
+	while ((ret2 = cmdline_next_raw(&p, w, sizeof(w), &raw, &rawlen)) > 0 || ret2 == -E2BIG) {
 		const char *word = raw;
 		int wordlen = rawlen;
+
+		if (ret2 == -E2BIG) {
+			if (say)
+				note(f, "proc/cmdline: %.40s...: a word of %d bytes, longer than hotmem's "
+					"parser takes (%zu): left out", raw, rawlen, sizeof(w) - 1);
+			continue;
+		}
 
 		bound = hp_bound_refused(&hb, w);
 		if (bound) {

@@ -8,6 +8,8 @@
 # into the next word: lowmem_reserve_ratio's was swallowed and dropped as
 # "does not set it"; and when the profile did not boot with the words
 # (here a line past hotmem's 1023 bytes) every one was dropped unsaid.
+# A proc/cmdline word longer than hotmem's parser takes is left out,
+# said, and the words after it read (they were lost with it, unsaid).
 # The dump: the real 6.12.117 qemu-512m guest's capture with proc/sys/vm.
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -44,4 +46,18 @@ same_output "$(cmdline_of "$TMP/l.profile")" "$(cat "$D/proc/cmdline")" "... the
 grep -qF 'could not infer: vm sysctls: the profile does not boot with their words (kernel command line longer than 1023 bytes): none carried (sysctl.vm.min_free_kbytes=128 sysctl.vm.watermark_scale_factor=300 sysctl.vm.lowmem_reserve_ratio="128 64 16 0 0")' \
 	"$TMP/l.notes"
 tap_ok $? "... the words left out and why, said" || diag "$(grep -i 'vm sysctls\|proc/sys/vm' "$TMP/l.notes")"
+
+# a word longer than hotmem's parser takes (511 bytes; the kernel's line
+# holds 2047), quoted blanks in it: left out, said, and the words after
+# it read (they were all lost with it, unsaid)
+rm "$V/min_free_kbytes" "$V/watermark_scale_factor" "$V/lowmem_reserve_ratio"
+python3 -c "print('console=ttyS0 dyndbg=\"' + 'x' * 600 + ' +p\" hotmem.kernel_alloc=off memhp_default_state=online')" \
+	>"$D/proc/cmdline"
+"$HM" profile --from-sysfs "$D" -o "$TMP/w.profile" 2>"$TMP/w.notes"
+tap_ok $? "a dump whose proc/cmdline has a 612-byte dyndbg= word: hotmem profile --from-sysfs"
+is "$(cmdline_of "$TMP/w.profile")" "hotmem.kernel_alloc=off memhp_default_state=online" \
+	"... the words after it carried"
+grep -qF "could not infer: proc/cmdline: dyndbg=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...: a word of 612 bytes, longer than hotmem's parser takes (511): left out" \
+	"$TMP/w.notes"
+tap_ok $? "... the long one left out, said" || diag "$(grep 'proc/cmdline' "$TMP/w.notes")"
 done_testing
