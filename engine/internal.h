@@ -640,19 +640,21 @@ struct kmem_log_entry {
 /*
  * A free block of pageblocks claimed for another migratetype by
  * __rmqueue_fallback() (6.12 steal_suitable_fallback(): "Take ownership
- * for orders >= pageblock_order"): what unclaim_pageblocks() needs to
- * give it back
+ * for orders >= pageblock_order"), or the pageblock of a smaller free
+ * block claimed because half of it was free or alike (its sub-pageblock
+ * claim: @pfn the pageblock's first, @order pageblock_order): what
+ * unclaim_pageblocks() needs to give it back
  */
 struct pageblock_claim {
-	unsigned long pfn;		/* the free block's head */
+	unsigned long pfn;		/* the free block's head, or the pageblock's */
 	unsigned char order;		/* its order, >= pageblock_order */
 	unsigned char from, to;		/* the list it left, the type claimed */
 	bool claimed;			/* a claim was made, or a boost (below) */
 	unsigned char old_mt[MAX_ORDER_NR_PAGES / pageblock_nr_pages];	/* each pageblock's */
 	/*
-	 * A steal of less than a pageblock (order < pageblock_order: no
-	 * pageblock changed, only @boost) boosts the zone's watermarks
-	 * instead (6.12 steal_suitable_fallback() -> boost_watermark()), and
+	 * A steal of less than a pageblock boosts the zone's watermarks
+	 * first, claim or not (6.12 steal_suitable_fallback() ->
+	 * boost_watermark(); order 0 here when no pageblock changed), and
 	 * rmqueue() runs kswapd (wakeup_kswapd(), page_alloc.c): what each
 	 * changed, for the rewind to take back -- the zone (@boost_nid,
 	 * @boost_zid) and its boost's rise, each zone's boost kswapd took

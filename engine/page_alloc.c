@@ -780,14 +780,18 @@ static const int fallbacks[MIGRATE_PCPTYPES][2] = {
 /*
  * What a claim changed, for @claim's asker (kmem.c: the rewind of the
  * kernel's allocations gives it back, unclaim_pageblocks()): the free
- * block, the list it left and each pageblock's migratetype before.
+ * block -- or the one pageblock of a sub-pageblock claim --, the list it
+ * left and each pageblock's migratetype before.  A boost the same steal
+ * raised before it (steal_boost()) is kept beside it.
  */
 static void note_claim(struct hotmem *hm, struct pageblock_claim *claim, unsigned long pfn,
 		       unsigned int order, int from, int to)
 {
-	*claim = (struct pageblock_claim){ .pfn = pfn, .order = (unsigned char)order,
-					   .from = (unsigned char)from, .to = (unsigned char)to,
-					   .claimed = true };
+	claim->pfn = pfn;
+	claim->order = (unsigned char)order;
+	claim->from = (unsigned char)from;
+	claim->to = (unsigned char)to;
+	claim->claimed = true;
 	for (unsigned long i = 0; i < (1UL << order) / pageblock_nr_pages; i++)
 		claim->old_mt[i] =
 			(unsigned char)get_pfnblock_migratetype(hm, pfn + i * pageblock_nr_pages);
@@ -824,8 +828,8 @@ static unsigned long boost_watermark(struct hotmem *hm, struct zone *z)
 
 /*
  * 6.12 steal_suitable_fallback() for a block below pageblock_order,
- * before it decides whether to claim the pageblock (not modelled: the
- * piece is borrowed): "Boost watermarks to increase reclaim pressure to
+ * before it decides whether to claim the pageblock (claim_pageblock()),
+ * claimed or not: "Boost watermarks to increase reclaim pressure to
  * reduce the likelihood of future fallbacks" and, with ALLOC_KSWAPD,
  * ZONE_BOOSTED_WATERMARK for rmqueue() to wake kswapd.  Every engine
  * allocation is GFP_KERNEL, GFP_HIGHUSER_MOVABLE or alike: all have
@@ -839,10 +843,98 @@ static void steal_boost(struct hotmem *hm, struct zone *z, struct pageblock_clai
 	if (!raised)
 		return;
 	z->boosted_watermark = true;
+	if (!claim)
+		return;
+	claim->claimed = true;
+	claim->boost = raised;
+	claim->boost_nid = (short)z->node;
+	claim->boost_zid = (unsigned char)z->idx;
+}
+
+/*
+ * 6.12 can_steal_fallback() of a free block of @order: may the steal
+ * take its whole pageblock?  A kernel allocation always; a movable one
+ * from a block of half a pageblock's order up -- a smaller one only
+ * borrows, "it won't cause permanent fragmentation".
+ * page_group_by_mobility_disabled (a machine under 2048 pages a
+ * migratetype's pageblocks) is never the engine's.
+ */
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	return order >= pageblock_order / 2 || start_mt == MIGRATE_RECLAIMABLE ||
+	       start_mt == MIGRATE_UNMOVABLE;
+}
+
+/*
+ * 6.12 prep_move_freepages_block() with its counts: false for a
+ * pageblock the zone does not span whole ("don't touch ranges that
+ * straddle into other zones": DMA's first, from pfn 1), else its free
+ * pages in *@free and, of the rest, those migration could move
+ * (PageLRU() || __PageMovable(): the engine's PG_movable) in *@movable.
+ * The span is read under span_lock, never taken with a zone's lock
+ * the other way round.  zone->lock held.
+ */
+static bool prep_move_freepages_block(struct hotmem *hm, struct zone *z, unsigned long start,
+				      unsigned long *free, unsigned long *movable)
+{
+	const unsigned long end = start + pageblock_nr_pages;
+	bool spans;
+
+	pthread_rwlock_rdlock(&hm->span_lock);
+	spans = start >= z->zone_start_pfn && end <= zone_end_pfn(z);
+	pthread_rwlock_unlock(&hm->span_lock);
+	if (!spans)
+		return false;
+	*free = *movable = 0;
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *page = pfn_to_page(hm, pfn);
+
+		if (PageBuddy(page)) {
+			*free += 1UL << buddy_order(page);
+			pfn += 1UL << buddy_order(page);
+			continue;
+		}
+		if (PageMovable(page))
+			(*movable)++;
+		pfn++;
+	}
+	return true;
+}
+
+/*
+ * 6.12 steal_suitable_fallback()'s sub-pageblock claim: the pageblock of
+ * the free block at @pfn (of order below pageblock_order, on @block_mt's
+ * list) becomes @start_mt's when at least half of it is free or alike --
+ * for a movable allocation its movable pages, for a kernel one falling
+ * back to a movable pageblock what is neither free nor movable, else
+ * none ("be conservative") -- and its free pages move to @start_mt's
+ * lists (__move_freepages_block(): to the tail, then
+ * set_pageblock_migratetype()).  6.15 try_to_claim_block(), same rule.
+ * True when claimed: the caller takes its page from @start_mt's lists
+ * (__rmqueue_smallest()).  @claim (NULL: nobody asks) is told what
+ * changed.  zone->lock held.
+ */
+static bool claim_pageblock(struct hotmem *hm, struct zone *z, unsigned long pfn, int block_mt,
+			    int start_mt, struct pageblock_claim *claim)
+{
+	const unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages);
+	unsigned long free, movable, alike;
+
+	if (!prep_move_freepages_block(hm, z, start, &free, &movable))
+		return false;
+	if (start_mt == MIGRATE_MOVABLE)
+		alike = movable;
+	else if (block_mt == MIGRATE_MOVABLE)
+		alike = pageblock_nr_pages - (free + movable);
+	else
+		alike = 0;
+	if (free + alike < pageblock_nr_pages / 2)
+		return false;
 	if (claim)
-		*claim = (struct pageblock_claim){ .claimed = true, .boost = raised,
-						   .boost_nid = (short)z->node,
-						   .boost_zid = (unsigned char)z->idx };
+		note_claim(hm, claim, start, pageblock_order, block_mt, start_mt);
+	move_freepages_block(hm, z, start, start_mt);
+	set_pageblock_migratetype(hm, start, start_mt);
+	return true;
 }
 
 /*
@@ -850,11 +942,16 @@ static void steal_boost(struct hotmem *hm, struct zone *z, struct pageblock_clai
  * pageblock is claimed for the new type, a smaller piece is only borrowed
  * and leaves a mixed pageblock behind — which is how unmovable pages end up
  * where offlining later trips over them.  The claim is 6.12
- * steal_suitable_fallback()'s "Take ownership for orders >=
- * pageblock_order" (try_to_claim_block() from 6.15): change_pageblock_range()
- * of the whole free block.  Its sub-pageblock claim (a block at least half
- * free or alike) is not modelled: a smaller piece is always borrowed.
- * @claim (NULL: nobody asks) is told what a claim changed.
+ * steal_suitable_fallback()'s (try_to_claim_block() from 6.15): a free
+ * block of pageblock_order or more is "Take ownership for orders >=
+ * pageblock_order", change_pageblock_range() of all of it; a smaller one
+ * boosts the watermarks (steal_boost()) and then claims its pageblock
+ * when the allocation may (can_steal_fallback()) and half of it is free
+ * or alike (claim_pageblock()), else the piece is borrowed.  Not
+ * modelled: a movable allocation that may not claim takes the smallest
+ * piece rather than the largest (6.12's find_smallest), and
+ * ALLOC_NOFRAGMENT.  @claim (NULL: nobody asks) is told what a claim or
+ * a boost changed.
  */
 static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 				       unsigned int order, int start_mt,
@@ -871,6 +968,9 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 				continue;
 			page = container_of(l->next, struct page, lru);
 			pfn = page_to_pfn(hm, page);
+			/* this steal's alone: a claim of the caller's earlier one is consumed */
+			if (claim)
+				*claim = (struct pageblock_claim){ .claimed = false };
 			if (o >= pageblock_order) {
 				if (claim)
 					note_claim(hm, claim, pfn, (unsigned int)o, mt, start_mt);
@@ -882,6 +982,10 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 				return __rmqueue_smallest(z, order, start_mt);
 			}
 			steal_boost(hm, z, claim);
+			if (can_steal_fallback((unsigned int)o, start_mt) &&
+			    claim_pageblock(hm, z, pfn, get_pfnblock_migratetype(hm, pfn), start_mt,
+					    claim))
+				return __rmqueue_smallest(z, order, start_mt);
 			del_page_from_free_list(z, page, (unsigned int)o);
 			expand(z, page, order, (unsigned int)o, mt);
 			return page;
@@ -905,9 +1009,14 @@ static bool unclaim_one(struct hotmem *hm, const struct pageblock_claim *c, unsi
  * What a steal's boost_watermark() and the kswapd run it woke changed
  * (steal_boost(), kswapd()) taken back, newest first: the boosts kswapd
  * took back are given back and its failures taken off the node, then
- * the rise is taken off the zone.  No kernel does this either: kmem.c's
- * rewind, a failed add's unwind (the guest keeps its boost after it
- * refused a DIMM: docs/engine.md "Watermark boost").
+ * the rise is taken off the zone.  No kernel does this: kmem.c's rewind
+ * and a failed add's unwind.  A divergence by choice: 6.12 keeps a boost
+ * its failed add_memory() raised (a 6.12.117 guest read DMA32's min
+ * 605 + 512 after refusing a DIMM), hotmem's rule is that a failed
+ * operation leaves the machine as it was -- and a rewind must, the
+ * state file restoring it exactly; the boost is transient in the kernel
+ * too (kswapd's next run, any setup of the marks), so keeping it would
+ * buy little (docs/engine.md "Watermark boost").
  */
 static void unboost(struct hotmem *hm, const struct pageblock_claim *c)
 {

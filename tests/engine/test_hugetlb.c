@@ -2342,17 +2342,130 @@ static struct page *dma32_unmovable(struct hotmem *hm)
 }
 
 /*
+ * The movable pageblocks of node 0 full of movable pages but one in
+ * @every (the workload's, PG_movable; those the fill put in other
+ * pageblocks kept): a kernel allocation falling back
+ * there finds a pageblock neither half free nor alike (6.12
+ * steal_suitable_fallback(): free + alike < pageblock_nr_pages / 2) and
+ * borrows its page.  The fill's own fallbacks are forgotten: no boost,
+ * kswapd not given up.
+ */
+static void movable_blocks_full(struct hotmem *hm, unsigned long every)
+{
+	struct zone *z = &NODE_DATA(hm, 0)->node_zones[ZONE_DMA32];
+	const unsigned long nr = 1UL << 17;
+	unsigned long *h = calloc(nr, sizeof(*h));
+	long got;
+
+	assert_non_null(h);
+	got = hotmem_alloc_pages(hm, 0, HM_ALLOC_MOVABLE, nr, h);
+	assert_true(got > 0 && got < (long)nr);
+	/* DMA32's free pages below its min too: movable, as a user page's */
+	for (struct page *p; (p = alloc_pages_zone(hm, z, 0, MIGRATE_MOVABLE, true, ZONE_MOVABLE));)
+		set_page_flag(p, PG_movable);
+	for (long i = 0; i < got; i += (long)every) {
+		uint64_t pfn;
+
+		assert_int_equal(hotmem_handle_pfn(hm, h[i], &pfn), 0);
+		/* one a movable pageblock holds: the fill may have borrowed others */
+		if (get_pfnblock_migratetype(hm, pfn) == MIGRATE_MOVABLE)
+			assert_int_equal(hotmem_free_page(hm, h[i]), 0);
+	}
+	free(h);
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 10), 0);
+	NODE_DATA(hm, 0)->kswapd_failures = 0;
+}
+
+/* the free pages of @z on @mt's lists */
+static unsigned long free_on(struct zone *z, int mt)
+{
+	unsigned long n = 0;
+
+	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++) {
+		struct list_head *l = &z->free_area[o].free_list[mt];
+
+		for (struct list_head *e = l->next; e != l; e = e->next)
+			n += 1UL << o;
+	}
+	return n;
+}
+
+/*
+ * 6.12's sub-pageblock claim.  With the pool holding every free 2 MiB
+ * block, an unmovable page falls back to a piece of a movable pageblock
+ * at least half free (an idle kernel's boot leaves such): the steal
+ * boosts the marks (taken back by the kswapd run it wakes) and claims
+ * the pageblock -- its migratetype Unmovable, its free pages on the
+ * Unmovable lists --, so the next unmovable pages come from it with no
+ * fallback and no boost.  Given back (kmem.c's rewind), the pageblock
+ * is Movable again with its free pages, and the boost's failure gone.
+ * Before the claim was modelled every page borrowed (fails: the type).
+ */
+static void test_fallback_claims_a_half_free_pageblock(void **state)
+{
+	struct hotmem *hm = pool_filled();
+	struct pglist_data *pgdat = NODE_DATA(hm, 0);
+	struct zone *z = &pgdat->node_zones[ZONE_DMA32];
+	struct pageblock_claim claim = { .claimed = false };
+	const struct alloc_context ac = {
+		.nid = 0, .highest_zoneidx = ZONE_NORMAL, .migratetype = MIGRATE_UNMOVABLE,
+		.claim = &claim,
+	};
+	unsigned long pb, unmovable;
+	struct page *page;
+	int failures;
+
+	(void)state;
+	while (free_on(z, MIGRATE_UNMOVABLE))
+		assert_non_null(dma32_unmovable(hm));
+	failures = pgdat->kswapd_failures;
+	page = __alloc_pages(hm, 0, &ac);
+	assert_non_null(page);
+	assert_int_equal(page_zone(hm, page), z);
+	assert_true(claim.claimed);
+	assert_int_equal(claim.order, pageblock_order);
+	pb = ALIGN_DOWN(page_to_pfn(hm, page), pageblock_nr_pages);
+	assert_int_equal(claim.pfn, pb);
+	assert_int_equal(claim.from, MIGRATE_MOVABLE);
+	assert_int_equal(get_pfnblock_migratetype(hm, pb), MIGRATE_UNMOVABLE);
+	/* boosted, and taken back by kswapd: one failure */
+	assert_int_equal(claim.boost, pageblock_nr_pages);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_int_equal(pgdat->kswapd_failures, failures + 1);
+	unmovable = free_on(z, MIGRATE_UNMOVABLE);
+	assert_true(unmovable >= pageblock_nr_pages / 2 - 1);
+	/* the next ones come from the claimed pageblock: no fallback, no kswapd run */
+	for (unsigned long i = 0; i < unmovable / 2; i++) {
+		struct page *p = dma32_unmovable(hm);
+
+		assert_non_null(p);
+		assert_int_equal(ALIGN_DOWN(page_to_pfn(hm, p), pageblock_nr_pages), pb);
+		__free_pages(hm, p, 0);
+	}
+	assert_int_equal(pgdat->kswapd_failures, failures + 1);
+	/* given back: Movable again, its free pages with it, kswapd's failure gone */
+	__free_pages(hm, page, 0);
+	unclaim_pageblocks(hm, &claim);
+	assert_int_equal(get_pfnblock_migratetype(hm, pb), MIGRATE_MOVABLE);
+	assert_int_equal(free_on(z, MIGRATE_UNMOVABLE), 0);
+	assert_int_equal(pgdat->kswapd_failures, failures);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * 6.12's watermark boost (docs/engine.md "Watermark boost").  With the
- * pool holding every free 2 MiB block, an unmovable page takes less
- * than a pageblock of a movable one (__rmqueue_fallback()), and
- * boost_watermark() raises DMA32's marks by a pageblock; rmqueue()
- * wakes kswapd, which reclaims nothing here: the node balanced (DMA
- * above its high mark), it takes the boost back and counts a failure.
- * At MAX_RECLAIM_RETRIES (16) the node is hopeless, kswapd is not
- * woken and the boosts stay, up to 1.5 times the high mark
- * (watermark_boost_factor 15000), in the allocator's check and in
- * zoneinfo; the marks set up again (a vm.watermark_scale_factor write)
- * drop the boost and leave the node hopeless.
+ * pool holding every free 2 MiB block and the movable pageblocks full
+ * of movable pages, an unmovable page borrows a piece of one
+ * (__rmqueue_fallback(): no claim), and boost_watermark() raises
+ * DMA32's marks by a pageblock; rmqueue() wakes kswapd, which reclaims
+ * nothing here: the node balanced (DMA above its high mark), it takes
+ * the boost back and counts a failure.  At MAX_RECLAIM_RETRIES (16) the
+ * node is hopeless, kswapd is not woken and the boosts stay, up to 1.5
+ * times the high mark (watermark_boost_factor 15000), in the
+ * allocator's check and in zoneinfo; the marks set up again (a
+ * vm.watermark_scale_factor write) drop the boost and leave the node
+ * hopeless.
  */
 static void test_fallback_steal_boosts_until_kswapd_gives_up(void **state)
 {
@@ -2363,6 +2476,9 @@ static void test_fallback_steal_boosts_until_kswapd_gives_up(void **state)
 	int n;
 
 	(void)state;
+	/* room above the min: 16 of the pool's pageblocks filled and half freed */
+	assert_int_equal(hotmem_hugetlb_free(hm, 16), 16);
+	movable_blocks_full(hm, 2);
 	assert_int_equal(z->watermark_boost, 0);
 	assert_int_equal(pgdat->kswapd_failures, 0);
 	for (n = 0; n < 100000 && pgdat->kswapd_failures < 16; n++) {
@@ -2401,21 +2517,24 @@ static void test_fallback_steal_boosts_until_kswapd_gives_up(void **state)
 }
 
 /*
- * A DIMM the filled pool leaves no room for: its memmap's base pages
- * steal, boost DMA32 and run kswapd until the node is hopeless, and the
- * boosted min refuses the rest (-ENOMEM, as the guest's add_memory
- * failed: tests/fusefs/369).  The failed add leaves the machine as it
- * was: no boost, no kswapd failure (the guest keeps its boost: hotmem's
- * failed operation changes nothing).
+ * A DIMM the filled pool and the movable pageblocks leave no room for:
+ * its memmap's base pages borrow, boost DMA32 and run kswapd until the
+ * node is hopeless, and the boosted min refuses the rest (-ENOMEM).  The
+ * failed add leaves the machine as it was: no boost, no kswapd failure
+ * (the kernel keeps its boost: hotmem's failed operation changes
+ * nothing, docs/engine.md "Watermark boost").
  */
 static void test_failed_add_takes_its_boost_back(void **state)
 {
 	struct hotmem *hm = pool_filled();
 	struct pglist_data *pgdat = NODE_DATA(hm, 0);
 	struct zone *z = &pgdat->node_zones[ZONE_DMA32];
-	const unsigned long free = z->nr_free_pages;
+	unsigned long free;
 
 	(void)state;
+	assert_int_equal(hotmem_hugetlb_free(hm, 8), 8);
+	movable_blocks_full(hm, 2);
+	free = z->nr_free_pages;
 	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 512 * MiB, 0, -1), -ENOMEM);
 	assert_int_equal(z->watermark_boost, 0);
 	assert_int_equal(pgdat->kswapd_failures, 0);
@@ -2426,6 +2545,7 @@ static void test_failed_add_takes_its_boost_back(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fallback_claims_a_half_free_pageblock),
 		cmocka_unit_test(test_fallback_steal_boosts_until_kswapd_gives_up),
 		cmocka_unit_test(test_failed_add_takes_its_boost_back),
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
