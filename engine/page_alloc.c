@@ -1971,6 +1971,21 @@ int hotmem_set_min_free_kbytes(struct hotmem *hm, long long kbytes)
 	return hotmem_restore_min_free_kbytes(hm, kbytes, kbytes);
 }
 
+/*
+ * vm.watermark_boost_factor as 6.12's handler takes a write
+ * (proc_dointvec_minmax() with extra1 SYSCTL_ZERO, no max): 0 disables
+ * boosting, any other value is boost_watermark()'s cap in ten-thousandths
+ * of the high mark from the next steal on.  A plain int the kernel reads
+ * with no lock: an atomic here.  The boosts already raised stay.
+ */
+int set_watermark_boost_factor(struct hotmem *hm, long long factor)
+{
+	if (factor < 0 || factor > INT_MAX)
+		return -EINVAL;
+	atomic_store(&hm->watermark_boost_factor, (int)factor);
+	return 0;
+}
+
 /* one of the watermark sysctls' ints, read under their lock */
 static int wmark_sysctl_read(struct hotmem *hm, const int *v)
 {

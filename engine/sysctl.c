@@ -158,10 +158,12 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
  *  VM_PCP_FRACTION: percpu_pagelist_high_fraction_sysctl_handler(), 0 or
  *  at least MIN_PERCPU_PAGELIST_HIGH_FRACTION (8); VM_ZONELIST_ORDER:
  *  numa_zonelist_order_handler(), 'd' or 'D' first, else warned and
- *  -EINVAL.
+ *  -EINVAL; VM_BOOST_FACTOR: proc_dointvec_minmax() from 0, stored
+ *  (set_watermark_boost_factor(): a sysctl the engine models that
+ *  hotmemfs serves no file of yet).
  */
 enum vm_parse { VM_INT, VM_ULONG, VM_JIFFIES, VM_ANY, VM_COMPACT, VM_PCP_FRACTION,
-		VM_ZONELIST_ORDER };
+		VM_ZONELIST_ORDER, VM_BOOST_FACTOR };
 
 #define VM_HZ 250	/* Debian's CONFIG_HZ_250 */
 
@@ -211,13 +213,15 @@ static const struct vm_unmodelled {
 	{ "swappiness", VM_INT, 0, 200 },
 	{ "unprivileged_userfaultfd", VM_INT, 0, 1 },
 	{ "vfs_cache_pressure", VM_INT, 0, INT_MAX },
-	{ "watermark_boost_factor", VM_INT, 0, INT_MAX },
+	/* the engine's (boost_watermark()), stored: no hotmemfs file yet */
+	{ "watermark_boost_factor", VM_BOOST_FACTOR, 0, INT_MAX },
 	{ "zone_reclaim_mode", VM_INT, 0, INT_MAX },
 };
 
 /*
  * A write of @val to unmodelled vm sysctl @u as its handler takes it: 0
- * or -EINVAL, *@used the bytes taken; nothing stored
+ * or -EINVAL, *@used the bytes taken; nothing stored but
+ * watermark_boost_factor, which the engine's allocator reads
  */
 static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u, const char *val,
 			       size_t len, size_t *used)
@@ -243,6 +247,9 @@ static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u,
 	case VM_PCP_FRACTION:
 		ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
 		return ret ? ret : v && v < 8 ? -EINVAL : 0;
+	case VM_BOOST_FACTOR:
+		ret = hmu_sysctl_get_ints(val, len, &v, 1, u->min, u->max, used);
+		return ret ? ret : set_watermark_boost_factor(hm, v);
 	case VM_ZONELIST_ORDER:
 		if (*val == 'd' || *val == 'D')
 			return 0;

@@ -2517,6 +2517,41 @@ static void test_fallback_steal_boosts_until_kswapd_gives_up(void **state)
 }
 
 /*
+ * vm.watermark_boost_factor (6.12 boost_watermark(), its handler
+ * proc_dointvec_minmax() from 0): 0 disables the boost -- steals raise
+ * nothing and wake no kswapd --, 10000 caps it at the high mark where
+ * 15000 let it reach 1.5 times (the test before).  Before the factor
+ * was stored the boost came whatever was written.
+ */
+static void test_watermark_boost_factor_sets_the_cap(void **state)
+{
+	struct hotmem *hm = pool_filled();
+	struct pglist_data *pgdat = NODE_DATA(hm, 0);
+	struct zone *z = &pgdat->node_zones[ZONE_DMA32];
+	int n;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_free(hm, 16), 16);
+	movable_blocks_full(hm, 2);
+	assert_int_equal(set_watermark_boost_factor(hm, -1), -EINVAL);
+	assert_int_equal(set_watermark_boost_factor(hm, 0), 0);
+	for (n = 0; n < 100; n++) {
+		assert_non_null(dma32_unmovable(hm));
+		assert_int_equal(z->watermark_boost, 0);
+	}
+	assert_int_equal(pgdat->kswapd_failures, 0);
+	/* a cap between one pageblock and two: the second rise stops at it */
+	assert_in_range(z->_watermark[WMARK_HIGH], pageblock_nr_pages + 1,
+			2 * pageblock_nr_pages - 1);
+	assert_int_equal(set_watermark_boost_factor(hm, 10000), 0);
+	for (n = 0; n < 100000 && dma32_unmovable(hm); n++)
+		;
+	assert_int_equal(pgdat->kswapd_failures, 16);
+	assert_int_equal(z->watermark_boost, z->_watermark[WMARK_HIGH]);
+	hotmem_destroy(hm);
+}
+
+/*
  * A DIMM the filled pool and the movable pageblocks leave no room for:
  * its memmap's base pages borrow, boost DMA32 and run kswapd until the
  * node is hopeless, and the boosted min refuses the rest (-ENOMEM).  The
@@ -2547,6 +2582,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fallback_claims_a_half_free_pageblock),
 		cmocka_unit_test(test_fallback_steal_boosts_until_kswapd_gives_up),
+		cmocka_unit_test(test_watermark_boost_factor_sets_the_cap),
 		cmocka_unit_test(test_failed_add_takes_its_boost_back),
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
 		cmocka_unit_test(test_hvo_moves_the_head_to_a_new_page),
