@@ -276,8 +276,10 @@ static void say_overridden(struct hmd *d, const struct hmd_config *n)
 }
 
 /*
- * A reload answered, @ok: its configuration taken (or refused), written
- * as "N ok" or "N refused" to $RUNTIME_DIRECTORY/reloaded (the first of
+ * A reload answered, @how: "ok" its configuration taken, "refused" not,
+ * "partial" taken but for dry_run = no (another hotmemd holds the state
+ * dir's lock, writer_lock()): written as "N ok" etc. to
+ * $RUNTIME_DIRECTORY/reloaded (the first of
  * systemd's list; none outside systemd), for hotmemd.service's
  * ExecReload=, which waits for that file: systemd 252 (Debian 12) ends a
  * reload job when ExecReload= exits, and a `kill -HUP` alone exits
@@ -286,7 +288,7 @@ static void say_overridden(struct hmd *d, const struct hmd_config *n)
  * notify-reload (253) would make this systemd's job.  Written whole
  * (a rename), so a reader never sees half of it; a failure only said.
  */
-static void say_reloaded(struct hmd *d, bool ok)
+static void say_reloaded(struct hmd *d, const char *how)
 {
 	const char *dirs = getenv("RUNTIME_DIRECTORY");
 	char dir[HMD_PATH_MAX], path[HMD_PATH_MAX + 16], tmp[HMD_PATH_MAX + 16];
@@ -301,7 +303,7 @@ static void say_reloaded(struct hmd *d, bool ok)
 	f = fopen(tmp, "we");
 	if (!f)
 		goto fail;
-	fprintf(f, "%lu %s\n", d->n_reloads, ok ? "ok" : "refused");
+	fprintf(f, "%lu %s\n", d->n_reloads, how);
 	if (fclose(f) || rename(tmp, path))
 		goto fail;
 	return;
@@ -316,15 +318,18 @@ fail:
  * state dir's lock a start takes (a dry run's does not), as if it started
  * so; another hotmemd holding it keeps this one a dry run (said by
  * hmd_state_lock()).  Without, two wrote every block (reread36 R5).
+ * False then: the file's dry_run = no is not applied, the reload only
+ * partly done -- not "ok" to `systemctl reload` (say_reloaded()).
  */
-static void writer_lock(struct hmd *d, struct hmd_config *n)
+static bool writer_lock(struct hmd *d, struct hmd_config *n)
 {
 	if (!d->cfg.dry_run || n->dry_run)
-		return;
+		return true;
 	d->cfg.dry_run = false;
 	if (hmd_state_lock(d, true))
 		n->dry_run = true;
 	d->cfg.dry_run = true;
+	return !n->dry_run;
 }
 
 static void reload(struct hmd *d)
@@ -332,7 +337,7 @@ static void reload(struct hmd *d)
 	struct hmd_config *n = malloc(sizeof(*n));
 	char err[HMD_ERR_MAX];
 	struct timespec ts;
-	bool ok = false;
+	const char *how = "refused";
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
@@ -349,17 +354,16 @@ static void reload(struct hmd *d)
 	}
 	say_overridden(d, n);
 	keep_restart_keys(d, n);
-	writer_lock(d, n);
+	how = writer_lock(d, n) ? "ok" : "partial";
 	d->cfg = *n;
 	hmd_log_setup(d);
 	hmd_check_node_policies(d);
 	hmd_coldplug(d, false);
 	hmd_log_ev(d, LOG_INFO, HMD_MSGID_RELOADED, -1, NULL, hmd_policy_name(d->cfg.policy), 0,
 		   "configuration reloaded");
-	ok = true;
 out:
 	free(n);
-	say_reloaded(d, ok);
+	say_reloaded(d, how);
 	/* a SIGTERM met by the rescan: its signal is still pending, never read */
 	if (hmd_stop_requested(d)) {
 		say_stopping(d, d->stop_signal);

@@ -4,11 +4,13 @@
 # job when that command exits, and `systemctl reload hotmemd && <hot-add>`
 # had the add decided by the old configuration.  hotmemd writes "N ok" to
 # $RUNTIME_DIRECTORY/reloaded after each reload; the command waits for it.
-# Here the unit's own line, run as systemd runs it ($MAINPID in its
-# environment), with the test's hotmemd and directory in place of
-# /usr/local/bin/hotmemd and /run/hotmemd: hotmemd stopped (SIGSTOP), the
-# command keeps waiting (polling); let go, it returns 0 and the reload is
-# in hotmemd's log.
+# Here the unit's own line, run as systemd runs it ($MAINPID and
+# $RUNTIME_DIRECTORY in its environment, a list of two: the first is
+# hotmemd's), with the test's hotmemd in place of /usr/local/bin/hotmemd:
+# hotmemd stopped (SIGSTOP), the command keeps waiting (polling); let go,
+# it returns 0 and the reload is in hotmemd's log.  The line named
+# /run/hotmemd/reloaded, whatever RuntimeDirectory= said; it reads
+# $RUNTIME_DIRECTORY's first entry now.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_tool pgrep procps
@@ -16,24 +18,23 @@ root=$TMP/root run=$TMP/run
 mk_sysroot "$root"
 mk_blocks "$root" 0 15 online Normal
 zone_add "$root" 0 Normal 524288
-mkdir -p "$run"
+mkdir -p "$run" "$TMP/run2"
+export RUNTIME_DIRECTORY=$run:$TMP/run2
 log=$TMP/log
 : >"$log"
-RUNTIME_DIRECTORY=$run "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
+"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
 	--netlink=no 2>"$log" &
 dpid=$!
 _pids+=("$dpid")
 check "hotmemd ready" wait_for 10 grep -q "ready: sysroot" "$log"
-line=$(sed -n 's/^ExecReload=//p' "$HOTMEM_SRC/unit-files/hotmemd.service")
-line=${line//\/usr\/local\/bin\/hotmemd/$HOTMEMD --config \/dev\/null}
-line=${line//\/run\/hotmemd/$run}
-# sh -c '...': the words after sh -c, unquoted as systemd splits them
-cmd=$(sed -n "s/^\/bin\/sh -c '\(.*\)'$/\1/p" <<<"$line")
+cmd=$(exec_reload_cmd)
 check "ExecReload= is /bin/sh -c '...'" test -n "$cmd"
+check "... naming no directory of its own" bash -c '! grep -q /run/ <<<"$1"' _ "$cmd"
 kill -STOP "$dpid"
-MAINPID=$dpid sh -c "$cmd" 2>"$TMP/reload.err" &
+# bounded: a line polling a file hotmemd never writes fails, not hangs
+MAINPID=$dpid timeout 30 sh -c "$cmd" 2>"$TMP/reload.err" &
 rpid=$!
-polls() { pgrep -P "$rpid" -x sleep >/dev/null; }
+polls() { pgrep -P "$(pgrep -P "$rpid" -x sh)" -x sleep >/dev/null; }
 check "hotmemd stopped: ExecReload= still waits for its reload (polls)" \
 	wait_for 10 polls
 kill -CONT "$dpid"

@@ -4,7 +4,9 @@
 # dry_run off makes it a writer: it takes the lock then, so a second
 # hotmemd on the same state dir is refused, as beside one started writing
 # (reread36 R5: it was not, and both decided and wrote every block).  And
-# where another hotmemd holds the lock, that reload keeps the dry run.
+# where another hotmemd holds the lock, that reload keeps the dry run:
+# it writes "1 partial" to $RUNTIME_DIRECTORY/reloaded, not "1 ok", and
+# hotmemd.service's ExecReload= fails (`systemctl reload` says so).
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 root=$TMP/root
@@ -14,7 +16,8 @@ zone_add "$root" 0 Normal 524288
 mkdir -p "$TMP/state"
 start() { # start N CONF: hotmemd N on $TMP/state, its log $TMP/N.log, pid in pN
 	: >"$TMP/$1.log"
-	"$HOTMEMD" --config "$2" --sysroot "$root" --state-dir "$TMP/state" --netlink=no 2>"$TMP/$1.log" &
+	mkdir -p "$TMP/run$1"
+	RUNTIME_DIRECTORY=$TMP/run$1 "$HOTMEMD" --config "$2" --sysroot "$root" --state-dir "$TMP/state" --netlink=no 2>"$TMP/$1.log" &
 	eval "p$1=\$!"
 	_pids+=("$!")
 }
@@ -44,8 +47,14 @@ printf '[hotmemd]\ndry_run = yes\n' >"$TMP/a.conf"
 start 4 "$TMP/a.conf"
 check "hotmemd 4: a dry run beside it, ready" wait_for 10 grep -q "ready: sysroot .*, dry run" "$TMP/4.log"
 printf '[hotmemd]\ndry_run = no\n' >"$TMP/a.conf"
-kill -HUP "$p4"
+# the unit's ExecReload=, its --check-config on hotmemd 4's file
+cmd=$(exec_reload_cmd)
+cmd=${cmd//--config \/dev\/null/--config $TMP\/a.conf}
+RUNTIME_DIRECTORY=$TMP/run4 MAINPID=$p4 timeout 20 sh -c "$cmd"
+rc=$?
 check "hotmemd 4 reloaded" wait_for 10 grep -q "configuration reloaded" "$TMP/4.log"
+is "$(cat "$TMP/run4/reloaded")" "1 partial" "... RUNTIME_DIRECTORY/reloaded says 1 partial"
+is "$rc" 1 "... and hotmemd.service's ExecReload= fails"
 check "... saying dry_run = no is not applied: hotmemd 3 holds the lock" \
 	grep -q "state dir $TMP/state is in use by another hotmemd (pid $p3 holds its lock): dry_run = no not applied, still a dry run" "$TMP/4.log"
 kill -USR1 "$p4"

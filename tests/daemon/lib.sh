@@ -228,6 +228,19 @@ sock_add() {
 		wait_for 10 sh -c "[ \"\$(cat '$root/sys/devices/system/memory/memory$1/state')\" = online ]"
 }
 
+# exec_reload_cmd: the shell command of unit-files/hotmemd.service's
+# ExecReload= (/bin/sh -c '...'), as systemd hands it to sh ($$ and %%
+# unescaped), the test's hotmemd (--config /dev/null) in place of
+# /usr/local/bin/hotmemd; run it with RUNTIME_DIRECTORY and MAINPID set,
+# as systemd does; empty if the line is not /bin/sh -c '...'
+exec_reload_cmd() {
+	local line
+	line=$(sed -n 's/^ExecReload=//p' "$HOTMEM_SRC/unit-files/hotmemd.service")
+	line=${line//\/usr\/local\/bin\/hotmemd/$HOTMEMD --config \/dev\/null}
+	line=${line//\$\$/\$}
+	line=${line//%%/%}
+	sed -n "s/^\/bin\/sh -c '\(.*\)'$/\1/p" <<<"$line"
+}
 # wait_for SECONDS CMD...: poll until CMD succeeds
 wait_for() {
 	local t=$1 i; shift
