@@ -92,15 +92,29 @@ void hmd_missed_half_created(struct hmd *d, unsigned long id)
  * A datagram from the Unix socket's sender, its SEQNUM @seq (0: none):
  * the first one after start is only remembered (the coldplug saw what came
  * before our socket was bound; what was sent since, it delivers or drops,
- * which the link count shows).
+ * which the link count shows).  A gap is uevents lost, of any action: the
+ * settle reads the known blocks' state again too, as after ENOBUFS
+ * (hmd_uevents_lost()) -- a lost OFFLINE left a block counted online, a
+ * lost ONLINE one counted offline, until a restart; only new blocks were
+ * relisted here.  The settle is armed for it, whatever this datagram is
+ * (with no timer, relisted now, as hmd_uevents_lost() does).  None at all
+ * says only that the sender does not number: reading every known block
+ * at each of its bursts would be O(machine), so a new block's relisting
+ * alone, as before.
  */
 void hmd_missed_seqnum(struct hmd *d, unsigned long long seq)
 {
-	if (!seq)
+	if (!seq) {
 		hmd_missed_note(d, "a uevent on %s without SEQNUM", d->cfg.uevent_socket);
-	else if (d->unix_seqnum && seq != d->unix_seqnum + 1)
+	} else if (d->unix_seqnum && seq != d->unix_seqnum + 1) {
 		hmd_missed_note(d, "SEQNUM %llu after %llu on %s", seq, d->unix_seqnum,
 				d->cfg.uevent_socket);
+		d->reread_states = true;
+		if (!hmd_uevent_seen(d)) {
+			hmd_missed_clear(d);
+			hmd_scan_new(d);
+		}
+	}
 	d->unix_seqnum = seq;
 }
 
