@@ -395,6 +395,17 @@ void hmd_boot_kept_free(struct hmd *d)
 	d->boot_kept = NULL;
 }
 
+/*
+ * No record at @path at all (not a damaged one, which load_state() said
+ * is re-anchored): the process's own anchor may stand in for it
+ */
+static bool record_absent(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) && errno == ENOENT;
+}
+
 void hmd_mark_boot_blocks(struct hmd *d)
 {
 	struct boot_count count = { 0 };
@@ -402,15 +413,21 @@ void hmd_mark_boot_blocks(struct hmd *d)
 	char path[HMD_PATH_MAX + 32], key[HMD_PATH_MAX + 128];
 	const char *spec = d->cfg.boot_blocks;
 	bool auto_spec = !strcmp(spec, "auto");
-	bool have = false, rekey = false;
+	bool have = false, rekey = false, kept = false;
 	unsigned long i;
 
 	snprintf(path, sizeof(path), "%s/boot-blocks", d->cfg.state_dir);
 	machine_key(d, key, sizeof(key));
 	if (d->cfg.state_dir[0] && load_state(d, path, &rec))
 		have = record_fits(d, path, rec.key, key, &rekey);
-	else if (!d->cfg.state_dir[0] || d->cfg.dry_run)
-		have = kept_anchor(d, key, &rec);
+	/*
+	 * no record: the anchor a dry run (or state_dir "") kept, also once
+	 * a reload made it a writer -- it re-anchored there and recorded the
+	 * memory onlined since start as boot memory, "0-31" where "0-15" was
+	 * right (reread36 R6); then written as the record
+	 */
+	else if (!d->cfg.state_dir[0] || d->cfg.dry_run || record_absent(path))
+		have = kept = kept_anchor(d, key, &rec);
 	if (have)
 		apply_state(d, &rec);
 	if (auto_spec && !have)
@@ -430,7 +447,7 @@ void hmd_mark_boot_blocks(struct hmd *d)
 	}
 	hmd_blocks_recount(d);
 	if (have) {
-		if (rekey && !d->cfg.dry_run)
+		if ((rekey || (kept && d->cfg.state_dir[0])) && !d->cfg.dry_run)
 			save_state(d, path, rec.list, key);
 		return;
 	}
