@@ -87,8 +87,11 @@ unsigned long hmd_count_pending(struct hmd *d)
  * going-offline (someone offlines it) counts as online in the zone the
  * model knew it in; not known (a start's scan), in valid_zones' first:
  * 6.12 valid_zones_show() lists the offered zones for any state but
- * MEM_ONLINE, the first default_zone_for_pfn()'s, the zone whose span
- * meets the block -- its own, as long as its pages are still there.
+ * MEM_ONLINE, the first zone_for_pfn_range(MMOP_ONLINE)'s -- under
+ * contig-zones default_zone_for_pfn()'s, the zone whose span alone meets
+ * the block, its own as long as its pages are still there; under
+ * auto-movable, or a block both spans meet, maybe another: counted there
+ * until its OFFLINE uevent (docs/hotmemd.md, the state row; reread36 R13).
  */
 int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
