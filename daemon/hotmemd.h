@@ -300,6 +300,9 @@ struct hmd {
 	uint64_t watchdog_usec;
 	/* hmd_keepalive(): its period (0: off) and when it is next due, CLOCK_MONOTONIC usec */
 	uint64_t keepalive_usec, keepalive_next;
+	/* a reload's rescan runs: EXTEND_TIMEOUT_USEC= too; the pace it replaced (0: none) */
+	bool reloading;
+	uint64_t reload_saved_usec;
 	bool ready;
 	int stop_signal; /* hmd_stop_requested() saw SIGTERM or SIGINT pending */
 	unsigned long beyond; /* blocks at or past HMD_MAX_BLOCK_ID the last scan found */
@@ -529,6 +532,8 @@ void hmd_keepalive(struct hmd *d);
 /* its pace before the start's coldplug, and once ready (@watchdog_usec 0: none) */
 void hmd_keepalive_start(struct hmd *d);
 void hmd_keepalive_ready(struct hmd *d, uint64_t watchdog_usec);
+/* a reload's rescan begins (@on: EXTEND_TIMEOUT_USEC= as the start's) or ends */
+void hmd_keepalive_reload(struct hmd *d, bool on);
 /* 0, -errno, or -EINTR: stopped by hmd_stop_requested(), blocks left undecided */
 int hmd_coldplug(struct hmd *d, bool online_offline);
 void hmd_block_event(struct hmd *d, const char *action, unsigned long id);

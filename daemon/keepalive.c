@@ -12,7 +12,12 @@
  * EXTEND_TIMEOUT_USEC= of three periods with the coldplug's progress in
  * STATUS=, each half watchdog period too (WATCHDOG_USEC is set at exec: the
  * service's own pace) but at most 10 s.  The watchdog itself counts only
- * from READY=1 (systemd.service(5), WatchdogSec=).
+ * from READY=1 (systemd.service(5), WatchdogSec=).  A reload's rescan
+ * (between RELOADING=1 and READY=1) is timed by TimeoutStartSec= too
+ * (systemd 252 service_enter_reload() arms timeout_start_usec, which
+ * EXTEND_TIMEOUT_USEC= extends in any state with a timer): it sends both,
+ * "STATUS=reloading: ...", at the start's pace; it sent WATCHDOG=1 alone,
+ * and none without a watchdog.
  */
 #include <systemd/sd-daemon.h>
 
@@ -31,6 +36,13 @@ void hmd_keepalive(struct hmd *d)
 	if (now < d->keepalive_next)
 		return;
 	d->keepalive_next = now + d->keepalive_usec;
+	if (d->reloading) {
+		hmd_status_text(d, status, sizeof(status));
+		sd_notifyf(0, "%sEXTEND_TIMEOUT_USEC=%llu\nSTATUS=reloading: %s",
+			   d->reload_saved_usec ? "WATCHDOG=1\n" : "",
+			   (unsigned long long)(3 * d->keepalive_usec), status);
+		return;
+	}
 	if (d->ready) {
 		sd_notify(0, "WATCHDOG=1");
 		return;
@@ -53,5 +65,26 @@ void hmd_keepalive_start(struct hmd *d)
 void hmd_keepalive_ready(struct hmd *d, uint64_t watchdog_usec)
 {
 	d->keepalive_usec = watchdog_usec / 2;
+	d->keepalive_next = hmd_now_usec() + d->keepalive_usec;
+}
+
+/*
+ * A reload's rescan begins (@on) or ends: its pace the watchdog's half
+ * period, at most 10 s, or 10 s without a watchdog (as before READY=1);
+ * then the watchdog's again
+ */
+void hmd_keepalive_reload(struct hmd *d, bool on)
+{
+	if (on == d->reloading)
+		return;
+	d->reloading = on;
+	if (!on) {
+		hmd_keepalive_ready(d, 2 * d->reload_saved_usec);
+		return;
+	}
+	d->reload_saved_usec = d->keepalive_usec;
+	d->keepalive_usec = d->keepalive_usec && d->keepalive_usec <= KEEPALIVE_START_MAX_USEC ?
+				    d->keepalive_usec :
+				    KEEPALIVE_START_MAX_USEC;
 	d->keepalive_next = hmd_now_usec() + d->keepalive_usec;
 }

@@ -358,7 +358,9 @@ static void reload(struct hmd *d)
 	d->cfg = *n;
 	hmd_log_setup(d);
 	hmd_check_node_policies(d);
+	hmd_keepalive_reload(d, true);
 	hmd_coldplug(d, false);
+	hmd_keepalive_reload(d, false);
 	hmd_log_ev(d, LOG_INFO, HMD_MSGID_RELOADED, -1, NULL, hmd_policy_name(d->cfg.policy), 0,
 		   "configuration reloaded");
 out:

@@ -5,7 +5,8 @@
 # in a 4096-block burst (a 1-s WatchdogSec= kills it), and a start's
 # coldplug of 131072 blocks passed TimeoutStartSec=60s before READY=1.
 # Now the loops send WATCHDOG=1 each half watchdog period once ready,
-# and EXTEND_TIMEOUT_USEC= with the coldplug's progress before READY=1.
+# and EXTEND_TIMEOUT_USEC= with the coldplug's progress before READY=1
+# and during a reload's rescan (TimeoutStartSec= times a reload too).
 # WATCHDOG_USEC=2: a ping due each microsecond, so that 300 blocks'
 # coldplug and a SIGHUP's rescan of them each must send some -- neither
 # can do its 300 blocks' file I/O within 1 us, on any machine (with
@@ -30,7 +31,10 @@ check "the start's coldplug extends the start timeout before READY=1" \
 	bash -c 'sed "/READY=1/,\$d" "$1" | grep -q "EXTEND_TIMEOUT_USEC=[0-9]*|STATUS=coldplug: "' _ "$TMP/out"
 check "... all 300 new blocks onlined by READY=1" grep -q 'READY=1|STATUS=304 blocks online, 300 movable' "$TMP/out"
 # between RELOADING=1 and the READY=1 after it: the rescan's own pings
-n=$(sed -n '/RELOADING=1/,/READY=1/p' "$TMP/out" | grep -c 'WATCHDOG=1$')
+n=$(sed -n '/RELOADING=1/,/READY=1/p' "$TMP/out" | grep -cE '(^|[| ])WATCHDOG=1(\||$)')
 check "a SIGHUP's rescan pings the watchdog meanwhile: $n" test "$n" -ge 1
+# TimeoutStartSec= bounds a reload too: its rescan extends it, as the start's coldplug
+check "... and extends the reload's timeout, its progress in STATUS=" \
+	bash -c 'sed -n "/RELOADING=1/,/READY=1/p" "$1" | grep -q "WATCHDOG=1|EXTEND_TIMEOUT_USEC=[0-9]*|STATUS=reloading: "' _ "$TMP/out"
 check "clean exit" grep -qx 'exit=0' "$TMP/out"
 done_testing
