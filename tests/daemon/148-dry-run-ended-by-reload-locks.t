@@ -59,5 +59,11 @@ check "... saying dry_run = no is not applied: hotmemd 3 holds the lock" \
 	grep -q "state dir $TMP/state is in use by another hotmemd (pid $p3 holds its lock): dry_run = no not applied, still a dry run" "$TMP/4.log"
 kill -USR1 "$p4"
 check "... its status: still a dry run" wait_for 10 grep -q "status: .*(dry run)" "$TMP/4.log"
+# a refused reload (a signal not preceded by the unit's --check-config) says so there too
+printf '[hotmemd]\npolicy = bogus\n' >"$TMP/a.conf"
+kill -HUP "$p4"
+check "a bad file: hotmemd 4's reload refused" wait_for 10 grep -q "reload refused" "$TMP/4.log"
+check "... RUNTIME_DIRECTORY/reloaded says 2 refused" \
+	wait_for 10 grep -qx "2 refused" "$TMP/run4/reloaded"
 for n in 1 2 3 4; do sed "s/^/# $n: /" "$TMP/$n.log" | grep -v ": memory"; done
 done_testing
