@@ -2002,7 +2002,16 @@ int hotmem_user_min_free_kbytes(struct hotmem *hm)
 	return wmark_sysctl_read(hm, &hm->user_min_free_kbytes);
 }
 
-/* 6.12 watermark_scale_factor_sysctl_handler(): 1..3000, then setup_per_zone_wmarks() */
+/*
+ * 6.12 watermark_scale_factor_sysctl_handler(): 1..3000, then
+ * setup_per_zone_wmarks() -- from the managed pages of now, where the
+ * boot's marks are postcore_initcall(init_per_zone_wmark_min)'s, before
+ * populate_rootfs() frees the initrd and kernel_init() the init sections
+ * (mm_init.c's order): a write of the same factor can move a zone's min
+ * by a page (qemu-512m's DMA32 606 at boot, 607 after; DMA 24, 23), as
+ * a 6.12 kernel's does -- nothing recomputes the marks as those frees
+ * add managed pages (adjust_managed_page_count())
+ */
 int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor)
 {
 	if (factor < 1 || factor > 3000)
