@@ -598,31 +598,66 @@ static int boot_profile(struct hmfs_ctx *ctx, const struct parsed_profile *parse
 	return ret;
 }
 
-static int boot(struct hmfs_ctx *ctx, const struct parsed_profile *parsed)
+/*
+ * The state file's own command line refused by the engine (hand edited,
+ * or saved by a hotmemfs that took a word this one refuses): the file's
+ * fault, not an option's -- no --cmdline was given -- and it cannot mend
+ * by itself, so it is named with the way out (reread38 R3)
+ */
+static void state_cmdline_refused(const char *err, const char *path, bool journal)
+{
+	char shown[4 * 512 + 1];
+
+	fprintf(stderr, "hotmemfs: state file %s: its command line is refused: %s\n"
+			"hotmemfs: refusing to start\n",
+		path, hmfs_shown(shown, sizeof(shown), err));
+	say_way_out(path, journal);
+}
+
+/*
+ * ctx->cmdline on ctx->cfg.  @state: the state file whose line it is (no
+ * --cmdline given), else NULL; @journal as say_way_out()'s.  A refusal
+ * cannot mend by itself: *@refused, for EXIT_REFUSED.
+ */
+static int boot_cmdline(struct hmfs_ctx *ctx, const char *state, bool journal, bool *refused)
+{
+	char err[512] = "", words[sizeof(ctx->cfg.cmdline)];
+	int ret;
+
+	if (!ctx->cmdline[0])
+		return 0;
+	ret = hotmem_config_parse_cmdline(&ctx->cfg, ctx->cmdline, err, sizeof(err));
+	if (ret) {
+		if (state)
+			state_cmdline_refused(err, state, journal);
+		else
+			cmdline_refused(err);
+		*refused = true;
+		return ret;
+	}
+	/* a typo (memhp_default_stat=) boots another machine than asked: say so */
+	/* escaped: a state file's command line is anyone's text (shown.h) */
+	if (hotmem_cmdline_unmodelled(ctx->cmdline, words, sizeof(words))) {
+		static char shown[4 * sizeof(words) + 1];
+
+		fprintf(stderr, "hotmemfs: --cmdline: hotmem models none of: %s (no effect here; `hotmemctl dmesg` says which a kernel would not know)\n",
+			hmfs_shown(shown, sizeof(shown), words));
+	}
+	return 0;
+}
+
+/* @state, @journal, @refused: boot_cmdline()'s */
+static int boot(struct hmfs_ctx *ctx, const struct parsed_profile *parsed, const char *state,
+		bool journal, bool *refused)
 {
 	char err[512] = "";
 	int ret;
 
 	ret = boot_profile(ctx, parsed);
+	if (!ret)
+		ret = boot_cmdline(ctx, state, journal, refused);
 	if (ret)
 		return ret;
-	if (ctx->cmdline[0]) {
-		char words[sizeof(ctx->cfg.cmdline)];
-
-		ret = hotmem_config_parse_cmdline(&ctx->cfg, ctx->cmdline, err, sizeof(err));
-		if (ret) {
-			cmdline_refused(err);
-			return ret;
-		}
-		/* a typo (memhp_default_stat=) boots another machine than asked: say so */
-		/* escaped: a state file's command line is anyone's text (shown.h) */
-		if (hotmem_cmdline_unmodelled(ctx->cmdline, words, sizeof(words))) {
-			static char shown[4 * sizeof(words) + 1];
-
-			fprintf(stderr, "hotmemfs: --cmdline: hotmem models none of: %s (no effect here; `hotmemctl dmesg` says which a kernel would not know)\n",
-				hmfs_shown(shown, sizeof(shown), words));
-		}
-	}
 	ret = hotmem_config_validate(&ctx->cfg, err, sizeof(err));
 	/* the machine's CPUs are the host's, placed once for engine and view (nodecpu.c) */
 	if (!ret && hmfs_cpus_init(ctx, "/sys/devices/system/cpu")) {
@@ -1295,8 +1330,10 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 	}
 	ret = choose_machine(ctx, o, !ctx->state_journal_made);
 	*refused = ret;
+	/* a command line without --cmdline is the state file's (choose_machine()) */
 	if (!ret)
-		ret = boot(ctx, parsed);
+		ret = boot(ctx, parsed, o->cmdline ? NULL : o->state, !ctx->state_journal_made,
+			   refused);
 	/* only for a machine that booted: a refused boot leaves no /run/hotmem made */
 	if (!ret && ctx->ctl_path[0])
 		mkdir_parent("control socket", ctx->ctl_path, &made->ctl_dir);
