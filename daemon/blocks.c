@@ -96,6 +96,7 @@ unsigned long hmd_count_pending(struct hmd *d)
 int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 {
 	const bool known = b->online && b->zone != HMD_ZONE_NONE, was_online = b->online;
+	const bool pretend = b->pretend;
 	enum hmd_bstate st;
 	unsigned int mask;
 	int first, hint, r;
@@ -105,14 +106,18 @@ int hmd_block_refresh(struct hmd *d, unsigned long id, struct hmd_block *b)
 		st = HMD_BS_OFFLINE;
 	b->offlining = st == HMD_BS_GOING_OFFLINE;
 	b->online = st != HMD_BS_OFFLINE;
+	/* what was read (or taken as offline) replaces a dry run's pretence */
+	b->pretend = false;
 	/*
 	 * read offline where it was online: someone else offlined it
 	 * (hotmemd never does), a restart's coldplug leaves it so; read
 	 * online, someone onlined it (offlined.c).  An unreadable state
 	 * says neither, nor a start's or the sysroot's return's coldplug
-	 * (what the model held may be another machine's).
+	 * (what the model held may be another machine's), nor a dry run's
+	 * pretend online: nobody offlined what was never onlined -- the
+	 * reload that ends the dry run reads it offline (reread38 R1).
 	 */
-	if (!r && was_online && !b->online && !d->offlined_blind)
+	if (!r && was_online && !pretend && !b->online && !d->offlined_blind)
 		hmd_offlined_set(d, id, true);
 	else if (b->online)
 		hmd_offlined_set(d, id, false);

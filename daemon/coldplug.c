@@ -464,6 +464,7 @@ void hmd_block_forget(struct hmd *d, unsigned long id)
 	b->present = false;
 	d->n_present--;
 	b->online = false;
+	b->pretend = false;
 }
 
 /*

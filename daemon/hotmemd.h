@@ -61,6 +61,12 @@ struct hmd_block {
 	 */
 	bool offlined;
 	/*
+	 * online in a dry run's model only (its "would write" counted, as
+	 * later decisions must see it), never written: the kernel's offline
+	 * read next is no one's offline, not marked (reread38 R1)
+	 */
+	bool pretend;
+	/*
 	 * HMD_WAIT_*: the links it was ADDed (or met by a scan) without,
 	 * made after the ADDs -- its firmware_node
 	 * (acpi_bind_memory_blocks()), its memoryN/nodeK

@@ -117,6 +117,7 @@ static void onlined(struct hmd *d, unsigned long id, const struct hmd_decision *
 
 	hmd_block_account(d, id, -1);
 	b->online = true;
+	b->pretend = false; /* a dry run's caller sets it again */
 	hmd_offlined_set(d, id, false);
 	hmd_block_set_failed(d, id, false);
 	b->attempts = 0;
@@ -363,6 +364,7 @@ void hmd_block_decide(struct hmd *d, unsigned long id)
 		fflush(stdout);
 		/* later decisions see this one, as they would for real */
 		onlined(d, id, &dec, false);
+		b->pretend = true;
 		return;
 	}
 	write_decision(d, id, &dec);
