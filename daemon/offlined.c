@@ -15,7 +15,15 @@
  * someone onlines them.
  *
  * The file: line 1 "boot_id ID sysroot PATH", line 2 the blocks ("16,20-23",
- * empty: none).  ID is the sysroot's /proc/sys/kernel/random/boot_id where
+ * empty: none), line 3 "ino" and each listed block's memoryN st_ino, in
+ * the list's order: which memory it was.  A block removed and added
+ * again under its number while hotmemd was down is new memory, and its
+ * directory a new one: 6.12 kernfs gives each kernfs_node an id of its
+ * own (idr_alloc_cyclic(), its high 32 bits a generation on a wrap),
+ * st_ino on a 64-bit ino_t, never reused within a boot; hotmemfs gives
+ * each block's incarnation its own key.  A mark whose directory is
+ * another is dropped (reread38 R2).  A record without line 3 (written
+ * before 2026-12-03) keeps its marks.  ID is the sysroot's /proc/sys/kernel/random/boot_id where
  * it has one (hotmemfs's, kept in its state file), else this host's: a
  * record of another boot (or sysroot) is ignored, its blocks' offline
  * states being another machine's.  A dry run reads it, never writes it
@@ -24,7 +32,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -41,6 +51,18 @@ static void offlined_key(struct hmd *d, char *key, size_t len)
 		    strchr(id, ' '))
 			snprintf(id, sizeof(id), "unknown");
 	snprintf(key, len, "boot_id %s sysroot %s", id, d->cfg.sysroot);
+}
+
+/* memory@id's directory's st_ino, 0 when it cannot be read */
+static unsigned long long block_ino(const struct hmd *d, unsigned long id)
+{
+	char name[32];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "memory%lu", id);
+	if (d->memdir_fd < 0 || fstatat(d->memdir_fd, name, &st, 0))
+		return 0;
+	return st.st_ino;
 }
 
 static void offlined_path(const struct hmd *d, char *path, size_t len)
@@ -75,6 +97,18 @@ static void format_marked(const struct hmd *d, FILE *f)
 	fputc('\n', f);
 }
 
+/* line 3: "ino" and the marked blocks' st_ino, in format_marked()'s order */
+static void format_inos(const struct hmd *d, FILE *f)
+{
+	unsigned long i;
+
+	fputs("ino", f);
+	for (i = 0; i < d->nblk; i++)
+		if (d->blk[i].offlined)
+			fprintf(f, " %llu", d->blk[i].offlined_ino);
+	fputc('\n', f);
+}
+
 /*
  * The record written anew (by rename: a reader sees the old one or the
  * new one): only by a writer with a state dir, once a coldplug said
@@ -99,6 +133,7 @@ static void offlined_save(struct hmd *d)
 		goto fail;
 	fprintf(f, "%s\n", d->offlined_key);
 	format_marked(d, f);
+	format_inos(d, f);
 	if (fclose(f)) {
 		unlink(tmp);
 		goto fail;
@@ -123,54 +158,129 @@ void hmd_offlined_set(struct hmd *d, unsigned long id, bool offlined)
 	if (b->offlined == offlined)
 		return;
 	b->offlined = offlined;
+	/* which memory was offlined: its directory (the file's comment) */
+	b->offlined_ino = offlined ? block_ino(d, id) : 0;
 	offlined_save(d);
 }
 
 /*
- * One line of @f into @buf without its newline; false: none, or longer
- * than @len
+ * One line of @f into *@buf (getline(): any length -- a fixed buffer lost
+ * every mark once some 680 scattered runs made line 2 longer, reread38
+ * R8) without its newline; false: none, or the file ends inside it
  */
-static bool read_line(FILE *f, char *buf, size_t len)
+static bool read_line(FILE *f, char **buf, size_t *cap)
 {
-	size_t n;
+	ssize_t n = getline(buf, cap, f);
 
-	if (!fgets(buf, len, f))
+	if (n <= 0 || (*buf)[n - 1] != '\n')
 		return false;
-	n = strlen(buf);
-	if (!n || buf[n - 1] != '\n')
-		return false;
-	buf[n - 1] = '\0';
+	(*buf)[n - 1] = '\0';
 	return true;
 }
 
-/* the record's blocks marked, if it is of this boot (@key): present blocks only */
+/* line 3 as format_inos() writes it: "ino", then " N" for each listed block */
+static bool inos_valid(const char *s)
+{
+	if (strncmp(s, "ino", 3))
+		return false;
+	for (s += 3; *s; s++)
+		if (*s != ' ' && (*s < '0' || *s > '9'))
+			return false;
+	return true;
+}
+
+/* the next st_ino of line 3 at *@s (0: none left) */
+static unsigned long long next_ino(const char **s)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || !**s)
+		return 0;
+	v = strtoull(*s, &end, 10);
+	*s = end;
+	return v;
+}
+
+/*
+ * The record's blocks marked with the st_ino each had, if it is of this
+ * boot (@key): present offline blocks only.  Line 3 is optional (a record
+ * of before it: the marks kept, their memory not known).
+ */
+static void apply_record(struct hmd *d, const char *list, const char *inos)
+{
+	const char *at = inos ? inos + 3 : NULL;
+	unsigned long i;
+
+	for (i = 0; i < d->nblk; i++) {
+		struct hmd_block *b = &d->blk[i];
+		unsigned long long ino;
+
+		if (!hmd_in_list(list, i))
+			continue;
+		ino = next_ino(&at);
+		if (b->present && !b->online) {
+			b->offlined = true;
+			b->offlined_ino = ino;
+		}
+	}
+}
+
 static void load_record(struct hmd *d, const char *key)
 {
-	char path[HMD_PATH_MAX + 16], line[HMD_PATH_MAX + 128], list[4096];
-	unsigned long i;
+	char path[HMD_PATH_MAX + 16], *line = NULL, *list = NULL, *inos = NULL;
+	size_t line_cap = 0, list_cap = 0, inos_cap = 0;
+	bool has_inos;
 	FILE *f;
 
 	offlined_path(d, path, sizeof(path));
 	f = fopen(path, "re");
 	if (!f)
 		return;
-	if (!read_line(f, line, sizeof(line)) || !read_line(f, list, sizeof(list)) ||
+	if (!read_line(f, &line, &line_cap) || !read_line(f, &list, &list_cap) ||
 	    hmd_check_block_list(list)) {
-		fclose(f);
 		hmd_log(d, LOG_WARNING,
 			"%s is not a record of offlined blocks (\"boot_id ID sysroot PATH\", then a list like 16,20-23): ignored",
 			path);
-		return;
+		goto out;
 	}
-	fclose(f);
+	has_inos = read_line(f, &inos, &inos_cap);
+	if (has_inos && !inos_valid(inos)) {
+		hmd_log(d, LOG_WARNING,
+			"%s: line 3 '%s' is not \"ino\" and the blocks' inode numbers: ignored", path,
+			inos);
+		goto out;
+	}
 	if (strcmp(line, key)) {
 		hmd_log(d, LOG_INFO, "%s is of another boot or sysroot (\"%s\"): ignored", path,
 			line);
-		return;
+		goto out;
 	}
-	for (i = 0; i < d->nblk; i++)
-		if (d->blk[i].present && !d->blk[i].online && hmd_in_list(list, i))
-			d->blk[i].offlined = true;
+	apply_record(d, list, has_inos ? inos : NULL);
+out:
+	fclose(f);
+	free(line);
+	free(list);
+	free(inos);
+}
+
+/*
+ * A marked block whose directory is another than the one marked: it was
+ * removed and added again under its number (while hotmemd was down, or
+ * its REMOVE and ADD lost), new memory, decided as any (reread38 R2)
+ */
+static bool other_memory(struct hmd *d, unsigned long id, const struct hmd_block *b)
+{
+	unsigned long long ino;
+
+	if (!b->offlined_ino)
+		return false;
+	ino = block_ino(d, id);
+	if (!ino || ino == b->offlined_ino)
+		return false;
+	hmd_log_ev(d, LOG_INFO, HMD_MSGID_DECISION, id, NULL, NULL, 0,
+		   "not the memory offlined by someone else this boot (its directory is new: removed and added again): decided as any");
+	return true;
 }
 
 /*
@@ -180,7 +290,8 @@ static void load_record(struct hmd *d, const char *key)
  * run's too, which wrote none; one that became a writer writes them
  * now).  Else (a start, the sysroot come back as another machine) they
  * are the record's, if it is of this boot.  A mark of a block read
- * online is dropped: someone onlined it.
+ * online is dropped: someone onlined it; of a block whose directory is
+ * another: new memory.
  */
 void hmd_offlined_load(struct hmd *d)
 {
@@ -199,7 +310,7 @@ void hmd_offlined_load(struct hmd *d)
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
 
-		if (b->offlined && (!b->present || b->online)) {
+		if (b->offlined && (!b->present || b->online || other_memory(d, i, b))) {
 			b->offlined = false;
 			dropped = true;
 		}

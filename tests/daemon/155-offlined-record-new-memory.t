@@ -1,0 +1,66 @@
+#!/bin/bash
+# An admin offlines memory16 and hotmemd records it in state_dir/offlined
+# (152's setup).  While hotmemd is down, memory16 is removed and added
+# again: a virtio-mem or DIMM swap while systemd restarts a crashed
+# hotmemd, maintenance with the service stopped.  What came back under its
+# number is new memory, its directory a new one (kernfs never reuses a
+# node id within a boot; here the new directory is made before the old
+# one goes, so it cannot get the old inode).  The record said "this boot"
+# only, not which memory: the start left the new memory16 offline, "offlined
+# by someone else" (reread38 R2).  Now the record keeps each block's
+# st_ino and a start onlines memory16.  A record line 3 that is not
+# "ino N..." is no record.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+need_built "$UEVENT_SEND"
+
+root=$TMP/root sock=$TMP/uevent.sock
+mk_sysroot "$root"
+mk_blocks "$root" 0 15 online Normal
+zone_add "$root" 0 Normal 524288
+mk_blocks "$root" 16 17 online Movable
+zone_add "$root" 0 Movable 65536
+mkdir -p "$root/proc/sys/kernel/random"
+echo 1b2c3d4e-0000-4000-8000-000000000001 >"$root/proc/sys/kernel/random/boot_id"
+export SOCK_STATE=$TMP/state
+mem=$root/sys/devices/system/memory
+sock_start 1 --log-level debug
+check "hotmemd 1 ready" wait_for 10 ready 1
+echo offline >"$mem/memory16/state"
+echo "Normal Movable" >"$mem/memory16/valid_zones"
+"$UEVENT_SEND" --unix "$sock" --seq 1 offline 16
+wait_for 10 sh -c '[ "$(sed -n 2p "$1")" = 16 ]' _ "$SOCK_STATE/offlined"
+is "$(sed -n 2p "$SOCK_STATE/offlined")" 16 "memory16 recorded"
+is "$(sed -n 3p "$SOCK_STATE/offlined")" "ino $(stat -c %i "$mem/memory16")" \
+	"with its directory's inode number"
+kill "$pid1"
+wait_exit "$pid1" 10
+
+# a restart with memory16 as it was leaves it offline (152's check)
+sock_start 2 --log-level debug
+check "hotmemd 2 ready" wait_for 10 ready 2
+is "$(state "$root" 16)" offline "the same memory16, still recorded, is left offline"
+kill "$pid2"
+wait_exit "$pid2" 10
+
+# while hotmemd is down: the memory behind memory16 removed, new memory added
+mv "$mem/memory16" "$TMP/old-memory16"
+rm -f "$root/sys/devices/system/node/node0/memory16"
+mk_block "$root" 16 offline "Normal Movable"
+rm -rf "$TMP/old-memory16"
+sock_start 3 --log-level debug
+check "hotmemd 3 ready" wait_for 10 ready 3
+is "$(state "$root" 16)" online "new memory under memory16 is onlined"
+check "said why" grep -q "memory16: not the memory offlined by someone else this boot" "$TMP/3.log"
+is "$(sed -n 2p "$SOCK_STATE/offlined")" "" "and no longer recorded"
+kill "$pid3"
+wait_exit "$pid3" 10
+
+# a damaged line 3: not a record (said), its marks not taken
+echo offline >"$mem/memory16/state"
+printf '%s\n16\nino x\n' "$(sed -n 1p "$SOCK_STATE/offlined")" >"$SOCK_STATE/offlined"
+sock_start 4 --log-level debug
+check "hotmemd 4 ready" wait_for 10 ready 4
+check "a damaged line 3 is said" grep -q "line 3 'ino x' is not" "$TMP/4.log"
+grep -h "memory16\|offlined" "$TMP"/[1-4].log | sed 's/^/# log: /'
+done_testing
