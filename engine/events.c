@@ -132,17 +132,27 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 }
 
 void hotmem_synth_uevent_failed(struct hotmem *hm, const char *devpath,
-				enum hm_synth_uevent_error why)
+				enum hm_synth_uevent_error why, const char *dev_bus, int err)
 {
 	static const char *const words[] = {
 		[HM_SYNTH_UEVENT_ACTION] = "unknown uevent action string",
 		[HM_SYNTH_UEVENT_ARGS] = "incorrect uevent action arguments",
 		[HM_SYNTH_UEVENT_SEND] = "failed to send uevent",
 	};
+	const char *name = devpath ? strrchr(devpath, '/') : NULL;
 
 	/* kobject_get_path() failing: "unknown device" */
 	pr_warn(hm, "synth uevent: %s: %s", devpath && *devpath ? devpath : "unknown device",
 		(unsigned int)why < ARRAY_SIZE(words) ? words[why] : words[HM_SYNTH_UEVENT_SEND]);
+	/*
+	 * drivers/base/core.c uevent_store(), "%d" since 6.1: dev_printk()'s
+	 * "%s %s: " of dev_driver_string() -- no device modelled here has a
+	 * driver, so its bus or class, "" for a subsystem's root device --
+	 * and dev_name(), the kobject's name, @devpath's last (reread38 R4)
+	 */
+	if (dev_bus && name)
+		pr_err(hm, "%s %s: uevent: failed to send synthetic uevent: %d", dev_bus, name + 1,
+		       err);
 }
 
 /*
@@ -163,11 +173,13 @@ void dmesg_boot_snapshot(struct hotmem *hm)
 }
 
 /*
- * A @buf too small for the log gets its end, the newest lines, as the
- * ring's read (hotmem_dmesg()) and the kernel's do (6.12
+ * A @buf too small for the log gets its end, the newest bytes, as the
+ * ring's read (hotmem_dmesg()) does: it kept the start, so the copy and
+ * its fallback disagreed on what a short read of one log is (tidy36).
+ * The kernel's short read also keeps the newest, but whole records (6.12
  * kernel/printk/printk.c syslog_print_all(): the records that fit,
- * counted back from the newest): it kept the start, so the copy and its
- * fallback disagreed on what a short read of one log is (tidy36).
+ * counted back from the newest); this one's first line may begin
+ * mid-line, as the ring's oldest once it has wrapped (reread38 R4 nit).
  */
 size_t hotmem_boot_dmesg(struct hotmem *hm, char *buf, size_t len)
 {

@@ -561,10 +561,14 @@ enum hm_synth_uevent_error {
  * kobject_synth_uevent()'s pr_warn() for a refused write to @devpath's
  * uevent file (the kobject's path, "/devices/system/memory/memory1"):
  * "synth uevent: DEVPATH: WHY" in the log, the only word a udev user
- * gets about a bad `udevadm trigger --action=` besides the EINVAL
+ * gets about a bad `udevadm trigger --action=` besides the EINVAL.  A
+ * device's file (@dev_bus not NULL: its bus or class, "" for neither)
+ * then logs 6.12 uevent_store()'s dev_err() of the write's @err, "memory
+ * memory1: uevent: failed to send synthetic uevent: -22"; a bus's
+ * (bus_uevent_store(), @dev_bus NULL) logs nothing more.
  */
 void hotmem_synth_uevent_failed(struct hotmem *hm, const char *devpath,
-				enum hm_synth_uevent_error why);
+				enum hm_synth_uevent_error why, const char *dev_bus, int err);
 
 /* ------------------------------------------------------------------ */
 /* Hardware: add and remove physical memory                            */

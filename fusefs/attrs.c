@@ -1319,32 +1319,38 @@ static ssize_t store_change(struct hmfs_ctx *ctx, const struct hmfs_change *ch, 
 
 /*
  * kobject_synth_uevent()'s warning for a write it refused (@err): the
- * machine's log says which part was wrong, as the kernel's (usereye7 #11l)
+ * machine's log says which part was wrong, as the kernel's (usereye7 #11l),
+ * and a device's file (@dev_bus not NULL: its bus or class, "" for none)
+ * adds uevent_store()'s dev_err() line (reread38 R4)
  */
-static int synth_uevent_refused(struct hmfs_ctx *ctx, const char *devpath, const char *buf,
-				size_t count, int err)
+static int synth_uevent_refused(struct hmfs_ctx *ctx, const char *devpath, const char *dev_bus,
+				const char *buf, size_t count, int err)
 {
 	const char *args;
 
 	hotmem_synth_uevent_failed(ctx->hm, devpath,
 				   hmfs_synth_uevent_action(buf, count, &args) < 0 ? HM_SYNTH_UEVENT_ACTION :
-				   err == -EINVAL ? HM_SYNTH_UEVENT_ARGS : HM_SYNTH_UEVENT_SEND);
+				   err == -EINVAL ? HM_SYNTH_UEVENT_ARGS : HM_SYNTH_UEVENT_SEND,
+				   dev_bus, err);
 	return err;
 }
 
 /*
  * kobject_synth_uevent(): "ACTION [UUID [KEY=VALUE ...]]" of @devpath;
- * @subsys NULL: a device of no bus or class, whose event the kernel drops
+ * @subsys NULL: a device of no bus or class, whose event the kernel drops.
+ * @device: a device's uevent file (uevent_store()), not a bus's
+ * (bus_uevent_store()), which logs no dev_err() of a refusal.
  */
 static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const char *subsys,
-			    const char *buf, size_t count)
+			    bool device, const char *buf, size_t count)
 {
 	char env[HMFS_SYNTH_ENV_SIZE];
 	size_t env_len;
 	int action = hmfs_synth_uevent_parse(buf, count, env, sizeof(env), &env_len);
 
 	if (action < 0)
-		return synth_uevent_refused(ctx, devpath, buf, count, action);
+		return synth_uevent_refused(ctx, devpath, !device ? NULL : subsys ? subsys : "",
+					    buf, count, action);
 	if (subsys)
 		hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env,
 				 env_len);
@@ -1363,8 +1369,9 @@ static ssize_t store_acpi_uevent(struct hmfs_ctx *ctx, const char *devpath, cons
 	size_t env_len, mlen = strcspn(modalias, "\n");
 	int action = hmfs_synth_uevent_parse(buf, count, env, HMFS_SYNTH_ENV_SIZE, &env_len);
 
+	/* an ACPI device's bus or class: @subsys, never NULL (acpi, container) */
 	if (action < 0)
-		return synth_uevent_refused(ctx, devpath, buf, count, action);
+		return synth_uevent_refused(ctx, devpath, subsys ? subsys : "", buf, count, action);
 	if (env_len + mlen + 1 > sizeof(env))
 		return -ENOMEM;
 	if (mlen) {
@@ -1551,7 +1558,7 @@ static ssize_t store_block(struct hmfs_ctx *ctx, const struct hmfs_node *n, cons
 		if (removed)
 			return -ENODEV;
 		snprintf(devpath, sizeof(devpath), "/devices/system/memory/memory%lu", n->id);
-		return store_uevent(ctx, devpath, "memory", buf, count);
+		return store_uevent(ctx, devpath, "memory", true, buf, count);
 	default:
 		return removed ? -ENODEV : -EIO;
 	}
@@ -1936,13 +1943,13 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 
 		/* A device without a bus or class: the kernel drops the event (its path: the log's) */
 		hmfs_snode_devpath(ctx, ctx->snodes[n->snode].parent, devpath, sizeof(devpath));
-		return store_uevent(ctx, devpath, NULL, buf, count);
+		return store_uevent(ctx, devpath, NULL, n->attr == A_UEVENT_NOSUBSYS, buf, count);
 	}
 	case A_N_UEVENT: {
 		char devpath[48];
 
 		snprintf(devpath, sizeof(devpath), "/devices/system/node/node%lu", n->id);
-		return store_uevent(ctx, devpath, "node", buf, count);
+		return store_uevent(ctx, devpath, "node", true, buf, count);
 	}
 	case A_N_COMPACT:
 		/* compact_store(): compact_node() of an online node; the engine has no compaction */
