@@ -16,6 +16,17 @@
 #include "utf8.h"
 
 /*
+ * Whether the character at @u, hmfs_utf8_seq()'s @seq bytes (0: a byte
+ * of no well-formed UTF-8 sequence), is written \xNN: a control -- C0
+ * (an escape sequence's ESC), DEL, a C1 control's two bytes -- or no
+ * character at all (a raw 0x9b is CSI on an 8-bit terminal)
+ */
+static inline bool hmfs_shown_hex(const unsigned char *u, size_t seq)
+{
+	return !seq || u[0] < 0x20 || u[0] == 0x7f || (u[0] == 0xc2 && u[1] < 0xa0);
+}
+
+/*
  * @s's first @n bytes into @out (@len > 0 bytes, NUL-ended) as a C
  * string writes them: the text is one line on a terminal and in the log,
  * a quote around it ends where it seems to, and an escape sequence in it
@@ -38,7 +49,7 @@ static inline size_t hmfs_escape(char *out, size_t len, const char *s, size_t n,
 			el = (size_t)snprintf(e, sizeof(e), "\\%c", u[i]);
 		else if (u[i] == '\n' || u[i] == '\t')
 			el = (size_t)snprintf(e, sizeof(e), "\\%c", u[i] == '\n' ? 'n' : 't');
-		else if (!seq || u[i] < 0x20 || u[i] == 0x7f || (u[i] == 0xc2 && u[i + 1] < 0xa0))
+		else if (hmfs_shown_hex(u + i, seq))
 			for (size_t k = 0, nr = seq ? seq : 1; k < nr; k++)
 				el += (size_t)snprintf(e + el, sizeof(e) - el, "\\x%02x", u[i + k]);
 		else
@@ -60,18 +71,26 @@ static inline size_t hmfs_shown_escape(char *out, size_t len, const char *s, siz
 }
 
 /*
- * Whether NUL-ended @s holds a control character: a C0 control, DEL or a
- * C1 control's two bytes, what hmfs_shown_escape() writes as \n, \t or
- * \xNN for being one.  A word that must stay one line (a device's id,
- * a table's cell) is refused with it.
+ * Whether NUL-ended @s holds a control character or a byte of no UTF-8
+ * character: all hmfs_shown_escape() writes as \n, \t or \xNN
+ * (hmfs_shown_hex()), its \' and \\ aside.  A word that must stay one
+ * line (a device's id, a table's cell) is refused with one.  A byte of
+ * no character is one too: the state file's JSON is not checked for
+ * UTF-8, and a raw C1 byte (0x9b, CSI) printed as it is in a table acts
+ * on an 8-bit terminal (reread38 R6).
  */
 static inline bool hmfs_shown_has_control(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s);
 
-	for (size_t i = 0; u[i]; i++)
-		if (u[i] < 0x20 || u[i] == 0x7f || (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] < 0xa0))
+	for (size_t i = 0; i < n;) {
+		size_t seq = hmfs_utf8_seq(u + i, n - i);
+
+		if (hmfs_shown_hex(u + i, seq))
 			return true;
+		i += seq;
+	}
 	return false;
 }
 

@@ -4941,7 +4941,8 @@ static int restore_refusal(json_object *d, struct hmfs_dev_refusal *r, char *err
  * of the device is made (runleak38, reread36 R15): an id is one line (a
  * device_add refuses one that is not QEMU's id_wellformed(), ctl.c; an
  * anonymous device's "/machine/peripheral-anon/device[N]" is not either,
- * so only a control character is refused here: with one, the tables of
+ * so only a control character, or a byte of no UTF-8 character that
+ * prints as one (a raw 0x9b), is refused here: with one, the tables of
  * devices, map and status and the log broke), and a driver is a model
  * hotmem has, said escaped when it is not (dev.c's refusal quotes it as
  * it is).  -EINVAL, nothing of the machine changed yet.
@@ -4954,7 +4955,8 @@ static int restore_device_words(json_object *d, char *err, size_t errlen)
 	hmfs_shown(sid, sizeof(sid), id);
 	if (hmfs_shown_has_control(id)) {
 		snprintf(err, errlen,
-			 "a device's \"id\" '%s' holds a control character (an id is one line)", sid);
+			 "a device's \"id\" '%s' holds a control character or a byte of no UTF-8 "
+			 "character (an id is one line)", sid);
 		return -EINVAL;
 	}
 	if (!hmfs_dev_model_known(driver)) {
