@@ -42,5 +42,16 @@ wait "$rpid"
 is "$?" 0 "let go: ExecReload= returns 0"
 check "... once hotmemd has reloaded" grep -q "configuration reloaded" "$log"
 is "$(cat "$run/reloaded")" "1 ok" "... RUNTIME_DIRECTORY/reloaded says 1 ok"
+# RUNTIME_DIRECTORY unset (a drop-in clears RuntimeDirectory=): refused at
+# once, no signal sent, no file removed; it ran `rm -f /reloaded` and
+# polled until the timeout (reread38 R9)
+n=$(grep -c "configuration reloaded" "$log")
+(unset RUNTIME_DIRECTORY; MAINPID=$dpid timeout 10 sh -c "$cmd") 2>"$TMP/unset.err"
+rc=$?
+check "RUNTIME_DIRECTORY unset: refused at once (exit $rc, not the timeout's 124)" \
+	test "$rc" -ne 0 -a "$rc" -ne 124
+check "... saying RuntimeDirectory is needed" grep -q "RuntimeDirectory" "$TMP/unset.err"
+sleep 0.5
+is "$(grep -c "configuration reloaded" "$log")" "$n" "... and sending no SIGHUP"
 grep -v "^hotmemd: info: memory" "$log" | sed 's/^/# log: /'
 done_testing

@@ -30,7 +30,7 @@ is "$exe" /usr/bin/hotmemd "example drop-in hotmemd-emulation.conf: ExecStart= n
 check "hotmemfs-emulation.conf installed" test -s "$examples/hotmemfs-emulation.conf"
 reload=$(sed -n 's/^ExecReload=//p' "$units/hotmemd.service" 2>/dev/null)
 check "hotmemd.service: ExecReload= checks the configuration with /usr/bin/hotmemd first, then waits for \$RUNTIME_DIRECTORY's reloaded" \
-	grep -qF "/bin/sh -c 'f=\$\${RUNTIME_DIRECTORY%%%%:*}/reloaded && /usr/bin/hotmemd --check-config >/dev/null && rm -f \"\$\$f\" && kill -HUP" <<<"$reload"
+	grep -qF "/bin/sh -c 'd=\$\${RUNTIME_DIRECTORY:?unset: hotmemd.service needs RuntimeDirectory} && f=\$\${d%%%%:*}/reloaded && /usr/bin/hotmemd --check-config >/dev/null && rm -f \"\$\$f\" && kill -HUP" <<<"$reload"
 check "journal catalog installed as /usr/lib/systemd/catalog/hotmemd.catalog (journalctl -x)" \
 	cmp "$HOTMEM_SRC/daemon/hotmemd.catalog" "$root/usr/lib/systemd/catalog/hotmemd.catalog"
 # usereye9 F8: README's links are docs/X.md; the docs were installed beside it,
