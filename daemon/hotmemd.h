@@ -27,6 +27,9 @@
 #define HMD_MSGID_RETRY "11d3f845fdf74c53822d813104a3680c"
 #define HMD_MSGID_SKIPPED "fd17d5268fcf483182c4dbbaa1a64324"
 
+/* Unix-socket senders whose SEQNUMs are followed apart (missed.c) */
+#define HMD_MAX_SENDERS 8
+
 /* virtio-mem devices modelled as dynamic memory groups; more are decided alone */
 #define HMD_MAX_DYN 64
 
@@ -251,7 +254,17 @@ struct hmd {
 	bool reread_states;
 	/* blocks the last listing met half-created, the lowest (hmd_missed_half_created()) */
 	unsigned long half_created, half_lowest;
-	unsigned long long unix_seqnum;
+	/*
+	 * the Unix socket's senders, by pid (SCM_CREDENTIALS): each numbers
+	 * its own uevents, so each has its own last SEQNUM (missed.c,
+	 * reread38 R10); @tick orders them by last use
+	 */
+	struct hmd_sender {
+		pid_t pid;
+		unsigned long long seq;
+		unsigned long tick;
+	} senders[HMD_MAX_SENDERS];
+	unsigned long sender_tick;
 	unsigned long n_present; /* blocks present in the model */
 	bool links_known;
 	unsigned long links_other;
@@ -575,7 +588,7 @@ void hmd_link_wait_settle(struct hmd *d);
 
 /* missed.c: whether a burst's settle must relist memory/ */
 void hmd_missed_note(struct hmd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void hmd_missed_seqnum(struct hmd *d, unsigned long long seq);
+void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid);
 /* a listing met block @id half-created: the settle names the lowest such */
 void hmd_missed_half_created(struct hmd *d, unsigned long id);
 int hmd_memdir_links(struct hmd *d, unsigned long *links);

@@ -39,6 +39,7 @@
  * 65000), every settle relists, as every settle did before.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,11 +90,48 @@ void hmd_missed_half_created(struct hmd *d, unsigned long id)
 }
 
 /*
- * A datagram from the Unix socket's sender, its SEQNUM @seq (0: none):
- * the first one after start is only remembered (the coldplug saw what came
- * before our socket was bound; what was sent since, it delivers or drops,
- * which the link count shows).  A gap is uevents lost, of any action: the
- * settle reads the known blocks' state again too, as after ENOBUFS
+ * The sender @pid's entry (reread38 R10): senders that share the socket
+ * (hotmemctl status: "N more send to PATH") number their uevents each
+ * its own, and taken as one sequence every datagram of the one after
+ * the other's was a gap, each settle reading every known block's state
+ * again -- the O(machine) cost hmd_missed_seqnum() declines.  Its own
+ * entry; else, the most recently used of a sender gone (ESRCH: a sender
+ * restarted, a one-shot tool run again) -- its successor, compared with
+ * its last SEQNUM; else a free entry, else the least recently used,
+ * taken anew (its first datagram only remembered).  A pid of another
+ * pid namespace is 0 (SCM_CREDENTIALS): those senders are one.
+ */
+static struct hmd_sender *sender_find(struct hmd *d, pid_t pid)
+{
+	struct hmd_sender *s, *gone = NULL, *free_one = NULL, *lru = &d->senders[0];
+
+	for (s = d->senders; s < d->senders + HMD_MAX_SENDERS; s++) {
+		if (s->tick && s->pid == pid)
+			return s;
+		if (!s->tick) {
+			free_one = free_one ? free_one : s;
+			continue;
+		}
+		if (s->tick < lru->tick)
+			lru = s;
+		if (s->pid > 0 && kill(s->pid, 0) && errno == ESRCH &&
+		    (!gone || s->tick > gone->tick))
+			gone = s;
+	}
+	if (gone)
+		return gone;
+	s = free_one ? free_one : lru;
+	s->seq = 0;
+	return s;
+}
+
+/*
+ * A datagram from the Unix socket's sender @pid, its SEQNUM @seq (0:
+ * none): a sender's first one after start is only remembered (the
+ * coldplug saw what came before our socket was bound; what was sent
+ * since, it delivers or drops, which the link count shows).  A gap in
+ * one sender's numbers is uevents lost, of any action: the settle reads
+ * the known blocks' state again too, as after ENOBUFS
  * (hmd_uevents_lost()) -- a lost OFFLINE left a block counted online, a
  * lost ONLINE one counted offline, until a restart; only new blocks were
  * relisted here.  The settle is armed for it, whatever this datagram is
@@ -102,12 +140,14 @@ void hmd_missed_half_created(struct hmd *d, unsigned long id)
  * at each of its bursts would be O(machine), so a new block's relisting
  * alone, as before.
  */
-void hmd_missed_seqnum(struct hmd *d, unsigned long long seq)
+void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid)
 {
+	struct hmd_sender *s = sender_find(d, pid);
+
 	if (!seq) {
 		hmd_missed_note(d, "a uevent on %s without SEQNUM", d->cfg.uevent_socket);
-	} else if (d->unix_seqnum && seq != d->unix_seqnum + 1) {
-		hmd_missed_note(d, "SEQNUM %llu after %llu on %s", seq, d->unix_seqnum,
+	} else if (s->seq && seq != s->seq + 1) {
+		hmd_missed_note(d, "SEQNUM %llu after %llu on %s", seq, s->seq,
 				d->cfg.uevent_socket);
 		d->reread_states = true;
 		if (!hmd_uevent_seen(d)) {
@@ -115,7 +155,9 @@ void hmd_missed_seqnum(struct hmd *d, unsigned long long seq)
 			hmd_scan_new(d);
 		}
 	}
-	d->unix_seqnum = seq;
+	s->pid = pid;
+	s->seq = seq;
+	s->tick = ++d->sender_tick;
 }
 
 /* memory/'s link count now: 0, or -errno */

@@ -57,7 +57,7 @@ int hmd_uevent_parse(const char *buf, size_t len, struct hmd_uevent *ev)
 }
 
 static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
-		      const struct sockaddr_nl *snl)
+		      const struct sockaddr_nl *snl, pid_t *pid)
 {
 	const struct ucred *cred = NULL;
 	struct cmsghdr *c;
@@ -68,6 +68,7 @@ static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
 			cred = (const struct ucred *)CMSG_DATA(c);
 	if (!cred || (cred->uid != 0 && cred->uid != geteuid()))
 		return false;
+	*pid = cred->pid;
 	if (!is_netlink)
 		return true;
 	if (snl->nl_groups != 1)
@@ -90,6 +91,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		.msg_controllen = sizeof(control),
 	};
 	struct hmd_uevent ev;
+	pid_t pid = 0;
 	ssize_t n;
 	int r;
 
@@ -125,7 +127,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		/* someone sends here: what silence.c waits for */
 		if (!is_netlink)
 			d->unix_datagrams++;
-		if (!sender_ok(d, &mh, is_netlink, &snl))
+		if (!sender_ok(d, &mh, is_netlink, &snl, &pid))
 			continue;
 		if (mh.msg_flags & MSG_TRUNC) {
 			hmd_missed_note(d, "a uevent longer than %d bytes", HMU_UEVENT_BUFFER_SIZE);
@@ -134,7 +136,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		r = hmd_uevent_parse(buf, n, &ev);
 		/* the kernel's SEQNUM on netlink counts every uevent anywhere: not looked at */
 		if (!is_netlink)
-			hmd_missed_seqnum(d, ev.seqnum);
+			hmd_missed_seqnum(d, ev.seqnum, pid);
 		if (r)
 			continue;
 		hmd_log_ev(d, LOG_DEBUG, NULL, ev.block, NULL, NULL, 0, "uevent %s seqnum %llu",

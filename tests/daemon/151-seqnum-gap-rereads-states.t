@@ -5,10 +5,12 @@
 # netlink ENOBUFS, and counts memory16 offline -- deciding none of them:
 # memory16 stays offline.  It only relisted memory/ for new blocks, and
 # hotmemd counted memory16 online (STATUS=, auto-movable's sums) until a
-# restart.
+# restart.  Two senders whose SEQNUMs interleave are no gap (each its own
+# sequence, reread38 R10).
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_built "$UEVENT_SEND"
+need_tool python3 python3
 
 root=$TMP/root sock=$TMP/uevent.sock
 mk_sysroot "$root"
@@ -40,5 +42,39 @@ check "status said again" status 2
 is "$(grep "status: .*blocks present" "$TMP/1.log" | tail -1 | sed 's/;.*//')" \
 	"hotmemd: notice: status: 17 blocks online, 1 movable, 0 failed" "... counting memory16 offline"
 is "$(state "$root" 16)" offline "memory16 stays offline"
+
+# Two senders share the socket, each numbering its own (reread38 R10): a
+# second one stays up (B, its own pid) while uevent_send runs go on (A,
+# --seq from 4).  Their SEQNUMs interleaved were a gap at every datagram,
+# each settle reading every known block again; each sender has its own now.
+b_in=$TMP/b.fifo
+mkfifo "$b_in"
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+for line in open(sys.argv[2]):
+    seq, action, blk = line.split()
+    dev = "/devices/system/memory/memory" + blk
+    s.sendto(("%s@%s\0ACTION=%s\0DEVPATH=%s\0SUBSYSTEM=memory\0SEQNUM=%s\0"
+              % (action, dev, action, dev, seq)).encode(), sys.argv[1])
+' "$sock" "$b_in" &
+_pids+=("$!")
+exec {b}>"$b_in"
+settled() { grep -c "uevents settled" "$TMP/1.log"; }
+# B's first datagram: compared with the gone uevent_send's 3, once
+echo "500 change 17" >&$b
+check "B's first datagram settled" wait_for 10 grep -q "SEQNUM 500 after 3" "$TMP/1.log"
+sleep 0.3
+n=$(grep -c "SEQNUM .* after" "$TMP/1.log")
+send 4 change 17
+echo "501 change 17" >&$b
+send 5 change 17
+echo "502 change 17" >&$b
+send 6 change 17
+check "all 5 interleaved uevents heard" \
+	wait_for 10 sh -c '[ "$(grep -c "memory17: uevent change seqnum \(50[12]\|[456]\)$" "$1")" = 5 ]' _ "$TMP/1.log"
+sleep 0.3
+is "$(grep -c "SEQNUM .* after" "$TMP/1.log")" "$n" "... and none taken for a gap"
+exec {b}>&-
 grep -E "memory16|settled|known block|status: [0-9]" "$TMP/1.log" | sed 's/^/# log: /'
 done_testing
