@@ -39,26 +39,37 @@ bool hmd_in_list(const char *s, unsigned long id)
 	return false;
 }
 
-static void format_list(struct hmd *d, FILE *f)
+/*
+ * The blocks @in() takes as hmd_in_list() reads them, "0-23,32-199", and a
+ * newline: boot-blocks' list, state_dir/offlined's (one writer for both,
+ * beside their reader)
+ */
+void hmd_format_list(const struct hmd *d, FILE *f, bool (*in)(const struct hmd_block *b))
 {
 	unsigned long i, start = 0;
-	bool in = false, first = true;
+	bool run = false, first = true;
 
 	for (i = 0; i <= d->nblk; i++) {
-		bool boot = i < d->nblk && d->blk[i].present && d->blk[i].boot;
+		bool m = i < d->nblk && in(&d->blk[i]);
 
-		if (boot && !in) {
+		if (m && !run) {
 			start = i;
-			in = true;
-		} else if (!boot && in) {
+			run = true;
+		} else if (!m && run) {
 			fprintf(f, "%s%lu", first ? "" : ",", start);
 			if (i - 1 > start)
 				fprintf(f, "-%lu", i - 1);
 			first = false;
-			in = false;
+			run = false;
 		}
 	}
 	fputc('\n', f);
+}
+
+/* a block boot-blocks lists: present boot memory */
+static bool boot_block(const struct hmd_block *b)
+{
+	return b->present && b->boot;
 }
 
 /*
@@ -113,7 +124,7 @@ static void save_state(struct hmd *d, const char *path, const char *list, const 
 	if (list)
 		fprintf(f, "%s\n", list);
 	else
-		format_list(d, f);
+		hmd_format_list(d, f, boot_block);
 	for (n = 0; n < d->nr_nodes && n < HMD_MAX_NODES; n++)
 		fprintf(f, "node %d kernel_offset %ld movable_offset %ld\n", n, d->kernel_offset[n],
 			d->movable_offset[n]);
@@ -361,7 +372,7 @@ static void keep_anchor(struct hmd *d, const char *key)
 	f = open_memstream(&list, &len);
 	if (!f)
 		return;
-	format_list(d, f);
+	hmd_format_list(d, f, boot_block);
 	/* as load_state() reads it: the line without its newline, within list[] */
 	if (fclose(f) || len >= sizeof(k->list))
 		goto out;

@@ -436,6 +436,8 @@ void hmd_check_node_policies(struct hmd *d);
 
 /* bootblocks.c */
 bool hmd_in_list(const char *s, unsigned long id);
+/* the blocks @in() takes as a list hmd_in_list() reads, and a newline */
+void hmd_format_list(const struct hmd *d, FILE *f, bool (*in)(const struct hmd_block *b));
 
 /* blocks.c: the block model, the zone accounting, STATUS= */
 #define HMD_MAX_BLOCK_ID (1ul << 22) /* 512 TiB of 128 MiB blocks */

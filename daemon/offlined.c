@@ -71,33 +71,16 @@ static void offlined_path(const struct hmd *d, char *path, size_t len)
 }
 
 /*
- * the marked blocks as a list "16,20-23": present or not, as a coldplug's
- * scan marks them absent until it meets them (hmd_offlined_load() drops
+ * a block the list names: marked, present or not, as a coldplug's scan
+ * marks them absent until it meets them (hmd_offlined_load() drops
  * those it did not meet)
  */
-static void format_marked(const struct hmd *d, FILE *f)
+static bool marked(const struct hmd_block *b)
 {
-	unsigned long i, start = 0;
-	bool in = false, first = true;
-
-	for (i = 0; i <= d->nblk; i++) {
-		bool m = i < d->nblk && d->blk[i].offlined;
-
-		if (m && !in) {
-			start = i;
-			in = true;
-		} else if (!m && in) {
-			fprintf(f, "%s%lu", first ? "" : ",", start);
-			if (i - 1 > start)
-				fprintf(f, "-%lu", i - 1);
-			first = false;
-			in = false;
-		}
-	}
-	fputc('\n', f);
+	return b->offlined;
 }
 
-/* line 3: "ino" and the marked blocks' st_ino, in format_marked()'s order */
+/* line 3: "ino" and the marked blocks' st_ino, in line 2's order */
 static void format_inos(const struct hmd *d, FILE *f)
 {
 	unsigned long i;
@@ -132,7 +115,7 @@ static void offlined_save(struct hmd *d)
 	if (!f)
 		goto fail;
 	fprintf(f, "%s\n", d->offlined_key);
-	format_marked(d, f);
+	hmd_format_list(d, f, marked);
 	format_inos(d, f);
 	if (fclose(f)) {
 		unlink(tmp);
