@@ -64,11 +64,12 @@ struct hmd_block {
 	 */
 	bool offlined;
 	/*
-	 * its memoryN directory's st_ino when it was marked offlined, 0: not
-	 * known (a record of before 2026-12-03); another inode is new memory
-	 * under its number, the mark dropped (offlined.c, reread38 R2)
+	 * its memoryN directory's st_dev and st_ino when it was marked
+	 * offlined, ino 0: not known; another inode on the same device is
+	 * new memory under its number, the mark dropped (offlined.c,
+	 * reread38 R2)
 	 */
-	unsigned long long offlined_ino;
+	unsigned long long offlined_dev, offlined_ino;
 	/*
 	 * online in a dry run's model only (its "would write" counted, as
 	 * later decisions must see it), never written: the kernel's offline

@@ -15,16 +15,19 @@
  * someone onlines them.
  *
  * The file: line 1 "boot_id ID sysroot PATH", line 2 the blocks ("16,20-23",
- * empty: none), line 3 "ino" and each listed block's memoryN st_ino, in
- * the list's order: which memory it was.  A block removed and added
- * again under its number while hotmemd was down is new memory, and its
+ * empty: none), line 3 "ino" and each listed block's memoryN
+ * "st_dev:st_ino", in the list's order: which memory it was.  A block
+ * removed and added again under its number while hotmemd was down is new
+ * memory, and its
  * directory a new one: 6.12 kernfs gives each kernfs_node an id of its
  * own (idr_alloc_cyclic(), its high 32 bits a generation on a wrap),
  * st_ino on a 64-bit ino_t, never reused within a boot; hotmemfs gives
- * each block's incarnation its own key.  A mark whose directory is
+ * each block's incarnation its own key (within one mount: another
+ * st_dev, the numbers are not compared).  A mark whose directory is
  * another is dropped (reread38 R2).  A record without line 3 (written
- * before 2026-12-03) keeps its marks.  ID is the sysroot's /proc/sys/kernel/random/boot_id where
- * it has one (hotmemfs's, kept in its state file), else this host's: a
+ * before 2026-12-03) keeps its marks.
+ *
+ * ID is the sysroot's /proc/sys/kernel/random/boot_id where it has one (hotmemfs's, kept in its state file), else this host's: a
  * record of another boot (or sysroot) is ignored, its blocks' offline
  * states being another machine's.  A dry run reads it, never writes it
  * (as boot-blocks, bootblocks.c).
@@ -53,16 +56,19 @@ static void offlined_key(struct hmd *d, char *key, size_t len)
 	snprintf(key, len, "boot_id %s sysroot %s", id, d->cfg.sysroot);
 }
 
-/* memory@id's directory's st_ino, 0 when it cannot be read */
-static unsigned long long block_ino(const struct hmd *d, unsigned long id)
+/* memory@id's directory's st_dev and st_ino; false when it cannot be read */
+static bool block_ino(const struct hmd *d, unsigned long id, unsigned long long *dev,
+		      unsigned long long *ino)
 {
 	char name[32];
 	struct stat st;
 
 	snprintf(name, sizeof(name), "memory%lu", id);
 	if (d->memdir_fd < 0 || fstatat(d->memdir_fd, name, &st, 0))
-		return 0;
-	return st.st_ino;
+		return false;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return true;
 }
 
 static void offlined_path(const struct hmd *d, char *path, size_t len)
@@ -80,7 +86,7 @@ static bool marked(const struct hmd_block *b)
 	return b->offlined;
 }
 
-/* line 3: "ino" and the marked blocks' st_ino, in line 2's order */
+/* line 3: "ino" and the marked blocks' "st_dev:st_ino", in line 2's order */
 static void format_inos(const struct hmd *d, FILE *f)
 {
 	unsigned long i;
@@ -88,7 +94,7 @@ static void format_inos(const struct hmd *d, FILE *f)
 	fputs("ino", f);
 	for (i = 0; i < d->nblk; i++)
 		if (d->blk[i].offlined)
-			fprintf(f, " %llu", d->blk[i].offlined_ino);
+			fprintf(f, " %llu:%llu", d->blk[i].offlined_dev, d->blk[i].offlined_ino);
 	fputc('\n', f);
 }
 
@@ -142,7 +148,9 @@ void hmd_offlined_set(struct hmd *d, unsigned long id, bool offlined)
 		return;
 	b->offlined = offlined;
 	/* which memory was offlined: its directory (the file's comment) */
-	b->offlined_ino = offlined ? block_ino(d, id) : 0;
+	b->offlined_dev = b->offlined_ino = 0;
+	if (offlined && !block_ino(d, id, &b->offlined_dev, &b->offlined_ino))
+		b->offlined_dev = b->offlined_ino = 0;
 	offlined_save(d);
 }
 
@@ -161,28 +169,31 @@ static bool read_line(FILE *f, char **buf, size_t *cap)
 	return true;
 }
 
-/* line 3 as format_inos() writes it: "ino", then " N" for each listed block */
+/* line 3 as format_inos() writes it: "ino", then " DEV:INO" for each listed block */
 static bool inos_valid(const char *s)
 {
 	if (strncmp(s, "ino", 3))
 		return false;
 	for (s += 3; *s; s++)
-		if (*s != ' ' && (*s < '0' || *s > '9'))
+		if (*s != ' ' && *s != ':' && (*s < '0' || *s > '9'))
 			return false;
 	return true;
 }
 
-/* the next st_ino of line 3 at *@s (0: none left) */
-static unsigned long long next_ino(const char **s)
+/* the next "DEV:INO" of line 3 at *@s (both 0: none left, or not that form) */
+static void next_ino(const char **s, unsigned long long *dev, unsigned long long *ino)
 {
 	char *end;
-	unsigned long long v;
 
+	*dev = *ino = 0;
 	if (!*s || !**s)
-		return 0;
-	v = strtoull(*s, &end, 10);
+		return;
+	*dev = strtoull(*s, &end, 10);
+	if (*end == ':')
+		*ino = strtoull(end + 1, &end, 10);
+	else
+		*dev = 0;
 	*s = end;
-	return v;
 }
 
 /*
@@ -197,13 +208,14 @@ static void apply_record(struct hmd *d, const char *list, const char *inos)
 
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
-		unsigned long long ino;
+		unsigned long long dev, ino;
 
 		if (!hmd_in_list(list, i))
 			continue;
-		ino = next_ino(&at);
+		next_ino(&at, &dev, &ino);
 		if (b->present && !b->online) {
 			b->offlined = true;
+			b->offlined_dev = dev;
 			b->offlined_ino = ino;
 		}
 	}
@@ -250,16 +262,19 @@ out:
 /*
  * A marked block whose directory is another than the one marked: it was
  * removed and added again under its number (while hotmemd was down, or
- * its REMOVE and ADD lost), new memory, decided as any (reread38 R2)
+ * its REMOVE and ADD lost), new memory, decided as any (reread38 R2).  On
+ * another device the numbers say nothing: sysfs keeps its device for the
+ * boot, a new one is a new hotmemfs mount (a restart of it: its
+ * incarnation keys, hence inode numbers, are per mount), and the mark
+ * holds as a record of this boot.
  */
 static bool other_memory(struct hmd *d, unsigned long id, const struct hmd_block *b)
 {
-	unsigned long long ino;
+	unsigned long long dev, ino;
 
-	if (!b->offlined_ino)
+	if (!b->offlined_ino || !block_ino(d, id, &dev, &ino))
 		return false;
-	ino = block_ino(d, id);
-	if (!ino || ino == b->offlined_ino)
+	if (dev != b->offlined_dev || ino == b->offlined_ino)
 		return false;
 	hmd_log_ev(d, LOG_INFO, HMD_MSGID_DECISION, id, NULL, NULL, 0,
 		   "not the memory offlined by someone else this boot (its directory is new: removed and added again): decided as any");

@@ -8,8 +8,9 @@
 # one goes, so it cannot get the old inode).  The record said "this boot"
 # only, not which memory: the start left the new memory16 offline, "offlined
 # by someone else" (reread38 R2).  Now the record keeps each block's
-# st_ino and a start onlines memory16.  A record line 3 that is not
-# "ino N..." is no record.
+# st_dev:st_ino and a start onlines memory16 (not when the device is
+# another: a restarted hotmemfs's new mount numbers its own).  A record
+# line 3 that is not "ino DEV:INO..." is no record.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_built "$UEVENT_SEND"
@@ -31,8 +32,9 @@ echo "Normal Movable" >"$mem/memory16/valid_zones"
 "$UEVENT_SEND" --unix "$sock" --seq 1 offline 16
 wait_for 10 sh -c '[ "$(sed -n 2p "$1")" = 16 ]' _ "$SOCK_STATE/offlined"
 is "$(sed -n 2p "$SOCK_STATE/offlined")" 16 "memory16 recorded"
-is "$(sed -n 3p "$SOCK_STATE/offlined")" "ino $(stat -c %i "$mem/memory16")" \
-	"with its directory's inode number"
+is "$(sed -n 3p "$SOCK_STATE/offlined")" "ino $(stat -c %d:%i "$mem/memory16")" \
+	"with its directory's device and inode number"
+rec=$(cat "$SOCK_STATE/offlined")
 kill "$pid1"
 wait_exit "$pid1" 10
 
@@ -42,6 +44,16 @@ check "hotmemd 2 ready" wait_for 10 ready 2
 is "$(state "$root" 16)" offline "the same memory16, still recorded, is left offline"
 kill "$pid2"
 wait_exit "$pid2" 10
+
+# a record whose memory16 was on another device (a hotmemfs restarted: a
+# new mount, its inode numbers its own) keeps the mark: nothing compared
+printf '%s\n16\nino 1:1\n' "$(sed -n 1p "$SOCK_STATE/offlined")" >"$SOCK_STATE/offlined"
+sock_start 5 --log-level debug
+check "hotmemd 5 ready" wait_for 10 ready 5
+is "$(state "$root" 16)" offline "recorded on another device: memory16 left offline"
+kill "$pid5"
+wait_exit "$pid5" 10
+printf '%s\n' "$rec" >"$SOCK_STATE/offlined"
 
 # while hotmemd is down: the memory behind memory16 removed, new memory added
 mv "$mem/memory16" "$TMP/old-memory16"

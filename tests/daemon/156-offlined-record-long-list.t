@@ -21,7 +21,7 @@ mem=$root/sys/devices/system/memory
 mkdir -p "$SOCK_STATE"
 # the record a hotmemd of this boot wrote: memory16, then 999 blocks gone since
 list="16$(seq -s, 1000 2 2996 | sed 's/^/,/')"
-printf 'boot_id %s sysroot %s\n%s\nino %s\n' "$id" "$root" "$list" "$(stat -c %i "$mem/memory16")" \
+printf 'boot_id %s sysroot %s\n%s\nino %s\n' "$id" "$root" "$list" "$(stat -c %d:%i "$mem/memory16")" \
 	>"$SOCK_STATE/offlined"
 check "line 2 is longer than 4096 bytes" test "$(sed -n 2p "$SOCK_STATE/offlined" | wc -c)" -gt 4096
 sock_start 1 --log-level debug
