@@ -7,6 +7,7 @@ and on hotmemfs booted as the same machine, compared after every step.
 usage: diffwalk.py KERNEL INITRD --config NAME --seed N --steps N
                    [--timeout SEC] [--log FILE] [--tap] [--hotmem BUILD]
        diffwalk.py KERNEL INITRD --config NAME --script FILE.json ...
+       diffwalk.py KERNEL --calibration
 
 The guest is a busybox initramfs (tests/kernel/guest-init-walk) whose
 /init runs a command loop on its second serial port (ttyS1, a unix socket
@@ -40,10 +41,21 @@ the zones' spanned, present and managed pages (/proc/zoneinfo), MemTotal,
 /proc/iomem's System RAM lines and the hotplug lines of dmesg -- each after the
 normalisation of ALLOWLIST below, the known and documented differences.
 
-With --tap: one TAP line a step ("ok N - seed S step N: WHAT"), the
-differences of a failed step as "#" lines after it; the plan first.
-Exit 0 when every step agreed (or the walk stopped on an allowed
-divergence, said), 1 when a step differed, 2 when a side could not run.
+Before the first step the booted machines are compared, one TAP line:
+their facts, and on qemu-512m's walks the boot's reservations as both
+logs say them -- the "Memory:" line (its available count aside), the
+"Freeing ... memory:" lines, RAMDISK and SWIOTLB.  The walk profile of
+those walks is the guest's own: its kernel_image derived from the guest
+kernel's vmlinux (its ELF sections), its initrd from the initramfs's size,
+boot_reserved and the unused decrypted bss calibrated (CALIBRATED, with
+the versions they were measured on; --calibration says it all), so a
+boot check that fails says what this guest measures.
+
+With --tap: the plan first, the boot check's TAP line, one a step ("ok N
+- seed S step N: WHAT"), the differences of a failed one as "#" lines
+after it.  Exit 0 when the boot and every step agreed (or the walk
+stopped on an allowed divergence, said), 1 when one differed, 2 when a
+side could not run.
 """
 import argparse
 import json
@@ -102,48 +114,169 @@ NODES = {"movable_node": 2, "2node": 2, "2node-online": 2}
 # The guest boots with nokaslr: KASLR places its image anew each boot and
 # its boot reservations move with it by a few pages (126168K, 126176K,
 # 126180K "reserved" seen, the same initramfs), so a walk comparing
-# MemTotal and managed as they are needs one placement: CONFIG_PHYSICAL_START,
-# 0x1000000, the capture's sections (engine/config.c qemu_512m_boot_reserve(),
-# _text 0x8a00000) moved down with _text.
-NOKASLR_TEXT_DELTA = 0x8a00000 - 0x1000000
-KERNEL_IMAGE_CAPTURE = (("code", 0x8a00000, 0x99fffff), ("rodata", 0x9a00000, 0xa570fff),
-                        ("data", 0xa600000, 0xa870f7f), ("init", 0xad01000, 0xb12afff),
-                        ("smp_locks", 0xb12b000, 0xb134fff), ("bss", 0xb136000, 0xb5fffff),
-                        ("bss_decrypted_unused", 0xb405000, 0xb5fffff))
+# MemTotal and managed as they are needs one placement: its link address,
+# x86_64's __START_KERNEL_map (0xffffffff80000000) less, _text at
+# CONFIG_PHYSICAL_START 0x1000000.
+START_KERNEL_MAP = 0xffffffff80000000
+SHF_ALLOC = 0x2
+
+# What the walk profile does not derive from the guest kernel's image but
+# takes as measured, with the Debian 6.12 versions it was measured on
+# (the walk's nokaslr guest, 512 MiB, its initramfs).  Each is compared
+# at boot (Walk.boot_check()): a guest whose boot says otherwise fails
+# its walk's boot check naming its version and the number it measures.
+#  - boot_reserved: the rest of the boot's memblock allocations (page
+#    tables, NODE_DATA, percpu, KFENCE, SWIOTLB's slots...): the "Memory:"
+#    line's reserved (126168K on both) less the memmap, image, initrd,
+#    first MiB and SWIOTLB.  No section says it.  6.12.118's MemTotal is
+#    8 KiB below 6.12.117's for its image alone (rodata 4 KiB longer,
+#    its rodata/data gap and init 4 KiB shorter each), not for more of
+#    this: a1bbd2da's 4396K for 6.12.118 made up for 6.12.117's image.
+#  - the unused part of .bss..decrypted, [__start_bss_decrypted_unused,
+#    __end_bss_decrypted): inside .bss, its start a symbol the stripped
+#    vmlinux in a bzImage does not keep ("Freeing unused decrypted
+#    memory: 2028K" on both).
+CALIBRATED = {"boot_reserved": (4388 << 10, ("6.12.117", "6.12.118")),
+              "bss_decrypted_unused": (2028 << 10, ("6.12.117", "6.12.118"))}
 
 
-# boot_reserved by the guest kernel's Debian version (its vmlinuz's name):
-# what the walk's nokaslr guest's "Memory:" line leaves, less the image,
-# initrd, memmap, first MiB and SWIOTLB.  Debian's 6.12 moves on (deps.sh
-# fetches the newest): 6.12.118 reserves 8 KiB more than 6.12.117 at the
-# same initrd placement (MemTotal 406860 kB, hotmem's 406868 with 4388K;
-# hotmem c138af7e and ee6c349e alike, 2026-12-03), so a version not here
-# fails the boot comparison until its number is measured and added.
-BOOT_RESERVED = {"6.12.117": "4388K", "6.12.118": "4396K"}
+def bzimage_version(kernel):
+    """the kernel's release as its bzImage's setup header says it (the
+    kernel_version field at 0x20e, its string 0x200 further: what uname -r
+    says), or None"""
+    with open(kernel, "rb") as f:
+        head = f.read(0x10000)
+    if len(head) < 0x210 or head[0x202:0x206] != b"HdrS":
+        return None
+    ptr = int.from_bytes(head[0x20e:0x210], "little") + 0x200
+    if ptr >= len(head):
+        return None
+    return head[ptr:head.index(b"\0", ptr)].split(b" ")[0].decode(errors="replace")
 
 
-def guest_boot_reserved(kernel):
-    m = re.search(r"vmlinuz-(6\.12\.\d+)", os.path.basename(kernel or ""))
-    return BOOT_RESERVED.get(m.group(1) if m else "", "4388K")
+def elf_sections(path):
+    """{name: (sh_addr, sh_size, sh_flags, load address)} of an ELF64
+    little-endian file: the load address (LMA) by the program header
+    whose file range holds the section (a PT_LOAD's p_paddr), else None"""
+    import struct
+    with open(path, "rb") as f:
+        elf = f.read()
+    if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
+        raise Broken("%s: not a 64-bit little-endian ELF" % path)
+    phoff, shoff = struct.unpack_from("<QQ", elf, 0x20)
+    phentsize, phnum, shentsize, shnum, shstrndx = struct.unpack_from("<HHHHH", elf, 0x36)
+    # p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz
+    phdrs = [struct.unpack_from("<IIQQQQ", elf, phoff + i * phentsize) for i in range(phnum)]
+    # sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size
+    hdrs = [struct.unpack_from("<IIQQQQ", elf, shoff + i * shentsize) for i in range(shnum)]
+    stroff = hdrs[shstrndx][4]
+
+    def name(off):
+        return elf[stroff + off:elf.index(b"\0", stroff + off)].decode()
+
+    def lma(off):
+        return next((p[4] + off - p[2] for p in phdrs
+                     if p[0] == 1 and p[2] <= off < p[2] + max(p[5], 1)), None)
+    return {name(h[0]): (h[3], h[5], h[2], lma(h[4])) for h in hdrs}
 
 
-def qemu_512m_walk_profile(initrd, kernel=None):
-    """qemu-512m as the walk's nokaslr guest boots: its image at
-    0x1000000; its initrd, the walk's initramfs, where QEMU 7.2's
-    x86_load_linux() puts it, (below_4g_mem_size - acpi_data_size(0x20000)
-    - 1 - size) & ~4095, reserved page-wide by early_reserve_initrd() (the
-    built-in's is its capture's 1100K; until populate_rootfs() frees it the
-    boot's free memory -- init_per_zone_wmark_min()'s min_free_kbytes -- is
-    the guest's only with the guest's initrd: 2522 here, not 2526); and
-    boot_reserved as that guest's "Memory:" line leaves it: 126168K
-    reserved less the memmap, image, initrd, first MiB and SWIOTLB, 4388K
-    (the capture's KASLR boot: 4396K)."""
+def kernel_image_of(kernel):
+    """The walk profile's kernel_image, derived from the guest kernel's own
+    image: its vmlinux (extract-vmlinux.sh, as the kernel's
+    scripts/extract-vmlinux) has no symbols but its section headers, and
+    x86_64 6.12's vmlinux.lds.S puts the symbols mem_init_print_info(),
+    the /proc/iomem Kernel lines and free_initmem() use at their edges:
+    _text/_etext .text's, __start_rodata .rodata's start and
+    __end_rodata the page after RO_DATA()'s last section (the sections
+    between .rodata and .data; X86_ALIGN_RODATA_END's 2 MiB padding after
+    it is the rodata/data gap), _sdata/_edata .data's, .smp_locks and
+    __bss_start/__bss_stop .bss's.  __init_begin and __init_end are
+    empty sections' (.init.begin, .init.end), which objcopy's -S for
+    vmlinux.bin drops: __init_begin is where PERCPU_VADDR() puts
+    __per_cpu_load, .data..percpu's load address (its sh_addr is 0, the
+    per-CPU offsets'), and __init_end the page after the last section
+    before .smp_locks.  Physical as the nokaslr guest runs it
+    (START_KERNEL_MAP).  [(name, start, inclusive end)]."""
+    tmp = tempfile.mkdtemp(prefix="walk-vmlinux-")
+    try:
+        vmlinux = os.path.join(tmp, "vmlinux")
+        r = subprocess.run([os.path.join(HERE, "extract-vmlinux.sh"), kernel, vmlinux],
+                           capture_output=True, text=True)
+        if r.returncode:
+            raise Broken("kernel_image: %s" % (r.stderr.strip() or "extract-vmlinux.sh failed"))
+        sec = elf_sections(vmlinux)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    need = (".text", ".rodata", ".data", ".data..percpu", ".init.text", ".smp_locks", ".bss")
+    missing = [n for n in need if n not in sec]
+    if missing or sec[".data..percpu"][3] is None:
+        raise Broken("kernel_image: %s's vmlinux has no section %s (not x86_64 6.12's vmlinux.lds.S)"
+                     % (kernel, ", ".join(missing) or ".data..percpu loaded"))
+
+    def span(n):
+        return sec[n][0], sec[n][0] + sec[n][1]
+
+    def end_of_sections(lo, hi):
+        """the page after the allocated sections from @lo to before @hi"""
+        end = max(a + size for a, size, flags, _ in sec.values()
+                  if flags & SHF_ALLOC and sec[lo][0] <= a < sec[hi][0])
+        return (end + 4095) & ~4095
+    bss = span(".bss")
+    parts = [("code", span(".text")),
+             ("rodata", (sec[".rodata"][0], end_of_sections(".rodata", ".data"))),
+             ("data", span(".data")),
+             ("init", (sec[".data..percpu"][3] + START_KERNEL_MAP,
+                       end_of_sections(".init.text", ".smp_locks"))),
+             ("smp_locks", span(".smp_locks")),
+             ("bss", bss),
+             ("bss_decrypted_unused", (bss[1] - CALIBRATED["bss_decrypted_unused"][0], bss[1]))]
+    return [(n, a - START_KERNEL_MAP, b - START_KERNEL_MAP - 1) for n, (a, b) in parts]
+
+
+def calibration(kernel):
+    """what the walk profile takes as measured (CALIBRATED), for the guest
+    kernel @kernel: [(key, bytes, versions measured on, its version if
+    not among them, else None)]"""
+    ver = bzimage_version(kernel) or "(no version in %s)" % os.path.basename(kernel)
+    out = []
+    for key, (size, on) in CALIBRATED.items():
+        out.append((key, size, on, None if ver.split("+")[0] in on else ver))
+    return out
+
+
+def say_calibration(kernel):
+    """the walk profile's origins, as "#" lines (qemu_diffwalk.t's plan)"""
+    ver = bzimage_version(kernel)
+    lines = ["# walk profile for %s (%s): qemu-512m as its nokaslr guest boots" %
+             (os.path.basename(kernel), ver)]
+    image = kernel_image_of(kernel)
+    lines.append("#   kernel_image derived from its vmlinux's ELF sections: " +
+                 ", ".join("%s %dK" % (n, (b + 1 - a) >> 10) for n, a, b in image
+                           if n not in CALIBRATED))
+    lines.append("#   initrd derived: where QEMU's x86_load_linux() puts the walk's initramfs")
+    for key, size, on, unknown in calibration(kernel):
+        lines.append("#   %s %dK calibrated, measured on %s%s" % (
+            key, size >> 10, ", ".join(on),
+            "; NOT on %s: its boot check says whether it holds" % unknown if unknown else ""))
+    return lines
+
+
+def qemu_512m_walk_profile(initrd, kernel):
+    """qemu-512m as the walk's nokaslr guest boots: its image where
+    kernel_image_of() finds it; its initrd, the walk's initramfs, where QEMU
+    7.2's x86_load_linux() puts it, (below_4g_mem_size -
+    acpi_data_size(0x20000) - 1 - size) & ~4095, reserved page-wide by
+    early_reserve_initrd() (the built-in's is its capture's 1100K; until
+    populate_rootfs() frees it the boot's free memory --
+    init_per_zone_wmark_min()'s min_free_kbytes -- is the guest's only
+    with the guest's initrd: 2522 here, not 2526); and boot_reserved as
+    measured (CALIBRATED): the built-in's 4396K is its KASLR capture's."""
     size = os.path.getsize(initrd)
     start = ((512 << 20) - 0x20000 - 1 - size) & ~4095
-    image = " ".join("%s=%#x-%#x" % (n, a - NOKASLR_TEXT_DELTA, b - NOKASLR_TEXT_DELTA)
-                     for n, a, b in KERNEL_IMAGE_CAPTURE)
-    return ("profile = qemu-512m\nkernel_image = %s\ninitrd = %#x-%#x\nboot_reserved = %s\n" %
-            (image, start, ((start + size + 4095) & ~4095) - 1, guest_boot_reserved(kernel)))
+    image = " ".join("%s=%#x-%#x" % part for part in kernel_image_of(kernel))
+    return ("profile = qemu-512m\nkernel_image = %s\ninitrd = %#x-%#x\nboot_reserved = %dK\n" %
+            (image, start, ((start + size + 4095) & ~4095) - 1,
+             CALIBRATED["boot_reserved"][0] >> 10))
 
 # ---- the allowlist: known, documented differences -----------------------------
 # Each entry normalises one difference away on both sides' facts, and
@@ -194,6 +327,14 @@ ALLOWLIST = [
     # "hotmem:" debug line is the emulator's).  See dmesg_lines().
     ("D7", "docs/engine.md 'Why it failed' and 'Where we differ': <7> and hotmem: lines",
      "dmesg <7>, hotmem:"),
+    # MA: the boot's "Memory: NK/MK available (...)" line's N, the free
+    # pages then: the guest's kernel has allocated about 1000 pages by
+    # that line (a count that moves from boot to boot), hotmem's none
+    # (docs/profile.md kernel_image).  Compared without it; the rest of
+    # the line -- the sections' sizes, the reserved total -- as it is
+    # (Walk.boot_check()).
+    ("MA", "docs/profile.md kernel_image: the Memory: line's available count is hotmem's free pages",
+     "Memory: available"),
     # T: timestamps.  dmesg's "[ 12.345678] " and QMP events' "timestamp"
     # are the clocks of two different machines.
     ("T", "clocks: not the machine", "timestamps"),
@@ -211,6 +352,12 @@ DMESG_HOTPLUG = re.compile(
 # K0 again: the zonelists' "Total pages" counts the managed pages
 # a line's level (hotmemctl dmesg says it, as /dev/kmsg) and time (T)
 DMESG_STAMP = re.compile(r"^(<\d+>)?(\[\s*[0-9.]+\]\s*)?")
+# the boot's lines of its memblock reservations, compared once, at boot
+# (Walk.boot_check()): mem_init_print_info()'s, free_reserved_area()'s,
+# reserve_initrd()'s and swiotlb_print_info()'s
+BOOT_RESERVE_LINES = re.compile(
+    r"^(Memory: |Freeing .* memory: \d+K$|RAMDISK: |software IO TLB: mapped |PCI-DMA: )")
+MEMORY_LINE = re.compile(r"^Memory: (\d+)K/(\d+)K available \(.*, (\d+)K reserved, ")
 # KZ: the lines of a zonelist rebuild (6.12's build_all_zonelists() after
 # an offline emptied a zone), the only ones an eject's side logs
 ZONELIST_REBUILD = re.compile(r"(Fallback order for Node \d+:|Built \d+ zonelists|Policy zone: )")
@@ -375,7 +522,6 @@ class HotmemSide:
                              open(self.err.name).read().strip()[-500:])
             time.sleep(0.1)
         self.q = Qmp(self.sock, timeout=60, log=self.log)
-        self.dmesg_seen = len(self._dmesg_all())
 
     def sh(self, cmd, timeout=120):
         env = dict(os.environ, M=self.memory(), P=os.path.join(self.mnt, "proc"))
@@ -848,18 +994,13 @@ class Walk:
         self.say("# config %s %s steps %d: 6.12 cmdline \"%s\"" %
                  (a.config, "script %s" % a.script if a.script else "seed %d" % a.seed,
                   a.steps, CONFIGS[a.config][2]))
-        for side in (self.guest, self.hm):
-            side.dmesg()  # the boot's log is not a step's
+        # the boot's log: the boot check's, not a step's
+        boot = {side.name: side.dmesg() for side in (self.guest, self.hm)}
         snap = self.snapshot()
         self.base = {k: v[1] for k, v in snap.items()}
         snap = self.snapshot()
-        diffs = self.compare({"6.12": {}, "hotmem": {}}, snap, {"6.12": [], "hotmem": []})
-        if diffs:
-            self.say("# the booted machines differ already:")
-            for d in diffs:
-                self.say("#   " + d)
-        bad = 0
-        first = a.number_from - 1  # step i is TAP line first + i
+        bad = not self.boot_check(snap, boot)
+        first = a.number_from  # the boot is TAP line number_from, step i first + i
         for i in range(1, a.steps + 1):
             before = {name: lines for name, (lines, _) in snap.items()}
             gb = self.blocks(before["6.12"])
@@ -895,6 +1036,72 @@ class Walk:
                 break
         return bad
 
+    def boot_reserve_lines(self, log):
+        """a boot log's lines of its memblock reservations
+        (BOOT_RESERVE_LINES), timestamps cut (T), the Memory: line's
+        available count out (MA)"""
+        lines = [DMESG_STAMP.sub("", ln).rstrip() for ln in log]
+        return [re.sub(r"^Memory: \d+K/", "Memory: (MA)K/", ln) for ln in lines
+                if BOOT_RESERVE_LINES.match(ln)]
+
+    def boot_reserved_said(self, log):
+        """What boot_reserved the guest measures by its boot @log: the
+        calibrated number moved by the difference of the two "Memory:"
+        lines' reserved totals -- hotmem's machine reserves the rest by its
+        profile, derived --, and where it was measured: "#" lines."""
+        res = {}
+        for name in ("6.12", "hotmem"):
+            m = [MEMORY_LINE.match(DMESG_STAMP.sub("", ln)) for ln in log[name]]
+            m = [x for x in m if x]
+            if not m:
+                return ["boot_reserved: no \"Memory:\" line in %s's boot log (its ring wrapped?): "
+                        "not measured" % name]
+            res[name] = int(m[0].group(3))
+        if res["6.12"] == res["hotmem"]:
+            return []
+        have, on = CALIBRATED["boot_reserved"]
+        ver = bzimage_version(self.a.kernel) or os.path.basename(self.a.kernel)
+        known = ver.split("+")[0] in on
+        return ["boot_reserved: the guest, %s, reserved %dK at its \"Memory:\" line, hotmem %dK "
+                "with boot_reserved %dK (measured on %s%s): this guest measures %dK -- where the "
+                "kernel sections' sizes on that line agree, CALIBRATED[\"boot_reserved\"] in "
+                "tests/kernel/diffwalk.py is to be %dK, with %s among its versions" % (
+                    ver, res["6.12"], res["hotmem"], have >> 10, ", ".join(on),
+                    "" if known else "; not on %s" % ver.split("+")[0],
+                    (have >> 10) + res["6.12"] - res["hotmem"],
+                    (have >> 10) + res["6.12"] - res["hotmem"], ver.split("+")[0])]
+
+    def boot_check(self, snap, boot):
+        """The booted machines compared, before any step, one TAP line: their
+        facts, as after each step; and on qemu-512m's walks, whose profile
+        takes the guest's boot reservations (the 2-node profile's ram lines
+        drop them, K0: hotmem prints no "Memory:" line there), the log lines
+        of those reservations from @boot, in order -- the "Memory:" line
+        but its available count (MA), the "Freeing ... memory:" lines,
+        RAMDISK and SWIOTLB.  Those say the derived kernel_image (its
+        sections' sizes, what is freed of it) and the calibrated numbers
+        (the reserved total, the unused decrypted bss) hold for this
+        guest.  True when all agree."""
+        diffs = self.compare({"6.12": {}, "hotmem": {}}, snap, {"6.12": [], "hotmem": []})
+        what = "facts"
+        if not self.k0:
+            lines = {name: self.boot_reserve_lines(boot[name]) for name in boot}
+            for name in ("6.12", "hotmem"):  # what was compared, in the walk's log
+                self.hm.log.write("# boot check, %s's boot reservation lines:\n%s" % (
+                    name, "".join("#   %s\n" % ln for ln in lines[name])))
+            if lines["6.12"] != lines["hotmem"]:
+                diffs.append("boot log 6.12:   %s" % json.dumps(lines["6.12"]))
+                diffs.append("boot log hotmem: %s" % json.dumps(lines["hotmem"]))
+            diffs += self.boot_reserved_said(boot)
+            what += ", boot reservations' log lines (Memory: but MA, Freeing, RAMDISK, SWIOTLB)"
+        else:
+            what += " (K0: this profile takes no boot reservations; their log not compared)"
+        self.say(("ok %d - %s" if not diffs else "not ok %d - %s") % (
+            self.a.number_from, "config %s: the booted machines agree: %s" % (self.a.config, what)))
+        for d in diffs:
+            self.say("#   " + d)
+        return not diffs
+
     def say(self, line):
         print(line, file=self.out, flush=True)
 
@@ -902,7 +1109,9 @@ class Walk:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("kernel")
-    ap.add_argument("initrd")
+    ap.add_argument("initrd", nargs="?")
+    ap.add_argument("--calibration", action="store_true",
+                    help="say where the walk profile's numbers come from, for KERNEL, and exit")
     ap.add_argument("--config", default="offline", choices=sorted(CONFIGS))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=40)
@@ -915,19 +1124,32 @@ def main():
     ap.add_argument("--hotmem-cmdline", default="", metavar="WORDS",
                     help="more command line words for hotmemfs alone (a script's forcing)")
     ap.add_argument("--number-from", type=int, default=1,
-                    help="the TAP number of the first step (a .t running several walks)")
+                    help="the TAP number of the boot check, the steps' after it (a .t running several walks)")
     ap.add_argument("--hotmem", default=os.environ.get("HOTMEM_BUILD", os.path.join(HERE, "../../build")),
                     help="the build directory of hotmemfs and hotmemctl")
     a = ap.parse_args()
+    if a.calibration:
+        try:
+            print("\n".join(say_calibration(a.kernel)), flush=True)
+        except (Broken, OSError) as e:
+            print("# the walk profile cannot be made: %s" % e, flush=True)
+            return 2
+        return 0
+    if not a.initrd:
+        ap.error("INITRD is needed but with --calibration")
     qemu_args, profile, cmdline = CONFIGS[a.config]
-    profile = profile or qemu_512m_walk_profile(a.initrd, a.kernel)
+    try:
+        profile = profile or qemu_512m_walk_profile(a.initrd, a.kernel)
+    except (Broken, OSError) as e:
+        print("# the walk could not run: the walk profile: %s" % e, flush=True)
+        return 2
     script = None
     if a.script:
         with open(a.script) as f:
             script = json.load(f)
         a.steps = len(script)
-    if a.tap:
-        print("1..%d" % a.steps, flush=True)
+    if a.tap:  # the boot check, then the steps
+        print("1..%d" % (a.steps + 1), flush=True)
     with open(a.log, "w") as log:
         try:
             with GuestSide(a.kernel, a.initrd, qemu_args, cmdline, log, a.timeout) as g, \

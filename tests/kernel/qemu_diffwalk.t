@@ -8,7 +8,13 @@
 # memoryN/online and auto_online_blocks -- and after each step their
 # errnos, QMP replies and events, blocks, zones, MemTotal, /proc/iomem's
 # System RAM and hotplug dmesg lines are compared, the documented
-# differences normalised in diffwalk.py's ALLOWLIST.  One "ok" a step:
+# differences normalised in diffwalk.py's ALLOWLIST.  One "ok" for each
+# walk's boot -- the booted machines' facts and, on qemu-512m, the boot
+# reservations' log lines ("Memory:", "Freeing ...", RAMDISK, SWIOTLB):
+# the walk profile's kernel_image is derived from the guest kernel's
+# vmlinux, its boot_reserved calibrated, both said after the plan
+# (diffwalk.py --calibration), and a guest they do not hold for fails
+# there saying what it measures -- and one a step:
 #   walk 1  qemu-512m, memhp_default_state=offline, seed 1, 25 steps
 #   walk 2  two nodes, node 1 without CPUs, memhp_default_state=online,
 #           seed 2, 15 steps
@@ -23,9 +29,9 @@
 #           the same, the guest's dmesg its refusal's lines alone
 #           (diffwalk.py kz_unexplained(), reread33 R6; tests/fusefs/364
 #           fails each on a crafted difference).
-#           Its last check (the KZ said, 48 today) relies on the guest's
-#           slab landing in the DIMM's block within the ~1 s between its
-#           online and the device_del: the DIMM is the guest's first
+#           Its last check (the KZ said, 51 today; its SKIP 49) relies
+#           on the guest's slab landing in the DIMM's block within the
+#           ~1 s between its online and the device_del: the DIMM is the guest's first
 #           ZONE_NORMAL (qemu-512m's boot RAM is all DMA/DMA32), every
 #           GFP_KERNEL allocation's first choice.  Should none land, the
 #           guest ejects too, the step is a plain "ok" and that check
@@ -53,10 +59,13 @@ script_steps() {
 WALKS="offline 1 25
 2node-online 2 15
 online 0 $(script_steps diffwalk-kz.json) diffwalk-kz.json hotmem.kernel_alloc=off"
-# each walk: its steps and one check of its exit status; a scripted one
-# a check of what it forced more
-total=$(echo "$WALKS" | awk '{ n += $3 + 1 + (NF > 3) } END { print n }')
+# each walk: its boot check, its steps and one check of its exit status;
+# a scripted one a check of what it forced more
+total=$(echo "$WALKS" | awk '{ n += 1 + $3 + 1 + (NF > 3) } END { print n }')
 echo "1..$((total + 1))"
+# what the walk profile derives from the guest kernel and what it takes
+# as measured (a walk that cannot make it says so and runs no step)
+python3 "$HERE/diffwalk.py" "$K612" --calibration
 mkdir -p "$OUT"
 INITRD=$OUT/walk-initramfs.cpio.gz
 "$HERE/mkinitramfs.sh" "$B/hotmem-trace-static" "$INITRD" "$HERE/guest-init-walk" "$HERE/walk-snap.sh"
@@ -84,12 +93,14 @@ while read -r config seed steps script hmwords; do
 		[ $rc = 2 ] && rerun_boot_panic "walk $config" "$log" WALK-READY $try || break
 	done
 	cat "$OUT/diffwalk-$config-$seed.tap"
-	# the steps a walk that stopped did not say
+	# the boot check and steps a walk that stopped did not say
 	said=$(grep -c "^\(not \)\?ok " "$OUT/diffwalk-$config-$seed.tap")
 	n=$((next - 1 + said))
 	fails=$((fails + $(grep -c "^not ok " "$OUT/diffwalk-$config-$seed.tap")))
-	while [ "$said" -lt "$steps" ]; do
-		nok "walk $config seed $seed: step $((said + 1)) not taken (diffwalk.py exit $rc: $log$(boot_panic_said "$log" WALK-READY $try))"
+	while [ "$said" -lt "$((steps + 1))" ]; do
+		what="step $said not taken"
+		[ "$said" != 0 ] || what="the booted machines not compared"
+		nok "walk $config seed $seed: $what (diffwalk.py exit $rc: $log$(boot_panic_said "$log" WALK-READY $try))"
 		said=$((said + 1))
 	done
 	# its exit says what its steps said: 0 none differed, 1 some did; an
@@ -98,8 +109,8 @@ while read -r config seed steps script hmwords; do
 	wfails=$(grep -c "^not ok " "$OUT/diffwalk-$config-$seed.tap")
 	[ "$rc" = "$((wfails > 0))" ] && ! grep -q "^Traceback" "$OUT/diffwalk-$config-$seed.tap"
 	ok $? "walk $config seed $seed: diffwalk.py's exit ($rc) is its steps' verdict ($wfails differed)"
-	first=$next	# the TAP number of the walk's step 1
-	next=$((next + steps + 1))
+	first=$((next + 1))	# the TAP number of the walk's step 1, after its boot check
+	next=$((next + 1 + steps + 1))
 	[ -n "$script" ] || continue
 	# what the script forced happened and was said: the eject the
 	# guest refused and hotmem made, allowed, the walk's end -- at the
