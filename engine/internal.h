@@ -394,6 +394,14 @@ struct pglist_data {
 	 * not woken (wakeup_kswapd()).  Under hm->kswapd_lock (page_alloc.c).
 	 */
 	int kswapd_failures;
+	/*
+	 * 6.12 kswapd woken (wake_up_interruptible(&pgdat->kswapd_wait))
+	 * and pgdat->kswapd_highest_zoneidx, the highest zone a wake-up
+	 * asked to balance: kswapd_run_pending() runs it at the operation's
+	 * end.  Under hm->kswapd_lock.
+	 */
+	bool kswapd_woken;
+	int kswapd_highest_zoneidx;
 };
 
 /* ------------------------------------------------------------------ */
@@ -654,17 +662,14 @@ struct pageblock_claim {
 	/*
 	 * A steal of less than a pageblock boosts the zone's watermarks
 	 * first, claim or not (6.12 steal_suitable_fallback() ->
-	 * boost_watermark(); order 0 here when no pageblock changed), and
-	 * rmqueue() runs kswapd (wakeup_kswapd(), page_alloc.c): what each
-	 * changed, for the rewind to take back -- the zone (@boost_nid,
-	 * @boost_zid) and its boost's rise, each zone's boost kswapd took
-	 * back and the failures it added to the node
+	 * boost_watermark(); order 0 here when no pageblock changed): the
+	 * zone (@boost_nid, @boost_zid) and its boost's rise, for the
+	 * rewind to take back.  The kswapd it wakes runs at the
+	 * operation's end, not the allocation's (kswapd_run_pending()).
 	 */
 	short boost_nid;
 	unsigned char boost_zid;
-	unsigned char kswapd_failed;
 	unsigned long boost;
-	unsigned long kswapd_took[MAX_NR_ZONES];
 };
 /*
  * The list as a mark found it (kmem_copy.c), for a rewind to that mark
@@ -1471,6 +1476,8 @@ int set_watermark_boost_factor(struct hotmem *hm, long long factor);
 unsigned long wmark_pages(struct zone *z, int i);
 /* the node's kswapd_failures at MAX_RECLAIM_RETRIES: zoneinfo's node_unreclaimable */
 bool pgdat_kswapd_hopeless(struct hotmem *hm, struct pglist_data *pgdat);
+/* the kswapd of each node woken since, run to its sleep: an operation's end (page_alloc.c) */
+void kswapd_run_pending(struct hotmem *hm);
 /* include/linux/gfp_types.h (6.12): the bits of the masks warn_alloc() names */
 #define __GFP_HIGHMEM		0x02u
 #define __GFP_MOVABLE		0x08u

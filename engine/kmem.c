@@ -491,7 +491,7 @@ void kmem_tick(struct hotmem *hm)
 	unsigned long first;
 
 	if (!sz || hm->kmem.paused)
-		return;
+		goto out;
 	n = kmem_cpu_nodes(hm, cpus);
 	first = n > 1 ? kmem_random(hm) % (unsigned long)n : 0;
 	for (unsigned int i = 0; i < sz->tick_allocs; i++)
@@ -515,6 +515,13 @@ void kmem_tick(struct hotmem *hm)
 			break;
 		kmem_free_at(hm, idx);
 	}
+out:
+	/*
+	 * kswapd, between operations too: what these allocations woke, and
+	 * what an operation that does not run it at its end woke (a
+	 * virtio-mem request's), before the operation this tick precedes
+	 */
+	kswapd_run_pending(hm);
 }
 
 static int zone_owner(const struct zone *z)

@@ -612,6 +612,7 @@ int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_
 	ret = block_set_state_locked(hm, id, online_type);
 	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kswapd_run_pending(hm);
 	return ret;
 }
 
@@ -682,6 +683,7 @@ int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_
 		ret = block_set_state_locked(hm, id, online_type);
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kswapd_run_pending(hm);
 	return ret;
 }
 
@@ -701,6 +703,7 @@ int hotmem_block_set_online_task(struct hotmem *hm, unsigned long id, bool onlin
 		ret = online ? device_online(hm, mem) : device_offline(hm, mem);
 	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kswapd_run_pending(hm);
 	/* online_store(): same state is success */
 	return ret < 0 ? ret : 0;
 }
@@ -866,6 +869,7 @@ int hotmem_online_blocks(struct hotmem *hm, unsigned long first, unsigned long n
 		atomic_store_explicit(&hm->init_threads_lent, 0, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kswapd_run_pending(hm);
 	return ret;
 }
 

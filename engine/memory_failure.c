@@ -351,6 +351,8 @@ int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* the migration target's fallbacks may have woken it */
+	kswapd_run_pending(hm);
 	return ret;
 }
 
@@ -554,6 +556,8 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* a huge page's dissolve restores its vmemmap: allocations */
+	kswapd_run_pending(hm);
 	return ret;
 }
 

@@ -1786,6 +1786,8 @@ int hotmem_add_memory_task(struct hotmem *hm, int nid, uint64_t start, uint64_t 
 	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group, NULL);
 	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* the kswapd the memmap's fallbacks woke: beside the add, done after it */
+	kswapd_run_pending(hm);
 	return ret;
 }
 
@@ -2014,6 +2016,7 @@ int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 	kmem_tick(hm);
 	ret = try_remove_memory(hm, start, size);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kswapd_run_pending(hm);
 	return ret;
 }
 
@@ -2038,6 +2041,7 @@ static void unlock_device_range(struct hotmem *hm)
 {
 	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kswapd_run_pending(hm);
 }
 
 static bool block_aligned_range(struct hotmem *hm, uint64_t start, uint64_t size)

@@ -962,6 +962,8 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		return ret;
 	}
 	kmem_boot(hm);
+	/* the kswapd the boot's fallbacks woke has run by the time anyone looks */
+	kswapd_run_pending(hm);
 	mhp_check_host_maps(hm);
 	dmesg_boot_snapshot(hm);
 	*out = hm;

@@ -804,26 +804,28 @@ static void note_claim(struct hotmem *hm, struct pageblock_claim *claim, unsigne
  * and kswapd is to reclaim up to them.  Not in a zone of less than four
  * pageblocks ("boosting the watermark can cause an out of memory
  * situation immediately"), nor before the marks are set up (high 0).
- * The rise, else 0.  zone->lock held.
+ * True when it set the boost -- a boost already at its cap too ("return
+ * true" after the min()), which its caller's ZONE_BOOSTED_WATERMARK
+ * follows: kswapd is woken again.  zone->lock held.
  */
-static unsigned long boost_watermark(struct hotmem *hm, struct zone *z)
+static bool boost_watermark(struct hotmem *hm, struct zone *z)
 {
 	const unsigned long factor = (unsigned long)atomic_load(&hm->watermark_boost_factor);
-	unsigned long max_boost, old = z->watermark_boost;
+	unsigned long max_boost;
 
 	if (!factor)
-		return 0;
+		return false;
 	if (pageblock_nr_pages * 4 > zone_managed_pages(z))
-		return 0;
+		return false;
 	/* mult_frac() */
 	max_boost = z->_watermark[WMARK_HIGH] / 10000 * factor +
 		    z->_watermark[WMARK_HIGH] % 10000 * factor / 10000;
 	if (!max_boost)
-		return 0;
+		return false;
 	max_boost = max(pageblock_nr_pages, max_boost);
-	__atomic_store_n(&z->watermark_boost, min(old + pageblock_nr_pages, max_boost),
+	__atomic_store_n(&z->watermark_boost, min(z->watermark_boost + pageblock_nr_pages, max_boost),
 			 __ATOMIC_RELAXED);
-	return z->watermark_boost - old;
+	return true;
 }
 
 /*
@@ -831,22 +833,24 @@ static unsigned long boost_watermark(struct hotmem *hm, struct zone *z)
  * before it decides whether to claim the pageblock (claim_pageblock()),
  * claimed or not: "Boost watermarks to increase reclaim pressure to
  * reduce the likelihood of future fallbacks" and, with ALLOC_KSWAPD,
- * ZONE_BOOSTED_WATERMARK for rmqueue() to wake kswapd.  Every engine
+ * ZONE_BOOSTED_WATERMARK for rmqueue() to wake kswapd -- whenever
+ * boost_watermark() says true, at its cap too.  Every engine
  * allocation is GFP_KERNEL, GFP_HIGHUSER_MOVABLE or alike: all have
  * __GFP_KSWAPD_RECLAIM.  The highatomic reserve that skips this is not
- * modelled.  @claim (NULL: nobody asks) is told the rise.  zone->lock held.
+ * modelled.  @claim (NULL: nobody asks) is told the rise, if any.
+ * zone->lock held.
  */
 static void steal_boost(struct hotmem *hm, struct zone *z, struct pageblock_claim *claim)
 {
-	const unsigned long raised = boost_watermark(hm, z);
+	const unsigned long old = z->watermark_boost;
 
-	if (!raised)
+	if (!boost_watermark(hm, z))
 		return;
 	z->boosted_watermark = true;
-	if (!claim)
+	if (!claim || z->watermark_boost == old)
 		return;
 	claim->claimed = true;
-	claim->boost = raised;
+	claim->boost = z->watermark_boost - old;
 	claim->boost_nid = (short)z->node;
 	claim->boost_zid = (unsigned char)z->idx;
 }
@@ -1006,44 +1010,37 @@ static bool unclaim_one(struct hotmem *hm, const struct pageblock_claim *c, unsi
 }
 
 /*
- * What a steal's boost_watermark() and the kswapd run it woke changed
- * (steal_boost(), kswapd()) taken back, newest first: the boosts kswapd
- * took back are given back and its failures taken off the node, then
- * the rise is taken off the zone.  No kernel does this: kmem.c's rewind
- * and a failed add's unwind.  A divergence by choice: 6.12 keeps a boost
- * its failed add_memory() raised (a 6.12.117 guest read DMA32's min
- * 605 + 512 after refusing a DIMM), hotmem's rule is that a failed
- * operation leaves the machine as it was -- and a rewind must, the
- * state file restoring it exactly; the boost is transient in the kernel
- * too (kswapd's next run, any setup of the marks), so keeping it would
- * buy little (docs/engine.md "Watermark boost").
+ * What a steal's boost_watermark() raised (steal_boost()) taken off its
+ * zone again, as far as the boost still holds it.  No kernel does this:
+ * kmem.c's rewind and a failed add's unwind.  A divergence by choice:
+ * 6.12 keeps a boost its failed add_memory() raised (a 6.12.117 guest
+ * read DMA32's min 605 + 512 after refusing a DIMM), hotmem's rule is
+ * that a failed operation leaves the machine as it was -- and a rewind
+ * must, the state file restoring it exactly; the boost is transient in
+ * the kernel too (kswapd's next run, any setup of the marks), so
+ * keeping it would buy little (docs/engine.md "Watermark boost").  The
+ * kswapd the steal woke is not the operation's: it runs at the
+ * operation's end (kswapd_run_pending()), after a failed add's unwind,
+ * and finds the boost given back; a rewind after that run finds it
+ * taken already, and kswapd's failures stay, as a thread's beside the
+ * operation.
  */
 static void unboost(struct hotmem *hm, const struct pageblock_claim *c)
 {
 	struct pglist_data *pgdat;
 	struct zone *z;
 
-	if (!c->boost || c->boost_nid < 0 || c->boost_nid >= hm->nr_possible_nodes)
+	if (!c->boost || c->boost_nid < 0 || c->boost_nid >= hm->nr_possible_nodes ||
+	    c->boost_zid >= MAX_NR_ZONES)
 		return;
 	pgdat = NODE_DATA(hm, c->boost_nid);
 	if (!pgdat)
 		return;
-	pthread_mutex_lock(&hm->kswapd_lock);
-	pgdat->kswapd_failures -= min((int)c->kswapd_failed, pgdat->kswapd_failures);
-	pthread_mutex_unlock(&hm->kswapd_lock);
-	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-		const unsigned long raised = zid == c->boost_zid ? c->boost : 0;
-
-		z = &pgdat->node_zones[zid];
-		if (!c->kswapd_took[zid] && !raised)
-			continue;
-		pthread_mutex_lock(&z->lock);
-		__atomic_store_n(&z->watermark_boost,
-				 z->watermark_boost + c->kswapd_took[zid] -
-					 min(raised, z->watermark_boost + c->kswapd_took[zid]),
-				 __ATOMIC_RELAXED);
-		pthread_mutex_unlock(&z->lock);
-	}
+	z = &pgdat->node_zones[c->boost_zid];
+	pthread_mutex_lock(&z->lock);
+	__atomic_store_n(&z->watermark_boost, z->watermark_boost - min(c->boost, z->watermark_boost),
+			 __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&z->lock);
 }
 
 /*
@@ -1196,9 +1193,13 @@ unsigned long wmark_pages(struct zone *z, int i)
 }
 
 /*
- * kswapd (6.12 mm/vmscan.c), run by the engine at once when rmqueue()
- * wakes it for a boost (wakeup_kswapd()), to its sleep: the engine has
- * nothing kswapd could reclaim -- no page cache, no swap, its slab not
+ * kswapd (6.12 mm/vmscan.c): woken by rmqueue() for a boost
+ * (wakeup_kswapd(): the node's kswapd_highest_zoneidx, its wait queue
+ * woken), it runs beside the allocating task -- a thread of its own, so
+ * the boosts of a burst of fallbacks add up before it takes them back.
+ * The engine runs a woken kswapd at the end of the operation that woke
+ * it (kswapd_run_pending()), to its sleep: the engine has nothing
+ * kswapd could reclaim -- no page cache, no swap, its slab not
  * shrinkable -- so each balance_pgdat() reclaims nothing.  Under
  * hm->kswapd_lock: one kswapd a node, and the engine runs one at a time.
  */
@@ -1251,10 +1252,8 @@ static bool pgdat_watermark_boosted(struct pglist_data *pgdat, int highest_zonei
  * priority 1 -- either way sc.nr_reclaimed is 0 and kswapd_failures
  * goes up -- and at "out" each boost drops by what it was at the start.
  * A balanced node without a boost is left at once ("goto out").
- * @claim (NULL: nobody asks) is told what changed.
  */
-static void balance_pgdat(struct pglist_data *pgdat, int highest_zoneidx,
-			  struct pageblock_claim *claim)
+static void balance_pgdat(struct pglist_data *pgdat, int highest_zoneidx)
 {
 	unsigned long zone_boosts[MAX_NR_ZONES] = { 0 }, boosted = 0;
 
@@ -1269,38 +1268,30 @@ static void balance_pgdat(struct pglist_data *pgdat, int highest_zoneidx,
 	if (!boosted && pgdat_balanced(pgdat, highest_zoneidx))
 		return;
 	pgdat->kswapd_failures++;
-	if (claim)
-		claim->kswapd_failed++;
 	for (int i = 0; boosted && i <= highest_zoneidx; i++) {
 		struct zone *z = &pgdat->node_zones[i];
-		unsigned long took;
 
 		if (!zone_boosts[i])
 			continue;
 		pthread_mutex_lock(&z->lock);
-		took = min(z->watermark_boost, zone_boosts[i]);
-		__atomic_store_n(&z->watermark_boost, z->watermark_boost - took, __ATOMIC_RELAXED);
+		__atomic_store_n(&z->watermark_boost,
+				 z->watermark_boost - min(z->watermark_boost, zone_boosts[i]),
+				 __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&z->lock);
-		if (claim)
-			claim->kswapd_took[i] += took;
 	}
 }
 
 /*
  * 6.12 wakeup_kswapd() from rmqueue() for ZONE_BOOSTED_WATERMARK (order
- * 0, the zone's own index), and kswapd() running until
- * prepare_kswapd_sleep() lets it sleep: a hopeless node
- * (kswapd_failures >= MAX_RECLAIM_RETRIES: "leave it to direct
- * reclaim") is not woken, nor a balanced one without a boost.  Woken,
- * it runs balance_pgdat() until the node is balanced or hopeless: a
- * boost is taken back by the first run, and a node below its high marks
- * in every zone turns hopeless -- where nothing resets kswapd_failures
- * here (6.12 shrink_node(): reclaim progress, which the engine never
- * makes), so its boosts stay until the marks are set up again.  The
- * kernel's kswapd runs beside the allocating task; here it runs to its
- * sleep before the allocation returns.
+ * 0, the zone's own index): kswapd_highest_zoneidx raised to it, then,
+ * unless the node is hopeless (kswapd_failures >= MAX_RECLAIM_RETRIES:
+ * "leave it to direct reclaim") or balanced without a boost, kswapd
+ * woken -- here marked woken, to run at the operation's end
+ * (kswapd_run_pending()).  A kswapd already woken stays so: the
+ * kernel's is not on its wait queue while it runs, and a wake-up then
+ * only raises kswapd_highest_zoneidx for its next round.
  */
-static void wakeup_kswapd(struct hotmem *hm, struct zone *z, struct pageblock_claim *claim)
+static void wakeup_kswapd(struct hotmem *hm, struct zone *z)
 {
 	struct pglist_data *pgdat = z->zone_pgdat;
 	const int highest_zoneidx = zone_idx(z);
@@ -1308,15 +1299,48 @@ static void wakeup_kswapd(struct hotmem *hm, struct zone *z, struct pageblock_cl
 	if (!zone_managed_pages(z))
 		return;
 	pthread_mutex_lock(&hm->kswapd_lock);
+	if (!pgdat->kswapd_woken || pgdat->kswapd_highest_zoneidx < highest_zoneidx)
+		pgdat->kswapd_highest_zoneidx = highest_zoneidx;
 	if (pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    (pgdat_balanced(pgdat, highest_zoneidx) &&
 	     !pgdat_watermark_boosted(pgdat, highest_zoneidx)))
 		goto out;
-	do
-		balance_pgdat(pgdat, highest_zoneidx, claim);
-	while (pgdat->kswapd_failures < MAX_RECLAIM_RETRIES &&
-	       !pgdat_balanced(pgdat, highest_zoneidx));
+	pgdat->kswapd_woken = true;
 out:
+	pthread_mutex_unlock(&hm->kswapd_lock);
+}
+
+/*
+ * 6.12 kswapd() for each node woken since the last run: balance_pgdat()
+ * at kswapd_highest_zoneidx until prepare_kswapd_sleep() lets it sleep
+ * (the node balanced, or hopeless).  A boost is taken back by the first
+ * run, and a node below its high marks in every zone turns hopeless --
+ * where nothing resets kswapd_failures here (6.12 shrink_node():
+ * reclaim progress, which the engine never makes), so its boosts stay
+ * until the marks are set up again.  Called at the end of each
+ * operation that allocates (an add, an online or offline, a workload
+ * or HugeTLB allocation, a soft offline) once its locks are dropped, as
+ * a thread beside it would run when it is done, and by kmem_tick()
+ * between operations for whatever an operation without this call woke
+ * (a virtio-mem request's).  Within the operation the boosts of its
+ * fallbacks add up, as the guest's do while its kworker allocates.
+ */
+void kswapd_run_pending(struct hotmem *hm)
+{
+	pthread_mutex_lock(&hm->kswapd_lock);
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		int highest_zoneidx;
+
+		if (!pgdat || !pgdat->kswapd_woken)
+			continue;
+		pgdat->kswapd_woken = false;
+		highest_zoneidx = pgdat->kswapd_highest_zoneidx;
+		do
+			balance_pgdat(pgdat, highest_zoneidx);
+		while (pgdat->kswapd_failures < MAX_RECLAIM_RETRIES &&
+		       !pgdat_balanced(pgdat, highest_zoneidx));
+	}
 	pthread_mutex_unlock(&hm->kswapd_lock);
 }
 
@@ -1461,7 +1485,7 @@ static struct page *alloc_pages_zone_claim(struct hotmem *hm, struct zone *z, un
 	}
 	pthread_mutex_unlock(&z->lock);
 	if (wake)
-		wakeup_kswapd(hm, z, claim);
+		wakeup_kswapd(hm, z);
 	if (page) {
 		set_page_count(page, 1);
 		WRITE_ONCE(page->index, 0);

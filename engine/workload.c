@@ -166,6 +166,8 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 	for (i = 0; i < nr; i++)
 		if (workload_alloc_one(hm, nid, type, handles ? &handles[i] : NULL))
 			break;
+	/* the kswapd its fallbacks woke, run beside the task: once it is done */
+	kswapd_run_pending(hm);
 	return i || !nr ? (long)i : -ENOMEM;
 }
 
@@ -705,6 +707,7 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 		i = hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), nr, NULL);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kswapd_run_pending(hm);
 	if (ret)
 		return ret;
 	return i || !nr ? (long)i : -ENOMEM;
@@ -934,6 +937,8 @@ long hotmem_hugetlb_free_node(struct hotmem *hm, int nid, unsigned long nr)
 		ret = hugetlb_shrink(hm, hugetlb_nodes_allowed(hm, nid), nr);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* HVO's restores allocate vmemmap pages */
+	kswapd_run_pending(hm);
 	return ret;
 }
 
@@ -1040,6 +1045,7 @@ out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	hm->current_task = NULL;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	kswapd_run_pending(hm);
 	return ret;
 }
 

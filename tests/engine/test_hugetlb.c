@@ -202,6 +202,24 @@ static void test_hvo_restore_node_optimises_as_many(void **state)
  * dissolved); explain names its allocator (it said vmemmap_populate's).  When none can be had (__GFP_NORETRY | __GFP_NOWARN) the
  * head's page stays, nothing said, and 7 are saved all the same.
  */
+/*
+ * Every page GFP_KERNEL may take, down to the watermarks, into @h (NULL:
+ * not kept), at most @max: one workload allocation is one operation,
+ * whose fallbacks' boosts add up and stop it at the boosted min, and the
+ * kswapd run after it takes them back -- the next one takes what they
+ * held, until one gets nothing.  How many.
+ */
+static long alloc_kernel_all(struct hotmem *hm, unsigned long *h, unsigned long max)
+{
+	long n = 0, got;
+
+	while ((unsigned long)n < max &&
+	       (got = hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, max - (unsigned long)n,
+					 h ? h + n : NULL)) > 0)
+		n += got;
+	return n;
+}
+
 static void test_hvo_head_page_is_unmovable_kernel_memory(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
@@ -245,7 +263,7 @@ static void test_hvo_head_page_is_unmovable_kernel_memory(void **state)
 	free(ex);
 	check(hm);
 	/* no kernel memory for a new head: the old one kept, quietly */
-	assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1UL << 20, NULL) > 0);
+	assert_true(alloc_kernel_all(hm, NULL, 1UL << 20) > 0);
 	memcpy(ptes[0], __nr_to_section(hm, 32)->vmemmap.pte, sizeof(ptes[0]));
 	memcpy(ptes[1], __nr_to_section(hm, 33)->vmemmap.pte, sizeof(ptes[1]));
 	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
@@ -2102,13 +2120,20 @@ static void test_explain_counts_the_hvo_restore_of_the_dissolve(void **state)
 
 	(void)state;
 	assert_non_null(ex);
+	/*
+	 * no watermark boost: the pages counted here are against the marks
+	 * themselves (the boost: test_fallback_steal_boosts_until_kswapd_gives_up);
+	 * with it the node's kswapd gives up over alloc_kernel_all()'s
+	 * operations and the failed offline's boost stays on the marks
+	 */
+	assert_int_equal(set_watermark_boost_factor(hm, 0), 0);
 	pool_in_block32(hm, 64);
 	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
 	assert_int_equal(ex->nr_hugetlb_free, 63);
 	assert_int_equal(ex->nr_hvo_restore_pages, 63 * 7);
 	assert_string_equal(ex->verdict, "ok");
 	/* every page GFP_KERNEL may take, down to the watermarks */
-	n = hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, ARRAY_SIZE(h), h);
+	n = alloc_kernel_all(hm, h, ARRAY_SIZE(h));
 	assert_true(n > 100 && n < (long)ARRAY_SIZE(h));
 	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
 	assert_string_equal(ex->verdict, "enomem");
@@ -2171,7 +2196,7 @@ static void test_hvo_restore_failure_is_warn_alloc(void **state)
 
 	(void)state;
 	pool_in_block32(hm, 64);
-	assert_true(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1UL << 20, NULL) > 0);
+	assert_true(alloc_kernel_all(hm, NULL, 1UL << 20) > 0);
 	assert_int_equal(hotmem_block_set_state_task(hm, 32, HM_MMOP_OFFLINE, &task), -ENOMEM);
 	/* the next within nopage_rs's window, however long the first took (no clock in the test) */
 	hm->nopage_rs.interval_ms = ULONG_MAX / 2;
@@ -2334,11 +2359,24 @@ static struct hotmem *pool_filled(void)
 	return hm;
 }
 
-/* an unmovable page of node 0's DMA32, as GFP_KERNEL asks there (ZONE_NORMAL highest) */
+/*
+ * An unmovable page of node 0's DMA32, as GFP_KERNEL asks there
+ * (ZONE_NORMAL highest): one allocation of an operation, whose woken
+ * kswapd runs when the operation ends (kswapd_run_pending())
+ */
 static struct page *dma32_unmovable(struct hotmem *hm)
 {
 	return alloc_pages_zone(hm, &NODE_DATA(hm, 0)->node_zones[ZONE_DMA32], 0,
 				MIGRATE_UNMOVABLE, false, ZONE_NORMAL);
+}
+
+/* the same as an operation of its own: its kswapd run after it */
+static struct page *dma32_unmovable_op(struct hotmem *hm)
+{
+	struct page *page = dma32_unmovable(hm);
+
+	kswapd_run_pending(hm);
+	return page;
 }
 
 /*
@@ -2394,11 +2432,12 @@ static unsigned long free_on(struct zone *z, int mt)
  * 6.12's sub-pageblock claim.  With the pool holding every free 2 MiB
  * block, an unmovable page falls back to a piece of a movable pageblock
  * at least half free (an idle kernel's boot leaves such): the steal
- * boosts the marks (taken back by the kswapd run it wakes) and claims
- * the pageblock -- its migratetype Unmovable, its free pages on the
- * Unmovable lists --, so the next unmovable pages come from it with no
- * fallback and no boost.  Given back (kmem.c's rewind), the pageblock
- * is Movable again with its free pages, and the boost's failure gone.
+ * boosts the marks (taken back by the kswapd run it wakes, at the
+ * operation's end) and claims the pageblock -- its migratetype
+ * Unmovable, its free pages on the Unmovable lists --, so the next
+ * unmovable pages come from it with no fallback and no boost.  Given
+ * back (kmem.c's rewind), the pageblock is Movable again with its free
+ * pages; the failure of the kswapd run stays, kswapd's own.
  * Before the claim was modelled every page borrowed (fails: the type).
  */
 static void test_fallback_claims_a_half_free_pageblock(void **state)
@@ -2418,6 +2457,7 @@ static void test_fallback_claims_a_half_free_pageblock(void **state)
 	(void)state;
 	while (free_on(z, MIGRATE_UNMOVABLE))
 		assert_non_null(dma32_unmovable(hm));
+	kswapd_run_pending(hm);
 	failures = pgdat->kswapd_failures;
 	page = __alloc_pages(hm, 0, &ac);
 	assert_non_null(page);
@@ -2428,27 +2468,32 @@ static void test_fallback_claims_a_half_free_pageblock(void **state)
 	assert_int_equal(claim.pfn, pb);
 	assert_int_equal(claim.from, MIGRATE_MOVABLE);
 	assert_int_equal(get_pfnblock_migratetype(hm, pb), MIGRATE_UNMOVABLE);
-	/* boosted, and taken back by kswapd: one failure */
+	/* boosted, kswapd woken; it runs when the operation ends: one failure */
 	assert_int_equal(claim.boost, pageblock_nr_pages);
+	assert_int_equal(z->watermark_boost, pageblock_nr_pages);
+	assert_true(pgdat->kswapd_woken);
+	assert_int_equal(pgdat->kswapd_failures, failures);
+	kswapd_run_pending(hm);
 	assert_int_equal(z->watermark_boost, 0);
 	assert_int_equal(pgdat->kswapd_failures, failures + 1);
 	unmovable = free_on(z, MIGRATE_UNMOVABLE);
 	assert_true(unmovable >= pageblock_nr_pages / 2 - 1);
 	/* the next ones come from the claimed pageblock: no fallback, no kswapd run */
 	for (unsigned long i = 0; i < unmovable / 2; i++) {
-		struct page *p = dma32_unmovable(hm);
+		struct page *p = dma32_unmovable_op(hm);
 
 		assert_non_null(p);
 		assert_int_equal(ALIGN_DOWN(page_to_pfn(hm, p), pageblock_nr_pages), pb);
 		__free_pages(hm, p, 0);
 	}
 	assert_int_equal(pgdat->kswapd_failures, failures + 1);
-	/* given back: Movable again, its free pages with it, kswapd's failure gone */
+	/* given back: Movable again, its free pages with it; kswapd's failure is its own */
 	__free_pages(hm, page, 0);
 	unclaim_pageblocks(hm, &claim);
 	assert_int_equal(get_pfnblock_migratetype(hm, pb), MIGRATE_MOVABLE);
 	assert_int_equal(free_on(z, MIGRATE_UNMOVABLE), 0);
-	assert_int_equal(pgdat->kswapd_failures, failures);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_int_equal(pgdat->kswapd_failures, failures + 1);
 	check(hm);
 	hotmem_destroy(hm);
 }
@@ -2458,9 +2503,10 @@ static void test_fallback_claims_a_half_free_pageblock(void **state)
  * pool holding every free 2 MiB block and the movable pageblocks full
  * of movable pages, an unmovable page borrows a piece of one
  * (__rmqueue_fallback(): no claim), and boost_watermark() raises
- * DMA32's marks by a pageblock; rmqueue() wakes kswapd, which reclaims
- * nothing here: the node balanced (DMA above its high mark), it takes
- * the boost back and counts a failure.  At MAX_RECLAIM_RETRIES (16) the
+ * DMA32's marks by a pageblock; rmqueue() wakes kswapd, which runs when
+ * the allocation's operation ends (each allocation one here) and
+ * reclaims nothing: the node balanced (DMA above its high mark), it
+ * takes the boost back and counts a failure.  At MAX_RECLAIM_RETRIES (16) the
  * node is hopeless, kswapd is not woken and the boosts stay, up to 1.5
  * times the high mark (watermark_boost_factor 15000), in the
  * allocator's check and in zoneinfo; the marks set up again (a
@@ -2484,7 +2530,7 @@ static void test_fallback_steal_boosts_until_kswapd_gives_up(void **state)
 	for (n = 0; n < 100000 && pgdat->kswapd_failures < 16; n++) {
 		const int failures = pgdat->kswapd_failures;
 
-		assert_non_null(dma32_unmovable(hm));
+		assert_non_null(dma32_unmovable_op(hm));
 		/* taken back by the kswapd run it woke, one failure a run */
 		assert_int_equal(z->watermark_boost, 0);
 		assert_in_range(pgdat->kswapd_failures - failures, 0, 1);
@@ -2495,14 +2541,14 @@ static void test_fallback_steal_boosts_until_kswapd_gives_up(void **state)
 	assert_int_equal(zi.watermark_boost, 0);
 	/* hopeless: the next steal's boost stays */
 	for (n = 0; n < 100000 && !z->watermark_boost; n++)
-		assert_non_null(dma32_unmovable(hm));
+		assert_non_null(dma32_unmovable_op(hm));
 	assert_int_equal(z->watermark_boost, pageblock_nr_pages);
 	assert_int_equal(zone_min_mark(z, ZONE_NORMAL),
 			 z->_watermark[WMARK_MIN] + pageblock_nr_pages);
 	assert_int_equal(hotmem_zone_info(hm, 0, ZONE_DMA32, &zi), 0);
 	assert_int_equal(zi.watermark_boost, pageblock_nr_pages);
 	/* the allocator stops at the boosted min (the boost at most 1.5 times high) */
-	for (n = 0; n < 100000 && dma32_unmovable(hm); n++)
+	for (n = 0; n < 100000 && dma32_unmovable_op(hm); n++)
 		;
 	assert_in_range(z->watermark_boost, 2 * pageblock_nr_pages,
 			z->_watermark[WMARK_HIGH] * 15000 / 10000);
@@ -2536,7 +2582,7 @@ static void test_watermark_boost_factor_sets_the_cap(void **state)
 	assert_int_equal(set_watermark_boost_factor(hm, -1), -EINVAL);
 	assert_int_equal(set_watermark_boost_factor(hm, 0), 0);
 	for (n = 0; n < 100; n++) {
-		assert_non_null(dma32_unmovable(hm));
+		assert_non_null(dma32_unmovable_op(hm));
 		assert_int_equal(z->watermark_boost, 0);
 	}
 	assert_int_equal(pgdat->kswapd_failures, 0);
@@ -2544,7 +2590,7 @@ static void test_watermark_boost_factor_sets_the_cap(void **state)
 	assert_in_range(z->_watermark[WMARK_HIGH], pageblock_nr_pages + 1,
 			2 * pageblock_nr_pages - 1);
 	assert_int_equal(set_watermark_boost_factor(hm, 10000), 0);
-	for (n = 0; n < 100000 && dma32_unmovable(hm); n++)
+	for (n = 0; n < 100000 && dma32_unmovable_op(hm); n++)
 		;
 	assert_int_equal(pgdat->kswapd_failures, 16);
 	assert_int_equal(z->watermark_boost, z->_watermark[WMARK_HIGH]);
@@ -2553,11 +2599,13 @@ static void test_watermark_boost_factor_sets_the_cap(void **state)
 
 /*
  * A DIMM the filled pool and the movable pageblocks leave no room for:
- * its memmap's base pages borrow, boost DMA32 and run kswapd until the
- * node is hopeless, and the boosted min refuses the rest (-ENOMEM).  The
- * failed add leaves the machine as it was: no boost, no kswapd failure
- * (the kernel keeps its boost: hotmem's failed operation changes
- * nothing, docs/engine.md "Watermark boost").
+ * its memmap's base pages borrow and boost DMA32, the boosts add up
+ * while the add runs (kswapd runs beside it, at its end here), and the
+ * boosted min refuses the rest (-ENOMEM).  The failed add leaves the
+ * machine as it was: no boost (the kernel keeps its boost: hotmem's
+ * failed operation changes nothing, docs/engine.md "Watermark boost"),
+ * and the kswapd it woke finds none to take back on a balanced node:
+ * no failure.
  */
 static void test_failed_add_takes_its_boost_back(void **state)
 {
@@ -2577,11 +2625,87 @@ static void test_failed_add_takes_its_boost_back(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * kswapd runs beside the allocating task (6.12: a thread of its own,
+ * woken by rmqueue()), here at the end of the operation
+ * (kswapd_run_pending()): the boosts of the fallbacks of one operation
+ * add up -- a pageblock each, to the cap of 1.5 times high --, the
+ * allocator checks them all, and the kswapd run takes them back at
+ * once, one failure.  Before, the engine ran kswapd inside each
+ * allocation: every boost was taken back before the next steal (fails:
+ * boost 0 after the second steal).
+ */
+static void test_boosts_of_one_operation_add_up(void **state)
+{
+	struct hotmem *hm = pool_filled();
+	struct pglist_data *pgdat = NODE_DATA(hm, 0);
+	struct zone *z = &pgdat->node_zones[ZONE_DMA32];
+	unsigned long cap, want = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_free(hm, 16), 16);
+	movable_blocks_full(hm, 2);
+	/* mult_frac(high, 15000, 10000), the marks as movable_blocks_full() set them up */
+	cap = z->_watermark[WMARK_HIGH] * 15000 / 10000;
+	assert_int_equal(z->watermark_boost, 0);
+	assert_false(pgdat->kswapd_woken);
+	for (int n = 0; n < 4; n++) {
+		assert_non_null(dma32_unmovable(hm));
+		want = min(want + pageblock_nr_pages, max(cap, pageblock_nr_pages));
+		assert_int_equal(z->watermark_boost, want);
+		assert_int_equal(zone_min_mark(z, ZONE_NORMAL), z->_watermark[WMARK_MIN] + want);
+		assert_true(pgdat->kswapd_woken);
+		assert_int_equal(pgdat->kswapd_failures, 0);
+	}
+	assert_int_equal(want, cap);
+	kswapd_run_pending(hm);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_int_equal(pgdat->kswapd_failures, 1);
+	assert_false(pgdat->kswapd_woken);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * 6.12 boost_watermark() says true whenever it sets the boost, at its
+ * cap too ("zone->watermark_boost = min(...); return true;"), and
+ * steal_suitable_fallback() then sets ZONE_BOOSTED_WATERMARK: a steal
+ * at the cap wakes kswapd again though it raised nothing.  Before, only
+ * a rise did (fails: not woken).
+ */
+static void test_steal_at_the_cap_wakes_kswapd(void **state)
+{
+	struct hotmem *hm = pool_filled();
+	struct pglist_data *pgdat = NODE_DATA(hm, 0);
+	struct zone *z = &pgdat->node_zones[ZONE_DMA32];
+	unsigned long cap;
+	int n;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_free(hm, 16), 16);
+	movable_blocks_full(hm, 2);
+	/* mult_frac(high, 15000, 10000), the marks as movable_blocks_full() set them up */
+	cap = z->_watermark[WMARK_HIGH] * 15000 / 10000;
+	for (n = 0; n < 8 && z->watermark_boost < cap; n++)
+		assert_non_null(dma32_unmovable(hm));
+	assert_int_equal(z->watermark_boost, cap);
+	/* as if kswapd had been woken and were running: off its wait queue */
+	pgdat->kswapd_woken = false;
+	assert_non_null(dma32_unmovable(hm));
+	assert_int_equal(z->watermark_boost, cap);
+	assert_true(pgdat->kswapd_woken);
+	kswapd_run_pending(hm);
+	assert_int_equal(z->watermark_boost, 0);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fallback_claims_a_half_free_pageblock),
 		cmocka_unit_test(test_fallback_steal_boosts_until_kswapd_gives_up),
+		cmocka_unit_test(test_boosts_of_one_operation_add_up),
+		cmocka_unit_test(test_steal_at_the_cap_wakes_kswapd),
 		cmocka_unit_test(test_watermark_boost_factor_sets_the_cap),
 		cmocka_unit_test(test_failed_add_takes_its_boost_back),
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
