@@ -946,7 +946,10 @@ int hotmem_virtio_mem_restore_leftover(struct hotmem_virtio_mem *vm, unsigned lo
 int hotmem_virtio_mem_unplug_exact(struct hotmem_virtio_mem *vm, uint64_t first, uint64_t count);
 /*
  * The device whose region starts at @addr (one a profile's "virtio_mem"
- * line made at boot, say), or NULL.
+ * line made at boot, say), or NULL.  Of regions nested in each other at
+ * one start (hotmem_virtio_mem_probe() of a region inside another
+ * device's, as 6.12 nests it), the innermost: an outer one is reached by
+ * the handle its probe gave.
  */
 struct hotmem_virtio_mem *hotmem_virtio_mem_at(struct hotmem *hm, uint64_t addr);
 

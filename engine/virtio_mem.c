@@ -136,6 +136,14 @@ struct virtio_mem {
 		unsigned int count;
 	} inject[2];
 	struct virtio_mem *next;
+	/*
+	 * The device whose region this one's nests in (6.12's
+	 * __request_region_locked() descended into it), NULL: a child of the
+	 * root or of a reserved range.  Set by virtio_mem_create_resource();
+	 * a device with a nested one is never removed (virtio_mem_nested()),
+	 * so this never dangles.
+	 */
+	struct virtio_mem *parent;
 	/* the readers' copy (virtio_mem_publish()): last, not copied itself */
 	struct virtio_mem_pub *pub;
 };
@@ -663,6 +671,16 @@ static void virtio_mem_fake_offline_cancel_offline(struct virtio_mem *vm, unsign
 /* ------------------------------------------------------------------ */
 /* the memory notifier and the online_page callback                     */
 /* ------------------------------------------------------------------ */
+
+/* how many regions @vm's nests in: r_show()'s depth below its top-level one */
+static int virtio_mem_level(const struct virtio_mem *vm)
+{
+	int level = 0;
+
+	for (const struct virtio_mem *p = vm->parent; p; p = p->parent)
+		level++;
+	return level;
+}
 
 static bool virtio_mem_overlaps_range(struct virtio_mem *vm, uint64_t start, uint64_t size)
 {
@@ -2025,33 +2043,64 @@ uint64_t virtio_mem_region_conflict(const struct hotmem *hm, uint64_t start, uin
 }
 
 /*
+ * 6.12 kernel/resource.c __request_region_locked() among the virtio-mem
+ * regions, for [start, last]: __request_resource() gives the first child
+ * of the parent the range meets; a region is never busy (its
+ * create_resource clears IORESOURCE_BUSY), so the request descends into
+ * it when the range lies wholly inside, and fails there otherwise
+ * (__request_resource() gives the parent itself back: -EBUSY, also for
+ * a range holding a region whole -- __request_region() never inserts
+ * above a resource).  Siblings never meet, so the first region met at a
+ * level is the only one.  Returns 0 with *@parent the innermost region
+ * holding the range (NULL: none), or -EBUSY.  The busy resources (boot
+ * RAM, memory added) and the reserved ranges are the caller's to check.
+ */
+static int virtio_mem_nest(const struct hotmem *hm, uint64_t start, uint64_t last,
+			   struct virtio_mem **parent)
+{
+	struct virtio_mem *level = NULL, *vm;
+
+	for (;;) {
+		for (vm = hm->virtio_mem_devices; vm; vm = vm->next)
+			if (vm->parent == level && virtio_mem_region_meets(vm, start, last))
+				break;
+		if (!vm)
+			break;
+		if (start < vm->addr || last > vm->addr + vm->region_size - 1)
+			return -EBUSY;
+		level = vm;
+	}
+	*parent = level;
+	return 0;
+}
+
+/*
  * virtio_mem_create_resource(): __request_mem_region() of the device's
  * region fails when it meets a busy resource of /proc/iomem -- boot RAM,
  * ACPI data, anything below 1 MiB, memory hot-added before (a DIMM,
- * probed memory) -- or a reserved range above 1 MiB it does not lie
- * inside (e820_request_region(); inside one it nests under it), or
- * another virtio-mem device's region.  -EBUSY, as the kernel's probe
- * fails.  Not the kernel's in one case: 6.12's __request_region_locked()
- * descends into another device's region (not busy since its
- * create_resource) and nests a region lying wholly inside it that meets
- * none of its added memory; hotmem refuses that one too, as its
- * regions, /proc/iomem walk and address lookups (hotmem_virtio_mem_at())
- * take the devices' regions as disjoint.  QEMU never places two memory
- * devices over each other (hotmemfs refuses it as QEMU does, "address
- * range conflicts with memory device"), so only the engine's API meets it.
+ * probed memory, a device's added memory) -- or a reserved range above
+ * 1 MiB it does not lie inside (e820_request_region(); inside one it
+ * nests under it), or another virtio-mem device's region it does not
+ * lie inside.  -EBUSY, as the kernel's probe fails.  A region lying
+ * wholly inside another device's, meeting none of its memory, nests
+ * under it as 6.12 nests it (virtio_mem_nest(): the outer region is not
+ * busy), under the innermost of several, one of the same range too.
+ * QEMU never places two memory devices over each other (hotmemfs refuses
+ * it as QEMU does, "address range conflicts with memory device", and so
+ * does a profile, "region meets virtio_mem ..."), so only the engine's
+ * API meets it.
  */
 static int virtio_mem_create_resource(struct virtio_mem *vm)
 {
 	struct hotmem *hm = vm->hm;
-	const struct e820_res *parent;
+	const uint64_t last = vm->addr + vm->region_size - 1;
+	const struct e820_res *reserved;
 	uint64_t end;
-	bool busy = e820_request_region(hm, vm->addr, vm->region_size, &parent, &end);
+	bool busy = e820_request_region(hm, vm->addr, vm->region_size, &reserved, &end);
 
 	for (const struct hm_resource *r = hm->resources; r; r = r->next)
 		busy |= virtio_mem_region_meets(vm, r->start, r->start + r->size - 1);
-	for (const struct virtio_mem *o = hm->virtio_mem_devices; o; o = o->next)
-		busy |= virtio_mem_region_meets(vm, o->addr, o->addr + o->region_size - 1);
-	if (!busy)
+	if (!busy && !virtio_mem_nest(hm, vm->addr, last, &vm->parent))
 		return 0;
 	pr_warn(hm, "virtio_mem virtio%d: could not reserve device region", vm->index);
 	pr_info(hm, "virtio_mem virtio%d: reloading the driver is not supported", vm->index);
@@ -2204,11 +2253,21 @@ static const struct hm_resource *virtio_mem_probed_memory(struct virtio_mem *vm)
 	return NULL;
 }
 
+/* a device whose region nests in @vm's (virtio_mem_create_resource()), or NULL */
+static const struct virtio_mem *virtio_mem_nested(const struct virtio_mem *vm)
+{
+	for (const struct virtio_mem *o = vm->hm->virtio_mem_devices; o; o = o->next)
+		if (o->parent == vm)
+			return o;
+	return NULL;
+}
+
 /* why hotmem_virtio_mem_remove() refused: a bit each in still_added_said */
 enum virtio_mem_still_added {
 	VIRTIO_MEM_ADDED_PLUGGED = 1 << 0,	/* memory still plugged */
 	VIRTIO_MEM_ADDED_UNREMOVED = 1 << 1,	/* unplugged blocks not yet removed */
 	VIRTIO_MEM_ADDED_PROBED = 1 << 2,	/* memory probed into the region */
+	VIRTIO_MEM_ADDED_NESTED = 1 << 3,	/* another device's region nested in it */
 };
 
 /*
@@ -2238,6 +2297,42 @@ static void virtio_mem_say_still_added(struct virtio_mem *vm, const struct hm_re
 }
 
 /*
+ * Removing a device another's region nests in (@inner).  With memory
+ * added in the region (the nested device's, a probe's: @probed), 6.12's
+ * virtio_mem_deinit_hotplug() warns as for any and keeps the region, the
+ * nested one in it.  With none, 6.12 says nothing: it deletes the
+ * region's resource, and release_resource() is __release_resource(old,
+ * true), which unlinks it with its whole subtree, so the nested region
+ * leaves /proc/iomem with it (memory that device adds later goes to the
+ * top level) and its resource's parent is the one kfree()d, which its
+ * own removal's release_resource() then reads.  hotmem keeps the device
+ * either way; each said once a device and episode, as
+ * virtio_mem_say_still_added().
+ */
+static void virtio_mem_say_nested(struct virtio_mem *vm, const struct virtio_mem *inner,
+				  const struct hm_resource *probed)
+{
+	const unsigned long long start = inner->addr, end = inner->addr + inner->region_size - 1;
+	const unsigned int why = probed ? VIRTIO_MEM_ADDED_PROBED : VIRTIO_MEM_ADDED_NESTED;
+
+	if (vm->still_added_said & why)
+		return;
+	vm->still_added_said |= why;
+	if (probed)
+		pr_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added ([mem "
+			"%#010llx-%#010llx], in its region, which virtio%d's [mem %#010llx-%#010llx] "
+			"nests in; 6.12 removes the driver and leaves its region, with both, in "
+			"/proc/iomem; hotmem keeps the device)", vm->index,
+			(unsigned long long)probed->start,
+			(unsigned long long)(probed->start + probed->size - 1), inner->index, start, end);
+	else
+		pr_warn(vm->hm, "virtio_mem virtio%d: device region holds virtio%d's [mem "
+			"%#010llx-%#010llx] (6.12 releases both from /proc/iomem, virtio%d's left "
+			"pointing at the freed one; hotmem keeps the device)", vm->index, inner->index,
+			start, end, inner->index);
+}
+
+/*
  * virtio_mem_remove(): the kernel's never fails; it warns and leaves
  * memory still added behind -- and with it the device's region in
  * /proc/iomem, whose resource it deletes only when no busy System RAM is
@@ -2247,18 +2342,28 @@ static void virtio_mem_say_still_added(struct virtio_mem *vm, const struct hm_re
  * failed: the driver's next run removes them) or probed into its region
  * (virtio_mem_probed_memory(): /proc/iomem then reads as 6.12's after
  * its removal, the region with that memory in it), so that nothing is
- * left without its driver, nor a region without its device.
+ * left without its driver, nor a region without its device -- and while
+ * another device's region nests in its own (virtio_mem_say_nested():
+ * 6.12 takes the nested region out of /proc/iomem with it), that one is
+ * removed first.
  */
 int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *dev)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 	struct hotmem *hm = vm->hm;
 	const struct hm_resource *probed;
+	const struct virtio_mem *inner;
+	bool own;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
+	own = vm->plugged_size || virtio_mem_has_memory_added(vm);
 	probed = virtio_mem_probed_memory(vm);
-	if (vm->plugged_size || virtio_mem_has_memory_added(vm) || probed) {
-		virtio_mem_say_still_added(vm, probed);
+	inner = virtio_mem_nested(vm);
+	if (own || probed || inner) {
+		if (!own && inner)
+			virtio_mem_say_nested(vm, inner, probed);
+		else
+			virtio_mem_say_still_added(vm, probed);
 		pthread_mutex_unlock(&hm->device_hotplug_lock);
 		return -EBUSY;
 	}
@@ -3178,27 +3283,6 @@ static void iomem_add(struct iomem_out *o, uint64_t start, uint64_t end, int dep
 	o->last_mergeable = mergeable;
 }
 
-/* the lowest resource starting at or above @from, or NULL */
-static const struct hm_resource *iomem_next_res(struct hotmem *hm, uint64_t from)
-{
-	const struct hm_resource *best = NULL;
-
-	for (const struct hm_resource *r = hm->resources; r; r = r->next)
-		if (r->start >= from && (!best || r->start < best->start))
-			best = r;
-	return best;
-}
-
-static const struct virtio_mem *iomem_next_vm(struct hotmem *hm, uint64_t from)
-{
-	const struct virtio_mem *best = NULL;
-
-	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
-		if (vm->addr >= from && (!best || vm->addr < best->addr))
-			best = vm;
-	return best;
-}
-
 /*
  * The boot resources (e820__reserve_resources(), firmware_map_init())
  * below @until not shown yet: r_show() walks the tree by address, and a
@@ -3249,57 +3333,19 @@ static int iomem_boot_before(struct hotmem *hm, struct iomem_out *o, uint64_t st
 	return 1;
 }
 
-static void iomem_add_res(struct iomem_out *o, const struct hm_resource *r, int depth)
-{
-	iomem_add(o, r->start, r->start + r->size - 1, depth, r->name ? r->name : "System RAM",
-		  r->merge);
-}
-
-static void iomem_add_vm(struct iomem_out *o, const struct virtio_mem *vm, int depth)
-{
-	char name[32];
-
-	/* virtio_mem_create_resource(): the device's region, busy */
-	snprintf(name, sizeof(name), "virtio%d", vm->index);
-	iomem_add(o, vm->addr, vm->addr + vm->region_size - 1, depth, name, false);
-}
-
 /*
- * The walk by repeated "lowest at or above": O(n^2) in the resources, no
- * memory of its own.  The fallback when the sorted walk cannot have its
- * arrays, and the reference test_virtio_mem compares that walk with.
- * Called with device_hotplug_lock held.
+ * A line of /proc/iomem above the boot resources: a virtio-mem device's
+ * region or hot-added memory.  r_show() prints the resource tree in
+ * preorder, children by address, so the lines come by start, a region
+ * before what nests in it at the same start (its child: parent first),
+ * @level deep under the regions holding it; then devices before memory,
+ * and list order, which only a broken machine could need.
  */
-static void iomem_walk_slow(struct hotmem *hm, struct iomem_out *o)
-{
-	uint64_t at = 0;
-
-	for (;;) {
-		const struct hm_resource *r = iomem_next_res(hm, at);
-		const struct virtio_mem *vm = iomem_next_vm(hm, at);
-
-		if (vm && (!r || vm->addr <= r->start)) {
-			int depth = iomem_boot_before(hm, o, vm->addr, vm->region_size);
-
-			iomem_add_vm(o, vm, depth);
-			for (r = iomem_next_res(hm, vm->addr); r && r->start < vm->addr + vm->region_size;
-			     r = iomem_next_res(hm, r->start + 1))
-				iomem_add_res(o, r, depth + 1);
-			at = vm->addr + vm->region_size;
-		} else if (r) {
-			iomem_add_res(o, r, iomem_boot_before(hm, o, r->start, r->size));
-			at = r->start + 1;
-		} else {
-			break;
-		}
-	}
-	iomem_boot(hm, o, UINT64_MAX);
-}
-
-/* by start, then by list position: the slow walk's "first lowest" among equal starts */
 struct iomem_key {
 	uint64_t start;
-	size_t pos;
+	int level;		/* how many virtio-mem regions hold it */
+	bool is_res;		/* hot-added memory (@p an hm_resource), else a device */
+	size_t pos;		/* its place in its list */
 	const void *p;
 };
 
@@ -3309,112 +3355,153 @@ static int iomem_key_cmp(const void *a, const void *b)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
+	if (x->level != y->level)
+		return x->level < y->level ? -1 : 1;
+	if (x->is_res != y->is_res)
+		return x->is_res ? 1 : -1;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/*
- * @k's @nr keys sorted by start, only the first of each start kept (the
- * slow walk never shows a second one: it goes on from start + 1); how
- * many are kept
- */
-static size_t iomem_keys_sort(struct iomem_key *k, size_t nr)
+/* the same line: one start and level (a second one is never shown, as the walk always did) */
+static bool iomem_key_same(const struct iomem_key *x, const struct iomem_key *y)
 {
-	size_t kept = 0;
+	return x->start == y->start && x->level == y->level;
+}
 
-	qsort(k, nr, sizeof(*k), iomem_key_cmp);
-	for (size_t i = 0; i < nr; i++)
-		if (!kept || k[kept - 1].start != k[i].start)
-			k[kept++] = k[i];
-	return kept;
+static struct iomem_key iomem_key_vm(const struct virtio_mem *vm, size_t pos)
+{
+	return (struct iomem_key){ vm->addr, virtio_mem_level(vm), false, pos, vm };
+}
+
+/* memory never crosses a region's edge: it nests in the innermost one holding it */
+static struct iomem_key iomem_key_res(const struct hotmem *hm, const struct hm_resource *r,
+				      size_t pos)
+{
+	struct virtio_mem *parent = NULL;
+
+	virtio_mem_nest(hm, r->start, r->start + r->size - 1, &parent);
+	return (struct iomem_key){ r->start, parent ? virtio_mem_level(parent) + 1 : 0, true, pos,
+				   r };
 }
 
 /*
- * The resources sorted by start (iomem_keys_sort()).  NULL when the list
- * is empty or on -ENOMEM (*@n then SIZE_MAX).
+ * The line, after the boot resources below it, and r_show()'s depth: its
+ * reserved range's (iomem_boot_before(): no boot resource lies inside a
+ * device's region, virtio_mem_create_resource() refuses one meeting it)
+ * plus its level, at most MAX_IORES_LEVEL (5), where r_show() stops
+ * counting.
  */
-static struct iomem_key *iomem_sorted_res(struct hotmem *hm, size_t *n)
+static void iomem_show(struct hotmem *hm, struct iomem_out *o, const struct iomem_key *k)
 {
-	struct iomem_key *k;
-	size_t nr = 0, i = 0;
+	const struct hm_resource *r = k->p;
+	const struct virtio_mem *vm = k->p;
+	const uint64_t size = k->is_res ? r->size : vm->region_size;
+	const int depth = min(iomem_boot_before(hm, o, k->start, size) + k->level, 5);
+	char name[32];
 
-	for (const struct hm_resource *r = hm->resources; r; r = r->next)
-		nr++;
-	*n = nr ? SIZE_MAX : 0;
-	k = nr ? malloc(nr * sizeof(*k)) : NULL;
-	if (!k)
-		return NULL;
-	for (const struct hm_resource *r = hm->resources; r; r = r->next, i++)
-		k[i] = (struct iomem_key){ r->start, i, r };
-	*n = iomem_keys_sort(k, nr);
-	return k;
+	if (k->is_res) {
+		iomem_add(o, r->start, r->start + r->size - 1, depth,
+			  r->name ? r->name : "System RAM", r->merge);
+		return;
+	}
+	/* virtio_mem_create_resource(): the device's region */
+	snprintf(name, sizeof(name), "virtio%d", vm->index);
+	iomem_add(o, vm->addr, vm->addr + vm->region_size - 1, depth, name, false);
 }
 
-/* the virtio-mem devices, as iomem_sorted_res() the resources */
-static struct iomem_key *iomem_sorted_vm(struct hotmem *hm, size_t *n)
+/* @k is past @at (NULL: the walk's start) and before @best (NULL: none yet) */
+static bool iomem_key_next(const struct iomem_key *k, const struct iomem_key *at,
+			   const struct iomem_key *best)
+{
+	if (at && (iomem_key_cmp(k, at) <= 0 || iomem_key_same(k, at)))
+		return false;
+	return !best || iomem_key_cmp(k, best) < 0;
+}
+
+/*
+ * The walk by repeated "lowest after the last": O(n^2) in the lines (and
+ * each memory line's level O(devices) again), no memory of its own.  The
+ * fallback when the sorted walk cannot have its array, and the reference
+ * test_virtio_mem compares that walk with.  Called with
+ * device_hotplug_lock held.
+ */
+static void iomem_walk_slow(struct hotmem *hm, struct iomem_out *o)
+{
+	struct iomem_key at = { 0 };
+	bool started = false;
+
+	for (;;) {
+		struct iomem_key best = { 0 }, k;
+		bool found = false;
+		size_t pos = 0;
+
+		for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next) {
+			k = iomem_key_vm(vm, pos++);
+			if (iomem_key_next(&k, started ? &at : NULL, found ? &best : NULL))
+				best = k, found = true;
+		}
+		pos = 0;
+		for (const struct hm_resource *r = hm->resources; r; r = r->next) {
+			k = iomem_key_res(hm, r, pos++);
+			if (iomem_key_next(&k, started ? &at : NULL, found ? &best : NULL))
+				best = k, found = true;
+		}
+		if (!found)
+			break;
+		iomem_show(hm, o, &best);
+		at = best;
+		started = true;
+	}
+	iomem_boot(hm, o, UINT64_MAX);
+}
+
+/*
+ * Every device and resource as a key, sorted (iomem_key_cmp()), only the
+ * first of each line kept (iomem_key_same()); how many.  NULL when there
+ * are none or on -ENOMEM (*@n then SIZE_MAX).
+ */
+static struct iomem_key *iomem_sorted(struct hotmem *hm, size_t *n)
 {
 	struct iomem_key *k;
-	size_t nr = 0, i = 0;
+	size_t nv = 0, nr = 0, i = 0, kept = 0;
 
 	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
+		nv++;
+	for (const struct hm_resource *r = hm->resources; r; r = r->next)
 		nr++;
-	*n = nr ? SIZE_MAX : 0;
-	k = nr ? malloc(nr * sizeof(*k)) : NULL;
+	*n = nv + nr ? SIZE_MAX : 0;
+	k = nv + nr ? malloc((nv + nr) * sizeof(*k)) : NULL;
 	if (!k)
 		return NULL;
 	for (const struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next, i++)
-		k[i] = (struct iomem_key){ vm->addr, i, vm };
-	*n = iomem_keys_sort(k, nr);
+		k[i] = iomem_key_vm(vm, i);
+	for (const struct hm_resource *r = hm->resources; r; r = r->next, i++)
+		k[i] = iomem_key_res(hm, r, i - nv);
+	qsort(k, nv + nr, sizeof(*k), iomem_key_cmp);
+	for (i = 0; i < nv + nr; i++)
+		if (!kept || !iomem_key_same(&k[kept - 1], &k[i]))
+			k[kept++] = k[i];
+	*n = kept;
 	return k;
 }
 
 /*
- * The slow walk's output in O(n log n): both lists sorted once, then
- * merged with two cursors that only move forward, as the slow walk's
- * "at" only grows (session 20 found the O(n^2) one: hotmemfs reads
- * /proc/iomem at every DIMM decision).  Returns false, nothing written,
- * when it cannot have its arrays.
+ * The slow walk's output in O(n log n + n d), d devices (each memory
+ * line's level): the lines sorted once (session 20 found the O(n^2)
+ * walk: hotmemfs reads /proc/iomem at every DIMM decision).  Returns
+ * false, nothing written, when it cannot have its array.
  */
 static bool iomem_walk_sorted(struct hotmem *hm, struct iomem_out *o)
 {
-	size_t nr, nv, i = 0, j = 0;
-	struct iomem_key *res = iomem_sorted_res(hm, &nr);
-	struct iomem_key *vms = iomem_sorted_vm(hm, &nv);
-	uint64_t at = 0;
+	size_t n;
+	struct iomem_key *k = iomem_sorted(hm, &n);
 
-	if (nr == SIZE_MAX || nv == SIZE_MAX) {
-		free(res);
-		free(vms);
+	if (n == SIZE_MAX)
 		return false;
-	}
-	for (;;) {
-		const struct hm_resource *r;
-		const struct virtio_mem *vm;
-
-		while (i < nr && res[i].start < at)
-			i++;
-		while (j < nv && vms[j].start < at)
-			j++;
-		r = i < nr ? res[i].p : NULL;
-		vm = j < nv ? vms[j].p : NULL;
-		if (vm && (!r || vm->addr <= r->start)) {
-			uint64_t end = vm->addr + vm->region_size;
-			int depth = iomem_boot_before(hm, o, vm->addr, vm->region_size);
-
-			iomem_add_vm(o, vm, depth);
-			/* i is at the first start >= at, and at <= vm->addr <= res[i].start */
-			for (; i < nr && res[i].start < end; i++)
-				iomem_add_res(o, res[i].p, depth + 1);
-			at = end;
-		} else if (r) {
-			iomem_add_res(o, r, iomem_boot_before(hm, o, r->start, r->size));
-			at = r->start + 1;
-		} else {
-			break;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		iomem_show(hm, o, &k[i]);
 	iomem_boot(hm, o, UINT64_MAX);
-	free(res);
-	free(vms);
+	free(k);
 	return true;
 }
 
@@ -3444,8 +3531,9 @@ struct hotmem_virtio_mem *hotmem_virtio_mem_at(struct hotmem *hm, uint64_t addr)
 	struct virtio_mem *found = NULL;
 
 	pthread_mutex_lock(&hm->device_hotplug_lock);
-	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm && !found; vm = vm->next)
-		if (vm->addr == addr)
+	/* regions nested at one start: the innermost (virtio_mem_create_resource()) */
+	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
+		if (vm->addr == addr && (!found || virtio_mem_level(vm) > virtio_mem_level(found)))
 			found = vm;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
 	return (struct hotmem_virtio_mem *)found;

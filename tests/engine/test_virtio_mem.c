@@ -2439,6 +2439,240 @@ static void test_iomem_sorted_as_the_slow_walk(void **state)
 	hotmem_destroy(hm);
 }
 
+/* @vm's own probe at @addr, @size in 2 MiB blocks */
+static struct hotmem_virtio_mem *probe_at(struct hotmem *hm, uint64_t addr, uint64_t size)
+{
+	struct hotmem_virtio_mem *vm = NULL;
+
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, addr, size, 2 * MiB, &vm), 0);
+	return vm;
+}
+
+/* /proc/iomem from the line starting at @start with @name on, and the slow walk's the same */
+static size_t iomem_from(struct hotmem *hm, uint64_t start, const char *name,
+			 struct hm_iomem_entry *io, size_t max)
+{
+	static struct hm_iomem_entry fast[64], slow[64];
+	size_t n, first;
+
+	memset(fast, 0, sizeof(fast));
+	memset(slow, 0, sizeof(slow));
+	n = hotmem_iomem(hm, fast, 64);
+	assert_true(n <= 64);
+	assert_int_equal(hm_iomem_slow(hm, slow, 64), n);
+	assert_memory_equal(fast, slow, sizeof(fast));
+	for (first = 0; first < n; first++)
+		if (fast[first].start == start && !strcmp(fast[first].name, name))
+			break;
+	assert_true(first < n && n - first <= max);
+	memcpy(io, fast + first, (n - first) * sizeof(*io));
+	return n - first;
+}
+
+struct iomem_line {
+	uint64_t start, end;
+	int depth;
+	const char *name;
+};
+
+static void assert_iomem_lines(const struct hm_iomem_entry *io, size_t n,
+			       const struct iomem_line *want, size_t nwant)
+{
+	for (size_t i = 0; i < nwant && i < n; i++) {
+		assert_int_equal(io[i].start, want[i].start);
+		assert_int_equal(io[i].end, want[i].end);
+		assert_int_equal(io[i].depth, want[i].depth);
+		assert_string_equal(io[i].name, want[i].name);
+	}
+	assert_true(n >= nwant);
+}
+
+/*
+ * A region wholly inside another device's nests under it, as 6.12's
+ * __request_region_locked() descends into the outer region (not busy
+ * since virtio_mem_create_resource()): under the innermost of several,
+ * and at the outer one's own start too.  What 6.12 refuses stays refused,
+ * -EBUSY with its lines: a region across the outer's edge or a nested
+ * one's, one holding a device's region whole, one meeting a device's
+ * added memory.  /proc/iomem (both walks) prints each level two spaces
+ * deeper, a region before what nests in it at the same start (r_show():
+ * parent first); hotmem_virtio_mem_at() finds the innermost of regions
+ * starting at one address.  hotmem refused every nested region (fs38 4).
+ */
+static void test_probe_nests_in_a_devices_region(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hotmem_virtio_mem *a = probe(hm, 1 * GiB, 2 * MiB), *b, *c, *d, *e, *x = NULL;
+	struct hm_iomem_entry io[64];
+	const struct {
+		uint64_t addr, size;
+	} refused[] = {
+		{ VMEM + 896 * MiB, 256 * MiB },	/* across virtio0's end */
+		{ VMEM + 384 * MiB, 256 * MiB },	/* inside virtio0, across virtio1's start */
+		{ VMEM + 576 * MiB, 128 * MiB },	/* inside virtio1, across virtio2's start */
+		{ VMEM, 2 * GiB },			/* virtio0 whole */
+		{ VMEM, 256 * MiB },			/* virtio0's memory */
+	};
+	const struct iomem_line want[] = {
+		{ VMEM, VMEM + 1 * GiB - 1, 0, "virtio0" },
+		{ VMEM, VMEM + 128 * MiB - 1, 1, "System RAM (virtio_mem)" },
+		{ VMEM + 512 * MiB, VMEM + 768 * MiB - 1, 1, "virtio1" },
+		{ VMEM + 512 * MiB, VMEM + 640 * MiB - 1, 2, "System RAM (virtio_mem)" },
+		{ VMEM + 640 * MiB, VMEM + 768 * MiB - 1, 2, "virtio2" },
+		{ VMEM + 640 * MiB, VMEM + 768 * MiB - 1, 3, "System RAM (virtio_mem)" },
+		{ VMEM + 768 * MiB, VMEM + 1 * GiB - 1, 1, "virtio3" },
+		{ VMEM + 768 * MiB, VMEM + 896 * MiB - 1, 2, "virtio4" },
+	};
+	size_t n, mark;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(a, 128 * MiB, NULL), 0);
+	b = probe_at(hm, VMEM + 512 * MiB, 256 * MiB);
+	c = probe_at(hm, VMEM + 640 * MiB, 128 * MiB);
+	d = probe_at(hm, VMEM + 768 * MiB, 256 * MiB);
+	e = probe_at(hm, VMEM + 768 * MiB, 128 * MiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(b, 128 * MiB, NULL), 0);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(c, 128 * MiB, NULL), 0);
+	assert_int_equal(info(b).plugged_size, 128 * MiB);
+	assert_int_equal(info(c).plugged_size, 128 * MiB);
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+		mark = log_len(hm);
+		assert_int_equal(hotmem_virtio_mem_probe(hm, 0, refused[i].addr, refused[i].size,
+							 2 * MiB, &x), -EBUSY);
+		assert_null(x);
+		assert_non_null(strstr(log_since(hm, mark),
+				       "<4>virtio_mem virtio5: could not reserve device region\n"
+				       "<6>virtio_mem virtio5: reloading the driver is not supported\n"));
+	}
+	n = iomem_from(hm, VMEM, "virtio0", io, ARRAY_SIZE(io));
+	assert_iomem_lines(io, n, want, ARRAY_SIZE(want));
+	assert_ptr_equal(hotmem_virtio_mem_at(hm, VMEM), a);
+	assert_ptr_equal(hotmem_virtio_mem_at(hm, VMEM + 512 * MiB), b);
+	assert_ptr_equal(hotmem_virtio_mem_at(hm, VMEM + 640 * MiB), c);
+	assert_ptr_equal(hotmem_virtio_mem_at(hm, VMEM + 768 * MiB), e);
+	(void)d;
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * r_show() counts a line's depth up to MAX_IORES_LEVEL (5) and prints
+ * deeper ones at 5: six regions nested at one start, the sixth device's
+ * memory in it (depth 6, printed at 5).
+ */
+static void test_iomem_depth_stops_at_5(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hotmem_virtio_mem *vm = NULL;
+	struct hm_iomem_entry io[64];
+	size_t n;
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		vm = probe_at(hm, VMEM, 1 * GiB - (uint64_t)i * 128 * MiB);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0);
+	n = iomem_from(hm, VMEM, "virtio0", io, ARRAY_SIZE(io));
+	assert_true(n >= 7);
+	for (size_t i = 0; i < 7; i++) {
+		assert_int_equal(io[i].start, VMEM);
+		assert_int_equal(io[i].depth, i < 5 ? (int)i : 5);
+	}
+	assert_string_equal(io[5].name, "virtio5");
+	assert_string_equal(io[6].name, "System RAM (virtio_mem)");
+	assert_ptr_equal(hotmem_virtio_mem_at(hm, VMEM), vm);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * Removing a device another's region nests in.  6.12's
+ * virtio_mem_deinit_hotplug() keeps the region while memory is added in
+ * it -- the nested device's too (busy System RAM in the range) -- and
+ * warns; with none it deletes the resource, and release_resource() takes
+ * the nested region out of /proc/iomem with it, that device's resource
+ * left with a freed parent.  hotmem keeps the outer device, -EBUSY and
+ * nothing changed, saying which and why once a reason; the nested one
+ * removed, it goes.
+ */
+static void test_remove_refused_while_a_region_nests(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hotmem_virtio_mem *a = probe(hm, 1 * GiB, 2 * MiB);
+	struct hotmem_virtio_mem *b = probe_at(hm, VMEM + 512 * MiB, 256 * MiB);
+	static struct hm_iomem_entry before[64], after[64];
+	size_t n, mark;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(b, 128 * MiB, NULL), 0);
+	n = iomem_from(hm, VMEM, "virtio0", before, ARRAY_SIZE(before));
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(a), -EBUSY);
+	assert_non_null(strstr(log_since(hm, mark),
+			       "<4>virtio_mem virtio0: device still has system memory added ([mem "
+			       "0x120000000-0x127ffffff], in its region, which virtio1's [mem "
+			       "0x120000000-0x12fffffff] nests in; 6.12 removes the driver and leaves "
+			       "its region, with both, in /proc/iomem; hotmem keeps the device)\n"));
+	assert_int_equal(iomem_from(hm, VMEM, "virtio0", after, ARRAY_SIZE(after)), n);
+	assert_memory_equal(before, after, n * sizeof(*before));
+	/* the nested device's memory gone: refused still, for the other reason */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(b, 0, NULL), 0);
+	n = iomem_from(hm, VMEM, "virtio0", before, ARRAY_SIZE(before));
+	assert_true(n >= 2);
+	assert_string_equal(before[1].name, "virtio1");
+	assert_true(n == 2 || before[2].start >= VMEM + 1 * GiB);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(a), -EBUSY);
+	assert_non_null(strstr(log_since(hm, mark),
+			       "<4>virtio_mem virtio0: device region holds virtio1's [mem "
+			       "0x120000000-0x12fffffff] (6.12 releases both from /proc/iomem, "
+			       "virtio1's left pointing at the freed one; hotmem keeps the device)\n"));
+	assert_int_equal(iomem_from(hm, VMEM, "virtio0", after, ARRAY_SIZE(after)), n);
+	assert_memory_equal(before, after, n * sizeof(*before));
+	check(hm);
+	/* again: said once */
+	mark = log_len(hm);
+	assert_int_equal(hotmem_virtio_mem_remove(a), -EBUSY);
+	assert_null(strstr(log_since(hm, mark), "virtio0"));
+	/* the nested one first, then the outer one */
+	assert_int_equal(hotmem_virtio_mem_remove(b), 0);
+	assert_ptr_equal(hotmem_virtio_mem_at(hm, VMEM), a);
+	assert_int_equal(hotmem_virtio_mem_remove(a), 0);
+	assert_null(hotmem_virtio_mem_at(hm, VMEM));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
+ * A nested device's block going online is told to every device whose
+ * region holds it, as 6.12's memory notifier chain tells them (each
+ * driver asks virtio_mem_overlaps_range() alone): the outer driver has
+ * no state for it and refuses it ("memory block onlining denied", and
+ * what 6.12 does instead), so it stays offline, the nested driver's
+ * state with it -- what a guest with such devices sees.
+ */
+static void test_nested_devices_block_online_refused_by_the_outer(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hotmem_virtio_mem *a = probe(hm, 1 * GiB, 2 * MiB);
+	struct hotmem_virtio_mem *b = probe_at(hm, VMEM + 512 * MiB, 256 * MiB);
+	size_t mark;
+
+	(void)state;
+	(void)a;
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(b, 128 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 36), HM_MEM_OFFLINE);
+	mark = log_len(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 36, HM_MMOP_ONLINE_MOVABLE), -EPERM);
+	assert_non_null(strstr(log_since(hm, mark),
+			       "<4>virtio_mem virtio0: memory block onlining denied\n"
+			       "<4>virtio_mem virtio0: memory block 36 is not the driver's (no "
+			       "mb_states yet): 6.12 oopses here (NULL mb_states), hotmem refuses it\n"));
+	assert_int_equal(block_state(hm, 36), HM_MEM_OFFLINE);
+	assert_int_equal(info(b).plugged_size, 128 * MiB);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* both lists as they are, and hotmem_maps_gen() read before them */
 struct maps_seen {
 	uint64_t gen;
@@ -2576,6 +2810,10 @@ int main(void)
 		cmocka_unit_test(test_probe_index),
 		cmocka_unit_test(test_probe_refused_busy_says_its_setup_first),
 		cmocka_unit_test(test_add_memory_across_region_edge_refused),
+		cmocka_unit_test(test_probe_nests_in_a_devices_region),
+		cmocka_unit_test(test_iomem_depth_stops_at_5),
+		cmocka_unit_test(test_remove_refused_while_a_region_nests),
+		cmocka_unit_test(test_nested_devices_block_online_refused_by_the_outer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
