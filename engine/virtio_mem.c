@@ -980,8 +980,9 @@ static int virtio_mem_memory_notifier_cb(struct hotmem *hm, unsigned long action
  * in the one big block in BBM (the notifier refuses a range across two).
  * Nothing between the two frees an array or unprepares a block (only
  * the driver's run and the device's removal do, under
- * device_hotplug_lock), and no region meets another device's, so the
- * device found by virtio_mem_online_page_cb() is the one that notified.
+ * device_hotplug_lock), and every device whose region holds the block
+ * notified and let it through: the one virtio_mem_online_page_cb()
+ * finds, the innermost of regions nested in each other, among them.
  * A block probed into the region without a state (abuse24 A8) never
  * gets here: tests/engine/test_virtio_mem's probed-block cases.
  */
@@ -1029,16 +1030,24 @@ static void virtio_mem_online_page_cb(struct hotmem *hm, struct page *page, unsi
 {
 	const uint64_t addr = PFN_PHYS(page_to_pfn(hm, page));
 
+	struct virtio_mem *found = NULL;
+
 	(void)data;
-	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next) {
-		/* pages never cross memory blocks, so never devices */
-		if (virtio_mem_contains_range(vm, addr, PFN_PHYS(1UL << order))) {
-			virtio_mem_online_page(vm, page, order);
-			return;
-		}
-	}
-	/* not virtio-mem memory (a DIMM): online it */
-	generic_online_page(hm, page, order);
+	/*
+	 * Pages never cross memory blocks, so never a region's edge.  6.12
+	 * takes the first device of virtio_mem_devices holding them, a list
+	 * register_virtio_mem_device() adds to at its head: of regions
+	 * nested in each other (virtio_mem_create_resource()), the
+	 * innermost, created last.  hotmem's list is in creation order.
+	 */
+	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
+		if (virtio_mem_contains_range(vm, addr, PFN_PHYS(1UL << order)) &&
+		    (!found || virtio_mem_level(vm) > virtio_mem_level(found)))
+			found = vm;
+	if (found)
+		virtio_mem_online_page(found, page, order);
+	else	/* not virtio-mem memory (a DIMM): online it */
+		generic_online_page(hm, page, order);
 }
 
 /* ------------------------------------------------------------------ */

@@ -2673,6 +2673,47 @@ static void test_nested_devices_block_online_refused_by_the_outer(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * The pages of a nested device's block going online are the innermost
+ * region's driver's to online (virtio_mem_online_page_cb()): 6.12's
+ * register_virtio_mem_device() puts each device at the head of its list,
+ * so the first holding a page is the one created last.  Here the outer
+ * device (BBM) lets the block through -- it added the big block there
+ * and removed it since, its state UNUSED, which BBM onlines -- and the
+ * nested one (SBM) has half of it plugged: the unplugged half must stay
+ * fake-offline.  The first device in hotmem's list, the outer one,
+ * onlined the block whole, the unplugged half into the buddy.
+ */
+static void test_nested_block_onlined_by_the_inner_driver(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL " memhp_default_state=offline");
+	struct hotmem_virtio_mem *a = NULL, *b;
+	unsigned long total;
+
+	(void)state;
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, VMEM, 1 * GiB, 128 * MiB, &a), 0);
+	assert_false(info(a).sbm);
+	b = probe_at(hm, VMEM + 512 * MiB, 256 * MiB);
+	assert_true(info(b).sbm);
+	/* the outer device's big blocks 36 and 37 nest in the inner region, then go */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(a, 768 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 37), HM_MEM_OFFLINE);
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(a, 512 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 36), -1);
+	assert_int_equal(info(a).plugged_size, 512 * MiB);
+	/* the inner device plugs half of memory36 */
+	assert_int_equal(hotmem_virtio_mem_set_requested_size(b, 64 * MiB, NULL), 0);
+	assert_int_equal(block_state(hm, 36), HM_MEM_OFFLINE);
+	total = memtotal_kb(hm);
+	assert_int_equal(hotmem_block_set_state(hm, 36, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(memtotal_kb(hm) - total, 64 * 1024);
+	assert_false(pflags(hm, VMEM + 576 * MiB - HM_PAGE_SIZE) & (1UL << HM_PG_offline));
+	assert_true(pflags(hm, VMEM + 576 * MiB) & (1UL << HM_PG_offline));
+	assert_true(pflags(hm, VMEM + 640 * MiB - HM_PAGE_SIZE) & (1UL << HM_PG_offline));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* both lists as they are, and hotmem_maps_gen() read before them */
 struct maps_seen {
 	uint64_t gen;
@@ -2814,6 +2855,7 @@ int main(void)
 		cmocka_unit_test(test_iomem_depth_stops_at_5),
 		cmocka_unit_test(test_remove_refused_while_a_region_nests),
 		cmocka_unit_test(test_nested_devices_block_online_refused_by_the_outer),
+		cmocka_unit_test(test_nested_block_onlined_by_the_inner_driver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
