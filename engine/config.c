@@ -886,27 +886,112 @@ static int cmdline_param(struct hotmem_config *cfg, const char *key,
 	return p ? p->set(cfg, key, val, err, errlen) : cmdline_unknown(key, err, errlen);
 }
 
+/*
+ * 6.12 include/linux/ctype.h isspace(): lib/ctype.c _ctype[]'s _S entries,
+ * the kernel's own table, not the C library's locale: '\t' to '\r', ' ',
+ * and 0xa0 (Latin-1's no-break space, _S|_SP) -- a UTF-8 line's
+ * "\xc2\xa0" ends a word there.  0x80-0x9f and the rest: none.
+ */
+static const bool kernel_ctype_space[256] = {
+	['\t'] = true, ['\n'] = true, ['\v'] = true, ['\f'] = true, ['\r'] = true,
+	[' '] = true, [0xa0] = true,
+};
+
+bool hotmem_cmdline_isspace(unsigned char c)
+{
+	return kernel_ctype_space[c];
+}
+
+/* 6.12 lib/string_helpers.c skip_spaces() */
+static const char *skip_spaces(const char *s)
+{
+	while (hotmem_cmdline_isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/*
+ * 6.12 lib/cmdline.c next_arg() on @args, one word already cut out (its
+ * own copy): a '"' opens or closes a quote wherever it stands, there is
+ * no escape for it; the split is at the word's first '=' (inside quotes
+ * or not -- but not at its first byte, `equals` 0 meaning none, so "=a=b"
+ * is param "=a"); a quote opening the value is dropped with the word's
+ * last byte if that is a quote, and so is a quote opening the word, with
+ * its last byte if a quote.  Every other quote stays: a=b"c d"e has the
+ * value b"c d"e, "a=b c" is a = b c, a="b c" is a = b c.
+ */
+static void next_arg(char *args, char **param, char **val)
+{
+	bool in_quote = false, quoted = false;
+	size_t i, equals = 0;
+
+	if (*args == '"') {
+		args++;
+		in_quote = quoted = true;
+	}
+	for (i = 0; args[i]; i++) {
+		if (hotmem_cmdline_isspace((unsigned char)args[i]) && !in_quote)
+			break;
+		if (!equals && args[i] == '=')
+			equals = i;
+		if (args[i] == '"')
+			in_quote = !in_quote;
+	}
+	*param = args;
+	*val = NULL;
+	if (equals) {
+		args[equals] = '\0';
+		*val = args + equals + 1;
+		if (**val == '"') {
+			(*val)++;
+			if (args[i - 1] == '"')
+				args[i - 1] = '\0';
+		}
+	}
+	if (quoted && i > 0 && args[i - 1] == '"')
+		args[i - 1] = '\0';
+	args[i] = '\0';
+}
+
+int hotmem_cmdline_next_arg(const char **p, char *tok, size_t len, char **param, char **val)
+{
+	const char *s = skip_spaces(*p), *e = s;
+	bool in_quote = false;
+
+	*p = s;
+	if (!*s)
+		return 0;
+	/* the word's end as next_arg() finds it (a leading quote opens one as any other) */
+	for (; *e && (in_quote || !hotmem_cmdline_isspace((unsigned char)*e)); e++)
+		in_quote ^= *e == '"';
+	*p = e;
+	if ((size_t)(e - s) >= len)
+		return -E2BIG;
+	memcpy(tok, s, (size_t)(e - s));
+	tok[e - s] = '\0';
+	next_arg(tok, param, val);
+	/* kernel/params.c parse_args(): a bare "--" (quoted or not) ends the kernel's words */
+	return *val || strcmp(*param, "--") ? 1 : 0;
+}
+
 int hotmem_cmdline_next(const char **p, char *tok, size_t len)
 {
-	bool quoted = false;
-	size_t n = 0;
+	char *param, *val;
+	size_t n;
+	int ret = hotmem_cmdline_next_arg(p, tok, len, &param, &val);
 
-	while (isspace((unsigned char)**p))
-		(*p)++;
-	if (!**p)
-		return 0;
-	while (**p && (quoted || !isspace((unsigned char)**p))) {
-		if (**p == '"') {
-			quoted = !quoted;
-			(*p)++;
-			continue;
-		}
-		if (n + 1 >= len)
-			return -E2BIG;
-		tok[n++] = *(*p)++;
+	if (ret <= 0)
+		return ret;
+	/* init/main.c repair_env_string(): param=val again, val's quotes gone */
+	n = strlen(param);
+	memmove(tok, param, n);
+	if (val) {
+		tok[n++] = '=';
+		memmove(tok + n, val, strlen(val) + 1);
+	} else {
+		tok[n] = '\0';
 	}
-	tok[n] = '\0';
-	return strcmp(tok, "--") ? 1 : 0;
+	return 1;
 }
 
 /*
@@ -921,11 +1006,29 @@ static void cmdline_append(struct hotmem_config *cfg, const char *cmdline)
 {
 	size_t n = strlen(cfg->cmdline);
 
-	while (isspace((unsigned char)*cmdline))
-		cmdline++;
+	cmdline = skip_spaces(cmdline);
 	if (!*cmdline)
 		return;
 	snprintf(cfg->cmdline + n, sizeof(cfg->cmdline) - n, "%s%s", n ? " " : "", cmdline);
+}
+
+/*
+ * x86's COMMAND_LINE_SIZE (6.12 arch/x86/include/asm/setup.h): the boot
+ * protocol's cmdline_size is 2047 bytes.  A longer line is not refused by
+ * a real boot but cut: copy_bootdata() (arch/x86/kernel/head64.c) copies
+ * COMMAND_LINE_SIZE bytes of the boot loader's, setup_arch()'s strscpy()
+ * keeps 2047 of them, and parse_args() reads the cut word as a word.
+ * hotmem refuses such a line instead, saying so: a machine booted from a
+ * word cut in two is not the one asked for.
+ */
+static int cmdline_too_long(size_t before, size_t len, char *err, size_t errlen)
+{
+	return seterr(err, errlen,
+		      "kernel command line longer than %d bytes (x86 COMMAND_LINE_SIZE %d): %zu%s; "
+		      "a kernel boots such a line cut at %d (copy_bootdata(), setup_arch()), "
+		      "hotmem refuses it", HM_COMMAND_LINE_SIZE - 1, HM_COMMAND_LINE_SIZE,
+		      before ? before + 1 + len : len, before ? " with the line before it" : "",
+		      HM_COMMAND_LINE_SIZE - 1);
 }
 
 int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
@@ -933,26 +1036,21 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
 {
 	struct hotmem_config tmp = *cfg;
 	const char *p = cmdline;
-	char tok[512];
+	char tok[sizeof(cfg->cmdline)], *param, *val;
+	size_t before = strlen(cfg->cmdline);
 	int ret;
 
 	if (!cmdline)
 		return 0;
 	/* with what was given before it, a space between (cmdline_append()) */
-	if (strlen(cfg->cmdline) + 1 + strlen(cmdline) >= sizeof(cfg->cmdline))
-		return seterr(err, errlen, "kernel command line longer than %zu bytes",
-			      sizeof(cfg->cmdline) - 1);
-	while ((ret = hotmem_cmdline_next(&p, tok, sizeof(tok))) > 0) {
-		char *eq = strchr(tok, '=');
-
-		if (eq)
-			*eq = '\0';
-		ret = cmdline_param(&tmp, tok, eq ? eq + 1 : NULL, err, errlen);
+	if ((before ? before + 1 : 0) + strlen(cmdline) >= sizeof(cfg->cmdline))
+		return cmdline_too_long(before, strlen(cmdline), err, errlen);
+	/* a word is never longer than the line: no -E2BIG */
+	while ((ret = hotmem_cmdline_next_arg(&p, tok, sizeof(tok), &param, &val)) > 0) {
+		ret = cmdline_param(&tmp, param, val, err, errlen);
 		if (ret)
 			return ret;
 	}
-	if (ret < 0)
-		return seterr(err, errlen, "command line parameter too long");
 	cmdline_append(&tmp, cmdline);
 	*cfg = tmp;
 	return 0;
@@ -1010,7 +1108,7 @@ static void word_append(char *buf, size_t len, size_t *n, const char *word)
  */
 size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len)
 {
-	char env[HM_CMDLINE_MAX_ENVS][512], tok[512];
+	char env[HM_CMDLINE_MAX_ENVS][512], tok[sizeof(cfg->cmdline)];
 	size_t n = 0, nr_env = 0;
 	const char *p = cfg->cmdline;
 
@@ -1050,18 +1148,14 @@ size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size
 size_t hotmem_cmdline_unmodelled(const char *cmdline, char *buf, size_t len)
 {
 	const char *p = cmdline;
-	char tok[512];
+	char tok[HM_COMMAND_LINE_SIZE], *param, *val;
 	size_t n = 0;
 
 	buf[0] = '\0';
-	while (hotmem_cmdline_next(&p, tok, sizeof(tok)) > 0) {
-		char *eq = strchr(tok, '=');
-
-		if (eq)
-			*eq = '\0';
+	while (hotmem_cmdline_next_arg(&p, tok, sizeof(tok), &param, &val) > 0) {
 		/* sysctl.vm.*: applied at the end of boot (sysctl.c do_sysctl_args()) */
-		if (!hotmem_models(tok) && !sysctl_arg_modelled(tok))
-			word_append(buf, len, &n, tok);
+		if (!hotmem_models(param) && !sysctl_arg_modelled(param))
+			word_append(buf, len, &n, param);
 	}
 	return n;
 }

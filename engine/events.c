@@ -93,6 +93,15 @@ void hotmem_unsubscribe(struct hotmem *hm, int slot)
 	pthread_mutex_unlock(&hm->event_lock);
 }
 
+/*
+ * The most text a 6.12 record holds: vprintk_store() reserves at most
+ * PRINTKRB_RECORD_MAX (1024, kernel/printk/internal.h) with its NUL, and
+ * printk_sprint() strips the level's two bytes (KERN_SOH and the digit)
+ * from what vscnprintf() wrote there -- a pr_notice() longer is cut to
+ * 1021 bytes, its newline gone with the rest.
+ */
+#define HM_PRINTK_TEXT_MAX	(1024 - 1 - 2)
+
 /* the kernel log ring: what happened before anyone subscribed (boot) too */
 static void dmesg_append(struct hotmem *hm, int level, const char *msg)
 {
@@ -102,7 +111,7 @@ static void dmesg_append(struct hotmem *hm, int level, const char *msg)
 	 * 600 bytes put the stack's bytes, NULs, in the ring, and every line
 	 * after it was lost to hotmem_dmesg())
 	 */
-	char line[1100 + 8];
+	char line[HM_PRINTK_TEXT_MAX + 8];
 	int n = snprintf(line, sizeof(line), "<%d>%s\n", level, msg);
 
 	if (n >= (int)sizeof(line))
@@ -116,9 +125,14 @@ static void dmesg_append(struct hotmem *hm, int level, const char *msg)
 void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 {
 	struct hm_event ev = { .type = HM_EV_LOG, .level = level };
-	char buf[1100]; /* "Kernel command line: " and its 1023 bytes whole */
+	char buf[HM_PRINTK_TEXT_MAX + 1];
 	va_list ap;
 
+	/*
+	 * cut where a 6.12 record is: a "Kernel command line:" of 2047 bytes
+	 * shows 1000 of them (printk's own cut; the line is whole in
+	 * /proc/cmdline)
+	 */
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

@@ -49,6 +49,12 @@ extern "C" {
 #define HM_MAX_NUMNODES		64
 #define HM_MIN_BLOCK_SIZE	(128ULL << 20)
 #define HM_MAX_BLOCK_SIZE	(2ULL << 30)
+/*
+ * x86's COMMAND_LINE_SIZE (6.12 arch/x86/include/asm/setup.h): a command
+ * line of 2047 bytes and its NUL; hotmem refuses a longer one, which a
+ * real boot cuts (hotmem_config_parse_cmdline())
+ */
+#define HM_COMMAND_LINE_SIZE	2048
 
 /* include/linux/mmzone.h zone order on x86_64 with ZONE_DEVICE */
 enum hm_zone_type {
@@ -305,7 +311,7 @@ struct hotmem_config {
 	/* hotmem.host_reserve=: host memory an online that writes a memmap leaves free */
 	uint64_t host_reserve;
 	bool host_reserve_given;		/* else the default (physmem.c host_reserve()) */
-	char cmdline[1024];		/* every part as given, in order, for /proc/cmdline */
+	char cmdline[HM_COMMAND_LINE_SIZE];	/* every part as given, in order, for /proc/cmdline */
 	/* profile "virtio_mem =": probed after the hotplug ranges are added */
 	int nr_virtio_mem;
 	struct hm_virtio_mem_config virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM];
@@ -352,12 +358,27 @@ const char *const *hotmem_config_builtin_names(void);
 void hotmem_config_list_builtins(const char *indent, void (*line)(const char *text, void *arg),
 				 void *arg);
 /*
- * The next word of a kernel command line at *@p into @tok, its quotes
- * dropped (lib/cmdline.c next_arg()): 1, 0 at the end or at a bare "--"
- * (parse_args() stops there: the rest is init's, kernel/params.c, 6.12),
- * -E2BIG for a word longer than @len.  hotmem_config_parse_cmdline()'s
- * words, for a reader of a guest's /proc/cmdline (hotmem profile
- * --from-sysfs).
+ * 6.12 isspace() (include/linux/ctype.h on lib/ctype.c's _ctype[]), which
+ * the kernel's command line parser ends words with: '\t' to '\r', ' ' and
+ * 0xa0 -- the kernel's table, whatever the C library's locale says.
+ */
+bool hotmem_cmdline_isspace(unsigned char c);
+/*
+ * The next parameter of a kernel command line at *@p, as 6.12
+ * lib/cmdline.c next_arg() gives it to parse_args(): the word copied into
+ * @tok, *@param its name and *@val its value (NULL without '='), both in
+ * @tok, split at the word's first '=' and with next_arg()'s quotes
+ * dropped (a quote opening the word or the value, with the word's last
+ * byte if a quote; none other).  1; 0 at the end or at a bare "--"
+ * (parse_args() stops there: the rest is init's, kernel/params.c);
+ * -E2BIG for a word of @len bytes or more.  *@p is past the word in
+ * every case, so that a caller may go on to the next.
+ */
+int hotmem_cmdline_next_arg(const char **p, char *tok, size_t len, char **param, char **val);
+/*
+ * hotmem_cmdline_next_arg()'s word into @tok as param=val again, as init
+ * gets it (init/main.c repair_env_string()): for a reader of a guest's
+ * /proc/cmdline (hotmem profile --from-sysfs).
  */
 int hotmem_cmdline_next(const char **p, char *tok, size_t len);
 /*

@@ -706,7 +706,7 @@ struct hmfs_ctx {
 	 * it copies is on it, not another FUSE mount at the same path
 	 */
 	dev_t mount_dev;
-	char cmdline[1024];
+	char cmdline[HM_COMMAND_LINE_SIZE];
 	/*
 	 * proc/sys/kernel/random/boot_id's UUID: made when the machine is
 	 * (a fresh start, every start of -S none), restored from the state

@@ -1317,7 +1317,7 @@ static void print_vmem_params(struct found *f, char *buf, size_t len, size_t *n)
 
 /* what boot_words() takes from proc/cmdline */
 struct boot_words {
-	char buf[1024];		/* the words a profile carries, in proc/cmdline's order */
+	char buf[HM_COMMAND_LINE_SIZE];	/* the words a profile carries, in proc/cmdline's order */
 	size_t n;
 	int movable;		/* kernelcore=/movablecore= among them */
 	bool hugepages;		/* a hugepages= word among them */
@@ -1334,25 +1334,21 @@ struct boot_words {
  * profile keeps them, so the /proc/cmdline of a machine booted from it
  * is the dump's byte for byte -- movablecore="256M" came back as
  * movablecore=256M, a note named dyndbg="file x +p" as dyndbg=file x +p.
- * A word longer than @len (hotmem's parser takes words of 511 bytes; the
+ * A word longer than @len (the callers' words are 511 bytes; the
  * kernel's line holds 2047): -E2BIG, *@p past it (quotes honoured as the
  * parser does), so that the words after it are still read -- a 600-byte
  * dyndbg= word took every word after it out of the profile, unsaid.
  */
 static int cmdline_next_raw(const char **p, char *w, size_t len, const char **raw, int *rawlen)
 {
-	bool quoted = false;
 	int ret;
 
-	while (isspace((unsigned char)**p))
+	/* the kernel's blanks (0xa0 among them), as the parser skips them */
+	while (hotmem_cmdline_isspace((unsigned char)**p))
 		(*p)++;
 	*raw = *p;
+	/* past the word however long, quotes honoured as the parser does */
 	ret = hotmem_cmdline_next(p, w, len);
-	/* from the word's start again: where the parser gave up may lie inside a quote */
-	if (ret == -E2BIG)
-		*p = *raw;
-	for (; ret == -E2BIG && **p && (quoted || !isspace((unsigned char)**p)); (*p)++)
-		quoted ^= **p == '"';
 	*rawlen = (int)(*p - *raw);
 	return ret;
 }
@@ -1444,6 +1440,28 @@ static void note_hp_unmodelled(struct found *f, const char *w, const char *size_
 }
 
 /*
+ * @line, a proc/cmdline read into HM_COMMAND_LINE_SIZE + 1 bytes: longer
+ * than x86's 2047 (another architecture's COMMAND_LINE_SIZE, or not a
+ * kernel's), cut where the engine's limit is, before the word that
+ * crosses it -- its part would be another word -- and said when @say
+ */
+static void cmdline_cut(struct found *f, char *line, bool say)
+{
+	size_t n = HM_COMMAND_LINE_SIZE - 1;
+
+	if (strlen(line) <= n)
+		return;
+	if (!hotmem_cmdline_isspace((unsigned char)line[n]))
+		while (n && !hotmem_cmdline_isspace((unsigned char)line[n - 1]))
+			n--;
+	line[n] = '\0';
+	if (say)
+		note(f, "proc/cmdline: longer than the %d bytes of x86's COMMAND_LINE_SIZE, "
+			"hotmem's limit: the words from its byte %zu on left out",
+		     HM_COMMAND_LINE_SIZE - 1, n + 1);
+}
+
+/*
  * The words of DIR/proc/cmdline that boot the machine as it booted: what
  * hotmem models -- kernelcore=, movablecore= (6.12
  * find_zone_movable_pfns_for_nodes()), movable_node, hugepages=,
@@ -1459,7 +1477,7 @@ static void note_hp_unmodelled(struct found *f, const char *w, const char *size_
  */
 static int boot_words(struct found *f, const char *pool, bool say, struct boot_words *bw)
 {
-	char line[1024], err[256], w[512], tmp[512];
+	char line[HM_COMMAND_LINE_SIZE + 1], err[256], w[512], tmp[512];
 	const char *p = line, *bound, *raw;
 	struct hp_binding hb = { .size_seen = false };
 	bool placed = false, size_word;
@@ -1472,6 +1490,7 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 	ret = read_line(f, "proc/cmdline", line, sizeof(line)) ? -ENOENT : 0;
 	if (ret)
 		line[0] = '\0';
+	cmdline_cut(f, line, say);
 	hp_default_hstate(line, &hb);
 	/* the kernel's words: quotes honoured, none after a bare "--" (init's; reread30 R8) */
 	while ((ret2 = cmdline_next_raw(&p, w, sizeof(w), &raw, &rawlen)) > 0 || ret2 == -E2BIG) {
@@ -1687,8 +1706,16 @@ static void merge_values(const char *values, struct boot_words *bw, char *out, s
 		drop_words(bw, w);
 		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? " " : "", w);
 	}
-	if (bw->n && n < len)
-		snprintf(out + n, len - n, "%s%s", n ? " " : "", bw->buf);
+	/* cut where @out ends: the cmdline key's line, whose length the engine judges */
+	if (bw->n && n + 1 < len) {
+		size_t k;
+
+		if (n)
+			out[n++] = ' ';
+		k = strlen(bw->buf) < len - 1 - n ? strlen(bw->buf) : len - 1 - n;
+		memcpy(out + n, bw->buf, k);
+		out[n + k] = '\0';
+	}
 	free(cfg);
 	free(booted);
 }
@@ -1971,7 +1998,7 @@ static bool next_arg_gives(const char *word, const char *param, const char *val)
 		in_quote = quoted = true;
 	}
 	for (i = 0; args[i]; i++) {
-		if (isspace((unsigned char)args[i]) && !in_quote)
+		if (hotmem_cmdline_isspace((unsigned char)args[i]) && !in_quote)
 			break;
 		if (!equals && args[i] == '=')
 			equals = i;

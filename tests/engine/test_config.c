@@ -432,6 +432,166 @@ static void test_double_dash_ends_kernel_parameters(void **state)
 	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE);
 }
 
+/* one next_arg() word of @line: its param and val ("(null)" for none) as "param|val" */
+static const char *arg_of(const char *line, char *buf, size_t len)
+{
+	char tok[256], *param, *val;
+	const char *p = line;
+
+	assert_int_equal(hotmem_cmdline_next_arg(&p, tok, sizeof(tok), &param, &val), 1);
+	snprintf(buf, len, "%s|%s", param, val ? val : "(null)");
+	return buf;
+}
+
+/*
+ * Words as 6.12 lib/cmdline.c next_arg() cuts them: a '"' opens or closes
+ * a quote wherever it is, but only the quote opening the word or its
+ * value (with the word's last byte when that is a quote) is dropped; the
+ * split is at the first '=', quoted or not, never at the word's first
+ * byte.  hotmem dropped every quote: a=b"c d"e had the value bc de.
+ * Blanks are the kernel's isspace() (lib/ctype.c): 0xa0 is one, whatever
+ * the C library's locale says.
+ */
+static void test_cmdline_words_as_next_arg(void **state)
+{
+	char buf[256], tok[256], *param, *val;
+	const char *p;
+
+	(void)state;
+	/* the cases the kernel's own comment and code spell out */
+	assert_string_equal(arg_of("a=b\"c d\"e", buf, sizeof(buf)), "a|b\"c d\"e");
+	assert_string_equal(arg_of("\"a=b c\"", buf, sizeof(buf)), "a|b c");
+	assert_string_equal(arg_of("a=\"b c\"", buf, sizeof(buf)), "a|b c");
+	assert_string_equal(arg_of("a=\"b", buf, sizeof(buf)), "a|b");
+	assert_string_equal(arg_of("\"a\"=b", buf, sizeof(buf)), "a\"|b");
+	assert_string_equal(arg_of("\"a b=c\"", buf, sizeof(buf)), "a b|c");
+	assert_string_equal(arg_of("\"a b\"", buf, sizeof(buf)), "a b|(null)");
+	assert_string_equal(arg_of("a=\"b\"c\"", buf, sizeof(buf)), "a|b\"c");
+	assert_string_equal(arg_of("=a=b", buf, sizeof(buf)), "=a|b");
+	assert_string_equal(arg_of("=x", buf, sizeof(buf)), "=x|(null)");
+	assert_string_equal(arg_of("\"\"", buf, sizeof(buf)), "|(null)");
+	/* init's form (repair_env_string()): param=val, the value's quotes gone */
+	p = "a=b\"c d\"e x=\"1 2\"";
+	assert_int_equal(hotmem_cmdline_next(&p, tok, sizeof(tok)), 1);
+	assert_string_equal(tok, "a=b\"c d\"e");
+	assert_int_equal(hotmem_cmdline_next(&p, tok, sizeof(tok)), 1);
+	assert_string_equal(tok, "x=1 2");
+	assert_int_equal(hotmem_cmdline_next(&p, tok, sizeof(tok)), 0);
+	/* a quoted "--" is parse_args()'s end too; "--=" is a parameter */
+	p = "\"--\" movable_node";
+	assert_int_equal(hotmem_cmdline_next_arg(&p, tok, sizeof(tok), &param, &val), 0);
+	p = "--= movable_node";
+	assert_int_equal(hotmem_cmdline_next_arg(&p, tok, sizeof(tok), &param, &val), 1);
+	/* 0xa0 ends a word (_S|_SP), 0x85 does not; \v and \f do */
+	p = "a\xa0" "b\x85" "c\vd\fe";
+	for (const char *want[] = { "a", "b\x85" "c", "d", "e" }, **w = want; w < want + 4; w++) {
+		assert_int_equal(hotmem_cmdline_next(&p, tok, sizeof(tok)), 1);
+		assert_string_equal(tok, *w);
+	}
+	assert_int_equal(hotmem_cmdline_next(&p, tok, sizeof(tok)), 0);
+	assert_true(hotmem_cmdline_isspace(0xa0) && !hotmem_cmdline_isspace(0x85));
+	/* a word too long for @tok: -E2BIG, and the next word is still there */
+	p = "\"xxxxxxxx yyyy\" movable_node";
+	assert_int_equal(hotmem_cmdline_next(&p, tok, 8), -E2BIG);
+	assert_int_equal(hotmem_cmdline_next(&p, tok, 16), 1);
+	assert_string_equal(tok, "movable_node");
+}
+
+/*
+ * The parse takes the words as next_arg() gives them: a quoted value is
+ * the parameter's value, a blank 0xa0 separates two parameters
+ */
+static void test_cmdline_parse_takes_next_arg_words(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256];
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "\"memhp_default_state=online_movable\"",
+						     err, sizeof(err)), 0);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE_MOVABLE);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "hugepages=8\xa0movable_node", err,
+						     sizeof(err)), 0);
+	assert_int_equal(cfg.hugepages, 8);
+	assert_true(cfg.movable_node);
+	/* a value whose inner quotes stay is not the word without them */
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "memhp_default_state=on\"line\"", err,
+						     sizeof(err)), -EINVAL);
+	assert_int_equal(cfg.memhp_default_online_type, HM_MMOP_ONLINE_MOVABLE);
+}
+
+/*
+ * x86's COMMAND_LINE_SIZE: a line of 2047 bytes boots, /proc/cmdline has
+ * all of it; 2048 is refused, saying why, the machine as it was -- with
+ * the line before it too (hotmem took 1022 bytes alone: its 1024-byte
+ * buffer and a space counted for a line with none before it)
+ */
+static void test_cmdline_holds_x86s_2047_bytes(void **state)
+{
+	struct hotmem_config cfg;
+	char err[512], line[HM_COMMAND_LINE_SIZE + 1];
+
+	(void)state;
+	assert_int_equal(HM_COMMAND_LINE_SIZE, 2048);
+	hotmem_config_default(&cfg);
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "movable_node ", 13);
+	line[HM_COMMAND_LINE_SIZE] = '\0';
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, line, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "kernel command line longer than 2047 bytes (x86 "
+				    "COMMAND_LINE_SIZE 2048): 2048; a kernel boots such a line cut at 2047"));
+	assert_false(cfg.movable_node);
+	assert_string_equal(cfg.cmdline, "");
+	line[HM_COMMAND_LINE_SIZE - 1] = '\0';
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, line, err, sizeof(err)), 0);
+	assert_true(cfg.movable_node);
+	assert_int_equal(strlen(cfg.cmdline), 2047);
+	assert_string_equal(cfg.cmdline, line);
+	/* with a part before it: its space counts */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "quiet", err, sizeof(err)), 0);
+	line[HM_COMMAND_LINE_SIZE - 1 - 6] = '\0';
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, line, err, sizeof(err)), 0);
+	assert_int_equal(strlen(cfg.cmdline), 2047);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "y", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ": 2049 with the line before it;"));
+	assert_int_equal(strlen(cfg.cmdline), 2047);
+}
+
+/*
+ * A 2047-byte line boots, whole in the machine's command line; its log
+ * line is cut where 6.12's printk cuts a record (PRINTKRB_RECORD_MAX
+ * 1024 with the NUL and the level's two bytes: 1021 of text), its
+ * newline with it, and the lines after it are whole
+ */
+static void test_long_command_line_log_cut_as_printk(void **state)
+{
+	static char log[64 * 1024 + 1];
+	struct hotmem_config cfg;
+	char err[256], line[HM_COMMAND_LINE_SIZE], want[1100];
+	struct hotmem *hm;
+	const char *l, *e;
+
+	(void)state;
+	memset(line, 'q', sizeof(line));
+	memcpy(line, IDLE_KERNEL " ", strlen(IDLE_KERNEL) + 1);
+	line[sizeof(line) - 1] = '\0';
+	assert_int_equal(hotmem_config_profile(&cfg, "qemu-512m", err, sizeof(err)), 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, line, err, sizeof(err)), 0);
+	assert_int_equal(hotmem_create(&cfg, &hm, err, sizeof(err)), 0);
+	assert_string_equal(hotmem_get_config(hm)->cmdline, line);
+	hotmem_dmesg(hm, log, sizeof(log));
+	l = strstr(log, "<5>Kernel command line: ");
+	assert_non_null(l);
+	e = strchr(l, '\n');
+	snprintf(want, sizeof(want), "<5>Kernel command line: %.1000s", line);
+	assert_int_equal(e - l, strlen(want));
+	assert_memory_equal(l, want, strlen(want));
+	assert_true(e[1] == '<');
+	hotmem_destroy(hm);
+}
+
 static void test_profile_text(void **state)
 {
 	struct hotmem_config cfg;
@@ -1127,7 +1287,7 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 static void test_cmdlines_add_up_in_order(void **state)
 {
 	struct hotmem_config cfg;
-	char err[256], buf[1024], big[1000];
+	char err[256], buf[1024], big[2020];
 
 	(void)state;
 	hotmem_config_default(&cfg);
@@ -1139,7 +1299,7 @@ static void test_cmdlines_add_up_in_order(void **state)
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, big, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "kernel command line longer than 1023 bytes"));
+	assert_non_null(strstr(err, "kernel command line longer than 2047 bytes (x86 COMMAND_LINE_SIZE 2048)"));
 	assert_string_equal(cfg.cmdline, "movablecore=256M hugepages=8 quiet");
 	hotmem_config_unmodelled(&cfg, buf, sizeof(buf));
 	assert_string_equal(buf, "quiet");
@@ -1172,6 +1332,10 @@ int main(void)
 		cmocka_unit_test(test_bare_module_bool_is_true),
 		cmocka_unit_test(test_dash_is_underscore_in_names),
 		cmocka_unit_test(test_double_dash_ends_kernel_parameters),
+		cmocka_unit_test(test_cmdline_words_as_next_arg),
+		cmocka_unit_test(test_cmdline_parse_takes_next_arg_words),
+		cmocka_unit_test(test_cmdline_holds_x86s_2047_bytes),
+		cmocka_unit_test(test_long_command_line_log_cut_as_printk),
 		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_possible_nodes),
 		cmocka_unit_test(test_describe_is_the_machine),
 		cmocka_unit_test(test_unknown_bootoptions_as_the_kernel_lists_them),
