@@ -187,13 +187,30 @@ void dmesg_boot_snapshot(struct hotmem *hm)
 }
 
 /*
- * A @buf too small for the log gets its end, the newest bytes, as the
- * ring's read (hotmem_dmesg()) does: it kept the start, so the copy and
- * its fallback disagreed on what a short read of one log is (tidy36).
- * The kernel's short read also keeps the newest, but whole records (6.12
- * kernel/printk/printk.c syslog_print_all(): the records that fit,
- * counted back from the newest); this one's first line may begin
- * mid-line, as the ring's oldest once it has wrapped (reread38 R4 nit).
+ * @buf's @n bytes, a log's newest, whole lines only: the kernel's reads
+ * give whole records (6.12 kernel/printk/printk.c syslog_print_all():
+ * find_first_fitting_seq() counts back from the newest the records that
+ * fit; /dev/kmsg one record a read).  Unless @whole (the bytes begin a
+ * line: the log's start, or a newline before them), the first line's
+ * start was cut off: dropped, up to its newline.  The length left.
+ */
+static size_t whole_lines(char *buf, size_t n, bool whole)
+{
+	char *nl = whole ? NULL : memchr(buf, '\n', n);
+
+	if (!whole)
+		n = nl ? n - (size_t)(nl + 1 - buf) : 0;
+	if (nl)
+		memmove(buf, nl + 1, n);
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * A @buf too small for the log gets its end, the newest whole lines, as
+ * the ring's read (hotmem_dmesg()) does: it kept the start, so the copy
+ * and its fallback disagreed on what a short read of one log is (tidy36);
+ * a first line begun mid-line (reread38 R4 nit) is left out.
  */
 size_t hotmem_boot_dmesg(struct hotmem *hm, char *buf, size_t len)
 {
@@ -207,14 +224,22 @@ size_t hotmem_boot_dmesg(struct hotmem *hm, char *buf, size_t len)
 	if (n > len - 1)
 		n = len - 1;
 	memcpy(buf, hm->boot_dmesg + (all - n), n);
-	buf[n] = '\0';
-	return n;
+	return whole_lines(buf, n, n == all || hm->boot_dmesg[all - n - 1] == '\n');
 }
 
+/*
+ * The ring's newest bytes that fit @buf, whole lines (whole_lines()).
+ * Once the ring has wrapped, the byte before its oldest is gone: whether
+ * that oldest begins a line cannot be told, and its line is left out
+ * either way -- the kernel's ring drops whole records, never a part.
+ */
 size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len)
 {
 	size_t n, start;
+	bool whole;
 
+	if (!len)
+		return 0;
 	pthread_mutex_lock(&hm->event_lock);
 	n = hm->dmesg_head < HM_DMESG_SIZE ? hm->dmesg_head : HM_DMESG_SIZE;
 	if (n > len - 1)
@@ -222,9 +247,9 @@ size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len)
 	start = hm->dmesg_head - n;
 	for (size_t i = 0; i < n; i++)
 		buf[i] = hm->dmesg[(start + i) % HM_DMESG_SIZE];
-	buf[n] = '\0';
+	whole = !start || (n < HM_DMESG_SIZE && hm->dmesg[(start - 1) % HM_DMESG_SIZE] == '\n');
 	pthread_mutex_unlock(&hm->event_lock);
-	return n;
+	return whole_lines(buf, n, whole);
 }
 
 _Static_assert((int)HM_KOBJ_ADD == (int)HMU_KOBJ_ADD && (int)HM_KOBJ_OFFLINE == (int)HMU_KOBJ_OFFLINE,

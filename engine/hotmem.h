@@ -560,12 +560,16 @@ int hotmem_subscribe(struct hotmem *hm, hotmem_event_cb cb, void *arg);
 int hotmem_subscribe_trace(struct hotmem *hm, int slot, bool want);
 void hotmem_unsubscribe(struct hotmem *hm, int slot);
 const char *hotmem_uevent_action_name(enum hm_uevent_action a);
-/* The engine's kernel log (boot messages included), "<level>msg\n" lines. */
+/*
+ * The engine's kernel log (boot messages included), "<level>msg\n" lines:
+ * the newest whole lines that fit @len with the NUL, as 6.12's syslog
+ * read gives whole records (a line is never cut at the start).
+ */
 size_t hotmem_dmesg(struct hotmem *hm, char *buf, size_t len);
 /*
  * The log as the boot left it (hotmem_create()'s end), kept whole however
  * much has been logged since: what `journalctl -k -b` still shows of a
- * boot whose lines the ring lost.
+ * boot whose lines the ring lost.  A short @buf: its newest whole lines.
  */
 size_t hotmem_boot_dmesg(struct hotmem *hm, char *buf, size_t len);
 /*

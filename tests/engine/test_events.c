@@ -5,6 +5,8 @@
  * a probe site reads no subscriber at all (nr_trace_subscribers 0: the
  * untraced step is its USDT semaphore tests alone, abuse28 T5).
  */
+#include <string.h>
+
 #include "helpers.h"
 #include "internal.h"
 
@@ -99,12 +101,66 @@ static void test_no_trace_subscriber_left_no_probe_reads_one(void **state)
 	hotmem_destroy(hm);
 }
 
+/* @log is whole "<N>text\n" lines: it starts one, ends one */
+static void assert_whole_lines(const char *log)
+{
+	size_t n = strlen(log);
+
+	assert_true(n > 0);
+	assert_true(log[0] == '<' && log[1] >= '0' && log[1] <= '7' && log[2] == '>');
+	assert_true(log[n - 1] == '\n');
+}
+
+/*
+ * A short read of the log gives the newest whole lines, as 6.12's
+ * syslog_print_all() gives the records that fit (kernel/printk/printk.c
+ * find_first_fitting_seq()): the ring's read and the boot log's copy cut
+ * the oldest line mid-line, a reader got "ne: ..." for a line.  And a
+ * ring that has wrapped has lost the start of its oldest line: left out.
+ */
+static void test_short_dmesg_reads_keep_whole_lines(void **state)
+{
+	static char all[HM_DMESG_SIZE + 1], some[301];
+	struct hotmem *hm = machine();
+	size_t n, k;
+
+	(void)state;
+	n = hotmem_dmesg(hm, all, sizeof(all));
+	assert_true(n > sizeof(some));
+	k = hotmem_dmesg(hm, some, sizeof(some));
+	assert_true(k > 0 && k < sizeof(some) - 1);
+	assert_whole_lines(some);
+	/* the newest lines: the log's end, from a line's start */
+	assert_string_equal(all + n - k, some);
+	assert_true(all[n - k - 1] == '\n');
+	/* the boot's copy alike */
+	n = hotmem_boot_dmesg(hm, all, sizeof(all));
+	k = hotmem_boot_dmesg(hm, some, sizeof(some));
+	assert_true(k > 0 && k < n);
+	assert_whole_lines(some);
+	assert_string_equal(all + n - k, some);
+	/* no line fits: nothing rather than a part */
+	assert_int_equal(hotmem_dmesg(hm, some, 3), 0);
+	assert_string_equal(some, "");
+	assert_int_equal(hotmem_dmesg(hm, some, 0), 0);
+	/* wrapped: lines of 100 bytes until the ring went round, mid-line */
+	for (int i = 0; i < HM_DMESG_SIZE / 100 + 7; i++)
+		hm_log(hm, 6, "%0*d", 100 - 4, i);
+	assert_true(hm->dmesg_head > HM_DMESG_SIZE);
+	n = hotmem_dmesg(hm, all, sizeof(all));
+	assert_true(n > HM_DMESG_SIZE - 100 && n < HM_DMESG_SIZE);
+	assert_whole_lines(all);
+	assert_int_equal(n % 100, 0);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_subscriber_not_wanting_traces_is_not_called_for_them),
 		cmocka_unit_test(test_subscriber_asking_for_traces_again_gets_them),
 		cmocka_unit_test(test_no_trace_subscriber_left_no_probe_reads_one),
+		cmocka_unit_test(test_short_dmesg_reads_keep_whole_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
