@@ -531,13 +531,20 @@ static void refuse_state(const char *err, const char *path, const struct hmfs_jo
  */
 static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journal)
 {
-	char sprof[PATH_MAX] = "", scmd[1024] = "", err[STATE_ERRLEN], canon[PATH_MAX];
+	/* a byte more than ctx->cmdline holds: a longer line is the file's, refused, not cut */
+	char sprof[PATH_MAX] = "", scmd[sizeof(ctx->cmdline) + 1] = "", err[STATE_ERRLEN];
+	char canon[PATH_MAX];
 	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
 	int ret;
 
 	ret = o->state ? hmfs_state_peek_config(o->state, sprof, sizeof(sprof), scmd, sizeof(scmd),
 						err, sizeof(err)) :
 			 -ENOENT;
+	if (!ret && !o->cmdline && strlen(scmd) >= sizeof(ctx->cmdline)) {
+		snprintf(err, sizeof(err), "state file %s: its command line is longer than the "
+			 "%zu bytes of x86's COMMAND_LINE_SIZE", o->state, sizeof(ctx->cmdline) - 1);
+		ret = -EINVAL;
+	}
 	if (ret && ret != -ENOENT) {
 		refuse_state(err, o->state, NULL, journal);
 		return ret;
@@ -635,12 +642,20 @@ static int boot_cmdline(struct hmfs_ctx *ctx, const char *state, bool journal, b
 		*refused = true;
 		return ret;
 	}
-	/* a typo (memhp_default_stat=) boots another machine than asked: say so */
-	/* escaped: a state file's command line is anyone's text (shown.h) */
+	/*
+	 * a typo (memhp_default_stat=) boots another machine than asked: say
+	 * so, and whose line it is -- "--cmdline:" of a line no --cmdline gave
+	 * sent the reader to options it never used (tests/fusefs/388);
+	 * escaped: a state file's command line is anyone's text (shown.h)
+	 */
 	if (hotmem_cmdline_unmodelled(ctx->cmdline, words, sizeof(words))) {
 		static char shown[4 * sizeof(words) + 1];
 
-		fprintf(stderr, "hotmemfs: --cmdline: hotmem models none of: %s (no effect here; `hotmemctl dmesg` says which a kernel would not know)\n",
+		if (state)
+			fprintf(stderr, "hotmemfs: state file %s: its command line: ", state);
+		else
+			fprintf(stderr, "hotmemfs: --cmdline: ");
+		fprintf(stderr, "hotmem models none of: %s (no effect here; `hotmemctl dmesg` says which a kernel would not know)\n",
 			hmfs_shown(shown, sizeof(shown), words));
 	}
 	return 0;

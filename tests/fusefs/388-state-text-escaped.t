@@ -37,15 +37,19 @@ refused_escaped "a device's guest-refused no errno" \
 	"m[\"devices\"][0][\"guest-refused\"] = \"$BAD\""
 
 # without --cmdline the file's is the machine's: its words hotmem does
-# not model are said at the start, escaped
+# not model are said at the start, escaped, as the file's (they were
+# said as "--cmdline:"'s, an option this start did not use)
 cp "$TMP/good.state" "$STATE"
 state_machine_edit "m[\"cmdline\"] = \"$BAD\""
 : >"$TMP/hotmemfs.log"
 start_fs --profile default
 tap_ok $? "the file's command line its own: it restores"
 stop_fs
-grep -F -- "--cmdline: hotmem models none of: it\\'s \\x1b[2J (no effect here" "$TMP/hotmemfs.log" | sed 's/^/# /'
-grep -qF -- "--cmdline: hotmem models none of: it\\'s \\x1b[2J (no effect here" "$TMP/hotmemfs.log" &&
+grep -F -- "hotmem models none of:" "$TMP/hotmemfs.log" | sed 's/^/# /'
+grep -qF -- "hotmemfs: state file $STATE: its command line: hotmem models none of: it\\'s \\x1b[2J (no effect here" "$TMP/hotmemfs.log" &&
 	! grep -q $'\x1b' "$TMP/hotmemfs.log"
 tap_ok $? "... its words hotmem does not model said escaped, no ESC in the log"
+# the line no --cmdline gave is not said as --cmdline's
+! grep -qF -- "--cmdline: hotmem models none of" "$TMP/hotmemfs.log"
+tap_ok $? "... said as the state file's command line, not as --cmdline's"
 done_testing
