@@ -46,6 +46,7 @@ set -u
 need_guest_612
 need_guest_tools
 need_tool fusermount3 fuse3
+need_tool zstd zstd	# the walk profile's kernel_image: 6.12's vmlinux is zstd-compressed
 need_built "$B/hotmemfs"
 need_built "$B/hotmemctl"
 [ -e /dev/fuse ] || skip_all "no /dev/fuse: hotmemfs cannot mount"
