@@ -762,8 +762,10 @@ uint64_t hotmem_maps_gen(struct hotmem *hm);
  * size, else in Big Block Mode; it registers a dynamic memory group and
  * adds memory driver-managed ("System RAM (virtio_mem)", memmap from
  * system RAM).  Errors: -EINVAL (alignment, sizes, node), -EBUSY (the
- * region meets memory or another device: virtio_mem_create_resource()),
- * -ENOMEM.  A region holding no whole memory block (big block, BBM) is
+ * region meets memory, or another device's region it does not lie
+ * wholly inside: virtio_mem_create_resource()), -ENOMEM.  A region
+ * inside another device's nests under it, as 6.12's does (QEMU never
+ * places one so: hotmemfs refuses it).  A region holding no whole memory block (big block, BBM) is
  * probed with 6.12's warnings ("bad device setup - warn only"): its
  * plugs stop at once (last_err -ENOSPC), as 6.12's do.
  */
@@ -782,7 +784,9 @@ int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
 /*
  * Remove the device: -EBUSY, nothing changed, while memory is plugged
  * (QEMU refuses the unplug of such a device too) or still added to Linux
- * (fully unplugged blocks the driver's next run removes); else it is gone.
+ * (fully unplugged blocks the driver's next run removes), memory probed
+ * into its region is there, or another device's region nests in its
+ * own (remove that one first); else it is gone.
  */
 int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *vm);
 /*

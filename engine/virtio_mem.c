@@ -141,7 +141,8 @@ struct virtio_mem {
 	 * __request_region_locked() descended into it), NULL: a child of the
 	 * root or of a reserved range.  Set by virtio_mem_create_resource();
 	 * a device with a nested one is never removed (virtio_mem_nested()),
-	 * so this never dangles.
+	 * so this never dangles while the machine lives
+	 * (virtio_mem_destroy_all() frees them all, reading none).
 	 */
 	struct virtio_mem *parent;
 	/* the readers' copy (virtio_mem_publish()): last, not copied itself */
