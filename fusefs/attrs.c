@@ -1372,8 +1372,16 @@ static ssize_t store_acpi_uevent(struct hmfs_ctx *ctx, const char *devpath, cons
 	/* an ACPI device's bus or class: @subsys, never NULL (acpi, container) */
 	if (action < 0)
 		return synth_uevent_refused(ctx, devpath, subsys ? subsys : "", buf, count, action);
+	/*
+	 * acpi_device_uevent()'s add_uevent_var() past UEVENT_BUFFER_SIZE:
+	 * -ENOMEM, which kobject_synth_uevent() says as any failed send
+	 * ("failed to send uevent") and uevent_store() with its dev_err()
+	 * (6.12); it was returned without a line.  add_uevent_var()'s own
+	 * WARN ("buffer size too small", a backtrace) is not modelled.
+	 */
 	if (env_len + mlen + 1 > sizeof(env))
-		return -ENOMEM;
+		return synth_uevent_refused(ctx, devpath, subsys ? subsys : "", buf, count,
+					    -ENOMEM);
 	if (mlen) {
 		memcpy(env + env_len, modalias, mlen);
 		env[env_len + mlen] = '\0';

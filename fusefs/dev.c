@@ -26,6 +26,7 @@
 
 #include "ctllimits.h"
 #include "hmfs.h"
+#include "shown.h"
 #include "thread_name.h"
 
 /* QEMU refuses a command: its words in @err, -EINVAL */
@@ -423,10 +424,15 @@ static int check_common(struct hmfs_ctx *ctx, const struct dev_model *m, const c
 			uint64_t size, int node, uint64_t addr, bool have_addr, bool put_back,
 			char *err, size_t errlen)
 {
+	/* the id escaped (shown.h), as the state file's refusals say it: anyone's text */
+	char sid[4 * sizeof(((struct hmfs_dev *)0)->id) + 1];
+
 	if (id && dev_find(ctx, id))
-		return hmfs_qemu_error(err, errlen, "Duplicate device ID '%s'", id);
+		return hmfs_qemu_error(err, errlen, "Duplicate device ID '%s'",
+				       hmfs_shown(sid, sizeof(sid), id));
 	if (id && (!*id || strlen(id) >= sizeof(((struct hmfs_dev *)0)->id)))
-		return hmfs_qemu_error(err, errlen, "invalid device ID '%s'", id);
+		return hmfs_qemu_error(err, errlen, "invalid device ID '%s'",
+				       hmfs_shown(sid, sizeof(sid), id));
 	if (!size)
 		return hmfs_qemu_error(err, errlen, "'size' is required and must be > 0");
 	/*

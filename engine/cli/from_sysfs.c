@@ -1076,7 +1076,8 @@ static void print_e820(struct found *f, FILE *out, const char *head, const char 
 		const char *why = !strncmp(err, "line ", 5) && strstr(err, ": ") ?
 					  strstr(err, ": ") + 2 : err;
 
-		note(f, "%s: its table's RAM is not the boot RAM found (%s): no e820 lines, the "
+		/* why the engine refused them, whatever it is: not always the RAM (cmdline39) */
+		note(f, "%s: its table as e820 lines is refused (%s): no e820 lines, the "
 			"firmware map is made from the ram lines", fwmap_source(f), why);
 		goto out;
 	}

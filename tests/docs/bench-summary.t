@@ -9,6 +9,10 @@
 # real benchmark program refuses a part it does not have with exit status
 # 2 and a usage line, before it measures anything (usereye6 G).
 . "$(dirname "$0")/lib.sh"
+# absolute: checks 15-16 compile in $tmp, where lib.sh's default "." (no
+# HOTMEM_SRC exported, run from the tree as the other docs tests are) is
+# not the tree -- they failed there
+src=$(cd "$src" && pwd)
 bench=$src/scripts/bench.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -146,9 +146,26 @@ expect "kernel/tap.sh verdict: a failed check is not ok though its printer fails
 expect "kernel/tap.sh verdict: a passed check is ok, its printer not run" $'^ok 1 - x\n\\[exit 0\\]$' \
 	"$(kv 'verdict 0 x echo printed')"
 # and no test takes a verdict from a printer's status: `check ||` then a
-# line `! printer`, whose $? an ok reads
-bad=$(cd "$src" && awk 'prev ~ /\|\|[[:space:]]*$/ && /^[[:space:]]*! / { print FILENAME ":" FNR } { prev = $0 }' \
-	tests/*/*.t tests/*/*.sh | tr '\n' ' ')
+# line `! printer`, whose $? the next line's ok reads.  Exactly that: a
+# `||` then a `! ` line of an if's or a while's condition (ending in
+# `then` or `do`), or one no $? reads after, is a test's own logic
+# (the check flagged `if a ||` / `! b; then`, cmdline39)
+printer_verdicts() {
+	awk 'FNR == 1 { prev = ""; pend = "" }
+	     pend != "" && /\$\?/ { print pend }
+	     { pend = "" }
+	     prev ~ /\|\|[[:space:]]*$/ && /^[[:space:]]*! / && !/(then|do)[[:space:]]*(#.*)?$/ {
+		pend = FILENAME ":" FNR
+	     }
+	     { prev = $0 }' "$@"
+}
+printf 'check ||\n\t! printer\ntap_ok $? x\n' >"$fake/verdict-bad.t"
+printf 'if a ||\n\t! b; then\n\ttap_ok $? x\nfi\nc ||\n\t! d\necho e\n' >"$fake/verdict-ok.t"
+expect "printer_verdicts: check || / ! printer / tap_ok \$? is found" "^$fake/verdict-bad.t:2\$" \
+	"$(printer_verdicts "$fake/verdict-bad.t")"
+expect "printer_verdicts: an if's condition and a ! no \$? reads are not" '^$' \
+	"$(printer_verdicts "$fake/verdict-ok.t")"
+bad=$(cd "$src" && printer_verdicts tests/*/*.t tests/*/*.sh | tr '\n' ' ')
 [ -z "$bad" ] && ok "no test's verdict is a printer's status (check || ! printer; ok \$?)" ||
 	notok "no test's verdict is a printer's status (check || ! printer; ok \$?): tests/kernel/tap.sh verdict" "found: $bad"
 

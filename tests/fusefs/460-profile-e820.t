@@ -109,10 +109,23 @@ echo 0x1fffffff >"$TMP/c/sys/firmware/memmap/3/end"
 rm -r "$TMP/c/sys/firmware/memmap/4"
 "$HM" profile --from-sysfs "$TMP/c" -o "$TMP/c.profile" 2>"$TMP/c.notes"
 ! grep -q '^e820 = ' "$TMP/c.profile" &&
-	grep -q "could not infer: firmware/memmap: its table's RAM is not the boot RAM found (e820 0x100000-0x1fffffff usable: 0x1ffe0000-0x1fffffff is RAM in no ram range" "$TMP/c.notes" &&
+	grep -q "could not infer: firmware/memmap: its table as e820 lines is refused (e820 0x100000-0x1fffffff usable: 0x1ffe0000-0x1fffffff is RAM in no ram range" "$TMP/c.notes" &&
 	"$HM" --profile "$TMP/c.profile" status >/dev/null
 tap_ok $? "a firmware/memmap that contradicts the boot RAM: no e820 lines, said, the profile boots" ||
 	diag "$(grep firmware "$TMP/c.notes")"
+
+# a table refused for another reason than its RAM -- an entry out of
+# address order (a hand dump) -- is said with that reason: it was said
+# as "its table's RAM is not the boot RAM found" whatever the engine's
+cp -r "$TMP/a" "$TMP/m"
+e=$TMP/m/sys/firmware/memmap/$(ls "$TMP/m/sys/firmware/memmap" | wc -l)
+mkdir "$e" && echo 0xfe000000 >"$e/start" && echo 0xfe000fff >"$e/end" && echo Reserved >"$e/type"
+"$HM" profile --from-sysfs "$TMP/m" -o "$TMP/m.profile" 2>"$TMP/m.notes"
+! grep -q '^e820 = ' "$TMP/m.profile" &&
+	grep -q "could not infer: firmware/memmap: its table as e820 lines is refused (e820 0xfe000000-0xfe000fff: below or over the entry before it (0xfd00000000-0xffffffffff): the table is in address order, as the kernel's): no e820 lines" "$TMP/m.notes" &&
+	! grep -q "RAM is not the boot RAM" "$TMP/m.notes"
+tap_ok $? "a firmware/memmap out of address order: no e820 lines, said with the engine's reason" ||
+	diag "$(grep firmware "$TMP/m.notes")"
 
 # a type hotmem does not model: written reserved, said (ACPI Tables and
 # ACPI Non-volatile Storage are modelled: tests/fusefs/375)

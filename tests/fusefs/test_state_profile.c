@@ -193,6 +193,33 @@ static void test_shown_escape(void **state)
 }
 
 /* a refusal shows a saved line's key and text escaped: no control reaches the log */
+/*
+ * hmfs_shown_has_control(): true exactly for what hmfs_shown_escape()
+ * writes as \n, \t or \xNN -- a C0 control, DEL, a C1 control's two
+ * bytes, a byte of no UTF-8 character (a raw 0x9b is CSI on an 8-bit
+ * terminal) -- and false for text a table may show as it is: a quote, a
+ * backslash (escaped in a quote only), U+00A0 and other characters
+ */
+static void test_shown_has_control(void **state)
+{
+	static const char *const control[] = {
+		"a\nb", "tab\t", "\x1b[2J", "del\x7f", "c1\xc2\x9b", "raw\x9b", "bad\xff",
+		"cut\xc3", "over\xc0\xaf", "\x01",
+	};
+	static const char *const plain[] = {
+		"", "dimm0", "it's", "back\\slash", "nbsp\xc2\xa0", "\xc3\xa9t\xc3\xa9",
+		"\xe2\x82\xac", "\xf0\x9f\x98\x80",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(control) / sizeof(control[0]); i++)
+		if (!hmfs_shown_has_control(control[i]))
+			fail_msg("control[%zu] not found", i);
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (hmfs_shown_has_control(plain[i]))
+			fail_msg("plain[%zu] taken for a control", i);
+}
+
 static void test_diff_escaped(void **state)
 {
 	char *always = describe_builtin("default");
@@ -258,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_two_changes),
 		cmocka_unit_test(test_described),
 		cmocka_unit_test(test_shown_escape),
+		cmocka_unit_test(test_shown_has_control),
 		cmocka_unit_test(test_diff_escaped),
 		cmocka_unit_test(test_last_line_unended),
 		cmocka_unit_test(test_diff_key_comma),
