@@ -81,6 +81,18 @@ is "$(cat "$TMP/synth.log")" "<4>synth uevent: /devices/system/memory/memory104:
 <4>synth uevent: /devices/system/memory/memory104: incorrect uevent action arguments
 <4>synth uevent: /devices/system/memory: unknown uevent action string" \
 	"the log says each refused uevent write, the kernel's words at KERN_WARNING"
+# a device's file adds uevent_store()'s dev_err() after each (6.12
+# drivers/base/core.c; 404c9faa), the errno as %d: dev_printk()'s "%s %s: "
+# of the bus and the name -- "" and "memory" for the subsystem's root
+# device /devices/system/memory, which has no bus (dev_driver_string())
+ctl dmesg | grep -E 'synth uevent: |uevent: failed to send synthetic uevent' | tail -n 6 >"$TMP/synth.log"
+is "$(cat "$TMP/synth.log")" "<4>synth uevent: /devices/system/memory/memory104: unknown uevent action string
+<3>memory memory104: uevent: failed to send synthetic uevent: -22
+<4>synth uevent: /devices/system/memory/memory104: incorrect uevent action arguments
+<3>memory memory104: uevent: failed to send synthetic uevent: -22
+<4>synth uevent: /devices/system/memory: unknown uevent action string
+<3> memory: uevent: failed to send synthetic uevent: -22" \
+	"... each with uevent_store()'s dev_err line at KERN_ERR, the root device's with no bus"
 is "$(W $M/memory104/power/control 'on')" "ret=2" "power/control <- on"
 is "$(W $M/memory104/power/control 'x')" "EINVAL" "power/control <- x: EINVAL"
 is "$(cat $M/memory104/power/autosuspend_delay_ms 2>&1 | sed 's/.*: //')" "Input/output error" "power/autosuspend_delay_ms read: EIO"
