@@ -101,6 +101,26 @@ static void machine_key(struct hmd *d, char *key, size_t len)
 			 d->cfg.sysroot);
 }
 
+/* what save_state() writes: the list (NULL: the blocks marked boot) and the key */
+struct boot_save {
+	const char *list, *key;
+};
+
+static void fill_state(struct hmd *d, FILE *f, const void *arg)
+{
+	const struct boot_save *s = arg;
+	int n;
+
+	if (s->list)
+		fprintf(f, "%s\n", s->list);
+	else
+		hmd_format_list(d, f, boot_block);
+	for (n = 0; n < d->nr_nodes && n < HMD_MAX_NODES; n++)
+		fprintf(f, "node %d kernel_offset %ld movable_offset %ld\n", n, d->kernel_offset[n],
+			d->movable_offset[n]);
+	fprintf(f, "%s\n", s->key);
+}
+
 /*
  * state_dir/boot-blocks: line 1 the boot block list, then one line per node
  * "node N kernel_offset K movable_offset M", then the machine's key
@@ -108,42 +128,34 @@ static void machine_key(struct hmd *d, char *key, size_t len)
  * (/run is then empty); restarts and rescans reuse them instead of
  * re-reading zoneinfo, which on a plain-file sysroot never changes.
  * @list: the boot block list to write, NULL: the blocks marked boot.
+ * Written as state_dir/offlined is (statefile.c).
  */
 static void save_state(struct hmd *d, const char *path, const char *list, const char *key)
 {
-	char tmp[HMD_PATH_MAX + 64];
-	FILE *f;
-	int n;
+	const struct boot_save s = { list, key };
 
-	if (hmd_state_dir_make(d))
-		goto fail;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		goto fail;
-	if (list)
-		fprintf(f, "%s\n", list);
-	else
-		hmd_format_list(d, f, boot_block);
-	for (n = 0; n < d->nr_nodes && n < HMD_MAX_NODES; n++)
-		fprintf(f, "node %d kernel_offset %ld movable_offset %ld\n", n, d->kernel_offset[n],
-			d->movable_offset[n]);
-	fprintf(f, "%s\n", key);
-	if (fclose(f) || rename(tmp, path))
-		goto fail;
-	return;
-fail:
-	hmd_log(d, LOG_WARNING, "cannot remember boot memory in %s: %m", path);
+	if (hmd_state_write(d, path, fill_state, &s))
+		hmd_log(d, LOG_WARNING, "cannot remember boot memory in %s: %m", path);
 }
 
-/* state_dir/boot-blocks as read (load_state()): each line taken at its one read */
+/*
+ * state_dir/boot-blocks as read (load_state()): each line taken at its one
+ * read.  @list is its own (malloc()ed, any length: boot_record_clear());
+ * the kept anchor's (hmd->boot_kept) is copied, never shared.
+ */
 struct hmd_boot_record {
-	char list[4096];
+	char *list;
 	/* its "machine ..." line, "" in a record written before it had one */
 	char key[HMD_PATH_MAX + 128];
 	long kernel_offset[HMD_MAX_NODES], movable_offset[HMD_MAX_NODES];
 	int nr_nodes;
 };
+
+static void boot_record_clear(struct hmd_boot_record *rec)
+{
+	free(rec->list);
+	rec->list = NULL;
+}
 
 /*
  * "node N kernel_offset K movable_offset M", exactly as save_state() writes
@@ -178,9 +190,10 @@ static bool parse_node_line(const char *line, int *n, long *k, long *m)
 
 /*
  * A record not as save_state() writes it: an edit, a disk error, another
- * tool (the file is written by rename, so not a crash).  Taken as it was,
- * "O-15" read as block 0: boot memory of one block, and auto-movable put
- * DIMMs in Normal (abuse25a B5).  Said at warning; not used.
+ * tool (the file is written by rename after fsync(), statefile.c: not a
+ * crash).  Taken as it was, "O-15" read as block 0: boot memory of one
+ * block, and auto-movable put DIMMs in Normal (abuse25a B5).  Said at
+ * warning; not used.
  */
 static bool damaged(struct hmd *d, const char *path, int lineno, const char *line, const char *what)
 {
@@ -191,68 +204,66 @@ static bool damaged(struct hmd *d, const char *path, int lineno, const char *lin
 }
 
 /*
- * One line of @f into @buf without its newline; false at the end.  @cut:
- * it had none (longer than @len, or the file ends inside it).
+ * The lines after the list: the nodes' offsets and the key, into @rec;
+ * false at the first line that is neither (said, @lineno its number)
  */
-static bool read_line(FILE *f, char *buf, size_t len, bool *cut)
+static bool load_rest(struct hmd *d, const char *path, FILE *f, struct hmd_boot_record *rec)
 {
-	size_t n;
-
-	*cut = false;
-	if (!fgets(buf, len, f))
-		return false;
-	n = strlen(buf);
-	if (!n || buf[n - 1] != '\n') {
-		*cut = true; /* longer than @len, or the file ends inside it */
-		return true;
-	}
-	buf[n - 1] = '\0';
-	return true;
-}
-
-/*
- * The record at @path into @rec, opened and parsed once: the list, the
- * offsets and the key.  The offsets are only used when the caller keeps
- * the record (apply_state()), a record of another machine's being read
- * all the same.  False for none, or a damaged one (said).
- */
-static bool load_state(struct hmd *d, const char *path, struct hmd_boot_record *rec)
-{
-	char line[HMD_PATH_MAX + 128];
+	char *line = NULL;
+	size_t cap = 0;
 	int lineno = 1, n;
-	bool cut;
+	bool cut, ok = true;
 	long k, m;
-	FILE *f;
 
-	memset(rec, 0, sizeof(*rec));
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!read_line(f, rec->list, sizeof(rec->list), &cut)) {
-		fclose(f);
-		return damaged(d, path, 1, "", "a block list (the file is empty)");
-	}
-	if (cut || hmd_check_block_list(rec->list)) {
-		fclose(f);
-		return damaged(d, path, 1, rec->list, "a block list like 0-23,32-199");
-	}
-	while (lineno++, read_line(f, line, sizeof(line), &cut)) {
-		if (!cut && !strncmp(line, "machine ", 8) && !rec->key[0]) {
+	while (ok && (lineno++, hmd_state_line(f, &line, &cap, &cut))) {
+		if (!cut && !strncmp(line, "machine ", 8) && !rec->key[0] &&
+		    strlen(line) < sizeof(rec->key)) {
 			snprintf(rec->key, sizeof(rec->key), "%s", line);
 			continue;
 		}
 		if (cut || !parse_node_line(line, &n, &k, &m)) {
-			fclose(f);
-			return damaged(d, path, lineno, line,
-				       "'node N kernel_offset K movable_offset M' or the machine line");
+			ok = damaged(d, path, lineno, line,
+				     "'node N kernel_offset K movable_offset M' or the machine line");
+			continue;
 		}
 		rec->kernel_offset[n] = k;
 		rec->movable_offset[n] = m;
 		if (n + 1 > rec->nr_nodes)
 			rec->nr_nodes = n + 1;
 	}
+	free(line);
+	return ok;
+}
+
+/*
+ * The record at @path into @rec, opened and parsed once: the list (of any
+ * length: a fixed 4096 bytes judged some 680 scattered runs damaged and
+ * re-anchored boot memory, D1), the offsets and the key.  The offsets
+ * are only used when the caller keeps the record (apply_state()), a
+ * record of another machine's being read all the same.  False for none,
+ * or a damaged one (said); @rec is cleared either way
+ * (boot_record_clear()).
+ */
+static bool load_state(struct hmd *d, const char *path, struct hmd_boot_record *rec)
+{
+	size_t cap = 0;
+	bool cut, ok;
+	FILE *f;
+
+	memset(rec, 0, sizeof(*rec));
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!hmd_state_line(f, &rec->list, &cap, &cut))
+		ok = damaged(d, path, 1, "", "a block list (the file is empty)");
+	else if (cut || hmd_check_block_list(rec->list))
+		ok = damaged(d, path, 1, rec->list, "a block list like 0-23,32-199");
+	else
+		ok = load_rest(d, path, f, rec);
 	fclose(f);
-	return true;
+	if (!ok)
+		boot_record_clear(rec);
+	return ok;
 }
 
 /* the kept record's zone offsets: the anchor of its first start */
@@ -373,35 +384,42 @@ static void keep_anchor(struct hmd *d, const char *key)
 	if (!f)
 		return;
 	hmd_format_list(d, f, boot_block);
-	/* as load_state() reads it: the line without its newline, within list[] */
-	if (fclose(f) || len >= sizeof(k->list))
-		goto out;
+	if (fclose(f))
+		goto err;
 	k = calloc(1, sizeof(*k));
 	if (!k)
-		goto out;
-	memcpy(k->list, list, len);
-	k->list[len ? len - 1 : 0] = '\0';
+		goto err;
+	/* as load_state() reads it: the line without its newline, the buffer k's */
+	list[len ? len - 1 : 0] = '\0';
+	k->list = list;
 	snprintf(k->key, sizeof(k->key), "%s", key);
 	memcpy(k->kernel_offset, d->kernel_offset, sizeof(k->kernel_offset));
 	memcpy(k->movable_offset, d->movable_offset, sizeof(k->movable_offset));
 	k->nr_nodes = d->nr_nodes;
-	free(d->boot_kept);
+	hmd_boot_kept_free(d);
 	d->boot_kept = k;
-out:
+	return;
+err:
 	free(list);
 }
 
-/* the kept anchor, if this machine's and no record is read instead */
+/*
+ * the kept anchor, if this machine's and no record is read instead: a
+ * copy in @rec (its list its own, as a record read's)
+ */
 static bool kept_anchor(struct hmd *d, const char *key, struct hmd_boot_record *rec)
 {
 	if (!d->boot_kept || strcmp(d->boot_kept->key, key))
 		return false;
 	*rec = *d->boot_kept;
-	return true;
+	rec->list = strdup(d->boot_kept->list);
+	return rec->list != NULL; /* no memory: anchored anew, as with none kept */
 }
 
 void hmd_boot_kept_free(struct hmd *d)
 {
+	if (d->boot_kept)
+		boot_record_clear(d->boot_kept);
 	free(d->boot_kept);
 	d->boot_kept = NULL;
 }
@@ -420,7 +438,7 @@ static bool record_absent(const char *path)
 void hmd_mark_boot_blocks(struct hmd *d)
 {
 	struct boot_count count = { 0 };
-	struct hmd_boot_record rec;
+	struct hmd_boot_record rec = { 0 };
 	char path[HMD_PATH_MAX + 32], key[HMD_PATH_MAX + 128];
 	const char *spec = d->cfg.boot_blocks;
 	bool auto_spec = !strcmp(spec, "auto");
@@ -460,8 +478,10 @@ void hmd_mark_boot_blocks(struct hmd *d)
 	if (have) {
 		if ((rekey || (kept && d->cfg.state_dir[0])) && !d->cfg.dry_run)
 			save_state(d, path, rec.list, key);
+		boot_record_clear(&rec);
 		return;
 	}
+	boot_record_clear(&rec); /* another machine's, read all the same */
 	if (auto_spec)
 		say_boot_count(d, &count);
 	hmd_anchor_zoneinfo(d);

@@ -7,7 +7,8 @@ HOTMEMD_SRCS := daemon/policy.c daemon/config.c daemon/log.c daemon/sysfs.c \
 	daemon/blocks.c daemon/bootblocks.c daemon/online.c daemon/retry.c \
 	daemon/coldplug.c daemon/uevent.c daemon/sysroot.c daemon/dyngroups.c \
 	daemon/silence.c daemon/missed.c daemon/linkwait.c daemon/statelock.c \
-	daemon/socklock.c daemon/keepalive.c daemon/fspath.c daemon/offlined.c
+	daemon/socklock.c daemon/keepalive.c daemon/fspath.c daemon/offlined.c \
+	daemon/statefile.c
 HOTMEMD_OBJS := $(HOTMEMD_SRCS:%.c=$(BUILD)/%.o)
 HOTMEMD_BIN  := $(BUILD)/hotmemd
 

@@ -305,6 +305,8 @@ struct hmd {
 	 */
 	char offlined_key[HMD_PATH_MAX + 128];
 	bool offlined_unsaved;
+	/* writes the record once an event-loop turn that changed a mark is done */
+	sd_event_source *offlined_src;
 	/* a coldplug's scan that onlines: a block read offline is not marked offlined */
 	bool offlined_blind;
 
@@ -435,6 +437,20 @@ int hmd_parse_zoneinfo(FILE *f, struct hmd_zoneinfo *zi);
 int hmd_read_kernel_param(struct hmd *d, const char *name, char *buf, size_t len);
 void hmd_check_node_policies(struct hmd *d);
 
+/*
+ * statefile.c: state_dir's records.  One line of @f into *@buf (getline():
+ * any length) without its newline; false at the end.  @cut: it had no
+ * newline, the file ends inside it (its text in *@buf all the same).
+ */
+bool hmd_state_line(FILE *f, char **buf, size_t *cap, bool *cut);
+/*
+ * The record at @path written anew by @fill (its lines into @f; an error
+ * is the stream's), by rename from @path.tmp after fsync(): 0, or -errno
+ * (errno kept for %m) and nothing left behind, the old record in place
+ */
+int hmd_state_write(struct hmd *d, const char *path,
+		    void (*fill)(struct hmd *d, FILE *f, const void *arg), const void *arg);
+
 /* bootblocks.c */
 bool hmd_in_list(const char *s, unsigned long id);
 /* the blocks @in() takes as a list hmd_in_list() reads, and a newline */
@@ -496,6 +512,10 @@ void hmd_boot_kept_free(struct hmd *d);
 void hmd_offlined_set(struct hmd *d, unsigned long id, bool offlined);
 /* at each coldplug after its scan: the marks of this boot (the record's at a start) */
 void hmd_offlined_load(struct hmd *d);
+/* the marks changed this event-loop turn written now (the turn's end does it too) */
+void hmd_offlined_flush(struct hmd *d);
+/* at exit: flushed, the turn's-end source freed */
+void hmd_offlined_end(struct hmd *d);
 
 /* online.c: decide for an offline block, write the decision */
 void hmd_block_process(struct hmd *d, unsigned long id);

@@ -650,6 +650,7 @@ out:
 	hmd_uevent_close(&d);
 	hmd_silence_unwatch(&d);
 	hmd_sysroot_unwatch(&d);
+	hmd_offlined_end(&d);
 	hmd_blocks_free(&d);
 	hmd_boot_kept_free(&d);
 	hmd_sysfs_close(&d);

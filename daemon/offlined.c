@@ -18,19 +18,19 @@
  * empty: none), line 3 "ino" and each listed block's memoryN
  * "st_dev:st_ino", in the list's order: which memory it was.  A block
  * removed and added again under its number while hotmemd was down is new
- * memory, and its
- * directory a new one: 6.12 kernfs gives each kernfs_node an id of its
- * own (idr_alloc_cyclic(), its high 32 bits a generation on a wrap),
- * st_ino on a 64-bit ino_t, never reused within a boot; hotmemfs gives
- * each block's incarnation its own key (within one mount: another
- * st_dev, the numbers are not compared).  A mark whose directory is
- * another is dropped (reread38 R2).  A record without line 3 (written
- * before 2026-12-03) keeps its marks.
+ * memory, and its directory a new one, with an inode number never given
+ * before this boot (other_memory() says why); hotmemfs gives each
+ * block's incarnation its own key (within one mount: another st_dev, the
+ * numbers are not compared).  A mark whose directory is another is
+ * dropped (reread38 R2).  A record without line 3 (written before
+ * 2026-12-03) keeps its marks.
  *
- * ID is the sysroot's /proc/sys/kernel/random/boot_id where it has one (hotmemfs's, kept in its state file), else this host's: a
- * record of another boot (or sysroot) is ignored, its blocks' offline
- * states being another machine's.  A dry run reads it, never writes it
- * (as boot-blocks, bootblocks.c).
+ * ID is the sysroot's /proc/sys/kernel/random/boot_id where it has one
+ * (hotmemfs's, kept in its state file), else this host's: a record of
+ * another boot (or sysroot) is ignored, its blocks' offline states being
+ * another machine's.  A dry run reads it, never writes it (as
+ * boot-blocks, bootblocks.c).  Written and read as boot-blocks is
+ * (statefile.c), once an event-loop turn that changed a mark is done.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -98,46 +98,84 @@ static void format_inos(const struct hmd *d, FILE *f)
 	fputc('\n', f);
 }
 
+static void fill_record(struct hmd *d, FILE *f, const void *arg)
+{
+	fprintf(f, "%s\n", d->offlined_key);
+	hmd_format_list(d, f, marked);
+	format_inos(d, f);
+}
+
 /*
- * The record written anew (by rename: a reader sees the old one or the
+ * The record written anew (statefile.c: a reader sees the old one or the
  * new one): only by a writer with a state dir, once a coldplug said
  * which boot it is of (hmd_offlined_load()).  Failing, said; the blocks
  * stay marked in memory, and the next change tries again.
  */
 static void offlined_save(struct hmd *d)
 {
-	char path[HMD_PATH_MAX + 16], tmp[HMD_PATH_MAX + 32];
-	FILE *f;
+	char path[HMD_PATH_MAX + 16];
 
-	if (!d->cfg.state_dir[0] || d->cfg.dry_run || !d->offlined_key[0]) {
-		d->offlined_unsaved = true;
+	d->offlined_unsaved = true;
+	if (!d->cfg.state_dir[0] || d->cfg.dry_run || !d->offlined_key[0])
+		return;
+	offlined_path(d, path, sizeof(path));
+	if (hmd_state_write(d, path, fill_record, NULL)) {
+		hmd_log(d, LOG_WARNING,
+			"cannot record the blocks offlined by someone else in %s: %m (a restart onlines them)",
+			path);
 		return;
 	}
-	offlined_path(d, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (hmd_state_dir_make(d))
-		goto fail;
-	f = fopen(tmp, "we");
-	if (!f)
-		goto fail;
-	fprintf(f, "%s\n", d->offlined_key);
-	hmd_format_list(d, f, marked);
-	format_inos(d, f);
-	if (fclose(f)) {
-		unlink(tmp);
-		goto fail;
-	}
-	if (rename(tmp, path)) {
-		unlink(tmp);
-		goto fail;
-	}
 	d->offlined_unsaved = false;
-	return;
-fail:
+}
+
+static int on_offlined_flush(sd_event_source *s, void *userdata)
+{
+	hmd_offlined_flush(userdata);
+	return 0;
+}
+
+/*
+ * A mark changed: the record is written once this event-loop turn is
+ * done, not at each mark.  A storm of N offlines (chmem -d of a whole
+ * DIMM, a balloon driver) was N writes of the whole record, O(N) each:
+ * 4096 blocks, 4096 writes of up to 60 KiB (docs/hotmemd.md has the
+ * numbers).  A defer source at SD_EVENT_PRIORITY_IMPORTANT runs before
+ * any other event is dispatched: the uevents drained in one wakeup
+ * (uevent.c receive()) and a rescan's reads are one write.  Without a
+ * loop (unit tests), or if the source cannot be made, written now.
+ */
+static void offlined_schedule(struct hmd *d)
+{
 	d->offlined_unsaved = true;
-	hmd_log(d, LOG_WARNING,
-		"cannot record the blocks offlined by someone else in %s: %m (a restart onlines them)",
-		path);
+	if (d->ev && !d->offlined_src &&
+	    (sd_event_add_defer(d->ev, &d->offlined_src, on_offlined_flush, d) < 0 ||
+	     sd_event_source_set_priority(d->offlined_src, SD_EVENT_PRIORITY_IMPORTANT) < 0))
+		d->offlined_src = sd_event_source_disable_unref(d->offlined_src);
+	if (!d->offlined_src || sd_event_source_set_enabled(d->offlined_src, SD_EVENT_ONESHOT) < 0)
+		offlined_save(d);
+}
+
+/*
+ * When is a mark acknowledged, i.e. sure to survive a kill -9?  Once
+ * the record holding it is renamed into place (statefile.c), at the end
+ * of the event-loop turn that made it (offlined_schedule()).  Nothing is
+ * told of a mark before: a uevent is a datagram nobody waits an answer
+ * for, and what hotmemd says afterwards -- SIGUSR1's status, a reload's
+ * "reloaded" file, the next uevent's handling -- comes in a later turn.
+ * A kill -9 within the turn loses its marks as it loses the datagrams
+ * still queued on the socket.
+ */
+void hmd_offlined_flush(struct hmd *d)
+{
+	if (d->offlined_unsaved)
+		offlined_save(d);
+}
+
+/* at exit: the marks of the last turn written (a SIGTERM ends the loop before the defer runs) */
+void hmd_offlined_end(struct hmd *d)
+{
+	hmd_offlined_flush(d);
+	d->offlined_src = sd_event_source_disable_unref(d->offlined_src);
 }
 
 void hmd_offlined_set(struct hmd *d, unsigned long id, bool offlined)
@@ -151,22 +189,15 @@ void hmd_offlined_set(struct hmd *d, unsigned long id, bool offlined)
 	b->offlined_dev = b->offlined_ino = 0;
 	if (offlined && !block_ino(d, id, &b->offlined_dev, &b->offlined_ino))
 		b->offlined_dev = b->offlined_ino = 0;
-	offlined_save(d);
+	offlined_schedule(d);
 }
 
-/*
- * One line of @f into *@buf (getline(): any length -- a fixed buffer lost
- * every mark once some 680 scattered runs made line 2 longer, reread38
- * R8) without its newline; false: none, or the file ends inside it
- */
+/* one whole line (statefile.c: any length -- a fixed buffer lost every mark past some 680 runs, reread38 R8) */
 static bool read_line(FILE *f, char **buf, size_t *cap)
 {
-	ssize_t n = getline(buf, cap, f);
+	bool cut;
 
-	if (n <= 0 || (*buf)[n - 1] != '\n')
-		return false;
-	(*buf)[n - 1] = '\0';
-	return true;
+	return hmd_state_line(f, buf, cap, &cut) && !cut;
 }
 
 /* line 3 as format_inos() writes it: "ino", then " DEV:INO" for each listed block */
@@ -262,11 +293,30 @@ out:
 /*
  * A marked block whose directory is another than the one marked: it was
  * removed and added again under its number (while hotmemd was down, or
- * its REMOVE and ADD lost), new memory, decided as any (reread38 R2).  On
- * another device the numbers say nothing: sysfs keeps its device for the
- * boot, a new one is a new hotmemfs mount (a restart of it: its
- * incarnation keys, hence inode numbers, are per mount), and the mark
- * holds as a record of this boot.
+ * its REMOVE and ADD lost), new memory, decided as any (reread38 R2).
+ *
+ * What the kernel guarantees, 6.12 fs/kernfs/dir.c and
+ * include/linux/kernfs.h: __kernfs_new_node() (from kernfs_new_node(),
+ * for each directory device_add() makes) takes its id from
+ * idr_alloc_cyclic(&root->ino_idr, kn, 1, 0, ...): 1..INT_MAX, each
+ * after the last one given, so a freed id comes back only when the
+ * allocator wraps; and a wrap (ret < root->last_id_lowbits) bumps
+ * root->id_highbits, kn->id = (u64)id_highbits << 32 | ret.
+ * kernfs_init_inode() makes i_ino kernfs_ino(kn) = kernfs_id_ino(kn->id),
+ * which is the whole 64-bit id where ino_t is 64-bit (kernfs_id_gen() is
+ * then 1; the generation lives in the high bits of the inode number).  So
+ * on a 64-bit kernel a memoryN directory made anew never has the inode
+ * number of an earlier one in the same kernfs root -- sysfs has one for
+ * the boot -- and st_ino differs.  A 32-bit kernel (ino_t of 32 bits:
+ * i_ino the low 32 bits, the generation in i_generation, not in stat)
+ * repeats an inode number after 2^31 node creations: a reused number
+ * there keeps a mark on new memory (left offline, as before R2).
+ *
+ * On another device the numbers say nothing: sysfs keeps its device for
+ * the boot (a sysfs mount in another network namespace is another
+ * superblock, another st_dev, over the same kernfs root), a new one is a
+ * new hotmemfs mount (a restart of it: its incarnation keys, hence inode
+ * numbers, are per mount), and the mark holds as a record of this boot.
  */
 static bool other_memory(struct hmd *d, unsigned long id, const struct hmd_block *b)
 {
@@ -314,5 +364,5 @@ void hmd_offlined_load(struct hmd *d)
 		}
 	}
 	if (dropped || d->offlined_unsaved)
-		offlined_save(d);
+		offlined_save(d); /* now: a coldplug is one turn anyway */
 }
