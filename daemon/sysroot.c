@@ -255,7 +255,7 @@ bool hmd_sysroot_gone(struct hmd *d, int err)
 	stuck = sysroot_stuck(d);
 	if (stuck == 2) {
 		hmd_log(d, LOG_ERR,
-			"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?), and the mount it sits on is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline), or make / shared (mount --make-rshared /) before starting both",
+			"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?), and the mount it sits on is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline but the blocks someone else offlined this boot), or make / shared (mount --make-rshared /) before starting both",
 			d->cfg.sysroot, strerrorname_np(err));
 		if (d->ev && !d->oneshot)
 			sd_event_exit(d->ev, 1);
@@ -265,14 +265,14 @@ bool hmd_sysroot_gone(struct hmd *d, int err)
 		r = watch_mounts(d);
 	if (r < 0) {
 		hmd_log(d, LOG_ERR,
-			"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?): exiting; start hotmemd again once it is back (its coldplug onlines what is offline)",
+			"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?): exiting; start hotmemd again once it is back (its coldplug onlines what is offline but the blocks someone else offlined this boot)",
 			d->cfg.sysroot, strerrorname_np(err));
 		if (d->ev && !d->oneshot)
 			sd_event_exit(d->ev, 1);
 		return true;
 	}
 	hmd_log(d, LOG_ERR,
-		"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?): waiting for it to be mounted again%s, then a coldplug onlines what is offline",
+		"sysroot %s: its filesystem is gone (%s: its FUSE server, hotmemfs, died?): waiting for it to be mounted again%s, then a coldplug onlines what is offline but the blocks someone else offlined this boot",
 		d->cfg.sysroot, strerrorname_np(err),
 		stuck ? " in hotmemd's mount namespace (a mount made in this namespace is seen; the mount it sits on is private there, so one made in another namespace is not: restart hotmemd then)"
 		      : "");

@@ -28,7 +28,7 @@ wait_exit "$dpid" 10 >/dev/null 2>&1
 is "$?" 1 "hotmemd exits 1 (137: still waiting after 10 s)"
 grep "filesystem is gone" "$log" | sed 's/^/# /'
 check "... saying its mount is private in its own namespace, that no new mount can reach it, what to do" \
-	grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?), and the mount it sits on is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline), or make / shared (mount --make-rshared /) before starting both" "$log"
+	grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?), and the mount it sits on is private in hotmemd's own mount namespace (ip netns exec where / is not a shared mount?): no new mount can reach it here: exiting; start hotmemd again once hotmemfs is back (its coldplug onlines what is offline but the blocks someone else offlined this boot), or make / shared (mount --make-rshared /) before starting both" "$log"
 is "$(grep -c 'waiting for it to be mounted again' "$log")" 0 "... and no promise to wait"
 fusermount3 -uz "$mnt"
 
@@ -39,7 +39,7 @@ hotmemd_in_ns private "$TMP/hotmemd1b.log" companion
 check "... its coldplug onlines the 2 DIMMs left offline" wait_for 20 all_online 3
 check "hotmemfs killed under 2 DIMMs' ADDs" kill_fs_under_hotmemd 4 5
 check "hotmemd says it waits for a mount in its own namespace, one elsewhere not seen" \
-	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?): waiting for it to be mounted again in hotmemd's mount namespace (a mount made in this namespace is seen; the mount it sits on is private there, so one made in another namespace is not: restart hotmemd then), then a coldplug onlines what is offline" "$log"
+	wait_for 10 grep -q "sysroot $mnt: its filesystem is gone (ENOTCONN: its FUSE server, hotmemfs, died?): waiting for it to be mounted again in hotmemd's mount namespace (a mount made in this namespace is seen; the mount it sits on is private there, so one made in another namespace is not: restart hotmemd then), then a coldplug onlines what is offline but the blocks someone else offlined this boot" "$log"
 check "... hotmemd still running" kill -0 "$dpid"
 kill "$dpid"
 wait_exit "$dpid" 10 >/dev/null 2>&1
