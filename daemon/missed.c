@@ -95,15 +95,20 @@ void hmd_missed_half_created(struct hmd *d, unsigned long id)
  * its own, and taken as one sequence every datagram of the one after
  * the other's was a gap, each settle reading every known block's state
  * again -- the O(machine) cost hmd_missed_seqnum() declines.  Its own
- * entry; else, the most recently used of a sender gone (ESRCH: a sender
- * restarted, a one-shot tool run again) -- its successor, compared with
- * its last SEQNUM; else a free entry, else the least recently used,
- * taken anew (its first datagram only remembered).  A pid of another
- * pid namespace is 0 (SCM_CREDENTIALS): those senders are one.
+ * entry; else a new one, its first datagram only remembered: a sender
+ * has no previous datagram to follow.  The entry is a free one, else a
+ * gone sender's (ESRCH), else the least recently used.  A new pid took
+ * a gone sender's last SEQNUM as its own previous, so the first datagram
+ * of any sender after another had exited was a gap: a hotmemfs restarted
+ * (it numbers from 1 at each start) and every one-shot tool run
+ * (uevent_send, a pid's own numbers) -- each an O(machine) settle (R10's
+ * remainder).  A pid of another pid namespace is 0 (SCM_CREDENTIALS):
+ * those senders are one; a pid reused by a new sender within a settle is
+ * taken for the old one (one gap at most).
  */
 static struct hmd_sender *sender_find(struct hmd *d, pid_t pid)
 {
-	struct hmd_sender *s, *gone = NULL, *free_one = NULL, *lru = &d->senders[0];
+	struct hmd_sender *s, *gone = NULL, *free_one = NULL, *lru = NULL;
 
 	for (s = d->senders; s < d->senders + HMD_MAX_SENDERS; s++) {
 		if (s->tick && s->pid == pid)
@@ -112,24 +117,21 @@ static struct hmd_sender *sender_find(struct hmd *d, pid_t pid)
 			free_one = free_one ? free_one : s;
 			continue;
 		}
-		if (s->tick < lru->tick)
+		if (!lru || s->tick < lru->tick)
 			lru = s;
-		if (s->pid > 0 && kill(s->pid, 0) && errno == ESRCH &&
-		    (!gone || s->tick > gone->tick))
+		if (!gone && s->pid > 0 && kill(s->pid, 0) && errno == ESRCH)
 			gone = s;
 	}
-	if (gone)
-		return gone;
-	s = free_one ? free_one : lru;
-	s->seq = 0;
+	s = free_one ? free_one : gone ? gone : lru;
+	s->seq = 0; /* no previous */
 	return s;
 }
 
 /*
  * A datagram from the Unix socket's sender @pid, its SEQNUM @seq (0:
- * none): a sender's first one after start is only remembered (the
- * coldplug saw what came before our socket was bound; what was sent
- * since, it delivers or drops, which the link count shows).  A gap in
+ * none): a sender's first one is only remembered (the coldplug saw what
+ * came before our socket was bound, or before the sender began; what was
+ * sent since, it delivers or drops, which the link count shows).  A gap in
  * one sender's numbers is uevents lost, of any action: the settle reads
  * the known blocks' state again too, as after ENOBUFS
  * (hmd_uevents_lost()) -- a lost OFFLINE left a block counted online, a

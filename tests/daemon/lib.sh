@@ -259,6 +259,35 @@ sock_add() {
 		wait_for 10 sh -c "[ \"\$(cat '$root/sys/devices/system/memory/memory$1/state')\" = online ]"
 }
 
+# seq_sender_start: one Unix-socket sender to $sock alive until the test
+# ends, one pid: hotmemd follows each sender's SEQNUMs apart and takes a
+# sender's first datagram as having no previous (daemon/missed.c), so a
+# gap between two uevent_send runs is no gap.  seq_send SEQ ACTION ID...:
+# its datagrams numbered SEQ, SEQ+1, ...; returns once they are sent
+seq_sender_start() {
+	_seq_in=$TMP/seq_sender.in _seq_out=$TMP/seq_sender.out
+	mkfifo "$_seq_in" && : >"$_seq_out" || return 1
+	python3 - "$sock" "$_seq_in" "$_seq_out" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+out = open(sys.argv[3], "a", buffering=1)
+for line in open(sys.argv[2]):
+    w = line.split()
+    seq = int(w[0])
+    for blk in w[2:]:
+        dev = "/devices/system/memory/memory" + blk
+        s.sendto(("%s@%s\0ACTION=%s\0DEVPATH=%s\0SUBSYSTEM=memory\0SEQNUM=%d\0"
+                  % (w[1], dev, w[1], dev, seq)).encode(), sys.argv[1])
+        seq += 1
+    out.write("sent %s\n" % w[0])
+PY
+	_pids+=("$!")
+	exec {_seq_fd}>"$_seq_in"
+}
+seq_send() {
+	echo "$*" >&"$_seq_fd" && wait_for 10 grep -qx "sent $1" "$_seq_out"
+}
+
 # exec_reload_cmd: the shell command of unit-files/hotmemd.service's
 # ExecReload= (/bin/sh -c '...'), as systemd hands it to sh ($$ and %%
 # unescaped), the test's hotmemd (--config /dev/null) in place of
