@@ -45,8 +45,21 @@ check() { # check DESC CMD...
 is() { # is GOT WANT DESC
 	if [ "$1" = "$2" ]; then ok "$3"; else nok "$3"; echo "#   got '$1', want '$2'"; fi
 }
+# tap_ok STATUS DESC: check's verdict from a status already had; its status back
+tap_ok() { if [ "$1" -eq 0 ]; then ok "$2"; else nok "$2"; return 1; fi; }
+tap_skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $*"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
-done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; exit $?; }
+# host_run_hotmemd_untouched: no hotmemd of this test wrote the host's
+# /run/hotmemd (tests/host_run_hotmemd.sh, tests/fusefs/lib.sh's too); a
+# line only when it fails or cannot look
+HOST_RUN_HOTMEMD_QUIET=1
+. "$(dirname "${BASH_SOURCE[0]}")/../host_run_hotmemd.sh"
+done_testing() {
+	host_run_hotmemd_untouched
+	echo "1..$_n"
+	[ "$_fail" -eq 0 ]
+	exit $?
+}
 need_hotmemd() { need_built "$HOTMEMD"; }
 # need_hotmemfs_in_netns "$@": hotmemfs and hotmemctl (FS, CTL), FUSE and
 # root, then the script again in a private network namespace, where

@@ -164,41 +164,11 @@ HMD=$HOTMEM_BUILD/hotmemd
 HMD_STATE=$TMP/hotmemd.state
 HMD_CMD=("$HMD" --config /dev/null --state-dir "$HMD_STATE")
 
-# HOST_RUN_HOTMEMD: hotmemd's default state dir, the host's (tests/fusefs/
-# 361 points it at a directory of its own to test the check below)
-HOST_RUN_HOTMEMD=${HOTMEM_TEST_HOST_RUN_HOTMEMD:-/run/hotmemd}
-
-# host_run_hotmemd_untouched: the check done_testing adds to every test,
-# that no hotmemd of this test wrote the host's /run/hotmemd, with or
-# without HMD_CMD: no file there names a sysroot in this test's $TMP (a
-# hotmemd's boot-blocks and offlined key lines end "sysroot DIR").  Not
-# the directory's mtimes: a host running its own hotmemd rewrites
-# offlined on every offline and online of its own, which failed every
-# test; and a directory it cannot read is a skip saying so, where two
-# equal errors passed without looking (reread38 R7).
-host_run_hotmemd_untouched() {
-	local name="the host's /run/hotmemd untouched" hits err rc
-
-	if [ ! -e "$HOST_RUN_HOTMEMD" ]; then
-		tap_ok 0 "$name"
-		return 0
-	fi
-	# $TMP is mktemp's: no other test's is longer with it as a prefix
-	hits=$(grep -rlF -- "sysroot $TMP" "$HOST_RUN_HOTMEMD" 2>"$TMP/run-hotmemd.err")
-	rc=$?
-	err=$(head -n 3 "$TMP/run-hotmemd.err" | tr '\n' ' ')
-	if [ -n "$hits" ]; then
-		tap_ok 1 "$name (a hotmemd without --state-dir: use HMD_CMD)"
-		diag "naming this test's sysroot ($TMP/...): $(echo "$hits" | tr '\n' ' ')"
-		return 1
-	fi
-	if [ "$rc" -gt 1 ]; then
-		T_N=$((T_N + 1))
-		echo "ok $T_N # SKIP $name: cannot read $HOST_RUN_HOTMEMD (${err% })"
-		return 0
-	fi
-	tap_ok 0 "$name"
-}
+# host_run_hotmemd_untouched, done_testing's check that no hotmemd of
+# this test wrote the host's /run/hotmemd: tests/host_run_hotmemd.sh
+tap_skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $*"; }
+HOST_RUN_HOTMEMD_HINT="use HMD_CMD"
+. "$(dirname "${BASH_SOURCE[0]}")/../host_run_hotmemd.sh"
 
 # fs_wait_mounted: hotmemfs mounted, false once it exited; 60 s bound a
 # hang only: under load (2 vCPUs, load 10-14) a restart from a state file
