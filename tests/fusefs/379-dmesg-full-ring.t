@@ -5,7 +5,7 @@
 # A write of an unknown action to a block's uevent file logs two lines
 # (6.12 kobject_synth_uevent()'s warning, then uevent_store()'s error):
 # 2000 of them, about 130 bytes each, fill the ring; the log read is then
-# 65536 bytes, and its newest lines are the last one's.  A device's
+# its whole lines, 64 KiB less the oldest's part, the newest the last one's.  A device's
 # uevent_store() logs the error line, a bus's bus_uevent_store() does not
 # (reread38 R4: the error line was missing).
 . "$(dirname "$0")/lib.sh"
@@ -13,8 +13,22 @@ require_env
 M=$MNT/sys/devices/system/memory
 mount_fs "hotmemfs mounts default" --profile default --fresh
 for i in $(seq 2000); do echo "bogus$i" >"$M/memory0/uevent" 2>/dev/null; done
+# the ring's whole lines (6.12's syslog read gives whole records; the
+# oldest, begun before the ring's start, is left out -- 208edadc): the
+# longest run of the newest lines under 64 KiB, the lines the two above
+# in turn, a first line whole
 log_len() { ctl -j dmesg "$@" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["log"].encode()))'; }
-is "$(log_len)" 65536 "a full ring: hotmemctl dmesg answers its 64 KiB whole"
+want_len=$(python3 -c '
+w = len("<4>synth uevent: /devices/system/memory/memory0: unknown uevent action string\n")
+e = len("<3>memory memory0: uevent: failed to send synthetic uevent: -22\n")
+n, k = 0, 0
+while n + (e if k % 2 == 0 else w) < 65536:
+    n += e if k % 2 == 0 else w
+    k += 1
+print(n)')
+is "$(log_len)" "$want_len" "a full ring: hotmemctl dmesg answers its whole lines, 64 KiB less the oldest's part"
+ctl dmesg | head -n 1 | grep -qE '^<4>synth uevent: /devices/system/memory/memory0: unknown|^<3>memory memory0: uevent: failed'
+tap_ok $? "... its first line whole"
 # last_lines N: the log's newest N lines
 last_lines() { ctl dmesg | tail -n "$1"; }
 is "$(last_lines 2)" "<4>synth uevent: /devices/system/memory/memory0: unknown uevent action string
