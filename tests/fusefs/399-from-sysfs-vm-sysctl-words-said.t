@@ -50,6 +50,20 @@ grep -qF 'could not infer: proc/sys/vm: lowmem_reserve_ratio: its word does not 
 	"$TMP/l.notes"
 tap_ok $? "... the word left out and why, said" || diag "$(grep -i 'vm sysctls\|proc/sys/vm' "$TMP/l.notes")"
 
+# a proc/cmdline longer than x86's 2047 bytes (another architecture's,
+# or a hand dump): read up to the word that crosses byte 2047, the rest
+# said left out (it was read into 1024 bytes, the rest lost unsaid)
+rm -f "$V/min_free_kbytes" "$V/watermark_scale_factor" "$V/lowmem_reserve_ratio"
+python3 -c "print(' '.join(['sysctl.vm.watermark_scale_factor=10'] * 60))" >"$D/proc/cmdline"
+"$HM" profile --from-sysfs "$D" -o "$TMP/x.profile" 2>"$TMP/x.notes"
+tap_ok $? "a dump whose proc/cmdline is 2159 bytes: hotmem profile --from-sysfs"
+same_output "$(cmdline_of "$TMP/x.profile")" \
+	"$(python3 -c "print(' '.join(['sysctl.vm.watermark_scale_factor=10'] * 56))")" \
+	"... its words up to the one crossing byte 2047 carried"
+grep -qF "could not infer: proc/cmdline: longer than the 2047 bytes of x86's COMMAND_LINE_SIZE, hotmem's limit: the words from its byte 2017 on left out" \
+	"$TMP/x.notes"
+tap_ok $? "... the cut said" || diag "$(grep proc/cmdline "$TMP/x.notes")"
+
 # a word longer than hotmem's parser takes (511 bytes; the kernel's line
 # holds 2047), quoted blanks in it: left out, said, and the words after
 # it read (they were all lost with it, unsaid)
