@@ -1641,6 +1641,13 @@ int hotmem_user_min_free_kbytes(struct hotmem *hm);
 int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor);
 int hotmem_watermark_scale_factor(struct hotmem *hm);
 /*
+ * vm.watermark_boost_factor: 0..INT_MAX (-EINVAL else), 15000 at boot;
+ * 0 disables the watermark boost, any other value caps it at
+ * factor/10000 of a zone's high mark from the next fallback on
+ */
+int hotmem_set_watermark_boost_factor(struct hotmem *hm, long long factor);
+int hotmem_watermark_boost_factor(struct hotmem *hm);
+/*
  * vm.lowmem_reserve_ratio, a ratio per zone: the first @n (at most
  * HM_MAX_NR_ZONES) set from @ratio, the others kept; one below 1 is
  * stored as 0 (no reserve)

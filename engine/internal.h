@@ -1470,8 +1470,6 @@ struct page *alloc_pages_zone(struct hotmem *hm, struct zone *z, unsigned int or
 unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx);
 /* __zone_watermark_ok()'s mark at WMARK_MIN: min + lowmem_reserve[highest_zoneidx] */
 unsigned long zone_min_mark(struct zone *z, int highest_zoneidx);
-/* vm.watermark_boost_factor: 0..INT_MAX (-EINVAL else), 15000 at boot; 0 disables the boost */
-int set_watermark_boost_factor(struct hotmem *hm, long long factor);
 /* 6.12 wmark_pages(): zone->_watermark[@i] plus its watermark_boost */
 unsigned long wmark_pages(struct zone *z, int i);
 /* the node's kswapd_failures at MAX_RECLAIM_RETRIES: zoneinfo's node_unreclaimable */

@@ -2002,12 +2002,17 @@ int hotmem_set_min_free_kbytes(struct hotmem *hm, long long kbytes)
  * of the high mark from the next steal on.  A plain int the kernel reads
  * with no lock: an atomic here.  The boosts already raised stay.
  */
-int set_watermark_boost_factor(struct hotmem *hm, long long factor)
+int hotmem_set_watermark_boost_factor(struct hotmem *hm, long long factor)
 {
 	if (factor < 0 || factor > INT_MAX)
 		return -EINVAL;
 	atomic_store(&hm->watermark_boost_factor, (int)factor);
 	return 0;
+}
+
+int hotmem_watermark_boost_factor(struct hotmem *hm)
+{
+	return atomic_load(&hm->watermark_boost_factor);
 }
 
 /* one of the watermark sysctls' ints, read under their lock */

@@ -37,6 +37,14 @@ static int vm_min_free_kbytes(struct hotmem *hm, const char *val, size_t len, si
 	return ret ? ret : hotmem_set_min_free_kbytes(hm, v);
 }
 
+/* 6.12 page_alloc_sysctl_table: proc_dointvec_minmax() with extra1 SYSCTL_ZERO, no max */
+static int vm_watermark_boost_factor(struct hotmem *hm, const char *val, size_t len, size_t *used)
+{
+	int v, ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
+
+	return ret ? ret : hotmem_set_watermark_boost_factor(hm, v);
+}
+
 static int vm_watermark_scale_factor(struct hotmem *hm, const char *val, size_t len, size_t *used)
 {
 	int v, ret = hmu_sysctl_get_ints(val, len, &v, 1, 1, 3000, used);
@@ -134,6 +142,7 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
 	[HMU_VM_NR_HUGEPAGES_MEMPOLICY] = vm_nr_hugepages,
 	[HMU_VM_NR_OVERCOMMIT] = vm_nr_overcommit_hugepages,
 	[HMU_VM_MIN_FREE_KBYTES] = vm_min_free_kbytes,
+	[HMU_VM_WATERMARK_BOOST_FACTOR] = vm_watermark_boost_factor,
 	[HMU_VM_WATERMARK_SCALE_FACTOR] = vm_watermark_scale_factor,
 	[HMU_VM_LOWMEM_RESERVE_RATIO] = vm_lowmem_reserve_ratio,
 	[HMU_VM_HUGETLB_OPTIMIZE_VMEMMAP] = vm_hugetlb_optimize_vmemmap,
@@ -158,12 +167,10 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
  *  VM_PCP_FRACTION: percpu_pagelist_high_fraction_sysctl_handler(), 0 or
  *  at least MIN_PERCPU_PAGELIST_HIGH_FRACTION (8); VM_ZONELIST_ORDER:
  *  numa_zonelist_order_handler(), 'd' or 'D' first, else warned and
- *  -EINVAL; VM_BOOST_FACTOR: proc_dointvec_minmax() from 0, stored
- *  (set_watermark_boost_factor(): a sysctl the engine models that
- *  hotmemfs serves no file of yet).
+ *  -EINVAL.
  */
 enum vm_parse { VM_INT, VM_ULONG, VM_JIFFIES, VM_ANY, VM_COMPACT, VM_PCP_FRACTION,
-		VM_ZONELIST_ORDER, VM_BOOST_FACTOR };
+		VM_ZONELIST_ORDER };
 
 #define VM_HZ 250	/* Debian's CONFIG_HZ_250 */
 
@@ -213,15 +220,12 @@ static const struct vm_unmodelled {
 	{ "swappiness", VM_INT, 0, 200 },
 	{ "unprivileged_userfaultfd", VM_INT, 0, 1 },
 	{ "vfs_cache_pressure", VM_INT, 0, INT_MAX },
-	/* the engine's (boost_watermark()), stored: no hotmemfs file yet */
-	{ "watermark_boost_factor", VM_BOOST_FACTOR, 0, INT_MAX },
 	{ "zone_reclaim_mode", VM_INT, 0, INT_MAX },
 };
 
 /*
  * A write of @val to unmodelled vm sysctl @u as its handler takes it: 0
- * or -EINVAL, *@used the bytes taken; nothing stored but
- * watermark_boost_factor, which the engine's allocator reads
+ * or -EINVAL, *@used the bytes taken; nothing stored
  */
 static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u, const char *val,
 			       size_t len, size_t *used)
@@ -247,9 +251,6 @@ static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u,
 	case VM_PCP_FRACTION:
 		ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
 		return ret ? ret : v && v < 8 ? -EINVAL : 0;
-	case VM_BOOST_FACTOR:
-		ret = hmu_sysctl_get_ints(val, len, &v, 1, u->min, u->max, used);
-		return ret ? ret : set_watermark_boost_factor(hm, v);
 	case VM_ZONELIST_ORDER:
 		if (*val == 'd' || *val == 'D')
 			return 0;

@@ -1038,6 +1038,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_SYSCTL_MIN_FREE_KBYTES: /* proc_dointvec(): "%d\n" of an int */
 		emit(&o, "%lu\n", hotmem_min_free_kbytes(ctx->hm));
 		break;
+	case A_SYSCTL_WATERMARK_BOOST_FACTOR: /* proc_dointvec_minmax(): "%d\n" */
+		emit(&o, "%d\n", hotmem_watermark_boost_factor(ctx->hm));
+		break;
 	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
 		emit(&o, "%d\n", hotmem_watermark_scale_factor(ctx->hm));
 		break;
@@ -1218,6 +1221,7 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 	case A_SYSCTL_USER_RESERVE:
 	case A_SYSCTL_ADMIN_RESERVE:
 	case A_SYSCTL_MIN_FREE_KBYTES:
+	case A_SYSCTL_WATERMARK_BOOST_FACTOR:
 	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
 	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 	case A_PAGETYPEINFO:
@@ -1910,6 +1914,27 @@ static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf,
 }
 
 /*
+ * vm.watermark_boost_factor (6.12 mm/page_alloc.c page_alloc_sysctl_table:
+ * proc_dointvec_minmax() with extra1 SYSCTL_ZERO, no max): one int, 0 or
+ * more, EINVAL else (a negative one, what is no number).  The allocator
+ * reads the kernel's plain int with no lock: lock-free here too (an
+ * atomic), journaled as store_vm_reserve()'s value is -- never behind a
+ * looping offline.
+ */
+static ssize_t store_watermark_boost_factor(struct hmfs_ctx *ctx, const char *buf, size_t count,
+					    const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_WATERMARK_BOOST_FACTOR, .task = task };
+	size_t used;
+	int v, ret = hmu_sysctl_get_ints(buf, count, &v, 1, 0, INT_MAX, &used);
+
+	if (ret)
+		return ret;
+	ch.value = v;
+	return store_change(ctx, &ch, used);
+}
+
+/*
  * vm.hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c: proc_dobool()
  * on vmemmap_optimize_enabled): proc_dointvec()'s one int, any int (so
  * "-1" and "2" too), stored as a bool -- 1 unless 0.  Whether the pool's
@@ -1983,6 +2008,8 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return store_vm_wmark(ctx, HMFS_VM_MIN_FREE_KBYTES, buf, count, task);
 	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
 		return store_vm_wmark(ctx, HMFS_VM_WATERMARK_SCALE_FACTOR, buf, count, task);
+	case A_SYSCTL_WATERMARK_BOOST_FACTOR:
+		return store_watermark_boost_factor(ctx, buf, count, task);
 	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 		return store_lowmem_reserve_ratio(ctx, buf, count, task);
 	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP:

@@ -275,6 +275,11 @@ enum hmfs_attr {
 	 * 0644): the machine's watermarks' own
 	 */
 	A_SYSCTL_MIN_FREE_KBYTES,
+	/*
+	 * proc/sys/vm/watermark_boost_factor (the same table's, 0644
+	 * proc_dointvec_minmax() from 0): boost_watermark()'s cap
+	 */
+	A_SYSCTL_WATERMARK_BOOST_FACTOR,
 	A_SYSCTL_WATERMARK_SCALE_FACTOR,
 	A_SYSCTL_LOWMEM_RESERVE_RATIO,
 	/*
@@ -1442,6 +1447,8 @@ enum hmfs_change_op {
 	HMFS_CH_VM_WMARK,
 	/* vm.hugetlb_optimize_vmemmap: value, 0 or 1 */
 	HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP,
+	/* vm.watermark_boost_factor: value, 0..INT_MAX (lock-free: state.c lock_free_params[]) */
+	HMFS_CH_WATERMARK_BOOST_FACTOR,
 };
 
 enum hmfs_vm_wmark { HMFS_VM_MIN_FREE_KBYTES, HMFS_VM_WATERMARK_SCALE_FACTOR, HMFS_VM_LOWMEM_RESERVE_RATIO };

@@ -218,6 +218,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 	case HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP:
 		hotmem_set_hugetlb_optimize_vmemmap(ctx->hm, ch->value != 0);
 		return 0;
+	case HMFS_CH_WATERMARK_BOOST_FACTOR:
+		return hotmem_set_watermark_boost_factor(ctx->hm, ch->value);
 	}
 	return -EINVAL;
 }
@@ -532,6 +534,7 @@ static const char *op_name(const struct hmfs_change *ch)
 		[HMFS_CH_HUGETLB_OVERCOMMIT] = "nr_overcommit_hugepages",
 		[HMFS_CH_ANON_COUNT] = "anonymous devices' count (device[N])",
 		[HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP] = "hugetlb_optimize_vmemmap",
+		[HMFS_CH_WATERMARK_BOOST_FACTOR] = "vm.watermark_boost_factor",
 	};
 
 	if (op == HMFS_CH_VM_RESERVE)

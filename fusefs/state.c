@@ -160,6 +160,9 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 			       json_object_new_int(hotmem_user_min_free_kbytes(ctx->hm)));
 	json_object_object_add(p, "watermark-scale-factor",
 			       json_object_new_int(hotmem_watermark_scale_factor(ctx->hm)));
+	/* vm.watermark_boost_factor (a file from before it: the command line's) */
+	json_object_object_add(p, "watermark-boost-factor",
+			       json_object_new_int(hotmem_watermark_boost_factor(ctx->hm)));
 	json_object_object_add(p, "lowmem-reserve-ratio", lowmem_reserve_ratio_json(ctx));
 	/* vm.hugetlb_optimize_vmemmap, 0 or 1 (a file from before it: the command line's) */
 	json_object_object_add(p, "hugetlb-optimize-vmemmap",
@@ -212,6 +215,7 @@ static const struct hmfs_lock_free_param lock_free_params[] = {
 	{ "user-reserve-kbytes", HMFS_CH_VM_RESERVE, 0, false },
 	{ "admin-reserve-kbytes", HMFS_CH_VM_RESERVE, 1, false },
 	{ "hugetlb-optimize-vmemmap", HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP, -1, false },
+	{ "watermark-boost-factor", HMFS_CH_WATERMARK_BOOST_FACTOR, -1, false },
 	{ "lowmem-reserve-ratio", HMFS_CH_VM_WMARK, HMFS_VM_LOWMEM_RESERVE_RATIO, false },
 };
 #define NR_LOCK_FREE (sizeof(lock_free_params) / sizeof(lock_free_params[0]))
@@ -263,6 +267,8 @@ static long long param_get_v(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 					   hotmem_user_reserve_kbytes(ctx->hm));
 	if (p->op == HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP)
 		return hotmem_hugetlb_optimize_vmemmap(ctx->hm);
+	if (p->op == HMFS_CH_WATERMARK_BOOST_FACTOR)
+		return hotmem_watermark_boost_factor(ctx->hm);
 	return hotmem_get_notifier_error(ctx->hm, p->id);
 }
 
@@ -312,6 +318,8 @@ static void param_set(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p
 		hotmem_set_user_reserve_kbytes(ctx->hm, (unsigned long)v);
 	else if (p->op == HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP)
 		hotmem_set_hugetlb_optimize_vmemmap(ctx->hm, v != 0);
+	else if (p->op == HMFS_CH_WATERMARK_BOOST_FACTOR)
+		(void)hotmem_set_watermark_boost_factor(ctx->hm, v); /* parsed: 0..INT_MAX */
 	else
 		hotmem_set_notifier_error(ctx->hm, p->id, (int)v);
 }
@@ -2895,6 +2903,7 @@ static const unsigned int change_keys[] = {
 	[HMFS_CH_VM_RESERVE] = K(PARAMS),
 	[HMFS_CH_VM_WMARK] = K(PARAMS),
 	[HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP] = K(PARAMS),
+	[HMFS_CH_WATERMARK_BOOST_FACTOR] = K(PARAMS),
 };
 #undef POOL
 #undef K
@@ -5350,6 +5359,9 @@ void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 	/* after the pool, whose restore took its pages as the command line says */
 	if ((v = hmfs_json_get(p, "hugetlb-optimize-vmemmap", json_type_int)))
 		hotmem_set_hugetlb_optimize_vmemmap(ctx->hm, json_object_get_int(v) != 0);
+	/* a file from before it: the command line's (sysctl.vm.watermark_boost_factor=) stays */
+	if ((v = hmfs_json_get(p, "watermark-boost-factor", json_type_int)))
+		(void)hotmem_set_watermark_boost_factor(ctx->hm, json_object_get_int64(v));
 	/* raised only: an undo keeps the number an undone device_add took */
 	if ((v = hmfs_json_get(p, "anon-count", json_type_int)) &&
 	    json_object_get_uint64(v) <= UINT_MAX)

@@ -149,6 +149,8 @@ int hmu_sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, long
 	X("nr_overcommit_hugepages", NR_OVERCOMMIT)                                                \
 	/* the watermarks' own (zoneinfo's min, low, high, protection): 6.12 page_alloc_sysctl_table */ \
 	X("min_free_kbytes", MIN_FREE_KBYTES)                                                      \
+	/* the watermark boost's cap (6.12 boost_watermark()), in that table: proc_dointvec_minmax() */ \
+	X("watermark_boost_factor", WATERMARK_BOOST_FACTOR)                                        \
 	X("watermark_scale_factor", WATERMARK_SCALE_FACTOR)                                        \
 	X("lowmem_reserve_ratio", LOWMEM_RESERVE_RATIO)                                            \
 	/* 6.12 mm/hugetlb_vmemmap.c hugetlb_vmemmap_sysctls[]: proc_dobool() */                   \

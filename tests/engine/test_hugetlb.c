@@ -2126,7 +2126,7 @@ static void test_explain_counts_the_hvo_restore_of_the_dissolve(void **state)
 	 * with it the node's kswapd gives up over alloc_kernel_all()'s
 	 * operations and the failed offline's boost stays on the marks
 	 */
-	assert_int_equal(set_watermark_boost_factor(hm, 0), 0);
+	assert_int_equal(hotmem_set_watermark_boost_factor(hm, 0), 0);
 	pool_in_block32(hm, 64);
 	assert_int_equal(hotmem_explain(hm, 32, ex), 0);
 	assert_int_equal(ex->nr_hugetlb_free, 63);
@@ -2579,8 +2579,8 @@ static void test_watermark_boost_factor_sets_the_cap(void **state)
 	(void)state;
 	assert_int_equal(hotmem_hugetlb_free(hm, 16), 16);
 	movable_blocks_full(hm, 2);
-	assert_int_equal(set_watermark_boost_factor(hm, -1), -EINVAL);
-	assert_int_equal(set_watermark_boost_factor(hm, 0), 0);
+	assert_int_equal(hotmem_set_watermark_boost_factor(hm, -1), -EINVAL);
+	assert_int_equal(hotmem_set_watermark_boost_factor(hm, 0), 0);
 	for (n = 0; n < 100; n++) {
 		assert_non_null(dma32_unmovable_op(hm));
 		assert_int_equal(z->watermark_boost, 0);
@@ -2589,7 +2589,7 @@ static void test_watermark_boost_factor_sets_the_cap(void **state)
 	/* a cap between one pageblock and two: the second rise stops at it */
 	assert_in_range(z->_watermark[WMARK_HIGH], pageblock_nr_pages + 1,
 			2 * pageblock_nr_pages - 1);
-	assert_int_equal(set_watermark_boost_factor(hm, 10000), 0);
+	assert_int_equal(hotmem_set_watermark_boost_factor(hm, 10000), 0);
 	for (n = 0; n < 100000 && dma32_unmovable_op(hm); n++)
 		;
 	assert_int_equal(pgdat->kswapd_failures, 16);

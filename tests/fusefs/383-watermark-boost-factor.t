@@ -2,9 +2,8 @@
 # vm.watermark_boost_factor, as 6.12's boost_watermark() reads it: 0
 # disables the watermark boost ("if (!watermark_boost_factor) return
 # false;"), any other value caps it at factor/10000 of the high mark
-# (tests/engine/test_hugetlb.c checks a cap of 10000).  hotmemfs serves
-# no /proc/sys/vm/watermark_boost_factor yet: the boot's
-# sysctl.vm.watermark_boost_factor= word sets it, as a 6.12 kernel's
+# (tests/engine/test_hugetlb.c checks a cap of 10000).  The boot's
+# sysctl.vm.watermark_boost_factor= word sets it (its file: 384), as a 6.12 kernel's
 # do_sysctl_args() writes it, its handler proc_dointvec_minmax() from 0
 # (-1 is "invalid value", the factor left at 15000).  The machine:
 # tests/fusefs/369's, qemu-512m's 6.12.117 guest placement with its
