@@ -356,6 +356,23 @@ static void cmdline_refused(const char *err)
 }
 
 /*
+ * @cmdline on @cfg, a profile's machine (hotmem_config_profile() took it
+ * valid): a word the parser takes can still ask for what this machine
+ * cannot be -- hugepages=2:4 where node 2 is possible but not online at
+ * boot (hugepages_check_online()) -- which validate() refuses; that is
+ * the command line's fault too, and cannot mend by itself any more than
+ * a word the parser refused (reread39 R2: it was "cannot boot the
+ * machine" and exit 1, a restart loop under systemd)
+ */
+static int cmdline_config(struct hotmem_config *cfg, const char *cmdline, char *err,
+			  size_t errlen)
+{
+	int ret = hotmem_config_parse_cmdline(cfg, cmdline, err, errlen);
+
+	return ret ? ret : hotmem_config_validate(cfg, err, errlen);
+}
+
+/*
  * An explicit --profile or --cmdline that cannot be read is refused
  * before the state file is opened (its directory made, its lock taken):
  * a start refused for its own options touches nothing of the host's
@@ -385,8 +402,15 @@ static int check_explicit_machine(const struct opts *o, struct parsed_profile **
 		goto out;
 	}
 	*cfg = pp->cfg;
+	/*
+	 * the machine whole only on an explicit --profile: without one it is
+	 * a state file's, not yet read -- "default" here would refuse
+	 * hugepages=1:4 that the file's numa2 takes; boot_cmdline() checks
+	 * it on the machine it boots
+	 */
 	if (o->cmdline && o->cmdline[0])
-		ret = hotmem_config_parse_cmdline(cfg, o->cmdline, err, sizeof(err));
+		ret = profile ? cmdline_config(cfg, o->cmdline, err, sizeof(err)) :
+				hotmem_config_parse_cmdline(cfg, o->cmdline, err, sizeof(err));
 	if (ret) {
 		cmdline_refused(err);
 		goto out;
@@ -633,7 +657,7 @@ static int boot_cmdline(struct hmfs_ctx *ctx, const char *state, bool journal, b
 
 	if (!ctx->cmdline[0])
 		return 0;
-	ret = hotmem_config_parse_cmdline(&ctx->cfg, ctx->cmdline, err, sizeof(err));
+	ret = cmdline_config(&ctx->cfg, ctx->cmdline, err, sizeof(err));
 	if (ret) {
 		if (state)
 			state_cmdline_refused(err, state, journal);

@@ -5,6 +5,8 @@
 # and the log.  Said as a C string writes them (fusefs/shown.h, as
 # tests/fusefs/388's words), both where --cmdline is checked before the
 # state file is opened and where the file's own line boots (tidy36).
+# A word the parser takes but validate() refuses is refused the same
+# way (reread39 R2, checks 13-19).
 . "$(dirname "$0")/lib.sh"
 require_env
 BAD="memhp_default_state=it's\x1b[2J"     # what the file holds, in Python
@@ -42,4 +44,30 @@ INVOCATION_ID=fix38b start_refused "the same under systemd" 78 "refusing to star
 	--control "$CTL" --state "$STATE" --profile default "$MNT"
 grep -qF -- "mv $STATE $STATE.bad && mv $STATE.journal $STATE.journal.bad && systemctl restart hotmemfs" "$TMP/out"
 tap_ok $? "... saying the way out with systemctl restart"
+
+# A word the parser takes but the machine refuses (validate():
+# hugepages=2:4 where node 2 is possible, not online at boot) is the
+# command line's fault all the same: the same words and exit 78, not
+# "cannot boot the machine" and exit 1, which hotmemfs.service restarts
+# for ever (reread39 R2)
+NOTONLINE="hugepages=2:4: node 2 is not online at boot"
+start_refused "--cmdline a word validate() refuses" 78 \
+	"^hotmemfs: --cmdline: $NOTONLINE" \
+	--control "$CTL" --state "$STATE" --fresh --profile numa2 --cmdline "hugepages=2:4" "$MNT"
+! grep -qF "cannot boot the machine" "$TMP/out"
+tap_ok $? "... not said as a machine that cannot boot"
+mount_fs "hotmemfs mounts numa2" --profile numa2 --fresh
+stop_fs
+state_machine_edit 'm["cmdline"] = "hugepages=2:4"'
+start_refused "the state file's cmdline a word validate() refuses" 78 \
+	"^hotmemfs: state file $STATE: its command line is refused: $NOTONLINE" \
+	--control "$CTL" --state "$STATE" --profile numa2 "$MNT"
+grep -qF -- "(mv $STATE $STATE.bad && mv $STATE.journal $STATE.journal.bad) or start with --fresh" "$TMP/out"
+tap_ok $? "... saying the way out"
+# without --profile the machine is the state file's, not default's: a
+# word for its node 1 (numa2's, not default's) is taken there
+mount_fs "hotmemfs mounts numa2 with hugepages=1:4" --profile numa2 --fresh --cmdline "hugepages=1:4"
+stop_fs
+mount_fs "... restored with the same --cmdline, no --profile" --cmdline "hugepages=1:4"
+stop_fs
 done_testing
