@@ -65,11 +65,13 @@ struct hmd_block {
 	bool offlined;
 	/*
 	 * its memoryN directory's st_dev and st_ino when it was marked
-	 * offlined, ino 0: not known; another inode on the same device is
-	 * new memory under its number, the mark dropped (offlined.c,
-	 * reread38 R2)
+	 * offlined, ino 0: not known; and the unique id of the mount it was
+	 * read through (statx STATX_MNT_ID_UNIQUE), 0: not known.  Another
+	 * inode in the same mount (or on the same sysfs device) is new
+	 * memory under its number, the mark dropped (offlined.c, reread38
+	 * R2, reread39 R1)
 	 */
-	unsigned long long offlined_dev, offlined_ino;
+	unsigned long long offlined_dev, offlined_ino, offlined_mnt;
 	/*
 	 * online in a dry run's model only (its "would write" counted, as
 	 * later decisions must see it), never written: the kernel's offline

@@ -16,14 +16,16 @@
  *
  * The file: line 1 "boot_id ID sysroot PATH", line 2 the blocks ("16,20-23",
  * empty: none), line 3 "ino" and each listed block's memoryN
- * "st_dev:st_ino", in the list's order: which memory it was.  A block
- * removed and added again under its number while hotmemd was down is new
- * memory, and its directory a new one, with an inode number never given
- * before this boot (other_memory() says why); hotmemfs gives each
- * block's incarnation its own key (within one mount: another st_dev, the
- * numbers are not compared).  A mark whose directory is another is
+ * "st_dev:st_ino", in the list's order: which memory it was; line 4
+ * "mnt" and the unique id of the mount each was read through (0: not
+ * known), in the same order.  A block removed and added again under its
+ * number while hotmemd was down is new memory, and its directory a new
+ * one, with an inode number never given before in that mount
+ * (other_memory() says why).  A mark whose directory is another is
  * dropped (reread38 R2).  A record without line 3 (written before
- * 2026-12-03) keeps its marks.
+ * 2026-12-03) keeps its marks; one without line 4 (before 2026-12-04)
+ * too, but on sysfs (reread39 R1).  Line 4 is a line of its own so that
+ * an older hotmemd reads lines 1-3 as it wrote them.
  *
  * ID is the sysroot's /proc/sys/kernel/random/boot_id where it has one
  * (hotmemfs's, kept in its state file), else this host's: a record of
@@ -37,7 +39,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -56,18 +61,31 @@ static void offlined_key(struct hmd *d, char *key, size_t len)
 	snprintf(key, len, "boot_id %s sysroot %s", id, d->cfg.sysroot);
 }
 
-/* memory@id's directory's st_dev and st_ino; false when it cannot be read */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U /* include/uapi/linux/stat.h, Linux 6.8+ */
+#endif
+
+/*
+ * memory@id's directory's st_dev and st_ino, and the unique id of the
+ * mount it is read through (@mnt 0: not known, a kernel before 6.8, whose
+ * statx leaves STATX_MNT_ID_UNIQUE out of stx_mask); false when it cannot
+ * be read.  6.12 fs/stat.c vfs_statx_path(): the id is
+ * real_mount(mnt)->mnt_id_unique, never given to another mount this boot.
+ */
 static bool block_ino(const struct hmd *d, unsigned long id, unsigned long long *dev,
-		      unsigned long long *ino)
+		      unsigned long long *ino, unsigned long long *mnt)
 {
 	char name[32];
-	struct stat st;
+	struct statx stx;
 
 	snprintf(name, sizeof(name), "memory%lu", id);
-	if (d->memdir_fd < 0 || fstatat(d->memdir_fd, name, &st, 0))
+	if (d->memdir_fd < 0 ||
+	    statx(d->memdir_fd, name, AT_NO_AUTOMOUNT, STATX_INO | STATX_MNT_ID_UNIQUE, &stx) ||
+	    !(stx.stx_mask & STATX_INO))
 		return false;
-	*dev = st.st_dev;
-	*ino = st.st_ino;
+	*dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	*ino = stx.stx_ino;
+	*mnt = stx.stx_mask & STATX_MNT_ID_UNIQUE ? stx.stx_mnt_id : 0;
 	return true;
 }
 
@@ -98,11 +116,24 @@ static void format_inos(const struct hmd *d, FILE *f)
 	fputc('\n', f);
 }
 
+/* line 4: "mnt" and the marked blocks' mount ids, in line 2's order */
+static void format_mnts(const struct hmd *d, FILE *f)
+{
+	unsigned long i;
+
+	fputs("mnt", f);
+	for (i = 0; i < d->nblk; i++)
+		if (d->blk[i].offlined)
+			fprintf(f, " %llu", d->blk[i].offlined_mnt);
+	fputc('\n', f);
+}
+
 static void fill_record(struct hmd *d, FILE *f, const void *arg)
 {
 	fprintf(f, "%s\n", d->offlined_key);
 	hmd_format_list(d, f, marked);
 	format_inos(d, f);
+	format_mnts(d, f);
 }
 
 /*
@@ -186,9 +217,9 @@ void hmd_offlined_set(struct hmd *d, unsigned long id, bool offlined)
 		return;
 	b->offlined = offlined;
 	/* which memory was offlined: its directory (the file's comment) */
-	b->offlined_dev = b->offlined_ino = 0;
-	if (offlined && !block_ino(d, id, &b->offlined_dev, &b->offlined_ino))
-		b->offlined_dev = b->offlined_ino = 0;
+	b->offlined_dev = b->offlined_ino = b->offlined_mnt = 0;
+	if (offlined && !block_ino(d, id, &b->offlined_dev, &b->offlined_ino, &b->offlined_mnt))
+		b->offlined_dev = b->offlined_ino = b->offlined_mnt = 0;
 	offlined_schedule(d);
 }
 
@@ -211,6 +242,30 @@ static bool inos_valid(const char *s)
 	return true;
 }
 
+/* line 4 as format_mnts() writes it: "mnt", then " ID" for each listed block */
+static bool mnts_valid(const char *s)
+{
+	if (strncmp(s, "mnt", 3))
+		return false;
+	for (s += 3; *s; s++)
+		if (*s != ' ' && (*s < '0' || *s > '9'))
+			return false;
+	return true;
+}
+
+/* the next " ID" of line 4 at *@s (0: none left) */
+static unsigned long long next_mnt(const char **s)
+{
+	char *end;
+	unsigned long long mnt;
+
+	if (!*s || !**s)
+		return 0;
+	mnt = strtoull(*s, &end, 10);
+	*s = end;
+	return mnt;
+}
+
 /* the next "DEV:INO" of line 3 at *@s (both 0: none left, or not that form) */
 static void next_ino(const char **s, unsigned long long *dev, unsigned long long *ino)
 {
@@ -228,35 +283,38 @@ static void next_ino(const char **s, unsigned long long *dev, unsigned long long
 }
 
 /*
- * The record's blocks marked with the st_ino each had, if it is of this
- * boot (@key): present offline blocks only.  Line 3 is optional (a record
- * of before it: the marks kept, their memory not known).
+ * The record's blocks marked with the st_ino each had and the mount it was
+ * read through, if it is of this boot (@key): present offline blocks
+ * only.  Lines 3 and 4 are optional (a record of before them: the marks
+ * kept, their memory or mount not known).
  */
-static void apply_record(struct hmd *d, const char *list, const char *inos)
+static void apply_record(struct hmd *d, const char *list, const char *inos, const char *mnts)
 {
-	const char *at = inos ? inos + 3 : NULL;
+	const char *at = inos ? inos + 3 : NULL, *mat = mnts ? mnts + 3 : NULL;
 	unsigned long i;
 
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
-		unsigned long long dev, ino;
+		unsigned long long dev, ino, mnt;
 
 		if (!hmd_in_list(list, i))
 			continue;
 		next_ino(&at, &dev, &ino);
+		mnt = next_mnt(&mat);
 		if (b->present && !b->online) {
 			b->offlined = true;
 			b->offlined_dev = dev;
 			b->offlined_ino = ino;
+			b->offlined_mnt = mnt;
 		}
 	}
 }
 
 static void load_record(struct hmd *d, const char *key)
 {
-	char path[HMD_PATH_MAX + 16], *line = NULL, *list = NULL, *inos = NULL;
-	size_t line_cap = 0, list_cap = 0, inos_cap = 0;
-	bool has_inos;
+	char path[HMD_PATH_MAX + 16], *line = NULL, *list = NULL, *inos = NULL, *mnts = NULL;
+	size_t line_cap = 0, list_cap = 0, inos_cap = 0, mnts_cap = 0;
+	bool has_inos, has_mnts = false;
 	FILE *f;
 
 	offlined_path(d, path, sizeof(path));
@@ -277,17 +335,26 @@ static void load_record(struct hmd *d, const char *key)
 			inos);
 		goto out;
 	}
+	if (has_inos)
+		has_mnts = read_line(f, &mnts, &mnts_cap);
+	if (has_mnts && !mnts_valid(mnts)) {
+		hmd_log(d, LOG_WARNING,
+			"%s: line 4 '%s' is not \"mnt\" and the blocks' mount ids: ignored", path,
+			mnts);
+		goto out;
+	}
 	if (strcmp(line, key)) {
 		hmd_log(d, LOG_INFO, "%s is of another boot or sysroot (\"%s\"): ignored", path,
 			line);
 		goto out;
 	}
-	apply_record(d, list, has_inos ? inos : NULL);
+	apply_record(d, list, has_inos ? inos : NULL, has_mnts ? mnts : NULL);
 out:
 	fclose(f);
 	free(line);
 	free(list);
 	free(inos);
+	free(mnts);
 }
 
 /*
@@ -312,20 +379,65 @@ out:
  * repeats an inode number after 2^31 node creations: a reused number
  * there keeps a mark on new memory (left offline, as before R2).
  *
- * On another device the numbers say nothing: sysfs keeps its device for
- * the boot (a sysfs mount in another network namespace is another
- * superblock, another st_dev, over the same kernfs root), a new one is a
- * new hotmemfs mount (a restart of it: its incarnation keys, hence inode
- * numbers, are per mount), and the mark holds as a record of this boot.
+ * So on sysfs the numbers are compared on the same device (a sysfs
+ * mount in another network namespace is another superblock, another
+ * st_dev, over the same kernfs root: not compared, the mark holds).
+ *
+ * Elsewhere -- hotmemfs, a FUSE filesystem -- only within one mount
+ * (reread39 R1).  A device number says nothing there: a FUSE mount takes
+ * an anonymous one (6.12 fs/super.c get_anon_bdev(): ida_alloc_range(),
+ * the lowest free), so hotmemfs restarted while hotmemd is down --
+ * systemctl restart hotmemfs with hotmemd-emulation.conf (BindsTo=,
+ * After=) -- gets the old number back, and it numbers each block's
+ * incarnations anew per mount (fusefs/incarn.c): a block removed and
+ * added once before the restart has another st_ino as the same memory.
+ * The mount's unique id (statx STATX_MNT_ID_UNIQUE, Linux 6.8+) is never
+ * given again this boot: the numbers are compared when the recorded and
+ * present ids are both known and equal, else the mark holds as a record
+ * of this boot.  Sysfs is not held to it: systemd makes hotmemd.service a
+ * new mount namespace at each start (ProtectSystem=), every mount in it
+ * a copy with a new id, and kernfs's numbers need none.
  */
-static bool other_memory(struct hmd *d, unsigned long id, const struct hmd_block *b)
+static bool same_numbering(const struct hmd *d, const struct hmd_block *b, unsigned long long dev,
+			   unsigned long long mnt)
 {
-	unsigned long long dev, ino;
+	struct statfs sf;
 
-	if (!b->offlined_ino || !block_ino(d, id, &dev, &ino))
+	if (dev != b->offlined_dev)
 		return false;
-	if (dev != b->offlined_dev || ino == b->offlined_ino)
+	if (mnt && mnt == b->offlined_mnt)
+		return true;
+	return !fstatfs(d->memdir_fd, &sf) && sf.f_type == SYSFS_MAGIC;
+}
+
+/*
+ * A mark held whose directory could not be compared (another mount, a
+ * record without its inode or mount): the memory it is of from now on is
+ * the one present, left offline as the admin's -- so that its removal and
+ * addition in this mount is told at a later start.  Written with the
+ * coldplug's record (hmd_offlined_load()).
+ */
+static void anchor(struct hmd *d, struct hmd_block *b, unsigned long long dev,
+		   unsigned long long ino, unsigned long long mnt)
+{
+	if (b->offlined_dev == dev && b->offlined_ino == ino && b->offlined_mnt == mnt)
+		return;
+	b->offlined_dev = dev;
+	b->offlined_ino = ino;
+	b->offlined_mnt = mnt;
+	d->offlined_unsaved = true;
+}
+
+static bool other_memory(struct hmd *d, unsigned long id, struct hmd_block *b)
+{
+	unsigned long long dev, ino, mnt;
+
+	if (!block_ino(d, id, &dev, &ino, &mnt))
 		return false;
+	if (!b->offlined_ino || !same_numbering(d, b, dev, mnt) || ino == b->offlined_ino) {
+		anchor(d, b, dev, ino, mnt);
+		return false;
+	}
 	hmd_log_ev(d, LOG_INFO, HMD_MSGID_DECISION, id, NULL, NULL, 0,
 		   "not the memory offlined by someone else this boot (its directory is new: removed and added again): decided as any");
 	return true;
