@@ -17,7 +17,7 @@
  * proc/cmdline and sys/kernel/mm/hugepages (the boot parameters and the
  * HugeTLB pool, which memory/ does not show: note29), and
  * proc/sys/vm/hugetlb_optimize_vmemmap (HVO, switched at run time),
- * watermark_scale_factor and lowmem_reserve_ratio, and
+ * watermark_scale_factor, lowmem_reserve_ratio and watermark_boost_factor, and
  * sys/firmware/memmap (the firmware's e820 table, which a profile's e820
  * lines give).  And DIR/dmesg, the log's boot reservation lines
  * (hmfs_export_boot_log(), written by hotmemctl from its dmesg request).
@@ -62,6 +62,8 @@ static const char *const trees[] = {
 	 */
 	"proc/sys/vm/watermark_scale_factor",
 	"proc/sys/vm/lowmem_reserve_ratio",
+	/* boost_watermark()'s factor (written at run time since kswap39) */
+	"proc/sys/vm/watermark_boost_factor",
 	/* the DIMM slots (PNP0C80:xx), as links: hotmem profile --from-sysfs counts them */
 	"sys/bus/acpi/devices",
 	/*

@@ -1923,8 +1923,9 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 
 /*
  * The run-time vm sysctls, each as the dump holds it (proc/sys/vm/NAME;
- * hotmemctl export copies watermark_scale_factor, lowmem_reserve_ratio
- * and sys/kernel/mm/hugepages, a live "/" has them all) and as a boot of
+ * hotmemctl export copies watermark_scale_factor, lowmem_reserve_ratio,
+ * watermark_boost_factor and sys/kernel/mm/hugepages, a live "/" has them
+ * all) and as a boot of
  * the profile leaves it (fs_vm, by the index here)
  */
 static const struct {
@@ -1937,6 +1938,7 @@ static const struct {
 	{ "lowmem_reserve_ratio", NULL },
 	{ "user_reserve_kbytes", NULL },
 	{ "admin_reserve_kbytes", NULL },
+	{ "watermark_boost_factor", NULL },
 };
 #define NR_RUN_TIME_VM (sizeof(run_time_vm) / sizeof(run_time_vm[0]))
 
@@ -1944,7 +1946,7 @@ static const struct {
 static void vm_value(const struct fs_vm *vm, size_t i, char *buf, size_t len)
 {
 	const unsigned long ul[] = { vm->overcommit, vm->min_free_kbytes, (unsigned long)vm->wsf, 0,
-				     vm->user_reserve_kbytes, vm->admin_reserve_kbytes };
+				     vm->user_reserve_kbytes, vm->admin_reserve_kbytes, (unsigned long)vm->wbf };
 	size_t n = 0;
 
 	if (i != 3) {

@@ -45,6 +45,7 @@ struct fs_vm {
 	int hvo;			/* hugetlb_optimize_vmemmap */
 	unsigned long min_free_kbytes;
 	int wsf, ratio[HM_MAX_NR_ZONES];
+	int wbf;			/* watermark_boost_factor */
 	unsigned long user_reserve_kbytes, admin_reserve_kbytes;
 };
 

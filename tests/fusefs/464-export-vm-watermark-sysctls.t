@@ -1,8 +1,10 @@
 #!/bin/bash
 # hotmemctl export DIR -> hotmem profile --from-sysfs DIR carries the
 # watermark sysctls an operator wrote: export copies
-# proc/sys/vm/watermark_scale_factor and lowmem_reserve_ratio, from-sysfs
-# writes the values that differ from 6.12's boot (10; 256 256 32 0 0) as
+# proc/sys/vm/watermark_scale_factor, lowmem_reserve_ratio and
+# watermark_boost_factor (since lead39: it was written but not carried),
+# from-sysfs writes the values that differ from 6.12's boot (10; 256 256
+# 32 0 0; 15000) as
 # sysctl.vm.* words on the cmdline line -- last, after proc/cmdline's own,
 # so that they win as the kernel applies the words in their order; a value
 # proc/cmdline's words already boot gets none, so a machine nothing was
@@ -27,19 +29,20 @@ is "$(cmdline_of "$TMP/s.profile")" "hotmem.kernel_alloc=off sysctl.vm.watermark
 	"nothing changed: export -> from-sysfs gives the line it booted with"
 is "$(w "$MNT/$V/watermark_scale_factor" 300)" ret=3 "watermark_scale_factor <- 300"
 is "$(w "$MNT/$V/lowmem_reserve_ratio" '128 64 16 0 0')" ret=13 "lowmem_reserve_ratio <- '128 64 16 0 0'"
+is "$(w "$MNT/$V/watermark_boost_factor" 0)" ret=1 "watermark_boost_factor <- 0"
 ctl export "$TMP/a" >/dev/null
 tap_ok $? "exported"
-is "$(cat "$TMP/a/$V/watermark_scale_factor") $(tr '\t' , <"$TMP/a/$V/lowmem_reserve_ratio")" \
-	"300 128,64,16,0,0" "... with proc/sys/vm/watermark_scale_factor and lowmem_reserve_ratio"
+is "$(cat "$TMP/a/$V/watermark_scale_factor") $(tr '\t' , <"$TMP/a/$V/lowmem_reserve_ratio") $(cat "$TMP/a/$V/watermark_boost_factor")" \
+	"300 128,64,16,0,0 0" "... with proc/sys/vm/watermark_scale_factor, lowmem_reserve_ratio and watermark_boost_factor"
 "$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
 tap_ok $? "hotmem profile --from-sysfs"
 is "$(cmdline_of "$TMP/a.profile")" \
-	'hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=50 sysctl.vm.watermark_scale_factor=300 sysctl.vm.lowmem_reserve_ratio="128 64 16 0 0"' \
+	'hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=50 sysctl.vm.watermark_scale_factor=300 sysctl.vm.lowmem_reserve_ratio="128 64 16 0 0" sysctl.vm.watermark_boost_factor=0' \
 	"... the cmdline line: proc/cmdline's words, then the values now as sysctl.vm.* words"
 stop_fs
 mount_fs "the profile mounted" --fresh -S none --profile "$TMP/a.profile"
-is "$(cat "$MNT/$V/watermark_scale_factor") $(tr '\t' , <"$MNT/$V/lowmem_reserve_ratio")" \
-	"300 128,64,16,0,0" "... boots with the values written at run time"
+is "$(cat "$MNT/$V/watermark_scale_factor") $(tr '\t' , <"$MNT/$V/lowmem_reserve_ratio") $(cat "$MNT/$V/watermark_boost_factor")" \
+	"300 128,64,16,0,0 0" "... boots with the values written at run time"
 is "$(ctl dmesg | grep -c 'sysctl parameter')" 0 "... none refused"
 stop_fs
 
@@ -48,6 +51,7 @@ stop_fs
 # R4), said -- an operator's value, or khugepaged's
 cp -r "$TMP/a" "$TMP/v"
 printf '10\n' >"$TMP/v/$V/watermark_scale_factor"
+printf '15000\n' >"$TMP/v/$V/watermark_boost_factor"
 printf '256\t256\t32\t0\t0\n' >"$TMP/v/$V/lowmem_reserve_ratio"
 echo 128 >"$TMP/v/$V/min_free_kbytes"
 "$HM" profile --from-sysfs "$TMP/v" -o "$TMP/v.profile" 2>"$TMP/v.notes"
