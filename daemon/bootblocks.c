@@ -193,13 +193,15 @@ static bool parse_node_line(const char *line, int *n, long *k, long *m)
  * tool (the file is written by rename after fsync(), statefile.c: not a
  * crash).  Taken as it was, "O-15" read as block 0: boot memory of one
  * block, and auto-movable put DIMMs in Normal (abuse25a B5).  Said at
- * warning; not used.
+ * warning, the line's start only (HMD_QUOTE: a whole long line cut the
+ * message before "re-anchoring", reread39); not used.
  */
 static bool damaged(struct hmd *d, const char *path, int lineno, const char *line, const char *what)
 {
 	hmd_log(d, LOG_WARNING,
-		"%s: line %d '%s' is not %s: re-anchoring boot memory from what this machine shows now",
-		path, lineno, line, what);
+		"%s: line %d '" HMD_QUOTE_FMT
+		"' is not %s: re-anchoring boot memory from what this machine shows now",
+		path, lineno, HMD_QUOTE(line), what);
 	return false;
 }
 

@@ -331,21 +331,24 @@ static void load_record(struct hmd *d, const char *key)
 	has_inos = read_line(f, &inos, &inos_cap);
 	if (has_inos && !inos_valid(inos)) {
 		hmd_log(d, LOG_WARNING,
-			"%s: line 3 '%s' is not \"ino\" and the blocks' inode numbers: ignored", path,
-			inos);
+			"%s: line 3 '" HMD_QUOTE_FMT
+			"' is not \"ino\" and the blocks' inode numbers: ignored",
+			path, HMD_QUOTE(inos));
 		goto out;
 	}
 	if (has_inos)
 		has_mnts = read_line(f, &mnts, &mnts_cap);
 	if (has_mnts && !mnts_valid(mnts)) {
 		hmd_log(d, LOG_WARNING,
-			"%s: line 4 '%s' is not \"mnt\" and the blocks' mount ids: ignored", path,
-			mnts);
+			"%s: line 4 '" HMD_QUOTE_FMT
+			"' is not \"mnt\" and the blocks' mount ids: ignored",
+			path, HMD_QUOTE(mnts));
 		goto out;
 	}
 	if (strcmp(line, key)) {
-		hmd_log(d, LOG_INFO, "%s is of another boot or sysroot (\"%s\"): ignored", path,
-			line);
+		hmd_log(d, LOG_INFO,
+			"%s is of another boot or sysroot (\"" HMD_QUOTE_FMT "\"): ignored", path,
+			HMD_QUOTE(line));
 		goto out;
 	}
 	apply_record(d, list, has_inos ? inos : NULL, has_mnts ? mnts : NULL);
