@@ -1108,19 +1108,26 @@ static void word_append(char *buf, size_t len, size_t *n, const char *word)
  */
 size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len)
 {
-	char env[HM_CMDLINE_MAX_ENVS][512], tok[sizeof(cfg->cmdline)];
+	/*
+	 * each word is parsed into @words after the environment's kept so far:
+	 * as envp_init[] points into the command line, an environment word is
+	 * whole however long (the words with their NULs fit the line's bytes,
+	 * each word a blank shorter than what it took of the line but the last)
+	 */
+	char words[sizeof(cfg->cmdline) + 1], *tok = words;
+	const char *env[HM_CMDLINE_MAX_ENVS];
 	size_t n = 0, nr_env = 0;
 	const char *p = cfg->cmdline;
 
 	buf[0] = '\0';
-	while (hotmem_cmdline_next(&p, tok, sizeof(tok)) > 0) {
+	while (hotmem_cmdline_next(&p, tok, sizeof(words) - (size_t)(tok - words)) > 0) {
 		char *eq = strchr(tok, '=');
 		size_t namelen = eq ? (size_t)(eq - tok) : strlen(tok);
-		char name[512];
+		char name[sizeof(cfg->cmdline)];
 		size_t i;
 
 		snprintf(name, sizeof(name), "%.*s", (int)namelen, tok);
-		if (memchr(name, '.', namelen) || hotmem_models(name) || kernel_knows(name))
+		if (memchr(tok, '.', namelen) || hotmem_models(name) || kernel_knows(name))
 			continue;
 		if (!eq) {
 			word_append(buf, len, &n, tok);
@@ -1130,7 +1137,8 @@ size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *
 			if (!strncmp(env[i], tok, namelen + 1))
 				break;
 		if (i < HM_CMDLINE_MAX_ENVS) {
-			snprintf(env[i], sizeof(env[i]), "%s", tok);
+			env[i] = tok;
+			tok += strlen(tok) + 1;
 			if (i == nr_env)
 				nr_env++;
 		}

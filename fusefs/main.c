@@ -559,6 +559,8 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journ
 	char sprof[PATH_MAX] = "", scmd[sizeof(ctx->cmdline) + 1] = "", err[STATE_ERRLEN];
 	char canon[PATH_MAX];
 	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
+	const char *cmd;
+	size_t n;
 	int ret;
 
 	ret = o->state ? hmfs_state_peek_config(o->state, sprof, sizeof(sprof), scmd, sizeof(scmd),
@@ -577,10 +579,17 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journ
 		 profile ? profile :
 		 ret	 ? "default" :
 			   sprof);
-	snprintf(ctx->cmdline, sizeof(ctx->cmdline), "%s",
-		 o->cmdline ? o->cmdline :
-		 ret	    ? "" :
-			      scmd);
+	cmd = o->cmdline ? o->cmdline :
+	      ret	 ? "" :
+			   scmd;
+	/*
+	 * a copy, not snprintf(): scmd is a byte longer than ctx->cmdline (its
+	 * longer line was refused above), which gcc's -Wformat-truncation
+	 * finds at -O0 (the faults-san build); --cmdline's length boot() says
+	 */
+	n = strnlen(cmd, sizeof(ctx->cmdline) - 1);
+	memcpy(ctx->cmdline, cmd, n);
+	ctx->cmdline[n] = '\0';
 	if (!ret && (strcmp(ctx->profile, sprof) || strcmp(ctx->cmdline, scmd))) {
 		/* the file's words, escaped: anyone's text (shown.h) */
 		static char sp[4 * sizeof(sprof) + 1], sc[4 * sizeof(scmd) + 1];

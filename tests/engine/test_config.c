@@ -1275,6 +1275,28 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 }
 
 /*
+ * Since the line holds x86's 2047 bytes, a word can be longer than 511:
+ * init's environment points into the command line (envp_init[]), so a
+ * long one is listed whole, and a long name too (the list kept them in
+ * 512-byte copies, cut, and read a name past its copy's end)
+ */
+static void test_unknown_bootoptions_long_words_whole(void **state)
+{
+	struct hotmem_config cfg;
+	char err[256], line[2048], want[2048], buf[4096];
+	int a = 1200, b = 700;
+
+	(void)state;
+	hotmem_config_default(&cfg);
+	/* an environment word of 1200 bytes, an argument of 700, a second environment word */
+	snprintf(line, sizeof(line), "X=%0*d %0*d Y=2", a - 2, 0, b, 0);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, line, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%0*d X=%0*d Y=2", b, 0, a - 2, 0);
+	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, want);
+}
+
+/*
  * Command lines given one after another (a profile's cmdline lines, then
  * --cmdline) are the machine's one command line, in order: /proc/cmdline
  * and the log's "Kernel command line:" show the whole of it, as a guest's
@@ -1339,6 +1361,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_possible_nodes),
 		cmocka_unit_test(test_describe_is_the_machine),
 		cmocka_unit_test(test_unknown_bootoptions_as_the_kernel_lists_them),
+		cmocka_unit_test(test_unknown_bootoptions_long_words_whole),
 		cmocka_unit_test(test_cmdlines_add_up_in_order),
 		cmocka_unit_test(test_kernelcore_movablecore_parse),
 		cmocka_unit_test(test_boot_reserve_round_trip),
