@@ -8,9 +8,10 @@
 # one goes, so it cannot get the old inode).  The record said "this boot"
 # only, not which memory: the start left the new memory16 offline, "offlined
 # by someone else" (reread38 R2).  Now the record keeps each block's
-# st_dev:st_ino and a start onlines memory16 (not when the device is
-# another: a restarted hotmemfs's new mount numbers its own).  A record
-# line 3 that is not "ino DEV:INO..." is no record.
+# st_dev:st_ino and a start onlines memory16 (line 4: the mount it was read
+# through; not compared through another mount, or without line 4: a
+# restarted hotmemfs's new mount numbers its own).  A record line 3 that
+# is not "ino DEV:INO..." is no record.
 . "$(dirname "$0")/lib.sh"
 need_hotmemd
 need_built "$UEVENT_SEND"
@@ -53,6 +54,27 @@ check "hotmemd 5 ready" wait_for 10 ready 5
 is "$(state "$root" 16)" offline "recorded on another device: memory16 left offline"
 kill "$pid5"
 wait_exit "$pid5" 10
+
+# the same device, another inode number, but read through another mount
+# (line 4), or a record without line 4: not compared (a hotmemfs
+# restarted with the old anonymous device number numbers its own,
+# reread39 R1; tests/fusefs/436), the mark holds
+dev16=$(stat -c %d "$mem/memory16")
+key=$(sed -n 1p "$SOCK_STATE/offlined")
+printf '%s\n16\nino %s:999999\nmnt 1\n' "$key" "$dev16" >"$SOCK_STATE/offlined"
+sock_start 6 --log-level debug
+check "hotmemd 6 ready" wait_for 10 ready 6
+is "$(state "$root" 16)" offline "recorded through another mount: memory16 left offline"
+is "$(sed -n 3p "$SOCK_STATE/offlined")" "ino $(stat -c %d:%i "$mem/memory16")" \
+	"... the mark anchored to the directory present"
+kill "$pid6"
+wait_exit "$pid6" 10
+printf '%s\n16\nino %s:999999\n' "$key" "$dev16" >"$SOCK_STATE/offlined"
+sock_start 7 --log-level debug
+check "hotmemd 7 ready" wait_for 10 ready 7
+is "$(state "$root" 16)" offline "a record without line 4 (no mount id): memory16 left offline"
+kill "$pid7"
+wait_exit "$pid7" 10
 printf '%s\n' "$rec" >"$SOCK_STATE/offlined"
 
 # while hotmemd is down: the memory behind memory16 removed, new memory added
