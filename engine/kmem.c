@@ -517,9 +517,9 @@ void kmem_tick(struct hotmem *hm)
 	}
 out:
 	/*
-	 * kswapd, between operations too: what these allocations woke, and
-	 * what an operation that does not run it at its end woke (a
-	 * virtio-mem request's), before the operation this tick precedes
+	 * kswapd, between operations too: what these allocations woke, before
+	 * the operation this tick precedes (every operation that allocates
+	 * runs it at its end as well: virtio-mem's since reread39 R4)
 	 */
 	kswapd_run_pending(hm);
 }
@@ -1027,6 +1027,8 @@ void hotmem_kmem_log_rewind_end(struct hotmem *hm, unsigned long *moved)
 		}
 	}
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* what those allocated anew woke, as at any operation's end (reread39 R4) */
+	kswapd_run_pending(hm);
 }
 
 void hotmem_kmem_pause(struct hotmem *hm, bool pause)
@@ -1282,5 +1284,7 @@ int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a
 	kmem_reorder(hm, a, n, taken);
 	hm->kmem.rng = rng;
 	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	/* what those allocated anew woke, as at any operation's end (reread39 R4) */
+	kswapd_run_pending(hm);
 	return 0;
 }

@@ -1320,9 +1320,9 @@ out:
  * until the marks are set up again.  Called at the end of each
  * operation that allocates (an add, an online or offline, a workload
  * or HugeTLB allocation, a soft offline) once its locks are dropped, as
- * a thread beside it would run when it is done, and by kmem_tick()
- * between operations for whatever an operation without this call woke
- * (a virtio-mem request's).  Within the operation the boosts of its
+ * a thread beside it would run when it is done, virtio-mem's work
+ * included (virtio_mem_unlock(), reread39 R4), and by kmem_tick()
+ * between operations for what its own allocations woke.  Within the operation the boosts of its
  * fallbacks add up, as the guest's do while its kworker allocates.
  */
 void kswapd_run_pending(struct hotmem *hm)
