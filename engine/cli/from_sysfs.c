@@ -1986,40 +1986,21 @@ static bool dump_value(const struct found *f, size_t i, char *buf, size_t len)
  * there is no escape for it --, whitespace outside quotes ends the word,
  * a quote opening the word or its value is dropped, and so is one ending
  * the word then.  A word that leaves a quote open would run on into the
- * next one.
+ * next one.  The engine's own next_arg() parses it (hotmem_cmdline_next_arg()).
  */
 static bool next_arg_gives(const char *word, const char *param, const char *val)
 {
-	char buf[320], *args = buf, *v = NULL;
-	size_t i, equals = 0;
-	bool in_quote = false, quoted = false;
+	char buf[320], *name, *v;
+	const char *p = word;
+	unsigned int quotes = 0;
 
-	if (snprintf(buf, sizeof(buf), "%s", word) >= (int)sizeof(buf))
+	for (const char *c = word; *c; c++)
+		quotes += *c == '"';
+	/* one word, the whole of @word, and no quote left open (it would run on) */
+	if (quotes % 2 || !*word || hotmem_cmdline_isspace((unsigned char)*word) ||
+	    hotmem_cmdline_next_arg(&p, buf, sizeof(buf), &name, &v) != 1 || *p)
 		return false;
-	if (*args == '"') {
-		args++;
-		in_quote = quoted = true;
-	}
-	for (i = 0; args[i]; i++) {
-		if (hotmem_cmdline_isspace((unsigned char)args[i]) && !in_quote)
-			break;
-		if (!equals && args[i] == '=')
-			equals = i;
-		if (args[i] == '"')
-			in_quote = !in_quote;
-	}
-	if (args[i] || in_quote || !equals)
-		return false;
-	args[equals] = '\0';
-	v = args + equals + 1;
-	if (*v == '"') {
-		v++;
-		if (args[i - 1] == '"')
-			args[i - 1] = '\0';
-	}
-	if (quoted && i > 0 && args[i - 1] == '"')
-		args[i - 1] = '\0';
-	return !strcmp(args, param) && !strcmp(v, val);
+	return v && !strcmp(name, param) && !strcmp(v, val);
 }
 
 /*
