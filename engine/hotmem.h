@@ -1640,6 +1640,10 @@ int hotmem_user_min_free_kbytes(struct hotmem *hm);
 /* vm.watermark_scale_factor: 1..3000 (-EINVAL else), 10 at boot */
 int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor);
 int hotmem_watermark_scale_factor(struct hotmem *hm);
+/* the zones' marks still the boot's (no setup_per_zone_wmarks() since) */
+bool hotmem_wmarks_boot(struct hotmem *hm);
+/* setup_per_zone_wmarks() from the managed pages of now (a restore's) */
+void hotmem_setup_per_zone_wmarks(struct hotmem *hm);
 /*
  * vm.watermark_boost_factor: 0..INT_MAX (-EINVAL else), 15000 at boot;
  * 0 disables the watermark boost, any other value caps it at

@@ -988,6 +988,14 @@ struct hotmem {
 	int user_min_free_kbytes;
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
+	/*
+	 * The zones' marks are still the boot's postcore_initcall ones,
+	 * computed before the initrd and the init sections were freed: no
+	 * online, offline or sysctl write has set them up since (under
+	 * wmark_lock).  A state file's "boot-watermarks": a restore whose own
+	 * steps set up none puts the running machine's later ones back.
+	 */
+	bool wmarks_boot;
 	/* vm.watermark_boost_factor (6.12: 15000), lock-free reads */
 	atomic_int watermark_boost_factor;
 	/* the nodes' kswapd threads, one at a time (kswapd(), page_alloc.c) */

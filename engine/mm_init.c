@@ -928,6 +928,8 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		goto err_blocks;
 	}
 	init_per_zone_wmark_min(hm);
+	/* single-threaded still: what a later setup_per_zone_wmarks() clears */
+	hm->wmarks_boot = true;
 	/*
 	 * the initcalls' order: postcore's watermarks, then subsys's
 	 * mm/mmap.c reserves and hugetlb_init() (hugepages=, mm/Makefile

@@ -1908,6 +1908,8 @@ static void __setup_per_zone_wmarks(struct hotmem *hm)
 	const unsigned long watermark_scale_factor = (unsigned long)hm->watermark_scale_factor;
 	const unsigned long lowmem_pages = lowmem_managed_pages(hm);
 
+	/* from the managed pages of now: no longer the boot's (mm_init.c sets it after its own) */
+	hm->wmarks_boot = false;
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
@@ -2057,6 +2059,30 @@ int hotmem_watermark_scale_factor(struct hotmem *hm)
 	return wmark_sysctl_read(hm, &hm->watermark_scale_factor);
 }
 
+bool hotmem_wmarks_boot(struct hotmem *hm)
+{
+	bool boot;
+
+	pthread_mutex_lock(&hm->wmark_lock);
+	boot = hm->wmarks_boot;
+	pthread_mutex_unlock(&hm->wmark_lock);
+	return boot;
+}
+
+/*
+ * 6.12 setup_per_zone_wmarks() as a restore runs it when the saved
+ * machine's marks were set up after boot and its own steps set up none
+ * (wmark39: qemu-512m's DMA32 min 607 after a watermark_scale_factor
+ * write and an offline virtio-mem plug, 606 restored): what the saved
+ * machine's last setup computed, from the managed pages of now
+ */
+void hotmem_setup_per_zone_wmarks(struct hotmem *hm)
+{
+	pthread_mutex_lock(&hm->wmark_lock);
+	__setup_per_zone_wmarks(hm);
+	pthread_mutex_unlock(&hm->wmark_lock);
+}
+
 /*
  * 6.12 lowmem_reserve_ratio_sysctl_handler(): proc_dointvec_minmax()
  * stores each ratio parsed straight into sysctl_lowmem_reserve_ratio[]
@@ -2100,6 +2126,7 @@ struct hm_wmark_state {
 	int user_min_free_kbytes;
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
+	bool wmarks_boot;
 	struct {
 		unsigned long watermark[3];
 		unsigned long lowmem_reserve[MAX_NR_ZONES];
@@ -2116,6 +2143,7 @@ struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
 	s->min_free_kbytes = atomic_load(&hm->min_free_kbytes);
 	s->user_min_free_kbytes = hm->user_min_free_kbytes;
 	s->watermark_scale_factor = hm->watermark_scale_factor;
+	s->wmarks_boot = hm->wmarks_boot;
 	memcpy(s->lowmem_reserve_ratio, hm->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio));
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
@@ -2162,6 +2190,7 @@ void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, uns
 		atomic_store(&hm->min_free_kbytes, s->min_free_kbytes);
 		hm->user_min_free_kbytes = s->user_min_free_kbytes;
 		hm->watermark_scale_factor = s->watermark_scale_factor;
+		hm->wmarks_boot = s->wmarks_boot;
 	}
 	if (what & HM_WMARK_RESERVES)
 		memcpy(hm->lowmem_reserve_ratio, s->lowmem_reserve_ratio,

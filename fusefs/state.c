@@ -160,6 +160,13 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 			       json_object_new_int(hotmem_user_min_free_kbytes(ctx->hm)));
 	json_object_object_add(p, "watermark-scale-factor",
 			       json_object_new_int(hotmem_watermark_scale_factor(ctx->hm)));
+	/*
+	 * the zones' marks still the boot's, computed before the init memory
+	 * was freed, or set up since from the managed pages of then (a file
+	 * from before it: the restore's own)
+	 */
+	json_object_object_add(p, "boot-watermarks",
+			       json_object_new_boolean(hotmem_wmarks_boot(ctx->hm)));
 	/* vm.watermark_boost_factor (a file from before it: the command line's) */
 	json_object_object_add(p, "watermark-boost-factor",
 			       json_object_new_int(hotmem_watermark_boost_factor(ctx->hm)));
@@ -391,6 +398,8 @@ static bool param_json_ok(const char *key, json_object *v)
 
 	if (!strcmp(key, "lowmem-reserve-ratio"))
 		return ratio_json_ok(v);
+	if (!strcmp(key, "boot-watermarks"))
+		return json_object_is_type(v, json_type_boolean);
 	if (strcmp(key, "auto-online"))
 		return json_object_is_type(v, json_type_int);
 	name = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
@@ -3244,6 +3253,9 @@ static bool params_same(json_object *now, json_object *pre)
 	}
 	json_object_object_del(a, "policy-zone");
 	json_object_object_del(b, "policy-zone");
+	/* nor the boot's marks: an online's undo sets them up again, as 6.12's offline does */
+	json_object_object_del(a, "boot-watermarks");
+	json_object_object_del(b, "boot-watermarks");
 	/* a file from before "max-pfn" was saved has none to compare */
 	if (!json_object_object_get_ex(b, "max-pfn", NULL))
 		json_object_object_del(a, "max-pfn");
@@ -4285,14 +4297,15 @@ static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 
 /*
  * The parameters a block's online or offline moves: reserve_mem_notifier()'s
- * at MEM_ONLINE or MEM_OFFLINE (6.12 mm/mmap.c) and min_free_kbytes
- * (init_per_zone_wmark_min(), unless the operator's is larger): most
+ * at MEM_ONLINE or MEM_OFFLINE (6.12 mm/mmap.c), min_free_kbytes
+ * (init_per_zone_wmark_min(), unless the operator's is larger) and
+ * "boot-watermarks" (the first one's setup_per_zone_wmarks()): most
  * onlines compute them again, so a one-block record carries them
  * ("param" beside its "run") rather than become a "set" of the whole
  * machine
  */
 static const char *const notifier_params[] = { "user-reserve-kbytes", "admin-reserve-kbytes",
-					       "min-free-kbytes" };
+					       "min-free-kbytes", "boot-watermarks" };
 
 /* @key is one of notifier_params[] */
 static bool notifier_param(const char *key)
@@ -5317,6 +5330,16 @@ static void restore_watermark_sysctls(struct hmfs_ctx *ctx, json_object *p)
 	     json_object_get_int64(user) != hotmem_user_min_free_kbytes(ctx->hm)))
 		(void)hotmem_restore_min_free_kbytes(ctx->hm, json_object_get_int64(kb),
 						     json_object_get_int64(user));
+	/*
+	 * The saved machine's marks set up after boot (a sysctl write of the
+	 * same value, an online or offline), the restore's still the boot's:
+	 * its setup again, from the managed pages of now, which the boot's
+	 * did not count yet (the init memory freed after postcore_initcall:
+	 * qemu-512m's DMA32 min 607 running, 606 restored; wmark39)
+	 */
+	v = hmfs_json_get(p, "boot-watermarks", json_type_boolean);
+	if (v && !json_object_get_boolean(v) && hotmem_wmarks_boot(ctx->hm))
+		hotmem_setup_per_zone_wmarks(ctx->hm);
 }
 
 void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)

@@ -11,7 +11,13 @@
 # (reread39 R4; checks 4 and 6 fail without the fix; 8-9, the unplug's
 # and a second plug's, are guards: here they steal nothing).  The pool and the
 # marks as tests/fusefs/371 sets them up; the engine's model of kswapd:
-# docs/engine.md "Watermark boost".
+# docs/engine.md "Watermark boost".  The restored min/low/high too
+# (wmark39): the watermark_scale_factor write set DMA32's up from the
+# pages of after boot (607/758/909; the boot's 606/757/908 came before the
+# init memory was freed), and the plug's blocks stay offline (no
+# online_pages(), nothing set up again), but the restore, which writes a
+# factor only when it differs, kept the boot's -- after the unplug as well
+# (checks 7 and 10 fail without "boot-watermarks").
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -38,10 +44,12 @@ plugged=$(boost_unrecl)
 stop_fs
 mount_fs "... restored from the state file" "${MACHINE[@]}"
 is "$(boost_unrecl)" "$plugged" "the restored machine's boost and node_unreclaimable are the running one's"
+is "$(marks)" "0 $min $low $high 0" "... and its min/low/high ($min $low $high, the factor write's)"
 
 ctl set-size vm0 0 >/dev/null
 is "$(vmem_plugged vm0)" 0 "vm0 unplugs to 0"
 is "$(boost_unrecl)" "0 0" "after the unplug: no boost, not hopeless"
+is "$(marks)" "0 $min $low $high 0" "... min/low/high still the factor write's (no block went online or offline)"
 ctl set-size vm0 256M >/dev/null
 is "$(boost_unrecl)" "0 0" "plugged again (256M asked): no boost, not hopeless"
 ctl check >/dev/null
