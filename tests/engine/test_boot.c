@@ -509,6 +509,33 @@ static struct hotmem *sysctl_boot(const char *words, const char *with)
 }
 
 /*
+ * The boot's marks are postcore_initcall's, before the init memory is
+ * freed: hotmem_wmarks_boot() says so until a setup_per_zone_wmarks()
+ * from the pages of after (a watermark_scale_factor write of the same
+ * 10: DMA32's min one page up on qemu-512m), which a write's undo
+ * snapshot puts back with the marks (the state file's "boot-watermarks",
+ * wmark39)
+ */
+static void test_wmarks_boot_until_set_up_again(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	struct hm_wmark_state *snap;
+
+	(void)state;
+	assert_true(hotmem_wmarks_boot(hm));
+	snap = hotmem_wmark_save(hm);
+	assert_non_null(snap);
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 10), 0);
+	assert_false(hotmem_wmarks_boot(hm));
+	hotmem_wmark_restore(hm, snap, HM_WMARK_MARKS);
+	assert_true(hotmem_wmarks_boot(hm));
+	hotmem_setup_per_zone_wmarks(hm);
+	assert_false(hotmem_wmarks_boot(hm));
+	hotmem_wmark_free(snap);
+	hotmem_destroy(hm);
+}
+
+/*
  * The command line's sysctl.vm.NAME=VALUE words, applied at the end of
  * boot through the sysctl's handler (6.12 do_sysctl_args()), as a
  * 6.12.117 qemu-512m guest booted with these words applied and said them
@@ -673,6 +700,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_boot_matches_a_real_x86_layout),
 		cmocka_unit_test(test_sysctl_args_as_6_12),
+		cmocka_unit_test(test_wmarks_boot_until_set_up_again),
 		cmocka_unit_test(test_sysctl_args_unmodelled_as_6_12),
 		cmocka_unit_test(test_long_command_line_keeps_the_log),
 		cmocka_unit_test(test_every_possible_node_says_its_fallback_order),
