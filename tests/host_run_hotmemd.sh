@@ -16,9 +16,18 @@
 # directory of its own to test the check)
 HOST_RUN_HOTMEMD=${HOTMEM_TEST_HOST_RUN_HOTMEMD:-/run/hotmemd}
 : "${HOST_RUN_HOTMEMD_HINT:=give it one in \$TMP}"
+# whether it was there when the test began: one that appears during the
+# test, even empty, is a failure -- a `mkdir -p /run/hotmemd` in a
+# private mount namespace makes it on the host, whose /run is shared
+# (session 39 found an empty one the file check could not see)
+if [ -e "$HOST_RUN_HOTMEMD" ]; then
+	HOST_RUN_HOTMEMD_BEFORE=1
+else
+	HOST_RUN_HOTMEMD_BEFORE=0
+fi
 
-# host_run_hotmemd_untouched: no file there names a sysroot in this test's
-# $TMP (a hotmemd's boot-blocks and offlined key lines end "sysroot DIR").
+# host_run_hotmemd_untouched: it did not appear during the test, and no
+# file there names a sysroot in this test's $TMP (a hotmemd's boot-blocks and offlined key lines end "sysroot DIR").
 # Not the directory's mtimes: a host running its own hotmemd rewrites
 # offlined on every offline and online of its own, which failed every
 # test; and a directory it cannot read is a skip saying so, where two
@@ -29,6 +38,11 @@ host_run_hotmemd_untouched() {
 	if [ ! -e "$HOST_RUN_HOTMEMD" ]; then
 		_host_run_hotmemd_pass "$name"
 		return 0
+	fi
+	if [ "$HOST_RUN_HOTMEMD_BEFORE" = 0 ]; then
+		tap_ok 1 "$name (it appeared during this test: a hotmemd without --state-dir ($HOST_RUN_HOTMEMD_HINT), or a mkdir under the host's shared /run from a private mount namespace)"
+		echo "# $(ls -ld --time-style=+%T "$HOST_RUN_HOTMEMD" 2>&1); holding: $(ls -A "$HOST_RUN_HOTMEMD" 2>&1 | tr '\n' ' ')"
+		return 1
 	fi
 	# $TMP is mktemp's: no other test's is longer with it as a prefix
 	hits=$(grep -rlF -- "sysroot $TMP" "$HOST_RUN_HOTMEMD" 2>"$TMP/run-hotmemd.err")

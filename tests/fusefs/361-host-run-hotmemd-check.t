@@ -51,6 +51,9 @@ host_files
 expect "this test's hotmemd making the directory: the check fails" \
 	"not ok 1 - $NAME" \
 	"$(rm -rf "$FAKE"; sub -- 'mkdir "$HOST_RUN_HOTMEMD" && printf "boot_id b1 sysroot %s/mnt\n" "$TMP" >"$HOST_RUN_HOTMEMD/offlined"')"
+expect "an empty /run/hotmemd appearing during the test: the check fails, saying it appeared" \
+	"not ok 1 - $NAME \\(it appeared during this test" \
+	"$(rm -rf "$FAKE"; sub -- 'mkdir "$HOST_RUN_HOTMEMD"')"
 host_files
 expect "no /run/hotmemd at all: the check passes" "^ok 1 - $NAME" "$(rm -rf "$FAKE"; sub -- :)"
 
