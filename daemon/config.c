@@ -137,8 +137,9 @@ static int unknown_key(const char *key, char *err, size_t errlen)
 			n += snprintf(near + n, sizeof(near) - n, "%s%s", n ? ", " : "", k->name);
 	}
 	if (n)
-		return fail(err, errlen, "unknown key '%s' (meant %s?)", key, near);
-	return fail(err, errlen, "unknown key '%s' (hotmemd --help lists the keys)", key);
+		return fail(err, errlen, "unknown key '" HMD_QUOTE_FMT "' (meant %s?)", HMD_QUOTE(key), near);
+	return fail(err, errlen, "unknown key '" HMD_QUOTE_FMT "' (hotmemd --help lists the keys)",
+		    HMD_QUOTE(key));
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -158,9 +159,10 @@ static int set_path(char *dst, size_t len, const char *value, bool absolute, cha
 		    size_t errlen)
 {
 	if (strlen(value) >= len)
-		return fail(err, errlen, "path too long");
+		return fail(err, errlen, "'" HMD_QUOTE_FMT "' is too long a path (%zu bytes at most)",
+			    HMD_QUOTE(value), len - 1);
 	if (absolute && *value && *value != '/')
-		return fail(err, errlen, "'%s' is not an absolute path", value);
+		return fail(err, errlen, "'" HMD_QUOTE_FMT "' is not an absolute path", HMD_QUOTE(value));
 	strcpy(dst, value);
 	return 0;
 }
@@ -233,7 +235,8 @@ static int set_enum(int *dst, const char *value, const char *const *names, int n
 
 	if (v < 0) {
 		list_names(choices, sizeof(choices), names, n);
-		return fail(err, errlen, "invalid value '%s' (%s)", value, choices);
+		return fail(err, errlen, "invalid value '" HMD_QUOTE_FMT "' (%s)", HMD_QUOTE(value),
+			    choices);
 	}
 	*dst = v;
 	return 0;
@@ -245,7 +248,8 @@ static int set_uint(unsigned int *dst, const char *value, unsigned long max, cha
 	unsigned long v;
 
 	if (parse_uint(value, max, &v))
-		return fail(err, errlen, "'%s' is not a number 0..%lu", value, max);
+		return fail(err, errlen, "'" HMD_QUOTE_FMT "' is not a number 0..%lu", HMD_QUOTE(value),
+			    max);
 	*dst = v;
 	return 0;
 }
@@ -255,7 +259,7 @@ static int set_bool(bool *dst, const char *value, char *err, size_t errlen)
 	int b = hmd_parse_bool(value);
 
 	if (b < 0)
-		return fail(err, errlen, "'%s' is not a boolean", value);
+		return fail(err, errlen, "'" HMD_QUOTE_FMT "' is not a boolean", HMD_QUOTE(value));
 	*dst = b;
 	return 0;
 }
@@ -276,7 +280,8 @@ static int set_policy(int *dst, const char *value, bool node, char *err, size_t 
 		if (node)
 			names[n++] = "inherit";
 		list_names(choices, sizeof(choices), names, n);
-		return fail(err, errlen, "unknown policy '%s' (%s)", value, choices);
+		return fail(err, errlen, "unknown policy '" HMD_QUOTE_FMT "' (%s)", HMD_QUOTE(value),
+			    choices);
 	}
 	*dst = p;
 	return 0;
@@ -292,7 +297,8 @@ static int set_ratio(struct hmd_config *cfg, const char *value, char *err, size_
 	}
 	/* the kernel's parameter is an unsigned int; keep ratio*pages sane */
 	if (parse_uint(value, 100000, &v))
-		return fail(err, errlen, "'%s' is not a ratio 0..100000 or 'kernel'", value);
+		return fail(err, errlen, "'" HMD_QUOTE_FMT "' is not a ratio 0..100000 or 'kernel'",
+			    HMD_QUOTE(value));
 	cfg->ratio = v;
 	return 0;
 }
@@ -307,7 +313,7 @@ static int set_numa(struct hmd_config *cfg, const char *value, char *err, size_t
 	}
 	b = hmd_parse_bool(value);
 	if (b < 0)
-		return fail(err, errlen, "'%s' is not yes, no or kernel", value);
+		return fail(err, errlen, "'" HMD_QUOTE_FMT "' is not yes, no or kernel", HMD_QUOTE(value));
 	cfg->numa_aware = b;
 	return 0;
 }
@@ -357,8 +363,8 @@ static int set_main_key(struct hmd_config *cfg, const char *key, const char *val
 		return set_path(cfg->state_dir, sizeof(cfg->state_dir), value, true, err, errlen);
 	if (hmu_parameq(key, "boot_blocks")) {
 		if (strcmp(value, "auto") && hmd_check_block_list(value))
-			return fail(err, errlen, "'%s' is not auto or a list like 0-23,32-199",
-				    value);
+			return fail(err, errlen, "'" HMD_QUOTE_FMT "' is not auto or a list like 0-23,32-199",
+				    HMD_QUOTE(value));
 		return set_path(cfg->boot_blocks, sizeof(cfg->boot_blocks), value, false, err,
 				errlen);
 	}
@@ -391,10 +397,12 @@ int hmd_config_set(struct hmd_config *cfg, const char *section, const char *key,
 		return set_main_key(cfg, key, value, err, errlen);
 	nid = node_section(section);
 	if (nid < 0)
-		return fail(err, errlen, "unknown section [%s] (want [%s] or [node0]..[node%d])",
-			    section, CFG_SECTION, HMD_MAX_NODES - 1);
+		return fail(err, errlen,
+			    "unknown section [" HMD_QUOTE_FMT "] (want [%s] or [node0]..[node%d])",
+			    HMD_QUOTE(section), CFG_SECTION, HMD_MAX_NODES - 1);
 	if (!hmu_parameq(key, "policy"))
-		return fail(err, errlen, "unknown key '%s' in [%s] (only policy)", key, section);
+		return fail(err, errlen, "unknown key '" HMD_QUOTE_FMT "' in [%s] (only policy)",
+			    HMD_QUOTE(key), section);
 	return set_policy(&cfg->node_policy[nid], value, true, err, errlen);
 }
 
@@ -452,13 +460,16 @@ static void add_error(struct parse_state *ps, int line, const char *reason)
  * One line for libinih, by bytes: fgets() would hide a NUL byte (the line
  * then looks cut short, and the rest read as a line of its own).  A line
  * longer than @num, or holding a NUL, is reported here and handed on
- * empty.
+ * empty.  A long line is said by its start (HMD_QUOTE), so that a user
+ * sees which value libinih's @num bytes (INI_MAX_LINE, 200 in Debian's
+ * libinih 55) could not hold.
  */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse_state *ps = stream;
 	bool nul = false, cut = false;
 	int c = EOF, len = 0;
+	char reason[128];
 
 	while ((c = fgetc(ps->f)) != EOF) {
 		if (len < num - 1)
@@ -473,10 +484,15 @@ static char *reader(char *str, int num, void *stream)
 		return NULL;
 	str[len] = '\0';
 	ps->line++;
-	if (nul || cut) {
-		add_error(ps, ps->line, nul ? "NUL byte in the line" : "line too long");
-		strcpy(str, "\n");
+	if (nul)
+		add_error(ps, ps->line, "NUL byte in the line");
+	else if (cut) {
+		snprintf(reason, sizeof(reason), "line too long (over %d bytes): '" HMD_QUOTE_FMT "'",
+			 num - 1, HMD_QUOTE(str));
+		add_error(ps, ps->line, reason);
 	}
+	if (nul || cut)
+		strcpy(str, "\n");
 	return str;
 }
 

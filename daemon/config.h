@@ -10,12 +10,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "policy.h"
 
 #define HMD_DEFAULT_CONFIG "/etc/hotmem/hotmemd.conf"
 #define HMD_PATH_MAX 1024
 #define HMD_ERR_MAX 2048
+
+/*
+ * A value or a file's line quoted in a message: its first HMD_QUOTE_MAX
+ * bytes, and "..." when it is longer.  Quoted whole, a long one filled
+ * the message and cut what came after it: what hotmemd does about it
+ * (a damaged record: the 512-byte log line, reread39), or the choices a
+ * refused key takes (config.c: a 256-byte reason, daemon40).  The one
+ * quoting of hotmemd's messages:
+ *   fail(err, len, "'" HMD_QUOTE_FMT "' is not ...", HMD_QUOTE(value));
+ * @s is read twice.
+ */
+#define HMD_QUOTE_MAX 64
+#define HMD_QUOTE_FMT "%.*s%s"
+#define HMD_QUOTE(s) HMD_QUOTE_MAX, (s), strlen(s) > HMD_QUOTE_MAX ? "..." : ""
 
 enum hmd_tristate { HMD_NO = 0, HMD_YES = 1, HMD_FROM_KERNEL = 2 };
 enum hmd_groups { HMD_GROUPS_NONE, HMD_GROUPS_CONTIGUOUS, HMD_GROUPS_FIRMWARE };

@@ -374,16 +374,6 @@ void hmd_log_ev_at(struct hmd *d, const struct hmd_log_site *site, int prio, con
 	__attribute__((format(printf, 9, 10)));
 #define hmd_log(d, ...) hmd_log_at(d, HMD_LOG_SITE, __VA_ARGS__)
 #define hmd_log_ev(d, ...) hmd_log_ev_at(d, HMD_LOG_SITE, __VA_ARGS__)
-/*
- * A file's line quoted in a message: its first HMD_QUOTE_MAX bytes, and
- * "..." when it is longer.  Quoted whole, a long line (a damaged record
- * of any length) filled the message's 512 bytes and cut what came after
- * it: what hotmemd does about the line.  hmd_log(d, prio, "'"
- * HMD_QUOTE_FMT "' ...", HMD_QUOTE(line)); @s is read twice.
- */
-#define HMD_QUOTE_MAX 64
-#define HMD_QUOTE_FMT "%.*s%s"
-#define HMD_QUOTE(s) HMD_QUOTE_MAX, (s), strlen(s) > HMD_QUOTE_MAX ? "..." : ""
 
 /* sysfs.c: reading the sysroot */
 int hmd_sysfs_open(struct hmd *d);

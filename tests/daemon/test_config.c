@@ -322,6 +322,102 @@ static void test_cross_check_says_origins(void **state)
 	assert_string_equal(err, want);
 }
 
+/*
+ * A long value is quoted by its first 64 bytes and "...", the same
+ * quoting as state_dir's damaged records (HMD_QUOTE, b666d7fa): quoted
+ * whole, a 4000-byte value filled the 256-byte reason and the message
+ * lost what the key takes, cut mid-sentence (daemon40 item 1).  Each
+ * message names where (the command line's key, a file's FILE:LINE).
+ */
+static const struct {
+	const char *key, *head, *tail;
+} long_values[] = {
+	{ "retry_max", "", "is not a number 0..100" },
+	{ "dry_run", "", "is not a boolean" },
+	{ "auto_movable_ratio", "", "is not a ratio 0..100000 or 'kernel'" },
+	{ "auto_movable_numa_aware", "", "is not yes, no or kernel" },
+	{ "boot_blocks", "0-3,", "is not auto or a list like 0-23,32-199" },
+	{ "sysroot", "/", "is too long a path (1023 bytes at most)" },
+	{ "policy", "",
+	  "(offline, online, online_kernel, online_movable or auto-movable)" },
+	{ "node2.policy", "",
+	  "(offline, online, online_kernel, online_movable, auto-movable or inherit)" },
+	{ "log_level", "", "(emerg, alert, crit, err, warning, notice, info or debug)" },
+};
+
+static void long_value(char *buf, size_t len, const char *head)
+{
+	memset(buf, 'x', len - 1);
+	buf[len - 1] = '\0';
+	memcpy(buf, head, strlen(head));
+}
+
+static void test_long_value_quoted(void **state)
+{
+	struct fixture *f = *state;
+	struct hmd_cli cli = { .n = 1 };
+	char err[HMD_ERR_MAX], want[512], value[4001], start[65];
+	struct hmd_config cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(long_values) / sizeof(long_values[0]); i++) {
+		long_value(value, sizeof(value), long_values[i].head);
+		cli.key[0] = long_values[i].key;
+		cli.value[0] = value;
+		snprintf(start, sizeof(start), "%.64s", value);
+		snprintf(want, sizeof(want), "command line: %s: %s'%s...' %s\n", long_values[i].key,
+			 strstr(long_values[i].key, "policy") ? "unknown policy " :
+			 !strcmp(long_values[i].key, "log_level") ? "invalid value " : "",
+			 start, long_values[i].tail);
+		assert_int_equal(hmd_config_load(&cfg, f->conf, false, &cli, err, sizeof(err)), -1);
+		assert_string_equal(err, want);
+	}
+	/* a relative path under the length limit: its start too */
+	long_value(value, 1000, "rel/");
+	cli.key[0] = "state_dir";
+	assert_int_equal(hmd_config_load(&cfg, f->conf, false, &cli, err, sizeof(err)), -1);
+	snprintf(start, sizeof(start), "%.64s", value);
+	snprintf(want, sizeof(want), "command line: state_dir: '%s...' is not an absolute path\n",
+		 start);
+	assert_string_equal(err, want);
+}
+
+/*
+ * In a file: a 4000-byte line is over libinih's line (INI_MAX_LINE), said
+ * with its start; a value that fits the line is quoted by its start and
+ * its message ends with the names the key takes (a 185-byte log_level
+ * cut "... info or debug)" off the 256-byte reason).
+ */
+static void test_long_value_in_file(void **state)
+{
+	struct fixture *f = *state;
+	char err[HMD_ERR_MAX], want[512], value[4001], text[4200], start[65];
+	struct hmd_config cfg;
+
+	long_value(value, sizeof(value), "");
+	snprintf(text, sizeof(text), "[hotmemd]\nlog_level = %s\nretry_max = 1\n", value);
+	write_file(f->conf, text);
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(start, sizeof(start), "log_level = %.52s", value);
+	/* libinih's line (INI_MAX_LINE) is its build's: 200 in Debian's libinih 55 */
+	snprintf(want, sizeof(want), "%s:2: line too long (over ", f->conf);
+	assert_memory_equal(err, want, strlen(want));
+	snprintf(want, sizeof(want), " bytes): '%s...'\n", start);
+	assert_true(strlen(err) > strlen(want));
+	assert_string_equal(err + strlen(err) - strlen(want), want);
+
+	long_value(value, 186, "");
+	snprintf(text, sizeof(text), "[hotmemd]\nlog_level = %s\n", value);
+	write_file(f->conf, text);
+	assert_int_equal(hmd_config_load(&cfg, f->conf, true, NULL, err, sizeof(err)), -1);
+	snprintf(start, sizeof(start), "%.64s", value);
+	snprintf(want, sizeof(want),
+		 "%s:2: invalid value '%s...' (emerg, alert, crit, err, warning, notice, info or "
+		 "debug)\n",
+		 f->conf, start);
+	assert_string_equal(err, want);
+}
+
 static void test_dump_roundtrip(void **state)
 {
 	struct fixture *f = *state;
@@ -383,6 +479,8 @@ int main(void)
 		cmocka_unit_test(test_refusal_names_choices),
 		cmocka_unit_test_setup_teardown(test_dash_underscore_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cross_check_says_origins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_value_quoted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_value_in_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_every_name, setup, teardown),
 	};
