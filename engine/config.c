@@ -284,23 +284,29 @@ static void add_qemu_e820(struct hotmem_config *cfg, uint64_t ram_end)
 }
 
 /*
- * qemu-512m's boot reservations: a 6.12.117 guest's
- * (tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt and its dmesg): the
- * kernel image where that boot's KASLR put it (/proc/iomem's Kernel
- * lines; init, .smp_locks and .bss..decrypted from the Debian vmlinux's
- * sections at the same offset from _text), its initrd ("RAMDISK: [mem
- * 0x1fecd000-0x1ffdffff]"), the first MiB, SWIOTLB's 64 MiB (its SRAT's
- * hotplug range reaches 11.5 GiB) and the rest: the Memory: line's
- * 124872K reserved less the memmap, the image, the initrd, the first MiB
- * and SWIOTLB -- 1099 pages, 4396K.
+ * qemu-512m's boot reservations: a 6.12.118 guest's, the kernel
+ * scripts/deps.sh fetches (tests/fixtures/boot-map/qemu-6.12.118-qemu-512m.txt
+ * and its dmesg): the kernel image where that boot's KASLR put it
+ * (/proc/iomem's Kernel lines; init, .smp_locks and .bss..decrypted
+ * from the Debian vmlinux's sections at the same offset from _text, as
+ * tests/kernel/diffwalk.py kernel_image_of() reads them), its initrd
+ * ("RAMDISK: [mem 0x1fecd000-0x1ffdffff]"), the first MiB, SWIOTLB's
+ * 64 MiB (its SRAT's hotplug range reaches 11.5 GiB) and the rest: the
+ * Memory: line's 124872K reserved less the memmap, the image, the initrd,
+ * the first MiB and SWIOTLB -- 1099 pages, 4396K.  Until 2026-12-04 these
+ * were a 6.12.117 guest's (tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt,
+ * the same placement and reserved total): its rodata ended 4K sooner
+ * (0xa570fff: 11716K, a rodata/data gap 4K longer), its data 64 bytes
+ * sooner (0xa870f7f) and its init began 4K sooner (0xad01000: 4264K), so
+ * its MemTotal was 8K more, 406860 kB (DMA32 managed 97875).
  */
 static void qemu_512m_boot_reserve(struct hm_boot_reserve *br)
 {
 	br->kernel_image = true;
 	br->code = (struct hm_phys_range){ 0x8a00000, 0x99fffff };
-	br->rodata = (struct hm_phys_range){ 0x9a00000, 0xa570fff };
-	br->data = (struct hm_phys_range){ 0xa600000, 0xa870f7f };
-	br->init = (struct hm_phys_range){ 0xad01000, 0xb12afff };
+	br->rodata = (struct hm_phys_range){ 0x9a00000, 0xa571fff };
+	br->data = (struct hm_phys_range){ 0xa600000, 0xa870fbf };
+	br->init = (struct hm_phys_range){ 0xad02000, 0xb12afff };
 	br->smp_locks = (struct hm_phys_range){ 0xb12b000, 0xb134fff };
 	br->bss = (struct hm_phys_range){ 0xb136000, 0xb5fffff };
 	br->bss_decrypted_unused = (struct hm_phys_range){ 0xb405000, 0xb5fffff };

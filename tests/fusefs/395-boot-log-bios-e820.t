@@ -3,8 +3,9 @@
 # prints "BIOS-provided physical RAM map:" and the firmware's table,
 # e820__print_table("BIOS-e820"), a line an entry in e820_print_type()'s
 # words ("usable", "reserved", "ACPI data", "ACPI NVS", "unusable").
-# qemu-512m's lines are a real 6.12.117 guest's byte for byte
-# (tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt).  A user's dump of
+# qemu-512m's lines are a real 6.12.118 guest's byte for byte
+# (tests/fixtures/boot-map/qemu-6.12.118-qemu-512m.txt; 6.12.117's are
+# the same).  A user's dump of
 # the machine without sys/firmware/memmap (`dmesg > DUMP/dmesg`) gives
 # from-sysfs the same e820 lines back from them.  Before, the engine
 # printed none.  After them trim_bios_range()'s two KERN_DEBUG lines,
@@ -14,14 +15,14 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 HM=$HOTMEM_BUILD/hotmem
-FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt
+FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12.118-qemu-512m.txt
 need_file "$FIX"
 
 mount_fs "qemu-512m mounts" --profile qemu-512m --fresh -S none
 ctl dmesg >"$TMP/log"
 is "$(head -1 "$TMP/log")" "<6>BIOS-provided physical RAM map:" "the log's first line: BIOS-provided physical RAM map:"
 same_output "$(sed -n 's/^<6>\(BIOS-e820: \)/\1/p' "$TMP/log")" "$(sed -n 's/^  \(BIOS-e820: \)/\1/p' "$FIX")" \
-	"... then the BIOS-e820 lines, the 6.12.117 guest's byte for byte"
+	"... then the BIOS-e820 lines, the 6.12.118 guest's byte for byte"
 # trim_bios_range()'s e820__range_update() and e820__range_remove() lines (KERN_DEBUG)
 same_output "$(grep -A2 '^<6>BIOS-e820: \[mem 0x000000fd00000000-' "$TMP/log" | tail -2)" \
 	"$(sed -n 's/^  \(e820: \(update\|remove\) \)/<7>\1/p' "$FIX")" \

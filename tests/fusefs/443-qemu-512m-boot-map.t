@@ -1,7 +1,9 @@
 #!/bin/bash
-# qemu-512m's firmware memory map is QEMU's e820 table, as a 6.12.117
+# qemu-512m's firmware memory map is QEMU's e820 table, as a 6.12.118
 # guest booted the same way shows it (tests/fixtures/boot-map/
-# qemu-6.12-qemu-512m.txt): /sys/firmware/memmap is the table (RAM from 0
+# qemu-6.12.118-qemu-512m.txt; 6.12.117's, qemu-6.12-qemu-512m.txt,
+# until 2026-12-04: the same but its Kernel rodata and data lines, 4K and
+# 64 bytes shorter): /sys/firmware/memmap is the table (RAM from 0
 # to 0x9fbff, the EBDA, the BIOS, RAM to 0x1ffdffff, SeaBIOS's tables,
 # the BIOS flash, the HyperTransport hole below 1 TiB), and /proc/iomem's
 # memory lines are the kernel's resources of it (e820__reserve_resources()
@@ -14,7 +16,7 @@
 # 0x9f000-0xfffff, nothing reserved above 1 MiB, the DIMM memmap/4.
 . "$(dirname "$0")/lib.sh"
 require_env
-FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt
+FIX=$HOTMEM_SRC/tests/fixtures/boot-map/qemu-6.12.118-qemu-512m.txt
 need_file "$FIX"
 
 # the fixture's section $1, its lines up to the next "## "

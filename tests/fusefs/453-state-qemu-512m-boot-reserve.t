@@ -2,7 +2,7 @@
 # A state file saved with a profile file over qemu-512m before
 # 2026-12-03, when the built-in took none of its guest's boot
 # reservations (no kernel_image, initrd, realmode, swiotlb, boot_reserved
-# line in its "profile-config"; MemTotal 515576 kB, now 406860 kB): the
+# line in its "profile-config"; MemTotal 515576 kB, now 406852 kB): the
 # machine changed under an unchanged profile file -- about 106 MiB less
 # free at boot -- so the restore is refused as maxmem's move is (467),
 # naming the lines and the ones that give the machine as saved
@@ -59,7 +59,9 @@ start_fs --profile qemu-512m $KCMD
 tap_ok $? "a built-in qemu-512m's state file restores"
 ctl devices | grep -q "^d2 "
 tap_ok $? "... with d2 restored"
-is "$(grep '^MemTotal:' "$MNT/proc/meminfo")" "MemTotal:         406860 kB" \
-	"... onto today's machine: MemTotal 406860 kB (d2 offline)"
+# (the built-in's 6.12.118 guest since 2026-12-04: 8K less than the
+# 6.12.117 guest's 406860 kB that the refusal above still names)
+is "$(grep '^MemTotal:' "$MNT/proc/meminfo")" "MemTotal:         406852 kB" \
+	"... onto today's machine: MemTotal 406852 kB (d2 offline)"
 stop_fs
 done_testing
