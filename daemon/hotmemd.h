@@ -258,12 +258,14 @@ struct hmd {
 	/* blocks the last listing met half-created, the lowest (hmd_missed_half_created()) */
 	unsigned long half_created, half_lowest;
 	/*
-	 * the Unix socket's senders, by pid (SCM_CREDENTIALS): each numbers
-	 * its own uevents, so each has its own last SEQNUM (missed.c,
-	 * reread38 R10); @tick orders them by last use
+	 * the Unix socket's senders, by pid (SCM_CREDENTIALS) and pidfs
+	 * inode (SCM_PIDFD; 0: unknown): each numbers its own uevents, so
+	 * each has its own last SEQNUM (missed.c, reread38 R10, daemon40);
+	 * @tick orders them by last use
 	 */
 	struct hmd_sender {
 		pid_t pid;
+		uint64_t ino;
 		unsigned long long seq;
 		unsigned long tick;
 	} senders[HMD_MAX_SENDERS];
@@ -613,7 +615,7 @@ void hmd_link_wait_settle(struct hmd *d);
 
 /* missed.c: whether a burst's settle must relist memory/ */
 void hmd_missed_note(struct hmd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid);
+void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid, uint64_t ino);
 /* a listing met block @id half-created: the settle names the lowest such */
 void hmd_missed_half_created(struct hmd *d, unsigned long id);
 int hmd_memdir_links(struct hmd *d, unsigned long *links);

@@ -90,28 +90,47 @@ void hmd_missed_half_created(struct hmd *d, unsigned long id)
 }
 
 /*
- * The sender @pid's entry (reread38 R10): senders that share the socket
+ * Whether entry @s is the sender of a datagram from @pid, pidfs inode
+ * @ino (0: unknown).  The pid is the sender's in hotmemd's pid namespace,
+ * 0 where it is not visible (scm_set_cred(): pid_vnr() at recvmsg(), 6.18
+ * include/net/scm.h): senders outside a hotmemd in a container are all
+ * pid 0, and a pid is reused once its process is reaped.  The inode
+ * number of a pidfd on pidfs (6.9 on) is its struct pid's, one for the
+ * boot on 64 bit (fs/pidfs.c: "comparing two pidfds is as simple as
+ * comparing inode numbers"), so it tells those apart.  Unknown on one
+ * side (a kernel before 6.16 gives no pidfd of a sender already reaped,
+ * nor before 6.5 at all): the pid alone, as before.
+ */
+static bool same_sender(const struct hmd_sender *s, pid_t pid, uint64_t ino)
+{
+	return s->tick && s->pid == pid && (s->ino == ino || !s->ino || !ino);
+}
+
+/*
+ * The sender's entry (reread38 R10): senders that share the socket
  * (hotmemctl status: "N more send to PATH") number their uevents each
  * its own, and taken as one sequence every datagram of the one after
  * the other's was a gap, each settle reading every known block's state
  * again -- the O(machine) cost hmd_missed_seqnum() declines.  Its own
- * entry; else a new one, its first datagram only remembered: a sender
- * has no previous datagram to follow.  The entry is a free one, else a
- * gone sender's (ESRCH), else the least recently used.  A new pid took
- * a gone sender's last SEQNUM as its own previous, so the first datagram
- * of any sender after another had exited was a gap: a hotmemfs restarted
- * (it numbers from 1 at each start) and every one-shot tool run
- * (uevent_send, a pid's own numbers) -- each an O(machine) settle (R10's
- * remainder).  A pid of another pid namespace is 0 (SCM_CREDENTIALS):
- * those senders are one; a pid reused by a new sender within a settle is
- * taken for the old one (one gap at most).
+ * entry (same_sender(): a pid and its pidfs inode, daemon40: two pid-0
+ * senders were one, and a new sender with a reused pid took the old
+ * one's last SEQNUM, a gap at its first datagram); else a new one, its
+ * first datagram only remembered: a sender has no previous datagram to
+ * follow.  The entry is a free one, else a gone sender's (ESRCH), else
+ * the least recently used.  A new pid took a gone sender's last SEQNUM
+ * as its own previous, so the first datagram of any sender after another
+ * had exited was a gap: a hotmemfs restarted (it numbers from 1 at each
+ * start) and every one-shot tool run (uevent_send, a pid's own numbers)
+ * -- each an O(machine) settle (R10's remainder).  Without pidfs inodes,
+ * senders of another pid namespace are one (pid 0) and a reused pid is
+ * the old sender (one gap at most).
  */
-static struct hmd_sender *sender_find(struct hmd *d, pid_t pid)
+static struct hmd_sender *sender_find(struct hmd *d, pid_t pid, uint64_t ino)
 {
 	struct hmd_sender *s, *gone = NULL, *free_one = NULL, *lru = NULL;
 
 	for (s = d->senders; s < d->senders + HMD_MAX_SENDERS; s++) {
-		if (s->tick && s->pid == pid)
+		if (same_sender(s, pid, ino))
 			return s;
 		if (!s->tick) {
 			free_one = free_one ? free_one : s;
@@ -124,12 +143,13 @@ static struct hmd_sender *sender_find(struct hmd *d, pid_t pid)
 	}
 	s = free_one ? free_one : gone ? gone : lru;
 	s->seq = 0; /* no previous */
+	s->ino = 0;
 	return s;
 }
 
 /*
- * A datagram from the Unix socket's sender @pid, its SEQNUM @seq (0:
- * none): a sender's first one is only remembered (the coldplug saw what
+ * A datagram from the Unix socket's sender @pid (pidfs inode @ino, 0:
+ * unknown), its SEQNUM @seq (0: none): a sender's first one is only remembered (the coldplug saw what
  * came before our socket was bound, or before the sender began; what was
  * sent since, it delivers or drops, which the link count shows).  A gap in
  * one sender's numbers is uevents lost, of any action: the settle reads
@@ -142,9 +162,9 @@ static struct hmd_sender *sender_find(struct hmd *d, pid_t pid)
  * at each of its bursts would be O(machine), so a new block's relisting
  * alone, as before.
  */
-void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid)
+void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid, uint64_t ino)
 {
-	struct hmd_sender *s = sender_find(d, pid);
+	struct hmd_sender *s = sender_find(d, pid, ino);
 
 	if (!seq) {
 		hmd_missed_note(d, "a uevent on %s without SEQNUM", d->cfg.uevent_socket);
@@ -158,6 +178,8 @@ void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid)
 		}
 	}
 	s->pid = pid;
+	if (ino)
+		s->ino = ino; /* kept when this datagram's was unknown */
 	s->seq = seq;
 	s->tick = ++d->sender_tick;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -18,6 +19,23 @@
 #include "uapi/hmuapi.h"
 
 #define DEVPATH_PREFIX "/devices/system/memory/memory"
+
+/*
+ * A Unix-socket sender's pidfd (SO_PASSPIDFD, SCM_PIDFD: Linux 6.5; of a
+ * sender already reaped, 6.16) and pidfs (6.9), where it tells senders
+ * apart (missed.c same_sender()).  glibc 2.36's headers have none of
+ * them: asm-generic's numbers, and no SO_PASSPIDFD on parisc and sparc,
+ * which number it otherwise.
+ */
+#if !defined(SO_PASSPIDFD) && !defined(__hppa__) && !defined(__sparc__)
+#define SO_PASSPIDFD 76
+#endif
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 0x04
+#endif
+#ifndef PID_FS_MAGIC
+#define PID_FS_MAGIC 0x50494446
+#endif
 
 /* "/devices/system/memory/memory32" -> 32 */
 static int parse_devpath(const char *p, unsigned long *block)
@@ -56,6 +74,48 @@ int hmd_uevent_parse(const char *buf, size_t len, struct hmd_uevent *ev)
 	return 0;
 }
 
+/* a pidfd's inode number where it is pidfs's, else 0 (an anon inode before 6.9: one for all) */
+static uint64_t pidfd_ino(int pidfd)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstatfs(pidfd, &sfs) || sfs.f_type != PID_FS_MAGIC || fstat(pidfd, &st))
+		return 0;
+	return st.st_ino;
+}
+
+/*
+ * The descriptors a datagram brought into hotmemd, closed: the sender's
+ * pidfd (SCM_PIDFD; its pidfs inode number returned, 0 for none: no
+ * pidfd, a kernel's error in its place, or not pidfs) and any a sender
+ * passed (SCM_RIGHTS: the room the pidfd needs would take them in, and
+ * each left open were a leak).
+ */
+static uint64_t close_passed_fds(const struct msghdr *mh)
+{
+	struct cmsghdr *c;
+	uint64_t ino = 0;
+	size_t i, n;
+	int fd;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET ||
+		    (c->cmsg_type != SCM_PIDFD && c->cmsg_type != SCM_RIGHTS))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (fd < 0)
+				continue; /* SCM_PIDFD: pidfd_prepare()'s error */
+			if (c->cmsg_type == SCM_PIDFD)
+				ino = pidfd_ino(fd);
+			close(fd);
+		}
+	}
+	return ino;
+}
+
 static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
 		      const struct sockaddr_nl *snl, pid_t *pid)
 {
@@ -81,7 +141,8 @@ static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
 static void receive(struct hmd *d, int fd, bool is_netlink)
 {
 	char buf[HMU_UEVENT_BUFFER_SIZE + 1];
-	char control[CMSG_SPACE(sizeof(struct ucred))];
+	char control[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))]
+		__attribute__((aligned(__alignof__(struct cmsghdr))));
 	struct sockaddr_nl snl;
 	struct iovec iov = { buf, HMU_UEVENT_BUFFER_SIZE };
 	struct msghdr mh = {
@@ -92,6 +153,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 	};
 	struct hmd_uevent ev;
 	pid_t pid = 0;
+	uint64_t ino;
 	ssize_t n;
 	int r;
 
@@ -108,7 +170,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		if (hmd_stop_requested(d))
 			return;
 		mh.msg_controllen = sizeof(control);
-		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				/*
@@ -127,6 +189,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		/* someone sends here: what silence.c waits for */
 		if (!is_netlink)
 			d->unix_datagrams++;
+		ino = close_passed_fds(&mh);
 		if (!sender_ok(d, &mh, is_netlink, &snl, &pid))
 			continue;
 		if (mh.msg_flags & MSG_TRUNC) {
@@ -136,7 +199,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		r = hmd_uevent_parse(buf, n, &ev);
 		/* the kernel's SEQNUM on netlink counts every uevent anywhere: not looked at */
 		if (!is_netlink)
-			hmd_missed_seqnum(d, ev.seqnum, pid);
+			hmd_missed_seqnum(d, ev.seqnum, pid, ino);
 		if (r)
 			continue;
 		hmd_log_ev(d, LOG_DEBUG, NULL, ev.block, NULL, NULL, 0, "uevent %s seqnum %llu",
@@ -285,6 +348,10 @@ int hmd_uevent_open_unix(struct hmd *d)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+#ifdef SO_PASSPIDFD
+	/* refused before 6.5: senders by pid alone (missed.c same_sender()) */
+	setsockopt(fd, SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one));
+#endif
 	r = bind_unix(d, fd, &sun);
 	if (r < 0)
 		goto err_close;
