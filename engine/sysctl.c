@@ -379,8 +379,33 @@ static int sysctl_open_error(const char *name, bool dir)
  * path after "sysctl." or "sysctl/", its separators '.' or '/' either
  * (strreplace(path, '.', '/')), compared as a path is, byte for byte
  */
+/*
+ * 6.12 fs/proc/proc_sysctl.c sysctl_aliases[]: the old boot parameters
+ * process_sysctl_arg() sets as the sysctl they became.  The kernel.*
+ * ones are another table's (not hotmem's, as sysctl.kernel.* words);
+ * numa_zonelist_order=X is vm.numa_zonelist_order's handler's.
+ */
+static const char *const sysctl_aliases[][2] = {
+	{ "hardlockup_all_cpu_backtrace", "kernel.hardlockup_all_cpu_backtrace" },
+	{ "hung_task_panic", "kernel.hung_task_panic" },
+	{ "numa_zonelist_order", "vm.numa_zonelist_order" },
+	{ "softlockup_all_cpu_backtrace", "kernel.softlockup_all_cpu_backtrace" },
+};
+
+/* sysctl_find_alias(): the "sysctl."-prefixed word @param stands for, NULL for none */
+static const char *sysctl_find_alias(const char *param)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_aliases); i++)
+		if (!strcmp(param, sysctl_aliases[i][0]))
+			return sysctl_aliases[i][1];
+	return NULL;
+}
+
 static void process_sysctl_arg(struct hotmem *hm, const char *param, const char *val)
 {
+	char alias[64];
+	const char *target = sysctl_find_alias(param);
+
 	char name[sizeof(((struct hotmem_config *)0)->cmdline)];
 	const struct vm_unmodelled *u;
 	char err[16];
@@ -389,15 +414,18 @@ static void process_sysctl_arg(struct hotmem *hm, const char *param, const char 
 	long i;
 	int ret;
 
-	if (!sysctl_path(param, name, sizeof(name), &dir))
+	/* an alias goes the sysctl. word's way: its messages name the sysctl */
+	if (target)
+		snprintf(alias, sizeof(alias), "sysctl.%s", target);
+	if (!sysctl_path(target ? alias : param, name, sizeof(name), &dir))
 		return;
-	/* parse_args(): the handler's -EINVAL, said with its "doing" */
+	/* parse_args(): the handler's -EINVAL, said with its "doing" and the word's own name */
 	if (!val || !*val) {
 		pr_err(hm, "Setting sysctl args: `%s' invalid for parameter `%s'", val ? val : "",
 		       param);
 		return;
 	}
-	param += 7;
+	param = target ? target : param + 7;
 	ret = sysctl_open_error(name, dir);
 	if (ret) {
 		pr_err(hm, "Error %s opening proc file to set sysctl parameter '%s=%s'",
@@ -430,12 +458,12 @@ void do_sysctl_args(struct hotmem *hm)
 {
 	const char *p = hm->cfg.cmdline;
 	char word[sizeof(hm->cfg.cmdline)];
+	char *param, *val;
 
-	while (hotmem_cmdline_next(&p, word, sizeof(word)) > 0) {
-		char *eq = strchr(word, '=');
-
-		if (eq)
-			*eq++ = '\0';
-		process_sysctl_arg(hm, word, eq);
-	}
+	/*
+	 * parse_args()'s own words (next_arg()): a word's param=val split as
+	 * the kernel splits it, not joined and split again at its first '='
+	 */
+	while (hotmem_cmdline_next_arg(&p, word, sizeof(word), &param, &val) > 0)
+		process_sysctl_arg(hm, param, val);
 }
