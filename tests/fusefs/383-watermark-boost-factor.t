@@ -6,16 +6,17 @@
 # sysctl.vm.watermark_boost_factor= word sets it (its file: 384), as a 6.12 kernel's
 # do_sysctl_args() writes it, its handler proc_dointvec_minmax() from 0
 # (-1 is "invalid value", the factor left at 15000).  The machine:
-# tests/fusefs/369's, qemu-512m's 6.12.117 guest placement with its
+# tests/fusefs/369's, qemu-512m's 6.12.118 guest placement with its
 # HugeTLB pool filled and a 512 MiB DIMM plugged, whose memmap's steals
 # boost DMA32 until the boosted min refuses the DIMM, as the guest did
-# (369; the failed add gives its boosts back); with the factor 0 no
+# on each boot that left as little free (369; the failed add gives its
+# boosts back); with the factor 0 no
 # steal boosts, the DIMM is added, no kswapd is woken, and the marks are
 # the boot's.  Before the word was stored it was parsed and dropped:
 # the boost came all the same.
 . "$(dirname "$0")/lib.sh"
 require_env
-FIX=$HOTMEM_SRC/tests/fixtures/hugetlb-fill/qemu-6.12-hugetlb-fill.txt
+FIX=$HOTMEM_SRC/tests/fixtures/hugetlb-fill/qemu-6.12.118-hugetlb-fill.txt
 sed -n 's/^# profile: //p' "$FIX" >"$TMP/p.profile"
 zone_line() { awk -v z="$1" -v k="$2" '$1 == "Node" { zone = $4 } zone == z && $1 == k { print $2; exit }' \
 	"$MNT/proc/zoneinfo"; }

@@ -5,7 +5,7 @@
 # EINVAL for a negative one, one past INT_MAX or no number, the value
 # left as it was.  The allocator reads it at the next fallback
 # (boost_watermark()): written 0 at run time, tests/fusefs/369's machine
-# (qemu-512m's 6.12.117 guest placement, its HugeTLB pool filled) adds
+# (qemu-512m's 6.12.118 guest placement, its HugeTLB pool filled) adds
 # the 512 MiB DIMM its boosts refuse at 15000 (369, 383: the boot word
 # sysctl.vm.watermark_boost_factor=, which was the only way to set it).
 # An acknowledged write is in the state file's "params"
@@ -14,7 +14,7 @@
 # host's was bound.
 . "$(dirname "$0")/lib.sh"
 require_env
-FIX=$HOTMEM_SRC/tests/fixtures/hugetlb-fill/qemu-6.12-hugetlb-fill.txt
+FIX=$HOTMEM_SRC/tests/fixtures/hugetlb-fill/qemu-6.12.118-hugetlb-fill.txt
 sed -n 's/^# profile: //p' "$FIX" >"$TMP/p.profile"
 ARGS=(--profile "$TMP/p.profile" --cmdline memhp_default_state=offline)
 V=$MNT/proc/sys/vm
