@@ -253,7 +253,23 @@ static bool mnts_valid(const char *s)
 	return true;
 }
 
-/* the next " ID" of line 4 at *@s (0: none left) */
+/*
+ * One number of lines 3 and 4, all 64 bits (statx's stx_ino and
+ * stx_mnt_id are u64; kernfs's inode number holds its wrap count in the
+ * high 32 bits); 0, not known, past them: strtoull()'s ULLONG_MAX read as
+ * another directory, and the mark of a damaged record was dropped, its
+ * block onlined, where an unknown number holds it (daemon40).
+ */
+static unsigned long long record_number(const char *s, char **end)
+{
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, end, 10);
+	return errno == ERANGE ? 0 : v;
+}
+
+/* the next " ID" of line 4 at *@s (0: none left, or not known) */
 static unsigned long long next_mnt(const char **s)
 {
 	char *end;
@@ -261,7 +277,7 @@ static unsigned long long next_mnt(const char **s)
 
 	if (!*s || !**s)
 		return 0;
-	mnt = strtoull(*s, &end, 10);
+	mnt = record_number(*s, &end);
 	*s = end;
 	return mnt;
 }
@@ -274,9 +290,9 @@ static void next_ino(const char **s, unsigned long long *dev, unsigned long long
 	*dev = *ino = 0;
 	if (!*s || !**s)
 		return;
-	*dev = strtoull(*s, &end, 10);
+	*dev = record_number(*s, &end);
 	if (*end == ':')
-		*ino = strtoull(end + 1, &end, 10);
+		*ino = record_number(end + 1, &end);
 	else
 		*dev = 0;
 	*s = end;
@@ -399,7 +415,10 @@ out:
  * present ids are both known and equal, else the mark holds as a record
  * of this boot.  Sysfs is not held to it: systemd makes hotmemd.service a
  * new mount namespace at each start (ProtectSystem=), every mount in it
- * a copy with a new id, and kernfs's numbers need none.
+ * a copy with a new id, and kernfs's numbers need none.  On hotmemfs
+ * under that unit a start therefore compares no mark's numbers: a marked
+ * block removed and added while hotmemd was down stays offline (the safe
+ * side; docs/hotmemd.md's known limit: a hotmemfs instance id would tell).
  */
 static bool same_numbering(const struct hmd *d, const struct hmd_block *b, unsigned long long dev,
 			   unsigned long long mnt)
