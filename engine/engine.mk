@@ -6,6 +6,8 @@
 #      hotmem_ prefix, stays global: online_pages(), pfn_valid() and the
 #      other kernel names become local, so they never clash with a program's
 #      own.  sdt.h's _.stapsdt.base (weak, hidden) stays as sdt.h made it.
+#      hotmem_batch_semaphore (hidden: every probe site reads it) is no API:
+#      local too.
 #  engine/libhotmem-internal.a  every object as compiled, for the engine's
 #      unit tests, which call the kernel functions directly.
 include engine/uapi/uapi.mk
@@ -21,7 +23,7 @@ OBJCOPY ?= objcopy
 $(BUILD)/engine/libhotmem.o: $(ENGINE_OBJS)
 	@echo "  LD -r   $@"; $(LD) -r -o $@.all $^ && \
 	$(NM) -g --defined-only $@.all | \
-		awk '$$3 ~ /^hotmem_/ || $$3 == "_.stapsdt.base" { print $$3 }' > $@.syms && \
+		awk '($$3 ~ /^hotmem_/ && $$3 !~ /_semaphore$$/) || $$3 == "_.stapsdt.base" { print $$3 }' > $@.syms && \
 	$(OBJCOPY) --keep-global-symbols=$@.syms $@.all $@ && rm -f $@.all
 
 $(ENGINE_LIB): $(BUILD)/engine/libhotmem.o

@@ -320,7 +320,8 @@ static const char *const probe_names[HMP_NR] = {
 /*
  * The semaphores: written by the kernel (not by us) when a tracer attaches
  * or detaches, hence volatile.  Static: they are found through the notes,
- * not by symbol, and libhotmem.a exports only hotmem_ functions.
+ * not by symbol, and libhotmem.a exports only hotmem_ functions; the
+ * probe sites reach them through hm_usdt_semaphores (internal.h).
  */
 #define HM_USDT_SEMAPHORE(name)                                               \
 	static volatile unsigned short hotmem_##name##_semaphore              \
@@ -329,8 +330,7 @@ static const char *const probe_names[HMP_NR] = {
 		__attribute__((section(".probes"), used));
 HOTMEM_PROBES(HM_USDT_SEMAPHORE)
 
-/* [probe][exit]: the semaphore of hotmem:<probe> and of hotmem:<probe>__ret */
-static volatile unsigned short *const usdt_semaphores[HMP_NR][2] = {
+volatile unsigned short *const hm_usdt_semaphores[HMP_NR][2] = {
 #define HM_USDT_SEMAPHORE_REF(name)                                           \
 	[HMP_##name] = { &hotmem_##name##_semaphore, &hotmem_##name##__ret_semaphore },
 	HOTMEM_PROBES(HM_USDT_SEMAPHORE_REF)
@@ -383,20 +383,10 @@ static __attribute__((noinline)) void deliver_trace(struct hotmem *hm, enum hm_p
 	pthread_mutex_unlock(&hm->event_lock);
 }
 
-/*
- * hotmem:batch (engine/hotmem_probes.h): one thread's steps, handed over
- * in one probe hit.  Per thread, as the kernel's per-cpu trace buffers
- * are: a thread's records stay in the order it fired them while other
- * threads (init workers, FUSE workers) trace at the same time, and it
- * holds nothing between operations.
- */
-struct probe_batch {
-	unsigned int depth; /* traced steps entered, not yet returned */
-	unsigned int nr;
-	struct hotmem_probe_rec rec[HOTMEM_PROBE_BATCH_MAX];
-};
-static _Thread_local struct probe_batch probe_batch;
-static volatile unsigned short hotmem_batch_semaphore __attribute__((section(".probes"), used));
+/* hotmem:batch (engine/hotmem_probes.h): internal.h's struct hm_probe_batch */
+_Thread_local struct hm_probe_batch hm_probe_batch;
+/* hidden, not static: hm_trace() reads it at every probe site */
+volatile unsigned short hotmem_batch_semaphore __attribute__((section(".probes"), used));
 
 static __attribute__((noinline)) void usdt_batch(const struct hotmem_probe_rec *rec, long nr)
 {
@@ -404,7 +394,7 @@ static __attribute__((noinline)) void usdt_batch(const struct hotmem_probe_rec *
 }
 
 /* hand the records over, or drop them when the tracer left meanwhile */
-static void batch_flush(struct probe_batch *b)
+static void batch_flush(struct hm_probe_batch *b)
 {
 	if (hotmem_batch_semaphore)
 		usdt_batch(b->rec, b->nr);
@@ -412,7 +402,7 @@ static void batch_flush(struct probe_batch *b)
 }
 
 /* noinline: as deliver_trace() */
-static __attribute__((noinline)) void batch_add(struct probe_batch *b, enum hm_probe probe, bool exit,
+static __attribute__((noinline)) void batch_add(struct hm_probe_batch *b, enum hm_probe probe, bool exit,
 		      unsigned long start_pfn, unsigned long nr_pages, int nid, int zid,
 		      long extra, int ret)
 {
@@ -428,19 +418,21 @@ static __attribute__((noinline)) void batch_add(struct probe_batch *b, enum hm_p
 	};
 }
 
-/* a step someone may follow: batched, its USDT site, the trace subscribers */
-static __attribute__((noinline)) void trace_step(struct hotmem *hm, enum hm_probe probe, bool exit,
-						 unsigned long start_pfn, unsigned long nr_pages,
-						 int nid, int zid, long extra, int ret)
+/*
+ * A step someone may follow (hm_trace_wanted()): batched, its USDT site,
+ * the trace subscribers.  Out of line: hm_trace() inlines only the test.
+ */
+void hm_trace_step(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
+		   unsigned long nr_pages, int nid, int zid, long extra, int ret)
 {
-	struct probe_batch *b = &probe_batch;
+	struct hm_probe_batch *b = &hm_probe_batch;
 
 	if (hotmem_batch_semaphore)
 		batch_add(b, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
 	/* the outermost step returned (or a step outside any): hand over */
 	if (b->nr != 0 && (!b->depth || b->nr == HOTMEM_PROBE_BATCH_MAX))
 		batch_flush(b);
-	if (*usdt_semaphores[probe][exit]) {
+	if (*hm_usdt_semaphores[probe][exit]) {
 		if (exit)
 			usdt_exit(probe, (long)start_pfn, (long)nr_pages, nid, zid, extra, ret);
 		else
@@ -448,42 +440,4 @@ static __attribute__((noinline)) void trace_step(struct hotmem *hm, enum hm_prob
 	}
 	if (atomic_load_explicit(&hm->nr_trace_subscribers, memory_order_relaxed))
 		deliver_trace(hm, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
-}
-
-void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
-	      unsigned long nr_pages, int nid, int zid, long extra, int ret)
-{
-	/*
-	 * Untraced: the semaphores, the batch left to hand over and the count
-	 * of in-process subscribers that want trace steps (hotmemfs's does
-	 * only while `hotmemctl events --trace` follows them) read, nothing
-	 * more -- no frame, no lock.
-	 */
-	if (__builtin_expect(!hotmem_batch_semaphore && !probe_batch.nr &&
-			     !*usdt_semaphores[probe][exit] &&
-			     !atomic_load_explicit(&hm->nr_trace_subscribers, memory_order_relaxed),
-			     1))
-		return;
-	trace_step(hm, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
-}
-
-struct hm_trace_scope hm_trace_scope_begin(struct hotmem *hm, enum hm_probe probe,
-					   const int *retp, unsigned long start_pfn,
-					   unsigned long nr_pages, int nid, int zid, long extra)
-{
-	struct hm_trace_scope scope = {
-		.hm = hm, .probe = probe, .start_pfn = start_pfn, .nr_pages = nr_pages,
-		.nid = nid, .zid = zid, .extra = extra, .retp = retp,
-	};
-
-	probe_batch.depth++;
-	hm_trace(hm, probe, false, start_pfn, nr_pages, nid, zid, extra, 0);
-	return scope;
-}
-
-void hm_trace_scope_end(const struct hm_trace_scope *s)
-{
-	probe_batch.depth--;
-	hm_trace(s->hm, s->probe, true, s->start_pfn, s->nr_pages, s->nid, s->zid, s->extra,
-		 s->retp ? *s->retp : 0);
 }

@@ -1224,8 +1224,55 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 /* the probe points of hotmem_probes.h, by number */
 #define HM_PROBE_ENUM(name) HMP_##name,
 enum hm_probe { HOTMEM_PROBES(HM_PROBE_ENUM) HMP_NR };
-void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
-	      unsigned long nr_pages, int nid, int zid, long extra, int ret);
+
+/*
+ * What an untraced step reads, inline at every probe site (hm_trace()).
+ * Hidden: the engine's objects reach them directly (a TLS access is
+ * %fs-relative in the programs that link the engine, no __tls_get_addr),
+ * and libhotmem.a's ld -r makes them local (engine/engine.mk).
+ *
+ * hm_probe_batch: hotmem:batch's records, one buffer per thread, as the
+ * kernel's per-cpu trace buffers are: a thread's records stay in the order
+ * it fired them while other threads (init workers, FUSE workers) trace at
+ * the same time, and it holds nothing between operations.
+ */
+struct hm_probe_batch {
+	unsigned int depth; /* traced steps entered, not yet returned */
+	unsigned int nr;
+	struct hotmem_probe_rec rec[HOTMEM_PROBE_BATCH_MAX];
+};
+extern _Thread_local struct hm_probe_batch hm_probe_batch __attribute__((visibility("hidden")));
+/* written by the kernel when a tracer attaches or detaches (the uprobe's ref_ctr_offset) */
+extern volatile unsigned short hotmem_batch_semaphore __attribute__((visibility("hidden")));
+/* [probe][exit]: the semaphore of hotmem:<probe> and of hotmem:<probe>__ret */
+extern volatile unsigned short *const hm_usdt_semaphores[HMP_NR][2]
+	__attribute__((visibility("hidden")));
+/* the step someone follows: batched, its USDT site, the trace subscribers */
+void hm_trace_step(struct hotmem *hm, enum hm_probe probe, bool exit, unsigned long start_pfn,
+		   unsigned long nr_pages, int nid, int zid, long extra, int ret);
+
+/*
+ * Someone may follow @probe: a tracer on it or on hotmem:batch, a batch
+ * left to hand over, an in-process subscriber that wants trace steps
+ * (hotmemfs's only while `hotmemctl events --trace` follows them).  Five
+ * loads or'ed, one branch: an untraced step costs what a USDT is-enabled
+ * test or a kernel static key's not-taken jump does, no call, no frame.
+ * Or'ed rather than tested one by one: untraced, every load is made
+ * either way.
+ */
+static inline bool hm_trace_wanted(const struct hotmem *hm, enum hm_probe probe, bool exit)
+{
+	return (hotmem_batch_semaphore | hm_probe_batch.nr | *hm_usdt_semaphores[probe][exit] |
+		atomic_load_explicit(&hm->nr_trace_subscribers, memory_order_relaxed)) != 0;
+}
+
+static inline void hm_trace(struct hotmem *hm, enum hm_probe probe, bool exit,
+			    unsigned long start_pfn, unsigned long nr_pages, int nid, int zid,
+			    long extra, int ret)
+{
+	if (__builtin_expect(hm_trace_wanted(hm, probe, exit), 0))
+		hm_trace_step(hm, probe, exit, start_pfn, nr_pages, nid, zid, extra, ret);
+}
 
 /*
  * One construct a traced function: HM_TRACE_FN() fires the entry probe
@@ -1243,10 +1290,33 @@ struct hm_trace_scope {
 	long extra;
 	const int *retp;
 };
-struct hm_trace_scope hm_trace_scope_begin(struct hotmem *hm, enum hm_probe probe,
-					   const int *retp, unsigned long start_pfn,
-					   unsigned long nr_pages, int nid, int zid, long extra);
-void hm_trace_scope_end(const struct hm_trace_scope *scope);
+
+/*
+ * Inline, as hm_trace(): untraced, a traced function's entry and return
+ * are the depth count and the two tests.  The depth is counted traced or
+ * not: a tracer that attaches mid-operation gets the batch handed over
+ * when the outermost step returns, as one there from the start.
+ */
+static inline struct hm_trace_scope hm_trace_scope_begin(struct hotmem *hm, enum hm_probe probe,
+							 const int *retp, unsigned long start_pfn,
+							 unsigned long nr_pages, int nid, int zid,
+							 long extra)
+{
+	hm_probe_batch.depth++;
+	hm_trace(hm, probe, false, start_pfn, nr_pages, nid, zid, extra, 0);
+	return (struct hm_trace_scope){
+		.hm = hm, .probe = probe, .start_pfn = start_pfn, .nr_pages = nr_pages,
+		.nid = nid, .zid = zid, .extra = extra, .retp = retp,
+	};
+}
+
+static inline void hm_trace_scope_end(const struct hm_trace_scope *s)
+{
+	hm_probe_batch.depth--;
+	hm_trace(s->hm, s->probe, true, s->start_pfn, s->nr_pages, s->nid, s->zid, s->extra,
+		 s->retp ? *s->retp : 0);
+}
+
 #define HM_TRACE_FN(hm, name, retp, start_pfn, nr_pages, nid, zid, extra)		\
 	struct hm_trace_scope hm_trace_scope					\
 		__attribute__((cleanup(hm_trace_scope_end))) =			\

@@ -8,9 +8,9 @@ set -u
 B=${HOTMEM_BUILD:-build}
 SRC=${HOTMEM_SRC:-.}
 LIB=$B/libhotmem.a
-echo "1..3"
+echo "1..4"
 . "$(dirname "$0")/../need.sh"
-command -v nm >/dev/null && [ -f "$LIB" ] || need_plan_skip 3 "nm (binutils) or $LIB missing"
+command -v nm >/dev/null && [ -f "$LIB" ] || need_plan_skip 4 "nm (binutils) or $LIB missing"
 globals=$(nm -g --defined-only "$LIB" | awk 'NF == 3 { print $2, $3 }' | sort -u)
 other=$(grep -v -e ' hotmem_' -e '^W _\.stapsdt\.base$' <<<"$globals")
 if [ -z "$other" ]; then
@@ -38,4 +38,14 @@ if nm "$LIB" | grep -qE '^[0-9a-f]+ t online_pages$'; then
 else
 	echo "not ok 3 - online_pages is not a local symbol of libhotmem.a"
 	nm "$LIB" | grep -w online_pages | sed 's/^/#   /'
+fi
+
+# no data: the USDT semaphores every probe site reads (hotmem_batch_semaphore
+# is hidden, not static) are the engine's, local as the kernel's names
+data=$(grep -v -e '^T ' -e '^W _\.stapsdt\.base$' <<<"$globals")
+if [ -z "$data" ]; then
+	echo "ok 4 - libhotmem.a exports functions only (its semaphores are local)"
+else
+	echo "not ok 4 - libhotmem.a exports data:"
+	head -20 <<<"$data" | sed 's/^/#   /'
 fi
