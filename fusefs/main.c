@@ -555,8 +555,8 @@ static void refuse_state(const char *err, const char *path, const struct hmfs_jo
  */
 static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journal)
 {
-	/* a byte more than ctx->cmdline holds: a longer line is the file's, refused, not cut */
-	char sprof[PATH_MAX] = "", scmd[sizeof(ctx->cmdline) + 1] = "", err[STATE_ERRLEN];
+	/* a longer line or profile name is the file's, refused by hmfs_state_peek_config() */
+	char sprof[sizeof(ctx->profile)] = "", scmd[sizeof(ctx->cmdline)] = "", err[STATE_ERRLEN];
 	char canon[PATH_MAX];
 	const char *profile = canonical_profile(o->profile, canon, sizeof(canon));
 	const char *cmd;
@@ -566,11 +566,6 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journ
 	ret = o->state ? hmfs_state_peek_config(o->state, sprof, sizeof(sprof), scmd, sizeof(scmd),
 						err, sizeof(err)) :
 			 -ENOENT;
-	if (!ret && !o->cmdline && strlen(scmd) >= sizeof(ctx->cmdline)) {
-		snprintf(err, sizeof(err), "state file %s: its command line is longer than the "
-			 "%zu bytes of x86's COMMAND_LINE_SIZE", o->state, sizeof(ctx->cmdline) - 1);
-		ret = -EINVAL;
-	}
 	if (ret && ret != -ENOENT) {
 		refuse_state(err, o->state, NULL, journal);
 		return ret;
@@ -583,9 +578,9 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journ
 	      ret	 ? "" :
 			   scmd;
 	/*
-	 * a copy, not snprintf(): scmd is a byte longer than ctx->cmdline (its
-	 * longer line was refused above), which gcc's -Wformat-truncation
-	 * finds at -O0 (the faults-san build); --cmdline's length boot() says
+	 * a copy, not snprintf(): --cmdline may be longer than ctx->cmdline
+	 * (its length boot() says), which gcc's -Wformat-truncation finds at
+	 * -O0 (the faults-san build)
 	 */
 	n = strnlen(cmd, sizeof(ctx->cmdline) - 1);
 	memcpy(ctx->cmdline, cmd, n);

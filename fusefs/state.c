@@ -4841,6 +4841,18 @@ bad:
 	return -EUCLEAN;
 }
 
+/* @m's string @key into @buf of @len: -EINVAL when it does not fit (nothing cut) */
+static int peek_field(json_object *m, const char *key, char *buf, size_t len)
+{
+	json_object *o = hmfs_json_get(m, key, json_type_string);
+	size_t n = (size_t)json_object_get_string_len(o);
+
+	if (n >= len)
+		return -EINVAL;
+	memcpy(buf, json_object_get_string(o), n + 1);
+	return 0;
+}
+
 int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *cmdline, size_t clen,
 			   char *err, size_t errlen)
 {
@@ -4852,12 +4864,16 @@ int hmfs_state_peek_config(const char *path, char *profile, size_t plen, char *c
 	ret = read_state(path, &root, &m, err, errlen);
 	if (ret)
 		return ret;
-	snprintf(profile, plen, "%s",
-		 json_object_get_string(hmfs_json_get(m, "profile", json_type_string)));
-	snprintf(cmdline, clen, "%s",
-		 json_object_get_string(hmfs_json_get(m, "cmdline", json_type_string)));
+	/* a field too long for its buffer is the file's fault, never cut to another machine */
+	ret = peek_field(m, "profile", profile, plen);
+	if (ret)
+		snprintf(err, errlen, "state file %s: its profile is longer than %zu bytes", path,
+			 plen - 1);
+	else if ((ret = peek_field(m, "cmdline", cmdline, clen)))
+		snprintf(err, errlen, "state file %s: its command line is longer than the %zu "
+			 "bytes of x86's COMMAND_LINE_SIZE", path, clen - 1);
 	json_object_put(root);
-	return 0;
+	return ret;
 }
 
 /* a "plugged-blocks" array: non-empty [first, count] runs, sorted and disjoint */
