@@ -41,6 +41,16 @@ static bool stderr_is_journal(void)
  */
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
+/*
+ * A message's bytes: above what any holds but quoted lines (HMD_QUOTE) --
+ * two machine keys of a path each (HMD_PATH_MAX + 128) and a state_dir
+ * path, with their sentence.  512 cut "re-anchoring boot memory ..." off
+ * a record of another machine whose sysroots were 400 bytes (daemon40).
+ * The text adds the block and the bracketed fields (format_text()).
+ */
+#define MSG_MAX 4096
+#define TEXT_MAX (MSG_MAX + 256)
+
 /* journald listens: a socket at JOURNAL_SOCKET; else why not into @why */
 static bool journald_listens(char *why, size_t len)
 {
@@ -147,26 +157,27 @@ static void format_text(char *buf, size_t len, long block, const char *zone, con
 static void to_journal(struct hmd *d, const struct hmd_log_site *site, int prio, const char *msgid,
 		       long block, const char *zone, const char *policy, int err, const char *text)
 {
-	char f[11][720];
+	char message[sizeof("MESSAGE=") + TEXT_MAX], f[10][720];
 	struct iovec iov[11];
 	int n = 0;
 
-	field(iov, &n, f[n], sizeof(f[0]), "MESSAGE=%s", text);
-	field(iov, &n, f[n], sizeof(f[0]), "CODE_FILE=%s", site->file);
-	field(iov, &n, f[n], sizeof(f[0]), "CODE_LINE=%d", site->line);
-	field(iov, &n, f[n], sizeof(f[0]), "CODE_FUNC=%s", site->func);
-	field(iov, &n, f[n], sizeof(f[0]), "PRIORITY=%d", prio);
-	field(iov, &n, f[n], sizeof(f[0]), "SYSLOG_IDENTIFIER=hotmemd");
+	/* f[n - 1]: the fields after MESSAGE, iov[n]'s */
+	field(iov, &n, message, sizeof(message), "MESSAGE=%s", text);
+	field(iov, &n, f[n - 1], sizeof(f[0]), "CODE_FILE=%s", site->file);
+	field(iov, &n, f[n - 1], sizeof(f[0]), "CODE_LINE=%d", site->line);
+	field(iov, &n, f[n - 1], sizeof(f[0]), "CODE_FUNC=%s", site->func);
+	field(iov, &n, f[n - 1], sizeof(f[0]), "PRIORITY=%d", prio);
+	field(iov, &n, f[n - 1], sizeof(f[0]), "SYSLOG_IDENTIFIER=hotmemd");
 	if (msgid)
-		field(iov, &n, f[n], sizeof(f[0]), "MESSAGE_ID=%s", msgid);
+		field(iov, &n, f[n - 1], sizeof(f[0]), "MESSAGE_ID=%s", msgid);
 	if (block >= 0)
-		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_BLOCK=memory%ld", block);
+		field(iov, &n, f[n - 1], sizeof(f[0]), "HOTMEM_BLOCK=memory%ld", block);
 	if (zone)
-		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_ZONE=%s", zone);
+		field(iov, &n, f[n - 1], sizeof(f[0]), "HOTMEM_ZONE=%s", zone);
 	if (policy)
-		field(iov, &n, f[n], sizeof(f[0]), "HOTMEM_POLICY=%s", policy);
+		field(iov, &n, f[n - 1], sizeof(f[0]), "HOTMEM_POLICY=%s", policy);
 	if (err)
-		field(iov, &n, f[n], sizeof(f[0]), "ERRNO=%d", err);
+		field(iov, &n, f[n - 1], sizeof(f[0]), "ERRNO=%d", err);
 	if (d->journal_send)
 		d->journal_send(d, iov, n);
 	else
@@ -177,12 +188,14 @@ static void vlog_ev(struct hmd *d, const struct hmd_log_site *site, int prio, co
 		    long block, const char *zone, const char *policy, int err, const char *fmt,
 		    va_list ap)
 {
-	char msg[512], text[700];
+	char msg[MSG_MAX], text[TEXT_MAX];
 	int saved = errno;
 
 	if (prio > d->cfg.log_level)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* cut anyway: said so, not ended mid-word as if whole */
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) >= (int)sizeof(msg))
+		strcpy(msg + sizeof(msg) - 4, "...");
 	format_text(text, sizeof(text), block, zone, policy, err, msg);
 	if (d->journal)
 		to_journal(d, site, prio, msgid, block, zone, policy, err, text);
