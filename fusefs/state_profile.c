@@ -482,7 +482,7 @@ static const struct builtin_change builtin_changes[] = {
 			   { .key = "realmode" },
 			   { .key = "swiotlb" },
 			   { .key = "boot_reserved" } },
-		.what = "qemu-512m takes its 6.12.117 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406860 kB; it took none)",
+		.what = "qemu-512m takes its 6.12 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406852 kB, 406860 until 2026-12-04; it took none)",
 		.restore = { "kernel_image = none", "initrd = none", "realmode = no", "swiotlb = 0",
 			     "boot_reserved = 0" },
 		.covered_by = "ram",
@@ -511,6 +511,26 @@ static const struct builtin_change builtin_changes[] = {
 			   { .key = "qemu_maxmem", .now = "4G" } },
 		.what = "qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB)",
 		.restore = { "maxmem = 8G" },
+	},
+	{
+		/*
+		 * prof40 (a2daa3cf): the 6.12.118 guest scripts/deps.sh
+		 * fetches, where the 2026-12-03 line was its 6.12.117
+		 * guest's; the same placement and reserved total.  A file
+		 * saved before has the old line: the @was that restores it.
+		 */
+		.profile = "qemu-512m",
+		.date = "2026-12-04",
+		.kind = LINE_REPLACED,
+		.lines = { { .was = "kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff "
+				    "data=0xa600000-0xa870f7f init=0xad01000-0xb12afff "
+				    "smp_locks=0xb12b000-0xb134fff bss=0xb136000-0xb5fffff "
+				    "bss_decrypted_unused=0xb405000-0xb5fffff",
+			     .now = "kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa571fff "
+				    "data=0xa600000-0xa870fbf init=0xad02000-0xb12afff "
+				    "smp_locks=0xb12b000-0xb134fff bss=0xb136000-0xb5fffff "
+				    "bss_decrypted_unused=0xb405000-0xb5fffff" } },
+		.what = "qemu-512m's kernel image is its 6.12.118 guest's since 2026-12-04, the kernel scripts/deps.sh fetches (rodata 4K and data 64 bytes longer, init 4K shorter than the 6.12.117 guest's: MemTotal 406852 kB, it was 406860)",
 	},
 };
 

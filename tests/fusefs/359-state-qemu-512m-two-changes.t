@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 P=$TMP/old.profile
-BOOT="hotmemfs: qemu-512m takes its 6.12.117 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406860 kB; it took none): 'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved"
+BOOT="hotmemfs: qemu-512m takes its 6.12 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406852 kB, 406860 until 2026-12-04; it took none): 'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved"
 MAXMEM="hotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved"
 KCMD="--cmdline hotmem.kernel_alloc=off"
 
