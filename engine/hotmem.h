@@ -1667,10 +1667,44 @@ void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES]);
  * ratios and lowmem_reserve[]), or both.
  */
 struct hm_wmark_state;
-enum { HM_WMARK_MARKS = 1, HM_WMARK_RESERVES = 2 };
+/*
+ * HM_WMARK_ZONE_MARKS: the zones' _watermark[] alone (the sysctls as they
+ * are: a state file's restore); HM_WMARK_ZONE_RESERVES: their
+ * lowmem_reserve[] alone, and only while the ratios are still the
+ * snapshot's (a lock-free ratio write since keeps the reserves its own
+ * setup computed: a block change's undo)
+ */
+enum {
+	HM_WMARK_MARKS = 1,
+	HM_WMARK_RESERVES = 2,
+	HM_WMARK_ZONE_MARKS = 4,
+	HM_WMARK_ZONE_RESERVES = 8,
+};
 struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm);
 void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, unsigned int what);
 void hotmem_wmark_free(struct hm_wmark_state *s);
+/* the possible nodes a snapshot has (hotmem_nr_possible_nodes() at the save) */
+int hotmem_wmark_state_nodes(const struct hm_wmark_state *s);
+/*
+ * Zone @zid of node @nid in @s: its _watermark[] (min, low, high, no
+ * boost) and lowmem_reserve[] (/proc/zoneinfo's "protection:"), either
+ * NULL for none; -ENOENT: the node had no pgdat at the save, or no such
+ * node or zone
+ */
+int hotmem_wmark_state_zone(const struct hm_wmark_state *s, int nid, int zid,
+			    unsigned long wmark[3], unsigned long reserve[HM_MAX_NR_ZONES]);
+/* the same set in @s (NULL: kept), for a hotmem_wmark_restore() */
+int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
+				const unsigned long wmark[3],
+				const unsigned long reserve[HM_MAX_NR_ZONES]);
+/*
+ * @s's ratios set to @ratio (as hotmem_set_lowmem_reserve_ratio() with
+ * all of them: below 1 is 0) and its zones' lowmem_reserve[] what
+ * setup_per_zone_lowmem_reserve() computes from them and the managed
+ * pages of now, nothing stored in the machine: what a ratio write leaves
+ */
+void hotmem_wmark_state_reserves_for(struct hotmem *hm, struct hm_wmark_state *s,
+				     const int ratio[HM_MAX_NR_ZONES]);
 
 /*
  * The machine-wide counters of /proc/vmstat (mm/vmstat.c, 6.18) beside

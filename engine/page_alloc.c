@@ -1149,29 +1149,39 @@ unsigned long zone_lowmem_reserve(struct zone *z, int highest_zoneidx)
 }
 
 /*
- * 6.12 setup_per_zone_lowmem_reserve(): for each zone below @j, the
- * managed pages of the zones above it up to @j over its ratio; 0 without
- * a ratio or managed pages of its own.  Entries at and below the zone
- * stay 0.  wmark_lock held (the ratios).
+ * 6.12 setup_per_zone_lowmem_reserve() for one node, @ratio its ratios:
+ * for each zone below @j, the managed pages of the zones above it up to
+ * @j over its ratio; 0 without a ratio or managed pages of its own, in
+ * @res[i][j].  Entries at and below the zone are not set (they stay 0).
  */
+static void pgdat_lowmem_reserve(struct pglist_data *pgdat, const int *ratio,
+				 unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES])
+{
+	for (int i = 0; i < MAX_NR_ZONES - 1; i++) {
+		const bool clear = ratio[i] < 1 || !zone_managed_pages(&pgdat->node_zones[i]);
+		unsigned long managed = 0;
+
+		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+			managed += zone_managed_pages(&pgdat->node_zones[j]);
+			res[i][j] = clear ? 0 : managed / (unsigned long)ratio[i];
+		}
+	}
+}
+
+/* 6.12 setup_per_zone_lowmem_reserve(), every node's: wmark_lock held (the ratios) */
 static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
 {
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES];
 
-		for (int i = 0; pgdat && i < MAX_NR_ZONES - 1; i++) {
-			struct zone *z = &pgdat->node_zones[i];
-			const int ratio = hm->lowmem_reserve_ratio[i];
-			const bool clear = ratio < 1 || !zone_managed_pages(z);
-			unsigned long managed = 0;
-
-			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
-				managed += zone_managed_pages(&pgdat->node_zones[j]);
-				__atomic_store_n(&z->lowmem_reserve[j],
-						 clear ? 0 : managed / (unsigned long)ratio,
+		if (!pgdat)
+			continue;
+		pgdat_lowmem_reserve(pgdat, hm->lowmem_reserve_ratio, res);
+		for (int i = 0; i < MAX_NR_ZONES - 1; i++)
+			for (int j = i + 1; j < MAX_NR_ZONES; j++)
+				__atomic_store_n(&pgdat->node_zones[i].lowmem_reserve[j], res[i][j],
 						 __ATOMIC_RELAXED);
-			}
-		}
 	}
 }
 
@@ -2127,6 +2137,8 @@ struct hm_wmark_state {
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	bool wmarks_boot;
+	int nr_nodes; /* hm->nr_possible_nodes */
+	bool node[HM_MAX_NUMNODES]; /* a pgdat at the save */
 	struct {
 		unsigned long watermark[3];
 		unsigned long lowmem_reserve[MAX_NR_ZONES];
@@ -2145,9 +2157,11 @@ struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
 	s->watermark_scale_factor = hm->watermark_scale_factor;
 	s->wmarks_boot = hm->wmarks_boot;
 	memcpy(s->lowmem_reserve_ratio, hm->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio));
+	s->nr_nodes = hm->nr_possible_nodes;
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
+		s->node[nid] = pgdat != NULL;
 		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
 
@@ -2162,10 +2176,12 @@ struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
 	return s;
 }
 
-/* the zones' part @what names; wmark_lock held */
+/* the zones' part @what names (HM_WMARK_MARKS, HM_WMARK_RESERVES: theirs alone); wmark_lock held */
 static void wmark_restore_zone(struct zone *z, const struct hm_wmark_state *s, int nid, int zid,
 			       unsigned int what)
 {
+	if (!s->node[nid])
+		return; /* a pgdat since: its own (none can come under change_lock) */
 	if (what & HM_WMARK_MARKS) {
 		pthread_mutex_lock(&z->lock);
 		memcpy(z->_watermark, s->zones[nid][zid].watermark, sizeof(z->_watermark));
@@ -2185,7 +2201,18 @@ static void wmark_restore_zone(struct zone *z, const struct hm_wmark_state *s, i
  */
 void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, unsigned int what)
 {
+	unsigned int zones = what & (HM_WMARK_MARKS | HM_WMARK_RESERVES);
+
 	pthread_mutex_lock(&hm->wmark_lock);
+	if (what & HM_WMARK_ZONE_MARKS)
+		zones |= HM_WMARK_MARKS;
+	/*
+	 * A ratio written since the snapshot (lock-free, by a writer of its
+	 * own) set the reserves up from its ratios: those stay
+	 */
+	if ((what & HM_WMARK_ZONE_RESERVES) &&
+	    !memcmp(hm->lowmem_reserve_ratio, s->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio)))
+		zones |= HM_WMARK_RESERVES;
 	if (what & HM_WMARK_MARKS) {
 		atomic_store(&hm->min_free_kbytes, s->min_free_kbytes);
 		hm->user_min_free_kbytes = s->user_min_free_kbytes;
@@ -2195,11 +2222,11 @@ void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, uns
 	if (what & HM_WMARK_RESERVES)
 		memcpy(hm->lowmem_reserve_ratio, s->lowmem_reserve_ratio,
 		       sizeof(s->lowmem_reserve_ratio));
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+	for (int nid = 0; nid < hm->nr_possible_nodes && nid < s->nr_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
 		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++)
-			wmark_restore_zone(&pgdat->node_zones[zid], s, nid, zid, what);
+			wmark_restore_zone(&pgdat->node_zones[zid], s, nid, zid, zones);
 	}
 	pthread_mutex_unlock(&hm->wmark_lock);
 }
@@ -2207,6 +2234,65 @@ void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, uns
 void hotmem_wmark_free(struct hm_wmark_state *s)
 {
 	free(s);
+}
+
+int hotmem_wmark_state_nodes(const struct hm_wmark_state *s)
+{
+	return s->nr_nodes;
+}
+
+int hotmem_wmark_state_zone(const struct hm_wmark_state *s, int nid, int zid,
+			    unsigned long wmark[3], unsigned long reserve[HM_MAX_NR_ZONES])
+{
+	if (nid < 0 || nid >= s->nr_nodes || !s->node[nid] || zid < 0 || zid >= MAX_NR_ZONES)
+		return -ENOENT;
+	if (wmark)
+		memcpy(wmark, s->zones[nid][zid].watermark, sizeof(s->zones[nid][zid].watermark));
+	if (reserve)
+		memcpy(reserve, s->zones[nid][zid].lowmem_reserve,
+		       sizeof(s->zones[nid][zid].lowmem_reserve));
+	return 0;
+}
+
+int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
+				const unsigned long wmark[3],
+				const unsigned long reserve[HM_MAX_NR_ZONES])
+{
+	if (nid < 0 || nid >= s->nr_nodes || !s->node[nid] || zid < 0 || zid >= MAX_NR_ZONES)
+		return -ENOENT;
+	if (wmark)
+		memcpy(s->zones[nid][zid].watermark, wmark, sizeof(s->zones[nid][zid].watermark));
+	if (reserve)
+		memcpy(s->zones[nid][zid].lowmem_reserve, reserve,
+		       sizeof(s->zones[nid][zid].lowmem_reserve));
+	return 0;
+}
+
+/*
+ * What a write of all the ratios leaves, computed as
+ * hotmem_set_lowmem_reserve_ratio() then setup_per_zone_lowmem_reserve()
+ * would, nothing stored: a state file's record of the write carries the
+ * reserves it sets (the managed pages of now may differ from those of
+ * a restore's end: virtio-mem's, HVO's moves since)
+ */
+void hotmem_wmark_state_reserves_for(struct hotmem *hm, struct hm_wmark_state *s,
+				     const int ratio[HM_MAX_NR_ZONES])
+{
+	pthread_mutex_lock(&hm->wmark_lock);
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		s->lowmem_reserve_ratio[i] = ratio[i] < 1 ? 0 : ratio[i];
+	for (int nid = 0; nid < hm->nr_possible_nodes && nid < s->nr_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES] = { { 0 } };
+
+		if (!pgdat || !s->node[nid])
+			continue;
+		pgdat_lowmem_reserve(pgdat, s->lowmem_reserve_ratio, res);
+		for (int i = 0; i < MAX_NR_ZONES - 1; i++)
+			for (int j = i + 1; j < MAX_NR_ZONES; j++)
+				s->zones[nid][i].lowmem_reserve[j] = res[i][j];
+	}
+	pthread_mutex_unlock(&hm->wmark_lock);
 }
 
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */
