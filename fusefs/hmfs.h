@@ -2242,7 +2242,7 @@ struct hmfs_save {
 	 * whose values json-c counts without atomics (state.c saved_pre())
 	 */
 	struct json_object *pre;
-	/* a watermark sysctl's write: the engine's exact watermarks before it (NULL: none) */
+	/* the engine's exact watermarks and reserves before the change (NULL: no memory) */
 	struct hm_wmark_state *wmark;
 	/* x86's max_pfn before the change: an undone add takes its raise back (machine.c undo()) */
 	unsigned long max_pfn;

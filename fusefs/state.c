@@ -102,9 +102,70 @@ static json_object *lowmem_reserve_ratio_json(struct hmfs_ctx *ctx)
 	return ratio_json(ratio);
 }
 
+/*
+ * Each possible node's zones' _watermark[] (@reserves false: [min, low,
+ * high], no boost) or lowmem_reserve[] (true: /proc/zoneinfo's
+ * "protection:", HM_MAX_NR_ZONES of them) in @w, one array a node, null
+ * for a node without a pgdat; NULL: no memory
+ */
+static json_object *zone_wmarks_json(const struct hm_wmark_state *w, bool reserves)
+{
+	json_object *a = json_object_new_array();
+
+	for (int nid = 0; a && nid < hotmem_wmark_state_nodes(w); nid++) {
+		json_object *node = NULL;
+
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+			unsigned long v[HM_MAX_NR_ZONES];
+			const int n = reserves ? HM_MAX_NR_ZONES : 3;
+			json_object *z;
+
+			if (hotmem_wmark_state_zone(w, nid, zid, reserves ? NULL : v,
+						    reserves ? v : NULL))
+				break;
+			if (!node && !(node = json_object_new_array()))
+				goto fail;
+			z = json_object_new_array();
+			for (int i = 0; z && i < n; i++)
+				json_object_array_add(z, json_object_new_uint64(v[i]));
+			if (!z || json_object_array_add(node, z)) {
+				json_object_put(z);
+				goto fail;
+			}
+		}
+		if (json_object_array_add(a, node)) {
+fail:
+			json_object_put(node);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/*
+ * The zones' marks and reserves as they stand: 6.12 sets them up only at
+ * an online, an offline or a watermark sysctl's write, from the managed
+ * pages of then, which virtio-mem's sub-blocks in an online block and
+ * HVO move without one -- a restore's own setups count the pages of its
+ * own moment, so it puts these back at its end (reread40 R1, R2)
+ */
+static void params_add_zone_wmarks(struct hmfs_ctx *ctx, json_object *p, bool *ok)
+{
+	struct hm_wmark_state *w = hotmem_wmark_save(ctx->hm);
+	json_object *marks = w ? zone_wmarks_json(w, false) : NULL;
+	json_object *res = w ? zone_wmarks_json(w, true) : NULL;
+
+	hotmem_wmark_free(w);
+	*ok = marks && res;
+	json_object_object_add(p, "watermarks", marks);
+	json_object_object_add(p, "lowmem-reserve", res);
+}
+
 static json_object *params_json(struct hmfs_ctx *ctx)
 {
 	json_object *p = json_object_new_object();
+	bool ok;
 
 	json_object_object_add(
 		p, "auto-online",
@@ -161,12 +222,11 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	json_object_object_add(p, "watermark-scale-factor",
 			       json_object_new_int(hotmem_watermark_scale_factor(ctx->hm)));
 	/*
-	 * the zones' marks still the boot's, computed before the init memory
-	 * was freed, or set up since from the managed pages of then (a file
-	 * from before it: the restore's own)
+	 * the zones' marks and reserves themselves (a file from before them:
+	 * its "boot-watermarks" says whether they were set up since boot,
+	 * restore_watermark_sysctls())
 	 */
-	json_object_object_add(p, "boot-watermarks",
-			       json_object_new_boolean(hotmem_wmarks_boot(ctx->hm)));
+	params_add_zone_wmarks(ctx, p, &ok);
 	/* vm.watermark_boost_factor (a file from before it: the command line's) */
 	json_object_object_add(p, "watermark-boost-factor",
 			       json_object_new_int(hotmem_watermark_boost_factor(ctx->hm)));
@@ -183,6 +243,10 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	 * past the restored devices' numbers, as before)
 	 */
 	json_object_object_add(p, "anon-count", json_object_new_uint64(hmfs_dev_anon_count(ctx)));
+	if (!ok) { /* no memory: no params rather than a machine without its marks */
+		json_object_put(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -391,6 +455,42 @@ static bool ratio_json_ok(json_object *v)
 	return true;
 }
 
+/* @v: arrays of @n non-negative ints, one a zone (zone_wmarks_json()'s node) */
+static bool zone_wmarks_node_ok(json_object *v, size_t n)
+{
+	if (!json_object_is_type(v, json_type_array) ||
+	    json_object_array_length(v) != HM_MAX_NR_ZONES)
+		return false;
+	for (size_t zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		json_object *z = json_object_array_get_idx(v, zid);
+
+		if (!json_object_is_type(z, json_type_array) || json_object_array_length(z) != n)
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			json_object *e = json_object_array_get_idx(z, i);
+
+			if (!json_object_is_type(e, json_type_int) || json_object_get_int64(e) < 0)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* @v as zone_wmarks_json() writes it: a node each, null or its zones */
+static bool zone_wmarks_ok(json_object *v, bool reserves)
+{
+	if (!json_object_is_type(v, json_type_array) ||
+	    json_object_array_length(v) > HM_MAX_NUMNODES)
+		return false;
+	for (size_t nid = 0; nid < json_object_array_length(v); nid++) {
+		json_object *node = json_object_array_get_idx(v, nid);
+
+		if (node && !zone_wmarks_node_ok(node, reserves ? HM_MAX_NR_ZONES : 3))
+			return false;
+	}
+	return true;
+}
+
 /* @v is a value params_json() writes for lock-free parameter @key */
 static bool param_json_ok(const char *key, json_object *v)
 {
@@ -398,6 +498,8 @@ static bool param_json_ok(const char *key, json_object *v)
 
 	if (!strcmp(key, "lowmem-reserve-ratio"))
 		return ratio_json_ok(v);
+	if (!strcmp(key, "watermarks") || !strcmp(key, "lowmem-reserve"))
+		return zone_wmarks_ok(v, !strcmp(key, "lowmem-reserve"));
 	if (!strcmp(key, "boot-watermarks"))
 		return json_object_is_type(v, json_type_boolean);
 	if (strcmp(key, "auto-online"))
@@ -3149,9 +3251,14 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	if (!sv->active)
 		return;
 	sv->qemu_gen = qemu_gen_fold(ctx, NULL);
-	/* a watermark sysctl's write: what its undo stores back (hmfs_state_undo_wmark()) */
-	if (ch->op == HMFS_CH_VM_WMARK)
-		sv->wmark = hotmem_wmark_save(ctx->hm);
+	/*
+	 * What the undo stores back (hmfs_state_undo_wmark()): a watermark
+	 * sysctl's write sets them up, and so does any change's online or
+	 * offline, its undo's own too -- from the managed pages of then,
+	 * which the marks of before did not count (reread40 R3: the first
+	 * offline after boot, refused, left the marks of after boot)
+	 */
+	sv->wmark = hotmem_wmark_save(ctx->hm);
 	/* what an undone add lowers it to again (machine.c undo(); rerfix31b) */
 	sv->max_pfn = hotmem_max_pfn(ctx->hm);
 	/*
@@ -3253,12 +3360,21 @@ static bool params_same(json_object *now, json_object *pre)
 	}
 	json_object_object_del(a, "policy-zone");
 	json_object_object_del(b, "policy-zone");
-	/* nor the boot's marks: an online's undo sets them up again, as 6.12's offline does */
+	/* nor a file's from before the marks were kept (none written since) */
 	json_object_object_del(a, "boot-watermarks");
 	json_object_object_del(b, "boot-watermarks");
-	/* a file from before "max-pfn" was saved has none to compare */
+	/*
+	 * nor the reserves: a lock-free vm.lowmem_reserve_ratio write sets
+	 * them up meanwhile, by a writer of its own; the undo stores them
+	 * back exactly otherwise (hmfs_state_undo_wmark())
+	 */
+	json_object_object_del(a, "lowmem-reserve");
+	json_object_object_del(b, "lowmem-reserve");
+	/* a file from before "max-pfn" or the marks were saved has none to compare */
 	if (!json_object_object_get_ex(b, "max-pfn", NULL))
 		json_object_object_del(a, "max-pfn");
+	if (!json_object_object_get_ex(b, "watermarks", NULL))
+		json_object_object_del(a, "watermarks");
 	same = same_json(a, b);
 	json_object_put(a);
 	json_object_put(b);
@@ -3744,22 +3860,51 @@ void hmfs_state_param_done(struct hmfs_param_save *ps)
  * as a guest's looping offline holds it; the change's way ends EINTR at
  * the writer's signal, as hmfs_state_append_qemu() does.
  */
+/*
+ * The zones' reserves a write of all the ratios @ratio leaves, from the
+ * managed pages of now (hotmem_wmark_state_reserves_for()): NULL, no memory
+ */
+static json_object *reserves_for_json(struct hmfs_ctx *ctx, const int ratio[HM_MAX_NR_ZONES])
+{
+	struct hm_wmark_state *w = hotmem_wmark_save(ctx->hm);
+	json_object *res;
+
+	if (!w)
+		return NULL;
+	hotmem_wmark_state_reserves_for(ctx->hm, w, ratio);
+	res = zone_wmarks_json(w, true);
+	hotmem_wmark_free(w);
+	return res;
+}
+
+/*
+ * A ratio write's record carries the reserves it sets ("lowmem-reserve",
+ * *@res a reference of it for the caller's check): 6.12 sets them up at
+ * the write alone, from the managed pages of then, which a restore's end
+ * does not have (reread40 R2)
+ */
 static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
-			     const struct hmfs_param_value *v, char **line, size_t *len)
+			     const struct hmfs_param_value *v, char **line, size_t *len,
+			     json_object **res)
 {
 	json_object *rec = json_object_new_object(), *o = json_object_new_object();
 	json_object *val = param_json(p, v);
 	int ret;
 
+	*res = param_is_ratio(p) ? reserves_for_json(ctx, v->ratio) : NULL;
 	/* json-c asserts on a NULL object: out of memory, nothing written, the value as it was */
-	if (!rec || !o || !val) {
+	if (!rec || !o || !val || (param_is_ratio(p) && !*res)) {
 		json_object_put(rec);
 		json_object_put(o);
 		json_object_put(val);
+		json_object_put(*res);
+		*res = NULL;
 		return -ENOMEM;
 	}
 	json_object_object_add(rec, "seq", NULL); /* first: journal_line_locked() */
 	json_object_object_add(o, p->key, val);
+	if (*res)
+		json_object_object_add(o, "lowmem-reserve", json_object_get(*res));
 	json_object_object_add(rec, "param", o);
 	ret = journal_line_locked(ctx, rec, QEMU_GEN_ANY, line, len);
 	json_object_put(rec);
@@ -3767,6 +3912,10 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 		pthread_mutex_unlock(&ctx->journal_lock);
 		free(*line);
 		ret = -EAGAIN;
+	}
+	if (ret) {
+		json_object_put(*res);
+		*res = NULL;
 	}
 	return ret;
 }
@@ -3784,14 +3933,14 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
  */
 static int param_record_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_param *p,
 			       const struct hmfs_param_value *want, struct hmfs_param_value *v,
-			       char **line, size_t *len)
+			       char **line, size_t *len, json_object **res)
 {
 	for (;;) {
 		struct hmfs_param_value again;
 		int ret;
 
 		*v = param_leaves(ctx, p, want);
-		ret = param_line_locked(ctx, p, v, line, len);
+		ret = param_line_locked(ctx, p, v, line, len, res);
 		if (ret)
 			return ret;
 		again = param_leaves(ctx, p, want);
@@ -3799,7 +3948,26 @@ static int param_record_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free
 			return 0;
 		pthread_mutex_unlock(&ctx->journal_lock);
 		free(*line);
+		json_object_put(*res);
 	}
+}
+
+/*
+ * The zones' reserves as @res, the ones a ratio write's record carries
+ * (param_line_locked()): false when a managed count moved between the
+ * record's reading and the write (virtio-mem's work, under change_lock
+ * alone), the record then made again.  No record's (@res NULL), or no
+ * memory to read them: true.
+ */
+static bool reserves_as_recorded(struct hmfs_ctx *ctx, json_object *res)
+{
+	struct hm_wmark_state *w = res ? hotmem_wmark_save(ctx->hm) : NULL;
+	json_object *now = w ? zone_wmarks_json(w, true) : NULL;
+	bool same = !now || same_json(now, res);
+
+	json_object_put(now);
+	hotmem_wmark_free(w);
+	return same;
 }
 
 /*
@@ -3819,6 +3987,7 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 {
 	const struct hmfs_lock_free_param *p = lock_free_param(ch);
 	struct hmfs_param_value want, v;
+	json_object *res;
 	size_t len;
 	char *line;
 	int ret;
@@ -3834,7 +4003,8 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 		param_set(ctx, p, &want);
 		return 0;
 	}
-	ret = param_record_locked(ctx, p, &want, &v, &line, &len);
+again:
+	ret = param_record_locked(ctx, p, &want, &v, &line, &len, &res);
 	if (ret)
 		return ret;
 	/* frozen: the file is the way back, never added to */
@@ -3849,12 +4019,22 @@ int hmfs_state_set_param(struct hmfs_ctx *ctx, struct hmfs_param_save *ps,
 		if (param_is_ratio(p))
 			ps->wmark = hotmem_wmark_save(ctx->hm);
 		param_set(ctx, p, &v);
+		if (!reserves_as_recorded(ctx, res)) {
+			/* taken back before anyone saw it acknowledged: the record read again */
+			param_back(ctx, ps);
+			hmfs_state_param_done(ps);
+			pthread_mutex_unlock(&ctx->journal_lock);
+			free(line);
+			json_object_put(res);
+			goto again;
+		}
 		ret = journal_put(ctx, &ps->sv, line, len, 0);
 		if (ret)
 			param_back(ctx, ps);
 	}
 	pthread_mutex_unlock(&ctx->journal_lock);
 	free(line);
+	json_object_put(res);
 	if (ret == -EAGAIN || ret == -EROFS) /* nothing tried */
 		return ret;
 	count_save(ctx, ret);
@@ -3892,17 +4072,29 @@ void hmfs_state_undo_params(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 }
 
 /*
- * The watermark sysctls as @sv's @pre has them.  A watermark sysctl's
- * own write is undone from the engine's exact snapshot (sv->wmark,
- * hmfs_state_prepare()): setting its old value again would compute every
- * zone's watermarks or reserves from the managed pages of now (reread31
- * R9); the snapshot not taken (no memory), it is that.
+ * The watermark sysctls as @sv's @pre has them.  A change is undone from
+ * the engine's exact snapshot (sv->wmark, hmfs_state_prepare()), a
+ * watermark sysctl's write the part it sets: setting its old value again
+ * would compute every zone's watermarks or reserves from the managed
+ * pages of now (reread31 R9), as an undo's online or offline does
+ * (reread40 R3); the snapshot not taken (no memory), it is that.
  */
 void hmfs_state_undo_wmark(struct hmfs_ctx *ctx, const struct hmfs_change *ch,
 			   const struct hmfs_save *sv)
 {
-	if (sv->wmark && wmark_back(ctx, sv->wmark, (enum hmfs_vm_wmark)ch->id))
+	if (ch->op == HMFS_CH_VM_WMARK && sv->wmark &&
+	    wmark_back(ctx, sv->wmark, (enum hmfs_vm_wmark)ch->id))
 		return;
+	/*
+	 * any other change's: the marks, the sysctls that set them and the
+	 * reserves as before it, whatever its undo's onlines and offlines
+	 * set up (the reserves but after a lock-free ratio write meanwhile,
+	 * whose own they are)
+	 */
+	if (ch->op != HMFS_CH_VM_WMARK && sv->wmark) {
+		hotmem_wmark_restore(ctx->hm, sv->wmark, HM_WMARK_MARKS | HM_WMARK_ZONE_RESERVES);
+		return;
+	}
 	undo_params_with(ctx, ch, json_object_object_get(sv->pre, "params"),
 			 restore_watermark_sysctls);
 }
@@ -4297,15 +4489,16 @@ static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 
 /*
  * The parameters a block's online or offline moves: reserve_mem_notifier()'s
- * at MEM_ONLINE or MEM_OFFLINE (6.12 mm/mmap.c), min_free_kbytes
- * (init_per_zone_wmark_min(), unless the operator's is larger) and
- * "boot-watermarks" (the first one's setup_per_zone_wmarks()): most
- * onlines compute them again, so a one-block record carries them
- * ("param" beside its "run") rather than become a "set" of the whole
- * machine
+ * at MEM_ONLINE or MEM_OFFLINE (6.12 mm/mmap.c), min_free_kbytes and
+ * the zones' marks and reserves (init_per_zone_wmark_min(): the first
+ * unless the operator's is larger): most onlines compute them again, so
+ * a one-block record carries them ("param" beside its "run") rather
+ * than become a "set" of the whole machine.  "boot-watermarks": a file's
+ * from before the marks were kept, read in its records still.
  */
 static const char *const notifier_params[] = { "user-reserve-kbytes", "admin-reserve-kbytes",
-					       "min-free-kbytes", "boot-watermarks" };
+					       "min-free-kbytes", "watermarks",
+					       "lowmem-reserve", "boot-watermarks" };
 
 /* @key is one of notifier_params[] */
 static bool notifier_param(const char *key)
@@ -5358,6 +5551,84 @@ static void restore_watermark_sysctls(struct hmfs_ctx *ctx, json_object *p)
 		hotmem_setup_per_zone_wmarks(ctx->hm);
 }
 
+/* @z, zone_wmarks_ok()'s, in @v (@n of them) */
+static void zone_wmark_values(json_object *z, unsigned long *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i] = (unsigned long)json_object_get_uint64(json_object_array_get_idx(z, i));
+}
+
+/* node @nid's zone @zid of zone_wmarks_ok()'s @v: NULL for none (@v NULL, a null node, past the end) */
+static json_object *zone_wmarks_at(json_object *v, int nid, int zid)
+{
+	json_object *node;
+
+	if (!v || (size_t)nid >= json_object_array_length(v))
+		return NULL;
+	node = json_object_array_get_idx(v, (size_t)nid);
+	return node ? json_object_array_get_idx(node, (size_t)zid) : NULL;
+}
+
+/* node @nid's zone @zid of the file's @marks and @res (either NULL: not kept) put in @w */
+static void zone_wmarks_put(struct hm_wmark_state *w, json_object *marks, json_object *res,
+			    int nid, int zid)
+{
+	json_object *m = zone_wmarks_at(marks, nid, zid), *r = zone_wmarks_at(res, nid, zid);
+	unsigned long wm[3], rv[HM_MAX_NR_ZONES];
+
+	if (m)
+		zone_wmark_values(m, wm, 3);
+	if (r)
+		zone_wmark_values(r, rv, HM_MAX_NR_ZONES);
+	/* a node without a pgdat now (or then: null) keeps the restore's own */
+	(void)hotmem_wmark_state_set_zone(w, nid, zid, m ? wm : NULL, r ? rv : NULL);
+}
+
+/*
+ * The zones' marks and reserves as the saved machine had them
+ * (params_add_zone_wmarks()), stored back at the restore's very end:
+ * 6.12 sets them up only at an online, an offline or a watermark
+ * sysctl's write, from the managed pages of then, and virtio-mem's
+ * sub-blocks plugged into or fake-offlined from an online block, HVO's
+ * freed memmap, the boot's init memory moved those since without one --
+ * the restore's own onlines and setups count the pages of its moment
+ * (reread40 R1: a virtio-mem shrink with auto-online came back with
+ * DMA32's min 561 for 531; R2: the protection of before an offline and
+ * online).  The boost is not among them: kswapd takes it back, and the
+ * restore's own kernel allocations and kswapd leave it as the running
+ * machine's (tests/fusefs/426).  A file without them: its
+ * "boot-watermarks" (restore_watermark_sysctls()), else the restore's own.
+ */
+static void restore_zone_wmarks(struct hmfs_ctx *ctx, json_object *p)
+{
+	json_object *marks = hmfs_json_get(p, "watermarks", json_type_array);
+	json_object *res = hmfs_json_get(p, "lowmem-reserve", json_type_array);
+	struct hm_wmark_state *w;
+	unsigned int what = 0;
+
+	if (marks && zone_wmarks_ok(marks, false))
+		what |= HM_WMARK_ZONE_MARKS;
+	else
+		marks = NULL;
+	if (res && zone_wmarks_ok(res, true))
+		what |= HM_WMARK_ZONE_RESERVES;
+	else
+		res = NULL;
+	if (!what)
+		return;
+	w = hotmem_wmark_save(ctx->hm);
+	if (!w) {
+		fprintf(stderr, "hotmemfs: restoring the zones' watermarks: %s; the restore's own kept\n",
+			strerror(ENOMEM));
+		return;
+	}
+	for (int nid = 0; nid < hotmem_wmark_state_nodes(w); nid++)
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+			zone_wmarks_put(w, marks, res, nid, zid);
+	hotmem_wmark_restore(ctx->hm, w, what);
+	hotmem_wmark_free(w);
+}
+
 void hmfs_state_restore_params(struct hmfs_ctx *ctx, json_object *p)
 {
 	json_object *v;
@@ -6200,9 +6471,15 @@ static int replay_param(json_object *m, json_object *o, bool run)
 
 	if (!params || !json_object_object_length(o))
 		return -EUCLEAN;
-	/* a "run-param" may carry what the block's change moved (notifier_params[]) */
+	/*
+	 * a "run-param" may carry what the block's change moved
+	 * (notifier_params[]), a ratio write the reserves it set
+	 * (param_line_locked())
+	 */
 	json_object_object_foreach(o, k, v)
-		if (!(lock_free_key(k) || (run && notifier_param(k))) || !param_json_ok(k, v))
+		if (!(lock_free_key(k) || (run && notifier_param(k)) ||
+		      (!strcmp(k, "lowmem-reserve") && json_object_object_get(o, "lowmem-reserve-ratio"))) ||
+		    !param_json_ok(k, v))
 			return -EUCLEAN;
 	c = params_own(m, params);
 	if (!c)
@@ -6975,6 +7252,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		restore_boot_memmap_freed(ctx, hmfs_json_get(m, "boot-memmap-freed",
 							     json_type_array));
 		hmfs_state_restore_params(ctx, hmfs_json_get(m, "params", json_type_object));
+		/* last of the engine's: after the pool and HVO, which move managed pages */
+		restore_zone_wmarks(ctx, hmfs_json_get(m, "params", json_type_object));
 		/* by path, once the blocks they are under are back */
 		hmfs_iattr_restore(ctx, hmfs_json_get(m, "iattrs", json_type_array));
 		/*

@@ -35,7 +35,7 @@ R=$V/lowmem_reserve_ratio
 ratios() { tr '\t' ' ' <"$R"; }
 # zoneinfo's first protection line: DMA's, which its ratio divides
 dma_protection() { grep -m1 protection "$MNT/proc/zoneinfo" | tr -s ' '; }
-params() { tr '\0' '\n' <"$STATE.journal" | grep -c '"param":{"lowmem-reserve-ratio":\[7,100,32,0,0\]}'; }
+params() { tr '\0' '\n' <"$STATE.journal" | grep -c '"param":{"lowmem-reserve-ratio":\[7,100,32,0,0\],"lowmem-reserve":\[\['; }
 # while_looping VALUE ANSWER: VALUE written into lowmem_reserve_ratio
 # answers ANSWER while the offline loops (two TAP lines); WRITERS: their
 # jobs, each waited for once the offline ended
@@ -74,7 +74,7 @@ while_looping 7 ret=1
 is "$(params)" 1 "... a \"param\" record of lowmem-reserve-ratio [7,100,32,0,0] in the journal"
 kill9_fs
 wait "$OFF" "${WRITERS[@]}" 2>/dev/null
-journal_last_kept '"param":{"lowmem-reserve-ratio":\[7,100,32,0,0\]}' \
+journal_last_kept '"param":{"lowmem-reserve-ratio":\[7,100,32,0,0\],"lowmem-reserve":\[\[' \
 	"the lowmem-reserve-ratio record is the journal's last"
 mount_fs "kill -9 while the offline still looped, restart from the state file"
 is "$(ratios)" "7 100 32 0 0" "the acknowledged ratios are back"

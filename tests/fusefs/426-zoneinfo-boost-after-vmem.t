@@ -17,7 +17,14 @@
 # init memory was freed), and the plug's blocks stay offline (no
 # online_pages(), nothing set up again), but the restore, which writes a
 # factor only when it differs, kept the boot's -- after the unplug as well
-# (checks 7 and 10 fail without "boot-watermarks").
+# (checks 7 and 10 fail without "boot-watermarks").  And the marks of a
+# machine whose managed pages moved after its last setup (reread40 R1):
+# virtio-mem's sub-blocks plugged into a block already online
+# (adjust_managed_page_count(), no setup), or a shrink that offlines a
+# block (a setup) then fake-offlines part of another: a restore replays
+# the end state and set the marks up from its own managed pages (DMA32
+# min 561 for the running 531).  The state file keeps the marks
+# themselves: checks 17 and 22 fail without.
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -52,6 +59,40 @@ is "$(boost_unrecl)" "0 0" "after the unplug: no boost, not hopeless"
 is "$(marks)" "0 $min $low $high 0" "... min/low/high still the factor write's (no block went online or offline)"
 ctl set-size vm0 256M >/dev/null
 is "$(boost_unrecl)" "0 0" "plugged again (256M asked): no boost, not hopeless"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+
+M=$MNT/sys/devices/system/memory
+# zi_all: every zone's min/low/high/managed and protection of zoneinfo, min_free_kbytes
+zi_all() {
+	awk '/^Node/ {z = $4} ($1 == "min" || $1 == "low" || $1 == "high" || $1 == "managed") {printf "%s%s:%s=%s", sep, z, $1, $2; sep = " "}
+	     $1 == "protection:" {$1 = ""; printf "%s%s:prot=%s", sep, z, $0; sep = " "}' "$MNT/proc/zoneinfo"
+	echo " mfk=$(cat "$MNT/proc/sys/vm/min_free_kbytes")"
+}
+# plugged into an online block: 64M plugged, memory32 onlined, 64M more into it
+stop_fs
+mount_fs "hotmemfs mounts qemu-512m afresh" "${MACHINE[@]}" --fresh
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null && ctl settle >/dev/null
+is "$(w "$M/memory32/state" online)" ret=6 "vm0 plugs 64M into memory32, which goes online"
+ctl set-size vm0 128M >/dev/null && ctl settle >/dev/null
+is "$(vmem_plugged vm0)" 134217728 "vm0 plugs 64M more into the online memory32 (no setup of the marks)"
+run=$(zi_all)
+kill9_fs
+mount_fs "kill -9, restart" "${MACHINE[@]}"
+is "$(zi_all)" "$run" "the restored marks and protection are the running machine's"
+
+# auto-online: a shrink offlines memory33, then fake-offlines 28M of memory32
+stop_fs
+mount_fs "hotmemfs mounts qemu-512m afresh" "${MACHINE[@]}" --fresh
+echo online >"$M/auto_online_blocks"
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=200M >/dev/null && ctl settle >/dev/null
+is "$(vmem_plugged vm0)" 209715200 "auto_online_blocks online: vm0 plugs 200M (memory32, memory33 online)"
+ctl set-size vm0 100M >/dev/null && ctl settle >/dev/null
+is "$(vmem_plugged vm0)" 104857600 "vm0 shrinks to 100M: memory33 offline and gone, 28M of memory32 unplugged"
+run=$(zi_all)
+kill9_fs
+mount_fs "kill -9, restart" "${MACHINE[@]}"
+is "$(zi_all)" "$run" "the restored marks and protection are the running machine's"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 done_testing
