@@ -1200,6 +1200,13 @@ bool hmfs_boot_id_valid(const char *s)
 
 enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 {
+	/*
+	 * every /proc/sys file: proc_sys_open() checks nothing past the VFS's
+	 * permission (hugetlb_optimize_vmemmap, registered from
+	 * mm/hugetlb_vmemmap.c, was missing from a list of its own)
+	 */
+	if (hmfs_attr_is_sysctl(a))
+		return HMFS_OPS_VFS;
 	switch (a) {
 	case A_N_CPUMAP:
 	case A_N_CPULIST: /* 6.18: BIN_ATTR_RO(cpumap), BIN_ATTR_RO(cpulist) */
@@ -1215,15 +1222,6 @@ enum hmfs_open_ops hmfs_attr_open_ops(enum hmfs_attr a)
 	case A_CMDLINE:
 	case A_INJ_GOING_ONLINE:
 	case A_INJ_GOING_OFFLINE:
-	case A_SYSCTL_NR_HUGEPAGES:
-	case A_SYSCTL_NR_HUGEPAGES_MEMPOLICY:
-	case A_SYSCTL_NR_OVERCOMMIT: /* proc_sys_open(): nothing past the VFS's permission */
-	case A_SYSCTL_USER_RESERVE:
-	case A_SYSCTL_ADMIN_RESERVE:
-	case A_SYSCTL_MIN_FREE_KBYTES:
-	case A_SYSCTL_WATERMARK_BOOST_FACTOR:
-	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
-	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 	case A_PAGETYPEINFO:
 	case A_KPAGEFLAGS:
 	case A_KPAGECOUNT:

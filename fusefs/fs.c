@@ -460,7 +460,14 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 
 	(void)fi;
 	ret = hmfs_node_get_held(ctx, ino, &n);
-	if (!ret) {
+	/*
+	 * proc_sys_setattr() (6.12 fs/proc/proc_sysctl.c): a /proc/sys file's
+	 * mode and owner are its table's, EPERM before any other check
+	 */
+	if (!ret && hmfs_attr_is_sysctl(n.attr) &&
+	    (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		ret = -EPERM;
+	else if (!ret) {
 		hmfs_stat(ctx, &n, &st);
 		ret = setattr_allowed(req, &st, attr, to_set);
 	}

@@ -1,0 +1,30 @@
+#!/bin/bash
+# A /proc/sys/vm file's mode and owner are its sysctl table's: 6.12's
+# proc_sys_setattr() (fs/proc/proc_sysctl.c) refuses a chmod, chown or
+# chgrp with EPERM before any other check, root's too, and a truncate
+# (`: >`) goes through.  hotmemfs took a chmod: after `chmod 0000` root's
+# open of hugetlb_optimize_vmemmap was EACCES (it went the sysfs open
+# check, missing from the /proc/sys open list), its siblings' not
+# (small40 item 1).
+. "$(dirname "$0")/lib.sh"
+require_env
+mount_fs "hotmemfs mounts default" --profile default --fresh
+V=$MNT/proc/sys/vm
+for f in "$V"/*; do
+	n=${f##*/}
+	chmod 0000 "$f" 2>"$TMP/err"
+	rc=$?
+	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
+	tap_ok $? "chmod of vm/$n: EPERM"
+	chown 1:1 "$f" 2>"$TMP/err"
+	rc=$?
+	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
+	tap_ok $? "chown of vm/$n: EPERM"
+	is "$(stat -c %a "$f")" 644 "vm/$n: mode still 644"
+	python3 -c 'import os, sys; os.close(os.open(sys.argv[1], os.O_RDWR))' "$f"
+	tap_ok $? "vm/$n: root opens it for reading and writing"
+done
+: >"$V/min_free_kbytes"
+tap_ok $? "a truncate of vm/min_free_kbytes goes through"
+stop_fs
+done_testing
