@@ -15,9 +15,12 @@
 # restored for 382), 17 (the offline and online's protection) and 22
 # (HVO freed memmap before a factor write: DMA32 low 10394 restored for
 # 10549) fail without the kept marks; 4, 8 and 15 look at the journal's
-# records.
+# records.  A file from before the marks were kept still loads as
+# documented (guards 24-29): its "boot-watermarks" false sets them up
+# from the restart's pages, without it the restart's own.
 . "$(dirname "$0")/lib.sh"
 require_env
+need_tool python3 python3
 
 MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
 M=$MNT/sys/devices/system/memory
@@ -78,4 +81,19 @@ hvo=$(marks)
 kill9_fs
 mount_fs "kill -9, restart" "${MACHINE[@]}"
 is "$(marks)" "$hvo" "the restored marks are the factor write's after HVO ($hvo)"
+
+# a file from 2026-12-03: "boot-watermarks", no marks kept
+stop_fs
+mount_fs "hotmemfs mounts qemu-512m afresh" "${MACHINE[@]}" --fresh
+echo 10 >"$V/watermark_scale_factor"
+stop_fs
+state_machine_edit "q = m['params']; del q['watermarks'], q['lowmem-reserve']; q['boot-watermarks'] = False"
+tap_ok $? "the state file made one of 2026-12-03's: \"boot-watermarks\" false, no marks"
+mount_fs "restart" "${MACHINE[@]}"
+is "$(marks)" "$written" "... the marks set up from the restart's pages ($written)"
+stop_fs
+state_machine_edit "q = m['params']; del q['watermarks'], q['lowmem-reserve']"
+tap_ok $? "the state file made one from before: neither"
+mount_fs "restart" "${MACHINE[@]}"
+is "$(marks)" "$boot" "... the restart's own: the boot's ($boot)"
 done_testing
