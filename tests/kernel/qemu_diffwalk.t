@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A seeded random differential walk (tests/kernel/diffwalk.py) as a
-# regression test: Debian's 6.12.117 under QEMU (TCG only, never KVM) and
+# regression test: Debian's 6.12 that scripts/deps.sh fetches (6.12.118
+# since 2026-12-03, 6.12.117 before) under QEMU (TCG only, never KVM) and
 # hotmemfs booted as the same machine take the same random steps --
 # pc-dimm device_add/device_del over QMP, writes to memoryN/state,
 # memoryN/online and auto_online_blocks -- and after each step their
