@@ -264,8 +264,8 @@ static void add_e820(struct hotmem_config *cfg, uint64_t start, uint64_t end, bo
 
 /*
  * QEMU's pc machine's e820 table as its guest logs it (the BIOS-e820
- * lines of Debian's 6.12.117 under QEMU 7.2 with SeaBIOS,
- * tests/fixtures/boot-map/): RAM below the EBDA (0x9fc00), the EBDA and
+ * lines of Debian's 6.12.118 under QEMU 7.2 with SeaBIOS, 6.12.117's
+ * the same, tests/fixtures/boot-map/): RAM below the EBDA (0x9fc00), the EBDA and
  * the BIOS area (0xf0000) reserved, RAM from 1 MiB to @ram_end, 128 KiB
  * short of QEMU's RAM below 4 GiB (SeaBIOS's tables), the BIOS flash
  * below 4 GiB, and the HyperTransport hole below 1 TiB that QEMU 7.1+'s
