@@ -278,8 +278,8 @@ long hmfs_acpi_link_block(struct hmfs_ctx *ctx, uint64_t ino)
  */
 void hmfs_acpi_notify_online(struct hmfs_ctx *ctx)
 {
-	hmfs_emit_uevent(ctx, "online", "/devices/system/container/PNP0A06:04", "container", NULL,
-			 0);
+	(void)hmfs_emit_uevent(ctx, "online", "/devices/system/container/PNP0A06:04", "container", NULL,
+			       0);
 }
 
 /*
@@ -314,8 +314,8 @@ int hmfs_acpi_container_set(struct hmfs_ctx *ctx, bool online)
 	ctx->acpi_container_offline = !online;
 	pthread_mutex_unlock(&ctx->acpi_lock);
 	if (ret)
-		hmfs_emit_uevent(ctx, online ? "online" : "offline",
-				 "/devices/system/container/PNP0A06:04", "container", NULL, 0);
+		(void)hmfs_emit_uevent(ctx, online ? "online" : "offline",
+				       "/devices/system/container/PNP0A06:04", "container", NULL, 0);
 	return ret;
 }
 

@@ -1348,14 +1348,15 @@ static ssize_t store_uevent(struct hmfs_ctx *ctx, const char *devpath, const cha
 {
 	char env[HMFS_SYNTH_ENV_SIZE];
 	size_t env_len;
-	int action = hmfs_synth_uevent_parse(buf, count, env, sizeof(env), &env_len);
+	int action = hmfs_synth_uevent_parse(buf, count, env, sizeof(env), &env_len), ret = 0;
 
-	if (action < 0)
+	/* kobject_uevent_env()'s -ENOMEM (hmfs_emit_uevent()) said as any failed send */
+	if (action >= 0 && subsys)
+		ret = hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env,
+				       env_len);
+	if (action < 0 || ret)
 		return synth_uevent_refused(ctx, devpath, !device ? NULL : subsys ? subsys : "",
-					    buf, count, action);
-	if (subsys)
-		hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env,
-				 env_len);
+					    buf, count, action < 0 ? action : ret);
 	return (ssize_t)count;
 }
 
@@ -1369,27 +1370,29 @@ static ssize_t store_acpi_uevent(struct hmfs_ctx *ctx, const char *devpath, cons
 {
 	char env[HMFS_SYNTH_ENV_SIZE + 64];
 	size_t env_len, mlen = strcspn(modalias, "\n");
-	int action = hmfs_synth_uevent_parse(buf, count, env, HMFS_SYNTH_ENV_SIZE, &env_len);
+	int action = hmfs_synth_uevent_parse(buf, count, env, HMFS_SYNTH_ENV_SIZE, &env_len), ret;
 
 	/* an ACPI device's bus or class: @subsys, never NULL (acpi, container) */
 	if (action < 0)
 		return synth_uevent_refused(ctx, devpath, subsys ? subsys : "", buf, count, action);
 	/*
-	 * acpi_device_uevent()'s add_uevent_var() past UEVENT_BUFFER_SIZE:
-	 * -ENOMEM, which kobject_synth_uevent() says as any failed send
-	 * ("failed to send uevent") and uevent_store() with its dev_err()
-	 * (6.12); it was returned without a line.  add_uevent_var()'s own
-	 * WARN ("buffer size too small", a backtrace) is not modelled.
+	 * acpi_device_uevent()'s MODALIAS after the SYNTH_ variables, in
+	 * kobject_uevent_env()'s one buffer with them: one past it is -ENOMEM
+	 * (hmfs_emit_uevent()), which kobject_synth_uevent() says as any
+	 * failed send ("failed to send uevent") and uevent_store() with its
+	 * dev_err() (6.12).  Past this copy's bytes it is past that buffer too.
 	 */
-	if (env_len + mlen + 1 > sizeof(env))
-		return synth_uevent_refused(ctx, devpath, subsys ? subsys : "", buf, count,
-					    -ENOMEM);
-	if (mlen) {
+	ret = env_len + mlen + 1 > sizeof(env) ? -ENOMEM : 0;
+	if (!ret && mlen) {
 		memcpy(env + env_len, modalias, mlen);
 		env[env_len + mlen] = '\0';
 		env_len += mlen + 1;
 	}
-	hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env, env_len);
+	if (!ret)
+		ret = hmfs_emit_uevent(ctx, hmu_kobject_action_name(action), devpath, subsys, env,
+				       env_len);
+	if (ret)
+		return synth_uevent_refused(ctx, devpath, subsys ? subsys : "", buf, count, ret);
 	return (ssize_t)count;
 }
 

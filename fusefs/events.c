@@ -218,18 +218,47 @@ void hmfs_qev_free(struct hmfs_qev *q)
 	free(q);
 }
 
-void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
-		      const char *subsystem, const char *env, size_t env_len)
+/*
+ * 6.12 lib/kobject_uevent.c kobject_uevent_env(): ACTION, DEVPATH and
+ * SUBSYSTEM, then the caller's variables (kobject_synth_uevent()'s
+ * SYNTH_*, a bus's uevent() such as acpi_device_uevent()'s MODALIAS),
+ * then SEQNUM, each add_uevent_var()ed into one struct kobj_uevent_env:
+ * UEVENT_BUFFER_SIZE (2048) bytes with their NULs and UEVENT_NUM_ENVP
+ * (64) keys for all of them together.  One that does not fit is -ENOMEM
+ * (and a WARN, "buffer size too small" or "too many keys", not
+ * modelled).  @seqnum: the number SEQNUM will say.
+ */
+static int uevent_env_fits(const char *action, const char *devpath, const char *subsystem,
+			   const char *env, size_t env_len, unsigned long long seqnum)
 {
-	struct hmfs_qev *q = calloc(1, sizeof(*q));
+	char seq[32];
+	size_t len = strlen("ACTION=") + strlen(action) + 1 + strlen("DEVPATH=") +
+		     strlen(devpath) + 1 + strlen("SUBSYSTEM=") + strlen(subsystem) + 1 + env_len;
+	size_t keys = 3;
 
+	for (size_t off = 0; off < env_len; off += strlen(env + off) + 1)
+		keys++;
+	len += (size_t)snprintf(seq, sizeof(seq), "SEQNUM=%llu", seqnum) + 1;
+	return len > HMFS_SYNTH_ENV_SIZE || keys + 1 > HMFS_SYNTH_ENV_MAX ? -ENOMEM : 0;
+}
+
+int hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
+		     const char *subsystem, const char *env, size_t env_len)
+{
+	/* the Unix sockets' next number (the notifier's own, read as it stands) */
+	unsigned long long seqnum = __atomic_load_n(&ctx->sink.seqnum, __ATOMIC_RELAXED) + 1;
+	struct hmfs_qev *q;
+
+	if (uevent_env_fits(action, devpath, subsystem, env, env_len, seqnum))
+		return -ENOMEM;
+	q = calloc(1, sizeof(*q));
 	if (!q)
-		return;
+		return -ENOMEM;
 	if (env_len) {
 		q->env = malloc(env_len);
 		if (!q->env) {
 			free(q);
-			return;
+			return -ENOMEM;
 		}
 		memcpy(q->env, env, env_len);
 		q->env_len = env_len;
@@ -240,6 +269,7 @@ void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devp
 	snprintf(q->subsys, sizeof(q->subsys), "%s", subsystem);
 	snprintf(q->text, sizeof(q->text), "%s", devpath);
 	enqueue(ctx, q);
+	return 0;
 }
 
 /*

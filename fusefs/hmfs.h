@@ -1688,9 +1688,13 @@ void hmfs_events_stop(struct hmfs_ctx *ctx);
 void hmfs_events_kernel_gone(struct hmfs_ctx *ctx);
 /* a queued event and what it owns (a synthetic uevent's variables) */
 void hmfs_qev_free(struct hmfs_qev *q);
-/* a synthetic uevent; @env: NUL-separated KEY=VALUE (SYNTH_UUID=...), @env_len bytes */
-void hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
-		      const char *subsystem, const char *env, size_t env_len);
+/*
+ * a synthetic uevent; @env: NUL-separated KEY=VALUE (SYNTH_UUID=...), @env_len
+ * bytes.  -ENOMEM, nothing sent, when kobject_uevent_env()'s one buffer
+ * would not hold its variables together (hmfs_uevent_env_fits())
+ */
+int hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
+		     const char *subsystem, const char *env, size_t env_len);
 /*
  * QEMU's ACPI_DEVICE_OST for slot @slot's DIMM @id (NULL: none), to
  * control clients after the uevents queued before it
