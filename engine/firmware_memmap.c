@@ -274,7 +274,7 @@ size_t hotmem_firmware_map(struct hotmem *hm, struct hm_fwmap_entry *ents, size_
 {
 	size_t n;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	n = hm->fw_map_used;
 	for (size_t i = 0; i < n && i < max; i++) {
 		ents[i] = (struct hm_fwmap_entry){ .index = hm->fw_map[i].index,
@@ -282,7 +282,7 @@ size_t hotmem_firmware_map(struct hotmem *hm, struct hm_fwmap_entry *ents, size_
 						   .end = hm->fw_map[i].end };
 		snprintf(ents[i].type, sizeof(ents[i].type), "%s", hm->fw_map[i].type);
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return n;
 }
 

@@ -398,7 +398,7 @@ struct pglist_data {
 	 * 6.12 kswapd woken (wake_up_interruptible(&pgdat->kswapd_wait))
 	 * and pgdat->kswapd_highest_zoneidx, the highest zone a wake-up
 	 * asked to balance: kswapd_run_pending() runs it at the operation's
-	 * end.  Under hm->kswapd_lock.
+	 * end (hm_operation_end()).  Under hm->kswapd_lock.
 	 */
 	bool kswapd_woken;
 	int kswapd_highest_zoneidx;
@@ -1667,6 +1667,20 @@ void adjust_present_page_count(struct hotmem *hm, struct page *page,
 			       struct memory_group *group, long nr_pages);
 int memory_notify(struct hotmem *hm, unsigned long action, unsigned long start_pfn,
 		  unsigned long nr_pages);
+/*
+ * 6.12 lock_device_hotplug()/unlock_device_hotplug(): the engine's only
+ * way to take and drop device_hotplug_lock; the unlock ends the
+ * operation (hm_operation_end())
+ */
+void lock_device_hotplug(struct hotmem *hm);
+void unlock_device_hotplug(struct hotmem *hm);
+/*
+ * An operation that takes no device_hotplug_lock (hotmem_alloc_pages(),
+ * the boot): its end, the outermost in the thread, runs the kswapd it
+ * woke (kswapd_run_pending())
+ */
+void hm_operation_begin(void);
+void hm_operation_end(struct hotmem *hm);
 void mem_hotplug_begin(struct hotmem *hm);
 void mem_hotplug_done(struct hotmem *hm);
 /* a thread working for the holder of mem_hotplug_lock (get_online_mems() takes nothing) */

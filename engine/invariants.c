@@ -371,7 +371,7 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 	long total = 0;
 	int ret = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	/* a workload allocation or free holds it for reading, not mem_hotplug_lock */
 	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
@@ -409,6 +409,6 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 	pthread_mutex_unlock(&hm->workload_lock);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }

@@ -517,9 +517,12 @@ void kmem_tick(struct hotmem *hm)
 	}
 out:
 	/*
-	 * kswapd, between operations too: what these allocations woke, before
-	 * the operation this tick precedes (every operation that allocates
-	 * runs it at its end as well: virtio-mem's since reread39 R4)
+	 * kswapd, between operations too: the tick stands for time passing
+	 * -- before the operation it precedes (before that operation's
+	 * first allocation), or after an online (kmem_online()) -- in which
+	 * the kernel's kswapd took back what these allocations boosted.
+	 * The operation's own wake-ups run at its end
+	 * (unlock_device_hotplug()).
 	 */
 	kswapd_run_pending(hm);
 }
@@ -697,20 +700,20 @@ int hotmem_kmem_walk(struct hotmem *hm, hotmem_kmem_cb cb, void *arg, uint64_t *
 {
 	int ret = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	*rng = hm->kmem.rng;
 	for (unsigned long i = 0; !ret && i < hm->kmem.used; i++) {
 		struct hotmem_kmem_alloc a = kmem_public(&hm->kmem.allocs[i]);
 
 		ret = cb(arg, &a);
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
 void hotmem_kmem_log_start(struct hotmem *hm)
 {
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->kmem.logging = true;
 	/* positions go on growing: none taken before is rewound past a lost log */
 	hm->kmem.log_first += hm->kmem.log_used + hm->kmem.log_lost;
@@ -719,19 +722,19 @@ void hotmem_kmem_log_start(struct hotmem *hm)
 	hm->kmem.claims_used = 0;
 	/* no mark before is rewound to */
 	kmem_copies_free(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 }
 
 unsigned long hotmem_kmem_log_mark(struct hotmem *hm, uint64_t *rng)
 {
 	unsigned long end;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	*rng = hm->kmem.rng;
 	end = hm->kmem.log_first + hm->kmem.log_used;
 	/* for a rewind to it past a lost log, kept until dropped (kmem_copy.c) */
 	kmem_copy_push(hm, end);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return end;
 }
 
@@ -739,9 +742,9 @@ unsigned long hotmem_kmem_log_end(struct hotmem *hm)
 {
 	unsigned long end;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	end = hm->kmem.log_first + hm->kmem.log_used;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return end;
 }
 
@@ -751,7 +754,7 @@ int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb c
 	int ret = 0;
 	unsigned long i;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	*rng = hm->kmem.rng;
 	*end = hm->kmem.log_first + hm->kmem.log_used;
 	/*
@@ -765,7 +768,7 @@ int hotmem_kmem_log_walk(struct hotmem *hm, unsigned long from, hotmem_kmem_cb c
 	for (i = from - hm->kmem.log_first;
 	     !ret && cb && i < hm->kmem.log_used; i++)
 		ret = cb(arg, &hm->kmem.log[i].a);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -796,7 +799,7 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 {
 	unsigned long n;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	if (to == ULONG_MAX) {
 		/* a gap past the lost entries, as kmem_log() made when it lost them */
 		hm->kmem.log_first += hm->kmem.log_used + hm->kmem.log_lost;
@@ -815,7 +818,7 @@ void hotmem_kmem_log_drop(struct hotmem *hm, unsigned long to)
 	if (to != ULONG_MAX)
 		kmem_copies_drop(hm, to);
 	kmem_claims_drop(hm, to);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 }
 
 static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order);
@@ -960,7 +963,7 @@ int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
 	bool from_copy;
 	int ret = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	from_copy = hm->kmem.log_lost || to < hm->kmem.log_first ||
 		    to > hm->kmem.log_first + hm->kmem.log_used;
 	if (from_copy) {
@@ -991,7 +994,7 @@ int hotmem_kmem_log_rewind(struct hotmem *hm, unsigned long to, uint64_t rng)
 	hm->kmem.paused = true;
 	/* and the memmaps its removals free give back their claims (kmem_memmap_freed()) */
 	hm->kmem.rewinding = true;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -1009,7 +1012,7 @@ static void kmem_owed_anew(struct hotmem *hm, unsigned long idx, unsigned long *
 void hotmem_kmem_log_rewind_end(struct hotmem *hm, unsigned long *moved)
 {
 	*moved = 0;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->kmem.paused = false;
 	hm->kmem.rewinding = false;
 	for (unsigned long i = 0; hm->kmem.nr_owed && i < hm->kmem.used;) {
@@ -1026,16 +1029,14 @@ void hotmem_kmem_log_rewind_end(struct hotmem *hm, unsigned long *moved)
 			kmem_owed_anew(hm, i, moved); /* the last one moved here: look again */
 		}
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	/* what those allocated anew woke, as at any operation's end (reread39 R4) */
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 }
 
 void hotmem_kmem_pause(struct hotmem *hm, bool pause)
 {
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->kmem.paused = pause;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 }
 
 /*
@@ -1135,11 +1136,11 @@ static bool kmem_saved_ok(const struct hotmem_kmem_alloc *a)
  */
 void hotmem_kmem_restore_begin(struct hotmem *hm)
 {
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (unsigned long i = hm->kmem.used; i-- > 0;)
 		if (kmem_mapped(hm, &hm->kmem.allocs[i], true))
 			kmem_free_at(hm, i);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 }
 
 /*
@@ -1153,7 +1154,7 @@ int hotmem_kmem_restore_take(struct hotmem *hm, const struct hotmem_kmem_alloc *
 {
 	int ret = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (unsigned long i = 0; !ret && i < n; i++) {
 		if (taken[i] || !kmem_saved_ok(&a[i]))
 			continue;
@@ -1161,7 +1162,7 @@ int hotmem_kmem_restore_take(struct hotmem *hm, const struct hotmem_kmem_alloc *
 		taken[i] = !ret;
 		ret = ret == -EBUSY ? 0 : ret;
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -1272,7 +1273,7 @@ int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a
 			    unsigned long n, const bool *taken, uint64_t rng, unsigned long *moved)
 {
 	*moved = 0;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (unsigned long i = 0; i < n; i++) {
 		if (taken[i])
 			continue;
@@ -1283,8 +1284,6 @@ int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a
 	/* the taken ones first, in the saved order; those anew after them */
 	kmem_reorder(hm, a, n, taken);
 	hm->kmem.rng = rng;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	/* what those allocated anew woke, as at any operation's end (reread39 R4) */
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return 0;
 }

@@ -606,13 +606,12 @@ int hotmem_block_set_state_task(struct hotmem *hm, unsigned long id, int online_
 
 	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE)
 		return -EINVAL;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->current_task = task;
 	kmem_tick(hm);
 	ret = block_set_state_locked(hm, id, online_type);
 	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -674,7 +673,7 @@ int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_
 	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE ||
 	    zid < 0 || zid >= MAX_NR_ZONES)
 		return -EINVAL;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	mem = find_memory_block_by_id(hm, id);
 	ret = mem ? restore_online_type(hm, mem, online_type, zid) : -ENODEV;
 	if (ret >= 0) {
@@ -682,8 +681,7 @@ int hotmem_block_restore_online(struct hotmem *hm, unsigned long id, int online_
 		kmem_tick(hm);
 		ret = block_set_state_locked(hm, id, online_type);
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -693,7 +691,7 @@ int hotmem_block_set_online_task(struct hotmem *hm, unsigned long id, bool onlin
 	struct memory_block *mem;
 	int ret;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->current_task = task;
 	kmem_tick(hm);
 	mem = find_memory_block_by_id(hm, id);
@@ -702,8 +700,7 @@ int hotmem_block_set_online_task(struct hotmem *hm, unsigned long id, bool onlin
 	else
 		ret = online ? device_online(hm, mem) : device_offline(hm, mem);
 	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	/* online_store(): same state is success */
 	return ret < 0 ? ret : 0;
 }
@@ -838,7 +835,7 @@ int hotmem_online_blocks(struct hotmem *hm, unsigned long first, unsigned long n
 
 	if (online_type < HM_MMOP_OFFLINE || online_type > HM_MMOP_ONLINE_MOVABLE)
 		return -EINVAL;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	if (online_wants_prefetch(hm, first, nr, online_type))
 		pf.state = calloc(nr, sizeof(*pf.state));
 	if (pf.state && pthread_create(&thread, NULL, online_prefetch_worker, &pf)) {
@@ -868,8 +865,7 @@ int hotmem_online_blocks(struct hotmem *hm, unsigned long first, unsigned long n
 		free(pf.state);
 		atomic_store_explicit(&hm->init_threads_lent, 0, memory_order_relaxed);
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 

@@ -330,7 +330,7 @@ int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 	bool again;
 	int ret;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	page = retirable_page(hm, pfn, &ret);
 	if (!page)
@@ -350,9 +350,7 @@ int hotmem_soft_offline_page(struct hotmem *hm, uint64_t pfn)
 		ret = soft_offline_pass(hm, (unsigned long)pfn, page, &again);
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	/* the migration target's fallbacks may have woken it */
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -503,7 +501,7 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 		*counted = HM_MF_NONE;
 	if (count_as < HM_MF_NONE || count_as > HM_MF_RECOVERED)
 		return -EINVAL;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	page = retirable_page(hm, pfn, &ret);
 	if (!page) {
@@ -555,9 +553,7 @@ int hotmem_memory_failure_counted(struct hotmem *hm, uint64_t pfn, int count_as,
 	}
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	/* a huge page's dissolve restores its vmemmap: allocations */
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 

@@ -17,6 +17,61 @@
 #include "internal.h"
 #include "uapi/hmuapi.h"
 
+/*
+ * The engine's operations under way in this thread.  An operation is
+ * what runs under device_hotplug_lock (lock_device_hotplug()), or a
+ * call that allocates under no lock of the sort (a task's pages,
+ * hotmem_alloc_pages(); the boot): hm_operation_begin() and
+ * hm_operation_end() around it.  One inside another ends with the
+ * outermost (a call that takes the lock from inside such a call does
+ * not end it).  Per thread, as
+ * mem_hotplug_helper below: the depth is the thread's own, and another
+ * thread's operation is not this one's.
+ */
+static _Thread_local unsigned int operation_depth;
+
+void hm_operation_begin(void)
+{
+	operation_depth++;
+}
+
+/*
+ * An operation ends: at the outermost, the kswapd its allocations woke
+ * runs (kswapd_run_pending()), once the lock is dropped.  6.12's kswapd
+ * is a thread beside the allocating task: the boosts of the task's
+ * fallbacks add up while it allocates, and kswapd has taken them back
+ * by the time anyone reads zoneinfo.  The one place every operation's
+ * kswapd runs: each operation called kswapd_run_pending() after its own
+ * unlock, and one without the call (virtio-mem's, reread39 R4) left its
+ * boost in /proc/zoneinfo until the next operation.  A nested end runs
+ * nothing: kswapd never runs inside an operation (but kmem_tick()'s,
+ * which stands for the time before it).
+ */
+void hm_operation_end(struct hotmem *hm)
+{
+	if (--operation_depth == 0)
+		kswapd_run_pending(hm);
+}
+
+/*
+ * 6.12 drivers/base/core.c lock_device_hotplug(): the mutex that
+ * serialises hotplug operations (mutex_lock(&device_hotplug_lock)) --
+ * the engine's only way to take it, as unlock_device_hotplug() is to
+ * let go of it: an operation begins
+ */
+void lock_device_hotplug(struct hotmem *hm)
+{
+	pthread_mutex_lock(&hm->device_hotplug_lock);
+	hm_operation_begin();
+}
+
+/* 6.12 unlock_device_hotplug(), then the operation's end: its kswapd (hm_operation_end()) */
+void unlock_device_hotplug(struct hotmem *hm)
+{
+	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	hm_operation_end(hm);
+}
+
 void mem_hotplug_begin(struct hotmem *hm)
 {
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
@@ -178,7 +233,7 @@ static int register_memory_group(struct hotmem *hm, struct memory_group *tmpl)
 
 	if (tmpl->nid < 0 || tmpl->nid >= hm->nr_possible_nodes)
 		return -EINVAL;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (int i = 0; i < HM_MAX_GROUPS; i++) {
 		if (!hm->groups[i].in_use) {
 			hm->groups[i] = *tmpl;
@@ -187,7 +242,7 @@ static int register_memory_group(struct hotmem *hm, struct memory_group *tmpl)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -215,7 +270,7 @@ int hotmem_unregister_memory_group(struct hotmem *hm, int id)
 	struct memory_group *g;
 	int ret = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	g = memory_group_find_by_id(hm, id);
 	if (!g) {
 		ret = -EINVAL;
@@ -227,7 +282,7 @@ int hotmem_unregister_memory_group(struct hotmem *hm, int id)
 		if (!ret)
 			g->in_use = false;
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -1780,14 +1835,12 @@ int hotmem_add_memory_task(struct hotmem *hm, int nid, uint64_t start, uint64_t 
 {
 	int ret;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->current_task = task;
 	kmem_tick(hm);
 	ret = add_memory_resource(hm, nid, start, size, mhp_flags, group, NULL);
 	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	/* the kswapd the memmap's fallbacks woke: beside the add, done after it */
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -2012,11 +2065,10 @@ int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 {
 	int ret;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	kmem_tick(hm);
 	ret = try_remove_memory(hm, start, size);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -2027,21 +2079,20 @@ int hotmem_remove_memory(struct hotmem *hm, uint64_t start, uint64_t size)
 static int lock_device_range(struct hotmem *hm, uint64_t start, uint64_t size,
 			     const struct hotmem_task *task)
 {
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->current_task = task;
 	kmem_tick(hm);
 	if (find_resource(hm, start, size, NULL))
 		return 0;
 	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return -EINVAL;
 }
 
 static void unlock_device_range(struct hotmem *hm)
 {
 	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 }
 
 static bool block_aligned_range(struct hotmem *hm, uint64_t start, uint64_t size)
@@ -2321,7 +2372,7 @@ int hotmem_find_free_range_aligned(struct hotmem *hm, uint64_t size, uint64_t mi
 	/* whole pages at a page-aligned power of two: the emulator has no part of a page */
 	if (!size || size % HM_PAGE_SIZE || align < HM_PAGE_SIZE || (align & (align - 1)))
 		return -EINVAL;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	cur = ALIGN(min_addr, align);
 	while (cur >= min_addr && cur + size <= hm->maxmem && cur + size > cur) {
 		struct hm_resource *r = resource_conflict(hm, cur, size);
@@ -2338,7 +2389,7 @@ int hotmem_find_free_range_aligned(struct hotmem *hm, uint64_t size, uint64_t mi
 		/* what it meets ends above @cur: always a step up */
 		cur = ALIGN(r ? r->start + r->size : reserved_end, align);
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 

@@ -963,9 +963,16 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 		hotmem_destroy(hm);
 		return ret;
 	}
+	/*
+	 * The kernel's own allocations at boot take no device_hotplug_lock:
+	 * an operation of their own, whose end runs the kswapd their
+	 * fallbacks woke, by the time anyone looks (hm_operation_end()).
+	 * hugetlb_init() and the found state's changes are operations
+	 * under the lock, each run at its unlock.
+	 */
+	hm_operation_begin();
 	kmem_boot(hm);
-	/* the kswapd the boot's fallbacks woke has run by the time anyone looks */
-	kswapd_run_pending(hm);
+	hm_operation_end(hm);
 	mhp_check_host_maps(hm);
 	dmesg_boot_snapshot(hm);
 	*out = hm;

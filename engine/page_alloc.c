@@ -1327,13 +1327,13 @@ out:
  * run, and a node below its high marks in every zone turns hopeless --
  * where nothing resets kswapd_failures here (6.12 shrink_node():
  * reclaim progress, which the engine never makes), so its boosts stay
- * until the marks are set up again.  Called at the end of each
- * operation that allocates (an add, an online or offline, a workload
- * or HugeTLB allocation, a soft offline) once its locks are dropped, as
- * a thread beside it would run when it is done, virtio-mem's work
- * included (virtio_mem_unlock(), reread39 R4), and by kmem_tick()
- * between operations for what its own allocations woke.  Within the operation the boosts of its
- * fallbacks add up, as the guest's do while its kworker allocates.
+ * until the marks are set up again.  Called at the end of every
+ * operation, once its locks are dropped (hm_operation_end(): the
+ * outermost unlock_device_hotplug(), or the end of a call that takes
+ * no such lock, a workload allocation), as a thread beside it would
+ * run when it is done, and by kmem_tick() for what its own allocations
+ * woke.  Within the operation the boosts of its fallbacks add up, as
+ * the guest's do while its kworker allocates.
  */
 void kswapd_run_pending(struct hotmem *hm)
 {

@@ -995,11 +995,11 @@ size_t hotmem_ram_resident_bytes(struct hotmem *hm)
 	struct stat st;
 	size_t bytes = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	if (hm->memmap_tmpl_fd >= 0 && !fstat(hm->memmap_tmpl_fd, &st))
 		bytes += (size_t)st.st_blocks * 512;
 	bytes += physmem_memfd_resident_bytes(hm) + vmemmap_private_bytes(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return bytes;
 }
 
@@ -1016,9 +1016,9 @@ void *hotmem_phys_to_virt(struct hotmem *hm, uint64_t phys)
 	if (!__atomic_load_n(&hm->holes_ended, __ATOMIC_ACQUIRE)) {
 		int ret;
 
-		pthread_mutex_lock(&hm->device_hotplug_lock);
+		lock_device_hotplug(hm);
 		ret = vmemmap_holes_end(hm);
-		pthread_mutex_unlock(&hm->device_hotplug_lock);
+		unlock_device_hotplug(hm);
 		/* the host gives no memory to fill them: holes as before */
 		if (ret) {
 			errno = -ret;

@@ -539,7 +539,7 @@ int hotmem_section_state(struct hotmem *hm, unsigned long section_nr, bool *pres
 {
 	struct mem_section *ms;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	ms = __nr_to_section(hm, section_nr);
 	if (present)
 		*present = present_section(ms);
@@ -550,6 +550,6 @@ int hotmem_section_state(struct hotmem *hm, unsigned long section_nr, bool *pres
 	if (huge_vmemmap)
 		*huge_vmemmap = ms && valid_section(ms) && !ms->vmemmap.pte &&
 				ms->vmemmap.pmd_src != VMEMMAP_NONE;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return 0;
 }

@@ -1699,7 +1699,7 @@ int hotmem_boot_memmap_freed_walk(struct hotmem *hm, hotmem_memmap_run_cb cb, vo
 	uint64_t first = 0, count = 0;
 	int ret = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (unsigned long nr = 0; !ret && nr < nr_all; nr++) {
 		const struct mem_section *ms = __nr_to_section(hm, nr);
 
@@ -1724,7 +1724,7 @@ int hotmem_boot_memmap_freed_walk(struct hotmem *hm, hotmem_memmap_run_cb cb, vo
 	}
 	if (!ret && count)
 		ret = cb(arg, first, count);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -1783,7 +1783,7 @@ unsigned long hotmem_boot_memmap_free_again(struct hotmem *hm, uint64_t first, u
 	const uint64_t nr_all = nr_mem_sections(hm);
 	unsigned long failed = 0;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
 	/* a count is no loop bound: past the last section nothing is there */
@@ -1803,7 +1803,7 @@ unsigned long hotmem_boot_memmap_free_again(struct hotmem *hm, uint64_t first, u
 	}
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return failed;
 }
 
@@ -1823,7 +1823,7 @@ int hotmem_memmap_walk_range(struct hotmem *hm, uint64_t start_pfn, uint64_t end
 		return 0;
 	if (end > nr_all)
 		end = nr_all;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (unsigned long nr = first; !ret && nr < end; nr++) {
 		const struct mem_section *ms = __nr_to_section(hm, nr);
 		struct hotmem_memmap_at at;
@@ -1833,7 +1833,7 @@ int hotmem_memmap_walk_range(struct hotmem *hm, uint64_t start_pfn, uint64_t end
 		at = (struct hotmem_memmap_at){ section_nr_to_pfn(nr), ms->vmemmap.pmd_pfn };
 		ret = cb(arg, &at);
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -1859,11 +1859,11 @@ int hotmem_memmap_restore_begin(struct hotmem *hm, const struct hotmem_memmap_at
 		memcpy(w, at, n * sizeof(*w));
 		qsort(w, n, sizeof(*w), memmap_at_cmp);
 	}
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	free(hm->memmap_want);
 	hm->memmap_want = w;
 	hm->nr_memmap_want = n;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return 0;
 }
 
@@ -1926,7 +1926,7 @@ unsigned long hotmem_memmap_restore_end(struct hotmem *hm)
 	unsigned long astray = 0;
 	bool moved = true;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	while (moved) {
 		moved = false;
 		astray = 0;
@@ -1948,6 +1948,6 @@ unsigned long hotmem_memmap_restore_end(struct hotmem *hm)
 	free(hm->memmap_want);
 	hm->memmap_want = NULL;
 	hm->nr_memmap_want = 0;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return astray;
 }

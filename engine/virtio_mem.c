@@ -2183,7 +2183,7 @@ int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
 	rc = virtio_mem_pub_alloc(vm);
 	if (rc)
 		goto out_unregister;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	rc = vm->index = virtio_mem_next_index(hm, index);
 	if (rc < 0)
 		goto out_group;
@@ -2214,7 +2214,7 @@ int hotmem_virtio_mem_probe_index(struct hotmem *hm, int nid, uint64_t addr,
 	return 0;
 
 out_group:
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 out_unregister:
 	hotmem_unregister_memory_group(hm, vm->mgid);
 out_free:
@@ -2365,7 +2365,7 @@ int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *dev)
 	const struct virtio_mem *inner;
 	bool own;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	own = vm->plugged_size || virtio_mem_has_memory_added(vm);
 	probed = virtio_mem_probed_memory(vm);
 	inner = virtio_mem_nested(vm);
@@ -2374,11 +2374,11 @@ int hotmem_virtio_mem_remove(struct hotmem_virtio_mem *dev)
 			virtio_mem_say_nested(vm, inner, probed);
 		else
 			virtio_mem_say_still_added(vm, probed);
-		pthread_mutex_unlock(&hm->device_hotplug_lock);
+		unlock_device_hotplug(hm);
 		return -EBUSY;
 	}
 	virtio_mem_unlink(vm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	hotmem_unregister_memory_group(hm, vm->mgid);
 	virtio_mem_free(vm);
 	return 0;
@@ -2545,7 +2545,7 @@ static int virtio_mem_run_locked(struct virtio_mem *vm, const struct hotmem_task
 
 	wq.comm = virtio_mem_wq_comm;
 	virtio_mem_set_run_active(vm, true);
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->current_task = &wq;
 	kmem_tick(hm);
 	rc = virtio_mem_run_wq(vm);
@@ -2600,7 +2600,7 @@ static int virtio_mem_set_config(struct virtio_mem *vm, uint64_t size, bool read
 {
 	if (size > vm->region_size || size % vm->device_block_size)
 		return -EINVAL;
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	lock_device_hotplug(vm->hm);
 	/* a new refusal episode: its remove's warning is said again (reread29 R7) */
 	if (size != vm->requested_size)
 		vm->still_added_said = 0;
@@ -2627,7 +2627,7 @@ void hotmem_virtio_mem_config_read(struct hotmem_virtio_mem *dev)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	lock_device_hotplug(vm->hm);
 	virtio_mem_refresh_config_changed(vm);
 	virtio_mem_unlock(vm);
 }
@@ -2654,7 +2654,7 @@ int hotmem_virtio_mem_inject_response(struct hotmem_virtio_mem *dev, bool plug, 
 
 	if (resp < VIRTIO_MEM_RESP_ACK || resp > VIRTIO_MEM_RESP_ERROR)
 		return -EINVAL;
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	lock_device_hotplug(vm->hm);
 	vm->inject[plug].resp = resp;
 	vm->inject[plug].count = count;
 	virtio_mem_unlock(vm);
@@ -2665,7 +2665,7 @@ void hotmem_virtio_mem_forget_work(struct hotmem_virtio_mem *dev)
 {
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	lock_device_hotplug(vm->hm);
 	vm->work_pending = false;
 	virtio_mem_unlock(vm);
 }
@@ -2785,20 +2785,14 @@ static void virtio_mem_publish(struct virtio_mem *vm)
 }
 
 /*
- * A writer lets go of device_hotplug_lock: the readers' copy first, then
- * the kswapd its work woke (the memmap and pagesets a plug allocates
- * steal and boost, kswapd_run_pending()), as every other operation that
- * allocates does at its end.  6.12's kswapd runs beside the driver's
- * work and has taken the boost back by the time anyone reads zoneinfo;
- * left to the next operation's kmem_tick(), /proc/zoneinfo showed the
- * boosted marks meanwhile, and a restore from the state file (boosts not
- * saved) did not (reread39 R4).  Nothing woken: a pass over the nodes.
+ * A writer lets go of device_hotplug_lock: the readers' copy first; the
+ * unlock ends the operation, whose kswapd then runs (the memmap and
+ * pagesets a plug allocates steal and boost: unlock_device_hotplug())
  */
 static void virtio_mem_unlock(struct virtio_mem *vm)
 {
 	virtio_mem_publish(vm);
-	pthread_mutex_unlock(&vm->hm->device_hotplug_lock);
-	kswapd_run_pending(vm->hm);
+	unlock_device_hotplug(vm->hm);
 }
 
 /* never waits for device_hotplug_lock: the copy (struct virtio_mem_pub) */
@@ -3150,7 +3144,7 @@ static int virtio_mem_blocks_do(struct hotmem_virtio_mem *dev, uint64_t first, u
 
 	if (!count || first >= nblocks || count > nblocks - first)
 		return -EINVAL;
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	lock_device_hotplug(vm->hm);
 	kmem_tick(vm->hm);
 	probed = vm->probe_config;
 	if (!probed)
@@ -3213,7 +3207,7 @@ int hotmem_virtio_mem_restore_leftover(struct hotmem_virtio_mem *dev, unsigned l
 	struct virtio_mem *vm = (struct virtio_mem *)dev;
 	int rc;
 
-	pthread_mutex_lock(&vm->hm->device_hotplug_lock);
+	lock_device_hotplug(vm->hm);
 	kmem_tick(vm->hm);
 	rc = virtio_mem_restore_leftover_locked(vm, mb_id);
 	virtio_mem_unlock(vm);
@@ -3529,10 +3523,10 @@ size_t hotmem_iomem(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 {
 	struct iomem_out o = { ents, max, 0, false, 0 };
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	if (!iomem_walk_sorted(hm, &o))
 		iomem_walk_slow(hm, &o);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return o.n;
 }
 
@@ -3540,9 +3534,9 @@ size_t hm_iomem_slow(struct hotmem *hm, struct hm_iomem_entry *ents, size_t max)
 {
 	struct iomem_out o = { ents, max, 0, false, 0 };
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	iomem_walk_slow(hm, &o);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return o.n;
 }
 
@@ -3550,11 +3544,11 @@ struct hotmem_virtio_mem *hotmem_virtio_mem_at(struct hotmem *hm, uint64_t addr)
 {
 	struct virtio_mem *found = NULL;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	/* regions nested at one start: the innermost (virtio_mem_create_resource()) */
 	for (struct virtio_mem *vm = hm->virtio_mem_devices; vm; vm = vm->next)
 		if (vm->addr == addr && (!found || virtio_mem_level(vm) > virtio_mem_level(found)))
 			found = vm;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return (struct hotmem_virtio_mem *)found;
 }

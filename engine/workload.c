@@ -163,11 +163,16 @@ long hotmem_alloc_pages(struct hotmem *hm, int nid, int type, unsigned long nr,
 		return -EINVAL;
 	if (nid < 0)
 		nid = numa_node_id(hm); /* the same for every page: asked once */
+	/*
+	 * The call is the operation (no device_hotplug_lock to end it): the
+	 * boosts of its fallbacks add up, and the kswapd they woke runs
+	 * once it is done (hm_operation_end())
+	 */
+	hm_operation_begin();
 	for (i = 0; i < nr; i++)
 		if (workload_alloc_one(hm, nid, type, handles ? &handles[i] : NULL))
 			break;
-	/* the kswapd its fallbacks woke, run beside the task: once it is done */
-	kswapd_run_pending(hm);
+	hm_operation_end(hm);
 	return i || !nr ? (long)i : -ENOMEM;
 }
 
@@ -700,14 +705,13 @@ long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
 	 * another thread between the copy and the remap would be lost -- a
 	 * free list's link among them.  The kernel's HVO copies no memmap.
 	 */
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	ret = hugetlb_node_check(hm, nid);
 	if (!ret)
 		i = hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), nr, NULL);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	if (ret)
 		return ret;
 	return i || !nr ? (long)i : -ENOMEM;
@@ -846,7 +850,7 @@ int hugetlb_init(struct hotmem *hm)
 {
 	int ret;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	ret = hugetlb_hstate_alloc_pages(hm);
 	pr_info(hm, "HugeTLB: registered 2.00 MiB page size, pre-allocated %lu pages",
@@ -854,7 +858,7 @@ int hugetlb_init(struct hotmem *hm)
 	pr_info(hm, "HugeTLB: %lu KiB vmemmap can be freed for a 2.00 MiB page",
 		(pageblock_nr_pages * HM_STRUCT_PAGE_SIZE - PAGE_SIZE) / 1024);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -930,15 +934,13 @@ long hotmem_hugetlb_free_node(struct hotmem *hm, int nid, unsigned long nr)
 {
 	long ret;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	pthread_rwlock_rdlock(&hm->mem_hotplug_lock);
 	ret = hugetlb_node_check(hm, nid);
 	if (!ret)
 		ret = hugetlb_shrink(hm, hugetlb_nodes_allowed(hm, nid), nr);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	/* HVO's restores allocate vmemmap pages */
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -1021,7 +1023,7 @@ static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 	unsigned long *nr, hvo_left = 0, now;
 	long ret;
 
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->current_task = task;
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	ret = hugetlb_node_check(hm, nid);
@@ -1044,8 +1046,7 @@ static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 out:
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	hm->current_task = NULL;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
-	kswapd_run_pending(hm);
+	unlock_device_hotplug(hm);
 	return ret;
 }
 
@@ -1078,10 +1079,10 @@ long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count
  */
 void hotmem_hugetlb_next_nid(struct hotmem *hm, int *to_alloc, int *to_free)
 {
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	*to_alloc = hm->hugetlb_next_nid_to_alloc;
 	*to_free = hm->hugetlb_next_nid_to_free;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 }
 
 int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free)
@@ -1090,10 +1091,10 @@ int hotmem_hugetlb_set_next_nid(struct hotmem *hm, int to_alloc, int to_free)
 	if (to_alloc < 0 || to_alloc >= hm->nr_possible_nodes || to_free < 0 ||
 	    to_free >= hm->nr_possible_nodes)
 		return -EINVAL;
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	hm->hugetlb_next_nid_to_alloc = to_alloc;
 	hm->hugetlb_next_nid_to_free = to_free;
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	return 0;
 }
 

@@ -2699,6 +2699,134 @@ static void test_steal_at_the_cap_wakes_kswapd(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A memory notifier that allocates, as 6.12 slab_memory_callback()
+ * allocates its kmem_cache_node at MEM_GOING_ONLINE: an unmovable page
+ * of DMA32 inside the online or offline (an idle kernel's online
+ * allocates nothing of its own) -- at MEM_ONLINE and MEM_OFFLINE, after
+ * the marks are set up again (init_per_zone_wmark_min()), which drops a
+ * boost raised before
+ */
+struct notifier_allocs {
+	struct page *pages[4];
+	int n;
+};
+
+static int alloc_when_notified(struct hotmem *hm, unsigned long action,
+			    const struct memory_notify *arg, void *data)
+{
+	struct notifier_allocs *g = data;
+
+	(void)arg;
+	if ((action == HM_MEM_ONLINE || action == HM_MEM_OFFLINE) &&
+	    g->n < (int)ARRAY_SIZE(g->pages))
+		g->pages[g->n++] = dma32_unmovable(hm);
+	return 0;
+}
+
+/*
+ * No free page on DMA32's unmovable and reclaimable lists (a claim
+ * before put a pageblock's there): the next unmovable allocation falls
+ * back, boosts and wakes kswapd.  Its run now, and node 0's failures
+ * reset, so that no operation finds the node hopeless (16), waking
+ * nothing.
+ */
+static void no_free_unmovable(struct hotmem *hm)
+{
+	struct zone *z = &NODE_DATA(hm, 0)->node_zones[ZONE_DMA32];
+
+	while (free_on(z, MIGRATE_UNMOVABLE) || free_on(z, MIGRATE_RECLAIMABLE))
+		assert_non_null(dma32_unmovable(hm));
+	kswapd_run_pending(hm);
+	NODE_DATA(hm, 0)->kswapd_failures = 0;
+}
+
+/*
+ * The operation @op woke node 0's kswapd and its end ran it: no node
+ * left woken, the boost taken back, a failure counted (the run reclaims
+ * nothing)
+ */
+#define ASSERT_OP_RUNS_ITS_KSWAPD(hm, op)                                               \
+	do {                                                                            \
+		no_free_unmovable(hm);                                                  \
+		op;                                                                     \
+		for (int nid_ = 0; nid_ < (hm)->nr_possible_nodes; nid_++)              \
+			if (NODE_DATA(hm, nid_))                                        \
+				assert_false(NODE_DATA(hm, nid_)->kswapd_woken);        \
+		assert_int_equal(NODE_DATA(hm, 0)->node_zones[ZONE_DMA32].watermark_boost, 0); \
+		assert_true(NODE_DATA(hm, 0)->kswapd_failures > 0);                     \
+	} while (0)
+
+/*
+ * kswapd runs at the end of the operation that woke it, at one place:
+ * unlock_device_hotplug() (the outermost), or hm_operation_end() for a
+ * call that takes no such lock (a workload allocation).  Each kind of
+ * operation that can steal -- an add, an online, an offline, a workload
+ * allocation, a HugeTLB pool write, a soft offline, a memory failure, a
+ * virtio-mem plug, a restore's kernel allocations made anew -- steals
+ * here (the pool filled, the movable pageblocks full, no free unmovable
+ * page in DMA32), boosts and wakes kswapd, and returns with it run: no
+ * node woken.  Each operation called kswapd_run_pending() by hand after
+ * its own unlock; one without (virtio-mem's, reread39 R4) left its
+ * boost until the next.  Fails with the run taken out of
+ * unlock_device_hotplug(): each but the workload allocation leaves
+ * kswapd woken.
+ */
+static void test_every_operation_runs_the_kswapd_it_woke(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	struct notifier_allocs notified = { .n = 0 };
+	struct notifier_block nb = { .notifier_call = alloc_when_notified, .data = &notified };
+	const struct hotmem_kmem_alloc slab = { .order = 0, .site = KMEM_SLAB,
+						.owner = -1 /* no owner: KMEM_OWNER_NONE */ };
+	const bool taken = false;
+	struct hotmem_virtio_mem *vm = NULL;
+	unsigned long h[4], moved, pfn;
+	const unsigned long block = HVO_DIMM / (128 * MiB);
+
+	(void)state;
+	assert_true(hotmem_hugetlb_alloc(hm, -1, 1000) > 0);
+	assert_int_equal(hotmem_hugetlb_free(hm, 32), 32);
+	movable_blocks_full(hm, 4);
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(
+		hotmem_alloc_pages(hm, 0, HM_ALLOC_UNMOVABLE, 4, h), 4));
+	/*
+	 * HVO's restore of a free huge page's vmemmap, as it is dissolved
+	 * (a freed huge page's free pageblock would be claimed whole, with
+	 * no boost: the pool given back last)
+	 */
+	pfn = hm->hugetlb_pool[1].pfn + 5;
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(hotmem_soft_offline_page(hm, pfn), 0));
+	pfn = hm->hugetlb_pool[2].pfn + 5;
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(hotmem_memory_failure(hm, pfn), 0));
+	/* the memmap's base pages */
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(
+		hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0));
+	register_memory_notifier(hm, &nb);
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(
+		hotmem_block_set_state(hm, block, HM_MMOP_ONLINE_MOVABLE), 0));
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(
+		hotmem_block_set_state(hm, block, HM_MMOP_OFFLINE), 0));
+	unregister_memory_notifier(hm, &nb);
+	assert_int_equal(notified.n, 2);
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(
+		hotmem_kmem_restore_end(hm, &slab, 1, &taken, 0, &moved), 0));
+	assert_int_equal(moved, 1);
+	/* a plug's memmap, its blocks left offline */
+	assert_int_equal(hotmem_virtio_mem_probe(hm, 0, HVO_DIMM + 1 * GiB, 1 * GiB, 2 * MiB, &vm), 0);
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(
+		hotmem_virtio_mem_set_requested_size(vm, 128 * MiB, NULL), 0));
+	/*
+	 * a restore's boot memmap page given up again (HVO freed it before
+	 * the restart): the first of section 0, still on its boot page,
+	 * copied to a page of the buddy.  It ran no kswapd before kswap40.
+	 */
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(hotmem_boot_memmap_free_again(hm, 0, 1), 0));
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(hotmem_hugetlb_free(hm, 2), 2));
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2706,6 +2834,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_steal_boosts_until_kswapd_gives_up),
 		cmocka_unit_test(test_boosts_of_one_operation_add_up),
 		cmocka_unit_test(test_steal_at_the_cap_wakes_kswapd),
+		cmocka_unit_test(test_every_operation_runs_the_kswapd_it_woke),
 		cmocka_unit_test(test_watermark_boost_factor_sets_the_cap),
 		cmocka_unit_test(test_failed_add_takes_its_boost_back),
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),
