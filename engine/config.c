@@ -1133,7 +1133,8 @@ size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *
 		size_t i;
 
 		snprintf(name, sizeof(name), "%.*s", (int)namelen, tok);
-		if (memchr(tok, '.', namelen) || hotmem_models(name) || kernel_knows(name))
+		if (memchr(tok, '.', namelen) || hotmem_models(name) || kernel_knows(name) ||
+		    sysctl_is_alias(name))
 			continue;
 		if (!eq) {
 			word_append(buf, len, &n, tok);

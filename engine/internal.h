@@ -1400,6 +1400,8 @@ void boot_reserve_late(struct hotmem *hm);
 void do_sysctl_args(struct hotmem *hm);
 /* a sysctl.vm.NAME word of a vm sysctl the boot applies (config.c: not "unmodelled") */
 bool sysctl_arg_modelled(const char *param);
+/* an old boot parameter that became a sysctl (6.12 sysctl_is_alias(): not passed to init) */
+bool sysctl_is_alias(const char *param);
 
 /* memblock.c */
 uint64_t memblock_alloc_try_nid(struct hotmem *hm, uint64_t size, uint64_t align,

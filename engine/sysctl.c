@@ -401,6 +401,16 @@ static const char *sysctl_find_alias(const char *param)
 	return NULL;
 }
 
+/*
+ * 6.12 init/main.c unknown_bootoption() returns at once for such a word:
+ * the sysctl's, never init's argument or environment, whether hotmem
+ * models that sysctl or not
+ */
+bool sysctl_is_alias(const char *param)
+{
+	return sysctl_find_alias(param) != NULL;
+}
+
 static void process_sysctl_arg(struct hotmem *hm, const char *param, const char *val)
 {
 	char alias[64];

@@ -1263,6 +1263,17 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 	/* before the zonelists, as start_kernel() prints them before mm_core_init() */
 	assert_true(strstr(log, "Kernel command line:") < strstr(log, "Fallback order"));
 	hotmem_destroy(hm);
+	/*
+	 * the old boot parameters that became sysctls (6.12 sysctl_aliases[])
+	 * are the sysctls', never init's, modelled or not (sysctl_is_alias()
+	 * in unknown_bootoption())
+	 */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+		"numa_zonelist_order=Node hung_task_panic=1 softlockup_all_cpu_backtrace "
+		"hardlockup_all_cpu_backtrace=1 numa_zonelist_orde=x", err, sizeof(err)), 0);
+	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, "numa_zonelist_orde=x");
 	/* nothing unknown: no such line */
 	hotmem_config_default(&cfg);
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movable_node quiet", err, sizeof(err)), 0);
