@@ -462,9 +462,12 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 	ret = hmfs_node_get_held(ctx, ino, &n);
 	/*
 	 * proc_sys_setattr() (6.12 fs/proc/proc_sysctl.c): a /proc/sys file's
-	 * mode and owner are its table's, EPERM before any other check
+	 * mode and owner are its table's, EPERM before any other check; its
+	 * directories' too (proc_sys_dir_operations, /proc/sys itself through
+	 * proc_sys_root's proc_iops: the same setattr; reread40 R5), and
+	 * kernel/random/boot_id's, a sysctl file as vm/'s are
 	 */
-	if (!ret && hmfs_attr_is_sysctl(n.attr) &&
+	if (!ret && hmfs_node_in_proc_sys(ctx, &n) &&
 	    (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
 		ret = -EPERM;
 	else if (!ret) {

@@ -760,6 +760,7 @@ struct hmfs_ctx {
 	int nr_snodes;
 	struct hmfs_kfcache *kfcache; /* tree.c: the sorted part of recent listings */
 	int sn_memory, sn_node, sn_busdev, sn_fwmap; /* dynamic parents */
+	int sn_proc_sys; /* proc/sys: hmfs_node_in_proc_sys() (0, the root, until built) */
 	int sn_busnodedev; /* bus/node/devices */
 	struct hmfs_cpus cpus;
 	int sn_acpi_mhpc, sn_acpi_busdev; /* the slots' parents, or -1 without slots */
@@ -1158,6 +1159,8 @@ int hmfs_node_cpumask(struct hmfs_ctx *ctx, int nid, unsigned char *mask, size_t
 
 /* a /proc/sys/vm file (vm_sysctls[]), whose write past the file's start changes nothing */
 bool hmfs_attr_is_sysctl(enum hmfs_attr a);
+/* @n is /proc/sys or below it: its files' and directories' setattr is proc_sys_setattr()'s */
+bool hmfs_node_in_proc_sys(const struct hmfs_ctx *ctx, const struct hmfs_node *n);
 int hmfs_tree_init(struct hmfs_ctx *ctx);
 void hmfs_tree_free(struct hmfs_ctx *ctx);
 int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);

@@ -419,6 +419,16 @@ bool hmfs_attr_is_sysctl(enum hmfs_attr a)
 	return false;
 }
 
+bool hmfs_node_in_proc_sys(const struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	if (ctx->sn_proc_sys <= 0)
+		return false;
+	for (int s = n->snode; s >= 0; s = ctx->snodes[s].parent)
+		if (s == ctx->sn_proc_sys)
+			return true;
+	return false;
+}
+
 /*
  * The global HugeTLB pool's files: hugetlb_sysfs_init() (6.18
  * mm/hugetlb_sysfs.c) makes kernel/mm/hugepages/ with a directory per
@@ -550,6 +560,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, proc, "kpageflags", S_IFREG | 0400, A_KPAGEFLAGS);
 	sn_add(ctx, proc, "kpagecount", S_IFREG | 0400, A_KPAGECOUNT);
 	a = sn_add(ctx, proc, "sys", S_IFDIR | 0555, A_NONE);
+	ctx->sn_proc_sys = a;
 	sn_hugetlb_global(ctx, kern, a);
 	/*
 	 * drivers/char/random.c random_table[]: boot_id 0444; the machine's

@@ -5,7 +5,9 @@
 # (`: >`) goes through.  hotmemfs took a chmod: after `chmod 0000` root's
 # open of hugetlb_optimize_vmemmap was EACCES (it went the sysfs open
 # check, missing from the /proc/sys open list), its siblings' not
-# (small40 item 1).
+# (small40 item 1).  Its directories (/proc/sys, vm, kernel,
+# kernel/random) and kernel/random/boot_id are /proc/sys's too: the same
+# setattr, EPERM (reread40 R5: their chmod and chown went through).
 . "$(dirname "$0")/lib.sh"
 require_env
 mount_fs "hotmemfs mounts default" --profile default --fresh
@@ -23,6 +25,20 @@ for f in "$V"/*; do
 	is "$(stat -c %a "$f")" 644 "vm/$n: mode still 644"
 	python3 -c 'import os, sys; os.close(os.open(sys.argv[1], os.O_RDWR))' "$f"
 	tap_ok $? "vm/$n: root opens it for reading and writing"
+done
+P=$MNT/proc/sys
+for f in "$P" "$P/vm" "$P/kernel" "$P/kernel/random" "$P/kernel/random/boot_id"; do
+	n=${f#"$MNT/"}
+	mode=$(stat -c %a "$f")
+	chmod 0700 "$f" 2>"$TMP/err"
+	rc=$?
+	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
+	tap_ok $? "chmod of $n: EPERM"
+	chown 1:1 "$f" 2>"$TMP/err"
+	rc=$?
+	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
+	tap_ok $? "chown of $n: EPERM"
+	is "$(stat -c '%a %u:%g' "$f")" "$mode 0:0" "$n: mode and owner as they were"
 done
 : >"$V/min_free_kbytes"
 tap_ok $? "a truncate of vm/min_free_kbytes goes through"
