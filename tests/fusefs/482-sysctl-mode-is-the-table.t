@@ -11,17 +11,20 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 mount_fs "hotmemfs mounts default" --profile default --fresh
+# eperm NAME CMD...: CMD fails with EPERM, the check NAME
+eperm() {
+	local name=$1 rc
+	shift
+	"$@" 2>"$TMP/err"
+	rc=$?
+	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
+	tap_ok $? "$name: EPERM"
+}
 V=$MNT/proc/sys/vm
 for f in "$V"/*; do
 	n=${f##*/}
-	chmod 0000 "$f" 2>"$TMP/err"
-	rc=$?
-	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
-	tap_ok $? "chmod of vm/$n: EPERM"
-	chown 1:1 "$f" 2>"$TMP/err"
-	rc=$?
-	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
-	tap_ok $? "chown of vm/$n: EPERM"
+	eperm "chmod of vm/$n" chmod 0000 "$f"
+	eperm "chown of vm/$n" chown 1:1 "$f"
 	is "$(stat -c %a "$f")" 644 "vm/$n: mode still 644"
 	python3 -c 'import os, sys; os.close(os.open(sys.argv[1], os.O_RDWR))' "$f"
 	tap_ok $? "vm/$n: root opens it for reading and writing"
@@ -30,14 +33,8 @@ P=$MNT/proc/sys
 for f in "$P" "$P/vm" "$P/kernel" "$P/kernel/random" "$P/kernel/random/boot_id"; do
 	n=${f#"$MNT/"}
 	mode=$(stat -c %a "$f")
-	chmod 0700 "$f" 2>"$TMP/err"
-	rc=$?
-	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
-	tap_ok $? "chmod of $n: EPERM"
-	chown 1:1 "$f" 2>"$TMP/err"
-	rc=$?
-	grep -q "Operation not permitted" "$TMP/err" && [ "$rc" != 0 ]
-	tap_ok $? "chown of $n: EPERM"
+	eperm "chmod of $n" chmod 0700 "$f"
+	eperm "chown of $n" chown 1:1 "$f"
 	is "$(stat -c '%a %u:%g' "$f")" "$mode 0:0" "$n: mode and owner as they were"
 done
 : >"$V/min_free_kbytes"
