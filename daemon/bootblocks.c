@@ -93,8 +93,8 @@ static void machine_key(struct hmd *d, char *key, size_t len)
 		snprintf(key, len, "machine block_size %lu boot_id %s sysroot %s", d->block_size, id,
 			 d->cfg.sysroot);
 	else if (!fstat(d->memdir_fd, &st))
-		snprintf(key, len, "machine block_size %lu memory_dir %u:%u:%lu sysroot %s",
-			 d->block_size, major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino,
+		snprintf(key, len, "machine block_size %lu memory_dir %u:%u:%llu sysroot %s",
+			 d->block_size, major(st.st_dev), minor(st.st_dev), (unsigned long long)st.st_ino,
 			 d->cfg.sysroot);
 	else
 		snprintf(key, len, "machine block_size %lu sysroot %s", d->block_size,
