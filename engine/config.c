@@ -980,16 +980,14 @@ int hotmem_cmdline_next_arg(const char **p, char *tok, size_t len, char **param,
 	return *val || strcmp(*param, "--") ? 1 : 0;
 }
 
-int hotmem_cmdline_next(const char **p, char *tok, size_t len)
+/*
+ * 6.12 init/main.c repair_env_string(): next_arg()'s @param and @val
+ * (both in @tok) made param=val again at @tok's start, val's quotes gone
+ */
+static void repair_env_string(char *tok, const char *param, const char *val)
 {
-	char *param, *val;
-	size_t n;
-	int ret = hotmem_cmdline_next_arg(p, tok, len, &param, &val);
+	size_t n = strlen(param);
 
-	if (ret <= 0)
-		return ret;
-	/* init/main.c repair_env_string(): param=val again, val's quotes gone */
-	n = strlen(param);
 	memmove(tok, param, n);
 	if (val) {
 		tok[n++] = '=';
@@ -997,7 +995,16 @@ int hotmem_cmdline_next(const char **p, char *tok, size_t len)
 	} else {
 		tok[n] = '\0';
 	}
-	return 1;
+}
+
+int hotmem_cmdline_next(const char **p, char *tok, size_t len)
+{
+	char *param, *val;
+	int ret = hotmem_cmdline_next_arg(p, tok, len, &param, &val);
+
+	if (ret > 0)
+		repair_env_string(tok, param, val);
+	return ret;
 }
 
 /*
@@ -1124,19 +1131,25 @@ size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *
 	const char *env[HM_CMDLINE_MAX_ENVS];
 	size_t n = 0, nr_env = 0;
 	const char *p = cfg->cmdline;
+	char *param, *val;
 
 	buf[0] = '\0';
-	while (hotmem_cmdline_next(&p, tok, sizeof(words) - (size_t)(tok - words)) > 0) {
-		char *eq = strchr(tok, '=');
-		size_t namelen = eq ? (size_t)(eq - tok) : strlen(tok);
+	while (hotmem_cmdline_next_arg(&p, tok, sizeof(words) - (size_t)(tok - words), &param,
+				       &val) > 0) {
+		/*
+		 * the name as next_arg() split it, before the repair: "=a=b" is
+		 * "=a" (its split is never at the first byte), not ""
+		 */
+		size_t namelen = strlen(param);
 		char name[sizeof(cfg->cmdline)];
 		size_t i;
 
-		snprintf(name, sizeof(name), "%.*s", (int)namelen, tok);
+		snprintf(name, sizeof(name), "%s", param);
+		repair_env_string(tok, param, val);
 		if (memchr(tok, '.', namelen) || hotmem_models(name) || kernel_knows(name) ||
 		    sysctl_is_alias(name))
 			continue;
-		if (!eq) {
+		if (!val) {
 			word_append(buf, len, &n, tok);
 			continue;
 		}

@@ -1274,6 +1274,16 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 		"hardlockup_all_cpu_backtrace=1 numa_zonelist_orde=x", err, sizeof(err)), 0);
 	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
 	assert_string_equal(buf, "numa_zonelist_orde=x");
+	/*
+	 * a word starting with '=': next_arg() never splits at the first
+	 * byte, so "=a=b" is named "=a" (unknown_bootoption()'s len is
+	 * taken before repair_env_string()): two names, and "=x.y" an unused
+	 * module parameter's (hotmem named all three "" and kept the last)
+	 */
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "=a=b =c=d =x.y=1", err, sizeof(err)), 0);
+	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, "=a=b =c=d");
 	/* nothing unknown: no such line */
 	hotmem_config_default(&cfg);
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movable_node quiet", err, sizeof(err)), 0);
