@@ -95,23 +95,30 @@ void hotmem_unsubscribe(struct hotmem *hm, int slot)
 
 /*
  * The most text a 6.12 record holds: vprintk_store() reserves at most
- * PRINTKRB_RECORD_MAX (1024, kernel/printk/internal.h) with its NUL, and
- * printk_sprint() strips the level's two bytes (KERN_SOH and the digit)
- * from what vscnprintf() wrote there -- a pr_notice() longer is cut to
- * 1021 bytes, its newline gone with the rest.
+ * PRINTKRB_RECORD_MAX (1024, kernel/printk/internal.h) with its NUL for
+ * what printk_sprint()'s vscnprintf() writes, 1023 bytes, newline and
+ * all.  A pr_notice()'s format begins with its level, KERN_SOH and the
+ * digit, which printk_sprint() then strips from those bytes: its text is
+ * cut to 1021.  A dev_printk()'s level is passed apart instead
+ * (drivers/base/core.c __dev_printk(): dev_printk_emit(level[1] - '0',
+ * dev, "%s %s: %pV", ...) to vprintk_emit(0, level, &dev_info, ...)), no
+ * prefix in the buffer to strip: its text is cut to 1023.  Either way a
+ * message cut loses its newline with the rest.
  */
-#define HM_PRINTK_TEXT_MAX	(1024 - 1 - 2)
+#define HM_PRINTKRB_RECORD_MAX	1024
+#define HM_PRINTK_TEXT_MAX	(HM_PRINTKRB_RECORD_MAX - 1 - 2)
+#define HM_DEV_PRINTK_TEXT_MAX	(HM_PRINTKRB_RECORD_MAX - 1)
 
 /* the kernel log ring: what happened before anyone subscribed (boot) too */
 static void dmesg_append(struct hotmem *hm, int level, const char *msg)
 {
 	/*
-	 * hm_log()'s whole message, its "<N>" and newline: 600 here read
+	 * a whole record's text, its "<N>" and newline: 600 here read
 	 * past the line for a message longer (a "Kernel command line:" of
 	 * 600 bytes put the stack's bytes, NULs, in the ring, and every line
 	 * after it was lost to hotmem_dmesg())
 	 */
-	char line[HM_PRINTK_TEXT_MAX + 8];
+	char line[HM_DEV_PRINTK_TEXT_MAX + 8];
 	int n = snprintf(line, sizeof(line), "<%d>%s\n", level, msg);
 
 	if (n >= (int)sizeof(line))
@@ -122,10 +129,24 @@ static void dmesg_append(struct hotmem *hm, int level, const char *msg)
 	}
 }
 
-void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
+/* a record of at most @max bytes of text (vprintk_store()), to the ring and the subscribers */
+static void vlog_store(struct hotmem *hm, int level, size_t max, const char *fmt, va_list ap)
 {
 	struct hm_event ev = { .type = HM_EV_LOG, .level = level };
-	char buf[HM_PRINTK_TEXT_MAX + 1];
+	char buf[HM_DEV_PRINTK_TEXT_MAX + 1];
+
+	vsnprintf(buf, max + 1, fmt, ap);
+	ev.msg = buf;
+	pthread_mutex_lock(&hm->event_lock);
+	/* pr_debug too: as with dyndbg on for the hotplug code */
+	if (level <= 7)
+		dmesg_append(hm, level, buf);
+	deliver(hm, &ev);
+	pthread_mutex_unlock(&hm->event_lock);
+}
+
+void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
+{
 	va_list ap;
 
 	/*
@@ -134,15 +155,18 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 	 * /proc/cmdline)
 	 */
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vlog_store(hm, level, HM_PRINTK_TEXT_MAX, fmt, ap);
 	va_end(ap);
-	ev.msg = buf;
-	pthread_mutex_lock(&hm->event_lock);
-	/* pr_debug too: as with dyndbg on for the hotplug code */
-	if (level <= 7)
-		dmesg_append(hm, level, buf);
-	deliver(hm, &ev);
-	pthread_mutex_unlock(&hm->event_lock);
+}
+
+void hm_dev_log(struct hotmem *hm, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* the level apart: two bytes more of the message than hm_log()'s */
+	va_start(ap, fmt);
+	vlog_store(hm, level, HM_DEV_PRINTK_TEXT_MAX, fmt, ap);
+	va_end(ap);
 }
 
 void hotmem_synth_uevent_failed(struct hotmem *hm, const char *devpath,
@@ -165,8 +189,8 @@ void hotmem_synth_uevent_failed(struct hotmem *hm, const char *devpath,
 	 * and dev_name(), the kobject's name, @devpath's last (reread38 R4)
 	 */
 	if (dev_bus && name)
-		pr_err(hm, "%s %s: uevent: failed to send synthetic uevent: %d", dev_bus, name + 1,
-		       err);
+		dev_err(hm, "%s %s: uevent: failed to send synthetic uevent: %d", dev_bus, name + 1,
+			err);
 }
 
 /*

@@ -1221,6 +1221,20 @@ void hm_log(struct hotmem *hm, int level, const char *fmt, ...)
 #define pr_notice(hm, ...)	hm_log(hm, 5, __VA_ARGS__)
 #define pr_info(hm, ...)	hm_log(hm, 6, __VA_ARGS__)
 #define pr_debug(hm, ...)	hm_log(hm, 7, __VA_ARGS__)
+/*
+ * dev_printk_emit()'s shape (6.12 drivers/base/core.c): @fmt begins with
+ * dev_printk()'s "%s %s: " (the driver's name, else the bus's or the
+ * class's, then dev_name()), the level passed apart -- so a record's
+ * 1023 bytes are all text, where a pr_*()'s level takes two of them
+ * (events.c).  The dev_*() below are the kernel's dev_err() and kin with
+ * that prefix spelled in @fmt: hotmem's devices are no struct device.
+ */
+void hm_dev_log(struct hotmem *hm, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define dev_err(hm, ...)	hm_dev_log(hm, 3, __VA_ARGS__)
+#define dev_warn(hm, ...)	hm_dev_log(hm, 4, __VA_ARGS__)
+#define dev_info(hm, ...)	hm_dev_log(hm, 6, __VA_ARGS__)
+#define dev_dbg(hm, ...)	hm_dev_log(hm, 7, __VA_ARGS__)
 /* the probe points of hotmem_probes.h, by number */
 #define HM_PROBE_ENUM(name) HMP_##name,
 enum hm_probe { HOTMEM_PROBES(HM_PROBE_ENUM) HMP_NR };

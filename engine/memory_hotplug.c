@@ -2320,7 +2320,7 @@ int hotmem_acpi_eject_memory(struct hotmem *hm, uint64_t start, uint64_t size,
 	if (errdev)	/* the second pass */
 		errdev = acpi_bus_offline(hm, start, size, put_online, true);
 	if (errdev) {
-		pr_warn(hm, "memory memory%lu: Offline failed.", errdev->id);
+		dev_warn(hm, "memory memory%lu: Offline failed.", errdev->id);
 		acpi_bus_online(hm, start, size, put_online, report);
 		ret = -EBUSY;
 	} else {
@@ -2345,8 +2345,8 @@ void hotmem_acpi_memory_enable_failed(struct hotmem *hm, const char *acpi_dev, i
 {
 	if (err == -EEXIST)
 		return;
-	pr_err(hm, "acpi %s: add_memory failed", acpi_dev);
-	pr_err(hm, "acpi %s: acpi_memory_enable_device() error", acpi_dev);
+	dev_err(hm, "acpi %s: add_memory failed", acpi_dev);
+	dev_err(hm, "acpi %s: acpi_memory_enable_device() error", acpi_dev);
 }
 
 int hotmem_acpi_ost_status(int err)

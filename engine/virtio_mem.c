@@ -457,7 +457,7 @@ static int virtio_mem_add_memory(struct virtio_mem *vm, uint64_t addr, uint64_t 
 				       HM_MHP_MERGE_RESOURCE | HM_MHP_NID_IS_MGID);
 	if (rc) {
 		vm->offline_size -= (int64_t)size;
-		pr_warn(vm->hm, "virtio_mem virtio%d: adding memory failed: %d", vm->index, rc);
+		dev_warn(vm->hm, "virtio_mem virtio%d: adding memory failed: %d", vm->index, rc);
 	}
 	return rc;
 }
@@ -728,11 +728,11 @@ static void virtio_mem_say_no_state(struct virtio_mem *vm, unsigned long id)
 	const unsigned long next = vm->in_sbm ? vm->sbm.next_mb_id : vm->bbm.next_bb_id;
 
 	if (!(vm->in_sbm ? vm->sbm.mb_states : vm->bbm.bb_states))
-		pr_warn(vm->hm, "virtio_mem virtio%d: %s %lu is not the driver's (no %s yet): "
+		dev_warn(vm->hm, "virtio_mem virtio%d: %s %lu is not the driver's (no %s yet): "
 			"6.12 oopses here (NULL %s), hotmem refuses it", vm->index, block, id,
 			array, array);
 	else
-		pr_warn(vm->hm, "virtio_mem virtio%d: %s %lu is not the driver's (prepared: "
+		dev_warn(vm->hm, "virtio_mem virtio%d: %s %lu is not the driver's (prepared: "
 			"[%lu, %lu)): 6.12 reads past %s here, hotmem refuses it", vm->index, block,
 			id, first, next, array);
 }
@@ -743,7 +743,7 @@ static void virtio_mem_warn_denied(struct virtio_mem *vm, bool has_state, unsign
 	if (!hm_ratelimit_default(vm->hm, &vm->hm->virtio_mem_denied_rs,
 				  "virtio_mem_sbm_notify_going_online"))
 		return;
-	pr_warn(vm->hm, "virtio_mem virtio%d: memory block onlining denied", vm->index);
+	dev_warn(vm->hm, "virtio_mem virtio%d: memory block onlining denied", vm->index);
 	if (!has_state)
 		virtio_mem_say_no_state(vm, id);
 }
@@ -1436,8 +1436,8 @@ static int virtio_mem_sbm_unplug_any_sb_offline(struct virtio_mem *vm, unsigned 
 		if (rc) {
 			virtio_mem_sbm_set_mb_state(vm, mb_id, VIRTIO_MEM_SBM_MB_OFFLINE_PARTIAL);
 			vm->sbm.have_unplugged_mb = true;
-			pr_err(vm->hm, "virtio_mem virtio%d: removing offline memory block memory%lu failed: %d; "
-				       "retried later", vm->index, mb_id, rc);
+			dev_err(vm->hm, "virtio_mem virtio%d: removing offline memory block memory%lu failed: %d; "
+				        "retried later", vm->index, mb_id, rc);
 		}
 	}
 	return 0;
@@ -1707,9 +1707,9 @@ static int virtio_mem_cleanup_pending_mb(struct virtio_mem *vm)
  */
 static void virtio_mem_say_sizes(struct virtio_mem *vm, uint64_t plugged, uint64_t requested)
 {
-	pr_info(vm->hm, "virtio_mem virtio%d: plugged size: 0x%llx", vm->index,
+	dev_info(vm->hm, "virtio_mem virtio%d: plugged size: 0x%llx", vm->index,
 		(unsigned long long)plugged);
-	pr_info(vm->hm, "virtio_mem virtio%d: requested size: 0x%llx", vm->index,
+	dev_info(vm->hm, "virtio_mem virtio%d: requested size: 0x%llx", vm->index,
 		(unsigned long long)requested);
 }
 
@@ -1826,8 +1826,8 @@ static int virtio_mem_run_wq(struct virtio_mem *vm)
 		 */
 		break;
 	default:
-		pr_err(vm->hm, "virtio_mem virtio%d: unknown error, marking device broken: %d",
-		       vm->index, rc);
+		dev_err(vm->hm, "virtio_mem virtio%d: unknown error, marking device broken: %d",
+		        vm->index, rc);
 		vm->broken = true;
 		vm->broken_err = rc;
 		break;
@@ -1880,9 +1880,9 @@ static void virtio_mem_warn_bbm_block_size(struct virtio_mem *vm)
 	if (vm->in_sbm || !want)
 		return;
 	if (!bbm_power_of_2(want))
-		pr_warn(vm->hm, "virtio_mem virtio%d: bbm_block_size is not a power of 2", vm->index);
+		dev_warn(vm->hm, "virtio_mem virtio%d: bbm_block_size is not a power of 2", vm->index);
 	else if (vm->bbm.bb_size != want)
-		pr_warn(vm->hm, "virtio_mem virtio%d: bbm_block_size is too small", vm->index);
+		dev_warn(vm->hm, "virtio_mem virtio%d: bbm_block_size is too small", vm->index);
 }
 
 /*
@@ -2018,13 +2018,13 @@ static void virtio_mem_warn_alignment(struct virtio_mem *vm)
 	const uint64_t max_addr = min(hm->maxmem, 1ULL << hm->cfg.max_physmem_bits);
 
 	if (!IS_ALIGNED(vm->addr, memory_block_size_bytes(vm)))
-		pr_warn(hm, "virtio_mem virtio%d: The alignment of the physical start address can make some memory unusable.",
+		dev_warn(hm, "virtio_mem virtio%d: The alignment of the physical start address can make some memory unusable.",
 			vm->index);
 	if (!IS_ALIGNED(vm->addr + vm->region_size, memory_block_size_bytes(vm)))
-		pr_warn(hm, "virtio_mem virtio%d: The alignment of the physical end address can make some memory unusable.",
+		dev_warn(hm, "virtio_mem virtio%d: The alignment of the physical end address can make some memory unusable.",
 			vm->index);
 	if (vm->addr + vm->region_size > max_addr)
-		pr_warn(hm, "virtio_mem virtio%d: Some device memory is not addressable/pluggable. This can make some memory unusable.",
+		dev_warn(hm, "virtio_mem virtio%d: Some device memory is not addressable/pluggable. This can make some memory unusable.",
 			vm->index);
 }
 
@@ -2112,8 +2112,8 @@ static int virtio_mem_create_resource(struct virtio_mem *vm)
 		busy |= virtio_mem_region_meets(vm, r->start, r->start + r->size - 1);
 	if (!busy && !virtio_mem_nest(hm, vm->addr, last, &vm->parent))
 		return 0;
-	pr_warn(hm, "virtio_mem virtio%d: could not reserve device region", vm->index);
-	pr_info(hm, "virtio_mem virtio%d: reloading the driver is not supported", vm->index);
+	dev_warn(hm, "virtio_mem virtio%d: could not reserve device region", vm->index);
+	dev_info(hm, "virtio_mem virtio%d: reloading the driver is not supported", vm->index);
 	return -EBUSY;
 }
 
@@ -2129,18 +2129,18 @@ static void virtio_mem_say_setup(struct virtio_mem *vm)
 {
 	struct hotmem *hm = vm->hm;
 
-	pr_info(hm, "virtio_mem virtio%d: start address: %#llx", vm->index,
+	dev_info(hm, "virtio_mem virtio%d: start address: %#llx", vm->index,
 		(unsigned long long)vm->addr);
-	pr_info(hm, "virtio_mem virtio%d: region size: %#llx", vm->index,
+	dev_info(hm, "virtio_mem virtio%d: region size: %#llx", vm->index,
 		(unsigned long long)vm->region_size);
-	pr_info(hm, "virtio_mem virtio%d: device block size: %#llx", vm->index,
+	dev_info(hm, "virtio_mem virtio%d: device block size: %#llx", vm->index,
 		(unsigned long long)vm->device_block_size);
-	pr_info(hm, "virtio_mem virtio%d: nid: %d", vm->index, vm->nid);
+	dev_info(hm, "virtio_mem virtio%d: nid: %d", vm->index, vm->nid);
 	virtio_mem_warn_alignment(vm);
 	virtio_mem_warn_bbm_block_size(vm);
-	pr_info(hm, "virtio_mem virtio%d: memory block size: %#llx", vm->index,
+	dev_info(hm, "virtio_mem virtio%d: memory block size: %#llx", vm->index,
 		(unsigned long long)memory_block_size_bytes(vm));
-	pr_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,
+	dev_info(hm, "virtio_mem virtio%d: %s size: %#llx", vm->index,
 		vm->in_sbm ? "subblock" : "big block",
 		(unsigned long long)(vm->in_sbm ? vm->sbm.sb_size : vm->bbm.bb_size));
 }
@@ -2295,11 +2295,11 @@ static void virtio_mem_say_still_added(struct virtio_mem *vm, const struct hm_re
 		return;
 	vm->still_added_said |= why;
 	if (vm->plugged_size || !probed) {
-		pr_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added%s",
+		dev_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added%s",
 			vm->index, vm->plugged_size ? "" : " (unplugged blocks not yet removed)");
 		return;
 	}
-	pr_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added (probed into "
+	dev_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added (probed into "
 		"its region: [mem %#010llx-%#010llx]; 6.12 removes the driver and leaves its region, "
 		"with that memory, in /proc/iomem; hotmem keeps the device)", vm->index,
 		(unsigned long long)probed->start,
@@ -2329,14 +2329,14 @@ static void virtio_mem_say_nested(struct virtio_mem *vm, const struct virtio_mem
 		return;
 	vm->still_added_said |= why;
 	if (probed)
-		pr_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added ([mem "
+		dev_warn(vm->hm, "virtio_mem virtio%d: device still has system memory added ([mem "
 			"%#010llx-%#010llx], in its region, which virtio%d's [mem %#010llx-%#010llx] "
 			"nests in; 6.12 removes the driver and leaves its region, with both, in "
 			"/proc/iomem; hotmem keeps the device)", vm->index,
 			(unsigned long long)probed->start,
 			(unsigned long long)(probed->start + probed->size - 1), inner->index, start, end);
 	else
-		pr_warn(vm->hm, "virtio_mem virtio%d: device region holds virtio%d's [mem "
+		dev_warn(vm->hm, "virtio_mem virtio%d: device region holds virtio%d's [mem "
 			"%#010llx-%#010llx] (6.12 releases both from /proc/iomem, virtio%d's left "
 			"pointing at the freed one; hotmem keeps the device)", vm->index, inner->index,
 			start, end, inner->index);
@@ -2998,9 +2998,9 @@ static int virtio_mem_plug_back(struct virtio_mem *vm, uint64_t addr, uint64_t e
 	vm->requested_size = requested;
 	if (!rc)
 		return 0;
-	pr_err(vm->hm, "virtio_mem virtio%d: plugging [%#llx-%#llx] back failed: %d; "
-		       "it stays unplugged", vm->index, (unsigned long long)addr,
-	       (unsigned long long)(end - 1), rc);
+	dev_err(vm->hm, "virtio_mem virtio%d: plugging [%#llx-%#llx] back failed: %d; "
+		        "it stays unplugged", vm->index, (unsigned long long)addr,
+	        (unsigned long long)(end - 1), rc);
 	return -ENOTRECOVERABLE;
 }
 
@@ -3053,7 +3053,7 @@ static int virtio_mem_unplug_range(struct virtio_mem *vm, uint64_t addr, uint64_
 			return 0;
 		break;
 	}
-	pr_warn(vm->hm, "virtio_mem virtio%d: removing memory block memory%lu failed: %d; "
+	dev_warn(vm->hm, "virtio_mem virtio%d: removing memory block memory%lu failed: %d; "
 		"its sub-blocks [%#llx-%#llx] are plugged back", vm->index, mb_id, rc,
 		(unsigned long long)addr, (unsigned long long)(end - 1));
 	return virtio_mem_plug_back(vm, addr, end) ?: rc;
@@ -3065,8 +3065,8 @@ static void virtio_mem_restore_unplug(struct virtio_mem *vm, uint64_t addr, uint
 	int rc = virtio_mem_unplug_range(vm, addr, end);
 
 	if (rc)
-		pr_err(vm->hm, "virtio_mem virtio%d: undoing the restore of [%#llx-%#llx] failed: %d",
-		       vm->index, (unsigned long long)addr, (unsigned long long)(end - 1), rc);
+		dev_err(vm->hm, "virtio_mem virtio%d: undoing the restore of [%#llx-%#llx] failed: %d",
+		        vm->index, (unsigned long long)addr, (unsigned long long)(end - 1), rc);
 }
 
 /* the end of the piece of [addr, end) one restore step plugs: to its memory block's end (SBM) */
@@ -3090,7 +3090,7 @@ static int virtio_mem_check_units(struct virtio_mem *vm, uint64_t start, uint64_
 
 	if (!(start % unit) && !(end % unit))
 		return 0;
-	pr_warn(vm->hm, "virtio_mem virtio%d: %s of [%#llx-%#llx] refused: not whole %s of %llu KiB",
+	dev_warn(vm->hm, "virtio_mem virtio%d: %s of [%#llx-%#llx] refused: not whole %s of %llu KiB",
 		vm->index, what, (unsigned long long)start, (unsigned long long)(end - 1),
 		vm->in_sbm ? "sub-blocks" : "big blocks", (unsigned long long)(unit >> 10));
 	return -EINVAL;

@@ -5,6 +5,8 @@
  * a probe site reads no subscriber at all (nr_trace_subscribers 0: the
  * untraced step is its USDT semaphore tests alone, abuse28 T5).
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -154,6 +156,60 @@ static void test_short_dmesg_reads_keep_whole_lines(void **state)
 	hotmem_destroy(hm);
 }
 
+/* the log's newest line, without its newline, into @line */
+static void last_line(struct hotmem *hm, char *line, size_t len)
+{
+	static char all[HM_DMESG_SIZE + 1];
+	size_t n = hotmem_dmesg(hm, all, sizeof(all));
+	const char *l;
+
+	assert_true(n > 0 && all[n - 1] == '\n');
+	all[n - 1] = '\0';
+	l = strrchr(all, '\n');
+	l = l ? l + 1 : all;
+	assert_true(strlen(l) < len);
+	memcpy(line, l, strlen(l) + 1);
+}
+
+/*
+ * A record holds 1023 bytes (6.12 vprintk_store(): PRINTKRB_RECORD_MAX
+ * with its NUL).  A pr_err()'s level is two of them, stripped after
+ * (printk_sprint()): 1021 bytes of text.  A dev_err()'s level is passed
+ * apart (__dev_printk() -> dev_printk_emit()): 1023 -- hotmem cut both
+ * at 1021.  uevent_store()'s dev_err() of a device with a long name,
+ * after kobject_synth_uevent()'s pr_warn() of the same path.
+ */
+static void test_dev_printk_cut_at_1023_pr_at_1021(void **state)
+{
+	struct hotmem *hm = machine();
+	char name[1100], devpath[1200], line[2048], want[2048];
+
+	(void)state;
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(devpath, sizeof(devpath), "/devices/virtual/misc/%s", name);
+	hotmem_synth_uevent_failed(hm, devpath, HM_SYNTH_UEVENT_SEND, "misc", -EINVAL);
+	last_line(hm, line, sizeof(line));
+	snprintf(want, sizeof(want), "<3>misc %s: uevent: failed to send synthetic uevent: -22",
+		 name);
+	assert_int_equal(strlen(line), 3 + 1023);
+	want[3 + 1023] = '\0';
+	assert_string_equal(line, want);
+	/* the pr_warn() before it: 1021 */
+	hm_log(hm, 4, "synth uevent: %s: x", devpath);
+	last_line(hm, line, sizeof(line));
+	assert_int_equal(strlen(line), 3 + 1021);
+	/* one that fits is whole: 1023 bytes, 1022, both dev_*() */
+	hm_dev_log(hm, 6, "misc %.*s: x", 1023 - 8, name);
+	last_line(hm, line, sizeof(line));
+	assert_int_equal(strlen(line), 3 + 1023);
+	assert_string_equal(line + 3 + 1023 - 3, ": x");
+	hm_dev_log(hm, 6, "misc %.*s: x", 1022 - 8, name);
+	last_line(hm, line, sizeof(line));
+	assert_int_equal(strlen(line), 3 + 1022);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_subscriber_asking_for_traces_again_gets_them),
 		cmocka_unit_test(test_no_trace_subscriber_left_no_probe_reads_one),
 		cmocka_unit_test(test_short_dmesg_reads_keep_whole_lines),
+		cmocka_unit_test(test_dev_printk_cut_at_1023_pr_at_1021),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
