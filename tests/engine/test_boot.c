@@ -535,6 +535,97 @@ static void test_wmarks_boot_until_set_up_again(void **state)
 	hotmem_destroy(hm);
 }
 
+/* node 0's zone @zid as hotmem_zone_info() reads it */
+static struct hm_zone_info node0_zone(struct hotmem *hm, int zid)
+{
+	struct hm_zone_info zi;
+
+	assert_int_equal(hotmem_zone_info(hm, 0, zid, &zi), 0);
+	return zi;
+}
+
+/* node 0's zone @zid's min/low/high are @m */
+static void assert_marks(struct hotmem *hm, int zid, const unsigned long m[3])
+{
+	struct hm_zone_info zi = node0_zone(hm, zid);
+
+	assert_int_equal(zi.wmark_min, m[0]);
+	assert_int_equal(zi.wmark_low, m[1]);
+	assert_int_equal(zi.wmark_high, m[2]);
+}
+
+/*
+ * hotmem_wmark_restore()'s zone parts, as a state file's restore and a
+ * change's undo use them (fix40a): HM_WMARK_ZONE_MARKS stores the zones'
+ * _watermark[] alone -- not their reserves, not min_free_kbytes, the
+ * operator's, watermark_scale_factor, the boot flag or the ratios;
+ * HM_WMARK_ZONE_RESERVES the zones' lowmem_reserve[] alone, and only
+ * while the ratios are the snapshot's (a ratio written since keeps the
+ * reserves its own setup computed).  The snapshot's DMA32 carries
+ * values no setup computes (its reserves above it, those a setup sets),
+ * so that a part stored where it should not be shows (state41).
+ */
+static void test_wmark_restore_zone_parts(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	const unsigned long mark[3] = { 11, 22, 33 }, res[HM_MAX_NR_ZONES] = { 0, 0, 2, 3, 4 };
+	int ratio[HM_MAX_NR_ZONES], got[HM_MAX_NR_ZONES];
+	struct hm_zone_info written, dma;
+	struct hm_wmark_state *snap;
+	unsigned long written_marks[3];
+
+	(void)state;
+	hotmem_lowmem_reserve_ratio(hm, ratio);
+	snap = hotmem_wmark_save(hm);
+	assert_non_null(snap);
+	assert_int_equal(hotmem_wmark_state_set_zone(snap, 0, HM_ZONE_DMA32, mark, res), 0);
+	/* the sysctls and marks moved since the snapshot, the reserves as booted (DMA32's 0s) */
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 200), 0);
+	assert_int_equal(hotmem_set_min_free_kbytes(hm, 5000), 0);
+	written = node0_zone(hm, HM_ZONE_DMA32);
+	written_marks[0] = written.wmark_min;
+	written_marks[1] = written.wmark_low;
+	written_marks[2] = written.wmark_high;
+	assert_int_not_equal(written.wmark_min, mark[0]);
+
+	/* the reserves alone: the marks stay the writes' */
+	hotmem_wmark_restore(hm, snap, HM_WMARK_ZONE_RESERVES);
+	assert_memory_equal(node0_zone(hm, HM_ZONE_DMA32).lowmem_reserve, res, sizeof(res));
+	assert_marks(hm, HM_ZONE_DMA32, written_marks);
+
+	/* the same ratios written again: the reserves set up anew, the snapshot's no more */
+	hotmem_set_lowmem_reserve_ratio(hm, ratio, HM_MAX_NR_ZONES);
+	assert_memory_equal(node0_zone(hm, HM_ZONE_DMA32).lowmem_reserve, written.lowmem_reserve,
+			    sizeof(written.lowmem_reserve));
+
+	/* the marks alone: the reserves stay, and so do the sysctls and the boot flag */
+	hotmem_wmark_restore(hm, snap, HM_WMARK_ZONE_MARKS);
+	assert_marks(hm, HM_ZONE_DMA32, mark);
+	assert_memory_equal(node0_zone(hm, HM_ZONE_DMA32).lowmem_reserve, written.lowmem_reserve,
+			    sizeof(written.lowmem_reserve));
+	assert_int_equal(hotmem_watermark_scale_factor(hm), 200);
+	assert_int_equal(hotmem_min_free_kbytes(hm), 5000);
+	assert_int_equal(hotmem_user_min_free_kbytes(hm), 5000);
+	assert_false(hotmem_wmarks_boot(hm));
+
+	/* a ratio written since the snapshot: its reserves and ratios stay */
+	hotmem_set_lowmem_reserve_ratio(hm, (const int[]){ 7 }, 1);
+	dma = node0_zone(hm, HM_ZONE_DMA);
+	assert_int_equal(dma.lowmem_reserve[HM_ZONE_DMA32], node0_zone(hm, HM_ZONE_DMA32).managed / 7);
+	hotmem_wmark_restore(hm, snap, HM_WMARK_ZONE_RESERVES);
+	assert_memory_equal(node0_zone(hm, HM_ZONE_DMA).lowmem_reserve, dma.lowmem_reserve,
+			    sizeof(dma.lowmem_reserve));
+	assert_memory_equal(node0_zone(hm, HM_ZONE_DMA32).lowmem_reserve, written.lowmem_reserve,
+			    sizeof(written.lowmem_reserve));
+	hotmem_lowmem_reserve_ratio(hm, got);
+	assert_int_equal(got[0], 7);
+	hotmem_wmark_restore(hm, snap, HM_WMARK_ZONE_MARKS);
+	hotmem_lowmem_reserve_ratio(hm, got);
+	assert_int_equal(got[0], 7);
+	hotmem_wmark_free(snap);
+	hotmem_destroy(hm);
+}
+
 /*
  * The command line's sysctl.vm.NAME=VALUE words, applied at the end of
  * boot through the sysctl's handler (6.12 do_sysctl_args()), as a
@@ -707,6 +798,7 @@ int main(void)
 		cmocka_unit_test(test_default_boot_matches_a_real_x86_layout),
 		cmocka_unit_test(test_sysctl_args_as_6_12),
 		cmocka_unit_test(test_wmarks_boot_until_set_up_again),
+		cmocka_unit_test(test_wmark_restore_zone_parts),
 		cmocka_unit_test(test_sysctl_args_unmodelled_as_6_12),
 		cmocka_unit_test(test_long_command_line_keeps_the_log),
 		cmocka_unit_test(test_every_possible_node_says_its_fallback_order),
