@@ -11,15 +11,10 @@
 need_hotmemd
 set -u
 
-run() { # run ERRFILE
-	timeout 60 "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" --oneshot \
-		--netlink=no --policy auto-movable --log-level info 2>"$1"
-}
-
 # 512 MiB of boot memory (memory0-3); a 512 MiB DIMM, memory8-11, offline
 root=$TMP/root
 mk_boot_512m "$root"
-check "hotmemd once: the record" run "$TMP/err0"
+check "hotmemd once: the record" oneshot_run "$root" "$TMP/err0"
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-3 "boot memory: memory0-3"
 cp "$TMP/state/boot-blocks" "$TMP/good"
 mk_blocks "$root" 8 11 offline "Movable Normal"
@@ -32,7 +27,7 @@ damage() {
 	cp "$TMP/good" "$TMP/state/boot-blocks"
 	sed -i "$2" "$TMP/state/boot-blocks"
 	mk_blocks "$root" 8 11 offline "Movable Normal"
-	check "record damaged ($2): hotmemd runs" run "$TMP/err"
+	check "record damaged ($2): hotmemd runs" oneshot_run "$root" "$TMP/err"
 	grep "boot-blocks" "$TMP/err" | sed 's/^/# /'
 	check "... warning line $1 '$3' is not $4, re-anchoring" grep -qF \
 		"warning: $TMP/state/boot-blocks: line $1 '$3' is not $4: re-anchoring boot memory from what this machine shows now" \
@@ -54,7 +49,7 @@ damage 2 '2s/.*/node 0 kernel_offset 0 movable_offset 0 x/' \
 # an intact record is kept, silently: memory4, onlined since, is not boot memory
 cp "$TMP/good" "$TMP/state/boot-blocks"
 mk_blocks "$root" 4 4 online Normal
-check "an intact record: hotmemd runs" run "$TMP/err"
+check "an intact record: hotmemd runs" oneshot_run "$root" "$TMP/err"
 check "... no warning" eval '! grep -q "warning" "$TMP/err"'
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-3 "... the record kept: memory0-3"
 done_testing

@@ -14,13 +14,7 @@ need_hotmemd
 need_built "$UEVENT_SEND"
 need_tool python3 python3
 
-root=$TMP/root sock=$TMP/uevent.sock
-mk_sysroot "$root"
-mk_blocks "$root" 0 15 online Normal
-zone_add "$root" 0 Normal 524288
-mk_blocks "$root" 16 17 online Movable
-zone_add "$root" 0 Movable 65536
-mem=$root/sys/devices/system/memory
+sock_machine
 send() { seq_send "$@"; }
 status() { # status N: the Nth SIGUSR1 status said (what came before it is done)
 	kill -USR1 "$pid1"
@@ -34,8 +28,7 @@ send 1 change 17
 check "status said" status 1
 check "... 18 blocks online" grep -q "status: 18 blocks online" "$TMP/1.log"
 # the admin offlines memory16; its OFFLINE (2) is lost, the next uevent is 3
-echo offline >"$mem/memory16/state"
-echo "Normal Movable" >"$mem/memory16/valid_zones"
+admin_offline 16
 send 3 change 17
 check "the gap is the settle's reason to look" \
 	wait_for 10 grep -q "uevents settled: SEQNUM 3 after 1 on $sock: rescanning memory/" "$TMP/1.log"
@@ -50,19 +43,8 @@ is "$(state "$root" 16)" offline "memory16 stays offline"
 # second one stays up (B, its own pid) while A goes on (4...).  Their
 # SEQNUMs interleaved were a gap at every datagram, each settle reading
 # every known block again; each sender has its own now.
-b_in=$TMP/b.fifo
-mkfifo "$b_in"
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-for line in open(sys.argv[2]):
-    seq, action, blk = line.split()
-    dev = "/devices/system/memory/memory" + blk
-    s.sendto(("%s@%s\0ACTION=%s\0DEVPATH=%s\0SUBSYSTEM=memory\0SEQNUM=%s\0"
-              % (action, dev, action, dev, seq)).encode(), sys.argv[1])
-' "$sock" "$b_in" &
-_pids+=("$!")
-exec {b}>"$b_in"
+fifo_sender b
+exec {b}>"$TMP/b.fifo"
 heard() { # heard N PATTERN: N uevents of memory17 "change" with SEQNUM PATTERN
 	wait_for 10 sh -c '[ "$(grep -c "memory17: uevent change seqnum \($2\)$" "$1")" = "$3" ]' _ "$TMP/1.log" "$2" "$1"
 }

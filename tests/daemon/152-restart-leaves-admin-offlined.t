@@ -11,16 +11,7 @@
 need_hotmemd
 need_built "$UEVENT_SEND"
 
-root=$TMP/root sock=$TMP/uevent.sock
-mk_sysroot "$root"
-mk_blocks "$root" 0 15 online Normal
-zone_add "$root" 0 Normal 524288
-mk_blocks "$root" 16 17 online Movable
-zone_add "$root" 0 Movable 65536
-mkdir -p "$root/proc/sys/kernel/random"
-echo 1b2c3d4e-0000-4000-8000-000000000001 >"$root/proc/sys/kernel/random/boot_id"
-export SOCK_STATE=$TMP/state
-mem=$root/sys/devices/system/memory
+sock_machine 1b2c3d4e-0000-4000-8000-000000000001
 send() { "$UEVENT_SEND" --unix "$sock" --seq "$1" "$2" "$3"; }
 # status N LOG PID: its Nth SIGUSR1 status said (what came before is done)
 status() {
@@ -31,10 +22,8 @@ status() {
 sock_start 1 --log-level debug
 check "hotmemd 1 ready" wait_for 10 ready 1
 # the admin offlines memory16 and memory17, then onlines memory17 again
-for b in 16 17; do
-	echo offline >"$mem/memory$b/state"
-	echo "Normal Movable" >"$mem/memory$b/valid_zones"
-done
+admin_offline 16
+admin_offline 17
 send 1 offline 16
 send 2 offline 17
 echo online >"$mem/memory17/state"
@@ -60,7 +49,7 @@ kill "$pid2"
 wait_exit "$pid2" 10
 
 # a reboot: the record is another boot's
-echo 1b2c3d4e-0000-4000-8000-000000000002 >"$root/proc/sys/kernel/random/boot_id"
+set_boot_id "$root" 1b2c3d4e-0000-4000-8000-000000000002
 sock_start 3 --log-level debug
 check "hotmemd 3 ready" wait_for 10 ready 3
 check "... the record of another boot is said ignored" \

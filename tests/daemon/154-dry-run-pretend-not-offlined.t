@@ -15,8 +15,7 @@ mk_sysroot "$root"
 mk_blocks "$root" 0 15 online Normal
 zone_add "$root" 0 Normal 524288
 mk_block "$root" 16 offline "Normal Movable"
-mkdir -p "$root/proc/sys/kernel/random"
-echo 1b2c3d4e-0000-4000-8000-000000000001 >"$root/proc/sys/kernel/random/boot_id"
+set_boot_id "$root" 1b2c3d4e-0000-4000-8000-000000000001
 printf '[hotmemd]\ndry_run = yes\n' >"$conf"
 start() { # start N: hotmemd N on the sysroot, its log $TMP/N.log, its pid $pN
 	: >"$TMP/$1.log"

@@ -16,21 +16,10 @@
 need_hotmemd
 need_built "$UEVENT_SEND"
 
-root=$TMP/root sock=$TMP/uevent.sock
-mk_sysroot "$root"
-mk_blocks "$root" 0 15 online Normal
-zone_add "$root" 0 Normal 524288
-mk_blocks "$root" 16 17 online Movable
-zone_add "$root" 0 Movable 65536
-mkdir -p "$root/proc/sys/kernel/random"
-echo 1b2c3d4e-0000-4000-8000-000000000001 >"$root/proc/sys/kernel/random/boot_id"
-export SOCK_STATE=$TMP/state
-mem=$root/sys/devices/system/memory
+sock_machine 1b2c3d4e-0000-4000-8000-000000000001
 sock_start 1 --log-level debug
 check "hotmemd 1 ready" wait_for 10 ready 1
-echo offline >"$mem/memory16/state"
-echo "Normal Movable" >"$mem/memory16/valid_zones"
-"$UEVENT_SEND" --unix "$sock" --seq 1 offline 16
+admin_offline 16 1
 wait_for 10 sh -c '[ "$(sed -n 2p "$1")" = 16 ]' _ "$SOCK_STATE/offlined"
 is "$(sed -n 2p "$SOCK_STATE/offlined")" 16 "memory16 recorded"
 is "$(sed -n 3p "$SOCK_STATE/offlined")" "ino $(stat -c %d:%i "$mem/memory16")" \

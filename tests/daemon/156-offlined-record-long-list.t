@@ -13,9 +13,8 @@ mk_sysroot "$root"
 mk_blocks "$root" 0 15 online Normal
 zone_add "$root" 0 Normal 524288
 mk_block "$root" 16 offline "Normal Movable"
-mkdir -p "$root/proc/sys/kernel/random"
 id=1b2c3d4e-0000-4000-8000-000000000001
-echo "$id" >"$root/proc/sys/kernel/random/boot_id"
+set_boot_id "$root" "$id"
 export SOCK_STATE=$TMP/state
 mem=$root/sys/devices/system/memory
 mkdir -p "$SOCK_STATE"

@@ -14,8 +14,7 @@ need_tool python3 python3
 
 root=$TMP/root sock=$TMP/uevent.sock
 mk_sysroot "$root"
-mkdir -p "$root/proc/sys/kernel/random"
-echo 1b2c3d4e-0000-4000-8000-000000000157 >"$root/proc/sys/kernel/random/boot_id"
+set_boot_id "$root" 1b2c3d4e-0000-4000-8000-000000000157
 zone_add "$root" 0 Normal $((1000 * 32768))
 check "2000 blocks, every other one offline (hot-added, not onlined yet)" \
 	eval 'mk_many "$root" 0 1998 online Normal 2 && mk_many "$root" 1 1999 offline "Normal Movable" 2'

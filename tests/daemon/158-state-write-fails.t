@@ -13,8 +13,7 @@ need_tool python3 python3
 
 root=$TMP/root sock=$TMP/uevent.sock state=$TMP/state
 mk_sysroot "$root"
-mkdir -p "$root/proc/sys/kernel/random"
-echo 1b2c3d4e-0000-4000-8000-000000000158 >"$root/proc/sys/kernel/random/boot_id"
+set_boot_id "$root" 1b2c3d4e-0000-4000-8000-000000000158
 zone_add "$root" 0 Normal $((500 * 32768))
 # blocks 0-999, the odd ones hot-added offline: boot-blocks' list "0,2,...,998", 2 KiB
 odd_hot_added() {

@@ -71,21 +71,8 @@ sleep 0.3
 is "$(gaps)" 0 "... its SEQNUM 50 no gap after the first's 1: another sender"
 
 # outside the namespace: two senders hotmemd reads as pid 0
-sender() { # sender NAME: a process sending "SEQ ACTION BLOCK" lines of NAME.fifo
-	mkfifo "$TMP/$1.fifo"
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-for line in open(sys.argv[2]):
-    seq, action, blk = line.split()
-    dev = "/devices/system/memory/memory" + blk
-    s.sendto(("%s@%s\0ACTION=%s\0DEVPATH=%s\0SUBSYSTEM=memory\0SEQNUM=%s\0"
-              % (action, dev, action, dev, seq)).encode(), sys.argv[1])
-' "$sock" "$TMP/$1.fifo" &
-	_pids+=("$!")
-}
-sender a
-sender b
+fifo_sender a
+fifo_sender b
 exec {a}>"$TMP/a.fifo" {b}>"$TMP/b.fifo"
 echo "500 change 17" >&$a
 check "A's first datagram heard" heard 1 500

@@ -13,19 +13,14 @@
 need_hotmemd
 set -u
 
-run() { # run SYSROOT ERRFILE
-	timeout 60 "$HOTMEMD" --config /dev/null --sysroot "$1" --state-dir "$TMP/state" --oneshot \
-		--netlink=no --policy auto-movable --log-level info 2>"$2"
-}
-
 long=$TMP/$(printf 'd%.0s' $(seq 200))/$(printf 'e%.0s' $(seq 200))
 a=$long/a b=$long/b
 mk_boot_512m "$a"
-check "hotmemd on machine A, its sysroot of ${#a} bytes" run "$a" "$TMP/err1"
+check "hotmemd on machine A, its sysroot of ${#a} bytes" oneshot_run "$a" "$TMP/err1"
 mk_sysroot "$b"
 mk_blocks "$b" 0 7 online Normal
 zone_add "$b" 0 Normal 262144
-check "hotmemd on machine B, the same state dir" run "$b" "$TMP/err2"
+check "hotmemd on machine B, the same state dir" oneshot_run "$b" "$TMP/err2"
 grep "another machine" "$TMP/err2" | cut -c1-200 | sed 's/^/# /'
 check "... the warning names both machines and says it re-anchors" grep -q \
 	"warning: $TMP/state/boot-blocks describes another machine (\"machine .* sysroot $a\"; this one is \"machine .* sysroot $b\"): its boot memory is not this machine's, re-anchoring boot memory from what this machine shows now$" \

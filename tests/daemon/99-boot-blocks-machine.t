@@ -12,22 +12,17 @@
 need_hotmemd
 set -u
 
-run() { # run SYSROOT ERRFILE
-	timeout 60 "$HOTMEMD" --config /dev/null --sysroot "$1" --state-dir "$TMP/state" --oneshot \
-		--netlink=no --policy auto-movable --log-level info 2>"$2"
-}
-
 # machine A: 512 MiB of boot memory (memory0-3)
 a=$TMP/a
 mk_boot_512m "$a"
-check "hotmemd on machine A" run "$a" "$TMP/err1"
+check "hotmemd on machine A" oneshot_run "$a" "$TMP/err1"
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-3 "A's boot memory: memory0-3"
 check "the record names its machine" grep -q "^machine block_size 134217728 memory_dir .* sysroot $a\$" \
 	"$TMP/state/boot-blocks"
 
 # the same machine, a block onlined meanwhile: the record holds
 mk_blocks "$a" 4 4 online Normal
-check "hotmemd restarted on machine A" run "$a" "$TMP/err2"
+check "hotmemd restarted on machine A" oneshot_run "$a" "$TMP/err2"
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-3 "a restart keeps the record: memory4 is not boot memory"
 check "no warning" eval '! grep -q "another machine" "$TMP/err2"'
 
@@ -37,7 +32,7 @@ mk_sysroot "$b"
 mk_blocks "$b" 0 191 online Normal
 zone_add "$b" 0 Normal 6291456
 mk_blocks "$b" 192 207 offline "Movable Normal"
-check "hotmemd on machine B, the same state dir" run "$b" "$TMP/err3"
+check "hotmemd on machine B, the same state dir" oneshot_run "$b" "$TMP/err3"
 grep "another machine" "$TMP/err3" | sed 's/^/# /'
 check "said at warning" grep -q "warning: $TMP/state/boot-blocks describes another machine (\"machine .* sysroot $a\"; this one is \"machine .* sysroot $b\"): .*re-anchoring" "$TMP/err3"
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-191 "B's boot memory: memory0-191, re-anchored"
@@ -50,14 +45,14 @@ mk_sysroot "$b.new"
 mk_blocks "$b.new" 0 7 online Normal
 zone_add "$b.new" 0 Normal 262144
 check "B replaced" eval 'rm -rf "$b" && mv "$b.new" "$b"'
-check "hotmemd on a machine made anew at B's path" run "$b" "$TMP/err4"
+check "hotmemd on a machine made anew at B's path" oneshot_run "$b" "$TMP/err4"
 check "said at warning" grep -q "warning: .*describes another machine" "$TMP/err4"
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-7 "its boot memory: memory0-7"
 
 # a record written before the machine line: read once as before, rewritten with it
 check "the record without its machine line" sed -i '/^machine /d' "$TMP/state/boot-blocks"
 mk_blocks "$b" 8 8 online Normal
-check "hotmemd restarted" run "$b" "$TMP/err5"
+check "hotmemd restarted" oneshot_run "$b" "$TMP/err5"
 is "$(head -1 "$TMP/state/boot-blocks" 2>&1)" 0-7 "the old record is kept: memory8 is not boot memory"
 check "no warning" eval '! grep -q "another machine" "$TMP/err5"'
 check "rewritten with the machine line" grep -q "^machine block_size 134217728 memory_dir .* sysroot $b\$" \

@@ -166,6 +166,49 @@ mk_boot_512m() {
 	zone_add "$1" 0 Normal 131072
 }
 
+# set_boot_id DIR ID: the machine's boot_id (proc/sys/kernel/random), what
+# state_dir/offlined's record is of; another one is a reboot
+set_boot_id() {
+	mkdir -p "$1/proc/sys/kernel/random"
+	echo "$2" >"$1/proc/sys/kernel/random/boot_id"
+}
+
+# sock_machine [BOOT_ID]: the machine of the tests of hotmemd on a uevent
+# socket (sock_start; tests/daemon/151, 152, 155, 162): root ($TMP/root),
+# sock ($TMP/uevent.sock) and mem, root's memory directory; memory0-15
+# online in Normal (2 GiB of boot memory), memory16-17 online in Movable,
+# zoneinfo to match.  With BOOT_ID: its boot_id, and SOCK_STATE exported
+# ($TMP/state): the state dir each sock_start shares, as restarts do
+sock_machine() {
+	root=$TMP/root sock=$TMP/uevent.sock
+	mem=$root/sys/devices/system/memory
+	mk_sysroot "$root"
+	mk_blocks "$root" 0 15 online Normal
+	zone_add "$root" 0 Normal 524288
+	mk_blocks "$root" 16 17 online Movable
+	zone_add "$root" 0 Movable 65536
+	[ $# -eq 0 ] && return
+	set_boot_id "$root" "$1"
+	export SOCK_STATE=$TMP/state
+}
+
+# admin_offline ID [SEQ]: sock_machine's memoryID offline as an admin's
+# write of its state leaves it (valid_zones "Normal Movable"); with SEQ,
+# its OFFLINE sent on $sock numbered SEQ (without: the uevent lost)
+admin_offline() {
+	echo offline >"$mem/memory$1/state"
+	echo "Normal Movable" >"$mem/memory$1/valid_zones"
+	[ $# -lt 2 ] || "$UEVENT_SEND" --unix "$sock" --seq "$2" offline "$1"
+}
+
+# oneshot_run SYSROOT ERRFILE: hotmemd --oneshot on SYSROOT (auto-movable,
+# --netlink=no, at info), state dir $TMP/state, its log ERRFILE; its exit
+# status (timeout's 124 after 60 s)
+oneshot_run() {
+	timeout 60 "$HOTMEMD" --config /dev/null --sysroot "$1" --state-dir "$TMP/state" --oneshot \
+		--netlink=no --policy auto-movable --log-level info 2>"$2"
+}
+
 # mk_block DIR ID STATE ZONES [NODE]: memoryID as lsmem and hotmemd read it
 mk_block() {
 	local r=$1 id=$2 state=$3 zones=$4 node=${5:-0}
@@ -272,15 +315,15 @@ sock_add() {
 		wait_for 10 sh -c "[ \"\$(cat '$root/sys/devices/system/memory/memory$1/state')\" = online ]"
 }
 
-# seq_sender_start: one Unix-socket sender to $sock alive until the test
-# ends, one pid: hotmemd follows each sender's SEQNUMs apart and takes a
-# sender's first datagram as having no previous (daemon/missed.c), so a
-# gap between two uevent_send runs is no gap.  seq_send SEQ ACTION ID...:
-# its datagrams numbered SEQ, SEQ+1, ...; returns once they are sent
-seq_sender_start() {
-	_seq_in=$TMP/seq_sender.in _seq_out=$TMP/seq_sender.out
-	mkfifo "$_seq_in" && : >"$_seq_out" || return 1
-	python3 - "$sock" "$_seq_in" "$_seq_out" <<'PY' &
+# fifo_sender NAME: a Unix-socket sender of its own to $sock, one process
+# (one pid) alive until the test ends: each line "SEQ ACTION ID..."
+# written to the FIFO $TMP/NAME.fifo sent as a uevent ACTION of each
+# memoryID, numbered SEQ, SEQ+1, ...; "sent SEQ" in $TMP/NAME.out once
+# they are.  Two of them are two senders (tests/daemon/151, 161);
+# hotmemd follows each sender's SEQNUMs apart (daemon/missed.c)
+fifo_sender() {
+	mkfifo "$TMP/$1.fifo" && : >"$TMP/$1.out" || return 1
+	python3 - "$sock" "$TMP/$1.fifo" "$TMP/$1.out" <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 out = open(sys.argv[3], "a", buffering=1)
@@ -295,10 +338,16 @@ for line in open(sys.argv[2]):
     out.write("sent %s\n" % w[0])
 PY
 	_pids+=("$!")
-	exec {_seq_fd}>"$_seq_in"
+}
+# seq_sender_start: one fifo_sender until the test ends, so that a gap
+# between two uevent_send runs (each a sender whose first datagram has no
+# previous) is no gap.  seq_send SEQ ACTION ID...: its datagrams numbered
+# SEQ, SEQ+1, ...; returns once they are sent
+seq_sender_start() {
+	fifo_sender seq_sender && exec {_seq_fd}>"$TMP/seq_sender.fifo"
 }
 seq_send() {
-	echo "$*" >&"$_seq_fd" && wait_for 10 grep -qx "sent $1" "$_seq_out"
+	echo "$*" >&"$_seq_fd" && wait_for 10 grep -qx "sent $1" "$TMP/seq_sender.out"
 }
 
 # exec_reload_cmd: the shell command of unit-files/hotmemd.service's
