@@ -1232,6 +1232,18 @@ static void test_kernelcore_movablecore_parse(void **state)
 	assert_cmdline_refused("movablecore=", "movablecore takes a size");
 }
 
+/* the boot options a default machine booted with CMDLINE gives init: WANT */
+static void assert_unknown_bootoptions(const char *cmdline, const char *want)
+{
+	struct hotmem_config cfg;
+	char err[256], buf[4096];
+
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, cmdline, err, sizeof(err)), 0);
+	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
+	assert_string_equal(buf, want);
+}
+
 /*
  * 6.12 init/main.c unknown_bootoption() + print_unknown_bootoptions():
  * what no part of the kernel takes goes to init, arguments first, then
@@ -1268,22 +1280,17 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 	 * are the sysctls', never init's, modelled or not (sysctl_is_alias()
 	 * in unknown_bootoption())
 	 */
-	hotmem_config_default(&cfg);
-	assert_int_equal(hotmem_config_parse_cmdline(&cfg,
+	assert_unknown_bootoptions(
 		"numa_zonelist_order=Node hung_task_panic=1 softlockup_all_cpu_backtrace "
-		"hardlockup_all_cpu_backtrace=1 numa_zonelist_orde=x", err, sizeof(err)), 0);
-	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
-	assert_string_equal(buf, "numa_zonelist_orde=x");
+		"hardlockup_all_cpu_backtrace=1 numa_zonelist_orde=x",
+		"numa_zonelist_orde=x");
 	/*
 	 * a word starting with '=': next_arg() never splits at the first
 	 * byte, so "=a=b" is named "=a" (unknown_bootoption()'s len is
 	 * taken before repair_env_string()): two names, and "=x.y" an unused
 	 * module parameter's (hotmem named all three "" and kept the last)
 	 */
-	hotmem_config_default(&cfg);
-	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "=a=b =c=d =x.y=1", err, sizeof(err)), 0);
-	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
-	assert_string_equal(buf, "=a=b =c=d");
+	assert_unknown_bootoptions("=a=b =c=d =x.y=1", "=a=b =c=d");
 	/* nothing unknown: no such line */
 	hotmem_config_default(&cfg);
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movable_node quiet", err, sizeof(err)), 0);
@@ -1303,18 +1310,14 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
  */
 static void test_unknown_bootoptions_long_words_whole(void **state)
 {
-	struct hotmem_config cfg;
-	char err[256], line[2048], want[2048], buf[4096];
+	char line[2048], want[2048];
 	int a = 1200, b = 700;
 
 	(void)state;
-	hotmem_config_default(&cfg);
 	/* an environment word of 1200 bytes, an argument of 700, a second environment word */
 	snprintf(line, sizeof(line), "X=%0*d %0*d Y=2", a - 2, 0, b, 0);
-	assert_int_equal(hotmem_config_parse_cmdline(&cfg, line, err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "%0*d X=%0*d Y=2", b, 0, a - 2, 0);
-	hotmem_config_unknown_bootoptions(&cfg, buf, sizeof(buf));
-	assert_string_equal(buf, want);
+	assert_unknown_bootoptions(line, want);
 }
 
 /*

@@ -11,12 +11,10 @@
 # change before the table (check 16 fails on that code).
 . "$(dirname "$0")/lib.sh"
 require_env
-P=$TMP/old.profile
+profile_over_qemu512m old
 BOOT="hotmemfs: qemu-512m takes its 6.12 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406852 kB, 406860 until 2026-12-04; it took none): 'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved"
 MAXMEM="hotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved"
-KCMD="--cmdline hotmem.kernel_alloc=off"
 
-printf 'profile = qemu-512m\nname = old\n' >"$P"
 saved_with_dimm d1 "hotmemfs mounts a profile file over qemu-512m" --profile "$P" --fresh $KCMD
 # the file as a build of before 2026-12-03 saved it: no boot reservation
 # line, maxmem 8 GiB and no qemu_maxmem

@@ -38,12 +38,16 @@ marks() { echo "$(zi DMA32 boost) $(zi DMA32 min) $(zi DMA32 low) $(zi DMA32 hig
 # boost_unrecl: DMA32's boost and node_unreclaimable (an online or offline
 # sets the marks up anew: init_per_zone_wmark_min())
 boost_unrecl() { echo "$(zi DMA32 boost) $(zi DMA32 node_unreclaimable:)"; }
+# vm0_add SIZE: virtio-mem vm0 of 1G, SIZE requested, its plug settled
+vm0_add() {
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size="$1" >/dev/null && ctl settle >/dev/null
+}
 
 echo 1000 >"$MNT/proc/sys/vm/nr_hugepages" && echo 10 >"$MNT/proc/sys/vm/watermark_scale_factor"
 read -r b0 min low high u0 <<<"$(marks)"
 is "$b0 $u0" "0 0" "after the pool (every free 2 MiB block of DMA32): no boost, kswapd not given up"
 
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=0 >/dev/null && ctl settle >/dev/null
+vm0_add 0
 ctl set-size vm0 128M >/dev/null
 is "$(vmem_plugged vm0)" 134217728 "virtio-mem vm0 plugs 128M (its memmap allocated from DMA32)"
 is "$(marks)" "0 $min $low $high 0" "the plug's boost taken back by the kswapd run it woke: marks as before"
@@ -69,30 +73,36 @@ zi_all() {
 	     $1 == "protection:" {$1 = ""; printf "%s%s:prot=%s", sep, z, $0; sep = " "}' "$MNT/proc/zoneinfo"
 	echo " mfk=$(cat "$MNT/proc/sys/vm/min_free_kbytes")"
 }
+# afresh: hotmemfs stopped and mounted anew, its state file not read
+afresh() {
+	stop_fs
+	mount_fs "hotmemfs mounts qemu-512m afresh" "${MACHINE[@]}" --fresh
+}
+# marks_restored: the marks and protection as running (zi_all), then after
+# a kill -9 and a restart from the state file, the check that they are
+marks_restored() {
+	local run
+	run=$(zi_all)
+	kill9_fs
+	mount_fs "kill -9, restart" "${MACHINE[@]}"
+	is "$(zi_all)" "$run" "the restored marks and protection are the running machine's"
+}
 # plugged into an online block: 64M plugged, memory32 onlined, 64M more into it
-stop_fs
-mount_fs "hotmemfs mounts qemu-512m afresh" "${MACHINE[@]}" --fresh
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null && ctl settle >/dev/null
+afresh
+vm0_add 64M
 is "$(w "$M/memory32/state" online)" ret=6 "vm0 plugs 64M into memory32, which goes online"
 ctl set-size vm0 128M >/dev/null && ctl settle >/dev/null
 is "$(vmem_plugged vm0)" 134217728 "vm0 plugs 64M more into the online memory32 (no setup of the marks)"
-run=$(zi_all)
-kill9_fs
-mount_fs "kill -9, restart" "${MACHINE[@]}"
-is "$(zi_all)" "$run" "the restored marks and protection are the running machine's"
+marks_restored
 
 # auto-online: a shrink offlines memory33, then fake-offlines 28M of memory32
-stop_fs
-mount_fs "hotmemfs mounts qemu-512m afresh" "${MACHINE[@]}" --fresh
+afresh
 echo online >"$M/auto_online_blocks"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=200M >/dev/null && ctl settle >/dev/null
+vm0_add 200M
 is "$(vmem_plugged vm0)" 209715200 "auto_online_blocks online: vm0 plugs 200M (memory32, memory33 online)"
 ctl set-size vm0 100M >/dev/null && ctl settle >/dev/null
 is "$(vmem_plugged vm0)" 104857600 "vm0 shrinks to 100M: memory33 offline and gone, 28M of memory32 unplugged"
-run=$(zi_all)
-kill9_fs
-mount_fs "kill -9, restart" "${MACHINE[@]}"
-is "$(zi_all)" "$run" "the restored marks and protection are the running machine's"
+marks_restored
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 done_testing

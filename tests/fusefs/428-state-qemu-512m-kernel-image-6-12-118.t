@@ -12,10 +12,8 @@
 # profile file is the old machine again.
 . "$(dirname "$0")/lib.sh"
 require_env
-P=$TMP/my.profile
-KCMD="--cmdline hotmem.kernel_alloc=off"
+profile_over_qemu512m my512 my
 OLD="kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff data=0xa600000-0xa870f7f init=0xad01000-0xb12afff smp_locks=0xb12b000-0xb134fff bss=0xb136000-0xb5fffff bss_decrypted_unused=0xb405000-0xb5fffff"
-printf 'profile = qemu-512m\nname = my512\n' >"$P"
 saved_with_dimm d1 "hotmemfs mounts a profile file over qemu-512m" --profile "$P" --fresh $KCMD
 grep -qF '"kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa571fff ' "$STATE"
 tap_ok $? "its state file keeps today's kernel_image line (the 6.12.118 guest's)"

@@ -12,10 +12,8 @@
 # The refusal's long kernel_image line is cut at a word's end with " ...".
 . "$(dirname "$0")/lib.sh"
 require_env
-P=$TMP/old.profile
-KCMD="--cmdline hotmem.kernel_alloc=off"
+profile_over_qemu512m old
 HINT="'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0'"
-printf 'profile = qemu-512m\nname = old\n' >"$P"
 # the machine as it was: the same file with the hint's lines
 { cat "$P"; echo "$HINT" | sed "s/' and '/\n/; s/', '/\n/g; s/'//g"; } >"$TMP/was.profile"
 is "$(grep -c . "$TMP/was.profile")" 7 "the old machine's profile: the file and the five lines"
@@ -27,7 +25,7 @@ ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "a DIMM d1"
 stop_fs
 # its profile-config as a build of before wrote it for the file alone
-printf 'profile = qemu-512m\nname = old\n' >"$P"
+profile_over_qemu512m old
 state_machine_edit 'm["profile-config"] = [l for l in m["profile-config"] if l.split(" =")[0] not in ("kernel_image", "initrd", "realmode", "swiotlb", "boot_reserved")]'
 ! grep -qE '"(kernel_image|initrd|realmode|swiotlb|boot_reserved) =' "$STATE"
 tap_ok $? "the state file as one saved before: no boot reservation line"

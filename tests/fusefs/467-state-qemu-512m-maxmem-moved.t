@@ -11,9 +11,7 @@
 # built-in's state file (no profile file) restores onto the new machine.
 . "$(dirname "$0")/lib.sh"
 require_env
-P=$TMP/old.profile
-KCMD="--cmdline hotmem.kernel_alloc=off"
-printf 'profile = qemu-512m\nname = old\n' >"$P"
+profile_over_qemu512m old
 saved_with_dimm d1 "hotmemfs mounts a profile file over qemu-512m" --profile "$P" --fresh $KCMD
 # the file as saved before 2026-12-03
 state_machine_edit 'm["profile-config"] = [("maxmem = 0x200000000" if l.startswith("maxmem =") else l) for l in m["profile-config"] if not l.startswith("qemu_maxmem =")]'

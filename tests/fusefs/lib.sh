@@ -1527,6 +1527,18 @@ profile_changed_refused() {
 	sed -n '/changed since/,/refusing to restore/s/^/# /p' "$TMP/out"
 }
 
+# profile_over_qemu512m NAME [FILE]: P, the profile file $TMP/FILE.profile
+# (FILE: NAME unless given), a machine NAME over the built-in qemu-512m
+# and nothing else, and KCMD, its command line (no kernel allocations):
+# where the tests of a state file saved before a change of the built-in
+# start (tests/fusefs/359, 428, 453, 467), and what a build of before
+# wrote for the file alone
+profile_over_qemu512m() {
+	P=$TMP/${2:-$1}.profile
+	KCMD="--cmdline hotmem.kernel_alloc=off"
+	printf 'profile = qemu-512m\nname = %s\n' "$1" >"$P"
+}
+
 # saved_with_dimm ID NAME HOTMEMFS-OPTIONS...: mount_fs NAME with the
 # options, a 128M pc-dimm ID added (the check "a DIMM ID"), stopped: a
 # state file with a device a restore must bring back (tests/fusefs/453,
