@@ -1013,6 +1013,8 @@ struct hotmem {
 	const struct hotmem_task *current_task;
 	bool vmemmap_warned;		/* vmemmap_alloc_block()'s static "warned" */
 	bool add_pages_warned;		/* x86 add_pages()'s WARN_ON_ONCE(), once a boot */
+	/* hm_operation_end()s without their begin (a hotmem bug; invariants.c fails) */
+	_Atomic unsigned int operation_ends_unbalanced;
 	/* do_migrate_range()'s static migrate_rs, under mem_hotplug_lock (written) */
 	struct hm_ratelimit migrate_rs;
 	struct hm_ratelimit nopage_rs;	/* warn_alloc()'s; under device_hotplug_lock */

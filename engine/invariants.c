@@ -406,6 +406,9 @@ int hotmem_check_invariants(struct hotmem *hm, char *err, size_t errlen)
 		ret = check_online_memmaps(hm, err, errlen);
 	if (!ret)
 		ret = virtio_mem_check_invariants(hm, err, errlen);
+	if (!ret && atomic_load(&hm->operation_ends_unbalanced))
+		ret = fail(err, errlen, "hm_operation_end() without its hm_operation_begin(): %u times "
+			   "(the first WARNed in the log)", atomic_load(&hm->operation_ends_unbalanced));
 	pthread_mutex_unlock(&hm->workload_lock);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);

@@ -36,6 +36,27 @@ void hm_operation_begin(void)
 }
 
 /*
+ * An end with no operation begun in this thread: a hotmem bug (an unlock
+ * without its lock, a raw unlock of device_hotplug_lock's mutex paired
+ * with unlock_device_hotplug()).  The unsigned depth wrapped there, and
+ * every end after it was a nested one: kswapd ran at no operation's end
+ * again, each boost left in /proc/zoneinfo.  The depth stays 0 instead,
+ * and it is said as 6.12 says a WARN_ON_ONCE() (add_pages_warn()'s
+ * frame, once a boot), and counted: hotmem_check_invariants() fails
+ * from then on, so that a test of any operation meets it.
+ */
+static void operation_end_unbalanced(struct hotmem *hm)
+{
+	if (atomic_fetch_add(&hm->operation_ends_unbalanced, 1))
+		return;
+	pr_warn(hm, "------------[ cut here ]------------");
+	pr_warn(hm, "WARNING: CPU: 0 PID: 0 at %s:%d hm_operation_end", __FILE__, __LINE__);
+	pr_warn(hm, "---[ end trace 0000000000000000 ]---");
+	pr_debug(hm, "hotmem: the WARNING above is hotmem's own: an operation's end without "
+		 "its begin (hm_operation_end()), a hotmem bug; the operation depth stays 0");
+}
+
+/*
  * An operation ends: at the outermost, the kswapd its allocations woke
  * runs (kswapd_run_pending()), once the lock is dropped.  6.12's kswapd
  * is a thread beside the allocating task: the boosts of the task's
@@ -49,6 +70,10 @@ void hm_operation_begin(void)
  */
 void hm_operation_end(struct hotmem *hm)
 {
+	if (!operation_depth) {
+		operation_end_unbalanced(hm);
+		return;
+	}
 	if (--operation_depth == 0)
 		kswapd_run_pending(hm);
 }

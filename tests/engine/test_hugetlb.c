@@ -2827,6 +2827,41 @@ static void test_every_operation_runs_the_kswapd_it_woke(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * An operation's end without its begin (a hotmem bug: an unlock without
+ * its lock) is WARNed once, as 6.12's WARN_ON_ONCE(), and counted: the
+ * invariants fail from then on.  The depth stays 0: the unsigned depth
+ * wrapped there, and every operation's end after it was a nested one --
+ * the next allocation's kswapd never ran (its boost left, the node
+ * woken).
+ */
+static void test_unbalanced_operation_end_warns_and_does_not_wrap(void **state)
+{
+	static char log[HM_DMESG_SIZE + 1];
+	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	const char *w;
+	unsigned long h[4];
+	char err[256];
+
+	(void)state;
+	assert_true(hotmem_hugetlb_alloc(hm, -1, 1000) > 0);
+	assert_int_equal(hotmem_hugetlb_free(hm, 32), 32);
+	movable_blocks_full(hm, 4);
+	hm_operation_end(hm);
+	hm_operation_end(hm);
+	hotmem_dmesg(hm, log, sizeof(log));
+	w = strstr(log, "<4>------------[ cut here ]------------\n<4>WARNING: CPU: 0 PID: 0 at ");
+	assert_non_null(w);
+	assert_non_null(strstr(w, " hm_operation_end\n<4>---[ end trace"));
+	/* once */
+	assert_null(strstr(w + strlen("<4>------------[ cut here ]"), "[ cut here ]"));
+	assert_int_equal(hotmem_check_invariants(hm, err, sizeof(err)), -EUCLEAN);
+	assert_non_null(strstr(err, "hm_operation_end() without its hm_operation_begin(): 2 times"));
+	ASSERT_OP_RUNS_ITS_KSWAPD(hm, assert_int_equal(
+		hotmem_alloc_pages(hm, 0, HM_ALLOC_UNMOVABLE, 4, h), 4));
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2835,6 +2870,7 @@ int main(void)
 		cmocka_unit_test(test_boosts_of_one_operation_add_up),
 		cmocka_unit_test(test_steal_at_the_cap_wakes_kswapd),
 		cmocka_unit_test(test_every_operation_runs_the_kswapd_it_woke),
+		cmocka_unit_test(test_unbalanced_operation_end_warns_and_does_not_wrap),
 		cmocka_unit_test(test_watermark_boost_factor_sets_the_cap),
 		cmocka_unit_test(test_failed_add_takes_its_boost_back),
 		cmocka_unit_test(test_hvo_frees_seven_vmemmap_pages_per_huge_page),

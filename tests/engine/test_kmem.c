@@ -1182,10 +1182,10 @@ static void view_assert_same(const struct machine_view *a, const struct machine_
 /* @n operations' background allocations (kmem_tick()), as the engine makes them */
 static void kmem_ticks(struct hotmem *hm, int n)
 {
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (int i = 0; i < n; i++)
 		kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 }
 
 /* a heavy kernel on qemu-512m with memory32 online in Normal, its log kept (as hotmemfs's) */
@@ -1227,9 +1227,9 @@ static void test_walk_from_a_dropped_position(void **state)
 
 	(void)state;
 	old = hotmem_kmem_log_mark(hm, &rng);
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	assert_int_equal(hotmem_kmem_log_walk(hm, old, NULL, NULL, &rng, &end), 0);
 	assert_true(end > old);
 	hotmem_kmem_log_drop(hm, ULONG_MAX);
@@ -1259,18 +1259,18 @@ static void test_rewind_past_a_lost_log(void **state)
 
 	(void)state;
 	old = hotmem_kmem_log_mark(hm, &rng_old);
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	mark = hotmem_kmem_log_mark(hm, &rng);
 	kmem_before.n = 0;
 	assert_int_equal(hotmem_kmem_walk(hm, kmem_collect, &kmem_before, &r), 0);
 	free_kb = memfree_kb(hm);
 	view_take(hm, &view_mark);
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (int i = 0; i < 1500; i++)
 		kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	assert_int_equal(hotmem_kmem_log_walk(hm, mark, NULL, NULL, &r, &end), -EOVERFLOW);
 	kmem_after.n = 0;
 	assert_int_equal(hotmem_kmem_walk(hm, kmem_collect, &kmem_after, &r), 0);
@@ -1447,12 +1447,12 @@ static void test_rewind_gives_back_the_claimed_pageblocks(void **state)
 	view_take(hm, &view_before);
 	unmovable = normal_blocks(hm, HM_MT_UNMOVABLE);
 	/* the change: ticks until one claims another pageblock (a heavy tick takes ~90 pages) */
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	while (ticks < 200 && normal_blocks(hm, HM_MT_UNMOVABLE) == unmovable) {
 		kmem_tick(hm);
 		ticks++;
 	}
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	assert_true(normal_blocks(hm, HM_MT_UNMOVABLE) > unmovable);
 	/* and a few more, so that the claim is not the log's last entry */
 	kmem_ticks(hm, 3);
@@ -1472,19 +1472,19 @@ static void ticks_after_rewind(int nchange)
 	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE), 0);
 	hotmem_kmem_log_start(hm);
 	mark = hotmem_kmem_log_mark(hm, &rng);
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (int i = 0; i < nchange; i++)
 		kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	if (nchange) {
 		assert_int_equal(hotmem_kmem_log_rewind(hm, mark, rng), 0);
 		hotmem_kmem_log_rewind_end(hm, &moved);
 		assert_int_equal(moved, 0);
 	}
-	pthread_mutex_lock(&hm->device_hotplug_lock);
+	lock_device_hotplug(hm);
 	for (int i = 0; i < 20; i++)
 		kmem_tick(hm);
-	pthread_mutex_unlock(&hm->device_hotplug_lock);
+	unlock_device_hotplug(hm);
 	kmem_after.n = 0;
 	assert_int_equal(hotmem_kmem_walk(hm, kmem_collect, &kmem_after, &r), 0);
 	check(hm);

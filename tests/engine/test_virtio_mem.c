@@ -2300,7 +2300,13 @@ static void logged_offline_begin(void *arg)
 {
 	struct begin_log *l = arg;
 
-	/* held by this thread: a trylock of the (non-recursive) mutex fails */
+	/*
+	 * held by this thread: a trylock of the (non-recursive) mutex fails.
+	 * The mutex raw, not lock_device_hotplug(): a probe, taken and let
+	 * go at once, no operation -- lock_device_hotplug() would wait for
+	 * the holder (this thread itself) and unlock_device_hotplug() end an
+	 * operation never begun (hm_operation_end() WARNs)
+	 */
 	if (pthread_mutex_trylock(&l->hm->device_hotplug_lock) == 0) {
 		pthread_mutex_unlock(&l->hm->device_hotplug_lock);
 		l->begun_unlocked++;
