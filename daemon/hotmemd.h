@@ -266,6 +266,7 @@ struct hmd {
 	struct hmd_sender {
 		pid_t pid;
 		uint64_t ino;
+		int pidfd; /* its first datagram's with one, -1: none; @tick 0: not set */
 		unsigned long long seq;
 		unsigned long tick;
 	} senders[HMD_MAX_SENDERS];
@@ -615,7 +616,10 @@ void hmd_link_wait_settle(struct hmd *d);
 
 /* missed.c: whether a burst's settle must relist memory/ */
 void hmd_missed_note(struct hmd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid, uint64_t ino);
+/* @pidfd (-1: none) is the sender's (SCM_PIDFD), kept or closed here */
+void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid, uint64_t ino, int pidfd);
+/* the senders' entries let go, their pidfds closed */
+void hmd_missed_senders_free(struct hmd *d);
 /* a listing met block @id half-created: the settle names the lowest such */
 void hmd_missed_half_created(struct hmd *d, unsigned long id);
 int hmd_memdir_links(struct hmd *d, unsigned long *links);

@@ -648,6 +648,7 @@ int main(int argc, char **argv)
 	r = d.oneshot ? run_oneshot(&d) : run_daemon(&d);
 out:
 	hmd_uevent_close(&d);
+	hmd_missed_senders_free(&d);
 	hmd_silence_unwatch(&d);
 	hmd_sysroot_unwatch(&d);
 	hmd_offlined_end(&d);

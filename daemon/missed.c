@@ -39,11 +39,13 @@
  * 65000), every settle relists, as every settle did before.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hotmemd.h"
 
@@ -107,6 +109,34 @@ static bool same_sender(const struct hmd_sender *s, pid_t pid, uint64_t ino)
 }
 
 /*
+ * Whether @s's sender has exited.  Its pidfd says it for any sender
+ * (pidfd_poll(), Linux 5.3: readable once the process has exited, reaped
+ * or not), one of another pid namespace (pid 0 here) too, and a pid
+ * reused since is not the sender.  Without one (a kernel before 6.5,
+ * or before 6.16 a sender reaped by the time of its datagram): its
+ * pid, where hotmemd can see it -- kill(0, 0) would ask hotmemd's own
+ * process group.
+ */
+static bool sender_gone(const struct hmd_sender *s)
+{
+	struct pollfd p = { .fd = s->pidfd, .events = POLLIN };
+
+	if (s->pidfd >= 0)
+		return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
+	return s->pid > 0 && kill(s->pid, 0) && errno == ESRCH;
+}
+
+/* @s's entry emptied for another sender: no previous SEQNUM, its pidfd closed */
+static void sender_release(struct hmd_sender *s)
+{
+	if (s->tick && s->pidfd >= 0)
+		close(s->pidfd);
+	s->pidfd = -1;
+	s->seq = 0; /* no previous */
+	s->ino = 0;
+}
+
+/*
  * The sender's entry (reread38 R10): senders that share the socket
  * (hotmemctl status: "N more send to PATH") number their uevents each
  * its own, and taken as one sequence every datagram of the one after
@@ -116,14 +146,18 @@ static bool same_sender(const struct hmd_sender *s, pid_t pid, uint64_t ino)
  * senders were one, and a new sender with a reused pid took the old
  * one's last SEQNUM, a gap at its first datagram); else a new one, its
  * first datagram only remembered: a sender has no previous datagram to
- * follow.  The entry is a free one, else a gone sender's (ESRCH), else
- * the least recently used.  A new pid took a gone sender's last SEQNUM
- * as its own previous, so the first datagram of any sender after another
- * had exited was a gap: a hotmemfs restarted (it numbers from 1 at each
- * start) and every one-shot tool run (uevent_send, a pid's own numbers)
- * -- each an O(machine) settle (R10's remainder).  Without pidfs inodes,
- * senders of another pid namespace are one (pid 0) and a reused pid is
- * the old sender (one gap at most).
+ * follow.  The entry is a free one, else a gone sender's
+ * (sender_gone()), else the least recently used.  A new pid took a gone
+ * sender's last SEQNUM as its own previous, so the first datagram of
+ * any sender after another had exited was a gap: a hotmemfs restarted
+ * (it numbers from 1 at each start) and every one-shot tool run
+ * (uevent_send, a pid's own numbers) -- each an O(machine) settle
+ * (R10's remainder).  A gone sender of another pid namespace (pid 0)
+ * was told gone by no kill(): its entry went only as the least recently
+ * used, after a live sender's, whose next gap was then not seen
+ * (small41); its pidfd tells.  Without pidfs inodes, senders of another
+ * pid namespace are one (pid 0) and a reused pid is the old sender (one
+ * gap at most).
  */
 static struct hmd_sender *sender_find(struct hmd *d, pid_t pid, uint64_t ino)
 {
@@ -138,18 +172,25 @@ static struct hmd_sender *sender_find(struct hmd *d, pid_t pid, uint64_t ino)
 		}
 		if (!lru || s->tick < lru->tick)
 			lru = s;
-		if (!gone && s->pid > 0 && kill(s->pid, 0) && errno == ESRCH)
+		if (!gone && sender_gone(s))
 			gone = s;
 	}
 	s = free_one ? free_one : gone ? gone : lru;
-	s->seq = 0; /* no previous */
-	s->ino = 0;
+	sender_release(s);
 	return s;
+}
+
+void hmd_missed_senders_free(struct hmd *d)
+{
+	for (struct hmd_sender *s = d->senders; s < d->senders + HMD_MAX_SENDERS; s++) {
+		sender_release(s);
+		s->tick = 0;
+	}
 }
 
 /*
  * A datagram from the Unix socket's sender @pid (pidfs inode @ino, 0:
- * unknown), its SEQNUM @seq (0: none): a sender's first one is only remembered (the coldplug saw what
+ * unknown; its pidfd @pidfd, -1: none, kept for its entry or closed), its SEQNUM @seq (0: none): a sender's first one is only remembered (the coldplug saw what
  * came before our socket was bound, or before the sender began; what was
  * sent since, it delivers or drops, which the link count shows).  A gap in
  * one sender's numbers is uevents lost, of any action: the settle reads
@@ -162,9 +203,15 @@ static struct hmd_sender *sender_find(struct hmd *d, pid_t pid, uint64_t ino)
  * at each of its bursts would be O(machine), so a new block's relisting
  * alone, as before.
  */
-void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid, uint64_t ino)
+void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid, uint64_t ino, int pidfd)
 {
 	struct hmd_sender *s = sender_find(d, pid, ino);
+
+	/* one pidfd an entry, for sender_gone(): the first datagram's that had one */
+	if (s->pidfd < 0)
+		s->pidfd = pidfd;
+	else if (pidfd >= 0)
+		close(pidfd);
 
 	if (!seq) {
 		hmd_missed_note(d, "a uevent on %s without SEQNUM", d->cfg.uevent_socket);

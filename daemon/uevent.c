@@ -86,19 +86,21 @@ static uint64_t pidfd_ino(int pidfd)
 }
 
 /*
- * The descriptors a datagram brought into hotmemd, closed: the sender's
- * pidfd (SCM_PIDFD; its pidfs inode number returned, 0 for none: no
- * pidfd, a kernel's error in its place, or not pidfs) and any a sender
+ * The descriptors a datagram brought into hotmemd, closed: any a sender
  * passed (SCM_RIGHTS: the room the pidfd needs would take them in, and
- * each left open were a leak).
+ * each left open were a leak), and the sender's pidfd (SCM_PIDFD) unless
+ * @pidfd takes it (-1 there for none: no pidfd, or a kernel's error in
+ * its place).  Its pidfs inode number returned, 0 for none or not pidfs.
  */
-static uint64_t close_passed_fds(const struct msghdr *mh)
+static uint64_t close_passed_fds(const struct msghdr *mh, int *pidfd)
 {
 	struct cmsghdr *c;
 	uint64_t ino = 0;
 	size_t i, n;
 	int fd;
 
+	if (pidfd)
+		*pidfd = -1;
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c)) {
 		if (c->cmsg_level != SOL_SOCKET ||
 		    (c->cmsg_type != SCM_PIDFD && c->cmsg_type != SCM_RIGHTS))
@@ -110,10 +112,20 @@ static uint64_t close_passed_fds(const struct msghdr *mh)
 				continue; /* SCM_PIDFD: pidfd_prepare()'s error */
 			if (c->cmsg_type == SCM_PIDFD)
 				ino = pidfd_ino(fd);
-			close(fd);
+			if (c->cmsg_type == SCM_PIDFD && pidfd && *pidfd < 0)
+				*pidfd = fd;
+			else
+				close(fd);
 		}
 	}
 	return ino;
+}
+
+/* a pidfd close_passed_fds() kept, no sender's entry taking it */
+static void pidfd_drop(int pidfd)
+{
+	if (pidfd >= 0)
+		close(pidfd);
 }
 
 static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
@@ -155,7 +167,7 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 	pid_t pid = 0;
 	uint64_t ino;
 	ssize_t n;
-	int r;
+	int r, pidfd = -1;
 
 	if (is_netlink) {
 		mh.msg_name = &snl;
@@ -189,17 +201,21 @@ static void receive(struct hmd *d, int fd, bool is_netlink)
 		/* someone sends here: what silence.c waits for */
 		if (!is_netlink)
 			d->unix_datagrams++;
-		ino = close_passed_fds(&mh);
-		if (!sender_ok(d, &mh, is_netlink, &snl, &pid))
+		/* a Unix sender's pidfd kept: its entry's (hmd_missed_seqnum()) */
+		ino = close_passed_fds(&mh, is_netlink ? NULL : &pidfd);
+		if (!sender_ok(d, &mh, is_netlink, &snl, &pid)) {
+			pidfd_drop(pidfd);
 			continue;
+		}
 		if (mh.msg_flags & MSG_TRUNC) {
+			pidfd_drop(pidfd);
 			hmd_missed_note(d, "a uevent longer than %d bytes", HMU_UEVENT_BUFFER_SIZE);
 			continue;
 		}
 		r = hmd_uevent_parse(buf, n, &ev);
 		/* the kernel's SEQNUM on netlink counts every uevent anywhere: not looked at */
 		if (!is_netlink)
-			hmd_missed_seqnum(d, ev.seqnum, pid, ino);
+			hmd_missed_seqnum(d, ev.seqnum, pid, ino, pidfd);
 		if (r)
 			continue;
 		hmd_log_ev(d, LOG_DEBUG, NULL, ev.block, NULL, NULL, 0, "uevent %s seqnum %llu",

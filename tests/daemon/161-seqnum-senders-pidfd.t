@@ -10,9 +10,9 @@
 # previous: a gap at its first datagram.  hotmemd asks SCM_PIDFD too
 # (SO_PASSPIDFD, Linux 6.5): on pidfs (6.9) a pidfd's inode number is its
 # struct pid's, unique for the boot, and a sender is its pid and that
-# number.  Checks 4 and 8 failed without the fix; 9 and 11 guard it (a
-# gap is still one sender's; the pidfd, and a descriptor a sender
-# passes, closed).
+# number.  Checks 4 and 8 failed without the fix; 9, 11 and 12 guard it
+# (a gap is still one sender's; a descriptor a sender passes closed, a
+# sender's pidfd kept with its entry, one a sender: small41).
 #
 # hotmemd runs in a pid namespace of its own (unshare --pid --mount-proc,
 # root), its sysroot plain files and --netlink=no: the reused pid is made
@@ -61,7 +61,18 @@ _pids+=("$ns")
 exec {stop}<>"$TMP/stop"
 check "hotmemd ready in its pid namespace" wait_for 10 grep -q "ready: sysroot" "$log"
 hmd=$(pgrep -x -P "$(pgrep -P "$ns")" hotmemd)
-fds() { find "/proc/$hmd/fd" -mindepth 1 | wc -l; }
+# fds [pidfd]: hotmemd's descriptors but its senders' pidfds (kept, one a
+# sender, to tell when it exited: missed.c sender_gone()), or those alone
+fds() {
+	local f n=0
+	for f in /proc/"$hmd"/fd/*; do
+		case $(readlink "$f") in
+		*'[pidfd]'*) [ "${1-}" = pidfd ] && n=$((n + 1)) ;;
+		*) [ "${1-}" = pidfd ] || n=$((n + 1)) ;;
+		esac
+	done
+	echo "$n"
+}
 fds0=$(fds)
 echo go >"$TMP/go"
 check "two one-shot senders heard" heard 2 "1\|50"
@@ -97,7 +108,8 @@ socket.send_fds(s, [("change@%s\0ACTION=change\0DEVPATH=%s\0SUBSYSTEM=memory\0SE
                      % (dev, dev)).encode()], [os.open("/dev/null", os.O_RDONLY)])
 ' "$sock"
 check "a datagram passing a descriptor heard" heard 1 7
-is "$(fds)" "$fds0" "... hotmemd holds no descriptor more than at start: pidfds and passed ones closed"
+is "$(fds)" "$fds0" "... hotmemd holds no descriptor more than at start but its senders' pidfds: passed ones closed"
+is "$(fds pidfd)" 4 "... a pidfd a sender it follows: the two one-shots, A and B (the passer's gave no pidfd)"
 exec {a}>&- {b}>&-
 echo stop >&$stop
 grep -E "SEQNUM|settled" "$log" | sed 's/^/# log: /'
