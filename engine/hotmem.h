@@ -1685,6 +1685,30 @@ void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, uns
 void hotmem_wmark_free(struct hm_wmark_state *s);
 /* the possible nodes a snapshot has (hotmem_nr_possible_nodes() at the save) */
 int hotmem_wmark_state_nodes(const struct hm_wmark_state *s);
+/* one possible node's zones' marks and reserves */
+struct hm_node_wmarks {
+	bool pgdat; /* false: the node had none, its zones not read */
+	struct {
+		unsigned long watermark[3]; /* _watermark[]: min, low, high, no boost */
+		unsigned long lowmem_reserve[HM_MAX_NR_ZONES]; /* zoneinfo's "protection:" */
+	} zone[HM_MAX_NR_ZONES];
+};
+/*
+ * The first @nr possible nodes' marks and reserves as they stand, into
+ * the caller's @n, read in one hold of wmark_lock as hotmem_wmark_save()
+ * reads them, nothing else taken: a state file's every save writes
+ * them (state41: it took a whole snapshot for that).  Returns the nodes
+ * filled, at most hotmem_nr_possible_nodes().
+ */
+int hotmem_node_wmarks(struct hotmem *hm, struct hm_node_wmarks *n, int nr);
+/*
+ * hotmem_node_wmarks() but each zone's lowmem_reserve[] what a write of
+ * all the ratios @ratio (below 1: 0) leaves, computed as
+ * setup_per_zone_lowmem_reserve() does from the managed pages of now,
+ * nothing stored in the machine: a ratio write's record carries them
+ */
+int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES],
+				    struct hm_node_wmarks *n, int nr);
 /*
  * Zone @zid of node @nid in @s: its _watermark[] (min, low, high, no
  * boost) and lowmem_reserve[] (/proc/zoneinfo's "protection:"), either
@@ -1697,14 +1721,6 @@ int hotmem_wmark_state_zone(const struct hm_wmark_state *s, int nid, int zid,
 int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
 				const unsigned long wmark[3],
 				const unsigned long reserve[HM_MAX_NR_ZONES]);
-/*
- * @s's ratios set to @ratio (as hotmem_set_lowmem_reserve_ratio() with
- * all of them: below 1 is 0) and its zones' lowmem_reserve[] what
- * setup_per_zone_lowmem_reserve() computes from them and the managed
- * pages of now, nothing stored in the machine: what a ratio write leaves
- */
-void hotmem_wmark_state_reserves_for(struct hotmem *hm, struct hm_wmark_state *s,
-				     const int ratio[HM_MAX_NR_ZONES]);
 
 /*
  * The machine-wide counters of /proc/vmstat (mm/vmstat.c, 6.18) beside

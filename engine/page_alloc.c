@@ -2137,17 +2137,44 @@ struct hm_wmark_state {
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	bool wmarks_boot;
-	int nr_nodes; /* hm->nr_possible_nodes */
-	bool node[HM_MAX_NUMNODES]; /* a pgdat at the save */
-	struct {
-		unsigned long watermark[3];
-		unsigned long lowmem_reserve[MAX_NR_ZONES];
-	} zones[HM_MAX_NUMNODES][MAX_NR_ZONES];
+	/*
+	 * hm->nr_possible_nodes of them, allocated with the snapshot: every
+	 * change's undo takes one (state41: HM_MAX_NUMNODES were 20 KB
+	 * zeroed for qemu-512m's one node)
+	 */
+	int nr_nodes;
+	struct hm_node_wmarks node[];
 };
+
+/* @pgdat's zones' marks and reserves as they stand into @n; wmark_lock held */
+static void read_node_wmarks(struct pglist_data *pgdat, struct hm_node_wmarks *n)
+{
+	n->pgdat = pgdat != NULL;
+	for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
+		struct zone *z = &pgdat->node_zones[zid];
+
+		pthread_mutex_lock(&z->lock);
+		memcpy(n->zone[zid].watermark, z->_watermark, sizeof(z->_watermark));
+		pthread_mutex_unlock(&z->lock);
+		for (int j = 0; j < MAX_NR_ZONES; j++)
+			n->zone[zid].lowmem_reserve[j] = zone_lowmem_reserve(z, j);
+	}
+}
+
+/* the first @nr nodes' into @n (no more than the possible ones): how many; wmark_lock held */
+static int read_wmarks(struct hotmem *hm, struct hm_node_wmarks *n, int nr)
+{
+	if (nr > hm->nr_possible_nodes)
+		nr = hm->nr_possible_nodes;
+	for (int nid = 0; nid < nr; nid++)
+		read_node_wmarks(NODE_DATA(hm, nid), &n[nid]);
+	return nr < 0 ? 0 : nr;
+}
 
 struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
 {
-	struct hm_wmark_state *s = calloc(1, sizeof(*s));
+	const int nr = hm->nr_possible_nodes;
+	struct hm_wmark_state *s = calloc(1, sizeof(*s) + (size_t)nr * sizeof(s->node[0]));
 
 	if (!s)
 		return NULL;
@@ -2157,38 +2184,32 @@ struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
 	s->watermark_scale_factor = hm->watermark_scale_factor;
 	s->wmarks_boot = hm->wmarks_boot;
 	memcpy(s->lowmem_reserve_ratio, hm->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio));
-	s->nr_nodes = hm->nr_possible_nodes;
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
-
-		s->node[nid] = pgdat != NULL;
-		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
-			struct zone *z = &pgdat->node_zones[zid];
-
-			pthread_mutex_lock(&z->lock);
-			memcpy(s->zones[nid][zid].watermark, z->_watermark, sizeof(z->_watermark));
-			pthread_mutex_unlock(&z->lock);
-			for (int j = 0; j < MAX_NR_ZONES; j++)
-				s->zones[nid][zid].lowmem_reserve[j] = zone_lowmem_reserve(z, j);
-		}
-	}
+	s->nr_nodes = read_wmarks(hm, s->node, nr);
 	pthread_mutex_unlock(&hm->wmark_lock);
 	return s;
+}
+
+int hotmem_node_wmarks(struct hotmem *hm, struct hm_node_wmarks *n, int nr)
+{
+	pthread_mutex_lock(&hm->wmark_lock);
+	nr = read_wmarks(hm, n, nr);
+	pthread_mutex_unlock(&hm->wmark_lock);
+	return nr;
 }
 
 /* the zones' part @what names (HM_WMARK_MARKS, HM_WMARK_RESERVES: theirs alone); wmark_lock held */
 static void wmark_restore_zone(struct zone *z, const struct hm_wmark_state *s, int nid, int zid,
 			       unsigned int what)
 {
-	if (!s->node[nid])
+	if (!s->node[nid].pgdat)
 		return; /* a pgdat since: its own (none can come under change_lock) */
 	if (what & HM_WMARK_MARKS) {
 		pthread_mutex_lock(&z->lock);
-		memcpy(z->_watermark, s->zones[nid][zid].watermark, sizeof(z->_watermark));
+		memcpy(z->_watermark, s->node[nid].zone[zid].watermark, sizeof(z->_watermark));
 		pthread_mutex_unlock(&z->lock);
 	}
 	for (int j = 0; (what & HM_WMARK_RESERVES) && j < MAX_NR_ZONES; j++)
-		__atomic_store_n(&z->lowmem_reserve[j], s->zones[nid][zid].lowmem_reserve[j],
+		__atomic_store_n(&z->lowmem_reserve[j], s->node[nid].zone[zid].lowmem_reserve[j],
 				 __ATOMIC_RELAXED);
 }
 
@@ -2241,16 +2262,23 @@ int hotmem_wmark_state_nodes(const struct hm_wmark_state *s)
 	return s->nr_nodes;
 }
 
+/* @s has node @nid's zone @zid: such a node and zone, with a pgdat at the save */
+static bool wmark_state_has(const struct hm_wmark_state *s, int nid, int zid)
+{
+	return nid >= 0 && nid < s->nr_nodes && s->node[nid].pgdat && zid >= 0 &&
+	       zid < MAX_NR_ZONES;
+}
+
 int hotmem_wmark_state_zone(const struct hm_wmark_state *s, int nid, int zid,
 			    unsigned long wmark[3], unsigned long reserve[HM_MAX_NR_ZONES])
 {
-	if (nid < 0 || nid >= s->nr_nodes || !s->node[nid] || zid < 0 || zid >= MAX_NR_ZONES)
+	if (!wmark_state_has(s, nid, zid))
 		return -ENOENT;
 	if (wmark)
-		memcpy(wmark, s->zones[nid][zid].watermark, sizeof(s->zones[nid][zid].watermark));
+		memcpy(wmark, s->node[nid].zone[zid].watermark, sizeof(s->node[nid].zone[zid].watermark));
 	if (reserve)
-		memcpy(reserve, s->zones[nid][zid].lowmem_reserve,
-		       sizeof(s->zones[nid][zid].lowmem_reserve));
+		memcpy(reserve, s->node[nid].zone[zid].lowmem_reserve,
+		       sizeof(s->node[nid].zone[zid].lowmem_reserve));
 	return 0;
 }
 
@@ -2258,13 +2286,13 @@ int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
 				const unsigned long wmark[3],
 				const unsigned long reserve[HM_MAX_NR_ZONES])
 {
-	if (nid < 0 || nid >= s->nr_nodes || !s->node[nid] || zid < 0 || zid >= MAX_NR_ZONES)
+	if (!wmark_state_has(s, nid, zid))
 		return -ENOENT;
 	if (wmark)
-		memcpy(s->zones[nid][zid].watermark, wmark, sizeof(s->zones[nid][zid].watermark));
+		memcpy(s->node[nid].zone[zid].watermark, wmark, sizeof(s->node[nid].zone[zid].watermark));
 	if (reserve)
-		memcpy(s->zones[nid][zid].lowmem_reserve, reserve,
-		       sizeof(s->zones[nid][zid].lowmem_reserve));
+		memcpy(s->node[nid].zone[zid].lowmem_reserve, reserve,
+		       sizeof(s->node[nid].zone[zid].lowmem_reserve));
 	return 0;
 }
 
@@ -2273,26 +2301,31 @@ int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
  * hotmem_set_lowmem_reserve_ratio() then setup_per_zone_lowmem_reserve()
  * would, nothing stored: a state file's record of the write carries the
  * reserves it sets (the managed pages of now may differ from those of
- * a restore's end: virtio-mem's, HVO's moves since)
+ * a restore's end: virtio-mem's, HVO's moves since).  The entries at and
+ * below a zone are its own, as setup_per_zone_lowmem_reserve() sets none.
  */
-void hotmem_wmark_state_reserves_for(struct hotmem *hm, struct hm_wmark_state *s,
-				     const int ratio[HM_MAX_NR_ZONES])
+int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES],
+				    struct hm_node_wmarks *n, int nr)
 {
-	pthread_mutex_lock(&hm->wmark_lock);
+	int r[MAX_NR_ZONES];
+
 	for (int i = 0; i < MAX_NR_ZONES; i++)
-		s->lowmem_reserve_ratio[i] = ratio[i] < 1 ? 0 : ratio[i];
-	for (int nid = 0; nid < hm->nr_possible_nodes && nid < s->nr_nodes; nid++) {
+		r[i] = ratio[i] < 1 ? 0 : ratio[i];
+	pthread_mutex_lock(&hm->wmark_lock);
+	nr = read_wmarks(hm, n, nr);
+	for (int nid = 0; nid < nr; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES] = { { 0 } };
 
-		if (!pgdat || !s->node[nid])
+		if (!pgdat)
 			continue;
-		pgdat_lowmem_reserve(pgdat, s->lowmem_reserve_ratio, res);
+		pgdat_lowmem_reserve(pgdat, r, res);
 		for (int i = 0; i < MAX_NR_ZONES - 1; i++)
 			for (int j = i + 1; j < MAX_NR_ZONES; j++)
-				s->zones[nid][i].lowmem_reserve[j] = res[i][j];
+				n[nid].zone[i].lowmem_reserve[j] = res[i][j];
 	}
 	pthread_mutex_unlock(&hm->wmark_lock);
+	return nr;
 }
 
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */

@@ -103,30 +103,28 @@ static json_object *lowmem_reserve_ratio_json(struct hmfs_ctx *ctx)
 }
 
 /*
- * Each possible node's zones' _watermark[] (@reserves false: [min, low,
- * high], no boost) or lowmem_reserve[] (true: /proc/zoneinfo's
- * "protection:", HM_MAX_NR_ZONES of them) in @w, one array a node, null
- * for a node without a pgdat; NULL: no memory
+ * Each of the @nr nodes' zones' _watermark[] in @n (@reserves false:
+ * [min, low, high], no boost) or lowmem_reserve[] (true: /proc/zoneinfo's
+ * "protection:", HM_MAX_NR_ZONES of them), one array a node, null for a
+ * node without a pgdat; NULL: no memory
  */
-static json_object *zone_wmarks_json(const struct hm_wmark_state *w, bool reserves)
+static json_object *zone_wmarks_json(const struct hm_node_wmarks *n, int nr, bool reserves)
 {
 	json_object *a = json_object_new_array();
 
-	for (int nid = 0; a && nid < hotmem_wmark_state_nodes(w); nid++) {
+	for (int nid = 0; a && nid < nr; nid++) {
 		json_object *node = NULL;
 
-		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
-			unsigned long v[HM_MAX_NR_ZONES];
-			const int n = reserves ? HM_MAX_NR_ZONES : 3;
+		for (int zid = 0; n[nid].pgdat && zid < HM_MAX_NR_ZONES; zid++) {
+			const unsigned long *v = reserves ? n[nid].zone[zid].lowmem_reserve :
+							    n[nid].zone[zid].watermark;
+			const int len = reserves ? HM_MAX_NR_ZONES : 3;
 			json_object *z;
 
-			if (hotmem_wmark_state_zone(w, nid, zid, reserves ? NULL : v,
-						    reserves ? v : NULL))
-				break;
 			if (!node && !(node = json_object_new_array()))
 				goto fail;
 			z = json_object_new_array();
-			for (int i = 0; z && i < n; i++)
+			for (int i = 0; z && i < len; i++)
 				json_object_array_add(z, json_object_new_uint64(v[i]));
 			if (!z || json_object_array_add(node, z)) {
 				json_object_put(z);
@@ -143,20 +141,45 @@ fail:
 	return a;
 }
 
+/* room for every possible node's marks (hotmem_node_wmarks()), *@nr of them; NULL: no memory */
+static struct hm_node_wmarks *node_wmarks_alloc(struct hmfs_ctx *ctx, int *nr)
+{
+	*nr = hotmem_nr_possible_nodes(ctx->hm);
+	return malloc((size_t)*nr * sizeof(struct hm_node_wmarks));
+}
+
+/* the zones' reserves as they stand, as zone_wmarks_json() has them: NULL, no memory */
+static json_object *zone_reserves_now_json(struct hmfs_ctx *ctx)
+{
+	int nr;
+	struct hm_node_wmarks *n = node_wmarks_alloc(ctx, &nr);
+	json_object *res = n ? zone_wmarks_json(n, hotmem_node_wmarks(ctx->hm, n, nr), true) : NULL;
+
+	free(n);
+	return res;
+}
+
 /*
  * The zones' marks and reserves as they stand: 6.12 sets them up only at
  * an online, an offline or a watermark sysctl's write, from the managed
  * pages of then, which virtio-mem's sub-blocks in an online block and
  * HVO move without one -- a restore's own setups count the pages of its
- * own moment, so it puts these back at its end (reread40 R1, R2)
+ * own moment, so it puts these back at its end (reread40 R1, R2).  Read
+ * into an array of the possible nodes, no snapshot: every save writes
+ * them (state41).
  */
 static void params_add_zone_wmarks(struct hmfs_ctx *ctx, json_object *p, bool *ok)
 {
-	struct hm_wmark_state *w = hotmem_wmark_save(ctx->hm);
-	json_object *marks = w ? zone_wmarks_json(w, false) : NULL;
-	json_object *res = w ? zone_wmarks_json(w, true) : NULL;
+	int nr;
+	struct hm_node_wmarks *n = node_wmarks_alloc(ctx, &nr);
+	json_object *marks = NULL, *res = NULL;
 
-	hotmem_wmark_free(w);
+	if (n) {
+		nr = hotmem_node_wmarks(ctx->hm, n, nr);
+		marks = zone_wmarks_json(n, nr, false);
+		res = zone_wmarks_json(n, nr, true);
+	}
+	free(n);
 	*ok = marks && res;
 	json_object_object_add(p, "watermarks", marks);
 	json_object_object_add(p, "lowmem-reserve", res);
@@ -3862,18 +3885,17 @@ void hmfs_state_param_done(struct hmfs_param_save *ps)
  */
 /*
  * The zones' reserves a write of all the ratios @ratio leaves, from the
- * managed pages of now (hotmem_wmark_state_reserves_for()): NULL, no memory
+ * managed pages of now (hotmem_node_wmarks_reserves_for()): NULL, no memory
  */
 static json_object *reserves_for_json(struct hmfs_ctx *ctx, const int ratio[HM_MAX_NR_ZONES])
 {
-	struct hm_wmark_state *w = hotmem_wmark_save(ctx->hm);
-	json_object *res;
+	int nr;
+	struct hm_node_wmarks *n = node_wmarks_alloc(ctx, &nr);
+	json_object *res = NULL;
 
-	if (!w)
-		return NULL;
-	hotmem_wmark_state_reserves_for(ctx->hm, w, ratio);
-	res = zone_wmarks_json(w, true);
-	hotmem_wmark_free(w);
+	if (n)
+		res = zone_wmarks_json(n, hotmem_node_wmarks_reserves_for(ctx->hm, ratio, n, nr), true);
+	free(n);
 	return res;
 }
 
@@ -3961,12 +3983,10 @@ static int param_record_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free
  */
 static bool reserves_as_recorded(struct hmfs_ctx *ctx, json_object *res)
 {
-	struct hm_wmark_state *w = res ? hotmem_wmark_save(ctx->hm) : NULL;
-	json_object *now = w ? zone_wmarks_json(w, true) : NULL;
+	json_object *now = res ? zone_reserves_now_json(ctx) : NULL;
 	bool same = !now || same_json(now, res);
 
 	json_object_put(now);
-	hotmem_wmark_free(w);
 	return same;
 }
 

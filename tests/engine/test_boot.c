@@ -627,6 +627,64 @@ static void test_wmark_restore_zone_parts(void **state)
 }
 
 /*
+ * hotmem_node_wmarks(): every possible node's zones as hotmem_zone_info()
+ * reads them (numa2: nodes 2 and 3 without memory have a pgdat, as every
+ * possible node's in 6.12), no more than the possible nodes filled;
+ * hotmem_node_wmarks_reserves_for():
+ * the reserves a write of the ratios sets, nothing stored until it is
+ * written (a state file's every save and a ratio write's record, state41)
+ */
+static void test_node_wmarks_as_the_zones_have_them(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+	const int ratio[HM_MAX_NR_ZONES] = { 7, 32, 64, 0, 0 };
+	struct hm_node_wmarks n[5], f[4], now[4];
+	int before[HM_MAX_NR_ZONES], got[HM_MAX_NR_ZONES];
+
+	(void)state;
+	assert_int_equal(hotmem_node_wmarks(hm, n, 5), 4);
+	assert_int_equal(hotmem_node_wmarks(hm, n, 1), 1);
+	assert_int_equal(hotmem_node_wmarks(hm, n, 4), 4);
+	for (int nid = 0; nid < 4; nid++)
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+			struct hm_zone_info zi;
+
+			assert_true(n[nid].pgdat);
+
+			assert_int_equal(hotmem_zone_info(hm, nid, zid, &zi), 0);
+			assert_int_equal(n[nid].zone[zid].watermark[0], zi.wmark_min);
+			assert_int_equal(n[nid].zone[zid].watermark[1], zi.wmark_low);
+			assert_int_equal(n[nid].zone[zid].watermark[2], zi.wmark_high);
+			assert_memory_equal(n[nid].zone[zid].lowmem_reserve, zi.lowmem_reserve,
+					    sizeof(zi.lowmem_reserve));
+		}
+
+	hotmem_lowmem_reserve_ratio(hm, before);
+	assert_int_equal(hotmem_node_wmarks_reserves_for(hm, ratio, f, 4), 4);
+	/* nothing stored: the ratios and the reserves as they were */
+	hotmem_lowmem_reserve_ratio(hm, got);
+	assert_memory_equal(got, before, sizeof(got));
+	assert_int_equal(hotmem_node_wmarks(hm, now, 4), 4);
+	assert_int_equal(now[0].zone[HM_ZONE_DMA].lowmem_reserve[HM_ZONE_DMA32],
+			 n[0].zone[HM_ZONE_DMA].lowmem_reserve[HM_ZONE_DMA32]);
+	/* ratio 7 for DMA where the boot's is 256: a reserve of its own */
+	assert_int_not_equal(f[0].zone[HM_ZONE_DMA].lowmem_reserve[HM_ZONE_DMA32],
+			     n[0].zone[HM_ZONE_DMA].lowmem_reserve[HM_ZONE_DMA32]);
+	/* written: what it computed, the marks as they stand */
+	hotmem_set_lowmem_reserve_ratio(hm, ratio, HM_MAX_NR_ZONES);
+	assert_int_equal(hotmem_node_wmarks(hm, now, 4), 4);
+	for (int nid = 0; nid < 4; nid++)
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+			assert_memory_equal(now[nid].zone[zid].lowmem_reserve,
+					    f[nid].zone[zid].lowmem_reserve,
+					    sizeof(f[nid].zone[zid].lowmem_reserve));
+			assert_memory_equal(f[nid].zone[zid].watermark, n[nid].zone[zid].watermark,
+					    sizeof(n[nid].zone[zid].watermark));
+		}
+	hotmem_destroy(hm);
+}
+
+/*
  * The command line's sysctl.vm.NAME=VALUE words, applied at the end of
  * boot through the sysctl's handler (6.12 do_sysctl_args()), as a
  * 6.12.117 qemu-512m guest booted with these words applied and said them
@@ -799,6 +857,7 @@ int main(void)
 		cmocka_unit_test(test_sysctl_args_as_6_12),
 		cmocka_unit_test(test_wmarks_boot_until_set_up_again),
 		cmocka_unit_test(test_wmark_restore_zone_parts),
+		cmocka_unit_test(test_node_wmarks_as_the_zones_have_them),
 		cmocka_unit_test(test_sysctl_args_unmodelled_as_6_12),
 		cmocka_unit_test(test_long_command_line_keeps_the_log),
 		cmocka_unit_test(test_every_possible_node_says_its_fallback_order),
