@@ -1335,6 +1335,15 @@ struct boot_words {
  * profile keeps them, so the /proc/cmdline of a machine booted from it
  * is the dump's byte for byte -- movablecore="256M" came back as
  * movablecore=256M, a note named dyndbg="file x +p" as dyndbg=file x +p.
+ * @w is next_arg()'s word made param=val again (init/main.c
+ * repair_env_string()), not next_arg()'s param and val: the callers
+ * match it by name as 6.12 does a __setup() word (hugepages=,
+ * hugepagesz=, default_hugepagesz=: obsolete_checksetup() compares that
+ * repaired word's start, parameqn()), which for an early_param()'s
+ * (kernelcore=, movablecore=: parameq() on next_arg()'s param) is the
+ * same but for a param beginning with '=' -- never a name they look
+ * for.  What parses a word parses *@raw, the kernel's own bytes, never
+ * @w: a quoted value's blanks are no word's end (boot_words()).
  * A word longer than @len (the callers' words are 511 bytes; the
  * kernel's line holds 2047): -E2BIG, *@p past it (quotes honoured as the
  * parser does), so that the words after it are still read -- a 600-byte
@@ -1478,7 +1487,7 @@ static void cmdline_cut(struct found *f, char *line, bool say)
  */
 static int boot_words(struct found *f, const char *pool, bool say, struct boot_words *bw)
 {
-	char line[HM_COMMAND_LINE_SIZE + 1], err[256], w[512], tmp[512];
+	char line[HM_COMMAND_LINE_SIZE + 1], err[256], w[512], tmp[512], rw[512];
 	const char *p = line, *bound, *raw;
 	struct hp_binding hb = { .size_seen = false };
 	bool placed = false, size_word;
@@ -1512,7 +1521,15 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 			continue;
 		}
 		size_word = word_is(w, "hugepagesz") || word_is(w, "default_hugepagesz");
-		if (hotmem_config_parse_cmdline(&bw->cfg, w, err, sizeof(err))) {
+		/*
+		 * parsed as proc/cmdline spells it, parse_args() taking one word:
+		 * @w's value has its quotes stripped, and parsed again its blanks
+		 * cut it -- foo="x memhp_default_state=online" set the boot's
+		 * policy, bar="a kernelcore=mirror" was "left out" for a
+		 * kernelcore= the kernel never saw (small41)
+		 */
+		snprintf(rw, sizeof(rw), "%.*s", rawlen, raw);
+		if (hotmem_config_parse_cmdline(&bw->cfg, rw, err, sizeof(err))) {
 			if (size_word)
 				hp_size_word(&hb, w, true);
 			if (say)
@@ -1521,7 +1538,7 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 		}
 		if (size_word)
 			hp_size_word(&hb, w, false);
-		if (hotmem_cmdline_unmodelled(w, tmp, sizeof(tmp))) {
+		if (hotmem_cmdline_unmodelled(rw, tmp, sizeof(tmp))) {
 			if (bw->nu < sizeof(bw->unmodelled))
 				bw->nu += (size_t)snprintf(bw->unmodelled + bw->nu,
 							   sizeof(bw->unmodelled) - bw->nu, "%s%.*s",
@@ -1693,6 +1710,12 @@ static void merge_values(const char *values, struct boot_words *bw, char *out, s
 	size_t n = 0;
 
 	out[0] = '\0';
+	/*
+	 * hotmem_cmdline_next()'s repaired word, not next_arg()'s param and
+	 * val: @values are hotmem's own words (append_param(),
+	 * print_vmem_params(): name=value, no quote), each repaired is
+	 * itself, and it goes into @out as the word it is
+	 */
 	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0 && n < len) {
 		if (booted && cfg) {
 			*cfg = bw->cfg;

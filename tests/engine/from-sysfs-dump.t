@@ -24,12 +24,19 @@
 #    were left out without a word.
 #  - a block_size_bytes that is no hex number at all ("zz") is said so; it
 #    was "'zz' is not a power of two" (usereye7 #11k).
+#  - proc/cmdline's words are parsed as the kernel's parse_args() takes
+#    them, a quoted value with its blanks one word: the word made
+#    param=val again (its quotes gone) was parsed, its blanks cutting it
+#    into words the kernel never saw -- foo="x memhp_default_state=online"
+#    set the boot's policy (the dump's offline then went onto the line),
+#    bar="a kernelcore=mirror" was "left out" for a refused kernelcore=
+#    (small41).
 set -u
 B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
-echo "1..22"
+echo "1..25"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 22 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 25 "$HM not built"
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 n=0
@@ -168,3 +175,16 @@ for v in zz 8000000x 6000000; do
 	[ "$rc" -ne 0 ] && [ "$(cat "$TMP/e.err")" = "$want" ]
 	t $? "block_size_bytes '$v': refused, $(cat "$TMP/e.err")"
 done
+
+# dump F: proc/cmdline with quoted values that hold other words
+dump "$TMP/f"
+mkdir -p "$TMP/f/proc"
+echo 'quiet foo="x memhp_default_state=online" bar="a kernelcore=mirror"' >"$TMP/f/proc/cmdline"
+"$HM" profile --from-sysfs "$TMP/f" -o "$TMP/f.profile" 2>"$TMP/f.notes"
+t $? "proc/cmdline: quiet foo=\"x memhp_default_state=online\" bar=\"a kernelcore=mirror\""
+! grep -q "^cmdline = .*memhp_default_state" "$TMP/f.profile"
+t $? "... foo's value sets no policy: none on the profile's line ($(grep '^cmdline' "$TMP/f.profile"))"
+grep -q 'proc/cmdline: quiet foo="x memhp_default_state=online" bar="a kernelcore=mirror": hotmem models none of these, left out' "$TMP/f.notes" &&
+	! grep -v "models none" "$TMP/f.notes" | grep -q kernelcore
+t $? "... the three words, unmodelled, said as proc/cmdline spells them; no kernelcore= refused"
+grep "proc/cmdline" "$TMP/f.notes" | sed 's/^/# /'
