@@ -1710,14 +1710,11 @@ int hotmem_node_wmarks(struct hotmem *hm, struct hm_node_wmarks *n, int nr);
 int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES],
 				    struct hm_node_wmarks *n, int nr);
 /*
- * Zone @zid of node @nid in @s: its _watermark[] (min, low, high, no
- * boost) and lowmem_reserve[] (/proc/zoneinfo's "protection:"), either
- * NULL for none; -ENOENT: the node had no pgdat at the save, or no such
- * node or zone
+ * Zone @zid of node @nid in @s set to @wmark (min, low, high, no boost)
+ * and @reserve (lowmem_reserve[], /proc/zoneinfo's "protection:"), either
+ * NULL: kept, for a hotmem_wmark_restore(); -ENOENT: the node had no
+ * pgdat at the save, or no such node or zone
  */
-int hotmem_wmark_state_zone(const struct hm_wmark_state *s, int nid, int zid,
-			    unsigned long wmark[3], unsigned long reserve[HM_MAX_NR_ZONES]);
-/* the same set in @s (NULL: kept), for a hotmem_wmark_restore() */
 int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
 				const unsigned long wmark[3],
 				const unsigned long reserve[HM_MAX_NR_ZONES]);

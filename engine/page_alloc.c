@@ -2269,19 +2269,6 @@ static bool wmark_state_has(const struct hm_wmark_state *s, int nid, int zid)
 	       zid < MAX_NR_ZONES;
 }
 
-int hotmem_wmark_state_zone(const struct hm_wmark_state *s, int nid, int zid,
-			    unsigned long wmark[3], unsigned long reserve[HM_MAX_NR_ZONES])
-{
-	if (!wmark_state_has(s, nid, zid))
-		return -ENOENT;
-	if (wmark)
-		memcpy(wmark, s->node[nid].zone[zid].watermark, sizeof(s->node[nid].zone[zid].watermark));
-	if (reserve)
-		memcpy(reserve, s->node[nid].zone[zid].lowmem_reserve,
-		       sizeof(s->node[nid].zone[zid].lowmem_reserve));
-	return 0;
-}
-
 int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
 				const unsigned long wmark[3],
 				const unsigned long reserve[HM_MAX_NR_ZONES])
