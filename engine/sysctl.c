@@ -166,8 +166,9 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
  *  sysctl_compaction_handler(), proc_dointvec() then -EINVAL unless 1;
  *  VM_PCP_FRACTION: percpu_pagelist_high_fraction_sysctl_handler(), 0 or
  *  at least MIN_PERCPU_PAGELIST_HIGH_FRACTION (8); VM_ZONELIST_ORDER:
- *  numa_zonelist_order_handler(), 'd' or 'D' first, else warned and
- *  -EINVAL.
+ *  numa_zonelist_order_handler() (__parse_numa_zonelist_order()): 'd',
+ *  'D', 'n' or 'N' first ("Default", "Node": the sysctl reads "Node"),
+ *  else warned and -EINVAL.
  */
 enum vm_parse { VM_INT, VM_ULONG, VM_JIFFIES, VM_ANY, VM_COMPACT, VM_PCP_FRACTION,
 		VM_ZONELIST_ORDER };
@@ -251,8 +252,8 @@ static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u,
 	case VM_PCP_FRACTION:
 		ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
 		return ret ? ret : v && v < 8 ? -EINVAL : 0;
-	case VM_ZONELIST_ORDER:
-		if (*val == 'd' || *val == 'D')
+	case VM_ZONELIST_ORDER:	/* 6.12 takes the old "Node" order's n/N too, and ignores it */
+		if (*val && strchr("dDnN", *val))
 			return 0;
 		pr_warn(hm, "Ignoring unsupported numa_zonelist_order value:  %s", val);
 		return -EINVAL;

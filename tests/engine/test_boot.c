@@ -811,7 +811,9 @@ static void test_long_command_line_keeps_the_log(void **state)
  * handler, a value either side of its bounds), nothing stored.  They
  * passed without a word (reread35 R6).  numa_zonelist_order=y is 6.12's
  * sysctl_aliases[] word for vm.numa_zonelist_order, set the same way (it
- * was taken without a word); a word starting with '=' is no sysctl word
+ * was taken without a word), and "Node", "n" pass as "Default" does (6.12
+ * __parse_numa_zonelist_order(): d, D, n or N first; reread42 R1: hotmem
+ * refused n/N); a word starting with '=' is no sysctl word
  * for next_arg() (its param "=sysctl.vm.swappiness").
  */
 static void test_sysctl_args_unmodelled_as_6_12(void **state)
@@ -829,6 +831,7 @@ static void test_sysctl_args_unmodelled_as_6_12(void **state)
 			 "sysctl.vm.overcommit_kbytes=-1 sysctl.vm.hugetlb_shm_group=-5 "
 			 "sysctl.vm.numa_zonelist_order=x sysctl.vm.numa_zonelist_order=Default "
 			 "sysctl.vm.stat_refresh=x numa_zonelist_order=y numa_zonelist_order "
+			 "sysctl.vm.numa_zonelist_order=Node numa_zonelist_order=n "
 			 "=sysctl.vm.swappiness=1", "sysctl");
 	assert_string_equal(strstr(sysctl_lines, "<3>"),
 		"<3>Failed to set sysctl parameter 'vm.swappiness=abc': invalid value\n"
