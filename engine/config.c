@@ -1117,8 +1117,12 @@ static void word_append(char *buf, size_t len, size_t *n, const char *word)
  * value, in the first one's place), the others as its arguments -- and
  * print_unknown_bootoptions() lists the arguments, then the environment.
  * "Unknown" to this machine's kernel: what it neither models nor is
- * listed in kernel_setup_params.
+ * listed in kernel_setup_params.  The environment begins as envp_init[]
+ * does, HOME=/ and TERM=linux: a word naming HOME or TERM takes that
+ * place (the search starts at envp_init[0]) and is never listed, the
+ * list starting at envp_init[2] (reread42 R3: hotmem listed TERM=vt100).
  */
+#define HM_ENVP_INIT_DEFAULTS 2
 size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len)
 {
 	/*
@@ -1128,8 +1132,8 @@ size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *
 	 * each word a blank shorter than what it took of the line but the last)
 	 */
 	char words[sizeof(cfg->cmdline) + 1], *tok = words;
-	const char *env[HM_CMDLINE_MAX_ENVS];
-	size_t n = 0, nr_env = 0;
+	const char *env[HM_ENVP_INIT_DEFAULTS + HM_CMDLINE_MAX_ENVS] = { "HOME=/", "TERM=linux" };
+	size_t n = 0, nr_env = HM_ENVP_INIT_DEFAULTS;
 	const char *p = cfg->cmdline;
 	char *param, *val;
 
@@ -1156,14 +1160,14 @@ size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *
 		for (i = 0; i < nr_env; i++)
 			if (!strncmp(env[i], tok, namelen + 1))
 				break;
-		if (i < HM_CMDLINE_MAX_ENVS) {
+		if (i < ARRAY_SIZE(env)) {
 			env[i] = tok;
 			tok += strlen(tok) + 1;
 			if (i == nr_env)
 				nr_env++;
 		}
 	}
-	for (size_t i = 0; i < nr_env; i++)
+	for (size_t i = HM_ENVP_INIT_DEFAULTS; i < nr_env; i++)
 		word_append(buf, len, &n, env[i]);
 	return n;
 }

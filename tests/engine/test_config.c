@@ -1291,6 +1291,12 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 	 * module parameter's (hotmem named all three "" and kept the last)
 	 */
 	assert_unknown_bootoptions("=a=b =c=d =x.y=1", "=a=b =c=d");
+	/*
+	 * init's environment begins HOME=/ TERM=linux (envp_init[]): a word
+	 * naming either takes its place, and the list starts after them
+	 * (reread42 R3: hotmem listed them); a bare TERM is an argument
+	 */
+	assert_unknown_bootoptions("TERM=vt100 foo=1 HOME=/root TERM", "TERM foo=1");
 	/* nothing unknown: no such line */
 	hotmem_config_default(&cfg);
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movable_node quiet", err, sizeof(err)), 0);
