@@ -37,6 +37,22 @@
 #define PID_FS_MAGIC 0x50494446
 #endif
 
+/*
+ * A Unix datagram's control messages, in the kernel's order (6.12
+ * include/net/scm.h, scm_recv_unix()): SCM_CREDENTIALS, the descriptors
+ * a sender passed (SCM_RIGHTS, up to SCM_MAX_FD, include/net/scm.h),
+ * then SCM_PIDFD last -- where there is room left for it, else none and
+ * MSG_CTRUNC.  Room for credentials and one descriptor alone gave the
+ * passed descriptor the pidfd's room: a sender passing any came without
+ * its pidfd, was taken for another pid-0 sender and its SEQNUM for that
+ * one's gap (small42, tests/daemon/161).  Room for the most a sender can
+ * pass: every such datagram keeps its pidfd.
+ */
+#define HMD_SCM_MAX_FD 253
+#define CONTROL_ROOM                                                                      \
+	(CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(HMD_SCM_MAX_FD * sizeof(int)) + \
+	 CMSG_SPACE(sizeof(int)))
+
 /* "/devices/system/memory/memory32" -> 32 */
 static int parse_devpath(const char *p, unsigned long *block)
 {
@@ -87,8 +103,7 @@ static uint64_t pidfd_ino(int pidfd)
 
 /*
  * The descriptors a datagram brought into hotmemd, closed: any a sender
- * passed (SCM_RIGHTS: the room the pidfd needs would take them in, and
- * each left open were a leak), and the sender's pidfd (SCM_PIDFD) unless
+ * passed (SCM_RIGHTS: each left open were a leak), and the sender's pidfd (SCM_PIDFD) unless
  * @pidfd takes it (-1 there for none: no pidfd, or a kernel's error in
  * its place).  Its pidfs inode number returned, 0 for none or not pidfs.
  */
@@ -153,8 +168,7 @@ static bool sender_ok(struct hmd *d, const struct msghdr *mh, bool is_netlink,
 static void receive(struct hmd *d, int fd, bool is_netlink)
 {
 	char buf[HMU_UEVENT_BUFFER_SIZE + 1];
-	char control[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))]
-		__attribute__((aligned(__alignof__(struct cmsghdr))));
+	char control[CONTROL_ROOM] __attribute__((aligned(__alignof__(struct cmsghdr))));
 	struct sockaddr_nl snl;
 	struct iovec iov = { buf, HMU_UEVENT_BUFFER_SIZE };
 	struct msghdr mh = {

@@ -10,9 +10,11 @@
 # previous: a gap at its first datagram.  hotmemd asks SCM_PIDFD too
 # (SO_PASSPIDFD, Linux 6.5): on pidfs (6.9) a pidfd's inode number is its
 # struct pid's, unique for the boot, and a sender is its pid and that
-# number.  Checks 4 and 8 failed without the fix; 9, 11 and 12 guard it
+# number.  Checks 4 and 8 failed without the fix; 9, 12 and 13 guard it
 # (a gap is still one sender's; a descriptor a sender passes closed, a
-# sender's pidfd kept with its entry, one a sender: small41).
+# sender's pidfd kept with its entry, one a sender: small41).  Check 11
+# (and 13) failed while hotmemd's control buffer had room for one
+# descriptor: a passed one took the pidfd's (small42).
 #
 # hotmemd runs in a pid namespace of its own (unshare --pid --mount-proc,
 # root), its sysroot plain files and --netlink=no: the reused pid is made
@@ -98,18 +100,23 @@ sleep 0.3
 is "$(gaps)" 0 "... none taken for a gap: two senders, though both pid 0"
 echo "505 change 17" >&$a
 check "A's SEQNUM 505 after 503: a gap" wait_for 10 grep -q "SEQNUM 505 after 503" "$log"
-# a datagram passing a descriptor (SCM_RIGHTS) with its uevent
+# a datagram passing descriptors (SCM_RIGHTS) with its uevent, the most
+# a datagram takes (SCM_MAX_FD, 253): the kernel puts its SCM_PIDFD after
+# them, where hotmemd's room for one descriptor had none left (small42)
 python3 -c '
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.connect(sys.argv[1])
 dev = "/devices/system/memory/memory17"
+null = os.open("/dev/null", os.O_RDONLY)
 socket.send_fds(s, [("change@%s\0ACTION=change\0DEVPATH=%s\0SUBSYSTEM=memory\0SEQNUM=7\0"
-                     % (dev, dev)).encode()], [os.open("/dev/null", os.O_RDONLY)])
+                     % (dev, dev)).encode()], [null] * 253)
 ' "$sock"
-check "a datagram passing a descriptor heard" heard 1 7
+check "a datagram passing 253 descriptors heard" heard 1 7
+sleep 0.3
+is "$(gaps)" 1 "... its SEQNUM 7 no gap after A's 505: a sender of its own, its pidfd had room"
 is "$(fds)" "$fds0" "... hotmemd holds no descriptor more than at start but its senders' pidfds: passed ones closed"
-is "$(fds pidfd)" 4 "... a pidfd a sender it follows: the two one-shots, A and B (the passer's gave no pidfd)"
+is "$(fds pidfd)" 5 "... a pidfd a sender it follows: the two one-shots, A, B and the passer"
 exec {a}>&- {b}>&-
 echo stop >&$stop
 grep -E "SEQNUM|settled" "$log" | sed 's/^/# log: /'
