@@ -376,11 +376,6 @@ static int sysctl_open_error(const char *name, bool dir)
 }
 
 /*
- * process_sysctl_arg() of one word @param=@val (@val NULL: no '='): the
- * path after "sysctl." or "sysctl/", its separators '.' or '/' either
- * (strreplace(path, '.', '/')), compared as a path is, byte for byte
- */
-/*
  * 6.12 fs/proc/proc_sysctl.c sysctl_aliases[]: the old boot parameters
  * process_sysctl_arg() sets as the sysctl they became.  The kernel.*
  * ones are another table's (not hotmem's, as sysctl.kernel.* words);
@@ -393,7 +388,7 @@ static const char *const sysctl_aliases[][2] = {
 	{ "softlockup_all_cpu_backtrace", "kernel.softlockup_all_cpu_backtrace" },
 };
 
-/* sysctl_find_alias(): the "sysctl."-prefixed word @param stands for, NULL for none */
+/* sysctl_find_alias(): the sysctl (no "sysctl." prefix) alias @param stands for, NULL for none */
 static const char *sysctl_find_alias(const char *param)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sysctl_aliases); i++)
@@ -412,6 +407,12 @@ bool sysctl_is_alias(const char *param)
 	return sysctl_find_alias(param) != NULL;
 }
 
+/*
+ * process_sysctl_arg() of one word @param=@val (@val NULL: no '='): the
+ * path after "sysctl." or "sysctl/", its separators '.' or '/' either
+ * (strreplace(path, '.', '/')), compared as a path is, byte for byte;
+ * an alias (sysctl_aliases[]) as the sysctl it became
+ */
 static void process_sysctl_arg(struct hotmem *hm, const char *param, const char *val)
 {
 	char alias[64];
