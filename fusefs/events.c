@@ -110,7 +110,50 @@ uint64_t hmfs_event_ino(const struct hmfs_node *n)
 
 #define HMFS_QMAX 65536 /* beyond this, trace/log lines are dropped */
 
-static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
+/*
+ * What a uevent's variables before SEQNUM take of kobject_uevent_env()'s
+ * one struct kobj_uevent_env: bytes with their NULs, and keys
+ * (uevent_env_room())
+ */
+struct uevent_room {
+	size_t len, keys;
+};
+
+/*
+ * add_uevent_var(env, "SEQNUM=%llu", ...) after @room: -ENOMEM past
+ * UEVENT_BUFFER_SIZE (2048) or UEVENT_NUM_ENVP (64) keys
+ */
+static int seqnum_fits(const struct uevent_room *room, unsigned long long seqnum)
+{
+	char seq[32];
+	size_t len = (size_t)snprintf(seq, sizeof(seq), "SEQNUM=%llu", seqnum) + 1;
+
+	return room->len + len > HMFS_SYNTH_ENV_SIZE || room->keys + 1 > HMFS_SYNTH_ENV_MAX ?
+		       -ENOMEM :
+		       0;
+}
+
+/*
+ * Queue @q.  A uevent takes its SEQNUM here, in the thread that makes it
+ * (an engine callback's, a uevent file's writer), under q_lock.
+ *
+ * The order: 6.12 kobject_uevent_env() takes the number with
+ * atomic64_inc_return(&uevent_seqnum) and broadcasts afterwards under
+ * uevent_sock_mutex (uevent_net_broadcast_untagged()), so two CPUs'
+ * uevents may reach a listener out of SEQNUM order there; before 2024's
+ * "kobject: reduce uevent_sock_mutex scope" the number was taken under
+ * that mutex, in the broadcast's order.  hotmemfs keeps that older
+ * promise: the number is taken under the lock that orders the queue,
+ * and the one notifier delivers in queue order, so the SEQNUMs a
+ * listener gets only ever go up -- an engine's ONLINE after the ADD it
+ * follows, whatever writers queue meanwhile.
+ *
+ * @room (a synthetic uevent's, else NULL): its SEQNUM's room checked
+ * with its own number, after taking it -- as add_uevent_var() checks
+ * after atomic64_inc_return() -- so a uevent refused there uses its
+ * number up (the next says n+2); -ENOMEM then, @q freed.
+ */
+static int enqueue_room(struct hmfs_ctx *ctx, struct hmfs_qev *q, const struct uevent_room *room)
 {
 	pthread_mutex_lock(&ctx->q_lock);
 	/* under the lock: the stream's timestamps in its order, whoever queues */
@@ -119,7 +162,14 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 		ctx->q_dropped++;
 		pthread_mutex_unlock(&ctx->q_lock);
 		free(q);
-		return;
+		return 0;
+	}
+	if (q->type == HM_EV_UEVENT)
+		q->seqnum = hmfs_uevent_sink_seqnum_next(&ctx->sink);
+	if (room && seqnum_fits(room, q->seqnum)) {
+		pthread_mutex_unlock(&ctx->q_lock);
+		hmfs_qev_free(q);
+		return -ENOMEM;
 	}
 	/* read without the lock by hmfs_events_queued() */
 	__atomic_store_n(&ctx->q_queued, ctx->q_queued + 1, __ATOMIC_RELEASE);
@@ -132,6 +182,12 @@ static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 	pthread_mutex_unlock(&ctx->q_lock);
 	/* after the unlock, as queue_request() in fs.c does, for the same reason */
 	pthread_cond_signal(&ctx->q_cond);
+	return 0;
+}
+
+static void enqueue(struct hmfs_ctx *ctx, struct hmfs_qev *q)
+{
+	(void)enqueue_room(ctx, q, NULL);
 }
 
 /* The user ABI's names, not the engine's: the callback must not call into it. */
@@ -226,30 +282,27 @@ void hmfs_qev_free(struct hmfs_qev *q)
  * UEVENT_BUFFER_SIZE (2048) bytes with their NULs and UEVENT_NUM_ENVP
  * (64) keys for all of them together.  One that does not fit is -ENOMEM
  * (and a WARN, "buffer size too small" or "too many keys", not
- * modelled).  @seqnum: the number SEQNUM will say.
+ * modelled).  Here all but SEQNUM, whose number is not taken yet: one
+ * refused before SEQNUM takes none (enqueue_room() checks SEQNUM's).
  */
-static int uevent_env_fits(const char *action, const char *devpath, const char *subsystem,
-			   const char *env, size_t env_len, unsigned long long seqnum)
+static int uevent_env_room(const char *action, const char *devpath, const char *subsystem,
+			   const char *env, size_t env_len, struct uevent_room *room)
 {
-	char seq[32];
-	size_t len = strlen("ACTION=") + strlen(action) + 1 + strlen("DEVPATH=") +
-		     strlen(devpath) + 1 + strlen("SUBSYSTEM=") + strlen(subsystem) + 1 + env_len;
-	size_t keys = 3;
-
+	room->len = strlen("ACTION=") + strlen(action) + 1 + strlen("DEVPATH=") + strlen(devpath) +
+		    1 + strlen("SUBSYSTEM=") + strlen(subsystem) + 1 + env_len;
+	room->keys = 3;
 	for (size_t off = 0; off < env_len; off += strlen(env + off) + 1)
-		keys++;
-	len += (size_t)snprintf(seq, sizeof(seq), "SEQNUM=%llu", seqnum) + 1;
-	return len > HMFS_SYNTH_ENV_SIZE || keys + 1 > HMFS_SYNTH_ENV_MAX ? -ENOMEM : 0;
+		room->keys++;
+	return room->len > HMFS_SYNTH_ENV_SIZE || room->keys > HMFS_SYNTH_ENV_MAX ? -ENOMEM : 0;
 }
 
 int hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpath,
 		     const char *subsystem, const char *env, size_t env_len)
 {
-	/* the Unix sockets' next number (the notifier's own, read as it stands) */
-	unsigned long long seqnum = __atomic_load_n(&ctx->sink.seqnum, __ATOMIC_RELAXED) + 1;
+	struct uevent_room room;
 	struct hmfs_qev *q;
 
-	if (uevent_env_fits(action, devpath, subsystem, env, env_len, seqnum))
+	if (uevent_env_room(action, devpath, subsystem, env, env_len, &room))
 		return -ENOMEM;
 	q = calloc(1, sizeof(*q));
 	if (!q)
@@ -268,8 +321,7 @@ int hmfs_emit_uevent(struct hmfs_ctx *ctx, const char *action, const char *devpa
 	snprintf(q->action_name, sizeof(q->action_name), "%s", action);
 	snprintf(q->subsys, sizeof(q->subsys), "%s", subsystem);
 	snprintf(q->text, sizeof(q->text), "%s", devpath);
-	enqueue(ctx, q);
-	return 0;
+	return enqueue_room(ctx, q, &room);
 }
 
 /*
@@ -898,6 +950,7 @@ static void send_uevent(struct hmfs_ctx *ctx, struct hmfs_qev *q)
 	}
 	envp[n] = NULL;
 	ue.envp_ext = n ? envp : NULL;
+	ue.seqnum = q->seqnum;
 	snprintf(ue.action, sizeof(ue.action), "%s", q->action_name);
 	snprintf(ue.devpath, sizeof(ue.devpath), "%.127s", q->text);
 	snprintf(ue.subsystem, sizeof(ue.subsystem), "%s", q->subsys);

@@ -582,6 +582,7 @@ struct hmfs_qev {
 	} qmp;
 	bool released; /* a SIZE_CHANGE the rate limit kept, queued again at its period's end */
 	char *env; /* synth: NUL-separated SYNTH_UUID=, SYNTH_ARG_*=, or NULL */
+	unsigned long long seqnum; /* a uevent's SEQNUM, taken as it was queued (events.c) */
 	size_t env_len;
 	enum hm_uevent_action action;
 	unsigned long block_id;

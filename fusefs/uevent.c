@@ -947,6 +947,17 @@ static void unix_send(struct hmfs_uevent_sink *s, const char *buf, size_t len)
 	pthread_mutex_unlock(&s->backlog_lock);
 }
 
+unsigned long long hmfs_uevent_sink_seqnum_next(struct hmfs_uevent_sink *s)
+{
+	return __atomic_add_fetch(&s->seqnum, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The notifier thread's.  It numbers nothing: a plain ++ here raced with
+ * the writers that read the counter to size their room check (reread
+ * review R1), and a number taken at sending could not be the one the
+ * check had counted.
+ */
 void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue)
 {
 	char buf[HMU_UEVENT_BUFFER_SIZE];
@@ -963,7 +974,7 @@ void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue)
 			__atomic_fetch_add(&s->nl_errors, 1, __ATOMIC_RELAXED);
 	}
 	if (s->nr_paths && s->dgram_fd >= 0) {
-		ue->seqnum = seq ? seq : ++s->seqnum;
+		ue->seqnum = seq;
 		len = hmu_uevent_format(ue, buf, sizeof(buf));
 		if (len > 0)
 			unix_send(s, buf, (size_t)len);

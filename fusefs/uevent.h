@@ -39,7 +39,12 @@ struct hmfs_uevent_sink {
 	int path_claim_fd[HMFS_MAX_UEVENT_SOCKETS], path_holder_fd[HMFS_MAX_UEVENT_SOCKETS];
 	unsigned int shared_nr[HMFS_MAX_UEVENT_SOCKETS];
 	long shared_pid[HMFS_MAX_UEVENT_SOCKETS];
-	unsigned long long seqnum; /* our own, for the Unix fallback */
+	/*
+	 * The last SEQNUM taken, our own for the Unix fallback: each uevent
+	 * takes its number where it is queued (hmfs_uevent_sink_seqnum_next(),
+	 * under events.c's q_lock), the sender never counts.  __atomic_*.
+	 */
+	unsigned long long seqnum;
 	/*
 	 * A listener's datagrams its full queue did not take yet, in order,
 	 * and the thread that sends them as it reads (uevent.c unix_send()).
@@ -80,7 +85,17 @@ int hmfs_uevent_sink_init(struct hmfs_uevent_sink *s, const char *netns);
 int hmfs_uevent_sink_add_path(struct hmfs_uevent_sink *s, const char *path);
 /* after add_path: the sender thread and the claim's (claim_answer()), once */
 int hmfs_uevent_sink_start(struct hmfs_uevent_sink *s);
-/* Send one uevent everywhere it should go; never blocks for long. */
+/*
+ * The next SEQNUM, the kernel's atomic64_inc_return(&uevent_seqnum): taken
+ * by whoever makes the uevent, before the room for it is checked
+ * (events.c), as 6.12's kobject_uevent_env() takes it.
+ */
+unsigned long long hmfs_uevent_sink_seqnum_next(struct hmfs_uevent_sink *s);
+/*
+ * Send one uevent everywhere it should go; never blocks for long.
+ * @ue->seqnum: its number (hmfs_uevent_sink_seqnum_next()), which the
+ * Unix fallback says; netlink's is the kernel's own.
+ */
 void hmfs_uevent_sink_send(struct hmfs_uevent_sink *s, struct hmu_uevent *ue);
 void hmfs_uevent_sink_close(struct hmfs_uevent_sink *s);
 /* the datagrams held for -u listener @i, whose queue is full (it is not reading) */

@@ -10,7 +10,8 @@ expect can wait long under load and still be quick when they come.  Prints
 in the current network namespace; sender is the netlink port id (0 = the
 kernel, as `udevadm monitor --kernel` requires).  SIGUSR1: print what the
 socket holds, then exit -- after `hotmemctl settle` (every uevent sent) a
-test has them all without waiting out SECONDS.
+test has them all without waiting out SECONDS.  UEVENT_LISTEN_SEQNUM=1 in
+the environment: "seqnum=N", the number itself (or "no").
 """
 import os
 import select
@@ -65,10 +66,12 @@ def main():
             break
         kv = parse(data)
         sender = addr[0] if mode != "unix" else "-"
+        seq = "yes" if b"SEQNUM" in kv else "no"
+        if os.environ.get("UEVENT_LISTEN_SEQNUM") and b"SEQNUM" in kv:
+            seq = kv[b"SEQNUM"].decode()
         print("%s %s %s sender=%s seqnum=%s" % (
             kv.get(b"ACTION", b"?").decode(), kv.get(b"DEVPATH", b"?").decode(),
-            kv.get(b"SUBSYSTEM", b"?").decode(), sender,
-            "yes" if b"SEQNUM" in kv else "no"))
+            kv.get(b"SUBSYSTEM", b"?").decode(), sender, seq))
         sys.stdout.flush()
         got += 1
 

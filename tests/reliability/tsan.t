@@ -68,4 +68,9 @@ tsan_file reliability/params-writers.t "parameter writers sharing the saved mach
 # a parameter write's @pre dropped after its sync while the next change,
 # a looping offline, holds change_lock (state.c hmfs_state_done())
 tsan_file reliability/state-pre-behind-offline.t "a change's @pre dropped behind a looping offline"
+# three writers of memoryN/uevent and a flipping block while a Unix
+# uevent socket listens: the writers take the SEQNUMs, the notifier only
+# sends them (events.c enqueue_uevent(); it incremented the counter the
+# writers read: reread review R1)
+tsan_file reliability/uevent-writers.t "synthetic uevents from three writers, a Unix listener"
 done_testing
