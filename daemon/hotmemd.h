@@ -271,6 +271,12 @@ struct hmd {
 		unsigned long tick;
 	} senders[HMD_MAX_SENDERS];
 	unsigned long sender_tick;
+	/*
+	 * the kernel names the socket's senders: it gives their pidfds
+	 * (SO_PASSPIDFD, 6.5) on pidfs (6.9); a datagram without one is a
+	 * sender no entry can be sure of (missed.c same_sender())
+	 */
+	bool senders_pidfs;
 	unsigned long n_present; /* blocks present in the model */
 	bool links_known;
 	unsigned long links_other;

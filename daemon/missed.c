@@ -92,23 +92,6 @@ void hmd_missed_half_created(struct hmd *d, unsigned long id)
 }
 
 /*
- * Whether entry @s is the sender of a datagram from @pid, pidfs inode
- * @ino (0: unknown).  The pid is the sender's in hotmemd's pid namespace,
- * 0 where it is not visible (scm_set_cred(): pid_vnr() at recvmsg(), 6.18
- * include/net/scm.h): senders outside a hotmemd in a container are all
- * pid 0, and a pid is reused once its process is reaped.  The inode
- * number of a pidfd on pidfs (6.9 on) is its struct pid's, one for the
- * boot on 64 bit (fs/pidfs.c: "comparing two pidfds is as simple as
- * comparing inode numbers"), so it tells those apart.  Unknown on one
- * side (a kernel before 6.16 gives no pidfd of a sender already reaped,
- * nor before 6.5 at all): the pid alone, as before.
- */
-static bool same_sender(const struct hmd_sender *s, pid_t pid, uint64_t ino)
-{
-	return s->tick && s->pid == pid && (s->ino == ino || !s->ino || !ino);
-}
-
-/*
  * Whether @s's sender has exited.  Its pidfd says it for any sender
  * (pidfd_poll(), Linux 5.3: readable once the process has exited, reaped
  * or not), one of another pid namespace (pid 0 here) too, and a pid
@@ -124,6 +107,42 @@ static bool sender_gone(const struct hmd_sender *s)
 	if (s->pidfd >= 0)
 		return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
 	return s->pid > 0 && kill(s->pid, 0) && errno == ESRCH;
+}
+
+/*
+ * Whether entry @s is the sender of a datagram from @pid, pidfs inode
+ * @ino (0: none).  The pid is the sender's in hotmemd's pid namespace,
+ * 0 where it is not visible (scm_set_cred(): pid_vnr() at recvmsg(), 6.18
+ * include/net/scm.h): senders outside a hotmemd in a container are all
+ * pid 0, and a pid is reused once its process is reaped.  The inode
+ * number of a pidfd on pidfs (6.9 on) is its struct pid's, one for the
+ * boot on 64 bit (fs/pidfs.c: "comparing two pidfds is as simple as
+ * comparing inode numbers"), so it tells those apart.  A kernel that
+ * names no sender (before 6.5 no pidfd, before 6.9 not on pidfs): the
+ * pid alone, as before.
+ *
+ * Where the kernel names senders, a datagram without a name is one
+ * whose pidfd could not be made -- 6.12's pidfd_prepare() is -EINVAL for
+ * a sender reaped before its datagram is read (6.16 gives one, stale),
+ * or hotmemd out of descriptors -- and its pid alone matched any entry
+ * of that pid: every pid-0 entry, a live sender of another pid namespace
+ * whose next datagram was then a gap, and a reused pid's old sender
+ * (small42 item 2, reread42 R5).  It is the sender of an entry only
+ * where that is sure: a pid hotmemd can see, held by the entry's sender
+ * still alive -- it held the pid when it sent its own earlier datagram
+ * and since, so at this one's too, and a pid is one process's while it
+ * lives.  Else no entry's (hmd_missed_seqnum()).
+ */
+static bool same_sender(const struct hmd *d, const struct hmd_sender *s, pid_t pid,
+			uint64_t ino)
+{
+	if (!s->tick || s->pid != pid)
+		return false;
+	if (!d->senders_pidfs)
+		return true;
+	if (ino)
+		return s->ino == ino;
+	return pid > 0 && s->pidfd >= 0 && !sender_gone(s);
 }
 
 /* @s's entry emptied for another sender: no previous SEQNUM, its pidfd closed */
@@ -157,14 +176,16 @@ static void sender_release(struct hmd_sender *s)
  * used, after a live sender's, whose next gap was then not seen
  * (small41); its pidfd tells.  Without pidfs inodes, senders of another
  * pid namespace are one (pid 0) and a reused pid is the old sender (one
- * gap at most).
+ * gap at most).  NULL for a sender the kernel could not name, matching
+ * no entry: an entry of its own would never match again, and took
+ * another sender's.
  */
 static struct hmd_sender *sender_find(struct hmd *d, pid_t pid, uint64_t ino)
 {
 	struct hmd_sender *s, *gone = NULL, *free_one = NULL, *lru = NULL;
 
 	for (s = d->senders; s < d->senders + HMD_MAX_SENDERS; s++) {
-		if (same_sender(s, pid, ino))
+		if (same_sender(d, s, pid, ino))
 			return s;
 		if (!s->tick) {
 			free_one = free_one ? free_one : s;
@@ -175,6 +196,9 @@ static struct hmd_sender *sender_find(struct hmd *d, pid_t pid, uint64_t ino)
 		if (!gone && sender_gone(s))
 			gone = s;
 	}
+	/* a sender the kernel could not name takes no entry: none would find it again */
+	if (d->senders_pidfs && !ino)
+		return NULL;
 	s = free_one ? free_one : gone ? gone : lru;
 	sender_release(s);
 	return s;
@@ -190,8 +214,10 @@ void hmd_missed_senders_free(struct hmd *d)
 
 /*
  * A datagram from the Unix socket's sender @pid (pidfs inode @ino, 0:
- * unknown; its pidfd @pidfd, -1: none, kept for its entry or closed), its SEQNUM @seq (0: none): a sender's first one is only remembered (the coldplug saw what
- * came before our socket was bound, or before the sender began; what was
+ * none; its pidfd @pidfd, -1: none, kept for its entry or closed), its
+ * SEQNUM @seq (0: none).  A sender no entry is sure to be (same_sender())
+ * is followed by none.  A sender's first one is only remembered (the
+ * coldplug saw what came before our socket was bound, or before the sender began; what was
  * sent since, it delivers or drops, which the link count shows).  A gap in
  * one sender's numbers is uevents lost, of any action: the settle reads
  * the known blocks' state again too, as after ENOBUFS
@@ -207,15 +233,21 @@ void hmd_missed_seqnum(struct hmd *d, unsigned long long seq, pid_t pid, uint64_
 {
 	struct hmd_sender *s = sender_find(d, pid, ino);
 
+	if (!seq)
+		hmd_missed_note(d, "a uevent on %s without SEQNUM", d->cfg.uevent_socket);
+	if (!s) {
+		/* no entry's sender (same_sender()): its number follows none, none follows it */
+		if (pidfd >= 0)
+			close(pidfd);
+		return;
+	}
 	/* one pidfd an entry, for sender_gone(): the first datagram's that had one */
 	if (s->pidfd < 0)
 		s->pidfd = pidfd;
 	else if (pidfd >= 0)
 		close(pidfd);
 
-	if (!seq) {
-		hmd_missed_note(d, "a uevent on %s without SEQNUM", d->cfg.uevent_socket);
-	} else if (s->seq && seq != s->seq + 1) {
+	if (seq && s->seq && seq != s->seq + 1) {
 		hmd_missed_note(d, "SEQNUM %llu after %llu on %s", seq, s->seq,
 				d->cfg.uevent_socket);
 		d->reread_states = true;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -32,6 +33,9 @@
 #endif
 #ifndef SCM_PIDFD
 #define SCM_PIDFD 0x04
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
 #endif
 #ifndef PID_FS_MAGIC
 #define PID_FS_MAGIC 0x50494446
@@ -135,6 +139,26 @@ static uint64_t close_passed_fds(const struct msghdr *mh, int *pidfd)
 	}
 	return ino;
 }
+
+/*
+ * Whether this kernel names a Unix-socket sender by its pidfd's pidfs
+ * inode (6.9 on), asked of a pidfd of hotmemd's own: without it (or no
+ * pidfd_open(), Linux 5.3) every sender is its pid alone (missed.c
+ * same_sender()).
+ */
+#ifdef SO_PASSPIDFD
+static bool pidfs_here(void)
+{
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	bool named;
+
+	if (fd < 0)
+		return false;
+	named = pidfd_ino(fd) != 0;
+	close(fd);
+	return named;
+}
+#endif
 
 /* a pidfd close_passed_fds() kept, no sender's entry taking it */
 static void pidfd_drop(int pidfd)
@@ -380,7 +404,8 @@ int hmd_uevent_open_unix(struct hmd *d)
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 #ifdef SO_PASSPIDFD
 	/* refused before 6.5: senders by pid alone (missed.c same_sender()) */
-	setsockopt(fd, SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one));
+	d->senders_pidfs = !setsockopt(fd, SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)) &&
+			   pidfs_here();
 #endif
 	r = bind_unix(d, fd, &sun);
 	if (r < 0)

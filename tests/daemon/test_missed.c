@@ -81,6 +81,7 @@ static struct hmd *senders_only(void)
 	assert_non_null(d);
 	assert_int_equal(sd_event_new(&d->ev), 0);
 	snprintf(d->cfg.uevent_socket, sizeof(d->cfg.uevent_socket), "/run/x.sock");
+	d->senders_pidfs = true; /* a kernel that names senders (6.9 on): inodes below */
 	return d;
 }
 
@@ -153,12 +154,77 @@ static void test_sender_keeps_one_pidfd_lru_goes_when_none_gone(void **state)
 	assert_int_equal(open_fds(), fds0);
 }
 
+/*
+ * Where the kernel names senders, a datagram without a name (6.12: the
+ * pidfd of a sender reaped before its datagram is read is -EINVAL, none;
+ * ino 0) is no other sender's: not a live pid-0 sender's, whose next
+ * number follows on from its own; not a pid's gone sender's (the pid
+ * reused).  It takes no entry: eight live senders keep theirs.  A pid
+ * held by an entry's live sender is that sender's, gap and all.  Fails
+ * without the fix: "SEQNUM 7 after 10".
+ */
+static void test_unnamed_sender_is_no_other(void **state)
+{
+	int fds0 = open_fds();
+	struct hmd *d = senders_only();
+	int fdsd = open_fds();
+
+	(void)state;
+	for (uint64_t ino = 1; ino < HMD_MAX_SENDERS; ino++)
+		hmd_missed_seqnum(d, 10, 0, ino, live_pidfd());
+	hmd_missed_seqnum(d, 20, 42, HMD_MAX_SENDERS, gone_pidfd());
+	hmd_missed_seqnum(d, 7, 0, 0, -1);
+	hmd_missed_seqnum(d, 1, 42, 0, -1);
+	hmd_missed_seqnum(d, 3, 0, 0, -1);
+	assert_false(d->missed);
+	/* every entry kept: each sender follows on from its own number */
+	for (uint64_t ino = 1; ino < HMD_MAX_SENDERS; ino++)
+		hmd_missed_seqnum(d, 11, 0, ino, -1);
+	hmd_missed_seqnum(d, 21, 42, HMD_MAX_SENDERS, -1);
+	assert_false(d->missed);
+	assert_int_equal(open_fds(), fdsd + HMD_MAX_SENDERS);
+	senders_only_free(d);
+
+	/* pid 43 held by its entry's live sender: that sender's datagram */
+	d = senders_only();
+	hmd_missed_seqnum(d, 30, 43, 9, live_pidfd());
+	hmd_missed_seqnum(d, 31, 43, 0, -1);
+	assert_false(d->missed);
+	hmd_missed_seqnum(d, 33, 43, 0, -1);
+	assert_true(d->missed);
+	assert_string_equal(d->missed_why, "SEQNUM 33 after 31 on /run/x.sock");
+	senders_only_free(d);
+	assert_int_equal(open_fds(), fds0);
+}
+
+/*
+ * A kernel that names no sender (before 6.5 no pidfd, before 6.9 not on
+ * pidfs): a sender is its pid alone, the pid-0 senders one, as before --
+ * a gap in their numbers still seen.
+ */
+static void test_pid_alone_where_kernel_names_none(void **state)
+{
+	struct hmd *d = senders_only();
+
+	(void)state;
+	d->senders_pidfs = false;
+	hmd_missed_seqnum(d, 10, 0, 0, -1);
+	hmd_missed_seqnum(d, 11, 0, 0, -1);
+	assert_false(d->missed);
+	hmd_missed_seqnum(d, 13, 0, 0, -1);
+	assert_true(d->missed);
+	assert_string_equal(d->missed_why, "SEQNUM 13 after 11 on /run/x.sock");
+	senders_only_free(d);
+}
+
 int main(void)
 {
 	/* not const: skip_why() names a skip's reason in it (cmocka_skip.h) */
 	static struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gone_pid0_sender_freed_before_lru),
 		cmocka_unit_test(test_sender_keeps_one_pidfd_lru_goes_when_none_gone),
+		cmocka_unit_test(test_unnamed_sender_is_no_other),
+		cmocka_unit_test(test_pid_alone_where_kernel_names_none),
 	};
 
 	skip_register_tests(tests);
