@@ -1093,8 +1093,26 @@ static const char *const kernel_setup_params[] = {
 	"elevator", "cgroup_no_v1", "memory_corruption_check",
 };
 
-static bool kernel_knows(const char *name)
+/*
+ * Those of kernel_setup_params[] 6.12 registers as __setup("NAME=")
+ * (kernel/printk/printk.c console=, init/do_mounts.c root=, rootfstype=,
+ * rootflags=, rootdelay=, init/main.c init=, rdinit=,
+ * kernel/power/hibernate.c resume=): obsolete_checksetup()'s
+ * parameqn(line, "NAME=", strlen("NAME=")) takes the word with its '='
+ * alone, and a bare NAME goes to init as an argument, listed by
+ * print_unknown_bootoptions() (reread42 R4).  The others here are
+ * early_param()s, a bare __setup("NAME") or kernel parameters: a bare
+ * word is theirs too.
+ */
+static const char *const kernel_setup_needs_value[] = {
+	"console", "root", "rootfstype", "rootflags", "rootdelay", "init", "rdinit", "resume",
+};
+
+/* @name (@has_val: given as name=value) is a word the kernel itself takes */
+static bool kernel_knows(const char *name, bool has_val)
 {
+	if (!has_val && param_lookup(name, kernel_setup_needs_value))
+		return false;
 	return param_lookup(name, kernel_setup_params);
 }
 
@@ -1150,7 +1168,7 @@ size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *
 
 		snprintf(name, sizeof(name), "%s", param);
 		repair_env_string(tok, param, val);
-		if (memchr(tok, '.', namelen) || hotmem_models(name) || kernel_knows(name) ||
+		if (memchr(tok, '.', namelen) || hotmem_models(name) || kernel_knows(name, val != NULL) ||
 		    sysctl_is_alias(name))
 			continue;
 		if (!val) {

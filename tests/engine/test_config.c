@@ -1297,6 +1297,14 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 	 * (reread42 R3: hotmem listed them); a bare TERM is an argument
 	 */
 	assert_unknown_bootoptions("TERM=vt100 foo=1 HOME=/root TERM", "TERM foo=1");
+	/*
+	 * a __setup("NAME=") takes NAME=value alone (obsolete_checksetup()'s
+	 * parameqn() with the '='): a bare console, root or init is init's
+	 * argument; an early_param (quiet) or a bare __setup (ro) takes
+	 * the bare word (reread42 R4: hotmem listed none of them)
+	 */
+	assert_unknown_bootoptions("console root init=/bin/sh root=/dev/vda quiet ro init resume",
+				   "console root init resume");
 	/* nothing unknown: no such line */
 	hotmem_config_default(&cfg);
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movable_node quiet", err, sizeof(err)), 0);
