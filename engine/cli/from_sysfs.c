@@ -1374,11 +1374,18 @@ static int cmdline_next_fitting(const char **p, char *w, size_t len)
 	return ret;
 }
 
+/*
+ * Whether word @w is "@name=...": names compare as 6.12's do, '-' and '_'
+ * alike (obsolete_checksetup()'s parameqn() for a __setup() word such as
+ * default_hugepagesz=, parse_early_param()'s parameq()) --
+ * default-hugepagesz=1G names the 1 GiB default hstate, and a strncmp()
+ * missed it, giving the hugepages= after it to the 2 MiB pool (small42).
+ */
 static bool word_is(const char *w, const char *name)
 {
 	size_t len = strlen(name);
 
-	return !strncmp(w, name, len) && w[len] == '=';
+	return hmu_parameqn(w, name, len) && w[len] == '=';
 }
 
 /*
@@ -1545,8 +1552,8 @@ static int boot_words(struct found *f, const char *pool, bool say, struct boot_w
 							   bw->nu ? " " : "", rawlen, raw);
 			continue;
 		}
-		bw->movable += !strncmp(w, "kernelcore=", 11) || !strncmp(w, "movablecore=", 12);
-		if (!strncmp(w, "hugepages=", 10)) {
+		bw->movable += word_is(w, "kernelcore") || word_is(w, "movablecore");
+		if (word_is(w, "hugepages")) {
 			bw->hugepages = true;
 			snprintf(bw->hp_word, sizeof(bw->hp_word), "%.127s", w);
 			placed = true;

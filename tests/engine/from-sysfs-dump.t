@@ -31,12 +31,16 @@
 #    set the boot's policy (the dump's offline then went onto the line),
 #    bar="a kernelcore=mirror" was "left out" for a refused kernelcore=
 #    (small41).
+#  - a size word's name compares as the kernel's do, '-' and '_' alike
+#    (obsolete_checksetup()'s parameqn()): default-hugepagesz=1G makes the
+#    hugepages= after it the 1 GiB hstate's; strncmp() missed it and gave
+#    the count to the 2 MiB pool (small42).
 set -u
 B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
-echo "1..25"
+echo "1..27"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 25 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 27 "$HM not built"
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 n=0
@@ -188,3 +192,15 @@ grep -q 'proc/cmdline: quiet foo="x memhp_default_state=online" bar="a kernelcor
 	! grep -v "models none" "$TMP/f.notes" | grep -q kernelcore
 t $? "... the three words, unmodelled, said as proc/cmdline spells them; no kernelcore= refused"
 grep "proc/cmdline" "$TMP/f.notes" | sed 's/^/# /'
+
+# dump G: default_hugepagesz spelled with a dash
+dump "$TMP/g"
+mkdir -p "$TMP/g/proc"
+echo 'default-hugepagesz=1G hugepages=2' >"$TMP/g/proc/cmdline"
+"$HM" profile --from-sysfs "$TMP/g" -o "$TMP/g.profile" 2>"$TMP/g.notes" &&
+	! grep -q '^cmdline = .*hugepages=2' "$TMP/g.profile"
+t $? "proc/cmdline: default-hugepagesz=1G hugepages=2: no 2 MiB pool of 2 ($(grep '^cmdline' "$TMP/g.profile"))"
+grep -q 'proc/cmdline: hugepages=2: the count of the 1 GiB hstate' "$TMP/g.notes"
+t $? "... the count said the 1 GiB hstate's, as for default_hugepagesz=1G"
+grep "proc/cmdline" "$TMP/g.notes" | sed 's/^/# /'
+
