@@ -1263,23 +1263,49 @@ static void nodes(struct found *f)
 }
 
 /*
+ * "@name=@val" as /proc/cmdline would show it, into @word: a value with
+ * a blank (the kernel's, 0xa0 too) quoted -- next_arg() takes a quoted
+ * value as one word, quotes stripped; unquoted, its blanks end the word
+ * and what follows is words of its own (an auto_movable_ratio of
+ * "3 memhp_default_state=online" set the profile's policy: small42).
+ * -EINVAL for a value with a '"', which no word carries: next_arg() takes
+ * any '"' for a quote, the word then running to the next one.
+ */
+static int cmdline_word(char *word, size_t len, const char *name, const char *val)
+{
+	bool blank = false;
+
+	if (strchr(val, '"'))
+		return -EINVAL;
+	for (const char *c = val; *c && !blank; c++)
+		blank = hotmem_cmdline_isspace((unsigned char)*c);
+	snprintf(word, len, blank ? "%s=\"%s\"" : "%s=%s", name, val);
+	return 0;
+}
+
+/*
  * sys/module/@mod/parameters/@name as the command-line word
- * "@mod.@name=VALUE", appended to @buf (*@n used, a space between words).
- * -ENOENT when the file is not in the tree; -EINVAL when hotmem's own
- * command-line parser refuses the word (no kernel prints such a value: a
+ * "@mod.@name=VALUE" (cmdline_word()), appended to @buf (*@n used, a
+ * space between words).  -ENOENT when the file is not in the tree;
+ * -EINVAL when hotmem's own command-line parser refuses the word, or no
+ * word carries the value (no kernel prints such a value: a
  * bbm_block_size param_get_ulong() did not print, a hand-edited dump),
  * left out and said -- the profile boots, as the kernel did.
  */
 static int append_param(struct found *f, const char *mod, const char *name, char *buf,
 			size_t len, size_t *n)
 {
-	char rel[160], val[128], word[320], err[256];
+	char rel[160], val[128], full[160], word[320], err[256];
 	struct hotmem_config scratch;
 
 	snprintf(rel, sizeof(rel), "sys/module/%s/parameters/%s", mod, name);
 	if (read_line(f, rel, val, sizeof(val)))
 		return -ENOENT;
-	snprintf(word, sizeof(word), "%s.%s=%s", mod, name, val);
+	snprintf(full, sizeof(full), "%s.%s", mod, name);
+	if (cmdline_word(word, sizeof(word), full, val)) {
+		note(f, "%s: '%s': a '\"' no command-line word carries: left out", rel, val);
+		return -EINVAL;
+	}
 	hotmem_config_default(&scratch);
 	if (hotmem_config_parse_cmdline(&scratch, word, err, sizeof(err))) {
 		note(f, "%s: left out", err);
@@ -1711,22 +1737,24 @@ static void drop_words(struct boot_words *bw, const char *name)
  */
 static void merge_values(const char *values, struct boot_words *bw, char *out, size_t len)
 {
-	char *booted = hotmem_config_describe_alloc(&bw->cfg), *with, w[512], err[256];
+	char *booted = hotmem_config_describe_alloc(&bw->cfg), *with, w[512], rw[512], err[256];
 	struct hotmem_config *cfg = malloc(sizeof(*cfg));
-	const char *p = values;
+	const char *p = values, *raw;
 	size_t n = 0;
+	int rawlen;
 
 	out[0] = '\0';
 	/*
-	 * hotmem_cmdline_next()'s repaired word, not next_arg()'s param and
-	 * val: @values are hotmem's own words (append_param(),
-	 * print_vmem_params(): name=value, no quote), each repaired is
-	 * itself, and it goes into @out as the word it is
+	 * each of @values's words parsed and written as it is spelled
+	 * (cmdline_word(): a value with a blank quoted), dropping the boot
+	 * words of its name (the repaired @w): the repaired word, quotes
+	 * gone, went onto the line, its blanks then ending it (small42)
 	 */
-	while (hotmem_cmdline_next(&p, w, sizeof(w)) > 0 && n < len) {
+	while (cmdline_next_raw(&p, w, sizeof(w), &raw, &rawlen) > 0 && n < len) {
+		snprintf(rw, sizeof(rw), "%.*s", rawlen, raw);
 		if (booted && cfg) {
 			*cfg = bw->cfg;
-			with = hotmem_config_parse_cmdline(cfg, w, err, sizeof(err)) ?
+			with = hotmem_config_parse_cmdline(cfg, rw, err, sizeof(err)) ?
 				       NULL : hotmem_config_describe_alloc(cfg);
 			if (with && !strcmp(with, booted)) {
 				free(with);
@@ -1735,7 +1763,7 @@ static void merge_values(const char *values, struct boot_words *bw, char *out, s
 			free(with);
 		}
 		drop_words(bw, w);
-		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? " " : "", w);
+		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? " " : "", rw);
 	}
 	/* cut where @out ends: the cmdline key's line, whose length the engine judges */
 	if (bw->n && n + 1 < len) {
@@ -1888,11 +1916,14 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 	bool cmdline_known, booted;
 
 	values[0] = '\0';
-	if (!read_line(f, "sys/devices/system/memory/auto_online_blocks", buf, sizeof(buf)))
-		n += (size_t)snprintf(values, sizeof(values), "memhp_default_state=%s", buf);
-	else
+	if (read_line(f, "sys/devices/system/memory/auto_online_blocks", buf, sizeof(buf)))
 		note(f, "auto_online_blocks: not found, the kernel's default (offline) where "
 			"proc/cmdline sets none");
+	else if (cmdline_word(values, sizeof(values), "memhp_default_state", buf))
+		note(f, "auto_online_blocks: '%s': a '\"' no command-line word carries: left out",
+		     buf);
+	else
+		n = strlen(values);
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
 		if (append_param(f, "memory_hotplug", params[i], values, sizeof(values), &n) ==
 		    -ENOENT)

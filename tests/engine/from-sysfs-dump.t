@@ -35,12 +35,16 @@
 #    (obsolete_checksetup()'s parameqn()): default-hugepagesz=1G makes the
 #    hugepages= after it the 1 GiB hstate's; strncmp() missed it and gave
 #    the count to the 2 MiB pool (small42).
+#  - a module parameter's value with a blank goes onto the line quoted,
+#    as /proc/cmdline shows such a word (next_arg() takes it whole): an
+#    auto_movable_ratio of "3 memhp_default_state=online" set the
+#    profile's policy, unquoted (small42).
 set -u
 B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
-echo "1..27"
+echo "1..30"
 . "$(dirname "$0")/../need.sh"
-[ -x "$HM" ] || need_plan_skip 27 "$HM not built"
+[ -x "$HM" ] || need_plan_skip 30 "$HM not built"
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 n=0
@@ -204,3 +208,20 @@ grep -q 'proc/cmdline: hugepages=2: the count of the 1 GiB hstate' "$TMP/g.notes
 t $? "... the count said the 1 GiB hstate's, as for default_hugepagesz=1G"
 grep "proc/cmdline" "$TMP/g.notes" | sed 's/^/# /'
 
+# dump H: module parameter values with blanks
+dump "$TMP/h"
+P=$TMP/h/sys/module/memory_hotplug/parameters
+mkdir -p "$P"
+echo 'contig-zones' >"$P/online_policy"
+echo '3 memhp_default_state=online' >"$P/auto_movable_ratio"
+echo 'N x' >"$P/auto_movable_numa_aware"
+echo 'N' >"$P/memmap_on_memory"
+"$HM" profile --from-sysfs "$TMP/h" -o "$TMP/h.profile" 2>"$TMP/h.notes"
+t $? "sys/module/memory_hotplug/parameters with blanks in auto_movable_ratio and auto_movable_numa_aware"
+! grep -q '^cmdline = .*memhp_default_state=online' "$TMP/h.profile" &&
+	grep -q 'memory_hotplug.auto_movable_ratio=3 memhp_default_state=online: expected an unsigned integer: left out' "$TMP/h.notes"
+t $? "... the ratio's value one word, refused and said: it sets no policy ($(grep '^cmdline' "$TMP/h.profile"))"
+grep -qx 'cmdline = "memory_hotplug.auto_movable_numa_aware="N x""' "$TMP/h.profile" &&
+	"$HM" --profile "$TMP/h.profile" status >/dev/null 2>"$TMP/boot.err"
+t $? "... numa_aware's written quoted as /proc/cmdline shows it, and the profile boots $(cat "$TMP/boot.err")"
+grep "left out" "$TMP/h.notes" | sed 's/^/# /'
