@@ -1097,7 +1097,13 @@ static const char *const kernel_setup_params[] = {
  * Those of kernel_setup_params[] 6.12 registers as __setup("NAME=")
  * (kernel/printk/printk.c console=, init/do_mounts.c root=, rootfstype=,
  * rootflags=, rootdelay=, init/main.c init=, rdinit=,
- * kernel/power/hibernate.c resume=): obsolete_checksetup()'s
+ * kernel/power/hibernate.c resume=, mm/huge_memory.c
+ * transparent_hugepage=, mm/mempolicy.c numa_balancing=,
+ * kernel/sched/isolation.c isolcpus=, nohz_full=, kernel/time nohz=,
+ * clocksource=, kernel/irq irqaffinity=, arch/x86 tsc=, the iommus',
+ * the LSMs' selinux=, apparmor=, security=, lsm=, kernel/audit.c audit=,
+ * cgroup-v1 cgroup_no_v1=, drivers/video video=, fbcon=,
+ * block/elevator.c elevator=): obsolete_checksetup()'s
  * parameqn(line, "NAME=", strlen("NAME=")) takes the word with its '='
  * alone, and a bare NAME goes to init as an argument, listed by
  * print_unknown_bootoptions() (reread42 R4).  The others here are
@@ -1106,6 +1112,9 @@ static const char *const kernel_setup_params[] = {
  */
 static const char *const kernel_setup_needs_value[] = {
 	"console", "root", "rootfstype", "rootflags", "rootdelay", "init", "rdinit", "resume",
+	"transparent_hugepage", "numa_balancing", "isolcpus", "nohz_full", "nohz", "clocksource",
+	"irqaffinity", "tsc", "intel_iommu", "amd_iommu", "selinux", "apparmor", "security",
+	"lsm", "audit", "cgroup_no_v1", "video", "fbcon", "elevator",
 };
 
 /* @name (@has_val: given as name=value) is a word the kernel itself takes */

@@ -1305,6 +1305,9 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 	 */
 	assert_unknown_bootoptions("console root init=/bin/sh root=/dev/vda quiet ro init resume",
 				   "console root init resume");
+	assert_unknown_bootoptions("transparent_hugepage=never transparent_hugepage nohz nohz_full "
+				   "audit=1 audit elevator selinux=0 numa_balancing isolcpus=1",
+				   "transparent_hugepage nohz nohz_full audit elevator numa_balancing");
 	/* nothing unknown: no such line */
 	hotmem_config_default(&cfg);
 	assert_int_equal(hotmem_config_parse_cmdline(&cfg, "movable_node quiet", err, sizeof(err)), 0);
