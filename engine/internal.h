@@ -1695,10 +1695,13 @@ void unlock_device_hotplug(struct hotmem *hm);
 /*
  * An operation that takes no device_hotplug_lock (hotmem_alloc_pages(),
  * the boot): its end, the outermost in the thread, runs the kswapd it
- * woke (kswapd_run_pending())
+ * woke (kswapd_run_pending()) -- only if this thread woke it
+ * (hm_operation_woke_kswapd(), from wakeup_kswapd()): a reader's end
+ * runs none
  */
 void hm_operation_begin(void);
 void hm_operation_end(struct hotmem *hm);
+void hm_operation_woke_kswapd(void);
 void mem_hotplug_begin(struct hotmem *hm);
 void mem_hotplug_done(struct hotmem *hm);
 /* a thread working for the holder of mem_hotplug_lock (get_online_mems() takes nothing) */

@@ -29,6 +29,22 @@
  * thread's operation is not this one's.
  */
 static _Thread_local unsigned int operation_depth;
+/*
+ * This thread woke kswapd (wakeup_kswapd()) since its outermost
+ * operation's end last ran it: that end runs it, and only such an end.
+ * A reader that takes device_hotplug_lock to look (check_invariants,
+ * iomem, firmware_map, section_state, the kmem log's getters,
+ * ram_resident_bytes, virtio_mem_at) allocates nothing and so runs no
+ * kswapd: its unlock ran the one another thread's lock-free operation
+ * (hotmem_alloc_pages()) had woken, in that operation's middle, and took
+ * its boosts back before its next allocation checked them (reread
+ * review R3; tests/engine/test_hugetlb.c
+ * test_reader_runs_no_kswapd_of_another_operation).  Two operations
+ * that both allocate, in two threads at once, still may: the first to
+ * end runs what both woke, as the kernel's kswapd, a thread beside
+ * both, runs while either allocates.
+ */
+static _Thread_local bool operation_woke_kswapd;
 
 void hm_operation_begin(void)
 {
@@ -56,9 +72,15 @@ static void operation_end_unbalanced(struct hotmem *hm)
 		 "its begin (hm_operation_end()), a hotmem bug; the operation depth stays 0");
 }
 
+void hm_operation_woke_kswapd(void)
+{
+	operation_woke_kswapd = true;
+}
+
 /*
  * An operation ends: at the outermost, the kswapd its allocations woke
- * runs (kswapd_run_pending()), once the lock is dropped.  6.12's kswapd
+ * runs (kswapd_run_pending()), once the lock is dropped -- if they woke
+ * it (operation_woke_kswapd).  6.12's kswapd
  * is a thread beside the allocating task: the boosts of the task's
  * fallbacks add up while it allocates, and kswapd has taken them back
  * by the time anyone reads zoneinfo.  The one place every operation's
@@ -74,8 +96,10 @@ void hm_operation_end(struct hotmem *hm)
 		operation_end_unbalanced(hm);
 		return;
 	}
-	if (--operation_depth == 0)
-		kswapd_run_pending(hm);
+	if (--operation_depth || !operation_woke_kswapd)
+		return;
+	operation_woke_kswapd = false;
+	kswapd_run_pending(hm);
 }
 
 /*
@@ -90,7 +114,10 @@ void lock_device_hotplug(struct hotmem *hm)
 	hm_operation_begin();
 }
 
-/* 6.12 unlock_device_hotplug(), then the operation's end: its kswapd (hm_operation_end()) */
+/*
+ * 6.12 unlock_device_hotplug(), then the operation's end: the kswapd its
+ * allocations woke (hm_operation_end()); a reader's, none
+ */
 void unlock_device_hotplug(struct hotmem *hm)
 {
 	pthread_mutex_unlock(&hm->device_hotplug_lock);

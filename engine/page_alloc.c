@@ -1316,6 +1316,8 @@ static void wakeup_kswapd(struct hotmem *hm, struct zone *z)
 	     !pgdat_watermark_boosted(pgdat, highest_zoneidx)))
 		goto out;
 	pgdat->kswapd_woken = true;
+	/* this thread's operation runs it at its end, not a reader's (hm_operation_end()) */
+	hm_operation_woke_kswapd();
 out:
 	pthread_mutex_unlock(&hm->kswapd_lock);
 }

@@ -2699,6 +2699,61 @@ static void test_steal_at_the_cap_wakes_kswapd(void **state)
 	hotmem_destroy(hm);
 }
 
+/* hotmem_check_invariants() in a thread of its own: a reader, no operation */
+static void *invariants_reader(void *arg)
+{
+	char err[256];
+
+	return (void *)(long)hotmem_check_invariants(arg, err, sizeof(err));
+}
+
+/*
+ * A reader that takes device_hotplug_lock (check_invariants, iomem,
+ * section_state, ...) allocates nothing and wakes no kswapd: its
+ * unlock_device_hotplug() runs none, so another thread's operation --
+ * a lock-free hotmem_alloc_pages() -- keeps its boosts until its own
+ * end, as the operation's boosts add up (the test before).  Before, the
+ * reader's unlock ran the kswapd that operation had woken, in its
+ * middle (reread review R3; fails: boost 0 after the reader).
+ */
+static void test_reader_runs_no_kswapd_of_another_operation(void **state)
+{
+	struct hotmem *hm = pool_filled();
+	struct pglist_data *pgdat = NODE_DATA(hm, 0);
+	struct zone *z = &pgdat->node_zones[ZONE_DMA32];
+	unsigned long boost;
+	int failures;
+	pthread_t reader;
+	bool woken;
+	void *ret;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_free(hm, 16), 16);
+	movable_blocks_full(hm, 2);
+	hm_operation_begin(); /* this thread's operation, as hotmem_alloc_pages()'s */
+	/* a failed check here would leave the depth behind: the next tests' operations nest */
+	if (!dma32_unmovable(hm) || z->watermark_boost != pageblock_nr_pages ||
+	    !pgdat->kswapd_woken) {
+		hm_operation_end(hm);
+		fail_msg("the steal did not boost DMA32 and wake kswapd");
+	}
+	assert_int_equal(pthread_create(&reader, NULL, invariants_reader, hm), 0);
+	assert_int_equal(pthread_join(reader, &ret), 0);
+	boost = z->watermark_boost;
+	woken = pgdat->kswapd_woken;
+	failures = pgdat->kswapd_failures;
+	/* the operation's own end runs it; ended first, a failure here leaves no depth behind */
+	hm_operation_end(hm);
+	assert_int_equal((long)ret, 0);
+	assert_int_equal(boost, pageblock_nr_pages);
+	assert_true(woken);
+	assert_int_equal(failures, 0);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_false(pgdat->kswapd_woken);
+	assert_int_equal(pgdat->kswapd_failures, 1);
+	hotmem_destroy(hm);
+}
+
 /*
  * A memory notifier that allocates, as 6.12 slab_memory_callback()
  * allocates its kmem_cache_node at MEM_GOING_ONLINE: an unmovable page
@@ -2869,6 +2924,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_steal_boosts_until_kswapd_gives_up),
 		cmocka_unit_test(test_boosts_of_one_operation_add_up),
 		cmocka_unit_test(test_steal_at_the_cap_wakes_kswapd),
+		cmocka_unit_test(test_reader_runs_no_kswapd_of_another_operation),
 		cmocka_unit_test(test_every_operation_runs_the_kswapd_it_woke),
 		cmocka_unit_test(test_unbalanced_operation_end_warns_and_does_not_wrap),
 		cmocka_unit_test(test_watermark_boost_factor_sets_the_cap),
