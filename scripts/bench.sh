@@ -20,8 +20,9 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 # the programs' helpers (bench_hotmemfs: tests/enable_uring.sh)
 export HOTMEM_SRC=${HOTMEM_SRC:-$src}
 tmp=$(mktemp)
+errs=$(mktemp -d)
 # fuse's enable_uring put back if a holder of the bench's was killed (tests/enable_uring.sh)
-trap 'rm -f "$tmp"; bash "$src/tests/enable_uring.sh" restore' EXIT
+trap 'rm -rf "$tmp" "$errs"; bash "$src/tests/enable_uring.sh" restore' EXIT
 load1() { local l _; read -r l _ </proc/loadavg && echo "$l"; }
 # the file at @2, if there is one, as "@1 VALUE"
 host_file() { local v; [ -r "$2" ] && read -r v <"$2" && echo "$1 $v"; }
@@ -53,15 +54,32 @@ load_start=$(load1)
 host_start=$(host_state)
 echo "== run $date, $git, $cpus CPUs, load average (1 min) $load_start"
 echo "== host: $(host_line "$host_start")"
+# the stderr of program @1 (its file @2), after its figures: each line whole
+show_stderr() {
+	[ -s "$2" ] || return 0
+	echo "   (stderr of $(basename "$1"):)"
+	sed 's/^/   | /' "$2"
+}
 status=0
+i=0
 for prog in "$@"; do
+	i=$((i + 1))
 	echo "== $(basename "$prog")"
-	if ! "$prog" > >(tee -a "$tmp" | grep -v '^BENCH ') ; then
+	# Its figures live, each line written whole (grep --line-buffered),
+	# and its stderr (its helpers' too) in a file of its own, shown after
+	# them: on the terminal's one file the figures came through a pipe,
+	# grep's output block-buffered into a log, and a stderr line landed
+	# inside a figure line (bench41.log: fuse_floor's line); the next
+	# program's "==" could come before them too (a process substitution,
+	# not waited for).  A plain pipeline: all of it ends before the next.
+	"$prog" 2>"$errs/$i" | tee -a "$tmp" | grep --line-buffered -v '^BENCH '
+	rc=${PIPESTATUS[0]}
+	show_stderr "$prog" "$errs/$i"
+	if [ "$rc" != 0 ]; then
 		echo "   (failed: $prog)"
 		status=1
 	fi
 done
-wait
 load_end=$(load1)
 host_end=$(host_state)
 echo "== end $(date -u +%Y-%m-%dT%H:%M:%SZ), load average (1 min) $load_end (at the start $load_start)"
