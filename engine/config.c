@@ -1117,6 +1117,13 @@ static const char *const kernel_setup_needs_value[] = {
 	"lsm", "audit", "cgroup_no_v1", "video", "fbcon", "elevator",
 };
 
+/*
+ * 6.12 init/main.c init_setup() and rdinit_setup(): "we ignore all
+ * arguments entered _before_ init=" (LILO's "auto") -- argv_init[1..]
+ * cleared, so print_unknown_bootoptions() lists none of them
+ */
+static const char *const init_setups[] = { "init", "rdinit" };
+
 /* @name (@has_val: given as name=value) is a word the kernel itself takes */
 static bool kernel_knows(const char *name, bool has_val)
 {
@@ -1177,6 +1184,11 @@ size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *
 
 		snprintf(name, sizeof(name), "%s", param);
 		repair_env_string(tok, param, val);
+		/* the arguments so far (all @buf holds yet) dropped (reread42 R4) */
+		if (val && param_lookup(name, init_setups)) {
+			n = 0;
+			buf[0] = '\0';
+		}
 		if (memchr(tok, '.', namelen) || hotmem_models(name) || kernel_knows(name, val != NULL) ||
 		    sysctl_is_alias(name))
 			continue;

@@ -1301,10 +1301,14 @@ static void test_unknown_bootoptions_as_the_kernel_lists_them(void **state)
 	 * a __setup("NAME=") takes NAME=value alone (obsolete_checksetup()'s
 	 * parameqn() with the '='): a bare console, root or init is init's
 	 * argument; an early_param (quiet) or a bare __setup (ro) takes
-	 * the bare word (reread42 R4: hotmem listed none of them)
+	 * the bare word (reread42 R4: hotmem listed none of them).  init=
+	 * and rdinit= drop the arguments before them (init_setup(): LILO's
+	 * "auto"), not the environment
 	 */
-	assert_unknown_bootoptions("console root init=/bin/sh root=/dev/vda quiet ro init resume",
-				   "console root init resume");
+	assert_unknown_bootoptions("console root=/dev/vda quiet ro init resume",
+				   "console init resume");
+	assert_unknown_bootoptions("auto a=1 console init=/bin/sh b root rdinit=/init c e=2",
+				   "c a=1 e=2");
 	assert_unknown_bootoptions("transparent_hugepage=never transparent_hugepage nohz nohz_full "
 				   "audit=1 audit elevator selinux=0 numa_balancing isolcpus=1",
 				   "transparent_hugepage nohz nohz_full audit elevator numa_balancing");
