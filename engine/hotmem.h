@@ -335,6 +335,15 @@ struct hotmem_config {
 	 * to it is onlined, kept when that memory goes (try_offline_node()).
 	 */
 	uint64_t cpu_nodes;
+	/*
+	 * The online CPUs hotmemfs placed (num_online_cpus()) and how many
+	 * sit on each node (cpumask_weight(cpumask_of_node())), fixed from
+	 * boot: what zone_highsize() splits a zone's pcp high over and
+	 * calculate_normal_threshold() scales the vm stats drift by.  0
+	 * (no placement: the engine alone): one CPU.
+	 */
+	int nr_online_cpus;
+	unsigned short node_online_cpus[HM_MAX_NUMNODES];
 };
 
 /* The embedded default machine: no file needed. */
@@ -1530,6 +1539,14 @@ struct hm_zone_info {
 	 * "high:" then high_min, an idle kernel's; else 0)
 	 */
 	bool pcp_high_set;
+	/*
+	 * what the last zone_pcp_update() set the pagesets to (6.12 keeps
+	 * them in zone->pageset_*), and refresh_zone_stat_thresholds() the
+	 * vm stats threshold: set at boot, each online and offline (and a
+	 * watermark sysctl write: the pcp values), not as managed moves
+	 */
+	long pcp_batch, pcp_high_min, pcp_high_max;
+	int stat_threshold;
 	/* the kernel's own pages in this zone (zoneinfo's node stats sum them) */
 	unsigned long nr_slab_reclaimable, nr_slab_unreclaimable;
 	unsigned long nr_page_table_pages, nr_kernel_stack, nr_percpu;
@@ -1691,6 +1708,8 @@ struct hm_node_wmarks {
 	struct {
 		unsigned long watermark[3]; /* _watermark[]: min, low, high, no boost */
 		unsigned long lowmem_reserve[HM_MAX_NR_ZONES]; /* zoneinfo's "protection:" */
+		/* the pagesets' batch, high_min, high_max zone_pcp_update() set with the marks */
+		long pcp[3];
 	} zone[HM_MAX_NR_ZONES];
 };
 /*

@@ -317,6 +317,18 @@ struct zone {
 	 * zone_pcp_state; read without the lock (zoneinfo).
 	 */
 	unsigned char pcp_state;
+	/*
+	 * 6.12 zone->pageset_batch, pageset_high_min, pageset_high_max: what
+	 * zone_set_pageset_high_and_batch() last gave every CPU's pageset,
+	 * and the per_cpu_zonestats' stat_threshold
+	 * refresh_zone_stat_thresholds() last set (every online CPU's the
+	 * same).  Set under wmark_lock at the kernel's setup points only, so
+	 * a managed count moved in between (virtio-mem's sub-blocks, HVO's
+	 * freed memmap, the boot's init memory) is not in them; read
+	 * lock-free (zoneinfo).
+	 */
+	long pageset_batch, pageset_high_min, pageset_high_max;
+	int stat_threshold;
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
@@ -1610,6 +1622,7 @@ void put_lost_memmap_back(struct hotmem *hm, unsigned long start_pfn);
 void move_freepages_block(struct hotmem *hm, struct zone *z, unsigned long pfn, int new_list);
 void watermark_sysctls_init(struct hotmem *hm);
 void init_per_zone_wmark_min(struct hotmem *hm);
+void refresh_zone_stat_thresholds(struct hotmem *hm);
 int alloc_contig_range(struct hotmem *hm, unsigned long start, unsigned long end);
 /* the free block holding @pfn (its head may lie before it), or NULL; zone->lock held */
 struct page *free_block_holding(struct hotmem *hm, unsigned long pfn);

@@ -575,6 +575,123 @@ out:
 	__atomic_store_n(&z->pcp_state, state, __ATOMIC_RELAXED);
 }
 
+/* num_online_cpus(): the CPUs hotmemfs placed, one without them */
+static int num_online_cpus(struct hotmem *hm)
+{
+	return hm->cfg.nr_online_cpus > 0 ? hm->cfg.nr_online_cpus : 1;
+}
+
+static unsigned long pcp_rounddown_pow_of_two(unsigned long x)
+{
+	return x ? 1UL << (63 - __builtin_clzl(x)) : 0;
+}
+
+/*
+ * 6.12 zone_batchsize() (CONFIG_MMU): a quarter of the zone's managed
+ * pages over 1024, at most 1 MiB's worth, made 2^n - 1
+ */
+static long zone_batchsize(struct zone *z)
+{
+	long batch = (long)min(zone_managed_pages(z) >> 10, (1UL << 20) / PAGE_SIZE) / 4;
+
+	if (batch < 1)
+		batch = 1;
+	return (long)pcp_rounddown_pow_of_two((unsigned long)(batch + batch / 2)) - 1;
+}
+
+/*
+ * 6.12 zone_highsize(): @total_pages split over the node's online CPUs
+ * (cpumask_of_node(), plus @cpu_online for one coming up that is not in
+ * it yet), or over all online ones for a node without; at least batch * 4
+ */
+static long zone_highsize(struct hotmem *hm, struct zone *z, long batch, int cpu_online,
+			  unsigned long total_pages)
+{
+	int nid = z->zone_pgdat->node_id;
+	long nr_split_cpus = cpu_online;
+	long high;
+
+	if (nid >= 0 && nid < HM_MAX_NUMNODES)
+		nr_split_cpus += hm->cfg.node_online_cpus[nid];
+	if (!nr_split_cpus)
+		nr_split_cpus = num_online_cpus(hm);
+	high = (long)(total_pages / (unsigned long)nr_split_cpus);
+	return max(high, batch << 2);
+}
+
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
+
+/*
+ * 6.12 zone_set_pageset_high_and_batch(): high_min from the low
+ * watermark, high_max from an eighth of the managed pages, both as they
+ * stand now -- kept until the next zone_pcp_update().
+ * vm.percpu_pagelist_high_fraction is not modelled (sysctl.c parses a
+ * word and stores nothing): its manual branch (high_min = high_max =
+ * managed / fraction) never runs here.  wmark_lock held.
+ */
+static void zone_set_pageset_high_and_batch(struct hotmem *hm, struct zone *z, int cpu_online)
+{
+	long batch = max(1L, zone_batchsize(z));
+	long high_min = zone_highsize(hm, z, batch, cpu_online, z->_watermark[WMARK_LOW]);
+	long high_max = zone_highsize(hm, z, batch, cpu_online,
+				      zone_managed_pages(z) / MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+
+	__atomic_store_n(&z->pageset_batch, batch, __ATOMIC_RELAXED);
+	__atomic_store_n(&z->pageset_high_min, high_min, __ATOMIC_RELAXED);
+	__atomic_store_n(&z->pageset_high_max, high_max, __ATOMIC_RELAXED);
+}
+
+/*
+ * 6.12 zone_pcp_update(): a zone's new managed pages or watermarks into
+ * its pagesets' limits.  Its callers: setup_per_zone_wmarks() for every
+ * zone, cpu_online 0 (boot's, each online_pages() and offline_pages()
+ * through init_per_zone_wmark_min() -- since 5.14 they call it no more
+ * themselves -- and the min_free_kbytes and watermark_scale_factor
+ * writes), and the CPU hotplug callbacks, which hotmem has not (its CPUs
+ * are fixed from boot).  pcp->high itself is zone_pcp_update_high()'s.
+ */
+static void zone_pcp_update(struct hotmem *hm, struct zone *z, int cpu_online)
+{
+	zone_set_pageset_high_and_batch(hm, z, cpu_online);
+	zone_pcp_update_high(z);
+}
+
+/*
+ * 6.12 calculate_normal_threshold() (mm/vmstat.c): the vm stats drift a
+ * CPU may hold, from the zone's managed pages in 128 MiB units
+ */
+static int calculate_normal_threshold(struct hotmem *hm, struct zone *z)
+{
+	int mem = (int)(zone_managed_pages(z) >> (27 - PAGE_SHIFT));
+	int fls_cpus = 32 - __builtin_clz((unsigned int)num_online_cpus(hm));
+	int fls_mem = mem ? 32 - __builtin_clz((unsigned int)mem) : 0;
+
+	return min(125, 2 * fls_cpus * (1 + fls_mem));
+}
+
+/*
+ * 6.12 refresh_zone_stat_thresholds(): every populated zone of an online
+ * node, from its managed pages of now.  Its callers: init_per_zone_wmark_min()
+ * (boot, each online and offline) and CPU hotplug; not
+ * setup_per_zone_wmarks() (a watermark sysctl's write).  wmark_lock held.
+ */
+void refresh_zone_stat_thresholds(struct hotmem *hm)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		if (!pgdat || !pgdat->online)
+			continue;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &pgdat->node_zones[zid];
+
+			if (populated_zone(z))
+				__atomic_store_n(&z->stat_threshold, calculate_normal_threshold(hm, z),
+						 __ATOMIC_RELAXED);
+		}
+	}
+}
+
 void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pfn,
 			  unsigned int order, bool to_tail)
 {
@@ -1958,7 +2075,8 @@ static void __setup_per_zone_wmarks(struct hotmem *hm)
 			z->_watermark[WMARK_LOW] = wmin + tmp;
 			z->_watermark[WMARK_HIGH] = wmin + tmp * 2;
 			pthread_mutex_unlock(&z->lock);
-			zone_pcp_update_high(z);
+			/* setup_per_zone_wmarks()' for_each_zone() zone_pcp_update(zone, 0) */
+			zone_pcp_update(hm, z, 0);
 			/*
 			 * 6.18 __setup_per_zone_wmarks() fires the tracepoint
 			 * in for_each_zone(): every zone of an online node, empty
@@ -1981,6 +2099,7 @@ void init_per_zone_wmark_min(struct hotmem *hm)
 	pthread_mutex_lock(&hm->wmark_lock);
 	calculate_min_free_kbytes(hm);
 	__setup_per_zone_wmarks(hm);
+	refresh_zone_stat_thresholds(hm);
 	setup_per_zone_lowmem_reserve(hm);
 	pthread_mutex_unlock(&hm->wmark_lock);
 }
@@ -2158,6 +2277,9 @@ static void read_node_wmarks(struct pglist_data *pgdat, struct hm_node_wmarks *n
 		pthread_mutex_lock(&z->lock);
 		memcpy(n->zone[zid].watermark, z->_watermark, sizeof(z->_watermark));
 		pthread_mutex_unlock(&z->lock);
+		n->zone[zid].pcp[0] = __atomic_load_n(&z->pageset_batch, __ATOMIC_RELAXED);
+		n->zone[zid].pcp[1] = __atomic_load_n(&z->pageset_high_min, __ATOMIC_RELAXED);
+		n->zone[zid].pcp[2] = __atomic_load_n(&z->pageset_high_max, __ATOMIC_RELAXED);
 		for (int j = 0; j < MAX_NR_ZONES; j++)
 			n->zone[zid].lowmem_reserve[j] = zone_lowmem_reserve(z, j);
 	}
@@ -2209,6 +2331,10 @@ static void wmark_restore_zone(struct zone *z, const struct hm_wmark_state *s, i
 		pthread_mutex_lock(&z->lock);
 		memcpy(z->_watermark, s->node[nid].zone[zid].watermark, sizeof(z->_watermark));
 		pthread_mutex_unlock(&z->lock);
+		/* the pagesets' limits the marks' setup set with them (zone_pcp_update()) */
+		__atomic_store_n(&z->pageset_batch, s->node[nid].zone[zid].pcp[0], __ATOMIC_RELAXED);
+		__atomic_store_n(&z->pageset_high_min, s->node[nid].zone[zid].pcp[1], __ATOMIC_RELAXED);
+		__atomic_store_n(&z->pageset_high_max, s->node[nid].zone[zid].pcp[2], __ATOMIC_RELAXED);
 	}
 	for (int j = 0; (what & HM_WMARK_RESERVES) && j < MAX_NR_ZONES; j++)
 		__atomic_store_n(&z->lowmem_reserve[j], s->node[nid].zone[zid].lowmem_reserve[j],

@@ -130,6 +130,7 @@ static uint64_t nodemask_of_pxms(const struct hm_pxm_map *m, uint64_t pxms)
 void srat_number_nodes(struct hotmem_config *cfg, const struct hm_pxm_map *m)
 {
 	unsigned char slit[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
+	unsigned short cpus[HM_MAX_NUMNODES];
 
 	for (int i = 0; i < cfg->nr_boot_ranges; i++)
 		cfg->boot[i].nid = hotmem_srat_pxm_to_node(m, cfg->boot[i].nid);
@@ -138,6 +139,9 @@ void srat_number_nodes(struct hotmem_config *cfg, const struct hm_pxm_map *m)
 	for (int i = 0; i < cfg->nr_virtio_mem; i++)
 		cfg->virtio_mem[i].nid = hotmem_srat_pxm_to_node(m, cfg->virtio_mem[i].nid);
 	cfg->cpu_nodes = nodemask_of_pxms(m, cfg->cpu_nodes);
+	memcpy(cpus, cfg->node_online_cpus, sizeof(cpus));
+	for (int i = 0; i < HM_MAX_NUMNODES; i++)
+		cfg->node_online_cpus[hotmem_srat_pxm_to_node(m, i)] = cpus[i];
 	memcpy(slit, cfg->node_distance, sizeof(slit));
 	for (int i = 0; i < HM_MAX_NUMNODES; i++)
 		for (int j = 0; j < HM_MAX_NUMNODES; j++)

@@ -344,8 +344,6 @@ struct zoneinfo_node {
 	struct hm_zone_info zi[HM_MAX_NR_ZONES];
 	bool have[HM_MAX_NR_ZONES];
 	int first_populated;	/* is_zone_first_populated()'s zone, or -1 */
-	int nr_online_cpus;	/* num_online_cpus() */
-	int nr_node_cpus;	/* cpumask_weight(cpumask_of_node(nid)) */
 };
 
 /* a node's zones, and which is its first populated one */
@@ -524,52 +522,6 @@ static unsigned long lowmem_reserve(const struct zoneinfo_node *zn, int zid, int
 	return zn->zi[zid].lowmem_reserve[j];
 }
 
-static int fls_ul(unsigned long x)
-{
-	return x ? (int)(sizeof(x) * CHAR_BIT) - __builtin_clzl(x) : 0;
-}
-
-static unsigned long rounddown_pow_of_two(unsigned long x)
-{
-	return x ? 1UL << (fls_ul(x) - 1) : 0;
-}
-
-/*
- * zone_set_high_and_batch() (mm/page_alloc.c, 6.7+; setup_per_zone_wmarks()
- * redoes it on every online and offline, cpu_online 0): zone_batchsize()
- * and zone_highsize() of the low watermark (high_min) and of an eighth of
- * the managed pages (high_max, MIN_PERCPU_PAGELIST_HIGH_FRACTION), split
- * over the node's CPUs, or all online ones for a node without.
- */
-static void zone_pcp_limits(const struct zoneinfo_node *zn, const struct hm_zone_info *zi,
-			    long *batch, long *high_min, long *high_max)
-{
-	long b = (long)(zi->managed >> 10 < 256 ? zi->managed >> 10 : 256) / 4;
-	long split = zn->nr_node_cpus ? zn->nr_node_cpus : zn->nr_online_cpus;
-
-	if (b < 1)
-		b = 1;
-	b = (long)rounddown_pow_of_two((unsigned long)(b + b / 2)) - 1;
-	*batch = b > 1 ? b : 1; /* max(1, zone_batchsize(zone)) */
-	if (split < 1)
-		split = 1;
-	*high_min = (long)zi->wmark_low / split;
-	*high_max = (long)(zi->managed / 8) / split;
-	if (*high_min < *batch << 2)
-		*high_min = *batch << 2;
-	if (*high_max < *batch << 2)
-		*high_max = *batch << 2;
-}
-
-/* calculate_normal_threshold(): the vm stats drift a CPU may hold */
-static int zone_stat_threshold(const struct zoneinfo_node *zn, const struct hm_zone_info *zi)
-{
-	unsigned long mem = zi->managed >> (27 - HM_PAGE_SHIFT); /* 128 MiB units */
-	int t = 2 * fls_ul((unsigned long)zn->nr_online_cpus) * (1 + fls_ul(mem));
-
-	return t < 125 ? t : 125;
-}
-
 /*
  * The pagesets of each online CPU, as 6.12-6.18's zoneinfo_show_print()
  * prints them: "high:" is pcp->high, not high_min.  Nothing sits on the
@@ -579,15 +531,16 @@ static int zone_stat_threshold(const struct zoneinfo_node *zn, const struct hm_z
  * [high_min, high_max]), and then an idle kernel's decays to high_min
  * (decay_pcp_high()): the host's DMA (never used) shows 0, its DMA32
  * high_min.  The engine's zone says which (hm_zone_info.pcp_high_set),
- * for every CPU alike.
+ * for every CPU alike.  batch, high_min, high_max and the vm stats
+ * threshold are what the engine's zone_pcp_update() and
+ * refresh_zone_stat_thresholds() last set (6.12 keeps them in the zone
+ * and its per-CPU structs between setups), not worked out from the
+ * managed pages of now: a managed count moved without a setup
+ * (virtio-mem's sub-blocks, HVO) does not move them.
  */
-static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct zoneinfo_node *zn,
-			       const struct hm_zone_info *zi, struct hmfs_out *o)
+static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct hm_zone_info *zi,
+			       struct hmfs_out *o)
 {
-	long batch, high_min, high_max;
-	int threshold = zone_stat_threshold(zn, zi);
-
-	zone_pcp_limits(zn, zi, &batch, &high_min, &high_max);
 	emit(o, "\n  pagesets");
 	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
 		if (!(ctx->cpus.online[cpu / 8] & (1u << (cpu % 8))))
@@ -599,8 +552,9 @@ static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct zoneinfo_node 
 		     "\n              batch:    %li"
 		     "\n              high_min: %li"
 		     "\n              high_max: %li",
-		     cpu, 0, zi->pcp_high_set ? high_min : 0, batch, high_min, high_max);
-		emit(o, "\n  vm stats threshold: %d", threshold);
+		     cpu, 0, zi->pcp_high_set ? zi->pcp_high_min : 0, zi->pcp_batch,
+		     zi->pcp_high_min, zi->pcp_high_max);
+		emit(o, "\n  vm stats threshold: %d", zi->stat_threshold);
 	}
 }
 
@@ -661,7 +615,7 @@ static void show_zone(struct hmfs_ctx *ctx, struct hmfs_out *o, const struct zon
 	zone_vm_counters(zi, v);
 	show_vm_items(o, VM_ZONE_ITEM, v);
 	show_vm_items(o, VM_NUMA_ITEM, v);
-	show_zone_pagesets(ctx, zn, zi, o);
+	show_zone_pagesets(ctx, zi, o);
 	emit(o,
 	     "\n  node_unreclaimable:  %u"
 	     "\n  start_pfn:           %lu\n",
@@ -672,12 +626,9 @@ static void show_zone(struct hmfs_ctx *ctx, struct hmfs_out *o, const struct zon
 static void show_zoneinfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
 	struct zoneinfo_node *zn = calloc(1, sizeof(*zn));
-	unsigned char *cpus = calloc((size_t)ctx->cpus.nr_cpu_ids / 8 + 1, 1);
 
-	if (!zn || !cpus)
-		goto out;
-	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++)
-		zn->nr_online_cpus += !!(ctx->cpus.online[cpu / 8] & (1u << (cpu % 8)));
+	if (!zn)
+		return;
 	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
 		unsigned long node_v[VM_NR_SRC] = { 0 };
 		struct hm_node_info ni;
@@ -685,15 +636,11 @@ static void show_zoneinfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 		if (hotmem_node_info(ctx->hm, nid, &ni) || !ni.online)
 			continue;
 		zoneinfo_node_get(ctx, nid, zn);
-		zn->nr_node_cpus = hmfs_node_cpumask(ctx, nid, cpus,
-						     (size_t)ctx->cpus.nr_cpu_ids / 8 + 1);
 		node_vm_counters(zn, ni.hugepages_total, node_v);
 		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
 			if (zn->have[zid])
 				show_zone(ctx, o, zn, zid, node_v);
 	}
-out:
-	free(cpus);
 	free(zn);
 }
 

@@ -214,6 +214,24 @@ static void cpus_place(struct hmfs_ctx *ctx, const char *dir, const unsigned cha
 }
 
 /*
+ * The online CPUs, all and on each node (QEMU's PXMs, as cpu_nodes: the
+ * engine numbers them), for the engine's pcp high split and vm stats
+ * threshold (zone_highsize(), calculate_normal_threshold())
+ */
+static void cpus_count_online(struct hmfs_ctx *ctx)
+{
+	ctx->cfg.nr_online_cpus = 0;
+	memset(ctx->cfg.node_online_cpus, 0, sizeof(ctx->cfg.node_online_cpus));
+	for (int cpu = 0; cpu < ctx->cpus.nr_cpu_ids; cpu++) {
+		if (!bit(ctx->cpus.online, cpu))
+			continue;
+		ctx->cfg.nr_online_cpus++;
+		if (ctx->cpus.nid[cpu] >= 0 && ctx->cpus.nid[cpu] < HM_MAX_NUMNODES)
+			ctx->cfg.node_online_cpus[ctx->cpus.nid[cpu]]++;
+	}
+}
+
+/*
  * The CPUs were placed on the profile's nodes, QEMU's (PXMs); the view
  * shows the guest's node ids, as the engine numbers them from the same
  * placement (hotmem_srat_map(): the CPUs' PXMs first, in CPU order)
@@ -251,6 +269,7 @@ int hmfs_cpus_init(struct hmfs_ctx *ctx, const char *dir)
 	}
 	memcpy(ctx->cpus.online, online, (size_t)hi / 8 + 1);
 	cpus_place(ctx, dir, present);
+	cpus_count_online(ctx);
 	cpus_number_nodes(ctx);
 	free(possible);
 	return 0;
