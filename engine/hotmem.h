@@ -1704,7 +1704,13 @@ void hotmem_wmark_free(struct hm_wmark_state *s);
 int hotmem_wmark_state_nodes(const struct hm_wmark_state *s);
 /* one possible node's zones' marks and reserves */
 struct hm_node_wmarks {
-	bool pgdat; /* false: the node had none, its zones not read */
+	/*
+	 * always true: every possible node has its pgdat from boot on
+	 * (alloc_node_data(), as 6.12's free_area_init() for_each_node()),
+	 * never freed while the machine runs.  Kept while fusefs/state.c
+	 * still reads it.
+	 */
+	bool pgdat;
 	struct {
 		unsigned long watermark[3]; /* _watermark[]: min, low, high, no boost */
 		unsigned long lowmem_reserve[HM_MAX_NR_ZONES]; /* zoneinfo's "protection:" */
@@ -1731,8 +1737,8 @@ int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR
 /*
  * Zone @zid of node @nid in @s set to @wmark (min, low, high, no boost)
  * and @reserve (lowmem_reserve[], /proc/zoneinfo's "protection:"), either
- * NULL: kept, for a hotmem_wmark_restore(); -ENOENT: the node had no
- * pgdat at the save, or no such node or zone
+ * NULL: kept, for a hotmem_wmark_restore(); -ENOENT: no such node (of
+ * the save's) or zone
  */
 int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
 				const unsigned long wmark[3],

@@ -680,7 +680,7 @@ void refresh_zone_stat_thresholds(struct hotmem *hm)
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		if (!pgdat || !pgdat->online)
+		if (!pgdat->online)
 			continue;
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
@@ -1151,8 +1151,6 @@ static void unboost(struct hotmem *hm, const struct pageblock_claim *c)
 	    c->boost_zid >= MAX_NR_ZONES)
 		return;
 	pgdat = NODE_DATA(hm, c->boost_nid);
-	if (!pgdat)
-		return;
 	z = &pgdat->node_zones[c->boost_zid];
 	pthread_mutex_lock(&z->lock);
 	__atomic_store_n(&z->watermark_boost, z->watermark_boost - min(c->boost, z->watermark_boost),
@@ -1292,8 +1290,6 @@ static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES];
 
-		if (!pgdat)
-			continue;
 		pgdat_lowmem_reserve(pgdat, hm->lowmem_reserve_ratio, res);
 		for (int i = 0; i < MAX_NR_ZONES - 1; i++)
 			for (int j = i + 1; j < MAX_NR_ZONES; j++)
@@ -1461,7 +1457,7 @@ void kswapd_run_pending(struct hotmem *hm)
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 		int highest_zoneidx;
 
-		if (!pgdat || !pgdat->kswapd_woken)
+		if (!pgdat->kswapd_woken)
 			continue;
 		pgdat->kswapd_woken = false;
 		highest_zoneidx = pgdat->kswapd_highest_zoneidx;
@@ -1536,7 +1532,7 @@ uint64_t node_states_memory(struct hotmem *hm)
 	for (int n = 0; n < hm->nr_possible_nodes; n++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, n);
 
-		if (pgdat && pgdat->node_present_pages)
+		if (pgdat->node_present_pages)
 			nodes |= 1ULL << n;
 	}
 	return nodes;
@@ -1690,7 +1686,7 @@ struct page *__alloc_pages(struct hotmem *hm, unsigned int order,
 		if (node < 0 || node >= hm->nr_possible_nodes)
 			break;
 		pgdat = NODE_DATA(hm, node);
-		if (!pgdat || (ac->nodemask && !(ac->nodemask & (1ULL << node))))
+		if (ac->nodemask && !(ac->nodemask & (1ULL << node)))
 			continue;
 		for (int zid = ac->highest_zoneidx; zid >= 0; zid--) {
 			struct zone *z = &pgdat->node_zones[zid];
@@ -1825,7 +1821,7 @@ static int find_next_best_node(struct hotmem *hm, int node, uint64_t *used,
 		const struct pglist_data *pgdat = NODE_DATA(hm, n);
 		int val;
 
-		if ((*used & (1ULL << n)) || !pgdat || !pgdat->node_present_pages)
+		if ((*used & (1ULL << n)) || !pgdat->node_present_pages)
 			continue;
 		val = hotmem_node_distance(hm, node, n) + (n < node) + (pgdat->has_cpu ? 1 : 0);
 		val = val * HM_MAX_NUMNODES + node_load[n];
@@ -1882,8 +1878,6 @@ static void __build_all_zonelists(struct hotmem *hm, struct pglist_data *self)
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		if (!pgdat)
-			continue;
 		build_zonelists(hm, pgdat, node_load);
 		if (pgdat->online)
 			check_highest_zones(hm, pgdat);
@@ -1914,7 +1908,7 @@ static unsigned long nr_free_zone_pages(struct hotmem *hm, int highest_zoneidx)
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		for (int zid = 0; pgdat && pgdat->online && zid <= highest_zoneidx; zid++) {
+		for (int zid = 0; pgdat->online && zid <= highest_zoneidx; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
 			unsigned long managed = zone_managed_pages(z);
 
@@ -1956,7 +1950,7 @@ void build_all_zonelists_init(struct hotmem *hm)
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		for (int zid = 0; pgdat && pgdat->online && zid <= ZONE_MOVABLE; zid++)
+		for (int zid = 0; pgdat->online && zid <= ZONE_MOVABLE; zid++)
 			total += pgdat->node_zones[zid].present_pages;
 	}
 	build_all_zonelists_report(hm, total);
@@ -2000,7 +1994,7 @@ static unsigned long lowmem_managed_pages(struct hotmem *hm)
 	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		for (int zid = 0; pgdat && zid < ZONE_MOVABLE; zid++)
+		for (int zid = 0; zid < ZONE_MOVABLE; zid++)
 			lowmem_pages += zone_managed_pages(&pgdat->node_zones[zid]);
 	}
 	return lowmem_pages;
@@ -2050,7 +2044,7 @@ static void __setup_per_zone_wmarks(struct hotmem *hm)
 		 * brought it online (abuse29a N2: its empty Movable zone said
 		 * 32) -- and a node gone offline keeps its last ones.
 		 */
-		if (!pgdat || !pgdat->online)
+		if (!pgdat->online)
 			continue;
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
@@ -2270,8 +2264,8 @@ struct hm_wmark_state {
 /* @pgdat's zones' marks and reserves as they stand into @n; wmark_lock held */
 static void read_node_wmarks(struct pglist_data *pgdat, struct hm_node_wmarks *n)
 {
-	n->pgdat = pgdat != NULL;
-	for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++) {
+	n->pgdat = true; /* every possible node's, from boot (alloc_node_data()) */
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 		struct zone *z = &pgdat->node_zones[zid];
 
 		pthread_mutex_lock(&z->lock);
@@ -2325,8 +2319,6 @@ int hotmem_node_wmarks(struct hotmem *hm, struct hm_node_wmarks *n, int nr)
 static void wmark_restore_zone(struct zone *z, const struct hm_wmark_state *s, int nid, int zid,
 			       unsigned int what)
 {
-	if (!s->node[nid].pgdat)
-		return; /* a pgdat since: its own (none can come under change_lock) */
 	if (what & HM_WMARK_MARKS) {
 		pthread_mutex_lock(&z->lock);
 		memcpy(z->_watermark, s->node[nid].zone[zid].watermark, sizeof(z->_watermark));
@@ -2345,8 +2337,7 @@ static void wmark_restore_zone(struct zone *z, const struct hm_wmark_state *s, i
  * Only the part @what names: a write of min_free_kbytes or
  * watermark_scale_factor sets the marks alone, one of
  * lowmem_reserve_ratio the reserves alone, and the other part may have
- * been written since by a writer of its own.  A node whose pgdat came
- * since the save (none can under change_lock) keeps its own.
+ * been written since by a writer of its own.
  */
 void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, unsigned int what)
 {
@@ -2374,7 +2365,7 @@ void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, uns
 	for (int nid = 0; nid < hm->nr_possible_nodes && nid < s->nr_nodes; nid++) {
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
-		for (int zid = 0; pgdat && zid < MAX_NR_ZONES; zid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
 			wmark_restore_zone(&pgdat->node_zones[zid], s, nid, zid, zones);
 	}
 	pthread_mutex_unlock(&hm->wmark_lock);
@@ -2390,11 +2381,10 @@ int hotmem_wmark_state_nodes(const struct hm_wmark_state *s)
 	return s->nr_nodes;
 }
 
-/* @s has node @nid's zone @zid: such a node and zone, with a pgdat at the save */
+/* @s has node @nid's zone @zid: such a node and zone */
 static bool wmark_state_has(const struct hm_wmark_state *s, int nid, int zid)
 {
-	return nid >= 0 && nid < s->nr_nodes && s->node[nid].pgdat && zid >= 0 &&
-	       zid < MAX_NR_ZONES;
+	return nid >= 0 && nid < s->nr_nodes && zid >= 0 && zid < MAX_NR_ZONES;
 }
 
 int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
@@ -2432,8 +2422,6 @@ int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES] = { { 0 } };
 
-		if (!pgdat)
-			continue;
 		pgdat_lowmem_reserve(pgdat, r, res);
 		for (int i = 0; i < MAX_NR_ZONES - 1; i++)
 			for (int j = i + 1; j < MAX_NR_ZONES; j++)
