@@ -1899,7 +1899,11 @@ static void build_all_zonelists_report(struct hotmem *hm, unsigned long total)
 /*
  * 6.12 nr_free_zone_pages(@highest_zoneidx): the managed pages above the
  * high watermark of the online nodes' zones up to @highest_zoneidx (the
- * zonelist's, which falls back to every node with memory)
+ * zonelist's, which falls back to every node with memory).  The mark is
+ * high_wmark_pages(), its boost on it: a boost standing at an online's
+ * or offline's calculate_min_free_kbytes() (the operation's own steals
+ * before its kswapd runs, a node kswapd gave up on) lowers min_free_kbytes
+ * (reread42 R2: 2539 for 6.12's 2533 with a 512-page boost).
  */
 static unsigned long nr_free_zone_pages(struct hotmem *hm, int highest_zoneidx)
 {
@@ -1910,10 +1914,10 @@ static unsigned long nr_free_zone_pages(struct hotmem *hm, int highest_zoneidx)
 
 		for (int zid = 0; pgdat->online && zid <= highest_zoneidx; zid++) {
 			struct zone *z = &pgdat->node_zones[zid];
-			unsigned long managed = zone_managed_pages(z);
+			unsigned long managed = zone_managed_pages(z), high = wmark_pages(z, WMARK_HIGH);
 
-			if (managed > z->_watermark[WMARK_HIGH])
-				sum += managed - z->_watermark[WMARK_HIGH];
+			if (managed > high)
+				sum += managed - high;
 		}
 	}
 	return sum;
