@@ -1051,6 +1051,15 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		}
 	}
 	count = hmfs_write_buf(tmp, buf, size);
+	/*
+	 * A sysctl's write is not cut at PAGE_SIZE: 6.12's
+	 * proc_sys_call_handler() hands its handler all of it, which reads
+	 * PAGE_SIZE - 1 bytes (__do_proc_dointvec(): "left = PAGE_SIZE - 1",
+	 * all @tmp holds) and answers the whole count less what it left
+	 * ("*lenp -= left"): 5000 bytes of "5" and spaces are answered 5000.
+	 */
+	if (hmfs_attr_is_sysctl(of->node.attr))
+		count = size;
 	before = hmfs_events_queued(ctx);
 	/* a store that changes the machine has saved it (hmfs_change()) */
 	ret = write_errno(req, hmfs_store_task(ctx, &of->node, tmp, count, &task));
