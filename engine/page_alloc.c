@@ -2319,18 +2319,46 @@ int hotmem_node_wmarks(struct hotmem *hm, struct hm_node_wmarks *n, int nr)
 	return nr;
 }
 
-/* the zones' part @what names (HM_WMARK_MARKS, HM_WMARK_RESERVES: theirs alone); wmark_lock held */
-static void wmark_restore_zone(struct zone *z, const struct hm_wmark_state *s, int nid, int zid,
-			       unsigned int what)
+/*
+ * A state file's marks for @z (HM_WMARK_ZONE_MARKS), @moved when they
+ * are not the restore's own: the pagesets' limits of the setup that set
+ * them, which the file does not keep, from those marks and the managed
+ * pages of now, as setup_per_zone_wmarks() gives them with the marks
+ * (an online node's zone: for_each_zone()) -- a write of the same
+ * watermark_scale_factor after boot, which the restore does not make
+ * again (qemu-512m's DMA32 high_max 6117, the boot's 5992).  Marks the
+ * restore's own setups came to keep its limits: a booted machine's, the
+ * boot's.  Short of the running machine's when its managed pages moved
+ * since its last setup without one (virtio-mem's sub-blocks in an
+ * online block, HVO): the file would need to keep them.
+ */
+static void pcp_limits_from_file_marks(struct hotmem *hm, struct zone *z, bool moved)
+{
+	if (moved && z->zone_pgdat->online)
+		zone_set_pageset_high_and_batch(hm, z, 0);
+}
+
+/*
+ * the zones' part @what names (HM_WMARK_MARKS, HM_WMARK_RESERVES: theirs
+ * alone; @file: the marks are a state file's); wmark_lock held
+ */
+static void wmark_restore_zone(struct hotmem *hm, struct zone *z, const struct hm_wmark_state *s,
+			       int nid, int zid, unsigned int what, bool file)
 {
 	if (what & HM_WMARK_MARKS) {
+		const unsigned long *mark = s->node[nid].zone[zid].watermark;
+		bool moved;
+
 		pthread_mutex_lock(&z->lock);
-		memcpy(z->_watermark, s->node[nid].zone[zid].watermark, sizeof(z->_watermark));
+		moved = memcmp(z->_watermark, mark, sizeof(z->_watermark)) != 0;
+		memcpy(z->_watermark, mark, sizeof(z->_watermark));
 		pthread_mutex_unlock(&z->lock);
 		/* the pagesets' limits the marks' setup set with them (zone_pcp_update()) */
 		__atomic_store_n(&z->pageset_batch, s->node[nid].zone[zid].pcp[0], __ATOMIC_RELAXED);
 		__atomic_store_n(&z->pageset_high_min, s->node[nid].zone[zid].pcp[1], __ATOMIC_RELAXED);
 		__atomic_store_n(&z->pageset_high_max, s->node[nid].zone[zid].pcp[2], __ATOMIC_RELAXED);
+		if (file)
+			pcp_limits_from_file_marks(hm, z, moved);
 	}
 	for (int j = 0; (what & HM_WMARK_RESERVES) && j < MAX_NR_ZONES; j++)
 		__atomic_store_n(&z->lowmem_reserve[j], s->node[nid].zone[zid].lowmem_reserve[j],
@@ -2370,7 +2398,8 @@ void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, uns
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
-			wmark_restore_zone(&pgdat->node_zones[zid], s, nid, zid, zones);
+			wmark_restore_zone(hm, &pgdat->node_zones[zid], s, nid, zid, zones,
+					   what & HM_WMARK_ZONE_MARKS);
 	}
 	pthread_mutex_unlock(&hm->wmark_lock);
 }

@@ -56,4 +56,31 @@ set -- $(pcp Movable)
 is "$4" "$(thresh "$now")" "memory33 online (init_per_zone_wmark_min()): the threshold from the $now managed pages of now"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
+
+# A restore from the state file shows the running machine's: a booted
+# machine's limits are the boot's (set before the init memory is freed:
+# qemu-512m's DMA32 high_max 5992), and after a write of the same
+# watermark_scale_factor, which the restore does not make again, the
+# write's (6117).  The file keeps the marks, not the limits: the engine
+# sets them up from the file's marks where those are not the restore's
+# own (check 15 fails without).  Not yet the same: a machine whose
+# managed pages moved since its last setup without one, as above.
+MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+# all_pcp: every zone's "ZONE batch high_min high_max threshold"
+all_pcp() {
+	awk '/^Node/ { z = $2 $4 } $1 == "batch:" { b = $2 } $1 == "high_min:" { l = $2 }
+		$1 == "high_max:" { h = $2 } $1 == "vm" && $3 == "threshold:" { print z, b, l, h, $4 }' \
+		"$MNT/proc/zoneinfo" | sort -u | tr '\n' ' '
+}
+stop_fs
+mount_fs "qemu-512m mounted afresh" "${MACHINE[@]}" --fresh
+run=$(all_pcp)
+kill9_fs
+mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
+is "$(all_pcp)" "$run" "a booted machine restored: the boot's limits and thresholds"
+echo 10 >"$MNT/proc/sys/vm/watermark_scale_factor"
+run=$(all_pcp)
+kill9_fs
+mount_fs "watermark_scale_factor 10 written again; kill -9, restart" "${MACHINE[@]}"
+is "$(all_pcp)" "$run" "... restored: the write's limits ($run)"
 done_testing
