@@ -83,4 +83,15 @@ run=$(all_pcp)
 kill9_fs
 mount_fs "watermark_scale_factor 10 written again; kill -9, restart" "${MACHINE[@]}"
 is "$(all_pcp)" "$run" "... restored: the write's limits ($run)"
+
+# HVO: a pool grown with hugetlb_optimize_vmemmap 1 frees the boot
+# memmap behind its pages (free_vmemmap_page_list(): free_bootmem_page(),
+# adjust_managed_page_count()), no setup either (check 17 fails without
+# the fix: DMA32 high_max 6117 -> 6167)
+before=$(all_pcp)
+dma32=$(managed DMA32)
+w "$MNT/proc/sys/vm/hugetlb_optimize_vmemmap" 1 >/dev/null && w "$MNT/proc/sys/vm/nr_hugepages" 100 >/dev/null
+tap_ok "$([ "$(managed DMA32)" -gt "$dma32" ]; echo $?)" \
+	"HVO on, 100 huge pages: DMA32's freed memmap managed ($dma32 -> $(managed DMA32))"
+is "$(all_pcp)" "$before" "... the pagesets' limits and thresholds as before"
 done_testing
