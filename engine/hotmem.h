@@ -1680,7 +1680,8 @@ void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES]);
  * and lowmem_reserve[] as they stand, saved (NULL: no memory) and stored
  * back exactly, nothing computed again: a failed write's undo.  @what:
  * HM_WMARK_MARKS (min_free_kbytes, the operator's, watermark_scale_factor
- * and _watermark[]: what their writes set), HM_WMARK_RESERVES (the
+ * and _watermark[] with watermark_boost: what their writes set),
+ * HM_WMARK_RESERVES (the
  * ratios and lowmem_reserve[]), or both.
  */
 struct hm_wmark_state;
@@ -1713,6 +1714,11 @@ struct hm_node_wmarks {
 	bool pgdat;
 	struct {
 		unsigned long watermark[3]; /* _watermark[]: min, low, high, no boost */
+		/*
+		 * watermark_boost: a write's setup zeroes it, so its undo
+		 * puts it back (reread42 R8: a hopeless node's stays)
+		 */
+		unsigned long boost;
 		unsigned long lowmem_reserve[HM_MAX_NR_ZONES]; /* zoneinfo's "protection:" */
 		/* the pagesets' batch, high_min, high_max zone_pcp_update() set with the marks */
 		long pcp[3];

@@ -2274,6 +2274,7 @@ static void read_node_wmarks(struct pglist_data *pgdat, struct hm_node_wmarks *n
 
 		pthread_mutex_lock(&z->lock);
 		memcpy(n->zone[zid].watermark, z->_watermark, sizeof(z->_watermark));
+		n->zone[zid].boost = z->watermark_boost;
 		pthread_mutex_unlock(&z->lock);
 		n->zone[zid].pcp[0] = __atomic_load_n(&z->pageset_batch, __ATOMIC_RELAXED);
 		n->zone[zid].pcp[1] = __atomic_load_n(&z->pageset_high_min, __ATOMIC_RELAXED);
@@ -2352,6 +2353,15 @@ static void wmark_restore_zone(struct hotmem *hm, struct zone *z, const struct h
 		pthread_mutex_lock(&z->lock);
 		moved = memcmp(z->_watermark, mark, sizeof(z->_watermark)) != 0;
 		memcpy(z->_watermark, mark, sizeof(z->_watermark));
+		/*
+		 * An undo: the boost the undone setup zeroed ("zone->
+		 * watermark_boost = 0;"), which a node kswapd gave up on kept
+		 * till then (reread42 R8).  A file's marks: the boost of now,
+		 * as a file keeps none (restore_zone_wmarks()).
+		 */
+		if (!file)
+			__atomic_store_n(&z->watermark_boost, s->node[nid].zone[zid].boost,
+					 __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&z->lock);
 		/* the pagesets' limits the marks' setup set with them (zone_pcp_update()) */
 		__atomic_store_n(&z->pageset_batch, s->node[nid].zone[zid].pcp[0], __ATOMIC_RELAXED);

@@ -2632,6 +2632,46 @@ static void test_min_free_kbytes_counts_the_standing_boost(void **state)
 }
 
 /*
+ * A watermark write undone (its state-file save failed: fusefs/state.c
+ * wmark_back(), hotmem_wmark_restore(HM_WMARK_MARKS)) on a node kswapd
+ * gave up on: the write's setup zeroed the standing boost, the undo puts
+ * it back with the marks -- the machine as it was (reread42 R8: the
+ * snapshot had no boost, 0 stayed; fails so before the fix).  A change's
+ * undo (the marks and reserves) likewise; a state file's marks
+ * (HM_WMARK_ZONE_MARKS) keep the boost of now, the file has none.
+ */
+static void test_wmark_undo_puts_the_boost_back(void **state)
+{
+	struct hotmem *hm = hopeless_boosted();
+	struct zone *z = &NODE_DATA(hm, 0)->node_zones[ZONE_DMA32];
+	const unsigned long min = z->_watermark[WMARK_MIN];
+	const unsigned long boost = z->watermark_boost;
+	struct hm_wmark_state *snap;
+
+	(void)state;
+	snap = hotmem_wmark_save(hm);
+	assert_non_null(snap);
+	assert_int_equal(hotmem_set_min_free_kbytes(hm, hotmem_min_free_kbytes(hm) * 2), 0);
+	assert_int_equal(z->watermark_boost, 0);
+	hotmem_wmark_restore(hm, snap, HM_WMARK_MARKS);
+	assert_int_equal(z->watermark_boost, boost);
+	assert_int_equal(z->_watermark[WMARK_MIN], min);
+	assert_int_equal(zone_min_mark(z, ZONE_DMA32), min + boost);
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 20), 0);
+	assert_int_equal(z->watermark_boost, 0);
+	hotmem_wmark_restore(hm, snap, HM_WMARK_MARKS | HM_WMARK_ZONE_RESERVES);
+	assert_int_equal(z->watermark_boost, boost);
+	/* a file's marks: the boost as it stands */
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 20), 0);
+	hotmem_wmark_restore(hm, snap, HM_WMARK_ZONE_MARKS);
+	assert_int_equal(z->watermark_boost, 0);
+	assert_int_equal(z->_watermark[WMARK_MIN], min);
+	hotmem_wmark_free(snap);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * vm.watermark_boost_factor (6.12 boost_watermark(), its handler
  * proc_dointvec_minmax() from 0): 0 disables the boost -- steals raise
  * nothing and wake no kswapd --, 10000 caps it at the high mark where
@@ -2992,6 +3032,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_claims_a_half_free_pageblock),
 		cmocka_unit_test(test_fallback_steal_boosts_until_kswapd_gives_up),
 		cmocka_unit_test(test_min_free_kbytes_counts_the_standing_boost),
+		cmocka_unit_test(test_wmark_undo_puts_the_boost_back),
 		cmocka_unit_test(test_boosts_of_one_operation_add_up),
 		cmocka_unit_test(test_steal_at_the_cap_wakes_kswapd),
 		cmocka_unit_test(test_reader_runs_no_kswapd_of_another_operation),
