@@ -3588,43 +3588,101 @@ static void kmem_log_trim(struct hmfs_ctx *ctx)
 #define QEMU_GEN_ANY UINT64_MAX
 
 /*
- * @rec's journal line "CRC32 JSON\n" in *@line (*@len bytes) with the
- * next seq, journal_lock held on success.  A record journaled without
- * change_lock meanwhile (hmfs_state_append_qemu(),
- * hmfs_state_set_param()) takes that seq: the line is made again.  With
- * @gen (not QEMU_GEN_ANY: side_gen() before the caller read the machine)
- * such a record, or a lock-free parameter's try, refuses it, -EAGAIN:
- * the caller's "devices" or "params" were read before it, and would take
- * it back again at a replay (append_set()).
+ * The record's JSON after its "seq": ,"@key":@val (none without @key)
+ * and ,"kmem":@kmem (none without @kmem), then its closing brace, as
+ * json-c prints an object of those keys in that order
+ * (JSON_C_TO_STRING_PLAIN).  Each printed once: "kmem"'s own length is
+ * read off its text, where a record object of them printed "kmem" twice
+ * (perf42: 26K of an online's 409K instructions), in *@kmem_len.  @val
+ * is printed inside an object of its own, never by itself: json-c keeps
+ * an object's own text in it, and @val may be a value other threads
+ * read (a saved machine's).  NULL: no memory.
  */
-static int journal_line_locked(struct hmfs_ctx *ctx, json_object *rec, uint64_t gen, char **line,
+static char *record_tail(const char *key, json_object *val, json_object *kmem, size_t *kmem_len)
+{
+	json_object *kv = key ? json_object_new_object() : NULL;
+	const char *m = kmem ? json_object_to_json_string_ext(kmem, JSON_C_TO_STRING_PLAIN) : "";
+	const char *t = "{}";
+	char *tail = NULL;
+	size_t tl;
+
+	if (kv && !json_object_object_add(kv, key, json_object_get(val)))
+		t = json_object_to_json_string_ext(kv, JSON_C_TO_STRING_PLAIN);
+	*kmem_len = m ? strlen(m) : 0;
+	/* {"key":val} less its braces */
+	tl = t ? strlen(t) : 0;
+	if ((!key || (kv && tl > 2)) && m &&
+	    asprintf(&tail, "%s%.*s%s%s}", key ? "," : "", (int)(tl - 2), t + 1,
+		     kmem ? ",\"kmem\":" : "", m) < 0)
+		tail = NULL;
+	json_object_put(kv);
+	return tail;
+}
+
+/*
+ * The journal line "CRC32 JSON\n" of a record whose JSON is
+ * {"seq":@seq then @tail (record_tail()), in *@line (*@len bytes)
+ */
+static int journal_line_of(uint64_t seq, const char *tail, char **line, size_t *len)
+{
+	char head[32];
+	int hl = snprintf(head, sizeof(head), "{\"seq\":%llu", (unsigned long long)seq);
+	size_t tl = strlen(tail), jl = (size_t)hl + tl;
+	char *l = malloc(jl + 11); /* "%08x " and "\n" */
+
+	if (!l)
+		return -ENOMEM;
+	memcpy(l + 9, head, (size_t)hl);
+	memcpy(l + 9 + hl, tail, tl);
+	snprintf(head, sizeof(head), "%08x ", hmfs_crc32(l + 9, jl));
+	memcpy(l, head, 9);
+	l[9 + jl] = '\n';
+	l[10 + jl] = '\0';
+	*line = l;
+	*len = jl + 10;
+	return 0;
+}
+
+/*
+ * The journal line of the record {"seq" and @tail (record_tail(); freed
+ * here) in *@line (*@len bytes) with the next seq,
+ * journal_lock held on success.  A record journaled without change_lock
+ * meanwhile (hmfs_state_append_qemu(), hmfs_state_set_param()) takes
+ * that seq: the line is made again.  With @gen (not QEMU_GEN_ANY:
+ * side_gen() before the caller read the machine) such a record, or a
+ * lock-free parameter's try, refuses it, -EAGAIN: the caller's "devices"
+ * or "params" were read before it, and would take it back again at a
+ * replay (append_set()).
+ */
+static int journal_line_locked(struct hmfs_ctx *ctx, char *tail, uint64_t gen, char **line,
 			       size_t *len)
 {
 	uint64_t seq;
+	int ret = -ENOMEM;
 
+	if (!tail)
+		return -ENOMEM;
 	pthread_mutex_lock(&ctx->journal_lock);
 	for (;;) {
-		const char *text;
-
 		if (gen != QEMU_GEN_ANY && gen != side_gen(ctx)) {
-			pthread_mutex_unlock(&ctx->journal_lock);
-			return -EAGAIN;
+			ret = -EAGAIN;
+			break;
 		}
 		seq = ctx->journal_seq + 1;
 		pthread_mutex_unlock(&ctx->journal_lock);
-		/* "seq" is the record's first key: replaced in place */
-		json_object_object_add(rec, "seq", json_object_new_uint64(seq));
-		text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN);
-		*len = strlen(text) + 10; /* "%08x " and "\n" */
-		*line = malloc(*len + 1);
-		if (!*line)
-			return -ENOMEM;
-		snprintf(*line, *len + 1, "%08x %s\n", hmfs_crc32(text, strlen(text)), text);
+		if (journal_line_of(seq, tail, line, len))
+			goto out; /* -ENOMEM, journal_lock not held */
 		pthread_mutex_lock(&ctx->journal_lock);
-		if (ctx->journal_seq + 1 == seq && (gen == QEMU_GEN_ANY || gen == side_gen(ctx)))
-			return 0;
+		if (ctx->journal_seq + 1 == seq && (gen == QEMU_GEN_ANY || gen == side_gen(ctx))) {
+			ret = 0;
+			goto out; /* journal_lock held */
+		}
 		free(*line);
 	}
+	pthread_mutex_unlock(&ctx->journal_lock);
+out:
+	free(tail);
+	return ret;
 }
 
 /*
@@ -3682,7 +3740,7 @@ static void count_record(struct hmfs_ctx *ctx)
 static int append_record_gen(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
 			     json_object *val, uint64_t gen)
 {
-	json_object *rec, *kmem;
+	json_object *kmem;
 	unsigned long kmem_end;
 	size_t kmem_len, len;
 	char *line;
@@ -3692,16 +3750,8 @@ static int append_record_gen(struct hmfs_ctx *ctx, struct hmfs_save *sv, const c
 	ret = kmem_delta(ctx, &kmem, &kmem_end);
 	if (ret || (!key && !kmem))
 		return ret;
-	rec = json_object_new_object();
-	json_object_object_add(rec, "seq", NULL); /* first: journal_line_locked() */
-	if (key)
-		json_object_object_add(rec, key, json_object_get(val));
-	if (kmem)
-		json_object_object_add(rec, "kmem", kmem);
-	/* its "kmem" value's text (json-c keeps rec's; this one is kmem's own) */
-	kmem_len = kmem ? strlen(json_object_to_json_string_ext(kmem, JSON_C_TO_STRING_PLAIN)) : 0;
-	ret = journal_line_locked(ctx, rec, gen, &line, &len);
-	json_object_put(rec);
+	ret = journal_line_locked(ctx, record_tail(key, val, kmem, &kmem_len), gen, &line, &len);
+	json_object_put(kmem);
 	if (ret)
 		return ret;
 	sv->kmem_from = ctx->kmem_sent;
@@ -3791,7 +3841,6 @@ out:
 int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const char *key,
 			   json_object *val)
 {
-	json_object *rec;
 	bool was_kept;
 	size_t len;
 	char *line;
@@ -3801,11 +3850,7 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 	sv->kmem_from = ULONG_MAX; /* carries none (rollback(), kmem_log_trim()) */
 	if (!sv->active)
 		return 0;
-	rec = json_object_new_object();
-	json_object_object_add(rec, "seq", NULL);
-	json_object_object_add(rec, key, json_object_get(val));
-	ret = journal_line_locked(ctx, rec, QEMU_GEN_ANY, &line, &len);
-	json_object_put(rec);
+	ret = journal_line_locked(ctx, record_tail(key, val, NULL, &len), QEMU_GEN_ANY, &line, &len);
 	if (ret)
 		return ret;
 	ctx->qemu_gen++; /* before the record: a "devices" read before it is not written after */
@@ -3909,27 +3954,24 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 			     const struct hmfs_param_value *v, char **line, size_t *len,
 			     json_object **res)
 {
-	json_object *rec = json_object_new_object(), *o = json_object_new_object();
+	json_object *o = json_object_new_object();
 	json_object *val = param_json(p, v);
 	int ret;
 
 	*res = param_is_ratio(p) ? reserves_for_json(ctx, v->ratio) : NULL;
 	/* json-c asserts on a NULL object: out of memory, nothing written, the value as it was */
-	if (!rec || !o || !val || (param_is_ratio(p) && !*res)) {
-		json_object_put(rec);
+	if (!o || !val || (param_is_ratio(p) && !*res)) {
 		json_object_put(o);
 		json_object_put(val);
 		json_object_put(*res);
 		*res = NULL;
 		return -ENOMEM;
 	}
-	json_object_object_add(rec, "seq", NULL); /* first: journal_line_locked() */
 	json_object_object_add(o, p->key, val);
 	if (*res)
 		json_object_object_add(o, "lowmem-reserve", json_object_get(*res));
-	json_object_object_add(rec, "param", o);
-	ret = journal_line_locked(ctx, rec, QEMU_GEN_ANY, line, len);
-	json_object_put(rec);
+	ret = journal_line_locked(ctx, record_tail("param", o, NULL, len), QEMU_GEN_ANY, line, len);
+	json_object_put(o);
 	if (!ret && ctx->journal_failing) {
 		pthread_mutex_unlock(&ctx->journal_lock);
 		free(*line);
@@ -4497,11 +4539,15 @@ static bool key_as_before(json_object *now, const struct hmfs_save *sv, const ch
 	return same_json(json_object_object_get(now, key), json_object_object_get(sv->pre, key));
 }
 
-/* the HugeTLB pool as @sv's pre has it (a one-block change) */
+/*
+ * The HugeTLB pool as @sv's pre has it (a one-block change): both
+ * hugetlb_json()'s (part_pre()), keys in one order, ints of one type
+ * each, compared as values, not printed (perf42, as params_as_before())
+ */
 static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *now = hugetlb_json(ctx);
-	bool same = same_json(now, json_object_object_get(sv->pre, "hugetlb"));
+	bool same = json_object_equal(now, json_object_object_get(sv->pre, "hugetlb"));
 
 	json_object_put(now);
 	return same;
@@ -4653,7 +4699,8 @@ static int append_run(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 			return ret;
 		}
 	}
-	if (!same_json(run, pre_run(sv))) {
+	/* both hmfs_block_run_json()'s: compared as values, as pool_as_before() */
+	if (!json_object_equal(run, pre_run(sv))) {
 		ret = append_record(ctx, sv, "run", run);
 		if (!ret)
 			blocks_stale(ctx, 1u << KEY_BLOCKS);
