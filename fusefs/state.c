@@ -105,8 +105,11 @@ static json_object *lowmem_reserve_ratio_json(struct hmfs_ctx *ctx)
 /*
  * Each of the @nr nodes' zones' _watermark[] in @n (@reserves false:
  * [min, low, high], no boost) or lowmem_reserve[] (true: /proc/zoneinfo's
- * "protection:", HM_MAX_NR_ZONES of them), one array a node, null for a
- * node without a pgdat; NULL: no memory
+ * "protection:", HM_MAX_NR_ZONES of them), one array a node; NULL: no
+ * memory.  Every possible node has its pgdat from boot on, as 6.12's
+ * free_area_init() gives each one (for_each_node()), the engine's
+ * alloc_node_data() too, and none is ever freed while the machine runs:
+ * no null node is written (a file's null node is read: zone_wmarks_ok())
  */
 static json_object *zone_wmarks_json(const struct hm_node_wmarks *n, int nr, bool reserves)
 {
@@ -115,7 +118,7 @@ static json_object *zone_wmarks_json(const struct hm_node_wmarks *n, int nr, boo
 	for (int nid = 0; a && nid < nr; nid++) {
 		json_object *node = NULL;
 
-		for (int zid = 0; n[nid].pgdat && zid < HM_MAX_NR_ZONES; zid++) {
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
 			const unsigned long *v = reserves ? n[nid].zone[zid].lowmem_reserve :
 							    n[nid].zone[zid].watermark;
 			const int len = reserves ? HM_MAX_NR_ZONES : 3;
@@ -499,7 +502,7 @@ static bool zone_wmarks_node_ok(json_object *v, size_t n)
 	return true;
 }
 
-/* @v as zone_wmarks_json() writes it: a node each, null or its zones */
+/* @v as zone_wmarks_json() writes it, a node each, its zones; a null node: none kept */
 static bool zone_wmarks_ok(json_object *v, bool reserves)
 {
 	if (!json_object_is_type(v, json_type_array) ||
@@ -5678,7 +5681,7 @@ static void zone_wmarks_put(struct hm_wmark_state *w, json_object *marks, json_o
 		zone_wmark_values(m, wm, 3);
 	if (r)
 		zone_wmark_values(r, rv, HM_MAX_NR_ZONES);
-	/* a node without a pgdat now (or then: null) keeps the restore's own */
+	/* a null node (no file written one) keeps the restore's own */
 	(void)hotmem_wmark_state_set_zone(w, nid, zid, m ? wm : NULL, r ? rv : NULL);
 }
 
