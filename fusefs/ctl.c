@@ -1732,9 +1732,15 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 			 block, state, sig.why);
 		return ret;
 	}
-	if (ret == -EINTR && sig.why) {
+	/* an offline interrupted: say where to look, as its EBUSY does (user42 U3) */
+	if (ret == -EINTR && sig.why && ch.value == HM_MMOP_OFFLINE) {
 		snprintf(r->err, ERRLEN,
-			 "memory%lld: %s interrupted (%s): pages still in use, the block left as it was",
+			 "memory%lld: %s interrupted (%s): pages still in use, the block left as it was; `hotmemctl explain %lld` sums up what is in the way by owner",
+			 block, state, sig.why, block);
+		return ret;
+	}
+	if (ret == -EINTR && sig.why) {
+		snprintf(r->err, ERRLEN, "memory%lld: %s interrupted (%s): the block left as it was",
 			 block, state, sig.why);
 		return ret;
 	}

@@ -35,6 +35,8 @@ rc=$?
 is "$rc" 1 "offline 32 timeout=300: refused by its timeout (124, 30 s: it looped on)"
 grep -q "memory32: offline interrupted (the timeout ran out)" "$TMP/err"
 tap_ok $? "... saying so: $(cat "$TMP/err")"
+grep -q '`hotmemctl explain 32`' "$TMP/err"
+tap_ok $? "... and where to look, as its EBUSY does: hotmemctl explain 32"
 ctl dmesg | grep -q "failed due to signal backoff"
 tap_ok $? "... the kernel's log: failed due to signal backoff"
 left_as_it_was "timeout="
