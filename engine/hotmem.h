@@ -1640,6 +1640,12 @@ int hotmem_zone_pagetype_info(struct hotmem *hm, int nid, int zid, struct hm_pag
 /* vm.min_free_kbytes: what the watermarks were last set from */
 unsigned long hotmem_min_free_kbytes(struct hotmem *hm);
 /*
+ * 6.12 totalreserve_pages: the zones' high marks (boost included) and
+ * largest lowmem_reserve[], as the last setup of the marks or the
+ * reserves summed them (global_dirtyable_memory() subtracts it)
+ */
+unsigned long hotmem_totalreserve_pages(struct hotmem *hm);
+/*
  * The watermark sysctls, writable as in 6.12 (mm/page_alloc.c
  * page_alloc_sysctl_table): each write sets the watermarks or the
  * reserves again at once, as the online path does.
@@ -1723,6 +1729,8 @@ struct hm_node_wmarks {
 		/* the pagesets' batch, high_min, high_max zone_pcp_update() set with the marks */
 		long pcp[3];
 	} zone[HM_MAX_NR_ZONES];
+	/* pgdat->totalreserve_pages the last setup set from them (an undo's) */
+	unsigned long totalreserve_pages;
 };
 /*
  * The first @nr possible nodes' marks and reserves as they stand, into

@@ -414,6 +414,12 @@ struct pglist_data {
 	 */
 	bool kswapd_woken;
 	int kswapd_highest_zoneidx;
+	/*
+	 * 6.12 pgdat->totalreserve_pages: calculate_totalreserve_pages()'s
+	 * share of this node, set at a setup of the marks or the reserves
+	 * only (wmark_lock held), read lock-free
+	 */
+	unsigned long totalreserve_pages;
 };
 
 /* ------------------------------------------------------------------ */
@@ -989,6 +995,12 @@ struct hotmem {
 	atomic_ulong vm_events[HM_NR_VM_EVENTS];
 	/* vm.min_free_kbytes: init_per_zone_wmark_min()'s or the operator's (lock-free reads) */
 	atomic_ulong min_free_kbytes;
+	/*
+	 * 6.12 totalreserve_pages (mm/page_alloc.c): what the last setup of
+	 * the marks or the reserves left (calculate_totalreserve_pages(),
+	 * wmark_lock held), read lock-free by the dirty limits
+	 */
+	atomic_ulong totalreserve_pages;
 	/*
 	 * The watermark sysctls (6.12 mm/page_alloc.c), under wmark_lock:
 	 * setup_per_zone_wmarks()'s static spinlock, which a sysctl write and

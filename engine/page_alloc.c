@@ -1283,6 +1283,48 @@ static void pgdat_lowmem_reserve(struct pglist_data *pgdat, const int *ratio,
 	}
 }
 
+/*
+ * 6.12 calculate_totalreserve_pages(): of each online node's zones the
+ * largest lowmem_reserve[] from its own zone up plus high_wmark_pages()
+ * (the boost standing then included), at most its managed pages; per
+ * node and summed, kept until the next setup of the marks
+ * (__setup_per_zone_wmarks()) or the reserves
+ * (setup_per_zone_lowmem_reserve()), its two callers -- a managed count
+ * or a boost moved in between is not in it (reread42 R7: hotmemfs summed
+ * it at each read, the boost left out).  The tracepoint 6.15 added here
+ * is not modelled.  wmark_lock held.
+ */
+static void calculate_totalreserve_pages(struct hotmem *hm)
+{
+	unsigned long reserve_pages = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		unsigned long node_pages = 0;
+
+		if (!pgdat->online)
+			continue;
+		for (int i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *z = &pgdat->node_zones[i];
+			unsigned long reserve = 0;
+
+			for (int j = i; j < MAX_NR_ZONES; j++)
+				reserve = max(reserve, zone_lowmem_reserve(z, j));
+			/* "we treat the high watermark as reserved pages." */
+			reserve += wmark_pages(z, WMARK_HIGH);
+			node_pages += min(reserve, zone_managed_pages(z));
+		}
+		__atomic_store_n(&pgdat->totalreserve_pages, node_pages, __ATOMIC_RELAXED);
+		reserve_pages += node_pages;
+	}
+	atomic_store(&hm->totalreserve_pages, reserve_pages);
+}
+
+unsigned long hotmem_totalreserve_pages(struct hotmem *hm)
+{
+	return atomic_load(&hm->totalreserve_pages);
+}
+
 /* 6.12 setup_per_zone_lowmem_reserve(), every node's: wmark_lock held (the ratios) */
 static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
 {
@@ -1296,6 +1338,8 @@ static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
 				__atomic_store_n(&pgdat->node_zones[i].lowmem_reserve[j], res[i][j],
 						 __ATOMIC_RELAXED);
 	}
+	/* "update totalreserve_pages" */
+	calculate_totalreserve_pages(hm);
 }
 
 /*
@@ -2085,6 +2129,8 @@ static void __setup_per_zone_wmarks(struct hotmem *hm)
 				 (long)z->_watermark[WMARK_MIN], 0);
 		}
 	}
+	/* "update totalreserve_pages" */
+	calculate_totalreserve_pages(hm);
 }
 
 /*
@@ -2256,6 +2302,10 @@ struct hm_wmark_state {
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	bool wmarks_boot;
+	/* the last setup's totalreserve_pages (the nodes': node[]) */
+	unsigned long totalreserve_pages;
+	/* a zone's marks or reserves set since the save (a state file's) */
+	bool edited;
 	/*
 	 * hm->nr_possible_nodes of them, allocated with the snapshot: every
 	 * change's undo takes one (state41: HM_MAX_NUMNODES were 20 KB
@@ -2282,6 +2332,7 @@ static void read_node_wmarks(struct pglist_data *pgdat, struct hm_node_wmarks *n
 		for (int j = 0; j < MAX_NR_ZONES; j++)
 			n->zone[zid].lowmem_reserve[j] = zone_lowmem_reserve(z, j);
 	}
+	n->totalreserve_pages = __atomic_load_n(&pgdat->totalreserve_pages, __ATOMIC_RELAXED);
 }
 
 /* the first @nr nodes' into @n (no more than the possible ones): how many; wmark_lock held */
@@ -2307,6 +2358,7 @@ struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
 	s->watermark_scale_factor = hm->watermark_scale_factor;
 	s->wmarks_boot = hm->wmarks_boot;
 	memcpy(s->lowmem_reserve_ratio, hm->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio));
+	s->totalreserve_pages = atomic_load(&hm->totalreserve_pages);
 	s->nr_nodes = read_wmarks(hm, s->node, nr);
 	pthread_mutex_unlock(&hm->wmark_lock);
 	return s;
@@ -2375,6 +2427,43 @@ static void wmark_restore_zone(struct hotmem *hm, struct zone *z, const struct h
 				 __ATOMIC_RELAXED);
 }
 
+/* every zone's marks and reserves @s's, as they stand now: wmark_lock held */
+static bool wmark_state_is_now(struct hotmem *hm, const struct hm_wmark_state *s)
+{
+	for (int nid = 0; nid < hm->nr_possible_nodes && nid < s->nr_nodes; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];
+
+			if (memcmp(z->_watermark, s->node[nid].zone[zid].watermark,
+				   sizeof(z->_watermark)))
+				return false;
+			for (int j = 0; j < MAX_NR_ZONES; j++)
+				if (zone_lowmem_reserve(z, j) != s->node[nid].zone[zid].lowmem_reserve[j])
+					return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * totalreserve_pages after a restore: the snapshot's where the zones'
+ * marks and reserves are all its own again (an undo: as the setup of
+ * then summed them, its boost and managed pages), else as a setup
+ * would sum them now (a state file's marks, or the part a writer since
+ * set up kept); wmark_lock held
+ */
+static void wmark_restore_totalreserve(struct hotmem *hm, const struct hm_wmark_state *s)
+{
+	if (s->edited || !wmark_state_is_now(hm, s)) {
+		calculate_totalreserve_pages(hm);
+		return;
+	}
+	for (int nid = 0; nid < hm->nr_possible_nodes && nid < s->nr_nodes; nid++)
+		__atomic_store_n(&NODE_DATA(hm, nid)->totalreserve_pages,
+				 s->node[nid].totalreserve_pages, __ATOMIC_RELAXED);
+	atomic_store(&hm->totalreserve_pages, s->totalreserve_pages);
+}
+
 /*
  * Only the part @what names: a write of min_free_kbytes or
  * watermark_scale_factor sets the marks alone, one of
@@ -2411,6 +2500,8 @@ void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, uns
 			wmark_restore_zone(hm, &pgdat->node_zones[zid], s, nid, zid, zones,
 					   what & HM_WMARK_ZONE_MARKS);
 	}
+	if (zones)
+		wmark_restore_totalreserve(hm, s);
 	pthread_mutex_unlock(&hm->wmark_lock);
 }
 
@@ -2436,6 +2527,13 @@ int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
 {
 	if (!wmark_state_has(s, nid, zid))
 		return -ENOENT;
+	/* other marks or reserves: the snapshot's totalreserve_pages not theirs */
+	if (wmark && memcmp(s->node[nid].zone[zid].watermark, wmark,
+			    sizeof(s->node[nid].zone[zid].watermark)))
+		s->edited = true;
+	if (reserve && memcmp(s->node[nid].zone[zid].lowmem_reserve, reserve,
+			      sizeof(s->node[nid].zone[zid].lowmem_reserve)))
+		s->edited = true;
 	if (wmark)
 		memcpy(s->node[nid].zone[zid].watermark, wmark, sizeof(s->node[nid].zone[zid].watermark));
 	if (reserve)

@@ -644,29 +644,6 @@ static void show_zoneinfo(struct hmfs_ctx *ctx, struct hmfs_out *o)
 	free(zn);
 }
 
-/*
- * calculate_totalreserve_pages() (mm/page_alloc.c, 6.12-6.18): of each
- * zone its largest lowmem_reserve[] of the zones from its own up, plus
- * its high watermark, at most its managed pages.
- */
-static unsigned long node_totalreserve(const struct zoneinfo_node *zn)
-{
-	unsigned long total = 0;
-
-	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
-		unsigned long max = 0;
-
-		if (!zn->have[zid])
-			continue;
-		for (int j = zid; j < HM_MAX_NR_ZONES; j++)
-			if (lowmem_reserve(zn, zid, j) > max)
-				max = lowmem_reserve(zn, zid, j);
-		max += zn->zi[zid].wmark_high;
-		total += max < zn->zi[zid].managed ? max : zn->zi[zid].managed;
-	}
-	return total;
-}
-
 /* proc_dointvec() reading an int vector (6.12): tab-separated, a newline after the last */
 static void show_lowmem_reserve_ratio(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
@@ -687,7 +664,7 @@ static void show_lowmem_reserve_ratio(struct hmfs_ctx *ctx, struct hmfs_out *o)
 static void show_vmstat(struct hmfs_ctx *ctx, struct hmfs_out *o)
 {
 	struct zoneinfo_node *zn = calloc(1, sizeof(*zn));
-	unsigned long v[VM_NR_SRC] = { 0 }, reserve = 0;
+	unsigned long v[VM_NR_SRC] = { 0 };
 
 	if (!zn)
 		return;
@@ -698,12 +675,16 @@ static void show_vmstat(struct hmfs_ctx *ctx, struct hmfs_out *o)
 			continue;
 		zoneinfo_node_get(ctx, nid, zn);
 		node_vm_counters(zn, ni.hugepages_total, v);
-		reserve += node_totalreserve(zn);
 	}
 	free(zn);
 	for (size_t i = 0; i < sizeof(node_vmstat_items) / sizeof(node_vmstat_items[0]); i++)
 		emit(o, "%s %lu\n", node_vmstat_items[i].name, v[node_vmstat_items[i].src]);
-	hmfs_vmstat_global(ctx->hm, v[VM_FREE], reserve, o);
+	/*
+	 * totalreserve_pages as 6.12's last setup of the marks or the
+	 * reserves summed them, boost included: not the marks and managed
+	 * pages of now (reread42 R7)
+	 */
+	hmfs_vmstat_global(ctx->hm, v[VM_FREE], hotmem_totalreserve_pages(ctx->hm), o);
 }
 
 /* mm/vmstat.c frag_show_print(): each populated zone's free blocks per order */

@@ -2672,6 +2672,66 @@ static void test_wmark_undo_puts_the_boost_back(void **state)
 }
 
 /*
+ * 6.12 calculate_totalreserve_pages() over the online nodes as they
+ * stand: each zone's largest lowmem_reserve[] from its own up plus its
+ * high mark (the boost on it when @boost), at most its managed pages
+ */
+static unsigned long totalreserve_of(struct hotmem *hm, bool boost)
+{
+	unsigned long total = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+
+		for (int i = 0; pgdat->online && i < MAX_NR_ZONES; i++) {
+			struct zone *z = &pgdat->node_zones[i];
+			unsigned long r = 0;
+
+			for (int j = i; j < MAX_NR_ZONES; j++)
+				if (zone_lowmem_reserve(z, j) > r)
+					r = zone_lowmem_reserve(z, j);
+			r += z->_watermark[WMARK_HIGH] + (boost ? z->watermark_boost : 0);
+			total += r < zone_managed_pages(z) ? r : zone_managed_pages(z);
+		}
+	}
+	return total;
+}
+
+/*
+ * totalreserve_pages is summed at a setup of the marks or the reserves
+ * and kept (reread42 R7; tests/fusefs/458 shows /proc/vmstat): a boost
+ * raised since is not in it, a lowmem_reserve_ratio write's setup counts
+ * the boost standing, a watermark write's zeroes it first; a failed
+ * write's undo puts the sum of before back with the boost.
+ */
+static void test_totalreserve_kept_from_setup_to_setup(void **state)
+{
+	struct hotmem *hm = hopeless_boosted();
+	int ratio[HM_MAX_NR_ZONES];
+	struct hm_wmark_state *snap;
+	unsigned long boosted;
+
+	(void)state;
+	/* movable_blocks_full()'s watermark_scale_factor write: no boost then */
+	assert_int_equal(hotmem_totalreserve_pages(hm), totalreserve_of(hm, false));
+	hotmem_lowmem_reserve_ratio(hm, ratio);
+	hotmem_set_lowmem_reserve_ratio(hm, ratio, HM_MAX_NR_ZONES);
+	boosted = totalreserve_of(hm, true);
+	assert_int_equal(hotmem_totalreserve_pages(hm), boosted);
+	assert_int_equal(NODE_DATA(hm, 0)->totalreserve_pages, boosted);
+	assert_true(boosted > totalreserve_of(hm, false));
+	snap = hotmem_wmark_save(hm);
+	assert_non_null(snap);
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 20), 0);
+	assert_int_equal(hotmem_totalreserve_pages(hm), totalreserve_of(hm, false));
+	hotmem_wmark_restore(hm, snap, HM_WMARK_MARKS);
+	assert_int_equal(hotmem_totalreserve_pages(hm), boosted);
+	assert_int_equal(NODE_DATA(hm, 0)->totalreserve_pages, boosted);
+	hotmem_wmark_free(snap);
+	hotmem_destroy(hm);
+}
+
+/*
  * vm.watermark_boost_factor (6.12 boost_watermark(), its handler
  * proc_dointvec_minmax() from 0): 0 disables the boost -- steals raise
  * nothing and wake no kswapd --, 10000 caps it at the high mark where
@@ -3033,6 +3093,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_steal_boosts_until_kswapd_gives_up),
 		cmocka_unit_test(test_min_free_kbytes_counts_the_standing_boost),
 		cmocka_unit_test(test_wmark_undo_puts_the_boost_back),
+		cmocka_unit_test(test_totalreserve_kept_from_setup_to_setup),
 		cmocka_unit_test(test_boosts_of_one_operation_add_up),
 		cmocka_unit_test(test_steal_at_the_cap_wakes_kswapd),
 		cmocka_unit_test(test_reader_runs_no_kswapd_of_another_operation),
