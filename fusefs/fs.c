@@ -1441,6 +1441,19 @@ void hmfs_open_files_free(struct hmfs_ctx *ctx)
 		close_file(ctx, ctx->opened);
 }
 
+/*
+ * kernfs_generic_poll() is kernfs's alone.  The others answer
+ * DEFAULT_POLLMASK: a procfs file (proc_reg_poll() without a poll op),
+ * a sysctl (proc_sys_poll() without table->poll), and a debugfs
+ * simple_attr -- notifier-error-inject's error files: 6.12
+ * __full_proxy_fops_init() gives the proxy no ->poll when the
+ * attribute's fops have none, and vfs_poll() answers the default.
+ */
+static bool kernfs_polls(enum hmfs_attr a)
+{
+	return !hmfs_attr_is_seq(a) && a != A_INJ_GOING_ONLINE && a != A_INJ_GOING_OFFLINE;
+}
+
 /* kernfs_generic_poll(): changed since our last read => PRI|ERR */
 static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 		      struct fuse_pollhandle *ph)
@@ -1454,8 +1467,7 @@ static void hmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 	if (hmfs_went(ctx, &of->node, of->gen))
 		revents |= POLLERR | POLLPRI;
 	pthread_mutex_lock(&ctx->poll_lock);
-	/* proc_reg_poll(): a procfs seq_file has no poll op, DEFAULT_POLLMASK */
-	if (!hmfs_attr_is_seq(of->node.attr) && of->event != hmfs_evtab_get_locked(ctx, of->ino))
+	if (kernfs_polls(of->node.attr) && of->event != hmfs_evtab_get_locked(ctx, of->ino))
 		revents |= POLLERR | POLLPRI;
 	if (ph) {
 		if (of->ph)
