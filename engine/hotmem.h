@@ -1711,13 +1711,6 @@ void hotmem_wmark_free(struct hm_wmark_state *s);
 int hotmem_wmark_state_nodes(const struct hm_wmark_state *s);
 /* one possible node's zones' marks and reserves */
 struct hm_node_wmarks {
-	/*
-	 * always true: every possible node has its pgdat from boot on
-	 * (alloc_node_data(), as 6.12's free_area_init() for_each_node()),
-	 * never freed while the machine runs.  Kept while fusefs/state.c
-	 * still reads it.
-	 */
-	bool pgdat;
 	struct {
 		unsigned long watermark[3]; /* _watermark[]: min, low, high, no boost */
 		/*

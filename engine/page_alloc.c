@@ -2318,7 +2318,6 @@ struct hm_wmark_state {
 /* @pgdat's zones' marks and reserves as they stand into @n; wmark_lock held */
 static void read_node_wmarks(struct pglist_data *pgdat, struct hm_node_wmarks *n)
 {
-	n->pgdat = true; /* every possible node's, from boot (alloc_node_data()) */
 	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 		struct zone *z = &pgdat->node_zones[zid];
 

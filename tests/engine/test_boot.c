@@ -649,12 +649,13 @@ static void test_node_wmarks_as_the_zones_have_them(void **state)
 		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
 			struct hm_zone_info zi;
 
-			assert_true(n[nid].pgdat);
-
 			assert_int_equal(hotmem_zone_info(hm, nid, zid, &zi), 0);
 			assert_int_equal(n[nid].zone[zid].watermark[0], zi.wmark_min);
 			assert_int_equal(n[nid].zone[zid].watermark[1], zi.wmark_low);
 			assert_int_equal(n[nid].zone[zid].watermark[2], zi.wmark_high);
+			assert_int_equal(n[nid].zone[zid].pcp[0], zi.pcp_batch);
+			assert_int_equal(n[nid].zone[zid].pcp[1], zi.pcp_high_min);
+			assert_int_equal(n[nid].zone[zid].pcp[2], zi.pcp_high_max);
 			assert_memory_equal(n[nid].zone[zid].lowmem_reserve, zi.lowmem_reserve,
 					    sizeof(zi.lowmem_reserve));
 		}
