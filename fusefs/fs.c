@@ -836,11 +836,6 @@ void hmfs_read_answer(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static uint64_t serving_unique(const struct hmfs_ctx *ctx);
 
-/*
- * A block's online at a show() (a read at 0) while a change holds the
- * block's device_lock: answered at the change's end (devlock.c), as
- * 6.12's online_show() sleeps in device_lock(); every other read now
- */
 /* proc/kpageflags, kpagecount: entries at any offset, no text rendered at 0 (kpage.c) */
 static void kpage_read_answer(fuse_req_t req, enum hmfs_attr a, size_t size, off_t off)
 {
@@ -874,6 +869,11 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_buf(req, NULL, 0);
 		return;
 	}
+	/*
+	 * A block's online at a show() (a read at 0) while a change holds the
+	 * block's device_lock: answered at the change's end (devlock.c), as
+	 * 6.12's online_show() sleeps in device_lock(); every other read now
+	 */
 	if (of->node.attr == A_B_ONLINE && off == 0 &&
 	    hmfs_devlock_defer(ctx, of->node.id, req, ino, size, off, fi, serving_unique(ctx)))
 		return;
