@@ -389,7 +389,7 @@ static void profile_huge_64t(struct hotmem_config *cfg)
 	X("qemu-512m", profile_qemu_512m,                                                          \
 	  "the QEMU guest of tests/kernel/: -m 512M,maxmem=4G, DIMMs from 4 GiB, memory_failure, " \
 	  "crash_hotplug and pm_advanced_debug as its Debian 6.12 kernel; auto_online_blocks "     \
-	  "offline, its online (memhp_default_state=online boots as it does)")                    \
+	  "offline where that kernel boots online (memhp_default_state=online boots as it does)")  \
 	X("host-24g", profile_host_24g,                                                            \
 	  "the reference host of tests/fixtures/reference/: 24 GiB, no RAM at blocks 24-31")       \
 	X("numa2", profile_numa2, "1 GiB on each of nodes 0 and 1, 4 possible nodes")              \
@@ -422,7 +422,7 @@ const char *const *hotmem_config_builtin_names(void)
 void hotmem_config_list_builtins(const char *indent, void (*line)(const char *text, void *arg),
 				 void *arg)
 {
-	char text[256];
+	char text[512]; /* a description whole: 256 cut qemu-512m's (user42 U7) */
 	int w = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(builtin_profiles); i++)
