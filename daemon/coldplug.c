@@ -117,9 +117,34 @@ static int for_each_block_dir(struct hmd *d, void (*fn)(struct hmd *d, unsigned 
  * the descriptors hotmemd may open: the blocks past it are read and
  * written by an open each, as before.  Each in its block's entry
  * (hmd_block.state_fd), where the decisions' walk in block order finds it:
- * no table of its own beside the blocks'.
+ * no table of its own beside the blocks'.  16384 since perf42 (512
+ * before): a coldplug of 4096 blocks on hotmemfs 0.74 s against 0.84 s
+ * (medians of 4 interleaved runs, load 3-3.6); 16384 files are ~80 MiB of
+ * a real kernel's memory (~5 KiB an open sysfs attribute read once), for
+ * a machine of 2 TiB of 128 MiB blocks.
  */
-#define COLD_KEEP_MAX 512
+#define COLD_KEEP_MAX 16384
+
+/*
+ * The soft limit of descriptors raised towards the hard one, for the
+ * files the scan keeps: systemd starts a service at 1024 soft (its
+ * DefaultLimitNOFILE=1024:524288) and says a program that needs more
+ * raises its own, as hotmemd may: it waits with poll(), never select(),
+ * whose fd_set stops at 1024.  @rl: the limits, the soft one as raised
+ * (kept as it was when the raise is refused).
+ */
+static void nofile_raise(struct rlimit *rl)
+{
+	struct rlimit want = *rl;
+
+	if (rl->rlim_cur == RLIM_INFINITY || rl->rlim_cur / 2 >= COLD_KEEP_MAX)
+		return;
+	want.rlim_cur = rl->rlim_max == RLIM_INFINITY || rl->rlim_max / 2 > COLD_KEEP_MAX ?
+				2 * (rlim_t)COLD_KEEP_MAX :
+				rl->rlim_max;
+	if (want.rlim_cur > rl->rlim_cur && !setrlimit(RLIMIT_NOFILE, &want))
+		*rl = want;
+}
 
 /* the files the scan keeps open, and how many it may */
 struct cold_keep {
@@ -133,6 +158,7 @@ static void cold_keep_init(struct cold_keep *k, bool decide)
 	k->n = k->max = 0;
 	if (!decide || getrlimit(RLIMIT_NOFILE, &rl))
 		return;
+	nofile_raise(&rl);
 	k->max = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > COLD_KEEP_MAX ? COLD_KEEP_MAX :
 										      rl.rlim_cur / 2;
 }

@@ -55,7 +55,7 @@ delta "$TMP/c0" "$TMP/c1" 256 >"$TMP/cold"
 # 0.14 instead of 0.04: ~36 requests once a DIMM); 5.51 since the scan
 # opens an offline block's state O_RDWR and its decision writes through
 # that file (OPEN 1.09, RELEASE 1.09 instead of 2.09: coldplug.c
-# cold_keep(), up to 512 blocks a coldplug; 7.51 without)
+# cold_keep(), up to 16384 blocks a coldplug, 512 until perf42; 7.51 without)
 at_most "coldplug of 256 blocks" "$TMP/cold" total 5.6
 
 # (2) ADDs one at a time, each settled before the next
