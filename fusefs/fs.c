@@ -1603,7 +1603,9 @@ static void hmfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, cons
 	struct hmfs_node n;
 	int ret = hmfs_node_get_held(ctx, ino, &n);
 
-	if (!ret)
+	if (!ret && hmfs_node_no_xattrs(ctx, &n))
+		ret = -EOPNOTSUPP; /* procfs, debugfs: no handler for any name */
+	else if (!ret)
 		ret = hmfs_xattr_set(ctx, &n, name, value, size, flags);
 	fuse_reply_err(req, -ret);
 }
@@ -1641,7 +1643,10 @@ static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t 
 
 	if (!ret && size && !(buf = malloc(size)))
 		ret = -ENOMEM;
-	if (!ret && name)
+	/* procfs, debugfs: no handler for any name, nothing to list (no LSM's) */
+	if (!ret && hmfs_node_no_xattrs(ctx, &n))
+		ret = name ? -EOPNOTSUPP : 0;
+	else if (!ret && name)
 		ret = hmfs_xattr_get(ctx, &n, name, buf, size);
 	else if (!ret)
 		ret = xattr_list(req, ctx, &n, buf, size);

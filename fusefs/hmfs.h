@@ -1162,6 +1162,11 @@ int hmfs_node_cpumask(struct hmfs_ctx *ctx, int nid, unsigned char *mask, size_t
 bool hmfs_attr_is_sysctl(enum hmfs_attr a);
 /* @n is /proc/sys or below it: its files' and directories' setattr is proc_sys_setattr()'s */
 bool hmfs_node_in_proc_sys(const struct hmfs_ctx *ctx, const struct hmfs_node *n);
+/*
+ * @n is procfs's (proc/ and below) or debugfs's (sys/kernel/debug and
+ * below): filesystems with no xattr handlers, unlike kernfs
+ */
+bool hmfs_node_no_xattrs(const struct hmfs_ctx *ctx, const struct hmfs_node *n);
 int hmfs_tree_init(struct hmfs_ctx *ctx);
 void hmfs_tree_free(struct hmfs_ctx *ctx);
 int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);

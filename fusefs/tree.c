@@ -430,6 +430,34 @@ bool hmfs_node_in_proc_sys(const struct hmfs_ctx *ctx, const struct hmfs_node *n
 }
 
 /*
+ * procfs and debugfs set no sb->s_xattr (6.12 proc_fill_super(),
+ * debugfs_fill_super()), so their inodes lack IOP_XATTR and the VFS
+ * answers -EOPNOTSUPP for any name (xattr_resolve_name(); a security.*
+ * one too, with no LSM's inode_setsecurity) and lists nothing; kernfs
+ * has kernfs_xattr_handlers.  A static node whose chain from the root
+ * is proc/..., or sys/kernel/debug/...
+ */
+bool hmfs_node_no_xattrs(const struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	const struct hmfs_snode *sn = ctx->snodes;
+	int top[3] = { -1, -1, -1 }; /* the chain below the root, from the top */
+
+	if (n->snode < 0)
+		return false; /* a block's, a node's, a firmware entry's, an ACPI slot's: sysfs */
+	for (int s = n->snode; s > 0; s = sn[s].parent) {
+		top[2] = top[1];
+		top[1] = top[0];
+		top[0] = s;
+	}
+	if (top[0] < 0)
+		return false; /* the mount's root */
+	if (!strcmp(sn[top[0]].name, "proc"))
+		return true;
+	return !strcmp(sn[top[0]].name, "sys") && top[2] >= 0 &&
+	       !strcmp(sn[top[1]].name, "kernel") && !strcmp(sn[top[2]].name, "debug");
+}
+
+/*
  * The global HugeTLB pool's files: hugetlb_sysfs_init() (6.18
  * mm/hugetlb_sysfs.c) makes kernel/mm/hugepages/ with a directory per
  * hstate holding hstate_attrs[] -- the engine's one, 2 MiB (no
