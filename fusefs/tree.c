@@ -985,8 +985,13 @@ int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n)
 		n->dyn = sn->dyn;
 		if (sn->target)
 			snprintf(n->target, sizeof(n->target), "%s", sn->target);
+		/*
+		 * /proc/sys and its directories: nlink 1, new_inode()'s -- 6.12
+		 * proc_sys_make_inode() sets none, and /proc/sys's own entry
+		 * has nlink 0 (proc_sys_init()), which proc_get_inode() skips
+		 */
 		if (S_ISDIR(sn->mode))
-			n->nlink = static_nlink(ctx, n->snode);
+			n->nlink = hmfs_node_in_proc_sys(ctx, n) ? 1 : static_nlink(ctx, n->snode);
 		return 0;
 	}
 	case HMFS_C_BLOCK:
