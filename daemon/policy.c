@@ -216,7 +216,7 @@ static void set_movable(struct hmd_decision *d)
 
 /* the reason, from the stats can_online_movable() compared (@st, @reserved_all) */
 static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, const struct hmd_group *g,
-			  unsigned long nr_pages, const struct hmd_node_stats *st,
+			  unsigned long nr_pages, const char *rest, const struct hmd_node_stats *st,
 			  bool reserved_all, struct hmd_decision *d)
 {
 	char where[24] = "all nodes";
@@ -232,9 +232,10 @@ static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, const struct
 		return;
 	}
 	snprintf(d->reason, sizeof(d->reason),
-		 "auto-movable: %s: movable %lu + %lu pages %s %u%% of kernel early %lu%s", where,
-		 st->movable_pages, nr_pages, d->action == HMD_ACT_ONLINE_MOVABLE ? "within" : "exceeds",
-		 pc->ratio, st->kernel_early_pages, dyn);
+		 "auto-movable: %s: movable %lu + %lu pages%s %s %u%% of kernel early %lu%s", where,
+		 st->movable_pages, nr_pages, rest,
+		 d->action == HMD_ACT_ONLINE_MOVABLE ? "within" : "exceeds", pc->ratio,
+		 st->kernel_early_pages, dyn);
 }
 
 /* auto_movable_zone_for_pfn() for one block of no group, a static or a dynamic group */
@@ -245,6 +246,11 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hm
 	unsigned long nr_pages = req->nr_pages;
 	struct hmd_node_stats st;
 	bool fits, reserved_all;
+	/*
+	 * what the pages added are when not the block's own: a reader took
+	 * "movable 0 + 131072 pages" for one 32768-page block (user42 U4)
+	 */
+	const char *rest = "";
 	int nid;
 
 	if (!pc->ratio) {
@@ -268,6 +274,8 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hm
 		nr_pages = g->max_pages > g->present_movable_pages ?
 				   g->max_pages - g->present_movable_pages :
 				   nr_pages;
+		if (nr_pages != req->nr_pages)
+			rest = " (this block and the rest of its static group)";
 	} else if (g && g->unit_pages > req->nr_pages) {
 		/* a big block (BBM): its unit's other blocks decide with it */
 		if (req->unit_has_kernel) {
@@ -279,6 +287,8 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hm
 		nr_pages = g->unit_pages > req->unit_online_pages ?
 				   g->unit_pages - req->unit_online_pages :
 				   nr_pages;
+		if (nr_pages != req->nr_pages)
+			rest = " (this block and the rest of its unit)";
 	}
 	/* the whole machine, then (numa_aware) the block's node: the reason says the last asked */
 	nid = HMD_NUMA_NO_NODE;
@@ -291,7 +301,7 @@ static void decide_auto_movable(const struct hmd_policy_ctx *pc, const struct hm
 		set_movable(d);
 	else
 		set_kernel(req, d);
-	explain_ratio(pc, nid, g, nr_pages, &st, reserved_all, d);
+	explain_ratio(pc, nid, g, nr_pages, rest, &st, reserved_all, d);
 }
 
 /*

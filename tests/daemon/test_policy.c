@@ -159,6 +159,8 @@ static void test_static_group(void **state)
 	g.max_pages = 2 * GIB_PAGES;
 	hmd_decide(HMD_POL_AUTO_MOVABLE, &pc, &req, &d);
 	assert_int_equal(d.action, HMD_ACT_ONLINE_MOVABLE);
+	/* the pages it adds are the group's rest, not the block's: said (user42 U4) */
+	assert_non_null(strstr(d.reason, "+ 524288 pages (this block and the rest of its static group) within"));
 
 	/* if anything of the group is in a kernel zone, the rest follows */
 	g.present_kernel_pages = BLOCK_PAGES;
