@@ -483,6 +483,45 @@ static void sn_hugetlb_global(struct hmfs_ctx *ctx, int kern, int procsys)
 static int kf_cache_init(struct hmfs_ctx *ctx);
 static void kf_cache_free(struct hmfs_ctx *ctx);
 
+/*
+ * procfs's listing order (6.12), which a directory's getdents gives: a
+ * proc_dir_entry's children (/proc) sit in an rbtree by proc_match() --
+ * the name's length first, then its bytes -- walked by proc_readdir_de();
+ * a sysctl directory's (/proc/sys and below) by namecmp() -- the bytes,
+ * then the length, strcmp()'s order for names without a NUL -- walked by
+ * proc_sys_readdir().  (sysfs's is kernfs's, readdir_kernfs().)
+ */
+static int proc_match_cmp(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return memcmp(a, b, la);
+}
+
+/* @dir's children relinked in procfs's order: once, before any request lists them */
+static void sort_procfs(struct hmfs_ctx *ctx, int dir, bool sysctl)
+{
+	struct hmfs_snode *sn = ctx->snodes;
+	int sorted = -1;
+
+	for (int c = sn[dir].first_child, next; c >= 0; c = next) {
+		int *link = &sorted;
+
+		next = sn[c].next_sibling;
+		while (*link >= 0 && (sysctl ? strcmp(sn[*link].name, sn[c].name) :
+					       proc_match_cmp(sn[*link].name, sn[c].name)) < 0)
+			link = &sn[*link].next_sibling;
+		sn[c].next_sibling = *link;
+		*link = c;
+	}
+	sn[dir].first_child = sorted;
+	for (int c = sorted; c >= 0; c = sn[c].next_sibling)
+		if (S_ISDIR(sn[c].mode))
+			sort_procfs(ctx, c, true); /* /proc's directories here: sys alone */
+}
+
 int hmfs_tree_init(struct hmfs_ctx *ctx)
 {
 	const struct hotmem_config *cfg = &ctx->cfg;
@@ -598,6 +637,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	a = sn_add(ctx, sn_add(ctx, a, "kernel", S_IFDIR | 0555, A_NONE), "random",
 		   S_IFDIR | 0555, A_NONE);
 	sn_add(ctx, a, "boot_id", RO, A_BOOT_ID);
+	sort_procfs(ctx, proc, false);
 	return 0;
 out_acpi:
 	hmfs_acpi_free(ctx);
