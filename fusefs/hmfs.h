@@ -1167,6 +1167,8 @@ bool hmfs_node_in_proc_sys(const struct hmfs_ctx *ctx, const struct hmfs_node *n
  * below): filesystems with no xattr handlers, unlike kernfs
  */
 bool hmfs_node_no_xattrs(const struct hmfs_ctx *ctx, const struct hmfs_node *n);
+/* @n is procfs's: proc/ or below it */
+bool hmfs_node_in_procfs(const struct hmfs_ctx *ctx, const struct hmfs_node *n);
 int hmfs_tree_init(struct hmfs_ctx *ctx);
 void hmfs_tree_free(struct hmfs_ctx *ctx);
 int hmfs_node_get(struct hmfs_ctx *ctx, uint64_t ino, struct hmfs_node *n);

@@ -429,6 +429,28 @@ bool hmfs_node_in_proc_sys(const struct hmfs_ctx *ctx, const struct hmfs_node *n
 	return false;
 }
 
+/* @n's chain below the root, from the top: @top[0] its first node; -1s past its end */
+static void static_top(const struct hmfs_ctx *ctx, const struct hmfs_node *n, int top[3])
+{
+	top[0] = top[1] = top[2] = -1;
+	for (int s = n->snode; s > 0; s = ctx->snodes[s].parent) {
+		top[2] = top[1];
+		top[1] = top[0];
+		top[0] = s;
+	}
+}
+
+/* @n is procfs's: proc/ or below it (a dynamic node never is) */
+bool hmfs_node_in_procfs(const struct hmfs_ctx *ctx, const struct hmfs_node *n)
+{
+	int top[3];
+
+	if (n->snode < 0)
+		return false;
+	static_top(ctx, n, top);
+	return top[0] >= 0 && !strcmp(ctx->snodes[top[0]].name, "proc");
+}
+
 /*
  * procfs and debugfs set no sb->s_xattr (6.12 proc_fill_super(),
  * debugfs_fill_super()), so their inodes lack IOP_XATTR and the VFS
@@ -440,21 +462,15 @@ bool hmfs_node_in_proc_sys(const struct hmfs_ctx *ctx, const struct hmfs_node *n
 bool hmfs_node_no_xattrs(const struct hmfs_ctx *ctx, const struct hmfs_node *n)
 {
 	const struct hmfs_snode *sn = ctx->snodes;
-	int top[3] = { -1, -1, -1 }; /* the chain below the root, from the top */
+	int top[3];
 
 	if (n->snode < 0)
 		return false; /* a block's, a node's, a firmware entry's, an ACPI slot's: sysfs */
-	for (int s = n->snode; s > 0; s = sn[s].parent) {
-		top[2] = top[1];
-		top[1] = top[0];
-		top[0] = s;
-	}
-	if (top[0] < 0)
-		return false; /* the mount's root */
-	if (!strcmp(sn[top[0]].name, "proc"))
+	if (hmfs_node_in_procfs(ctx, n))
 		return true;
-	return !strcmp(sn[top[0]].name, "sys") && top[2] >= 0 &&
-	       !strcmp(sn[top[1]].name, "kernel") && !strcmp(sn[top[2]].name, "debug");
+	static_top(ctx, n, top);
+	return top[2] >= 0 && !strcmp(sn[top[0]].name, "sys") && !strcmp(sn[top[1]].name, "kernel") &&
+	       !strcmp(sn[top[2]].name, "debug");
 }
 
 /*
@@ -2394,7 +2410,8 @@ void hmfs_stat(struct hmfs_ctx *ctx, const struct hmfs_node *n, struct stat *st)
 	st->st_ino = n->ino;
 	st->st_mode = n->mode;
 	st->st_nlink = (nlink_t)n->nlink;
-	st->st_blksize = 4096;
+	/* the superblock's block size: procfs's 1024 (proc_fill_super()), kernfs's and debugfs's a page */
+	st->st_blksize = hmfs_node_in_procfs(ctx, n) ? 1024 : 4096;
 	/*
 	 * kernfs: attributes claim a page, directories and links 0; procfs
 	 * and debugfs files 0, but 6.18's proc/cmdline its length
