@@ -341,7 +341,7 @@ static void say_boot_count(struct hmd *d, const struct boot_count *c)
 		return;
 	}
 	hmd_log(d, LOG_NOTICE,
-		"boot memory: %lu online blocks taken as boot memory, %lu left out as hot-added (%lu of ACPI memory devices, %lu of virtio-mem devices: never early memory); boot_blocks = LIST names them",
+		"boot memory: %lu online blocks taken as boot memory, %lu left out as hot-added (%lu of ACPI memory devices, %lu of virtio-mem devices: never early memory); to name them yourself: boot_blocks = LIST in hotmemd.conf",
 		c->boot, c->acpi + c->vmem, c->acpi, c->vmem);
 }
 

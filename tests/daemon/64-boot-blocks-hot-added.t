@@ -78,7 +78,7 @@ fi
 # holes), the figure the kernel's auto-movable compares with
 check "its KERNEL_EARLY is the kernel's present_early_pages, 262046" \
 	grep -q "memory${bb[0]}: online_kernel (auto-movable: all nodes: movable 0 + 2097152 pages (this block and the rest of its static group) exceeds 301% of kernel early 262046)" "$TMP/H.hmd"
-say="boot memory: 8 online blocks taken as boot memory, 40 left out as hot-added (32 of ACPI memory devices, 8 of virtio-mem devices: never early memory); boot_blocks = LIST names them"
+say="boot memory: 8 online blocks taken as boot memory, 40 left out as hot-added (32 of ACPI memory devices, 8 of virtio-mem devices: never early memory); to name them yourself: boot_blocks = LIST in hotmemd.conf"
 is "$(grep -cF "$say" "$TMP/H.hmd")" 1 "its first start says what it took as boot memory and what it left out"
 is "$(head -1 "$TMP/state.H/boot-blocks")" "$(head -8 "$TMP/H.b0" | tr '\n' ' ' | awk '{print $1 "-" $8}')" \
 	"state_dir/boot-blocks lists the 8 boot blocks alone"
