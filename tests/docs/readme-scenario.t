@@ -53,4 +53,12 @@ steps=$(grep -c '^> ' "$TMP/out")
 shown=$(grep -c '^> ' "$TMP/shown")
 [ "$steps" -gt 0 ] && [ "$steps" = "$shown" ] && ok "README shows all $steps steps' results" ||
 	notok "README shows all steps' results" "run: $steps, README: $shown"
+# every command README shows running a hotmem script runs the one file this
+# scenario is, as the output block names it (user42 U13: hotmem-trace's
+# line ran scenario.hm, a file README never made)
+file=${cmd##* }
+others=$(grep -nE '^    .*hotmem( .*)? run [^ ]+' "$src/README.md" |
+	grep -vE "run ($file|-)( |\$)")
+[ -z "$others" ] && ok "README's other hotmem runs use $file too" ||
+	notok "README's other hotmem runs use $file too" "$others"
 echo "1..$n"
