@@ -475,9 +475,12 @@ static void print_uevents(json_object *u)
 	json_object *pids = get(u, "unix-shared-pids"), *nrs = get(u, "unix-shared-nr");
 
 	printf("uevents:    netlink %s", gs(u, "netlink"));
-	/* --netns's claim: a second hotmemfs injecting there is refused (202) */
+	/*
+	 * --netns's claim: a second hotmemfs injecting there is refused (202);
+	 * after a "(created)", not in parentheses of its own (user42 U14)
+	 */
 	if (claimed && json_object_get_boolean(claimed))
-		printf(" (claimed: no other hotmemfs injects there)");
+		printf("; claimed: no other hotmemfs injects there");
 	for (size_t i = 0; i < n; i++)
 		printf("%s%s", i ? ", " : "; unix ", json_object_get_string(json_object_array_get_idx(socks, i)));
 	if (n)

@@ -47,7 +47,7 @@ is "$(ctl --json status | python3 -c "$VMINJ")" \
 ctl vmem-inject vm0 unplug ACK count=0 >/dev/null
 is "$(injected)" "" "vmem-inject vm0 unplug ACK count=0: nothing armed"
 is_like "$(ctl status | grep '^uevents:')" \
-	"uevents:    netlink on: private network namespace $NS* (claimed: no other hotmemfs injects there); unix $TMP/listener.sock: *" \
+	"uevents:    netlink on: private network namespace $NS*; claimed: no other hotmemfs injects there; unix $TMP/listener.sock: *" \
 	"uevents: the --netns claim held, said"
 
 # warnings: NUMBER of "warning:" lines in the status of the hotmemfs at
