@@ -470,6 +470,10 @@ static void hmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int 
 	if (!ret && hmfs_node_in_proc_sys(ctx, &n) &&
 	    (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
 		ret = -EPERM;
+	/* truncate(2) of one its table makes read-only (boot_id): vfs_truncate()'s permission */
+	else if (!ret && hmfs_node_in_proc_sys(ctx, &n) && (to_set & FUSE_SET_ATTR_SIZE) &&
+		 !(n.mode & S_IWUSR))
+		ret = -EACCES;
 	else if (!ret) {
 		hmfs_stat(ctx, &n, &st);
 		ret = setattr_allowed(req, &st, attr, to_set);
@@ -1536,56 +1540,73 @@ static void hmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mod
 		close_file(ctx, of);
 }
 
-/* vfs_mknod(): kernfs directories have no ->mknod (mkfifo, bind(AF_UNIX)) */
+/*
+ * The error of a change to directory @dir's names (mknod, mkdir, unlink,
+ * rmdir, symlink, rename, link): kernfs's and procfs's directories have
+ * no such inode op, -EPERM once root's permission passed (vfs_mknod():
+ * mkfifo, bind(AF_UNIX), ...).  A /proc/sys directory's permission does
+ * not pass: 6.12 proc_sys_permission() -- "sysctl entries that are not
+ * writeable, are _NOT_ writeable, capabilities or not": 0555 tables,
+ * /proc/sys itself r-xr-xr-x -- so may_create() and may_delete() answer
+ * -EACCES before the op is looked for (as hmfs_create()'s EACCES).
+ */
+static int names_change_err(fuse_req_t req, fuse_ino_t dir)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	struct hmfs_node n;
+
+	if (!hmfs_node_get(ctx, dir, &n) && hmfs_node_in_proc_sys(ctx, &n))
+		return EACCES;
+	return EPERM;
+}
+
 static void hmfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
-	(void)parent;
 	(void)name;
 	(void)mode;
 	(void)rdev;
-	fuse_reply_err(req, EPERM);
+	fuse_reply_err(req, names_change_err(req, parent));
 }
 
 static void hmfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
-	(void)parent;
 	(void)name;
 	(void)mode;
-	fuse_reply_err(req, EPERM);
+	fuse_reply_err(req, names_change_err(req, parent));
 }
 
+/* unlink and rmdir: may_delete() */
 static void hmfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	(void)parent;
 	(void)name;
-	fuse_reply_err(req, EPERM);
+	fuse_reply_err(req, names_change_err(req, parent));
 }
 
 static void hmfs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
 	(void)link;
-	(void)parent;
 	(void)name;
-	fuse_reply_err(req, EPERM);
+	fuse_reply_err(req, names_change_err(req, parent));
 }
 
+/* vfs_rename(): may_delete() of the old directory, then may_create()/may_delete() of the new */
 static void hmfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
 			const char *newname, unsigned int flags)
 {
-	(void)parent;
+	int err = names_change_err(req, parent);
+
 	(void)name;
-	(void)newparent;
 	(void)newname;
 	(void)flags;
-	fuse_reply_err(req, EPERM);
+	fuse_reply_err(req, err == EPERM ? names_change_err(req, newparent) : err);
 }
 
+/* vfs_link(): may_create() of the new name's directory */
 static void hmfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
 	(void)ino;
-	(void)newparent;
 	(void)newname;
-	fuse_reply_err(req, EPERM);
+	fuse_reply_err(req, names_change_err(req, newparent));
 }
 
 /*
