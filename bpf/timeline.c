@@ -691,10 +691,17 @@ static void svg_legend(FILE *f, double y)
 	hmu_svg_rect(f, x, y - 10, 24, BAR_H, HMU_SVG_OFFLINE_FILL, NULL, NULL);
 	hmu_svg_text(f, x + 30, y, 12, "start", "#000000", "offline");
 	x += 100;
-	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++, x += 85) {
+	/*
+	 * each swatch after its name's end: at a fixed 85 px "Movable" ran
+	 * into Device's swatch (user42 U6); 7.3 px a character at 12 px
+	 */
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		int len;
+
 		hmu_svg_rect(f, x, y - 10, 24, BAR_H, hmu_svg_zone_fill(zones[i]), NULL, NULL);
-		snprintf(name, sizeof(name), "%s", hmu_zone_name(zones[i]));
+		len = snprintf(name, sizeof(name), "%s", hmu_zone_name(zones[i]));
 		hmu_svg_text(f, x + 30, y, 12, "start", "#000000", name);
+		x += 30 + 7.3 * len + 16;
 	}
 	hmu_svg_rect(f, x + 10, y - 12, 4, BAR_H + 4, HMU_SVG_ERROR_FILL, NULL, NULL);
 	hmu_svg_text(f, x + 30, y, 12, "start", "#000000", "online/offline failed");

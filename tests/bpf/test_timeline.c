@@ -131,6 +131,42 @@ static void test_svg_side_by_side(void **state)
 	free(buf);
 }
 
+/*
+ * user42 U6: each legend name ends at least 12 px before the next swatch,
+ * twice the 6 px between a swatch and its own name, so that a name is
+ * read with its own swatch (at a fixed 85 px "Movable" ended 4.5 px before
+ * Device's, nearer it than its own); 12 px DejaVu Sans Mono is 7.22 px a
+ * character
+ */
+static void test_legend_apart(void **state)
+{
+	static const char *const names[] = { "offline", "DMA", "DMA32", "Normal", "Movable", "Device" };
+	char *buf = NULL, pat[48];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(hmt_timeline_svg(&tl, 1, &(struct hmt_tl_opts){ 0 }, f), 0);
+	fclose(f);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *t, *r;
+		double x, next;
+
+		snprintf(pat, sizeof(pat), ">%s</text>", names[i]);
+		t = strstr(buf, pat);
+		assert_non_null(t);
+		for (r = t; r > buf && strncmp(r, "<text ", 6); r--)
+			;
+		x = strtod(strstr(r, "x=\"") + 3, NULL);
+		r = strstr(t, "<rect ");
+		assert_non_null(r);
+		next = strtod(strstr(r, "x=\"") + 3, NULL);
+		if (x + 7.22 * strlen(names[i]) + 12 > next)
+			fail_msg("legend: '%s' at x %.1f ends at %.1f, the next swatch at %.1f", names[i],
+				 x, x + 7.22 * strlen(names[i]), next);
+	}
+	free(buf);
+}
+
 /* a trace of @text, laid out */
 static void build(const char *text, const char *name, struct hmt_trace *t, struct hmt_timeline *x)
 {
@@ -427,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_svg_side_by_side),
+		cmocka_unit_test(test_legend_apart),
 		cmocka_unit_test(test_final_state_shows),
 		cmocka_unit_test(test_common_scale),
 		cmocka_unit_test(test_cut_gaps),
