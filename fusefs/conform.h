@@ -285,6 +285,7 @@ struct conform_cell_report {
 	const char *advice;	/* what the machine risks though the agent did right, "" or NULL none */
 	const char *intent;	/* --intent POLICY of yours, or NULL */
 	bool why_shown;		/* an earlier row had this expectation's why whole: now its start */
+	bool advice_shown;	/* an earlier row had this advice whole, but for its figures */
 };
 /*
  * The header, a row: written out (flushed), 0 or -errno.  @agent_width:

@@ -164,9 +164,18 @@ static char *verdict(const struct conform_cell_report *r)
 		n = asprintf(&v, "~ %s [expected: %s]", r->reason, r->expect.why);
 	if (n >= 0 && r->advice && *r->advice) {
 		char *both = NULL;
+		size_t cut = strcspn(r->advice, "(:;");
 
-		/* what the machine risks though the agent did what it says: no ✗ */
-		n = asprintf(&both, "%s [advice: %s]", v, r->advice);
+		while (cut && r->advice[cut - 1] == ' ')
+			cut--;
+		/*
+		 * what the machine risks though the agent did what it says: no ✗;
+		 * whole once, then its start (user42 U11)
+		 */
+		if (r->advice_shown)
+			n = asprintf(&both, "%s [advice: %.*s… as above]", v, (int)cut, r->advice);
+		else
+			n = asprintf(&both, "%s [advice: %s]", v, r->advice);
 		free(v);
 		v = n < 0 ? NULL : both;
 	}

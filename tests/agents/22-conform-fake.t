@@ -271,6 +271,15 @@ grep -qE "^rules:80-memory.rules +online .* ✓ \[advice: not judged: the kernel
 tap_ok $? "... ✓, and the verdict says the intent was not judged there, and why"
 jq -e '.[0] | .ok and (.violation | not) and (.advice | startswith("not judged: the kernel onlined"))' "$TMP/knormal.json" >/dev/null
 tap_ok $? "... the JSON: ok, the advice"
+# the same advice in a second row, but for its figures: its start, "as
+# above" (user42 U11: whole in each of 37 rows of 75); the JSON whole
+HOTMEM_ENTER=$kernel_normal "$CONFORM" --rules "$TMP/80-memory.rules" --intent online_movable \
+	--only ' memhp_default_state=online (qemu-512m|numa2) dimm1$' --json "$TMP/knormal2.json" \
+	>"$TMP/knormal2" 2>>"$TMP/err"
+is "$(grep -c '^rules:80-memory.rules' "$TMP/knormal2") $(grep -c '\[advice: not judged: the kernel onlined the blocks itself (memhp' "$TMP/knormal2") $(grep -c '\[advice: not judged… as above\]$' "$TMP/knormal2")" \
+	"2 1 1" "two rows of that advice: the first whole, the second 'not judged… as above'"
+jq -e '[.[] | .advice | startswith("not judged: the kernel onlined the blocks itself (")] == [true, true]' "$TMP/knormal2.json" >/dev/null
+tap_ok $? "... the JSON: the advice whole in both"
 one_cell kernel "$normal" --intent online_kernel
 is "$?" 0 "a rule onlining to Normal with --intent online_kernel: exit status 0"
 grep -qE "~ 1 of 8 onlined blocks cannot be offlined again \[expected: --intent online_kernel: kernel memory on purpose, hot-unplug not promised\]$" "$TMP/kernel"

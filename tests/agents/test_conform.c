@@ -253,7 +253,7 @@ static void row_writes(const char *outcome, char *buf, size_t len)
 {
 	struct conform_cell_report r = { "classic-rule", "memhp_default_state=offline", "qemu-512m",
 					 "dimm1", NULL, json_tokener_parse(outcome), "", { "may", "x", "y" },
-					 "", "", "", NULL, false };
+					 "", "", "", NULL, false, false };
 	char *row = NULL, *hdr = NULL, *col, w[32], red[32], failed[32];
 	size_t rlen, hlen;
 	FILE *f = open_memstream(&row, &rlen), *h = open_memstream(&hdr, &hlen);
@@ -282,7 +282,7 @@ static char *row_verdict(const char *reason, const char *violation, const char *
 	struct conform_cell_report r = { "classic-rule", "memhp_default_state=online", "qemu-512m",
 					 "dimm1", NULL, json_tokener_parse("{\"new\":8,\"online\":8}"),
 					 reason, { "may", "redundant", "the ADD comes before the auto-online" },
-					 violation, error, "", NULL, false };
+					 violation, error, "", NULL, false, false };
 	char *row = NULL;
 	size_t len;
 	FILE *f = open_memstream(&row, &len);
