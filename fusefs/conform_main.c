@@ -725,7 +725,7 @@ static bool why_shown(struct matrix *m, const struct conform_cell_report *r)
  * An earlier row showed this advice whole but for its figures (then this
  * one shows its start; the figures are the row's columns): else it is
  * noted as shown now.  "not judged: ..." and "Movable is 400% ..." came
- * whole in every row they applied to, 37 of 75 (user42 U11).  The JSON
+ * whole in every row they applied to, 24 of 75 (user42 U11).  The JSON
  * has it whole in every cell.
  */
 static bool advice_shown(struct matrix *m, const char *advice)
