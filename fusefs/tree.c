@@ -500,6 +500,28 @@ static int kf_cache_init(struct hmfs_ctx *ctx);
 static void kf_cache_free(struct hmfs_ctx *ctx);
 
 /*
+ * debugfs's listing order: dcache_readdir() walks the directory's dentries
+ * from the head of d_children, where d_alloc() adds each new one
+ * (hlist_add_head(), 6.12; list_add() to d_subdirs before 6.8), so the
+ * newest first -- notifier_err_inject_init() makes MEM_GOING_ONLINE's
+ * directory before MEM_GOING_OFFLINE's, which lists first.  debugfs's
+ * dentries are pinned, never re-made in another order.  @dir's children
+ * relinked so, their nodes (and inode numbers) as made.
+ */
+static void newest_first(struct hmfs_ctx *ctx, int dir)
+{
+	struct hmfs_snode *sn = ctx->snodes;
+	int rev = -1;
+
+	for (int c = sn[dir].first_child, next; c >= 0; c = next) {
+		next = sn[c].next_sibling;
+		sn[c].next_sibling = rev;
+		rev = c;
+	}
+	sn[dir].first_child = rev;
+}
+
+/*
  * procfs's listing order (6.12), which a directory's getdents gives: a
  * proc_dir_entry's children (/proc) sit in an rbtree by proc_match() --
  * the name's length first, then its bytes -- walked by proc_readdir_de();
@@ -631,6 +653,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	sn_add(ctx, a, "error", RW_ROOT, A_INJ_GOING_ONLINE);
 	a = sn_add(ctx, act, "MEM_GOING_OFFLINE", DIR_MODE, A_NONE);
 	sn_add(ctx, a, "error", RW_ROOT, A_INJ_GOING_OFFLINE);
+	newest_first(ctx, act);
 
 	proc = sn_add(ctx, root, "proc", S_IFDIR | 0555, A_NONE);
 	sn_add(ctx, proc, "meminfo", RO, A_MEMINFO);
