@@ -1721,6 +1721,14 @@ struct hm_node_wmarks {
 		unsigned long lowmem_reserve[HM_MAX_NR_ZONES]; /* zoneinfo's "protection:" */
 		/* the pagesets' batch, high_min, high_max zone_pcp_update() set with the marks */
 		long pcp[3];
+		/* the vm stats threshold refresh_zone_stat_thresholds() last set */
+		int stat_threshold;
+		/*
+		 * pcp[] and stat_threshold a state file's
+		 * (hotmem_wmark_state_set_pcp()): stored as they are, not set
+		 * up again from the file's marks (restart42)
+		 */
+		bool pcp_kept;
 	} zone[HM_MAX_NR_ZONES];
 	/* pgdat->totalreserve_pages the last setup set from them (an undo's) */
 	unsigned long totalreserve_pages;
@@ -1737,10 +1745,14 @@ int hotmem_node_wmarks(struct hotmem *hm, struct hm_node_wmarks *n, int nr);
  * hotmem_node_wmarks() but each zone's lowmem_reserve[] what a write of
  * all the ratios @ratio (below 1: 0) leaves, computed as
  * setup_per_zone_lowmem_reserve() does from the managed pages of now,
- * nothing stored in the machine: a ratio write's record carries them
+ * nothing stored in the machine: a ratio write's record carries them.
+ * Each online node's totalreserve_pages, and *@totalreserve (NULL: not
+ * wanted) their sum over the @nr nodes, what that setup's
+ * calculate_totalreserve_pages() sums from them and the marks and boost
+ * of now (restart42: the boost standing at the write is in it).
  */
 int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES],
-				    struct hm_node_wmarks *n, int nr);
+				    struct hm_node_wmarks *n, int nr, unsigned long *totalreserve);
 /*
  * Zone @zid of node @nid in @s set to @wmark (min, low, high, no boost)
  * and @reserve (lowmem_reserve[], /proc/zoneinfo's "protection:"), either
@@ -1750,6 +1762,26 @@ int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR
 int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
 				const unsigned long wmark[3],
 				const unsigned long reserve[HM_MAX_NR_ZONES]);
+/*
+ * Zone @zid of node @nid in @s given a state file's pagesets' batch,
+ * high_min, high_max (@pcp) and vm stats threshold, stored as they are
+ * by a hotmem_wmark_restore() with HM_WMARK_ZONE_MARKS: 6.12 sets them
+ * up only with the marks (zone_pcp_update()) and at an online or offline
+ * (refresh_zone_stat_thresholds()), from the managed pages of then,
+ * which virtio-mem's sub-blocks and HVO move without a setup (restart42).
+ * -ENOENT: no such node or zone; -EINVAL: a value out of range.
+ */
+int hotmem_wmark_state_set_pcp(struct hm_wmark_state *s, int nid, int zid, const long pcp[3],
+			       int stat_threshold);
+/*
+ * totalreserve_pages a state file kept: @all and the first @nr nodes'
+ * (@node), stored as they are by a hotmem_wmark_restore() of the marks
+ * or reserves, not summed again (the boost and managed pages of the
+ * last setup, which a restore has not: restart42).  -EINVAL: @nr is
+ * not the snapshot's node count.
+ */
+int hotmem_wmark_state_set_totalreserve(struct hm_wmark_state *s, unsigned long all,
+					const unsigned long *node, int nr);
 
 /*
  * The machine-wide counters of /proc/vmstat (mm/vmstat.c, 6.18) beside

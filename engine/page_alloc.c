@@ -1294,6 +1294,12 @@ static void pgdat_lowmem_reserve(struct pglist_data *pgdat, const int *ratio,
  * it at each read, the boost left out).  The tracepoint 6.15 added here
  * is not modelled.  wmark_lock held.
  */
+static unsigned long zone_reserve_pages(struct zone *z, unsigned long reserve)
+{
+	/* "we treat the high watermark as reserved pages." */
+	return min(reserve + wmark_pages(z, WMARK_HIGH), zone_managed_pages(z));
+}
+
 static void calculate_totalreserve_pages(struct hotmem *hm)
 {
 	unsigned long reserve_pages = 0;
@@ -1310,9 +1316,7 @@ static void calculate_totalreserve_pages(struct hotmem *hm)
 
 			for (int j = i; j < MAX_NR_ZONES; j++)
 				reserve = max(reserve, zone_lowmem_reserve(z, j));
-			/* "we treat the high watermark as reserved pages." */
-			reserve += wmark_pages(z, WMARK_HIGH);
-			node_pages += min(reserve, zone_managed_pages(z));
+			node_pages += zone_reserve_pages(z, reserve);
 		}
 		__atomic_store_n(&pgdat->totalreserve_pages, node_pages, __ATOMIC_RELAXED);
 		reserve_pages += node_pages;
@@ -2306,6 +2310,8 @@ struct hm_wmark_state {
 	unsigned long totalreserve_pages;
 	/* a zone's marks or reserves set since the save (a state file's) */
 	bool edited;
+	/* totalreserve_pages a state file's (hotmem_wmark_state_set_totalreserve()) */
+	bool totalreserve_kept;
 	/*
 	 * hm->nr_possible_nodes of them, allocated with the snapshot: every
 	 * change's undo takes one (state41: HM_MAX_NUMNODES were 20 KB
@@ -2328,6 +2334,8 @@ static void read_node_wmarks(struct pglist_data *pgdat, struct hm_node_wmarks *n
 		n->zone[zid].pcp[0] = __atomic_load_n(&z->pageset_batch, __ATOMIC_RELAXED);
 		n->zone[zid].pcp[1] = __atomic_load_n(&z->pageset_high_min, __ATOMIC_RELAXED);
 		n->zone[zid].pcp[2] = __atomic_load_n(&z->pageset_high_max, __ATOMIC_RELAXED);
+		n->zone[zid].stat_threshold = __atomic_load_n(&z->stat_threshold, __ATOMIC_RELAXED);
+		n->zone[zid].pcp_kept = false;
 		for (int j = 0; j < MAX_NR_ZONES; j++)
 			n->zone[zid].lowmem_reserve[j] = zone_lowmem_reserve(z, j);
 	}
@@ -2380,9 +2388,10 @@ int hotmem_node_wmarks(struct hotmem *hm, struct hm_node_wmarks *n, int nr)
  * watermark_scale_factor after boot, which the restore does not make
  * again (qemu-512m's DMA32 high_max 6117, the boot's 5992).  Marks the
  * restore's own setups came to keep its limits: a booted machine's, the
- * boot's.  Short of the running machine's when its managed pages moved
- * since its last setup without one (virtio-mem's sub-blocks in an
- * online block, HVO): the file would need to keep them.
+ * boot's.  A file that keeps the limits (hotmem_wmark_state_set_pcp())
+ * has them stored as they are instead: this is a file from before them,
+ * short of the running machine's when its managed pages moved since its
+ * last setup without one (virtio-mem's sub-blocks in an online block, HVO).
  */
 static void pcp_limits_from_file_marks(struct hotmem *hm, struct zone *z, bool moved)
 {
@@ -2418,7 +2427,10 @@ static void wmark_restore_zone(struct hotmem *hm, struct zone *z, const struct h
 		__atomic_store_n(&z->pageset_batch, s->node[nid].zone[zid].pcp[0], __ATOMIC_RELAXED);
 		__atomic_store_n(&z->pageset_high_min, s->node[nid].zone[zid].pcp[1], __ATOMIC_RELAXED);
 		__atomic_store_n(&z->pageset_high_max, s->node[nid].zone[zid].pcp[2], __ATOMIC_RELAXED);
-		if (file)
+		if (file && s->node[nid].zone[zid].pcp_kept)
+			__atomic_store_n(&z->stat_threshold, s->node[nid].zone[zid].stat_threshold,
+					 __ATOMIC_RELAXED);
+		else if (file)
 			pcp_limits_from_file_marks(hm, z, moved);
 	}
 	for (int j = 0; (what & HM_WMARK_RESERVES) && j < MAX_NR_ZONES; j++)
@@ -2453,7 +2465,7 @@ static bool wmark_state_is_now(struct hotmem *hm, const struct hm_wmark_state *s
  */
 static void wmark_restore_totalreserve(struct hotmem *hm, const struct hm_wmark_state *s)
 {
-	if (s->edited || !wmark_state_is_now(hm, s)) {
+	if (!s->totalreserve_kept && (s->edited || !wmark_state_is_now(hm, s))) {
 		calculate_totalreserve_pages(hm);
 		return;
 	}
@@ -2541,6 +2553,32 @@ int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
 	return 0;
 }
 
+int hotmem_wmark_state_set_pcp(struct hm_wmark_state *s, int nid, int zid, const long pcp[3],
+			       int stat_threshold)
+{
+	if (!wmark_state_has(s, nid, zid))
+		return -ENOENT;
+	/* zone_batchsize() is at least 1 once populated, 0 for an empty zone; none is negative */
+	if (pcp[0] < 0 || pcp[1] < 0 || pcp[2] < 0 || stat_threshold < 0)
+		return -EINVAL;
+	memcpy(s->node[nid].zone[zid].pcp, pcp, sizeof(s->node[nid].zone[zid].pcp));
+	s->node[nid].zone[zid].stat_threshold = stat_threshold;
+	s->node[nid].zone[zid].pcp_kept = true;
+	return 0;
+}
+
+int hotmem_wmark_state_set_totalreserve(struct hm_wmark_state *s, unsigned long all,
+					const unsigned long *node, int nr)
+{
+	if (nr != s->nr_nodes)
+		return -EINVAL;
+	for (int nid = 0; nid < nr; nid++)
+		s->node[nid].totalreserve_pages = node[nid];
+	s->totalreserve_pages = all;
+	s->totalreserve_kept = true;
+	return 0;
+}
+
 /*
  * What a write of all the ratios leaves, computed as
  * hotmem_set_lowmem_reserve_ratio() then setup_per_zone_lowmem_reserve()
@@ -2549,10 +2587,29 @@ int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
  * a restore's end: virtio-mem's, HVO's moves since).  The entries at and
  * below a zone are its own, as setup_per_zone_lowmem_reserve() sets none.
  */
+/*
+ * calculate_totalreserve_pages() of @pgdat's zones with @n's reserves
+ * (a ratio write's, not stored): what that write's setup sums
+ */
+static unsigned long node_totalreserve_for(struct pglist_data *pgdat, const struct hm_node_wmarks *n)
+{
+	unsigned long node_pages = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		unsigned long reserve = 0;
+
+		for (int j = i; j < MAX_NR_ZONES; j++)
+			reserve = max(reserve, n->zone[i].lowmem_reserve[j]);
+		node_pages += zone_reserve_pages(&pgdat->node_zones[i], reserve);
+	}
+	return node_pages;
+}
+
 int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES],
-				    struct hm_node_wmarks *n, int nr)
+				    struct hm_node_wmarks *n, int nr, unsigned long *totalreserve)
 {
 	int r[MAX_NR_ZONES];
+	unsigned long total = 0;
 
 	for (int i = 0; i < MAX_NR_ZONES; i++)
 		r[i] = ratio[i] < 1 ? 0 : ratio[i];
@@ -2566,8 +2623,15 @@ int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR
 		for (int i = 0; i < MAX_NR_ZONES - 1; i++)
 			for (int j = i + 1; j < MAX_NR_ZONES; j++)
 				n[nid].zone[i].lowmem_reserve[j] = res[i][j];
+		/* the setup's calculate_totalreserve_pages(): online nodes only, the boost of now */
+		if (pgdat->online) {
+			n[nid].totalreserve_pages = node_totalreserve_for(pgdat, &n[nid]);
+			total += n[nid].totalreserve_pages;
+		}
 	}
 	pthread_mutex_unlock(&hm->wmark_lock);
+	if (totalreserve)
+		*totalreserve = total;
 	return nr;
 }
 

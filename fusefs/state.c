@@ -171,21 +171,80 @@ static json_object *zone_reserves_now_json(struct hmfs_ctx *ctx)
  * into an array of the possible nodes, no snapshot: every save writes
  * them (state41).
  */
+/*
+ * Each of the @nr nodes' zones' pagesets' [batch, high_min, high_max,
+ * vm stats threshold], one array a node: NULL, no memory
+ */
+static json_object *zone_pagesets_json(const struct hm_node_wmarks *n, int nr)
+{
+	json_object *a = json_object_new_array();
+
+	for (int nid = 0; a && nid < nr; nid++) {
+		json_object *node = json_object_new_array();
+
+		for (int zid = 0; node && zid < HM_MAX_NR_ZONES; zid++) {
+			json_object *z = json_object_new_array();
+
+			for (int i = 0; z && i < 3; i++)
+				json_object_array_add(z, json_object_new_int64(n[nid].zone[zid].pcp[i]));
+			if (z)
+				json_object_array_add(z, json_object_new_int(n[nid].zone[zid].stat_threshold));
+			if (!z || json_object_array_add(node, z)) {
+				json_object_put(z);
+				goto fail;
+			}
+		}
+		if (!node || json_object_array_add(a, node)) {
+fail:
+			json_object_put(node);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* totalreserve_pages @all, then each of the @nr nodes' pgdat->totalreserve_pages: NULL, no memory */
+static json_object *totalreserve_json(unsigned long all, const struct hm_node_wmarks *n, int nr)
+{
+	json_object *a = json_object_new_array();
+
+	if (!a || json_object_array_add(a, json_object_new_uint64(all)))
+		goto fail;
+	for (int nid = 0; nid < nr; nid++)
+		if (json_object_array_add(a, json_object_new_uint64(n[nid].totalreserve_pages)))
+			goto fail;
+	return a;
+fail:
+	json_object_put(a);
+	return NULL;
+}
+
 static void params_add_zone_wmarks(struct hmfs_ctx *ctx, json_object *p, bool *ok)
 {
 	int nr;
 	struct hm_node_wmarks *n = node_wmarks_alloc(ctx, &nr);
-	json_object *marks = NULL, *res = NULL;
+	json_object *marks = NULL, *res = NULL, *pcp = NULL, *total = NULL;
 
 	if (n) {
 		nr = hotmem_node_wmarks(ctx->hm, n, nr);
 		marks = zone_wmarks_json(n, nr, false);
 		res = zone_wmarks_json(n, nr, true);
+		pcp = zone_pagesets_json(n, nr);
+		total = totalreserve_json(hotmem_totalreserve_pages(ctx->hm), n, nr);
 	}
 	free(n);
-	*ok = marks && res;
+	*ok = marks && res && pcp && total;
 	json_object_object_add(p, "watermarks", marks);
 	json_object_object_add(p, "lowmem-reserve", res);
+	/*
+	 * what the last setups derived from them and kept: the pagesets'
+	 * limits and stats thresholds (pcp42), totalreserve_pages (wmark42)
+	 * -- from the managed pages and boost of then, which a restore has
+	 * not (restart42; a file from before them: derived at its end)
+	 */
+	json_object_object_add(p, "pagesets", pcp);
+	json_object_object_add(p, "totalreserve-pages", total);
 }
 
 static json_object *params_json(struct hmfs_ctx *ctx)
@@ -517,10 +576,50 @@ static bool zone_wmarks_ok(json_object *v, bool reserves)
 	return true;
 }
 
+/* @v: an array of @min..@max non-negative ints */
+static bool ints_ok(json_object *v, size_t min, size_t max)
+{
+	size_t len = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+
+	if (len < min || len > max)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_int) || json_object_get_int64(e) < 0)
+			return false;
+	}
+	return true;
+}
+
+/* @v as zone_pagesets_json() writes it: a node each, its zones' four ints (an int threshold) */
+static bool zone_pagesets_ok(json_object *v)
+{
+	if (!json_object_is_type(v, json_type_array) ||
+	    json_object_array_length(v) > HM_MAX_NUMNODES)
+		return false;
+	for (size_t nid = 0; nid < json_object_array_length(v); nid++) {
+		json_object *node = json_object_array_get_idx(v, nid);
+
+		if (!zone_wmarks_node_ok(node, 4))
+			return false;
+		for (size_t zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+			if (json_object_get_int64(json_object_array_get_idx(
+				    json_object_array_get_idx(node, zid), 3)) > INT_MAX)
+				return false;
+	}
+	return true;
+}
+
 /* @v is a value params_json() writes for lock-free parameter @key */
 static bool param_json_ok(const char *key, json_object *v)
 {
 	const char *name;
+
+	if (!strcmp(key, "pagesets"))
+		return zone_pagesets_ok(v);
+	if (!strcmp(key, "totalreserve-pages"))
+		return ints_ok(v, 1, HM_MAX_NUMNODES + 1);
 
 	if (!strcmp(key, "lowmem-reserve-ratio"))
 		return ratio_json_ok(v);
@@ -3396,6 +3495,15 @@ static bool params_same(json_object *now, json_object *pre)
 	 */
 	json_object_object_del(a, "lowmem-reserve");
 	json_object_object_del(b, "lowmem-reserve");
+	/*
+	 * nor what setups derived from the marks and reserves: the pagesets'
+	 * limits and totalreserve_pages come back with them, the stats
+	 * thresholds from the undo's own online or offline (restart42)
+	 */
+	json_object_object_del(a, "pagesets");
+	json_object_object_del(b, "pagesets");
+	json_object_object_del(a, "totalreserve-pages");
+	json_object_object_del(b, "totalreserve-pages");
 	/* a file from before "max-pfn" or the marks were saved has none to compare */
 	if (!json_object_object_get_ex(b, "max-pfn", NULL))
 		json_object_object_del(a, "max-pfn");
@@ -3933,17 +4041,29 @@ void hmfs_state_param_done(struct hmfs_param_save *ps)
  */
 /*
  * The zones' reserves a write of all the ratios @ratio leaves, from the
- * managed pages of now (hotmem_node_wmarks_reserves_for()): NULL, no memory
+ * managed pages of now (hotmem_node_wmarks_reserves_for()), and in
+ * *@total the totalreserve_pages its setup sums, the boost of now in it
+ * (restart42): NULL, no memory (*@total NULL too)
  */
-static json_object *reserves_for_json(struct hmfs_ctx *ctx, const int ratio[HM_MAX_NR_ZONES])
+static json_object *reserves_for_json(struct hmfs_ctx *ctx, const int ratio[HM_MAX_NR_ZONES],
+				      json_object **total)
 {
 	int nr;
 	struct hm_node_wmarks *n = node_wmarks_alloc(ctx, &nr);
 	json_object *res = NULL;
+	unsigned long all;
 
-	if (n)
-		res = zone_wmarks_json(n, hotmem_node_wmarks_reserves_for(ctx->hm, ratio, n, nr), true);
+	*total = NULL;
+	if (n) {
+		nr = hotmem_node_wmarks_reserves_for(ctx->hm, ratio, n, nr, &all);
+		res = zone_wmarks_json(n, nr, true);
+		*total = res ? totalreserve_json(all, n, nr) : NULL;
+	}
 	free(n);
+	if (!*total) {
+		json_object_put(res);
+		res = NULL;
+	}
 	return res;
 }
 
@@ -3958,21 +4078,24 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 			     json_object **res)
 {
 	json_object *o = json_object_new_object();
-	json_object *val = param_json(p, v);
+	json_object *val = param_json(p, v), *total = NULL;
 	int ret;
 
-	*res = param_is_ratio(p) ? reserves_for_json(ctx, v->ratio) : NULL;
+	*res = param_is_ratio(p) ? reserves_for_json(ctx, v->ratio, &total) : NULL;
 	/* json-c asserts on a NULL object: out of memory, nothing written, the value as it was */
 	if (!o || !val || (param_is_ratio(p) && !*res)) {
 		json_object_put(o);
 		json_object_put(val);
 		json_object_put(*res);
+		json_object_put(total);
 		*res = NULL;
 		return -ENOMEM;
 	}
 	json_object_object_add(o, p->key, val);
-	if (*res)
+	if (*res) {
 		json_object_object_add(o, "lowmem-reserve", json_object_get(*res));
+		json_object_object_add(o, "totalreserve-pages", total);
+	}
 	ret = journal_line_locked(ctx, record_tail("param", o, NULL, len), QEMU_GEN_ANY, line, len);
 	json_object_put(o);
 	if (!ret && ctx->journal_failing) {
@@ -4567,7 +4690,18 @@ static bool pool_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
  */
 static const char *const notifier_params[] = { "user-reserve-kbytes", "admin-reserve-kbytes",
 					       "min-free-kbytes", "watermarks",
-					       "lowmem-reserve", "boot-watermarks" };
+					       "lowmem-reserve", "boot-watermarks",
+					       "pagesets", "totalreserve-pages" };
+
+/*
+ * notifier_params[] a record carries only when they moved: a node's
+ * worth each zone, which a one-block record need not repeat (restart42:
+ * a replay keeps the value before for one left out)
+ */
+static bool notifier_param_if_moved(const char *key)
+{
+	return !strcmp(key, "pagesets") || !strcmp(key, "totalreserve-pages");
+}
 
 /* @key is one of notifier_params[] */
 static bool notifier_param(const char *key)
@@ -4578,12 +4712,18 @@ static bool notifier_param(const char *key)
 	return false;
 }
 
-/* @params's notifier_params[] moved out into @moved (NULL: @params stays whole) */
-static void take_notifier_params(json_object *params, json_object *moved)
+/*
+ * @params's notifier_params[] moved out into @moved (NULL: @params stays
+ * whole), those notifier_param_if_moved() only when not @pre's
+ */
+static void take_notifier_params(json_object *params, json_object *moved, json_object *pre)
 {
 	for (size_t i = 0; i < sizeof(notifier_params) / sizeof(notifier_params[0]); i++) {
 		json_object *v = json_object_object_get(params, notifier_params[i]);
 
+		if (v && notifier_param_if_moved(notifier_params[i]) &&
+		    json_object_equal(v, json_object_object_get(pre, notifier_params[i])))
+			v = NULL;
 		if (v && moved)
 			json_object_object_add(moved, notifier_params[i], json_object_get(v));
 		json_object_object_del(params, notifier_params[i]);
@@ -4644,7 +4784,7 @@ static bool params_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv,
 	if (same && !notifier_params_alike(now, pre)) {
 		*moved = json_object_new_object();
 		if (*moved)
-			take_notifier_params(now, *moved);
+			take_notifier_params(now, *moved, pre);
 		else
 			same = false; /* no memory: a "set" of the whole machine */
 	}
@@ -5686,6 +5826,49 @@ static void zone_wmarks_put(struct hm_wmark_state *w, json_object *marks, json_o
 }
 
 /*
+ * The file's pagesets' limits and stats thresholds (zone_pagesets_json())
+ * into @w, stored with the file's marks: a node past the file's, or a
+ * file from before them (@v NULL), has them set up from those marks
+ * and the managed pages of now (restart42)
+ */
+static void restore_zone_pagesets(struct hm_wmark_state *w, json_object *v)
+{
+	if (!v || !zone_pagesets_ok(v))
+		return;
+	for (int nid = 0; nid < hotmem_wmark_state_nodes(w); nid++) {
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+			json_object *z = zone_wmarks_at(v, nid, zid);
+			long pcp[3];
+
+			if (!z)
+				break;
+			for (int i = 0; i < 3; i++)
+				pcp[i] = (long)json_object_get_int64(json_object_array_get_idx(z, (size_t)i));
+			(void)hotmem_wmark_state_set_pcp(w, nid, zid, pcp,
+							 json_object_get_int(json_object_array_get_idx(z, 3)));
+		}
+	}
+}
+
+/*
+ * The file's totalreserve_pages (totalreserve_json()) into @w: kept only
+ * when it has every node of the machine's, else summed at the restore
+ * as from a file from before it (@v NULL)
+ */
+static void restore_totalreserve(struct hm_wmark_state *w, json_object *v)
+{
+	unsigned long node[HM_MAX_NUMNODES];
+	int nr = hotmem_wmark_state_nodes(w);
+
+	if (!v || !ints_ok(v, 1, HM_MAX_NUMNODES + 1) || json_object_array_length(v) != (size_t)nr + 1)
+		return;
+	for (int nid = 0; nid < nr; nid++)
+		node[nid] = (unsigned long)json_object_get_uint64(json_object_array_get_idx(v, (size_t)nid + 1));
+	(void)hotmem_wmark_state_set_totalreserve(
+		w, (unsigned long)json_object_get_uint64(json_object_array_get_idx(v, 0)), node, nr);
+}
+
+/*
  * The zones' marks and reserves as the saved machine had them
  * (params_add_zone_wmarks()), stored back at the restore's very end:
  * 6.12 sets them up only at an online, an offline or a watermark
@@ -5726,6 +5909,9 @@ static void restore_zone_wmarks(struct hmfs_ctx *ctx, json_object *p)
 	for (int nid = 0; nid < hotmem_wmark_state_nodes(w); nid++)
 		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
 			zone_wmarks_put(w, marks, res, nid, zid);
+	if (marks)
+		restore_zone_pagesets(w, hmfs_json_get(p, "pagesets", json_type_array));
+	restore_totalreserve(w, hmfs_json_get(p, "totalreserve-pages", json_type_array));
 	hotmem_wmark_restore(ctx->hm, w, what);
 	hotmem_wmark_free(w);
 }
@@ -6574,12 +6760,13 @@ static int replay_param(json_object *m, json_object *o, bool run)
 		return -EUCLEAN;
 	/*
 	 * a "run-param" may carry what the block's change moved
-	 * (notifier_params[]), a ratio write the reserves it set
-	 * (param_line_locked())
+	 * (notifier_params[]), a ratio write the reserves it set and the
+	 * totalreserve_pages it summed (param_line_locked())
 	 */
 	json_object_object_foreach(o, k, v)
 		if (!(lock_free_key(k) || (run && notifier_param(k)) ||
-		      (!strcmp(k, "lowmem-reserve") && json_object_object_get(o, "lowmem-reserve-ratio"))) ||
+		      ((!strcmp(k, "lowmem-reserve") || !strcmp(k, "totalreserve-pages")) &&
+		       json_object_object_get(o, "lowmem-reserve-ratio"))) ||
 		    !param_json_ok(k, v))
 			return -EUCLEAN;
 	c = params_own(m, params);
@@ -6587,6 +6774,12 @@ static int replay_param(json_object *m, json_object *o, bool run)
 		return -ENOMEM;
 	json_object_object_foreach(o, key, val)
 		param_put(c, key, val);
+	/*
+	 * a ratio write's record from before totalreserve_pages was kept:
+	 * the restore's end sums it, as for a file from before (restart42)
+	 */
+	if (json_object_object_get(o, "lowmem-reserve") && !json_object_object_get(o, "totalreserve-pages"))
+		json_object_object_del(c, "totalreserve-pages");
 	return 0;
 }
 

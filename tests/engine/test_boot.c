@@ -661,7 +661,7 @@ static void test_node_wmarks_as_the_zones_have_them(void **state)
 		}
 
 	hotmem_lowmem_reserve_ratio(hm, before);
-	assert_int_equal(hotmem_node_wmarks_reserves_for(hm, ratio, f, 4), 4);
+	assert_int_equal(hotmem_node_wmarks_reserves_for(hm, ratio, f, 4, NULL), 4);
 	/* nothing stored: the ratios and the reserves as they were */
 	hotmem_lowmem_reserve_ratio(hm, got);
 	assert_memory_equal(got, before, sizeof(got));

@@ -1,0 +1,88 @@
+#!/bin/bash
+# A restart from the state file after kill -9 shows the running
+# machine's pagesets' limits, stats thresholds and totalreserve_pages,
+# which 6.12 keeps from its last setup (pcp42, wmark42), not values
+# derived again from the managed pages and boost of the restore.
+# Case 1: virtio-mem plugs sub-blocks into an online block (managed
+# moves, no setup): Movable restored "7 28 2048 8" for "3 28 1024 4".
+# Case 2: a lowmem_reserve_ratio write while a boost stands (its setup
+# sums totalreserve_pages with the boost), the boost gone at the
+# restore: the dirty thresholds of another totalreserve_pages.
+# (restart42; checks 5, 7 and 16 fail without the fix: Movable's
+# pagesets 7 28 2048 threshold 8 for 3 28 1024 4; the thresholds
+# 20072 10024 for 19970 9972)
+. "$(dirname "$0")/lib.sh"
+require_env
+
+M=$MNT/sys/devices/system/memory
+V=$MNT/proc/sys/vm
+MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+# pcp_all: every zone's pagesets' batch/high_min/high_max and stats threshold lines
+pcp_all() { grep -E '^Node|^ +(batch|high_min|high_max):|vm stats threshold' "$MNT/proc/zoneinfo" | sort -u | tr -s ' \n' ' '; }
+dirty() { grep -E '^nr_dirty_(background_)?threshold ' "$MNT/proc/vmstat" | tr '\n' ' '; }
+# calculate_totalreserve_pages() from zoneinfo as it stands (458's)
+reserve_now() {
+	awk '/^Node/ { if (z) r += (m < mx + h ? m : mx + h); z = 1; mx = 0 }
+	     $1 == "high" { h = $2 } $1 == "managed" { m = $2 }
+	     /protection:/ { gsub(/[(),]/, " "); for (i = 2; i <= NF; i++) if ($i > mx) mx = $i }
+	     END { r += (m < mx + h ? m : mx + h); print r }' "$MNT/proc/zoneinfo"
+}
+# limits RESERVE: vmstat's two thresholds, then global_dirty_limits()'s of
+# its nr_free_pages past RESERVE (458's)
+limits() {
+	awk -v r="$1" '$1 == "nr_free_pages" { f = $2 } $1 == "nr_dirty_threshold" { t = $2 }
+		$1 == "nr_dirty_background_threshold" { b = $2 }
+		END { a = f - (f < r ? f : r) + 1; wt = int(819 * a / 4096); wb = int(409 * a / 4096)
+		      if (wb >= wt) wb = int(wt / 2); print t, b, "want", wt, wb }' "$MNT/proc/vmstat"
+}
+agrees() { set -- $1; [ "$1 $2" = "$4 $5" ]; }
+zi() { awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)} in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"; }
+
+mount_fs "hotmemfs mounts qemu-512m" "${MACHINE[@]}" --fresh
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null && ctl settle >/dev/null
+is "$(w "$M/memory32/state" online_movable)" ret=14 "vm0 plugs 64M into memory32, which goes online_movable"
+ctl set-size vm0 128M >/dev/null && ctl settle >/dev/null
+is "$(zi Movable managed)" 32768 "vm0 plugs 64M more into the online memory32: no setup"
+pcp=$(pcp_all) vm=$(dirty)
+cp "$MNT/proc/zoneinfo" "$TMP/zoneinfo.run"
+kill9_fs
+mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
+is "$(pcp_all)" "$pcp" "the pagesets' limits and thresholds as running"
+is "$(dirty)" "$vm" "nr_dirty_threshold, nr_dirty_background_threshold as running"
+# the numa_* events count since boot; the state file keeps none of them
+grep -v '^ *numa_' "$MNT/proc/zoneinfo" | diff <(grep -v '^ *numa_' "$TMP/zoneinfo.run") - >"$TMP/zoneinfo.diff"
+tap_ok $? "/proc/zoneinfo byte for byte as running (the numa_* event counters aside)"
+sed 's/^/# /' "$TMP/zoneinfo.diff" | head -20
+stop_fs
+
+mount_fs "qemu-512m afresh, an idle kernel" "${MACHINE[@]}" --fresh
+is "$(w "$V/nr_hugepages" 1000)" ret=4 "nr_hugepages <- 1000: the pool takes every free 2 MiB block"
+for i in $(seq 1 20); do
+	[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" != 0 ] && break
+	ctl alloc unmovable 300 node=0 >/dev/null 2>&1
+done
+boost=$(zi DMA32 boost)
+[ "$boost" -gt 0 ]
+tap_ok $? "unmovable allocations steal until kswapd gives up: DMA32 boost $boost stands"
+is "$(w "$V/lowmem_reserve_ratio" "$(cat "$V/lowmem_reserve_ratio")")" "ret=$(($(wc -c <"$V/lowmem_reserve_ratio") - 1))" \
+	"lowmem_reserve_ratio <- itself: totalreserve_pages summed with the boost"
+r1=$(reserve_now)
+is "$(w "$V/nr_hugepages" 0)" ret=1 "nr_hugepages <- 0: the pool freed (no setup)"
+l=$(limits "$r1")
+agrees "$l"
+tap_ok $? "the thresholds subtract totalreserve_pages $r1, the boost in it ($l)"
+pcp=$(pcp_all)
+kill9_fs
+# The workload's allocations are not saved (nr_free_pages differs), so
+# the thresholds are checked against the running machine's
+# totalreserve_pages with the restore's free pages
+mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
+[ "$(zi DMA32 boost)" = 0 ] && [ "$(reserve_now)" -lt "$r1" ]
+tap_ok $? "the restore has no boost: its marks would sum to $(reserve_now), not $r1"
+l=$(limits "$r1")
+agrees "$l"
+tap_ok $? "the thresholds subtract the running machine's totalreserve_pages $r1 ($l)"
+is "$(pcp_all)" "$pcp" "the pagesets' limits and thresholds as running"
+ctl check >/dev/null
+tap_ok $? "invariants hold"
+done_testing
