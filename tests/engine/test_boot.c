@@ -627,6 +627,54 @@ static void test_wmark_restore_zone_parts(void **state)
 }
 
 /*
+ * A state file's pagesets' limits, stats threshold and totalreserve_pages
+ * (hotmem_wmark_state_set_pcp(), _set_totalreserve()) are stored as they
+ * are with its marks, not set up again from those marks and the managed
+ * pages of now (restart42); a ratio write's totalreserve_pages from
+ * hotmem_node_wmarks_reserves_for() is the setup's
+ */
+static void test_wmark_state_keeps_a_files_pcp_and_totalreserve(void **state)
+{
+	struct hotmem *hm = boot("numa2", NULL);
+	struct hm_wmark_state *s = hotmem_wmark_save(hm);
+	const long pcp[3] = { 5, 6, 7 }, bad[3] = { 5, -1, 7 };
+	const unsigned long node[4] = { 1, 2, 3, 4 };
+	unsigned long wm[3], total = 0;
+	int ratio[HM_MAX_NR_ZONES];
+	struct hm_node_wmarks n[4];
+	struct hm_zone_info zi;
+
+	(void)state;
+	assert_non_null(s);
+	hotmem_lowmem_reserve_ratio(hm, ratio);
+	assert_int_equal(hotmem_node_wmarks_reserves_for(hm, ratio, n, 4, &total), 4);
+	assert_int_equal(total, hotmem_totalreserve_pages(hm));
+	assert_int_equal(hotmem_node_wmarks(hm, n, 4), 4);
+	assert_int_equal(hotmem_wmark_state_set_pcp(s, 4, HM_ZONE_DMA32, pcp, 9), -ENOENT);
+	assert_int_equal(hotmem_wmark_state_set_pcp(s, 0, HM_ZONE_DMA32, bad, 9), -EINVAL);
+	assert_int_equal(hotmem_wmark_state_set_totalreserve(s, 10, node, 3), -EINVAL);
+	/* marks other than the restore's: the limits would be set up from them */
+	for (int i = 0; i < 3; i++)
+		wm[i] = n[0].zone[HM_ZONE_DMA32].watermark[i] + 100;
+	assert_int_equal(hotmem_wmark_state_set_zone(s, 0, HM_ZONE_DMA32, wm, NULL), 0);
+	assert_int_equal(hotmem_wmark_state_set_pcp(s, 0, HM_ZONE_DMA32, pcp, 9), 0);
+	assert_int_equal(hotmem_wmark_state_set_totalreserve(s, 10, node, 4), 0);
+	hotmem_wmark_restore(hm, s, HM_WMARK_ZONE_MARKS);
+	hotmem_wmark_free(s);
+	assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &zi), 0);
+	assert_int_equal(zi.wmark_min, wm[0]);
+	assert_int_equal(zi.pcp_batch, 5);
+	assert_int_equal(zi.pcp_high_min, 6);
+	assert_int_equal(zi.pcp_high_max, 7);
+	assert_int_equal(zi.stat_threshold, 9);
+	assert_int_equal(hotmem_totalreserve_pages(hm), 10);
+	assert_int_equal(hotmem_node_wmarks(hm, n, 4), 4);
+	for (int nid = 0; nid < 4; nid++)
+		assert_int_equal(n[nid].totalreserve_pages, node[nid]);
+	hotmem_destroy(hm);
+}
+
+/*
  * hotmem_node_wmarks(): every possible node's zones as hotmem_zone_info()
  * reads them (numa2: nodes 2 and 3 without memory have a pgdat, as every
  * possible node's in 6.12), no more than the possible nodes filled;
@@ -862,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_wmarks_boot_until_set_up_again),
 		cmocka_unit_test(test_wmark_restore_zone_parts),
 		cmocka_unit_test(test_node_wmarks_as_the_zones_have_them),
+		cmocka_unit_test(test_wmark_state_keeps_a_files_pcp_and_totalreserve),
 		cmocka_unit_test(test_sysctl_args_unmodelled_as_6_12),
 		cmocka_unit_test(test_long_command_line_keeps_the_log),
 		cmocka_unit_test(test_every_possible_node_says_its_fallback_order),

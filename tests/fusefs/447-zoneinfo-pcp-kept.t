@@ -61,10 +61,10 @@ tap_ok $? "invariants hold"
 # machine's limits are the boot's (set before the init memory is freed:
 # qemu-512m's DMA32 high_max 5992), and after a write of the same
 # watermark_scale_factor, which the restore does not make again, the
-# write's (6117).  The file keeps the marks, not the limits: the engine
-# sets them up from the file's marks where those are not the restore's
-# own (check 15 fails without).  Not yet the same: a machine whose
-# managed pages moved since its last setup without one, as above.
+# write's (6117).  The file keeps the limits too since restart42's
+# f8a3ab29 (a machine whose managed pages moved since its last setup
+# without one: tests/fusefs/454); check 15 failed before 656f5230, when
+# the file kept the marks alone.
 MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
 # all_pcp: every zone's "ZONE batch high_min high_max threshold"
 all_pcp() {
