@@ -8,7 +8,8 @@
 # Case 2: a lowmem_reserve_ratio write while a boost stands (its setup
 # sums totalreserve_pages with the boost), the boost gone at the
 # restore: the dirty thresholds of another totalreserve_pages.
-# (restart42; checks 5, 7 and 16 fail without the fix: Movable's
+# A file from before them is read as before (check 9).
+# (restart42; checks 5, 7 and 18 fail without the fix: Movable's
 # pagesets 7 28 2048 threshold 8 for 3 28 1024 4; the thresholds
 # 20072 10024 for 19970 9972)
 . "$(dirname "$0")/lib.sh"
@@ -36,6 +37,17 @@ limits() {
 		      if (wb >= wt) wb = int(wt / 2); print t, b, "want", wt, wb }' "$MNT/proc/vmstat"
 }
 agrees() { set -- $1; [ "$1 $2" = "$4 $5" ]; }
+# pcp_of ZONE: node 0's ZONE's distinct "batch high_min high_max threshold" over its CPUs
+pcp_of() {
+	awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) }
+		on && $1 == "batch:" { b = $2 } on && $1 == "high_min:" { l = $2 }
+		on && $1 == "high_max:" { h = $2 }
+		on && $1 == "vm" && $3 == "threshold:" { print b, l, h, $4 }' "$MNT/proc/zoneinfo" | sort -u
+}
+# fls N, thresh MANAGED: calculate_normal_threshold() over the online CPUs (447's)
+fls() { local n=$1 b=0; while [ "$n" -gt 0 ]; do b=$((b + 1)); n=$((n >> 1)); done; echo $b; }
+NCPU=$(getconf _NPROCESSORS_ONLN)
+thresh() { local t=$((2 * $(fls "$NCPU") * (1 + $(fls $(($1 >> 15)))))); echo $((t < 125 ? t : 125)); }
 zi() { awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)} in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"; }
 
 mount_fs "hotmemfs mounts qemu-512m" "${MACHINE[@]}" --fresh
@@ -45,6 +57,10 @@ ctl set-size vm0 128M >/dev/null && ctl settle >/dev/null
 is "$(zi Movable managed)" 32768 "vm0 plugs 64M more into the online memory32: no setup"
 pcp=$(pcp_all) vm=$(dirty)
 cp "$MNT/proc/zoneinfo" "$TMP/zoneinfo.run"
+set -- $(pcp_of Movable)
+# what a setup from the 32768 managed pages of now gives (447's figures
+# over this host's CPUs), high_min from the low mark, the file's
+derived="7 $2 $((32768 / 8 / NCPU)) $(thresh 32768)"
 kill9_fs
 mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
 is "$(pcp_all)" "$pcp" "the pagesets' limits and thresholds as running"
@@ -53,6 +69,12 @@ is "$(dirty)" "$vm" "nr_dirty_threshold, nr_dirty_background_threshold as runnin
 grep -v '^ *numa_' "$MNT/proc/zoneinfo" | diff <(grep -v '^ *numa_' "$TMP/zoneinfo.run") - >"$TMP/zoneinfo.diff"
 tap_ok $? "/proc/zoneinfo byte for byte as running (the numa_* event counters aside)"
 sed 's/^/# /' "$TMP/zoneinfo.diff" | head -20
+# a file from before them: read, the limits set up from its marks and
+# the managed pages of now, as before restart42
+stop_fs
+state_machine_edit 'del m["params"]["pagesets"]; del m["params"]["totalreserve-pages"]'
+mount_fs "a state file without \"pagesets\", \"totalreserve-pages\": restored" "${MACHINE[@]}"
+is "$(pcp_of Movable)" "$derived" "... Movable's pagesets set up from the 32768 managed pages of now"
 stop_fs
 
 mount_fs "qemu-512m afresh, an idle kernel" "${MACHINE[@]}" --fresh
