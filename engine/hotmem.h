@@ -1660,6 +1660,12 @@ unsigned long hotmem_totalreserve_pages(struct hotmem *hm);
 int hotmem_set_min_free_kbytes(struct hotmem *hm, long long kbytes);
 int hotmem_restore_min_free_kbytes(struct hotmem *hm, long long kbytes, long long user);
 int hotmem_user_min_free_kbytes(struct hotmem *hm);
+/*
+ * a write of vm.min_free_kbytes whose parser took nothing (a position
+ * past the start): 6.12's handler makes the value of now the user's and
+ * sets the marks up again
+ */
+void hotmem_min_free_kbytes_sysctl_unparsed(struct hotmem *hm);
 /* vm.watermark_scale_factor: 1..3000 (-EINVAL else), 10 at boot */
 int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor);
 int hotmem_watermark_scale_factor(struct hotmem *hm);

@@ -2177,6 +2177,22 @@ int hotmem_set_min_free_kbytes(struct hotmem *hm, long long kbytes)
 }
 
 /*
+ * 6.12 min_free_kbytes_sysctl_handler() after a proc_dointvec_minmax()
+ * that parsed nothing and answered 0: a write past the file's start,
+ * which sysctl_writes_strict (SYSCTL_WRITES_STRICT, the default) ignores
+ * (proc_first_pos_non_zero_ignore()).  The handler still runs its "if
+ * (write)": the value of now -- an online's, maybe -- becomes the user's,
+ * so a later online or offline keeps it, and the marks are set up again.
+ */
+void hotmem_min_free_kbytes_sysctl_unparsed(struct hotmem *hm)
+{
+	pthread_mutex_lock(&hm->wmark_lock);
+	hm->user_min_free_kbytes = (int)atomic_load(&hm->min_free_kbytes);
+	__setup_per_zone_wmarks(hm);
+	pthread_mutex_unlock(&hm->wmark_lock);
+}
+
+/*
  * vm.watermark_boost_factor as 6.12's handler takes a write
  * (proc_dointvec_minmax() with extra1 SYSCTL_ZERO, no max): 0 disables
  * boosting, any other value is boost_watermark()'s cap in ten-thousandths

@@ -1883,6 +1883,36 @@ static ssize_t store_hugetlb_optimize_vmemmap(struct hmfs_ctx *ctx, const char *
 	return store_change(ctx, &ch, used);
 }
 
+/*
+ * 6.12 (kernel/sysctl.c): proc_dointvec_minmax() and
+ * proc_doulongvec_minmax() ignore a write past the file's start
+ * (proc_first_pos_non_zero_ignore(), sysctl_writes_strict's default
+ * SYSCTL_WRITES_STRICT) and answer 0 with the whole count taken; a
+ * handler that works after that 0 still works (mm/page_alloc.c):
+ * min_free_kbytes_sysctl_handler() makes the value of now the user's
+ * and sets the marks up, watermark_scale_factor_sysctl_handler() sets
+ * them up.  Through hmfs_change(), as a parsed write: it changes what
+ * the state file keeps (user-min-free-kbytes).  The others do nothing
+ * more: proc_dobool()'s, the reserves', the overcommit's store what they
+ * held.
+ */
+ssize_t hmfs_store_past_start(struct hmfs_ctx *ctx, const struct hmfs_node *n, size_t count,
+			      const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_VM_WMARK, .unparsed = true, .task = task };
+
+	switch (n->attr) {
+	case A_SYSCTL_MIN_FREE_KBYTES:
+		ch.id = HMFS_VM_MIN_FREE_KBYTES;
+		return store_change(ctx, &ch, count);
+	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
+		ch.id = HMFS_VM_WATERMARK_SCALE_FACTOR;
+		return store_change(ctx, &ch, count);
+	default:
+		return (ssize_t)count;
+	}
+}
+
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)
 {
 	return hmfs_store_task(ctx, n, buf, count, NULL);

@@ -1007,6 +1007,20 @@ static uint64_t serving_unique(const struct hmfs_ctx *ctx)
 	return in ? in->unique : 0;
 }
 
+/* a sysctl write of @size bytes past the file's start (hmfs_store_past_start()) */
+static void write_past_start(fuse_req_t req, struct hmfs_open *of, size_t size,
+			     const struct hotmem_task *task)
+{
+	struct hmfs_ctx *ctx = req_ctx(req);
+	const uint64_t before = hmfs_events_queued(ctx);
+	const ssize_t ret = write_errno(req, hmfs_store_past_start(ctx, &of->node, size, task));
+
+	if (of->append && ret >= 0)
+		__atomic_add_fetch(&of->wpos, size, __ATOMIC_RELAXED);
+	hmfs_reply_write_after(ctx, req, serving_unique(ctx), before, ret < 0 ? (int)-ret : 0,
+			       ret < 0 ? 0 : size);
+}
+
 static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
@@ -1025,15 +1039,14 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 		return;
 	}
 	/*
-	 * sysfs_kf_write() ignores the position; a sysctl's handler takes a
-	 * write past the start whole and does nothing: the rest of one whose
-	 * start it took only part of (sysctl_writes_strict)
+	 * sysfs_kf_write() ignores the position; a sysctl's parser takes a
+	 * write past the start whole and stores nothing: the rest of one
+	 * whose start it took only part of (sysctl_writes_strict) -- but its
+	 * handler still does what it does after the parser's 0
 	 */
 	if (hmfs_attr_is_sysctl(of->node.attr) &&
 	    (of->append ? __atomic_load_n(&of->wpos, __ATOMIC_RELAXED) : (uint64_t)off)) {
-		if (of->append)
-			__atomic_add_fetch(&of->wpos, size, __ATOMIC_RELAXED);
-		fuse_reply_write(req, size);
+		write_past_start(req, of, size, &task);
 		return;
 	}
 	/*

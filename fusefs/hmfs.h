@@ -1373,6 +1373,12 @@ ssize_t hmfs_store_gone(struct hmfs_ctx *ctx, const struct hmfs_node *n);
 /* a store only root may run, whatever the mode says (capable(CAP_SYS_ADMIN)) */
 bool hmfs_store_needs_admin(const struct hmfs_node *n);
 size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
+/*
+ * a sysctl write of @count bytes past the file's start: what 6.12's
+ * handler does after its parser ignored it; @count, or -errno
+ */
+ssize_t hmfs_store_past_start(struct hmfs_ctx *ctx, const struct hmfs_node *n, size_t count,
+			      const struct hotmem_task *task);
 
 /* fs.c */
 extern const struct fuse_lowlevel_ops hmfs_ops;
@@ -1469,6 +1475,11 @@ struct hmfs_change {
 	unsigned long id; /* block */
 	long long value; /* wide enough for a ratio's unsigned int */
 	const int *ratio; /* HMFS_CH_VM_WMARK's lowmem_reserve_ratio: value (the parsed) of them */
+	/*
+	 * HMFS_CH_VM_WMARK: a write its parser took nothing of (a position
+	 * past the start, sysctl_writes_strict): the handler's rest alone
+	 */
+	bool unparsed;
 	struct {
 		const char *driver, *id;
 		uint64_t size, addr, requested, block_size;

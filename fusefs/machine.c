@@ -104,8 +104,17 @@ static int apply_vm_wmark_named(struct hmfs_ctx *ctx, const struct hmfs_change *
 {
 	switch ((enum hmfs_vm_wmark)ch->id) {
 	case HMFS_VM_MIN_FREE_KBYTES:
+		if (ch->unparsed) {
+			hotmem_min_free_kbytes_sysctl_unparsed(ctx->hm);
+			return 0;
+		}
 		return hotmem_set_min_free_kbytes(ctx->hm, ch->value);
 	case HMFS_VM_WATERMARK_SCALE_FACTOR:
+		/* watermark_scale_factor_sysctl_handler(): the marks again, parsed or not */
+		if (ch->unparsed) {
+			hotmem_setup_per_zone_wmarks(ctx->hm);
+			return 0;
+		}
 		return hotmem_set_watermark_scale_factor(ctx->hm, ch->value);
 	case HMFS_VM_LOWMEM_RESERVE_RATIO:
 		/* the parsed over the ratios of now, as the kernel stores them (reread31 R3) */
