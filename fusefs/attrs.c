@@ -1891,14 +1891,16 @@ static ssize_t store_hugetlb_optimize_vmemmap(struct hmfs_ctx *ctx, const char *
  * handler that works after that 0 still works (mm/page_alloc.c):
  * min_free_kbytes_sysctl_handler() makes the value of now the user's
  * and sets the marks up, watermark_scale_factor_sysctl_handler() sets
- * them up.  Through hmfs_change(), as a parsed write: it changes what
- * the state file keeps (user-min-free-kbytes).  The others do nothing
- * more: proc_dobool()'s, the reserves', the overcommit's store what they
- * held.
+ * them up; lowmem_reserve_ratio_sysctl_handler() ignores the answer
+ * and sets the reserves up.  Through hmfs_change(), as a parsed write:
+ * it changes what the state file keeps (user-min-free-kbytes).  The
+ * others do nothing more: proc_dobool()'s, the reserves', the
+ * overcommit's store what they held.
  */
 ssize_t hmfs_store_past_start(struct hmfs_ctx *ctx, const struct hmfs_node *n, size_t count,
 			      const struct hotmem_task *task)
 {
+	static const int none[HM_MAX_NR_ZONES];
 	struct hmfs_change ch = { .op = HMFS_CH_VM_WMARK, .unparsed = true, .task = task };
 
 	switch (n->attr) {
@@ -1907,6 +1909,11 @@ ssize_t hmfs_store_past_start(struct hmfs_ctx *ctx, const struct hmfs_node *n, s
 		return store_change(ctx, &ch, count);
 	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
 		ch.id = HMFS_VM_WATERMARK_SCALE_FACTOR;
+		return store_change(ctx, &ch, count);
+	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
+		/* none parsed over the ratios of now: the reserves set up again */
+		ch.id = HMFS_VM_LOWMEM_RESERVE_RATIO;
+		ch.ratio = none;
 		return store_change(ctx, &ch, count);
 	default:
 		return (ssize_t)count;

@@ -8,9 +8,11 @@
 # so a later offline keeps it ("... is not updated to N because user
 # defined value U is preferred"); watermark_scale_factor_sysctl_handler()
 # sets the marks up from the managed pages of now (qemu-512m's DMA32 min
-# one page up from the boot's, as a write of the same factor, 410/wmark39).
-# Both failed before hotmemfs ran the handler's rest (the offline lowered
-# min_free_kbytes; the marks stayed the boot's).
+# one page up from the boot's, as a write of the same factor, 410/wmark39);
+# lowmem_reserve_ratio_sysctl_handler(), which ignores the parser's answer,
+# sets the reserves up (DMA's protection from DMA32's managed of now).
+# All failed before hotmemfs ran the handler's rest (the offline lowered
+# min_free_kbytes; the marks and reserves stayed the boot's).
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -31,6 +33,15 @@ min0=$(zi DMA32 min)
 is "$(pw "$V/watermark_scale_factor" 7)" 1 "watermark_scale_factor: pwrite '7' at 1 answered whole"
 is "$(cat "$V/watermark_scale_factor")" 10 "... the factor still 10"
 is "$(zi DMA32 min)" $((min0 + 1)) "... DMA32 min set up from the managed pages of now ($min0 at boot)"
+
+# lowmem_reserve_ratio: lowmem_reserve_ratio_sysctl_handler() ignores the
+# parser's answer and sets the reserves up from the managed pages of now
+prot() { awk '/^Node/ {z = $4} z == "DMA" && /protection:/ {sub(/^ *protection: /, ""); print; exit}' "$MNT/proc/zoneinfo"; }
+prot0=$(prot)
+is "$(pw "$V/lowmem_reserve_ratio" 5)" 1 "lowmem_reserve_ratio: pwrite '5' at 1 answered whole"
+is "$(cat "$V/lowmem_reserve_ratio")" "$(printf '256\t256\t32\t0\t0')" "... the ratios as they were"
+r=$(($(zi DMA32 managed) / 256))
+is "$(prot)" "(0, $r, $r, $r, $r)" "... DMA protection: DMA32's managed of now / 256 (boot's: $prot0)"
 
 # min_free_kbytes: an online's value made the user's
 is "$(w "$M/memory2/state" offline)" ret=7 "memory2 offline"
