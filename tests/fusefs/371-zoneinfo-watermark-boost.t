@@ -19,10 +19,6 @@
 require_env
 
 mount_fs "hotmemfs mounts qemu-512m, an idle kernel" --profile qemu-512m --cmdline hotmem.kernel_alloc=off --fresh
-# zi ZONE FIELD: node 0's ZONE's FIELD of zoneinfo (boost, min, low, high, node_unreclaimable:)
-zi() {
-	awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)} in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"
-}
 marks() { echo "$(zi DMA32 boost) $(zi DMA32 min) $(zi DMA32 low) $(zi DMA32 high) $(zi DMA32 node_unreclaimable:)"; }
 # blocks TYPE: DMA32's pageblocks of TYPE (pagetypeinfo's "Number of blocks type" table)
 blocks() {

@@ -16,12 +16,6 @@ require_env
 mount_fs "hotmemfs mounts qemu-512m" --profile qemu-512m --cmdline hotmem.kernel_alloc=off --fresh
 V=$MNT/proc/sys/vm
 M=$MNT/sys/devices/system/memory
-# zi ZONE FIELD: node 0's ZONE's FIELD of zoneinfo (min, low, high, managed, protection)
-zi() {
-	awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)}
-		in_z && f == "protection" && /protection:/ {sub(/^ *protection: /, ""); print; exit}
-		in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"
-}
 not_updated() { ctl dmesg | grep -c "^<4>min_free_kbytes is not updated to [0-9]* because user defined value $1 is preferred$"; }
 
 is "$(stat -c '%A %s %n' "$V"/{min_free_kbytes,watermark_scale_factor,lowmem_reserve_ratio} |

@@ -30,10 +30,6 @@ require_env
 
 MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
 mount_fs "hotmemfs mounts qemu-512m, an idle kernel" "${MACHINE[@]}" --fresh
-# zi ZONE FIELD: node 0's ZONE's FIELD of zoneinfo
-zi() {
-	awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)} in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"
-}
 marks() { echo "$(zi DMA32 boost) $(zi DMA32 min) $(zi DMA32 low) $(zi DMA32 high) $(zi DMA32 node_unreclaimable:)"; }
 # boost_unrecl: DMA32's boost and node_unreclaimable (an online or offline
 # sets the marks up anew: init_per_zone_wmark_min())

@@ -19,10 +19,6 @@ require_env
 mount_fs "hotmemfs mounts qemu-512m" --profile qemu-512m --cmdline hotmem.kernel_alloc=off --fresh
 V=$MNT/proc/sys/vm
 M=$MNT/sys/devices/system/memory
-zi() {
-	awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)}
-		in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"
-}
 pw() {
 	python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_WRONLY); print(os.pwrite(fd, sys.argv[2].encode(), 1))' "$1" "$2"
 }

@@ -19,41 +19,31 @@
 require_env
 
 M=$MNT/sys/devices/system/memory
-mount_fs "hotmemfs mounts qemu-512m" --profile qemu-512m --cmdline hotmem.kernel_alloc=off --fresh
-# pcp ZONE: node 0's ZONE's distinct "batch high_min high_max threshold" over its CPUs
-pcp() {
-	awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) }
-		on && $1 == "batch:" { b = $2 } on && $1 == "high_min:" { l = $2 }
-		on && $1 == "high_max:" { h = $2 }
-		on && $1 == "vm" && $3 == "threshold:" { print b, l, h, $4 }' "$MNT/proc/zoneinfo" | sort -u
-}
-# fls N, thresh MANAGED: calculate_normal_threshold() over the online CPUs (the host's)
-fls() { local n=$1 b=0; while [ "$n" -gt 0 ]; do b=$((b + 1)); n=$((n >> 1)); done; echo $b; }
 NCPU=$(getconf _NPROCESSORS_ONLN)
-thresh() { local t=$((2 * $(fls "$NCPU") * (1 + $(fls $(($1 >> 15)))))); echo $((t < 125 ? t : 125)); }
+mount_fs "hotmemfs mounts qemu-512m" --profile qemu-512m --cmdline hotmem.kernel_alloc=off --fresh
 managed() { awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) } on && $1 == "managed" { print $2; exit }' "$MNT/proc/zoneinfo"; }
 
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null && ctl settle >/dev/null
 is "$(w "$M/memory32/state" online_movable)" ret=14 "vm0 plugs 64M into memory32, which goes online_movable"
-before=$(pcp Movable)
+before=$(zone_pcp Movable)
 set -- $before
-is "$(managed Movable) $1 $4" "16384 3 $(thresh 16384)" \
-	"ZONE_MOVABLE: 16384 managed, batch 3, threshold $(thresh 16384) (set up by the online: $before)"
+is "$(managed Movable) $1 $4" "16384 3 $(stat_thresh 16384)" \
+	"ZONE_MOVABLE: 16384 managed, batch 3, threshold $(stat_thresh 16384) (set up by the online: $before)"
 ctl set-size vm0 128M >/dev/null && ctl settle >/dev/null
 is "$(managed Movable)" 32768 "vm0 plugs 64M more into the online memory32: 32768 managed, no setup"
-is "$(pcp Movable)" "$before" "... batch, high_min, high_max, threshold as the online set them"
-is "$(pcp Movable | wc -l)" 1 "... every CPU's alike"
+is "$(zone_pcp Movable)" "$before" "... batch, high_min, high_max, threshold as the online set them"
+is "$(zone_pcp Movable | wc -l)" 1 "... every CPU's alike"
 
 echo 100 >"$MNT/proc/sys/vm/watermark_scale_factor"
-set -- $(pcp Movable)
+set -- $(zone_pcp Movable)
 is "$1 $3" "7 $((32768 / 8 / NCPU))" \
 	"a watermark_scale_factor write (setup_per_zone_wmarks()): batch and high_max from 32768 now"
-is "$4" "$(thresh 16384)" "... but not the threshold: no refresh_zone_stat_thresholds() there"
+is "$4" "$(stat_thresh 16384)" "... but not the threshold: no refresh_zone_stat_thresholds() there"
 ctl set-size vm0 256M >/dev/null && ctl settle >/dev/null
 echo online_movable >"$M/memory33/state"
 now=$(managed Movable)
-set -- $(pcp Movable)
-is "$4" "$(thresh "$now")" "memory33 online (init_per_zone_wmark_min()): the threshold from the $now managed pages of now"
+set -- $(zone_pcp Movable)
+is "$4" "$(stat_thresh "$now")" "memory33 online (init_per_zone_wmark_min()): the threshold from the $now managed pages of now"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 

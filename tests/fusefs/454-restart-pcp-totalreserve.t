@@ -17,38 +17,11 @@ require_env
 
 M=$MNT/sys/devices/system/memory
 V=$MNT/proc/sys/vm
+NCPU=$(getconf _NPROCESSORS_ONLN)
 MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
 # pcp_all: every zone's pagesets' batch/high_min/high_max and stats threshold lines
 pcp_all() { grep -E '^Node|^ +(batch|high_min|high_max):|vm stats threshold' "$MNT/proc/zoneinfo" | sort -u | tr -s ' \n' ' '; }
 dirty() { grep -E '^nr_dirty_(background_)?threshold ' "$MNT/proc/vmstat" | tr '\n' ' '; }
-# calculate_totalreserve_pages() from zoneinfo as it stands (458's)
-reserve_now() {
-	awk '/^Node/ { if (z) r += (m < mx + h ? m : mx + h); z = 1; mx = 0 }
-	     $1 == "high" { h = $2 } $1 == "managed" { m = $2 }
-	     /protection:/ { gsub(/[(),]/, " "); for (i = 2; i <= NF; i++) if ($i > mx) mx = $i }
-	     END { r += (m < mx + h ? m : mx + h); print r }' "$MNT/proc/zoneinfo"
-}
-# limits RESERVE: vmstat's two thresholds, then global_dirty_limits()'s of
-# its nr_free_pages past RESERVE (458's)
-limits() {
-	awk -v r="$1" '$1 == "nr_free_pages" { f = $2 } $1 == "nr_dirty_threshold" { t = $2 }
-		$1 == "nr_dirty_background_threshold" { b = $2 }
-		END { a = f - (f < r ? f : r) + 1; wt = int(819 * a / 4096); wb = int(409 * a / 4096)
-		      if (wb >= wt) wb = int(wt / 2); print t, b, "want", wt, wb }' "$MNT/proc/vmstat"
-}
-agrees() { set -- $1; [ "$1 $2" = "$4 $5" ]; }
-# pcp_of ZONE: node 0's ZONE's distinct "batch high_min high_max threshold" over its CPUs
-pcp_of() {
-	awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) }
-		on && $1 == "batch:" { b = $2 } on && $1 == "high_min:" { l = $2 }
-		on && $1 == "high_max:" { h = $2 }
-		on && $1 == "vm" && $3 == "threshold:" { print b, l, h, $4 }' "$MNT/proc/zoneinfo" | sort -u
-}
-# fls N, thresh MANAGED: calculate_normal_threshold() over the online CPUs (447's)
-fls() { local n=$1 b=0; while [ "$n" -gt 0 ]; do b=$((b + 1)); n=$((n >> 1)); done; echo $b; }
-NCPU=$(getconf _NPROCESSORS_ONLN)
-thresh() { local t=$((2 * $(fls "$NCPU") * (1 + $(fls $(($1 >> 15)))))); echo $((t < 125 ? t : 125)); }
-zi() { awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)} in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"; }
 
 mount_fs "hotmemfs mounts qemu-512m" "${MACHINE[@]}" --fresh
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null && ctl settle >/dev/null
@@ -57,10 +30,10 @@ ctl set-size vm0 128M >/dev/null && ctl settle >/dev/null
 is "$(zi Movable managed)" 32768 "vm0 plugs 64M more into the online memory32: no setup"
 pcp=$(pcp_all) vm=$(dirty)
 cp "$MNT/proc/zoneinfo" "$TMP/zoneinfo.run"
-set -- $(pcp_of Movable)
+set -- $(zone_pcp Movable)
 # what a setup from the 32768 managed pages of now gives (447's figures
 # over this host's CPUs), high_min from the low mark, the file's
-derived="7 $2 $((32768 / 8 / NCPU)) $(thresh 32768)"
+derived="7 $2 $((32768 / 8 / NCPU)) $(stat_thresh 32768)"
 kill9_fs
 mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
 is "$(pcp_all)" "$pcp" "the pagesets' limits and thresholds as running"
@@ -74,7 +47,7 @@ sed 's/^/# /' "$TMP/zoneinfo.diff" | head -20
 stop_fs
 state_machine_edit 'del m["params"]["pagesets"]; del m["params"]["totalreserve-pages"]'
 mount_fs "a state file without \"pagesets\", \"totalreserve-pages\": restored" "${MACHINE[@]}"
-is "$(pcp_of Movable)" "$derived" "... Movable's pagesets set up from the 32768 managed pages of now"
+is "$(zone_pcp Movable)" "$derived" "... Movable's pagesets set up from the 32768 managed pages of now"
 stop_fs
 
 mount_fs "qemu-512m afresh, an idle kernel" "${MACHINE[@]}" --fresh
@@ -90,8 +63,8 @@ is "$(w "$V/lowmem_reserve_ratio" "$(cat "$V/lowmem_reserve_ratio")")" "ret=$(($
 	"lowmem_reserve_ratio <- itself: totalreserve_pages summed with the boost"
 r1=$(reserve_now)
 is "$(w "$V/nr_hugepages" 0)" ret=1 "nr_hugepages <- 0: the pool freed (no setup)"
-l=$(limits "$r1")
-agrees "$l"
+l=$(dirty_limits "$r1")
+dirty_agree "$l"
 tap_ok $? "the thresholds subtract totalreserve_pages $r1, the boost in it ($l)"
 pcp=$(pcp_all)
 kill9_fs
@@ -101,8 +74,8 @@ kill9_fs
 mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
 [ "$(zi DMA32 boost)" = 0 ] && [ "$(reserve_now)" -lt "$r1" ]
 tap_ok $? "the restore has no boost: its marks would sum to $(reserve_now), not $r1"
-l=$(limits "$r1")
-agrees "$l"
+l=$(dirty_limits "$r1")
+dirty_agree "$l"
 tap_ok $? "the thresholds subtract the running machine's totalreserve_pages $r1 ($l)"
 is "$(pcp_all)" "$pcp" "the pagesets' limits and thresholds as running"
 ctl check >/dev/null

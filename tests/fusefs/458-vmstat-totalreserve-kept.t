@@ -21,33 +21,11 @@ require_env
 V=$MNT/proc/sys/vm
 
 mount_fs "hotmemfs mounts qemu-512m, an idle kernel" --profile qemu-512m --cmdline hotmem.kernel_alloc=off --fresh
-# zi ZONE FIELD: node 0's ZONE's FIELD of zoneinfo
-zi() {
-	awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)} in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"
-}
-# calculate_totalreserve_pages() from zoneinfo as it stands: its high is
-# high_wmark_pages(), the boost on it
-reserve_now() {
-	awk '/^Node/ { if (z) r += (m < mx + h ? m : mx + h); z = 1; mx = 0 }
-	     $1 == "high" { h = $2 } $1 == "managed" { m = $2 }
-	     /protection:/ { gsub(/[(),]/, " "); for (i = 2; i <= NF; i++) if ($i > mx) mx = $i }
-	     END { r += (m < mx + h ? m : mx + h); print r }' "$MNT/proc/zoneinfo"
-}
-# limits RESERVE: vmstat's two thresholds, then global_dirty_limits()'s of
-# its nr_free_pages (one read) past RESERVE
-limits() {
-	awk -v r="$1" '$1 == "nr_free_pages" { f = $2 } $1 == "nr_dirty_threshold" { t = $2 }
-		$1 == "nr_dirty_background_threshold" { b = $2 }
-		END { a = f - (f < r ? f : r) + 1; wt = int(819 * a / 4096); wb = int(409 * a / 4096)
-		      if (wb >= wt) wb = int(wt / 2); print t, b, "want", wt, wb }' "$MNT/proc/vmstat"
-}
-# agrees LINE: limits()'s two pairs the same
-agrees() { set -- $1; [ "$1 $2" = "$4 $5" ]; }
 
 is "$(w "$V/nr_hugepages" 1000)" ret=4 "nr_hugepages <- 1000: the pool takes every free 2 MiB block"
 is "$(w "$V/watermark_scale_factor" 10)" ret=2 "watermark_scale_factor <- 10: the marks set up, no boost"
-r0=$(reserve_now) l=$(limits "$r0")
-agrees "$l"
+r0=$(reserve_now) l=$(dirty_limits "$r0")
+dirty_agree "$l"
 tap_ok $? "the thresholds subtract the setup's totalreserve_pages $r0 ($l)"
 
 for i in $(seq 1 20); do
@@ -60,25 +38,25 @@ boost=$(zi DMA32 boost)
 tap_ok $? "unmovable allocations steal until kswapd gives up: DMA32 boost $boost stands, node_unreclaimable 1"
 is "$(w "$V/nr_hugepages" 0)" ret=1 "nr_hugepages <- 0: the pool freed (no setup)"
 is "$(zi DMA32 boost)" "$boost" "... the boost stands"
-l=$(limits "$r0")
-agrees "$l"
+l=$(dirty_limits "$r0")
+dirty_agree "$l"
 tap_ok $? "a boost raised since the setup is not in the thresholds: totalreserve_pages $r0 still ($l)"
 [ "$(reserve_now)" -gt "$r0" ]
 tap_ok $? "... where zoneinfo's boosted marks now sum to $(reserve_now)"
 
 is "$(w "$V/lowmem_reserve_ratio" "$(cat "$V/lowmem_reserve_ratio")")" "ret=$(($(wc -c <"$V/lowmem_reserve_ratio") - 1))" \
 	"lowmem_reserve_ratio <- itself: setup_per_zone_lowmem_reserve(), the boost kept"
-r1=$(reserve_now) l=$(limits "$r1")
-agrees "$l"
+r1=$(reserve_now) l=$(dirty_limits "$r1")
+dirty_agree "$l"
 tap_ok $? "the thresholds subtract the new totalreserve_pages $r1, the boost $boost in it ($l)"
 ctl alloc movable 5000 node=0 >/dev/null
-l=$(limits "$r1")
-agrees "$l"
+l=$(dirty_limits "$r1")
+dirty_agree "$l"
 tap_ok $? "... kept after 5000 pages allocated ($l)"
 
 is "$(w "$V/watermark_scale_factor" 10)" ret=2 "watermark_scale_factor <- 10: the marks set up again, the boost dropped"
-r2=$(reserve_now) l=$(limits "$r2")
-[ "$(zi DMA32 boost)" = 0 ] && agrees "$l"
+r2=$(reserve_now) l=$(dirty_limits "$r2")
+[ "$(zi DMA32 boost)" = 0 ] && dirty_agree "$l"
 tap_ok $? "boost 0, the thresholds subtract totalreserve_pages $r2 ($l)"
 ctl check >/dev/null
 tap_ok $? "invariants hold"

@@ -15,10 +15,6 @@ require_env
 want_wrapping_shim sync_shim
 export HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/wfail
 V=$MNT/proc/sys/vm
-# zi ZONE FIELD: node 0's ZONE's FIELD of zoneinfo
-zi() {
-	awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)} in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"
-}
 marks() { echo "$(zi DMA32 boost) $(zi DMA32 min) $(zi DMA32 low) $(zi DMA32 high) $(zi DMA32 node_unreclaimable:)"; }
 
 LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" \

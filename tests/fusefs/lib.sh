@@ -1633,3 +1633,48 @@ profile_same_tree() {
 	fi
 	is "$(diff -r --no-dereference "$TMP/$name" "$TMP/$name.again" 2>&1 | head -20)" "" "$what"
 }
+
+# --- /proc/zoneinfo and /proc/vmstat, read as the kernel computes them ---
+# zi ZONE FIELD: the first node's ZONE's FIELD ("protection": its whole
+# "(a, b, ...)" list)
+zi() {
+	awk -v z="$1" -v f="$2" '/^Node/ {in_z = ($4 == z)}
+		in_z && f == "protection" && /protection:/ {sub(/^ *protection: /, ""); print; exit}
+		in_z && $1 == f {print $2; exit}' "$MNT/proc/zoneinfo"
+}
+# zone_pcp ZONE: node 0's ZONE's distinct "batch high_min high_max
+# threshold" over its CPUs' pagesets (one line where every CPU's alike)
+zone_pcp() {
+	awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) }
+		on && $1 == "batch:" { b = $2 } on && $1 == "high_min:" { l = $2 }
+		on && $1 == "high_max:" { h = $2 }
+		on && $1 == "vm" && $3 == "threshold:" { print b, l, h, $4 }' "$MNT/proc/zoneinfo" | sort -u
+}
+# fls N: the kernel's fls(), the highest set bit's number (0 for 0)
+fls() { local n=$1 b=0; while [ "$n" -gt 0 ]; do b=$((b + 1)); n=$((n >> 1)); done; echo $b; }
+# stat_thresh MANAGED: 6.12 calculate_normal_threshold() of a zone of
+# MANAGED pages over the host's online CPUs (hotmemfs's, nodecpu.c)
+stat_thresh() {
+	local t=$((2 * $(fls "$(getconf _NPROCESSORS_ONLN)") * (1 + $(fls $(($1 >> 15))))))
+	echo $((t < 125 ? t : 125))
+}
+# reserve_now: 6.12 calculate_totalreserve_pages() from zoneinfo as it
+# stands: each zone's largest protection plus its high (high_wmark_pages(),
+# the boost on it), at most its managed pages
+reserve_now() {
+	awk '/^Node/ { if (z) r += (m < mx + h ? m : mx + h); z = 1; mx = 0 }
+	     $1 == "high" { h = $2 } $1 == "managed" { m = $2 }
+	     /protection:/ { gsub(/[(),]/, " "); for (i = 2; i <= NF; i++) if ($i > mx) mx = $i }
+	     END { r += (m < mx + h ? m : mx + h); print r }' "$MNT/proc/zoneinfo"
+}
+# dirty_limits RESERVE: vmstat's nr_dirty_threshold and
+# nr_dirty_background_threshold, "want", then 6.12 global_dirty_limits()'s
+# of its nr_free_pages (one read) past RESERVE pages
+dirty_limits() {
+	awk -v r="$1" '$1 == "nr_free_pages" { f = $2 } $1 == "nr_dirty_threshold" { t = $2 }
+		$1 == "nr_dirty_background_threshold" { b = $2 }
+		END { a = f - (f < r ? f : r) + 1; wt = int(819 * a / 4096); wb = int(409 * a / 4096)
+		      if (wb >= wt) wb = int(wt / 2); print t, b, "want", wt, wb }' "$MNT/proc/vmstat"
+}
+# dirty_agree LINE: dirty_limits()'s two pairs the same
+dirty_agree() { set -- $1; [ "$1 $2" = "$4 $5" ]; }
