@@ -1688,6 +1688,12 @@ int hotmem_watermark_boost_factor(struct hotmem *hm);
 void hotmem_set_lowmem_reserve_ratio(struct hotmem *hm, const int *ratio, int n);
 void hotmem_lowmem_reserve_ratio(struct hotmem *hm, int ratio[HM_MAX_NR_ZONES]);
 /*
+ * whether setup_per_zone_lowmem_reserve() now would move a reserve or
+ * totalreserve_pages (the managed pages or a boost moved since the last
+ * setup): 6.12 runs it at every read of vm.lowmem_reserve_ratio too
+ */
+bool hotmem_lowmem_reserve_stale(struct hotmem *hm);
+/*
  * The three, the operator's min_free_kbytes and every zone's watermarks
  * and lowmem_reserve[] as they stand, saved (NULL: no memory) and stored
  * back exactly, nothing computed again: a failed write's undo.  @what:

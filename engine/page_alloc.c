@@ -1324,6 +1324,64 @@ static void calculate_totalreserve_pages(struct hotmem *hm)
 	atomic_store(&hm->totalreserve_pages, reserve_pages);
 }
 
+/* calculate_totalreserve_pages() of @pgdat's zones with reserves @res, nothing stored */
+static unsigned long node_reserve_pages_of(struct pglist_data *pgdat,
+					   unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES])
+{
+	unsigned long node_pages = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		unsigned long reserve = 0;
+
+		for (int j = i; j < MAX_NR_ZONES; j++)
+			reserve = max(reserve, res[i][j]);
+		node_pages += zone_reserve_pages(&pgdat->node_zones[i], reserve);
+	}
+	return node_pages;
+}
+
+/* @pgdat's lowmem_reserve[] all as @res has them */
+static bool node_reserves_are(struct pglist_data *pgdat,
+			      unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES])
+{
+	for (int i = 0; i < MAX_NR_ZONES - 1; i++)
+		for (int j = i + 1; j < MAX_NR_ZONES; j++)
+			if (zone_lowmem_reserve(&pgdat->node_zones[i], j) != res[i][j])
+				return false;
+	return true;
+}
+
+/*
+ * Whether setup_per_zone_lowmem_reserve() with the ratios of now would
+ * move a zone's lowmem_reserve[], a node's totalreserve_pages or the sum
+ * (the managed pages or a boost moved since the last setup): a reader of
+ * vm.lowmem_reserve_ratio runs that setup on 6.12, and one that moves
+ * nothing needs no record (hotmemfs).  wmark_lock taken.
+ */
+bool hotmem_lowmem_reserve_stale(struct hotmem *hm)
+{
+	unsigned long total = 0;
+	bool stale = false;
+
+	pthread_mutex_lock(&hm->wmark_lock);
+	for (int nid = 0; nid < hm->nr_possible_nodes && !stale; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES] = { { 0 } };
+		unsigned long node_pages;
+
+		pgdat_lowmem_reserve(pgdat, hm->lowmem_reserve_ratio, res);
+		stale = !node_reserves_are(pgdat, res);
+		if (stale || !pgdat->online)
+			continue;
+		node_pages = node_reserve_pages_of(pgdat, res);
+		stale = node_pages != __atomic_load_n(&pgdat->totalreserve_pages, __ATOMIC_RELAXED);
+		total += node_pages;
+	}
+	stale = stale || total != atomic_load(&hm->totalreserve_pages);
+	pthread_mutex_unlock(&hm->wmark_lock);
+	return stale;
+}
+
 unsigned long hotmem_totalreserve_pages(struct hotmem *hm)
 {
 	return atomic_load(&hm->totalreserve_pages);

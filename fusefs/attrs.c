@@ -1883,6 +1883,15 @@ static ssize_t store_hugetlb_optimize_vmemmap(struct hmfs_ctx *ctx, const char *
 	return store_change(ctx, &ch, used);
 }
 
+/* lowmem_reserve_ratio's: none parsed over the ratios of now, the reserves set up again */
+static struct hmfs_change reserves_setup(const struct hotmem_task *task)
+{
+	static const int none[HM_MAX_NR_ZONES];
+
+	return (struct hmfs_change){ .op = HMFS_CH_VM_WMARK, .id = HMFS_VM_LOWMEM_RESERVE_RATIO,
+				     .unparsed = true, .ratio = none, .task = task };
+}
+
 /*
  * 6.12 (kernel/sysctl.c): proc_dointvec_minmax() and
  * proc_doulongvec_minmax() ignore a write past the file's start
@@ -1900,7 +1909,6 @@ static ssize_t store_hugetlb_optimize_vmemmap(struct hmfs_ctx *ctx, const char *
 ssize_t hmfs_store_past_start(struct hmfs_ctx *ctx, const struct hmfs_node *n, size_t count,
 			      const struct hotmem_task *task)
 {
-	static const int none[HM_MAX_NR_ZONES];
 	struct hmfs_change ch = { .op = HMFS_CH_VM_WMARK, .unparsed = true, .task = task };
 
 	switch (n->attr) {
@@ -1911,13 +1919,33 @@ ssize_t hmfs_store_past_start(struct hmfs_ctx *ctx, const struct hmfs_node *n, s
 		ch.id = HMFS_VM_WATERMARK_SCALE_FACTOR;
 		return store_change(ctx, &ch, count);
 	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
-		/* none parsed over the ratios of now: the reserves set up again */
-		ch.id = HMFS_VM_LOWMEM_RESERVE_RATIO;
-		ch.ratio = none;
+		ch = reserves_setup(task);
 		return store_change(ctx, &ch, count);
 	default:
 		return (ssize_t)count;
 	}
+}
+
+/*
+ * 6.12 lowmem_reserve_ratio_sysctl_handler() has no "if (write)": every
+ * read() of the file -- at its start or past it, where
+ * proc_dointvec_minmax() copies nothing, proc_sys_call_handler() calls
+ * the handler whatever *ppos is -- stores the ratios below 1 as 0 (they
+ * are already) and runs setup_per_zone_lowmem_reserve(), which ends in
+ * calculate_totalreserve_pages(): the reserves and totalreserve_pages
+ * from the managed pages and marks of now.  The same change as a write
+ * past the start, so the state file keeps the result; made only when it
+ * would move something, so that a reader of an unmoved machine pays no
+ * record.  The read's answer is never its errno: a frozen hotmemfs, or
+ * a record that failed and was undone, leaves the reserves as they were.
+ */
+void hmfs_show_handler(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+		       const struct hotmem_task *task)
+{
+	struct hmfs_change ch = reserves_setup(task);
+
+	if (n->attr == A_SYSCTL_LOWMEM_RESERVE_RATIO && hotmem_lowmem_reserve_stale(ctx->hm))
+		(void)hmfs_change(ctx, &ch, NULL, 0);
 }
 
 ssize_t hmfs_store(struct hmfs_ctx *ctx, const struct hmfs_node *n, const char *buf, size_t count)

@@ -853,6 +853,22 @@ static void kpage_read_answer(fuse_req_t req, enum hmfs_attr a, size_t size, off
 	free(out);
 }
 
+static bool req_interrupted(void *req);
+
+/*
+ * A sysctl handler's work at a read besides the copy (hmfs_show_handler()):
+ * 6.12 proc_sys_call_handler() calls it for every read(), at any position
+ * -- lowmem_reserve_ratio's alone, so no other file's read pays the call
+ */
+static void read_handler(fuse_req_t req, const struct hmfs_open *of)
+{
+	const struct hotmem_task task = { .signal_pending = req_interrupted, .arg = req,
+					  .comm = req_comm, .fatal_signal_pending = hmfs_req_fatal_signal };
+
+	if (of->node.attr == A_SYSCTL_LOWMEM_RESERVE_RATIO)
+		hmfs_show_handler(req_ctx(req), &of->node, &task);
+}
+
 static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi)
 {
@@ -863,6 +879,7 @@ static void hmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		kpage_read_answer(req, of->node.attr, size, off);
 		return;
 	}
+	read_handler(req, of);
 	/*
 	 * a /proc/sys file read past its start is at its end: 6.12's
 	 * handlers (__do_proc_dointvec(), __do_proc_doulongvec_minmax():
@@ -1093,12 +1110,17 @@ static void hmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 			       ret < 0 ? 0 : hmfs_store_claims(&of->node, size, (size_t)ret));
 }
 
-/* a static node that may read the engine under device_hotplug_lock (see above), or holds one */
+/*
+ * a static node that may read the engine under device_hotplug_lock (see
+ * above), or holds one; or vm.lowmem_reserve_ratio, whose read may set
+ * the reserves up (read_handler()): a record's sync, or change_lock with
+ * no journal, never on the thread that answers the rest
+ */
 static bool static_may_wait(const struct hmfs_ctx *ctx, int i)
 {
 	const struct hmfs_snode *sn = &ctx->snodes[i];
 
-	if (sn->dyn == DYN_FWMAP || sn->attr == A_IOMEM)
+	if (sn->dyn == DYN_FWMAP || sn->attr == A_IOMEM || sn->attr == A_SYSCTL_LOWMEM_RESERVE_RATIO)
 		return true;
 	for (int c = sn->first_child; c >= 0; c = ctx->snodes[c].next_sibling)
 		if (ctx->snodes[c].dyn == DYN_FWMAP)

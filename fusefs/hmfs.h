@@ -1379,6 +1379,12 @@ size_t hmfs_store_claims(const struct hmfs_node *n, size_t size, size_t stored);
  */
 ssize_t hmfs_store_past_start(struct hmfs_ctx *ctx, const struct hmfs_node *n, size_t count,
 			      const struct hotmem_task *task);
+/*
+ * what a sysctl's handler does at a read() besides copying the value out,
+ * at any position: lowmem_reserve_ratio's sets the reserves up
+ */
+void hmfs_show_handler(struct hmfs_ctx *ctx, const struct hmfs_node *n,
+		       const struct hotmem_task *task);
 
 /* fs.c */
 extern const struct fuse_lowlevel_ops hmfs_ops;
