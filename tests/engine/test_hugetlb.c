@@ -2732,6 +2732,27 @@ static void test_totalreserve_kept_from_setup_to_setup(void **state)
 }
 
 /*
+ * hotmem_lowmem_reserve_stale(), which hotmemfs asks before a read of
+ * vm.lowmem_reserve_ratio sets the reserves up (6.12's handler runs
+ * setup_per_zone_lowmem_reserve() at every read): true while a boost
+ * raised since the last setup would move totalreserve_pages, false once
+ * a setup counted it
+ */
+static void test_lowmem_reserve_stale_until_set_up(void **state)
+{
+	struct hotmem *hm = hopeless_boosted();
+	int ratio[HM_MAX_NR_ZONES];
+
+	(void)state;
+	assert_true(totalreserve_of(hm, true) != hotmem_totalreserve_pages(hm));
+	assert_true(hotmem_lowmem_reserve_stale(hm));
+	hotmem_lowmem_reserve_ratio(hm, ratio);
+	hotmem_set_lowmem_reserve_ratio(hm, ratio, HM_MAX_NR_ZONES);
+	assert_false(hotmem_lowmem_reserve_stale(hm));
+	hotmem_destroy(hm);
+}
+
+/*
  * vm.watermark_boost_factor (6.12 boost_watermark(), its handler
  * proc_dointvec_minmax() from 0): 0 disables the boost -- steals raise
  * nothing and wake no kswapd --, 10000 caps it at the high mark where
@@ -3094,6 +3115,7 @@ int main(void)
 		cmocka_unit_test(test_min_free_kbytes_counts_the_standing_boost),
 		cmocka_unit_test(test_wmark_undo_puts_the_boost_back),
 		cmocka_unit_test(test_totalreserve_kept_from_setup_to_setup),
+		cmocka_unit_test(test_lowmem_reserve_stale_until_set_up),
 		cmocka_unit_test(test_boosts_of_one_operation_add_up),
 		cmocka_unit_test(test_steal_at_the_cap_wakes_kswapd),
 		cmocka_unit_test(test_reader_runs_no_kswapd_of_another_operation),
