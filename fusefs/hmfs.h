@@ -2274,6 +2274,13 @@ struct hmfs_save {
 	 * whose values json-c counts without atomics (state.c saved_pre())
 	 */
 	struct json_object *pre;
+	/*
+	 * one_block: the nodes' marks, reserves, pagesets and totalreserve
+	 * before the change as values, which @pre's "params" leaves out
+	 * until an undo needs them (state.c hmfs_state_pre_whole()); NULL:
+	 * no memory
+	 */
+	struct hmfs_pre_nodes *pre_nodes;
 	/* the engine's exact watermarks and reserves before the change (NULL: no memory) */
 	struct hm_wmark_state *wmark;
 	/* x86's max_pfn before the change: an undone add takes its raise back (machine.c undo()) */
@@ -2376,6 +2383,8 @@ void hmfs_state_done(struct hmfs_save *sv);
 void hmfs_state_undo_end(struct hmfs_ctx *ctx);
 /* @pre as the machine has it now (did an undo bring it back?); changes nothing */
 bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv);
+/* a one-block change's @pre "params" whole, before an undo reads it (under change_lock) */
+void hmfs_state_pre_whole(const struct hmfs_save *sv);
 /* the "machine" object of the state file, as the machine is now */
 struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);
 /* undo: bring back a device / block states / parameters from a machine object */

@@ -220,21 +220,40 @@ fail:
 	return NULL;
 }
 
-static void params_add_zone_wmarks(struct hmfs_ctx *ctx, json_object *p, bool *ok)
-{
+/*
+ * The zones' marks, reserves, pagesets and totalreserve_pages as C values
+ * (the engine's, read once): what params_json()'s four node keys render.
+ * A one-block change keeps its pre's as these and compares them so
+ * (params_as_before()), rendering them only for a record or an undo:
+ * two renders an online were ~1/3 of its instructions (perf42).
+ */
+struct hmfs_pre_nodes {
 	int nr;
-	struct hm_node_wmarks *n = node_wmarks_alloc(ctx, &nr);
-	json_object *marks = NULL, *res = NULL, *pcp = NULL, *total = NULL;
+	unsigned long total; /* totalreserve_pages */
+	struct hm_node_wmarks n[];
+};
 
-	if (n) {
-		nr = hotmem_node_wmarks(ctx->hm, n, nr);
-		marks = zone_wmarks_json(n, nr, false);
-		res = zone_wmarks_json(n, nr, true);
-		pcp = zone_pagesets_json(n, nr);
-		total = totalreserve_json(hotmem_totalreserve_pages(ctx->hm), n, nr);
-	}
-	free(n);
-	*ok = marks && res && pcp && total;
+/* the nodes' values now: NULL, no memory */
+static struct hmfs_pre_nodes *nodes_capture(struct hmfs_ctx *ctx)
+{
+	int nr = hotmem_nr_possible_nodes(ctx->hm);
+	struct hmfs_pre_nodes *c = calloc(1, sizeof(*c) + (size_t)nr * sizeof(c->n[0]));
+
+	if (!c)
+		return NULL;
+	c->nr = hotmem_node_wmarks(ctx->hm, c->n, nr);
+	c->total = hotmem_totalreserve_pages(ctx->hm);
+	return c;
+}
+
+/* @c's four keys into @p (in params_json()'s order): false, no memory */
+static bool params_add_nodes(json_object *p, const struct hmfs_pre_nodes *c)
+{
+	json_object *marks = zone_wmarks_json(c->n, c->nr, false);
+	json_object *res = zone_wmarks_json(c->n, c->nr, true);
+	json_object *pcp = zone_pagesets_json(c->n, c->nr);
+	json_object *total = totalreserve_json(c->total, c->n, c->nr);
+
 	json_object_object_add(p, "watermarks", marks);
 	json_object_object_add(p, "lowmem-reserve", res);
 	/*
@@ -245,12 +264,74 @@ static void params_add_zone_wmarks(struct hmfs_ctx *ctx, json_object *p, bool *o
 	 */
 	json_object_object_add(p, "pagesets", pcp);
 	json_object_object_add(p, "totalreserve-pages", total);
+	return marks && res && pcp && total;
 }
 
-static json_object *params_json(struct hmfs_ctx *ctx)
+/* "watermarks" of @a and @b alike: what zone_wmarks_json() renders, compared as values */
+static bool nodes_marks_same(const struct hmfs_pre_nodes *a, const struct hmfs_pre_nodes *b)
+{
+	for (int nid = 0; nid < a->nr; nid++)
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+			if (memcmp(a->n[nid].zone[zid].watermark, b->n[nid].zone[zid].watermark,
+				   sizeof(a->n[nid].zone[zid].watermark)))
+				return false;
+	return true;
+}
+
+/* "lowmem-reserve" of @a and @b alike */
+static bool nodes_reserves_same(const struct hmfs_pre_nodes *a, const struct hmfs_pre_nodes *b)
+{
+	for (int nid = 0; nid < a->nr; nid++)
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+			if (memcmp(a->n[nid].zone[zid].lowmem_reserve,
+				   b->n[nid].zone[zid].lowmem_reserve,
+				   sizeof(a->n[nid].zone[zid].lowmem_reserve)))
+				return false;
+	return true;
+}
+
+/* "pagesets" of @a and @b alike (zone_pagesets_json()) */
+static bool nodes_pagesets_same(const struct hmfs_pre_nodes *a, const struct hmfs_pre_nodes *b)
+{
+	for (int nid = 0; nid < a->nr; nid++)
+		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+			if (memcmp(a->n[nid].zone[zid].pcp, b->n[nid].zone[zid].pcp,
+				   sizeof(a->n[nid].zone[zid].pcp)) ||
+			    a->n[nid].zone[zid].stat_threshold != b->n[nid].zone[zid].stat_threshold)
+				return false;
+	return true;
+}
+
+/* "totalreserve-pages" of @a and @b alike (totalreserve_json()) */
+static bool nodes_total_same(const struct hmfs_pre_nodes *a, const struct hmfs_pre_nodes *b)
+{
+	if (a->total != b->total)
+		return false;
+	for (int nid = 0; nid < a->nr; nid++)
+		if (a->n[nid].totalreserve_pages != b->n[nid].totalreserve_pages)
+			return false;
+	return true;
+}
+
+static bool nodes_same(const struct hmfs_pre_nodes *a, const struct hmfs_pre_nodes *b)
+{
+	return a->nr == b->nr && nodes_marks_same(a, b) && nodes_reserves_same(a, b) &&
+	       nodes_pagesets_same(a, b) && nodes_total_same(a, b);
+}
+
+static void params_add_zone_wmarks(struct hmfs_ctx *ctx, json_object *p, bool *ok)
+{
+	struct hmfs_pre_nodes *c = nodes_capture(ctx);
+
+	*ok = c && params_add_nodes(p, c);
+	free(c);
+}
+
+/* @nodes false: without the four keys of the nodes (params_add_nodes()) */
+static json_object *params_json_with(struct hmfs_ctx *ctx, bool nodes)
 {
 	json_object *p = json_object_new_object();
-	bool ok;
+	bool ok = true;
 
 	json_object_object_add(
 		p, "auto-online",
@@ -311,7 +392,8 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 	 * its "boot-watermarks" says whether they were set up since boot,
 	 * restore_watermark_sysctls())
 	 */
-	params_add_zone_wmarks(ctx, p, &ok);
+	if (nodes)
+		params_add_zone_wmarks(ctx, p, &ok);
 	/* vm.watermark_boost_factor (a file from before it: the command line's) */
 	json_object_object_add(p, "watermark-boost-factor",
 			       json_object_new_int(hotmem_watermark_boost_factor(ctx->hm)));
@@ -333,6 +415,11 @@ static json_object *params_json(struct hmfs_ctx *ctx)
 		return NULL;
 	}
 	return p;
+}
+
+static json_object *params_json(struct hmfs_ctx *ctx)
+{
+	return params_json_with(ctx, true);
 }
 
 /*
@@ -3328,15 +3415,69 @@ static json_object *pre_value(struct hmfs_ctx *ctx, const struct hmfs_save *sv, 
 	return machine_value(ctx, k);
 }
 
-/* @pre of a device-range or one-block change: the keys the change may touch */
+/*
+ * @pre of a device-range or one-block change: the keys the change may
+ * touch; a one-block change's "params" without the nodes' four keys,
+ * which @sv->pre_nodes holds as values (null "params" without them, as
+ * no memory; hmfs_state_pre_whole() renders them for an undo)
+ */
 static json_object *part_pre(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *pre = json_object_new_object();
 
-	for (int k = 0; k < HMFS_STATE_KEYS; k++)
-		if (sv->keys & (1u << k))
-			json_object_object_add(pre, machine_keys[k], pre_value(ctx, sv, k));
+	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
+		json_object *v;
+
+		if (!(sv->keys & (1u << k)))
+			continue;
+		if (k == KEY_PARAMS && sv->one_block)
+			v = sv->pre_nodes ? params_json_with(ctx, false) : NULL;
+		else
+			v = pre_value(ctx, sv, k);
+		json_object_object_add(pre, machine_keys[k], v);
+	}
 	return pre;
+}
+
+/*
+ * @params with @c's four keys where params_json() puts them (after
+ * "watermark-scale-factor"): same_json() compares the text, key order
+ * included (params_same()); NULL, no memory
+ */
+static json_object *params_with_nodes(json_object *params, const struct hmfs_pre_nodes *c)
+{
+	json_object *p = json_object_new_object();
+	bool ok = p != NULL;
+
+	json_object_object_foreach(params, key, val) {
+		if (!ok)
+			break;
+		json_object_object_add(p, key, json_object_get(val));
+		if (!strcmp(key, "watermark-scale-factor"))
+			ok = params_add_nodes(p, c);
+	}
+	if (!ok) {
+		json_object_put(p);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * A one-block change's @pre "params" made whole (its nodes' keys from
+ * @sv->pre_nodes) before an undo reads it or compares with it; null
+ * "params" when there is no memory, which never matches, as part_pre()'s.
+ * The change's own @pre, under change_lock.
+ */
+void hmfs_state_pre_whole(const struct hmfs_save *sv)
+{
+	json_object *params;
+
+	if (!sv->one_block || !sv->pre_nodes ||
+	    !json_object_object_get_ex(sv->pre, "params", &params) || !params ||
+	    json_object_object_get_ex(params, "watermarks", NULL))
+		return;
+	json_object_object_add(sv->pre, "params", params_with_nodes(params, sv->pre_nodes));
 }
 
 json_object *hmfs_state_dev_ranges(struct hmfs_ctx *ctx, json_object *devs)
@@ -3457,6 +3598,7 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 		json_object_put(run);
 		sv->one_block = true;
 		sv->block = ch->id;
+		sv->pre_nodes = nodes_capture(ctx);
 		sv->pre = part_pre(ctx, sv);
 		return;
 	}
@@ -3489,6 +3631,8 @@ void hmfs_state_done(struct hmfs_save *sv)
 	sv->ranges = NULL;
 	hotmem_wmark_free(sv->wmark);
 	sv->wmark = NULL;
+	free(sv->pre_nodes);
+	sv->pre_nodes = NULL;
 }
 
 static json_object *pre_run(const struct hmfs_save *sv)
@@ -3653,6 +3797,7 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	/* none made (ENOMEM: saved_pre(), part_pre()): the undo had nothing to go back to */
 	if (!sv->pre)
 		return false;
+	hmfs_state_pre_whole(sv); /* undo() made it whole: a caller without it compares as whole */
 	if (sv->one_iattr) {
 		now = hmfs_iattr_entry_json(ctx, sv->iattr_ino);
 		same = now && same_json(now, json_object_object_get(sv->pre, "iattr"));
@@ -4781,15 +4926,18 @@ static bool notifier_param(const char *key)
 
 /*
  * @params's notifier_params[] moved out into @moved (NULL: @params stays
- * whole), those notifier_param_if_moved() only when not @pre's
+ * whole), those notifier_param_if_moved() only when @now's are not
+ * @pre's (compared as values: nodes_pagesets_same(), nodes_total_same())
  */
-static void take_notifier_params(json_object *params, json_object *moved, json_object *pre)
+static void take_notifier_params(json_object *params, json_object *moved,
+				 const struct hmfs_pre_nodes *now, const struct hmfs_pre_nodes *pre)
 {
 	for (size_t i = 0; i < sizeof(notifier_params) / sizeof(notifier_params[0]); i++) {
 		json_object *v = json_object_object_get(params, notifier_params[i]);
 
 		if (v && notifier_param_if_moved(notifier_params[i]) &&
-		    json_object_equal(v, json_object_object_get(pre, notifier_params[i])))
+		    (!strcmp(notifier_params[i], "pagesets") ? nodes_pagesets_same(now, pre) :
+							       nodes_total_same(now, pre)))
 			v = NULL;
 		if (v && moved)
 			json_object_object_add(moved, notifier_params[i], json_object_get(v));
@@ -4844,17 +4992,23 @@ static bool notifier_params_alike(json_object *a, json_object *b)
 static bool params_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv,
 			     json_object **moved)
 {
-	json_object *now = params_json(ctx), *pre = json_object_object_get(sv->pre, "params");
-	bool same = now && params_alike_but_notifier(now, pre);
+	/* the nodes' keys as values (part_pre(): @pre has none of them yet), rendered when moved */
+	json_object *now = params_json_with(ctx, false), *pre = json_object_object_get(sv->pre, "params");
+	struct hmfs_pre_nodes *c = nodes_capture(ctx);
+	bool same = now && c && sv->pre_nodes && params_alike_but_notifier(now, pre);
 
 	*moved = NULL;
-	if (same && !notifier_params_alike(now, pre)) {
+	if (same && !(notifier_params_alike(now, pre) && nodes_same(c, sv->pre_nodes))) {
 		*moved = json_object_new_object();
-		if (*moved)
-			take_notifier_params(now, *moved, pre);
-		else
-			same = false; /* no memory: a "set" of the whole machine */
+		if (*moved && params_add_nodes(now, c)) {
+			take_notifier_params(now, *moved, c, sv->pre_nodes);
+		} else { /* no memory: a "set" of the whole machine */
+			json_object_put(*moved);
+			*moved = NULL;
+			same = false;
+		}
 	}
+	free(c);
 	json_object_put(now);
 	return same;
 }
