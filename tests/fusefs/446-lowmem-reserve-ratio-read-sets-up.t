@@ -9,10 +9,12 @@
 # qemu-512m's boot set the reserves up before its init memory was freed:
 # DMA's protection 374, DMA32's managed pages of then / 256; one `cat`
 # makes it DMA32's managed of now / 256 (382) and totalreserve_pages
-# from it, and the state file keeps that over kill -9.  hotmemfs's read
-# set nothing up before (checks 5, 7, 9, 11 and 15 failed: 374 stayed, no
-# record).  6 and 12 are guards: totalreserve_pages moved with the
-# reserves; a read that would move nothing makes no record (8: the cost).
+# from it, and the state file keeps that over kill -9; so after
+# virtio-mem sub-blocks plugged into an online block, which move the
+# managed pages with no setup.  hotmemfs's read set nothing up before
+# (checks 5, 7-9, 11, 15, 20 and 23 failed: 374 stayed, no record).  6,
+# 12 and 21 are guards: totalreserve_pages moved with the reserves; a
+# read that would move nothing makes no record (8: the cost).
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -49,6 +51,30 @@ mount_fs "hotmemfs mounts qemu-512m again, fresh" "${ARGS[@]}" --fresh
 is "$(python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); print(repr(os.pread(fd, 64, 1)))' "$V/lowmem_reserve_ratio")" \
 	"b''" "pread at 1: nothing"
 is "$(zi DMA protection)" "$(prot_of 382)" "... DMA protection set up: 382"
+
+# virtio-mem sub-blocks plugged into an online block move the managed
+# pages with no setup (adjust_managed_page_count()): the next read sets up
+M=$MNT/sys/devices/system/memory
+# want_prot: DMA's protection as setup_per_zone_lowmem_reserve() makes it
+# from zoneinfo's managed pages of now (node 0, DMA's ratio 256)
+want_prot() {
+	awk '/^Node 0,/ {n++} /^Node 1,/ {exit} n && $1 == "managed" {m[n] = $2}
+	     END {printf "(0"; for (j = 2; j <= 5; j++) {s += m[j]; printf ", %d", int(s / 256)} print ")"}' \
+		"$MNT/proc/zoneinfo"
+}
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null && ctl settle >/dev/null
+is "$(w "$M/memory32/state" online)" ret=6 "vm0 plugs 64M into memory32, which goes online (a setup)"
+is "$(zi DMA protection)" "$(want_prot)" "... DMA protection from the managed pages of now"
+ctl set-size vm0 128M >/dev/null && ctl settle >/dev/null
+is "$(vmem_plugged vm0)" 134217728 "vm0 plugs 64M more into the online memory32 (no setup)"
+want=$(want_prot) p1=$(zi DMA protection)
+tap_ok "$([ "$p1" != "$want" ]; echo $?)" "... DMA protection $p1 stays, the managed pages of now give $want"
+cat "$V/lowmem_reserve_ratio" >/dev/null
+is "$(zi DMA protection)" "$want" "cat lowmem_reserve_ratio: DMA protection set up, $want"
+thresholds "... the thresholds subtract the setup's totalreserve_pages"
+kill9_fs
+mount_fs "kill -9, restart from the state file" "${ARGS[@]}"
+is "$(zi DMA protection)" "$want" "after the restart: DMA protection $want"
 ctl check >/dev/null
 tap_ok $? "invariants hold"
 stop_fs
