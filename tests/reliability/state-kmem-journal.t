@@ -36,11 +36,15 @@ ctl device_add pc-dimm size=1G id=dimm1 >/dev/null
 tap_ok $? "a 1G DIMM, memory32-39"
 seq0=$(state_seq)
 ino0=$(stat -c %i "$STATE")
-# 400 changes: ~330 KiB of records, more than HMFS_JOURNAL_MAX (256 KiB)
-for ((i = 0; i < 200; i++)); do
+# 300 changes: ~430 KiB of records, more than HMFS_JOURNAL_MAX (256 KiB),
+# ~470 bytes of each not "kmem" (the marks, reserves, pagesets and
+# totalreserve an online or offline moves: 345 before restart42's
+# f8a3ab29, when 400 changes weighed under the limit; they weigh ~290 KiB
+# now and compact, as they should)
+for ((i = 0; i < 150; i++)); do
 	echo online_movable >"$M/memory32/state" && echo offline >"$M/memory32/state" || break
 done
-is "$i" 200 "memory32 online_movable and offline 200 times"
+is "$i" 150 "memory32 online_movable and offline 150 times"
 read -r n bytes kbytes <<<"$(journal_sizes)"
 diag "journal: $n records, $bytes bytes, $kbytes of them \"kmem\" (a heavy kernel's ticks)"
 ! grep -qE 'allocate_slab|pte_alloc_one' <<<"$(journal_text)"
@@ -49,7 +53,7 @@ rec=$(journal_text | tail -1)
 [[ "$rec" =~ \"ops\":\[\[[0-9]+,[0-9],[0-9]\] ]]
 tap_ok $? "... a tick's allocation is [pfn, order, site]: ${rec:0:120}"
 # on average a record's kmem is under 1000 bytes (2054 with the names)
-[ "$n" -ge 400 ] && [ $((kbytes / n)) -lt 1000 ]
+[ "$n" -ge 300 ] && [ $((kbytes / n)) -lt 1000 ]
 tap_ok $? "... $((kbytes / (n ? n : 1))) bytes of \"kmem\" a record, under 1000"
 [ "$bytes" -gt $((256 << 10)) ]
 tap_ok $? "the journal holds more than 256 KiB of records ($bytes bytes)"
