@@ -238,6 +238,9 @@ int hotmem_node_info(struct hotmem *hm, int nid, struct hm_node_info *ni)
 	ni->hugepages_total = __atomic_load_n(&pgdat->nr_hugepages, __ATOMIC_RELAXED);
 	ni->hugepages_free = __atomic_load_n(&pgdat->free_hugepages, __ATOMIC_RELAXED);
 	ni->hugepages_optimized = __atomic_load_n(&pgdat->nr_hugepages_optimized, __ATOMIC_RELAXED);
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+		ni->hugepages_zone[zid] = __atomic_load_n(&pgdat->nr_hugepages_zone[zid],
+							  __ATOMIC_RELAXED);
 	return 0;
 }
 

@@ -1573,6 +1573,7 @@ struct hm_node_info {
 	unsigned long node_start_pfn, spanned, present, managed, free;
 	unsigned long hugepages_total, hugepages_free;
 	unsigned long hugepages_optimized; /* of the pool's: vmemmap optimised (HVO) */
+	unsigned long hugepages_zone[HM_MAX_NR_ZONES]; /* of the pool's: in each zone */
 	/* memory_failure()'s outcomes here (nodeN/memory_failure/, action_result()) */
 	unsigned long mf_total, mf_recovered;
 	unsigned long mf_ignored, mf_failed, mf_delayed;
@@ -1968,6 +1969,18 @@ long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long coun
  */
 long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count,
 				 unsigned long optimized);
+/*
+ * hotmem_hugetlb_restore_node(), the pages it takes first taken in the
+ * zones @zones names (hm_node_info.hugepages_zone, a count each), the
+ * highest zone first, as many as each lacks and has room for; the rest
+ * as hotmem_hugetlb_restore_node() takes them.  The zones a running
+ * pool's pages are in are not the ones a growth of now would pick: an
+ * offline's replacement pages came from where there was room then
+ * (restore42).  -EINVAL as hotmem_hugetlb_restore_node().
+ */
+long hotmem_hugetlb_restore_node_zones(struct hotmem *hm, int nid, unsigned long count,
+				       unsigned long optimized,
+				       const unsigned long zones[HM_MAX_NR_ZONES]);
 /*
  * The global pool's round robin (6.12 h->next_nid_to_alloc and
  * next_nid_to_free): read, or put back (a restart); -EINVAL for a node

@@ -396,6 +396,12 @@ struct pglist_data {
 	/* of them, the ones whose vmemmap is optimised (hvo_count()) */
 	unsigned long nr_hugepages_optimized;
 	/*
+	 * of them, each zone's (hugetlb_count()): the state file keeps where
+	 * the pool is, which an offline's replacements (alloc_and_dissolve_
+	 * hugetlb_folio()) moved from zone to zone (restore42)
+	 */
+	unsigned long nr_hugepages_zone[MAX_NR_ZONES];
+	/*
 	 * struct memory_failure_stats (6.5+): memory_failure()'s outcomes on
 	 * this node, action_result()'s (memory_failure.c)
 	 */

@@ -499,11 +499,13 @@ static int hugetlb_pool_add(struct hotmem *hm, unsigned long pfn, int nid)
  * nr_hugepages without them (hugetlb_pool_pages(), a count for its text),
  * and a plain update beside that load is a data race (finalI F3).
  */
-static void hugetlb_count(struct hotmem *hm, int nid, long delta)
+static void hugetlb_count(struct hotmem *hm, const struct page *page, long delta)
 {
-	struct pglist_data *pgdat = NODE_DATA(hm, nid);
+	struct pglist_data *pgdat = NODE_DATA(hm, page_to_nid(page));
 
 	__atomic_fetch_add(&pgdat->nr_hugepages, (unsigned long)delta, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&pgdat->nr_hugepages_zone[page_zonenum(page)], (unsigned long)delta,
+			   __ATOMIC_RELAXED);
 	__atomic_fetch_add(&pgdat->free_hugepages, (unsigned long)delta, __ATOMIC_RELAXED);
 }
 
@@ -523,7 +525,7 @@ static int hugetlb_pool_take(struct hotmem *hm, struct page *page, bool optimize
 	}
 	set_page_flag(page, PG_hugetlb);
 	set_page_flag(page, PG_head);
-	hugetlb_count(hm, nid, 1);
+	hugetlb_count(hm, page, 1);
 	/* refused (self-hosted memmap, seed 003) or disabled: fine */
 	hugetlb_vmemmap_optimize(hm, pfn, nid, optimize);
 	return 0;
@@ -597,12 +599,13 @@ static int hstate_next_node(int *next, uint64_t nodes_allowed)
  * marks of its time, which the vm sysctls since may have raised or
  * lowered (reread31 R7, R13)
  */
-static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid, bool ignore_wmark)
+static struct page *hugetlb_alloc_fresh_zone(struct hotmem *hm, int nid, int highest_zoneidx,
+					     bool ignore_wmark)
 {
 	const struct alloc_context ac = {
 		.nid = nid,
 		.nodemask = 1ULL << nid,
-		.highest_zoneidx = ZONE_MOVABLE,
+		.highest_zoneidx = highest_zoneidx,
 		.migratetype = MIGRATE_MOVABLE,
 		.ignore_wmark = ignore_wmark,
 	};
@@ -611,6 +614,12 @@ static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid, bool ignore_
 	/* alloc_buddy_hugetlb_folio() (6.12-6.18): each node tried counts */
 	count_vm_events(hm, page ? HM_HTLB_BUDDY_PGALLOC : HM_HTLB_BUDDY_PGALLOC_FAIL, 1);
 	return page;
+}
+
+/* htlb_alloc_mask()'s: any zone up to ZONE_MOVABLE */
+static struct page *hugetlb_alloc_fresh(struct hotmem *hm, int nid, bool ignore_wmark)
+{
+	return hugetlb_alloc_fresh_zone(hm, nid, ZONE_MOVABLE, ignore_wmark);
 }
 
 /*
@@ -691,6 +700,76 @@ static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, uns
 			return i + 1;
 	}
 	return i;
+}
+
+/*
+ * A restore's page of @nid's zone @zid alone: the zonelist capped there
+ * (it falls back to the zones below, whose page goes back), past the
+ * marks of now where they refuse (as alloc_pool_huge_folio()'s restore)
+ */
+static struct page *hugetlb_alloc_restore_zone(struct hotmem *hm, int nid, int zid)
+{
+	struct page *page = hugetlb_alloc_fresh_zone(hm, nid, zid, false);
+
+	if (!page)
+		page = hugetlb_alloc_fresh_zone(hm, nid, zid, true);
+	if (page && page_zonenum(page) != zid) {
+		__free_pages(hm, page, pageblock_order);
+		page = NULL;
+	}
+	return page;
+}
+
+/*
+ * how many kernel zones (below ZONE_MOVABLE) @zones has pages in: those
+ * whose huge pages an optimisation's new head page (GFP_KERNEL) competes
+ * with for room; a Movable page's head is never there
+ */
+static int hugetlb_kernel_zones_used(const unsigned long *zones)
+{
+	int used = 0;
+
+	for (int zid = 0; zid < ZONE_MOVABLE; zid++)
+		used += zones[zid] != 0;
+	return used;
+}
+
+/*
+ * A restore's growth of @nid into the zones @zones names, the highest
+ * first (the zonelist's order, as the running pool filled them): how
+ * many were taken, at most @nr.  A pool in one kernel zone is taken as
+ * one growth's (hugetlb_grow()): each page optimised as taken
+ * (@hvo_left).  One over two kernel zones had pages replaced by an
+ * offline from the zone with room then: none optimised here, as an
+ * optimisation's new head vmemmap page (hvo_new_head()) taken between
+ * two huge pages took room in the higher zone that the running pool
+ * had (restore42: Normal held 47 of its 48, DMA32 3 for 2);
+ * hugetlb_vmemmap_mix() optimises them after.  A heuristic: the file
+ * keeps neither the pool's pfns nor its heads', and the two known cases
+ * (tests/fusefs/455, 413) come back exact with it.
+ */
+static unsigned long hugetlb_grow_zones(struct hotmem *hm, int nid, unsigned long nr,
+					const unsigned long *zones, unsigned long *hvo_left)
+{
+	bool defer = hugetlb_kernel_zones_used(zones) > 1;
+	unsigned long taken = 0;
+
+	for (int zid = MAX_NR_ZONES - 1; zid >= 0 && taken < nr; zid--) {
+		unsigned long now = NODE_DATA(hm, nid)->nr_hugepages_zone[zid];
+
+		while (now < zones[zid] && taken < nr) {
+			struct page *page = hugetlb_alloc_restore_zone(hm, nid, zid);
+			bool optimize = !defer && hugetlb_grow_optimizes(hm, hvo_left);
+
+			if (!page || hugetlb_pool_take(hm, page, optimize))
+				break;
+			if (optimize && hugetlb_vmemmap_optimized(hm, page_to_pfn(hm, page)))
+				--*hvo_left;
+			now++;
+			taken++;
+		}
+	}
+	return taken;
 }
 
 long hotmem_hugetlb_alloc(struct hotmem *hm, int nid, unsigned long nr)
@@ -878,7 +957,7 @@ static int free_huge_page(struct hotmem *hm, unsigned long idx)
 	hm->hugetlb_nr--;
 	memmove(&hm->hugetlb_pool[idx], &hm->hugetlb_pool[idx + 1],
 		(hm->hugetlb_nr - idx) * sizeof(*hm->hugetlb_pool));
-	hugetlb_count(hm, hp.nid, -1);
+	hugetlb_count(hm, page, -1);
 	clear_page_flag(page, PG_hugetlb);
 	__free_pages(hm, page, pageblock_order);
 	return 0;
@@ -1018,7 +1097,8 @@ static void hugetlb_vmemmap_mix(struct hotmem *hm, int nid, unsigned long optimi
  * as hotmem_hugetlb_alloc(): the vmemmap optimisation may remap.
  */
 static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
-			     const struct hotmem_task *task, long optimized)
+			     const struct hotmem_task *task, long optimized,
+			     const unsigned long *zones)
 {
 	unsigned long *nr, hvo_left = 0, now;
 	long ret;
@@ -1035,6 +1115,9 @@ static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 		now = hugetlb_node_optimized(hm, nid);
 		hvo_left = (unsigned long)optimized > now ? (unsigned long)optimized - now : 0;
 	}
+	/* a restore's @zones: a node's own (hotmem_hugetlb_restore_node_zones()) */
+	if (zones && *nr < count)
+		hugetlb_grow_zones(hm, nid, count - *nr, zones, &hvo_left);
 	if (*nr < count)
 		hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), count - *nr,
 			     optimized < 0 ? NULL : &hvo_left);
@@ -1053,7 +1136,7 @@ out:
 long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long count,
 				  const struct hotmem_task *task)
 {
-	return hugetlb_set_node(hm, nid, count, task, -1);
+	return hugetlb_set_node(hm, nid, count, task, -1, NULL);
 }
 
 long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
@@ -1066,7 +1149,16 @@ long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count
 {
 	if (nid < 0 || nid >= hm->nr_possible_nodes || optimized > count)
 		return -EINVAL;
-	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized);
+	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, NULL);
+}
+
+long hotmem_hugetlb_restore_node_zones(struct hotmem *hm, int nid, unsigned long count,
+				       unsigned long optimized,
+				       const unsigned long zones[HM_MAX_NR_ZONES])
+{
+	if (nid < 0 || nid >= hm->nr_possible_nodes || optimized > count)
+		return -EINVAL;
+	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, zones);
 }
 
 /*

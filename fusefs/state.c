@@ -1578,11 +1578,26 @@ static json_object *retired_json(struct hmfs_ctx *ctx)
  * "optimized": how many of them had their vmemmap optimised, which
  * vm.hugetlb_optimize_vmemmap decided as each was taken -- the restore
  * optimises as many whatever the switch says then (an entry without it,
- * from before 2026-12-02: as the command line says).  An offline that
+ * from before 2026-12-02: as the command line says).  "zones": how many
+ * are in each zone (DMA, DMA32, Normal, Movable, Device), which the
+ * restore takes first: an offline's replacement pages (alloc_and_
+ * dissolve_hugetlb_folio()) came from the zone that had room then, not
+ * the one a growth of now picks (restore42: 32 pages of DMA32 and
+ * Normal swapped; an entry without it, from before 2026-12-04: where
+ * the growth puts them).  An offline that
  * dissolved free huge pages (dissolve_free_hugetlb_folios()) shrank it:
  * the block's record is then a "set" that has it (append_run(),
  * append_device()).
  */
+static json_object *hugetlb_zones_json(const struct hm_node_info *ni)
+{
+	json_object *z = json_object_new_array();
+
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+		json_object_array_add(z, json_object_new_uint64(ni->hugepages_zone[zid]));
+	return z;
+}
+
 static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
@@ -1597,6 +1612,7 @@ static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 		json_object_object_add(e, "node", json_object_new_int(nid));
 		json_object_object_add(e, "pages", json_object_new_uint64(ni.hugepages_total));
 		json_object_object_add(e, "optimized", json_object_new_uint64(ni.hugepages_optimized));
+		json_object_object_add(e, "zones", hugetlb_zones_json(&ni));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -1627,12 +1643,41 @@ static long hugetlb_entry_optimized(json_object *e, unsigned long want)
 	return (long)(optimized < want ? optimized : want);
 }
 
-/* @nid's pool as @e has it: its pages, and of them @optimized (hugetlb_entry_optimized()) */
-static long hugetlb_restore_node(struct hmfs_ctx *ctx, int nid, unsigned long want,
-				 long optimized)
+/*
+ * @e's "zones" into @zones: false without it, or with one that is not
+ * HM_MAX_NR_ZONES counts summing to @want (then the growth's zones)
+ */
+static bool hugetlb_entry_zones(json_object *e, unsigned long want,
+				unsigned long zones[HM_MAX_NR_ZONES])
 {
+	json_object *a = hmfs_json_get(e, "zones", json_type_array);
+	unsigned long sum = 0;
+
+	if (!a || json_object_array_length(a) != HM_MAX_NR_ZONES)
+		return false;
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+		json_object *v = json_object_array_get_idx(a, (size_t)zid);
+		int64_t n = json_object_get_int64(v);
+
+		if (!json_object_is_type(v, json_type_int) || n < 0 || (uint64_t)n > want)
+			return false;
+		zones[zid] = (unsigned long)n;
+		sum += zones[zid];
+	}
+	return sum == want;
+}
+
+/* @nid's pool as @e has it: its pages, and of them @optimized (hugetlb_entry_optimized()) */
+static long hugetlb_restore_node(struct hmfs_ctx *ctx, json_object *e, int nid,
+				 unsigned long want, long optimized)
+{
+	unsigned long zones[HM_MAX_NR_ZONES];
+
 	if (optimized < 0)
 		return hotmem_hugetlb_set_node(ctx->hm, nid, want);
+	if (hugetlb_entry_zones(e, want, zones))
+		return hotmem_hugetlb_restore_node_zones(ctx->hm, nid, want,
+							 (unsigned long)optimized, zones);
 	return hotmem_hugetlb_restore_node(ctx->hm, nid, want, (unsigned long)optimized);
 }
 
@@ -1669,7 +1714,7 @@ void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, json_object *hugetlb, int 
 		    (ni.hugepages_total == want &&
 		     (optimized < 0 || ni.hugepages_optimized == (unsigned long)optimized)))
 			continue;
-		got = hugetlb_restore_node(ctx, nid, want, optimized);
+		got = hugetlb_restore_node(ctx, e, nid, want, optimized);
 		if (got != (long)want)
 			fprintf(stderr, "hotmemfs: state file %s: node %d's HugeTLB pool has %ld of its %lu pages%s%s\n",
 				ctx->state_path, nid, got < 0 ? 0L : got, want, got < 0 ? ": " : "",
@@ -3724,6 +3769,26 @@ static bool devices_same(struct hmfs_ctx *ctx, const struct hmfs_save *sv, json_
 	return same;
 }
 
+/*
+ * Two "hugetlb" values alike but for their "zones": an undo grows the
+ * pool back to its count and mix where the watermarks of now let it,
+ * the zones its own (as before restore42), which is no undo that failed
+ */
+static bool hugetlb_same(json_object *now, json_object *b)
+{
+	static const char *const keys[] = { "node", "pages", "optimized" };
+	size_t n = json_object_array_length(now);
+
+	if (!json_object_is_type(b, json_type_array) || json_object_array_length(b) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!same_json(json_object_object_get(json_object_array_get_idx(now, i), keys[k]),
+				       json_object_object_get(json_object_array_get_idx(b, i), keys[k])))
+				return false;
+	return true;
+}
+
 bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *now;
@@ -3753,6 +3818,8 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 			same = now && params_same(now, b);
 		else if (k == KEY_DEVICES)
 			same = now && devices_same(ctx, sv, now, b);
+		else if (k == KEY_HUGETLB)
+			same = now && hugetlb_same(now, b);
 		else
 			same = now && same_json(now, b);
 		json_object_put(now);

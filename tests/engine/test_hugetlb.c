@@ -196,6 +196,40 @@ static void test_hvo_restore_node_optimises_as_many(void **state)
 	hotmem_destroy(hm);
 }
 
+/* @nid's pool pages in @zid (hm_node_info.hugepages_zone) */
+static unsigned long node_zone_pages(struct hotmem *hm, int nid, int zid)
+{
+	struct hm_node_info ni;
+
+	assert_int_equal(hotmem_node_info(hm, nid, &ni), 0);
+	return ni.hugepages_zone[zid];
+}
+
+/*
+ * A restart's pool in the zones it was in (restore42): the growth of now
+ * takes DMA32 first, the restore of a pool saved with 2 in DMA takes
+ * them there; each zone's count follows the pool's shrink too.
+ */
+static void test_hugetlb_restore_node_zones(void **state)
+{
+	const unsigned long zones[HM_MAX_NR_ZONES] = { [HM_ZONE_DMA] = 2, [HM_ZONE_DMA32] = 2 };
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 0, 4), 4);
+	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA32), 4);
+	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA), 0);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 0, 0), 0);
+	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA32), 0);
+	assert_int_equal(hotmem_hugetlb_restore_node_zones(hm, 0, 4, 5, zones), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_restore_node_zones(hm, NUMA_NO_NODE, 4, 0, zones), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_restore_node_zones(hm, 0, 4, 0, zones), 4);
+	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA), 2);
+	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA32), 2);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /*
  * The new head page is the huge page's node's GFP_KERNEL memory: a Normal
  * block comes first on the zonelist, and one a huge page's head went to
@@ -3174,6 +3208,7 @@ int main(void)
 		cmocka_unit_test(test_explain_counts_the_hvo_restore_of_the_dissolve),
 		cmocka_unit_test(test_hvo_restore_failure_is_warn_alloc),
 		cmocka_unit_test(test_contig_range_replaces_a_free_huge_page),
+		cmocka_unit_test(test_hugetlb_restore_node_zones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
