@@ -1982,6 +1982,20 @@ long hotmem_hugetlb_restore_node_zones(struct hotmem *hm, int nid, unsigned long
 				       unsigned long optimized,
 				       const unsigned long zones[HM_MAX_NR_ZONES]);
 /*
+ * hotmem_hugetlb_restore_node_zones(), the pages below ZONE_MOVABLE first
+ * taken at @pfns (@npfns heads, hotmem_hugetlb_walk()'s) where they are
+ * free now, as many as @zones has there: the running pool grew before
+ * a later add's memmap took its block, which a growth of now would not
+ * leave it (restore42b).  -EINVAL as hotmem_hugetlb_restore_node().
+ */
+long hotmem_hugetlb_restore_node_at(struct hotmem *hm, int nid, unsigned long count,
+				    unsigned long optimized,
+				    const unsigned long zones[HM_MAX_NR_ZONES],
+				    const uint64_t *pfns, size_t npfns);
+/* @cb on each of @nid's pool pages' head pfn, in the pool's order; stops at a non-zero return */
+int hotmem_hugetlb_walk(struct hotmem *hm, int nid, int (*cb)(void *arg, uint64_t pfn),
+			void *arg);
+/*
  * The global pool's round robin (6.12 h->next_nid_to_alloc and
  * next_nid_to_free): read, or put back (a restart); -EINVAL for a node
  * that is not possible.  A node without memory is stepped over when it

@@ -735,40 +735,98 @@ static int hugetlb_kernel_zones_used(const unsigned long *zones)
 }
 
 /*
- * A restore's growth of @nid into the zones @zones names, the highest
- * first (the zonelist's order, as the running pool filled them): how
- * many were taken, at most @nr.  A pool in one kernel zone is taken as
- * one growth's (hugetlb_grow()): each page optimised as taken
- * (@hvo_left).  One over two kernel zones had pages replaced by an
- * offline from the zone with room then: none optimised here, as an
- * optimisation's new head vmemmap page (hvo_new_head()) taken between
- * two huge pages took room in the higher zone that the running pool
- * had (restore42: Normal held 47 of its 48, DMA32 3 for 2);
- * hugetlb_vmemmap_mix() optimises them after.  A heuristic: the file
- * keeps neither the pool's pfns nor its heads', and the two known cases
- * (tests/fusefs/455, 413) come back exact with it.
+ * A restore's pool pages at the pfns the running pool had (@pfns, @n
+ * heads), those of @nid below ZONE_MOVABLE that are free now: taken
+ * unoptimised, hugetlb_vmemmap_mix() optimises them after all are
+ * taken, so that no new head vmemmap page (GFP_KERNEL, hvo_new_head())
+ * splits a block a later one needs.  Where a growth of now would put
+ * them is not where they were: the running pool grew before a DIMM's
+ * memmap took its block (restore42b: tests/fusefs/409, DMA32's 28th
+ * page at 26112 for 25088).  ZONE_MOVABLE is left to the growth: no
+ * kernel allocation takes room there.  How many were taken, at most
+ * @nr.
  */
-static unsigned long hugetlb_grow_zones(struct hotmem *hm, int nid, unsigned long nr,
-					const unsigned long *zones, unsigned long *hvo_left)
+static unsigned long hugetlb_take_at(struct hotmem *hm, int nid, unsigned long nr,
+				     const uint64_t *pfns, size_t n, unsigned long *zone_left)
 {
-	bool defer = hugetlb_kernel_zones_used(zones) > 1;
 	unsigned long taken = 0;
 
-	for (int zid = MAX_NR_ZONES - 1; zid >= 0 && taken < nr; zid--) {
+	for (size_t i = 0; i < n && taken < nr; i++) {
+		struct page *page;
+		int zid;
+
+		if (!pfn_valid(hm, pfns[i]) || !pfn_to_online_page(hm, pfns[i]))
+			continue;
+		page = pfn_to_page(hm, pfns[i]);
+		zid = page_zonenum(page);
+		if (page_to_nid(page) != nid || zid >= ZONE_MOVABLE || !zone_left[zid] ||
+		    kmem_take_block(hm, pfns[i], pageblock_order))
+			continue;
+		count_vm_events(hm, HM_HTLB_BUDDY_PGALLOC, 1);
+		if (hugetlb_pool_take(hm, page, false))
+			break;
+		zone_left[zid]--;
+		taken++;
+	}
+	return taken;
+}
+
+/*
+ * A restore's growth of @nid's zone @zid up to @want pages: how many
+ * were taken, at most @nr, each optimised as @defer and @hvo_left say
+ */
+static unsigned long hugetlb_grow_zone(struct hotmem *hm, int nid, int zid, unsigned long want,
+				       unsigned long nr, bool defer, unsigned long *hvo_left)
+{
+	unsigned long now = NODE_DATA(hm, nid)->nr_hugepages_zone[zid];
+	unsigned long taken = 0;
+
+	while (now < want && taken < nr) {
+		struct page *page = hugetlb_alloc_restore_zone(hm, nid, zid);
+		bool optimize = !defer && hugetlb_grow_optimizes(hm, hvo_left);
+
+		if (!page || hugetlb_pool_take(hm, page, optimize))
+			break;
+		if (optimize && hugetlb_vmemmap_optimized(hm, page_to_pfn(hm, page)))
+			--*hvo_left;
+		now++;
+		taken++;
+	}
+	return taken;
+}
+
+/*
+ * A restore's growth of @nid into the zones @zones names: first at the
+ * running pool's pfns (hugetlb_take_at()), then the highest zone first
+ * (the zonelist's order, as the running pool filled them): how many
+ * were taken, at most @nr.  A
+ * pool in one kernel zone is taken as one growth's (hugetlb_grow()):
+ * each page optimised as taken (@hvo_left).  One over two kernel zones
+ * had pages replaced by an offline from the zone with room then: none
+ * optimised here, as an optimisation's new head vmemmap page
+ * (hvo_new_head()) taken between two huge pages took room in the
+ * higher zone that the running pool had (restore42: Normal held 47 of
+ * its 48, DMA32 3 for 2); hugetlb_vmemmap_mix() optimises them after.
+ * With "pfns" (@npfns) none is optimised as taken either.  A heuristic
+ * for what the pfns do not place (ZONE_MOVABLE, a block not free now):
+ * the file keeps no head vmemmap page's pfn.
+ */
+static unsigned long hugetlb_grow_zones(struct hotmem *hm, int nid, unsigned long nr,
+					const unsigned long *zones, unsigned long *hvo_left,
+					const uint64_t *pfns, size_t npfns)
+{
+	bool defer = hugetlb_kernel_zones_used(zones) > 1 || npfns;
+	unsigned long taken = 0, left[MAX_NR_ZONES];
+
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 		unsigned long now = NODE_DATA(hm, nid)->nr_hugepages_zone[zid];
 
-		while (now < zones[zid] && taken < nr) {
-			struct page *page = hugetlb_alloc_restore_zone(hm, nid, zid);
-			bool optimize = !defer && hugetlb_grow_optimizes(hm, hvo_left);
-
-			if (!page || hugetlb_pool_take(hm, page, optimize))
-				break;
-			if (optimize && hugetlb_vmemmap_optimized(hm, page_to_pfn(hm, page)))
-				--*hvo_left;
-			now++;
-			taken++;
-		}
+		left[zid] = zones[zid] > now ? zones[zid] - now : 0;
 	}
+	taken = hugetlb_take_at(hm, nid, nr, pfns, npfns, left);
+
+	for (int zid = MAX_NR_ZONES - 1; zid >= 0 && taken < nr; zid--)
+		taken += hugetlb_grow_zone(hm, nid, zid, zones[zid], nr - taken, defer, hvo_left);
 	return taken;
 }
 
@@ -1098,7 +1156,7 @@ static void hugetlb_vmemmap_mix(struct hotmem *hm, int nid, unsigned long optimi
  */
 static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 			     const struct hotmem_task *task, long optimized,
-			     const unsigned long *zones)
+			     const unsigned long *zones, const uint64_t *pfns, size_t npfns)
 {
 	unsigned long *nr, hvo_left = 0, now;
 	long ret;
@@ -1117,7 +1175,7 @@ static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 	}
 	/* a restore's @zones: a node's own (hotmem_hugetlb_restore_node_zones()) */
 	if (zones && *nr < count)
-		hugetlb_grow_zones(hm, nid, count - *nr, zones, &hvo_left);
+		hugetlb_grow_zones(hm, nid, count - *nr, zones, &hvo_left, pfns, npfns);
 	if (*nr < count)
 		hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), count - *nr,
 			     optimized < 0 ? NULL : &hvo_left);
@@ -1136,7 +1194,7 @@ out:
 long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long count,
 				  const struct hotmem_task *task)
 {
-	return hugetlb_set_node(hm, nid, count, task, -1, NULL);
+	return hugetlb_set_node(hm, nid, count, task, -1, NULL, NULL, 0);
 }
 
 long hotmem_hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count)
@@ -1149,7 +1207,7 @@ long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count
 {
 	if (nid < 0 || nid >= hm->nr_possible_nodes || optimized > count)
 		return -EINVAL;
-	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, NULL);
+	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, NULL, NULL, 0);
 }
 
 long hotmem_hugetlb_restore_node_zones(struct hotmem *hm, int nid, unsigned long count,
@@ -1158,7 +1216,30 @@ long hotmem_hugetlb_restore_node_zones(struct hotmem *hm, int nid, unsigned long
 {
 	if (nid < 0 || nid >= hm->nr_possible_nodes || optimized > count)
 		return -EINVAL;
-	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, zones);
+	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, zones, NULL, 0);
+}
+
+long hotmem_hugetlb_restore_node_at(struct hotmem *hm, int nid, unsigned long count,
+				    unsigned long optimized,
+				    const unsigned long zones[HM_MAX_NR_ZONES],
+				    const uint64_t *pfns, size_t npfns)
+{
+	if (nid < 0 || nid >= hm->nr_possible_nodes || optimized > count || (npfns && !pfns))
+		return -EINVAL;
+	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, zones, pfns, npfns);
+}
+
+int hotmem_hugetlb_walk(struct hotmem *hm, int nid, int (*cb)(void *arg, uint64_t pfn),
+			void *arg)
+{
+	int ret = 0;
+
+	lock_device_hotplug(hm);
+	for (unsigned long i = 0; !ret && i < hm->hugetlb_nr; i++)
+		if (hm->hugetlb_pool[i].nid == nid)
+			ret = cb(arg, hm->hugetlb_pool[i].pfn);
+	unlock_device_hotplug(hm);
+	return ret;
 }
 
 /*

@@ -1598,6 +1598,50 @@ static json_object *hugetlb_zones_json(const struct hm_node_info *ni)
 	return z;
 }
 
+/*
+ * "pfns": the pool's head pfns in its order, as [first, count] runs of
+ * 2 MiB pages one after another (512 pfns apart), which the restore
+ * takes again below ZONE_MOVABLE where free (hotmem_hugetlb_restore_
+ * node_at()): a growth of now does not find them where the running
+ * pool, grown before a DIMM's memmap took its block, had them
+ * (restore42b).  An entry without it (before 2026-12-04): "zones".
+ */
+#define HUGETLB_RUN_STRIDE 512	/* a 2 MiB page's pfns */
+
+static int hugetlb_pfn_add(void *arg, uint64_t pfn)
+{
+	json_object *a = arg, *r;
+	size_t n = json_object_array_length(a);
+
+	if (n) {
+		r = json_object_array_get_idx(a, n - 1);
+		uint64_t first = json_object_get_uint64(json_object_array_get_idx(r, 0));
+		uint64_t count = json_object_get_uint64(json_object_array_get_idx(r, 1));
+
+		if (pfn == first + count * HUGETLB_RUN_STRIDE)
+			return json_object_array_put_idx(r, 1, json_object_new_uint64(count + 1)) ?
+				       -ENOMEM : 0;
+	}
+	r = json_object_new_array();
+	if (!r || json_object_array_add(r, json_object_new_uint64(pfn)) ||
+	    json_object_array_add(r, json_object_new_uint64(1)) || json_object_array_add(a, r)) {
+		json_object_put(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static json_object *hugetlb_pfns_json(struct hmfs_ctx *ctx, int nid)
+{
+	json_object *a = json_object_new_array();
+
+	if (a && hotmem_hugetlb_walk(ctx->hm, nid, hugetlb_pfn_add, a)) {
+		json_object_put(a);
+		return NULL;
+	}
+	return a;
+}
+
 static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
@@ -1613,6 +1657,7 @@ static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 		json_object_object_add(e, "pages", json_object_new_uint64(ni.hugepages_total));
 		json_object_object_add(e, "optimized", json_object_new_uint64(ni.hugepages_optimized));
 		json_object_object_add(e, "zones", hugetlb_zones_json(&ni));
+		json_object_object_add(e, "pfns", hugetlb_pfns_json(ctx, nid));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -1667,17 +1712,44 @@ static bool hugetlb_entry_zones(json_object *e, unsigned long want,
 	return sum == want;
 }
 
+/*
+ * @e's "pfns" runs as @want head pfns at most into a new array (*@n of
+ * them); NULL without it or malformed (then "zones" alone), or out of memory
+ */
+static uint64_t *hugetlb_entry_pfns(json_object *e, unsigned long want, size_t *n)
+{
+	json_object *a = hmfs_json_get(e, "pfns", json_type_array);
+	uint64_t *pfns = a && want ? calloc(want, sizeof(*pfns)) : NULL;
+	uint64_t first, end;
+
+	*n = 0;
+	for (size_t i = 0; pfns && i < json_object_array_length(a); i++) {
+		if (!hmfs_json_range(a, i, &first, &end))
+			continue;
+		for (uint64_t k = 0; k < end - first && *n < want; k++)
+			pfns[(*n)++] = first + k * HUGETLB_RUN_STRIDE;
+	}
+	return pfns;
+}
+
 /* @nid's pool as @e has it: its pages, and of them @optimized (hugetlb_entry_optimized()) */
 static long hugetlb_restore_node(struct hmfs_ctx *ctx, json_object *e, int nid,
 				 unsigned long want, long optimized)
 {
 	unsigned long zones[HM_MAX_NR_ZONES];
+	uint64_t *pfns;
+	size_t n;
+	long ret;
 
 	if (optimized < 0)
 		return hotmem_hugetlb_set_node(ctx->hm, nid, want);
-	if (hugetlb_entry_zones(e, want, zones))
-		return hotmem_hugetlb_restore_node_zones(ctx->hm, nid, want,
-							 (unsigned long)optimized, zones);
+	if (hugetlb_entry_zones(e, want, zones)) {
+		pfns = hugetlb_entry_pfns(e, want, &n);
+		ret = hotmem_hugetlb_restore_node_at(ctx->hm, nid, want, (unsigned long)optimized,
+						     zones, pfns, pfns ? n : 0);
+		free(pfns);
+		return ret;
+	}
 	return hotmem_hugetlb_restore_node(ctx->hm, nid, want, (unsigned long)optimized);
 }
 
