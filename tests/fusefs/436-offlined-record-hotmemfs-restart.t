@@ -61,8 +61,11 @@ tap_ok $? "d1 added again (memory32's 2nd incarnation), onlined"
 dev1=$(stat -c %d:%i "$M/memory32")
 echo offline >"$M/memory32/state"
 tap_ok $? "the admin offlines memory32"
-for _ in $(seq 100); do
-	[ "$(sed -n 4p "$HMD_STATE/offlined" 2>/dev/null)" != "" ] && break
+# the record names a block once hotmemd took the offline in: line 4 is
+# "mnt" in any record, also one written before (a device_del's, no block
+# named), which the wait took for this one under load
+for _ in $(seq 200); do
+	[ -n "$(sed -n 2p "$HMD_STATE/offlined" 2>/dev/null)" ] && break
 	sleep 0.05
 done
 is "$(sed -n 2,3p "$HMD_STATE/offlined" | tr '\n' ' ')" "32 ino $dev1 " \
