@@ -1300,30 +1300,6 @@ static unsigned long zone_reserve_pages(struct zone *z, unsigned long reserve)
 	return min(reserve + wmark_pages(z, WMARK_HIGH), zone_managed_pages(z));
 }
 
-static void calculate_totalreserve_pages(struct hotmem *hm)
-{
-	unsigned long reserve_pages = 0;
-
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
-		unsigned long node_pages = 0;
-
-		if (!pgdat->online)
-			continue;
-		for (int i = 0; i < MAX_NR_ZONES; i++) {
-			struct zone *z = &pgdat->node_zones[i];
-			unsigned long reserve = 0;
-
-			for (int j = i; j < MAX_NR_ZONES; j++)
-				reserve = max(reserve, zone_lowmem_reserve(z, j));
-			node_pages += zone_reserve_pages(z, reserve);
-		}
-		__atomic_store_n(&pgdat->totalreserve_pages, node_pages, __ATOMIC_RELAXED);
-		reserve_pages += node_pages;
-	}
-	atomic_store(&hm->totalreserve_pages, reserve_pages);
-}
-
 /* calculate_totalreserve_pages() of @pgdat's zones with reserves @res, nothing stored */
 static unsigned long node_reserve_pages_of(struct pglist_data *pgdat,
 					   unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES])
@@ -1338,6 +1314,33 @@ static unsigned long node_reserve_pages_of(struct pglist_data *pgdat,
 		node_pages += zone_reserve_pages(&pgdat->node_zones[i], reserve);
 	}
 	return node_pages;
+}
+
+/* @pgdat's zones' lowmem_reserve[] as they stand, in @res (those at and below a zone: 0) */
+static void node_reserves_now(struct pglist_data *pgdat, unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES])
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		for (int j = 0; j < MAX_NR_ZONES; j++)
+			res[i][j] = j > i ? zone_lowmem_reserve(&pgdat->node_zones[i], j) : 0;
+}
+
+static void calculate_totalreserve_pages(struct hotmem *hm)
+{
+	unsigned long reserve_pages = 0;
+
+	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
+		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES];
+		unsigned long node_pages;
+
+		if (!pgdat->online)
+			continue;
+		node_reserves_now(pgdat, res);
+		node_pages = node_reserve_pages_of(pgdat, res);
+		__atomic_store_n(&pgdat->totalreserve_pages, node_pages, __ATOMIC_RELAXED);
+		reserve_pages += node_pages;
+	}
+	atomic_store(&hm->totalreserve_pages, reserve_pages);
 }
 
 /* @pgdat's lowmem_reserve[] all as @res has them */
@@ -2661,24 +2664,6 @@ int hotmem_wmark_state_set_totalreserve(struct hm_wmark_state *s, unsigned long 
  * a restore's end: virtio-mem's, HVO's moves since).  The entries at and
  * below a zone are its own, as setup_per_zone_lowmem_reserve() sets none.
  */
-/*
- * calculate_totalreserve_pages() of @pgdat's zones with @n's reserves
- * (a ratio write's, not stored): what that write's setup sums
- */
-static unsigned long node_totalreserve_for(struct pglist_data *pgdat, const struct hm_node_wmarks *n)
-{
-	unsigned long node_pages = 0;
-
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		unsigned long reserve = 0;
-
-		for (int j = i; j < MAX_NR_ZONES; j++)
-			reserve = max(reserve, n->zone[i].lowmem_reserve[j]);
-		node_pages += zone_reserve_pages(&pgdat->node_zones[i], reserve);
-	}
-	return node_pages;
-}
-
 int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR_ZONES],
 				    struct hm_node_wmarks *n, int nr, unsigned long *totalreserve)
 {
@@ -2699,7 +2684,7 @@ int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR
 				n[nid].zone[i].lowmem_reserve[j] = res[i][j];
 		/* the setup's calculate_totalreserve_pages(): online nodes only, the boost of now */
 		if (pgdat->online) {
-			n[nid].totalreserve_pages = node_totalreserve_for(pgdat, &n[nid]);
+			n[nid].totalreserve_pages = node_reserve_pages_of(pgdat, res);
 			total += n[nid].totalreserve_pages;
 		}
 	}
