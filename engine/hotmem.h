@@ -1976,17 +1976,12 @@ long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count
  * as hotmem_hugetlb_restore_node() takes them.  The zones a running
  * pool's pages are in are not the ones a growth of now would pick: an
  * offline's replacement pages came from where there was room then
- * (restore42).  -EINVAL as hotmem_hugetlb_restore_node().
- */
-long hotmem_hugetlb_restore_node_zones(struct hotmem *hm, int nid, unsigned long count,
-				       unsigned long optimized,
-				       const unsigned long zones[HM_MAX_NR_ZONES]);
-/*
- * hotmem_hugetlb_restore_node_zones(), the pages below ZONE_MOVABLE first
- * taken at @pfns (@npfns heads, hotmem_hugetlb_walk()'s) where they are
- * free now, as many as @zones has there: the running pool grew before
- * a later add's memmap took its block, which a growth of now would not
- * leave it (restore42b).  -EINVAL as hotmem_hugetlb_restore_node().
+ * (restore42).  Before that, the pages below ZONE_MOVABLE taken at @pfns
+ * (@npfns heads, hotmem_hugetlb_walk()'s; none: 0) where they are free
+ * now, as many as @zones has there: the running pool grew before a later
+ * add's memmap took its block, which a growth of now would not leave it
+ * (restore42b).  -EINVAL as hotmem_hugetlb_restore_node(), or @pfns NULL
+ * with @npfns.
  */
 long hotmem_hugetlb_restore_node_at(struct hotmem *hm, int nid, unsigned long count,
 				    unsigned long optimized,

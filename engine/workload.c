@@ -1173,7 +1173,7 @@ static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 		now = hugetlb_node_optimized(hm, nid);
 		hvo_left = (unsigned long)optimized > now ? (unsigned long)optimized - now : 0;
 	}
-	/* a restore's @zones: a node's own (hotmem_hugetlb_restore_node_zones()) */
+	/* a restore's @zones: a node's own (hotmem_hugetlb_restore_node_at()) */
 	if (zones && *nr < count)
 		hugetlb_grow_zones(hm, nid, count - *nr, zones, &hvo_left, pfns, npfns);
 	if (*nr < count)
@@ -1208,15 +1208,6 @@ long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count
 	if (nid < 0 || nid >= hm->nr_possible_nodes || optimized > count)
 		return -EINVAL;
 	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, NULL, NULL, 0);
-}
-
-long hotmem_hugetlb_restore_node_zones(struct hotmem *hm, int nid, unsigned long count,
-				       unsigned long optimized,
-				       const unsigned long zones[HM_MAX_NR_ZONES])
-{
-	if (nid < 0 || nid >= hm->nr_possible_nodes || optimized > count)
-		return -EINVAL;
-	return hugetlb_set_node(hm, nid, count, NULL, (long)optimized, zones, NULL, 0);
 }
 
 long hotmem_hugetlb_restore_node_at(struct hotmem *hm, int nid, unsigned long count,

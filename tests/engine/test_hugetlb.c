@@ -221,9 +221,9 @@ static void test_hugetlb_restore_node_zones(void **state)
 	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA), 0);
 	assert_int_equal(hotmem_hugetlb_set_node(hm, 0, 0), 0);
 	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA32), 0);
-	assert_int_equal(hotmem_hugetlb_restore_node_zones(hm, 0, 4, 5, zones), -EINVAL);
-	assert_int_equal(hotmem_hugetlb_restore_node_zones(hm, NUMA_NO_NODE, 4, 0, zones), -EINVAL);
-	assert_int_equal(hotmem_hugetlb_restore_node_zones(hm, 0, 4, 0, zones), 4);
+	assert_int_equal(hotmem_hugetlb_restore_node_at(hm, 0, 4, 5, zones, NULL, 0), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_restore_node_at(hm, NUMA_NO_NODE, 4, 0, zones, NULL, 0), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_restore_node_at(hm, 0, 4, 0, zones, NULL, 0), 4);
 	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA), 2);
 	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA32), 2);
 	check(hm);
