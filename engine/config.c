@@ -24,6 +24,28 @@
 /* a bad config line: said in @err, -EINVAL */
 #define seterr(err, errlen, ...) hm_seterr(-EINVAL, err, errlen, __VA_ARGS__)
 
+/* a value with one of the kernel's blanks in it (one next_arg() took in quotes) */
+static bool has_blank(const char *val)
+{
+	for (; *val; val++)
+		if (hotmem_cmdline_isspace((unsigned char)*val))
+			return true;
+	return false;
+}
+
+int hm_param_err(char *err, size_t errlen, const char *name, const char *val,
+		 const char *fmt, ...)
+{
+	const char *q = val && has_blank(val) ? "\"" : "";
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return seterr(err, errlen, "%s=%s%s%s: %s", name, q, val ? val : "", q, why);
+}
+
 /* lib/cmdline.c memparse(): libhmuapi's, the one the control socket uses */
 int hotmem_memparse(const char *s, uint64_t *out)
 {
@@ -489,7 +511,7 @@ static int param_bool(const char *key, const char *val, bool noarg, bool *out,
 		return 0;
 	}
 	if (!val || hmu_kstrtobool(val, out))
-		return seterr(err, errlen, "%s=%s: expected %s", key, val ? val : "", what);
+		return hm_param_err(err, errlen, key, val, "expected %s", what);
 	return 0;
 }
 
@@ -507,8 +529,8 @@ static int param_bbm_block_size(struct hotmem_config *cfg, const char *key, cons
 	unsigned long long v;
 
 	if (!val || hmu_kstrtoull(val, 0, &v))
-		return seterr(err, errlen, "%s=%s: expected an unsigned number of bytes (0: the driver's choice)",
-			      key, val ? val : "");
+		return hm_param_err(err, errlen, key, val,
+				 "expected an unsigned number of bytes (0: the driver's choice)");
 	cfg->virtio_mem_bbm_block_size = v;
 	return 0;
 }
@@ -518,7 +540,7 @@ static int param_choice(const char *name, const char *val, int t, const char *ex
 			char *err, size_t errlen)
 {
 	if (t < 0)
-		return seterr(err, errlen, "%s=%s: expected %s", name, val ? val : "", expected);
+		return hm_param_err(err, errlen, name, val, "expected %s", expected);
 	*out = t;
 	return 0;
 }
@@ -566,15 +588,15 @@ static int cmdline_parse_core(const char *name, const char *val, unsigned long *
 	v = hmu_simple_strtoull(val, &end, 0);
 	if (end != val && *end == '%' && !end[1]) {
 		if (v > 100)
-			return seterr(err, errlen, "%s=%s: more than 100%% (6.12 WARNs in cmdline_parse_core())",
-				      name, val);
+			return hm_param_err(err, errlen, name, val,
+					 "more than 100%% (6.12 WARNs in cmdline_parse_core())");
 		*percent = (unsigned long)v;
 		return 0;
 	}
 	v = hmu_memparse_end(val, &end);
 	if (end == val || *end)
-		return seterr(err, errlen, "%s=%s: expected a size (256M) or a percentage (10%%)", name,
-			      val);
+		return hm_param_err(err, errlen, name, val,
+				 "expected a size (256M) or a percentage (10%%)");
 	*core = (unsigned long)(v >> HM_PAGE_SHIFT);
 	*percent = 0;
 	return 0;
@@ -613,9 +635,8 @@ static int param_memmap_on_memory(struct hotmem_config *cfg, const char *key, co
 	else if (val && !hmu_kstrtobool(val, &b))
 		cfg->memmap_on_memory = b ? HM_MEMMAP_ON_MEMORY_ENABLE : HM_MEMMAP_ON_MEMORY_DISABLE;
 	else
-		return seterr(err, errlen,
-			      "memory_hotplug.memmap_on_memory=%s: expected Y, N or force",
-			      val ? val : "");
+		return hm_param_err(err, errlen, "memory_hotplug.memmap_on_memory", val,
+				 "expected Y, N or force");
 	return 0;
 }
 
@@ -639,8 +660,8 @@ static int param_uint(const char *name, const char *val, bool positive, unsigned
 	unsigned int u;
 
 	if (!val || hmu_kstrtouint(val, 0, &u) || (positive && !u))
-		return seterr(err, errlen, "%s=%s: expected %s", name, val ? val : "",
-			      positive ? "a positive integer" : "an unsigned integer");
+		return hm_param_err(err, errlen, name, val, "expected %s",
+				 positive ? "a positive integer" : "an unsigned integer");
 	*out = u;
 	return 0;
 }
@@ -710,8 +731,8 @@ static int param_host_reserve(struct hotmem_config *cfg, const char *key, const 
 
 	(void)key;
 	if (!val || hotmem_memparse(val, &v))
-		return seterr(err, errlen, "hotmem.host_reserve=%s: expected a size (0: no check)",
-			      val ? val : "");
+		return hm_param_err(err, errlen, "hotmem.host_reserve", val,
+				 "expected a size (0: no check)");
 	cfg->host_reserve = v;
 	cfg->host_reserve_given = true;
 	return 0;

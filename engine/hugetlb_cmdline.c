@@ -33,8 +33,7 @@ static int hugetlb_size(const char *key, const char *val, char *err, size_t errl
 	uint64_t size;
 
 	if (!val || hmu_memparse(val, &size))
-		return seterr(err, errlen, "%s=%s: expected a huge page size (2M)", key,
-			      val ? val : "");
+		return hm_param_err(err, errlen, key, val, "expected a huge page size (2M)");
 	if (size == HPAGE_SIZE_2M)
 		return 0;
 	if (size == 1ULL << 30)
@@ -179,16 +178,16 @@ int param_hugepages(struct hotmem_config *cfg, const char *key, const char *val,
 	const char *bad;
 
 	if (cfg->hugetlb_parsed & HUGETLB_PAGES)
-		return seterr(err, errlen,
-			      "%s=%s: hugepages= given twice for the one hstate hotmem models: the "
-			      "kernel would keep one and ignore the other with a warning, hotmem "
-			      "refuses it", key, val ? val : "");
+		return hm_param_err(err, errlen, key, val,
+				    "hugepages= given twice for the one hstate hotmem models: the "
+				    "kernel would keep one and ignore the other with a warning, "
+				    "hotmem refuses it");
 	if (!val || hugepages_parse(val, &total, node, &bad))
-		return seterr(err, errlen,
-			      "%s=%s: expected a count of 2 MiB pages, or NODE:COUNT[,NODE:COUNT...] "
-			      "(node below %d): the kernel would ignore it (\"HugeTLB: Invalid "
-			      "hugepages parameter %s\"), hotmem refuses it", key, val ? val : "",
-			      HM_MAX_NUMNODES, val ? bad : "");
+		return hm_param_err(err, errlen, key, val,
+				    "expected a count of 2 MiB pages, or NODE:COUNT[,NODE:COUNT...] "
+				    "(node below %d): the kernel would ignore it (\"HugeTLB: Invalid "
+				    "hugepages parameter %s\"), hotmem refuses it",
+				    HM_MAX_NUMNODES, val ? bad : "");
 	if (hugepages_check_nodes(node, cfg->nr_possible_nodes, err, errlen))
 		return -EINVAL;
 	cfg->hugepages = total;

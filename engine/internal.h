@@ -1242,6 +1242,14 @@ int hm_array_resize_noinject(struct hotmem *hm, void **arr, unsigned long *cap,
  */
 int hm_seterr(int ret, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * config.c: a parameter's bad value said as "@name=@val: @fmt...",
+ * -EINVAL.  A value with one of the kernel's blanks is said in the quotes
+ * it was written in (name="a b"): next_arg() dropped them, and without
+ * them the message reads as two words (small42).  NULL is said as "@name=".
+ */
+int hm_param_err(char *err, size_t errlen, const char *name, const char *val,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* events.c */
 /* the boot's log kept whole: hotmem_create()'s last step */

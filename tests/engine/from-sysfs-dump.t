@@ -219,7 +219,7 @@ echo 'N' >"$P/memmap_on_memory"
 "$HM" profile --from-sysfs "$TMP/h" -o "$TMP/h.profile" 2>"$TMP/h.notes"
 t $? "sys/module/memory_hotplug/parameters with blanks in auto_movable_ratio and auto_movable_numa_aware"
 ! grep -q '^cmdline = .*memhp_default_state=online' "$TMP/h.profile" &&
-	grep -q 'memory_hotplug.auto_movable_ratio=3 memhp_default_state=online: expected an unsigned integer: left out' "$TMP/h.notes"
+	grep -q 'memory_hotplug.auto_movable_ratio="3 memhp_default_state=online": expected an unsigned integer: left out' "$TMP/h.notes"
 t $? "... the ratio's value one word, refused and said: it sets no policy ($(grep '^cmdline' "$TMP/h.profile"))"
 grep -qx 'cmdline = "memory_hotplug.auto_movable_numa_aware="N x""' "$TMP/h.profile" &&
 	"$HM" --profile "$TMP/h.profile" status >/dev/null 2>"$TMP/boot.err"

@@ -88,6 +88,13 @@ static void test_bad_settings_are_refused_by_name(void **state)
 	assert_cmdline_refused("hugetlb_free_vmemmap=x", "hugetlb_free_vmemmap");
 	assert_cmdline_refused("virtio_mem.unplug_online=sometimes", "virtio_mem.unplug_online");
 	assert_cmdline_refused("virtio_mem.force_bbm=sometimes", "virtio_mem.force_bbm");
+	/* a value next_arg() took in quotes is said in them: one value, not two words (small42) */
+	assert_cmdline_refused("memory_hotplug.auto_movable_ratio=\"3 memhp_default_state=online\"",
+			       "memory_hotplug.auto_movable_ratio=\"3 memhp_default_state=online\": "
+			       "expected an unsigned integer");
+	assert_cmdline_refused("hugepages=\"x 2\"", "hugepages=\"x 2\": expected a count");
+	assert_cmdline_refused("memory_hotplug.auto_movable_ratio=\"\"",
+			       "memory_hotplug.auto_movable_ratio=: expected an unsigned integer");
 	/* kstrtoul(): no size suffix (any number is taken: a probe ignores a non-power of 2) */
 	assert_cmdline_refused("virtio_mem.bbm_block_size=1G", "virtio_mem.bbm_block_size");
 	assert_cmdline_refused("virtio_mem.bbm_block_size", "virtio_mem.bbm_block_size");
