@@ -341,6 +341,29 @@ void hmd_block_process(struct hmd *d, unsigned long id)
 	hmd_state_close(d);
 }
 
+/*
+ * A dry run's decision, said once (user42 U12: a terminal showed each
+ * twice, as a log line and as the stdout line).  --oneshot answers on
+ * stdout, "memoryN ACTION ZONE reason", for the user or a script to read;
+ * its log line then goes at debug, unless it goes to the journal (no
+ * second copy on the terminal there).  A daemon's stdout is no answer
+ * (under systemd it is the journal again, without fields): it logs the
+ * decision (HMD_MSGID_DECISION) and prints nothing.
+ */
+static void dry_run_said(struct hmd *d, unsigned long id, const struct hmd_decision *dec)
+{
+	const struct hmd_block *b = &d->blk[id];
+
+	hmd_log_ev(d, d->oneshot && !d->journal ? LOG_DEBUG : LOG_INFO, HMD_MSGID_DECISION, id,
+		   hmd_zone_name(dec->zone), hmd_policy_name(block_policy(d, b)), 0,
+		   "dry run: would write %s (%s)", hmd_action_state(dec->action), dec->reason);
+	if (!d->oneshot)
+		return;
+	printf("memory%lu %s %s %s\n", id, hmd_action_state(dec->action), hmd_zone_name(dec->zone),
+	       dec->reason);
+	fflush(stdout);
+}
+
 void hmd_block_decide(struct hmd *d, unsigned long id)
 {
 	struct hmd_block *b = &d->blk[id];
@@ -356,12 +379,7 @@ void hmd_block_decide(struct hmd *d, unsigned long id)
 		return;
 	}
 	if (d->cfg.dry_run) {
-		hmd_log_ev(d, LOG_INFO, HMD_MSGID_DECISION, id, hmd_zone_name(dec.zone),
-			   hmd_policy_name(block_policy(d, b)), 0, "dry run: would write %s (%s)",
-			   hmd_action_state(dec.action), dec.reason);
-		printf("memory%lu %s %s %s\n", id, hmd_action_state(dec.action),
-		       hmd_zone_name(dec.zone), dec.reason);
-		fflush(stdout);
+		dry_run_said(d, id, &dec);
 		/* later decisions see this one, as they would for real */
 		onlined(d, id, &dec, false);
 		b->pretend = true;

@@ -16,15 +16,17 @@ mk_sysroot "$root"
 mk_blocks "$root" 0 3 online "Normal"
 mk_block "$root" 32 offline "Movable Normal"
 zone_add "$root" 0 Normal 131072
-run_hotmemd() { # hotmemd --log-target=journal on $root, once, dry
+run_hotmemd() { # hotmemd --log-target=journal on $root, once, dry; ARGS...
 	"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" --netlink=no \
-		--log-target=journal --oneshot --dry-run
+		--log-target=journal --oneshot --dry-run "$@"
 }
 export -f run_hotmemd
 export HOTMEMD root TMP
 
-# no journald: /run a private empty tmpfs
-unshare -m bash -c 'mount -t tmpfs tmpfs /run && run_hotmemd' >/dev/null 2>"$TMP/err1"
+# no journald: /run a private empty tmpfs.  On stderr, --oneshot logs its
+# decisions at debug (stdout has them: small43, U12)
+unshare -m bash -c 'mount -t tmpfs tmpfs /run && run_hotmemd --log-level debug' >/dev/null \
+	2>"$TMP/err1"
 is "$?" 0 "no journald: hotmemd --log-target=journal --oneshot --dry-run exits 0"
 sed 's/^/# /' "$TMP/err1"
 is "$(grep -c 'no journald' "$TMP/err1")" 1 "... says once that no journald listens"
