@@ -2504,10 +2504,17 @@ static void wmark_restore_zone(struct hotmem *hm, struct zone *z, const struct h
 		__atomic_store_n(&z->pageset_batch, s->node[nid].zone[zid].pcp[0], __ATOMIC_RELAXED);
 		__atomic_store_n(&z->pageset_high_min, s->node[nid].zone[zid].pcp[1], __ATOMIC_RELAXED);
 		__atomic_store_n(&z->pageset_high_max, s->node[nid].zone[zid].pcp[2], __ATOMIC_RELAXED);
-		if (file && s->node[nid].zone[zid].pcp_kept)
+		/*
+		 * An undo: the stats threshold of before too, which its own
+		 * online or offline refreshed from the managed pages of now
+		 * (6.12 init_per_zone_wmark_min(): refresh_zone_stat_thresholds()),
+		 * virtio-mem's sub-blocks plugged since the last counted in
+		 * them (params43: Movable's 4 came back 8)
+		 */
+		if (!file || s->node[nid].zone[zid].pcp_kept)
 			__atomic_store_n(&z->stat_threshold, s->node[nid].zone[zid].stat_threshold,
 					 __ATOMIC_RELAXED);
-		else if (file)
+		else
 			pcp_limits_from_file_marks(hm, z, moved);
 	}
 	for (int j = 0; (what & HM_WMARK_RESERVES) && j < MAX_NR_ZONES; j++)

@@ -3758,8 +3758,8 @@ static bool params_same(json_object *now, json_object *pre)
 	json_object_object_del(b, "lowmem-reserve");
 	/*
 	 * nor what setups derived from the marks and reserves: the pagesets'
-	 * limits and totalreserve_pages come back with them, the stats
-	 * thresholds from the undo's own online or offline (restart42)
+	 * limits, stats thresholds (params43) and totalreserve_pages come
+	 * back with them (the engine's snapshot, hmfs_state_undo_wmark())
 	 */
 	json_object_object_del(a, "pagesets");
 	json_object_object_del(b, "pagesets");

@@ -1,0 +1,90 @@
+#!/bin/bash
+# A one-block change keeps its nodes' marks, reserves, pagesets and
+# totalreserve_pages as C values (state.c struct hmfs_pre_nodes, params42's
+# ba0abf07), rendered into its @pre's "params" only for an undo
+# (hmfs_state_pre_whole()), which hmfs_state_pre_matches() then compares.
+# A failure after that @pre is taken -- the journal's write refused -- is
+# undone, and the machine is exactly as before: every zone's marks,
+# protection, pagesets' limits and vm stats threshold (/proc/zoneinfo),
+# totalreserve_pages (/proc/vmstat's dirty thresholds subtract it), and
+# the state file's bytes.  The setup makes an undo's own offline set them
+# up from other managed pages than the last setup counted: virtio-mem
+# sub-blocks plugged into an online block (virtio_mem_fake_online(), no
+# setup in 6.12).
+#
+# Check 9: the undone online's offline refreshed Movable's vm stats
+# threshold from the managed pages of now (6.12 init_per_zone_wmark_min():
+# refresh_zone_stat_thresholds()): 8 for 4 before the fix (restart42 left
+# it: the engine's undo stored the pagesets' limits back, not it).
+# Checks 13-17: the engine's snapshot of the marks not made (ENOMEM,
+# alloc_shim), the undo's offline sets the marks up from the managed pages
+# of now, which are not the marks of before: only the C-value @pre tells,
+# and hotmemfs freezes rather than call the change undone.  With
+# hmfs_state_pre_whole() a no-op (its "params" without "watermarks", which
+# params_same() then skips) 16 and 17 fail: "the memoryN/state was
+# undone", not frozen; with it rendering a mark one off, 7, 12 and 17
+# (frozen at the first undo).  Checked by hand.
+set -u
+. "$(dirname "$0")/lib.sh"
+require_sync_fail
+require_preload_shim alloc_shim
+export HOTMEM_TEST_JOURNAL_WRITE_FAIL=$TMP/wfail HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc
+V=$MNT/proc/vmstat
+# every zone's marks, boost, protection, pagesets' limits and stats threshold
+marks() {
+	grep -E '^Node|^        (boost|min|low|high|promo|managed|protection)|^              (batch|high_min|high_max)|threshold' \
+		"$MNT/proc/zoneinfo"
+}
+# totalreserve_pages as the dirty thresholds subtract it (free pages stay: no kernel allocations)
+dirty() { grep -E '^nr_dirty_(background_)?threshold' "$V"; }
+# the state file's bytes: its records up to the journal's zeros (a cut journal is shorter)
+state_bytes() { cksum <"$STATE"; tr -d '\0' <"$STATE.journal" | cksum; }
+# refused_online WHY: memory33 online_movable, its journal write failing
+refused_online() {
+	: >"$TMP/wfail"
+	echo online_movable >"$M/memory33/state" 2>"$TMP/write.err"
+	tap_ok $((! $?)) "memory33 online_movable is refused, $1: $(cat "$TMP/write.err")"
+	rm -f "$TMP/wfail"
+}
+
+LD_PRELOAD="$SHIM $TMP/alloc_shim.so" start_fs_netns "${STATE_OPTS[@]}" --fresh
+tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file (write and alloc shims)"
+echo online_movable >"$M/auto_online_blocks"
+ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null
+is "$(plugged)" $((64 << 20)) "virtio-mem vm0 plugs 64M: half of memory32, online movable"
+m64=$(marks)
+ctl set-size vm0 128M >/dev/null
+is "$(plugged)" $((128 << 20)) "vm0 requested 128M: the other half plugged into memory32"
+same_text "$(marks | grep -v managed)" "$(echo "$m64" | grep -v managed)" \
+	"... zoneinfo's marks, pagesets and thresholds did not move (6.12 sets none up)"
+echo offline >"$M/auto_online_blocks"
+ctl set-size vm0 256M >/dev/null
+is "$(cat "$M/memory33/state")" offline "vm0 requested 256M: memory33 added, offline"
+
+m=$(marks) d=$(dirty) s=$(state_bytes)
+refused_online "its journal write failing"
+grep -q "the memoryN/state was undone" "$TMP/hotmemfs.log"
+tap_ok $? "... undone (the log says so)"
+is "$(cat "$M/memory33/state")" offline "... memory33 offline again"
+same_text "$(marks)" "$m" "... every zone's marks, protection, pagesets and stats threshold as before"
+same_text "$(dirty)" "$d" "... the dirty thresholds as before (totalreserve_pages)"
+same_text "$(state_bytes)" "$s" "... the state file's bytes as before"
+grep -q "takes no more changes" "$TMP/hotmemfs.log"
+tap_ok $((! $?)) "... hotmemfs not frozen"
+
+# the engine's snapshot not made: the marks of before only in the C-value @pre
+# hotmem_wmark_save()'s calloc(1, sizeof(struct hm_wmark_state) 56 + one
+# possible node's struct hm_node_wmarks 528): x86-64, qemu-512m; the
+# change's first of that size (hmfs_state_prepare())
+echo "calloc 1 1 584" >"$TMP/calloc"
+refused_online "the marks' snapshot not made, its journal write failing"
+[ ! -e "$TMP/calloc" ]
+tap_ok $? "... the engine's snapshot of the marks was not made (the shim's file taken)"
+[ "$(marks)" != "$m" ]
+tap_ok $? "... the undo's offline set the marks up from the managed pages of now"
+grep -q "takes no more changes" "$TMP/hotmemfs.log"
+tap_ok $? "... hotmemfs is frozen: the machine differs from the file"
+[ "$(grep -c "the memoryN/state was undone" "$TMP/hotmemfs.log")" = 1 ]
+tap_ok $? "... nobody is told this one was undone"
+stop_fs
+done_testing
