@@ -711,6 +711,23 @@ static void svg_legend(FILE *f, double y)
 	hmu_svg_text(f, x + 30, y, 12, "start", "#000000", "removed");
 }
 
+/*
+ * The legend's second line: why bars run on past "end of trace" (user42
+ * U6b: the picture drew them without a word, only a bar's tooltip said
+ * it).  They are each block's final state, drawn TAIL_PX on so that a
+ * state the trace's last event set is seen at all; a swatch like one
+ * such bar, crossed by the end line, then the words.
+ */
+static void svg_legend_end(FILE *f, double y)
+{
+	double x = LABEL_W;
+
+	hmu_svg_rect(f, x, y - 10, 24, BAR_H, hmu_svg_zone_fill(HMU_ZONE_MOVABLE), NULL, NULL);
+	hmu_svg_line(f, x + 12, y - 13, x + 12, y + 5, "#555555", 1);
+	hmu_svg_text(f, x + 30, y, 12, "start", "#000000",
+		     "a bar past end of trace: its block's final state (the trace saw no later change)");
+}
+
 int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, const struct hmt_tl_opts *o,
 		     FILE *f)
 {
@@ -725,13 +742,14 @@ int hmt_timeline_svg(const struct hmt_timeline *tl, size_t n, const struct hmt_t
 	width = n * PANEL_W + 20;
 	if (width < 940)	/* the legend's width */
 		width = 940;
-	/* under the rows: the axis again, "end of trace", the cuts' lengths, the legend */
-	height = rows_end(rows ? rows : 1) + BOTTOM_AXIS + 76;
+	/* under the rows: the axis again, "end of trace", the cuts' lengths, the legend's 2 lines */
+	height = rows_end(rows ? rows : 1) + BOTTOM_AXIS + 94;
 	hmu_svg_begin(f, width, height, "hotmem-trace timeline: memory blocks over time");
 	for (size_t i = 0; i < n; i++)
 		svg_panel(&p[i], f);
 	panels_free(p, n);
-	svg_legend(f, height - 18);
+	svg_legend(f, height - 36);
+	svg_legend_end(f, height - 18);
 	hmu_svg_end(f);
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }

@@ -229,6 +229,51 @@ static void test_final_state_shows(void **state)
 	hmt_trace_free(&t);
 }
 
+/*
+ * user42 U6b: the final state's bar runs on past "end of trace"; the
+ * legend says why, on a line of its own under the first (which is full),
+ * inside the picture (7.22 px a character at 12 px), not over the
+ * "end of trace" label
+ */
+static void test_legend_says_past_end(void **state)
+{
+	static const char said[] =
+		">a bar past end of trace: its block's final state (the trace saw no later change)</text>";
+	struct hmt_trace t;
+	struct hmt_timeline x;
+	double x_said, y_said, y_first, y_end, width;
+	const char *p, *r;
+	char *svg;
+
+	build(last_text, "last.jsonl", &t, &x);
+	svg = svg_of(&x, 1, &(struct hmt_tl_opts){ 0 });
+	p = strstr(svg, said);
+	if (!p)
+		fail_msg("the legend does not say why bars run past end of trace");
+	for (r = p; r > svg && strncmp(r, "<text ", 6); r--)
+		;
+	x_said = strtod(strstr(r, "x=\"") + 3, NULL);
+	y_said = strtod(strstr(r, "y=\"") + 3, NULL);
+	r = strstr(svg, ">removed</text>");
+	assert_non_null(r);
+	for (; r > svg && strncmp(r, "<text ", 6); r--)
+		;
+	y_first = strtod(strstr(r, "y=\"") + 3, NULL);
+	r = strstr(svg, ">end of trace</text>");
+	assert_non_null(r);
+	for (; r > svg && strncmp(r, "<text ", 6); r--)
+		;
+	y_end = strtod(strstr(r, "y=\"") + 3, NULL);
+	width = strtod(strstr(svg, "width=\"") + 7, NULL);
+	assert_true(y_said >= y_first + 14);
+	assert_true(y_first >= y_end + 14);
+	assert_true(x_said + 7.22 * (strlen(said) - strlen(">") - strlen("</text>")) <= width);
+	assert_true(y_said <= strtod(strstr(svg, "height=\"") + 8, NULL) - 4);
+	free(svg);
+	hmt_timeline_free(&x);
+	hmt_trace_free(&t);
+}
+
 /* usereye2 #2: two traces on one scale (by default), so equal times are equal widths */
 static void test_common_scale(void **state)
 {
@@ -465,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_svg_side_by_side),
 		cmocka_unit_test(test_legend_apart),
 		cmocka_unit_test(test_final_state_shows),
+		cmocka_unit_test(test_legend_says_past_end),
 		cmocka_unit_test(test_common_scale),
 		cmocka_unit_test(test_cut_gaps),
 		cmocka_unit_test(test_cut_labels_apart),
