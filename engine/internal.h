@@ -1213,6 +1213,57 @@ static inline bool is_zone_movable(const struct zone *z)
 	return z->idx == ZONE_MOVABLE;
 }
 
+/*
+ * 6.12 mm/mmzone.c first_online_pgdat(), next_online_pgdat(), next_zone()
+ * and include/linux/mmzone.h's walks over them: the online nodes
+ * (N_ONLINE) in node order, and their zones.  An offline node's zones are
+ * none of these walks': the watermark, reserve and pageset setups leave
+ * them as they are.  NULL past the last (6.12 never has no online node;
+ * the engine's first walk may come before boot brought one online).
+ */
+static inline struct pglist_data *online_pgdat_from(struct hotmem *hm, int nid)
+{
+	for (; nid < hm->nr_possible_nodes; nid++)
+		if (NODE_DATA(hm, nid) && NODE_DATA(hm, nid)->online)
+			return NODE_DATA(hm, nid);
+	return NULL;
+}
+static inline struct pglist_data *first_online_pgdat(struct hotmem *hm)
+{
+	return online_pgdat_from(hm, 0);
+}
+static inline struct pglist_data *next_online_pgdat(struct hotmem *hm, struct pglist_data *pgdat)
+{
+	return online_pgdat_from(hm, pgdat->node_id + 1);
+}
+static inline struct zone *first_zone(struct hotmem *hm)
+{
+	struct pglist_data *pgdat = first_online_pgdat(hm);
+
+	return pgdat ? pgdat->node_zones : NULL;
+}
+static inline struct zone *next_zone(struct hotmem *hm, struct zone *zone)
+{
+	struct pglist_data *pgdat = zone->zone_pgdat;
+
+	if (zone < pgdat->node_zones + MAX_NR_ZONES - 1)
+		return zone + 1;
+	pgdat = next_online_pgdat(hm, pgdat);
+	return pgdat ? pgdat->node_zones : NULL;
+}
+#define for_each_online_pgdat(hm, pgdat) \
+	for ((pgdat) = first_online_pgdat(hm); (pgdat); (pgdat) = next_online_pgdat((hm), (pgdat)))
+#define for_each_zone(hm, zone) \
+	for ((zone) = first_zone(hm); (zone); (zone) = next_zone((hm), (zone)))
+/*
+ * 6.12's "if (!populated_zone(zone)) ; else" form, the empty body
+ * braced (-Wempty-body): one statement or block follows
+ */
+#define for_each_populated_zone(hm, zone) \
+	for_each_zone((hm), (zone))       \
+		if (!populated_zone(zone)) { \
+		} else
+
 /* engine memory: accounted, fault-injectable */
 /* srat.c: a profile's machine, in PXMs, in the guest's node ids */
 void srat_number_nodes(struct hotmem_config *cfg, const struct hm_pxm_map *m);

@@ -677,19 +677,11 @@ static int calculate_normal_threshold(struct hotmem *hm, struct zone *z)
  */
 void refresh_zone_stat_thresholds(struct hotmem *hm)
 {
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+	struct zone *z;
 
-		if (!pgdat->online)
-			continue;
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			struct zone *z = &pgdat->node_zones[zid];
-
-			if (populated_zone(z))
-				__atomic_store_n(&z->stat_threshold, calculate_normal_threshold(hm, z),
-						 __ATOMIC_RELAXED);
-		}
-	}
+	for_each_populated_zone(hm, z)
+		__atomic_store_n(&z->stat_threshold, calculate_normal_threshold(hm, z),
+				 __ATOMIC_RELAXED);
 }
 
 void free_one_page_locked(struct hotmem *hm, struct zone *zone, unsigned long pfn,
@@ -1327,14 +1319,12 @@ static void node_reserves_now(struct pglist_data *pgdat, unsigned long res[MAX_N
 static void calculate_totalreserve_pages(struct hotmem *hm)
 {
 	unsigned long reserve_pages = 0;
+	struct pglist_data *pgdat;
 
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+	for_each_online_pgdat(hm, pgdat) {
 		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES];
 		unsigned long node_pages;
 
-		if (!pgdat->online)
-			continue;
 		node_reserves_now(pgdat, res);
 		node_pages = node_reserve_pages_of(pgdat, res);
 		__atomic_store_n(&pgdat->totalreserve_pages, node_pages, __ATOMIC_RELAXED);
@@ -1996,10 +1986,11 @@ static void __build_all_zonelists(struct hotmem *hm, struct pglist_data *self)
 /* build_all_zonelists()' last two lines: nr_online_nodes, then policy_zone */
 static void build_all_zonelists_report(struct hotmem *hm, unsigned long total)
 {
+	struct pglist_data *pgdat;
 	int nr_online = 0;
 
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++)
-		nr_online += NODE_DATA(hm, nid) && NODE_DATA(hm, nid)->online;
+	for_each_online_pgdat(hm, pgdat)
+		nr_online++;
 	pr_info(hm, "Built %d zonelists, mobility grouping on.  Total pages: %lu", nr_online,
 		total);
 	pr_info(hm, "Policy zone: %s", hmu_zone_names[hm->policy_zone]);
@@ -2017,17 +2008,13 @@ static void build_all_zonelists_report(struct hotmem *hm, unsigned long total)
 static unsigned long nr_free_zone_pages(struct hotmem *hm, int highest_zoneidx)
 {
 	unsigned long sum = 0;
+	struct zone *z;
 
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+	for_each_zone(hm, z) {
+		unsigned long managed = zone_managed_pages(z), high = wmark_pages(z, WMARK_HIGH);
 
-		for (int zid = 0; pgdat->online && zid <= highest_zoneidx; zid++) {
-			struct zone *z = &pgdat->node_zones[zid];
-			unsigned long managed = zone_managed_pages(z), high = wmark_pages(z, WMARK_HIGH);
-
-			if (managed > high)
-				sum += managed - high;
-		}
+		if (zone_idx(z) <= highest_zoneidx && managed > high)
+			sum += managed - high;
 	}
 	return sum;
 }
@@ -2057,15 +2044,13 @@ void build_all_zonelists(struct hotmem *hm, struct pglist_data *self)
 void build_all_zonelists_init(struct hotmem *hm)
 {
 	unsigned long total = 0;
+	struct zone *z;
 
 	__build_all_zonelists(hm, NULL);
 
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
-
-		for (int zid = 0; pgdat->online && zid <= ZONE_MOVABLE; zid++)
-			total += pgdat->node_zones[zid].present_pages;
-	}
+	for_each_zone(hm, z)
+		if (zone_idx(z) <= ZONE_MOVABLE)
+			total += z->present_pages;
 	build_all_zonelists_report(hm, total);
 }
 
@@ -2099,17 +2084,19 @@ void split_page(struct hotmem *hm, struct page *page, unsigned int order)
 /* watermarks: init_per_zone_wmark_min() / __setup_per_zone_wmarks()   */
 /* ------------------------------------------------------------------ */
 
-/* the managed pages below ZONE_MOVABLE, which min_free_kbytes is computed from and shared over */
+/*
+ * the managed pages below ZONE_MOVABLE, which min_free_kbytes is shared
+ * over: 6.12 __setup_per_zone_wmarks()' for_each_zone() (an offline
+ * node manages none: try_offline_node() needs its memory removed)
+ */
 static unsigned long lowmem_managed_pages(struct hotmem *hm)
 {
 	unsigned long lowmem_pages = 0;
+	struct zone *z;
 
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
-
-		for (int zid = 0; zid < ZONE_MOVABLE; zid++)
-			lowmem_pages += zone_managed_pages(&pgdat->node_zones[zid]);
-	}
+	for_each_zone(hm, z)
+		if (zone_idx(z) < ZONE_MOVABLE)
+			lowmem_pages += zone_managed_pages(z);
 	return lowmem_pages;
 }
 
@@ -2143,56 +2130,51 @@ static void __setup_per_zone_wmarks(struct hotmem *hm)
 	const unsigned long min_free_kbytes = atomic_load(&hm->min_free_kbytes);
 	const unsigned long watermark_scale_factor = (unsigned long)hm->watermark_scale_factor;
 	const unsigned long lowmem_pages = lowmem_managed_pages(hm);
+	struct zone *z;
 
 	/* from the managed pages of now: no longer the boot's (mm_init.c sets it after its own) */
 	hm->wmarks_boot = false;
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+	/*
+	 * 6.12 __setup_per_zone_wmarks() and setup_per_zone_wmarks()'
+	 * zone_pcp_update() walk for_each_zone(): the online nodes' zones.
+	 * An offline node's keep what they had -- zeroes for a node never
+	 * online, until the first online after add_memory() brought it
+	 * online (abuse29a N2: its empty Movable zone said 32) -- and a
+	 * node gone offline keeps its last ones.
+	 */
+	for_each_zone(hm, z) {
+		const int zid = zone_idx(z);
+		unsigned long managed = zone_managed_pages(z), tmp, wmin;
 
+		/* the zone's share of pages_min, whatever the zone (6.12) */
+		tmp = lowmem_pages ? (min_free_kbytes / 4) * managed / lowmem_pages : 0;
 		/*
-		 * 6.12 __setup_per_zone_wmarks() and setup_per_zone_wmarks()'
-		 * zone_pcp_update() walk for_each_zone(): the online nodes'
-		 * zones.  An offline node's keep what they had -- zeroes for a
-		 * node never online, until the first online after add_memory()
-		 * brought it online (abuse29a N2: its empty Movable zone said
-		 * 32) -- and a node gone offline keeps its last ones.
+		 * ZONE_MOVABLE's min is capped to a small value,
+		 * clamp(managed / 1024, SWAP_CLUSTER_MAX, 128): 32 for
+		 * an empty one too (the host's /proc/zoneinfo: min 32,
+		 * low 32, high 32).  The kswapd distances below are its
+		 * share all the same, not the cap's.  ZONE_DEVICE is no
+		 * lowmem and never managed: 0 (min 0 there on the host).
 		 */
-		if (!pgdat->online)
-			continue;
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			struct zone *z = &pgdat->node_zones[zid];
-			unsigned long managed = zone_managed_pages(z), tmp, wmin;
-
-			/* the zone's share of pages_min, whatever the zone (6.12) */
-			tmp = lowmem_pages ? (min_free_kbytes / 4) * managed / lowmem_pages : 0;
-			/*
-			 * ZONE_MOVABLE's min is capped to a small value,
-			 * clamp(managed / 1024, SWAP_CLUSTER_MAX, 128): 32 for
-			 * an empty one too (the host's /proc/zoneinfo: min 32,
-			 * low 32, high 32).  The kswapd distances below are its
-			 * share all the same, not the cap's.  ZONE_DEVICE is no
-			 * lowmem and never managed: 0 (min 0 there on the host).
-			 */
-			wmin = zid == ZONE_MOVABLE ? min(max(managed / 1024, 32UL), 128UL) : tmp;
-			pthread_mutex_lock(&z->lock);
-			/* 6.12: "zone->watermark_boost = 0;" with the marks */
-			__atomic_store_n(&z->watermark_boost, 0, __ATOMIC_RELAXED);
-			z->_watermark[WMARK_MIN] = wmin;
-			tmp = max(tmp >> 2, managed * watermark_scale_factor / 10000);
-			z->_watermark[WMARK_LOW] = wmin + tmp;
-			z->_watermark[WMARK_HIGH] = wmin + tmp * 2;
-			pthread_mutex_unlock(&z->lock);
-			/* setup_per_zone_wmarks()' for_each_zone() zone_pcp_update(zone, 0) */
-			zone_pcp_update(hm, z, 0);
-			/*
-			 * 6.18 __setup_per_zone_wmarks() fires the tracepoint
-			 * in for_each_zone(): every zone of an online node, empty
-			 * ones too.  It records the node, the zone's name and its
-			 * watermarks, no range: none here either (abuse28 T1).
-			 */
-			hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, 0, 0, nid, zid,
-				 (long)z->_watermark[WMARK_MIN], 0);
-		}
+		wmin = zid == ZONE_MOVABLE ? min(max(managed / 1024, 32UL), 128UL) : tmp;
+		pthread_mutex_lock(&z->lock);
+		/* 6.12: "zone->watermark_boost = 0;" with the marks */
+		__atomic_store_n(&z->watermark_boost, 0, __ATOMIC_RELAXED);
+		z->_watermark[WMARK_MIN] = wmin;
+		tmp = max(tmp >> 2, managed * watermark_scale_factor / 10000);
+		z->_watermark[WMARK_LOW] = wmin + tmp;
+		z->_watermark[WMARK_HIGH] = wmin + tmp * 2;
+		pthread_mutex_unlock(&z->lock);
+		/* setup_per_zone_wmarks()' for_each_zone() zone_pcp_update(zone, 0) */
+		zone_pcp_update(hm, z, 0);
+		/*
+		 * 6.18 __setup_per_zone_wmarks() fires the tracepoint
+		 * in for_each_zone(): every zone of an online node, empty
+		 * ones too.  It records the node, the zone's name and its
+		 * watermarks, no range: none here either (abuse28 T1).
+		 */
+		hm_trace(hm, HMP_mm_setup_per_zone_wmarks, true, 0, 0, zone_to_nid(z), zid,
+			 (long)z->_watermark[WMARK_MIN], 0);
 	}
 	/* "update totalreserve_pages" */
 	calculate_totalreserve_pages(hm);
