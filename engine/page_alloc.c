@@ -1349,25 +1349,28 @@ static bool node_reserves_are(struct pglist_data *pgdat,
  * move a zone's lowmem_reserve[], a node's totalreserve_pages or the sum
  * (the managed pages or a boost moved since the last setup): a reader of
  * vm.lowmem_reserve_ratio runs that setup on 6.12, and one that moves
- * nothing needs no record (hotmemfs).  wmark_lock taken.
+ * nothing needs no record (hotmemfs).  The online nodes' alone, the
+ * setup's (an offline node's reserves it never moves).  wmark_lock taken.
  */
 bool hotmem_lowmem_reserve_stale(struct hotmem *hm)
 {
 	unsigned long total = 0;
+	struct pglist_data *pgdat;
 	bool stale = false;
 
 	pthread_mutex_lock(&hm->wmark_lock);
-	for (int nid = 0; nid < hm->nr_possible_nodes && !stale; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+	for_each_online_pgdat(hm, pgdat) {
 		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES] = { { 0 } };
 		unsigned long node_pages;
 
 		pgdat_lowmem_reserve(pgdat, hm->lowmem_reserve_ratio, res);
 		stale = !node_reserves_are(pgdat, res);
-		if (stale || !pgdat->online)
-			continue;
+		if (stale)
+			break;
 		node_pages = node_reserve_pages_of(pgdat, res);
 		stale = node_pages != __atomic_load_n(&pgdat->totalreserve_pages, __ATOMIC_RELAXED);
+		if (stale)
+			break;
 		total += node_pages;
 	}
 	stale = stale || total != atomic_load(&hm->totalreserve_pages);
@@ -1380,11 +1383,17 @@ unsigned long hotmem_totalreserve_pages(struct hotmem *hm)
 	return atomic_load(&hm->totalreserve_pages);
 }
 
-/* 6.12 setup_per_zone_lowmem_reserve(), every node's: wmark_lock held (the ratios) */
+/*
+ * 6.12 setup_per_zone_lowmem_reserve(): for_each_online_pgdat(), an
+ * offline node's reserves as they are (zones4 #2: every possible node's
+ * were set, a state file's for an offline node overwritten by the next
+ * ratio write, online or offline).  wmark_lock held (the ratios).
+ */
 static void setup_per_zone_lowmem_reserve(struct hotmem *hm)
 {
-	for (int nid = 0; nid < hm->nr_possible_nodes; nid++) {
-		struct pglist_data *pgdat = NODE_DATA(hm, nid);
+	struct pglist_data *pgdat;
+
+	for_each_online_pgdat(hm, pgdat) {
 		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES];
 
 		pgdat_lowmem_reserve(pgdat, hm->lowmem_reserve_ratio, res);
@@ -2667,15 +2676,16 @@ int hotmem_node_wmarks_reserves_for(struct hotmem *hm, const int ratio[HM_MAX_NR
 		struct pglist_data *pgdat = NODE_DATA(hm, nid);
 		unsigned long res[MAX_NR_ZONES][MAX_NR_ZONES] = { { 0 } };
 
+		/* the setup's for_each_online_pgdat(): an offline node's as they stand */
+		if (!pgdat->online)
+			continue;
 		pgdat_lowmem_reserve(pgdat, r, res);
 		for (int i = 0; i < MAX_NR_ZONES - 1; i++)
 			for (int j = i + 1; j < MAX_NR_ZONES; j++)
 				n[nid].zone[i].lowmem_reserve[j] = res[i][j];
-		/* the setup's calculate_totalreserve_pages(): online nodes only, the boost of now */
-		if (pgdat->online) {
-			n[nid].totalreserve_pages = node_reserve_pages_of(pgdat, res);
-			total += n[nid].totalreserve_pages;
-		}
+		/* its calculate_totalreserve_pages(), the boost of now */
+		n[nid].totalreserve_pages = node_reserve_pages_of(pgdat, res);
+		total += n[nid].totalreserve_pages;
 	}
 	pthread_mutex_unlock(&hm->wmark_lock);
 	if (totalreserve)

@@ -627,6 +627,66 @@ static void test_wmark_restore_zone_parts(void **state)
 }
 
 /*
+ * setup_per_zone_lowmem_reserve() walks the online nodes (6.12
+ * for_each_online_pgdat()): an offline node's reserves -- a state
+ * file's, here node 1 of the default machine, possible and never online
+ * -- a ratio write leaves as they are, the ratio's reader finds nothing
+ * stale in them, the write's record carries them as they stand; the
+ * online node's protection is as before.  Hot-added, node 1 is online
+ * and set up with node 0 at its online.  zones43: every possible node's
+ * were set up, node 1's 7 became 0.
+ */
+static void test_lowmem_reserve_leaves_offline_nodes(void **state)
+{
+	struct hotmem *hm = boot("default", IDLE_KERNEL);
+	const unsigned long res[HM_MAX_NR_ZONES] = { 0, 0, 0, 7, 0 };
+	struct hm_node_wmarks before[2], after[2], rec[2];
+	struct hm_wmark_state *snap;
+	int ratio[HM_MAX_NR_ZONES];
+	struct hm_node_info ni;
+	struct hm_zone_info mov;
+	unsigned long total;
+
+	(void)state;
+	assert_int_equal(hotmem_node_info(hm, 1, &ni), 0);
+	assert_false(ni.online);
+	hotmem_lowmem_reserve_ratio(hm, ratio);
+	snap = hotmem_wmark_save(hm);
+	assert_non_null(snap);
+	assert_int_equal(hotmem_wmark_state_set_zone(snap, 1, HM_ZONE_NORMAL, NULL, res), 0);
+	hotmem_wmark_restore(hm, snap, HM_WMARK_ZONE_RESERVES);
+	hotmem_wmark_free(snap);
+	assert_int_equal(hotmem_node_wmarks(hm, before, 2), 2);
+	assert_memory_equal(before[1].zone[HM_ZONE_NORMAL].lowmem_reserve, res, sizeof(res));
+	assert_int_not_equal(before[0].zone[HM_ZONE_DMA].lowmem_reserve[HM_ZONE_DMA32], 0);
+
+	assert_false(hotmem_lowmem_reserve_stale(hm));
+	assert_int_equal(hotmem_node_wmarks_reserves_for(hm, ratio, rec, 2, &total), 2);
+	assert_memory_equal(rec[1].zone[HM_ZONE_NORMAL].lowmem_reserve, res, sizeof(res));
+	assert_int_equal(total, hotmem_totalreserve_pages(hm));
+
+	hotmem_set_lowmem_reserve_ratio(hm, ratio, HM_MAX_NR_ZONES);
+	assert_int_equal(hotmem_node_wmarks(hm, after, 2), 2);
+	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
+		assert_memory_equal(after[0].zone[zid].lowmem_reserve, before[0].zone[zid].lowmem_reserve,
+				    sizeof(res));
+	assert_memory_equal(after[1].zone[HM_ZONE_NORMAL].lowmem_reserve, res, sizeof(res));
+	assert_int_equal(hotmem_totalreserve_pages(hm), total);
+
+	/* online: a Normal and a Movable block on node 1, its Normal protected by the Movable's */
+	assert_int_equal(hotmem_add_memory(hm, 1, 4 * GiB, 256 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 33, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_zone_info(hm, 1, HM_ZONE_MOVABLE, &mov), 0);
+	assert_int_not_equal(mov.managed, 0);
+	assert_int_equal(hotmem_node_wmarks(hm, after, 2), 2);
+	assert_int_equal(after[1].zone[HM_ZONE_NORMAL].lowmem_reserve[HM_ZONE_MOVABLE],
+			 mov.managed / (unsigned long)ratio[HM_ZONE_NORMAL]);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * A state file's pagesets' limits, stats threshold and totalreserve_pages
  * (hotmem_wmark_state_set_pcp(), _set_totalreserve()) are stored as they
  * are with its marks, not set up again from those marks and the managed
@@ -909,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_sysctl_args_as_6_12),
 		cmocka_unit_test(test_wmarks_boot_until_set_up_again),
 		cmocka_unit_test(test_wmark_restore_zone_parts),
+		cmocka_unit_test(test_lowmem_reserve_leaves_offline_nodes),
 		cmocka_unit_test(test_node_wmarks_as_the_zones_have_them),
 		cmocka_unit_test(test_wmark_state_keeps_a_files_pcp_and_totalreserve),
 		cmocka_unit_test(test_sysctl_args_unmodelled_as_6_12),
