@@ -1670,6 +1670,16 @@ void hotmem_min_free_kbytes_sysctl_unparsed(struct hotmem *hm);
 /* vm.watermark_scale_factor: 1..3000 (-EINVAL else), 10 at boot */
 int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor);
 int hotmem_watermark_scale_factor(struct hotmem *hm);
+/*
+ * vm.percpu_pagelist_high_fraction as 6.12's handler takes a parsed
+ * value: 0 (the default: the pagesets' high_min from the low mark,
+ * high_max from an eighth of the managed pages) or at least 8 (both the
+ * managed pages over it); 1..7 and what proc_dointvec_minmax() refuses
+ * -EINVAL, the old one kept.  A new value sets every populated zone's
+ * pagesets' limits again, as the next online or offline will.
+ */
+int hotmem_set_percpu_pagelist_high_fraction(struct hotmem *hm, long long fraction);
+int hotmem_percpu_pagelist_high_fraction(struct hotmem *hm);
 /* the zones' marks still the boot's (no setup_per_zone_wmarks() since) */
 bool hotmem_wmarks_boot(struct hotmem *hm);
 /* setup_per_zone_wmarks() from the managed pages of now (a restore's) */

@@ -1019,6 +1019,12 @@ struct hotmem {
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	/*
+	 * vm.percpu_pagelist_high_fraction (0: the pagesets' limits from
+	 * the low mark): 6.12's pcp_batch_high_lock is wmark_lock here, which
+	 * every zone_set_pageset_high_and_batch() caller holds
+	 */
+	int percpu_pagelist_high_fraction;
+	/*
 	 * The zones' marks are still the boot's postcore_initcall ones,
 	 * computed before the initrd and the init sections were freed: no
 	 * online, offline or sysctl write has set them up since (under

@@ -600,13 +600,16 @@ static long zone_batchsize(struct zone *z)
 }
 
 /*
- * 6.12 zone_highsize(): @total_pages split over the node's online CPUs
+ * 6.12 zone_highsize(): @low_wmark (no @high_fraction) or the managed
+ * pages over @high_fraction, split over the node's online CPUs
  * (cpumask_of_node(), plus @cpu_online for one coming up that is not in
  * it yet), or over all online ones for a node without; at least batch * 4
  */
 static long zone_highsize(struct hotmem *hm, struct zone *z, long batch, int cpu_online,
-			  unsigned long total_pages)
+			  int high_fraction, unsigned long low_wmark)
 {
+	const unsigned long total_pages =
+		high_fraction ? zone_managed_pages(z) / (unsigned long)high_fraction : low_wmark;
 	int nid = z->zone_pgdat->node_id;
 	long nr_split_cpus = cpu_online;
 	long high;
@@ -622,23 +625,40 @@ static long zone_highsize(struct hotmem *hm, struct zone *z, long batch, int cpu
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
 
 /*
- * 6.12 zone_set_pageset_high_and_batch(): high_min from the low
- * watermark, high_max from an eighth of the managed pages, both as they
- * stand now -- kept until the next zone_pcp_update().
- * vm.percpu_pagelist_high_fraction is not modelled (sysctl.c parses a
- * word and stores nothing): its manual branch (high_min = high_max =
- * managed / fraction) never runs here.  wmark_lock held.
+ * 6.12 zone_set_pageset_high_and_batch() with the low mark @low_wmark:
+ * vm.percpu_pagelist_high_fraction's manual limits (high_min = high_max
+ * = managed / fraction: "PCP high is tuned manually, disable
+ * auto-tuning"), else high_min from the low mark and high_max from an
+ * eighth of the managed pages, all as they stand now -- kept until the
+ * next zone_pcp_update() or fraction write.  wmark_lock held.
  */
-static void zone_set_pageset_high_and_batch(struct hotmem *hm, struct zone *z, int cpu_online)
+static void pageset_high_and_batch_from(struct hotmem *hm, struct zone *z, int cpu_online,
+					unsigned long low_wmark)
 {
+	const int fraction = hm->percpu_pagelist_high_fraction;
 	long batch = max(1L, zone_batchsize(z));
-	long high_min = zone_highsize(hm, z, batch, cpu_online, z->_watermark[WMARK_LOW]);
-	long high_max = zone_highsize(hm, z, batch, cpu_online,
-				      zone_managed_pages(z) / MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+	long high_min, high_max;
 
+	if (fraction) {
+		high_min = zone_highsize(hm, z, batch, cpu_online, fraction, 0);
+		high_max = high_min;
+	} else {
+		high_min = zone_highsize(hm, z, batch, cpu_online, 0, low_wmark);
+		high_max = zone_highsize(hm, z, batch, cpu_online,
+					 MIN_PERCPU_PAGELIST_HIGH_FRACTION, 0);
+	}
 	__atomic_store_n(&z->pageset_batch, batch, __ATOMIC_RELAXED);
 	__atomic_store_n(&z->pageset_high_min, high_min, __ATOMIC_RELAXED);
 	__atomic_store_n(&z->pageset_high_max, high_max, __ATOMIC_RELAXED);
+}
+
+/*
+ * a setup's (setup_per_zone_wmarks(), a state file's marks): the low
+ * mark as the setup left it, its boost zeroed with the marks
+ */
+static void zone_set_pageset_high_and_batch(struct hotmem *hm, struct zone *z, int cpu_online)
+{
+	pageset_high_and_batch_from(hm, z, cpu_online, z->_watermark[WMARK_LOW]);
 }
 
 /*
@@ -2304,6 +2324,39 @@ int hotmem_set_watermark_scale_factor(struct hotmem *hm, long long factor)
 int hotmem_watermark_scale_factor(struct hotmem *hm)
 {
 	return wmark_sysctl_read(hm, &hm->watermark_scale_factor);
+}
+
+/*
+ * 6.12 percpu_pagelist_high_fraction_sysctl_handler() after its parser
+ * (proc_dointvec_minmax(), extra1 SYSCTL_ZERO): "Sanity checking to
+ * avoid pcp imbalance" refuses 1..7 and keeps the old value; the same
+ * value changes nothing ("No change?"); a new one sets each populated
+ * zone's limits (for_each_populated_zone() zone_set_pageset_high_and_
+ * batch(zone, 0)) -- from low_wmark_pages(), the boost standing in it,
+ * where a setup's has none.  pcp->high is not touched: the next
+ * allocation or free clamps it (zone_pcp_touch()).
+ */
+int hotmem_set_percpu_pagelist_high_fraction(struct hotmem *hm, long long fraction)
+{
+	struct zone *z;
+
+	if (fraction < 0 || fraction > INT_MAX ||
+	    (fraction && fraction < MIN_PERCPU_PAGELIST_HIGH_FRACTION))
+		return -EINVAL;
+	pthread_mutex_lock(&hm->wmark_lock);
+	if (fraction == hm->percpu_pagelist_high_fraction)
+		goto out;
+	hm->percpu_pagelist_high_fraction = (int)fraction;
+	for_each_populated_zone(hm, z)
+		pageset_high_and_batch_from(hm, z, 0, wmark_pages(z, WMARK_LOW));
+out:
+	pthread_mutex_unlock(&hm->wmark_lock);
+	return 0;
+}
+
+int hotmem_percpu_pagelist_high_fraction(struct hotmem *hm)
+{
+	return wmark_sysctl_read(hm, &hm->percpu_pagelist_high_fraction);
 }
 
 bool hotmem_wmarks_boot(struct hotmem *hm)

@@ -152,8 +152,9 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
 
 /*
  * 6.12's other /proc/sys/vm files (a 6.12.117 guest's, x86-64 Debian
- * config), not modelled: a word for one is parsed as its handler parses
- * a write and said as the kernel says it -- nothing is stored.  The
+ * config), not served by hotmemfs: a word for one is parsed as its
+ * handler parses a write and said as the kernel says it -- nothing is
+ * stored, but for percpu_pagelist_high_fraction (VM_PCP_FRACTION).  The
  * handlers, read in 6.12's tables (kernel/sysctl.c vm_table[], those of
  * mm/ and fs/) and checked against a 6.12.117 guest booted with the words
  * (tests/fixtures/sysctl-args; reread35 R6: `swappiness=abc` passed
@@ -165,7 +166,10 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
  *  HZ 250); VM_ANY: vmstat_refresh() takes any write; VM_COMPACT:
  *  sysctl_compaction_handler(), proc_dointvec() then -EINVAL unless 1;
  *  VM_PCP_FRACTION: percpu_pagelist_high_fraction_sysctl_handler(), 0 or
- *  at least MIN_PERCPU_PAGELIST_HIGH_FRACTION (8); VM_ZONELIST_ORDER:
+ *  at least MIN_PERCPU_PAGELIST_HIGH_FRACTION (8) -- the one of them the
+ *  engine models (the zones' pagesets' limits: zoneinfo's high_min and
+ *  high_max), set here at boot; hotmemfs serves no file of it yet;
+ *  VM_ZONELIST_ORDER:
  *  numa_zonelist_order_handler() (__parse_numa_zonelist_order()): 'd',
  *  'D', 'n' or 'N' first ("Default", "Node": the sysctl reads "Node"),
  *  else warned and -EINVAL.
@@ -226,7 +230,7 @@ static const struct vm_unmodelled {
 
 /*
  * A write of @val to unmodelled vm sysctl @u as its handler takes it: 0
- * or -EINVAL, *@used the bytes taken; nothing stored
+ * or -EINVAL, *@used the bytes taken; nothing stored (but VM_PCP_FRACTION's)
  */
 static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u, const char *val,
 			       size_t len, size_t *used)
@@ -249,9 +253,9 @@ static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u,
 	case VM_COMPACT:
 		ret = hmu_sysctl_get_ints(val, len, &v, 1, INT_MIN, INT_MAX, used);
 		return ret ? ret : v == 1 ? 0 : -EINVAL;
-	case VM_PCP_FRACTION:
+	case VM_PCP_FRACTION:	/* the engine's: the pagesets' limits (page_alloc.c) */
 		ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
-		return ret ? ret : v && v < 8 ? -EINVAL : 0;
+		return ret ? ret : hotmem_set_percpu_pagelist_high_fraction(hm, v);
 	case VM_ZONELIST_ORDER:	/* 6.12 takes the old "Node" order's n/N too, and ignores it */
 		if (*val && strchr("dDnN", *val))
 			return 0;
@@ -342,12 +346,19 @@ static long vm_sysctl_find(const char *name)
 	return -1;
 }
 
+static const struct vm_unmodelled *vm_sysctl_unmodelled(const char *name);
+
+/* a sysctl word the engine applies: hotmemfs's files' and percpu_pagelist_high_fraction */
 bool sysctl_arg_modelled(const char *param)
 {
+	const struct vm_unmodelled *u;
 	char name[128];
 	bool dir;
 
-	return sysctl_path(param, name, sizeof(name), &dir) && !dir && vm_sysctl_find(name) >= 0;
+	if (!sysctl_path(param, name, sizeof(name), &dir) || dir)
+		return false;
+	u = vm_sysctl_unmodelled(name);
+	return vm_sysctl_find(name) >= 0 || (u && u->parse == VM_PCP_FRACTION);
 }
 
 /* @name ("vm/x") one of 6.12's vm sysctls hotmem does not serve: its entry, else NULL */

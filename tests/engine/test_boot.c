@@ -962,6 +962,91 @@ static void test_sysctl_args_unmodelled_as_6_12(void **state)
 	hotmem_destroy(hm);
 }
 
+/* node 0's zone @zid's pagesets' limits: batch, high_min, high_max */
+static void zone_pcp(struct hotmem *hm, int zid, long pcp[3])
+{
+	struct hm_zone_info zi = node0_zone(hm, zid);
+
+	pcp[0] = zi.pcp_batch;
+	pcp[1] = zi.pcp_high_min;
+	pcp[2] = zi.pcp_high_max;
+}
+
+/*
+ * vm.percpu_pagelist_high_fraction as 6.12's handler takes it
+ * (percpu_pagelist_high_fraction_sysctl_handler(), zones43): 1..7 EINVAL
+ * with the old value and limits kept; a new value sets each populated
+ * zone's high_min and high_max to the managed pages over it, split over
+ * the node's CPUs (8: the default high_max, for both); 0 gives the
+ * defaults back; an online's setup keeps to it.  The boot word is the
+ * same write ("invalid value" for 7, the next word's 8 taken).  Before
+ * zones43 the value was parsed and dropped: 8 left high_min at the low
+ * mark's share.
+ */
+static void test_percpu_pagelist_high_fraction(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	long dflt[3], pcp[3];
+
+	(void)state;
+	/* the limits from the managed pages of now: the boot's are from before its init memory was freed */
+	assert_int_equal(hotmem_set_watermark_scale_factor(hm, 10), 0);
+	zone_pcp(hm, HM_ZONE_DMA32, dflt);
+	assert_true(dflt[1] < dflt[2]);
+	assert_int_equal(hotmem_set_percpu_pagelist_high_fraction(hm, 7), -EINVAL);
+	assert_int_equal(hotmem_set_percpu_pagelist_high_fraction(hm, -1), -EINVAL);
+	assert_int_equal(hotmem_set_percpu_pagelist_high_fraction(hm, (long long)INT_MAX + 1),
+			 -EINVAL);
+	assert_int_equal(hotmem_percpu_pagelist_high_fraction(hm), 0);
+	zone_pcp(hm, HM_ZONE_DMA32, pcp);
+	assert_memory_equal(pcp, dflt, sizeof(pcp));
+
+	assert_int_equal(hotmem_set_percpu_pagelist_high_fraction(hm, 8), 0);
+	assert_int_equal(hotmem_percpu_pagelist_high_fraction(hm), 8);
+	zone_pcp(hm, HM_ZONE_DMA32, pcp);
+	assert_int_equal(pcp[0], dflt[0]);
+	assert_int_equal(pcp[1], dflt[2]);
+	assert_int_equal(pcp[2], dflt[2]);
+	/* refused: 8 and its limits stay */
+	assert_int_equal(hotmem_set_percpu_pagelist_high_fraction(hm, 1), -EINVAL);
+	assert_int_equal(hotmem_percpu_pagelist_high_fraction(hm), 8);
+	zone_pcp(hm, HM_ZONE_DMA32, pcp);
+	assert_int_equal(pcp[1], dflt[2]);
+
+	/* 800: a hundredth of 8's, at least batch * 4 */
+	assert_int_equal(hotmem_set_percpu_pagelist_high_fraction(hm, 800), 0);
+	zone_pcp(hm, HM_ZONE_DMA32, pcp);
+	assert_int_equal(pcp[1], pcp[2]);
+	assert_true(pcp[2] < dflt[2] && pcp[2] >= 4 * dflt[0]);
+
+	/* an online sets the marks up, the limits with them: still 800's */
+	assert_int_equal(hotmem_add_memory(hm, 0, 4 * GiB, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	zone_pcp(hm, HM_ZONE_MOVABLE, pcp);
+	assert_int_equal(pcp[1], pcp[2]);
+	zone_pcp(hm, HM_ZONE_DMA32, pcp);
+	assert_int_equal(pcp[1], pcp[2]);
+
+	/* 0: the defaults again, from the marks of now */
+	assert_int_equal(hotmem_set_percpu_pagelist_high_fraction(hm, 0), 0);
+	zone_pcp(hm, HM_ZONE_DMA32, pcp);
+	assert_true(pcp[1] < pcp[2]);
+	assert_int_equal(pcp[2], dflt[2]);
+	check(hm);
+	hotmem_destroy(hm);
+
+	hm = sysctl_boot("sysctl.vm.percpu_pagelist_high_fraction=7 "
+			 "sysctl.vm.percpu_pagelist_high_fraction=8", "Failed to set sysctl");
+	assert_string_equal(sysctl_lines,
+		"<3>Failed to set sysctl parameter 'vm.percpu_pagelist_high_fraction=7': invalid value\n");
+	assert_int_equal(hotmem_percpu_pagelist_high_fraction(hm), 8);
+	zone_pcp(hm, HM_ZONE_DMA32, pcp);
+	assert_int_equal(pcp[1], pcp[2]);
+	assert_int_equal(pcp[2], dflt[2]);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -973,6 +1058,7 @@ int main(void)
 		cmocka_unit_test(test_node_wmarks_as_the_zones_have_them),
 		cmocka_unit_test(test_wmark_state_keeps_a_files_pcp_and_totalreserve),
 		cmocka_unit_test(test_sysctl_args_unmodelled_as_6_12),
+		cmocka_unit_test(test_percpu_pagelist_high_fraction),
 		cmocka_unit_test(test_long_command_line_keeps_the_log),
 		cmocka_unit_test(test_every_possible_node_says_its_fallback_order),
 		cmocka_unit_test(test_reference_host_hole_at_blocks_24_to_31),
