@@ -2631,6 +2631,89 @@ static int write_profile(struct found *f, FILE *out)
 	return 0;
 }
 
+/* a note's subject: its words up to the first ": " or " (", cut at 48 bytes */
+static int note_topic(const char *l, int len)
+{
+	const char *colon = memmem(l, (size_t)len, ": ", 2), *paren = memmem(l, (size_t)len, " (", 2);
+	int n = len;
+
+	if (colon && colon - l < n)
+		n = (int)(colon - l);
+	if (paren && paren - l < n)
+		n = (int)(paren - l);
+	return n < 48 ? n : 48;
+}
+
+/* how many notes of @buf have the topic @t (@n bytes) */
+static int topic_count(const char *buf, const char *t, int n)
+{
+	int count = 0;
+
+	for (const char *l = buf; *l;) {
+		const char *nl = strchr(l, '\n');
+		int len = nl ? (int)(nl - l) : (int)strlen(l);
+
+		if (note_topic(l, len) == n && !memcmp(l, t, (size_t)n))
+			count++;
+		l = nl ? nl + 1 : l + len;
+	}
+	return count;
+}
+
+/* a note of @buf before @at has the topic @t (@n bytes): it was said there */
+static bool topic_seen_before(const char *buf, const char *at, const char *t, int n)
+{
+	for (const char *l = buf; l < at;) {
+		const char *nl = strchr(l, '\n');
+		int len = nl ? (int)(nl - l) : (int)strlen(l);
+
+		if (note_topic(l, len) == n && !memcmp(l, t, (size_t)n))
+			return true;
+		l = nl ? nl + 1 : l + len;
+	}
+	return false;
+}
+
+/*
+ * The notes to the person, once: a profile written has them all as its
+ * "# could not infer:" lines, so stderr gets one line, their count and
+ * subjects (user42 U1: nine paragraphs on stderr, the host's whole
+ * /proc/cmdline among them, each said twice).  A profile not written
+ * (@ret) has no lines to point to: the notes are said whole, as before.
+ */
+static void notes_said(const char *buf, int ret, FILE *to)
+{
+	int nr = 0, len;
+
+	for (const char *l = buf; l && *l; l += len + (l[len] == '\n')) {
+		len = (int)strcspn(l, "\n");
+		nr++;
+	}
+	if (!nr)
+		return;
+	if (ret) {
+		for (const char *l = buf; *l; l += len + (l[len] == '\n')) {
+			len = (int)strcspn(l, "\n");
+			fprintf(to, "hotmem: could not infer: %.*s\n", len, l);
+		}
+		return;
+	}
+	fprintf(to, "hotmem: could not infer %d thing%s; the profile's \"# could not infer:\" lines "
+		    "say each and what was taken instead:", nr, nr == 1 ? "" : "s");
+	for (const char *l = buf, *sep = " "; *l; l += len + (l[len] == '\n')) {
+		int n, count;
+
+		len = (int)strcspn(l, "\n");
+		n = note_topic(l, len);
+		if (topic_seen_before(buf, l, l, n))
+			continue;
+		count = topic_count(buf, l, n);
+		fprintf(to, count > 1 ? "%s%.*s (%d)" : "%s%.*s", sep, n, l, count);
+		sep = ", ";
+	}
+	fputc('\n', to);
+}
+
 int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 {
 	struct found f = { .dir = dir };
@@ -2674,16 +2757,16 @@ int hotmem_profile_from_sysfs(const char *dir, FILE *out, FILE *notes_out)
 	claim_vmem_blocks(&f);
 	ret = write_profile_calibrated(&f, out);
 	fflush(f.notes);
-	/* the notes: as comments in the profile, and to the person */
+	/* the notes: as comments in the profile */
 	for (char *l = f.notes_buf; l && *l;) {
 		char *nl = strchr(l, '\n');
 		int len = nl ? (int)(nl - l) : (int)strlen(l);
 
 		fprintf(out, "# could not infer: %.*s\n", len, l);
-		if (notes_out)
-			fprintf(notes_out, "hotmem: could not infer: %.*s\n", len, l);
 		l = nl ? nl + 1 : l + len;
 	}
+	if (notes_out)
+		notes_said(f.notes_buf, ret, notes_out);
 out:
 	fclose(f.notes);
 	free(f.notes_buf);

@@ -44,6 +44,7 @@ B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
 echo "1..30"
 . "$(dirname "$0")/../need.sh"
+. "$(dirname "$0")/../profile_notes.sh"
 [ -x "$HM" ] || need_plan_skip 30 "$HM not built"
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -87,7 +88,7 @@ echo auto-movable >"$P/online_policy"
 echo Y >"$V/unplug_online"
 echo maybe >"$V/force_bbm"
 echo 0 >"$V/bbm_block_size"
-"$HM" profile --from-sysfs "$TMP/b" -o "$TMP/p.profile" 2>"$TMP/notes"
+"$HM" profile --from-sysfs "$TMP/b" -o "$TMP/p.profile" 2>"$TMP/notes"; profile_notes "$TMP/p.profile" "$TMP/notes"
 t $? "a dump with auto_movable_ratio=abc and force_bbm=maybe"
 # the values a boot without them gives (offline, N, Y, Y, 0) are not written
 grep -qx 'cmdline = "memory_hotplug.online_policy=auto-movable"' "$TMP/p.profile"
@@ -129,7 +130,7 @@ rm "$N/has_cpu" "$N/node0/cpulist" "$N/node1/cpu2"
 "$HM" profile --from-sysfs "$TMP/c" -o "$TMP/c0.profile" 2>/dev/null &&
 	grep -qx "cpu_nodes = 0" "$TMP/c0.profile"
 t $? "node0/cpu0 alone: cpu_nodes = 0"
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"; profile_notes "$TMP/a.profile" "$TMP/a.notes"
 ! grep -q "^cpu_nodes" "$TMP/a.profile" && grep -q "cpu_nodes: no node/has_cpu" "$TMP/a.notes"
 t $? "memory/ alone: no cpu_nodes line, said"
 
@@ -137,6 +138,7 @@ t $? "memory/ alone: no cpu_nodes line, said"
 echo 0,2 >"$N/has_cpu"
 echo 4-5 >"$N/node2/cpulist"
 "$HM" profile --from-sysfs "$TMP/c" -o "$TMP/ml.profile" 2>"$TMP/ml.notes" &&
+	profile_notes "$TMP/ml.profile" "$TMP/ml.notes" &&
 	grep -qx "cpu_nodes = 0,2" "$TMP/ml.profile"
 t $? "has_cpu 0,2, node 2 without memory: cpu_nodes = 0,2"
 # not an x86 guest's order (its CPU node 2 after the memory's node 1): read
@@ -159,7 +161,7 @@ cat >"$TMP/d/proc/iomem" <<'EOF'
     fd000000-fdffffff : virtio1
 140000000-17fffffff : virtio0
 EOF
-"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/d.profile" 2>"$TMP/d.notes"
+"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/d.profile" 2>"$TMP/d.notes"; profile_notes "$TMP/d.profile" "$TMP/d.notes"
 t $? "a dump whose proc/iomem has bare virtio0 (top level) and virtio1 (in a PCI BAR)"
 grep -qx 'virtio_mem = id=virtio0 memaddr=0x140000000 size=0x40000000 requested-size=0 block-size=0x200000 node=0' "$TMP/d.profile" &&
 	grep -q "could not infer: virtio0: a top-level region in proc/iomem with no memory added below it" "$TMP/d.notes"
@@ -174,7 +176,7 @@ t $? "... the profile boots $(cat "$TMP/boot.err")"
 dump "$TMP/e"
 for v in zz 8000000x 6000000; do
 	echo "$v" >"$TMP/e/sys/devices/system/memory/block_size_bytes"
-	"$HM" profile --from-sysfs "$TMP/e" -o "$TMP/e.profile" 2>"$TMP/e.err"
+	"$HM" profile --from-sysfs "$TMP/e" -o "$TMP/e.profile" 2>"$TMP/e.err"; profile_notes "$TMP/e.profile" "$TMP/e.err"
 	rc=$?
 	case $v in
 	6000000) want="hotmem: $TMP/e: block_size_bytes '6000000' is not a power of two" ;;
@@ -188,7 +190,7 @@ done
 dump "$TMP/f"
 mkdir -p "$TMP/f/proc"
 echo 'quiet foo="x memhp_default_state=online" bar="a kernelcore=mirror"' >"$TMP/f/proc/cmdline"
-"$HM" profile --from-sysfs "$TMP/f" -o "$TMP/f.profile" 2>"$TMP/f.notes"
+"$HM" profile --from-sysfs "$TMP/f" -o "$TMP/f.profile" 2>"$TMP/f.notes"; profile_notes "$TMP/f.profile" "$TMP/f.notes"
 t $? "proc/cmdline: quiet foo=\"x memhp_default_state=online\" bar=\"a kernelcore=mirror\""
 ! grep -q "^cmdline = .*memhp_default_state" "$TMP/f.profile"
 t $? "... foo's value sets no policy: none on the profile's line ($(grep '^cmdline' "$TMP/f.profile"))"
@@ -202,6 +204,7 @@ dump "$TMP/g"
 mkdir -p "$TMP/g/proc"
 echo 'default-hugepagesz=1G hugepages=2' >"$TMP/g/proc/cmdline"
 "$HM" profile --from-sysfs "$TMP/g" -o "$TMP/g.profile" 2>"$TMP/g.notes" &&
+	profile_notes "$TMP/g.profile" "$TMP/g.notes" &&
 	! grep -q '^cmdline = .*hugepages=2' "$TMP/g.profile"
 t $? "proc/cmdline: default-hugepagesz=1G hugepages=2: no 2 MiB pool of 2 ($(grep '^cmdline' "$TMP/g.profile"))"
 grep -q 'proc/cmdline: hugepages=2: the count of the 1 GiB hstate' "$TMP/g.notes"
@@ -216,7 +219,7 @@ echo 'contig-zones' >"$P/online_policy"
 echo '3 memhp_default_state=online' >"$P/auto_movable_ratio"
 echo 'N x' >"$P/auto_movable_numa_aware"
 echo 'N' >"$P/memmap_on_memory"
-"$HM" profile --from-sysfs "$TMP/h" -o "$TMP/h.profile" 2>"$TMP/h.notes"
+"$HM" profile --from-sysfs "$TMP/h" -o "$TMP/h.profile" 2>"$TMP/h.notes"; profile_notes "$TMP/h.profile" "$TMP/h.notes"
 t $? "sys/module/memory_hotplug/parameters with blanks in auto_movable_ratio and auto_movable_numa_aware"
 ! grep -q '^cmdline = .*memhp_default_state=online' "$TMP/h.profile" &&
 	grep -q 'memory_hotplug.auto_movable_ratio="3 memhp_default_state=online": expected an unsigned integer: left out' "$TMP/h.notes"

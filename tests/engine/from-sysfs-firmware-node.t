@@ -49,7 +49,7 @@ cp -a "$TMP/a" "$TMP/e"
 for i in 0 1 2 3; do
 	ln -s ../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:05 "$TMP/e/sys/devices/system/memory/memory$i/firmware_node"
 done
-"$HM" profile --from-sysfs "$TMP/e" -o "$TMP/e.profile" 2>"$TMP/e.notes"
+"$HM" profile --from-sysfs "$TMP/e" -o "$TMP/e.profile" 2>"$TMP/e.notes"; profile_notes "$TMP/e.profile" "$TMP/e.notes"
 is "$(grep -E '^(ram|hotplug|online|offline) ' "$TMP/e.profile")" "$(grep -E '^(ram|hotplug|online|offline) ' "$TMP/a.profile")" \
 	"memory0-3 linked to PNP0C80:05: still boot RAM, the same profile"
 grep -q "could not infer: PNP0C80:05: an ACPI memory device with memory below 4 GiB (memory0)" "$TMP/e.notes"
@@ -61,7 +61,7 @@ cp -a "$TMP/a" "$TMP/f"
 for i in $(seq 56 59); do
 	ln -sfn ../../../LNXSYSTM:00/LNXSYBUS:00/PNP0A06:04/PNP0C80:03 "$TMP/f/sys/devices/system/memory/memory$i/firmware_node"
 done
-"$HM" profile --from-sysfs "$TMP/f" -o "$TMP/f.profile" 2>"$TMP/f.notes"
+"$HM" profile --from-sysfs "$TMP/f" -o "$TMP/f.profile" 2>"$TMP/f.notes"; profile_notes "$TMP/f.profile" "$TMP/f.notes"
 is "$(grep -E '^(ram|hotplug|online|offline) ' "$TMP/f.profile")" "$(grep -E '^(ram|hotplug|online|offline) ' "$TMP/a.profile")" \
 	"the second DIMM in PNP0C80:03: the same lines"
 grep -q "could not infer: memory56: the DIMM in PNP0C80:03 is the profile's hotplug line 1, in slot 1" "$TMP/f.notes"
@@ -70,7 +70,7 @@ tap_ok $? "... its slot said"
 # a dump without the links (an older kernel's, or made without them): the
 # x86 rule, said
 find "$TMP/a/sys/devices/system/memory" -name firmware_node -delete
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/c.profile" 2>"$TMP/c.notes"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/c.profile" 2>"$TMP/c.notes"; profile_notes "$TMP/c.profile" "$TMP/c.notes"
 tap_ok $? "a dump without firmware_node links"
 grep -q "could not infer: boot or hot-added: no memoryN/firmware_node link to an ACPI memory device (PNP0C80) in the tree" "$TMP/c.notes"
 tap_ok $? "... the notes say the x86 rule was taken, and why"

@@ -152,7 +152,7 @@ boot_compare() {
 python3 "$FIX/virtio-mem/mkdump.py" "$CAP" "$TMP/guest"
 tap_ok $? "the 6.12 guest's sysfs after insmod virtio_mem, as a dump"
 
-"$HM" profile --from-sysfs "$TMP/guest" -o "$TMP/guest.profile" 2>"$TMP/notes"
+"$HM" profile --from-sysfs "$TMP/guest" -o "$TMP/guest.profile" 2>"$TMP/notes"; profile_notes "$TMP/guest.profile" "$TMP/notes"
 tap_ok $? "hotmem profile --from-sysfs DIR -o FILE"
 sed 's/^/# /' "$TMP/guest.profile"
 # vm0: memaddr 4563402752 = 0x110000000, max-size 1 GiB, block-size 2 MiB, node 0, 256 MiB
@@ -161,7 +161,7 @@ tap_ok $? "the virtio-mem device: QEMU's memaddr, max-size, block-size, node and
 is "$(grep -E '^(hotplug|slots) ' "$TMP/guest.profile")" "slots = 4
 hotplug = 0x100000000-0x10fffffff node=0" "the DIMM alone is a hotplug range (in one of the 4 slots); the virtio-mem blocks are not"
 is "$(grep -cE '^(online|offline) ' "$TMP/guest.profile")" 0 "nothing onlined or offlined (memhp_default_state=offline)"
-grep -q '^hotmem: could not infer: virtio0: requested-size' "$TMP/notes" &&
+grep -q '^# could not infer: virtio0: requested-size' "$TMP/notes" &&
 	grep -q '^# could not infer: virtio0: block-size' "$TMP/guest.profile"
 tap_ok $? "it says what it took for requested-size and block-size (stderr and the profile's comments)"
 boot_compare "DIMM + virtio-mem" "$CAP" "$TMP/guest" "$TMP/guest.profile"
@@ -197,22 +197,22 @@ done
 cp -a "$TMP/guest2" "$TMP/gap"
 mv "$TMP/gap/sys/devices/system/memory/memory32" "$TMP/gap/sys/devices/system/memory/memory35"
 sed -i 's/^  100000000-117ffffff : System RAM (virtio_mem)$/  108000000-11fffffff : System RAM (virtio_mem)/' "$TMP/gap/proc/iomem"
-"$HM" profile --from-sysfs "$TMP/gap" -o "$TMP/gap.profile" 2>"$TMP/gap.notes"
+"$HM" profile --from-sysfs "$TMP/gap" -o "$TMP/gap.profile" 2>"$TMP/gap.notes"; profile_notes "$TMP/gap.profile" "$TMP/gap.notes"
 is "$(grep -E '^(virtio_mem|online) ' "$TMP/gap.profile")" "virtio_mem = id=virtio0 memaddr=0x100000000 size=0x40000000 requested-size=0x18000000 block-size=0x200000 node=1
 online = 32 online_movable
 online = 34 online_kernel" "blocks 33-35 of the device (Movable, offline, Normal) are the profile's 32-34"
-grep -q "^hotmem: could not infer: virtio0: its blocks are not all from the region's start on" "$TMP/gap.notes"
+grep -q "^# could not infer: virtio0: its blocks are not all from the region's start on" "$TMP/gap.notes"
 tap_ok $? "... and it says so"
 "$HM" --profile "$TMP/gap.profile" status >/dev/null
 tap_ok $? "... and the profile boots"
 
 # a dump with sys/bus/virtio but without proc/iomem: the device is named, its memory stays a DIMM
 rm "$TMP/guest2/proc/iomem"
-"$HM" profile --from-sysfs "$TMP/guest2" 2>&1 >/dev/null | grep -q "^hotmem: could not infer: virtio0 is a virtio-mem device (sys/bus/virtio) but proc/iomem is not in the tree"
+"$HM" profile --from-sysfs "$TMP/guest2" 2>/dev/null | grep -q "^# could not infer: virtio0 is a virtio-mem device (sys/bus/virtio) but proc/iomem is not in the tree"
 tap_ok $? "without proc/iomem in the dump it says a virtio-mem device is there and its region unknown"
 # /proc/iomem as a user reads it: every address 0
 sed -i 's/[0-9a-f]*-[0-9a-f]* :/00000000-00000000 :/' "$TMP/guest/proc/iomem"
-"$HM" profile --from-sysfs "$TMP/guest" -o "$TMP/zeros.profile" 2>"$TMP/zeros.notes"
-grep -q "^hotmem: could not infer: proc/iomem shows no addresses" "$TMP/zeros.notes" && ! grep -q "^virtio_mem" "$TMP/zeros.profile"
+"$HM" profile --from-sysfs "$TMP/guest" -o "$TMP/zeros.profile" 2>"$TMP/zeros.notes"; profile_notes "$TMP/zeros.profile" "$TMP/zeros.notes"
+grep -q "^# could not infer: proc/iomem shows no addresses" "$TMP/zeros.notes" && ! grep -q "^virtio_mem" "$TMP/zeros.profile"
 tap_ok $? "a /proc/iomem read without CAP_SYS_ADMIN (no addresses): no device made up, and it says why"
 done_testing

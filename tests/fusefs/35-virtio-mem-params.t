@@ -93,7 +93,7 @@ stop_fs
 # a bbm_block_size that is no power of 2 was the kernel's (param_set_ulong();
 # the driver's probe warned): carried, the machine imported is the one exported
 echo 805306368 >"$TMP/dump/sys/module/virtio_mem/parameters/bbm_block_size"
-"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p3.profile" 2>"$TMP/notes"
+"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p3.profile" 2>"$TMP/notes"; profile_notes "$TMP/p3.profile" "$TMP/notes"
 grep -q '^cmdline = ".*virtio_mem.bbm_block_size=805306368 ' "$TMP/p3.profile" &&
 	! grep '^cmdline' "$TMP/p3.profile" | grep -q bbm_block_size=0x20000000
 tap_ok $? "a dump's bbm_block_size that is no power of 2 (768M): on the profile's command line"
@@ -109,7 +109,7 @@ ctl export "$TMP/dump3" >/dev/null &&
 tap_ok $? "... exported and imported again: the same command line"
 stop_fs
 echo 3000x >"$TMP/dump/sys/module/virtio_mem/parameters/bbm_block_size"
-"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p3.profile" 2>"$TMP/notes"
+"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p3.profile" 2>"$TMP/notes"; profile_notes "$TMP/p3.profile" "$TMP/notes"
 grep -q "virtio_mem.bbm_block_size=3000x: expected an unsigned number of bytes .*: left out" "$TMP/notes" &&
 	! grep "^cmdline" "$TMP/p3.profile" | grep -q 3000x && grep "^cmdline" "$TMP/p3.profile" | grep -q bbm_block_size=0x20000000
 tap_ok $? "one that is no number (no kernel's): said, left out; proc/cmdline's taken"
@@ -120,7 +120,7 @@ grep -qx 'cmdline = "hotmem.kernel_alloc=off virtio_mem.force_bbm virtio_mem.bbm
 tap_ok $? "a dump without them: proc/cmdline's virtio_mem words on the profile's command line" ||
 	diag "$(grep '^cmdline' "$TMP/p5.profile")"
 rm "$TMP/dump/proc/cmdline"
-"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p4.profile" 2>"$TMP/notes"
+"$HM" profile --from-sysfs "$TMP/dump" -o "$TMP/p4.profile" 2>"$TMP/notes"; profile_notes "$TMP/p4.profile" "$TMP/notes"
 grep -q "virtio_mem module parameters: no sys/module/virtio_mem/parameters" "$TMP/notes" && ! grep "^cmdline" "$TMP/p4.profile" | grep -q "virtio_mem\."
 tap_ok $? "... and without proc/cmdline, with a virtio-mem device: the kernel's defaults, said"
 

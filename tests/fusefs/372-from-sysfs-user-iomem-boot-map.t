@@ -33,7 +33,7 @@ tap_ok $? "root's dump: hotmem profile --from-sysfs"
 is "$(keys "$TMP/root.profile")" "kernel_image initrd swiotlb realmode boot_reserved " \
 	"... every key (the control)"
 
-"$HM" profile --from-sysfs "$TMP/user" -o "$TMP/user.profile" 2>"$TMP/user.notes"
+"$HM" profile --from-sysfs "$TMP/user" -o "$TMP/user.profile" 2>"$TMP/user.notes"; profile_notes "$TMP/user.profile" "$TMP/user.notes"
 tap_ok $? "the user's dump: hotmem profile --from-sysfs" || diag "$(cat "$TMP/user.notes")"
 grep -E '^(kernel_image|initrd|realmode|swiotlb|boot_reserved) = ' "$TMP/user.profile" | sed 's/^/# /'
 is "$(sed -n 's/^initrd = //p' "$TMP/user.profile")" "0x1fecd000-0x1ffdffff" "... initrd from dmesg's RAMDISK: line"

@@ -19,7 +19,7 @@ for i in 0 1; do ln -s "../../../devices/LNXSYSTM:00/PNP0C80:0$i" "$D/sys/bus/ac
 is "$(grep -c 'hotplug$' "$D/dmesg") $(cat "$D"/sys/firmware/memmap/4/start "$D"/sys/firmware/memmap/4/end | tr '\n' ' ')" \
 	"1 0x1f3e0000 0x1f3fffff " "the guest's dump: an SRAT hotplug line, SeaBIOS's 128 KiB at RAM's top"
 
-"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$D" -o "$TMP/p.profile" 2>"$TMP/notes"
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$D" -o "$TMP/p.profile" 2>"$TMP/notes"; profile_notes "$TMP/p.profile" "$TMP/notes"
 tap_ok $? "hotmem profile --from-sysfs" || diag "$(cat "$TMP/notes")"
 is "$(grep -E '^((qemu_)?maxmem|slots) = ' "$TMP/p.profile" | tr '\n' ' ')" \
 	"maxmem = 0x1e8000000 qemu_maxmem = 0x80000000 slots = 2 " \
@@ -43,7 +43,7 @@ stop_fs
 # whole blocks, as the engine counts them for a profile without e820 lines
 rm -r "$D/sys/firmware"
 sed -i '/BIOS-e820: /d' "$D/dmesg"
-"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$D" -o "$TMP/n.profile" 2>"$TMP/n.notes"
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$D" -o "$TMP/n.profile" 2>"$TMP/n.notes"; profile_notes "$TMP/n.profile" "$TMP/n.notes"
 is "$(grep -E '^qemu_maxmem = ' "$TMP/n.profile")" "qemu_maxmem = 0x80c00000" \
 	"a dump without firmware/memmap: boot RAM's 4 blocks, said"
 grep -q "plus boot RAM's blocks (QEMU's region; no firmware/memmap to say -m's RAM" "$TMP/n.notes"

@@ -49,7 +49,7 @@ is "$(w "$MNT/sys/devices/system/memory/probe" 0xe8000000)" "ret=10" \
 	"probe inside the reserved range: added, nested under it (not busy above 1 MiB)"
 stop_fs
 
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"; profile_notes "$TMP/a.profile" "$TMP/a.notes"
 tap_ok $? "hotmem profile --from-sysfs" || diag "$(cat "$TMP/a.notes")"
 is "$(grep '^e820 = ' "$TMP/a.profile")" "$(grep '^e820 = ' "$TMP/p.profile")" \
 	"... the same e820 lines, ACPI data, ACPI NVS and unusable as given"

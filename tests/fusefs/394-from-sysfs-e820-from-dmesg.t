@@ -15,14 +15,14 @@ D=$TMP/dump
 capture_dump qemu-6.12-qemu-500m "$D"
 mkdir -p "$D/sys/bus/acpi/devices"
 for i in 0 1; do ln -s "../../../devices/LNXSYSTM:00/PNP0C80:0$i" "$D/sys/bus/acpi/devices/PNP0C80:0$i"; done
-"$HM" profile --from-sysfs "$D" -o "$TMP/fw.profile" 2>"$TMP/fw.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/fw.profile" 2>"$TMP/fw.notes"; profile_notes "$TMP/fw.profile" "$TMP/fw.notes"
 tap_ok $? "from-sysfs of the guest's dump, firmware/memmap in it" || diag "$(cat "$TMP/fw.notes")"
 grep '^e820 = ' "$TMP/fw.profile" >"$TMP/fw.e820"
 is "$(wc -l <"$TMP/fw.e820")" 7 "... its 7 e820 lines"
 
 rm -r "$D/sys/firmware"
 is "$(grep -c 'BIOS-e820: ' "$D/dmesg")" 7 "the dump without sys/firmware/memmap; its dmesg has the 7 BIOS-e820 lines"
-"$HM" profile --from-sysfs "$D" -o "$TMP/dm.profile" 2>"$TMP/dm.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/dm.profile" 2>"$TMP/dm.notes"; profile_notes "$TMP/dm.profile" "$TMP/dm.notes"
 tap_ok $? "from-sysfs of it" || diag "$(cat "$TMP/dm.notes")"
 same_output "$(grep '^e820 = ' "$TMP/dm.profile")" "$(cat "$TMP/fw.e820")" \
 	"... the same e820 lines, from the BIOS-e820 lines"

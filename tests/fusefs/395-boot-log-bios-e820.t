@@ -54,7 +54,7 @@ tap_ok $? "exported"
 ctl dmesg | sed 's/^<[0-7]>//' >"$TMP/a/dmesg.user"
 stop_fs
 rm -r "$TMP/a/sys/firmware" && mv "$TMP/a/dmesg.user" "$TMP/a/dmesg"
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"; profile_notes "$TMP/a.profile" "$TMP/a.notes"
 tap_ok $? "from-sysfs of the dump without sys/firmware/memmap, with the log as dmesg prints it" ||
 	diag "$(cat "$TMP/a.notes")"
 same_output "$(grep '^e820 = ' "$TMP/a.profile")" "$(grep '^e820 = ' "$TMP/p.profile")" \

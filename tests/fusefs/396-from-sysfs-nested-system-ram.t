@@ -27,7 +27,7 @@ sed -i 's/^20000000-febfffff : PCI Bus 0000:00$/20000000-2fffffff : Reserved\n  
 	"$D/proc/iomem"
 is "$(grep -A1 '^20000000-2fffffff : Reserved$' "$D/proc/iomem" | tail -1)" "  20000000-2fffffff : System RAM" \
 	"the dump: memory4-5's System RAM nested under a Reserved range"
-"$HM" profile --from-sysfs "$D" -o "$TMP/nested.profile" 2>"$TMP/nested.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/nested.profile" 2>"$TMP/nested.notes"; profile_notes "$TMP/nested.profile" "$TMP/nested.notes"
 tap_ok $? "hotmem profile --from-sysfs of it" || diag "$(cat "$TMP/nested.notes")"
 is "$(grep '^ram = ' "$TMP/nested.profile")" "ram = 0x1000-0x9efff node=0
 ram = 0x100000-0x1ffdffff node=0

@@ -36,7 +36,7 @@ fd00000000-ffffffffff : Reserved" "its proc/iomem: the bare virtio0 region a chi
 [ ! -e "$TMP/d/sys/bus/virtio" ]
 tap_ok $? "... and no sys/bus/virtio to say whose it is"
 
-"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/d.profile" 2>"$TMP/d.notes"
+"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/d.profile" 2>"$TMP/d.notes"; profile_notes "$TMP/d.profile" "$TMP/d.notes"
 tap_ok $? "hotmem profile --from-sysfs of the export" || diag "$(cat "$TMP/d.notes")"
 grep -qx 'virtio_mem = id=virtio0 memaddr=0x200000000 size=0x40000000 requested-size=0 block-size=0x200000 node=0' \
 	"$TMP/d.profile"
@@ -52,7 +52,7 @@ is "$(diff "$TMP/d/proc/iomem" "$TMP/d2/proc/iomem")" "" "... the same proc/iome
 
 # the control: the same bare region in a PCI device's BAR, as virtio-fs's DAX window lies
 sed -i 's/^200000000-23fffffff : Reserved$/200000000-23fffffff : 0000:00:05.0/' "$TMP/d/proc/iomem"
-"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/bar.profile" 2>"$TMP/bar.notes"
+"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/bar.profile" 2>"$TMP/bar.notes"; profile_notes "$TMP/bar.profile" "$TMP/bar.notes"
 tap_ok $? "the region in a PCI BAR instead: hotmem profile --from-sysfs"
 ! grep -q '^virtio_mem = ' "$TMP/bar.profile" &&
 	grep -q "could not infer: virtio0 (0x200000000-0x23fffffff): a region inside another in proc/iomem" "$TMP/bar.notes"

@@ -22,7 +22,7 @@ mkdir -p "$V"
 echo 128 >"$V/min_free_kbytes"
 printf '3"00\n' >"$V/watermark_scale_factor"
 printf '128\t64\t16\t0\t0\n' >"$V/lowmem_reserve_ratio"
-"$HM" profile --from-sysfs "$D" -o "$TMP/q.profile" 2>"$TMP/q.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/q.profile" 2>"$TMP/q.notes"; profile_notes "$TMP/q.profile" "$TMP/q.notes"
 tap_ok $? "a dump with watermark_scale_factor 3\"00: hotmem profile --from-sysfs"
 is "$(cmdline_of "$TMP/q.profile")" 'sysctl.vm.min_free_kbytes=128 sysctl.vm.lowmem_reserve_ratio="128 64 16 0 0"' \
 	"... min_free_kbytes's and lowmem_reserve_ratio's words; none for watermark_scale_factor"
@@ -41,7 +41,7 @@ stop_fs
 # those that fit are carried, the one that does not is said, named
 printf '300\n' >"$V/watermark_scale_factor"
 python3 -c "print(' '.join(['sysctl.vm.watermark_scale_factor=10'] * 55))" >"$D/proc/cmdline"
-"$HM" profile --from-sysfs "$D" -o "$TMP/l.profile" 2>"$TMP/l.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/l.profile" 2>"$TMP/l.notes"; profile_notes "$TMP/l.profile" "$TMP/l.notes"
 tap_ok $? "a dump whose proc/cmdline is 1979 bytes: hotmem profile --from-sysfs"
 same_output "$(cmdline_of "$TMP/l.profile")" \
 	"$(cat "$D/proc/cmdline") sysctl.vm.min_free_kbytes=128 sysctl.vm.watermark_scale_factor=300" \
@@ -55,7 +55,7 @@ tap_ok $? "... the word left out and why, said" || diag "$(grep -i 'vm sysctls\|
 # said left out (it was read into 1024 bytes, the rest lost unsaid)
 rm -f "$V/min_free_kbytes" "$V/watermark_scale_factor" "$V/lowmem_reserve_ratio"
 python3 -c "print(' '.join(['sysctl.vm.watermark_scale_factor=10'] * 60))" >"$D/proc/cmdline"
-"$HM" profile --from-sysfs "$D" -o "$TMP/x.profile" 2>"$TMP/x.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/x.profile" 2>"$TMP/x.notes"; profile_notes "$TMP/x.profile" "$TMP/x.notes"
 tap_ok $? "a dump whose proc/cmdline is 2159 bytes: hotmem profile --from-sysfs"
 same_output "$(cmdline_of "$TMP/x.profile")" \
 	"$(python3 -c "print(' '.join(['sysctl.vm.watermark_scale_factor=10'] * 56))")" \
@@ -70,7 +70,7 @@ tap_ok $? "... the cut said" || diag "$(grep proc/cmdline "$TMP/x.notes")"
 rm "$V/min_free_kbytes" "$V/watermark_scale_factor" "$V/lowmem_reserve_ratio"
 python3 -c "print('console=ttyS0 dyndbg=\"' + 'x' * 600 + ' +p\" hotmem.kernel_alloc=off memhp_default_state=online')" \
 	>"$D/proc/cmdline"
-"$HM" profile --from-sysfs "$D" -o "$TMP/w.profile" 2>"$TMP/w.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/w.profile" 2>"$TMP/w.notes"; profile_notes "$TMP/w.profile" "$TMP/w.notes"
 tap_ok $? "a dump whose proc/cmdline has a 612-byte dyndbg= word: hotmem profile --from-sysfs"
 is "$(cmdline_of "$TMP/w.profile")" "hotmem.kernel_alloc=off memhp_default_state=online" \
 	"... the words after it carried"

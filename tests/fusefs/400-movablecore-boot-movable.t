@@ -58,7 +58,7 @@ is "$(ctl check 2>&1)" "invariants hold" "... hotmemctl check holds"
 ctl export "$TMP/a" >/dev/null && cmp -s "$MNT/proc/cmdline" "$TMP/a/proc/cmdline"
 tap_ok $? "exported, its proc/cmdline with it"
 stop_fs
-"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"; profile_notes "$TMP/a.profile" "$TMP/a.notes"
 tap_ok $? "hotmem profile --from-sysfs"
 grep -qx 'cmdline = "movablecore=256M memhp_default_state=offline hotmem.kernel_alloc=off"' "$TMP/a.profile"
 tap_ok $? "from-sysfs: the profile's command line has proc/cmdline's movablecore=256M"
@@ -73,7 +73,7 @@ stop_fs
 # none after a bare "--" (init's arguments: parse_args() stops there); the
 # word carried as proc/cmdline spells it, quotes and all (sysctl32)
 echo 'root=/dev/vda "movablecore=256M" -- kernelcore=100M' >"$TMP/a/proc/cmdline"
-"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/a" -o "$TMP/b.profile" 2>"$TMP/b.notes"
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/a" -o "$TMP/b.profile" 2>"$TMP/b.notes"; profile_notes "$TMP/b.profile" "$TMP/b.notes"
 grep -qx 'cmdline = ".*"movablecore=256M""' "$TMP/b.profile" && ! grep -q "kernelcore=" "$TMP/b.profile"
 tap_ok $? "from-sysfs: a quoted movablecore= taken, quoted, a kernelcore= after \"--\" (init's) not" \
 	"$(grep '^cmdline' "$TMP/b.profile")"

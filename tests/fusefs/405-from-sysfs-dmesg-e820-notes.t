@@ -20,7 +20,7 @@ capture_dump qemu-6.12-qemu-512m "$D"
 rm -r "$D/sys/firmware"
 sed -i 's/^BIOS-e820: \[mem 0x000000fd00000000-/BIOS-e820: [mem 0x0000000180000000-0x00000001bfffffff] persistent (type 12)\n&/' "$D/dmesg"
 is "$(grep -c '^BIOS-e820: ' "$D/dmesg")" 8 "the dump's dmesg: 8 BIOS-e820 lines, one persistent (type 12)"
-"$HM" profile --from-sysfs "$D" -o "$TMP/p.profile" 2>"$TMP/p.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/p.profile" 2>"$TMP/p.notes"; profile_notes "$TMP/p.profile" "$TMP/p.notes"
 tap_ok $? "hotmem profile --from-sysfs" || diag "$(cat "$TMP/p.notes")"
 is "$(grep -c '^e820 = ' "$TMP/p.profile") $(grep "^e820 = 0x180000000" "$TMP/p.profile")" \
 	"8 e820 = 0x180000000-0x1bfffffff reserved" "... 8 e820 lines, the persistent one reserved"
@@ -39,7 +39,7 @@ for i in 4 5; do
 done
 sed -i 's/^20000000-febfffff : PCI Bus 0000:00$/20000000-2fffffff : Reserved\n  20000000-2fffffff : System RAM\n30000000-febfffff : PCI Bus 0000:00/' \
 	"$D/proc/iomem"
-"$HM" profile --from-sysfs "$D" -o "$TMP/r.profile" 2>"$TMP/r.notes"
+"$HM" profile --from-sysfs "$D" -o "$TMP/r.profile" 2>"$TMP/r.notes"; profile_notes "$TMP/r.profile" "$TMP/r.notes"
 tap_ok $? "boot RAM the table does not hold: hotmem profile --from-sysfs"
 grep -q "could not infer: dmesg's BIOS-e820 table: its table as e820 lines is refused (" "$TMP/r.notes" &&
 	! grep -q "firmware/memmap: its table" "$TMP/r.notes"

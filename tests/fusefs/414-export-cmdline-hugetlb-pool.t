@@ -24,7 +24,7 @@ pool() {	# pool DIR: "TOTAL NODE0 NODE1 ..." nr_hugepages of a mount or a dump
 	echo "$out"
 }
 profile() {	# profile DIR NAME: hotmem profile --from-sysfs DIR into $TMP/NAME.profile, notes $TMP/NAME.notes
-	"$HM" profile --from-sysfs "$1" -o "$TMP/$2.profile" 2>"$TMP/$2.notes"
+	"$HM" profile --from-sysfs "$1" -o "$TMP/$2.profile" 2>"$TMP/$2.notes"; profile_notes "$TMP/$2.profile" "$TMP/$2.notes"
 }
 cmdline_of() { sed -n 's/^cmdline = "\(.*\)"$/\1/p' "$TMP/$1.profile"; }
 

@@ -38,7 +38,7 @@ guest() {	# guest FIXTURE WANT-CMDLINE: the checks for one capture
 	D=$TMP/$name
 	python3 "$FIX/scripts/mkdump.py" "$FIX/$name.txt" "$D"
 	tap_ok $? "$name: the dump from the capture"
-	"$HM" profile --from-sysfs "$D" -o "$TMP/$name.profile" 2>"$TMP/$name.notes"
+	"$HM" profile --from-sysfs "$D" -o "$TMP/$name.profile" 2>"$TMP/$name.notes"; profile_notes "$TMP/$name.profile" "$TMP/$name.notes"
 	tap_ok $? "... hotmem profile --from-sysfs"
 	grep -E '^(ram|hotplug|online|offline|cmdline) ' "$TMP/$name.profile" | sed 's/^/# /'
 	is "$(sed -n 's/^cmdline = "\(.*\)"$/\1/p' "$TMP/$name.profile")" "$want" "... its command line: $want"

@@ -18,7 +18,7 @@ is "$(cat "$MNT/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages") $(cat "$
 ctl export "$TMP/a" >/dev/null
 tap_ok $? "exported"
 stop_fs
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"; profile_notes "$TMP/a.profile" "$TMP/a.notes"
 tap_ok $? "hotmem profile --from-sysfs"
 is "$(cmdline_of a)" "$line" "... its cmdline line: the words as proc/cmdline spells them"
 mount_fs "the profile mounts" --fresh --profile "$TMP/a.profile"
@@ -32,7 +32,7 @@ tap_ok $? "export -> from-sysfs -> mount -> export: proc/cmdline byte for byte $
 mkdir -p "$TMP/d"
 cp -r "$TMP/a/." "$TMP/d"
 printf '%s\n' 'console=ttyS0 dyndbg="file x +p" movablecore="256M" "hugepages=4"' >"$TMP/d/proc/cmdline"
-"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/d.profile" 2>"$TMP/d.notes"
+"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/d.profile" 2>"$TMP/d.notes"; profile_notes "$TMP/d.profile" "$TMP/d.notes"
 grep -qF 'proc/cmdline: console=ttyS0 dyndbg="file x +p": hotmem models none of these, left out' "$TMP/d.notes"
 tap_ok $? "dyndbg=\"file x +p\" named with its quotes ($(grep -o 'console=.*left out' "$TMP/d.notes" | head -1))"
 is "$(cmdline_of d)" 'movablecore="256M" "hugepages=4"' "... and the words carried keep theirs"

@@ -77,7 +77,7 @@ ctl export "$TMP/a" >/dev/null
 tap_ok $? "exported"
 stop_fs
 is "$(fwmap "$TMP/a" | tail -1)" "  7: 0x100000000 0x10fffffff System RAM" "... with sys/firmware/memmap, the DIMM's memmap/7 too"
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"; profile_notes "$TMP/a.profile" "$TMP/a.notes"
 tap_ok $? "hotmem profile --from-sysfs"
 is "$(grep '^e820 = ' "$TMP/a.profile")" "$(section /sys/firmware/memmap |
 	awk '{ printf "e820 = %s-%s %s\n", $2, $3, $4 == "System" ? "usable" : "reserved" }')" \
@@ -97,7 +97,7 @@ is "$(diff -r --no-dereference "$TMP/a/sys/firmware/memmap" "$TMP/a2/sys/firmwar
 # a dump without proc/iomem: the firmware table's RAM cuts boot RAM as proc/iomem's would
 cp -r "$TMP/a" "$TMP/n"
 rm "$TMP/n/proc/iomem"
-"$HM" profile --from-sysfs "$TMP/n" -o "$TMP/n.profile" 2>"$TMP/n.notes"
+"$HM" profile --from-sysfs "$TMP/n" -o "$TMP/n.profile" 2>"$TMP/n.notes"; profile_notes "$TMP/n.profile" "$TMP/n.notes"
 is "$(grep -E '^(ram|e820) = ' "$TMP/n.profile")" "$(grep -E '^(ram|e820) = ' "$TMP/a.profile")" \
 	"without proc/iomem: the same ram and e820 lines, boot RAM cut to firmware/memmap's System RAM"
 grep -q "holes inside a block: not in sysfs; boot RAM cut to firmware/memmap's (no proc/iomem) System RAM" "$TMP/n.notes"
@@ -107,7 +107,7 @@ tap_ok $? "... said" || diag "$(grep holes "$TMP/n.notes")"
 cp -r "$TMP/a" "$TMP/c"
 echo 0x1fffffff >"$TMP/c/sys/firmware/memmap/3/end"
 rm -r "$TMP/c/sys/firmware/memmap/4"
-"$HM" profile --from-sysfs "$TMP/c" -o "$TMP/c.profile" 2>"$TMP/c.notes"
+"$HM" profile --from-sysfs "$TMP/c" -o "$TMP/c.profile" 2>"$TMP/c.notes"; profile_notes "$TMP/c.profile" "$TMP/c.notes"
 ! grep -q '^e820 = ' "$TMP/c.profile" &&
 	grep -q "could not infer: firmware/memmap: its table as e820 lines is refused (e820 0x100000-0x1fffffff usable: 0x1ffe0000-0x1fffffff is RAM in no ram range" "$TMP/c.notes" &&
 	"$HM" --profile "$TMP/c.profile" status >/dev/null
@@ -120,7 +120,7 @@ tap_ok $? "a firmware/memmap that contradicts the boot RAM: no e820 lines, said,
 cp -r "$TMP/a" "$TMP/m"
 e=$TMP/m/sys/firmware/memmap/$(ls "$TMP/m/sys/firmware/memmap" | wc -l)
 mkdir "$e" && echo 0xfe000000 >"$e/start" && echo 0xfe000fff >"$e/end" && echo Reserved >"$e/type"
-"$HM" profile --from-sysfs "$TMP/m" -o "$TMP/m.profile" 2>"$TMP/m.notes"
+"$HM" profile --from-sysfs "$TMP/m" -o "$TMP/m.profile" 2>"$TMP/m.notes"; profile_notes "$TMP/m.profile" "$TMP/m.notes"
 ! grep -q '^e820 = ' "$TMP/m.profile" &&
 	grep -q "could not infer: firmware/memmap: its table as e820 lines is refused (e820 0xfe000000-0xfe000fff: below or over the entry before it (0xfd00000000-0xffffffffff): the table is in address order, as the kernel's): no e820 lines" "$TMP/m.notes" &&
 	! grep -q "RAM is not the boot RAM" "$TMP/m.notes"
@@ -131,7 +131,7 @@ tap_ok $? "a firmware/memmap out of address order: no e820 lines, said with the 
 # ACPI Non-volatile Storage are modelled: tests/fusefs/375)
 cp -r "$TMP/a" "$TMP/t"
 echo "Persistent Memory" >"$TMP/t/sys/firmware/memmap/4/type"
-"$HM" profile --from-sysfs "$TMP/t" -o "$TMP/t.profile" 2>"$TMP/t.notes"
+"$HM" profile --from-sysfs "$TMP/t" -o "$TMP/t.profile" 2>"$TMP/t.notes"; profile_notes "$TMP/t.profile" "$TMP/t.notes"
 grep -qx "e820 = 0x1ffe0000-0x1fffffff reserved" "$TMP/t.profile" &&
 	grep -q "could not infer: firmware/memmap: memmap/4 (Persistent Memory): hotmem models System RAM, Reserved, ACPI Tables, ACPI Non-volatile Storage and Unusable memory entries; written reserved" "$TMP/t.notes"
 tap_ok $? "a Persistent Memory entry: written reserved, said" || diag "$(grep firmware "$TMP/t.notes")"

@@ -24,7 +24,7 @@ cmdline_of() { sed -n 's/^cmdline = "\(.*\)"$/\1/p' "$1"; }
 mount_fs "qemu-512m with sysctl.vm.watermark_scale_factor=50 on its command line" --fresh -S none \
 	--profile qemu-512m --cmdline "hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=50"
 ctl export "$TMP/s" >/dev/null
-"$HM" profile --from-sysfs "$TMP/s" -o "$TMP/s.profile" 2>"$TMP/s.notes"
+"$HM" profile --from-sysfs "$TMP/s" -o "$TMP/s.profile" 2>"$TMP/s.notes"; profile_notes "$TMP/s.profile" "$TMP/s.notes"
 is "$(cmdline_of "$TMP/s.profile")" "hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=50" \
 	"nothing changed: export -> from-sysfs gives the line it booted with"
 is "$(w "$MNT/$V/watermark_scale_factor" 300)" ret=3 "watermark_scale_factor <- 300"
@@ -34,7 +34,7 @@ ctl export "$TMP/a" >/dev/null
 tap_ok $? "exported"
 is "$(cat "$TMP/a/$V/watermark_scale_factor") $(tr '\t' , <"$TMP/a/$V/lowmem_reserve_ratio") $(cat "$TMP/a/$V/watermark_boost_factor")" \
 	"300 128,64,16,0,0 0" "... with proc/sys/vm/watermark_scale_factor, lowmem_reserve_ratio and watermark_boost_factor"
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"; profile_notes "$TMP/a.profile" "$TMP/a.notes"
 tap_ok $? "hotmem profile --from-sysfs"
 is "$(cmdline_of "$TMP/a.profile")" \
 	'hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=50 sysctl.vm.watermark_scale_factor=300 sysctl.vm.lowmem_reserve_ratio="128 64 16 0 0" sysctl.vm.watermark_boost_factor=0' \
@@ -54,7 +54,7 @@ printf '10\n' >"$TMP/v/$V/watermark_scale_factor"
 printf '15000\n' >"$TMP/v/$V/watermark_boost_factor"
 printf '256\t256\t32\t0\t0\n' >"$TMP/v/$V/lowmem_reserve_ratio"
 echo 128 >"$TMP/v/$V/min_free_kbytes"
-"$HM" profile --from-sysfs "$TMP/v" -o "$TMP/v.profile" 2>"$TMP/v.notes"
+"$HM" profile --from-sysfs "$TMP/v" -o "$TMP/v.profile" 2>"$TMP/v.notes"; profile_notes "$TMP/v.profile" "$TMP/v.notes"
 is "$(cmdline_of "$TMP/v.profile")" \
 	"hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=50 sysctl.vm.min_free_kbytes=128 sysctl.vm.watermark_scale_factor=10" \
 	"a value other than proc/cmdline boots, 6.12's own too: its word; the ratios 6.12 boots: none"
@@ -69,7 +69,7 @@ mount_fs "qemu-512m booted with words the handlers refuse" --fresh -S none --pro
 is "$(cat "$MNT/$V/watermark_scale_factor") $(tr '\t' , <"$MNT/$V/lowmem_reserve_ratio")" "10 256,256,32,0,0" \
 	"... the engine took neither"
 ctl export "$TMP/r" >/dev/null
-"$HM" profile --from-sysfs "$TMP/r" -o "$TMP/r.profile" 2>"$TMP/r.notes"
+"$HM" profile --from-sysfs "$TMP/r" -o "$TMP/r.profile" 2>"$TMP/r.notes"; profile_notes "$TMP/r.profile" "$TMP/r.notes"
 is "$(cmdline_of "$TMP/r.profile")" \
 	"hotmem.kernel_alloc=off sysctl.vm.watermark_scale_factor=+50 sysctl.vm.lowmem_reserve_ratio=1,2" \
 	"... export -> from-sysfs gives the line it booted with"
@@ -86,7 +86,7 @@ hp() {
 	[ -z "$3" ] || w "$MNT/$V/nr_hugepages" "$3" >/dev/null
 	ctl export "$TMP/$1" >/dev/null
 	stop_fs
-	"$HM" profile --from-sysfs "$TMP/$1" -o "$TMP/$1.profile" 2>"$TMP/$1.notes"
+	"$HM" profile --from-sysfs "$TMP/$1" -o "$TMP/$1.profile" 2>"$TMP/$1.notes"; profile_notes "$TMP/$1.profile" "$TMP/$1.notes"
 	is "$(cmdline_of "$TMP/$1.profile")" "$4" "... from-sysfs: $4"
 	mount_fs "... that profile mounts" --fresh -S none --profile "$TMP/$1.profile"
 	is "$(cat "$MNT/$V/nr_hugepages")" "$5" "... its pool $5, the dump's"
@@ -111,7 +111,7 @@ w "$MNT/$V/hugetlb_optimize_vmemmap" 1 >/dev/null
 w "$MNT/$V/nr_overcommit_hugepages" 0 >/dev/null
 ctl export "$TMP/h" >/dev/null
 stop_fs
-"$HM" profile --from-sysfs "$TMP/h" -o "$TMP/h.profile" 2>"$TMP/h.notes"
+"$HM" profile --from-sysfs "$TMP/h" -o "$TMP/h.profile" 2>"$TMP/h.notes"; profile_notes "$TMP/h.profile" "$TMP/h.notes"
 is "$(cmdline_of "$TMP/h.profile")" \
 	"hugetlb_free_vmemmap=on hotmem.kernel_alloc=off sysctl.vm.nr_overcommit_hugepages=5 sysctl.vm.nr_overcommit_hugepages=0" \
 	"from-sysfs: HVO's boot word first, the line's word for it gone; overcommit's word last"
@@ -131,7 +131,7 @@ mount_fs "qemu-512m booted with sysctl.vm..watermark_scale_factor=50" --fresh -S
 is "$(cat "$MNT/$V/watermark_scale_factor")" 50 "... the engine took it"
 ctl export "$TMP/d" >/dev/null
 stop_fs
-"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/d.profile" 2>"$TMP/d.notes"
+"$HM" profile --from-sysfs "$TMP/d" -o "$TMP/d.profile" 2>"$TMP/d.notes"; profile_notes "$TMP/d.profile" "$TMP/d.notes"
 is "$(cmdline_of "$TMP/d.profile")" "hotmem.kernel_alloc=off sysctl.vm..watermark_scale_factor=50" \
 	"... export -> from-sysfs gives the line it booted with"
 done_testing

@@ -40,7 +40,7 @@ Freeing unused decrypted memory:
 Freeing unused kernel image (initmem) memory:
 Freeing unused kernel image (rodata/data gap) memory:" "... and dmesg: the log's boot reservation lines alone"
 
-"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"
+"$HM" profile --from-sysfs "$TMP/a" -o "$TMP/a.profile" 2>"$TMP/a.notes"; profile_notes "$TMP/a.profile" "$TMP/a.notes"
 tap_ok $? "hotmem profile --from-sysfs"
 for k in kernel_image initrd realmode swiotlb boot_reserved; do
 	want=$(sed -n "s/^$k = //p" "$TMP/g.profile")
@@ -84,7 +84,7 @@ is "$(grep -E '^(kernel_image|initrd|realmode|swiotlb|boot_reserved) = ' "$TMP/r
 	"$(grep -E '^(kernel_image|initrd|realmode|swiotlb|boot_reserved) = ' "$TMP/a.profile")" \
 	"a dump's whole dmesg, timestamped: the same keys"
 rm "$TMP/r/dmesg"
-"$HM" profile --from-sysfs "$TMP/r" -o "$TMP/n.profile" 2>"$TMP/n.notes"
+"$HM" profile --from-sysfs "$TMP/r" -o "$TMP/n.profile" 2>"$TMP/n.notes"; profile_notes "$TMP/n.profile" "$TMP/n.notes"
 is "$(grep -cE '^(kernel_image|initrd|realmode|swiotlb|boot_reserved) = ' "$TMP/n.profile")" 0 \
 	"a dump without dmesg: none of the keys"
 grep -q "could not infer: boot reservations: proc/iomem shows the kernel image, but its init section's size is not in the dump" "$TMP/n.notes"

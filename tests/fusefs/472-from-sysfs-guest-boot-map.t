@@ -20,7 +20,7 @@ capture_dump qemu-6.12-qemu-512m "$D"
 is "$(ls "$D/sys/devices/system/memory" | grep -c memory) $(grep -c 'Kernel ' "$D/proc/iomem") $(ls "$D/sys/firmware/memmap" | wc -l) $(grep -c 'Memory: ' "$D/dmesg")" \
 	"4 4 7 1" "the capture as a dump: 4 blocks, 4 Kernel lines, 7 firmware/memmap entries, the Memory: line"
 
-"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$D" -o "$TMP/g.profile" 2>"$TMP/g.notes"
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$D" -o "$TMP/g.profile" 2>"$TMP/g.notes"; profile_notes "$TMP/g.profile" "$TMP/g.notes"
 tap_ok $? "hotmem profile --from-sysfs" || diag "$(cat "$TMP/g.notes")"
 grep -E '^(kernel_image|initrd|realmode|swiotlb|boot_reserved) = ' "$TMP/g.profile" | sed 's/^/# /'
 grep -q '^kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff data=0xa600000-0xa870f7f init=0xad0b000-0xb134fff bss=0xb136000-0xb5fffff$' "$TMP/g.profile"

@@ -17,6 +17,8 @@ T_FAIL=0
 # need_tool TOOL PACKAGE, need_built FILE: tests/need.sh (a skip only for
 # what the deps lists do not install)
 . "$(dirname "${BASH_SOURCE[0]}")/../need.sh"
+# profile_notes PROFILE NOTES: tests/profile_notes.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../profile_notes.sh"
 
 # tap_ok COND-EXIT-STATUS NAME: the check NAME, passed when the status is
 # 0; returns that too, so that `tap_ok $? NAME || diag ...` says why
@@ -1610,7 +1612,7 @@ export_profile() {
 	ctl export "$TMP/$1" >/dev/null
 	tap_ok $? "exported"
 	stop_fs
-	"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/$1" -o "$TMP/$1.profile" 2>"$TMP/$1.notes"
+	"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$TMP/$1" -o "$TMP/$1.profile" 2>"$TMP/$1.notes"; profile_notes "$TMP/$1.profile" "$TMP/$1.notes"
 	tap_ok $? "hotmem profile --from-sysfs"
 	grep -E '^(ram|hotplug|online|offline) ' "$TMP/$1.profile" | sed 's/^/# /'
 }
