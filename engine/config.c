@@ -1138,11 +1138,7 @@ static const char *const kernel_setup_needs_value[] = {
 	"lsm", "audit", "cgroup_no_v1", "video", "fbcon", "elevator",
 };
 
-/*
- * 6.12 init/main.c init_setup() and rdinit_setup(): "we ignore all
- * arguments entered _before_ init=" (LILO's "auto") -- argv_init[1..]
- * cleared, so print_unknown_bootoptions() lists none of them
- */
+/* 6.12 init/main.c init_setup() and rdinit_setup(): init_words_setup() */
 static const char *const init_setups[] = { "init", "rdinit" };
 
 /* @name (@has_val: given as name=value) is a word the kernel itself takes */
@@ -1176,60 +1172,159 @@ static void word_append(char *buf, size_t len, size_t *n, const char *word)
  * does, HOME=/ and TERM=linux: a word naming HOME or TERM takes that
  * place (the search starts at envp_init[0]) and is never listed, the
  * list starting at envp_init[2] (reread42 R3: hotmem listed TERM=vt100).
+ * Each table has MAX_INIT_ARGS or MAX_INIT_ENVS (CONFIG_INIT_ENV_ARG_LIMIT,
+ * 32) + 2 entries: a word that finds the 33rd taken (argv_init[32]:
+ * "init" and 32 arguments before it; envp_init[32]: HOME, TERM and 31
+ * words) sets panic_later, and start_kernel() panics "Too many boot %s
+ * vars at `%s'" once the console is up -- the words after "--" too,
+ * set_init_arg()'s arguments (zones43: hotmem booted).
  */
-#define HM_ENVP_INIT_DEFAULTS 2
-size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len)
-{
+#define MAX_INIT_ARGS 32
+#define MAX_INIT_ENVS 32
+struct init_words {
 	/*
-	 * each word is parsed into @words after the environment's kept so far:
-	 * as envp_init[] points into the command line, an environment word is
-	 * whole however long (the words with their NULs fit the line's bytes,
-	 * each word a blank shorter than what it took of the line but the last)
+	 * each word is parsed into @words after those kept so far: as
+	 * argv_init[] and envp_init[] point into the command line, a word
+	 * is whole however long (the words with their NULs fit the line's
+	 * bytes, each word a blank shorter than what it took of the line
+	 * but the last)
 	 */
-	char words[sizeof(cfg->cmdline) + 1], *tok = words;
-	const char *env[HM_ENVP_INIT_DEFAULTS + HM_CMDLINE_MAX_ENVS] = { "HOME=/", "TERM=linux" };
-	size_t n = 0, nr_env = HM_ENVP_INIT_DEFAULTS;
-	const char *p = cfg->cmdline;
-	char *param, *val;
+	char words[sizeof(((struct hotmem_config *)0)->cmdline) + 1];
+	const char *argv[MAX_INIT_ARGS + 2];
+	const char *envp[MAX_INIT_ENVS + 2];
+	const char *panic_later, *panic_param;
+};
 
-	buf[0] = '\0';
-	while (hotmem_cmdline_next_arg(&p, tok, sizeof(words) - (size_t)(tok - words), &param,
-				       &val) > 0) {
+/*
+ * init_setup() and rdinit_setup(): "we ignore all arguments entered
+ * _before_ init=" (LILO's "auto") -- argv_init[1..MAX_INIT_ARGS - 1]
+ * cleared, so print_unknown_bootoptions() lists none of them
+ */
+static void init_words_setup(struct init_words *w)
+{
+	for (unsigned int i = 1; i < MAX_INIT_ARGS; i++)
+		w->argv[i] = NULL;
+}
+
+/*
+ * An argument: unknown_bootoption()'s loop, or set_init_arg()'s
+ * (@dashes), which stops at the panic.  Once panic_later is set no word
+ * comes here again, so the loop never passes the table's last entry.
+ */
+static void init_words_arg(struct init_words *w, const char *param, bool dashes)
+{
+	unsigned int i;
+
+	for (i = 0; w->argv[i]; i++) {
+		if (i == MAX_INIT_ARGS) {
+			w->panic_later = "init";
+			w->panic_param = param;
+			if (dashes)
+				return;
+		}
+	}
+	w->argv[i] = param;
+}
+
+/* an environment word, its name @namelen bytes: unknown_bootoption()'s loop */
+static void init_words_env(struct init_words *w, const char *param, size_t namelen)
+{
+	unsigned int i;
+
+	for (i = 0; w->envp[i]; i++) {
+		if (i == MAX_INIT_ENVS) {
+			w->panic_later = "env";
+			w->panic_param = param;
+		}
+		if (!strncmp(param, w->envp[i], namelen + 1))
+			break;
+	}
+	w->envp[i] = param;
+}
+
+/* room left in @w->words from @tok on */
+static size_t init_words_room(const struct init_words *w, const char *tok)
+{
+	return sizeof(w->words) - (size_t)(tok - w->words);
+}
+
+/*
+ * parse_args("Booting kernel", ..., unknown_bootoption) over @cfg's
+ * line into @w; with @dashes the words after "--" as well
+ * (parse_args("Setting init args", ..., set_init_arg)), which start_kernel()
+ * parses after print_unknown_bootoptions()
+ */
+static void init_words_fill(const struct hotmem_config *cfg, struct init_words *w, bool dashes)
+{
+	const char *p = cfg->cmdline;
+	char *tok = w->words, *param, *val;
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	w->argv[0] = "init";
+	w->envp[0] = "HOME=/";
+	w->envp[1] = "TERM=linux";
+	while ((ret = hotmem_cmdline_next_arg(&p, tok, init_words_room(w, tok), &param, &val)) > 0) {
 		/*
 		 * the name as next_arg() split it, before the repair: "=a=b" is
 		 * "=a" (its split is never at the first byte), not ""
 		 */
 		size_t namelen = strlen(param);
 		char name[sizeof(cfg->cmdline)];
-		size_t i;
 
 		snprintf(name, sizeof(name), "%s", param);
 		repair_env_string(tok, param, val);
-		/* the arguments so far (all @buf holds yet) dropped (reread42 R4) */
-		if (val && param_lookup(name, init_setups)) {
-			n = 0;
-			buf[0] = '\0';
-		}
+		if (val && param_lookup(name, init_setups))
+			init_words_setup(w);
 		if (memchr(tok, '.', namelen) || hotmem_models(name) || kernel_knows(name, val != NULL) ||
-		    sysctl_is_alias(name))
+		    sysctl_is_alias(name) || w->panic_later)
 			continue;
-		if (!val) {
-			word_append(buf, len, &n, tok);
-			continue;
-		}
-		for (i = 0; i < nr_env; i++)
-			if (!strncmp(env[i], tok, namelen + 1))
-				break;
-		if (i < ARRAY_SIZE(env)) {
-			env[i] = tok;
-			tok += strlen(tok) + 1;
-			if (i == nr_env)
-				nr_env++;
-		}
+		if (val)
+			init_words_env(w, tok, namelen);
+		else
+			init_words_arg(w, tok, false);
+		tok += strlen(tok) + 1;
 	}
-	for (size_t i = HM_ENVP_INIT_DEFAULTS; i < nr_env; i++)
-		word_append(buf, len, &n, env[i]);
+	/* a bare "--" ended the kernel's words, the line goes on past it */
+	if (!dashes || ret || !*p)
+		return;
+	while (!w->panic_later &&
+	       hotmem_cmdline_next_arg(&p, tok, init_words_room(w, tok), &param, &val) > 0) {
+		repair_env_string(tok, param, val);
+		init_words_arg(w, tok, true);
+		tok += strlen(tok) + 1;
+	}
+}
+
+size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len)
+{
+	struct init_words w;
+	size_t n = 0;
+
+	init_words_fill(cfg, &w, false);
+	buf[0] = '\0';
+	/* print_unknown_bootoptions(): nothing said before a panic */
+	if (w.panic_later)
+		return 0;
+	for (unsigned int i = 1; w.argv[i]; i++)
+		word_append(buf, len, &n, w.argv[i]);
+	for (unsigned int i = 2; w.envp[i]; i++)
+		word_append(buf, len, &n, w.envp[i]);
 	return n;
+}
+
+int init_words_panic(const struct hotmem_config *cfg, char *err, size_t errlen)
+{
+	struct init_words w;
+
+	init_words_fill(cfg, &w, true);
+	if (!w.panic_later)
+		return 0;
+	return hm_seterr(-EINVAL, err, errlen,
+			 "Kernel panic - not syncing: Too many boot %s vars at `%s' (6.12 init/main.c: "
+			 "init is given at most %d arguments and, besides HOME and TERM, %d "
+			 "environment words)",
+			 w.panic_later, w.panic_param, MAX_INIT_ARGS, MAX_INIT_ENVS - 1);
 }
 
 size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size_t len)

@@ -1275,6 +1275,12 @@ static inline struct zone *next_zone(struct hotmem *hm, struct zone *zone)
 void srat_number_nodes(struct hotmem_config *cfg, const struct hm_pxm_map *m);
 /* guest node @nid online from boot (CPUs or boot memory on its PXM) */
 bool srat_node_online_at_boot(const struct hotmem_config *cfg, int nid);
+/*
+ * -EINVAL and the kernel's panic in @err when @cfg's line gives init too
+ * many arguments or environment words (6.12 start_kernel()'s
+ * panic_later): such a line boots no machine (config.c)
+ */
+int init_words_panic(const struct hotmem_config *cfg, char *err, size_t errlen);
 
 void *hm_alloc(struct hotmem *hm, size_t size);	/* zeroed */
 void hm_free(struct hotmem *hm, void *p, size_t size);

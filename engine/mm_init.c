@@ -868,6 +868,10 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	ret = hotmem_config_validate(cfg, err, errlen);
 	if (ret)
 		return ret;
+	/* start_kernel() panics once the console is up: no machine boots */
+	ret = init_words_panic(cfg, err, errlen);
+	if (ret)
+		return ret;
 	hm = calloc(1, sizeof(*hm));
 	if (!hm)
 		return -ENOMEM;

@@ -1239,6 +1239,79 @@ static void test_kernelcore_movablecore_parse(void **state)
 	assert_cmdline_refused("movablecore=", "movablecore takes a size");
 }
 
+/*
+ * "@prefix" then @n words made by @fmt ("%s%d": @prefix's index added to
+ * @word), then "@suffix", into @buf
+ */
+static const char *words_line(char *buf, size_t len, const char *prefix, const char *fmt,
+			      const char *word, int n, const char *suffix)
+{
+	size_t at = (size_t)snprintf(buf, len, "%s", prefix);
+
+	for (int i = 1; i <= n && at < len; i++) {
+		at += (size_t)snprintf(buf + at, len - at, " ");
+		at += (size_t)snprintf(buf + at, len - at, fmt, word, i);
+	}
+	if (at < len)
+		snprintf(buf + at, len - at, " %s", suffix);
+	return buf;
+}
+
+/* a default machine booted with @cmdline: 0, or what hotmem_create() says in @err */
+static int boot_line(const char *cmdline, char *err, size_t errlen)
+{
+	struct hotmem_config cfg;
+	struct hotmem *hm = NULL;
+	int ret;
+
+	hotmem_config_default(&cfg);
+	assert_int_equal(hotmem_config_parse_cmdline(&cfg, cmdline, err, errlen), 0);
+	ret = hotmem_create(&cfg, &hm, err, errlen);
+	if (!ret)
+		hotmem_destroy(hm);
+	return ret;
+}
+
+/*
+ * 6.12 start_kernel() panics "Too many boot %s vars at `%s'" when init's
+ * argv_init[] or envp_init[] (MAX_INIT_ARGS, MAX_INIT_ENVS: 32, each
+ * table 34 entries) had a word find its 33rd entry taken: the 33rd
+ * argument ("init" is the first entry), the 32nd environment word
+ * (HOME=/ and TERM=linux are the first two; a name given again takes
+ * its first place, none more), the 33rd argument after "--"
+ * (set_init_arg()).  init= drops the arguments before it (argv_init[1..31]).
+ * hotmem refuses such a line with the kernel's message; it booted
+ * (zones43).
+ */
+static void test_too_many_init_words_panic(void **state)
+{
+	char line[4096], err[512];
+
+	(void)state;
+	assert_int_equal(boot_line(words_line(line, sizeof(line), "quiet", "%s%d", "a", 32, "ro"),
+				   err, sizeof(err)), 0);
+	assert_int_equal(boot_line(words_line(line, sizeof(line), "quiet", "%s%d", "a", 33, "b"),
+				   err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "Kernel panic - not syncing: Too many boot init vars at `a33'"));
+	assert_int_equal(boot_line(words_line(line, sizeof(line), "quiet", "%s%d=1", "E", 31,
+					      "HOME=/root TERM=vt100 E1=2"), err, sizeof(err)), 0);
+	assert_int_equal(boot_line(words_line(line, sizeof(line), "quiet", "%s%d=1", "E", 32, "x=1"),
+				   err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "Too many boot env vars at `E32=1'"));
+	/* the first 31 dropped by init=: 33 arguments in all boot */
+	assert_int_equal(boot_line(words_line(line, sizeof(line), "quiet", "%s%d", "a", 31,
+					      "init=/bin/sh b1 b2"), err, sizeof(err)), 0);
+	/* after "--": init's arguments all the same, a word with '=' among them */
+	assert_int_equal(boot_line(words_line(line, sizeof(line), "quiet a0 --", "%s%d=x", "z", 31, ""),
+				   err, sizeof(err)), 0);
+	assert_int_equal(boot_line(words_line(line, sizeof(line), "quiet a0 --", "%s%d=x", "z", 32, ""),
+				   err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "Too many boot init vars at `z32=x'"));
+	/* dotted names (module parameters) and the kernel's own words are nobody's */
+	assert_int_equal(boot_line(words_line(line, sizeof(line), "quiet", "%s%d.x", "m", 40, ""),
+				   err, sizeof(err)), 0);
+}
+
 /* the boot options a default machine booted with CMDLINE gives init: WANT */
 static void assert_unknown_bootoptions(const char *cmdline, const char *want)
 {
@@ -1413,6 +1486,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_nodes_is_a_node_list_of_possible_nodes),
 		cmocka_unit_test(test_describe_is_the_machine),
 		cmocka_unit_test(test_unknown_bootoptions_as_the_kernel_lists_them),
+		cmocka_unit_test(test_too_many_init_words_panic),
 		cmocka_unit_test(test_unknown_bootoptions_long_words_whole),
 		cmocka_unit_test(test_cmdlines_add_up_in_order),
 		cmocka_unit_test(test_kernelcore_movablecore_parse),
