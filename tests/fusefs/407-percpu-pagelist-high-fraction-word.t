@@ -6,10 +6,12 @@
 # kept), any other new value sets every populated zone's pagesets'
 # limits (for_each_populated_zone() zone_set_pageset_high_and_batch()):
 # high_min = high_max = the managed pages over N, split over the node's
-# CPUs, at least 4 * batch -- /proc/zoneinfo's high_min and high_max.
+# CPUs, at least 4 * batch -- /proc/zoneinfo's high_min and high_max
+# (tests/fixtures/pcp-fraction: a 6.12.118 guest's DMA32 pcp->high 572,
+# its 114449 managed pages / 100 / 2 CPUs, after the same two words).
 # An online's setup (zone_pcp_update()) keeps to N, and so does a restart
 # from the state file.  The word was parsed and dropped (zones43): checks
-# 5, 6, 8, 9 and 12 fail without the fix (DMA32 high_min below high_max,
+# 5, 6, 10, 11 and 14 fail without the fix (DMA32 high_min below high_max,
 # as with no word).
 . "$(dirname "$0")/lib.sh"
 require_env
@@ -39,6 +41,11 @@ for z in DMA32 DMA; do
 	set -- $(zone_pcp $z)
 	is "$2 $3" "$(want $z "$1")" "$z: high_min = high_max = managed / 100 over $NCPU CPUs (batch $1)"
 done
+# high ZONE: node 0's ZONE's distinct "high:" (pcp->high) over its CPUs
+high() { awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) } on && $1 == "high:" { print $2 }' "$MNT/proc/zoneinfo" | sort -u | tr '\n' ' '; }
+set -- $(zone_pcp DMA32)
+is "$(high DMA32)" "$2 " "DMA32: each CPU's high is that, as the guest's 572"
+is "$(high DMA)" "0 " "DMA: high 0, nothing allocated through it, as the guest's"
 
 ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=128M >/dev/null && ctl settle >/dev/null
 is "$(w "$M/memory32/state" online_movable)" ret=14 "vm0's 128M in memory32, online_movable"
