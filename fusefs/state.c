@@ -4352,8 +4352,9 @@ static json_object *reserves_for_json(struct hmfs_ctx *ctx, const int ratio[HM_M
 }
 
 /*
- * A ratio write's record carries the reserves it sets ("lowmem-reserve",
- * *@res a reference of it for the caller's check): 6.12 sets them up at
+ * A ratio write's record carries the reserves it sets ("lowmem-reserve")
+ * and the totalreserve_pages it sums (*@res a reference of the record's
+ * object, for the caller's check): 6.12 sets them up at
  * the write alone, from the managed pages of then, which a restore's end
  * does not have (reread40 R2)
  */
@@ -4377,8 +4378,9 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 	}
 	json_object_object_add(o, p->key, val);
 	if (*res) {
-		json_object_object_add(o, "lowmem-reserve", json_object_get(*res));
+		json_object_object_add(o, "lowmem-reserve", *res);
 		json_object_object_add(o, "totalreserve-pages", total);
+		*res = json_object_get(o); /* both, for reserves_as_recorded() */
 	}
 	ret = journal_line_locked(ctx, record_tail("param", o, NULL, len), QEMU_GEN_ANY, line, len);
 	json_object_put(o);
@@ -4426,19 +4428,38 @@ static int param_record_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free
 	}
 }
 
-/*
- * The zones' reserves as @res, the ones a ratio write's record carries
- * (param_line_locked()): false when a managed count moved between the
- * record's reading and the write (virtio-mem's work, under change_lock
- * alone), the record then made again.  No record's (@res NULL), or no
- * memory to read them: true.
- */
-static bool reserves_as_recorded(struct hmfs_ctx *ctx, json_object *res)
+/* totalreserve_pages as it stands, as totalreserve_json() has it: NULL, no memory */
+static json_object *totalreserve_now_json(struct hmfs_ctx *ctx)
 {
+	struct hmfs_pre_nodes *c = nodes_capture(ctx);
+	json_object *total = c ? totalreserve_json(c->total, c->n, c->nr) : NULL;
+
+	free(c);
+	return total;
+}
+
+/*
+ * The zones' reserves and totalreserve_pages as @rec, a ratio write's
+ * record carries them (param_line_locked()): false when they moved
+ * between the record's reading and the write's setup, the record then
+ * made again -- a managed count (virtio-mem's work, under change_lock
+ * alone) moves the reserves, a boost or another writer's marks only
+ * the totals, which the setup sums with them: an unmovable steal on a
+ * node kswapd gave up on, a min_free_kbytes write (review43 F1: the
+ * record's sum without the boost, a restart kept it).  No record's
+ * (@rec NULL), or no memory to read them: true.
+ */
+static bool reserves_as_recorded(struct hmfs_ctx *ctx, json_object *rec)
+{
+	json_object *res = json_object_object_get(rec, "lowmem-reserve");
 	json_object *now = res ? zone_reserves_now_json(ctx) : NULL;
-	bool same = !now || same_json(now, res);
+	json_object *total = now ? totalreserve_now_json(ctx) : NULL;
+	bool same = !now || !total ||
+		    (same_json(now, res) &&
+		     same_json(total, json_object_object_get(rec, "totalreserve-pages")));
 
 	json_object_put(now);
+	json_object_put(total);
 	return same;
 }
 

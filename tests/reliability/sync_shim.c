@@ -25,6 +25,11 @@
  *                                 of PATH's text away: a 'w' has that pwrite() write its
  *                                 bytes whole before it fails (a disk that reports EIO
  *                                 after the copy), a 'p' lets it through
+ *   HOTMEM_TEST_JOURNAL_WRITE_HOLD=PATH
+ *                                 each pwrite() into a file named *.journal waits
+ *                                 while PATH exists, PATH.held meanwhile: its writer
+ *                                 holds journal_lock there (a record's journal_put(),
+ *                                 tests/reliability/state-review-ratio-total.t)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -84,20 +89,28 @@ enum write_fail {
 	WRITE_WHOLE,   /* written whole, then EIO */
 };
 
-/* a record's write into the journal, to fail (HOTMEM_TEST_JOURNAL_WRITE_FAIL) */
-static enum write_fail journal_write_fails(int fd)
+/* @fd is open on a file named *.journal */
+static bool is_journal(int fd)
 {
 	static const char suffix[] = ".journal";
-	const char *fail = getenv("HOTMEM_TEST_JOURNAL_WRITE_FAIL");
 	char link[64], path[4096];
 	ssize_t n;
 
-	if (!fail || access(fail, F_OK))
-		return WRITE_THROUGH;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
-	if (n < (ssize_t)sizeof(suffix) - 1 ||
-	    memcmp(path + n - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1))
+	return n >= (ssize_t)sizeof(suffix) - 1 &&
+	       !memcmp(path + n - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1);
+}
+
+/* a record's write into the journal, to fail (HOTMEM_TEST_JOURNAL_WRITE_FAIL) */
+static enum write_fail journal_write_fails(int fd)
+{
+	const char *fail = getenv("HOTMEM_TEST_JOURNAL_WRITE_FAIL");
+	const char *hold = getenv("HOTMEM_TEST_JOURNAL_WRITE_HOLD");
+
+	if (hold && !access(hold, F_OK) && is_journal(fd))
+		shim_hold(hold);
+	if (!fail || access(fail, F_OK) || !is_journal(fd))
 		return WRITE_THROUGH;
 	switch (take_char(fail)) {
 	case 'w':
