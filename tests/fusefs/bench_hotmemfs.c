@@ -5,7 +5,11 @@
  *   attr_read_ratio   open+read+close of one attribute  (goal <= 3x)
  *   fuse_floor_attr_read_us  the same on fuse_floor, the cheapest FUSE
  *                     server with sysfs's freshness (tests/fusefs/fuse_floor.c)
- *   attr_read_vs_fuse_floor  hotmemfs against that floor (goal <= 1.2x)
+ *   attr_read_vs_fuse_floor  hotmemfs against that floor, the reader and
+ *                     both servers on one CPU (goal <= 1.2x); *_two_cpus:
+ *                     both servers on the other CPU, *_free: where the
+ *                     scheduler puts them, each side's modes said
+ *                     (bench_floor(); `bench_hotmemfs floor` runs it alone)
  *   lsmem_ratio       lsmem over the same number of blocks (goal <= 2x)
  *   attr_read_ratio_uring, lsmem_ratio_uring  the same with hotmemfs
  *                     --io-uring (FUSE over io_uring, kernel 6.14+), mounted
@@ -380,13 +384,16 @@ static double attr_batch(const char *path)
 
 #define NR_SIDES 3
 
-/* batches of @n sides (@n <= NR_SIDES), interleaved */
+/* batches of @n sides (@n <= NR_SIDES), interleaved, in ABBA order */
 static int attr_costs(const char *const *paths, int n, struct stat2 *s)
 {
 	double v[NR_SIDES][NR_BATCH];
 
 	for (int k = 0; k < NR_BATCH; k++) {
-		for (int i = 0; i < n; i++) {
+		for (int j = 0; j < n; j++) {
+			/* ABBA: odd batches in reverse, so that no side always comes after the same one */
+			int i = k % 2 ? n - 1 - j : j;
+
 			v[i][k] = attr_batch(paths[i]);
 			if (v[i][k] < 0)
 				return -1;
@@ -417,7 +424,7 @@ static double cmd_once(char *const argv[])
 	return run(argv, true) ? -1 : now() - t0;
 }
 
-/* @n runs of @nr commands (@nr <= NR_SIDES), interleaved; seconds */
+/* @n runs of @nr commands (@nr <= NR_SIDES), interleaved in ABBA order; seconds */
 static int cmd_costs(char *const *const *argvs, int nr, int n, struct stat2 *s)
 {
 	double v[NR_SIDES][NR_BATCH];
@@ -427,7 +434,9 @@ static int cmd_costs(char *const *const *argvs, int nr, int n, struct stat2 *s)
 	for (int i = 0; i < nr; i++)
 		run(argvs[i], true); /* warm the caches on every side */
 	for (int k = 0; k < n; k++) {
-		for (int i = 0; i < nr; i++) {
+		for (int j = 0; j < nr; j++) {
+			int i = k % 2 ? nr - 1 - j : j; /* ABBA, as attr_costs() */
+
 			v[i][k] = cmd_once(argvs[i]);
 			if (v[i][k] < 0)
 				return -1;
@@ -438,7 +447,7 @@ static int cmd_costs(char *const *const *argvs, int nr, int n, struct stat2 *s)
 	return 0;
 }
 
-/* @n runs of both commands, interleaved; seconds */
+/* @n runs of both commands, interleaved in ABBA order; seconds */
 static int cmd_cost(char *const a[], char *const b[], int n, struct stat2 *sa, struct stat2 *sb)
 {
 	double va[NR_BATCH], vb[NR_BATCH];
@@ -449,8 +458,12 @@ static int cmd_cost(char *const a[], char *const b[], int n, struct stat2 *sa, s
 	if (b)
 		run(b, true);
 	for (int k = 0; k < n; k++) {
+		bool b_first = b && k % 2; /* ABBA, as attr_costs() */
+
+		vb[k] = b_first ? cmd_once(b) : 0;
 		va[k] = cmd_once(a);
-		vb[k] = b ? cmd_once(b) : 0;
+		if (b && !b_first)
+			vb[k] = cmd_once(b);
 		if (va[k] < 0 || vb[k] < 0)
 			return -1;
 	}
@@ -478,42 +491,6 @@ static int count_blocks(const char *dir)
 		n += !strncmp(e->d_name, "memory", 6);
 	closedir(d);
 	return n;
-}
-
-/*
- * hotmemfs's memoryN/state (@emu) against fuse_floor's file, both loops
- * (single- and multi-threaded, hotmemfs runs the latter): the floor is
- * the cheaper.
- */
-static void bench_floor(const char *build, const char *emu)
-{
-	struct stat2 fl[2], e[2];
-	char path[160];
-	struct fs f;
-	int best;
-
-	for (int mt = 0; mt < 2; mt++) {
-		if (floor_start(&f, build, mt ? "-m" : NULL)) {
-			printf("# fuse_floor did not mount; floor skipped\n");
-			fs_stop(&f);
-			return;
-		}
-		snprintf(path, sizeof(path), "%s/attr", f.mnt);
-		if (attr_cost(path, emu, &fl[mt], &e[mt])) {
-			printf("# fuse_floor: reading %s failed; floor skipped\n", path);
-			fs_stop(&f);
-			return;
-		}
-		fs_stop(&f);
-	}
-	/* the floor: the loop of the lower median */
-	best = fl[1].median < fl[0].median;
-	printf("# open+read+close: fuse_floor %.2f us (single-threaded loop), %.2f us (mt loop); "
-	       "hotmemfs %.2f us / %.2f us beside them (best of %d x 1000; medians %.2f, %.2f; "
-	       "%.2f, %.2f)\n", fl[0].best, fl[1].best, e[0].best, e[1].best, NR_BATCH,
-	       fl[0].median, fl[1].median, e[0].median, e[1].median);
-	report("fuse_floor_attr_read_us", fl[best].best, "us", "informational", true);
-	report_ratio("attr_read_vs_fuse_floor", &e[best], &fl[best], 1, "us", "<= 1.2", 1.2);
 }
 
 /*
@@ -822,8 +799,8 @@ static long fuse_requests(const char *build, const struct fs *f)
 	return json_number(strstr(buf, "\"fuse\""), "requests");
 }
 
-/* every thread of @pid, and this process (the reader), on CPU @cpu; or back on @all */
-static int pin(pid_t pid, const cpu_set_t *set)
+/* every thread of @pid on @set (the threads it starts later inherit it) */
+static int pin_tasks(pid_t pid, const cpu_set_t *set)
 {
 	char dir[64];
 	struct dirent *e;
@@ -837,6 +814,14 @@ static int pin(pid_t pid, const cpu_set_t *set)
 		if (e->d_name[0] != '.')
 			sched_setaffinity(atoi(e->d_name), sizeof(*set), set);
 	closedir(d);
+	return 0;
+}
+
+/* every thread of @pid, and this process (the reader), on CPU @cpu; or back on @all */
+static int pin(pid_t pid, const cpu_set_t *set)
+{
+	if (pin_tasks(pid, set))
+		return -1;
 	return sched_setaffinity(0, sizeof(*set), set);
 }
 
@@ -871,6 +856,142 @@ static void bench_one_cpu(const struct fs *f, const char *real, const char *emu)
 		report_ratio("lsmem_ratio_one_cpu", &e, &r, 1e3, "ms", "informational", 0);
 	}
 	pin(f->pid, &all);
+}
+
+/*
+ * Where bench_floor() puts the reader and both file servers: all on the
+ * reader's CPU; the servers on the other CPU; or where the scheduler
+ * likes (the affinity the bench started with).
+ */
+enum floor_place { FLOOR_ONE_CPU, FLOOR_TWO_CPUS, FLOOR_FREE, NR_FLOOR_PLACES };
+
+static const char *const floor_place_name[NR_FLOOR_PLACES] = { "one CPU", "two CPUs", "free" };
+
+/* the servers @a and @b and the reader where @place says: 0, or -1 */
+static int floor_place(enum floor_place place, pid_t a, pid_t b, int cpu, int other,
+		       const cpu_set_t *all)
+{
+	const cpu_set_t *srv = all, *rd = all;
+	cpu_set_t here, there;
+
+	CPU_ZERO(&here);
+	CPU_SET(cpu, &here);
+	CPU_ZERO(&there);
+	CPU_SET(other, &there);
+	if (place != FLOOR_FREE)
+		rd = &here;
+	if (place == FLOOR_ONE_CPU)
+		srv = &here;
+	else if (place == FLOOR_TWO_CPUS)
+		srv = &there;
+	if (pin_tasks(a, srv) || pin_tasks(b, srv))
+		return -1;
+	return sched_setaffinity(0, sizeof(*rd), rd);
+}
+
+/*
+ * @s's batches placed free, told apart by the pinned runs' medians @one
+ * and @two: a batch above their geometric mean paid the wake-ups across
+ * CPUs.  Both modes, with their medians, when it has both.
+ */
+static void floor_modes(const struct stat2 *s, double one, double two, char *buf, size_t len)
+{
+	double lo[NR_BATCH], hi[NR_BATCH];
+	int nl = 0, nh = 0;
+
+	for (int k = 0; k < s->n; k++) {
+		if (s->v[k] * s->v[k] > one * two)
+			hi[nh++] = s->v[k];
+		else
+			lo[nl++] = s->v[k];
+	}
+	if (!nh)
+		snprintf(buf, len, "all %d like one CPU", nl);
+	else if (!nl)
+		snprintf(buf, len, "all %d like two CPUs", nh);
+	else
+		snprintf(buf, len, "BIMODAL: %d like one CPU (median %.2f), %d like two CPUs (median %.2f)",
+			 nl, median(lo, nl), nh, median(hi, nh));
+}
+
+/*
+ * hotmemfs's memoryN/state (@emu) against fuse_floor's file.  The floor
+ * is its single-threaded loop: one thread reads /dev/fuse and serves, as
+ * hotmemfs's loop does (fusefs/fs.c hmfs_session_loop(); its workers only
+ * take requests that may wait, none of these).
+ *
+ * Each FUSE round trip wakes the other side.  A server woken on the
+ * reader's CPU is preempted by the reader its reply wakes and is still
+ * runnable when the next request comes: one wake a round trip, no IPI.
+ * A server on the other CPU is woken there each time (its previous CPU is
+ * idle, so wake_affine_idle() keeps it there) and wakes the reader back
+ * across: two wake-ups of a halted vCPU a round trip.  Either placement
+ * sticks for a batch and often for a run, and which server of the pair
+ * got which was history, not its code (bench42full: the floor 7.87 us on
+ * the reader's CPU, hotmemfs 144 us on the other; beside libfuse's
+ * multi-threaded loop the other way round).  So the pair is measured in
+ * three placements, batches interleaved in ABBA order: both pinned with
+ * the reader (the goal's ratio: like with like, no wake-up across CPUs),
+ * both pinned to the other CPU (informational), and free (informational,
+ * each side's modes said).
+ */
+static void bench_floor(const char *build, const char *emu, pid_t emu_pid)
+{
+	struct stat2 fl[NR_FLOOR_PLACES], e[NR_FLOOR_PLACES];
+	int cpu = sched_getcpu(), other = -1, p;
+	char path[160], mf[160], me[160];
+	cpu_set_t all;
+	struct fs f;
+
+	if (cpu < 0 || sched_getaffinity(0, sizeof(all), &all)) {
+		printf("# no CPU affinity to go back to; floor skipped\n");
+		return;
+	}
+	for (int c = 0; c < CPU_SETSIZE && other < 0; c++)
+		if (c != cpu && CPU_ISSET(c, &all))
+			other = c;
+	if (other < 0) {
+		printf("# one CPU only: floor skipped\n");
+		return;
+	}
+	if (floor_start(&f, build, NULL)) {
+		printf("# fuse_floor did not mount; floor skipped\n");
+		fs_stop(&f);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/attr", f.mnt);
+	for (p = 0; p < NR_FLOOR_PLACES; p++) {
+		if (floor_place(p, f.pid, emu_pid, cpu, other, &all)) {
+			printf("# could not place the servers (%s); floor skipped\n", floor_place_name[p]);
+			break;
+		}
+		if (attr_cost(path, emu, &fl[p], &e[p])) {
+			printf("# fuse_floor: reading %s failed; floor skipped\n", path);
+			break;
+		}
+	}
+	floor_place(FLOOR_FREE, f.pid, emu_pid, cpu, other, &all);
+	fs_stop(&f);
+	if (p < NR_FLOOR_PLACES)
+		return;
+	floor_modes(&fl[FLOOR_FREE], fl[FLOOR_ONE_CPU].median, fl[FLOOR_TWO_CPUS].median, mf,
+		    sizeof(mf));
+	floor_modes(&e[FLOOR_FREE], e[FLOOR_ONE_CPU].median, e[FLOOR_TWO_CPUS].median, me,
+		    sizeof(me));
+	printf("# open+read+close, fuse_floor (single-threaded loop) against hotmemfs, %d x 1000 "
+	       "each, ABBA order; medians: one CPU (reader and both on CPU %d) %.2f, %.2f us; two "
+	       "CPUs (servers on CPU %d) %.2f, %.2f us; free %.2f, %.2f us -- free, fuse_floor: %s; "
+	       "hotmemfs: %s\n", NR_BATCH, cpu, fl[0].median, e[0].median, other, fl[1].median,
+	       e[1].median, fl[2].median, e[2].median, mf, me);
+	report("fuse_floor_attr_read_us", fl[FLOOR_ONE_CPU].best, "us",
+	       "informational: best, one CPU", true);
+	report_ratio("attr_read_vs_fuse_floor", &e[FLOOR_ONE_CPU], &fl[FLOOR_ONE_CPU], 1, "us",
+		     "<= 1.2 (both on the reader's CPU)", 1.2);
+	report_ratio("attr_read_vs_fuse_floor_two_cpus", &e[FLOOR_TWO_CPUS], &fl[FLOOR_TWO_CPUS], 1,
+		     "us", "informational: both servers on the other CPU", 0);
+	report_ratio("attr_read_vs_fuse_floor_free", &e[FLOOR_FREE], &fl[FLOOR_FREE], 1, "us",
+		     "informational: the scheduler's placement, like with like only when both "
+		     "sides' modes agree (the # line before)", 0);
 }
 
 /* one lsmem, counted in hotmemfs: its round trips per memory block */
@@ -1173,7 +1294,7 @@ static void bench_small(const char *build)
 
 		requests_per_block(build, &f, emu_argv, count_blocks(emu));
 	}
-	bench_floor(build, emu_state);
+	bench_floor(build, emu_state, f.pid);
 	bench_one_cpu(&f, real, emu_state);
 	fs_stop(&f);
 	bench_switch();
@@ -2356,6 +2477,22 @@ static void bench_state_kmem(const char *build)
 }
 
 /* FUSE over io_uring's figures */
+/* `bench_hotmemfs floor`: bench_floor() alone, against hotmemfs on host-24g */
+static void bench_floor_alone(const char *build)
+{
+	char emu_state[256];
+	struct fs f;
+
+	if (fs_start(&f, build, "host-24g")) {
+		printf("# hotmemfs did not mount; skipping\n");
+		fs_stop(&f);
+		return;
+	}
+	snprintf(emu_state, sizeof(emu_state), "%s/sys/devices/system/memory/memory1/state", f.mnt);
+	bench_floor(build, emu_state, f.pid);
+	fs_stop(&f);
+}
+
 static void bench_uring(const char *build)
 {
 	bench_floor_uring(build);
@@ -2365,14 +2502,16 @@ static void bench_uring(const char *build)
 int main(int argc, char **argv)
 {
 	const char *build = getenv("HOTMEM_BUILD");
-	/* one part alone: bench_hotmemfs small | huge128m | uring | huge128m_coldplug | statekmem */
+	/* one part alone: bench_hotmemfs small | floor | huge128m | uring | huge128m_coldplug | statekmem */
 	const char *only = argc > 1 ? argv[1] : NULL;
-	const char *usage = "[small|huge128m|uring|huge128m_coldplug|statekmem] (one part; none: "
-			    "every part but huge128m_coldplug, which is in huge128m, and statekmem)";
+	const char *usage = "[small|floor|huge128m|uring|huge128m_coldplug|statekmem] (one part; "
+			    "none: every part but huge128m_coldplug, which is in huge128m, floor, "
+			    "which is in small, and statekmem)";
 	char bin[512];
 
 	/* refused before the skip below, so that a mistyped part says so wherever it runs */
-	if (only && strcmp(only, "small") && strcmp(only, "huge128m") && strcmp(only, "uring") &&
+	if (only && strcmp(only, "small") && strcmp(only, "floor") && strcmp(only, "huge128m") &&
+	    strcmp(only, "uring") &&
 	    strcmp(only, "huge128m_coldplug") && strcmp(only, "statekmem"))
 		bench_refuse_arg("bench_hotmemfs", only, usage);
 	if (argc > 2)
@@ -2399,5 +2538,7 @@ int main(int argc, char **argv)
 		bench_huge128m_coldplug_self_hosted(build);
 	if (only && !strcmp(only, "statekmem"))
 		bench_state_kmem(build);
+	if (only && !strcmp(only, "floor"))
+		bench_floor_alone(build);
 	return 0;
 }

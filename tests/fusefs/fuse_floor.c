@@ -11,8 +11,10 @@
  * and attributes are cached for an hour (as hotmemfs caches them); the
  * file is opened direct_io and noflush, as hotmemfs opens an attribute,
  * so open+read+close costs OPEN and READ round trips (RELEASE goes in the
- * background) and no work beyond them.  -m: libfuse's multi-threaded loop
- * (what hotmemfs runs) instead of the single-threaded one.  -u: FUSE over
+ * background) and no work beyond them.  The single-threaded loop is the
+ * bench's floor: one thread reads /dev/fuse and serves, as hotmemfs's own
+ * loop (fusefs/fs.c hmfs_session_loop()).  -m: libfuse's multi-threaded
+ * loop instead, for runs by hand.  -u: FUSE over
  * io_uring (fusefs/uring.c: one queue per CPU, each served by a thread
  * pinned to it; FORGET and INIT still come through /dev/fuse, read by the
  * single-threaded loop); it exits 1 when the kernel does not offer it.
@@ -163,9 +165,15 @@ int main(int argc, char **argv)
 	if (mt) {
 		struct fuse_loop_config *lc = fuse_loop_cfg_create();
 
-		/* as hotmemfs: 4 threads at most, 1 idle */
+		/*
+		 * 4 threads at most; idle ones never end (libfuse's default).
+		 * With at most 1 idle, a lone reader's every request started a
+		 * thread and ended one (fuse_loop_mt.c fuse_do_work(): none
+		 * available starts one, more than max_idle after the reply ends
+		 * it): bench42full's 88-103 us "mt floor" was that, a thread's
+		 * creation each request, not FUSE.
+		 */
 		fuse_loop_cfg_set_max_threads(lc, 4);
-		fuse_loop_cfg_set_idle_threads(lc, 1);
 		ret = fuse_session_loop_mt(se, lc) ? 1 : 0;
 		fuse_loop_cfg_destroy(lc);
 	} else {
