@@ -2275,10 +2275,10 @@ struct hmfs_save {
 	 */
 	struct json_object *pre;
 	/*
-	 * one_block: the nodes' marks, reserves, pagesets and totalreserve
-	 * before the change as values, which @pre's "params" leaves out
-	 * until an undo needs them (state.c hmfs_state_pre_whole()); NULL:
-	 * no memory
+	 * one_block: "params" before the change as values, the nodes'
+	 * marks, reserves, pagesets and totalreserve included, which @pre
+	 * leaves null until an undo needs them (state.c
+	 * hmfs_state_pre_whole()); NULL: no memory
 	 */
 	struct hmfs_pre_nodes *pre_nodes;
 	/* the engine's exact watermarks and reserves before the change (NULL: no memory) */
@@ -2384,7 +2384,7 @@ void hmfs_state_undo_end(struct hmfs_ctx *ctx);
 /* @pre as the machine has it now (did an undo bring it back?); changes nothing */
 bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv);
 /* a one-block change's @pre "params" whole, before an undo reads it (under change_lock) */
-void hmfs_state_pre_whole(const struct hmfs_save *sv);
+void hmfs_state_pre_whole(struct hmfs_ctx *ctx, const struct hmfs_save *sv);
 /* the "machine" object of the state file, as the machine is now */
 struct json_object *hmfs_state_machine(struct hmfs_ctx *ctx);
 /* undo: bring back a device / block states / parameters from a machine object */

@@ -426,7 +426,7 @@ static void undo(struct hmfs_ctx *ctx, const struct hmfs_change *ch, const struc
 	unsigned long astray;
 	json_object *d, *devs = NULL;
 
-	hmfs_state_pre_whole(sv); /* a one-block change's "params" kept its nodes' marks as values */
+	hmfs_state_pre_whole(ctx, sv); /* a one-block change's "params" kept as values */
 
 	/* a node's kept values changed, nothing else: @pre its entry (state.c), else the machine */
 	if (ch->op == HMFS_CH_IATTR) {

@@ -70,19 +70,9 @@ static uint32_t machine_crc(json_object *m)
 /*
  * "drivers-autoprobe": each bus's drivers_autoprobe by the bus's name
  * ({"memory": true, "node": false, ...}; a file from before it: all 1,
- * as booted).  A parameter of the running kernel like the others.
+ * as booted).  A parameter of the running kernel like the others
+ * (params_autoprobe_json()).
  */
-static json_object *autoprobe_json(struct hmfs_ctx *ctx)
-{
-	json_object *o = json_object_new_object();
-
-	for (int i = 0; i < ctx->nr_snodes; i++)
-		if (ctx->snodes[i].attr == A_BUS_AUTOPROBE)
-			json_object_object_add(o, ctx->snodes[ctx->snodes[i].parent].name,
-					       json_object_new_boolean(hmfs_bus_autoprobe(ctx, i)));
-	return o;
-}
-
 /* the ratios as params_json() writes them */
 static json_object *ratio_json(const int ratio[HM_MAX_NR_ZONES])
 {
@@ -91,15 +81,6 @@ static json_object *ratio_json(const int ratio[HM_MAX_NR_ZONES])
 	for (int i = 0; a && i < HM_MAX_NR_ZONES; i++)
 		json_object_array_add(a, json_object_new_int(ratio[i]));
 	return a;
-}
-
-/* vm.lowmem_reserve_ratio: its ratios, one a zone */
-static json_object *lowmem_reserve_ratio_json(struct hmfs_ctx *ctx)
-{
-	int ratio[HM_MAX_NR_ZONES];
-
-	hotmem_lowmem_reserve_ratio(ctx->hm, ratio);
-	return ratio_json(ratio);
 }
 
 /*
@@ -221,15 +202,47 @@ fail:
 }
 
 /*
+ * "params"' values but the nodes' four keys (params_add_nodes()), as C
+ * values, read once (params_capture()) and rendered by params_render():
+ * a one-block change keeps its pre's so and compares them with now's
+ * field by field (params_as_before()), rendering them only for an undo
+ * (hmfs_state_pre_whole()) or, reserve_mem_notifier()'s, a record --
+ * built as JSON on both sides they were ~25K of an online's ~400K
+ * instructions (params43)
+ */
+#define HMFS_PARAMS_BUSES 16 /* tree.c sn_bus()'s: 4 */
+struct hmfs_params_c {
+	int auto_online, online_policy;
+	unsigned int auto_movable_ratio;
+	bool numa_aware, unplug_online;
+	int error_going_online, error_going_offline;
+	int policy_zone;
+	/* "drivers-autoprobe": each bus's drivers_autoprobe snode, its value */
+	int nr_buses;
+	int bus[HMFS_PARAMS_BUSES];
+	bool autoprobe[HMFS_PARAMS_BUSES];
+	unsigned long max_pfn;
+	/* notifier_params[]' scalars: reserve_mem_notifier()'s, and min_free_kbytes */
+	unsigned long user_reserve_kbytes, admin_reserve_kbytes, min_free_kbytes;
+	int user_min_free_kbytes, watermark_scale_factor, watermark_boost_factor;
+	int ratio[HM_MAX_NR_ZONES];
+	bool hugetlb_optimize_vmemmap;
+	unsigned long hugetlb_overcommit;
+	unsigned int anon_count;
+};
+
+/*
  * The zones' marks, reserves, pagesets and totalreserve_pages as C values
  * (the engine's, read once): what params_json()'s four node keys render.
  * A one-block change keeps its pre's as these and compares them so
  * (params_as_before()), rendering them only for a record or an undo:
- * two renders an online were ~1/3 of its instructions (perf42).
+ * two renders an online were ~1/3 of its instructions (perf42).  With
+ * the rest of "params" (@p) when a one-block change's (pre_capture()).
  */
 struct hmfs_pre_nodes {
 	int nr;
 	unsigned long total; /* totalreserve_pages */
+	struct hmfs_params_c p;
 	struct hm_node_wmarks n[];
 };
 
@@ -319,97 +332,168 @@ static bool nodes_same(const struct hmfs_pre_nodes *a, const struct hmfs_pre_nod
 	       nodes_pagesets_same(a, b) && nodes_total_same(a, b);
 }
 
-static void params_add_zone_wmarks(struct hmfs_ctx *ctx, json_object *p, bool *ok)
+/* the buses' drivers_autoprobe into @p: false, more buses than it has room for */
+static bool params_capture_buses(struct hmfs_ctx *ctx, struct hmfs_params_c *p)
 {
-	struct hmfs_pre_nodes *c = nodes_capture(ctx);
-
-	*ok = c && params_add_nodes(p, c);
-	free(c);
+	p->nr_buses = 0;
+	for (int i = 0; i < ctx->nr_snodes; i++) {
+		if (ctx->snodes[i].attr != A_BUS_AUTOPROBE)
+			continue;
+		if (p->nr_buses == HMFS_PARAMS_BUSES)
+			return false;
+		p->bus[p->nr_buses] = i;
+		p->autoprobe[p->nr_buses++] = hmfs_bus_autoprobe(ctx, i);
+	}
+	return true;
 }
 
-/* @nodes false: without the four keys of the nodes (params_add_nodes()) */
-static json_object *params_json_with(struct hmfs_ctx *ctx, bool nodes)
+/* "params"' values now but the nodes' into @p: false, not all kept (params_capture_buses()) */
+static bool params_capture(struct hmfs_ctx *ctx, struct hmfs_params_c *p)
+{
+	p->auto_online = hotmem_get_auto_online(ctx->hm);
+	p->online_policy = hotmem_get_online_policy(ctx->hm);
+	p->auto_movable_ratio = hotmem_get_auto_movable_ratio(ctx->hm);
+	p->numa_aware = hotmem_get_auto_movable_numa_aware(ctx->hm);
+	p->unplug_online = hotmem_get_virtio_mem_unplug_online(ctx->hm);
+	p->error_going_online = hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE);
+	p->error_going_offline = hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE);
+	p->policy_zone = hotmem_get_policy_zone(ctx->hm);
+	p->max_pfn = hotmem_max_pfn(ctx->hm);
+	p->user_reserve_kbytes = hotmem_user_reserve_kbytes(ctx->hm);
+	p->admin_reserve_kbytes = hotmem_admin_reserve_kbytes(ctx->hm);
+	p->min_free_kbytes = hotmem_min_free_kbytes(ctx->hm);
+	p->user_min_free_kbytes = hotmem_user_min_free_kbytes(ctx->hm);
+	p->watermark_scale_factor = hotmem_watermark_scale_factor(ctx->hm);
+	p->watermark_boost_factor = hotmem_watermark_boost_factor(ctx->hm);
+	hotmem_lowmem_reserve_ratio(ctx->hm, p->ratio);
+	p->hugetlb_optimize_vmemmap = hotmem_hugetlb_optimize_vmemmap(ctx->hm);
+	p->hugetlb_overcommit = hotmem_hugetlb_overcommit(ctx->hm);
+	p->anon_count = hmfs_dev_anon_count(ctx);
+	return params_capture_buses(ctx, p);
+}
+
+/* "drivers-autoprobe" of @p: each bus's value by the bus's name ({"memory": true, ...}) */
+static json_object *params_autoprobe_json(struct hmfs_ctx *ctx, const struct hmfs_params_c *p)
+{
+	json_object *o = json_object_new_object();
+
+	for (int i = 0; o && i < p->nr_buses; i++)
+		json_object_object_add(o, ctx->snodes[ctx->snodes[p->bus[i]].parent].name,
+				       json_object_new_boolean(p->autoprobe[i]));
+	return o;
+}
+
+/* @a's and @b's values alike but notifier_params[]' (the nodes' and the three scalars) */
+static bool params_c_same_but_notifier(const struct hmfs_params_c *a, const struct hmfs_params_c *b)
+{
+	return a->auto_online == b->auto_online && a->online_policy == b->online_policy &&
+	       a->auto_movable_ratio == b->auto_movable_ratio && a->numa_aware == b->numa_aware &&
+	       a->unplug_online == b->unplug_online &&
+	       a->error_going_online == b->error_going_online &&
+	       a->error_going_offline == b->error_going_offline &&
+	       a->policy_zone == b->policy_zone && a->nr_buses == b->nr_buses &&
+	       !memcmp(a->bus, b->bus, (size_t)a->nr_buses * sizeof(a->bus[0])) &&
+	       !memcmp(a->autoprobe, b->autoprobe, (size_t)a->nr_buses * sizeof(a->autoprobe[0])) &&
+	       a->max_pfn == b->max_pfn && a->user_min_free_kbytes == b->user_min_free_kbytes &&
+	       a->watermark_scale_factor == b->watermark_scale_factor &&
+	       a->watermark_boost_factor == b->watermark_boost_factor &&
+	       !memcmp(a->ratio, b->ratio, sizeof(a->ratio)) &&
+	       a->hugetlb_optimize_vmemmap == b->hugetlb_optimize_vmemmap &&
+	       a->hugetlb_overcommit == b->hugetlb_overcommit && a->anon_count == b->anon_count;
+}
+
+/* notifier_params[]' scalars of @a and @b alike */
+static bool params_c_notifier_same(const struct hmfs_params_c *a, const struct hmfs_params_c *b)
+{
+	return a->user_reserve_kbytes == b->user_reserve_kbytes &&
+	       a->admin_reserve_kbytes == b->admin_reserve_kbytes &&
+	       a->min_free_kbytes == b->min_free_kbytes;
+}
+
+/*
+ * "params" of @p, and of @c (NULL: without the nodes' four keys):
+ * params_json()'s text, in its key order; NULL, no memory
+ */
+static json_object *params_render(struct hmfs_ctx *ctx, const struct hmfs_params_c *v,
+				  const struct hmfs_pre_nodes *c)
 {
 	json_object *p = json_object_new_object();
-	bool ok = true;
+	bool ok = p != NULL;
 
-	json_object_object_add(
-		p, "auto-online",
-		json_object_new_string(hmu_online_type_name(hotmem_get_auto_online(ctx->hm))));
+	if (!ok)
+		return NULL;
+	json_object_object_add(p, "auto-online",
+			       json_object_new_string(hmu_online_type_name(v->auto_online)));
 	json_object_object_add(p, "online-policy",
-			       json_object_new_string(hotmem_online_policy_name(
-				       hotmem_get_online_policy(ctx->hm))));
+			       json_object_new_string(hotmem_online_policy_name(v->online_policy)));
 	json_object_object_add(p, "auto-movable-ratio",
-			       json_object_new_int64(hotmem_get_auto_movable_ratio(ctx->hm)));
-	json_object_object_add(
-		p, "auto-movable-numa-aware",
-		json_object_new_boolean(hotmem_get_auto_movable_numa_aware(ctx->hm)));
-	json_object_object_add(
-		p, "virtio-mem-unplug-online",
-		json_object_new_boolean(hotmem_get_virtio_mem_unplug_online(ctx->hm)));
+			       json_object_new_int64(v->auto_movable_ratio));
+	json_object_object_add(p, "auto-movable-numa-aware",
+			       json_object_new_boolean(v->numa_aware));
+	json_object_object_add(p, "virtio-mem-unplug-online",
+			       json_object_new_boolean(v->unplug_online));
 	/*
 	 * notifier-error-inject's memory/actions/<ACTION>/error (a file from
 	 * before them: 0, as booted); restored after the blocks, whose
 	 * offlines and onlines it would fail
 	 */
 	json_object_object_add(p, "notifier-error-going-online",
-			       json_object_new_int(hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_ONLINE)));
+			       json_object_new_int(v->error_going_online));
 	json_object_object_add(p, "notifier-error-going-offline",
-			       json_object_new_int(hotmem_get_notifier_error(ctx->hm, HM_MEM_GOING_OFFLINE)));
+			       json_object_new_int(v->error_going_offline));
 	/* only ever raised: the blocks' onlines at a restore may not reach it again */
 	json_object_object_add(p, "policy-zone",
-			       json_object_new_string(hmu_zone_name(hotmem_get_policy_zone(ctx->hm))));
-	json_object_object_add(p, "drivers-autoprobe", autoprobe_json(ctx));
+			       json_object_new_string(hmu_zone_name(v->policy_zone)));
+	json_object_object_add(p, "drivers-autoprobe", params_autoprobe_json(ctx, v));
 	/*
 	 * x86's max_pfn, where /proc/kpageflags ends: raised by each add
 	 * (a "set", the add's own record), never lowered, so past a device
 	 * removed before a restart, which no restore adds again (a file
 	 * from before it: the end its devices reach)
 	 */
-	json_object_object_add(p, "max-pfn", json_object_new_uint64(hotmem_max_pfn(ctx->hm)));
+	json_object_object_add(p, "max-pfn", json_object_new_uint64(v->max_pfn));
 	/*
 	 * vm.user_reserve_kbytes, vm.admin_reserve_kbytes: an operator's or
 	 * reserve_mem_notifier()'s (a file from before them: the boot's and
 	 * the restore's onlines' values)
 	 */
 	json_object_object_add(p, "user-reserve-kbytes",
-			       json_object_new_uint64(hotmem_user_reserve_kbytes(ctx->hm)));
+			       json_object_new_uint64(v->user_reserve_kbytes));
 	json_object_object_add(p, "admin-reserve-kbytes",
-			       json_object_new_uint64(hotmem_admin_reserve_kbytes(ctx->hm)));
+			       json_object_new_uint64(v->admin_reserve_kbytes));
 	/*
 	 * the watermark sysctls (a file from before them: the boot's and the
 	 * restore's onlines' values): min_free_kbytes and the operator's
 	 * (-1: none), which may differ once an online computed a larger one
 	 */
-	json_object_object_add(p, "min-free-kbytes",
-			       json_object_new_uint64(hotmem_min_free_kbytes(ctx->hm)));
+	json_object_object_add(p, "min-free-kbytes", json_object_new_uint64(v->min_free_kbytes));
 	json_object_object_add(p, "user-min-free-kbytes",
-			       json_object_new_int(hotmem_user_min_free_kbytes(ctx->hm)));
+			       json_object_new_int(v->user_min_free_kbytes));
 	json_object_object_add(p, "watermark-scale-factor",
-			       json_object_new_int(hotmem_watermark_scale_factor(ctx->hm)));
+			       json_object_new_int(v->watermark_scale_factor));
 	/*
 	 * the zones' marks and reserves themselves (a file from before them:
 	 * its "boot-watermarks" says whether they were set up since boot,
 	 * restore_watermark_sysctls())
 	 */
-	if (nodes)
-		params_add_zone_wmarks(ctx, p, &ok);
+	if (c)
+		ok = params_add_nodes(p, c);
 	/* vm.watermark_boost_factor (a file from before it: the command line's) */
 	json_object_object_add(p, "watermark-boost-factor",
-			       json_object_new_int(hotmem_watermark_boost_factor(ctx->hm)));
-	json_object_object_add(p, "lowmem-reserve-ratio", lowmem_reserve_ratio_json(ctx));
+			       json_object_new_int(v->watermark_boost_factor));
+	json_object_object_add(p, "lowmem-reserve-ratio", ratio_json(v->ratio));
 	/* vm.hugetlb_optimize_vmemmap, 0 or 1 (a file from before it: the command line's) */
 	json_object_object_add(p, "hugetlb-optimize-vmemmap",
-			       json_object_new_int(hotmem_hugetlb_optimize_vmemmap(ctx->hm)));
+			       json_object_new_int(v->hugetlb_optimize_vmemmap));
 	/* the 2 MiB hstate's nr_overcommit_hugepages (a file from before it: 0, as booted) */
 	json_object_object_add(p, "hugetlb-overcommit",
-			       json_object_new_uint64(hotmem_hugetlb_overcommit(ctx->hm)));
+			       json_object_new_uint64(v->hugetlb_overcommit));
 	/*
 	 * the next /machine/peripheral-anon/device[N]: a restart is the same
 	 * run, whose numbers are never given back (a file from before it:
 	 * past the restored devices' numbers, as before)
 	 */
-	json_object_object_add(p, "anon-count", json_object_new_uint64(hmfs_dev_anon_count(ctx)));
+	json_object_object_add(p, "anon-count", json_object_new_uint64(v->anon_count));
 	if (!ok) { /* no memory: no params rather than a machine without its marks */
 		json_object_put(p);
 		return NULL;
@@ -417,9 +501,25 @@ static json_object *params_json_with(struct hmfs_ctx *ctx, bool nodes)
 	return p;
 }
 
+/* the nodes' values and the rest of "params" now (a one-block change's): NULL, no memory */
+static struct hmfs_pre_nodes *pre_capture(struct hmfs_ctx *ctx)
+{
+	struct hmfs_pre_nodes *c = nodes_capture(ctx);
+
+	if (c && !params_capture(ctx, &c->p)) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
 static json_object *params_json(struct hmfs_ctx *ctx)
 {
-	return params_json_with(ctx, true);
+	struct hmfs_pre_nodes *c = pre_capture(ctx);
+	json_object *p = c ? params_render(ctx, &c->p, c) : NULL;
+
+	free(c);
+	return p;
 }
 
 /*
@@ -3489,9 +3589,9 @@ static json_object *pre_value(struct hmfs_ctx *ctx, const struct hmfs_save *sv, 
 
 /*
  * @pre of a device-range or one-block change: the keys the change may
- * touch; a one-block change's "params" without the nodes' four keys,
- * which @sv->pre_nodes holds as values (null "params" without them, as
- * no memory; hmfs_state_pre_whole() renders them for an undo)
+ * touch; a one-block change's "params" null, @sv->pre_nodes holds them
+ * as values (NULL: no memory, and null "params" never matches);
+ * hmfs_state_pre_whole() renders them for an undo
  */
 static json_object *part_pre(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
@@ -3503,7 +3603,7 @@ static json_object *part_pre(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 		if (!(sv->keys & (1u << k)))
 			continue;
 		if (k == KEY_PARAMS && sv->one_block)
-			v = sv->pre_nodes ? params_json_with(ctx, false) : NULL;
+			v = NULL; /* @sv->pre_nodes, rendered by hmfs_state_pre_whole() */
 		else
 			v = pre_value(ctx, sv, k);
 		json_object_object_add(pre, machine_keys[k], v);
@@ -3512,44 +3612,21 @@ static json_object *part_pre(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 }
 
 /*
- * @params with @c's four keys where params_json() puts them (after
- * "watermark-scale-factor"): same_json() compares the text, key order
- * included (params_same()); NULL, no memory
+ * A one-block change's @pre "params" rendered (part_pre() left it null,
+ * its values in @sv->pre_nodes) before an undo reads it or compares with
+ * it: params_json()'s text of the values of before; null when there is
+ * no memory, which never matches, as part_pre()'s.  The change's own
+ * @pre, under change_lock.
  */
-static json_object *params_with_nodes(json_object *params, const struct hmfs_pre_nodes *c)
-{
-	json_object *p = json_object_new_object();
-	bool ok = p != NULL;
-
-	json_object_object_foreach(params, key, val) {
-		if (!ok)
-			break;
-		json_object_object_add(p, key, json_object_get(val));
-		if (!strcmp(key, "watermark-scale-factor"))
-			ok = params_add_nodes(p, c);
-	}
-	if (!ok) {
-		json_object_put(p);
-		return NULL;
-	}
-	return p;
-}
-
-/*
- * A one-block change's @pre "params" made whole (its nodes' keys from
- * @sv->pre_nodes) before an undo reads it or compares with it; null
- * "params" when there is no memory, which never matches, as part_pre()'s.
- * The change's own @pre, under change_lock.
- */
-void hmfs_state_pre_whole(const struct hmfs_save *sv)
+void hmfs_state_pre_whole(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *params;
 
 	if (!sv->one_block || !sv->pre_nodes ||
-	    !json_object_object_get_ex(sv->pre, "params", &params) || !params ||
-	    json_object_object_get_ex(params, "watermarks", NULL))
+	    !json_object_object_get_ex(sv->pre, "params", &params) || params)
 		return;
-	json_object_object_add(sv->pre, "params", params_with_nodes(params, sv->pre_nodes));
+	json_object_object_add(sv->pre, "params",
+			       params_render(ctx, &sv->pre_nodes->p, sv->pre_nodes));
 }
 
 json_object *hmfs_state_dev_ranges(struct hmfs_ctx *ctx, json_object *devs)
@@ -3670,7 +3747,7 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 		json_object_put(run);
 		sv->one_block = true;
 		sv->block = ch->id;
-		sv->pre_nodes = nodes_capture(ctx);
+		sv->pre_nodes = pre_capture(ctx);
 		sv->pre = part_pre(ctx, sv);
 		return;
 	}
@@ -3869,7 +3946,8 @@ bool hmfs_state_pre_matches(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	/* none made (ENOMEM: saved_pre(), part_pre()): the undo had nothing to go back to */
 	if (!sv->pre)
 		return false;
-	hmfs_state_pre_whole(sv); /* undo() made it whole: a caller without it compares as whole */
+	hmfs_state_pre_whole(ctx,
+			     sv); /* undo() made it whole: a caller without it compares as whole */
 	if (sv->one_iattr) {
 		now = hmfs_iattr_entry_json(ctx, sv->iattr_ino);
 		same = now && same_json(now, json_object_object_get(sv->pre, "iattr"));
@@ -4998,16 +5076,6 @@ static const char *const notifier_params[] = { "user-reserve-kbytes", "admin-res
 					       "lowmem-reserve", "boot-watermarks",
 					       "pagesets", "totalreserve-pages" };
 
-/*
- * notifier_params[] a record carries only when they moved: a node's
- * worth each zone, which a one-block record need not repeat (restart42:
- * a replay keeps the value before for one left out)
- */
-static bool notifier_param_if_moved(const char *key)
-{
-	return !strcmp(key, "pagesets") || !strcmp(key, "totalreserve-pages");
-}
-
 /* @key is one of notifier_params[] */
 static bool notifier_param(const char *key)
 {
@@ -5018,91 +5086,65 @@ static bool notifier_param(const char *key)
 }
 
 /*
- * @params's notifier_params[] moved out into @moved (NULL: @params stays
- * whole), those notifier_param_if_moved() only when @now's are not
- * @pre's (compared as values: nodes_pagesets_same(), nodes_total_same())
+ * The "param" of a "run-param" record: notifier_params[] of @now (those
+ * notifier_param_if_moved() only when they are not @pre's), in that
+ * order, as params_json() renders them; NULL, no memory
  */
-static void take_notifier_params(json_object *params, json_object *moved,
-				 const struct hmfs_pre_nodes *now, const struct hmfs_pre_nodes *pre)
+static json_object *notifier_moved_json(const struct hmfs_pre_nodes *now,
+					const struct hmfs_pre_nodes *pre)
 {
-	for (size_t i = 0; i < sizeof(notifier_params) / sizeof(notifier_params[0]); i++) {
-		json_object *v = json_object_object_get(params, notifier_params[i]);
+	json_object *m = json_object_new_object();
+	bool ok;
 
-		if (v && notifier_param_if_moved(notifier_params[i]) &&
-		    (!strcmp(notifier_params[i], "pagesets") ? nodes_pagesets_same(now, pre) :
-							       nodes_total_same(now, pre)))
-			v = NULL;
-		if (v && moved)
-			json_object_object_add(moved, notifier_params[i], json_object_get(v));
-		json_object_object_del(params, notifier_params[i]);
+	if (!m)
+		return NULL;
+	json_object_object_add(m, "user-reserve-kbytes",
+			       json_object_new_uint64(now->p.user_reserve_kbytes));
+	json_object_object_add(m, "admin-reserve-kbytes",
+			       json_object_new_uint64(now->p.admin_reserve_kbytes));
+	json_object_object_add(m, "min-free-kbytes",
+			       json_object_new_uint64(now->p.min_free_kbytes));
+	ok = params_add_nodes(m, now);
+	/*
+	 * "boot-watermarks": a file's only.  The derived two only when they
+	 * moved: a node's worth each zone, which a one-block record need
+	 * not repeat (restart42: a replay keeps the value before for one
+	 * left out)
+	 */
+	if (nodes_pagesets_same(now, pre))
+		json_object_object_del(m, "pagesets");
+	if (nodes_total_same(now, pre))
+		json_object_object_del(m, "totalreserve-pages");
+	if (!ok) {
+		json_object_put(m);
+		return NULL;
 	}
-}
-
-/* @a's and @b's params alike as values, notifier_params[] aside */
-static bool params_alike_but_notifier(json_object *a, json_object *b)
-{
-	int na = 0, nb = 0;
-
-	if (!a || !b)
-		return false;
-	json_object_object_foreach(a, key, va) {
-		json_object *vb;
-
-		if (notifier_param(key))
-			continue;
-		na++;
-		if (!json_object_object_get_ex(b, key, &vb) || !json_object_equal(va, vb))
-			return false;
-	}
-	json_object_object_foreach(b, kb, unused) {
-		(void)unused;
-		nb += !notifier_param(kb);
-	}
-	return na == nb;
-}
-
-/* @a's and @b's notifier_params[] alike (a null one as none, take_notifier_params()) */
-static bool notifier_params_alike(json_object *a, json_object *b)
-{
-	for (size_t i = 0; i < sizeof(notifier_params) / sizeof(notifier_params[0]); i++)
-		if (!json_object_equal(json_object_object_get(a, notifier_params[i]),
-				       json_object_object_get(b, notifier_params[i])))
-			return false;
-	return true;
+	return m;
 }
 
 /*
  * The params as @sv's pre has them (a one-block change: an online may
  * raise policy_zone), reserve_mem_notifier()'s aside: true when only
  * those moved, with @moved (NULL: not changed) their values now.  Both
- * are params_json()'s (part_pre()), keys in one order, ints of one type
- * each: compared as values in place, neither printed nor copied --
- * json-c prints each number with snprintf(), and the marks and reserves
- * are 40 a node (state41: 139K of an online's 618K instructions were
- * same_json()'s, 69K the pre's deep copy and the notifier params taken
- * out of both)
+ * kept as C values (pre_capture()), compared field by field and
+ * rendered only when moved: json-c prints each number with snprintf(),
+ * and the marks and reserves are 40 a node (state41: 139K of an
+ * online's 618K instructions were same_json()'s; perf42, params42: the
+ * nodes' values as JSON; params43: the rest of "params" built twice)
  */
 static bool params_as_before(struct hmfs_ctx *ctx, const struct hmfs_save *sv,
 			     json_object **moved)
 {
-	/* the nodes' keys as values (part_pre(): @pre has none of them yet), rendered when moved */
-	json_object *now = params_json_with(ctx, false), *pre = json_object_object_get(sv->pre, "params");
-	struct hmfs_pre_nodes *c = nodes_capture(ctx);
-	bool same = now && c && sv->pre_nodes && params_alike_but_notifier(now, pre);
+	struct hmfs_pre_nodes *c = pre_capture(ctx);
+	const struct hmfs_pre_nodes *pre = sv->pre_nodes;
+	bool same = c && pre && params_c_same_but_notifier(&c->p, &pre->p);
 
 	*moved = NULL;
-	if (same && !(notifier_params_alike(now, pre) && nodes_same(c, sv->pre_nodes))) {
-		*moved = json_object_new_object();
-		if (*moved && params_add_nodes(now, c)) {
-			take_notifier_params(now, *moved, c, sv->pre_nodes);
-		} else { /* no memory: a "set" of the whole machine */
-			json_object_put(*moved);
-			*moved = NULL;
-			same = false;
-		}
+	if (same && !(params_c_notifier_same(&c->p, &pre->p) && nodes_same(c, pre))) {
+		*moved = notifier_moved_json(c, pre);
+		same = *moved != NULL; /* no memory: a "set" of the whole machine */
 	}
 	free(c);
-	json_object_put(now);
 	return same;
 }
 
