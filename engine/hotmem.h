@@ -1453,8 +1453,21 @@ int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a
  * memmaps are not at theirs.  The kernel never moves a memmap: this is
  * the state file's restore (docs/engine.md).
  */
+struct hotmem_memmap_moved {
+	uint64_t index, count, pfn;	/* vmemmap pages [index, index + count) on [pfn, ...) */
+};
 struct hotmem_memmap_at {
 	uint64_t section_pfn, pfn;
+	/*
+	 * the walk's only (_restore_begin() ignores them): the vmemmap pages
+	 * of a memmap HugeTLB's vmemmap optimisation split that are no longer
+	 * on their page of the block at @pfn nor shared with a huge page's
+	 * head -- 6.12 alloc_vmemmap_page_list() gave them new pages when a
+	 * huge page there was freed or dissolved -- in runs, valid during the
+	 * callback.  _move_again() puts them back on those pages.
+	 */
+	const struct hotmem_memmap_moved *moved;
+	size_t nr_moved;
 };
 /*
  * The boot memmap's pages HugeTLB's vmemmap optimisation gave to the
@@ -1479,6 +1492,18 @@ int hotmem_memmap_walk_range(struct hotmem *hm, uint64_t start_pfn, uint64_t end
 			     hotmem_memmap_cb cb, void *arg);
 int hotmem_memmap_restore_begin(struct hotmem *hm, const struct hotmem_memmap_at *at, size_t n);
 unsigned long hotmem_memmap_restore_end(struct hotmem *hm);
+/*
+ * A restart's replay of a walk's @moved run for the memmap of the section
+ * at @section_pfn: vmemmap page @index and the @count - 1 after it moved
+ * to [@pfn, ...) when those pages are free -- one still on its page of
+ * the memmap's block that cannot have its own takes a page of the buddy's,
+ * as the HugeTLB restore that moved it took one -- and that block's page
+ * freed.  After the pool is back: a page the restored pool's optimisation
+ * shares with a huge page's head stays so.  Returns how many are not at
+ * their pfns.
+ */
+unsigned long hotmem_memmap_move_again(struct hotmem *hm, uint64_t section_pfn, uint64_t index,
+				       uint64_t count, uint64_t pfn);
 /*
  * /sys/module/virtio_mem/parameters/unplug_online (0644, default Y): off,
  * the virtio-mem drivers unplug offline memory only, and retry when a

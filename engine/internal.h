@@ -487,6 +487,12 @@ struct vmemmap_pmd {
 	int tmpl_slot;		/* SECTION_MEMMAP_SHARED: the template it maps */
 	unsigned long *pte;	/* split: PTRS_PER_PTE entries */
 	/*
+	 * split from the buddy's order-9 block: that block's first pfn, the
+	 * memmap's place a state file saves (its pages HVO's restore moved
+	 * are told against it: hotmem_memmap_walk_range()); 0 otherwise
+	 */
+	unsigned long split_pfn;
+	/*
 	 * SECTION_MEMMAP_SHARED, emulator: the vmemmap pages the host had
 	 * copied when vmemmap_reshare() last asked, and physmem_faults()
 	 * just before it asked (-1: not asked since the template was mapped).

@@ -535,6 +535,7 @@ void vmemmap_free(struct hotmem *hm, unsigned long start_pfn, unsigned long nr_p
 		if (empty) {
 			hm_free(hm, vm->pte, PTRS_PER_PTE * sizeof(unsigned long));
 			vm->pte = NULL;
+			vm->split_pfn = 0;
 		}
 	}
 	/* what the flags say of the mapping goes with it (a kept one keeps them) */
@@ -1173,6 +1174,8 @@ static int vmemmap_split_pmd(struct hotmem *hm, unsigned long section_nr)
 		pte[i] = VMEMMAP_PTE(vm->pmd_pfn + i, vm->pmd_src);
 	if (vm->pmd_src == VMEMMAP_BUDDY)
 		split_page(hm, pfn_to_page(hm, vm->pmd_pfn), pageblock_order);
+	/* the kernel forgets the block; a state file saves it (hotmem_memmap_walk_range()) */
+	vm->split_pfn = vm->pmd_src == VMEMMAP_BUDDY ? vm->pmd_pfn : 0;
 	vm->pte = pte;
 	vm->pmd_src = VMEMMAP_NONE;
 	vm->pmd_pfn = 0;
@@ -1811,9 +1814,42 @@ unsigned long hotmem_boot_memmap_free_again(struct hotmem *hm, uint64_t first, u
 /* A restore's memmap places (hotmem_memmap_restore_begin())           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The vmemmap pages of split memmap @vm from the buddy's block not on
+ * their page of it, into @runs: how many runs.  Every such page is a
+ * HugeTLB vmemmap restore's fresh page (alloc_vmemmap_page_list()), or a
+ * restored huge page's head, which its optimisation moved
+ * (vmemmap_remap_free()'s new head page).  Not an optimised huge page's:
+ * the pool's restore optimises it again, with a new head, and frees the
+ * tails shared with it (saved, each of 50 heads was a run of its own:
+ * a pool change's "set" O(the pool) larger).
+ */
+static size_t memmap_moved_runs(const struct vmemmap_pmd *vm, struct hotmem_memmap_moved *runs)
+{
+	size_t n = 0;
+
+	for (unsigned long i = 0; i < PTRS_PER_PTE; i++) {
+		unsigned long pte = vm->pte[i], pfn = VMEMMAP_PTE_PFN(pte);
+		struct hotmem_memmap_moved *r = n ? &runs[n - 1] : NULL;
+		/* an optimised huge page's tails map its head's page (hvo_first_vmemmap_page()) */
+		bool head = i + 1 < PTRS_PER_PTE && VMEMMAP_PTE_SRC(vm->pte[i + 1]) == VMEMMAP_SHARED &&
+			    VMEMMAP_PTE_PFN(vm->pte[i + 1]) == pfn;
+
+		if (VMEMMAP_PTE_SRC(pte) != VMEMMAP_BUDDY || pfn == vm->split_pfn + i || head)
+			continue;
+		if (r && r->index + r->count == i && r->pfn + r->count == pfn) {
+			r->count++;
+			continue;
+		}
+		runs[n++] = (struct hotmem_memmap_moved){ i, 1, pfn };
+	}
+	return n;
+}
+
 int hotmem_memmap_walk_range(struct hotmem *hm, uint64_t start_pfn, uint64_t end_pfn,
 			     hotmem_memmap_cb cb, void *arg)
 {
+	struct hotmem_memmap_moved runs[PTRS_PER_PTE];
 	const unsigned long nr_all = nr_mem_sections(hm);
 	unsigned long first = start_pfn / PAGES_PER_SECTION;
 	unsigned long end = end_pfn / PAGES_PER_SECTION + !!(end_pfn % PAGES_PER_SECTION);
@@ -1828,9 +1864,17 @@ int hotmem_memmap_walk_range(struct hotmem *hm, uint64_t start_pfn, uint64_t end
 		const struct mem_section *ms = __nr_to_section(hm, nr);
 		struct hotmem_memmap_at at;
 
-		if (!ms || !present_section(ms) || ms->vmemmap.pmd_src != VMEMMAP_BUDDY)
+		if (!ms || !present_section(ms))
 			continue;
-		at = (struct hotmem_memmap_at){ section_nr_to_pfn(nr), ms->vmemmap.pmd_pfn };
+		if (ms->vmemmap.pmd_src == VMEMMAP_BUDDY)
+			at = (struct hotmem_memmap_at){ .section_pfn = section_nr_to_pfn(nr),
+							.pfn = ms->vmemmap.pmd_pfn };
+		else if (ms->vmemmap.pte && ms->vmemmap.split_pfn)
+			at = (struct hotmem_memmap_at){
+				.section_pfn = section_nr_to_pfn(nr), .pfn = ms->vmemmap.split_pfn,
+				.moved = runs, .nr_moved = memmap_moved_runs(&ms->vmemmap, runs) };
+		else
+			continue;
 		ret = cb(arg, &at);
 	}
 	unlock_device_hotplug(hm);
@@ -1855,10 +1899,10 @@ int hotmem_memmap_restore_begin(struct hotmem *hm, const struct hotmem_memmap_at
 
 	if (n && !w)
 		return -ENOMEM;
-	if (n) {
-		memcpy(w, at, n * sizeof(*w));
+	for (size_t i = 0; i < n; i++)
+		w[i] = (struct hotmem_memmap_at){ .section_pfn = at[i].section_pfn, .pfn = at[i].pfn };
+	if (n)
 		qsort(w, n, sizeof(*w), memmap_at_cmp);
-	}
 	lock_device_hotplug(hm);
 	free(hm->memmap_want);
 	hm->memmap_want = w;
@@ -1950,4 +1994,106 @@ unsigned long hotmem_memmap_restore_end(struct hotmem *hm)
 	hm->nr_memmap_want = 0;
 	unlock_device_hotplug(hm);
 	return astray;
+}
+
+/*
+ * Vmemmap page @i of hot-added section @section_nr, on the page at pfn
+ * @cur, moved to @want: the struct pages copied, mapped from there, @cur
+ * freed as HVO frees a memmap page.  A page still on its place in the
+ * memmap's block (@home) that cannot have @want takes a page of the
+ * buddy's (GFP_KERNEL order 0 on the node, alloc_vmemmap_page_list()),
+ * as the restore that moved it did: the running kernel's memmap was off
+ * that block, whose page the buddy had.  One already elsewhere (a head
+ * the restored pool's optimisation moved) stays there.  -EBUSY: not at
+ * @want.  Under the HVO's locks.
+ */
+static int memmap_page_move_again(struct hotmem *hm, unsigned long section_nr, unsigned long i,
+				  unsigned long cur, bool home, unsigned long want)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct pageblock_claim claim = { .claimed = false };
+	unsigned long pfn;
+
+	if (!home && kmem_take_block(hm, want, 0))
+		return -EBUSY;
+	if (!home) {
+		/* vmemmap_alloc_pages()'s record of a page it took at @want */
+		set_page_flag(pfn_to_page(hm, want), PG_vmemmap);
+		WRITE_ONCE(pfn_to_page(hm, want)->mapping, want);
+		WRITE_ONCE(pfn_to_page(hm, want)->private, 0);
+		WRITE_ONCE(pfn_to_page(hm, want)->index, VMEMMAP_FOR_RESTORE);
+		pfn = want;
+	} else {
+		pfn = vmemmap_alloc_pages(hm, ms->nid, 0, want, &claim, VMEMMAP_FOR_RESTORE);
+		if (!pfn)
+			return -ENOMEM;
+	}
+	memcpy(__va(hm, PFN_PHYS(pfn)), vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
+	if (vmemmap_map_page(hm, section_nr, i, pfn, false)) {
+		/* refused: still on @cur, or a hole mapped from there again */
+		if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE) &&
+		    vmemmap_map_page(hm, section_nr, i, cur, false))
+			vmemmap_pte_lost(hm, section_nr, i);
+		vmemmap_alloc_undo(hm, pfn, 0, &claim, true);
+		return -ENOMEM;
+	}
+	ms->vmemmap.pte[i] = VMEMMAP_PTE(pfn, VMEMMAP_BUDDY);
+	vmemmap_alloc_keep(hm, pfn, &claim);
+	account_memmap(hm, 1, VMEMMAP_BUDDY);
+	free_vmemmap_pages(hm, cur, 0, VMEMMAP_BUDDY, MEMMAP_FREE_REMAP_HELD);
+	account_memmap(hm, -1, VMEMMAP_BUDDY);
+	return pfn == want ? 0 : -EBUSY;
+}
+
+/* page @i of @section_nr's memmap to @want, split first; the HVO's locks held */
+static int memmap_move_again_locked(struct hotmem *hm, unsigned long section_nr, unsigned long i,
+				    unsigned long want)
+{
+	struct mem_section *ms = __nr_to_section(hm, section_nr);
+	struct vmemmap_pmd *vm = &ms->vmemmap;
+	unsigned long pte;
+	int ret;
+
+	if (vm->pmd_src != VMEMMAP_BUDDY && !(vm->pte && vm->split_pfn))
+		return -EINVAL; /* not a memmap of the buddy's block (altmap, basepages) */
+	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
+	/* the map, and a hole's map back after a refusal: each may split one in three */
+	ret = physmem_check_mappings(hm, 4);
+	if (!ret)
+		ret = vmemmap_split_pmd(hm, section_nr);
+	if (ret)
+		return ret;
+	pte = vm->pte[i];
+	if (VMEMMAP_PTE_PFN(pte) == want)
+		return 0;
+	/* shared: the restored pool's optimisation gave it up; lost: nothing to copy */
+	if (VMEMMAP_PTE_SRC(pte) != VMEMMAP_BUDDY || (pte & VMEMMAP_PTE_LOST))
+		return -EBUSY;
+	return memmap_page_move_again(hm, section_nr, i, VMEMMAP_PTE_PFN(pte),
+				      VMEMMAP_PTE_PFN(pte) == vm->split_pfn + i, want);
+}
+
+unsigned long hotmem_memmap_move_again(struct hotmem *hm, uint64_t section_pfn, uint64_t index,
+				       uint64_t count, uint64_t pfn)
+{
+	const uint64_t nr = section_pfn / PAGES_PER_SECTION;
+	unsigned long failed = 0;
+	struct mem_section *ms;
+
+	if (section_pfn % PAGES_PER_SECTION || nr >= nr_mem_sections(hm) ||
+	    index >= PTRS_PER_PTE || count > PTRS_PER_PTE - index)
+		return (unsigned long)count;
+	lock_device_hotplug(hm);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	ms = __nr_to_section(hm, (unsigned long)nr);
+	for (uint64_t k = 0; k < count; k++)
+		if (!ms || !present_section(ms) || early_section(ms) ||
+		    memmap_move_again_locked(hm, (unsigned long)nr, (unsigned long)(index + k),
+					     (unsigned long)(pfn + k)))
+			failed++;
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	unlock_device_hotplug(hm);
+	return failed;
 }

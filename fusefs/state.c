@@ -2564,7 +2564,38 @@ static json_object *profile_config_json(struct hmfs_ctx *ctx)
  * 2026-12-01) restores as before: where the buddy puts them.  No undo
  * compares or puts it back (op_keys()): an undone remove's memmap is
  * the buddy's choice, as the kernel's.
+ *
+ * A memmap HugeTLB's vmemmap optimisation split has a third element when
+ * some of its pages are off that block: [[index, count, pfn], ...], the
+ * vmemmap pages 6.12's alloc_vmemmap_page_list() gave new pages when a
+ * huge page there was freed or dissolved (a virtio-mem shrink's), and the
+ * optimisation's new heads.  A restore that rebuilt the memmap whole had
+ * those pages in use in the block's zone and free in the others
+ * (vmremap43: 48 in DMA32 for Normal); restore_memmap_moved() moves them
+ * again, after the pool.  A file without it: the memmap whole, as before.
  */
+static int memmap_moved_add(json_object *e, const struct hotmem_memmap_at *at)
+{
+	json_object *runs = json_object_new_array();
+
+	if (!runs || json_object_array_add(e, runs)) {
+		json_object_put(runs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < at->nr_moved; i++) {
+		json_object *r = json_object_new_array();
+
+		if (!r || json_object_array_add(runs, r)) {
+			json_object_put(r);
+			return -ENOMEM;
+		}
+		json_object_array_add(r, json_object_new_uint64(at->moved[i].index));
+		json_object_array_add(r, json_object_new_uint64(at->moved[i].count));
+		json_object_array_add(r, json_object_new_uint64(at->moved[i].pfn));
+	}
+	return 0;
+}
+
 static int memmap_entry_add(void *arg, const struct hotmem_memmap_at *at)
 {
 	json_object *e = json_object_new_array();
@@ -2573,6 +2604,10 @@ static int memmap_entry_add(void *arg, const struct hotmem_memmap_at *at)
 		return -ENOMEM;
 	json_object_array_add(e, json_object_new_uint64(at->section_pfn));
 	json_object_array_add(e, json_object_new_uint64(at->pfn));
+	if (at->nr_moved && memmap_moved_add(e, at)) {
+		json_object_put(e);
+		return -ENOMEM;
+	}
 	return json_object_array_add(arg, e) ? -ENOMEM : 0;
 }
 
@@ -2682,16 +2717,57 @@ static void restore_memmap_begin(struct hmfs_ctx *ctx, json_object *memmap)
 	for (size_t i = 0; at && i < n; i++) {
 		json_object *e = json_object_array_get_idx(memmap, i);
 
-		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) != 2)
+		/* the moved pages, a third element, are restore_memmap_moved()'s */
+		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) < 2 ||
+		    json_object_array_length(e) > 3)
 			continue;
 		at[k++] = (struct hotmem_memmap_at){
-			(uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0)),
-			(uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 1)) };
+			.section_pfn = (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0)),
+			.pfn = (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 1)) };
 	}
 	if (!at || hotmem_memmap_restore_begin(ctx->hm, at, k))
 		fprintf(stderr, "hotmemfs: state file %s: the memmaps' places: %s: they go where the buddy puts them\n",
 			ctx->state_path, strerror(ENOMEM));
 	free(at);
+}
+
+/*
+ * The memmaps' pages HugeTLB's vmemmap restore had moved off their blocks
+ * (memmap_moved_add()), moved again: after the pool, whose optimisation
+ * shares some with a head again (those stay shared), as
+ * restore_boot_memmap_freed().  A page whose saved pfn is not free now
+ * (the restored pool's or its new heads' pages, the kernel's own) is
+ * where the buddy gives one: a running kernel's restore would have taken
+ * whatever page it had.
+ */
+static void restore_memmap_moved(struct hmfs_ctx *ctx, json_object *memmap)
+{
+	unsigned long astray = 0;
+
+	for (size_t i = 0; memmap && i < json_object_array_length(memmap); i++) {
+		json_object *e = json_object_array_get_idx(memmap, i);
+		json_object *runs = json_object_is_type(e, json_type_array) &&
+					    json_object_array_length(e) == 3 ?
+					    json_object_array_get_idx(e, 2) : NULL;
+		uint64_t spfn = (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0));
+
+		for (size_t r = 0; json_object_is_type(runs, json_type_array) &&
+				   r < json_object_array_length(runs); r++) {
+			json_object *run = json_object_array_get_idx(runs, r);
+
+			if (!json_object_is_type(run, json_type_array) ||
+			    json_object_array_length(run) != 3)
+				continue;
+			astray += hotmem_memmap_move_again(ctx->hm, spfn,
+				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0)),
+				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1)),
+				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 2)));
+		}
+	}
+	if (astray)
+		fprintf(stderr, "hotmemfs: state file %s: %lu memmap page%s HugeTLB's vmemmap restore had moved not back at %s pages (not free, or the host refused)\n",
+			ctx->state_path, astray, astray == 1 ? "" : "s",
+			astray == 1 ? "its" : "their");
 }
 
 /* every block as saved: the memmaps not at their places yet moved there, said when one is not */
@@ -6808,7 +6884,7 @@ static bool has_device(json_object *m, const char *id)
 	return false;
 }
 
-/* a "device" record's "memmap": [section pfn, memmap pfn] each, every section in its @ranges */
+/* a "device" record's "memmap": [section pfn, memmap pfn(, moved)] each, every section in its @ranges */
 static bool memmap_record_ok(json_object *memmap, json_object *ranges, uint64_t block_size)
 {
 	if (!json_object_is_type(memmap, json_type_array))
@@ -6816,7 +6892,11 @@ static bool memmap_record_ok(json_object *memmap, json_object *ranges, uint64_t 
 	for (size_t i = 0; i < json_object_array_length(memmap); i++) {
 		json_object *e = json_object_array_get_idx(memmap, i);
 
-		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) != 2 ||
+		/* a third element: the pages off the block (memmap_moved_add()) */
+		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) < 2 ||
+		    json_object_array_length(e) > 3 ||
+		    (json_object_array_length(e) == 3 &&
+		     !json_object_is_type(json_object_array_get_idx(e, 2), json_type_array)) ||
 		    !json_object_is_type(json_object_array_get_idx(e, 0), json_type_int) ||
 		    !json_object_is_type(json_object_array_get_idx(e, 1), json_type_int) ||
 		    !section_in_ranges(ranges, block_size,
@@ -7901,6 +7981,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		/* after the pool, whose optimisation gives some up again by itself */
 		restore_boot_memmap_freed(ctx, hmfs_json_get(m, "boot-memmap-freed",
 							     json_type_array));
+		/* and the hot-added memmaps' pages its restores moved, likewise */
+		restore_memmap_moved(ctx, hmfs_json_get(m, "memmap", json_type_array));
 		hmfs_state_restore_params(ctx, hmfs_json_get(m, "params", json_type_object));
 		/* last of the engine's: after the pool and HVO, which move managed pages */
 		restore_zone_wmarks(ctx, hmfs_json_get(m, "params", json_type_object));

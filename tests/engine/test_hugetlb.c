@@ -279,6 +279,115 @@ static void test_hugetlb_restore_node_at(void **state)
 	hotmem_destroy(hm);
 }
 
+/* the walk's memmaps, their moved runs copied (valid during the callback only) */
+struct memmap_moved_seen {
+	size_t n, nr_moved;
+	struct hotmem_memmap_at at[8];
+	struct hotmem_memmap_moved moved[512];
+};
+
+static int memmap_moved_seen_add(void *arg, const struct hotmem_memmap_at *at)
+{
+	struct memmap_moved_seen *s = arg;
+
+	assert_true(s->n < 8 && s->nr_moved + at->nr_moved <= 512);
+	s->at[s->n] = *at;
+	s->at[s->n].moved = NULL;
+	memcpy(&s->moved[s->nr_moved], at->moved, at->nr_moved * sizeof(*at->moved));
+	s->nr_moved += at->nr_moved;
+	s->n++;
+	return 0;
+}
+
+/* the DIMM at HVO_DIMM added with its memmap at @at (NULL: the buddy's), online Movable */
+static struct hotmem *hvo_dimm_online(const struct hotmem_memmap_at *at)
+{
+	struct hotmem *hm = boot("default", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+
+	assert_int_equal(hotmem_memmap_restore_begin(hm, at, at ? 1 : 0), 0);
+	assert_int_equal(hotmem_add_memory(hm, 0, HVO_DIMM, 128 * MiB, 0, -1), 0);
+	assert_int_equal(hotmem_block_set_state(hm, 32, HM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(hotmem_memmap_restore_end(hm), 0);
+	return hm;
+}
+
+static unsigned long zone_nr_free(struct hotmem *hm, int zid)
+{
+	struct hm_zone_info zi;
+
+	assert_int_equal(hotmem_zone_info(hm, 0, zid, &zi), 0);
+	return zi.nr_free;
+}
+
+/*
+ * A hot-added memmap HVO split keeps its block as its place, and the
+ * walk lists the vmemmap pages off it: a freed huge page's vmemmap
+ * restored on fresh pages (6.12 alloc_vmemmap_page_list()), its head on
+ * the optimisation's new page.  A restart's memmap, whole at that block
+ * again, takes those pages back (hotmem_memmap_move_again()): the same
+ * walk, every zone's free pages and the memmap counts as before
+ * (vmremap43; with the moves left out the walk lists no moved run:
+ * 0 != 0xf).  A page whose pfn is taken by now
+ * gets the buddy's (still off the block, counted astray); a run past the
+ * memmap or of a section without one is refused whole.
+ */
+static void test_memmap_move_again_after_hvo_restore(void **state)
+{
+	struct memmap_moved_seen ran = { .n = 0 }, back = { .n = 0 };
+	struct hotmem *hm = hvo_dimm_online(NULL), *again;
+	unsigned long pages, boot_pages, normal, dma32, moved = 0;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 8), 8);
+	for (unsigned long i = 0; i < 8; i++)
+		assert_true(hm->hugetlb_pool[i].pfn >= HVO_DIMM >> 12);
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 0), 0);
+	assert_int_equal(hotmem_memmap_walk(hm, memmap_moved_seen_add, &ran), 0);
+	assert_int_equal(ran.n, 1);
+	for (size_t i = 0; i < ran.nr_moved; i++)
+		moved += ran.moved[i].count;
+	assert_int_equal(moved, 8 * 8);
+	pages = hvo_vmstat(hm).memmap_pages, boot_pages = hvo_vmstat(hm).memmap_boot_pages;
+	normal = zone_nr_free(hm, HM_ZONE_NORMAL), dma32 = zone_nr_free(hm, HM_ZONE_DMA32);
+	check(hm);
+
+	again = hvo_dimm_online(&ran.at[0]);
+	for (size_t i = 0; i < ran.nr_moved; i++)
+		assert_int_equal(hotmem_memmap_move_again(again, ran.at[0].section_pfn,
+							  ran.moved[i].index, ran.moved[i].count,
+							  ran.moved[i].pfn), 0);
+	assert_int_equal(hotmem_memmap_walk(again, memmap_moved_seen_add, &back), 0);
+	assert_int_equal(back.n, 1);
+	assert_int_equal(back.at[0].pfn, ran.at[0].pfn);
+	assert_int_equal(back.nr_moved, ran.nr_moved);
+	assert_memory_equal(back.moved, ran.moved, ran.nr_moved * sizeof(ran.moved[0]));
+	assert_memmap(again, pages, boot_pages);
+	assert_int_equal(zone_nr_free(again, HM_ZONE_NORMAL), normal);
+	assert_int_equal(zone_nr_free(again, HM_ZONE_DMA32), dma32);
+	/* at its pfn already: nothing to do; bad runs: refused whole */
+	assert_int_equal(hotmem_memmap_move_again(again, ran.at[0].section_pfn, ran.moved[0].index,
+						  1, ran.moved[0].pfn), 0);
+	assert_int_equal(hotmem_memmap_move_again(again, ran.at[0].section_pfn, 510, 4, 0), 4);
+	assert_int_equal(hotmem_memmap_move_again(again, 1, 0, 1, 0), 1);
+	assert_int_equal(hotmem_memmap_move_again(again, 0, 0, 1, ran.moved[0].pfn), 1);
+	check(again);
+	hotmem_destroy(again);
+
+	/* a pfn not free (pfn 0, reserved): the buddy's page, off the block all the same, counted */
+	again = hvo_dimm_online(&ran.at[0]);
+	back = (struct memmap_moved_seen){ .n = 0 };
+	assert_int_equal(hotmem_memmap_move_again(again, ran.at[0].section_pfn, 0, 1, 0), 1);
+	assert_int_equal(hotmem_memmap_walk(again, memmap_moved_seen_add, &back), 0);
+	assert_int_equal(back.nr_moved, 1);
+	assert_int_equal(back.moved[0].index, 0);
+	assert_int_equal(back.moved[0].count, 1);
+	assert_true(back.moved[0].pfn != 0 && back.moved[0].pfn != ran.at[0].pfn);
+	assert_int_equal(hvo_vmstat(again).memmap_pages, SECTION_MEMMAP_PAGES);
+	check(again);
+	hotmem_destroy(again);
+	hotmem_destroy(hm);
+}
+
 /*
  * The new head page is the huge page's node's GFP_KERNEL memory: a Normal
  * block comes first on the zonelist, and one a huge page's head went to
@@ -3259,6 +3368,7 @@ int main(void)
 		cmocka_unit_test(test_contig_range_replaces_a_free_huge_page),
 		cmocka_unit_test(test_hugetlb_restore_node_zones),
 		cmocka_unit_test(test_hugetlb_restore_node_at),
+		cmocka_unit_test(test_memmap_move_again_after_hvo_restore),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
