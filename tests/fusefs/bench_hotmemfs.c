@@ -19,7 +19,11 @@
  *                     (its status's "fuse" counters): the round trips
  *   *_one_cpu         attr_read_ratio and lsmem_ratio again with the reader
  *                     and hotmemfs on one CPU: how much of the ratio is the
- *                     wake-ups across CPUs each round trip costs
+ *                     wake-ups across CPUs each round trip costs;
+ *                     lsmem_ratio_two_cpus: hotmemfs on the other CPU
+ *   lsmem_round_trip_one_cpu_us, lsmem_round_trip_two_cpus_us  what
+ *                     hotmemfs's lsmem costs over the real one, per block
+ *                     and FUSE request, in those two placements
  *   host_wake_rtt_cross_cpu_us, host_wake_rtt_same_cpu_us  a pipe round
  *                     trip between two processes on two CPUs and on one,
  *                     in turn: what a wake-up across CPUs costs this host
@@ -826,21 +830,48 @@ static int pin(pid_t pid, const cpu_set_t *set)
 }
 
 /*
+ * What a FUSE round trip of lsmem costs with hotmemfs placed (@what):
+ * hotmemfs's lsmem over the real one's (medians @e, @r, seconds), per
+ * block, per request (@reqs a block) -- lsmem's own work is the same on
+ * both, sysfs's reads answer in the reader's syscall; -1 when unknown
+ */
+static double lsmem_round_trip_us(const struct stat2 *e, const struct stat2 *r, int blocks,
+				  double reqs, const char *what)
+{
+	double rt;
+
+	if (blocks <= 0 || reqs <= 0)
+		return -1;
+	rt = (e->median - r->median) * 1e6 / blocks / reqs;
+	printf("# lsmem a block, hotmemfs %s: %.1f us, the real one %.1f us: %.2f requests a block "
+	       "at %.2f us each\n", what, e->median * 1e6 / blocks, r->median * 1e6 / blocks, reqs,
+	       rt);
+	return rt;
+}
+
+/*
  * The same comparisons with the reader and hotmemfs on one CPU: a FUSE
  * round trip wakes the other side, across CPUs an IPI and an idle exit
- * each way on this VM, where sysfs wakes nobody.
+ * each way on this VM, where sysfs wakes nobody.  Then lsmem with
+ * hotmemfs on the other CPU: a block's cost is its requests (@reqs a
+ * block, of @blocks) times the round trip of the placement
+ * (bench42full's 16 TiB lsmem: 14 requests a block at ~59 us, the
+ * wake-ups across CPUs of host_wake_rtt_cross_cpu_us).
  */
-static void bench_one_cpu(const struct fs *f, const char *real, const char *emu)
+static void bench_one_cpu(const struct fs *f, const char *real, const char *emu, int blocks,
+			  double reqs)
 {
 	char *real_argv[] = { "lsmem", NULL };
 	char *emu_argv[] = { "lsmem", "--sysroot", (char *)f->mnt, NULL };
-	cpu_set_t all, one;
+	int cpu = sched_getcpu(), other = -1;
+	cpu_set_t all, one, there;
 	struct stat2 r, e;
+	double rt;
 
-	if (sched_getaffinity(0, sizeof(all), &all))
+	if (cpu < 0 || sched_getaffinity(0, sizeof(all), &all))
 		return;
 	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
+	CPU_SET(cpu, &one);
 	if (pin(f->pid, &one)) {
 		printf("# could not pin hotmemfs: one-CPU figures skipped\n");
 		return;
@@ -854,6 +885,22 @@ static void bench_one_cpu(const struct fs *f, const char *real, const char *emu)
 		printf("# one CPU: lsmem real %.2f ms, hotmemfs %.2f ms (best of %d)\n", r.best * 1e3,
 		       e.best * 1e3, NR_BATCH);
 		report_ratio("lsmem_ratio_one_cpu", &e, &r, 1e3, "ms", "informational", 0);
+		rt = lsmem_round_trip_us(&e, &r, blocks, reqs, "and lsmem on one CPU");
+		if (rt > 0)
+			report("lsmem_round_trip_one_cpu_us", rt, "us", "informational", true);
+	}
+	for (int c = 0; c < CPU_SETSIZE && other < 0; c++)
+		if (c != cpu && CPU_ISSET(c, &all))
+			other = c;
+	CPU_ZERO(&there);
+	CPU_SET(other, &there);
+	/* the reader (and each lsmem it starts) stays on @cpu */
+	if (other >= 0 && !pin_tasks(f->pid, &there) &&
+	    !cmd_cost(real_argv, emu_argv, NR_BATCH, &r, &e)) {
+		report_ratio("lsmem_ratio_two_cpus", &e, &r, 1e3, "ms", "informational", 0);
+		rt = lsmem_round_trip_us(&e, &r, blocks, reqs, "on the other CPU");
+		if (rt > 0)
+			report("lsmem_round_trip_two_cpus_us", rt, "us", "informational", true);
 	}
 	pin(f->pid, &all);
 }
@@ -994,19 +1041,21 @@ static void bench_floor(const char *build, const char *emu, pid_t emu_pid)
 		     "sides' modes agree (the # line before)", 0);
 }
 
-/* one lsmem, counted in hotmemfs: its round trips per memory block */
-static void requests_per_block(const char *build, const struct fs *f, char *const argv[],
-			       int blocks)
+/* one lsmem, counted in hotmemfs: its round trips per memory block, or -1 */
+static double requests_per_block(const char *build, const struct fs *f, char *const argv[],
+				 int blocks)
 {
 	long before = fuse_requests(build, f), after;
+	double reqs;
 
 	if (before < 0 || blocks <= 0 || run(argv, true))
-		return;
+		return -1;
 	after = fuse_requests(build, f);
 	if (after < before)
-		return;
-	report("lsmem_fuse_requests_per_block", (double)(after - before) / blocks, "requests",
-	       "informational", true);
+		return -1;
+	reqs = (double)(after - before) / blocks;
+	report("lsmem_fuse_requests_per_block", reqs, "requests", "informational", true);
+	return reqs;
 }
 
 /*
@@ -1271,7 +1320,9 @@ static void bench_small(const char *build)
 	const char *real = "/sys/devices/system/memory/memory1/state";
 	char emu[256], emu_state[256];
 	struct fs f, u = { .pid = 0 };
+	double reqs;
 	bool uring;
+	int blocks;
 
 	if (fs_start(&f, build, "host-24g")) {
 		printf("# hotmemfs did not mount; skipping\n");
@@ -1289,13 +1340,14 @@ static void bench_small(const char *build)
 		fs_stop(&u);
 		uring_release();
 	}
+	blocks = count_blocks(emu);
 	{
 		char *emu_argv[] = { "lsmem", "--sysroot", f.mnt, NULL };
 
-		requests_per_block(build, &f, emu_argv, count_blocks(emu));
+		reqs = requests_per_block(build, &f, emu_argv, blocks);
 	}
 	bench_floor(build, emu_state, f.pid);
-	bench_one_cpu(&f, real, emu_state);
+	bench_one_cpu(&f, real, emu_state, blocks, reqs);
 	fs_stop(&f);
 	bench_switch();
 	bench_wake();
