@@ -893,7 +893,8 @@ static void bench_one_cpu(const struct fs *f, const char *real, const char *emu,
 		if (c != cpu && CPU_ISSET(c, &all))
 			other = c;
 	CPU_ZERO(&there);
-	CPU_SET(other, &there);
+	if (other >= 0)
+		CPU_SET(other, &there);
 	/* the reader (and each lsmem it starts) stays on @cpu */
 	if (other >= 0 && !pin_tasks(f->pid, &there) &&
 	    !cmd_cost(real_argv, emu_argv, NR_BATCH, &r, &e)) {
@@ -924,7 +925,8 @@ static int floor_place(enum floor_place place, pid_t a, pid_t b, int cpu, int ot
 	CPU_ZERO(&here);
 	CPU_SET(cpu, &here);
 	CPU_ZERO(&there);
-	CPU_SET(other, &there);
+	if (other >= 0)
+		CPU_SET(other, &there);
 	if (place != FLOOR_FREE)
 		rd = &here;
 	if (place == FLOOR_ONE_CPU)
@@ -961,6 +963,15 @@ static void floor_modes(const struct stat2 *s, double one, double two, char *buf
 			 nl, median(lo, nl), nh, median(hi, nh));
 }
 
+/* the goal's figures: fuse_floor @fl and hotmemfs @e, both on the reader's CPU */
+static void floor_report_one_cpu(const struct stat2 *fl, const struct stat2 *e)
+{
+	report("fuse_floor_attr_read_us", fl[FLOOR_ONE_CPU].best, "us",
+	       "informational: best, one CPU", true);
+	report_ratio("attr_read_vs_fuse_floor", &e[FLOOR_ONE_CPU], &fl[FLOOR_ONE_CPU], 1, "us",
+		     "<= 1.2 (both on the reader's CPU)", 1.2);
+}
+
 /*
  * hotmemfs's memoryN/state (@emu) against fuse_floor's file.  The floor
  * is its single-threaded loop: one thread reads /dev/fuse and serves, as
@@ -985,7 +996,7 @@ static void floor_modes(const struct stat2 *s, double one, double two, char *buf
 static void bench_floor(const char *build, const char *emu, pid_t emu_pid)
 {
 	struct stat2 fl[NR_FLOOR_PLACES], e[NR_FLOOR_PLACES];
-	int cpu = sched_getcpu(), other = -1, p;
+	int cpu = sched_getcpu(), other = -1, p, nr = NR_FLOOR_PLACES;
 	char path[160], mf[160], me[160];
 	cpu_set_t all;
 	struct fs f;
@@ -997,17 +1008,16 @@ static void bench_floor(const char *build, const char *emu, pid_t emu_pid)
 	for (int c = 0; c < CPU_SETSIZE && other < 0; c++)
 		if (c != cpu && CPU_ISSET(c, &all))
 			other = c;
-	if (other < 0) {
-		printf("# one CPU only: floor skipped\n");
-		return;
-	}
+	/* one CPU (taskset -c N): the goal's placement is all there is */
+	if (other < 0)
+		nr = FLOOR_ONE_CPU + 1;
 	if (floor_start(&f, build, NULL)) {
 		printf("# fuse_floor did not mount; floor skipped\n");
 		fs_stop(&f);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/attr", f.mnt);
-	for (p = 0; p < NR_FLOOR_PLACES; p++) {
+	for (p = 0; p < nr; p++) {
 		if (floor_place(p, f.pid, emu_pid, cpu, other, &all)) {
 			printf("# could not place the servers (%s); floor skipped\n", floor_place_name[p]);
 			break;
@@ -1019,8 +1029,15 @@ static void bench_floor(const char *build, const char *emu, pid_t emu_pid)
 	}
 	floor_place(FLOOR_FREE, f.pid, emu_pid, cpu, other, &all);
 	fs_stop(&f);
-	if (p < NR_FLOOR_PLACES)
+	if (p < nr)
 		return;
+	if (nr == 1) {
+		printf("# open+read+close, fuse_floor (single-threaded loop) against hotmemfs, %d x "
+		       "1000 each, ABBA order, all on CPU %d (the only one): medians %.2f, %.2f us\n",
+		       NR_BATCH, cpu, fl[0].median, e[0].median);
+		floor_report_one_cpu(fl, e);
+		return;
+	}
 	floor_modes(&fl[FLOOR_FREE], fl[FLOOR_ONE_CPU].median, fl[FLOOR_TWO_CPUS].median, mf,
 		    sizeof(mf));
 	floor_modes(&e[FLOOR_FREE], e[FLOOR_ONE_CPU].median, e[FLOOR_TWO_CPUS].median, me,
@@ -1030,10 +1047,7 @@ static void bench_floor(const char *build, const char *emu, pid_t emu_pid)
 	       "CPUs (servers on CPU %d) %.2f, %.2f us; free %.2f, %.2f us -- free, fuse_floor: %s; "
 	       "hotmemfs: %s\n", NR_BATCH, cpu, fl[0].median, e[0].median, other, fl[1].median,
 	       e[1].median, fl[2].median, e[2].median, mf, me);
-	report("fuse_floor_attr_read_us", fl[FLOOR_ONE_CPU].best, "us",
-	       "informational: best, one CPU", true);
-	report_ratio("attr_read_vs_fuse_floor", &e[FLOOR_ONE_CPU], &fl[FLOOR_ONE_CPU], 1, "us",
-		     "<= 1.2 (both on the reader's CPU)", 1.2);
+	floor_report_one_cpu(fl, e);
 	report_ratio("attr_read_vs_fuse_floor_two_cpus", &e[FLOOR_TWO_CPUS], &fl[FLOOR_TWO_CPUS], 1,
 		     "us", "informational: both servers on the other CPU", 0);
 	report_ratio("attr_read_vs_fuse_floor_free", &e[FLOOR_FREE], &fl[FLOOR_FREE], 1, "us",
