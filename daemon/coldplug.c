@@ -361,10 +361,10 @@ int hmd_coldplug(struct hmd *d, bool online_offline)
 	hmd_node_stats(d, &d->pc);
 	/* a reload's scan onlines nothing (docs/hotmemd.md): not called a coldplug */
 	hmd_log(d, LOG_INFO,
-		"%s: %lu offline block%s, block size %lu MiB, %d node(s), auto_online_blocks=%s, ratio %u%s",
+		"%s: %lu offline block%s, block size %lu MiB, %d node(s), auto_online_blocks=%s, auto_movable_ratio %u%%%s",
 		online_offline ? "coldplug" : "rescan, onlining nothing", offline, offline == 1 ? "" : "s",
 		d->block_size >> 20, d->nr_nodes, auto_online, d->pc.ratio,
-		d->pc.numa_aware ? " numa-aware" : "");
+		d->pc.numa_aware ? ", numa-aware" : "");
 	for (i = 0; i < d->nblk; i++) {
 		struct hmd_block *b = &d->blk[i];
 

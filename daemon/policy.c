@@ -214,6 +214,26 @@ static void set_movable(struct hmd_decision *d)
 	d->zone = HMD_ZONE_MOVABLE;
 }
 
+/*
+ * @pages (4 KiB, as sysfs.c's block sizes) as a person reads a size:
+ * "1 GiB", "511.5 MiB", "0" -- the counts alone (130942) said nothing to
+ * a reader of the decision line (docs43 F5)
+ */
+static void fmt_pages(char *buf, size_t n, unsigned long pages)
+{
+	double mib = (double)pages / 256;
+	bool gib = mib >= 1024;
+	const char *unit = gib ? "GiB" : "MiB";
+	double v = gib ? mib / 1024 : mib;
+	/* one decimal, none when it is 0: "511.5 MiB", "1 GiB" */
+	bool whole = (unsigned long)(v * 10 + 0.5) % 10 == 0;
+
+	if (!pages)
+		snprintf(buf, n, "0");
+	else
+		snprintf(buf, n, whole ? "%.0f %s" : "%.1f %s", v, unit);
+}
+
 /* the reason, from the stats can_online_movable() compared (@st, @reserved_all) */
 static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, const struct hmd_group *g,
 			  unsigned long nr_pages, const char *rest, const struct hmd_node_stats *st,
@@ -222,6 +242,7 @@ static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, const struct
 	char where[24] = "all nodes";
 	/* the numbers said are the kernel's after its dynamic-group adjustments */
 	const char *dyn = g && g->is_dynamic ? " (dynamic memory groups counted)" : "";
+	char mov[16], add[16], early[16];
 
 	if (nid != HMD_NUMA_NO_NODE && nid >= 0 && nid < HMD_MAX_NODES)
 		snprintf(where, sizeof(where), "node%d", nid);
@@ -231,11 +252,15 @@ static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, const struct
 			 where, st->kernel_early_pages);
 		return;
 	}
+	fmt_pages(mov, sizeof(mov), st->movable_pages);
+	fmt_pages(add, sizeof(add), nr_pages);
+	fmt_pages(early, sizeof(early), st->kernel_early_pages);
 	snprintf(d->reason, sizeof(d->reason),
-		 "auto-movable: %s: movable %lu + %lu pages%s %s %u%% of kernel early %lu%s", where,
+		 "auto-movable: %s: movable %lu + %lu pages%s %s %u%% of kernel early %lu pages "
+		 "(Movable %s + %s, kernel %s)%s", where,
 		 st->movable_pages, nr_pages, rest,
 		 d->action == HMD_ACT_ONLINE_MOVABLE ? "within" : "exceeds", pc->ratio,
-		 st->kernel_early_pages, dyn);
+		 st->kernel_early_pages, mov, add, early, dyn);
 }
 
 /* auto_movable_zone_for_pfn() for one block of no group, a static or a dynamic group */

@@ -94,7 +94,7 @@ struct hmd_block_req {
 struct hmd_decision {
 	enum hmd_action action;
 	int zone; /* enum hmd_zone expected, or NONE */
-	char reason[256];
+	char reason[320];
 };
 
 const char *hmd_policy_name(int policy);

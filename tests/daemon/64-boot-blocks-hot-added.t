@@ -77,7 +77,7 @@ fi
 # the default profile's present_early_pages (1 GiB less the firmware's
 # holes), the figure the kernel's auto-movable compares with
 check "its KERNEL_EARLY is the kernel's present_early_pages, 262046" \
-	grep -q "memory${bb[0]}: online_kernel (auto-movable: all nodes: movable 0 + 2097152 pages (this block and the rest of its static group) exceeds 301% of kernel early 262046)" "$TMP/H.hmd"
+	grep -q "memory${bb[0]}: online_kernel (auto-movable: all nodes: movable 0 + 2097152 pages (this block and the rest of its static group) exceeds 301% of kernel early 262046 pages (Movable 0 + 8 GiB, kernel 1023.6 MiB))" "$TMP/H.hmd"
 say="boot memory: 8 online blocks taken as boot memory, 40 left out as hot-added (32 of ACPI memory devices, 8 of virtio-mem devices: never early memory); to name them yourself: boot_blocks = LIST in hotmemd.conf"
 is "$(grep -cF "$say" "$TMP/H.hmd")" 1 "its first start says what it took as boot memory and what it left out"
 is "$(head -1 "$TMP/state.H/boot-blocks")" "$(head -8 "$TMP/H.b0" | tr '\n' ' ' | awk '{print $1 "-" $8}')" \

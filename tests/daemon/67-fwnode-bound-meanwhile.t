@@ -44,7 +44,7 @@ is "$?" 0 "--oneshot exits 0"
 wait_exit "$feeder" 30 >/dev/null 2>&1
 is "$?" 0 "the links were made while hotmemd read the ACPI device's status"
 check "memory64 decided with its DIMM's group of 200 blocks" \
-	grep -q "memory64: online_kernel (auto-movable: all nodes: movable 0 + 6553600 pages (this block and the rest of its static group) exceeds 301% of kernel early 2097152)" "$TMP/err"
+	grep -q "memory64: online_kernel (auto-movable: all nodes: movable 0 + 6553600 pages (this block and the rest of its static group) exceeds 301% of kernel early 2097152 pages (Movable 0 + 25 GiB, kernel 8 GiB))" "$TMP/err"
 is "$(for i in $(seq 64 263); do state "$root" "$i"; done | sort -u)" online_kernel \
 	"the DIMM's 200 blocks online_kernel, as the kernel's auto-movable"
 grep -m3 "memory64:" "$TMP/err" | sed 's/^/# /'

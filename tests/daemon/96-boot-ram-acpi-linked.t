@@ -42,7 +42,7 @@ check "said at warning, with what to do" \
 is "$(for i in $(seq 16 47); do state "$root" "$i"; done | sort -u)" online_movable \
 	"the DIMM's 32 blocks online_movable, as the kernel's auto-movable"
 check "... within 301% of the 524288 boot pages" \
-	grep -q "memory16: online_movable (auto-movable: .*within 301% of kernel early 524288)" "$TMP/err"
+	grep -q "memory16: online_movable (auto-movable: .*within 301% of kernel early 524288 pages (Movable [^)]*, kernel 2 GiB))" "$TMP/err"
 
 # a QEMU machine: memory0 unlinked, the DIMM's linked blocks are hot-added (64-*)
 root=$TMP/root2
