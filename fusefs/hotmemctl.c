@@ -96,7 +96,7 @@ static void usage(FILE *f)
 		"  devices                              list memory devices (--json: hotmem's view: driver,\n"
 		"                                       memory group, plugged size, the guest driver's state)\n"
 		"  query-memory-devices                 the same table (--json: QEMU's reply, type and data)\n"
-		"  query-acpi-ospm-status               the guest's last _OST of each DIMM slot (QEMU's reply)\n"
+		"  query-acpi-ospm-status               the guest's last _OST of each DIMM slot, a table (--json: QEMU's reply)\n"
 		"  vmem-retry [ID]                      fire the guest virtio-mem driver's retry timer now\n"
 		"                                       (hotmem's; it retries a short resize at 50 s..5 min)\n"
 		"  vmem-inject ID plug|unplug ACK|NACK|BUSY|ERROR [count=N]   the device's answer to its\n"
@@ -851,6 +851,77 @@ static void print_devices(json_object *devs)
 }
 
 /*
+ * An _OST source event code as a person reads it (6.12's
+ * include/acpi/actypes.h ACPI_NOTIFY_*, include/linux/acpi.h
+ * ACPI_OST_EC_*): QEMU's reply has the bare number, which said nothing to
+ * a reader (docs43 F6)
+ */
+static const char *ost_source_name(uint64_t source)
+{
+	switch (source) {
+	case 0x0: return "bus check";
+	case 0x1: return "device check (plug)";
+	case 0x3: return "eject request (unplug)";
+	case 0x100: return "OSPM shutdown";
+	case 0x103: return "OSPM eject (the guest's own)";
+	case 0x200: return "OSPM insertion";
+	}
+	return "other";
+}
+
+/*
+ * An _OST status (include/linux/acpi.h ACPI_OST_SC_*): 0-2 are general,
+ * 0x80 up depend on the source: an eject's (0x3, 0x103), an insertion's
+ * (0x200; 6.12's acpi_hotplug_unsupported() gives them to a bus or
+ * device check too)
+ */
+static const char *ost_status_name(uint64_t source, uint64_t status)
+{
+	static const char *const eject[] = { "eject not supported", "device in use",
+					     "device busy", "eject dependency busy",
+					     "eject in progress" };
+	static const char *const insert[] = { "insertion in progress", "driver load failure",
+					      "insertion not supported" };
+	bool ej = source == 0x3 || source == 0x103;
+	bool ins = source == 0x0 || source == 0x1 || source == 0x200;
+
+	if (status == 0)
+		return "success";
+	if (status == 1)
+		return "non-specific failure";
+	if (status == 2)
+		return "unrecognized notify";
+	if (ej && status >= 0x80 && status <= 0x84)
+		return eject[status - 0x80];
+	if (ins && status >= 0x80 && status <= 0x82)
+		return insert[status - 0x80];
+	return "other";
+}
+
+/*
+ * query-acpi-ospm-status without --json: a row a DIMM slot, the guest's
+ * last _OST named as well as numbered ("eject request (unplug), source 3:
+ * device busy, status 0x82"); 0, 0 is QEMU's value before any _OST
+ */
+static void print_ospm(json_object *slots)
+{
+	printf("%-4s %-9s %-12s %s\n", "SLOT", "TYPE", "DEVICE", "LAST _OST (the guest's answer)");
+	for (size_t i = 0; i < json_object_array_length(slots); i++) {
+		json_object *o = json_object_array_get_idx(slots, i);
+		const char *dev = gs(o, "device");
+		uint64_t src = gu(o, "source"), st = gu(o, "status");
+
+		printf("%-4s %-9s %-12s ", gs(o, "slot"), gs(o, "slot-type"), *dev ? dev : "-");
+		if (!src && !st)
+			printf("none yet\n");
+		else
+			printf("%s, source 0x%llx: %s, status 0x%llx\n", ost_source_name(src),
+			       (unsigned long long)src, ost_status_name(src, st),
+			       (unsigned long long)st);
+	}
+}
+
+/*
  * A step as hotmem-trace's table shows it (bpf/event.c hmt_format_table()),
  * from EVENT on: "memory_notify  >  0x130000  32768  -1 -  MEM_GOING_OFFLINE";
  * pfns in hex, the zone by name, an exit's errno by name ("-EBUSY"), the
@@ -1410,6 +1481,8 @@ static void print_return(struct cli *c, json_object *req, json_object *ret)
 		fputs(json_object_get_string(get(ret, "text")), stdout);
 	else if (!strcmp(cmd, "query-memory-devices") || !strcmp(cmd, "devices"))
 		print_devices(ret);
+	else if (!strcmp(cmd, "query-acpi-ospm-status"))
+		print_ospm(ret);
 	else if (!strcmp(cmd, "alloc"))
 		print_alloc(ret);
 	else if (!strcmp(cmd, "free-all")) {
