@@ -2005,18 +2005,19 @@ long hotmem_hugetlb_set_node_task(struct hotmem *hm, int nid, unsigned long coun
 long hotmem_hugetlb_restore_node(struct hotmem *hm, int nid, unsigned long count,
 				 unsigned long optimized);
 /*
- * hotmem_hugetlb_restore_node(), the pages it takes first taken in the
- * zones @zones names (hm_node_info.hugepages_zone, a count each), the
- * highest zone first, as many as each lacks and has room for; the rest
- * as hotmem_hugetlb_restore_node() takes them.  The zones a running
- * pool's pages are in are not the ones a growth of now would pick: an
- * offline's replacement pages came from where there was room then
- * (restore42).  Before that, the pages below ZONE_MOVABLE taken at @pfns
- * (@npfns heads, hotmem_hugetlb_walk()'s; none: 0) where they are free
- * now, as many as @zones has there: the running pool grew before a later
- * add's memmap took its block, which a growth of now would not leave it
- * (restore42b).  -EINVAL as hotmem_hugetlb_restore_node(), or @pfns NULL
- * with @npfns.
+ * hotmem_hugetlb_restore_node(), the pages it takes first taken at @pfns
+ * (@npfns heads, hotmem_hugetlb_walk()'s, in every zone) where they are
+ * free now, unoptimised until all are taken; the rest as
+ * hotmem_hugetlb_restore_node() takes them.  Where a running pool's
+ * pages are is not where a growth of now would put them: an offline's
+ * replacement pages came from where there was room then (restore42),
+ * the pool grew before a later add's memmap took its block (restore42b)
+ * or around the workload's pages (vmremap43).  Without @pfns (a state
+ * file from before them: @npfns 0), the pages are taken first in the
+ * zones @zones names (hm_node_info.hugepages_zone, a count each; NULL:
+ * none), the highest zone first, as many as each lacks and has room
+ * for.  -EINVAL as hotmem_hugetlb_restore_node(), or @pfns NULL with
+ * @npfns.
  */
 long hotmem_hugetlb_restore_node_at(struct hotmem *hm, int nid, unsigned long count,
 				    unsigned long optimized,

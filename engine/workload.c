@@ -736,36 +736,73 @@ static int hugetlb_kernel_zones_used(const unsigned long *zones)
 
 /*
  * A restore's pool pages at the pfns the running pool had (@pfns, @n
- * heads), those of @nid below ZONE_MOVABLE that are free now: taken
- * unoptimised, hugetlb_vmemmap_mix() optimises them after all are
+ * heads, in its order), those of @nid that are free now, every zone's:
+ * taken unoptimised, hugetlb_vmemmap_mix() optimises them after all are
  * taken, so that no new head vmemmap page (GFP_KERNEL, hvo_new_head())
  * splits a block a later one needs.  Where a growth of now would put
  * them is not where they were: the running pool grew before a DIMM's
  * memmap took its block (restore42b: tests/fusefs/409, DMA32's 28th
- * page at 26112 for 25088).  ZONE_MOVABLE is left to the growth: no
- * kernel allocation takes room there.  How many were taken, at most
- * @nr.
+ * page at 26112 for 25088), or around the workload's movable pages,
+ * which a restart does not bring back (vmremap43: tests/fusefs/448,
+ * Movable's free order-9 blocks 0 for 4).  A pfn not free now (the
+ * restore's own kernel allocations took it, or no block holds it any
+ * more) is left to the growth after: a running kernel never moves a
+ * pool page, and its next nr_hugepages write grows where the zonelist
+ * has a free 2 MiB block (alloc_pool_huge_folio()), as that does.  How
+ * many were taken, at most @nr.
  */
+/*
+ * The free 2 MiB block at @pfn carved out of the buddy, whatever its
+ * zone (kmem_take_block() takes the kernel zones' alone): NULL when it is
+ * not online and free whole, or its memmap is one the host left unmapped
+ * (vmemmap_remap_lost(), as kmem_take_block()).
+ */
+static struct page *hugetlb_take_block_at(struct hotmem *hm, unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(hm, pfn), *hp;
+	struct zone *z;
+	unsigned int o;
+
+	if (!page || !IS_ALIGNED(pfn, pageblock_nr_pages) ||
+	    !pfn_to_online_page(hm, pfn + pageblock_nr_pages - 1) ||
+	    vmemmap_remap_lost(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
+		return NULL;
+	z = page_zone(hm, page);
+	if (page_zone(hm, pfn_to_page(hm, pfn + pageblock_nr_pages - 1)) != z)
+		return NULL;
+	pthread_mutex_lock(&z->lock);
+	hp = free_block_holding(hm, pfn);
+	if (!hp || buddy_order_unsafe(hp) < pageblock_order) {
+		pthread_mutex_unlock(&z->lock);
+		return NULL;
+	}
+	o = (unsigned int)buddy_order_unsafe(hp);
+	del_page_from_free_list(z, hp, o);
+	split_free_block_around(hm, z, page_to_pfn(hm, hp), o, pfn, pageblock_order);
+	pthread_mutex_unlock(&z->lock);
+	set_page_count(page, 1);
+	WRITE_ONCE(page->index, 0);
+	WRITE_ONCE(page->mapping, 0);
+	return page;
+}
+
 static unsigned long hugetlb_take_at(struct hotmem *hm, int nid, unsigned long nr,
-				     const uint64_t *pfns, size_t n, unsigned long *zone_left)
+				     const uint64_t *pfns, size_t n)
 {
 	unsigned long taken = 0;
 
 	for (size_t i = 0; i < n && taken < nr; i++) {
 		struct page *page;
-		int zid;
 
-		if (!pfn_valid(hm, pfns[i]) || !pfn_to_online_page(hm, pfns[i]))
+		if (!pfn_valid(hm, pfns[i]) || !pfn_to_online_page(hm, pfns[i]) ||
+		    page_to_nid(pfn_to_page(hm, pfns[i])) != nid)
 			continue;
-		page = pfn_to_page(hm, pfns[i]);
-		zid = page_zonenum(page);
-		if (page_to_nid(page) != nid || zid >= ZONE_MOVABLE || !zone_left[zid] ||
-		    kmem_take_block(hm, pfns[i], pageblock_order))
+		page = hugetlb_take_block_at(hm, pfns[i]);
+		if (!page)
 			continue;
 		count_vm_events(hm, HM_HTLB_BUDDY_PGALLOC, 1);
 		if (hugetlb_pool_take(hm, page, false))
 			break;
-		zone_left[zid]--;
 		taken++;
 	}
 	return taken;
@@ -796,34 +833,23 @@ static unsigned long hugetlb_grow_zone(struct hotmem *hm, int nid, int zid, unsi
 }
 
 /*
- * A restore's growth of @nid into the zones @zones names: first at the
- * running pool's pfns (hugetlb_take_at()), then the highest zone first
- * (the zonelist's order, as the running pool filled them): how many
- * were taken, at most @nr.  A
- * pool in one kernel zone is taken as one growth's (hugetlb_grow()):
- * each page optimised as taken (@hvo_left).  One over two kernel zones
- * had pages replaced by an offline from the zone with room then: none
- * optimised here, as an optimisation's new head vmemmap page
- * (hvo_new_head()) taken between two huge pages took room in the
- * higher zone that the running pool had (restore42: Normal held 47 of
- * its 48, DMA32 3 for 2); hugetlb_vmemmap_mix() optimises them after.
- * With "pfns" (@npfns) none is optimised as taken either.  A heuristic
- * for what the pfns do not place (ZONE_MOVABLE, a block not free now):
- * the file keeps no head vmemmap page's pfn.
+ * A restore of a file without "pfns" (before 2026-12-04): the growth of
+ * @nid into the zones @zones names, the highest zone first (the
+ * zonelist's order, as the running pool filled them): how many were
+ * taken, at most @nr.  A pool in one kernel zone is taken as one
+ * growth's (hugetlb_grow()): each page optimised as taken (@hvo_left).
+ * One over two kernel zones had pages replaced by an offline from the
+ * zone with room then: none optimised here, as an optimisation's new
+ * head vmemmap page (hvo_new_head()) taken between two huge pages took
+ * room in the higher zone that the running pool had (restore42: Normal
+ * held 47 of its 48, DMA32 3 for 2); hugetlb_vmemmap_mix() optimises
+ * them after.  A heuristic the pfns replace (hugetlb_take_at()).
  */
 static unsigned long hugetlb_grow_zones(struct hotmem *hm, int nid, unsigned long nr,
-					const unsigned long *zones, unsigned long *hvo_left,
-					const uint64_t *pfns, size_t npfns)
+					const unsigned long *zones, unsigned long *hvo_left)
 {
-	bool defer = hugetlb_kernel_zones_used(zones) > 1 || npfns;
-	unsigned long taken = 0, left[MAX_NR_ZONES];
-
-	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-		unsigned long now = NODE_DATA(hm, nid)->nr_hugepages_zone[zid];
-
-		left[zid] = zones[zid] > now ? zones[zid] - now : 0;
-	}
-	taken = hugetlb_take_at(hm, nid, nr, pfns, npfns, left);
+	bool defer = hugetlb_kernel_zones_used(zones) > 1;
+	unsigned long taken = 0;
 
 	for (int zid = MAX_NR_ZONES - 1; zid >= 0 && taken < nr; zid--)
 		taken += hugetlb_grow_zone(hm, nid, zid, zones[zid], nr - taken, defer, hvo_left);
@@ -1173,9 +1199,11 @@ static long hugetlb_set_node(struct hotmem *hm, int nid, unsigned long count,
 		now = hugetlb_node_optimized(hm, nid);
 		hvo_left = (unsigned long)optimized > now ? (unsigned long)optimized - now : 0;
 	}
-	/* a restore's @zones: a node's own (hotmem_hugetlb_restore_node_at()) */
-	if (zones && *nr < count)
-		hugetlb_grow_zones(hm, nid, count - *nr, zones, &hvo_left, pfns, npfns);
+	/* a restore's pfns, else its @zones: a node's own (hotmem_hugetlb_restore_node_at()) */
+	if (npfns && *nr < count)
+		hugetlb_take_at(hm, nid, count - *nr, pfns, npfns);
+	else if (zones && *nr < count)
+		hugetlb_grow_zones(hm, nid, count - *nr, zones, &hvo_left);
 	if (*nr < count)
 		hugetlb_grow(hm, hugetlb_nodes_allowed(hm, nid), count - *nr,
 			     optimized < 0 ? NULL : &hvo_left);

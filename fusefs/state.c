@@ -1678,33 +1678,27 @@ static json_object *retired_json(struct hmfs_ctx *ctx)
  * "optimized": how many of them had their vmemmap optimised, which
  * vm.hugetlb_optimize_vmemmap decided as each was taken -- the restore
  * optimises as many whatever the switch says then (an entry without it,
- * from before 2026-12-02: as the command line says).  "zones": how many
- * are in each zone (DMA, DMA32, Normal, Movable, Device), which the
- * restore takes first: an offline's replacement pages (alloc_and_
- * dissolve_hugetlb_folio()) came from the zone that had room then, not
- * the one a growth of now picks (restore42: 32 pages of DMA32 and
- * Normal swapped; an entry without it, from before 2026-12-04: where
- * the growth puts them).  An offline that
+ * from before 2026-12-02: as the command line says).  "pfns": where
+ * each page is (below).  An entry of a file from 2026-12-04 may have
+ * "zones" instead, how many were in each zone (DMA, DMA32, Normal,
+ * Movable, Device), which the restore takes first (restore42: an
+ * offline's replacement pages, alloc_and_dissolve_hugetlb_folio(), came
+ * from the zone that had room then, not the one a growth of now picks);
+ * no longer written: the pfns say it and more (vmremap43).  An entry
+ * without either: where the growth puts them.  An offline that
  * dissolved free huge pages (dissolve_free_hugetlb_folios()) shrank it:
  * the block's record is then a "set" that has it (append_run(),
  * append_device()).
  */
-static json_object *hugetlb_zones_json(const struct hm_node_info *ni)
-{
-	json_object *z = json_object_new_array();
-
-	for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
-		json_object_array_add(z, json_object_new_uint64(ni->hugepages_zone[zid]));
-	return z;
-}
 
 /*
  * "pfns": the pool's head pfns in its order, as [first, count] runs of
  * 2 MiB pages one after another (512 pfns apart), which the restore
- * takes again below ZONE_MOVABLE where free (hotmem_hugetlb_restore_
+ * takes again where free, in every zone (hotmem_hugetlb_restore_
  * node_at()): a growth of now does not find them where the running
- * pool, grown before a DIMM's memmap took its block, had them
- * (restore42b).  An entry without it (before 2026-12-04): "zones".
+ * pool, grown before a DIMM's memmap took its block (restore42b) or
+ * around the workload's pages (vmremap43), had them.  An entry without
+ * it (before 2026-12-04): "zones".
  */
 #define HUGETLB_RUN_STRIDE 512	/* a 2 MiB page's pfns */
 
@@ -1756,7 +1750,6 @@ static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 		json_object_object_add(e, "node", json_object_new_int(nid));
 		json_object_object_add(e, "pages", json_object_new_uint64(ni.hugepages_total));
 		json_object_object_add(e, "optimized", json_object_new_uint64(ni.hugepages_optimized));
-		json_object_object_add(e, "zones", hugetlb_zones_json(&ni));
 		json_object_object_add(e, "pfns", hugetlb_pfns_json(ctx, nid));
 		json_object_array_add(a, e);
 	}
@@ -1814,7 +1807,7 @@ static bool hugetlb_entry_zones(json_object *e, unsigned long want,
 
 /*
  * @e's "pfns" runs as @want head pfns at most into a new array (*@n of
- * them); NULL without it or malformed (then "zones" alone), or out of memory
+ * them); NULL without it or malformed (then "zones"), or out of memory
  */
 static uint64_t *hugetlb_entry_pfns(json_object *e, unsigned long want, size_t *n)
 {
@@ -1843,13 +1836,18 @@ static long hugetlb_restore_node(struct hmfs_ctx *ctx, json_object *e, int nid,
 
 	if (optimized < 0)
 		return hotmem_hugetlb_set_node(ctx->hm, nid, want);
-	if (hugetlb_entry_zones(e, want, zones)) {
-		pfns = hugetlb_entry_pfns(e, want, &n);
+	pfns = hugetlb_entry_pfns(e, want, &n);
+	if (pfns && n) {
 		ret = hotmem_hugetlb_restore_node_at(ctx->hm, nid, want, (unsigned long)optimized,
-						     zones, pfns, pfns ? n : 0);
+						     NULL, pfns, n);
 		free(pfns);
 		return ret;
 	}
+	free(pfns);
+	/* a file of 2026-12-04 before "pfns" (restore42): its zones */
+	if (hugetlb_entry_zones(e, want, zones))
+		return hotmem_hugetlb_restore_node_at(ctx->hm, nid, want, (unsigned long)optimized,
+						      zones, NULL, 0);
 	return hotmem_hugetlb_restore_node(ctx->hm, nid, want, (unsigned long)optimized);
 }
 
@@ -3995,9 +3993,10 @@ static bool devices_same(struct hmfs_ctx *ctx, const struct hmfs_save *sv, json_
 }
 
 /*
- * Two "hugetlb" values alike but for their "zones": an undo grows the
- * pool back to its count and mix where the watermarks of now let it,
- * the zones its own (as before restore42), which is no undo that failed
+ * Two "hugetlb" values alike but for their "pfns" (an old file's
+ * "zones"): an undo grows the pool back to its count and mix where the
+ * watermarks of now let it, the places its own (as before restore42),
+ * which is no undo that failed
  */
 static bool hugetlb_same(json_object *now, json_object *b)
 {
