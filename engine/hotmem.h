@@ -404,7 +404,6 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
  * not (the front ends warn of them: they change nothing here).  Each
  * space-separated into @buf; the length written.
  */
-#define HM_CMDLINE_MAX_ENVS 32
 size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len);
 size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size_t len);
 /* the same of @cmdline alone: the words of one --cmdline among the profile's */
@@ -1733,8 +1732,9 @@ bool hotmem_lowmem_reserve_stale(struct hotmem *hm);
  * The three, the operator's min_free_kbytes and every zone's watermarks
  * and lowmem_reserve[] as they stand, saved (NULL: no memory) and stored
  * back exactly, nothing computed again: a failed write's undo.  @what:
- * HM_WMARK_MARKS (min_free_kbytes, the operator's, watermark_scale_factor
- * and _watermark[] with watermark_boost: what their writes set),
+ * HM_WMARK_MARKS (min_free_kbytes, the operator's, watermark_scale_factor,
+ * percpu_pagelist_high_fraction and _watermark[] with watermark_boost and
+ * the pagesets' limits: what their writes set),
  * HM_WMARK_RESERVES (the
  * ratios and lowmem_reserve[]), or both.
  */

@@ -2428,6 +2428,11 @@ struct hm_wmark_state {
 	unsigned long min_free_kbytes;
 	int user_min_free_kbytes;
 	int watermark_scale_factor;
+	/*
+	 * vm.percpu_pagelist_high_fraction, whose write sets the pagesets'
+	 * limits the marks' part keeps: back with them (an undone write's)
+	 */
+	int percpu_pagelist_high_fraction;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	bool wmarks_boot;
 	/* the last setup's totalreserve_pages (the nodes': node[]) */
@@ -2487,6 +2492,7 @@ struct hm_wmark_state *hotmem_wmark_save(struct hotmem *hm)
 	s->min_free_kbytes = atomic_load(&hm->min_free_kbytes);
 	s->user_min_free_kbytes = hm->user_min_free_kbytes;
 	s->watermark_scale_factor = hm->watermark_scale_factor;
+	s->percpu_pagelist_high_fraction = hm->percpu_pagelist_high_fraction;
 	s->wmarks_boot = hm->wmarks_boot;
 	memcpy(s->lowmem_reserve_ratio, hm->lowmem_reserve_ratio, sizeof(s->lowmem_reserve_ratio));
 	s->totalreserve_pages = atomic_load(&hm->totalreserve_pages);
@@ -2630,6 +2636,7 @@ void hotmem_wmark_restore(struct hotmem *hm, const struct hm_wmark_state *s, uns
 		atomic_store(&hm->min_free_kbytes, s->min_free_kbytes);
 		hm->user_min_free_kbytes = s->user_min_free_kbytes;
 		hm->watermark_scale_factor = s->watermark_scale_factor;
+		hm->percpu_pagelist_high_fraction = s->percpu_pagelist_high_fraction;
 		hm->wmarks_boot = s->wmarks_boot;
 	}
 	if (what & HM_WMARK_RESERVES)

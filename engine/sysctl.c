@@ -52,6 +52,18 @@ static int vm_watermark_scale_factor(struct hotmem *hm, const char *val, size_t 
 	return ret ? ret : hotmem_set_watermark_scale_factor(hm, v);
 }
 
+/*
+ * 6.12 percpu_pagelist_high_fraction_sysctl_handler(): proc_dointvec_minmax()
+ * from SYSCTL_ZERO, then 1..7 refused (the setter's -EINVAL, the old kept)
+ */
+static int vm_percpu_pagelist_high_fraction(struct hotmem *hm, const char *val, size_t len,
+					    size_t *used)
+{
+	int v, ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
+
+	return ret ? ret : hotmem_set_percpu_pagelist_high_fraction(hm, v);
+}
+
 /* lowmem_reserve_ratio_sysctl_handler() ignores the parser's answer: the ratios before a bad one */
 static int vm_lowmem_reserve_ratio(struct hotmem *hm, const char *val, size_t len, size_t *used)
 {
@@ -144,6 +156,7 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
 	[HMU_VM_MIN_FREE_KBYTES] = vm_min_free_kbytes,
 	[HMU_VM_WATERMARK_BOOST_FACTOR] = vm_watermark_boost_factor,
 	[HMU_VM_WATERMARK_SCALE_FACTOR] = vm_watermark_scale_factor,
+	[HMU_VM_PERCPU_PAGELIST_HIGH_FRACTION] = vm_percpu_pagelist_high_fraction,
 	[HMU_VM_LOWMEM_RESERVE_RATIO] = vm_lowmem_reserve_ratio,
 	[HMU_VM_HUGETLB_OPTIMIZE_VMEMMAP] = vm_hugetlb_optimize_vmemmap,
 	[HMU_VM_USER_RESERVE] = vm_user_reserve_kbytes,
@@ -154,7 +167,7 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
  * 6.12's other /proc/sys/vm files (a 6.12.117 guest's, x86-64 Debian
  * config), not served by hotmemfs: a word for one is parsed as its
  * handler parses a write and said as the kernel says it -- nothing is
- * stored, but for percpu_pagelist_high_fraction (VM_PCP_FRACTION).  The
+ * stored.  The
  * handlers, read in 6.12's tables (kernel/sysctl.c vm_table[], those of
  * mm/ and fs/) and checked against a 6.12.117 guest booted with the words
  * (tests/fixtures/sysctl-args; reread35 R6: `swappiness=abc` passed
@@ -165,17 +178,11 @@ static vm_sysctl_write_t *const vm_sysctl_write[HMU_VM_NR_SYSCTLS] = {
  *  VM_JIFFIES: proc_dointvec_jiffies(), |v| at most INT_MAX / HZ (Debian's
  *  HZ 250); VM_ANY: vmstat_refresh() takes any write; VM_COMPACT:
  *  sysctl_compaction_handler(), proc_dointvec() then -EINVAL unless 1;
- *  VM_PCP_FRACTION: percpu_pagelist_high_fraction_sysctl_handler(), 0 or
- *  at least MIN_PERCPU_PAGELIST_HIGH_FRACTION (8) -- the one of them the
- *  engine models (the zones' pagesets' limits: zoneinfo's high_min and
- *  high_max), set here at boot; hotmemfs serves no file of it yet;
- *  VM_ZONELIST_ORDER:
- *  numa_zonelist_order_handler() (__parse_numa_zonelist_order()): 'd',
+ *  VM_ZONELIST_ORDER: numa_zonelist_order_handler() (__parse_numa_zonelist_order()): 'd',
  *  'D', 'n' or 'N' first ("Default", "Node": the sysctl reads "Node"),
  *  else warned and -EINVAL.
  */
-enum vm_parse { VM_INT, VM_ULONG, VM_JIFFIES, VM_ANY, VM_COMPACT, VM_PCP_FRACTION,
-		VM_ZONELIST_ORDER };
+enum vm_parse { VM_INT, VM_ULONG, VM_JIFFIES, VM_ANY, VM_COMPACT, VM_ZONELIST_ORDER };
 
 #define VM_HZ 250	/* Debian's CONFIG_HZ_250 */
 
@@ -219,7 +226,6 @@ static const struct vm_unmodelled {
 	{ "page-cluster", VM_INT, 0, 31 },		/* page_cluster_max */
 	{ "page_lock_unfairness", VM_INT, 0, INT_MAX },
 	{ "panic_on_oom", VM_INT, 0, 2 },
-	{ "percpu_pagelist_high_fraction", VM_PCP_FRACTION, 0, INT_MAX },
 	{ "stat_interval", VM_JIFFIES, 0, 0 },
 	{ "stat_refresh", VM_ANY, 0, 0 },
 	{ "swappiness", VM_INT, 0, 200 },
@@ -230,7 +236,7 @@ static const struct vm_unmodelled {
 
 /*
  * A write of @val to unmodelled vm sysctl @u as its handler takes it: 0
- * or -EINVAL, *@used the bytes taken; nothing stored (but VM_PCP_FRACTION's)
+ * or -EINVAL, *@used the bytes taken; nothing stored
  */
 static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u, const char *val,
 			       size_t len, size_t *used)
@@ -253,9 +259,6 @@ static int vm_unmodelled_write(struct hotmem *hm, const struct vm_unmodelled *u,
 	case VM_COMPACT:
 		ret = hmu_sysctl_get_ints(val, len, &v, 1, INT_MIN, INT_MAX, used);
 		return ret ? ret : v == 1 ? 0 : -EINVAL;
-	case VM_PCP_FRACTION:	/* the engine's: the pagesets' limits (page_alloc.c) */
-		ret = hmu_sysctl_get_ints(val, len, &v, 1, 0, INT_MAX, used);
-		return ret ? ret : hotmem_set_percpu_pagelist_high_fraction(hm, v);
 	case VM_ZONELIST_ORDER:	/* 6.12 takes the old "Node" order's n/N too, and ignores it */
 		if (*val && strchr("dDnN", *val))
 			return 0;
@@ -346,19 +349,13 @@ static long vm_sysctl_find(const char *name)
 	return -1;
 }
 
-static const struct vm_unmodelled *vm_sysctl_unmodelled(const char *name);
-
-/* a sysctl word the engine applies: hotmemfs's files' and percpu_pagelist_high_fraction */
+/* a sysctl word the engine applies: hotmemfs's files' */
 bool sysctl_arg_modelled(const char *param)
 {
-	const struct vm_unmodelled *u;
 	char name[128];
 	bool dir;
 
-	if (!sysctl_path(param, name, sizeof(name), &dir) || dir)
-		return false;
-	u = vm_sysctl_unmodelled(name);
-	return vm_sysctl_find(name) >= 0 || (u && u->parse == VM_PCP_FRACTION);
+	return sysctl_path(param, name, sizeof(name), &dir) && !dir && vm_sysctl_find(name) >= 0;
 }
 
 /* @name ("vm/x") one of 6.12's vm sysctls hotmem does not serve: its entry, else NULL */

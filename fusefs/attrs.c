@@ -972,6 +972,9 @@ int hmfs_show(struct hmfs_ctx *ctx, const struct hmfs_node *n, char *buf, size_t
 	case A_SYSCTL_WATERMARK_SCALE_FACTOR:
 		emit(&o, "%d\n", hotmem_watermark_scale_factor(ctx->hm));
 		break;
+	case A_SYSCTL_PERCPU_PAGELIST_HIGH_FRACTION: /* proc_dointvec_minmax(): "%d\n" */
+		emit(&o, "%d\n", hotmem_percpu_pagelist_high_fraction(ctx->hm));
+		break;
 	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 		show_lowmem_reserve_ratio(ctx, &o);
 		break;
@@ -1864,6 +1867,31 @@ static ssize_t store_watermark_boost_factor(struct hmfs_ctx *ctx, const char *bu
 }
 
 /*
+ * vm.percpu_pagelist_high_fraction (6.12 mm/page_alloc.c
+ * percpu_pagelist_high_fraction_sysctl_handler()): proc_dointvec_minmax()
+ * from SYSCTL_ZERO, what is no number or negative EINVAL; then 1..7
+ * EINVAL with the old value kept (the engine's setter says so: apply()),
+ * the same value nothing, another every populated zone's pagesets'
+ * limits set again.  Under change_lock, as the handler holds
+ * pcp_batch_high_lock, which a looping offline_pages() holds too
+ * (zone_pcp_disable()): the write waits for the offline here as there.
+ * A write past the start changes nothing (the parser ignores it, the
+ * value is the old: "No change?"), hmfs_store_past_start()'s default.
+ */
+static ssize_t store_percpu_pagelist_high_fraction(struct hmfs_ctx *ctx, const char *buf,
+						   size_t count, const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .op = HMFS_CH_PERCPU_PAGELIST_HIGH_FRACTION, .task = task };
+	size_t used;
+	int v, ret = hmu_sysctl_get_ints(buf, count, &v, 1, 0, INT_MAX, &used);
+
+	if (ret)
+		return ret;
+	ch.value = v;
+	return store_change(ctx, &ch, used);
+}
+
+/*
  * vm.hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c: proc_dobool()
  * on vmemmap_optimize_enabled): proc_dointvec()'s one int, any int (so
  * "-1" and "2" too), stored as a bool -- 1 unless 0.  Whether the pool's
@@ -2004,6 +2032,8 @@ ssize_t hmfs_store_task(struct hmfs_ctx *ctx, const struct hmfs_node *n, const c
 		return store_vm_wmark(ctx, HMFS_VM_WATERMARK_SCALE_FACTOR, buf, count, task);
 	case A_SYSCTL_WATERMARK_BOOST_FACTOR:
 		return store_watermark_boost_factor(ctx, buf, count, task);
+	case A_SYSCTL_PERCPU_PAGELIST_HIGH_FRACTION:
+		return store_percpu_pagelist_high_fraction(ctx, buf, count, task);
 	case A_SYSCTL_LOWMEM_RESERVE_RATIO:
 		return store_lowmem_reserve_ratio(ctx, buf, count, task);
 	case A_SYSCTL_HUGETLB_OPTIMIZE_VMEMMAP:

@@ -281,6 +281,11 @@ enum hmfs_attr {
 	 */
 	A_SYSCTL_WATERMARK_BOOST_FACTOR,
 	A_SYSCTL_WATERMARK_SCALE_FACTOR,
+	/*
+	 * proc/sys/vm/percpu_pagelist_high_fraction (the same table's, 0644
+	 * proc_dointvec_minmax() from 0, 1..7 refused): the pagesets' limits
+	 */
+	A_SYSCTL_PERCPU_PAGELIST_HIGH_FRACTION,
 	A_SYSCTL_LOWMEM_RESERVE_RATIO,
 	/*
 	 * proc/sys/vm/hugetlb_optimize_vmemmap (6.12 mm/hugetlb_vmemmap.c,
@@ -1472,6 +1477,11 @@ enum hmfs_change_op {
 	HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP,
 	/* vm.watermark_boost_factor: value, 0..INT_MAX (lock-free: state.c lock_free_params[]) */
 	HMFS_CH_WATERMARK_BOOST_FACTOR,
+	/*
+	 * vm.percpu_pagelist_high_fraction: value, 0 or 8..INT_MAX; under
+	 * change_lock, as the kernel's handler waits for pcp_batch_high_lock
+	 */
+	HMFS_CH_PERCPU_PAGELIST_HIGH_FRACTION,
 };
 
 enum hmfs_vm_wmark { HMFS_VM_MIN_FREE_KBYTES, HMFS_VM_WATERMARK_SCALE_FACTOR, HMFS_VM_LOWMEM_RESERVE_RATIO };

@@ -229,6 +229,8 @@ static int apply(struct hmfs_ctx *ctx, const struct hmfs_change *ch, char *added
 		return 0;
 	case HMFS_CH_WATERMARK_BOOST_FACTOR:
 		return hotmem_set_watermark_boost_factor(ctx->hm, ch->value);
+	case HMFS_CH_PERCPU_PAGELIST_HIGH_FRACTION: /* 1..7: -EINVAL, the old kept */
+		return hotmem_set_percpu_pagelist_high_fraction(ctx->hm, ch->value);
 	}
 	return -EINVAL;
 }
@@ -546,6 +548,7 @@ static const char *op_name(const struct hmfs_change *ch)
 		[HMFS_CH_ANON_COUNT] = "anonymous devices' count (device[N])",
 		[HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP] = "hugetlb_optimize_vmemmap",
 		[HMFS_CH_WATERMARK_BOOST_FACTOR] = "vm.watermark_boost_factor",
+		[HMFS_CH_PERCPU_PAGELIST_HIGH_FRACTION] = "vm.percpu_pagelist_high_fraction",
 	};
 
 	if (op == HMFS_CH_VM_RESERVE)

@@ -225,6 +225,7 @@ struct hmfs_params_c {
 	/* notifier_params[]' scalars: reserve_mem_notifier()'s, and min_free_kbytes */
 	unsigned long user_reserve_kbytes, admin_reserve_kbytes, min_free_kbytes;
 	int user_min_free_kbytes, watermark_scale_factor, watermark_boost_factor;
+	int percpu_pagelist_high_fraction;
 	int ratio[HM_MAX_NR_ZONES];
 	bool hugetlb_optimize_vmemmap;
 	unsigned long hugetlb_overcommit;
@@ -365,6 +366,7 @@ static bool params_capture(struct hmfs_ctx *ctx, struct hmfs_params_c *p)
 	p->user_min_free_kbytes = hotmem_user_min_free_kbytes(ctx->hm);
 	p->watermark_scale_factor = hotmem_watermark_scale_factor(ctx->hm);
 	p->watermark_boost_factor = hotmem_watermark_boost_factor(ctx->hm);
+	p->percpu_pagelist_high_fraction = hotmem_percpu_pagelist_high_fraction(ctx->hm);
 	hotmem_lowmem_reserve_ratio(ctx->hm, p->ratio);
 	p->hugetlb_optimize_vmemmap = hotmem_hugetlb_optimize_vmemmap(ctx->hm);
 	p->hugetlb_overcommit = hotmem_hugetlb_overcommit(ctx->hm);
@@ -397,6 +399,7 @@ static bool params_c_same_but_notifier(const struct hmfs_params_c *a, const stru
 	       a->max_pfn == b->max_pfn && a->user_min_free_kbytes == b->user_min_free_kbytes &&
 	       a->watermark_scale_factor == b->watermark_scale_factor &&
 	       a->watermark_boost_factor == b->watermark_boost_factor &&
+	       a->percpu_pagelist_high_fraction == b->percpu_pagelist_high_fraction &&
 	       !memcmp(a->ratio, b->ratio, sizeof(a->ratio)) &&
 	       a->hugetlb_optimize_vmemmap == b->hugetlb_optimize_vmemmap &&
 	       a->hugetlb_overcommit == b->hugetlb_overcommit && a->anon_count == b->anon_count;
@@ -471,6 +474,12 @@ static json_object *params_render(struct hmfs_ctx *ctx, const struct hmfs_params
 			       json_object_new_int(v->user_min_free_kbytes));
 	json_object_object_add(p, "watermark-scale-factor",
 			       json_object_new_int(v->watermark_scale_factor));
+	/*
+	 * vm.percpu_pagelist_high_fraction, whose write set the "pagesets"
+	 * (a file from before it: the command line's)
+	 */
+	json_object_object_add(p, "percpu-pagelist-high-fraction",
+			       json_object_new_int(v->percpu_pagelist_high_fraction));
 	/*
 	 * the zones' marks and reserves themselves (a file from before them:
 	 * its "boot-watermarks" says whether they were set up since boot,
@@ -3518,6 +3527,7 @@ static const unsigned int change_keys[] = {
 	[HMFS_CH_VM_WMARK] = K(PARAMS),
 	[HMFS_CH_HUGETLB_OPTIMIZE_VMEMMAP] = K(PARAMS),
 	[HMFS_CH_WATERMARK_BOOST_FACTOR] = K(PARAMS),
+	[HMFS_CH_PERCPU_PAGELIST_HIGH_FRACTION] = K(PARAMS),
 };
 #undef POOL
 #undef K
@@ -6203,6 +6213,13 @@ static void restore_watermark_sysctls(struct hmfs_ctx *ctx, json_object *p)
 	if ((v = hmfs_json_get(p, "watermark-scale-factor", json_type_int)) &&
 	    json_object_get_int64(v) != hotmem_watermark_scale_factor(ctx->hm))
 		(void)hotmem_set_watermark_scale_factor(ctx->hm, json_object_get_int64(v));
+	/*
+	 * its setter sets the pagesets' limits again only at a new value;
+	 * the file's own "pagesets" go over them at the restore's end
+	 * (restore_zone_wmarks()); 1..7, refused, keep the machine's
+	 */
+	if ((v = hmfs_json_get(p, "percpu-pagelist-high-fraction", json_type_int)))
+		(void)hotmem_set_percpu_pagelist_high_fraction(ctx->hm, json_object_get_int64(v));
 	hotmem_lowmem_reserve_ratio(ctx->hm, now);
 	if (lowmem_reserve_ratio_of(p, ratio) && memcmp(ratio, now, sizeof(now)))
 		hotmem_set_lowmem_reserve_ratio(ctx->hm, ratio, HM_MAX_NR_ZONES);

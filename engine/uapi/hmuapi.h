@@ -152,6 +152,8 @@ int hmu_sysctl_get_ints(const char *buf, size_t count, int *vals, size_t n, long
 	/* the watermark boost's cap (6.12 boost_watermark()), in that table: proc_dointvec_minmax() */ \
 	X("watermark_boost_factor", WATERMARK_BOOST_FACTOR)                                        \
 	X("watermark_scale_factor", WATERMARK_SCALE_FACTOR)                                        \
+	/* the pagesets' limits (6.12 zone_set_pageset_high_and_batch()), in that table too */     \
+	X("percpu_pagelist_high_fraction", PERCPU_PAGELIST_HIGH_FRACTION)                          \
 	X("lowmem_reserve_ratio", LOWMEM_RESERVE_RATIO)                                            \
 	/* 6.12 mm/hugetlb_vmemmap.c hugetlb_vmemmap_sysctls[]: proc_dobool() */                   \
 	X("hugetlb_optimize_vmemmap", HUGETLB_OPTIMIZE_VMEMMAP)                                    \

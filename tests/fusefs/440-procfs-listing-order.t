@@ -15,7 +15,7 @@ is "$(ls_f "$MNT/proc")" "sys iomem vmstat cmdline meminfo zoneinfo buddyinfo kp
 	"proc/: by name length, then bytes (proc_match())"
 is "$(ls_f "$MNT/proc/sys")" "kernel vm" "proc/sys/: by name (namecmp())"
 is "$(ls_f "$MNT/proc/sys/vm")" \
-	"admin_reserve_kbytes hugetlb_optimize_vmemmap lowmem_reserve_ratio min_free_kbytes nr_hugepages nr_hugepages_mempolicy nr_overcommit_hugepages user_reserve_kbytes watermark_boost_factor watermark_scale_factor" \
+	"admin_reserve_kbytes hugetlb_optimize_vmemmap lowmem_reserve_ratio min_free_kbytes nr_hugepages nr_hugepages_mempolicy nr_overcommit_hugepages percpu_pagelist_high_fraction user_reserve_kbytes watermark_boost_factor watermark_scale_factor" \
 	"proc/sys/vm/: by name (namecmp())"
 # the host's own, where it has these: the same rule
 if [ -d /proc/sys/vm ]; then
