@@ -340,6 +340,13 @@ static void say_boot_count(struct hmd *d, const struct boot_count *c)
 			c->lowest, c->boot, c->acpi, c->vmem);
 		return;
 	}
+	/* a machine with nothing hot-added: no stack of zeros (docs43 F9) */
+	if (!c->acpi && !c->vmem) {
+		hmd_log(d, LOG_NOTICE,
+			"boot memory: %lu online blocks taken as boot memory, none hot-added; to name them yourself: boot_blocks = LIST in hotmemd.conf",
+			c->boot);
+		return;
+	}
 	hmd_log(d, LOG_NOTICE,
 		"boot memory: %lu online blocks taken as boot memory, %lu left out as hot-added (%lu of ACPI memory devices, %lu of virtio-mem devices: never early memory); to name them yourself: boot_blocks = LIST in hotmemd.conf",
 		c->boot, c->acpi + c->vmem, c->acpi, c->vmem);
