@@ -1221,6 +1221,10 @@ struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx)
 	json_object_object_add(o, "splice-size-restores",
 			       json_object_new_uint64(__atomic_load_n(&ctx->splice_restores,
 								      __ATOMIC_RELAXED)));
+	/* requests served by a worker, not the thread that received them (fs.c may_wait()) */
+	json_object_object_add(o, "to-workers",
+			       json_object_new_uint64(__atomic_load_n(&ctx->fuse_to_workers,
+								      __ATOMIC_RELAXED)));
 	json_object_object_add(o, "by-opcode", by);
 	/* /dev/fuse, or --io-uring's ring and how many of them came through it */
 	json_object_object_add(o, "transport",
@@ -1283,6 +1287,8 @@ static bool queue_request(struct hmfs_loop *loop, const struct fuse_buf *fbuf, s
 	*loop->tail = job;
 	loop->tail = &job->next;
 	pthread_mutex_unlock(&loop->lock);
+	/* status: each hand-off is a second wake-up the request pays (tests/fusefs/485) */
+	__atomic_add_fetch(&loop->ctx->fuse_to_workers, 1, __ATOMIC_RELAXED);
 	/*
 	 * After the unlock: a worker woken while we still hold the lock
 	 * blocks on it at once (glibc's condvar retakes the mutex in the

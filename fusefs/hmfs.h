@@ -794,6 +794,7 @@ struct hmfs_ctx {
 	struct hmfs_htab spliced; /* struct hmfs_spliced by inode */
 	unsigned long nr_spliced; /* its records, read without the lock (atomic) */
 	unsigned long splice_restores; /* OPENs that put i_size back (atomic: status) */
+	unsigned long fuse_to_workers; /* requests the loop handed to its workers (atomic: status) */
 
 	/* nodelink.c: the blocks whose node links wait for their hot-add's ADDs */
 	pthread_mutex_t nodelink_lock;
