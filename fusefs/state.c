@@ -7228,9 +7228,12 @@ static int replay_param(json_object *m, json_object *o, bool run)
 		param_put(c, key, val);
 	/*
 	 * a ratio write's record from before totalreserve_pages was kept:
-	 * the restore's end sums it, as for a file from before (restart42)
+	 * the restore's end sums it, as for a file from before (restart42).
+	 * A "run-param" always has "lowmem-reserve" but the totals only
+	 * when they moved: the totals before are kept (review43 F2)
 	 */
-	if (json_object_object_get(o, "lowmem-reserve") && !json_object_object_get(o, "totalreserve-pages"))
+	if (json_object_object_get(o, "lowmem-reserve-ratio") &&
+	    json_object_object_get(o, "lowmem-reserve") && !json_object_object_get(o, "totalreserve-pages"))
 		json_object_object_del(c, "totalreserve-pages");
 	return 0;
 }
