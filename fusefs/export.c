@@ -17,7 +17,8 @@
  * proc/cmdline and sys/kernel/mm/hugepages (the boot parameters and the
  * HugeTLB pool, which memory/ does not show: note29), and
  * proc/sys/vm/hugetlb_optimize_vmemmap (HVO, switched at run time),
- * watermark_scale_factor, lowmem_reserve_ratio and watermark_boost_factor, and
+ * watermark_scale_factor, lowmem_reserve_ratio, watermark_boost_factor and
+ * percpu_pagelist_high_fraction, and
  * sys/firmware/memmap (the firmware's e820 table, which a profile's e820
  * lines give).  And DIR/dmesg, the log's boot reservation lines
  * (hmfs_export_boot_log(), written by hotmemctl from its dmesg request).
@@ -64,6 +65,8 @@ static const char *const trees[] = {
 	"proc/sys/vm/lowmem_reserve_ratio",
 	/* boost_watermark()'s factor (written at run time since kswap39) */
 	"proc/sys/vm/watermark_boost_factor",
+	/* the pagesets' limits' fraction (written at run time since pcpfile43) */
+	"proc/sys/vm/percpu_pagelist_high_fraction",
 	/* the DIMM slots (PNP0C80:xx), as links: hotmem profile --from-sysfs counts them */
 	"sys/bus/acpi/devices",
 	/*

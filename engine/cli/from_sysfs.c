@@ -1985,7 +1985,8 @@ static void print_cmdline(struct found *f, FILE *out, const bool *boot)
 /*
  * The run-time vm sysctls, each as the dump holds it (proc/sys/vm/NAME;
  * hotmemctl export copies watermark_scale_factor, lowmem_reserve_ratio,
- * watermark_boost_factor and sys/kernel/mm/hugepages, a live "/" has them
+ * watermark_boost_factor, percpu_pagelist_high_fraction and
+ * sys/kernel/mm/hugepages, a live "/" has them
  * all) and as a boot of
  * the profile leaves it (fs_vm, by the index here)
  */
@@ -2000,6 +2001,7 @@ static const struct {
 	{ "user_reserve_kbytes", NULL },
 	{ "admin_reserve_kbytes", NULL },
 	{ "watermark_boost_factor", NULL },
+	{ "percpu_pagelist_high_fraction", NULL },
 };
 #define NR_RUN_TIME_VM (sizeof(run_time_vm) / sizeof(run_time_vm[0]))
 
@@ -2007,7 +2009,8 @@ static const struct {
 static void vm_value(const struct fs_vm *vm, size_t i, char *buf, size_t len)
 {
 	const unsigned long ul[] = { vm->overcommit, vm->min_free_kbytes, (unsigned long)vm->wsf, 0,
-				     vm->user_reserve_kbytes, vm->admin_reserve_kbytes, (unsigned long)vm->wbf };
+				     vm->user_reserve_kbytes, vm->admin_reserve_kbytes, (unsigned long)vm->wbf,
+				     (unsigned long)vm->pphf };
 	size_t n = 0;
 
 	if (i != 3) {

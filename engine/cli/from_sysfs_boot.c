@@ -389,6 +389,7 @@ bool fs_boot_vm(const char *text, struct fs_vm *vm, char *err, size_t errlen)
 	vm->min_free_kbytes = hotmem_min_free_kbytes(hm);
 	vm->wsf = hotmem_watermark_scale_factor(hm);
 	vm->wbf = hotmem_watermark_boost_factor(hm);
+	vm->pphf = hotmem_percpu_pagelist_high_fraction(hm);
 	hotmem_lowmem_reserve_ratio(hm, vm->ratio);
 	vm->user_reserve_kbytes = hotmem_user_reserve_kbytes(hm);
 	vm->admin_reserve_kbytes = hotmem_admin_reserve_kbytes(hm);

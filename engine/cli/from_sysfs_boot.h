@@ -46,6 +46,7 @@ struct fs_vm {
 	unsigned long min_free_kbytes;
 	int wsf, ratio[HM_MAX_NR_ZONES];
 	int wbf;			/* watermark_boost_factor */
+	int pphf;			/* percpu_pagelist_high_fraction */
 	unsigned long user_reserve_kbytes, admin_reserve_kbytes;
 };
 
