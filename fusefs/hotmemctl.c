@@ -621,6 +621,28 @@ static void print_machine(json_object *m)
 	       gs(m, "cmdline"));
 }
 
+/*
+ * After an online run whose zone is "none" (valid_zones' word for a block
+ * spanning zones): which zones of its node it spans, from the zones table
+ * -- "none" alone read as "in no zone" to a new user (docs43 F8)
+ */
+static void print_zones_spanned(json_object *zones, uint64_t node, uint64_t pfn, uint64_t pages)
+{
+	const char *sep = "  spans ";
+
+	for (size_t i = 0; i < json_object_array_length(zones); i++) {
+		json_object *z = json_object_array_get_idx(zones, i);
+		uint64_t zs = gu(z, "start_pfn"), ze = zs + gu(z, "spanned");
+
+		if (gu(z, "node") != node || !gu(z, "spanned") || ze <= pfn || zs >= pfn + pages)
+			continue;
+		printf("%s%s", sep, gs(z, "zone"));
+		sep = ", ";
+	}
+	if (strcmp(sep, "  spans "))
+		printf(" (valid_zones: none)");
+}
+
 static void print_status(json_object *r)
 {
 	json_object *m = get(r, "machine"), *zones = get(r, "zones");
@@ -676,6 +698,8 @@ static void print_status(json_object *r)
 		       (unsigned long long)(start + n * bs - 1), s1, gs(b, "state"),
 		       (unsigned long long)gu(b, "node"),
 		       strcmp(gs(b, "state"), "offline") ? gs(b, "zone") : "-", blk);
+		if (!strcmp(gs(b, "zone"), "none") && strcmp(gs(b, "state"), "offline"))
+			print_zones_spanned(zones, gu(b, "node"), start >> 12, (n * bs) >> 12);
 		/* a block holding hwpoisoned pages, a run of its own: offline, it stays so */
 		if (gu(b, "hwpoison"))
 			printf("  hwpoison: %llu page%s%s", (unsigned long long)gu(b, "hwpoison"),
