@@ -1504,6 +1504,16 @@ unsigned long hotmem_memmap_restore_end(struct hotmem *hm);
 unsigned long hotmem_memmap_move_again(struct hotmem *hm, uint64_t section_pfn, uint64_t index,
 				       uint64_t count, uint64_t pfn);
 /*
+ * The page holding the head vmemmap page of the optimised huge page at
+ * @head_pfn: the new page 6.12's vmemmap_remap_free() copied it to (0:
+ * not optimised, or kept on its own page).  _move() puts it on @want
+ * when that page is free (a restart's, after the pool: the running
+ * machine's head page): 0, or -EBUSY (not free), -EINVAL (not an
+ * optimised huge page with a moved head), -ENOMEM (the host refused).
+ */
+unsigned long hotmem_hugetlb_head_page(struct hotmem *hm, uint64_t head_pfn);
+int hotmem_hugetlb_head_page_move(struct hotmem *hm, uint64_t head_pfn, uint64_t want);
+/*
  * /sys/module/virtio_mem/parameters/unplug_online (0644, default Y): off,
  * the virtio-mem drivers unplug offline memory only, and retry when a
  * memory block of theirs goes offline (hm_virtio_mem_info.work_pending).

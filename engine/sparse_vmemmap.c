@@ -2097,3 +2097,54 @@ unsigned long hotmem_memmap_move_again(struct hotmem *hm, uint64_t section_pfn, 
 	unlock_device_hotplug(hm);
 	return failed;
 }
+
+/*
+ * The page holding the head vmemmap page of the optimised huge page at
+ * @head_pfn (vmemmap_remap_free()'s new head page, or the one it kept),
+ * 0 when not optimised or the memmap is not split
+ */
+static unsigned long hvo_head_page(struct hotmem *hm, unsigned long head_pfn)
+{
+	const struct mem_section *ms = __nr_to_section(hm, pfn_to_section_nr(head_pfn));
+	unsigned long pte;
+
+	if (!ms->vmemmap.pte || !vmemmap_is_optimized(hm, head_pfn))
+		return 0;
+	pte = ms->vmemmap.pte[hvo_first_vmemmap_page(head_pfn)];
+	return VMEMMAP_PTE_SRC(pte) == VMEMMAP_BUDDY ? VMEMMAP_PTE_PFN(pte) : 0;
+}
+
+unsigned long hotmem_hugetlb_head_page(struct hotmem *hm, uint64_t head_pfn)
+{
+	unsigned long pfn = 0;
+
+	if (!pfn_valid(hm, (unsigned long)head_pfn))
+		return 0;
+	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
+	pfn = hvo_head_page(hm, (unsigned long)head_pfn);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	return pfn;
+}
+
+int hotmem_hugetlb_head_page_move(struct hotmem *hm, uint64_t head_pfn, uint64_t want)
+{
+	unsigned long section_nr, cur;
+	int ret = -EINVAL;
+
+	if (!pfn_valid(hm, (unsigned long)head_pfn) || !pfn_valid(hm, (unsigned long)want))
+		return -EINVAL;
+	section_nr = pfn_to_section_nr((unsigned long)head_pfn);
+	lock_device_hotplug(hm);
+	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
+	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
+	cur = hvo_head_page(hm, (unsigned long)head_pfn);
+	if (cur == want)
+		ret = 0;
+	else if (cur && !physmem_check_mappings(hm, 4))
+		ret = memmap_page_move_again(hm, section_nr, hvo_first_vmemmap_page(head_pfn), cur,
+					     false, (unsigned long)want);
+	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
+	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
+	unlock_device_hotplug(hm);
+	return ret;
+}

@@ -1745,6 +1745,117 @@ static json_object *hugetlb_pfns_json(struct hmfs_ctx *ctx, int nid)
 	return a;
 }
 
+/*
+ * "heads": where the optimised pages' head vmemmap pages are, [first huge
+ * page pfn, count, first head page pfn] runs (pages 512 pfns apart whose
+ * heads are one after another), in the pool's order: 6.12's
+ * vmemmap_remap_free() copies each to a new GFP_KERNEL page, the buddy's
+ * choice then, and the restore's optimisation takes whatever is free now
+ * (tests/fusefs/455: /proc/buddyinfo's Normal differed by those pages).
+ * restore_hugetlb_heads() moves them there again where free.  An entry
+ * without it (before 2026-12-05): where the restore put them.
+ */
+struct heads_acc {
+	struct hmfs_ctx *ctx;
+	json_object *a;
+};
+
+static int hugetlb_head_add(void *arg, uint64_t pfn)
+{
+	struct heads_acc *h = arg;
+	uint64_t head = hotmem_hugetlb_head_page(h->ctx->hm, pfn);
+	size_t n = json_object_array_length(h->a);
+	json_object *r;
+
+	if (!head)
+		return 0;
+	if (n) {
+		r = json_object_array_get_idx(h->a, n - 1);
+		uint64_t first = json_object_get_uint64(json_object_array_get_idx(r, 0));
+		uint64_t count = json_object_get_uint64(json_object_array_get_idx(r, 1));
+		uint64_t hfirst = json_object_get_uint64(json_object_array_get_idx(r, 2));
+
+		if (pfn == first + count * HUGETLB_RUN_STRIDE && head == hfirst + count)
+			return json_object_array_put_idx(r, 1, json_object_new_uint64(count + 1)) ?
+				       -ENOMEM : 0;
+	}
+	r = json_object_new_array();
+	if (!r || json_object_array_add(r, json_object_new_uint64(pfn)) ||
+	    json_object_array_add(r, json_object_new_uint64(1)) ||
+	    json_object_array_add(r, json_object_new_uint64(head)) || json_object_array_add(h->a, r)) {
+		json_object_put(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static json_object *hugetlb_heads_json(struct hmfs_ctx *ctx, int nid)
+{
+	struct heads_acc h = { ctx, json_object_new_array() };
+
+	if (h.a && hotmem_hugetlb_walk(ctx->hm, nid, hugetlb_head_add, &h)) {
+		json_object_put(h.a);
+		return NULL;
+	}
+	return h.a;
+}
+
+/* one pass over @hugetlb's "heads": how many moved */
+static unsigned long hugetlb_heads_pass(struct hmfs_ctx *ctx, json_object *hugetlb,
+					unsigned long *astray)
+{
+	unsigned long moved = 0;
+
+	*astray = 0;
+	for (size_t i = 0; hugetlb && i < json_object_array_length(hugetlb); i++) {
+		json_object *e = json_object_array_get_idx(hugetlb, i);
+		json_object *runs = hmfs_json_get(e, "heads", json_type_array);
+		uint64_t pages = (uint64_t)u64(e, "pages");
+
+		for (size_t r = 0; runs && r < json_object_array_length(runs); r++) {
+			json_object *run = json_object_array_get_idx(runs, r);
+			uint64_t first, count, head;
+
+			if (!json_object_is_type(run, json_type_array) ||
+			    json_object_array_length(run) != 3)
+				continue;
+			first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0));
+			count = (uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1));
+			head = (uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 2));
+			/* a count is no loop bound: no more heads than the node's pages */
+			for (uint64_t k = 0; k < count && k < pages; k++) {
+				uint64_t pfn = first + k * HUGETLB_RUN_STRIDE;
+
+				if (hotmem_hugetlb_head_page(ctx->hm, pfn) == head + k)
+					continue;
+				if (!hotmem_hugetlb_head_page_move(ctx->hm, pfn, head + k))
+					moved++;
+				else
+					++*astray;
+			}
+		}
+	}
+	return moved;
+}
+
+/*
+ * The optimised pages' head vmemmap pages at their saved pages where free
+ * (after the pool and its optimisation): passes while one moves, as a
+ * move frees the page another head wants.  A head whose page is not free
+ * stays where the restore's optimisation put it: a running kernel never
+ * moves one (vmemmap_remap_free() took whatever page it had).
+ */
+static void restore_hugetlb_heads(struct hmfs_ctx *ctx, json_object *hugetlb)
+{
+	unsigned long astray = 0;
+
+	while (hugetlb_heads_pass(ctx, hugetlb, &astray) && astray)
+		;
+	if (astray)
+		fprintf(stderr, "hotmemfs: state file %s: %lu HugeTLB head vmemmap page%s not back at %s pages (not free, or the host refused)\n",
+			ctx->state_path, astray, astray == 1 ? "" : "s", astray == 1 ? "its" : "their");
+}
+
 static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
@@ -1760,6 +1871,7 @@ static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 		json_object_object_add(e, "pages", json_object_new_uint64(ni.hugepages_total));
 		json_object_object_add(e, "optimized", json_object_new_uint64(ni.hugepages_optimized));
 		json_object_object_add(e, "pfns", hugetlb_pfns_json(ctx, nid));
+		json_object_object_add(e, "heads", hugetlb_heads_json(ctx, nid));
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -8000,6 +8112,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		/* after the pool, whose optimisation gives some up again by itself */
 		restore_boot_memmap_freed(ctx, hmfs_json_get(m, "boot-memmap-freed",
 							     json_type_array));
+		/* its head vmemmap pages where they were, before the memmaps' pages take theirs */
+		restore_hugetlb_heads(ctx, hmfs_json_get(m, "hugetlb", json_type_array));
 		/* and the hot-added memmaps' pages its restores moved, likewise */
 		restore_memmap_moved(ctx, hmfs_json_get(m, "memmap", json_type_array));
 		hmfs_state_restore_params(ctx, hmfs_json_get(m, "params", json_type_object));

@@ -319,6 +319,46 @@ static void test_hugetlb_restore_node_at_movable(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * An optimised huge page's head vmemmap page is on the new page
+ * vmemmap_remap_free() copied it to; a restart's move puts it on the
+ * page the running machine had when that is free (vmremap43: the
+ * state file's "heads"), and refuses a page not free, a huge page not
+ * optimised and a pfn past the machine.  The counts stay: one page in,
+ * one out.
+ */
+static void test_hugetlb_head_page_move(void **state)
+{
+	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+	unsigned long handle, pages, boot_pages;
+	uint64_t huge, head, want;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 1), 1);
+	huge = hm->hugetlb_pool[0].pfn;
+	head = hotmem_hugetlb_head_page(hm, huge);
+	assert_true(head != 0);
+	/* a free page of the kernel's: taken and given back to learn its pfn */
+	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1, &handle), 1);
+	assert_int_equal(hotmem_handle_pfn(hm, handle, &want), 0);
+	assert_int_equal(hotmem_free_page(hm, handle), 0);
+	pages = hvo_vmstat(hm).memmap_pages, boot_pages = hvo_vmstat(hm).memmap_boot_pages;
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, head), 0);
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, 0), -EBUSY);
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, want), 0);
+	assert_int_equal(hotmem_hugetlb_head_page(hm, huge), want);
+	assert_memmap(hm, pages, boot_pages);
+	check(hm);
+	/* its old page is free again: back there */
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, head), 0);
+	assert_int_equal(hotmem_hugetlb_head_page(hm, huge), head);
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge + 512, head), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, UINT64_MAX / 2, head), -EINVAL);
+	assert_int_equal(hotmem_hugetlb_head_page(hm, UINT64_MAX / 2), 0);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* the walk's memmaps, their moved runs copied (valid during the callback only) */
 struct memmap_moved_seen {
 	size_t n, nr_moved;
@@ -3410,6 +3450,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_restore_node_at),
 		cmocka_unit_test(test_memmap_move_again_after_hvo_restore),
 		cmocka_unit_test(test_hugetlb_restore_node_at_movable),
+		cmocka_unit_test(test_hugetlb_head_page_move),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
