@@ -380,6 +380,18 @@ out:
  * the log (the journal), as systemd's own managers dump their state on a
  * signal; a user's `systemctl kill -s USR1 hotmemd` must not stop it.
  */
+/* a node's sums, as counted and as sizes (the decision line's, docs43 F5) */
+static void log_node_status(struct hmd *d, const struct hmd_policy_ctx *pc, int n)
+{
+	char mov[16], early[16];
+
+	hmd_fmt_pages(mov, sizeof(mov), pc->node[n].movable_pages);
+	hmd_fmt_pages(early, sizeof(early), pc->node[n].kernel_early_pages);
+	hmd_log(d, LOG_NOTICE,
+		"status: node%d: movable %lu pages, kernel early %lu pages, ratio %u%% (Movable %s, kernel %s)",
+		n, pc->node[n].movable_pages, pc->node[n].kernel_early_pages, pc->ratio, mov, early);
+}
+
 static void log_status(struct hmd *d)
 {
 	struct hmd_policy_ctx pc = d->pc;
@@ -391,9 +403,7 @@ static void log_status(struct hmd *d)
 		d->ready ? "" : ", coldplug not done");
 	hmd_node_stats(d, &pc);
 	for (n = 0; n < pc.nr_nodes && n < HMD_MAX_NODES; n++)
-		hmd_log(d, LOG_NOTICE,
-			"status: node%d: movable %lu pages, kernel early %lu pages, ratio %u%%", n,
-			pc.node[n].movable_pages, pc.node[n].kernel_early_pages, pc.ratio);
+		log_node_status(d, &pc, n);
 	if (d->alive_src)
 		hmd_log(d, LOG_NOTICE,
 			"status: sysroot watch: %lu ticks asked its server (statfs), %lu did not (a block onlined since the tick before)",

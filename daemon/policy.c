@@ -219,7 +219,7 @@ static void set_movable(struct hmd_decision *d)
  * "1 GiB", "511.5 MiB", "0" -- the counts alone (130942) said nothing to
  * a reader of the decision line (docs43 F5)
  */
-static void fmt_pages(char *buf, size_t n, unsigned long pages)
+void hmd_fmt_pages(char *buf, size_t n, unsigned long pages)
 {
 	double mib = (double)pages / 256;
 	bool gib = mib >= 1024;
@@ -252,9 +252,9 @@ static void explain_ratio(const struct hmd_policy_ctx *pc, int nid, const struct
 			 where, st->kernel_early_pages);
 		return;
 	}
-	fmt_pages(mov, sizeof(mov), st->movable_pages);
-	fmt_pages(add, sizeof(add), nr_pages);
-	fmt_pages(early, sizeof(early), st->kernel_early_pages);
+	hmd_fmt_pages(mov, sizeof(mov), st->movable_pages);
+	hmd_fmt_pages(add, sizeof(add), nr_pages);
+	hmd_fmt_pages(early, sizeof(early), st->kernel_early_pages);
 	snprintf(d->reason, sizeof(d->reason),
 		 "auto-movable: %s: movable %lu + %lu pages%s %s %u%% of kernel early %lu pages "
 		 "(Movable %s + %s, kernel %s)%s", where,

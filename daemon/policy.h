@@ -97,6 +97,8 @@ struct hmd_decision {
 	char reason[320];
 };
 
+/* @pages (4 KiB) as a size a person reads: "1 GiB", "511.5 MiB", "0" */
+void hmd_fmt_pages(char *buf, size_t n, unsigned long pages);
 const char *hmd_policy_name(int policy);
 int hmd_policy_from_str(const char *s);
 const char *hmd_zone_name(int zone);

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SIGUSR1's per-node status says its page counts as sizes too, as the
+# decision line does (167, docs43 F5): "status: node0: movable 65536
+# pages, kernel early 262144 pages, ratio 301%" left a reader to work out
+# 256 MiB and 1 GiB.
+. "$(dirname "$0")/lib.sh"
+need_hotmemd
+
+root=$TMP/root
+log=$TMP/log
+mk_sysroot "$root"
+mk_blocks "$root" 0 7 online Normal # 1 GiB boot memory
+zone_add "$root" 0 Normal 262144
+zone_add "$root" 0 Movable 0
+mk_blocks "$root" 8 9 offline "Normal Movable"
+: >"$log"
+"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
+	--netlink=no --uevent-socket "$TMP/uevent.sock" --log-level info 2>>"$log" &
+pid=$!
+_pids+=("$pid")
+check "hotmemd ready" wait_for 10 grep -q "ready: sysroot" "$log"
+kill -USR1 "$pid"
+check "SIGUSR1: node0's figures, then as sizes" wait_for 10 grep -qF \
+	"status: node0: movable 65536 pages, kernel early 262144 pages, ratio 301% (Movable 256 MiB, kernel 1 GiB)" \
+	"$log"
+kill -TERM "$pid"
+wait_exit "$pid" 10
+is "$?" 0 "SIGTERM: exit 0"
+grep "status: node" "$log" | sed 's/^/# /'
+done_testing
