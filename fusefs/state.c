@@ -68,6 +68,20 @@ static uint32_t machine_crc(json_object *m)
 }
 
 /*
+ * @v, a new value, added to array @a: false, no memory -- @v NULL (its
+ * json_object_new_*() failed) or not added (put here: json-c leaves it
+ * the caller's).  An element never goes in as null (review43 F9: a
+ * whole key then failed its check at the restore and was derived again)
+ */
+static bool array_add_new(json_object *a, json_object *v)
+{
+	if (v && !json_object_array_add(a, v))
+		return true;
+	json_object_put(v);
+	return false;
+}
+
+/*
  * "drivers-autoprobe": each bus's drivers_autoprobe by the bus's name
  * ({"memory": true, "node": false, ...}; a file from before it: all 1,
  * as booted).  A parameter of the running kernel like the others
@@ -79,7 +93,10 @@ static json_object *ratio_json(const int ratio[HM_MAX_NR_ZONES])
 	json_object *a = json_object_new_array();
 
 	for (int i = 0; a && i < HM_MAX_NR_ZONES; i++)
-		json_object_array_add(a, json_object_new_int(ratio[i]));
+		if (!array_add_new(a, json_object_new_int(ratio[i]))) {
+			json_object_put(a);
+			return NULL;
+		}
 	return a;
 }
 
@@ -109,8 +126,10 @@ static json_object *zone_wmarks_json(const struct hm_node_wmarks *n, int nr, boo
 				goto fail;
 			z = json_object_new_array();
 			for (int i = 0; z && i < len; i++)
-				json_object_array_add(z, json_object_new_uint64(v[i]));
+				if (!array_add_new(z, json_object_new_uint64(v[i])))
+					goto fail_z;
 			if (!z || json_object_array_add(node, z)) {
+fail_z:
 				json_object_put(z);
 				goto fail;
 			}
@@ -164,13 +183,16 @@ static json_object *zone_pagesets_json(const struct hm_node_wmarks *n, int nr)
 		json_object *node = json_object_new_array();
 
 		for (int zid = 0; node && zid < HM_MAX_NR_ZONES; zid++) {
+			const long *pcp = n[nid].zone[zid].pcp;
 			json_object *z = json_object_new_array();
 
 			for (int i = 0; z && i < 3; i++)
-				json_object_array_add(z, json_object_new_int64(n[nid].zone[zid].pcp[i]));
-			if (z)
-				json_object_array_add(z, json_object_new_int(n[nid].zone[zid].stat_threshold));
-			if (!z || json_object_array_add(node, z)) {
+				if (!array_add_new(z, json_object_new_int64(pcp[i])))
+					goto fail_z;
+			if (!z ||
+			    !array_add_new(z, json_object_new_int(n[nid].zone[zid].stat_threshold)) ||
+			    json_object_array_add(node, z)) {
+fail_z:
 				json_object_put(z);
 				goto fail;
 			}
@@ -190,10 +212,10 @@ static json_object *totalreserve_json(unsigned long all, const struct hm_node_wm
 {
 	json_object *a = json_object_new_array();
 
-	if (!a || json_object_array_add(a, json_object_new_uint64(all)))
+	if (!a || !array_add_new(a, json_object_new_uint64(all)))
 		goto fail;
 	for (int nid = 0; nid < nr; nid++)
-		if (json_object_array_add(a, json_object_new_uint64(n[nid].totalreserve_pages)))
+		if (!array_add_new(a, json_object_new_uint64(n[nid].totalreserve_pages)))
 			goto fail;
 	return a;
 fail:
@@ -4276,7 +4298,10 @@ static char *record_tail(const char *key, json_object *val, json_object *kmem, s
 	char *tail = NULL;
 	size_t tl;
 
-	if (kv && !json_object_object_add(kv, key, json_object_get(val)))
+	/* a failed add leaves the reference taken ours (json-c): put back (review43 F7) */
+	if (kv && json_object_object_add(kv, key, json_object_get(val)))
+		json_object_put(val);
+	else if (kv)
 		t = json_object_to_json_string_ext(kv, JSON_C_TO_STRING_PLAIN);
 	*kmem_len = m ? strlen(m) : 0;
 	/* {"key":val} less its braces */
@@ -4512,7 +4537,7 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 			   json_object *val)
 {
 	bool was_kept;
-	size_t len;
+	size_t kmem_len, len; /* record_tail()'s, none here; the line's */
 	char *line;
 	int ret;
 
@@ -4520,7 +4545,8 @@ int hmfs_state_append_qemu(struct hmfs_ctx *ctx, struct hmfs_save *sv, const cha
 	sv->kmem_from = ULONG_MAX; /* carries none (rollback(), kmem_log_trim()) */
 	if (!sv->active)
 		return 0;
-	ret = journal_line_locked(ctx, record_tail(key, val, NULL, &len), QEMU_GEN_ANY, &line, &len);
+	ret = journal_line_locked(ctx, record_tail(key, val, NULL, &kmem_len), QEMU_GEN_ANY, &line,
+				  &len);
 	if (ret)
 		return ret;
 	ctx->qemu_gen++; /* before the record: a "devices" read before it is not written after */
