@@ -2056,6 +2056,9 @@ static int memmap_move_again_locked(struct hotmem *hm, unsigned long section_nr,
 
 	if (vm->pmd_src != VMEMMAP_BUDDY && !(vm->pte && vm->split_pfn))
 		return -EINVAL; /* not a memmap of the buddy's block (altmap, basepages) */
+	/* one the host left unmapped has nothing to copy from (vmemmap_move() alike) */
+	if (section_memmap_unmapped(ms))
+		return -ENOMEM;
 	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
 	/* the map, and a hole's map back after a refusal: each may split one in three */
 	ret = physmem_check_mappings(hm, 4);
@@ -2108,10 +2111,12 @@ static unsigned long hvo_head_page(struct hotmem *hm, unsigned long head_pfn)
 	const struct mem_section *ms = __nr_to_section(hm, pfn_to_section_nr(head_pfn));
 	unsigned long pte;
 
-	if (!ms->vmemmap.pte || !vmemmap_is_optimized(hm, head_pfn))
+	/* a memmap the host left unmapped has nothing to copy from: not moved */
+	if (!ms->vmemmap.pte || section_memmap_unmapped(ms) || !vmemmap_is_optimized(hm, head_pfn))
 		return 0;
 	pte = ms->vmemmap.pte[hvo_first_vmemmap_page(head_pfn)];
-	return VMEMMAP_PTE_SRC(pte) == VMEMMAP_BUDDY ? VMEMMAP_PTE_PFN(pte) : 0;
+	return VMEMMAP_PTE_SRC(pte) == VMEMMAP_BUDDY && !(pte & VMEMMAP_PTE_LOST) ?
+		       VMEMMAP_PTE_PFN(pte) : 0;
 }
 
 unsigned long hotmem_hugetlb_head_page(struct hotmem *hm, uint64_t head_pfn)

@@ -324,8 +324,9 @@ static void test_hugetlb_restore_node_at_movable(void **state)
  * vmemmap_remap_free() copied it to; a restart's move puts it on the
  * page the running machine had when that is free (vmremap43: the
  * state file's "heads"), and refuses a page not free, a huge page not
- * optimised and a pfn past the machine.  The counts stay: one page in,
- * one out.
+ * optimised, a pfn past the machine, and a memmap the host left
+ * unmapped (nothing to copy from).  The counts stay: one page in, one
+ * out.
  */
 static void test_hugetlb_head_page_move(void **state)
 {
@@ -355,6 +356,29 @@ static void test_hugetlb_head_page_move(void **state)
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge + 512, head), -EINVAL);
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, UINT64_MAX / 2, head), -EINVAL);
 	assert_int_equal(hotmem_hugetlb_head_page(hm, UINT64_MAX / 2), 0);
+	check(hm);
+	hotmem_destroy(hm);
+
+	/*
+	 * a memmap the host left unmapped (SECTION_MEMMAP_UNMAPPED, the
+	 * flag alone here: a real refusal leaves nothing a copy may read):
+	 * nothing copied from it, nothing moved -- without the check, the
+	 * head moved (0 != -EINVAL)
+	 */
+	hm = hvo_block_online(true);
+	assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+	huge = hm->hugetlb_pool[0].pfn;
+	assert_true(huge >= HVO_DIMM >> 12);
+	head = hotmem_hugetlb_head_page(hm, huge);
+	assert_true(head != 0);
+	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1, &handle), 1);
+	assert_int_equal(hotmem_handle_pfn(hm, handle, &want), 0);
+	assert_int_equal(hotmem_free_page(hm, handle), 0);
+	__nr_to_section(hm, HVO_DIMM >> 27)->section_mem_map |= SECTION_MEMMAP_UNMAPPED;
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, want), -EINVAL);
+	assert_int_equal(hotmem_memmap_move_again(hm, HVO_DIMM >> 12, 0, 1, want), 1);
+	__nr_to_section(hm, HVO_DIMM >> 27)->section_mem_map &= ~SECTION_MEMMAP_UNMAPPED;
+	assert_int_equal(hotmem_hugetlb_head_page(hm, huge), head);
 	check(hm);
 	hotmem_destroy(hm);
 }
