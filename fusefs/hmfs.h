@@ -324,6 +324,8 @@ enum hmfs_dyn {
 
 /* the static tree's size: sn_add() never grows it (tree.c) */
 #define HMFS_MAX_SNODES 256
+/* the static tree's buses (tree.c sn_bus()'s: 4) */
+#define HMFS_MAX_BUSES 8
 
 struct hmfs_snode {
 	const char *name;
@@ -768,6 +770,12 @@ struct hmfs_ctx {
 	int sn_memory, sn_node, sn_busdev, sn_fwmap; /* dynamic parents */
 	int sn_proc_sys; /* proc/sys: hmfs_node_in_proc_sys() (0, the root, until built) */
 	int sn_busnodedev; /* bus/node/devices */
+	/*
+	 * each bus's drivers_autoprobe snode, in the tree's order (sn_bus()):
+	 * a save reads them without walking the whole tree (rfix43)
+	 */
+	int sn_bus_autoprobe[HMFS_MAX_BUSES];
+	int nr_buses;
 	struct hmfs_cpus cpus;
 	int sn_acpi_mhpc, sn_acpi_busdev; /* the slots' parents, or -1 without slots */
 

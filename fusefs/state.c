@@ -232,7 +232,6 @@ fail:
  * built as JSON on both sides they were ~25K of an online's ~400K
  * instructions (params43)
  */
-#define HMFS_PARAMS_BUSES 16 /* tree.c sn_bus()'s: 4 */
 struct hmfs_params_c {
 	int auto_online, online_policy;
 	unsigned int auto_movable_ratio;
@@ -241,8 +240,8 @@ struct hmfs_params_c {
 	int policy_zone;
 	/* "drivers-autoprobe": each bus's drivers_autoprobe snode, its value */
 	int nr_buses;
-	int bus[HMFS_PARAMS_BUSES];
-	bool autoprobe[HMFS_PARAMS_BUSES];
+	int bus[HMFS_MAX_BUSES];
+	bool autoprobe[HMFS_MAX_BUSES];
 	unsigned long max_pfn;
 	/* notifier_params[]' scalars: reserve_mem_notifier()'s, and min_free_kbytes */
 	unsigned long user_reserve_kbytes, admin_reserve_kbytes, min_free_kbytes;
@@ -355,23 +354,22 @@ static bool nodes_same(const struct hmfs_pre_nodes *a, const struct hmfs_pre_nod
 	       nodes_pagesets_same(a, b) && nodes_total_same(a, b);
 }
 
-/* the buses' drivers_autoprobe into @p: false, more buses than it has room for */
-static bool params_capture_buses(struct hmfs_ctx *ctx, struct hmfs_params_c *p)
+/*
+ * the buses' drivers_autoprobe into @p, in the tree's order: tree.c
+ * keeps their snodes (ctx->sn_bus_autoprobe[]); a walk of every snode
+ * (~200) was 0.5-1.2K instructions a capture (rfix43)
+ */
+static void params_capture_buses(struct hmfs_ctx *ctx, struct hmfs_params_c *p)
 {
-	p->nr_buses = 0;
-	for (int i = 0; i < ctx->nr_snodes; i++) {
-		if (ctx->snodes[i].attr != A_BUS_AUTOPROBE)
-			continue;
-		if (p->nr_buses == HMFS_PARAMS_BUSES)
-			return false;
-		p->bus[p->nr_buses] = i;
-		p->autoprobe[p->nr_buses++] = hmfs_bus_autoprobe(ctx, i);
+	p->nr_buses = ctx->nr_buses;
+	for (int i = 0; i < p->nr_buses; i++) {
+		p->bus[i] = ctx->sn_bus_autoprobe[i];
+		p->autoprobe[i] = hmfs_bus_autoprobe(ctx, p->bus[i]);
 	}
-	return true;
 }
 
-/* "params"' values now but the nodes' into @p: false, not all kept (params_capture_buses()) */
-static bool params_capture(struct hmfs_ctx *ctx, struct hmfs_params_c *p)
+/* "params"' values now but the nodes' into @p */
+static void params_capture(struct hmfs_ctx *ctx, struct hmfs_params_c *p)
 {
 	p->auto_online = hotmem_get_auto_online(ctx->hm);
 	p->online_policy = hotmem_get_online_policy(ctx->hm);
@@ -393,7 +391,7 @@ static bool params_capture(struct hmfs_ctx *ctx, struct hmfs_params_c *p)
 	p->hugetlb_optimize_vmemmap = hotmem_hugetlb_optimize_vmemmap(ctx->hm);
 	p->hugetlb_overcommit = hotmem_hugetlb_overcommit(ctx->hm);
 	p->anon_count = hmfs_dev_anon_count(ctx);
-	return params_capture_buses(ctx, p);
+	params_capture_buses(ctx, p);
 }
 
 /* "drivers-autoprobe" of @p: each bus's value by the bus's name ({"memory": true, ...}) */
@@ -537,10 +535,8 @@ static struct hmfs_pre_nodes *pre_capture(struct hmfs_ctx *ctx)
 {
 	struct hmfs_pre_nodes *c = nodes_capture(ctx);
 
-	if (c && !params_capture(ctx, &c->p)) {
-		free(c);
-		return NULL;
-	}
+	if (c)
+		params_capture(ctx, &c->p);
 	return c;
 }
 
@@ -6311,11 +6307,13 @@ static void restore_autoprobe(struct hmfs_ctx *ctx, json_object *o)
 {
 	json_object *v;
 
-	for (int i = 0; i < ctx->nr_snodes; i++)
-		if (ctx->snodes[i].attr == A_BUS_AUTOPROBE &&
-		    (v = hmfs_json_get(o, ctx->snodes[ctx->snodes[i].parent].name,
-				       json_type_boolean)))
-			hmfs_bus_autoprobe_set(ctx, i, json_object_get_boolean(v));
+	for (int i = 0; i < ctx->nr_buses; i++) {
+		const int sn = ctx->sn_bus_autoprobe[i];
+
+		v = hmfs_json_get(o, ctx->snodes[ctx->snodes[sn].parent].name, json_type_boolean);
+		if (v)
+			hmfs_bus_autoprobe_set(ctx, sn, json_object_get_boolean(v));
+	}
 }
 
 /* the file's lowmem-reserve-ratio in @ratio: false when it has none of HM_MAX_NR_ZONES */

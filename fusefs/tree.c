@@ -336,8 +336,15 @@ static int sn_bus(struct hmfs_ctx *ctx, int bus, const char *name)
 	int b = sn_add(ctx, bus, name, DIR_MODE, A_NONE);
 	int devs = sn_add(ctx, b, "devices", DIR_MODE, A_NONE);
 
+	/* as sn_add(): the static tree is the code's, past the table is a bug here */
+	if (ctx->nr_buses >= HMFS_MAX_BUSES) {
+		fprintf(stderr, "hotmemfs: the static tree has more than HMFS_MAX_BUSES (%d) buses (at %s): raise it in hmfs.h\n",
+			HMFS_MAX_BUSES, name);
+		abort();
+	}
 	sn_add(ctx, b, "drivers", DIR_MODE, A_NONE);
-	sn_add(ctx, b, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
+	ctx->sn_bus_autoprobe[ctx->nr_buses++] =
+		sn_add(ctx, b, "drivers_autoprobe", RW, A_BUS_AUTOPROBE);
 	sn_add(ctx, b, "drivers_probe", WO, A_BUS_PROBE);
 	sn_add(ctx, b, "uevent", WO, A_BUS_UEVENT);
 	return devs;
@@ -574,7 +581,7 @@ int hmfs_tree_init(struct hmfs_ctx *ctx)
 	if (kf_cache_init(ctx))
 		goto out_acpi;
 	ctx->sn_acpi_mhpc = ctx->sn_acpi_busdev = -1;
-	ctx->nr_snodes = 0;
+	ctx->nr_snodes = ctx->nr_buses = 0;
 
 	root = sn_add(ctx, -1, "", DIR_MODE, A_NONE);
 	sys = sn_add(ctx, root, "sys", DIR_MODE, A_NONE);
