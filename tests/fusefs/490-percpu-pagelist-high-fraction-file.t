@@ -14,7 +14,8 @@
 # then "No change?").  An acknowledged write is in the state file's
 # "params": the value and zoneinfo's limits after kill -9 and a restart.
 # Before, there was no such file (ENOENT; zones43 modelled the sysctl
-# in the engine, its boot word alone set it): checks 2-31 fail without.
+# in the engine, its boot word alone set it): checks 2, 3, 5-14, 16-19,
+# 21-23, 25, 27 and 29 fail without.
 . "$(dirname "$0")/lib.sh"
 require_env
 
