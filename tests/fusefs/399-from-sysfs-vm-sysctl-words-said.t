@@ -67,7 +67,7 @@ tap_ok $? "... the cut said" || diag "$(grep proc/cmdline "$TMP/x.notes")"
 # a word longer than hotmem's parser takes (511 bytes; the kernel's line
 # holds 2047), quoted blanks in it: left out, said, and the words after
 # it read (they were all lost with it, unsaid)
-rm "$V/min_free_kbytes" "$V/watermark_scale_factor" "$V/lowmem_reserve_ratio"
+rm -f "$V/min_free_kbytes" "$V/watermark_scale_factor" "$V/lowmem_reserve_ratio"
 python3 -c "print('console=ttyS0 dyndbg=\"' + 'x' * 600 + ' +p\" hotmem.kernel_alloc=off memhp_default_state=online')" \
 	>"$D/proc/cmdline"
 "$HM" profile --from-sysfs "$D" -o "$TMP/w.profile" 2>"$TMP/w.notes"; profile_notes "$TMP/w.profile" "$TMP/w.notes"
