@@ -81,6 +81,15 @@ static bool array_add_new(json_object *a, json_object *v)
 	return false;
 }
 
+/* @v, a new value, as @o's @key: as array_add_new(), never null, false no memory */
+static bool object_add_new(json_object *o, const char *key, json_object *v)
+{
+	if (v && !json_object_object_add(o, key, v))
+		return true;
+	json_object_put(v);
+	return false;
+}
+
 /*
  * "drivers-autoprobe": each bus's drivers_autoprobe by the bus's name
  * ({"memory": true, "node": false, ...}; a file from before it: all 1,
@@ -289,17 +298,18 @@ static bool params_add_nodes(json_object *p, const struct hmfs_pre_nodes *c)
 	json_object *pcp = zone_pagesets_json(c->n, c->nr);
 	json_object *total = totalreserve_json(c->total, c->n, c->nr);
 
-	json_object_object_add(p, "watermarks", marks);
-	json_object_object_add(p, "lowmem-reserve", res);
+	bool ok = object_add_new(p, "watermarks", marks);
+
+	ok &= object_add_new(p, "lowmem-reserve", res);
 	/*
 	 * what the last setups derived from them and kept: the pagesets'
 	 * limits and stats thresholds (pcp42), totalreserve_pages (wmark42)
 	 * -- from the managed pages and boost of then, which a restore has
 	 * not (restart42; a file from before them: derived at its end)
 	 */
-	json_object_object_add(p, "pagesets", pcp);
-	json_object_object_add(p, "totalreserve-pages", total);
-	return marks && res && pcp && total;
+	ok &= object_add_new(p, "pagesets", pcp);
+	ok &= object_add_new(p, "totalreserve-pages", total);
+	return ok;
 }
 
 /* "watermarks" of @a and @b alike: what zone_wmarks_json() renders, compared as values */
@@ -400,8 +410,11 @@ static json_object *params_autoprobe_json(struct hmfs_ctx *ctx, const struct hmf
 	json_object *o = json_object_new_object();
 
 	for (int i = 0; o && i < p->nr_buses; i++)
-		json_object_object_add(o, ctx->snodes[ctx->snodes[p->bus[i]].parent].name,
-				       json_object_new_boolean(p->autoprobe[i]));
+		if (!object_add_new(o, ctx->snodes[ctx->snodes[p->bus[i]].parent].name,
+				    json_object_new_boolean(p->autoprobe[i]))) {
+			json_object_put(o);
+			return NULL;
+		}
 	return o;
 }
 
@@ -445,84 +458,84 @@ static json_object *params_render(struct hmfs_ctx *ctx, const struct hmfs_params
 
 	if (!ok)
 		return NULL;
-	json_object_object_add(p, "auto-online",
-			       json_object_new_string(hmu_online_type_name(v->auto_online)));
-	json_object_object_add(p, "online-policy",
-			       json_object_new_string(hotmem_online_policy_name(v->online_policy)));
-	json_object_object_add(p, "auto-movable-ratio",
-			       json_object_new_int64(v->auto_movable_ratio));
-	json_object_object_add(p, "auto-movable-numa-aware",
-			       json_object_new_boolean(v->numa_aware));
-	json_object_object_add(p, "virtio-mem-unplug-online",
-			       json_object_new_boolean(v->unplug_online));
+	ok &= object_add_new(p, "auto-online",
+			     json_object_new_string(hmu_online_type_name(v->auto_online)));
+	ok &= object_add_new(p, "online-policy",
+			     json_object_new_string(hotmem_online_policy_name(v->online_policy)));
+	ok &= object_add_new(p, "auto-movable-ratio",
+			     json_object_new_int64(v->auto_movable_ratio));
+	ok &= object_add_new(p, "auto-movable-numa-aware",
+			     json_object_new_boolean(v->numa_aware));
+	ok &= object_add_new(p, "virtio-mem-unplug-online",
+			     json_object_new_boolean(v->unplug_online));
 	/*
 	 * notifier-error-inject's memory/actions/<ACTION>/error (a file from
 	 * before them: 0, as booted); restored after the blocks, whose
 	 * offlines and onlines it would fail
 	 */
-	json_object_object_add(p, "notifier-error-going-online",
-			       json_object_new_int(v->error_going_online));
-	json_object_object_add(p, "notifier-error-going-offline",
-			       json_object_new_int(v->error_going_offline));
+	ok &= object_add_new(p, "notifier-error-going-online",
+			     json_object_new_int(v->error_going_online));
+	ok &= object_add_new(p, "notifier-error-going-offline",
+			     json_object_new_int(v->error_going_offline));
 	/* only ever raised: the blocks' onlines at a restore may not reach it again */
-	json_object_object_add(p, "policy-zone",
-			       json_object_new_string(hmu_zone_name(v->policy_zone)));
-	json_object_object_add(p, "drivers-autoprobe", params_autoprobe_json(ctx, v));
+	ok &= object_add_new(p, "policy-zone",
+			     json_object_new_string(hmu_zone_name(v->policy_zone)));
+	ok &= object_add_new(p, "drivers-autoprobe", params_autoprobe_json(ctx, v));
 	/*
 	 * x86's max_pfn, where /proc/kpageflags ends: raised by each add
 	 * (a "set", the add's own record), never lowered, so past a device
 	 * removed before a restart, which no restore adds again (a file
 	 * from before it: the end its devices reach)
 	 */
-	json_object_object_add(p, "max-pfn", json_object_new_uint64(v->max_pfn));
+	ok &= object_add_new(p, "max-pfn", json_object_new_uint64(v->max_pfn));
 	/*
 	 * vm.user_reserve_kbytes, vm.admin_reserve_kbytes: an operator's or
 	 * reserve_mem_notifier()'s (a file from before them: the boot's and
 	 * the restore's onlines' values)
 	 */
-	json_object_object_add(p, "user-reserve-kbytes",
-			       json_object_new_uint64(v->user_reserve_kbytes));
-	json_object_object_add(p, "admin-reserve-kbytes",
-			       json_object_new_uint64(v->admin_reserve_kbytes));
+	ok &= object_add_new(p, "user-reserve-kbytes",
+			     json_object_new_uint64(v->user_reserve_kbytes));
+	ok &= object_add_new(p, "admin-reserve-kbytes",
+			     json_object_new_uint64(v->admin_reserve_kbytes));
 	/*
 	 * the watermark sysctls (a file from before them: the boot's and the
 	 * restore's onlines' values): min_free_kbytes and the operator's
 	 * (-1: none), which may differ once an online computed a larger one
 	 */
-	json_object_object_add(p, "min-free-kbytes", json_object_new_uint64(v->min_free_kbytes));
-	json_object_object_add(p, "user-min-free-kbytes",
-			       json_object_new_int(v->user_min_free_kbytes));
-	json_object_object_add(p, "watermark-scale-factor",
-			       json_object_new_int(v->watermark_scale_factor));
+	ok &= object_add_new(p, "min-free-kbytes", json_object_new_uint64(v->min_free_kbytes));
+	ok &= object_add_new(p, "user-min-free-kbytes",
+			     json_object_new_int(v->user_min_free_kbytes));
+	ok &= object_add_new(p, "watermark-scale-factor",
+			     json_object_new_int(v->watermark_scale_factor));
 	/*
 	 * vm.percpu_pagelist_high_fraction, whose write set the "pagesets"
 	 * (a file from before it: the command line's)
 	 */
-	json_object_object_add(p, "percpu-pagelist-high-fraction",
-			       json_object_new_int(v->percpu_pagelist_high_fraction));
+	ok &= object_add_new(p, "percpu-pagelist-high-fraction",
+			     json_object_new_int(v->percpu_pagelist_high_fraction));
 	/*
 	 * the zones' marks and reserves themselves (a file from before them:
 	 * its "boot-watermarks" says whether they were set up since boot,
 	 * restore_watermark_sysctls())
 	 */
 	if (c)
-		ok = params_add_nodes(p, c);
+		ok &= params_add_nodes(p, c);
 	/* vm.watermark_boost_factor (a file from before it: the command line's) */
-	json_object_object_add(p, "watermark-boost-factor",
-			       json_object_new_int(v->watermark_boost_factor));
-	json_object_object_add(p, "lowmem-reserve-ratio", ratio_json(v->ratio));
+	ok &= object_add_new(p, "watermark-boost-factor",
+			     json_object_new_int(v->watermark_boost_factor));
+	ok &= object_add_new(p, "lowmem-reserve-ratio", ratio_json(v->ratio));
 	/* vm.hugetlb_optimize_vmemmap, 0 or 1 (a file from before it: the command line's) */
-	json_object_object_add(p, "hugetlb-optimize-vmemmap",
-			       json_object_new_int(v->hugetlb_optimize_vmemmap));
+	ok &= object_add_new(p, "hugetlb-optimize-vmemmap",
+			     json_object_new_int(v->hugetlb_optimize_vmemmap));
 	/* the 2 MiB hstate's nr_overcommit_hugepages (a file from before it: 0, as booted) */
-	json_object_object_add(p, "hugetlb-overcommit",
-			       json_object_new_uint64(v->hugetlb_overcommit));
+	ok &= object_add_new(p, "hugetlb-overcommit",
+			     json_object_new_uint64(v->hugetlb_overcommit));
 	/*
 	 * the next /machine/peripheral-anon/device[N]: a restart is the same
 	 * run, whose numbers are never given back (a file from before it:
 	 * past the restored devices' numbers, as before)
 	 */
-	json_object_object_add(p, "anon-count", json_object_new_uint64(v->anon_count));
+	ok &= object_add_new(p, "anon-count", json_object_new_uint64(v->anon_count));
 	if (!ok) { /* no memory: no params rather than a machine without its marks */
 		json_object_put(p);
 		return NULL;
