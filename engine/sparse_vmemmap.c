@@ -1732,6 +1732,52 @@ int hotmem_boot_memmap_freed_walk(struct hotmem *hm, hotmem_memmap_run_cb cb, vo
 }
 
 /*
+ * Section @section_nr's memmap made ready for one page's move: no longer
+ * resident whole, its PMD split into PTEs.  The host's map count checked
+ * first: the move's map, and a hole's map back after a refusal, may each
+ * split one mapping in three.
+ */
+static int vmemmap_split_for_move(struct hotmem *hm, struct mem_section *ms,
+				  unsigned long section_nr)
+{
+	int ret;
+
+	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
+	ret = physmem_check_mappings(hm, 4);
+	if (!ret)
+		ret = vmemmap_split_pmd(hm, section_nr);
+	return ret;
+}
+
+/*
+ * Vmemmap page @i of @section_nr, on the page at @cur (a @cur_src page),
+ * moved to the page at @pfn that @claim's allocation took: the struct
+ * pages copied, mapped from there, @cur freed as HVO frees a memmap page.
+ * -ENOMEM: the host refused the mapping -- the memmap stays on @cur (a
+ * hole mapped from there again, else the page said lost) and @pfn's
+ * allocation is undone.  Under the HVO's locks.
+ */
+static int vmemmap_page_remap_to(struct hotmem *hm, unsigned long section_nr, unsigned long i,
+				 unsigned long cur, enum vmemmap_src cur_src, unsigned long pfn,
+				 struct pageblock_claim *claim)
+{
+	memcpy(__va(hm, PFN_PHYS(pfn)), vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
+	if (vmemmap_map_page(hm, section_nr, i, pfn, false)) {
+		if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE) &&
+		    vmemmap_map_page(hm, section_nr, i, cur, false))
+			vmemmap_pte_lost(hm, section_nr, i);
+		vmemmap_alloc_undo(hm, pfn, 0, claim, true);
+		return -ENOMEM;
+	}
+	__nr_to_section(hm, section_nr)->vmemmap.pte[i] = VMEMMAP_PTE(pfn, VMEMMAP_BUDDY);
+	vmemmap_alloc_keep(hm, pfn, claim);
+	account_memmap(hm, 1, VMEMMAP_BUDDY);
+	free_vmemmap_pages(hm, cur, 0, cur_src, MEMMAP_FREE_REMAP_HELD);
+	account_memmap(hm, -1, cur_src);
+	return 0;
+}
+
+/*
  * Vmemmap page @i of boot section @section_nr, still on its boot page,
  * given up again: the struct pages it holds copied to a page of the
  * buddy (alloc_vmemmap_page_list()'s GFP_KERNEL order 0, as the HVO
@@ -1750,11 +1796,7 @@ static int boot_memmap_page_free_again(struct hotmem *hm, unsigned long section_
 	unsigned long old, pfn;
 	int ret;
 
-	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
-	/* the map, and a hole's map back after a refusal: each may split one in three */
-	ret = physmem_check_mappings(hm, 4);
-	if (!ret)
-		ret = vmemmap_split_pmd(hm, section_nr);
+	ret = vmemmap_split_for_move(hm, ms, section_nr);
 	if (ret)
 		return ret;
 	old = vm->pte[i];
@@ -1764,21 +1806,8 @@ static int boot_memmap_page_free_again(struct hotmem *hm, unsigned long section_
 	pfn = vmemmap_alloc_pages(hm, ms->nid, 0, 0, &claim, VMEMMAP_FOR_RESTORE);
 	if (!pfn)
 		return -ENOMEM;
-	memcpy(__va(hm, PFN_PHYS(pfn)), vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
-	if (vmemmap_map_page(hm, section_nr, i, pfn, false)) {
-		/* refused: still on the boot page, or a hole mapped from there again */
-		if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE) &&
-		    vmemmap_map_page(hm, section_nr, i, VMEMMAP_PTE_PFN(old), false))
-			vmemmap_pte_lost(hm, section_nr, i);
-		vmemmap_alloc_undo(hm, pfn, 0, &claim, true);
-		return -ENOMEM;
-	}
-	vm->pte[i] = VMEMMAP_PTE(pfn, VMEMMAP_BUDDY);
-	vmemmap_alloc_keep(hm, pfn, &claim);
-	account_memmap(hm, 1, VMEMMAP_BUDDY);
-	free_vmemmap_pages(hm, VMEMMAP_PTE_PFN(old), 0, VMEMMAP_BOOT, MEMMAP_FREE_REMAP_HELD);
-	account_memmap(hm, -1, VMEMMAP_BOOT);
-	return 0;
+	return vmemmap_page_remap_to(hm, section_nr, i, VMEMMAP_PTE_PFN(old), VMEMMAP_BOOT, pfn,
+				     &claim);
 }
 
 unsigned long hotmem_boot_memmap_free_again(struct hotmem *hm, uint64_t first, uint64_t count)
@@ -2013,6 +2042,7 @@ static int memmap_page_move_again(struct hotmem *hm, unsigned long section_nr, u
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	struct pageblock_claim claim = { .claimed = false };
 	unsigned long pfn;
+	int ret;
 
 	if (!home && kmem_take_block(hm, want, 0))
 		return -EBUSY;
@@ -2028,20 +2058,9 @@ static int memmap_page_move_again(struct hotmem *hm, unsigned long section_nr, u
 		if (!pfn)
 			return -ENOMEM;
 	}
-	memcpy(__va(hm, PFN_PHYS(pfn)), vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
-	if (vmemmap_map_page(hm, section_nr, i, pfn, false)) {
-		/* refused: still on @cur, or a hole mapped from there again */
-		if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE) &&
-		    vmemmap_map_page(hm, section_nr, i, cur, false))
-			vmemmap_pte_lost(hm, section_nr, i);
-		vmemmap_alloc_undo(hm, pfn, 0, &claim, true);
-		return -ENOMEM;
-	}
-	ms->vmemmap.pte[i] = VMEMMAP_PTE(pfn, VMEMMAP_BUDDY);
-	vmemmap_alloc_keep(hm, pfn, &claim);
-	account_memmap(hm, 1, VMEMMAP_BUDDY);
-	free_vmemmap_pages(hm, cur, 0, VMEMMAP_BUDDY, MEMMAP_FREE_REMAP_HELD);
-	account_memmap(hm, -1, VMEMMAP_BUDDY);
+	ret = vmemmap_page_remap_to(hm, section_nr, i, cur, VMEMMAP_BUDDY, pfn, &claim);
+	if (ret)
+		return ret;
 	return pfn == want ? 0 : -EBUSY;
 }
 
@@ -2059,11 +2078,7 @@ static int memmap_move_again_locked(struct hotmem *hm, unsigned long section_nr,
 	/* one the host left unmapped has nothing to copy from (vmemmap_move() alike) */
 	if (section_memmap_unmapped(ms))
 		return -ENOMEM;
-	section_flags_clear(ms, SECTION_MEMMAP_RESIDENT);
-	/* the map, and a hole's map back after a refusal: each may split one in three */
-	ret = physmem_check_mappings(hm, 4);
-	if (!ret)
-		ret = vmemmap_split_pmd(hm, section_nr);
+	ret = vmemmap_split_for_move(hm, ms, section_nr);
 	if (ret)
 		return ret;
 	pte = vm->pte[i];

@@ -1846,6 +1846,24 @@ static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf,
 }
 
 /*
+ * One int of a vm sysctl whose handler is proc_dointvec_minmax() from
+ * SYSCTL_ZERO with no max (what is no number or negative EINVAL), handed
+ * to the change @op as its value: the parse of the two such files.
+ */
+static ssize_t store_int_from_zero(struct hmfs_ctx *ctx, enum hmfs_change_op op, const char *buf,
+				   size_t count, const struct hotmem_task *task)
+{
+	struct hmfs_change ch = { .op = op, .task = task };
+	size_t used;
+	int v, ret = hmu_sysctl_get_ints(buf, count, &v, 1, 0, INT_MAX, &used);
+
+	if (ret)
+		return ret;
+	ch.value = v;
+	return store_change(ctx, &ch, used);
+}
+
+/*
  * vm.watermark_boost_factor (6.12 mm/page_alloc.c page_alloc_sysctl_table:
  * proc_dointvec_minmax() with extra1 SYSCTL_ZERO, no max): one int, 0 or
  * more, EINVAL else (a negative one, what is no number).  The allocator
@@ -1856,14 +1874,7 @@ static ssize_t store_lowmem_reserve_ratio(struct hmfs_ctx *ctx, const char *buf,
 static ssize_t store_watermark_boost_factor(struct hmfs_ctx *ctx, const char *buf, size_t count,
 					    const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_WATERMARK_BOOST_FACTOR, .task = task };
-	size_t used;
-	int v, ret = hmu_sysctl_get_ints(buf, count, &v, 1, 0, INT_MAX, &used);
-
-	if (ret)
-		return ret;
-	ch.value = v;
-	return store_change(ctx, &ch, used);
+	return store_int_from_zero(ctx, HMFS_CH_WATERMARK_BOOST_FACTOR, buf, count, task);
 }
 
 /*
@@ -1881,14 +1892,7 @@ static ssize_t store_watermark_boost_factor(struct hmfs_ctx *ctx, const char *bu
 static ssize_t store_percpu_pagelist_high_fraction(struct hmfs_ctx *ctx, const char *buf,
 						   size_t count, const struct hotmem_task *task)
 {
-	struct hmfs_change ch = { .op = HMFS_CH_PERCPU_PAGELIST_HIGH_FRACTION, .task = task };
-	size_t used;
-	int v, ret = hmu_sysctl_get_ints(buf, count, &v, 1, 0, INT_MAX, &used);
-
-	if (ret)
-		return ret;
-	ch.value = v;
-	return store_change(ctx, &ch, used);
+	return store_int_from_zero(ctx, HMFS_CH_PERCPU_PAGELIST_HIGH_FRACTION, buf, count, task);
 }
 
 /*
