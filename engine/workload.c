@@ -703,20 +703,28 @@ static unsigned long hugetlb_grow(struct hotmem *hm, uint64_t nodes_allowed, uns
 }
 
 /*
- * A restore's page of @nid's zone @zid alone: the zonelist capped there
- * (it falls back to the zones below, whose page goes back), past the
- * marks of now where they refuse (as alloc_pool_huge_folio()'s restore)
+ * A restore's page of @nid's zone @zid alone (a file with "zones" and no
+ * "pfns"): that zone's free lists only, with its marks of now, then past
+ * them where they refuse (as alloc_pool_huge_folio()'s restore).  Not
+ * the zonelist capped at @zid: its fallback to the zones below gave a
+ * page this zone's count does not want, freed again after it counted
+ * htlb_buddy_alloc_success (and maybe stole or woke kswapd there), and
+ * the retry past @zid's marks never ran (review43 F12).  One
+ * alloc_buddy_hugetlb_folio() event each call, as for one node tried;
+ * no numa_hit, as hugetlb_take_at()'s pages: no kernel path takes a
+ * page of one zone alone, a model choice.
  */
 static struct page *hugetlb_alloc_restore_zone(struct hotmem *hm, int nid, int zid)
 {
-	struct page *page = hugetlb_alloc_fresh_zone(hm, nid, zid, false);
+	struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];
+	struct page *page = NULL;
 
-	if (!page)
-		page = hugetlb_alloc_fresh_zone(hm, nid, zid, true);
-	if (page && page_zonenum(page) != zid) {
-		__free_pages(hm, page, pageblock_order);
-		page = NULL;
+	if (zone_managed_pages(z)) {
+		page = alloc_pages_zone(hm, z, pageblock_order, MIGRATE_MOVABLE, false, zid);
+		if (!page)
+			page = alloc_pages_zone(hm, z, pageblock_order, MIGRATE_MOVABLE, true, zid);
 	}
+	count_vm_events(hm, page ? HM_HTLB_BUDDY_PGALLOC : HM_HTLB_BUDDY_PGALLOC_FAIL, 1);
 	return page;
 }
 

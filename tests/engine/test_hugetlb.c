@@ -230,6 +230,39 @@ static void test_hugetlb_restore_node_zones(void **state)
 	hotmem_destroy(hm);
 }
 
+/*
+ * A restore by zones (a file without pfns) whose zone is under its marks
+ * of now takes its page there past them, not in the zone below, and
+ * counts only the pages the pool keeps (review43 F12).  DMA32 is filled
+ * but for one free 2 MiB block, below its min mark; DMA has room.  With
+ * the zonelist capped at DMA32, the first try fell back to DMA, the page
+ * was freed and the growth after put it in DMA: DMA32 0 for 1, and
+ * htlb_buddy_alloc_success 2 for 1.
+ */
+static void test_hugetlb_restore_node_zones_past_the_marks(void **state)
+{
+	const unsigned long zones[HM_MAX_NR_ZONES] = { [HM_ZONE_DMA32] = 1 };
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	struct zone *z = &NODE_DATA(hm, 0)->node_zones[ZONE_DMA32];
+	struct page *block, *p;
+	unsigned long before;
+
+	(void)state;
+	block = alloc_pages_zone(hm, z, pageblock_order, MIGRATE_MOVABLE, true, ZONE_MOVABLE);
+	assert_non_null(block);
+	while ((p = alloc_pages_zone(hm, z, 0, MIGRATE_MOVABLE, true, ZONE_MOVABLE)))
+		set_page_flag(p, PG_movable);
+	__free_pages(hm, block, pageblock_order);
+	assert_true(z->nr_free_pages < zone_min_mark(z, ZONE_DMA32) + pageblock_nr_pages);
+	before = hvo_vmstat(hm).events[HM_HTLB_BUDDY_PGALLOC];
+	assert_int_equal(hotmem_hugetlb_restore_node_at(hm, 0, 1, 0, zones, NULL, 0), 1);
+	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA32), 1);
+	assert_int_equal(node_zone_pages(hm, 0, HM_ZONE_DMA), 0);
+	assert_int_equal(hvo_vmstat(hm).events[HM_HTLB_BUDDY_PGALLOC] - before, 1);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
 /* hotmem_hugetlb_walk()'s pfns into an array (struct pfn_list) */
 struct pfn_list {
 	uint64_t pfn[16];
@@ -3471,6 +3504,7 @@ int main(void)
 		cmocka_unit_test(test_hvo_restore_failure_is_warn_alloc),
 		cmocka_unit_test(test_contig_range_replaces_a_free_huge_page),
 		cmocka_unit_test(test_hugetlb_restore_node_zones),
+		cmocka_unit_test(test_hugetlb_restore_node_zones_past_the_marks),
 		cmocka_unit_test(test_hugetlb_restore_node_at),
 		cmocka_unit_test(test_memmap_move_again_after_hvo_restore),
 		cmocka_unit_test(test_hugetlb_restore_node_at_movable),
