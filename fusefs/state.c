@@ -4146,10 +4146,12 @@ static bool devices_same(struct hmfs_ctx *ctx, const struct hmfs_save *sv, json_
 }
 
 /*
- * Two "hugetlb" values alike but for their "pfns" (an old file's
- * "zones"): an undo grows the pool back to its count and mix where the
+ * Two "hugetlb" values alike in each entry's "node", "pages" and
+ * "optimized" alone: "pfns", "heads" and an old file's "zones" are left
+ * out.  An undo grows the pool back to its count and mix where the
  * watermarks of now let it, the places its own (as before restore42),
- * which is no undo that failed
+ * and its optimisation puts the head vmemmap pages wherever the buddy
+ * has room then: neither is an undo that failed (review43 F6)
  */
 static bool hugetlb_same(json_object *now, json_object *b)
 {
