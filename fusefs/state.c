@@ -1742,6 +1742,22 @@ static json_object *retired_json(struct hmfs_ctx *ctx)
  */
 #define HUGETLB_RUN_STRIDE 512	/* a 2 MiB page's pfns */
 
+/*
+ * Run @r's count (its element 1) made @count: -ENOMEM when the new int
+ * could not be made or put (put here: json-c leaves it the caller's), the
+ * old count kept -- never a null count, which the next pfn read as 0 and
+ * the runs came out wrong (review43 F5)
+ */
+static int hugetlb_run_count_set(json_object *r, uint64_t count)
+{
+	json_object *c = json_object_new_uint64(count);
+
+	if (c && !json_object_array_put_idx(r, 1, c))
+		return 0;
+	json_object_put(c);
+	return -ENOMEM;
+}
+
 static int hugetlb_pfn_add(void *arg, uint64_t pfn)
 {
 	json_object *a = arg, *r;
@@ -1753,12 +1769,11 @@ static int hugetlb_pfn_add(void *arg, uint64_t pfn)
 		uint64_t count = json_object_get_uint64(json_object_array_get_idx(r, 1));
 
 		if (pfn == first + count * HUGETLB_RUN_STRIDE)
-			return json_object_array_put_idx(r, 1, json_object_new_uint64(count + 1)) ?
-				       -ENOMEM : 0;
+			return hugetlb_run_count_set(r, count + 1);
 	}
 	r = json_object_new_array();
-	if (!r || json_object_array_add(r, json_object_new_uint64(pfn)) ||
-	    json_object_array_add(r, json_object_new_uint64(1)) || json_object_array_add(a, r)) {
+	if (!r || !array_add_new(r, json_object_new_uint64(pfn)) ||
+	    !array_add_new(r, json_object_new_uint64(1)) || json_object_array_add(a, r)) {
 		json_object_put(r);
 		return -ENOMEM;
 	}
@@ -1807,13 +1822,12 @@ static int hugetlb_head_add(void *arg, uint64_t pfn)
 		uint64_t hfirst = json_object_get_uint64(json_object_array_get_idx(r, 2));
 
 		if (pfn == first + count * HUGETLB_RUN_STRIDE && head == hfirst + count)
-			return json_object_array_put_idx(r, 1, json_object_new_uint64(count + 1)) ?
-				       -ENOMEM : 0;
+			return hugetlb_run_count_set(r, count + 1);
 	}
 	r = json_object_new_array();
-	if (!r || json_object_array_add(r, json_object_new_uint64(pfn)) ||
-	    json_object_array_add(r, json_object_new_uint64(1)) ||
-	    json_object_array_add(r, json_object_new_uint64(head)) || json_object_array_add(h->a, r)) {
+	if (!r || !array_add_new(r, json_object_new_uint64(pfn)) ||
+	    !array_add_new(r, json_object_new_uint64(1)) ||
+	    !array_add_new(r, json_object_new_uint64(head)) || json_object_array_add(h->a, r)) {
 		json_object_put(r);
 		return -ENOMEM;
 	}
@@ -1887,25 +1901,45 @@ static void restore_hugetlb_heads(struct hmfs_ctx *ctx, json_object *hugetlb)
 			ctx->state_path, astray, astray == 1 ? "" : "s", astray == 1 ? "its" : "their");
 }
 
+/*
+ * @nid's entry, NULL out of memory: a value or run that could not be
+ * made fails the save (ENOMEM, the change undone), never written as
+ * null -- a null "pfns" or count put the pool back where a growth of
+ * now would (review43 F5)
+ */
+static json_object *hugetlb_node_json(struct hmfs_ctx *ctx, int nid,
+				      const struct hm_node_info *ni)
+{
+	json_object *e = json_object_new_object();
+
+	if (!e || !object_add_new(e, "node", json_object_new_int(nid)) ||
+	    !object_add_new(e, "pages", json_object_new_uint64(ni->hugepages_total)) ||
+	    !object_add_new(e, "optimized", json_object_new_uint64(ni->hugepages_optimized)) ||
+	    !object_add_new(e, "pfns", hugetlb_pfns_json(ctx, nid)) ||
+	    !object_add_new(e, "heads", hugetlb_heads_json(ctx, nid)))
+		goto err;
+	return e;
+err:
+	json_object_put(e);
+	return NULL;
+}
+
 static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
 
-	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+	for (int nid = 0; a && nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
 		struct hm_node_info ni;
-		json_object *e;
 
 		if (hotmem_node_info(ctx->hm, nid, &ni) || !ni.hugepages_total)
 			continue;
-		e = json_object_new_object();
-		json_object_object_add(e, "node", json_object_new_int(nid));
-		json_object_object_add(e, "pages", json_object_new_uint64(ni.hugepages_total));
-		json_object_object_add(e, "optimized", json_object_new_uint64(ni.hugepages_optimized));
-		json_object_object_add(e, "pfns", hugetlb_pfns_json(ctx, nid));
-		json_object_object_add(e, "heads", hugetlb_heads_json(ctx, nid));
-		json_object_array_add(a, e);
+		if (!array_add_new(a, hugetlb_node_json(ctx, nid, &ni)))
+			goto err;
 	}
 	return a;
+err:
+	json_object_put(a);
+	return NULL;
 }
 
 /* @nid's entry in a "hugetlb" value: NULL without one (no pages) */
