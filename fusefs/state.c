@@ -4710,6 +4710,8 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 {
 	json_object *o = json_object_new_object();
 	json_object *val = param_json(p, v), *total = NULL;
+	size_t kmem_len; /* record_tail()'s, none here (F8's kind) */
+	bool ok;
 	int ret;
 
 	*res = param_is_ratio(p) ? reserves_for_json(ctx, v->ratio, &total) : NULL;
@@ -4722,13 +4724,20 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 		*res = NULL;
 		return -ENOMEM;
 	}
-	json_object_object_add(o, p->key, val);
+	/* a key not added (its copy's allocation): the record would lack it (rfix43) */
+	ok = object_add_new(o, p->key, val);
 	if (*res) {
-		json_object_object_add(o, "lowmem-reserve", *res);
-		json_object_object_add(o, "totalreserve-pages", total);
-		*res = json_object_get(o); /* both, for reserves_as_recorded() */
+		ok &= object_add_new(o, "lowmem-reserve", *res);
+		ok &= object_add_new(o, "totalreserve-pages", total);
+		/* both, for reserves_as_recorded(); a failed add put *@res */
+		*res = ok ? json_object_get(o) : NULL;
 	}
-	ret = journal_line_locked(ctx, record_tail("param", o, NULL, len), QEMU_GEN_ANY, line, len);
+	if (!ok) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	ret = journal_line_locked(ctx, record_tail("param", o, NULL, &kmem_len), QEMU_GEN_ANY,
+				  line, len);
 	json_object_put(o);
 	if (!ret && ctx->journal_failing) {
 		pthread_mutex_unlock(&ctx->journal_lock);

@@ -12,7 +12,11 @@
 # record again, but a null ratio (N = 1-5) was acknowledged, and the
 # restart after kill -9 refused the journal: "record 2 of 62 is a change
 # that does not fit the machine before it" (review43 F9: without the fix
-# checks 3-6 fail)
+# checks 3-6 fail, as they were numbered then).  So were the record's
+# keys: a key's copy not made, the record went without it, acknowledged
+# (rfix43: without that fix checks 5-8 fail, the records without
+# "lowmem-reserve" and without "lowmem-reserve-ratio", and the restart
+# refuses the journal)
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
@@ -26,33 +30,54 @@ view() { cat "$V/lowmem_reserve_ratio"; zi DMA32 protection; journal_text | md5s
 
 LD_PRELOAD=$TMP/alloc_shim.so mount_fs "hotmemfs mounts qemu-512m with a fresh state file (alloc_shim.so)" \
 	"${MACHINE[@]}" --fresh
-n=0 refused=0 kept=0 bad=
-while [ "$n" -lt 200 ]; do
-	n=$((n + 1))
-	before=$(view)
-	val="256 $((200 + n % 2)) 32 0 0"
-	echo "malloc $n 56" >"$TMP/malloc"
-	out=$(w "$V/lowmem_reserve_ratio" "$val")
-	if [ -e "$TMP/malloc" ]; then # past the write's last: the shim's file untaken
-		rm -f "$TMP/malloc"
-		break
-	fi
-	if [ "$out" = ENOMEM ]; then
-		[ "$(view)" = "$before" ] || bad+=" $n:changed"
-		refused=$((refused + 1))
-	elif [ "$out" = ret=${#val} ]; then
-		journal_text | tail -n 1 | grep -q null && bad+=" $n:null"
-		[ "$(cat "$V/lowmem_reserve_ratio" | tr -s '\t ' ' ')" = "$val" ] || bad+=" $n:value"
-		kept=$((kept + 1))
-	else
-		bad+=" $n:$out"
-	fi
-done
-[ "$n" -gt 30 ] && [ "$n" -lt 200 ]
-tap_ok $? "the write's 56-byte allocations failed in turn: $((n - 1)) of them ($refused refused, $kept done without)"
+# sweep SIZE: the write's SIZE-byte mallocs failed in turn, N = 1, 2, ...
+# (refused, kept, bad, last: the counts, the faults, the last N)
+refused=0 kept=0 bad=
+sweep() {
+	local n=0 before val out
+	while [ "$n" -lt 200 ]; do
+		n=$((n + 1))
+		before=$(view)
+		val="256 $((200 + n % 2)) 32 0 0"
+		echo "malloc $n $1" >"$TMP/malloc"
+		out=$(w "$V/lowmem_reserve_ratio" "$val")
+		if [ -e "$TMP/malloc" ]; then # past the write's last: the shim's file untaken
+			rm -f "$TMP/malloc"
+			break
+		fi
+		if [ "$out" = ENOMEM ]; then
+			[ "$(view)" = "$before" ] || bad+=" $1/$n:changed"
+			refused=$((refused + 1))
+		elif [ "$out" = ret=${#val} ]; then
+			journal_text | tail -n 1 | grep -q null && bad+=" $1/$n:null"
+			journal_text | tail -n 1 | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read().split(" ", 1)[1])["param"]
+sys.exit(sorted(r) != ["lowmem-reserve", "lowmem-reserve-ratio", "totalreserve-pages"])' ||
+				bad+=" $1/$n:keys"
+			[ "$(tr -s '\t ' ' ' <"$V/lowmem_reserve_ratio")" = "$val" ] || bad+=" $1/$n:value"
+			kept=$((kept + 1))
+		else
+			bad+=" $1/$n:$out"
+		fi
+	done
+	last=$((n - 1))
+}
+sweep 56
+[ "$last" -gt 30 ] && [ "$last" -lt 199 ]
+tap_ok $? "the write's 56-byte allocations failed in turn: $last of them ($refused refused, $kept done without)"
 [ "$refused" -ge 32 ]
 tap_ok $? "... at least its 32 elements' (5 ratios, 25 reserves, 2 totals) refuse it"
 is "${bad:- none}" " none" "... each refused with ENOMEM, nothing changed, or done whole (no null)"
+# the record's keys' copies (json-c strdup()s each key it adds):
+# "lowmem-reserve" 15 bytes, "totalreserve-pages" 19, "lowmem-reserve-ratio" 21
+refused=0 kept=0
+for sz in 15 19 21; do
+	sweep $sz
+done
+[ "$refused" -ge 3 ]
+tap_ok $? "the write's 15-, 19- and 21-byte allocations failed in turn: $refused refused, $kept done without"
+is "${bad:- none}" " none" "... each refused with ENOMEM, nothing changed, or done with its three keys"
 w "$V/lowmem_reserve_ratio" "256 256 32 0 0" >/dev/null
 expect=$(snapshot)
 kill9_fs
