@@ -1992,20 +1992,38 @@ static bool hugetlb_entry_zones(json_object *e, unsigned long want,
 }
 
 /*
+ * How many head pfns @a's well-formed runs hold, at most @want: the
+ * array's size, not the file's "pages" alone -- a large "pages" (a
+ * hand-edited file) with a few runs allocated 8 bytes a page, and past
+ * what calloc() gives, lost the pfns it had (review43 F4)
+ */
+static size_t hugetlb_runs_pages(json_object *a, unsigned long want)
+{
+	uint64_t first, end, n = 0;
+
+	for (size_t i = 0; n < want && i < json_object_array_length(a); i++)
+		if (hmfs_json_range(a, i, &first, &end))
+			n += end - first < want - n ? end - first : want - n;
+	return (size_t)n;
+}
+
+/*
  * @e's "pfns" runs as @want head pfns at most into a new array (*@n of
- * them); NULL without it or malformed (then "zones"), or out of memory
+ * them); NULL without it, malformed or empty (then "zones"), or out of
+ * memory
  */
 static uint64_t *hugetlb_entry_pfns(json_object *e, unsigned long want, size_t *n)
 {
 	json_object *a = hmfs_json_get(e, "pfns", json_type_array);
-	uint64_t *pfns = a && want ? calloc(want, sizeof(*pfns)) : NULL;
+	size_t size = a ? hugetlb_runs_pages(a, want) : 0;
+	uint64_t *pfns = size ? calloc(size, sizeof(*pfns)) : NULL;
 	uint64_t first, end;
 
 	*n = 0;
 	for (size_t i = 0; pfns && i < json_object_array_length(a); i++) {
 		if (!hmfs_json_range(a, i, &first, &end))
 			continue;
-		for (uint64_t k = 0; k < end - first && *n < want; k++)
+		for (uint64_t k = 0; k < end - first && *n < size; k++)
 			pfns[(*n)++] = first + k * HUGETLB_RUN_STRIDE;
 	}
 	return pfns;
