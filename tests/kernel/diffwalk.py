@@ -110,6 +110,13 @@ CONFIGS = {
     # walk43: walks the CI does not run, by hand (diffwalk.py --config NAME)
     "auto-movable-ratio": ([], None, "memhp_default_state=online memory_hotplug.online_policy=auto-movable "
                            "memory_hotplug.auto_movable_ratio=50"),
+    "auto-movable-ratio0": ([], None, "memhp_default_state=online memory_hotplug.online_policy=auto-movable "
+                            "memory_hotplug.auto_movable_ratio=0"),
+    "online_kernel-auto-movable": ([], None, "memhp_default_state=online_kernel memory_hotplug.online_policy=auto-movable"),
+    "2node-numa-unaware": (QEMU_2NODE, PROFILE_2NODE,
+                           "memhp_default_state=online memory_hotplug.online_policy=auto-movable "
+                           "memory_hotplug.auto_movable_numa_aware=0 memory_hotplug.auto_movable_ratio=100"),
+    "memmap-movable": ([], None, "memhp_default_state=online_movable memory_hotplug.memmap_on_memory=1"),
     "memmap-force": ([], None, "memhp_default_state=online memory_hotplug.memmap_on_memory=force"),
     "2node-auto-movable": (QEMU_2NODE, PROFILE_2NODE, "memhp_default_state=online memory_hotplug.online_policy=auto-movable"),
     # ZONE_MOVABLE at boot.  Known to differ from boot on (walk43, not
@@ -123,7 +130,7 @@ CONFIGS = {
     "movablecore": ([], None, "memhp_default_state=online movablecore=128M"),
     "kernelcore": ([], None, "memhp_default_state=online_movable kernelcore=256M"),
 }
-NODES = {"movable_node": 2, "2node": 2, "2node-online": 2, "2node-auto-movable": 2}
+NODES = {"movable_node": 2, "2node": 2, "2node-online": 2, "2node-auto-movable": 2, "2node-numa-unaware": 2}
 
 
 # The guest boots with nokaslr: KASLR places its image anew each boot and
