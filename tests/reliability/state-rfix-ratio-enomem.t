@@ -12,7 +12,7 @@
 # record again, but a null ratio (N = 1-5) was acknowledged, and the
 # restart after kill -9 refused the journal: "record 2 of 62 is a change
 # that does not fit the machine before it" (review43 F9: without the fix
-# checks 3-6 fail, as they were numbered then).  So were the record's
+# checks 3, 4, 7 and 8 fail).  So were the record's
 # keys: a key's copy not made, the record went without it, acknowledged
 # (rfix43: without that fix checks 5-8 fail, the records without
 # "lowmem-reserve" and without "lowmem-reserve-ratio", and the restart
