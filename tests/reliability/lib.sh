@@ -223,6 +223,27 @@ require_sync_fail() {
 	need_tool python3 python3
 	export HOTMEM_TEST_SYNC_FAIL=$TMP/fail
 }
+# struct_size VAR NAME...: VAR set to the sum of the byte sizes of the named structs in
+# hotmemfs's debug info (built with -g), for an alloc_shim rule that must
+# hit one allocation by its size: a size written by hand goes stale when a
+# field is added (state-undo-pre-nodes-enomem.t's 584 did at cb768ccb and
+# its checks failed unnoticed as "not ok" -- now the size follows the
+# build).  Skips the test when readelf or the debug info lacks one.
+struct_size() {
+	local var=$1 sum=0 n name
+
+	shift
+	need_tool readelf binutils
+	for name in "$@"; do
+		n=$(readelf --debug-dump=info "$HOTMEM_BUILD/hotmemfs" 2>/dev/null | awk -v want="$name" '
+			/^ *<[0-9]+><[0-9a-f]+>:/ { s = ($0 ~ /DW_TAG_structure_type/); name = ""; next }
+			s && /DW_AT_name/ { name = $NF }
+			s && /DW_AT_byte_size/ && name == want { print $NF; exit }')
+		[[ $n =~ ^[0-9]+$ ]] || skip_all "no size of struct $name in $HOTMEM_BUILD/hotmemfs's debug info (readelf)"
+		sum=$((sum + n))
+	done
+	printf -v "$var" %s "$sum"
+}
 # probe_profile: PROBE_OPTS, hotmemfs's options for qemu-512m with a probe
 # file ($TMP/probe.profile) and no kernel allocations
 # (tests/reliability/state-max-pfn-undo*.t)
