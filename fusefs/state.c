@@ -2107,15 +2107,20 @@ void hmfs_state_restore_hugetlb(struct hmfs_ctx *ctx, json_object *hugetlb, int 
  * node an uninterrupted run's would.  A file without it, from before
  * 2026-11-29: where the restore of the pool leaves it, as before.
  */
+/* NULL out of memory: the save fails (ENOMEM), never a null node written (hugetlb_json()'s kind) */
 static json_object *hugetlb_next_nid_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object();
 	int to_alloc, to_free;
 
 	hotmem_hugetlb_next_nid(ctx->hm, &to_alloc, &to_free);
-	json_object_object_add(o, "alloc", json_object_new_int(to_alloc));
-	json_object_object_add(o, "free", json_object_new_int(to_free));
+	if (!o || !object_add_new(o, "alloc", json_object_new_int(to_alloc)) ||
+	    !object_add_new(o, "free", json_object_new_int(to_free)))
+		goto err;
 	return o;
+err:
+	json_object_put(o);
+	return NULL;
 }
 
 void hmfs_state_restore_hugetlb_next_nid(struct hmfs_ctx *ctx, json_object *next)

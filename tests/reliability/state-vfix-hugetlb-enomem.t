@@ -12,6 +12,8 @@
 # vfix43: with hugetlb_run_count_set() reverted to the unchecked
 # put_idx, check 4 fails: N = 183-185 acknowledged with a run
 # [5120, null], the pages after it in runs of their own or missing).
+# Its "hugetlb-next-nid" likewise: with hugetlb_next_nid_json()'s adds
+# unchecked again, check 4 fails at N = 210, 211 ({"alloc": null, ...}).
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
@@ -39,6 +41,9 @@ for e in h or []:
         n = sum(run[1] for run in e.get(k, []))
         if n != (e["pages"] if k == "pfns" else e["optimized"]):
             bad.append("%s holds %d for %s" % (k, n, e["pages"]))
+n = r.get("set", {}).get("hugetlb-next-nid", {})
+if not isinstance(n, dict) or None in n.values():
+    bad.append("hugetlb-next-nid: %s" % json.dumps(n))
 print(" ".join(bad) or "ok")'
 }
 
