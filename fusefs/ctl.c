@@ -1476,7 +1476,7 @@ static int cmd_query_version(struct hmfs_ctx *ctx, json_object *args, struct cmd
 	(void)ctx;
 	(void)args;
 	r->ret = hmfs_qmp_version();
-	return 0;
+	return r->ret ? 0 : -ENOMEM;
 }
 
 /*

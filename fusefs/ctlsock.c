@@ -801,6 +801,7 @@ static void *conn_main(void *arg)
 	struct conn *c = arg;
 	struct hmfs_ctl_reader r;
 	enum conn_next next = CONN_READ;
+	json_object *greeting;
 	char buf[4096];
 	int ret = 0;
 
@@ -808,7 +809,9 @@ static void *conn_main(void *arg)
 		goto out;
 	if (ctl_stopping(c->ctx))
 		goto stopping;
-	if (conn_reply(c, hmfs_qmp_greeting()))
+	greeting = hmfs_qmp_greeting();
+	/* no memory for it: the connection closed unanswered, as none of its requests ran */
+	if (!greeting || conn_reply(c, greeting))
 		goto out;
 	while (next == CONN_READ) {
 		struct pollfd p[2] = {

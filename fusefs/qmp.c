@@ -32,32 +32,62 @@
 #define QMP_QEMU_MICRO 0
 #define QMP_PACKAGE "hotmem " HMU_VERSION " (hotmemfs's control socket, not QEMU)"
 
-/* QEMU's VersionInfo: the greeting's "version" and query-version's reply (qmp_query_version()) */
+/*
+ * @v, a new value, as @o's @key; false (no memory: @v NULL, or the add's
+ * copy of @key) puts @v -- json-c asserts on a NULL @o, so a caller
+ * checks each object it made before adding to it (dup43)
+ */
+static bool add_new(json_object *o, const char *key, json_object *v)
+{
+	if (o && v && !json_object_object_add(o, key, v))
+		return true;
+	json_object_put(v);
+	return false;
+}
+
+/*
+ * QEMU's VersionInfo: the greeting's "version" and query-version's reply
+ * (qmp_query_version()); NULL, no memory
+ */
 json_object *hmfs_qmp_version(void)
 {
 	json_object *ver = json_object_new_object(), *qemu = json_object_new_object();
-
 	/* QEMU's VersionTriple, major first as query-version's visitor writes it */
-	json_object_object_add(qemu, "major", json_object_new_int(QMP_QEMU_MAJOR));
-	json_object_object_add(qemu, "minor", json_object_new_int(QMP_QEMU_MINOR));
-	json_object_object_add(qemu, "micro", json_object_new_int(QMP_QEMU_MICRO));
-	json_object_object_add(ver, "qemu", qemu);
-	json_object_object_add(ver, "package", json_object_new_string(QMP_PACKAGE));
+	bool ok = add_new(qemu, "major", json_object_new_int(QMP_QEMU_MAJOR)) &&
+		  add_new(qemu, "minor", json_object_new_int(QMP_QEMU_MINOR)) &&
+		  add_new(qemu, "micro", json_object_new_int(QMP_QEMU_MICRO));
+
+	if (!ok)
+		goto fail;
+	ok = add_new(ver, "qemu", qemu);
+	qemu = NULL; /* @ver's, or put */
+	if (!ok || !add_new(ver, "package", json_object_new_string(QMP_PACKAGE)))
+		goto fail;
 	return ver;
+fail:
+	json_object_put(qemu);
+	json_object_put(ver);
+	return NULL;
 }
 
+/* QEMU's greeting; NULL, no memory (the connection then closed, ctlsock.c) */
 json_object *hmfs_qmp_greeting(void)
 {
 	json_object *o = json_object_new_object(), *qmp = json_object_new_object();
-
-	json_object_object_add(qmp, "version", hmfs_qmp_version());
 	/*
 	 * none offered: "oob" (exec-oob) is QEMU's only capability, offered
 	 * on a monitor with its own I/O thread; hotmemfs runs a connection's
 	 * requests in turn, as QEMU's monitor without it does
 	 */
-	json_object_object_add(qmp, "capabilities", json_object_new_array());
-	json_object_object_add(o, "QMP", qmp);
+	bool ok = add_new(qmp, "version", hmfs_qmp_version()) &&
+		  add_new(qmp, "capabilities", json_object_new_array());
+
+	if (!ok)
+		json_object_put(qmp);
+	if (!ok || !add_new(o, "QMP", qmp)) { /* @qmp put either way */
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
 }
 
