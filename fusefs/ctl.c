@@ -2268,14 +2268,29 @@ static void err_cut_whole(char *err)
 		err[i] = '\0';
 }
 
+/* QEMU's error reply; NULL, no memory (json-c asserts on a NULL object added to: dup43) */
 json_object *hmfs_ctl_error(const char *cls, const char *desc)
 {
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
+	json_object *c = json_object_new_string(cls), *d = json_object_new_string(desc);
 
-	json_object_object_add(e, "class", json_object_new_string(cls));
-	json_object_object_add(e, "desc", json_object_new_string(desc));
-	json_object_object_add(o, "error", e);
+	if (!o || !e || !c || !d)
+		goto fail;
+	if (json_object_object_add(e, "class", c))
+		goto fail;
+	c = NULL; /* @e's */
+	if (json_object_object_add(e, "desc", d))
+		goto fail;
+	d = NULL;
+	if (json_object_object_add(o, "error", e))
+		goto fail;
 	return o;
+fail:
+	json_object_put(c);
+	json_object_put(d);
+	json_object_put(e);
+	json_object_put(o);
+	return NULL;
 }
 
 /*

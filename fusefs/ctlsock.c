@@ -683,10 +683,13 @@ bool hmfs_ctl_replies_wait(struct hmfs_ctx *ctx, long ms)
 	return idle;
 }
 
-/* @reply (taken) to @c: its events so far first; 0, else the connection is over */
+/*
+ * @reply (taken) to @c: its events so far first; 0, else the connection
+ * is over -- @reply NULL (no memory for it) too, nothing sent
+ */
 static int conn_reply(struct conn *c, json_object *reply)
 {
-	int ret = c->sub ? sub_drain(c->ctx, c->sub, &c->off) : 0;
+	int ret = !reply ? -ENOMEM : c->sub ? sub_drain(c->ctx, c->sub, &c->off) : 0;
 
 	if (!ret)
 		ret = send_json(c->ctx, c->fd, reply);
@@ -726,7 +729,8 @@ static int conn_request(struct conn *c, json_object *req)
 	 * (review10 D5).  No event line is half sent here: conn_requests()
 	 * drained them before the command, and only this thread sends.
 	 */
-	ret = send_json(c->ctx, c->fd, reply);
+	/* no memory for the reply: the connection over, its client told nothing (not "null") */
+	ret = reply ? send_json(c->ctx, c->fd, reply) : -ENOMEM;
 	json_object_put(reply);
 	conn_busy(c->ctx, -1);
 	return ret;

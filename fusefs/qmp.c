@@ -140,9 +140,12 @@ static json_object *qmp_capabilities(struct hmfs_qmp *s, json_object *args)
 		return hmfs_ctl_error(
 			"CommandNotFound",
 			"Capabilities negotiation is already complete, command ignored");
-	s->command_mode = true;
 	reply = json_object_new_object();
-	json_object_object_add(reply, "return", json_object_new_object());
+	if (!add_new(reply, "return", json_object_new_object())) {
+		json_object_put(reply);
+		return NULL; /* not negotiated: the connection closed (ctlsock.c conn_reply()) */
+	}
+	s->command_mode = true;
 	return reply;
 }
 
@@ -238,7 +241,11 @@ json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_ob
 					 client);
 out:
 	/* QEMU echoes "id" whatever its value, null too; here alone (ctl.c's commands do not) */
-	if (has_id)
-		json_object_object_add(reply, "id", json_object_get(id));
-	return reply;
+	/* a null "id" too (add_new() takes no NULL); a failed add leaves our reference */
+	if (has_id && reply && json_object_object_add(reply, "id", json_object_get(id))) {
+		json_object_put(id);
+		json_object_put(reply);
+		reply = NULL;
+	}
+	return reply; /* NULL: no memory for it (the connection closed) */
 }

@@ -268,6 +268,7 @@ struct parse {
 	const struct hmfs_ctl_reader *r;
 	size_t next; /* the next token */
 	char err[QMP_PARSE_MSG]; /* the first error's words; "" none */
+	bool nomem; /* a value not made: the client dropped, as for its text (parse_request()) */
 };
 
 static const struct hmfs_ctl_tok *peek(const struct parse *p)
@@ -286,6 +287,17 @@ static const struct hmfs_ctl_tok *pop(struct parse *p)
 static const char *tok_text(const struct parse *p, const struct hmfs_ctl_tok *t)
 {
 	return p->r->text + t->at;
+}
+
+/*
+ * No memory for a value: never answered as JSON (QEMU's g_malloc() aborts
+ * instead), never passed on as null -- json-c asserts on a NULL object
+ * added to (dup43); false
+ */
+static bool pnomem(struct parse *p)
+{
+	p->nomem = true;
+	return false;
 }
 
 /* parse_error(): the first error is the answer; its words cut at QEMU's 1023 bytes */
@@ -346,7 +358,7 @@ static bool parse_string(struct parse *p, const char *s, json_object **out)
 	size_t n = 0;
 
 	if (!buf)
-		return perr(p, "out of memory");
+		return pnomem(p);
 	while (*s != quote) {
 		const char *beg = s, *e;
 		long cp;
@@ -379,7 +391,7 @@ static bool parse_string(struct parse *p, const char *s, json_object **out)
 	}
 	*out = json_object_new_string_len(buf, (int)n);
 	free(buf);
-	return true;
+	return *out ? true : pnomem(p);
 bad_utf8:
 	perr(p, "invalid UTF-8 sequence in string");
 out:
@@ -464,7 +476,12 @@ static bool parse_pair(struct parse *p, json_object *o)
 		perr(p, "duplicate key");
 		goto out;
 	}
-	json_object_object_add(o, json_object_get_string(key), val);
+	/* a failed add (its copy of the key) leaves @val ours */
+	if (json_object_object_add(o, json_object_get_string(key), val)) {
+		json_object_put(val);
+		pnomem(p);
+		goto out;
+	}
 	ok = true;
 out:
 	json_object_put(key);
@@ -487,8 +504,10 @@ static bool parse_members(struct parse *p, json_object *o, bool dict)
 	for (;;) {
 		if (dict ? !parse_pair(p, o) : !parse_value(p, &v))
 			return false;
-		if (!dict)
-			json_object_array_add(o, v);
+		if (!dict && json_object_array_add(o, v)) {
+			json_object_put(v);
+			return pnomem(p);
+		}
 		t = pop(p);
 		if (!t)
 			return perr(p, "premature EOI");
@@ -503,7 +522,7 @@ static bool parse_keyword(struct parse *p, const char *s, json_object **out)
 {
 	if (!strcmp(s, "true") || !strcmp(s, "false")) {
 		*out = json_object_new_boolean(s[0] == 't');
-		return true;
+		return *out ? true : pnomem(p);
 	}
 	if (!strcmp(s, "null")) {
 		*out = NULL; /* json-c's null */
@@ -526,7 +545,7 @@ static bool parse_value(struct parse *p, json_object **out)
 	case TOK_LSQUARE:
 		pop(p);
 		*out = t->type == TOK_LCURLY ? json_object_new_object() : json_object_new_array();
-		ok = parse_members(p, *out, t->type == TOK_LCURLY);
+		ok = *out ? parse_members(p, *out, t->type == TOK_LCURLY) : pnomem(p);
 		if (!ok) {
 			json_object_put(*out);
 			*out = NULL;
@@ -539,7 +558,7 @@ static bool parse_value(struct parse *p, json_object **out)
 	case TOK_FLOAT:
 		pop(p);
 		*out = parse_number(t, tok_text(p, t));
-		return true;
+		return *out ? true : pnomem(p);
 	case TOK_KEYWORD:
 		pop(p);
 		return parse_keyword(p, tok_text(p, t), out);
@@ -606,6 +625,10 @@ static void parse_request(struct hmfs_ctl_reader *r)
 	if (parse_value(&p, &req)) {
 		r->req = req;
 		r->out = OUT_REQUEST;
+		return;
+	}
+	if (p.nomem) {
+		say_bad(r, NULL); /* r->nomem: dropped */
 		return;
 	}
 	say_bad(r, asprintf(&desc, "JSON parse error, %s", p.err) < 0 ? NULL : desc);
