@@ -21,8 +21,8 @@
  *     malloc NTH SIZE            malloc(SIZE)
  *   "*" for an argument matches any value.
  *
- * Users: tests/reliability/state-iattr-enomem.t, state-kmem-driver-lost-log.t
- * (calloc), tests/fusefs/248 (realloc).
+ * Users: the tests that load it, `grep -rl alloc_shim tests` (a list here
+ * went stale: ten by 2026-12-04, tests/fusefs/248 the realloc one).
  */
 #include <errno.h>
 #include <fcntl.h>
