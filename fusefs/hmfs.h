@@ -1673,21 +1673,23 @@ enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
 struct json_object *hmfs_json_get(struct json_object *o, const char *key, json_type t);
 /* an eject's device snapshot stands for the list (dev_snap_lock held; dev.c) */
 bool hmfs_dev_snap_stands(struct hmfs_ctx *ctx);
+/* NULL: no memory */
 struct json_object *hmfs_devices_json(struct hmfs_ctx *ctx, enum hmfs_view view);
-/* status's devices, device @ejecting marked so, for the time of its eject (dev_lock held) */
+/* status's devices, device @ejecting marked so, for the time of its eject (dev_lock held); NULL: no memory */
 struct json_object *hmfs_devices_eject_json(struct hmfs_ctx *ctx, const char *ejecting);
 /* query-memory-devices' reply from the device list, dev_lock held (ctl.c) */
 struct json_object *hmfs_memory_devices_json(struct hmfs_ctx *ctx);
 /* the same at once, also while a DIMM's eject runs (dev.c); NULL: no memory */
 struct json_object *hmfs_dev_query_json(struct hmfs_ctx *ctx);
 /* an errno's name, hmfs_errno_name() and hmfs_errno_parse(): ctlargs.h (hotmemctl's too) */
-/* one device, as hmfs_devices_json() has it (dev_lock held) */
+/* one device, as hmfs_devices_json() has it (dev_lock held); NULL: no memory */
 struct json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view);
+/* NULL: no memory */
 struct json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view);
-/* the state file's runs of the blocks [from, end), onto array @a */
-void hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned long end,
+/* the state file's runs of the blocks [from, end), onto array @a; false: no memory, @a short */
+bool hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned long end,
 			     struct json_object *a);
-/* one block's run as the state file has it (a one-block change's record); NULL: no such block */
+/* one block's run as the state file has it (a one-block change's record); NULL: no such block, or no memory */
 struct json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id);
 
 /* events.c */
@@ -1857,7 +1859,8 @@ bool hmfs_dev_model_known(const char *driver);
 int hmfs_dev_boot(struct hmfs_ctx *ctx, char *err, size_t errlen);
 /*
  * The profile's device lines (hotplug, virtio_mem), each with whether a
- * device is at its address now: the state file's "profile-devices"
+ * device is at its address now: the state file's "profile-devices";
+ * NULL: no memory
  */
 struct json_object *hmfs_dev_profile_json(struct hmfs_ctx *ctx);
 /*

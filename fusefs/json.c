@@ -25,6 +25,31 @@ json_object *hmfs_json_get(json_object *o, const char *key, json_type t)
 	return v && json_object_is_type(v, t) ? v : NULL;
 }
 
+/*
+ * @v, a new value, added to array @a: false, no memory -- @v NULL (its
+ * json_object_new_*() failed) or not added (put here: json-c leaves it
+ * the caller's).  The shape of state.c's array_add_new(): an element
+ * never goes in as null, nor does json-c assert on a NULL array (dup43:
+ * hotmemfs aborted in devices_json_locked() at a device_add's 83rd
+ * object)
+ */
+static bool push_new(json_object *a, json_object *v)
+{
+	if (a && v && !json_object_array_add(a, v))
+		return true;
+	json_object_put(v);
+	return false;
+}
+
+/* @v, a new value, as @o's @key: as push_new(), never null, false no memory */
+static bool add_new(json_object *o, const char *key, json_object *v)
+{
+	if (o && v && !json_object_object_add(o, key, v))
+		return true;
+	json_object_put(v);
+	return false;
+}
+
 static json_object *errno_json(int err)
 {
 	char num[HMFS_ERRNO_NAME_LEN];
@@ -43,12 +68,19 @@ static json_object *plugged_json(const struct hmfs_dev *d)
 	json_object *a = json_object_new_array();
 	uint64_t first = 0, count;
 
-	while (d->vm && !hotmem_virtio_mem_next_plugged(d->vm, &first, &count)) {
+	while (a && d->vm && !hotmem_virtio_mem_next_plugged(d->vm, &first, &count)) {
 		json_object *run = json_object_new_array();
 
-		json_object_array_add(run, json_object_new_uint64(first));
-		json_object_array_add(run, json_object_new_uint64(count));
-		json_object_array_add(a, run);
+		/* push_new() puts @run when it cannot add it */
+		if (!push_new(run, json_object_new_uint64(first)) ||
+		    !push_new(run, json_object_new_uint64(count))) {
+			json_object_put(run);
+			run = NULL;
+		}
+		if (!push_new(a, run)) {
+			json_object_put(a);
+			return NULL;
+		}
 		first += count;
 	}
 	return a;
@@ -73,26 +105,31 @@ static long long retry_in_ms(const struct hmfs_dev *d)
  * "BUSY", "count": 1}}, the requests left to answer so (finalF F4: a
  * forgotten one failed every later set-size, status silent)
  */
-static void add_vmem_inject(json_object *o, const struct hm_virtio_mem_info *vi)
+static bool add_vmem_inject(json_object *o, const struct hm_virtio_mem_info *vi)
 {
 	static const char *const req[2] = { "unplug", "plug" };
-	json_object *inj = NULL;
+	json_object *inj = NULL, *a;
 
 	for (int plug = 1; plug >= 0; plug--) {
-		json_object *a;
-
 		if (!vi->inject_count[plug])
 			continue;
 		a = json_object_new_object();
-		json_object_object_add(a, "response",
-				       json_object_new_string(hmfs_vmem_resp_name(vi->inject_resp[plug])));
-		json_object_object_add(a, "count", json_object_new_uint64(vi->inject_count[plug]));
+		if (!add_new(a, "response",
+			     json_object_new_string(hmfs_vmem_resp_name(vi->inject_resp[plug]))) ||
+		    !add_new(a, "count", json_object_new_uint64(vi->inject_count[plug])))
+			goto fail_a;
 		if (!inj)
 			inj = json_object_new_object();
-		json_object_object_add(inj, req[plug], a);
+		if (!add_new(inj, req[plug], a))
+			goto fail;
 	}
-	if (inj)
-		json_object_object_add(o, "vmem-inject", inj);
+	return !inj || add_new(o, "vmem-inject", inj);
+
+fail_a:
+	json_object_put(a);
+fail:
+	json_object_put(inj);
+	return false;
 }
 
 /*
@@ -106,42 +143,45 @@ static const char *guest_probe(const struct hmfs_dev *d)
 	return d->probe_queued ? "queued" : d->probe_stopped ? "stopped" : "refused";
 }
 
-static void add_dev_status(json_object *o, const struct hmfs_dev *d)
+/* false: no memory, @o then incomplete (the caller drops it) */
+static bool add_dev_status(json_object *o, const struct hmfs_dev *d)
 {
-	json_object_object_add(o, "memory-group", json_object_new_int(d->group));
+	bool ok = true;
+
+	ok &= add_new(o, "memory-group", json_object_new_int(d->group));
 	if (d->type == HMFS_PC_DIMM) {
-		json_object_object_add(o, "memmap-on-memory",
+		ok &= add_new(o, "memmap-on-memory",
 				       json_object_new_boolean(d->memmap_on_memory));
 		/* QEMU's DIMM whose ACPI add the guest has not run (hotmem's own) */
 		if (hmfs_dev_unprobed(d))
-			json_object_object_add(o, "guest-probe",
+			ok &= add_new(o, "guest-probe",
 					       json_object_new_string(guest_probe(d)));
-		return;
+		return ok;
 	}
 	struct hm_virtio_mem_info vi = { 0 };
 
 	if (d->vm)
 		hotmem_virtio_mem_info(d->vm, &vi);
 	/* QEMU's `info memory-devices` for a virtio-mem device */
-	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
+	ok &= add_new(o, "block-size", json_object_new_uint64(d->block_size));
 	/* the host's (QEMU's qom-get): a qom-set queued behind a guest's offline included */
-	json_object_object_add(o, "requested-size", json_object_new_uint64(hmfs_dev_host_requested(d)));
+	ok &= add_new(o, "requested-size", json_object_new_uint64(hmfs_dev_host_requested(d)));
 	/* ... which the guest's driver has not seen yet (hotmem's own) */
 	if (d->resize_queued)
-		json_object_object_add(o, "requested-size-queued", json_object_new_boolean(true));
-	json_object_object_add(o, "plugged-size", json_object_new_uint64(vi.plugged_size));
-	json_object_object_add(o, "max-size", json_object_new_uint64(d->size));
-	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
+		ok &= add_new(o, "requested-size-queued", json_object_new_boolean(true));
+	ok &= add_new(o, "plugged-size", json_object_new_uint64(vi.plugged_size));
+	ok &= add_new(o, "max-size", json_object_new_uint64(d->size));
+	ok &= add_new(o, "memaddr", json_object_new_uint64(d->addr));
 	/*
 	 * a device_del pending for it (hotmem's own, dev.c del_queued, del_waiters):
 	 * a QMP one queued behind a guest's offline, or held by the
 	 * hotmemctl device_del(s) waiting, how many
 	 */
 	if (d->del_queued || d->del_waiters)
-		json_object_object_add(o, "device-del", json_object_new_string(
+		ok &= add_new(o, "device-del", json_object_new_string(
 				d->del_queued ? "queued" : "waited"));
 	if (d->del_waiters)
-		json_object_object_add(o, "device-del-waiters", json_object_new_int(d->del_waiters));
+		ok &= add_new(o, "device-del-waiters", json_object_new_int(d->del_waiters));
 	/*
 	 * QEMU's device the guest's driver has not probed (hotmem's own):
 	 * queued behind a guest's offline, refused by the guest, or stopped
@@ -149,106 +189,113 @@ static void add_dev_status(json_object *o, const struct hmfs_dev *d)
 	 * vmem_probe_queued()); no driver to say more
 	 */
 	if (hmfs_dev_unprobed(d)) {
-		json_object_object_add(o, "guest-probe", json_object_new_string(guest_probe(d)));
-		return;
+		ok &= add_new(o, "guest-probe", json_object_new_string(guest_probe(d)));
+		return ok;
 	}
 	/* the guest's driver, as its dmesg says */
-	json_object_object_add(o, "mode", json_object_new_string(vi.sbm ? "sbm" : "bbm"));
-	json_object_object_add(o, vi.sbm ? "subblock-size" : "big-block-size",
+	ok &= add_new(o, "mode", json_object_new_string(vi.sbm ? "sbm" : "bbm"));
+	ok &= add_new(o, vi.sbm ? "subblock-size" : "big-block-size",
 			       json_object_new_uint64(vi.sb_size));
-	json_object_object_add(o, "offline-threshold", json_object_new_uint64(vi.offline_threshold));
+	ok &= add_new(o, "offline-threshold", json_object_new_uint64(vi.offline_threshold));
 	/* where the driver's last unplug stopped short (the kernel logs nothing) */
 	if (d->vm && vi.busy_pfn != ~0UL) {
-		json_object_object_add(o, "busy-pfn", json_object_new_uint64(vi.busy_pfn));
+		ok &= add_new(o, "busy-pfn", json_object_new_uint64(vi.busy_pfn));
 		/* the pages would not move (EBUSY), or nothing was free to move them to (ENOMEM) */
-		json_object_object_add(o, "busy-errno",
+		ok &= add_new(o, "busy-errno",
 				       json_object_new_string(vi.busy_err == -ENOMEM ? "ENOMEM" : "EBUSY"));
 	}
 	/* the device refused the last pass's unplug: nothing in the guest is busy */
 	if (vi.unplug_refused)
-		json_object_object_add(o, "unplug-refused",
+		ok &= add_new(o, "unplug-refused",
 				       json_object_new_string(vi.unplug_refused == HM_VIRTIO_MEM_RESP_NACK ? "NACK" :
 							      vi.unplug_refused == HM_VIRTIO_MEM_RESP_BUSY ? "BUSY" :
 															     "ERROR"));
 	/* the driver's retry timer (dev.c): armed, fires in retry-in-ms */
 	if (d->retry_armed || d->retry_fired)
-		json_object_object_add(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
+		ok &= add_new(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
 	/* why: how its last run ended (EBUSY, ENOMEM, ETXTBSY: 6.12 logs nothing) */
 	if ((d->retry_armed || d->retry_fired) && vi.last_err < 0)
-		json_object_object_add(o, "retry-errno", errno_json(vi.last_err));
+		ok &= add_new(o, "retry-errno", errno_json(vi.last_err));
 	/* a plug stopped with no retry (-ENOSPC): 6.12 logs nothing, this says why */
 	if (d->vm && vi.last_err == -ENOSPC && vi.plugged_size < vi.requested_size) {
-		json_object_object_add(o, "plug-stopped",
+		ok &= add_new(o, "plug-stopped",
 				       json_object_new_string(vi.offline_blocked ? "offline-threshold" :
 										  "region-full"));
-		json_object_object_add(o, "offline-size", json_object_new_uint64(vi.offline_size));
+		ok &= add_new(o, "offline-size", json_object_new_uint64(vi.offline_size));
 	}
 	/* 6.12's vm->broken: the driver handles nothing more (dmesg: "marking device broken") */
 	if (vi.broken) {
-		json_object_object_add(o, "broken", json_object_new_boolean(true));
-		json_object_object_add(o, "broken-errno", errno_json(vi.broken_err));
+		ok &= add_new(o, "broken", json_object_new_boolean(true));
+		ok &= add_new(o, "broken-errno", errno_json(vi.broken_err));
 	}
-	add_vmem_inject(o, &vi);
+	ok &= add_vmem_inject(o, &vi);
+	return ok;
 }
 
-static void add_dev_state(json_object *o, const struct hmfs_dev *d)
+/* as add_dev_status() */
+static bool add_dev_state(json_object *o, const struct hmfs_dev *d)
 {
 	struct hm_virtio_mem_info vi;
+	bool ok = true;
 
-	json_object_object_add(o, "memmap-on-memory", json_object_new_boolean(d->memmap_on_memory));
-	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
-	json_object_object_add(o, "requested-size", json_object_new_uint64(d->requested));
+	ok &= add_new(o, "memmap-on-memory", json_object_new_boolean(d->memmap_on_memory));
+	ok &= add_new(o, "block-size", json_object_new_uint64(d->block_size));
+	ok &= add_new(o, "requested-size", json_object_new_uint64(d->requested));
 	/* a DIMM QEMU alone has: a restart lists it so, its ACPI add queued again if it was */
 	if (d->type == HMFS_PC_DIMM && hmfs_dev_unprobed(d))
-		json_object_object_add(o, "guest-probe", json_object_new_string(guest_probe(d)));
+		ok &= add_new(o, "guest-probe", json_object_new_string(guest_probe(d)));
 	if (d->type == HMFS_VIRTIO_MEM) {
-		json_object_object_add(o, "plugged-blocks", plugged_json(d));
+		ok &= add_new(o, "plugged-blocks", plugged_json(d));
 		/* its virtioN, which a restart's probe takes again (abuse25b C3) */
 		if (d->vm && !hotmem_virtio_mem_info(d->vm, &vi))
-			json_object_object_add(o, "virtio-index", json_object_new_int(vi.index));
+			ok &= add_new(o, "virtio-index", json_object_new_int(vi.index));
 		/* its driver's retry timer armed after a restart (dev.c) */
-		json_object_object_add(o, "retry-armed",
+		ok &= add_new(o, "retry-armed",
 				       json_object_new_boolean(hmfs_dev_timer_saved(d)));
 		/* QEMU's device alone: a restart lists it so, its probe queued again if it was */
 		if (!d->vm)
-			json_object_object_add(o, "guest-probe",
+			ok &= add_new(o, "guest-probe",
 					       json_object_new_string(guest_probe(d)));
 		/*
 		 * a qom-set answered behind a guest's offline, its record
 		 * journaled (dev.c vmem_queue()): a restart queues it again
 		 */
 		if (d->resize_queued)
-			json_object_object_add(o, "queued-requested-size",
+			ok &= add_new(o, "queued-requested-size",
 					       json_object_new_uint64(d->queued_requested));
 	}
+	return ok;
 }
 
 json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view)
 {
 	json_object *o = json_object_new_object();
+	bool ok = true;
 
-	json_object_object_add(o, "id", json_object_new_string(d->id));
-	json_object_object_add(o, "driver", json_object_new_string(hmfs_dev_type_driver(d->type)));
-	json_object_object_add(o, "node", json_object_new_int(d->node));
-	json_object_object_add(o, "addr", json_object_new_uint64(d->addr));
-	json_object_object_add(o, "size", json_object_new_uint64(d->size));
+	ok &= add_new(o, "id", json_object_new_string(d->id));
+	ok &= add_new(o, "driver", json_object_new_string(hmfs_dev_type_driver(d->type)));
+	ok &= add_new(o, "node", json_object_new_int(d->node));
+	ok &= add_new(o, "addr", json_object_new_uint64(d->addr));
+	ok &= add_new(o, "size", json_object_new_uint64(d->size));
 	/* QEMU's query-memory-devices; the state file puts the DIMM back in it */
 	if (d->type == HMFS_PC_DIMM)
-		json_object_object_add(o, "slot", json_object_new_int(d->slot));
+		ok &= add_new(o, "slot", json_object_new_int(d->slot));
 	/*
 	 * a DIMM the guest refused (dev.c dimm_refused()): plugged, without
 	 * memory; the state file brings it back so
 	 */
 	if (d->guest_refused) {
-		json_object_object_add(o, "guest-refused", errno_json(d->guest_refused));
+		ok &= add_new(o, "guest-refused", errno_json(d->guest_refused));
 		if (d->refused_why)
-			json_object_object_add(o, "guest-refused-why",
+			ok &= add_new(o, "guest-refused-why",
 					       json_object_new_string(d->refused_why));
 	}
-	if (view == HMFS_VIEW_STATE)
-		add_dev_state(o, d);
-	else
-		add_dev_status(o, d);
+	if (ok)
+		ok = view == HMFS_VIEW_STATE ? add_dev_state(o, d) : add_dev_status(o, d);
+	if (!ok) {
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -257,8 +304,11 @@ static json_object *devices_json_locked(struct hmfs_ctx *ctx, enum hmfs_view vie
 {
 	json_object *a = json_object_new_array();
 
-	for (struct hmfs_dev *d = ctx->devs; d; d = d->next)
-		json_object_array_add(a, hmfs_dev_json(d, view));
+	for (struct hmfs_dev *d = ctx->devs; a && d; d = d->next)
+		if (!push_new(a, hmfs_dev_json(d, view))) {
+			json_object_put(a);
+			return NULL;
+		}
 	return a;
 }
 
@@ -266,12 +316,15 @@ json_object *hmfs_devices_eject_json(struct hmfs_ctx *ctx, const char *ejecting)
 {
 	json_object *a = devices_json_locked(ctx, HMFS_VIEW_STATUS);
 
-	for (size_t i = 0; i < json_object_array_length(a); i++) {
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
 		json_object *o = json_object_array_get_idx(a, i);
 		json_object *id = hmfs_json_get(o, "id", json_type_string);
 
-		if (id && !strcmp(json_object_get_string(id), ejecting))
-			json_object_object_add(o, "ejecting", json_object_new_boolean(true));
+		if (id && !strcmp(json_object_get_string(id), ejecting) &&
+		    !add_new(o, "ejecting", json_object_new_boolean(true))) {
+			json_object_put(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -314,49 +367,60 @@ static bool dev_at(struct hmfs_ctx *ctx, uint64_t addr)
 	return false;
 }
 
-static void profile_dev_add(json_object *a, struct hmfs_ctx *ctx, uint64_t addr)
+/* false: no memory */
+static bool profile_dev_add(json_object *a, struct hmfs_ctx *ctx, uint64_t addr)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "addr", json_object_new_uint64(addr));
-	json_object_object_add(o, "present", json_object_new_boolean(dev_at(ctx, addr)));
-	json_object_array_add(a, o);
+	if (!add_new(o, "addr", json_object_new_uint64(addr)) ||
+	    !add_new(o, "present", json_object_new_boolean(dev_at(ctx, addr)))) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return push_new(a, o);
 }
 
+/* NULL: no memory */
 json_object *hmfs_dev_profile_json(struct hmfs_ctx *ctx)
 {
 	const struct hotmem_config *cfg = hotmem_get_config(ctx->hm);
 	json_object *a = json_object_new_array();
+	bool ok = a;
 
 	pthread_mutex_lock(&ctx->dev_lock);
-	for (int i = 0; i < cfg->nr_hotplug; i++)
-		profile_dev_add(a, ctx, cfg->hotplug[i].start);
-	for (int i = 0; i < cfg->nr_virtio_mem; i++)
-		profile_dev_add(a, ctx, cfg->virtio_mem[i].addr);
+	for (int i = 0; ok && i < cfg->nr_hotplug; i++)
+		ok = profile_dev_add(a, ctx, cfg->hotplug[i].start);
+	for (int i = 0; ok && i < cfg->nr_virtio_mem; i++)
+		ok = profile_dev_add(a, ctx, cfg->virtio_mem[i].addr);
 	pthread_mutex_unlock(&ctx->dev_lock);
+	if (!ok) {
+		json_object_put(a);
+		return NULL;
+	}
 	return a;
 }
 
 struct runs {
 	json_object *a;
 	enum hmfs_view view;
+	bool nomem; /* a run could not be made: the list is short of it */
 };
 
 static void add_run(void *arg, const struct hm_block_info *bi, unsigned long count)
 {
 	struct runs *r = arg;
 	json_object *run = json_object_new_object();
-	bool status = r->view == HMFS_VIEW_STATUS;
+	bool status = r->view == HMFS_VIEW_STATUS, ok = true;
 
-	json_object_object_add(run, "first", json_object_new_uint64(bi->id));
-	json_object_object_add(run, "count", json_object_new_uint64(count));
+	ok &= add_new(run, "first", json_object_new_uint64(bi->id));
+	ok &= add_new(run, "count", json_object_new_uint64(count));
 	if (status)
-		json_object_object_add(run, "start", json_object_new_uint64(bi->start));
+		ok &= add_new(run, "start", json_object_new_uint64(bi->start));
 	/* the state file's runs never hold going-offline: see below */
-	json_object_object_add(run, "state", json_object_new_string(hotmem_state_name(bi->state)));
+	ok &= add_new(run, "state", json_object_new_string(hotmem_state_name(bi->state)));
 	if (status)
-		json_object_object_add(run, "node", json_object_new_int(bi->nid));
-	json_object_object_add(run, "zone", json_object_new_string(hmu_zone_name(bi->zone)));
+		ok &= add_new(run, "node", json_object_new_int(bi->nid));
+	ok &= add_new(run, "zone", json_object_new_string(hmu_zone_name(bi->zone)));
 	/*
 	 * the state file: a block onlined by `online` (the default zone's
 	 * rule, which explain's zone line names), so that a restore onlines
@@ -367,16 +431,24 @@ static void add_run(void *arg, const struct hm_block_info *bi, unsigned long cou
 	 * as many records)
 	 */
 	if (!status && bi->online_type == HM_MMOP_ONLINE)
-		json_object_object_add(run, "online-type",
+		ok &= add_new(run, "online-type",
 				       json_object_new_string(hmu_online_type_name(bi->online_type)));
 	if (status) {
-		json_object_object_add(run, "group", json_object_new_int(bi->group));
-		json_object_object_add(run, "boot", json_object_new_boolean(bi->boot));
+		ok &= add_new(run, "group", json_object_new_int(bi->group));
+		ok &= add_new(run, "boot", json_object_new_boolean(bi->boot));
 		/* a run of its own (HMFS_RUN_HWPOISON_ALONE): the block's poisoned pages */
 		if (bi->nr_hwpoison)
-			json_object_object_add(run, "hwpoison", json_object_new_uint64(bi->nr_hwpoison));
+			ok &= add_new(run, "hwpoison", json_object_new_uint64(bi->nr_hwpoison));
 	}
-	json_object_array_add(r->a, run);
+	if (!ok) {
+		json_object_put(run);
+		run = NULL;
+	}
+	/* hmfs_block_runs() walks on: the rest are not made, the list is dropped */
+	if (!r->nomem && !push_new(r->a, run))
+		r->nomem = true;
+	else if (r->nomem)
+		json_object_put(run);
 }
 
 /*
@@ -390,7 +462,7 @@ static void add_run(void *arg, const struct hm_block_info *bi, unsigned long cou
  */
 json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 {
-	struct runs r = { json_object_new_array(), view };
+	struct runs r = { json_object_new_array(), view, false };
 
 	hmfs_block_runs(ctx,
 			view == HMFS_VIEW_STATE ? HMFS_RUN_GOING_OFFLINE_IS_ONLINE |
@@ -398,21 +470,27 @@ json_object *hmfs_block_runs_json(struct hmfs_ctx *ctx, enum hmfs_view view)
 						  HMFS_RUN_BY_NODE | HMFS_RUN_BY_GROUP |
 								  HMFS_RUN_HWPOISON_ALONE,
 			add_run, &r);
+	if (r.nomem) {
+		json_object_put(r.a);
+		return NULL;
+	}
 	return r.a;
 }
 
-void hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned long end,
+/* false: no memory, @a then short of runs */
+bool hmfs_block_runs_json_in(struct hmfs_ctx *ctx, unsigned long from, unsigned long end,
 			     json_object *a)
 {
-	struct runs r = { a, HMFS_VIEW_STATE };
+	struct runs r = { a, HMFS_VIEW_STATE, false };
 
 	hmfs_block_runs_in(ctx, HMFS_RUN_GOING_OFFLINE_IS_ONLINE | HMFS_RUN_ONLINE_APART, from,
 			   end, add_run, &r);
+	return !r.nomem;
 }
 
 json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id)
 {
-	struct runs r = { json_object_new_array(), HMFS_VIEW_STATE };
+	struct runs r = { json_object_new_array(), HMFS_VIEW_STATE, false };
 	struct hm_block_info bi;
 	json_object *run = NULL;
 
@@ -421,7 +499,8 @@ json_object *hmfs_block_run_json(struct hmfs_ctx *ctx, unsigned long id)
 		if (bi.state == HM_MEM_GOING_OFFLINE)
 			bi.state = HM_MEM_ONLINE;
 		add_run(&r, &bi, 1);
-		run = json_object_get(json_object_array_get_idx(r.a, 0));
+		if (!r.nomem)
+			run = json_object_get(json_object_array_get_idx(r.a, 0));
 	}
 	json_object_put(r.a);
 	return run;
