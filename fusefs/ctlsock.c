@@ -106,10 +106,18 @@ static int send_all(struct hmfs_ctx *ctx, int fd, const char *s, size_t len)
  */
 static int send_json(struct hmfs_ctx *ctx, int fd, json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, CTL_WIRE), *nul;
-	size_t len = strlen(s);
+	const char *s = o ? json_object_to_json_string_ext(o, CTL_WIRE) : NULL, *nul;
+	size_t len;
 	int ret = 0;
 
+	/*
+	 * no reply (its object unmade), or json-c could not render it (its
+	 * printbuf, no memory): nothing sent, and the caller ends the
+	 * connection as for an unmade reply -- not "null", nor strlen(NULL)
+	 */
+	if (!s)
+		return -ENOMEM;
+	len = strlen(s);
 	while (!ret && (nul = memmem(s, len, "\xc0\x80", 2))) {
 		ret = send_all(ctx, fd, s, (size_t)(nul - s));
 		if (!ret)
