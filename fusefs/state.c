@@ -1688,21 +1688,37 @@ static int mf_result_of(json_object *r)
 	return HM_MF_NONE;
 }
 
+/* one retired page's entry; NULL: no memory */
+static json_object *retired_entry_json(const struct hmfs_retired *p)
+{
+	json_object *r = json_object_new_object();
+	bool ok = object_add_new(r, "pfn", json_object_new_uint64(p->pfn));
+
+	ok &= object_add_new(r, "hard", json_object_new_boolean(p->hard));
+	if (p->result != HM_MF_NONE)
+		ok &= object_add_new(r, "result", json_object_new_string(mf_result_names[p->result]));
+	if (!ok) {
+		json_object_put(r);
+		return NULL;
+	}
+	return r;
+}
+
+/*
+ * NULL: no memory -- the save fails and its change is undone, never an
+ * entry or field written null (vfix43: the restart then lost the page
+ * or its outcome)
+ */
 static json_object *retired_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
 
 	pthread_mutex_lock(&ctx->retired_lock);
-	for (size_t i = 0; i < ctx->nr_retired; i++) {
-		json_object *r = json_object_new_object();
-
-		json_object_object_add(r, "pfn", json_object_new_uint64(ctx->retired[i].pfn));
-		json_object_object_add(r, "hard", json_object_new_boolean(ctx->retired[i].hard));
-		if (ctx->retired[i].result != HM_MF_NONE)
-			json_object_object_add(r, "result",
-					       json_object_new_string(mf_result_names[ctx->retired[i].result]));
-		json_object_array_add(a, r);
-	}
+	for (size_t i = 0; a && i < ctx->nr_retired; i++)
+		if (!array_add_new(a, retired_entry_json(&ctx->retired[i]))) {
+			json_object_put(a);
+			a = NULL;
+		}
 	pthread_mutex_unlock(&ctx->retired_lock);
 	return a;
 }
