@@ -5555,7 +5555,12 @@ static int append_set_once(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 
 	if (!m)
 		return -ENOMEM;
+	/* no memory for the record: nothing written, the change undone (json43) */
 	set = json_object_new_object();
+	if (!set) {
+		json_object_put(m);
+		return -ENOMEM;
+	}
 
 	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
 		/* after one-block or device records, saved's value is not the journal's */
