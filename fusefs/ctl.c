@@ -462,10 +462,14 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 
 typedef int (*cmd_fn)(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r);
 
-/* the device @id's object in @devs (hmfs_devices_json()), NULL if none */
+/*
+ * the device @id's object in @devs (hmfs_devices_json()), NULL if none --
+ * or if @devs is NULL (hmfs_devices_json() out of memory since json43:
+ * json-c asserts on a NULL array's length)
+ */
 static json_object *dev_by_id(json_object *devs, const char *id)
 {
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 		json_object *v = hmfs_json_get(d, "id", json_type_string);
 
@@ -1224,7 +1228,8 @@ static void qom_children(struct hmfs_ctx *ctx, bool anon, json_object *a)
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
 	char type[80];
 
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+	/* @devs NULL (out of memory): no device's child listed, no abort */
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 		const char *key = json_object_get_string(hmfs_json_member(d, "id"));
 
@@ -1541,7 +1546,7 @@ static int cmd_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return -EINVAL;
 	if (!id) {
 		r->ret = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
-		return 0;
+		return r->ret ? 0 : -ENOMEM;
 	}
 	ret = qom_device(ctx, id, false, key, sizeof(key), &backend, NULL, r);
 	if (ret == 1) /* a container */

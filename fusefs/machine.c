@@ -255,7 +255,7 @@ static bool may_progress(struct hmfs_ctx *ctx, const struct hmfs_change *ch)
 /* the device @id in a "devices" array, and its place there */
 static json_object *device_in(json_object *devs, const char *id, size_t *pos)
 {
-	for (size_t i = 0; id && i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; id && devs && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
 		if (!strcmp(json_object_get_string(json_object_object_get(d, "id")), id)) {
@@ -367,6 +367,11 @@ static void devices_back(struct hmfs_ctx *ctx, json_object *pre, char *err, size
 		    *now = hmfs_devices_json(ctx, HMFS_VIEW_STATE);
 	size_t pos;
 
+	/* the devices of now not had (out of memory): none compared, the undo said failed */
+	if (!now) {
+		snprintf(err, errlen, "the devices now: %s", strerror(ENOMEM));
+		return;
+	}
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i), *n;
 		const char *id = json_object_get_string(json_object_object_get(d, "id"));

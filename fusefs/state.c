@@ -6002,8 +6002,8 @@ static bool plugged_runs_ok(json_object *pl)
 
 /*
  * device @id's plugged blocks now, as the state file has them (a new array
- * if none).  Only a device the profile booted has any: one just added is
- * not serialised with every other device.
+ * if none; NULL out of memory).  Only a device the profile booted has any:
+ * one just added is not serialised with every other device.
  */
 static json_object *plugged_now(struct hmfs_ctx *ctx, const char *id)
 {
@@ -6013,6 +6013,8 @@ static json_object *plugged_now(struct hmfs_ctx *ctx, const char *id)
 	if (hmfs_dev_sizes(ctx, id, &plugged, &requested) || !plugged)
 		return json_object_new_array();
 	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATE);
+	if (!devs)
+		return NULL; /* out of memory: the caller fails with ENOMEM */
 	for (size_t i = 0; !pl && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
@@ -6044,6 +6046,10 @@ static int plugged_as(struct hmfs_ctx *ctx, const char *id, json_object *pl, cha
 		return -EINVAL;
 	}
 	now = plugged_now(ctx, id);
+	if (!now) {
+		snprintf(err, errlen, "device %s's plugged blocks now: %s", id, strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	ret = hmfs_runs_minus(now, pl, &w);
 	if (!ret) {
 		w.fn = hmfs_dev_restore_plugged;
