@@ -9,11 +9,7 @@
 need_hotmemd
 
 root=$TMP/root
-mk_sysroot "$root"
-mk_blocks "$root" 0 7 online Normal
-zone_add "$root" 0 Normal 262144
-zone_add "$root" 0 Movable 0
-mk_blocks "$root" 8 9 offline "Normal Movable"
+mk_small_machine "$root"
 
 "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" --oneshot --dry-run \
 	--netlink=no >/dev/null 2>"$TMP/err"

@@ -8,11 +8,7 @@ need_hotmemd
 
 root=$TMP/root
 log=$TMP/log
-mk_sysroot "$root"
-mk_blocks "$root" 0 7 online Normal # 1 GiB boot memory
-zone_add "$root" 0 Normal 262144
-zone_add "$root" 0 Movable 0
-mk_blocks "$root" 8 9 offline "Normal Movable"
+mk_small_machine "$root"
 : >"$log"
 "$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
 	--netlink=no --uevent-socket "$TMP/uevent.sock" --log-level info 2>>"$log" &

@@ -157,6 +157,17 @@ mk_sysroot() {
 	echo contig-zones >"$r/sys/module/memory_hotplug/parameters/online_policy"
 	: >"$r/proc/zoneinfo"
 }
+# mk_small_machine ROOT: a sysroot whose node 0 has 1 GiB of boot memory
+# online (blocks 0-7, Normal; Movable empty) and two offline blocks (8, 9)
+# that may go Normal or Movable -- the machine of the tests of one
+# decision or one status line
+mk_small_machine() {
+	mk_sysroot "$1"
+	mk_blocks "$1" 0 7 online Normal
+	zone_add "$1" 0 Normal 262144
+	zone_add "$1" 0 Movable 0
+	mk_blocks "$1" 8 9 offline "Normal Movable"
+}
 
 # mk_boot_512m DIR: a machine of 512 MiB boot memory, memory0-3 online in
 # Normal (its zoneinfo says so), nothing else
