@@ -28,12 +28,13 @@ json_object *hmfs_json_get(json_object *o, const char *key, json_type t)
 /*
  * @v, a new value, added to array @a: false, no memory -- @v NULL (its
  * json_object_new_*() failed) or not added (put here: json-c leaves it
- * the caller's).  The shape of state.c's array_add_new(): an element
- * never goes in as null, nor does json-c assert on a NULL array (dup43:
- * hotmemfs aborted in devices_json_locked() at a device_add's 83rd
- * object)
+ * the caller's).  An element never goes in as null (review43 F9: a whole
+ * state-file key then failed its check at the restore and was derived
+ * again), nor does json-c assert on a NULL array (dup43: hotmemfs aborted
+ * in devices_json_locked() at a device_add's 83rd object).  The state
+ * file's and the control replies' one helper.
  */
-static bool push_new(json_object *a, json_object *v)
+bool hmfs_json_push_new(json_object *a, json_object *v)
 {
 	if (a && v && !json_object_array_add(a, v))
 		return true;
@@ -41,8 +42,8 @@ static bool push_new(json_object *a, json_object *v)
 	return false;
 }
 
-/* @v, a new value, as @o's @key: as push_new(), never null, false no memory */
-static bool add_new(json_object *o, const char *key, json_object *v)
+/* @v, a new value, as @o's @key: as hmfs_json_push_new(), never null, false no memory */
+bool hmfs_json_add_new(json_object *o, const char *key, json_object *v)
 {
 	if (o && v && !json_object_object_add(o, key, v))
 		return true;
@@ -71,13 +72,13 @@ static json_object *plugged_json(const struct hmfs_dev *d)
 	while (a && d->vm && !hotmem_virtio_mem_next_plugged(d->vm, &first, &count)) {
 		json_object *run = json_object_new_array();
 
-		/* push_new() puts @run when it cannot add it */
-		if (!push_new(run, json_object_new_uint64(first)) ||
-		    !push_new(run, json_object_new_uint64(count))) {
+		/* hmfs_json_push_new() puts @run when it cannot add it */
+		if (!hmfs_json_push_new(run, json_object_new_uint64(first)) ||
+		    !hmfs_json_push_new(run, json_object_new_uint64(count))) {
 			json_object_put(run);
 			run = NULL;
 		}
-		if (!push_new(a, run)) {
+		if (!hmfs_json_push_new(a, run)) {
 			json_object_put(a);
 			return NULL;
 		}
@@ -114,16 +115,16 @@ static bool add_vmem_inject(json_object *o, const struct hm_virtio_mem_info *vi)
 		if (!vi->inject_count[plug])
 			continue;
 		a = json_object_new_object();
-		if (!add_new(a, "response",
+		if (!hmfs_json_add_new(a, "response",
 			     json_object_new_string(hmfs_vmem_resp_name(vi->inject_resp[plug]))) ||
-		    !add_new(a, "count", json_object_new_uint64(vi->inject_count[plug])))
+		    !hmfs_json_add_new(a, "count", json_object_new_uint64(vi->inject_count[plug])))
 			goto fail_a;
 		if (!inj)
 			inj = json_object_new_object();
-		if (!add_new(inj, req[plug], a))
+		if (!hmfs_json_add_new(inj, req[plug], a))
 			goto fail;
 	}
-	return !inj || add_new(o, "vmem-inject", inj);
+	return !inj || hmfs_json_add_new(o, "vmem-inject", inj);
 
 fail_a:
 	json_object_put(a);
@@ -148,13 +149,13 @@ static bool add_dev_status(json_object *o, const struct hmfs_dev *d)
 {
 	bool ok = true;
 
-	ok &= add_new(o, "memory-group", json_object_new_int(d->group));
+	ok &= hmfs_json_add_new(o, "memory-group", json_object_new_int(d->group));
 	if (d->type == HMFS_PC_DIMM) {
-		ok &= add_new(o, "memmap-on-memory",
+		ok &= hmfs_json_add_new(o, "memmap-on-memory",
 				       json_object_new_boolean(d->memmap_on_memory));
 		/* QEMU's DIMM whose ACPI add the guest has not run (hotmem's own) */
 		if (hmfs_dev_unprobed(d))
-			ok &= add_new(o, "guest-probe",
+			ok &= hmfs_json_add_new(o, "guest-probe",
 					       json_object_new_string(guest_probe(d)));
 		return ok;
 	}
@@ -163,25 +164,25 @@ static bool add_dev_status(json_object *o, const struct hmfs_dev *d)
 	if (d->vm)
 		hotmem_virtio_mem_info(d->vm, &vi);
 	/* QEMU's `info memory-devices` for a virtio-mem device */
-	ok &= add_new(o, "block-size", json_object_new_uint64(d->block_size));
+	ok &= hmfs_json_add_new(o, "block-size", json_object_new_uint64(d->block_size));
 	/* the host's (QEMU's qom-get): a qom-set queued behind a guest's offline included */
-	ok &= add_new(o, "requested-size", json_object_new_uint64(hmfs_dev_host_requested(d)));
+	ok &= hmfs_json_add_new(o, "requested-size", json_object_new_uint64(hmfs_dev_host_requested(d)));
 	/* ... which the guest's driver has not seen yet (hotmem's own) */
 	if (d->resize_queued)
-		ok &= add_new(o, "requested-size-queued", json_object_new_boolean(true));
-	ok &= add_new(o, "plugged-size", json_object_new_uint64(vi.plugged_size));
-	ok &= add_new(o, "max-size", json_object_new_uint64(d->size));
-	ok &= add_new(o, "memaddr", json_object_new_uint64(d->addr));
+		ok &= hmfs_json_add_new(o, "requested-size-queued", json_object_new_boolean(true));
+	ok &= hmfs_json_add_new(o, "plugged-size", json_object_new_uint64(vi.plugged_size));
+	ok &= hmfs_json_add_new(o, "max-size", json_object_new_uint64(d->size));
+	ok &= hmfs_json_add_new(o, "memaddr", json_object_new_uint64(d->addr));
 	/*
 	 * a device_del pending for it (hotmem's own, dev.c del_queued, del_waiters):
 	 * a QMP one queued behind a guest's offline, or held by the
 	 * hotmemctl device_del(s) waiting, how many
 	 */
 	if (d->del_queued || d->del_waiters)
-		ok &= add_new(o, "device-del", json_object_new_string(
+		ok &= hmfs_json_add_new(o, "device-del", json_object_new_string(
 				d->del_queued ? "queued" : "waited"));
 	if (d->del_waiters)
-		ok &= add_new(o, "device-del-waiters", json_object_new_int(d->del_waiters));
+		ok &= hmfs_json_add_new(o, "device-del-waiters", json_object_new_int(d->del_waiters));
 	/*
 	 * QEMU's device the guest's driver has not probed (hotmem's own):
 	 * queued behind a guest's offline, refused by the guest, or stopped
@@ -189,44 +190,44 @@ static bool add_dev_status(json_object *o, const struct hmfs_dev *d)
 	 * vmem_probe_queued()); no driver to say more
 	 */
 	if (hmfs_dev_unprobed(d)) {
-		ok &= add_new(o, "guest-probe", json_object_new_string(guest_probe(d)));
+		ok &= hmfs_json_add_new(o, "guest-probe", json_object_new_string(guest_probe(d)));
 		return ok;
 	}
 	/* the guest's driver, as its dmesg says */
-	ok &= add_new(o, "mode", json_object_new_string(vi.sbm ? "sbm" : "bbm"));
-	ok &= add_new(o, vi.sbm ? "subblock-size" : "big-block-size",
+	ok &= hmfs_json_add_new(o, "mode", json_object_new_string(vi.sbm ? "sbm" : "bbm"));
+	ok &= hmfs_json_add_new(o, vi.sbm ? "subblock-size" : "big-block-size",
 			       json_object_new_uint64(vi.sb_size));
-	ok &= add_new(o, "offline-threshold", json_object_new_uint64(vi.offline_threshold));
+	ok &= hmfs_json_add_new(o, "offline-threshold", json_object_new_uint64(vi.offline_threshold));
 	/* where the driver's last unplug stopped short (the kernel logs nothing) */
 	if (d->vm && vi.busy_pfn != ~0UL) {
-		ok &= add_new(o, "busy-pfn", json_object_new_uint64(vi.busy_pfn));
+		ok &= hmfs_json_add_new(o, "busy-pfn", json_object_new_uint64(vi.busy_pfn));
 		/* the pages would not move (EBUSY), or nothing was free to move them to (ENOMEM) */
-		ok &= add_new(o, "busy-errno",
+		ok &= hmfs_json_add_new(o, "busy-errno",
 				       json_object_new_string(vi.busy_err == -ENOMEM ? "ENOMEM" : "EBUSY"));
 	}
 	/* the device refused the last pass's unplug: nothing in the guest is busy */
 	if (vi.unplug_refused)
-		ok &= add_new(o, "unplug-refused",
+		ok &= hmfs_json_add_new(o, "unplug-refused",
 				       json_object_new_string(vi.unplug_refused == HM_VIRTIO_MEM_RESP_NACK ? "NACK" :
 							      vi.unplug_refused == HM_VIRTIO_MEM_RESP_BUSY ? "BUSY" :
 															     "ERROR"));
 	/* the driver's retry timer (dev.c): armed, fires in retry-in-ms */
 	if (d->retry_armed || d->retry_fired)
-		ok &= add_new(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
+		ok &= hmfs_json_add_new(o, "retry-in-ms", json_object_new_int64(retry_in_ms(d)));
 	/* why: how its last run ended (EBUSY, ENOMEM, ETXTBSY: 6.12 logs nothing) */
 	if ((d->retry_armed || d->retry_fired) && vi.last_err < 0)
-		ok &= add_new(o, "retry-errno", errno_json(vi.last_err));
+		ok &= hmfs_json_add_new(o, "retry-errno", errno_json(vi.last_err));
 	/* a plug stopped with no retry (-ENOSPC): 6.12 logs nothing, this says why */
 	if (d->vm && vi.last_err == -ENOSPC && vi.plugged_size < vi.requested_size) {
-		ok &= add_new(o, "plug-stopped",
+		ok &= hmfs_json_add_new(o, "plug-stopped",
 				       json_object_new_string(vi.offline_blocked ? "offline-threshold" :
 										  "region-full"));
-		ok &= add_new(o, "offline-size", json_object_new_uint64(vi.offline_size));
+		ok &= hmfs_json_add_new(o, "offline-size", json_object_new_uint64(vi.offline_size));
 	}
 	/* 6.12's vm->broken: the driver handles nothing more (dmesg: "marking device broken") */
 	if (vi.broken) {
-		ok &= add_new(o, "broken", json_object_new_boolean(true));
-		ok &= add_new(o, "broken-errno", errno_json(vi.broken_err));
+		ok &= hmfs_json_add_new(o, "broken", json_object_new_boolean(true));
+		ok &= hmfs_json_add_new(o, "broken-errno", errno_json(vi.broken_err));
 	}
 	ok &= add_vmem_inject(o, &vi);
 	return ok;
@@ -238,30 +239,30 @@ static bool add_dev_state(json_object *o, const struct hmfs_dev *d)
 	struct hm_virtio_mem_info vi;
 	bool ok = true;
 
-	ok &= add_new(o, "memmap-on-memory", json_object_new_boolean(d->memmap_on_memory));
-	ok &= add_new(o, "block-size", json_object_new_uint64(d->block_size));
-	ok &= add_new(o, "requested-size", json_object_new_uint64(d->requested));
+	ok &= hmfs_json_add_new(o, "memmap-on-memory", json_object_new_boolean(d->memmap_on_memory));
+	ok &= hmfs_json_add_new(o, "block-size", json_object_new_uint64(d->block_size));
+	ok &= hmfs_json_add_new(o, "requested-size", json_object_new_uint64(d->requested));
 	/* a DIMM QEMU alone has: a restart lists it so, its ACPI add queued again if it was */
 	if (d->type == HMFS_PC_DIMM && hmfs_dev_unprobed(d))
-		ok &= add_new(o, "guest-probe", json_object_new_string(guest_probe(d)));
+		ok &= hmfs_json_add_new(o, "guest-probe", json_object_new_string(guest_probe(d)));
 	if (d->type == HMFS_VIRTIO_MEM) {
-		ok &= add_new(o, "plugged-blocks", plugged_json(d));
+		ok &= hmfs_json_add_new(o, "plugged-blocks", plugged_json(d));
 		/* its virtioN, which a restart's probe takes again (abuse25b C3) */
 		if (d->vm && !hotmem_virtio_mem_info(d->vm, &vi))
-			ok &= add_new(o, "virtio-index", json_object_new_int(vi.index));
+			ok &= hmfs_json_add_new(o, "virtio-index", json_object_new_int(vi.index));
 		/* its driver's retry timer armed after a restart (dev.c) */
-		ok &= add_new(o, "retry-armed",
+		ok &= hmfs_json_add_new(o, "retry-armed",
 				       json_object_new_boolean(hmfs_dev_timer_saved(d)));
 		/* QEMU's device alone: a restart lists it so, its probe queued again if it was */
 		if (!d->vm)
-			ok &= add_new(o, "guest-probe",
+			ok &= hmfs_json_add_new(o, "guest-probe",
 					       json_object_new_string(guest_probe(d)));
 		/*
 		 * a qom-set answered behind a guest's offline, its record
 		 * journaled (dev.c vmem_queue()): a restart queues it again
 		 */
 		if (d->resize_queued)
-			ok &= add_new(o, "queued-requested-size",
+			ok &= hmfs_json_add_new(o, "queued-requested-size",
 					       json_object_new_uint64(d->queued_requested));
 	}
 	return ok;
@@ -272,22 +273,22 @@ json_object *hmfs_dev_json(const struct hmfs_dev *d, enum hmfs_view view)
 	json_object *o = json_object_new_object();
 	bool ok = true;
 
-	ok &= add_new(o, "id", json_object_new_string(d->id));
-	ok &= add_new(o, "driver", json_object_new_string(hmfs_dev_type_driver(d->type)));
-	ok &= add_new(o, "node", json_object_new_int(d->node));
-	ok &= add_new(o, "addr", json_object_new_uint64(d->addr));
-	ok &= add_new(o, "size", json_object_new_uint64(d->size));
+	ok &= hmfs_json_add_new(o, "id", json_object_new_string(d->id));
+	ok &= hmfs_json_add_new(o, "driver", json_object_new_string(hmfs_dev_type_driver(d->type)));
+	ok &= hmfs_json_add_new(o, "node", json_object_new_int(d->node));
+	ok &= hmfs_json_add_new(o, "addr", json_object_new_uint64(d->addr));
+	ok &= hmfs_json_add_new(o, "size", json_object_new_uint64(d->size));
 	/* QEMU's query-memory-devices; the state file puts the DIMM back in it */
 	if (d->type == HMFS_PC_DIMM)
-		ok &= add_new(o, "slot", json_object_new_int(d->slot));
+		ok &= hmfs_json_add_new(o, "slot", json_object_new_int(d->slot));
 	/*
 	 * a DIMM the guest refused (dev.c dimm_refused()): plugged, without
 	 * memory; the state file brings it back so
 	 */
 	if (d->guest_refused) {
-		ok &= add_new(o, "guest-refused", errno_json(d->guest_refused));
+		ok &= hmfs_json_add_new(o, "guest-refused", errno_json(d->guest_refused));
 		if (d->refused_why)
-			ok &= add_new(o, "guest-refused-why",
+			ok &= hmfs_json_add_new(o, "guest-refused-why",
 					       json_object_new_string(d->refused_why));
 	}
 	if (ok)
@@ -305,7 +306,7 @@ static json_object *devices_json_locked(struct hmfs_ctx *ctx, enum hmfs_view vie
 	json_object *a = json_object_new_array();
 
 	for (struct hmfs_dev *d = ctx->devs; a && d; d = d->next)
-		if (!push_new(a, hmfs_dev_json(d, view))) {
+		if (!hmfs_json_push_new(a, hmfs_dev_json(d, view))) {
 			json_object_put(a);
 			return NULL;
 		}
@@ -321,7 +322,7 @@ json_object *hmfs_devices_eject_json(struct hmfs_ctx *ctx, const char *ejecting)
 		json_object *id = hmfs_json_get(o, "id", json_type_string);
 
 		if (id && !strcmp(json_object_get_string(id), ejecting) &&
-		    !add_new(o, "ejecting", json_object_new_boolean(true))) {
+		    !hmfs_json_add_new(o, "ejecting", json_object_new_boolean(true))) {
 			json_object_put(a);
 			return NULL;
 		}
@@ -372,12 +373,12 @@ static bool profile_dev_add(json_object *a, struct hmfs_ctx *ctx, uint64_t addr)
 {
 	json_object *o = json_object_new_object();
 
-	if (!add_new(o, "addr", json_object_new_uint64(addr)) ||
-	    !add_new(o, "present", json_object_new_boolean(dev_at(ctx, addr)))) {
+	if (!hmfs_json_add_new(o, "addr", json_object_new_uint64(addr)) ||
+	    !hmfs_json_add_new(o, "present", json_object_new_boolean(dev_at(ctx, addr)))) {
 		json_object_put(o);
 		o = NULL;
 	}
-	return push_new(a, o);
+	return hmfs_json_push_new(a, o);
 }
 
 /* NULL: no memory */
@@ -412,15 +413,15 @@ static void add_run(void *arg, const struct hm_block_info *bi, unsigned long cou
 	json_object *run = json_object_new_object();
 	bool status = r->view == HMFS_VIEW_STATUS, ok = true;
 
-	ok &= add_new(run, "first", json_object_new_uint64(bi->id));
-	ok &= add_new(run, "count", json_object_new_uint64(count));
+	ok &= hmfs_json_add_new(run, "first", json_object_new_uint64(bi->id));
+	ok &= hmfs_json_add_new(run, "count", json_object_new_uint64(count));
 	if (status)
-		ok &= add_new(run, "start", json_object_new_uint64(bi->start));
+		ok &= hmfs_json_add_new(run, "start", json_object_new_uint64(bi->start));
 	/* the state file's runs never hold going-offline: see below */
-	ok &= add_new(run, "state", json_object_new_string(hotmem_state_name(bi->state)));
+	ok &= hmfs_json_add_new(run, "state", json_object_new_string(hotmem_state_name(bi->state)));
 	if (status)
-		ok &= add_new(run, "node", json_object_new_int(bi->nid));
-	ok &= add_new(run, "zone", json_object_new_string(hmu_zone_name(bi->zone)));
+		ok &= hmfs_json_add_new(run, "node", json_object_new_int(bi->nid));
+	ok &= hmfs_json_add_new(run, "zone", json_object_new_string(hmu_zone_name(bi->zone)));
 	/*
 	 * the state file: a block onlined by `online` (the default zone's
 	 * rule, which explain's zone line names), so that a restore onlines
@@ -431,21 +432,21 @@ static void add_run(void *arg, const struct hm_block_info *bi, unsigned long cou
 	 * as many records)
 	 */
 	if (!status && bi->online_type == HM_MMOP_ONLINE)
-		ok &= add_new(run, "online-type",
+		ok &= hmfs_json_add_new(run, "online-type",
 				       json_object_new_string(hmu_online_type_name(bi->online_type)));
 	if (status) {
-		ok &= add_new(run, "group", json_object_new_int(bi->group));
-		ok &= add_new(run, "boot", json_object_new_boolean(bi->boot));
+		ok &= hmfs_json_add_new(run, "group", json_object_new_int(bi->group));
+		ok &= hmfs_json_add_new(run, "boot", json_object_new_boolean(bi->boot));
 		/* a run of its own (HMFS_RUN_HWPOISON_ALONE): the block's poisoned pages */
 		if (bi->nr_hwpoison)
-			ok &= add_new(run, "hwpoison", json_object_new_uint64(bi->nr_hwpoison));
+			ok &= hmfs_json_add_new(run, "hwpoison", json_object_new_uint64(bi->nr_hwpoison));
 	}
 	if (!ok) {
 		json_object_put(run);
 		run = NULL;
 	}
 	/* hmfs_block_runs() walks on: the rest are not made, the list is dropped */
-	if (!r->nomem && !push_new(r->a, run))
+	if (!r->nomem && !hmfs_json_push_new(r->a, run))
 		r->nomem = true;
 	else if (r->nomem)
 		json_object_put(run);

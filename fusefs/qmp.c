@@ -33,19 +33,6 @@
 #define QMP_PACKAGE "hotmem " HMU_VERSION " (hotmemfs's control socket, not QEMU)"
 
 /*
- * @v, a new value, as @o's @key; false (no memory: @v NULL, or the add's
- * copy of @key) puts @v -- json-c asserts on a NULL @o, so a caller
- * checks each object it made before adding to it (dup43)
- */
-static bool add_new(json_object *o, const char *key, json_object *v)
-{
-	if (o && v && !json_object_object_add(o, key, v))
-		return true;
-	json_object_put(v);
-	return false;
-}
-
-/*
  * QEMU's VersionInfo: the greeting's "version" and query-version's reply
  * (qmp_query_version()); NULL, no memory
  */
@@ -53,15 +40,15 @@ json_object *hmfs_qmp_version(void)
 {
 	json_object *ver = json_object_new_object(), *qemu = json_object_new_object();
 	/* QEMU's VersionTriple, major first as query-version's visitor writes it */
-	bool ok = add_new(qemu, "major", json_object_new_int(QMP_QEMU_MAJOR)) &&
-		  add_new(qemu, "minor", json_object_new_int(QMP_QEMU_MINOR)) &&
-		  add_new(qemu, "micro", json_object_new_int(QMP_QEMU_MICRO));
+	bool ok = hmfs_json_add_new(qemu, "major", json_object_new_int(QMP_QEMU_MAJOR)) &&
+		  hmfs_json_add_new(qemu, "minor", json_object_new_int(QMP_QEMU_MINOR)) &&
+		  hmfs_json_add_new(qemu, "micro", json_object_new_int(QMP_QEMU_MICRO));
 
 	if (!ok)
 		goto fail;
-	ok = add_new(ver, "qemu", qemu);
+	ok = hmfs_json_add_new(ver, "qemu", qemu);
 	qemu = NULL; /* @ver's, or put */
-	if (!ok || !add_new(ver, "package", json_object_new_string(QMP_PACKAGE)))
+	if (!ok || !hmfs_json_add_new(ver, "package", json_object_new_string(QMP_PACKAGE)))
 		goto fail;
 	return ver;
 fail:
@@ -79,12 +66,12 @@ json_object *hmfs_qmp_greeting(void)
 	 * on a monitor with its own I/O thread; hotmemfs runs a connection's
 	 * requests in turn, as QEMU's monitor without it does
 	 */
-	bool ok = add_new(qmp, "version", hmfs_qmp_version()) &&
-		  add_new(qmp, "capabilities", json_object_new_array());
+	bool ok = hmfs_json_add_new(qmp, "version", hmfs_qmp_version()) &&
+		  hmfs_json_add_new(qmp, "capabilities", json_object_new_array());
 
 	if (!ok)
 		json_object_put(qmp);
-	if (!ok || !add_new(o, "QMP", qmp)) { /* @qmp put either way */
+	if (!ok || !hmfs_json_add_new(o, "QMP", qmp)) { /* @qmp put either way */
 		json_object_put(o);
 		return NULL;
 	}
@@ -141,7 +128,7 @@ static json_object *qmp_capabilities(struct hmfs_qmp *s, json_object *args)
 			"CommandNotFound",
 			"Capabilities negotiation is already complete, command ignored");
 	reply = json_object_new_object();
-	if (!add_new(reply, "return", json_object_new_object())) {
+	if (!hmfs_json_add_new(reply, "return", json_object_new_object())) {
 		json_object_put(reply);
 		return NULL; /* not negotiated: the connection closed (ctlsock.c conn_reply()) */
 	}
@@ -241,7 +228,7 @@ json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_ob
 					 client);
 out:
 	/* QEMU echoes "id" whatever its value, null too; here alone (ctl.c's commands do not) */
-	/* a null "id" too (add_new() takes no NULL); a failed add leaves our reference */
+	/* a null "id" too (hmfs_json_add_new() takes no NULL); a failed add leaves our reference */
 	if (has_id && reply && json_object_object_add(reply, "id", json_object_get(id))) {
 		json_object_put(id);
 		json_object_put(reply);

@@ -68,29 +68,6 @@ static uint32_t machine_crc(json_object *m)
 }
 
 /*
- * @v, a new value, added to array @a: false, no memory -- @v NULL (its
- * json_object_new_*() failed) or not added (put here: json-c leaves it
- * the caller's).  An element never goes in as null (review43 F9: a
- * whole key then failed its check at the restore and was derived again)
- */
-static bool array_add_new(json_object *a, json_object *v)
-{
-	if (v && !json_object_array_add(a, v))
-		return true;
-	json_object_put(v);
-	return false;
-}
-
-/* @v, a new value, as @o's @key: as array_add_new(), never null, false no memory */
-static bool object_add_new(json_object *o, const char *key, json_object *v)
-{
-	if (v && !json_object_object_add(o, key, v))
-		return true;
-	json_object_put(v);
-	return false;
-}
-
-/*
  * "drivers-autoprobe": each bus's drivers_autoprobe by the bus's name
  * ({"memory": true, "node": false, ...}; a file from before it: all 1,
  * as booted).  A parameter of the running kernel like the others
@@ -102,7 +79,7 @@ static json_object *ratio_json(const int ratio[HM_MAX_NR_ZONES])
 	json_object *a = json_object_new_array();
 
 	for (int i = 0; a && i < HM_MAX_NR_ZONES; i++)
-		if (!array_add_new(a, json_object_new_int(ratio[i]))) {
+		if (!hmfs_json_push_new(a, json_object_new_int(ratio[i]))) {
 			json_object_put(a);
 			return NULL;
 		}
@@ -135,7 +112,7 @@ static json_object *zone_wmarks_json(const struct hm_node_wmarks *n, int nr, boo
 				goto fail;
 			z = json_object_new_array();
 			for (int i = 0; z && i < len; i++)
-				if (!array_add_new(z, json_object_new_uint64(v[i])))
+				if (!hmfs_json_push_new(z, json_object_new_uint64(v[i])))
 					goto fail_z;
 			if (!z || json_object_array_add(node, z)) {
 fail_z:
@@ -196,10 +173,10 @@ static json_object *zone_pagesets_json(const struct hm_node_wmarks *n, int nr)
 			json_object *z = json_object_new_array();
 
 			for (int i = 0; z && i < 3; i++)
-				if (!array_add_new(z, json_object_new_int64(pcp[i])))
+				if (!hmfs_json_push_new(z, json_object_new_int64(pcp[i])))
 					goto fail_z;
 			if (!z ||
-			    !array_add_new(z, json_object_new_int(n[nid].zone[zid].stat_threshold)) ||
+			    !hmfs_json_push_new(z, json_object_new_int(n[nid].zone[zid].stat_threshold)) ||
 			    json_object_array_add(node, z)) {
 fail_z:
 				json_object_put(z);
@@ -221,10 +198,10 @@ static json_object *totalreserve_json(unsigned long all, const struct hm_node_wm
 {
 	json_object *a = json_object_new_array();
 
-	if (!a || !array_add_new(a, json_object_new_uint64(all)))
+	if (!a || !hmfs_json_push_new(a, json_object_new_uint64(all)))
 		goto fail;
 	for (int nid = 0; nid < nr; nid++)
-		if (!array_add_new(a, json_object_new_uint64(n[nid].totalreserve_pages)))
+		if (!hmfs_json_push_new(a, json_object_new_uint64(n[nid].totalreserve_pages)))
 			goto fail;
 	return a;
 fail:
@@ -298,17 +275,17 @@ static bool params_add_nodes(json_object *p, const struct hmfs_pre_nodes *c)
 	json_object *pcp = zone_pagesets_json(c->n, c->nr);
 	json_object *total = totalreserve_json(c->total, c->n, c->nr);
 
-	bool ok = object_add_new(p, "watermarks", marks);
+	bool ok = hmfs_json_add_new(p, "watermarks", marks);
 
-	ok &= object_add_new(p, "lowmem-reserve", res);
+	ok &= hmfs_json_add_new(p, "lowmem-reserve", res);
 	/*
 	 * what the last setups derived from them and kept: the pagesets'
 	 * limits and stats thresholds (pcp42), totalreserve_pages (wmark42)
 	 * -- from the managed pages and boost of then, which a restore has
 	 * not (restart42; a file from before them: derived at its end)
 	 */
-	ok &= object_add_new(p, "pagesets", pcp);
-	ok &= object_add_new(p, "totalreserve-pages", total);
+	ok &= hmfs_json_add_new(p, "pagesets", pcp);
+	ok &= hmfs_json_add_new(p, "totalreserve-pages", total);
 	return ok;
 }
 
@@ -410,7 +387,7 @@ static json_object *params_autoprobe_json(struct hmfs_ctx *ctx, const struct hmf
 	json_object *o = json_object_new_object();
 
 	for (int i = 0; o && i < p->nr_buses; i++)
-		if (!object_add_new(o, ctx->snodes[ctx->snodes[p->bus[i]].parent].name,
+		if (!hmfs_json_add_new(o, ctx->snodes[ctx->snodes[p->bus[i]].parent].name,
 				    json_object_new_boolean(p->autoprobe[i]))) {
 			json_object_put(o);
 			return NULL;
@@ -458,60 +435,60 @@ static json_object *params_render(struct hmfs_ctx *ctx, const struct hmfs_params
 
 	if (!ok)
 		return NULL;
-	ok &= object_add_new(p, "auto-online",
+	ok &= hmfs_json_add_new(p, "auto-online",
 			     json_object_new_string(hmu_online_type_name(v->auto_online)));
-	ok &= object_add_new(p, "online-policy",
+	ok &= hmfs_json_add_new(p, "online-policy",
 			     json_object_new_string(hotmem_online_policy_name(v->online_policy)));
-	ok &= object_add_new(p, "auto-movable-ratio",
+	ok &= hmfs_json_add_new(p, "auto-movable-ratio",
 			     json_object_new_int64(v->auto_movable_ratio));
-	ok &= object_add_new(p, "auto-movable-numa-aware",
+	ok &= hmfs_json_add_new(p, "auto-movable-numa-aware",
 			     json_object_new_boolean(v->numa_aware));
-	ok &= object_add_new(p, "virtio-mem-unplug-online",
+	ok &= hmfs_json_add_new(p, "virtio-mem-unplug-online",
 			     json_object_new_boolean(v->unplug_online));
 	/*
 	 * notifier-error-inject's memory/actions/<ACTION>/error (a file from
 	 * before them: 0, as booted); restored after the blocks, whose
 	 * offlines and onlines it would fail
 	 */
-	ok &= object_add_new(p, "notifier-error-going-online",
+	ok &= hmfs_json_add_new(p, "notifier-error-going-online",
 			     json_object_new_int(v->error_going_online));
-	ok &= object_add_new(p, "notifier-error-going-offline",
+	ok &= hmfs_json_add_new(p, "notifier-error-going-offline",
 			     json_object_new_int(v->error_going_offline));
 	/* only ever raised: the blocks' onlines at a restore may not reach it again */
-	ok &= object_add_new(p, "policy-zone",
+	ok &= hmfs_json_add_new(p, "policy-zone",
 			     json_object_new_string(hmu_zone_name(v->policy_zone)));
-	ok &= object_add_new(p, "drivers-autoprobe", params_autoprobe_json(ctx, v));
+	ok &= hmfs_json_add_new(p, "drivers-autoprobe", params_autoprobe_json(ctx, v));
 	/*
 	 * x86's max_pfn, where /proc/kpageflags ends: raised by each add
 	 * (a "set", the add's own record), never lowered, so past a device
 	 * removed before a restart, which no restore adds again (a file
 	 * from before it: the end its devices reach)
 	 */
-	ok &= object_add_new(p, "max-pfn", json_object_new_uint64(v->max_pfn));
+	ok &= hmfs_json_add_new(p, "max-pfn", json_object_new_uint64(v->max_pfn));
 	/*
 	 * vm.user_reserve_kbytes, vm.admin_reserve_kbytes: an operator's or
 	 * reserve_mem_notifier()'s (a file from before them: the boot's and
 	 * the restore's onlines' values)
 	 */
-	ok &= object_add_new(p, "user-reserve-kbytes",
+	ok &= hmfs_json_add_new(p, "user-reserve-kbytes",
 			     json_object_new_uint64(v->user_reserve_kbytes));
-	ok &= object_add_new(p, "admin-reserve-kbytes",
+	ok &= hmfs_json_add_new(p, "admin-reserve-kbytes",
 			     json_object_new_uint64(v->admin_reserve_kbytes));
 	/*
 	 * the watermark sysctls (a file from before them: the boot's and the
 	 * restore's onlines' values): min_free_kbytes and the operator's
 	 * (-1: none), which may differ once an online computed a larger one
 	 */
-	ok &= object_add_new(p, "min-free-kbytes", json_object_new_uint64(v->min_free_kbytes));
-	ok &= object_add_new(p, "user-min-free-kbytes",
+	ok &= hmfs_json_add_new(p, "min-free-kbytes", json_object_new_uint64(v->min_free_kbytes));
+	ok &= hmfs_json_add_new(p, "user-min-free-kbytes",
 			     json_object_new_int(v->user_min_free_kbytes));
-	ok &= object_add_new(p, "watermark-scale-factor",
+	ok &= hmfs_json_add_new(p, "watermark-scale-factor",
 			     json_object_new_int(v->watermark_scale_factor));
 	/*
 	 * vm.percpu_pagelist_high_fraction, whose write set the "pagesets"
 	 * (a file from before it: the command line's)
 	 */
-	ok &= object_add_new(p, "percpu-pagelist-high-fraction",
+	ok &= hmfs_json_add_new(p, "percpu-pagelist-high-fraction",
 			     json_object_new_int(v->percpu_pagelist_high_fraction));
 	/*
 	 * the zones' marks and reserves themselves (a file from before them:
@@ -521,21 +498,21 @@ static json_object *params_render(struct hmfs_ctx *ctx, const struct hmfs_params
 	if (c)
 		ok &= params_add_nodes(p, c);
 	/* vm.watermark_boost_factor (a file from before it: the command line's) */
-	ok &= object_add_new(p, "watermark-boost-factor",
+	ok &= hmfs_json_add_new(p, "watermark-boost-factor",
 			     json_object_new_int(v->watermark_boost_factor));
-	ok &= object_add_new(p, "lowmem-reserve-ratio", ratio_json(v->ratio));
+	ok &= hmfs_json_add_new(p, "lowmem-reserve-ratio", ratio_json(v->ratio));
 	/* vm.hugetlb_optimize_vmemmap, 0 or 1 (a file from before it: the command line's) */
-	ok &= object_add_new(p, "hugetlb-optimize-vmemmap",
+	ok &= hmfs_json_add_new(p, "hugetlb-optimize-vmemmap",
 			     json_object_new_int(v->hugetlb_optimize_vmemmap));
 	/* the 2 MiB hstate's nr_overcommit_hugepages (a file from before it: 0, as booted) */
-	ok &= object_add_new(p, "hugetlb-overcommit",
+	ok &= hmfs_json_add_new(p, "hugetlb-overcommit",
 			     json_object_new_uint64(v->hugetlb_overcommit));
 	/*
 	 * the next /machine/peripheral-anon/device[N]: a restart is the same
 	 * run, whose numbers are never given back (a file from before it:
 	 * past the restored devices' numbers, as before)
 	 */
-	ok &= object_add_new(p, "anon-count", json_object_new_uint64(v->anon_count));
+	ok &= hmfs_json_add_new(p, "anon-count", json_object_new_uint64(v->anon_count));
 	if (!ok) { /* no memory: no params rather than a machine without its marks */
 		json_object_put(p);
 		return NULL;
@@ -1692,11 +1669,11 @@ static int mf_result_of(json_object *r)
 static json_object *retired_entry_json(const struct hmfs_retired *p)
 {
 	json_object *r = json_object_new_object();
-	bool ok = object_add_new(r, "pfn", json_object_new_uint64(p->pfn));
+	bool ok = hmfs_json_add_new(r, "pfn", json_object_new_uint64(p->pfn));
 
-	ok &= object_add_new(r, "hard", json_object_new_boolean(p->hard));
+	ok &= hmfs_json_add_new(r, "hard", json_object_new_boolean(p->hard));
 	if (p->result != HM_MF_NONE)
-		ok &= object_add_new(r, "result", json_object_new_string(mf_result_names[p->result]));
+		ok &= hmfs_json_add_new(r, "result", json_object_new_string(mf_result_names[p->result]));
 	if (!ok) {
 		json_object_put(r);
 		return NULL;
@@ -1715,7 +1692,7 @@ static json_object *retired_json(struct hmfs_ctx *ctx)
 
 	pthread_mutex_lock(&ctx->retired_lock);
 	for (size_t i = 0; a && i < ctx->nr_retired; i++)
-		if (!array_add_new(a, retired_entry_json(&ctx->retired[i]))) {
+		if (!hmfs_json_push_new(a, retired_entry_json(&ctx->retired[i]))) {
 			json_object_put(a);
 			a = NULL;
 		}
@@ -1788,8 +1765,8 @@ static int hugetlb_pfn_add(void *arg, uint64_t pfn)
 			return hugetlb_run_count_set(r, count + 1);
 	}
 	r = json_object_new_array();
-	if (!r || !array_add_new(r, json_object_new_uint64(pfn)) ||
-	    !array_add_new(r, json_object_new_uint64(1)) || json_object_array_add(a, r)) {
+	if (!r || !hmfs_json_push_new(r, json_object_new_uint64(pfn)) ||
+	    !hmfs_json_push_new(r, json_object_new_uint64(1)) || json_object_array_add(a, r)) {
 		json_object_put(r);
 		return -ENOMEM;
 	}
@@ -1841,9 +1818,9 @@ static int hugetlb_head_add(void *arg, uint64_t pfn)
 			return hugetlb_run_count_set(r, count + 1);
 	}
 	r = json_object_new_array();
-	if (!r || !array_add_new(r, json_object_new_uint64(pfn)) ||
-	    !array_add_new(r, json_object_new_uint64(1)) ||
-	    !array_add_new(r, json_object_new_uint64(head)) || json_object_array_add(h->a, r)) {
+	if (!r || !hmfs_json_push_new(r, json_object_new_uint64(pfn)) ||
+	    !hmfs_json_push_new(r, json_object_new_uint64(1)) ||
+	    !hmfs_json_push_new(r, json_object_new_uint64(head)) || json_object_array_add(h->a, r)) {
 		json_object_put(r);
 		return -ENOMEM;
 	}
@@ -1928,11 +1905,11 @@ static json_object *hugetlb_node_json(struct hmfs_ctx *ctx, int nid,
 {
 	json_object *e = json_object_new_object();
 
-	if (!e || !object_add_new(e, "node", json_object_new_int(nid)) ||
-	    !object_add_new(e, "pages", json_object_new_uint64(ni->hugepages_total)) ||
-	    !object_add_new(e, "optimized", json_object_new_uint64(ni->hugepages_optimized)) ||
-	    !object_add_new(e, "pfns", hugetlb_pfns_json(ctx, nid)) ||
-	    !object_add_new(e, "heads", hugetlb_heads_json(ctx, nid)))
+	if (!e || !hmfs_json_add_new(e, "node", json_object_new_int(nid)) ||
+	    !hmfs_json_add_new(e, "pages", json_object_new_uint64(ni->hugepages_total)) ||
+	    !hmfs_json_add_new(e, "optimized", json_object_new_uint64(ni->hugepages_optimized)) ||
+	    !hmfs_json_add_new(e, "pfns", hugetlb_pfns_json(ctx, nid)) ||
+	    !hmfs_json_add_new(e, "heads", hugetlb_heads_json(ctx, nid)))
 		goto err;
 	return e;
 err:
@@ -1949,7 +1926,7 @@ static json_object *hugetlb_json(struct hmfs_ctx *ctx)
 
 		if (hotmem_node_info(ctx->hm, nid, &ni) || !ni.hugepages_total)
 			continue;
-		if (!array_add_new(a, hugetlb_node_json(ctx, nid, &ni)))
+		if (!hmfs_json_push_new(a, hugetlb_node_json(ctx, nid, &ni)))
 			goto err;
 	}
 	return a;
@@ -2130,8 +2107,8 @@ static json_object *hugetlb_next_nid_json(struct hmfs_ctx *ctx)
 	int to_alloc, to_free;
 
 	hotmem_hugetlb_next_nid(ctx->hm, &to_alloc, &to_free);
-	if (!o || !object_add_new(o, "alloc", json_object_new_int(to_alloc)) ||
-	    !object_add_new(o, "free", json_object_new_int(to_free)))
+	if (!o || !hmfs_json_add_new(o, "alloc", json_object_new_int(to_alloc)) ||
+	    !hmfs_json_add_new(o, "free", json_object_new_int(to_free)))
 		goto err;
 	return o;
 err:
@@ -4764,10 +4741,10 @@ static int param_line_locked(struct hmfs_ctx *ctx, const struct hmfs_lock_free_p
 		return -ENOMEM;
 	}
 	/* a key not added (its copy's allocation): the record would lack it (rfix43) */
-	ok = object_add_new(o, p->key, val);
+	ok = hmfs_json_add_new(o, p->key, val);
 	if (*res) {
-		ok &= object_add_new(o, "lowmem-reserve", *res);
-		ok &= object_add_new(o, "totalreserve-pages", total);
+		ok &= hmfs_json_add_new(o, "lowmem-reserve", *res);
+		ok &= hmfs_json_add_new(o, "totalreserve-pages", total);
 		/* both, for reserves_as_recorded(); a failed add put *@res */
 		*res = ok ? json_object_get(o) : NULL;
 	}
