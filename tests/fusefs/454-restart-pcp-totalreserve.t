@@ -52,10 +52,7 @@ stop_fs
 
 mount_fs "qemu-512m afresh, an idle kernel" "${MACHINE[@]}" --fresh
 is "$(w "$V/nr_hugepages" 1000)" ret=4 "nr_hugepages <- 1000: the pool takes every free 2 MiB block"
-for i in $(seq 1 20); do
-	[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" != 0 ] && break
-	ctl alloc unmovable 300 node=0 >/dev/null 2>&1
-done
+boost_until_unreclaimable
 boost=$(zi DMA32 boost)
 [ "$boost" -gt 0 ]
 tap_ok $? "unmovable allocations steal until kswapd gives up: DMA32 boost $boost stands"

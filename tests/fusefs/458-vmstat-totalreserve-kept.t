@@ -28,11 +28,7 @@ r0=$(reserve_now) l=$(dirty_limits "$r0")
 dirty_agree "$l"
 tap_ok $? "the thresholds subtract the setup's totalreserve_pages $r0 ($l)"
 
-for i in $(seq 1 20); do
-	[ "$(zi DMA32 boost) $(zi DMA32 node_unreclaimable:)" != "0 1" ] &&
-		[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && break
-	ctl alloc unmovable 300 node=0 >/dev/null 2>&1
-done
+boost_until_unreclaimable
 boost=$(zi DMA32 boost)
 [ "$boost" -gt 0 ] && [ "$(zi DMA32 node_unreclaimable:)" = 1 ]
 tap_ok $? "unmovable allocations steal until kswapd gives up: DMA32 boost $boost stands, node_unreclaimable 1"

@@ -22,10 +22,7 @@ LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" \
 	--profile qemu-512m --cmdline hotmem.kernel_alloc=off --fresh
 is "$(w "$V/nr_hugepages" 1000)" ret=4 "nr_hugepages <- 1000: the pool takes every free 2 MiB block"
 is "$(w "$V/watermark_scale_factor" 10)" ret=2 "watermark_scale_factor <- 10: the marks set up, no boost"
-for i in $(seq 1 20); do
-	[ "$(zi DMA32 boost)" != 0 ] && [ "$(zi DMA32 node_unreclaimable:)" = 1 ] && break
-	ctl alloc unmovable 300 node=0 >/dev/null 2>&1
-done
+boost_until_unreclaimable
 read -r boost min low high unrecl <<<"$(marks)"
 [ "$boost" -gt 0 ] && [ "$unrecl" = 1 ]
 tap_ok $? "unmovable allocations steal until kswapd gives up: DMA32 boost $boost stands ($min $low $high, boosted)"

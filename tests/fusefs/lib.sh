@@ -389,6 +389,8 @@ memmap_counts() {
 # 310-314)
 HP=$MNT/sys/kernel/mm/hugepages/hugepages-2048kB
 w() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$1" "$2"; }
+# pw FILE OFFSET TEXT: one pwrite(2) of TEXT at OFFSET: "ret=N" or the errno's name
+pw() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" pw "$1" "$2" "$3"; }
 # splice_readers: SP (tests/fusefs/splice_read.py) and readers, the ways a
 # copy goes through a file's splice_read -- busybox cat (sendfile) when it
 # is there, sendfile(2), splice(2) -- for checks against "$SP read"
@@ -1680,3 +1682,15 @@ dirty_limits() {
 }
 # dirty_agree LINE: dirty_limits()'s two pairs the same
 dirty_agree() { set -- $1; [ "$1 $2" = "$4 $5" ]; }
+# boost_until_unreclaimable: unmovable allocations of 300 pages on node 0,
+# each stealing from a Movable pageblock (a boost), until kswapd gives
+# DMA32's node up with a boost standing; at most 20 of them. Status 0 when
+# it got there; the caller checks what else it needs.
+boost_until_unreclaimable() {
+	local i
+	for i in $(seq 1 20); do
+		[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" != 0 ] && return 0
+		ctl alloc unmovable 300 node=0 >/dev/null 2>&1
+	done
+	return 1
+}

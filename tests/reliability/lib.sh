@@ -384,3 +384,36 @@ qom_set_take_fails() {
 	says_within 30 1 sh -c 'grep -c "vm0: the queued requested-size 0x20000000: saving" "$1"' - "$TMP/hotmemfs.log"
 	tap_ok $? "the change taking it fails its fdatasync(): undone"
 }
+
+# given_up_no_boost: the hugetlb pool takes every free 2 MiB block,
+# allocations steal until kswapd gives DMA32's node up
+# (boost_until_unreclaimable), are given back, and a setup
+# (min_free_kbytes <- itself) zeroes the boost: nothing makes the node
+# reclaimable again. One TAP line. Needs V=$MNT/proc/sys/vm.
+given_up_no_boost() {
+	w "$V/nr_hugepages" 1000 >/dev/null
+	boost_until_unreclaimable
+	ctl free-all >/dev/null
+	w "$V/min_free_kbytes" "$(cat "$V/min_free_kbytes")" >/dev/null
+	[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" = 0 ]
+	tap_ok $? "DMA32's node given up on by kswapd, no boost standing"
+}
+
+# vm0_to_memory33: the virtio-mem steps the state-undo-pre-nodes tests start
+# from: vm0 plugs 64M then 128M into memory32 (online movable; 6.12 sets no
+# marks up), then 256M adds memory33, offline. Four TAP lines; needs the
+# test's marks().
+vm0_to_memory33() {
+	local m64
+	echo online_movable >"$M/auto_online_blocks"
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null
+	is "$(plugged)" $((64 << 20)) "virtio-mem vm0 plugs 64M: half of memory32, online movable"
+	m64=$(marks)
+	ctl set-size vm0 128M >/dev/null
+	is "$(plugged)" $((128 << 20)) "vm0 requested 128M: the other half plugged into memory32"
+	same_text "$(marks | grep -v managed)" "$(echo "$m64" | grep -v managed)" \
+		"... zoneinfo's marks, pagesets and thresholds did not move (6.12 sets none up)"
+	echo offline >"$M/auto_online_blocks"
+	ctl set-size vm0 256M >/dev/null
+	is "$(cat "$M/memory33/state")" offline "vm0 requested 256M: memory33 added, offline"
+}

@@ -44,15 +44,7 @@ added() {
 }
 
 LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" mount_fs "hotmemfs mounts qemu-512m (sync_shim.so)" "${MACHINE[@]}" --fresh
-w "$V/nr_hugepages" 1000 >/dev/null
-for _ in $(seq 1 20); do
-	[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" != 0 ] && break
-	ctl alloc unmovable 300 node=0 >/dev/null 2>&1
-done
-ctl free-all >/dev/null
-w "$V/min_free_kbytes" "$(cat "$V/min_free_kbytes")" >/dev/null
-[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" = 0 ]
-tap_ok $? "DMA32's node given up on by kswapd, no boost standing"
+given_up_no_boost
 is "$(added cat "$V/lowmem_reserve_ratio")" 1 "a read of lowmem_reserve_ratio: its setup moved something, one record"
 ratio=$(tr -s '\t ' ' ' <"$V/lowmem_reserve_ratio")
 is "$(added cat "$V/lowmem_reserve_ratio")" 0 "... and a read after it, nothing moved, none"

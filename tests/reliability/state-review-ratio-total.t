@@ -21,16 +21,7 @@ OC=$MNT/sys/kernel/mm/hugepages/hugepages-2048kB/nr_overcommit_hugepages
 MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
 
 LD_PRELOAD="$(preloads "$TMP/sync_shim.so")" mount_fs "hotmemfs mounts qemu-512m (sync_shim.so)" "${MACHINE[@]}" --fresh
-w "$V/nr_hugepages" 1000 >/dev/null
-for _ in $(seq 1 20); do
-	[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" != 0 ] && break
-	ctl alloc unmovable 300 node=0 >/dev/null 2>&1
-done
-ctl free-all >/dev/null
-# a setup zeroes the boost; nothing makes the node reclaimable again
-w "$V/min_free_kbytes" "$(cat "$V/min_free_kbytes")" >/dev/null
-[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" = 0 ]
-tap_ok $? "DMA32's node given up on by kswapd, no boost standing"
+given_up_no_boost
 ratio=$(cat "$V/lowmem_reserve_ratio")
 : >"$TMP/hold"
 in_background oc w "$OC" 3

@@ -24,10 +24,7 @@ tap_ok $? "a 256M DIMM from memory32 on"
 echo online_movable >"$M/memory32/state"
 tap_ok $? "memory32 online (Movable)"
 w "$V/nr_hugepages" 1000 >/dev/null
-for _ in $(seq 1 20); do
-	[ "$(zi DMA32 node_unreclaimable:)" = 1 ] && [ "$(zi DMA32 boost)" != 0 ] && break
-	ctl alloc unmovable 300 node=0 >/dev/null 2>&1
-done
+boost_until_unreclaimable
 boost=$(zi DMA32 boost)
 [ "$boost" -gt 0 ]
 tap_ok $? "allocations steal: DMA32 boost $boost stands"

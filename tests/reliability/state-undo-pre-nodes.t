@@ -43,17 +43,7 @@ refused_online() {
 
 LD_PRELOAD=$SHIM start_fs_netns "${STATE_OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file (write shim)"
-echo online_movable >"$M/auto_online_blocks"
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=64M >/dev/null
-is "$(plugged)" $((64 << 20)) "virtio-mem vm0 plugs 64M: half of memory32, online movable"
-m64=$(marks)
-ctl set-size vm0 128M >/dev/null
-is "$(plugged)" $((128 << 20)) "vm0 requested 128M: the other half plugged into memory32"
-same_text "$(marks | grep -v managed)" "$(echo "$m64" | grep -v managed)" \
-	"... zoneinfo's marks, pagesets and thresholds did not move (6.12 sets none up)"
-echo offline >"$M/auto_online_blocks"
-ctl set-size vm0 256M >/dev/null
-is "$(cat "$M/memory33/state")" offline "vm0 requested 256M: memory33 added, offline"
+vm0_to_memory33
 
 m=$(marks) d=$(dirty) s=$(state_bytes)
 refused_online "its journal write failing"
