@@ -9,12 +9,7 @@ need_hotmemd
 root=$TMP/root
 log=$TMP/log
 mk_small_machine "$root"
-: >"$log"
-"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
-	--netlink=no --uevent-socket "$TMP/uevent.sock" --log-level info 2>>"$log" &
-pid=$!
-_pids+=("$pid")
-check "hotmemd ready" wait_for 10 grep -q "ready: sysroot" "$log"
+small_hotmemd "$root" "$log"
 kill -USR1 "$pid"
 check "SIGUSR1: node0's figures, then as sizes" wait_for 10 grep -qF \
 	"status: node0: movable 65536 pages, kernel early 262144 pages, ratio 301% (Movable 256 MiB, kernel 1 GiB)" \

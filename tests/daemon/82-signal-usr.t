@@ -9,12 +9,7 @@ need_hotmemd
 root=$TMP/root
 log=$TMP/log
 mk_small_machine "$root"
-: >"$log"
-"$HOTMEMD" --config /dev/null --sysroot "$root" --state-dir "$TMP/state" \
-	--netlink=no --uevent-socket "$TMP/uevent.sock" --log-level info 2>>"$log" &
-pid=$!
-_pids+=("$pid")
-check "hotmemd ready" wait_for 10 grep -q "ready: sysroot" "$log"
+small_hotmemd "$root" "$log"
 
 kill -USR1 "$pid"
 check "SIGUSR1: the status logged" \

@@ -169,6 +169,18 @@ mk_small_machine() {
 	mk_blocks "$1" 8 9 offline "Normal Movable"
 }
 
+# small_hotmemd ROOT LOG: hotmemd on ROOT (mk_small_machine's), in the
+# background with its log at info level in LOG (emptied first); its pid in
+# $pid. One check: it said it is ready.
+small_hotmemd() {
+	: >"$2"
+	"$HOTMEMD" --config /dev/null --sysroot "$1" --state-dir "$TMP/state" \
+		--netlink=no --uevent-socket "$TMP/uevent.sock" --log-level info 2>>"$2" &
+	pid=$!
+	_pids+=("$pid")
+	check "hotmemd ready" wait_for 10 grep -q "ready: sysroot" "$2"
+}
+
 # mk_boot_512m DIR: a machine of 512 MiB boot memory, memory0-3 online in
 # Normal (its zoneinfo says so), nothing else
 mk_boot_512m() {
