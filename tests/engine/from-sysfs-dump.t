@@ -51,20 +51,7 @@ trap 'rm -rf "$TMP"' EXIT
 n=0
 t() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
-# dump DIR: eight online 128 MiB blocks on node 0, auto_online_blocks offline
-dump() {
-	local m=$1/sys/devices/system/memory i
-	mkdir -p "$m"
-	echo 8000000 >"$m/block_size_bytes"
-	echo offline >"$m/auto_online_blocks"
-	for i in 0 1 2 3 4 5 6 7; do
-		mkdir -p "$m/memory$i/node0"
-		echo online >"$m/memory$i/state"
-		echo Normal >"$m/memory$i/valid_zones"
-	done
-}
-
-dump "$TMP/a"
+from_sysfs_dump "$TMP/a"
 "$HM" profile --from-sysfs "$TMP/a" -o "$TMP/clean.profile" 2>/dev/null &&
 	grep -qx "maxmem = 0x1000000000" "$TMP/clean.profile"
 t $? "eight 128 MiB blocks: maxmem 64 GiB"
@@ -77,7 +64,7 @@ diff "$TMP/clean.profile" "$TMP/stray.profile" >"$TMP/diff"
 t $? "... the same profile: neither is a block or a node link"
 sed 's/^/# /' "$TMP/diff"
 
-dump "$TMP/b"
+from_sysfs_dump "$TMP/b"
 P=$TMP/b/sys/module/memory_hotplug/parameters
 V=$TMP/b/sys/module/virtio_mem/parameters
 mkdir -p "$P" "$V"
@@ -102,7 +89,7 @@ t $? "... the profile boots $(cat "$TMP/boot.err")"
 # dump C: eight blocks, four on node 0 and four on node 1, of possible 0-2;
 # node 0's CPUs online (has_cpu, cpulist), node 1's offline (its cpu2, cpu3
 # links alone), node 2 none
-dump "$TMP/c"
+from_sysfs_dump "$TMP/c"
 M=$TMP/c/sys/devices/system/memory
 N=$TMP/c/sys/devices/system/node
 mkdir -p "$N/node0" "$N/node1" "$N/node2"
@@ -151,7 +138,7 @@ t $? "... the profile boots, node 2 memoryless $(cat "$TMP/boot.err")"
 
 # dump D: a bare top-level virtio0 region (a device with nothing plugged)
 # and a bare virtio1 inside a PCI device's BAR (virtio-fs's DAX window)
-dump "$TMP/d"
+from_sysfs_dump "$TMP/d"
 mkdir -p "$TMP/d/proc"
 cat >"$TMP/d/proc/iomem" <<'EOF'
 00000000-00000fff : Reserved
@@ -173,7 +160,7 @@ t $? "... virtio1: not taken, said with the line to add"
 t $? "... the profile boots $(cat "$TMP/boot.err")"
 
 # block_size_bytes: not a hex number, and a hex number that is no power of 2
-dump "$TMP/e"
+from_sysfs_dump "$TMP/e"
 for v in zz 8000000x 6000000; do
 	echo "$v" >"$TMP/e/sys/devices/system/memory/block_size_bytes"
 	"$HM" profile --from-sysfs "$TMP/e" -o "$TMP/e.profile" 2>"$TMP/e.err"; profile_notes "$TMP/e.profile" "$TMP/e.err"
@@ -187,7 +174,7 @@ for v in zz 8000000x 6000000; do
 done
 
 # dump F: proc/cmdline with quoted values that hold other words
-dump "$TMP/f"
+from_sysfs_dump "$TMP/f"
 mkdir -p "$TMP/f/proc"
 echo 'quiet foo="x memhp_default_state=online" bar="a kernelcore=mirror"' >"$TMP/f/proc/cmdline"
 "$HM" profile --from-sysfs "$TMP/f" -o "$TMP/f.profile" 2>"$TMP/f.notes"; profile_notes "$TMP/f.profile" "$TMP/f.notes"
@@ -200,7 +187,7 @@ t $? "... the three words, unmodelled, said as proc/cmdline spells them; no kern
 grep "proc/cmdline" "$TMP/f.notes" | sed 's/^/# /'
 
 # dump G: default_hugepagesz spelled with a dash
-dump "$TMP/g"
+from_sysfs_dump "$TMP/g"
 mkdir -p "$TMP/g/proc"
 echo 'default-hugepagesz=1G hugepages=2' >"$TMP/g/proc/cmdline"
 "$HM" profile --from-sysfs "$TMP/g" -o "$TMP/g.profile" 2>"$TMP/g.notes" &&
@@ -212,7 +199,7 @@ t $? "... the count said the 1 GiB hstate's, as for default_hugepagesz=1G"
 grep "proc/cmdline" "$TMP/g.notes" | sed 's/^/# /'
 
 # dump H: module parameter values with blanks
-dump "$TMP/h"
+from_sysfs_dump "$TMP/h"
 P=$TMP/h/sys/module/memory_hotplug/parameters
 mkdir -p "$P"
 echo 'contig-zones' >"$P/online_policy"

@@ -8,6 +8,7 @@ B=${HOTMEM_BUILD:-build}
 HM=$B/hotmem
 echo "1..7"
 . "$(dirname "$0")/../need.sh"
+. "$(dirname "$0")/../profile_notes.sh"
 [ -x "$HM" ] || need_plan_skip 7 "$HM not built"
 TMP=$(mktemp -d /tmp/hotmem-from-sysfs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -15,15 +16,9 @@ n=0
 t() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
 # eight online 128 MiB blocks on node 0, a command line hotmem models none of
-d=$TMP/d m=$TMP/d/sys/devices/system/memory
-mkdir -p "$m" "$d/proc"
-echo 8000000 >"$m/block_size_bytes"
-echo offline >"$m/auto_online_blocks"
-for i in 0 1 2 3 4 5 6 7; do
-	mkdir -p "$m/memory$i/node0"
-	echo online >"$m/memory$i/state"
-	echo Normal >"$m/memory$i/valid_zones"
-done
+d=$TMP/d
+from_sysfs_dump "$d"
+mkdir -p "$d/proc"
 echo 'console=ttyS0 quiet reboot=k panic=1' >"$d/proc/cmdline"
 
 "$HM" profile --from-sysfs "$d" -o "$TMP/p.profile" 2>"$TMP/err"

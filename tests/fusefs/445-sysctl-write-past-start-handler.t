@@ -19,14 +19,11 @@ require_env
 mount_fs "hotmemfs mounts qemu-512m" --profile qemu-512m --cmdline hotmem.kernel_alloc=off --fresh
 V=$MNT/proc/sys/vm
 M=$MNT/sys/devices/system/memory
-pw() {
-	python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_WRONLY); print(os.pwrite(fd, sys.argv[2].encode(), 1))' "$1" "$2"
-}
 not_updated() { ctl dmesg | grep -c "^<4>min_free_kbytes is not updated to [0-9]* because user defined value $1 is preferred$"; }
 
 # watermark_scale_factor: the marks set up again, the factor as it was
 min0=$(zi DMA32 min)
-is "$(pw "$V/watermark_scale_factor" 7)" 1 "watermark_scale_factor: pwrite '7' at 1 answered whole"
+is "$(pw "$V/watermark_scale_factor" 1 7)" ret=1 "watermark_scale_factor: pwrite '7' at 1 answered whole"
 is "$(cat "$V/watermark_scale_factor")" 10 "... the factor still 10"
 is "$(zi DMA32 min)" $((min0 + 1)) "... DMA32 min set up from the managed pages of now ($min0 at boot)"
 
@@ -34,7 +31,7 @@ is "$(zi DMA32 min)" $((min0 + 1)) "... DMA32 min set up from the managed pages 
 # parser's answer and sets the reserves up from the managed pages of now
 prot() { awk '/^Node/ {z = $4} z == "DMA" && /protection:/ {sub(/^ *protection: /, ""); print; exit}' "$MNT/proc/zoneinfo"; }
 prot0=$(prot)
-is "$(pw "$V/lowmem_reserve_ratio" 5)" 1 "lowmem_reserve_ratio: pwrite '5' at 1 answered whole"
+is "$(pw "$V/lowmem_reserve_ratio" 1 5)" ret=1 "lowmem_reserve_ratio: pwrite '5' at 1 answered whole"
 r=$(($(zi DMA32 managed) / 256))
 is "$(prot)" "(0, $r, $r, $r, $r)" "... DMA protection: DMA32's managed of now / 256 (boot's: $prot0)"
 # after the check above: a read of the file sets the reserves up too (446)
@@ -46,7 +43,7 @@ low=$(cat "$V/min_free_kbytes")
 is "$(w "$M/memory2/state" online)" ret=6 "memory2 online"
 high=$(cat "$V/min_free_kbytes")
 tap_ok "$([ "$high" -gt "$low" ]; echo $?)" "... the online raised min_free_kbytes ($low to $high)"
-is "$(pw "$V/min_free_kbytes" 5)" 1 "min_free_kbytes: pwrite '5' at 1 answered whole"
+is "$(pw "$V/min_free_kbytes" 1 5)" ret=1 "min_free_kbytes: pwrite '5' at 1 answered whole"
 is "$(cat "$V/min_free_kbytes")" "$high" "... nothing parsed: still $high"
 is "$(w "$M/memory2/state" offline)" ret=7 "memory2 offline again"
 is "$(cat "$V/min_free_kbytes")" "$high" "... min_free_kbytes kept at the user's $high, not lowered"

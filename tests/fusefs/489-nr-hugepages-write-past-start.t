@@ -16,15 +16,6 @@ require_env
 mount_numa2_probe "hotmemfs mounts numa2"
 V=$MNT/proc/sys/vm
 N=$MNT/sys/devices/system/node
-# pw FILE OFFSET TEXT: one pwrite(2) at OFFSET: "ret=N" or the errno's name
-pw() {
-	python3 -c 'import errno, os, sys
-fd = os.open(sys.argv[1], os.O_WRONLY)
-try:
-    print("ret=%d" % os.pwrite(fd, sys.argv[3].encode(), int(sys.argv[2])))
-except OSError as e:
-    print(errno.errorcode[e.errno])' "$@"
-}
 pool() { echo "$(cat "$V/nr_hugepages") $(cat "$N"/node[01]/hugepages/hugepages-2048kB/nr_hugepages | tr '\n' ' ')"; }
 
 is "$(w "$V/nr_hugepages" 3)" ret=1 "nr_hugepages <- 3"

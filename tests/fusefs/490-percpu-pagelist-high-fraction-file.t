@@ -29,15 +29,6 @@ want() {
 	[ "$h" -lt $((4 * $2)) ] && h=$((4 * $2))
 	echo "$h $h"
 }
-# pw FILE OFFSET TEXT: one pwrite(2) at OFFSET: "ret=N" or the errno's name
-pw() {
-	python3 -c 'import errno, os, sys
-fd = os.open(sys.argv[1], os.O_WRONLY)
-try:
-    print("ret=%d" % os.pwrite(fd, sys.argv[3].encode(), int(sys.argv[2])))
-except OSError as e:
-    print(errno.errorcode[e.errno])' "$@"
-}
 ARGS=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
 
 mount_fs "qemu-512m" "${ARGS[@]}" --fresh

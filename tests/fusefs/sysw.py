@@ -8,6 +8,9 @@ reference fixtures print results.
                  libc's (ctypes: not retried at EINTR as os.write() is,
                  PEP 475): "ret=N" or "EINTR", then " handled=N", the
                  handler's calls by then
+  pw PATH OFFSET VALUE  open(O_WRONLY) + one pwrite() at OFFSET + close():
+                 "ret=N" or "ERRNAME" (a write past the start, as a sysctl
+                 handler sees *ppos)
   r PATH         open(O_RDONLY) + one read() + close(): "ret=N" or "ERRNAME"
   o PATH MODE    open(PATH, MODE) where MODE is r, w, rw, creat: "ok" or "ERRNAME"
   mkdir PATH     "ok" or "ERRNAME"
@@ -45,6 +48,13 @@ def main():
             fd = os.open(path, os.O_WRONLY)
             try:
                 print("ret=%d" % os.write(fd, val))
+            finally:
+                os.close(fd)
+        elif op == "pw":
+            val = sys.argv[4].encode().decode("unicode_escape").encode("latin-1")
+            fd = os.open(path, os.O_WRONLY)
+            try:
+                print("ret=%d" % os.pwrite(fd, val, int(sys.argv[3])))
             finally:
                 os.close(fd)
         elif op == "wsig":
