@@ -789,24 +789,58 @@ bool hmt_tracer_out_of_fds(const struct hmt_tracer *t)
 	return out;
 }
 
+/* why mode @m could not attach, with the likeliest kernel cause for its errno */
+static const char *mode_why(const struct hmt_tracer *t, int m, char *buf, size_t len)
+{
+	int err = t->mode_err[m];
+
+	if (m == HMT_KMODE_FENTRY && err == -ENOTSUP && !t->btf)
+		return "no kernel BTF (/sys/kernel/btf/vmlinux)";
+	if (fd_err(err))
+		return strerror(-err);
+	/* libbpf's -ENOENT for a kprobe: no kprobe PMU, no kprobe_events */
+	snprintf(buf, len, "%s%s", strerror(-err),
+		 m == HMT_KMODE_KPROBE && err == -ENOENT ? ", CONFIG_KPROBES off?" :
+		 m == HMT_KMODE_FENTRY			 ? ", no BPF trampoline or ftrace direct calls?" :
+							   "");
+	return buf;
+}
+
+/* the modes tried before the one used, one line each (fentry refused, kprobe used) */
 static void report_modes(const struct hmt_tracer *t, FILE *f)
 {
-	for (int m = t->first_mode; m < (int)t->kmode; m++) {
-		const char *why = strerror(-t->mode_err[m]);
+	char buf[128];
 
-		if (m == HMT_KMODE_FENTRY && t->mode_err[m] == -ENOTSUP && !t->btf)
-			why = "no kernel BTF (/sys/kernel/btf/vmlinux)";
+	for (int m = t->first_mode; m < (int)t->kmode; m++)
 		fprintf(f, "hotmem-trace: kernel: %s not usable here: %s\n",
-			m == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobe/kretprobe", why);
+			m == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobe/kretprobe",
+			mode_why(t, m, buf, sizeof(buf)));
+}
+
+/*
+ * Tracepoints only: one line, the mode's, says what is traced, what is
+ * not and why -- it was the mode line, one "not usable here" line per
+ * mode tried and a fourth saying "tracepoints only" (docs43 F10).  Asked
+ * for with --mode tracepoint, nothing was tried and nothing refused.
+ */
+static void report_tracepoints_only(const struct hmt_tracer *t, FILE *f, const char *release)
+{
+	char buf[128];
+
+	fprintf(f, "hotmem-trace: kernel %s: mode tracepoint: tracepoints only, no kernel "
+		   "function traced: ", release);
+	if (t->first_mode == HMT_KMODE_NONE) {
+		fprintf(f, "--mode tracepoint asked for it\n");
+		return;
 	}
 	/* this process's descriptors ran out, not the kernel's features (abuse25c D4) */
-	if (t->kmode == HMT_KMODE_NONE && hmt_tracer_out_of_fds(t))
-		fprintf(f, "hotmem-trace: kernel: no kernel function traced: this process ran out "
-			   "of file descriptors; tracepoints only\n");
-	else if (t->kmode == HMT_KMODE_NONE)
-		fprintf(f, "hotmem-trace: kernel: no kernel function can be traced on this "
-			   "kernel (fentry and kprobes unavailable: CONFIG_KPROBES, ftrace "
-			   "direct calls?); tracepoints only\n");
+	fprintf(f, "%s", hmt_tracer_out_of_fds(t) ? "this process ran out of file descriptors for "
+						 : "this kernel refuses ");
+	for (int m = t->first_mode; m < (int)HMT_KMODE_NONE; m++)
+		fprintf(f, "%s%s (%s)", m == (int)t->first_mode ? "" : " and ",
+			m == HMT_KMODE_FENTRY ? "fentry/fexit" : "kprobes",
+			mode_why(t, m, buf, sizeof(buf)));
+	fputc('\n', f);
 }
 
 /*
@@ -863,9 +897,13 @@ void hmt_tracer_report(const struct hmt_tracer *t, FILE *f)
 
 	if (t->want_kernel) {
 		uname(&u);
-		fprintf(f, "hotmem-trace: kernel %s: mode %s\n", u.release,
-			hmt_kmode_name(t->kmode));
-		report_modes(t, f);
+		if (t->kmode == HMT_KMODE_NONE) {
+			report_tracepoints_only(t, f, u.release);
+		} else {
+			fprintf(f, "hotmem-trace: kernel %s: mode %s\n", u.release,
+				hmt_kmode_name(t->kmode));
+			report_modes(t, f);
+		}
 		report_kallsyms_hidden(t, f);
 		if (t->kmode != HMT_KMODE_NONE)
 			report_kernel_fns(t, f);
