@@ -2086,6 +2086,12 @@ static int key_boot_reserved(struct profile_line *pl)
 	return pl_pages(pl, &pl->cfg->boot_reserve.boot_reserved);
 }
 
+/* brk = SIZE: reserve_brk()'s used brk after the image's bss (docs/profile.md) */
+static int key_brk(struct profile_line *pl)
+{
+	return pl_pages(pl, &pl->cfg->boot_reserve.brk);
+}
+
 static int key_e820(struct profile_line *pl)
 {
 	if (!*pl->have_e820) {
@@ -2214,6 +2220,7 @@ static const struct {
 	{ "cmdline", key_cmdline, true }, /* its parameters add up, a line each */
 	{ "kernel_image", key_kernel_image, false },
 	{ "initrd", key_initrd, false },
+	{ "brk", key_brk, false },
 	{ "realmode", key_realmode, false },
 	{ "swiotlb", key_swiotlb, false },
 	{ "boot_reserved", key_boot_reserved, false },
@@ -2262,7 +2269,7 @@ static int profile_key(struct profile_line *pl)
  */
 struct where {
 	int block_size, max_physmem_bits, maxmem, qemu_maxmem, nodes, slots, init_threads, cpu_nodes;
-	int kernel_image, initrd, realmode, swiotlb, boot_reserved;
+	int kernel_image, initrd, brk, realmode, swiotlb, boot_reserved;
 	int ram[HM_MAX_BOOT_RANGES], virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM], e820[HM_MAX_E820];
 	int distance[HM_MAX_NUMNODES][HM_MAX_NUMNODES];
 };
@@ -2326,6 +2333,7 @@ static void where_note(struct where *w, const struct hotmem_config *cfg, const c
 		{ "cpu_nodes", offsetof(struct where, cpu_nodes) },
 		{ "kernel_image", offsetof(struct where, kernel_image) },
 		{ "initrd", offsetof(struct where, initrd) },
+		{ "brk", offsetof(struct where, brk) },
 		{ "realmode", offsetof(struct where, realmode) },
 		{ "swiotlb", offsetof(struct where, swiotlb) },
 		{ "boot_reserved", offsetof(struct where, boot_reserved) },
@@ -2362,6 +2370,8 @@ static void drop_builtin_boot_reserve(struct hotmem_config *cfg, const struct wh
 	}
 	if (!w->initrd)
 		memset(&br->initrd, 0, sizeof(br->initrd));
+	if (!w->brk)
+		br->brk = 0;
 	if (!w->realmode)
 		br->realmode = false;
 	if (!w->swiotlb)
@@ -2773,6 +2783,34 @@ static bool in_boot_ram(const struct hotmem_config *cfg, uint64_t start, uint64_
 }
 
 /*
+ * brk: the used brk, [PFN_ALIGN(__bss_stop), + brk) (x86 6.12
+ * reserve_brk(); __brk_base is the page after bss), so only with a kernel
+ * image, and in boot RAM as the image (e820_add_kernel_range() makes
+ * [_text, _end) RAM, _end past the brk); no initrd over it.
+ */
+static int validate_brk(const struct hotmem_config *cfg, const struct where *w, char *err,
+			size_t errlen)
+{
+	const struct hm_boot_reserve *br = &cfg->boot_reserve;
+	uint64_t start = ALIGN(br->bss.end + 1, HM_PAGE_SIZE), last = start + br->brk - 1;
+
+	if (!br->brk)
+		return 0;
+	if (!br->kernel_image)
+		return seterr(err, errlen, "%sbrk %#llx: needs a kernel_image (the brk follows its bss)",
+			      W(brk), (unsigned long long)br->brk);
+	if (last < start || !in_boot_ram(cfg, start, last))
+		return seterr(err, errlen, "%sbrk %#llx-%#llx: not in one boot RAM range (ram =)",
+			      W(brk), (unsigned long long)start, (unsigned long long)last);
+	if (br->initrd.end && br->initrd.start <= last && start <= br->initrd.end)
+		return seterr(err, errlen, "%sinitrd %#llx-%#llx: over the brk %#llx-%#llx",
+			      W(initrd), (unsigned long long)br->initrd.start,
+			      (unsigned long long)br->initrd.end, (unsigned long long)start,
+			      (unsigned long long)last);
+	return 0;
+}
+
+/*
  * The boot reservations' places: the kernel image's parts in boot RAM in
  * vmlinux.lds.S's order (code, rodata, data, init, .smp_locks, bss with
  * .bss..decrypted at its end), _text page aligned; the initrd in boot RAM
@@ -2829,7 +2867,7 @@ static int validate_boot_reserve(const struct hotmem_config *cfg, const struct w
 				      W(initrd), (unsigned long long)br->initrd.start,
 				      (unsigned long long)br->initrd.end);
 	}
-	return 0;
+	return validate_brk(cfg, w, err, errlen);
 }
 
 static int validate(const struct hotmem_config *cfg, const struct where *w, char *err,
@@ -3008,6 +3046,8 @@ static void describe_boot_reserve(struct describe_buf *d, const struct hotmem_co
 	if (br->initrd.end)
 		describe_line(d, "initrd = %#llx-%#llx\n", (unsigned long long)br->initrd.start,
 			      (unsigned long long)br->initrd.end);
+	if (br->brk)
+		describe_line(d, "brk = %#llx\n", (unsigned long long)br->brk);
 	if (br->realmode)
 		describe_line(d, "realmode = yes\n");
 	if (br->swiotlb)

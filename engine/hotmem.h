@@ -187,9 +187,9 @@ struct hm_phys_range {
 
 /*
  * The boot reservations of docs/profile.md's kernel_image ... boot_reserved
- * keys.  The kernel image's parts are its vmlinux.lds.S sections where the
- * boot loader (KASLR) put them: code [_text, _etext), rodata
- * [__start_rodata, __end_rodata), data [_sdata, _edata), init
+ * keys, brk among them.  The kernel image's parts are its vmlinux.lds.S
+ * sections where the boot loader (KASLR) put them: code [_text, _etext),
+ * rodata [__start_rodata, __end_rodata), data [_sdata, _edata), init
  * [__init_begin, __init_end), bss [__bss_start, __bss_stop); smp_locks
  * (.smp_locks, freed by alternative_instructions() on SMP) and
  * bss_decrypted_unused (the unused part of .bss..decrypted, freed by
@@ -199,6 +199,12 @@ struct hm_boot_reserve {
 	bool kernel_image;
 	struct hm_phys_range code, rodata, data, init, bss, smp_locks, bss_decrypted_unused;
 	struct hm_phys_range initrd;	/* early_reserve_initrd(), freed by populate_rootfs */
+	/*
+	 * reserve_brk(): the brk the boot used, bytes, at PFN_ALIGN(__bss_stop)
+	 * (__brk_base, right after __end_of_kernel_reserve), never given back;
+	 * 0 none.  Needs kernel_image.
+	 */
+	uint64_t brk;
 	bool realmode;			/* reserve_real_mode(): the first MiB */
 	uint64_t swiotlb;		/* swiotlb_init_remap()'s buffer, bytes; 0 none */
 	uint64_t boot_reserved;		/* the rest of the boot's memblock allocations, bytes */

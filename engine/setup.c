@@ -9,6 +9,14 @@
  *    __end_of_kernel_reserve) -- code to the end of bss -- where the boot
  *    loader (KASLR) put it, and the initrd, page aligned
  *    (early_reserve_initrd());
+ *  - reserve_brk(): the brk the boot used (extend_brk(): early page
+ *    tables, the DMI and e820 copies...), [_brk_start, _brk_end) from
+ *    __brk_base, the page after __bss_stop -- outside
+ *    __end_of_kernel_reserve, so a reservation of its own, at that fixed
+ *    place and not top-down with boot_reserved (walk43: 17 pages on a
+ *    6.12.118 guest, memblock=debug's "memblock_reserve:
+ *    [0x3c00000-0x3c10fff] setup_arch"; 6.15 makes it
+ *    memblock_reserve_kern(), the same place);
  *  - reserve_real_mode() (arch/x86/realmode/init.c): the whole first MiB;
  *  - the rest of the boot's allocations -- page tables, NODE_DATA, the
  *    percpu first chunk, KFENCE's pool, SWIOTLB's slot array, ACPI and
@@ -85,6 +93,9 @@ int setup_arch_reserve(struct hotmem *hm, char *err, size_t errlen)
 	if (!ret && br->initrd.end)
 		pr_info(hm, "RAMDISK: [mem %#010llx-%#010llx]", (unsigned long long)br->initrd.start,
 			(unsigned long long)PFN_ALIGN(br->initrd.end + 1) - 1);
+	if (!ret && br->brk)
+		ret = reserve_or_fail(hm, PFN_ALIGN(br->bss.end + 1), PFN_ALIGN(br->bss.end + 1) + br->brk,
+				      "brk", err, errlen);
 	if (!ret && br->realmode)
 		ret = reserve_or_fail(hm, 0, 1ULL << 20, "real mode: the first MiB", err, errlen);
 	if (ret || !br->boot_reserved)

@@ -34,7 +34,7 @@ check "unknown name" nope \
 check "missing file" "$tmp/none.conf" \
 	"profile '$tmp/none.conf': no built-in profile or file of that name (hotmem --list-profiles names the built-in ones)"
 check "a directory" "$tmp/adir" "profile '$tmp/adir': is a directory, not a profile file"
-KEYS="profile, name, block_size, max_physmem_bits, maxmem, qemu_maxmem, nodes, cpu_nodes, distance, slots, device_memory, ram, e820, probe, memory_failure, crash_hotplug, pm_advanced_debug, init_threads, kernel_alloc, kernel_alloc_seed, cmdline, kernel_image, initrd, realmode, swiotlb, boot_reserved, hotplug, virtio_mem, online, offline, debug_fail_memmap_section"
+KEYS="profile, name, block_size, max_physmem_bits, maxmem, qemu_maxmem, nodes, cpu_nodes, distance, slots, device_memory, ram, e820, probe, memory_failure, crash_hotplug, pm_advanced_debug, init_threads, kernel_alloc, kernel_alloc_seed, cmdline, kernel_image, initrd, brk, realmode, swiotlb, boot_reserved, hotplug, virtio_mem, online, offline, debug_fail_memmap_section"
 check "a bad key: the keys named" "$tmp/bad.conf" "$tmp/bad.conf: line 1: unknown key 'bogus_key' (known: $KEYS)"
 # the keys a profile takes come from one table (config.c profile_keys[]):
 # docs/profile.md describes each

@@ -314,6 +314,60 @@ static void test_swiotlb_as_6_12(void **state)
 }
 
 /*
+ * brk44: x86 6.12 reserve_brk() reserves the brk the boot used at its
+ * fixed place, __brk_base = PFN_ALIGN(__bss_stop), not top-down with the
+ * rest of the boot's allocations.  The walk's 6.12.118 guest (tests/kernel/
+ * diffwalk.py's profile: its image's bss ends at 0x3bfffff, 17 pages of
+ * brk, boot_reserved 68K less) with movablecore=128M: the brk pages are
+ * DMA32's, reserved, right after bss, and the zones' managed pages are
+ * the guest's (DMA32 84651, Movable 13224; in boot_reserved's top-down
+ * lump they were Movable's: 84668/13207, walk43).  Without its
+ * reservation in setup_arch_reserve() the pages were free and the count
+ * 17 more; kernelcore=256M the same (52907/44968).
+ */
+static void test_brk_after_bss_below_movable(void **state)
+{
+	static const char image[] =
+		"profile = qemu-512m\n"
+		"kernel_image = code=0x1000000-0x1ffffff rodata=0x2000000-0x2b71fff "
+		"data=0x2c00000-0x2e70fbf init=0x3302000-0x372afff smp_locks=0x372b000-0x3734fff "
+		"bss=0x3736000-0x3bfffff bss_decrypted_unused=0x3a05000-0x3bfffff\n"
+		"initrd = 0x1fd87000-0x1ffdffff\nboot_reserved = 4320K\nbrk = 68K\n";
+	static const struct {
+		const char *cmdline;
+		unsigned long dma32, movable;
+	} want[] = {
+		{ "movablecore=128M", 84651, 13224 },
+		{ "kernelcore=256M", 52907, 44968 },
+	};
+	char text[1024];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		struct hm_zone_info dma32, movable;
+		struct hotmem *hm;
+
+		snprintf(text, sizeof(text), "%scmdline = \"%s " IDLE_KERNEL "\"\n", image,
+			 want[i].cmdline);
+		hm = boot_profile_text(text);
+		for (unsigned long pfn = 0x3c00; pfn < 0x3c11; pfn++) {
+			struct page *page = pfn_to_page(hm, pfn);
+
+			assert_true(PageReserved(page));
+			assert_int_equal(page_zonenum(page), ZONE_DMA32);
+		}
+		/* the brk's end: the page after it is the buddy's */
+		assert_false(PageReserved(pfn_to_page(hm, 0x3c11)));
+		assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_DMA32, &dma32), 0);
+		assert_int_equal(hotmem_zone_info(hm, 0, HM_ZONE_MOVABLE, &movable), 0);
+		assert_int_equal(dma32.managed, want[i].dma32);
+		assert_int_equal(movable.managed, want[i].movable);
+		check(hm);
+		hotmem_destroy(hm);
+	}
+}
+
+/*
  * A boot block of 256 MiB whose first section is node 0's and second
  * node 1's.  6.12's node_dev_init() registers it under node 0, then node 1
  * (register_mem_block_under_node_early(), drivers/base/node.c);
@@ -1070,6 +1124,7 @@ int main(void)
 		cmocka_unit_test(test_failed_boot_leaves_no_file_open),
 		cmocka_unit_test(test_block_spanning_two_nodes),
 		cmocka_unit_test(test_swiotlb_as_6_12),
+		cmocka_unit_test(test_brk_after_bss_below_movable),
 		cmocka_unit_test(test_node_boundary_inside_a_section),
 		cmocka_unit_test(test_node_run_inside_sections_any_init_threads),
 	};

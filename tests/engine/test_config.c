@@ -1102,6 +1102,49 @@ static void test_boot_reserve_round_trip(void **state)
 }
 
 /*
+ * brk44: brk = SIZE (reserve_brk()'s used brk) describes and parses
+ * back; it needs a kernel_image, whole pages, boot RAM after bss and no
+ * initrd over it; a file's ram lines drop a brk it does not give.
+ */
+static void test_brk_key(void **state)
+{
+	static const char image[] =
+		"kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff "
+		"data=0xa600000-0xa870f7f init=0xad01000-0xb12afff bss=0xb136000-0xb5fffff\n";
+	struct hotmem_config cfg;
+	char text[1024], d[4096], again[4096], err[256];
+
+	(void)state;
+	snprintf(text, sizeof(text), "%sbrk = 68K\n", image);
+	described(text, d, sizeof(d));
+	assert_non_null(strstr(d, "brk = 0x11000\n"));
+	described(d, again, sizeof(again));
+	assert_string_equal(d, again);
+	/* none by default: qemu-512m's description has no brk line */
+	described("", d, sizeof(d));
+	assert_null(strstr(d, "brk"));
+	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
+	assert_int_equal(hotmem_config_parse_text(&cfg, "kernel_image = none\nbrk = 68K\n", err,
+						  sizeof(err)), -EINVAL);
+	assert_string_equal(err, "line 2: brk 0x11000: needs a kernel_image (the brk follows its bss)");
+	assert_int_equal(hotmem_config_parse_text(&cfg, "brk = 1000\n", err, sizeof(err)), -EINVAL);
+	snprintf(text, sizeof(text), "%sbrk = 68K\ninitrd = 0xb600000-0xb6fffff\n", image);
+	assert_int_equal(hotmem_config_parse_text(&cfg, text, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "line 3: initrd 0xb600000-0xb6fffff: over the brk 0xb600000-0xb610fff");
+	/* past boot RAM's end (0x1ffdffff) */
+	assert_int_equal(hotmem_config_parse_text(&cfg, "initrd = none\nkernel_image = code=0x1f000000-0x1f0fffff "
+				"rodata=0x1f100000-0x1f1fffff data=0x1f200000-0x1f2fffff "
+				"init=0x1f300000-0x1f3fffff bss=0x1f400000-0x1ffcffff\nbrk = 128K\n",
+				err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "line 3: brk 0x1ffd0000-0x1ffeffff: not in one boot RAM range (ram =)");
+	/* the built-in's RAM replaced: a brk the file gives stays, before or after its ram lines */
+	snprintf(text, sizeof(text), "profile = qemu-512m\nbrk = 8K\n%sram = 0x1000-0x9efff\n"
+		 "ram = 0x100000-0x1ffdffff\n", image);
+	described(text, d, sizeof(d));
+	assert_non_null(strstr(d, "brk = 0x2000\n"));
+}
+
+/*
  * reread33 R2: a profile file is order-free -- the boot reservation keys
  * before its ram lines make the machine they make after them (key_ram()
  * dropped them: the built-in's reservations go with its RAM, the file's
@@ -1492,6 +1535,7 @@ int main(void)
 		cmocka_unit_test(test_kernelcore_movablecore_parse),
 		cmocka_unit_test(test_boot_reserve_round_trip),
 		cmocka_unit_test(test_boot_reserve_before_ram),
+		cmocka_unit_test(test_brk_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
