@@ -3747,11 +3747,19 @@ bool hmfs_change_touches(enum hmfs_change_op op, const char *key)
 	return false;
 }
 
-/* saved with the values records made stale as the machine has them now (at qemu_gen @gen) */
-static void refresh_stale(struct hmfs_ctx *ctx, uint64_t gen)
+/*
+ * saved with the values records made stale as the machine has them now
+ * (at qemu_gen @gen); false: no memory, saved left as it was, still
+ * stale (append_set_once() never takes a stale key's old text).  Its
+ * object and each value went in unchecked: a change whose first 48-byte
+ * malloc() failed aborted hotmemfs in json-c's assertion (json43).
+ */
+static bool refresh_stale(struct hmfs_ctx *ctx, uint64_t gen)
 {
-	json_object *m = json_object_new_object();
+	json_object *v, *m = json_object_new_object();
 
+	if (!m)
+		return false;
 	json_object_object_foreach(ctx->saved, key, val) {
 		int k = 0;
 		bool stale;
@@ -3759,14 +3767,23 @@ static void refresh_stale(struct hmfs_ctx *ctx, uint64_t gen)
 		while (k < HMFS_STATE_KEYS && strcmp(key, machine_keys[k]))
 			k++;
 		stale = k < HMFS_STATE_KEYS && (ctx->saved_stale & (1u << k));
-		if (stale)
-			forget_text(ctx, k);
-		json_object_object_add(m, key, stale ? machine_value(ctx, k) : json_object_get(val));
+		v = stale ? machine_value(ctx, k) : json_object_get(val);
+		/* a kept value may be null (a file's); a stale one made again never */
+		if ((stale && !v) || json_object_object_add(m, key, v))
+			goto fail;
 	}
+	for (int k = 0; k < HMFS_STATE_KEYS; k++)
+		if (ctx->saved_stale & (1u << k))
+			forget_text(ctx, k);
 	json_object_put(ctx->saved);
 	ctx->saved = m;
 	ctx->saved_stale = 0;
 	ctx->saved_qemu_gen = gen;
+	return true;
+fail:
+	json_object_put(v);
+	json_object_put(m);
+	return false;
 }
 
 /*
@@ -4038,8 +4055,12 @@ void hmfs_state_prepare(struct hmfs_ctx *ctx, const struct hmfs_change *ch, stru
 	 * every change is recorded: the machine now is the one the journal
 	 * adds up to, QEMU's side journaled without change_lock included
 	 */
-	if (ctx->saved_stale)
-		refresh_stale(ctx, sv->qemu_gen);
+	/*
+	 * no memory to refresh it: no @pre, as saved_pre()'s own failure --
+	 * saved's stale values are not the machine's of before
+	 */
+	if (ctx->saved_stale && !refresh_stale(ctx, sv->qemu_gen))
+		return;
 	sv->pre = saved_pre(ctx, sv->keys);
 }
 
