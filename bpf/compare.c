@@ -246,6 +246,12 @@ struct hmt_only {
 	size_t expected_events; /* the events of the expected steps: not compared, not counted */
 	const char *list; /* the other trace's kernel version's list (absent.h) */
 	char expected_evs[160], missing_evs[160]; /* their event names */
+	/* the expected steps by reason, each function (action) once: said in one line */
+	struct {
+		const char *why;
+		char names[160];
+	} why[8];
+	size_t nwhy;
 };
 
 static int report(int ndiff, const struct hmt_cmp_opts *o)
@@ -332,6 +338,45 @@ static const char *absent_why(const struct hmt_trace *other, bool kother, const 
 }
 
 /*
+ * An expected step's function (with memory_notify's action: the list
+ * names those) under its reason; enter and exit are one name.  Past the
+ * groups' room the last group ends "..." (add_name()).
+ */
+static void add_expected(struct hmt_only *only, const struct hmt_rec *r, const char *key,
+			 const char *why)
+{
+	char name[96];
+	size_t i;
+
+	for (i = 0; i < only->nwhy; i++)
+		if (!strcmp(only->why[i].why, why))
+			break;
+	if (i == only->nwhy && i < sizeof(only->why) / sizeof(only->why[0]))
+		only->why[only->nwhy++].why = why;
+	if (i == only->nwhy)
+		i--;
+	snprintf(name, sizeof(name), "%s%s", r->ev, key);
+	add_name(only->why[i].names, sizeof(only->why[i].names), name);
+}
+
+/*
+ * The steps only @t has that @only->list's kernel does not show, one line
+ * for all: "compare: not compared, only in e.jsonl (expected on 6.12):
+ * memory_block_online, memory_block_offline (inlined: ...);
+ * mm_setup_per_zone_wmarks (no such tracepoint ...)".  It was a line per
+ * step, enter and exit apart: 5 lines for 3 functions.
+ */
+static void say_expected(const struct hmt_trace *t, const struct hmt_only *only, FILE *out)
+{
+	if (!only->nwhy)
+		return;
+	fprintf(out, "compare: not compared, only in %s (expected on %s):", t->name, only->list);
+	for (size_t i = 0; i < only->nwhy; i++)
+		fprintf(out, "%s %s (%s)", i ? ";" : "", only->why[i].names, only->why[i].why);
+	fputc('\n', out);
+}
+
+/*
  * A step only @t has: expected (listed, not compared) when @why says the
  * kernel of @other does not show it, else a difference -- one per step,
  * its events not aligned -- unless --require names it and @other lacks
@@ -349,8 +394,7 @@ static void only_step(const struct hmt_trace *t, const struct hmt_trace *other,
 	if (why) {
 		only->expected++;
 		add_name(only->expected_evs, sizeof(only->expected_evs), r->ev);
-		fprintf(o->out, "compare: not compared, only in %s: %s/%s%s (expected on %s: %s)\n",
-			t->name, r->ev, r->phase, key, o->kernel, why);
+		add_expected(only, r, key, why);
 		return;
 	}
 	only->missing++;
@@ -806,6 +850,8 @@ int hmt_compare(struct hmt_trace *a, struct hmt_trace *b, const struct hmt_cmp_o
 	ny = filter_common(b, a, al.y, &ob, &ndiff, &o);
 	if (nx < 0 || ny < 0)
 		goto out;
+	say_expected(a, &oa, o.out);
+	say_expected(b, &ob, o.out);
 	al.nx = nx;
 	al.ny = ny;
 	fprintf(o.out, "compare: %s: %zu events, %zu compared, base pfn %#llx\n", a->name, a->nev,

@@ -232,8 +232,8 @@ vmem_compare() {	# guest-name engine-trace: compare rc in $rc, output in $OUT/gu
 # compare's lines that are no difference, whatever the traces: one "N
 # events, M compared" line per trace, the summary, which release's list
 # of absent steps a kernel trace was compared by (--kernel), and the steps the
-# engine shows but this kernel version does not ("not compared, only in
-# ENGINE-TRACE: ... (expected on 6.12: why)": memory_block_online/offline
+# engine shows but this kernel version does not (one line, "not compared,
+# only in ENGINE-TRACE (expected on 6.12): F, G (why); H (why)": memory_block_online/offline
 # inlined, no mm_setup_per_zone_wmarks tracepoint before 6.18; the last
 # check below wants each in docs/hotmem-trace.md).  Any other line stays:
 # "compare: X has N events, Y M: fewer than half" among them.
@@ -241,7 +241,7 @@ compare_unexplained() {	# compare-output guest-trace engine-trace
 	grep -vx "compare: \($2\|$3\): [0-9]* events, [0-9]* compared, base pfn 0x[0-9a-f]*" "$1" |
 		grep -vx "compare: \($2\|$3\): kernel [^ ]* (--kernel[^)]*): [0-9.]*'s list of steps it does not show" |
 		grep -vx "compare: [0-9]* differences\? in [0-9]* common steps\?\(; .*\)\?" |
-		grep -vx "compare: not compared, only in $3: [a-z_]*/[a-z]*\(([A-Z_]*)\)\? (expected on [0-9.]*: .*)"
+		grep -vx "compare: not compared, only in $3 (expected on [0-9.]*): [a-z_]*\(([A-Z_]*)\)\?\(, [a-z_]*\(([A-Z_]*)\)\?\)* (.*)"
 }
 # N of the summary line (the last): empty when compare did not get there
 compare_ndiff() { tail -1 "$1" | sed -n 's/^compare: \([0-9]*\) differences\? in [0-9]* common steps\?\(; .*\)\?$/\1/p'; }
@@ -323,7 +323,9 @@ G=$G0
 
 # every step only one side shows is in the documented list of differences
 docs=$SRC/docs/hotmem-trace.md
-only=$(cat "$G.compare" "$GN.compare" | sed -n 's/^compare: not compared, only in [^:]*: \([^/]*\)\/.*/\1/p' | sort -u)
+# compare's one "not compared" line: "... (expected on 6.12): F, G (why); H (why)"
+only=$(cat "$G.compare" "$GN.compare" | sed -n 's/^compare: not compared, only in .* (expected on [0-9.]*): //p' |
+	tr ';' '\n' | sed 's/ (.*//' | tr ',' '\n' | sed 's/^ *//; s/(.*//' | sort -u)
 undoc=$(for ev in $only; do
 	sed -n '/^## virtio-mem: the real driver beside the engine/,/^## [^v]/p' "$docs" | grep -qF "\`$ev\`" || echo "$ev"
 done)
