@@ -125,6 +125,9 @@ static void usage(FILE *f)
 	      "--cell runs one cell, AGENT on EVENT: what hotmem-conform runs inside each\n"
 	      "cell's hotmem-enter, refused outside one (hotmem-conform(8)).\n"
 	      "HOTMEM_CONFORM_LISTENER_RCVBUF=BYTES gives the listener that buffer.\n"
+	      "The work directory is made in $TMPDIR (/tmp without it) and removed; the\n"
+	      "stderr of an agent that ended by itself is kept there, in\n"
+	      "hotmem-conform-logs.XXXXXX/, named by the last line.\n"
 	      "Exit 0 when every cell meets its expectation, 1 otherwise, 2 on usage,\n"
 	      "3 when the only fault is hotmem-conform's own: the emulated machine\n"
 	      "refused an event of the matrix (its cells not run, no verdict).\n",
@@ -566,14 +569,19 @@ static json_object *run_one(struct matrix *m, const struct agent *a, const char 
 }
 
 /*
- * Where the work directory goes: $TMPDIR when it is an absolute path of
- * at most 256 bytes (a test's own: other runs' directories are not its
- * leftovers), else /tmp.
+ * Where the work directory and the kept logs go: $TMPDIR (a test's own:
+ * other runs' directories are not its leftovers), else /tmp, as mktemp -t.
+ * A relative $TMPDIR is taken from the current directory, as mktemp -t
+ * does, made absolute: the cells' hotmem-enter runs elsewhere (it fell
+ * back to /tmp).  At most 256 bytes, else /tmp.
  */
 static const char *work_parent(void)
 {
+	static char abs[PATH_MAX];
 	const char *t = getenv("TMPDIR");
 
+	if (t && t[0] && t[0] != '/' && realpath(t, abs))
+		t = abs;
 	return t && t[0] == '/' && strlen(t) <= 256 ? t : "/tmp";
 }
 
