@@ -47,7 +47,7 @@ logs say them -- the "Memory:" line (its available count aside), the
 "Freeing ... memory:" lines, RAMDISK and SWIOTLB.  The walk profile of
 those walks is the guest's own: its kernel_image derived from the guest
 kernel's vmlinux (its ELF sections), its initrd from the initramfs's size,
-boot_reserved and the unused decrypted bss calibrated (CALIBRATED, with
+boot_reserved, brk and the unused decrypted bss calibrated (CALIBRATED, with
 the versions they were measured on; --calibration says it all), so a
 boot check that fails says what this guest measures.
 
@@ -119,14 +119,14 @@ CONFIGS = {
     "memmap-movable": ([], None, "memhp_default_state=online_movable memory_hotplug.memmap_on_memory=1"),
     "memmap-force": ([], None, "memhp_default_state=online memory_hotplug.memmap_on_memory=force"),
     "2node-auto-movable": (QEMU_2NODE, PROFILE_2NODE, "memhp_default_state=online memory_hotplug.online_policy=auto-movable"),
-    # ZONE_MOVABLE at boot.  Known to differ from boot on (walk43, not
-    # fixed): the guest's brk -- arch/x86/kernel/setup.c reserve_brk(),
+    # ZONE_MOVABLE at boot.  They differed from boot on until brk44
+    # (walk43): the guest's brk -- arch/x86/kernel/setup.c reserve_brk(),
     # the [_brk_start, _brk_end) pages used after .bss, 17 on 6.12.118
     # (memblock=debug: "memblock_reserve: [0x3c00000-0x3c10fff]
     # setup_arch") -- stays below the Movable zone, where hotmem's
-    # engine/setup.c takes them top-down in boot_reserved's lump: DMA32's
-    # managed is 17 pages above the guest's, Movable's 17 below; the
-    # hotplug steps after it agree.
+    # engine/setup.c took them top-down in boot_reserved's lump (DMA32's
+    # managed 17 pages above the guest's, Movable's 17 below).  The walk
+    # profile's brk (CALIBRATED) reserves them where the guest does.
     "movablecore": ([], None, "memhp_default_state=online movablecore=128M"),
     "kernelcore": ([], None, "memhp_default_state=online_movable kernelcore=256M"),
 }
@@ -150,7 +150,7 @@ SHF_ALLOC = 0x2
 #  - boot_reserved: the rest of the boot's memblock allocations (page
 #    tables, NODE_DATA, percpu, KFENCE, SWIOTLB's slots...): the "Memory:"
 #    line's reserved (126168K on both) less the memmap, image, initrd,
-#    first MiB and SWIOTLB.  No section says it.  6.12.118's MemTotal is
+#    first MiB, SWIOTLB and brk.  No section says it.  6.12.118's MemTotal is
 #    8 KiB below 6.12.117's for its image alone (rodata 4 KiB longer,
 #    its rodata/data gap and init 4 KiB shorter each), not for more of
 #    this: a1bbd2da's 4396K for 6.12.118 made up for 6.12.117's image.
@@ -158,6 +158,14 @@ SHF_ALLOC = 0x2
 #    another boot (tests/fixtures/boot-map: KASLR at 0x8a00000, a 1100K
 #    initramfs): 8 KiB more on 6.12.117 and 6.12.118 alike; which of the
 #    boots' differences takes them is not found (not modelled).
+#  - brk: the brk the boot used, reserve_brk()'s [_brk_start, _brk_end)
+#    from the page after .bss (engine/setup.c, docs/profile.md): 68K, 17
+#    pages, on 6.12.118 (memblock=debug's "memblock_reserve:
+#    [0x3c00000-0x3c10fff] setup_arch", walk43).  The .brk section's size
+#    is its limit (64K slop and the brk users' RESERVE_BRK()s), not what
+#    the boot used, so no section says it.  It was in boot_reserved until
+#    brk44: 4388K (measured on both versions) is boot_reserved 4320K and
+#    brk 68K, 6.12.117's brk taken to be 6.12.118's (not measured there).
 #  - the unused part of .bss..decrypted, [__start_bss_decrypted_unused,
 #    __end_bss_decrypted) ("Freeing unused decrypted memory: 2028K" on
 #    both).  Its end is derived (__end_bss_decrypted is ALIGN(PMD_SIZE)
@@ -170,7 +178,8 @@ SHF_ALLOC = 0x2
 #    ("The real System.map is in the linux-image-<version>-dbg package",
 #    checked 2026-12-04 on 6.12.118's), and 6.12's BTF has a DATASEC for
 #    .data..percpu alone (pahole encodes no other globals there).
-CALIBRATED = {"boot_reserved": (4388 << 10, ("6.12.117", "6.12.118")),
+CALIBRATED = {"boot_reserved": (4320 << 10, ("6.12.117", "6.12.118")),
+              "brk": (68 << 10, ("6.12.118",)),
               "bss_decrypted_unused": (2028 << 10, ("6.12.117", "6.12.118"))}
 
 
@@ -303,14 +312,15 @@ def qemu_512m_walk_profile(initrd, kernel):
     early_reserve_initrd() (the built-in's is its capture's 1100K; until
     populate_rootfs() frees it the boot's free memory --
     init_per_zone_wmark_min()'s min_free_kbytes -- is the guest's only
-    with the guest's initrd: 2522 here, not 2526); and boot_reserved as
-    measured (CALIBRATED): the built-in's 4396K is its KASLR capture's."""
+    with the guest's initrd: 2522 here, not 2526); boot_reserved and brk
+    as measured (CALIBRATED): the built-in's 4396K is its KASLR capture's,
+    its brk inside."""
     size = os.path.getsize(initrd)
     start = ((512 << 20) - 0x20000 - 1 - size) & ~4095
     image = " ".join("%s=%#x-%#x" % part for part in kernel_image_of(kernel))
-    return ("profile = qemu-512m\nkernel_image = %s\ninitrd = %#x-%#x\nboot_reserved = %dK\n" %
-            (image, start, ((start + size + 4095) & ~4095) - 1,
-             CALIBRATED["boot_reserved"][0] >> 10))
+    return ("profile = qemu-512m\nkernel_image = %s\ninitrd = %#x-%#x\nboot_reserved = %dK\n"
+            "brk = %dK\n" % (image, start, ((start + size + 4095) & ~4095) - 1,
+                             CALIBRATED["boot_reserved"][0] >> 10, CALIBRATED["brk"][0] >> 10))
 
 # ---- the allowlist: known, documented differences -----------------------------
 # Each entry normalises one difference away on both sides' facts, and
