@@ -2026,34 +2026,46 @@ unsigned long hotmem_memmap_restore_end(struct hotmem *hm)
 }
 
 /*
+ * The free page @want taken for a vmemmap page, recorded as
+ * vmemmap_alloc_pages() records the page it took at a wanted pfn (no
+ * fallback to another page): -EBUSY when it is not free
+ */
+static int vmemmap_take_page_at(struct hotmem *hm, unsigned long want)
+{
+	struct page *page;
+
+	if (kmem_take_block(hm, want, 0))
+		return -EBUSY;
+	page = pfn_to_page(hm, want);
+	set_page_flag(page, PG_vmemmap);
+	WRITE_ONCE(page->mapping, want);
+	WRITE_ONCE(page->private, 0);
+	WRITE_ONCE(page->index, VMEMMAP_FOR_RESTORE);
+	return 0;
+}
+
+/*
  * Vmemmap page @i of hot-added section @section_nr, on the page at pfn
  * @cur, moved to @want: the struct pages copied, mapped from there, @cur
  * freed as HVO frees a memmap page.  A page still on its place in the
  * memmap's block (@home) that cannot have @want takes a page of the
  * buddy's (GFP_KERNEL order 0 on the node, alloc_vmemmap_page_list()),
  * as the restore that moved it did: the running kernel's memmap was off
- * that block, whose page the buddy had.  One already elsewhere (a head
- * the restored pool's optimisation moved) stays there.  -EBUSY: not at
- * @want.  Under the HVO's locks.
+ * that block, whose page the buddy had.  One already elsewhere stays
+ * there.  Never a head of an optimised huge page, whose tails share its
+ * page (hvo_head_move()).  -EBUSY: not at @want.  Under the HVO's locks.
  */
 static int memmap_page_move_again(struct hotmem *hm, unsigned long section_nr, unsigned long i,
 				  unsigned long cur, bool home, unsigned long want)
 {
 	struct mem_section *ms = __nr_to_section(hm, section_nr);
 	struct pageblock_claim claim = { .claimed = false };
-	unsigned long pfn;
+	unsigned long pfn = want;
 	int ret;
 
-	if (!home && kmem_take_block(hm, want, 0))
+	if (!home && vmemmap_take_page_at(hm, want))
 		return -EBUSY;
-	if (!home) {
-		/* vmemmap_alloc_pages()'s record of a page it took at @want */
-		set_page_flag(pfn_to_page(hm, want), PG_vmemmap);
-		WRITE_ONCE(pfn_to_page(hm, want)->mapping, want);
-		WRITE_ONCE(pfn_to_page(hm, want)->private, 0);
-		WRITE_ONCE(pfn_to_page(hm, want)->index, VMEMMAP_FOR_RESTORE);
-		pfn = want;
-	} else {
+	if (home) {
 		pfn = vmemmap_alloc_pages(hm, ms->nid, 0, want, &claim, VMEMMAP_FOR_RESTORE);
 		if (!pfn)
 			return -ENOMEM;
@@ -2062,6 +2074,89 @@ static int memmap_page_move_again(struct hotmem *hm, unsigned long section_nr, u
 	if (ret)
 		return ret;
 	return pfn == want ? 0 : -EBUSY;
+}
+
+/* vmemmap page @i an optimised huge page's tail, read-only on the head's page at @head */
+static bool hvo_tail_on(const struct vmemmap_pmd *vm, unsigned long i, unsigned long head)
+{
+	return VMEMMAP_PTE_SRC(vm->pte[i]) == VMEMMAP_SHARED && VMEMMAP_PTE_PFN(vm->pte[i]) == head;
+}
+
+/*
+ * hvo_head_move()'s refusal at vmemmap page @failed (@i0 +
+ * HVO_VMEMMAP_PAGES: the head's own map): the tails before it, already
+ * on the new page, and a refused map's hole mapped from @cur again.  One
+ * the host will not map back is said lost (its PROT_NONE back, nothing
+ * maps the new page any more; vmemmap_remap_lost() maps it from @cur).
+ */
+static void hvo_head_unmove(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+			    unsigned long failed, unsigned long cur)
+{
+	const struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	const unsigned long end = i0 + HVO_VMEMMAP_PAGES;
+	bool lost = false;
+
+	for (unsigned long k = i0; k < end; k++) {
+		const bool head = k == i0;
+
+		if (!head && !hvo_tail_on(vm, k, cur))
+			continue;
+		/* not mapped yet (past the refused one; the head until its own map) */
+		if (head ? failed != end : k > failed)
+			continue;
+		/* the refused map kept the old mapping: still on @cur */
+		if ((head || k == failed) && physmem_is_mapped(vmemmap_vaddr(hm, section_nr, k),
+							       PAGE_SIZE))
+			continue;
+		if (vmemmap_map_page(hm, section_nr, k, cur, !head)) {
+			vmemmap_pte_lost(hm, section_nr, k);
+			lost = true;
+		}
+	}
+	if (lost)
+		vmemmap_lost(hm, section_nr, "HugeTLB vmemmap pages");
+}
+
+/*
+ * The head vmemmap page of the optimised huge page whose first vmemmap
+ * page is @i0 of @section_nr, on the page at @cur, moved to the free page
+ * @want (a restart's: the running machine's head page).  6.12's
+ * vmemmap_remap_free() maps the tails read-only onto the head's page
+ * (walk.reuse_page) and vmemmap_restore_pte() BUG()s on a tail that is
+ * not there, so the tails go with it: copied, each tail mapped from
+ * @want, then the head, and only then @cur freed -- no mapping is left
+ * on a page the buddy has.  Counts as before: one page in, one out.
+ * -EBUSY: @want not free; -ENOMEM: the host refused, all back on @cur
+ * (hvo_head_unmove()) and @want free again.  Under the HVO's locks.
+ */
+static int hvo_head_move(struct hotmem *hm, unsigned long section_nr, unsigned long i0,
+			 unsigned long cur, unsigned long want)
+{
+	struct vmemmap_pmd *vm = &__nr_to_section(hm, section_nr)->vmemmap;
+	const struct pageblock_claim claim = { .claimed = false };
+	const unsigned long end = i0 + HVO_VMEMMAP_PAGES;
+	unsigned long i;
+
+	if (vmemmap_take_page_at(hm, want))
+		return -EBUSY;
+	memcpy(__va(hm, PFN_PHYS(want)), vmemmap_vaddr(hm, section_nr, i0), PAGE_SIZE);
+	for (i = i0 + 1; i < end; i++)
+		if (hvo_tail_on(vm, i, cur) && vmemmap_map_page(hm, section_nr, i, want, true))
+			goto err;
+	if (vmemmap_map_page(hm, section_nr, i0, want, false))
+		goto err;
+	for (i = i0 + 1; i < end; i++)
+		if (hvo_tail_on(vm, i, cur))
+			vm->pte[i] = VMEMMAP_PTE(want, VMEMMAP_SHARED);
+	vm->pte[i0] = VMEMMAP_PTE(want, VMEMMAP_BUDDY);
+	account_memmap(hm, 1, VMEMMAP_BUDDY);
+	free_vmemmap_pages(hm, cur, 0, VMEMMAP_BUDDY, MEMMAP_FREE_REMAP_HELD);
+	account_memmap(hm, -1, VMEMMAP_BUDDY);
+	return 0;
+err:
+	hvo_head_unmove(hm, section_nr, i0, i, cur);
+	vmemmap_alloc_undo(hm, want, 0, &claim, true);
+	return -ENOMEM;
 }
 
 /* page @i of @section_nr's memmap to @want, split first; the HVO's locks held */
@@ -2086,6 +2181,13 @@ static int memmap_move_again_locked(struct hotmem *hm, unsigned long section_nr,
 		return 0;
 	/* shared: the restored pool's optimisation gave it up; lost: nothing to copy */
 	if (VMEMMAP_PTE_SRC(pte) != VMEMMAP_BUDDY || (pte & VMEMMAP_PTE_LOST))
+		return -EBUSY;
+	/*
+	 * the head of a huge page the restored pool optimised (which ones are
+	 * is the restore's choice): its tails share its page, which stays
+	 * (the "heads" replay's, hvo_head_move()), never moved from under them
+	 */
+	if (i + 1 < PTRS_PER_PTE && hvo_tail_on(vm, i + 1, VMEMMAP_PTE_PFN(pte)))
 		return -EBUSY;
 	return memmap_page_move_again(hm, section_nr, i, VMEMMAP_PTE_PFN(pte),
 				      VMEMMAP_PTE_PFN(pte) == vm->split_pfn + i, want);
@@ -2160,9 +2262,9 @@ int hotmem_hugetlb_head_page_move(struct hotmem *hm, uint64_t head_pfn, uint64_t
 	cur = hvo_head_page(hm, (unsigned long)head_pfn);
 	if (cur == want)
 		ret = 0;
-	else if (cur && !physmem_check_mappings(hm, 4))
-		ret = memmap_page_move_again(hm, section_nr, hvo_first_vmemmap_page(head_pfn), cur,
-					     false, (unsigned long)want);
+	else if (cur && !physmem_check_mappings(hm, HVO_HOST_MAPS))
+		ret = hvo_head_move(hm, section_nr, hvo_first_vmemmap_page(head_pfn), cur,
+				    (unsigned long)want);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	unlock_device_hotplug(hm);

@@ -361,6 +361,22 @@ static void test_hugetlb_restore_node_at_movable(void **state)
  * unmapped (nothing to copy from).  The counts stay: one page in, one
  * out.
  */
+/*
+ * The seven tail vmemmap pages of the optimised huge page at @huge read
+ * the head's page at @page, read-only (6.12 vmemmap_remap_free() maps
+ * them onto walk.reuse_page; vmemmap_restore_pte() BUG()s otherwise)
+ */
+static void assert_tails_on(struct hotmem *hm, uint64_t huge, uint64_t page)
+{
+	for (unsigned long t = 1; t < 8; t++) {
+		int src;
+
+		assert_int_equal(vmemmap_backing_pfn(hm, huge + t * 4096 / sizeof(struct page), &src),
+				 page);
+		assert_int_equal(src, VMEMMAP_SHARED);
+	}
+}
+
 static void test_hugetlb_head_page_move(void **state)
 {
 	struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
@@ -381,11 +397,14 @@ static void test_hugetlb_head_page_move(void **state)
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, 0), -EBUSY);
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, want), 0);
 	assert_int_equal(hotmem_hugetlb_head_page(hm, huge), want);
+	/* its tails with it (review44 F1: they stayed on the freed page, 0x1000 != 0x1001) */
+	assert_tails_on(hm, huge, want);
 	assert_memmap(hm, pages, boot_pages);
 	check(hm);
 	/* its old page is free again: back there */
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, head), 0);
 	assert_int_equal(hotmem_hugetlb_head_page(hm, huge), head);
+	assert_tails_on(hm, huge, head);
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge + 512, head), -EINVAL);
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, UINT64_MAX / 2, head), -EINVAL);
 	assert_int_equal(hotmem_hugetlb_head_page(hm, UINT64_MAX / 2), 0);
@@ -407,6 +426,16 @@ static void test_hugetlb_head_page_move(void **state)
 	assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1, &handle), 1);
 	assert_int_equal(hotmem_handle_pfn(hm, handle, &want), 0);
 	assert_int_equal(hotmem_free_page(hm, handle), 0);
+	/*
+	 * a memmap page's move of a restart never takes an optimised head
+	 * from under its tails (the "heads" replay moves it, with them):
+	 * without the check it moved alone, 0 != 1
+	 */
+	assert_int_equal(hotmem_memmap_move_again(hm, HVO_DIMM >> 12,
+						  (huge - (HVO_DIMM >> 12)) * sizeof(struct page) / 4096,
+						  1, want), 1);
+	assert_int_equal(hotmem_hugetlb_head_page(hm, huge), head);
+	assert_tails_on(hm, huge, head);
 	__nr_to_section(hm, HVO_DIMM >> 27)->section_mem_map |= SECTION_MEMMAP_UNMAPPED;
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, want), -EINVAL);
 	assert_int_equal(hotmem_memmap_move_again(hm, HVO_DIMM >> 12, 0, 1, want), 1);
@@ -1167,6 +1196,60 @@ static void test_hvo_refused_half_way_leaves_the_huge_page_whole(void **state)
 	for (int keeps_old = 0; keeps_old < 2; keeps_old++)
 		for (unsigned long more = 0; more < 3; more++)
 			hvo_refused(keeps_old, more);
+}
+
+/*
+ * The host refuses a head vmemmap page's move (a restart's "heads"), at
+ * each of its maps in turn, each map asked three times (vmemmap_map_page()),
+ * tearing the old mapping down or keeping it: the move is whole or not at
+ * all -- the head and its seven tails on the new page, or all on the old
+ * one, the new page free again (the next move takes it) -- and every
+ * struct page is there to read.
+ */
+static void head_move_refused(bool keeps_old)
+{
+	unsigned long refused = 0;
+
+	for (unsigned long nth = 1;; nth++) {
+		struct hotmem *hm = boot("qemu-512m", "hugetlb_free_vmemmap=on " IDLE_KERNEL);
+		unsigned long handle, calls, made;
+		uint64_t huge, head, want;
+		int ret;
+
+		assert_int_equal(hotmem_hugetlb_set_node(hm, NUMA_NO_NODE, 1), 1);
+		huge = hm->hugetlb_pool[0].pfn;
+		head = hotmem_hugetlb_head_page(hm, huge);
+		assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1, &handle), 1);
+		assert_int_equal(hotmem_handle_pfn(hm, handle, &want), 0);
+		assert_int_equal(hotmem_free_page(hm, handle), 0);
+		hm->fail_keeps_old = keeps_old;
+		calls = hotmem_alloc_calls(hm);
+		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = 2;
+		ret = hotmem_hugetlb_head_page_move(hm, huge, want);
+		made = hotmem_alloc_calls(hm) - calls;
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		assert_true(ret == 0 || ret == -ENOMEM);
+		refused += ret != 0;
+		assert_int_equal(hotmem_hugetlb_head_page(hm, huge), ret ? head : want);
+		assert_tails_on(hm, huge, ret ? head : want);
+		read_memmap(hm, huge, huge + 512);
+		check(hm);
+		if (ret)
+			assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, want), 0);
+		hotmem_destroy(hm);
+		if (made < nth)
+			break;	/* the injected failure was never reached */
+	}
+	assert_true(refused > 0);
+}
+
+static void test_hugetlb_head_page_move_refused(void **state)
+{
+	(void)state;
+	for (int keeps_old = 0; keeps_old < 2; keeps_old++)
+		head_move_refused(keeps_old);
 }
 
 /*
@@ -3509,6 +3592,7 @@ int main(void)
 		cmocka_unit_test(test_memmap_move_again_after_hvo_restore),
 		cmocka_unit_test(test_hugetlb_restore_node_at_movable),
 		cmocka_unit_test(test_hugetlb_head_page_move),
+		cmocka_unit_test(test_hugetlb_head_page_move_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
