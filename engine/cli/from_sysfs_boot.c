@@ -20,6 +20,10 @@
  *    .bss..decrypted, at bss's end: BSS_DECRYPTED aligns its end to
  *    PMD_SIZE, __bss_stop's), reserve_initrd()'s "RAMDISK: [mem S-E]",
  *    swiotlb_print_info()'s "software IO TLB: mapped [mem S-E] (NMB)";
+ *    and, from a boot with memblock=debug only, reserve_brk()'s
+ *    "memblock_reserve: [S-E] setup_arch+..." that starts at the page
+ *    after Kernel bss (__brk_base): the brk (brk44; a log without it
+ *    leaves the brk in boot_reserved, calibrated);
  *  - DIR/proc/meminfo's MemTotal, where the dump has no "Memory:" line.
  *
  * Not in any of them, inferred and said: where init and .smp_locks lie
@@ -56,6 +60,9 @@ struct boot_seen {
 	unsigned long init_k, smp_locks_k, decrypted_k, initrd_freed_k;
 	struct incl initrd;		/* RAMDISK: */
 	unsigned long long swiotlb;	/* software IO TLB: mapped's bytes */
+	/* memblock=debug's memblock_reserve lines from setup_arch() itself (brk among them) */
+	struct incl setup_arch_res[8];
+	int nr_setup_arch_res;
 };
 
 static void note(FILE *notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -119,6 +126,22 @@ static const char *message(const char *l)
 	return l + strspn(l, " \t");
 }
 
+/*
+ * A memblock=debug line of setup_arch()'s own memblock_reserve() (6.12
+ * memblock_reserve(): "memblock_reserve: [%pa-%pa] %pS", the end
+ * inclusive): where reserve_brk() is among them
+ */
+static void scan_setup_arch_reserve(const char *m, struct boot_seen *s)
+{
+	unsigned long long a, e;
+	int at = 0;
+
+	if (s->nr_setup_arch_res < (int)(sizeof(s->setup_arch_res) / sizeof(s->setup_arch_res[0])) &&
+	    sscanf(m, "memblock_reserve: [%llx-%llx] %n", &a, &e, &at) == 2 && at && e >= a &&
+	    !strncmp(m + at, "setup_arch+", strlen("setup_arch+")))
+		s->setup_arch_res[s->nr_setup_arch_res++] = (struct incl){ a, e };
+}
+
 static void scan_dmesg(const char *dir, struct boot_seen *s, struct fs_boot *b)
 {
 	char line[1024];
@@ -153,8 +176,19 @@ static void scan_dmesg(const char *dir, struct boot_seen *s, struct fs_boot *b)
 			sscanf(m, "Freeing unused decrypted memory: %luK", &s->decrypted_k);
 		if (!s->initrd_freed_k)
 			sscanf(m, "Freeing initrd memory: %luK", &s->initrd_freed_k);
+		scan_setup_arch_reserve(m, s);
 	}
 	fclose(fp);
+}
+
+/* the brk's bytes: setup_arch()'s reservation from __brk_base, the page after bss; 0 none */
+static unsigned long long brk_bytes(const struct boot_seen *s)
+{
+	for (int i = 0; i < s->nr_setup_arch_res; i++)
+		if (s->setup_arch_res[i].start == PG_ALIGN(s->bss.end + 1) &&
+		    !((s->setup_arch_res[i].end + 1) % PAGE_4K))
+			return s->setup_arch_res[i].end + 1 - s->setup_arch_res[i].start;
+	return 0;
 }
 
 static void scan_memtotal(const char *dir, struct fs_boot *b)
@@ -231,6 +265,7 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
 {
 	struct boot_seen s = { 0 };
 	char lines[1024] = "", image[512] = "", err[512];
+	unsigned long long brk = 0;
 	struct hotmem_config *cfg;
 	size_t n = 0;
 	char *text;
@@ -272,6 +307,11 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
 		     s.smp_locks_k);
 	if (*image)
 		n += (size_t)snprintf(lines + n, sizeof(lines) - n, "%s", image);
+	/* the brk follows the image's bss: placed only with it */
+	if (*image)
+		brk = brk_bytes(&s);
+	if (brk && n < sizeof(lines))
+		n += (size_t)snprintf(lines + n, sizeof(lines) - n, "brk = %#llx\n", brk);
 	if (s.initrd.end && n < sizeof(lines))
 		n += (size_t)snprintf(lines + n, sizeof(lines) - n, "initrd = %#llx-%#llx\n",
 				      s.initrd.start, s.initrd.end);
@@ -296,6 +336,10 @@ void fs_boot_keys(const char *dir, const char *so_far, FILE *out, FILE *notes, s
 	free(cfg);
 	fputs(lines, out);
 	b->written = *image;
+	if (brk)
+		note(notes, "boot reservations: brk (%lluK) from dmesg's memblock=debug line "
+			    "\"memblock_reserve: [...] setup_arch\" at the page after Kernel bss "
+			    "(reserve_brk())", brk >> 10);
 	if (*image)
 		note(notes, "boot reservations: kernel_image%s%s from proc/iomem's Kernel lines and "
 			    "dmesg; init and .smp_locks placed below bss (vmlinux.lds.S's order), their "

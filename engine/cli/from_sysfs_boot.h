@@ -19,8 +19,8 @@ struct fs_boot {
 };
 
 /*
- * The kernel_image, initrd and swiotlb lines DIR shows (proc/iomem's
- * Kernel lines, DIR/dmesg's), to @out after the profile's ram and e820
+ * The kernel_image, brk, initrd and swiotlb lines DIR shows (proc/iomem's
+ * Kernel lines, DIR/dmesg's; brk with memblock=debug's line), to @out after the profile's ram and e820
  * lines: @so_far is the profile up to there, what they are checked with.
  * What is not carried goes to @notes, a line each.
  */

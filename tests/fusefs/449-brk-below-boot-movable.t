@@ -12,6 +12,10 @@
 # boot_reserved (explain 3).  The state file keeps the line and restores
 # the machine.  Without the key, or without setup_arch_reserve()'s
 # reservation of it, the managed counts are the old 84668/13207.
+# hotmem profile --from-sysfs of a dump whose dmesg has memblock=debug's
+# "memblock_reserve: [S-E] setup_arch+..." at the page after Kernel bss
+# writes that brk, boot_reserved calibrated 68K less; the machine's
+# "Memory:" line still reserves the guest's total.
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -55,5 +59,27 @@ tap_ok $? "the state file's profile-config keeps 'brk = 0x11000'"
 start_fs --profile "$TMP/brk.profile" --cmdline "$KCMD"
 tap_ok $? "... and restores with the same profile file"
 is "$(managed)" "DMA32 84651 Movable 13224 " "... the same managed pages"
+stop_fs
+
+D=$TMP/dump
+capture_dump qemu-6.12.118-qemu-512m "$D"
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$D" -o "$TMP/a.profile" 2>/dev/null
+tap_ok $? "hotmem profile --from-sysfs of the 6.12.118 guest's capture"
+# its Kernel bss ends at 0xb5fffff: memblock=debug's line for a brk of 17 pages
+echo '[    0.000000] memblock_reserve: [0x000000000b600000-0x000000000b610fff] setup_arch+0xc7e/0xe70' \
+	>>"$D/dmesg"
+"$HOTMEM_BUILD/hotmem" profile --from-sysfs "$D" -o "$TMP/b.profile" 2>/dev/null
+tap_ok $? "... and of it with memblock=debug's setup_arch line at the page after Kernel bss"
+is "$(grep -c '^brk' "$TMP/a.profile") $(grep '^brk' "$TMP/b.profile")" "0 brk = 0x11000" \
+	"... brk = 0x11000 from that line, none without it"
+bres() { sed -n 's/^boot_reserved = \([0-9]*\)K$/\1/p' "$1"; }
+is "$(( $(bres "$TMP/a.profile") - $(bres "$TMP/b.profile") ))" 68 "... boot_reserved calibrated 68K less"
+mount_fs "the profile with the brk mounts" --profile "$TMP/b.profile" --fresh -S none \
+	--cmdline hotmem.kernel_alloc=off
+ctl dmesg >"$TMP/dmesg"
+is "$(grep -o '[0-9]*K reserved' "$TMP/dmesg")" "$(grep -o '[0-9]*K reserved' "$FIX")" \
+	"... its Memory: line's reserved total the guest's"
+is "$(reserved_pfns 0xb600 0xb612)" "$(printf '%#x ' $(seq $((0xb600)) $((0xb610))) | sed 's/ $//')" \
+	"... pfns 0xb600-0xb610 reserved, 0xb611 not"
 stop_fs
 done_testing
