@@ -2248,23 +2248,37 @@ unsigned long hotmem_hugetlb_head_page(struct hotmem *hm, uint64_t head_pfn)
 	return pfn;
 }
 
+/*
+ * hotmem_hugetlb_head_page_move() under its locks: -EINVAL when no head
+ * moved (hvo_head_page() 0, which is no page 0 to be at), -ENOMEM when
+ * the host's map cap has no room for the move and its undo
+ */
+static int hvo_head_move_to(struct hotmem *hm, unsigned long head_pfn, unsigned long want)
+{
+	const unsigned long cur = hvo_head_page(hm, head_pfn);
+	int ret;
+
+	if (!cur)
+		return -EINVAL;
+	if (cur == want)
+		return 0;
+	ret = physmem_check_mappings(hm, HVO_HOST_MAPS);
+	if (ret)
+		return ret;
+	return hvo_head_move(hm, pfn_to_section_nr(head_pfn), hvo_first_vmemmap_page(head_pfn), cur,
+			     want);
+}
+
 int hotmem_hugetlb_head_page_move(struct hotmem *hm, uint64_t head_pfn, uint64_t want)
 {
-	unsigned long section_nr, cur;
-	int ret = -EINVAL;
+	int ret;
 
 	if (!pfn_valid(hm, (unsigned long)head_pfn) || !pfn_valid(hm, (unsigned long)want))
 		return -EINVAL;
-	section_nr = pfn_to_section_nr((unsigned long)head_pfn);
 	lock_device_hotplug(hm);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
 	pthread_rwlock_wrlock(&hm->vmemmap_remap_lock);
-	cur = hvo_head_page(hm, (unsigned long)head_pfn);
-	if (cur == want)
-		ret = 0;
-	else if (cur && !physmem_check_mappings(hm, HVO_HOST_MAPS))
-		ret = hvo_head_move(hm, section_nr, hvo_first_vmemmap_page(head_pfn), cur,
-				    (unsigned long)want);
+	ret = hvo_head_move_to(hm, (unsigned long)head_pfn, (unsigned long)want);
 	pthread_rwlock_unlock(&hm->vmemmap_remap_lock);
 	pthread_rwlock_unlock(&hm->mem_hotplug_lock);
 	unlock_device_hotplug(hm);

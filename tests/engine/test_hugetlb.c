@@ -405,6 +405,16 @@ static void test_hugetlb_head_page_move(void **state)
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, head), 0);
 	assert_int_equal(hotmem_hugetlb_head_page(hm, huge), head);
 	assert_tails_on(hm, huge, head);
+	/*
+	 * no room under the host's map cap: -ENOMEM, nothing moved (review44
+	 * F4: -EINVAL); a page that is no optimised one's head to pfn 0:
+	 * -EINVAL (0 before, its "no head" taken for page 0)
+	 */
+	host_cap(hm, 1);
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge, want), -ENOMEM);
+	host_cap(hm, 0);
+	assert_int_equal(hotmem_hugetlb_head_page(hm, huge), head);
+	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge + 512, 0), -EINVAL);
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, huge + 512, head), -EINVAL);
 	assert_int_equal(hotmem_hugetlb_head_page_move(hm, UINT64_MAX / 2, head), -EINVAL);
 	assert_int_equal(hotmem_hugetlb_head_page(hm, UINT64_MAX / 2), 0);
