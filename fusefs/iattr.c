@@ -1131,15 +1131,25 @@ static json_object *fwmap_json(struct hmfs_ctx *ctx, uint64_t ino)
 	return o;
 }
 
-/* an entry of "iattrs" for the node of @ino at @path: its path (and its firmware map entry) */
+/*
+ * an entry of "iattrs" for the node of @ino at @path: its path (and its
+ * firmware map entry); NULL: no memory (nomem44: json-c asserted on the
+ * unmade object)
+ */
 static json_object *entry_head(struct hmfs_ctx *ctx, uint64_t ino, const char *path)
 {
 	json_object *e = json_object_new_object(), *fw = fwmap_json(ctx, ino);
 
-	json_object_object_add(e, "path", json_object_new_string(path));
-	if (fw)
-		json_object_object_add(e, "memmap", fw);
+	if (!hmfs_json_add_new(e, "path", json_object_new_string(path))) {
+		json_object_put(fw);
+		goto fail;
+	}
+	if (fw && !hmfs_json_add_new(e, "memmap", fw))
+		goto fail;
 	return e;
+fail:
+	json_object_put(e);
+	return NULL;
 }
 
 /* entry @a's values (not its path); NULL: it keeps nothing */
@@ -1422,6 +1432,20 @@ static struct iattr_snap *iattr_snapshot(struct hmfs_ctx *ctx, const struct iatt
 	return s;
 }
 
+/* @sn's entry at @path: its head and values; NULL: no memory */
+static json_object *entry_with(struct hmfs_ctx *ctx, const struct iattr_snap *sn, const char *path)
+{
+	json_object *e = entry_head(ctx, sn->ino, path);
+
+	json_object_object_foreach(sn->val, key, val)
+		if (e && json_object_object_add(e, key, json_object_get(val))) {
+			json_object_put(val);
+			json_object_put(e);
+			e = NULL;
+		}
+	return e;
+}
+
 /* the entries (of @ranges' blocks and their nodes, or all), by path: "iattrs" */
 static json_object *iattr_json_of(struct hmfs_ctx *ctx, json_object *ranges)
 {
@@ -1445,20 +1469,16 @@ static json_object *iattr_json_of(struct hmfs_ctx *ctx, json_object *ranges)
 		return NULL; /* an empty "iattrs" would drop every kept value from the file */
 	}
 	for (size_t i = 0; i < nr; i++) {
-		json_object *e;
-
-		if (hmfs_node_path(ctx, s[i].ino, path, sizeof(path))) {
-			json_object_put(s[i].val);
-			continue;
+		if (arr && !hmfs_node_path(ctx, s[i].ino, path, sizeof(path)) &&
+		    !hmfs_json_push_new(arr, entry_with(ctx, &s[i], path))) {
+			json_object_put(arr);
+			arr = NULL; /* no memory: none, as sel_init()'s (nomem44) */
 		}
-		e = entry_head(ctx, s[i].ino, path);
-		json_object_object_foreach(s[i].val, key, val)
-			json_object_object_add(e, key, json_object_get(val));
 		json_object_put(s[i].val);
-		json_object_array_add(arr, e);
 	}
 	free(s);
-	json_object_array_sort(arr, by_path);
+	if (arr)
+		json_object_array_sort(arr, by_path);
 	return arr;
 }
 
