@@ -216,18 +216,21 @@ static json_object *zones_json(struct hmfs_ctx *ctx)
  * "none" json.c's runs give it (the state file keeps that spelling).
  * "none" is left to what it means in the kernel's valid_zones: an online
  * block whose pages span zones (drivers/base/memory.c, 6.12:
- * valid_zones_show() of an online block without mem->zone).
+ * valid_zones_show() of an online block without mem->zone).  False: no
+ * memory, or no @runs.
  */
-static json_object *runs_zone_null_offline(json_object *runs)
+static bool runs_zone_null_offline(json_object *runs)
 {
-	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+	for (size_t i = 0; runs && i < json_object_array_length(runs); i++) {
 		json_object *run = json_object_array_get_idx(runs, i);
 		json_object *state = hmfs_json_member(run, "state");
 
-		if (state && !strcmp(json_object_get_string(state), "offline"))
-			json_object_object_add(run, "zone", NULL);
+		/* "zone" is there (json.c add_run()): replaced, no key copied -- checked all the same */
+		if (state && !strcmp(json_object_get_string(state), "offline") &&
+		    json_object_object_add(run, "zone", NULL))
+			return false;
 	}
-	return runs;
+	return runs != NULL; /* NULL: hmfs_block_runs_json() had no memory */
 }
 
 /* the sink's counters are bumped by the notifier thread */
@@ -379,7 +382,7 @@ static void add_mount(json_object *o, const struct hmfs_ctx *ctx)
 static json_object *status_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
-	json_object *u = json_object_new_object(), *st = json_object_new_object();
+	json_object *u = json_object_new_object(), *st = json_object_new_object(), *runs;
 	unsigned long saves, save_errors, records, syncs;
 	struct hm_meminfo mi;
 	char summary[2048];
@@ -407,8 +410,9 @@ static json_object *status_json(struct hmfs_ctx *ctx)
 		json_object_object_add(m, "summary", json_object_new_string(summary));
 	json_object_object_add(o, "machine", m);
 	json_object_object_add(o, "zones", zones_json(ctx));
-	json_object_object_add(o, "blocks",
-			       runs_zone_null_offline(hmfs_block_runs_json(ctx, HMFS_VIEW_STATUS)));
+	runs = hmfs_block_runs_json(ctx, HMFS_VIEW_STATUS);
+	runs_zone_null_offline(runs);
+	json_object_object_add(o, "blocks", runs);
 	json_object_object_add(o, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATUS));
 	json_object_object_add(u, "netlink", json_object_new_string(ctx->sink.nl_status));
 	json_object_object_add(u, "netlink-sent", json_object_new_uint64(COUNTER(ctx->sink.nl_sent)));
@@ -479,12 +483,51 @@ static json_object *dev_by_id(json_object *devs, const char *id)
 	return NULL;
 }
 
-static void copy_key(json_object *to, json_object *from, const char *key)
+/* @from's @key, if it has one, into @to: false, no memory (a null value copied too) */
+static bool copy_key(json_object *to, json_object *from, const char *key)
 {
 	json_object *v;
 
-	if (json_object_object_get_ex(from, key, &v))
-		json_object_object_add(to, key, json_object_get(v));
+	if (!json_object_object_get_ex(from, key, &v))
+		return true;
+	if (!json_object_object_add(to, key, json_object_get(v)))
+		return true;
+	json_object_put(v); /* not added: json-c leaves our reference ours */
+	return false;
+}
+
+/*
+ * dev_return()'s object @o of device @d (hmfs_devices_json()'s), its runs
+ * of blocks into @blocks: false, no memory (the caller puts both)
+ */
+static bool dev_return_fill(struct hmfs_ctx *ctx, json_object *d, json_object *o,
+			    json_object *blocks)
+{
+	static const char *const keys[] = { "id", "driver", "node", "addr", "size",
+					    "requested-size", "plugged-size", "busy-pfn", "busy-errno",
+					    "unplug-refused", "retry-in-ms", "retry-errno", "broken", "broken-errno",
+					    "plug-stopped", "offline-size", "offline-threshold", "slot",
+					    "guest-refused", "guest-refused-why", "mode", "big-block-size",
+					    "subblock-size", "guest-probe" };
+	uint64_t addr = json_object_get_uint64(json_object_object_get(d, "addr"));
+	uint64_t size = json_object_get_uint64(json_object_object_get(d, "size"));
+	json_object *v;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (!copy_key(o, d, keys[i]))
+			return false;
+	if (!hmfs_block_runs_json_in(ctx, addr / ctx->block_size, (addr + size) / ctx->block_size,
+				     blocks) ||
+	    !runs_zone_null_offline(blocks))
+		return false;
+	if (json_object_object_get_ex(d, "busy-pfn", &v) &&
+	    !hmfs_json_add_new(o, "busy-block",
+			       json_object_new_uint64((json_object_get_uint64(v) << HM_PAGE_SHIFT) /
+						      ctx->block_size)))
+		return false;
+	return !json_object_object_get_ex(d, "requested-size", NULL) ||
+	       hmfs_json_add_new(o, "unplug-online",
+				 json_object_new_boolean(hotmem_get_virtio_mem_unplug_online(ctx->hm)));
 }
 
 /*
@@ -500,41 +543,27 @@ static void copy_key(json_object *to, json_object *from, const char *key)
  * marked the device broken (broken, broken-errno); a growth it stopped
  * for good (plug-stopped: its offline threshold, with offline-size and
  * offline-threshold; the region full); its mode and the unit it moves
- * (big-block-size, subblock-size): less than one it does not try.
+ * (big-block-size, subblock-size): less than one it does not try.  NULL:
+ * no memory (hmfs_devices_json()'s too: its device was "not found" then).
  */
 static json_object *dev_return(struct hmfs_ctx *ctx, const char *id)
 {
-	static const char *const keys[] = { "id", "driver", "node", "addr", "size",
-					    "requested-size", "plugged-size", "busy-pfn", "busy-errno",
-					    "unplug-refused", "retry-in-ms", "retry-errno", "broken", "broken-errno",
-					    "plug-stopped", "offline-size", "offline-threshold", "slot",
-					    "guest-refused", "guest-refused-why", "mode", "big-block-size",
-					    "subblock-size", "guest-probe" };
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS), *d = dev_by_id(devs, id);
-	json_object *o = json_object_new_object(), *blocks = json_object_new_array(), *v;
-	uint64_t addr, size;
+	json_object *o = json_object_new_object(), *blocks = json_object_new_array();
 
-	if (d) {
-		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-			copy_key(o, d, keys[i]);
-		addr = json_object_get_uint64(json_object_object_get(d, "addr"));
-		size = json_object_get_uint64(json_object_object_get(d, "size"));
-		hmfs_block_runs_json_in(ctx, addr / ctx->block_size,
-					(addr + size) / ctx->block_size, blocks);
-		runs_zone_null_offline(blocks);
-		if (json_object_object_get_ex(d, "busy-pfn", &v))
-			json_object_object_add(o, "busy-block",
-					       json_object_new_uint64((json_object_get_uint64(v)
-								       << HM_PAGE_SHIFT) /
-								      ctx->block_size));
-		if (json_object_object_get_ex(d, "requested-size", NULL))
-			json_object_object_add(o, "unplug-online",
-					       json_object_new_boolean(
-						       hotmem_get_virtio_mem_unplug_online(ctx->hm)));
+	if (!devs || !o || !blocks || (d && !dev_return_fill(ctx, d, o, blocks)))
+		goto fail;
+	if (!hmfs_json_add_new(o, "blocks", blocks)) {
+		blocks = NULL; /* put by hmfs_json_add_new() */
+		goto fail;
 	}
-	json_object_object_add(o, "blocks", blocks);
 	json_object_put(devs);
 	return o;
+fail:
+	json_object_put(blocks);
+	json_object_put(o);
+	json_object_put(devs);
+	return NULL;
 }
 
 /* QEMU's id_wellformed() (util/id.c): a letter, then letters, digits, '-', '.', '_' */
@@ -595,11 +624,37 @@ static int device_add_set(struct hmfs_ctx *ctx, json_object *args, struct hmfs_c
 	return hmfs_change(ctx, ch, r->err, ERRLEN);
 }
 
+/*
+ * device_add's reply, made before the device is (ctlnomem44: its objects
+ * were made after, and an add done was answered with a closed connection
+ * when they found no memory): QEMU's {}; with DEVICE_ADD_RETURN, what
+ * stands in for the device (dev_return()) if there is no memory for it
+ * after the add -- its @id, and a warning hotmemctl prints after the line.
+ * NULL: no memory, and the add is refused before anything is done.
+ */
+static json_object *device_add_reply(const char *id, bool want_dev)
+{
+	json_object *o = json_object_new_object();
+	char warn[160];
+
+	if (!o || !want_dev)
+		return o;
+	snprintf(warn, sizeof(warn),
+		 "added, but hotmemfs had no memory for its details: `hotmemctl devices %.64s` shows them",
+		 id);
+	if (hmfs_json_add_new(o, "id", json_object_new_string(id)) &&
+	    hmfs_json_add_new(o, "warning", json_object_new_string(warn)))
+		return o;
+	json_object_put(o);
+	return NULL;
+}
+
 static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
 	char new_id[64] = "";
 	struct hmfs_change ch = { .op = HMFS_CH_DEVICE_ADD,
 				  .dev = { .new_id = new_id, .new_id_len = sizeof(new_id) } };
+	json_object *dev;
 	char anon[64];
 	int ret, want_dev;
 
@@ -650,13 +705,18 @@ static int cmd_device_add(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		hmfs_dev_anon_id(ctx, anon, sizeof(anon));
 		ch.dev.id = anon;
 	}
-	ret = device_add_set(ctx, args, &ch, r);
+	/* its reply made before the device is: an add done is answered (device_add_reply()) */
+	r->ret = device_add_reply(ch.dev.id, want_dev);
+	ret = r->ret ? device_add_set(ctx, args, &ch, r) : -ENOMEM;
 	if (ret && ch.dev.id == anon)
 		hmfs_dev_anon_keep(ctx);
 	if (ret)
 		return ret;
-	/* QEMU's {}, or the device for hotmemctl's line (DEVICE_ADD_RETURN) */
-	r->ret = want_dev ? dev_return(ctx, new_id) : json_object_new_object();
+	/* the device for hotmemctl's line (DEVICE_ADD_RETURN), if there is memory for it */
+	if (want_dev && (dev = dev_return(ctx, new_id))) {
+		json_object_put(r->ret);
+		r->ret = dev;
+	}
 	return 0;
 }
 
@@ -2348,13 +2408,41 @@ static json_object *query_commands(void)
 	return a;
 }
 
-/* a command's reply: {"return": @ret} (taken) */
-static json_object *ctl_return(json_object *ret)
+/*
+ * A command's reply, {"return": ...}, made before the command runs
+ * (ctlnomem44: it was made after, and a change done was answered with a
+ * closed connection when it found no memory), and its text's printbuf
+ * with it -- json-c keeps that on the object, and ctlsock.c's send_json()
+ * renders into it again: after the command only its growth allocates.
+ * NULL: no memory, nothing run.
+ */
+static json_object *ctl_reply_new(void)
 {
 	json_object *reply = json_object_new_object();
 
-	json_object_object_add(reply, "return", ret);
+	if (reply && !json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN)) {
+		json_object_put(reply);
+		return NULL;
+	}
 	return reply;
+}
+
+/*
+ * @reply (ctl_reply_new()'s) with @ret (taken) as its "return": a constant
+ * key into an empty object -- json-c 0.16 neither copies the key nor grows
+ * its table (json_object_object_add_ex()), so this cannot fail
+ */
+static json_object *ctl_return(json_object *reply, json_object *ret)
+{
+	json_object_object_add_ex(reply, "return", ret,
+				  JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY);
+	return reply;
+}
+
+/* a command refused for want of memory for its reply: nothing run, the errno said as any refusal's */
+static json_object *ctl_nomem(const char *name)
+{
+	return hmfs_ctl_errorf("GenericError", "%s: %s", name, strerror(ENOMEM));
 }
 
 /*
@@ -2367,6 +2455,7 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name, json_objec
 			      struct hmfs_ctl_follow *follow, const struct hotmem_task *client)
 {
 	struct cmd_result r = { .client = client };
+	json_object *reply;
 	int ret;
 
 	if (!strcmp(name, "events")) {
@@ -2374,18 +2463,34 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name, json_objec
 
 		if (arg_bool(args, "trace", 0, &t, r.err))
 			return hmfs_ctl_error("GenericError", r.err);
+		r.ret = json_object_new_object();
+		reply = r.ret ? ctl_reply_new() : NULL;
+		if (!reply) {
+			json_object_put(r.ret);
+			return ctl_nomem(name);
+		}
 		follow->events = true;
 		follow->trace = t;
-		return ctl_return(json_object_new_object());
+		return ctl_return(reply, r.ret);
 	}
-	if (!strcmp(name, "query-commands"))
-		return ctl_return(query_commands());
+	if (!strcmp(name, "query-commands")) {
+		r.ret = query_commands();
+		reply = r.ret ? ctl_reply_new() : NULL;
+		if (!reply) {
+			json_object_put(r.ret);
+			return ctl_nomem(name);
+		}
+		return ctl_return(reply, r.ret);
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
 		uint64_t before = hmfs_events_queued(ctx);
 		unsigned long faults = hotmem_fault_injected(ctx->hm);
 
 		if (strcmp(commands[i].name, name))
 			continue;
+		reply = ctl_reply_new();
+		if (!reply)
+			return ctl_nomem(name);
 		ret = commands[i].fn(ctx, args, &r);
 		/*
 		 * outside change_lock, in the connection's thread: events.c; a
@@ -2394,11 +2499,12 @@ json_object *hmfs_ctl_execute(struct hmfs_ctx *ctx, const char *name, json_objec
 		if (commands[i].delivered && !r.raised &&
 		    hmfs_events_wait_since(ctx, before, HMFS_CTL_DELIVER_WAIT_MS) == -ESHUTDOWN &&
 		    !ret && json_object_is_type(r.ret, json_type_object))
-			json_object_object_add(r.ret, "warning",
-					       json_object_new_string("uevents not delivered: "
-								      "hotmemfs is stopping"));
+			hmfs_json_add_new(r.ret, "warning",
+					  json_object_new_string("uevents not delivered: "
+								 "hotmemfs is stopping"));
 		if (!ret)
-			return ctl_return(r.ret);
+			return ctl_return(reply, r.ret);
+		json_object_put(reply);
 		if (!r.err[0])
 			snprintf(r.err, ERRLEN, "%s: %s", name, strerror(-ret));
 		/*

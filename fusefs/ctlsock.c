@@ -145,11 +145,12 @@ struct hmfs_subline {
 	struct hmfs_line *line;
 };
 
+/* @o's line; NULL: no memory -- @o NULL (unmade) or json-c could not render it */
 static struct hmfs_line *line_new(json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, CTL_WIRE);
-	size_t len = strlen(s);
-	struct hmfs_line *l = malloc(sizeof(*l) + len + 1);
+	const char *s = o ? json_object_to_json_string_ext(o, CTL_WIRE) : NULL;
+	size_t len = s ? strlen(s) : 0;
+	struct hmfs_line *l = s ? malloc(sizeof(*l) + len + 1) : NULL;
 
 	if (!l)
 		return NULL;
@@ -172,13 +173,43 @@ static void subline_free(struct hmfs_subline *e)
 	free(e);
 }
 
-static json_object *timestamp_json(const struct timespec *t)
+/* an event's "timestamp" into @o: false, no memory */
+static bool add_timestamp(json_object *o, const struct timespec *t)
 {
 	json_object *ts = json_object_new_object();
 
-	json_object_object_add(ts, "seconds", json_object_new_int64(t->tv_sec));
-	json_object_object_add(ts, "microseconds", json_object_new_int64(t->tv_nsec / 1000));
-	return ts;
+	if (!hmfs_json_add_new(ts, "seconds", json_object_new_int64(t->tv_sec)) ||
+	    !hmfs_json_add_new(ts, "microseconds", json_object_new_int64(t->tv_nsec / 1000))) {
+		json_object_put(ts);
+		return false;
+	}
+	return hmfs_json_add_new(o, "timestamp", ts);
+}
+
+/*
+ * An event's line {"event": @name, "data": @d (taken), "timestamp": @ts}:
+ * NULL, no memory -- @d NULL too (its builder's objects unmade: each of
+ * them is checked with hmfs_json_add_new(), json-c asserted on a NULL
+ * object, ctlnomem44: an ACPI_DEVICE_OST's, hotmemfs aborted in the
+ * notifier thread at a device_add's 108th 48-byte malloc)
+ */
+static json_object *event_new(const char *name, json_object *d, const struct timespec *ts)
+{
+	json_object *o = json_object_new_object();
+
+	if (!d || !o || !hmfs_json_add_new(o, "event", json_object_new_string(name)))
+		goto fail;
+	if (!hmfs_json_add_new(o, "data", d)) {
+		d = NULL; /* put by hmfs_json_add_new() */
+		goto fail;
+	}
+	if (add_timestamp(o, ts))
+		return o;
+	d = NULL; /* @o's */
+fail:
+	json_object_put(d);
+	json_object_put(o);
+	return NULL;
 }
 
 /*
@@ -188,16 +219,18 @@ static json_object *timestamp_json(const struct timespec *t)
  */
 static struct hmfs_line *lost_line(const struct hmfs_sub *s)
 {
-	json_object *o = json_object_new_object(), *d = json_object_new_object();
+	json_object *o, *d = json_object_new_object();
 	struct hmfs_line *l;
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	json_object_object_add(d, "lost", json_object_new_uint64(s->lost));
-	json_object_object_add(d, "total", json_object_new_uint64(s->lost_total));
-	json_object_object_add(o, "event", json_object_new_string("EVENTS_LOST"));
-	json_object_object_add(o, "data", d);
-	json_object_object_add(o, "timestamp", timestamp_json(&now));
+	if (!hmfs_json_add_new(d, "lost", json_object_new_uint64(s->lost)) ||
+	    !hmfs_json_add_new(d, "total", json_object_new_uint64(s->lost_total))) {
+		json_object_put(d);
+		d = NULL;
+	}
+	/* NULL: the count stays, said with a later event (sub_flush_lost()) */
+	o = event_new("EVENTS_LOST", d, &now);
 	l = line_new(o);
 	json_object_put(o);
 	return l;
@@ -244,21 +277,28 @@ static void sub_flush_lost(struct hmfs_sub *s)
  * loses what does not fit and is told so, where the gap is, once there
  * is room again; the notifier goes on.
  */
-static void sub_queue(struct hmfs_sub *s, struct hmfs_line *line)
+/* @s lost an event (sub_lock held): EVENTS_LOST says so before the next one it gets */
+static void sub_lose(struct hmfs_sub *s)
 {
-	if (s->q_bytes + line->len + (s->lost ? LOST_LINE_MAX : 0) > HMFS_SUB_QBYTES)
-		goto lose;
-	sub_flush_lost(s);
-	if (!sub_push(s, line))
-		goto lose;
-	/* an eventfd's counter: never blocks short of 2^64 - 1 wake-ups */
-	if (s->wake_fd >= 0)
-		eventfd_write(s->wake_fd, 1);
-	return;
-lose:
 	s->lost++;
 	s->lost_total++;
 	s->ctx->events_lost++;
+}
+
+static void sub_queue(struct hmfs_sub *s, struct hmfs_line *line)
+{
+	if (s->q_bytes + line->len + (s->lost ? LOST_LINE_MAX : 0) > HMFS_SUB_QBYTES) {
+		sub_lose(s);
+		return;
+	}
+	sub_flush_lost(s);
+	if (!sub_push(s, line)) {
+		sub_lose(s);
+		return;
+	}
+	/* an eventfd's counter: never blocks short of 2^64 - 1 wake-ups */
+	if (s->wake_fd >= 0)
+		eventfd_write(s->wake_fd, 1);
 }
 
 /* how often a connection without its eventfd (EMFILE) looks for queued events */
@@ -345,83 +385,93 @@ static void sub_del(struct hmfs_ctx *ctx, struct hmfs_sub *sub)
 enum sub_want { SUB_QEMU, SUB_FOLLOW, SUB_TRACE };
 
 /*
- * Hand @o to every client that wants it; returns at once whatever they do.
+ * Hand @o (NULL: unmade, for want of memory) to every client that wants
+ * it; returns at once whatever they do.
  * The line is formatted once, outside sub_lock, and shared.
  */
 static void sub_broadcast(struct hmfs_ctx *ctx, json_object *o, enum sub_want want)
 {
 	struct hmfs_line *line = line_new(o);
 
-	if (!line)
-		return;
+	/* no memory for its line (@o NULL too): lost to each, as one that did not fit its queue */
 	pthread_mutex_lock(&ctx->sub_lock);
-	for (struct hmfs_sub *s = ctx->subs; s; s = s->next)
-		if (want == SUB_QEMU || (want == SUB_FOLLOW ? s->follow : s->trace))
+	for (struct hmfs_sub *s = ctx->subs; s; s = s->next) {
+		if (want != SUB_QEMU && !(want == SUB_FOLLOW ? s->follow : s->trace))
+			continue;
+		if (line)
 			sub_queue(s, line);
+		else
+			sub_lose(s);
+	}
 	pthread_mutex_unlock(&ctx->sub_lock);
-	line_put(line);
+	if (line)
+		line_put(line);
 }
 
-static json_object *event_json(const struct hmfs_qev *q)
+/* a hotmem event's "data": NULL, no memory */
+static json_object *event_data(const struct hmfs_qev *q)
 {
-	json_object *o = json_object_new_object(), *d = json_object_new_object();
-	const char *name = "LOG";
+	json_object *d = json_object_new_object();
+	bool ok = d != NULL;
 
 	switch (q->type) {
 	case HM_EV_UEVENT:
-		name = "UEVENT";
-		json_object_object_add(d, "action", json_object_new_string(q->action_name));
-		json_object_object_add(d, "devpath", json_object_new_string(q->text));
-		json_object_object_add(d, "subsystem", json_object_new_string(q->subsys));
-		if (!q->synth)
-			json_object_object_add(d, "block", json_object_new_uint64(q->block_id));
+		ok = ok && hmfs_json_add_new(d, "action", json_object_new_string(q->action_name)) &&
+		     hmfs_json_add_new(d, "devpath", json_object_new_string(q->text)) &&
+		     hmfs_json_add_new(d, "subsystem", json_object_new_string(q->subsys)) &&
+		     (q->synth || hmfs_json_add_new(d, "block", json_object_new_uint64(q->block_id)));
 		break;
 	case HM_EV_LOG:
-		json_object_object_add(d, "level", json_object_new_int(q->level));
-		json_object_object_add(d, "message", json_object_new_string(q->text));
+		ok = ok && hmfs_json_add_new(d, "level", json_object_new_int(q->level)) &&
+		     hmfs_json_add_new(d, "message", json_object_new_string(q->text));
 		break;
 	case HM_EV_TRACE:
-		name = "TRACE";
-		json_object_object_add(d, "ev", json_object_new_string(q->text));
-		json_object_object_add(d, "phase",
-				       json_object_new_string(q->exit ? "exit" : "enter"));
-		json_object_object_add(d, "start_pfn", json_object_new_uint64(q->start_pfn));
-		json_object_object_add(d, "nr_pages", json_object_new_uint64(q->nr_pages));
-		json_object_object_add(d, "nid", json_object_new_int(q->nid));
-		json_object_object_add(d, "zid", json_object_new_int(q->zid));
-		json_object_object_add(d, "extra", json_object_new_int64(q->extra));
-		if (q->exit)
-			json_object_object_add(d, "ret", json_object_new_int(q->ret));
+		ok = ok && hmfs_json_add_new(d, "ev", json_object_new_string(q->text)) &&
+		     hmfs_json_add_new(d, "phase",
+				       json_object_new_string(q->exit ? "exit" : "enter")) &&
+		     hmfs_json_add_new(d, "start_pfn", json_object_new_uint64(q->start_pfn)) &&
+		     hmfs_json_add_new(d, "nr_pages", json_object_new_uint64(q->nr_pages)) &&
+		     hmfs_json_add_new(d, "nid", json_object_new_int(q->nid)) &&
+		     hmfs_json_add_new(d, "zid", json_object_new_int(q->zid)) &&
+		     hmfs_json_add_new(d, "extra", json_object_new_int64(q->extra)) &&
+		     (!q->exit || hmfs_json_add_new(d, "ret", json_object_new_int(q->ret)));
 		break;
 	}
-	json_object_object_add(o, "event", json_object_new_string(name));
-	json_object_object_add(o, "data", d);
-	json_object_object_add(o, "timestamp", timestamp_json(&q->ts));
-	return o;
+	if (ok)
+		return d;
+	json_object_put(d);
+	return NULL;
 }
 
 void hmfs_ctl_broadcast(struct hmfs_ctx *ctx, const struct hmfs_qev *q)
 {
+	const char *name = q->type == HM_EV_UEVENT ? "UEVENT" : q->type == HM_EV_TRACE ? "TRACE" : "LOG";
 	json_object *o;
 
 	if (!__atomic_load_n(&ctx->nr_subs, __ATOMIC_RELAXED))
 		return;
-	o = event_json(q);
+	o = event_new(name, event_data(q), &q->ts);
 	sub_broadcast(ctx, o, q->type == HM_EV_TRACE ? SUB_TRACE : SUB_FOLLOW);
 	json_object_put(o);
 }
 
-/* QEMU's event @name with @data (taken) at @ts to every connection in command mode */
+/* QEMU's event @name with @data (taken; NULL: unmade, lost) at @ts to every connection in command mode */
 static void broadcast_qmp(struct hmfs_ctx *ctx, const char *name, json_object *data,
 			  const struct timespec *ts)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = event_new(name, data, ts);
 
-	json_object_object_add(o, "event", json_object_new_string(name));
-	json_object_object_add(o, "data", data);
-	json_object_object_add(o, "timestamp", timestamp_json(ts));
 	sub_broadcast(ctx, o, SUB_QEMU);
 	json_object_put(o);
+}
+
+/* @d if @ok, else NULL (@d put): an event's data, every member added or none sent */
+static json_object *data_if(json_object *d, bool ok)
+{
+	if (ok)
+		return d;
+	json_object_put(d);
+	return NULL;
 }
 
 /*
@@ -435,16 +485,20 @@ void hmfs_ctl_broadcast_ost(struct hmfs_ctx *ctx, int slot, const char *id, int 
 {
 	json_object *d = json_object_new_object(), *info = json_object_new_object();
 	char num[16];
+	bool ok;
 
 	snprintf(num, sizeof(num), "%d", slot);
-	if (hmfs_dev_qdev_id(id)) /* an anonymous DIMM's neither: QEMU's dev->id is NULL */
-		json_object_object_add(info, "device", json_object_new_string(id));
-	json_object_object_add(info, "slot", json_object_new_string(num));
-	json_object_object_add(info, "slot-type", json_object_new_string("DIMM"));
-	json_object_object_add(info, "source", json_object_new_int(source));
-	json_object_object_add(info, "status", json_object_new_int(status));
-	json_object_object_add(d, "info", info);
-	broadcast_qmp(ctx, "ACPI_DEVICE_OST", d, ts);
+	/* an anonymous DIMM's neither: QEMU's dev->id is NULL */
+	ok = (!hmfs_dev_qdev_id(id) ||
+	      hmfs_json_add_new(info, "device", json_object_new_string(id))) &&
+	     hmfs_json_add_new(info, "slot", json_object_new_string(num)) &&
+	     hmfs_json_add_new(info, "slot-type", json_object_new_string("DIMM")) &&
+	     hmfs_json_add_new(info, "source", json_object_new_int(source)) &&
+	     hmfs_json_add_new(info, "status", json_object_new_int(status));
+	if (!ok)
+		json_object_put(info);
+	ok = ok && hmfs_json_add_new(d, "info", info);
+	broadcast_qmp(ctx, "ACPI_DEVICE_OST", data_if(d, ok), ts);
 }
 
 /*
@@ -458,13 +512,14 @@ void hmfs_ctl_broadcast_size_change(struct hmfs_ctx *ctx, const char *id, uint64
 {
 	json_object *d = json_object_new_object();
 	char path[sizeof(HMFS_PERIPHERAL) + sizeof(((struct hmfs_dev *)0)->id)];
+	bool ok;
 
 	hmfs_dev_qom_path(id, NULL, path, sizeof(path));
-	if (hmfs_dev_qdev_id(id)) /* "id" is optional: none for an anonymous device */
-		json_object_object_add(d, "id", json_object_new_string(id));
-	json_object_object_add(d, "size", json_object_new_int64((int64_t)size));
-	json_object_object_add(d, "qom-path", json_object_new_string(path));
-	broadcast_qmp(ctx, "MEMORY_DEVICE_SIZE_CHANGE", d, ts);
+	/* "id" is optional: none for an anonymous device */
+	ok = (!hmfs_dev_qdev_id(id) || hmfs_json_add_new(d, "id", json_object_new_string(id))) &&
+	     hmfs_json_add_new(d, "size", json_object_new_int64((int64_t)size)) &&
+	     hmfs_json_add_new(d, "qom-path", json_object_new_string(path));
+	broadcast_qmp(ctx, "MEMORY_DEVICE_SIZE_CHANGE", data_if(d, ok), ts);
 }
 
 /*
@@ -482,12 +537,13 @@ void hmfs_ctl_broadcast_device_deleted(struct hmfs_ctx *ctx, const char *id, con
 	json_object *d = json_object_new_object();
 	char path[sizeof(HMFS_PERIPHERAL) + sizeof(((struct hmfs_dev *)0)->id) +
 		  sizeof(((struct hmfs_qev *)0)->subsys)];
+	bool ok;
 
 	hmfs_dev_qom_path(id, child, path, sizeof(path));
-	if (!child && hmfs_dev_qdev_id(id))
-		json_object_object_add(d, "device", json_object_new_string(id));
-	json_object_object_add(d, "path", json_object_new_string(path));
-	broadcast_qmp(ctx, "DEVICE_DELETED", d, ts);
+	ok = (child || !hmfs_dev_qdev_id(id) ||
+	      hmfs_json_add_new(d, "device", json_object_new_string(id))) &&
+	     hmfs_json_add_new(d, "path", json_object_new_string(path));
+	broadcast_qmp(ctx, "DEVICE_DELETED", data_if(d, ok), ts);
 }
 
 /*

@@ -228,8 +228,15 @@ json_object *hmfs_qmp_dispatch(struct hmfs_ctx *ctx, struct hmfs_qmp *s, json_ob
 					 client);
 out:
 	/* QEMU echoes "id" whatever its value, null too; here alone (ctl.c's commands do not) */
-	/* a null "id" too (hmfs_json_add_new() takes no NULL); a failed add leaves our reference */
-	if (has_id && reply && json_object_object_add(reply, "id", json_object_get(id))) {
+	/*
+	 * a null "id" too (hmfs_json_add_new() takes no NULL); a constant key
+	 * into a reply of one member, "return" or "error": json-c 0.16 copies
+	 * no key and grows no table, so a change's reply is not lost here
+	 * after the change (ctlnomem44).  A failed add leaves our reference.
+	 */
+	if (has_id && reply &&
+	    json_object_object_add_ex(reply, "id", json_object_get(id),
+				      JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY)) {
 		json_object_put(id);
 		json_object_put(reply);
 		reply = NULL;
