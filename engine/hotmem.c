@@ -179,7 +179,7 @@ int hotmem_zone_info(struct hotmem *hm, int nid, int zid, struct hm_zone_info *z
 	zi->nr_alloc_movable = z->nr_alloc[HM_ALLOC_MOVABLE];
 	zi->nr_alloc_unmovable = z->nr_alloc[HM_ALLOC_UNMOVABLE];
 	zi->nr_alloc_pinned = z->nr_alloc[HM_ALLOC_PINNED];
-	zi->pcp_high_set = __atomic_load_n(&z->pcp_state, __ATOMIC_RELAXED) == ZONE_PCP_USED;
+	zi->pcp_high = zone_pcp_high(z);
 	zi->pcp_batch = __atomic_load_n(&z->pageset_batch, __ATOMIC_RELAXED);
 	zi->pcp_high_min = __atomic_load_n(&z->pageset_high_min, __ATOMIC_RELAXED);
 	zi->pcp_high_max = __atomic_load_n(&z->pageset_high_max, __ATOMIC_RELAXED);

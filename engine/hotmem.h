@@ -1574,11 +1574,14 @@ struct hm_zone_info {
 	unsigned long nr_alloc_movable, nr_alloc_unmovable, nr_alloc_pinned;
 	unsigned long cma_pages;
 	/*
-	 * the per-CPU pagesets' pcp->high is off 0: an allocation or free
-	 * went through them since the zone's pageset was set up (zoneinfo's
-	 * "high:" then high_min, an idle kernel's; else 0)
+	 * the per-CPU pagesets' pcp->high (zoneinfo's "high:"), every CPU's
+	 * alike: 0 until an allocation or free went through them since the
+	 * zone's pageset was set up, then high_min as an idle kernel's
+	 * settles -- but after a vm.percpu_pagelist_high_fraction write,
+	 * where it was clamped into the new limits (6.12 leaves it; its
+	 * decay to high_min runs on vmstat's interval, not modelled)
 	 */
-	bool pcp_high_set;
+	long pcp_high;
 	/*
 	 * what the last zone_pcp_update() set the pagesets to (6.12 keeps
 	 * them in zone->pageset_*), and refresh_zone_stat_thresholds() the
@@ -1793,6 +1796,13 @@ struct hm_node_wmarks {
 		 * up again from the file's marks (restart42)
 		 */
 		bool pcp_kept;
+		/*
+		 * every CPU's pcp->high (zoneinfo's "high:"), 0 while no
+		 * allocation or free went through the pagesets; with
+		 * pcp_high_kept a state file's (hotmem_wmark_state_set_pcp_high())
+		 */
+		long pcp_high;
+		bool pcp_high_kept;
 	} zone[HM_MAX_NR_ZONES];
 	/* pgdat->totalreserve_pages the last setup set from them (an undo's) */
 	unsigned long totalreserve_pages;
@@ -1837,6 +1847,15 @@ int hotmem_wmark_state_set_zone(struct hm_wmark_state *s, int nid, int zid,
  */
 int hotmem_wmark_state_set_pcp(struct hm_wmark_state *s, int nid, int zid, const long pcp[3],
 			       int stat_threshold);
+/*
+ * Zone @zid of node @nid in @s given a state file's pcp->high @high
+ * (0: no allocation or free through the pagesets yet), stored as it is
+ * with the file's pagesets: a vm.percpu_pagelist_high_fraction write
+ * leaves it where it was, clamped into the new limits, not at high_min
+ * (6.12.118: 572 kept after a write of 0).  A file without it has it at
+ * the file's high_min.  -ENOENT: no such node or zone; -EINVAL: negative.
+ */
+int hotmem_wmark_state_set_pcp_high(struct hm_wmark_state *s, int nid, int zid, long high);
 /*
  * totalreserve_pages a state file kept: @all and the first @nr nodes'
  * (@node), stored as they are by a hotmem_wmark_restore() of the marks

@@ -318,6 +318,14 @@ struct zone {
 	 */
 	unsigned char pcp_state;
 	/*
+	 * that pcp->high, every CPU's alike: 0 unless ZONE_PCP_USED (stored
+	 * before the state, read after it).  Settled at high_min by a setup
+	 * (zone_pcp_update_high()) and a first touch (zone_pcp_touch());
+	 * a vm.percpu_pagelist_high_fraction write only clamps it into the
+	 * new limits (hotmem_set_percpu_pagelist_high_fraction()).
+	 */
+	long pcp_high;
+	/*
 	 * 6.12 zone->pageset_batch, pageset_high_min, pageset_high_max: what
 	 * zone_set_pageset_high_and_batch() last gave every CPU's pageset,
 	 * and the per_cpu_zonestats' stat_threshold
@@ -1953,6 +1961,8 @@ void count_vm_events(struct hotmem *hm, enum hm_vm_event item, unsigned long del
 bool free_pages_hwpoison(struct hotmem *hm, struct page *page, unsigned int order);
 /* page_alloc.c: an allocation or free of 2^@order pages of @z through its per-CPU lists */
 void zone_pcp_touch(struct zone *z, unsigned int order);
+/* every CPU's pcp->high in @z: 0 unless ZONE_PCP_USED; lock-free */
+long zone_pcp_high(struct zone *z);
 /* memory_failure.c: false when no memory block of the range holds a poisoned page */
 bool range_may_hold_hwpoison(struct hotmem *hm, unsigned long start_pfn, unsigned long end_pfn);
 

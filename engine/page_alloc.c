@@ -536,16 +536,35 @@ static bool pcp_allowed_order(unsigned int order)
 }
 
 /*
+ * @z's pcp->high @high and its state with it: the value first, so a
+ * reader that sees ZONE_PCP_USED (acquire) sees its value
+ */
+static void zone_pcp_high_store(struct zone *z, unsigned char state, long high)
+{
+	__atomic_store_n(&z->pcp_high, state == ZONE_PCP_USED ? high : 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&z->pcp_state, state, __ATOMIC_RELEASE);
+}
+
+long zone_pcp_high(struct zone *z)
+{
+	if (__atomic_load_n(&z->pcp_state, __ATOMIC_ACQUIRE) != ZONE_PCP_USED)
+		return 0;
+	return __atomic_load_n(&z->pcp_high, __ATOMIC_RELAXED);
+}
+
+/*
  * rmqueue_pcplist()'s nr_pcp_alloc() and free_unref_page_commit()'s
  * nr_pcp_high() clamp pcp->high into [high_min, high_max] at the first
- * allocation or free through a pageset: from then on it is off 0.
+ * allocation or free through a pageset: from then on it is off 0, and
+ * an idle kernel's decay_pcp_high() takes it down to high_min.
  * __free_pages_core() (boot, online) frees to the buddy directly.
  */
 void zone_pcp_touch(struct zone *z, unsigned int order)
 {
 	if (pcp_allowed_order(order) &&
-	    __atomic_load_n(&z->pcp_state, __ATOMIC_RELAXED) != ZONE_PCP_USED)
-		__atomic_store_n(&z->pcp_state, ZONE_PCP_USED, __ATOMIC_RELAXED);
+	    __atomic_load_n(&z->pcp_state, __ATOMIC_ACQUIRE) != ZONE_PCP_USED)
+		zone_pcp_high_store(z, ZONE_PCP_USED,
+				    __atomic_load_n(&z->pageset_high_min, __ATOMIC_RELAXED));
 }
 
 /*
@@ -560,19 +579,26 @@ void zone_pcp_touch(struct zone *z, unsigned int order)
  * which only GFP_DMA and the last fallback reach (the host's DMA: 0), and
  * on a node without CPUs.
  */
+/*
+ * A pageset in use has its pcp->high settled at the new high_min: 6.12's
+ * zone_pcp_update() leaves pcp->high alone, and nr_pcp_high() (up) and
+ * decay_pcp_high() on vmstat's interval (down) bring it there within
+ * seconds; the engine has no vmstat clock to step that decay on (its
+ * kmem_tick() stands for time passing once an operation, not for
+ * sysctl_stat_interval), so the setup -- an online, an offline, a
+ * watermark write -- stands for the kernel settled after it.
+ */
 static void zone_pcp_update_high(struct zone *z)
 {
-	unsigned char state = ZONE_PCP_FRESH;
+	/* atomic: an allocation or free touches it without mem_hotplug_lock */
+	unsigned char state = __atomic_load_n(&z->pcp_state, __ATOMIC_ACQUIRE);
 
 	if (!populated_zone(z))
-		goto out;
-	/* atomic: an allocation or free touches it without mem_hotplug_lock */
-	if (__atomic_load_n(&z->pcp_state, __ATOMIC_RELAXED) != ZONE_PCP_UNSET)
-		return;
-	if (z->idx != ZONE_DMA && z->zone_pgdat->has_cpu)
-		state = ZONE_PCP_USED;
-out:
-	__atomic_store_n(&z->pcp_state, state, __ATOMIC_RELAXED);
+		state = ZONE_PCP_FRESH;
+	else if (state == ZONE_PCP_UNSET)
+		state = z->idx != ZONE_DMA && z->zone_pgdat->has_cpu ? ZONE_PCP_USED :
+								       ZONE_PCP_FRESH;
+	zone_pcp_high_store(z, state, __atomic_load_n(&z->pageset_high_min, __ATOMIC_RELAXED));
 }
 
 /* num_online_cpus(): the CPUs hotmemfs placed, one without them */
@@ -2327,17 +2353,39 @@ int hotmem_watermark_scale_factor(struct hotmem *hm)
 }
 
 /*
+ * A fraction write's pagesets in use: 6.12 zone_set_pageset_high_and_batch()
+ * sets high_min/high_max/batch (pageset_update()) and leaves pcp->high;
+ * nr_pcp_high() clamps it into them at the next free, which a running
+ * kernel makes at once (the guest's both CPUs showed 7153 right after
+ * a write of 8 from 572, 572 after 100 from 7153, and kept 572 at 0).
+ * Not decayed to high_min: decay_pcp_high() runs on vmstat's interval
+ * (refresh_cpu_vm_stats()), a clock the engine has not; the next setup
+ * settles it (zone_pcp_update_high()).  wmark_lock held.
+ */
+static void zone_pcp_high_clamp(struct zone *z)
+{
+	long high;
+
+	if (__atomic_load_n(&z->pcp_state, __ATOMIC_ACQUIRE) != ZONE_PCP_USED)
+		return;
+	high = __atomic_load_n(&z->pcp_high, __ATOMIC_RELAXED);
+	high = max(high, z->pageset_high_min);
+	high = min(high, z->pageset_high_max);
+	__atomic_store_n(&z->pcp_high, high, __ATOMIC_RELAXED);
+}
+
+/*
  * 6.12 percpu_pagelist_high_fraction_sysctl_handler() after its parser
  * (proc_dointvec_minmax(), extra1 SYSCTL_ZERO): "Sanity checking to
  * avoid pcp imbalance" refuses 1..7 and keeps the old value; the same
  * value changes nothing ("No change?"); a new one sets each populated
  * zone's limits (for_each_populated_zone() zone_set_pageset_high_and_
  * batch(zone, 0)) -- from low_wmark_pages(), the boost standing in it,
- * where a setup's has none.  pcp->high is not touched: the next
- * allocation or free clamps it (zone_pcp_touch()).  A 6.12.118 guest's
- * DMA32 (tests/fixtures/pcp-fraction): 114449 managed pages, 2 CPUs,
- * pcp->high 572 at 100 and 7153 at 8; a write of 0 left it at 572, where
- * hotmem's zoneinfo shows high_min (pcp->high's decay is not modelled).
+ * where a setup's has none.  pcp->high is not set: it is clamped into
+ * the new limits at the next allocation or free (zone_pcp_high_clamp()).
+ * A 6.12.118 guest's DMA32 (tests/fixtures/pcp-fraction): 114449 managed
+ * pages, 2 CPUs, pcp->high 572 at 100 and 7153 at 8; a write of 0 left
+ * it at 572, above its new high_min.
  */
 int hotmem_set_percpu_pagelist_high_fraction(struct hotmem *hm, long long fraction)
 {
@@ -2350,8 +2398,10 @@ int hotmem_set_percpu_pagelist_high_fraction(struct hotmem *hm, long long fracti
 	if (fraction == hm->percpu_pagelist_high_fraction)
 		goto out;
 	hm->percpu_pagelist_high_fraction = (int)fraction;
-	for_each_populated_zone(hm, z)
+	for_each_populated_zone(hm, z) {
 		pageset_high_and_batch_from(hm, z, 0, wmark_pages(z, WMARK_LOW));
+		zone_pcp_high_clamp(z);
+	}
 out:
 	pthread_mutex_unlock(&hm->wmark_lock);
 	return 0;
@@ -2465,6 +2515,8 @@ static void read_node_wmarks(struct pglist_data *pgdat, struct hm_node_wmarks *n
 		n->zone[zid].pcp[2] = __atomic_load_n(&z->pageset_high_max, __ATOMIC_RELAXED);
 		n->zone[zid].stat_threshold = __atomic_load_n(&z->stat_threshold, __ATOMIC_RELAXED);
 		n->zone[zid].pcp_kept = false;
+		n->zone[zid].pcp_high = zone_pcp_high(z);
+		n->zone[zid].pcp_high_kept = false;
 		for (int j = 0; j < MAX_NR_ZONES; j++)
 			n->zone[zid].lowmem_reserve[j] = zone_lowmem_reserve(z, j);
 	}
@@ -2530,6 +2582,26 @@ static void pcp_limits_from_file_marks(struct hotmem *hm, struct zone *z, bool m
 }
 
 /*
+ * pcp->high with the limits (@zw's), in a zone set up since boot (an
+ * offline node's keeps its UNSET for its online): an undo's as it was,
+ * 0 as well -- a change that allocated through a fresh pageset undone
+ * leaves none that did -- and a state file's that keeps it; a file from
+ * before it has it settled at its limits' high_min.  wmark_lock held.
+ */
+static void zone_pcp_high_restore(struct zone *z, long high, bool settle)
+{
+	unsigned char state = __atomic_load_n(&z->pcp_state, __ATOMIC_ACQUIRE);
+
+	if (state == ZONE_PCP_UNSET)
+		return;
+	if (settle)
+		high = z->pageset_high_min;
+	else
+		state = high > 0 && populated_zone(z) ? ZONE_PCP_USED : ZONE_PCP_FRESH;
+	zone_pcp_high_store(z, state, high);
+}
+
+/*
  * the zones' part @what names (HM_WMARK_MARKS, HM_WMARK_RESERVES: theirs
  * alone; @file: the marks are a state file's); wmark_lock held
  */
@@ -2569,6 +2641,8 @@ static void wmark_restore_zone(struct hotmem *hm, struct zone *z, const struct h
 					 __ATOMIC_RELAXED);
 		else
 			pcp_limits_from_file_marks(hm, z, moved);
+		zone_pcp_high_restore(z, s->node[nid].zone[zid].pcp_high,
+				      file && !s->node[nid].zone[zid].pcp_high_kept);
 	}
 	for (int j = 0; (what & HM_WMARK_RESERVES) && j < MAX_NR_ZONES; j++)
 		__atomic_store_n(&z->lowmem_reserve[j], s->node[nid].zone[zid].lowmem_reserve[j],
@@ -2702,6 +2776,17 @@ int hotmem_wmark_state_set_pcp(struct hm_wmark_state *s, int nid, int zid, const
 	memcpy(s->node[nid].zone[zid].pcp, pcp, sizeof(s->node[nid].zone[zid].pcp));
 	s->node[nid].zone[zid].stat_threshold = stat_threshold;
 	s->node[nid].zone[zid].pcp_kept = true;
+	return 0;
+}
+
+int hotmem_wmark_state_set_pcp_high(struct hm_wmark_state *s, int nid, int zid, long high)
+{
+	if (!wmark_state_has(s, nid, zid))
+		return -ENOENT;
+	if (high < 0)
+		return -EINVAL;
+	s->node[nid].zone[zid].pcp_high = high;
+	s->node[nid].zone[zid].pcp_high_kept = true;
 	return 0;
 }
 

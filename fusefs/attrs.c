@@ -530,8 +530,9 @@ static unsigned long lowmem_reserve(const struct zoneinfo_node *zn, int zid, int
  * goes through the pageset (nr_pcp_alloc()/nr_pcp_high() clamp it into
  * [high_min, high_max]), and then an idle kernel's decays to high_min
  * (decay_pcp_high()): the host's DMA (never used) shows 0, its DMA32
- * high_min.  The engine's zone says which (hm_zone_info.pcp_high_set),
- * for every CPU alike.  batch, high_min, high_max and the vm stats
+ * high_min.  A vm.percpu_pagelist_high_fraction write leaves it where it
+ * was, clamped into the new limits (6.12.118: 572 kept at 0).  The
+ * engine's zone says which (hm_zone_info.pcp_high), for every CPU alike.  batch, high_min, high_max and the vm stats
  * threshold are what the engine's zone_pcp_update() and
  * refresh_zone_stat_thresholds() last set (6.12 keeps them in the zone
  * and its per-CPU structs between setups), not worked out from the
@@ -552,7 +553,7 @@ static void show_zone_pagesets(struct hmfs_ctx *ctx, const struct hm_zone_info *
 		     "\n              batch:    %li"
 		     "\n              high_min: %li"
 		     "\n              high_max: %li",
-		     cpu, 0, zi->pcp_high_set ? zi->pcp_high_min : 0, zi->pcp_batch,
+		     cpu, 0, zi->pcp_high, zi->pcp_batch,
 		     zi->pcp_high_min, zi->pcp_high_max);
 		emit(o, "\n  vm stats threshold: %d", zi->stat_threshold);
 	}

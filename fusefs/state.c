@@ -159,7 +159,8 @@ static json_object *zone_reserves_now_json(struct hmfs_ctx *ctx)
  */
 /*
  * Each of the @nr nodes' zones' pagesets' [batch, high_min, high_max,
- * vm stats threshold], one array a node: NULL, no memory
+ * vm stats threshold, pcp->high], one array a node: NULL, no memory.
+ * pcp->high last (zones44): a file from before has the four.
  */
 static json_object *zone_pagesets_json(const struct hm_node_wmarks *n, int nr)
 {
@@ -177,6 +178,7 @@ static json_object *zone_pagesets_json(const struct hm_node_wmarks *n, int nr)
 					goto fail_z;
 			if (!z ||
 			    !hmfs_json_push_new(z, json_object_new_int(n[nid].zone[zid].stat_threshold)) ||
+			    !hmfs_json_push_new(z, json_object_new_int64(n[nid].zone[zid].pcp_high)) ||
 			    json_object_array_add(node, z)) {
 fail_z:
 				json_object_put(z);
@@ -319,7 +321,8 @@ static bool nodes_pagesets_same(const struct hmfs_pre_nodes *a, const struct hmf
 		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++)
 			if (memcmp(a->n[nid].zone[zid].pcp, b->n[nid].zone[zid].pcp,
 				   sizeof(a->n[nid].zone[zid].pcp)) ||
-			    a->n[nid].zone[zid].stat_threshold != b->n[nid].zone[zid].stat_threshold)
+			    a->n[nid].zone[zid].stat_threshold != b->n[nid].zone[zid].stat_threshold ||
+			    a->n[nid].zone[zid].pcp_high != b->n[nid].zone[zid].pcp_high)
 				return false;
 	return true;
 }
@@ -796,7 +799,10 @@ static bool ints_ok(json_object *v, size_t min, size_t max)
 	return true;
 }
 
-/* @v as zone_pagesets_json() writes it: a node each, its zones' four ints (an int threshold) */
+/*
+ * @v as zone_pagesets_json() writes it: a node each, its zones' five ints
+ * (an int threshold), or four from a file before pcp->high was kept
+ */
 static bool zone_pagesets_ok(json_object *v)
 {
 	if (!json_object_is_type(v, json_type_array) ||
@@ -805,7 +811,7 @@ static bool zone_pagesets_ok(json_object *v)
 	for (size_t nid = 0; nid < json_object_array_length(v); nid++) {
 		json_object *node = json_object_array_get_idx(v, nid);
 
-		if (!zone_wmarks_node_ok(node, 4))
+		if (!zone_wmarks_node_ok(node, 5) && !zone_wmarks_node_ok(node, 4))
 			return false;
 		for (size_t zid = 0; zid < HM_MAX_NR_ZONES; zid++)
 			if (json_object_get_int64(json_object_array_get_idx(
@@ -6536,6 +6542,11 @@ static void restore_zone_pagesets(struct hm_wmark_state *w, json_object *v)
 				pcp[i] = (long)json_object_get_int64(json_object_array_get_idx(z, (size_t)i));
 			(void)hotmem_wmark_state_set_pcp(w, nid, zid, pcp,
 							 json_object_get_int(json_object_array_get_idx(z, 3)));
+			/* a file from before it: settled at its high_min */
+			if (json_object_array_length(z) > 4)
+				(void)hotmem_wmark_state_set_pcp_high(
+					w, nid, zid,
+					(long)json_object_get_int64(json_object_array_get_idx(z, 4)));
 		}
 	}
 }

@@ -607,7 +607,7 @@ static bool pcp_high_set(struct hotmem *hm, int zid)
 	struct hm_zone_info zi;
 
 	assert_int_equal(hotmem_zone_info(hm, 0, zid, &zi), 0);
-	return zi.pcp_high_set;
+	return zi.pcp_high != 0;
 }
 
 /*
