@@ -133,7 +133,8 @@ static void usage(FILE *f)
 		"  -V, --version       hotmemctl's version and the build's git describe\n"
 		"\n"
 		"Exit status: 0 done; 1 refused by hotmemfs, hotmemfs not reached, or -t ran out;\n"
-		"2 a usage error, nothing sent (hotmemctl(8), EXIT STATUS).\n");
+		"2 a usage error, nothing sent; 3 device_add plugged, the guest refused its memory\n"
+		"as not in whole memory blocks (EINVAL) (hotmemctl(8), EXIT STATUS).\n");
 }
 
 static long now_ms(void)
@@ -262,6 +263,8 @@ static void say_timed_out(struct cli *c)
 
 /* what hotmemctl's own command line got wrong: one line, then exit status 2 */
 #define EXIT_USAGE 2
+/* a device QEMU plugged whose memory the guest refused as not in whole memory blocks */
+#define EXIT_GUEST_REFUSED 3
 
 /* the longest path a unix socket's address holds (its NUL aside) */
 #define SOCK_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
@@ -2266,6 +2269,28 @@ static json_object *qom_set_device(struct cli *c, json_object *req)
 }
 
 /* the reply of command @cmd, as asked: printed, followed, drawn or exported */
+/*
+ * device_add: QEMU plugs a DIMM whatever its size in whole memory blocks,
+ * and answers {}; the guest's check_hotplug_memory_range() refuses one
+ * that is not (-EINVAL: "Block size [0x8000000] unaligned hotplug
+ * range"), and the DIMM stays without memory.  The reply's line says so;
+ * a script saw exit 0 (user42).  That refusal is the request's own, never
+ * the guest's state of the moment (ENOMEM and the other refusals keep
+ * exit 0, as QEMU's): exit 3, said on stderr too.  raw keeps QMP's reply.
+ */
+static int dev_refused_exit(const char *cmd, json_object *ret)
+{
+	if (strcmp(cmd, "device_add") || !get(ret, "guest-refused") ||
+	    strcmp(gs(ret, "guest-refused"), "EINVAL"))
+		return 0;
+	fflush(stdout); /* after the device's line */
+	fprintf(stderr, "hotmemctl: error: %s: the guest refused its memory (EINVAL): its size or "
+			"address is not in whole memory blocks; the device stays plugged until "
+			"`hotmemctl device_del %s`\n",
+		gs(ret, "id"), gs(ret, "id"));
+	return EXIT_GUEST_REFUSED;
+}
+
 static int show_reply(struct cli *c, json_object *req, json_object *reply)
 {
 	const char *cmd = gs(req, "execute");
@@ -2332,7 +2357,7 @@ static int show_reply(struct cli *c, json_object *req, json_object *reply)
 		return 0;
 	}
 	print_return(c, req, ret);
-	return 0;
+	return dev_refused_exit(cmd, ret);
 }
 
 int main(int argc, char **argv)
