@@ -1227,6 +1227,28 @@ static unsigned long hvo_first_vmemmap_page(unsigned long head_pfn)
 	return (head_pfn & ~PAGE_SECTION_MASK) * sizeof(struct page) / PAGE_SIZE;
 }
 
+/* vmemmap page @i an optimised huge page's tail, read-only on the head's page at @head */
+static bool hvo_tail_on(const struct vmemmap_pmd *vm, unsigned long i, unsigned long head)
+{
+	return VMEMMAP_PTE_SRC(vm->pte[i]) == VMEMMAP_SHARED && VMEMMAP_PTE_PFN(vm->pte[i]) == head;
+}
+
+/*
+ * Vmemmap page @i of split memmap @vm an optimised huge page's head: a
+ * huge page's first (hvo_first_vmemmap_page()) one of whose tails maps
+ * its page -- any of them, not the next alone: a refused undo may leave
+ * some on pages of their own (vmemmap_remap_restore(), hvo_unrestore())
+ */
+static bool hvo_shared_head(const struct vmemmap_pmd *vm, unsigned long i)
+{
+	if (i % HVO_VMEMMAP_PAGES)
+		return false;
+	for (unsigned long n = 1; n < HVO_VMEMMAP_PAGES && i + n < PTRS_PER_PTE; n++)
+		if (hvo_tail_on(vm, i + n, VMEMMAP_PTE_PFN(vm->pte[i])))
+			return true;
+	return false;
+}
+
 /* any tail sharing the head's vmemmap page (a refused undo may leave only some) */
 /*
  * The pages hugetlb_vmemmap_restore() allocates for the huge page at
@@ -1860,11 +1882,9 @@ static size_t memmap_moved_runs(const struct vmemmap_pmd *vm, struct hotmem_memm
 	for (unsigned long i = 0; i < PTRS_PER_PTE; i++) {
 		unsigned long pte = vm->pte[i], pfn = VMEMMAP_PTE_PFN(pte);
 		struct hotmem_memmap_moved *r = n ? &runs[n - 1] : NULL;
-		/* an optimised huge page's tails map its head's page (hvo_first_vmemmap_page()) */
-		bool head = i + 1 < PTRS_PER_PTE && VMEMMAP_PTE_SRC(vm->pte[i + 1]) == VMEMMAP_SHARED &&
-			    VMEMMAP_PTE_PFN(vm->pte[i + 1]) == pfn;
 
-		if (VMEMMAP_PTE_SRC(pte) != VMEMMAP_BUDDY || pfn == vm->split_pfn + i || head)
+		if (VMEMMAP_PTE_SRC(pte) != VMEMMAP_BUDDY || pfn == vm->split_pfn + i ||
+		    hvo_shared_head(vm, i))
 			continue;
 		if (r && r->index + r->count == i && r->pfn + r->count == pfn) {
 			r->count++;
@@ -2076,12 +2096,6 @@ static int memmap_page_move_again(struct hotmem *hm, unsigned long section_nr, u
 	return pfn == want ? 0 : -EBUSY;
 }
 
-/* vmemmap page @i an optimised huge page's tail, read-only on the head's page at @head */
-static bool hvo_tail_on(const struct vmemmap_pmd *vm, unsigned long i, unsigned long head)
-{
-	return VMEMMAP_PTE_SRC(vm->pte[i]) == VMEMMAP_SHARED && VMEMMAP_PTE_PFN(vm->pte[i]) == head;
-}
-
 /*
  * hvo_head_move()'s refusal at vmemmap page @failed (@i0 +
  * HVO_VMEMMAP_PAGES: the head's own map): the tails before it, already
@@ -2187,7 +2201,7 @@ static int memmap_move_again_locked(struct hotmem *hm, unsigned long section_nr,
 	 * is the restore's choice): its tails share its page, which stays
 	 * (the "heads" replay's, hvo_head_move()), never moved from under them
 	 */
-	if (i + 1 < PTRS_PER_PTE && hvo_tail_on(vm, i + 1, VMEMMAP_PTE_PFN(pte)))
+	if (hvo_shared_head(vm, i))
 		return -EBUSY;
 	return memmap_page_move_again(hm, section_nr, i, VMEMMAP_PTE_PFN(pte),
 				      VMEMMAP_PTE_PFN(pte) == vm->split_pfn + i, want);

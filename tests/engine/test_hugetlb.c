@@ -361,6 +361,12 @@ static void test_hugetlb_restore_node_at_movable(void **state)
  * unmapped (nothing to copy from).  The counts stay: one page in, one
  * out.
  */
+/* vmemmap page @i of @vm a tail sharing the page at @head */
+static bool hvo_tail_on_page(const struct vmemmap_pmd *vm, unsigned long i, unsigned long head)
+{
+	return VMEMMAP_PTE_SRC(vm->pte[i]) == VMEMMAP_SHARED && VMEMMAP_PTE_PFN(vm->pte[i]) == head;
+}
+
 /*
  * The seven tail vmemmap pages of the optimised huge page at @huge read
  * the head's page at @page, read-only (6.12 vmemmap_remap_free() maps
@@ -1253,6 +1259,64 @@ static void head_move_refused(bool keeps_old)
 			break;	/* the injected failure was never reached */
 	}
 	assert_true(refused > 0);
+}
+
+/*
+ * A huge page a refused restore left optimised in part -- its first
+ * tails restored on pages of their own that the host would not put back,
+ * the rest still on the head's page (hvo_unrestore()) -- has its head
+ * known by any tail that shares it, not the next one alone: the walk
+ * lists no "moved" run for it (it would be saved twice, "heads" and
+ * "memmap"), and a memmap page's move of a restart leaves it and its
+ * tails where they are (review44 F12: with the next tail alone looked
+ * at, the head moved off the page its later tails share).
+ */
+static void test_memmap_move_again_spares_a_head_optimised_in_part(void **state)
+{
+	const unsigned long first = HVO_DIMM >> 12;
+	bool found = false;
+
+	(void)state;
+	for (unsigned long nth = 1; !found; nth++) {
+		struct hotmem *hm = hvo_block_online(true);
+		struct memmap_moved_seen seen = { .n = 0 };
+		const struct vmemmap_pmd *vm = &__nr_to_section(hm, HVO_DIMM >> 27)->vmemmap;
+		unsigned long handle, calls, i0, head, shared = 0;
+		uint64_t huge, want;
+
+		hm->fail_keeps_old = true;
+		assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+		huge = hm->hugetlb_pool[0].pfn;
+		i0 = (huge - first) * sizeof(struct page) / 4096;
+		head = VMEMMAP_PTE_PFN(vm->pte[i0]);
+		calls = hotmem_alloc_calls(hm);
+		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = 256;
+		(void)hotmem_hugetlb_free(hm, 1);
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		assert_true(hotmem_alloc_calls(hm) - calls >= nth);
+		for (unsigned long t = 2; t < 8; t++)
+			shared += hvo_tail_on_page(vm, i0 + t, head);
+		found = hm->hugetlb_nr == 1 && !hvo_tail_on_page(vm, i0 + 1, head) && shared;
+		if (found) {
+			assert_int_equal(hotmem_memmap_walk(hm, memmap_moved_seen_add, &seen), 0);
+			for (size_t r = 0; r < seen.nr_moved; r++)
+				assert_false(seen.moved[r].index <= i0 &&
+					     i0 < seen.moved[r].index + seen.moved[r].count);
+			assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1, &handle), 1);
+			assert_int_equal(hotmem_handle_pfn(hm, handle, &want), 0);
+			assert_int_equal(hotmem_free_page(hm, handle), 0);
+			assert_int_equal(hotmem_memmap_move_again(hm, HVO_DIMM >> 12, i0, 1, want), 1);
+			assert_int_equal(VMEMMAP_PTE_PFN(vm->pte[i0]), head);
+			for (unsigned long t = 2; t < 8; t++)
+				shared -= hvo_tail_on_page(vm, i0 + t, head);
+			assert_int_equal(shared, 0);
+			check(hm);
+		}
+		hotmem_destroy(hm);
+		assert_true(nth < 4096);
+	}
 }
 
 static void test_hugetlb_head_page_move_refused(void **state)
@@ -3603,6 +3667,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_restore_node_at_movable),
 		cmocka_unit_test(test_hugetlb_head_page_move),
 		cmocka_unit_test(test_hugetlb_head_page_move_refused),
+		cmocka_unit_test(test_memmap_move_again_spares_a_head_optimised_in_part),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
