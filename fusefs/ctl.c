@@ -184,30 +184,57 @@ static int arg_bool(json_object *args, const char *key, int def, int *out, char 
 
 /* ---- status ------------------------------------------------------------ */
 
+/* @from's @key, if it has one, into @to: false, no memory (a null value copied too) */
+static bool copy_key(json_object *to, json_object *from, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(from, key, &v))
+		return true;
+	if (!json_object_object_add(to, key, json_object_get(v)))
+		return true;
+	json_object_put(v); /* not added: json-c leaves our reference ours */
+	return false;
+}
+
+/* @o if @ok, else NULL (@o put): a reply's part, every member in or none of it */
+static json_object *made_if(json_object *o, bool ok)
+{
+	if (ok)
+		return o;
+	json_object_put(o);
+	return NULL;
+}
+
+static json_object *zone_json(int nid, int zid, const struct hm_zone_info *zi)
+{
+	json_object *z = json_object_new_object();
+
+	return made_if(z, hmfs_json_add_new(z, "node", json_object_new_int(nid)) &&
+			  hmfs_json_add_new(z, "zone", json_object_new_string(hmu_zone_name(zid))) &&
+			  hmfs_json_add_new(z, "start_pfn", json_object_new_uint64(zi->zone_start_pfn)) &&
+			  hmfs_json_add_new(z, "spanned", json_object_new_uint64(zi->spanned)) &&
+			  hmfs_json_add_new(z, "present", json_object_new_uint64(zi->present)) &&
+			  hmfs_json_add_new(z, "managed", json_object_new_uint64(zi->managed)) &&
+			  hmfs_json_add_new(z, "free", json_object_new_uint64(zi->nr_free)));
+}
+
+/* NULL: no memory (every builder of status's reply says so: ctlnomem44) */
 static json_object *zones_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
+	bool ok = a != NULL;
 
-	for (int nid = 0; nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
-		for (int zid = 0; zid < HM_MAX_NR_ZONES; zid++) {
+	for (int nid = 0; ok && nid < hotmem_nr_possible_nodes(ctx->hm); nid++) {
+		for (int zid = 0; ok && zid < HM_MAX_NR_ZONES; zid++) {
 			struct hm_zone_info zi;
-			json_object *z;
 
 			if (hotmem_zone_info(ctx->hm, nid, zid, &zi) || !zi.spanned)
 				continue;
-			z = json_object_new_object();
-			json_object_object_add(z, "node", json_object_new_int(nid));
-			json_object_object_add(z, "zone", json_object_new_string(hmu_zone_name(zid)));
-			json_object_object_add(z, "start_pfn",
-					       json_object_new_uint64(zi.zone_start_pfn));
-			json_object_object_add(z, "spanned", json_object_new_uint64(zi.spanned));
-			json_object_object_add(z, "present", json_object_new_uint64(zi.present));
-			json_object_object_add(z, "managed", json_object_new_uint64(zi.managed));
-			json_object_object_add(z, "free", json_object_new_uint64(zi.nr_free));
-			json_object_array_add(a, z);
+			ok = hmfs_json_push_new(a, zone_json(nid, zid, &zi));
 		}
 	}
-	return a;
+	return made_if(a, ok);
 }
 
 /*
@@ -243,33 +270,37 @@ static bool runs_zone_null_offline(json_object *runs)
 static json_object *state_writes_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *refused = json_object_new_object();
+	bool ok = hmfs_json_add_new(o, "done",
+				    json_object_new_uint64(COUNTER(ctx->state_writes[0])));
 
-	json_object_object_add(o, "done", json_object_new_uint64(COUNTER(ctx->state_writes[0])));
-	for (int e = 1; e < HMFS_STATE_WRITE_ERRNOS; e++) {
+	for (int e = 1; ok && e < HMFS_STATE_WRITE_ERRNOS; e++) {
 		unsigned long n = COUNTER(ctx->state_writes[e]);
 		char num[HMFS_ERRNO_NAME_LEN];
 
 		if (n)
-			json_object_object_add(refused, hmfs_errno_name(-e, num),
+			ok = hmfs_json_add_new(refused, hmfs_errno_name(-e, num),
 					       json_object_new_uint64(n));
 	}
-	json_object_object_add(o, "refused", refused);
-	/* of refused's EINVAL, the values the store could not parse (a failed write, not a race) */
-	json_object_object_add(o, "unparsed",
-			       json_object_new_uint64(COUNTER(ctx->state_writes_unparsed)));
-	/* writes (state, online, probe) a signal that was not fatal did not end behind another change */
-	json_object_object_add(o, "restarted",
+	if (!ok)
+		json_object_put(refused);
+	ok = ok && hmfs_json_add_new(o, "refused", refused) &&
+	     /* of refused's EINVAL, the values the store could not parse (a failed write, not a race) */
+	     hmfs_json_add_new(o, "unparsed",
+			       json_object_new_uint64(COUNTER(ctx->state_writes_unparsed))) &&
+	     /* writes (state, online, probe) a signal that was not fatal did not end behind another change */
+	     hmfs_json_add_new(o, "restarted",
 			       json_object_new_uint64(COUNTER(ctx->state_writes_restarted)));
-	return o;
+	return made_if(o, ok);
 }
 
 static json_object *unix_sockets_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
+	bool ok = a != NULL;
 
-	for (int i = 0; i < ctx->sink.nr_paths; i++)
-		json_object_array_add(a, json_object_new_string(ctx->sink.paths[i]));
-	return a;
+	for (int i = 0; ok && i < ctx->sink.nr_paths; i++)
+		ok = hmfs_json_push_new(a, json_object_new_string(ctx->sink.paths[i]));
+	return made_if(a, ok);
 }
 
 /*
@@ -277,34 +308,53 @@ static json_object *unix_sockets_json(struct hmfs_ctx *ctx)
  * path_claim(): both the one that claimed first and the later ones see
  * it), into @u's "unix-shared", the pid of one of them (0: in
  * another PID namespace, -1: unknown) into "unix-shared-pids", and how
- * many there are into "unix-shared-nr"
+ * many there are into "unix-shared-nr".  False: no memory.
  */
-static void unix_shared_json(struct hmfs_ctx *ctx, json_object *u)
+static bool unix_shared_json(struct hmfs_ctx *ctx, json_object *u)
 {
 	json_object *a = json_object_new_array(), *pids = json_object_new_array();
 	json_object *nrs = json_object_new_array();
+	bool ok = a && pids && nrs;
 
-	for (int i = 0; i < ctx->sink.nr_paths; i++) {
+	for (int i = 0; ok && i < ctx->sink.nr_paths; i++) {
 		unsigned int nr = __atomic_load_n(&ctx->sink.shared_nr[i], __ATOMIC_ACQUIRE);
 
 		if (!nr)
 			continue;
-		json_object_array_add(a, json_object_new_string(ctx->sink.paths[i]));
-		json_object_array_add(nrs, json_object_new_int64(nr));
-		json_object_array_add(pids, json_object_new_int64(__atomic_load_n(
-						    &ctx->sink.shared_pid[i], __ATOMIC_RELAXED)));
+		ok = hmfs_json_push_new(a, json_object_new_string(ctx->sink.paths[i])) &&
+		     hmfs_json_push_new(nrs, json_object_new_int64(nr)) &&
+		     hmfs_json_push_new(pids, json_object_new_int64(__atomic_load_n(
+						      &ctx->sink.shared_pid[i], __ATOMIC_RELAXED)));
 	}
-	json_object_object_add(u, "unix-shared", a);
-	json_object_object_add(u, "unix-shared-pids", pids);
-	json_object_object_add(u, "unix-shared-nr", nrs);
+	if (!ok) {
+		json_object_put(a);
+		json_object_put(pids);
+		json_object_put(nrs);
+		return false;
+	}
+	/* hmfs_json_add_new() puts what it does not add: each one added or put, once */
+	ok = hmfs_json_add_new(u, "unix-shared", a);
+	ok = hmfs_json_add_new(u, "unix-shared-pids", pids) && ok;
+	return hmfs_json_add_new(u, "unix-shared-nr", nrs) && ok;
+}
+
+/* one vmem-inject entry: {"id": ..., "request": @req, "response": ..., "count": ...}; NULL no memory */
+static json_object *vmem_injection(json_object *d, const char *req, json_object *v)
+{
+	json_object *e = json_object_new_object();
+
+	return made_if(e, copy_key(e, d, "id") &&
+			  hmfs_json_add_new(e, "request", json_object_new_string(req)) &&
+			  copy_key(e, v, "response") && copy_key(e, v, "count"));
 }
 
 /*
  * "vmem-inject": each virtio-mem device's armed answers, from @devs
  * (status's "devices": json.c add_vmem_inject()), one entry a request:
- * {"id": "vm0", "request": "plug", "response": "BUSY", "count": 1}
+ * {"id": "vm0", "request": "plug", "response": "BUSY", "count": 1}.
+ * False: no memory.
  */
-static void vmem_injections(json_object *o, json_object *devs)
+static bool vmem_injections(json_object *o, json_object *devs)
 {
 	json_object *a = NULL;
 
@@ -315,21 +365,15 @@ static void vmem_injections(json_object *o, json_object *devs)
 		if (!inj)
 			continue;
 		json_object_object_foreach(inj, req, v) {
-			json_object *e = json_object_new_object();
-
-			json_object_object_add(e, "id", json_object_get(json_object_object_get(d, "id")));
-			json_object_object_add(e, "request", json_object_new_string(req));
-			json_object_object_add(e, "response",
-					       json_object_get(json_object_object_get(v, "response")));
-			json_object_object_add(e, "count",
-					       json_object_get(json_object_object_get(v, "count")));
-			if (!a)
-				a = json_object_new_array();
-			json_object_array_add(a, e);
+			if (!a && !(a = json_object_new_array()))
+				return false;
+			if (!hmfs_json_push_new(a, vmem_injection(d, req, v))) {
+				json_object_put(a);
+				return false;
+			}
 		}
 	}
-	if (a)
-		json_object_object_add(o, "vmem-inject", a);
+	return !a || hmfs_json_add_new(o, "vmem-inject", a);
 }
 
 /*
@@ -338,7 +382,8 @@ static void vmem_injections(json_object *o, json_object *devs)
  * notifier-error-inject's errors by action, fail-nth-alloc's allocation
  * still to come (gone once it fired: the engine fails it once), and the
  * virtio-mem devices' answers vmem-inject armed (from @devs, status's
- * "devices"; finalF F4: a forgotten BUSY failed every later set-size)
+ * "devices"; finalF F4: a forgotten BUSY failed every later set-size).
+ * NULL: no memory.
  */
 static json_object *injections_json(struct hmfs_ctx *ctx, json_object *devs)
 {
@@ -349,117 +394,163 @@ static json_object *injections_json(struct hmfs_ctx *ctx, json_object *devs)
 		     { HM_MEM_GOING_OFFLINE, "MEM_GOING_OFFLINE" } };
 	json_object *o = json_object_new_object();
 	unsigned long pending = hotmem_fail_nth_pending(ctx->hm);
+	bool ok = o != NULL;
 
-	for (size_t i = 0; i < sizeof(acts) / sizeof(*acts); i++) {
+	for (size_t i = 0; ok && i < sizeof(acts) / sizeof(*acts); i++) {
 		int e = hotmem_get_notifier_error(ctx->hm, acts[i].action);
 
 		if (e)
-			json_object_object_add(o, acts[i].name, json_object_new_int(e));
+			ok = hmfs_json_add_new(o, acts[i].name, json_object_new_int(e));
 	}
-	if (pending)
-		json_object_object_add(o, "fail-nth-alloc", json_object_new_uint64(pending));
-	vmem_injections(o, devs);
-	return o;
+	if (ok && pending)
+		ok = hmfs_json_add_new(o, "fail-nth-alloc", json_object_new_uint64(pending));
+	return made_if(o, ok && vmem_injections(o, devs));
 }
 
 /*
  * Where the machine is mounted, and its st_dev as MAJOR:MINOR (as
  * /proc/self/mountinfo says it; left out when unknown): hotmemctl export
  * copies from there only what is on that device, not another FUSE mount
- * at the same path
+ * at the same path.  False: no memory.
  */
-static void add_mount(json_object *o, const struct hmfs_ctx *ctx)
+static bool add_mount(json_object *o, const struct hmfs_ctx *ctx)
 {
 	char dev[32];
 
-	json_object_object_add(o, "mountpoint", json_object_new_string(ctx->mountpoint));
+	if (!hmfs_json_add_new(o, "mountpoint", json_object_new_string(ctx->mountpoint)))
+		return false;
 	if (!ctx->mount_dev)
-		return;
+		return true;
 	snprintf(dev, sizeof(dev), "%u:%u", major(ctx->mount_dev), minor(ctx->mount_dev));
-	json_object_object_add(o, "mount-dev", json_object_new_string(dev));
+	return hmfs_json_add_new(o, "mount-dev", json_object_new_string(dev));
 }
 
-static json_object *status_json(struct hmfs_ctx *ctx)
+/* status's "machine": NULL, no memory */
+static json_object *machine_json(struct hmfs_ctx *ctx)
 {
-	json_object *o = json_object_new_object(), *m = json_object_new_object();
-	json_object *u = json_object_new_object(), *st = json_object_new_object(), *runs;
-	unsigned long saves, save_errors, records, syncs;
+	json_object *m = json_object_new_object();
 	struct hm_meminfo mi;
 	char summary[2048];
+	bool ok;
 
 	hotmem_meminfo(ctx->hm, &mi);
-	json_object_object_add(m, "profile", json_object_new_string(ctx->profile));
-	json_object_object_add(m, "name", json_object_new_string(ctx->cfg.name));
-	json_object_object_add(m, "cmdline", json_object_new_string(ctx->cmdline));
-	json_object_object_add(m, "block-size", json_object_new_uint64(ctx->block_size));
-	json_object_object_add(m, "blocks", json_object_new_uint64(hotmem_nr_blocks(ctx->hm)));
-	json_object_object_add(m, "nodes", json_object_new_int(hotmem_nr_possible_nodes(ctx->hm)));
-	json_object_object_add(
-		m, "auto-online",
-		json_object_new_string(hmu_online_type_name(hotmem_get_auto_online(ctx->hm))));
-	json_object_object_add(m, "total-pages", json_object_new_uint64(mi.totalram_pages));
-	json_object_object_add(m, "free-pages", json_object_new_uint64(mi.free_pages));
-	json_object_object_add(m, "present-pages", json_object_new_uint64(mi.present_pages));
-	json_object_object_add(m, "memmap-pages", json_object_new_uint64(mi.memmap_pages));
-	/* the HugeTLB pool: a restart's or an undo's comparison of the machine sees it */
-	json_object_object_add(m, "hugetlb-pages", json_object_new_uint64(mi.hugetlb_pages));
-	json_object_object_add(m, "hugetlb-free", json_object_new_uint64(mi.hugetlb_free));
-	json_object_object_add(m, "metadata-bytes",
+	ok = hmfs_json_add_new(m, "profile", json_object_new_string(ctx->profile)) &&
+	     hmfs_json_add_new(m, "name", json_object_new_string(ctx->cfg.name)) &&
+	     hmfs_json_add_new(m, "cmdline", json_object_new_string(ctx->cmdline)) &&
+	     hmfs_json_add_new(m, "block-size", json_object_new_uint64(ctx->block_size)) &&
+	     hmfs_json_add_new(m, "blocks", json_object_new_uint64(hotmem_nr_blocks(ctx->hm))) &&
+	     hmfs_json_add_new(m, "nodes", json_object_new_int(hotmem_nr_possible_nodes(ctx->hm))) &&
+	     hmfs_json_add_new(m, "auto-online",
+			       json_object_new_string(
+				       hmu_online_type_name(hotmem_get_auto_online(ctx->hm)))) &&
+	     hmfs_json_add_new(m, "total-pages", json_object_new_uint64(mi.totalram_pages)) &&
+	     hmfs_json_add_new(m, "free-pages", json_object_new_uint64(mi.free_pages)) &&
+	     hmfs_json_add_new(m, "present-pages", json_object_new_uint64(mi.present_pages)) &&
+	     hmfs_json_add_new(m, "memmap-pages", json_object_new_uint64(mi.memmap_pages)) &&
+	     /* the HugeTLB pool: a restart's or an undo's comparison of the machine sees it */
+	     hmfs_json_add_new(m, "hugetlb-pages", json_object_new_uint64(mi.hugetlb_pages)) &&
+	     hmfs_json_add_new(m, "hugetlb-free", json_object_new_uint64(mi.hugetlb_free)) &&
+	     hmfs_json_add_new(m, "metadata-bytes",
 			       json_object_new_uint64(hotmem_metadata_bytes(ctx->hm)));
-	if (hotmem_summary(ctx->hm, summary, sizeof(summary)) >= 0)
-		json_object_object_add(m, "summary", json_object_new_string(summary));
-	json_object_object_add(o, "machine", m);
-	json_object_object_add(o, "zones", zones_json(ctx));
-	runs = hmfs_block_runs_json(ctx, HMFS_VIEW_STATUS);
-	runs_zone_null_offline(runs);
-	json_object_object_add(o, "blocks", runs);
-	json_object_object_add(o, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATUS));
-	json_object_object_add(u, "netlink", json_object_new_string(ctx->sink.nl_status));
-	json_object_object_add(u, "netlink-sent", json_object_new_uint64(COUNTER(ctx->sink.nl_sent)));
-	json_object_object_add(u, "netlink-errors", json_object_new_uint64(COUNTER(ctx->sink.nl_errors)));
-	/* the --uevent-socket paths (set at start): hotmemd's only source under its unit */
-	json_object_object_add(u, "unix-sockets", unix_sockets_json(ctx));
-	unix_shared_json(ctx, u);
-	/* --netns's claim held (uevent.c claim_take()): a second hotmemfs there is refused */
-	json_object_object_add(u, "netns-claimed", json_object_new_boolean(ctx->sink.ns_lock_fd >= 0));
-	json_object_object_add(u, "unix-sent", json_object_new_uint64(COUNTER(ctx->sink.unix_sent)));
-	json_object_object_add(u, "unix-dropped", json_object_new_uint64(COUNTER(ctx->sink.unix_dropped)));
-	/* of them, past a listener's HMFS_UEVENT_BACKLOG_MAX unread (uevent.c): it stopped reading */
-	json_object_object_add(u, "unix-overflowed", json_object_new_uint64(COUNTER(ctx->sink.unix_overflowed)));
-	json_object_object_add(o, "uevents", u);
-	json_object_object_add(o, "control", hmfs_ctl_clients_json(ctx));
-	json_object_object_add(o, "injections",
-			       injections_json(ctx, json_object_object_get(o, "devices")));
-	/*
-	 * How far a stop got, while the control socket still answers: the
-	 * stop began (a signal), the notifier was told to leave the kernel
-	 * (the stopper does it while the session loop still answers;
-	 * tests/fusefs/40-notifier-stall.t orders its probe after it)
-	 */
-	json_object_object_add(st, "began",
-			       json_object_new_boolean(__atomic_load_n(&ctx->stopping, __ATOMIC_ACQUIRE)));
-	json_object_object_add(st, "notifier-leaving",
-			       json_object_new_boolean(__atomic_load_n(&ctx->kernel_gone, __ATOMIC_ACQUIRE)));
-	json_object_object_add(o, "stop", st);
-	json_object_object_add(o, "fuse", hmfs_fuse_requests_json(ctx));
-	json_object_object_add(o, "state-writes", state_writes_json(ctx));
-	json_object_object_add(o, "state-file", json_object_new_string(ctx->state_path));
-	json_object_object_add(o, "state-sync",
-			       json_object_new_string(ctx->sync_background ? "background" : "always"));
-	add_mount(o, ctx);
-	/* counted under save_lock by whichever thread saves (TSan) */
+	if (ok && hotmem_summary(ctx->hm, summary, sizeof(summary)) >= 0)
+		ok = hmfs_json_add_new(m, "summary", json_object_new_string(summary));
+	return made_if(m, ok);
+}
+
+/* status's "uevents": NULL, no memory */
+static json_object *uevents_json(struct hmfs_ctx *ctx)
+{
+	json_object *u = json_object_new_object();
+
+	return made_if(
+		u,
+		hmfs_json_add_new(u, "netlink", json_object_new_string(ctx->sink.nl_status)) &&
+		hmfs_json_add_new(u, "netlink-sent", json_object_new_uint64(COUNTER(ctx->sink.nl_sent))) &&
+		hmfs_json_add_new(u, "netlink-errors",
+				  json_object_new_uint64(COUNTER(ctx->sink.nl_errors))) &&
+		/* the --uevent-socket paths (set at start): hotmemd's only source under its unit */
+		hmfs_json_add_new(u, "unix-sockets", unix_sockets_json(ctx)) &&
+		unix_shared_json(ctx, u) &&
+		/* --netns's claim held (uevent.c claim_take()): a second hotmemfs there is refused */
+		hmfs_json_add_new(u, "netns-claimed",
+				  json_object_new_boolean(ctx->sink.ns_lock_fd >= 0)) &&
+		hmfs_json_add_new(u, "unix-sent", json_object_new_uint64(COUNTER(ctx->sink.unix_sent))) &&
+		hmfs_json_add_new(u, "unix-dropped",
+				  json_object_new_uint64(COUNTER(ctx->sink.unix_dropped))) &&
+		/* of them, past a listener's HMFS_UEVENT_BACKLOG_MAX unread (uevent.c): it stopped reading */
+		hmfs_json_add_new(u, "unix-overflowed",
+				  json_object_new_uint64(COUNTER(ctx->sink.unix_overflowed))));
+}
+
+/*
+ * How far a stop got, while the control socket still answers: the
+ * stop began (a signal), the notifier was told to leave the kernel
+ * (the stopper does it while the session loop still answers;
+ * tests/fusefs/40-notifier-stall.t orders its probe after it).  NULL: no memory.
+ */
+static json_object *stop_json(struct hmfs_ctx *ctx)
+{
+	json_object *st = json_object_new_object();
+
+	return made_if(st, hmfs_json_add_new(st, "began", json_object_new_boolean(__atomic_load_n(
+								    &ctx->stopping, __ATOMIC_ACQUIRE))) &&
+				   hmfs_json_add_new(st, "notifier-leaving",
+						     json_object_new_boolean(__atomic_load_n(
+							     &ctx->kernel_gone, __ATOMIC_ACQUIRE))));
+}
+
+/* status's blocks: hmfs_block_runs_json()'s, an offline run's zone null; NULL no memory */
+static json_object *status_runs_json(struct hmfs_ctx *ctx)
+{
+	json_object *runs = hmfs_block_runs_json(ctx, HMFS_VIEW_STATUS);
+
+	return made_if(runs, runs_zone_null_offline(runs));
+}
+
+/* the state file's counters, under save_lock (whichever thread saves counts them: TSan) */
+static bool add_saves(json_object *o, struct hmfs_ctx *ctx)
+{
+	unsigned long saves, save_errors, records, syncs;
+
 	pthread_mutex_lock(&ctx->save_lock);
 	saves = ctx->saves;
 	save_errors = ctx->save_errors;
 	records = ctx->journal_records;
 	syncs = ctx->journal_syncs;
 	pthread_mutex_unlock(&ctx->save_lock);
-	json_object_object_add(o, "state-saves", json_object_new_uint64(saves));
-	json_object_object_add(o, "state-save-errors", json_object_new_uint64(save_errors));
-	/* group commit: fewer syncs than records when writers come together */
-	json_object_object_add(o, "state-journal-records", json_object_new_uint64(records));
-	json_object_object_add(o, "state-journal-syncs", json_object_new_uint64(syncs));
-	return o;
+	return hmfs_json_add_new(o, "state-saves", json_object_new_uint64(saves)) &&
+	       hmfs_json_add_new(o, "state-save-errors", json_object_new_uint64(save_errors)) &&
+	       /* group commit: fewer syncs than records when writers come together */
+	       hmfs_json_add_new(o, "state-journal-records", json_object_new_uint64(records)) &&
+	       hmfs_json_add_new(o, "state-journal-syncs", json_object_new_uint64(syncs));
+}
+
+/*
+ * status's reply: NULL, no memory -- the status is refused (ENOMEM), not
+ * answered with a member missing or null (a null "devices" aborted
+ * hotmemfs in vmem_injections(): json-c asserts on a NULL array's length)
+ */
+static json_object *status_json(struct hmfs_ctx *ctx)
+{
+	json_object *o = json_object_new_object();
+	bool ok = hmfs_json_add_new(o, "machine", machine_json(ctx)) &&
+		  hmfs_json_add_new(o, "zones", zones_json(ctx)) &&
+		  hmfs_json_add_new(o, "blocks", status_runs_json(ctx)) &&
+		  hmfs_json_add_new(o, "devices", hmfs_devices_json(ctx, HMFS_VIEW_STATUS)) &&
+		  hmfs_json_add_new(o, "uevents", uevents_json(ctx)) &&
+		  hmfs_json_add_new(o, "control", hmfs_ctl_clients_json(ctx)) &&
+		  hmfs_json_add_new(o, "injections",
+				    injections_json(ctx, json_object_object_get(o, "devices"))) &&
+		  hmfs_json_add_new(o, "stop", stop_json(ctx)) &&
+		  hmfs_json_add_new(o, "fuse", hmfs_fuse_requests_json(ctx)) &&
+		  hmfs_json_add_new(o, "state-writes", state_writes_json(ctx)) &&
+		  hmfs_json_add_new(o, "state-file", json_object_new_string(ctx->state_path)) &&
+		  hmfs_json_add_new(o, "state-sync", json_object_new_string(ctx->sync_background ?
+										    "background" :
+										    "always")) &&
+		  add_mount(o, ctx) && add_saves(o, ctx);
+
+	return made_if(o, ok);
 }
 
 /* ---- commands ---------------------------------------------------------- */
@@ -481,19 +572,6 @@ static json_object *dev_by_id(json_object *devs, const char *id)
 			return d;
 	}
 	return NULL;
-}
-
-/* @from's @key, if it has one, into @to: false, no memory (a null value copied too) */
-static bool copy_key(json_object *to, json_object *from, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(from, key, &v))
-		return true;
-	if (!json_object_object_add(to, key, json_object_get(v)))
-		return true;
-	json_object_put(v); /* not added: json-c leaves our reference ours */
-	return false;
 }
 
 /*
@@ -1626,7 +1704,7 @@ static int cmd_status(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 {
 	(void)args;
 	r->ret = status_json(ctx);
-	return 0;
+	return r->ret ? 0 : -ENOMEM;
 }
 
 /*

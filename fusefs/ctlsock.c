@@ -816,7 +816,14 @@ static enum conn_next conn_requests(struct conn *c, struct hmfs_ctl_reader *r, c
 		case HMFS_CTL_MORE:
 			return CONN_READ;
 		case HMFS_CTL_TOO_LARGE:
-			conn_reply(c, hmfs_ctl_error("GenericError", "request too large"));
+			/*
+			 * the reader's no memory for the request comes this way
+			 * too: said as ENOMEM, not "too large" (ctlnomem44), the
+			 * client dropped all the same (its stream's place lost)
+			 */
+			conn_reply(c, hmfs_ctl_error("GenericError",
+						     r->nomem ? "request: Cannot allocate memory" :
+								"request too large"));
 			return CONN_OVER;
 		case HMFS_CTL_BAD_JSON:
 			/* QEMU answers and reads on: the connection stays (qmpread.c) */
@@ -966,11 +973,14 @@ json_object *hmfs_ctl_clients_json(struct hmfs_ctx *ctx)
 	subs = ctx->nr_subs;
 	lost = ctx->events_lost;
 	pthread_mutex_unlock(&ctx->sub_lock);
-	json_object_object_add(o, "clients", json_object_new_uint64(conns));
-	json_object_object_add(o, "max-clients", json_object_new_int(HMFS_CTL_MAX_CLIENTS));
-	json_object_object_add(o, "followers", json_object_new_uint64(subs));
-	json_object_object_add(o, "events-lost", json_object_new_uint64(lost));
-	return o;
+	/* NULL: no memory (status is refused then: ctl.c status_json()) */
+	if (hmfs_json_add_new(o, "clients", json_object_new_uint64(conns)) &&
+	    hmfs_json_add_new(o, "max-clients", json_object_new_int(HMFS_CTL_MAX_CLIENTS)) &&
+	    hmfs_json_add_new(o, "followers", json_object_new_uint64(subs)) &&
+	    hmfs_json_add_new(o, "events-lost", json_object_new_uint64(lost)))
+		return o;
+	json_object_put(o);
+	return NULL;
 }
 
 static void *accept_main(void *arg)

@@ -1199,13 +1199,15 @@ static void count_request(struct hmfs_ctx *ctx, const struct fuse_buf *fbuf, ssi
 	__atomic_add_fetch(&ctx->fuse_requests[op], 1, __ATOMIC_RELAXED);
 }
 
+/* NULL: no memory, every add checked (status is refused then: ctl.c status_json(), ctlnomem44) */
 struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx)
 {
 	json_object *o = json_object_new_object(), *by = json_object_new_object();
 	unsigned long all = 0;
 	char transport[192];
+	bool ok = o && by;
 
-	for (unsigned int op = 0; op < HMFS_FUSE_OPS; op++) {
+	for (unsigned int op = 0; ok && op < HMFS_FUSE_OPS; op++) {
 		unsigned long n = __atomic_load_n(&ctx->fuse_requests[op], __ATOMIC_RELAXED);
 		char other[16];
 
@@ -1213,31 +1215,36 @@ struct json_object *hmfs_fuse_requests_json(struct hmfs_ctx *ctx)
 			continue;
 		all += n;
 		snprintf(other, sizeof(other), op ? "%u" : "other", op);
-		json_object_object_add(by, op && fuse_opcode_names[op] ? fuse_opcode_names[op] : other,
+		ok = hmfs_json_add_new(by, op && fuse_opcode_names[op] ? fuse_opcode_names[op] : other,
 				       json_object_new_uint64(n));
 	}
-	json_object_object_add(o, "requests", json_object_new_uint64(all));
-	/* OPENs that put a spliced file's i_size back (splice.c): 0 for read(2) readers */
-	json_object_object_add(o, "splice-size-restores",
+	ok = ok && hmfs_json_add_new(o, "requests", json_object_new_uint64(all)) &&
+	     /* OPENs that put a spliced file's i_size back (splice.c): 0 for read(2) readers */
+	     hmfs_json_add_new(o, "splice-size-restores",
 			       json_object_new_uint64(__atomic_load_n(&ctx->splice_restores,
-								      __ATOMIC_RELAXED)));
-	/* requests served by a worker, not the thread that received them (fs.c may_wait()) */
-	json_object_object_add(o, "to-workers",
+								      __ATOMIC_RELAXED))) &&
+	     /* requests served by a worker, not the thread that received them (fs.c may_wait()) */
+	     hmfs_json_add_new(o, "to-workers",
 			       json_object_new_uint64(__atomic_load_n(&ctx->fuse_to_workers,
 								      __ATOMIC_RELAXED)));
-	json_object_object_add(o, "by-opcode", by);
+	if (ok)
+		ok = hmfs_json_add_new(o, "by-opcode", by); /* @by put if not added */
+	else
+		json_object_put(by);
 	/* /dev/fuse, or --io-uring's ring and how many of them came through it */
-	json_object_object_add(o, "transport",
-			       json_object_new_string(hmfs_uring_describe(ctx->uring, transport,
-									  sizeof(transport))));
-	if (ctx->uring) {
-		json_object_object_add(o, "io-uring-requests",
-				       json_object_new_uint64(hmfs_uring_requests(ctx->uring)));
-		/* writes that replied before the notifier was done: their queue had no entry to spare */
-		json_object_object_add(o, "io-uring-unheld-writes",
+	ok = ok && hmfs_json_add_new(o, "transport",
+				     json_object_new_string(hmfs_uring_describe(
+					     ctx->uring, transport, sizeof(transport))));
+	if (ok && ctx->uring)
+		ok = hmfs_json_add_new(o, "io-uring-requests",
+				       json_object_new_uint64(hmfs_uring_requests(ctx->uring))) &&
+		     /* writes that replied before the notifier was done: their queue had no entry to spare */
+		     hmfs_json_add_new(o, "io-uring-unheld-writes",
 				       json_object_new_uint64(hmfs_uring_unheld(ctx->uring)));
-	}
-	return o;
+	if (ok)
+		return o;
+	json_object_put(o);
+	return NULL;
 }
 
 /* fuse_session_process_buf(), its request known to this thread meanwhile (serving_unique()) */
