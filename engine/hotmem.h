@@ -318,6 +318,12 @@ struct hotmem_config {
 	uint64_t host_reserve;
 	bool host_reserve_given;		/* else the default (physmem.c host_reserve()) */
 	char cmdline[HM_COMMAND_LINE_SIZE];	/* every part as given, in order, for /proc/cmdline */
+	/*
+	 * the line is a state file's, which a hotmem before 2026-12-04 booted:
+	 * too many words for init (hotmem_config_init_words_panic()) boot as
+	 * saved rather than panic -- a restart never loses a machine (zones44)
+	 */
+	bool init_words_saved;
 	/* profile "virtio_mem =": probed after the hotplug ranges are added */
 	int nr_virtio_mem;
 	struct hm_virtio_mem_config virtio_mem[HM_MAX_PROFILE_VIRTIO_MEM];
@@ -411,6 +417,13 @@ int hotmem_config_parse_cmdline(struct hotmem_config *cfg, const char *cmdline,
  * space-separated into @buf; the length written.
  */
 size_t hotmem_config_unknown_bootoptions(const struct hotmem_config *cfg, char *buf, size_t len);
+/*
+ * -EINVAL and 6.12's panic in @err ("Kernel panic - not syncing: Too many
+ * boot init|env vars at `WORD'") when @cfg's line gives init more than 32
+ * arguments or 31 environment words: hotmem_create() refuses such a line
+ * unless cfg->init_words_saved.  0: it boots.
+ */
+int hotmem_config_init_words_panic(const struct hotmem_config *cfg, char *err, size_t errlen);
 size_t hotmem_config_unmodelled(const struct hotmem_config *cfg, char *buf, size_t len);
 /* the same of @cmdline alone: the words of one --cmdline among the profile's */
 size_t hotmem_cmdline_unmodelled(const char *cmdline, char *buf, size_t len);

@@ -841,6 +841,12 @@ static int apply_found_state(struct hotmem *hm, char *err, size_t errlen)
 	return ret;
 }
 
+/* config.c's init_words_panic(), for the front ends (a state file's restore) */
+int hotmem_config_init_words_panic(const struct hotmem_config *cfg, char *err, size_t errlen)
+{
+	return init_words_panic(cfg, err, errlen);
+}
+
 /*
  * start_kernel()'s two lines about the command line (6.12 init/main.c),
  * before mm_core_init() builds the zonelists: the line as given, then the
@@ -868,8 +874,11 @@ int hotmem_create(const struct hotmem_config *cfg, struct hotmem **out, char *er
 	ret = hotmem_config_validate(cfg, err, errlen);
 	if (ret)
 		return ret;
-	/* start_kernel() panics once the console is up: no machine boots */
-	ret = init_words_panic(cfg, err, errlen);
+	/*
+	 * start_kernel() panics once the console is up: no machine boots --
+	 * but one a state file saved, which an older hotmem booted
+	 */
+	ret = cfg->init_words_saved ? 0 : init_words_panic(cfg, err, errlen);
 	if (ret)
 		return ret;
 	hm = calloc(1, sizeof(*hm));

@@ -552,8 +552,9 @@ static void refuse_state(const char *err, const char *path, const struct hmfs_jo
 /*
  * Settle which machine to boot: the state file's, unless told otherwise.
  * @journal: PATH.journal was there before this start (say_way_out()).
+ * *@saved: the machine is a state file's (its profile and line).
  */
-static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journal)
+static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journal, bool *saved)
 {
 	/* a longer line or profile name is the file's, refused by hmfs_state_peek_config() */
 	char sprof[sizeof(ctx->profile)] = "", scmd[sizeof(ctx->cmdline)] = "", err[STATE_ERRLEN];
@@ -597,6 +598,7 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journ
 		say_way_out(o->state, journal);
 		return -EINVAL;
 	}
+	*saved = !ret;
 	return 0;
 }
 
@@ -689,9 +691,35 @@ static int boot_cmdline(struct hmfs_ctx *ctx, const char *state, bool journal, b
 	return 0;
 }
 
-/* @state, @journal, @refused: boot_cmdline()'s */
+/*
+ * A state file's line that gives init more words than 6.12 takes: a
+ * hotmem before 2026-12-04 booted it (zones43 made it 6.12's panic), and
+ * the machine saved is what it is, so it is restored as saved, the
+ * kernel's refusal named -- a restart never loses a machine (zones44).
+ * Refusing instead would leave a way out only through --fresh, which
+ * loses it, or hand-editing a checksummed file.  A new machine from the
+ * same line is refused still.
+ */
+static void saved_init_words(struct hmfs_ctx *ctx)
+{
+	char err[512] = "";
+	static char shown[4 * sizeof(err) + 1];
+
+	if (!hotmem_config_init_words_panic(&ctx->cfg, err, sizeof(err)))
+		return;
+	ctx->cfg.init_words_saved = true;
+	/* the words are the file's: anyone's text (shown.h) */
+	fprintf(stderr,
+		"hotmemfs: state file %s: its command line would not boot a 6.12 kernel: %s; "
+		"restored as saved (hotmem before 2026-12-04 booted it), but a new machine "
+		"(--fresh) with this line is refused: give init at most 32 arguments and 31 "
+		"environment words\n",
+		ctx->state_path, hmfs_shown(shown, sizeof(shown), err));
+}
+
+/* @state, @journal, @refused: boot_cmdline()'s; @saved: choose_machine()'s */
 static int boot(struct hmfs_ctx *ctx, const struct parsed_profile *parsed, const char *state,
-		bool journal, bool *refused)
+		bool saved, bool journal, bool *refused)
 {
 	char err[512] = "";
 	int ret;
@@ -701,6 +729,8 @@ static int boot(struct hmfs_ctx *ctx, const struct parsed_profile *parsed, const
 		ret = boot_cmdline(ctx, state, journal, refused);
 	if (ret)
 		return ret;
+	if (saved)
+		saved_init_words(ctx);
 	ret = hotmem_config_validate(&ctx->cfg, err, sizeof(err));
 	/* the machine's CPUs are the host's, placed once for engine and view (nodecpu.c) */
 	if (!ret && hmfs_cpus_init(ctx, "/sys/devices/system/cpu")) {
@@ -1346,6 +1376,7 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 			   bool *refused)
 {
 	char err[STATE_ERRLEN] = "";
+	bool saved = false;
 	int ret;
 
 	/* before --fresh removes anything: it may be another hotmemfs's file */
@@ -1371,12 +1402,12 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 		*refused = true;
 		return ret;
 	}
-	ret = choose_machine(ctx, o, !ctx->state_journal_made);
+	ret = choose_machine(ctx, o, !ctx->state_journal_made, &saved);
 	*refused = ret;
 	/* a command line without --cmdline is the state file's (choose_machine()) */
 	if (!ret)
-		ret = boot(ctx, parsed, o->cmdline ? NULL : o->state, !ctx->state_journal_made,
-			   refused);
+		ret = boot(ctx, parsed, o->cmdline ? NULL : o->state, saved,
+			   !ctx->state_journal_made, refused);
 	/* only for a machine that booted: a refused boot leaves no /run/hotmem made */
 	if (!ret && ctx->ctl_path[0])
 		mkdir_parent("control socket", ctx->ctl_path, &made->ctl_dir);
