@@ -1785,9 +1785,12 @@ static int vmemmap_page_remap_to(struct hotmem *hm, unsigned long section_nr, un
 {
 	memcpy(__va(hm, PFN_PHYS(pfn)), vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE);
 	if (vmemmap_map_page(hm, section_nr, i, pfn, false)) {
+		/* a hole neither page maps: said for the section, whose readers then keep off */
 		if (!physmem_is_mapped(vmemmap_vaddr(hm, section_nr, i), PAGE_SIZE) &&
-		    vmemmap_map_page(hm, section_nr, i, cur, false))
+		    vmemmap_map_page(hm, section_nr, i, cur, false)) {
 			vmemmap_pte_lost(hm, section_nr, i);
+			vmemmap_lost(hm, section_nr, "a moved memmap page");
+		}
 		vmemmap_alloc_undo(hm, pfn, 0, claim, true);
 		return -ENOMEM;
 	}

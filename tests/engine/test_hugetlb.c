@@ -1319,6 +1319,53 @@ static void test_memmap_move_again_spares_a_head_optimised_in_part(void **state)
 	}
 }
 
+/*
+ * A restart's move of a memmap page that the host refuses, and refuses
+ * to map back too (torn down each time): the page is lost, and the
+ * section says so (SECTION_MEMMAP_UNMAPPED, vmemmap_lost()) so that no
+ * reader touches the hole -- without it explain or the invariants fault
+ * on the PROT_NONE page (review44 F13: vmemmap_page_remap_to() marked
+ * the pte alone).  The host willing again, the section's next HugeTLB
+ * operation maps it first.
+ */
+static void test_memmap_move_again_refused_says_lost(void **state)
+{
+	bool lost_seen = false;
+
+	(void)state;
+	for (unsigned long nth = 1; !lost_seen; nth++) {
+		struct hotmem *hm = hvo_block_online(true);
+		struct mem_section *ms = __nr_to_section(hm, HVO_DIMM >> 27);
+		unsigned long handle, calls, made, lost = 0;
+		uint64_t want;
+
+		assert_int_equal(hotmem_alloc_pages(hm, -1, HM_ALLOC_UNMOVABLE, 1, &handle), 1);
+		assert_int_equal(hotmem_handle_pfn(hm, handle, &want), 0);
+		assert_int_equal(hotmem_free_page(hm, handle), 0);
+		hm->fail_keeps_old = false;
+		calls = hotmem_alloc_calls(hm);
+		hotmem_fail_nth_alloc(hm, nth);
+		hm->fail_more = 64;
+		(void)hotmem_memmap_move_again(hm, HVO_DIMM >> 12, 100, 1, want);
+		made = hotmem_alloc_calls(hm) - calls;
+		hotmem_fail_nth_alloc(hm, 0);
+		hm->fail_more = 0;
+		for (unsigned long i = 0; ms->vmemmap.pte && i < 512; i++)
+			lost += !!(ms->vmemmap.pte[i] & VMEMMAP_PTE_LOST);
+		if (lost) {
+			lost_seen = true;
+			assert_true(section_memmap_unmapped(ms));
+			/* the host willing: mapped again, readable, the invariants hold */
+			assert_int_equal(hotmem_hugetlb_alloc(hm, 0, 1), 1);
+			assert_false(section_memmap_unmapped(ms));
+			read_memmap(hm, HVO_DIMM >> 12, (HVO_DIMM + 128 * MiB) >> 12);
+			check(hm);
+		}
+		hotmem_destroy(hm);
+		assert_true(lost_seen || made >= nth);
+	}
+}
+
 static void test_hugetlb_head_page_move_refused(void **state)
 {
 	(void)state;
@@ -3667,6 +3714,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_restore_node_at_movable),
 		cmocka_unit_test(test_hugetlb_head_page_move),
 		cmocka_unit_test(test_hugetlb_head_page_move_refused),
+		cmocka_unit_test(test_memmap_move_again_refused_says_lost),
 		cmocka_unit_test(test_memmap_move_again_spares_a_head_optimised_in_part),
 	};
 
