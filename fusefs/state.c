@@ -3061,17 +3061,16 @@ static json_object *machine_value(struct hmfs_ctx *ctx, int key)
  */
 static json_object *state_machine_but(struct hmfs_ctx *ctx, unsigned int skip)
 {
-	json_object *m = json_object_new_object(), *v;
+	json_object *m = json_object_new_object();
 
 	for (int k = 0; m && k < HMFS_STATE_KEYS; k++) {
 		if (skip & (1u << k))
 			continue;
-		v = machine_value(ctx, k);
-		if (!v) {
+		/* a key json-c could not copy went missing, then null in a "set" (nomem44) */
+		if (!hmfs_json_add_new(m, machine_keys[k], machine_value(ctx, k))) {
 			json_object_put(m);
 			return NULL;
 		}
-		json_object_object_add(m, machine_keys[k], v);
 	}
 	return m;
 }
@@ -5581,7 +5580,7 @@ static int append_set_once(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 {
 	uint64_t side, gen = qemu_gen_fold(ctx, &side);
 	json_object *m = state_machine_no_kmem(ctx), *set;
-	char *text[HMFS_STATE_KEYS];
+	char *text[HMFS_STATE_KEYS] = { NULL };
 	int ret = 0;
 
 	if (!m)
@@ -5593,24 +5592,27 @@ static int append_set_once(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 		return -ENOMEM;
 	}
 
-	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
+	for (int k = 0; k < HMFS_STATE_KEYS && !ret; k++) {
 		/* after one-block or device records, saved's value is not the journal's */
 		bool stale = ctx->saved_stale & (1u << k);
 		const char *old;
 
 		/* every record carries the kernel's allocations' changes (append_record()) */
-		if (k == KEY_KMEM) {
-			text[k] = NULL;
+		if (k == KEY_KMEM)
 			continue;
-		}
 		old = stale ? NULL : saved_text(ctx, k);
 		text[k] = value_text(m, k);
-		if (!text[k] || !old || strcmp(text[k], old))
-			json_object_object_add(set, machine_keys[k],
-					       json_object_get(json_object_object_get(m, machine_keys[k])));
+		/*
+		 * a key json-c could not copy: the record without it, the change
+		 * acknowledged and lost at the restart (nomem44)
+		 */
+		if ((!text[k] || !old || strcmp(text[k], old)) &&
+		    !hmfs_json_add_new(set, machine_keys[k],
+				       json_object_get(json_object_object_get(m, machine_keys[k]))))
+			ret = -ENOMEM;
 	}
 	/* nothing changed (a write of what already was): the file holds it */
-	if (json_object_object_length(set))
+	if (!ret && json_object_object_length(set))
 		ret = append_record_gen(ctx, sv, "set", set, side);
 	json_object_put(set);
 	if (ret) {
