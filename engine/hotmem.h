@@ -1460,6 +1460,19 @@ int hotmem_kmem_restore_take(struct hotmem *hm, const struct hotmem_kmem_alloc *
 int hotmem_kmem_restore_end(struct hotmem *hm, const struct hotmem_kmem_alloc *a,
 			    unsigned long n, const bool *taken, uint64_t rng, unsigned long *moved);
 /*
+ * The pageblocks whose migratetype a fallback claimed (6.12
+ * steal_suitable_fallback() -> set_pageblock_migratetype()), which a
+ * running kernel keeps and a restart that puts the allocations back at
+ * their pages would not make again: _walk() gives each online one with
+ * its type now (0 Unmovable, 1 Movable, 2 Reclaimable: enum
+ * migratetype); _again() sets one back and moves its free pages to that
+ * type's lists, before the allocations are put back (-EINVAL: not a
+ * pageblock's first pfn or not such a type; -ENOENT: not online).
+ */
+typedef int (*hotmem_pageblock_cb)(void *arg, uint64_t pfn, int migratetype);
+int hotmem_pageblock_claimed_walk(struct hotmem *hm, hotmem_pageblock_cb cb, void *arg);
+int hotmem_pageblock_claim_again(struct hotmem *hm, uint64_t pfn, int migratetype);
+/*
  * Where each memmap from system RAM is (vmemmap_populate(): an order-9
  * block of the buddy's, PG_vmemmap; not memmap_on_memory's, not boot's):
  * the section's first pfn and the memmap's.  A restart puts them back

@@ -337,6 +337,16 @@ struct zone {
 	 */
 	long pageset_batch, pageset_high_min, pageset_high_max;
 	int stat_threshold;
+	/*
+	 * The pageblocks of this zone a fallback's claim gave a migratetype
+	 * (kmem_pageblock_claimed()), sorted, under lock: what a restart
+	 * sets again (hotmem_pageblock_claimed_walk()), as a running kernel
+	 * keeps a claimed type until something changes it.  Never shrinks: a
+	 * pageblock onlined again since reads its type now, Movable.
+	 */
+	unsigned long *claimed_pb;
+	unsigned long claimed_pb_cap, claimed_pb_used;
+	bool claimed_pb_lost;		/* one could not be kept (no memory): said once */
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
@@ -1631,6 +1641,8 @@ void __free_pages(struct hotmem *hm, struct page *page, unsigned int order);
 void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c);
 void unclaim_pageblocks_remap_held(struct hotmem *hm, const struct pageblock_claim *c);
 void kmem_memmap_claimed(struct hotmem *hm, unsigned long pfn, const struct pageblock_claim *c);
+void kmem_pageblock_claimed(struct hotmem *hm, struct zone *z, unsigned long pfn,
+			    unsigned long nr);
 /* how a memmap page was freed (kmem_memmap_freed()) */
 #define MEMMAP_FREE_UNDO	1U	/* hotmem's own rollback of what it just did */
 #define MEMMAP_FREE_REMAP_HELD	2U	/* under vmemmap_remap_lock for writing (HVO) */

@@ -244,6 +244,64 @@ void kmem_memmap_freed(struct hotmem *hm, unsigned long pfn, unsigned int how)
 	}
 }
 
+/* the index in @z's claimed pageblocks where @pb is or goes */
+static unsigned long claimed_pb_pos(const struct zone *z, unsigned long pb)
+{
+	unsigned long lo = 0, hi = z->claimed_pb_used;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (z->claimed_pb[mid] < pb)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* @pb among @z's claimed pageblocks: 0, or -ENOMEM (not kept) */
+static int claimed_pb_add(struct hotmem *hm, struct zone *z, unsigned long pb)
+{
+	unsigned long at = claimed_pb_pos(z, pb);
+
+	if (at < z->claimed_pb_used && z->claimed_pb[at] == pb)
+		return 0;
+	if (z->claimed_pb_used == z->claimed_pb_cap &&
+	    hm_array_resize_noinject(hm, (void **)&z->claimed_pb, &z->claimed_pb_cap,
+				     z->claimed_pb_used, sizeof(*z->claimed_pb),
+				     z->claimed_pb_cap ? z->claimed_pb_cap * 2 : 16))
+		return -ENOMEM;
+	memmove(z->claimed_pb + at + 1, z->claimed_pb + at,
+		(z->claimed_pb_used - at) * sizeof(*z->claimed_pb));
+	z->claimed_pb[at] = pb;
+	z->claimed_pb_used++;
+	return 0;
+}
+
+/*
+ * The @nr pageblocks from @pfn a fallback claimed (page_alloc.c
+ * __rmqueue_fallback(), 6.12 steal_suitable_fallback() ->
+ * set_pageblock_migratetype()), any allocation's -- the kernel's, a
+ * memmap's, the pool's, the workload's: the type stays after them in a
+ * running kernel, and a restart that puts allocations back at their
+ * pages (hotmem_kmem_restore_take(), no fallback) sets it again from the
+ * state file (hotmem_pageblock_claimed_walk()).  Bookkeeping, never a
+ * fault point; no room: that pageblock comes back as the restore makes
+ * it, said once.  zone->lock held.
+ */
+void kmem_pageblock_claimed(struct hotmem *hm, struct zone *z, unsigned long pfn,
+			    unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		if (!claimed_pb_add(hm, z, pfn + i * pageblock_nr_pages) || z->claimed_pb_lost)
+			continue;
+		z->claimed_pb_lost = true;
+		pr_warn(hm, "kmem: the migratetype claimed for the pageblock at pfn %#lx is not recorded (no memory): a restart gives it the type the restore makes",
+			pfn + i * pageblock_nr_pages);
+	}
+}
+
 /*
  * A background allocation (kmem_tick()) is other processes' work, which
  * the kernel's per-task fail-nth (/proc/PID/fail-nth, 6.12
@@ -657,6 +715,22 @@ void kmem_offline(struct hotmem *hm, struct zone *zone, bool zone_now_empty,
 	}
 }
 
+/* every zone's claimed pageblocks (an offline node's too) */
+static void claimed_pb_destroy(struct hotmem *hm)
+{
+	for (int nid = 0; nid < HM_MAX_NUMNODES; nid++) {
+		if (!NODE_DATA(hm, nid))
+			continue;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];
+
+			hm_free(hm, z->claimed_pb, z->claimed_pb_cap * sizeof(*z->claimed_pb));
+			z->claimed_pb = NULL;
+			z->claimed_pb_cap = z->claimed_pb_used = 0;
+		}
+	}
+}
+
 void kmem_destroy(struct hotmem *hm)
 {
 	hm_free(hm, hm->kmem.allocs, hm->kmem.cap * sizeof(*hm->kmem.allocs));
@@ -673,6 +747,7 @@ void kmem_destroy(struct hotmem *hm)
 		hm->kmem.memmap_claims_cap * sizeof(*hm->kmem.memmap_claims));
 	hm->kmem.memmap_claims = NULL;
 	hm->kmem.memmap_claims_cap = hm->kmem.memmap_claims_used = 0;
+	claimed_pb_destroy(hm);
 }
 
 /* ---- across a restart: the front end's state file ------------------------ */
@@ -1162,6 +1237,100 @@ int hotmem_kmem_restore_take(struct hotmem *hm, const struct hotmem_kmem_alloc *
 		taken[i] = !ret;
 		ret = ret == -EBUSY ? 0 : ret;
 	}
+	unlock_device_hotplug(hm);
+	return ret;
+}
+
+/*
+ * Each online pageblock a claim gave a type since boot
+ * (kmem_pageblock_claimed()) with its migratetype now -- a pageblock
+ * onlined again since reads Movable (memmap_init_range()) -- zone by
+ * zone, in pfn order; one in two zones' (claimed in each) twice, the
+ * same.  The pageblocks of a block offline are left out: its online sets
+ * them.
+ */
+int hotmem_pageblock_claimed_walk(struct hotmem *hm, hotmem_pageblock_cb cb, void *arg)
+{
+	struct zone *z;
+	int ret = 0;
+
+	lock_device_hotplug(hm);
+	for_each_zone(hm, z) {
+		pthread_mutex_lock(&z->lock);
+		for (unsigned long i = 0; !ret && i < z->claimed_pb_used; i++) {
+			const unsigned long pb = z->claimed_pb[i];
+
+			if (pfn_to_online_page(hm, pb))
+				ret = cb(arg, pb, get_pfnblock_migratetype(hm, pb));
+		}
+		pthread_mutex_unlock(&z->lock);
+		if (ret)
+			break;
+	}
+	unlock_device_hotplug(hm);
+	return ret;
+}
+
+/* @z spans the pageblock at @pfn whole (a claim never takes one that straddles) */
+static bool zone_spans_pageblock(struct hotmem *hm, const struct zone *z, unsigned long pfn)
+{
+	bool spans;
+
+	pthread_rwlock_rdlock(&hm->span_lock);
+	spans = pfn >= z->zone_start_pfn && pfn + pageblock_nr_pages <= zone_end_pfn(z);
+	pthread_rwlock_unlock(&hm->span_lock);
+	return spans;
+}
+
+/*
+ * A claim a state file saved made again: the pageblock at @pfn gets
+ * @migratetype and its free pages move to that type's lists, as the
+ * claim moved them (claim_pageblock(): move_freepages_block(), the tail;
+ * an isolated pageblock's stay on MIGRATE_ISOLATE, its unisolation moves
+ * them by this type).  Before the allocations are put back at their
+ * pages, whose split takes the rest of a free block to the pageblock's
+ * list, as the claim's __rmqueue_smallest() did.  No kernel does this:
+ * a reboot claims anew; the state file promises the machine as it was
+ * (/proc/pagetypeinfo).  Remembered as claimed again, for the next save.
+ * -EINVAL: not a pageblock's first pfn, not a type a claim gives
+ * (MIGRATE_UNMOVABLE..MIGRATE_RECLAIMABLE), or a pageblock its zone does
+ * not span whole; -ENOENT: not online (yet).  A memmap the host will not
+ * map again keeps its free pages where they are, as
+ * unclaim_pageblocks() does.
+ */
+int hotmem_pageblock_claim_again(struct hotmem *hm, uint64_t pfn, int migratetype)
+{
+	struct page *page;
+	struct zone *z;
+	bool mapped;
+	int ret = 0;
+
+	if (migratetype < MIGRATE_UNMOVABLE || migratetype >= MIGRATE_PCPTYPES ||
+	    !IS_ALIGNED(pfn, pageblock_nr_pages))
+		return -EINVAL;
+	lock_device_hotplug(hm);
+	page = pfn_to_online_page(hm, (unsigned long)pfn);
+	if (!page) {
+		ret = -ENOENT;
+		goto out;
+	}
+	/* the free pages' struct pages are written: mapped first, as take_block_off_buddy() */
+	mapped = !vmemmap_remap_lost_excl(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES),
+					  MAX_ORDER_NR_PAGES);
+	z = page_zone(hm, page);
+	if (!zone_spans_pageblock(hm, z, (unsigned long)pfn)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	pthread_mutex_lock(&z->lock);
+	if (get_pfnblock_migratetype(hm, pfn) != migratetype) {
+		set_pageblock_migratetype(hm, pfn, migratetype);
+		if (mapped && !get_pageblock_isolate(hm, pfn))
+			move_freepages_block(hm, z, pfn, migratetype);
+	}
+	kmem_pageblock_claimed(hm, z, pfn, 1);
+	pthread_mutex_unlock(&z->lock);
+out:
 	unlock_device_hotplug(hm);
 	return ret;
 }

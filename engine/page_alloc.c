@@ -1093,6 +1093,7 @@ static bool claim_pageblock(struct hotmem *hm, struct zone *z, unsigned long pfn
 		note_claim(hm, claim, start, pageblock_order, block_mt, start_mt);
 	move_freepages_block(hm, z, start, start_mt);
 	set_pageblock_migratetype(hm, start, start_mt);
+	kmem_pageblock_claimed(hm, z, start, 1);
 	return true;
 }
 
@@ -1110,7 +1111,9 @@ static bool claim_pageblock(struct hotmem *hm, struct zone *z, unsigned long pfn
  * modelled: a movable allocation that may not claim takes the smallest
  * piece rather than the largest (6.12's find_smallest), and
  * ALLOC_NOFRAGMENT.  @claim (NULL: nobody asks) is told what a claim or
- * a boost changed.
+ * a boost changed.  Every claim's pageblocks are remembered
+ * (kmem_pageblock_claimed()): a restart puts allocations back at their
+ * pages without a fallback, and must set the types they claimed again.
  */
 static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 				       unsigned int order, int start_mt,
@@ -1136,6 +1139,7 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 				for (unsigned long b = pfn; b < pfn + (1UL << o);
 				     b += pageblock_nr_pages)
 					set_pageblock_migratetype(hm, b, start_mt);
+				kmem_pageblock_claimed(hm, z, pfn, (1UL << o) / pageblock_nr_pages);
 				del_page_from_free_list(z, page, (unsigned int)o);
 				add_to_free_list(z, page, (unsigned int)o, start_mt, false);
 				return __rmqueue_smallest(z, order, start_mt);

@@ -1125,6 +1125,12 @@ struct hmfs_ctx {
 	unsigned long kmem_in_base;
 	/* the log's position up to which appended records carry its entries */
 	unsigned long kmem_sent;
+	/*
+	 * "pageblocks" as the last record or whole save carried them (NULL:
+	 * none, or not known durable: the next record carries them), and as
+	 * the record being appended carries them (state.c kmem_delta())
+	 */
+	char *kmem_pageblocks_sent, *kmem_pageblocks_next;
 	/* an undo's rewind of the log under way (hotmem_kmem_log_rewind()) */
 	bool kmem_rewinding;
 	int kmem_restored;

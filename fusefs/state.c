@@ -1586,6 +1586,9 @@ void hmfs_state_close(struct hmfs_ctx *ctx)
 		free(ctx->saved_text[k]);
 		ctx->saved_text[k] = NULL;
 	}
+	free(ctx->kmem_pageblocks_sent);
+	free(ctx->kmem_pageblocks_next);
+	ctx->kmem_pageblocks_sent = ctx->kmem_pageblocks_next = NULL;
 	ctx->journal_fd = -1;
 	pthread_mutex_lock(&ctx->retired_lock);
 	free(ctx->retired);
@@ -2233,10 +2236,107 @@ static int kmem_entry_add(void *arg, const struct hotmem_kmem_alloc *a)
 	return 0;
 }
 
+/*
+ * "pageblocks": [[pfn, migratetype], ...], the pageblocks whose type a
+ * fallback's claim set and which are online, with their type now (0
+ * Unmovable, 1 Movable, 2 Reclaimable: the kernel's enum migratetype,
+ * as /proc/pagetypeinfo orders its columns;
+ * hotmem_pageblock_claimed_walk()).  A running kernel keeps a claimed
+ * type until something changes it; a restart that puts the allocations
+ * back at their pages (hotmem_kmem_restore_take()) makes no fallback, so
+ * without it a pageblock an allocate_slab(SLAB_RECLAIM_ACCOUNT) claimed
+ * came back Movable (vmremap43 Task 3, tests/fusefs/425).  The whole
+ * list in a whole save; a record carries it whole when it differs from
+ * the last one carried (a claim is rare, a few entries), and a restore
+ * takes the last.  A file without it (before 2026-12-04) restores the
+ * types as before: what the restore's own allocations make.
+ */
+static int pageblock_entry_add(void *arg, uint64_t pfn, int migratetype)
+{
+	json_object *e = json_object_new_array();
+
+	if (!e || !hmfs_json_push_new(e, json_object_new_uint64(pfn)) ||
+	    !hmfs_json_push_new(e, json_object_new_int(migratetype))) {
+		json_object_put(e);
+		return -ENOMEM;
+	}
+	/* the array put by its failed push */
+	return hmfs_json_push_new((json_object *)arg, e) ? 0 : -ENOMEM;
+}
+
+/* the claimed pageblocks now, or NULL (no memory) */
+static json_object *kmem_pageblocks_json(struct hmfs_ctx *ctx)
+{
+	json_object *pbs = json_object_new_array();
+
+	if (pbs && hotmem_pageblock_claimed_walk(ctx->hm, pageblock_entry_add, pbs)) {
+		json_object_put(pbs);
+		return NULL;
+	}
+	return pbs;
+}
+
+/* the next record carries the pageblocks, whatever the last one did (a record cut, undone) */
+static void kmem_pageblocks_forget(struct hmfs_ctx *ctx)
+{
+	free(ctx->kmem_pageblocks_sent);
+	ctx->kmem_pageblocks_sent = NULL;
+}
+
+/* the record that carried kmem_pageblocks_next is in the journal */
+static void kmem_pageblocks_sent(struct hmfs_ctx *ctx)
+{
+	if (!ctx->kmem_pageblocks_next)
+		return;
+	free(ctx->kmem_pageblocks_sent);
+	ctx->kmem_pageblocks_sent = ctx->kmem_pageblocks_next;
+	ctx->kmem_pageblocks_next = NULL;
+}
+
+/*
+ * @pbs into @o's "pageblocks" and, when @sent, its text as carried (a
+ * whole save's: a failed one forgets it, kmem_base_lost()); else as the
+ * record's being appended; -ENOMEM
+ */
+static int kmem_pageblocks_put(struct hmfs_ctx *ctx, json_object *o, json_object *pbs, bool sent)
+{
+	const char *plain = json_object_to_json_string_ext(pbs, JSON_C_TO_STRING_PLAIN);
+	char *text = plain ? strdup(plain) : NULL;
+
+	if (!text || !hmfs_json_add_new(o, "pageblocks", json_object_get(pbs))) {
+		free(text);
+		return -ENOMEM;
+	}
+	if (sent) {
+		free(ctx->kmem_pageblocks_sent);
+		ctx->kmem_pageblocks_sent = text;
+	} else {
+		free(ctx->kmem_pageblocks_next);
+		ctx->kmem_pageblocks_next = text;
+	}
+	return 0;
+}
+
+/* the claimed pageblocks when they differ from the last carried (*@pbs NULL: the same) */
+static int kmem_pageblocks_changed(struct hmfs_ctx *ctx, json_object **pbs)
+{
+	const char *plain;
+
+	*pbs = kmem_pageblocks_json(ctx);
+	if (!*pbs)
+		return -ENOMEM;
+	plain = json_object_to_json_string_ext(*pbs, JSON_C_TO_STRING_PLAIN);
+	if (plain && ctx->kmem_pageblocks_sent && !strcmp(ctx->kmem_pageblocks_sent, plain)) {
+		json_object_put(*pbs);
+		*pbs = NULL;
+	}
+	return 0;
+}
+
 /* the whole list; the first one taken starts the engine's log, which records add up from */
 static json_object *kmem_json(struct hmfs_ctx *ctx)
 {
-	json_object *o = json_object_new_object(), *allocs = json_object_new_array();
+	json_object *o = json_object_new_object(), *allocs = json_object_new_array(), *pbs;
 	uint64_t rng = 0;
 
 	if (!ctx->kmem_logging) {
@@ -2244,24 +2344,54 @@ static json_object *kmem_json(struct hmfs_ctx *ctx)
 		ctx->kmem_sent = hotmem_kmem_log_mark(ctx->hm, &rng);
 		ctx->kmem_logging = true;
 	}
-	if (!o || !allocs || hotmem_kmem_walk(ctx->hm, kmem_entry_add, allocs, &rng)) {
+	pbs = kmem_pageblocks_json(ctx);
+	if (!o || !allocs || !pbs || hotmem_kmem_walk(ctx->hm, kmem_entry_add, allocs, &rng)) {
 		json_object_put(o);
 		json_object_put(allocs);
+		json_object_put(pbs);
 		return NULL;
 	}
 	json_object_object_add(o, "rng", json_object_new_uint64(rng));
 	json_object_object_add(o, "allocs", allocs);
+	if (kmem_pageblocks_put(ctx, o, pbs, true)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_object_put(pbs);
 	return o;
 }
 
 /*
- * What changed since the last record into *@delta (NULL: nothing), and
+ * @delta's keys, checked: a null "rng" or "ops" is a record a restore
+ * refuses as damage (a pageblocks-only record makes one where the log
+ * has no entry).  @ops is @delta's or put; -ENOMEM.
+ */
+static int kmem_delta_fill(struct hmfs_ctx *ctx, json_object *delta, uint64_t rng,
+			   json_object *ops, unsigned long n, json_object *pbs)
+{
+	if (!hmfs_json_add_new(delta, "rng", json_object_new_uint64(rng))) {
+		json_object_put(ops);
+		return -ENOMEM;
+	}
+	if (!hmfs_json_add_new(delta, "ops", ops))
+		return -ENOMEM;
+	if (ctx->kmem_in_base && n &&
+	    !hmfs_json_add_new(delta, "based",
+			       json_object_new_uint64(ctx->kmem_in_base < n ? ctx->kmem_in_base : n)))
+		return -ENOMEM;
+	/* last: the record's "kmem" starts {"rng", "ops" as before */
+	return pbs ? kmem_pageblocks_put(ctx, delta, pbs, false) : 0;
+}
+
+/*
+ * What changed since the last record into *@delta (NULL: nothing; the
+ * claimed pageblocks too when they changed, kmem_pageblocks_changed()), and
  * the log's position past the entries it holds (*@end: ULONG_MAX for the
  * whole list, the log lost); 0 or -ENOMEM.  Under change_lock.
  */
 static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *end)
 {
-	json_object *ops;
+	json_object *ops, *pbs = NULL;
 	unsigned long n;
 	uint64_t rng;
 	int ret;
@@ -2283,22 +2413,25 @@ static int kmem_delta(struct hmfs_ctx *ctx, json_object **delta, unsigned long *
 		return *delta ? 0 : -ENOMEM;
 	}
 	n = *end - ctx->kmem_sent;
-	if (ret || !n) {
+	if (!ret)
+		ret = kmem_pageblocks_changed(ctx, &pbs);
+	if (ret || (!n && !pbs)) {
 		json_object_put(ops);
 		return ret;
 	}
 	*delta = json_object_new_object();
 	if (!*delta) {
 		json_object_put(ops);
+		json_object_put(pbs);
 		return -ENOMEM;
 	}
-	json_object_object_add(*delta, "rng", json_object_new_uint64(rng));
-	json_object_object_add(*delta, "ops", ops);
-	if (ctx->kmem_in_base)
-		json_object_object_add(*delta, "based",
-				       json_object_new_uint64(ctx->kmem_in_base < n ?
-							      ctx->kmem_in_base : n));
-	return 0;
+	ret = kmem_delta_fill(ctx, *delta, rng, ops, n, pbs);
+	json_object_put(pbs);
+	if (ret) {
+		json_object_put(*delta);
+		*delta = NULL;
+	}
+	return ret;
 }
 
 /*
@@ -2335,6 +2468,7 @@ static void kmem_base_lost(struct hmfs_ctx *ctx, bool started_log, bool renamed)
 	if (ctx->kmem_logging && started_log)
 		ctx->kmem_whole_next = true;
 	ctx->kmem_in_base = 0;
+	kmem_pageblocks_forget(ctx);
 }
 
 /*
@@ -2383,6 +2517,8 @@ static void kmem_rewind(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 	/* the entries rewound belong to no record; what the records before carry, kept */
 	if (ctx->kmem_sent > sv->kmem_mark)
 		ctx->kmem_sent = sv->kmem_mark;
+	/* and the pageblocks the rewind gave back: the next record says where they are */
+	kmem_pageblocks_forget(ctx);
 }
 
 /*
@@ -2538,6 +2674,54 @@ static int kmem_append(struct kmem_replay *kr, json_object *e, uint64_t pfn)
 	return kmem_index_set(kr->index, pfn, json_object_array_length(kr->allocs) - 1);
 }
 
+/* x86_64's pageblock_nr_pages (pageblock_order 9): a claimed pageblock's first pfn is its multiple */
+#define FILE_PAGEBLOCK_PAGES 512
+
+/*
+ * A "pageblocks" value as kmem_pageblocks_json() writes it: an array of
+ * [pageblock pfn, migratetype a claim gives (0..2)]; absent is fine (a
+ * file from before)
+ */
+static bool kmem_pageblocks_ok(json_object *pbs)
+{
+	if (!pbs)
+		return true;
+	if (!json_object_is_type(pbs, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(pbs); i++) {
+		json_object *e = json_object_array_get_idx(pbs, i), *pfn, *mt;
+
+		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) != 2)
+			return false;
+		pfn = json_object_array_get_idx(e, 0);
+		mt = json_object_array_get_idx(e, 1);
+		if (!json_object_is_type(pfn, json_type_int) || json_object_get_int64(pfn) < 0 ||
+		    json_object_get_uint64(pfn) % FILE_PAGEBLOCK_PAGES ||
+		    !json_object_is_type(mt, json_type_int) || json_object_get_int64(mt) < 0 ||
+		    json_object_get_int64(mt) > 2)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The file's "kmem" "pageblocks" (the journal's last, replayed in) as
+ * written, or the file refused as damaged, as its other bad values are:
+ * a restore that set a type of its own choosing would not be the saved
+ * machine
+ */
+static int check_kmem_pageblocks(struct hmfs_ctx *ctx, json_object *m, char *err, size_t errlen)
+{
+	json_object *kmem = hmfs_json_get(m, "kmem", json_type_object);
+
+	if (kmem_pageblocks_ok(hmfs_json_member(kmem, "pageblocks")))
+		return 0;
+	snprintf(err, errlen,
+		 "state file %s is damaged (kmem pageblocks: [pageblock pfn, migratetype 0-2] expected)",
+		 ctx->state_path);
+	return -EUCLEAN;
+}
+
 /*
  * A record's "kmem" onto @m's: the whole list ("allocs") or the changes
  * ("ops") in order.  The first "based" of them are in the state file
@@ -2546,7 +2730,8 @@ static int kmem_append(struct kmem_replay *kr, json_object *e, uint64_t pfn)
  * them, an allocation already there or a free of one not there is what
  * the file holds already (a file from before "based"): left.  A file
  * without "kmem" (from before) gets nothing from the changes: the
- * restore makes them anew.
+ * restore makes them anew.  A record's "pageblocks" replaces the file's
+ * (kmem_delta(): carried whole when they changed).
  */
 static int replay_kmem(json_object *m, json_object *delta, struct kmem_replay *kr,
 		       bool after_base)
@@ -2555,11 +2740,13 @@ static int replay_kmem(json_object *m, json_object *delta, struct kmem_replay *k
 	json_object *ops = hmfs_json_get(delta, "ops", json_type_array);
 	json_object *kmem = hmfs_json_get(m, "kmem", json_type_object);
 	json_object *based = hmfs_json_get(delta, "based", json_type_int);
+	json_object *pbs = hmfs_json_member(delta, "pageblocks");
 	size_t skip = after_base && based ? (size_t)json_object_get_uint64(based) : 0;
 	struct hotmem_kmem_alloc a;
 	int ret = 0;
 
-	if (!hmfs_json_get(delta, "rng", json_type_int) || (!full && !ops))
+	if (!hmfs_json_get(delta, "rng", json_type_int) || (!full && !ops) ||
+	    !kmem_pageblocks_ok(pbs))
 		return -EUCLEAN;
 	for (size_t i = 0; i < json_object_array_length(full ? full : ops); i++)
 		if (!kmem_entry_parse(json_object_array_get_idx(full ? full : ops, i), &a, full))
@@ -2569,6 +2756,9 @@ static int replay_kmem(json_object *m, json_object *delta, struct kmem_replay *k
 		json_object_object_add(m, "kmem", json_object_get(delta));
 		return 0;
 	}
+	/* the claimed pageblocks carried whole: the last record's are the machine's */
+	if (pbs && kmem && !hmfs_json_add_new(kmem, "pageblocks", json_object_get(pbs)))
+		return -ENOMEM;
 	/* a list not the engine's shape (never written so): no change applies, the restore checks it */
 	if (!kmem_replay_ready(kr, hmfs_json_get(kmem, "allocs", json_type_array)))
 		return 0;
@@ -2628,6 +2818,34 @@ static bool block_moves(struct hmfs_ctx *ctx, json_object *runs, uint64_t pfn)
 }
 
 /*
+ * The file's claimed pageblocks ("pageblocks") given their saved
+ * migratetypes again, those online now (hotmem_pageblock_claim_again():
+ * -ENOENT for one not yet), before the allocations are put back at
+ * their pages -- called before boot memory's are and again once every
+ * block is as saved, whose onlines made the others Movable.  A file
+ * without them: as before, nothing set.  Checked at load
+ * (check_kmem_pageblocks()); one the engine refuses (a pageblock its
+ * zone no longer spans whole) is said and left.
+ */
+static void restore_pageblocks(struct hmfs_ctx *ctx, json_object *kmem, bool last)
+{
+	json_object *pbs = hmfs_json_get(kmem, "pageblocks", json_type_array);
+	unsigned long left = 0;
+
+	for (size_t i = 0; i < json_object_array_length(pbs); i++) {
+		json_object *e = json_object_array_get_idx(pbs, i);
+		int ret = hotmem_pageblock_claim_again(ctx->hm,
+			json_object_get_uint64(json_object_array_get_idx(e, 0)),
+			json_object_get_int(json_object_array_get_idx(e, 1)));
+
+		left += ret && (last || ret != -ENOENT);
+	}
+	if (left)
+		fprintf(stderr, "hotmemfs: state file %s: %lu claimed pageblock%s not given %s saved migratetype (not online, or not in one zone): /proc/pagetypeinfo may differ\n",
+			ctx->state_path, left, left == 1 ? "" : "s", left == 1 ? "its" : "their");
+}
+
+/*
  * The allocations in boot memory whose block stays as boot put it, back
  * at their pages; those in a block the restore moves wait for
  * restore_kmem_end(), after the move (marked taken for the moment, which
@@ -2676,6 +2894,7 @@ static void restore_kmem_begin(struct hmfs_ctx *ctx, json_object *kmem, json_obj
 		if (!kmem_entry_parse(json_object_array_get_idx(allocs, i), &ks->a[i], true))
 			ks->a[i].site = -1; /* malformed: dropped, counted as not put back */
 	hotmem_kmem_restore_begin(ctx->hm);
+	restore_pageblocks(ctx, kmem, false);
 	ks->err = take_boot_kmem(ctx, runs, ks);
 }
 
@@ -2686,6 +2905,7 @@ static void restore_kmem_end(struct hmfs_ctx *ctx, struct kmem_saved *ks)
 	ctx->kmem_moved = 0;
 	if (!ks->kmem)
 		return;
+	restore_pageblocks(ctx, ks->kmem, true);
 	if (!ks->err)
 		ks->err = hotmem_kmem_restore_take(ctx->hm, ks->a, ks->n, ks->taken);
 	if (!ks->err)
@@ -4581,6 +4801,7 @@ static int append_record_gen(struct hmfs_ctx *ctx, struct hmfs_save *sv, const c
 			ctx->kmem_sent = kmem_end;
 			ctx->kmem_in_base = 0;
 			ctx->kmem_whole_next = false;
+			kmem_pageblocks_sent(ctx);
 		}
 		kmem_log_trim(ctx);
 		count_record(ctx);
@@ -5188,6 +5409,7 @@ static void rollback(struct hmfs_ctx *ctx, int sret)
 	/* the records cut: the next one carries what they did and no undo took back */
 	if (ctx->kmem_sent > kmem_from)
 		ctx->kmem_sent = kmem_from;
+	kmem_pageblocks_forget(ctx);
 	/*
 	 * Frozen by an undo that failed: the machine differs from the file for
 	 * good, and the file, its journal cut back to the last durable record,
@@ -8226,6 +8448,8 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 	if (ret)
 		goto out;
 	ret = replay_journal(ctx, root, m, err, errlen);
+	if (!ret)
+		ret = check_kmem_pageblocks(ctx, m, err, errlen);
 	if (ret)
 		goto out;
 	/* a file from before "hwpoison": no page retired (pre_matches() compares it) */
