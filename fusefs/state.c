@@ -2832,6 +2832,9 @@ static void restore_pageblocks(struct hmfs_ctx *ctx, json_object *kmem, bool las
 	json_object *pbs = hmfs_json_get(kmem, "pageblocks", json_type_array);
 	unsigned long left = 0;
 
+	/* a file from before: json-c asserts on a NULL array's length */
+	if (!pbs)
+		return;
 	for (size_t i = 0; i < json_object_array_length(pbs); i++) {
 		json_object *e = json_object_array_get_idx(pbs, i);
 		int ret = hotmem_pageblock_claim_again(ctx->hm,
