@@ -2257,7 +2257,8 @@ unsigned long hotmem_hugetlb_head_page(struct hotmem *hm, uint64_t head_pfn)
 {
 	unsigned long pfn = 0;
 
-	if (!pfn_valid(hm, (unsigned long)head_pfn))
+	/* a huge page's head is 2 MiB aligned: another pfn's first vmemmap page may be a tail's */
+	if (!pfn_valid(hm, (unsigned long)head_pfn) || !IS_ALIGNED(head_pfn, pageblock_nr_pages))
 		return 0;
 	pthread_rwlock_rdlock(&hm->vmemmap_remap_lock);
 	pfn = hvo_head_page(hm, (unsigned long)head_pfn);
@@ -2290,7 +2291,8 @@ int hotmem_hugetlb_head_page_move(struct hotmem *hm, uint64_t head_pfn, uint64_t
 {
 	int ret;
 
-	if (!pfn_valid(hm, (unsigned long)head_pfn) || !pfn_valid(hm, (unsigned long)want))
+	if (!pfn_valid(hm, (unsigned long)head_pfn) || !IS_ALIGNED(head_pfn, pageblock_nr_pages) ||
+	    !pfn_valid(hm, (unsigned long)want))
 		return -EINVAL;
 	lock_device_hotplug(hm);
 	pthread_rwlock_wrlock(&hm->mem_hotplug_lock);
