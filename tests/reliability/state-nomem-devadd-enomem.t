@@ -1,0 +1,75 @@
+#!/bin/bash
+# A device_add's records ("set": the machine's keys that changed, and
+# its "device" part) hold its devices, their block runs, the pool's
+# round robin and the memmaps: built by fusefs/json.c and state.c.
+# alloc_shim.so fails the add's Nth malloc() of 56 bytes (json-c 0.16's
+# int objects, short strings), N = 1, 2, ... until one is past the
+# add's last (~200): each refuses the add (no d1, the journal as it
+# was) or lets it succeed with records that have no null anywhere
+# (state-rfix-save-enomem.t checks "params" alone).  rfix43 saw nulls
+# in "devices", "blocks" and "memmap" at N = 173-188; json43's acc94ff9
+# checked the devices' and runs'.  The memmap entries' numbers (state.c
+# memmap_entry_add()) went in unchecked: without that fix (nomem44),
+# check 3 fails: N = 197-198 acknowledged with "memmap": [[null, pfn]]
+# and [[section, null]].
+. "$(dirname "$0")/lib.sh"
+require_env
+need_tool python3 python3
+require_preload_shim alloc_shim
+export HOTMEM_TEST_ALLOC_FAIL=$TMP/malloc
+MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+
+has_d1() { ctl --json status | python3 -c 'import json,sys; sys.exit(not any(d["id"] == "d1" for d in json.load(sys.stdin)["devices"]))'; }
+# the journal's records after line $1 with a null anywhere: their seqs, where
+nulls_after() {
+	journal_text | tail -n +"$(($1 + 1))" | python3 -c '
+import json, sys
+def where(v, path):
+    if v is None:
+        return [path]
+    if isinstance(v, dict):
+        return sum((where(x, path + "/" + k) for k, x in v.items()), [])
+    if isinstance(v, list):
+        return sum((where(x, path + "/" + str(i)) for i, x in enumerate(v)), [])
+    return []
+rs = [json.loads(l.split(" ", 1)[1]) for l in sys.stdin]
+print(" ".join("%d:%s" % (r["seq"], ",".join(where(r, "")[:3])) for r in rs if where(r, "")))'
+}
+
+LD_PRELOAD=$TMP/alloc_shim.so mount_fs "hotmemfs mounts qemu-512m with a fresh state file (alloc_shim.so)" \
+	"${MACHINE[@]}" --fresh
+total=0 refused=0 bad=
+for sz in 56; do
+	n=0
+	while [ "$n" -lt 400 ]; do
+		n=$((n + 1))
+		lines=$(journal_text | wc -l)
+		sum=$(journal_text | md5sum)
+		echo "malloc $n $sz" >"$TMP/malloc"
+		ctl device_add pc-dimm id=d1 size=128M >/dev/null 2>&1
+		rc=$?
+		if [ -e "$TMP/malloc" ]; then # past the add's last: the shim's file untaken
+			rm -f "$TMP/malloc"
+			ctl device_del d1 >/dev/null
+			break
+		fi
+		total=$((total + 1))
+		if [ "$rc" -ne 0 ]; then
+			refused=$((refused + 1))
+			! has_d1 && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $sz/$n:changed"
+			continue
+		fi
+		s=$(nulls_after "$lines")
+		[ -z "$s" ] || bad+=" $sz/$n:null($s)"
+		ctl device_del d1 >/dev/null || bad+=" $sz/$n:del"
+	done
+	[ "$n" -lt 400 ] || bad+=" $sz:endless"
+done
+[ "$total" -gt 100 ]
+tap_ok $? "the add's 56-byte allocations failed in turn: $total of them, $refused refused it"
+is "${bad:- none}" " none" "... each refused it, nothing changed, or it was done and saved with no null in its records"
+expect=$(snapshot)
+kill9_fs
+mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
+same_text "$(snapshot)" "$expect" "... the same machine"
+done_testing
