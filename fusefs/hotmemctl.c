@@ -2268,7 +2268,6 @@ static json_object *qom_set_device(struct cli *c, json_object *req)
 	return dev;
 }
 
-/* the reply of command @cmd, as asked: printed, followed, drawn or exported */
 /*
  * device_add: QEMU plugs a DIMM whatever its size in whole memory blocks,
  * and answers {}; the guest's check_hotplug_memory_range() refuses one
@@ -2291,6 +2290,7 @@ static int dev_refused_exit(const char *cmd, json_object *ret)
 	return EXIT_GUEST_REFUSED;
 }
 
+/* the reply of command @cmd, as asked: printed, followed, drawn or exported */
 static int show_reply(struct cli *c, json_object *req, json_object *reply)
 {
 	const char *cmd = gs(req, "execute");
