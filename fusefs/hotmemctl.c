@@ -440,6 +440,32 @@ static uint64_t gu(json_object *o, const char *k)
 }
 
 /*
+ * @a's length when it is an array, else 0: json-c's
+ * json_object_array_length() and _get_idx() assert (SIGABRT) on anything
+ * else, and a list a reply should have may be absent or of another type
+ * (a hotmemfs from before the member, a reply that is not the command's)
+ * -- printed as an empty list, not an abort (review44 O3)
+ */
+static size_t alen(json_object *a)
+{
+	return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+/*
+ * @a, the reply's list @what, when it is no list: said in one line on
+ * stderr, after the rest of the reply printed as it is
+ */
+static void say_not_list(json_object *a, const char *what)
+{
+	if (json_object_is_type(a, json_type_array))
+		return;
+	fflush(stdout); /* after what was printed before it */
+	fprintf(stderr, "hotmemctl: the reply's %s is %s, not a list: printed as none (a hotmemfs "
+			"older or newer than this hotmemctl?)\n",
+		what, a ? json_type_to_name(json_object_get_type(a)) : "absent");
+}
+
+/*
  * "Writes:     memoryN/state 130 done, refused: EINVAL 12 (2 unparsable values), EBUSY 1":
  * an EINVAL is a block already in that state (or a zone it cannot take),
  * or a value the store could not parse ("unparsed", counted apart)
@@ -450,7 +476,7 @@ static void print_state_writes(json_object *w)
 	uint64_t unparsed = gu(w, "unparsed");
 
 	printf("Writes:     memoryN/state %llu done", (unsigned long long)gu(w, "done"));
-	if (refused && json_object_object_length(refused)) {
+	if (json_object_is_type(refused, json_type_object) && json_object_object_length(refused)) {
 		const char *sep = ", refused:";
 
 		json_object_object_foreach(refused, name, n) {
@@ -633,7 +659,7 @@ static void print_zones_spanned(json_object *zones, uint64_t node, uint64_t pfn,
 {
 	const char *sep = "  spans ";
 
-	for (size_t i = 0; i < json_object_array_length(zones); i++) {
+	for (size_t i = 0; i < alen(zones); i++) {
 		json_object *z = json_object_array_get_idx(zones, i);
 		uint64_t zs = gu(z, "start_pfn"), ze = zs + gu(z, "spanned");
 
@@ -669,7 +695,7 @@ static void print_status(json_object *r)
 
 	printf("\n%-4s %-8s %12s %10s %10s %10s %10s\n", "NODE", "ZONE", "START_PFN", "SPANNED",
 	       "PRESENT", "MANAGED", "FREE");
-	for (size_t i = 0; i < json_object_array_length(zones); i++) {
+	for (size_t i = 0; i < alen(zones); i++) {
 		json_object *z = json_object_array_get_idx(zones, i);
 
 		printf("%-4llu %-8s %12llu %10llu %10llu %10llu %10llu\n",
@@ -681,7 +707,7 @@ static void print_status(json_object *r)
 
 	printf("\n%-39s %6s %-13s %4s %-7s %s\n", "RANGE", "SIZE", "STATE", "NODE", "ZONE",
 	       "BLOCK");
-	for (size_t i = 0; i < json_object_array_length(blocks); i++) {
+	for (size_t i = 0; i < alen(blocks); i++) {
 		json_object *b = json_object_array_get_idx(blocks, i);
 		uint64_t first = gu(b, "first"), n = gu(b, "count"), start = gu(b, "start");
 		char blk[48];
@@ -710,7 +736,9 @@ static void print_status(json_object *r)
 			       strcmp(gs(b, "state"), "offline") ? "" : ", no online (EHWPOISON)");
 		printf("\n");
 	}
-	if (!json_object_array_length(devs))
+	say_not_list(zones, "\"zones\"");
+	say_not_list(blocks, "\"blocks\"");
+	if (!alen(devs))
 		return;
 	printf("\n");
 }
@@ -748,7 +776,7 @@ static void print_plug_short(json_object *r);
  */
 static void print_retries(json_object *devs)
 {
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; i < alen(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
 		if (get(d, "broken")) {
@@ -822,7 +850,7 @@ static void print_refused(json_object *d)
 /* after the devices table: the DIMMs the guest refused, a line each */
 static void print_devices_refused(json_object *devs)
 {
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; i < alen(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
 		/* status during an eject: the DIMM still listed, as QEMU lists it until _EJ0 */
@@ -845,7 +873,7 @@ static void print_devices(json_object *devs)
 	char s1[32], s2[32], s3[32], s4[32];
 	int w = 12; /* the ID column: wider for a device without an id, named by its QOM path */
 
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; i < alen(devs); i++) {
 		struct dev_row r;
 
 		dev_row(json_object_array_get_idx(devs, i), &r);
@@ -859,7 +887,7 @@ static void print_devices(json_object *devs)
 	 */
 	printf("%-*s %-15s %4s %-18s %7s %9s %8s %7s\n", w, "ID", "DRIVER", "NODE", "MEMADDR",
 	       "SIZE", "REQUESTED", "PLUGGED", "BLKSIZE");
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; i < alen(devs); i++) {
 		struct dev_row r;
 
 		dev_row(json_object_array_get_idx(devs, i), &r);
@@ -933,7 +961,7 @@ static const char *ost_status_name(uint64_t source, uint64_t status)
 static void print_ospm(json_object *slots)
 {
 	printf("%-4s %-9s %-12s %s\n", "SLOT", "TYPE", "DEVICE", "LAST _OST (the guest's answer)");
-	for (size_t i = 0; i < json_object_array_length(slots); i++) {
+	for (size_t i = 0; i < alen(slots); i++) {
 		json_object *o = json_object_array_get_idx(slots, i);
 		const char *dev = gs(o, "device");
 		uint64_t src = gu(o, "source"), st = gu(o, "status");
@@ -1188,9 +1216,11 @@ static void print_hugetlb(json_object *r)
 /* "memory200-207 (offline), memory208 (online, Movable)": a device's blocks as runs */
 static void print_dev_blocks(json_object *blocks)
 {
-	size_t n = json_object_array_length(blocks);
+	size_t n = alen(blocks);
 
-	if (!n)
+	if (!json_object_is_type(blocks, json_type_array))
+		printf("its blocks not in the reply");
+	else if (!n)
 		printf("no memory blocks yet");
 	for (size_t i = 0; i < n; i++) {
 		json_object *b = json_object_array_get_idx(blocks, i);
@@ -1483,7 +1513,7 @@ static void print_settle_held(json_object *held)
 {
 	if (!json_object_is_type(held, json_type_array))
 		return; /* none held: settle says nothing, as before */
-	for (size_t i = 0; i < json_object_array_length(held); i++) {
+	for (size_t i = 0; i < alen(held); i++) {
 		json_object *h = json_object_array_get_idx(held, i);
 
 		printf("settled; %llu uevents held for %s, whose listener is not reading: sent as it "
@@ -1508,13 +1538,16 @@ static void print_return(struct cli *c, json_object *req, json_object *ret)
 	if (!strcmp(cmd, "status"))
 		print_status(ret);
 	else if (!strcmp(cmd, "dmesg"))
-		fputs(json_object_get_string(get(ret, "log")), stdout);
+		fputs(gs(ret, "log"), stdout);
 	else if (!strcmp(cmd, "explain"))
-		fputs(json_object_get_string(get(ret, "text")), stdout);
-	else if (!strcmp(cmd, "query-memory-devices") || !strcmp(cmd, "devices"))
+		fputs(gs(ret, "text"), stdout);
+	else if (!strcmp(cmd, "query-memory-devices") || !strcmp(cmd, "devices")) {
 		print_devices(ret);
-	else if (!strcmp(cmd, "query-acpi-ospm-status"))
+		say_not_list(ret, "return");
+	} else if (!strcmp(cmd, "query-acpi-ospm-status")) {
 		print_ospm(ret);
+		say_not_list(ret, "return");
+	}
 	else if (!strcmp(cmd, "alloc"))
 		print_alloc(ret);
 	else if (!strcmp(cmd, "free-all")) {
@@ -1541,7 +1574,7 @@ static void print_return(struct cli *c, json_object *req, json_object *ret)
 	if (!strcmp(cmd, "status")) {
 		json_object *devs = get(ret, "devices");
 
-		if (json_object_array_length(devs)) {
+		if (alen(devs)) {
 			print_devices(devs);
 			print_retries(devs);
 		}
@@ -1798,13 +1831,13 @@ static void explain_print_page(struct cli *c, json_object *ret, bool first, uint
 {
 	json_object *list = get(ret, "pages");
 
-	for (size_t i = 0; i < json_object_array_length(list); i++)
+	for (size_t i = 0; i < alen(list); i++)
 		*pages += 1ULL << gu(json_object_array_get_idx(list, i), "order");
 	if (!c->json) {
 		fputs(gs(ret, "text"), stdout);
 		return;
 	}
-	for (size_t i = 0; i < json_object_array_length(list); i++)
+	for (size_t i = 0; i < alen(list); i++)
 		printf("%s%s", first && !i ? "" : ",",
 		       json_object_to_json_string_ext(json_object_array_get_idx(list, i),
 						      JSON_C_TO_STRING_PLAIN | JSON_OUT));
@@ -1905,7 +1938,7 @@ static int explain_all(struct cli *c, json_object *ret)
 	}
 	for (bool first_page = true;; first_page = false) {
 		explain_print_page(c, ret, first_page, &pages);
-		listed += json_object_array_length(get(ret, "pages"));
+		listed += alen(get(ret, "pages"));
 		digest += strtoull(gs(ret, "pages_digest"), NULL, 0);
 		if (!get(ret, "next"))
 			break;

@@ -214,7 +214,7 @@ static uint64_t space_end(json_object *blocks, json_object *devs, uint64_t bs)
 
 		end = e > end ? e : end;
 	}
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 		uint64_t e = (ju(d, "addr") + ju(d, "size") + bs - 1) / bs;
 
@@ -241,7 +241,7 @@ static int alloc_map(struct hmfs_map *m, size_t nr_devs)
 
 static void add_devices(struct hmfs_map *m, json_object *devs)
 {
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 		struct hmfs_map_dev *md = &m->devs[m->nr_devs++];
 		uint64_t first, end;
@@ -311,7 +311,8 @@ int hmfs_map_from_status(json_object *status, struct hmfs_map *m, char *err, siz
 		snprintf(err, len, "%" PRIu64 " blocks: nothing to draw, or too many", m->nr_blocks);
 		return -EINVAL;
 	}
-	if (alloc_map(m, json_object_array_length(devs))) {
+	/* no "devices" (allowed above): json-c asserts on a NULL array's length */
+	if (alloc_map(m, devs ? json_object_array_length(devs) : 0)) {
 		hmfs_map_free(m);
 		snprintf(err, len, "out of memory");
 		return -ENOMEM;
