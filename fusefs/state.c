@@ -1847,35 +1847,59 @@ static json_object *hugetlb_heads_json(struct hmfs_ctx *ctx, int nid)
 	return h.a;
 }
 
-/* one pass over @hugetlb's "heads": how many moved */
+/*
+ * The first @n elements of array @a as numbers: false when @a is no array
+ * of that many or one is no integer of 0 or more.  hmfs_json_get()'s rule,
+ * a wrong type is as good as absent: json_object_get_uint64() reads a
+ * string or a negative as 0 (a run ["a", 1, 4711] then moved vmemmap
+ * page 0, review44 F9) and json-c asserts on a non-array (F2).
+ */
+static bool json_u64s(json_object *a, size_t n, uint64_t *v)
+{
+	if (!json_object_is_type(a, json_type_array) || json_object_array_length(a) < n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		json_object *x = json_object_array_get_idx(a, i);
+
+		if (!json_object_is_type(x, json_type_int) || json_object_get_int64(x) < 0)
+			return false;
+		v[i] = (uint64_t)json_object_get_uint64(x);
+	}
+	return true;
+}
+
+/* a [3 numbers] run of "heads" or of a "memmap" entry's moved pages; false: malformed */
+static bool run3_read(json_object *run, uint64_t v[3])
+{
+	return json_u64s(run, 3, v) && json_object_array_length(run) == 3;
+}
+
+/* one pass over @hugetlb's "heads": how many moved; *@bad the malformed runs, left out */
 static unsigned long hugetlb_heads_pass(struct hmfs_ctx *ctx, json_object *hugetlb,
-					unsigned long *astray)
+					unsigned long *astray, unsigned long *bad)
 {
 	unsigned long moved = 0;
 
-	*astray = 0;
+	*astray = *bad = 0;
 	for (size_t i = 0; hugetlb && i < json_object_array_length(hugetlb); i++) {
 		json_object *e = json_object_array_get_idx(hugetlb, i);
 		json_object *runs = hmfs_json_get(e, "heads", json_type_array);
 		uint64_t pages = (uint64_t)u64(e, "pages");
 
 		for (size_t r = 0; runs && r < json_object_array_length(runs); r++) {
-			json_object *run = json_object_array_get_idx(runs, r);
-			uint64_t first, count, head;
+			uint64_t v[3]; /* first, count, head */
 
-			if (!json_object_is_type(run, json_type_array) ||
-			    json_object_array_length(run) != 3)
+			if (!run3_read(json_object_array_get_idx(runs, r), v)) {
+				++*bad;
 				continue;
-			first = (uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0));
-			count = (uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1));
-			head = (uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 2));
+			}
 			/* a count is no loop bound: no more heads than the node's pages */
-			for (uint64_t k = 0; k < count && k < pages; k++) {
-				uint64_t pfn = first + k * HUGETLB_RUN_STRIDE;
+			for (uint64_t k = 0; k < v[1] && k < pages; k++) {
+				uint64_t pfn = v[0] + k * HUGETLB_RUN_STRIDE;
 
-				if (hotmem_hugetlb_head_page(ctx->hm, pfn) == head + k)
+				if (hotmem_hugetlb_head_page(ctx->hm, pfn) == v[2] + k)
 					continue;
-				if (!hotmem_hugetlb_head_page_move(ctx->hm, pfn, head + k))
+				if (!hotmem_hugetlb_head_page_move(ctx->hm, pfn, v[2] + k))
 					moved++;
 				else
 					++*astray;
@@ -1890,14 +1914,20 @@ static unsigned long hugetlb_heads_pass(struct hmfs_ctx *ctx, json_object *huget
  * (after the pool and its optimisation): passes while one moves, as a
  * move frees the page another head wants.  A head whose page is not free
  * stays where the restore's optimisation put it: a running kernel never
- * moves one (vmemmap_remap_free() took whatever page it had).
+ * moves one (vmemmap_remap_free() took whatever page it had).  A
+ * malformed run is left out and said, as restore_memmap_moved()'s.
  */
 static void restore_hugetlb_heads(struct hmfs_ctx *ctx, json_object *hugetlb)
 {
-	unsigned long astray = 0;
+	unsigned long astray = 0, bad = 0, b;
 
-	while (hugetlb_heads_pass(ctx, hugetlb, &astray) && astray)
-		;
+	/* every pass reads the same runs: the first's malformed ones said */
+	if (hugetlb_heads_pass(ctx, hugetlb, &astray, &bad) && astray)
+		while (hugetlb_heads_pass(ctx, hugetlb, &astray, &b) && astray)
+			;
+	if (bad)
+		fprintf(stderr, "hotmemfs: state file %s: %lu HugeTLB \"heads\" run%s malformed: left out (%s head vmemmap pages where the restore put them)\n",
+			ctx->state_path, bad, bad == 1 ? "" : "s", bad == 1 ? "its" : "their");
 	if (astray)
 		fprintf(stderr, "hotmemfs: state file %s: %lu HugeTLB head vmemmap page%s not back at %s pages (not free, or the host refused)\n",
 			ctx->state_path, astray, astray == 1 ? "" : "s", astray == 1 ? "its" : "their");
@@ -3137,23 +3167,49 @@ static json_object *memmap_ranges_json(struct hmfs_ctx *ctx, json_object *ranges
 	return a;
 }
 
-/* the file's places, kept for the adds that follow (a malformed entry: left out) */
+/*
+ * "memmap" entry @e, [section pfn, pfn] or [section pfn, pfn, moved
+ * runs]: false when malformed (not an array of 2 or 3, a number no
+ * integer of 0 or more: json_u64s()); *@runs its third element, NULL
+ * without one
+ */
+static bool memmap_entry_read(json_object *e, struct hotmem_memmap_at *at, json_object **runs)
+{
+	size_t len = json_object_is_type(e, json_type_array) ? json_object_array_length(e) : 0;
+	uint64_t v[2];
+
+	*runs = NULL;
+	if (len < 2 || len > 3 || !json_u64s(e, 2, v))
+		return false;
+	*at = (struct hotmem_memmap_at){ .section_pfn = v[0], .pfn = v[1] };
+	if (len == 3)
+		*runs = json_object_array_get_idx(e, 2);
+	return true;
+}
+
+/*
+ * the file's places, kept for the adds that follow; a malformed entry is
+ * left out and said (its memmap where the buddy puts it), here only:
+ * restore_memmap_moved() passes over it
+ */
 static void restore_memmap_begin(struct hmfs_ctx *ctx, json_object *memmap)
 {
 	size_t n = memmap ? json_object_array_length(memmap) : 0, k = 0;
 	struct hotmem_memmap_at *at = calloc(n ? n : 1, sizeof(*at));
+	unsigned long bad = 0;
+	json_object *runs;
 
 	for (size_t i = 0; at && i < n; i++) {
-		json_object *e = json_object_array_get_idx(memmap, i);
-
 		/* the moved pages, a third element, are restore_memmap_moved()'s */
-		if (!json_object_is_type(e, json_type_array) || json_object_array_length(e) < 2 ||
-		    json_object_array_length(e) > 3)
-			continue;
-		at[k++] = (struct hotmem_memmap_at){
-			.section_pfn = (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0)),
-			.pfn = (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 1)) };
+		if (memmap_entry_read(json_object_array_get_idx(memmap, i), &at[k], &runs))
+			k++;
+		else
+			bad++;
 	}
+	if (bad)
+		fprintf(stderr, "hotmemfs: state file %s: %lu \"memmap\" entr%s malformed: left out (%s where the buddy puts %s)\n",
+			ctx->state_path, bad, bad == 1 ? "y" : "ies",
+			bad == 1 ? "its memmap" : "their memmaps", bad == 1 ? "it" : "them");
 	if (!at || hotmem_memmap_restore_begin(ctx->hm, at, k))
 		fprintf(stderr, "hotmemfs: state file %s: the memmaps' places: %s: they go where the buddy puts them\n",
 			ctx->state_path, strerror(ENOMEM));
@@ -3167,32 +3223,36 @@ static void restore_memmap_begin(struct hmfs_ctx *ctx, json_object *memmap)
  * restore_boot_memmap_freed().  A page whose saved pfn is not free now
  * (the restored pool's or its new heads' pages, the kernel's own) is
  * where the buddy gives one: a running kernel's restore would have taken
- * whatever page it had.
+ * whatever page it had.  A malformed run is left out and said (those
+ * pages where the restore put them); a malformed entry was said by
+ * restore_memmap_begin().
  */
 static void restore_memmap_moved(struct hmfs_ctx *ctx, json_object *memmap)
 {
-	unsigned long astray = 0;
+	unsigned long astray = 0, bad = 0;
+	struct hotmem_memmap_at at;
+	json_object *runs;
+	uint64_t v[3]; /* index, count, pfn */
 
 	for (size_t i = 0; memmap && i < json_object_array_length(memmap); i++) {
-		json_object *e = json_object_array_get_idx(memmap, i);
-		json_object *runs = json_object_is_type(e, json_type_array) &&
-					    json_object_array_length(e) == 3 ?
-					    json_object_array_get_idx(e, 2) : NULL;
-		uint64_t spfn = (uint64_t)json_object_get_uint64(json_object_array_get_idx(e, 0));
-
-		for (size_t r = 0; json_object_is_type(runs, json_type_array) &&
-				   r < json_object_array_length(runs); r++) {
-			json_object *run = json_object_array_get_idx(runs, r);
-
-			if (!json_object_is_type(run, json_type_array) ||
-			    json_object_array_length(run) != 3)
-				continue;
-			astray += hotmem_memmap_move_again(ctx->hm, spfn,
-				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 0)),
-				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 1)),
-				(uint64_t)json_object_get_uint64(json_object_array_get_idx(run, 2)));
+		if (!memmap_entry_read(json_object_array_get_idx(memmap, i), &at, &runs))
+			continue;
+		/* moved runs that are no list: as a malformed run */
+		if (runs && !json_object_is_type(runs, json_type_array)) {
+			bad++;
+			continue;
+		}
+		for (size_t r = 0; runs && r < json_object_array_length(runs); r++) {
+			if (run3_read(json_object_array_get_idx(runs, r), v))
+				astray += hotmem_memmap_move_again(ctx->hm, at.section_pfn, v[0],
+								   v[1], v[2]);
+			else
+				bad++;
 		}
 	}
+	if (bad)
+		fprintf(stderr, "hotmemfs: state file %s: %lu \"memmap\" moved run%s malformed: left out (%s pages where the restore put them)\n",
+			ctx->state_path, bad, bad == 1 ? "" : "s", bad == 1 ? "its" : "their");
 	if (astray)
 		fprintf(stderr, "hotmemfs: state file %s: %lu memmap page%s HugeTLB's vmemmap restore had moved not back at %s pages (not free, or the host refused)\n",
 			ctx->state_path, astray, astray == 1 ? "" : "s",
