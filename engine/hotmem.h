@@ -1537,11 +1537,20 @@ unsigned long hotmem_memmap_move_again(struct hotmem *hm, uint64_t section_pfn, 
 				       uint64_t count, uint64_t pfn);
 /*
  * The page holding the head vmemmap page of the optimised huge page at
- * @head_pfn: the new page 6.12's vmemmap_remap_free() copied it to (0:
- * not optimised, or kept on its own page).  _move() puts it on @want
- * when that page is free (a restart's, after the pool: the running
- * machine's head page): 0, or -EBUSY (not free), -EINVAL (not an
- * optimised huge page with a moved head), -ENOMEM (the host refused).
+ * @head_pfn when that page is the buddy's: the new page 6.12's
+ * vmemmap_remap_free() copied it to, or, for a hot-added memmap (split
+ * from the buddy's block) whose head stayed on its own page (no new page
+ * to be had), that block's page -- "heads" records it too, harmless: the
+ * restored HVO moves the head off it, and it is free then.  0: not
+ * optimised, @head_pfn no 2 MiB aligned pfn, its memmap unmapped or the
+ * page lost, or the head kept on a page that is not the buddy's (a boot
+ * memmap's, an altmap's).  _move() puts the head on @want when that page
+ * is free (a restart's, after the pool: the running machine's head
+ * page), the tails with it: 6.12 maps them read-only onto the head's
+ * page (walk.reuse_page), so each is mapped from @want before the old
+ * page is freed.  0, or -EBUSY (@want not free), -EINVAL (a pfn not
+ * valid, or _page() 0 for @head_pfn), -ENOMEM (the host refused: head
+ * and tails back on the old page, @want free again).
  */
 unsigned long hotmem_hugetlb_head_page(struct hotmem *hm, uint64_t head_pfn);
 int hotmem_hugetlb_head_page_move(struct hotmem *hm, uint64_t head_pfn, uint64_t want);

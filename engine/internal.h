@@ -1044,8 +1044,15 @@ struct hotmem {
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	/*
 	 * vm.percpu_pagelist_high_fraction (0: the pagesets' limits from
-	 * the low mark): 6.12's pcp_batch_high_lock is wmark_lock here, which
-	 * every zone_set_pageset_high_and_batch() caller holds
+	 * the low mark), under wmark_lock, which every
+	 * zone_set_pageset_high_and_batch() caller holds.  6.12's
+	 * pcp_batch_high_lock is two locks here: wmark_lock keeps the
+	 * limits' writers apart, but the engine's offline_pages() does not
+	 * hold it while it loops (6.12 holds pcp_batch_high_lock from
+	 * zone_pcp_disable() to zone_pcp_enable()), so an engine caller's
+	 * fraction write (the unit tests, hotmem-conform) does not wait for
+	 * an offline; hotmemfs's change_lock, held by the write and by the
+	 * offline, makes it wait (fusefs/attrs.c, tests/fusefs/498)
 	 */
 	int percpu_pagelist_high_fraction;
 	/*
