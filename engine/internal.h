@@ -1885,6 +1885,9 @@ void memtier_hotplug_callback(struct hotmem *hm, unsigned long action, int statu
 const char *kmem_site_name(int site);
 /* 2^@order free pages of an online zone below Movable off the buddy, as allocated: 0, -EBUSY */
 int kmem_take_block(struct hotmem *hm, unsigned long pfn, unsigned int order);
+/* the same once its memmap is mapped, @kernel_zones_only false: any zone's too */
+int take_mapped_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order,
+				bool kernel_zones_only);
 
 /* debug.c */
 struct hm_page_owner;

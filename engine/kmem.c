@@ -905,8 +905,6 @@ static bool block_online(struct hotmem *hm, unsigned long pfn, unsigned int orde
 	       pfn_to_online_page(hm, pfn + (1UL << order) - 1);
 }
 
-static int take_mapped_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order);
-
 /*
  * From an add's vmemmap_alloc_pages() (a restore's memmap at its old
  * block): mem_hotplug_lock is held for writing, which keeps the
@@ -918,7 +916,7 @@ int kmem_take_block(struct hotmem *hm, unsigned long pfn, unsigned int order)
 		return -EBUSY;
 	if (vmemmap_remap_lost(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
 		return -ENOMEM;
-	return take_mapped_block_off_buddy(hm, pfn, order);
+	return take_mapped_block_off_buddy(hm, pfn, order, true);
 }
 
 /*
@@ -1137,11 +1135,16 @@ static int take_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned i
 	 */
 	if (vmemmap_remap_lost_excl(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
 		return -ENOMEM;
-	return take_mapped_block_off_buddy(hm, pfn, order);
+	return take_mapped_block_off_buddy(hm, pfn, order, true);
 }
 
-/* take_block_off_buddy() once the max-order block's memmap is mapped */
-static int take_mapped_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order)
+/*
+ * take_block_off_buddy() once the max-order block's memmap is mapped;
+ * @kernel_zones_only: a kernel allocation's (below ZONE_MOVABLE), else any
+ * zone's (a HugeTLB restore's pool page at its pfn, workload.c)
+ */
+int take_mapped_block_off_buddy(struct hotmem *hm, unsigned long pfn, unsigned int order,
+				bool kernel_zones_only)
 {
 	struct page *page = pfn_to_online_page(hm, pfn), *hp;
 	unsigned long head, end = pfn + (1UL << order);
@@ -1151,7 +1154,8 @@ static int take_mapped_block_off_buddy(struct hotmem *hm, unsigned long pfn, uns
 	if (!page || !IS_ALIGNED(pfn, 1UL << order) || !pfn_to_online_page(hm, end - 1))
 		return -EBUSY;
 	z = page_zone(hm, page);
-	if (zone_idx(z) > ZONE_NORMAL || page_zone(hm, pfn_to_page(hm, end - 1)) != z)
+	if ((kernel_zones_only && zone_idx(z) > ZONE_NORMAL) ||
+	    page_zone(hm, pfn_to_page(hm, end - 1)) != z)
 		return -EBUSY;
 	pthread_mutex_lock(&z->lock);
 	hp = free_block_holding(hm, pfn);

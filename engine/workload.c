@@ -743,6 +743,24 @@ static int hugetlb_kernel_zones_used(const unsigned long *zones)
 }
 
 /*
+ * The free 2 MiB block at @pfn carved out of the buddy, whatever its
+ * zone: kmem.c's take_mapped_block_off_buddy() without the kernel zones'
+ * test kmem_take_block() makes.  NULL when it is not online and free
+ * whole, or its memmap is one the host left unmapped (vmemmap_remap_lost(),
+ * as kmem_take_block()).
+ */
+static struct page *hugetlb_take_block_at(struct hotmem *hm, unsigned long pfn)
+{
+	if (!IS_ALIGNED(pfn, pageblock_nr_pages) || !pfn_to_online_page(hm, pfn) ||
+	    !pfn_to_online_page(hm, pfn + pageblock_nr_pages - 1) ||
+	    vmemmap_remap_lost(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
+		return NULL;
+	if (take_mapped_block_off_buddy(hm, pfn, pageblock_order, false))
+		return NULL;
+	return pfn_to_page(hm, pfn);
+}
+
+/*
  * A restore's pool pages at the pfns the running pool had (@pfns, @n
  * heads, in its order), those of @nid that are free now, every zone's:
  * taken unoptimised, hugetlb_vmemmap_mix() optimises them after all are
@@ -759,41 +777,6 @@ static int hugetlb_kernel_zones_used(const unsigned long *zones)
  * has a free 2 MiB block (alloc_pool_huge_folio()), as that does.  How
  * many were taken, at most @nr.
  */
-/*
- * The free 2 MiB block at @pfn carved out of the buddy, whatever its
- * zone (kmem_take_block() takes the kernel zones' alone): NULL when it is
- * not online and free whole, or its memmap is one the host left unmapped
- * (vmemmap_remap_lost(), as kmem_take_block()).
- */
-static struct page *hugetlb_take_block_at(struct hotmem *hm, unsigned long pfn)
-{
-	struct page *page = pfn_to_online_page(hm, pfn), *hp;
-	struct zone *z;
-	unsigned int o;
-
-	if (!page || !IS_ALIGNED(pfn, pageblock_nr_pages) ||
-	    !pfn_to_online_page(hm, pfn + pageblock_nr_pages - 1) ||
-	    vmemmap_remap_lost(hm, ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES), MAX_ORDER_NR_PAGES))
-		return NULL;
-	z = page_zone(hm, page);
-	if (page_zone(hm, pfn_to_page(hm, pfn + pageblock_nr_pages - 1)) != z)
-		return NULL;
-	pthread_mutex_lock(&z->lock);
-	hp = free_block_holding(hm, pfn);
-	if (!hp || buddy_order_unsafe(hp) < pageblock_order) {
-		pthread_mutex_unlock(&z->lock);
-		return NULL;
-	}
-	o = (unsigned int)buddy_order_unsafe(hp);
-	del_page_from_free_list(z, hp, o);
-	split_free_block_around(hm, z, page_to_pfn(hm, hp), o, pfn, pageblock_order);
-	pthread_mutex_unlock(&z->lock);
-	set_page_count(page, 1);
-	WRITE_ONCE(page->index, 0);
-	WRITE_ONCE(page->mapping, 0);
-	return page;
-}
-
 static unsigned long hugetlb_take_at(struct hotmem *hm, int nid, unsigned long nr,
 				     const uint64_t *pfns, size_t n)
 {
@@ -808,9 +791,14 @@ static unsigned long hugetlb_take_at(struct hotmem *hm, int nid, unsigned long n
 		page = hugetlb_take_block_at(hm, pfns[i]);
 		if (!page)
 			continue;
-		count_vm_events(hm, HM_HTLB_BUDDY_PGALLOC, 1);
+		/*
+		 * 6.12's alloc_buddy_hugetlb_folio() counts a folio the buddy
+		 * gave, and nothing after it fails; here the pool's record can
+		 * (hugetlb_pool_take() frees the page): counted once in the pool
+		 */
 		if (hugetlb_pool_take(hm, page, false))
 			break;
+		count_vm_events(hm, HM_HTLB_BUDDY_PGALLOC, 1);
 		taken++;
 	}
 	return taken;

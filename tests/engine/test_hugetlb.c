@@ -313,6 +313,41 @@ static void test_hugetlb_restore_node_at(void **state)
 }
 
 /*
+ * A restore's page at its pfn that the pool cannot record (the host
+ * refusing the pool's array: hugetlb_pool_take() frees it) is no
+ * htlb_buddy_alloc_success: counted once in the pool, as 6.12's
+ * alloc_buddy_hugetlb_folio() counts a folio nothing after it can fail
+ * (review44 F6).  A fresh machine, its pool array not yet allocated: its
+ * first record is the nth allocation 1.  The growth after takes the 4
+ * elsewhere (the first 4 a growth takes, not the saved last 4), 4
+ * counted; the refused take counted a fifth before.
+ */
+static void test_hugetlb_restore_node_at_refused_record_not_counted(void **state)
+{
+	const unsigned long zones[HM_MAX_NR_ZONES] = { [HM_ZONE_DMA32] = 4 };
+	struct hotmem *hm = boot("qemu-512m", IDLE_KERNEL);
+	struct pfn_list grown = { .n = 0 }, back = { .n = 0 };
+	unsigned long before;
+
+	(void)state;
+	assert_int_equal(hotmem_hugetlb_set_node(hm, 0, 8), 8);
+	assert_int_equal(hotmem_hugetlb_walk(hm, 0, pfn_list_add, &grown), 0);
+	assert_int_equal(grown.n, 8);
+	hotmem_destroy(hm);
+	hm = boot("qemu-512m", IDLE_KERNEL);
+	before = hvo_vmstat(hm).events[HM_HTLB_BUDDY_PGALLOC];
+	hotmem_fail_nth_alloc(hm, 1);
+	assert_int_equal(hotmem_hugetlb_restore_node_at(hm, 0, 4, 0, zones, &grown.pfn[4], 4), 4);
+	hotmem_fail_nth_alloc(hm, 0);
+	assert_int_equal(hotmem_hugetlb_walk(hm, 0, pfn_list_add, &back), 0);
+	assert_int_equal(back.n, 4);
+	assert_int_equal(back.pfn[0], grown.pfn[0]); /* the take refused: a growth's */
+	assert_int_equal(hvo_vmstat(hm).events[HM_HTLB_BUDDY_PGALLOC] - before, 4);
+	check(hm);
+	hotmem_destroy(hm);
+}
+
+/*
  * A restore takes the pool's pages at their pfns in ZONE_MOVABLE too, in
  * the saved order, whatever @zones says (a file with pfns has none):
  * the running pool's pages there are not where a growth of now puts them
@@ -3730,6 +3765,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_restore_node_zones),
 		cmocka_unit_test(test_hugetlb_restore_node_zones_past_the_marks),
 		cmocka_unit_test(test_hugetlb_restore_node_at),
+		cmocka_unit_test(test_hugetlb_restore_node_at_refused_record_not_counted),
 		cmocka_unit_test(test_memmap_move_again_after_hvo_restore),
 		cmocka_unit_test(test_hugetlb_restore_node_at_movable),
 		cmocka_unit_test(test_hugetlb_head_page_move),
