@@ -708,6 +708,12 @@ struct pageblock_claim {
 	bool claimed;			/* a claim was made, or a boost (below) */
 	unsigned char old_mt[MAX_ORDER_NR_PAGES / pageblock_nr_pages];	/* each pageblock's */
 	/*
+	 * bit i: pageblock i joined its zone's claimed pageblocks with this
+	 * claim (kmem_pageblock_claimed()), and leaves them when it is given
+	 * back: a failed add's unwind leaves the engine's memory as it was
+	 */
+	unsigned char pb_new;
+	/*
 	 * A steal of less than a pageblock boosts the zone's watermarks
 	 * first, claim or not (6.12 steal_suitable_fallback() ->
 	 * boost_watermark(); order 0 here when no pageblock changed): the
@@ -1648,8 +1654,9 @@ void __free_pages(struct hotmem *hm, struct page *page, unsigned int order);
 void unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim *c);
 void unclaim_pageblocks_remap_held(struct hotmem *hm, const struct pageblock_claim *c);
 void kmem_memmap_claimed(struct hotmem *hm, unsigned long pfn, const struct pageblock_claim *c);
-void kmem_pageblock_claimed(struct hotmem *hm, struct zone *z, unsigned long pfn,
-			    unsigned long nr);
+unsigned int kmem_pageblock_claimed(struct hotmem *hm, struct zone *z, unsigned long pfn,
+				    unsigned long nr);
+void kmem_pageblock_unclaimed(struct zone *z, unsigned long pb);
 /* how a memmap page was freed (kmem_memmap_freed()) */
 #define MEMMAP_FREE_UNDO	1U	/* hotmem's own rollback of what it just did */
 #define MEMMAP_FREE_REMAP_HELD	2U	/* under vmemmap_remap_lock for writing (HVO) */

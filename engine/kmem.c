@@ -260,23 +260,55 @@ static unsigned long claimed_pb_pos(const struct zone *z, unsigned long pb)
 	return lo;
 }
 
-/* @pb among @z's claimed pageblocks: 0, or -ENOMEM (not kept) */
+/*
+ * Room for 16 more of @z's claimed pageblocks.  Plain realloc(), not
+ * hm_alloc(): the state file's bookkeeping, as kmem_copy.c's copies, not
+ * the modelled kernel's metadata (hotmem_metadata_bytes()) -- an add
+ * and its removal leave that as it was (test_hotplug), while the type
+ * its memmap claimed stays, as the kernel keeps it, and stays recorded.
+ */
+static int claimed_pb_grow(struct zone *z)
+{
+	unsigned long cap = z->claimed_pb_cap ? z->claimed_pb_cap * 2 : 16;
+	unsigned long *n = realloc(z->claimed_pb, cap * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	z->claimed_pb = n;
+	z->claimed_pb_cap = cap;
+	return 0;
+}
+
+/* @pb among @z's claimed pageblocks: 1 added, 0 there already, or -ENOMEM (not kept) */
 static int claimed_pb_add(struct hotmem *hm, struct zone *z, unsigned long pb)
 {
 	unsigned long at = claimed_pb_pos(z, pb);
 
 	if (at < z->claimed_pb_used && z->claimed_pb[at] == pb)
 		return 0;
-	if (z->claimed_pb_used == z->claimed_pb_cap &&
-	    hm_array_resize_noinject(hm, (void **)&z->claimed_pb, &z->claimed_pb_cap,
-				     z->claimed_pb_used, sizeof(*z->claimed_pb),
-				     z->claimed_pb_cap ? z->claimed_pb_cap * 2 : 16))
+	if (z->claimed_pb_used == z->claimed_pb_cap && claimed_pb_grow(z))
 		return -ENOMEM;
 	memmove(z->claimed_pb + at + 1, z->claimed_pb + at,
 		(z->claimed_pb_used - at) * sizeof(*z->claimed_pb));
 	z->claimed_pb[at] = pb;
 	z->claimed_pb_used++;
-	return 0;
+	return 1;
+}
+
+/*
+ * @pb out of @z's claimed pageblocks: the claim that added it was given
+ * back (unclaim_pageblocks(): a rewound change, an unwound add), so a
+ * restart has nothing of it to set.  zone->lock held.
+ */
+void kmem_pageblock_unclaimed(struct zone *z, unsigned long pb)
+{
+	unsigned long at = claimed_pb_pos(z, pb);
+
+	if (at >= z->claimed_pb_used || z->claimed_pb[at] != pb)
+		return;
+	memmove(z->claimed_pb + at, z->claimed_pb + at + 1,
+		(z->claimed_pb_used - at - 1) * sizeof(*z->claimed_pb));
+	z->claimed_pb_used--;
 }
 
 /*
@@ -288,18 +320,25 @@ static int claimed_pb_add(struct hotmem *hm, struct zone *z, unsigned long pb)
  * pages (hotmem_kmem_restore_take(), no fallback) sets it again from the
  * state file (hotmem_pageblock_claimed_walk()).  Bookkeeping, never a
  * fault point; no room: that pageblock comes back as the restore makes
- * it, said once.  zone->lock held.
+ * it, said once.  Bit i of the result: pageblock i added by this claim,
+ * which unclaim_pageblocks() takes out again.  zone->lock held.
  */
-void kmem_pageblock_claimed(struct hotmem *hm, struct zone *z, unsigned long pfn,
-			    unsigned long nr)
+unsigned int kmem_pageblock_claimed(struct hotmem *hm, struct zone *z, unsigned long pfn,
+				    unsigned long nr)
 {
+	unsigned int added = 0;
+
 	for (unsigned long i = 0; i < nr; i++) {
-		if (!claimed_pb_add(hm, z, pfn + i * pageblock_nr_pages) || z->claimed_pb_lost)
+		const int ret = claimed_pb_add(hm, z, pfn + i * pageblock_nr_pages);
+
+		added |= (ret > 0) << i;
+		if (ret >= 0 || z->claimed_pb_lost)
 			continue;
 		z->claimed_pb_lost = true;
 		pr_warn(hm, "kmem: the migratetype claimed for the pageblock at pfn %#lx is not recorded (no memory): a restart gives it the type the restore makes",
 			pfn + i * pageblock_nr_pages);
 	}
+	return added;
 }
 
 /*
@@ -724,7 +763,7 @@ static void claimed_pb_destroy(struct hotmem *hm)
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			struct zone *z = &NODE_DATA(hm, nid)->node_zones[zid];
 
-			hm_free(hm, z->claimed_pb, z->claimed_pb_cap * sizeof(*z->claimed_pb));
+			free(z->claimed_pb);
 			z->claimed_pb = NULL;
 			z->claimed_pb_cap = z->claimed_pb_used = 0;
 		}

@@ -1078,6 +1078,7 @@ static bool claim_pageblock(struct hotmem *hm, struct zone *z, unsigned long pfn
 {
 	const unsigned long start = ALIGN_DOWN(pfn, pageblock_nr_pages);
 	unsigned long free, movable, alike;
+	unsigned int pb_new;
 
 	if (!prep_move_freepages_block(hm, z, start, &free, &movable))
 		return false;
@@ -1093,7 +1094,9 @@ static bool claim_pageblock(struct hotmem *hm, struct zone *z, unsigned long pfn
 		note_claim(hm, claim, start, pageblock_order, block_mt, start_mt);
 	move_freepages_block(hm, z, start, start_mt);
 	set_pageblock_migratetype(hm, start, start_mt);
-	kmem_pageblock_claimed(hm, z, start, 1);
+	pb_new = kmem_pageblock_claimed(hm, z, start, 1);
+	if (claim)
+		claim->pb_new = (unsigned char)pb_new;
 	return true;
 }
 
@@ -1125,6 +1128,7 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 			struct list_head *l = &z->free_area[o].free_list[mt];
 			struct page *page;
 			unsigned long pfn;
+			unsigned int pb_new;
 
 			if (list_empty(l))
 				continue;
@@ -1139,7 +1143,10 @@ static struct page *__rmqueue_fallback(struct hotmem *hm, struct zone *z,
 				for (unsigned long b = pfn; b < pfn + (1UL << o);
 				     b += pageblock_nr_pages)
 					set_pageblock_migratetype(hm, b, start_mt);
-				kmem_pageblock_claimed(hm, z, pfn, (1UL << o) / pageblock_nr_pages);
+				pb_new = kmem_pageblock_claimed(hm, z, pfn,
+								(1UL << o) / pageblock_nr_pages);
+				if (claim)
+					claim->pb_new = (unsigned char)pb_new;
 				del_page_from_free_list(z, page, (unsigned int)o);
 				add_to_free_list(z, page, (unsigned int)o, start_mt, false);
 				return __rmqueue_smallest(z, order, start_mt);
@@ -1244,8 +1251,14 @@ static void __unclaim_pageblocks(struct hotmem *hm, const struct pageblock_claim
 	mapped = !(remap_held ? vmemmap_remap_lost(hm, first, MAX_ORDER_NR_PAGES) :
 				vmemmap_remap_lost_excl(hm, first, MAX_ORDER_NR_PAGES));
 	pthread_mutex_lock(&z->lock);
-	for (unsigned long i = 0; i < nr; i++)
-		all &= unclaim_one(hm, c, i);
+	for (unsigned long i = 0; i < nr; i++) {
+		const bool back = unclaim_one(hm, c, i);
+
+		/* the claim's own record of it goes with it (kmem_pageblock_claimed()) */
+		if (back && (c->pb_new & (1u << i)))
+			kmem_pageblock_unclaimed(z, c->pfn + i * pageblock_nr_pages);
+		all &= back;
+	}
 	if (!mapped)
 		goto out;
 	hp = free_block_holding(hm, c->pfn);
