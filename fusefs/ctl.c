@@ -828,6 +828,33 @@ static int device_not_found(struct cmd_result *r, const char *asked)
 }
 
 /*
+ * A change's reply, {} (with "id": @id when given), made before the
+ * change (ctlnomem44): a change done is answered with it, not with a
+ * null "return" for want of memory after it.  -ENOMEM: refused, nothing
+ * done.  An error after puts it (hmfs_ctl_execute()).
+ */
+static int ret_before(struct cmd_result *r, const char *id)
+{
+	r->ret = json_object_new_object();
+	if (r->ret && (!id || hmfs_json_add_new(r->ret, "id", json_object_new_string(id))))
+		return 0;
+	json_object_put(r->ret);
+	r->ret = NULL;
+	return -ENOMEM;
+}
+
+/*
+ * @o's number @key, made before the change and set after it
+ * (json_object_set_int64() and _uint64() allocate nothing): NULL, no memory
+ */
+static json_object *ret_number(json_object *o, const char *key)
+{
+	json_object *n = json_object_new_int64(0);
+
+	return hmfs_json_add_new(o, key, n) ? n : NULL;
+}
+
+/*
  * The device QOM path @asked names, as QEMU resolves it (qom/object.c 9.2):
  * device_del's find_device_state() by object_resolve_path_at() from
  * /machine/peripheral (@at_peripheral: "d1", "d1/", "/machine//peripheral/d1"
@@ -901,16 +928,7 @@ static int dimm_unplug_request(struct hmfs_ctx *ctx, const char *id, struct cmd_
 			 id);
 		return ret;
 	}
-	r->ret = json_object_new_object();
-	r->raised = true;
-	return 0;
-}
-
-/* hotmem's "wait" (QEMU's device_del has none): the device it removed, as resolved */
-static int removed(struct cmd_result *r, const char *key)
-{
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "id", json_object_new_string(key));
+	r->raised = true; /* its {}: cmd_device_del()'s, made before */
 	return 0;
 }
 
@@ -938,6 +956,10 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	ret = qom_device(ctx, asked, true, key, sizeof(key), NULL, NULL, r);
 	if (ret)
 		return ret;
+	/* QEMU's {}; with hotmem's "wait" the device it removed, as resolved: {"id": KEY} */
+	ret = ret_before(r, wait ? key : NULL);
+	if (ret)
+		return ret;
 	ch.dev.id = key;
 	if (!wait) {
 		ret = dimm_unplug_request(ctx, ch.dev.id, r);
@@ -946,7 +968,6 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		/* a virtio-mem device's, behind a guest's offline: {} now, the removal queued */
 		ret = hmfs_dev_del_request(ctx, ch.dev.id, r->err, ERRLEN);
 		if (!ret) {
-			r->ret = json_object_new_object();
 			r->raised = true;
 			return 0;
 		}
@@ -957,7 +978,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		/* one the guest never probed goes at once, waiting for no offline (dev.c) */
 		ret = hmfs_dev_del_unprobed(ctx, ch.dev.id, r->err, ERRLEN);
 		if (ret != -EAGAIN)
-			return ret ? ret : removed(r, key);
+			return ret;
 		r->err[0] = '\0';
 		/* the device's request is this one's while it waits, a queued QMP one's too (dev.c) */
 		held = hmfs_dev_del_take_over(ctx, ch.dev.id);
@@ -981,12 +1002,7 @@ static int cmd_device_del(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 		ret = 0;
 	if (ret == -ENODEV) /* dev.c: no such device */
 		return device_not_found(r, asked);
-	if (ret)
-		return ret;
-	if (wait)
-		return removed(r, key);
-	r->ret = json_object_new_object();
-	return 0;
+	return ret;
 }
 
 /*
@@ -1015,13 +1031,16 @@ static int cmd_vmem_retry(struct hmfs_ctx *ctx, json_object *args, struct cmd_re
 	const char *id;
 	int ret;
 
+	json_object *fired;
+
 	if (arg_string(args, "id", &id, r->err))
 		return -EINVAL;
+	if (ret_before(r, NULL) || !(fired = ret_number(r->ret, "fired")))
+		return -ENOMEM;
 	ret = hmfs_dev_timer_fire(ctx, own_device(ctx, id, key, sizeof(key)), r->err, ERRLEN);
 	if (ret < 0)
 		return ret;
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "fired", json_object_new_int(ret));
+	json_object_set_int64(fired, ret);
 	return 0;
 }
 
@@ -1036,7 +1055,7 @@ static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_r
 	char key[sizeof(((struct hmfs_dev *)0)->id)];
 	const char *id, *req, *resp;
 	long long count;
-	int ret, i;
+	int i;
 
 	if (arg_string(args, "id", &id, r->err) || arg_string(args, "request", &req, r->err) ||
 	    arg_string(args, "response", &resp, r->err) || arg_int(args, "count", 1, &count, r->err))
@@ -1062,14 +1081,11 @@ static int cmd_vmem_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_r
 		return -EINVAL;
 	/* HM_VIRTIO_MEM_RESP_* are QEMU's numbers, in hmfs_vmem_resp_name()'s order */
 	id = own_device(ctx, id, key, sizeof(key));
-	ret = hmfs_dev_vmem_inject(ctx, id, !strcmp(req, "plug"), i, (unsigned int)count, r->err,
-				   ERRLEN);
-	if (ret)
-		return ret;
 	/* the device as resolved: hotmemctl's line names it so */
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "id", json_object_new_string(id));
-	return 0;
+	if (ret_before(r, id))
+		return -ENOMEM;
+	return hmfs_dev_vmem_inject(ctx, id, !strcmp(req, "plug"), i, (unsigned int)count, r->err,
+				    ERRLEN);
 }
 
 /*
@@ -1115,7 +1131,7 @@ static int qom_container_get(const char *type, const char *prop, struct cmd_resu
 		return -EINVAL;
 	}
 	r->ret = json_object_new_string(type);
-	return 0;
+	return r->ret ? 0 : -ENOMEM;
 }
 
 /*
@@ -1218,7 +1234,7 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	}
 	ret = qom_device(ctx, path, false, key, sizeof(key), &backend, &type, r);
 	if (ret == 1) /* a container: no property to set but its children */
-		return qom_container_get(type, prop, r) ? -EINVAL : qom_set_type(type, r);
+		return (ret = qom_container_get(type, prop, r)) ? ret : qom_set_type(type, r);
 	if (ret)
 		return ret;
 	if (strcmp(prop, "requested-size"))
@@ -1227,14 +1243,13 @@ static int cmd_qom_set(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	if (ret)
 		return ret;
 	ch.dev.id = key;
+	/* QEMU's qmp_qom_set() returns nothing: {} (hotmemctl asks `devices` for the line) */
+	if (ret_before(r, NULL))
+		return -ENOMEM;
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	if (ret == -ENODEV) /* dev.c: no such device */
 		return device_not_found(r, path);
-	if (ret)
-		return ret;
-	/* QEMU's qmp_qom_set() returns nothing: {} (hotmemctl asks `devices` for the line) */
-	r->ret = json_object_new_object();
-	return 0;
+	return ret;
 }
 
 /*
@@ -1268,8 +1283,10 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return qom_container_get(type, prop, r);
 	if (ret)
 		return ret;
-	ret = -EINVAL;
 	devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
+	if (!devs) /* no memory: not "not found" */
+		return -ENOMEM;
+	ret = -EINVAL;
 	dev = dev_by_id(devs, key);
 	if (!dev) {
 		ret = device_not_found(r, path);
@@ -1280,7 +1297,7 @@ static int cmd_qom_get(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	/* every object's "type": its QOM type name (the virtio-backend's: virtio-mem) */
 	if (!strcmp(prop, "type")) {
 		r->ret = json_object_new_string(backend ? "virtio-mem" : driver);
-		ret = 0;
+		ret = r->ret ? 0 : -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < sizeof(qom_props) / sizeof(*qom_props); i++)
@@ -1305,13 +1322,13 @@ out:
 	return ret;
 }
 
-static void qom_prop_add(json_object *a, const char *name, const char *type)
+/* {"name": @name, "type": @type} into @a: false, no memory (qom-list is refused then) */
+static bool qom_prop_add(json_object *a, const char *name, const char *type)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "name", json_object_new_string(name));
-	json_object_object_add(o, "type", json_object_new_string(type));
-	json_object_array_add(a, o);
+	return hmfs_json_push_new(a, made_if(o, hmfs_json_add_new(o, "name", json_object_new_string(name)) &&
+							 hmfs_json_add_new(o, "type", json_object_new_string(type))));
 }
 
 /* TYPE_DEVICE's properties, every device's first (qdev_class_init(), QEMU 7.2 to 9.2) */
@@ -1353,21 +1370,24 @@ static const char *const vmem_qom_props[][2] = {
 	{ "requested-size", "size" },
 };
 
-#define QOM_ADD_ALL(a, table)                                              \
-	for (size_t i = 0; i < sizeof(table) / sizeof(*(table)); i++) \
-		qom_prop_add(a, (table)[i][0], (table)[i][1])
+/* @table's properties into @a; @ok false once one found no memory */
+#define QOM_ADD_ALL(ok, a, table)                                                 \
+	for (size_t i = 0; (ok) && i < sizeof(table) / sizeof(*(table)); i++) \
+		(ok) = qom_prop_add(a, (table)[i][0], (table)[i][1])
 
 /*
  * A container's children: /machine/peripheral's the devices with an id,
- * /machine/peripheral-anon's the anonymous ones (child<DRIVER> each)
+ * /machine/peripheral-anon's the anonymous ones (child<DRIVER> each).
+ * False: no memory -- @devs NULL too: qom-list is refused (ENOMEM), not
+ * answered without the children (ctlnomem44)
  */
-static void qom_children(struct hmfs_ctx *ctx, bool anon, json_object *a)
+static bool qom_children(struct hmfs_ctx *ctx, bool anon, json_object *a)
 {
 	json_object *devs = hmfs_devices_json(ctx, HMFS_VIEW_STATUS);
+	bool ok = devs != NULL;
 	char type[80];
 
-	/* @devs NULL (out of memory): no device's child listed, no abort */
-	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
+	for (size_t i = 0; ok && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 		const char *key = json_object_get_string(hmfs_json_member(d, "id"));
 
@@ -1375,43 +1395,47 @@ static void qom_children(struct hmfs_ctx *ctx, bool anon, json_object *a)
 			continue;
 		snprintf(type, sizeof(type), "child<%s>",
 			 json_object_get_string(hmfs_json_member(d, "driver")));
-		qom_prop_add(a, anon ? key + strlen("/machine/peripheral-anon/") : key, type);
+		ok = qom_prop_add(a, anon ? key + strlen("/machine/peripheral-anon/") : key, type);
 	}
 	json_object_put(devs);
+	return ok;
 }
 
-/* the properties of the object @n (@driver's device), as far as hotmemfs has it */
-static void qom_list_of(struct hmfs_ctx *ctx, enum hmfs_qom n, const char *driver,
+/* the properties of the object @n (@driver's device), as far as hotmemfs has it: false, no memory */
+static bool qom_list_of(struct hmfs_ctx *ctx, enum hmfs_qom n, const char *driver,
 			json_object *a)
 {
-	if (n != HMFS_QOM_DEVICE && n != HMFS_QOM_BACKEND) /* a device's: TYPE_DEVICE's first */
-		qom_prop_add(a, "type", "string");
+	bool ok = a != NULL;
+
+	if (ok && n != HMFS_QOM_DEVICE && n != HMFS_QOM_BACKEND) /* a device's: TYPE_DEVICE's first */
+		ok = qom_prop_add(a, "type", "string");
 	switch (n) {
 	case HMFS_QOM_ROOT: /* QEMU's "objects" and "chardevs" are not modelled */
-		qom_prop_add(a, "machine", "child<" QOM_MACHINE_TYPE ">");
+		ok = ok && qom_prop_add(a, "machine", "child<" QOM_MACHINE_TYPE ">");
 		break;
 	case HMFS_QOM_MACHINE: /* the machine's options and its board devices are not */
-		qom_prop_add(a, "peripheral-anon", "child<container>");
-		qom_prop_add(a, "peripheral", "child<container>");
+		ok = ok && qom_prop_add(a, "peripheral-anon", "child<container>") &&
+		     qom_prop_add(a, "peripheral", "child<container>");
 		break;
 	case HMFS_QOM_PERIPHERAL:
 	case HMFS_QOM_PERIPHERAL_ANON:
-		qom_children(ctx, n == HMFS_QOM_PERIPHERAL_ANON, a);
+		ok = ok && qom_children(ctx, n == HMFS_QOM_PERIPHERAL_ANON, a);
 		break;
 	case HMFS_QOM_DEVICE:
-		QOM_ADD_ALL(a, device_qom_props);
+		QOM_ADD_ALL(ok, a, device_qom_props);
 		if (!strcmp(driver, "pc-dimm"))
-			QOM_ADD_ALL(a, dimm_qom_props);
+			QOM_ADD_ALL(ok, a, dimm_qom_props);
 		else
-			QOM_ADD_ALL(a, vmem_pci_qom_props);
+			QOM_ADD_ALL(ok, a, vmem_pci_qom_props);
 		break;
 	case HMFS_QOM_BACKEND:
-		QOM_ADD_ALL(a, device_qom_props);
-		QOM_ADD_ALL(a, vmem_qom_props);
+		QOM_ADD_ALL(ok, a, device_qom_props);
+		QOM_ADD_ALL(ok, a, vmem_qom_props);
 		break;
 	default:
 		break;
 	}
+	return ok;
 }
 
 /*
@@ -1459,8 +1483,7 @@ static int cmd_qom_list(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
 			return device_not_found(r, path); /* gone meanwhile */
 	}
 	r->ret = json_object_new_array();
-	qom_list_of(ctx, n, driver, r->ret);
-	return 0;
+	return qom_list_of(ctx, n, driver, r->ret) ? 0 : -ENOMEM;
 }
 
 /*
@@ -1481,17 +1504,18 @@ static json_object *qemu_dimm_info(const struct hmfs_dev *d)
 {
 	json_object *o = json_object_new_object();
 
-	if (hmfs_dev_qdev_id(d->id)) /* optional: an anonymous device has none */
-		json_object_object_add(o, "id", json_object_new_string(d->id));
-	json_object_object_add(o, "addr", json_object_new_int64((int64_t)d->addr));
-	json_object_object_add(o, "size", json_object_new_int64((int64_t)d->size));
-	json_object_object_add(o, "slot", json_object_new_int(d->slot));
-	json_object_object_add(o, "node", json_object_new_int(d->node));
-	json_object_object_add(o, "memdev", json_object_new_string(""));
-	json_object_object_add(o, "hotplugged", json_object_new_boolean(!d->from_profile));
-	/* pc-dimm's DeviceClass: every DIMM may be unplugged, a cold-plugged one too */
-	json_object_object_add(o, "hotpluggable", json_object_new_boolean(true));
-	return o;
+	/* "id" optional: an anonymous device has none */
+	return made_if(o, (!hmfs_dev_qdev_id(d->id) ||
+			   hmfs_json_add_new(o, "id", json_object_new_string(d->id))) &&
+				  hmfs_json_add_new(o, "addr", json_object_new_int64((int64_t)d->addr)) &&
+				  hmfs_json_add_new(o, "size", json_object_new_int64((int64_t)d->size)) &&
+				  hmfs_json_add_new(o, "slot", json_object_new_int(d->slot)) &&
+				  hmfs_json_add_new(o, "node", json_object_new_int(d->node)) &&
+				  hmfs_json_add_new(o, "memdev", json_object_new_string("")) &&
+				  hmfs_json_add_new(o, "hotplugged",
+						    json_object_new_boolean(!d->from_profile)) &&
+				  /* pc-dimm's DeviceClass: every DIMM may be unplugged, a cold-plugged one too */
+				  hmfs_json_add_new(o, "hotpluggable", json_object_new_boolean(true)));
 }
 
 static json_object *qemu_vmem_info(const struct hmfs_dev *d)
@@ -1501,18 +1525,18 @@ static json_object *qemu_vmem_info(const struct hmfs_dev *d)
 
 	if (d->vm)
 		hotmem_virtio_mem_info(d->vm, &vi);
-	if (hmfs_dev_qdev_id(d->id))
-		json_object_object_add(o, "id", json_object_new_string(d->id));
-	json_object_object_add(o, "memaddr", json_object_new_uint64(d->addr));
-	/* the host's, a qom-set queued behind a guest's offline included */
-	json_object_object_add(o, "requested-size", json_object_new_uint64(hmfs_dev_host_requested(d)));
-	/* QEMU's size: what the guest plugged (virtio_mem_get_size()), as qom-get's */
-	json_object_object_add(o, "size", json_object_new_uint64(vi.plugged_size));
-	json_object_object_add(o, "max-size", json_object_new_uint64(d->size));
-	json_object_object_add(o, "block-size", json_object_new_uint64(d->block_size));
-	json_object_object_add(o, "node", json_object_new_int(d->node));
-	json_object_object_add(o, "memdev", json_object_new_string(""));
-	return o;
+	return made_if(
+		o, (!hmfs_dev_qdev_id(d->id) || hmfs_json_add_new(o, "id", json_object_new_string(d->id))) &&
+			   hmfs_json_add_new(o, "memaddr", json_object_new_uint64(d->addr)) &&
+			   /* the host's, a qom-set queued behind a guest's offline included */
+			   hmfs_json_add_new(o, "requested-size",
+					     json_object_new_uint64(hmfs_dev_host_requested(d))) &&
+			   /* QEMU's size: what the guest plugged (virtio_mem_get_size()), as qom-get's */
+			   hmfs_json_add_new(o, "size", json_object_new_uint64(vi.plugged_size)) &&
+			   hmfs_json_add_new(o, "max-size", json_object_new_uint64(d->size)) &&
+			   hmfs_json_add_new(o, "block-size", json_object_new_uint64(d->block_size)) &&
+			   hmfs_json_add_new(o, "node", json_object_new_int(d->node)) &&
+			   hmfs_json_add_new(o, "memdev", json_object_new_string("")));
 }
 
 /* a QEMU memory device's address: a DIMM's addr, a virtio-mem device's memaddr */
@@ -1536,14 +1560,21 @@ json_object *hmfs_memory_devices_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
 
-	for (const struct hmfs_dev *d = ctx->devs; d; d = d->next) {
+	for (const struct hmfs_dev *d = ctx->devs; a && d; d = d->next) {
 		bool dimm = d->type == HMFS_PC_DIMM;
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "type", json_object_new_string(dimm ? "dimm" : "virtio-mem"));
-		json_object_object_add(o, "data", dimm ? qemu_dimm_info(d) : qemu_vmem_info(d));
-		json_object_array_add(a, o);
+		o = made_if(o, hmfs_json_add_new(o, "type",
+						 json_object_new_string(dimm ? "dimm" : "virtio-mem")) &&
+				       hmfs_json_add_new(o, "data",
+							 dimm ? qemu_dimm_info(d) : qemu_vmem_info(d)));
+		if (!hmfs_json_push_new(a, o)) { /* NULL: no memory, the callers' ENOMEM */
+			json_object_put(a);
+			return NULL;
+		}
 	}
+	if (!a)
+		return NULL;
 	/* by address, as QEMU's qmp_memory_device_list() (memory_device_addr_sort); ours: plug order */
 	json_object_array_sort(a, qemu_dev_cmp);
 	return a;
@@ -1579,6 +1610,21 @@ static const char *qemu_dimm_in_slot(json_object *devs, int slot)
  * them ("slot-type": "CPU"); hotmem models no CPU hotplug, so has none.
  * Checked against a real QEMU 7.2 + 6.12 guest: tests/fixtures/acpi-refused.
  */
+static json_object *ospm_slot_json(struct hmfs_ctx *ctx, int i, const char *id)
+{
+	json_object *o = json_object_new_object();
+	struct hmfs_acpi_slot s;
+	char slot[16];
+
+	hmfs_acpi_slot_get(ctx, i, &s);
+	snprintf(slot, sizeof(slot), "%d", i);
+	return made_if(o, (!id || hmfs_json_add_new(o, "device", json_object_new_string(id))) &&
+				  hmfs_json_add_new(o, "slot", json_object_new_string(slot)) &&
+				  hmfs_json_add_new(o, "slot-type", json_object_new_string("DIMM")) &&
+				  hmfs_json_add_new(o, "source", json_object_new_int(s.ost_source)) &&
+				  hmfs_json_add_new(o, "status", json_object_new_int(s.ost_status)));
+}
+
 static int cmd_query_acpi_ospm_status(struct hmfs_ctx *ctx, json_object *args,
 				      struct cmd_result *r)
 {
@@ -1589,24 +1635,14 @@ static int cmd_query_acpi_ospm_status(struct hmfs_ctx *ctx, json_object *args,
 	if (!devs)
 		return -ENOMEM;
 	r->ret = json_object_new_array();
-	for (int i = 0; i < ctx->nr_acpi_slots; i++) {
-		struct hmfs_acpi_slot s;
-		json_object *o = json_object_new_object();
-		const char *id = qemu_dimm_in_slot(devs, i);
-		char slot[16];
-
-		hmfs_acpi_slot_get(ctx, i, &s);
-		if (id)
-			json_object_object_add(o, "device", json_object_new_string(id));
-		snprintf(slot, sizeof(slot), "%d", i);
-		json_object_object_add(o, "slot", json_object_new_string(slot));
-		json_object_object_add(o, "slot-type", json_object_new_string("DIMM"));
-		json_object_object_add(o, "source", json_object_new_int(s.ost_source));
-		json_object_object_add(o, "status", json_object_new_int(s.ost_status));
-		json_object_array_add(r->ret, o);
+	for (int i = 0; r->ret && i < ctx->nr_acpi_slots; i++) {
+		if (!hmfs_json_push_new(r->ret, ospm_slot_json(ctx, i, qemu_dimm_in_slot(devs, i)))) {
+			json_object_put(r->ret);
+			r->ret = NULL;
+		}
 	}
 	json_object_put(devs);
-	return 0;
+	return r->ret ? 0 : -ENOMEM;
 }
 
 /*
@@ -1631,10 +1667,11 @@ static int cmd_query_status(struct hmfs_ctx *ctx, json_object *args, struct cmd_
 {
 	(void)ctx;
 	(void)args;
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "running", json_object_new_boolean(1));
-	json_object_object_add(r->ret, "status", json_object_new_string("running"));
-	return 0;
+	return ret_before(r, NULL) ||
+			       !hmfs_json_add_new(r->ret, "running", json_object_new_boolean(1)) ||
+			       !hmfs_json_add_new(r->ret, "status", json_object_new_string("running")) ?
+		       -ENOMEM :
+		       0;
 }
 
 /*
@@ -1660,11 +1697,12 @@ static int cmd_query_memory_size_summary(struct hmfs_ctx *ctx, json_object *args
 		plugged += json_object_get_uint64(hmfs_json_member(data, "size"));
 	}
 	json_object_put(devs);
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "base-memory",
-			       json_object_new_uint64(hmfs_dev_base_memory(ctx)));
-	json_object_object_add(r->ret, "plugged-memory", json_object_new_uint64(plugged));
-	return 0;
+	return ret_before(r, NULL) ||
+			       !hmfs_json_add_new(r->ret, "base-memory",
+						  json_object_new_uint64(hmfs_dev_base_memory(ctx))) ||
+			       !hmfs_json_add_new(r->ret, "plugged-memory", json_object_new_uint64(plugged)) ?
+		       -ENOMEM :
+		       0;
 }
 
 /*
@@ -1866,6 +1904,8 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 	ch.id = (unsigned long)block;
 	ctl_signal_init(&sig, ctx, r->client, timeout);
 	ch.task = &task;
+	if (ret_before(r, NULL))
+		return -ENOMEM;
 	ret = hmfs_change(ctx, &ch, r->err, ERRLEN);
 	/* hmfs_change() says why in r->err only when the change never ran (the change_lock wait) */
 	if (ret == -EINTR && sig.why && r->err[0]) {
@@ -1927,7 +1967,6 @@ static int cmd_block_set_state(struct hmfs_ctx *ctx, json_object *args, struct c
 		snprintf(r->err, ERRLEN, "memory%lld: %s failed: %s", block, state, strerror(-ret));
 		return ret;
 	}
-	r->ret = json_object_new_object();
 	return 0;
 }
 
@@ -1955,6 +1994,7 @@ static void alloc_error(struct hmfs_ctx *ctx, int node, int ret, struct cmd_resu
 
 static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
+	json_object *allocated;
 	const char *type;
 	long long pages;
 	long n;
@@ -1972,24 +2012,28 @@ static int cmd_alloc(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 		snprintf(r->err, ERRLEN, "need 'type' (movable|unmovable|pinned) and 'pages' > 0");
 		return -EINVAL;
 	}
+	/* what was asked, so that a reader can tell "all" from "some" */
+	if (ret_before(r, NULL) || !(allocated = ret_number(r->ret, "allocated")) ||
+	    !hmfs_json_add_new(r->ret, "requested", json_object_new_int64(pages)) ||
+	    !hmfs_json_add_new(r->ret, "type", json_object_new_string(type)))
+		return -ENOMEM;
 	n = hotmem_alloc_pages(ctx->hm, node, t, (unsigned long)pages, NULL);
 	if (n < 0) {
 		alloc_error(ctx, node, (int)n, r);
 		return (int)n;
 	}
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "allocated", json_object_new_int64(n));
-	/* what was asked, so that a reader can tell "all" from "some" */
-	json_object_object_add(r->ret, "requested", json_object_new_int64(pages));
-	json_object_object_add(r->ret, "type", json_object_new_string(type));
+	json_object_set_int64(allocated, n);
 	return 0;
 }
 
 static int cmd_free_all(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *r)
 {
+	json_object *freed;
+
 	(void)args;
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "freed", json_object_new_uint64(hotmem_free_all(ctx->hm)));
+	if (ret_before(r, NULL) || !(freed = ret_number(r->ret, "freed")))
+		return -ENOMEM;
+	json_object_set_uint64(freed, hotmem_free_all(ctx->hm));
 	return 0;
 }
 
@@ -2037,6 +2081,7 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	int node;
 
 	struct hmfs_change ch = { .op = HMFS_CH_HUGETLB, .done = &n };
+	json_object *done, *done_too, *pool, *pool_free;
 	struct ctl_signal sig;
 	const struct hotmem_task task = { .signal_pending = ctl_signal_pending, .arg = &sig,
 					  .comm = ctl_comm };
@@ -2059,6 +2104,12 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	ctl_signal_init(&sig, ctx, r->client, 0);
 	ch.task = &task;
 	n = 0;
+	/* its reply's numbers made before the change, set after: "pages" is how many were added (pages >= 0) or freed (pages < 0) */
+	if (ret_before(r, NULL) || !(done = ret_number(r->ret, "pages")) ||
+	    !hmfs_json_add_new(r->ret, "requested", json_object_new_int64(pages)) ||
+	    !(done_too = ret_number(r->ret, pages >= 0 ? "added" : "freed")) ||
+	    !(pool = ret_number(r->ret, "pool-pages")) || !(pool_free = ret_number(r->ret, "pool-free")))
+		return -ENOMEM;
 	ret = hmfs_change(ctx, &ch, err, sizeof(err));
 	if (ret == -EINTR && sig.why) {
 		snprintf(r->err, ERRLEN,
@@ -2071,13 +2122,10 @@ static int cmd_hugetlb(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		return ret;
 	}
 	hotmem_meminfo(ctx->hm, &mi);
-	r->ret = json_object_new_object();
-	/* "pages" is how many were added (pages >= 0) or freed (pages < 0) */
-	json_object_object_add(r->ret, "pages", json_object_new_int64(n));
-	json_object_object_add(r->ret, "requested", json_object_new_int64(pages));
-	json_object_object_add(r->ret, pages >= 0 ? "added" : "freed", json_object_new_int64(n));
-	json_object_object_add(r->ret, "pool-pages", json_object_new_uint64(mi.hugetlb_pages));
-	json_object_object_add(r->ret, "pool-free", json_object_new_uint64(mi.hugetlb_free));
+	json_object_set_int64(done, n);
+	json_object_set_int64(done_too, n);
+	json_object_set_uint64(pool, mi.hugetlb_pages);
+	json_object_set_uint64(pool_free, mi.hugetlb_free);
 	return 0;
 }
 
@@ -2107,6 +2155,8 @@ static int inject_clear(struct hmfs_ctx *ctx, int action, struct cmd_result *r)
 	int ret;
 
 	ctl_signal_init(&sig, ctx, r->client, 0);
+	if (ret_before(r, NULL))
+		return -ENOMEM;
 	ret = hmfs_change(ctx, &ch, err, sizeof(err)); /* the log has @err */
 	if (ret == -EINTR && sig.why) {
 		snprintf(r->err, ERRLEN,
@@ -2119,12 +2169,14 @@ static int inject_clear(struct hmfs_ctx *ctx, int action, struct cmd_result *r)
 		snprintf(r->err, ERRLEN, "%s", err);
 		return ret;
 	}
-	r->ret = json_object_new_object();
 	if (!ret)
 		return 0;
-	/* @err says the change was undone: the clear is made anyway, unsaved */
+	/*
+	 * @err says the change was undone: the clear is made anyway, unsaved
+	 * -- said if there is memory for it (the log has it either way)
+	 */
 	hotmem_set_notifier_error(ctx->hm, action, 0);
-	json_object_object_add(r->ret, "not-saved", json_object_new_string(strerror(-ret)));
+	hmfs_json_add_new(r->ret, "not-saved", json_object_new_string(strerror(-ret)));
 	return 0;
 }
 
@@ -2152,8 +2204,9 @@ static int cmd_inject(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	}
 	if (!err && hotmem_get_notifier_error(ctx->hm, a) && ctx->state_path[0])
 		return inject_clear(ctx, a, r);
+	if (ret_before(r, NULL))
+		return -ENOMEM;
 	hotmem_set_notifier_error(ctx->hm, a, (int)err);
-	r->ret = json_object_new_object();
 	return 0;
 }
 
@@ -2167,9 +2220,10 @@ static int cmd_fail_nth(struct hmfs_ctx *ctx, json_object *args, struct cmd_resu
 		snprintf(r->err, ERRLEN, "'nth' must be >= 0");
 		return -EINVAL;
 	}
+	if (ret_before(r, NULL))
+		return -ENOMEM;
 	/* status asks the engine what is left of it (hotmem_fail_nth_pending()) */
 	hotmem_fail_nth_alloc(ctx->hm, (unsigned long)nth);
-	r->ret = json_object_new_object();
 	return 0;
 }
 
@@ -2181,9 +2235,10 @@ static int cmd_check(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 	ret = hotmem_check_invariants(ctx->hm, r->err, ERRLEN);
 	if (ret)
 		return ret;
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "ok", json_object_new_boolean(true));
-	return 0;
+	return ret_before(r, NULL) ||
+			       !hmfs_json_add_new(r->ret, "ok", json_object_new_boolean(true)) ?
+		       -ENOMEM :
+		       0;
 }
 
 /*
@@ -2199,7 +2254,7 @@ static int cmd_dmesg(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 	 */
 	static const size_t len = 64 * 1024 + 1;
 	char *log;
-	int boot;
+	int boot, ret;
 
 	if (arg_bool(args, "boot", 0, &boot, r->err))
 		return -EINVAL;
@@ -2210,10 +2265,10 @@ static int cmd_dmesg(struct hmfs_ctx *ctx, json_object *args, struct cmd_result 
 		hotmem_boot_dmesg(ctx->hm, log, len);
 	else
 		hotmem_dmesg(ctx->hm, log, len);
-	r->ret = json_object_new_object();
-	json_object_object_add(r->ret, "log", json_object_new_string(log));
+	ret = ret_before(r, NULL) || !hmfs_json_add_new(r->ret, "log", json_object_new_string(log)) ?
+		      -ENOMEM : 0;
 	free(log);
-	return 0;
+	return ret;
 }
 
 /*
@@ -2262,7 +2317,8 @@ static int cmd_explain(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 		ret = -E2BIG;
 		goto out;
 	}
-	json_object_object_add(r->ret, "text", json_object_new_string(text));
+	if (!hmfs_json_add_new(r->ret, "text", json_object_new_string(text)))
+		ret = -ENOMEM;
 out:
 	free(json);
 	free(text);
@@ -2283,6 +2339,8 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 		snprintf(r->err, ERRLEN, "no state file (-S none): nothing saved");
 		return -ENOENT;
 	}
+	if (ret_before(r, NULL))
+		return -ENOMEM;
 	ret = hmfs_state_save(ctx);
 	if (ret == -EROFS) {
 		/* a reply's error holds ERRLEN: what to do kept whole */
@@ -2293,7 +2351,6 @@ static int cmd_save(struct hmfs_ctx *ctx, json_object *args, struct cmd_result *
 		snprintf(r->err, ERRLEN, "saving %.400s: %s", ctx->state_path, strerror(-ret));
 		return ret;
 	}
-	r->ret = json_object_new_object();
 	return 0;
 }
 
@@ -2325,9 +2382,9 @@ static int arg_seconds(json_object *args, const char *key, double def, long *ms,
  * settle's "held": the uevents sent but held for a -u listener whose queue
  * is full (stopped, or slower than the events), each sent as it reads.
  * settle does not wait for a listener (a stopped one would hold it until
- * its timeout); it says who has not read (usereye8 5c).
+ * its timeout); it says who has not read (usereye8 5c).  False: no memory.
  */
-static void settle_held(struct hmfs_ctx *ctx, json_object *o)
+static bool settle_held(struct hmfs_ctx *ctx, json_object *o)
 {
 	json_object *a = NULL;
 
@@ -2337,15 +2394,17 @@ static void settle_held(struct hmfs_ctx *ctx, json_object *o)
 
 		if (!n)
 			continue;
-		if (!a)
-			a = json_object_new_array();
+		if (!a && !(a = json_object_new_array()))
+			return false;
 		h = json_object_new_object();
-		json_object_object_add(h, "path", json_object_new_string(ctx->sink.paths[i]));
-		json_object_object_add(h, "uevents", json_object_new_uint64(n));
-		json_object_array_add(a, h);
+		h = made_if(h, hmfs_json_add_new(h, "path", json_object_new_string(ctx->sink.paths[i])) &&
+				       hmfs_json_add_new(h, "uevents", json_object_new_uint64(n)));
+		if (!hmfs_json_push_new(a, h)) {
+			json_object_put(a);
+			return false;
+		}
 	}
-	if (a)
-		json_object_object_add(o, "held", a);
+	return !a || hmfs_json_add_new(o, "held", a);
 }
 
 /*
@@ -2377,9 +2436,7 @@ static int cmd_settle(struct hmfs_ctx *ctx, json_object *args, struct cmd_result
 	}
 	if (ret)
 		return ret;
-	r->ret = json_object_new_object();
-	settle_held(ctx, r->ret);
-	return 0;
+	return ret_before(r, NULL) || !settle_held(ctx, r->ret) ? -ENOMEM : 0;
 }
 
 #define CTL_COMMAND(name, fn, flags, help) { name, fn, help, ((flags) & HMFS_CTL_DELIVERED) != 0 },
@@ -2458,32 +2515,35 @@ json_object *hmfs_ctl_errorf(const char *cls, const char *fmt, ...)
 	return e;
 }
 
-static void command_info_add(json_object *a, const char *name, const char *help)
+/* {"name": @name, "help": @help} into @a: false, no memory */
+static bool command_info_add(json_object *a, const char *name, const char *help)
 {
 	json_object *c = json_object_new_object();
 
-	json_object_object_add(c, "name", json_object_new_string(name));
-	json_object_object_add(c, "help", json_object_new_string(help));
-	json_object_array_add(a, c);
+	return hmfs_json_push_new(a, made_if(c, hmfs_json_add_new(c, "name", json_object_new_string(name)) &&
+							hmfs_json_add_new(c, "help", json_object_new_string(help))));
 }
 
 /*
  * Every command the socket runs, QEMU's CommandInfo ("name"; "help" is
  * hotmem's): the table's, and those run outside it -- QEMU lists
  * qmp_capabilities and query-commands too, and a client probing a
- * command by looking it up here (libvirt) finds them (usereye5 #8j)
+ * command by looking it up here (libvirt) finds them (usereye5 #8j).
+ * NULL: no memory (query-commands is refused then).
  */
 static json_object *query_commands(void)
 {
 	json_object *a = json_object_new_array();
+	bool ok = a != NULL;
 
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		command_info_add(a, commands[i].name, commands[i].help);
-	command_info_add(a, "qmp_capabilities", "QMP's capabilities negotiation (qmp.c)");
-	command_info_add(a, "query-commands", "the commands this socket runs");
-	command_info_add(a, "events",
-			 "hotmem's events too from now on: UEVENT, LOG, with trace TRACE");
-	return a;
+	for (size_t i = 0; ok && i < sizeof(commands) / sizeof(*commands); i++)
+		ok = command_info_add(a, commands[i].name, commands[i].help);
+	return made_if(a, ok &&
+				  command_info_add(a, "qmp_capabilities",
+						   "QMP's capabilities negotiation (qmp.c)") &&
+				  command_info_add(a, "query-commands", "the commands this socket runs") &&
+				  command_info_add(a, "events", "hotmem's events too from now on: UEVENT, "
+								"LOG, with trace TRACE"));
 }
 
 /*
