@@ -1730,6 +1730,8 @@ static int cmd_devices(struct hmfs_ctx *ctx, json_object *args, struct cmd_resul
 	if (ret)
 		return ret;
 	r->ret = dev_return(ctx, key);
+	if (!r->ret) /* no memory: not "not found" (ctlnomem44) */
+		return -ENOMEM;
 	if (!json_object_object_get_ex(r->ret, "id", NULL)) { /* gone meanwhile */
 		json_object_put(r->ret);
 		r->ret = NULL;

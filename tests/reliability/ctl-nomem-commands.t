@@ -2,7 +2,8 @@
 # The control commands under allocation failure.  Their replies were
 # json-c objects added unchecked (ctl.c: query-commands' list,
 # query-acpi-ospm-status's slots, query-memory-devices' devices,
-# qom-list's properties, query-status, query-memory-size-summary, check,
+# qom-list's properties, `devices ID` (its device's NULL list was
+# "Device not found"), query-status, query-memory-size-summary, check,
 # dmesg, settle, and the replies of the changes: alloc, free-all,
 # hugetlb, vmem-inject, vmem-retry, inject, fail-nth-alloc; also
 # online/offline, qom-set, save and device_del, which go through the
@@ -78,6 +79,7 @@ sweep - query-commands raw '{"execute":"query-commands"}' &&
 	sweep - qom-list raw '{"execute":"qom-list","arguments":{"path":"/machine/peripheral"}}' &&
 	sweep - qom-list-dimm raw '{"execute":"qom-list","arguments":{"path":"d1"}}' &&
 	sweep - qom-get qom-get d1 size &&
+	sweep - devices-d1 raw '{"execute":"devices","arguments":{"id":"d1"}}' &&
 	sweep - query-status raw '{"execute":"query-status"}' &&
 	sweep - size-summary raw '{"execute":"query-memory-size-summary"}' &&
 	sweep - check check &&
