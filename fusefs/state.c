@@ -855,12 +855,16 @@ static json_object *params_locked(json_object *params)
 	return c;
 }
 
+/* [first, count]; NULL: no memory, never a null in it (nomem44) */
 static json_object *run_json(unsigned long first, unsigned long count)
 {
 	json_object *run = json_object_new_array();
 
-	json_object_array_add(run, json_object_new_uint64(first));
-	json_object_array_add(run, json_object_new_uint64(count));
+	if (!run || !hmfs_json_push_new(run, json_object_new_uint64(first)) ||
+	    !hmfs_json_push_new(run, json_object_new_uint64(count))) {
+		json_object_put(run);
+		return NULL;
+	}
 	return run;
 }
 
@@ -891,14 +895,16 @@ static const char *str(json_object *o, const char *key)
 /*
  * Memory added through `probe` belongs to no device (no memory group, not
  * boot memory): kept as runs of block ids, added again on restore (#16.4).
+ * NULL: no memory -- the save fails (nomem44: json-c asserted on the
+ * unmade array, a hard_offline_page's 159th 48-byte malloc()).
  */
 static json_object *probed_json(struct hmfs_ctx *ctx)
 {
 	json_object *a = json_object_new_array();
 	unsigned long id, first = 0, count = 0;
-	bool start;
+	bool start, ok = a;
 
-	for (start = true; !hotmem_block_next(ctx->hm, &id, start); start = false) {
+	for (start = true; ok && !hotmem_block_next(ctx->hm, &id, start); start = false) {
 		struct hm_block_info bi;
 
 		if (hotmem_block_info(ctx->hm, id, &bi) || bi.boot || bi.group >= 0)
@@ -908,12 +914,16 @@ static json_object *probed_json(struct hmfs_ctx *ctx)
 			continue;
 		}
 		if (count)
-			json_object_array_add(a, run_json(first, count));
+			ok = hmfs_json_push_new(a, run_json(first, count));
 		first = id;
 		count = 1;
 	}
-	if (count)
-		json_object_array_add(a, run_json(first, count));
+	if (ok && count)
+		ok = hmfs_json_push_new(a, run_json(first, count));
+	if (!ok) {
+		json_object_put(a);
+		return NULL;
+	}
 	return a;
 }
 
