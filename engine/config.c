@@ -315,7 +315,13 @@ static void add_qemu_e820(struct hotmem_config *cfg, uint64_t ram_end)
  * ("RAMDISK: [mem 0x1fecd000-0x1ffdffff]"), the first MiB, SWIOTLB's
  * 64 MiB (its SRAT's hotplug range reaches 11.5 GiB) and the rest: the
  * Memory: line's 124872K reserved less the memmap, the image, the initrd,
- * the first MiB and SWIOTLB -- 1099 pages, 4396K.  Until 2026-12-04 these
+ * the first MiB and SWIOTLB -- 1099 pages, 4396K: reserve_brk()'s 17
+ * pages right after bss (brk, 68K: three KASLR boots of this 6.12.118
+ * guest with memblock=debug reserved 17 pages at the page after __bss_stop
+ * each time, as the nokaslr walk guest of tests/kernel/diffwalk.py did) and
+ * 4328K of the rest, top-down (boot_reserved held the brk until
+ * 2026-12-04: the same total, but movablecore=/kernelcore= then put those
+ * 17 pages in ZONE_MOVABLE, not below the image).  Until 2026-12-04 these
  * were a 6.12.117 guest's (tests/fixtures/boot-map/qemu-6.12-qemu-512m.txt,
  * the same placement and reserved total): its rodata ended 4K sooner
  * (0xa570fff: 11716K, a rodata/data gap 4K longer), its data 64 bytes
@@ -335,7 +341,8 @@ static void qemu_512m_boot_reserve(struct hm_boot_reserve *br)
 	br->initrd = (struct hm_phys_range){ 0x1fecd000, 0x1ffdffff };
 	br->realmode = true;
 	br->swiotlb = 64ULL << 20;
-	br->boot_reserved = 4396ULL << 10;
+	br->brk = 68ULL << 10;
+	br->boot_reserved = 4328ULL << 10;
 }
 
 /*
@@ -2380,6 +2387,19 @@ static void drop_builtin_boot_reserve(struct hotmem_config *cfg, const struct wh
 		br->boot_reserved = 0;
 }
 
+/*
+ * `kernel_image = none` takes the built-in's brk out with the image: the
+ * brk is where the image's bss ends (reserve_brk(), __brk_base), so no
+ * image, no brk -- qemu-512m's 68K since 2026-12-04 included.  A brk the
+ * file gives itself stays, whichever line came first, and validate_brk()
+ * refuses it without an image.
+ */
+static void drop_builtin_brk(struct hotmem_config *cfg, const struct where *w)
+{
+	if (w->kernel_image && !cfg->boot_reserve.kernel_image && !w->brk)
+		cfg->boot_reserve.brk = 0;
+}
+
 int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 			     char *err, size_t errlen)
 {
@@ -2432,6 +2452,7 @@ int hotmem_config_parse_text(struct hotmem_config *cfg, const char *text,
 		tmp.nr_e820 = 0;
 	if (have_ram)
 		drop_builtin_boot_reserve(&tmp, w);
+	drop_builtin_brk(&tmp, w);
 	/*
 	 * A maxmem line without a qemu_maxmem line is what it was before
 	 * qemu_maxmem (2026-12-03): QEMU's maxmem is maxmem - the region's

@@ -429,6 +429,8 @@ enum builtin_change_kind {
 };
 
 #define CHANGE_LINES 5
+/* the most settings or lines a change's covered_by[] names */
+#define COVERED_BY_MAX 3
 
 struct builtin_change {
 	const char *profile;	/* the built-in */
@@ -440,11 +442,15 @@ struct builtin_change {
 	const char *what;	/* the message: what changed, since when, why */
 	const char *restore[CHANGE_LINES + 1]; /* the profile file's lines that restore it, NULL-ended */
 	/*
-	 * Another change's restoring lines of the setting @covered_by
-	 * restore this one too: this one's message is then @covered, after
-	 * that change's
+	 * Another change's restoring lines with a line of @covered_by[]'s
+	 * @by (a setting, "ram"; or a whole line, "kernel_image = none":
+	 * that value alone) restore this one too: this one's message is
+	 * then that @by's @said, after that change's ("" when that
+	 * change's message says this one already)
 	 */
-	const char *covered_by, *covered;
+	struct {
+		const char *by, *said;
+	} covered_by[COVERED_BY_MAX];
 };
 
 /* oldest first: the order the messages come in */
@@ -485,8 +491,7 @@ static const struct builtin_change builtin_changes[] = {
 		.what = "qemu-512m takes its 6.12 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406852 kB, 406860 until 2026-12-04; it took none)",
 		.restore = { "kernel_image = none", "initrd = none", "realmode = no", "swiotlb = 0",
 			     "boot_reserved = 0" },
-		.covered_by = "ram",
-		.covered = " (those ram lines drop the boot reservations qemu-512m takes since 2026-12-03 too, as saved)",
+		.covered_by = { { "ram", " (those ram lines drop the boot reservations qemu-512m takes since 2026-12-03 too, as saved)" } },
 	},
 	{
 		/*
@@ -531,6 +536,43 @@ static const struct builtin_change builtin_changes[] = {
 				    "smp_locks=0xb12b000-0xb134fff bss=0xb136000-0xb5fffff "
 				    "bss_decrypted_unused=0xb405000-0xb5fffff" } },
 		.what = "qemu-512m's kernel image is its 6.12.118 guest's since 2026-12-04, the kernel scripts/deps.sh fetches (rodata 4K and data 64 bytes longer, init 4K shorter than the 6.12.117 guest's: MemTotal 406852 kB, it was 406860)",
+	},
+	{
+		/*
+		 * builtin44: reserve_brk()'s 17 pages after bss (brk44's
+		 * key), out of boot_reserved's lump.  A file saved before
+		 * has the built-in's 4396K and no brk line: the @was and
+		 * `brk = 0` give the machine as saved, the brk's pages
+		 * top-down again (without movablecore=/kernelcore= the same
+		 * zones' counts either way).  A profile file whose
+		 * kernel_image is none (no brk then) gets only the
+		 * boot_reserved change, and `brk = 0` does nothing there.
+		 */
+		.profile = "qemu-512m",
+		.date = "2026-12-04",
+		.kind = LINE_REPLACED,
+		.lines = { { .was = "boot_reserved = 0x44b000", .now = "boot_reserved = 0x43a000" } },
+		.what = "qemu-512m reserves its 6.12.118 guest's brk since 2026-12-04, the 17 pages right after the kernel image's bss (brk = 68K), and its boot_reserved is 68K less (4328K; the 4396K held the brk, top-down): the same MemTotal 406852 kB, but with movablecore= or kernelcore= those pages stay below ZONE_MOVABLE",
+		.restore = { "brk = 0" },
+	},
+	{
+		/*
+		 * builtin44, the same change for a profile file whose
+		 * boot_reserved is its own (saved without the built-in's
+		 * brk, now with it besides): `brk = 0` restores it.  The
+		 * lines of the change above, of the RAM change (ram lines
+		 * drop the built-in's boot reservations) and of 2026-12-03's
+		 * (no kernel image, no brk) restore it too.
+		 */
+		.profile = "qemu-512m",
+		.date = "2026-12-04",
+		.kind = KEYS_ADDED,
+		.lines = { { .key = "brk" } },
+		.what = "qemu-512m reserves its 6.12.118 guest's brk since 2026-12-04, the 17 pages right after the kernel image's bss (brk = 68K), besides a boot_reserved the profile file gives",
+		.restore = { "brk = 0" },
+		.covered_by = { { "brk", "" },
+				{ "ram", " (and the brk qemu-512m reserves since 2026-12-04)" },
+				{ "kernel_image = none", " (no kernel image, no brk: qemu-512m's since 2026-12-04 too)" } },
 	},
 };
 
@@ -664,6 +706,26 @@ static bool restore_has_key(const char *const *lines, size_t nr, const char *key
 }
 
 /*
+ * @lines (@nr of them) restore @c too: what its first covered_by[] they
+ * have a line of says after their message (a setting's line, or the
+ * whole line when @by has " = "); NULL: they do not
+ */
+static const char *restore_covers(const char *const *lines, size_t nr,
+				  const struct builtin_change *c)
+{
+	for (size_t k = 0; k < COVERED_BY_MAX && c->covered_by[k].by; k++) {
+		const char *by = c->covered_by[k].by;
+
+		for (size_t i = 0; strstr(by, " = ") && i < nr; i++)
+			if (!strcmp(lines[i], by))
+				return c->covered_by[k].said;
+		if (!strstr(by, " = ") && restore_has_key(lines, nr, by))
+			return c->covered_by[k].said;
+	}
+	return NULL;
+}
+
+/*
  * Into @buf: a line for each change of builtin_changes[] between the
  * file's lines @saved and the profile's @lines -- of the built-in the
  * profile file starts from, @base_name, whose description is @base --
@@ -688,8 +750,8 @@ static void builtin_changes_say(json_object *saved, const char *lines, const cha
 		const struct builtin_change *c = &builtin_changes[i];
 		bool covered = false;
 
-		for (size_t j = 0; on[i] && c->covered_by && j < NR_BUILTIN_CHANGES; j++)
-			covered |= j != i && on[j] && restore_has_key(restore[j], nr[j], c->covered_by);
+		for (size_t j = 0; on[i] && j < NR_BUILTIN_CHANGES; j++)
+			covered |= j != i && on[j] && restore_covers(restore[j], nr[j], c);
 		if (!on[i] || covered)
 			continue;
 		n = buf_add(buf, len, n, "\nhotmemfs: %s: ", c->what);
@@ -699,10 +761,13 @@ static void builtin_changes_say(json_object *saved, const char *lines, const cha
 		n = buf_add(buf, len, n, " in the profile file %s it as saved",
 			    nr[i] == 1 ? "restores" : "restore");
 		/* the changes these lines restore too */
-		for (size_t j = 0; j < NR_BUILTIN_CHANGES; j++)
-			if (j != i && on[j] && builtin_changes[j].covered_by &&
-			    restore_has_key(restore[i], nr[i], builtin_changes[j].covered_by))
-				n = buf_add(buf, len, n, "%s", builtin_changes[j].covered);
+		for (size_t j = 0; j < NR_BUILTIN_CHANGES; j++) {
+			const char *said = j != i && on[j] ?
+				restore_covers(restore[i], nr[i], &builtin_changes[j]) : NULL;
+
+			if (said)
+				n = buf_add(buf, len, n, "%s", said);
+		}
 	}
 }
 

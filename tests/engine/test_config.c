@@ -1057,7 +1057,8 @@ static void test_boot_reserve_round_trip(void **state)
 		"kernel_image = code=0x8a00000-0x99fffff rodata=0x9a00000-0xa570fff "
 		"data=0xa600000-0xa870f7f init=0xad01000-0xb12afff smp_locks=0xb12b000-0xb134fff "
 		"bss=0xb136000-0xb5fffff bss_decrypted_unused=0xb405000-0xb5fffff\n"
-		"initrd = 0x1fecd000-0x1ffdffff\nrealmode = yes\nswiotlb = 64M\nboot_reserved = 4396K\n";
+		"initrd = 0x1fecd000-0x1ffdffff\nbrk = 68K\nrealmode = yes\nswiotlb = 64M\n"
+		"boot_reserved = 4328K\n";
 	struct hotmem_config cfg, back;
 	char d[4096], again[4096], err[256];
 
@@ -1067,8 +1068,9 @@ static void test_boot_reserve_round_trip(void **state)
 				  "data=0xa600000-0xa870f7f init=0xad01000-0xb12afff "
 				  "smp_locks=0xb12b000-0xb134fff bss=0xb136000-0xb5fffff "
 				  "bss_decrypted_unused=0xb405000-0xb5fffff\n"));
-	assert_non_null(strstr(d, "initrd = 0x1fecd000-0x1ffdffff\nrealmode = yes\n"
-				  "swiotlb = 0x4000000\nboot_reserved = 0x44b000\n"));
+	/* builtin44: qemu-512m's brk (68K) has its line, boot_reserved 68K less than its 4396K */
+	assert_non_null(strstr(d, "initrd = 0x1fecd000-0x1ffdffff\nbrk = 0x11000\nrealmode = yes\n"
+				  "swiotlb = 0x4000000\nboot_reserved = 0x43a000\n"));
 	described(d, again, sizeof(again));
 	assert_string_equal(d, again);
 	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
@@ -1120,13 +1122,24 @@ static void test_brk_key(void **state)
 	assert_non_null(strstr(d, "brk = 0x11000\n"));
 	described(d, again, sizeof(again));
 	assert_string_equal(d, again);
-	/* none by default: qemu-512m's description has no brk line */
+	/* none by default; qemu-512m's is its guest's 68K since 2026-12-04 (builtin44) */
+	assert_int_equal(hotmem_config_builtin(&cfg, "default"), 0);
+	assert_int_equal(cfg.boot_reserve.brk, 0);
 	described("", d, sizeof(d));
+	assert_non_null(strstr(d, "bss_decrypted_unused=0xb405000-0xb5fffff\n"
+				  "initrd = 0x1fecd000-0x1ffdffff\nbrk = 0x11000\n"));
+	/* kernel_image = none takes the built-in's brk out with the image */
+	described("kernel_image = none\n", d, sizeof(d));
 	assert_null(strstr(d, "brk"));
+	assert_null(strstr(d, "kernel_image"));
+	/* ... but not one the file gives, before or after it: that one needs an image */
 	assert_int_equal(hotmem_config_builtin(&cfg, "qemu-512m"), 0);
 	assert_int_equal(hotmem_config_parse_text(&cfg, "kernel_image = none\nbrk = 68K\n", err,
 						  sizeof(err)), -EINVAL);
 	assert_string_equal(err, "line 2: brk 0x11000: needs a kernel_image (the brk follows its bss)");
+	assert_int_equal(hotmem_config_parse_text(&cfg, "brk = 68K\nkernel_image = none\n", err,
+						  sizeof(err)), -EINVAL);
+	assert_string_equal(err, "line 1: brk 0x11000: needs a kernel_image (the brk follows its bss)");
 	assert_int_equal(hotmem_config_parse_text(&cfg, "brk = 1000\n", err, sizeof(err)), -EINVAL);
 	snprintf(text, sizeof(text), "%sbrk = 68K\ninitrd = 0xb600000-0xb6fffff\n", image);
 	assert_int_equal(hotmem_config_parse_text(&cfg, text, err, sizeof(err)), -EINVAL);

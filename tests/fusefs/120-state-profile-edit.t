@@ -62,7 +62,7 @@ tap_ok $? "the profile file edited (boot RAM 512M -> 768M, probe = yes): refused
 sed 's/^/# /' "$TMP/hotmemfs.log"
 # ram lines drop qemu-512m's e820 table (the file gives none) and its boot
 # reservations (docs/profile.md: they were of its RAM): changes too
-grep -q "the profile file $P changed since this state was saved: ram, e820, kernel_image, initrd, realmode, swiotlb, boot_reserved, probe (saved with 'ram = 0x1000-0x9efff node=0'" "$TMP/hotmemfs.log" &&
+grep -q "the profile file $P changed since this state was saved: ram, e820, kernel_image, initrd, brk, realmode, swiotlb, boot_reserved, probe (saved with 'ram = 0x1000-0x9efff node=0'" "$TMP/hotmemfs.log" &&
 	grep -q "now 'ram = 0x100000-0x2fffffff node=0', 'probe = yes')" "$TMP/hotmemfs.log" &&
 	grep -q "refusing to restore it onto a different machine" "$TMP/hotmemfs.log"
 tap_ok $? "... naming the profile, what changed (ram, the e820 table and boot reservations it drops, probe: the lines saved and now)"

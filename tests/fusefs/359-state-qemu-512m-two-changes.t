@@ -12,20 +12,21 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 profile_over_qemu512m old
-BOOT="hotmemfs: qemu-512m takes its 6.12 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406852 kB, 406860 until 2026-12-04; it took none): 'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved"
+BOOT="hotmemfs: qemu-512m takes its 6.12 guest's boot reservations since 2026-12-03 (the kernel image, initrd, first MiB, SWIOTLB and the rest: MemTotal 406852 kB, 406860 until 2026-12-04; it took none): 'kernel_image = none', 'initrd = none', 'realmode = no', 'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved (no kernel image, no brk: qemu-512m's since 2026-12-04 too)"
 MAXMEM="hotmemfs: qemu-512m's addresses end at 11.5 GiB since 2026-12-03, where QEMU's device memory for -m 512M,slots=4,maxmem=4G does (they ended at 8 GiB): 'maxmem = 8G' in the profile file restores it as saved"
 
 saved_with_dimm d1 "hotmemfs mounts a profile file over qemu-512m" --profile "$P" --fresh $KCMD
 # the file as a build of before 2026-12-03 saved it: no boot reservation
-# line, maxmem 8 GiB and no qemu_maxmem
-state_machine_edit 'm["profile-config"] = [("maxmem = 0x200000000" if l.startswith("maxmem =") else l) for l in m["profile-config"] if l.split(" =")[0] not in ("kernel_image", "initrd", "realmode", "swiotlb", "boot_reserved", "qemu_maxmem")]'
-! grep -qE '"(kernel_image|initrd|realmode|swiotlb|boot_reserved|qemu_maxmem) =' "$STATE" &&
+# line (nor qemu-512m's brk, its own line since 2026-12-04), maxmem 8 GiB
+# and no qemu_maxmem
+state_machine_edit 'm["profile-config"] = [("maxmem = 0x200000000" if l.startswith("maxmem =") else l) for l in m["profile-config"] if l.split(" =")[0] not in ("kernel_image", "initrd", "brk", "realmode", "swiotlb", "boot_reserved", "qemu_maxmem")]'
+! grep -qE '"(kernel_image|initrd|brk|realmode|swiotlb|boot_reserved|qemu_maxmem) =' "$STATE" &&
 	grep -q '"maxmem = 0x200000000"' "$STATE"
 tap_ok $? "the state file as one saved before both changes"
 
 sum=$(md5sum <"$STATE")
 start_refused "restored with the same profile file" 78 \
-	"changed since this state was saved: maxmem, qemu_maxmem, kernel_image, initrd, realmode, swiotlb, boot_reserved \\(saved with 'maxmem = 0x200000000'; now " \
+	"changed since this state was saved: maxmem, qemu_maxmem, kernel_image, initrd, brk, realmode, swiotlb, boot_reserved \\(saved with 'maxmem = 0x200000000'; now " \
 	--control "$CTL" --state "$STATE" --profile "$P" $KCMD "$MNT"
 sed 's/^/# /' "$TMP/out"
 # each change its own whole line, in the table's order, right after the refusal's first line

@@ -53,11 +53,11 @@ old_machine "the old qemu-512m of a profile file again"
 printf 'profile = qemu-512m\nname = mine\n' >"$P"
 sum=$(md5sum <"$STATE")
 start_refused "the profile file without its ram lines (the built-in's RAM changed)" 78 \
-	"the profile file $P changed since this state was saved: ram, kernel_image, initrd, realmode, swiotlb, boot_reserved \\(saved with 'ram = 0x100000-0x1fffffff node=0'; now 'ram = 0x100000-0x1ffdffff node=0', 'kernel_image = code=0x8a00000-" \
+	"the profile file $P changed since this state was saved: ram, kernel_image, initrd, brk, realmode, swiotlb, boot_reserved \\(saved with 'ram = 0x100000-0x1fffffff node=0'; now 'ram = 0x100000-0x1ffdffff node=0', 'kernel_image = code=0x8a00000-" \
 	--control "$CTL" --state "$STATE" --profile "$P" "$MNT"
 sed 's/^/# /' "$TMP/out"
 grep -q "qemu-512m's boot RAM ends at 0x1ffdffff since 2026-12-02" "$TMP/out" &&
-	grep -qF "'ram = 0x1000-0x9efff node=0' and 'ram = 0x100000-0x1fffffff node=0' in the profile file restore it as saved (those ram lines drop the boot reservations qemu-512m takes since 2026-12-03 too, as saved)" "$TMP/out"
+	grep -qF "'ram = 0x1000-0x9efff node=0' and 'ram = 0x100000-0x1fffffff node=0' in the profile file restore it as saved (those ram lines drop the boot reservations qemu-512m takes since 2026-12-03 too, as saved) (and the brk qemu-512m reserves since 2026-12-04)" "$TMP/out"
 tap_ok $? "... saying the built-in changed and the lines that restore it"
 is "$(md5sum <"$STATE")" "$sum" "... the state file left as it was"
 printf "$OLD_RAM" >>"$P"
@@ -78,7 +78,7 @@ state_machine_edit 'm["profile-config"] = [l for l in m["profile-config"] if not
 tap_ok $? "... its profile-config without pm_advanced_debug, as that build wrote it"
 printf 'profile = qemu-512m\nname = mine\n' >"$P"
 start_refused "the profile file without its lines (the built-in's RAM, memory_failure, crash_hotplug changed)" 78 \
-	"changed since this state was saved: ram, memory_failure, crash_hotplug, kernel_image, initrd, realmode, swiotlb, boot_reserved \\(" \
+	"changed since this state was saved: ram, memory_failure, crash_hotplug, kernel_image, initrd, brk, realmode, swiotlb, boot_reserved \\(" \
 	--control "$CTL" --state "$STATE" --profile "$P" "$MNT"
 sed 's/^/# /' "$TMP/out"
 # a line for each change of the built-in, oldest first

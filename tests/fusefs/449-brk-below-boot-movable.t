@@ -20,7 +20,8 @@
 require_env
 
 IMAGE="kernel_image = code=0x1000000-0x1ffffff rodata=0x2000000-0x2b71fff data=0x2c00000-0x2e70fbf init=0x3302000-0x372afff smp_locks=0x372b000-0x3734fff bss=0x3736000-0x3bfffff bss_decrypted_unused=0x3a05000-0x3bfffff"
-printf 'profile = qemu-512m\n%s\ninitrd = 0x1fd87000-0x1ffdffff\nboot_reserved = 4388K\n' "$IMAGE" \
+# brk = 0: the built-in's brk (68K since builtin44) taken out, all of it in boot_reserved
+printf 'profile = qemu-512m\n%s\ninitrd = 0x1fd87000-0x1ffdffff\nboot_reserved = 4388K\nbrk = 0\n' "$IMAGE" \
 	>"$TMP/lump.profile"
 printf 'profile = qemu-512m\n%s\ninitrd = 0x1fd87000-0x1ffdffff\nboot_reserved = 4320K\nbrk = 68K\n' \
 	"$IMAGE" >"$TMP/brk.profile"

@@ -69,12 +69,14 @@ static void test_table(void **state)
 			assert_null(c->restore[0]);
 		else
 			assert_true(c->restore[0] || c->kind == LINE_REPLACED);
-		assert_true(!c->covered_by == !c->covered);
+		/* each change that covers it: what is said then */
+		for (size_t k = 0; k < COVERED_BY_MAX && c->covered_by[k].by; k++)
+			assert_non_null(c->covered_by[k].said);
 		free(lines);
 	}
 }
 
-/* qemu-512m's lines as a file saved before 2026-12-03 has them: maxmem 8G, no boot reservations */
+/* qemu-512m's lines as a file saved before 2026-12-03 has them: maxmem 8G, no boot reservations (no brk) */
 static json_object *saved_before_1203(const char *lines)
 {
 	json_object *saved = json_object_new_array();
@@ -88,6 +90,7 @@ static json_object *saved_before_1203(const char *lines)
 		    (klen == 8 && !strncmp(l, "realmode", klen)) ||
 		    (klen == 7 && !strncmp(l, "swiotlb", klen)) ||
 		    (klen == 13 && !strncmp(l, "boot_reserved", klen)) ||
+		    (klen == 3 && !strncmp(l, "brk", klen)) ||
 		    (klen == 11 && !strncmp(l, "qemu_maxmem", klen)))
 			continue;
 		snprintf(line, sizeof(line), "%.*s", (int)len, l);
@@ -115,7 +118,10 @@ static void test_two_changes(void **state)
 	assert_non_null(boot);
 	assert_non_null(maxmem);
 	assert_ptr_equal(boot, buf);
-	assert_non_null(strstr(boot, "'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as saved\n"));
+	/* kernel_image = none takes the brk out too (builtin44): said once, after it */
+	assert_non_null(strstr(boot, "'swiotlb = 0' and 'boot_reserved = 0' in the profile file restore it as "
+				     "saved (no kernel image, no brk: qemu-512m's since 2026-12-04 too)\n"));
+	assert_null(strstr(buf, "besides a boot_reserved"));
 	/* the last line, whole */
 	for (size_t i = 0; i < NR_BUILTIN_CHANGES; i++)
 		if (builtin_changes[i].kind == VALUE_MOVED &&
@@ -128,6 +134,102 @@ static void test_two_changes(void **state)
 	builtin_changes_say(saved, lines, "default", lines, buf, sizeof(buf));
 	assert_string_equal(buf, "");
 	json_object_put(saved);
+	free(lines);
+}
+
+/* @lines, one a line, as a "profile-config" array, each line through @edit (NULL: left out) */
+static json_object *saved_edited(const char *lines, const char *(*edit)(const char *l, size_t len))
+{
+	json_object *saved = json_object_new_array();
+
+	for (const char *l = lines; *l; l = line_next(l)) {
+		size_t len = strcspn(l, "\n");
+		const char *e = edit(l, len);
+
+		if (e == l)
+			json_object_array_add(saved, json_object_new_string_len(l, (int)len));
+		else if (e)
+			json_object_array_add(saved, json_object_new_string(e));
+	}
+	return saved;
+}
+
+/* a file saved before builtin44: no brk line, the built-in's boot_reserved 4396K */
+static const char *before_brk(const char *l, size_t len)
+{
+	(void)len;
+	if (!strncmp(l, "brk = ", 6))
+		return NULL;
+	return !strncmp(l, "boot_reserved = ", 16) ? "boot_reserved = 0x44b000" : l;
+}
+
+/* a profile file with a boot_reserved of its own, saved before builtin44: no brk line */
+static const char *no_brk(const char *l, size_t len)
+{
+	(void)len;
+	return strncmp(l, "brk = ", 6) ? l : NULL;
+}
+
+/*
+ * builtin44: qemu-512m's brk (68K after bss) out of its boot_reserved
+ * (4396K -> 4328K).  A profile file over it saved before: one message,
+ * 'brk = 0' and the old boot_reserved line restoring it (the brk's own
+ * entry said in it, not again); with a boot_reserved of the file's own,
+ * the brk's entry alone, 'brk = 0'; with kernel_image = none (no brk),
+ * the boot_reserved change alone.  Fails without the two entries (no
+ * message).
+ */
+static void test_brk_out_of_boot_reserved(void **state)
+{
+	char *lines = describe_builtin("qemu-512m");
+	struct hotmem_config *cfg = malloc(sizeof(*cfg));
+	json_object *saved;
+	char buf[2048], err[256], *own;
+
+	(void)state;
+	assert_non_null(lines);
+	assert_non_null(cfg);
+	assert_non_null(strstr(lines, "\nbrk = 0x11000\n"));
+	assert_non_null(strstr(lines, "\nboot_reserved = 0x43a000\n"));
+	saved = saved_edited(lines, before_brk);
+	builtin_changes_say(saved, lines, "qemu-512m", lines, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\nhotmemfs: qemu-512m reserves its 6.12.118 guest's brk since 2026-12-04, "
+				    "the 17 pages right after the kernel image's bss (brk = 68K), and its "
+				    "boot_reserved is 68K less (4328K; "));
+	assert_non_null(strstr(buf, ": 'brk = 0' and 'boot_reserved = 0x44b000' in the profile file restore it "
+				    "as saved"));
+	assert_ptr_equal(strstr(buf, "\nhotmemfs: "), buf);
+	assert_null(strstr(buf + 1, "\nhotmemfs: "));
+	json_object_put(saved);
+
+	/* the profile file's own boot_reserved, the same before and now: the brk's entry */
+	assert_int_equal(hotmem_config_builtin(cfg, "qemu-512m"), 0);
+	assert_int_equal(hotmem_config_parse_text(cfg, "boot_reserved = 1M\n", err, sizeof(err)), 0);
+	own = hotmem_config_describe_alloc(cfg);
+	assert_non_null(own);
+	saved = saved_edited(own, no_brk);
+	builtin_changes_say(saved, own, "qemu-512m", lines, buf, sizeof(buf));
+	assert_string_equal(buf, "\nhotmemfs: qemu-512m reserves its 6.12.118 guest's brk since 2026-12-04, "
+			    "the 17 pages right after the kernel image's bss (brk = 68K), besides a "
+			    "boot_reserved the profile file gives: 'brk = 0' in the profile file restores "
+			    "it as saved");
+	json_object_put(saved);
+	free(own);
+
+	/* kernel_image = none: no brk, now or then; the boot_reserved change alone */
+	assert_int_equal(hotmem_config_builtin(cfg, "qemu-512m"), 0);
+	assert_int_equal(hotmem_config_parse_text(cfg, "kernel_image = none\n", err, sizeof(err)), 0);
+	own = hotmem_config_describe_alloc(cfg);
+	assert_non_null(own);
+	assert_null(strstr(own, "brk"));
+	saved = saved_edited(own, before_brk);
+	builtin_changes_say(saved, own, "qemu-512m", lines, buf, sizeof(buf));
+	assert_non_null(strstr(buf, ": 'brk = 0' and 'boot_reserved = 0x44b000' in the profile file restore it "
+				    "as saved"));
+	assert_null(strstr(buf, "besides a boot_reserved"));
+	json_object_put(saved);
+	free(own);
+	free(cfg);
 	free(lines);
 }
 
@@ -283,6 +385,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_two_changes),
+		cmocka_unit_test(test_brk_out_of_boot_reserved),
 		cmocka_unit_test(test_described),
 		cmocka_unit_test(test_shown_escape),
 		cmocka_unit_test(test_shown_has_control),
