@@ -4113,16 +4113,21 @@ static json_object *device_ranges(struct hmfs_ctx *ctx, const struct hmfs_change
 /*
  * The runs of the blocks present in @ranges (disjoint), as the state file
  * has them; a run never crosses from one range into the next (a device
- * record's run lies inside one of its ranges: run_in_ranges()).
+ * record's run lies inside one of its ranges: run_in_ranges()).  NULL: no
+ * memory -- a list short of a run was a driver record's "blocks" and an
+ * undo's before (review44 F8), as hmfs_block_runs_json()'s NULL.
  */
 static json_object *ranges_runs(struct hmfs_ctx *ctx, json_object *ranges)
 {
 	json_object *a = json_object_new_array();
 	uint64_t first, end;
 
-	for (size_t i = 0; i < json_object_array_length(ranges); i++)
-		if (hmfs_json_range(ranges, i, &first, &end))
-			hmfs_block_runs_json_in(ctx, (unsigned long)first, (unsigned long)end, a);
+	for (size_t i = 0; a && i < json_object_array_length(ranges); i++)
+		if (hmfs_json_range(ranges, i, &first, &end) &&
+		    !hmfs_block_runs_json_in(ctx, (unsigned long)first, (unsigned long)end, a)) {
+			json_object_put(a);
+			return NULL;
+		}
 	return a;
 }
 
@@ -4170,10 +4175,12 @@ static json_object *pre_value(struct hmfs_ctx *ctx, const struct hmfs_save *sv, 
 	if (sv->one_block && k == KEY_BLOCKS) {
 		json_object *run = hmfs_block_run_json(ctx, sv->block);
 
-		if (!run)
-			return NULL;
 		a = json_object_new_array();
-		json_object_array_add(a, run);
+		/* no memory: NULL, not [] nor json-c's assert on a NULL array */
+		if (!hmfs_json_push_new(a, run)) {
+			json_object_put(a);
+			return NULL;
+		}
 		return a;
 	}
 	return machine_value(ctx, k);
@@ -4189,7 +4196,8 @@ static json_object *part_pre(struct hmfs_ctx *ctx, const struct hmfs_save *sv)
 {
 	json_object *pre = json_object_new_object();
 
-	for (int k = 0; k < HMFS_STATE_KEYS; k++) {
+	/* none made: NULL, no @pre (json-c asserted on the NULL object: review44 F8's test) */
+	for (int k = 0; pre && k < HMFS_STATE_KEYS; k++) {
 		json_object *v;
 
 		if (!(sv->keys & (1u << k)))
@@ -5984,6 +5992,11 @@ static int append_device(struct hmfs_ctx *ctx, struct hmfs_save *sv)
 	json_object *now = part_pre(ctx, sv), *rec, *devs, *memmap, *max_pfn;
 	int ret = 0;
 
+	/* runs short of memory (ranges_runs()): no record, never "blocks" null or short */
+	if (!json_object_object_get(now, "blocks")) {
+		json_object_put(now);
+		return -ENOMEM;
+	}
 	/* and "params": an online the driver's work did may raise policy_zone */
 	if (!key_as_before(now, sv, "iattrs") || !key_as_before(now, sv, "hugetlb") ||
 	    !params_but_max_pfn(now, sv, &max_pfn)) {
