@@ -8502,6 +8502,24 @@ static void restore_boot_id(struct hmfs_ctx *ctx, json_object *m)
 		json_object_object_add(m, "boot-id", json_object_new_string(ctx->boot_id));
 }
 
+/*
+ * @m's @key, an empty array where a file from before it has none; false:
+ * no memory (nomem44: it went in null or not at all -- a saved machine
+ * then short of it, an undo's @pre that never matched)
+ */
+static bool array_or_empty(json_object *m, const char *key)
+{
+	return hmfs_json_get(m, key, json_type_array) ||
+	       hmfs_json_add_new(m, key, json_object_new_array());
+}
+
+/* the restart refused: its saved machine cannot be made (the file is kept as it is) */
+static int no_memory(struct hmfs_ctx *ctx, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "state file %s: no memory for its machine", ctx->state_path);
+	return -ENOMEM;
+}
+
 int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 {
 	json_object *root, *m, *blocks;
@@ -8538,15 +8556,16 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		ret = check_kmem_pageblocks(ctx, m, err, errlen);
 	if (ret)
 		goto out;
-	/* a file from before "hwpoison": no page retired (pre_matches() compares it) */
-	if (!hmfs_json_get(m, "hwpoison", json_type_array))
-		json_object_object_add(m, "hwpoison", json_object_new_array());
-	/* nor "iattrs": every node as the kernel made it */
-	if (!hmfs_json_get(m, "iattrs", json_type_array))
-		json_object_object_add(m, "iattrs", json_object_new_array());
-	/* nor "hugetlb": no HugeTLB pool */
-	if (!hmfs_json_get(m, "hugetlb", json_type_array))
-		json_object_object_add(m, "hugetlb", json_object_new_array());
+	/*
+	 * a file from before "hwpoison": no page retired (pre_matches()
+	 * compares it); nor "iattrs": every node as the kernel made it; nor
+	 * "hugetlb": no HugeTLB pool
+	 */
+	if (!array_or_empty(m, "hwpoison") || !array_or_empty(m, "iattrs") ||
+	    !array_or_empty(m, "hugetlb")) {
+		ret = no_memory(ctx, err, errlen);
+		goto out;
+	}
 	restore_boot_id(ctx, m);
 	ctx->restoring = true;
 	/* the kernel's own allocations saved: none made on the way, the saved ones put back */
@@ -8612,10 +8631,13 @@ int hmfs_state_load(struct hmfs_ctx *ctx, bool *found, char *err, size_t errlen)
 		 * and its "hugetlb-next-nid" is the machine's: a file without
 		 * it, or with a node not possible, has the restore's
 		 */
-		json_object_object_add(ctx->saved, machine_keys[KEY_HUGETLB_NEXT_NID],
-				       hugetlb_next_nid_json(ctx));
-		forget_text(ctx, KEY_HUGETLB_NEXT_NID);
-		*found = true;
+		if (hmfs_json_add_new(ctx->saved, machine_keys[KEY_HUGETLB_NEXT_NID],
+				      hugetlb_next_nid_json(ctx))) {
+			forget_text(ctx, KEY_HUGETLB_NEXT_NID);
+			*found = true;
+		} else {
+			ret = no_memory(ctx, err, errlen);
+		}
 	}
 	/*
 	 * the saved machine had no driver work pending: what the restore's
