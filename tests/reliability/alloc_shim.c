@@ -21,8 +21,10 @@
  *     malloc NTH SIZE            malloc(SIZE)
  *   "*" for an argument matches any value.
  *
- * Users: the tests that load it, `grep -rl alloc_shim tests` (a list here
- * went stale: ten by 2026-12-04, tests/fusefs/248 the realloc one).
+ * Users: the tests that load it, `grep -rl alloc_shim tests --include='*.t'`
+ * (a list here went stale: nineteen by 2026-12-04 20:40, tests/fusefs/248
+ * the realloc one; tests/reliability/state-nomem-*.t sweep a change's
+ * allocations of one size, failing each in turn).
  */
 #include <errno.h>
 #include <fcntl.h>
