@@ -13,7 +13,6 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 need_tool python3 python3
-M=$MNT/sys/devices/system/memory
 V=$MNT/proc/sys/vm
 MACHINE=(--profile qemu-512m)
 # zones_of: the file's pool pages per zone "DMA DMA32 Normal Movable
@@ -32,28 +31,23 @@ for e in json.load(open(sys.argv[1]))["machine"]["hugetlb"]:
 print(" ".join(map(str, z)))
 PY
 }
-# edit PYTHON: the state file's machine changed by PYTHON (on `m`), its crc32 made right
-edit() {
-	python3 - "$STATE" "$1" <<'PY'
-import json, sys, zlib
-p = sys.argv[1]
-s = json.load(open(p))
-m = s["machine"]
-exec(sys.argv[2])
-plain = json.dumps(m, separators=(",", ":")).replace("/", "\\/")
-s["crc32"] = zlib.crc32(plain.encode())
-json.dump(s, open(p, "w"))
-PY
+# old_file [ZONES]: $STATE the saved file as a build of before wrote it:
+# its pool without "pfns" and "heads", with "zones" ZONES if given
+old_file() {
+	cp "$TMP/saved.state" "$STATE"
+	state_machine_edit "
+for e in m['hugetlb']:
+    e.pop('pfns', None)
+    e.pop('heads', None)
+    if '${1-}':
+        e['zones'] = [int(n) for n in '${1-}'.split()]
+"
 }
 journal_empty() { [ ! -s "$STATE.journal" ] || ! tr -d '\0' <"$STATE.journal" | grep -q .; }
 
 mount_fs "hotmemfs mounts qemu-512m" "${MACHINE[@]}" --fresh
-w "$M/auto_online_blocks" online >/dev/null
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=300M >/dev/null && ctl settle >/dev/null
-w "$V/hugetlb_optimize_vmemmap" 1 >/dev/null
-is "$(w "$V/nr_hugepages" 50)" ret=2 "nr_hugepages <- 50 (HVO on): all of them in Normal"
-ctl set-size vm0 100M >/dev/null && ctl settle >/dev/null
-is "$(cat "$V/nr_hugepages")" 50 "vm0 shrinks to 100M: the pool keeps its 50, some now in DMA32"
+hvo_pool_over_shrunk_vm0 "nr_hugepages <- 50 (HVO on): all of them in Normal" \
+	"vm0 shrinks to 100M: the pool keeps its 50, some now in DMA32"
 stop_fs
 journal_empty
 tap_ok $? "stopped: the state file holds every change (no journal to replay over the edit)"
@@ -61,12 +55,7 @@ zones=$(zones_of)
 [[ $zones =~ ^0\ [1-9][0-9]*\ [1-9] ]]
 tap_ok $? "the saved pool has pages in DMA32 and Normal: $zones"
 cp "$STATE" "$TMP/saved.state"
-edit "
-for e in m['hugetlb']:
-    e.pop('pfns', None)
-    e.pop('heads', None)
-    e['zones'] = [int(n) for n in '$zones'.split()]
-"
+old_file "$zones"
 mount_fs "a state file with \"zones\" and no \"pfns\" (2026-12-04's) restores" "${MACHINE[@]}"
 is "$(cat "$V/nr_hugepages")" 50 "the pool's 50 back"
 stop_fs
@@ -74,23 +63,12 @@ is "$(zones_of)" "$zones" "the restored pool's pages in the zones the file says"
 # zones other than the growth's: 8 more in DMA32, 8 fewer in Normal
 set -- $zones
 moved="$1 $(($2 + 8)) $(($3 - 8)) $4 $5"
-cp "$TMP/saved.state" "$STATE"
-edit "
-for e in m['hugetlb']:
-    e.pop('pfns', None)
-    e.pop('heads', None)
-    e['zones'] = [int(n) for n in '$moved'.split()]
-"
+old_file "$moved"
 mount_fs "the file saying $moved instead restores" "${MACHINE[@]}"
 stop_fs
 is "$(zones_of)" "$moved" "... its pool in those zones, not where a growth puts it"
 # the same file with neither: the growth's zones
-cp "$TMP/saved.state" "$STATE"
-edit "
-for e in m['hugetlb']:
-    e.pop('pfns', None)
-    e.pop('heads', None)
-"
+old_file
 mount_fs "the same file without \"zones\" restores" "${MACHINE[@]}"
 stop_fs
 got=$(zones_of)

@@ -23,20 +23,14 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 
-M=$MNT/sys/devices/system/memory
-V=$MNT/proc/sys/vm
 MACHINE=(--profile qemu-512m)
 # zone_field FIELD: each zone's FIELD (zoneinfo's first such line in it), "ZONE N ..."
 zone_field() { awk -v f="$1" '/^Node/ {z = $4} $1 == f && !(z in seen) {seen[z]; print z, $2}' "$MNT/proc/zoneinfo" | tr '\n' ' '; }
 zone_free() { awk '/^Node/ {z = $4} $1 == "pages" && $2 == "free" {print z, $3}' "$MNT/proc/zoneinfo" | tr '\n' ' '; }
 
 mount_fs "hotmemfs mounts qemu-512m" "${MACHINE[@]}" --fresh
-w "$M/auto_online_blocks" online >/dev/null
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=300M >/dev/null && ctl settle >/dev/null
-w "$V/hugetlb_optimize_vmemmap" 1 >/dev/null
-is "$(w "$V/nr_hugepages" 50)" ret=2 "nr_hugepages <- 50 (HVO on): all of them in Normal"
-ctl set-size vm0 100M >/dev/null && ctl settle >/dev/null
-is "$(cat "$V/nr_hugepages")" 50 "vm0 shrinks to 100M: the pool keeps its 50, some now in DMA32"
+hvo_pool_over_shrunk_vm0 "nr_hugepages <- 50 (HVO on): all of them in Normal" \
+	"vm0 shrinks to 100M: the pool keeps its 50, some now in DMA32"
 managed=$(zone_field managed) blocks=$(zone_field nr_free_pages_blocks) free=$(zone_free)
 memmap=$(memmap_counts) buddy=$(cat "$MNT/proc/buddyinfo")
 kill9_fs

@@ -1583,6 +1583,22 @@ json.dump(s, open(p, "w"))
 PY
 }
 
+# hvo_pool_over_shrunk_vm0 POOL-NAME SHRINK-NAME: on the qemu-512m
+# mounted, vm0 a 1G virtio-mem device at 300M (onlined), HVO on, 50 huge
+# pages (TAP POOL-NAME: all in Normal), vm0 shrunk to 100M (TAP
+# SHRINK-NAME: the pool keeps its 50, some now in DMA32): the pool over
+# two zones whose restart tests/fusefs/429, 455 and
+# tests/reliability/state-rfix44-runs.t check
+hvo_pool_over_shrunk_vm0() {
+	local v=$MNT/proc/sys/vm
+	w "$MNT/sys/devices/system/memory/auto_online_blocks" online >/dev/null
+	ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=300M >/dev/null && ctl settle >/dev/null
+	w "$v/hugetlb_optimize_vmemmap" 1 >/dev/null
+	is "$(w "$v/nr_hugepages" 50)" ret=2 "$1"
+	ctl set-size vm0 100M >/dev/null && ctl settle >/dev/null
+	is "$(cat "$v/nr_hugepages")" 50 "$2"
+}
+
 # in_sysns CMD...: run CMD with our memory dir bound over the real one, in
 # a private mount namespace that dies with CMD.
 in_sysns() {

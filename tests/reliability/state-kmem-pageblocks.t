@@ -16,19 +16,6 @@ OPTS=(--profile qemu-512m --cmdline memhp_default_state=offline)
 P=$MNT/proc
 # the pageblocks by migratetype, "ZONE U M R" a zone
 blocks() { sed -n '/^Number of blocks/,$p' "$P/pagetypeinfo" | awk 'NR > 1 {print $4, $5, $6, $7}' | tr '\n' ';'; }
-# edit PYTHON: the state file's machine changed by PYTHON (on `m`), its crc32 made right
-edit() {
-	python3 - "$STATE" "$1" <<'PY'
-import json, sys, zlib
-p = sys.argv[1]
-s = json.load(open(p))
-m = s["machine"]
-exec(sys.argv[2])
-plain = json.dumps(m, separators=(",", ":")).replace("/", "\\/")
-s["crc32"] = zlib.crc32(plain.encode())
-json.dump(s, open(p, "w"))
-PY
-}
 saved() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["machine"]["kmem"].get("pageblocks")))' "$STATE"; }
 
 start_fs_netns "${OPTS[@]}" --fresh
@@ -44,13 +31,13 @@ pbs=$(saved)
 [[ $pbs == *'[1048576, 2]'* || $pbs == *', 2]'* ]]
 tap_ok $? "the file's \"pageblocks\" hold a Reclaimable pageblock: $pbs"
 
-edit 'm["kmem"]["pageblocks"] = [[1, 2]]'
+state_machine_edit 'm["kmem"]["pageblocks"] = [[1, 2]]'
 refused "is damaged (kmem pageblocks: \[pageblock pfn, migratetype 0-2\] expected)" "a pfn not a pageblock's first" "${OPTS[@]}"
 cp "$TMP/good.state" "$STATE"
-edit 'm["kmem"]["pageblocks"] = [[1048576, 4]]'
+state_machine_edit 'm["kmem"]["pageblocks"] = [[1048576, 4]]'
 refused "is damaged (kmem pageblocks" "migratetype 4 (MIGRATE_ISOLATE's, never a claim's)" "${OPTS[@]}"
 cp "$TMP/good.state" "$STATE"
-edit 'm["kmem"]["pageblocks"] = {"1048576": 2}'
+state_machine_edit 'm["kmem"]["pageblocks"] = {"1048576": 2}'
 cp "$STATE" "$TMP/bad.state"
 refused "is damaged (kmem pageblocks" "an object, not a list" "${OPTS[@]}"
 cmp -s "$STATE" "$TMP/bad.state"
@@ -64,7 +51,7 @@ refused "journal $STATE.journal is damaged: record $n of [0-9]* is a change that
 
 # a file from before the key: as before
 cp "$TMP/good.state" "$STATE"
-edit 'del m["kmem"]["pageblocks"]'
+state_machine_edit 'del m["kmem"]["pageblocks"]'
 start_fs_netns "${OPTS[@]}"
 tap_ok $? "a state file without \"pageblocks\" (before 2026-12-04) restores"
 now=$(blocks)

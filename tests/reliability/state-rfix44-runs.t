@@ -12,24 +12,10 @@
 . "$(dirname "$0")/lib.sh"
 require_env
 OPTS=(--profile qemu-512m)
-V=$MNT/proc/sys/vm
 view() {
 	grep -h MemFree "$MNT"/sys/devices/system/node/node*/meminfo
 	cat "$MNT/proc/buddyinfo"
 	memmap_counts
-}
-# edit PYTHON: the state file's machine changed by PYTHON (on `m`), its crc32 made right
-edit() {
-	python3 - "$STATE" "$1" <<'PY'
-import json, sys, zlib
-p = sys.argv[1]
-s = json.load(open(p))
-m = s["machine"]
-exec(sys.argv[2])
-plain = json.dumps(m, separators=(",", ":")).replace("/", "\\/")
-s["crc32"] = zlib.crc32(plain.encode())
-json.dump(s, open(p, "w"))
-PY
 }
 # the log's lines from line $1 on matching $2
 said() { tail -n +"$1" "$TMP/hotmemfs.log" | grep -c -- "$2"; }
@@ -37,12 +23,8 @@ log_end() { echo $(($(wc -l <"$TMP/hotmemfs.log") + 1)); }
 
 start_fs_netns "${OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
-w "$M/auto_online_blocks" online >/dev/null
-ctl device_add virtio-mem-pci id=vm0 size=1G requested-size=300M >/dev/null && ctl settle >/dev/null
-w "$V/hugetlb_optimize_vmemmap" 1 >/dev/null
-is "$(w "$V/nr_hugepages" 50)" ret=2 "vm0 300M, nr_hugepages <- 50 with HVO on"
-ctl set-size vm0 100M >/dev/null && ctl settle >/dev/null
-is "$(cat "$V/nr_hugepages")" 50 "vm0 shrinks to 100M, the pool keeps its 50"
+hvo_pool_over_shrunk_vm0 "vm0 300M, nr_hugepages <- 50 with HVO on" \
+	"vm0 shrinks to 100M, the pool keeps its 50"
 before=$(view)
 stop_fs
 python3 -c '
@@ -53,7 +35,7 @@ tap_ok $? "its state file has \"memmap\" moved runs and \"heads\" runs"
 cp "$STATE" "$TMP/state"
 
 # a memmap moved run ["a", 1, 4711], added to the first entry with runs
-edit 'next(e for e in m["memmap"] if len(e) == 3)[2].append(["a", 1, 4711])'
+state_machine_edit 'next(e for e in m["memmap"] if len(e) == 3)[2].append(["a", 1, 4711])'
 from=$(log_end)
 start_fs_netns "${OPTS[@]}"
 tap_ok $? "restart on a file with a \"memmap\" moved run [\"a\", 1, 4711]"
@@ -64,7 +46,7 @@ is "$(said "$from" '"memmap" moved run malformed: left out')" 1 "... the run lef
 # a heads run ["a", 1, 4711]
 stop_fs
 cp "$TMP/state" "$STATE"
-edit 'm["hugetlb"][0]["heads"].append(["a", 1, 4711])'
+state_machine_edit 'm["hugetlb"][0]["heads"].append(["a", 1, 4711])'
 from=$(log_end)
 start_fs_netns "${OPTS[@]}"
 tap_ok $? "restart on a file with a \"heads\" run [\"a\", 1, 4711]"
