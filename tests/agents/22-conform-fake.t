@@ -3,17 +3,7 @@
 # what it does with what a cell prints, with signals, with a closed stdout
 # and with bad settings, in a second per case (no machine is entered).
 . "$(dirname "$0")/../fusefs/lib.sh"
-CONFORM=$HOTMEM_BUILD/hotmem-conform
-need_built "$CONFORM"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-conform refuses otherwise)"
-need_tool jq jq
-
-# fake_enter NAME BODY: a hotmem-enter that runs BODY (sh) instead of a cell
-fake_enter() {
-	printf "#!/bin/sh\n%s\n" "$2" >"$TMP/enter-$1"
-	chmod +x "$TMP/enter-$1"
-	echo "$TMP/enter-$1"
-}
+need_conform_fake
 # the work directories hotmem-conform left in its $TMPDIR (ours alone:
 # another's run beside this test's was counted as ours when it was /tmp)
 export TMPDIR=$TMP/work

@@ -4,17 +4,7 @@
 # current directory (it fell back to the host's /tmp, small44) -- and its
 # usage says so.  A fake hotmem-enter (HOTMEM_ENTER): no machine entered.
 . "$(dirname "$0")/../fusefs/lib.sh"
-CONFORM=$HOTMEM_BUILD/hotmem-conform
-need_built "$CONFORM"
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-conform refuses otherwise)"
-need_tool jq jq
-
-# fake_enter NAME BODY: a hotmem-enter that runs BODY (sh) instead of a cell
-fake_enter() {
-	printf "#!/bin/sh\n%s\n" "$2" >"$TMP/enter-$1"
-	chmod +x "$TMP/enter-$1"
-	echo "$TMP/enter-$1"
-}
+need_conform_fake
 mkdir "$TMP/rel"
 cd "$TMP" || exit 1
 

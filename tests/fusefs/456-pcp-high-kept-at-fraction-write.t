@@ -17,14 +17,13 @@ require_env
 NCPU=$(getconf _NPROCESSORS_ONLN)
 V=$MNT/proc/sys/vm
 F=$V/percpu_pagelist_high_fraction
-managed() { awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) } on && $1 == "managed" { print $2; exit }' "$MNT/proc/zoneinfo"; }
 # high ZONE: node 0's ZONE's "high:" of every CPU, one line each value
 high() { awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) } on && $1 == "high:" { print $2 }' "$MNT/proc/zoneinfo" | sort -u; }
 # high_min ZONE
 high_min() { zone_pcp "$1" | cut -d' ' -f2; }
 # frac ZONE N: 6.12 zone_highsize() at fraction N (at least 4 * batch)
 frac() {
-	local b h=$(($(managed "$1") / $2 / NCPU))
+	local b h=$(($(zi "$1" managed) / $2 / NCPU))
 	b=$(zone_pcp "$1" | cut -d' ' -f1)
 	[ "$h" -lt $((4 * b)) ] && h=$((4 * b))
 	echo "$h"

@@ -16,12 +16,10 @@ SOCK=$TMP/fake.sock
 REPLIES=$TMP/replies.json
 # the server: the greeting, {} to qmp_capabilities, then each request's
 # "execute" answered with REPLIES' member of that name, read anew each time
-timeout 120 python3 - "$SOCK" "$REPLIES" <<'PY' &
-import json, os, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1] + ".tmp")
-s.listen(4)
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+PYTHONPATH=$HOTMEM_SRC/tests/fusefs timeout 120 python3 - "$SOCK" "$REPLIES" <<'PY' &
+import json, sys
+from fake_sock import listening
+s = listening(sys.argv[1])
 while True:
     c, _ = s.accept()
     c.sendall(b'{"QMP": {"version": {}, "capabilities": []}}\n')
@@ -48,7 +46,7 @@ while True:
     c.close()
 PY
 srv=$!
-timeout 60 bash -c 'until [ -S "$1" ]; do sleep 0.05; done' - "$SOCK"
+sock_listening "$SOCK"
 
 # replies CMD=JSON...: the server's answers from now on
 replies() {

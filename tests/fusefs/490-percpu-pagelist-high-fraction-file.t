@@ -22,10 +22,9 @@ require_env
 NCPU=$(getconf _NPROCESSORS_ONLN)
 V=$MNT/proc/sys/vm
 F=$V/percpu_pagelist_high_fraction
-managed() { awk -v z="$1" '/^Node/ { on = ($2 == "0," && $4 == z) } on && $1 == "managed" { print $2; exit }' "$MNT/proc/zoneinfo"; }
 # want ZONE BATCH N: 6.12 zone_highsize() at fraction N, twice (high_min, high_max)
 want() {
-	local h=$(($(managed "$1") / $3 / NCPU))
+	local h=$(($(zi "$1" managed) / $3 / NCPU))
 	[ "$h" -lt $((4 * $2)) ] && h=$((4 * $2))
 	echo "$h $h"
 }

@@ -98,12 +98,6 @@ python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])'
 err_is 1 "nothing listens on $TMP/stale.sock: hotmemfs was killed or crashed and left its socket \(a stop removes it\); start hotmemfs again" \
 	"a socket nobody listens on (hotmemfs killed -9)" -- -s "$TMP/stale.sock" status
 
-# sock_listening SOCK: a server below made SOCK, listening (it renames its
-# listening SOCK.tmp); the bound is against a hang only: a python starting
-# under load took more than the 5 s once waited here
-sock_listening() {
-	timeout 60 bash -c 'until [ -S "$1" ]; do sleep 0.05; done' - "$1"
-}
 # a socket that is not hotmemfs's: its first line is the reply
 # wrong_server SOCK LINE PATTERN NAME: a server on SOCK answering each
 # client LINE (bounded: 60 s); hotmemctl status against it says PATTERN.
@@ -112,12 +106,10 @@ sock_listening() {
 # refused: "nothing listens")
 wrong_server() {
 	local srv
-	timeout 60 python3 - "$1" "$2" <<'PY' &
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1] + ".tmp")
-s.listen(4)
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+	PYTHONPATH=$HOTMEM_SRC/tests/fusefs timeout 60 python3 - "$1" "$2" <<'PY' &
+import sys
+from fake_sock import listening
+s = listening(sys.argv[1])
 while True:
     c, _ = s.accept()
     c.sendall(sys.argv[2].encode() + b"\n")
@@ -140,12 +132,10 @@ wrong_server "$TMP/json.sock" '{"jsonrpc": "2.0"}' \
 # crashed): what a command that changes the machine did is not known, one
 # that only looks did nothing (hotmemfs's table says which: ctlcmds.h)
 hangup_server() {
-	timeout 60 python3 - "$1" <<'PY' &
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1] + ".tmp")
-s.listen(4)
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+	PYTHONPATH=$HOTMEM_SRC/tests/fusefs timeout 60 python3 - "$1" <<'PY' &
+import sys
+from fake_sock import listening
+s = listening(sys.argv[1])
 while True:
     c, _ = s.accept()
     c.recv(65536)

@@ -149,6 +149,24 @@ need_conform() {
 	need_built "$ENTER"
 }
 
+# need_conform_fake: what a test of hotmem-conform against a fake
+# hotmem-enter (HOTMEM_ENTER: no machine entered; tests/agents/22, 31)
+# needs: hotmem-conform ($CONFORM) built, root (hotmem-conform refuses
+# otherwise) and jq
+need_conform_fake() {
+	CONFORM=$HOTMEM_BUILD/hotmem-conform
+	need_built "$CONFORM"
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root (hotmem-conform refuses otherwise)"
+	need_tool jq jq
+}
+# fake_enter NAME BODY: a hotmem-enter that runs BODY (sh) instead of a
+# cell, for HOTMEM_ENTER (need_conform_fake's tests)
+fake_enter() {
+	printf "#!/bin/sh\n%s\n" "$2" >"$TMP/enter-$1"
+	chmod +x "$TMP/enter-$1"
+	echo "$TMP/enter-$1"
+}
+
 TMP=$(mktemp -d /tmp/hotmemfs-test.XXXXXX)
 MNT=$TMP/mnt
 CTL=$TMP/ctl.sock
@@ -1597,6 +1615,14 @@ hvo_pool_over_shrunk_vm0() {
 	is "$(w "$v/nr_hugepages" 50)" ret=2 "$1"
 	ctl set-size vm0 100M >/dev/null && ctl settle >/dev/null
 	is "$(cat "$v/nr_hugepages")" 50 "$2"
+}
+
+# sock_listening SOCK: a fake peer started before (tests/fusefs/fake_sock.py:
+# it renames its listening SOCK.tmp) made SOCK, listening; the bound is
+# against a hang only: a python starting under load took more than the
+# 5 s once waited here (tests/fusefs/61)
+sock_listening() {
+	timeout 60 bash -c 'until [ -S "$1" ]; do sleep 0.05; done' - "$1"
 }
 
 # in_sysns CMD...: run CMD with our memory dir bound over the real one, in
