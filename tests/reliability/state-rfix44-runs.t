@@ -20,6 +20,21 @@ view() {
 # the log's lines from line $1 on matching $2
 said() { tail -n +"$1" "$TMP/hotmemfs.log" | grep -c -- "$2"; }
 log_end() { echo $(($(wc -l <"$TMP/hotmemfs.log") + 1)); }
+# bad_run EDIT RUN VIEW-NAME ASTRAY ASTRAY-NAME: the saved file ($TMP/state)
+# with EDIT (a RUN ["a", 1, 4711] added), restarted: the machine as
+# running (VIEW-NAME), no page said astray (ASTRAY, the log's; ASTRAY-NAME),
+# the run left out and said so
+bad_run() {
+	local from
+	cp "$TMP/state" "$STATE"
+	state_machine_edit "$1"
+	from=$(log_end)
+	start_fs_netns "${OPTS[@]}"
+	tap_ok $? "restart on a file with a $2 [\"a\", 1, 4711]"
+	same_text "$(view)" "$before" "$3"
+	is "$(said "$from" "$4")" 0 "$5"
+	is "$(said "$from" "$2 malformed: left out")" 1 "... the run left out, and said"
+}
 
 start_fs_netns "${OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts qemu-512m with a fresh state file"
@@ -35,24 +50,15 @@ tap_ok $? "its state file has \"memmap\" moved runs and \"heads\" runs"
 cp "$STATE" "$TMP/state"
 
 # a memmap moved run ["a", 1, 4711], added to the first entry with runs
-state_machine_edit 'next(e for e in m["memmap"] if len(e) == 3)[2].append(["a", 1, 4711])'
-from=$(log_end)
-start_fs_netns "${OPTS[@]}"
-tap_ok $? "restart on a file with a \"memmap\" moved run [\"a\", 1, 4711]"
-same_text "$(view)" "$before" "... MemFree, buddyinfo and the memmap counts as running (the run not read as index 0)"
-is "$(said "$from" 'memmap page.* not back')" 0 "... no memmap page said astray"
-is "$(said "$from" '"memmap" moved run malformed: left out')" 1 "... the run left out, and said"
+bad_run 'next(e for e in m["memmap"] if len(e) == 3)[2].append(["a", 1, 4711])' '"memmap" moved run' \
+	"... MemFree, buddyinfo and the memmap counts as running (the run not read as index 0)" \
+	'memmap page.* not back' "... no memmap page said astray"
 
 # a heads run ["a", 1, 4711]
 stop_fs
-cp "$TMP/state" "$STATE"
-state_machine_edit 'm["hugetlb"][0]["heads"].append(["a", 1, 4711])'
-from=$(log_end)
-start_fs_netns "${OPTS[@]}"
-tap_ok $? "restart on a file with a \"heads\" run [\"a\", 1, 4711]"
-same_text "$(view)" "$before" "... MemFree, buddyinfo and the memmap counts as running"
-is "$(said "$from" 'HugeTLB head vmemmap page.* not back')" 0 "... no head page said astray (pfn 0 not asked)"
-is "$(said "$from" '"heads" run malformed: left out')" 1 "... the run left out, and said"
+bad_run 'm["hugetlb"][0]["heads"].append(["a", 1, 4711])' '"heads" run' \
+	"... MemFree, buddyinfo and the memmap counts as running" \
+	'HugeTLB head vmemmap page.* not back' "... no head page said astray (pfn 0 not asked)"
 ctl check >/dev/null
 tap_ok $? "... invariants hold"
 stop_fs
