@@ -1130,7 +1130,7 @@ struct hmfs_ctx {
 	 * none, or not known durable: the next record carries them), and as
 	 * the record being appended carries them (state.c kmem_delta())
 	 */
-	char *kmem_pageblocks_sent, *kmem_pageblocks_next;
+	struct hmfs_pageblocks *kmem_pageblocks_sent, *kmem_pageblocks_next;
 	/* an undo's rewind of the log under way (hotmem_kmem_log_rewind()) */
 	bool kmem_rewinding;
 	int kmem_restored;
