@@ -15,12 +15,9 @@
 # nothing changed.  Without the fix, check 3 fails: "request too large"
 # at N = 6, 9, 10, hotmemfs dead at N = 12.
 . "$(dirname "$0")/lib.sh"
-require_env
-require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/malloc
+nomem_setup
 
-LD_PRELOAD=$TMP/alloc_shim.so mount_fs "hotmemfs mounts qemu-512m (alloc_shim.so)" \
-	--profile qemu-512m --fresh
+nomem_mount "hotmemfs mounts qemu-512m (alloc_shim.so)" --profile qemu-512m --fresh
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "a DIMM plugged: status has a device to list"
 sum=$(journal_text | md5sum)

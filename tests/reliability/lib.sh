@@ -417,3 +417,57 @@ vm0_to_memory33() {
 	ctl set-size vm0 256M >/dev/null
 	is "$(cat "$M/memory33/state")" offline "vm0 requested 256M: memory33 added, offline"
 }
+
+# ---- allocation-failure sweeps (state-nomem-*.t, *-enomem.t) ----
+# nomem_setup [FILE]: what a sweep under alloc_shim.so needs (require_env,
+# python3, the shim built into $TMP), the shim armed by $TMP/FILE
+# (malloc: HOTMEM_TEST_ALLOC_FAIL) and MACHINE, qemu-512m without kernel
+# allocations (each block added can go offline again)
+nomem_setup() {
+	require_env
+	need_tool python3 python3
+	require_preload_shim alloc_shim
+	export HOTMEM_TEST_ALLOC_FAIL=$TMP/${1:-malloc}
+	MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+}
+# nomem_mount [NAME [hotmemfs options...]]: mount_fs under alloc_shim.so
+# (one TAP line, NAME): by default MACHINE with a fresh state file
+nomem_mount() {
+	local name=${1:-"hotmemfs mounts qemu-512m with a fresh state file (alloc_shim.so)"}
+
+	if (($# > 1)); then
+		shift
+	else
+		set -- "${MACHINE[@]}" --fresh
+	fi
+	LD_PRELOAD=$TMP/alloc_shim.so mount_fs "$name" "$@"
+}
+# has_dev ID: `hotmemctl status` lists device ID
+has_dev() {
+	ctl --json status | python3 -c 'import json,sys; sys.exit(not any(d["id"] == sys.argv[1] for d in json.load(sys.stdin)["devices"]))' "$1"
+}
+# kill9_remount_same: hotmemfs killed -9 and mounted again from its state
+# file (MACHINE, no shim): it mounts, and the machine is the one it was
+# (two TAP lines, a sweep's last)
+kill9_remount_same() {
+	local expect
+	expect=$(snapshot)
+	kill9_fs
+	mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
+	same_text "$(snapshot)" "$expect" "... the same machine"
+}
+# mf_profile: OPTS, hotmemfs's options for a default machine with probe and
+# memory_failure ($TMP/mf.profile); W FILE VALUE writes as sysw.py ("ret=N"
+# or the errno's name), hwc: meminfo's HardwareCorrupted in kB
+# (state-hwpoison.t, state-nomem-hwpoison-enomem.t)
+mf_profile() {
+	cat >"$TMP/mf.profile" <<'PROF'
+profile = default
+name = hwpoison-state
+probe = yes
+memory_failure = yes
+PROF
+	OPTS=(--profile "$TMP/mf.profile")
+}
+W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
+hwc() { awk '/^HardwareCorrupted:/ {print $2}' "$MNT/proc/meminfo"; }

@@ -37,16 +37,9 @@
 # state file and journal have it, as a kernel's write that succeeded
 # for a caller that died.
 . "$(dirname "$0")/lib.sh"
-require_env
-need_tool python3 python3
-require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/malloc
-MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+nomem_setup
 
-has_d1() { ctl --json status | python3 -c 'import json,sys; sys.exit(not any(d["id"] == "d1" for d in json.load(sys.stdin)["devices"]))'; }
-
-LD_PRELOAD=$TMP/alloc_shim.so mount_fs "hotmemfs mounts qemu-512m with a fresh state file (alloc_shim.so)" \
-	"${MACHINE[@]}" --fresh
+nomem_mount
 bad= refused=0 done=0 stood_in=0 end=
 for n in $(seq 1 400); do
 	sum=$(journal_text | md5sum)
@@ -61,7 +54,7 @@ for n in $(seq 1 400); do
 	fi
 	if [ "$rc" -ne 0 ]; then
 		refused=$((refused + 1))
-		! has_d1 && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $n:changed"
+		! has_dev d1 && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $n:changed"
 	else
 		done=$((done + 1))
 		case "$out" in
@@ -69,17 +62,14 @@ for n in $(seq 1 400); do
 		"d1: added"*) stood_in=$((stood_in + 1)) ;;
 		*) bad+=" $n:unanswered" ;;
 		esac
-		has_d1 || bad+=" $n:lost"
+		has_dev d1 || bad+=" $n:lost"
 	fi
 	ctl device_del d1 >/dev/null 2>&1
 	[ -n "$end" ] && break
 done
 [ -n "$end" ] && [ "$end" -gt 110 ] || bad+=" end:${end:-none}"
 is "${bad:- none}" " none" "the add's 48-byte allocations failed in turn (N = 1..${end:-?}, the first N the add did not reach): refused, nothing changed ($refused), or done and answered ($done, $stood_in of them \"added\" without the device's details); hotmemfs alive"
-ctl device_add pc-dimm id=d1 size=128M >/dev/null && has_d1
+ctl device_add pc-dimm id=d1 size=128M >/dev/null && has_dev d1
 tap_ok $? "then a device_add with memory to spare: done"
-expect=$(snapshot)
-kill9_fs
-mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
-same_text "$(snapshot)" "$expect" "... the same machine"
+kill9_remount_same
 done_testing

@@ -8,16 +8,7 @@
 # hwpoison-inject's debugfs): hotmemfs stops taking changes.
 . "$(dirname "$0")/lib.sh"
 require_env
-M=$MNT/sys/devices/system/memory
-W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
-hwc() { awk '/^HardwareCorrupted:/ {print $2}' "$MNT/proc/meminfo"; }
-cat >"$TMP/mf.profile" <<'PROF'
-profile = default
-name = hwpoison-state
-probe = yes
-memory_failure = yes
-PROF
-OPTS=(--profile "$TMP/mf.profile")
+mf_profile
 
 start_fs_netns "${OPTS[@]}" --fresh
 tap_ok $? "hotmemfs mounts a machine with probe and memory_failure"

@@ -10,12 +10,9 @@
 # command either answers or fails with nothing changed.  Without the
 # fix, check 2 fails: hotmemfs is dead at N = 1 (the greeting's).
 . "$(dirname "$0")/lib.sh"
-require_env
-require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/calloc
+nomem_setup calloc
 
-LD_PRELOAD=$TMP/alloc_shim.so mount_fs "hotmemfs mounts qemu-512m (alloc_shim.so)" \
-	--profile qemu-512m --fresh
+nomem_mount "hotmemfs mounts qemu-512m (alloc_shim.so)" --profile qemu-512m --fresh
 sum=$(journal_text | md5sum)
 bad= failed=0 answered=0
 for n in $(seq 1 40); do

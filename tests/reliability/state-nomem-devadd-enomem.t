@@ -13,13 +13,8 @@
 # check 3 fails: N = 197-198 acknowledged with "memmap": [[null, pfn]]
 # and [[section, null]].
 . "$(dirname "$0")/lib.sh"
-require_env
-need_tool python3 python3
-require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/malloc
-MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+nomem_setup
 
-has_d1() { ctl --json status | python3 -c 'import json,sys; sys.exit(not any(d["id"] == "d1" for d in json.load(sys.stdin)["devices"]))'; }
 # the journal's records after line $1 with a null anywhere: their seqs, where
 nulls_after() {
 	journal_text | tail -n +"$(($1 + 1))" | python3 -c '
@@ -36,8 +31,7 @@ rs = [json.loads(l.split(" ", 1)[1]) for l in sys.stdin]
 print(" ".join("%d:%s" % (r["seq"], ",".join(where(r, "")[:3])) for r in rs if where(r, "")))'
 }
 
-LD_PRELOAD=$TMP/alloc_shim.so mount_fs "hotmemfs mounts qemu-512m with a fresh state file (alloc_shim.so)" \
-	"${MACHINE[@]}" --fresh
+nomem_mount
 total=0 refused=0 bad=
 for sz in 56; do
 	n=0
@@ -56,7 +50,7 @@ for sz in 56; do
 		total=$((total + 1))
 		if [ "$rc" -ne 0 ]; then
 			refused=$((refused + 1))
-			! has_d1 && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $sz/$n:changed"
+			! has_dev d1 && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $sz/$n:changed"
 			continue
 		fi
 		s=$(nulls_after "$lines")
@@ -68,8 +62,5 @@ done
 [ "$total" -gt 100 ]
 tap_ok $? "the add's 56-byte allocations failed in turn: $total of them, $refused refused it"
 is "${bad:- none}" " none" "... each refused it, nothing changed, or it was done and saved with no null in its records"
-expect=$(snapshot)
-kill9_fs
-mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
-same_text "$(snapshot)" "$expect" "... the same machine"
+kill9_remount_same
 done_testing

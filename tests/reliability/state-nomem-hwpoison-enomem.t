@@ -19,21 +19,9 @@
 # unmade array; without refresh_stale()'s (0b2e97b9), at N = 1 (json43).
 # About 5 minutes (218 fresh machines).
 . "$(dirname "$0")/lib.sh"
-require_env
-need_tool python3 python3
-require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/malloc
-M=$MNT/sys/devices/system/memory
-W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
-hwc() { awk '/^HardwareCorrupted:/ {print $2}' "$MNT/proc/meminfo"; }
+nomem_setup
 SIZES=${SIZES:-48}
-cat >"$TMP/mf.profile" <<'PROF'
-profile = default
-name = hwpoison-state
-probe = yes
-memory_failure = yes
-PROF
-OPTS=(--profile "$TMP/mf.profile")
+mf_profile
 
 # the records after line $1: "ok" if none has a null and the last "set"'s
 # "hwpoison" has pfn $2 hard; else what is wrong

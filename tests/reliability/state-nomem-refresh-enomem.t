@@ -16,12 +16,7 @@
 # json_object_array_sort() on its unmade array; without that fix, checks
 # 4 and 6 fail there (nomem44).
 . "$(dirname "$0")/lib.sh"
-require_env
-need_tool python3 python3
-require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/malloc
-MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
-M=$MNT/sys/devices/system/memory
+nomem_setup
 P=$MNT/sys/module/memory_hotplug/parameters/online_policy
 
 # the journal's records after line $1 with a null anywhere: their seqs
@@ -37,8 +32,7 @@ def null(v):
 print(" ".join(str(r["seq"]) for r in (json.loads(l.split(" ", 1)[1]) for l in sys.stdin) if null(r)))'
 }
 
-LD_PRELOAD=$TMP/alloc_shim.so mount_fs "hotmemfs mounts qemu-512m with a fresh state file (alloc_shim.so)" \
-	"${MACHINE[@]}" --fresh
+nomem_mount
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "a 128M DIMM d1: memory32, offline"
 total=0 refused=0 bad= n=0
@@ -77,8 +71,5 @@ done
 [ "$total" -gt 100 ]
 tap_ok $? "the write's 48-byte allocations failed in turn: $total of them, $refused refused it"
 is "${bad:- none}" " none" "... each refused it, nothing changed, or it was done and saved with no null; hotmemfs alive"
-expect=$(snapshot)
-kill9_fs
-mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
-same_text "$(snapshot)" "$expect" "... the same machine"
+kill9_remount_same
 done_testing

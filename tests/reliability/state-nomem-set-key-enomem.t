@@ -15,11 +15,7 @@
 # (state_machine_but()'s key), N = 9 with no "params" (the record's
 # key), and the restart refused the journal.
 . "$(dirname "$0")/lib.sh"
-require_env
-need_tool python3 python3
-require_preload_shim alloc_shim
-export HOTMEM_TEST_ALLOC_FAIL=$TMP/malloc
-MACHINE=(--profile qemu-512m --cmdline hotmem.kernel_alloc=off)
+nomem_setup
 P=$MNT/sys/module/memory_hotplug/parameters/online_policy
 
 # the records after line $1: "ok" if their last "set" has "params" with
@@ -45,8 +41,7 @@ else:
     print("ok")' "$2"
 }
 
-LD_PRELOAD=$TMP/alloc_shim.so mount_fs "hotmemfs mounts qemu-512m with a fresh state file (alloc_shim.so)" \
-	"${MACHINE[@]}" --fresh
+nomem_mount
 total=0 refused=0 bad= n=0
 while [ "$n" -lt 400 ]; do
 	n=$((n + 1))
@@ -80,8 +75,5 @@ done
 [ "$total" -gt 5 ]
 tap_ok $? "the write's 7-byte allocations failed in turn: $total of them, $refused refused it"
 is "${bad:- none}" " none" "... each refused it, nothing changed, or it was done and saved whole (\"params\", no null); hotmemfs alive"
-expect=$(snapshot)
-kill9_fs
-mount_fs "kill -9, restart from the state file" "${MACHINE[@]}"
-same_text "$(snapshot)" "$expect" "... the same machine"
+kill9_remount_same
 done_testing
