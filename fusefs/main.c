@@ -537,11 +537,19 @@ static void say_journal_way_out(const char *path, const struct hmfs_journal_dama
  * @d: the journal's damage when it was the journal that was refused (NULL: not
  * loaded); @journal: PATH.journal was there before this start (say_way_out())
  */
-static void refuse_state(const char *err, const char *path, const struct hmfs_journal_damage *d,
-			 bool journal)
+static void refuse_state(int ret, const char *err, const char *path,
+			 const struct hmfs_journal_damage *d, bool journal)
 {
 	fprintf(stderr, "hotmemfs: %s\nhotmemfs: refusing to start\n", err);
-	if (path && d && (d->record || d->lost))
+	/*
+	 * out of memory says nothing of the file: moving it away or --fresh
+	 * would lose a good machine for a start that a retry mends (nomem44)
+	 */
+	if (ret == -ENOMEM)
+		fprintf(stderr, "hotmemfs: out of memory (%s): the state file is kept as it is; "
+				"start again when there is memory (the file is good: keep it)\n",
+			strerror(ENOMEM));
+	else if (path && d && (d->record || d->lost))
 		say_journal_way_out(path, d);
 	else if (path)
 		say_way_out(path, journal);
@@ -568,7 +576,7 @@ static int choose_machine(struct hmfs_ctx *ctx, const struct opts *o, bool journ
 						err, sizeof(err)) :
 			 -ENOENT;
 	if (ret && ret != -ENOENT) {
-		refuse_state(err, o->state, NULL, journal);
+		refuse_state(ret, err, o->state, NULL, journal);
 		return ret;
 	}
 	snprintf(ctx->profile, sizeof(ctx->profile), "%s",
@@ -1403,7 +1411,8 @@ static int prepare_machine(struct hmfs_ctx *ctx, const struct opts *o,
 		return ret;
 	}
 	ret = choose_machine(ctx, o, !ctx->state_journal_made, &saved);
-	*refused = ret;
+	/* out of memory mends by itself: 1, restarted by systemd, not EXIT_REFUSED */
+	*refused = ret && ret != -ENOMEM;
 	/* a command line without --cmdline is the state file's (choose_machine()) */
 	if (!ret)
 		ret = boot(ctx, parsed, o->cmdline ? NULL : o->state, saved,
@@ -1487,8 +1496,9 @@ static int prepare(struct hmfs_ctx *ctx, const struct opts *o, struct start_made
 	ret = hmfs_state_load(ctx, found, err, sizeof(err));
 	hotmem_host_reserve_suspend(ctx->hm, false);
 	if (ret) {
-		refuse_state(err, ctx->state_path, &ctx->journal_damage, !ctx->state_journal_made);
-		*refused = true;
+		refuse_state(ret, err, ctx->state_path, &ctx->journal_damage,
+			     !ctx->state_journal_made);
+		*refused = ret != -ENOMEM; /* as choose_machine()'s */
 		return ret;
 	}
 	if (*found)
