@@ -60,11 +60,22 @@
  */
 #define HMFS_JOURNAL_CHUNK (16 << 10)
 
-static uint32_t machine_crc(json_object *m)
+/*
+ * @m's checksum into *@crc; -ENOMEM: its text could not be made.  json-c
+ * 0.16 gives NULL for a printbuf it could not get (strlen() of it crashed
+ * a restart out of memory: nomem44), and a failed malloc() on the way
+ * sets errno to ENOMEM, which nothing else in the serializer does.
+ */
+static int machine_crc(json_object *m, uint32_t *crc)
 {
-	const char *s = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
+	const char *s;
 
-	return hmfs_crc32(s, strlen(s));
+	errno = 0;
+	s = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
+	if (!s || errno == ENOMEM)
+		return -ENOMEM;
+	*crc = hmfs_crc32(s, strlen(s));
+	return 0;
 }
 
 /*
@@ -3698,15 +3709,19 @@ static void unclaim(struct hmfs_ctx *ctx, const struct snapshot *s, bool renamed
 static int write_snapshot(struct hmfs_ctx *ctx, const struct snapshot *s, bool *renamed)
 {
 	json_object *root;
+	uint32_t crc;
 	int ret;
 
 	if (!s->m)
 		return -ENOMEM; /* hmfs_state_machine() */
+	ret = machine_crc(s->m, &crc);
+	if (ret)
+		return ret;
 	root = json_object_new_object();
 	json_object_object_add(root, "format", json_object_new_string(STATE_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(STATE_VERSION));
 	json_object_object_add(root, "seq", json_object_new_uint64(s->seq));
-	json_object_object_add(root, "crc32", json_object_new_int64(machine_crc(s->m)));
+	json_object_object_add(root, "crc32", json_object_new_int64(crc));
 	json_object_object_add(root, "machine", json_object_get(s->m));
 	ret = write_base(ctx, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY),
 			 renamed);
@@ -6227,6 +6242,13 @@ static int read_text(int fd, size_t size, char **text, size_t *lenp)
 	return 0;
 }
 
+/* the file is good as far as anyone knows: said so, never "damaged" */
+static int read_no_memory(const char *path, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "state file %s: reading it: %s", path, strerror(ENOMEM));
+	return -ENOMEM;
+}
+
 /*
  * The whole file, opened without following a symlink and without
  * blocking on a FIFO (a FIFO there hung the start), checked to be ours.
@@ -6254,24 +6276,33 @@ static int slurp(const char *path, char **text, size_t *len, char *err, size_t e
 		goto out;
 	}
 	ret = read_text(fd, (size_t)st.st_size, text, len);
+	if (ret == -ENOMEM)
+		read_no_memory(path, err, errlen);
 out:
 	close(fd);
 	return ret;
 }
 
 /*
- * Exactly one JSON value in @len bytes: trailing garbage means a damaged
- * file, a NUL byte too (the tokener stops at one, and strlen() would
- * have hidden whatever follows it)
+ * Exactly one JSON value in @len bytes, into *@out: trailing garbage
+ * means a damaged file (-EUCLEAN, @why says where), a NUL byte too (the
+ * tokener stops at one, and strlen() would have hidden whatever follows
+ * it).  -ENOMEM: an allocation failed, the file may be good.  json-c
+ * 0.16's tokener does not always say so: a key whose copy failed in
+ * json_object_object_add_ex() is left out unchecked, and the checksum
+ * then called a good file damaged (nomem44).  A failed malloc() sets
+ * errno to ENOMEM, which nothing else in the parse does.
  */
-static json_object *parse_one(const char *text, size_t len, char *why, size_t whylen)
+static int parse_one(const char *text, size_t len, json_object **out, char *why, size_t whylen)
 {
-	json_tokener *tok = json_tokener_new();
+	json_tokener *tok;
 	size_t end;
 	json_object *r;
 
+	errno = 0;
+	tok = json_tokener_new();
 	if (!tok)
-		return NULL;
+		return -ENOMEM;
 	r = json_tokener_parse_ex(tok, text, (int)len);
 	end = json_tokener_get_parse_end(tok);
 	if (!r) {
@@ -6290,27 +6321,55 @@ static json_object *parse_one(const char *text, size_t len, char *why, size_t wh
 		}
 	}
 	json_tokener_free(tok);
-	return r;
+	if (errno == ENOMEM) {
+		json_object_put(r);
+		return -ENOMEM;
+	}
+	*out = r;
+	return r ? 0 : -EUCLEAN;
 }
 
-/* Parse and check the file; returns the "machine" object (owned by *root). */
-static int read_state(const char *path, json_object **root, json_object **machine, char *err,
-		      size_t errlen)
+/* the keys of @o and of everything below it */
+static size_t keys_below(json_object *o)
 {
-	json_object *r, *m, *f, *v, *c;
-	char *text = NULL, why[256];
-	size_t len;
-	int ret;
+	size_t n = 0;
 
-	ret = slurp(path, &text, &len, err, errlen);
-	if (ret)
-		return ret;
-	r = parse_one(text, len, why, sizeof(why));
-	free(text);
-	if (!r) {
-		snprintf(err, errlen, "state file %s is damaged (%s)", path, why);
-		return -EUCLEAN;
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val) {
+			(void)key;
+			n += 1 + keys_below(val);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			n += keys_below(json_object_array_get_idx(o, i));
 	}
+	return n;
+}
+
+/* the keys in a JSON text as we write it: its ':'s outside strings */
+static size_t keys_in_text(const char *text, size_t len)
+{
+	bool in = false;
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (in && text[i] == '\\')
+			i++;
+		else if (text[i] == '"')
+			in = !in;
+		else if (!in && text[i] == ':')
+			n++;
+	}
+	return n;
+}
+
+/* @r a state file's whole, *@machine its "machine"; -EUCLEAN: damaged */
+static int check_state(const char *path, json_object *r, json_object **machine, char *err,
+		       size_t errlen)
+{
+	json_object *m, *f, *v, *c;
+	uint32_t crc;
+
 	f = hmfs_json_get(r, "format", json_type_string);
 	v = hmfs_json_get(r, "version", json_type_int);
 	c = hmfs_json_get(r, "crc32", json_type_int);
@@ -6318,16 +6377,18 @@ static int read_state(const char *path, json_object **root, json_object **machin
 	if (!f || strcmp(json_object_get_string(f), STATE_FORMAT) || !v || !c || !m) {
 		snprintf(err, errlen, "state file %s is damaged (not a %s file)", path,
 			 STATE_FORMAT);
-		goto bad;
+		return -EUCLEAN;
 	}
 	if (json_object_get_int(v) != STATE_VERSION) {
 		snprintf(err, errlen, "state file %s has version %d; this hotmemfs reads %d", path,
 			 json_object_get_int(v), STATE_VERSION);
-		goto bad;
+		return -EUCLEAN;
 	}
-	if ((uint32_t)json_object_get_int64(c) != machine_crc(m)) {
+	if (machine_crc(m, &crc))
+		return read_no_memory(path, err, errlen);
+	if ((uint32_t)json_object_get_int64(c) != crc) {
 		snprintf(err, errlen, "state file %s is damaged (checksum mismatch)", path);
-		goto bad;
+		return -EUCLEAN;
 	}
 	if (!hmfs_json_get(m, "profile", json_type_string) ||
 	    !hmfs_json_get(m, "cmdline", json_type_string) ||
@@ -6336,14 +6397,70 @@ static int read_state(const char *path, json_object **root, json_object **machin
 	    !hmfs_json_get(m, "blocks", json_type_array) ||
 	    !hmfs_json_get(m, "block-size", json_type_int)) {
 		snprintf(err, errlen, "state file %s is damaged (fields missing)", path);
-		goto bad;
+		return -EUCLEAN;
 	}
-	*root = r;
 	*machine = m;
 	return 0;
-bad:
+}
+
+/*
+ * Parse and check the file; returns the "machine" object (owned by *root).
+ * json-c 0.16's tokener leaves out, unchecked, a key whose copy it could
+ * not allocate (json_object_object_add_ex()'s strdup()): a good file then
+ * failed its checks and was called damaged (nomem44).  A file refused
+ * with fewer keys than its text has is parsed once more: a second parse
+ * whole is the file (a transient failure); a loss that differs between
+ * the two (their checksums) is out of memory; the same twice is the
+ * file's own (a key given twice, a comment: hand edits).  The crash where the
+ * tokener's own strdup() of a key fails (it hashes the NULL) is json-c
+ * 0.16's, not caught here (json-c 0.17 checks it).
+ */
+static int read_state(const char *path, json_object **root, json_object **machine, char *err,
+		      size_t errlen)
+{
+	uint32_t crc = 0, lost = 0;
+	bool retried = false;
+	char *text = NULL, why[256];
+	size_t want;
+	json_object *r;
+	size_t len;
+	int ret;
+
+	ret = slurp(path, &text, &len, err, errlen);
+	if (ret)
+		return ret;
+	want = keys_in_text(text, len);
+again:
+	ret = parse_one(text, len, &r, why, sizeof(why));
+	if (ret == -ENOMEM)
+		ret = read_no_memory(path, err, errlen);
+	else if (ret)
+		snprintf(err, errlen, "state file %s is damaged (%s)", path, why);
+	if (ret)
+		goto out;
+	ret = check_state(path, r, machine, err, errlen);
+	if (!ret) {
+		*root = r;
+		goto out;
+	}
+	/* keys lost: the first time parsed again, then the two losses compared */
+	if (ret == -EUCLEAN && keys_below(r) < want) {
+		bool same = !machine_crc(r, &crc) && retried && crc == lost;
+
+		json_object_put(r);
+		if (!retried) {
+			retried = true;
+			lost = crc;
+			goto again;
+		}
+		if (!same)
+			ret = read_no_memory(path, err, errlen);
+		goto out;
+	}
 	json_object_put(r);
-	return -EUCLEAN;
+out:
+	free(text);
+	return ret;
 }
 
 /* @m's string @key into @buf of @len: -EINVAL when it does not fit (nothing cut) */
