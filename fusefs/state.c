@@ -2452,13 +2452,26 @@ static json_object *kmem_json(struct hmfs_ctx *ctx)
 		pageblocks_free(pbs);
 		return NULL;
 	}
-	json_object_object_add(o, "rng", json_object_new_uint64(rng));
-	json_object_object_add(o, "allocs", allocs);
+	/*
+	 * checked (claim44/nomem44 noticed): a "kmem" short of them was
+	 * saved and acknowledged, and its restore put back no allocation (no
+	 * "allocs") or the engine's generator at 0 (no "rng")
+	 */
+	if (!hmfs_json_add_new(o, "rng", json_object_new_uint64(rng))) {
+		json_object_put(allocs);
+		goto nomem;
+	}
+	if (!hmfs_json_add_new(o, "allocs", allocs))
+		goto nomem;
 	if (kmem_pageblocks_put(ctx, o, pbs, true)) {
 		json_object_put(o);
 		o = NULL;
 	}
 	return o;
+nomem:
+	json_object_put(o);
+	pageblocks_free(pbs);
+	return NULL;
 }
 
 /*
