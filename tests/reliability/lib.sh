@@ -471,3 +471,108 @@ PROF
 }
 W() { python3 "$HOTMEM_SRC/tests/fusefs/sysw.py" w "$@"; }
 hwc() { awk '/^HardwareCorrupted:/ {print $2}' "$MNT/proc/meminfo"; }
+# after_records LINE PYTHON [ARGS...]: PYTHON run on the journal's records
+# after line LINE (a sweep's step: those it appended), given rs (the
+# records, parsed), where(v, path) (the paths of v's nulls) and null(v)
+# (v has one); ARGS are its sys.argv[1:].  A python that fails prints
+# "unreadable" too: a check that prints nothing when right must not pass
+# on a journal it could not read
+after_records() {
+	local line=$1 prog=$2
+
+	shift 2
+	journal_text | tail -n +"$((line + 1))" | python3 -c '
+import json, sys
+def where(v, path=""):
+    if v is None:
+        return [path]
+    if isinstance(v, dict):
+        return sum((where(x, path + "/" + k) for k, x in v.items()), [])
+    if isinstance(v, list):
+        return sum((where(x, path + "/" + str(i)) for i, x in enumerate(v)), [])
+    return []
+def null(v):
+    return bool(where(v))
+rs = [json.loads(l.split(" ", 1)[1]) for l in sys.stdin]
+'"$prog" "$@" || echo unreadable
+}
+# devadd_sweep SIZE NULLS: `device_add pc-dimm id=d1 size=128M` with its
+# Nth SIZE-byte malloc() failing (alloc_shim.so, nomem_setup's
+# $TMP/malloc), N = 1, 2,
+# ... until one is past the add's last (400 at most).  A refused add must
+# leave no d1 and the journal as it was; a done one is checked by NULLS
+# LINE (prints what is null in the records after journal line LINE, or
+# nothing) and deleted again.  Sets total, refused and bad (" SIZE/N:why"
+# each, empty if none) for the test's checks.
+devadd_sweep() {
+	local sz=$1 nulls=$2 n=0 lines sum rc s
+
+	total=0 refused=0 bad=
+	while [ "$n" -lt 400 ]; do
+		n=$((n + 1))
+		lines=$(journal_text | wc -l)
+		sum=$(journal_text | md5sum)
+		echo "malloc $n $sz" >"$TMP/malloc"
+		ctl device_add pc-dimm id=d1 size=128M >/dev/null 2>&1
+		rc=$?
+		if [ -e "$TMP/malloc" ]; then # past the add's last: the shim's file untaken
+			rm -f "$TMP/malloc"
+			ctl device_del d1 >/dev/null
+			break
+		fi
+		total=$((total + 1))
+		if [ "$rc" -ne 0 ]; then
+			refused=$((refused + 1))
+			! has_dev d1 && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $sz/$n:changed"
+			continue
+		fi
+		s=$("$nulls" "$lines")
+		[ -z "$s" ] || bad+=" $sz/$n:null($s)"
+		ctl device_del d1 >/dev/null || bad+=" $sz/$n:del"
+	done
+	[ "$n" -lt 400 ] || bad+=" $sz:endless"
+}
+# policy_sweep SIZE CHECK [STEP]: online_policy written (auto-movable and
+# contig-zones in turn, P=its file) with its Nth SIZE-byte malloc()
+# failing (alloc_shim.so, nomem_setup's $TMP/malloc), N = 1, 2, ... until one is past
+# the write's last (400 at most), STEP run before each (false: the sweep
+# stops, " N:toggle").  A refused write must leave the policy and the
+# journal as they were; a done one must read back, and CHECK LINE NEW
+# prints what is wrong with the records after journal line LINE (nothing
+# if right).  hotmemfs must stay alive.  Sets n, total, refused and bad
+# (" N:why" each, empty if none) for the test's checks.
+policy_sweep() {
+	local sz=$1 check=$2 step=${3:-true} lines sum old new rc s
+
+	n=0 total=0 refused=0 bad=
+	while [ "$n" -lt 400 ]; do
+		n=$((n + 1))
+		"$step" || { bad+=" $n:toggle"; break; }
+		lines=$(journal_text | wc -l)
+		sum=$(journal_text | md5sum)
+		old=$(cat "$P")
+		new=auto-movable
+		[ "$old" = auto-movable ] && new=contig-zones
+		echo "malloc $n $sz" >"$TMP/malloc"
+		echo "$new" 2>/dev/null >"$P"
+		rc=$?
+		if [ -e "$TMP/malloc" ]; then # past the write's last: the shim's file untaken
+			rm -f "$TMP/malloc"
+			break
+		fi
+		if ! kill -0 "$FS_PID" 2>/dev/null; then
+			bad+=" $n:dead"
+			break
+		fi
+		total=$((total + 1))
+		if [ "$rc" -ne 0 ]; then
+			refused=$((refused + 1))
+			[ "$(cat "$P")" = "$old" ] && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $n:changed"
+			continue
+		fi
+		[ "$(cat "$P")" = "$new" ] || bad+=" $n:lost"
+		s=$("$check" "$lines" "$new")
+		[ -z "$s" ] || bad+=" $n:$s"
+	done
+	[ "$n" -lt 400 ] || bad+=" endless"
+}

@@ -17,48 +17,12 @@ nomem_setup
 
 # the journal's records after line $1 with a null anywhere: their seqs, where
 nulls_after() {
-	journal_text | tail -n +"$(($1 + 1))" | python3 -c '
-import json, sys
-def where(v, path):
-    if v is None:
-        return [path]
-    if isinstance(v, dict):
-        return sum((where(x, path + "/" + k) for k, x in v.items()), [])
-    if isinstance(v, list):
-        return sum((where(x, path + "/" + str(i)) for i, x in enumerate(v)), [])
-    return []
-rs = [json.loads(l.split(" ", 1)[1]) for l in sys.stdin]
+	after_records "$1" '
 print(" ".join("%d:%s" % (r["seq"], ",".join(where(r, "")[:3])) for r in rs if where(r, "")))'
 }
 
 nomem_mount
-total=0 refused=0 bad=
-for sz in 56; do
-	n=0
-	while [ "$n" -lt 400 ]; do
-		n=$((n + 1))
-		lines=$(journal_text | wc -l)
-		sum=$(journal_text | md5sum)
-		echo "malloc $n $sz" >"$TMP/malloc"
-		ctl device_add pc-dimm id=d1 size=128M >/dev/null 2>&1
-		rc=$?
-		if [ -e "$TMP/malloc" ]; then # past the add's last: the shim's file untaken
-			rm -f "$TMP/malloc"
-			ctl device_del d1 >/dev/null
-			break
-		fi
-		total=$((total + 1))
-		if [ "$rc" -ne 0 ]; then
-			refused=$((refused + 1))
-			! has_dev d1 && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $sz/$n:changed"
-			continue
-		fi
-		s=$(nulls_after "$lines")
-		[ -z "$s" ] || bad+=" $sz/$n:null($s)"
-		ctl device_del d1 >/dev/null || bad+=" $sz/$n:del"
-	done
-	[ "$n" -lt 400 ] || bad+=" $sz:endless"
-done
+devadd_sweep 56 nulls_after
 [ "$total" -gt 100 ]
 tap_ok $? "the add's 56-byte allocations failed in turn: $total of them, $refused refused it"
 is "${bad:- none}" " none" "... each refused it, nothing changed, or it was done and saved with no null in its records"

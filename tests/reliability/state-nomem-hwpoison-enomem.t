@@ -26,15 +26,7 @@ mf_profile
 # the records after line $1: "ok" if none has a null and the last "set"'s
 # "hwpoison" has pfn $2 hard; else what is wrong
 records_after() {
-	journal_text | tail -n +"$(($1 + 1))" | python3 -c '
-import json, sys
-def null(v):
-    if isinstance(v, dict):
-        return any(null(x) for x in v.values())
-    if isinstance(v, list):
-        return any(null(x) for x in v)
-    return v is None
-rs = [json.loads(l.split(" ", 1)[1]) for l in sys.stdin]
+	after_records "$1" '
 sets = [r["set"] for r in rs if "hwpoison" in r.get("set", {})]
 if any(null(r) for r in rs):
     print("null")

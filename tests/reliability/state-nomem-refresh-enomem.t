@@ -19,55 +19,19 @@
 nomem_setup
 P=$MNT/sys/module/memory_hotplug/parameters/online_policy
 
-# the journal's records after line $1 with a null anywhere: their seqs
+# the journal's records after line $1 with a null anywhere: "null(their seqs)"
 nulls_after() {
-	journal_text | tail -n +"$(($1 + 1))" | python3 -c '
-import json, sys
-def null(v):
-    if isinstance(v, dict):
-        return any(null(x) for x in v.values())
-    if isinstance(v, list):
-        return any(null(x) for x in v)
-    return v is None
-print(" ".join(str(r["seq"]) for r in (json.loads(l.split(" ", 1)[1]) for l in sys.stdin) if null(r)))'
+	local s
+	s=$(after_records "$1" 'print(" ".join(str(r["seq"]) for r in rs if null(r)))')
+	[ -z "$s" ] || echo "null($s)"
 }
+# a one-block change: saved's "blocks" stale
+toggle32() { { echo online_movable >"$M/memory32/state" && echo offline >"$M/memory32/state"; } 2>/dev/null; }
 
 nomem_mount
 ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "a 128M DIMM d1: memory32, offline"
-total=0 refused=0 bad= n=0
-while [ "$n" -lt 400 ]; do
-	n=$((n + 1))
-	# a one-block change: saved's "blocks" stale
-	{ echo online_movable >"$M/memory32/state" && echo offline >"$M/memory32/state"; } 2>/dev/null ||
-		{ bad+=" $n:toggle"; break; }
-	lines=$(journal_text | wc -l)
-	sum=$(journal_text | md5sum)
-	old=$(cat "$P")
-	new=auto-movable
-	[ "$old" = auto-movable ] && new=contig-zones
-	echo "malloc $n 48" >"$TMP/malloc"
-	echo "$new" 2>/dev/null >"$P"
-	rc=$?
-	if [ -e "$TMP/malloc" ]; then # past the write's last: the shim's file untaken
-		rm -f "$TMP/malloc"
-		break
-	fi
-	if ! kill -0 "$FS_PID" 2>/dev/null; then
-		bad+=" $n:dead"
-		break
-	fi
-	total=$((total + 1))
-	if [ "$rc" -ne 0 ]; then
-		refused=$((refused + 1))
-		[ "$(cat "$P")" = "$old" ] && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $n:changed"
-		continue
-	fi
-	[ "$(cat "$P")" = "$new" ] || bad+=" $n:lost"
-	s=$(nulls_after "$lines")
-	[ -z "$s" ] || bad+=" $n:null($s)"
-done
-[ "$n" -lt 400 ] || bad+=" endless"
+policy_sweep 48 nulls_after toggle32
 [ "$total" -gt 100 ]
 tap_ok $? "the write's 48-byte allocations failed in turn: $total of them, $refused refused it"
 is "${bad:- none}" " none" "... each refused it, nothing changed, or it was done and saved with no null; hotmemfs alive"
