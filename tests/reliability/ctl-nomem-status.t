@@ -22,16 +22,11 @@ ctl device_add pc-dimm id=d1 size=128M >/dev/null
 tap_ok $? "a DIMM plugged: status has a device to list"
 sum=$(journal_text | md5sum)
 whole=$(ctl --json status | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+# the status's reply, or what it said when refused
+status_said() { ctl --json status 2>&1; }
 bad= refused=0 answered=0 end=
 for n in $(seq 1 600); do
-	echo "malloc $n 48" >"$TMP/malloc"
-	out=$(ctl --json status 2>&1)
-	rc=$?
-	[ -e "$TMP/malloc" ] && { end=$n; rm -f "$TMP/malloc"; }
-	if ! kill -0 "$FS_PID" 2>/dev/null; then
-		bad+=" $n:dead"
-		break
-	fi
+	malloc_step "$n" 48 status_said || break
 	if [ "$rc" -eq 0 ]; then
 		answered=$((answered + 1))
 		# whole: every top-level member, the device in its list

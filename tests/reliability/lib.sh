@@ -496,6 +496,22 @@ def null(v):
 rs = [json.loads(l.split(" ", 1)[1]) for l in sys.stdin]
 '"$prog" "$@" || echo unreadable
 }
+# malloc_step N SIZE CMD...: CMD run with its Nth SIZE-byte malloc()
+# failing (alloc_shim.so, nomem_setup's $TMP/malloc): out is its stdout,
+# rc its status, end N if it did not reach an Nth (the sweep's last
+# step).  False, " N:dead" added to bad, when hotmemfs died of it.
+malloc_step() {
+	local n=$1 sz=$2
+
+	shift 2
+	echo "malloc $n $sz" >"$TMP/malloc"
+	out=$("$@")
+	rc=$?
+	[ -e "$TMP/malloc" ] && { end=$n; rm -f "$TMP/malloc"; }
+	kill -0 "$FS_PID" 2>/dev/null && return 0
+	bad+=" $n:dead"
+	return 1
+}
 # devadd_sweep SIZE NULLS: `device_add pc-dimm id=d1 size=128M` with its
 # Nth SIZE-byte malloc() failing (alloc_shim.so, nomem_setup's
 # $TMP/malloc), N = 1, 2,

@@ -40,18 +40,12 @@
 nomem_setup
 
 nomem_mount
+# the add's answer (its errors unsaid: a refusal is its status)
+add_d1() { ctl device_add pc-dimm id=d1 size=128M 2>/dev/null; }
 bad= refused=0 done=0 stood_in=0 end=
 for n in $(seq 1 400); do
 	sum=$(journal_text | md5sum)
-	echo "malloc $n 48" >"$TMP/malloc"
-	out=$(ctl device_add pc-dimm id=d1 size=128M 2>/dev/null)
-	rc=$?
-	# the add's last malloc passed: the end of the sweep
-	[ -e "$TMP/malloc" ] && { end=$n; rm -f "$TMP/malloc"; }
-	if ! kill -0 "$FS_PID" 2>/dev/null; then
-		bad+=" $n:dead"
-		break
-	fi
+	malloc_step "$n" 48 add_d1 || break
 	if [ "$rc" -ne 0 ]; then
 		refused=$((refused + 1))
 		! has_dev d1 && [ "$(journal_text | md5sum)" = "$sum" ] || bad+=" $n:changed"
