@@ -8,7 +8,7 @@
 # alloc_shim.so fails the write's Nth malloc() of $SIZES bytes (48:
 # json-c 0.16's objects and arrays; SIZES="48 56" adds its numbers and
 # short strings, twice as long), N = 1, 2, ... until one is past the
-# write's last (218), each on a fresh machine (every retired page is in
+# write's last (180 at 6aebff32, 218 at 99a1f27f), each on a fresh machine (every retired page is in
 # each "hwpoison" made: on one machine the sweep never ends): the write
 # is done and saved with no null and the page in "hwpoison", or refused
 # with the journal as it was -- hotmemfs then takes no more changes (a
@@ -17,7 +17,7 @@
 # Without the fix of state.c probed_json() (nomem44), checks 3 and 5
 # fail: hotmemfs aborted at N = 159 in json_object_array_add() on its
 # unmade array; without refresh_stale()'s (0b2e97b9), at N = 1 (json43).
-# About 5 minutes (218 fresh machines).
+# About 2-5 minutes (180 fresh machines).
 . "$(dirname "$0")/lib.sh"
 nomem_setup
 SIZES=${SIZES:-48}
