@@ -1679,6 +1679,7 @@ enum hmfs_view { HMFS_VIEW_STATUS, HMFS_VIEW_STATE };
 struct json_object *hmfs_json_get(struct json_object *o, const char *key, json_type t);
 /* a new value into an array / as a key: false (and @v put) without memory, never null */
 bool hmfs_json_push_new(struct json_object *a, struct json_object *v);
+struct json_object *hmfs_json_u64s(const uint64_t *v, size_t n);
 bool hmfs_json_add_new(struct json_object *o, const char *key, struct json_object *v);
 /* an eject's device snapshot stands for the list (dev_snap_lock held; dev.c) */
 bool hmfs_dev_snap_stands(struct hmfs_ctx *ctx);

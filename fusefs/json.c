@@ -42,6 +42,20 @@ bool hmfs_json_push_new(json_object *a, json_object *v)
 	return false;
 }
 
+/* a new array of the @n numbers @v ([pfn, count], ...), or NULL: no memory */
+json_object *hmfs_json_u64s(const uint64_t *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		if (!hmfs_json_push_new(a, json_object_new_uint64(v[i]))) {
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 /* @v, a new value, as @o's @key: as hmfs_json_push_new(), never null, false no memory */
 bool hmfs_json_add_new(json_object *o, const char *key, json_object *v)
 {

@@ -1813,13 +1813,8 @@ static int hugetlb_pfn_add(void *arg, uint64_t pfn)
 		if (pfn == first + count * HUGETLB_RUN_STRIDE)
 			return hugetlb_run_count_set(r, count + 1);
 	}
-	r = json_object_new_array();
-	if (!r || !hmfs_json_push_new(r, json_object_new_uint64(pfn)) ||
-	    !hmfs_json_push_new(r, json_object_new_uint64(1)) || json_object_array_add(a, r)) {
-		json_object_put(r);
-		return -ENOMEM;
-	}
-	return 0;
+	r = hmfs_json_u64s((const uint64_t[]){ pfn, 1 }, 2);
+	return hmfs_json_push_new(a, r) ? 0 : -ENOMEM;
 }
 
 static json_object *hugetlb_pfns_json(struct hmfs_ctx *ctx, int nid)
@@ -1866,14 +1861,8 @@ static int hugetlb_head_add(void *arg, uint64_t pfn)
 		if (pfn == first + count * HUGETLB_RUN_STRIDE && head == hfirst + count)
 			return hugetlb_run_count_set(r, count + 1);
 	}
-	r = json_object_new_array();
-	if (!r || !hmfs_json_push_new(r, json_object_new_uint64(pfn)) ||
-	    !hmfs_json_push_new(r, json_object_new_uint64(1)) ||
-	    !hmfs_json_push_new(r, json_object_new_uint64(head)) || json_object_array_add(h->a, r)) {
-		json_object_put(r);
-		return -ENOMEM;
-	}
-	return 0;
+	r = hmfs_json_u64s((const uint64_t[]){ pfn, 1, head }, 3);
+	return hmfs_json_push_new(h->a, r) ? 0 : -ENOMEM;
 }
 
 static json_object *hugetlb_heads_json(struct hmfs_ctx *ctx, int nid)
@@ -2323,14 +2312,8 @@ static int kmem_entry_add(void *arg, const struct hotmem_kmem_alloc *a)
  */
 static int pageblock_entry_add(void *arg, uint64_t pfn, int migratetype)
 {
-	json_object *e = json_object_new_array();
+	json_object *e = hmfs_json_u64s((const uint64_t[]){ pfn, (uint64_t)migratetype }, 2);
 
-	if (!e || !hmfs_json_push_new(e, json_object_new_uint64(pfn)) ||
-	    !hmfs_json_push_new(e, json_object_new_int(migratetype))) {
-		json_object_put(e);
-		return -ENOMEM;
-	}
-	/* the array put by its failed push */
 	return hmfs_json_push_new((json_object *)arg, e) ? 0 : -ENOMEM;
 }
 
@@ -3133,12 +3116,9 @@ static int memmap_moved_add(json_object *e, const struct hotmem_memmap_at *at)
 	if (!hmfs_json_push_new(e, runs))
 		return -ENOMEM;
 	for (size_t i = 0; i < at->nr_moved; i++) {
-		json_object *r = json_object_new_array();
+		const uint64_t run[] = { at->moved[i].index, at->moved[i].count, at->moved[i].pfn };
 
-		if (!hmfs_json_push_new(runs, r) ||
-		    !hmfs_json_push_new(r, json_object_new_uint64(at->moved[i].index)) ||
-		    !hmfs_json_push_new(r, json_object_new_uint64(at->moved[i].count)) ||
-		    !hmfs_json_push_new(r, json_object_new_uint64(at->moved[i].pfn)))
+		if (!hmfs_json_push_new(runs, hmfs_json_u64s(run, 3)))
 			return -ENOMEM;
 	}
 	return 0;
@@ -3182,15 +3162,9 @@ static json_object *memmap_json(struct hmfs_ctx *ctx)
  */
 static int boot_memmap_run_add(void *arg, uint64_t first, uint64_t count)
 {
-	json_object *r = json_object_new_array();
-
-	/* a number json-c could not make went in as null (nomem44) */
-	if (!r || !hmfs_json_push_new(r, json_object_new_uint64(first)) ||
-	    !hmfs_json_push_new(r, json_object_new_uint64(count))) {
-		json_object_put(r);
-		return -ENOMEM;
-	}
-	return hmfs_json_push_new(arg, r) ? 0 : -ENOMEM;
+	/* a number json-c could not make went in as null until nomem44 */
+	return hmfs_json_push_new(arg, hmfs_json_u64s((const uint64_t[]){ first, count }, 2)) ?
+		       0 : -ENOMEM;
 }
 
 static json_object *boot_memmap_freed_json(struct hmfs_ctx *ctx)
